@@ -1,0 +1,176 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Data;
+
+/// <summary>
+/// Samples and their targets, batch first: features <c>[N, ...sampleShape]</c> and targets either
+/// class indices <c>[N]</c> (for <see cref="SoftmaxCrossEntropy{T}"/>) or values <c>[N, ...]</c>.
+/// Construction checks that the set is not empty, the counts agree and every feature is finite.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] _features;
+    private readonly T[] _targets;
+
+    /// <summary>Creates a dataset over copies of <paramref name="features"/> and <paramref name="targets"/>.</summary>
+    /// <param name="features">Shape <c>[N, ...sampleShape]</c>.</param>
+    /// <param name="targets">Shape <c>[N]</c> (class indices or one value per sample) or <c>[N, ...]</c>.</param>
+    /// <param name="classCount">When targets are class indices, the number of classes; null for regression targets.</param>
+    public Dataset(Tensor<T> features, Tensor<T> targets, int? classCount = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (features.Rank < 2)
+            throw new ArgumentException($"Features must have shape [N, ...sampleShape] (rank 2 or more) but have shape {TensorMemory.ShapeText(features.Lengths)}.", nameof(features));
+        int count = features.BatchSize();
+        if (count == 0) throw new ArgumentException("The dataset is empty: features have 0 samples.", nameof(features));
+        if (targets.Rank < 1 || targets.Lengths[0] != count)
+            throw new ArgumentException($"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targets.Lengths)}; the first length of both must be the sample count.", nameof(targets));
+        SampleShape = features.Shape()[1..];
+        TargetShape = targets.Shape()[1..];
+        SampleSize = features.SampleSize();
+        TargetSize = targets.Rank == 1 ? 1 : targets.SampleSize();
+        _features = features.Span().ToArray();
+        _targets = targets.Span().ToArray();
+        TensorMemory.ThrowIfNotFinite<T>(_features, "Features", SampleSize);
+        TensorMemory.ThrowIfNotFinite<T>(_targets, "Targets", TargetSize);
+        if (classCount is int classes)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2, nameof(classCount));
+            if (TargetSize != 1) throw new ArgumentException($"Class labels must be one per sample, but targets have shape {TensorMemory.ShapeText(targets.Lengths)}.", nameof(targets));
+            for (int i = 0; i < _targets.Length; i++)
+            {
+                T label = _targets[i];
+                if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
+                    throw new ArgumentOutOfRangeException(nameof(targets), label, $"Label {label} of sample {i} is outside the class range [0, {classes}).");
+            }
+            ClassCount = classes;
+        }
+        Count = count;
+        Features = TensorMemory.Wrap(_features, [count, .. SampleShape]);
+        Targets = TensorMemory.Wrap(_targets, [count, .. TargetShape]);
+    }
+
+    /// <summary>Number of samples.</summary>
+    public int Count { get; }
+
+    /// <summary>The shape of one sample, e.g. <c>[1, 28, 28]</c>.</summary>
+    public int[] SampleShape { get; }
+
+    /// <summary>The shape of one target: empty for class indices or scalar targets.</summary>
+    public int[] TargetShape { get; }
+
+    /// <summary>Elements per sample.</summary>
+    public int SampleSize { get; }
+
+    /// <summary>Elements per target.</summary>
+    public int TargetSize { get; }
+
+    /// <summary>The number of classes when targets are class indices; otherwise null.</summary>
+    public int? ClassCount { get; }
+
+    /// <summary>All features, <c>[N, ...sampleShape]</c> (owned by the dataset: do not modify).</summary>
+    public Tensor<T> Features { get; }
+
+    /// <summary>All targets, <c>[N, ...targetShape]</c> (owned by the dataset: do not modify).</summary>
+    public Tensor<T> Targets { get; }
+
+    internal ReadOnlySpan<T> FeatureSpan => _features;
+    internal ReadOnlySpan<T> TargetSpan => _targets;
+
+    /// <summary>A classification set from features and integer labels in [0, <paramref name="classCount"/>).</summary>
+    public static Dataset<T> FromLabels(Tensor<T> features, ReadOnlySpan<int> labels, int classCount)
+    {
+        var targets = new T[labels.Length];
+        for (int i = 0; i < labels.Length; i++) targets[i] = T.CreateChecked(labels[i]);
+        return new Dataset<T>(features, TensorMemory.Wrap(targets, [labels.Length]), classCount);
+    }
+
+    /// <summary>A classification set from one array per sample and integer labels.</summary>
+    public static Dataset<T> FromLabels(T[][] features, int[] labels, int classCount) =>
+        FromLabels(StackRows(features, nameof(features)), labels, classCount);
+
+    /// <summary>A classification set from a MathNet matrix (rows are samples) and integer labels.</summary>
+    public static Dataset<T> FromLabels(Matrix<T> features, int[] labels, int classCount) =>
+        FromLabels(FromMatrix(features), labels, classCount);
+
+    /// <summary>A regression set from one array per sample and one target array per sample.</summary>
+    public static Dataset<T> FromArrays(T[][] features, T[][] targets) =>
+        new(StackRows(features, nameof(features)), StackRows(targets, nameof(targets)));
+
+    /// <summary>A regression set from MathNet matrices (rows are samples).</summary>
+    public static Dataset<T> FromMatrices(Matrix<T> features, Matrix<T> targets) =>
+        new(FromMatrix(features), FromMatrix(targets));
+
+    /// <summary>The samples at <paramref name="indices"/>, copied, in that order.</summary>
+    public Dataset<T> Subset(ReadOnlySpan<int> indices)
+    {
+        if (indices.Length == 0) throw new ArgumentException("A subset needs at least one index: the dataset would be empty.", nameof(indices));
+        var features = new T[indices.Length * SampleSize];
+        var targets = new T[indices.Length * TargetSize];
+        CopyRows(indices, features, targets);
+        return new Dataset<T>(TensorMemory.Wrap(features, [indices.Length, .. SampleShape]), TensorMemory.Wrap(targets, [indices.Length, .. TargetShape]), ClassCount);
+    }
+
+    /// <summary>The first <paramref name="count"/> samples, copied.</summary>
+    public Dataset<T> Take(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        var indices = new int[count];
+        for (int i = 0; i < count; i++) indices[i] = i;
+        return Subset(indices);
+    }
+
+    /// <summary>Shuffles with <paramref name="seed"/> and splits off a validation part.</summary>
+    /// <param name="validationFraction">The share of samples for validation, in (0, 1).</param>
+    /// <param name="seed">The shuffle's seed.</param>
+    public (Dataset<T> Train, Dataset<T> Validation) Split(double validationFraction, int seed)
+    {
+        if (!(validationFraction > 0 && validationFraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must lie strictly between 0 and 1.");
+        int validationCount = (int)Math.Round(Count * validationFraction);
+        if (validationCount == 0 || validationCount == Count)
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, $"Splitting {Count} samples by {validationFraction} leaves one part empty.");
+        var order = new int[Count];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        new Random(seed).Shuffle(order);
+        return (Subset(order.AsSpan(validationCount)), Subset(order.AsSpan(0, validationCount)));
+    }
+
+    /// <summary>Copies the rows at <paramref name="indices"/> into the two destinations, back to back.</summary>
+    internal void CopyRows(ReadOnlySpan<int> indices, Span<T> features, Span<T> targets)
+    {
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int row = indices[i];
+            _features.AsSpan(row * SampleSize, SampleSize).CopyTo(features.Slice(i * SampleSize, SampleSize));
+            _targets.AsSpan(row * TargetSize, TargetSize).CopyTo(targets.Slice(i * TargetSize, TargetSize));
+        }
+    }
+
+    private static Tensor<T> StackRows(T[][] rows, string name)
+    {
+        ArgumentNullException.ThrowIfNull(rows, name);
+        if (rows.Length == 0) throw new ArgumentException("The dataset is empty: no rows were given.", name);
+        int width = rows[0]?.Length ?? throw new ArgumentNullException(name, "Row 0 is null.");
+        var data = new T[rows.Length * width];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var row = rows[i] ?? throw new ArgumentNullException(name, $"Row {i} is null.");
+            if (row.Length != width) throw new ArgumentException($"Row {i} has {row.Length} values but row 0 has {width}: all rows must have the same length.", name);
+            row.CopyTo(data, i * width);
+        }
+        return TensorMemory.Wrap(data, [rows.Length, width]);
+    }
+
+    private static Tensor<T> FromMatrix(Matrix<T> matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return TensorMemory.Wrap(matrix.ToRowMajorArray(), [matrix.RowCount, matrix.ColumnCount]);
+    }
+}

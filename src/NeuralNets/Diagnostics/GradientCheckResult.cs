@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace NeuralNets.Diagnostics;
+
+/// <summary>The outcome of a <see cref="GradientCheck"/>: the worst disagreement between the analytic and the numeric gradient.</summary>
+/// <param name="MaxRelativeError">The largest |analytic − numeric| / max(|analytic|, |numeric|, floor) over every element checked.</param>
+/// <param name="Where">Where it occurred: <c>"input"</c> or a parameter's name, e.g. <c>"0.weight"</c>.</param>
+/// <param name="Index">The flat (row-major) index of that element.</param>
+/// <param name="Analytic">The analytic derivative there (from Backward).</param>
+/// <param name="Numeric">The central-difference derivative there.</param>
+/// <param name="ElementsChecked">How many derivatives were compared.</param>
+public sealed record GradientCheckResult(double MaxRelativeError, string Where, int Index, double Analytic, double Numeric, int ElementsChecked)
+{
+    /// <summary>Whether the worst relative error is at most <paramref name="tolerance"/>.</summary>
+    public bool Passed(double tolerance = 1e-6) => MaxRelativeError <= tolerance;
+
+    /// <summary>One line for a test failure or a console.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"max relative error {MaxRelativeError:E3} at {Where}[{Index}] (analytic {Analytic:G10}, numeric {Numeric:G10}; {ElementsChecked} elements checked)");
+}

@@ -1,0 +1,60 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// Base of the elementwise activations: keeps the input and output of the forward pass and the
+/// reused buffers, so that a subclass writes only its function and its derivative, side by side.
+/// Subclass it to add an activation of your own.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private Tensor<T>? _input;
+    private Tensor<T>? _lastOutput;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
+
+    /// <summary>Effectively computes <c>y[i] = f(x[i])</c>.</summary>
+    protected abstract void Activate(ReadOnlySpan<T> x, Span<T> y);
+
+    /// <summary>Effectively computes <c>dx[i] = dy[i] · f′(x[i])</c>, given <c>y = f(x)</c> too.</summary>
+    protected abstract void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
+
+    /// <inheritdoc/>
+    public virtual Tensor<T> Forward(Tensor<T> input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _input = input;
+        var output = _output.GetLike(input);
+        Activate(input.Span(), output.Span());
+        _lastOutput = output;
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public virtual Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        if (outputGradient.FlattenedLength != input.FlattenedLength)
+            throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
+        var inputGradient = _inputGradient.GetLike(input);
+        Differentiate(input.Span(), _lastOutput!.Span(), outputGradient.Span(), inputGradient.Span());
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public virtual int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+
+    /// <inheritdoc/>
+    public virtual LayerDescription Describe() => new(GetType().Name.Split('`')[0]);
+
+    /// <summary>Prints like <c>Sigmoid()</c>.</summary>
+    public override string ToString() => Describe().ToString();
+}

@@ -1,0 +1,105 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Kernels;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// A fully connected layer: <c>y = x·Wᵀ + b</c>, weight <c>[outputs, inputs]</c> and bias
+/// <c>[outputs]</c> as in PyTorch's <c>nn.Linear</c>.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private Tensor<T>? _input;
+
+    /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from a seeded source and zero bias.</summary>
+    public Dense(int inputs, int outputs, int seed, WeightInit init = WeightInit.GlorotUniform)
+        : this(inputs, outputs, new Random(seed), init) { }
+
+    /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
+    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.GlorotUniform)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        Inputs = inputs;
+        Outputs = outputs;
+        Weight = new Parameter<T>("weight", outputs, inputs);
+        Bias = new Parameter<T>("bias", outputs);
+        WeightInitializer.Fill(Weight.ValueSpan, init, inputs, outputs, random);
+        Parameters = [Weight, Bias];
+    }
+
+    /// <summary>Number of input features.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Number of output features.</summary>
+    public int Outputs { get; }
+
+    /// <summary>The weight, shape <c>[outputs, inputs]</c>.</summary>
+    public Parameter<T> Weight { get; }
+
+    /// <summary>The bias, shape <c>[outputs]</c>.</summary>
+    public Parameter<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank != 2 || input.Lengths[1] != Inputs)
+            throw new ShapeMismatchException(ToString(), $"[N, {Inputs}]", input.Shape());
+        _input = input;
+        int batch = input.BatchSize();
+        var output = _output.Get(batch, [Outputs]);
+        var y = output.Span();
+        // y = x·Wᵀ, then + b on every row.
+        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: false);
+        ReadOnlySpan<T> bias = Bias.ValueSpan;
+        for (int row = 0; row < batch; row++)
+        {
+            var yRow = y.Slice(row * Outputs, Outputs);
+            TensorPrimitives.Add(yRow, bias, yRow);
+        }
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        int batch = input.BatchSize();
+        if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
+            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());
+        ReadOnlySpan<T> dy = outputGradient.Span();
+        // dW += dyᵀ·x ; db += Σ_rows dy ; dx = dy·W
+        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, Weight.GradientSpan, Outputs, Inputs, batch, accumulate: true);
+        var db = Bias.GradientSpan;
+        for (int row = 0; row < batch; row++) TensorPrimitives.Add(db, dy.Slice(row * Outputs, Outputs), db);
+        var inputGradient = _inputGradient.Get(batch, [Inputs]);
+        MatrixMultiply.Compute<T>(dy, false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false);
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        if (inputShape.Count != 1 || inputShape[0] != Inputs)
+            throw new ShapeMismatchException(ToString(), $"[{Inputs}]", inputShape,
+                inputShape.Count > 1 ? "add Flatten before Dense" : null);
+        return [Outputs];
+    }
+
+    /// <inheritdoc/>
+    public LayerDescription Describe() =>
+        new("Dense", new Dictionary<string, double> { ["inputs"] = Inputs, ["outputs"] = Outputs });
+
+    /// <summary>Prints like <c>Dense(784 → 128)</c>.</summary>
+    public override string ToString() => $"Dense({Inputs} → {Outputs})";
+}

@@ -1,0 +1,37 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// A layer with an explicit forward and backward pass, as the lecture draws backprop.
+/// </summary>
+/// <remarks>
+/// <para><see cref="Forward"/> caches what <see cref="Backward"/> needs. <see cref="Backward"/>
+/// receives dLoss/dOutput for the most recent forward pass, <em>adds</em> dLoss/dParameter into each
+/// parameter's <see cref="Parameter{T}.Gradient"/>, and returns dLoss/dInput.</para>
+/// <para>Tensors are batch first and row-major (images NCHW). The tensors a layer returns are
+/// buffers it owns and reuses: they stay valid until that layer's next call of the same method.</para>
+/// </remarks>
+/// <typeparam name="T">The element type (<see cref="float"/> or <see cref="double"/>).</typeparam>
+public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The layer's trainable parameters (empty for activations).</summary>
+    IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>Computes the layer's output for a batch.</summary>
+    /// <param name="input">Input of shape <c>[batch, ...sampleShape]</c>.</param>
+    /// <param name="training">True while training (dropout drops); false for inference.</param>
+    Tensor<T> Forward(Tensor<T> input, bool training = false);
+
+    /// <summary>Back-propagates through the most recent <see cref="Forward"/>.</summary>
+    /// <param name="outputGradient">dLoss/dOutput, with the shape <see cref="Forward"/> returned.</param>
+    /// <returns>dLoss/dInput, with the shape of the input of the most recent forward pass.</returns>
+    Tensor<T> Backward(Tensor<T> outputGradient);
+
+    /// <summary>The per-sample output shape for a per-sample input shape; throws, naming the layer and both shapes, when the input cannot fit.</summary>
+    int[] OutputShape(IReadOnlyList<int> inputShape);
+
+    /// <summary>The layer's kind and hyperparameters as a plain record (the basis of saving and printing).</summary>
+    LayerDescription Describe();
+}

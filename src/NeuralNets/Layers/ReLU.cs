@@ -1,0 +1,21 @@
+using System.Numerics;
+
+namespace NeuralNets;
+
+/// <summary>The rectified linear unit max(x, 0), elementwise. Its derivative at 0 is taken as 0, as in PyTorch.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
+    {
+        for (int i = 0; i < y.Length; i++) y[i] = x[i] > T.Zero ? x[i] : T.Zero;
+    }
+
+    // relu′(x) = 1 if x > 0 else 0
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > T.Zero ? dy[i] : T.Zero;
+    }
+}

@@ -1,0 +1,19 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>The hyperbolic tangent, elementwise.</summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);
+
+    // tanh′(x) = 1 − tanh²(x) = 1 − y²
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * (T.One - y[i] * y[i]);
+    }
+}

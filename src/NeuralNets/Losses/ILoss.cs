@@ -1,0 +1,23 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// A loss: a scalar, the mean over the batch (as in the lecture's averaged gradient), and its
+/// gradient with respect to the network's output.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Computes the mean loss of <paramref name="output"/> against <paramref name="target"/> and caches what <see cref="Backward"/> needs.</summary>
+    /// <param name="output">The network's output, <c>[batch, ...]</c>.</param>
+    /// <param name="target">The targets: same shape as the output, or class indices <c>[batch]</c> for classification losses.</param>
+    T Forward(Tensor<T> output, Tensor<T> target);
+
+    /// <summary>dLoss/dOutput for the most recent <see cref="Forward"/>, shaped like its output (a buffer the loss reuses).</summary>
+    Tensor<T> Backward();
+
+    /// <summary>True when targets are class indices <c>[batch]</c> rather than values shaped like the output.</summary>
+    bool TakesClassIndices { get; }
+}

@@ -1,0 +1,39 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>Input checks shared by the losses, with messages that name the loss and the shapes.</summary>
+internal static class LossChecks
+{
+    public static void SameShape<T>(object loss, Tensor<T> output, Tensor<T> target)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(target);
+        if (!output.Lengths.SequenceEqual(target.Lengths))
+            throw new ShapeMismatchException($"{loss} target", TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
+        if (output.FlattenedLength == 0) throw new ArgumentException($"{loss}: the batch is empty.", nameof(output));
+    }
+
+    /// <summary>Checks <c>[N, C]</c> logits against <c>[N]</c> class indices that are whole numbers in [0, C).</summary>
+    public static void ClassIndices<T>(object loss, Tensor<T> output, Tensor<T> target)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(target);
+        if (output.Rank != 2) throw new ShapeMismatchException(loss.ToString()!, "[N, classes]", output.Shape());
+        int batch = output.BatchSize(), classes = output.SampleSize();
+        if (batch == 0) throw new ArgumentException($"{loss}: the batch is empty.", nameof(output));
+        if (target.FlattenedLength != batch || target.Rank > 2 || (target.Rank == 2 && target.Lengths[1] != 1))
+            throw new ShapeMismatchException($"{loss} labels", $"[{batch}] (one class index per sample)", target.Shape());
+        ReadOnlySpan<T> labels = target.Span();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            T label = labels[i];
+            if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
+                throw new ArgumentOutOfRangeException(nameof(target), label,
+                    $"{loss}: label {label} of sample {i} is outside the class range [0, {classes}).");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// A trainable tensor of a layer: its current <see cref="Value"/> and the <see cref="Gradient"/>
+/// of the loss with respect to it. <see cref="ILayer{T}.Backward"/> <em>adds</em> into the
+/// gradient; <see cref="ZeroGradient"/> clears it.
+/// </summary>
+/// <typeparam name="T">The element type (<see cref="float"/> or <see cref="double"/>).</typeparam>
+public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] _value;
+    private readonly T[] _gradient;
+
+    /// <summary>Creates a parameter of the given shape, filled with zeros.</summary>
+    /// <param name="name">A name unique within its network, e.g. <c>"dense1.weight"</c>.</param>
+    /// <param name="shape">Its shape in PyTorch's layout, e.g. <c>[out, in]</c> for a dense weight.</param>
+    public Parameter(string name, params int[] shape)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        long count = 1;
+        foreach (int d in shape)
+        {
+            if (d <= 0) throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape {TensorMemory.ShapeText(shape)}; every length must be positive.");
+            count *= d;
+        }
+        Name = name;
+        int[] copy = (int[])shape.Clone();
+        Shape = copy;
+        _value = new T[checked((int)count)];
+        _gradient = new T[_value.Length];
+        Value = TensorMemory.Wrap(_value, copy);
+        Gradient = TensorMemory.Wrap(_gradient, copy);
+    }
+
+    /// <summary>The parameter's name, e.g. <c>"dense1.weight"</c>.</summary>
+    public string Name { get; internal set; }
+
+    /// <summary>The parameter's shape (a copy is not made: do not modify).</summary>
+    public IReadOnlyList<int> Shape { get; }
+
+    /// <summary>Number of scalar elements.</summary>
+    public int Length => _value.Length;
+
+    /// <summary>The current value (wraps the same memory as <see cref="ValueSpan"/>).</summary>
+    public Tensor<T> Value { get; }
+
+    /// <summary>The accumulated gradient dLoss/dValue (wraps the same memory as <see cref="GradientSpan"/>).</summary>
+    public Tensor<T> Gradient { get; }
+
+    /// <summary>The value as a flat row-major span, for optimizers and initialisers.</summary>
+    public Span<T> ValueSpan => _value;
+
+    /// <summary>The gradient as a flat row-major span.</summary>
+    public Span<T> GradientSpan => _gradient;
+
+    /// <summary>Sets every gradient element to zero.</summary>
+    public void ZeroGradient() => Array.Clear(_gradient);
+
+    /// <summary>Copies <paramref name="values"/> into the value, checking the length.</summary>
+    public void SetValue(ReadOnlySpan<T> values)
+    {
+        if (values.Length != _value.Length)
+            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(((int[])Shape).AsSpan())} holds {_value.Length} values, but {values.Length} were given.", nameof(values));
+        values.CopyTo(_value);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}";
+}

@@ -1,0 +1,53 @@
+using System.Numerics.Tensors;
+
+namespace NeuralNets.Tensors;
+
+/// <summary>
+/// A reusable output buffer for one layer. It keeps the tensors of the two most recent shapes
+/// (a full mini-batch and the last, shorter one) so that a training epoch allocates nothing
+/// after its first two batches.
+/// </summary>
+internal sealed class TensorBuffer<T>
+{
+    private Tensor<T>? _recent;
+    private Tensor<T>? _previous;
+
+    /// <summary>A tensor of the given shape; its contents are whatever was last written.</summary>
+    public Tensor<T> Get(int batch, ReadOnlySpan<int> sampleShape)
+    {
+        if (Matches(_recent, batch, sampleShape)) return _recent!;
+        if (Matches(_previous, batch, sampleShape))
+        {
+            (_recent, _previous) = (_previous, _recent);
+            return _recent!;
+        }
+        Span<int> shape = stackalloc int[sampleShape.Length + 1];
+        shape[0] = batch;
+        sampleShape.CopyTo(shape[1..]);
+        long count = batch;
+        foreach (int d in sampleShape) count *= d;
+        var created = TensorMemory.Wrap(new T[checked((int)count)], shape);
+        _previous = _recent;
+        _recent = created;
+        return created;
+    }
+
+    /// <summary>A tensor with exactly the lengths of <paramref name="like"/>.</summary>
+    public Tensor<T> GetLike<TOther>(Tensor<TOther> like)
+    {
+        var lengths = like.Lengths;
+        Span<int> sample = stackalloc int[Math.Max(0, lengths.Length - 1)];
+        for (int i = 1; i < lengths.Length; i++) sample[i - 1] = checked((int)lengths[i]);
+        return Get(lengths.Length == 0 ? 1 : checked((int)lengths[0]), sample);
+    }
+
+    private static bool Matches(Tensor<T>? tensor, int batch, ReadOnlySpan<int> sampleShape)
+    {
+        if (tensor is null) return false;
+        var lengths = tensor.Lengths;
+        if (lengths.Length != sampleShape.Length + 1 || lengths[0] != batch) return false;
+        for (int i = 0; i < sampleShape.Length; i++)
+            if (lengths[i + 1] != sampleShape[i]) return false;
+        return true;
+    }
+}

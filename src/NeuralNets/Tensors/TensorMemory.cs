@@ -1,0 +1,77 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+
+namespace NeuralNets.Tensors;
+
+/// <summary>Span access and shape helpers for the dense, row-major <see cref="Tensor{T}"/>s that cross our edges.</summary>
+internal static class TensorMemory
+{
+    /// <summary>The whole backing memory of a dense tensor, in row-major order.</summary>
+    public static Span<T> Span<T>(this Tensor<T> tensor)
+    {
+        if (!tensor.IsDense)
+            throw new ArgumentException(
+                $"Expected a dense (contiguous, row-major) tensor but got one with lengths {ShapeText(tensor.Lengths)} and strides {ShapeText(tensor.Strides)}; call ToDenseTensor() first.",
+                nameof(tensor));
+        if (tensor.FlattenedLength == 0) return System.Span<T>.Empty;
+        return MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), checked((int)tensor.FlattenedLength));
+    }
+
+    /// <summary>Wraps <paramref name="values"/> without copying.</summary>
+    public static Tensor<T> Wrap<T>(T[] values, ReadOnlySpan<int> shape)
+    {
+        Span<nint> lengths = stackalloc nint[shape.Length];
+        for (int i = 0; i < shape.Length; i++) lengths[i] = shape[i];
+        return Tensor.Create(values, lengths);
+    }
+
+    /// <summary>The tensor's lengths as <see cref="int"/>s.</summary>
+    public static int[] Shape<T>(this Tensor<T> tensor)
+    {
+        var lengths = tensor.Lengths;
+        var shape = new int[lengths.Length];
+        for (int i = 0; i < shape.Length; i++) shape[i] = checked((int)lengths[i]);
+        return shape;
+    }
+
+    /// <summary>Number of rows (the batch dimension) of a tensor of rank at least 1.</summary>
+    public static int BatchSize<T>(this Tensor<T> tensor) => tensor.Rank == 0 ? 1 : checked((int)tensor.Lengths[0]);
+
+    /// <summary>Elements per sample: the product of all lengths but the first.</summary>
+    public static int SampleSize<T>(this Tensor<T> tensor)
+    {
+        var lengths = tensor.Lengths;
+        long size = 1;
+        for (int i = 1; i < lengths.Length; i++) size *= lengths[i];
+        return checked((int)size);
+    }
+
+    /// <summary>Formats a shape as <c>[2, 3, 4]</c> for error messages.</summary>
+    public static string ShapeText(ReadOnlySpan<nint> lengths)
+    {
+        var parts = new string[lengths.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return "[" + string.Join(", ", parts) + "]";
+    }
+
+    /// <summary>Formats a shape as <c>[2, 3, 4]</c> for error messages.</summary>
+    public static string ShapeText(ReadOnlySpan<int> lengths)
+    {
+        var parts = new string[lengths.Length];
+        for (int i = 0; i < parts.Length; i++) parts[i] = lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return "[" + string.Join(", ", parts) + "]";
+    }
+
+    /// <summary>Throws when any element is NaN or infinite, naming where and what.</summary>
+    public static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string what, int sampleSize)
+        where T : IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+                throw new ArgumentException(
+                    $"{what} contains a non-finite value ({values[i]}) at sample {i / Math.Max(1, sampleSize)}, element {i % Math.Max(1, sampleSize)}.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace NeuralNets.Training;
+
+/// <summary>How <see cref="Trainer{T}.Fit"/> runs.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per mini-batch; the gradient is averaged over them. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Whether to shuffle the training set at the start of every epoch. Default true.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seed of the shuffling (and of nothing else: weights get theirs at construction). Default 0.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// Keep a copy of the weights of the last step whose loss was finite, so that a run that
+    /// diverges leaves them in place. Costs one copy of the parameters per step. Default true.
+    /// </summary>
+    public bool KeepLastGoodWeights { get; init; } = true;
+
+    /// <summary>Called at the start of each epoch (1-based) before its first step, e.g. to set a learning rate from a schedule.</summary>
+    public Action<int>? OnEpochStart { get; init; }
+
+    internal void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be positive, but was {Epochs}.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"Batch size must be positive, but was {BatchSize}.");
+    }
+}
