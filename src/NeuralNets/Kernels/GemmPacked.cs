@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The packed-panel matrix multiply for float and double. A chunk of C (at most
+/// <see cref="ChunkRows"/> × <see cref="ChunkColumns"/>) is computed k-block by k-block: the
+/// block of op(B) is copied into zero-padded panels NR columns wide (so the micro-kernel reads it
+/// as consecutive vectors), while op(A) is read in place, MR rows at a time, broadcasting one
+/// element per row and step; only a last partial group of rows is copied, zero-padded.
+/// </summary>
+internal static unsafe class GemmPacked
+{
+    /// <summary>Below this many rows of C the direct loops are faster than packing B.</summary>
+    public const int MinimumRows = 4;
+
+    /// <summary>Rows of C per chunk: a multiple of every MR.</summary>
+    public const int ChunkRows = 128;
+
+    /// <summary>Columns of C per chunk: a multiple of every NR.</summary>
+    public const int ChunkColumns = 64;
+
+    /// <summary>Deepest k-block: keeps a packed B panel (k-block × NR) in the L1 cache.</summary>
+    public const int MaxKBlock = 256;
+
+    private static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    private static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>Whether this kernel handles <typeparamref name="T"/> on this CPU.</summary>
+    public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && (Use512 || Use256);
+
+    /// <summary>Rows of the register tile.</summary>
+    public static int TileRows => Use512 ? MicroKernel512.Rows : MicroKernel256.Rows;
+
+    /// <summary>Columns of the register tile: two vectors.</summary>
+    public static int TileColumns<T>() => Use512 ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+
+    /// <summary>Elements of scratch one worker needs: a packed B chunk and a padded A edge.</summary>
+    public static int WorkspaceLength => MaxKBlock * ChunkColumns + MicroKernel512.Rows * MaxKBlock;
+
+    /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
+    public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] workspace = ArrayPool<T>.Shared.Rent(WorkspaceLength);
+        fixed (T* scratch = workspace)
+        {
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref next) - 1) < problem.ChunkCount)
+                RunChunk(problem, chunk, scratch, scratch + MaxKBlock * ChunkColumns);
+        }
+        ArrayPool<T>.Shared.Return(workspace);
+    }
+
+    private static void RunChunk<T>(in GemmProblem<T> p, int chunk, T* packedB, T* edgeA) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = TileRows, nr = TileColumns<T>();
+        int i0 = chunk / p.ChunksN * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
+        int j0 = chunk % p.ChunksN * ChunkColumns, j1 = Math.Min(p.N, j0 + ChunkColumns);
+        for (int k0 = 0; k0 < p.K; k0 += p.KBlock)
+        {
+            int kc = Math.Min(p.KBlock, p.K - k0);
+            PackB(p, k0, kc, j0, j1, nr, packedB);
+            bool overwrite = k0 == 0 && !p.Accumulate;
+            for (int i = i0; i < i1; i += mr)
+            {
+                int rows = Math.Min(mr, i1 - i);
+                T* a = p.A + i * p.RowStrideA + k0 * p.ColumnStrideA;
+                nint rowStride = p.RowStrideA, columnStride = p.ColumnStrideA;
+                if (rows < mr)
+                {
+                    PackEdgeA(a, rowStride, columnStride, rows, kc, mr, edgeA);
+                    a = edgeA;
+                    rowStride = 1;
+                    columnStride = mr;
+                }
+                T* panel = packedB;
+                for (int j = j0; j < j1; j += nr, panel += kc * nr)
+                {
+                    int columns = Math.Min(nr, j1 - j);
+                    T* c = p.C + (nint)i * p.N + j;
+                    if (Use512) MicroKernel512.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
+                    else MicroKernel256.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>
+    private static void PackB<T>(in GemmProblem<T> p, int k0, int kc, int j0, int j1, int nr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* panel = destination;
+        for (int j = j0; j < j1; j += nr, panel += kc * nr)
+        {
+            int columns = Math.Min(nr, j1 - j);
+            if (columns < nr) new Span<T>(panel, kc * nr).Clear();
+            if (!p.TransposeB)
+            {
+                // B stored k×n: each step's columns are contiguous.
+                T* source = p.B + (nint)k0 * p.N + j;
+                if (columns == nr)
+                {
+                    for (int s = 0; s < kc; s++, source += p.N) CopyTile(source, panel + s * nr, nr);
+                }
+                else
+                {
+                    for (int s = 0; s < kc; s++, source += p.N)
+                        new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(panel + s * nr, columns));
+                }
+            }
+            else
+            {
+                // B stored n×k: each column of op(B) is a contiguous row; transpose it into the panel.
+                for (int column = 0; column < columns; column++)
+                {
+                    T* source = p.B + (nint)(j + column) * p.K + k0;
+                    T* target = panel + column;
+                    for (int s = 0; s < kc; s++) target[s * nr] = source[s];
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyTile<T>(T* source, T* target, int nr) where T : unmanaged
+    {
+        if (Use512)
+        {
+            Vector512.Store(Vector512.Load(source), target);
+            Vector512.Store(Vector512.Load(source + Vector512<T>.Count), target + Vector512<T>.Count);
+        }
+        else
+        {
+            Vector256.Store(Vector256.Load(source), target);
+            Vector256.Store(Vector256.Load(source + Vector256<T>.Count), target + Vector256<T>.Count);
+        }
+    }
+
+    /// <summary>Copies the last <paramref name="rows"/> (&lt; MR) rows of op(A) for one k-block, zero-padded to MR rows.</summary>
+    private static void PackEdgeA<T>(T* a, nint rowStride, nint columnStride, int rows, int kc, int mr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        new Span<T>(destination, kc * mr).Clear();
+        for (int s = 0; s < kc; s++)
+            for (int r = 0; r < rows; r++)
+                destination[s * mr + r] = a[r * rowStride + s * columnStride];
+    }
+}

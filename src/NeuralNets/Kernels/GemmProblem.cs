@@ -1,0 +1,48 @@
+using System.Numerics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// One matrix product as the packed kernel sees it: raw pointers (pinned by the caller for the
+/// whole call), shapes, and how C is cut into fixed chunks. The chunking depends on the shape
+/// only, never on the thread count, which is what keeps results bit-identical across threads.
+/// </summary>
+internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public GemmProblem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
+    {
+        A = a;
+        B = b;
+        C = c;
+        TransposeB = transposeB;
+        M = m;
+        N = n;
+        K = k;
+        Accumulate = accumulate;
+        // op(A)[i,p] lives at A + i·RowStrideA + p·ColumnStrideA.
+        RowStrideA = transposeA ? 1 : k;
+        ColumnStrideA = transposeA ? m : 1;
+        ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
+        ChunksN = (n + GemmPacked.ChunkColumns - 1) / GemmPacked.ChunkColumns;
+        int kBlocks = (k + GemmPacked.MaxKBlock - 1) / GemmPacked.MaxKBlock;
+        KBlock = (k + kBlocks - 1) / kBlocks;
+    }
+
+    public T* A { get; }
+    public T* B { get; }
+    public T* C { get; }
+    public bool TransposeB { get; }
+    public int M { get; }
+    public int N { get; }
+    public int K { get; }
+    public bool Accumulate { get; }
+    public nint RowStrideA { get; }
+    public nint ColumnStrideA { get; }
+    public int ChunksM { get; }
+    public int ChunksN { get; }
+
+    /// <summary>The depth of one pass over k: at most <see cref="GemmPacked.MaxKBlock"/>, split evenly.</summary>
+    public int KBlock { get; }
+
+    public int ChunkCount => ChunksM * ChunksN;
+}
