@@ -115,11 +115,26 @@ internal static unsafe class GemmPacked
             else
             {
                 // B stored n×k: each column of op(B) is a contiguous row; transpose it into the panel.
-                for (int column = 0; column < columns; column++)
+                T* source = p.B + (nint)j * p.K + k0;
+                int column = 0;
+                if (Avx.IsSupported)
                 {
-                    T* source = p.B + (nint)(j + column) * p.K + k0;
+                    int square = 32 / sizeof(T);
+                    int fullSteps = kc - kc % square;
+                    for (; column + square <= columns; column += square)
+                    {
+                        T* rows = source + (nint)column * p.K;
+                        for (int s = 0; s < fullSteps; s += square)
+                            Transpose.Square(rows + s, p.K, panel + s * nr + column, nr);
+                        for (int r = 0; r < square; r++)
+                            for (int s = fullSteps; s < kc; s++) panel[s * nr + column + r] = rows[r * (nint)p.K + s];
+                    }
+                }
+                for (; column < columns; column++)
+                {
+                    T* row = source + (nint)column * p.K;
                     T* target = panel + column;
-                    for (int s = 0; s < kc; s++) target[s * nr] = source[s];
+                    for (int s = 0; s < kc; s++) target[s * nr] = row[s];
                 }
             }
         }
