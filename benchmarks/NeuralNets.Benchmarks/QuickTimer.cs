@@ -47,3 +47,51 @@ internal static class QuickTimer
         return values;
     }
 }
+
+/// <summary>Median times of the parts of an MLP training step, for finding where a step's time goes.</summary>
+internal static class QuickMlpTimer
+{
+    public static void Run(int batch)
+    {
+        var x = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * 784, 1, 0, 1), batch, 784);
+        var y = BenchmarkData.Wrap(BenchmarkData.Labels(batch, 10, 2), batch);
+        var network = Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1);
+        var loss = new SoftmaxCrossEntropy<float>();
+        var sgd = new Sgd<float>(network.Parameters, 0.01);
+        var layers = network.Layers;
+        var parts = new double[8][];
+        int rounds = batch == 256 ? 301 : 1001;
+        for (int i = 0; i < parts.Length; i++) parts[i] = new double[rounds];
+        for (int r = -3 * rounds; r < rounds; r++)
+        {
+            if (r == -rounds) Thread.Sleep(200); // let the tier-1 JIT catch up
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            network.ZeroGradients();
+            var h = layers[0].Forward(x, true);
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            var s = layers[1].Forward(h, true);
+            var o = layers[2].Forward(s, true);
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            loss.Forward(o, y);
+            var g = loss.Backward();
+            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            g = layers[2].Backward(g);
+            g = layers[1].Backward(g);
+            long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+            layers[0].Backward(g);
+            long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+            sgd.Step(static () => 0f);
+            long t6 = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (r < 0) continue;
+            long[] marks = [t0, t1, t2, t3, t4, t5, t6];
+            for (int i = 0; i < 6; i++) parts[i][r] = (marks[i + 1] - marks[i]) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
+            parts[6][r] = (t6 - t0) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
+        }
+        string[] names = ["dense1 fwd", "sigmoid+dense2 fwd", "loss", "dense2+sigmoid bwd", "dense1 bwd", "sgd", "total"];
+        for (int i = 0; i < names.Length; i++)
+        {
+            Array.Sort(parts[i]);
+            Console.WriteLine($"batch {batch} {names[i],-20} {parts[i][rounds / 2],9:F1} us");
+        }
+    }
+}
