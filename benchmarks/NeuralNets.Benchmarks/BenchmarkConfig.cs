@@ -14,9 +14,9 @@ namespace NeuralNets.Benchmarks;
 /// </summary>
 internal static class BenchmarkConfig
 {
-    public static IConfig Create(bool shortRun) =>
+    public static IConfig Create(Job job) =>
         DefaultConfig.Instance
-            .AddJob((shortRun ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance))
+            .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median)
             .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)

@@ -56,7 +56,8 @@ public class MlpTrainingStepBenchmarks
         _network.ZeroGradients();
         var output = _network.Forward(_x, training: true);
         float loss = _loss.Forward(output, _y);
-        _network.Backward(_loss.Backward());
+        // As the Trainer does: the input needs no gradient (PyTorch skips it too).
+        _network.BackwardToParameters(_loss.Backward());
         return loss;
     }
 

@@ -78,7 +78,7 @@ internal static class QuickMlpTimer
             g = layers[2].Backward(g);
             g = layers[1].Backward(g);
             long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-            layers[0].Backward(g);
+            ((IParameterGradientOnly<float>)layers[0]).BackwardToParameters(g);
             long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
             sgd.Step(static () => 0f);
             long t6 = System.Diagnostics.Stopwatch.GetTimestamp();
