@@ -11,7 +11,7 @@ try
 {
     if (args.Contains("--help") || args.Contains("-h"))
     {
-        Console.WriteLine(SampleOptions.Usage.Replace("{models}", string.Join("|", Models.Names)));
+        Console.WriteLine(SampleOptions.Usage.Replace("{models}", Models.Names));
         return 0;
     }
     options = SampleOptions.Parse(args);
@@ -19,11 +19,13 @@ try
 catch (ArgumentException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(SampleOptions.Usage.Replace("{models}", string.Join("|", Models.Names)));
+    Console.Error.WriteLine(SampleOptions.Usage.Replace("{models}", Models.Names));
     return 2;
 }
 
-var (network, flatInput) = Models.Create(options.Model, options.Seed);
+var model = Models.Find(options.Model);
+var network = model.Build(options.Seed);
+bool flatInput = model.FlatInput;
 Dataset<float> train, test;
 var clock = Stopwatch.StartNew();
 try
@@ -40,7 +42,7 @@ Console.WriteLine($"loaded {train.Count} training and {test.Count} test images f
 
 // Hold out part of the training set to watch for overfitting; the test set is only looked at once, at the end.
 var (fit, validation) = train.Split(validationFraction: 1.0 / 12, seed: options.Seed);
-Console.WriteLine($"model {options.Model}: {network}");
+Console.WriteLine($"model {options.Model} ({model.Description}): {network}");
 Console.WriteLine($"training on {fit.Count}, validating on {validation.Count}; {options.Epochs} epochs, batch {options.BatchSize}, SGD η = {options.LearningRate} decaying linearly to η/10");
 
 var optimizer = new Sgd<float>(network.Parameters, options.LearningRate);

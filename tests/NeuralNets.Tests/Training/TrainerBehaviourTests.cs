@@ -100,6 +100,19 @@ public class TrainerBehaviourTests
     }
 
     [Fact]
+    public void Fit_LabelOutsideOutputRangeWithoutClassCount_ThrowsNamingLabel()
+    {
+        var features = TestTensors.Random<double>(1, 3, 2);
+        var data = new Dataset<double>(features, TestTensors.Create([0.0, 1.0, 2.0], 3));
+        var network = Network.Sequential<double>(2).Dense(2).Build(seed: 1);
+        var trainer = new Trainer<double>(network, new SoftmaxCrossEntropy<double>(), new Sgd<double>(network.Parameters, 0.1));
+
+        var act = () => trainer.Fit(data, new TrainingOptions { Shuffle = false, BatchSize = 3 }, cancellationToken: None);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*label 2 of sample 2 is outside the class range [0, 2)*");
+    }
+
+    [Fact]
     public void Fit_BatchSizeZero_ThrowsNamingTheValue()
     {
         var network = Network.Sequential<double>(2).Dense(2).Build(seed: 1);
@@ -122,7 +135,7 @@ public class TrainerBehaviourTests
     }
 
     [Fact]
-    public void Fit_LabelsBeyondNetworkOutputs_ThrowsNamingLabel()
+    public void Fit_MoreClassesThanNetworkOutputs_ThrowsBeforeTraining()
     {
         var data = SyntheticData.GaussianBlobs<double>(pointsPerClass: 4, classes: 3, seed: 1);
         var network = Network.Sequential<double>(2).Dense(2).Build(seed: 1);
@@ -130,6 +143,7 @@ public class TrainerBehaviourTests
 
         var act = () => trainer.Fit(data, new TrainingOptions { Shuffle = false, BatchSize = 12 }, cancellationToken: None);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*label 2*class range [0, 2)*");
+        act.Should().Throw<ArgumentException>().WithMessage("The train set has 3 classes but the network outputs 2 values per sample*");
+        trainer.History.Steps.Should().Be(0);
     }
 }
