@@ -181,6 +181,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"{_loss} needs one class index per sample, but the {name} set's targets have shape {ShapeMismatchException.Format(data.TargetShape)} per sample.", name);
         if (_network is Sequential<T> { InputShape: { } expected } && !expected.SequenceEqual(data.SampleShape))
             throw new ShapeMismatchException("Sequential", ShapeMismatchException.Format(expected) + " per sample", data.SampleShape, $"the {name} set's samples do not fit the network");
+        if (_loss.TakesClassIndices && data.ClassCount is int classes
+            && _network is Sequential<T> { OutputShapeOfNetwork: [int outputs] } && outputs < classes)
+            throw new ArgumentException($"The {name} set has {classes} classes but the network outputs {outputs} values per sample; its last layer needs one output per class.", name);
     }
 
     /// <summary>Raised inside evaluate so that the step stops before the optimizer moves the weights.</summary>
