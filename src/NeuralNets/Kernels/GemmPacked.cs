@@ -21,8 +21,11 @@ internal static unsafe class GemmPacked
     /// <summary>Rows of C per chunk: a multiple of every MR.</summary>
     public const int ChunkRows = 128;
 
-    /// <summary>Columns of C per chunk: a multiple of every NR.</summary>
+    /// <summary>Narrowest chunk of C's columns: a multiple of every NR.</summary>
     public const int ChunkColumns = 64;
+
+    /// <summary>Elements of one packed block of B (k-block × chunk columns).</summary>
+    public const int PackedBLength = MaxKBlock * ChunkColumns;
 
     /// <summary>Deepest k-block: keeps a packed B panel (k-block × NR) in the L1 cache.</summary>
     public const int MaxKBlock = 256;
@@ -41,7 +44,7 @@ internal static unsafe class GemmPacked
     public static int TileColumns<T>() => Use512 ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
     /// <summary>Elements of scratch one worker needs: a packed B chunk and a padded A edge.</summary>
-    public static int WorkspaceLength => MaxKBlock * ChunkColumns + MicroKernel512.Rows * MaxKBlock;
+    public static int WorkspaceLength => PackedBLength + MicroKernel512.Rows * MaxKBlock;
 
     /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
     public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
@@ -51,7 +54,7 @@ internal static unsafe class GemmPacked
         {
             int chunk;
             while ((chunk = Interlocked.Increment(ref next) - 1) < problem.ChunkCount)
-                RunChunk(problem, chunk, scratch, scratch + MaxKBlock * ChunkColumns);
+                RunChunk(problem, chunk, scratch, scratch + PackedBLength);
         }
         ArrayPool<T>.Shared.Return(workspace);
     }
@@ -60,7 +63,7 @@ internal static unsafe class GemmPacked
     {
         int mr = TileRows, nr = TileColumns<T>();
         int i0 = chunk / p.ChunksN * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
-        int j0 = chunk % p.ChunksN * ChunkColumns, j1 = Math.Min(p.N, j0 + ChunkColumns);
+        int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         for (int k0 = 0; k0 < p.K; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, p.K - k0);

@@ -22,10 +22,13 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // op(A)[i,p] lives at A + i·RowStrideA + p·ColumnStrideA.
         RowStrideA = transposeA ? 1 : k;
         ColumnStrideA = transposeA ? m : 1;
-        ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
-        ChunksN = (n + GemmPacked.ChunkColumns - 1) / GemmPacked.ChunkColumns;
         int kBlocks = (k + GemmPacked.MaxKBlock - 1) / GemmPacked.MaxKBlock;
         KBlock = (k + kBlocks - 1) / kBlocks;
+        // Shallow products (a convolution's k = 25) get wider chunks, so that each chunk still has
+        // enough work to pay for claiming it; its packed B block stays within the workspace.
+        ChunkColumns = Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
+        ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
+        ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
     }
 
     public T* A { get; }
@@ -39,6 +42,10 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public nint RowStrideA { get; }
     public nint ColumnStrideA { get; }
     public int ChunksM { get; }
+
+    /// <summary>Columns of C per chunk: a multiple of <see cref="GemmPacked.ChunkColumns"/>, wider when k is small.</summary>
+    public int ChunkColumns { get; }
+
     public int ChunksN { get; }
 
     /// <summary>The depth of one pass over k: at most <see cref="GemmPacked.MaxKBlock"/>, split evenly.</summary>
