@@ -11,6 +11,15 @@ internal static class QuickTimer
 {
     public static void Run()
     {
+        {
+            var a = Fill(64 * 784, 1);
+            var b = Fill(784 * 128, 2);
+            var c = new float[64 * 128];
+            for (int r = 0; r < 1000; r++) MatrixMultiply.Compute<float>(a, false, b, true, c, 64, 128, 784, false, 2);
+            long before = GC.GetTotalAllocatedBytes(true);
+            for (int r = 0; r < 20000; r++) MatrixMultiply.Compute<float>(a, false, b, true, c, 64, 128, 784, false, 2);
+            Console.WriteLine($"allocated per call: {(GC.GetTotalAllocatedBytes(true) - before) / 20000.0:F3} B");
+        }
         (int M, int N, int K, bool TA, bool TB)[] shapes =
         [
             (64, 128, 784, false, false), (64, 128, 784, false, true), (64, 128, 784, true, false), (64, 128, 784, false, true), (128, 784, 64, true, false), (64, 784, 128, false, false),

@@ -24,6 +24,15 @@ internal static unsafe class GemmPacked
     /// <summary>Narrowest chunk of C's columns: a multiple of every NR.</summary>
     public const int ChunkColumns = 64;
 
+    /// <summary>Fewer chunks of C than this, over a deep k, and k is cut into pieces.</summary>
+    public const int MinimumChunks = 4;
+
+    /// <summary>k-blocks per piece of a split k.</summary>
+    public const int KPieceBlocks = 4;
+
+    /// <summary>Largest total of partial products (pieces × m × n) worth splitting k for.</summary>
+    public const long MaxPartialLength = 1 << 20;
+
     /// <summary>Elements of one packed block of B (k-block × chunk columns).</summary>
     public const int PackedBLength = MaxKBlock * ChunkColumns;
 
@@ -59,16 +68,20 @@ internal static unsafe class GemmPacked
         ArrayPool<T>.Shared.Return(workspace);
     }
 
-    private static void RunChunk<T>(in GemmProblem<T> p, int chunk, T* packedB, T* edgeA) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB, T* edgeA) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = TileRows, nr = TileColumns<T>();
+        int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
         int i0 = chunk / p.ChunksN * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
         int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
-        for (int k0 = 0; k0 < p.K; k0 += p.KBlock)
+        int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
+        // A piece of a split k writes its own partial product, which starts from zero.
+        T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
+        for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
-            int kc = Math.Min(p.KBlock, p.K - k0);
+            int kc = Math.Min(p.KBlock, kEnd - k0);
             PackB(p, k0, kc, j0, j1, nr, packedB);
-            bool overwrite = k0 == 0 && !p.Accumulate;
+            bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
             for (int i = i0; i < i1; i += mr)
             {
                 int rows = Math.Min(mr, i1 - i);
@@ -85,7 +98,7 @@ internal static unsafe class GemmPacked
                 for (int j = j0; j < j1; j += nr, panel += kc * nr)
                 {
                     int columns = Math.Min(nr, j1 - j);
-                    T* c = p.C + (nint)i * p.N + j;
+                    T* c = target + (nint)i * p.N + j;
                     if (Use512) MicroKernel512.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
                     else MicroKernel256.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
                 }

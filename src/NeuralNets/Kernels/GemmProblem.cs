@@ -29,6 +29,13 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         ChunkColumns = Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
         ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
         ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
+        // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
+        // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
+        KPiece = k;
+        if (ChunksM * ChunksN < GemmPacked.MinimumChunks && k >= 2 * GemmPacked.KPieceBlocks * KBlock
+            && (long)m * n * ((k + GemmPacked.KPieceBlocks * KBlock - 1) / (GemmPacked.KPieceBlocks * KBlock)) <= GemmPacked.MaxPartialLength)
+            KPiece = GemmPacked.KPieceBlocks * KBlock;
+        KPieces = (k + KPiece - 1) / KPiece;
     }
 
     public T* A { get; }
@@ -51,5 +58,15 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// <summary>The depth of one pass over k: at most <see cref="GemmPacked.MaxKBlock"/>, split evenly.</summary>
     public int KBlock { get; }
 
-    public int ChunkCount => ChunksM * ChunksN;
+    /// <summary>Steps of k per piece; <see cref="K"/> when k is not split.</summary>
+    public int KPiece { get; }
+
+    /// <summary>Number of pieces k is cut into (1 when it is not split).</summary>
+    public int KPieces { get; }
+
+    /// <summary>When k is split: <see cref="KPieces"/> buffers of m×n for the partial products, one after another.</summary>
+    public T* Partials { get; init; }
+
+    /// <summary>Units of work: every chunk of C times every piece of k.</summary>
+    public int ChunkCount => ChunksM * ChunksN * KPieces;
 }

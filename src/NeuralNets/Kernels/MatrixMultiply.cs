@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace NeuralNets.Kernels;
@@ -13,12 +15,14 @@ namespace NeuralNets.Kernels;
 /// <para>
 /// float and double take the packed-panel kernel (<see cref="GemmPacked"/>) on CPUs with
 /// <c>Vector512</c> or <c>Vector256</c> and FMA; other element types, other CPUs and products with
-/// fewer rows than a register tile take the direct loops (<see cref="GemmDirect"/>).
+/// fewer rows than <see cref="GemmPacked.MinimumRows"/> take the direct loops (<see cref="GemmDirect"/>).
 /// </para>
 /// <para>
 /// Threads: C is cut into fixed chunks whose size depends only on the shape; threads claim whole
 /// chunks, and each element of C is summed by one thread in a fixed order, so the result is
-/// bit-identical whatever the thread count. The default thread count is
+/// bit-identical whatever the thread count. A small C over a deep k (a convolution's weight
+/// gradient) is instead cut along k into fixed pieces, whose partial products are added in piece
+/// order: just as independent of the thread count. The default thread count is
 /// <see cref="Environment.ProcessorCount"/>, which a process can lower with the runtime's own
 /// <c>DOTNET_PROCESSOR_COUNT</c> setting; products below <see cref="ParallelThreshold"/>
 /// multiply-adds (a batch-1 step) run on the calling thread.
@@ -71,7 +75,24 @@ internal static class MatrixMultiply
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 {
                     var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
-                    GemmJob<T>.Run(problem, threads);
+                    if (problem.KPieces == 1)
+                    {
+                        GemmJob<T>.Run(problem, threads);
+                        return;
+                    }
+                    int size = m * n;
+                    T[] partials = ArrayPool<T>.Shared.Rent(problem.KPieces * size);
+                    fixed (T* pp = partials)
+                    {
+                        GemmJob<T>.Run(problem with { Partials = pp }, threads);
+                        // C (+)= Σ partials, in piece order whatever thread computed each.
+                        var target = c[..size];
+                        if (!accumulate) new ReadOnlySpan<T>(pp, size).CopyTo(target);
+                        else TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp, size), target);
+                        for (int piece = 1; piece < problem.KPieces; piece++)
+                            TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
+                    }
+                    ArrayPool<T>.Shared.Return(partials);
                 }
             }
             return;

@@ -10,7 +10,7 @@ public class MatrixMultiplyTests
     {
         { 1, 1, 1 }, { 1, 70, 33 }, { 3, 5, 7 }, { 4, 17, 9 }, { 7, 31, 2 }, { 8, 32, 8 }, { 9, 33, 65 },
         { 15, 16, 1 }, { 17, 65, 31 }, { 31, 63, 64 }, { 33, 47, 70 }, { 64, 64, 64 }, { 65, 70, 13 },
-        { 70, 1, 70 }, { 70, 69, 67 }, { 41, 129, 23 }, { 12, 10, 300 }, { 130, 40, 530 }, { 6, 700, 25 }, { 25, 300, 6 },
+        { 70, 1, 70 }, { 70, 69, 67 }, { 41, 129, 23 }, { 12, 10, 300 }, { 130, 40, 530 }, { 6, 700, 25 }, { 25, 300, 6 }, { 6, 25, 5000 }, { 9, 40, 2600 },
     };
 
     [Theory]
@@ -27,6 +27,8 @@ public class MatrixMultiplyTests
     [InlineData(64, 784, 128)]
     [InlineData(6, 3000, 25)]
     [InlineData(16, 1000, 150)]
+    [InlineData(6, 25, 50176)]
+    [InlineData(16, 150, 6400)]
     public void Compute_OneTwoAndThreeThreads_BitIdentical(int m, int n, int k)
     {
         foreach (var (transposeA, transposeB) in Transposes)
