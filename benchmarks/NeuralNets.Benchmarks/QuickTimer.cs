@@ -20,11 +20,14 @@ internal static class QuickTimer
             for (int r = 0; r < 20000; r++) MatrixMultiply.Compute<float>(a, false, b, true, c, 64, 128, 784, false, 2);
             Console.WriteLine($"allocated per call: {(GC.GetTotalAllocatedBytes(true) - before) / 20000.0:F3} B");
         }
-        (int M, int N, int K, bool TA, bool TB)[] shapes =
+        (int M, int N, int K, bool TA, bool TB)[] shapes = Environment.GetEnvironmentVariable("SHAPES") is string only
+            ? only.Split(';').Select(t => t.Split(',')).Select(f => (int.Parse(f[0]), int.Parse(f[1]), int.Parse(f[2]), f[3] == "1", f[4] == "1")).ToArray()
+            :
         [
             (64, 128, 784, false, false), (64, 128, 784, false, true), (64, 128, 784, true, false), (64, 128, 784, false, true), (128, 784, 64, true, false), (64, 784, 128, false, false),
             (64, 10, 128, false, true), (128, 500, 800, false, false), (256, 256, 256, false, false),
-            (1, 128, 784, false, true), (1024, 1024, 1024, false, false),
+            (1, 128, 784, false, true),
+            (6, 50176, 25, false, false), (6, 25, 50176, false, true), (16, 6400, 150, false, false), (16, 150, 6400, false, true), (150, 6400, 16, true, false),
         ];
         foreach (var (m, n, k, ta, tb) in shapes)
         {

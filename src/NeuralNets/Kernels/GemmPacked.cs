@@ -11,7 +11,7 @@ namespace NeuralNets.Kernels;
 /// <see cref="ChunkRows"/> × <see cref="ChunkColumns"/>) is computed k-block by k-block: the
 /// block of op(B) is copied into zero-padded panels NR columns wide (so the micro-kernel reads it
 /// as consecutive vectors), while op(A) is read in place, MR rows at a time, broadcasting one
-/// element per row and step; only a last partial group of rows is copied, zero-padded.
+/// element per row and step (a last partial group of rows re-reads its last row instead of being copied).
 /// </summary>
 internal static unsafe class GemmPacked
 {
@@ -52,8 +52,8 @@ internal static unsafe class GemmPacked
     /// <summary>Columns of the register tile: two vectors.</summary>
     public static int TileColumns<T>() => Use512 ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
 
-    /// <summary>Elements of scratch one worker needs: a packed B chunk and a padded A edge.</summary>
-    public static int WorkspaceLength => PackedBLength + MicroKernel512.Rows * MaxKBlock;
+    /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
+    public static int WorkspaceLength => PackedBLength;
 
     /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
     public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
@@ -63,44 +63,48 @@ internal static unsafe class GemmPacked
         {
             int chunk;
             while ((chunk = Interlocked.Increment(ref next) - 1) < problem.ChunkCount)
-                RunChunk(problem, chunk, scratch, scratch + PackedBLength);
+                RunChunk(problem, chunk, scratch);
         }
         ArrayPool<T>.Shared.Return(workspace);
     }
 
-    private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB, T* edgeA) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = TileRows, nr = TileColumns<T>();
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
-        int i0 = chunk / p.ChunksN * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
-        int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
+        int i0 = chunk % p.ChunksM * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
+        int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
+        // With one group of rows in the chunk, each B panel is read once: packing would only copy it.
+        // Read B in place then, except a partial last panel (its vectors would run past the row).
+        bool inPlace = !p.TransposeB && i1 - i0 <= mr;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);
-            PackB(p, k0, kc, j0, j1, nr, packedB);
+            if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
+            else if ((j1 - j0) % nr != 0) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
             bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
             for (int i = i0; i < i1; i += mr)
             {
                 int rows = Math.Min(mr, i1 - i);
                 T* a = p.A + i * p.RowStrideA + k0 * p.ColumnStrideA;
-                nint rowStride = p.RowStrideA, columnStride = p.ColumnStrideA;
-                if (rows < mr)
-                {
-                    PackEdgeA(a, rowStride, columnStride, rows, kc, mr, edgeA);
-                    a = edgeA;
-                    rowStride = 1;
-                    columnStride = mr;
-                }
                 T* panel = packedB;
-                for (int j = j0; j < j1; j += nr, panel += kc * nr)
+                for (int j = j0; j < j1; j += nr)
                 {
                     int columns = Math.Min(nr, j1 - j);
+                    T* b = panel;
+                    nint bStride = nr;
+                    if (inPlace && columns == nr)
+                    {
+                        b = p.B + (nint)k0 * p.N + j;
+                        bStride = p.N;
+                    }
+                    else panel += kc * nr;
                     T* c = target + (nint)i * p.N + j;
-                    if (Use512) MicroKernel512.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
-                    else MicroKernel256.Run(kc, a, rowStride, columnStride, panel, c, p.N, rows, columns, overwrite);
+                    if (Use512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }
@@ -169,14 +173,5 @@ internal static unsafe class GemmPacked
             Vector256.Store(Vector256.Load(source), target);
             Vector256.Store(Vector256.Load(source + Vector256<T>.Count), target + Vector256<T>.Count);
         }
-    }
-
-    /// <summary>Copies the last <paramref name="rows"/> (&lt; MR) rows of op(A) for one k-block, zero-padded to MR rows.</summary>
-    private static void PackEdgeA<T>(T* a, nint rowStride, nint columnStride, int rows, int kc, int mr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        new Span<T>(destination, kc * mr).Clear();
-        for (int s = 0; s < kc; s++)
-            for (int r = 0; r < rows; r++)
-                destination[s * mr + r] = a[r * rowStride + s * columnStride];
     }
 }

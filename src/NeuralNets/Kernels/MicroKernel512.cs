@@ -17,11 +17,12 @@ internal static unsafe class MicroKernel512
 
     /// <summary>
     /// C[0..rows, 0..columns] (row stride <paramref name="ldc"/>) = (overwrite ? 0 : C) + A·B over
-    /// <paramref name="kc"/> steps; A[r, s] at a + r·rowStride + s·columnStride (all MR rows readable),
-    /// B packed as kc rows of 2 vectors.
+    /// <paramref name="kc"/> steps, with A[r, s] at a + r·rowStride + s·columnStride for r &lt; rows and
+    /// B as kc rows of 2 vectors, <paramref name="bStride"/> apart. Rows past <paramref name="rows"/> re-read the last row (their
+    /// results are dropped), so a partial tile needs no copy of A.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, T* c, nint ldc, int rows, int columns, bool overwrite)
+    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector512<T>.Count;
@@ -33,8 +34,14 @@ internal static unsafe class MicroKernel512
         Vector512<T> c50 = default, c51 = default;
         Vector512<T> c60 = default, c61 = default;
         Vector512<T> c70 = default, c71 = default;
-        nint rs2 = 2 * rowStride, rs3 = 3 * rowStride;
-        nint rs4 = 4 * rowStride;
+        int last = rows - 1;
+        nint o1 = Math.Min(1, last) * rowStride;
+        nint o2 = Math.Min(2, last) * rowStride;
+        nint o3 = Math.Min(3, last) * rowStride;
+        nint o4 = Math.Min(4, last) * rowStride;
+        nint o5 = Math.Min(5, last) * rowStride;
+        nint o6 = Math.Min(6, last) * rowStride;
+        nint o7 = Math.Min(7, last) * rowStride;
         for (int s = 0; s < kc; s++)
         {
             var b0 = Vector512.Load(b);
@@ -42,42 +49,41 @@ internal static unsafe class MicroKernel512
             var x0 = Vector512.Create(a[0]);
             c00 = Fma(x0, b0, c00);
             c01 = Fma(x0, b1, c01);
-            var x1 = Vector512.Create(a[rowStride]);
+            var x1 = Vector512.Create(a[o1]);
             c10 = Fma(x1, b0, c10);
             c11 = Fma(x1, b1, c11);
-            var x2 = Vector512.Create(a[rs2]);
+            var x2 = Vector512.Create(a[o2]);
             c20 = Fma(x2, b0, c20);
             c21 = Fma(x2, b1, c21);
-            var x3 = Vector512.Create(a[rs3]);
+            var x3 = Vector512.Create(a[o3]);
             c30 = Fma(x3, b0, c30);
             c31 = Fma(x3, b1, c31);
-            T* a4 = a + rs4;
-            var x4 = Vector512.Create(a4[0]);
+            var x4 = Vector512.Create(a[o4]);
             c40 = Fma(x4, b0, c40);
             c41 = Fma(x4, b1, c41);
-            var x5 = Vector512.Create(a4[rowStride]);
+            var x5 = Vector512.Create(a[o5]);
             c50 = Fma(x5, b0, c50);
             c51 = Fma(x5, b1, c51);
-            var x6 = Vector512.Create(a4[rs2]);
+            var x6 = Vector512.Create(a[o6]);
             c60 = Fma(x6, b0, c60);
             c61 = Fma(x6, b1, c61);
-            var x7 = Vector512.Create(a4[rs3]);
+            var x7 = Vector512.Create(a[o7]);
             c70 = Fma(x7, b0, c70);
             c71 = Fma(x7, b1, c71);
             a += columnStride;
-            b += 2 * w;
+            b += bStride;
         }
 
-        if (rows == Rows && columns == 2 * w)
+        if (columns == 2 * w)
         {
-            Store(c + 0 * ldc, c00, c01, w, overwrite);
-            Store(c + 1 * ldc, c10, c11, w, overwrite);
-            Store(c + 2 * ldc, c20, c21, w, overwrite);
-            Store(c + 3 * ldc, c30, c31, w, overwrite);
-            Store(c + 4 * ldc, c40, c41, w, overwrite);
-            Store(c + 5 * ldc, c50, c51, w, overwrite);
-            Store(c + 6 * ldc, c60, c61, w, overwrite);
-            Store(c + 7 * ldc, c70, c71, w, overwrite);
+            Store(c, c00, c01, w, overwrite);
+            if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
+            if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
+            if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
+            if (rows > 4) Store(c + 4 * ldc, c40, c41, w, overwrite);
+            if (rows > 5) Store(c + 5 * ldc, c50, c51, w, overwrite);
+            if (rows > 6) Store(c + 6 * ldc, c60, c61, w, overwrite);
+            if (rows > 7) Store(c + 7 * ldc, c70, c71, w, overwrite);
             return;
         }
 
@@ -102,7 +108,8 @@ internal static unsafe class MicroKernel512
         for (int r = 0; r < rows; r++)
         {
             T* source = tile + r * 2 * w, target = c + r * ldc;
-            for (int j = 0; j < columns; j++) target[j] = overwrite ? source[j] : target[j] + source[j];
+            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
+            else for (int j = 0; j < columns; j++) target[j] += source[j];
         }
     }
 
