@@ -58,6 +58,12 @@ internal static unsafe class GemmPacked
     /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
     public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (problem.Dot)
+        {
+            int unit;
+            while ((unit = Interlocked.Increment(ref next) - 1) < problem.ChunkCount) GemmDot.RunChunk(problem, unit);
+            return;
+        }
         T[] workspace = ArrayPool<T>.Shared.Rent(WorkspaceLength);
         fixed (T* scratch = workspace)
         {
