@@ -9,12 +9,13 @@ namespace NeuralNets.Kernels;
 /// <c>outH × outW</c>, the columns matrix is <c>[C·kH·kW, outH·outW]</c>:
 /// effectively <c>columns[(c·kH + i)·kW + j, y·outW + x] = image[c, y·sH − pH + i, x·sW − pW + j]</c>,
 /// and 0 where that position falls in the padding. Row order matches a weight <c>[Cout, C, kH, kW]</c>
-/// read as a <c>[Cout, C·kH·kW]</c> matrix.
+/// read as a <c>[Cout, C·kH·kW]</c> matrix. Rows are <c>rowStride</c> apart, so that the columns of a
+/// whole batch can sit side by side in one <c>[C·kH·kW, N·outH·outW]</c> matrix.
 /// </remarks>
 internal static class Im2Col
 {
     /// <summary>Writes the columns matrix of <paramref name="image"/> into <paramref name="columns"/>.</summary>
-    public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns)
+    public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
     {
         int plane = outH * outW;
         int row = 0;
@@ -24,7 +25,7 @@ internal static class Im2Col
             for (int i = 0; i < window.KernelH; i++)
                 for (int j = 0; j < window.KernelW; j++, row++)
                 {
-                    var destination = columns.Slice(row * plane, plane);
+                    var destination = columns.Slice(row * rowStride, plane);
                     ValidRange(j - window.PadW, window.StrideW, width, outW, out int xStart, out int xEnd);
                     for (int y = 0; y < outH; y++)
                     {
@@ -57,7 +58,7 @@ internal static class Im2Col
     /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
     /// Overlapping receptive fields therefore sum their gradients.
     /// </summary>
-    public static void FoldAdd<T>(ReadOnlySpan<T> columns, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
+    public static void FoldAdd<T>(ReadOnlySpan<T> columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
         where T : System.Numerics.IAdditionOperators<T, T, T>
     {
         int plane = outH * outW;
@@ -68,7 +69,7 @@ internal static class Im2Col
             for (int i = 0; i < window.KernelH; i++)
                 for (int j = 0; j < window.KernelW; j++, row++)
                 {
-                    var source = columns.Slice(row * plane, plane);
+                    var source = columns.Slice(row * rowStride, plane);
                     ValidRange(j - window.PadW, window.StrideW, width, outW, out int xStart, out int xEnd);
                     if (xStart >= xEnd) continue;
                     for (int y = 0; y < outH; y++)

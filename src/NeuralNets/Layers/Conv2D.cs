@@ -13,10 +13,11 @@ namespace NeuralNets;
 /// <para>It computes the cross-correlation PyTorch calls convolution, with zero padding p and stride s:
 /// <c>y[n, o, r, q] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j]</c>,
 /// where x is 0 outside the image; the output is <c>⌊(H + 2p − k)/s⌋ + 1</c> high (likewise wide).</para>
-/// <para>Per sample the image is unfolded into columns X̂ <c>[Cin·kH·kW, outH·outW]</c> (im2col) and the
-/// forward pass is one matrix multiply <c>Y = W·X̂ + b</c>. Backward: <c>dW += dY·X̂ᵀ</c>,
-/// <c>db += Σ dY</c> over positions, and <c>dX = fold(Wᵀ·dY)</c>, where fold adds every column entry
-/// back onto the pixel it came from, so overlapping patches sum their gradients.</para>
+/// <para>Every image of the batch is unfolded into columns (im2col), side by side in
+/// X̂ <c>[Cin·kH·kW, N·outH·outW]</c>, and the forward pass is one matrix multiply <c>Y = W·X̂ + b</c>.
+/// Backward: <c>dW += dY·X̂ᵀ</c>, <c>db += Σ dY</c> over samples and positions, and
+/// <c>dX = fold(Wᵀ·dY)</c>, where fold adds every column entry back onto the pixel it came from,
+/// so overlapping patches sum their gradients.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -25,8 +26,9 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
-    private T[] _columns = [];         // the batch's unfolded inputs, sample after sample
-    private T[] _columnGradient = [];  // one sample's Wᵀ·dY
+    private T[] _columns = [];         // X̂ of the whole batch, [K, N·outH·outW]
+    private T[] _product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
+    private T[] _columnGradient = [];  // Wᵀ·dY, [K, N·outH·outW]
     private int _outH, _outW;
 
     /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="seed"/> and zero bias.</summary>
@@ -110,27 +112,25 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         (_outH, _outW) = _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
         _input = input;
-        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width;
-        int sampleColumns = rows * plane;
-        if (_columns.Length < batch * sampleColumns) _columns = new T[batch * sampleColumns];
+        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, span = batch * plane;
+        EnsureCapacity(ref _columns, rows * span);
+        EnsureCapacity(ref _product, OutChannels * span);
 
-        var output = _output.Get(batch, [OutChannels, _outH, _outW]);
+        // X̂ = [X̂₀ | X̂₁ | …] for the whole batch, so that one large product replaces N small ones.
         ReadOnlySpan<T> x = input.Span();
-        Span<T> y = output.Span();
-        ReadOnlySpan<T> weight = Weight.ValueSpan, bias = Bias.ValueSpan;
         for (int n = 0; n < batch; n++)
-        {
-            var columns = _columns.AsSpan(n * sampleColumns, sampleColumns);
-            Im2Col.Unfold(x.Slice(n * imageSize, imageSize), InChannels, height, width, _window, _outH, _outW, columns);
-            // Y[Cout, P] = W[Cout, K] · X̂[K, P], then + b[o] on row o.
-            var sample = y.Slice(n * OutChannels * plane, OutChannels * plane);
-            MatrixMultiply.Compute<T>(weight, false, columns, false, sample, OutChannels, plane, rows, accumulate: false);
+            Im2Col.Unfold(x.Slice(n * imageSize, imageSize), InChannels, height, width, _window, _outH, _outW, _columns.AsSpan(n * plane), span);
+        // P[Cout, N·outH·outW] = W[Cout, K] · X̂[K, N·outH·outW]
+        var product = _product.AsSpan(0, OutChannels * span);
+        MatrixMultiply.Compute<T>(Weight.ValueSpan, false, _columns.AsSpan(0, rows * span), false, product, OutChannels, span, rows, accumulate: false);
+
+        // y[n, o] = P[o, sample n] + b[o]: back to NCHW.
+        var output = _output.Get(batch, [OutChannels, _outH, _outW]);
+        Span<T> y = output.Span();
+        ReadOnlySpan<T> bias = Bias.ValueSpan;
+        for (int n = 0; n < batch; n++)
             for (int o = 0; o < OutChannels; o++)
-            {
-                var channel = sample.Slice(o * plane, plane);
-                TensorPrimitives.Add(channel, bias[o], channel);
-            }
-        }
+                TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice((n * OutChannels + o) * plane, plane));
         return output;
     }
 
@@ -143,28 +143,30 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
         if (outputGradient.Rank != 4 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != OutChannels
             || outputGradient.Lengths[2] != _outH || outputGradient.Lengths[3] != _outW)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
-        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width;
-        int sampleColumns = rows * plane;
-        if (_columnGradient.Length < sampleColumns) _columnGradient = new T[sampleColumns];
-        var columnGradient = _columnGradient.AsSpan(0, sampleColumns);
+        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, span = batch * plane;
+        EnsureCapacity(ref _columnGradient, rows * span);
 
+        // dY as [Cout, N·outH·outW], the layout of the forward product.
+        ReadOnlySpan<T> dy = outputGradient.Span();
+        var dyMatrix = _product.AsSpan(0, OutChannels * span);
+        for (int n = 0; n < batch; n++)
+            for (int o = 0; o < OutChannels; o++)
+                dy.Slice((n * OutChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+
+        // dW[Cout, K] += dY · X̂ᵀ ;  db[o] += Σ dY[o, :]
+        var columns = _columns.AsSpan(0, rows * span);
+        MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, Weight.GradientSpan, OutChannels, rows, span, accumulate: true);
+        Span<T> dBias = Bias.GradientSpan;
+        for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
+
+        // dX̂[K, N·outH·outW] = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
+        var columnGradient = _columnGradient.AsSpan(0, rows * span);
+        MatrixMultiply.Compute<T>(Weight.ValueSpan, true, dyMatrix, false, columnGradient, rows, span, OutChannels, accumulate: false);
         var inputGradient = _inputGradient.GetLike(input);
         Span<T> dx = inputGradient.Span();
         dx.Clear();
-        ReadOnlySpan<T> dy = outputGradient.Span();
-        ReadOnlySpan<T> weight = Weight.ValueSpan;
-        Span<T> dWeight = Weight.GradientSpan, dBias = Bias.GradientSpan;
         for (int n = 0; n < batch; n++)
-        {
-            var dySample = dy.Slice(n * OutChannels * plane, OutChannels * plane);
-            var columns = _columns.AsSpan(n * sampleColumns, sampleColumns);
-            // dW[Cout, K] += dY[Cout, P] · X̂ᵀ[P, K] ; db[o] += Σ_P dY[o, P]
-            MatrixMultiply.Compute<T>(dySample, false, columns, true, dWeight, OutChannels, rows, plane, accumulate: true);
-            for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum(dySample.Slice(o * plane, plane));
-            // dX̂[K, P] = Wᵀ[K, Cout] · dY[Cout, P], folded back onto the pixels it came from.
-            MatrixMultiply.Compute<T>(weight, true, dySample, false, columnGradient, rows, plane, OutChannels, accumulate: false);
-            Im2Col.FoldAdd<T>(columnGradient, InChannels, height, width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
-        }
+            Im2Col.FoldAdd<T>(_columnGradient.AsSpan(n * plane), span, InChannels, height, width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
         return inputGradient;
     }
 
@@ -178,6 +180,12 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
                 inputShape.Count == 2 ? $"give images a channel dimension, e.g. [1, {inputShape[0]}, {inputShape[1]}]" : null);
         var (outH, outW) = _window.OutputSize(ToString(), expected, inputShape[1], inputShape[2], inputShape);
         return [OutChannels, outH, outW];
+    }
+
+    // Buffers grow to the largest batch seen and are then reused; a shorter batch uses a prefix.
+    private static void EnsureCapacity(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
     }
 
     /// <inheritdoc/>
