@@ -26,9 +26,10 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
-    private T[] _columns = [];         // X̂ of the whole batch, [K, N·outH·outW]
+    private T[] _columns = [];         // X̂ of a chunk of samples, [K, count·outH·outW]
     private T[] _product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
-    private T[] _columnGradient = [];  // Wᵀ·dY, [K, N·outH·outW]
+    private T[] _columnGradient = [];  // Wᵀ·dY, [K, count·outH·outW]
+    private bool _columnsHoldBatch;    // whether _columns still holds X̂ of the whole last forward batch
     private int _outH, _outW;
 
     /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="seed"/> and zero bias.</summary>
@@ -101,6 +102,12 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
+    /// <summary>
+    /// About how many elements of X̂ one product covers (default 2²¹); a batch is cut into chunks of whole
+    /// samples so that a large inference batch needs no huge buffer. Tests lower it to exercise chunking.
+    /// </summary>
+    internal int ChunkElements { get; init; } = 1 << 21;
+
     private int ColumnRows => InChannels * _window.KernelH * _window.KernelW;
 
     /// <inheritdoc/>
@@ -112,25 +119,23 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         (_outH, _outW) = _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
         _input = input;
-        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, span = batch * plane;
-        EnsureCapacity(ref _columns, rows * span);
-        EnsureCapacity(ref _product, OutChannels * span);
-
-        // X̂ = [X̂₀ | X̂₁ | …] for the whole batch, so that one large product replaces N small ones.
-        ReadOnlySpan<T> x = input.Span();
-        for (int n = 0; n < batch; n++)
-            Im2Col.Unfold(x.Slice(n * imageSize, imageSize), InChannels, height, width, _window, _outH, _outW, _columns.AsSpan(n * plane), span);
-        // P[Cout, N·outH·outW] = W[Cout, K] · X̂[K, N·outH·outW]
-        var product = _product.AsSpan(0, OutChannels * span);
-        MatrixMultiply.Compute<T>(Weight.ValueSpan, false, _columns.AsSpan(0, rows * span), false, product, OutChannels, span, rows, accumulate: false);
-
-        // y[n, o] = P[o, sample n] + b[o]: back to NCHW.
+        int plane = _outH * _outW, chunk = ChunkSamples(batch, plane);
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
         Span<T> y = output.Span();
         ReadOnlySpan<T> bias = Bias.ValueSpan;
-        for (int n = 0; n < batch; n++)
-            for (int o = 0; o < OutChannels; o++)
-                TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice((n * OutChannels + o) * plane, plane));
+        for (int first = 0; first < batch; first += chunk)
+        {
+            int count = Math.Min(chunk, batch - first), span = count * plane;
+            var columns = Unfold(input, first, count);
+            // P[Cout, count·outH·outW] = W[Cout, K] · X̂[K, count·outH·outW]
+            var product = Buffer(ref _product, OutChannels * span);
+            MatrixMultiply.Compute<T>(Weight.ValueSpan, false, columns, false, product, OutChannels, span, ColumnRows, accumulate: false);
+            // y[n, o] = P[o, sample n] + b[o]: back to NCHW.
+            for (int n = 0; n < count; n++)
+                for (int o = 0; o < OutChannels; o++)
+                    TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice(((first + n) * OutChannels + o) * plane, plane));
+        }
+        _columnsHoldBatch = chunk >= batch;
         return output;
     }
 
@@ -143,30 +148,34 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
         if (outputGradient.Rank != 4 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != OutChannels
             || outputGradient.Lengths[2] != _outH || outputGradient.Lengths[3] != _outW)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
-        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, span = batch * plane;
-        EnsureCapacity(ref _columnGradient, rows * span);
-
-        // dY as [Cout, N·outH·outW], the layout of the forward product.
+        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, chunk = ChunkSamples(batch, plane);
         ReadOnlySpan<T> dy = outputGradient.Span();
-        var dyMatrix = _product.AsSpan(0, OutChannels * span);
-        for (int n = 0; n < batch; n++)
-            for (int o = 0; o < OutChannels; o++)
-                dy.Slice((n * OutChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
-
-        // dW[Cout, K] += dY · X̂ᵀ ;  db[o] += Σ dY[o, :]
-        var columns = _columns.AsSpan(0, rows * span);
-        MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, Weight.GradientSpan, OutChannels, rows, span, accumulate: true);
-        Span<T> dBias = Bias.GradientSpan;
-        for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
-
-        // dX̂[K, N·outH·outW] = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
-        var columnGradient = _columnGradient.AsSpan(0, rows * span);
-        MatrixMultiply.Compute<T>(Weight.ValueSpan, true, dyMatrix, false, columnGradient, rows, span, OutChannels, accumulate: false);
         var inputGradient = _inputGradient.GetLike(input);
         Span<T> dx = inputGradient.Span();
         dx.Clear();
-        for (int n = 0; n < batch; n++)
-            Im2Col.FoldAdd<T>(_columnGradient.AsSpan(n * plane), span, InChannels, height, width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
+        Span<T> dBias = Bias.GradientSpan;
+        for (int first = 0; first < batch; first += chunk)
+        {
+            int count = Math.Min(chunk, batch - first), span = count * plane;
+            // X̂ is still there when the forward pass fit in one chunk; otherwise unfold it again (cheap next to the products).
+            var columns = _columnsHoldBatch ? _columns.AsSpan(0, rows * span) : Unfold(input, first, count);
+
+            // dY as [Cout, count·outH·outW], the layout of the forward product.
+            var dyMatrix = Buffer(ref _product, OutChannels * span);
+            for (int n = 0; n < count; n++)
+                for (int o = 0; o < OutChannels; o++)
+                    dy.Slice(((first + n) * OutChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+
+            // dW[Cout, K] += dY · X̂ᵀ ;  db[o] += Σ dY[o, :]
+            MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, Weight.GradientSpan, OutChannels, rows, span, accumulate: true);
+            for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
+
+            // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
+            var columnGradient = Buffer(ref _columnGradient, rows * span);
+            MatrixMultiply.Compute<T>(Weight.ValueSpan, true, dyMatrix, false, columnGradient, rows, span, OutChannels, accumulate: false);
+            for (int n = 0; n < count; n++)
+                Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, InChannels, height, width, _window, _outH, _outW, dx.Slice((first + n) * imageSize, imageSize));
+        }
         return inputGradient;
     }
 
@@ -182,10 +191,26 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
         return [OutChannels, outH, outW];
     }
 
-    // Buffers grow to the largest batch seen and are then reused; a shorter batch uses a prefix.
-    private static void EnsureCapacity(ref T[] buffer, int length)
+    /// <summary>X̂ of samples [first, first + count) into the columns buffer, side by side: [K, count·outH·outW].</summary>
+    private Span<T> Unfold(Tensor<T> input, int first, int count)
+    {
+        int height = (int)input.Lengths[2], width = (int)input.Lengths[3], imageSize = InChannels * height * width;
+        int plane = _outH * _outW, span = count * plane;
+        var columns = Buffer(ref _columns, ColumnRows * span);
+        ReadOnlySpan<T> x = input.Span();
+        for (int n = 0; n < count; n++)
+            Im2Col.Unfold(x.Slice((first + n) * imageSize, imageSize), InChannels, height, width, _window, _outH, _outW, columns[(n * plane)..], span);
+        return columns;
+    }
+
+    // Samples per product. It depends on the shapes only, so results do not depend on anything else.
+    private int ChunkSamples(int batch, int plane) => Math.Clamp(ChunkElements / (ColumnRows * plane), 1, batch);
+
+    // Buffers grow to the largest chunk seen and are then reused; a shorter one uses a prefix.
+    private static Span<T> Buffer(ref T[] buffer, int length)
     {
         if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
     }
 
     /// <inheritdoc/>

@@ -43,6 +43,22 @@ public class Conv2DTests
     }
 
     [Fact]
+    public void ForwardBackward_BatchCutIntoChunks_MatchesOneChunk()
+    {
+        // 5 samples whose X̂ has 18·16 elements each: a chunk of 600 elements holds 2 samples, so 3 chunks.
+        var whole = new Conv2D<double>(2, 3, kernel: 3, seed: 1, padding: 1);
+        var chunked = new Conv2D<double>(2, 3, kernel: 3, seed: 1, padding: 1) { ChunkElements = 600 };
+        var x = TestTensors.Random<double>(2, 5, 2, 4, 4);
+        var g = TestTensors.Random<double>(3, 5, 3, 4, 4);
+        chunked.Forward(x).ToArray().Should().Equal(whole.Forward(x).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
+        chunked.Backward(g).ToArray().Should().Equal(whole.Backward(g).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
+        chunked.Weight.GradientSpan.ToArray().Should().Equal(whole.Weight.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
+        chunked.Bias.GradientSpan.ToArray().Should().Equal(whole.Bias.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
+        var result = GradientCheck.Layer(chunked, x, epsilon: 1e-3);
+        result.MaxRelativeError.Should().BeLessThan(1e-9, result.ToString());
+    }
+
+    [Fact]
     public void Forward_KnownFilter_IsCrossCorrelationNotFlipped()
     {
         // x = 1..9 in a 3×3 image; w = [[1, 0], [0, −1]]: y[r, q] = x[r, q] − x[r+1, q+1] + b = −4 + 0.5.
