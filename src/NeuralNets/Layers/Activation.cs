@@ -53,7 +53,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public virtual int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc/>
-    public virtual LayerDescription Describe() => new(GetType().Name.Split('`')[0]);
+    public virtual LayerDescription Describe() => LayerDescription.Of(GetType().Name.Split('`')[0]);
 
     /// <summary>Prints like <c>Sigmoid()</c>.</summary>
     public override string ToString() => Describe().ToString();

@@ -12,7 +12,7 @@ namespace NeuralNets;
 public sealed record LayerDescription(string Kind, IReadOnlyDictionary<string, double> Settings)
 {
     /// <summary>A description with no hyperparameters.</summary>
-    public LayerDescription(string kind) : this(kind, new Dictionary<string, double>()) { }
+    public static LayerDescription Of(string kind) => new(kind, new Dictionary<string, double>());
 
     /// <summary>Value equality that compares the settings element by element.</summary>
     public bool Equals(LayerDescription? other) =>

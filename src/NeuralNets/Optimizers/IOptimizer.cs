@@ -21,6 +21,9 @@ public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// values, and returns the loss. Plain rules call it once; Nesterov calls it at the look-ahead
     /// point; L-BFGS calls it as often as its line search needs.
     /// </param>
-    /// <returns>The loss returned by the first call of <paramref name="evaluate"/> (at the parameters as they were before the step).</returns>
+    /// <returns>
+    /// The loss returned by the first call of <paramref name="evaluate"/>: at the parameters as they were before the step,
+    /// except for <see cref="Nesterov{T}"/>, whose only call is at the look-ahead point.
+    /// </returns>
     T Step(Func<T> evaluate);
 }

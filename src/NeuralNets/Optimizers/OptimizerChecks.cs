@@ -26,4 +26,12 @@ internal static class OptimizerChecks
             throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1), but was {value}.");
         return value;
     }
+
+    /// <summary>For counts such as L-BFGS's iteration budget: must be at least 1.</summary>
+    public static int AtLeastOne(int value, string name)
+    {
+        if (value < 1)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but was {value}.");
+        return value;
+    }
 }

@@ -9,24 +9,34 @@ namespace NeuralNets;
 /// <code>
 /// w ← w − η·g
 /// </code>
+/// With the L2 weight decay λ set, g is ∇J(w) + λ·w (PyTorch's <c>SGD(weight_decay=λ)</c>).
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly Parameter<T>[] _parameters;
+    private readonly T[] _scratch;
+    private readonly T _weightDecay;
     private T _learningRate;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
     /// <param name="learningRate">η, positive and finite.</param>
-    public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate)
+    /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
+    public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate, double weightDecay = 0)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        Parameters = parameters.ToArray();
+        _parameters = OptimizerState.Collect(parameters);
         LearningRate = T.CreateChecked(learningRate);
+        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
+        _weightDecay = T.CreateChecked(weightDecay);
+        _scratch = weightDecay > 0 ? OptimizerState.Scratch(_parameters) : [];
     }
 
+    /// <summary>λ, the L2 weight decay added to the gradient.</summary>
+    public double WeightDecay { get; }
+
     /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters { get; }
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
     /// <inheritdoc/>
     public T LearningRate
@@ -41,8 +51,9 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
         T minusRate = -_learningRate;
-        foreach (var p in Parameters)
-            TensorPrimitives.MultiplyAdd(p.GradientSpan, minusRate, p.ValueSpan, p.ValueSpan);
+        // Over the array, not the interface: enumerating an IReadOnlyList allocates.
+        foreach (var p in _parameters)
+            TensorPrimitives.MultiplyAdd(OptimizerState.DecayedGradient(p, _weightDecay, _scratch), minusRate, p.ValueSpan, p.ValueSpan);
         return loss;
     }
 

@@ -18,6 +18,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly ILoss<T> _loss;
     private readonly IOptimizer<T> _optimizer;
     private readonly Func<T> _evaluate;
+    private readonly Parameter<T>[] _parameters;
     private readonly TensorBuffer<T> _batchFeatures = new();
     private readonly TensorBuffer<T> _batchTargets = new();
     private T[][]? _lastGood;
@@ -34,6 +35,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _loss = loss ?? throw new ArgumentNullException(nameof(loss));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _parameters = network.Parameters.ToArray();
         _evaluate = EvaluateCurrentBatch;
     }
 
@@ -60,7 +62,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
         History = new TrainingHistory();
         _keepLastGood = options.KeepLastGoodWeights;
-        if (_keepLastGood) _lastGood ??= _network.Parameters.Select(p => new T[p.Length]).ToArray();
+        if (_keepLastGood) _lastGood ??= _parameters.Select(p => new T[p.Length]).ToArray();
 
         var random = new Random(options.Seed);
         var order = new int[train.Count];
@@ -136,10 +138,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private T EvaluateCurrentBatch()
     {
-        foreach (var p in _network.Parameters) p.ZeroGradient();
+        foreach (var p in _parameters) p.ZeroGradient();
         var output = _network.Forward(_x!, training: true);
         T loss = _loss.Forward(output, _y!);
-        if (!T.IsFinite(loss)) throw new NonFiniteLossException(double.CreateChecked(loss));
+        // Only the step's first evaluation is at accepted weights; later ones are an optimizer's trial
+        // points (L-BFGS's line search), which back off from a non-finite loss by themselves.
+        if (_firstEvaluation && !T.IsFinite(loss)) throw new NonFiniteLossException(double.CreateChecked(loss));
         if (_countCorrect)
         {
             _hasAccuracy = Metrics.HasAccuracy(_loss, output.SampleSize());
@@ -165,14 +169,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void SaveLastGood()
     {
-        var parameters = _network.Parameters;
-        for (int i = 0; i < parameters.Count; i++) parameters[i].ValueSpan.CopyTo(_lastGood![i]);
+        for (int i = 0; i < _parameters.Length; i++) _parameters[i].ValueSpan.CopyTo(_lastGood![i]);
     }
 
     private void RestoreLastGood()
     {
-        var parameters = _network.Parameters;
-        for (int i = 0; i < parameters.Count; i++) _lastGood![i].CopyTo(parameters[i].ValueSpan);
+        for (int i = 0; i < _parameters.Length; i++) _lastGood![i].CopyTo(_parameters[i].ValueSpan);
     }
 
     private void CheckFits(Dataset<T> data, string name)
@@ -181,6 +183,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"{_loss} needs one class index per sample, but the {name} set's targets have shape {ShapeMismatchException.Format(data.TargetShape)} per sample.", name);
         if (_network is Sequential<T> { InputShape: { } expected } && !expected.SequenceEqual(data.SampleShape))
             throw new ShapeMismatchException("Sequential", ShapeMismatchException.Format(expected) + " per sample", data.SampleShape, $"the {name} set's samples do not fit the network");
+        if (_loss.TakesClassIndices && data.ClassCount is int classes
+            && _network is Sequential<T> { OutputShapeOfNetwork: [int outputs] } && outputs < classes)
+            throw new ArgumentException($"The {name} set has {classes} classes but the network outputs {outputs} values per sample; its last layer needs one output per class.", name);
     }
 
     /// <summary>Raised inside evaluate so that the step stops before the optimizer moves the weights.</summary>

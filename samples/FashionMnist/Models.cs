@@ -1,0 +1,36 @@
+using NeuralNets;
+
+namespace FashionMnistSample;
+
+/// <summary>A network the sample can train: how to build it, and whether it takes flat [784] samples or [1, 28, 28] images.</summary>
+internal sealed record ModelChoice(string Description, bool FlatInput, Func<int, Sequential<float>> Build);
+
+/// <summary>The networks <c>--model</c> can name. Adding one is one entry in <see cref="Catalog"/>.</summary>
+internal static class Models
+{
+    public static readonly IReadOnlyDictionary<string, ModelChoice> Catalog = new Dictionary<string, ModelChoice>
+    {
+        ["mlp"] = new("784-256-128-10 perceptron, ReLU, He initialisation", FlatInput: true, Mlp),
+    };
+
+    /// <summary>The model names, for the usage text.</summary>
+    public static string Names => string.Join("|", Catalog.Keys);
+
+    /// <summary>The model called <paramref name="name"/>, or an error listing the choices.</summary>
+    public static ModelChoice Find(string name) =>
+        Catalog.TryGetValue(name, out var model) ? model : throw new ArgumentException($"unknown model '{name}'; choose one of: {string.Join(", ", Catalog.Keys)}.");
+
+    /// <summary>Returns <paramref name="name"/> when it names a model, else throws listing the choices.</summary>
+    public static string Check(string name)
+    {
+        Find(name);
+        return name;
+    }
+
+    private static Sequential<float> Mlp(int seed) =>
+        Network.Sequential<float>(28 * 28)
+            .Dense(256, WeightInit.HeUniform).ReLU()
+            .Dense(128, WeightInit.HeUniform).ReLU()
+            .Dense(10, WeightInit.HeUniform)
+            .Build(seed);
+}

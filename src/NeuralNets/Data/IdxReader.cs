@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace NeuralNets.Data;
+
+/// <summary>
+/// Reads IDX files of unsigned bytes, the format of MNIST and Fashion-MNIST, raw or gzip-compressed
+/// (recognised by the gzip magic bytes <c>1f 8b</c>, whatever the file is called).
+/// </summary>
+/// <remarks>
+/// An IDX file is a 4-byte magic number <c>00 00 tt nn</c> (<c>tt</c> the element type, <c>08</c> for
+/// unsigned byte; <c>nn</c> the number of dimensions), then each dimension as a big-endian 32-bit
+/// integer, then the values in row-major order. The reader insists that the values fill the file
+/// exactly: a truncated download or a header that disagrees with the data is an error, not a
+/// silently shorter dataset.
+/// </remarks>
+public static class IdxReader
+{
+    private const byte UnsignedByteType = 0x08;
+
+    /// <summary>Reads the IDX file at <paramref name="path"/>, raw or gzipped.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed IDX file of unsigned bytes; the message says what is wrong.</exception>
+    public static IdxArray Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
+        using var file = File.OpenRead(path);
+        return Read(file, path);
+    }
+
+    /// <summary>Reads an IDX file from <paramref name="stream"/>, raw or gzipped.</summary>
+    /// <param name="stream">The file's bytes, from its first byte.</param>
+    /// <param name="name">What to call the file in error messages.</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed IDX file of unsigned bytes; the message says what is wrong.</exception>
+    public static IdxArray Read(Stream stream, string name = "IDX stream")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            // Detecting gzip means looking at two bytes and starting again.
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+
+        long start = stream.Position;
+        Span<byte> signature = stackalloc byte[2];
+        int seen = stream.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
+        stream.Position = start;
+        if (seen == 2 && signature[0] == 0x1f && signature[1] == 0x8b)
+        {
+            // Decompress first, so that a corrupt gzip stream is told apart from a malformed IDX file.
+            var raw = new MemoryStream();
+            try
+            {
+                using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+                gzip.CopyTo(raw);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{name}: the gzip data is corrupt ({e.Message}).", e);
+            }
+            raw.Position = 0;
+            return ReadRaw(raw, name);
+        }
+        return ReadRaw(stream, name);
+    }
+
+    private static IdxArray ReadRaw(Stream stream, string name)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        ReadExactly(stream, magic, name, "the 4-byte magic number");
+        if (magic[0] != 0 || magic[1] != 0)
+            throw new InvalidDataException($"{name}: not an IDX file: the magic number must start with 00 00 but starts with {magic[0]:x2} {magic[1]:x2}.");
+        if (magic[2] != UnsignedByteType)
+            throw new InvalidDataException($"{name}: element type code 0x{magic[2]:x2} ({TypeName(magic[2])}) is not supported; MNIST-format files hold unsigned bytes (0x08).");
+        int rank = magic[3];
+        if (rank == 0) throw new InvalidDataException($"{name}: the header declares 0 dimensions; an IDX array needs at least one.");
+
+        var header = new byte[4 * rank];
+        ReadExactly(stream, header, name, $"the {rank} dimension lengths the header declares");
+        var shape = new int[rank];
+        long count = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4 * i));
+            if (length == 0 || length > int.MaxValue)
+                throw new InvalidDataException($"{name}: dimension {i} has length {length}; every length must lie in [1, {int.MaxValue}].");
+            shape[i] = (int)length;
+            count *= length;
+            if (count > Array.MaxLength)
+                throw new InvalidDataException($"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)])}...] describe more than {Array.MaxLength} values.");
+        }
+
+        var data = new byte[count];
+        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        if (read < data.Length)
+            throw new InvalidDataException($"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {read}.");
+        if (stream.ReadByte() >= 0)
+            throw new InvalidDataException($"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them.");
+        return new IdxArray(shape, data);
+    }
+
+    private static void ReadExactly(Stream stream, Span<byte> destination, string name, string what)
+    {
+        int read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        if (read < destination.Length)
+            throw new InvalidDataException($"{name}: truncated: the file ends after {read} of the {destination.Length} bytes of {what}.");
+    }
+
+    private static string TypeName(byte code) => code switch
+    {
+        0x09 => "signed byte",
+        0x0B => "int16",
+        0x0C => "int32",
+        0x0D => "float32",
+        0x0E => "float64",
+        _ => "not an IDX type",
+    };
+}

@@ -1,0 +1,84 @@
+using System.Numerics;
+
+namespace NeuralNets;
+
+/// <summary>Adam: momentum on the gradient (first moment) and Adadelta-like scaling by its square (second moment), both bias-corrected.</summary>
+/// <remarks>
+/// With g = ∇J(w) (+ λw when the L2 weight decay λ is set), m and v starting at 0, and t the step (1, 2, …):
+/// <code>
+/// m ← β1·m + (1 − β1)·g
+/// v ← β2·v + (1 − β2)·g²
+/// m̂ = m / (1 − β1ᵗ)
+/// v̂ = v / (1 − β2ᵗ)
+/// w ← w − η·m̂ / (√v̂ + ε)
+/// </code>
+/// This is PyTorch's <c>Adam</c> (without amsgrad): ε is added after the square root of the bias-corrected v̂.
+/// For weight decay that does not pass through the moments, use <see cref="AdamW{T}"/>.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private readonly AdamMoments<T> _moments;
+    private readonly T[] _gradient;
+    private readonly T _weightDecay;
+    private T _learningRate;
+
+    /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="learningRate">η, positive and finite. Default 1e-3.</param>
+    /// <param name="beta1">β1, the decay of the first moment, in [0, 1). Default 0.9.</param>
+    /// <param name="beta2">β2, the decay of the second moment, in [0, 1). Default 0.999.</param>
+    /// <param name="epsilon">ε, positive. Default 1e-8.</param>
+    /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
+    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    {
+        _parameters = OptimizerState.Collect(parameters);
+        LearningRate = T.CreateChecked(learningRate);
+        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
+        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon);
+        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
+        _weightDecay = T.CreateChecked(weightDecay);
+        _gradient = OptimizerState.Scratch(_parameters);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public T LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+    }
+
+    /// <summary>β1, the decay of the first moment.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β2, the decay of the second moment.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added after the square root of v̂.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the L2 weight decay added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc/>
+    public T Step(Func<T> evaluate)
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        T loss = evaluate();
+        _moments.NextStep();
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var p = _parameters[i];
+            _moments.Apply(i, OptimizerState.DecayedGradient(p, _weightDecay, _gradient), p.ValueSpan, _learningRate);
+        }
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant(
+        $"Adam(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay})");
+}

@@ -1,0 +1,86 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>AdamW: Adam with weight decay decoupled from the gradient (Loshchilov &amp; Hutter).</summary>
+/// <remarks>
+/// With g = ∇J(w) (no decay term), m and v starting at 0, and t the step (1, 2, …):
+/// <code>
+/// w ← w − η·λ·w
+/// m ← β1·m + (1 − β1)·g
+/// v ← β2·v + (1 − β2)·g²
+/// m̂ = m / (1 − β1ᵗ)
+/// v̂ = v / (1 − β2ᵗ)
+/// w ← w − η·m̂ / (√v̂ + ε)
+/// </code>
+/// This is PyTorch's <c>AdamW</c> (without amsgrad). The decay shrinks every weight by the same factor, whatever its
+/// gradient history, instead of being rescaled by √v̂ as the L2 term of <see cref="Adam{T}"/> is.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class AdamW<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Parameter<T>[] _parameters;
+    private readonly AdamMoments<T> _moments;
+    private readonly T _weightDecay;
+    private T _learningRate;
+
+    /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="learningRate">η, positive and finite. Default 1e-3.</param>
+    /// <param name="beta1">β1, the decay of the first moment, in [0, 1). Default 0.9.</param>
+    /// <param name="beta2">β2, the decay of the second moment, in [0, 1). Default 0.999.</param>
+    /// <param name="epsilon">ε, positive. Default 1e-8.</param>
+    /// <param name="weightDecay">λ, the decoupled decay, non-negative. Default 0.01 (PyTorch's).</param>
+    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2)
+    {
+        _parameters = OptimizerState.Collect(parameters);
+        LearningRate = T.CreateChecked(learningRate);
+        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
+        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon);
+        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
+        _weightDecay = T.CreateChecked(weightDecay);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public T LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+    }
+
+    /// <summary>β1, the decay of the first moment.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>β2, the decay of the second moment.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>ε, added after the square root of v̂.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>λ, the decoupled weight decay: each step multiplies w by 1 − η·λ.</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc/>
+    public T Step(Func<T> evaluate)
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        T loss = evaluate();
+        _moments.NextStep();
+        T shrink = T.One - _learningRate * _weightDecay;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var p = _parameters[i];
+            if (_weightDecay != T.Zero) TensorPrimitives.Multiply(p.ValueSpan, shrink, p.ValueSpan);
+            _moments.Apply(i, p.GradientSpan, p.ValueSpan, _learningRate);
+        }
+        return loss;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant(
+        $"AdamW(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay})");
+}

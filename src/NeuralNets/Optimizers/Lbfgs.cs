@@ -1,0 +1,277 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// L-BFGS: the lecture's second-order method without the M² Hessian. It approximates the inverse Hessian from the
+/// last few steps and their gradient changes, and takes each step with a strong-Wolfe line search. Meant for
+/// full-batch training (one batch holding the whole training set, or a closure that evaluates all of it).
+/// </summary>
+/// <remarks>
+/// Each <see cref="Step"/> runs up to <see cref="MaxIterations"/> iterations and <see cref="MaxEvaluations"/> calls of
+/// <c>evaluate</c>, as PyTorch's <c>LBFGS(line_search_fn="strong_wolfe")</c> does. With g = ∇J(w), the stored pairs
+/// sᵢ = w_{i+1} − wᵢ, yᵢ = g_{i+1} − gᵢ, ρᵢ = 1/(yᵢ·sᵢ) (the newest m of them, kept only when yᵢ·sᵢ &gt; 1e-10):
+/// <code>
+/// d = −H·g                         (two-loop recursion, H₀ = (s·y)/(y·y)·I from the newest pair)
+///   q ← g;  for i newest→oldest: αᵢ = ρᵢ·sᵢ·q;  q ← q − αᵢ·yᵢ
+///   r ← H₀·q; for i oldest→newest: β = ρᵢ·yᵢ·r;  r ← r + sᵢ·(αᵢ − β)
+///   d = −r                          (d = −g while no pair is stored)
+/// t: a step along d with J(w + t·d) ≤ J(w) + c₁·t·g·d  and  |∇J(w + t·d)·d| ≤ c₂·|g·d|   (c₁ = 1e-4, c₂ = 0.9)
+///    tried first at t = η (t = min(1, 1/‖g‖₁)·η without stored pairs), bracketed and zoomed with cubic
+///    interpolation (Nocedal &amp; Wright, Algorithms 3.5 and 3.6)
+/// w ← w + t·d
+/// </code>
+/// A step stops early when ‖g‖∞ ≤ <see cref="GradientTolerance"/>, or when the step ‖t·d‖∞ or the change of the loss
+/// falls under <see cref="ChangeTolerance"/>. The pairs carry over from one <see cref="Step"/> to the next.
+/// <para>
+/// When a step ends, normally or because <c>evaluate</c> threw, the parameters hold the point with the lowest loss
+/// evaluated during that step (the gradients are those of the last evaluation). The work is done in double whatever
+/// <typeparamref name="T"/> is; for float the loss is evaluated at the float-rounded point.
+/// </para>
+/// <para>
+/// Why not MathNet.Numerics' <c>LimitedMemoryBfgsMinimizer</c> (5.0): it searches with a weak-Wolfe bisection that it
+/// fixes internally, and its <c>StrongWolfeLineSearch</c> raises the lower bound when the slope is steep and positive
+/// (a step past the minimum), so neither is a strong-Wolfe search; it throws <c>MaximumIterationsException</c>,
+/// losing the point, when it reaches its iteration cap, which a per-step budget reaches as a matter of course; it
+/// starts a fresh memory on every call, so curvature pairs cannot carry from one step to the next; and its first
+/// trial step is 100·tolerance/‖g‖², far too short for a network. The two-loop recursion and the line search are
+/// therefore written here, from the formulas in Nocedal &amp; Wright, Numerical Optimization (2nd ed.), chapters 3 and 7.
+/// </para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const double CurvatureThreshold = 1e-10;
+
+    private readonly Parameter<T>[] _parameters;
+    private readonly int _length;
+    private readonly double[] _x, _g, _d, _xTrial, _best;
+    private double[] _gPrevious, _gTrial, _sSpare, _ySpare;
+    private readonly double[][] _s, _y;
+    private readonly double[] _rho, _alpha;
+    private int _pairs, _oldest;
+    private T _learningRate;
+
+    // The current step's closure and its bookkeeping; fields so that the line search needs no delegates.
+    private Func<T>? _evaluate;
+    private int _evaluations;
+    private double _bestLoss;
+
+    /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="learningRate">η, the first step length tried along d, positive. Default 1 (the Newton step).</param>
+    /// <param name="maxIterations">Iterations per <see cref="Step"/>, at least 1. Default 20.</param>
+    /// <param name="maxEvaluations">Calls of <c>evaluate</c> per <see cref="Step"/>, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋.</param>
+    /// <param name="gradientTolerance">Stop when ‖g‖∞ is at most this, non-negative. Default 1e-7.</param>
+    /// <param name="changeTolerance">Stop when a step or a change of the loss is under this, non-negative. Default 1e-9.</param>
+    /// <param name="historySize">m, the number of (s, y) pairs kept, at least 1. Default 100.</param>
+    public Lbfgs(
+        IEnumerable<Parameter<T>> parameters, double learningRate = 1, int maxIterations = 20, int? maxEvaluations = null,
+        double gradientTolerance = 1e-7, double changeTolerance = 1e-9, int historySize = 100)
+    {
+        _parameters = OptimizerState.Collect(parameters);
+        LearningRate = T.CreateChecked(learningRate);
+        MaxIterations = OptimizerChecks.AtLeastOne(maxIterations, nameof(maxIterations));
+        MaxEvaluations = OptimizerChecks.AtLeastOne(maxEvaluations ?? maxIterations * 5 / 4, nameof(maxEvaluations));
+        GradientTolerance = OptimizerChecks.NonNegative(gradientTolerance, nameof(gradientTolerance));
+        ChangeTolerance = OptimizerChecks.NonNegative(changeTolerance, nameof(changeTolerance));
+        HistorySize = OptimizerChecks.AtLeastOne(historySize, nameof(historySize));
+
+        foreach (var p in _parameters) _length = checked(_length + p.Length);
+        _x = new double[_length];
+        _g = new double[_length];
+        _d = new double[_length];
+        _xTrial = new double[_length];
+        _best = new double[_length];
+        _gPrevious = new double[_length];
+        _gTrial = new double[_length];
+        _sSpare = new double[_length];
+        _ySpare = new double[_length];
+        // The pairs' vectors are allocated as the history first fills, once each.
+        _s = new double[historySize][];
+        _y = new double[historySize][];
+        _rho = new double[historySize];
+        _alpha = new double[historySize];
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+
+    /// <inheritdoc/>
+    public T LearningRate
+    {
+        get => _learningRate;
+        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+    }
+
+    /// <summary>Iterations per <see cref="Step"/>.</summary>
+    public int MaxIterations { get; }
+
+    /// <summary>Calls of <c>evaluate</c> per <see cref="Step"/>.</summary>
+    public int MaxEvaluations { get; }
+
+    /// <summary>A step stops when ‖g‖∞ is at most this.</summary>
+    public double GradientTolerance { get; }
+
+    /// <summary>A step stops when ‖t·d‖∞ or the change of the loss is under this.</summary>
+    public double ChangeTolerance { get; }
+
+    /// <summary>m, the number of curvature pairs kept.</summary>
+    public int HistorySize { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <paramref name="evaluate"/> up to <see cref="MaxEvaluations"/> times; returns the loss at the starting point.</remarks>
+    public T Step(Func<T> evaluate)
+    {
+        ArgumentNullException.ThrowIfNull(evaluate);
+        _evaluate = evaluate;
+        _evaluations = 0;
+        _bestLoss = double.PositiveInfinity;
+        ReadParameters(_x);
+        _x.CopyTo(_best, 0);
+        try
+        {
+            T firstLoss = _evaluate();
+            double loss = Record(firstLoss, _x, _g);
+            if (double.IsInfinity(loss) || MaxAbs(_g) <= GradientTolerance) return firstLoss;
+            double rate = double.CreateChecked(_learningRate);
+
+            for (int iteration = 1; iteration <= MaxIterations; iteration++)
+            {
+                double slope = Direction();
+                if (slope > -ChangeTolerance && _pairs > 0)
+                {
+                    // The curvature model stopped pointing downhill (e.g. the mini-batch changed): start it afresh.
+                    _pairs = 0;
+                    slope = Direction();
+                }
+                if (slope > -ChangeTolerance) break;
+
+                double first = _pairs == 0 ? Math.Min(1, 1 / TensorPrimitives.SumOfMagnitudes<double>(_g)) * rate : rate;
+                double t = LineSearch(loss, slope, first, out double newLoss, out double[] newGradient);
+                if (t == 0) break;
+
+                // s = t·d and y = g_new − g go into the spare pair first: a pair with too little curvature is dropped.
+                TensorPrimitives.Multiply<double>(_d, t, _sSpare);
+                TensorPrimitives.Subtract<double>(newGradient, _g, _ySpare);
+                TensorPrimitives.Add<double>(_x, _sSpare, _x);
+                newGradient.CopyTo(_g, 0);
+                double ys = TensorPrimitives.Dot<double>(_ySpare, _sSpare);
+                if (ys > CurvatureThreshold) KeepSparePair(1 / ys);
+
+                double change = Math.Abs(newLoss - loss);
+                double stepSize = t * MaxAbs(_d);
+                loss = newLoss;
+
+                if (_evaluations >= MaxEvaluations || MaxAbs(_g) <= GradientTolerance
+                    || stepSize <= ChangeTolerance || change < ChangeTolerance)
+                    break;
+            }
+            return firstLoss;
+        }
+        finally
+        {
+            WriteParameters(_best);
+            _evaluate = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => FormattableString.Invariant(
+        $"Lbfgs(learningRate={_learningRate}, maxIterations={MaxIterations}, maxEvaluations={MaxEvaluations}, historySize={HistorySize})");
+
+    /// <summary>d = −H·g by the two-loop recursion; returns the slope g·d.</summary>
+    private double Direction()
+    {
+        var q = _d.AsSpan();
+        _g.CopyTo(q);
+        int m = _s.Length;
+        for (int k = _pairs - 1; k >= 0; k--)
+        {
+            int i = (_oldest + k) % m;
+            _alpha[i] = _rho[i] * TensorPrimitives.Dot<double>(_s[i], q);
+            TensorPrimitives.MultiplyAdd<double>(_y[i], -_alpha[i], q, q);
+        }
+        if (_pairs > 0)
+        {
+            int newest = (_oldest + _pairs - 1) % m;
+            double yy = TensorPrimitives.Dot<double>(_y[newest], _y[newest]);
+            TensorPrimitives.Multiply<double>(q, 1 / (_rho[newest] * yy), q);
+        }
+        for (int k = 0; k < _pairs; k++)
+        {
+            int i = (_oldest + k) % m;
+            double beta = _rho[i] * TensorPrimitives.Dot<double>(_y[i], q);
+            TensorPrimitives.MultiplyAdd<double>(_s[i], _alpha[i] - beta, q, q);
+        }
+        TensorPrimitives.Negate<double>(q, q);
+        return TensorPrimitives.Dot<double>(_g, q);
+    }
+
+    /// <summary>Moves the spare pair into the history, over the oldest pair when it is full.</summary>
+    private void KeepSparePair(double rho)
+    {
+        int m = _s.Length;
+        int slot = (_oldest + _pairs) % m;
+        // The slot's old vectors (allocated once, on first use) become the next spare.
+        (_s[slot], _sSpare) = (_sSpare, _s[slot] ?? new double[_length]);
+        (_y[slot], _ySpare) = (_ySpare, _y[slot] ?? new double[_length]);
+        _rho[slot] = rho;
+        if (_pairs < m) _pairs++;
+        else _oldest = (_oldest + 1) % m;
+    }
+
+    /// <summary>Evaluates at <paramref name="point"/>, leaving its gradient in <paramref name="gradient"/>; a non-finite loss counts as +∞.</summary>
+    private double EvaluateAt(double[] point, double[] gradient)
+    {
+        WriteParameters(point);
+        return Record(_evaluate!(), point, gradient);
+    }
+
+    private double Record(T loss, double[] point, double[] gradient)
+    {
+        _evaluations++;
+        double value = double.CreateTruncating(loss);
+        ReadGradients(gradient);
+        if (!double.IsFinite(value)) return double.PositiveInfinity;
+        if (value < _bestLoss)
+        {
+            _bestLoss = value;
+            point.CopyTo(_best, 0);
+        }
+        return value;
+    }
+
+    private void ReadParameters(double[] destination)
+    {
+        int offset = 0;
+        foreach (var p in _parameters)
+        {
+            TensorPrimitives.ConvertTruncating<T, double>(p.ValueSpan, destination.AsSpan(offset, p.Length));
+            offset += p.Length;
+        }
+    }
+
+    private void ReadGradients(double[] destination)
+    {
+        int offset = 0;
+        foreach (var p in _parameters)
+        {
+            TensorPrimitives.ConvertTruncating<T, double>(p.GradientSpan, destination.AsSpan(offset, p.Length));
+            offset += p.Length;
+        }
+    }
+
+    private void WriteParameters(double[] source)
+    {
+        int offset = 0;
+        foreach (var p in _parameters)
+        {
+            TensorPrimitives.ConvertTruncating<double, T>(source.AsSpan(offset, p.Length), p.ValueSpan);
+            offset += p.Length;
+        }
+    }
+
+    private static double MaxAbs(ReadOnlySpan<double> values) => values.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(values));
+}

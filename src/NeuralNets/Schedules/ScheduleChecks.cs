@@ -1,0 +1,13 @@
+namespace NeuralNets.Schedules;
+
+/// <summary>Argument checks shared by the schedules, with messages that name the value.</summary>
+internal static class ScheduleChecks
+{
+    public static int Epoch(int epoch)
+    {
+        if (epoch < 1) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, $"epoch is 1-based, but was {epoch}.");
+        return epoch;
+    }
+
+    public static int AtLeastOne(int value, string name) => OptimizerChecks.AtLeastOne(value, name);
+}

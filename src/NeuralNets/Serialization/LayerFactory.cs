@@ -1,0 +1,27 @@
+using System.Numerics;
+
+namespace NeuralNets.Serialization;
+
+/// <summary>Recreates a layer from its <see cref="LayerDescription"/> (weights are filled in afterwards).</summary>
+internal static class LayerFactory
+{
+    public static ILayer<T> Create<T>(LayerDescription description, string path, int index)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int Int(string key) => (int)Setting(key);
+        double Setting(string key) => description.Settings.TryGetValue(key, out var value)
+            ? value
+            : throw new InvalidDataException($"'{path}': layer {index} ({description.Kind}) lacks the setting '{key}'.");
+
+        return description.Kind switch
+        {
+            "Dense" => new Dense<T>(Int("inputs"), Int("outputs"), new Random(0), WeightInit.Zeros),
+            "Sigmoid" => new Sigmoid<T>(),
+            "Tanh" => new Tanh<T>(),
+            "ReLU" => new ReLU<T>(),
+            "LeakyReLU" => new LeakyReLU<T>(Setting("slope")),
+            "Softmax" => new Softmax<T>(),
+            _ => throw new InvalidDataException($"'{path}': layer {index} has the unknown kind '{description.Kind}'."),
+        };
+    }
+}

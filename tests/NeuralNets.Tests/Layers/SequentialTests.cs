@@ -1,0 +1,66 @@
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Tests.Layers;
+
+public class SequentialTests
+{
+    private static Sequential<double> Mlp() => Network.Sequential<double>(3).Dense(5).Tanh().Dense(2).Build(seed: 4);
+
+    [Fact]
+    public void Predict_Batch_MatchesForward()
+    {
+        var network = Mlp();
+        var x = TestTensors.Random<double>(1, 6, 3);
+
+        var predicted = network.Predict(x).ToArray();
+        var forward = network.Forward(x).ToArray();
+
+        predicted.Should().Equal(forward);
+    }
+
+    [Fact]
+    public void Predict_Batch_IsNotOverwrittenByLaterCalls()
+    {
+        var network = Mlp();
+        var first = network.Predict(TestTensors.Random<double>(1, 6, 3));
+        var copy = first.ToArray();
+
+        network.Predict(TestTensors.Random<double>(2, 6, 3));
+
+        first.ToArray().Should().Equal(copy);
+    }
+
+    [Fact]
+    public void Predict_SingleSample_MatchesItsRowOfTheBatch()
+    {
+        var network = Mlp();
+        var x = TestTensors.Random<double>(1, 6, 3);
+        var batch = network.Predict(x).ToArray();
+        var rows = x.ToArray();
+
+        for (int n = 0; n < 6; n++)
+            network.Predict(rows.AsSpan(n * 3, 3)).Should().Equal(batch[(n * 2)..(n * 2 + 2)], $"sample {n}");
+    }
+
+    [Fact]
+    public void Predict_SampleOfWrongLength_ThrowsNamingBothShapes()
+    {
+        var act = () => Mlp().Predict(new double[4]);
+        act.Should().Throw<ShapeMismatchException>().WithMessage("*3 values [3]*[4]*");
+    }
+
+    [Fact]
+    public void Forward_WrongInputWidth_ThrowsNamingLayerAndBothShapes()
+    {
+        var dense = new Dense<double>(3, 2, seed: 1);
+        var act = () => dense.Forward(TestTensors.Random<double>(1, 4, 5));
+        act.Should().Throw<ShapeMismatchException>().WithMessage("Dense(3 → 2): expected input of shape [N, 3] but got [4, 5]*");
+    }
+
+    [Fact]
+    public void Forward_NetworkGivenWrongWidth_ThrowsNamingBothShapes()
+    {
+        var act = () => Mlp().Forward(TestTensors.Random<double>(1, 2, 4));
+        act.Should().Throw<ShapeMismatchException>().WithMessage("Sequential: expected input of shape [N, 3] but got [2, 4]*");
+    }
+}
