@@ -53,7 +53,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public LayerDescription Describe() => new("Flatten");
+    public LayerDescription Describe() => LayerDescription.Of("Flatten");
 
     /// <summary>Prints <c>Flatten()</c>.</summary>
     public override string ToString() => "Flatten()";
