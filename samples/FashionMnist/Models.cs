@@ -11,6 +11,7 @@ internal static class Models
     public static readonly IReadOnlyDictionary<string, ModelChoice> Catalog = new Dictionary<string, ModelChoice>
     {
         ["mlp"] = new("784-256-128-10 perceptron, ReLU, He initialisation", FlatInput: true, Mlp),
+        ["cnn"] = new("LeNet-like CNN: conv 5×5 ×16, ReLU, max-pool, conv 5×5 ×32, ReLU, max-pool, dense 128, dropout 0.3, dense 10", FlatInput: false, Cnn),
     };
 
     /// <summary>The model names, for the usage text.</summary>
@@ -32,5 +33,15 @@ internal static class Models
             .Dense(256, WeightInit.HeUniform).ReLU()
             .Dense(128, WeightInit.HeUniform).ReLU()
             .Dense(10, WeightInit.HeUniform)
+            .Build(seed);
+
+    // LeNet's shape (convolution, ReLU, pooling twice, then dense layers) with more filters: 28² → 16×28² → 16×14² → 32×10² → 32×5² → 128 → 10.
+    private static Sequential<float> Cnn(int seed) =>
+        Network.Sequential<float>(inputShape: [1, 28, 28])
+            .Conv2D(16, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+            .Conv2D(32, kernel: 5).ReLU().MaxPool2D(2)
+            .Flatten()
+            .Dense(128, WeightInit.HeUniform).ReLU().Dropout(0.3)
+            .Dense(10)
             .Build(seed);
 }

@@ -55,6 +55,68 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a <see cref="Softmax{T}"/>.</summary>
     public SequentialBuilder<T> Softmax() => Add(static (_, _) => new Softmax<T>());
 
+    /// <summary>Appends a <see cref="Conv2D{T}"/> with a square kernel; the input must be <c>[C, H, W]</c>.</summary>
+    /// <param name="filters">Output channels (Cout).</param>
+    /// <param name="kernel">Kernel height and width.</param>
+    /// <param name="stride">Step between patches.</param>
+    /// <param name="padding">Zeros added on every side.</param>
+    /// <param name="init">Weight initialisation.</param>
+    public SequentialBuilder<T> Conv2D(int filters, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform) =>
+        Conv2D(filters, (kernel, kernel), (stride, stride), (padding, padding), init);
+
+    /// <summary>Appends a <see cref="Conv2D{T}"/> with kernel, stride and padding given as (height, width).</summary>
+    /// <param name="filters">Output channels (Cout).</param>
+    /// <param name="kernel">Kernel (height, width).</param>
+    /// <param name="stride">Step between patches; (1, 1) when null.</param>
+    /// <param name="padding">Zero padding; (0, 0) when null.</param>
+    /// <param name="init">Weight initialisation.</param>
+    public SequentialBuilder<T> Conv2D(int filters, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
+        (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filters);
+        Window2D.Create($"Conv2D(? → {filters})", kernel, stride ?? (1, 1), padding ?? (0, 0));
+        return Add((shape, random) =>
+        {
+            if (shape.Count != 3)
+                throw new ShapeMismatchException($"Conv2D(? → {filters})", "[C, H, W]", shape,
+                    shape.Count == 1 ? "a convolution needs images; start with an input shape like [1, 28, 28]" : null);
+            return new Conv2D<T>(shape[0], filters, kernel, random, stride, padding, init);
+        });
+    }
+
+    /// <summary>Appends a <see cref="MaxPool2D{T}"/> with a square window; the stride defaults to the kernel.</summary>
+    public SequentialBuilder<T> MaxPool2D(int kernel, int? stride = null, int padding = 0) =>
+        MaxPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding));
+
+    /// <summary>Appends a <see cref="MaxPool2D{T}"/> with window, stride and padding given as (height, width).</summary>
+    public SequentialBuilder<T> MaxPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    {
+        PoolWindow.Create("MaxPool2D", kernel, stride, padding); // fail here, at the call, rather than at Build
+        return Add((_, _) => new MaxPool2D<T>(kernel, stride, padding));
+    }
+
+    /// <summary>Appends an <see cref="AvgPool2D{T}"/> with a square window; the stride defaults to the kernel.</summary>
+    public SequentialBuilder<T> AvgPool2D(int kernel, int? stride = null, int padding = 0) =>
+        AvgPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding));
+
+    /// <summary>Appends an <see cref="AvgPool2D{T}"/> with window, stride and padding given as (height, width).</summary>
+    public SequentialBuilder<T> AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    {
+        PoolWindow.Create("AvgPool2D", kernel, stride, padding);
+        return Add((_, _) => new AvgPool2D<T>(kernel, stride, padding));
+    }
+
+    /// <summary>Appends a <see cref="Flatten{T}"/>, turning <c>[C, H, W]</c> into <c>[C·H·W]</c>.</summary>
+    public SequentialBuilder<T> Flatten() => Add(static (_, _) => new Flatten<T>());
+
+    /// <summary>Appends a <see cref="Dropout{T}"/> whose masks are seeded from the build's seed.</summary>
+    /// <param name="probability">Probability of zeroing an element while training, in [0, 1).</param>
+    public SequentialBuilder<T> Dropout(double probability)
+    {
+        Dropout<T>.CheckProbability(probability);
+        return Add((_, random) => new Dropout<T>(probability, random.Next()));
+    }
+
     /// <summary>Creates the layers with weights drawn from <paramref name="seed"/> and checks every shape.</summary>
     public Sequential<T> Build(int seed)
     {

@@ -21,6 +21,13 @@ internal static class LayerFactory
             "ReLU" => new ReLU<T>(),
             "LeakyReLU" => new LeakyReLU<T>(Setting("slope")),
             "Softmax" => new Softmax<T>(),
+            "Conv2D" => new Conv2D<T>(Int("inChannels"), Int("outChannels"), (Int("kernelH"), Int("kernelW")), new Random(0),
+                (Int("strideH"), Int("strideW")), (Int("padH"), Int("padW")), WeightInit.Zeros),
+            "MaxPool2D" => new MaxPool2D<T>((Int("kernelH"), Int("kernelW")), (Int("strideH"), Int("strideW")), (Int("padH"), Int("padW"))),
+            "AvgPool2D" => new AvgPool2D<T>((Int("kernelH"), Int("kernelW")), (Int("strideH"), Int("strideW")), (Int("padH"), Int("padW"))),
+            "Flatten" => new Flatten<T>(),
+            // Masks are not part of a model; a loaded network draws them from seed 0 if it is trained further.
+            "Dropout" => new Dropout<T>(Setting("p"), seed: 0),
             _ => throw new InvalidDataException($"'{path}': layer {index} has the unknown kind '{description.Kind}'."),
         };
     }

@@ -1,0 +1,97 @@
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// Unfolds one image into the matrix whose columns are its receptive fields, so that a convolution
+/// becomes one matrix multiply (and folds such a matrix back, for the input gradient).
+/// </summary>
+/// <remarks>
+/// For an image <c>[C, H, W]</c> and a window (kH, kW, stride, zero padding) with output
+/// <c>outH × outW</c>, the columns matrix is <c>[C·kH·kW, outH·outW]</c>:
+/// effectively <c>columns[(c·kH + i)·kW + j, y·outW + x] = image[c, y·sH − pH + i, x·sW − pW + j]</c>,
+/// and 0 where that position falls in the padding. Row order matches a weight <c>[Cout, C, kH, kW]</c>
+/// read as a <c>[Cout, C·kH·kW]</c> matrix. Rows are <c>rowStride</c> apart, so that the columns of a
+/// whole batch can sit side by side in one <c>[C·kH·kW, N·outH·outW]</c> matrix.
+/// </remarks>
+internal static class Im2Col
+{
+    /// <summary>Writes the columns matrix of <paramref name="image"/> into <paramref name="columns"/>.</summary>
+    public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
+    {
+        int plane = outH * outW;
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            var channel = image.Slice(c * height * width, height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    var destination = columns.Slice(row * rowStride, plane);
+                    ValidRange(j - window.PadW, window.StrideW, width, outW, out int xStart, out int xEnd);
+                    for (int y = 0; y < outH; y++)
+                    {
+                        var line = destination.Slice(y * outW, outW);
+                        int sourceY = y * window.StrideH - window.PadH + i;
+                        if ((uint)sourceY >= (uint)height || xStart >= xEnd)
+                        {
+                            line.Clear();
+                            continue;
+                        }
+                        line[..xStart].Clear();
+                        line[xEnd..].Clear();
+                        var source = channel.Slice(sourceY * width, width);
+                        int sourceX = xStart * window.StrideW - window.PadW + j;
+                        if (window.StrideW == 1)
+                        {
+                            source.Slice(sourceX, xEnd - xStart).CopyTo(line[xStart..xEnd]);
+                        }
+                        else
+                        {
+                            for (int x = xStart; x < xEnd; x++, sourceX += window.StrideW) line[x] = source[sourceX];
+                        }
+                    }
+                }
+        }
+    }
+
+    /// <summary>
+    /// Adds the columns matrix back into an image (the adjoint of <see cref="Unfold"/>): every
+    /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
+    /// Overlapping receptive fields therefore sum their gradients.
+    /// </summary>
+    public static void FoldAdd<T>(ReadOnlySpan<T> columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
+        where T : System.Numerics.IAdditionOperators<T, T, T>
+    {
+        int plane = outH * outW;
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            var channel = image.Slice(c * height * width, height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    var source = columns.Slice(row * rowStride, plane);
+                    ValidRange(j - window.PadW, window.StrideW, width, outW, out int xStart, out int xEnd);
+                    if (xStart >= xEnd) continue;
+                    for (int y = 0; y < outH; y++)
+                    {
+                        int targetY = y * window.StrideH - window.PadH + i;
+                        if ((uint)targetY >= (uint)height) continue;
+                        var line = source.Slice(y * outW, outW);
+                        var target = channel.Slice(targetY * width, width);
+                        int targetX = xStart * window.StrideW - window.PadW + j;
+                        for (int x = xStart; x < xEnd; x++, targetX += window.StrideW) target[targetX] += line[x];
+                    }
+                }
+        }
+    }
+
+    /// <summary>The output columns x in [start, end) whose source x·stride + offset lies in [0, size).</summary>
+    private static void ValidRange(int offset, int stride, int size, int outputs, out int start, out int end)
+    {
+        // x·stride + offset ≥ 0  ⇔  x ≥ ⌈−offset / stride⌉ ;  x·stride + offset ≤ size − 1  ⇔  x ≤ ⌊(size − 1 − offset) / stride⌋
+        start = offset >= 0 ? 0 : Math.Min(outputs, (-offset + stride - 1) / stride);
+        int last = size - 1 - offset;
+        end = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
+        if (end < start) end = start;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// Average pooling over NCHW images, channel by channel, as PyTorch's <c>nn.AvgPool2d</c> with its
+/// defaults: zero padding is counted in the average (<c>count_include_pad=True</c>), the stride defaults to the kernel.
+/// </summary>
+/// <remarks>
+/// <c>y[n, c, r, q] = (1 / (kH·kW)) Σ_{i, j} x[n, c, r·sH − pH + i, q·sW − pW + j]</c>, x = 0 in the padding.
+/// Each input in a window receives <c>dy / (kH·kW)</c>; overlapping windows add.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Window2D _window;
+    private readonly T _scale;
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private Tensor<T>? _input;
+    private int _outH, _outW;
+
+    /// <summary>Creates the layer with a square window.</summary>
+    /// <param name="kernel">Window height and width.</param>
+    /// <param name="stride">Step between windows; the kernel size when null (non-overlapping windows).</param>
+    /// <param name="padding">Zero padding on every side; at most half the kernel.</param>
+    public AvgPool2D(int kernel, int? stride = null, int padding = 0)
+        : this((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding)) { }
+
+    /// <summary>Creates the layer with a rectangular window, stride and padding given as (height, width).</summary>
+    /// <param name="kernel">Window (height, width).</param>
+    /// <param name="stride">Step between windows; the kernel size when null.</param>
+    /// <param name="padding">Zero padding; (0, 0) when null; at most half the kernel.</param>
+    public AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    {
+        _window = PoolWindow.Create("AvgPool2D", kernel, stride, padding);
+        _scale = T.One / T.CreateChecked(_window.KernelH * _window.KernelW);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
+
+    /// <summary>Window (height, width).</summary>
+    public (int Height, int Width) Kernel => (_window.KernelH, _window.KernelW);
+
+    /// <summary>Stride (height, width).</summary>
+    public (int Height, int Width) Stride => (_window.StrideH, _window.StrideW);
+
+    /// <summary>Padding (height, width).</summary>
+    public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (channels, height, width) = PoolWindow.CheckInput(input, _window, ToString(), out _outH, out _outW);
+        _input = input;
+        int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
+        var output = _output.Get(batch, [channels, _outH, _outW]);
+        ReadOnlySpan<T> x = input.Span();
+        Span<T> y = output.Span();
+        int k = 0;
+        for (int p = 0; p < planes; p++)
+        {
+            var source = x.Slice(p * plane, plane);
+            for (int r = 0; r < _outH; r++)
+            {
+                int top = r * _window.StrideH - _window.PadH;
+                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                for (int q = 0; q < _outW; q++, k++)
+                {
+                    int left = q * _window.StrideW - _window.PadW;
+                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    T sum = T.Zero;
+                    for (int i = rowStart; i < rowEnd; i++)
+                        sum += TensorPrimitives.Sum(source.Slice(i * width + columnStart, columnEnd - columnStart));
+                    y[k] = sum * _scale;
+                }
+            }
+        }
+        return output;
+    }
+
+    // dx[window(k)] += dy[k] / (kH·kW)
+    /// <inheritdoc/>
+    public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, ToString());
+        int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        int plane = height * width;
+        var inputGradient = _inputGradient.GetLike(input);
+        Span<T> dx = inputGradient.Span();
+        dx.Clear();
+        ReadOnlySpan<T> dy = outputGradient.Span();
+        int k = 0;
+        for (int p = 0; p < planes; p++)
+        {
+            var target = dx.Slice(p * plane, plane);
+            for (int r = 0; r < _outH; r++)
+            {
+                int top = r * _window.StrideH - _window.PadH;
+                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                for (int q = 0; q < _outW; q++, k++)
+                {
+                    int left = q * _window.StrideW - _window.PadW;
+                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    T share = dy[k] * _scale;
+                    for (int i = rowStart; i < rowEnd; i++)
+                    {
+                        var row = target.Slice(i * width + columnStart, columnEnd - columnStart);
+                        TensorPrimitives.Add(row, share, row);
+                    }
+                }
+            }
+        }
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public int[] OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
+
+    /// <inheritdoc/>
+    public LayerDescription Describe() => PoolWindow.Describe("AvgPool2D", _window);
+
+    /// <summary>Prints like <c>AvgPool2D(2×2, stride 2)</c>.</summary>
+    public override string ToString() => PoolWindow.Text("AvgPool2D", _window);
+}

@@ -1,0 +1,226 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Kernels;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// A 2-D convolution over NCHW images: the same <c>Cout</c> filters slide over every patch of the
+/// image. Weight <c>[Cout, Cin, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's <c>nn.Conv2d</c>.
+/// </summary>
+/// <remarks>
+/// <para>It computes the cross-correlation PyTorch calls convolution, with zero padding p and stride s:
+/// <c>y[n, o, r, q] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j]</c>,
+/// where x is 0 outside the image; the output is <c>⌊(H + 2p − k)/s⌋ + 1</c> high (likewise wide).</para>
+/// <para>Every image of the batch is unfolded into columns (im2col), side by side in
+/// X̂ <c>[Cin·kH·kW, N·outH·outW]</c>, and the forward pass is one matrix multiply <c>Y = W·X̂ + b</c>.
+/// Backward: <c>dW += dY·X̂ᵀ</c>, <c>db += Σ dY</c> over samples and positions, and
+/// <c>dX = fold(Wᵀ·dY)</c>, where fold adds every column entry back onto the pixel it came from,
+/// so overlapping patches sum their gradients.</para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Window2D _window;
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private Tensor<T>? _input;
+    private T[] _columns = [];         // X̂ of a chunk of samples, [K, count·outH·outW]
+    private T[] _product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
+    private T[] _columnGradient = [];  // Wᵀ·dY, [K, count·outH·outW]
+    private bool _columnsHoldBatch;    // whether _columns still holds X̂ of the whole last forward batch
+    private int _outH, _outW;
+
+    /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="seed"/> and zero bias.</summary>
+    /// <param name="inChannels">Channels of the input image (Cin).</param>
+    /// <param name="outChannels">Number of filters, the output channels (Cout).</param>
+    /// <param name="kernel">Kernel height and width.</param>
+    /// <param name="seed">Seed of the weights.</param>
+    /// <param name="stride">Step between patches, in both directions.</param>
+    /// <param name="padding">Zeros added on every side.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    public Conv2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform)
+        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), init) { }
+
+    /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
+    /// <param name="inChannels">Channels of the input image (Cin).</param>
+    /// <param name="outChannels">Number of filters, the output channels (Cout).</param>
+    /// <param name="kernel">Kernel height and width.</param>
+    /// <param name="random">Source of the weights.</param>
+    /// <param name="stride">Step between patches, in both directions.</param>
+    /// <param name="padding">Zeros added on every side.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    public Conv2D(int inChannels, int outChannels, int kernel, Random random, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform)
+        : this(inChannels, outChannels, (kernel, kernel), random, (stride, stride), (padding, padding), init) { }
+
+    /// <summary>Creates a convolution with a rectangular kernel, stride and padding given as (height, width).</summary>
+    /// <param name="inChannels">Channels of the input image (Cin).</param>
+    /// <param name="outChannels">Number of filters, the output channels (Cout).</param>
+    /// <param name="kernel">Kernel (height, width).</param>
+    /// <param name="random">Source of the weights.</param>
+    /// <param name="stride">Step between patches (height, width); (1, 1) when null.</param>
+    /// <param name="padding">Zeros added above and below, left and right; (0, 0) when null.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    public Conv2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
+        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentNullException.ThrowIfNull(random);
+        _window = Window2D.Create($"Conv2D({inChannels} → {outChannels})", kernel, stride ?? (1, 1), padding ?? (0, 0));
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        Weight = new Parameter<T>("weight", outChannels, inChannels, kernel.Height, kernel.Width);
+        Bias = new Parameter<T>("bias", outChannels);
+        int area = kernel.Height * kernel.Width;
+        WeightInitializer.Fill(Weight.ValueSpan, init, inChannels * area, outChannels * area, random);
+        Parameters = [Weight, Bias];
+    }
+
+    /// <summary>Input channels (Cin).</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels, the number of filters (Cout).</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel (height, width).</summary>
+    public (int Height, int Width) Kernel => (_window.KernelH, _window.KernelW);
+
+    /// <summary>Stride (height, width).</summary>
+    public (int Height, int Width) Stride => (_window.StrideH, _window.StrideW);
+
+    /// <summary>Zero padding (height, width), added on both sides.</summary>
+    public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
+
+    /// <summary>The filters, shape <c>[Cout, Cin, kH, kW]</c>.</summary>
+    public Parameter<T> Weight { get; }
+
+    /// <summary>The bias, one per filter, shape <c>[Cout]</c>.</summary>
+    public Parameter<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>
+    /// About how many elements of X̂ one product covers (default 2²¹); a batch is cut into chunks of whole
+    /// samples so that a large inference batch needs no huge buffer. Tests lower it to exercise chunking.
+    /// </summary>
+    internal int ChunkElements { get; init; } = 1 << 21;
+
+    private int ColumnRows => InChannels * _window.KernelH * _window.KernelW;
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank != 4 || input.Lengths[1] != InChannels)
+            throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", input.Shape());
+        int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        (_outH, _outW) = _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
+        _input = input;
+        int plane = _outH * _outW, chunk = ChunkSamples(batch, plane);
+        var output = _output.Get(batch, [OutChannels, _outH, _outW]);
+        Span<T> y = output.Span();
+        ReadOnlySpan<T> bias = Bias.ValueSpan;
+        for (int first = 0; first < batch; first += chunk)
+        {
+            int count = Math.Min(chunk, batch - first), span = count * plane;
+            var columns = Unfold(input, first, count);
+            // P[Cout, count·outH·outW] = W[Cout, K] · X̂[K, count·outH·outW]
+            var product = Buffer(ref _product, OutChannels * span);
+            MatrixMultiply.Compute<T>(Weight.ValueSpan, false, columns, false, product, OutChannels, span, ColumnRows, accumulate: false);
+            // y[n, o] = P[o, sample n] + b[o]: back to NCHW.
+            for (int n = 0; n < count; n++)
+                for (int o = 0; o < OutChannels; o++)
+                    TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice(((first + n) * OutChannels + o) * plane, plane));
+        }
+        _columnsHoldBatch = chunk >= batch;
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        if (outputGradient.Rank != 4 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != OutChannels
+            || outputGradient.Lengths[2] != _outH || outputGradient.Lengths[3] != _outW)
+            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
+        int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, chunk = ChunkSamples(batch, plane);
+        ReadOnlySpan<T> dy = outputGradient.Span();
+        var inputGradient = _inputGradient.GetLike(input);
+        Span<T> dx = inputGradient.Span();
+        dx.Clear();
+        Span<T> dBias = Bias.GradientSpan;
+        for (int first = 0; first < batch; first += chunk)
+        {
+            int count = Math.Min(chunk, batch - first), span = count * plane;
+            // X̂ is still there when the forward pass fit in one chunk; otherwise unfold it again (cheap next to the products).
+            var columns = _columnsHoldBatch ? _columns.AsSpan(0, rows * span) : Unfold(input, first, count);
+
+            // dY as [Cout, count·outH·outW], the layout of the forward product.
+            var dyMatrix = Buffer(ref _product, OutChannels * span);
+            for (int n = 0; n < count; n++)
+                for (int o = 0; o < OutChannels; o++)
+                    dy.Slice(((first + n) * OutChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+
+            // dW[Cout, K] += dY · X̂ᵀ ;  db[o] += Σ dY[o, :]
+            MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, Weight.GradientSpan, OutChannels, rows, span, accumulate: true);
+            for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
+
+            // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
+            var columnGradient = Buffer(ref _columnGradient, rows * span);
+            MatrixMultiply.Compute<T>(Weight.ValueSpan, true, dyMatrix, false, columnGradient, rows, span, OutChannels, accumulate: false);
+            for (int n = 0; n < count; n++)
+                Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, InChannels, height, width, _window, _outH, _outW, dx.Slice((first + n) * imageSize, imageSize));
+        }
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        string expected = $"[{InChannels}, H, W]";
+        if (inputShape.Count != 3 || inputShape[0] != InChannels)
+            throw new ShapeMismatchException(ToString(), expected, inputShape,
+                inputShape.Count == 2 ? $"give images a channel dimension, e.g. [1, {inputShape[0]}, {inputShape[1]}]" : null);
+        var (outH, outW) = _window.OutputSize(ToString(), expected, inputShape[1], inputShape[2], inputShape);
+        return [OutChannels, outH, outW];
+    }
+
+    /// <summary>X̂ of samples [first, first + count) into the columns buffer, side by side: [K, count·outH·outW].</summary>
+    private Span<T> Unfold(Tensor<T> input, int first, int count)
+    {
+        int height = (int)input.Lengths[2], width = (int)input.Lengths[3], imageSize = InChannels * height * width;
+        int plane = _outH * _outW, span = count * plane;
+        var columns = Buffer(ref _columns, ColumnRows * span);
+        ReadOnlySpan<T> x = input.Span();
+        for (int n = 0; n < count; n++)
+            Im2Col.Unfold(x.Slice((first + n) * imageSize, imageSize), InChannels, height, width, _window, _outH, _outW, columns[(n * plane)..], span);
+        return columns;
+    }
+
+    // Samples per product. It depends on the shapes only, so results do not depend on anything else.
+    private int ChunkSamples(int batch, int plane) => Math.Clamp(ChunkElements / (ColumnRows * plane), 1, batch);
+
+    // Buffers grow to the largest chunk seen and are then reused; a shorter one uses a prefix.
+    private static Span<T> Buffer(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <inheritdoc/>
+    public LayerDescription Describe()
+    {
+        var settings = new Dictionary<string, double> { ["inChannels"] = InChannels, ["outChannels"] = OutChannels };
+        _window.Describe(settings);
+        return new LayerDescription("Conv2D", settings);
+    }
+
+    /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>.</summary>
+    public override string ToString() => $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)})";
+}

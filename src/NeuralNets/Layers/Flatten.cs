@@ -1,0 +1,60 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// Flattens every sample to one row: <c>[N, C, H, W]</c> becomes <c>[N, C·H·W]</c>, in row-major
+/// order (as PyTorch's <c>nn.Flatten</c>), so that a <see cref="Dense{T}"/> can follow a convolution.
+/// </summary>
+/// <remarks>Values are not changed, only their shape; Backward gives the gradient the input's shape back.</remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private Tensor<T>? _input;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 1) throw new ShapeMismatchException(ToString(), "[N, ...]", input.Shape());
+        _input = input;
+        // A copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse.
+        var output = _output.Get(input.BatchSize(), [input.SampleSize()]);
+        input.Span().CopyTo(output.Span());
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != input.BatchSize() || outputGradient.Lengths[1] != input.SampleSize())
+            throw new ShapeMismatchException(ToString() + " (backward)", $"[{input.BatchSize()}, {input.SampleSize()}]", outputGradient.Shape());
+        var inputGradient = _inputGradient.GetLike(input);
+        outputGradient.Span().CopyTo(inputGradient.Span());
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        int size = 1;
+        foreach (int d in inputShape) size = checked(size * d);
+        return [size];
+    }
+
+    /// <inheritdoc/>
+    public LayerDescription Describe() => LayerDescription.Of("Flatten");
+
+    /// <summary>Prints <c>Flatten()</c>.</summary>
+    public override string ToString() => "Flatten()";
+}

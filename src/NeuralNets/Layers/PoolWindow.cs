@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>What <see cref="MaxPool2D{T}"/> and <see cref="AvgPool2D{T}"/> share: their window's checks, shapes and printing.</summary>
+internal static class PoolWindow
+{
+    private const string Expected = "[C, H, W]";
+
+    /// <summary>Validates the window as PyTorch does: positive kernel and stride (the kernel by default), padding at most half the kernel.</summary>
+    public static Window2D Create(string kind, (int Height, int Width) kernel, (int Height, int Width)? stride, (int Height, int Width)? padding)
+    {
+        var window = Window2D.Create(kind, kernel, stride ?? kernel, padding ?? (0, 0));
+        if (window.PadH > window.KernelH / 2 || window.PadW > window.KernelW / 2)
+            throw new ArgumentOutOfRangeException(nameof(padding), padding, string.Create(CultureInfo.InvariantCulture,
+                $"{kind}: the padding must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input."));
+        return window;
+    }
+
+    /// <summary>Checks an NCHW batch and returns (C, H, W) and the output size.</summary>
+    public static (int Channels, int Height, int Width) CheckInput<T>(Tensor<T> input, Window2D window, string layer, out int outH, out int outW)
+    {
+        if (input.Rank != 4)
+            throw new ShapeMismatchException(layer, "[N, C, H, W]", input.Shape());
+        int channels = (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        (outH, outW) = window.OutputSize(layer, "[N, C, H, W]", height, width, input.Shape());
+        return (channels, height, width);
+    }
+
+    /// <summary>Checks that a gradient has the shape of the most recent output.</summary>
+    public static void CheckGradient<T>(Tensor<T> outputGradient, Tensor<T> input, int outH, int outW, string layer)
+    {
+        var lengths = outputGradient.Lengths;
+        if (lengths.Length != 4 || lengths[0] != input.Lengths[0] || lengths[1] != input.Lengths[1] || lengths[2] != outH || lengths[3] != outW)
+            throw new ShapeMismatchException(layer + " (backward)", $"[{input.Lengths[0]}, {input.Lengths[1]}, {outH}, {outW}]", outputGradient.Shape());
+    }
+
+    /// <summary>The per-sample output <c>[C, outH, outW]</c> for a per-sample input <c>[C, H, W]</c>.</summary>
+    public static int[] OutputShape(IReadOnlyList<int> inputShape, Window2D window, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Count != 3)
+            throw new ShapeMismatchException(layer, Expected, inputShape, inputShape.Count == 2 ? "images need a channel dimension" : null);
+        var (outH, outW) = window.OutputSize(layer, Expected, inputShape[1], inputShape[2], inputShape);
+        return [inputShape[0], outH, outW];
+    }
+
+    public static LayerDescription Describe(string kind, Window2D window)
+    {
+        var settings = new Dictionary<string, double>();
+        window.Describe(settings);
+        return new LayerDescription(kind, settings);
+    }
+
+    public static string Text(string kind, Window2D window) =>
+        $"{kind}({window.Text(showPadding: window.PadH != 0 || window.PadW != 0)})";
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace NeuralNets;
+
+/// <summary>
+/// The geometry a convolution or pooling window slides with: kernel, stride and zero padding,
+/// each as (height, width). Shared by <see cref="Conv2D{T}"/>, <see cref="MaxPool2D{T}"/> and
+/// <see cref="AvgPool2D{T}"/> so that they size their outputs and reject inputs alike.
+/// </summary>
+internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW)
+{
+    /// <summary>Validates every length; <paramref name="layer"/> names the layer being created.</summary>
+    public static Window2D Create(string layer, (int Height, int Width) kernel, (int Height, int Width) stride, (int Height, int Width) padding)
+    {
+        if (kernel.Height <= 0 || kernel.Width <= 0)
+            throw new ArgumentOutOfRangeException(nameof(kernel), kernel, $"{layer}: the kernel must be at least 1×1.");
+        if (stride.Height <= 0 || stride.Width <= 0)
+            throw new ArgumentOutOfRangeException(nameof(stride), stride, $"{layer}: the stride must be at least 1 in both directions.");
+        if (padding.Height < 0 || padding.Width < 0)
+            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"{layer}: the padding must not be negative.");
+        return new Window2D(kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width);
+    }
+
+    /// <summary>Output height ⌊(H + 2p − k)/s⌋ + 1 for input height <paramref name="height"/> (may be ≤ 0 when the kernel does not fit).</summary>
+    public int OutputHeight(int height) => FloorDivide(height + 2 * PadH - KernelH, StrideH) + 1;
+
+    /// <summary>Output width ⌊(W + 2p − k)/s⌋ + 1 for input width <paramref name="width"/> (may be ≤ 0 when the kernel does not fit).</summary>
+    public int OutputWidth(int width) => FloorDivide(width + 2 * PadW - KernelW, StrideW) + 1;
+
+    /// <summary>
+    /// The output [height, width] for an input plane, or a <see cref="ShapeMismatchException"/> naming
+    /// <paramref name="layer"/>, the expected and the actual shape when the kernel is larger than the padded input.
+    /// </summary>
+    public (int Height, int Width) OutputSize(string layer, string expected, int height, int width, IReadOnlyList<int> actual)
+    {
+        int outH = OutputHeight(height), outW = OutputWidth(width);
+        if (outH <= 0 || outW <= 0)
+        {
+            throw new ShapeMismatchException(layer, expected, actual, string.Create(CultureInfo.InvariantCulture,
+                $"the {KernelH}×{KernelW} kernel is larger than the padded {height + 2 * PadH}×{width + 2 * PadW} input, so the output would be {Math.Max(outH, 0)}×{Math.Max(outW, 0)}"));
+        }
+        return (outH, outW);
+    }
+
+    /// <summary>Text for <c>ToString()</c>: <c>5×5, stride 1, padding 2</c>, pairs written <c>1×2</c> when they differ.</summary>
+    public string Text(bool showPadding) =>
+        $"{KernelH}×{KernelW}, stride {Pair(StrideH, StrideW)}" + (showPadding ? $", padding {Pair(PadH, PadW)}" : "");
+
+    /// <summary>Adds the six lengths to a layer's description.</summary>
+    public void Describe(Dictionary<string, double> settings)
+    {
+        settings["kernelH"] = KernelH;
+        settings["kernelW"] = KernelW;
+        settings["strideH"] = StrideH;
+        settings["strideW"] = StrideW;
+        settings["padH"] = PadH;
+        settings["padW"] = PadW;
+    }
+
+    private static string Pair(int h, int w) =>
+        h == w ? h.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{h}×{w}");
+
+    // Floor division also for a negative numerator, so that a kernel larger than the input gives size ≤ 0.
+    private static int FloorDivide(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+}

@@ -1,0 +1,166 @@
+using NeuralNets.Diagnostics;
+
+namespace NeuralNets.Tests.Layers;
+
+public class PoolingTests
+{
+    // batch, channels, h, w, kh, kw, sh, sw, ph, pw
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Configurations => new()
+    {
+        { 2, 3, 4, 4, 2, 2, 2, 2, 0, 0 },   // the usual 2×2 halving
+        { 1, 2, 5, 5, 3, 3, 1, 1, 0, 0 },   // overlapping windows
+        { 2, 1, 7, 8, 3, 3, 2, 2, 1, 1 },   // stride that does not divide, with padding
+        { 1, 2, 5, 6, 2, 3, 1, 2, 0, 1 },   // rectangular window, stride and padding
+        { 1, 1, 3, 5, 3, 5, 1, 1, 0, 0 },   // window as large as the image
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void MaxPoolBackward_AnyGeometry_MatchesFiniteDifferences(int batch, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var layer = new MaxPool2D<double>((kh, kw), (sh, sw), (ph, pw));
+        // Distinct random values: the maximum is never tied, so the function is differentiable at the point.
+        var result = GradientCheck.Layer(layer, TestTensors.Random<double>(3, batch, channels, h, w), seed: 4);
+        result.MaxRelativeError.Should().BeLessThan(1e-7, result.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void AvgPoolBackward_AnyGeometry_MatchesFiniteDifferences(int batch, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var layer = new AvgPool2D<double>((kh, kw), (sh, sw), (ph, pw));
+        var result = GradientCheck.Layer(layer, TestTensors.Random<double>(3, batch, channels, h, w), seed: 4);
+        result.MaxRelativeError.Should().BeLessThan(1e-7, result.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public void Forward_AnyGeometry_MatchesDirectWindows(int batch, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        var x = TestTensors.Random<double>(5, batch, channels, h, w);
+        var max = new MaxPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x).ToArray();
+        var avg = new AvgPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x).ToArray();
+        var values = x.ToArray();
+        int outH = (h + 2 * ph - kh) / sh + 1, outW = (w + 2 * pw - kw) / sw + 1, k = 0;
+        for (int plane = 0; plane < batch * channels; plane++)
+            for (int r = 0; r < outH; r++)
+                for (int q = 0; q < outW; q++, k++)
+                {
+                    double best = double.NegativeInfinity, sum = 0;
+                    for (int i = 0; i < kh; i++)
+                        for (int j = 0; j < kw; j++)
+                        {
+                            int row = r * sh - ph + i, column = q * sw - pw + j;
+                            if (row < 0 || row >= h || column < 0 || column >= w) continue;
+                            best = Math.Max(best, values[(plane * h + row) * w + column]);
+                            sum += values[(plane * h + row) * w + column];
+                        }
+                    max[k].Should().Be(best);
+                    avg[k].Should().BeApproximately(sum / (kh * kw), 1e-14);
+                }
+        max.Length.Should().Be(k);
+    }
+
+    [Fact]
+    public void MaxPoolForward_TwoByTwo_TakesEachWindowsMaximum()
+    {
+        var x = TestTensors.Create(Enumerable.Range(0, 16).Select(v => (double)v).ToArray(), 1, 1, 4, 4);
+        new MaxPool2D<double>(2).Forward(x).ToArray().Should().Equal(5, 7, 13, 15);
+    }
+
+    [Fact]
+    public void AvgPoolForward_TwoByTwo_AveragesEachWindow()
+    {
+        var x = TestTensors.Create(Enumerable.Range(0, 16).Select(v => (double)v).ToArray(), 1, 1, 4, 4);
+        new AvgPool2D<double>(2).Forward(x).ToArray().Should().Equal(2.5, 4.5, 10.5, 12.5);
+    }
+
+    [Fact]
+    public void MaxPoolBackward_OverlappingWindowsShareWinner_GradientsAdd()
+    {
+        // The centre is the maximum of all four 2×2 windows of a 3×3 image (stride 1).
+        var layer = new MaxPool2D<double>(2, stride: 1);
+        layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 9, 5, 6, 7, 8 }, 1, 1, 3, 3));
+        var dx = layer.Backward(TestTensors.Create(new double[] { 1, 2, 3, 4 }, 1, 1, 2, 2));
+        dx.ToArray().Should().Equal(0, 0, 0, 0, 10, 0, 0, 0, 0);
+    }
+
+    [Fact]
+    public void MaxPoolBackward_Tie_RoutesToFirstInRowMajorOrder()
+    {
+        var layer = new MaxPool2D<double>(2);
+        layer.Forward(TestTensors.Create(new double[] { 1, 3, 3, 3 }, 1, 1, 2, 2));
+        layer.Backward(TestTensors.Create(new double[] { 1 }, 1, 1, 1, 1)).ToArray().Should().Equal(0, 1, 0, 0);
+    }
+
+    [Fact]
+    public void MaxPoolForward_Padding_IsMinusInfinityNotZero()
+    {
+        var x = TestTensors.Create(new double[] { -1, -2, -3, -4 }, 1, 1, 2, 2);
+        new MaxPool2D<double>(2, stride: 1, padding: 1).Forward(x).ToArray().Should().Equal(-1, -1, -2, -1, -1, -2, -3, -3, -4);
+    }
+
+    [Fact]
+    public void AvgPoolForward_Padding_CountsZerosInTheAverage()
+    {
+        // PyTorch's default count_include_pad=True: the divisor is always kH·kW.
+        var x = TestTensors.Create(new double[] { 1, 1, 1, 1 }, 1, 1, 2, 2);
+        new AvgPool2D<double>(2, stride: 1, padding: 1).Forward(x).ToArray().Should().Equal(0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25);
+    }
+
+    [Fact]
+    public void AvgPoolBackward_OverlappingWindows_GradientsAdd()
+    {
+        var layer = new AvgPool2D<double>(2, stride: 1);
+        layer.Forward(TestTensors.Random<double>(0, 1, 1, 3, 3));
+        var dx = layer.Backward(TestTensors.Create(new double[] { 4, 4, 4, 4 }, 1, 1, 2, 2));
+        dx.ToArray().Should().Equal(1, 2, 1, 2, 4, 2, 1, 2, 1);
+    }
+
+    [Fact]
+    public void OutputShape_KeepsChannelsAndAppliesFloorFormula()
+    {
+        new MaxPool2D<float>(2).OutputShape([6, 28, 28]).Should().Equal(6, 14, 14);
+        new MaxPool2D<float>(2).OutputShape([6, 7, 9]).Should().Equal(6, 3, 4);
+        new AvgPool2D<float>((3, 2), stride: (2, 1), padding: (1, 0)).OutputShape([2, 7, 5]).Should().Equal(2, 4, 4);
+    }
+
+    [Fact]
+    public void OutputShape_WindowLargerThanInput_NamesLayerAndShapes()
+    {
+        var act = () => new MaxPool2D<float>(3).OutputShape([4, 2, 2]);
+        act.Should().Throw<ShapeMismatchException>().WithMessage("*MaxPool2D(3×3, stride 3)*[C, H, W]*[4, 2, 2]*3×3 kernel is larger than the padded 2×2 input*");
+    }
+
+    [Fact]
+    public void Forward_WindowLargerThanInput_NamesLayerAndShapes()
+    {
+        var act = () => new AvgPool2D<float>((2, 5)).Forward(TestTensors.Random<float>(0, 1, 1, 4, 4));
+        act.Should().Throw<ShapeMismatchException>().WithMessage("*AvgPool2D(2×5, stride 2×5)*[1, 1, 4, 4]*larger than the padded 4×4 input*");
+    }
+
+    [Fact]
+    public void Forward_NotAnImageBatch_NamesLayerAndShape()
+    {
+        var act = () => new MaxPool2D<float>(2).Forward(TestTensors.Random<float>(0, 2, 16));
+        act.Should().Throw<ShapeMismatchException>().WithMessage("*MaxPool2D*[N, C, H, W]*[2, 16]*");
+    }
+
+    [Fact]
+    public void Constructor_PaddingMoreThanHalfTheKernel_Throws()
+    {
+        var act = () => new MaxPool2D<float>(2, padding: 2);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MaxPool2D*at most half*");
+    }
+
+    [Fact]
+    public void ToStringAndDescribe_PrintWindow()
+    {
+        new MaxPool2D<float>(2).ToString().Should().Be("MaxPool2D(2×2, stride 2)");
+        new AvgPool2D<float>(3, stride: 1, padding: 1).ToString().Should().Be("AvgPool2D(3×3, stride 1, padding 1)");
+        new MaxPool2D<float>((2, 3), stride: (1, 2)).Describe().Settings.Should().Equal(new Dictionary<string, double>
+        {
+            ["kernelH"] = 2, ["kernelW"] = 3, ["strideH"] = 1, ["strideW"] = 2, ["padH"] = 0, ["padW"] = 0,
+        });
+    }
+}
