@@ -62,6 +62,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var output = _output.Get(batch, [channels, _outH, _outW]);
         ReadOnlySpan<T> x = input.Span();
         Span<T> y = output.Span();
+        if (_window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
+        {
+            ForwardTwoByTwo(x, y, planes, height, width);
+            return output;
+        }
         for (int p = 0; p < planes; p++)
         {
             int planeStart = p * plane;
@@ -93,6 +98,40 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             }
         }
         return output;
+    }
+
+    /// <summary>
+    /// The common 2×2, stride 2 window without the general loop's bounds arithmetic: the same
+    /// winners as the general loop (first maximum in row-major order; a NaN wins over numbers).
+    /// </summary>
+    private void ForwardTwoByTwo(ReadOnlySpan<T> x, Span<T> y, int planes, int height, int width)
+    {
+        int plane = height * width, outPlane = _outH * _outW, k = 0;
+        Span<int> winners = _winners.AsSpan(0, planes * outPlane);
+        for (int p = 0; p < planes; p++)
+        {
+            int planeStart = p * plane;
+            for (int r = 0; r < _outH; r++)
+            {
+                int top = planeStart + 2 * r * width;
+                var upper = x.Slice(top, 2 * _outW);
+                var lower = x.Slice(top + width, 2 * _outW);
+                for (int q = 0; q < _outW; q++, k++)
+                {
+                    int column = 2 * q;
+                    T best = upper[column];
+                    int winner = top + column;
+                    T value = upper[column + 1];
+                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + column + 1);
+                    value = lower[column];
+                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column);
+                    value = lower[column + 1];
+                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column + 1);
+                    y[k] = best;
+                    winners[k] = winner;
+                }
+            }
+        }
     }
 
     // dx[winner(k)] += dy[k]
