@@ -7,6 +7,21 @@ internal static class QuickLeNetTimer
 {
     public static void Run(int batch)
     {
+        if (Environment.GetEnvironmentVariable("POOLONLY") == "1")
+        {
+            var pool = new MaxPool2D<float>(2);
+            var input = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * 6 * 28 * 28, 3), batch, 6, 28, 28);
+            var times = new double[2001];
+            for (int r = -2000; r < 2001; r++)
+            {
+                long t = Stopwatch.GetTimestamp();
+                pool.Forward(input, true);
+                if (r >= 0) times[r] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
+            }
+            Array.Sort(times);
+            Console.WriteLine($"maxpool forward alone: {times[1000]:F1} us");
+            return;
+        }
         var x = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * 784, 1, 0, 1), batch, 1, 28, 28);
         var y = BenchmarkData.Wrap(BenchmarkData.Labels(batch, 10, 2), batch);
         var network = LeNet.Build(seed: 1);
