@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NeuralNets.Kernels;
 
 /// <summary>
@@ -36,13 +41,13 @@ internal static class Im2Col
                             line.Clear();
                             continue;
                         }
-                        line[..xStart].Clear();
-                        line[xEnd..].Clear();
+                        for (int x = 0; x < xStart; x++) line[x] = default!;
+                        for (int x = xEnd; x < outW; x++) line[x] = default!;
                         var source = channel.Slice(sourceY * width, width);
                         int sourceX = xStart * window.StrideW - window.PadW + j;
                         if (window.StrideW == 1)
                         {
-                            source.Slice(sourceX, xEnd - xStart).CopyTo(line[xStart..xEnd]);
+                            CopyShort(source.Slice(sourceX, xEnd - xStart), line[xStart..xEnd]);
                         }
                         else
                         {
@@ -59,7 +64,7 @@ internal static class Im2Col
     /// Overlapping receptive fields therefore sum their gradients.
     /// </summary>
     public static void FoldAdd<T>(ReadOnlySpan<T> columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
-        where T : System.Numerics.IAdditionOperators<T, T, T>
+        where T : IAdditionOperators<T, T, T>
     {
         int plane = outH * outW;
         int row = 0;
@@ -79,7 +84,8 @@ internal static class Im2Col
                         var line = source.Slice(y * outW, outW);
                         var target = channel.Slice(targetY * width, width);
                         int targetX = xStart * window.StrideW - window.PadW + j;
-                        for (int x = xStart; x < xEnd; x++, targetX += window.StrideW) target[targetX] += line[x];
+                        if (window.StrideW == 1) AddShort(line[xStart..xEnd], target.Slice(targetX, xEnd - xStart));
+                        else for (int x = xStart; x < xEnd; x++, targetX += window.StrideW) target[targetX] += line[x];
                     }
                 }
         }
@@ -93,5 +99,41 @@ internal static class Im2Col
         int last = size - 1 - offset;
         end = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
         if (end < start) end = start;
+    }
+
+    // Rows of a small image are a few elements long (10 in LeNet's second convolution), where
+    // Span.CopyTo and TensorPrimitives cost more in calling than in copying: whole vectors inline.
+
+    /// <summary>Copies a short row; the last vector may overlap the one before (it writes the same values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ReadOnlySpan<T> source, Span<T> destination)
+    {
+        int length = source.Length;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count && destination.Length == length)
+        {
+            ref T from = ref MemoryMarshal.GetReference(source);
+            ref T to = ref MemoryMarshal.GetReference(destination);
+            int w = Vector256<T>.Count, i = 0;
+            for (; i + w <= length; i += w) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < length) Vector256.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
+            return;
+        }
+        for (int i = 0; i < length; i++) destination[i] = source[i];
+    }
+
+    /// <summary>Adds a short row into another (no overlap: a vector part, then one element at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort<T>(ReadOnlySpan<T> source, Span<T> destination) where T : IAdditionOperators<T, T, T>
+    {
+        int length = source.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && destination.Length == length)
+        {
+            ref T from = ref MemoryMarshal.GetReference(source);
+            ref T to = ref MemoryMarshal.GetReference(destination);
+            int w = Vector256<T>.Count;
+            for (; i + w <= length; i += w)
+                (Vector256.LoadUnsafe(ref to, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+        }
+        for (; i < length; i++) destination[i] += source[i];
     }
 }
