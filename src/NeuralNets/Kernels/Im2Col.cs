@@ -23,6 +23,12 @@ internal static class Im2Col
     public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
     {
         int plane = outH * outW;
+        if (window.StrideH == 1 && window.StrideW == 1 && image.Length >= channels * height * width
+            && columns.Length >= (channels * window.KernelH * window.KernelW - 1) * rowStride + plane)
+        {
+            UnfoldStrideOne(ref MemoryMarshal.GetReference(image), channels, height, width, window, outH, outW, ref MemoryMarshal.GetReference(columns), rowStride);
+            return;
+        }
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -59,6 +65,38 @@ internal static class Im2Col
     }
 
     /// <summary>
+    /// <see cref="Unfold"/> for stride 1 (every LeNet-like convolution) without slicing: the spans were
+    /// checked to hold the image and every row, so each line is a plain short copy between its padding.
+    /// </summary>
+    private static void UnfoldStrideOne<T>(ref T image, int channels, int height, int width, Window2D window, int outH, int outW, ref T columns, int rowStride)
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            ref T channel = ref Unsafe.Add(ref image, c * height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    ref T destination = ref Unsafe.Add(ref columns, (nint)row * rowStride);
+                    ValidRange(j - window.PadW, 1, width, outW, out int xStart, out int xEnd);
+                    for (int y = 0; y < outH; y++)
+                    {
+                        ref T line = ref Unsafe.Add(ref destination, y * outW);
+                        int sourceY = y - window.PadH + i;
+                        if ((uint)sourceY >= (uint)height || xStart >= xEnd)
+                        {
+                            for (int x = 0; x < outW; x++) Unsafe.Add(ref line, x) = default!;
+                            continue;
+                        }
+                        for (int x = 0; x < xStart; x++) Unsafe.Add(ref line, x) = default!;
+                        for (int x = xEnd; x < outW; x++) Unsafe.Add(ref line, x) = default!;
+                        CopyShort(ref Unsafe.Add(ref channel, sourceY * width + xStart - window.PadW + j), ref Unsafe.Add(ref line, xStart), xEnd - xStart);
+                    }
+                }
+        }
+    }
+
+    /// <summary>
     /// Adds the columns matrix back into an image (the adjoint of <see cref="Unfold"/>): every
     /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
     /// Overlapping receptive fields therefore sum their gradients.
@@ -67,6 +105,12 @@ internal static class Im2Col
         where T : IAdditionOperators<T, T, T>
     {
         int plane = outH * outW;
+        if (window.StrideH == 1 && window.StrideW == 1 && image.Length >= channels * height * width
+            && columns.Length >= (channels * window.KernelH * window.KernelW - 1) * rowStride + plane)
+        {
+            FoldAddStrideOne(ref MemoryMarshal.GetReference(columns), rowStride, channels, height, width, window, outH, outW, ref MemoryMarshal.GetReference(image));
+            return;
+        }
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -91,6 +135,30 @@ internal static class Im2Col
         }
     }
 
+    /// <summary><see cref="FoldAdd"/> for stride 1 without slicing (the spans were checked to hold every row and the image).</summary>
+    private static void FoldAddStrideOne<T>(ref T columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, ref T image)
+        where T : IAdditionOperators<T, T, T>
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            ref T channel = ref Unsafe.Add(ref image, c * height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    ref T source = ref Unsafe.Add(ref columns, (nint)row * rowStride);
+                    ValidRange(j - window.PadW, 1, width, outW, out int xStart, out int xEnd);
+                    if (xStart >= xEnd) continue;
+                    for (int y = 0; y < outH; y++)
+                    {
+                        int targetY = y - window.PadH + i;
+                        if ((uint)targetY >= (uint)height) continue;
+                        AddShort(ref Unsafe.Add(ref source, y * outW + xStart), ref Unsafe.Add(ref channel, targetY * width + xStart - window.PadW + j), xEnd - xStart);
+                    }
+                }
+        }
+    }
+
     /// <summary>The output columns x in [start, end) whose source x·stride + offset lies in [0, size).</summary>
     private static void ValidRange(int offset, int stride, int size, int outputs, out int start, out int end)
     {
@@ -108,32 +176,41 @@ internal static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyShort<T>(ReadOnlySpan<T> source, Span<T> destination)
     {
-        int length = source.Length;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count && destination.Length == length)
+        if (destination.Length < source.Length) throw new ArgumentException("Destination too short.", nameof(destination));
+        CopyShort(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ref T from, ref T to, int length)
+    {
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count)
         {
-            ref T from = ref MemoryMarshal.GetReference(source);
-            ref T to = ref MemoryMarshal.GetReference(destination);
             int w = Vector256<T>.Count, i = 0;
             for (; i + w <= length; i += w) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
             if (i < length) Vector256.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
             return;
         }
-        for (int i = 0; i < length; i++) destination[i] = source[i];
+        for (int i = 0; i < length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
     }
 
     /// <summary>Adds a short row into another (no overlap: a vector part, then one element at a time).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddShort<T>(ReadOnlySpan<T> source, Span<T> destination) where T : IAdditionOperators<T, T, T>
     {
-        int length = source.Length, i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && destination.Length == length)
+        if (destination.Length < source.Length) throw new ArgumentException("Destination too short.", nameof(destination));
+        AddShort(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort<T>(ref T from, ref T to, int length) where T : IAdditionOperators<T, T, T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            ref T from = ref MemoryMarshal.GetReference(source);
-            ref T to = ref MemoryMarshal.GetReference(destination);
             int w = Vector256<T>.Count;
             for (; i + w <= length; i += w)
                 (Vector256.LoadUnsafe(ref to, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
         }
-        for (; i < length; i++) destination[i] += source[i];
+        for (; i < length; i++) Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }
 }
