@@ -120,7 +120,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         if (input.Rank != 4 || input.Lengths[1] != InChannels)
             throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", input.Shape());
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
-        (_outH, _outW) = _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
+        (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
+        // The message is built only when it is needed: a training step allocates nothing.
+        if (_outH <= 0 || _outW <= 0) _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
         _input = input;
         int plane = _outH * _outW, chunk = ChunkSamples(batch, plane);
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
