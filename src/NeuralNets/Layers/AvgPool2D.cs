@@ -55,7 +55,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Forward(Tensor<T> input, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (channels, height, width) = PoolWindow.CheckInput(input, _window, ToString(), out _outH, out _outW);
+        var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
         var output = _output.Get(batch, [channels, _outH, _outW]);
@@ -89,7 +89,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
-        PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, ToString());
+        PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int plane = height * width;
         var inputGradient = _inputGradient.GetLike(input);

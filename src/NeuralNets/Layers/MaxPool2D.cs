@@ -55,7 +55,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Forward(Tensor<T> input, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var (channels, height, width) = PoolWindow.CheckInput(input, _window, ToString(), out _outH, out _outW);
+        var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
@@ -101,7 +101,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
-        PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, ToString());
+        PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
         Span<T> dx = inputGradient.Span();
         dx.Clear();
