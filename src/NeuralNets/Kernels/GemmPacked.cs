@@ -7,15 +7,16 @@ using System.Runtime.Intrinsics.X86;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The packed-panel matrix multiply for float and double. A chunk of C (at most
-/// <see cref="ChunkRows"/> × <see cref="ChunkColumns"/>) is computed k-block by k-block: the
-/// block of op(B) is copied into zero-padded panels NR columns wide (so the micro-kernel reads it
-/// as consecutive vectors), while op(A) is read in place, MR rows at a time, broadcasting one
-/// element per row and step (a last partial group of rows re-reads its last row instead of being copied).
+/// The register-tiled matrix multiply for float and double (all but A·Bᵀ, which <see cref="GemmDot"/>
+/// does). A chunk of C (at most <see cref="ChunkRows"/> × its chunk columns) is computed k-block by
+/// k-block: the micro-kernel reads op(B) as two vectors per step, in place when B is stored k×n and
+/// from zero-padded panels NR columns wide when it must be transposed (or at a partial last panel),
+/// while op(A) is read in place, MR rows at a time, broadcasting one element per row and step (a
+/// last partial group of rows re-reads its last row instead of being copied).
 /// </summary>
 internal static unsafe class GemmPacked
 {
-    /// <summary>Below this many rows of C the direct loops are faster than packing B.</summary>
+    /// <summary>Below this many rows of C the direct loops are used (except for A·Bᵀ).</summary>
     public const int MinimumRows = 4;
 
     /// <summary>Rows of C per chunk: a multiple of every MR.</summary>
@@ -58,6 +59,12 @@ internal static unsafe class GemmPacked
     /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
     public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (problem.Dot)
+        {
+            int unit;
+            while ((unit = Interlocked.Increment(ref next) - 1) < problem.ChunkCount) GemmDot.RunChunk(problem, unit);
+            return;
+        }
         T[] workspace = ArrayPool<T>.Shared.Rent(WorkspaceLength);
         fixed (T* scratch = workspace)
         {
@@ -77,9 +84,10 @@ internal static unsafe class GemmPacked
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
-        // With one group of rows in the chunk, each B panel is read once: packing would only copy it.
-        // Read B in place then, except a partial last panel (its vectors would run past the row).
-        bool inPlace = !p.TransposeB && i1 - i0 <= mr;
+        // A B stored k×n already has each step's columns side by side; read it in place (measured as
+        // fast as packed panels at every shape tried, and it saves the copy), except a partial last
+        // panel, whose vectors would run past the row. A transposed B is packed.
+        bool inPlace = !p.TransposeB;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);

@@ -15,6 +15,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         B = b;
         C = c;
         TransposeB = transposeB;
+        Dot = transposeB && !transposeA;
         M = m;
         N = n;
         K = k;
@@ -26,15 +27,18 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         KBlock = (k + kBlocks - 1) / kBlocks;
         // Shallow products (a convolution's k = 25) get wider chunks, so that each chunk still has
         // enough work to pay for claiming it; its packed B block stays within the workspace.
-        ChunkColumns = Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
+        ChunkColumns = Dot ? GemmPacked.ChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
         ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
         ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
         // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
         // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
+        // For the dot-product path the decision must not depend on m, so that a row of C is the same
+        // whatever the batch size.
         KPiece = k;
-        if (ChunksM * ChunksN < GemmPacked.MinimumChunks && k >= 2 * GemmPacked.KPieceBlocks * KBlock
-            && (long)m * n * ((k + GemmPacked.KPieceBlocks * KBlock - 1) / (GemmPacked.KPieceBlocks * KBlock)) <= GemmPacked.MaxPartialLength)
-            KPiece = GemmPacked.KPieceBlocks * KBlock;
+        int piece = GemmPacked.KPieceBlocks * KBlock;
+        bool fewChunks = Dot ? ChunksN < GemmPacked.MinimumChunks : ChunksM * ChunksN < GemmPacked.MinimumChunks;
+        if (fewChunks && k >= 2 * piece && (Dot || (long)m * n * ((k + piece - 1) / piece) <= GemmPacked.MaxPartialLength))
+            KPiece = piece;
         KPieces = (k + KPiece - 1) / KPiece;
     }
 
@@ -42,6 +46,9 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public T* B { get; }
     public T* C { get; }
     public bool TransposeB { get; }
+
+    /// <summary>Whether this is A·Bᵀ with A not transposed, computed as row dot products by <see cref="GemmDot"/>.</summary>
+    public bool Dot { get; }
     public int M { get; }
     public int N { get; }
     public int K { get; }

@@ -13,9 +13,11 @@ namespace NeuralNets.Kernels;
 /// Effectively computes <c>C[m×n] = (accumulate ? C : 0) + op(A)[m×k] · op(B)[k×n]</c> where
 /// <c>op(A)</c> is A (stored m×k) or Aᵀ (A stored k×m), likewise for B.
 /// <para>
-/// float and double take the packed-panel kernel (<see cref="GemmPacked"/>) on CPUs with
-/// <c>Vector512</c> or <c>Vector256</c> and FMA; other element types, other CPUs and products with
-/// fewer rows than <see cref="GemmPacked.MinimumRows"/> take the direct loops (<see cref="GemmDirect"/>).
+/// float and double take, on CPUs with <c>Vector512</c> or <c>Vector256</c> and FMA, row dot
+/// products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's forward pass, whose rows must not
+/// depend on the batch size) and the packed-panel kernel otherwise (<see cref="GemmPacked"/>); other
+/// element types, other CPUs and products with fewer rows than <see cref="GemmPacked.MinimumRows"/>
+/// take the direct loops (<see cref="GemmDirect"/>).
 /// </para>
 /// <para>
 /// Threads: C is cut into fixed chunks whose size depends only on the shape; threads claim whole
@@ -64,7 +66,7 @@ internal static class MatrixMultiply
             return;
         }
 
-        if (GemmPacked.Supports<T>() && m >= GemmPacked.MinimumRows)
+        if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
             int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
             if ((long)m * n * k < ParallelThreshold) threads = 1;

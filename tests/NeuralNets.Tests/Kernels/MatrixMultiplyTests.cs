@@ -45,6 +45,26 @@ public class MatrixMultiplyTests
         }
     }
 
+    [Theory]
+    [InlineData(37, 130, 784)]
+    [InlineData(70, 10, 5000)]
+    [InlineData(9, 5, 13)]
+    public void Compute_ABTransposed_EachRowSameAsAlone(int m, int n, int k)
+    {
+        // A dense layer's forward pass: a sample predicted alone must equal its row of the batch.
+        var a = RandomValues<float>(31, m * k);
+        var b = RandomValues<float>(32, n * k);
+        var bias = RandomValues<float>(33, m * n);
+        var batch = (float[])bias.Clone();
+        MatrixMultiply.Compute<float>(a, false, b, true, batch, m, n, k, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            var row = bias.AsSpan(i * n, n).ToArray();
+            MatrixMultiply.Compute<float>(a.AsSpan(i * k, k), false, b, true, row, 1, n, k, accumulate: true);
+            row.Should().Equal(batch.AsSpan(i * n, n).ToArray(), $"row {i}");
+        }
+    }
+
     [Fact]
     public void Compute_RepeatedParallelCalls_SameResultEachTime()
     {
