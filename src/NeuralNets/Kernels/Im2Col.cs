@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace NeuralNets.Kernels;
 
 /// <summary>
@@ -18,6 +23,12 @@ internal static class Im2Col
     public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
     {
         int plane = outH * outW;
+        if (window.StrideH == 1 && window.StrideW == 1 && image.Length >= channels * height * width
+            && columns.Length >= (channels * window.KernelH * window.KernelW - 1) * rowStride + plane)
+        {
+            UnfoldStrideOne(ref MemoryMarshal.GetReference(image), channels, height, width, window, outH, outW, ref MemoryMarshal.GetReference(columns), rowStride);
+            return;
+        }
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -36,13 +47,13 @@ internal static class Im2Col
                             line.Clear();
                             continue;
                         }
-                        line[..xStart].Clear();
-                        line[xEnd..].Clear();
+                        for (int x = 0; x < xStart; x++) line[x] = default!;
+                        for (int x = xEnd; x < outW; x++) line[x] = default!;
                         var source = channel.Slice(sourceY * width, width);
                         int sourceX = xStart * window.StrideW - window.PadW + j;
                         if (window.StrideW == 1)
                         {
-                            source.Slice(sourceX, xEnd - xStart).CopyTo(line[xStart..xEnd]);
+                            CopyShort(source.Slice(sourceX, xEnd - xStart), line[xStart..xEnd]);
                         }
                         else
                         {
@@ -54,14 +65,52 @@ internal static class Im2Col
     }
 
     /// <summary>
+    /// <see cref="Unfold"/> for stride 1 (every LeNet-like convolution) without slicing: the spans were
+    /// checked to hold the image and every row, so each line is a plain short copy between its padding.
+    /// </summary>
+    private static void UnfoldStrideOne<T>(ref T image, int channels, int height, int width, Window2D window, int outH, int outW, ref T columns, int rowStride)
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            ref T channel = ref Unsafe.Add(ref image, c * height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    ref T destination = ref Unsafe.Add(ref columns, (nint)row * rowStride);
+                    ValidRange(j - window.PadW, 1, width, outW, out int xStart, out int xEnd);
+                    for (int y = 0; y < outH; y++)
+                    {
+                        ref T line = ref Unsafe.Add(ref destination, y * outW);
+                        int sourceY = y - window.PadH + i;
+                        if ((uint)sourceY >= (uint)height || xStart >= xEnd)
+                        {
+                            for (int x = 0; x < outW; x++) Unsafe.Add(ref line, x) = default!;
+                            continue;
+                        }
+                        for (int x = 0; x < xStart; x++) Unsafe.Add(ref line, x) = default!;
+                        for (int x = xEnd; x < outW; x++) Unsafe.Add(ref line, x) = default!;
+                        CopyShort(ref Unsafe.Add(ref channel, sourceY * width + xStart - window.PadW + j), ref Unsafe.Add(ref line, xStart), xEnd - xStart);
+                    }
+                }
+        }
+    }
+
+    /// <summary>
     /// Adds the columns matrix back into an image (the adjoint of <see cref="Unfold"/>): every
     /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
     /// Overlapping receptive fields therefore sum their gradients.
     /// </summary>
     public static void FoldAdd<T>(ReadOnlySpan<T> columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
-        where T : System.Numerics.IAdditionOperators<T, T, T>
+        where T : IAdditionOperators<T, T, T>
     {
         int plane = outH * outW;
+        if (window.StrideH == 1 && window.StrideW == 1 && image.Length >= channels * height * width
+            && columns.Length >= (channels * window.KernelH * window.KernelW - 1) * rowStride + plane)
+        {
+            FoldAddStrideOne(ref MemoryMarshal.GetReference(columns), rowStride, channels, height, width, window, outH, outW, ref MemoryMarshal.GetReference(image));
+            return;
+        }
         int row = 0;
         for (int c = 0; c < channels; c++)
         {
@@ -79,7 +128,32 @@ internal static class Im2Col
                         var line = source.Slice(y * outW, outW);
                         var target = channel.Slice(targetY * width, width);
                         int targetX = xStart * window.StrideW - window.PadW + j;
-                        for (int x = xStart; x < xEnd; x++, targetX += window.StrideW) target[targetX] += line[x];
+                        if (window.StrideW == 1) AddShort(line[xStart..xEnd], target.Slice(targetX, xEnd - xStart));
+                        else for (int x = xStart; x < xEnd; x++, targetX += window.StrideW) target[targetX] += line[x];
+                    }
+                }
+        }
+    }
+
+    /// <summary><see cref="FoldAdd"/> for stride 1 without slicing (the spans were checked to hold every row and the image).</summary>
+    private static void FoldAddStrideOne<T>(ref T columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, ref T image)
+        where T : IAdditionOperators<T, T, T>
+    {
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+        {
+            ref T channel = ref Unsafe.Add(ref image, c * height * width);
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    ref T source = ref Unsafe.Add(ref columns, (nint)row * rowStride);
+                    ValidRange(j - window.PadW, 1, width, outW, out int xStart, out int xEnd);
+                    if (xStart >= xEnd) continue;
+                    for (int y = 0; y < outH; y++)
+                    {
+                        int targetY = y - window.PadH + i;
+                        if ((uint)targetY >= (uint)height) continue;
+                        AddShort(ref Unsafe.Add(ref source, y * outW + xStart), ref Unsafe.Add(ref channel, targetY * width + xStart - window.PadW + j), xEnd - xStart);
                     }
                 }
         }
@@ -93,5 +167,50 @@ internal static class Im2Col
         int last = size - 1 - offset;
         end = last < 0 ? 0 : Math.Min(outputs, last / stride + 1);
         if (end < start) end = start;
+    }
+
+    // Rows of a small image are a few elements long (10 in LeNet's second convolution), where
+    // Span.CopyTo and TensorPrimitives cost more in calling than in copying: whole vectors inline.
+
+    /// <summary>Copies a short row; the last vector may overlap the one before (it writes the same values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ReadOnlySpan<T> source, Span<T> destination)
+    {
+        if (destination.Length < source.Length) throw new ArgumentException("Destination too short.", nameof(destination));
+        CopyShort(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort<T>(ref T from, ref T to, int length)
+    {
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count)
+        {
+            int w = Vector256<T>.Count, i = 0;
+            for (; i + w <= length; i += w) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < length) Vector256.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
+            return;
+        }
+        for (int i = 0; i < length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+    }
+
+    /// <summary>Adds a short row into another (no overlap: a vector part, then one element at a time).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort<T>(ReadOnlySpan<T> source, Span<T> destination) where T : IAdditionOperators<T, T, T>
+    {
+        if (destination.Length < source.Length) throw new ArgumentException("Destination too short.", nameof(destination));
+        AddShort(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddShort<T>(ref T from, ref T to, int length) where T : IAdditionOperators<T, T, T>
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            int w = Vector256<T>.Count;
+            for (; i + w <= length; i += w)
+                (Vector256.LoadUnsafe(ref to, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+        }
+        for (; i < length; i++) Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }
 }

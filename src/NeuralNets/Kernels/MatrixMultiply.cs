@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace NeuralNets.Kernels;
 
@@ -9,56 +11,95 @@ namespace NeuralNets.Kernels;
 /// </summary>
 /// <remarks>
 /// Effectively computes <c>C[m×n] = (accumulate ? C : 0) + op(A)[m×k] · op(B)[k×n]</c> where
-/// <c>op(A)</c> is A (stored m×k) or Aᵀ (A stored k×m), likewise for B. Each element of C is
-/// summed by one thread in a fixed order, so results do not depend on the thread count.
+/// <c>op(A)</c> is A (stored m×k) or Aᵀ (A stored k×m), likewise for B.
+/// <para>
+/// float and double take, on CPUs with <c>Vector512</c> or <c>Vector256</c> and FMA, row dot
+/// products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's forward pass, whose rows must not
+/// depend on the batch size) and the packed-panel kernel otherwise (<see cref="GemmPacked"/>); other
+/// element types, other CPUs and products with fewer rows than <see cref="GemmPacked.MinimumRows"/>
+/// take the direct loops (<see cref="GemmDirect"/>).
+/// </para>
+/// <para>
+/// Threads: C is cut into fixed chunks whose size depends only on the shape; threads claim whole
+/// chunks, and each element of C is summed by one thread in a fixed order, so the result is
+/// bit-identical whatever the thread count. A small C over a deep k (a convolution's weight
+/// gradient) is instead cut along k into fixed pieces, whose partial products are added in piece
+/// order: just as independent of the thread count. The default thread count is
+/// <see cref="Environment.ProcessorCount"/>, which a process can lower with the runtime's own
+/// <c>DOTNET_PROCESSOR_COUNT</c> setting; products below <see cref="ParallelThreshold"/>
+/// multiply-adds (a batch-1 step) run on the calling thread.
+/// </para>
 /// </remarks>
 internal static class MatrixMultiply
 {
+    /// <summary>Products with fewer multiply-adds than this run on the calling thread only.</summary>
+    public const long ParallelThreshold = 1L << 20;
+
+    /// <summary>Computes the product; see the type's remarks.</summary>
+    /// <param name="a">A, stored m×k (or k×m when <paramref name="transposeA"/>).</param>
+    /// <param name="transposeA">Whether op(A) is Aᵀ.</param>
+    /// <param name="b">B, stored k×n (or n×k when <paramref name="transposeB"/>).</param>
+    /// <param name="transposeB">Whether op(B) is Bᵀ.</param>
+    /// <param name="c">C, stored m×n; must not overlap A or B.</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">The inner dimension.</param>
+    /// <param name="accumulate">Whether to add to C instead of overwriting it.</param>
+    /// <param name="maxThreads">Most threads to use; 0 means <see cref="Environment.ProcessorCount"/>.
+    /// The result does not depend on it.</param>
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
-        Span<T> c, int m, int n, int k, bool accumulate)
+        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (a.Length < m * k || b.Length < k * n || c.Length < m * n)
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxThreads);
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"Matrix multiply of [{m}×{k}]·[{k}×{n}] given spans of {a.Length}, {b.Length} and {c.Length} elements.");
-        if (!accumulate) c[..(m * n)].Clear();
-        if (k == 0) return;
-
-        if (!transposeA && transposeB)
+        if (m == 0 || n == 0) return;
+        if (k == 0)
         {
-            // C[i,j] += dot(A[i,:], B[j,:]): both rows are contiguous.
-            for (int i = 0; i < m; i++)
-            {
-                var rowA = a.Slice(i * k, k);
-                var rowC = c.Slice(i * n, n);
-                for (int j = 0; j < n; j++) rowC[j] += TensorPrimitives.Dot(rowA, b.Slice(j * k, k));
-            }
+            if (!accumulate) c[..(m * n)].Clear();
             return;
         }
 
-        // Otherwise C[i,:] += A(i,p) · B(p,:) as row AXPYs when B is not transposed.
-        if (!transposeB)
+        if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
-            for (int i = 0; i < m; i++)
+            int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
+            if ((long)m * n * k < ParallelThreshold) threads = 1;
+            unsafe
             {
-                var rowC = c.Slice(i * n, n);
-                for (int p = 0; p < k; p++)
+                fixed (T* pa = &MemoryMarshal.GetReference(a))
+                fixed (T* pb = &MemoryMarshal.GetReference(b))
+                fixed (T* pc = &MemoryMarshal.GetReference(c))
                 {
-                    T alpha = transposeA ? a[p * m + i] : a[i * k + p];
-                    TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), alpha, rowC, rowC);
+                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
+                    if (problem.KPieces == 1)
+                    {
+                        GemmJob<T>.Run(problem, threads);
+                        return;
+                    }
+                    int size = m * n;
+                    T[] partials = ArrayPool<T>.Shared.Rent(problem.KPieces * size);
+                    fixed (T* pp = partials)
+                    {
+                        GemmJob<T>.Run(problem with { Partials = pp }, threads);
+                        // C (+)= Σ partials, in piece order whatever thread computed each.
+                        var target = c[..size];
+                        if (!accumulate) new ReadOnlySpan<T>(pp, size).CopyTo(target);
+                        else TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp, size), target);
+                        for (int piece = 1; piece < problem.KPieces; piece++)
+                            TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
+                    }
+                    ArrayPool<T>.Shared.Return(partials);
                 }
             }
             return;
         }
 
-        // Aᵀ·Bᵀ: rare; scalar.
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j < n; j++)
-            {
-                T sum = T.Zero;
-                for (int p = 0; p < k; p++) sum += a[p * m + i] * b[j * k + p];
-                c[i * n + j] += sum;
-            }
+        GemmDirect.Compute(a, transposeA, b, transposeB, c, m, n, k, accumulate);
     }
 }

@@ -20,7 +20,7 @@ namespace NeuralNets;
 /// so overlapping patches sum their gradients.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Window2D _window;
     private readonly TensorBuffer<T> _output = new();
@@ -103,10 +103,13 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>
-    /// About how many elements of X̂ one product covers (default 2²¹); a batch is cut into chunks of whole
+    /// About how many elements of X̂ one product covers (default 2¹⁶); a batch is cut into chunks of whole
     /// samples so that a large inference batch needs no huge buffer. Tests lower it to exercise chunking.
     /// </summary>
-    internal int ChunkElements { get; init; } = 1 << 21;
+    /// <remarks>Small enough that a chunk's X̂ stays in the core's L2 cache between the unfold that writes
+    /// it and the product that reads it: with 2²¹ elements (8 MB) both went to memory, and the first
+    /// convolution of a LeNet step spent more time moving X̂ than multiplying.</remarks>
+    internal int ChunkElements { get; init; } = 1 << 16;
 
     private int ColumnRows => InChannels * _window.KernelH * _window.KernelW;
 
@@ -141,7 +144,12 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
     }
 
     /// <inheritdoc/>
-    public Tensor<T> Backward(Tensor<T> outputGradient)
+    public Tensor<T> Backward(Tensor<T> outputGradient) => Backward(outputGradient, inputGradient: true)!;
+
+    /// <inheritdoc/>
+    void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => Backward(outputGradient, inputGradient: false);
+
+    private Tensor<T>? Backward(Tensor<T> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
@@ -151,8 +159,8 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
         int rows = ColumnRows, plane = _outH * _outW, imageSize = InChannels * height * width, chunk = ChunkSamples(batch, plane);
         ReadOnlySpan<T> dy = outputGradient.Span();
-        var inputGradient = _inputGradient.GetLike(input);
-        Span<T> dx = inputGradient.Span();
+        var dxTensor = inputGradient ? _inputGradient.GetLike(input) : null;
+        Span<T> dx = dxTensor is null ? default : dxTensor.Span();
         dx.Clear();
         Span<T> dBias = Bias.GradientSpan;
         for (int first = 0; first < batch; first += chunk)
@@ -172,12 +180,13 @@ public sealed class Conv2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIee
             for (int o = 0; o < OutChannels; o++) dBias[o] += TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
 
             // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
+            if (!inputGradient) continue;
             var columnGradient = Buffer(ref _columnGradient, rows * span);
             MatrixMultiply.Compute<T>(Weight.ValueSpan, true, dyMatrix, false, columnGradient, rows, span, OutChannels, accumulate: false);
             for (int n = 0; n < count; n++)
                 Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, InChannels, height, width, _window, _outH, _outW, dx.Slice((first + n) * imageSize, imageSize));
         }
-        return inputGradient;
+        return dxTensor;
     }
 
     /// <inheritdoc/>

@@ -10,7 +10,7 @@ namespace NeuralNets;
 /// <c>[outputs]</c> as in PyTorch's <c>nn.Linear</c>.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
@@ -58,19 +58,28 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
         var y = output.Span();
-        // y = x·Wᵀ, then + b on every row.
-        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: false);
+        // y = b on every row, then y += x·Wᵀ: the bias rides along with the product instead of a second pass.
         ReadOnlySpan<T> bias = Bias.ValueSpan;
-        for (int row = 0; row < batch; row++)
-        {
-            var yRow = y.Slice(row * Outputs, Outputs);
-            TensorPrimitives.Add(yRow, bias, yRow);
-        }
+        for (int row = 0; row < batch; row++) bias.CopyTo(y.Slice(row * Outputs, Outputs));
+        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: true);
         return output;
     }
 
     /// <inheritdoc/>
     public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        var input = BackwardToParametersChecked(outputGradient);
+        int batch = input.BatchSize();
+        // dx = dy·W
+        var inputGradient = _inputGradient.Get(batch, [Inputs]);
+        MatrixMultiply.Compute<T>(outputGradient.Span(), false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false);
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => BackwardToParametersChecked(outputGradient);
+
+    private Tensor<T> BackwardToParametersChecked(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
@@ -78,13 +87,11 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());
         ReadOnlySpan<T> dy = outputGradient.Span();
-        // dW += dyᵀ·x ; db += Σ_rows dy ; dx = dy·W
+        // dW += dyᵀ·x ; db += Σ_rows dy
         MatrixMultiply.Compute<T>(dy, true, input.Span(), false, Weight.GradientSpan, Outputs, Inputs, batch, accumulate: true);
         var db = Bias.GradientSpan;
         for (int row = 0; row < batch; row++) TensorPrimitives.Add(db, dy.Slice(row * Outputs, Outputs), db);
-        var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        MatrixMultiply.Compute<T>(dy, false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false);
-        return inputGradient;
+        return input;
     }
 
     /// <inheritdoc/>

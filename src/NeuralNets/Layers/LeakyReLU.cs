@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 
@@ -23,16 +24,12 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = x[i] > T.Zero ? x[i] : _slope * x[i];
-    }
+        => Elementwise.SelectPositive(x, x, x, _slope, y);
 
     // f′(x) = 1 if x > 0 else slope
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > T.Zero ? dy[i] : _slope * dy[i];
-    }
+        => Elementwise.SelectPositive(x, dy, dy, _slope, dx);
 
     /// <inheritdoc/>
     public override LayerDescription Describe() => new("LeakyReLU", new Dictionary<string, double> { ["slope"] = Slope });

@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 
@@ -8,14 +9,10 @@ public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
 {
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
-    {
-        for (int i = 0; i < y.Length; i++) y[i] = x[i] > T.Zero ? x[i] : T.Zero;
-    }
+        => Elementwise.SelectPositive(x, x, x, T.Zero, y);
 
     // relu′(x) = 1 if x > 0 else 0
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = x[i] > T.Zero ? dy[i] : T.Zero;
-    }
+        => Elementwise.SelectPositive(x, dy, dy, T.Zero, dx);
 }

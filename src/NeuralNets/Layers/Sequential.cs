@@ -83,6 +83,19 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         return g;
     }
 
+    /// <summary>
+    /// Backpropagates into the parameters' gradients only: the same gradients as <see cref="Backward"/>,
+    /// but the first layer may skip dLoss/dInput, which training never uses (PyTorch likewise skips it
+    /// for an input that does not require grad). Use <see cref="Backward"/> when you need the input gradient.
+    /// </summary>
+    public void BackwardToParameters(Tensor<T> outputGradient)
+    {
+        var g = outputGradient;
+        for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
+        if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+        else _layers[0].Backward(g);
+    }
+
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGradients()
     {

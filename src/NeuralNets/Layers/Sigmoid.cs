@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 
@@ -8,12 +9,15 @@ namespace NeuralNets;
 public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Sigmoid(x, y);
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
+    {
+        TensorPrimitives.Sigmoid(x, y);
+        // σ(x) is subnormal for x in about (−104, −87) in float; keep those out of the backward pass.
+        Elementwise.FlushSubnormals(y);
+    }
 
     // σ′(x) = σ(x)(1 − σ(x)) = y(1 − y)
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * y[i] * (T.One - y[i]);
-    }
+        => Elementwise.SigmoidBackward(y, dy, dx);
 }

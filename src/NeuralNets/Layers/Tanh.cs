@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 
@@ -13,7 +14,5 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     // tanh′(x) = 1 − tanh²(x) = 1 − y²
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-    {
-        for (int i = 0; i < dx.Length; i++) dx[i] = dy[i] * (T.One - y[i] * y[i]);
-    }
+        => Elementwise.TanhBackward(y, dy, dx);
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -15,6 +16,8 @@ namespace NeuralNets;
 public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TensorBuffer<T> _gradient = new();
+    private readonly TensorBuffer<T> _exponentials = new();
+    private readonly TensorBuffer<T> _rowSums = new();
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
@@ -29,14 +32,19 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         _target = target;
         int batch = output.BatchSize(), classes = output.SampleSize();
         ReadOnlySpan<T> z = output.Span(), labels = target.Span();
+        // Keep e^(z − max) and its row sums: Backward needs exactly these.
+        var exponentials = _exponentials.GetLike(output).Span();
+        var sums = _rowSums.Get(batch, []).Span();
         T total = T.Zero;
         for (int n = 0; n < batch; n++)
         {
             var row = z.Slice(n * classes, classes);
+            var e = exponentials.Slice(n * classes, classes);
             T max = TensorPrimitives.Max(row);
-            T sumExp = T.Zero;
-            for (int j = 0; j < classes; j++) sumExp += T.Exp(row[j] - max);
-            total += max + T.Log(sumExp) - row[int.CreateTruncating(labels[n])];
+            TensorPrimitives.Subtract(row, max, e);
+            TensorPrimitives.Exp(e, e);
+            sums[n] = TensorPrimitives.Sum<T>(e);
+            total += max + T.Log(sums[n]) - row[int.CreateTruncating(labels[n])];
         }
         return total / T.CreateChecked(batch);
     }
@@ -47,18 +55,18 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
         int batch = output.BatchSize(), classes = output.SampleSize();
         var gradient = _gradient.GetLike(output);
-        ReadOnlySpan<T> z = output.Span(), labels = _target!.Span();
+        ReadOnlySpan<T> labels = _target!.Span(), sums = _rowSums.Get(batch, []).Span();
+        ReadOnlySpan<T> exponentials = _exponentials.GetLike(output).Span();
         var g = gradient.Span();
         T inverseBatch = T.One / T.CreateChecked(batch);
         for (int n = 0; n < batch; n++)
         {
-            var row = z.Slice(n * classes, classes);
             var gRow = g.Slice(n * classes, classes);
-            TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), gRow);
-            TensorPrimitives.Exp(gRow, gRow);
-            TensorPrimitives.Multiply(gRow, inverseBatch / TensorPrimitives.Sum<T>(gRow), gRow);
+            TensorPrimitives.Multiply(exponentials.Slice(n * classes, classes), inverseBatch / sums[n], gRow);
             gRow[int.CreateTruncating(labels[n])] -= inverseBatch;
         }
+        // Classes far below the best one give subnormal probabilities; they would slow every layer below.
+        Elementwise.FlushSubnormals(g);
         return gradient;
     }
 

@@ -150,7 +150,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (_hasAccuracy) _correct = Metrics.CountCorrect(output, _y!.Span());
             _countCorrect = false;
         }
-        _network.Backward(_loss.Backward());
+        if (_network is Sequential<T> sequential) sequential.BackwardToParameters(_loss.Backward());
+        else _network.Backward(_loss.Backward());
         if (_firstEvaluation)
         {
             _firstLoss = loss;

@@ -38,8 +38,10 @@ public class SequentialTests
         var batch = network.Predict(x).ToArray();
         var rows = x.ToArray();
 
+        // A single row may take the kernel's matrix-vector path, which sums in another order than the
+        // batched panels: equal to rounding, not bit for bit (PyTorch gives no batch invariance either).
         for (int n = 0; n < 6; n++)
-            network.Predict(rows.AsSpan(n * 3, 3)).Should().Equal(batch[(n * 2)..(n * 2 + 2)], $"sample {n}");
+            network.Predict(rows.AsSpan(n * 3, 3)).Should().Equal(batch[(n * 2)..(n * 2 + 2)], (a, b) => Math.Abs(a - b) <= 1e-14 * Math.Max(1, Math.Abs(b)), $"sample {n}");
     }
 
     [Fact]

@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using NeuralNets.Benchmarks;
+
+// quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
+// fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
+// --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
+// Anything else goes to BenchmarkDotNet (e.g. --filter '*Mlp*').
+if (args.Length > 0 && args[0] == "quick")
+{
+    if (args.Length > 1) QuickMlpTimer.Run(int.Parse(args[1])); else QuickTimer.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "lenet")
+{
+    QuickLeNetTimer.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
+    return;
+}
+if (args.Length > 0 && args[0] == "fashion")
+{
+    FashionMnistRace.Run(args.Length > 1 ? args[1] : NeuralNets.Data.FashionMnist.DefaultDirectory);
+    return;
+}
+#if WITH_TORCH
+Console.WriteLine(NeuralNets.Benchmarks.Torch.TorchRuntime.Prepare());
+#endif
+var job = args.Contains("--long") ? Job.Default : args.Contains("--dry") ? Job.Dry : Job.ShortRun;
+BenchmarkSwitcher.FromAssembly(typeof(QuickTimer).Assembly)
+    .Run(args.Where(a => a is not ("--long" or "--dry")).ToArray(), BenchmarkConfig.Create(job));

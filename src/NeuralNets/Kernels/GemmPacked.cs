@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The register-tiled matrix multiply for float and double (all but A·Bᵀ, which <see cref="GemmDot"/>
+/// does). A chunk of C (at most <see cref="ChunkRows"/> × its chunk columns) is computed k-block by
+/// k-block: the micro-kernel reads op(B) as two vectors per step, in place when B is stored k×n and
+/// from zero-padded panels NR columns wide when it must be transposed (or at a partial last panel),
+/// while op(A) is read in place, MR rows at a time, broadcasting one element per row and step (a
+/// last partial group of rows re-reads its last row instead of being copied).
+/// </summary>
+internal static unsafe class GemmPacked
+{
+    /// <summary>Below this many rows of C the direct loops are used (except for A·Bᵀ).</summary>
+    public const int MinimumRows = 4;
+
+    /// <summary>Rows of C per chunk: a multiple of every MR.</summary>
+    public const int ChunkRows = 128;
+
+    /// <summary>Narrowest chunk of C's columns: a multiple of every NR.</summary>
+    public const int ChunkColumns = 64;
+
+    /// <summary>Fewer chunks of C than this, over a deep k, and k is cut into pieces.</summary>
+    public const int MinimumChunks = 4;
+
+    /// <summary>k-blocks per piece of a split k.</summary>
+    public const int KPieceBlocks = 4;
+
+    /// <summary>Largest total of partial products (pieces × m × n) worth splitting k for.</summary>
+    public const long MaxPartialLength = 1 << 20;
+
+    /// <summary>Elements of one packed block of B (k-block × chunk columns).</summary>
+    public const int PackedBLength = MaxKBlock * ChunkColumns;
+
+    /// <summary>Deepest k-block: keeps a packed B panel (k-block × NR) in the L1 cache.</summary>
+    public const int MaxKBlock = 256;
+
+    private static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+
+    private static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
+
+    /// <summary>Whether this kernel handles <typeparamref name="T"/> on this CPU.</summary>
+    public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && (Use512 || Use256);
+
+    /// <summary>Rows of the register tile.</summary>
+    public static int TileRows => Use512 ? MicroKernel512.Rows : MicroKernel256.Rows;
+
+    /// <summary>Columns of the register tile: two vectors.</summary>
+    public static int TileColumns<T>() => Use512 ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+
+    /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
+    public static int WorkspaceLength => PackedBLength;
+
+    /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
+    public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (problem.Dot)
+        {
+            int unit;
+            while ((unit = Interlocked.Increment(ref next) - 1) < problem.ChunkCount) GemmDot.RunChunk(problem, unit);
+            return;
+        }
+        T[] workspace = ArrayPool<T>.Shared.Rent(WorkspaceLength);
+        fixed (T* scratch = workspace)
+        {
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref next) - 1) < problem.ChunkCount)
+                RunChunk(problem, chunk, scratch);
+        }
+        ArrayPool<T>.Shared.Return(workspace);
+    }
+
+    private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int mr = TileRows, nr = TileColumns<T>();
+        int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
+        int i0 = chunk % p.ChunksM * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
+        int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
+        int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
+        // A piece of a split k writes its own partial product, which starts from zero.
+        T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
+        // A B stored k×n already has each step's columns side by side; read it in place (measured as
+        // fast as packed panels at every shape tried, and it saves the copy), except a partial last
+        // panel, whose vectors would run past the row. A transposed B is packed.
+        bool inPlace = !p.TransposeB;
+        for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
+        {
+            int kc = Math.Min(p.KBlock, kEnd - k0);
+            if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
+            else if ((j1 - j0) % nr != 0) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
+            bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
+            for (int i = i0; i < i1; i += mr)
+            {
+                int rows = Math.Min(mr, i1 - i);
+                T* a = p.A + i * p.RowStrideA + k0 * p.ColumnStrideA;
+                T* panel = packedB;
+                for (int j = j0; j < j1; j += nr)
+                {
+                    int columns = Math.Min(nr, j1 - j);
+                    T* b = panel;
+                    nint bStride = nr;
+                    if (inPlace && columns == nr)
+                    {
+                        b = p.B + (nint)k0 * p.N + j;
+                        bStride = p.N;
+                    }
+                    else panel += kc * nr;
+                    T* c = target + (nint)i * p.N + j;
+                    if (Use512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>
+    private static void PackB<T>(in GemmProblem<T> p, int k0, int kc, int j0, int j1, int nr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* panel = destination;
+        for (int j = j0; j < j1; j += nr, panel += kc * nr)
+        {
+            int columns = Math.Min(nr, j1 - j);
+            if (columns < nr) new Span<T>(panel, kc * nr).Clear();
+            if (!p.TransposeB)
+            {
+                // B stored k×n: each step's columns are contiguous.
+                T* source = p.B + (nint)k0 * p.N + j;
+                if (columns == nr)
+                {
+                    for (int s = 0; s < kc; s++, source += p.N) CopyTile(source, panel + s * nr, nr);
+                }
+                else
+                {
+                    for (int s = 0; s < kc; s++, source += p.N)
+                        new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(panel + s * nr, columns));
+                }
+            }
+            else
+            {
+                // B stored n×k: each column of op(B) is a contiguous row; transpose it into the panel.
+                T* source = p.B + (nint)j * p.K + k0;
+                int column = 0;
+                if (Avx.IsSupported)
+                {
+                    int square = 32 / sizeof(T);
+                    int fullSteps = kc - kc % square;
+                    for (; column + square <= columns; column += square)
+                    {
+                        T* rows = source + (nint)column * p.K;
+                        for (int s = 0; s < fullSteps; s += square)
+                            Transpose.Square(rows + s, p.K, panel + s * nr + column, nr);
+                        for (int r = 0; r < square; r++)
+                            for (int s = fullSteps; s < kc; s++) panel[s * nr + column + r] = rows[r * (nint)p.K + s];
+                    }
+                }
+                for (; column < columns; column++)
+                {
+                    T* row = source + (nint)column * p.K;
+                    T* target = panel + column;
+                    for (int s = 0; s < kc; s++) target[s * nr] = row[s];
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyTile<T>(T* source, T* target, int nr) where T : unmanaged
+    {
+        if (Use512)
+        {
+            Vector512.Store(Vector512.Load(source), target);
+            Vector512.Store(Vector512.Load(source + Vector512<T>.Count), target + Vector512<T>.Count);
+        }
+        else
+        {
+            Vector256.Store(Vector256.Load(source), target);
+            Vector256.Store(Vector256.Load(source + Vector256<T>.Count), target + Vector256<T>.Count);
+        }
+    }
+}

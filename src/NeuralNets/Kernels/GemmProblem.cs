@@ -1,0 +1,79 @@
+using System.Numerics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// One matrix product as the packed kernel sees it: raw pointers (pinned by the caller for the
+/// whole call), shapes, and how C is cut into fixed chunks. The chunking depends on the shape
+/// only, never on the thread count, which is what keeps results bit-identical across threads.
+/// </summary>
+internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public GemmProblem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
+    {
+        A = a;
+        B = b;
+        C = c;
+        TransposeB = transposeB;
+        Dot = transposeB && !transposeA;
+        M = m;
+        N = n;
+        K = k;
+        Accumulate = accumulate;
+        // op(A)[i,p] lives at A + i·RowStrideA + p·ColumnStrideA.
+        RowStrideA = transposeA ? 1 : k;
+        ColumnStrideA = transposeA ? m : 1;
+        int kBlocks = (k + GemmPacked.MaxKBlock - 1) / GemmPacked.MaxKBlock;
+        KBlock = (k + kBlocks - 1) / kBlocks;
+        // Shallow products (a convolution's k = 25) get wider chunks, so that each chunk still has
+        // enough work to pay for claiming it; its packed B block stays within the workspace.
+        ChunkColumns = Dot ? GemmPacked.ChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
+        ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
+        ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
+        // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
+        // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
+        // For the dot-product path the decision must not depend on m, so that a row of C is the same
+        // whatever the batch size.
+        KPiece = k;
+        int piece = GemmPacked.KPieceBlocks * KBlock;
+        bool fewChunks = Dot ? ChunksN < GemmPacked.MinimumChunks : ChunksM * ChunksN < GemmPacked.MinimumChunks;
+        if (fewChunks && k >= 2 * piece && (Dot || (long)m * n * ((k + piece - 1) / piece) <= GemmPacked.MaxPartialLength))
+            KPiece = piece;
+        KPieces = (k + KPiece - 1) / KPiece;
+    }
+
+    public T* A { get; }
+    public T* B { get; }
+    public T* C { get; }
+    public bool TransposeB { get; }
+
+    /// <summary>Whether this is A·Bᵀ with A not transposed, computed as row dot products by <see cref="GemmDot"/>.</summary>
+    public bool Dot { get; }
+    public int M { get; }
+    public int N { get; }
+    public int K { get; }
+    public bool Accumulate { get; }
+    public nint RowStrideA { get; }
+    public nint ColumnStrideA { get; }
+    public int ChunksM { get; }
+
+    /// <summary>Columns of C per chunk: a multiple of <see cref="GemmPacked.ChunkColumns"/>, wider when k is small.</summary>
+    public int ChunkColumns { get; }
+
+    public int ChunksN { get; }
+
+    /// <summary>The depth of one pass over k: at most <see cref="GemmPacked.MaxKBlock"/>, split evenly.</summary>
+    public int KBlock { get; }
+
+    /// <summary>Steps of k per piece; <see cref="K"/> when k is not split.</summary>
+    public int KPiece { get; }
+
+    /// <summary>Number of pieces k is cut into (1 when it is not split).</summary>
+    public int KPieces { get; }
+
+    /// <summary>When k is split: <see cref="KPieces"/> buffers of m×n for the partial products, one after another.</summary>
+    public T* Partials { get; init; }
+
+    /// <summary>Units of work: every chunk of C times every piece of k.</summary>
+    public int ChunkCount => ChunksM * ChunksN * KPieces;
+}

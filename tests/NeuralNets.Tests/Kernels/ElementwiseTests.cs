@@ -1,0 +1,82 @@
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tests.Kernels;
+
+public class ElementwiseTests
+{
+    [Fact]
+    public void SigmoidBackward_Double_EqualsScalarFormulaBitForBit()
+    {
+        var random = new Random(5);
+        var y = Enumerable.Range(0, 37).Select(_ => random.NextDouble()).ToArray();
+        var dy = Enumerable.Range(0, 37).Select(_ => random.NextDouble() * 4 - 2).ToArray();
+        var dx = new double[37];
+        Elementwise.SigmoidBackward<double>(y, dy, dx);
+        for (int i = 0; i < dx.Length; i++) dx[i].Should().Be(dy[i] * y[i] * (1 - y[i]));
+    }
+
+    [Fact]
+    public void TanhBackward_Float_EqualsScalarFormulaBitForBit()
+    {
+        var random = new Random(6);
+        var y = Enumerable.Range(0, 29).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var dy = Enumerable.Range(0, 29).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var dx = new float[29];
+        Elementwise.TanhBackward<float>(y, dy, dx);
+        for (int i = 0; i < dx.Length; i++) dx[i].Should().Be(dy[i] * (1 - y[i] * y[i]));
+    }
+
+    [Fact]
+    public void FlushSubnormals_Float_ZeroesOnlySubnormals()
+    {
+        float smallestNormal = 1.17549435e-38f;
+        var values = new[] { 1e-39f, -1e-40f, float.Epsilon, smallestNormal, -smallestNormal, 1f, 0f, float.NaN, 3e-38f, 1e-39f, 2f, -5e-39f };
+        Elementwise.FlushSubnormals<float>(values);
+        values.Should().Equal(0f, 0f, 0f, smallestNormal, -smallestNormal, 1f, 0f, float.NaN, 3e-38f, 0f, 2f, 0f);
+    }
+
+    [Fact]
+    public void FlushSubnormals_Double_ZeroesOnlySubnormals()
+    {
+        var values = new[] { 1e-310, 2.2250738585072014e-308, -4e-320, 1e-300, 5.0 };
+        Elementwise.FlushSubnormals<double>(values);
+        values.Should().Equal(0.0, 2.2250738585072014e-308, 0.0, 1e-300, 5.0);
+    }
+
+    [Fact]
+    public void SelectPositive_ReLUAndLeaky_MatchScalarRule()
+    {
+        var x = new[] { -2f, -0f, 0f, 1.5f, float.NaN, 3f, -1f, 2f, -4f, 0.5f, -0.25f };
+        var relu = new float[x.Length];
+        Elementwise.SelectPositive<float>(x, x, x, 0f, relu);
+        relu.Should().Equal(0f, 0f, 0f, 1.5f, 0f, 3f, 0f, 2f, 0f, 0.5f, 0f);
+        var leaky = new float[x.Length];
+        Elementwise.SelectPositive<float>(x, x, x, 0.5f, leaky);
+        leaky.Take(4).Should().Equal(-1f, -0f, 0f, 1.5f);
+        float.IsNaN(leaky[4]).Should().BeTrue();
+        leaky.Skip(5).Should().Equal(3f, -0.5f, 2f, -2f, 0.5f, -0.125f);
+    }
+
+    [Fact]
+    public void SigmoidLayer_SaturatedFloatUnits_ProduceNoSubnormals()
+    {
+        var layer = new Sigmoid<float>();
+        var x = TestTensors.Create(new[] { -95f, -90f, -88.5f, -10f, 0f, 95f, -100f, -87.5f, -89f }, 1, 9);
+        var y = layer.Forward(x, training: true).ToArray();
+        var dx = layer.Backward(TestTensors.Create(Enumerable.Repeat(1f, 9).ToArray(), 1, 9)).ToArray();
+        foreach (float v in y.Concat(dx)) float.IsSubnormal(v).Should().BeFalse($"{v} is subnormal");
+        y[3].Should().BeApproximately(1f / (1f + MathF.Exp(10f)), 1e-10f, "values in the normal range are untouched");
+    }
+
+    [Fact]
+    public void SoftmaxCrossEntropy_FarOffClasses_GradientHasNoSubnormalsAndBackwardIsRepeatable()
+    {
+        var loss = new SoftmaxCrossEntropy<float>();
+        var z = TestTensors.Create(new[] { 0f, -95f, -100f, 5f, 2f, -90f }, 2, 3);
+        loss.Forward(z, TestTensors.Create(new[] { 0f, 1f }, 2));
+        var first = loss.Backward().ToArray();
+        var second = loss.Backward().ToArray();
+        second.Should().Equal(first);
+        foreach (float v in first) float.IsSubnormal(v).Should().BeFalse($"{v} is subnormal");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Numerics;
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tests.Kernels;
+
+public class MatrixMultiplyTests
+{
+    // Odd and even sizes around every tile width (8 rows; 16/32 columns; 64-column chunks) and the 1..70 range.
+    public static TheoryData<int, int, int> Shapes() => new()
+    {
+        { 1, 1, 1 }, { 1, 70, 33 }, { 3, 5, 7 }, { 4, 17, 9 }, { 7, 31, 2 }, { 8, 32, 8 }, { 9, 33, 65 },
+        { 15, 16, 1 }, { 17, 65, 31 }, { 31, 63, 64 }, { 33, 47, 70 }, { 64, 64, 64 }, { 65, 70, 13 },
+        { 70, 1, 70 }, { 70, 69, 67 }, { 41, 129, 23 }, { 12, 10, 300 }, { 130, 40, 530 }, { 6, 700, 25 }, { 25, 300, 6 }, { 6, 25, 5000 }, { 9, 40, 2600 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_Float_AllTransposesAndAccumulate_MatchNaiveProduct(int m, int n, int k) => CheckAgainstNaive<float>(m, n, k, 2e-6);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_Double_AllTransposesAndAccumulate_MatchNaiveProduct(int m, int n, int k) => CheckAgainstNaive<double>(m, n, k, 1e-14);
+
+    [Theory]
+    [InlineData(130, 150, 70)]
+    [InlineData(256, 256, 256)]
+    [InlineData(64, 784, 128)]
+    [InlineData(6, 3000, 25)]
+    [InlineData(16, 1000, 150)]
+    [InlineData(6, 25, 50176)]
+    [InlineData(16, 150, 6400)]
+    public void Compute_OneTwoAndThreeThreads_BitIdentical(int m, int n, int k)
+    {
+        foreach (var (transposeA, transposeB) in Transposes)
+        {
+            var a = RandomValues<float>(11, m * k);
+            var b = RandomValues<float>(12, k * n);
+            var seed = RandomValues<float>(13, m * n);
+            float[] single = (float[])seed.Clone(), two = (float[])seed.Clone(), three = (float[])seed.Clone();
+            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, single, m, n, k, accumulate: true, maxThreads: 1);
+            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, two, m, n, k, accumulate: true, maxThreads: 2);
+            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, three, m, n, k, accumulate: true, maxThreads: 3);
+            two.Should().Equal(single, $"transposeA={transposeA}, transposeB={transposeB}");
+            three.Should().Equal(single, $"transposeA={transposeA}, transposeB={transposeB}");
+        }
+    }
+
+    [Theory]
+    [InlineData(37, 130, 784)]
+    [InlineData(70, 10, 5000)]
+    [InlineData(9, 5, 13)]
+    public void Compute_ABTransposed_EachRowSameAsAlone(int m, int n, int k)
+    {
+        // A dense layer's forward pass: a sample predicted alone must equal its row of the batch.
+        var a = RandomValues<float>(31, m * k);
+        var b = RandomValues<float>(32, n * k);
+        var bias = RandomValues<float>(33, m * n);
+        var batch = (float[])bias.Clone();
+        MatrixMultiply.Compute<float>(a, false, b, true, batch, m, n, k, accumulate: true);
+        for (int i = 0; i < m; i++)
+        {
+            var row = bias.AsSpan(i * n, n).ToArray();
+            MatrixMultiply.Compute<float>(a.AsSpan(i * k, k), false, b, true, row, 1, n, k, accumulate: true);
+            row.Should().Equal(batch.AsSpan(i * n, n).ToArray(), $"row {i}");
+        }
+    }
+
+    [Fact]
+    public void Compute_RepeatedParallelCalls_SameResultEachTime()
+    {
+        const int m = 96, n = 200, k = 100;
+        var a = RandomValues<double>(21, m * k);
+        var b = RandomValues<double>(22, k * n);
+        var first = new double[m * n];
+        MatrixMultiply.Compute<double>(a, false, b, false, first, m, n, k, accumulate: false, maxThreads: 2);
+        for (int repeat = 0; repeat < 50; repeat++)
+        {
+            var again = new double[m * n];
+            MatrixMultiply.Compute<double>(a, false, b, false, again, m, n, k, accumulate: false, maxThreads: 2);
+            again.Should().Equal(first);
+        }
+    }
+
+    [Fact]
+    public void Compute_KIsZero_ClearsOrKeepsC()
+    {
+        var c = new[] { 1f, 2f, 3f, 4f };
+        MatrixMultiply.Compute<float>([], false, [], false, c, 2, 2, 0, accumulate: true);
+        c.Should().Equal(1f, 2f, 3f, 4f);
+        MatrixMultiply.Compute<float>([], false, [], false, c, 2, 2, 0, accumulate: false);
+        c.Should().Equal(0f, 0f, 0f, 0f);
+    }
+
+    [Fact]
+    public void Compute_SpanTooShort_ThrowsNamingShapes()
+    {
+        var act = () => MatrixMultiply.Compute<float>(new float[5], false, new float[6], false, new float[4], 2, 2, 3, accumulate: false);
+        act.Should().Throw<ArgumentException>().WithMessage("*[2×3]·[3×2]*5*6*4*");
+    }
+
+    [Fact]
+    public void Compute_Half_UsesDirectPathAndMatchesNaive()
+    {
+        var a = new Half[] { (Half)1, (Half)2, (Half)3, (Half)4, (Half)5, (Half)6 };
+        var b = new Half[] { (Half)1, (Half)0, (Half)(-1), (Half)2, (Half)0.5, (Half)1 };
+        var c = new Half[4];
+        MatrixMultiply.Compute<Half>(a, false, b, false, c, 2, 2, 3, accumulate: false);
+        c.Select(h => (double)h).Should().Equal(0.5, 7, 2, 16);
+    }
+
+    private static readonly (bool, bool)[] Transposes = [(false, false), (false, true), (true, false), (true, true)];
+
+    private static void CheckAgainstNaive<T>(int m, int n, int k, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int seed = m * 10007 + n * 101 + k;
+        var a = RandomValues<T>(seed, m * k);
+        var b = RandomValues<T>(seed + 1, k * n);
+        var initial = RandomValues<T>(seed + 2, m * n);
+        foreach (var (transposeA, transposeB) in Transposes)
+        {
+            foreach (bool accumulate in new[] { false, true })
+            {
+                var c = (T[])initial.Clone();
+                MatrixMultiply.Compute<T>(a, transposeA, b, transposeB, c, m, n, k, accumulate);
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                    {
+                        double expected = accumulate ? double.CreateChecked(initial[i * n + j]) : 0, scale = Math.Abs(expected);
+                        for (int p = 0; p < k; p++)
+                        {
+                            double term = double.CreateChecked(transposeA ? a[p * m + i] : a[i * k + p])
+                                        * double.CreateChecked(transposeB ? b[j * k + p] : b[p * n + j]);
+                            expected += term;
+                            scale += Math.Abs(term);
+                        }
+                        double actual = double.CreateChecked(c[i * n + j]);
+                        Math.Abs(actual - expected).Should().BeLessThanOrEqualTo(tolerance * (scale + 1),
+                            $"C[{i},{j}] of [{m}×{k}]·[{k}×{n}], transposeA={transposeA}, transposeB={transposeB}, accumulate={accumulate}");
+                    }
+            }
+        }
+    }
+
+    private static T[] RandomValues<T>(int seed, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[count];
+        for (int i = 0; i < count; i++) values[i] = T.CreateChecked(random.NextDouble() * 2 - 1);
+        return values;
+    }
+}

@@ -1,0 +1,47 @@
+namespace NeuralNets.Tests.Layers;
+
+public class MaxPoolTwoByTwoTests
+{
+    [Theory]
+    [InlineData(4, 6)]
+    [InlineData(5, 7)]
+    public void Forward_TwoByTwoStrideTwo_FirstMaximumWinsAndGradientGoesThere(int height, int width) => Check<double>(height, width);
+
+    [Theory]
+    [InlineData(4, 8)]
+    [InlineData(5, 11)]
+    [InlineData(6, 28)]
+    public void Forward_FloatVectorisedRows_FirstMaximumWinsAndGradientGoesThere(int height, int width) => Check<float>(height, width);
+
+    private static void Check<T>(int height, int width) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(12);
+        int planes = 2 * 3;
+        var values = new T[planes * height * width];
+        // Few distinct values so that ties are common; a NaN in one window.
+        for (int i = 0; i < values.Length; i++) values[i] = T.CreateChecked(random.Next(3));
+        values[width + 1] = T.NaN;
+        values[2 * width + 2] = T.NaN;
+        values[3 * width + 2] = T.NaN;
+        var pool = new MaxPool2D<T>(2);
+        var y = pool.Forward(TestTensors.Create(values, 2, 3, height, width), training: true).ToArray();
+        int outH = height / 2, outW = width / 2;
+        var dy = Enumerable.Range(1, planes * outH * outW).Select(v => T.CreateChecked(v)).ToArray();
+        var dx = pool.Backward(TestTensors.Create(dy, 2, 3, outH, outW)).ToArray();
+
+        var expectedDx = new T[values.Length];
+        for (int p = 0; p < planes; p++)
+            for (int r = 0; r < outH; r++)
+                for (int q = 0; q < outW; q++)
+                {
+                    int winner = -1;
+                    foreach (int index in new[] { 0, 1, width, width + 1 }.Select(o => p * height * width + 2 * r * width + 2 * q + o))
+                        if (winner < 0 || values[index] > values[winner] || (T.IsNaN(values[index]) && !T.IsNaN(values[winner])))
+                            winner = index;
+                    int k = (p * outH + r) * outW + q;
+                    y[k].Should().Be(values[winner], $"output {k}");
+                    expectedDx[winner] += dy[k];
+                }
+        dx.Should().Equal(expectedDx);
+    }
+}
