@@ -91,8 +91,8 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                         var line = source.Slice(lineStart, columnEnd - columnStart);
                         for (int j = 0; j < line.Length; j++)
                         {
-                            // As PyTorch: a NaN takes the place of any number, so a window with a NaN gives NaN.
-                            if (line[j] > best || T.IsNaN(line[j]))
+                            // A NaN wins over any number (the first NaN stays), so a window with a NaN gives NaN, as in PyTorch.
+                            if (line[j] > best || (T.IsNaN(line[j]) && !T.IsNaN(best)))
                             {
                                 best = line[j];
                                 winner = lineStart + j;
