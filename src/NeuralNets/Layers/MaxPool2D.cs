@@ -77,12 +77,10 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             var source = x.Slice(planeStart, plane);
             for (int r = 0; r < _outH; r++)
             {
-                int top = r * _window.StrideH - _window.PadH;
-                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                var (rowStart, rowEnd) = _window.Rows(r, height);
                 for (int q = 0; q < _outW; q++)
                 {
-                    int left = q * _window.StrideW - _window.PadW;
-                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    var (columnStart, columnEnd) = _window.Columns(q, width);
                     int winner = rowStart * width + columnStart;
                     T best = source[winner];
                     for (int i = rowStart; i < rowEnd; i++)

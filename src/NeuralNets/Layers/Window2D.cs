@@ -27,6 +27,20 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     /// <summary>Output width ⌊(W + 2p − k)/s⌋ + 1 for input width <paramref name="width"/> (may be ≤ 0 when the kernel does not fit).</summary>
     public int OutputWidth(int width) => FloorDivide(width + 2 * PadW - KernelW, StrideW) + 1;
 
+    /// <summary>The input rows [Start, End) under output row <paramref name="row"/>'s window, clipped to the image (padding left out).</summary>
+    public (int Start, int End) Rows(int row, int height)
+    {
+        int top = row * StrideH - PadH;
+        return (Math.Max(top, 0), Math.Min(top + KernelH, height));
+    }
+
+    /// <summary>The input columns [Start, End) under output column <paramref name="column"/>'s window, clipped to the image.</summary>
+    public (int Start, int End) Columns(int column, int width)
+    {
+        int left = column * StrideW - PadW;
+        return (Math.Max(left, 0), Math.Min(left + KernelW, width));
+    }
+
     /// <summary>Whether the kernel fits into the padded input, so that the output is at least 1×1.</summary>
     public bool Fits(int height, int width) => OutputHeight(height) > 0 && OutputWidth(width) > 0;
 
