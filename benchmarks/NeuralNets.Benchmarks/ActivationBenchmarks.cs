@@ -31,6 +31,7 @@ public class ActivationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] x = BenchmarkData.Uniform(Elements, 1, -4, 4), dy = BenchmarkData.Uniform(Elements, 2);
         _x = BenchmarkData.Wrap(x, 64, Elements / 64);
         _dy = BenchmarkData.Wrap(dy, 64, Elements / 64);

@@ -28,6 +28,7 @@ public class ConvolutionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] x1 = BenchmarkData.Uniform(64 * 28 * 28, 1, 0, 1), dy1 = BenchmarkData.Uniform(64 * 6 * 28 * 28, 2);
         float[] x2 = BenchmarkData.Uniform(64 * 6 * 14 * 14, 3), dy2 = BenchmarkData.Uniform(64 * 16 * 10 * 10, 4);
         float[] dyPool = BenchmarkData.Uniform(64 * 6 * 14 * 14, 5);

@@ -21,6 +21,7 @@ public class DenseBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] x = BenchmarkData.Uniform(64 * 784, 1, 0, 1), dy = BenchmarkData.Uniform(64 * 128, 2);
         _x = BenchmarkData.Wrap(x, 64, 784);
         _dy = BenchmarkData.Wrap(dy, 64, 128);

@@ -32,6 +32,7 @@ public class LeNetTrainingStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] x = BenchmarkData.Uniform(BatchSize * 784, 1, 0, 1), y = BenchmarkData.Labels(BatchSize, 10, 2);
         _x = BenchmarkData.Wrap(x, BatchSize, 1, 28, 28);
         _y = BenchmarkData.Wrap(y, BatchSize);

@@ -23,6 +23,7 @@ public class MatrixMultiplyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         var parts = Shape.Split('x').Select(int.Parse).ToArray();
         (_m, _k, _n) = (parts[0], parts[1], parts[2]);
         _a = BenchmarkData.Uniform(_m * _k, 1);

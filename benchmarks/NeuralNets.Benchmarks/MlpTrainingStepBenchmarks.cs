@@ -31,6 +31,7 @@ public class MlpTrainingStepBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] x = BenchmarkData.Uniform(BatchSize * 784, 1, 0, 1);
         float[] y = BenchmarkData.Labels(BatchSize, 10, 2);
         _x = BenchmarkData.Wrap(x, BatchSize, 784);

@@ -26,6 +26,7 @@ public class OptimizerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         foreach (string name in new[] { "Sgd", "Momentum", "Nesterov", "Adagrad", "Adadelta", "Adam", "AdamW", "RmsProp" })
         {
             var parameters = Shapes.Select((shape, i) =>

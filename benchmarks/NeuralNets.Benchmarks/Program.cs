@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using NeuralNets.Benchmarks;
 
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
+// torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Mlp*').
@@ -22,6 +23,11 @@ if (args.Length > 0 && args[0] == "fashion")
     return;
 }
 #if WITH_TORCH
+if (args.Length > 0 && args[0] == "torchmm")
+{
+    NeuralNets.Benchmarks.Torch.TorchMatMulProbe.Run();
+    return;
+}
 Console.WriteLine(NeuralNets.Benchmarks.Torch.TorchRuntime.Prepare());
 #endif
 var job = args.Contains("--long") ? Job.Default : args.Contains("--dry") ? Job.Dry : Job.ShortRun;

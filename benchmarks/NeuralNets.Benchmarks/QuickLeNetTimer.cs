@@ -53,6 +53,14 @@ internal static class QuickLeNetTimer
                 if (r >= 0) backward[i][r] = Stopwatch.GetElapsedTime(t).TotalMicroseconds;
             }
         }
+        long before = GC.GetTotalAllocatedBytes(true);
+        for (int r = 0; r < 100; r++)
+        {
+            network.ZeroGradients();
+            loss.Forward(network.Forward(x, true), y);
+            network.BackwardToParameters(loss.Backward());
+        }
+        Console.WriteLine($"allocated per step: {(GC.GetTotalAllocatedBytes(true) - before) / 100.0:F1} B");
         double total = 0;
         for (int i = 0; i < count; i++)
         {

@@ -23,6 +23,7 @@ public class SoftmaxCrossEntropyBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        FairScheduling.Apply();
         float[] z = BenchmarkData.Uniform(BatchSize * 10, 1, -3, 3), y = BenchmarkData.Labels(BatchSize, 10, 2);
         _z = BenchmarkData.Wrap(z, BatchSize, 10);
         _y = BenchmarkData.Wrap(y, BatchSize);
