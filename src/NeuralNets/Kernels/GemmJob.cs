@@ -42,7 +42,6 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
         t_cached = null;
         job._problem = problem;
         job._nextChunk = 0;
-        job._allLeft.Reset();
         Interlocked.Exchange(ref job._state, helpers * SeatUnit);
         for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
 
@@ -56,7 +55,13 @@ internal sealed class GemmJob<T> : IThreadPoolWorkItem where T : unmanaged, IFlo
             if (seen == state) break;
             state = seen;
         }
-        if ((state & InsideMask) != 0) job._allLeft.Wait();
+        // Trust only the count: the event may still carry a Set from a worker of an earlier call that
+        // decremented before that call ended but signalled only after this one began.
+        while (Volatile.Read(ref job._state) != 0)
+        {
+            job._allLeft.Wait();
+            job._allLeft.Reset();
+        }
         job._problem = default;
         t_cached = job;
     }

@@ -82,6 +82,30 @@ public class MatrixMultiplyTests
     }
 
     [Fact]
+    public async Task Compute_ManyQuickParallelCallsFromTwoThreads_EveryResultCorrect()
+    {
+        // Workers of one call may still be leaving when the next call starts; no call may end before its
+        // workers have, or the next would hand them its buffers half-set.
+        const int m = 64, n = 128, k = 128;
+        var a = RandomValues<float>(41, m * k);
+        var b = RandomValues<float>(42, k * n);
+        var expected = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, false, expected, m, n, k, accumulate: false, maxThreads: 1);
+        var failures = 0;
+        var callers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            var c = new float[m * n];
+            for (int repeat = 0; repeat < 1500; repeat++)
+            {
+                MatrixMultiply.Compute<float>(a, false, b, false, c, m, n, k, accumulate: false, maxThreads: 2);
+                if (!c.AsSpan().SequenceEqual(expected)) Interlocked.Increment(ref failures);
+            }
+        })).ToArray();
+        await Task.WhenAll(callers);
+        failures.Should().Be(0);
+    }
+
+    [Fact]
     public void Compute_KIsZero_ClearsOrKeepsC()
     {
         var c = new[] { 1f, 2f, 3f, 4f };
