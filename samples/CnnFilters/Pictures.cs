@@ -29,9 +29,10 @@ internal static class Pictures
         for (int i = 0; i < layers.Count; i++)
         {
             x = layers[i].Forward(x);
-            bool convolutionDone = layers[i] is Conv2D<float> && !(i + 1 < layers.Count && layers[i + 1] is Activation<float>)
-                || layers[i] is Activation<float> && i > 0 && layers[i - 1] is Conv2D<float>;
-            if (!convolutionDone) continue;
+            // Draw a convolution's output after its activation: at the activation, or at the convolution when none follows.
+            bool activationFollows = i + 1 < layers.Count && layers[i + 1] is Activation<float>;
+            bool draw = layers[i] is Conv2D<float> ? !activationFollows : i > 0 && layers[i - 1] is Conv2D<float> && layers[i] is Activation<float>;
+            if (!draw) continue;
             int channels = (int)x.Lengths[1], height = (int)x.Lengths[2], width = (int)x.Lengths[3];
             var values = new float[x.FlattenedLength];
             x.FlattenTo(values);

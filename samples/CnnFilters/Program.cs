@@ -2,6 +2,7 @@
 // filters as a grid, and the feature maps one test image produces in every convolution layer.
 // The pictures are PNG files written by this sample (PngWriter), not by the library.
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using CnnFiltersSample;
 using NeuralNets;
 using NeuralNets.Data;
@@ -35,6 +36,8 @@ catch (IOException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
+// A short run (by default 20 000 images, 2 epochs) is enough for the pictures: once the loss has
+// settled, further SGD steps mostly add noise to the filters.
 if (options.TrainCount < train.Count) train = train.Take(options.TrainCount);
 if (options.Image >= test.Count)
 {
@@ -42,13 +45,19 @@ if (options.Image >= test.Count)
     return 2;
 }
 
-// Two convolution layers, each followed by ReLU and 2×2 max pooling, then a linear classifier.
+// Two convolution layers, each followed by ReLU and 2×2 max pooling, then a small classifier.
+// 7×7 filters in the first layer: large enough for an edge or a blob to be recognisable in the picture.
 var network = Network.Sequential<float>(inputShape: [1, 28, 28])
-    .Conv2D(16, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+    .Conv2D(16, kernel: 7, padding: 3).ReLU().MaxPool2D(2)
     .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2)
     .Flatten().Dense(64, WeightInit.HeUniform).ReLU().Dense(10)
     .Build(options.Seed);
 Console.WriteLine(network);
+
+// Start the first layer's filters at 1/20 of their He scale. Training changes only the part of a filter
+// that matters to the loss; a full-size random start would stay in the filter as noise that hides it.
+var firstConv = network.Layers.OfType<Conv2D<float>>().First();
+TensorPrimitives.Multiply(firstConv.Weight.ValueSpan, 0.05f, firstConv.Weight.ValueSpan);
 
 var optimizer = new Sgd<float>(network.Parameters, options.LearningRate);
 var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), optimizer);
@@ -66,8 +75,7 @@ void Save(string name, GrayImage image)
     written.Add(path);
 }
 
-// The first layer's filters, one 5×5 tile each: 0 is mid-gray, positive weights light, negative dark.
-var firstConv = network.Layers.OfType<Conv2D<float>>().First();
+// The first layer's filters, one 7×7 tile each: 0 is mid-gray, positive weights light, negative dark.
 Save("filters-conv1.png", Pictures.Filters(firstConv, scale: 16));
 
 // One test image, and what each convolution layer (after its ReLU) makes of it.

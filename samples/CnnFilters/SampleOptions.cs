@@ -12,8 +12,8 @@ internal sealed record SampleOptions
           --data DIR           directory of the four Fashion-MNIST .gz files (default /usr/share/datasets/fashion-mnist,
                                from `apt-get install -y dataset-fashion-mnist`)
           --out DIR            where the PNG pictures go (default cnn-filters)
-          --epochs N           passes over the training images (default 3)
-          --train N            train on the first N training images (default all 60000)
+          --epochs N           passes over the training images (default 2)
+          --train N            train on the first N training images (default 20000)
           --learning-rate X    SGD step size (default 0.05)
           --image N            the test image whose feature maps are drawn (default 0)
           --seed N             seed of the weights and the shuffling (default 42)
@@ -21,8 +21,8 @@ internal sealed record SampleOptions
 
     public string DataDirectory { get; init; } = FashionMnist.DefaultDirectory;
     public string OutputDirectory { get; init; } = "cnn-filters";
-    public int Epochs { get; init; } = 3;
-    public int TrainCount { get; init; } = 60000;
+    public int Epochs { get; init; } = 2;
+    public int TrainCount { get; init; } = 20000;
     public double LearningRate { get; init; } = 0.05;
     public int Image { get; init; }
     public int Seed { get; init; } = 42;

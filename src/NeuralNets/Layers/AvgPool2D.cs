@@ -67,12 +67,10 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             var source = x.Slice(p * plane, plane);
             for (int r = 0; r < _outH; r++)
             {
-                int top = r * _window.StrideH - _window.PadH;
-                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                var (rowStart, rowEnd) = _window.Rows(r, height);
                 for (int q = 0; q < _outW; q++, k++)
                 {
-                    int left = q * _window.StrideW - _window.PadW;
-                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    var (columnStart, columnEnd) = _window.Columns(q, width);
                     T sum = T.Zero;
                     for (int i = rowStart; i < rowEnd; i++)
                         sum += TensorPrimitives.Sum(source.Slice(i * width + columnStart, columnEnd - columnStart));
@@ -102,12 +100,10 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             var target = dx.Slice(p * plane, plane);
             for (int r = 0; r < _outH; r++)
             {
-                int top = r * _window.StrideH - _window.PadH;
-                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                var (rowStart, rowEnd) = _window.Rows(r, height);
                 for (int q = 0; q < _outW; q++, k++)
                 {
-                    int left = q * _window.StrideW - _window.PadW;
-                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    var (columnStart, columnEnd) = _window.Columns(q, width);
                     T share = dy[k] * _scale;
                     for (int i = rowStart; i < rowEnd; i++)
                     {

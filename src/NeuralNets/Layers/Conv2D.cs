@@ -120,9 +120,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         if (input.Rank != 4 || input.Lengths[1] != InChannels)
             throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", input.Shape());
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        if (!_window.Fits(height, width)) throw _window.DoesNotFit(this, $"[N, {InChannels}, H, W]", height, width, input.Shape());
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
-        // The message is built only when it is needed: a training step allocates nothing.
-        if (_outH <= 0 || _outW <= 0) _window.OutputSize(ToString(), $"[N, {InChannels}, H, W]", height, width, input.Shape());
         _input = input;
         int plane = _outH * _outW, chunk = ChunkSamples(batch, plane);
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
@@ -198,8 +197,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         if (inputShape.Count != 3 || inputShape[0] != InChannels)
             throw new ShapeMismatchException(ToString(), expected, inputShape,
                 inputShape.Count == 2 ? $"give images a channel dimension, e.g. [1, {inputShape[0]}, {inputShape[1]}]" : null);
-        var (outH, outW) = _window.OutputSize(ToString(), expected, inputShape[1], inputShape[2], inputShape);
-        return [OutChannels, outH, outW];
+        if (!_window.Fits(inputShape[1], inputShape[2])) throw _window.DoesNotFit(this, expected, inputShape[1], inputShape[2], inputShape);
+        return [OutChannels, _window.OutputHeight(inputShape[1]), _window.OutputWidth(inputShape[2])];
     }
 
     /// <summary>X̂ of samples [first, first + count) into the columns buffer, side by side: [K, count·outH·outW].</summary>
@@ -215,7 +214,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     }
 
     // Samples per product. It depends on the shapes only, so results do not depend on anything else.
-    private int ChunkSamples(int batch, int plane) => Math.Clamp(ChunkElements / (ColumnRows * plane), 1, batch);
+    private int ChunkSamples(int batch, int plane) => Math.Max(1, Math.Min(batch, ChunkElements / (ColumnRows * plane)));
 
     // Buffers grow to the largest chunk seen and are then reused; a shorter one uses a prefix.
     private static Span<T> Buffer(ref T[] buffer, int length)

@@ -14,7 +14,7 @@ namespace NeuralNets;
 /// </summary>
 /// <remarks>
 /// <c>y[n, c, r, q] = max_{i, j} x[n, c, r·sH − pH + i, q·sW − pW + j]</c>. The derivative is 1 at the
-/// winning input (the first in row-major order on a tie, NaN winning) and 0 elsewhere, so Backward
+/// winning input (the first in row-major order on a tie; a NaN wins over any number) and 0 elsewhere, so Backward
 /// routes each <c>dy</c> to its winner; where windows overlap, one input can win several and receives the sum.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -77,24 +77,26 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             var source = x.Slice(planeStart, plane);
             for (int r = 0; r < _outH; r++)
             {
-                int top = r * _window.StrideH - _window.PadH;
-                int rowStart = Math.Max(top, 0), rowEnd = Math.Min(top + _window.KernelH, height);
+                var (rowStart, rowEnd) = _window.Rows(r, height);
                 for (int q = 0; q < _outW; q++)
                 {
-                    int left = q * _window.StrideW - _window.PadW;
-                    int columnStart = Math.Max(left, 0), columnEnd = Math.Min(left + _window.KernelW, width);
+                    var (columnStart, columnEnd) = _window.Columns(q, width);
                     int winner = rowStart * width + columnStart;
                     T best = source[winner];
                     for (int i = rowStart; i < rowEnd; i++)
-                        for (int j = columnStart; j < columnEnd; j++)
+                    {
+                        int lineStart = i * width + columnStart;
+                        var line = source.Slice(lineStart, columnEnd - columnStart);
+                        for (int j = 0; j < line.Length; j++)
                         {
-                            T value = source[i * width + j];
-                            if (value > best || (T.IsNaN(value) && !T.IsNaN(best)))
+                            // A NaN wins over any number (the first NaN stays), so a window with a NaN gives NaN, as in PyTorch.
+                            if (line[j] > best || (T.IsNaN(line[j]) && !T.IsNaN(best)))
                             {
-                                best = value;
-                                winner = i * width + j;
+                                best = line[j];
+                                winner = lineStart + j;
                             }
                         }
+                    }
                     int k = p * outPlane + r * _outW + q;
                     y[k] = best;
                     _winners[k] = planeStart + winner;

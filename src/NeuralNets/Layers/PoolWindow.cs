@@ -20,14 +20,14 @@ internal static class PoolWindow
     }
 
     /// <summary>Checks an NCHW batch and returns (C, H, W) and the output size.</summary>
-    // The layer is passed as an object and named only when something is wrong: a training step allocates nothing.
+    /// <remarks><paramref name="layer"/> is printed only on failure, so that a forward pass allocates nothing.</remarks>
     public static (int Channels, int Height, int Width) CheckInput<T>(Tensor<T> input, Window2D window, object layer, out int outH, out int outW)
     {
         if (input.Rank != 4)
-            throw new ShapeMismatchException(layer.ToString()!, "[N, C, H, W]", input.Shape());
+            throw new ShapeMismatchException(layer.ToString() ?? "", "[N, C, H, W]", input.Shape());
         int channels = (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
+        if (!window.Fits(height, width)) throw window.DoesNotFit(layer, "[N, C, H, W]", height, width, input.Shape());
         (outH, outW) = (window.OutputHeight(height), window.OutputWidth(width));
-        if (outH <= 0 || outW <= 0) window.OutputSize(layer.ToString()!, "[N, C, H, W]", height, width, input.Shape());
         return (channels, height, width);
     }
 
@@ -45,8 +45,8 @@ internal static class PoolWindow
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Count != 3)
             throw new ShapeMismatchException(layer, Expected, inputShape, inputShape.Count == 2 ? "images need a channel dimension" : null);
-        var (outH, outW) = window.OutputSize(layer, Expected, inputShape[1], inputShape[2], inputShape);
-        return [inputShape[0], outH, outW];
+        if (!window.Fits(inputShape[1], inputShape[2])) throw window.DoesNotFit(layer, Expected, inputShape[1], inputShape[2], inputShape);
+        return [inputShape[0], window.OutputHeight(inputShape[1]), window.OutputWidth(inputShape[2])];
     }
 
     public static LayerDescription Describe(string kind, Window2D window)

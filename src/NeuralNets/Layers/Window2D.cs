@@ -27,20 +27,30 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     /// <summary>Output width ⌊(W + 2p − k)/s⌋ + 1 for input width <paramref name="width"/> (may be ≤ 0 when the kernel does not fit).</summary>
     public int OutputWidth(int width) => FloorDivide(width + 2 * PadW - KernelW, StrideW) + 1;
 
-    /// <summary>
-    /// The output [height, width] for an input plane, or a <see cref="ShapeMismatchException"/> naming
-    /// <paramref name="layer"/>, the expected and the actual shape when the kernel is larger than the padded input.
-    /// </summary>
-    public (int Height, int Width) OutputSize(string layer, string expected, int height, int width, IReadOnlyList<int> actual)
+    /// <summary>The input rows [Start, End) under output row <paramref name="row"/>'s window, clipped to the image (padding left out).</summary>
+    public (int Start, int End) Rows(int row, int height)
     {
-        int outH = OutputHeight(height), outW = OutputWidth(width);
-        if (outH <= 0 || outW <= 0)
-        {
-            throw new ShapeMismatchException(layer, expected, actual, string.Create(CultureInfo.InvariantCulture,
-                $"the {KernelH}×{KernelW} kernel is larger than the padded {height + 2 * PadH}×{width + 2 * PadW} input, so the output would be {Math.Max(outH, 0)}×{Math.Max(outW, 0)}"));
-        }
-        return (outH, outW);
+        int top = row * StrideH - PadH;
+        return (Math.Max(top, 0), Math.Min(top + KernelH, height));
     }
+
+    /// <summary>The input columns [Start, End) under output column <paramref name="column"/>'s window, clipped to the image.</summary>
+    public (int Start, int End) Columns(int column, int width)
+    {
+        int left = column * StrideW - PadW;
+        return (Math.Max(left, 0), Math.Min(left + KernelW, width));
+    }
+
+    /// <summary>Whether the kernel fits into the padded input, so that the output is at least 1×1.</summary>
+    public bool Fits(int height, int width) => OutputHeight(height) > 0 && OutputWidth(width) > 0;
+
+    /// <summary>
+    /// The error for an input plane the kernel does not fit (see <see cref="Fits"/>), naming
+    /// <paramref name="layer"/>, the expected and the actual shape and the sizes involved.
+    /// </summary>
+    public ShapeMismatchException DoesNotFit(object layer, string expected, int height, int width, IReadOnlyList<int> actual) =>
+        new(layer.ToString() ?? "", expected, actual, string.Create(CultureInfo.InvariantCulture,
+            $"the {KernelH}×{KernelW} kernel is larger than the padded {height + 2 * PadH}×{width + 2 * PadW} input, so the output would be {Math.Max(OutputHeight(height), 0)}×{Math.Max(OutputWidth(width), 0)}"));
 
     /// <summary>Text for <c>ToString()</c>: <c>5×5, stride 1, padding 2</c>, pairs written <c>1×2</c> when they differ.</summary>
     public string Text(bool showPadding) =>

@@ -86,6 +86,32 @@ public class ConvNetTests
         after.Should().BeGreaterThanOrEqualTo(0.97);
     }
 
+    public static TheoryData<string> ImageLayers => new() { "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Dropout" };
+
+    [Theory]
+    [MemberData(nameof(ImageLayers))]
+    public void ForwardBackward_AfterWarmUp_AllocatesNothing(string kind)
+    {
+        ILayer<float> layer = kind switch
+        {
+            "Conv2D" => new Conv2D<float>(3, 4, kernel: 3, seed: 1, padding: 1),
+            "MaxPool2D" => new MaxPool2D<float>(2),
+            "AvgPool2D" => new AvgPool2D<float>(3, stride: 2, padding: 1),
+            "Flatten" => new Flatten<float>(),
+            _ => new Dropout<float>(0.5, seed: 1),
+        };
+        var x = TestTensors.Random<float>(1, 8, 3, 10, 10);
+        var g = TestTensors.Random<float>(2, [8, .. layer.OutputShape([3, 10, 10])]);
+        for (int i = 0; i < 2; i++) layer.Backward(layer.Forward(x, training: true));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            layer.Forward(x, training: true);
+            layer.Backward(g);
+        }
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
     /// <summary>8×8 noisy images with one bar of length 4–8, horizontal (class 0) or vertical (class 1), anywhere.</summary>
     private static Dataset<float> Bars(int count, int seed)
     {

@@ -94,6 +94,16 @@ public class PoolingTests
     }
 
     [Fact]
+    public void MaxPoolForward_NaNInWindow_PropagatesAndTakesTheGradient()
+    {
+        var layer = new MaxPool2D<double>(2);
+        var y = layer.Forward(TestTensors.Create(new double[] { 1, double.NaN, 5, 2, 0, 0, 0, 0 }, 1, 1, 2, 4));
+        double.IsNaN(y.ToArray()[0]).Should().BeTrue();
+        y.ToArray()[1].Should().Be(5);
+        layer.Backward(TestTensors.Create(new double[] { 1, 1 }, 1, 1, 1, 2)).ToArray().Should().Equal(0, 1, 1, 0, 0, 0, 0, 0);
+    }
+
+    [Fact]
     public void MaxPoolForward_Padding_IsMinusInfinityNotZero()
     {
         var x = TestTensors.Create(new double[] { -1, -2, -3, -4 }, 1, 1, 2, 2);
