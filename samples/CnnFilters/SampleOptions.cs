@@ -1,3 +1,4 @@
+using static NeuralNets.Samples.OptionValues;
 using System.Globalization;
 using NeuralNets.Data;
 
@@ -49,20 +50,4 @@ internal sealed record SampleOptions
         }
         return options;
     }
-
-    private static int Integer(string name, string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-            ? value
-            : throw new ArgumentException($"{name} must be an integer, but was '{text}'.");
-
-    private static int Positive(string name, string text) =>
-        Integer(name, text) is > 0 and var value ? value : throw new ArgumentException($"{name} must be positive, but was {text}.");
-
-    private static int NonNegative(string name, string text) =>
-        Integer(name, text) is >= 0 and var value ? value : throw new ArgumentException($"{name} must not be negative, but was {text}.");
-
-    private static double PositiveReal(string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value)
-            ? value
-            : throw new ArgumentException($"{name} must be a positive number, but was '{text}'.");
 }

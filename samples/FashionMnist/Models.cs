@@ -3,15 +3,15 @@ using NeuralNets;
 namespace FashionMnistSample;
 
 /// <summary>A network the sample can train: how to build it, and whether it takes flat [784] samples or [1, 28, 28] images.</summary>
-internal sealed record ModelChoice(string Description, bool FlatInput, Func<int, Sequential<float>> Build);
+internal sealed record ModelChoice(string Description, bool FlatInput, int DefaultEpochs, Func<int, Sequential<float>> Build);
 
 /// <summary>The networks <c>--model</c> can name. Adding one is one entry in <see cref="Catalog"/>.</summary>
 internal static class Models
 {
     public static readonly IReadOnlyDictionary<string, ModelChoice> Catalog = new Dictionary<string, ModelChoice>
     {
-        ["mlp"] = new("784-256-128-10 perceptron, ReLU, He initialisation", FlatInput: true, Mlp),
-        ["cnn"] = new("LeNet-like CNN: conv 5×5 ×16, ReLU, max-pool, conv 5×5 ×32, ReLU, max-pool, dense 128, dropout 0.3, dense 10", FlatInput: false, Cnn),
+        ["mlp"] = new("784-256-128-10 perceptron, ReLU, He initialisation", FlatInput: true, DefaultEpochs: 20, Mlp),
+        ["cnn"] = new("LeNet-like CNN: conv 5×5 ×16, ReLU, max-pool, conv 5×5 ×32, ReLU, max-pool, dense 128, dropout 0.3, dense 10", FlatInput: false, DefaultEpochs: 10, Cnn),
     };
 
     /// <summary>The model names, for the usage text.</summary>

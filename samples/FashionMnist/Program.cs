@@ -41,19 +41,20 @@ catch (IOException e) // missing directory or file, or a malformed file; the mes
 Console.WriteLine($"loaded {train.Count} training and {test.Count} test images from {options.DataDirectory} in {clock.Elapsed.TotalSeconds:F1} s");
 
 // Hold out part of the training set to watch for overfitting; the test set is only looked at once, at the end.
+int epochs = options.Epochs ?? model.DefaultEpochs;
 var (fit, validation) = train.Split(validationFraction: 1.0 / 12, seed: options.Seed);
 Console.WriteLine($"model {options.Model} ({model.Description}): {network}");
-Console.WriteLine($"training on {fit.Count}, validating on {validation.Count}; {options.Epochs} epochs, batch {options.BatchSize}, SGD η = {options.LearningRate} decaying linearly to η/10");
+Console.WriteLine($"training on {fit.Count}, validating on {validation.Count}; {epochs} epochs, batch {options.BatchSize}, SGD η = {options.LearningRate} decaying linearly to η/10");
 
 var optimizer = new Sgd<float>(network.Parameters, options.LearningRate);
 var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), optimizer);
 var schedule = new TrainingOptions
 {
-    Epochs = options.Epochs,
+    Epochs = epochs,
     BatchSize = options.BatchSize,
     Seed = options.Seed,
     // Smaller steps late in training settle the weights; linear decay from η to η/10.
-    OnEpochStart = epoch => optimizer.LearningRate = (float)(options.LearningRate * (1 - 0.9 * (epoch - 1) / Math.Max(1, options.Epochs - 1))),
+    OnEpochStart = epoch => optimizer.LearningRate = (float)(options.LearningRate * (1 - 0.9 * (epoch - 1) / Math.Max(1, epochs - 1))),
 };
 clock.Restart();
 trainer.Fit(fit, schedule, validation, new SynchronousProgress<EpochReport>(Console.WriteLine));

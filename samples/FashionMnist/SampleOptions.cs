@@ -1,3 +1,4 @@
+using static NeuralNets.Samples.OptionValues;
 using System.Globalization;
 using NeuralNets.Data;
 
@@ -12,7 +13,7 @@ internal sealed record SampleOptions
           --data DIR           directory of the four Fashion-MNIST .gz files (default /usr/share/datasets/fashion-mnist,
                                from `apt-get install -y dataset-fashion-mnist`)
           --model NAME         the network to train: {models} (default mlp)
-          --epochs N           passes over the training set (default 10)
+          --epochs N           passes over the training set (default: 20 for mlp, 10 for cnn)
           --batch-size N       samples per SGD step (default 32)
           --learning-rate X    SGD step size (default 0.1)
           --seed N             seed of the weights, the validation split and the shuffling (default 42)
@@ -20,7 +21,7 @@ internal sealed record SampleOptions
 
     public string DataDirectory { get; init; } = FashionMnist.DefaultDirectory;
     public string Model { get; init; } = "mlp";
-    public int Epochs { get; init; } = 10;
+    public int? Epochs { get; init; }
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 0.1;
     public int Seed { get; init; } = 42;
@@ -46,17 +47,4 @@ internal sealed record SampleOptions
         }
         return options;
     }
-
-    private static int Integer(string name, string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-            ? value
-            : throw new ArgumentException($"{name} must be an integer, but was '{text}'.");
-
-    private static int Positive(string name, string text) =>
-        Integer(name, text) is > 0 and var value ? value : throw new ArgumentException($"{name} must be positive, but was {text}.");
-
-    private static double PositiveReal(string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && double.IsFinite(value)
-            ? value
-            : throw new ArgumentException($"{name} must be a positive number, but was '{text}'.");
 }
