@@ -14,6 +14,8 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _value;
     private readonly T[] _gradient;
+    private readonly Tensor<T> _gradientTensor;
+    private bool _gradientPendingZero;
 
     /// <summary>Creates a parameter of the given shape, filled with zeros.</summary>
     /// <param name="name">A name unique within its network, e.g. <c>"dense1.weight"</c>.</param>
@@ -34,7 +36,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         _value = new T[checked((int)count)];
         _gradient = new T[_value.Length];
         Value = TensorMemory.Wrap(_value, copy);
-        Gradient = TensorMemory.Wrap(_gradient, copy);
+        _gradientTensor = TensorMemory.Wrap(_gradient, copy);
     }
 
     /// <summary>The parameter's name, e.g. <c>"dense1.weight"</c>.</summary>
@@ -50,16 +52,55 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Tensor<T> Value { get; }
 
     /// <summary>The accumulated gradient dLoss/dValue (wraps the same memory as <see cref="GradientSpan"/>).</summary>
-    public Tensor<T> Gradient { get; }
+    /// <remarks>Read it through this property after <see cref="ZeroGradient"/>, not through a tensor kept from before: the clearing is deferred until the gradient is next used.</remarks>
+    public Tensor<T> Gradient
+    {
+        get
+        {
+            ClearIfPending();
+            return _gradientTensor;
+        }
+    }
 
     /// <summary>The value as a flat row-major span, for optimizers and initialisers.</summary>
     public Span<T> ValueSpan => _value;
 
     /// <summary>The gradient as a flat row-major span.</summary>
-    public Span<T> GradientSpan => _gradient;
+    public Span<T> GradientSpan
+    {
+        get
+        {
+            ClearIfPending();
+            return _gradient;
+        }
+    }
 
     /// <summary>Sets every gradient element to zero.</summary>
-    public void ZeroGradient() => Array.Clear(_gradient);
+    /// <remarks>
+    /// The clearing is deferred: the next read of <see cref="Gradient"/> or <see cref="GradientSpan"/>
+    /// performs it, and a layer whose backward pass writes every element overwrites instead of adding
+    /// (as PyTorch's <c>zero_grad(set_to_none=True)</c> lets its first backward do). That saves two
+    /// passes over large weights per training step.
+    /// </remarks>
+    public void ZeroGradient() => _gradientPendingZero = true;
+
+    /// <summary>
+    /// The gradient for a backward pass that writes every element: <paramref name="accumulate"/> is false
+    /// when the gradient is pending zero, and the caller must then overwrite every element instead of adding.
+    /// </summary>
+    internal Span<T> GradientForBackward(out bool accumulate)
+    {
+        accumulate = !_gradientPendingZero;
+        _gradientPendingZero = false;
+        return _gradient;
+    }
+
+    private void ClearIfPending()
+    {
+        if (!_gradientPendingZero) return;
+        Array.Clear(_gradient);
+        _gradientPendingZero = false;
+    }
 
     /// <summary>Copies <paramref name="values"/> into the value, checking the length.</summary>
     public void SetValue(ReadOnlySpan<T> values)

@@ -87,8 +87,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());
         ReadOnlySpan<T> dy = outputGradient.Span();
-        // dW += dyᵀ·x ; db += Σ_rows dy
-        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, Weight.GradientSpan, Outputs, Inputs, batch, accumulate: true);
+        // dW += dyᵀ·x ; db += Σ_rows dy. A gradient pending zero is overwritten rather than cleared and added to.
+        var dW = Weight.GradientForBackward(out bool accumulate);
+        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, dW, Outputs, Inputs, batch, accumulate);
         var db = Bias.GradientSpan;
         for (int row = 0; row < batch; row++) TensorPrimitives.Add(db, dy.Slice(row * Outputs, Outputs), db);
         return input;

@@ -1,0 +1,59 @@
+namespace NeuralNets.Tests;
+
+public class ParameterTests
+{
+    [Fact]
+    public void ZeroGradient_ThenRead_SeesZerosThroughSpanAndTensor()
+    {
+        var parameter = new Parameter<double>("w", 2, 3);
+        parameter.GradientSpan.Fill(4.5);
+        parameter.ZeroGradient();
+        parameter.Gradient.ToArray().Should().OnlyContain(g => g == 0);
+        parameter.GradientSpan.Fill(1.0);
+        parameter.ZeroGradient();
+        parameter.GradientSpan.ToArray().Should().OnlyContain(g => g == 0);
+    }
+
+    [Fact]
+    public void DenseBackward_AfterDeferredZero_EqualsBackwardIntoClearedGradientBitForBit()
+    {
+        var deferred = new Dense<float>(37, 19, seed: 3);
+        var cleared = new Dense<float>(37, 19, seed: 3);
+        var x = TestTensors.Random<float>(1, 8, 37);
+        var dy = TestTensors.Random<float>(2, 8, 19);
+        foreach (var layer in new[] { deferred, cleared })
+        {
+            layer.Forward(x);
+            layer.Backward(dy); // leave a stale gradient behind
+        }
+
+        deferred.Weight.ZeroGradient();                  // deferred: the next backward overwrites
+        cleared.Weight.ZeroGradient();
+        cleared.Weight.GradientSpan.ToArray();           // reading clears now: the next backward adds to zeros
+        deferred.Bias.ZeroGradient();
+        cleared.Bias.ZeroGradient();
+        foreach (var layer in new[] { deferred, cleared })
+        {
+            layer.Forward(x);
+            layer.Backward(dy);
+        }
+
+        deferred.Weight.Gradient.ToArray().Should().Equal(cleared.Weight.Gradient.ToArray());
+        deferred.Bias.Gradient.ToArray().Should().Equal(cleared.Bias.Gradient.ToArray());
+    }
+
+    [Fact]
+    public void DenseBackward_TwiceAfterDeferredZero_AccumulatesTheSecond()
+    {
+        var layer = new Dense<double>(5, 3, seed: 1);
+        var x = TestTensors.Random<double>(3, 4, 5);
+        var dy = TestTensors.Random<double>(4, 4, 3);
+        layer.Weight.ZeroGradient();
+        layer.Forward(x);
+        layer.Backward(dy);
+        var once = layer.Weight.Gradient.ToArray();
+        layer.Forward(x);
+        layer.Backward(dy);
+        layer.Weight.Gradient.ToArray().Should().Equal(once.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-14 * Math.Abs(b));
+    }
+}
