@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using NeuralNets.Benchmarks;
 
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
+// golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
@@ -26,6 +27,11 @@ if (args.Length > 0 && args[0] == "fashion")
 if (args.Length > 0 && args[0] == "torchmm")
 {
     NeuralNets.Benchmarks.Torch.TorchMatMulProbe.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "golden")
+{
+    NeuralNets.Benchmarks.Torch.GoldenValues.Run();
     return;
 }
 Console.WriteLine(NeuralNets.Benchmarks.Torch.TorchRuntime.Prepare());

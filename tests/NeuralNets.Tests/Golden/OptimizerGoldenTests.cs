@@ -1,0 +1,112 @@
+using NeuralNets.Tests.Optimizers;
+using static NeuralNets.Tests.Golden.GoldenInputs;
+
+namespace NeuralNets.Tests.Golden;
+
+/// <summary>
+/// Five steps of each optimizer in double on f(w) = ½ Σ aᵢwᵢ² + Σ cᵢwᵢ against the trajectories recorded from
+/// libtorch's optimizers (TorchGoldenValues.cs), to 1e-10 relative.
+/// </summary>
+public class OptimizerGoldenTests
+{
+    private static Quadratic<double> Problem() => new([1, 10, 100, 3], [1, -2, 0.5, 0], Wave(4, 1000, 1.0));
+
+    /// <summary>w after each of <paramref name="steps"/> steps, concatenated.</summary>
+    private static double[] Trajectory(Quadratic<double> problem, IOptimizer<double> optimizer, int steps = 5)
+    {
+        var points = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            optimizer.Step(problem.Evaluate);
+            points.AddRange(problem.Values);
+        }
+        return points.ToArray();
+    }
+
+    [Fact]
+    public void Momentum_FiveSteps_MatchesTorchSgdMomentum()
+    {
+        // Ours: v ← γv + η∇J, w ← w − v. PyTorch: b ← γb + ∇J, θ ← θ − ηb. With b = v/η (η constant) w = θ.
+        var problem = Problem();
+        Trajectory(problem, new Momentum<double>([problem.W], learningRate: 0.01, momentum: 0.9))
+            .ShouldMatchTorch(TorchGoldenValues.SgdMomentum, "w");
+    }
+
+    [Fact]
+    public void Nesterov_FiveSteps_LookAheadPointMatchesTorchSgdNesterov()
+    {
+        // Ours stores w and evaluates at the look-ahead w − γv; PyTorch's SGD(nesterov=True) stores that
+        // look-ahead point: θₖ = wₖ − γ·vₖ with vₖ = wₖ₋₁ − wₖ (the update just applied).
+        const double gamma = 0.9;
+        var problem = Problem();
+        double[] w = Trajectory(problem, new Nesterov<double>([problem.W], learningRate: 0.01, momentum: gamma));
+        var theta = new double[w.Length];
+        for (int k = 0; k < 5; k++)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                double previous = k == 0 ? problem.Start[i] : w[4 * (k - 1) + i];
+                double v = previous - w[4 * k + i];
+                theta[4 * k + i] = w[4 * k + i] - gamma * v;
+            }
+        }
+        theta.ShouldMatchTorch(TorchGoldenValues.SgdNesterov, "θ = w − γv");
+    }
+
+    [Fact]
+    public void Adagrad_EpsilonOutsideRoot_MatchesTorchAdagrad()
+    {
+        // PyTorch's Adagrad puts ε (1e-10) after the square root; ours puts it inside unless asked.
+        var problem = Problem();
+        Trajectory(problem, new Adagrad<double>([problem.W], learningRate: 0.1, epsilon: 1e-10, epsilonPlacement: AdagradEpsilon.OutsideRoot))
+            .ShouldMatchTorch(TorchGoldenValues.Adagrad, "w");
+    }
+
+    [Fact]
+    public void Adadelta_FiveSteps_MatchesTorchAdadelta()
+    {
+        var problem = Problem();
+        Trajectory(problem, new Adadelta<double>([problem.W], learningRate: 1.0))
+            .ShouldMatchTorch(TorchGoldenValues.Adadelta, "w");
+    }
+
+    [Fact]
+    public void Adam_FiveSteps_MatchesTorchAdam()
+    {
+        var problem = Problem();
+        Trajectory(problem, new Adam<double>([problem.W], learningRate: 0.01))
+            .ShouldMatchTorch(TorchGoldenValues.Adam, "w");
+    }
+
+    [Fact]
+    public void Adam_WeightDecay_MatchesTorchAdamL2()
+    {
+        var problem = Problem();
+        Trajectory(problem, new Adam<double>([problem.W], learningRate: 0.01, weightDecay: 0.1))
+            .ShouldMatchTorch(TorchGoldenValues.AdamWeightDecay, "w");
+    }
+
+    [Fact]
+    public void AdamW_FiveSteps_MatchesTorchAdamW()
+    {
+        var problem = Problem();
+        Trajectory(problem, new AdamW<double>([problem.W], learningRate: 0.01, weightDecay: 0.1))
+            .ShouldMatchTorch(TorchGoldenValues.AdamW, "w");
+    }
+
+    [Fact]
+    public void RmsProp_FiveSteps_MatchesTorchRmsProp()
+    {
+        var problem = Problem();
+        Trajectory(problem, new RmsProp<double>([problem.W], learningRate: 0.01))
+            .ShouldMatchTorch(TorchGoldenValues.RmsProp, "w");
+    }
+
+    [Fact]
+    public void RmsProp_CenteredWithMomentum_MatchesTorchRmsProp()
+    {
+        var problem = Problem();
+        Trajectory(problem, new RmsProp<double>([problem.W], learningRate: 0.01, momentum: 0.5, centered: true))
+            .ShouldMatchTorch(TorchGoldenValues.RmsPropCenteredMomentum, "w");
+    }
+}
