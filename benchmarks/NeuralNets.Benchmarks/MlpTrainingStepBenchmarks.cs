@@ -1,9 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using System.Numerics.Tensors;
 #if WITH_TORCH
 using NeuralNets.Benchmarks.Torch;
 using TorchSharp;
-using TorchTensor = TorchSharp.torch.Tensor;
 #endif
 
 namespace NeuralNets.Benchmarks;
@@ -12,19 +10,8 @@ namespace NeuralNets.Benchmarks;
 /// One training step of the MLP 784-128(sigmoid)-10 with softmax cross-entropy and plain SGD
 /// (zero gradients, forward, loss, backward, update), at batch 1, 64 and 256.
 /// </summary>
-public class MlpTrainingStepBenchmarks
+public class MlpTrainingStepBenchmarks : TrainingStepBenchmark
 {
-    private Sequential<float> _network = null!;
-    private SoftmaxCrossEntropy<float> _loss = null!;
-    private Sgd<float> _sgd = null!;
-    private Func<float> _evaluate = null!;
-    private Tensor<float> _x = null!, _y = null!;
-#if WITH_TORCH
-    private torch.nn.Module<TorchTensor, TorchTensor> _model = null!;
-    private torch.optim.Optimizer _optimizer = null!;
-    private TorchTensor _tx = null!, _ty = null!;
-#endif
-
     [Params(1, 64, 256)]
     public int BatchSize { get; set; }
 
@@ -34,45 +21,12 @@ public class MlpTrainingStepBenchmarks
         FairScheduling.Apply();
         float[] x = BenchmarkData.Uniform(BatchSize * 784, 1, 0, 1);
         float[] y = BenchmarkData.Labels(BatchSize, 10, 2);
-        _x = BenchmarkData.Wrap(x, BatchSize, 784);
-        _y = BenchmarkData.Wrap(y, BatchSize);
-        _network = Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1);
-        _loss = new SoftmaxCrossEntropy<float>();
-        _sgd = new Sgd<float>(_network.Parameters, learningRate: 0.01);
-        _evaluate = Evaluate;
+        UseNeuralNets(Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1),
+            BenchmarkData.Wrap(x, BatchSize, 784), BenchmarkData.Wrap(y, BatchSize));
 #if WITH_TORCH
         TorchRuntime.Prepare();
-        _model = torch.nn.Sequential(("0", torch.nn.Linear(784, 128)), ("1", torch.nn.Sigmoid()), ("2", torch.nn.Linear(128, 10)));
-        _optimizer = torch.optim.SGD(_model.parameters(), 0.01);
-        _tx = torch.tensor(x, BatchSize, 784);
-        _ty = torch.tensor(y.Select(v => (long)v).ToArray(), new long[] { BatchSize });
+        UseTorch(torch.nn.Sequential(("0", torch.nn.Linear(784, 128)), ("1", torch.nn.Sigmoid()), ("2", torch.nn.Linear(128, 10))),
+            torch.tensor(x, BatchSize, 784), torch.tensor(y.Select(v => (long)v).ToArray(), new long[] { BatchSize }));
 #endif
     }
-
-    [Benchmark]
-    public float NeuralNets() => _sgd.Step(_evaluate);
-
-    private float Evaluate()
-    {
-        _network.ZeroGradients();
-        var output = _network.Forward(_x, training: true);
-        float loss = _loss.Forward(output, _y);
-        // As the Trainer does: the input needs no gradient (PyTorch skips it too).
-        _network.BackwardToParameters(_loss.Backward());
-        return loss;
-    }
-
-#if WITH_TORCH
-    [Benchmark(Baseline = true)]
-    public float TorchSharp()
-    {
-        using var scope = torch.NewDisposeScope();
-        _optimizer.zero_grad();
-        var output = _model.forward(_tx);
-        var loss = torch.nn.functional.cross_entropy(output, _ty);
-        loss.backward();
-        _optimizer.step();
-        return loss.item<float>();
-    }
-#endif
 }

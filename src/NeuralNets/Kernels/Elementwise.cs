@@ -45,32 +45,37 @@ internal static class Elementwise
 
     /// <summary>Effectively computes <c>dx[i] = flush(dy[i] · y[i] · (1 − y[i]))</c>, the sigmoid's backward pass.</summary>
     public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckLengths(y, dy, dx);
-        T tiny = SmallestNormal<T>();
-        ref T ys = ref MemoryMarshal.GetReference(y), gs = ref MemoryMarshal.GetReference(dy), ds = ref MemoryMarshal.GetReference(dx);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
-        {
-            var one = Vector256<T>.One;
-            var limit = Vector256.Create(tiny);
-            for (; i + Vector256<T>.Count <= dx.Length; i += Vector256<T>.Count)
-            {
-                var s = Vector256.LoadUnsafe(ref ys, (nuint)i);
-                var r = Vector256.LoadUnsafe(ref gs, (nuint)i) * s * (one - s);
-                Vector256.AndNot(r, Vector256.LessThan(Vector256.Abs(r), limit)).StoreUnsafe(ref ds, (nuint)i);
-            }
-        }
-        for (; i < dx.Length; i++)
-        {
-            T s = Unsafe.Add(ref ys, i);
-            T r = Unsafe.Add(ref gs, i) * s * (T.One - s);
-            Unsafe.Add(ref ds, i) = T.Abs(r) < tiny ? T.Zero : r;
-        }
-    }
+        => FlushedBackward<T, SigmoidDerivative<T>>(y, dy, dx);
 
     /// <summary>Effectively computes <c>dx[i] = flush(dy[i] · (1 − y[i]²))</c>, the hyperbolic tangent's backward pass.</summary>
     public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+        => FlushedBackward<T, TanhDerivative<T>>(y, dy, dx);
+
+    /// <summary>dx from the activation's output y and dy, written once for scalars and once for vectors.</summary>
+    private interface IOutputDerivative<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract T Invoke(T y, T dy);
+        static abstract Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy);
+    }
+
+    // σ′ = y(1 − y)
+    private readonly struct SigmoidDerivative<T> : IOutputDerivative<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T y, T dy) => dy * y * (T.One - y);
+        public static Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy) => dy * y * (Vector256<T>.One - y);
+    }
+
+    // tanh′ = 1 − y²
+    private readonly struct TanhDerivative<T> : IOutputDerivative<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T y, T dy) => dy * (T.One - y * y);
+        public static Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy) => dy * (Vector256<T>.One - y * y);
+    }
+
+    /// <summary>The one vectorised driver: <c>dx[i] = flush(TDerivative(y[i], dy[i]))</c>.</summary>
+    private static void FlushedBackward<T, TDerivative>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TDerivative : struct, IOutputDerivative<T>
     {
         CheckLengths(y, dy, dx);
         T tiny = SmallestNormal<T>();
@@ -78,19 +83,16 @@ internal static class Elementwise
         int i = 0;
         if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {
-            var one = Vector256<T>.One;
             var limit = Vector256.Create(tiny);
             for (; i + Vector256<T>.Count <= dx.Length; i += Vector256<T>.Count)
             {
-                var t = Vector256.LoadUnsafe(ref ys, (nuint)i);
-                var r = Vector256.LoadUnsafe(ref gs, (nuint)i) * (one - t * t);
+                var r = TDerivative.Invoke(Vector256.LoadUnsafe(ref ys, (nuint)i), Vector256.LoadUnsafe(ref gs, (nuint)i));
                 Vector256.AndNot(r, Vector256.LessThan(Vector256.Abs(r), limit)).StoreUnsafe(ref ds, (nuint)i);
             }
         }
         for (; i < dx.Length; i++)
         {
-            T t = Unsafe.Add(ref ys, i);
-            T r = Unsafe.Add(ref gs, i) * (T.One - t * t);
+            T r = TDerivative.Invoke(Unsafe.Add(ref ys, i), Unsafe.Add(ref gs, i));
             Unsafe.Add(ref ds, i) = T.Abs(r) < tiny ? T.Zero : r;
         }
     }
