@@ -75,6 +75,19 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>The value's array, for kernels that split it across threads.</summary>
+    internal T[] ValueArray => _value;
+
+    /// <summary>The gradient's array (cleared first if pending zero), for kernels that split it across threads.</summary>
+    internal T[] GradientArray
+    {
+        get
+        {
+            ClearIfPending();
+            return _gradient;
+        }
+    }
+
     /// <summary>Sets every gradient element to zero.</summary>
     /// <remarks>
     /// The clearing is deferred: the next read of <see cref="Gradient"/> or <see cref="GradientSpan"/>

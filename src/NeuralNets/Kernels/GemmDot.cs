@@ -20,7 +20,7 @@ internal static unsafe class GemmDot
     public static void RunChunk<T>(in GemmProblem<T> p, int unit) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
-        int i0 = chunk % p.ChunksM * GemmPacked.ChunkRows, i1 = Math.Min(p.M, i0 + GemmPacked.ChunkRows);
+        int i0 = chunk % p.ChunksM * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
         int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         int kStart = piece * p.KPiece, length = Math.Min(p.K, kStart + p.KPiece) - kStart;
         T* c = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;

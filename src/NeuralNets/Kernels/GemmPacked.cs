@@ -22,6 +22,9 @@ internal static unsafe class GemmPacked
     /// <summary>Rows of C per chunk: a multiple of every MR.</summary>
     public const int ChunkRows = 128;
 
+    /// <summary>Shortest chunk of C's rows, for products with few chunks: a multiple of every MR.</summary>
+    public const int MinimumChunkRows = 32;
+
     /// <summary>Narrowest chunk of C's columns: a multiple of every NR.</summary>
     public const int ChunkColumns = 64;
 
@@ -56,30 +59,22 @@ internal static unsafe class GemmPacked
     /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
     public static int WorkspaceLength => PackedBLength;
 
-    /// <summary>Computes chunks until none is left, claiming them through <paramref name="next"/>.</summary>
-    public static void RunChunks<T>(in GemmProblem<T> problem, ref int next) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Computes one unit of work (a chunk of C over one piece of k); <paramref name="workspace"/> (of <see cref="WorkspaceLength"/>) is needed unless the product is A·Bᵀ.</summary>
+    public static void RunUnit<T>(in GemmProblem<T> problem, int unit, T[]? workspace) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (problem.Dot)
         {
-            int unit;
-            while ((unit = Interlocked.Increment(ref next) - 1) < problem.ChunkCount) GemmDot.RunChunk(problem, unit);
+            GemmDot.RunChunk(problem, unit);
             return;
         }
-        T[] workspace = ArrayPool<T>.Shared.Rent(WorkspaceLength);
-        fixed (T* scratch = workspace)
-        {
-            int chunk;
-            while ((chunk = Interlocked.Increment(ref next) - 1) < problem.ChunkCount)
-                RunChunk(problem, chunk, scratch);
-        }
-        ArrayPool<T>.Shared.Return(workspace);
+        fixed (T* scratch = workspace) RunChunk(problem, unit, scratch);
     }
 
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = TileRows, nr = TileColumns<T>();
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
-        int i0 = chunk % p.ChunksM * ChunkRows, i1 = Math.Min(p.M, i0 + ChunkRows);
+        int i0 = chunk % p.ChunksM * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
         int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.

@@ -28,8 +28,14 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // Shallow products (a convolution's k = 25) get wider chunks, so that each chunk still has
         // enough work to pay for claiming it; its packed B block stays within the workspace.
         ChunkColumns = Dot ? GemmPacked.ChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
-        ChunksM = (m + GemmPacked.ChunkRows - 1) / GemmPacked.ChunkRows;
         ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
+        // A product with too few chunks to share gets shorter row chunks first (a batch-1 weight
+        // gradient, 128×784 over k = 1, becomes four chunks of 32 rows); chunking never changes how
+        // an element of C is summed, only which thread sums it.
+        ChunkRows = GemmPacked.ChunkRows;
+        while (!Dot && ChunkRows > GemmPacked.MinimumChunkRows && (m + ChunkRows - 1) / ChunkRows * ChunksN < GemmPacked.MinimumChunks)
+            ChunkRows /= 2;
+        ChunksM = (m + ChunkRows - 1) / ChunkRows;
         // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
         // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
         // For the dot-product path the decision must not depend on m, so that a row of C is the same
@@ -55,6 +61,9 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public bool Accumulate { get; }
     public nint RowStrideA { get; }
     public nint ColumnStrideA { get; }
+    /// <summary>Rows of C per chunk: <see cref="GemmPacked.ChunkRows"/>, or fewer for a product with few chunks.</summary>
+    public int ChunkRows { get; }
+
     public int ChunksM { get; }
 
     /// <summary>Columns of C per chunk: a multiple of <see cref="GemmPacked.ChunkColumns"/>, wider when k is small.</summary>

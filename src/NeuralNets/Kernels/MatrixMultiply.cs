@@ -33,7 +33,7 @@ namespace NeuralNets.Kernels;
 internal static class MatrixMultiply
 {
     /// <summary>Products with fewer multiply-adds than this run on the calling thread only.</summary>
-    public const long ParallelThreshold = 1L << 20;
+    public const long ParallelThreshold = 1L << 16;
 
     /// <summary>Computes the product; see the type's remarks.</summary>
     /// <param name="a">A, stored m×k (or k×m when <paramref name="transposeA"/>).</param>

@@ -15,7 +15,7 @@ namespace NeuralNets;
 /// This is PyTorch's <c>Adadelta</c>; η = 1 is Zeiler's original rule.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adadelta<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adadelta<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[][] _squaredGradients, _squaredUpdates;
@@ -70,35 +70,36 @@ public sealed class Adadelta<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
-        T keep = T.One - _rho;
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            int n = p.Length;
-            var g = OptimizerState.DecayedGradient(p, _weightDecay, _gradient);
-            var squaredGradients = _squaredGradients[i].AsSpan();
-            var squaredUpdates = _squaredUpdates[i].AsSpan();
-            var scratch = _scratch.AsSpan(0, n);
-            var update = _update.AsSpan(0, n);
-
-            TensorPrimitives.Multiply(squaredGradients, _rho, squaredGradients);
-            TensorPrimitives.Multiply(g, g, scratch);
-            TensorPrimitives.MultiplyAdd(scratch, keep, squaredGradients, squaredGradients);
-
-            TensorPrimitives.Add(squaredGradients, _epsilon, scratch);
-            TensorPrimitives.Sqrt(scratch, scratch);
-            TensorPrimitives.Add(squaredUpdates, _epsilon, update);
-            TensorPrimitives.Sqrt(update, update);
-            TensorPrimitives.Divide(update, scratch, update);
-            TensorPrimitives.Multiply(update, g, update);
-
-            TensorPrimitives.Multiply(squaredUpdates, _rho, squaredUpdates);
-            TensorPrimitives.Multiply(update, update, scratch);
-            TensorPrimitives.MultiplyAdd(scratch, keep, squaredUpdates, squaredUpdates);
-
-            TensorPrimitives.MultiplyAdd(update, -_learningRate, p.ValueSpan, p.ValueSpan);
-        }
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        T keep = T.One - _rho;
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
+        var squaredGradients = _squaredGradients[index].AsSpan(start, length);
+        var squaredUpdates = _squaredUpdates[index].AsSpan(start, length);
+        var scratch = _scratch.AsSpan(start, length);
+        var update = _update.AsSpan(start, length);
+        var w = p.ValueArray.AsSpan(start, length);
+        TensorPrimitives.Multiply(squaredGradients, _rho, squaredGradients);
+        TensorPrimitives.Multiply(g, g, scratch);
+        TensorPrimitives.MultiplyAdd(scratch, keep, squaredGradients, squaredGradients);
+
+        TensorPrimitives.Add(squaredGradients, _epsilon, scratch);
+        TensorPrimitives.Sqrt(scratch, scratch);
+        TensorPrimitives.Add(squaredUpdates, _epsilon, update);
+        TensorPrimitives.Sqrt(update, update);
+        TensorPrimitives.Divide(update, scratch, update);
+        TensorPrimitives.Multiply(update, g, update);
+
+        TensorPrimitives.Multiply(squaredUpdates, _rho, squaredUpdates);
+        TensorPrimitives.Multiply(update, update, scratch);
+        TensorPrimitives.MultiplyAdd(scratch, keep, squaredUpdates, squaredUpdates);
+
+        TensorPrimitives.MultiplyAdd(update, -_learningRate, w, w);
     }
 
     /// <inheritdoc/>

@@ -16,12 +16,13 @@ namespace NeuralNets;
 /// this is PyTorch's <c>Adagrad</c> exactly.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adagrad<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adagrad<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[][] _sumOfSquares;
     private readonly T[] _gradient, _denominator;
     private readonly T _epsilon, _weightDecay;
+    private T _rate; // this step's decayed learning rate
     private T _learningRate;
     private long _step;
 
@@ -84,28 +85,31 @@ public sealed class Adagrad<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
         _step++;
-        T rate = _learningRate / T.CreateChecked(1 + (_step - 1) * LearningRateDecay);
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            var g = OptimizerState.DecayedGradient(p, _weightDecay, _gradient);
-            var sum = _sumOfSquares[i].AsSpan();
-            var denominator = _denominator.AsSpan(0, p.Length);
-            TensorPrimitives.MultiplyAdd(g, g, sum, sum);
-            if (EpsilonPlacement == AdagradEpsilon.InsideRoot)
-            {
-                TensorPrimitives.Add(sum, _epsilon, denominator);
-                TensorPrimitives.Sqrt(denominator, denominator);
-            }
-            else
-            {
-                TensorPrimitives.Sqrt(sum, denominator);
-                TensorPrimitives.Add(denominator, _epsilon, denominator);
-            }
-            TensorPrimitives.Divide(g, denominator, denominator);
-            TensorPrimitives.MultiplyAdd(denominator, -rate, p.ValueSpan, p.ValueSpan);
-        }
+        _rate = _learningRate / T.CreateChecked(1 + (_step - 1) * LearningRateDecay);
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
+        var sum = _sumOfSquares[index].AsSpan(start, length);
+        var denominator = _denominator.AsSpan(start, length);
+        var w = p.ValueArray.AsSpan(start, length);
+        TensorPrimitives.MultiplyAdd(g, g, sum, sum);
+        if (EpsilonPlacement == AdagradEpsilon.InsideRoot)
+        {
+            TensorPrimitives.Add(sum, _epsilon, denominator);
+            TensorPrimitives.Sqrt(denominator, denominator);
+        }
+        else
+        {
+            TensorPrimitives.Sqrt(sum, denominator);
+            TensorPrimitives.Add(denominator, _epsilon, denominator);
+        }
+        TensorPrimitives.Divide(g, denominator, denominator);
+        TensorPrimitives.MultiplyAdd(denominator, -_rate, w, w);
     }
 
     /// <inheritdoc/>

@@ -16,7 +16,7 @@ namespace NeuralNets;
 /// For weight decay that does not pass through the moments, use <see cref="AdamW{T}"/>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly AdamMoments<T> _moments;
@@ -70,12 +70,15 @@ public sealed class Adam<T> : IOptimizer<T> where T : unmanaged, IFloatingPointI
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
         _moments.NextStep();
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            _moments.Apply(i, OptimizerState.DecayedGradient(p, _weightDecay, _gradient), p.ValueSpan, _learningRate);
-        }
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
+        _moments.Apply(index, start, g, p.ValueArray.AsSpan(start, length), _learningRate);
     }
 
     /// <inheritdoc/>

@@ -28,8 +28,8 @@ internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Counts a new step; call once per step before <see cref="Apply"/>.</summary>
     public void NextStep() => _step++;
 
-    /// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε).</summary>
-    public void Apply(int index, ReadOnlySpan<T> g, Span<T> w, T learningRate)
+    /// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), on elements <c>[start, start + g.Length)</c>.</summary>
+    public void Apply(int index, int start, ReadOnlySpan<T> g, Span<T> w, T learningRate)
     {
         // Bias corrections in double, as PyTorch computes them from a Python float step.
         double correction1 = 1 - Math.Pow(_beta1Double, _step);
@@ -37,9 +37,9 @@ internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<
         T stepSize = learningRate / T.CreateChecked(correction1);
         T inverseRootCorrection2 = T.CreateChecked(1 / Math.Sqrt(correction2));
 
-        var m = _first[index].AsSpan();
-        var v = _second[index].AsSpan();
-        var scratch = _scratch.AsSpan(0, w.Length);
+        var m = _first[index].AsSpan(start, g.Length);
+        var v = _second[index].AsSpan(start, g.Length);
+        var scratch = _scratch.AsSpan(start, g.Length);
         TensorPrimitives.Multiply(m, _beta1, m);
         TensorPrimitives.MultiplyAdd(g, T.One - _beta1, m, m);
         TensorPrimitives.Multiply(v, _beta2, v);

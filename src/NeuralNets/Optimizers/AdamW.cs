@@ -18,7 +18,7 @@ namespace NeuralNets;
 /// gradient history, instead of being rescaled by √v̂ as the L2 term of <see cref="Adam{T}"/> is.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class AdamW<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class AdamW<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly AdamMoments<T> _moments;
@@ -70,14 +70,16 @@ public sealed class AdamW<T> : IOptimizer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
         _moments.NextStep();
-        T shrink = T.One - _learningRate * _weightDecay;
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            if (_weightDecay != T.Zero) TensorPrimitives.Multiply(p.ValueSpan, shrink, p.ValueSpan);
-            _moments.Apply(i, p.GradientSpan, p.ValueSpan, _learningRate);
-        }
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var w = p.ValueArray.AsSpan(start, length);
+        if (_weightDecay != T.Zero) TensorPrimitives.Multiply(w, T.One - _learningRate * _weightDecay, w);
+        _moments.Apply(index, start, p.GradientArray.AsSpan(start, length), w, _learningRate);
     }
 
     /// <inheritdoc/>

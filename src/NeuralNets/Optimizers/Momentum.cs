@@ -15,7 +15,7 @@ namespace NeuralNets;
 /// rates into later steps and PyTorch's b does not.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Momentum<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[][] _velocity;
@@ -61,16 +61,19 @@ public sealed class Momentum<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            var g = OptimizerState.DecayedGradient(p, _weightDecay, _scratch);
-            var v = _velocity[i].AsSpan();
-            TensorPrimitives.Multiply(v, _gamma, v);
-            TensorPrimitives.MultiplyAdd(g, _learningRate, v, v);
-            TensorPrimitives.Subtract(p.ValueSpan, v, p.ValueSpan);
-        }
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _scratch, start, length);
+        var v = _velocity[index].AsSpan(start, length);
+        var w = p.ValueArray.AsSpan(start, length);
+        TensorPrimitives.Multiply(v, _gamma, v);
+        TensorPrimitives.MultiplyAdd(g, _learningRate, v, v);
+        TensorPrimitives.Subtract(w, v, w);
     }
 
     /// <inheritdoc/>

@@ -57,4 +57,18 @@ internal static class OptimizerState
         TensorPrimitives.MultiplyAdd(parameter.ValueSpan, weightDecay, parameter.GradientSpan, g);
         return g;
     }
+
+    /// <summary>
+    /// <see cref="DecayedGradient{T}(Parameter{T}, T, T[])"/> over the elements <c>[start, start + length)</c>
+    /// of a parameter's arrays, for an update split across threads (scratch is indexed like the parameter).
+    /// </summary>
+    public static ReadOnlySpan<T> DecayedGradient<T>(T[] value, T[] gradient, T weightDecay, T[] scratch, int start, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = gradient.AsSpan(start, length);
+        if (weightDecay == T.Zero) return g;
+        var decayed = scratch.AsSpan(start, length);
+        TensorPrimitives.MultiplyAdd(value.AsSpan(start, length), weightDecay, g, decayed);
+        return decayed;
+    }
 }

@@ -16,7 +16,7 @@ namespace NeuralNets;
 /// This is PyTorch's <c>RMSprop</c>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class RmsProp<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[][] _squareAverage;
@@ -82,45 +82,47 @@ public sealed class RmsProp<T> : IOptimizer<T> where T : unmanaged, IFloatingPoi
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
-        T keep = T.One - _alpha;
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var p = _parameters[i];
-            var g = OptimizerState.DecayedGradient(p, _weightDecay, _gradient);
-            var v = _squareAverage[i].AsSpan();
-            var d = _scratch.AsSpan(0, p.Length);
-
-            TensorPrimitives.Multiply(v, _alpha, v);
-            TensorPrimitives.Multiply(g, g, d);
-            TensorPrimitives.MultiplyAdd(d, keep, v, v);
-            if (_gradientAverage is not null)
-            {
-                var mean = _gradientAverage[i].AsSpan();
-                TensorPrimitives.Multiply(mean, _alpha, mean);
-                TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
-                TensorPrimitives.Multiply(mean, mean, d);
-                TensorPrimitives.Subtract(v, d, d);
-                TensorPrimitives.Sqrt(d, d);
-            }
-            else
-            {
-                TensorPrimitives.Sqrt(v, d);
-            }
-            TensorPrimitives.Add(d, _epsilon, d);
-            TensorPrimitives.Divide(g, d, d);
-
-            if (_buffer is not null)
-            {
-                var b = _buffer[i].AsSpan();
-                TensorPrimitives.MultiplyAdd(b, _momentum, d, b);
-                TensorPrimitives.MultiplyAdd(b, -_learningRate, p.ValueSpan, p.ValueSpan);
-            }
-            else
-            {
-                TensorPrimitives.MultiplyAdd(d, -_learningRate, p.ValueSpan, p.ValueSpan);
-            }
-        }
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        T keep = T.One - _alpha;
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
+        var v = _squareAverage[index].AsSpan(start, length);
+        var d = _scratch.AsSpan(start, length);
+        var w = p.ValueArray.AsSpan(start, length);
+        TensorPrimitives.Multiply(v, _alpha, v);
+        TensorPrimitives.Multiply(g, g, d);
+        TensorPrimitives.MultiplyAdd(d, keep, v, v);
+        if (_gradientAverage is not null)
+        {
+            var mean = _gradientAverage[index].AsSpan(start, length);
+            TensorPrimitives.Multiply(mean, _alpha, mean);
+            TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
+            TensorPrimitives.Multiply(mean, mean, d);
+            TensorPrimitives.Subtract(v, d, d);
+            TensorPrimitives.Sqrt(d, d);
+        }
+        else
+        {
+            TensorPrimitives.Sqrt(v, d);
+        }
+        TensorPrimitives.Add(d, _epsilon, d);
+        TensorPrimitives.Divide(g, d, d);
+
+        if (_buffer is not null)
+        {
+            var b = _buffer[index].AsSpan(start, length);
+            TensorPrimitives.MultiplyAdd(b, _momentum, d, b);
+            TensorPrimitives.MultiplyAdd(b, -_learningRate, w, w);
+        }
+        else
+        {
+            TensorPrimitives.MultiplyAdd(d, -_learningRate, w, w);
+        }
     }
 
     /// <inheritdoc/>

@@ -12,7 +12,7 @@ namespace NeuralNets;
 /// With the L2 weight decay λ set, g is ∇J(w) + λ·w (PyTorch's <c>SGD(weight_decay=λ)</c>).
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sgd<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[] _scratch;
@@ -50,11 +50,16 @@ public sealed class Sgd<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIe
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         T loss = evaluate();
-        T minusRate = -_learningRate;
-        // Over the array, not the interface: enumerating an IReadOnlyList allocates.
-        foreach (var p in _parameters)
-            TensorPrimitives.MultiplyAdd(OptimizerState.DecayedGradient(p, _weightDecay, _scratch), minusRate, p.ValueSpan, p.ValueSpan);
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
         return loss;
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _scratch, start, length);
+        var w = p.ValueArray.AsSpan(start, length);
+        TensorPrimitives.MultiplyAdd(g, -_learningRate, w, w);
     }
 
     /// <inheritdoc/>

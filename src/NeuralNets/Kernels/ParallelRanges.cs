@@ -1,0 +1,82 @@
+namespace NeuralNets.Kernels;
+
+/// <summary>An elementwise operation on the elements <c>[start, start + length)</c> of its tensors.</summary>
+internal interface IRangeOperation
+{
+    /// <summary>Applies the operation to one range; ranges never overlap, so they may run at once.</summary>
+    void Run(int start, int length);
+}
+
+/// <summary>
+/// Splits an elementwise operation over a long tensor into one contiguous range per thread of the
+/// <see cref="WorkerTeam"/>. Each element is computed by the same arithmetic whatever range it
+/// falls in, so results do not depend on the thread count; range p of a tensor is the same memory
+/// every time, so it stays in the cache of the core that wrote it last.
+/// </summary>
+internal static class ParallelRanges
+{
+    /// <summary>Shorter operations run on the calling thread: below this, handing over costs more than it saves.</summary>
+    public const int MinimumLength = 1 << 14;
+
+    /// <summary>Range boundaries fall on multiples of this many elements (64 bytes of float), so no two threads write one cache line.</summary>
+    private const int Alignment = 16;
+
+    /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
+    /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
+    /// <param name="length">Elements to cover.</param>
+    /// <param name="parts">Ranges to cut (0: one per thread of the team, or one when the tensor is short).</param>
+    public static void Run<TOperation>(in TOperation operation, int length, int parts = 0)
+        where TOperation : struct, IRangeOperation
+    {
+        if (parts == 0) parts = length < MinimumLength ? 1 : WorkerTeam.Size;
+        if (parts <= 1)
+        {
+            operation.Run(0, length);
+            return;
+        }
+        var work = RangeWork<TOperation>.Take();
+        work.Operation = operation;
+        work.Length = length;
+        try
+        {
+            WorkerTeam.Run(work, parts);
+        }
+        finally
+        {
+            RangeWork<TOperation>.Return(work);
+        }
+    }
+
+    /// <summary>The start of range <paramref name="part"/> of <paramref name="parts"/> over <paramref name="length"/> elements.</summary>
+    public static int Start(int length, int part, int parts) =>
+        part >= parts ? length : (int)((long)length * part / parts) / Alignment * Alignment;
+
+    /// <summary>The team's job for one operation; cached per calling thread and type, so a call allocates nothing.</summary>
+    private sealed class RangeWork<TOperation> : TeamWork where TOperation : struct, IRangeOperation
+    {
+        [ThreadStatic]
+        private static RangeWork<TOperation>? t_cached;
+
+        public TOperation Operation;
+        public int Length;
+
+        public static RangeWork<TOperation> Take()
+        {
+            var work = t_cached ?? new RangeWork<TOperation>();
+            t_cached = null; // a nested call on this thread gets its own
+            return work;
+        }
+
+        public static void Return(RangeWork<TOperation> work)
+        {
+            work.Operation = default; // drop the references to the tensors
+            t_cached = work;
+        }
+
+        public override void RunPart(int part, int parts)
+        {
+            int start = Start(Length, part, parts);
+            Operation.Run(start, Start(Length, part + 1, parts) - start);
+        }
+    }
+}
