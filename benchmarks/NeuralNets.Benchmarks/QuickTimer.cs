@@ -71,35 +71,43 @@ internal static class QuickMlpTimer
         var loss = new SoftmaxCrossEntropy<float>();
         var sgd = new Sgd<float>(network.Parameters, 0.01);
         var layers = network.Layers;
-        var parts = new double[8][];
+        string[] names = ["zero+dense1 fwd", "sigmoid fwd", "dense2 fwd", "loss fwd", "loss bwd", "dense2 bwd", "sigmoid bwd", "dense1 bwd", "sgd", "total"];
+        var parts = new double[names.Length][];
         int rounds = batch == 256 ? 301 : 1001;
         for (int i = 0; i < parts.Length; i++) parts[i] = new double[rounds];
+        var marks = new long[names.Length];
         for (int r = -3 * rounds; r < rounds; r++)
         {
             if (r == -rounds) Thread.Sleep(200); // let the tier-1 JIT catch up
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             network.ZeroGradients();
             var h = layers[0].Forward(x, true);
-            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[0] = System.Diagnostics.Stopwatch.GetTimestamp();
             var s = layers[1].Forward(h, true);
+            marks[1] = System.Diagnostics.Stopwatch.GetTimestamp();
             var o = layers[2].Forward(s, true);
-            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[2] = System.Diagnostics.Stopwatch.GetTimestamp();
             loss.Forward(o, y);
+            marks[3] = System.Diagnostics.Stopwatch.GetTimestamp();
             var g = loss.Backward();
-            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[4] = System.Diagnostics.Stopwatch.GetTimestamp();
             g = layers[2].Backward(g);
+            marks[5] = System.Diagnostics.Stopwatch.GetTimestamp();
             g = layers[1].Backward(g);
-            long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[6] = System.Diagnostics.Stopwatch.GetTimestamp();
             ((IParameterGradientOnly<float>)layers[0]).BackwardToParameters(g);
-            long t5 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[7] = System.Diagnostics.Stopwatch.GetTimestamp();
             sgd.Step(static () => 0f);
-            long t6 = System.Diagnostics.Stopwatch.GetTimestamp();
+            marks[8] = System.Diagnostics.Stopwatch.GetTimestamp();
             if (r < 0) continue;
-            long[] marks = [t0, t1, t2, t3, t4, t5, t6];
-            for (int i = 0; i < 6; i++) parts[i][r] = (marks[i + 1] - marks[i]) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
-            parts[6][r] = (t6 - t0) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
+            long previous = t0;
+            for (int i = 0; i < names.Length - 1; i++)
+            {
+                parts[i][r] = (marks[i] - previous) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
+                previous = marks[i];
+            }
+            parts[^1][r] = (marks[names.Length - 2] - t0) * 1e6 / System.Diagnostics.Stopwatch.Frequency;
         }
-        string[] names = ["dense1 fwd", "sigmoid+dense2 fwd", "loss", "dense2+sigmoid bwd", "dense1 bwd", "sgd", "total"];
         for (int i = 0; i < names.Length; i++)
         {
             Array.Sort(parts[i]);

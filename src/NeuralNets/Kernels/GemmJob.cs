@@ -27,7 +27,8 @@ internal sealed class GemmJob<T> : TeamWork where T : unmanaged, IFloatingPointI
     /// <summary>Computes <paramref name="problem"/> on up to <paramref name="threads"/> threads.</summary>
     public static void Run(in GemmProblem<T> problem, int threads)
     {
-        int parts = Math.Min(Math.Min(threads, WorkerTeam.Size), problem.ChunkCount);
+        // More parts than the team has threads still give the same result; tests use that.
+        int parts = Math.Min(Math.Min(threads, WorkerTeam.MaxSize), problem.ChunkCount);
         if (parts <= 1)
         {
             RunUnits(problem, 0, problem.ChunkCount);

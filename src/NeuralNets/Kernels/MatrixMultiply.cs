@@ -20,20 +20,29 @@ namespace NeuralNets.Kernels;
 /// take the direct loops (<see cref="GemmDirect"/>).
 /// </para>
 /// <para>
-/// Threads: C is cut into fixed chunks whose size depends only on the shape; threads claim whole
-/// chunks, and each element of C is summed by one thread in a fixed order, so the result is
-/// bit-identical whatever the thread count. A small C over a deep k (a convolution's weight
-/// gradient) is instead cut along k into fixed pieces, whose partial products are added in piece
-/// order: just as independent of the thread count. The default thread count is
-/// <see cref="Environment.ProcessorCount"/>, which a process can lower with the runtime's own
-/// <c>DOTNET_PROCESSOR_COUNT</c> setting; products below <see cref="ParallelThreshold"/>
-/// multiply-adds (a batch-1 step) run on the calling thread.
+/// Threads: C is cut into fixed chunks whose size depends only on the shape; threads of the
+/// <see cref="WorkerTeam"/> claim whole chunks, and each element of C is summed by one thread in a
+/// fixed order, so the result is bit-identical whatever the thread count. A small C over a deep k
+/// (a convolution's weight gradient) is instead cut along k into fixed pieces, whose partial
+/// products are added in piece order: just as independent of the thread count. The default thread
+/// count is <see cref="Environment.ProcessorCount"/>, which a process can lower with the runtime's
+/// own <c>DOTNET_PROCESSOR_COUNT</c> setting; products below the caller's threshold
+/// (<see cref="ParallelThreshold"/> unless it says otherwise) run on the calling thread.
 /// </para>
 /// </remarks>
 internal static class MatrixMultiply
 {
     /// <summary>Products with fewer multiply-adds than this run on the calling thread only.</summary>
-    public const long ParallelThreshold = 1L << 16;
+    public const long ParallelThreshold = 1L << 20;
+
+    /// <summary>
+    /// A lower threshold for products whose large operand is a layer's own weight or weight gradient
+    /// (a dense layer at batch 1): split the same way on every call, each core keeps its half of them in
+    /// its cache from the forward pass through the backward pass to the optimizer. A product whose large
+    /// operand the calling thread has just written (a convolution's unfolded input) is better left whole:
+    /// moving that to another core costs more than the second core saves.
+    /// </summary>
+    public const long ResidentParallelThreshold = 1L << 16;
 
     /// <summary>Computes the product; see the type's remarks.</summary>
     /// <param name="a">A, stored m×k (or k×m when <paramref name="transposeA"/>).</param>
@@ -45,12 +54,14 @@ internal static class MatrixMultiply
     /// <param name="n">Columns of C.</param>
     /// <param name="k">The inner dimension.</param>
     /// <param name="accumulate">Whether to add to C instead of overwriting it.</param>
+    /// <param name="parallelThreshold">Products with fewer multiply-adds run on the calling thread
+    /// (<see cref="ParallelThreshold"/>, or <see cref="ResidentParallelThreshold"/>).</param>
     /// <param name="maxThreads">Most threads to use; 0 means <see cref="Environment.ProcessorCount"/>.
     /// The result does not depend on it.</param>
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
-        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0)
+        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -69,7 +80,7 @@ internal static class MatrixMultiply
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
             int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
-            if ((long)m * n * k < ParallelThreshold) threads = 1;
+            if ((long)m * n * k < parallelThreshold) threads = 1;
             unsafe
             {
                 fixed (T* pa = &MemoryMarshal.GetReference(a))

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -26,13 +27,31 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     /// <summary>Effectively computes <c>dx[i] = dy[i] · f′(x[i])</c>, given <c>y = f(x)</c> too.</summary>
     protected abstract void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
 
+    /// <summary>
+    /// Whether <see cref="Activate"/> and <see cref="Differentiate"/> treat each element on its own, so that
+    /// a long tensor may be cut into ranges computed on different cores (softmax, which works on rows, may not).
+    /// </summary>
+    internal virtual bool SplitsAcrossThreads => false;
+
+    private readonly struct ActivateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y) : IRangeOperation
+    {
+        public void Run(int start, int length) => layer.Activate(x.Span().Slice(start, length), y.Span().Slice(start, length));
+    }
+
+    private readonly struct DifferentiateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx) : IRangeOperation
+    {
+        public void Run(int start, int length) => layer.Differentiate(
+            x.Span().Slice(start, length), y.Span().Slice(start, length), dy.Span().Slice(start, length), dx.Span().Slice(start, length));
+    }
+
     /// <inheritdoc/>
     public virtual Tensor<T> Forward(Tensor<T> input, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
         var output = _output.GetLike(input);
-        Activate(input.Span(), output.Span());
+        if (SplitsAcrossThreads) ParallelRanges.Run(new ActivateRange(this, input, output), (int)input.FlattenedLength);
+        else Activate(input.Span(), output.Span());
         _lastOutput = output;
         return output;
     }
@@ -45,7 +64,8 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
         if (outputGradient.FlattenedLength != input.FlattenedLength)
             throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);
-        Differentiate(input.Span(), _lastOutput!.Span(), outputGradient.Span(), inputGradient.Span());
+        if (SplitsAcrossThreads) ParallelRanges.Run(new DifferentiateRange(this, input, _lastOutput!, outputGradient, inputGradient), (int)input.FlattenedLength);
+        else Differentiate(input.Span(), _lastOutput!.Span(), outputGradient.Span(), inputGradient.Span());
         return inputGradient;
     }
 

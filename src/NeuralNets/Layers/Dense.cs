@@ -61,7 +61,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         // y = b on every row, then y += x·Wᵀ: the bias rides along with the product instead of a second pass.
         ReadOnlySpan<T> bias = Bias.ValueSpan;
         for (int row = 0; row < batch; row++) bias.CopyTo(y.Slice(row * Outputs, Outputs));
-        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: true);
+        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: true,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
         return output;
     }
 
@@ -89,7 +90,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         ReadOnlySpan<T> dy = outputGradient.Span();
         // dW += dyᵀ·x ; db += Σ_rows dy. A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, dW, Outputs, Inputs, batch, accumulate);
+        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, dW, Outputs, Inputs, batch, accumulate,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
         var db = Bias.GradientSpan;
         for (int row = 0; row < batch; row++) TensorPrimitives.Add(db, dy.Slice(row * Outputs, Outputs), db);
         return input;

@@ -23,6 +23,9 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     public double Slope { get; }
 
     /// <inheritdoc/>
+    internal override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.SelectPositive(x, x, x, _slope, y);
 

@@ -8,6 +8,9 @@ namespace NeuralNets;
 public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    internal override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.SelectPositive(x, x, x, T.Zero, y);
 

@@ -9,6 +9,9 @@ namespace NeuralNets;
 public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    internal override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         TensorPrimitives.Sigmoid(x, y);

@@ -9,6 +9,9 @@ namespace NeuralNets;
 public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
+    internal override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);
 
     // tanh′(x) = 1 − tanh²(x) = 1 − y²

@@ -18,6 +18,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private readonly TensorBuffer<T> _gradient = new();
     private readonly TensorBuffer<T> _exponentials = new();
     private readonly TensorBuffer<T> _rowSums = new();
+    private readonly TensorBuffer<T> _rowMaxima = new();
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
@@ -35,16 +36,20 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         // Keep e^(z − max) and its row sums: Backward needs exactly these.
         var exponentials = _exponentials.GetLike(output).Span();
         var sums = _rowSums.Get(batch, []).Span();
-        T total = T.Zero;
+        var maxima = _rowMaxima.Get(batch, []).Span();
         for (int n = 0; n < batch; n++)
         {
             var row = z.Slice(n * classes, classes);
-            var e = exponentials.Slice(n * classes, classes);
-            T max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, e);
-            TensorPrimitives.Exp(e, e);
-            sums[n] = TensorPrimitives.Sum<T>(e);
-            total += max + T.Log(sums[n]) - row[int.CreateTruncating(labels[n])];
+            maxima[n] = TensorPrimitives.Max(row);
+            TensorPrimitives.Subtract(row, maxima[n], exponentials.Slice(n * classes, classes));
+        }
+        // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
+        TensorPrimitives.Exp(exponentials, exponentials);
+        T total = T.Zero;
+        for (int n = 0; n < batch; n++)
+        {
+            sums[n] = TensorPrimitives.Sum<T>(exponentials.Slice(n * classes, classes));
+            total += maxima[n] + T.Log(sums[n]) - z[n * classes + int.CreateTruncating(labels[n])];
         }
         return total / T.CreateChecked(batch);
     }

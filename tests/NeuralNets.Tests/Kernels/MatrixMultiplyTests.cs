@@ -29,6 +29,9 @@ public class MatrixMultiplyTests
     [InlineData(16, 1000, 150)]
     [InlineData(6, 25, 50176)]
     [InlineData(16, 150, 6400)]
+    [InlineData(128, 784, 1)]
+    [InlineData(1, 128, 784)]
+    [InlineData(10, 128, 3)]
     public void Compute_OneTwoAndThreeThreads_BitIdentical(int m, int n, int k)
     {
         foreach (var (transposeA, transposeB) in Transposes)
@@ -38,8 +41,9 @@ public class MatrixMultiplyTests
             var seed = RandomValues<float>(13, m * n);
             float[] single = (float[])seed.Clone(), two = (float[])seed.Clone(), three = (float[])seed.Clone();
             MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, single, m, n, k, accumulate: true, maxThreads: 1);
-            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, two, m, n, k, accumulate: true, maxThreads: 2);
-            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, three, m, n, k, accumulate: true, maxThreads: 3);
+            // Threshold 0: even the small products take the parallel path here.
+            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, two, m, n, k, accumulate: true, maxThreads: 2, parallelThreshold: 0);
+            MatrixMultiply.Compute<float>(a, transposeA, b, transposeB, three, m, n, k, accumulate: true, maxThreads: 3, parallelThreshold: 0);
             two.Should().Equal(single, $"transposeA={transposeA}, transposeB={transposeB}");
             three.Should().Equal(single, $"transposeA={transposeA}, transposeB={transposeB}");
         }
