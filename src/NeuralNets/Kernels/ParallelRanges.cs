@@ -19,7 +19,10 @@ internal static class ParallelRanges
     public const int MinimumLength = 1 << 14;
 
     /// <summary>Range boundaries fall on multiples of this many elements (64 bytes of float), so no two threads write one cache line.</summary>
-    private const int Alignment = 16;
+    public const int Alignment = 16;
+
+    /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
+    public static int PartsFor(long elements) => elements < MinimumLength ? 1 : WorkerTeam.Size;
 
     /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
@@ -28,7 +31,7 @@ internal static class ParallelRanges
     public static void Run<TOperation>(in TOperation operation, int length, int parts = 0)
         where TOperation : struct, IRangeOperation
     {
-        if (parts == 0) parts = length < MinimumLength ? 1 : WorkerTeam.Size;
+        if (parts == 0) parts = PartsFor(length);
         if (parts <= 1)
         {
             operation.Run(0, length);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -27,7 +28,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         _input = input;
         // A copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse.
         var output = _output.Get(input.BatchSize(), [input.SampleSize()]);
-        input.Span().CopyTo(output.Span());
+        ParallelRanges.Run(new CopyRange(input, output), (int)input.FlattenedLength);
         return output;
     }
 
@@ -39,8 +40,14 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != input.BatchSize() || outputGradient.Lengths[1] != input.SampleSize())
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{input.BatchSize()}, {input.SampleSize()}]", outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);
-        outputGradient.Span().CopyTo(inputGradient.Span());
+        ParallelRanges.Run(new CopyRange(outputGradient, inputGradient), (int)outputGradient.FlattenedLength);
         return inputGradient;
+    }
+
+    // Each core copies the range it wrote in the layer before, when that layer was split the same way.
+    private readonly struct CopyRange(Tensor<T> source, Tensor<T> destination) : IRangeOperation
+    {
+        public void Run(int start, int length) => source.Span().Slice(start, length).CopyTo(destination.Span().Slice(start, length));
     }
 
     /// <inheritdoc/>

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -25,7 +26,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
-    private int _outH, _outW;
+    private int _outH, _outW, _height, _width;
 
     /// <summary>Creates the layer with a square window.</summary>
     /// <param name="kernel">Window height and width.</param>
@@ -61,17 +62,26 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
-        int batch = input.BatchSize(), planes = batch * channels, plane = height * width, outPlane = _outH * _outW;
+        int batch = input.BatchSize(), planes = batch * channels, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
-        ReadOnlySpan<T> x = input.Span();
-        Span<T> y = output.Span();
+        _height = height;
+        _width = width;
+        // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
+        ParallelRanges.Run(new ForwardRange(this, input, output), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        return output;
+    }
+
+    /// <summary>The forward pass over planes [first, first + count).</summary>
+    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count)
+    {
+        int height = _height, width = _width, plane = height * width, outPlane = _outH * _outW;
         if (_window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
         {
-            ForwardTwoByTwo(x, y, planes, height, width);
-            return output;
+            ForwardTwoByTwo(x, y, first, count, height, width);
+            return;
         }
-        for (int p = 0; p < planes; p++)
+        for (int p = first; p < first + count; p++)
         {
             int planeStart = p * plane;
             var source = x.Slice(planeStart, plane);
@@ -103,23 +113,22 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                 }
             }
         }
-        return output;
     }
 
     /// <summary>
     /// The common 2×2, stride 2 window without the general loop's bounds arithmetic: the same
     /// winners as the general loop (first maximum in row-major order; a NaN wins over numbers).
     /// </summary>
-    private void ForwardTwoByTwo(ReadOnlySpan<T> x, Span<T> y, int planes, int height, int width)
+    private void ForwardTwoByTwo(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
-        int plane = height * width, outPlane = _outH * _outW, k = 0;
-        Span<int> winners = _winners.AsSpan(0, planes * outPlane);
+        int plane = height * width, outPlane = _outH * _outW, k = first * outPlane;
+        Span<int> winners = _winners.AsSpan(0, (first + count) * outPlane);
         if (typeof(T) == typeof(float) && Sse.IsSupported && _outW >= 4)
         {
-            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), winners, planes, height, width);
+            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), winners, first, count, height, width);
             return;
         }
-        for (int p = 0; p < planes; p++)
+        for (int p = first; p < first + count; p++)
         {
             int planeStart = p * plane;
             for (int r = 0; r < _outH; r++)
@@ -150,7 +159,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// data the branchy form mispredicts about every other comparison). Each row's last group overlaps
     /// the one before it when the row's length is not a multiple of four; it writes the same values.
     /// </summary>
-    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> x, Span<float> y, Span<int> winners, int planes, int height, int width)
+    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> x, Span<float> y, Span<int> winners, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
         var lanes = Vector128.Create(0, 2, 4, 6);
@@ -160,7 +169,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         fixed (float* xs = x, ys = y)
         fixed (int* ws = winners)
         {
-            for (int p = 0; p < planes; p++)
+            for (int p = first; p < first + count; p++)
                 for (int r = 0; r < _outH; r++)
                 {
                     int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
@@ -201,11 +210,27 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
-        Span<T> dx = inputGradient.Span();
-        dx.Clear();
-        ReadOnlySpan<T> dy = outputGradient.Span();
-        for (int k = 0; k < dy.Length; k++) dx[_winners[k]] += dy[k];
+        int planes = (int)(input.FlattenedLength / (_height * _width));
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
+    }
+
+    /// <summary>The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane.</summary>
+    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count)
+    {
+        int plane = _height * _width, outPlane = _outH * _outW;
+        dx.Slice(first * plane, count * plane).Clear();
+        for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
+    }
+
+    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output) : IRangeOperation
+    {
+        public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length);
+    }
+
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient) : IRangeOperation
+    {
+        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length);
     }
 
     /// <inheritdoc/>

@@ -59,6 +59,31 @@ public class Conv2DTests
     }
 
     [Fact]
+    public void ForwardBackward_ChunksOnOneTwoOrThreeParts_BitIdentical()
+    {
+        // 7 samples in chunks of 2: 4 chunks, shared out among 1, 2 and 3 parts (threads when the machine has them).
+        (float[] Y, float[] Dx, float[] DW, float[] Db) Run(int parts)
+        {
+            var layer = new Conv2D<float>(2, 3, kernel: 3, seed: 1, padding: 1) { ChunkElements = 600, MaxParts = parts };
+            var x = TestTensors.Random<float>(2, 7, 2, 4, 4);
+            var g = TestTensors.Random<float>(3, 7, 3, 4, 4);
+            var y = layer.Forward(x, training: true).ToArray();
+            var dx = layer.Backward(g).ToArray();
+            layer.Backward(g); // a second backward adds to the gradients, again in chunk order
+            return (y, dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray());
+        }
+        var one = Run(1);
+        foreach (int parts in new[] { 2, 3 })
+        {
+            var other = Run(parts);
+            other.Y.Should().Equal(one.Y, $"{parts} parts, output");
+            other.Dx.Should().Equal(one.Dx, $"{parts} parts, input gradient");
+            other.DW.Should().Equal(one.DW, $"{parts} parts, weight gradient");
+            other.Db.Should().Equal(one.Db, $"{parts} parts, bias gradient");
+        }
+    }
+
+    [Fact]
     public void Forward_KnownFilter_IsCrossCorrelationNotFlipped()
     {
         // x = 1..9 in a 3×3 image; w = [[1, 0], [0, −1]]: y[r, q] = x[r, q] − x[r+1, q+1] + b = −4 + 0.5.
