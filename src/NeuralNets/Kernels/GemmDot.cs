@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNets.Kernels;
 
@@ -53,7 +54,7 @@ internal static unsafe class GemmDot
         }
     }
 
-    // Every variant below does, per element: v = Σ over whole vectors (one FMA chain), s = Sum(v),
+    // Every variant below does, per element: v = Σ over whole vectors (one FMA chain), s = the fixed horizontal sum of v,
     // then s = fma(a, b, s) over the tail, then C = s or C + s. Keep them identical.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -80,17 +81,10 @@ internal static unsafe class GemmDot
             x = Vector256.Load(a3 + p);
             s30 = Fma(x, y0, s30); s31 = Fma(x, y1, s31); s32 = Fma(x, y2, s32); s33 = Fma(x, y3, s33);
         }
-        Finish(a, b, p, length, s00, c, add); Finish(a, b1, p, length, s01, c + 1, add);
-        Finish(a, b2, p, length, s02, c + 2, add); Finish(a, b3, p, length, s03, c + 3, add);
-        c += ldc;
-        Finish(a1, b, p, length, s10, c, add); Finish(a1, b1, p, length, s11, c + 1, add);
-        Finish(a1, b2, p, length, s12, c + 2, add); Finish(a1, b3, p, length, s13, c + 3, add);
-        c += ldc;
-        Finish(a2, b, p, length, s20, c, add); Finish(a2, b1, p, length, s21, c + 1, add);
-        Finish(a2, b2, p, length, s22, c + 2, add); Finish(a2, b3, p, length, s23, c + 3, add);
-        c += ldc;
-        Finish(a3, b, p, length, s30, c, add); Finish(a3, b1, p, length, s31, c + 1, add);
-        Finish(a3, b2, p, length, s32, c + 2, add); Finish(a3, b3, p, length, s33, c + 3, add);
+        Finish4(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
+        Finish4(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, add);
+        Finish4(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, add);
+        Finish4(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -107,10 +101,7 @@ internal static unsafe class GemmDot
             s2 = Fma(x, Vector256.Load(b2 + p), s2);
             s3 = Fma(x, Vector256.Load(b3 + p), s3);
         }
-        Finish(a, b, p, length, s0, c, add);
-        Finish(a, b1, p, length, s1, c + 1, add);
-        Finish(a, b2, p, length, s2, c + 2, add);
-        Finish(a, b3, p, length, s3, c + 3, add);
+        Finish4(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
     }
 
     private static void Single<T>(T* a, T* b, int length, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
@@ -124,7 +115,81 @@ internal static unsafe class GemmDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish<T>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T sum = Vector256.Sum(partial);
+        T sum;
+        if (typeof(T) == typeof(float))
+        {
+            // (e0 + e2) + (e1 + e3) of the folded halves: the same tree as Reduce4 computes lane by lane.
+            var e = partial.AsSingle().GetLower() + partial.AsSingle().GetUpper();
+            sum = (T)(object)((e.GetElement(0) + e.GetElement(2)) + (e.GetElement(1) + e.GetElement(3)));
+        }
+        else
+        {
+            var e = partial.AsDouble().GetLower() + partial.AsDouble().GetUpper();
+            sum = (T)(object)(e.GetElement(0) + e.GetElement(1));
+        }
+        FinishSum(a, b, p, length, sum, c, add);
+    }
+
+    /// <summary>Four elements of one row of C at once: one shared reduction, then each element's tail and store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish4<T>(T* a, T* b0, T* b1, T* b2, T* b3, int p, int length,
+        Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var r = Reduce4(s0.AsSingle(), s1.AsSingle(), s2.AsSingle(), s3.AsSingle());
+            if (p == length)
+            {
+                // No tail: the four sums are final; store them (added to C) as one vector.
+                if (add) r += Vector128.Load((float*)c);
+                r.Store((float*)c);
+                return;
+            }
+            FinishSum(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
+            FinishSum(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, add);
+            FinishSum(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, add);
+            FinishSum(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, add);
+            return;
+        }
+        var (r01, r23) = Reduce4(s0.AsDouble(), s1.AsDouble(), s2.AsDouble(), s3.AsDouble());
+        FinishSum(a, b0, p, length, (T)(object)r01.GetElement(0), c, add);
+        FinishSum(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, add);
+        FinishSum(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, add);
+        FinishSum(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, add);
+    }
+
+    /// <summary>
+    /// The horizontal sums of four accumulators, with exactly the arithmetic <see cref="Finish{T}"/> does for one:
+    /// fold the upper half onto the lower, then (e0 + e2) + (e1 + e3).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Reduce4(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3)
+    {
+        var a0 = s0.GetLower() + s0.GetUpper();
+        var a1 = s1.GetLower() + s1.GetUpper();
+        var a2 = s2.GetLower() + s2.GetUpper();
+        var a3 = s3.GetLower() + s3.GetUpper();
+        // p01 = (a0[0]+a0[2], a1[0]+a1[2], a0[1]+a0[3], a1[1]+a1[3]); likewise p23.
+        var p01 = Sse.UnpackLow(a0, a1) + Sse.UnpackHigh(a0, a1);
+        var p23 = Sse.UnpackLow(a2, a3) + Sse.UnpackHigh(a2, a3);
+        // r_i = (a_i[0]+a_i[2]) + (a_i[1]+a_i[3])
+        return Sse.MoveLowToHigh(p01, p23) + Sse.MoveHighToLow(p23, p01);
+    }
+
+    /// <summary>The double version: fold the upper half onto the lower, then e0 + e1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<double>, Vector128<double>) Reduce4(Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3)
+    {
+        var a0 = s0.GetLower() + s0.GetUpper();
+        var a1 = s1.GetLower() + s1.GetUpper();
+        var a2 = s2.GetLower() + s2.GetUpper();
+        var a3 = s3.GetLower() + s3.GetUpper();
+        return (Sse3.HorizontalAdd(a0, a1), Sse3.HorizontalAdd(a2, a3));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishSum<T>(T* a, T* b, int p, int length, T sum, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (; p < length; p++) sum = T.FusedMultiplyAdd(a[p], b[p], sum);
         *c = add ? *c + sum : sum;
     }
