@@ -74,8 +74,8 @@ internal static unsafe class GemmPacked
     {
         int mr = TileRows, nr = TileColumns<T>();
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
-        int i0 = chunk % p.ChunksM * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
-        int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
+        int i0 = chunk / p.ChunksN * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
+        int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;

@@ -29,11 +29,15 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // enough work to pay for claiming it; its packed B block stays within the workspace.
         ChunkColumns = Dot ? GemmPacked.ChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
         ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
-        // A product with too few chunks to share gets shorter row chunks first (a batch-1 weight
-        // gradient, 128×784 over k = 1, becomes four chunks of 32 rows); chunking never changes how
-        // an element of C is summed, only which thread sums it.
+        // Chunks are numbered row band by row band, and the threads take contiguous ranges of them, so
+        // a product split across cores is split by rows of C: the rows (samples) the next layer's split
+        // reads, or the weight-gradient rows the optimizer's split updates on the same core. Hence at
+        // least two row bands where the rows allow, and shorter row chunks for a product with too few
+        // chunks to share (a batch-1 weight gradient, 128×784 over k = 1, becomes four chunks of 32
+        // rows). Chunking never changes how an element of C is summed, only which thread sums it.
         ChunkRows = GemmPacked.ChunkRows;
-        while (!Dot && ChunkRows > GemmPacked.MinimumChunkRows && (m + ChunkRows - 1) / ChunkRows * ChunksN < GemmPacked.MinimumChunks)
+        while (!Dot && ChunkRows > GemmPacked.MinimumChunkRows
+            && ((m + ChunkRows - 1) / ChunkRows < 2 || (m + ChunkRows - 1) / ChunkRows * ChunksN < GemmPacked.MinimumChunks))
             ChunkRows /= 2;
         ChunksM = (m + ChunkRows - 1) / ChunkRows;
         // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few

@@ -16,7 +16,7 @@ internal interface IRangeOperation
 internal static class ParallelRanges
 {
     /// <summary>Shorter operations run on the calling thread: below this, handing over costs more than it saves.</summary>
-    public const int MinimumLength = 1 << 14;
+    public const int MinimumLength = 1 << 13;
 
     /// <summary>Range boundaries fall on multiples of this many elements (64 bytes of float), so no two threads write one cache line.</summary>
     public const int Alignment = 16;
