@@ -124,6 +124,33 @@ internal static class Elementwise
             Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) > T.Zero ? Unsafe.Add(ref ps, i) : slope == T.Zero ? T.Zero : slope * Unsafe.Add(ref ss, i);
     }
 
+    /// <summary>
+    /// Effectively computes <c>sum[j] += rows[0, j] + rows[1, j] + …</c>, adding the rows one after another as a
+    /// loop of per-row additions would, but keeping each column's running sum in a register.
+    /// </summary>
+    public static void AddRows<T>(ReadOnlySpan<T> rows, int width, Span<T> sum) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (sum.Length != width || rows.Length % width != 0)
+            throw new ArgumentException($"Adding rows of {width} from {rows.Length} elements into {sum.Length}.");
+        int count = rows.Length / width, j = 0;
+        ref T r = ref MemoryMarshal.GetReference(rows), s = ref MemoryMarshal.GetReference(sum);
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            for (; j + Vector256<T>.Count <= width; j += Vector256<T>.Count)
+            {
+                var total = Vector256.LoadUnsafe(ref s, (nuint)j);
+                for (int row = 0; row < count; row++) total += Vector256.LoadUnsafe(ref r, (nuint)(row * width + j));
+                total.StoreUnsafe(ref s, (nuint)j);
+            }
+        }
+        for (; j < width; j++)
+        {
+            T total = Unsafe.Add(ref s, j);
+            for (int row = 0; row < count; row++) total += Unsafe.Add(ref r, row * width + j);
+            Unsafe.Add(ref s, j) = total;
+        }
+    }
+
     private static void CheckLengths<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second, Span<T> destination)
     {
         if (first.Length != destination.Length || second.Length != destination.Length)

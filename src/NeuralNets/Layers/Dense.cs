@@ -93,7 +93,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         MatrixMultiply.Compute<T>(dy, true, input.Span(), false, dW, Outputs, Inputs, batch, accumulate,
             parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
         var db = Bias.GradientSpan;
-        for (int row = 0; row < batch; row++) TensorPrimitives.Add(db, dy.Slice(row * Outputs, Outputs), db);
+        Elementwise.AddRows(dy[..(batch * Outputs)], Outputs, db);
         return input;
     }
 

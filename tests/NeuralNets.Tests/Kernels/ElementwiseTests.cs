@@ -26,6 +26,23 @@ public class ElementwiseTests
         for (int i = 0; i < dx.Length; i++) dx[i].Should().Be(dy[i] * (1 - y[i] * y[i]));
     }
 
+    [Theory]
+    [InlineData(10, 64)]
+    [InlineData(128, 3)]
+    [InlineData(19, 1)]
+    public void AddRows_Float_EqualsAddingRowByRowBitForBit(int width, int count)
+    {
+        var random = new Random(width * count);
+        var rows = Enumerable.Range(0, width * count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        var start = Enumerable.Range(0, width).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = (float[])start.Clone();
+        for (int row = 0; row < count; row++)
+            for (int j = 0; j < width; j++) expected[j] += rows[row * width + j];
+        var sum = (float[])start.Clone();
+        Elementwise.AddRows<float>(rows, width, sum);
+        sum.Should().Equal(expected);
+    }
+
     [Fact]
     public void FlushSubnormals_Float_ZeroesOnlySubnormals()
     {
