@@ -20,7 +20,7 @@ namespace NeuralNets;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Nesterov<T> : IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly T[][] _velocity;
@@ -67,35 +67,57 @@ public sealed class Nesterov<T> : IOptimizer<T> where T : unmanaged, IFloatingPo
     public T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
-        T minusGamma = -_gamma;
-        for (int i = 0; i < _parameters.Length; i++)
-        {
-            var w = _parameters[i].ValueSpan;
-            w.CopyTo(_saved[i]);
-            TensorPrimitives.MultiplyAdd(_velocity[i], minusGamma, w, w);
-        }
-
+        RunPhase(Phase.LookAhead);
         T loss;
         try
         {
             loss = evaluate();
-            for (int i = 0; i < _parameters.Length; i++)
-            {
-                var g = OptimizerState.DecayedGradient(_parameters[i], _weightDecay, _scratch);
-                var v = _velocity[i].AsSpan();
+        }
+        catch
+        {
+            RunPhase(Phase.Restore);
+            throw;
+        }
+        RunPhase(Phase.Update);
+        return loss;
+    }
+
+    private enum Phase { LookAhead, Restore, Update }
+
+    private Phase _phase;
+
+    private void RunPhase(Phase phase)
+    {
+        _phase = phase;
+        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
+    }
+
+    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    {
+        var p = _parameters[index];
+        var w = p.ValueArray.AsSpan(start, length);
+        var saved = _saved[index].AsSpan(start, length);
+        var v = _velocity[index].AsSpan(start, length);
+        switch (_phase)
+        {
+            case Phase.LookAhead:
+                // Keep w, then evaluate at w − γv.
+                w.CopyTo(saved);
+                TensorPrimitives.MultiplyAdd(v, -_gamma, w, w);
+                break;
+            case Phase.Restore:
+                // From the copy: w − γv + γv is not w in floating point.
+                saved.CopyTo(w);
+                break;
+            default:
+                // v ← γv + η∇J(w − γv) (the decay term at the look-ahead point too), then w ← w − v from the kept w.
+                var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _scratch, start, length);
                 TensorPrimitives.Multiply(v, _gamma, v);
                 TensorPrimitives.MultiplyAdd(g, _learningRate, v, v);
-            }
+                saved.CopyTo(w);
+                TensorPrimitives.Subtract(w, v, w);
+                break;
         }
-        finally
-        {
-            // Restore from the copy: w − γv + γv is not w in floating point.
-            for (int i = 0; i < _parameters.Length; i++) _saved[i].CopyTo(_parameters[i].ValueSpan);
-        }
-
-        for (int i = 0; i < _parameters.Length; i++)
-            TensorPrimitives.Subtract(_parameters[i].ValueSpan, _velocity[i], _parameters[i].ValueSpan);
-        return loss;
     }
 
     /// <inheritdoc/>
