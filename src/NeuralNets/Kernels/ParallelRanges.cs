@@ -50,6 +50,17 @@ internal static class ParallelRanges
         }
     }
 
+    /// <summary>
+    /// Copies the first <paramref name="length"/> elements of <paramref name="source"/> into <paramref name="destination"/>,
+    /// each core its own range: a weight split across the cores is copied without moving it between them.
+    /// </summary>
+    public static void Copy<T>(T[] source, T[] destination, int length) => Run(new ArrayCopy<T>(source, destination), length);
+
+    private readonly struct ArrayCopy<T>(T[] source, T[] destination) : IRangeOperation
+    {
+        public void Run(int start, int length) => source.AsSpan(start, length).CopyTo(destination.AsSpan(start, length));
+    }
+
     /// <summary>The start of range <paramref name="part"/> of <paramref name="parts"/> over <paramref name="length"/> elements.</summary>
     public static int Start(int length, int part, int parts) =>
         part >= parts ? length : (int)((long)length * part / parts) / Alignment * Alignment;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Training;
@@ -168,14 +169,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         data.CopyRows(indices, _x.Span(), _y.Span());
     }
 
+    // Split across the cores like the optimizers' updates, so that each core copies the part of a weight it holds.
     private void SaveLastGood()
     {
-        for (int i = 0; i < _parameters.Length; i++) _parameters[i].ValueSpan.CopyTo(_lastGood![i]);
+        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(_parameters[i].ValueArray, _lastGood![i], _parameters[i].Length);
     }
 
     private void RestoreLastGood()
     {
-        for (int i = 0; i < _parameters.Length; i++) _lastGood![i].CopyTo(_parameters[i].ValueSpan);
+        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(_lastGood![i], _parameters[i].ValueArray, _parameters[i].Length);
     }
 
     private void CheckFits(Dataset<T> data, string name)
