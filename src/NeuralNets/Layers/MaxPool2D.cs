@@ -26,7 +26,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
-    private int _outH, _outW, _height, _width;
+    private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
     /// <param name="kernel">Window height and width.</param>
@@ -65,17 +65,15 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int batch = input.BatchSize(), planes = batch * channels, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
-        _height = height;
-        _width = width;
         // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
-        ParallelRanges.Run(new ForwardRange(this, input, output), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new ForwardRange(this, input, output, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return output;
     }
 
     /// <summary>The forward pass over planes [first, first + count).</summary>
-    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count)
+    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
-        int height = _height, width = _width, plane = height * width, outPlane = _outH * _outW;
+        int plane = height * width, outPlane = _outH * _outW;
         if (_window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
         {
             ForwardTwoByTwo(x, y, first, count, height, width);
@@ -210,27 +208,27 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
-        int planes = (int)(input.FlattenedLength / (_height * _width));
-        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        int plane = (int)(input.Lengths[2] * input.Lengths[3]), planes = (int)(input.FlattenedLength / plane);
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient, plane), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
     /// <summary>The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane.</summary>
-    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count)
+    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count, int plane)
     {
-        int plane = _height * _width, outPlane = _outH * _outW;
+        int outPlane = _outH * _outW;
         dx.Slice(first * plane, count * plane).Clear();
         for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
     }
 
-    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output) : IRangeOperation
+    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
     {
-        public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length);
+        public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);
     }
 
-    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient) : IRangeOperation
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int plane) : IRangeOperation
     {
-        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length);
+        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length, plane);
     }
 
     /// <inheritdoc/>

@@ -28,6 +28,9 @@ public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
     private readonly T[] _scratch;
     private readonly T _gamma, _weightDecay;
     private T _learningRate;
+    private Phase _phase; // which pass RunPhase is making over the parameters
+
+    private enum Phase { LookAhead, Restore, Update }
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
@@ -81,10 +84,6 @@ public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
         RunPhase(Phase.Update);
         return loss;
     }
-
-    private enum Phase { LookAhead, Restore, Update }
-
-    private Phase _phase;
 
     private void RunPhase(Phase phase)
     {

@@ -46,21 +46,10 @@ internal static class OptimizerState
     }
 
     /// <summary>
-    /// The gradient the rule sees: g when λ = 0, otherwise g + λw written into <paramref name="scratch"/>
-    /// (PyTorch's L2 weight decay; the parameter's own gradient is left as the caller computed it).
-    /// </summary>
-    public static ReadOnlySpan<T> DecayedGradient<T>(Parameter<T> parameter, T weightDecay, T[] scratch)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (weightDecay == T.Zero) return parameter.GradientSpan;
-        var g = scratch.AsSpan(0, parameter.Length);
-        TensorPrimitives.MultiplyAdd(parameter.ValueSpan, weightDecay, parameter.GradientSpan, g);
-        return g;
-    }
-
-    /// <summary>
-    /// <see cref="DecayedGradient{T}(Parameter{T}, T, T[])"/> over the elements <c>[start, start + length)</c>
-    /// of a parameter's arrays, for an update split across threads (scratch is indexed like the parameter).
+    /// The gradient the rule sees over the elements <c>[start, start + length)</c> of a parameter's arrays:
+    /// g when λ = 0, otherwise g + λw written into the same range of <paramref name="scratch"/> (PyTorch's L2
+    /// weight decay; the parameter's own gradient is left as the caller computed it). Ranges let an update be
+    /// split across threads.
     /// </summary>
     public static ReadOnlySpan<T> DecayedGradient<T>(T[] value, T[] gradient, T weightDecay, T[] scratch, int start, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
