@@ -25,7 +25,10 @@ internal static unsafe class GemmDot
         int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
         int kStart = piece * p.KPiece, length = Math.Min(p.K, kStart + p.KPiece) - kStart;
         T* c = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
-        bool add = p.KPieces == 1 && p.Accumulate;
+        // What each element's sum is added to: C itself when accumulating, the column's bias when one is
+        // fused in (the same value at every row), or nothing.
+        T* addend = p.KPieces > 1 ? null : p.Accumulate ? c : p.Bias;
+        nint addendStride = p.Accumulate ? p.N : 0;
         T* a = p.A + kStart, b = p.B + kStart;
         nint k = p.K, n = p.N;
         int tileRows = TileRows;
@@ -36,21 +39,21 @@ internal static unsafe class GemmDot
             int j = j0;
             for (; j + 4 <= j1; j += 4)
             {
-                if (tileRows == 4) Tile4x4(a + i * k, b + j * k, k, length, c + i * n + j, n, add);
+                if (tileRows == 4) Tile4x4(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
                 else
                 {
-                    Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, add);
-                    Tile1x4(a + (i + 1) * k, b + j * k, k, length, c + (i + 1) * n + j, add);
+                    Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
+                    Tile1x4(a + (i + 1) * k, b + j * k, k, length, c + (i + 1) * n + j, Offset(addend, (i + 1) * addendStride + j));
                 }
             }
             for (; j < j1; j++)
-                for (int r = i; r < i + tileRows; r++) Single(a + r * k, b + j * k, length, c + r * n + j, add);
+                for (int r = i; r < i + tileRows; r++) Single(a + r * k, b + j * k, length, c + r * n + j, Offset(addend, r * addendStride + j));
         }
         for (; i < i1; i++)
         {
             int j = j0;
-            for (; j + 4 <= j1; j += 4) Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, add);
-            for (; j < j1; j++) Single(a + i * k, b + j * k, length, c + i * n + j, add);
+            for (; j + 4 <= j1; j += 4) Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
+            for (; j < j1; j++) Single(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
         }
     }
 
@@ -58,7 +61,7 @@ internal static unsafe class GemmDot
     // then s = fma(a, b, s) over the tail, then C = s or C + s. Keep them identical.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4<T>(T* a, T* b, nint k, int length, T* c, nint ldc, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile4x4<T>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count, p = 0;
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k, b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -82,13 +85,13 @@ internal static unsafe class GemmDot
             s30 = Fma(x, y0, s30); s31 = Fma(x, y1, s31); s32 = Fma(x, y2, s32); s33 = Fma(x, y3, s33);
         }
         Finish4(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
-        Finish4(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, add);
-        Finish4(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, add);
-        Finish4(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, add);
+        Finish4(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
+        Finish4(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, Offset(add, 2 * addStride));
+        Finish4(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, Offset(add, 3 * addStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1x4<T>(T* a, T* b, nint k, int length, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile1x4<T>(T* a, T* b, nint k, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count, p = 0;
         T* b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -104,7 +107,7 @@ internal static unsafe class GemmDot
         Finish4(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
     }
 
-    private static void Single<T>(T* a, T* b, int length, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Single<T>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = Vector256<T>.Count, p = 0;
         Vector256<T> s = default;
@@ -113,7 +116,7 @@ internal static unsafe class GemmDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<T>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Finish<T>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sum;
         if (typeof(T) == typeof(float))
@@ -133,29 +136,29 @@ internal static unsafe class GemmDot
     /// <summary>Four elements of one row of C at once: one shared reduction, then each element's tail and store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish4<T>(T* a, T* b0, T* b1, T* b2, T* b3, int p, int length,
-        Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+        Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
             var r = Reduce4(s0.AsSingle(), s1.AsSingle(), s2.AsSingle(), s3.AsSingle());
             if (p == length)
             {
-                // No tail: the four sums are final; store them (added to C) as one vector.
-                if (add) r += Vector128.Load((float*)c);
+                // No tail: the four sums are final; store them (plus their addends) as one vector.
+                if (add != null) r += Vector128.Load((float*)add);
                 r.Store((float*)c);
                 return;
             }
             FinishSum(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
-            FinishSum(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, add);
-            FinishSum(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, add);
-            FinishSum(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, add);
+            FinishSum(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, Offset(add, 1));
+            FinishSum(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, Offset(add, 2));
+            FinishSum(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, Offset(add, 3));
             return;
         }
         var (r01, r23) = Reduce4(s0.AsDouble(), s1.AsDouble(), s2.AsDouble(), s3.AsDouble());
         FinishSum(a, b0, p, length, (T)(object)r01.GetElement(0), c, add);
-        FinishSum(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, add);
-        FinishSum(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, add);
-        FinishSum(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, add);
+        FinishSum(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, Offset(add, 1));
+        FinishSum(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, Offset(add, 2));
+        FinishSum(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, Offset(add, 3));
     }
 
     /// <summary>
@@ -188,11 +191,15 @@ internal static unsafe class GemmDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishSum<T>(T* a, T* b, int p, int length, T sum, T* c, bool add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FinishSum<T>(T* a, T* b, int p, int length, T sum, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (; p < length; p++) sum = T.FusedMultiplyAdd(a[p], b[p], sum);
-        *c = add ? *c + sum : sum;
+        *c = add != null ? *add + sum : sum;
     }
+
+    // Null stays null: no addend for any element.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Offset<T>(T* addend, nint offset) where T : unmanaged => addend == null ? null : addend + offset;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> accumulator)

@@ -87,6 +87,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// <summary>When k is split: <see cref="KPieces"/> buffers of m×n for the partial products, one after another.</summary>
     public T* Partials { get; init; }
 
+    /// <summary>
+    /// A bias added to every row of C (n values), or null. Only the row-dot path takes it, and only
+    /// when neither accumulating nor cutting k; <see cref="MatrixMultiply"/> copies it into C first otherwise.
+    /// </summary>
+    public T* Bias { get; init; }
+
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;
 }

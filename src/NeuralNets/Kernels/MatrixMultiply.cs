@@ -58,10 +58,14 @@ internal static class MatrixMultiply
     /// (<see cref="ParallelThreshold"/>, or <see cref="ResidentParallelThreshold"/>).</param>
     /// <param name="maxThreads">Most threads to use; 0 means <see cref="Environment.ProcessorCount"/>.
     /// The result does not depend on it.</param>
+    /// <param name="bias">Empty, or n values added to every row of C: C = bias + op(A)·op(B), each element
+    /// rounded exactly as when C holds the bias and the product is accumulated into it. Not with
+    /// <paramref name="accumulate"/>.</param>
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
-        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold)
+        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
+        ReadOnlySpan<T> bias = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -70,10 +74,13 @@ internal static class MatrixMultiply
         ArgumentOutOfRangeException.ThrowIfNegative(maxThreads);
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException($"Matrix multiply of [{m}×{k}]·[{k}×{n}] given spans of {a.Length}, {b.Length} and {c.Length} elements.");
+        if (!bias.IsEmpty && (accumulate || bias.Length != n))
+            throw new ArgumentException($"A bias of {bias.Length} elements for a product with {n} columns{(accumulate ? ", accumulating" : "")}.");
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
-            if (!accumulate) c[..(m * n)].Clear();
+            if (!bias.IsEmpty) CopyBiasToRows(bias, c, m);
+            else if (!accumulate) c[..(m * n)].Clear();
             return;
         }
 
@@ -86,8 +93,21 @@ internal static class MatrixMultiply
                 fixed (T* pa = &MemoryMarshal.GetReference(a))
                 fixed (T* pb = &MemoryMarshal.GetReference(b))
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
+                fixed (T* pbias = &MemoryMarshal.GetReference(bias))
                 {
                     var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
+                    if (!bias.IsEmpty)
+                    {
+                        // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the
+                        // bias on every row and the product is added to it. Either way each element is bias + sum.
+                        if (problem.Dot && problem.KPieces == 1) problem = problem with { Bias = pbias };
+                        else
+                        {
+                            CopyBiasToRows(bias, c, m);
+                            accumulate = true;
+                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
+                        }
+                    }
                     if (problem.KPieces == 1)
                     {
                         GemmJob<T>.Run(problem, threads);
@@ -111,6 +131,12 @@ internal static class MatrixMultiply
             return;
         }
 
-        GemmDirect.Compute(a, transposeA, b, transposeB, c, m, n, k, accumulate);
+        if (!bias.IsEmpty) CopyBiasToRows(bias, c, m);
+        GemmDirect.Compute(a, transposeA, b, transposeB, c, m, n, k, accumulate || !bias.IsEmpty);
+    }
+
+    private static void CopyBiasToRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)
+    {
+        for (int row = 0; row < m; row++) bias.CopyTo(c.Slice(row * bias.Length, bias.Length));
     }
 }

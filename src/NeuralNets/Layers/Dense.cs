@@ -58,11 +58,10 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
         var y = output.Span();
-        // y = b on every row, then y += x·Wᵀ: the bias rides along with the product instead of a second pass.
-        ReadOnlySpan<T> bias = Bias.ValueSpan;
-        for (int row = 0; row < batch; row++) bias.CopyTo(y.Slice(row * Outputs, Outputs));
-        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: true,
-            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
+        // y = b + x·Wᵀ: the product adds the bias as it stores each element, on the core that computed it,
+        // instead of one thread writing the bias over all of y first.
+        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: false,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: Bias.ValueSpan);
         return output;
     }
 

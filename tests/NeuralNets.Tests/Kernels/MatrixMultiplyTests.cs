@@ -69,6 +69,54 @@ public class MatrixMultiplyTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(64, 128, 784)]
+    [InlineData(1, 10, 128)]
+    public void Compute_WithBias_BitIdenticalToBiasRowsThenAccumulate(int m, int n, int k)
+    {
+        CheckBias<float>(m, n, k);
+        CheckBias<double>(m, n, k);
+    }
+
+    private static void CheckBias<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var a = RandomValues<T>(51, m * k);
+        var b = RandomValues<T>(52, k * n);
+        var bias = RandomValues<T>(53, n);
+        foreach (var (transposeA, transposeB) in Transposes)
+        {
+            var expected = new T[m * n];
+            for (int i = 0; i < m; i++) bias.CopyTo(expected, i * n);
+            MatrixMultiply.Compute<T>(a, transposeA, b, transposeB, expected, m, n, k, accumulate: true);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var fused = RandomValues<T>(54, m * n); // whatever C held before is overwritten
+                MatrixMultiply.Compute<T>(a, transposeA, b, transposeB, fused, m, n, k, accumulate: false, maxThreads: threads,
+                    parallelThreshold: 0, bias: bias);
+                fused.Should().Equal(expected, $"{typeof(T).Name} transposeA={transposeA}, transposeB={transposeB}, threads={threads}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Compute_BiasOfWrongLengthOrWithAccumulate_Throws()
+    {
+        var c = new float[4];
+        var wrongLength = () => MatrixMultiply.Compute<float>(new float[6], false, new float[6], false, c, 2, 2, 3, accumulate: false, bias: new float[3]);
+        wrongLength.Should().Throw<ArgumentException>().WithMessage("*bias of 3 elements*2 columns*");
+        var accumulating = () => MatrixMultiply.Compute<float>(new float[6], false, new float[6], false, c, 2, 2, 3, accumulate: true, bias: new float[2]);
+        accumulating.Should().Throw<ArgumentException>().WithMessage("*accumulating*");
+    }
+
+    [Fact]
+    public void Compute_WithBiasAndKZero_EveryRowIsTheBias()
+    {
+        var c = new[] { 9f, 9f, 9f, 9f };
+        MatrixMultiply.Compute<float>([], false, [], false, c, 2, 2, 0, accumulate: false, bias: new[] { 1f, 2f });
+        c.Should().Equal(1f, 2f, 1f, 2f);
+    }
+
     [Fact]
     public void Compute_RepeatedParallelCalls_SameResultEachTime()
     {
