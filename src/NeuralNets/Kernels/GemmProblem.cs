@@ -39,6 +39,10 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         while (!Dot && ChunkRows > GemmPacked.MinimumChunkRows
             && ((m + ChunkRows - 1) / ChunkRows < 2 || (m + ChunkRows - 1) / ChunkRows * ChunksN < GemmPacked.MinimumChunks))
             ChunkRows /= 2;
+        // A row-dot product too narrow for two column chunks (a 128→10 layer's forward pass) is cut into
+        // two row halves instead: each core then reads the half of the batch that the previous layer's
+        // split left in its cache. A row's sum does not depend on which chunk holds it.
+        if (Dot && ChunksN < 2) ChunkRows = Math.Min(ChunkRows, ((m + 1) / 2 + 3) / 4 * 4);
         ChunksM = (m + ChunkRows - 1) / ChunkRows;
         // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
         // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
