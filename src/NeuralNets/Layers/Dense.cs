@@ -70,9 +70,11 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
-        // dx = dy·W
+        // dx = dy·W, split by rows of dx from the resident threshold: each core then holds the rows of dx
+        // that the layer below (an activation, split by rows) works on next.
         var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        MatrixMultiply.Compute<T>(outputGradient.Span(), false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false);
+        MatrixMultiply.Compute<T>(outputGradient.Span(), false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
         return inputGradient;
     }
 
