@@ -40,15 +40,15 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         for (int n = 0; n < batch; n++)
         {
             var row = z.Slice(n * classes, classes);
-            maxima[n] = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, maxima[n], exponentials.Slice(n * classes, classes));
+            maxima[n] = RowMaximum(row);
+            SubtractFromRow(row, maxima[n], exponentials.Slice(n * classes, classes));
         }
         // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
         TensorPrimitives.Exp(exponentials, exponentials);
         T total = T.Zero;
         for (int n = 0; n < batch; n++)
         {
-            sums[n] = TensorPrimitives.Sum<T>(exponentials.Slice(n * classes, classes));
+            sums[n] = RowSum(exponentials.Slice(n * classes, classes));
             total += maxima[n] + T.Log(sums[n]) - z[n * classes + int.CreateTruncating(labels[n])];
         }
         return total / T.CreateChecked(batch);
@@ -67,7 +67,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         for (int n = 0; n < batch; n++)
         {
             var gRow = g.Slice(n * classes, classes);
-            TensorPrimitives.Multiply(exponentials.Slice(n * classes, classes), inverseBatch / sums[n], gRow);
+            ScaleRow(exponentials.Slice(n * classes, classes), inverseBatch / sums[n], gRow);
             gRow[int.CreateTruncating(labels[n])] -= inverseBatch;
         }
         // Classes far below the best one give subnormal probabilities; they would slow every layer below.
@@ -77,4 +77,36 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
 
     /// <inheritdoc/>
     public override string ToString() => "SoftmaxCrossEntropy()";
+
+    // Rows shorter than this (ten classes) go through plain loops: a TensorPrimitives call per row of
+    // ten costs more in setting up than in arithmetic, and a batch of 64 makes 200 such calls.
+    private const int ShortRow = 16;
+
+    private static T RowMaximum(ReadOnlySpan<T> row)
+    {
+        if (row.Length >= ShortRow) return TensorPrimitives.Max(row);
+        T maximum = row[0];
+        for (int i = 1; i < row.Length; i++) maximum = T.Max(maximum, row[i]); // NaN wins, as in TensorPrimitives.Max
+        return maximum;
+    }
+
+    private static void SubtractFromRow(ReadOnlySpan<T> row, T value, Span<T> destination)
+    {
+        if (row.Length >= ShortRow) TensorPrimitives.Subtract(row, value, destination);
+        else for (int i = 0; i < row.Length; i++) destination[i] = row[i] - value;
+    }
+
+    private static T RowSum(ReadOnlySpan<T> row)
+    {
+        if (row.Length >= ShortRow) return TensorPrimitives.Sum(row);
+        T sum = T.Zero;
+        for (int i = 0; i < row.Length; i++) sum += row[i];
+        return sum;
+    }
+
+    private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
+    {
+        if (row.Length >= ShortRow) TensorPrimitives.Multiply(row, factor, destination);
+        else for (int i = 0; i < row.Length; i++) destination[i] = row[i] * factor;
+    }
 }
