@@ -33,8 +33,14 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         Name = name;
         int[] copy = (int[])shape.Clone();
         Shape = copy;
-        _value = new T[checked((int)count)];
-        _gradient = new T[_value.Length];
+        // On the pinned-object heap, away from the arrays a program streams through (its input batches are
+        // ordinary large objects): a CPU's stride prefetcher runs tens of kilobytes past the end of an array
+        // that both cores read column by column (a batch in a weight-gradient product), pulling the start
+        // of whatever lies next in memory into the other core's cache. A weight that one core then updates
+        // pays for every such line: measured 3.5 µs of a 141 µs MLP step, 15 µs when the cores sit further
+        // apart, with the weight right after the batch; nothing with the weight elsewhere.
+        _value = GC.AllocateArray<T>(checked((int)count), pinned: true);
+        _gradient = GC.AllocateArray<T>(_value.Length, pinned: true);
         Value = TensorMemory.Wrap(_value, copy);
         _gradientTensor = TensorMemory.Wrap(_gradient, copy);
     }

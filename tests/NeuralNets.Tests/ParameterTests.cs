@@ -15,6 +15,25 @@ public class ParameterTests
     }
 
     [Fact]
+    public unsafe void NewParameter_DoesNotLandRightAfterAnInputBatchAllocatedJustBefore()
+    {
+        // A batch that both cores stream through column by column has the CPU prefetch tens of kilobytes
+        // past its end; a weight there is pulled into the wrong core's cache on every step.
+        var batch = new float[64 * 784];
+        var weight = new Parameter<float>("weight", 128, 784);
+        fixed (float* batchStart = batch)
+        fixed (float* value = weight.ValueSpan)
+        fixed (float* gradient = weight.GradientSpan)
+        {
+            long batchEnd = (long)(batchStart + batch.Length);
+            foreach (long start in new[] { (long)value, (long)gradient })
+                (start - batchEnd is >= 0 and < 256 * 1024).Should().BeFalse(
+                    $"the parameter starts {start - batchEnd} bytes after the batch ends");
+        }
+        GC.KeepAlive(batch);
+    }
+
+    [Fact]
     public void DenseBackward_AfterDeferredZero_EqualsBackwardIntoClearedGradientBitForBit()
     {
         var deferred = new Dense<float>(37, 19, seed: 3);
