@@ -86,8 +86,11 @@ internal static unsafe class GemmPacked
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);
+            // An edge exactly one vector wide is read in place too (its vectors end at the row's end) and
+            // goes to the one-vector kernel; other partial edges are packed into a zero-padded panel.
+            bool edgeInPlace = inPlace && Use512 && (j1 - j0) % nr == Vector512<T>.Count;
             if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
-            else if ((j1 - j0) % nr != 0) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
+            else if ((j1 - j0) % nr != 0 && !edgeInPlace) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
             bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
             for (int i = i0; i < i1; i += mr)
             {
@@ -106,6 +109,11 @@ internal static unsafe class GemmPacked
                     }
                     else panel += kc * nr;
                     T* c = target + (nint)i * p.N + j;
+                    if (edgeInPlace && columns == Vector512<T>.Count)
+                    {
+                        MicroKernel512.RunOneVector(kc, a, p.RowStrideA, p.ColumnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
+                        continue;
+                    }
                     if (Use512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                     else MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }

@@ -113,6 +113,57 @@ internal static unsafe class MicroKernel512
         }
     }
 
+    /// <summary>
+    /// The same product for a tile one vector wide (an edge of exactly <see cref="Vector512{T}.Count"/>
+    /// columns, such as the last 16 of 784): eight accumulators instead of sixteen, so the edge costs
+    /// its own work rather than a full tile's. Each element is the same FMA chain over k as in
+    /// <see cref="Run{T}"/>, so results are bit-identical to the full-width kernel's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunOneVector<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<T> c4 = default, c5 = default, c6 = default, c7 = default;
+        int last = rows - 1;
+        nint o1 = Math.Min(1, last) * rowStride;
+        nint o2 = Math.Min(2, last) * rowStride;
+        nint o3 = Math.Min(3, last) * rowStride;
+        nint o4 = Math.Min(4, last) * rowStride;
+        nint o5 = Math.Min(5, last) * rowStride;
+        nint o6 = Math.Min(6, last) * rowStride;
+        nint o7 = Math.Min(7, last) * rowStride;
+        for (int s = 0; s < kc; s++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Fma(Vector512.Create(a[0]), b0, c0);
+            c1 = Fma(Vector512.Create(a[o1]), b0, c1);
+            c2 = Fma(Vector512.Create(a[o2]), b0, c2);
+            c3 = Fma(Vector512.Create(a[o3]), b0, c3);
+            c4 = Fma(Vector512.Create(a[o4]), b0, c4);
+            c5 = Fma(Vector512.Create(a[o5]), b0, c5);
+            c6 = Fma(Vector512.Create(a[o6]), b0, c6);
+            c7 = Fma(Vector512.Create(a[o7]), b0, c7);
+            a += columnStride;
+            b += bStride;
+        }
+        StoreOne(c, c0, overwrite);
+        if (rows > 1) StoreOne(c + 1 * ldc, c1, overwrite);
+        if (rows > 2) StoreOne(c + 2 * ldc, c2, overwrite);
+        if (rows > 3) StoreOne(c + 3 * ldc, c3, overwrite);
+        if (rows > 4) StoreOne(c + 4 * ldc, c4, overwrite);
+        if (rows > 5) StoreOne(c + 5 * ldc, c5, overwrite);
+        if (rows > 6) StoreOne(c + 6 * ldc, c6, overwrite);
+        if (rows > 7) StoreOne(c + 7 * ldc, c7, overwrite);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOne<T>(T* c, Vector512<T> value, bool overwrite) where T : unmanaged
+    {
+        if (!overwrite) value += Vector512.Load(c);
+        Vector512.Store(value, c);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T>(T* c, Vector512<T> low, Vector512<T> high, int w, bool overwrite) where T : unmanaged
     {

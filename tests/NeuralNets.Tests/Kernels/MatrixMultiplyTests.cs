@@ -99,6 +99,33 @@ public class MatrixMultiplyTests
         }
     }
 
+    [Theory]
+    [InlineData(128, 784, 64)] // a weight gradient: 784 = 24 full tiles of 32 and an edge of 16
+    [InlineData(19, 48, 7)]
+    public void Compute_EdgeOneVectorWide_BitIdenticalToTheSameColumnsInsideAWiderProduct(int m, int n, int k)
+    {
+        // The same B with 16 more columns has no edge at all: its first n columns go through the
+        // full-width kernel and must come out exactly as the edge kernel computes them.
+        int wide = n + 16;
+        foreach (bool transposeA in new[] { false, true })
+            foreach (bool accumulate in new[] { false, true })
+            {
+                var a = RandomValues<float>(61, m * k);
+                var b = RandomValues<float>(62, k * n);
+                var bWide = new float[k * wide];
+                for (int p = 0; p < k; p++) b.AsSpan(p * n, n).CopyTo(bWide.AsSpan(p * wide, n));
+                var initial = RandomValues<float>(63, m * n);
+                var c = (float[])initial.Clone();
+                var cWide = new float[m * wide];
+                for (int i = 0; i < m; i++) initial.AsSpan(i * n, n).CopyTo(cWide.AsSpan(i * wide, n));
+                MatrixMultiply.Compute<float>(a, transposeA, b, false, c, m, n, k, accumulate);
+                MatrixMultiply.Compute<float>(a, transposeA, bWide, false, cWide, m, wide, k, accumulate);
+                for (int i = 0; i < m; i++)
+                    c.AsSpan(i * n, n).ToArray().Should().Equal(cWide.AsSpan(i * wide, n).ToArray(),
+                        $"row {i}, transposeA={transposeA}, accumulate={accumulate}");
+            }
+    }
+
     [Fact]
     public void Compute_BiasOfWrongLengthOrWithAccumulate_Throws()
     {
