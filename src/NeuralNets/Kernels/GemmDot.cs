@@ -58,7 +58,7 @@ internal static unsafe class GemmDot
     }
 
     // Every variant below does, per element: v = Σ over whole vectors (one FMA chain), s = the fixed horizontal sum of v,
-    // then s = fma(a, b, s) over the tail, then C = s or C + s. Keep them identical.
+    // then s = fma(a, b, s) over the tail, then C = s, or C = addend + s where the addend is C itself (accumulating) or the column's bias. Keep them identical.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x4<T>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
