@@ -47,7 +47,11 @@ internal static unsafe class GemmDot
                 }
             }
             for (; j < j1; j++)
-                for (int r = i; r < i + tileRows; r++) Single(a + r * k, b + j * k, length, c + r * n + j, Offset(addend, r * addendStride + j));
+            {
+                if (tileRows == 4) Tile4x1(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+                else
+                    for (int r = i; r < i + tileRows; r++) Single(a + r * k, b + j * k, length, c + r * n + j, Offset(addend, r * addendStride + j));
+            }
         }
         for (; i < i1; i++)
         {
@@ -105,6 +109,31 @@ internal static unsafe class GemmDot
             s3 = Fma(x, Vector256.Load(b3 + p), s3);
         }
         Finish4(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
+    }
+
+    /// <summary>
+    /// One column of four rows (the columns left over after the four-wide tiles, such as the last two of a
+    /// ten-class layer): four independent FMA chains at once, each finished exactly as <see cref="Single{T}"/>
+    /// finishes its one, instead of four chains one after another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x1<T>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector256<T>.Count, p = 0;
+        T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
+        Vector256<T> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (; p + w <= length; p += w)
+        {
+            var y = Vector256.Load(b + p);
+            s0 = Fma(Vector256.Load(a + p), y, s0);
+            s1 = Fma(Vector256.Load(a1 + p), y, s1);
+            s2 = Fma(Vector256.Load(a2 + p), y, s2);
+            s3 = Fma(Vector256.Load(a3 + p), y, s3);
+        }
+        Finish(a, b, p, length, s0, c, add);
+        Finish(a1, b, p, length, s1, c + ldc, Offset(add, addStride));
+        Finish(a2, b, p, length, s2, c + 2 * ldc, Offset(add, 2 * addStride));
+        Finish(a3, b, p, length, s3, c + 3 * ldc, Offset(add, 3 * addStride));
     }
 
     private static void Single<T>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
