@@ -19,6 +19,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private readonly TensorBuffer<T> _exponentials = new();
     private readonly TensorBuffer<T> _rowSums = new();
     private readonly TensorBuffer<T> _rowMaxima = new();
+    private readonly TensorBuffer<T> _rowLogSums = new();
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
@@ -45,12 +46,11 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         }
         // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
         TensorPrimitives.Exp(exponentials, exponentials);
+        for (int n = 0; n < batch; n++) sums[n] = RowSum(exponentials.Slice(n * classes, classes));
+        var logSums = _rowLogSums.Get(batch, []).Span();
+        TensorPrimitives.Log(sums, logSums);
         T total = T.Zero;
-        for (int n = 0; n < batch; n++)
-        {
-            sums[n] = RowSum(exponentials.Slice(n * classes, classes));
-            total += maxima[n] + T.Log(sums[n]) - z[n * classes + int.CreateTruncating(labels[n])];
-        }
+        for (int n = 0; n < batch; n++) total += maxima[n] + logSums[n] - z[n * classes + int.CreateTruncating(labels[n])];
         return total / T.CreateChecked(batch);
     }
 
@@ -85,8 +85,10 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private static T RowMaximum(ReadOnlySpan<T> row)
     {
         if (row.Length >= ShortRow) return TensorPrimitives.Max(row);
+        // The hardware max, without branches: T.Max's NaN and signed-zero branches mispredicted on every
+        // other element. A NaN logit still makes the loss NaN, through z − max and its exponential.
         T maximum = row[0];
-        for (int i = 1; i < row.Length; i++) maximum = T.Max(maximum, row[i]); // NaN wins, as in TensorPrimitives.Max
+        for (int i = 1; i < row.Length; i++) maximum = T.MaxNative(maximum, row[i]);
         return maximum;
     }
 
