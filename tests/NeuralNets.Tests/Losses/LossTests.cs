@@ -46,6 +46,19 @@ public class LossTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void SoftmaxCrossEntropy_NaNLogitAnywhereInARow_LossIsNaN(int position)
+    {
+        // Divergence detection relies on this, whichever element of the row the row maximum meets first.
+        var logits = Enumerable.Range(0, 2 * 10).Select(i => (float)Math.Sin(i)).ToArray();
+        logits[10 + position] = float.NaN;
+        float value = new SoftmaxCrossEntropy<float>().Forward(TestTensors.Create(logits, 2, 10), TestTensors.Create(new[] { 3f, 7f }, 2));
+        float.IsNaN(value).Should().BeTrue();
+    }
+
+    [Theory]
     [InlineData(1000.0)]
     [InlineData(-1000.0)]
     public void SoftmaxCrossEntropy_LogitsOfMagnitude1000_StayFiniteAndExact(double scale)
