@@ -10,7 +10,8 @@ namespace NeuralNets.Kernels;
 /// The register-tiled matrix multiply for float and double (all but A·Bᵀ, which <see cref="GemmDot"/>
 /// does). A chunk of C (at most <see cref="ChunkRows"/> × its chunk columns) is computed k-block by
 /// k-block: the micro-kernel reads op(B) as two vectors per step, in place when B is stored k×n and
-/// from zero-padded panels NR columns wide when it must be transposed (or at a partial last panel),
+/// from zero-padded panels NR columns wide when it must be transposed (or at a partial last panel,
+/// except one exactly one vector wide, which a one-vector kernel reads in place),
 /// while op(A) is read in place, MR rows at a time, broadcasting one element per row and step (a
 /// last partial group of rows re-reads its last row instead of being copied).
 /// </summary>
@@ -81,7 +82,7 @@ internal static unsafe class GemmPacked
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
         // A B stored k×n already has each step's columns side by side; read it in place (measured as
         // fast as packed panels at every shape tried, and it saves the copy), except a partial last
-        // panel, whose vectors would run past the row. A transposed B is packed.
+        // panel whose full-width vectors would run past the row. A transposed B is packed.
         bool inPlace = !p.TransposeB;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {

@@ -58,8 +58,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
         var y = output.Span();
-        // y = b + x·Wᵀ: the product adds the bias as it stores each element, on the core that computed it,
-        // instead of one thread writing the bias over all of y first.
+        // y = b + x·Wᵀ. On the row-dot path (k not cut into pieces) the product adds the bias as it stores
+        // each element, on the core that computed it, instead of one thread writing the bias over all of y
+        // first; elsewhere MatrixMultiply still copies it in first. The rounding is the same either way.
         MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: false,
             parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: Bias.ValueSpan);
         return output;

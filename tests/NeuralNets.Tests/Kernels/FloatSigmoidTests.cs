@@ -85,6 +85,25 @@ public class FloatSigmoidTests
     }
 
     [Fact]
+    public void Compute_SpecialValuesInsideVectors_SameAsTheScalarPath()
+    {
+        // The special values above are fewer than one vector; here each sits at every lane position of a
+        // span long enough for the vector loop, and must come out as the one-element path gives it.
+        float[] specials = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 87.3f, 88f, 90f, -87f, -87.3f, -88f, -100f, float.MaxValue, float.MinValue, 1e-30f, -1e-30f];
+        foreach (float special in specials)
+            for (int position = 0; position < 40; position++)
+            {
+                var x = Enumerable.Range(0, 40).Select(i => i * 0.5f - 10f).ToArray();
+                x[position] = special;
+                var y = new float[x.Length];
+                FloatSigmoid.Compute(x, y);
+                float expected = FloatSigmoid.Of(special);
+                if (float.IsNaN(expected)) float.IsNaN(y[position]).Should().BeTrue($"σ(NaN) at position {position}");
+                else BitConverter.SingleToInt32Bits(y[position]).Should().Be(BitConverter.SingleToInt32Bits(expected), $"σ({special}) at position {position}");
+            }
+    }
+
+    [Fact]
     public void Compute_InPlace_SameAsIntoAnotherSpan()
     {
         var x = Enumerable.Range(0, 77).Select(i => i * 0.37f - 14f).ToArray();

@@ -100,30 +100,38 @@ public class MatrixMultiplyTests
     }
 
     [Theory]
-    [InlineData(128, 784, 64)] // a weight gradient: 784 = 24 full tiles of 32 and an edge of 16
+    [InlineData(128, 784, 64)] // a weight gradient: 784 = 24 full tiles of 32 and an edge of 16 floats (or 8 doubles)
     [InlineData(19, 48, 7)]
+    [InlineData(13, 40, 9)]    // an edge of 8 floats (packed) and of 8 doubles (one vector)
     public void Compute_EdgeOneVectorWide_BitIdenticalToTheSameColumnsInsideAWiderProduct(int m, int n, int k)
     {
-        // The same B with 16 more columns has no edge at all: its first n columns go through the
+        CheckEdge<float>(m, n, k);
+        CheckEdge<double>(m, n, k);
+    }
+
+    private static void CheckEdge<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The same B with 32 more columns has no one-vector edge: its first n columns go through the
         // full-width kernel and must come out exactly as the edge kernel computes them.
-        int wide = n + 16;
+        int wide = (n + 32 + 31) / 32 * 32;
         foreach (bool transposeA in new[] { false, true })
             foreach (bool accumulate in new[] { false, true })
-            {
-                var a = RandomValues<float>(61, m * k);
-                var b = RandomValues<float>(62, k * n);
-                var bWide = new float[k * wide];
-                for (int p = 0; p < k; p++) b.AsSpan(p * n, n).CopyTo(bWide.AsSpan(p * wide, n));
-                var initial = RandomValues<float>(63, m * n);
-                var c = (float[])initial.Clone();
-                var cWide = new float[m * wide];
-                for (int i = 0; i < m; i++) initial.AsSpan(i * n, n).CopyTo(cWide.AsSpan(i * wide, n));
-                MatrixMultiply.Compute<float>(a, transposeA, b, false, c, m, n, k, accumulate);
-                MatrixMultiply.Compute<float>(a, transposeA, bWide, false, cWide, m, wide, k, accumulate);
-                for (int i = 0; i < m; i++)
-                    c.AsSpan(i * n, n).ToArray().Should().Equal(cWide.AsSpan(i * wide, n).ToArray(),
-                        $"row {i}, transposeA={transposeA}, accumulate={accumulate}");
-            }
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    var a = RandomValues<T>(61, m * k);
+                    var b = RandomValues<T>(62, k * n);
+                    var bWide = new T[k * wide];
+                    for (int p = 0; p < k; p++) b.AsSpan(p * n, n).CopyTo(bWide.AsSpan(p * wide, n));
+                    var initial = RandomValues<T>(63, m * n);
+                    var c = (T[])initial.Clone();
+                    var cWide = new T[m * wide];
+                    for (int i = 0; i < m; i++) initial.AsSpan(i * n, n).CopyTo(cWide.AsSpan(i * wide, n));
+                    MatrixMultiply.Compute<T>(a, transposeA, b, false, c, m, n, k, accumulate, maxThreads: threads, parallelThreshold: 0);
+                    MatrixMultiply.Compute<T>(a, transposeA, bWide, false, cWide, m, wide, k, accumulate, maxThreads: threads, parallelThreshold: 0);
+                    for (int i = 0; i < m; i++)
+                        c.AsSpan(i * n, n).ToArray().Should().Equal(cWide.AsSpan(i * wide, n).ToArray(),
+                            $"{typeof(T).Name} row {i}, transposeA={transposeA}, accumulate={accumulate}, threads={threads}");
+                }
     }
 
     [Fact]
@@ -142,6 +150,28 @@ public class MatrixMultiplyTests
         var c = new[] { 9f, 9f, 9f, 9f };
         MatrixMultiply.Compute<float>([], false, [], false, c, 2, 2, 0, accumulate: false, bias: new[] { 1f, 2f });
         c.Should().Equal(1f, 2f, 1f, 2f);
+    }
+
+    [Theory]
+    [InlineData(64, 10, 128)]   // the output layer: two row halves
+    [InlineData(64, 128, 784)]  // the hidden layer: two column chunks
+    [InlineData(70, 10, 5000)]  // k cut into pieces: the bias is copied in first
+    [InlineData(9, 5, 13)]
+    public void Compute_ABTransposedWithBias_EachRowSameAsAlone(int m, int n, int k)
+    {
+        // A dense layer's forward pass with the bias in the product: a sample alone must equal its row
+        // of the batch, bit for bit, whatever the thread count.
+        var a = RandomValues<float>(71, m * k);
+        var b = RandomValues<float>(72, n * k);
+        var bias = RandomValues<float>(73, n);
+        var batch = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, true, batch, m, n, k, accumulate: false, maxThreads: 2, parallelThreshold: 0, bias: bias);
+        for (int i = 0; i < m; i++)
+        {
+            var row = new float[n];
+            MatrixMultiply.Compute<float>(a.AsSpan(i * k, k), false, b, true, row, 1, n, k, accumulate: false, bias: bias);
+            row.Should().Equal(batch.AsSpan(i * n, n).ToArray(), $"row {i}");
+        }
     }
 
     [Fact]
