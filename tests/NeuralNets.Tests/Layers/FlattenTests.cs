@@ -28,7 +28,9 @@ public class FlattenTests
     public void Backward_Any_MatchesFiniteDifferences()
     {
         var result = GradientCheck.Layer(new Flatten<double>(), TestTensors.Random<double>(2, 3, 2, 3, 4));
-        result.MaxRelativeError.Should().BeLessThan(1e-8, result.ToString());
+        // 1e-7, GradientCheck's usual bound for ε = 1e-6: what is left is the finite differences' rounding,
+        // which depends on the CPU's vector width (1.6e-8 measured without AVX-512).
+        result.MaxRelativeError.Should().BeLessThan(1e-7, result.ToString());
     }
 
     [Fact]
