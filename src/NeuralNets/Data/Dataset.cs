@@ -21,27 +21,32 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="targets">Shape <c>[N]</c> (class indices or one value per sample) or <c>[N, ...]</c>.</param>
     /// <param name="classCount">When targets are class indices, the number of classes; null for regression targets.</param>
     public Dataset(Tensor<T> features, Tensor<T> targets, int? classCount = null)
+        : this(CopyOf(features, nameof(features)), ShapeOf(features), CopyOf(targets, nameof(targets)), ShapeOf(targets), classCount)
     {
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentNullException.ThrowIfNull(targets);
-        if (features.Rank < 2)
-            throw new ArgumentException($"Features must have shape [N, ...sampleShape] (rank 2 or more) but have shape {TensorMemory.ShapeText(features.Lengths)}.", nameof(features));
-        int count = features.BatchSize();
+    }
+
+    // Takes the arrays as they are: the public constructor passes copies, and the library's own loaders
+    // and subsets pass arrays they have just filled, so that a 188 MB training set is not held twice.
+    private Dataset(T[] features, int[] featureShape, T[] targets, int[] targetShape, int? classCount)
+    {
+        if (featureShape.Length < 2)
+            throw new ArgumentException($"Features must have shape [N, ...sampleShape] (rank 2 or more) but have shape {TensorMemory.ShapeText(featureShape)}.", nameof(features));
+        int count = featureShape[0];
         if (count == 0) throw new ArgumentException("The dataset is empty: features have 0 samples.", nameof(features));
-        if (targets.Rank < 1 || targets.Lengths[0] != count)
-            throw new ArgumentException($"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targets.Lengths)}; the first length of both must be the sample count.", nameof(targets));
-        SampleShape = features.Shape()[1..];
-        TargetShape = targets.Shape()[1..];
-        SampleSize = features.SampleSize();
-        TargetSize = targets.Rank == 1 ? 1 : targets.SampleSize();
-        _features = features.Span().ToArray();
-        _targets = targets.Span().ToArray();
+        if (targetShape.Length < 1 || targetShape[0] != count)
+            throw new ArgumentException($"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targetShape)}; the first length of both must be the sample count.", nameof(targets));
+        SampleShape = featureShape[1..];
+        TargetShape = targetShape[1..];
+        SampleSize = features.Length / count;
+        TargetSize = targets.Length / count;
+        _features = features;
+        _targets = targets;
         TensorMemory.ThrowIfNotFinite<T>(_features, "Features", SampleSize);
         TensorMemory.ThrowIfNotFinite<T>(_targets, "Targets", TargetSize);
         if (classCount is int classes)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2, nameof(classCount));
-            if (TargetSize != 1) throw new ArgumentException($"Class labels must be one per sample, but targets have shape {TensorMemory.ShapeText(targets.Lengths)}.", nameof(targets));
+            if (TargetSize != 1) throw new ArgumentException($"Class labels must be one per sample, but targets have shape {TensorMemory.ShapeText(targetShape)}.", nameof(targets));
             for (int i = 0; i < _targets.Length; i++)
             {
                 T label = _targets[i];
@@ -54,6 +59,14 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         Features = TensorMemory.Wrap(_features, [count, .. SampleShape]);
         Targets = TensorMemory.Wrap(_targets, [count, .. TargetShape]);
     }
+
+    private static T[] CopyOf(Tensor<T> tensor, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        return tensor.Span().ToArray();
+    }
+
+    private static int[] ShapeOf(Tensor<T> tensor) => tensor.Shape();
 
     /// <summary>Number of samples.</summary>
     public int Count { get; }
@@ -83,28 +96,35 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal ReadOnlySpan<T> TargetSpan => _targets;
 
     /// <summary>A classification set from features and integer labels in [0, <paramref name="classCount"/>).</summary>
-    public static Dataset<T> FromLabels(Tensor<T> features, ReadOnlySpan<int> labels, int classCount)
+    public static Dataset<T> FromLabels(Tensor<T> features, ReadOnlySpan<int> labels, int classCount) =>
+        FromOwnedFeatures(CopyOf(features, nameof(features)), ShapeOf(features), labels, classCount);
+
+    /// <summary>
+    /// A classification set that keeps <paramref name="features"/> itself instead of copying it: for arrays
+    /// the library has just filled (a file loader, synthetic data, stacked rows), which nothing else holds.
+    /// </summary>
+    internal static Dataset<T> FromOwnedFeatures(T[] features, int[] featureShape, ReadOnlySpan<int> labels, int classCount)
     {
         var targets = new T[labels.Length];
         for (int i = 0; i < labels.Length; i++) targets[i] = T.CreateChecked(labels[i]);
-        return new Dataset<T>(features, TensorMemory.Wrap(targets, [labels.Length]), classCount);
+        return new Dataset<T>(features, featureShape, targets, [labels.Length], classCount);
     }
 
     /// <summary>A classification set from one array per sample and integer labels.</summary>
     public static Dataset<T> FromLabels(T[][] features, int[] labels, int classCount) =>
-        FromLabels(StackRows(features, nameof(features)), labels, classCount);
+        FromOwned(StackRows(features, nameof(features)), labels, classCount);
 
     /// <summary>A classification set from a MathNet matrix (rows are samples) and integer labels.</summary>
     public static Dataset<T> FromLabels(Matrix<T> features, int[] labels, int classCount) =>
-        FromLabels(FromMatrix(features), labels, classCount);
+        FromOwned(FromMatrix(features), labels, classCount);
 
     /// <summary>A regression set from one array per sample and one target array per sample.</summary>
     public static Dataset<T> FromArrays(T[][] features, T[][] targets) =>
-        new(StackRows(features, nameof(features)), StackRows(targets, nameof(targets)));
+        Owned(StackRows(features, nameof(features)), StackRows(targets, nameof(targets)));
 
     /// <summary>A regression set from MathNet matrices (rows are samples).</summary>
     public static Dataset<T> FromMatrices(Matrix<T> features, Matrix<T> targets) =>
-        new(FromMatrix(features), FromMatrix(targets));
+        Owned(FromMatrix(features), FromMatrix(targets));
 
     /// <summary>The samples at <paramref name="indices"/>, copied, in that order.</summary>
     public Dataset<T> Subset(ReadOnlySpan<int> indices)
@@ -113,7 +133,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         var features = new T[indices.Length * SampleSize];
         var targets = new T[indices.Length * TargetSize];
         CopyRows(indices, features, targets);
-        return new Dataset<T>(TensorMemory.Wrap(features, [indices.Length, .. SampleShape]), TensorMemory.Wrap(targets, [indices.Length, .. TargetShape]), ClassCount);
+        return new Dataset<T>(features, [indices.Length, .. SampleShape], targets, [indices.Length, .. TargetShape], ClassCount);
     }
 
     /// <summary>The first <paramref name="count"/> samples, copied.</summary>
@@ -153,7 +173,16 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    private static Tensor<T> StackRows(T[][] rows, string name)
+    private static Dataset<T> FromOwned((T[] Data, int[] Shape) features, int[] labels, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return FromOwnedFeatures(features.Data, features.Shape, labels, classCount);
+    }
+
+    private static Dataset<T> Owned((T[] Data, int[] Shape) features, (T[] Data, int[] Shape) targets) =>
+        new(features.Data, features.Shape, targets.Data, targets.Shape, classCount: null);
+
+    private static (T[] Data, int[] Shape) StackRows(T[][] rows, string name)
     {
         ArgumentNullException.ThrowIfNull(rows, name);
         if (rows.Length == 0) throw new ArgumentException("The dataset is empty: no rows were given.", name);
@@ -165,12 +194,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (row.Length != width) throw new ArgumentException($"Row {i} has {row.Length} values but row 0 has {width}: all rows must have the same length.", name);
             row.CopyTo(data, i * width);
         }
-        return TensorMemory.Wrap(data, [rows.Length, width]);
+        return (data, [rows.Length, width]);
     }
 
-    private static Tensor<T> FromMatrix(Matrix<T> matrix)
+    private static (T[] Data, int[] Shape) FromMatrix(Matrix<T> matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        return TensorMemory.Wrap(matrix.ToRowMajorArray(), [matrix.RowCount, matrix.ColumnCount]);
+        return (matrix.ToRowMajorArray(), [matrix.RowCount, matrix.ColumnCount]);
     }
 }

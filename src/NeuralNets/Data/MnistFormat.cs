@@ -47,6 +47,6 @@ public static class MnistFormat
         for (int i = 0; i < pixels.Length; i++) pixels[i] = scale[images.Data[i]];
 
         int[] shape = flatten ? [count, height * width] : [count, 1, height, width];
-        return Dataset<T>.FromLabels(TensorMemory.Wrap(pixels, shape), classes, classCount);
+        return Dataset<T>.FromOwnedFeatures(pixels, shape, classes, classCount);
     }
 }

@@ -11,7 +11,7 @@ public static class SyntheticData
     public static Dataset<T> Xor<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] features = [T.Zero, T.Zero, T.Zero, T.One, T.One, T.Zero, T.One, T.One];
-        return Dataset<T>.FromLabels(TensorMemory.Wrap(features, [4, 2]), [0, 1, 1, 0], classCount: 2);
+        return Dataset<T>.FromOwnedFeatures(features, [4, 2], [0, 1, 1, 0], classCount: 2);
     }
 
     /// <summary>Two interleaved spirals (classes 0 and 1) in roughly [−1, 1]².</summary>
@@ -41,7 +41,7 @@ public static class SyntheticData
                 labels[n] = c;
             }
         }
-        return Dataset<T>.FromLabels(TensorMemory.Wrap(features, [labels.Length, 2]), labels, classCount: 2);
+        return Dataset<T>.FromOwnedFeatures(features, [labels.Length, 2], labels, classCount: 2);
     }
 
     /// <summary>Gaussian blobs: <paramref name="classes"/> clusters with centres evenly spaced on a circle of radius <paramref name="radius"/>.</summary>
@@ -63,7 +63,7 @@ public static class SyntheticData
                 features[2 * n + 1] = T.CreateChecked(radius * Math.Sin(angle) + Noise(random, standardDeviation));
                 labels[n] = c;
             }
-        return Dataset<T>.FromLabels(TensorMemory.Wrap(features, [labels.Length, 2]), labels, classes);
+        return Dataset<T>.FromOwnedFeatures(features, [labels.Length, 2], labels, classes);
     }
 
     /// <summary>Two concentric circles: class 0 on the outer (radius 1), class 1 on the inner (radius <paramref name="innerRadius"/>).</summary>
@@ -86,7 +86,7 @@ public static class SyntheticData
                 features[2 * n + 1] = T.CreateChecked(r * Math.Sin(angle) + Noise(random, noise));
                 labels[n] = c;
             }
-        return Dataset<T>.FromLabels(TensorMemory.Wrap(features, [labels.Length, 2]), labels, classCount: 2);
+        return Dataset<T>.FromOwnedFeatures(features, [labels.Length, 2], labels, classCount: 2);
     }
 
     private static double Noise(Random random, double standardDeviation) =>

@@ -40,6 +40,38 @@ public class DatasetTests
     }
 
     [Fact]
+    public void Constructor_CopiesTheCallersTensors()
+    {
+        var features = new float[] { 1, 2, 3, 4 };
+        var data = new Dataset<float>(TestTensors.Create(features, 2, 2), TestTensors.Create(new float[] { 0, 1 }, 2), classCount: 2);
+        features[0] = 99;
+        data.Features.ToArray()[0].Should().Be(1, "the caller keeps its own array");
+    }
+
+    [Fact]
+    public void FromArraysSubsetAndLabels_HoldTheirFeaturesOnce()
+    {
+        // The rows are stacked (or the subset gathered) into a new array, which the dataset keeps rather
+        // than copying again: about one feature array's worth of allocation, not two.
+        const int rows = 2000, width = 784;
+        var source = Enumerable.Range(0, rows).Select(r => Enumerable.Repeat((float)r, width).ToArray()).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(r => r % 10).ToArray();
+        long featureBytes = (long)rows * width * sizeof(float);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var data = Dataset<float>.FromLabels(source, labels, classCount: 10);
+        long stacked = GC.GetAllocatedBytesForCurrentThread() - before;
+        stacked.Should().BeLessThan(featureBytes * 3 / 2, "FromLabels over arrays allocates the stacked features once");
+
+        var indices = Enumerable.Range(0, rows).Reverse().ToArray();
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var subset = data.Subset(indices);
+        long gathered = GC.GetAllocatedBytesForCurrentThread() - before;
+        gathered.Should().BeLessThan(featureBytes * 3 / 2, "Subset allocates the gathered features once");
+        subset.Features.ToArray()[0].Should().Be(rows - 1);
+    }
+
+    [Fact]
     public void FromLabels_LabelOutsideClassRange_ThrowsNamingLabelAndSample()
     {
         var act = () => Dataset<double>.FromLabels(Rows, [0, 1, 3, 2], classCount: 3);
