@@ -178,6 +178,9 @@ internal static class GoldenValues
         Trajectory(sb, "RmsPropCenteredMomentum", p => torch.optim.RMSProp(p, 0.01, momentum: 0.5, centered: true));
         Trajectory(sb, "RmsProp", p => torch.optim.RMSProp(p, 0.01));
         Trajectory(sb, "AdamWeightDecay", p => torch.optim.Adam(p, 0.01, weight_decay: 0.1));
+        // β2 = 0.5 and a large step, so that v falls below its maximum within the five steps.
+        Trajectory(sb, "AdamAmsgrad", p => torch.optim.Adam(p, 0.1, beta1: 0.9, beta2: 0.5, amsgrad: true));
+        Trajectory(sb, "AdamWAmsgrad", p => torch.optim.AdamW(p, 0.1, beta1: 0.9, beta2: 0.5, weight_decay: 0.1, amsgrad: true));
     }
 
     private static void Trajectory(StringBuilder sb, string name, Func<IList<TorchSharp.Modules.Parameter>, torch.optim.Optimizer> create)

@@ -12,7 +12,9 @@ namespace NeuralNets;
 /// v̂ = v / (1 − β2ᵗ)
 /// w ← w − η·m̂ / (√v̂ + ε)
 /// </code>
-/// This is PyTorch's <c>Adam</c> (without amsgrad): ε is added after the square root of the bias-corrected v̂.
+/// With <c>amsgrad</c>, v̂ uses the largest v so far instead: v_max ← max(v_max, v) (v_max starting at 0),
+/// v̂ = v_max / (1 − β2ᵗ), as PyTorch's <c>amsgrad=True</c> does.
+/// This is PyTorch's <c>Adam</c>: ε is added after the square root of the bias-corrected v̂.
 /// For weight decay that does not pass through the moments, use <see cref="AdamW{T}"/>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -31,12 +33,14 @@ public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, I
     /// <param name="beta2">β2, the decay of the second moment, in [0, 1). Default 0.999.</param>
     /// <param name="epsilon">ε, positive. Default 1e-8.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
-    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    /// <param name="amsgrad">Whether to divide by the largest v̂ seen so far instead of the current one (AMSGrad, Reddi et al.; PyTorch's <c>amsgrad=True</c>). Default false.</param>
+    public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false)
     {
         _parameters = OptimizerState.Collect(parameters);
         LearningRate = T.CreateChecked(learningRate);
         WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon);
+        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon, amsgrad);
+        Amsgrad = amsgrad;
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         _weightDecay = T.CreateChecked(weightDecay);
         _gradient = OptimizerState.Scratch(_parameters);
@@ -61,6 +65,9 @@ public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, I
     /// <summary>ε, added after the square root of v̂.</summary>
     public double Epsilon { get; }
 
+    /// <summary>Whether the AMSGrad variant is used: the denominator takes the largest second moment seen so far.</summary>
+    public bool Amsgrad { get; }
+
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
     public double WeightDecay { get; }
 
@@ -83,5 +90,5 @@ public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, I
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant(
-        $"Adam(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay})");
+        $"Adam(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay}{(Amsgrad ? ", amsgrad=True" : "")})");
 }

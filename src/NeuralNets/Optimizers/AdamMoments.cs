@@ -7,12 +7,13 @@ namespace NeuralNets;
 internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _first, _second;
+    private readonly T[][]? _maxSecond;
     private readonly T[] _scratch;
     private readonly T _beta1, _beta2, _epsilon;
     private readonly double _beta1Double, _beta2Double;
     private long _step;
 
-    public AdamMoments(Parameter<T>[] parameters, double beta1, double beta2, double epsilon)
+    public AdamMoments(Parameter<T>[] parameters, double beta1, double beta2, double epsilon, bool amsgrad)
     {
         _beta1Double = OptimizerChecks.UnitInterval(beta1, nameof(beta1));
         _beta2Double = OptimizerChecks.UnitInterval(beta2, nameof(beta2));
@@ -22,13 +23,17 @@ internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<
         _epsilon = T.CreateChecked(epsilon);
         _first = OptimizerState.PerParameter(parameters);
         _second = OptimizerState.PerParameter(parameters);
+        _maxSecond = amsgrad ? OptimizerState.PerParameter(parameters) : null;
         _scratch = OptimizerState.Scratch(parameters);
     }
 
     /// <summary>Counts a new step; call once per step before <see cref="Apply"/>.</summary>
     public void NextStep() => _step++;
 
-    /// <summary>m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), on elements <c>[start, start + g.Length)</c>.</summary>
+    /// <summary>
+    /// m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; with amsgrad v_max ← max(v_max, v) takes v's place below;
+    /// w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε), on elements <c>[start, start + g.Length)</c>.
+    /// </summary>
     public void Apply(int index, int start, ReadOnlySpan<T> g, Span<T> w, T learningRate)
     {
         // Bias corrections in double, as PyTorch computes them from a Python float step.
@@ -46,6 +51,12 @@ internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<
         TensorPrimitives.Multiply(g, g, scratch);
         TensorPrimitives.MultiplyAdd(scratch, T.One - _beta2, v, v);
 
+        if (_maxSecond is not null)
+        {
+            var vMax = _maxSecond[index].AsSpan(start, g.Length);
+            TensorPrimitives.Max(vMax, v, vMax);
+            v = vMax;
+        }
         TensorPrimitives.Sqrt(v, scratch);
         TensorPrimitives.Multiply(scratch, inverseRootCorrection2, scratch);
         TensorPrimitives.Add(scratch, _epsilon, scratch);

@@ -14,7 +14,9 @@ namespace NeuralNets;
 /// v̂ = v / (1 − β2ᵗ)
 /// w ← w − η·m̂ / (√v̂ + ε)
 /// </code>
-/// This is PyTorch's <c>AdamW</c> (without amsgrad). The decay shrinks every weight by the same factor, whatever its
+/// With <c>amsgrad</c>, v̂ uses the largest v so far instead: v_max ← max(v_max, v) (v_max starting at 0),
+/// v̂ = v_max / (1 − β2ᵗ), as PyTorch's <c>amsgrad=True</c> does.
+/// This is PyTorch's <c>AdamW</c>. The decay shrinks every weight by the same factor, whatever its
 /// gradient history, instead of being rescaled by √v̂ as the L2 term of <see cref="Adam{T}"/> is.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -32,12 +34,14 @@ public sealed class AdamW<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, 
     /// <param name="beta2">β2, the decay of the second moment, in [0, 1). Default 0.999.</param>
     /// <param name="epsilon">ε, positive. Default 1e-8.</param>
     /// <param name="weightDecay">λ, the decoupled decay, non-negative. Default 0.01 (PyTorch's).</param>
-    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2)
+    /// <param name="amsgrad">Whether to divide by the largest v̂ seen so far instead of the current one (AMSGrad, Reddi et al.; PyTorch's <c>amsgrad=True</c>). Default false.</param>
+    public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
     {
         _parameters = OptimizerState.Collect(parameters);
         LearningRate = T.CreateChecked(learningRate);
         WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon);
+        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon, amsgrad);
+        Amsgrad = amsgrad;
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         _weightDecay = T.CreateChecked(weightDecay);
     }
@@ -60,6 +64,9 @@ public sealed class AdamW<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, 
 
     /// <summary>ε, added after the square root of v̂.</summary>
     public double Epsilon { get; }
+
+    /// <summary>Whether the AMSGrad variant is used: the denominator takes the largest second moment seen so far.</summary>
+    public bool Amsgrad { get; }
 
     /// <summary>λ, the decoupled weight decay: each step multiplies w by 1 − η·λ.</summary>
     public double WeightDecay { get; }
@@ -84,5 +91,5 @@ public sealed class AdamW<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, 
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant(
-        $"AdamW(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay})");
+        $"AdamW(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay}{(Amsgrad ? ", amsgrad=True" : "")})");
 }

@@ -94,6 +94,23 @@ public class OptimizerGoldenTests
             .ShouldMatchTorch(TorchGoldenValues.AdamW, "w");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Amsgrad_FiveSteps_MatchesTorch(bool decoupled)
+    {
+        IOptimizer<double> Create(Parameter<double> w, bool amsgrad) => decoupled
+            ? new AdamW<double>([w], learningRate: 0.1, beta2: 0.5, weightDecay: 0.1, amsgrad: amsgrad)
+            : new Adam<double>([w], learningRate: 0.1, beta2: 0.5, amsgrad: amsgrad);
+        var problem = Problem();
+        var amsgrad = Trajectory(problem, Create(problem.W, amsgrad: true));
+        amsgrad.ShouldMatchTorch(decoupled ? TorchGoldenValues.AdamWAmsgrad : TorchGoldenValues.AdamAmsgrad, "w");
+        // The recorded steps must be ones where the running maximum differs from the current v.
+        var plainProblem = Problem();
+        var plain = Trajectory(plainProblem, Create(plainProblem.W, amsgrad: false));
+        amsgrad.Zip(plain, (x, y) => Math.Abs(x - y)).Max().Should().BeGreaterThan(1e-6);
+    }
+
     [Fact]
     public void RmsProp_FiveSteps_MatchesTorchRmsProp()
     {

@@ -6,7 +6,7 @@ namespace NeuralNets.Tests.Optimizers;
 internal static class OptimizerCatalog
 {
     public static readonly string[] Names =
-        ["Sgd", "Momentum", "Nesterov", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamW", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
+        ["Sgd", "Momentum", "Nesterov", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamAmsgrad", "AdamW", "AdamWAmsgrad", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
 
     /// <summary>The rules whose state is elementwise; L-BFGS couples all parameters through its line search by design.</summary>
     public static readonly string[] Elementwise = Names.Where(n => n != "Lbfgs").ToArray();
@@ -25,6 +25,8 @@ internal static class OptimizerCatalog
         "Adadelta" => new Adadelta<T>(p),
         "Adam" => new Adam<T>(p, 0.05),
         "AdamW" => new AdamW<T>(p, 0.05),
+        "AdamAmsgrad" => new Adam<T>(p, 0.05, amsgrad: true),
+        "AdamWAmsgrad" => new AdamW<T>(p, 0.05, amsgrad: true),
         "RmsProp" => new RmsProp<T>(p, 0.01),
         "RmsPropCenteredMomentum" => new RmsProp<T>(p, 0.005, momentum: 0.5, centered: true),
         "Lbfgs" => new Lbfgs<T>(p),
