@@ -6,7 +6,7 @@ namespace NeuralNets.Tests.Optimizers;
 internal static class OptimizerCatalog
 {
     public static readonly string[] Names =
-        ["Sgd", "Momentum", "Nesterov", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamAmsgrad", "AdamW", "AdamWAmsgrad", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
+        ["Sgd", "Momentum", "Nesterov", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamAmsgrad", "AdamW", "AdamWAmsgrad", "Nadam", "NadamDecoupled", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
 
     /// <summary>The rules whose state is elementwise; L-BFGS couples all parameters through its line search by design.</summary>
     public static readonly string[] Elementwise = Names.Where(n => n != "Lbfgs").ToArray();
@@ -27,6 +27,8 @@ internal static class OptimizerCatalog
         "AdamW" => new AdamW<T>(p, 0.05),
         "AdamAmsgrad" => new Adam<T>(p, 0.05, amsgrad: true),
         "AdamWAmsgrad" => new AdamW<T>(p, 0.05, amsgrad: true),
+        "Nadam" => new Nadam<T>(p, 0.05),
+        "NadamDecoupled" => new Nadam<T>(p, 0.05, weightDecay: 0.01, decoupledWeightDecay: true),
         "RmsProp" => new RmsProp<T>(p, 0.01),
         "RmsPropCenteredMomentum" => new RmsProp<T>(p, 0.005, momentum: 0.5, centered: true),
         "Lbfgs" => new Lbfgs<T>(p),
