@@ -30,7 +30,7 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Creates the layer; its masks are drawn from <paramref name="seed"/>.</summary>
     /// <param name="probability">Probability p of zeroing an element, in [0, 1).</param>
     /// <param name="seed">Seed of the masks.</param>
-    public Dropout(double probability, int seed) : this(probability, new Random(seed)) { }
+    public Dropout(double probability, int seed) : this(probability, new Random(seed)) => Seed = seed;
 
     /// <summary>Creates the layer; its masks are drawn from <paramref name="random"/>, which it keeps.</summary>
     /// <param name="probability">Probability p of zeroing an element, in [0, 1).</param>
@@ -46,6 +46,13 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
 
     /// <summary>The probability p of zeroing an element while training.</summary>
     public double Probability { get; }
+
+    /// <summary>
+    /// The seed of the masks when the layer was created with one (the builder always gives one); null when
+    /// it draws from a <see cref="Random"/> of the caller's. A saved model keeps it, so a loaded network
+    /// trained further draws the masks a freshly built one would.
+    /// </summary>
+    public int? Seed { get; }
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
@@ -100,10 +107,15 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public LayerDescription Describe() => new("Dropout", new Dictionary<string, double> { ["p"] = Probability });
+    public LayerDescription Describe()
+    {
+        var settings = new Dictionary<string, double> { ["p"] = Probability };
+        if (Seed is int seed) settings["seed"] = seed;
+        return new("Dropout", settings);
+    }
 
     /// <summary>Prints like <c>Dropout(p=0.5)</c>.</summary>
-    public override string ToString() => Describe().ToString();
+    public override string ToString() => FormattableString.Invariant($"Dropout(p={Probability})");
 
     internal static void CheckProbability(double probability)
     {

@@ -26,8 +26,8 @@ internal static class LayerFactory
             "MaxPool2D" => new MaxPool2D<T>((Int("kernelH"), Int("kernelW")), (Int("strideH"), Int("strideW")), (Int("padH"), Int("padW"))),
             "AvgPool2D" => new AvgPool2D<T>((Int("kernelH"), Int("kernelW")), (Int("strideH"), Int("strideW")), (Int("padH"), Int("padW"))),
             "Flatten" => new Flatten<T>(),
-            // Masks are not part of a model; a loaded network draws them from seed 0 if it is trained further.
-            "Dropout" => new Dropout<T>(Setting("p"), seed: 0),
+            // The masks' seed, when the saved layer had one; files written before it was saved get seed 0.
+            "Dropout" => new Dropout<T>(Setting("p"), seed: description.Settings.TryGetValue("seed", out double seed) ? (int)seed : 0),
             _ => throw new InvalidDataException($"'{path}': layer {index} has the unknown kind '{description.Kind}'."),
         };
     }

@@ -84,5 +84,30 @@ public class DropoutTests
     }
 
     [Fact]
+    public void SaveThenLoad_KeepsTheSeed_SoFurtherTrainingDrawsTheSameMasks()
+    {
+        var directory = Directory.CreateTempSubdirectory("neuralnets-dropout-").FullName;
+        try
+        {
+            var network = Network.Sequential<float>(6).Dense(5).Dropout(0.4).Dense(2).Build(seed: 3);
+            var path = Path.Combine(directory, "model.json");
+            NeuralNets.Serialization.ModelFile.Save(network, path);
+            var loaded = NeuralNets.Serialization.ModelFile.Load<float>(path);
+            var original = (Dropout<float>)network.Layers[1];
+            var reloaded = (Dropout<float>)loaded.Layers[1];
+            reloaded.Seed.Should().NotBeNull().And.Be(original.Seed);
+            var x = TestTensors.Random<float>(4, 8, 5);
+            reloaded.Forward(x, training: true).ToArray().Should().Equal(original.Forward(x, training: true).ToArray());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Seed_NullWhenTheCallerGivesARandom() => new Dropout<float>(0.5, new Random(1)).Seed.Should().BeNull();
+
+    [Fact]
     public void ToString_PrintsProbability() => new Dropout<float>(0.25, seed: 0).ToString().Should().Be("Dropout(p=0.25)");
 }
