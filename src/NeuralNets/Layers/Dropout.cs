@@ -50,7 +50,8 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <summary>
     /// The seed of the masks when the layer was created with one (the builder always gives one); null when
     /// it draws from a <see cref="Random"/> of the caller's. A saved model keeps it, so a loaded network
-    /// trained further draws the masks a freshly built one would.
+    /// trained further draws the masks that a freshly built one with this seed would (the sequence starts
+    /// again; where the saved layer had got to in it is not stored).
     /// </summary>
     public int? Seed { get; }
 
