@@ -21,7 +21,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="targets">Shape <c>[N]</c> (class indices or one value per sample) or <c>[N, ...]</c>.</param>
     /// <param name="classCount">When targets are class indices, the number of classes; null for regression targets.</param>
     public Dataset(Tensor<T> features, Tensor<T> targets, int? classCount = null)
-        : this(CopyOf(features, nameof(features)), ShapeOf(features), CopyOf(targets, nameof(targets)), ShapeOf(targets), classCount)
+        : this(CopyOf(features, nameof(features)), features.Shape(), CopyOf(targets, nameof(targets)), targets.Shape(), classCount)
     {
     }
 
@@ -60,13 +60,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         Targets = TensorMemory.Wrap(_targets, [count, .. TargetShape]);
     }
 
+    // Evaluated before the tensor's shape is read, so a null argument is reported by name.
     private static T[] CopyOf(Tensor<T> tensor, string name)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
         return tensor.Span().ToArray();
     }
-
-    private static int[] ShapeOf(Tensor<T> tensor) => tensor.Shape();
 
     /// <summary>Number of samples.</summary>
     public int Count { get; }
@@ -97,7 +96,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>A classification set from features and integer labels in [0, <paramref name="classCount"/>).</summary>
     public static Dataset<T> FromLabels(Tensor<T> features, ReadOnlySpan<int> labels, int classCount) =>
-        FromOwnedFeatures(CopyOf(features, nameof(features)), ShapeOf(features), labels, classCount);
+        FromOwnedFeatures(CopyOf(features, nameof(features)), features.Shape(), labels, classCount);
 
     /// <summary>
     /// A classification set that keeps <paramref name="features"/> itself instead of copying it: for arrays

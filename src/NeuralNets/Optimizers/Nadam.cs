@@ -63,7 +63,8 @@ public sealed class Nadam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, 
         _weightDecay = T.CreateChecked(weightDecay);
         _first = OptimizerState.PerParameter(_parameters);
         _second = OptimizerState.PerParameter(_parameters);
-        _gradient = OptimizerState.Scratch(_parameters);
+        // g + λw needs a buffer only for the L2 form; DecayedGradient never touches it when λ = 0.
+        _gradient = weightDecay > 0 && !decoupledWeightDecay ? OptimizerState.Scratch(_parameters) : [];
         _denominator = OptimizerState.Scratch(_parameters);
         _scratch = OptimizerState.Scratch(_parameters);
     }
