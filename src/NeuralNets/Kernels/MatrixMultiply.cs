@@ -25,8 +25,7 @@ namespace NeuralNets.Kernels;
 /// fixed order, so the result is bit-identical whatever the thread count. A small C over a deep k
 /// (a convolution's weight gradient) is instead cut along k into fixed pieces, whose partial
 /// products are added in piece order: just as independent of the thread count. The default thread
-/// count is <see cref="Environment.ProcessorCount"/>, which a process can lower with the runtime's
-/// own <c>DOTNET_PROCESSOR_COUNT</c> setting; products below the caller's threshold
+/// count is the team's (<see cref="Parallelism.MaxThreads"/>); products below the caller's threshold
 /// (<see cref="ParallelThreshold"/> unless it says otherwise) run on the calling thread.
 /// </para>
 /// </remarks>
@@ -56,7 +55,7 @@ internal static class MatrixMultiply
     /// <param name="accumulate">Whether to add to C instead of overwriting it.</param>
     /// <param name="parallelThreshold">Products with fewer multiply-adds run on the calling thread
     /// (<see cref="ParallelThreshold"/>, or <see cref="ResidentParallelThreshold"/>).</param>
-    /// <param name="maxThreads">Most threads to use; 0 means <see cref="Environment.ProcessorCount"/>.
+    /// <param name="maxThreads">Most threads to use; 0 means the team's size (<see cref="Parallelism.MaxThreads"/>).
     /// The result does not depend on it.</param>
     /// <param name="bias">Empty, or n values added to every row of C: C = bias + op(A)·op(B), each element
     /// rounded exactly as when C holds the bias and the product is accumulated into it. Not with
@@ -86,7 +85,7 @@ internal static class MatrixMultiply
 
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
-            int threads = maxThreads == 0 ? Environment.ProcessorCount : maxThreads;
+            int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
             if ((long)m * n * k < parallelThreshold) threads = 1;
             unsafe
             {

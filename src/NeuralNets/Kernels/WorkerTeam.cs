@@ -5,7 +5,7 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// The library's one set of helper threads: <see cref="Size"/> − 1 dedicated workers that keep
-/// polling for a millisecond after each job before they sleep, as OpenMP's workers spin: plain reads
+/// polling for <see cref="IdleSpin"/> (a millisecond unless the host says otherwise) after each job before they sleep, as OpenMP's workers spin: plain reads
 /// for the first 50 µs, then yielding their core to any other ready thread between looks.
 /// </summary>
 /// <remarks>
@@ -39,8 +39,8 @@ internal static class WorkerTeam
     /// <summary>The most threads a job is split across (the claim word has one bit per part).</summary>
     public const int MaxSize = 16;
 
-    /// <summary>How long an idle worker spins before it sleeps.</summary>
-    private static readonly long SpinTicks = Stopwatch.Frequency / 1000;
+    /// <summary>How long an idle worker polls before it sleeps (<see cref="Parallelism.IdleSpin"/>), in stopwatch ticks.</summary>
+    private static long s_spinTicks = Stopwatch.Frequency / 1000;
 
     /// <summary>How long an idle worker polls without yielding, right after a job.</summary>
     private static readonly long EagerTicks = Stopwatch.Frequency / 20_000;
@@ -55,8 +55,37 @@ internal static class WorkerTeam
     private static int s_parts;
     private static Exception? s_failure;
 
-    /// <summary>Threads a job can use, the caller's included: the processor count, at most <see cref="MaxSize"/>.</summary>
-    public static int Size { get; } = Math.Clamp(Environment.ProcessorCount, 1, MaxSize);
+    /// <summary>The default of <see cref="Size"/>: the processor count, at most <see cref="MaxSize"/>.</summary>
+    public static int DefaultSize { get; } = Math.Clamp(Environment.ProcessorCount, 1, MaxSize);
+
+    private static int s_size = DefaultSize;
+
+    /// <summary>
+    /// Threads a job can use, the caller's included (<see cref="Parallelism.MaxThreads"/>). A job reads it
+    /// once, when it is split; results do not depend on it, since work is cut into chunks by shape alone.
+    /// </summary>
+    public static int Size
+    {
+        get => Volatile.Read(ref s_size);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxSize);
+            Volatile.Write(ref s_size, value);
+        }
+    }
+
+    /// <summary>How long an idle worker keeps polling for the next job before it sleeps.</summary>
+    public static TimeSpan IdleSpin
+    {
+        get => TimeSpan.FromSeconds((double)Volatile.Read(ref s_spinTicks) / Stopwatch.Frequency);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
+            Volatile.Write(ref s_spinTicks, (long)(value.TotalSeconds * Stopwatch.Frequency));
+        }
+    }
 
     /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> and returns when all are done.</summary>
     /// <remarks>More parts than <see cref="Size"/> still all run; some thread then runs several.</remarks>
@@ -64,21 +93,22 @@ internal static class WorkerTeam
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, 31);
-        if (parts <= 1 || Size == 1 || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
+        int size = Size;
+        if (parts <= 1 || size == 1 || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {
             RunAllHere(work, parts);
             return;
         }
         try
         {
-            var workers = s_workers ?? StartWorkers();
+            var workers = s_workers is { } started && started.Length >= size - 1 ? started : StartWorkers(size - 1);
             s_work = work;
             s_parts = parts;
             s_failure = null;
             Volatile.Write(ref s_remaining, parts);
             // Publish: parts 1 … parts−1 become claimable; part 0 is the caller's.
             Interlocked.Exchange(ref s_claims, ~((1 << parts) - 1) | 1);
-            for (int w = 1; w < Math.Min(parts, Size); w++) workers[w - 1].WakeIfSleeping();
+            for (int w = 1; w < Math.Min(parts, size); w++) workers[w - 1].WakeIfSleeping();
 
             RunClaimed(0);
             int part;
@@ -113,13 +143,16 @@ internal static class WorkerTeam
         if (failure is not null) ExceptionDispatchInfo.Throw(failure);
     }
 
-    private static Worker[] StartWorkers()
+    /// <summary>Starts workers until there are at least <paramref name="count"/>; a lowered <see cref="Size"/> leaves the extra ones asleep.</summary>
+    private static Worker[] StartWorkers(int count)
     {
         lock (StartLock)
         {
-            if (s_workers is { } started) return started;
-            var workers = new Worker[Size - 1];
-            for (int i = 0; i < workers.Length; i++) workers[i] = new Worker(i + 1);
+            var started = s_workers ?? [];
+            if (started.Length >= count) return started;
+            var workers = new Worker[count];
+            started.CopyTo(workers, 0);
+            for (int i = started.Length; i < count; i++) workers[i] = new Worker(i + 1);
             s_workers = workers;
             return workers;
         }
@@ -205,7 +238,8 @@ internal static class WorkerTeam
 
         private void WaitForWork()
         {
-            long start = Stopwatch.GetTimestamp(), deadline = start + SpinTicks, eager = start + EagerTicks;
+            long spin = Volatile.Read(ref s_spinTicks);
+            long start = Stopwatch.GetTimestamp(), deadline = start + spin, eager = spin == 0 ? 0 : start + Math.Min(EagerTicks, spin);
             int spins = 0;
             while (Volatile.Read(ref s_claims) == -1)
             {
@@ -217,8 +251,11 @@ internal static class WorkerTeam
                     if ((++spins & 63) == 0 && Stopwatch.GetTimestamp() >= eager) eager = 0;
                     continue;
                 }
-                Thread.Yield();
-                if ((++spins & 63) != 0 || Stopwatch.GetTimestamp() < deadline) continue;
+                if (spin != 0)
+                {
+                    Thread.Yield();
+                    if ((++spins & 63) != 0 || Stopwatch.GetTimestamp() < deadline) continue;
+                }
                 // Announce the sleep, then look once more: a job published before the announcement is seen
                 // here; one published after it finds the flag set and releases the semaphore.
                 Interlocked.Exchange(ref _sleeping, 1);
