@@ -28,7 +28,7 @@ internal static class Pictures
         var layers = network.Layers;
         for (int i = 0; i < layers.Count; i++)
         {
-            x = layers[i].Forward(x);
+            x = layers[i].Forward(x, training: false);
             // Draw a convolution's output after its activation: at the activation, or at the convolution when none follows.
             bool activationFollows = i + 1 < layers.Count && layers[i + 1] is Activation<float>;
             bool draw = layers[i] is Conv2D<float> ? !activationFollows : i > 0 && layers[i - 1] is Conv2D<float> && layers[i] is Activation<float>;

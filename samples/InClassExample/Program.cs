@@ -34,9 +34,9 @@ Console.WriteLine($"x = ({x[0]}, {x[1]}), y = {y}");
 Console.WriteLine($"w_1 = ({Join(w1)}), w_2 = ({Join(w2)}), w_3 = ({Join(w3)})   [w_(j,0) is the bias]");
 
 // Forward, one layer at a time so that s and h can be shown (Sequential.Forward runs the same three calls).
-var sTensor = hidden.Forward(input);
-var hTensor = sigmoid.Forward(sTensor);
-var yHatTensor = output.Forward(hTensor);
+var sTensor = hidden.Forward(input, training: true);
+var hTensor = sigmoid.Forward(sTensor, training: true);
+var yHatTensor = output.Forward(hTensor, training: true);
 double[] s = Values(sTensor), h = Values(hTensor);
 double yHat = Values(yHatTensor)[0];
 double l = loss.Forward(yHatTensor, target);
@@ -103,7 +103,7 @@ for (int step = 1; step <= 20; step++)
     if (step <= 5 || step % 5 == 0)
         Console.WriteLine($"  step {step,2}: L = {stepLoss:F10} (before the step)");
 }
-double final = loss.Forward(network.Forward(input), target);
+double final = loss.Forward(network.Forward(input, training: false), target);
 Console.WriteLine($"  final: ŷ = {network.Predict(x)[0]:F6}, L = {final:F10}");
 return;
 

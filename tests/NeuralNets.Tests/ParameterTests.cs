@@ -56,7 +56,7 @@ public class ParameterTests
         var dy = TestTensors.Random<float>(2, 8, 19);
         foreach (var layer in new[] { deferred, cleared })
         {
-            layer.Forward(x);
+            layer.Forward(x, training: false);
             layer.Backward(dy); // leave a stale gradient behind
         }
 
@@ -67,7 +67,7 @@ public class ParameterTests
         cleared.Bias.ZeroGradient();
         foreach (var layer in new[] { deferred, cleared })
         {
-            layer.Forward(x);
+            layer.Forward(x, training: false);
             layer.Backward(dy);
         }
 
@@ -82,10 +82,10 @@ public class ParameterTests
         var x = TestTensors.Random<double>(3, 4, 5);
         var dy = TestTensors.Random<double>(4, 4, 3);
         layer.Weight.ZeroGradient();
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(dy);
         var once = layer.Weight.Gradient.ToArray();
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(dy);
         layer.Weight.Gradient.ToArray().Should().Equal(once.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-14 * Math.Abs(b));
     }

@@ -13,8 +13,8 @@ namespace NeuralNets;
 /// <typeparam name="T">The element type.</typeparam>
 public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly TensorBuffer<T> _output = new();
-    private readonly TensorBuffer<T> _inputGradient = new();
+    private TensorBuffer<T> _output = new();
+    private TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private Tensor<T>? _lastOutput;
 
@@ -45,7 +45,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     }
 
     /// <inheritdoc/>
-    public virtual Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public virtual Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
@@ -67,6 +67,21 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
         if (SplitsAcrossThreads) ParallelRanges.Run(new DifferentiateRange(this, input, _lastOutput!, outputGradient, inputGradient), (int)input.FlattenedLength);
         else Differentiate(input.Span(), _lastOutput!.Span(), outputGradient.Span(), inputGradient.Span());
         return inputGradient;
+    }
+
+    /// <summary>
+    /// A shallow copy of this activation (<see cref="object.MemberwiseClone"/>, so a subclass's settings come
+    /// along) with buffers of its own. A subclass that keeps buffers of its own in reference-type fields
+    /// must override this and give the copy new ones.
+    /// </summary>
+    public virtual ILayer<T>? CreateInferenceCopy()
+    {
+        var copy = (Activation<T>)MemberwiseClone();
+        copy._output = new TensorBuffer<T>();
+        copy._inputGradient = new TensorBuffer<T>();
+        copy._input = null;
+        copy._lastOutput = null;
+        return copy;
     }
 
     /// <inheritdoc/>

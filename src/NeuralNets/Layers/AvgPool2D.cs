@@ -39,6 +39,11 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         _scale = T.One / T.CreateChecked(_window.KernelH * _window.KernelW);
     }
 
+    private AvgPool2D(AvgPool2D<T> source) => (_window, _scale) = (source._window, source._scale);
+
+    /// <inheritdoc/>
+    public ILayer<T> CreateInferenceCopy() => new AvgPool2D<T>(this);
+
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
 
@@ -52,7 +57,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);

@@ -30,7 +30,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     private T[] _chunkGradients = [];      // per chunk of samples: its dW, then its db
     private readonly ChunkJob _forwardJob, _backwardJob;
     private bool _columnsHoldBatch;    // whether part 0's columns still hold X̂ of the whole last forward batch
-    private int _batch, _chunk, _chunks, _height, _width;
+    private int _batch, _chunk, _chunks, _parts, _height, _width;
     private Tensor<T>? _passOutput, _passOutputGradient, _passInputGradient;
     private int _outH, _outW;
 
@@ -82,6 +82,19 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         _backwardJob = new ChunkJob(this, forward: false);
     }
 
+    // An inference copy: the same parameter objects and settings, buffers and jobs of its own.
+    private Conv2D(Conv2D<T> source)
+    {
+        (_window, InChannels, OutChannels, Weight, Bias) = (source._window, source.InChannels, source.OutChannels, source.Weight, source.Bias);
+        Parameters = source.Parameters;
+        (ChunkElements, MaxParts) = (source.ChunkElements, source.MaxParts);
+        _forwardJob = new ChunkJob(this, forward: true);
+        _backwardJob = new ChunkJob(this, forward: false);
+    }
+
+    /// <inheritdoc/>
+    public ILayer<T> CreateInferenceCopy() => new Conv2D<T>(this);
+
     /// <summary>Input channels (Cin).</summary>
     public int InChannels { get; }
 
@@ -118,7 +131,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     private int ColumnRows => InChannels * _window.KernelH * _window.KernelW;
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 4 || input.Lengths[1] != InChannels)
@@ -198,7 +211,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         (_batch, _height, _width) = (batch, height, width);
         _chunk = ChunkSamples(batch, _outH * _outW);
         _chunks = (batch + _chunk - 1) / _chunk;
-        int parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Size : MaxParts);
+        _parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Size : MaxParts);
+        int parts = _parts;
         if (_scratch.Length < parts)
         {
             var grown = new Scratch[parts];
@@ -296,7 +310,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <summary>A pass over the chunks of samples, split across the team: chunks are independent.</summary>
     private sealed class ChunkJob(Conv2D<T> layer, bool forward) : UnitsWork
     {
-        public void Run(int chunks) => RunUnits(chunks, layer.MaxParts == 0 ? WorkerTeam.Size : layer.MaxParts);
+        public void Run(int chunks) => RunUnits(chunks, layer._parts);
 
         protected override void RunUnit(int unit, int part)
         {

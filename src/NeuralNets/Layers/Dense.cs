@@ -33,6 +33,16 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         Parameters = [Weight, Bias];
     }
 
+    // An inference copy: the same parameter objects, buffers of its own.
+    private Dense(Dense<T> source)
+    {
+        (Inputs, Outputs, Weight, Bias) = (source.Inputs, source.Outputs, source.Weight, source.Bias);
+        Parameters = source.Parameters;
+    }
+
+    /// <inheritdoc/>
+    public ILayer<T> CreateInferenceCopy() => new Dense<T>(this);
+
     /// <summary>Number of input features.</summary>
     public int Inputs { get; }
 
@@ -49,7 +59,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 2 || input.Lengths[1] != Inputs)

@@ -44,6 +44,12 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         _keepScale = T.CreateChecked(1.0 / (1.0 - probability));
     }
 
+    // An inference copy: inference draws no mask, so the copy has a random source of its own.
+    private Dropout(Dropout<T> source) : this(source.Probability, new Random(source.Seed ?? 0)) => Seed = source.Seed;
+
+    /// <inheritdoc/>
+    public ILayer<T> CreateInferenceCopy() => new Dropout<T>(this);
+
     /// <summary>The probability p of zeroing an element while training.</summary>
     public double Probability { get; }
 
@@ -68,7 +74,7 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     internal ReadOnlySpan<T> Mask => _mask.AsSpan(0, Math.Max(_maskLength, 0));
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;

@@ -21,7 +21,10 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public ILayer<T> CreateInferenceCopy() => new Flatten<T>();
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 1) throw new ShapeMismatchException(ToString(), "[N, ...]", input.Shape());

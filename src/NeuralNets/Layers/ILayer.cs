@@ -12,6 +12,9 @@ namespace NeuralNets;
 /// parameter's <see cref="Parameter{T}.Gradient"/>, and returns dLoss/dInput.</para>
 /// <para>Tensors are batch first and row-major (images NCHW). The tensors a layer returns are
 /// buffers it owns and reuses: they stay valid until that layer's next call of the same method.</para>
+/// <para>Threads: a layer object runs one pass at a time (its buffers and the cached forward pass are
+/// its own). Inference from many threads at once goes through <see cref="Sequential{T}.Predict(Tensor{T})"/>,
+/// which runs each call on a copy made by <see cref="CreateInferenceCopy"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The element type (<see cref="float"/> or <see cref="double"/>).</typeparam>
 public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -21,8 +24,9 @@ public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Computes the layer's output for a batch.</summary>
     /// <param name="input">Input of shape <c>[batch, ...sampleShape]</c>.</param>
-    /// <param name="training">True while training (dropout drops); false for inference.</param>
-    Tensor<T> Forward(Tensor<T> input, bool training = false);
+    /// <param name="training">True while training (dropout drops, the pass is kept for <see cref="Backward"/>);
+    /// false for inference. It has no default, so a hand-written training loop cannot run inference by omission.</param>
+    Tensor<T> Forward(Tensor<T> input, bool training);
 
     /// <summary>Back-propagates through the most recent <see cref="Forward"/>.</summary>
     /// <param name="outputGradient">dLoss/dOutput, with the shape <see cref="Forward"/> returned.</param>
@@ -34,4 +38,16 @@ public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>The layer's kind and hyperparameters as a plain record (the basis of saving and printing).</summary>
     LayerDescription Describe();
+
+    /// <summary>
+    /// A layer that computes the same function from the same <see cref="Parameters"/> objects (shared, not
+    /// copied, so training this layer shows through) with buffers of its own, so that another thread can run
+    /// inference through it while this layer is in use; or null when the layer cannot make one.
+    /// </summary>
+    /// <remarks>
+    /// <see cref="Sequential{T}.Predict(Tensor{T})"/> keeps a pool of such copies, one per concurrent call.
+    /// Through a layer that returns null (the default), concurrent inference takes turns: correct, but
+    /// not parallel. A layer that keeps no state between calls may return itself.
+    /// </remarks>
+    ILayer<T>? CreateInferenceCopy() => null;
 }

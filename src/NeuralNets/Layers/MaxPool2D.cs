@@ -44,6 +44,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         _window = PoolWindow.Create("MaxPool2D", kernel, stride, padding);
     }
 
+    private MaxPool2D(Window2D window) => _window = window;
+
+    /// <inheritdoc/>
+    public ILayer<T> CreateInferenceCopy() => new MaxPool2D<T>(_window);
+
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
 
@@ -57,7 +62,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);

@@ -9,11 +9,25 @@ namespace NeuralNets;
 /// Layers applied one after another. Forward runs them in order, Backward in reverse; its
 /// parameters are named as in PyTorch's <c>nn.Sequential</c> (<c>"0.weight"</c>, <c>"2.bias"</c>).
 /// </summary>
+/// <remarks>
+/// <para>Threads: <see cref="Predict(Tensor{T})"/> and its overloads are safe from any number of threads at
+/// once, and give results bit-identical to a serial call: each call runs on an inference copy of the network
+/// (the same parameters, buffers of its own) taken from a pool. <see cref="Forward"/> and <see cref="Backward"/>
+/// are the training path: one thread at a time, and a second thread that calls them while a pass runs gets an
+/// <see cref="InvalidOperationException"/>.</para>
+/// <para>Predicting while another thread trains the network with <see cref="Training.Trainer{T}"/> is refused:
+/// a <c>Predict</c> that overlaps an optimizer step throws <see cref="InvalidOperationException"/> rather than
+/// answer from half-updated weights. To serve while training, predict on a copy loaded from a saved file.</para>
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
     private readonly Parameter<T>[] _parameters;
+    private readonly InferenceCopies<T> _inferenceCopies;
+    private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
+    private int _passRunning;     // 1 while Forward or Backward runs: the training path is one thread at a time
+    private int _trainingSteps;   // odd while an optimizer step changes the weights
 
     /// <summary>Chains <paramref name="layers"/>; the input shape is not known, so no shapes are checked up front.</summary>
     public Sequential(params ILayer<T>[] layers) : this(null, layers) { }
@@ -40,6 +54,18 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
             InputShape = inputShape.ToArray();
             OutputShapeOfNetwork = OutputShape(InputShape);
         }
+        _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
+    }
+
+    // An inference copy: the same parameter objects, and of each layer its own inference copy.
+    private Sequential(Sequential<T> source)
+    {
+        _layers = new ILayer<T>[source._layers.Length];
+        for (int i = 0; i < _layers.Length; i++)
+            _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
+        _parameters = source._parameters;
+        (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
+        _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
     }
 
     /// <summary>The layers, in order.</summary>
@@ -66,21 +92,47 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     }
 
     /// <inheritdoc/>
-    public Tensor<T> Forward(Tensor<T> input, bool training = false)
+    /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
+    public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input);
-        var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x, training);
-        return x;
+        EnterPass();
+        try
+        {
+            var x = input;
+            foreach (var layer in _layers) x = layer.Forward(x, training);
+            return x;
+        }
+        finally
+        {
+            Volatile.Write(ref _passRunning, 0);
+        }
     }
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
-        var g = outputGradient;
-        for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
-        return g;
+        EnterPass();
+        try
+        {
+            var g = outputGradient;
+            for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
+            return g;
+        }
+        finally
+        {
+            Volatile.Write(ref _passRunning, 0);
+        }
+    }
+
+    private void EnterPass()
+    {
+        if (Interlocked.CompareExchange(ref _passRunning, 1, 0) != 0)
+            throw new InvalidOperationException(
+                "Forward or Backward of one Sequential network was called from two threads at once. Training passes run one at a time; " +
+                "for inference from many threads use Predict, which is safe from any number of threads.");
     }
 
     /// <summary>
@@ -90,10 +142,18 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     /// </summary>
     public void BackwardToParameters(Tensor<T> outputGradient)
     {
-        var g = outputGradient;
-        for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
-        if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
-        else _layers[0].Backward(g);
+        EnterPass();
+        try
+        {
+            var g = outputGradient;
+            for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
+            if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+            else _layers[0].Backward(g);
+        }
+        finally
+        {
+            Volatile.Write(ref _passRunning, 0);
+        }
     }
 
     /// <summary>Sets every parameter's gradient to zero.</summary>
@@ -102,31 +162,106 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         foreach (var p in _parameters) p.ZeroGradient();
     }
 
-    /// <summary>Runs inference on a batch and returns a tensor the caller owns.</summary>
+    /// <summary>Runs inference on a batch and returns a tensor the caller owns. Safe from any number of threads at once.</summary>
+    /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
     public Tensor<T> Predict(Tensor<T> batch)
     {
-        var output = Forward(batch, training: false);
-        var copy = new T[output.FlattenedLength];
-        output.Span().CopyTo(copy);
-        return TensorMemory.Wrap(copy, output.Shape());
+        ArgumentNullException.ThrowIfNull(batch);
+        CheckInput(batch);
+        int steps = StartInference();
+        var copy = _inferenceCopies.Rent();
+        try
+        {
+            var output = copy.Forward(batch, training: false);
+            var result = new T[output.FlattenedLength];
+            output.Span().CopyTo(result);
+            EndInference(steps);
+            return TensorMemory.Wrap(result, output.Shape());
+        }
+        finally
+        {
+            _inferenceCopies.Return(copy);
+        }
     }
 
-    /// <summary>Runs inference on one sample (its elements in row-major order) and returns its output.</summary>
+    /// <summary>Runs inference on one sample (its elements in row-major order) and returns its output. Safe from any number of threads at once.</summary>
+    /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
     public T[] Predict(ReadOnlySpan<T> sample)
     {
-        int[] shape;
-        if (InputShape is not null)
-        {
-            shape = [1, .. InputShape];
-            int expected = 1;
-            foreach (int d in InputShape) expected *= d;
-            if (sample.Length != expected)
-                throw new ShapeMismatchException(ToString(), $"a sample of {expected} values {ShapeMismatchException.Format(InputShape)}", [sample.Length]);
-        }
-        else shape = [1, sample.Length];
-        var input = TensorMemory.Wrap(sample.ToArray(), shape);
-        return Forward(input, training: false).Span().ToArray();
+        var result = new T[OutputLength(sample.Length)];
+        Predict(sample, result);
+        return result;
     }
+
+    /// <summary>
+    /// Runs inference on one sample and writes its output to <paramref name="output"/>; allocates nothing once
+    /// the network has seen a call of this kind on as many threads as now call it. Safe from any number of threads at once.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is not exactly as long as one sample's output.</exception>
+    /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
+    public void Predict(ReadOnlySpan<T> sample, Span<T> output)
+    {
+        int outputLength = OutputLength(sample.Length);
+        if (output.Length != outputLength)
+            throw new ArgumentException($"The output span holds {output.Length} values; one sample's output has {outputLength}.", nameof(output));
+        int steps = StartInference();
+        var copy = _inferenceCopies.Rent();
+        try
+        {
+            var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
+            sample.CopyTo(input.Span());
+            copy.Forward(input, training: false).Span().CopyTo(output);
+            EndInference(steps);
+        }
+        finally
+        {
+            _inferenceCopies.Return(copy);
+        }
+    }
+
+    // The output length of one sample of sampleLength values; checks the sample against the input shape.
+    private int OutputLength(int sampleLength)
+    {
+        if (InputShape is null) return SizeOf(OutputShape([sampleLength]));
+        int expected = SizeOf(InputShape);
+        if (sampleLength != expected)
+            throw new ShapeMismatchException(ToString(), $"a sample of {expected} values {ShapeMismatchException.Format(InputShape)}", [sampleLength]);
+        return SizeOf(OutputShapeOfNetwork!);
+    }
+
+    private static int SizeOf(IReadOnlyList<int> shape)
+    {
+        int size = 1;
+        for (int i = 0; i < shape.Count; i++) size *= shape[i]; // an index loop: foreach over the interface would allocate an enumerator
+        return size;
+    }
+
+    /// <summary>Marks the start of an optimizer step on this network's weights; <see cref="Predict(Tensor{T})"/> refuses to overlap one.</summary>
+    internal void BeginTrainingStep() => Interlocked.Increment(ref _trainingSteps);
+
+    /// <summary>Marks the end of the step <see cref="BeginTrainingStep"/> began.</summary>
+    internal void EndTrainingStep() => Interlocked.Increment(ref _trainingSteps);
+
+    // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
+    private int StartInference()
+    {
+        int steps = Volatile.Read(ref _trainingSteps);
+        if ((steps & 1) != 0) throw TrainingWhilePredicting();
+        return steps;
+    }
+
+    private void EndInference(int steps)
+    {
+        Interlocked.MemoryBarrier(); // the weights read by the pass come before the second look
+        if (Volatile.Read(ref _trainingSteps) != steps) throw TrainingWhilePredicting();
+    }
+
+    private static InvalidOperationException TrainingWhilePredicting() => new(
+        "Predict overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
+        "Predict between training steps, or on a copy (save the network and load it).");
+
+    /// <summary>An inference copy of the whole network: its layers' inference copies over the same parameters.</summary>
+    public ILayer<T> CreateInferenceCopy() => new Sequential<T>(this);
 
     /// <inheritdoc/>
     public int[] OutputShape(IReadOnlyList<int> inputShape)

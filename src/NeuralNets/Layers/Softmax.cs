@@ -14,7 +14,7 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
     private int _features = 1;
 
     /// <inheritdoc/>
-    public override Tensor<T> Forward(Tensor<T> input, bool training = false)
+    public override Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         _features = input.Rank < 2 ? checked((int)input.FlattenedLength) : input.SampleSize();

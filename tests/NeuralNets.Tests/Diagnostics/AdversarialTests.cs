@@ -42,8 +42,8 @@ public class AdversarialTests
             const double h = 1e-6;
             var plus = (double[])values.Clone(); plus[i] += h;
             var minus = (double[])values.Clone(); minus[i] -= h;
-            double numeric = (loss.Forward(network.Forward(TestTensors.Create(plus, 4, 2)), x.Targets)
-                            - loss.Forward(network.Forward(TestTensors.Create(minus, 4, 2)), x.Targets)) / (2 * h);
+            double numeric = (loss.Forward(network.Forward(TestTensors.Create(plus, 4, 2), training: false), x.Targets)
+                            - loss.Forward(network.Forward(TestTensors.Create(minus, 4, 2), training: false), x.Targets)) / (2 * h);
             gradient[i].Should().BeApproximately(numeric, 1e-7 * Math.Max(1, Math.Abs(numeric)));
         }
         network.Parameters.SelectMany(p => p.Gradient.ToArray()).Should().OnlyContain(g => g == 0, "an attack must not leave gradients behind");

@@ -40,9 +40,9 @@ public class InClassExampleTests
         var (network, hidden, _) = Build();
         var x = TestTensors.Create([X[1], X[2]], 1, 2);
 
-        double[] s = hidden.Forward(x).ToArray();
-        double yHat = network.Forward(x).ToArray()[0];
-        double loss = new MeanSquaredError<double>().Forward(network.Forward(x), TestTensors.Create([Y], 1, 1));
+        double[] s = hidden.Forward(x, training: false).ToArray();
+        double yHat = network.Forward(x, training: false).ToArray()[0];
+        double loss = new MeanSquaredError<double>().Forward(network.Forward(x, training: false), TestTensors.Create([Y], 1, 1));
 
         double s1 = W[0][0] * X[0] + W[0][1] * X[1] + W[0][2] * X[2];
         double s2 = W[1][0] * X[0] + W[1][1] * X[1] + W[1][2] * X[2];
@@ -62,7 +62,7 @@ public class InClassExampleTests
         var (network, hidden, output) = Build();
         var loss = new MeanSquaredError<double>();
         network.ZeroGradients();
-        loss.Forward(network.Forward(TestTensors.Create([X[1], X[2]], 1, 2)), TestTensors.Create([Y], 1, 1));
+        loss.Forward(network.Forward(TestTensors.Create([X[1], X[2]], 1, 2), training: false), TestTensors.Create([Y], 1, 1));
         double[] inputGradient = network.Backward(loss.Backward()).ToArray();
 
         double[] s = [Dot(W[0], X), Dot(W[1], X)];

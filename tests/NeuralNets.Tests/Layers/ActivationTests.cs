@@ -35,14 +35,14 @@ public class ActivationTests
     [Fact]
     public void Sigmoid_Forward_MatchesFormula()
     {
-        var y = new Sigmoid<double>().Forward(TestTensors.Create(new[] { 0.0, 2.0, -3.0 }, 1, 3)).ToArray();
+        var y = new Sigmoid<double>().Forward(TestTensors.Create(new[] { 0.0, 2.0, -3.0 }, 1, 3), training: false).ToArray();
         y.Should().Equal(new[] { 0.5, 1 / (1 + Math.Exp(-2)), 1 / (1 + Math.Exp(3)) }, (a, b) => Math.Abs(a - b) < 1e-15);
     }
 
     [Fact]
     public void Softmax_LargeLogits_StaysFiniteAndSumsToOne()
     {
-        var y = new Softmax<double>().Forward(TestTensors.Create(new[] { 1000.0, 999.0, -1000.0 }, 1, 3)).ToArray();
+        var y = new Softmax<double>().Forward(TestTensors.Create(new[] { 1000.0, 999.0, -1000.0 }, 1, 3), training: false).ToArray();
         y.Should().OnlyContain(v => double.IsFinite(v));
         y.Sum().Should().BeApproximately(1.0, 1e-15);
         y[0].Should().BeApproximately(1 / (1 + Math.Exp(-1)), 1e-15);

@@ -39,7 +39,7 @@ public class Conv2DTests
         var x = TestTensors.Random<double>(7, batch, cin, h, w);
         var expected = DirectConvolution(x.ToArray(), batch, cin, h, w, layer.Weight.ValueSpan.ToArray(), layer.Bias.ValueSpan.ToArray(),
             cout, kh, kw, sh, sw, ph, pw, out int outH, out int outW);
-        var y = layer.Forward(x);
+        var y = layer.Forward(x, training: false);
         y.Lengths.ToArray().Should().Equal(batch, cout, outH, outW);
         y.ToArray().Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
     }
@@ -52,7 +52,7 @@ public class Conv2DTests
         var chunked = new Conv2D<double>(2, 3, kernel: 3, seed: 1, padding: 1) { ChunkElements = 600 };
         var x = TestTensors.Random<double>(2, 5, 2, 4, 4);
         var g = TestTensors.Random<double>(3, 5, 3, 4, 4);
-        chunked.Forward(x).ToArray().Should().Equal(whole.Forward(x).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
+        chunked.Forward(x, training: false).ToArray().Should().Equal(whole.Forward(x, training: false).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Backward(g).ToArray().Should().Equal(whole.Backward(g).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Weight.GradientSpan.ToArray().Should().Equal(whole.Weight.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
         chunked.Bias.GradientSpan.ToArray().Should().Equal(whole.Bias.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
@@ -93,7 +93,7 @@ public class Conv2DTests
         var layer = new Conv2D<double>(1, 1, kernel: 2, seed: 0, init: WeightInit.Zeros);
         layer.Weight.SetValue([1, 0, 0, -1]);
         layer.Bias.SetValue([0.5]);
-        var y = layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 1, 1, 3, 3));
+        var y = layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 1, 1, 3, 3), training: false);
         y.ToArray().Should().Equal(-3.5, -3.5, -3.5, -3.5);
     }
 
@@ -103,7 +103,7 @@ public class Conv2DTests
         // 3×3 ones, 3×3 ones kernel, padding 1, stride 2: windows centred on the corners see 4 ones each.
         var layer = new Conv2D<double>(1, 1, kernel: 3, seed: 0, stride: 2, padding: 1, init: WeightInit.Zeros);
         layer.Weight.SetValue(Enumerable.Repeat(1.0, 9).ToArray());
-        var y = layer.Forward(TestTensors.Create(Enumerable.Repeat(1.0, 9).ToArray(), 1, 1, 3, 3));
+        var y = layer.Forward(TestTensors.Create(Enumerable.Repeat(1.0, 9).ToArray(), 1, 1, 3, 3), training: false);
         y.Lengths.ToArray().Should().Equal(1, 1, 2, 2);
         y.ToArray().Should().Equal(4, 4, 4, 4);
     }
@@ -114,7 +114,7 @@ public class Conv2DTests
         // 3×3 image, 2×2 ones kernel, stride 1: the centre pixel lies in all four patches.
         var layer = new Conv2D<double>(1, 1, kernel: 2, seed: 0, init: WeightInit.Zeros);
         layer.Weight.SetValue([1, 1, 1, 1]);
-        layer.Forward(TestTensors.Random<double>(1, 1, 1, 3, 3));
+        layer.Forward(TestTensors.Random<double>(1, 1, 1, 3, 3), training: false);
         var dx = layer.Backward(TestTensors.Create(new double[] { 1, 1, 1, 1 }, 1, 1, 2, 2));
         dx.ToArray().Should().Equal(1, 2, 1, 2, 4, 2, 1, 2, 1);
     }
@@ -125,11 +125,11 @@ public class Conv2DTests
         var layer = new Conv2D<double>(2, 3, kernel: 3, seed: 5, padding: 1);
         var x = TestTensors.Random<double>(1, 2, 2, 4, 4);
         var g = TestTensors.Random<double>(2, 2, 3, 4, 4);
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(g);
         var weightOnce = layer.Weight.GradientSpan.ToArray();
         var biasOnce = layer.Bias.GradientSpan.ToArray();
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(g);
         layer.Weight.GradientSpan.ToArray().Should().Equal(weightOnce.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1, Math.Abs(b)));
         layer.Bias.GradientSpan.ToArray().Should().Equal(biasOnce.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1, Math.Abs(b)));
@@ -141,8 +141,8 @@ public class Conv2DTests
         // Buffers are reused across batch sizes: a batch of 3, then of 1, must give what each sample gives alone.
         var layer = new Conv2D<double>(2, 2, kernel: 3, seed: 8, stride: 2, padding: 1);
         var x = TestTensors.Random<double>(9, 3, 2, 5, 5).ToArray();
-        var all = layer.Forward(TestTensors.Create(x, 3, 2, 5, 5)).ToArray();
-        var last = layer.Forward(TestTensors.Create(x[(2 * 50)..], 1, 2, 5, 5)).ToArray();
+        var all = layer.Forward(TestTensors.Create(x, 3, 2, 5, 5), training: false).ToArray();
+        var last = layer.Forward(TestTensors.Create(x[(2 * 50)..], 1, 2, 5, 5), training: false).ToArray();
         last.Should().Equal(all[(2 * all.Length / 3)..]);
     }
 
@@ -152,8 +152,8 @@ public class Conv2DTests
         var d = new Conv2D<double>(2, 3, kernel: 3, seed: 9, padding: 1);
         var f = new Conv2D<float>(2, 3, kernel: 3, seed: 9, padding: 1);
         var x = TestTensors.Random<double>(4, 2, 2, 6, 5);
-        var yd = d.Forward(x).ToArray();
-        var yf = f.Forward(TestTensors.Create(x.ToArray().Select(v => (float)v).ToArray(), 2, 2, 6, 5)).ToArray();
+        var yd = d.Forward(x, training: false).ToArray();
+        var yf = f.Forward(TestTensors.Create(x.ToArray().Select(v => (float)v).ToArray(), 2, 2, 6, 5), training: false).ToArray();
         yf.Select(v => (double)v).Should().Equal(yd, (a, b) => Math.Abs(a - b) < 1e-5);
     }
 
@@ -178,7 +178,7 @@ public class Conv2DTests
     public void Forward_KernelLargerThanPaddedInput_NamesLayerAndShapes()
     {
         var layer = new Conv2D<float>(1, 2, (3, 5), new Random(0), padding: (0, 1));
-        var act = () => layer.Forward(TestTensors.Random<float>(0, 2, 1, 4, 2));
+        var act = () => layer.Forward(TestTensors.Random<float>(0, 2, 1, 4, 2), training: false);
         act.Should().Throw<ShapeMismatchException>()
             .WithMessage("*Conv2D(1 → 2, 3×5, stride 1, padding 0×1)*[2, 1, 4, 2]*padded 4×4 input*");
     }
@@ -187,7 +187,7 @@ public class Conv2DTests
     public void Forward_WrongChannelCount_NamesLayerAndBothShapes()
     {
         var layer = new Conv2D<float>(3, 8, kernel: 3, seed: 0);
-        var act = () => layer.Forward(TestTensors.Random<float>(0, 2, 1, 8, 8));
+        var act = () => layer.Forward(TestTensors.Random<float>(0, 2, 1, 8, 8), training: false);
         act.Should().Throw<ShapeMismatchException>().WithMessage("*Conv2D(3 → 8, 3×3, stride 1, padding 0)*[N, 3, H, W]*[2, 1, 8, 8]*");
     }
 

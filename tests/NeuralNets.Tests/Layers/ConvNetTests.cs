@@ -15,7 +15,7 @@ public class ConvNetTests
             "Conv2D(1 → 6, 5×5, stride 1, padding 2)", "ReLU()", "MaxPool2D(2×2, stride 2)", "Flatten()", "Dense(1176 → 10)");
         network.OutputShapeOfNetwork.Should().Equal(10);
         network.ParameterCount.Should().Be(6 * 25 + 6 + 1176 * 10 + 10);
-        network.Forward(TestTensors.Random<float>(0, 3, 1, 28, 28)).Lengths.ToArray().Should().Equal(3, 10);
+        network.Forward(TestTensors.Random<float>(0, 3, 1, 28, 28), training: false).Lengths.ToArray().Should().Equal(3, 10);
     }
 
     [Fact]

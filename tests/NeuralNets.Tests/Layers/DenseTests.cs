@@ -22,7 +22,7 @@ public class DenseTests
         var layer = new Dense<double>(2, 2, seed: 0, WeightInit.Zeros);
         layer.Weight.SetValue([1, 2, 3, 4]); // [out, in]
         layer.Bias.SetValue([0.5, -1]);
-        var y = layer.Forward(TestTensors.Create(new double[] { 1, 1, 2, -1 }, 2, 2)).ToArray();
+        var y = layer.Forward(TestTensors.Create(new double[] { 1, 1, 2, -1 }, 2, 2), training: false).ToArray();
         y.Should().Equal(1 + 2 + 0.5, 3 + 4 - 1, 2 - 2 + 0.5, 6 - 4 - 1);
     }
 
@@ -30,7 +30,7 @@ public class DenseTests
     public void Forward_WrongInputWidth_NamesLayerAndBothShapes()
     {
         var layer = new Dense<float>(784, 128, seed: 0);
-        var act = () => layer.Forward(TestTensors.Random<float>(0, 64, 100));
+        var act = () => layer.Forward(TestTensors.Random<float>(0, 64, 100), training: false);
         act.Should().Throw<ShapeMismatchException>()
             .WithMessage("*Dense(784 → 128)*[N, 784]*[64, 100]*");
     }
@@ -41,10 +41,10 @@ public class DenseTests
         var layer = new Dense<double>(3, 2, seed: 5);
         var x = TestTensors.Random<double>(1, 4, 3);
         var g = TestTensors.Random<double>(2, 4, 2);
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(g);
         var once = layer.Weight.GradientSpan.ToArray();
-        layer.Forward(x);
+        layer.Forward(x, training: false);
         layer.Backward(g);
         layer.Weight.GradientSpan.ToArray().Should().Equal(once.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-14 * Math.Abs(b));
     }
@@ -55,8 +55,8 @@ public class DenseTests
         var d = new Dense<double>(5, 3, seed: 9);
         var f = new Dense<float>(5, 3, seed: 9);
         var x = TestTensors.Random<double>(4, 2, 5);
-        var yd = d.Forward(x).ToArray();
-        var yf = f.Forward(TestTensors.Create(x.ToArray().Select(v => (float)v).ToArray(), 2, 5)).ToArray();
+        var yd = d.Forward(x, training: false).ToArray();
+        var yf = f.Forward(TestTensors.Create(x.ToArray().Select(v => (float)v).ToArray(), 2, 5), training: false).ToArray();
         yf.Select(v => (double)v).Should().Equal(yd, (a, b) => Math.Abs(a - b) < 1e-5);
     }
 

@@ -8,7 +8,7 @@ public class FlattenTests
     public void Forward_ImageBatch_KeepsRowMajorOrderPerSample()
     {
         var values = Enumerable.Range(0, 24).Select(v => (double)v).ToArray();
-        var y = new Flatten<double>().Forward(TestTensors.Create(values, 2, 3, 2, 2));
+        var y = new Flatten<double>().Forward(TestTensors.Create(values, 2, 3, 2, 2), training: false);
         y.Lengths.ToArray().Should().Equal(2, 12);
         y.ToArray().Should().Equal(values);
     }
@@ -17,7 +17,7 @@ public class FlattenTests
     public void Backward_FlatGradient_ReturnsInputShape()
     {
         var layer = new Flatten<double>();
-        layer.Forward(TestTensors.Random<double>(0, 2, 3, 2, 2));
+        layer.Forward(TestTensors.Random<double>(0, 2, 3, 2, 2), training: false);
         var g = TestTensors.Random<double>(1, 2, 12);
         var dx = layer.Backward(g);
         dx.Lengths.ToArray().Should().Equal(2, 3, 2, 2);
@@ -37,7 +37,7 @@ public class FlattenTests
     public void Backward_WrongShape_NamesLayerAndShapes()
     {
         var layer = new Flatten<double>();
-        layer.Forward(TestTensors.Random<double>(0, 2, 3, 2, 2));
+        layer.Forward(TestTensors.Random<double>(0, 2, 3, 2, 2), training: false);
         var act = () => layer.Backward(TestTensors.Random<double>(1, 2, 11));
         act.Should().Throw<ShapeMismatchException>().WithMessage("*Flatten()*[2, 12]*[2, 11]*");
     }

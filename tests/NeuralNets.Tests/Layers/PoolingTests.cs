@@ -38,8 +38,8 @@ public class PoolingTests
     public void Forward_AnyGeometry_MatchesDirectWindows(int batch, int channels, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         var x = TestTensors.Random<double>(5, batch, channels, h, w);
-        var max = new MaxPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x).ToArray();
-        var avg = new AvgPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x).ToArray();
+        var max = new MaxPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x, training: false).ToArray();
+        var avg = new AvgPool2D<double>((kh, kw), (sh, sw), (ph, pw)).Forward(x, training: false).ToArray();
         var values = x.ToArray();
         int outH = (h + 2 * ph - kh) / sh + 1, outW = (w + 2 * pw - kw) / sw + 1, k = 0;
         for (int plane = 0; plane < batch * channels; plane++)
@@ -65,14 +65,14 @@ public class PoolingTests
     public void MaxPoolForward_TwoByTwo_TakesEachWindowsMaximum()
     {
         var x = TestTensors.Create(Enumerable.Range(0, 16).Select(v => (double)v).ToArray(), 1, 1, 4, 4);
-        new MaxPool2D<double>(2).Forward(x).ToArray().Should().Equal(5, 7, 13, 15);
+        new MaxPool2D<double>(2).Forward(x, training: false).ToArray().Should().Equal(5, 7, 13, 15);
     }
 
     [Fact]
     public void AvgPoolForward_TwoByTwo_AveragesEachWindow()
     {
         var x = TestTensors.Create(Enumerable.Range(0, 16).Select(v => (double)v).ToArray(), 1, 1, 4, 4);
-        new AvgPool2D<double>(2).Forward(x).ToArray().Should().Equal(2.5, 4.5, 10.5, 12.5);
+        new AvgPool2D<double>(2).Forward(x, training: false).ToArray().Should().Equal(2.5, 4.5, 10.5, 12.5);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class PoolingTests
     {
         // The centre is the maximum of all four 2×2 windows of a 3×3 image (stride 1).
         var layer = new MaxPool2D<double>(2, stride: 1);
-        layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 9, 5, 6, 7, 8 }, 1, 1, 3, 3));
+        layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 9, 5, 6, 7, 8 }, 1, 1, 3, 3), training: false);
         var dx = layer.Backward(TestTensors.Create(new double[] { 1, 2, 3, 4 }, 1, 1, 2, 2));
         dx.ToArray().Should().Equal(0, 0, 0, 0, 10, 0, 0, 0, 0);
     }
@@ -89,7 +89,7 @@ public class PoolingTests
     public void MaxPoolBackward_Tie_RoutesToFirstInRowMajorOrder()
     {
         var layer = new MaxPool2D<double>(2);
-        layer.Forward(TestTensors.Create(new double[] { 1, 3, 3, 3 }, 1, 1, 2, 2));
+        layer.Forward(TestTensors.Create(new double[] { 1, 3, 3, 3 }, 1, 1, 2, 2), training: false);
         layer.Backward(TestTensors.Create(new double[] { 1 }, 1, 1, 1, 1)).ToArray().Should().Equal(0, 1, 0, 0);
     }
 
@@ -97,7 +97,7 @@ public class PoolingTests
     public void MaxPoolForward_NaNInWindow_PropagatesAndTakesTheGradient()
     {
         var layer = new MaxPool2D<double>(2);
-        var y = layer.Forward(TestTensors.Create(new double[] { 1, double.NaN, 5, 2, 0, 0, 0, 0 }, 1, 1, 2, 4));
+        var y = layer.Forward(TestTensors.Create(new double[] { 1, double.NaN, 5, 2, 0, 0, 0, 0 }, 1, 1, 2, 4), training: false);
         double.IsNaN(y.ToArray()[0]).Should().BeTrue();
         y.ToArray()[1].Should().Be(5);
         layer.Backward(TestTensors.Create(new double[] { 1, 1 }, 1, 1, 1, 2)).ToArray().Should().Equal(0, 1, 1, 0, 0, 0, 0, 0);
@@ -107,7 +107,7 @@ public class PoolingTests
     public void MaxPoolForward_Padding_IsMinusInfinityNotZero()
     {
         var x = TestTensors.Create(new double[] { -1, -2, -3, -4 }, 1, 1, 2, 2);
-        new MaxPool2D<double>(2, stride: 1, padding: 1).Forward(x).ToArray().Should().Equal(-1, -1, -2, -1, -1, -2, -3, -3, -4);
+        new MaxPool2D<double>(2, stride: 1, padding: 1).Forward(x, training: false).ToArray().Should().Equal(-1, -1, -2, -1, -1, -2, -3, -3, -4);
     }
 
     [Fact]
@@ -115,14 +115,14 @@ public class PoolingTests
     {
         // PyTorch's default count_include_pad=True: the divisor is always kH·kW.
         var x = TestTensors.Create(new double[] { 1, 1, 1, 1 }, 1, 1, 2, 2);
-        new AvgPool2D<double>(2, stride: 1, padding: 1).Forward(x).ToArray().Should().Equal(0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25);
+        new AvgPool2D<double>(2, stride: 1, padding: 1).Forward(x, training: false).ToArray().Should().Equal(0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25);
     }
 
     [Fact]
     public void AvgPoolBackward_OverlappingWindows_GradientsAdd()
     {
         var layer = new AvgPool2D<double>(2, stride: 1);
-        layer.Forward(TestTensors.Random<double>(0, 1, 1, 3, 3));
+        layer.Forward(TestTensors.Random<double>(0, 1, 1, 3, 3), training: false);
         var dx = layer.Backward(TestTensors.Create(new double[] { 4, 4, 4, 4 }, 1, 1, 2, 2));
         dx.ToArray().Should().Equal(1, 2, 1, 2, 4, 2, 1, 2, 1);
     }
@@ -145,14 +145,14 @@ public class PoolingTests
     [Fact]
     public void Forward_WindowLargerThanInput_NamesLayerAndShapes()
     {
-        var act = () => new AvgPool2D<float>((2, 5)).Forward(TestTensors.Random<float>(0, 1, 1, 4, 4));
+        var act = () => new AvgPool2D<float>((2, 5)).Forward(TestTensors.Random<float>(0, 1, 1, 4, 4), training: false);
         act.Should().Throw<ShapeMismatchException>().WithMessage("*AvgPool2D(2×5, stride 2×5)*[1, 1, 4, 4]*larger than the padded 4×4 input*");
     }
 
     [Fact]
     public void Forward_NotAnImageBatch_NamesLayerAndShape()
     {
-        var act = () => new MaxPool2D<float>(2).Forward(TestTensors.Random<float>(0, 2, 16));
+        var act = () => new MaxPool2D<float>(2).Forward(TestTensors.Random<float>(0, 2, 16), training: false);
         act.Should().Throw<ShapeMismatchException>().WithMessage("*MaxPool2D*[N, C, H, W]*[2, 16]*");
     }
 

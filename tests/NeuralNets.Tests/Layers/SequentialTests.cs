@@ -13,7 +13,7 @@ public class SequentialTests
         var x = TestTensors.Random<double>(1, 6, 3);
 
         var predicted = network.Predict(x).ToArray();
-        var forward = network.Forward(x).ToArray();
+        var forward = network.Forward(x, training: false).ToArray();
 
         predicted.Should().Equal(forward);
     }
@@ -55,14 +55,14 @@ public class SequentialTests
     public void Forward_WrongInputWidth_ThrowsNamingLayerAndBothShapes()
     {
         var dense = new Dense<double>(3, 2, seed: 1);
-        var act = () => dense.Forward(TestTensors.Random<double>(1, 4, 5));
+        var act = () => dense.Forward(TestTensors.Random<double>(1, 4, 5), training: false);
         act.Should().Throw<ShapeMismatchException>().WithMessage("Dense(3 → 2): expected input of shape [N, 3] but got [4, 5]*");
     }
 
     [Fact]
     public void Forward_NetworkGivenWrongWidth_ThrowsNamingBothShapes()
     {
-        var act = () => Mlp().Forward(TestTensors.Random<double>(1, 2, 4));
+        var act = () => Mlp().Forward(TestTensors.Random<double>(1, 2, 4), training: false);
         act.Should().Throw<ShapeMismatchException>().WithMessage("Sequential: expected input of shape [N, 3] but got [2, 4]*");
     }
 }

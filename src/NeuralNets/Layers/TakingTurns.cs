@@ -1,0 +1,40 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets;
+
+/// <summary>
+/// Stands in an inference copy for a layer that cannot make one (<see cref="ILayer{T}.CreateInferenceCopy"/>
+/// returned null): every copy shares the one layer, and calls take turns on it under a lock, each copying the
+/// layer's output into a buffer of its own before the next call may overwrite it. Correct, not parallel.
+/// </summary>
+internal sealed class TakingTurns<T>(ILayer<T> layer) : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly TensorBuffer<T> _output = new();
+
+    public IReadOnlyList<Parameter<T>> Parameters => layer.Parameters;
+
+    public Tensor<T> Forward(Tensor<T> input, bool training)
+    {
+        if (training) throw new InvalidOperationException($"{layer} is shared by inference copies; it cannot train through one.");
+        lock (layer)
+        {
+            var output = layer.Forward(input, training: false);
+            var own = _output.GetLike(output);
+            output.Span().CopyTo(own.Span());
+            return own;
+        }
+    }
+
+    public Tensor<T> Backward(Tensor<T> outputGradient) =>
+        throw new InvalidOperationException($"{layer} is shared by inference copies; it cannot train through one.");
+
+    public int[] OutputShape(IReadOnlyList<int> inputShape) => layer.OutputShape(inputShape);
+
+    public LayerDescription Describe() => layer.Describe();
+
+    public ILayer<T> CreateInferenceCopy() => new TakingTurns<T>(layer);
+
+    public override string ToString() => layer.ToString() ?? "";
+}

@@ -1,0 +1,236 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace NeuralNets.Tests.Threading;
+
+/// <summary>One trained network shared by many threads: every Predict overload gives what a serial call gives, bit for bit.</summary>
+public class ConcurrentInferenceTests
+{
+    private const int Threads = 8;
+
+    private static Sequential<float> Mlp() =>
+        Network.Sequential<float>(2).Dense(64).ReLU().Dense(64).ReLU().Dense(2).Build(seed: 42);
+
+    private static Sequential<float> Cnn() =>
+        Network.Sequential<float>(1, 28, 28)
+            .Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+            .Conv2D(16, kernel: 5).Sigmoid().AvgPool2D(2)
+            .Flatten().Dropout(0.3).Dense(32).Tanh().Dense(10).Softmax()
+            .Build(seed: 7);
+
+    private static float[][] Samples(int count, int length, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="work"/> for every index on <see cref="Threads"/> threads that all start at once.</summary>
+    private static void OnManyThreads(int count, Action<int> work)
+    {
+        using var start = new Barrier(Threads);
+        int next = -1;
+        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count) work(i);
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+    }
+
+    /// <summary>Predicts every input serially, then again from <see cref="Threads"/> threads at once, and compares bit for bit.</summary>
+    private static void ConcurrentEqualsSerial<TInput, TOutput>(TInput[] inputs, Func<TInput, TOutput[]> predict)
+    {
+        var expected = inputs.Select(predict).ToArray();
+        var actual = new TOutput[inputs.Length][];
+        OnManyThreads(inputs.Length, i => actual[i] = predict(inputs[i]));
+        for (int i = 0; i < inputs.Length; i++) actual[i].Should().Equal(expected[i], $"input {i}");
+    }
+
+    [Fact]
+    public void PredictSample_MlpFromEightThreads_EqualsSerialBitForBit()
+    {
+        var network = Mlp();
+        var xs = Samples(1000, 2, seed: 1);
+        ConcurrentEqualsSerial(xs, x => network.Predict(x.AsSpan()));
+    }
+
+    [Fact]
+    public void PredictIntoSpan_MlpFromEightThreads_EqualsSerialBitForBit()
+    {
+        var network = Mlp();
+        var xs = Samples(1000, 2, seed: 2);
+        float[] IntoSpan(float[] x)
+        {
+            var output = new float[2];
+            network.Predict(x, output);
+            return output;
+        }
+        ConcurrentEqualsSerial(xs, IntoSpan);
+        IntoSpan(xs[7]).Should().Equal(network.Predict(xs[7].AsSpan()));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void PredictBatch_CnnFromEightThreads_EqualsSerialBitForBit(int batch)
+    {
+        var network = Cnn();
+        var batches = Enumerable.Range(0, 48).Select(i => TestTensors.Random<float>(100 + i, batch, 1, 28, 28)).ToArray();
+        ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
+    }
+
+    [Fact]
+    public void PredictBatch_LargeMlpBatchesThatSplitAcrossHelpers_EqualsSerialBitForBit()
+    {
+        // 256 × 784 inputs: every product and activation is long enough to be split across the helper threads.
+        var network = Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 3);
+        var batches = Enumerable.Range(0, 16).Select(i => TestTensors.Random<float>(200 + i, 256, 784)).ToArray();
+        ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
+    }
+
+    [Fact]
+    public void Predict_AfterTraining_SeesTheNewWeightsAndMatchesForward()
+    {
+        var network = Mlp();
+        var x = new float[] { 0.3f, -0.7f };
+        network.Predict(x.AsSpan()); // makes an inference copy before the weights change
+        foreach (var p in network.Parameters) TensorPrimitives.Multiply(p.ValueSpan, 1.5f, p.ValueSpan);
+        var forward = network.Forward(TestTensors.Create(x, 1, 2), training: false).ToArray();
+        network.Predict(x.AsSpan()).Should().Equal(forward);
+    }
+
+    [Fact]
+    public void Predict_NestedSequentialFromEightThreads_EqualsSerialBitForBit()
+    {
+        var inner = new Sequential<double>([4], new Dense<double>(4, 8, seed: 1), new Tanh<double>());
+        var network = new Sequential<double>([4], inner, new Dense<double>(8, 3, seed: 2));
+        var xs = Enumerable.Range(0, 400).Select(i => Samples(1, 4, seed: i)[0].Select(v => (double)v).ToArray()).ToArray();
+        ConcurrentEqualsSerial(xs, x => network.Predict(x.AsSpan()));
+    }
+
+    [Fact]
+    public void Predict_LayerWithoutInferenceCopy_TakesTurnsAndStaysExact()
+    {
+        var network = new Sequential<float>([2], new Dense<float>(2, 16, seed: 1), new SlowSquare(), new Dense<float>(16, 2, seed: 2));
+        var xs = Samples(300, 2, seed: 5);
+        ConcurrentEqualsSerial(xs, x => network.Predict(x.AsSpan()));
+    }
+
+    [Fact]
+    public void Forward_FromTwoThreadsAtOnce_SecondThrowsNamingPredict()
+    {
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var network = new Sequential<float>([2], new Blocking(inside, release));
+        var first = new Thread(() => network.Forward(TestTensors.Create(new float[2], 1, 2), training: true));
+        first.Start();
+        inside.Wait(TestContext.Current.CancellationToken);
+        try
+        {
+            var act = () => network.Forward(TestTensors.Create(new float[2], 1, 2), training: true);
+            act.Should().Throw<InvalidOperationException>().WithMessage("*two threads*Predict*");
+            var backward = () => network.Backward(TestTensors.Create(new float[2], 1, 2));
+            backward.Should().Throw<InvalidOperationException>();
+        }
+        finally
+        {
+            release.Set();
+            first.Join();
+        }
+        network.Forward(TestTensors.Create(new float[2], 1, 2), training: true).Lengths.ToArray().Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public void Predict_WhileAnOptimizerStepRuns_Throws()
+    {
+        var network = Mlp();
+        network.BeginTrainingStep();
+        var act = () => network.Predict(new float[] { 1, 2 }.AsSpan());
+        act.Should().Throw<InvalidOperationException>().WithMessage("*optimizer step*");
+        network.EndTrainingStep();
+        network.Predict(new float[] { 1, 2 }.AsSpan()).Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void Predict_WhenAStepStartsAndEndsDuringTheCall_Throws()
+    {
+        Sequential<float>? network = null;
+        var stepDuringForward = new CallbackLayer(() =>
+        {
+            network!.BeginTrainingStep();
+            network.EndTrainingStep();
+        });
+        network = new Sequential<float>([2], new Dense<float>(2, 2, seed: 1), stepDuringForward);
+        var act = () => network.Predict(new float[] { 1, 2 }.AsSpan());
+        act.Should().Throw<InvalidOperationException>().WithMessage("*overlapped an optimizer step*");
+    }
+
+    [Fact]
+    public void PredictIntoSpan_WrongLengths_NameWhatWasExpected()
+    {
+        var network = Mlp();
+        var shortOutput = () => network.Predict(new float[] { 1, 2 }, new float[3]);
+        shortOutput.Should().Throw<ArgumentException>().WithMessage("*3 values*has 2*");
+        var wrongSample = () => network.Predict(new float[] { 1, 2, 3 }, new float[2]);
+        wrongSample.Should().Throw<ShapeMismatchException>();
+    }
+
+    /// <summary>y = x² with a sleep, and no inference copy of its own.</summary>
+    private sealed class SlowSquare : ILayer<float>
+    {
+        private float[] _output = [];
+        public IReadOnlyList<Parameter<float>> Parameters => [];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            var x = input.ToArray();
+            _output = new float[x.Length];
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (i == 0) Thread.SpinWait(200);
+                _output[i] = x[i] * x[i];
+            }
+            return TestTensors.Create(_output, (int)input.Lengths[0], (int)input.Lengths[1]);
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient) => throw new NotSupportedException();
+        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public LayerDescription Describe() => LayerDescription.Of("SlowSquare");
+    }
+
+    /// <summary>An identity layer whose Forward waits until the test releases it.</summary>
+    private sealed class Blocking(ManualResetEventSlim inside, ManualResetEventSlim release) : ILayer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters => [];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            inside.Set();
+            release.Wait();
+            return input;
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
+        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public LayerDescription Describe() => LayerDescription.Of("Blocking");
+    }
+
+    /// <summary>An identity layer that runs a callback in every Forward (its inference copy is itself).</summary>
+    private sealed class CallbackLayer(Action callback) : ILayer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters => [];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            callback();
+            return input;
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
+        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public LayerDescription Describe() => LayerDescription.Of("Callback");
+        public ILayer<float> CreateInferenceCopy() => this;
+    }
+}

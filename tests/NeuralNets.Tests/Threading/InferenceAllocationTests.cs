@@ -1,0 +1,46 @@
+namespace NeuralNets.Tests.Threading;
+
+/// <summary>Steady inference allocates nothing, counted over every thread of the process.</summary>
+[Collection(ProcessWideMeasurement.Name)]
+public class InferenceAllocationTests
+{
+    [Fact]
+    public void PredictIntoSpan_SteadyCallsOnTwoThreads_AllocateNothing()
+    {
+        // 784 → 128 at batch 1 is split across the helper threads; two callers at once means one of them runs its parts itself.
+        var network = Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 3);
+        var x = TestTensors.Random<float>(9, 784).ToArray();
+        const int Calls = 1000;
+        long allocated = 0;
+        using var start = new Barrier(2, _ => { });
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            var output = new float[10];
+            for (int i = 0; i < 500; i++) network.Predict(x, output); // warm-up: each thread's copy gets its buffers, the JIT its final code
+            start.SignalAndWait();
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            start.SignalAndWait();
+            for (int i = 0; i < Calls; i++) network.Predict(x, output);
+            start.SignalAndWait();
+            Interlocked.Exchange(ref allocated, GC.GetTotalAllocatedBytes(precise: true) - before);
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+        // Any object made per call (24 bytes at least) would add up to 48 KB here.
+        allocated.Should().BeLessThan(1024, $"{2 * Calls} steady predictions on two threads, counted over every thread");
+    }
+
+    [Fact]
+    public void PredictBatch_SteadyCalls_AllocateOnlyTheResult()
+    {
+        var network = Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 3);
+        var batch = TestTensors.Random<float>(4, 64, 784);
+        for (int i = 0; i < 100; i++) network.Predict(batch);
+        long allocated = ProcessWideMeasurement.AllocatedBy(() =>
+        {
+            for (int i = 0; i < 100; i++) network.Predict(batch);
+        });
+        // The result: 640 floats and the tensor around them.
+        (allocated / 100).Should().BeLessThan(64 * 10 * sizeof(float) + 512);
+    }
+}
