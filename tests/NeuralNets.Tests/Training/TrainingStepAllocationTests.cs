@@ -1,0 +1,54 @@
+using System.Numerics.Tensors;
+
+namespace NeuralNets.Tests.Training;
+
+/// <summary>
+/// A training step allocates nothing, counted over every thread of the process (the helper threads
+/// included), at sizes where every product, activation and convolution is split across the team.
+/// </summary>
+[Collection(ProcessWideMeasurement.Name)]
+public class TrainingStepAllocationTests
+{
+    private const int Steps = 100;
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "MLP", "Sgd" }, { "MLP", "Adam" }, { "MLP", "Nesterov" }, { "LeNet", "Sgd" }, { "LeNet", "AdamW" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Step_AfterWarmUp_AllocatesNothingOnAnyThread(string networkKind, string optimizerKind)
+    {
+        var (network, x) = networkKind == "MLP"
+            ? (Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 784))
+            : (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+                .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 1),
+               TestTensors.Random<float>(1, 64, 1, 28, 28));
+        IOptimizer<float> optimizer = optimizerKind switch
+        {
+            "Sgd" => new Sgd<float>(network.Parameters, 0.01),
+            "Adam" => new Adam<float>(network.Parameters, 1e-3),
+            "Nesterov" => new Nesterov<float>(network.Parameters, 0.01, 0.9),
+            _ => new AdamW<float>(network.Parameters, 1e-3),
+        };
+        var labels = Tensor.Create(Enumerable.Range(0, 64).Select(i => (float)(i % 10)).ToArray(), [64]);
+        var loss = new SoftmaxCrossEntropy<float>();
+        float Evaluate()
+        {
+            network.ZeroGradients();
+            float value = loss.Forward(network.Forward(x, training: true), labels);
+            network.BackwardToParameters(loss.Backward());
+            return value;
+        }
+        Func<float> evaluate = Evaluate;
+        for (int i = 0; i < 50; i++) optimizer.Step(evaluate); // warm-up: buffers sized, the JIT's final code in place
+
+        long allocated = ProcessWideMeasurement.AllocatedBy(() =>
+        {
+            for (int i = 0; i < Steps; i++) optimizer.Step(evaluate);
+        });
+        // Any object made per step (24 bytes at least) would add up to a kilobyte here.
+        allocated.Should().BeLessThan(Steps * 24, $"{Steps} steps of {networkKind} with {optimizerKind}, counted over every thread");
+    }
+}
