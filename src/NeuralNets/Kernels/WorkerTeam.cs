@@ -39,6 +39,12 @@ internal static class WorkerTeam
     /// <summary>The most threads a job is split across (the claim word has one bit per part).</summary>
     public const int MaxSize = 16;
 
+    /// <summary>Whether helper threads could not be started on this platform, so that every job runs on its caller.</summary>
+    public static bool ThreadsUnavailable => Volatile.Read(ref s_noThreads);
+
+    /// <summary>Makes every later job run on its caller, as on a platform without threads; for tests.</summary>
+    internal static void SimulateNoThreads(bool noThreads) => Volatile.Write(ref s_noThreads, noThreads);
+
     /// <summary>How long an idle worker polls before it sleeps (<see cref="Parallelism.IdleSpin"/>), in stopwatch ticks.</summary>
     private static long s_spinTicks = Stopwatch.Frequency / 1000;
 
@@ -47,6 +53,7 @@ internal static class WorkerTeam
 
     private static readonly object StartLock = new();
     private static Worker[]? s_workers;
+    private static bool s_noThreads;   // set when the platform cannot start a thread (single-threaded WebAssembly)
 
     private static int s_owned;
     private static int s_claims = -1;
@@ -94,14 +101,20 @@ internal static class WorkerTeam
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, 31);
         int size = Size;
-        if (parts <= 1 || size == 1 || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
+        if (parts <= 1 || size == 1 || Volatile.Read(ref s_noThreads) || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {
+            RunAllHere(work, parts);
+            return;
+        }
+        var workers = s_workers is { } started && started.Length >= size - 1 ? started : StartWorkers(size - 1);
+        if (workers.Length < size - 1)
+        {
+            Volatile.Write(ref s_owned, 0);
             RunAllHere(work, parts);
             return;
         }
         try
         {
-            var workers = s_workers is { } started && started.Length >= size - 1 ? started : StartWorkers(size - 1);
             s_work = work;
             s_parts = parts;
             s_failure = null;
@@ -152,7 +165,17 @@ internal static class WorkerTeam
             if (started.Length >= count) return started;
             var workers = new Worker[count];
             started.CopyTo(workers, 0);
-            for (int i = started.Length; i < count; i++) workers[i] = new Worker(i + 1);
+            try
+            {
+                for (int i = started.Length; i < count; i++) workers[i] = new Worker(i + 1);
+            }
+            catch (Exception e) when (e is PlatformNotSupportedException or NotSupportedException or OutOfMemoryException or ThreadStartException)
+            {
+                // No thread can be started here (single-threaded WebAssembly, or a host out of threads): every
+                // job runs on its caller from now on, with the same parts and so the same results.
+                Volatile.Write(ref s_noThreads, true);
+                return started;
+            }
             s_workers = workers;
             return workers;
         }

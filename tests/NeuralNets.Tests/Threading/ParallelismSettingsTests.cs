@@ -58,6 +58,23 @@ public class ParallelismSettingsTests
     }
 
     [Fact]
+    public void Fit_WhereNoThreadCanStart_RunsOnTheCallerWithTheSameWeights()
+    {
+        var expected = TrainCnn();
+        float[][] actual;
+        try
+        {
+            NeuralNets.Kernels.WorkerTeam.SimulateNoThreads(true);
+            actual = TrainCnn();
+        }
+        finally
+        {
+            NeuralNets.Kernels.WorkerTeam.SimulateNoThreads(false);
+        }
+        for (int p = 0; p < actual.Length; p++) actual[p].Should().Equal(expected[p], $"parameter {p}");
+    }
+
+    [Fact]
     public void Settings_OutOfRange_AreRefusedAndLeaveTheSettingAlone()
     {
         int threads = Parallelism.MaxThreads;
