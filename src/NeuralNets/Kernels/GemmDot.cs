@@ -12,7 +12,7 @@ namespace NeuralNets.Kernels;
 /// scalar FMA tail, whatever tile it falls in; so a row of C does not depend on how many other
 /// rows the product has (a sample predicted alone equals its row of the batch), nor on threads.
 /// </summary>
-internal static unsafe class GemmDot
+internal static unsafe partial class GemmDot
 {
     /// <summary>Rows of A per tile: four where 32 vector registers hold the 16 accumulators, else two.</summary>
     private static int TileRows => Vector512.IsHardwareAccelerated ? 4 : 2;
@@ -20,6 +20,7 @@ internal static unsafe class GemmDot
     /// <summary>Computes one chunk of the problem (a block of C, over one piece of k).</summary>
     public static void RunChunk<T>(in GemmProblem<T> p, int unit) where T : unmanaged, IFloatingPointIeee754<T>
     {
+
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
         int i0 = chunk % p.ChunksM * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
         int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
@@ -31,6 +32,11 @@ internal static unsafe class GemmDot
         nint addendStride = p.Accumulate ? p.N : 0;
         T* a = p.A + kStart, b = p.B + kStart;
         nint k = p.K, n = p.N;
+        if (p.VectorBits == 128)
+        {
+            RunChunk128(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
+            return;
+        }
         int tileRows = TileRows;
 
         int i = i0;

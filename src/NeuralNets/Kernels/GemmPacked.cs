@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNets.Kernels;
@@ -48,14 +49,20 @@ internal static unsafe class GemmPacked
 
     private static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
 
+    // 128-bit vectors with a fused multiply-add: ARM64's NEON (and x86 FMA, where the wider paths win anyway).
+    private static bool Use128 => Vector128.IsHardwareAccelerated && (AdvSimd.IsSupported || Fma.IsSupported);
+
+    /// <summary>The widest vectors the kernels use on this CPU, in bits (512, 256 or 128), or 0 when none qualifies.</summary>
+    public static int WidestBits => Use512 ? 512 : Use256 ? 256 : Use128 ? 128 : 0;
+
     /// <summary>Whether this kernel handles <typeparamref name="T"/> on this CPU.</summary>
-    public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && (Use512 || Use256);
+    public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && WidestBits != 0;
 
-    /// <summary>Rows of the register tile.</summary>
-    public static int TileRows => Use512 ? MicroKernel512.Rows : MicroKernel256.Rows;
+    /// <summary>Rows of the register tile for vectors of <paramref name="bits"/>.</summary>
+    public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : MicroKernel256.Rows;
 
-    /// <summary>Columns of the register tile: two vectors.</summary>
-    public static int TileColumns<T>() => Use512 ? 2 * Vector512<T>.Count : 2 * Vector256<T>.Count;
+    /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>.</summary>
+    public static int TileColumns<T>(int bits) => 2 * bits / 8 / Unsafe.SizeOf<T>();
 
     /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
     public static int WorkspaceLength => PackedBLength;
@@ -73,7 +80,7 @@ internal static unsafe class GemmPacked
 
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int mr = TileRows, nr = TileColumns<T>();
+        int bits = p.VectorBits, mr = TileRows(bits), nr = TileColumns<T>(bits);
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
         int i0 = chunk / p.ChunksN * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
         int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
@@ -89,7 +96,7 @@ internal static unsafe class GemmPacked
             int kc = Math.Min(p.KBlock, kEnd - k0);
             // An edge exactly one vector wide is read in place too (its vectors end at the row's end) and
             // goes to the one-vector kernel; other partial edges are packed into a zero-padded panel.
-            bool edgeInPlace = inPlace && Use512 && (j1 - j0) % nr == Vector512<T>.Count;
+            bool edgeInPlace = inPlace && bits == 512 && (j1 - j0) % nr == Vector512<T>.Count;
             if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
             else if ((j1 - j0) % nr != 0 && !edgeInPlace) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
             bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
@@ -115,8 +122,9 @@ internal static unsafe class GemmPacked
                         MicroKernel512.RunOneVector(kc, a, p.RowStrideA, p.ColumnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
                         continue;
                     }
-                    if (Use512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    if (bits == 512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 256) MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernel128.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }
@@ -136,7 +144,7 @@ internal static unsafe class GemmPacked
                 T* source = p.B + (nint)k0 * p.N + j;
                 if (columns == nr)
                 {
-                    for (int s = 0; s < kc; s++, source += p.N) CopyTile(source, panel + s * nr, nr);
+                    for (int s = 0; s < kc; s++, source += p.N) new ReadOnlySpan<T>(source, nr).CopyTo(new Span<T>(panel + s * nr, nr));
                 }
                 else
                 {
@@ -169,21 +177,6 @@ internal static unsafe class GemmPacked
                     for (int s = 0; s < kc; s++) target[s * nr] = row[s];
                 }
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyTile<T>(T* source, T* target, int nr) where T : unmanaged
-    {
-        if (Use512)
-        {
-            Vector512.Store(Vector512.Load(source), target);
-            Vector512.Store(Vector512.Load(source + Vector512<T>.Count), target + Vector512<T>.Count);
-        }
-        else
-        {
-            Vector256.Store(Vector256.Load(source), target);
-            Vector256.Store(Vector256.Load(source + Vector256<T>.Count), target + Vector256<T>.Count);
         }
     }
 }

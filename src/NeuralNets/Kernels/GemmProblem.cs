@@ -97,6 +97,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// </summary>
     public T* Bias { get; init; }
 
+    /// <summary>
+    /// The vector width the kernels use, in bits (512, 256 or 128): the CPU's widest by default
+    /// (<see cref="GemmPacked.WidestBits"/>); tests choose narrower ones to show that every width gives the same C.
+    /// </summary>
+    public int VectorBits { get; init; }
+
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;
 }

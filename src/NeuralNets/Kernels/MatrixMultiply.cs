@@ -60,11 +60,13 @@ internal static class MatrixMultiply
     /// <param name="bias">Empty, or n values added to every row of C: C = bias + op(A)·op(B), each element
     /// rounded exactly as when C holds the bias and the product is accumulated into it. Not with
     /// <paramref name="accumulate"/>.</param>
+    /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: the CPU's widest). The
+    /// result does not depend on it; tests narrow it to check the paths of other CPUs on this one.</param>
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
-        ReadOnlySpan<T> bias = default)
+        ReadOnlySpan<T> bias = default, int vectorBits = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -83,6 +85,9 @@ internal static class MatrixMultiply
             return;
         }
 
+        if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits)
+            throw new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits.");
+        if (vectorBits == 0) vectorBits = GemmPacked.WidestBits;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
             int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
@@ -94,7 +99,7 @@ internal static class MatrixMultiply
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 fixed (T* pbias = &MemoryMarshal.GetReference(bias))
                 {
-                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
+                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits };
                     if (!bias.IsEmpty)
                     {
                         // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the
@@ -104,7 +109,7 @@ internal static class MatrixMultiply
                         {
                             CopyBiasToRows(bias, c, m);
                             accumulate = true;
-                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate);
+                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits };
                         }
                     }
                     if (problem.KPieces == 1)

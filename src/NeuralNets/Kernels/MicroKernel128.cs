@@ -1,0 +1,103 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The 4×(2 vectors) register tile on <see cref="Vector128{T}"/> with FMA, for CPUs whose widest
+/// vectors are 128 bits (ARM64's NEON): the same steps as <see cref="MicroKernel256"/>, half as wide.
+/// Each element of C is one FMA chain over the k-block whatever the vector width, so this tile gives
+/// the wider kernels' results bit for bit.
+/// </summary>
+internal static unsafe class MicroKernel128
+{
+    /// <summary>Rows of the tile (MR).</summary>
+    public const int Rows = 4;
+
+    /// <summary>
+    /// C[0..rows, 0..columns] (row stride <paramref name="ldc"/>) = (overwrite ? 0 : C) + A·B over
+    /// <paramref name="kc"/> steps, with A[r, s] at a + r·rowStride + s·columnStride for r &lt; rows and
+    /// B as kc rows of 2 vectors, <paramref name="bStride"/> apart. Rows past <paramref name="rows"/> re-read the last row (their
+    /// results are dropped), so a partial tile needs no copy of A.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector128<T>.Count;
+        Vector128<T> c00 = default, c01 = default;
+        Vector128<T> c10 = default, c11 = default;
+        Vector128<T> c20 = default, c21 = default;
+        Vector128<T> c30 = default, c31 = default;
+        int last = rows - 1;
+        nint o1 = Math.Min(1, last) * rowStride;
+        nint o2 = Math.Min(2, last) * rowStride;
+        nint o3 = Math.Min(3, last) * rowStride;
+        for (int s = 0; s < kc; s++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + w);
+            var x0 = Vector128.Create(a[0]);
+            c00 = Fma(x0, b0, c00);
+            c01 = Fma(x0, b1, c01);
+            var x1 = Vector128.Create(a[o1]);
+            c10 = Fma(x1, b0, c10);
+            c11 = Fma(x1, b1, c11);
+            var x2 = Vector128.Create(a[o2]);
+            c20 = Fma(x2, b0, c20);
+            c21 = Fma(x2, b1, c21);
+            var x3 = Vector128.Create(a[o3]);
+            c30 = Fma(x3, b0, c30);
+            c31 = Fma(x3, b1, c31);
+            a += columnStride;
+            b += bStride;
+        }
+
+        if (columns == 2 * w)
+        {
+            Store(c, c00, c01, w, overwrite);
+            if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
+            if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
+            if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
+            return;
+        }
+
+        // A partial tile: spill the accumulators and write only the valid part.
+        T* tile = stackalloc T[Rows * 2 * Vector128<T>.Count];
+        Vector128.Store(c00, tile + 0 * 2 * w);
+        Vector128.Store(c01, tile + 0 * 2 * w + w);
+        Vector128.Store(c10, tile + 1 * 2 * w);
+        Vector128.Store(c11, tile + 1 * 2 * w + w);
+        Vector128.Store(c20, tile + 2 * 2 * w);
+        Vector128.Store(c21, tile + 2 * 2 * w + w);
+        Vector128.Store(c30, tile + 3 * 2 * w);
+        Vector128.Store(c31, tile + 3 * 2 * w + w);
+        for (int r = 0; r < rows; r++)
+        {
+            T* source = tile + r * 2 * w, target = c + r * ldc;
+            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
+            else for (int j = 0; j < columns; j++) target[j] += source[j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* c, Vector128<T> low, Vector128<T> high, int w, bool overwrite) where T : unmanaged
+    {
+        if (!overwrite)
+        {
+            low += Vector128.Load(c);
+            high += Vector128.Load(c + w);
+        }
+        Vector128.Store(low, c);
+        Vector128.Store(high, c + w);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Fma<T>(Vector128<T> x, Vector128<T> y, Vector128<T> accumulator)
+    {
+        if (typeof(T) == typeof(float))
+            return Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), accumulator.AsSingle()).As<float, T>();
+        return Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), accumulator.AsDouble()).As<double, T>();
+    }
+}
