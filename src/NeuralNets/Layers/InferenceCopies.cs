@@ -15,11 +15,16 @@ internal sealed class InferenceCopies<T>(Func<Sequential<T>> create) where T : u
     private readonly Sequential<T>?[] _idle = new Sequential<T>?[Math.Clamp(2 * Environment.ProcessorCount, 4, 64)];
 
     /// <summary>An idle copy, or a new one.</summary>
+    /// <remarks>Two passes: a copy given back behind the first pass's position while another caller took the
+    /// one ahead of it is found by the second, so callers in step with each other do not make copies they do not need.</remarks>
     public Sequential<T> Rent()
     {
-        for (int i = 0; i < _idle.Length; i++)
+        for (int pass = 0; pass < 2; pass++)
         {
-            if (Volatile.Read(ref _idle[i]) is not null && Interlocked.Exchange(ref _idle[i], null) is { } copy) return copy;
+            for (int i = 0; i < _idle.Length; i++)
+            {
+                if (Volatile.Read(ref _idle[i]) is not null && Interlocked.Exchange(ref _idle[i], null) is { } copy) return copy;
+            }
         }
         return create();
     }
