@@ -139,7 +139,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private T EvaluateCurrentBatch()
     {
-        foreach (var p in _parameters) p.ZeroGradient();
+        foreach (var p in _parameters) p.ZeroGradientDeferred(); // nobody can look before backward overwrites it
         var output = _network.Forward(_x!, training: true);
         T loss = _loss.Forward(output, _y!);
         // Only the step's first evaluation is at accepted weights; later ones are an optimizer's trial
@@ -164,8 +164,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private void LoadBatch(Dataset<T> data, ReadOnlySpan<int> indices)
     {
-        _x = _batchFeatures.Get(indices.Length, data.SampleShape);
-        _y = _batchTargets.Get(indices.Length, data.TargetShape);
+        _x = _batchFeatures.Get(indices.Length, data.SampleShapeSpan);
+        _y = _batchTargets.Get(indices.Length, data.TargetShapeSpan);
         data.CopyRows(indices, _x.Span(), _y.Span());
     }
 
