@@ -150,6 +150,40 @@ internal static class Elementwise
     }
 
     /// <summary>
+    /// Whether every element of <paramref name="x"/> is finite; copies <paramref name="x"/> into
+    /// <paramref name="copy"/> in the same pass unless <paramref name="copy"/> is empty.
+    /// </summary>
+    public static bool CopyAllFinite<T>(ReadOnlySpan<T> x, Span<T> copy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool copying = !copy.IsEmpty;
+        if (copying && copy.Length != x.Length)
+            throw new ArgumentException($"Copying {x.Length} elements into {copy.Length}.", nameof(copy));
+        ref T xs = ref MemoryMarshal.GetReference(x), cs = ref MemoryMarshal.GetReference(copy);
+        int i = 0;
+        bool finite = true;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            // v − v is +0 for a finite v and NaN for ±∞ or NaN, so OR-ing the bits is zero exactly when all are finite;
+            // an OR (one cycle) carries the dependency from vector to vector, not an add.
+            var bits = Vector256<T>.Zero;
+            for (; i + Vector256<T>.Count <= x.Length; i += Vector256<T>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                if (copying) v.StoreUnsafe(ref cs, (nuint)i);
+                bits |= v - v;
+            }
+            finite = bits == Vector256<T>.Zero;
+        }
+        for (; i < x.Length; i++)
+        {
+            T v = Unsafe.Add(ref xs, i);
+            if (copying) Unsafe.Add(ref cs, i) = v;
+            finite &= T.IsFinite(v);
+        }
+        return finite;
+    }
+
+    /// <summary>
     /// Effectively computes <c>sum[j] += rows[0, j] + rows[1, j] + …</c>, adding the rows one after another as a
     /// loop of per-row additions would, but keeping each column's running sum in a register.
     /// </summary>
