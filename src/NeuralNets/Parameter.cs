@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
@@ -25,12 +26,12 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(shape);
-        long count = 1;
         foreach (int d in shape)
-        {
             if (d <= 0) throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape {TensorMemory.ShapeText(shape)}; every length must be positive.");
-            count *= d;
-        }
+        long count = ShapeMismatchException.ValueCount(shape);
+        if (count > Array.MaxLength)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Parameter '{name}' of shape {TensorMemory.ShapeText(shape)} would hold {ShapeMismatchException.CountText(count)} values, more than one array can hold ({Array.MaxLength})."), nameof(shape));
         Name = name;
         int[] copy = (int[])shape.Clone();
         Shape = copy;
@@ -142,5 +143,5 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}");
 }
