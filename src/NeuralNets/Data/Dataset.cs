@@ -57,7 +57,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 T label = _targets[i];
                 if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
-                    throw new ArgumentOutOfRangeException(nameof(targets), label, $"Label {label} of sample {i} is outside the class range [0, {classes}).");
+                    throw new ArgumentOutOfRangeException(nameof(targets), label, FormattableString.Invariant($"Label {label} of sample {i} is outside the class range [0, {classes})."));
             }
             ClassCount = classes;
         }
