@@ -87,6 +87,21 @@ public class ElementwiseTests
         }
     }
 
+    [Theory]
+    [InlineData(-1, 0f)]                       // all finite
+    [InlineData(3, float.NaN)]                 // in the first vector
+    [InlineData(17, float.PositiveInfinity)]   // in the last vector
+    [InlineData(21, float.NegativeInfinity)]   // in the scalar tail
+    public void CopyAllFinite_NonFiniteAnywhere_IsFoundAndTheCopyIsExact(int position, float value)
+    {
+        var x = Enumerable.Range(0, 23).Select(i => (float)Math.Sin(i) * 1e30f).ToArray();
+        if (position >= 0) x[position] = value;
+        var copy = new float[x.Length];
+        Elementwise.CopyAllFinite<float>(x, copy).Should().Be(position < 0);
+        copy.Should().Equal(x);
+        Elementwise.CopyAllFinite<float>(x, Span<float>.Empty).Should().Be(position < 0, "checking alone finds it too");
+    }
+
     [Fact]
     public void SigmoidLayer_SaturatedFloatUnits_ProduceNoSubnormals()
     {

@@ -150,35 +150,51 @@ public class NaNPropagationTests
     [Theory]
     [InlineData(3, 5, 4)]
     [InlineData(784, 128, 64)]
-    public void DenseForward_NaNInputOrWeight_GivesNaNInItsRowAndColumn(int inputs, int outputs, int batch)
+    public void DenseForward_FloatNaNInputOrWeight_GivesNaNInItsRowAndColumn(int inputs, int outputs, int batch) =>
+        CheckDense<float>(inputs, outputs, batch);
+
+    [Theory]
+    [InlineData(3, 5, 4)]
+    [InlineData(784, 128, 64)]
+    public void DenseForward_DoubleNaNInputOrWeight_GivesNaNInItsRowAndColumn(int inputs, int outputs, int batch) =>
+        CheckDense<double>(inputs, outputs, batch);
+
+    private static void CheckDense<T>(int inputs, int outputs, int batch) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layer = new Dense<float>(inputs, outputs, seed: 1);
-        var x = TestTensors.Random<float>(2, batch, inputs).ToArray();
-        x[inputs + 1] = float.NaN;                     // sample 1
-        for (int n = 0; n < batch; n++) x[n * inputs] = 0;  // 0 · NaN is NaN: no zero may be skipped
-        layer.Weight.ValueSpan[(outputs - 1) * inputs] = float.NaN; // output column outputs − 1, input 0
+        var layer = new Dense<T>(inputs, outputs, seed: 1);
+        var x = TestTensors.Random<T>(2, batch, inputs).ToArray();
+        x[inputs + 1] = T.NaN;                                     // sample 1
+        for (int n = 0; n < batch; n++) x[n * inputs] = T.Zero;    // 0 · NaN is NaN: no zero may be skipped
+        layer.Weight.ValueSpan[(outputs - 1) * inputs] = T.NaN;    // output outputs − 1, input 0
         var y = layer.Forward(TestTensors.Create(x, batch, inputs)).ToArray();
         for (int n = 0; n < batch; n++)
             for (int o = 0; o < outputs; o++)
-                float.IsNaN(y[n * outputs + o]).Should().Be(n == 1 || o == outputs - 1, $"sample {n}, output {o}");
+                T.IsNaN(y[n * outputs + o]).Should().Be(n == 1 || o == outputs - 1, $"sample {n}, output {o}");
     }
 
     [Theory]
     [InlineData(1, 12)]
     [InlineData(4, 32)]   // 4 × 3 × 32 × 32 = 12,288 elements
-    public void Conv2DForward_NaNPixel_GivesNaNWhereTheKernelCoversIt(int batch, int size)
+    public void Conv2DForward_FloatNaNPixel_GivesNaNWhereTheKernelCoversIt(int batch, int size) => CheckConv<float>(batch, size);
+
+    [Theory]
+    [InlineData(1, 12)]
+    [InlineData(4, 32)]
+    public void Conv2DForward_DoubleNaNPixel_GivesNaNWhereTheKernelCoversIt(int batch, int size) => CheckConv<double>(batch, size);
+
+    private static void CheckConv<T>(int batch, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int channels = 3, filters = 4;
-        var layer = new Conv2D<double>(channels, filters, (3, 3), new Random(3), padding: (1, 1));
-        var x = TestTensors.Random<double>(4, batch, channels, size, size).ToArray();
+        var layer = new Conv2D<T>(channels, filters, (3, 3), new Random(3), padding: (1, 1));
+        var x = TestTensors.Random<T>(4, batch, channels, size, size).ToArray();
         int n0 = batch - 1, c0 = 1, r0 = 5, q0 = size - 1;
-        x[((n0 * channels + c0) * size + r0) * size + q0] = double.NaN;
+        x[((n0 * channels + c0) * size + r0) * size + q0] = T.NaN;
         var y = layer.Forward(TestTensors.Create(x, batch, channels, size, size)).ToArray();
         for (int k = 0; k < y.Length; k++)
         {
             int n = k / (filters * size * size), r = k / size % size, q = k % size;
             bool covers = n == n0 && Math.Abs(r - r0) <= 1 && Math.Abs(q - q0) <= 1;
-            double.IsNaN(y[k]).Should().Be(covers, $"output {k} (sample {n}, row {r}, column {q})");
+            T.IsNaN(y[k]).Should().Be(covers, $"output {k} (sample {n}, row {r}, column {q})");
         }
     }
 
