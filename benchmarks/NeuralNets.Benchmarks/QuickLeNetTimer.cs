@@ -35,7 +35,7 @@ internal static class QuickLeNetTimer
         for (int r = -2 * rounds; r < rounds; r++)
         {
             if (r == -rounds) Thread.Sleep(200);
-            network.ZeroGradients();
+            TrainerZeroing.ZeroGradientsDeferred(network);
             var h = x;
             for (int i = 0; i < count; i++)
             {
@@ -56,7 +56,7 @@ internal static class QuickLeNetTimer
         long before = GC.GetTotalAllocatedBytes(true);
         for (int r = 0; r < 100; r++)
         {
-            network.ZeroGradients();
+            TrainerZeroing.ZeroGradientsDeferred(network);
             loss.Forward(network.Forward(x, true), y);
             network.BackwardToParameters(loss.Backward());
         }

@@ -80,7 +80,7 @@ internal static class QuickMlpTimer
         {
             if (r == -rounds) Thread.Sleep(200); // let the tier-1 JIT catch up
             long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            network.ZeroGradients();
+            TrainerZeroing.ZeroGradientsDeferred(network);
             var h = layers[0].Forward(x, true);
             marks[0] = System.Diagnostics.Stopwatch.GetTimestamp();
             var s = layers[1].Forward(h, true);

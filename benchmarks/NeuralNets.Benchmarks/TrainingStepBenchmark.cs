@@ -34,7 +34,7 @@ public abstract class TrainingStepBenchmark
 
     private float Evaluate()
     {
-        _network.ZeroGradients();
+        TrainerZeroing.ZeroGradientsDeferred(_network);
         var output = _network.Forward(_x, training: true);
         float loss = _loss.Forward(output, _y);
         // As the Trainer does: the input needs no gradient (PyTorch skips it too).

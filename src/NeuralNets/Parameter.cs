@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -24,12 +26,12 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(shape);
-        long count = 1;
         foreach (int d in shape)
-        {
             if (d <= 0) throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape {TensorMemory.ShapeText(shape)}; every length must be positive.");
-            count *= d;
-        }
+        long count = ShapeMismatchException.ValueCount(shape);
+        if (count > Array.MaxLength)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Parameter '{name}' of shape {TensorMemory.ShapeText(shape)} would hold {ShapeMismatchException.CountText(count)} values, more than one array can hold ({Array.MaxLength})."), nameof(shape));
         Name = name;
         int[] copy = (int[])shape.Clone();
         Shape = copy;
@@ -57,8 +59,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The current value (wraps the same memory as <see cref="ValueSpan"/>).</summary>
     public Tensor<T> Value { get; }
 
-    /// <summary>The accumulated gradient dLoss/dValue (wraps the same memory as <see cref="GradientSpan"/>).</summary>
-    /// <remarks>Read it through this property after <see cref="ZeroGradient"/>, not through a tensor kept from before: the clearing is deferred until the gradient is next used.</remarks>
+    /// <summary>The accumulated gradient dLoss/dValue (wraps the same memory as <see cref="GradientSpan"/>; the same tensor every time).</summary>
     public Tensor<T> Gradient
     {
         get
@@ -94,14 +95,26 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>Sets every gradient element to zero.</summary>
-    /// <remarks>
-    /// The clearing is deferred: the next read of <see cref="Gradient"/> or <see cref="GradientSpan"/>
-    /// performs it, and a layer whose backward pass writes every element overwrites instead of adding
-    /// (as PyTorch's <c>zero_grad(set_to_none=True)</c> lets its first backward do). That saves two
-    /// passes over large weights per training step.
-    /// </remarks>
-    public void ZeroGradient() => _gradientPendingZero = true;
+    /// <summary>Sets every gradient element to zero, at once: a <see cref="Gradient"/> tensor or span taken before reads zeros.</summary>
+    /// <remarks>A large gradient is cleared by the worker team, each core the range it updates, as the optimizers split it.</remarks>
+    public void ZeroGradient()
+    {
+        _gradientPendingZero = false;
+        ParallelRanges.Run(new ClearRange(_gradient), _gradient.Length);
+    }
+
+    /// <summary>
+    /// Zeroes the gradient lazily, for the training loop's own closure, where no caller can look between this and the
+    /// backward pass: a layer whose backward writes every element then overwrites instead of adding (as PyTorch's
+    /// <c>zero_grad(set_to_none=True)</c> lets its first backward do), saving two passes over large weights per step;
+    /// any other use of the gradient (every accessor) clears it first.
+    /// </summary>
+    internal void ZeroGradientDeferred() => _gradientPendingZero = true;
+
+    private readonly struct ClearRange(T[] array) : IRangeOperation
+    {
+        public void Run(int start, int length) => array.AsSpan(start, length).Clear();
+    }
 
     /// <summary>
     /// The gradient for a backward pass that writes every element: <paramref name="accumulate"/> is false
@@ -130,5 +143,5 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}");
 }

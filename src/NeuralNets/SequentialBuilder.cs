@@ -17,6 +17,9 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Length == 0 || inputShape.Any(d => d <= 0))
             throw new ArgumentException($"The input shape must have at least one length and all lengths positive, but was {ShapeMismatchException.Format(inputShape)}.", nameof(inputShape));
+        long size = ShapeMismatchException.ValueCount(inputShape);
+        if (size > int.MaxValue)
+            throw new ArgumentException($"The input shape {ShapeMismatchException.Format(inputShape)} holds {ShapeMismatchException.CountText(size)} values per sample; a sample must fit one array ({int.MaxValue}).", nameof(inputShape));
         _inputShape = (int[])inputShape.Clone();
     }
 
@@ -126,8 +129,17 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         IReadOnlyList<int> shape = _inputShape;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = _factories[i](shape, random);
-            shape = layers[i].OutputShape(shape);
+            try
+            {
+                layers[i] = _factories[i](shape, random);
+                shape = layers[i].OutputShape(shape);
+            }
+            catch (OverflowException e)
+            {
+                // A layer that does not check its own sizes: say which one, and at which input shape, instead of a bare overflow.
+                throw new ArgumentException(
+                    $"Layer {i} ({(object?)layers[i] ?? "while being created"}) overflows an int with input shape {ShapeMismatchException.Format(shape)} per sample: {e.Message}", e);
+            }
         }
         return new Sequential<T>(_inputShape, layers);
     }

@@ -14,6 +14,32 @@ public class ParameterTests
         parameter.GradientSpan.ToArray().Should().OnlyContain(g => g == 0);
     }
 
+    [Theory]
+    [InlineData(6)]
+    [InlineData(3 * 8192 + 5)] // cleared by the worker team
+    public void ZeroGradient_TensorAndSpanTakenBefore_ReadZeros(int length)
+    {
+        var parameter = new Parameter<float>("w", length);
+        var tensor = parameter.Gradient;
+        var span = parameter.GradientSpan;
+        span.Fill(2.5f);
+        parameter.ZeroGradient();
+        tensor.ToArray().Should().OnlyContain(g => g == 0);
+        span.ToArray().Should().OnlyContain(g => g == 0);
+    }
+
+    [Fact]
+    public void ZeroGradientDeferred_ThenAccessor_MaterialisesZerosForTensorsTakenBefore()
+    {
+        var layer = new Dense<double>(5, 3, seed: 2);
+        var tensor = layer.Weight.Gradient;
+        layer.Forward(TestTensors.Random<double>(1, 4, 5), training: false);
+        layer.Backward(TestTensors.Random<double>(2, 4, 3));
+        layer.Weight.ZeroGradientDeferred();
+        _ = layer.Weight.GradientSpan;
+        tensor.ToArray().Should().OnlyContain(g => g == 0);
+    }
+
     [Fact]
     public void NewParameter_DoesNotLandRightAfterAnInputBatchAllocatedJustBefore()
     {
@@ -60,10 +86,9 @@ public class ParameterTests
             layer.Backward(dy); // leave a stale gradient behind
         }
 
-        deferred.Weight.ZeroGradient();                  // deferred: the next backward overwrites
-        cleared.Weight.ZeroGradient();
-        cleared.Weight.GradientSpan.ToArray();           // reading clears now: the next backward adds to zeros
-        deferred.Bias.ZeroGradient();
+        deferred.Weight.ZeroGradientDeferred();          // deferred: the next backward overwrites
+        cleared.Weight.ZeroGradient();                   // cleared now: the next backward adds to zeros
+        deferred.Bias.ZeroGradientDeferred();
         cleared.Bias.ZeroGradient();
         foreach (var layer in new[] { deferred, cleared })
         {
@@ -81,7 +106,7 @@ public class ParameterTests
         var layer = new Dense<double>(5, 3, seed: 1);
         var x = TestTensors.Random<double>(3, 4, 5);
         var dy = TestTensors.Random<double>(4, 4, 3);
-        layer.Weight.ZeroGradient();
+        layer.Weight.ZeroGradientDeferred();
         layer.Forward(x, training: false);
         layer.Backward(dy);
         var once = layer.Weight.Gradient.ToArray();

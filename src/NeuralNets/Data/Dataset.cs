@@ -15,6 +15,8 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _features;
     private readonly T[] _targets;
+    private readonly int[] _sampleShape;
+    private readonly int[] _targetShape;
 
     /// <summary>Creates a dataset over copies of <paramref name="features"/> and <paramref name="targets"/>.</summary>
     /// <param name="features">Shape <c>[N, ...sampleShape]</c>.</param>
@@ -35,8 +37,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (count == 0) throw new ArgumentException("The dataset is empty: features have 0 samples.", nameof(features));
         if (targetShape.Length < 1 || targetShape[0] != count)
             throw new ArgumentException($"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targetShape)}; the first length of both must be the sample count.", nameof(targets));
-        SampleShape = featureShape[1..];
-        TargetShape = targetShape[1..];
+        // Private copies behind read-only views: a caller who changes the arrays it passed, or casts the
+        // views back, cannot change what the dataset says its shapes are.
+        _sampleShape = featureShape[1..];
+        _targetShape = targetShape[1..];
+        SampleShape = Array.AsReadOnly(_sampleShape);
+        TargetShape = Array.AsReadOnly(_targetShape);
         SampleSize = features.Length / count;
         TargetSize = targets.Length / count;
         _features = features;
@@ -51,13 +57,13 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 T label = _targets[i];
                 if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
-                    throw new ArgumentOutOfRangeException(nameof(targets), label, $"Label {label} of sample {i} is outside the class range [0, {classes}).");
+                    throw new ArgumentOutOfRangeException(nameof(targets), label, FormattableString.Invariant($"Label {label} of sample {i} is outside the class range [0, {classes})."));
             }
             ClassCount = classes;
         }
         Count = count;
-        Features = TensorMemory.Wrap(_features, [count, .. SampleShape]);
-        Targets = TensorMemory.Wrap(_targets, [count, .. TargetShape]);
+        Features = TensorMemory.Wrap(_features, [count, .. _sampleShape]);
+        Targets = TensorMemory.Wrap(_targets, [count, .. _targetShape]);
     }
 
     // Evaluated before the tensor's shape is read, so a null argument is reported by name.
@@ -70,11 +76,17 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Number of samples.</summary>
     public int Count { get; }
 
-    /// <summary>The shape of one sample, e.g. <c>[1, 28, 28]</c>.</summary>
-    public int[] SampleShape { get; }
+    /// <summary>The shape of one sample, e.g. <c>[1, 28, 28]</c> (read-only).</summary>
+    public IReadOnlyList<int> SampleShape { get; }
 
-    /// <summary>The shape of one target: empty for class indices or scalar targets.</summary>
-    public int[] TargetShape { get; }
+    /// <summary>The shape of one target: empty for class indices or scalar targets (read-only).</summary>
+    public IReadOnlyList<int> TargetShape { get; }
+
+    /// <summary>The shape of one sample, for buffers sized without allocating.</summary>
+    internal ReadOnlySpan<int> SampleShapeSpan => _sampleShape;
+
+    /// <summary>The shape of one target, for buffers sized without allocating.</summary>
+    internal ReadOnlySpan<int> TargetShapeSpan => _targetShape;
 
     /// <summary>Elements per sample.</summary>
     public int SampleSize { get; }
@@ -132,7 +144,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         var features = new T[indices.Length * SampleSize];
         var targets = new T[indices.Length * TargetSize];
         CopyRows(indices, features, targets);
-        return new Dataset<T>(features, [indices.Length, .. SampleShape], targets, [indices.Length, .. TargetShape], ClassCount);
+        return new Dataset<T>(features, [indices.Length, .. _sampleShape], targets, [indices.Length, .. _targetShape], ClassCount);
     }
 
     /// <summary>The first <paramref name="count"/> samples, copied.</summary>

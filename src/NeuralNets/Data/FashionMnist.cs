@@ -47,7 +47,7 @@ public static class FashionMnist
         string labels = Locate(directory, $"{prefix}-labels-idx1-ubyte");
         var data = MnistFormat.Load<T>(images, labels, ClassCount, flatten);
         int[] expected = flatten ? [ImageSize * ImageSize] : [1, ImageSize, ImageSize];
-        if (!data.SampleShape.AsSpan().SequenceEqual(expected))
+        if (!data.SampleShape.SequenceEqual(expected))
             throw new InvalidDataException($"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape [{string.Join(", ", data.SampleShape)}].");
         return data;
     }

@@ -98,9 +98,34 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// Effectively computes <c>y[i] = x[i] &gt; 0 ? x[i] : slope · v[i]</c> where v is <paramref name="scaled"/>:
-    /// with v = x it is the (leaky) ReLU, with v = dy and x the forward input it is its backward pass
-    /// (then y[i] = x[i] &gt; 0 ? dy[i] : slope · dy[i]). A NaN input gives slope · v, or 0 when the slope is 0 (ReLU).
+    /// Effectively computes <c>y[i] = condition[i] &lt;= 0 ? 0 : values[i]</c>, PyTorch's <c>threshold(·, 0, 0)</c>:
+    /// with both x it is ReLU's forward pass, with the forward output and dy its backward pass (PyTorch's
+    /// <c>threshold_backward(grad, result, 0)</c>). A NaN condition is not ≤ 0, so the value passes: relu(NaN) = NaN,
+    /// and the gradient at a NaN is dy.
+    /// </summary>
+    public static void ZeroUnlessPositive<T>(ReadOnlySpan<T> condition, ReadOnlySpan<T> values, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(condition, values, y);
+        ref T cs = ref MemoryMarshal.GetReference(condition), vs = ref MemoryMarshal.GetReference(values), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            // ≤ is false for NaN, so clearing where it holds keeps NaN without a separate mask (and writes +0 as the tail does).
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+            {
+                var notPositive = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref cs, (nuint)i), Vector256<T>.Zero);
+                Vector256.AndNot(Vector256.LoadUnsafe(ref vs, (nuint)i), notPositive).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+        for (; i < y.Length; i++)
+            Unsafe.Add(ref ys, i) = Unsafe.Add(ref cs, i) <= T.Zero ? T.Zero : Unsafe.Add(ref vs, i);
+    }
+
+    /// <summary>
+    /// Effectively computes <c>y[i] = x[i] &gt; 0 ? passed[i] : slope · scaled[i]</c>, PyTorch's leaky ReLU kernels:
+    /// with passed = scaled = x it is the forward pass, with passed = scaled = dy and x the forward input the backward
+    /// pass. A NaN x is not &gt; 0, so it gives slope · NaN = NaN forward and slope · dy backward, as in PyTorch.
     /// </summary>
     public static void SelectPositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> passed, ReadOnlySpan<T> scaled, T slope, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -116,12 +141,46 @@ internal static class Elementwise
             for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
             {
                 var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256<T>.Zero);
-                var other = slope == T.Zero ? Vector256<T>.Zero : s * Vector256.LoadUnsafe(ref ss, (nuint)i);
+                var other = s * Vector256.LoadUnsafe(ref ss, (nuint)i);
                 Vector256.ConditionalSelect(positive, Vector256.LoadUnsafe(ref ps, (nuint)i), other).StoreUnsafe(ref ys, (nuint)i);
             }
         }
         for (; i < y.Length; i++)
-            Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) > T.Zero ? Unsafe.Add(ref ps, i) : slope == T.Zero ? T.Zero : slope * Unsafe.Add(ref ss, i);
+            Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) > T.Zero ? Unsafe.Add(ref ps, i) : slope * Unsafe.Add(ref ss, i);
+    }
+
+    /// <summary>
+    /// Whether every element of <paramref name="x"/> is finite; copies <paramref name="x"/> into
+    /// <paramref name="copy"/> in the same pass unless <paramref name="copy"/> is empty.
+    /// </summary>
+    public static bool CopyAllFinite<T>(ReadOnlySpan<T> x, Span<T> copy) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool copying = !copy.IsEmpty;
+        if (copying && copy.Length != x.Length)
+            throw new ArgumentException($"Copying {x.Length} elements into {copy.Length}.", nameof(copy));
+        ref T xs = ref MemoryMarshal.GetReference(x), cs = ref MemoryMarshal.GetReference(copy);
+        int i = 0;
+        bool finite = true;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            // v − v is +0 for a finite v and NaN for ±∞ or NaN, so OR-ing the bits is zero exactly when all are finite;
+            // an OR (one cycle) carries the dependency from vector to vector, not an add.
+            var bits = Vector256<T>.Zero;
+            for (; i + Vector256<T>.Count <= x.Length; i += Vector256<T>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref xs, (nuint)i);
+                if (copying) v.StoreUnsafe(ref cs, (nuint)i);
+                bits |= v - v;
+            }
+            finite = bits == Vector256<T>.Zero;
+        }
+        for (; i < x.Length; i++)
+        {
+            T v = Unsafe.Add(ref xs, i);
+            if (copying) Unsafe.Add(ref cs, i) = v;
+            finite &= T.IsFinite(v);
+        }
+        return finite;
     }
 
     /// <summary>

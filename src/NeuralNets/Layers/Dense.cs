@@ -25,6 +25,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        if ((long)inputs * outputs > Array.MaxLength)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Dense({inputs} → {outputs}): its weight would hold {(long)inputs * outputs} values, more than one array can hold ({Array.MaxLength})."), nameof(outputs));
         Inputs = inputs;
         Outputs = outputs;
         Weight = new Parameter<T>("weight", outputs, inputs);

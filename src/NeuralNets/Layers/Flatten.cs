@@ -57,9 +57,11 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public int[] OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        int size = 1;
-        foreach (int d in inputShape) size = checked(size * d);
-        return [size];
+        long size = ShapeMismatchException.ValueCount(inputShape.ToArray());
+        if (size > int.MaxValue)
+            throw new ShapeMismatchException(ToString(), $"at most {int.MaxValue} values per sample", inputShape,
+                $"{ShapeMismatchException.CountText(size)} values; a flattened sample must fit one row");
+        return [(int)size];
     }
 
     /// <inheritdoc/>

@@ -4,6 +4,10 @@ using NeuralNets.Kernels;
 namespace NeuralNets;
 
 /// <summary>Leaky ReLU: x for x &gt; 0, slope·x otherwise (PyTorch's <c>negative_slope</c>, default 0.01).</summary>
+/// <remarks>
+/// PyTorch's kernels exactly: forward <c>x &gt; 0 ? x : slope·x</c>, so NaN gives NaN (and, with slope 0, −∞ gives NaN,
+/// as 0·−∞ does there too); backward <c>x &gt; 0 ? dy : slope·dy</c>, so the gradient at a NaN input is slope·dy.
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {

@@ -4,6 +4,10 @@ using NeuralNets.Kernels;
 namespace NeuralNets;
 
 /// <summary>The rectified linear unit max(x, 0), elementwise. Its derivative at 0 is taken as 0, as in PyTorch.</summary>
+/// <remarks>
+/// NaN propagates as in PyTorch: relu(NaN) = NaN, so a NaN weight or input is never hidden behind the unit. The
+/// backward pass is PyTorch's <c>threshold_backward(dy, y, 0)</c>, <c>dx = y ≤ 0 ? 0 : dy</c>, which passes dy at a NaN.
+/// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -12,10 +16,10 @@ public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
-        => Elementwise.SelectPositive(x, x, x, T.Zero, y);
+        => Elementwise.ZeroUnlessPositive(x, x, y);
 
-    // relu′(x) = 1 if x > 0 else 0
+    // relu′ = 0 where y ≤ 0, else 1 (taken from y as PyTorch does: where y is NaN, dy passes)
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-        => Elementwise.SelectPositive(x, dy, dy, T.Zero, dx);
+        => Elementwise.ZeroUnlessPositive(y, dy, dx);
 }

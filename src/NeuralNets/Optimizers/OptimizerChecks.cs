@@ -8,14 +8,14 @@ internal static class OptimizerChecks
     public static T Positive<T>(T value, string name) where T : IFloatingPointIeee754<T>
     {
         if (!T.IsFinite(value) || value <= T.Zero)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and finite, but was {value}.");
+            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be positive and finite, but was {value}."));
         return value;
     }
 
     public static T NonNegative<T>(T value, string name) where T : IFloatingPointIeee754<T>
     {
         if (!T.IsFinite(value) || value < T.Zero)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be non-negative and finite, but was {value}.");
+            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be non-negative and finite, but was {value}."));
         return value;
     }
 
@@ -23,7 +23,7 @@ internal static class OptimizerChecks
     public static T UnitInterval<T>(T value, string name) where T : IFloatingPointIeee754<T>
     {
         if (!(value >= T.Zero && value < T.One))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1), but was {value}.");
+            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must lie in [0, 1), but was {value}."));
         return value;
     }
 
@@ -31,7 +31,7 @@ internal static class OptimizerChecks
     public static int AtLeastOne(int value, string name)
     {
         if (value < 1)
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but was {value}.");
+            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be at least 1, but was {value}."));
         return value;
     }
 }

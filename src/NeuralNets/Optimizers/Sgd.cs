@@ -63,5 +63,5 @@ public sealed class Sgd<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IF
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Sgd(learningRate={_learningRate})";
+    public override string ToString() => FormattableString.Invariant($"Sgd(learningRate={_learningRate})");
 }

@@ -12,7 +12,7 @@ public sealed class ExponentialDecay : ILearningRateSchedule
     public ExponentialDecay(double initialRate, double gamma)
     {
         InitialRate = OptimizerChecks.Positive(initialRate, nameof(initialRate));
-        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, $"gamma must lie in (0, 1], but was {gamma}.");
+        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, FormattableString.Invariant($"gamma must lie in (0, 1], but was {gamma}."));
         Gamma = gamma;
     }
 
@@ -23,7 +23,11 @@ public sealed class ExponentialDecay : ILearningRateSchedule
     public double Gamma { get; }
 
     /// <inheritdoc/>
-    /// <remarks>Never below the smallest positive double, so that an optimizer accepts it however long the run.</remarks>
+    /// <remarks>
+    /// Never below the smallest positive double, so that a double optimizer accepts it however long the run. In float
+    /// the rate becomes 0 below about 1.4e−45; <see cref="LearningRateScheduleExtensions.ApplyTo{T}"/> reports the epoch,
+    /// and <see cref="Training.Trainer{T}.Fit"/> does so before the first step.
+    /// </remarks>
     public double LearningRate(int epoch) => Math.Max(InitialRate * Math.Pow(Gamma, ScheduleChecks.Epoch(epoch) - 1), double.Epsilon);
 
     /// <inheritdoc/>

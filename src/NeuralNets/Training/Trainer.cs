@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
-using NeuralNets.Kernels;
+using NeuralNets.Schedules;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Training;
@@ -22,22 +22,35 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Parameter<T>[] _parameters;
     private readonly TensorBuffer<T> _batchFeatures = new();
     private readonly TensorBuffer<T> _batchTargets = new();
-    private T[][]? _lastGood;
+    private WeightSnapshots<T>? _snapshots;
 
     // State the evaluate closure reads and writes; fields, so that one delegate serves every step.
     private Tensor<T>? _x, _y;
-    private bool _firstEvaluation, _countCorrect, _keepLastGood, _hasAccuracy;
+    private bool _firstEvaluation, _countCorrect, _hasAccuracy;
     private int _correct;
     private T _firstLoss;
 
     /// <summary>Creates a trainer for <paramref name="network"/> with <paramref name="loss"/> and <paramref name="optimizer"/>.</summary>
+    /// <exception cref="ArgumentException">The optimizer updates a parameter that is not one of the network's (it would train nothing the network uses).</exception>
     public Trainer(ILayer<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _loss = loss ?? throw new ArgumentNullException(nameof(loss));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = network.Parameters.ToArray();
+        CheckOptimizerUpdatesNetwork();
         _evaluate = EvaluateCurrentBatch;
+    }
+
+    // By reference: two networks built from one seed have equal values and names, yet training one leaves the other as it was.
+    private void CheckOptimizerUpdatesNetwork()
+    {
+        var own = new HashSet<Parameter<T>>(_parameters, ReferenceEqualityComparer.Instance);
+        foreach (var p in _optimizer.Parameters)
+            if (!own.Contains(p))
+                throw new ArgumentException(
+                    $"{_optimizer} updates parameter '{p.Name}' {ShapeMismatchException.Format(p.Shape)}, which is not one of the network's parameters; " +
+                    "create the optimizer over this network's Parameters.", "optimizer");
     }
 
     /// <summary>The history of the most recent (or running) <see cref="Fit"/>.</summary>
@@ -49,7 +62,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="validation">Evaluated after every epoch when given.</param>
     /// <param name="progress">Receives a report after every epoch.</param>
     /// <param name="cancellationToken">Checked between batches; on cancellation <see cref="History"/> holds the finished epochs.</param>
-    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A step's loss, the validation loss or a weight after a step (the last included) became NaN or infinite;
+    /// the exception names the epoch and batch (and the parameter).
+    /// </exception>
+    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> would give a rate the optimizer rejects within the planned epochs.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
@@ -61,9 +78,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         CheckFits(train, nameof(train));
         if (validation is not null) CheckFits(validation, nameof(validation));
 
+        if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckEpochs(options.Epochs);
+
         History = new TrainingHistory();
-        _keepLastGood = options.KeepLastGoodWeights;
-        if (_keepLastGood) _lastGood ??= _parameters.Select(p => new T[p.Length]).ToArray();
+        if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
+            _snapshots = new WeightSnapshots<T>(_parameters, options.KeepLastGoodWeights);
+        _snapshots.Clear();
+        if (_snapshots.CaptureIfFinite() is { } before)
+            throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, $"parameter '{before.Name}' held a non-finite value before the first step (batch 0)");
 
         var random = new Random(options.Seed);
         var order = new int[train.Count];
@@ -93,10 +115,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 }
                 catch (NonFiniteLossException e)
                 {
-                    bool restored = _keepLastGood && History.Steps > 0;
-                    if (restored) RestoreLastGood();
-                    throw new TrainingDivergedException(epoch, b + 1, e.Loss, restored);
+                    // The loss at the newest weights failed: go back to the ones before them.
+                    throw new TrainingDivergedException(epoch, b + 1, e.Loss, _snapshots.RestorePrevious());
                 }
+                // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
+                if (_snapshots.CaptureIfFinite() is { } failed)
+                    throw new TrainingDivergedException(epoch, b + 1, failed.Name, _snapshots.RestoreNewest());
                 History.Steps++;
                 lossSum += double.CreateChecked(_firstLoss) * count;
                 correct += _correct;
@@ -104,6 +128,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             }
 
             Evaluation? validated = validation is null ? null : Evaluate(validation, batchSize);
+            if (validated is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
+                throw new TrainingDivergedException(epoch, batches, validationLoss, null, _snapshots.RestorePrevious(),
+                    "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var report = new EpochReport(
                 epoch, options.Epochs, lossSum / train.Count,
                 hasAccuracy ? (double)correct / train.Count : null,
@@ -111,7 +138,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             History.Add(report);
             progress?.Report(report);
         }
+        CheckFinalLoss(options.Epochs, batches);
         return History;
+    }
+
+    // Each step's loss is that of the weights the step before left, so the final step's weights would go unjudged:
+    // one forward pass over the last batch, once per run, judges them.
+    private void CheckFinalLoss(int epoch, int batch)
+    {
+        double loss = double.CreateChecked(_loss.Forward(_network.Forward(_x!, training: false), _y!));
+        if (!double.IsFinite(loss))
+            throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
+                "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Mean loss and accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
@@ -139,7 +177,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     private T EvaluateCurrentBatch()
     {
-        foreach (var p in _parameters) p.ZeroGradient();
+        foreach (var p in _parameters) p.ZeroGradientDeferred(); // nobody can look before backward overwrites it
         var output = _network.Forward(_x!, training: true);
         T loss = _loss.Forward(output, _y!);
         // Only the step's first evaluation is at accepted weights; later ones are an optimizer's trial
@@ -157,27 +195,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             _firstLoss = loss;
             _firstEvaluation = false;
-            if (_keepLastGood) SaveLastGood();
         }
         return loss;
     }
 
     private void LoadBatch(Dataset<T> data, ReadOnlySpan<int> indices)
     {
-        _x = _batchFeatures.Get(indices.Length, data.SampleShape);
-        _y = _batchTargets.Get(indices.Length, data.TargetShape);
+        _x = _batchFeatures.Get(indices.Length, data.SampleShapeSpan);
+        _y = _batchTargets.Get(indices.Length, data.TargetShapeSpan);
         data.CopyRows(indices, _x.Span(), _y.Span());
-    }
-
-    // Split across the cores like the optimizers' updates, so that each core copies the part of a weight it holds.
-    private void SaveLastGood()
-    {
-        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(_parameters[i].ValueArray, _lastGood![i], _parameters[i].Length);
-    }
-
-    private void RestoreLastGood()
-    {
-        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(_lastGood![i], _parameters[i].ValueArray, _parameters[i].Length);
     }
 
     private void CheckFits(Dataset<T> data, string name)

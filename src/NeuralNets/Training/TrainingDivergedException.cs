@@ -1,32 +1,54 @@
+using System.Globalization;
+
 namespace NeuralNets.Training;
 
 /// <summary>
-/// Thrown when the loss becomes NaN or infinite. The network keeps the weights of the last step
-/// whose loss was finite (when <see cref="TrainingOptions.KeepLastGoodWeights"/> is on).
+/// Thrown when training diverges: the loss of a step (or on the validation set) is NaN or infinite, or a weight
+/// is after a step. The network keeps the weights of the last step at which both the weights and their loss were
+/// finite (when <see cref="TrainingOptions.KeepLastGoodWeights"/> is on).
 /// </summary>
 public sealed class TrainingDivergedException : Exception
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>Creates the exception with a generic message.</summary>
+    public TrainingDivergedException() : base("Training diverged.") { }
+
+    /// <summary>Creates the exception with <paramref name="message"/>.</summary>
+    public TrainingDivergedException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with <paramref name="message"/> and the exception that caused it.</summary>
+    public TrainingDivergedException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>Creates the exception for a loss that was not finite at <paramref name="epoch"/>, <paramref name="batch"/>.</summary>
     public TrainingDivergedException(int epoch, int batch, double loss, bool weightsRestored)
-        : base(System.FormattableString.Invariant(
-            $"Training diverged: the loss was {loss} at epoch {epoch}, batch {batch}. ") +
-            (weightsRestored ? "The weights were restored to those of the last step with a finite loss; try a smaller learning rate."
+        : this(epoch, batch, loss, null, weightsRestored, "the loss was " + loss.ToString(CultureInfo.InvariantCulture)) { }
+
+    /// <summary>Creates the exception for a parameter that held a non-finite value after the step of <paramref name="epoch"/>, <paramref name="batch"/>.</summary>
+    public TrainingDivergedException(int epoch, int batch, string parameter, bool weightsRestored)
+        : this(epoch, batch, double.NaN, parameter, weightsRestored, $"parameter '{parameter}' held a non-finite value after the step") { }
+
+    internal TrainingDivergedException(int epoch, int batch, double loss, string? parameter, bool weightsRestored, string what)
+        : base(string.Create(CultureInfo.InvariantCulture, $"Training diverged: {what} at epoch {epoch}, batch {batch}. ") +
+            (weightsRestored ? "The weights were restored to those of the last step whose weights and loss were finite; try a smaller learning rate."
                              : "The weights are those of the failing step; try a smaller learning rate."))
     {
         Epoch = epoch;
         Batch = batch;
         Loss = loss;
+        Parameter = parameter;
         WeightsRestored = weightsRestored;
     }
 
-    /// <summary>The epoch (1-based) in which the loss stopped being finite.</summary>
+    /// <summary>The epoch (1-based) in which training diverged.</summary>
     public int Epoch { get; }
 
-    /// <summary>The batch (1-based, within the epoch) in which it happened.</summary>
+    /// <summary>The batch (1-based, within the epoch) whose step diverged.</summary>
     public int Batch { get; }
 
-    /// <summary>The non-finite loss.</summary>
-    public double Loss { get; }
+    /// <summary>The non-finite loss; NaN when it was a weight that was not finite (see <see cref="Parameter"/>).</summary>
+    public double Loss { get; } = double.NaN;
+
+    /// <summary>The name of the first parameter that held a non-finite value, or null when the loss was what diverged.</summary>
+    public string? Parameter { get; }
 
     /// <summary>Whether the last good weights were put back.</summary>
     public bool WeightsRestored { get; }

@@ -16,8 +16,9 @@ public sealed record TrainingOptions
     public int Seed { get; init; }
 
     /// <summary>
-    /// Keep a copy of the weights of the last step whose loss was finite, so that a run that
-    /// diverges leaves them in place. Costs one copy of the parameters per step. Default true.
+    /// Keep a copy of the weights of the last step whose weights and loss were finite, so that a run that
+    /// diverges leaves them in place. Holds two copies of the parameters and copies them once per step, in the
+    /// pass that checks them for non-finite values (which runs either way). Default true.
     /// </summary>
     public bool KeepLastGoodWeights { get; init; } = true;
 

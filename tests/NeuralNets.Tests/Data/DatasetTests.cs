@@ -10,6 +10,20 @@ public class DatasetTests
     private static readonly double[][] Values = [[0.5], [1.5], [2.5], [3.5]];
 
     [Fact]
+    public void SampleShapeAndTargetShape_CastBackOrSourceChanged_DatasetUnchanged()
+    {
+        var features = TestTensors.Random<double>(1, 4, 2, 3);
+        var data = new Dataset<double>(features, TestTensors.Random<double>(2, 4, 5));
+        var asList = (IList<int>)data.SampleShape;
+        var act = () => asList[0] = 99;
+        act.Should().Throw<NotSupportedException>();
+        ((IList<int>)data.TargetShape).Invoking(t => t.Add(1)).Should().Throw<NotSupportedException>();
+        data.SampleShape.Should().Equal(2, 3);
+        data.TargetShape.Should().Equal(5);
+        data.Features.Lengths.ToArray().Should().Equal(4, 2, 3);
+    }
+
+    [Fact]
     public void FromArraysAndFromMatrices_SameData_Agree()
     {
         var fromArrays = Dataset<double>.FromArrays(Rows, Values);

@@ -61,17 +61,45 @@ public class ElementwiseTests
     }
 
     [Fact]
-    public void SelectPositive_ReLUAndLeaky_MatchScalarRule()
+    public void ZeroUnlessPositive_NaNInVectorAndTail_KeepsNaNAndMatchesScalarRuleBitForBit()
     {
-        var x = new[] { -2f, -0f, 0f, 1.5f, float.NaN, 3f, -1f, 2f, -4f, 0.5f, -0.25f };
+        // 11 floats: one vector of 8 and a tail of 3, a NaN in each.
+        var x = new[] { -2f, -0f, 0f, 1.5f, float.NaN, 3f, -1f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, -0.25f };
         var relu = new float[x.Length];
-        Elementwise.SelectPositive<float>(x, x, x, 0f, relu);
-        relu.Should().Equal(0f, 0f, 0f, 1.5f, 0f, 3f, 0f, 2f, 0f, 0.5f, 0f);
-        var leaky = new float[x.Length];
-        Elementwise.SelectPositive<float>(x, x, x, 0.5f, leaky);
-        leaky.Take(4).Should().Equal(-1f, -0f, 0f, 1.5f);
-        float.IsNaN(leaky[4]).Should().BeTrue();
-        leaky.Skip(5).Should().Equal(3f, -0.5f, 2f, -2f, 0.5f, -0.125f);
+        Elementwise.ZeroUnlessPositive<float>(x, x, relu);
+        for (int i = 0; i < x.Length; i++)
+            BitConverter.SingleToInt32Bits(relu[i]).Should().Be(BitConverter.SingleToInt32Bits(x[i] <= 0 ? 0f : x[i]), $"element {i}");
+        float.IsNaN(relu[4]).Should().BeTrue();
+        float.IsNaN(relu[9]).Should().BeTrue();
+    }
+
+    [Fact]
+    public void SelectPositive_LeakyWithNaNInVectorAndTail_MatchesScalarRuleBitForBit()
+    {
+        var x = new[] { -2.0, -0.0, 0.0, 1.5, double.NaN, 3.0, double.NegativeInfinity, double.NaN };  // two vectors of 4 doubles
+        var tail = x.Concat([-1.0, double.NaN, 0.5]).ToArray();                                         // and a tail of 3
+        foreach (double slope in new[] { 0.5, 0.0 })
+        {
+            var leaky = new double[tail.Length];
+            Elementwise.SelectPositive<double>(tail, tail, tail, slope, leaky);
+            for (int i = 0; i < tail.Length; i++)
+                BitConverter.DoubleToInt64Bits(leaky[i]).Should().Be(BitConverter.DoubleToInt64Bits(tail[i] > 0 ? tail[i] : slope * tail[i]), $"element {i}, slope {slope}");
+        }
+    }
+
+    [Theory]
+    [InlineData(-1, 0f)]                       // all finite
+    [InlineData(3, float.NaN)]                 // in the first vector
+    [InlineData(17, float.PositiveInfinity)]   // in the last vector
+    [InlineData(21, float.NegativeInfinity)]   // in the scalar tail
+    public void CopyAllFinite_NonFiniteAnywhere_IsFoundAndTheCopyIsExact(int position, float value)
+    {
+        var x = Enumerable.Range(0, 23).Select(i => (float)Math.Sin(i) * 1e30f).ToArray();
+        if (position >= 0) x[position] = value;
+        var copy = new float[x.Length];
+        Elementwise.CopyAllFinite<float>(x, copy).Should().Be(position < 0);
+        copy.Should().Equal(x);
+        Elementwise.CopyAllFinite<float>(x, Span<float>.Empty).Should().Be(position < 0, "checking alone finds it too");
     }
 
     [Fact]
