@@ -18,7 +18,8 @@ namespace NeuralNets.Data;
 /// as the file can back them. A raw file's length is compared with the header before allocating; a
 /// gzipped file is inflated as a stream and its buffer grows only as bytes arrive, so a small file
 /// whose header (or compressed data) claims gigabytes fails with an <see cref="InvalidDataException"/>
-/// having allocated about what it really held, and nothing past the declared values is inflated.
+/// having allocated a small multiple of what it really held, and nothing past the declared values is
+/// inflated. A stream that cannot seek is first copied whole, as it is (still compressed if gzipped).
 /// </para>
 /// </remarks>
 public static class IdxReader
@@ -110,7 +111,7 @@ public static class IdxReader
     /// <summary>
     /// Reads exactly <paramref name="count"/> values, growing the buffer as bytes arrive instead of
     /// trusting the header: a small gzip file that claims gigabytes fails as truncated having allocated
-    /// about twice what it really held.
+    /// at most about four times what it really held (the last buffer at most twice, the outgrown ones as much again).
     /// </summary>
     private static byte[] ReadValues(Stream stream, string name, int[] shape, int count)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -56,7 +57,7 @@ public static class ModelFile
     /// <exception cref="InvalidDataException">The file is not a well-formed model file, is for another element type, names an unknown layer kind, or its parameters do not fit its layers; the message names the file and the field.</exception>
     public static Sequential<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var (document, file) = Read<T>(path, "a network");
+        var (document, file) = Read<T>(path, "a network", "; load it with Load<{0}>");
         ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers");
         var layers = new ILayer<T>[document.Layers.Length];
         IReadOnlyList<int> shape = document.InputShape;
@@ -77,19 +78,20 @@ public static class ModelFile
     public static void LoadParameters<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var (document, file) = Read<T>(path, "parameters");
+        var (document, file) = Read<T>(path, "parameters", "");
         var expected = network.Parameters.Select(p => new ParameterSpec(p.Name, p.Shape.ToArray())).ToArray();
         ParameterCheck.Match(document.Parameters, expected, Marshal.SizeOf<T>(), file, "the network");
         ParameterCheck.Copy(document.Parameters, network.Parameters, file);
     }
 
-    private static (ModelDocument Document, string File) Read<T>(string path, string what)
+    /// <summary>Reads the file and checks its element type; <paramref name="advice"/> ends that error, <c>{0}</c> standing for the file's type.</summary>
+    private static (ModelDocument Document, string File) Read<T>(string path, string what, string advice)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string file = $"'{path}'";
         var document = ModelJson.Read(path, file);
         if (document.ElementType != typeof(T).Name)
-            throw new InvalidDataException($"{file} holds {what} of {document.ElementType}, not {typeof(T).Name}; load it with Load<{document.ElementType}>.");
+            throw new InvalidDataException($"{file} holds {what} of {document.ElementType}, not {typeof(T).Name}{string.Format(CultureInfo.InvariantCulture, advice, document.ElementType)}.");
         return (document, file);
     }
 

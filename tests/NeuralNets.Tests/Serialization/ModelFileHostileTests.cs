@@ -168,6 +168,19 @@ public sealed class ModelFileHostileTests : IDisposable
         Bits(target).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
     }
 
+    [Fact]
+    public void LoadParameters_OtherElementType_ThrowsNamingBothTypes()
+    {
+        string path = Saved(Network.Sequential<float>(3).Dense(5).LeakyReLU(0.1).Dense(4).Tanh().Dense(2).Sigmoid().Build(seed: 1));
+        var target = SmallNetwork(seed: 2);
+        var before = Bits(target);
+
+        var act = () => ModelFile.LoadParameters(target, path);
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"'{path}' holds parameters of Single, not Double.");
+        Bits(target).Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+    }
+
     private static long[][] Bits(Sequential<double> network) =>
         network.Parameters.Select(p => p.ValueSpan.ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray()).ToArray();
 }
