@@ -54,9 +54,9 @@ internal static class ModelJson
         int[] inputShape = Lengths(root, "InputShape", file);
         if (ShapeSize.Count(inputShape, int.MaxValue) < 0)
             throw new InvalidDataException($"{file}: 'InputShape' describes more than {int.MaxValue} values per sample.");
-        var layers = Items(root, "Layers", file, (element, where) => Layer(element, where));
+        var layers = Items(root, "Layers", "layer", file, (element, where) => Layer(element, where));
         if (layers.Length == 0) throw new InvalidDataException($"{file}: 'Layers' is empty; a network needs at least one layer.");
-        var parameters = Items(root, "Parameters", file, (element, where) =>
+        var parameters = Items(root, "Parameters", "parameter", file, (element, where) =>
             new ParameterRecord(String(element, "Name", where), Lengths(element, "Shape", where), String(element, "Data", where)));
         return new ModelDocument(ModelDocument.CurrentFormat, elementType, inputShape, layers, parameters);
     }
@@ -75,12 +75,11 @@ internal static class ModelJson
         return new LayerDescription(kind, values);
     }
 
-    /// <summary>An array field whose items are read by <paramref name="item"/>; items are named <c>layer 0</c>, <c>parameter 1</c>…</summary>
-    private static TItem[] Items<TItem>(JsonElement owner, string name, string file, Func<JsonElement, string, TItem> item)
+    /// <summary>An array field of objects read by <paramref name="item"/>; messages call them <paramref name="noun"/> 0, 1…</summary>
+    private static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item)
     {
         var array = Field(owner, name, file);
         if (array.ValueKind != JsonValueKind.Array) throw Invalid(file, name, "an array", array);
-        string noun = name == "Layers" ? "layer" : "parameter";
         var items = new TItem[array.GetArrayLength()];
         int i = 0;
         foreach (var element in array.EnumerateArray())
