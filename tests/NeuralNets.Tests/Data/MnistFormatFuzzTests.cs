@@ -21,7 +21,7 @@ public class MnistFormatFuzzTests
         var imageEdits = Gen.OneOf(Fuzz.Mutations(validImages), IdxReaderFuzzTests.HeaderChanges(rawImages).Select(b => gzip ? IdxFiles.Gzip(b) : b));
         var labelEdits = Gen.OneOf(Fuzz.Mutations(validLabels), IdxReaderFuzzTests.HeaderChanges(rawLabels).Select(b => gzip ? IdxFiles.Gzip(b) : b));
 
-        Fuzz.Check(Gen.Select(Gen.Bool, imageEdits, labelEdits), cases: 150, change =>
+        Fuzz.Check(Gen.Select(Gen.Bool, imageEdits, labelEdits), cases: 100, change =>
         {
             var (editImages, newImages, newLabels) = change;
             File.WriteAllBytes(images, editImages ? newImages : validImages);

@@ -26,13 +26,15 @@ internal static class Fuzz
     /// <summary>
     /// Asserts the property every loader keeps for any input: it succeeds or throws an
     /// <see cref="InvalidDataException"/>, and allocates at most <see cref="Allocation.Bound"/> of the input's length.
+    /// Returns the exception, if it threw one.
     /// </summary>
-    public static void Contained(Action load, byte[] input)
+    public static InvalidDataException? Contained(Action load, byte[] input)
     {
         var (bytes, error) = Allocation.Measure(load);
         if (error is not (null or InvalidDataException))
             throw new InvalidOperationException($"An input of {input.Length} bytes starting {Convert.ToHexString(input.AsSpan(0, Math.Min(input.Length, 48)))} threw {error.GetType().Name}.", error);
         bytes.Should().BeLessThanOrEqualTo(Allocation.Bound(input.Length), $"an input of {input.Length} bytes must not make the loader allocate much more ({error?.Message})");
+        return (InvalidDataException?)error;
     }
 
     private static byte[] Apply(byte[] valid, (int Kind, int Position, byte Value)[] edits)

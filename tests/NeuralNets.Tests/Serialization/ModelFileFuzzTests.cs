@@ -31,28 +31,26 @@ public sealed partial class ModelFileFuzzTests : IDisposable
 
     [Fact]
     public void Load_RandomBytes_ThrowsOnlyInvalidDataWithBoundedAllocation() =>
-        Fuzz.Check(Gen.Byte.Array[0, 2000], cases: 150, LoadContained);
+        Fuzz.Check(Gen.Byte.Array[0, 2000], cases: 100, LoadContained);
 
     [Fact]
     public void Load_MutatedBytes_SucceedsOrThrowsInvalidDataWithBoundedAllocation() =>
-        Fuzz.Check(Fuzz.Mutations(ValidFile()), cases: 300, LoadContained);
+        Fuzz.Check(Fuzz.Mutations(ValidFile()), cases: 200, LoadContained);
 
     [Fact]
     public void Load_ChangedNumbers_SucceedsOrThrowsInvalidDataWithBoundedAllocation() =>
-        Fuzz.Check(NumberChanges(ValidFile()), cases: 400, LoadContained);
+        Fuzz.Check(NumberChanges(ValidFile()), cases: 250, LoadContained);
 
     [Fact]
     public void LoadParameters_MutatedFile_SucceedsOrChangesNothing()
     {
         byte[] valid = ValidFile();
         var target = Network(seed: 8);
-        Fuzz.Check(Gen.OneOf(Fuzz.Mutations(valid), NumberChanges(valid)), cases: 300, bytes =>
+        Fuzz.Check(Gen.OneOf(Fuzz.Mutations(valid), NumberChanges(valid)), cases: 200, bytes =>
         {
             string path = Write(bytes);
             var before = Values(target);
-            var (_, error) = Allocation.Measure(() => ModelFile.LoadParameters(target, path));
-            Fuzz.Contained(() => ModelFile.LoadParameters(target, path), bytes);
-            if (error is not null) Values(target).Should().Equal(before, "a failed load must leave every parameter as it was");
+            if (Fuzz.Contained(() => ModelFile.LoadParameters(target, path), bytes) is not null) Values(target).Should().Equal(before, "a failed load must leave every parameter as it was");
         });
     }
 
