@@ -13,10 +13,21 @@ namespace NeuralNets.Data;
 /// integer, then the values in row-major order. The reader insists that the values fill the file
 /// exactly: a truncated download or a header that disagrees with the data is an error, not a
 /// silently shorter dataset.
+/// <para>
+/// Files are treated as untrusted: the header is read first, and the values are allocated only as far
+/// as the file can back them. A raw file's length is compared with the header before allocating; a
+/// gzipped file is inflated as a stream and its buffer grows only as bytes arrive, so a small file
+/// whose header (or compressed data) claims gigabytes fails with an <see cref="InvalidDataException"/>
+/// having allocated a small multiple of what it really held, and nothing past the declared values is
+/// inflated. A stream that cannot seek is first copied whole, as it is (still compressed if gzipped).
+/// </para>
 /// </remarks>
 public static class IdxReader
 {
     private const byte UnsignedByteType = 0x08;
+
+    // The first buffer for values of unknown length; it doubles as they arrive.
+    private const int FirstChunk = 1 << 16;
 
     /// <summary>Reads the IDX file at <paramref name="path"/>, raw or gzipped.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -51,24 +62,16 @@ public static class IdxReader
         stream.Position = start;
         if (seen == 2 && signature[0] == 0x1f && signature[1] == 0x8b)
         {
-            // Decompress first, so that a corrupt gzip stream is told apart from a malformed IDX file.
-            var raw = new MemoryStream();
-            try
-            {
-                using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-                gzip.CopyTo(raw);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{name}: the gzip data is corrupt ({e.Message}).", e);
-            }
-            raw.Position = 0;
-            return ReadRaw(raw, name);
+            // Inflated as a stream, header first, so that the header bounds what is inflated and
+            // the bytes that really arrive bound what is allocated.
+            using var gzip = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+            return ReadIdx(gzip, name, raw: false);
         }
-        return ReadRaw(stream, name);
+        return ReadIdx(stream, name, raw: true);
     }
 
-    private static IdxArray ReadRaw(Stream stream, string name)
+    /// <summary>Reads header and values; <paramref name="raw"/> when <paramref name="stream"/> is seekable, so that its length is known.</summary>
+    private static IdxArray ReadIdx(Stream stream, string name, bool raw)
     {
         Span<byte> magic = stackalloc byte[4];
         ReadExactly(stream, magic, name, "the 4-byte magic number");
@@ -85,30 +88,70 @@ public static class IdxReader
         long count = 1;
         for (int i = 0; i < rank; i++)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4 * i));
-            if (length == 0 || length > int.MaxValue)
-                throw new InvalidDataException($"{name}: dimension {i} has length {length}; every length must lie in [1, {int.MaxValue}].");
-            shape[i] = (int)length;
-            count *= length;
+            uint dimension = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4 * i));
+            if (dimension == 0 || dimension > int.MaxValue)
+                throw new InvalidDataException($"{name}: dimension {i} has length {dimension}; every length must lie in [1, {int.MaxValue}].");
+            shape[i] = (int)dimension;
+            // Both factors are at most 2³¹, so the product cannot overflow before this check stops it.
+            count *= dimension;
             if (count > Array.MaxLength)
                 throw new InvalidDataException($"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)])}...] describe more than {Array.MaxLength} values.");
         }
 
-        var data = new byte[count];
-        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read < data.Length)
-            throw new InvalidDataException($"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {read}.");
-        if (stream.ReadByte() >= 0)
-            throw new InvalidDataException($"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them.");
+        // A raw file's length is known: compare before allocating anything.
+        long available = raw ? stream.Length - stream.Position : count;
+        if (available != count)
+            throw available < count ? Truncated(name, shape, count, available) : TooLong(name, shape, count);
+        var data = ReadValues(stream, name, shape, (int)count);
+        Span<byte> extra = stackalloc byte[1];
+        if (Fill(stream, extra, name) > 0) throw TooLong(name, shape, count);
         return new IdxArray(shape, data);
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="count"/> values, growing the buffer as bytes arrive instead of
+    /// trusting the header: a small gzip file that claims gigabytes fails as truncated having allocated
+    /// at most about four times what it really held (the last buffer at most twice, the outgrown ones as much again).
+    /// </summary>
+    private static byte[] ReadValues(Stream stream, string name, int[] shape, int count)
+    {
+        var data = new byte[Math.Min(count, FirstChunk)];
+        int filled = 0;
+        while (true)
+        {
+            filled += Fill(stream, data.AsSpan(filled), name);
+            if (filled < data.Length) throw Truncated(name, shape, count, filled);
+            if (filled == count) return data;
+            Array.Resize(ref data, (int)Math.Min(count, 2L * data.Length));
+        }
     }
 
     private static void ReadExactly(Stream stream, Span<byte> destination, string name, string what)
     {
-        int read = stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        int read = Fill(stream, destination, name);
         if (read < destination.Length)
             throw new InvalidDataException($"{name}: truncated: the file ends after {read} of the {destination.Length} bytes of {what}.");
     }
+
+    /// <summary>Reads until <paramref name="destination"/> is full or the data ends; returns the bytes read.</summary>
+    private static int Fill(Stream stream, Span<byte> destination, string name)
+    {
+        try
+        {
+            return stream.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException e)
+        {
+            // Only the gzip decoder throws this while reading, so it always means corrupt compressed data.
+            throw new InvalidDataException($"{name}: the gzip data is corrupt ({e.Message}).", e);
+        }
+    }
+
+    private static InvalidDataException Truncated(string name, int[] shape, long count, long held) =>
+        new($"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {held}.");
+
+    private static InvalidDataException TooLong(string name, int[] shape, long count) =>
+        new($"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them.");
 
     private static string TypeName(byte code) => code switch
     {

@@ -1,23 +1,35 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Serialization;
 
 /// <summary>
 /// Saves and loads a <see cref="Sequential{T}"/>: its input shape, every layer's description and
 /// every parameter, in one JSON file (parameters as base64 of little-endian values, so they round-trip
-/// bit for bit). A save writes a temporary file and moves it into place, so a failed save leaves the
-/// old file as it was.
+/// bit for bit). A save writes a temporary file, flushes it to disk and moves it into place, so a
+/// failed save leaves the old file as it was.
 /// </summary>
+/// <remarks>
+/// Loading treats the file as untrusted: every field is checked, and the parameters the layers imply
+/// are matched against the data actually in the file before any layer is built, so a small file
+/// cannot make the loader allocate much more than its own size. Every malformed file is reported as an
+/// <see cref="InvalidDataException"/> whose message names the file and the field.
+/// </remarks>
 public static class ModelFile
 {
-    private const string Format = "neuralnets-model/1";
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
-    /// <exception cref="ArgumentException">The network was built without an input shape.</exception>
+    /// <remarks>Also removes temporary files that earlier saves to the same path left behind when they were killed.</remarks>
+    /// <exception cref="ArgumentException">
+    /// The network was built without an input shape, or <see cref="Load{T}"/> could not read it back
+    /// (a layer of a kind the loader does not know, such as a nested <see cref="Sequential{T}"/> or a
+    /// custom activation); nothing is written then.
+    /// </exception>
     public static void Save<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -25,89 +37,83 @@ public static class ModelFile
         if (network.InputShape is null)
             throw new ArgumentException("Only a network that knows its input shape can be saved: build it with Network.Sequential<T>(inputShape) or new Sequential<T>(inputShape, layers).", nameof(network));
         var document = new ModelDocument(
-            Format, typeof(T).Name, network.InputShape.ToArray(),
+            ModelDocument.CurrentFormat, typeof(T).Name, network.InputShape.ToArray(),
             network.Layers.Select(l => l.Describe()).ToArray(),
             network.Parameters.Select(p => new ParameterRecord(p.Name, p.Shape.ToArray(), Convert.ToBase64String(MemoryMarshal.AsBytes(p.ValueSpan)))).ToArray());
-        string full = Path.GetFullPath(path);
-        string temporary = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
         {
-            using (var stream = File.Create(temporary))
-                JsonSerializer.Serialize(stream, document, Options);
-            File.Move(temporary, full, overwrite: true);
+            // The loader's own checks, so that whatever is saved can be loaded back.
+            ParameterCheck.Match(document.Parameters, Expected(document.Layers, $"'{path}'"), Marshal.SizeOf<T>(), $"'{path}'", "the layers' descriptions");
         }
-        finally
+        catch (InvalidDataException e)
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            throw new ArgumentException($"The network cannot be saved because Load could not read it back: {e.Message}", nameof(network), e);
         }
+        AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, Options));
     }
 
     /// <summary>Reads a network saved by <see cref="Save{T}"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a model file, is for another element type, names an unknown layer kind, or its parameters do not fit.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist (other file-system errors are the usual <see cref="IOException"/>s).</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed model file, is for another element type, names an unknown layer kind, or its parameters do not fit its layers; the message names the file and the field.</exception>
     public static Sequential<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var document = Read(path);
-        if (document.ElementType != typeof(T).Name)
-            throw new InvalidDataException($"'{path}' holds a network of {document.ElementType}, not {typeof(T).Name}; load it with Load<{document.ElementType}>.");
+        var (document, file) = Read<T>(path, "a network", "; load it with Load<{0}>");
+        ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers");
         var layers = new ILayer<T>[document.Layers.Length];
         IReadOnlyList<int> shape = document.InputShape;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = LayerFactory.Create<T>(document.Layers[i], path, i);
-            shape = layers[i].OutputShape(shape);
+            layers[i] = LayerFactory.Create<T>(document.Layers[i], file, i);
+            shape = OutputShape(layers[i], shape, document.Layers[i].Kind, file, i);
         }
         var network = new Sequential<T>(document.InputShape, layers);
-        CopyParameters(document, network, path);
+        ParameterCheck.Copy(document.Parameters, network.Parameters, file);
         return network;
     }
 
     /// <summary>Loads only the parameter values of the file into an existing network of the same architecture (PyTorch's <c>load_state_dict</c>).</summary>
+    /// <remarks>All or nothing: every parameter is checked (count, names, shapes, data lengths, element type) before any is changed.</remarks>
+    /// <exception cref="FileNotFoundException">The file does not exist (other file-system errors are the usual <see cref="IOException"/>s).</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or its parameters do not match the network's; the network is unchanged.</exception>
     public static void LoadParameters<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var document = Read(path);
-        if (document.ElementType != typeof(T).Name)
-            throw new InvalidDataException($"'{path}' holds parameters of {document.ElementType}, not {typeof(T).Name}.");
-        CopyParameters(document, network, path);
+        var (document, file) = Read<T>(path, "parameters", "");
+        var expected = network.Parameters.Select(p => new ParameterSpec(p.Name, p.Shape.ToArray())).ToArray();
+        ParameterCheck.Match(document.Parameters, expected, Marshal.SizeOf<T>(), file, "the network");
+        ParameterCheck.Copy(document.Parameters, network.Parameters, file);
     }
 
-    private static ModelDocument Read(string path)
+    /// <summary>Reads the file and checks its element type; <paramref name="advice"/> ends that error, <c>{0}</c> standing for the file's type.</summary>
+    private static (ModelDocument Document, string File) Read<T>(string path, string what, string advice)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ModelDocument? document;
+        string file = $"'{path}'";
+        var document = ModelJson.Read(path, file);
+        if (document.ElementType != typeof(T).Name)
+            throw new InvalidDataException($"{file} holds {what} of {document.ElementType}, not {typeof(T).Name}{string.Format(CultureInfo.InvariantCulture, advice, document.ElementType)}.");
+        return (document, file);
+    }
+
+    /// <summary>The parameters the layer descriptions imply, named as <see cref="Sequential{T}"/> names them.</summary>
+    private static ParameterSpec[] Expected(IReadOnlyList<LayerDescription> layers, string file) =>
+        layers.SelectMany((layer, i) => LayerFactory.Check(layer, file, i).Select(p => p with { Name = $"{i}.{p.Name}" })).ToArray();
+
+    /// <summary>The layer's output shape, or an error naming the layer when it does not fit its input or its output is too large to hold.</summary>
+    private static int[] OutputShape<T>(ILayer<T> layer, IReadOnlyList<int> input, string kind, string file, int index)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int[] output;
         try
         {
-            using var stream = File.OpenRead(path);
-            document = JsonSerializer.Deserialize<ModelDocument>(stream, Options);
+            output = layer.OutputShape(input);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"'{path}' is not a NeuralNets model file: {e.Message}", e);
+            throw new InvalidDataException($"{file}: layer {index} ({kind}) does not fit the output of the layers before it: {e.Message}", e);
         }
-        if (document is null || document.Format != Format || document.Layers is null || document.Parameters is null || document.InputShape is null)
-            throw new InvalidDataException($"'{path}' is not a NeuralNets model file (expected format '{Format}').");
-        return document;
+        if (output.Any(length => length <= 0) || ShapeSize.Count(output, int.MaxValue) < 0)
+            throw new InvalidDataException($"{file}: layer {index} ({kind}) would output the shape {TensorMemory.ShapeText(output)} per sample.");
+        return output;
     }
-
-    private static void CopyParameters<T>(ModelDocument document, Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var parameters = network.Parameters;
-        if (parameters.Count != document.Parameters.Length)
-            throw new InvalidDataException($"'{path}' holds {document.Parameters.Length} parameters but the network has {parameters.Count}.");
-        for (int i = 0; i < parameters.Count; i++)
-        {
-            var record = document.Parameters[i];
-            var parameter = parameters[i];
-            if (record.Name != parameter.Name || !record.Shape.SequenceEqual(parameter.Shape))
-                throw new InvalidDataException($"'{path}': parameter {i} is '{record.Name}' {ShapeMismatchException.Format(record.Shape)} in the file but '{parameter.Name}' {ShapeMismatchException.Format(parameter.Shape)} in the network.");
-            var bytes = Convert.FromBase64String(record.Data);
-            if (bytes.Length != parameter.Length * Marshal.SizeOf<T>())
-                throw new InvalidDataException($"'{path}': parameter '{record.Name}' holds {bytes.Length} bytes, expected {parameter.Length * Marshal.SizeOf<T>()}.");
-            MemoryMarshal.Cast<byte, T>(bytes).CopyTo(parameter.ValueSpan);
-        }
-    }
-
-    private sealed record ModelDocument(string Format, string ElementType, int[] InputShape, LayerDescription[] Layers, ParameterRecord[] Parameters);
-
-    private sealed record ParameterRecord(string Name, int[] Shape, string Data);
 }

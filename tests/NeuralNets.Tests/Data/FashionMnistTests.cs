@@ -108,6 +108,20 @@ public class FashionMnistTests
     }
 
     [Fact]
+    public void Load_GzippedImagesClaimingHugeShape_ThrowsNamingTheFileAllocatingLittle()
+    {
+        using var dir = new TempDirectory();
+        IdxFiles.WriteImageSet(dir.Path, "t10k", count: 2, size: 28, classes: 10, gzip: true);
+        // The header claims 2 738 000 images (2 GB of pixels); the file holds 2.
+        string images = IdxFiles.Write(dir.File("t10k-images-idx3-ubyte"), IdxFiles.Bytes([2_738_000, 28, 28], new byte[2 * 28 * 28]), gzip: true);
+
+        var (bytes, error) = Allocation.Measure(() => FashionMnist.Load<float>(dir.Path, train: false));
+
+        error.Should().BeOfType<InvalidDataException>().Which.Message.Should().StartWith($"{images}: truncated:");
+        bytes.Should().BeLessThan(Allocation.Bound(new FileInfo(images).Length));
+    }
+
+    [Fact]
     public void ClassNames_HaveOneNamePerClass()
     {
         FashionMnist.ClassNames.Should().HaveCount(FashionMnist.ClassCount).And.OnlyHaveUniqueItems();

@@ -71,14 +71,17 @@ public sealed class ModelFileTests : IDisposable
         Directory.GetFiles(_directory).Should().ContainSingle();
     }
 
-    /// <summary>Its settings throw half-way through serialisation, as a full disk would.</summary>
+    /// <summary>
+    /// Its settings throw half-way through serialisation, as a full disk would. It calls itself a ReLU,
+    /// which has no settings to check, so that the save gets past its checks and fails while writing.
+    /// </summary>
     private sealed class LayerThatFailsToDescribe : ILayer<double>
     {
         public IReadOnlyList<Parameter<double>> Parameters { get; } = [];
         public Tensor<double> Forward(Tensor<double> input, bool training = false) => input;
         public Tensor<double> Backward(Tensor<double> outputGradient) => outputGradient;
         public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
-        public LayerDescription Describe() => new("Broken", new ExplodingSettings());
+        public LayerDescription Describe() => new("ReLU", new ExplodingSettings());
 
         private sealed class ExplodingSettings : IReadOnlyDictionary<string, double>
         {

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace NeuralNets.Serialization;
+
+/// <summary>
+/// Reads a model file field by field, so that every malformed field is reported as an
+/// <see cref="InvalidDataException"/> naming the file and the field, rather than as whatever a
+/// deserializer, a null or a cast would throw. Structure only: whether the layers and parameters make
+/// sense together is checked by <see cref="LayerFactory"/> and <see cref="ParameterCheck"/>.
+/// </summary>
+internal static class ModelJson
+{
+    private const int MaxShownLength = 40;
+
+    /// <summary>Reads and parses <paramref name="path"/>; file-system errors pass through unchanged.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="file">Names the file in messages, e.g. <c>'model.json'</c>.</param>
+    public static ModelDocument Read(string path, string file)
+    {
+        using var stream = File.OpenRead(path);
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(stream);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{file} is not a NeuralNets model file: {e.Message}", e);
+        }
+        using (json)
+        {
+            try
+            {
+                return Parse(json.RootElement, file);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Raised when a string holds bytes that are not UTF-8: the parser lets them through until the text is read.
+                throw new InvalidDataException($"{file} holds text that is not valid UTF-8.", e);
+            }
+        }
+    }
+
+    private static ModelDocument Parse(JsonElement root, string file)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Format", out var format)
+            || format.ValueKind != JsonValueKind.String || !format.ValueEquals(ModelDocument.CurrentFormat))
+            throw new InvalidDataException($"{file} is not a NeuralNets model file (expected format '{ModelDocument.CurrentFormat}').");
+
+        string elementType = String(root, "ElementType", file);
+        if (elementType is not (nameof(Single) or nameof(Double)))
+            throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
+        int[] inputShape = Lengths(root, "InputShape", file);
+        if (ShapeSize.Count(inputShape, int.MaxValue) < 0)
+            throw new InvalidDataException($"{file}: 'InputShape' describes more than {int.MaxValue} values per sample.");
+        var layers = Items(root, "Layers", "layer", file, (element, where) => Layer(element, where));
+        if (layers.Length == 0) throw new InvalidDataException($"{file}: 'Layers' is empty; a network needs at least one layer.");
+        var parameters = Items(root, "Parameters", "parameter", file, (element, where) =>
+            new ParameterRecord(String(element, "Name", where), Lengths(element, "Shape", where), String(element, "Data", where)));
+        return new ModelDocument(ModelDocument.CurrentFormat, elementType, inputShape, layers, parameters);
+    }
+
+    private static LayerDescription Layer(JsonElement element, string where)
+    {
+        string kind = String(element, "Kind", where);
+        var settings = Field(element, "Settings", where);
+        if (settings.ValueKind != JsonValueKind.Object)
+            throw Invalid(where, "Settings", "an object of numbers", settings);
+        var values = new Dictionary<string, double>();
+        foreach (var setting in settings.EnumerateObject())
+            values[setting.Name] = setting.Value.ValueKind == JsonValueKind.Number && setting.Value.TryGetDouble(out double value)
+                ? value
+                : throw Invalid($"{where} ({kind})", $"Settings.{setting.Name}", "a finite number", setting.Value);
+        return new LayerDescription(kind, values);
+    }
+
+    /// <summary>An array field of objects read by <paramref name="item"/>; messages call them <paramref name="noun"/> 0, 1…</summary>
+    private static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item)
+    {
+        var array = Field(owner, name, file);
+        if (array.ValueKind != JsonValueKind.Array) throw Invalid(file, name, "an array", array);
+        var items = new TItem[array.GetArrayLength()];
+        int i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            string where = $"{file}: {noun} {i}";
+            if (element.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object, was {Show(element)}.");
+            items[i++] = item(element, where);
+        }
+        return items;
+    }
+
+    /// <summary>A non-empty array of positive 32-bit integers, such as a shape.</summary>
+    private static int[] Lengths(JsonElement owner, string name, string where)
+    {
+        var array = Field(owner, name, where);
+        if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
+            throw Invalid(where, name, "a non-empty array of positive integers", array);
+        var lengths = new int[array.GetArrayLength()];
+        int i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out lengths[i]) || lengths[i] <= 0)
+                throw Invalid(where, $"{name}[{i}]", "a positive integer", element);
+            i++;
+        }
+        return lengths;
+    }
+
+    private static string String(JsonElement owner, string name, string where)
+    {
+        var element = Field(owner, name, where);
+        return element.ValueKind == JsonValueKind.String ? element.GetString()! : throw Invalid(where, name, "a string", element);
+    }
+
+    private static JsonElement Field(JsonElement owner, string name, string where) =>
+        owner.TryGetProperty(name, out var value) ? value : throw new InvalidDataException($"{where} lacks the field '{name}'.");
+
+    private static InvalidDataException Invalid(string where, string name, string what, JsonElement actual) =>
+        new($"{where}: '{name}' must be {what}, was {Show(actual)}.");
+
+    /// <summary>The value as the message shows it: numbers as read, long text cut short.</summary>
+    private static string Show(JsonElement element)
+    {
+        string text = element.ValueKind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => $"an array of {element.GetArrayLength().ToString(CultureInfo.InvariantCulture)}",
+            JsonValueKind.Number when element.TryGetDouble(out double value) => value.ToString(CultureInfo.InvariantCulture),
+            _ => element.GetRawText(),
+        };
+        return text.Length <= MaxShownLength ? text : text[..MaxShownLength] + "…";
+    }
+}
