@@ -15,9 +15,12 @@ namespace NeuralNets;
 /// (the same parameters, buffers of its own) taken from a pool. <see cref="Forward"/> and <see cref="Backward"/>
 /// are the training path: one thread at a time, and a second thread that calls them while a pass runs gets an
 /// <see cref="InvalidOperationException"/>.</para>
-/// <para>Predicting while another thread trains the network with <see cref="Training.Trainer{T}"/> is refused:
-/// a <c>Predict</c> that overlaps an optimizer step throws <see cref="InvalidOperationException"/> rather than
-/// answer from half-updated weights. To serve while training, predict on a copy loaded from a saved file.</para>
+/// <para>Predicting while another thread trains the network with <see cref="Training.Trainer{T}"/>, or loads
+/// parameters into it with <see cref="Serialization.ModelFile.LoadParameters{T}"/>, is refused: a <c>Predict</c> that
+/// overlaps an optimizer step or the load throws <see cref="InvalidOperationException"/> rather than answer from
+/// half-updated weights. Between steps (in a progress report, say) <c>Predict</c> answers from the current weights.
+/// A hand-written training loop that changes the weights itself is not seen: predict between its steps, or on a
+/// copy loaded from a saved file, which is what a server that keeps training should do anyway.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -81,7 +81,16 @@ public static class ModelFile
         var (document, file) = Read<T>(path, "parameters", "");
         var expected = network.Parameters.Select(p => new ParameterSpec(p.Name, p.Shape.ToArray())).ToArray();
         ParameterCheck.Match(document.Parameters, expected, Marshal.SizeOf<T>(), file, "the network");
-        ParameterCheck.Copy(document.Parameters, network.Parameters, file);
+        // Like an optimizer step: a Predict on another thread that overlaps the copy refuses to answer.
+        network.BeginTrainingStep();
+        try
+        {
+            ParameterCheck.Copy(document.Parameters, network.Parameters, file);
+        }
+        finally
+        {
+            network.EndTrainingStep();
+        }
     }
 
     /// <summary>Reads the file and checks its element type; <paramref name="advice"/> ends that error, <c>{0}</c> standing for the file's type.</summary>

@@ -16,6 +16,7 @@ namespace NeuralNets.Training;
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T> _network;
+    private readonly Sequential<T>? _sequential;   // the network when it is one: it refuses a Predict that overlaps a step
     private readonly ILoss<T> _loss;
     private readonly IOptimizer<T> _optimizer;
     private readonly Func<T> _evaluate;
@@ -35,6 +36,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Trainer(ILayer<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
+        _sequential = network as Sequential<T>;
         _loss = loss ?? throw new ArgumentNullException(nameof(loss));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = network.Parameters.ToArray();
@@ -109,18 +111,27 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 _firstEvaluation = true;
                 _countCorrect = true;
                 _correct = 0;
+                // A Predict on another thread that overlaps the weights' change refuses to answer (see Sequential's remarks).
+                _sequential?.BeginTrainingStep();
                 try
                 {
-                    _optimizer.Step(_evaluate);
+                    try
+                    {
+                        _optimizer.Step(_evaluate);
+                    }
+                    catch (NonFiniteLossException e)
+                    {
+                        // The loss at the newest weights failed: go back to the ones before them.
+                        throw new TrainingDivergedException(epoch, b + 1, e.Loss, _snapshots.RestorePrevious());
+                    }
+                    // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
+                    if (_snapshots.CaptureIfFinite() is { } failed)
+                        throw new TrainingDivergedException(epoch, b + 1, failed.Name, _snapshots.RestoreNewest());
                 }
-                catch (NonFiniteLossException e)
+                finally
                 {
-                    // The loss at the newest weights failed: go back to the ones before them.
-                    throw new TrainingDivergedException(epoch, b + 1, e.Loss, _snapshots.RestorePrevious());
+                    _sequential?.EndTrainingStep();
                 }
-                // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
-                if (_snapshots.CaptureIfFinite() is { } failed)
-                    throw new TrainingDivergedException(epoch, b + 1, failed.Name, _snapshots.RestoreNewest());
                 History.Steps++;
                 lossSum += double.CreateChecked(_firstLoss) * count;
                 correct += _correct;
@@ -147,9 +158,17 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void CheckFinalLoss(int epoch, int batch)
     {
         double loss = double.CreateChecked(_loss.Forward(_network.Forward(_x!, training: false), _y!));
-        if (!double.IsFinite(loss))
+        if (double.IsFinite(loss)) return;
+        _sequential?.BeginTrainingStep();
+        try
+        {
             throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
                 "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            _sequential?.EndTrainingStep();
+        }
     }
 
     /// <summary>Mean loss and accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
@@ -189,7 +208,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (_hasAccuracy) _correct = Metrics.CountCorrect(output, _y!.Span());
             _countCorrect = false;
         }
-        if (_network is Sequential<T> sequential) sequential.BackwardToParameters(_loss.Backward());
+        if (_sequential is { } sequential) sequential.BackwardToParameters(_loss.Backward());
         else _network.Backward(_loss.Backward());
         if (_firstEvaluation)
         {

@@ -168,6 +168,34 @@ public class ConcurrentInferenceTests
     }
 
     [Fact]
+    public void Predict_FromAnotherThreadDuringAFitStep_ThrowsAndBetweenStepsAnswers()
+    {
+        var network = Mlp();
+        var data = new NeuralNets.Data.Dataset<float>(TestTensors.Random<float>(1, 32, 2), TestTensors.Random<float>(2, 32, 2));
+        var sgd = new Sgd<float>(network.Parameters, 0.1);
+        var duringStep = new List<Exception?>();
+        var optimizer = new PredictingDuringStep(sgd, () =>
+        {
+            Exception? caught = null;
+            var other = new Thread(() =>
+            {
+                try { network.Predict(new float[] { 0.5f, 0.5f }.AsSpan()); }
+                catch (Exception e) { caught = e; }
+            });
+            other.Start();
+            other.Join();
+            duringStep.Add(caught);
+        });
+        var trainer = new NeuralNets.Training.Trainer<float>(network, new MeanSquaredError<float>(), optimizer);
+        var betweenSteps = new List<float[]>();
+        trainer.Fit(data, new NeuralNets.Training.TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 1 },
+            progress: new NeuralNets.Training.SynchronousProgress<NeuralNets.Training.EpochReport>(_ => betweenSteps.Add(network.Predict(new float[] { 0.5f, 0.5f }.AsSpan()))), cancellationToken: TestContext.Current.CancellationToken);
+        duringStep.Should().HaveCount(4).And.AllSatisfy(e => e.Should().BeOfType<InvalidOperationException>().Which.Message.Should().Contain("optimizer step"));
+        betweenSteps.Should().HaveCount(2, "a progress report comes between steps, where Predict answers");
+        network.Predict(new float[] { 0.5f, 0.5f }.AsSpan()).Should().Equal(betweenSteps[1]);
+    }
+
+    [Fact]
     public void PredictIntoSpan_WrongLengths_NameWhatWasExpected()
     {
         var network = Mlp();
@@ -215,6 +243,21 @@ public class ConcurrentInferenceTests
         public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
         public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => LayerDescription.Of("Blocking");
+    }
+
+    /// <summary>Runs an optimizer's step, and in its middle (after the gradient, before the update) a callback.</summary>
+    private sealed class PredictingDuringStep(IOptimizer<float> inner, Action callback) : IOptimizer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters => inner.Parameters;
+
+        public float LearningRate { get => inner.LearningRate; set => inner.LearningRate = value; }
+
+        public float Step(Func<float> evaluate) => inner.Step(() =>
+        {
+            float loss = evaluate();
+            callback();
+            return loss;
+        });
     }
 
     /// <summary>An identity layer that runs a callback in every Forward (its inference copy is itself).</summary>
