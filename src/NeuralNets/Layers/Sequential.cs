@@ -45,11 +45,8 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         for (int i = 0; i < _layers.Length; i++)
         {
             if (_layers[i] is null) throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
-            foreach (var p in _layers[i].Parameters)
-            {
-                p.Name = $"{i}.{p.Name}";
-                parameters.Add(p);
-            }
+            // Views named for this network; the layer's own parameters keep their names (it may belong to another network too).
+            foreach (var p in _layers[i].Parameters) parameters.Add(p.Named($"{i}.{p.Name}"));
         }
         _parameters = parameters.ToArray();
         if (inputShape is not null)

@@ -15,11 +15,11 @@ internal static class OptimizerState
     {
         ArgumentNullException.ThrowIfNull(parameters, paramName);
         var list = parameters.ToArray();
-        var seen = new HashSet<Parameter<T>>(ReferenceEqualityComparer.Instance);
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < list.Length; i++)
         {
             if (list[i] is null) throw new ArgumentException($"Parameter {i} of the list is null.", paramName);
-            if (!seen.Add(list[i])) throw new ArgumentException($"Parameter '{list[i].Name}' is listed twice; each parameter may be given once.", paramName);
+            if (!seen.Add(list[i].Identity)) throw new ArgumentException($"Parameter '{list[i].Name}' is listed twice; each parameter may be given once.", paramName);
         }
         return list;
     }

@@ -44,12 +44,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         _evaluate = EvaluateCurrentBatch;
     }
 
-    // By reference: two networks built from one seed have equal values and names, yet training one leaves the other as it was.
+    // By identity, not by value or name: two networks built from one seed have equal values and names, yet training
+    // one leaves the other as it was. A layer's own parameter and the network's view of it are the same parameter.
     private void CheckOptimizerUpdatesNetwork()
     {
-        var own = new HashSet<Parameter<T>>(_parameters, ReferenceEqualityComparer.Instance);
+        var own = new HashSet<object>(_parameters.Select(p => p.Identity), ReferenceEqualityComparer.Instance);
         foreach (var p in _optimizer.Parameters)
-            if (!own.Contains(p))
+            if (!own.Contains(p.Identity))
                 throw new ArgumentException(
                     $"{_optimizer} updates parameter '{p.Name}' {ShapeMismatchException.Format(p.Shape)}, which is not one of the network's parameters; " +
                     "create the optimizer over this network's Parameters.", "optimizer");
