@@ -60,6 +60,23 @@ public static class LayerContract
         return new LayerContractReport(name, sample, results);
     }
 
+    /// <summary>
+    /// A sample shape the layer takes, read from its description: <c>[inputs]</c> for a dense layer, <c>[inChannels, 6, 6]</c>
+    /// for a convolution, and <c>[4]</c> otherwise (an activation takes any shape).
+    /// </summary>
+    /// <exception cref="ArgumentException">The layer does not take the shape found; pass one to <see cref="Check"/> instead.</exception>
+    public static int[] SampleShapeFor(ILayer<double> layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var settings = layer.Describe().Settings;
+        int[] shape = settings.TryGetValue("inputs", out double inputs) ? [(int)inputs]
+            : settings.TryGetValue("inChannels", out double channels) ? [(int)channels, 6, 6]
+            : [4];
+        if (!ShapeRules.Accepts(layer, shape))
+            throw new ArgumentException($"{Printed(layer)} does not take samples of shape {ContractTensors.ShapeText(shape)}, the shape its description suggests; pass the sample shape, e.g. SatisfyLayerContract([3, 8, 8]).", nameof(layer));
+        return shape;
+    }
+
     private static RuleResult Run(string rule, Func<RuleResult> check)
     {
         try

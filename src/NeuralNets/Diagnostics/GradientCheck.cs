@@ -9,8 +9,14 @@ namespace NeuralNets.Diagnostics;
 /// </summary>
 /// <remarks>
 /// The relative error of one element is |a − n| / max(|a|, |n|, <c>floor</c>); the floor (default 1e-6)
-/// keeps derivatives that are zero up to rounding from reporting huge relative errors. With ε = 1e-6
-/// a correct layer typically shows errors below 1e-7.
+/// keeps derivatives that are zero up to rounding from reporting huge relative errors.
+/// <para>The central difference errs by about ε²·f‴/6 (truncation) plus ε_mach·|f|/ε (rounding of f, ε_mach ≈ 2.2e-16), so
+/// the error is smallest near ε = ∛ε_mach ≈ 6e-6 for f of order one; the default ε = 1e-5 sits there. Rounding is measured
+/// against the whole objective, so an element whose derivative is small next to it shows a larger relative error. Measured
+/// at ε = 1e-5 over 20 seeds: correct layers (Dense, Conv2D, Sigmoid, Tanh, Softmax) stay below 1e-7, and small correct
+/// networks with a loss (derivatives down to 1e-5) below 2e-6; at the former default ε = 1e-6 the same networks reached
+/// 3.5e-5 and Conv2D 5e-6. A tolerance of 1e-6 for layers and 1e-5 for whole networks separates right from wrong.
+/// A step across a kink (ReLU at 0, the arg-max of MaxPool) gives a wrong numeric derivative whatever ε: draw inputs away from them.</para>
 /// </remarks>
 public static class GradientCheck
 {
@@ -21,7 +27,7 @@ public static class GradientCheck
     /// <param name="epsilon">The step ε.</param>
     /// <param name="floor">The denominator's floor.</param>
     /// <param name="training">Passed to Forward; leave false for layers that draw random masks.</param>
-    public static GradientCheckResult Layer(ILayer<double> layer, Tensor<double> input, int seed = 0, double epsilon = 1e-6, double floor = 1e-6, bool training = false)
+    public static GradientCheckResult Layer(ILayer<double> layer, Tensor<double> input, int seed = 0, double epsilon = 1e-5, double floor = 1e-6, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(input);
@@ -39,7 +45,7 @@ public static class GradientCheck
     }
 
     /// <summary>Checks a loss's gradient with respect to the output it is given.</summary>
-    public static GradientCheckResult Loss(ILoss<double> loss, Tensor<double> output, Tensor<double> target, double epsilon = 1e-6, double floor = 1e-6)
+    public static GradientCheckResult Loss(ILoss<double> loss, Tensor<double> output, Tensor<double> target, double epsilon = 1e-5, double floor = 1e-6)
     {
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(output);
@@ -50,7 +56,7 @@ public static class GradientCheck
     }
 
     /// <summary>Checks a whole network with its loss, for every parameter and the input.</summary>
-    public static GradientCheckResult Network(ILayer<double> network, ILoss<double> loss, Tensor<double> input, Tensor<double> target, double epsilon = 1e-6, double floor = 1e-6, bool training = false)
+    public static GradientCheckResult Network(ILayer<double> network, ILoss<double> loss, Tensor<double> input, Tensor<double> target, double epsilon = 1e-5, double floor = 1e-6, bool training = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
