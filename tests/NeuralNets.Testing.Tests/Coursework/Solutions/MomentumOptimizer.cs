@@ -3,26 +3,26 @@ using NeuralNets;
 namespace Coursework;
 
 /// <summary>Reference solution: the lecture's momentum, v ← γ·v + η·∇J(w); w ← w − v.</summary>
-public sealed class MomentumOptimizer(IReadOnlyList<Parameter<double>> parameters, double learningRate, double gamma) : IOptimizer<double>
+public sealed partial class MomentumOptimizer
 {
-    private readonly double[][] _v = parameters.Select(p => new double[p.Length]).ToArray();
-
-    public IReadOnlyList<Parameter<double>> Parameters => parameters;
-
-    public double LearningRate { get; set; } = learningRate;
+    private double[][]? _v;
 
     public double Step(Func<double> evaluate)
     {
+        _v ??= Zeros();
         double loss = evaluate();
-        for (int k = 0; k < parameters.Count; k++)
+        for (int k = 0; k < Parameters.Count; k++)
         {
-            Span<double> w = parameters[k].ValueSpan, g = parameters[k].GradientSpan;
+            Span<double> w = Parameters[k].ValueSpan, g = Parameters[k].GradientSpan;
             for (int i = 0; i < w.Length; i++)
             {
-                _v[k][i] = gamma * _v[k][i] + LearningRate * g[i];
+                _v[k][i] = Gamma * _v[k][i] + LearningRate * g[i];
                 w[i] -= _v[k][i];
             }
         }
         return loss;
     }
+
+    // State starts at zero, one array per parameter.
+    private double[][] Zeros() => Parameters.Select(p => new double[p.Length]).ToArray();
 }
