@@ -16,8 +16,8 @@ public static class GradientDiagnosis
     public static string Explain(this GradientCheckResult result, double tolerance = 1e-6)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var text = new StringBuilder(result.Passed(tolerance) ? "gradient check passed: " : "gradient check failed: ")
-            .Append(result).Append(Invariant($" (tolerance {tolerance:G3})"));
+        var text = new StringBuilder(result.Passed(tolerance) ? "gradient check passed" : "gradient check failed")
+            .Append(" at tolerance ").Append(Tolerance(tolerance)).Append(": ").Append(result);
         var input = result.Tensors.FirstOrDefault(t => t.Name == "input");
         int batch = input is { Shape.Count: > 0 } ? input.Shape[0] : 0;
         var right = new List<string>();
@@ -54,6 +54,9 @@ public static class GradientDiagnosis
         int worst = tensor.WorstIndex;
         text.Append(Invariant($"; worst at {tensor.Location(worst)}: analytic {tensor.Analytic[worst]:G6}, numeric {tensor.Numeric[worst]:G6}"));
     }
+
+    /// <summary>A tolerance as people write it: <c>1e-6</c>, <c>2.5e-7</c>.</summary>
+    internal static string Tolerance(double tolerance) => tolerance.ToString("0.###e0", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -28,7 +28,7 @@ public static class GradientPattern
         if (Math.Abs(k + 1) < 1e-3) return "the opposite sign of the right one";
         if (k < 0) return Invariant($"the opposite sign and about {-k:G3} times as large");
         if (k >= 1) return Invariant($"about {k:G3} times too large") + BatchHint(k, batch, "summed over the batch, not averaged");
-        return Invariant($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size once too often (averaged where it should be summed, or averaged twice)");
+        return Invariant($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size, but only the loss averages over the batch");
     }
 
     private static string BatchHint(double factor, int batch, string hint) =>

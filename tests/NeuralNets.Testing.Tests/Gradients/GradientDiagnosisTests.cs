@@ -15,7 +15,7 @@ public class GradientDiagnosisTests
     {
         var text = Check(Mistake.None).Explain();
 
-        text.Should().StartWith("gradient check passed: ");
+        text.Should().StartWith("gradient check passed at tolerance 1e-6: max relative error ");
         text.Should().Contain("input [4, 3]: right").And.Contain("weight [2, 3]: right").And.Contain("bias [2]: right");
     }
 
@@ -24,7 +24,7 @@ public class GradientDiagnosisTests
     {
         var text = Check(Mistake.WeightGradientAveraged).Explain();
 
-        text.Should().Contain("weight [2, 3]: wrong at 6 of 6 elements: about 4 times too small (the batch holds 4 samples: divided by the batch size once too often");
+        text.Should().Contain("weight [2, 3]: wrong at 6 of 6 elements: about 4 times too small (the batch holds 4 samples: divided by the batch size, but only the loss averages over the batch)");
         text.Should().Contain("The gradient is right for the input but wrong for weight: the chain rule reaches the input correctly");
     }
 
