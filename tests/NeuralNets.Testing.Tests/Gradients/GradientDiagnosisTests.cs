@@ -83,6 +83,15 @@ public class GradientDiagnosisTests
         result.ToString().Should().Contain($"at {result.Location} (analytic");
     }
 
+    [Fact]
+    public void ToString_ResultMadeByHand_KeepsTheFlatIndex()
+    {
+        var result = new GradientCheckResult(0.5, "0.weight", 7, 1.0, 2.0, 12);
+
+        result.Tensors.Should().BeEmpty();
+        result.ToString().Should().Be("max relative error 5.000E-001 at 0.weight[7] (analytic 1, numeric 2; 12 elements checked)");
+    }
+
     /// <summary>½·mean over the batch of Σ (y − t)², whose Backward forgets to divide by the batch.</summary>
     private sealed class SummedSquaredError : ILoss<double>
     {
