@@ -3,7 +3,7 @@ using NeuralNets.Diagnostics;
 
 namespace NeuralNets.Tests.Integration;
 
-/// <summary>README's coursework example: a student's activation checked by finite differences.</summary>
+/// <summary>A student's activation (subclassing Activation) checked by finite differences; NeuralNets.Testing builds its coursework kit on the same check.</summary>
 public class CourseworkExampleTests
 {
     private sealed class StudentSwish : Activation<double>

@@ -1,0 +1,79 @@
+using System.Globalization;
+using NeuralNets.Diagnostics;
+
+namespace NeuralNets.Testing.Gradients;
+
+/// <summary>
+/// Recognises what a wrong gradient looks like next to the right one: a constant factor (often the batch
+/// size), the opposite sign, zero everywhere, or the transpose of a matrix gradient.
+/// </summary>
+public static class GradientPattern
+{
+    // Closer than this to an exact pattern (relative residual) counts as the pattern; real slips land far from it.
+    private const double PatternTolerance = 1e-4;
+
+    /// <summary>Describes how <paramref name="tensor"/>'s analytic gradient departs from its central differences, in a phrase; null when no simple pattern fits.</summary>
+    /// <param name="tensor">One tensor of a gradient check.</param>
+    /// <param name="batch">The batch size of the check, used to recognise a sum where a mean belongs (and the reverse); 0 when unknown.</param>
+    public static string? Describe(GradientCheckTensor tensor, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        double numericNorm = Norm(tensor.Numeric), analyticNorm = Norm(tensor.Analytic);
+        if (analyticNorm == 0 && numericNorm > 0) return "zero everywhere: Backward leaves this gradient untouched or writes zeros";
+        if (numericNorm == 0) return analyticNorm > 0 ? "should be zero everywhere (the output does not depend on it), but is not" : null;
+        if (IsTranspose(tensor)) return $"the transpose of the right one: the gradient of a {ShapeText(tensor.Shape)} tensor was formed as {ShapeText([tensor.Shape[1], tensor.Shape[0]])}";
+
+        double k = Dot(tensor.Analytic, tensor.Numeric) / (numericNorm * numericNorm);
+        if (Residual(tensor, k) > PatternTolerance * Math.Max(1, Math.Abs(k))) return null;
+        if (Math.Abs(k + 1) < 1e-3) return "the opposite sign of the right one";
+        if (k < 0) return Invariant($"the opposite sign and about {-k:G3} times as large");
+        if (k >= 1) return Invariant($"about {k:G3} times too large") + BatchHint(k, batch, "summed over the batch, not averaged");
+        return Invariant($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size, but only the loss averages over the batch");
+    }
+
+    private static string BatchHint(double factor, int batch, string hint) =>
+        batch > 1 && Math.Abs(factor - batch) < 1e-3 * batch ? Invariant($" (the batch holds {batch} samples: {hint})") : "";
+
+    // A flat [r, c] buffer that holds Gᵀ (shape [c, r]) has a[p·r + q] = G[q, p] = n[q·c + p].
+    private static bool IsTranspose(GradientCheckTensor tensor)
+    {
+        if (tensor.Shape.Count != 2 || tensor.Shape[0] < 2 || tensor.Shape[1] < 2) return false;
+        int r = tensor.Shape[0], c = tensor.Shape[1];
+        double scale = Math.Max(tensor.Floor, MaxAbs(tensor.Numeric));
+        for (int p = 0; p < c; p++)
+            for (int q = 0; q < r; q++)
+                if (Math.Abs(tensor.Analytic[p * r + q] - tensor.Numeric[q * c + p]) > PatternTolerance * scale) return false;
+        return true;
+    }
+
+    private static double Residual(GradientCheckTensor tensor, double k)
+    {
+        double sum = 0;
+        for (int i = 0; i < tensor.Analytic.Count; i++)
+        {
+            double d = tensor.Analytic[i] - k * tensor.Numeric[i];
+            sum += d * d;
+        }
+        return Math.Sqrt(sum) / Norm(tensor.Analytic);
+    }
+
+    private static double Dot(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Count; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    private static double Norm(IReadOnlyList<double> a) => Math.Sqrt(Dot(a, a));
+
+    private static double MaxAbs(IReadOnlyList<double> a)
+    {
+        double max = 0;
+        foreach (double v in a) max = Math.Max(max, Math.Abs(v));
+        return max;
+    }
+
+    internal static string ShapeText(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

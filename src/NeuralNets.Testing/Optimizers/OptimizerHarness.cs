@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace NeuralNets.Testing.Optimizers;
+
+/// <summary>
+/// Runs an optimizer (a student's <see cref="IOptimizer{T}"/>) beside the library's implementation of the same rule on
+/// the quadratic and on Rosenbrock's function, and finds the first step where they part.
+/// </summary>
+public static class OptimizerHarness
+{
+    // How many rows before the parting the table keeps: enough to see the state build up.
+    private const int RowsShown = 3;
+
+    /// <summary>Compares the optimizer <paramref name="create"/> makes with <paramref name="rule"/>'s reference, step by step.</summary>
+    /// <param name="rule">The rule and hyperparameters, e.g. <c>ReferenceRule.Momentum(learningRate: 1e-3, gamma: 0.9)</c>; give the optimizer the same.</param>
+    /// <param name="create">Builds the optimizer under test over the parameters it is given.</param>
+    /// <param name="steps">How many steps to take on each problem. Default 30.</param>
+    /// <param name="tolerance">How far w may be from the reference, relative to max(1, |w|). Default 1e-9.</param>
+    public static OptimizerComparison Compare(ReferenceRule rule, Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>> create, int steps = 30, double tolerance = 1e-9)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        var outcomes = new List<ProblemComparison>();
+        var referenceProblems = OptimizerProblem.All();
+        var problems = OptimizerProblem.All();
+        for (int k = 0; k < problems.Count; k++)
+            outcomes.Add(Run(rule, referenceProblems[k], problems[k], create, steps, tolerance));
+        return new OptimizerComparison(rule, outcomes);
+    }
+
+    private static ProblemComparison Run(ReferenceRule rule, OptimizerProblem referenceProblem, OptimizerProblem problem,
+        Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>> create, int steps, double tolerance)
+    {
+        var reference = rule.CreateReference(referenceProblem.Parameters);
+        var written = rule.Start(referenceProblem.Parameter.Length);
+        IOptimizer<double> optimizer;
+        try
+        {
+            optimizer = create(problem.Parameters);
+        }
+        catch (Exception e)
+        {
+            return new ProblemComparison(problem.Name, 0, null, 0, $"creating the optimizer threw {e.GetType().Name}: {e.Message}", []);
+        }
+        var rows = new List<TraceRow>();
+        for (int t = 1; t <= steps; t++)
+        {
+            var step = written.Step(referenceProblem.Values, referenceProblem.Gradient);
+            reference.Step(referenceProblem.Evaluate);
+            CheckRecomputation(rule, t, step.Next, referenceProblem.Values);
+            try
+            {
+                optimizer.Step(problem.Evaluate);
+            }
+            catch (Exception e)
+            {
+                return new ProblemComparison(problem.Name, t, null, 0, string.Create(CultureInfo.InvariantCulture, $"step {t} threw {e.GetType().Name}: {e.Message}"), []);
+            }
+            var actual = problem.Values;
+            rows.Add(new TraceRow(t, step with { Next = referenceProblem.Values }, actual));
+            int worst = WorstElement(actual, referenceProblem.Values, tolerance);
+            if (worst >= 0)
+                return new ProblemComparison(problem.Name, t, t, worst, null, rows.TakeLast(RowsShown).ToArray());
+        }
+        return new ProblemComparison(problem.Name, steps, null, 0, null, []);
+    }
+
+    // The tables show the state recomputed from the documented formula; if that ever drifts from the library's weights, the tables would mislead.
+    private static void CheckRecomputation(ReferenceRule rule, int t, double[] written, double[] library)
+    {
+        if (WorstElement(written, library, 1e-12) >= 0)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"{rule}: the kit's recomputation of the formula parts from the library's optimizer at step {t} ({string.Join(", ", written)} vs {string.Join(", ", library)}); the kit or the library's <remarks> is out of date."));
+    }
+
+    /// <summary>The element where <paramref name="actual"/> is furthest beyond tolerance from <paramref name="expected"/>, or −1 when none is.</summary>
+    private static int WorstElement(double[] actual, double[] expected, double tolerance)
+    {
+        int worst = -1;
+        double worstExcess = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double excess = Math.Abs(actual[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i]));
+            if (double.IsNaN(excess)) excess = double.PositiveInfinity;
+            if (excess > tolerance && excess > worstExcess) (worst, worstExcess) = (i, excess);
+        }
+        return worst;
+    }
+}

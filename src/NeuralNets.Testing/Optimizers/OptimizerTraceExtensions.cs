@@ -1,0 +1,38 @@
+namespace NeuralNets.Testing.Optimizers;
+
+/// <summary><c>optimizer.Trace(steps, problem, rule)</c>: an optimizer's steps in the lecture's symbols, for checking by hand.</summary>
+public static class OptimizerTraceExtensions
+{
+    /// <summary>
+    /// Takes <paramref name="steps"/> steps of <paramref name="optimizer"/> on <paramref name="problem"/> and writes each as a row
+    /// of the table the harness shows: w, the gradient and the rule's state, where the formula moves w and where the optimizer did.
+    /// The state is the formula's, recomputed along the optimizer's own path (its private state cannot be read).
+    /// </summary>
+    /// <param name="optimizer">An optimizer created over <paramref name="problem"/>'s <see cref="OptimizerProblem.Parameters"/>.</param>
+    /// <param name="steps">How many steps to take.</param>
+    /// <param name="problem">The problem it runs on, e.g. <see cref="OptimizerProblem.Quadratic"/>.</param>
+    /// <param name="rule">The rule it implements, whose symbols head the columns.</param>
+    /// <param name="element">Which element of w to show. Default 0.</param>
+    /// <returns>The table; inside an xunit test it is also written to the test's output.</returns>
+    public static string Trace(this IOptimizer<double> optimizer, int steps, OptimizerProblem problem, ReferenceRule rule, int element = 0)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(rule);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (optimizer.Parameters.Count != 1 || !ReferenceEquals(optimizer.Parameters[0], problem.Parameter))
+            throw new ArgumentException($"The optimizer must be created over the problem's parameters (problem.Parameters) to be traced on {problem.Name}.", nameof(optimizer));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(element, problem.Parameter.Length);
+        var run = rule.Start(problem.Parameter.Length);
+        var rows = new List<TraceRow>();
+        for (int t = 1; t <= steps; t++)
+        {
+            var step = run.Step(problem.Values, problem.Gradient);
+            optimizer.Step(problem.Evaluate);
+            rows.Add(new TraceRow(t, step, problem.Values));
+        }
+        string table = $"{rule}: {rule.Formula}, on {problem.Name}{Environment.NewLine}{TraceTable.Format(rule, rows, element, "this: w")}";
+        Assertions.KitAssertion.Write(table);
+        return table;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using System.Text;
+
+namespace NeuralNets.Testing.Optimizers;
+
+/// <summary>How an optimizer fared beside its reference on one problem.</summary>
+/// <param name="Problem">The problem's name.</param>
+/// <param name="Steps">How many steps were taken (up to and including the one where they parted).</param>
+/// <param name="PartedAt">The first step after which the two differ; null when they agree throughout.</param>
+/// <param name="Element">The element of w where they differ most at that step.</param>
+/// <param name="Failure">Why the run stopped early (the optimizer threw), or null.</param>
+/// <param name="Rows">The last steps before and at the parting, for the table.</param>
+public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt, int Element, string? Failure, IReadOnlyList<TraceRow> Rows)
+{
+    /// <summary>True when the optimizer agreed with the reference at every step.</summary>
+    public bool Agrees => PartedAt is null && Failure is null;
+
+    /// <summary>Writes the outcome and, when they part, the table of the last steps.</summary>
+    public string Describe(ReferenceRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (Failure is not null) return $"{Problem}: {Failure}";
+        if (Agrees) return string.Create(CultureInfo.InvariantCulture, $"{Problem}: agrees with the reference for {Steps} steps");
+        var last = Rows[^1];
+        return new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+                $"{Problem}: parts from the reference at step {PartedAt}, w[{Element}] = {last.Actual[Element]:G12} where the rule gives {last.Rule.Next[Element]:G12}"))
+            .AppendLine().Append(TraceTable.Format(rule, Rows, Element)).ToString().TrimEnd();
+    }
+}

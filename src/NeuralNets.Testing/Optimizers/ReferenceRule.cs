@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace NeuralNets.Testing.Optimizers;
+
+/// <summary>
+/// An update rule of the lecture with its hyperparameters: it builds the library's implementation (the reference a
+/// student's optimizer is compared with) and recomputes each step in the lecture's symbols, state included, for the tables.
+/// </summary>
+/// <remarks>The library's optimizers keep their state private, so the rule's state (v, G, m̂, v̂) is recomputed here from the documented formulas and checked against the library's weights at every step.</remarks>
+public abstract class ReferenceRule
+{
+    private protected ReferenceRule() { }
+
+    /// <summary>The rule's name, e.g. <c>Momentum</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The update in the lecture's symbols, e.g. <c>v ← γ·v + η·g; w ← w − v</c>.</summary>
+    public abstract string Formula { get; }
+
+    /// <summary>The hyperparameters in the lecture's symbols, e.g. <c>η = 0.01, γ = 0.9</c>.</summary>
+    public abstract string Hyperparameters { get; }
+
+    /// <summary>The symbols of the state the tables show, e.g. <c>v</c>, or <c>m̂</c> and <c>v̂</c>.</summary>
+    public abstract IReadOnlyList<string> StateSymbols { get; }
+
+    /// <summary>The gradient's column heading: <c>g</c>, or <c>∇J(w − γv)</c> for Nesterov.</summary>
+    public virtual string GradientSymbol => "g";
+
+    /// <summary>The library's implementation of the rule over <paramref name="parameters"/>.</summary>
+    public abstract IOptimizer<double> CreateReference(IReadOnlyList<Parameter<double>> parameters);
+
+    /// <summary>A fresh run of the rule (state at its start) for parameters of <paramref name="length"/> elements.</summary>
+    public abstract IRuleRun Start(int length);
+
+    /// <summary>Plain gradient descent: w ← w − η·g.</summary>
+    public static ReferenceRule Sgd(double learningRate) => new SgdRule(learningRate);
+
+    /// <summary>The lecture's momentum: v ← γ·v + η·g; w ← w − v.</summary>
+    public static ReferenceRule Momentum(double learningRate, double gamma = 0.9) => new MomentumRule(learningRate, gamma, nesterov: false);
+
+    /// <summary>The lecture's Nesterov: v ← γ·v + η·∇J(w − γ·v); w ← w − v.</summary>
+    public static ReferenceRule Nesterov(double learningRate, double gamma = 0.9) => new MomentumRule(learningRate, gamma, nesterov: true);
+
+    /// <summary>The lecture's Adagrad: G ← G + g⊙g; w ← w − η/√(G + ε) ⊙ g.</summary>
+    public static ReferenceRule Adagrad(double learningRate = 0.01, double epsilon = 1e-10) => new AdagradRule(learningRate, epsilon);
+
+    /// <summary>Adam, PyTorch's form: m̂ and v̂ bias-corrected; w ← w − η·m̂/(√v̂ + ε).</summary>
+    public static ReferenceRule Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) => new AdamRule(learningRate, beta1, beta2, epsilon);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Hyperparameters})";
+
+    private protected static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,7 @@
+namespace NeuralNets.Testing.Optimizers;
+
+/// <summary>One row of an optimizer table: step t as the rule writes it, and where the optimizer under test put w.</summary>
+/// <param name="T">The step, from 1.</param>
+/// <param name="Rule">The rule's step: w before, the gradient, the state, w after by the formula.</param>
+/// <param name="Actual">w after the optimizer under test took the step.</param>
+public sealed record TraceRow(int T, RuleStep Rule, double[] Actual);
