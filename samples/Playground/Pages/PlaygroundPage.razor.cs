@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Playground.Engine;
+using Playground.Interop;
+
+namespace Playground.Pages;
+
+/// <summary>
+/// The page: controls left and top, the network in the middle, the output right. Training runs in slices of
+/// <see cref="SliceMilliseconds"/> between animation frames, so input and drawing never wait for an epoch.
+/// </summary>
+public partial class PlaygroundPage : ComponentBase, IDisposable
+{
+    /// <summary>Training time per frame: with drawing it keeps a frame well under 50 ms (20 redraws a second).</summary>
+    private const double SliceMilliseconds = 15;
+
+    private readonly FrameRate _rate = new();
+    private byte[] _pixels = [];
+    private PlaygroundConfig _config = new();
+    private TrainingSession _session = null!;
+    private PlaneView _view = null!;
+    private DiagramLayout _layout = null!;
+    private bool _playing, _showTest, _pointsChanged, _disposed;
+    private int _generation;
+
+    [Inject] private NavigationManager Navigation { get; set; } = null!;
+
+    /// <inheritdoc/>
+    protected override void OnInitialized()
+    {
+        _config = ConfigUrl.Decode(new Uri(Navigation.Uri).Query);
+        Reset();
+    }
+
+    /// <inheritdoc/>
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender) Canvas.ReplaceQuery(ConfigUrl.Encode(_config));
+        PaintAll();
+        _rate.Frame();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _disposed = true;
+        GC.SuppressFinalize(this);
+    }
+
+    private void Reset()
+    {
+        _session = new TrainingSession(_config);
+        _view = new PlaneView(_session);
+        _view.Update();
+        _layout = new DiagramLayout(_config);
+        _pixels = new byte[_view.Resolution * _view.Resolution * 4];
+        _pointsChanged = true;
+        _rate.Restart(_session.Epoch);
+    }
+
+    private void Apply(PlaygroundConfig next)
+    {
+        if (next == _config) return;
+        _config = next;
+        Canvas.ReplaceQuery(ConfigUrl.Encode(next));
+        Reset();
+    }
+
+    private async Task TogglePlay()
+    {
+        if (_playing)
+        {
+            _playing = false;
+            return;
+        }
+        _playing = true;
+        int generation = ++_generation;
+        _rate.Restart(_session.Epoch);
+        while (_playing && !_disposed && generation == _generation && _session.Failure is null)
+        {
+            long start = Stopwatch.GetTimestamp();
+            _session.RunFor(SliceMilliseconds);
+            _rate.Trained(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _session.Epoch);
+            _view.Update();
+            StateHasChanged();
+            await Canvas.NextFrame();
+        }
+        if (generation == _generation) _playing = false;
+        StateHasChanged();
+    }
+
+    private void StepOnce()
+    {
+        _playing = false;
+        _session.RunEpoch();
+        _view.Update();
+    }
+
+    private void PaintAll()
+    {
+        int size = _view.Resolution, cells = size * size;
+        if (_pointsChanged)
+        {
+            var d = _session.Data;
+            double[] x = new double[d.Count], y = new double[d.Count], value = new double[d.Count];
+            for (int i = 0; i < d.Count; i++)
+            {
+                (x[i], y[i]) = (d.X1[i] / PlaneData.Extent, d.X2[i] / PlaneData.Extent);
+                value[i] = _config.IsRegression ? d.Target[i] : d.Target[i] * 2 - 1;
+            }
+            Canvas.SetPoints("output", x, y, value, d.TrainCount);
+            _pointsChanged = false;
+        }
+        ColorScale.Fill(_view.Output, 0, 1, cells, 1f, _pixels);
+        Canvas.Paint("output", _pixels, size);
+        Canvas.DrawPoints("output", _showTest);
+        Canvas.Paint("node-out", _pixels, size);
+        for (int f = 0; f < _view.FeatureMaps.Count; f++)
+            PaintNode($"node-0-{f}", _view.FeatureMaps[f], 0, 1);
+        for (int layer = 0; layer < _config.HiddenLayers.Count; layer++)
+        {
+            int neurons = _config.HiddenLayers[layer];
+            for (int n = 0; n < neurons; n++) PaintNode($"node-{layer + 1}-{n}", _view.Hidden(layer), n, neurons);
+        }
+    }
+
+    // Each thumbnail on its own scale: it shows the shape a neuron has learnt, whatever its range (ReLU's is unbounded).
+    private void PaintNode(string id, ReadOnlySpan<float> values, int offset, int stride)
+    {
+        int cells = _view.Resolution * _view.Resolution;
+        float scale = ColorScale.MaxAbs(values, offset, stride, cells, 1e-6f);
+        ColorScale.Fill(values, offset, stride, cells, scale, _pixels);
+        Canvas.Paint(id, _pixels, _view.Resolution);
+    }
+
+    private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static double Real(ChangeEventArgs e, double fallback) =>
+        double.TryParse(e.Value?.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : fallback;
+
+    private static int Integer(ChangeEventArgs e, int fallback) =>
+        int.TryParse(e.Value?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : fallback;
+
+    private static TEnum Choice<TEnum>(ChangeEventArgs e, TEnum fallback) where TEnum : struct, Enum =>
+        Enum.TryParse<TEnum>(e.Value?.ToString(), ignoreCase: true, out var v) ? v : fallback;
+
+    private void ToggleFeature(Features feature)
+    {
+        var next = _config.Features ^ feature;
+        if (next != Features.None) Apply(_config with { Features = next });
+    }
+
+    private void ChangeLayers(int delta)
+    {
+        var layers = _config.HiddenLayers.ToList();
+        if (delta > 0 && layers.Count < ConfigUrl.MaxLayers) layers.Add(layers.Count > 0 ? layers[^1] : 4);
+        else if (delta < 0 && layers.Count > 0) layers.RemoveAt(layers.Count - 1);
+        Apply(_config with { HiddenLayers = layers });
+    }
+
+    private void ChangeNeurons(int layer, int delta)
+    {
+        var layers = _config.HiddenLayers.ToArray();
+        layers[layer] = Math.Clamp(layers[layer] + delta, 1, ConfigUrl.MaxNeurons);
+        Apply(_config with { HiddenLayers = layers });
+    }
+
+    // The curves as SVG polyline points in a 300×100 box; at most about 300 points however long the run.
+    private string Curve(IReadOnlyList<float> losses, float top)
+    {
+        int every = Math.Max(1, losses.Count / 300);
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < losses.Count; i += every)
+        {
+            double x = losses.Count == 1 ? 0 : 300.0 * i / (losses.Count - 1);
+            double y = 100 - 100 * Math.Clamp(losses[i] / top, 0, 1);
+            text.Append(Number(x, "0.#")).Append(',').Append(Number(y, "0.#")).Append(' ');
+        }
+        return text.ToString();
+    }
+
+    private float CurveTop() => Math.Max(1e-6f, Math.Max(_session.TrainLoss.Max(), _session.TestLoss.Max()));
+
+    // The test loss per epoch for the browser test, which compares curves exactly; the first 1000 epochs suffice.
+    private string TestLossHistory() =>
+        string.Join(" ", _session.TestLoss.Take(1000).Select(l => Number(l, "0.00000")));
+}
