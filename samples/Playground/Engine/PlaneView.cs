@@ -16,7 +16,7 @@ public sealed class PlaneView
     private readonly float[] _output;
 
     /// <summary>Lays a <paramref name="resolution"/>² grid over the plane and maps it to <paramref name="session"/>'s features.</summary>
-    public PlaneView(TrainingSession session, int resolution = 50)
+    public PlaneView(TrainingSession session, int resolution = 40)
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
