@@ -123,15 +123,16 @@ public class EngineTests
     public void Grid_view_shows_the_output_and_every_hidden_neuron()
     {
         var session = new TrainingSession(new PlaygroundConfig { HiddenLayers = [3, 2], Activation = ActivationKind.ReLU });
-        var view = new PlaneView(session, resolution: 10);
+        var view = new PlaneView(session, outputResolution: 12, thumbnailResolution: 10);
         view.Update();
         view.Hidden(0).Length.Should().Be(100 * 3);
         view.Hidden(1).Length.Should().Be(100 * 2);
+        view.Output.Length.Should().Be(144);
         view.Hidden(0).ToArray().Should().OnlyContain(v => v >= 0, "ReLU outputs");
         view.Output.ToArray().Should().OnlyContain(v => v > -1 && v < 1);
         // The grid's output is the network's prediction at the cell centre.
         var prediction = new float[1];
-        session.Network.Predict([view.Coordinate(0), -view.Coordinate(0)], prediction);
+        session.Network.Predict([PlaneView.Coordinate(0, 12), -PlaneView.Coordinate(0, 12)], prediction);
         view.Output[0].Should().BeApproximately(MathF.Tanh(prediction[0] / 2), 1e-5f);
     }
 

@@ -57,7 +57,7 @@ public sealed class DiagramLayout
                     float value = w[o * inputs + i];
                     yield return new WeightLine(
                         Left(c) + Node, Top(c, i) + Node / 2f, Left(c + 1), Top(c + 1, o) + Node / 2f,
-                        Math.Clamp(MathF.Abs(value) * 1.5f, 0.3f, 6f), ColorScale.Css(value), value);
+                        Math.Clamp(0.4f + MathF.Abs(value) * 0.6f, 0.4f, 4f), ColorScale.Css(value), value);
                 }
         }
     }

@@ -10,7 +10,7 @@ public sealed class FrameRate
 {
     private long _windowStart = Stopwatch.GetTimestamp();
     private int _frames, _windowStartEpoch, _lastEpoch;
-    private double _trainingMilliseconds;
+    private double _trainingMilliseconds, _sliceMilliseconds, _gridMilliseconds, _renderMilliseconds, _paintMilliseconds;
 
     /// <summary>Redraws per second in the last window.</summary>
     public double Redraws { get; private set; }
@@ -21,10 +21,14 @@ public sealed class FrameRate
     /// <summary>Epochs per second of training time alone in the last window.</summary>
     public double TrainingEpochs { get; private set; }
 
+    /// <summary>Milliseconds per frame given to training and spent on the grids, on rendering the page's markup, and on painting the canvases, in the last window.</summary>
+    public (double Slice, double Grid, double Render, double Paint) Costs { get; private set; }
+
     /// <summary>Starts a new window at epoch <paramref name="epoch"/> (after reset or play).</summary>
     public void Restart(int epoch)
     {
         (_windowStart, _frames, _trainingMilliseconds) = (Stopwatch.GetTimestamp(), 0, 0);
+        (_sliceMilliseconds, _gridMilliseconds, _renderMilliseconds, _paintMilliseconds) = (0, 0, 0, 0);
         (_windowStartEpoch, _lastEpoch) = (epoch, epoch);
     }
 
@@ -33,6 +37,15 @@ public sealed class FrameRate
     {
         _trainingMilliseconds += milliseconds;
         _lastEpoch = epoch;
+    }
+
+    /// <summary>Adds the costs of one frame.</summary>
+    public void Spent(double slice, double grid, double render, double paint)
+    {
+        _sliceMilliseconds += slice;
+        _gridMilliseconds += grid;
+        _renderMilliseconds += render;
+        _paintMilliseconds += paint;
     }
 
     /// <summary>Counts one redraw; closes the window once a second has passed.</summary>
@@ -44,6 +57,7 @@ public sealed class FrameRate
         Redraws = _frames / seconds;
         Epochs = (_lastEpoch - _windowStartEpoch) / seconds;
         TrainingEpochs = _trainingMilliseconds > 0 ? (_lastEpoch - _windowStartEpoch) / (_trainingMilliseconds / 1000) : 0;
+        Costs = (_sliceMilliseconds / _frames, _gridMilliseconds / _frames, _renderMilliseconds / _frames, _paintMilliseconds / _frames);
         Restart(_lastEpoch);
     }
 }

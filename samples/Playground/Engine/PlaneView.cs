@@ -4,66 +4,82 @@ using NeuralNets;
 namespace Playground.Engine;
 
 /// <summary>
-/// The network evaluated on a grid over the plane: the output (decision boundary or surface) and every
-/// hidden neuron's output, for the heat map and the thumbnails. Row 0 of the grid is the top of the
-/// picture (x₂ = +6), column 0 its left edge (x₁ = −6).
+/// The network evaluated on grids over the plane: the output (decision boundary or surface) on a fine grid for
+/// the heat map, every hidden neuron's output on a coarse one for the thumbnails. Row 0 of a grid is the top of
+/// the picture (x₂ = +6), column 0 its left edge (x₁ = −6).
 /// </summary>
 public sealed class PlaneView
 {
     private readonly TrainingSession _session;
-    private readonly Tensor<float> _grid;
+    private readonly Sequential<float> _network;
+    private readonly Tensor<float> _fine, _coarse;
     private readonly float[][] _hidden;
     private readonly float[] _output;
 
-    /// <summary>Lays a <paramref name="resolution"/>² grid over the plane and maps it to <paramref name="session"/>'s features.</summary>
-    public PlaneView(TrainingSession session, int resolution = 40)
+    /// <summary>Lays the grids over the plane and maps them to <paramref name="session"/>'s features.</summary>
+    /// <param name="session">The run to show.</param>
+    /// <param name="outputResolution">Cells along each side of the output's grid.</param>
+    /// <param name="thumbnailResolution">Cells along each side of the thumbnails' grid.</param>
+    public PlaneView(TrainingSession session, int outputResolution = 40, int thumbnailResolution = 20)
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
-        Resolution = resolution;
-        int cells = resolution * resolution;
-        var (x1, x2) = (new float[cells], new float[cells]);
-        for (int row = 0; row < resolution; row++)
-            for (int col = 0; col < resolution; col++)
-                (x1[row * resolution + col], x2[row * resolution + col]) = (Coordinate(col), -Coordinate(row));
+        // An inference copy shares the parameters (it sees every step) but has buffers of its own, so the grids'
+        // shapes do not evict the training batch's buffers from the layers, and nothing is allocated per frame.
+        _network = (Sequential<float>)session.Network.CreateInferenceCopy();
+        (OutputResolution, ThumbnailResolution) = (outputResolution, thumbnailResolution);
         var chosen = FeatureNames.Chosen(session.Config.Features);
-        var rows = new float[cells * chosen.Count];
-        FeatureNames.Map(chosen, x1, x2, rows);
-        _grid = Tensor.Create(rows, [cells, chosen.Count]);
-        FeatureMaps = chosen.Select(f => Enumerable.Range(0, cells).Select(i => FeatureNames.Value(f, x1[i], x2[i])).ToArray()).ToArray();
-        _hidden = session.Config.HiddenLayers.Select(n => new float[cells * n]).ToArray();
-        _output = new float[cells];
+        _fine = Grid(chosen, outputResolution, out _, out _);
+        _coarse = Grid(chosen, thumbnailResolution, out var x1, out var x2);
+        FeatureMaps = chosen.Select(f => x1.Select((v, i) => FeatureNames.Value(f, v, x2[i])).ToArray()).ToArray();
+        _hidden = session.Config.HiddenLayers.Select(n => new float[x1.Length * n]).ToArray();
+        _output = new float[outputResolution * outputResolution];
     }
 
-    /// <summary>Cells along each side.</summary>
-    public int Resolution { get; }
+    /// <summary>Cells along each side of <see cref="Output"/>.</summary>
+    public int OutputResolution { get; }
 
-    /// <summary>Each chosen input feature over the grid (fixed: features do not train).</summary>
+    /// <summary>Cells along each side of <see cref="Hidden"/> and <see cref="FeatureMaps"/>.</summary>
+    public int ThumbnailResolution { get; }
+
+    /// <summary>Each chosen input feature over the coarse grid (fixed: features do not train).</summary>
     public IReadOnlyList<float[]> FeatureMaps { get; }
 
-    /// <summary>The output over the grid after the last <see cref="Update"/>: 2σ(z) − 1 ∈ (−1, 1) for two classes, the value for regression.</summary>
+    /// <summary>The output over the fine grid after the last <see cref="Update"/>: 2σ(z) − 1 ∈ (−1, 1) for two classes, the value for regression.</summary>
     public ReadOnlySpan<float> Output => _output;
 
-    /// <summary>Hidden layer <paramref name="layer"/>'s outputs over the grid, cell-major: cell × neurons + neuron.</summary>
+    /// <summary>Hidden layer <paramref name="layer"/>'s outputs over the coarse grid, cell-major: cell × neurons + neuron.</summary>
     public ReadOnlySpan<float> Hidden(int layer) => _hidden[layer];
 
-    /// <summary>Runs the grid through the network (inference, no training state touched) and keeps every hidden layer's output.</summary>
+    /// <summary>Runs both grids through the network (inference: no training state touched).</summary>
     public void Update()
     {
-        var x = _grid;
+        var x = _coarse;
         int hidden = 0;
-        var layers = _session.Network.Layers;
-        for (int i = 0; i < layers.Count; i++)
+        var layers = _network.Layers;
+        for (int i = 0; i < layers.Count - 1; i++)
         {
             x = layers[i].Forward(x, training: false);
             // An activation that a Dense layer follows closes a hidden layer.
-            if (layers[i] is not Dense<float> && i + 1 < layers.Count) x.FlattenTo(_hidden[hidden++]);
+            if (layers[i] is not Dense<float>) x.FlattenTo(_hidden[hidden++]);
         }
-        x.FlattenTo(_output);
+        _network.Forward(_fine, training: false).FlattenTo(_output);
         if (!_session.Config.IsRegression)
             for (int i = 0; i < _output.Length; i++) _output[i] = MathF.Tanh(_output[i] / 2);   // = 2σ(z) − 1
     }
 
-    /// <summary>The plane coordinate of the centre of grid cell <paramref name="index"/>.</summary>
-    public float Coordinate(int index) => ((index + 0.5f) / Resolution * 2 - 1) * PlaneData.Extent;
+    /// <summary>The plane coordinate of the centre of cell <paramref name="index"/> of a grid with <paramref name="resolution"/> cells a side.</summary>
+    public static float Coordinate(int index, int resolution) => ((index + 0.5f) / resolution * 2 - 1) * PlaneData.Extent;
+
+    private static Tensor<float> Grid(IReadOnlyList<Features> chosen, int resolution, out float[] x1, out float[] x2)
+    {
+        int cells = resolution * resolution;
+        (x1, x2) = (new float[cells], new float[cells]);
+        for (int row = 0; row < resolution; row++)
+            for (int col = 0; col < resolution; col++)
+                (x1[row * resolution + col], x2[row * resolution + col]) = (Coordinate(col, resolution), -Coordinate(row, resolution));
+        var rows = new float[cells * chosen.Count];
+        FeatureNames.Map(chosen, x1, x2, rows);
+        return Tensor.Create(rows, [cells, chosen.Count]);
+    }
 }

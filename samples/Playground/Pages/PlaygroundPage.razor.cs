@@ -7,13 +7,20 @@ using Playground.Interop;
 namespace Playground.Pages;
 
 /// <summary>
-/// The page: controls left and top, the network in the middle, the output right. Training runs in slices of
-/// <see cref="SliceMilliseconds"/> between animation frames, so input and drawing never wait for an epoch.
+/// The page: controls left and top, the network in the middle, the output right. Training runs in slices between
+/// animation frames, so input and drawing never wait for an epoch; a slice gets what the drawing leaves of
+/// <see cref="FrameMilliseconds"/>.
 /// </summary>
 public partial class PlaygroundPage : ComponentBase, IDisposable
 {
-    /// <summary>Training time per frame: with drawing it keeps a frame well under 50 ms (20 redraws a second).</summary>
-    private const double SliceMilliseconds = 15;
+    /// <summary>
+    /// Work per frame, training and drawing together. Frames come at the display's 60 Hz, so 25 ms of work shows
+    /// every second frame (30 redraws a second), with room for the browser's own part before it slips to every third (20).
+    /// </summary>
+    private const double FrameMilliseconds = 25;
+
+    /// <summary>The least training per frame, however slow the drawing.</summary>
+    private const double MinimumSliceMilliseconds = 4;
 
     private readonly FrameRate _rate = new();
     private byte[] _pixels = [];
@@ -22,7 +29,8 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
     private PlaneView _view = null!;
     private DiagramLayout _layout = null!;
     private bool _playing, _showTest, _pointsChanged, _disposed;
-    private int _generation;
+    private int _generation, _controlsVersion;
+    private double _paintMilliseconds, _slice, _drawing;
 
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
@@ -37,7 +45,9 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
     protected override void OnAfterRender(bool firstRender)
     {
         if (firstRender) Canvas.ReplaceQuery(ConfigUrl.Encode(_config));
+        long start = Stopwatch.GetTimestamp();
         PaintAll();
+        _paintMilliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         _rate.Frame();
     }
 
@@ -54,8 +64,9 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
         _view = new PlaneView(_session);
         _view.Update();
         _layout = new DiagramLayout(_config);
-        _pixels = new byte[_view.Resolution * _view.Resolution * 4];
+        _pixels = new byte[_view.OutputResolution * _view.OutputResolution * 4];
         _pointsChanged = true;
+        _controlsVersion++;
         _rate.Restart(_session.Epoch);
     }
 
@@ -80,10 +91,15 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
         while (_playing && !_disposed && generation == _generation && _session.Failure is null)
         {
             long start = Stopwatch.GetTimestamp();
-            _session.RunFor(SliceMilliseconds);
+            _slice = Math.Clamp(FrameMilliseconds - _drawing, MinimumSliceMilliseconds, FrameMilliseconds);
+            _session.RunFor(_slice);
             _rate.Trained(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _session.Epoch);
+            long grid = Stopwatch.GetTimestamp();
             _view.Update();
+            long render = Stopwatch.GetTimestamp();
             StateHasChanged();
+            _drawing = Stopwatch.GetElapsedTime(grid).TotalMilliseconds;
+            _rate.Spent(_slice, Stopwatch.GetElapsedTime(grid, render).TotalMilliseconds, _drawing - Stopwatch.GetElapsedTime(grid, render).TotalMilliseconds - _paintMilliseconds, _paintMilliseconds);
             await Canvas.NextFrame();
         }
         if (generation == _generation) _playing = false;
@@ -99,7 +115,7 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
 
     private void PaintAll()
     {
-        int size = _view.Resolution, cells = size * size;
+        int size = _view.OutputResolution, cells = size * size;
         if (_pointsChanged)
         {
             var d = _session.Data;
@@ -128,10 +144,10 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
     // Each thumbnail on its own scale: it shows the shape a neuron has learnt, whatever its range (ReLU's is unbounded).
     private void PaintNode(string id, ReadOnlySpan<float> values, int offset, int stride)
     {
-        int cells = _view.Resolution * _view.Resolution;
+        int size = _view.ThumbnailResolution, cells = size * size;
         float scale = ColorScale.MaxAbs(values, offset, stride, cells, 1e-6f);
         ColorScale.Fill(values, offset, stride, cells, scale, _pixels);
-        Canvas.Paint(id, _pixels, _view.Resolution);
+        Canvas.Paint(id, _pixels.AsSpan(0, cells * 4), size);
     }
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -46,8 +46,8 @@ export function drawPoints(id, showTest) {
         context.arc((set.x[i] + 1) / 2 * w, (1 - set.y[i]) / 2 * h, 3.2, 0, 2 * Math.PI);
         context.fillStyle = colour(set.value[i]);
         context.fill();
-        context.lineWidth = test ? 1.6 : 1;
-        context.strokeStyle = test ? "#000" : "#fff";
+        context.lineWidth = 1;
+        context.strokeStyle = test ? "#222" : "#fff";
         context.stroke();
     }
 }
