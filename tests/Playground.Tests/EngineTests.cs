@@ -146,4 +146,27 @@ public class EngineTests
         middle.R.Should().BeInRange(228, 236);
         middle.B.Should().BeInRange(228, 236);
     }
+
+    [Theory]
+    [InlineData(ActivationKind.Tanh)]
+    [InlineData(ActivationKind.Sigmoid)]
+    [InlineData(ActivationKind.ReLU)]
+    [InlineData(ActivationKind.LeakyReLU)]
+    public void Grid_evaluator_agrees_with_the_library_forward(ActivationKind activation)
+    {
+        var config = new PlaygroundConfig { Activation = activation, HiddenLayers = [5, 8, 3], Features = Features.X1 | Features.X2 | Features.SinX1 };
+        var session = new TrainingSession(config);
+        for (int e = 0; e < 3; e++) session.RunEpoch();   // weights away from their initial values
+        var random = new Random(5);
+        var inputs = Enumerable.Range(0, 7 * 3).Select(_ => (float)(random.NextDouble() * 12 - 6)).ToArray();
+        var expected = new float[7];
+        session.Network.Forward(System.Numerics.Tensors.Tensor.Create(inputs, [7, 3]), training: false).FlattenTo(expected);
+        var output = new float[7];
+        var hidden = config.HiddenLayers.Select(n => new float[7 * n]).ToArray();
+        new GridEvaluator(session.Network, config, 7).Run(inputs, 7, hidden, output);
+        for (int i = 0; i < 7; i++) output[i].Should().BeApproximately(expected[i], 1e-5f);
+        var again = new float[7];
+        new GridEvaluator(session.Network, config, 7).Run(inputs, 7, null, again);
+        again.Should().Equal(output, "the scratch path computes the same");
+    }
 }

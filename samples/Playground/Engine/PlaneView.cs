@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using NeuralNets;
-
 namespace Playground.Engine;
 
 /// <summary>
@@ -11,10 +8,10 @@ namespace Playground.Engine;
 public sealed class PlaneView
 {
     private readonly TrainingSession _session;
-    private readonly Sequential<float> _network;
-    private readonly Tensor<float> _fine, _coarse;
+    private readonly GridEvaluator _evaluator;
+    private readonly float[] _fine, _coarse;
     private readonly float[][] _hidden;
-    private readonly float[] _output;
+    private readonly float[] _output, _thumbnailOutput;
 
     /// <summary>Lays the grids over the plane and maps them to <paramref name="session"/>'s features.</summary>
     /// <param name="session">The run to show.</param>
@@ -24,16 +21,15 @@ public sealed class PlaneView
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
-        // An inference copy shares the parameters (it sees every step) but has buffers of its own, so the grids'
-        // shapes do not evict the training batch's buffers from the layers, and nothing is allocated per frame.
-        _network = (Sequential<float>)session.Network.CreateInferenceCopy();
         (OutputResolution, ThumbnailResolution) = (outputResolution, thumbnailResolution);
         var chosen = FeatureNames.Chosen(session.Config.Features);
         _fine = Grid(chosen, outputResolution, out _, out _);
         _coarse = Grid(chosen, thumbnailResolution, out var x1, out var x2);
         FeatureMaps = chosen.Select(f => x1.Select((v, i) => FeatureNames.Value(f, v, x2[i])).ToArray()).ToArray();
         _hidden = session.Config.HiddenLayers.Select(n => new float[x1.Length * n]).ToArray();
+        _thumbnailOutput = new float[x1.Length];
         _output = new float[outputResolution * outputResolution];
+        _evaluator = new GridEvaluator(session.Network, session.Config, Math.Max(_output.Length, x1.Length));
     }
 
     /// <summary>Cells along each side of <see cref="Output"/>.</summary>
@@ -51,19 +47,12 @@ public sealed class PlaneView
     /// <summary>Hidden layer <paramref name="layer"/>'s outputs over the coarse grid, cell-major: cell × neurons + neuron.</summary>
     public ReadOnlySpan<float> Hidden(int layer) => _hidden[layer];
 
-    /// <summary>Runs both grids through the network (inference: no training state touched).</summary>
+    /// <summary>Runs both grids through the network's current weights (nothing of the training state is touched).</summary>
     public void Update()
     {
-        var x = _coarse;
-        int hidden = 0;
-        var layers = _network.Layers;
-        for (int i = 0; i < layers.Count - 1; i++)
-        {
-            x = layers[i].Forward(x, training: false);
-            // An activation that a Dense layer follows closes a hidden layer.
-            if (layers[i] is not Dense<float>) x.FlattenTo(_hidden[hidden++]);
-        }
-        _network.Forward(_fine, training: false).FlattenTo(_output);
+        int features = FeatureMaps.Count;
+        _evaluator.Run(_coarse, _coarse.Length / features, _hidden, _thumbnailOutput);
+        _evaluator.Run(_fine, _output.Length, null, _output);
         if (!_session.Config.IsRegression)
             for (int i = 0; i < _output.Length; i++) _output[i] = MathF.Tanh(_output[i] / 2);   // = 2σ(z) − 1
     }
@@ -71,7 +60,7 @@ public sealed class PlaneView
     /// <summary>The plane coordinate of the centre of cell <paramref name="index"/> of a grid with <paramref name="resolution"/> cells a side.</summary>
     public static float Coordinate(int index, int resolution) => ((index + 0.5f) / resolution * 2 - 1) * PlaneData.Extent;
 
-    private static Tensor<float> Grid(IReadOnlyList<Features> chosen, int resolution, out float[] x1, out float[] x2)
+    private static float[] Grid(IReadOnlyList<Features> chosen, int resolution, out float[] x1, out float[] x2)
     {
         int cells = resolution * resolution;
         (x1, x2) = (new float[cells], new float[cells]);
@@ -80,6 +69,6 @@ public sealed class PlaneView
                 (x1[row * resolution + col], x2[row * resolution + col]) = (Coordinate(col, resolution), -Coordinate(row, resolution));
         var rows = new float[cells * chosen.Count];
         FeatureNames.Map(chosen, x1, x2, rows);
-        return Tensor.Create(rows, [cells, chosen.Count]);
+        return rows;
     }
 }
