@@ -6,7 +6,7 @@ namespace Playground.Engine;
 /// The forward pass of the page's networks (Dense layers and one activation) over a grid of points, written as
 /// plain float loops over the library's own weights. Why not <c>Forward</c>: without the wasm-tools workload the
 /// page runs in .NET's WebAssembly interpreter, where the library's kernels, generic over the element type, cost
-/// about 60–80 ns per multiply-add; the grids of every frame (2,000 points) then took 15–40 ms of a 50 ms frame.
+/// about 60–80 ns per multiply-add; the grids of every frame (2,000 points at the time) took 15–40 ms of a 50 ms frame, here 3–5 ms.
 /// Training still runs through the library; this only draws what it learnt, and a test checks it agrees with Forward.
 /// </summary>
 public sealed class GridEvaluator

@@ -17,7 +17,7 @@ public sealed class PlaneView
     /// <param name="session">The run to show.</param>
     /// <param name="outputResolution">Cells along each side of the output's grid.</param>
     /// <param name="thumbnailResolution">Cells along each side of the thumbnails' grid.</param>
-    public PlaneView(TrainingSession session, int outputResolution = 40, int thumbnailResolution = 20)
+    public PlaneView(TrainingSession session, int outputResolution = 50, int thumbnailResolution = 20)
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
