@@ -169,4 +169,18 @@ public class EngineTests
         new GridEvaluator(session.Network, config, 7).Run(inputs, 7, null, again);
         again.Should().Equal(output, "the scratch path computes the same");
     }
+
+    [Fact]
+    public void Loss_text_draws_at_most_the_point_limit_and_appends_the_history()
+    {
+        var text = new LossText();
+        var losses = Enumerable.Range(0, 1001).Select(i => 1f / (1 + i)).ToList();
+        var points = text.Points(losses, top: 1f).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        points.Length.Should().BeLessThanOrEqualTo(LossText.MaxPoints + 1);
+        points[0].Should().Be("0,0", "the first loss is the top");
+        var run = new object();
+        text.History(run, [0.5f, 0.25f]).Should().Be("0.50000 0.25000");
+        text.History(run, [0.5f, 0.25f, 0.125f]).Should().Be("0.50000 0.25000 0.12500");
+        text.History(new object(), [0.75f]).Should().Be("0.75000", "a new run starts a new history");
+    }
 }

@@ -92,6 +92,9 @@ public sealed class TrainingSession
     /// <summary>Mean loss over the test points after each epoch; element 0 is before training.</summary>
     public IReadOnlyList<float> TestLoss => _testLoss;
 
+    /// <summary>The highest finite loss recorded so far, training or test: the top of the loss chart.</summary>
+    public float HighestLoss { get; private set; }
+
     /// <summary>Why training stopped (a loss that became NaN or infinite), or null while it can go on.</summary>
     public string? Failure { get; private set; }
 
@@ -112,7 +115,17 @@ public sealed class TrainingSession
             batch.Targets[i] = Data.Target[n];
         }
         (_x, _y) = (batch.X, batch.Y);
-        float loss = Optimizer.Step(_evaluate);
+        float loss;
+        try
+        {
+            loss = Optimizer.Step(_evaluate);
+        }
+        catch (Exception e) when (e is ArithmeticException or InvalidOperationException or ArgumentException)
+        {
+            // A rule that rejects a non-finite loss or gradient itself: the page says so instead of dying.
+            Failure = $"Training stopped in epoch {(Epoch + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {e.Message}";
+            return false;
+        }
         Steps++;
         _position += count;
         if (!float.IsFinite(loss))
@@ -198,6 +211,8 @@ public sealed class TrainingSession
     {
         _trainLoss.Add(_evaluationLoss.Forward(Network.Forward(_trainX, training: false), _trainY));
         _testLoss.Add(_evaluationLoss.Forward(Network.Forward(_testX, training: false), _testY));
+        foreach (float loss in (ReadOnlySpan<float>)[_trainLoss[^1], _testLoss[^1]])
+            if (float.IsFinite(loss)) HighestLoss = MathF.Max(HighestLoss, loss);
     }
 
     /// <summary>Reused buffers of one batch size, wrapped once as tensors.</summary>

@@ -23,6 +23,7 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
     private const double MinimumSliceMilliseconds = 4;
 
     private readonly FrameRate _rate = new();
+    private readonly LossText _lossText = new();
     private byte[] _pixels = [];
     private PlaygroundConfig _config = new();
     private TrainingSession _session = null!;
@@ -181,24 +182,4 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
         layers[layer] = Math.Clamp(layers[layer] + delta, 1, ConfigUrl.MaxNeurons);
         Apply(_config with { HiddenLayers = layers });
     }
-
-    // The curves as SVG polyline points in a 300×100 box; at most about 300 points however long the run.
-    private string Curve(IReadOnlyList<float> losses, float top)
-    {
-        int every = Math.Max(1, losses.Count / 300);
-        var text = new System.Text.StringBuilder();
-        for (int i = 0; i < losses.Count; i += every)
-        {
-            double x = losses.Count == 1 ? 0 : 300.0 * i / (losses.Count - 1);
-            double y = 100 - 100 * Math.Clamp(losses[i] / top, 0, 1);
-            text.Append(Number(x, "0.#")).Append(',').Append(Number(y, "0.#")).Append(' ');
-        }
-        return text.ToString();
-    }
-
-    private float CurveTop() => Math.Max(1e-6f, Math.Max(_session.TrainLoss.Max(), _session.TestLoss.Max()));
-
-    // The test loss per epoch for the browser test, which compares curves exactly; the first 1000 epochs suffice.
-    private string TestLossHistory() =>
-        string.Join(" ", _session.TestLoss.Take(1000).Select(l => Number(l, "0.00000")));
 }
