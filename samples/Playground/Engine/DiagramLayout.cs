@@ -10,7 +10,7 @@ public sealed class DiagramLayout
     public const int Node = 40;
 
     /// <summary>Horizontal distance between the left edges of two columns.</summary>
-    public const int ColumnStep = 120;
+    public const int ColumnStep = 104;
 
     /// <summary>Vertical distance between the tops of two nodes of a column.</summary>
     public const int RowStep = 52;

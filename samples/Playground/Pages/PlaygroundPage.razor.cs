@@ -95,12 +95,12 @@ public partial class PlaygroundPage : ComponentBase, IDisposable
             _slice = Math.Clamp(FrameMilliseconds - _drawing, MinimumSliceMilliseconds, FrameMilliseconds);
             _session.RunFor(_slice);
             _rate.Trained(Stopwatch.GetElapsedTime(start).TotalMilliseconds, _session.Epoch);
-            long grid = Stopwatch.GetTimestamp();
+            long drawing = Stopwatch.GetTimestamp();
             _view.Update();
-            long render = Stopwatch.GetTimestamp();
-            StateHasChanged();
-            _drawing = Stopwatch.GetElapsedTime(grid).TotalMilliseconds;
-            _rate.Spent(_slice, Stopwatch.GetElapsedTime(grid, render).TotalMilliseconds, _drawing - Stopwatch.GetElapsedTime(grid, render).TotalMilliseconds - _paintMilliseconds, _paintMilliseconds);
+            double grid = Stopwatch.GetElapsedTime(drawing).TotalMilliseconds;
+            StateHasChanged();   // renders now, and OnAfterRender paints the canvases (_paintMilliseconds)
+            _drawing = Stopwatch.GetElapsedTime(drawing).TotalMilliseconds;
+            _rate.Spent(_slice, grid, _drawing - grid - _paintMilliseconds, _paintMilliseconds);
             await Canvas.NextFrame();
         }
         if (generation == _generation) _playing = false;
