@@ -91,6 +91,30 @@ public class BrowserTests(BrowserSession browser) : IClassFixture<BrowserSession
         browser.Driver.FindElements(By.CssSelector("canvas.node")).Should().HaveCount(2 + 8 + 8 + 1);
     }
 
+    [Fact]
+    public void Controls_rebuild_the_network_and_the_schedule_sets_eta()
+    {
+        Assert.SkipUnless(BrowserSession.Available, "chromium and chromium-driver are not installed (.ci/run installs them)");
+        browser.Open(NativeSpeedTests.Query);
+        int Nodes() => browser.Driver.FindElements(By.CssSelector("canvas.node")).Count;
+        Nodes().Should().Be(2 + 8 + 8 + 1);
+
+        browser.Driver.FindElement(By.Id("data-xor")).Click();
+        browser.Wait(TimeSpan.FromSeconds(10)).Until(d => d.Url.Contains("data=xor", StringComparison.Ordinal));
+        browser.Driver.FindElement(By.Id("add-layer")).Click();
+        browser.Wait(TimeSpan.FromSeconds(10)).Until(_ => Nodes() == 2 + 8 + 8 + 8 + 1);
+        browser.Driver.FindElement(By.Id("feature-sinx1")).Click();
+        browser.Wait(TimeSpan.FromSeconds(10)).Until(_ => Nodes() == 3 + 8 + 8 + 8 + 1);
+        browser.Driver.Url.Should().Contain("layers=8,8,8").And.Contain("features=x1,x2,sinx1");
+
+        // Exponential decay with factor 0.5: η is 0.03 in epoch 1 and 0.015 in epoch 2.
+        browser.Driver.FindElement(By.CssSelector("#schedule option[value=exponential]")).Click();
+        browser.Wait(TimeSpan.FromSeconds(10)).Until(d => d.Url.Contains("sched=exponential", StringComparison.Ordinal));
+        StepEpochs(2);
+        browser.Text("eta").Should().Be("0.015");
+        browser.Driver.FindElements(By.Id("failure")).Should().BeEmpty();
+    }
+
     private double[] StepEpochs(int epochs)
     {
         for (int e = 1; e <= epochs; e++)

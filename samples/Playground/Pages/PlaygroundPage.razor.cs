@@ -14,10 +14,11 @@ namespace Playground.Pages;
 public partial class PlaygroundPage : ComponentBase, IDisposable
 {
     /// <summary>
-    /// Work per frame, training and drawing together. Frames come at the display's 60 Hz, so 25 ms of work shows
-    /// every second frame (30 redraws a second), with room for the browser's own part before it slips to every third (20).
+    /// Work per frame, training and drawing together. Frames come at the display's 60 Hz, so work that ends within
+    /// 33 ms shows every second frame (30 redraws a second); 20 ms leaves the browser its own part of that (styles,
+    /// SVG, compositing: 8–10 ms measured in headless Chromium), and a slow frame slips to every third (20 a second).
     /// </summary>
-    private const double FrameMilliseconds = 25;
+    private const double FrameMilliseconds = 20;
 
     /// <summary>The least training per frame, however slow the drawing.</summary>
     private const double MinimumSliceMilliseconds = 4;
