@@ -113,6 +113,7 @@ public class BrowserTests(BrowserSession browser) : IClassFixture<BrowserSession
         StepEpochs(2);
         browser.Text("eta").Should().Be("0.015");
         browser.Driver.FindElements(By.Id("failure")).Should().BeEmpty();
+        browser.Driver.FindElement(By.Id("blazor-error-ui")).Displayed.Should().BeFalse("no unhandled exception reached the page");
     }
 
     private double[] StepEpochs(int epochs)

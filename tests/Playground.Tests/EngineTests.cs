@@ -183,4 +183,17 @@ public class EngineTests
         text.History(run, [0.5f, 0.25f, 0.125f]).Should().Be("0.50000 0.25000 0.12500");
         text.History(new object(), [0.75f]).Should().Be("0.75000", "a new run starts a new history");
     }
+
+    [Fact]
+    public void A_diverging_run_stops_with_a_message_instead_of_throwing()
+    {
+        var session = new TrainingSession(new PlaygroundConfig
+        {
+            Data = DataKind.Regression, Optimizer = OptimizerKind.Sgd, LearningRate = 10, Activation = ActivationKind.ReLU,
+            Features = Features.X1Squared | Features.X2Squared | Features.X1X2,
+        });
+        for (int e = 0; e < 50 && session.Failure is null; e++) session.RunEpoch();
+        session.Failure.Should().NotBeNull().And.Contain("epoch");
+        session.Step().Should().BeFalse("a failed run takes no more steps");
+    }
 }
