@@ -5,7 +5,8 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// The matrix-multiply kernels give the same C, bit for bit, at every vector width this CPU can run
-/// (512, 256 and 128 bits), so that the 128-bit paths of ARM64 are checked on x86 too.
+/// (512, 256 and 128 bits), so that the 128-bit paths of ARM64 are checked on x86 too. Where the runtime's
+/// vectors are turned off only the direct loops run, and there is no other width to compare with.
 /// </summary>
 public class VectorWidthTests
 {
@@ -34,7 +35,6 @@ public class VectorWidthTests
 
     private static void CheckEveryWidth<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        GemmPacked.WidestBits.Should().BeGreaterThanOrEqualTo(128, "the tests run on a CPU with 128-bit vectors and FMA at least");
         var a = Random<T>(1, m * k);
         var b = Random<T>(2, k * n);
         var start = Random<T>(3, m * n);
