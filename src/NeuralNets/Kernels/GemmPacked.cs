@@ -59,7 +59,7 @@ internal static unsafe class GemmPacked
     public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && WidestBits != 0;
 
     /// <summary>Rows of the register tile for vectors of <paramref name="bits"/>.</summary>
-    public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : MicroKernel256.Rows;
+    public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : bits == 256 ? MicroKernel256.Rows : MicroKernel128.Rows;
 
     /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>.</summary>
     public static int TileColumns<T>(int bits) => 2 * bits / 8 / Unsafe.SizeOf<T>();

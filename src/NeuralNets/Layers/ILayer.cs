@@ -46,8 +46,10 @@ public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     /// <remarks>
     /// <see cref="Sequential{T}.Predict(Tensor{T})"/> keeps a pool of such copies, one per concurrent call.
-    /// Through a layer that returns null (the default), concurrent inference takes turns: correct, but
-    /// not parallel. A layer that keeps no state between calls may return itself.
+    /// A network with a layer that returns null (the default) runs inference on that layer itself, taking turns
+    /// with other predictions and with training passes: correct, but not parallel, and a <c>Predict</c> between a
+    /// training <c>Forward</c> and its <c>Backward</c> throws rather than overwrite the pass. A layer that keeps no
+    /// state between calls may return itself.
     /// </remarks>
     ILayer<T>? CreateInferenceCopy() => null;
 }

@@ -14,7 +14,8 @@ namespace NeuralNets;
 /// once, and give results bit-identical to a serial call: each call runs on an inference copy of the network
 /// (the same parameters, buffers of its own) taken from a pool. <see cref="Forward"/> and <see cref="Backward"/>
 /// are the training path: one thread at a time, and a second thread that calls them while a pass runs gets an
-/// <see cref="InvalidOperationException"/>.</para>
+/// <see cref="InvalidOperationException"/>. A network with a layer that cannot make an inference copy runs every
+/// Predict on that layer itself, in turns with other calls and with training passes (see <see cref="ILayer{T}.CreateInferenceCopy"/>).</para>
 /// <para>Predicting while another thread trains the network with <see cref="Training.Trainer{T}"/>, or loads
 /// parameters into it with <see cref="Serialization.ModelFile.LoadParameters{T}"/>, is refused: a <c>Predict</c> that
 /// overlaps an optimizer step or the load throws <see cref="InvalidOperationException"/> rather than answer from
@@ -30,6 +31,9 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private int _passRunning;     // 1 while Forward or Backward runs: the training path is one thread at a time
+    private bool _trainingPassOpen;  // a training Forward ran and its Backward has not yet
+    private readonly bool _sharesLayers;  // some layer has no inference copy: inference and training take turns on it
+    private readonly object _turns = new();
     private int _trainingSteps;   // odd while an optimizer step changes the weights
 
     /// <summary>Chains <paramref name="layers"/>; the input shape is not known, so no shapes are checked up front.</summary>
@@ -49,6 +53,8 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
             foreach (var p in _layers[i].Parameters) parameters.Add(p.Named($"{i}.{p.Name}"));
         }
         _parameters = parameters.ToArray();
+        foreach (var layer in _layers)
+            _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
         if (inputShape is not null)
         {
             InputShape = inputShape.ToArray();
@@ -64,6 +70,7 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         for (int i = 0; i < _layers.Length; i++)
             _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
         _parameters = source._parameters;
+        _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
     }
@@ -97,12 +104,23 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input);
+        // A second training pass is refused at once; a Predict that holds the turns (a network with a layer
+        // without inference copies) is waited for.
         EnterPass();
         try
         {
-            var x = input;
-            foreach (var layer in _layers) x = layer.Forward(x, training);
-            return x;
+            if (_sharesLayers) Monitor.Enter(_turns);
+            try
+            {
+                var x = input;
+                foreach (var layer in _layers) x = layer.Forward(x, training);
+                _trainingPassOpen = training;
+                return x;
+            }
+            finally
+            {
+                if (_sharesLayers) Monitor.Exit(_turns);
+            }
         }
         finally
         {
@@ -117,9 +135,18 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         EnterPass();
         try
         {
-            var g = outputGradient;
-            for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
-            return g;
+            if (_sharesLayers) Monitor.Enter(_turns);
+            try
+            {
+                var g = outputGradient;
+                for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
+                _trainingPassOpen = false;
+                return g;
+            }
+            finally
+            {
+                if (_sharesLayers) Monitor.Exit(_turns);
+            }
         }
         finally
         {
@@ -145,10 +172,19 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         EnterPass();
         try
         {
-            var g = outputGradient;
-            for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
-            if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
-            else _layers[0].Backward(g);
+            if (_sharesLayers) Monitor.Enter(_turns);
+            try
+            {
+                var g = outputGradient;
+                for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
+                if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+                else _layers[0].Backward(g);
+                _trainingPassOpen = false;
+            }
+            finally
+            {
+                if (_sharesLayers) Monitor.Exit(_turns);
+            }
         }
         finally
         {
@@ -168,19 +204,27 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckInput(batch);
-        int steps = StartInference();
-        var copy = _inferenceCopies.Rent();
+        if (_sharesLayers) Monitor.Enter(_turns);
         try
         {
-            var output = copy.Forward(batch, training: false);
-            var result = new T[output.FlattenedLength];
-            output.Span().CopyTo(result);
-            EndInference(steps);
-            return TensorMemory.Wrap(result, output.Shape());
+            int steps = StartInference();
+            var copy = _inferenceCopies.Rent();
+            try
+            {
+                var output = copy.Forward(batch, training: false);
+                var result = new T[output.FlattenedLength];
+                output.Span().CopyTo(result);
+                EndInference(steps);
+                return TensorMemory.Wrap(result, output.Shape());
+            }
+            finally
+            {
+                _inferenceCopies.Return(copy);
+            }
         }
         finally
         {
-            _inferenceCopies.Return(copy);
+            if (_sharesLayers) Monitor.Exit(_turns);
         }
     }
 
@@ -195,7 +239,8 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>
     /// Runs inference on one sample and writes its output to <paramref name="output"/>; allocates nothing once
-    /// the network has seen a call of this kind on as many threads as now call it. Safe from any number of threads at once.
+    /// the network has seen a call of this kind on as many threads as now call it, when it knows its input shape (the
+    /// builder always gives it one; without it, each call works out the output's length anew). Safe from any number of threads at once.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="output"/> is not exactly as long as one sample's output.</exception>
     /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
@@ -204,18 +249,26 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         int outputLength = OutputLength(sample.Length);
         if (output.Length != outputLength)
             throw new ArgumentException($"The output span holds {output.Length} values; one sample's output has {outputLength}.", nameof(output));
-        int steps = StartInference();
-        var copy = _inferenceCopies.Rent();
+        if (_sharesLayers) Monitor.Enter(_turns);
         try
         {
-            var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
-            sample.CopyTo(input.Span());
-            copy.Forward(input, training: false).Span().CopyTo(output);
-            EndInference(steps);
+            int steps = StartInference();
+            var copy = _inferenceCopies.Rent();
+            try
+            {
+                var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
+                sample.CopyTo(input.Span());
+                copy.Forward(input, training: false).Span().CopyTo(output);
+                EndInference(steps);
+            }
+            finally
+            {
+                _inferenceCopies.Return(copy);
+            }
         }
         finally
         {
-            _inferenceCopies.Return(copy);
+            if (_sharesLayers) Monitor.Exit(_turns);
         }
     }
 
@@ -247,6 +300,12 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     {
         int steps = Volatile.Read(ref _trainingSteps);
         if ((steps & 1) != 0) throw TrainingWhilePredicting();
+        // A layer without an inference copy is the training path's own object: a Predict between a training Forward
+        // and its Backward would overwrite the pass that Backward needs (the turns lock keeps other threads out).
+        if (_sharesLayers && _trainingPassOpen)
+            throw new InvalidOperationException(
+                "Predict between a training Forward and its Backward: a layer of this network has no inference copy (its CreateInferenceCopy returns null), " +
+                "so inference would run on the training pass's own layer and overwrite what Backward needs. Predict after Backward, or give the layer a CreateInferenceCopy.");
         return steps;
     }
 

@@ -141,8 +141,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
             Evaluation? validated = validation is null ? null : Evaluate(validation, batchSize);
             if (validated is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
-                throw new TrainingDivergedException(epoch, batches, validationLoss, null, _snapshots.RestorePrevious(),
-                    "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            {
+                _sequential?.BeginTrainingStep();
+                try
+                {
+                    throw new TrainingDivergedException(epoch, batches, validationLoss, null, _snapshots.RestorePrevious(),
+                        "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+                finally
+                {
+                    _sequential?.EndTrainingStep();
+                }
+            }
             var report = new EpochReport(
                 epoch, options.Epochs, lossSum / train.Count,
                 hasAccuracy ? (double)correct / train.Count : null,

@@ -119,6 +119,61 @@ public class ConcurrentInferenceTests
     }
 
     [Fact]
+    public void Predict_BetweenATrainingForwardAndItsBackward_WithALayerWithoutCopies_ThrowsAndLeavesThePass()
+    {
+        var scale = new Scale();
+        var network = new Sequential<float>([1], scale);
+        network.Forward(TestTensors.Create(new float[] { 2f }, 1, 1), training: true);
+        var act = () => network.Predict(new float[] { 100f }.AsSpan());
+        act.Should().Throw<InvalidOperationException>().WithMessage("*no inference copy*");
+        network.Backward(TestTensors.Create(new float[] { 1f }, 1, 1));
+        scale.Weight.GradientSpan[0].Should().Be(2f, "dL/dw = x of the training pass, not of the refused Predict");
+        network.Predict(new float[] { 100f }.AsSpan()).Should().Equal(300f);
+    }
+
+    [Fact]
+    public void Predict_WhileAnotherThreadRunsTrainingPasses_WithALayerWithoutCopies_IsNeverWrong()
+    {
+        var scale = new Scale();
+        var network = new Sequential<float>([1], scale);
+        int wrong = 0, answered = 0;
+        using var stop = new CancellationTokenSource();
+        var trainer = new Thread(() =>
+        {
+            var x = TestTensors.Create(new float[] { 5f }, 1, 1);
+            var g = TestTensors.Create(new float[] { 1f }, 1, 1);
+            while (!stop.IsCancellationRequested)
+            {
+                network.Forward(x, training: true);
+                network.Backward(g);
+            }
+        });
+        trainer.Start();
+        try
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                try
+                {
+                    if (network.Predict(new float[] { 1f }.AsSpan())[0] != 3f) Interlocked.Increment(ref wrong);
+                    else answered++;
+                }
+                catch (InvalidOperationException)
+                {
+                    // refused while a training pass was open: allowed; a wrong answer is not
+                }
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            trainer.Join();
+        }
+        wrong.Should().Be(0);
+        answered.Should().BeGreaterThan(0, "Predict answers between passes");
+    }
+
+    [Fact]
     public void Forward_FromTwoThreadsAtOnce_SecondThrowsNamingPredict()
     {
         using var inside = new ManualResetEventSlim();
@@ -203,6 +258,37 @@ public class ConcurrentInferenceTests
         shortOutput.Should().Throw<ArgumentException>().WithMessage("*3 values*has 2*");
         var wrongSample = () => network.Predict(new float[] { 1, 2, 3 }, new float[2]);
         wrongSample.Should().Throw<ShapeMismatchException>();
+    }
+
+    /// <summary>y = w·x with w = 3, one feature, caching its input for Backward; no inference copy of its own.</summary>
+    private sealed class Scale : ILayer<float>
+    {
+        private Tensor<float>? _input;
+        private readonly float[] _output = new float[1];
+        public Scale()
+        {
+            Weight = new Parameter<float>("weight", 1);
+            Weight.ValueSpan[0] = 3f;
+        }
+
+        public Parameter<float> Weight { get; }
+        public IReadOnlyList<Parameter<float>> Parameters => [Weight];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            _input = input;
+            _output[0] = Weight.ValueSpan[0] * input.ToArray()[0];
+            return TestTensors.Create(_output, 1, 1);
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient)
+        {
+            Weight.GradientSpan[0] += outputGradient.ToArray()[0] * _input!.ToArray()[0];
+            return outputGradient;
+        }
+
+        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public LayerDescription Describe() => LayerDescription.Of("Scale");
     }
 
     /// <summary>y = x² with a sleep, and no inference copy of its own.</summary>
