@@ -20,6 +20,7 @@ internal sealed record Contestant(string Name, Func<IReadOnlyList<Parameter<floa
         new("RmsProp", p => new RmsProp<float>(p, learningRate: 0.003)),
         new("Adam", p => new Adam<float>(p, learningRate: 0.005)),
         new("AdamW", p => new AdamW<float>(p, learningRate: 0.005)),
+        new("Nadam", p => new Nadam<float>(p, learningRate: 0.005)),
         new("Lbfgs", p => new Lbfgs<float>(p), FullBatch: true),
     ];
 }
