@@ -104,62 +104,47 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     {
         ArgumentNullException.ThrowIfNull(input);
         CheckInput(input);
-        // A second training pass is refused at once; a Predict that holds the turns (a network with a layer
-        // without inference copies) is waited for.
-        EnterPass();
-        try
-        {
-            if (_sharesLayers) Monitor.Enter(_turns);
-            try
-            {
-                var x = input;
-                foreach (var layer in _layers) x = layer.Forward(x, training);
-                _trainingPassOpen = training;
-                return x;
-            }
-            finally
-            {
-                if (_sharesLayers) Monitor.Exit(_turns);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _passRunning, 0);
-        }
+        using var pass = new TrainingPass(this);
+        var x = input;
+        foreach (var layer in _layers) x = layer.Forward(x, training);
+        _trainingPassOpen = training;
+        return x;
     }
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
-        EnterPass();
-        try
-        {
-            if (_sharesLayers) Monitor.Enter(_turns);
-            try
-            {
-                var g = outputGradient;
-                for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
-                _trainingPassOpen = false;
-                return g;
-            }
-            finally
-            {
-                if (_sharesLayers) Monitor.Exit(_turns);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _passRunning, 0);
-        }
+        using var pass = new TrainingPass(this);
+        var g = outputGradient;
+        for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
+        _trainingPassOpen = false;
+        return g;
     }
 
-    private void EnterPass()
+    /// <summary>
+    /// Held while a training pass runs: a second pass is refused at once, while a Predict that holds the turns
+    /// (a network with a layer without inference copies) is waited for.
+    /// </summary>
+    private readonly ref struct TrainingPass
     {
-        if (Interlocked.CompareExchange(ref _passRunning, 1, 0) != 0)
-            throw new InvalidOperationException(
-                "Forward or Backward of one Sequential network was called from two threads at once. Training passes run one at a time; " +
-                "for inference from many threads use Predict, which is safe from any number of threads.");
+        private readonly Sequential<T> _network;
+
+        public TrainingPass(Sequential<T> network)
+        {
+            if (Interlocked.CompareExchange(ref network._passRunning, 1, 0) != 0)
+                throw new InvalidOperationException(
+                    "Forward or Backward of one Sequential network was called from two threads at once. Training passes run one at a time; " +
+                    "for inference from many threads use Predict, which is safe from any number of threads.");
+            _network = network;
+            if (network._sharesLayers) Monitor.Enter(network._turns);
+        }
+
+        public void Dispose()
+        {
+            if (_network._sharesLayers) Monitor.Exit(_network._turns);
+            Volatile.Write(ref _network._passRunning, 0);
+        }
     }
 
     /// <summary>
@@ -169,27 +154,12 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     /// </summary>
     public void BackwardToParameters(Tensor<T> outputGradient)
     {
-        EnterPass();
-        try
-        {
-            if (_sharesLayers) Monitor.Enter(_turns);
-            try
-            {
-                var g = outputGradient;
-                for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
-                if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
-                else _layers[0].Backward(g);
-                _trainingPassOpen = false;
-            }
-            finally
-            {
-                if (_sharesLayers) Monitor.Exit(_turns);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _passRunning, 0);
-        }
+        using var pass = new TrainingPass(this);
+        var g = outputGradient;
+        for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
+        if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+        else _layers[0].Backward(g);
+        _trainingPassOpen = false;
     }
 
     /// <summary>Sets every parameter's gradient to zero.</summary>
@@ -204,28 +174,12 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckInput(batch);
-        if (_sharesLayers) Monitor.Enter(_turns);
-        try
-        {
-            int steps = StartInference();
-            var copy = _inferenceCopies.Rent();
-            try
-            {
-                var output = copy.Forward(batch, training: false);
-                var result = new T[output.FlattenedLength];
-                output.Span().CopyTo(result);
-                EndInference(steps);
-                return TensorMemory.Wrap(result, output.Shape());
-            }
-            finally
-            {
-                _inferenceCopies.Return(copy);
-            }
-        }
-        finally
-        {
-            if (_sharesLayers) Monitor.Exit(_turns);
-        }
+        using var call = new InferenceCall(this);
+        var output = call.Copy.Forward(batch, training: false);
+        var result = new T[output.FlattenedLength];
+        output.Span().CopyTo(result);
+        call.CheckNoStepOverlapped();
+        return TensorMemory.Wrap(result, output.Shape());
     }
 
     /// <summary>Runs inference on one sample (its elements in row-major order) and returns its output. Safe from any number of threads at once.</summary>
@@ -249,26 +203,48 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         int outputLength = OutputLength(sample.Length);
         if (output.Length != outputLength)
             throw new ArgumentException($"The output span holds {output.Length} values; one sample's output has {outputLength}.", nameof(output));
-        if (_sharesLayers) Monitor.Enter(_turns);
-        try
+        using var call = new InferenceCall(this);
+        var copy = call.Copy;
+        var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
+        sample.CopyTo(input.Span());
+        copy.Forward(input, training: false).Span().CopyTo(output);
+        call.CheckNoStepOverlapped();
+    }
+
+    /// <summary>
+    /// One Predict: the turns taken where the network shares a layer, the step count read, an inference copy
+    /// rented; given back on dispose. <see cref="CheckNoStepOverlapped"/> must follow the pass.
+    /// </summary>
+    private readonly ref struct InferenceCall
+    {
+        private readonly Sequential<T> _network;
+        private readonly int _steps;
+
+        public InferenceCall(Sequential<T> network)
         {
-            int steps = StartInference();
-            var copy = _inferenceCopies.Rent();
+            _network = network;
+            if (network._sharesLayers) Monitor.Enter(network._turns);
             try
             {
-                var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
-                sample.CopyTo(input.Span());
-                copy.Forward(input, training: false).Span().CopyTo(output);
-                EndInference(steps);
+                _steps = network.StartInference();
+                Copy = network._inferenceCopies.Rent();
             }
-            finally
+            catch
             {
-                _inferenceCopies.Return(copy);
+                if (network._sharesLayers) Monitor.Exit(network._turns);
+                throw;
             }
         }
-        finally
+
+        /// <summary>The inference copy this call runs on.</summary>
+        public Sequential<T> Copy { get; }
+
+        public void CheckNoStepOverlapped() => _network.EndInference(_steps);
+
+        public void Dispose()
         {
-            if (_sharesLayers) Monitor.Exit(_turns);
+            _network._inferenceCopies.Return(Copy);
+            if (_network._sharesLayers) Monitor.Exit(_network._turns);
         }
     }
 
