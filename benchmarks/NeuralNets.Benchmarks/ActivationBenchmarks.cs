@@ -1,6 +1,7 @@
+using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using System.Numerics.Tensors;
+using NeuralNets.Layers;
 #if WITH_TORCH
 using NeuralNets.Benchmarks.Torch;
 using TorchSharp;

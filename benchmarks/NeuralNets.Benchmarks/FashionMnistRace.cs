@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using NeuralNets.Data;
-using NeuralNets.Training;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Tensors;
+using NeuralNets.Training;
 #if WITH_TORCH
 using NeuralNets.Benchmarks.Torch;
 using TorchSharp;

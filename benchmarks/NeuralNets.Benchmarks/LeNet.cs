@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 #if WITH_TORCH
 using TorchSharp;
 using TorchTensor = TorchSharp.torch.Tensor;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using NeuralNets.Optimizers;
 #if WITH_TORCH
 using NeuralNets.Benchmarks.Torch;
 using TorchSharp;

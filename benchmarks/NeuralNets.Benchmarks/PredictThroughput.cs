@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Benchmarks;
 

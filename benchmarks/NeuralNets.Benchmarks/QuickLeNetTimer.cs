@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 
 namespace NeuralNets.Benchmarks;
 

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Benchmarks;
 

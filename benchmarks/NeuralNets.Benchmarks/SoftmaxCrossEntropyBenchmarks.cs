@@ -1,5 +1,6 @@
-using BenchmarkDotNet.Attributes;
 using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+using NeuralNets.Losses;
 #if WITH_TORCH
 using NeuralNets.Benchmarks.Torch;
 using TorchSharp;

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Benchmarks;
 
 /// <summary>Zeroes gradients the way <see cref="Training.Trainer{T}"/> does inside its step.</summary>

@@ -1,5 +1,8 @@
-using BenchmarkDotNet.Attributes;
 using System.Numerics.Tensors;
+using BenchmarkDotNet.Attributes;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 #if WITH_TORCH
 using TorchSharp;
 using TorchTensor = TorchSharp.torch.Tensor;

@@ -5,6 +5,10 @@ using System.Numerics.Tensors;
 using NeuralNets;
 using NeuralNets.Data;
 using NeuralNets.Diagnostics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

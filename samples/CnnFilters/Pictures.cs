@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NeuralNets;
+using NeuralNets.Layers;
 
 namespace CnnFiltersSample;
 

@@ -6,6 +6,10 @@ using System.Numerics.Tensors;
 using CnnFiltersSample;
 using NeuralNets;
 using NeuralNets.Data;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 SampleOptions options;

@@ -1,4 +1,6 @@
 using NeuralNets;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
 
 namespace FashionMnistSample;
 

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using FashionMnistSample;
 using NeuralNets;
 using NeuralNets.Data;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 SampleOptions options;

@@ -1,6 +1,9 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.Distributions;
 using NeuralNets;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Samples.Gan;
 

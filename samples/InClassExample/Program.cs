@@ -8,6 +8,9 @@
 //   L   = (ŷ − y)²             (PyTorch's MSELoss: the mean over the one output)
 using System.Globalization;
 using NeuralNets;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 

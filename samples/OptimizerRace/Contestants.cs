@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Optimizers;
 
 /// <summary>One optimizer in the race: its name, how to build it, and the batch size it trains with.</summary>
 /// <param name="Name">The name printed in the table and the legend.</param>

@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Optimizers;
 using ScottPlot;
 
 /// <summary>The two pictures, drawn with ScottPlot (the sample's dependency only, never the library's).</summary>

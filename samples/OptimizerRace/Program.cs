@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using NeuralNets;
 using NeuralNets.Data;
+using NeuralNets.Initialization;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

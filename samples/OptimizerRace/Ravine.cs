@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Optimizers;
 
 /// <summary>
 /// The lecture's narrow ravine: f(x, y) = ½·(a·x² + b·y²) with b ≫ a. Plain SGD bounces across the steep y

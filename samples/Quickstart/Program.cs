@@ -2,6 +2,9 @@
 using System.Diagnostics;
 using NeuralNets;
 using NeuralNets.Data;
+using NeuralNets.Initialization;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 var clock = Stopwatch.StartNew();

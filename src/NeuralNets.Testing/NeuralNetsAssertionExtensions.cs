@@ -1,4 +1,5 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
 using NeuralNets.Testing.Assertions;
 using NeuralNets.Testing.Optimizers;
 

@@ -6,6 +6,6 @@ namespace NeuralNets;
 public static class Network
 {
     /// <summary>Starts a sequential network for samples of <paramref name="inputShape"/> (e.g. <c>784</c> or <c>1, 28, 28</c>).</summary>
-    public static SequentialBuilder<T> Sequential<T>(params int[] inputShape) where T : unmanaged, IFloatingPointIeee754<T> =>
+    public static SequentialBuilder<T> Sequential<T>(params IReadOnlyList<int> inputShape) where T : unmanaged, IFloatingPointIeee754<T> =>
         new(inputShape);
 }

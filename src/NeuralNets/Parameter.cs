@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets;
@@ -21,18 +22,18 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Creates a parameter of the given shape, filled with zeros.</summary>
     /// <param name="name">A name unique within its network, e.g. <c>"dense1.weight"</c>.</param>
     /// <param name="shape">Its shape in PyTorch's layout, e.g. <c>[out, in]</c> for a dense weight.</param>
-    public Parameter(string name, params int[] shape)
+    public Parameter(string name, params IReadOnlyList<int> shape)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(shape);
-        foreach (int d in shape)
-            if (d <= 0) throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape {TensorMemory.ShapeText(shape)}; every length must be positive.");
-        long count = ShapeMismatchException.ValueCount(shape);
+        int[] copy = [.. shape];
+        foreach (int d in copy)
+            if (d <= 0) throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape {TensorMemory.ShapeText(copy)}; every length must be positive.");
+        long count = ShapeMismatchException.ValueCount(copy);
         if (count > Array.MaxLength)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Parameter '{name}' of shape {TensorMemory.ShapeText(shape)} would hold {ShapeMismatchException.CountText(count)} values, more than one array can hold ({Array.MaxLength})."), nameof(shape));
+                $"Parameter '{name}' of shape {TensorMemory.ShapeText(copy)} would hold {ShapeMismatchException.CountText(count)} values, more than one array can hold ({Array.MaxLength})."), nameof(shape));
         Name = name;
-        int[] copy = (int[])shape.Clone();
         Shape = copy;
         // On the pinned-object heap, away from the arrays a program streams through (its input batches are
         // ordinary large objects): a CPU's stride prefetcher runs tens of kilobytes past the end of an array
@@ -162,10 +163,10 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void SetValue(ReadOnlySpan<T> values)
     {
         if (values.Length != _value.Length)
-            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(((int[])Shape).AsSpan())} holds {_value.Length} values, but {values.Length} were given.", nameof(values));
+            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(Shape)} holds {_value.Length} values, but {values.Length} were given.", nameof(values));
         values.CopyTo(_value);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {TensorMemory.ShapeText(((int[])Shape).AsSpan())}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {TensorMemory.ShapeText(Shape)}");
 }

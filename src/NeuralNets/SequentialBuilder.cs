@@ -1,4 +1,6 @@
 using System.Numerics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
 
 namespace NeuralNets;
 
@@ -12,15 +14,16 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     private readonly int[] _inputShape;
     private readonly List<Func<IReadOnlyList<int>, Random, ILayer<T>>> _factories = [];
 
-    internal SequentialBuilder(int[] inputShape)
+    internal SequentialBuilder(IReadOnlyList<int> shape)
     {
-        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(shape, "inputShape");
+        int[] inputShape = [.. shape];
         if (inputShape.Length == 0 || inputShape.Any(d => d <= 0))
             throw new ArgumentException($"The input shape must have at least one length and all lengths positive, but was {ShapeMismatchException.Format(inputShape)}.", nameof(inputShape));
         long size = ShapeMismatchException.ValueCount(inputShape);
         if (size > int.MaxValue)
             throw new ArgumentException($"The input shape {ShapeMismatchException.Format(inputShape)} holds {ShapeMismatchException.CountText(size)} values per sample; a sample must fit one array ({int.MaxValue}).", nameof(inputShape));
-        _inputShape = (int[])inputShape.Clone();
+        _inputShape = inputShape;
     }
 
     /// <summary>Appends a layer made by <paramref name="factory"/> from the per-sample input shape and the build's random source.</summary>
@@ -31,15 +34,15 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         return this;
     }
 
-    /// <summary>Appends a fully connected layer with <paramref name="units"/> outputs; the input must be flat.</summary>
-    public SequentialBuilder<T> Dense(int units, WeightInit init = WeightInit.GlorotUniform)
+    /// <summary>Appends a fully connected layer with <paramref name="outputs"/> outputs; the input must be flat.</summary>
+    public SequentialBuilder<T> Dense(int outputs, WeightInit init = WeightInit.GlorotUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(units);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         return Add((shape, random) =>
         {
             if (shape.Count != 1)
-                throw new ShapeMismatchException($"Dense(? → {units})", "[features]", shape, "add Flatten() before Dense");
-            return new Dense<T>(shape[0], units, random, init);
+                throw new ShapeMismatchException($"Dense(? → {outputs})", "[features]", shape, "add Flatten() before Dense");
+            return new Dense<T>(shape[0], outputs, random, init);
         });
     }
 
@@ -59,31 +62,31 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     public SequentialBuilder<T> Softmax() => Add(static (_, _) => new Softmax<T>());
 
     /// <summary>Appends a <see cref="Conv2D{T}"/> with a square kernel; the input must be <c>[C, H, W]</c>.</summary>
-    /// <param name="filters">Output channels (Cout).</param>
+    /// <param name="outChannels">Output channels (Cout).</param>
     /// <param name="kernel">Kernel height and width.</param>
     /// <param name="stride">Step between patches.</param>
     /// <param name="padding">Zeros added on every side.</param>
     /// <param name="init">Weight initialisation.</param>
-    public SequentialBuilder<T> Conv2D(int filters, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform) =>
-        Conv2D(filters, (kernel, kernel), (stride, stride), (padding, padding), init);
+    public SequentialBuilder<T> Conv2D(int outChannels, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform) =>
+        Conv2D(outChannels, (kernel, kernel), (stride, stride), (padding, padding), init);
 
     /// <summary>Appends a <see cref="Conv2D{T}"/> with kernel, stride and padding given as (height, width).</summary>
-    /// <param name="filters">Output channels (Cout).</param>
+    /// <param name="outChannels">Output channels (Cout).</param>
     /// <param name="kernel">Kernel (height, width).</param>
     /// <param name="stride">Step between patches; (1, 1) when null.</param>
     /// <param name="padding">Zero padding; (0, 0) when null.</param>
     /// <param name="init">Weight initialisation.</param>
-    public SequentialBuilder<T> Conv2D(int filters, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
+    public SequentialBuilder<T> Conv2D(int outChannels, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
         (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(filters);
-        Window2D.Create($"Conv2D(? → {filters})", kernel, stride ?? (1, 1), padding ?? (0, 0));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        Window2D.Create($"Conv2D(? → {outChannels})", kernel, stride ?? (1, 1), padding ?? (0, 0));
         return Add((shape, random) =>
         {
             if (shape.Count != 3)
-                throw new ShapeMismatchException($"Conv2D(? → {filters})", "[C, H, W]", shape,
+                throw new ShapeMismatchException($"Conv2D(? → {outChannels})", "[C, H, W]", shape,
                     shape.Count == 1 ? "a convolution needs images; start with an input shape like [1, 28, 28]" : null);
-            return new Conv2D<T>(shape[0], filters, kernel, random, stride, padding, init);
+            return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init);
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Coursework;
 using NeuralNets.Diagnostics;
+using NeuralNets.Losses;
 using NeuralNets.Testing.Contract;
 using NeuralNets.Testing.Optimizers;
 using NeuralNets.Testing.Tests.Layers;

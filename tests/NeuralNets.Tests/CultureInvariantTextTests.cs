@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralNets.Diagnostics;
+using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 using NeuralNets.Tests.Optimizers;
 using NeuralNets.Training;

@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests;

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Tests;
 
 /// <summary>Sizes past what one array holds fail with an argument error naming the layer and the size, never a bare overflow.</summary>

@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 
 namespace Playground.Engine;

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using NeuralNets;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 
 namespace Playground.Engine;

@@ -1,5 +1,6 @@
 using FluentAssertions;
 using FluentAssertions.Primitives;
+using NeuralNets.Layers;
 using NeuralNets.Testing.Contract;
 
 namespace NeuralNets.Testing.Assertions;

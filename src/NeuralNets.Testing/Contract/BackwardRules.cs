@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>Backward adds into parameter gradients (twice doubles them) and does not write into the gradient it is given.</summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>Forward leaves its input alone, treats each sample of a batch on its own, and gives the same inference twice.</summary>

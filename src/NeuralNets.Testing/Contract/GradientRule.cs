@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
 using NeuralNets.Testing.Gradients;
 
 namespace NeuralNets.Testing.Contract;

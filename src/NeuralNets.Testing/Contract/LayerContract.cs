@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>Training mode gives the inference output unless the layer's kind says it differs (Dropout, BatchNorm).</summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>OutputShape predicts what Forward returns, and a shape the layer cannot take is refused with a clear exception.</summary>
@@ -25,7 +27,7 @@ internal static class ShapeRules
 
     public static RuleResult OutputShapeAgrees(ILayer<double> layer, int[] sample, LayerContractOptions options)
     {
-        int[] predicted = layer.OutputShape(sample);
+        IReadOnlyList<int> predicted = layer.OutputShape(sample);
         var output = layer.Forward(ContractTensors.Random(options.Seed + 600, ContractTensors.Batched(2, sample)), training: false);
         int[] actual = ContractTensors.Shape(output);
         int[] expected = ContractTensors.Batched(2, predicted);

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Testing.Optimizers;
 
 /// <summary>The lecture's Adagrad, ε inside the root: G ← G + g⊙g; w ← w − η/√(G + ε) ⊙ g.</summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Testing.Optimizers;
 
 /// <summary>The lecture's momentum, v ← γ·v + η·g; w ← w − v, with g taken at w, or at w − γv for Nesterov.</summary>

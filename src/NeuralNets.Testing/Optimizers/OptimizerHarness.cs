@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Testing.Optimizers;
 

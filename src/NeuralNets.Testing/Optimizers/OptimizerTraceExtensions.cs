@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Testing.Optimizers;
 
 /// <summary><c>optimizer.Trace(steps, problem, rule)</c>: an optimizer's steps in the lecture's symbols, for checking by hand.</summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Testing.Optimizers;
 
 /// <summary>w ← w − η·g.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Data;

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Diagnostics;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Diagnostics;

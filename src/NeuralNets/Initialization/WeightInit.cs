@@ -1,4 +1,4 @@
-namespace NeuralNets;
+namespace NeuralNets.Initialization;
 
 /// <summary>How a layer's weights are drawn at construction. Biases start at zero.</summary>
 public enum WeightInit

@@ -1,7 +1,7 @@
 using System.Numerics;
 using MathNet.Numerics.Distributions;
 
-namespace NeuralNets;
+namespace NeuralNets.Initialization;
 
 /// <summary>Fills weights by a <see cref="WeightInit"/> scheme from a caller-given random source.</summary>
 public static class WeightInitializer

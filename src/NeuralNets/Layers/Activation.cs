@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Base of the elementwise activations: keeps the input and output of the forward pass and the
@@ -85,7 +85,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     }
 
     /// <inheritdoc/>
-    public virtual int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+    public virtual IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc/>
     public virtual LayerDescription Describe() => LayerDescription.Of(GetType().Name.Split('`')[0]);

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Average pooling over NCHW images, channel by channel, as PyTorch's <c>nn.AvgPool2d</c> with its
@@ -122,7 +122,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
 
     /// <inheritdoc/>
     public LayerDescription Describe() => PoolWindow.Describe("AvgPool2D", _window);

@@ -1,9 +1,10 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Initialization;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// A 2-D convolution over NCHW images: the same <c>Cout</c> filters slide over every patch of the
@@ -276,7 +277,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         string expected = $"[{InChannels}, H, W]";

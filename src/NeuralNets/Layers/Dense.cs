@@ -1,9 +1,10 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Initialization;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// A fully connected layer: <c>y = x·Wᵀ + b</c>, weight <c>[outputs, inputs]</c> and bias
@@ -113,7 +114,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         if (inputShape.Count != 1 || inputShape[0] != Inputs)
             throw new ShapeMismatchException(ToString(), $"[{Inputs}]", inputShape,

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Inverted dropout, as PyTorch's <c>nn.Dropout</c>: while training each element is zeroed with
@@ -107,7 +107,7 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         return inputShape.ToArray();

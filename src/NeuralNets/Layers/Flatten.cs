@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Flattens every sample to one row: <c>[N, C, H, W]</c> becomes <c>[N, C·H·W]</c>, in row-major
@@ -54,7 +54,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         long size = ShapeMismatchException.ValueCount(inputShape.ToArray());

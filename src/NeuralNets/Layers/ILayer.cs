@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// A layer with an explicit forward and backward pass, as the lecture draws backprop.
@@ -34,7 +34,7 @@ public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
     Tensor<T> Backward(Tensor<T> outputGradient);
 
     /// <summary>The per-sample output shape for a per-sample input shape; throws, naming the layer and both shapes, when the input cannot fit.</summary>
-    int[] OutputShape(IReadOnlyList<int> inputShape);
+    IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape);
 
     /// <summary>The layer's kind and hyperparameters as a plain record (the basis of saving and printing).</summary>
     LayerDescription Describe();

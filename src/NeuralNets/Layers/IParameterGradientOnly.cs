@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// A layer that can run its backward pass for its parameters alone, skipping dLoss/dInput. The

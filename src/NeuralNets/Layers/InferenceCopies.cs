@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// The idle inference copies of one network: a call takes one (or makes one when none is idle) and

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// What a layer is, independent of its weights: its kind and its hyperparameters. It round-trips

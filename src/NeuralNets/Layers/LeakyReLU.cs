@@ -1,7 +1,7 @@
 using System.Numerics;
 using NeuralNets.Kernels;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>Leaky ReLU: x for x &gt; 0, slope·x otherwise (PyTorch's <c>negative_slope</c>, default 0.01).</summary>
 /// <remarks>

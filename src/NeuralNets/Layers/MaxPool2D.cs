@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Max pooling over NCHW images: each output is the largest input in its window, channel by
@@ -237,7 +237,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
 
     /// <inheritdoc/>
     public LayerDescription Describe() => PoolWindow.Describe("MaxPool2D", _window);

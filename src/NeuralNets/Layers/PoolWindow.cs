@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>What <see cref="MaxPool2D{T}"/> and <see cref="AvgPool2D{T}"/> share: their window's checks, shapes and printing.</summary>
 internal static class PoolWindow

@@ -1,7 +1,7 @@
 using System.Numerics;
 using NeuralNets.Kernels;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>The rectified linear unit max(x, 0), elementwise. Its derivative at 0 is taken as 0, as in PyTorch.</summary>
 /// <remarks>

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Text;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Layers applied one after another. Forward runs them in order, Backward in reverse; its
@@ -299,7 +299,7 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
     public ILayer<T> CreateInferenceCopy() => new Sequential<T>(this);
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape)
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         IReadOnlyList<int> shape = inputShape;
         for (int i = 0; i < _layers.Length; i++) shape = _layers[i].OutputShape(shape);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>Thrown when a tensor's shape does not fit the layer or loss it is given to; the message names both.</summary>
 public sealed class ShapeMismatchException : ArgumentException
@@ -33,7 +33,7 @@ public sealed class ShapeMismatchException : ArgumentException
     /// <summary>The shape that came; empty when not given.</summary>
     public IReadOnlyList<int> Actual { get; } = [];
 
-    internal static string Format(IReadOnlyList<int> shape) => TensorMemory.ShapeText(shape.ToArray().AsSpan());
+    internal static string Format(IReadOnlyList<int> shape) => TensorMemory.ShapeText(shape);
 
     /// <summary>The number of values a shape of positive lengths holds, or <see cref="long.MaxValue"/> when that would overflow a long.</summary>
     internal static long ValueCount(ReadOnlySpan<int> shape)

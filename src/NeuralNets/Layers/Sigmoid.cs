@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>The logistic function σ(x) = 1 / (1 + e^(−x)), elementwise.</summary>
 /// <remarks>

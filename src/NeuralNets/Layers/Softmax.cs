@@ -1,8 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Softmax over the features of each sample: <c>y_i = e^(x_i − max x) / Σ_j e^(x_j − max x)</c>.

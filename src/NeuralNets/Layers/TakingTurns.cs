@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// Stands in an inference copy for a layer that cannot make one (<see cref="ILayer{T}.CreateInferenceCopy"/>
@@ -30,7 +30,7 @@ internal sealed class TakingTurns<T>(ILayer<T> layer) : ILayer<T> where T : unma
     public Tensor<T> Backward(Tensor<T> outputGradient) =>
         throw new InvalidOperationException($"{layer} is shared by inference copies; it cannot train through one.");
 
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => layer.OutputShape(inputShape);
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => layer.OutputShape(inputShape);
 
     public LayerDescription Describe() => layer.Describe();
 

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>The hyperbolic tangent, elementwise.</summary>
 /// <typeparam name="T">The element type.</typeparam>

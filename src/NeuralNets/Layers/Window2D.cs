@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NeuralNets;
+namespace NeuralNets.Layers;
 
 /// <summary>
 /// The geometry a convolution or pooling window slides with: kernel, stride and zero padding,

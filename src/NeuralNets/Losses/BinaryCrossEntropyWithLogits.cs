@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Losses;
 
 /// <summary>
 /// Sigmoid followed by binary cross-entropy, fused and stable, as PyTorch's <c>BCEWithLogitsLoss()</c>:

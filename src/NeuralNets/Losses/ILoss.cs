@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Losses;
 
 /// <summary>
 /// A loss: a scalar, the mean over the batch (as in the lecture's averaged gradient), and its

@@ -1,8 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Losses;
 
 /// <summary>Input checks shared by the losses, with messages that name the loss and the shapes.</summary>
 internal static class LossChecks

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Losses;
 
 /// <summary>
 /// Mean squared error over every element, as PyTorch's <c>MSELoss()</c>:

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Losses;
 
 /// <summary>
 /// Softmax followed by cross-entropy against integer class labels, fused and numerically stable,

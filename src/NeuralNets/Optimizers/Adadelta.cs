@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Adadelta: Adagrad over a decaying window of past gradients, with the step's units fixed by past updates.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Adagrad: a per-weight learning rate that shrinks with the sum of all past squared gradients.</summary>
 /// <remarks>

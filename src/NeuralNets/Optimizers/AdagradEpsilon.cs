@@ -1,4 +1,4 @@
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Where <see cref="Adagrad{T}"/> adds ε to the accumulated squared gradients.</summary>
 public enum AdagradEpsilon

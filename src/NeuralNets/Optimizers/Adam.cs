@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Adam: momentum on the gradient (first moment) and Adadelta-like scaling by its square (second moment), both bias-corrected.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>The moment update shared by <see cref="Adam{T}"/> and <see cref="AdamW{T}"/>: the two differ only in how weight decay enters.</summary>
 internal sealed class AdamMoments<T> where T : unmanaged, IFloatingPointIeee754<T>

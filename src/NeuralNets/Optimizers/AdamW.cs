@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>AdamW: Adam with weight decay decoupled from the gradient (Loshchilov &amp; Hutter).</summary>
 /// <remarks>

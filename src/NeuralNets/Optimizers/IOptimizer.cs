@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>
 /// An update rule over a fixed set of parameters, with per-parameter state. The training loop

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 // The strong-Wolfe line search of Nocedal & Wright, Algorithms 3.5 (bracket) and 3.6 (zoom), along _d from _x.
 public sealed partial class Lbfgs<T>

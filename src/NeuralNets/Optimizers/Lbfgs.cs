@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>
 /// L-BFGS: the lecture's second-order method without the M² Hessian. It approximates the inverse Hessian from the

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>NAdam: Adam with Nesterov momentum, the first moment taken one step ahead (Dozat).</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Nesterov accelerated gradient (NAG) in the lecture's look-ahead form.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>Hyperparameter validation with messages that name the hyperparameter and its value.</summary>
 internal static class OptimizerChecks

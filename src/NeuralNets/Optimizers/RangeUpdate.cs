@@ -1,7 +1,7 @@
 using System.Numerics;
 using NeuralNets.Kernels;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>An optimizer whose update of one parameter can be applied range by range.</summary>
 internal interface IRangeUpdate

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 
-namespace NeuralNets;
+namespace NeuralNets.Optimizers;
 
 /// <summary>RMSprop: the gradient divided by the root of a decaying average of its square; optionally centered and with momentum.</summary>
 /// <remarks>

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Schedules;
 
 /// <summary>The rate following half a cosine from η₀ down to η_min over <see cref="Epochs"/> epochs (PyTorch's <c>CosineAnnealingLR</c>, closed form).</summary>

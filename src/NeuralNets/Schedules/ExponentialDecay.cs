@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Schedules;
 
 /// <summary>The rate multiplied by γ every epoch (PyTorch's <c>ExponentialLR</c>).</summary>

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Schedules;
 
 /// <summary>

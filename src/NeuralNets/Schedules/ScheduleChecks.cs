@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Schedules;
 
 /// <summary>Argument checks shared by the schedules, with messages that name the value.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
 

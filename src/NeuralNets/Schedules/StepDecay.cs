@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Schedules;
 
 /// <summary>The rate multiplied by γ every <see cref="StepSize"/> epochs (PyTorch's <c>StepLR</c>).</summary>

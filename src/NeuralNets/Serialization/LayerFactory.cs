@@ -1,4 +1,6 @@
 using System.Numerics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Serialization;
 

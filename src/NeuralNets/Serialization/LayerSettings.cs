@@ -1,4 +1,5 @@
 using System.Globalization;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Serialization;
 

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Serialization;
 
 /// <summary>The JSON shape of a model file; property names are the file's field names.</summary>

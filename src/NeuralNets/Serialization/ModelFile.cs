@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Serialization;
@@ -109,10 +110,10 @@ public static class ModelFile
         layers.SelectMany((layer, i) => LayerFactory.Check(layer, file, i).Select(p => p with { Name = $"{i}.{p.Name}" })).ToArray();
 
     /// <summary>The layer's output shape, or an error naming the layer when it does not fit its input or its output is too large to hold.</summary>
-    private static int[] OutputShape<T>(ILayer<T> layer, IReadOnlyList<int> input, string kind, string file, int index)
+    private static IReadOnlyList<int> OutputShape<T>(ILayer<T> layer, IReadOnlyList<int> input, string kind, string file, int index)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int[] output;
+        IReadOnlyList<int> output;
         try
         {
             output = layer.OutputShape(input);

@@ -56,9 +56,9 @@ internal static class TensorMemory
     }
 
     /// <summary>Formats a shape as <c>[2, 3, 4]</c> for error messages.</summary>
-    public static string ShapeText(ReadOnlySpan<int> lengths)
+    public static string ShapeText(IReadOnlyList<int> lengths)
     {
-        var parts = new string[lengths.Length];
+        var parts = new string[lengths.Count];
         for (int i = 0; i < parts.Length; i++) parts[i] = lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
         return "[" + string.Join(", ", parts) + "]";
     }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Training;

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 using NeuralNets.Tensors;
 

@@ -1,4 +1,5 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
 using NeuralNets.Testing.Contract;
 using NeuralNets.Testing.Tests.Layers;
 

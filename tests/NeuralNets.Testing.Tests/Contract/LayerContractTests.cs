@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 using NeuralNets.Testing.Contract;
 using NeuralNets.Testing.Tests.Layers;
 
@@ -81,7 +82,7 @@ public class LayerContractTests
 
         public System.Numerics.Tensors.Tensor<double> Backward(System.Numerics.Tensors.Tensor<double> outputGradient) => throw new NotImplementedException("Backward is yours to write.");
 
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => [.. inputShape];
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => [.. inputShape];
 
         public LayerDescription Describe() => LayerDescription.Of("NotYetWritten");
     }

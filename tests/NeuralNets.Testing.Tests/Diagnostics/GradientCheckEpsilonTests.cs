@@ -1,4 +1,6 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 using NeuralNets.Testing.Contract;
 
 namespace NeuralNets.Testing.Tests.Diagnostics;

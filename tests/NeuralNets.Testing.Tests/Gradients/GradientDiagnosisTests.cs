@@ -1,4 +1,5 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Losses;
 using NeuralNets.Testing.Contract;
 using NeuralNets.Testing.Gradients;
 using NeuralNets.Testing.Tests.Layers;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Testing.Tests.Layers;
 
@@ -75,7 +76,7 @@ public sealed class StudentDense : ILayer<double>
         return Tensor.Create(dx, [_batch, _inputs]);
     }
 
-    public int[] OutputShape(IReadOnlyList<int> inputShape) =>
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) =>
         inputShape.Count == 1 && inputShape[0] == _inputs ? [_outputs] : throw new ArgumentException($"StudentDense expects samples of shape [{_inputs}].", nameof(inputShape));
 
     public LayerDescription Describe() => new("StudentDense", new Dictionary<string, double> { ["inputs"] = _inputs, ["outputs"] = _outputs });

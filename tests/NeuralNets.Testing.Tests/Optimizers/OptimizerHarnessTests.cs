@@ -1,4 +1,5 @@
 using Coursework;
+using NeuralNets.Optimizers;
 using NeuralNets.Testing.Optimizers;
 
 namespace NeuralNets.Testing.Tests.Optimizers;

@@ -1,5 +1,9 @@
 using NeuralNets.Data;
 using NeuralNets.Diagnostics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Diagnostics;

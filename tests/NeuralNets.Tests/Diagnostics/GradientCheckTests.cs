@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Diagnostics;
@@ -119,7 +121,7 @@ public class GradientCheckTests
             return TensorMemory.Wrap(dy.Select(g => inputGradientFactor * g * _scale.ValueSpan[0]).ToArray(), _shape);
         }
 
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
 
         public LayerDescription Describe() => new("BrokenScale", new Dictionary<string, double>());
 

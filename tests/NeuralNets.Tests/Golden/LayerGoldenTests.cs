@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 using static NeuralNets.Tests.Golden.GoldenInputs;
 
 namespace NeuralNets.Tests.Golden;

@@ -1,3 +1,4 @@
+using NeuralNets.Optimizers;
 using NeuralNets.Tests.Optimizers;
 using static NeuralNets.Tests.Golden.GoldenInputs;
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Integration;
 

@@ -1,3 +1,7 @@
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Tests.Integration;
 
 /// <summary>

@@ -1,4 +1,6 @@
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 
 namespace NeuralNets.Tests.Kernels;
 

@@ -1,4 +1,5 @@
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Layers;
 

@@ -1,4 +1,6 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Layers;
 

@@ -1,5 +1,8 @@
 using NeuralNets.Data;
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Layers;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Layers;
 

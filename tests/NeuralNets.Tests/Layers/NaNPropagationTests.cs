@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Layers;
 

@@ -1,4 +1,5 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Layers;
 

@@ -1,3 +1,5 @@
+using NeuralNets.Layers;
+
 namespace NeuralNets.Tests.Layers;
 
 public class SequentialBackwardToParametersTests

@@ -1,3 +1,6 @@
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Serialization;
 using NeuralNets.Training;
 

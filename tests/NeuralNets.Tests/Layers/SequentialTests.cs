@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Layers;

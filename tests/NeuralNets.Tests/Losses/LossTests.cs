@@ -1,4 +1,6 @@
 using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
 
 namespace NeuralNets.Tests.Losses;
 

@@ -1,3 +1,5 @@
+using NeuralNets.Optimizers;
+
 namespace NeuralNets.Tests.Optimizers;
 
 public class AdadeltaTests

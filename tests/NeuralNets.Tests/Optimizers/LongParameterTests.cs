@@ -1,4 +1,5 @@
 using NeuralNets.Kernels;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Tests.Optimizers;
 

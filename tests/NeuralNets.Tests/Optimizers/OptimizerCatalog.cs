@@ -1,4 +1,5 @@
 using System.Numerics;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Tests.Optimizers;
 

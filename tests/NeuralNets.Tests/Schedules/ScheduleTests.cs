@@ -1,7 +1,9 @@
 using NeuralNets.Data;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
-using NeuralNets.Training;
 using NeuralNets.Tests.Optimizers;
+using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Schedules;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using CsCheck;
+using NeuralNets.Layers;
 using NeuralNets.Serialization;
 
 namespace NeuralNets.Tests.Serialization;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NeuralNets.Layers;
 using NeuralNets.Serialization;
 using static NeuralNets.Tests.Serialization.ModelFileEdits;
 

@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 using NeuralNets.Serialization;
 
 namespace NeuralNets.Tests.Serialization;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
 using NeuralNets.Serialization;
 
 namespace NeuralNets.Tests.Serialization;
@@ -80,7 +81,7 @@ public sealed class ModelFileTests : IDisposable
         public IReadOnlyList<Parameter<double>> Parameters { get; } = [];
         public Tensor<double> Forward(Tensor<double> input, bool training = false) => input;
         public Tensor<double> Backward(Tensor<double> outputGradient) => outputGradient;
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => new("ReLU", new ExplodingSettings());
 
         private sealed class ExplodingSettings : IReadOnlyDictionary<string, double>

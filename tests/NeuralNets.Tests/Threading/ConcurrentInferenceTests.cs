@@ -1,5 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Tests.Threading;
 
@@ -287,7 +290,7 @@ public class ConcurrentInferenceTests
             return outputGradient;
         }
 
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => LayerDescription.Of("Scale");
     }
 
@@ -310,7 +313,7 @@ public class ConcurrentInferenceTests
         }
 
         public Tensor<float> Backward(Tensor<float> outputGradient) => throw new NotSupportedException();
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => LayerDescription.Of("SlowSquare");
     }
 
@@ -327,7 +330,7 @@ public class ConcurrentInferenceTests
         }
 
         public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => LayerDescription.Of("Blocking");
     }
 
@@ -358,7 +361,7 @@ public class ConcurrentInferenceTests
         }
 
         public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
-        public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
         public LayerDescription Describe() => LayerDescription.Of("Callback");
         public ILayer<float> CreateInferenceCopy() => this;
     }

@@ -1,4 +1,6 @@
 using NeuralNets.Data;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Threading;

@@ -1,4 +1,8 @@
 using NeuralNets.Data;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Tensors;
 using NeuralNets.Training;
 

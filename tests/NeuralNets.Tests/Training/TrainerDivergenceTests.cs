@@ -1,4 +1,7 @@
 using NeuralNets.Data;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Training;

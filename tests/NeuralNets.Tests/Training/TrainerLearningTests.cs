@@ -1,5 +1,8 @@
 using System.Numerics;
 using NeuralNets.Data;
+using NeuralNets.Initialization;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Tests.Training;

@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 
 namespace NeuralNets.Tests.Training;
 

@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Layers;
 
 namespace Coursework;
 
@@ -32,7 +33,7 @@ public sealed partial class DenseLayer : ILayer<double>
     public IReadOnlyList<Parameter<double>> Parameters => [Weight, Bias];
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => inputShape.Count == 1 && inputShape[0] == Inputs
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.Count == 1 && inputShape[0] == Inputs
         ? [Outputs]
         : throw new ArgumentException($"{this} takes samples of shape [{Inputs}], not [{string.Join(", ", inputShape)}].", nameof(inputShape));
 

@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Layers;
 
 namespace Coursework;
 
@@ -9,7 +10,7 @@ public sealed partial class SigmoidLayer : ILayer<double>
     public IReadOnlyList<Parameter<double>> Parameters => [];
 
     /// <inheritdoc/>
-    public int[] OutputShape(IReadOnlyList<int> inputShape) => [.. inputShape];
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => [.. inputShape];
 
     /// <inheritdoc/>
     public LayerDescription Describe() => LayerDescription.Of("SigmoidLayer");

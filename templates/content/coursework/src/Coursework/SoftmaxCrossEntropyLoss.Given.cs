@@ -1,4 +1,5 @@
 using NeuralNets;
+using NeuralNets.Losses;
 
 namespace Coursework;
 

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using NeuralNets;
 using NeuralNets.Diagnostics;
+using NeuralNets.Losses;
 using NeuralNets.Testing;
 
 namespace Coursework.Tests;
