@@ -5,6 +5,7 @@ using NeuralNets.Benchmarks;
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
+// firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
@@ -17,6 +18,11 @@ if (args.Length > 0 && args[0] == "quick")
 if (args.Length > 0 && args[0] == "lenet")
 {
     QuickLeNetTimer.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
+    return;
+}
+if (args.Length > 0 && args[0] == "firstsecond")
+{
+    FirstSecond.Run(args.Length > 1 ? args[1] : "mlp");
     return;
 }
 if (args.Length > 0 && args[0] == "predict")

@@ -11,7 +11,8 @@ namespace NeuralNets.Kernels;
 /// x64; they arise from saturated units (σ(−90) in float) and far-off softmax classes, so the
 /// activations and losses flush results whose magnitude is below the smallest normal number to
 /// zero. Values in the normal range are untouched, so results there are exactly those of the
-/// plain formulas.
+/// plain formulas. Every operation is exact per element, so 256-bit, 128-bit (ARM64 NEON,
+/// WebAssembly SIMD) and scalar loops give the same values (<see cref="KernelWidth.Exact"/>).
 /// </summary>
 internal static class Elementwise
 {
@@ -29,14 +30,23 @@ internal static class Elementwise
     {
         T tiny = SmallestNormal<T>();
         ref T v = ref MemoryMarshal.GetReference(values);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
             var limit = Vector256.Create(tiny);
             for (; i + Vector256<T>.Count <= values.Length; i += Vector256<T>.Count)
             {
                 var x = Vector256.LoadUnsafe(ref v, (nuint)i);
                 Vector256.AndNot(x, Vector256.LessThan(Vector256.Abs(x), limit)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            var limit = Vector128.Create(tiny);
+            for (; i + Vector128<T>.Count <= values.Length; i += Vector128<T>.Count)
+            {
+                var x = Vector128.LoadUnsafe(ref v, (nuint)i);
+                Vector128.AndNot(x, Vector128.LessThan(Vector128.Abs(x), limit)).StoreUnsafe(ref v, (nuint)i);
             }
         }
         for (; i < values.Length; i++)
@@ -56,6 +66,7 @@ internal static class Elementwise
     {
         static abstract T Invoke(T y, T dy);
         static abstract Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy);
+        static abstract Vector128<T> Invoke(Vector128<T> y, Vector128<T> dy);
     }
 
     // σ′ = y(1 − y)
@@ -63,6 +74,7 @@ internal static class Elementwise
     {
         public static T Invoke(T y, T dy) => dy * y * (T.One - y);
         public static Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy) => dy * y * (Vector256<T>.One - y);
+        public static Vector128<T> Invoke(Vector128<T> y, Vector128<T> dy) => dy * y * (Vector128<T>.One - y);
     }
 
     // tanh′ = 1 − y²
@@ -70,6 +82,7 @@ internal static class Elementwise
     {
         public static T Invoke(T y, T dy) => dy * (T.One - y * y);
         public static Vector256<T> Invoke(Vector256<T> y, Vector256<T> dy) => dy * (Vector256<T>.One - y * y);
+        public static Vector128<T> Invoke(Vector128<T> y, Vector128<T> dy) => dy * (Vector128<T>.One - y * y);
     }
 
     /// <summary>The one vectorised driver: <c>dx[i] = flush(TDerivative(y[i], dy[i]))</c>.</summary>
@@ -80,14 +93,23 @@ internal static class Elementwise
         CheckLengths(y, dy, dx);
         T tiny = SmallestNormal<T>();
         ref T ys = ref MemoryMarshal.GetReference(y), gs = ref MemoryMarshal.GetReference(dy), ds = ref MemoryMarshal.GetReference(dx);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
             var limit = Vector256.Create(tiny);
             for (; i + Vector256<T>.Count <= dx.Length; i += Vector256<T>.Count)
             {
                 var r = TDerivative.Invoke(Vector256.LoadUnsafe(ref ys, (nuint)i), Vector256.LoadUnsafe(ref gs, (nuint)i));
                 Vector256.AndNot(r, Vector256.LessThan(Vector256.Abs(r), limit)).StoreUnsafe(ref ds, (nuint)i);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            var limit = Vector128.Create(tiny);
+            for (; i + Vector128<T>.Count <= dx.Length; i += Vector128<T>.Count)
+            {
+                var r = TDerivative.Invoke(Vector128.LoadUnsafe(ref ys, (nuint)i), Vector128.LoadUnsafe(ref gs, (nuint)i));
+                Vector128.AndNot(r, Vector128.LessThan(Vector128.Abs(r), limit)).StoreUnsafe(ref ds, (nuint)i);
             }
         }
         for (; i < dx.Length; i++)
@@ -108,14 +130,22 @@ internal static class Elementwise
     {
         CheckLengths(condition, values, y);
         ref T cs = ref MemoryMarshal.GetReference(condition), vs = ref MemoryMarshal.GetReference(values), ys = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int i = 0, bits = KernelWidth.Exact;
+        // ≤ is false for NaN, so clearing where it holds keeps NaN without a separate mask (and writes +0 as the tail does).
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
-            // ≤ is false for NaN, so clearing where it holds keeps NaN without a separate mask (and writes +0 as the tail does).
             for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
             {
                 var notPositive = Vector256.LessThanOrEqual(Vector256.LoadUnsafe(ref cs, (nuint)i), Vector256<T>.Zero);
                 Vector256.AndNot(Vector256.LoadUnsafe(ref vs, (nuint)i), notPositive).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+            {
+                var notPositive = Vector128.LessThanOrEqual(Vector128.LoadUnsafe(ref cs, (nuint)i), Vector128<T>.Zero);
+                Vector128.AndNot(Vector128.LoadUnsafe(ref vs, (nuint)i), notPositive).StoreUnsafe(ref ys, (nuint)i);
             }
         }
         for (; i < y.Length; i++)
@@ -134,8 +164,8 @@ internal static class Elementwise
         CheckLengths(x, scaled, y);
         ref T xs = ref MemoryMarshal.GetReference(x), ps = ref MemoryMarshal.GetReference(passed);
         ref T ss = ref MemoryMarshal.GetReference(scaled), ys = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
             var s = Vector256.Create(slope);
             for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
@@ -143,6 +173,16 @@ internal static class Elementwise
                 var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256<T>.Zero);
                 var other = s * Vector256.LoadUnsafe(ref ss, (nuint)i);
                 Vector256.ConditionalSelect(positive, Vector256.LoadUnsafe(ref ps, (nuint)i), other).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            var s = Vector128.Create(slope);
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+            {
+                var positive = Vector128.GreaterThan(Vector128.LoadUnsafe(ref xs, (nuint)i), Vector128<T>.Zero);
+                var other = s * Vector128.LoadUnsafe(ref ss, (nuint)i);
+                Vector128.ConditionalSelect(positive, Vector128.LoadUnsafe(ref ps, (nuint)i), other).StoreUnsafe(ref ys, (nuint)i);
             }
         }
         for (; i < y.Length; i++)
@@ -159,12 +199,12 @@ internal static class Elementwise
         if (copying && copy.Length != x.Length)
             throw new ArgumentException($"Copying {x.Length} elements into {copy.Length}.", nameof(copy));
         ref T xs = ref MemoryMarshal.GetReference(x), cs = ref MemoryMarshal.GetReference(copy);
-        int i = 0;
+        int i = 0, width = KernelWidth.Exact;
         bool finite = true;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        // v − v is +0 for a finite v and NaN for ±∞ or NaN, so OR-ing the bits is zero exactly when all are finite;
+        // an OR (one cycle) carries the dependency from vector to vector, not an add.
+        if (width >= 256 && Vector256<T>.IsSupported)
         {
-            // v − v is +0 for a finite v and NaN for ±∞ or NaN, so OR-ing the bits is zero exactly when all are finite;
-            // an OR (one cycle) carries the dependency from vector to vector, not an add.
             var bits = Vector256<T>.Zero;
             for (; i + Vector256<T>.Count <= x.Length; i += Vector256<T>.Count)
             {
@@ -173,6 +213,17 @@ internal static class Elementwise
                 bits |= v - v;
             }
             finite = bits == Vector256<T>.Zero;
+        }
+        if (width >= 128 && Vector128<T>.IsSupported)
+        {
+            var bits = Vector128<T>.Zero;
+            for (; i + Vector128<T>.Count <= x.Length; i += Vector128<T>.Count)
+            {
+                var v = Vector128.LoadUnsafe(ref xs, (nuint)i);
+                if (copying) v.StoreUnsafe(ref cs, (nuint)i);
+                bits |= v - v;
+            }
+            finite &= bits == Vector128<T>.Zero;
         }
         for (; i < x.Length; i++)
         {
@@ -193,12 +244,22 @@ internal static class Elementwise
             throw new ArgumentException($"Adding rows of {width} from {rows.Length} elements into {sum.Length}.");
         int count = rows.Length / width, j = 0;
         ref T r = ref MemoryMarshal.GetReference(rows), s = ref MemoryMarshal.GetReference(sum);
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
             for (; j + Vector256<T>.Count <= width; j += Vector256<T>.Count)
             {
                 var total = Vector256.LoadUnsafe(ref s, (nuint)j);
                 for (int row = 0; row < count; row++) total += Vector256.LoadUnsafe(ref r, (nuint)(row * width + j));
+                total.StoreUnsafe(ref s, (nuint)j);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            for (; j + Vector128<T>.Count <= width; j += Vector128<T>.Count)
+            {
+                var total = Vector128.LoadUnsafe(ref s, (nuint)j);
+                for (int row = 0; row < count; row++) total += Vector128.LoadUnsafe(ref r, (nuint)(row * width + j));
                 total.StoreUnsafe(ref s, (nuint)j);
             }
         }

@@ -17,7 +17,8 @@ namespace NeuralNets.Kernels;
 /// The hardware min and max return their second operand when either is NaN, so x goes second: a NaN
 /// input stays NaN. The vector paths and the scalar tail do the same operations in the same order (fused where the
 /// formula says fused), so an element's value does not depend on where it falls in the span:
-/// a sample alone gets exactly its row of the batch.
+/// a sample alone gets exactly its row of the batch; and the 512-, 256- and 128-bit paths and the
+/// scalar loop give the same values, so every CPU computes the same σ.
 /// </remarks>
 internal static class FloatSigmoid
 {
@@ -36,16 +37,21 @@ internal static class FloatSigmoid
         if (y.Length < x.Length) throw new ArgumentException($"Sigmoid of {x.Length} values into a span of {y.Length}.");
         ref float source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        int i = 0, bits = KernelWidth.Fused;
+        if (bits >= 512)
         {
             for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
                 Of(Vector512.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         }
-        else if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
+        else if (bits >= 256)
         {
             for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
                 Of(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+        }
+        if (bits >= 128)
+        {
+            for (; i + Vector128<float>.Count <= x.Length; i += Vector128<float>.Count)
+                Of(Vector128.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         }
         for (; i < x.Length; i++) Unsafe.Add(ref target, i) = Of(Unsafe.Add(ref source, i));
     }
@@ -84,6 +90,28 @@ internal static class FloatSigmoid
         var powerOfTwo = ((Avx.ConvertToVector256Int32(n) + Vector256.Create(127)) << 23).AsSingle();
         var s = Vector256<float>.One / (Vector256<float>.One + p * powerOfTwo);
         return Vector256.AndNot(s, Vector256.LessThan(s, Vector256.Create(SmallestNormal)));
+    }
+
+    /// <summary>
+    /// The 128-bit lanes (ARM64's NEON; x86 under a narrowed width): the same steps with the portable operations.
+    /// MaxNative and MinNative take x second, as the x86 instructions do; ARM's return NaN for a NaN either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Of(Vector128<float> x)
+    {
+        var t = Vector128.MinNative(Vector128.Create(HighestExponent), Vector128.MaxNative(Vector128.Create(LowestExponent), -x));
+        var n = Vector128.Round(t * Vector128.Create(Log2E)); // to nearest, ties to even
+        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t);
+        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
+        var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
+        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
+        p = Vector128.FusedMultiplyAdd(p, r * r, r + Vector128<float>.One);
+        var powerOfTwo = ((Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23).AsSingle();
+        var s = Vector128<float>.One / (Vector128<float>.One + p * powerOfTwo);
+        return Vector128.AndNot(s, Vector128.LessThan(s, Vector128.Create(SmallestNormal)));
     }
 
     /// <summary>One element, by exactly the vector lanes' operations.</summary>

@@ -32,6 +32,11 @@ internal static unsafe partial class GemmDot
         nint addendStride = p.Accumulate ? p.N : 0;
         T* a = p.A + kStart, b = p.B + kStart;
         nint k = p.K, n = p.N;
+        if (p.VectorBits == KernelWidth.Scalar)
+        {
+            RunChunkScalar(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
+            return;
+        }
         if (p.VectorBits == 128)
         {
             RunChunk128(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);

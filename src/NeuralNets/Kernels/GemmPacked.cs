@@ -45,24 +45,17 @@ internal static unsafe class GemmPacked
     /// <summary>Deepest k-block: keeps a packed B panel (k-block × NR) in the L1 cache.</summary>
     public const int MaxKBlock = 256;
 
-    private static bool Use512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    /// <summary>The widest vectors the kernels use on this CPU, in bits (512, 256 or 128), or 0 (scalar) when none has a fused multiply-add.</summary>
+    public static int WidestBits => KernelWidth.HardwareFused;
 
-    private static bool Use256 => Vector256.IsHardwareAccelerated && Fma.IsSupported;
-
-    // 128-bit vectors with a fused multiply-add: ARM64's NEON (and x86 FMA, where the wider paths win anyway).
-    private static bool Use128 => Vector128.IsHardwareAccelerated && (AdvSimd.IsSupported || Fma.IsSupported);
-
-    /// <summary>The widest vectors the kernels use on this CPU, in bits (512, 256 or 128), or 0 when none qualifies.</summary>
-    public static int WidestBits => Use512 ? 512 : Use256 ? 256 : Use128 ? 128 : 0;
-
-    /// <summary>Whether this kernel handles <typeparamref name="T"/> on this CPU.</summary>
-    public static bool Supports<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && WidestBits != 0;
+    /// <summary>Whether this kernel handles <typeparamref name="T"/>: float and double, on every CPU (scalar tiles where there are no vectors).</summary>
+    public static bool Supports<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
 
     /// <summary>Rows of the register tile for vectors of <paramref name="bits"/>.</summary>
-    public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : bits == 256 ? MicroKernel256.Rows : MicroKernel128.Rows;
+    public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : bits == 256 ? MicroKernel256.Rows : bits == 128 ? MicroKernel128.Rows : MicroKernelScalar.Rows;
 
-    /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>.</summary>
-    public static int TileColumns<T>(int bits) => 2 * bits / 8 / Unsafe.SizeOf<T>();
+    /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>, or the scalar tile's.</summary>
+    public static int TileColumns<T>(int bits) => bits == KernelWidth.Scalar ? MicroKernelScalar.Columns : 2 * bits / 8 / Unsafe.SizeOf<T>();
 
     /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
     public static int WorkspaceLength => PackedBLength;
@@ -124,7 +117,8 @@ internal static unsafe class GemmPacked
                     }
                     if (bits == 512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                     else if (bits == 256) MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else MicroKernel128.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 128) MicroKernel128.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernelScalar.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }

@@ -98,8 +98,8 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public T* Bias { get; init; }
 
     /// <summary>
-    /// The vector width the kernels use, in bits (512, 256 or 128): the CPU's widest by default
-    /// (<see cref="GemmPacked.WidestBits"/>); tests choose narrower ones to show that every width gives the same C.
+    /// The vector width the kernels use, in bits (512, 256, 128, or <see cref="KernelWidth.Scalar"/> for scalar tiles):
+    /// <see cref="KernelWidth.Fused"/> by default; tests choose narrower ones to show that every width gives the same C.
     /// </summary>
     public int VectorBits { get; init; }
 

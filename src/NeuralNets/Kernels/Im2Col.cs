@@ -17,6 +17,7 @@ namespace NeuralNets.Kernels;
 /// and 0 where that position falls in the padding. Row order matches a weight <c>[Cout, C, kH, kW]</c>
 /// read as a <c>[Cout, C·kH·kW]</c> matrix. Rows are <c>rowStride</c> apart, so that the columns of a
 /// whole batch can sit side by side in one <c>[C·kH·kW, N·outH·outW]</c> matrix.
+/// Copies and additions are exact, so the 256-bit, 128-bit and scalar rows give the same values.
 /// </remarks>
 internal static class Im2Col
 {
@@ -184,11 +185,19 @@ internal static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyShort<T>(ref T from, ref T to, int length)
     {
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && length >= Vector256<T>.Count)
+        int bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported && length >= Vector256<T>.Count)
         {
             int w = Vector256<T>.Count, i = 0;
             for (; i + w <= length; i += w) Vector256.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
             if (i < length) Vector256.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
+            return;
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported && length >= Vector128<T>.Count)
+        {
+            int w = Vector128<T>.Count, i = 0;
+            for (; i + w <= length; i += w) Vector128.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < length) Vector128.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
             return;
         }
         for (int i = 0; i < length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
@@ -205,12 +214,18 @@ internal static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddShort<T>(ref T from, ref T to, int length) where T : IAdditionOperators<T, T, T>
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
         {
             int w = Vector256<T>.Count;
             for (; i + w <= length; i += w)
                 (Vector256.LoadUnsafe(ref to, (nuint)i) + Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            int w = Vector128<T>.Count;
+            for (; i + w <= length; i += w)
+                (Vector128.LoadUnsafe(ref to, (nuint)i) + Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
         }
         for (; i < length; i++) Unsafe.Add(ref to, i) += Unsafe.Add(ref from, i);
     }

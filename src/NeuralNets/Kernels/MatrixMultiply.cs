@@ -13,11 +13,13 @@ namespace NeuralNets.Kernels;
 /// Effectively computes <c>C[m×n] = (accumulate ? C : 0) + op(A)[m×k] · op(B)[k×n]</c> where
 /// <c>op(A)</c> is A (stored m×k) or Aᵀ (A stored k×m), likewise for B.
 /// <para>
-/// float and double take, on CPUs with <c>Vector512</c> or <c>Vector256</c> and FMA, row dot
-/// products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's forward pass, whose rows must not
-/// depend on the batch size) and the packed-panel kernel otherwise (<see cref="GemmPacked"/>); other
-/// element types, other CPUs and products with fewer rows than <see cref="GemmPacked.MinimumRows"/>
-/// take the direct loops (<see cref="GemmDirect"/>).
+/// float and double take row dot products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's
+/// forward pass, whose rows must not depend on the batch size) and the packed-panel kernel otherwise
+/// (<see cref="GemmPacked"/>), with 512-, 256- or 128-bit vectors where the CPU has them with a fused
+/// multiply-add and scalar tiles elsewhere: every width computes each element with the same FMAs in the
+/// same order, so C is the same bit for bit on every CPU. Other element types and products with fewer
+/// rows than <see cref="GemmPacked.MinimumRows"/> (a choice made by the shape alone) take the direct loops
+/// (<see cref="GemmDirect"/>).
 /// </para>
 /// <para>
 /// Threads: C is cut into fixed chunks whose size depends only on the shape; threads of the
@@ -60,8 +62,9 @@ internal static class MatrixMultiply
     /// <param name="bias">Empty, or n values added to every row of C: C = bias + op(A)·op(B), each element
     /// rounded exactly as when C holds the bias and the product is accumulated into it. Not with
     /// <paramref name="accumulate"/>.</param>
-    /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: the CPU's widest). The
-    /// result does not depend on it; tests narrow it to check the paths of other CPUs on this one.</param>
+    /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: <see cref="KernelWidth.Fused"/>,
+    /// the CPU's widest unless a test narrowed it, to scalar tiles too). The result does not depend on it; tests narrow
+    /// it to check the paths of other CPUs on this one.</param>
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
@@ -87,7 +90,7 @@ internal static class MatrixMultiply
 
         if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits)
             throw new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits.");
-        if (vectorBits == 0) vectorBits = GemmPacked.WidestBits;
+        if (vectorBits == 0) vectorBits = KernelWidth.Fused;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
             int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;

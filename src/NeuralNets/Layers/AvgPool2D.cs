@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -78,7 +79,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                     var (columnStart, columnEnd) = _window.Columns(q, width);
                     T sum = T.Zero;
                     for (int i = rowStart; i < rowEnd; i++)
-                        sum += TensorPrimitives.Sum(source.Slice(i * width + columnStart, columnEnd - columnStart));
+                        sum += FixedSum.Sum(source.Slice(i * width + columnStart, columnEnd - columnStart));
                     y[k] = sum * _scale;
                 }
             }

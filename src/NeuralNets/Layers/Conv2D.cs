@@ -264,7 +264,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var chunkWeight = _chunkGradients.AsSpan(chunkIndex * stride, weightLength);
         MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, OutChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
         var chunkBias = _chunkGradients.AsSpan(chunkIndex * stride + weightLength, OutChannels);
-        for (int o = 0; o < OutChannels; o++) chunkBias[o] = TensorPrimitives.Sum<T>(dyMatrix.Slice(o * span, span));
+        for (int o = 0; o < OutChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
 
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_passInputGradient is not { } dxTensor) return;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
@@ -30,8 +31,8 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
             var yRow = y.Slice(start, _features);
             // Shift by the maximum so that no exponent overflows.
             TensorPrimitives.Subtract(x.Slice(start, _features), TensorPrimitives.Max(x.Slice(start, _features)), yRow);
-            TensorPrimitives.Exp(yRow, yRow);
-            TensorPrimitives.Divide(yRow, TensorPrimitives.Sum<T>(yRow), yRow);
+            Exponential.Compute<T>(yRow, yRow);
+            TensorPrimitives.Divide(yRow, FixedSum.Sum<T>(yRow), yRow);
         }
     }
 
@@ -44,7 +45,7 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
             var yRow = y.Slice(start, _features);
             var dyRow = dy.Slice(start, _features);
             var dxRow = dx.Slice(start, _features);
-            T weighted = TensorPrimitives.Dot(dyRow, yRow);
+            T weighted = FixedSum.Dot<T>(dyRow, yRow);
             TensorPrimitives.Subtract(dyRow, weighted, dxRow);
             TensorPrimitives.Multiply(dxRow, yRow, dxRow);
         }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -42,7 +43,7 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
         var gradient = _gradient.GetLike(output);
         var g = gradient.Span();
-        TensorPrimitives.Sigmoid(output.Span(), g);
+        Exponential.Sigmoid(output.Span(), g);
         TensorPrimitives.Subtract(g, _target!.Span(), g);
         TensorPrimitives.Multiply(g, T.One / T.CreateChecked(g.Length), g);
         return gradient;

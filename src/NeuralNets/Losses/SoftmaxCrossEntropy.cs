@@ -45,10 +45,10 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             SubtractFromRow(row, maxima[n], exponentials.Slice(n * classes, classes));
         }
         // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
-        TensorPrimitives.Exp(exponentials, exponentials);
+        Exponential.Compute<T>(exponentials, exponentials);
         for (int n = 0; n < batch; n++) sums[n] = RowSum(exponentials.Slice(n * classes, classes));
         var logSums = _rowLogSums.Get(batch, []).Span();
-        TensorPrimitives.Log(sums, logSums);
+        for (int n = 0; n < batch; n++) logSums[n] = Logarithm.Of(sums[n]);
         T total = T.Zero;
         for (int n = 0; n < batch; n++) total += maxima[n] + logSums[n] - z[n * classes + int.CreateTruncating(labels[n])];
         return total / T.CreateChecked(batch);
@@ -100,7 +100,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
 
     private static T RowSum(ReadOnlySpan<T> row)
     {
-        if (row.Length >= ShortRow) return TensorPrimitives.Sum(row);
+        if (row.Length >= ShortRow) return FixedSum.Sum(row);
         T sum = T.Zero;
         for (int i = 0; i < row.Length; i++) sum += row[i];
         return sum;

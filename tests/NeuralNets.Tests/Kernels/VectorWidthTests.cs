@@ -5,9 +5,10 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// The matrix-multiply kernels give the same C, bit for bit, at every vector width this CPU can run
-/// (512, 256 and 128 bits), so that the 128-bit paths of ARM64 are checked on x86 too. Where the runtime's
-/// vectors are turned off only the direct loops run, and there is no other width to compare with.
+/// (512, 256 and 128 bits) and with the scalar tiles of CPUs without vectors or FMA, so that the 128-bit paths of
+/// ARM64 and the scalar ones of WebAssembly are checked on x86 too.
 /// </summary>
+[Collection(NarrowedWidth.Name)]
 public class VectorWidthTests
 {
     private static readonly int[] Widths = [128, 256, 512];
@@ -51,8 +52,10 @@ public class VectorWidthTests
                 return c;
             }
             var widest = Run(0);
+            string where = $"transposeA={transposeA}, transposeB={transposeB}, accumulate={accumulate}, bias={withBias}, {threads} threads";
             foreach (int bits in Widths.Where(w => w <= GemmPacked.WidestBits))
-                Run(bits).Should().Equal(widest, $"{bits} bits, transposeA={transposeA}, transposeB={transposeB}, accumulate={accumulate}, bias={withBias}, {threads} threads");
+                Run(bits).Should().Equal(widest, $"{bits} bits, {where}");
+            using (KernelWidth.Limit(KernelWidth.Scalar)) Run(0).Should().Equal(widest, $"scalar, {where}");
         }
     }
 

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
+
+namespace NeuralNets.Benchmarks;
+
+/// <summary>
+/// A fresh process's first second of training steps against its steady state: MLP 784-128(σ)-10 and the
+/// LeNet-like CNN at batch 64 (zero gradients, forward, softmax cross-entropy, backward, SGD), each step timed.
+/// Reports the mean and median of the steps in the first second after the first call, and the median of
+/// 2 s of steps after 4 s of warm-up (by then tier-1 code with dynamic PGO has replaced the first tiers).
+/// Run it once per process setting (e.g. DOTNET_TieredCompilation=0); the model is chosen by the argument.
+/// </summary>
+internal static class FirstSecond
+{
+    public static void Run(string model)
+    {
+        var network = model == "lenet"
+            ? LeNet.Build(seed: 1)
+            : Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1);
+        Tensor<float> x = model == "lenet"
+            ? BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 784, 1, 0, 1), 64, 1, 28, 28)
+            : BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 784, 1, 0, 1), 64, 784);
+        var y = BenchmarkData.Wrap(BenchmarkData.Labels(64, 10, 2), 64);
+        var loss = new SoftmaxCrossEntropy<float>();
+        var sgd = new Sgd<float>(network.Parameters, learningRate: 0.01);
+        float Evaluate()
+        {
+            TrainerZeroing.ZeroGradientsDeferred(network);
+            float value = loss.Forward(network.Forward(x, training: true), y);
+            network.BackwardToParameters(loss.Backward());
+            return value;
+        }
+        Func<float> evaluate = Evaluate;
+
+        long start = Stopwatch.GetTimestamp();
+        sgd.Step(evaluate);
+        double firstCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var first = Steps(sgd, evaluate, TimeSpan.FromSeconds(1));
+        Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
+        var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady median {Median(steady):F1} µs; first-second mean / steady {first.Average() / Median(steady):F2}"));
+    }
+
+    private static List<double> Steps(Sgd<float> sgd, Func<float> evaluate, TimeSpan span)
+    {
+        var times = new List<double>(100_000);
+        long end = Stopwatch.GetTimestamp() + (long)(span.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < end)
+        {
+            long t = Stopwatch.GetTimestamp();
+            sgd.Step(evaluate);
+            times.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+        }
+        return times;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
+    }
+}

@@ -1,0 +1,167 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// Sums and dot products whose order of additions is fixed, whatever the CPU's vector width: the same
+/// value on AVX-512, AVX2, NEON and scalar CPUs (unlike <c>TensorPrimitives.Sum</c>, whose order follows the width).
+/// </summary>
+/// <remarks>
+/// The order: 32 lanes (<see cref="Lanes"/>), lane l summing elements l, l + 32, l + 64, … of the whole blocks of
+/// 32 (a dot product with one fused multiply-add per element); then the lanes folded in halves (lane i plus lane
+/// i + 16, then i + 8, i + 4, i + 2, i + 1); then the remaining elements added one by one. A 512-bit CPU holds the
+/// lanes in two float vectors (four double), a 256-bit one in four, a 128-bit one in eight, a scalar loop in 32
+/// variables: each computes exactly these operations, so the result is bit-identical. A row shorter than 32 is
+/// summed element after element, as a plain loop would.
+/// </remarks>
+internal static class FixedSum
+{
+    /// <summary>The number of partial sums (lanes) kept over the whole blocks.</summary>
+    public const int Lanes = 32;
+
+    /// <summary>Σ x[i], in the fixed order.</summary>
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce<T, Plain<T>>(x, x);
+
+    /// <summary>Σ x[i]·y[i], one fused multiply-add per element, in the fixed order.</summary>
+    public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Dot product of spans of {x.Length} and {y.Length} elements.");
+        return Reduce<T, Fused<T>>(x, y);
+    }
+
+    private interface IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        static abstract T Invoke(T sum, T x, T y);
+        static abstract Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y);
+        static abstract Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y);
+        static abstract Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y);
+    }
+
+    private readonly struct Plain<T> : IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T sum, T x, T y) => sum + x;
+        public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => sum + x;
+        public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => sum + x;
+        public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => sum + x;
+    }
+
+    private readonly struct Fused<T> : IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T sum, T x, T y) => T.FusedMultiplyAdd(x, y, sum);
+
+        public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => typeof(T) == typeof(float)
+            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
+            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
+
+        public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => typeof(T) == typeof(float)
+            ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
+            : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
+
+        public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => typeof(T) == typeof(float)
+            ? Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
+            : Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T Reduce<T, TStep>(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TStep : struct, IStep<T>
+    {
+        ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y);
+        int blocks = x.Length / Lanes * Lanes, bits = KernelWidth.Fused;
+        T sum = T.Zero;
+        if (blocks > 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            // The widths' lane counts (16 floats in a 512-bit vector, …) divide 32 only for float and double.
+            if (bits == 512) sum = Blocks512<T, TStep>(ref xs, ref ys, blocks);
+            else if (bits == 256) sum = Blocks256<T, TStep>(ref xs, ref ys, blocks);
+            else if (bits == 128) sum = Blocks128<T, TStep>(ref xs, ref ys, blocks);
+            else sum = BlocksScalar<T, TStep>(ref xs, ref ys, blocks);
+        }
+        else blocks = 0;
+        for (int i = blocks; i < x.Length; i++) sum = TStep.Invoke(sum, Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+        return sum;
+    }
+
+    private static T Blocks512<T, TStep>(ref T xs, ref T ys, int blocks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TStep : struct, IStep<T>
+    {
+        int w = Vector512<T>.Count, count = Lanes / w;   // 2 float vectors, 4 double
+        Vector512<T> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int i = 0; i < blocks; i += Lanes)
+        {
+            a0 = TStep.Invoke(a0, Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512.LoadUnsafe(ref ys, (nuint)i));
+            a1 = TStep.Invoke(a1, Vector512.LoadUnsafe(ref xs, (nuint)(i + w)), Vector512.LoadUnsafe(ref ys, (nuint)(i + w)));
+            if (count == 4)
+            {
+                a2 = TStep.Invoke(a2, Vector512.LoadUnsafe(ref xs, (nuint)(i + 2 * w)), Vector512.LoadUnsafe(ref ys, (nuint)(i + 2 * w)));
+                a3 = TStep.Invoke(a3, Vector512.LoadUnsafe(ref xs, (nuint)(i + 3 * w)), Vector512.LoadUnsafe(ref ys, (nuint)(i + 3 * w)));
+            }
+        }
+        // Lanes i and i + 16: for doubles the first fold pairs vector 0 with 2 and 1 with 3.
+        if (count == 4)
+        {
+            a0 += a2;
+            a1 += a3;
+        }
+        return Fold(a0 + a1);
+    }
+
+    private static T Blocks256<T, TStep>(ref T xs, ref T ys, int blocks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TStep : struct, IStep<T>
+    {
+        int w = Vector256<T>.Count, count = Lanes / w;   // 4 float vectors, 8 double
+        Span<Vector256<T>> a = stackalloc Vector256<T>[8];
+        a.Clear();
+        for (int i = 0; i < blocks; i += Lanes)
+            for (int v = 0; v < count; v++)
+                a[v] = TStep.Invoke(a[v], Vector256.LoadUnsafe(ref xs, (nuint)(i + v * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + v * w)));
+        for (int half = count / 2; half >= 1; half /= 2)
+            for (int v = 0; v < half; v++) a[v] += a[v + half];
+        return Fold(a[0]);
+    }
+
+    private static T Blocks128<T, TStep>(ref T xs, ref T ys, int blocks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TStep : struct, IStep<T>
+    {
+        int w = Vector128<T>.Count, count = Lanes / w;   // 8 float vectors, 16 double
+        Span<Vector128<T>> a = stackalloc Vector128<T>[16];
+        a.Clear();
+        for (int i = 0; i < blocks; i += Lanes)
+            for (int v = 0; v < count; v++)
+                a[v] = TStep.Invoke(a[v], Vector128.LoadUnsafe(ref xs, (nuint)(i + v * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + v * w)));
+        for (int half = count / 2; half >= 1; half /= 2)
+            for (int v = 0; v < half; v++) a[v] += a[v + half];
+        return Fold(a[0]);
+    }
+
+    private static T BlocksScalar<T, TStep>(ref T xs, ref T ys, int blocks)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TStep : struct, IStep<T>
+    {
+        Span<T> lanes = stackalloc T[Lanes];
+        lanes.Clear();
+        for (int i = 0; i < blocks; i += Lanes)
+            for (int l = 0; l < Lanes; l++) lanes[l] = TStep.Invoke(lanes[l], Unsafe.Add(ref xs, i + l), Unsafe.Add(ref ys, i + l));
+        for (int half = Lanes / 2; half >= 1; half /= 2)
+            for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
+        return lanes[0];
+    }
+
+    // The last folds, inside one vector: halves, then quarters, down to one lane.
+    private static T Fold<T>(Vector512<T> v) where T : unmanaged, IFloatingPointIeee754<T> => Fold(v.GetLower() + v.GetUpper());
+
+    private static T Fold<T>(Vector256<T> v) where T : unmanaged, IFloatingPointIeee754<T> => Fold(v.GetLower() + v.GetUpper());
+
+    private static T Fold<T>(Vector128<T> v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector128<T>.Count == 4) return (v.GetElement(0) + v.GetElement(2)) + (v.GetElement(1) + v.GetElement(3));
+        return v.GetElement(0) + v.GetElement(1);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using NeuralNets.Kernels;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Tests.Golden;
+using NeuralNets.Tests.Kernels;
+using NeuralNets;
+
+// Runs the kernel, layer, golden-value and determinism checks on whatever CPU this is, printing
+// "pass NAME" or "FAIL NAME: why" per check and "checks: N passed, M failed"; exits 1 on any failure.
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var checks = new Checks();
+Console.WriteLine($"{RuntimeInformation.ProcessArchitecture}: fused kernels {KernelWidth.HardwareFused} bits, exact {KernelWidth.HardwareExact} bits, {Environment.ProcessorCount} processors");
+
+foreach (var (m, n, k) in new[] { (1, 10, 784), (4, 17, 9), (17, 65, 31), (64, 128, 784), (64, 10, 128), (128, 784, 64), (6, 700, 25), (6, 25, 5000) })
+    checks.Run($"matrix product {m}x{n}x{k}: every width and the scalar tiles agree", () => KernelChecks.MatrixMultiplyEveryWidth(m, n, k));
+checks.Run("elementwise kernels, sigmoid, exp, fixed sums: every width agrees", KernelChecks.ElementwiseEveryWidth);
+checks.Run("exponential within 2 ulp (float and double)", KernelChecks.ExponentialAccuracy);
+checks.Run("golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10", GoldenChecks.Mlp);
+checks.Run("golden: Conv2D matches libtorch to 1e-10", GoldenChecks.Conv);
+checks.Run("determinism: the reference runs' weight fingerprint is the recorded one", () =>
+{
+    string actual = ReferenceTraining.FingerprintText();
+    return actual == ReferenceTraining.ExpectedFingerprint ? null : $"fingerprint {actual}, recorded {ReferenceTraining.ExpectedFingerprint}";
+});
+checks.Run("determinism: the reference MLP at every width gives the same weights", () => KernelChecks.SameAtEveryWidth(ReferenceTraining.Mlp));
+checks.Run("determinism: the reference CNN at every width gives the same weights", () => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn));
+
+Console.WriteLine($"checks: {checks.Passed} passed, {checks.Failed} failed");
+return checks.Failed == 0 ? 0 : 1;
+
+/// <summary>Runs named checks: each returns null when it holds, or what was wrong.</summary>
+internal sealed class Checks
+{
+    public int Passed { get; private set; }
+    public int Failed { get; private set; }
+
+    public void Run(string name, Func<string?> check)
+    {
+        string? problem;
+        try { problem = check(); }
+        catch (Exception e) { problem = e.GetType().Name + ": " + e.Message; }
+        if (problem == null) Passed++;
+        else Failed++;
+        Console.WriteLine(problem == null ? $"pass {name}" : $"FAIL {name}: {problem}");
+    }
+}
+
+internal static class KernelChecks
+{
+    private static readonly int[] Widths = [512, 256, 128, KernelWidth.Scalar];
+
+    public static string? MatrixMultiplyEveryWidth(int m, int n, int k)
+    {
+        foreach (var (ta, tb) in new[] { (false, false), (false, true), (true, false), (true, true) })
+        {
+            var a = Random(1, m * k);
+            var b = Random(2, k * n);
+            float[]? first = null;
+            foreach (int bits in Widths)
+            {
+                var c = new float[m * n];
+                using (KernelWidth.Limit(bits)) MatrixMultiply.Compute<float>(a, ta, b, tb, c, m, n, k, accumulate: false, parallelThreshold: 0);
+                first ??= c;
+                if (!Same(first, c)) return $"transposeA={ta}, transposeB={tb}: {bits} bits differ from the widest";
+            }
+        }
+        return null;
+    }
+
+    public static string? ElementwiseEveryWidth()
+    {
+        var x = Random(3, 203, 40);
+        var y = Random(4, 203, 1);
+        float[]? first = null;
+        foreach (int bits in Widths)
+        {
+            using var scope = KernelWidth.Limit(bits);
+            var results = new List<float>();
+            var output = new float[x.Length];
+            FloatSigmoid.Compute(x, output);
+            results.AddRange(output);
+            Exponential.Compute<float>(x, output);
+            results.AddRange(output);
+            Elementwise.SigmoidBackward<float>(y, x, output);
+            results.AddRange(output);
+            Elementwise.ZeroUnlessPositive<float>(x, y, output);
+            results.AddRange(output);
+            results.Add(FixedSum.Sum<float>(x));
+            results.Add(FixedSum.Dot<float>(x, y));
+            var result = results.ToArray();
+            first ??= result;
+            if (!Same(first, result)) return $"{bits} bits differ from the widest";
+        }
+        return null;
+    }
+
+    public static string? ExponentialAccuracy()
+    {
+        var x = new double[20_001];
+        for (int i = 0; i < x.Length; i++) x[i] = -700 + 1400.0 * i / (x.Length - 1);
+        var y = new double[x.Length];
+        Exponential.Compute<double>(x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double expected = Math.Exp(x[i]);
+            if (Math.Abs(y[i] - expected) > 2 * (Math.BitIncrement(expected) - expected)) return $"e^{x[i]:R}: {y[i]:R}, expected {expected:R}";
+        }
+        return null;
+    }
+
+    public static string? SameAtEveryWidth(Func<float[][]> train)
+    {
+        float[][]? first = null;
+        foreach (int bits in Widths)
+        {
+            float[][] weights;
+            using (KernelWidth.Limit(bits)) weights = train();
+            first ??= weights;
+            for (int p = 0; p < weights.Length; p++)
+                if (!Same(first[p], weights[p])) return $"parameter {p} at {bits} bits differs from the widest";
+        }
+        return null;
+    }
+
+    private static bool Same(float[] a, float[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+            if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
+        return true;
+    }
+
+    private static float[] Random(int seed, int count, double scale = 1)
+    {
+        var random = new Random(seed);
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)((random.NextDouble() * 2 - 1) * scale);
+        return values;
+    }
+}
+
+/// <summary>The golden-value tests' first two cases, without a test framework.</summary>
+internal static class GoldenChecks
+{
+    public static string? Mlp()
+    {
+        var dense1 = new Dense<double>(3, 4, seed: 1);
+        var dense2 = new Dense<double>(4, 2, seed: 2);
+        dense1.Weight.SetValue(Wave(12, 20, 0.8));
+        dense1.Bias.SetValue(Wave(4, 40, 0.3));
+        dense2.Weight.SetValue(Wave(8, 50, 0.9));
+        dense2.Bias.SetValue(Wave(2, 70, 0.2));
+        var net = new Sequential<double>(dense1, new Sigmoid<double>(), dense2);
+        var loss = new SoftmaxCrossEntropy<double>();
+        var x = Tensor.Create(Wave(15, 0, 1.5), [5, 3]);
+        var labels = Tensor.Create(new[] { 0.0, 1, 0, 1, 0 }, [5]);
+        var z = net.Forward(x, training: true);
+        double value = loss.Forward(z, labels);
+        var dx = net.Backward(loss.Backward());
+        return Compare([value], TorchGoldenValues.MlpLoss, "loss")
+            ?? Compare(Flat(z), TorchGoldenValues.MlpOutput, "output")
+            ?? Compare(dense1.Weight.GradientSpan.ToArray(), TorchGoldenValues.MlpW1Grad, "dL/dW1")
+            ?? Compare(dense1.Bias.GradientSpan.ToArray(), TorchGoldenValues.MlpB1Grad, "dL/db1")
+            ?? Compare(dense2.Weight.GradientSpan.ToArray(), TorchGoldenValues.MlpW2Grad, "dL/dW2")
+            ?? Compare(dense2.Bias.GradientSpan.ToArray(), TorchGoldenValues.MlpB2Grad, "dL/db2")
+            ?? Compare(Flat(dx), TorchGoldenValues.MlpInputGrad, "dL/dx");
+    }
+
+    public static string? Conv()
+    {
+        var conv = new Conv2D<double>(2, 3, (3, 2), new Random(1), stride: (2, 1), padding: (1, 0));
+        conv.Weight.SetValue(Wave(36, 200, 0.5));
+        conv.Bias.SetValue(Wave(3, 300, 0.4));
+        var y = conv.Forward(Tensor.Create(Wave(80, 100, 1.2), [2, 2, 5, 4]), training: true);
+        var dx = conv.Backward(Tensor.Create(Wave(54, 400, 1.0), [2, 3, 3, 3]));
+        return Compare(Flat(y), TorchGoldenValues.ConvOutput, "output")
+            ?? Compare(conv.Weight.GradientSpan.ToArray(), TorchGoldenValues.ConvWeightGrad, "dW")
+            ?? Compare(conv.Bias.GradientSpan.ToArray(), TorchGoldenValues.ConvBiasGrad, "db")
+            ?? Compare(Flat(dx), TorchGoldenValues.ConvInputGrad, "dx");
+    }
+
+    // The recorder's inputs: v_i = scale·sin(0.7·(i + offset) + 0.3).
+    private static double[] Wave(int count, int offset, double scale)
+    {
+        var v = new double[count];
+        for (int i = 0; i < count; i++) v[i] = scale * Math.Sin(0.7 * (i + offset) + 0.3);
+        return v;
+    }
+
+    private static double[] Flat(Tensor<double> tensor)
+    {
+        var values = new double[tensor.FlattenedLength];
+        tensor.FlattenTo(values);
+        return values;
+    }
+
+    private static string? Compare(double[] actual, double[] expected, string what)
+    {
+        if (actual.Length != expected.Length) return $"{what}: {actual.Length} elements, libtorch {expected.Length}";
+        for (int i = 0; i < actual.Length; i++)
+            if (!(Math.Abs(actual[i] - expected[i]) <= 1e-10 * Math.Max(1, Math.Abs(expected[i]))))
+                return $"{what}[{i}]: {actual[i]:R}, libtorch {expected[i]:R}";
+        return null;
+    }
+}
