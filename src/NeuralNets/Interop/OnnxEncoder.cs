@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace NeuralNets.Interop;
 
 /// <summary>Writes <see cref="ModelProto"/> in ONNX's protobuf encoding (field numbers from onnx.proto3).</summary>
@@ -42,7 +44,8 @@ internal static class OnnxEncoder
             case OnnxAttributeType.Float: writer.Float(2, attribute.F); break;
             case OnnxAttributeType.Int: writer.Int64(3, attribute.I); break;
             case OnnxAttributeType.String: writer.Bytes(4, attribute.S.Span); break;
-            case OnnxAttributeType.Ints: writer.PackedInt64(8, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(attribute.Ints)); break;
+            case OnnxAttributeType.Tensor: writer.Message(5, Tensor(attribute.T!)); break;
+            case OnnxAttributeType.Ints: writer.PackedInt64(8, CollectionsMarshal.AsSpan(attribute.Ints)); break;
             default: throw new InvalidOperationException($"The ONNX writer does not write attributes of type {attribute.Type}.");
         }
         return writer.Int64(20, (long)attribute.Type);
@@ -50,9 +53,14 @@ internal static class OnnxEncoder
 
     private static ProtoWriter Tensor(TensorProto tensor)
     {
-        // Values go in raw_data (little-endian), the form every runtime reads fastest.
-        return new ProtoWriter().PackedInt64(1, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tensor.Dims))
-            .Int64(2, tensor.DataType).String(8, tensor.Name).Bytes(9, tensor.RawData.Span);
+        var writer = new ProtoWriter().PackedInt64(1, CollectionsMarshal.AsSpan(tensor.Dims)).Int64(2, tensor.DataType).String(8, tensor.Name);
+        // The exporter puts values in raw_data (little-endian), the form every runtime reads fastest; the typed fields are
+        // written for tensors that hold them (the tests build graphs as other exporters write them).
+        if (tensor.HasRawData) return writer.Bytes(9, tensor.RawData.Span);
+        if (tensor.FloatData.Count > 0) writer.Bytes(4, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tensor.FloatData)));
+        if (tensor.DoubleData.Count > 0) writer.Bytes(10, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tensor.DoubleData)));
+        if (tensor.Int64Data.Count > 0) writer.PackedInt64(7, CollectionsMarshal.AsSpan(tensor.Int64Data));
+        return writer;
     }
 
     private static ProtoWriter ValueInfo(ValueInfoProto info)

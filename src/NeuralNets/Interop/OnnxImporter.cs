@@ -222,7 +222,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (weight.Dims.Count != 2) throw Node(node, $"has a weight of rank {weight.Dims.Count}; it must be a matrix");
         long inputs = weight.Dims[transposed ? 1 : 0], outputs = weight.Dims[transposed ? 0 : 1];
         if (inputs != _shape[0])
-            throw Node(node, $"has a weight {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample");
+            throw Node(node, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample");
         var w = Values(node, weight, "weight");
         T[]? b = bias is null ? null : Values(node, bias, "bias");
         if (b is not null && b.Length != outputs && b.Length != 1)
