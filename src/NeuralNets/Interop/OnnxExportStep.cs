@@ -14,15 +14,21 @@ public sealed class OnnxExportStep
     private readonly int _elementType;
     private int _nodes;
 
-    internal OnnxExportStep(GraphProto graph, int elementType, Func<ReadOnlyMemory<double>, byte[]> elementBytes, int layerIndex,
+    internal OnnxExportStep(GraphProto graph, int elementType, Func<ReadOnlyMemory<double>, byte[]> elementBytes, object layer, int layerIndex,
         LayerDescription description, string input, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape, IReadOnlyList<string> parameters)
     {
-        (_graph, _elementType, _elementBytes) = (graph, elementType, elementBytes);
+        (_graph, _elementType, _elementBytes, Layer) = (graph, elementType, elementBytes, layer);
         (LayerIndex, Description, Input, InputShape, OutputShape, Parameters) = (layerIndex, description, input, inputShape, outputShape, parameters);
     }
 
     /// <summary>Whether the network computes in <see cref="float"/> (else <see cref="double"/>).</summary>
     public bool IsFloat => _elementType == OnnxDataType.Float;
+
+    /// <summary>
+    /// The layer being exported, an <see cref="ILayer{T}"/> of float or double: for a mapping that needs state beyond its
+    /// description and parameters (a normalisation layer's running statistics, say), which it writes with <see cref="AddConstant"/>.
+    /// </summary>
+    public object Layer { get; }
 
     /// <summary>The layer's position in the network.</summary>
     public int LayerIndex { get; }

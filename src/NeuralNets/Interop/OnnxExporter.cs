@@ -44,7 +44,7 @@ internal static class OnnxExporter
                 throw new ArgumentException(
                     $"Layer {i} ({layer}) has no ONNX mapping for its kind '{description.Kind}'. Give one in OnnxExportOptions.Mappings.", nameof(network));
             var outputShape = layer.OutputShape(shape);
-            var step = new OnnxExportStep(graph, elementType, values => ElementBytes<T>(values), i, description, current, shape, outputShape, names);
+            var step = new OnnxExportStep(graph, elementType, values => ElementBytes<T>(values), layer, i, description, current, shape, outputShape, names);
             try
             {
                 current = mapping(step);

@@ -178,7 +178,13 @@ public class OnnxImportTests
     public void Export_MappingGivenInOptions_IsUsedForItsKind()
     {
         var network = new Sequential<float>([3], new Dense<float>(3, 3, seed: 1), new Sequential<float>(new ReLU<float>()));
-        var options = new OnnxExportOptions { Mappings = new Dictionary<string, OnnxLayerMapping> { ["Sequential"] = step => step.AddNode("Relu", [step.Input]) } };
+        var options = new OnnxExportOptions
+        {
+            Mappings = new Dictionary<string, OnnxLayerMapping>
+            {
+                ["Sequential"] = step => step.Layer is Sequential<float> { Layers: [ReLU<float>] } ? step.AddNode("Relu", [step.Input]) : throw new NotSupportedException("not a ReLU"),
+            },
+        };
 
         var imported = OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network, options));
 
