@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace NeuralNets.Data;
@@ -44,9 +43,7 @@ public sealed class CsvTable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        Stream stream = File.OpenRead(path);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
-            stream = new InflateLimit(new GZipStream(stream, CompressionMode.Decompress), options.MaxInflatedBytes, $"'{path}'");
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new InflateLimit(path, options.MaxInflatedBytes) : File.OpenRead(path);
         using var text = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         try
         {

@@ -43,9 +43,12 @@ internal sealed class CsvTableReader
         Selection? selection = null;
         var lines = new List<int>();
         var skipped = new List<int>();
+        int nextLine = 1;
         foreach (var row in reader)
         {
-            int line = row.LineNumberFrom;
+            // Counted from where the last row ended: Sep's LineNumberFrom of a header-less file's first row is 2.
+            int line = nextLine;
+            nextLine = row.LineNumberToExcl;
             if (preamble.Count < _options.SkipRows)
             {
                 preamble.Add(Cells(row));
