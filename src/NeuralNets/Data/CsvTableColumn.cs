@@ -61,17 +61,28 @@ internal sealed class CsvTableColumn
         public int FileIndex { get; } = fileIndex;
         public bool IsCategory { get; } = isCategory;
 
-        public void AddNumber(double value) => _numbers.Add(value);
+        private double _stagedNumber;
+        private int _stagedCode;
 
-        public void AddCategory(ReadOnlySpan<char> text)
+        /// <summary>Holds a number for the row being read, until <see cref="Commit"/>.</summary>
+        public void StageNumber(double value) => _stagedNumber = value;
+
+        /// <summary>Holds a category for the row being read, until <see cref="Commit"/> (a text met only in a skipped row is kept but never used).</summary>
+        public void StageCategory(ReadOnlySpan<char> text)
         {
             var lookup = _codeOf.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (!lookup.TryGetValue(text, out int code))
+            if (!lookup.TryGetValue(text, out _stagedCode))
             {
-                code = _codeOf.Count;
-                lookup[text] = code;
+                _stagedCode = _codeOf.Count;
+                lookup[text] = _stagedCode;
             }
-            _codes.Add(code);
+        }
+
+        /// <summary>Adds the staged value: every cell of the row was good.</summary>
+        public void Commit()
+        {
+            if (IsCategory) _codes.Add(_stagedCode);
+            else _numbers.Add(_stagedNumber);
         }
 
         public CsvTableColumn Build()

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using nietras.SeparatedValues;
 
@@ -15,12 +16,17 @@ internal sealed class CsvTableReader
     private readonly CsvOptions _options;
     private readonly string _file;
     private readonly string[] _markers;
+    private readonly bool _emptyIsMissing;
+    private readonly SearchValues<char> _markerStarts;  // a cell starting with none of these is no marker (most cells: digits)
 
     private CsvTableReader(CsvOptions options, string file)
     {
         _options = options;
         _file = file;
         _markers = options.MissingMarkers.Select(m => (m ?? throw new ArgumentException("A missing-value marker is null.", nameof(options))).Trim()).ToArray();
+        _emptyIsMissing = _markers.Contains("");
+        _markerStarts = SearchValues.Create(_markers.Where(m => m.Length > 0)
+            .SelectMany(m => new[] { char.ToLowerInvariant(m[0]), char.ToUpperInvariant(m[0]), m[0] }).Distinct().ToArray());
     }
 
     /// <summary>Reads the whole of <paramref name="text"/>; <paramref name="source"/> names it in the table and in messages.</summary>
@@ -69,12 +75,13 @@ internal sealed class CsvTableReader
                 selection = Select(names, line);
             }
             if (row.ColCount != width) throw Ragged(line, row.ColCount, width, widthLine, names!);
-            if (MissingCell(row, selection, names!, line))
+            // Each cell is checked and staged; the row is added only once all its cells are good.
+            if (!StageRow(row, selection, names!, line))
             {
                 skipped.Add(line);
                 continue;
             }
-            foreach (var column in selection.Columns) Add(column, row[column.FileIndex].Span, line);
+            foreach (var column in selection.Columns) column.Commit();
             lines.Add(line);
         }
         if (selection is null || lines.Count == 0)
@@ -92,42 +99,50 @@ internal sealed class CsvTableReader
         return cells;
     }
 
-    /// <summary>True when the row has a missing cell in a selected column and the policy skips it; throws when the policy is to throw.</summary>
-    private bool MissingCell(SepReader.Row row, Selection selection, string[] names, int line)
+    /// <summary>Stages every selected cell of the row; false when a cell is missing and the policy skips the row (throws when it is to throw).</summary>
+    private bool StageRow(SepReader.Row row, Selection selection, string[] names, int line)
     {
         foreach (var column in selection.Columns)
         {
-            var cell = row[column.FileIndex].Span;
-            if (!IsMissing(cell)) continue;
-            if (_options.MissingValues == MissingValuePolicy.SkipRow) return true;
-            throw new InvalidDataException(
-                $"{_file}, line {line}, column {Describe(names, column.FileIndex)}: the value is missing ({Show(cell)}). " +
-                "Fill it in, or read with MissingValues = MissingValuePolicy.SkipRow to leave such rows out (the table lists them).");
+            var col = row[column.FileIndex];
+            var cell = col.Span;
+            if (IsMissing(cell))
+            {
+                if (_options.MissingValues == MissingValuePolicy.SkipRow) return false;
+                throw new InvalidDataException(
+                    $"{_file}, line {line}, column {Describe(names, column.FileIndex)}: the value is missing ({Show(cell)}). " +
+                    "Fill it in, or read with MissingValues = MissingValuePolicy.SkipRow to leave such rows out (the table lists them).");
+            }
+            Stage(column, col, cell, line);
         }
-        return false;
+        return true;
     }
 
     private bool IsMissing(ReadOnlySpan<char> cell)
     {
         var trimmed = cell.Trim();
+        if (trimmed.IsEmpty) return _emptyIsMissing;
+        if (!_markerStarts.Contains(trimmed[0])) return false;
         foreach (string marker in _markers)
             if (trimmed.Equals(marker, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
 
-    private void Add(CsvTableColumn.Builder column, ReadOnlySpan<char> cell, int line)
+    private void Stage(CsvTableColumn.Builder column, SepReader.Col col, ReadOnlySpan<char> cell, int line)
     {
         if (column.IsCategory)
         {
-            column.AddCategory(cell.Trim());
+            column.StageCategory(cell.Trim());
             return;
         }
-        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        // Sep's fast parser first (csFastFloat, several times the BCL's speed); what it refuses, the BCL decides
+        // (it also takes the spaces around a number that NumberStyles.Float allows).
+        if (!col.TryParse(out double value) && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a number. " +
                 "List the column in CsvOptions.Categorical if it holds categories.");
         if (!double.IsFinite(value))
             throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a finite number.");
-        column.AddNumber(value);
+        column.StageNumber(value);
     }
 
     private InvalidDataException Ragged(int line, int count, int width, int widthLine, string[] names)

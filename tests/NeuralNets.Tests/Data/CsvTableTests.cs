@@ -94,6 +94,33 @@ public class CsvTableTests
     }
 
     [Theory]
+    [InlineData("1.5abc")]
+    [InlineData("1e")]
+    [InlineData("--1")]
+    [InlineData("1_000")]
+    [InlineData("1.2.3")]
+    [InlineData("١٢")]
+    [InlineData("NA5")]
+    public void Parse_AlmostANumber_IsNotANumber(string cell)
+    {
+        var act = () => CsvTable.Parse($"a\n\"{cell}\"\n", new CsvOptions(), "almost.csv");
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"'almost.csv', line 2, column 'a' (index 0): '{cell}' is not a number*");
+    }
+
+    [Theory]
+    [InlineData(" 2.5 ", 2.5)]
+    [InlineData("-1e-3", -0.001)]
+    [InlineData("+7", 7)]
+    [InlineData(".5", 0.5)]
+    [InlineData("1E+2", 100)]
+    [InlineData("0.1", 0.1)]
+    public void Parse_Numbers_ReadExactlyAsDoubleParse(string cell, double expected)
+    {
+        CsvTable.Parse($"a\n\"{cell}\"\n", new CsvOptions()).Number(0, 0).Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("NA")]
     [InlineData(" nan ")]

@@ -56,6 +56,17 @@ public class TabularEncoderTests
     }
 
     [Fact]
+    public void Fit_CategoryOnlyInASkippedRow_IsNotACategory()
+    {
+        var table = CsvTable.Parse("x,c,y\n1,red,a\n,blue,b\n2,red,b\n", new CsvOptions { Label = "y", Categorical = ["c"], MissingValues = MissingValuePolicy.SkipRow });
+
+        var encoder = TabularEncoder.Fit(table);
+
+        table.SkippedLines.Should().Equal(3);
+        encoder.Categories(1).Should().Equal("red");
+    }
+
+    [Fact]
     public void EncodeFeatures_UnknownCategoryUnderAllZeros_EncodesZeros()
     {
         var encoder = TabularEncoder.Fit(CsvTable.Parse(Training, Options), unknownCategories: UnknownCategoryPolicy.AllZeros);
