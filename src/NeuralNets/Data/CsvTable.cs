@@ -144,19 +144,12 @@ public sealed class CsvTable
         return new CsvTable(Source, HeaderLine, features, _label?.Subset(rows), lines, _skipped, Preamble.Select(r => r.ToArray()).ToArray());
     }
 
-    /// <summary>Shuffles the rows with <paramref name="seed"/> and splits off a test part (for a standardiser fitted on the training part only).</summary>
+    /// <summary>Shuffles the rows with <paramref name="seed"/> and splits off a test part (for a standardiser fitted on the training part only), as <see cref="Dataset{T}.Split"/> splits samples.</summary>
     /// <param name="testFraction">The share of rows for the test part, in (0, 1).</param>
     /// <param name="seed">The shuffle's seed: the same seed gives the same split.</param>
     public (CsvTable Train, CsvTable Test) Split(double testFraction, int seed)
     {
-        if (!(testFraction > 0 && testFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "The test fraction must lie strictly between 0 and 1.");
-        int testCount = (int)Math.Round(RowCount * testFraction);
-        if (testCount == 0 || testCount == RowCount)
-            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, $"Splitting {RowCount} rows by {testFraction} leaves one part empty.");
-        var order = new int[RowCount];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        new Random(seed).Shuffle(order);
+        var (order, testCount) = ShuffledSplit.Order(RowCount, testFraction, seed, "test", nameof(testFraction), "rows");
         return (Subset(order.AsSpan(testCount)), Subset(order.AsSpan(0, testCount)));
     }
 

@@ -1,4 +1,5 @@
 using NeuralNets.Data;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Data;
 
@@ -258,5 +259,18 @@ public class CsvTableTests
         Enumerable.Range(0, train.RowCount).Select(r => train2.Number(r, 0))
             .Should().Equal(Enumerable.Range(0, train.RowCount).Select(r => train.Number(r, 0)));
         test.LineOf(0).Should().Be((int)test.Number(0, 0) + 2);
+    }
+
+    [Fact]
+    public void Split_SameSeed_HoldsOutTheRowsDatasetSplitHoldsOut()
+    {
+        string text = "x\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i}\n"));
+        var table = CsvTable.Parse(text, new CsvOptions());
+        var data = Dataset<double>.FromArrays(Enumerable.Range(0, 30).Select(i => new double[] { i }).ToArray(), Enumerable.Range(0, 30).Select(_ => new double[] { 0 }).ToArray());
+
+        var (_, test) = table.Split(0.2, seed: 11);
+        var (_, validation) = data.Split(0.2, seed: 11);
+
+        Enumerable.Range(0, test.RowCount).Select(r => test.Number(r, 0)).Should().Equal(validation.Features.Span().ToArray());
     }
 }
