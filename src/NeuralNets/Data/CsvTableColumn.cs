@@ -53,9 +53,10 @@ internal sealed class CsvTableColumn
     /// <summary>Collects one column while the file is read.</summary>
     public sealed class Builder(string name, int fileIndex, bool isCategory)
     {
-        private readonly List<double> _numbers = [];
-        private readonly List<int> _codes = [];
-        private readonly Dictionary<string, int> _codeOf = new(StringComparer.Ordinal);
+        // Only what the column's kind needs: a header of many columns costs a few small objects per column, not a dictionary each.
+        private readonly List<double>? _numbers = isCategory ? null : [];
+        private readonly List<int>? _codes = isCategory ? [] : null;
+        private readonly Dictionary<string, int>? _codeOf = isCategory ? new(StringComparer.Ordinal) : null;
 
         public string Name { get; } = name;
         public int FileIndex { get; } = fileIndex;
@@ -70,10 +71,10 @@ internal sealed class CsvTableColumn
         /// <summary>Holds a category for the row being read, until <see cref="Commit"/> (a text met only in a skipped row is kept but never used).</summary>
         public void StageCategory(ReadOnlySpan<char> text)
         {
-            var lookup = _codeOf.GetAlternateLookup<ReadOnlySpan<char>>();
+            var lookup = _codeOf!.GetAlternateLookup<ReadOnlySpan<char>>();
             if (!lookup.TryGetValue(text, out _stagedCode))
             {
-                _stagedCode = _codeOf.Count;
+                _stagedCode = _codeOf!.Count;
                 lookup[text] = _stagedCode;
             }
         }
@@ -81,16 +82,16 @@ internal sealed class CsvTableColumn
         /// <summary>Adds the staged value: every cell of the row was good.</summary>
         public void Commit()
         {
-            if (IsCategory) _codes.Add(_stagedCode);
-            else _numbers.Add(_stagedNumber);
+            if (IsCategory) _codes!.Add(_stagedCode);
+            else _numbers!.Add(_stagedNumber);
         }
 
         public CsvTableColumn Build()
         {
-            if (!IsCategory) return OfNumbers(Name, FileIndex, _numbers.ToArray());
-            var categories = new string[_codeOf.Count];
+            if (!IsCategory) return OfNumbers(Name, FileIndex, _numbers!.ToArray());
+            var categories = new string[_codeOf!.Count];
             foreach (var (text, code) in _codeOf) categories[code] = text;
-            return OfCategories(Name, FileIndex, _codes.ToArray(), categories);
+            return OfCategories(Name, FileIndex, _codes!.ToArray(), categories);
         }
     }
 }

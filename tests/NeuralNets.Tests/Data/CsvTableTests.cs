@@ -274,3 +274,26 @@ public class CsvTableTests
         Enumerable.Range(0, test.RowCount).Select(r => test.Number(r, 0)).Should().Equal(validation.Features.Span().ToArray());
     }
 }
+
+public class CsvTableMemoryTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Parse_WideHostileHeader_AllocatesInProportionToTheText(bool everyColumn)
+    {
+        // 200,000 one-letter columns and one row: 800,000 characters. Linear, with a constant: each selected column
+        // costs about 400 bytes (its name, its builder, its array), each unselected one its header cell's string.
+        const int columns = 200_000;
+        string text = string.Join(",", Enumerable.Repeat("a", columns)) + "\n" + string.Join(",", Enumerable.Repeat("1", columns)) + "\n";
+        long textBytes = text.Length * sizeof(char);
+        CsvTable.Parse("a,b\n1,2\n", new CsvOptions());  // warm-up: first-call allocations are not the file's
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var table = CsvTable.Parse(text, everyColumn ? new CsvOptions() : new CsvOptions { Features = [0, 1] });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        table.FeatureCount.Should().Be(everyColumn ? columns : 2);
+        allocated.Should().BeLessThan((everyColumn ? 64 : 8) * textBytes,  $"{allocated} bytes were allocated for {textBytes} bytes of text");
+    }
+}
