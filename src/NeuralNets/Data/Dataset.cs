@@ -163,14 +163,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="seed">The shuffle's seed.</param>
     public (Dataset<T> Train, Dataset<T> Validation) Split(double validationFraction, int seed)
     {
-        if (!(validationFraction > 0 && validationFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must lie strictly between 0 and 1.");
-        int validationCount = (int)Math.Round(Count * validationFraction);
-        if (validationCount == 0 || validationCount == Count)
-            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, $"Splitting {Count} samples by {validationFraction} leaves one part empty.");
-        var order = new int[Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        new Random(seed).Shuffle(order);
+        var (order, validationCount) = ShuffledSplit.Order(Count, validationFraction, seed, "validation", nameof(validationFraction), "samples");
         return (Subset(order.AsSpan(validationCount)), Subset(order.AsSpan(0, validationCount)));
     }
 

@@ -1,0 +1,213 @@
+using System.Buffers;
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace NeuralNets.Data;
+
+/// <summary>
+/// Reads CSV text with Sep into the selected columns of a <see cref="CsvTable"/>. Sep splits rows and cells
+/// and unescapes quotes; this class checks every row's width, every cell of a selected column and the header,
+/// so that each problem is reported with the file, the line and the column.
+/// </summary>
+internal sealed class CsvTableReader
+{
+    private const int MaxShownLength = 40;
+
+    private readonly CsvOptions _options;
+    private readonly string _file;
+    private readonly string[] _markers;
+    private readonly bool _emptyIsMissing;
+    private readonly SearchValues<char> _markerStarts;  // a cell starting with none of these is no marker (most cells: digits)
+
+    private CsvTableReader(CsvOptions options, string file)
+    {
+        _options = options;
+        _file = file;
+        _markers = options.MissingMarkers.Select(m => (m ?? throw new ArgumentException("A missing-value marker is null.", nameof(options))).Trim()).ToArray();
+        _emptyIsMissing = _markers.Contains("");
+        _markerStarts = SearchValues.Create(_markers.Where(m => m.Length > 0)
+            .SelectMany(m => new[] { char.ToLowerInvariant(m[0]), char.ToUpperInvariant(m[0]), m[0] }).Distinct().ToArray());
+    }
+
+    /// <summary>Reads the whole of <paramref name="text"/>; <paramref name="source"/> names it in the table and in messages.</summary>
+    public static CsvTable Read(TextReader text, CsvOptions options, string source) => new CsvTableReader(options, $"'{source}'").ReadAll(text, source);
+
+    private CsvTable ReadAll(TextReader text, string source)
+    {
+        using var reader = Sep.New(_options.Separator).Reader(o => o with
+        {
+            HasHeader = false,
+            // Widths are checked here, so that the message can name the line and the column.
+            DisableColCountCheck = true,
+            Unescape = true,
+            CultureInfo = CultureInfo.InvariantCulture,
+        }).From(text);
+
+        var preamble = new List<string[]>();
+        string[]? names = null;
+        int headerLine = 0, width = 0, widthLine = 0;
+        Selection? selection = null;
+        var lines = new List<int>();
+        var skipped = new List<int>();
+        int nextLine = 1;
+        foreach (var row in reader)
+        {
+            // Counted from where the last row ended: Sep's LineNumberFrom of a header-less file's first row is 2.
+            int line = nextLine;
+            nextLine = row.LineNumberToExcl;
+            if (preamble.Count < _options.SkipRows)
+            {
+                preamble.Add(Cells(row));
+                continue;
+            }
+            if (selection is null)
+            {
+                width = row.ColCount;
+                widthLine = line;
+                if (_options.HasHeader)
+                {
+                    names = Cells(row).Select(c => c.Trim()).ToArray();
+                    headerLine = line;
+                    selection = Select(names, line);
+                    continue;
+                }
+                names = Enumerable.Range(0, width).Select(i => string.Create(CultureInfo.InvariantCulture, $"column {i}")).ToArray();
+                selection = Select(names, line);
+            }
+            if (row.ColCount != width) throw Ragged(line, row.ColCount, width, widthLine, names!);
+            // Each cell is checked and staged; the row is added only once all its cells are good.
+            if (!StageRow(row, selection, names!, line))
+            {
+                skipped.Add(line);
+                continue;
+            }
+            foreach (var column in selection.Columns) column.Commit();
+            lines.Add(line);
+        }
+        if (selection is null || lines.Count == 0)
+            throw new InvalidDataException(skipped.Count > 0
+                ? $"{_file}: every one of its {skipped.Count} data rows has a missing value, so none is left."
+                : $"{_file} holds no data rows.");
+        var features = selection.Features.Select(c => c.Build()).ToArray();
+        return new CsvTable(source, headerLine, features, selection.Label?.Build(), lines.ToArray(), skipped.ToArray(), preamble.ToArray());
+    }
+
+    private static string[] Cells(SepReader.Row row)
+    {
+        var cells = new string[row.ColCount];
+        for (int i = 0; i < cells.Length; i++) cells[i] = row[i].ToString();
+        return cells;
+    }
+
+    /// <summary>Stages every selected cell of the row; false when a cell is missing and the policy skips the row (throws when it is to throw).</summary>
+    private bool StageRow(SepReader.Row row, Selection selection, string[] names, int line)
+    {
+        foreach (var column in selection.Columns)
+        {
+            var col = row[column.FileIndex];
+            var cell = col.Span;
+            if (IsMissing(cell))
+            {
+                if (_options.MissingValues == MissingValuePolicy.SkipRow) return false;
+                throw new InvalidDataException(
+                    $"{_file}, line {line}, column {Describe(names, column.FileIndex)}: the value is missing ({Show(cell)}). " +
+                    "Fill it in, or read with MissingValues = MissingValuePolicy.SkipRow to leave such rows out (the table lists them).");
+            }
+            Stage(column, col, cell, line);
+        }
+        return true;
+    }
+
+    private bool IsMissing(ReadOnlySpan<char> cell)
+    {
+        var trimmed = cell.Trim();
+        if (trimmed.IsEmpty) return _emptyIsMissing;
+        if (!_markerStarts.Contains(trimmed[0])) return false;
+        foreach (string marker in _markers)
+            if (trimmed.Equals(marker, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
+
+    private void Stage(CsvTableColumn.Builder column, SepReader.Col col, ReadOnlySpan<char> cell, int line)
+    {
+        if (column.IsCategory)
+        {
+            column.StageCategory(cell.Trim());
+            return;
+        }
+        // Sep's fast parser first (csFastFloat, several times the BCL's speed); what it refuses, the BCL decides
+        // (it also takes the spaces around a number that NumberStyles.Float allows).
+        if (!col.TryParse(out double value) && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
+            throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a number. " +
+                "List the column in CsvOptions.Categorical if it holds categories.");
+        if (!double.IsFinite(value))
+            throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a finite number.");
+        column.StageNumber(value);
+    }
+
+    private InvalidDataException Ragged(int line, int count, int width, int widthLine, string[] names)
+    {
+        string whose = _options.HasHeader ? $"the header (line {widthLine})" : $"the first data row (line {widthLine})";
+        string which = count < width
+            ? $"column {Describe(names, count)} is missing"
+            : $"column index {width} and after are extra";
+        return new InvalidDataException($"{_file}, line {line}: the row has {count} cells but {whose} has {width}; {which}.");
+    }
+
+    private static string Describe(string[] names, int index) => $"'{names[index]}' (index {index})";
+
+    private static string Show(ReadOnlySpan<char> cell) =>
+        cell.Length <= MaxShownLength ? $"'{cell}'" : $"'{cell[..MaxShownLength]}…' ({cell.Length} characters)";
+
+    /// <summary>Resolves the options' columns against the header (or the first row's width); a column the file lacks is a data error.</summary>
+    private Selection Select(string[] names, int line)
+    {
+        int Resolve(CsvColumn column)
+        {
+            int index = column.Resolve(names);
+            if (index == -2)
+                throw new InvalidDataException($"{_file}, line {line} (header): more than one column is named {column}.");
+            if (index >= 0) return index;
+            throw new InvalidDataException(column.Name is not null
+                ? $"{_file}, line {line} (header): no column is named {column}; the header has {ShowNames(names)}."
+                : $"{_file}, line {line}: no column {column}: rows have {names.Length} columns.");
+        }
+
+        int label = _options.Label is { } l ? Resolve(l) : -1;
+        int[] features = _options.Features is { } selected
+            ? selected.Select(Resolve).ToArray()
+            : Enumerable.Range(0, names.Length).Where(i => i != label).ToArray();
+        if (features.Length == 0) throw new ArgumentException("No feature column is selected: the file has only the label column.", nameof(CsvOptions.Features));
+        var seen = new HashSet<int>();
+        foreach (int index in features)
+        {
+            if (index == label) throw new ArgumentException($"Column {Describe(names, index)} is selected both as the label and as a feature.", nameof(CsvOptions.Features));
+            if (!seen.Add(index)) throw new ArgumentException($"Column {Describe(names, index)} is selected twice as a feature.", nameof(CsvOptions.Features));
+        }
+        var categorical = new HashSet<int>();
+        foreach (var column in _options.Categorical)
+        {
+            int index = Resolve(column);
+            if (!seen.Contains(index))
+                throw new ArgumentException($"Column {Describe(names, index)} is listed as categorical but is not a selected feature.", nameof(CsvOptions.Categorical));
+            categorical.Add(index);
+        }
+        var builders = features.Select(i => new CsvTableColumn.Builder(names[i], i, categorical.Contains(i))).ToArray();
+        var labelBuilder = label >= 0 ? new CsvTableColumn.Builder(names[label], label, _options.LabelKind == CsvLabelKind.Category) : null;
+        return new Selection(builders, labelBuilder);
+    }
+
+    private static string ShowNames(string[] names)
+    {
+        const int shown = 12;
+        string list = string.Join(", ", names.Take(shown).Select(n => $"'{n}'"));
+        return names.Length <= shown ? list : $"{list} and {names.Length - shown} more";
+    }
+
+    private sealed class Selection(CsvTableColumn.Builder[] features, CsvTableColumn.Builder? label)
+    {
+        public CsvTableColumn.Builder[] Features { get; } = features;
+        public CsvTableColumn.Builder? Label { get; } = label;
+        public CsvTableColumn.Builder[] Columns { get; } = label is null ? features : [.. features, label];
+    }
+}

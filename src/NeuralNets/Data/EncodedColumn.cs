@@ -1,0 +1,10 @@
+namespace NeuralNets.Data;
+
+/// <summary>What a <see cref="TabularEncoder"/> learned of one feature column: a numeric column's mean and scale, or a categorical column's categories.</summary>
+internal sealed record EncodedColumn(string Name, double Mean, double Scale, string[]? Categories)
+{
+    public bool IsCategory => Categories is not null;
+
+    /// <summary>How many encoded values the column becomes: 1, or one per category.</summary>
+    public int Width => Categories?.Length ?? 1;
+}
