@@ -8,6 +8,7 @@ using NeuralNets.Benchmarks;
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
+// onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64 (ONNX Runtime builds only: -p:WithOnnx=true).
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Mlp*').
 if (args.Length > 0 && args[0] == "quick")
@@ -35,6 +36,13 @@ if (args.Length > 0 && args[0] == "fashion")
     FashionMnistRace.Run(args.Length > 1 ? args[1] : NeuralNets.Data.FashionMnist.DefaultDirectory);
     return;
 }
+#if WITH_ONNX
+if (args.Length > 0 && args[0] == "onnx")
+{
+    OnnxRuntimeRace.Run(args.Length > 1 ? args[1] : NeuralNets.Data.FashionMnist.DefaultDirectory);
+    return;
+}
+#endif
 #if WITH_TORCH
 if (args.Length > 0 && args[0] == "torchmm")
 {

@@ -1,0 +1,98 @@
+#if WITH_ONNX
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using NeuralNets.Data;
+using NeuralNets.Interop;
+using NeuralNets.Training;
+
+namespace NeuralNets.Benchmarks;
+
+/// <summary>
+/// Inference side by side: NeuralNets <c>Predict</c> against an ONNX Runtime <c>InferenceSession</c> on the same network
+/// exported with <see cref="OnnxFile"/>, for a Fashion-MNIST MLP (784-128-10) and LeNet, each trained for one short epoch.
+/// Batch 1 is latency (µs per call), batch 64 throughput (images per second); both libraries with their default threads,
+/// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1). Medians of <see cref="Rounds"/> rounds; the ratio is NeuralNets over ONNX Runtime
+/// (below 1 means NeuralNets is faster for latency, above 1 faster for throughput).
+/// </summary>
+internal static class OnnxRuntimeRace
+{
+    private const int Rounds = 9;
+    private static readonly TimeSpan RoundLength = TimeSpan.FromMilliseconds(300);
+
+    public static void Run(string directory)
+    {
+        var train = FashionMnist.Load<float>(directory, train: true).Take(6000);
+        var test = FashionMnist.Load<float>(directory, train: false).Take(64);
+        Console.WriteLine($"{Environment.ProcessorCount} processors; medians of {Rounds} rounds of {RoundLength.TotalMilliseconds} ms; networks trained one epoch on 6,000 images");
+        Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Race("MLP 784-128-10", Trained(Network.Sequential<float>([1, 28, 28]).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), train), test);
+        Race("LeNet", Trained(Network.Sequential<float>([1, 28, 28]).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+            .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 1), train), test);
+    }
+
+    private static Sequential<float> Trained(Sequential<float> network, Dataset<float> train)
+    {
+        new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Adam<float>(network.Parameters, learningRate: 0.001))
+            .Fit(train, new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 1 });
+        return network;
+    }
+
+    private static void Race(string name, Sequential<float> network, Dataset<float> images)
+    {
+        byte[] model = OnnxFile.ToBytes(network);
+        foreach (int batch in new[] { 1, 64 })
+        {
+            var all = new float[images.Features.FlattenedLength];
+            images.Features.FlattenTo(all);
+            var input = all[..(batch * 784)];
+            var tensor = Tensor.Create(input, [batch, 1, 28, 28]);
+            var output = new float[10];
+            Action ours = batch == 1 ? () => network.Predict(input, output) : () => network.Predict(tensor);
+            double mine = Median(ours);
+            Parallelism.MaxThreads = 1;
+            double mineOne = Median(ours);
+            Parallelism.MaxThreads = Parallelism.DefaultMaxThreads;
+            double ortDefault = Median(OrtCall(model, input, batch, threads: 0));
+            double ortOne = Median(OrtCall(model, input, batch, threads: 1));
+            Console.WriteLine(batch == 1
+                ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} |"
+                : $"| {name} | 64 | {64e6 / mine:N0} img/s | {64e6 / mineOne:N0} img/s | {64e6 / ortDefault:N0} img/s | {64e6 / ortOne:N0} img/s | {ortDefault / mine:F2} |");
+        }
+    }
+
+    /// <summary>One ONNX Runtime inference over fixed input and output buffers (nothing allocated per call but the runtime's own).</summary>
+    private static Action OrtCall(byte[] model, float[] input, int batch, int threads)
+    {
+        var options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        var session = new InferenceSession(model, options);
+        var inputValue = OrtValue.CreateTensorValueFromMemory(input, [batch, 1, 28, 28]);
+        var outputValue = OrtValue.CreateTensorValueFromMemory(new float[batch * 10], [batch, 10]);
+        var runOptions = new RunOptions();
+        string[] inputNames = ["input"], outputNames = ["output"];
+        OrtValue[] inputs = [inputValue], outputs = [outputValue];
+        return () => session.Run(runOptions, inputNames, inputs, outputNames, outputs);
+    }
+
+    /// <summary>Median microseconds per call over the rounds, after a warm-up round.</summary>
+    private static double Median(Action call)
+    {
+        Measure(call);
+        var rounds = Enumerable.Range(0, Rounds).Select(_ => Measure(call)).OrderBy(r => r).ToArray();
+        return rounds[Rounds / 2];
+    }
+
+    private static double Measure(Action call)
+    {
+        var clock = Stopwatch.StartNew();
+        long count = 0;
+        while (clock.Elapsed < RoundLength)
+        {
+            for (int i = 0; i < 8; i++) call();
+            count += 8;
+        }
+        return clock.Elapsed.TotalMicroseconds / count;
+    }
+}
+#endif

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Interop;
+
+/// <summary>
+/// What an <see cref="OnnxLayerMapping"/> sees of the layer it exports and of the graph being written: the layer's
+/// description, shapes and parameter names, and the means to add nodes and constant tensors.
+/// </summary>
+public sealed class OnnxExportStep
+{
+    private readonly GraphProto _graph;
+    private readonly Func<ReadOnlyMemory<double>, byte[]> _elementBytes;
+    private readonly int _elementType;
+    private int _nodes;
+
+    internal OnnxExportStep(GraphProto graph, int elementType, Func<ReadOnlyMemory<double>, byte[]> elementBytes, object layer, int layerIndex,
+        LayerDescription description, string input, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape, IReadOnlyList<string> parameters)
+    {
+        (_graph, _elementType, _elementBytes, Layer) = (graph, elementType, elementBytes, layer);
+        (LayerIndex, Description, Input, InputShape, OutputShape, Parameters) = (layerIndex, description, input, inputShape, outputShape, parameters);
+    }
+
+    /// <summary>Whether the network computes in <see cref="float"/> (else <see cref="double"/>).</summary>
+    public bool IsFloat => _elementType == OnnxDataType.Float;
+
+    /// <summary>
+    /// The layer being exported, an <see cref="ILayer{T}"/> of float or double: for a mapping that needs state beyond its
+    /// description and parameters (a normalisation layer's running statistics, say), which it writes with <see cref="AddConstant"/>.
+    /// </summary>
+    public object Layer { get; }
+
+    /// <summary>The layer's position in the network.</summary>
+    public int LayerIndex { get; }
+
+    /// <summary>The layer's kind and hyperparameters (<see cref="ILayer{T}.Describe"/>).</summary>
+    public LayerDescription Description { get; }
+
+    /// <summary>The name of the value that holds the layer's input, shape <c>[batch, ...InputShape]</c>.</summary>
+    public string Input { get; }
+
+    /// <summary>The layer's per-sample input shape.</summary>
+    public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>The layer's per-sample output shape.</summary>
+    public IReadOnlyList<int> OutputShape { get; }
+
+    /// <summary>
+    /// The names of the initializers that hold the layer's parameters, in the order of <see cref="ILayer{T}.Parameters"/>;
+    /// they are the network's parameter names (<c>"0.weight"</c>, <c>"0.bias"</c>), as in PyTorch's <c>state_dict</c>.
+    /// </summary>
+    public IReadOnlyList<string> Parameters { get; }
+
+    /// <summary>Adds a node of the default ONNX domain with one output, and returns that output's name.</summary>
+    /// <param name="opType">The operator, e.g. <c>Gemm</c>.</param>
+    /// <param name="inputs">Names of its inputs: <see cref="Input"/>, parameters, constants or earlier nodes' outputs.</param>
+    /// <param name="attributes">Its attributes.</param>
+    public string AddNode(string opType, IReadOnlyList<string> inputs, params IEnumerable<OnnxAttribute> attributes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(opType);
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(attributes);
+        string name = string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}{(_nodes == 0 ? "" : "_" + _nodes)}");
+        _nodes++;
+        var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"] };
+        foreach (var attribute in attributes) node.Attributes.Add(attribute.Proto);
+        _graph.Nodes.Add(node);
+        return node.Outputs[0];
+    }
+
+    /// <summary>Adds a constant tensor in the network's element type and returns its name, <c>"{LayerIndex}.{name}"</c>.</summary>
+    public string AddConstant(string name, IReadOnlyList<long> shape, ReadOnlySpan<double> values) =>
+        AddTensor(name, shape, values.Length, _elementType, _elementBytes(values.ToArray()));
+
+    /// <summary>Adds a constant int64 tensor (a shape for <c>Reshape</c>, say) and returns its name, <c>"{LayerIndex}.{name}"</c>.</summary>
+    public string AddInt64Constant(string name, IReadOnlyList<long> shape, ReadOnlySpan<long> values) =>
+        AddTensor(name, shape, values.Length, OnnxDataType.Int64, MemoryMarshal.AsBytes(values).ToArray());
+
+    private string AddTensor(string name, IReadOnlyList<long> shape, int count, int dataType, byte[] bytes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        long expected = 1;
+        foreach (long length in shape) expected *= length;
+        if (expected != count)
+            throw new ArgumentException($"The shape [{string.Join(", ", shape)}] holds {expected} values, but {count} were given.", nameof(shape));
+        string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
+        _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
+        return fullName;
+    }
+}

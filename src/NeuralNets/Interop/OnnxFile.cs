@@ -1,0 +1,66 @@
+using System.Numerics;
+using NeuralNets.Layers;
+using NeuralNets.Serialization;
+
+namespace NeuralNets.Interop;
+
+/// <summary>
+/// Exports a <see cref="Sequential{T}"/> to ONNX, so that ONNX Runtime, ML.NET, a browser or another framework runs it,
+/// and imports a chain of ONNX operators (from PyTorch, say) as a <see cref="Sequential{T}"/> that predicts and trains.
+/// </summary>
+/// <remarks>
+/// <para><b>Export</b> writes operator set <see cref="OperatorSetVersion"/> (13) of the default domain, IR version 7; the
+/// input and output have a symbolic batch dimension and the network's per-sample shapes; parameters are initializers
+/// named as the network names them (<c>"0.weight"</c>), so PyTorch-style names survive. Layers map as
+/// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1);
+/// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
+/// cannot hold, PRelu with a double slope); Softmax → Softmax(axis = -1) after a vector; Flatten → Flatten(axis = 1);
+/// Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
+/// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
+/// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
+/// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope,
+/// Softmax over a vector, Flatten(axis = 1) and Reshape to [batch, features], skipping Identity and Dropout; weights as
+/// raw_data or typed fields, and Constant nodes. Anything else fails naming the node and its operator. An export read
+/// back is bit-identical in weights and outputs (Dropout layers, having no node, are gone).</para>
+/// <para>Files are untrusted: every length is checked against the bytes present before anything is allocated, and every
+/// malformed file is an <see cref="InvalidDataException"/> that names the file, the node or message, and the field.</para>
+/// </remarks>
+public static class OnnxFile
+{
+    /// <summary>The version of the default ONNX operator set that exported files use.</summary>
+    public const int OperatorSetVersion = 13;
+
+    /// <summary>Writes <paramref name="network"/> as an ONNX model to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
+    /// <exception cref="ArgumentException">The network has no input shape, or a layer has no ONNX mapping (the message names it).</exception>
+    /// <exception cref="NotSupportedException">A layer's configuration has no ONNX form (the message names the layer).</exception>
+    public static void Save<T>(Sequential<T> network, string path, OnnxExportOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        byte[] bytes = ToBytes(network, options);
+        AtomicFile.Write(Path.GetFullPath(path), stream => stream.Write(bytes));
+    }
+
+    /// <summary>The ONNX model of <paramref name="network"/>, as the bytes of a <c>.onnx</c> file.</summary>
+    /// <inheritdoc cref="Save{T}" path="/exception"/>
+    public static byte[] ToBytes<T>(Sequential<T> network, OnnxExportOptions? options = null) where T : unmanaged, IFloatingPointIeee754<T> =>
+        OnnxEncoder.Encode(OnnxExporter.Build(network, options ?? new OnnxExportOptions()));
+
+    /// <summary>Reads the ONNX model at <paramref name="path"/> as a network of <typeparamref name="T"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, is not a chain, computes in another element type, or uses an operator or attribute that cannot be imported; the message names the node and operator.</exception>
+    public static Sequential<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return FromBytes<T>(File.ReadAllBytes(path), $"'{path}'");
+    }
+
+    /// <summary>Reads an ONNX model from its bytes as a network of <typeparamref name="T"/>.</summary>
+    /// <param name="model">The bytes of a <c>.onnx</c> file.</param>
+    /// <param name="source">Names the model in error messages.</param>
+    /// <inheritdoc cref="Load{T}" path="/exception"/>
+    public static Sequential<T> FromBytes<T>(ReadOnlyMemory<byte> model, string source = "the ONNX model") where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return OnnxImporter<T>.Import(OnnxDecoder.Decode(model, source), source);
+    }
+}

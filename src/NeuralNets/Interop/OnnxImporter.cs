@@ -1,0 +1,418 @@
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+using NeuralNets.Serialization;
+
+namespace NeuralNets.Interop;
+
+/// <summary>
+/// Turns a decoded ONNX model that is a chain of supported operators into a <see cref="Sequential{T}"/>; see
+/// <see cref="OnnxFile"/> for what is accepted. Each node is checked (operator, attributes, weights' types and
+/// sizes) before its layer is built, and each failure names the node and its operator.
+/// </summary>
+internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private static readonly string[] WindowAttributes = ["auto_pad", "kernel_shape", "strides", "pads", "dilations"];
+    private readonly string _file;
+    private readonly long _opset;
+    private readonly Dictionary<string, TensorProto> _constants = [];
+    private readonly List<ILayer<T>> _layers = [];
+    private IReadOnlyList<int> _shape = [];
+
+    private OnnxImporter(string file, long opset) => (_file, _opset) = (file, opset);
+
+    public static Sequential<T> Import(ModelProto model, string file)
+    {
+        var graph = model.Graph ?? throw new InvalidDataException($"{file} holds no graph.");
+        long opset = -1;
+        foreach (var (domain, version) in model.OperatorSets)
+            if (domain is "" or "ai.onnx") opset = version;
+        if (opset < 1) throw new InvalidDataException($"{file} does not say which version of the default ONNX operator set it uses (opset_import).");
+        var importer = new OnnxImporter<T>(file, opset);
+        importer.CollectConstants(graph);
+        string input = importer.ReadInput(graph);
+        if (graph.Outputs.Count != 1)
+            throw new InvalidDataException($"{file}: the graph has {graph.Outputs.Count} outputs; a Sequential network has one.");
+        var chain = importer.Chain(graph, input, graph.Outputs[0].Name);
+        var inputShape = importer._shape;
+        for (int i = 0; i < chain.Count; i++) i += importer.Translate(chain[i], i + 1 < chain.Count ? chain[i + 1] : null);
+        if (importer._layers.Count == 0) throw new InvalidDataException($"{file}: the graph computes nothing (only Identity or Dropout nodes).");
+        return new Sequential<T>(inputShape, [.. importer._layers]);
+    }
+
+    private void CollectConstants(GraphProto graph)
+    {
+        foreach (var initializer in graph.Initializers)
+            if (!_constants.TryAdd(initializer.Name, initializer))
+                throw new InvalidDataException($"{_file}: two initializers are named '{initializer.Name}'.");
+        foreach (var node in graph.Nodes)
+        {
+            if (node.OpType != "Constant" || node.Domain is not ("" or "ai.onnx")) continue;
+            var value = node.Attributes.Count == 1 && node.Attributes[0] is { Name: "value", T: { } tensor } ? tensor
+                : throw Node(node, "only a Constant with one 'value' tensor attribute can be imported");
+            if (node.Outputs.Count != 1 || !_constants.TryAdd(node.Outputs[0], value))
+                throw Node(node, "must have one output, named unlike every initializer");
+        }
+    }
+
+    /// <summary>The one graph input that is not an initializer: its element type must be T and its shape [batch, ...sample].</summary>
+    private string ReadInput(GraphProto graph)
+    {
+        var inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
+        if (inputs.Count != 1)
+            throw new InvalidDataException($"{_file}: the graph has {inputs.Count} inputs besides its initializers; a Sequential network has one.");
+        var input = inputs[0];
+        if (input.ElementType != OnnxDataType.Of<T>())
+            throw new InvalidDataException($"{_file}: the input '{input.Name}' is {OnnxDataType.Name(input.ElementType)}; load the model as Sequential of that type, not {typeof(T).Name}.");
+        if (!input.HasShape || input.Shape.Count < 2)
+            throw new InvalidDataException($"{_file}: the input '{input.Name}' must have a shape [batch, ...] of rank 2 or more, was {(input.HasShape ? OnnxExporter.ShapeText(input.Shape) : "none")}.");
+        var sample = new int[input.Shape.Count - 1];
+        for (int d = 0; d < sample.Length; d++)
+        {
+            var dimension = input.Shape[d + 1];
+            if (dimension.Symbol is not null || dimension.Value is <= 0 or > int.MaxValue)
+                throw new InvalidDataException($"{_file}: the input '{input.Name}' has the shape {OnnxExporter.ShapeText(input.Shape)}; every dimension after the batch must be a positive number.");
+            sample[d] = (int)dimension.Value;
+        }
+        if (ShapeSize.Count(sample, int.MaxValue) < 0)
+            throw new InvalidDataException($"{_file}: the input '{input.Name}' has more than {int.MaxValue} values per sample.");
+        _shape = sample;
+        return input.Name;
+    }
+
+    /// <summary>The nodes from the input to the output, each consuming the one before; anything else is refused.</summary>
+    private List<NodeProto> Chain(GraphProto graph, string input, string output)
+    {
+        var consumers = new Dictionary<string, List<NodeProto>>();
+        var computed = new List<NodeProto>();
+        foreach (var node in graph.Nodes)
+        {
+            if (node.OpType == "Constant" && node.Domain is "" or "ai.onnx") continue;
+            if (node.Domain is not ("" or "ai.onnx")) throw Node(node, $"belongs to the operator domain '{node.Domain}', which cannot be imported");
+            var data = node.Inputs.Where(name => name.Length > 0 && !_constants.ContainsKey(name)).ToList();
+            if (data.Count != 1)
+                throw Node(node, $"takes {data.Count} computed inputs ({string.Join(", ", data.Select(d => $"'{d}'"))}); only a chain of operators with one computed input each can be imported");
+            if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
+            foreach (string name in node.Inputs.Where(n => n.Length > 0))
+            {
+                if (!consumers.TryGetValue(name, out var list)) consumers[name] = list = [];
+                list.Add(node);
+            }
+            computed.Add(node);
+        }
+        var chain = new List<NodeProto>();
+        var visited = new HashSet<NodeProto>();
+        string current = input;
+        while (current != output)
+        {
+            if (!consumers.TryGetValue(current, out var next) || next.Count == 0)
+                throw new InvalidDataException($"{_file}: the value '{current}' feeds no node, but the graph's output is '{output}'.");
+            if (next.Count > 1)
+                throw new InvalidDataException($"{_file}: the value '{current}' feeds {next.Count} nodes ({string.Join(", ", next.Select(Describe))}); only a chain can be imported.");
+            var node = next[0];
+            if (!visited.Add(node)) throw Node(node, "is part of a cycle");
+            foreach (string extra in node.Outputs.Skip(1).Where(n => n.Length > 0))
+                if (consumers.ContainsKey(extra) || extra == output)
+                    throw Node(node, $"has its second output '{extra}' used; only the first output of a node can be imported");
+            chain.Add(node);
+            current = node.Outputs[0];
+        }
+        if (consumers.TryGetValue(output, out var after) && after.Count > 0)
+            throw Node(after[0], $"consumes the graph's output '{output}'; only a chain ending in the output can be imported");
+        var stray = computed.FirstOrDefault(node => !visited.Contains(node));
+        if (stray is not null) throw Node(stray, "is not on the chain from the graph's input to its output");
+        return chain;
+    }
+
+    /// <summary>Adds the layer of <paramref name="node"/>; returns 1 when it also took in <paramref name="next"/> (an Add after MatMul).</summary>
+    private int Translate(NodeProto node, NodeProto? next)
+    {
+        switch (node.OpType)
+        {
+            case "Gemm": Gemm(node); return 0;
+            case "MatMul": return MatMul(node, next);
+            case "Conv": Conv(node); return 0;
+            case "MaxPool":
+            {
+                var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "storage_order"], kernelFromAttribute: null);
+                Add(node, () => new MaxPool2D<T>(kernel, stride, padding));
+                return 0;
+            }
+            case "AveragePool":
+            {
+                var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "count_include_pad"], kernelFromAttribute: null);
+                if (padding != (0, 0) && Int(node, "count_include_pad", 0) != 1)
+                    throw Node(node, "leaves the padding out of the average (count_include_pad = 0); NeuralNets counts it, as PyTorch does by default");
+                Add(node, () => new AvgPool2D<T>(kernel, stride, padding));
+                return 0;
+            }
+            case "Relu": NoAttributes(node); Add(node, () => new ReLU<T>()); return 0;
+            case "Sigmoid": NoAttributes(node); Add(node, () => new Sigmoid<T>()); return 0;
+            case "Tanh": NoAttributes(node); Add(node, () => new Tanh<T>()); return 0;
+            case "LeakyRelu":
+            {
+                Allowed(node, "alpha");
+                float alpha = Float(node, "alpha", 0.01f);
+                // The decimal that the float stands for (0.01, not 0.009999999776), which rounds back to the same float.
+                Add(node, () => new LeakyReLU<T>(double.Parse(alpha.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+                return 0;
+            }
+            case "PRelu":
+            {
+                NoAttributes(node);
+                var slope = Values(node, Constant(node, 1, "slope"), "slope");
+                if (slope.Length != 1) throw Node(node, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported");
+                Add(node, () => new LeakyReLU<T>(double.CreateChecked(slope[0])));
+                return 0;
+            }
+            case "Softmax": Softmax(node); return 0;
+            case "Flatten":
+            {
+                Allowed(node, "axis");
+                long axis = Int(node, "axis", 1);
+                if (axis != 1 && axis != 1 - (_shape.Count + 1))
+                    throw Node(node, $"flattens from axis {axis}; only Flatten(axis = 1), which keeps the batch, can be imported");
+                Add(node, () => new Flatten<T>());
+                return 0;
+            }
+            case "Reshape": Reshape(node); return 0;
+            case "Identity" or "Dropout": return 0;
+            default:
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape, Identity, Dropout)");
+        }
+    }
+
+    private void Gemm(NodeProto node)
+    {
+        Allowed(node, "alpha", "beta", "transA", "transB");
+        if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (A)");
+        if (Float(node, "alpha", 1f) != 1f || Float(node, "beta", 1f) != 1f)
+            throw Node(node, "scales by alpha or beta other than 1, which Dense does not");
+        if (Int(node, "transA", 0) != 0) throw Node(node, "transposes its input (transA = 1)");
+        bool transB = Int(node, "transB", 0) switch { 0 => false, 1 => true, var other => throw Node(node, $"has transB = {other}") };
+        var b = Constant(node, 1, "B");
+        string? bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
+        AddDense(node, b, transB, bias is null ? null : Constant(node, 2, "C"));
+    }
+
+    private int MatMul(NodeProto node, NodeProto? next)
+    {
+        NoAttributes(node);
+        if (node.Inputs.Count != 2 || node.Inputs[0] != DataInput(node)) throw Node(node, "must multiply the computed value (first) by a weight (second)");
+        var b = Constant(node, 1, "B");
+        // x·W + b, as PyTorch's older exporters and Keras converters write Linear.
+        if (next is { OpType: "Add", Attributes.Count: 0, Inputs.Count: 2 })
+        {
+            string other = next.Inputs[0] == node.Outputs[0] ? next.Inputs[1] : next.Inputs[0];
+            if (_constants.TryGetValue(other, out var bias))
+            {
+                AddDense(node, b, transposed: false, bias);
+                return 1;
+            }
+        }
+        AddDense(node, b, transposed: false, bias: null);
+        return 0;
+    }
+
+    /// <summary>A Dense layer from a weight <c>[out, in]</c> (<paramref name="transposed"/>) or <c>[in, out]</c>, and a bias of out values or one.</summary>
+    private void AddDense(NodeProto node, TensorProto weight, bool transposed, TensorProto? bias)
+    {
+        if (_shape.Count != 1)
+            throw Node(node, $"receives samples of shape {Text(_shape)}; a matrix product needs vectors (a Flatten before it)");
+        if (weight.Dims.Count != 2) throw Node(node, $"has a weight of rank {weight.Dims.Count}; it must be a matrix");
+        long inputs = weight.Dims[transposed ? 1 : 0], outputs = weight.Dims[transposed ? 0 : 1];
+        if (inputs != _shape[0])
+            throw Node(node, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample");
+        var w = Values(node, weight, "weight");
+        T[]? b = bias is null ? null : Values(node, bias, "bias");
+        if (b is not null && b.Length != outputs && b.Length != 1)
+            throw Node(node, $"has a bias of {b.Length} values for {outputs} outputs");
+        var dense = (Dense<T>)Add(node, () => new Dense<T>((int)inputs, (int)outputs, new Random(0), WeightInit.Zeros));
+        var target = dense.Weight.ValueSpan;
+        if (transposed) w.CopyTo(target);
+        else
+            for (int o = 0; o < outputs; o++)
+                for (int i = 0; i < inputs; i++) target[o * (int)inputs + i] = w[i * outputs + o];
+        if (b is not null)
+            for (int o = 0; o < outputs; o++) dense.Bias.ValueSpan[o] = b[b.Length == 1 ? 0 : o];
+    }
+
+    private void Conv(NodeProto node)
+    {
+        if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
+        var weight = Constant(node, 1, "W");
+        if (weight.Dims.Count != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D convolution's is [Cout, Cin, kH, kW]");
+        if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped convolution (group ≠ 1)");
+        var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
+        if (_shape.Count != 3 || _shape[0] != weight.Dims[1])
+            throw Node(node, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[1]}, H, W]");
+        var w = Values(node, weight, "weight");
+        T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
+        if (b is not null && b.Length != weight.Dims[0]) throw Node(node, $"has a bias of {b.Length} values for {weight.Dims[0]} filters");
+        var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
+        w.CopyTo(conv.Weight.ValueSpan);
+        b?.CopyTo(conv.Bias.ValueSpan);
+    }
+
+    /// <summary>Kernel, strides and symmetric pads of a Conv or pooling node; <paramref name="kernelFromAttribute"/> is the weight's kernel, if any.</summary>
+    private ((int, int) Kernel, (int, int) Stride, (int, int) Padding) Window(NodeProto node, string[] allowed, (long, long)? kernelFromAttribute)
+    {
+        Allowed(node, allowed);
+        if (Attribute(node, "auto_pad") is { } autoPad && Encoding(autoPad) is not ("NOTSET" or "VALID"))
+            throw Node(node, $"pads automatically (auto_pad = {Encoding(autoPad)}); only explicit pads can be imported");
+        if (Int(node, "ceil_mode", 0) != 0) throw Node(node, "rounds its output size up (ceil_mode = 1); NeuralNets rounds down");
+        if (Ints(node, "dilations", 2, 1).Any(d => d != 1)) throw Node(node, "is dilated; only dilations of 1 can be imported");
+        var kernelShape = Attribute(node, "kernel_shape") is null && kernelFromAttribute is { } k ? [k.Item1, k.Item2] : Ints(node, "kernel_shape", 2, null);
+        if (kernelFromAttribute is { } fromWeight && (kernelShape[0], kernelShape[1]) != fromWeight)
+            throw Node(node, $"has kernel_shape {Text(kernelShape)} but a weight with a {fromWeight.Item1}×{fromWeight.Item2} kernel");
+        var strides = Ints(node, "strides", 2, 1);
+        var pads = Ints(node, "pads", 4, 0);
+        if (pads[0] != pads[2] || pads[1] != pads[3])
+            throw Node(node, $"pads {Text(pads)} unequally; NeuralNets pads top and bottom, left and right alike");
+        return ((Length(node, kernelShape[0], 1), Length(node, kernelShape[1], 1)), (Length(node, strides[0], 1), Length(node, strides[1], 1)),
+            (Length(node, pads[0], 0), Length(node, pads[1], 0)));
+    }
+
+    private void Softmax(NodeProto node)
+    {
+        Allowed(node, "axis");
+        // Opset 13 normalises over one axis (default the last); earlier sets over everything from the axis on (default 1).
+        long axis = Int(node, "axis", _opset >= 13 ? -1 : 1);
+        int rank = _shape.Count + 1;
+        bool lastOfVector = rank == 2 && (axis == 1 || axis == -1);
+        bool wholeSample = _opset < 13 && (axis == 1 || axis == 1 - rank);
+        if (!lastOfVector && !wholeSample)
+            throw Node(node, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' Softmax normalises over a whole sample");
+        Add(node, () => new Softmax<T>());
+    }
+
+    private void Reshape(NodeProto node)
+    {
+        Allowed(node, "allowzero");
+        var target = Int64Values(node, Constant(node, 1, "shape"));
+        long features = ShapeSize.Count(_shape, int.MaxValue);
+        bool keepsBatch = target.Length == 2 && (target[0] == 0 && Int(node, "allowzero", 0) == 0 || target[0] == -1 && target[1] > 0);
+        if (!keepsBatch || (target[1] != features && !(target[1] == -1 && target[0] == 0)))
+            throw Node(node, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape to [batch, {features}] (a flatten) can be imported");
+        if (_shape.Count != 1) Add(node, () => new Flatten<T>());
+    }
+
+    /// <summary>Builds a layer (turning a constructor's complaint into one about the node), checks it fits, and adds it.</summary>
+    private ILayer<T> Add(NodeProto node, Func<ILayer<T>> create)
+    {
+        ILayer<T> layer;
+        try
+        {
+            layer = create();
+            _shape = layer.OutputShape(_shape);
+        }
+        catch (ArgumentException e)
+        {
+            throw Node(node, $"cannot be built: {e.Message}");
+        }
+        if (_shape.Any(length => length <= 0)) throw Node(node, $"would output samples of shape {Text(_shape)}");
+        _layers.Add(layer);
+        return layer;
+    }
+
+    private string DataInput(NodeProto node) => node.Inputs.First(name => name.Length > 0 && !_constants.ContainsKey(name));
+
+    private TensorProto Constant(NodeProto node, int index, string what) =>
+        index < node.Inputs.Count && _constants.TryGetValue(node.Inputs[index], out var tensor) ? tensor
+            : throw Node(node, $"needs its input {index} ({what}) as an initializer or a Constant");
+
+    /// <summary>A tensor's values as T; its element type must be T's and its data exactly as long as its shape says.</summary>
+    private T[] Values(NodeProto node, TensorProto tensor, string what)
+    {
+        int size = Marshal.SizeOf<T>();
+        if (tensor.DataType != OnnxDataType.Of<T>())
+            throw Node(node, $"has a {what} '{tensor.Name}' of {OnnxDataType.Name(tensor.DataType)}, not {typeof(T).Name}");
+        long count = Count(node, tensor, what, Array.MaxLength / size);
+        if (tensor.HasRawData)
+        {
+            if (tensor.RawData.Length != count * size)
+                throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {tensor.RawData.Length} bytes of raw_data, expected {count * size}");
+            // ONNX stores raw_data little-endian, as the platforms .NET runs on are.
+            return MemoryMarshal.Cast<byte, T>(tensor.RawData.Span).ToArray();
+        }
+        int typed = typeof(T) == typeof(float) ? tensor.FloatData.Count : tensor.DoubleData.Count;
+        if (typed != count)
+            throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {typed} values, expected {count}");
+        return typeof(T) == typeof(float) ? (T[])(object)tensor.FloatData.ToArray() : (T[])(object)tensor.DoubleData.ToArray();
+    }
+
+    private long[] Int64Values(NodeProto node, TensorProto tensor)
+    {
+        if (tensor.DataType != OnnxDataType.Int64) throw Node(node, $"has a shape '{tensor.Name}' of {OnnxDataType.Name(tensor.DataType)}, not int64");
+        long count = Count(node, tensor, "shape", 64);
+        if (tensor.HasRawData)
+        {
+            if (tensor.RawData.Length != count * 8) throw Node(node, $"has a shape '{tensor.Name}' with {tensor.RawData.Length} bytes of raw_data, expected {count * 8}");
+            return MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray();
+        }
+        if (tensor.Int64Data.Count != count) throw Node(node, $"has a shape '{tensor.Name}' with {tensor.Int64Data.Count} values, expected {count}");
+        return [.. tensor.Int64Data];
+    }
+
+    private long Count(NodeProto node, TensorProto tensor, string what, long limit)
+    {
+        if (tensor.DataLocation != 0) throw Node(node, $"keeps its {what} '{tensor.Name}' in an external file, which cannot be imported");
+        long count = 1;
+        foreach (long length in tensor.Dims)
+        {
+            if (length < 0) throw Node(node, $"has a {what} '{tensor.Name}' with the negative dimension {length}");
+            count = length == 0 ? 0 : count > limit / length ? limit + 1 : count * length;
+        }
+        if (count > limit) throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)}, more values than can be held");
+        return count;
+    }
+
+    private int Length(NodeProto node, long value, int min) =>
+        value >= min && value <= LayerSettings.MaxWindowLength ? (int)value
+            : throw Node(node, $"has a window length {value} outside [{min}, {LayerSettings.MaxWindowLength}]");
+
+    private void NoAttributes(NodeProto node) => Allowed(node);
+
+    private void Allowed(NodeProto node, params string[] names)
+    {
+        foreach (var attribute in node.Attributes)
+            if (Array.IndexOf(names, attribute.Name) < 0)
+                throw Node(node, $"has the attribute '{attribute.Name}', which cannot be imported");
+    }
+
+    private static AttributeProto? Attribute(NodeProto node, string name) => node.Attributes.FirstOrDefault(a => a.Name == name);
+
+    private long Int(NodeProto node, string name, long absent) => Attribute(node, name) switch
+    {
+        null => absent,
+        { Type: OnnxAttributeType.Int } a => a.I,
+        var a => throw Node(node, $"has the attribute '{name}' of type {a.Type}, expected an integer"),
+    };
+
+    private float Float(NodeProto node, string name, float absent) => Attribute(node, name) switch
+    {
+        null => absent,
+        { Type: OnnxAttributeType.Float } a => a.F,
+        var a => throw Node(node, $"has the attribute '{name}' of type {a.Type}, expected a float"),
+    };
+
+    /// <summary>An INTS attribute of <paramref name="count"/> values; absent, <paramref name="fill"/> repeated (or an error when null).</summary>
+    private long[] Ints(NodeProto node, string name, int count, long? fill) => Attribute(node, name) switch
+    {
+        null when fill is { } value => Enumerable.Repeat(value, count).ToArray(),
+        null => throw Node(node, $"lacks the attribute '{name}'"),
+        { Type: OnnxAttributeType.Ints } a when a.Ints.Count == count => [.. a.Ints],
+        var a => throw Node(node, $"has the attribute '{name}' = {Text(a.Ints)}; expected {count} integers (a 2-D window)"),
+    };
+
+    private static string Encoding(AttributeProto attribute) => System.Text.Encoding.UTF8.GetString(attribute.S.Span);
+
+    private static string Describe(NodeProto node) => $"'{node.Name}' ({node.OpType})";
+
+    private InvalidDataException Node(NodeProto node, string problem) => new($"{_file}: node {Describe(node)} {problem}.");
+
+    private static string Text<TValue>(IEnumerable<TValue> values) where TValue : IFormattable =>
+        "[" + string.Join(", ", values.Select(v => v.ToString(null, CultureInfo.InvariantCulture))) + "]";
+}

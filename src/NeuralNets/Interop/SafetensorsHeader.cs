@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text.Json;
+
+namespace NeuralNets.Interop;
+
+/// <summary>One tensor of a safetensors file as its header describes it; offsets are relative to the start of the data.</summary>
+internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End)
+{
+    /// <summary>Bytes per value of a dtype this reader converts, or 0.</summary>
+    public static int Size(string dtype) => dtype switch { "F64" => 8, "F32" => 4, "F16" or "BF16" => 2, _ => 0 };
+
+    /// <summary>The values as <typeparamref name="T"/>; the header check has matched the byte range to the shape.</summary>
+    public T[] Decode<T>(ReadOnlySpan<byte> data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bytes = data[(int)Begin..(int)End];
+        var values = new T[bytes.Length / Size(DType)];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = DType switch
+            {
+                "F64" => T.CreateChecked(BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..])),
+                "F32" => T.CreateChecked(BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..])),
+                "F16" => T.CreateChecked((float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..])),
+                // bfloat16 is the top half of a float.
+                _ => T.CreateChecked(BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]) << 16)),
+            };
+        }
+        return values;
+    }
+}
+
+/// <summary>Reads and checks a safetensors header against the bytes of its file.</summary>
+internal static class SafetensorsHeader
+{
+    /// <summary>Where the data starts: after the 8-byte length and the header (already checked by <see cref="Read"/>).</summary>
+    public static int DataStart(ReadOnlySpan<byte> file) => 8 + (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+
+    /// <summary>
+    /// The tensors the header lists, each checked: a known dtype, non-negative dimensions, offsets inside the data whose
+    /// length is exactly what the shape needs, and no two ranges overlapping.
+    /// </summary>
+    public static List<SafetensorsEntry> Read(ReadOnlySpan<byte> file, string source)
+    {
+        if (file.Length < 8) throw new InvalidDataException($"{source} is {file.Length} bytes long; a safetensors file starts with an 8-byte header length.");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        if (headerLength > (ulong)(file.Length - 8) || headerLength > SafetensorsFile.MaxHeaderLength)
+            throw new InvalidDataException($"{source}: the header length is {headerLength} bytes, but the file holds {file.Length - 8} after it (and at most {SafetensorsFile.MaxHeaderLength} are accepted).");
+        var header = file.Slice(8, (int)headerLength);
+        long dataLength = file.Length - 8 - (long)headerLength;
+        JsonDocument json;
+        try
+        {
+            json = JsonDocument.Parse(header.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: the header is not valid JSON: {e.Message}", e);
+        }
+        using (json)
+        {
+            if (json.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: the header must be a JSON object.");
+            var entries = new List<SafetensorsEntry>();
+            var names = new HashSet<string>();
+            foreach (var property in json.RootElement.EnumerateObject())
+            {
+                if (!names.Add(property.Name)) throw new InvalidDataException($"{source}: the header names '{property.Name}' twice.");
+                if (property.Name == "__metadata__")
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Object || property.Value.EnumerateObject().Any(m => m.Value.ValueKind != JsonValueKind.String))
+                        throw new InvalidDataException($"{source}: '__metadata__' must be an object of strings.");
+                    continue;
+                }
+                entries.Add(Entry(property, dataLength, source));
+            }
+            var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+            for (int i = 1; i < sorted.Count; i++)
+                if (sorted[i].Begin < sorted[i - 1].End)
+                    throw new InvalidDataException($"{source}: the tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' overlap in the data.");
+            return entries;
+        }
+    }
+
+    private static SafetensorsEntry Entry(JsonProperty property, long dataLength, string source)
+    {
+        string where = $"{source}: tensor '{property.Name}'";
+        var value = property.Value;
+        if (value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object with dtype, shape and data_offsets.");
+        string dtype = value.TryGetProperty("dtype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()!
+            : throw new InvalidDataException($"{where} lacks a string 'dtype'.");
+        int size = SafetensorsEntry.Size(dtype);
+        if (size == 0) throw new InvalidDataException($"{where} has the dtype '{dtype}'; only F64, F32, F16 and BF16 load into a network.");
+        long[] shape = Integers(value, "shape", where, count: null);
+        long[] offsets = Integers(value, "data_offsets", where, count: 2);
+        long values = 1;
+        foreach (long length in shape)
+            values = length == 0 || values <= dataLength / length ? values * length : dataLength + 1;
+        if (offsets[0] > offsets[1] || offsets[1] > dataLength)
+            throw new InvalidDataException($"{where} has data_offsets [{offsets[0]}, {offsets[1]}] outside the {dataLength} bytes of data.");
+        if (values > dataLength || offsets[1] - offsets[0] != values * size)
+            throw new InvalidDataException($"{where} is {SafetensorsFile.ShapeText(shape)} {dtype} but its data_offsets span {offsets[1] - offsets[0]} bytes.");
+        return new SafetensorsEntry(property.Name, dtype, shape, offsets[0], offsets[1]);
+    }
+
+    private static long[] Integers(JsonElement owner, string name, string where, int? count)
+    {
+        if (!owner.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array || (count is { } n && array.GetArrayLength() != n))
+            throw new InvalidDataException($"{where} lacks '{name}' as an array{(count is { } c ? $" of {c}" : "")} of non-negative integers.");
+        var result = new long[array.GetArrayLength()];
+        int i = 0;
+        foreach (var element in array.EnumerateArray())
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out result[i++]) || result[i - 1] < 0)
+                throw new InvalidDataException($"{where}: '{name}' must hold non-negative integers, had {element.GetRawText()}.");
+        return result;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Numerics;
+using NeuralNets.Layers;
+
+namespace NeuralNets.OnnxRuntime.Tests;
+
+/// <summary>The networks checked against ONNX Runtime: each layer alone, an MLP and a LeNet-like CNN.</summary>
+internal static class Networks
+{
+    public static readonly string[] LayerCases =
+        ["Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "LeakyReLU(0.3)", "Softmax", "Flatten", "Dropout"];
+
+    public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
+    {
+        "Dense" => Network.Sequential<T>([20]).Dense(7).Build(seed: 1),
+        // A rectangular kernel, unequal strides and padding only in height.
+        "Conv2D" => Network.Sequential<T>([3, 9, 8]).Conv2D(4, kernel: (3, 2), stride: (2, 1), padding: (1, 0)).Build(seed: 2),
+        "MaxPool2D" => Network.Sequential<T>([2, 8, 9]).MaxPool2D(3, stride: 2, padding: 1).Build(seed: 3),
+        "AvgPool2D" => Network.Sequential<T>([2, 8, 9]).AvgPool2D((3, 2), stride: (2, 2), padding: (1, 1)).Build(seed: 4),
+        "Sigmoid" => Network.Sequential<T>([10]).Sigmoid().Build(seed: 5),
+        "Tanh" => Network.Sequential<T>([10]).Tanh().Build(seed: 6),
+        "ReLU" => Network.Sequential<T>([10]).ReLU().Build(seed: 7),
+        "LeakyReLU" => Network.Sequential<T>([10]).LeakyReLU().Build(seed: 8),
+        "LeakyReLU(0.3)" => Network.Sequential<T>([2, 3, 4]).LeakyReLU(0.3).Build(seed: 8),
+        "Softmax" => Network.Sequential<T>([10]).Softmax().Build(seed: 9),
+        "Flatten" => Network.Sequential<T>([2, 3, 4]).Flatten().Build(seed: 10),
+        "Dropout" => Network.Sequential<T>([10]).Dropout(0.5).Build(seed: 11),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
+    };
+
+    /// <summary>784-128-10 with dropout, as a Fashion-MNIST classifier is built.</summary>
+    public static Sequential<T> Mlp<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Network.Sequential<T>([1, 28, 28]).Flatten().Dense(128).ReLU().Dropout(0.2).Dense(64).Tanh().Dense(10).Softmax().Build(seed: 42);
+
+    /// <summary>LeNet-5's shape, with every window layer and activation the exporter knows.</summary>
+    public static Sequential<T> LeNet<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Network.Sequential<T>([1, 28, 28])
+            .Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+            .Conv2D(16, kernel: 5).Sigmoid().AvgPool2D(2)
+            .Flatten().Dense(120).LeakyReLU().Dense(84).Tanh().Dense(10).Softmax()
+            .Build(seed: 7);
+}
