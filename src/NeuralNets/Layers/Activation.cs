@@ -8,7 +8,8 @@ namespace NeuralNets.Layers;
 /// <summary>
 /// Base of the elementwise activations: keeps the input and output of the forward pass and the
 /// reused buffers, so that a subclass writes only its function and its derivative, side by side.
-/// Subclass it to add an activation of your own.
+/// Subclass it to add an activation of your own: name its <see cref="Kind"/>, write <see cref="Activate"/> and
+/// <see cref="Differentiate"/>, and say whether it <see cref="SplitsAcrossThreads"/>.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -21,6 +22,12 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
 
+    /// <summary>
+    /// The activation's kind, e.g. <c>"ReLU"</c>: what <see cref="Describe"/> reports, and the name it is saved under and
+    /// registered by (<see cref="Serialization.LayerRegistry"/>). Stable across renames of the class; the same for float and double.
+    /// </summary>
+    public abstract string Kind { get; }
+
     /// <summary>Effectively computes <c>y[i] = f(x[i])</c>.</summary>
     protected abstract void Activate(ReadOnlySpan<T> x, Span<T> y);
 
@@ -28,10 +35,11 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     protected abstract void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx);
 
     /// <summary>
-    /// Whether <see cref="Activate"/> and <see cref="Differentiate"/> treat each element on its own, so that
-    /// a long tensor may be cut into ranges computed on different cores (softmax, which works on rows, may not).
+    /// Whether <see cref="Activate"/> and <see cref="Differentiate"/> treat each element on its own, so that a long
+    /// tensor may be cut into ranges computed on the helper threads at once (softmax, which works on rows, may not).
+    /// False by default; an override that returns true must compute each element from that element alone.
     /// </summary>
-    internal virtual bool SplitsAcrossThreads => false;
+    protected virtual bool SplitsAcrossThreads => false;
 
     private readonly struct ActivateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y) : IRangeOperation
     {
@@ -88,7 +96,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public virtual IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
 
     /// <inheritdoc/>
-    public virtual LayerDescription Describe() => LayerDescription.Of(GetType().Name.Split('`')[0]);
+    public virtual LayerDescription Describe() => LayerDescription.Of(Kind);
 
     /// <summary>Prints like <c>Sigmoid()</c>.</summary>
     public override string ToString() => Describe().ToString();

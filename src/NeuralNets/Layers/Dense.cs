@@ -71,12 +71,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         _input = input;
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
-        var y = output.Span();
-        // y = b + x·Wᵀ. On the row-dot path (k not cut into pieces) the product adds the bias as it stores
-        // each element, on the core that computed it, instead of one thread writing the bias over all of y
-        // first; elsewhere MatrixMultiply still copies it in first. The rounding is the same either way.
-        MatrixMultiply.Compute<T>(input.Span(), false, Weight.ValueSpan, true, y, batch, Outputs, Inputs, accumulate: false,
-            parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: Bias.ValueSpan);
+        // y = x·Wᵀ + b
+        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs);
         return output;
     }
 
@@ -85,11 +81,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
-        // dx = dy·W, split by rows of dx from the resident threshold: each core then holds the rows of dx
-        // that the layer below (an activation, split by rows) works on next.
+        // dx = dy·W
         var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        MatrixMultiply.Compute<T>(outputGradient.Span(), false, Weight.ValueSpan, false, inputGradient.Span(), batch, Inputs, Outputs, accumulate: false,
-            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
+        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs);
         return inputGradient;
     }
 
@@ -106,8 +100,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         ReadOnlySpan<T> dy = outputGradient.Span();
         // dW += dyᵀ·x ; db += Σ_rows dy. A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        MatrixMultiply.Compute<T>(dy, true, input.Span(), false, dW, Outputs, Inputs, batch, accumulate,
-            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
+        DenseProducts.WeightGradient<T>(dy, input.Span(), dW, batch, Outputs, Inputs, accumulate);
         var db = Bias.GradientSpan;
         Elementwise.AddRows(dy[..(batch * Outputs)], Outputs, db);
         return input;

@@ -37,6 +37,10 @@ public interface ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
     IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape);
 
     /// <summary>The layer's kind and hyperparameters as a plain record (the basis of saving and printing).</summary>
+    /// <remarks>
+    /// A layer is saved and loaded through the <see cref="Serialization.LayerKind"/> registered under its kind in
+    /// <see cref="Serialization.LayerRegistry"/>; the description must hold every setting that kind needs to rebuild it.
+    /// </remarks>
     LayerDescription Describe();
 
     /// <summary>

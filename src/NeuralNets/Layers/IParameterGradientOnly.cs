@@ -9,8 +9,14 @@ namespace NeuralNets.Layers;
 /// input that does not require grad), and for a dense or convolution layer it is a whole matrix
 /// multiply: a third of the layer's backward work.
 /// </summary>
-internal interface IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <remarks>
+/// <see cref="Sequential{T}.BackwardToParameters"/> calls it on the network's first layer when that layer implements
+/// it, and <see cref="ILayer{T}.Backward"/> otherwise; a layer of your own with weights may implement it likewise.
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public interface IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Adds dLoss/dParameter into each parameter's gradient, exactly as <see cref="ILayer{T}.Backward"/> does, and computes nothing else.</summary>
+    /// <param name="outputGradient">dLoss/dOutput for the most recent forward pass, as <see cref="ILayer{T}.Backward"/> receives it.</param>
     void BackwardToParameters(Tensor<T> outputGradient);
 }

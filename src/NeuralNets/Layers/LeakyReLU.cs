@@ -27,7 +27,10 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     public double Slope { get; }
 
     /// <inheritdoc/>
-    internal override bool SplitsAcrossThreads => true;
+    public override string Kind => "LeakyReLU";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
@@ -39,5 +42,5 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
         => Elementwise.SelectPositive(x, dy, dy, _slope, dx);
 
     /// <inheritdoc/>
-    public override LayerDescription Describe() => new("LeakyReLU", new Dictionary<string, double> { ["slope"] = Slope });
+    public override LayerDescription Describe() => new(Kind, new Dictionary<string, double> { ["slope"] = Slope });
 }

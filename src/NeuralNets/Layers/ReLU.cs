@@ -12,7 +12,10 @@ namespace NeuralNets.Layers;
 public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    internal override bool SplitsAcrossThreads => true;
+    public override string Kind => "ReLU";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)

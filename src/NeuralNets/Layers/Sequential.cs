@@ -50,7 +50,7 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         {
             if (_layers[i] is null) throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
             // Views named for this network; the layer's own parameters keep their names (it may belong to another network too).
-            foreach (var p in _layers[i].Parameters) parameters.Add(p.Named($"{i}.{p.Name}"));
+            foreach (var p in _layers[i].Parameters) parameters.Add(p.Named(ParameterName(i, p.Name)));
         }
         _parameters = parameters.ToArray();
         foreach (var layer in _layers)
@@ -306,9 +306,23 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
         return shape.ToArray();
     }
 
-    /// <inheritdoc/>
-    public LayerDescription Describe() =>
-        new("Sequential", new Dictionary<string, double> { ["layers"] = _layers.Length });
+    /// <summary>
+    /// The kind <c>Sequential</c>, with every layer's description as its inner <see cref="LayerDescription.Layers"/> and the input
+    /// shape, when it has one, as the list setting <c>inputShape</c>: so a network inside a network is saved and loaded whole.
+    /// </summary>
+    public LayerDescription Describe() => new("Sequential", new Dictionary<string, double>())
+    {
+        Layers = DescribeLayers(),
+        ListSettings = InputShape is null
+            ? new Dictionary<string, IReadOnlyList<int>>()
+            : new Dictionary<string, IReadOnlyList<int>> { [InputShapeSetting] = InputShape.ToArray() },
+    };
+
+    /// <summary>The list setting of <see cref="Describe"/> that holds the input shape.</summary>
+    internal const string InputShapeSetting = "inputShape";
+
+    /// <summary>The name this network gives parameter <paramref name="name"/> of its layer <paramref name="index"/>, as PyTorch does: <c>"2.weight"</c>.</summary>
+    internal static string ParameterName(int index, string name) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index}.{name}");
 
     /// <summary>Every layer's description, in order.</summary>
     public IReadOnlyList<LayerDescription> DescribeLayers() => _layers.Select(l => l.Describe()).ToArray();

@@ -17,7 +17,10 @@ namespace NeuralNets.Layers;
 public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    internal override bool SplitsAcrossThreads => true;
+    public override string Kind => "Sigmoid";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)

@@ -16,6 +16,9 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
     private int _features = 1;
 
     /// <inheritdoc/>
+    public override string Kind => "Softmax";
+
+    /// <inheritdoc/>
     public override Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -9,7 +9,10 @@ namespace NeuralNets.Layers;
 public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>
-    internal override bool SplitsAcrossThreads => true;
+    public override string Kind => "Tanh";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);

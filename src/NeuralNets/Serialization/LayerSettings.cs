@@ -4,13 +4,12 @@ using NeuralNets.Layers;
 namespace NeuralNets.Serialization;
 
 /// <summary>
-/// Reads the settings of one layer description, checking each value before a layer constructor sees
-/// it, so that a malformed file is reported by layer and field instead of by whatever a constructor
-/// or a cast would throw.
+/// Reads the settings of one <see cref="LayerDescription"/>, checking each value before a layer constructor sees it,
+/// so that a malformed file is reported by layer and field instead of by whatever a constructor or a cast would throw.
+/// A <see cref="LayerKind"/> reads its layer's hyperparameters through it.
 /// </summary>
-/// <param name="description">The description being read.</param>
-/// <param name="where">Names the file and the layer in messages, e.g. <c>'model.json': layer 1 (Dense)</c>.</param>
-internal readonly struct LayerSettings(LayerDescription description, string where)
+/// <remarks>Every reader throws <see cref="InvalidDataException"/> naming the file, the layer and the setting.</remarks>
+public readonly struct LayerSettings
 {
     /// <summary>
     /// The largest kernel, stride or padding accepted. Far above any real network, it keeps the
@@ -18,20 +17,68 @@ internal readonly struct LayerSettings(LayerDescription description, string wher
     /// </summary>
     public const int MaxWindowLength = 1 << 20;
 
+    private readonly string _place;
+
+    /// <summary>Reads <paramref name="description"/>; messages name it as "layer".</summary>
+    /// <param name="description">The description to read.</param>
+    public LayerSettings(LayerDescription description) : this(description, "layer") { }
+
+    /// <summary>Reads <paramref name="description"/>; <paramref name="place"/> names it in messages, e.g. <c>'model.json': layer 1</c>.</summary>
+    internal LayerSettings(LayerDescription description, string place)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        Description = description;
+        _place = place;
+    }
+
+    /// <summary>The description being read.</summary>
+    public LayerDescription Description { get; }
+
+    /// <summary>The layer's kind.</summary>
+    public string Kind => Description.Kind;
+
+    /// <summary>Where the layer is, for messages: the file and its position, e.g. <c>'model.json': layer 1</c>.</summary>
+    public string Place => _place ?? "layer";
+
+    /// <summary>The place and the kind, e.g. <c>'model.json': layer 1 (Dense)</c>, as messages about its settings begin.</summary>
+    private string Where => $"{Place} ({Kind})";
+
     /// <summary>An integer setting of at least 1.</summary>
+    /// <param name="key">The setting's name.</param>
     public int Positive(string key) => Integer(key, 1, int.MaxValue, "a positive integer");
 
     /// <summary>A kernel or stride length: an integer in [1, <see cref="MaxWindowLength"/>].</summary>
+    /// <param name="key">The setting's name.</param>
     public int WindowLength(string key) => Integer(key, 1, MaxWindowLength, $"an integer in [1, {MaxWindowLength}]");
 
     /// <summary>A padding: an integer in [0, <paramref name="max"/>].</summary>
+    /// <param name="key">The setting's name.</param>
+    /// <param name="max">The largest padding accepted.</param>
     public int Padding(string key, int max) => Integer(key, 0, max, $"an integer in [0, {max}]");
 
     /// <summary>Any 32-bit integer, or <paramref name="absent"/> when the setting is missing.</summary>
+    /// <param name="key">The setting's name.</param>
+    /// <param name="absent">The value when the description lacks the setting (a file written before it existed).</param>
     public int OptionalInt32(string key, int absent) =>
-        description.Settings.ContainsKey(key) ? Integer(key, int.MinValue, int.MaxValue, "a 32-bit integer") : absent;
+        Description.Settings.ContainsKey(key) ? Integer(key, int.MinValue, int.MaxValue, "a 32-bit integer") : absent;
+
+    /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <param name="key">The setting's name.</param>
+    /// <param name="min">The smallest value accepted.</param>
+    /// <param name="max">The largest value accepted.</param>
+    public int Int32(string key, int min, int max) =>
+        Integer(key, min, max, string.Create(CultureInfo.InvariantCulture, $"an integer in [{min}, {max}]"));
+
+    /// <summary>A finite number.</summary>
+    /// <param name="key">The setting's name.</param>
+    public double Finite(string key)
+    {
+        double value = Value(key);
+        return double.IsFinite(value) ? value : throw Invalid(key, "a finite number", value);
+    }
 
     /// <summary>A finite, non-negative number.</summary>
+    /// <param name="key">The setting's name.</param>
     public double NonNegative(string key)
     {
         double value = Value(key);
@@ -39,11 +86,57 @@ internal readonly struct LayerSettings(LayerDescription description, string wher
     }
 
     /// <summary>A probability in [0, 1).</summary>
+    /// <param name="key">The setting's name.</param>
     public double Probability(string key)
     {
         double value = Value(key);
         return value is >= 0 and < 1 ? value : throw Invalid(key, "a number in [0, 1)", value);
     }
+
+    /// <summary>A word from <see cref="LayerDescription.TextSettings"/>.</summary>
+    /// <param name="key">The setting's name.</param>
+    public string Text(string key) => Description.TextSettings.TryGetValue(key, out string? value)
+        ? value
+        : throw new InvalidDataException($"{Where} lacks the text setting '{key}'.");
+
+    /// <summary>A non-empty list of positive integers (a shape) from <see cref="LayerDescription.ListSettings"/>.</summary>
+    /// <param name="key">The setting's name.</param>
+    public IReadOnlyList<int> Lengths(string key)
+    {
+        var list = List(key);
+        if (list.Count == 0) throw new InvalidDataException($"{Where}: '{key}' must be a non-empty list of positive integers, was empty.");
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] <= 0)
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{Where}: '{key}[{i}]' must be a positive integer, was {list[i]}."));
+        return list;
+    }
+
+    /// <summary>A list of integers from <see cref="LayerDescription.ListSettings"/>.</summary>
+    /// <param name="key">The setting's name.</param>
+    public IReadOnlyList<int> List(string key) => Description.ListSettings.TryGetValue(key, out var value)
+        ? value
+        : throw new InvalidDataException($"{Where} lacks the list setting '{key}'.");
+
+    /// <summary>Whether the description has a setting of any of the three sorts named <paramref name="key"/>.</summary>
+    /// <param name="key">The setting's name.</param>
+    public bool Has(string key) =>
+        Description.Settings.ContainsKey(key) || Description.TextSettings.ContainsKey(key) || Description.ListSettings.ContainsKey(key);
+
+    /// <summary>The number of inner layers (<see cref="LayerDescription.Layers"/>), for a container.</summary>
+    public int LayerCount => Description.Layers.Count;
+
+    /// <summary>A reader of inner layer <paramref name="index"/>, whose messages name it as e.g. <c>layer 1.0</c>.</summary>
+    /// <param name="index">The inner layer's position.</param>
+    public LayerSettings Layer(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, LayerCount);
+        return new LayerSettings(Description.Layers[index], string.Create(CultureInfo.InvariantCulture, $"{Place}.{index}"));
+    }
+
+    /// <summary>An error about this layer, beginning with its place and kind.</summary>
+    /// <param name="message">What is wrong, e.g. <c>'groups' must divide 'channels'</c>.</param>
+    public InvalidDataException Error(string message) => new($"{Where}: {message}");
 
     private int Integer(string key, int min, int max, string what)
     {
@@ -52,10 +145,10 @@ internal readonly struct LayerSettings(LayerDescription description, string wher
         return value >= min && value <= max && value == Math.Floor(value) ? (int)value : throw Invalid(key, what, value);
     }
 
-    private double Value(string key) => description.Settings.TryGetValue(key, out double value)
+    private double Value(string key) => Description.Settings.TryGetValue(key, out double value)
         ? value
-        : throw new InvalidDataException($"{where} lacks the setting '{key}'.");
+        : throw new InvalidDataException($"{Where} lacks the setting '{key}'.");
 
     private InvalidDataException Invalid(string key, string what, double value) =>
-        new($"{where}: '{key}' must be {what}, was {value.ToString(CultureInfo.InvariantCulture)}.");
+        new($"{Where}: '{key}' must be {what}, was {value.ToString(CultureInfo.InvariantCulture)}.");
 }

@@ -22,14 +22,17 @@ namespace NeuralNets.Serialization;
 /// </remarks>
 public static class ModelFile
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = { new LayerDescriptionJson() },
+    };
 
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
     /// <remarks>Also removes temporary files that earlier saves to the same path left behind when they were killed.</remarks>
     /// <exception cref="ArgumentException">
-    /// The network was built without an input shape, or <see cref="Load{T}"/> could not read it back
-    /// (a layer of a kind the loader does not know, such as a nested <see cref="Sequential{T}"/> or a
-    /// custom activation); nothing is written then.
+    /// The network was built without an input shape, or <see cref="Load{T}"/> could not rebuild it: a layer of a kind
+    /// no <see cref="LayerKind"/> is registered for (the message says how to register one), or whose registered kind
+    /// rebuilds another class or another description; nothing is written then.
     /// </exception>
     public static void Save<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -41,10 +44,13 @@ public static class ModelFile
             ModelDocument.CurrentFormat, typeof(T).Name, network.InputShape.ToArray(),
             network.Layers.Select(l => l.Describe()).ToArray(),
             network.Parameters.Select(p => new ParameterRecord(p.Name, p.Shape.ToArray(), Convert.ToBase64String(MemoryMarshal.AsBytes(p.ValueSpan)))).ToArray());
+        string file = $"'{path}'";
         try
         {
             // The loader's own checks, so that whatever is saved can be loaded back.
-            ParameterCheck.Match(document.Parameters, Expected(document.Layers, $"'{path}'"), Marshal.SizeOf<T>(), $"'{path}'", "the layers' descriptions");
+            ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers' descriptions");
+            for (int i = 0; i < document.Layers.Length; i++)
+                RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), $"{file}: layer {i}");
         }
         catch (InvalidDataException e)
         {
@@ -52,6 +58,40 @@ public static class ModelFile
         }
         AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, Options));
     }
+
+    /// <summary>
+    /// Checks that the layer Load would build from <paramref name="layer"/>'s description is of its class and describes
+    /// itself the same, inner layers included: a registered kind that builds something else would load another network.
+    /// </summary>
+    private static void RebuildsAlike<T>(ILayer<T> layer, ILayer<T> rebuilt, string place) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var description = layer.Describe();
+        if (rebuilt.GetType() != layer.GetType())
+            throw new InvalidDataException(
+                $"{place} is a {TypeName(layer.GetType())} of the kind '{description.Kind}', but that kind rebuilds a {TypeName(rebuilt.GetType())}: " +
+                "give the layer a kind name of its own (in Describe()) and register a LayerKind under that name that creates it.");
+        var again = rebuilt.Describe();
+        if (!Covers(again, description))
+            throw new InvalidDataException(
+                $"{place} describes itself as {description} but its kind rebuilds it as {again}: the LayerKind must read every setting Describe() writes.");
+        if (layer is Sequential<T> inner && rebuilt is Sequential<T> innerRebuilt)
+            for (int i = 0; i < inner.Layers.Count; i++)
+                RebuildsAlike(inner.Layers[i], innerRebuilt.Layers[i], $"{place}.{i}");
+    }
+
+    /// <summary>
+    /// Whether <paramref name="rebuilt"/> has every setting of <paramref name="original"/>, with the same value, and as many inner layers
+    /// (compared one by one by the caller). It may have more: a default made explicit, as a dropout layer without a seed is rebuilt with seed 0.
+    /// </summary>
+    private static bool Covers(LayerDescription rebuilt, LayerDescription original) =>
+        rebuilt.Kind == original.Kind && rebuilt.Layers.Count == original.Layers.Count
+        && original.Settings.All(kv => rebuilt.Settings.TryGetValue(kv.Key, out double value) && value.Equals(kv.Value))
+        && original.TextSettings.All(kv => rebuilt.TextSettings.TryGetValue(kv.Key, out string? value) && value == kv.Value)
+        && original.ListSettings.All(kv => rebuilt.ListSettings.TryGetValue(kv.Key, out var value) && value.SequenceEqual(kv.Value));
+
+    private static string TypeName(Type type) => type.IsGenericType
+        ? $"{type.Name.Split('`')[0]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>"
+        : type.Name;
 
     /// <summary>Reads a network saved by <see cref="Save{T}"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist (other file-system errors are the usual <see cref="IOException"/>s).</exception>
@@ -64,10 +104,12 @@ public static class ModelFile
         IReadOnlyList<int> shape = document.InputShape;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = LayerFactory.Create<T>(document.Layers[i], file, i);
+            layers[i] = LayerRegistry.Create<T>(Settings(document.Layers[i], file, i));
             shape = OutputShape(layers[i], shape, document.Layers[i].Kind, file, i);
         }
         var network = new Sequential<T>(document.InputShape, layers);
+        // The layers as built, against the file: a registered kind whose layer holds other parameters than it declared fails here.
+        ParameterCheck.Match(document.Parameters, Specs(network.Parameters), Marshal.SizeOf<T>(), file, "the layers as built");
         ParameterCheck.Copy(document.Parameters, network.Parameters, file);
         return network;
     }
@@ -80,8 +122,7 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         var (document, file) = Read<T>(path, "parameters", "");
-        var expected = network.Parameters.Select(p => new ParameterSpec(p.Name, p.Shape.ToArray())).ToArray();
-        ParameterCheck.Match(document.Parameters, expected, Marshal.SizeOf<T>(), file, "the network");
+        ParameterCheck.Match(document.Parameters, Specs(network.Parameters), Marshal.SizeOf<T>(), file, "the network");
         // Like an optimizer step: a Predict on another thread that overlaps the copy refuses to answer.
         network.BeginTrainingStep();
         try
@@ -107,7 +148,14 @@ public static class ModelFile
 
     /// <summary>The parameters the layer descriptions imply, named as <see cref="Sequential{T}"/> names them.</summary>
     private static ParameterSpec[] Expected(IReadOnlyList<LayerDescription> layers, string file) =>
-        layers.SelectMany((layer, i) => LayerFactory.Check(layer, file, i).Select(p => p with { Name = $"{i}.{p.Name}" })).ToArray();
+        layers.SelectMany((layer, i) => LayerRegistry.Parameters(Settings(layer, file, i))
+            .Select(p => new ParameterSpec(Sequential<double>.ParameterName(i, p.Name), p.Shape))).ToArray();
+
+    private static ParameterSpec[] Specs<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T> =>
+        parameters.Select(p => new ParameterSpec(p.Name, p.Shape)).ToArray();
+
+    private static LayerSettings Settings(LayerDescription layer, string file, int index) =>
+        new(layer, string.Create(CultureInfo.InvariantCulture, $"{file}: layer {index}"));
 
     /// <summary>The layer's output shape, or an error naming the layer when it does not fit its input or its output is too large to hold.</summary>
     private static IReadOnlyList<int> OutputShape<T>(ILayer<T> layer, IReadOnlyList<int> input, string kind, string file, int index)

@@ -8,7 +8,7 @@ namespace NeuralNets.Serialization;
 /// Reads a model file field by field, so that every malformed field is reported as an
 /// <see cref="InvalidDataException"/> naming the file and the field, rather than as whatever a
 /// deserializer, a null or a cast would throw. Structure only: whether the layers and parameters make
-/// sense together is checked by <see cref="LayerFactory"/> and <see cref="ParameterCheck"/>.
+/// sense together is checked by <see cref="LayerRegistry"/> and <see cref="ParameterCheck"/>.
 /// </summary>
 internal static class ModelJson
 {
@@ -46,8 +46,8 @@ internal static class ModelJson
     private static ModelDocument Parse(JsonElement root, string file)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Format", out var format)
-            || format.ValueKind != JsonValueKind.String || !format.ValueEquals(ModelDocument.CurrentFormat))
-            throw new InvalidDataException($"{file} is not a NeuralNets model file (expected format '{ModelDocument.CurrentFormat}').");
+            || format.ValueKind != JsonValueKind.String || !ModelDocument.ReadableFormats.Any(known => format.ValueEquals(known)))
+            throw new InvalidDataException($"{file} is not a NeuralNets model file (expected format '{ModelDocument.CurrentFormat}', or an earlier one: {string.Join(", ", ModelDocument.ReadableFormats)}).");
 
         string elementType = String(root, "ElementType", file);
         if (elementType is not (nameof(Single) or nameof(Double)))
@@ -65,15 +65,47 @@ internal static class ModelJson
     private static LayerDescription Layer(JsonElement element, string where)
     {
         string kind = String(element, "Kind", where);
-        var settings = Field(element, "Settings", where);
-        if (settings.ValueKind != JsonValueKind.Object)
-            throw Invalid(where, "Settings", "an object of numbers", settings);
-        var values = new Dictionary<string, double>();
-        foreach (var setting in settings.EnumerateObject())
-            values[setting.Name] = setting.Value.ValueKind == JsonValueKind.Number && setting.Value.TryGetDouble(out double value)
-                ? value
-                : throw Invalid($"{where} ({kind})", $"Settings.{setting.Name}", "a finite number", setting.Value);
-        return new LayerDescription(kind, values);
+        string named = $"{where} ({kind})";
+        var numbers = Entries(Field(element, "Settings", where), where, named, "Settings", "an object of numbers",
+            (value, name) => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number)
+                ? number
+                : throw Invalid(named, name, "a finite number", value));
+        var text = element.TryGetProperty("TextSettings", out var textElement)
+            ? Entries(textElement, named, named, "TextSettings", "an object of strings",
+                (value, name) => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(named, name, "a string", value))
+            : new Dictionary<string, string>();
+        var lists = element.TryGetProperty("ListSettings", out var listElement)
+            ? Entries(listElement, named, named, "ListSettings", "an object of integer arrays", (value, name) => (IReadOnlyList<int>)Integers(value, named, name))
+            : new Dictionary<string, IReadOnlyList<int>>();
+        var inner = element.TryGetProperty("Layers", out _)
+            ? Items(element, "Layers", "layer", named, (item, itemWhere) => Layer(item, itemWhere))
+            : [];
+        return new LayerDescription(kind, numbers) { TextSettings = text, ListSettings = lists, Layers = inner };
+    }
+
+    /// <summary>An object field read entry by entry; messages name an entry <c>Field.name</c>.</summary>
+    private static Dictionary<string, TValue> Entries<TValue>(JsonElement owner, string where, string named, string field, string what, Func<JsonElement, string, TValue> read)
+    {
+        if (owner.ValueKind != JsonValueKind.Object) throw Invalid(where, field, what, owner);
+        var entries = new Dictionary<string, TValue>(StringComparer.Ordinal);
+        foreach (var entry in owner.EnumerateObject())
+            entries[entry.Name] = read(entry.Value, $"{field}.{entry.Name}");
+        return entries;
+    }
+
+    /// <summary>An array of 32-bit integers (any sign: the layer kind checks what it reads).</summary>
+    private static int[] Integers(JsonElement array, string where, string name)
+    {
+        if (array.ValueKind != JsonValueKind.Array) throw Invalid(where, name, "an array of integers", array);
+        var values = new int[array.GetArrayLength()];
+        int i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out values[i]))
+                throw Invalid(where, $"{name}[{i}]", "a 32-bit integer", element);
+            i++;
+        }
+        return values;
     }
 
     /// <summary>An array field of objects read by <paramref name="item"/>; messages call them <paramref name="noun"/> 0, 1…</summary>

@@ -29,7 +29,7 @@ internal static class ParameterCheck
         for (int i = 0; i < records.Count; i++)
         {
             var (record, want) = (records[i], expected[i]);
-            if (record.Name != want.Name || !record.Shape.AsSpan().SequenceEqual(want.Shape))
+            if (record.Name != want.Name || !record.Shape.SequenceEqual(want.Shape))
                 throw new InvalidDataException($"{file}: parameter {i} is '{record.Name}' {TensorMemory.ShapeText(record.Shape)} in the file but '{want.Name}' {TensorMemory.ShapeText(want.Shape)} in {owner}.");
             long count = ShapeSize.Count(record.Shape, Array.MaxLength / elementSize);
             if (count < 0)

@@ -7,12 +7,21 @@ namespace NeuralNets.Tensors;
 /// (a full mini-batch and the last, shorter one) so that a training epoch allocates nothing
 /// after its first two batches.
 /// </summary>
-internal sealed class TensorBuffer<T>
+/// <remarks>
+/// A layer keeps one per tensor it returns (its output, its input gradient) and asks it for a tensor of
+/// the batch's shape on every call: the same tensor comes back while the shape stays the same. That is the
+/// contract of <see cref="Layers.ILayer{T}"/>: a returned tensor stays valid until the layer's next call of the
+/// same method. Not thread-safe: one buffer belongs to one layer object (an inference copy makes its own).
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class TensorBuffer<T>
 {
     private Tensor<T>? _recent;
     private Tensor<T>? _previous;
 
-    /// <summary>A tensor of the given shape; its contents are whatever was last written.</summary>
+    /// <summary>A tensor of the shape <c>[batch, ...sampleShape]</c>; its contents are whatever was last written.</summary>
+    /// <param name="batch">The first length, the number of samples.</param>
+    /// <param name="sampleShape">The lengths of one sample.</param>
     public Tensor<T> Get(int batch, ReadOnlySpan<int> sampleShape)
     {
         if (Matches(_recent, batch, sampleShape)) return _recent!;
@@ -32,7 +41,9 @@ internal sealed class TensorBuffer<T>
         return created;
     }
 
-    /// <summary>A tensor with exactly the lengths of <paramref name="like"/>.</summary>
+    /// <summary>A tensor with exactly the lengths of <paramref name="like"/>; its contents are whatever was last written.</summary>
+    /// <typeparam name="TOther">The element type of <paramref name="like"/>.</typeparam>
+    /// <param name="like">The tensor whose shape is wanted.</param>
     public Tensor<T> GetLike<TOther>(Tensor<TOther> like)
     {
         var lengths = like.Lengths;

@@ -5,9 +5,14 @@ using System.Runtime.InteropServices;
 namespace NeuralNets.Tensors;
 
 /// <summary>Span access and shape helpers for the dense, row-major <see cref="Tensor{T}"/>s that cross our edges.</summary>
-internal static class TensorMemory
+/// <remarks>
+/// Layers and losses do their arithmetic on spans (<c>TensorPrimitives</c>, loops): <see cref="Span{T}(Tensor{T})"/>
+/// gives the memory of a tensor without copying, <see cref="Wrap{T}"/> makes a tensor of an array without copying.
+/// </remarks>
+public static class TensorMemory
 {
     /// <summary>The whole backing memory of a dense tensor, in row-major order.</summary>
+    /// <exception cref="ArgumentException">The tensor is not dense (a strided view): the message says to call <c>ToDenseTensor()</c>.</exception>
     public static Span<T> Span<T>(this Tensor<T> tensor)
     {
         if (!tensor.IsDense)
@@ -18,7 +23,7 @@ internal static class TensorMemory
         return MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), checked((int)tensor.FlattenedLength));
     }
 
-    /// <summary>Wraps <paramref name="values"/> without copying.</summary>
+    /// <summary>Wraps <paramref name="values"/> without copying, as a tensor of <paramref name="shape"/>.</summary>
     public static Tensor<T> Wrap<T>(T[] values, ReadOnlySpan<int> shape)
     {
         Span<nint> lengths = stackalloc nint[shape.Length];
@@ -64,7 +69,7 @@ internal static class TensorMemory
     }
 
     /// <summary>Throws when any element is NaN or infinite, naming where and what.</summary>
-    public static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string what, int sampleSize)
+    internal static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string what, int sampleSize)
         where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++)

@@ -9,6 +9,8 @@ public class CourseworkExampleTests
 {
     private sealed class StudentSwish : Activation<double>
     {
+        public override string Kind => "StudentSwish";
+
         // swish(x) = x·σ(x)
         protected override void Activate(ReadOnlySpan<double> x, Span<double> y)
         {

@@ -1,3 +1,4 @@
+using System.Numerics;
 using NeuralNets.Layers;
 using NeuralNets.Serialization;
 
@@ -13,20 +14,7 @@ public sealed class ModelFileSaveTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Save_NestedSequential_RefusesNamingTheLayerAndWritesNothing()
-    {
-        var inner = new Sequential<double>(new Dense<double>(3, 4, seed: 0), new ReLU<double>());
-        var network = new Sequential<double>([3], inner, new Dense<double>(4, 2, seed: 1));
-        string path = Path.Combine(Folder, "model.json");
-
-        var act = () => ModelFile.Save(network, path);
-
-        act.Should().Throw<ArgumentException>().WithMessage("*cannot be saved because Load could not read it back*layer 0 has the unknown kind 'Sequential'*");
-        Directory.GetFiles(Folder).Should().BeEmpty();
-    }
-
-    [Fact]
-    public void Save_UnknownActivationSubclass_RefusesNamingTheLayerAndKeepsTheOldFile()
+    public void Save_UnregisteredActivationSubclass_RefusesSayingHowToRegisterAndKeepsTheOldFile()
     {
         string path = Path.Combine(Folder, "model.json");
         ModelFile.Save(Network.Sequential<double>(3).Dense(2).Build(seed: 0), path);
@@ -35,9 +23,35 @@ public sealed class ModelFileSaveTests : IDisposable
 
         var act = () => ModelFile.Save(network, path);
 
-        act.Should().Throw<ArgumentException>().WithMessage("*layer 1 has the unknown kind 'Softsign'*");
+        act.Should().Throw<ArgumentException>()
+            .WithMessage("*layer 1 has the unknown kind 'Softsign'*LayerKind*LayerRegistry.Register(new SoftsignKind())*Writing your own layer*");
         File.ReadAllBytes(path).Should().Equal(before);
         Directory.GetFiles(Folder).Should().ContainSingle();
+    }
+
+    [Fact]
+    public void Save_LayerThatBorrowsABuiltInKind_RefusesNamingBothClasses()
+    {
+        string path = Path.Combine(Folder, "model.json");
+        var network = new Sequential<double>([3], new Dense<double>(3, 2, seed: 0), new ReLUImpostor());
+
+        var act = () => ModelFile.Save(network, path);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*layer 1 is a ReLUImpostor of the kind 'ReLU', but that kind rebuilds a ReLU<Double>*kind name of its own*");
+        Directory.GetFiles(Folder).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Save_KindThatDropsASetting_RefusesShowingBothDescriptions()
+    {
+        LayerRegistry.Register(new ForgetfulScaleKind());
+        string path = Path.Combine(Folder, "model.json");
+        var network = new Sequential<double>([3], new ForgetfulScale(2.5));
+
+        var act = () => ModelFile.Save(network, path);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*layer 0 describes itself as ForgetfulScale(factor=2.5) but its kind rebuilds it as ForgetfulScale(factor=1)*");
+        Directory.GetFiles(Folder).Should().BeEmpty();
     }
 
     [Fact]
@@ -65,9 +79,11 @@ public sealed class ModelFileSaveTests : IDisposable
         ModelFile.Load<double>(path).Parameters.Should().HaveCount(2);
     }
 
-    /// <summary>A user's own activation, x / (1 + |x|), which the loader does not know.</summary>
+    /// <summary>A user's own activation, x / (1 + |x|), whose kind nobody registered.</summary>
     private sealed class Softsign : Activation<double>
     {
+        public override string Kind => "Softsign";
+
         protected override void Activate(ReadOnlySpan<double> x, Span<double> y)
         {
             for (int i = 0; i < x.Length; i++) y[i] = x[i] / (1 + Math.Abs(x[i]));
@@ -77,5 +93,39 @@ public sealed class ModelFileSaveTests : IDisposable
         {
             for (int i = 0; i < x.Length; i++) dx[i] = dy[i] * (1 - Math.Abs(y[i])) * (1 - Math.Abs(y[i]));
         }
+    }
+
+    /// <summary>Computes something else than ReLU but says it is one: loading would swap it for the real ReLU.</summary>
+    private sealed class ReLUImpostor : Activation<double>
+    {
+        public override string Kind => "ReLU";
+
+        protected override void Activate(ReadOnlySpan<double> x, Span<double> y) => x.CopyTo(y);
+
+        protected override void Differentiate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx) => dy.CopyTo(dx);
+    }
+
+    /// <summary>y = factor·x, whose registered kind forgets to read the factor.</summary>
+    private sealed class ForgetfulScale(double factor) : Activation<double>
+    {
+        public override string Kind => "ForgetfulScale";
+
+        protected override void Activate(ReadOnlySpan<double> x, Span<double> y)
+        {
+            for (int i = 0; i < x.Length; i++) y[i] = factor * x[i];
+        }
+
+        protected override void Differentiate(ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> dy, Span<double> dx)
+        {
+            for (int i = 0; i < x.Length; i++) dx[i] = factor * dy[i];
+        }
+
+        public override LayerDescription Describe() => new(Kind, new Dictionary<string, double> { ["factor"] = factor });
+    }
+
+    private sealed class ForgetfulScaleKind() : LayerKind("ForgetfulScale")
+    {
+        public override ILayer<T> Create<T>(LayerSettings settings) =>
+            typeof(T) == typeof(double) ? (ILayer<T>)(object)new ForgetfulScale(1) : throw new NotSupportedException("double only");
     }
 }

@@ -1,0 +1,32 @@
+using System.Numerics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The three matrix products of a fully connected layer (weight <c>[outputs, inputs]</c>), and how they are split
+/// across cores: each product whose large operand is the layer's weight or weight gradient is split the same way on
+/// every call, from the low <see cref="MatrixMultiply.ResidentParallelThreshold"/>, so that each core keeps its share
+/// of them in its cache from the forward pass through the backward pass to the optimizer (a dense layer at batch 1
+/// gains most). Rows of dx fall to cores as the rows of the activation below it do.
+/// </summary>
+internal static class DenseProducts
+{
+    /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
+        MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: bias);
+
+    /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
+    public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatrixMultiply.Compute<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
+
+    /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c>.</summary>
+    public static void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> weightGradient, int batch, int outputs, int inputs, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatrixMultiply.Compute<T>(dy, true, x, false, weightGradient, outputs, inputs, batch, accumulate,
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
+}

@@ -1,0 +1,220 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// Runs a 2-D convolution's passes as matrix multiplies over unfolded images (im2col), for <see cref="Conv2D{T}"/>:
+/// the batch is cut into chunks of whole samples, the chunks are shared out over the <see cref="WorkerTeam"/>, and
+/// each part keeps its own scratch buffers. The layer says what is computed; this class decides how.
+/// </summary>
+/// <remarks>
+/// <para>Forward, per chunk of samples: X̂ <c>[Cin·kH·kW, count·outH·outW]</c> = unfold(x), P = W·X̂, y = P + b back in NCHW.
+/// Backward, per chunk: its own dW = dY·X̂ᵀ and db = Σ dY, then dX̂ = Wᵀ·dY folded back onto the pixels. The chunks'
+/// dW and db are added in chunk order on the calling thread, so the sums do not depend on which thread ran a chunk.</para>
+/// <para>A chunk holds about <see cref="ChunkElements"/> elements of X̂ (2¹⁶ by default), so that X̂ stays in the core's
+/// L2 cache between the unfold that writes it and the product that reads it (benchmarks/README.md has the measurement).
+/// Chunking depends on the shapes only, never on the thread count. A pass of one chunk keeps X̂ for the backward pass;
+/// otherwise the backward pass unfolds each chunk again.</para>
+/// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly int _inChannels, _outChannels;
+    private readonly Window2D _window;
+    private readonly ChunkJob _forwardJob, _backwardJob;
+    private Scratch[] _scratch = [];       // one set of buffers per part of the team
+    private T[] _chunkGradients = [];      // per chunk of samples: its dW, then its db
+    private bool _columnsHoldBatch;        // whether part 0's columns still hold X̂ of the whole last forward batch
+
+    // The pass being run, read by the chunks (set for the pass, cleared after it).
+    private Tensor<T>? _input, _output, _outputGradient, _inputGradient;
+    private T[] _weight = [], _bias = [];
+    private int _batch, _height, _width, _outH, _outW, _chunk, _chunks, _parts;
+
+    /// <summary>Prepares the passes of a convolution of <paramref name="inChannels"/> to <paramref name="outChannels"/> channels over <paramref name="window"/>.</summary>
+    public Im2ColConvolution(int inChannels, int outChannels, Window2D window)
+    {
+        (_inChannels, _outChannels, _window) = (inChannels, outChannels, window);
+        _forwardJob = new ChunkJob(this, forward: true);
+        _backwardJob = new ChunkJob(this, forward: false);
+    }
+
+    /// <summary>About how many elements of X̂ one product covers; tests lower it to exercise chunking.</summary>
+    public int ChunkElements { get; set; } = 1 << 16;
+
+    /// <summary>Most parts the chunks are split into (0: one per thread of the team). Results do not depend on it; tests set it to show that.</summary>
+    public int MaxParts { get; set; }
+
+    private int ColumnRows => _inChannels * _window.KernelH * _window.KernelW;
+
+    /// <summary>Computes <c>y = W ⋆ x + b</c> into <paramref name="output"/> <c>[N, Cout, outH, outW]</c>.</summary>
+    /// <param name="input">x, <c>[N, Cin, H, W]</c>, checked by the layer.</param>
+    /// <param name="weight">W, <c>[Cout, Cin, kH, kW]</c>.</param>
+    /// <param name="bias">b, <c>[Cout]</c>.</param>
+    /// <param name="output">y.</param>
+    public void Forward(Tensor<T> input, T[] weight, T[] bias, Tensor<T> output)
+    {
+        StartPass(input, weight, bias);
+        _output = output;
+        _columnsHoldBatch = false;
+        try
+        {
+            _forwardJob.Run(_chunks);
+        }
+        finally
+        {
+            EndPass();
+        }
+        _columnsHoldBatch = _chunks == 1;
+    }
+
+    /// <summary>
+    /// Computes dW and db into <paramref name="weightGradient"/> and <paramref name="biasGradient"/> (added, or written over
+    /// the weight gradient when <paramref name="accumulate"/> is false) and, when <paramref name="inputGradient"/> is given, dX into it.
+    /// </summary>
+    /// <param name="input">x of the forward pass.</param>
+    /// <param name="outputGradient">dY, <c>[N, Cout, outH, outW]</c>, checked by the layer.</param>
+    /// <param name="weight">W.</param>
+    /// <param name="weightGradient">dW, <c>[Cout, Cin, kH, kW]</c>.</param>
+    /// <param name="accumulate">Whether to add into dW rather than overwrite it.</param>
+    /// <param name="biasGradient">db, <c>[Cout]</c>, added to.</param>
+    /// <param name="inputGradient">dX, <c>[N, Cin, H, W]</c>, or null to skip it.</param>
+    public void Backward(Tensor<T> input, Tensor<T> outputGradient, T[] weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
+    {
+        StartPass(input, weight, []);
+        int weightLength = weight.Length, stride = weightLength + _outChannels;
+        var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
+        (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
+        try
+        {
+            _backwardJob.Run(_chunks);
+        }
+        finally
+        {
+            EndPass();
+        }
+        for (int c = 0; c < _chunks; c++)
+        {
+            var chunkWeight = chunkGradients.Slice(c * stride, weightLength);
+            if (c == 0 && !accumulate) chunkWeight.CopyTo(weightGradient);
+            else TensorPrimitives.Add(weightGradient, chunkWeight, weightGradient);
+            TensorPrimitives.Add(biasGradient, chunkGradients.Slice(c * stride + weightLength, _outChannels), biasGradient);
+        }
+    }
+
+    /// <summary>Sets the shapes and the chunking of a pass and makes sure every part has its buffers.</summary>
+    private void StartPass(Tensor<T> input, T[] weight, T[] bias)
+    {
+        (_input, _weight, _bias) = (input, weight, bias);
+        (_batch, _height, _width) = (input.BatchSize(), (int)input.Lengths[2], (int)input.Lengths[3]);
+        (_outH, _outW) = (_window.OutputHeight(_height), _window.OutputWidth(_width));
+        _chunk = Math.Max(1, Math.Min(_batch, ChunkElements / (ColumnRows * _outH * _outW)));
+        _chunks = (_batch + _chunk - 1) / _chunk;
+        _parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Size : MaxParts);
+        if (_scratch.Length < _parts)
+        {
+            var grown = new Scratch[_parts];
+            _scratch.CopyTo(grown, 0);
+            for (int i = _scratch.Length; i < _parts; i++) grown[i] = new Scratch();
+            _scratch = grown;
+        }
+    }
+
+    // The input stays: a backward pass of one chunk reuses the columns unfolded from it.
+    private void EndPass() => (_output, _outputGradient, _inputGradient, _weight, _bias) = (null, null, null, [], []);
+
+    // A chunk's own product runs on its part's thread; only a pass of one chunk (one large image) splits its product.
+    private int ProductThreads => _chunks == 1 ? 0 : 1;
+
+    /// <summary>The forward pass over one chunk of samples: unfold, multiply, add the bias, back to NCHW.</summary>
+    private void ForwardChunk(int chunkIndex, int part)
+    {
+        var scratch = _scratch[part];
+        int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), plane = _outH * _outW, span = count * plane;
+        var columns = Unfold(scratch, first, count);
+        // P[Cout, count·outH·outW] = W[Cout, K] · X̂[K, count·outH·outW]
+        var product = Buffer(ref scratch.Product, _outChannels * span);
+        MatrixMultiply.Compute<T>(_weight, false, columns, false, product, _outChannels, span, ColumnRows, accumulate: false, maxThreads: ProductThreads);
+        // y[n, o] = P[o, sample n] + b[o]
+        Span<T> y = _output!.Span();
+        ReadOnlySpan<T> bias = _bias;
+        for (int n = 0; n < count; n++)
+            for (int o = 0; o < _outChannels; o++)
+                TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice(((first + n) * _outChannels + o) * plane, plane));
+    }
+
+    /// <summary>The backward pass over one chunk of samples: its own dW and db, and its samples' dx.</summary>
+    private void BackwardChunk(int chunkIndex, int part)
+    {
+        var scratch = _scratch[part];
+        int rows = ColumnRows, plane = _outH * _outW, imageSize = _inChannels * _height * _width;
+        int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), span = count * plane;
+        // X̂ is still there when the forward pass fit in one chunk; otherwise unfold it again (cheap next to the products).
+        var columns = _columnsHoldBatch ? scratch.Columns.AsSpan(0, rows * span) : Unfold(scratch, first, count);
+
+        // dY as [Cout, count·outH·outW], the layout of the forward product.
+        ReadOnlySpan<T> dy = _outputGradient!.Span();
+        var dyMatrix = Buffer(ref scratch.Product, _outChannels * span);
+        for (int n = 0; n < count; n++)
+            for (int o = 0; o < _outChannels; o++)
+                dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+
+        // This chunk's dW[Cout, K] = dY · X̂ᵀ and db[o] = Σ dY[o, :], added up in chunk order by Backward.
+        int weightLength = _weight.Length, stride = weightLength + _outChannels;
+        var chunkWeight = _chunkGradients.AsSpan(chunkIndex * stride, weightLength);
+        MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, _outChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
+        var chunkBias = _chunkGradients.AsSpan(chunkIndex * stride + weightLength, _outChannels);
+        for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
+
+        // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
+        if (_inputGradient is not { } dxTensor) return;
+        var dx = dxTensor.Span().Slice(first * imageSize, count * imageSize);
+        dx.Clear();
+        var columnGradient = Buffer(ref scratch.ColumnGradient, rows * span);
+        MatrixMultiply.Compute<T>(_weight, true, dyMatrix, false, columnGradient, rows, span, _outChannels, accumulate: false, maxThreads: ProductThreads);
+        for (int n = 0; n < count; n++)
+            Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, _inChannels, _height, _width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
+    }
+
+    /// <summary>X̂ of samples [first, first + count) into the part's columns buffer, side by side: [K, count·outH·outW].</summary>
+    private Span<T> Unfold(Scratch scratch, int first, int count)
+    {
+        int imageSize = _inChannels * _height * _width, plane = _outH * _outW, span = count * plane;
+        var columns = Buffer(ref scratch.Columns, ColumnRows * span);
+        ReadOnlySpan<T> x = _input!.Span();
+        for (int n = 0; n < count; n++)
+            Im2Col.Unfold(x.Slice((first + n) * imageSize, imageSize), _inChannels, _height, _width, _window, _outH, _outW, columns[(n * plane)..], span);
+        return columns;
+    }
+
+    /// <summary>One part's buffers; they grow to the largest chunk seen and are then reused.</summary>
+    private sealed class Scratch
+    {
+        public T[] Columns = [];         // X̂ of a chunk of samples, [K, count·outH·outW]
+        public T[] Product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
+        public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW]
+    }
+
+    /// <summary>A pass over the chunks of samples, split across the team: chunks are independent.</summary>
+    private sealed class ChunkJob(Im2ColConvolution<T> convolution, bool forward) : UnitsWork
+    {
+        public void Run(int chunks) => RunUnits(chunks, convolution._parts);
+
+        protected override void RunUnit(int unit, int part)
+        {
+            if (forward) convolution.ForwardChunk(unit, part);
+            else convolution.BackwardChunk(unit, part);
+        }
+    }
+
+    // Buffers grow to the largest chunk seen and are then reused; a shorter one uses a prefix.
+    private static Span<T> Buffer(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+}

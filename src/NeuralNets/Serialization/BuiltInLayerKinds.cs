@@ -1,0 +1,134 @@
+using System.Numerics;
+using NeuralNets.Initialization;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Serialization;
+
+/// <summary>
+/// The library's own layers as <see cref="LayerKind"/>s: registered in <see cref="LayerRegistry"/> from the start, and
+/// rebuilt through it like a user's layers. Each is a kind's parameters and constructor call, nothing more.
+/// </summary>
+internal static class BuiltInLayerKinds
+{
+    public static IEnumerable<LayerKind> All =>
+    [
+        new DenseKind(), new Conv2DKind(), new PoolKind("MaxPool2D"), new PoolKind("AvgPool2D"), new LeakyReLUKind(), new DropoutKind(),
+        new ActivationKind("Sigmoid"), new ActivationKind("Tanh"), new ActivationKind("ReLU"), new ActivationKind("Softmax"),
+        new ActivationKind("Flatten"), new SequentialKind(),
+    ];
+
+    private sealed class DenseKind() : LayerKind("Dense")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            int outputs = settings.Positive("outputs");
+            return [new("weight", [outputs, settings.Positive("inputs")]), new("bias", [outputs])];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings) =>
+            new Dense<T>(settings.Positive("inputs"), settings.Positive("outputs"), new Random(0), WeightInit.Zeros);
+    }
+
+    private sealed class Conv2DKind() : LayerKind("Conv2D")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            int filters = settings.Positive("outChannels");
+            var (kernel, _, _) = Window(settings, pooling: false);
+            return [new("weight", [filters, settings.Positive("inChannels"), kernel.Height, kernel.Width]), new("bias", [filters])];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (kernel, stride, padding) = Window(settings, pooling: false);
+            return new Conv2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding, WeightInit.Zeros);
+        }
+    }
+
+    private sealed class PoolKind(string name) : LayerKind(name)
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            Window(settings, pooling: true);
+            return [];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (kernel, stride, padding) = Window(settings, pooling: true);
+            return Name == "MaxPool2D" ? new MaxPool2D<T>(kernel, stride, padding) : new AvgPool2D<T>(kernel, stride, padding);
+        }
+    }
+
+    private sealed class LeakyReLUKind() : LayerKind("LeakyReLU")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            settings.NonNegative("slope");
+            return [];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings) => new LeakyReLU<T>(settings.NonNegative("slope"));
+    }
+
+    private sealed class DropoutKind() : LayerKind("Dropout")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            settings.Probability("p");
+            settings.OptionalInt32("seed", absent: 0);
+            return [];
+        }
+
+        // The masks' seed, when the saved layer had one; files written before it was saved get seed 0.
+        public override ILayer<T> Create<T>(LayerSettings settings) =>
+            new Dropout<T>(settings.Probability("p"), seed: settings.OptionalInt32("seed", absent: 0));
+    }
+
+    /// <summary>The layers without settings or parameters.</summary>
+    private sealed class ActivationKind(string name) : LayerKind(name)
+    {
+        public override ILayer<T> Create<T>(LayerSettings settings) => Name switch
+        {
+            "Sigmoid" => new Sigmoid<T>(),
+            "Tanh" => new Tanh<T>(),
+            "ReLU" => new ReLU<T>(),
+            "Softmax" => new Softmax<T>(),
+            "Flatten" => new Flatten<T>(),
+            _ => throw new InvalidOperationException($"No built-in layer is called '{Name}'."),
+        };
+    }
+
+    /// <summary>A network inside a network: its layers' kinds, each through the registry, and its input shape when it had one.</summary>
+    private sealed class SequentialKind() : LayerKind("Sequential")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            if (settings.LayerCount == 0) throw settings.Error("'Layers' is empty; a network needs at least one layer.");
+            if (settings.Has(Sequential<double>.InputShapeSetting)) settings.Lengths(Sequential<double>.InputShapeSetting);
+            var shapes = new List<ParameterShape>();
+            for (int i = 0; i < settings.LayerCount; i++)
+                foreach (var shape in LayerRegistry.Parameters(settings.Layer(i)))
+                    shapes.Add(shape with { Name = Sequential<double>.ParameterName(i, shape.Name) });
+            return shapes;
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var layers = new ILayer<T>[settings.LayerCount];
+            for (int i = 0; i < layers.Length; i++) layers[i] = LayerRegistry.Create<T>(settings.Layer(i));
+            var inputShape = settings.Has(Sequential<T>.InputShapeSetting) ? settings.Lengths(Sequential<T>.InputShapeSetting) : null;
+            return new Sequential<T>(inputShape, layers);
+        }
+    }
+
+    /// <summary>Kernel, stride and padding; pooling windows, like PyTorch's, pad by at most half the kernel.</summary>
+    private static ((int Height, int Width) Kernel, (int Height, int Width) Stride, (int Height, int Width) Padding) Window(LayerSettings settings, bool pooling)
+    {
+        (int Height, int Width) kernel = (settings.WindowLength("kernelH"), settings.WindowLength("kernelW"));
+        (int, int) stride = (settings.WindowLength("strideH"), settings.WindowLength("strideW"));
+        int maxPadH = pooling ? kernel.Height / 2 : LayerSettings.MaxWindowLength;
+        int maxPadW = pooling ? kernel.Width / 2 : LayerSettings.MaxWindowLength;
+        return (kernel, stride, (settings.Padding("padH", maxPadH), settings.Padding("padW", maxPadW)));
+    }
+}

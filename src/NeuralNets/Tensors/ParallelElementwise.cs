@@ -1,0 +1,36 @@
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tensors;
+
+/// <summary>
+/// Runs elementwise work over a long tensor on the library's helper threads, cut into one contiguous range per
+/// thread, as the built-in activations do; a short tensor runs on the calling thread.
+/// </summary>
+/// <remarks>
+/// The ranges depend only on the length and on <see cref="Parallelism.MaxThreads"/>, and each element is computed
+/// by the same arithmetic whichever range it falls in, so results are bit-identical whatever the thread count.
+/// Allocates nothing (the operation is a struct, and the job that carries it is reused per calling thread).
+/// </remarks>
+public static class ParallelElementwise
+{
+    /// <summary>Elements below which the work stays on the calling thread: handing it over would cost more than it saves.</summary>
+    public static int MinimumLength => ParallelRanges.MinimumLength;
+
+    /// <summary>Runs <paramref name="operation"/> over the elements <c>[0, length)</c>.</summary>
+    /// <typeparam name="TOperation">The operation: a struct, copied to each helper thread.</typeparam>
+    /// <param name="operation">The operation, holding references to its tensors.</param>
+    /// <param name="length">How many elements to cover.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+    public static void Run<TOperation>(in TOperation operation, int length) where TOperation : struct, IElementwiseOperation
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ParallelRanges.Run(new Adapter<TOperation>(operation), length);
+    }
+
+    private readonly struct Adapter<TOperation>(TOperation operation) : IRangeOperation where TOperation : struct, IElementwiseOperation
+    {
+        private readonly TOperation _operation = operation;
+
+        public void Run(int start, int length) => _operation.Run(start, length);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Serialization;
+
+namespace NeuralNets.Tests.Serialization;
+
+/// <summary>Files of earlier format versions still load; what the current version writes.</summary>
+public sealed class ModelFileFormatTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    // Written by the version-1 writer (main at a040074): a CNN of every built-in kind with settings, and its outputs for Input().
+    private static readonly string Format1File = Path.Combine(AppContext.BaseDirectory, "Serialization", "Files", "format1-cnn.json");
+    private static readonly long[] Format1Outputs = [0x3FCFE46A78BBCFA4L, 0x3FCDBF47F54CCB90L, 0x3FD523CB0CF51732L, 0x3FCB739245999C91L];
+
+    private static Tensor<double> Input()
+    {
+        var x = new double[2 * 36];
+        for (int i = 0; i < x.Length; i++) x[i] = Math.Sin(i * 0.37);
+        return Tensor.Create(x, [2, 1, 6, 6]);
+    }
+
+    [Fact]
+    public void Load_FileOfFormatVersion1_PredictsWhatItsWriterPredicted()
+    {
+        File.ReadAllText(Format1File).Should().Contain("\"neuralnets-model/1\"");
+
+        var network = ModelFile.Load<double>(Format1File);
+
+        network.Predict(Input()).ToArray().Select(BitConverter.DoubleToInt64Bits).Should().Equal(Format1Outputs);
+        network.Layers.Select(l => l.Describe().Kind).Should().Equal(
+            "Conv2D", "LeakyReLU", "MaxPool2D", "AvgPool2D", "Flatten", "Dropout", "Dense", "Tanh", "Dense", "Sigmoid");
+    }
+
+    [Fact]
+    public void Save_Format1NetworkAgain_WritesVersion2ThatLoadsAlike()
+    {
+        var network = ModelFile.Load<double>(Format1File);
+        string path = Path.Combine(_temp.Path, "again.json");
+
+        ModelFile.Save(network, path);
+        string text = File.ReadAllText(path);
+        var again = ModelFile.Load<double>(path);
+
+        text.Should().Contain("\"neuralnets-model/2\"").And.NotContain("TextSettings").And.NotContain("ListSettings");
+        again.Predict(Input()).ToArray().Select(BitConverter.DoubleToInt64Bits).Should().Equal(Format1Outputs);
+    }
+
+    [Fact]
+    public void Load_NewerFormat_ThrowsInvalidDataNamingTheFormats()
+    {
+        string path = Path.Combine(_temp.Path, "future.json");
+        File.WriteAllText(path, File.ReadAllText(Format1File).Replace("neuralnets-model/1", "neuralnets-model/3"));
+
+        var act = () => ModelFile.Load<double>(path);
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*is not a NeuralNets model file (expected format 'neuralnets-model/2', or an earlier one*");
+    }
+}
