@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace NeuralNets.Optimizers;
 
@@ -18,9 +19,10 @@ namespace NeuralNets.Optimizers;
 /// For weight decay that does not pass through the moments, use <see cref="AdamW{T}"/>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly AdamMoments _moments;
+    private readonly bool _decoupledWeightDecay;
     private double _beta1, _beta2, _epsilon, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
@@ -32,8 +34,15 @@ public sealed class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloa
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
     /// <param name="amsgrad">Whether to divide by the largest v̂ seen so far instead of the current one (AMSGrad, Reddi et al.; PyTorch's <c>amsgrad=True</c>). Default false.</param>
     public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupledWeightDecay: false)
+    {
+    }
+
+    /// <summary>For <see cref="AdamW{T}"/>: the same moments, with the decay applied to the weights instead of the gradient.</summary>
+    private protected Adam(IEnumerable<Parameter<T>> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad, bool decoupledWeightDecay)
         : base(parameters, learningRate)
     {
+        _decoupledWeightDecay = decoupledWeightDecay;
         (Beta1, Beta2, Epsilon, WeightDecay, Amsgrad) = (beta1, beta2, epsilon, weightDecay, amsgrad);
         DeclareHyperparameter("beta1", () => Beta1, value => Beta1 = value);
         DeclareHyperparameter("beta2", () => Beta2, value => Beta2 = value);
@@ -52,14 +61,14 @@ public sealed class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloa
     /// <summary>ε, added after the square root of v̂.</summary>
     public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
 
-    /// <summary>λ, the L2 weight decay added to the gradient.</summary>
+    /// <summary>λ: for Adam the L2 weight decay added to the gradient; for <see cref="AdamW{T}"/> the decoupled decay, each step multiplying w by 1 − η·λ.</summary>
     public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <summary>Whether the AMSGrad variant is used: the denominator takes the largest second moment seen so far.</summary>
     public bool Amsgrad { get; set; }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => WeightDecay > 0 ? 2 : 1;
+    protected override int ScratchBuffers => WeightDecay > 0 && !_decoupledWeightDecay ? 2 : 1;
 
     /// <inheritdoc/>
     protected override bool UsesBuffer(StateBuffer buffer) => buffer != _moments.MaxExpAvgSq || Amsgrad;
@@ -67,7 +76,15 @@ public sealed class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloa
     /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 1);
+        T lambda = T.CreateChecked(WeightDecay);
+        ReadOnlySpan<T> g;
+        if (_decoupledWeightDecay)
+        {
+            var w = range.Value;
+            if (lambda != T.Zero) TensorPrimitives.Multiply(w, T.One - T.CreateChecked(LearningRate) * lambda, w); // w ← w·(1 − ηλ)
+            g = range.Gradient;
+        }
+        else g = range.GradientWithL2(lambda, scratch: 1);                                                        // g + λw
         _moments.Apply(range, g, LearningRate, Beta1, Beta2, Epsilon, Amsgrad);
     }
 }

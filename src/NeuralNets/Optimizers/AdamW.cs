@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace NeuralNets.Optimizers;
 
@@ -17,14 +16,12 @@ namespace NeuralNets.Optimizers;
 /// With <c>amsgrad</c>, v̂ uses the largest v so far instead: v_max ← max(v_max, v) (v_max starting at 0,
 /// <c>max_exp_avg_sq</c>), v̂ = v_max / (1 − β2ᵗ), as PyTorch's <c>amsgrad=True</c> does.
 /// This is PyTorch's <c>AdamW</c>. The decay shrinks every weight by the same factor, whatever its
-/// gradient history, instead of being rescaled by √v̂ as the L2 term of <see cref="Adam{T}"/> is.
+/// gradient history, instead of being rescaled by √v̂ as the L2 term of <see cref="Adam{T}"/> is. As in PyTorch, AdamW is an
+/// <see cref="Adam{T}"/> whose decay is decoupled: every hyperparameter and state buffer is Adam's.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class AdamW<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class AdamW<T> : Adam<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly AdamMoments _moments;
-    private double _beta1, _beta2, _epsilon, _weightDecay;
-
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
     /// <param name="learningRate">η, positive and finite. Default 1e-3.</param>
@@ -34,44 +31,7 @@ public sealed class AdamW<T> : ElementwiseOptimizer<T> where T : unmanaged, IFlo
     /// <param name="weightDecay">λ, the decoupled decay, non-negative. Default 0.01 (PyTorch's).</param>
     /// <param name="amsgrad">Whether to divide by the largest v̂ seen so far instead of the current one (AMSGrad, Reddi et al.; PyTorch's <c>amsgrad=True</c>). Default false.</param>
     public AdamW(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
-        : base(parameters, learningRate)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupledWeightDecay: true)
     {
-        (Beta1, Beta2, Epsilon, WeightDecay, Amsgrad) = (beta1, beta2, epsilon, weightDecay, amsgrad);
-        DeclareHyperparameter("beta1", () => Beta1, value => Beta1 = value);
-        DeclareHyperparameter("beta2", () => Beta2, value => Beta2 = value);
-        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
-        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
-        DeclareFlag("amsgrad", () => Amsgrad, value => Amsgrad = value);
-        _moments = new AdamMoments(DeclareBuffer("exp_avg"), DeclareBuffer("exp_avg_sq"), DeclareBuffer("max_exp_avg_sq"));
-    }
-
-    /// <summary>β1, the decay of the first moment.</summary>
-    public double Beta1 { get => _beta1; set => _beta1 = OptimizerChecks.UnitInterval(value, "beta1"); }
-
-    /// <summary>β2, the decay of the second moment.</summary>
-    public double Beta2 { get => _beta2; set => _beta2 = OptimizerChecks.UnitInterval(value, "beta2"); }
-
-    /// <summary>ε, added after the square root of v̂.</summary>
-    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
-
-    /// <summary>λ, the decoupled weight decay: each step multiplies w by 1 − η·λ.</summary>
-    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
-
-    /// <summary>Whether the AMSGrad variant is used: the denominator takes the largest second moment seen so far.</summary>
-    public bool Amsgrad { get; set; }
-
-    /// <inheritdoc/>
-    protected override int ScratchBuffers => 1;
-
-    /// <inheritdoc/>
-    protected override bool UsesBuffer(StateBuffer buffer) => buffer != _moments.MaxExpAvgSq || Amsgrad;
-
-    /// <inheritdoc/>
-    protected override void Update(ElementRange<T> range)
-    {
-        T lambda = T.CreateChecked(WeightDecay);
-        var w = range.Value;
-        if (lambda != T.Zero) TensorPrimitives.Multiply(w, T.One - T.CreateChecked(LearningRate) * lambda, w); // w ← w·(1 − ηλ)
-        _moments.Apply(range, range.Gradient, LearningRate, Beta1, Beta2, Epsilon, Amsgrad);
     }
 }
