@@ -20,7 +20,8 @@ namespace NeuralNets.Optimizers;
 /// because its documentation is where most users meet these rules, and a state read here can be compared with theirs.</para>
 /// <para>Every hyperparameter may change between steps (a schedule, a warm-up of β1); setters validate and throw
 /// <see cref="ArgumentOutOfRangeException"/> naming the hyperparameter (by its camelCase name, as the constructor does)
-/// and the value.</para>
+/// and the value. Set them between steps, on the thread that calls <see cref="Step"/>: a value changed while a step runs
+/// could reach some ranges of a parameter and not others.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public interface IOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
