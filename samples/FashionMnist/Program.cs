@@ -56,7 +56,7 @@ var schedule = new TrainingOptions
     BatchSize = options.BatchSize,
     Seed = options.Seed,
     // Smaller steps late in training settle the weights; linear decay from η to η/10.
-    OnEpochStart = epoch => optimizer.LearningRate = (float)(options.LearningRate * (1 - 0.9 * (epoch - 1) / Math.Max(1, epochs - 1))),
+    OnEpochStart = epoch => optimizer.LearningRate = options.LearningRate * (1 - 0.9 * (epoch - 1) / Math.Max(1, epochs - 1)),
 };
 clock.Restart();
 trainer.Fit(fit, schedule, validation, new SynchronousProgress<EpochReport>(Console.WriteLine));

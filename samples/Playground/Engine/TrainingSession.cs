@@ -170,7 +170,7 @@ public sealed class TrainingSession
         if (_schedule is not null)
         {
             LearningRate = _schedule.LearningRate(Epoch + 1);
-            Optimizer.LearningRate = (float)LearningRate;
+            Optimizer.LearningRate = LearningRate;
         }
         for (int i = _order.Length - 1; i > 0; i--)
         {

@@ -5,7 +5,8 @@ namespace NeuralNets.Optimizers;
 
 /// <summary>Adadelta: Adagrad over a decaying window of past gradients, with the step's units fixed by past updates.</summary>
 /// <remarks>
-/// With g = ∇J(w) (+ λw when weight decay λ is set), E[g²] and E[Δw²] starting at 0, decay ρ and learning rate η:
+/// With g = ∇J(w) (+ λw when weight decay λ is set), E[g²] (<c>square_avg</c>) and E[Δw²] (<c>acc_delta</c>) starting at 0,
+/// decay ρ and learning rate η:
 /// <code>
 /// E[g²]  ← ρ·E[g²] + (1 − ρ)·g²
 /// Δw     = √(E[Δw²] + ε) / √(E[g²] + ε) ⊙ g
@@ -15,13 +16,10 @@ namespace NeuralNets.Optimizers;
 /// This is PyTorch's <c>Adadelta</c>; η = 1 is Zeiler's original rule.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adadelta<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adadelta<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _squaredGradients, _squaredUpdates;
-    private readonly T[] _gradient, _scratch, _update;
-    private readonly T _rho, _epsilon, _weightDecay;
-    private T _learningRate;
+    private readonly StateBuffer _squareAverage, _accumulatedDelta;
+    private double _rho, _epsilon, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
@@ -30,78 +28,54 @@ public sealed class Adadelta<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
     /// <param name="epsilon">ε, positive. Default 1e-6.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
     public Adadelta(IEnumerable<Parameter<T>> parameters, double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        Rho = OptimizerChecks.UnitInterval(rho, nameof(rho));
-        Epsilon = OptimizerChecks.Positive(epsilon, nameof(epsilon));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _rho = T.CreateChecked(rho);
-        _epsilon = T.CreateChecked(epsilon);
-        _weightDecay = T.CreateChecked(weightDecay);
-        _squaredGradients = OptimizerState.PerParameter(_parameters);
-        _squaredUpdates = OptimizerState.PerParameter(_parameters);
-        _gradient = OptimizerState.Scratch(_parameters);
-        _scratch = OptimizerState.Scratch(_parameters);
-        _update = OptimizerState.Scratch(_parameters);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        (Rho, Epsilon, WeightDecay) = (rho, epsilon, weightDecay);
+        DeclareHyperparameter("rho", () => Rho, value => Rho = value);
+        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        _squareAverage = DeclareBuffer("square_avg");
+        _accumulatedDelta = DeclareBuffer("acc_delta");
     }
 
     /// <summary>ρ, the decay of the running averages.</summary>
-    public double Rho { get; }
+    public double Rho { get => _rho; set => _rho = OptimizerChecks.UnitInterval(value, "rho"); }
 
     /// <summary>ε, added inside both square roots.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
 
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
-    {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
-    }
+    protected override int ScratchBuffers => 3; // g + λw, a work buffer, Δw
 
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
     {
-        T keep = T.One - _rho;
-        var p = _parameters[index];
-        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
-        var squaredGradients = _squaredGradients[index].AsSpan(start, length);
-        var squaredUpdates = _squaredUpdates[index].AsSpan(start, length);
-        var scratch = _scratch.AsSpan(start, length);
-        var update = _update.AsSpan(start, length);
-        var w = p.ValueArray.AsSpan(start, length);
-        TensorPrimitives.Multiply(squaredGradients, _rho, squaredGradients);
+        T rho = T.CreateChecked(Rho), keep = T.One - rho, epsilon = T.CreateChecked(Epsilon);
+        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
+        var squareAverage = range.Buffer(_squareAverage);
+        var accumulatedDelta = range.Buffer(_accumulatedDelta);
+        var scratch = range.Scratch(1);
+        var delta = range.Scratch(2);
+        var w = range.Value;
+        // E[g²] ← ρ·E[g²] + (1 − ρ)·g²
+        TensorPrimitives.Multiply(squareAverage, rho, squareAverage);
         TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, keep, squaredGradients, squaredGradients);
-
-        TensorPrimitives.Add(squaredGradients, _epsilon, scratch);
+        TensorPrimitives.MultiplyAdd(scratch, keep, squareAverage, squareAverage);
+        // Δw = √(E[Δw²] + ε) / √(E[g²] + ε) ⊙ g
+        TensorPrimitives.Add(squareAverage, epsilon, scratch);
         TensorPrimitives.Sqrt(scratch, scratch);
-        TensorPrimitives.Add(squaredUpdates, _epsilon, update);
-        TensorPrimitives.Sqrt(update, update);
-        TensorPrimitives.Divide(update, scratch, update);
-        TensorPrimitives.Multiply(update, g, update);
-
-        TensorPrimitives.Multiply(squaredUpdates, _rho, squaredUpdates);
-        TensorPrimitives.Multiply(update, update, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, keep, squaredUpdates, squaredUpdates);
-
-        TensorPrimitives.MultiplyAdd(update, -_learningRate, w, w);
+        TensorPrimitives.Add(accumulatedDelta, epsilon, delta);
+        TensorPrimitives.Sqrt(delta, delta);
+        TensorPrimitives.Divide(delta, scratch, delta);
+        TensorPrimitives.Multiply(delta, g, delta);
+        // E[Δw²] ← ρ·E[Δw²] + (1 − ρ)·Δw²
+        TensorPrimitives.Multiply(accumulatedDelta, rho, accumulatedDelta);
+        TensorPrimitives.Multiply(delta, delta, scratch);
+        TensorPrimitives.MultiplyAdd(scratch, keep, accumulatedDelta, accumulatedDelta);
+        // w ← w − η·Δw
+        TensorPrimitives.MultiplyAdd(delta, -T.CreateChecked(LearningRate), w, w);
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"Adadelta(learningRate={_learningRate}, rho={Rho}, epsilon={Epsilon}, weightDecay={WeightDecay})");
 }

@@ -5,7 +5,7 @@ namespace NeuralNets.Optimizers;
 
 /// <summary>Adagrad: a per-weight learning rate that shrinks with the sum of all past squared gradients.</summary>
 /// <remarks>
-/// With g = ∇J(w) (+ λw when weight decay λ is set), G starting at the initial accumulator value, and t the step (1, 2, …):
+/// With g = ∇J(w) (+ λw when weight decay λ is set), G (<c>sum</c>) starting at the initial accumulator value, and t the step (1, 2, …):
 /// <code>
 /// η_t = η / (1 + (t − 1)·lr_decay)
 /// G   ← G + g ⊙ g
@@ -16,15 +16,11 @@ namespace NeuralNets.Optimizers;
 /// this is PyTorch's <c>Adagrad</c> exactly.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adagrad<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Adagrad<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _sumOfSquares;
-    private readonly T[] _gradient, _denominator;
-    private readonly T _epsilon, _weightDecay;
-    private T _rate; // this step's decayed learning rate
-    private T _learningRate;
-    private long _step;
+    private readonly StateBuffer _sum;
+    private double _learningRateDecay, _weightDecay, _epsilon;
+    private AdagradEpsilon _epsilonPlacement;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
@@ -37,82 +33,61 @@ public sealed class Adagrad<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged
     public Adagrad(
         IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double learningRateDecay = 0, double weightDecay = 0,
         double initialAccumulatorValue = 0, double epsilon = 1e-10, AdagradEpsilon epsilonPlacement = AdagradEpsilon.InsideRoot)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        LearningRateDecay = OptimizerChecks.NonNegative(learningRateDecay, nameof(learningRateDecay));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        InitialAccumulatorValue = OptimizerChecks.NonNegative(initialAccumulatorValue, nameof(initialAccumulatorValue));
-        Epsilon = OptimizerChecks.Positive(epsilon, nameof(epsilon));
-        if (!Enum.IsDefined(epsilonPlacement))
-            throw new ArgumentOutOfRangeException(nameof(epsilonPlacement), epsilonPlacement, $"epsilonPlacement must be InsideRoot or OutsideRoot, but was {epsilonPlacement}.");
-        EpsilonPlacement = epsilonPlacement;
-        _epsilon = T.CreateChecked(epsilon);
-        _weightDecay = T.CreateChecked(weightDecay);
-        _sumOfSquares = OptimizerState.PerParameter(_parameters, T.CreateChecked(initialAccumulatorValue));
-        _gradient = OptimizerState.Scratch(_parameters);
-        _denominator = OptimizerState.Scratch(_parameters);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        (LearningRateDecay, WeightDecay, Epsilon, EpsilonPlacement) = (learningRateDecay, weightDecay, epsilon, epsilonPlacement);
+        InitialAccumulatorValue = OptimizerChecks.NonNegative(initialAccumulatorValue, "initialAccumulatorValue");
+        DeclareHyperparameter("learningRateDecay", () => LearningRateDecay, value => LearningRateDecay = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
+        DeclareHyperparameter("epsilonPlacement", () => (double)EpsilonPlacement, value => EpsilonPlacement = (AdagradEpsilon)(value % 1 == 0 ? (int)value : -1), () => EpsilonPlacement.ToString());
+        _sum = DeclareBuffer("sum", initialAccumulatorValue);
     }
 
     /// <summary>lr_decay: the step size at step t is η / (1 + (t − 1)·lr_decay).</summary>
-    public double LearningRateDecay { get; }
+    public double LearningRateDecay { get => _learningRateDecay; set => _learningRateDecay = OptimizerChecks.NonNegative(value, "learningRateDecay"); }
 
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
-    /// <summary>The value the sum of squared gradients G starts at.</summary>
+    /// <summary>The value the sum of squared gradients G starts at (fixed: it is where state begins).</summary>
     public double InitialAccumulatorValue { get; }
 
     /// <summary>ε, which keeps the denominator away from zero.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
 
     /// <summary>Whether ε is added inside or after the square root.</summary>
-    public AdagradEpsilon EpsilonPlacement { get; }
-
-    /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
+    public AdagradEpsilon EpsilonPlacement
     {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        _step++;
-        _rate = _learningRate / T.CreateChecked(1 + (_step - 1) * LearningRateDecay);
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
+        get => _epsilonPlacement;
+        set => _epsilonPlacement = Enum.IsDefined(value) ? value
+            : throw new ArgumentOutOfRangeException("epsilonPlacement", value, $"epsilonPlacement must be InsideRoot or OutsideRoot, but was {(int)value}.");
     }
 
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    /// <inheritdoc/>
+    protected override int ScratchBuffers => 2; // g + λw, the denominator
+
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
     {
-        var p = _parameters[index];
-        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
-        var sum = _sumOfSquares[index].AsSpan(start, length);
-        var denominator = _denominator.AsSpan(start, length);
-        var w = p.ValueArray.AsSpan(start, length);
-        TensorPrimitives.MultiplyAdd(g, g, sum, sum);
+        T rate = T.CreateChecked(LearningRate) / T.CreateChecked(1 + (range.Step - 1) * LearningRateDecay); // η_t
+        T epsilon = T.CreateChecked(Epsilon);
+        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
+        var sum = range.Buffer(_sum);
+        var denominator = range.Scratch(1);
+        var w = range.Value;
+        TensorPrimitives.MultiplyAdd(g, g, sum, sum);                       // G ← G + g²
         if (EpsilonPlacement == AdagradEpsilon.InsideRoot)
         {
-            TensorPrimitives.Add(sum, _epsilon, denominator);
+            TensorPrimitives.Add(sum, epsilon, denominator);                // √(G + ε)
             TensorPrimitives.Sqrt(denominator, denominator);
         }
         else
         {
-            TensorPrimitives.Sqrt(sum, denominator);
-            TensorPrimitives.Add(denominator, _epsilon, denominator);
+            TensorPrimitives.Sqrt(sum, denominator);                        // √G + ε
+            TensorPrimitives.Add(denominator, epsilon, denominator);
         }
         TensorPrimitives.Divide(g, denominator, denominator);
-        TensorPrimitives.MultiplyAdd(denominator, -_rate, w, w);
+        TensorPrimitives.MultiplyAdd(denominator, -rate, w, w);             // w ← w − η_t·g / denominator
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant(
-        $"Adagrad(learningRate={_learningRate}, learningRateDecay={LearningRateDecay}, weightDecay={WeightDecay}, epsilon={Epsilon}, {EpsilonPlacement})");
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace NeuralNets.Optimizers;
 
@@ -6,25 +7,23 @@ namespace NeuralNets.Optimizers;
 /// <remarks>
 /// With g = ∇J(w) (+ λw when the L2 weight decay λ is set), m and v starting at 0, and t the step (1, 2, …):
 /// <code>
-/// m ← β1·m + (1 − β1)·g
-/// v ← β2·v + (1 − β2)·g²
+/// m ← β1·m + (1 − β1)·g          (exp_avg)
+/// v ← β2·v + (1 − β2)·g²         (exp_avg_sq)
 /// m̂ = m / (1 − β1ᵗ)
 /// v̂ = v / (1 − β2ᵗ)
 /// w ← w − η·m̂ / (√v̂ + ε)
 /// </code>
-/// With <c>amsgrad</c>, v̂ uses the largest v so far instead: v_max ← max(v_max, v) (v_max starting at 0),
-/// v̂ = v_max / (1 − β2ᵗ), as PyTorch's <c>amsgrad=True</c> does.
+/// With <c>amsgrad</c>, v̂ uses the largest v so far instead: v_max ← max(v_max, v) (v_max starting at 0,
+/// <c>max_exp_avg_sq</c>), v̂ = v_max / (1 − β2ᵗ), as PyTorch's <c>amsgrad=True</c> does.
 /// This is PyTorch's <c>Adam</c>: ε is added after the square root of the bias-corrected v̂.
 /// For weight decay that does not pass through the moments, use <see cref="AdamW{T}"/>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly AdamMoments<T> _moments;
-    private readonly T[] _gradient;
-    private readonly T _weightDecay;
-    private T _learningRate;
+    private readonly AdamMoments _moments;
+    private readonly bool _decoupledWeightDecay;
+    private double _beta1, _beta2, _epsilon, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
@@ -35,60 +34,57 @@ public sealed class Adam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, I
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
     /// <param name="amsgrad">Whether to divide by the largest v̂ seen so far instead of the current one (AMSGrad, Reddi et al.; PyTorch's <c>amsgrad=True</c>). Default false.</param>
     public Adam(IEnumerable<Parameter<T>> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this(parameters, learningRate, beta1, beta2, epsilon, weightDecay, amsgrad, decoupledWeightDecay: false)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _moments = new AdamMoments<T>(_parameters, beta1, beta2, epsilon, amsgrad);
-        Amsgrad = amsgrad;
-        (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
-        _weightDecay = T.CreateChecked(weightDecay);
-        _gradient = OptimizerState.Scratch(_parameters);
     }
 
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
+    /// <summary>For <see cref="AdamW{T}"/>: the same moments, with the decay applied to the weights instead of the gradient.</summary>
+    private protected Adam(IEnumerable<Parameter<T>> parameters, double learningRate, double beta1, double beta2, double epsilon, double weightDecay, bool amsgrad, bool decoupledWeightDecay)
+        : base(parameters, learningRate)
     {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        _decoupledWeightDecay = decoupledWeightDecay;
+        (Beta1, Beta2, Epsilon, WeightDecay, Amsgrad) = (beta1, beta2, epsilon, weightDecay, amsgrad);
+        DeclareHyperparameter("beta1", () => Beta1, value => Beta1 = value);
+        DeclareHyperparameter("beta2", () => Beta2, value => Beta2 = value);
+        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        DeclareFlag("amsgrad", () => Amsgrad, value => Amsgrad = value);
+        _moments = new AdamMoments(DeclareBuffer("exp_avg"), DeclareBuffer("exp_avg_sq"), DeclareBuffer("max_exp_avg_sq"));
     }
 
     /// <summary>β1, the decay of the first moment.</summary>
-    public double Beta1 { get; }
+    public double Beta1 { get => _beta1; set => _beta1 = OptimizerChecks.UnitInterval(value, "beta1"); }
 
     /// <summary>β2, the decay of the second moment.</summary>
-    public double Beta2 { get; }
+    public double Beta2 { get => _beta2; set => _beta2 = OptimizerChecks.UnitInterval(value, "beta2"); }
 
     /// <summary>ε, added after the square root of v̂.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
+
+    /// <summary>λ: for Adam the L2 weight decay added to the gradient; for <see cref="AdamW{T}"/> the decoupled decay, each step multiplying w by 1 − η·λ.</summary>
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <summary>Whether the AMSGrad variant is used: the denominator takes the largest second moment seen so far.</summary>
-    public bool Amsgrad { get; }
-
-    /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public bool Amsgrad { get; set; }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
-    {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        _moments.NextStep();
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
-    }
-
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
-    {
-        var p = _parameters[index];
-        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
-        _moments.Apply(index, start, g, p.ValueArray.AsSpan(start, length), _learningRate);
-    }
+    protected override int ScratchBuffers => WeightDecay > 0 && !_decoupledWeightDecay ? 2 : 1;
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant(
-        $"Adam(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay}{(Amsgrad ? ", amsgrad=True" : "")})");
+    protected override bool UsesBuffer(StateBuffer buffer) => buffer != _moments.MaxExpAvgSq || Amsgrad;
+
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
+    {
+        T lambda = T.CreateChecked(WeightDecay);
+        ReadOnlySpan<T> g;
+        if (_decoupledWeightDecay)
+        {
+            var w = range.Value;
+            if (lambda != T.Zero) TensorPrimitives.Multiply(w, T.One - T.CreateChecked(LearningRate) * lambda, w); // w ← w·(1 − ηλ)
+            g = range.Gradient;
+        }
+        else g = range.GradientWithL2(lambda, scratch: 1);                                                        // g + λw
+        _moments.Apply(range, g, LearningRate, Beta1, Beta2, Epsilon, Amsgrad);
+    }
 }

@@ -51,7 +51,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     private readonly double[][] _s, _y;
     private readonly double[] _rho, _alpha;
     private int _pairs, _oldest;
-    private T _learningRate;
+    private double _learningRate;
 
     // The current step's closure and its bookkeeping; fields so that the line search needs no delegates.
     private Func<T>? _evaluate;
@@ -70,8 +70,8 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         IEnumerable<Parameter<T>> parameters, double learningRate = 1, int maxIterations = 20, int? maxEvaluations = null,
         double gradientTolerance = 1e-7, double changeTolerance = 1e-9, int historySize = 100)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
+        _parameters = ParameterList.Collect(parameters);
+        LearningRate = learningRate;
         MaxIterations = OptimizerChecks.AtLeastOne(maxIterations, nameof(maxIterations));
         MaxEvaluations = OptimizerChecks.AtLeastOne(maxEvaluations ?? maxIterations * 5 / 4, nameof(maxEvaluations));
         GradientTolerance = OptimizerChecks.NonNegative(gradientTolerance, nameof(gradientTolerance));
@@ -99,11 +99,14 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     public IReadOnlyList<Parameter<T>> Parameters => _parameters;
 
     /// <inheritdoc/>
-    public T LearningRate
+    public double LearningRate
     {
         get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        set => _learningRate = OptimizerChecks.Positive(value, "learningRate");
     }
+
+    /// <summary>Forgets the curvature pairs, so the next step starts from steepest descent as the first did.</summary>
+    public void Reset() => (_pairs, _oldest) = (0, 0);
 
     /// <summary>Iterations per <see cref="Step"/>.</summary>
     public int MaxIterations { get; }
@@ -135,7 +138,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
             T firstLoss = _evaluate();
             double loss = Record(firstLoss, _x, _g);
             if (double.IsInfinity(loss) || MaxAbs(_g) <= GradientTolerance) return firstLoss;
-            double rate = double.CreateChecked(_learningRate);
+            double rate = double.CreateChecked(T.CreateChecked(_learningRate)); // η as the parameters' type holds it, like every rule
 
             for (int iteration = 1; iteration <= MaxIterations; iteration++)
             {

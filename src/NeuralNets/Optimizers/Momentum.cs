@@ -5,77 +5,60 @@ namespace NeuralNets.Optimizers;
 
 /// <summary>Gradient descent with momentum, in the lecture's form.</summary>
 /// <remarks>
-/// With g = ∇J(w) (+ λw when weight decay λ is set), learning rate η and momentum factor γ, v starting at 0:
+/// With g = ∇J(w) (+ λw when weight decay λ is set), learning rate η, momentum factor γ and dampening τ, v starting at 0:
 /// <code>
-/// v ← γ·v + η·g
+/// v ← γ·v + η·g              (the first step, t = 1)
+/// v ← γ·v + (1 − τ)·η·g      (later steps)
 /// w ← w − v
 /// </code>
-/// PyTorch's <c>SGD(momentum=γ)</c> keeps b = v/η instead (b ← γ·b + g; w ← w − η·b). The two give the same
-/// weights at every step while η stays constant; when a schedule changes η, the lecture's v carries the old
-/// rates into later steps and PyTorch's b does not.
+/// PyTorch's <c>SGD(momentum=γ, dampening=τ)</c> keeps b = v/η instead (b ← γ·b + (1 − τ)·g, b₁ = g; w ← w − η·b), its
+/// <c>momentum_buffer</c>. The two give the same weights at every step while η stays constant; when a schedule changes
+/// η, the lecture's v (the state buffer <c>velocity</c>) carries the old rates into later steps and PyTorch's b does not.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Momentum<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Momentum<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _velocity;
-    private readonly T[] _scratch;
-    private readonly T _gamma, _weightDecay;
-    private T _learningRate;
+    private readonly StateBuffer _velocity;
+    private double _momentum, _dampening, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
     /// <param name="learningRate">η, positive and finite.</param>
     /// <param name="momentum">γ, the fraction of the last update kept, in [0, 1). Default 0.9.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
-    public Momentum(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0)
+    /// <param name="dampening">τ, the fraction of the gradient held back after the first step, in [0, 1). Default 0.</param>
+    public Momentum(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0, double dampening = 0)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        Gamma = OptimizerChecks.UnitInterval(momentum, nameof(momentum));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _gamma = T.CreateChecked(Gamma);
-        _weightDecay = T.CreateChecked(WeightDecay);
-        _velocity = OptimizerState.PerParameter(_parameters);
-        _scratch = OptimizerState.Scratch(_parameters);
+        (MomentumFactor, WeightDecay, Dampening) = (momentum, weightDecay, dampening);
+        DeclareHyperparameter("momentum", () => MomentumFactor, value => MomentumFactor = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        DeclareHyperparameter("dampening", () => Dampening, value => Dampening = value);
+        _velocity = DeclareBuffer("velocity");
     }
 
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
-    }
-
-    /// <summary>γ, the momentum factor (PyTorch's <c>momentum</c>).</summary>
-    public double Gamma { get; }
+    /// <summary>γ, the momentum factor (PyTorch's <c>momentum</c>; C# forbids naming it <c>Momentum</c> in this class).</summary>
+    public double MomentumFactor { get => _momentum; set => _momentum = OptimizerChecks.UnitInterval(value, "momentum"); }
 
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
+
+    /// <summary>τ, the dampening of the gradient after the first step.</summary>
+    public double Dampening { get => _dampening; set => _dampening = OptimizerChecks.UnitInterval(value, "dampening"); }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
-    {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
-    }
-
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
-    {
-        var p = _parameters[index];
-        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _scratch, start, length);
-        var v = _velocity[index].AsSpan(start, length);
-        var w = p.ValueArray.AsSpan(start, length);
-        TensorPrimitives.Multiply(v, _gamma, v);
-        TensorPrimitives.MultiplyAdd(g, _learningRate, v, v);
-        TensorPrimitives.Subtract(w, v, w);
-    }
+    protected override int ScratchBuffers => WeightDecay > 0 ? 1 : 0;
 
     /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"Momentum(learningRate={_learningRate}, momentum={Gamma}, weightDecay={WeightDecay})");
+    protected override void Update(ElementRange<T> range)
+    {
+        T eta = T.CreateChecked(LearningRate);
+        T gradientScale = range.Step == 1 ? eta : (T.One - T.CreateChecked(Dampening)) * eta;
+        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
+        var v = range.Buffer(_velocity);
+        var w = range.Value;
+        TensorPrimitives.Multiply(v, T.CreateChecked(MomentumFactor), v);   // v ← γ·v
+        TensorPrimitives.MultiplyAdd(g, gradientScale, v, v);            //     + (1 − τ)·η·g
+        TensorPrimitives.Subtract(w, v, w);                               // w ← w − v
+    }
 }

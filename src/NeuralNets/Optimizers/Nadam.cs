@@ -5,10 +5,10 @@ namespace NeuralNets.Optimizers;
 
 /// <summary>NAdam: Adam with Nesterov momentum, the first moment taken one step ahead (Dozat).</summary>
 /// <remarks>
-/// With g = ∇J(w) (+ λw when the L2 weight decay λ is set), m and v starting at 0, t the step (1, 2, …)
-/// and ψ the momentum decay:
+/// With g = ∇J(w) (+ λw when the L2 weight decay λ is set), m (<c>exp_avg</c>) and v (<c>exp_avg_sq</c>) starting at 0,
+/// t the step (1, 2, …) and ψ the momentum decay:
 /// <code>
-/// μₜ = β1·(1 − ½·0.96^(t·ψ)),   μₜ₊₁ = β1·(1 − ½·0.96^((t+1)·ψ)),   Πₜ = μ₁·μ₂·…·μₜ
+/// μₜ = β1·(1 − ½·0.96^(t·ψ)),   μₜ₊₁ = β1·(1 − ½·0.96^((t+1)·ψ)),   Πₜ = μ₁·μ₂·…·μₜ   (mu_product)
 /// m ← β1·m + (1 − β1)·g
 /// v ← β2·v + (1 − β2)·g²
 /// d = √(v / (1 − β2ᵗ)) + ε
@@ -23,16 +23,12 @@ namespace NeuralNets.Optimizers;
 /// multiplies μₜ in twice; results from it will differ from these.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Nadam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _first, _second;
-    private readonly T[] _gradient, _denominator, _scratch;
-    private readonly T _beta1, _beta2, _epsilon, _weightDecay;
-    private T _learningRate;
-    private long _step;
-    private double _muProduct = 1;
-    // This step's coefficients, set by Step before the ranges run.
+    private readonly StateBuffer _expAvg, _expAvgSq;
+    private readonly StateScalar _muProduct;
+    private double _beta1, _beta2, _epsilon, _weightDecay, _momentumDecay;
+    // The current parameter's coefficients, set by BeginUpdate before its ranges run.
     private T _gradientStep, _momentumStep, _secondCorrection, _decayFactor;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
@@ -48,109 +44,89 @@ public sealed class Nadam<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, 
     public Nadam(
         IEnumerable<Parameter<T>> parameters, double learningRate = 2e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
         double weightDecay = 0, double momentumDecay = 4e-3, bool decoupledWeightDecay = false)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        Beta1 = OptimizerChecks.UnitInterval(beta1, nameof(beta1));
-        Beta2 = OptimizerChecks.UnitInterval(beta2, nameof(beta2));
-        Epsilon = OptimizerChecks.Positive(epsilon, nameof(epsilon));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        MomentumDecay = OptimizerChecks.NonNegative(momentumDecay, nameof(momentumDecay));
-        DecoupledWeightDecay = decoupledWeightDecay;
-        _beta1 = T.CreateChecked(beta1);
-        _beta2 = T.CreateChecked(beta2);
-        _epsilon = T.CreateChecked(epsilon);
-        _weightDecay = T.CreateChecked(weightDecay);
-        _first = OptimizerState.PerParameter(_parameters);
-        _second = OptimizerState.PerParameter(_parameters);
-        // g + λw needs a buffer only for the L2 form; DecayedGradient never touches it when λ = 0.
-        _gradient = weightDecay > 0 && !decoupledWeightDecay ? OptimizerState.Scratch(_parameters) : [];
-        _denominator = OptimizerState.Scratch(_parameters);
-        _scratch = OptimizerState.Scratch(_parameters);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        (Beta1, Beta2, Epsilon, WeightDecay, MomentumDecay, DecoupledWeightDecay) = (beta1, beta2, epsilon, weightDecay, momentumDecay, decoupledWeightDecay);
+        DeclareHyperparameter("beta1", () => Beta1, value => Beta1 = value);
+        DeclareHyperparameter("beta2", () => Beta2, value => Beta2 = value);
+        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        DeclareHyperparameter("momentumDecay", () => MomentumDecay, value => MomentumDecay = value);
+        DeclareFlag("decoupledWeightDecay", () => DecoupledWeightDecay, value => DecoupledWeightDecay = value);
+        _expAvg = DeclareBuffer("exp_avg");
+        _expAvgSq = DeclareBuffer("exp_avg_sq");
+        _muProduct = DeclareScalar("mu_product", 1);
     }
 
     /// <summary>β1, the decay of the first moment.</summary>
-    public double Beta1 { get; }
+    public double Beta1 { get => _beta1; set => _beta1 = OptimizerChecks.UnitInterval(value, "beta1"); }
 
     /// <summary>β2, the decay of the second moment.</summary>
-    public double Beta2 { get; }
+    public double Beta2 { get => _beta2; set => _beta2 = OptimizerChecks.UnitInterval(value, "beta2"); }
 
     /// <summary>ε, added to the root of the second moment.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
 
     /// <summary>λ, the weight decay.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <summary>ψ, how fast the momentum coefficient μₜ approaches β1.</summary>
-    public double MomentumDecay { get; }
+    public double MomentumDecay { get => _momentumDecay; set => _momentumDecay = OptimizerChecks.NonNegative(value, "momentumDecay"); }
 
     /// <summary>Whether λ shrinks the weights directly (NAdamW) instead of entering the gradient.</summary>
-    public bool DecoupledWeightDecay { get; }
+    public bool DecoupledWeightDecay { get; set; }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
+    protected override int ScratchBuffers => 3; // g + λw, d, a work buffer
+
+    /// <inheritdoc/>
+    protected override void BeginUpdate(ParameterState<T> state)
     {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        _step++;
-        // The coefficients in double, as PyTorch computes them from Python floats.
-        double mu = Beta1 * (1 - 0.5 * Math.Pow(0.96, _step * MomentumDecay));
-        double muNext = Beta1 * (1 - 0.5 * Math.Pow(0.96, (_step + 1) * MomentumDecay));
-        _muProduct *= mu;
-        double learningRate = double.CreateChecked(_learningRate);
-        _gradientStep = T.CreateChecked(-learningRate * (1 - mu) / (1 - _muProduct));
-        _momentumStep = T.CreateChecked(-learningRate * muNext / (1 - _muProduct * muNext));
-        _secondCorrection = T.CreateChecked(1 - Math.Pow(Beta2, _step));
-        _decayFactor = T.One - _learningRate * _weightDecay;
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
+        // The coefficients in double, as PyTorch computes them from Python floats; η as the parameters' type rounds it.
+        long t = state.Step;
+        double mu = Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
+        double muNext = Beta1 * (1 - 0.5 * Math.Pow(0.96, (t + 1) * MomentumDecay));
+        double product = state[_muProduct] *= mu;
+        T eta = T.CreateChecked(LearningRate);
+        double learningRate = double.CreateChecked(eta);
+        _gradientStep = T.CreateChecked(-learningRate * (1 - mu) / (1 - product));
+        _momentumStep = T.CreateChecked(-learningRate * muNext / (1 - product * muNext));
+        _secondCorrection = T.CreateChecked(1 - Math.Pow(Beta2, t));
+        _decayFactor = T.One - eta * T.CreateChecked(WeightDecay);
     }
 
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
     {
-        var p = _parameters[index];
-        var w = p.ValueArray.AsSpan(start, length);
+        T beta1 = T.CreateChecked(Beta1), beta2 = T.CreateChecked(Beta2);
+        var w = range.Value;
         ReadOnlySpan<T> g;
         if (DecoupledWeightDecay)
         {
-            if (WeightDecay > 0) TensorPrimitives.Multiply(w, _decayFactor, w);
-            g = p.GradientArray.AsSpan(start, length);
+            if (WeightDecay > 0) TensorPrimitives.Multiply(w, _decayFactor, w);   // w ← w·(1 − ηλ)
+            g = range.Gradient;
         }
-        else g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
+        else g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
 
-        var m = _first[index].AsSpan(start, length);
-        var v = _second[index].AsSpan(start, length);
-        var d = _denominator.AsSpan(start, length);
-        var scratch = _scratch.AsSpan(start, length);
+        var m = range.Buffer(_expAvg);
+        var v = range.Buffer(_expAvgSq);
+        var d = range.Scratch(1);
+        var scratch = range.Scratch(2);
         // m ← m + (1 − β1)·(g − m)
         TensorPrimitives.Subtract(g, m, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - _beta1, m, m);
+        TensorPrimitives.MultiplyAdd(scratch, T.One - beta1, m, m);
         // v ← β2·v + (1 − β2)·g²
-        TensorPrimitives.Multiply(v, _beta2, v);
+        TensorPrimitives.Multiply(v, beta2, v);
         TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - _beta2, v, v);
+        TensorPrimitives.MultiplyAdd(scratch, T.One - beta2, v, v);
         // d = √(v / (1 − β2ᵗ)) + ε
         TensorPrimitives.Divide(v, _secondCorrection, d);
         TensorPrimitives.Sqrt(d, d);
-        TensorPrimitives.Add(d, _epsilon, d);
+        TensorPrimitives.Add(d, T.CreateChecked(Epsilon), d);
         // w ← w + c₁·g/d, then w ← w + c₂·m/d
         TensorPrimitives.Divide(g, d, scratch);
         TensorPrimitives.MultiplyAdd(scratch, _gradientStep, w, w);
         TensorPrimitives.Divide(m, d, scratch);
         TensorPrimitives.MultiplyAdd(scratch, _momentumStep, w, w);
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant(
-        $"Nadam(learningRate={_learningRate}, beta1={Beta1}, beta2={Beta2}, epsilon={Epsilon}, weightDecay={WeightDecay}, momentumDecay={MomentumDecay}{(DecoupledWeightDecay ? ", decoupledWeightDecay=True" : "")})");
 }

@@ -12,7 +12,7 @@ namespace NeuralNets.Optimizers;
 /// </code>
 /// <see cref="Step"/> moves the parameters to w − γv, calls <c>evaluate</c> once there, puts w back (exactly,
 /// from a copy, even if <c>evaluate</c> throws) and then applies the update. The loss it returns is the loss at
-/// the look-ahead point, the only point it evaluates.
+/// the look-ahead point, the only point it evaluates. Its state buffer is <c>velocity</c> (v).
 /// <para>
 /// Relation to PyTorch's <c>SGD(momentum=γ, nesterov=True)</c>, which stores θ and b with b ← γ·b + ∇J(θ),
 /// θ ← θ − η·(∇J(θ) + γ·b): its parameters equal the lecture's look-ahead point, θ = w − γ·v, after every step,
@@ -20,15 +20,12 @@ namespace NeuralNets.Optimizers;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _velocity;
-    private readonly T[][] _saved;
-    private readonly T[] _scratch;
-    private readonly T _gamma, _weightDecay;
-    private T _learningRate;
-    private Phase _phase; // which pass RunPhase is making over the parameters
+    private readonly StateBuffer _velocity;
+    private readonly T[][] _saved; // w during the look-ahead; not state: it holds nothing between steps
+    private double _momentum, _weightDecay;
+    private Phase _phase; // which pass Update is making over the parameters
 
     private enum Phase { LookAhead, Restore, Update }
 
@@ -38,36 +35,26 @@ public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
     /// <param name="momentum">γ, the fraction of the last update kept, in [0, 1). Default 0.9.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
     public Nesterov(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        Gamma = OptimizerChecks.UnitInterval(momentum, nameof(momentum));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        _gamma = T.CreateChecked(Gamma);
-        _weightDecay = T.CreateChecked(WeightDecay);
-        _velocity = OptimizerState.PerParameter(_parameters);
-        _saved = OptimizerState.PerParameter(_parameters);
-        _scratch = OptimizerState.Scratch(_parameters);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        (Momentum, WeightDecay) = (momentum, weightDecay);
+        DeclareHyperparameter("momentum", () => Momentum, value => Momentum = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        _velocity = DeclareBuffer("velocity");
+        _saved = Parameters.Select(p => new T[p.Length]).ToArray();
     }
 
     /// <summary>γ, the momentum factor (PyTorch's <c>momentum</c>).</summary>
-    public double Gamma { get; }
+    public double Momentum { get => _momentum; set => _momentum = OptimizerChecks.UnitInterval(value, "momentum"); }
 
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
+    protected override int ScratchBuffers => WeightDecay > 0 ? 1 : 0;
+
+    /// <inheritdoc/>
+    public override T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
         RunPhase(Phase.LookAhead);
@@ -88,21 +75,22 @@ public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
     private void RunPhase(Phase phase)
     {
         _phase = phase;
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
+        UpdateParameters(countStep: phase == Phase.Update);
     }
 
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
     {
-        var p = _parameters[index];
-        var w = p.ValueArray.AsSpan(start, length);
-        var saved = _saved[index].AsSpan(start, length);
-        var v = _velocity[index].AsSpan(start, length);
+        var w = range.Value;
+        var saved = _saved[range.State.Index].AsSpan(range.Start, range.Length);
+        var v = range.Buffer(_velocity);
+        T gamma = T.CreateChecked(Momentum);
         switch (_phase)
         {
             case Phase.LookAhead:
                 // Keep w, then evaluate at w − γv.
                 w.CopyTo(saved);
-                TensorPrimitives.MultiplyAdd(v, -_gamma, w, w);
+                TensorPrimitives.MultiplyAdd(v, -gamma, w, w);
                 break;
             case Phase.Restore:
                 // From the copy: w − γv + γv is not w in floating point.
@@ -110,15 +98,12 @@ public sealed class Nesterov<T> : IOptimizer<T>, IRangeUpdate where T : unmanage
                 break;
             default:
                 // v ← γv + η∇J(w − γv) (the decay term at the look-ahead point too), then w ← w − v from the kept w.
-                var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _scratch, start, length);
-                TensorPrimitives.Multiply(v, _gamma, v);
-                TensorPrimitives.MultiplyAdd(g, _learningRate, v, v);
+                var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
+                TensorPrimitives.Multiply(v, gamma, v);
+                TensorPrimitives.MultiplyAdd(g, T.CreateChecked(LearningRate), v, v);
                 saved.CopyTo(w);
                 TensorPrimitives.Subtract(w, v, w);
                 break;
         }
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant($"Nesterov(learningRate={_learningRate}, momentum={Gamma}, weightDecay={WeightDecay})");
 }

@@ -1,37 +1,59 @@
-using System.Numerics;
+using System.Globalization;
 
 namespace NeuralNets.Optimizers;
 
-/// <summary>Hyperparameter validation with messages that name the hyperparameter and its value.</summary>
-internal static class OptimizerChecks
+/// <summary>
+/// Hyperparameter validation for optimizer authors: each check returns the value when it is valid and otherwise throws an
+/// <see cref="ArgumentOutOfRangeException"/> whose parameter name is <c>name</c> and whose message names the value.
+/// Built-in optimizers validate every hyperparameter this way, at construction and whenever it is set.
+/// </summary>
+public static class OptimizerChecks
 {
-    public static T Positive<T>(T value, string name) where T : IFloatingPointIeee754<T>
+    /// <summary>For rates and ε: finite and greater than zero.</summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="name">The hyperparameter's name, as the exception should give it.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative, infinite or NaN.</exception>
+    public static double Positive(double value, string name)
     {
-        if (!T.IsFinite(value) || value <= T.Zero)
-            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be positive and finite, but was {value}."));
+        if (!double.IsFinite(value) || value <= 0) throw Invalid(value, name, "must be positive and finite");
         return value;
     }
 
-    public static T NonNegative<T>(T value, string name) where T : IFloatingPointIeee754<T>
+    /// <summary>For weight decay and other penalties: finite and at least zero.</summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="name">The hyperparameter's name, as the exception should give it.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
+    public static double NonNegative(double value, string name)
     {
-        if (!T.IsFinite(value) || value < T.Zero)
-            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be non-negative and finite, but was {value}."));
+        if (!double.IsFinite(value) || value < 0) throw Invalid(value, name, "must be non-negative and finite");
         return value;
     }
 
-    /// <summary>For decay rates such as momentum γ or Adam's β: must lie in [0, 1).</summary>
-    public static T UnitInterval<T>(T value, string name) where T : IFloatingPointIeee754<T>
+    /// <summary>For decay rates such as momentum or Adam's β: in [0, 1).</summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="name">The hyperparameter's name, as the exception should give it.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value lies outside [0, 1) or is NaN.</exception>
+    public static double UnitInterval(double value, string name)
     {
-        if (!(value >= T.Zero && value < T.One))
-            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must lie in [0, 1), but was {value}."));
+        if (!(value >= 0 && value < 1)) throw Invalid(value, name, "must lie in [0, 1)");
         return value;
     }
 
-    /// <summary>For counts such as L-BFGS's iteration budget: must be at least 1.</summary>
+    /// <summary>For counts such as L-BFGS's iteration budget: at least 1.</summary>
+    /// <param name="value">The value to check.</param>
+    /// <param name="name">The hyperparameter's name, as the exception should give it.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public static int AtLeastOne(int value, string name)
     {
         if (value < 1)
-            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"{name} must be at least 1, but was {value}."));
+            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be at least 1, but was {value}."));
         return value;
     }
+
+    private static ArgumentOutOfRangeException Invalid(double value, string name, string rule) =>
+        new(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} {rule}, but was {value}."));
 }

@@ -5,7 +5,7 @@ namespace NeuralNets.Optimizers;
 
 /// <summary>RMSprop: the gradient divided by the root of a decaying average of its square; optionally centered and with momentum.</summary>
 /// <remarks>
-/// With g = ∇J(w) (+ λw when weight decay λ is set), v, ḡ and b starting at 0:
+/// With g = ∇J(w) (+ λw when weight decay λ is set), v (<c>square_avg</c>), ḡ (<c>grad_avg</c>) and b (<c>momentum_buffer</c>) starting at 0:
 /// <code>
 /// v ← α·v + (1 − α)·g²
 /// ḡ ← α·ḡ + (1 − α)·g                  (centered only)
@@ -16,14 +16,10 @@ namespace NeuralNets.Optimizers;
 /// This is PyTorch's <c>RMSprop</c>.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class RmsProp<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class RmsProp<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Parameter<T>[] _parameters;
-    private readonly T[][] _squareAverage;
-    private readonly T[][]? _gradientAverage, _buffer;
-    private readonly T[] _gradient, _scratch;
-    private readonly T _alpha, _epsilon, _weightDecay, _momentum;
-    private T _learningRate;
+    private readonly StateBuffer _squareAverage, _gradientAverage, _momentumBuffer;
+    private double _alpha, _epsilon, _weightDecay, _momentum;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
@@ -36,96 +32,77 @@ public sealed class RmsProp<T> : IOptimizer<T>, IRangeUpdate where T : unmanaged
     public RmsProp(
         IEnumerable<Parameter<T>> parameters, double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false)
+        : base(parameters, learningRate)
     {
-        _parameters = OptimizerState.Collect(parameters);
-        LearningRate = T.CreateChecked(learningRate);
-        Alpha = OptimizerChecks.UnitInterval(alpha, nameof(alpha));
-        Epsilon = OptimizerChecks.Positive(epsilon, nameof(epsilon));
-        WeightDecay = OptimizerChecks.NonNegative(weightDecay, nameof(weightDecay));
-        Momentum = OptimizerChecks.UnitInterval(momentum, nameof(momentum));
-        Centered = centered;
-        (_alpha, _epsilon, _weightDecay, _momentum) = (T.CreateChecked(alpha), T.CreateChecked(epsilon), T.CreateChecked(weightDecay), T.CreateChecked(momentum));
-        _squareAverage = OptimizerState.PerParameter(_parameters);
-        _gradientAverage = centered ? OptimizerState.PerParameter(_parameters) : null;
-        _buffer = momentum > 0 ? OptimizerState.PerParameter(_parameters) : null;
-        _gradient = OptimizerState.Scratch(_parameters);
-        _scratch = OptimizerState.Scratch(_parameters);
-    }
-
-    /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
-
-    /// <inheritdoc/>
-    public T LearningRate
-    {
-        get => _learningRate;
-        set => _learningRate = OptimizerChecks.Positive(value, nameof(LearningRate));
+        (Alpha, Epsilon, WeightDecay, Momentum, Centered) = (alpha, epsilon, weightDecay, momentum, centered);
+        DeclareHyperparameter("alpha", () => Alpha, value => Alpha = value);
+        DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
+        DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
+        DeclareHyperparameter("momentum", () => Momentum, value => Momentum = value);
+        DeclareFlag("centered", () => Centered, value => Centered = value);
+        _squareAverage = DeclareBuffer("square_avg");
+        _gradientAverage = DeclareBuffer("grad_avg");
+        _momentumBuffer = DeclareBuffer("momentum_buffer");
     }
 
     /// <summary>α, the decay of the running averages.</summary>
-    public double Alpha { get; }
+    public double Alpha { get => _alpha; set => _alpha = OptimizerChecks.UnitInterval(value, "alpha"); }
 
     /// <summary>ε, added after the square root.</summary>
-    public double Epsilon { get; }
+    public double Epsilon { get => _epsilon; set => _epsilon = OptimizerChecks.Positive(value, "epsilon"); }
 
     /// <summary>λ, the L2 weight decay added to the gradient.</summary>
-    public double WeightDecay { get; }
+    public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <summary>μ, the momentum of the scaled step (0: none).</summary>
-    public double Momentum { get; }
+    public double Momentum { get => _momentum; set => _momentum = OptimizerChecks.UnitInterval(value, "momentum"); }
 
     /// <summary>Whether the denominator uses the centered second moment v − ḡ².</summary>
-    public bool Centered { get; }
+    public bool Centered { get; set; }
 
     /// <inheritdoc/>
-    public T Step(Func<T> evaluate)
-    {
-        ArgumentNullException.ThrowIfNull(evaluate);
-        T loss = evaluate();
-        for (int i = 0; i < _parameters.Length; i++) RangeUpdate.Run(this, _parameters[i], i);
-        return loss;
-    }
+    protected override int ScratchBuffers => 2; // g + λw, d
 
-    void IRangeUpdate.UpdateRange(int index, int start, int length)
+    /// <inheritdoc/>
+    protected override bool UsesBuffer(StateBuffer buffer) =>
+        buffer == _squareAverage || (buffer == _gradientAverage && Centered) || (buffer == _momentumBuffer && Momentum > 0);
+
+    /// <inheritdoc/>
+    protected override void Update(ElementRange<T> range)
     {
-        T keep = T.One - _alpha;
-        var p = _parameters[index];
-        var g = OptimizerState.DecayedGradient(p.ValueArray, p.GradientArray, _weightDecay, _gradient, start, length);
-        var v = _squareAverage[index].AsSpan(start, length);
-        var d = _scratch.AsSpan(start, length);
-        var w = p.ValueArray.AsSpan(start, length);
-        TensorPrimitives.Multiply(v, _alpha, v);
+        T alpha = T.CreateChecked(Alpha), keep = T.One - alpha, eta = T.CreateChecked(LearningRate);
+        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
+        var v = range.Buffer(_squareAverage);
+        var d = range.Scratch(1);
+        var w = range.Value;
+        TensorPrimitives.Multiply(v, alpha, v);                     // v ← α·v + (1 − α)·g²
         TensorPrimitives.Multiply(g, g, d);
         TensorPrimitives.MultiplyAdd(d, keep, v, v);
-        if (_gradientAverage is not null)
+        if (Centered)
         {
-            var mean = _gradientAverage[index].AsSpan(start, length);
-            TensorPrimitives.Multiply(mean, _alpha, mean);
+            var mean = range.Buffer(_gradientAverage);              // ḡ ← α·ḡ + (1 − α)·g
+            TensorPrimitives.Multiply(mean, alpha, mean);
             TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
-            TensorPrimitives.Multiply(mean, mean, d);
+            TensorPrimitives.Multiply(mean, mean, d);               // √(v − ḡ²)
             TensorPrimitives.Subtract(v, d, d);
             TensorPrimitives.Sqrt(d, d);
         }
         else
         {
-            TensorPrimitives.Sqrt(v, d);
+            TensorPrimitives.Sqrt(v, d);                            // √v
         }
-        TensorPrimitives.Add(d, _epsilon, d);
-        TensorPrimitives.Divide(g, d, d);
+        TensorPrimitives.Add(d, T.CreateChecked(Epsilon), d);       // d = … + ε
+        TensorPrimitives.Divide(g, d, d);                           // g / d
 
-        if (_buffer is not null)
+        if (Momentum > 0)
         {
-            var b = _buffer[index].AsSpan(start, length);
-            TensorPrimitives.MultiplyAdd(b, _momentum, d, b);
-            TensorPrimitives.MultiplyAdd(b, -_learningRate, w, w);
+            var b = range.Buffer(_momentumBuffer);                  // b ← μ·b + g/d; w ← w − η·b
+            TensorPrimitives.MultiplyAdd(b, T.CreateChecked(Momentum), d, b);
+            TensorPrimitives.MultiplyAdd(b, -eta, w, w);
         }
         else
         {
-            TensorPrimitives.MultiplyAdd(d, -_learningRate, w, w);
+            TensorPrimitives.MultiplyAdd(d, -eta, w, w);            // w ← w − η·g/d
         }
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => FormattableString.Invariant(
-        $"RmsProp(learningRate={_learningRate}, alpha={Alpha}, epsilon={Epsilon}, weightDecay={WeightDecay}, momentum={Momentum}, centered={Centered})");
 }

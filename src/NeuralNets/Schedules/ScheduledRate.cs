@@ -19,11 +19,11 @@ internal sealed class ScheduledRate<T>(ILearningRateSchedule schedule, IOptimize
     }
 
     // The optimizer would only say "LearningRate must be positive": name the schedule, the epoch and the rounding.
-    private T RateAt(int epoch)
+    private double RateAt(int epoch)
     {
         double rate = schedule.LearningRate(epoch);
         T converted = T.CreateChecked(rate);
-        if (T.IsFinite(converted) && converted > T.Zero) return converted;
+        if (T.IsFinite(converted) && converted > T.Zero) return rate;
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
             $"{schedule} gives the learning rate {rate} at epoch {epoch}, which is {converted} as {typeof(T).Name}, but an optimizer's rate must be positive and finite. ") +
             "Plan fewer epochs, or give the schedule a larger final rate (a larger gamma or minimum rate).", "schedule");

@@ -59,7 +59,7 @@ public class AdagradTests
     public void Constructor_Defaults_ArePyTorchs()
     {
         var optimizer = new Adagrad<float>([new Parameter<float>("w", 2)]);
-        optimizer.LearningRate.Should().Be(0.01f);
+        optimizer.LearningRate.Should().Be(0.01);
         optimizer.Epsilon.Should().Be(1e-10);
         optimizer.EpsilonPlacement.Should().Be(AdagradEpsilon.InsideRoot);
         (optimizer.LearningRateDecay, optimizer.WeightDecay, optimizer.InitialAccumulatorValue).Should().Be((0.0, 0.0, 0.0));

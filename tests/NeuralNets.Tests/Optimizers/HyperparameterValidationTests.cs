@@ -8,8 +8,8 @@ public class HyperparameterValidationTests
 
     public static TheoryData<string, string, Func<object>> Cases => new()
     {
-        { "LearningRate", "-1", () => new Momentum<double>(P, learningRate: -1) },
-        { "LearningRate", "NaN", () => new Adam<double>(P, learningRate: double.NaN) },
+        { "learningRate", "-1", () => new Momentum<double>(P, learningRate: -1) },
+        { "learningRate", "NaN", () => new Adam<double>(P, learningRate: double.NaN) },
         { "momentum", "2", () => new Momentum<double>(P, 0.1, momentum: 2) },
         { "momentum", "-1", () => new Nesterov<double>(P, 0.1, momentum: -1) },
         { "weightDecay", "-1", () => new Nesterov<double>(P, 0.1, weightDecay: -1) },
@@ -49,7 +49,7 @@ public class HyperparameterValidationTests
     public void LearningRateSetter_Zero_Throws()
     {
         var optimizer = new Adam<float>([new Parameter<float>("w", 1)]);
-        optimizer.Invoking(o => o.LearningRate = 0).Should().Throw<ArgumentOutOfRangeException>().WithMessage("LearningRate *0*");
-        optimizer.LearningRate.Should().Be(1e-3f);
+        optimizer.Invoking(o => o.LearningRate = 0).Should().Throw<ArgumentOutOfRangeException>().WithMessage("learningRate *0*");
+        optimizer.LearningRate.Should().Be(1e-3);
     }
 }

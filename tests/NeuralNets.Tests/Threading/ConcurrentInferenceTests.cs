@@ -339,7 +339,7 @@ public class ConcurrentInferenceTests
     {
         public IReadOnlyList<Parameter<float>> Parameters => inner.Parameters;
 
-        public float LearningRate { get => inner.LearningRate; set => inner.LearningRate = value; }
+        public double LearningRate { get => inner.LearningRate; set => inner.LearningRate = value; }
 
         public float Step(Func<float> evaluate) => inner.Step(() =>
         {
