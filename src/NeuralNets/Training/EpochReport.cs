@@ -16,6 +16,21 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
     /// <summary>The metrics on the validation set after the epoch; empty without one.</summary>
     public MetricValues ValidationMetrics { get; init; } = MetricValues.Empty;
 
+    /// <summary>The steps taken this epoch: the batches of an epoch, or fewer when a callback stopped the run within it.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>The optimizer's learning rate during the epoch's last step.</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>
+    /// The mean over the epoch's steps of the gradients' global L2 norm before clipping, when the run clips gradients
+    /// (<see cref="TrainingOptions.MaxGradientNorm"/> or <see cref="TrainingOptions.GradientClipValue"/>); null otherwise.
+    /// </summary>
+    public double? GradientNorm { get; init; }
+
+    /// <summary>The largest of the epoch's global gradient norms before clipping, when the run clips gradients; null otherwise.</summary>
+    public double? MaxGradientNorm { get; init; }
+
     /// <summary>The training metric named <c>accuracy</c>, or null when it was not asked for.</summary>
     public double? TrainAccuracy => Metrics.TryGetValue("accuracy", out double value) ? value : null;
 
@@ -66,6 +81,7 @@ public sealed record EpochReport(int Epoch, int Epochs, double TrainLoss, double
         foreach (var m in Metrics) text += "  " + m;
         if (ValidationLoss is double vl) text += FormattableString.Invariant($"  val_loss {vl:F4}");
         foreach (var m in ValidationMetrics) text += FormattableString.Invariant($"  val_{m.Name} {m.Value:F4}");
+        if (GradientNorm is double norm) text += FormattableString.Invariant($"  grad_norm {norm:F4}");
         return text + FormattableString.Invariant($"  ({Elapsed.TotalSeconds:F1} s)");
     }
 }

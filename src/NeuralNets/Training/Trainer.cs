@@ -7,6 +7,7 @@ using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 using NeuralNets.Tensors;
+using NeuralNets.Training.Callbacks;
 using NeuralNets.Training.Metrics;
 
 namespace NeuralNets.Training;
@@ -35,6 +36,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private bool _firstEvaluation;
     private IMetricAccumulator<T>[] _accumulators = [];
     private T _firstLoss;
+    private double? _maxGradientNorm, _gradientClipValue;
+    private double _firstGradientNorm;
 
     /// <summary>Creates a trainer for <paramref name="network"/> with <paramref name="loss"/> and <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The optimizer updates a parameter that is not one of the network's (it would train nothing the network uses).</exception>
@@ -67,7 +70,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Trains on <paramref name="train"/>.</summary>
     /// <param name="train">The training set.</param>
-    /// <param name="options">Epochs, batch size, shuffling seed.</param>
+    /// <param name="options">Epochs, batch size, shuffling seed, schedules, gradient clipping.</param>
     /// <param name="validation">Evaluated after every epoch when given.</param>
     /// <param name="progress">Receives a report after every epoch.</param>
     /// <param name="cancellationToken">Checked between batches; on cancellation <see cref="History"/> holds the finished epochs.</param>
@@ -76,16 +79,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// null gives accuracy for a dataset of class labels (<see cref="Dataset{T}.ClassCount"/> set) and none otherwise,
     /// an empty list none.
     /// </param>
+    /// <param name="callbacks">Called at the start and end of the run, of every epoch and after every batch, in order
+    /// (<see cref="EarlyStopping{T}"/>, <see cref="ModelCheckpoint{T}"/>, <see cref="ReduceLearningRateOnPlateau{T}"/>, your own).</param>
+    /// <param name="batchProgress">Receives a report after every batch, with the time left in the epoch.</param>
+    /// <returns>The history; a run a callback stopped ends early, with <see cref="TrainingHistory.StopReason"/> set.</returns>
     /// <exception cref="TrainingDivergedException">
     /// A step's loss, the validation loss or a weight after a step (the last included) became NaN or infinite;
     /// the exception names the epoch and batch (and the parameter).
     /// </exception>
-    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> would give a rate the optimizer rejects within the planned epochs.</exception>
+    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within the planned epochs or steps.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
         IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default,
-        IEnumerable<IMetric<T>>? metrics = null)
+        IEnumerable<IMetric<T>>? metrics = null, IEnumerable<ITrainingCallback<T>>? callbacks = null,
+        IProgress<BatchReport>? batchProgress = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
@@ -94,11 +102,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (validation is not null) NetworkChecks.OutputShapeFor(_network, validation, nameof(validation));
         var trainMetrics = MetricSet.Resolve(metrics, train);
         _accumulators = MetricSet.Accumulators(trainMetrics);
+        var listeners = CheckCallbacks(callbacks);
         int batchSize = Math.Min(options.BatchSize, train.Count);
         var validationPass = validation is null ? null
             : new EvaluationPass<T>(_network, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
+        var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
 
-        if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckEpochs(options.Epochs);
+        if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckUpTo(options.Epochs);
+        if (options.OnStepStart?.Target is IPlannedSchedule plannedSteps) plannedSteps.CheckUpTo(checked(options.Epochs * batches.BatchesPerEpoch));
+        (_maxGradientNorm, _gradientClipValue) = (options.MaxGradientNorm, options.GradientClipValue);
 
         History = new TrainingHistory();
         if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
@@ -107,44 +119,82 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (_snapshots.CaptureIfFinite() is { } before)
             throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, $"parameter '{before.Name}' held a non-finite value before the first step (batch 0)");
 
-        var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        var context = new TrainingContext<T>(_network, _loss, _optimizer, options, History, batches.BatchesPerEpoch);
+        foreach (var c in listeners) c.OnTrainBegin(context);
+        int step = 0;
+        for (int epoch = 1; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
-            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
+            context.Epoch = epoch;
             options.OnEpochStart?.Invoke(epoch);
+            foreach (var c in listeners) c.OnEpochBegin(context);
             foreach (var a in _accumulators) a.Reset();
-            double lossSum = 0;
+            double lossSum = 0, normSum = 0, normMax = 0;
+            int samples = 0, steps = 0;
             foreach (var batch in batches.NextEpoch())
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                options.OnStepStart?.Invoke(++step);
                 Step(batch, epoch);
-                lossSum += double.CreateChecked(_firstLoss) * batch.Count;
+                steps++;
+                samples += batch.Count;
+                double loss = double.CreateChecked(_firstLoss);
+                lossSum += loss * batch.Count;
+                normSum += _firstGradientNorm;
+                normMax = Math.Max(normMax, _firstGradientNorm);
+                if (batchProgress is null && listeners.Length == 0) continue;
+                var batchReport = new BatchReport(epoch, options.Epochs, batch.Index + 1, batches.BatchesPerEpoch, loss, Stopwatch.GetElapsedTime(start));
+                batchProgress?.Report(batchReport);
+                foreach (var c in listeners) c.OnBatchEnd(context, batchReport);
+                if (context.StopRequested) break;
             }
 
             Evaluation? validated = validationPass?.Run();
             if (validated is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
-            {
-                _guard?.BeginWeightChange();
-                try
-                {
-                    throw new TrainingDivergedException(epoch, batches.BatchesPerEpoch, validationLoss, null, _snapshots.RestorePrevious(),
-                        "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                finally
-                {
-                    _guard?.EndWeightChange();
-                }
-            }
-            var report = new EpochReport(epoch, options.Epochs, lossSum / train.Count, validated?.Loss, clock.Elapsed)
+                WithWeightsChanging(() => throw new TrainingDivergedException(epoch, steps, validationLoss, null, _snapshots.RestorePrevious(),
+                    "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var report = new EpochReport(epoch, options.Epochs, lossSum / samples, validated?.Loss, Stopwatch.GetElapsedTime(start))
             {
                 Metrics = MetricSet.Results(trainMetrics, _accumulators),
                 ValidationMetrics = validated?.Metrics ?? MetricValues.Empty,
+                Steps = steps,
+                LearningRate = double.CreateChecked(_optimizer.LearningRate),
+                GradientNorm = options.ClipsGradients ? normSum / steps : null,
+                MaxGradientNorm = options.ClipsGradients ? normMax : null,
             };
             History.Add(report);
             progress?.Report(report);
+            foreach (var c in listeners) c.OnEpochEnd(context, report);
         }
-        CheckFinalLoss(options.Epochs, batches.BatchesPerEpoch);
+        if (History.Last is { } last) CheckFinalLoss(last.Epoch, last.Steps);
+        History.StopReason = context.StopReason;
+        WithWeightsChanging(() =>
+        {
+            foreach (var c in listeners) c.OnTrainEnd(context);
+        });
         return History;
+    }
+
+    private static ITrainingCallback<T>[] CheckCallbacks(IEnumerable<ITrainingCallback<T>>? callbacks)
+    {
+        var list = callbacks?.ToArray() ?? [];
+        for (int i = 0; i < list.Length; i++)
+            if (list[i] is null) throw new ArgumentNullException(nameof(callbacks), $"Callback {i} is null.");
+        return list;
+    }
+
+    // A callback may put weights back (EarlyStopping): a Predict on another thread must not answer from half of them.
+    private void WithWeightsChanging(Action change)
+    {
+        _guard?.BeginWeightChange();
+        try
+        {
+            change();
+        }
+        finally
+        {
+            _guard?.EndWeightChange();
+        }
     }
 
     // One optimizer step on the batch; a loss or weight that turns non-finite ends the run with the last good weights.
@@ -182,16 +232,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         double loss = double.CreateChecked(_loss.Forward(_network.Forward(_x!, training: false), _y!));
         if (double.IsFinite(loss)) return;
-        _guard?.BeginWeightChange();
-        try
-        {
-            throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
-                "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            _guard?.EndWeightChange();
-        }
+        WithWeightsChanging(() => throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
+            "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Mean loss and metrics of the network on <paramref name="data"/>, in inference mode (the same as <see cref="Evaluator.Evaluate{T}"/> with this trainer's loss).</summary>
@@ -213,12 +255,26 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             foreach (var a in _accumulators) a.Add(output.Span(), _y!.Span(), _batchCount);
         if (_parametersOnly is { } network) network.BackwardToParameters(_loss.Backward());
         else _network.Backward(_loss.Backward());
+        double norm = ClipGradients();
         if (_firstEvaluation)
         {
             _firstLoss = loss;
+            _firstGradientNorm = norm;
             _firstEvaluation = false;
         }
         return loss;
+    }
+
+    // Between backward and the update, on every evaluation (an L-BFGS line search sees clipped gradients too): values
+    // first, then the norm. Returns the global norm before any clipping, or 0 without clipping.
+    private double ClipGradients()
+    {
+        if (_maxGradientNorm is null && _gradientClipValue is null) return 0;
+        var parameters = _optimizer.Parameters;
+        double norm = GradientClipping.GlobalNorm(parameters);
+        if (_gradientClipValue is double value) GradientClipping.ClipByValue(parameters, value);
+        if (_maxGradientNorm is double maxNorm) GradientClipping.ClipByGlobalNorm(parameters, maxNorm);
+        return norm;
     }
 
     /// <summary>Raised inside evaluate so that the step stops before the optimizer moves the weights.</summary>
