@@ -10,6 +10,7 @@ using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Training;
+using NeuralNets.Training.Metrics;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string directory = args.Length > 1 && args[0] == "--data" ? args[1] : FashionMnist.DefaultDirectory;
@@ -35,10 +36,17 @@ trainer.Fit(train, new TrainingOptions { Epochs = 3, BatchSize = 64, Seed = 1 },
 Console.WriteLine();
 Console.WriteLine("FGSM: x' = clip(x + ε·sign(∇x L(x, y)), 0, 1) on 1000 test images");
 Console.WriteLine("    ε   accuracy");
+var testBatches = new MiniBatches<float>(test, batchSize: 250, shuffle: false);
+var accuracy = new Accuracy<float>().CreateAccumulator();
 foreach (double epsilon in new[] { 0.0, 0.01, 0.02, 0.05, 0.1 })
 {
-    var attacked = Adversarial.FastGradientSign(network, loss, test.Features, test.Targets, epsilon);
-    Console.WriteLine($"{epsilon,5:F2}   {Accuracy(network.Predict(attacked), test.Targets):F4}");
+    accuracy.Reset();
+    foreach (var batch in testBatches.NextEpoch())
+    {
+        var attacked = Adversarial.FastGradientSign(network, loss, batch.Features, batch.Targets, epsilon);
+        accuracy.Add(network.Predict(attacked).ToArray(), batch.Targets.ToArray(), batch.Count);
+    }
+    Console.WriteLine($"{epsilon,5:F2}   {accuracy.Result:F4}");
 }
 
 // Targeted: make a correctly classified sneaker read as a bag, with every pixel moved by at most 0.06.
@@ -52,16 +60,6 @@ PrintSideBySide(image.Features, forged);
 Console.WriteLine($"before: {Describe(network.Predict(image.Features))}");
 Console.WriteLine($"after:  {Describe(network.Predict(forged))}");
 return 0;
-
-static double Accuracy(Tensor<float> logits, Tensor<float> labels)
-{
-    var values = logits.ToArray();
-    var truth = labels.ToArray();
-    int correct = 0;
-    for (int i = 0; i < truth.Length; i++)
-        if (TensorPrimitives.IndexOfMax<float>(values.AsSpan(i * 10, 10)) == (int)truth[i]) correct++;
-    return (double)correct / truth.Length;
-}
 
 static int FindCorrect(Sequential<float> network, Dataset<float> data, int label)
 {

@@ -3,7 +3,9 @@ using MathNet.Numerics.Distributions;
 using NeuralNets;
 using NeuralNets.Layers;
 using NeuralNets.Losses;
+using NeuralNets.Data;
 using NeuralNets.Optimizers;
+using NeuralNets.Training;
 
 namespace NeuralNets.Samples.Gan;
 
@@ -12,38 +14,43 @@ public sealed record GanSnapshot(int Step, double DiscriminatorLoss, double Gene
 
 /// <summary>
 /// Two dueling networks, as in the lecture: a generator turns noise into samples, a discriminator
-/// tells them from real ones. The real data are draws from N(mean, sd²) in one dimension, so progress
-/// is visible as the generated samples' mean and spread.
+/// tells them from real ones. The real data are a set of draws from N(mean, sd²) in one dimension, served in
+/// shuffled mini-batches, so progress is visible as the generated samples' mean and spread.
 /// </summary>
 public sealed class GanDuel
 {
     private const int NoiseSize = 4;
+    private const int RealSamples = 8192;
     private readonly Random _random;
-    private readonly double _realMean, _realStandardDeviation;
     private readonly int _batch;
     private readonly Sequential<double> _generator, _discriminator;
     private readonly Sgd<double> _generatorRule, _discriminatorRule;
     private readonly BinaryCrossEntropyWithLogits<double> _loss = new();
-    private readonly double[] _noise, _real, _ones, _zeros;
-    private readonly Tensor<double> _noiseTensor, _realTensor, _onesTensor, _zerosTensor;
+    private readonly double[] _noise, _ones, _zeros;
+    private readonly Tensor<double> _noiseTensor, _onesTensor, _zerosTensor;
+    private readonly MiniBatches<double> _realBatches;
+    private MiniBatches<double>.Enumerator _realEpoch;
+    private MiniBatch<double> _real;
     private double _discriminatorLoss, _generatorLoss, _discriminatorAccuracy;
 
     public GanDuel(int seed, double realMean = 4.0, double realStandardDeviation = 1.25, int batch = 64)
     {
         _random = new Random(seed);
-        _realMean = realMean;
-        _realStandardDeviation = realStandardDeviation;
         _batch = batch;
         _generator = Network.Sequential<double>(NoiseSize).Dense(16).Tanh().Dense(16).Tanh().Dense(1).Build(seed);
         _discriminator = Network.Sequential<double>(1).Dense(32).LeakyReLU(0.2).Dense(32).LeakyReLU(0.2).Dense(1).Build(seed + 1);
         _generatorRule = new Sgd<double>(_generator.Parameters, learningRate: 0.02);
         _discriminatorRule = new Sgd<double>(_discriminator.Parameters, learningRate: 0.02);
         _noise = new double[batch * NoiseSize];
-        _real = new double[batch];
+        // Real draws, each labelled 1 (real), in shuffled batches of equal size: an epoch ends where a short batch would start.
+        var draws = new double[RealSamples];
+        for (int i = 0; i < draws.Length; i++) draws[i] = Normal.Sample(_random, realMean, realStandardDeviation);
+        var realSet = new Dataset<double>(Tensor.Create(draws, [RealSamples, 1]), Tensor.Create(Enumerable.Repeat(1.0, RealSamples).ToArray(), [RealSamples, 1]));
+        _realBatches = new MiniBatches<double>(realSet, batch, shuffle: true, seed: seed, dropLast: true);
+        _realEpoch = _realBatches.NextEpoch().GetEnumerator();
         _ones = Enumerable.Repeat(1.0, batch).ToArray();
         _zeros = new double[batch];
         _noiseTensor = Tensor.Create(_noise, [batch, NoiseSize]);
-        _realTensor = Tensor.Create(_real, [batch, 1]);
         _onesTensor = Tensor.Create(_ones, [batch, 1]);
         _zerosTensor = Tensor.Create(_zeros, [batch, 1]);
     }
@@ -53,6 +60,7 @@ public sealed class GanDuel
     {
         for (int step = 1; step <= steps; step++)
         {
+            _real = NextRealBatch();
             _discriminatorRule.Step(DiscriminatorObjective);
             _generatorRule.Step(GeneratorObjective);
             if (reportEvery > 0 && step % reportEvery == 0) report?.Invoke(Snapshot(step));
@@ -72,12 +80,11 @@ public sealed class GanDuel
     private double DiscriminatorObjective()
     {
         foreach (var p in _discriminator.Parameters) p.ZeroGradient();
-        for (int i = 0; i < _real.Length; i++) _real[i] = Normal.Sample(_random, _realMean, _realStandardDeviation);
         DrawNoise();
 
-        var realScores = _discriminator.Forward(_realTensor, training: true);
+        var realScores = _discriminator.Forward(_real.Features, training: true);
         int correct = CountPositive(realScores);
-        double lossReal = _loss.Forward(realScores, _onesTensor);
+        double lossReal = _loss.Forward(realScores, _real.Targets);
         _discriminator.Backward(_loss.Backward());
 
         var fake = _generator.Forward(_noiseTensor, training: true);
@@ -102,6 +109,16 @@ public sealed class GanDuel
         _generator.Backward(fakeGradient);
         // Backward through the discriminator also filled its gradients; its own step zeroes them first.
         return _generatorLoss = loss;
+    }
+
+    private MiniBatch<double> NextRealBatch()
+    {
+        if (!_realEpoch.MoveNext())
+        {
+            _realEpoch = _realBatches.NextEpoch().GetEnumerator();
+            _realEpoch.MoveNext();
+        }
+        return _realEpoch.Current;
     }
 
     private void DrawNoise()

@@ -66,8 +66,6 @@ public class ReadmeQuoteTests
         private readonly SoftmaxCrossEntropyLoss _loss = new();
         private int _batch;
 
-        public bool TakesClassIndices => true;
-
         public double Forward(System.Numerics.Tensors.Tensor<double> output, System.Numerics.Tensors.Tensor<double> target)
         {
             _batch = (int)output.Lengths[0];

@@ -23,11 +23,13 @@ public class CultureInvariantTextTests
         yield return network;
         foreach (var layer in network.Layers) yield return layer;
         foreach (var p in network.Parameters) yield return p;
-        yield return new EpochReport(2, 10, 0.4121, 0.8512, 0.441, 0.843, TimeSpan.FromSeconds(1.25));
-        yield return new Evaluation(0.25, 0.5);
+        yield return new EpochReport(2, 10, 0.4121, 0.441, TimeSpan.FromSeconds(1.25)) { Metrics = Accuracy(0.8512), ValidationMetrics = Accuracy(0.843) };
+        yield return new Evaluation(0.25, Accuracy(0.5));
         yield return new GradientCheckResult(1.5e-7, "w", 3, 0.125, 0.1250001, 6);
         yield return new TrainingDivergedException(1, 2, 1.5, weightsRestored: true).Message;
     }
+
+    private static NeuralNets.Training.Metrics.MetricValues Accuracy(double value) => new([new("accuracy", value, HigherIsBetter: true)]);
 
     [Fact]
     public void ToString_UnderGermanCulture_HasNoDecimalComma()

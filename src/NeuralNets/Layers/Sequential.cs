@@ -24,7 +24,7 @@ namespace NeuralNets.Layers;
 /// copy loaded from a saved file, which is what a server that keeps training should do anyway.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Training.IWeightChangeGuard where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T>[] _layers;
     private readonly Parameter<T>[] _parameters;
@@ -270,6 +270,9 @@ public sealed class Sequential<T> : ILayer<T> where T : unmanaged, IFloatingPoin
 
     /// <summary>Marks the end of the step <see cref="BeginTrainingStep"/> began.</summary>
     internal void EndTrainingStep() => Interlocked.Increment(ref _trainingSteps);
+
+    void Training.IWeightChangeGuard.BeginWeightChange() => BeginTrainingStep();
+    void Training.IWeightChangeGuard.EndWeightChange() => EndTrainingStep();
 
     // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
     private int StartInference()

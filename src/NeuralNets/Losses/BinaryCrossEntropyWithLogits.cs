@@ -18,9 +18,6 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
     private Tensor<T>? _target;
 
     /// <inheritdoc/>
-    public bool TakesClassIndices => false;
-
-    /// <inheritdoc/>
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.SameShape(this, output, target);

@@ -17,7 +17,4 @@ public interface ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>dLoss/dOutput for the most recent <see cref="Forward"/>, shaped like its output (a buffer the loss reuses).</summary>
     Tensor<T> Backward();
-
-    /// <summary>True when targets are class indices <c>[batch]</c> rather than values shaped like the output.</summary>
-    bool TakesClassIndices { get; }
 }

@@ -16,9 +16,6 @@ public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatin
     private Tensor<T>? _target;
 
     /// <inheritdoc/>
-    public bool TakesClassIndices => false;
-
-    /// <inheritdoc/>
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.SameShape(this, output, target);

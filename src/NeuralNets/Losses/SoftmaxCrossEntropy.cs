@@ -24,9 +24,6 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private Tensor<T>? _target;
 
     /// <inheritdoc/>
-    public bool TakesClassIndices => true;
-
-    /// <inheritdoc/>
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.ClassIndices(this, output, target);

@@ -27,7 +27,7 @@ public sealed class ExponentialDecay : ILearningRateSchedule
     /// <inheritdoc/>
     /// <remarks>
     /// Never below the smallest positive double, so that a double optimizer accepts it however long the run. In float
-    /// the rate becomes 0 below about 1.4e−45; <see cref="LearningRateScheduleExtensions.ApplyTo{T}"/> reports the epoch,
+    /// the rate becomes 0 below about 1.4e−45; <see cref="LearningRateScheduleExtensions.ApplyTo{T}(ILearningRateSchedule, Optimizers.IOptimizer{T})"/> reports the epoch,
     /// and <see cref="Training.Trainer{T}.Fit"/> does so before the first step.
     /// </remarks>
     public double LearningRate(int epoch) => Math.Max(InitialRate * Math.Pow(Gamma, ScheduleChecks.Epoch(epoch) - 1), double.Epsilon);

@@ -4,7 +4,7 @@ namespace NeuralNets.Schedules;
 
 /// <summary>
 /// A learning rate as a function of the epoch, kept apart from the optimizer it drives: any
-/// <see cref="IOptimizer{T}"/> takes it through <see cref="LearningRateScheduleExtensions.ApplyTo{T}"/>.
+/// <see cref="IOptimizer{T}"/> takes it through <see cref="LearningRateScheduleExtensions.ApplyTo{T}(ILearningRateSchedule, IOptimizer{T})"/>.
 /// </summary>
 public interface ILearningRateSchedule
 {

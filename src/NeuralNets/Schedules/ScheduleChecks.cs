@@ -11,5 +11,11 @@ internal static class ScheduleChecks
         return epoch;
     }
 
+    public static int Step(int step)
+    {
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, $"step is 1-based, but was {step}.");
+        return step;
+    }
+
     public static int AtLeastOne(int value, string name) => OptimizerChecks.AtLeastOne(value, name);
 }

@@ -4,28 +4,32 @@ using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
 
-/// <summary>A schedule bound to an optimizer: sets its rate per epoch, and checks a plan of epochs up front.</summary>
+/// <summary>A schedule bound to an optimizer: sets its rate per epoch (or step), and checks a plan up front.</summary>
 /// <typeparam name="T">The optimizer's element type.</typeparam>
-internal sealed class ScheduledRate<T>(ILearningRateSchedule schedule, IOptimizer<T> optimizer) : IPlannedSchedule
+/// <param name="schedule">The schedule, for messages.</param>
+/// <param name="rateAt">The schedule's rate at an epoch or step, 1-based.</param>
+/// <param name="unit">"epoch" or "step", for messages.</param>
+/// <param name="optimizer">The optimizer whose rate is set.</param>
+internal sealed class ScheduledRate<T>(object schedule, Func<int, double> rateAt, string unit, IOptimizer<T> optimizer) : IPlannedSchedule
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Sets the optimizer's rate for <paramref name="epoch"/>.</summary>
-    public void Apply(int epoch) => optimizer.LearningRate = RateAt(epoch);
+    /// <summary>Sets the optimizer's rate for <paramref name="index"/> (an epoch or a step, 1-based).</summary>
+    public void Apply(int index) => optimizer.LearningRate = RateAt(index);
 
     /// <inheritdoc/>
-    public void CheckEpochs(int epochs)
+    public void CheckUpTo(int count)
     {
-        for (int epoch = 1; epoch <= epochs; epoch++) RateAt(epoch);
+        for (int index = 1; index <= count; index++) RateAt(index);
     }
 
     // The optimizer would only say "LearningRate must be positive": name the schedule, the epoch and the rounding.
-    private double RateAt(int epoch)
+    private double RateAt(int index)
     {
-        double rate = schedule.LearningRate(epoch);
+        double rate = rateAt(index);
         T converted = T.CreateChecked(rate);
         if (T.IsFinite(converted) && converted > T.Zero) return rate;
         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-            $"{schedule} gives the learning rate {rate} at epoch {epoch}, which is {converted} as {typeof(T).Name}, but an optimizer's rate must be positive and finite. ") +
-            "Plan fewer epochs, or give the schedule a larger final rate (a larger gamma or minimum rate).", "schedule");
+            $"{schedule} gives the learning rate {rate} at {unit} {index}, which is {converted} as {typeof(T).Name}, but an optimizer's rate must be positive and finite. ") +
+            $"Plan fewer {unit}s, or give the schedule a larger final rate (a larger gamma or minimum rate).", "schedule");
     }
 }

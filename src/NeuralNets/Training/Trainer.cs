@@ -7,39 +7,45 @@ using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 using NeuralNets.Tensors;
+using NeuralNets.Training.Callbacks;
+using NeuralNets.Training.Metrics;
 
 namespace NeuralNets.Training;
 
 /// <summary>
-/// The training loop: mini-batches drawn in a seeded order, one optimizer step per batch with the
-/// gradient averaged over the batch (the loss is a mean), validation after every epoch. It knows
-/// nothing of which optimizer runs: it only hands it the <c>evaluate</c> closure.
+/// The training loop: mini-batches drawn in a seeded order (<see cref="MiniBatches{T}"/>), one optimizer step per batch
+/// with the gradient averaged over the batch (the loss is a mean), validation after every epoch. It knows nothing of
+/// which optimizer, loss or network runs: it hands the optimizer the <c>evaluate</c> closure, and asks the network and
+/// the metrics only through their interfaces.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T> _network;
-    private readonly Sequential<T>? _sequential;   // the network when it is one: it refuses a Predict that overlaps a step
+    private readonly IParameterGradientOnly<T>? _parametersOnly;  // a network that can skip the input gradient training never uses
+    private readonly IWeightChangeGuard? _guard;                   // a network whose Predict refuses to overlap a step
     private readonly ILoss<T> _loss;
     private readonly IOptimizer<T> _optimizer;
     private readonly Func<T> _evaluate;
     private readonly Parameter<T>[] _parameters;
-    private readonly TensorBuffer<T> _batchFeatures = new();
-    private readonly TensorBuffer<T> _batchTargets = new();
     private WeightSnapshots<T>? _snapshots;
 
     // State the evaluate closure reads and writes; fields, so that one delegate serves every step.
     private Tensor<T>? _x, _y;
-    private bool _firstEvaluation, _countCorrect, _hasAccuracy;
-    private int _correct;
+    private int _batchCount;
+    private bool _firstEvaluation;
+    private IMetricAccumulator<T>[] _accumulators = [];
     private T _firstLoss;
+    private double? _maxGradientNorm, _gradientClipValue;
+    private double _firstGradientNorm;
 
     /// <summary>Creates a trainer for <paramref name="network"/> with <paramref name="loss"/> and <paramref name="optimizer"/>.</summary>
     /// <exception cref="ArgumentException">The optimizer updates a parameter that is not one of the network's (it would train nothing the network uses).</exception>
     public Trainer(ILayer<T> network, ILoss<T> loss, IOptimizer<T> optimizer)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
-        _sequential = network as Sequential<T>;
+        _parametersOnly = network as IParameterGradientOnly<T>;
+        _guard = network as IWeightChangeGuard;
         _loss = loss ?? throw new ArgumentNullException(nameof(loss));
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         _parameters = network.Parameters.ToArray();
@@ -64,27 +70,47 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Trains on <paramref name="train"/>.</summary>
     /// <param name="train">The training set.</param>
-    /// <param name="options">Epochs, batch size, shuffling seed.</param>
+    /// <param name="options">Epochs, batch size, shuffling seed, schedules, gradient clipping.</param>
     /// <param name="validation">Evaluated after every epoch when given.</param>
     /// <param name="progress">Receives a report after every epoch.</param>
     /// <param name="cancellationToken">Checked between batches; on cancellation <see cref="History"/> holds the finished epochs.</param>
+    /// <param name="metrics">
+    /// The metrics to report for the training batches and the validation set, e.g. <c>[new Accuracy&lt;float&gt;()]</c>;
+    /// null gives accuracy for a dataset of class labels (<see cref="Dataset{T}.ClassCount"/> set) and none otherwise,
+    /// an empty list none.
+    /// </param>
+    /// <param name="callbacks">Called at the start and end of the run, of every epoch and after every batch, in order
+    /// (<see cref="EarlyStopping{T}"/>, <see cref="ModelCheckpoint{T}"/>, <see cref="ReduceLearningRateOnPlateau{T}"/>, your own).</param>
+    /// <param name="batchProgress">Receives a report after every batch, with the time left in the epoch.</param>
+    /// <returns>The history; a run a callback stopped ends early, with <see cref="TrainingHistory.StopReason"/> set.</returns>
     /// <exception cref="TrainingDivergedException">
     /// A step's loss, the validation loss or a weight after a step (the last included) became NaN or infinite;
     /// the exception names the epoch and batch (and the parameter).
     /// </exception>
-    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> would give a rate the optimizer rejects within the planned epochs.</exception>
+    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within the planned epochs or steps.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
-        IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default,
+        IEnumerable<IMetric<T>>? metrics = null, IEnumerable<ITrainingCallback<T>>? callbacks = null,
+        IProgress<BatchReport>? batchProgress = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
         options.Validate();
-        CheckFits(train, nameof(train));
-        if (validation is not null) CheckFits(validation, nameof(validation));
+        NetworkChecks.OutputShapeFor(_network, train, nameof(train));
+        if (validation is not null) NetworkChecks.OutputShapeFor(_network, validation, nameof(validation));
+        var trainMetrics = MetricSet.Resolve(metrics, train);
+        _accumulators = MetricSet.Accumulators(trainMetrics);
+        var listeners = CheckCallbacks(callbacks);
+        int batchSize = Math.Min(options.BatchSize, train.Count);
+        var validationPass = validation is null ? null
+            : new EvaluationPass<T>(_network, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
+        var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
 
-        if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckEpochs(options.Epochs);
+        if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckUpTo(options.Epochs);
+        if (options.OnStepStart?.Target is IPlannedSchedule plannedSteps) plannedSteps.CheckUpTo(checked(options.Epochs * batches.BatchesPerEpoch));
+        (_maxGradientNorm, _gradientClipValue) = (options.MaxGradientNorm, options.GradientClipValue);
 
         History = new TrainingHistory();
         if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
@@ -93,78 +119,111 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (_snapshots.CaptureIfFinite() is { } before)
             throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, $"parameter '{before.Name}' held a non-finite value before the first step (batch 0)");
 
-        var random = new Random(options.Seed);
-        var order = new int[train.Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        int batchSize = Math.Min(options.BatchSize, train.Count);
-        int batches = (train.Count + batchSize - 1) / batchSize;
-        bool hasAccuracy = false;
-
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        var context = new TrainingContext<T>(_network, _loss, _optimizer, options, History, batches.BatchesPerEpoch);
+        foreach (var c in listeners) c.OnTrainBegin(context);
+        int step = 0;
+        for (int epoch = 1; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
-            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
+            context.Epoch = epoch;
             options.OnEpochStart?.Invoke(epoch);
-            if (options.Shuffle) random.Shuffle(order);
-            double lossSum = 0;
-            long correct = 0;
-            for (int b = 0; b < batches; b++)
+            foreach (var c in listeners) c.OnEpochBegin(context);
+            foreach (var a in _accumulators) a.Reset();
+            double lossSum = 0, normSum = 0, normMax = 0;
+            int samples = 0, steps = 0;
+            foreach (var batch in batches.NextEpoch())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int start = b * batchSize, count = Math.Min(batchSize, train.Count - start);
-                LoadBatch(train, order.AsSpan(start, count));
-                _firstEvaluation = true;
-                _countCorrect = true;
-                _correct = 0;
-                // A Predict on another thread that overlaps the weights' change refuses to answer (see Sequential's remarks).
-                _sequential?.BeginTrainingStep();
-                try
-                {
-                    try
-                    {
-                        _optimizer.Step(_evaluate);
-                    }
-                    catch (NonFiniteLossException e)
-                    {
-                        // The loss at the newest weights failed: go back to the ones before them.
-                        throw new TrainingDivergedException(epoch, b + 1, e.Loss, _snapshots.RestorePrevious());
-                    }
-                    // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
-                    if (_snapshots.CaptureIfFinite() is { } failed)
-                        throw new TrainingDivergedException(epoch, b + 1, failed.Name, _snapshots.RestoreNewest());
-                }
-                finally
-                {
-                    _sequential?.EndTrainingStep();
-                }
-                History.Steps++;
-                lossSum += double.CreateChecked(_firstLoss) * count;
-                correct += _correct;
-                hasAccuracy = _hasAccuracy;
+                options.OnStepStart?.Invoke(++step);
+                Step(batch, epoch);
+                steps++;
+                samples += batch.Count;
+                double loss = double.CreateChecked(_firstLoss);
+                lossSum += loss * batch.Count;
+                normSum += _firstGradientNorm;
+                normMax = Math.Max(normMax, _firstGradientNorm);
+                if (batchProgress is null && listeners.Length == 0) continue;
+                var batchReport = new BatchReport(epoch, options.Epochs, batch.Index + 1, batches.BatchesPerEpoch, loss, Stopwatch.GetElapsedTime(start));
+                batchProgress?.Report(batchReport);
+                foreach (var c in listeners) c.OnBatchEnd(context, batchReport);
+                if (context.StopRequested) break;
             }
 
-            Evaluation? validated = validation is null ? null : Evaluate(validation, batchSize);
+            Evaluation? validated = validationPass?.Run();
             if (validated is { Loss: var validationLoss } && !double.IsFinite(validationLoss))
+                WithWeightsChanging(() => throw new TrainingDivergedException(epoch, steps, validationLoss, null, _snapshots.RestorePrevious(),
+                    "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var report = new EpochReport(epoch, options.Epochs, lossSum / samples, validated?.Loss, Stopwatch.GetElapsedTime(start))
             {
-                _sequential?.BeginTrainingStep();
-                try
-                {
-                    throw new TrainingDivergedException(epoch, batches, validationLoss, null, _snapshots.RestorePrevious(),
-                        "the validation loss after the step was " + validationLoss.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                }
-                finally
-                {
-                    _sequential?.EndTrainingStep();
-                }
-            }
-            var report = new EpochReport(
-                epoch, options.Epochs, lossSum / train.Count,
-                hasAccuracy ? (double)correct / train.Count : null,
-                validated?.Loss, validated?.Accuracy, clock.Elapsed);
+                Metrics = MetricSet.Results(trainMetrics, _accumulators),
+                ValidationMetrics = validated?.Metrics ?? MetricValues.Empty,
+                Steps = steps,
+                LearningRate = _optimizer.LearningRate,
+                GradientNorm = options.ClipsGradients ? normSum / steps : null,
+                MaxGradientNorm = options.ClipsGradients ? normMax : null,
+            };
             History.Add(report);
             progress?.Report(report);
+            foreach (var c in listeners) c.OnEpochEnd(context, report);
         }
-        CheckFinalLoss(options.Epochs, batches);
+        if (History.Last is { } last) CheckFinalLoss(last.Epoch, last.Steps);
+        History.StopReason = context.StopReason;
+        WithWeightsChanging(() =>
+        {
+            foreach (var c in listeners) c.OnTrainEnd(context);
+        });
         return History;
+    }
+
+    private static ITrainingCallback<T>[] CheckCallbacks(IEnumerable<ITrainingCallback<T>>? callbacks)
+    {
+        var list = callbacks?.ToArray() ?? [];
+        for (int i = 0; i < list.Length; i++)
+            if (list[i] is null) throw new ArgumentNullException(nameof(callbacks), $"Callback {i} is null.");
+        return list;
+    }
+
+    // A callback may put weights back (EarlyStopping): a Predict on another thread must not answer from half of them.
+    private void WithWeightsChanging(Action change)
+    {
+        _guard?.BeginWeightChange();
+        try
+        {
+            change();
+        }
+        finally
+        {
+            _guard?.EndWeightChange();
+        }
+    }
+
+    // One optimizer step on the batch; a loss or weight that turns non-finite ends the run with the last good weights.
+    private void Step(MiniBatch<T> batch, int epoch)
+    {
+        (_x, _y, _batchCount) = (batch.Features, batch.Targets, batch.Count);
+        _firstEvaluation = true;
+        // A Predict on another thread that overlaps the weights' change refuses to answer (see Sequential's remarks).
+        _guard?.BeginWeightChange();
+        try
+        {
+            try
+            {
+                _optimizer.Step(_evaluate);
+            }
+            catch (NonFiniteLossException e)
+            {
+                // The loss at the newest weights failed: go back to the ones before them.
+                throw new TrainingDivergedException(epoch, batch.Index + 1, e.Loss, _snapshots!.RestorePrevious());
+            }
+            // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
+            if (_snapshots!.CaptureIfFinite() is { } failed)
+                throw new TrainingDivergedException(epoch, batch.Index + 1, failed.Name, _snapshots.RestoreNewest());
+        }
+        finally
+        {
+            _guard?.EndWeightChange();
+        }
+        History.Steps++;
     }
 
     // Each step's loss is that of the weights the step before left, so the final step's weights would go unjudged:
@@ -173,40 +232,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         double loss = double.CreateChecked(_loss.Forward(_network.Forward(_x!, training: false), _y!));
         if (double.IsFinite(loss)) return;
-        _sequential?.BeginTrainingStep();
-        try
-        {
-            throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
-                "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            _sequential?.EndTrainingStep();
-        }
+        WithWeightsChanging(() => throw new TrainingDivergedException(epoch, batch, loss, null, _snapshots!.RestorePrevious(),
+            "the loss at the weights after the final step was " + loss.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>Mean loss and accuracy of the network on <paramref name="data"/>, in inference mode.</summary>
-    public Evaluation Evaluate(Dataset<T> data, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        CheckFits(data, nameof(data));
-        double lossSum = 0;
-        long correct = 0;
-        bool hasAccuracy = false;
-        var indices = new int[Math.Min(batchSize, data.Count)];
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, data.Count - start);
-            for (int i = 0; i < count; i++) indices[i] = start + i;
-            LoadBatch(data, indices.AsSpan(0, count));
-            var output = _network.Forward(_x!, training: false);
-            lossSum += double.CreateChecked(_loss.Forward(output, _y!)) * count;
-            hasAccuracy = Metrics.HasAccuracy(_loss, output.SampleSize());
-            if (hasAccuracy) correct += Metrics.CountCorrect(output, _y!.Span());
-        }
-        return new Evaluation(lossSum / data.Count, hasAccuracy ? (double)correct / data.Count : null);
-    }
+    /// <summary>Mean loss and metrics of the network on <paramref name="data"/>, in inference mode (the same as <see cref="Evaluator.Evaluate{T}"/> with this trainer's loss).</summary>
+    /// <param name="data">The dataset.</param>
+    /// <param name="metrics">The metrics; null gives accuracy for a dataset of class labels and none otherwise.</param>
+    /// <param name="batchSize">Samples per forward pass. Default 256.</param>
+    public Evaluation Evaluate(Dataset<T> data, IEnumerable<IMetric<T>>? metrics = null, int batchSize = 256) =>
+        _network.Evaluate(data, _loss, metrics, batchSize);
 
     private T EvaluateCurrentBatch()
     {
@@ -216,38 +251,30 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         // Only the step's first evaluation is at accepted weights; later ones are an optimizer's trial
         // points (L-BFGS's line search), which back off from a non-finite loss by themselves.
         if (_firstEvaluation && !T.IsFinite(loss)) throw new NonFiniteLossException(double.CreateChecked(loss));
-        if (_countCorrect)
-        {
-            _hasAccuracy = Metrics.HasAccuracy(_loss, output.SampleSize());
-            if (_hasAccuracy) _correct = Metrics.CountCorrect(output, _y!.Span());
-            _countCorrect = false;
-        }
-        if (_sequential is { } sequential) sequential.BackwardToParameters(_loss.Backward());
+        if (_firstEvaluation)
+            foreach (var a in _accumulators) a.Add(output.Span(), _y!.Span(), _batchCount);
+        if (_parametersOnly is { } network) network.BackwardToParameters(_loss.Backward());
         else _network.Backward(_loss.Backward());
+        double norm = ClipGradients();
         if (_firstEvaluation)
         {
             _firstLoss = loss;
+            _firstGradientNorm = norm;
             _firstEvaluation = false;
         }
         return loss;
     }
 
-    private void LoadBatch(Dataset<T> data, ReadOnlySpan<int> indices)
+    // Between backward and the update, on every evaluation (an L-BFGS line search sees clipped gradients too): values
+    // first, then the norm. Returns the global norm before any clipping, or 0 without clipping.
+    private double ClipGradients()
     {
-        _x = _batchFeatures.Get(indices.Length, data.SampleShapeSpan);
-        _y = _batchTargets.Get(indices.Length, data.TargetShapeSpan);
-        data.CopyRows(indices, _x.Span(), _y.Span());
-    }
-
-    private void CheckFits(Dataset<T> data, string name)
-    {
-        if (_loss.TakesClassIndices && data.ClassCount is null && data.TargetSize != 1)
-            throw new ArgumentException($"{_loss} needs one class index per sample, but the {name} set's targets have shape {ShapeMismatchException.Format(data.TargetShape)} per sample.", name);
-        if (_network is Sequential<T> { InputShape: { } expected } && !expected.SequenceEqual(data.SampleShape))
-            throw new ShapeMismatchException("Sequential", ShapeMismatchException.Format(expected) + " per sample", data.SampleShape, $"the {name} set's samples do not fit the network");
-        if (_loss.TakesClassIndices && data.ClassCount is int classes
-            && _network is Sequential<T> { OutputShapeOfNetwork: [int outputs] } && outputs < classes)
-            throw new ArgumentException($"The {name} set has {classes} classes but the network outputs {outputs} values per sample; its last layer needs one output per class.", name);
+        if (_maxGradientNorm is null && _gradientClipValue is null) return 0;
+        var parameters = _optimizer.Parameters;
+        double norm = GradientClipping.GlobalNorm(parameters);
+        if (_gradientClipValue is double value) GradientClipping.ClipByValue(parameters, value);
+        if (_maxGradientNorm is double maxNorm) GradientClipping.ClipByGlobalNorm(parameters, maxNorm);
+        return norm;
     }
 
     /// <summary>Raised inside evaluate so that the step stops before the optimizer moves the weights.</summary>

@@ -14,5 +14,8 @@ public sealed class TrainingHistory
     /// <summary>Total optimisation steps taken.</summary>
     public long Steps { get; internal set; }
 
+    /// <summary>Why the run ended before its last epoch, when a callback stopped it (<see cref="Callbacks.TrainingContext{T}.Stop"/>); null otherwise.</summary>
+    public string? StopReason { get; internal set; }
+
     internal void Add(EpochReport report) => _epochs.Add(report);
 }

@@ -25,8 +25,31 @@ public sealed record TrainingOptions
     /// <summary>Called at the start of each epoch (1-based) before its first step, e.g. to set a learning rate from a schedule.</summary>
     public Action<int>? OnEpochStart { get; init; }
 
+    /// <summary>
+    /// Called before every step with the step's number over the whole run (1-based), e.g. to set a learning rate from a
+    /// per-step schedule (<see cref="Schedules.LinearWarmup"/>, <see cref="Schedules.OneCycle"/>); after <see cref="OnEpochStart"/> when both are set.
+    /// </summary>
+    public Action<int>? OnStepStart { get; init; }
+
+    /// <summary>
+    /// Clip the gradients so that their global L2 norm over the optimizer's parameters is at most this before every
+    /// step (<see cref="GradientClipping.ClipByGlobalNorm{T}"/>); null for no clipping. The norm before clipping is
+    /// reported per epoch (<see cref="EpochReport.GradientNorm"/>). Default null.
+    /// </summary>
+    public double? MaxGradientNorm { get; init; }
+
+    /// <summary>
+    /// Clamp every gradient element into [−value, value] before every step (<see cref="GradientClipping.ClipByValue{T}"/>);
+    /// null for none. With <see cref="MaxGradientNorm"/> too, values are clamped first and the norm clipped after. Default null.
+    /// </summary>
+    public double? GradientClipValue { get; init; }
+
+    internal bool ClipsGradients => MaxGradientNorm is not null || GradientClipValue is not null;
+
     internal void Validate()
     {
+        if (MaxGradientNorm is double norm) GradientClipping.CheckLimit(norm, nameof(MaxGradientNorm));
+        if (GradientClipValue is double value) GradientClipping.CheckLimit(value, nameof(GradientClipValue));
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be positive, but was {Epochs}.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"Batch size must be positive, but was {BatchSize}.");
     }

@@ -109,7 +109,5 @@ public class GradientDiagnosisTests
         }
 
         public System.Numerics.Tensors.Tensor<double> Backward() => ContractTensors.Create([.. _difference], _shape);
-
-        public bool TakesClassIndices => false;
     }
 }

@@ -135,7 +135,7 @@ public class TrainerBehaviourTests
 
         var act = () => trainer.Fit(SyntheticData.Xor<double>(), cancellationToken: None);
 
-        act.Should().Throw<ShapeMismatchException>().WithMessage("*Sequential*[3]*[2]*train*");
+        act.Should().Throw<ShapeMismatchException>().WithMessage("*Sequential*train*[2]*[3]*");
     }
 
     [Fact]

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace NeuralNets.Training.Callbacks;
+
+/// <summary>Stops training when a monitored figure has stopped improving (Keras's <c>EarlyStopping</c>).</summary>
+/// <remarks>
+/// <para>After each epoch: the epoch improves when its figure beats the best so far by more than
+/// <see cref="MinDelta"/> (for a loss: <c>value &lt; best − minDelta</c>). An improving epoch becomes the best and
+/// resets the wait; any other adds one to it, and the run stops (cleanly, through <see cref="TrainingContext{T}.Stop"/>)
+/// once the wait reaches <see cref="Patience"/>. With patience 0 the first epoch that does not improve stops the run.</para>
+/// <para>With <see cref="RestoreBestWeights"/> the weights of the best epoch are copied when it ends and put back, bit for
+/// bit, when the run ends, whether it stopped early or ran every epoch (Keras restores only on an early stop).</para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly MonitoredFigure _figure;
+    private T[][]? _bestWeights;
+    private int _wait;
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="monitor">The figure to watch: <c>val_loss</c> (default), <c>loss</c>, a metric's name or <c>val_</c> and a metric's name.</param>
+    /// <param name="patience">Epochs without improvement before the run stops, at least 0. Default 0.</param>
+    /// <param name="minDelta">The least change that counts as an improvement, at least 0. Default 0.</param>
+    /// <param name="restoreBestWeights">Whether to put the best epoch's weights back at the end. Default false.</param>
+    /// <param name="mode">Which direction is better; by default from the figure.</param>
+    public EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, bool restoreBestWeights = false, MonitorMode mode = MonitorMode.Auto)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        if (!(minDelta >= 0 && double.IsFinite(minDelta)))
+            throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, FormattableString.Invariant($"minDelta must be finite and at least 0, but was {minDelta}."));
+        _figure = new MonitoredFigure("EarlyStopping", monitor, mode);
+        Patience = patience;
+        MinDelta = minDelta;
+        RestoreBestWeights = restoreBestWeights;
+    }
+
+    /// <summary>The figure watched.</summary>
+    public string Monitor => _figure.Name;
+
+    /// <summary>Epochs without improvement before the run stops.</summary>
+    public int Patience { get; }
+
+    /// <summary>The least change that counts as an improvement.</summary>
+    public double MinDelta { get; }
+
+    /// <summary>Whether the best epoch's weights are put back at the end.</summary>
+    public bool RestoreBestWeights { get; }
+
+    /// <summary>The best epoch of the latest run (1-based), or 0 before one ended.</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>The monitored figure at <see cref="BestEpoch"/>.</summary>
+    public double BestValue { get; private set; } = double.NaN;
+
+    /// <summary>The epoch after which the latest run was stopped, or 0 when it was not.</summary>
+    public int StoppedEpoch { get; private set; }
+
+    /// <inheritdoc/>
+    public void OnTrainBegin(TrainingContext<T> context)
+    {
+        (BestEpoch, BestValue, StoppedEpoch, _wait) = (0, double.NaN, 0, 0);
+        if (RestoreBestWeights)
+        {
+            var parameters = context.Network.Parameters;
+            _bestWeights = new T[parameters.Count][];
+            for (int i = 0; i < parameters.Count; i++) _bestWeights[i] = new T[parameters[i].Length];
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochEnd(TrainingContext<T> context, EpochReport report)
+    {
+        double value = _figure.Read(report);
+        if (BestEpoch == 0 || _figure.Oriented(value) - MinDelta > _figure.Oriented(BestValue))
+        {
+            (BestEpoch, BestValue, _wait) = (report.Epoch, value, 0);
+            if (_bestWeights is not null)
+                for (int i = 0; i < _bestWeights.Length; i++) context.Network.Parameters[i].ValueSpan.CopyTo(_bestWeights[i]);
+            return;
+        }
+        if (++_wait >= Patience)
+        {
+            StoppedEpoch = report.Epoch;
+            context.Stop(string.Create(CultureInfo.InvariantCulture,
+                $"EarlyStopping: {Monitor} did not improve for {_wait} epoch(s) after its best, {BestValue} at epoch {BestEpoch}"));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnTrainEnd(TrainingContext<T> context)
+    {
+        if (_bestWeights is null || BestEpoch == 0) return;
+        for (int i = 0; i < _bestWeights.Length; i++) context.Network.Parameters[i].SetValue(_bestWeights[i]);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"EarlyStopping(monitor={Monitor}, patience={Patience}, minDelta={MinDelta}, restoreBestWeights={RestoreBestWeights})");
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Numerics;
+using NeuralNets.Layers;
+using NeuralNets.Serialization;
+
+namespace NeuralNets.Training.Callbacks;
+
+/// <summary>Saves the network after an epoch: every epoch, or only when a monitored figure improved (Keras's <c>ModelCheckpoint</c>).</summary>
+/// <remarks>
+/// The path may hold <c>{epoch}</c>, replaced by the epoch's number (so that each save keeps a file of its own); without
+/// it every save overwrites the one before, and with <see cref="SaveBestOnly"/> the file holds the best epoch's network.
+/// The file is written by <see cref="ModelFile.Save{T}"/> (atomically: a crash never leaves half a file).
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Sequential<T> _network;
+    private readonly MonitoredFigure _figure;
+    private double _best;
+    private bool _hasBest;
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="network">The network to save (the one being trained).</param>
+    /// <param name="path">The file to write; <c>{epoch}</c> in it is replaced by the epoch.</param>
+    /// <param name="monitor">The figure that decides what is best: <c>val_loss</c> (default), <c>loss</c>, a metric's name or <c>val_</c> and a metric's name.</param>
+    /// <param name="saveBestOnly">Whether to save only after an epoch that beats every epoch before it. Default true.</param>
+    /// <param name="mode">Which direction is better; by default from the figure.</param>
+    public ModelCheckpoint(Sequential<T> network, string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto)
+    {
+        _network = network ?? throw new ArgumentNullException(nameof(network));
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = path;
+        _figure = new MonitoredFigure("ModelCheckpoint", monitor, mode);
+        SaveBestOnly = saveBestOnly;
+    }
+
+    /// <summary>The file to write, with <c>{epoch}</c> where the epoch goes.</summary>
+    public string Path { get; }
+
+    /// <summary>The figure that decides what is best.</summary>
+    public string Monitor => _figure.Name;
+
+    /// <summary>Whether only improving epochs are saved.</summary>
+    public bool SaveBestOnly { get; }
+
+    /// <summary>The epochs saved in the latest run, in order.</summary>
+    public IReadOnlyList<int> SavedEpochs => _saved;
+
+    private readonly List<int> _saved = [];
+
+    /// <inheritdoc/>
+    public void OnTrainBegin(TrainingContext<T> context)
+    {
+        if (!ReferenceEquals(context.Network, _network))
+            throw new InvalidOperationException("ModelCheckpoint was given another network than the one being trained; it would save weights that do not change.");
+        (_hasBest, _best) = (false, double.NaN);
+        _saved.Clear();
+    }
+
+    /// <inheritdoc/>
+    public void OnEpochEnd(TrainingContext<T> context, EpochReport report)
+    {
+        double value = _figure.Read(report);
+        bool improved = !_hasBest || _figure.Oriented(value) > _figure.Oriented(_best);
+        if (improved) (_hasBest, _best) = (true, value);
+        if (SaveBestOnly && !improved) return;
+        Write(Path.Replace("{epoch}", report.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        _saved.Add(report.Epoch);
+    }
+
+    // The one place that writes a checkpoint: a format that also holds the optimizer's state replaces this call.
+    private void Write(string path) => ModelFile.Save(_network, path);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"ModelCheckpoint(path={Path}, monitor={Monitor}, saveBestOnly={SaveBestOnly})";
+}
