@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 expected_tests=11
 
 # Our packages restore into a cache of their own (with the user's cache as a read-only fallback), so a NeuralNets
-# 0.1.0 left in the user's cache by an older build can never stand in for the one packed here.
+# of the same version left in the user's cache by an older build can never stand in for the one packed here.
 export NUGET_PACKAGES="$work/packages"
 feed="$work/feed"
 for project in src/NeuralNets src/NeuralNets.Testing templates/NeuralNets.Templates.csproj; do

@@ -15,12 +15,12 @@ public class TemplateVersionTests
     [Fact]
     public void PackageReferences_TemplateProjects_UseTheRepositorysVersions()
     {
-        References("src/Coursework/Coursework.csproj").Should().Equal(new Dictionary<string, string> { ["NeuralNets"] = Property("Version") });
+        References("src/Coursework/Coursework.csproj").Should().Equal(new Dictionary<string, string> { ["NeuralNets"] = Property("VersionPrefix") });
         References("tests/Coursework.Tests/Coursework.Tests.csproj").Should().Equal(new Dictionary<string, string>
         {
             ["xunit.v3"] = Property("XunitV3Version"),
             ["FluentAssertions"] = Property("FluentAssertionsVersion"),
-            ["NeuralNets.Testing"] = Property("Version"),
+            ["NeuralNets.Testing"] = Property("VersionPrefix"),
         });
     }
 }
