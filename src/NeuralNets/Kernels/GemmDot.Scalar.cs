@@ -5,8 +5,8 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// The row-dot product without vectors. Each element keeps the 256-bit path's eight float (four double)
-/// lanes as scalar accumulators, each its own FMA chain over the same steps of k, then folds them in that
-/// path's order and finishes with the same scalar FMA tail: so C is bit-identical to every vector width's.
+/// lanes as scalar accumulators, each its own multiply-add chain over the same steps of k, then folds them in that
+/// path's order and finishes with the same scalar tail: so C is bit-identical to every vector width's of the family.
 /// </summary>
 internal static unsafe partial class GemmDot
 {

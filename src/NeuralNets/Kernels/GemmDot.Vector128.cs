@@ -5,10 +5,10 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The row-dot product on CPUs whose widest vectors are 128 bits (ARM64's NEON). Each accumulator of the
+/// The row-dot product on CPUs whose widest vectors are 128 bits (ARM64's NEON; SSE-only x86 and WebAssembly in the unfused family). Each accumulator of the
 /// 256-bit path becomes a pair of 128-bit ones, its lower and upper half, stepping over k by the same
 /// eight floats (four doubles); the pair is folded and summed in the 256-bit path's order, and the tail
-/// is the same scalar FMA chain. So every element of C is bit-identical to the wider paths'.
+/// is the same scalar multiply-add chain. So every element of C is bit-identical to the wider paths' of the family.
 /// </summary>
 internal static unsafe partial class GemmDot
 {

@@ -8,8 +8,8 @@ namespace NeuralNets.Kernels;
 /// <summary>
 /// The product <c>A·Bᵀ</c> with A (m×k) and B (n×k) both row-major, a dense layer's forward pass,
 /// as dot products of rows: both operands are read in place along k (nothing to transpose or pack).
-/// Each element is one chain of vector FMAs over its k-range, then a fixed horizontal sum, then a
-/// scalar FMA tail, whatever tile it falls in; so a row of C does not depend on how many other
+/// Each element is one chain of vector multiply-adds (of the numeric family, <see cref="IMultiplyAdd"/>) over its
+/// k-range, then a fixed horizontal sum, then a scalar multiply-add tail, whatever tile it falls in; so a row of C does not depend on how many other
 /// rows the product has (a sample predicted alone equals its row of the batch), nor on threads.
 /// </summary>
 internal static unsafe partial class GemmDot
@@ -79,7 +79,7 @@ internal static unsafe partial class GemmDot
         }
     }
 
-    // Every variant below does, per element: v = Σ over whole vectors (one FMA chain), s = the fixed horizontal sum of v,
+    // Every variant below does, per element: v = Σ over whole vectors (one multiply-add chain), s = the fixed horizontal sum of v,
     // then s = fma(a, b, s) over the tail, then C = s, or C = addend + s where the addend is C itself (accumulating) or the column's bias. Keep them identical.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -133,7 +133,7 @@ internal static unsafe partial class GemmDot
 
     /// <summary>
     /// One column of four rows (the columns left over after the four-wide tiles, such as the last two of a
-    /// ten-class layer): four independent FMA chains at once, each finished exactly as <see cref="Single{T, TMultiplyAdd}"/>
+    /// ten-class layer): four independent multiply-add chains at once, each finished exactly as <see cref="Single{T, TMultiplyAdd}"/>
     /// finishes its one, instead of four chains one after another.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,9 +15,10 @@ namespace NeuralNets.Kernels;
 /// <para>
 /// float and double take row dot products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's
 /// forward pass, whose rows must not depend on the batch size) and the packed-panel kernel otherwise
-/// (<see cref="GemmPacked"/>), with 512-, 256- or 128-bit vectors where the CPU has them with a fused
-/// multiply-add and scalar tiles elsewhere: every width computes each element with the same FMAs in the
-/// same order, so C is the same bit for bit on every CPU. Other element types and products with fewer
+/// (<see cref="GemmPacked"/>), with 512-, 256- or 128-bit vectors where the CPU has them and scalar tiles
+/// elsewhere: every width computes each element with the same multiply-adds in the same order, fused on CPUs with
+/// a hardware FMA and a rounded product then a sum on CPUs without one (<see cref="KernelWidth"/>), so C is the
+/// same bit for bit on every CPU of a family. Other element types and products with fewer
 /// rows than <see cref="GemmPacked.MinimumRows"/> (a choice made by the shape alone) take the direct loops
 /// (<see cref="GemmDirect"/>).
 /// </para>
