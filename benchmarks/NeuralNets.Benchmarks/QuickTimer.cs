@@ -14,6 +14,9 @@ internal static class QuickTimer
 {
     public static void Run()
     {
+        // SHAPES given: only those shapes, without the allocation check (its 21,000 calls take minutes where a
+        // configuration is slow); QUICK_REPS sets the calls per timing (7 timings, median).
+        if (Environment.GetEnvironmentVariable("SHAPES") == null)
         {
             var a = Fill(64 * 784, 1);
             var b = Fill(784 * 128, 2);
@@ -39,7 +42,9 @@ internal static class QuickTimer
             var c = new float[m * n];
             foreach (int threads in new[] { 1, 2 })
             {
-                int reps = (int)Math.Clamp(2e9 / (2.0 * m * n * k), 3, 20000);
+                int reps = Environment.GetEnvironmentVariable("QUICK_REPS") is string given
+                    ? int.Parse(given, System.Globalization.CultureInfo.InvariantCulture)
+                    : (int)Math.Clamp(2e9 / (2.0 * m * n * k), 3, 20000);
                 var times = new double[7];
                 for (int t = 0; t < times.Length; t++)
                 {

@@ -12,21 +12,32 @@ using NeuralNets;
 // "pass NAME" or "FAIL NAME: why" per check and "checks: N passed, M failed"; exits 1 on any failure.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var checks = new Checks();
-Console.WriteLine($"{RuntimeInformation.ProcessArchitecture}: fused kernels {KernelWidth.HardwareFused} bits, exact {KernelWidth.HardwareExact} bits, {Environment.ProcessorCount} processors");
+Console.WriteLine($"{RuntimeInformation.ProcessArchitecture}: {(KernelWidth.FusedFamily ? "fused" : "unfused")} family, multiply-add kernels {KernelWidth.MultiplyAdd} bits, exact {KernelWidth.HardwareExact} bits, {Environment.ProcessorCount} processors");
 
-foreach (var (m, n, k) in new[] { (1, 10, 784), (4, 17, 9), (17, 65, 31), (64, 128, 784), (64, 10, 128), (128, 784, 64), (6, 700, 25), (6, 25, 5000) })
-    checks.Run($"matrix product {m}x{n}x{k}: every width and the scalar tiles agree", () => KernelChecks.MatrixMultiplyEveryWidth(m, n, k));
-checks.Run("elementwise kernels, sigmoid, exp, fixed sums: every width agrees", KernelChecks.ElementwiseEveryWidth);
-checks.Run("exponential within 2 ulp (float and double)", KernelChecks.ExponentialAccuracy);
-checks.Run("golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10", GoldenChecks.Mlp);
-checks.Run("golden: Conv2D matches libtorch to 1e-10", GoldenChecks.Conv);
-checks.Run("determinism: the reference runs' weight fingerprint is the recorded one", () =>
+// Every check in the runtime's own numeric family, then again with the unfused family forced (that of CPUs without
+// FMA: here on this CPU's vectors, which is how WebAssembly's 128-bit unfused paths get run on ARM64 too).
+foreach (bool unfused in new[] { false, true })
 {
-    string actual = ReferenceTraining.FingerprintText();
-    return actual == ReferenceTraining.ExpectedFingerprint ? null : $"fingerprint {actual}, recorded {ReferenceTraining.ExpectedFingerprint}";
-});
-checks.Run("determinism: the reference MLP at every width gives the same weights", () => KernelChecks.SameAtEveryWidth(ReferenceTraining.Mlp));
-checks.Run("determinism: the reference CNN at every width gives the same weights", () => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn));
+    string family = unfused ? " [unfused forced]" : "";
+    Func<string?> In(Func<string?> check) => () =>
+    {
+        using var scope = KernelWidth.ForceUnfused(unfused);
+        return check();
+    };
+    foreach (var (m, n, k) in new[] { (1, 10, 784), (4, 17, 9), (17, 65, 31), (64, 128, 784), (64, 10, 128), (128, 784, 64), (6, 700, 25), (6, 25, 5000) })
+        checks.Run($"matrix product {m}x{n}x{k}: every width and the scalar tiles agree{family}", In(() => KernelChecks.MatrixMultiplyEveryWidth(m, n, k)));
+    checks.Run($"elementwise kernels, sigmoid, exp, fixed sums: every width agrees{family}", In(KernelChecks.ElementwiseEveryWidth));
+    checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
+    checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
+    checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
+    checks.Run($"determinism: the reference runs' weight fingerprint is the recorded one{family}", In(() =>
+    {
+        string actual = ReferenceTraining.FingerprintText(), expected = ReferenceTraining.ExpectedFingerprint;
+        return actual == expected ? null : $"fingerprint {actual}, recorded {expected}";
+    }));
+    checks.Run($"determinism: the reference MLP at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Mlp)));
+    checks.Run($"determinism: the reference CNN at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn)));
+}
 
 Console.WriteLine($"checks: {checks.Passed} passed, {checks.Failed} failed");
 return checks.Failed == 0 ? 0 : 1;

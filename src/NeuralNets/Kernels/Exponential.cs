@@ -7,7 +7,7 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// e^x in float and double with the library's own operations, the same in every vector width and in the
-/// scalar loop, so that softmax, cross-entropy and the double sigmoid give the same values on every CPU
+/// scalar loop, so that softmax, cross-entropy and the double sigmoid give the same values on every CPU of a numeric family
 /// (<c>TensorPrimitives.Exp</c> takes different algorithms at different widths). About 1 ulp from exact.
 /// </summary>
 /// <remarks>
@@ -16,7 +16,9 @@ namespace NeuralNets.Kernels;
 /// expf coefficients; double: the Taylor series to r¹³), and 2^n applied as two powers of two, 2^⌊n/2⌋ and
 /// 2^(n−⌊n/2⌋), so that neither leaves the normal range. t is x clamped to where the result neither overflows
 /// to more than +∞ nor underflows to less than 0; NaN passes the clamps and the result is NaN. Every step is a
-/// single IEEE operation or a fused multiply-add, in one order for vectors and scalars.
+/// single IEEE operation or a multiply-add of the CPU's numeric family (fused with a hardware FMA, a rounded product
+/// then a sum without one: <see cref="KernelWidth"/>), in one order for vectors and scalars. Unfused, n·Ln2High stays
+/// exact (Ln2High's short mantissa), so only the low part of the reduction and the polynomial round once more.
 /// </remarks>
 internal static class Exponential
 {
@@ -24,8 +26,21 @@ internal static class Exponential
     public static void Compute<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length < x.Length) throw new ArgumentException($"Exponential of {x.Length} values into a span of {y.Length}.");
-        if (typeof(T) == typeof(float)) Compute<float, SingleExp>(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
-        else if (typeof(T) == typeof(double)) Compute<double, DoubleExp>(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(y));
+        bool fused = KernelWidth.FusedFamily;
+        if (typeof(T) == typeof(float))
+        {
+            var source = MemoryMarshal.Cast<T, float>(x);
+            var target = MemoryMarshal.Cast<T, float>(y);
+            if (fused) Compute<float, SingleExp<Fused>>(source, target);
+            else Compute<float, SingleExp<Unfused>>(source, target);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            var source = MemoryMarshal.Cast<T, double>(x);
+            var target = MemoryMarshal.Cast<T, double>(y);
+            if (fused) Compute<double, DoubleExp<Fused>>(source, target);
+            else Compute<double, DoubleExp<Unfused>>(source, target);
+        }
         else for (int i = 0; i < x.Length; i++) y[i] = T.Exp(x[i]);
     }
 
@@ -48,11 +63,11 @@ internal static class Exponential
         System.Numerics.Tensors.TensorPrimitives.Reciprocal(target, target);
     }
 
-    /// <summary>One element, by exactly the vector lanes' operations.</summary>
-    public static float Of(float x) => SingleExp.Invoke(x);
+    /// <summary>One element, by exactly the vector lanes' operations (of the numeric family now).</summary>
+    public static float Of(float x) => KernelWidth.FusedFamily ? SingleExp<Fused>.Invoke(x) : SingleExp<Unfused>.Invoke(x);
 
-    /// <summary>One element, by exactly the vector lanes' operations.</summary>
-    public static double Of(double x) => DoubleExp.Invoke(x);
+    /// <summary>One element, by exactly the vector lanes' operations (of the numeric family now).</summary>
+    public static double Of(double x) => KernelWidth.FusedFamily ? DoubleExp<Fused>.Invoke(x) : DoubleExp<Unfused>.Invoke(x);
 
     private interface IExp<T> where T : unmanaged
     {
@@ -66,7 +81,7 @@ internal static class Exponential
     private static void Compute<T, TExp>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged where TExp : struct, IExp<T>
     {
         ref T source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
-        int i = 0, bits = KernelWidth.Fused;
+        int i = 0, bits = KernelWidth.MultiplyAdd;
         if (bits >= 512)
             for (; i + Vector512<T>.Count <= x.Length; i += Vector512<T>.Count)
                 TExp.Invoke(Vector512.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
@@ -79,7 +94,7 @@ internal static class Exponential
         for (; i < x.Length; i++) Unsafe.Add(ref target, i) = TExp.Invoke(Unsafe.Add(ref source, i));
     }
 
-    private readonly struct SingleExp : IExp<float>
+    private readonly struct SingleExp<TMultiplyAdd> : IExp<float> where TMultiplyAdd : struct, IMultiplyAdd
     {
         private const float Lowest = -103.98f;     // e^x rounds to 0 below
         private const float Highest = 88.73f;      // e^x overflows to +∞ above ln(float.MaxValue) = 88.7228
@@ -95,16 +110,16 @@ internal static class Exponential
         {
             float t = x < Lowest ? Lowest : x;
             t = t > Highest ? Highest : t;
-            float v = MathF.FusedMultiplyAdd(t, Log2E, Shifter);
+            float v = TMultiplyAdd.Of(t, Log2E, Shifter);
             float n = v - Shifter;
-            float r = MathF.FusedMultiplyAdd(n, -Ln2High, t);
-            r = MathF.FusedMultiplyAdd(n, -Ln2Low, r);
-            float p = MathF.FusedMultiplyAdd(P0, r, P1);
-            p = MathF.FusedMultiplyAdd(p, r, P2);
-            p = MathF.FusedMultiplyAdd(p, r, P3);
-            p = MathF.FusedMultiplyAdd(p, r, P4);
-            p = MathF.FusedMultiplyAdd(p, r, P5);
-            p = MathF.FusedMultiplyAdd(p, r * r, r + 1f);
+            float r = TMultiplyAdd.Of(n, -Ln2High, t);
+            r = TMultiplyAdd.Of(n, -Ln2Low, r);
+            float p = TMultiplyAdd.Of(P0, r, P1);
+            p = TMultiplyAdd.Of(p, r, P2);
+            p = TMultiplyAdd.Of(p, r, P3);
+            p = TMultiplyAdd.Of(p, r, P4);
+            p = TMultiplyAdd.Of(p, r, P5);
+            p = TMultiplyAdd.Of(p, r * r, r + 1f);
             int whole = BitConverter.SingleToInt32Bits(v) - ShifterBits;
             int half = (int)((uint)(whole + 256) >> 1) - 128;   // ⌊n/2⌋ with a logical shift
             return p * BitConverter.Int32BitsToSingle((half + 127) << 23) * BitConverter.Int32BitsToSingle((whole - half + 127) << 23);
@@ -114,16 +129,16 @@ internal static class Exponential
         {
             var t = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512.Create(Lowest), x);
             t = Vector512.ConditionalSelect(Vector512.GreaterThan(t, Vector512.Create(Highest)), Vector512.Create(Highest), t);
-            var v = Vector512.FusedMultiplyAdd(t, Vector512.Create(Log2E), Vector512.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector512.Create(Log2E), Vector512.Create(Shifter));
             var n = v - Vector512.Create(Shifter);
-            var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), t);
-            r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
-            var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
-            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
-            p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+            var r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2Low), r);
+            var p = TMultiplyAdd.Of(Vector512.Create(P0), r, Vector512.Create(P1));
+            p = TMultiplyAdd.Of(p, r, Vector512.Create(P2));
+            p = TMultiplyAdd.Of(p, r, Vector512.Create(P3));
+            p = TMultiplyAdd.Of(p, r, Vector512.Create(P4));
+            p = TMultiplyAdd.Of(p, r, Vector512.Create(P5));
+            p = TMultiplyAdd.Of(p, r * r, r + Vector512<float>.One);
             var whole = v.AsInt32() - Vector512.Create(ShifterBits);
             var half = Vector512.ShiftRightLogical(whole + Vector512.Create(256), 1) - Vector512.Create(128);
             return p * ((half + Vector512.Create(127)) << 23).AsSingle() * ((whole - half + Vector512.Create(127)) << 23).AsSingle();
@@ -133,16 +148,16 @@ internal static class Exponential
         {
             var t = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256.Create(Lowest), x);
             t = Vector256.ConditionalSelect(Vector256.GreaterThan(t, Vector256.Create(Highest)), Vector256.Create(Highest), t);
-            var v = Vector256.FusedMultiplyAdd(t, Vector256.Create(Log2E), Vector256.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector256.Create(Log2E), Vector256.Create(Shifter));
             var n = v - Vector256.Create(Shifter);
-            var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), t);
-            r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
-            var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
-            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
-            p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+            var r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2Low), r);
+            var p = TMultiplyAdd.Of(Vector256.Create(P0), r, Vector256.Create(P1));
+            p = TMultiplyAdd.Of(p, r, Vector256.Create(P2));
+            p = TMultiplyAdd.Of(p, r, Vector256.Create(P3));
+            p = TMultiplyAdd.Of(p, r, Vector256.Create(P4));
+            p = TMultiplyAdd.Of(p, r, Vector256.Create(P5));
+            p = TMultiplyAdd.Of(p, r * r, r + Vector256<float>.One);
             var whole = v.AsInt32() - Vector256.Create(ShifterBits);
             var half = Vector256.ShiftRightLogical(whole + Vector256.Create(256), 1) - Vector256.Create(128);
             return p * ((half + Vector256.Create(127)) << 23).AsSingle() * ((whole - half + Vector256.Create(127)) << 23).AsSingle();
@@ -152,23 +167,23 @@ internal static class Exponential
         {
             var t = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Lowest)), Vector128.Create(Lowest), x);
             t = Vector128.ConditionalSelect(Vector128.GreaterThan(t, Vector128.Create(Highest)), Vector128.Create(Highest), t);
-            var v = Vector128.FusedMultiplyAdd(t, Vector128.Create(Log2E), Vector128.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector128.Create(Log2E), Vector128.Create(Shifter));
             var n = v - Vector128.Create(Shifter);
-            var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t);
-            r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
-            var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
-            p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
-            p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
-            p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
-            p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
-            p = Vector128.FusedMultiplyAdd(p, r * r, r + Vector128<float>.One);
+            var r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2Low), r);
+            var p = TMultiplyAdd.Of(Vector128.Create(P0), r, Vector128.Create(P1));
+            p = TMultiplyAdd.Of(p, r, Vector128.Create(P2));
+            p = TMultiplyAdd.Of(p, r, Vector128.Create(P3));
+            p = TMultiplyAdd.Of(p, r, Vector128.Create(P4));
+            p = TMultiplyAdd.Of(p, r, Vector128.Create(P5));
+            p = TMultiplyAdd.Of(p, r * r, r + Vector128<float>.One);
             var whole = v.AsInt32() - Vector128.Create(ShifterBits);
             var half = Vector128.ShiftRightLogical(whole + Vector128.Create(256), 1) - Vector128.Create(128);
             return p * ((half + Vector128.Create(127)) << 23).AsSingle() * ((whole - half + Vector128.Create(127)) << 23).AsSingle();
         }
     }
 
-    private readonly struct DoubleExp : IExp<double>
+    private readonly struct DoubleExp<TMultiplyAdd> : IExp<double> where TMultiplyAdd : struct, IMultiplyAdd
     {
         private const double Lowest = -746.0;               // e^x rounds to 0 below
         private const double Highest = 709.79;             // e^x overflows to +∞ above ln(double.MaxValue) = 709.7827
@@ -186,22 +201,22 @@ internal static class Exponential
         {
             double t = x < Lowest ? Lowest : x;
             t = t > Highest ? Highest : t;
-            double v = Math.FusedMultiplyAdd(t, Log2E, Shifter);
+            double v = TMultiplyAdd.Of(t, Log2E, Shifter);
             double n = v - Shifter;
-            double r = Math.FusedMultiplyAdd(n, -Ln2High, t);
-            r = Math.FusedMultiplyAdd(n, -Ln2Low, r);
-            double q = Math.FusedMultiplyAdd(C13, r, C12);
-            q = Math.FusedMultiplyAdd(q, r, C11);
-            q = Math.FusedMultiplyAdd(q, r, C10);
-            q = Math.FusedMultiplyAdd(q, r, C9);
-            q = Math.FusedMultiplyAdd(q, r, C8);
-            q = Math.FusedMultiplyAdd(q, r, C7);
-            q = Math.FusedMultiplyAdd(q, r, C6);
-            q = Math.FusedMultiplyAdd(q, r, C5);
-            q = Math.FusedMultiplyAdd(q, r, C4);
-            q = Math.FusedMultiplyAdd(q, r, C3);
-            q = Math.FusedMultiplyAdd(q, r, C2);
-            double p = Math.FusedMultiplyAdd(q, r * r, r + 1.0);
+            double r = TMultiplyAdd.Of(n, -Ln2High, t);
+            r = TMultiplyAdd.Of(n, -Ln2Low, r);
+            double q = TMultiplyAdd.Of(C13, r, C12);
+            q = TMultiplyAdd.Of(q, r, C11);
+            q = TMultiplyAdd.Of(q, r, C10);
+            q = TMultiplyAdd.Of(q, r, C9);
+            q = TMultiplyAdd.Of(q, r, C8);
+            q = TMultiplyAdd.Of(q, r, C7);
+            q = TMultiplyAdd.Of(q, r, C6);
+            q = TMultiplyAdd.Of(q, r, C5);
+            q = TMultiplyAdd.Of(q, r, C4);
+            q = TMultiplyAdd.Of(q, r, C3);
+            q = TMultiplyAdd.Of(q, r, C2);
+            double p = TMultiplyAdd.Of(q, r * r, r + 1.0);
             long whole = BitConverter.DoubleToInt64Bits(v) - ShifterBits;
             long half = (long)((ulong)(whole + 4096) >> 1) - 2048;   // ⌊n/2⌋ with a logical shift
             return p * BitConverter.Int64BitsToDouble((half + 1023) << 52) * BitConverter.Int64BitsToDouble((whole - half + 1023) << 52);
@@ -211,22 +226,22 @@ internal static class Exponential
         {
             var t = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512.Create(Lowest), x);
             t = Vector512.ConditionalSelect(Vector512.GreaterThan(t, Vector512.Create(Highest)), Vector512.Create(Highest), t);
-            var v = Vector512.FusedMultiplyAdd(t, Vector512.Create(Log2E), Vector512.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector512.Create(Log2E), Vector512.Create(Shifter));
             var n = v - Vector512.Create(Shifter);
-            var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), t);
-            r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
-            var q = Vector512.FusedMultiplyAdd(Vector512.Create(C13), r, Vector512.Create(C12));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C11));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C10));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C9));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C8));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C7));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C6));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C5));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C4));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C3));
-            q = Vector512.FusedMultiplyAdd(q, r, Vector512.Create(C2));
-            var p = Vector512.FusedMultiplyAdd(q, r * r, r + Vector512<double>.One);
+            var r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2Low), r);
+            var q = TMultiplyAdd.Of(Vector512.Create(C13), r, Vector512.Create(C12));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C11));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C10));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C9));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C8));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C7));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C6));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C5));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C4));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C3));
+            q = TMultiplyAdd.Of(q, r, Vector512.Create(C2));
+            var p = TMultiplyAdd.Of(q, r * r, r + Vector512<double>.One);
             var whole = v.AsInt64() - Vector512.Create(ShifterBits);
             var half = Vector512.ShiftRightLogical(whole + Vector512.Create(4096L), 1) - Vector512.Create(2048L);
             return p * ((half + Vector512.Create(1023L)) << 52).AsDouble() * ((whole - half + Vector512.Create(1023L)) << 52).AsDouble();
@@ -236,22 +251,22 @@ internal static class Exponential
         {
             var t = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256.Create(Lowest), x);
             t = Vector256.ConditionalSelect(Vector256.GreaterThan(t, Vector256.Create(Highest)), Vector256.Create(Highest), t);
-            var v = Vector256.FusedMultiplyAdd(t, Vector256.Create(Log2E), Vector256.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector256.Create(Log2E), Vector256.Create(Shifter));
             var n = v - Vector256.Create(Shifter);
-            var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), t);
-            r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
-            var q = Vector256.FusedMultiplyAdd(Vector256.Create(C13), r, Vector256.Create(C12));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C11));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C10));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C9));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C8));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C7));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C6));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C5));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C4));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C3));
-            q = Vector256.FusedMultiplyAdd(q, r, Vector256.Create(C2));
-            var p = Vector256.FusedMultiplyAdd(q, r * r, r + Vector256<double>.One);
+            var r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2Low), r);
+            var q = TMultiplyAdd.Of(Vector256.Create(C13), r, Vector256.Create(C12));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C11));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C10));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C9));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C8));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C7));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C6));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C5));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C4));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C3));
+            q = TMultiplyAdd.Of(q, r, Vector256.Create(C2));
+            var p = TMultiplyAdd.Of(q, r * r, r + Vector256<double>.One);
             var whole = v.AsInt64() - Vector256.Create(ShifterBits);
             var half = Vector256.ShiftRightLogical(whole + Vector256.Create(4096L), 1) - Vector256.Create(2048L);
             return p * ((half + Vector256.Create(1023L)) << 52).AsDouble() * ((whole - half + Vector256.Create(1023L)) << 52).AsDouble();
@@ -261,22 +276,22 @@ internal static class Exponential
         {
             var t = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Lowest)), Vector128.Create(Lowest), x);
             t = Vector128.ConditionalSelect(Vector128.GreaterThan(t, Vector128.Create(Highest)), Vector128.Create(Highest), t);
-            var v = Vector128.FusedMultiplyAdd(t, Vector128.Create(Log2E), Vector128.Create(Shifter));
+            var v = TMultiplyAdd.Of(t, Vector128.Create(Log2E), Vector128.Create(Shifter));
             var n = v - Vector128.Create(Shifter);
-            var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t);
-            r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
-            var q = Vector128.FusedMultiplyAdd(Vector128.Create(C13), r, Vector128.Create(C12));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C11));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C10));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C9));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C8));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C7));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C6));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C5));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C4));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C3));
-            q = Vector128.FusedMultiplyAdd(q, r, Vector128.Create(C2));
-            var p = Vector128.FusedMultiplyAdd(q, r * r, r + Vector128<double>.One);
+            var r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2High), t);
+            r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2Low), r);
+            var q = TMultiplyAdd.Of(Vector128.Create(C13), r, Vector128.Create(C12));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C11));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C10));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C9));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C8));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C7));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C6));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C5));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C4));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C3));
+            q = TMultiplyAdd.Of(q, r, Vector128.Create(C2));
+            var p = TMultiplyAdd.Of(q, r * r, r + Vector128<double>.One);
             var whole = v.AsInt64() - Vector128.Create(ShifterBits);
             var half = Vector128.ShiftRightLogical(whole + Vector128.Create(4096L), 1) - Vector128.Create(2048L);
             return p * ((half + Vector128.Create(1023L)) << 52).AsDouble() * ((whole - half + Vector128.Create(1023L)) << 52).AsDouble();

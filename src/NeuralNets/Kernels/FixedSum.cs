@@ -7,11 +7,11 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// Sums and dot products whose order of additions is fixed, whatever the CPU's vector width: the same
-/// value on AVX-512, AVX2, NEON and scalar CPUs (unlike <c>TensorPrimitives.Sum</c>, whose order follows the width).
+/// value on AVX-512, AVX2, NEON and scalar CPUs (dot products: within one numeric family, <see cref="KernelWidth"/>) (unlike <c>TensorPrimitives.Sum</c>, whose order follows the width).
 /// </summary>
 /// <remarks>
 /// The order: 32 lanes (<see cref="Lanes"/>), lane l summing elements l, l + 32, l + 64, … of the whole blocks of
-/// 32 (a dot product with one fused multiply-add per element); then the lanes folded in halves (lane i plus lane
+/// 32 (a dot product with one multiply-add per element, of the CPU's numeric family); then the lanes folded in halves (lane i plus lane
 /// i + 16, then i + 8, i + 4, i + 2, i + 1); then the remaining elements added one by one. A 512-bit CPU holds the
 /// lanes in two float vectors (four double), a 256-bit one in four, a 128-bit one in eight, a scalar loop in 32
 /// variables: each computes exactly these operations, so the result is bit-identical. A row shorter than 32 is
@@ -25,11 +25,14 @@ internal static class FixedSum
     /// <summary>Σ x[i], in the fixed order.</summary>
     public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce<T, Plain<T>>(x, x);
 
-    /// <summary>Σ x[i]·y[i], one fused multiply-add per element, in the fixed order.</summary>
+    /// <summary>
+    /// Σ x[i]·y[i], one multiply-add per element (fused in the fused family, a product then a sum in the unfused
+    /// one: <see cref="KernelWidth.FusedFamily"/>), in the fixed order.
+    /// </summary>
     public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length != y.Length) throw new ArgumentException($"Dot product of spans of {x.Length} and {y.Length} elements.");
-        return Reduce<T, Fused<T>>(x, y);
+        return KernelWidth.FusedFamily ? Reduce<T, MultiplyAddStep<T, Fused>>(x, y) : Reduce<T, MultiplyAddStep<T, Unfused>>(x, y);
     }
 
     private interface IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -48,21 +51,15 @@ internal static class FixedSum
         public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => sum + x;
     }
 
-    private readonly struct Fused<T> : IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>One multiply-add per element, fused or not as <typeparamref name="TMultiplyAdd"/> says.</summary>
+    private readonly struct MultiplyAddStep<T, TMultiplyAdd> : IStep<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
-        public static T Invoke(T sum, T x, T y) => T.FusedMultiplyAdd(x, y, sum);
-
-        public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => typeof(T) == typeof(float)
-            ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
-            : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
-
-        public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => typeof(T) == typeof(float)
-            ? Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
-            : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
-
-        public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => typeof(T) == typeof(float)
-            ? Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), sum.AsSingle()).As<float, T>()
-            : Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), sum.AsDouble()).As<double, T>();
+        public static T Invoke(T sum, T x, T y) => TMultiplyAdd.Of(x, y, sum);
+        public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => TMultiplyAdd.Of(x, y, sum);
+        public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => TMultiplyAdd.Of(x, y, sum);
+        public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => TMultiplyAdd.Of(x, y, sum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,7 +68,7 @@ internal static class FixedSum
         where TStep : struct, IStep<T>
     {
         ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y);
-        int blocks = x.Length / Lanes * Lanes, bits = KernelWidth.Fused;
+        int blocks = x.Length / Lanes * Lanes, bits = KernelWidth.MultiplyAdd;
         T sum = T.Zero;
         if (blocks > 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
         {

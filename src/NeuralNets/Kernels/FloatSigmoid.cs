@@ -16,9 +16,9 @@ namespace NeuralNets.Kernels;
 /// below the smallest normal float and is flushed to zero like every other subnormal result.
 /// The hardware min and max return their second operand when either is NaN, so x goes second: a NaN
 /// input stays NaN. The vector paths and the scalar tail do the same operations in the same order (fused where the
-/// formula says fused), so an element's value does not depend on where it falls in the span:
-/// a sample alone gets exactly its row of the batch; and the 512-, 256- and 128-bit paths and the
-/// scalar loop give the same values, so every CPU computes the same σ.
+/// formula says multiply-add, fused or not as the CPU's numeric family says: <see cref="KernelWidth"/>), so an element's
+/// value does not depend on where it falls in the span: a sample alone gets exactly its row of the batch; and the 512-,
+/// 256- and 128-bit paths and the scalar loop give the same values, so every CPU of a family computes the same σ.
 /// </remarks>
 internal static class FloatSigmoid
 {
@@ -35,58 +35,64 @@ internal static class FloatSigmoid
     public static void Compute(ReadOnlySpan<float> x, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException($"Sigmoid of {x.Length} values into a span of {y.Length}.");
+        if (KernelWidth.FusedFamily) Compute<Fused>(x, y);
+        else Compute<Unfused>(x, y);
+    }
+
+    private static void Compute<TMultiplyAdd>(ReadOnlySpan<float> x, Span<float> y) where TMultiplyAdd : struct, IMultiplyAdd
+    {
         ref float source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
         ref float target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
-        int i = 0, bits = KernelWidth.Fused;
+        int i = 0, bits = KernelWidth.MultiplyAdd;
         if (bits >= 512)
         {
             for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-                Of(Vector512.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                Of<TMultiplyAdd>(Vector512.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         }
         else if (bits >= 256)
         {
             for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
-                Of(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                Of<TMultiplyAdd>(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         }
         if (bits >= 128)
         {
             for (; i + Vector128<float>.Count <= x.Length; i += Vector128<float>.Count)
-                Of(Vector128.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
+                Of<TMultiplyAdd>(Vector128.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         }
-        for (; i < x.Length; i++) Unsafe.Add(ref target, i) = Of(Unsafe.Add(ref source, i));
+        for (; i < x.Length; i++) Unsafe.Add(ref target, i) = Of<TMultiplyAdd>(Unsafe.Add(ref source, i));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Of(Vector512<float> x)
+    private static Vector512<float> Of<TMultiplyAdd>(Vector512<float> x) where TMultiplyAdd : struct, IMultiplyAdd
     {
         var t = Avx512F.Min(Vector512.Create(HighestExponent), Avx512F.Max(Vector512.Create(LowestExponent), -x));
         var n = Avx512F.RoundScale(t * Vector512.Create(Log2E), 0); // to nearest, ties to even
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), t);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(P0), r, Vector512.Create(P1));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P2));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(P5));
-        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        var r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2High), t);
+        r = TMultiplyAdd.Of(n, Vector512.Create(-Ln2Low), r);
+        var p = TMultiplyAdd.Of(Vector512.Create(P0), r, Vector512.Create(P1));
+        p = TMultiplyAdd.Of(p, r, Vector512.Create(P2));
+        p = TMultiplyAdd.Of(p, r, Vector512.Create(P3));
+        p = TMultiplyAdd.Of(p, r, Vector512.Create(P4));
+        p = TMultiplyAdd.Of(p, r, Vector512.Create(P5));
+        p = TMultiplyAdd.Of(p, r * r, r + Vector512<float>.One);
         var powerOfTwo = ((Avx512F.ConvertToVector512Int32(n) + Vector512.Create(127)) << 23).AsSingle();
         var s = Vector512<float>.One / (Vector512<float>.One + p * powerOfTwo);
         return Vector512.AndNot(s, Vector512.LessThan(s, Vector512.Create(SmallestNormal)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Of(Vector256<float> x)
+    private static Vector256<float> Of<TMultiplyAdd>(Vector256<float> x) where TMultiplyAdd : struct, IMultiplyAdd
     {
         var t = Avx.Min(Vector256.Create(HighestExponent), Avx.Max(Vector256.Create(LowestExponent), -x));
         var n = Avx.RoundToNearestInteger(t * Vector256.Create(Log2E));
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), t);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P2));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(P5));
-        p = Vector256.FusedMultiplyAdd(p, r * r, r + Vector256<float>.One);
+        var r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2High), t);
+        r = TMultiplyAdd.Of(n, Vector256.Create(-Ln2Low), r);
+        var p = TMultiplyAdd.Of(Vector256.Create(P0), r, Vector256.Create(P1));
+        p = TMultiplyAdd.Of(p, r, Vector256.Create(P2));
+        p = TMultiplyAdd.Of(p, r, Vector256.Create(P3));
+        p = TMultiplyAdd.Of(p, r, Vector256.Create(P4));
+        p = TMultiplyAdd.Of(p, r, Vector256.Create(P5));
+        p = TMultiplyAdd.Of(p, r * r, r + Vector256<float>.One);
         var powerOfTwo = ((Avx.ConvertToVector256Int32(n) + Vector256.Create(127)) << 23).AsSingle();
         var s = Vector256<float>.One / (Vector256<float>.One + p * powerOfTwo);
         return Vector256.AndNot(s, Vector256.LessThan(s, Vector256.Create(SmallestNormal)));
@@ -97,36 +103,38 @@ internal static class FloatSigmoid
     /// MaxNative and MinNative take x second, as the x86 instructions do; ARM's return NaN for a NaN either way.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Of(Vector128<float> x)
+    private static Vector128<float> Of<TMultiplyAdd>(Vector128<float> x) where TMultiplyAdd : struct, IMultiplyAdd
     {
         var t = Vector128.MinNative(Vector128.Create(HighestExponent), Vector128.MaxNative(Vector128.Create(LowestExponent), -x));
         var n = Vector128.Round(t * Vector128.Create(Log2E)); // to nearest, ties to even
-        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2High), t);
-        r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Low), r);
-        var p = Vector128.FusedMultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P2));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P3));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P4));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(P5));
-        p = Vector128.FusedMultiplyAdd(p, r * r, r + Vector128<float>.One);
+        var r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2High), t);
+        r = TMultiplyAdd.Of(n, Vector128.Create(-Ln2Low), r);
+        var p = TMultiplyAdd.Of(Vector128.Create(P0), r, Vector128.Create(P1));
+        p = TMultiplyAdd.Of(p, r, Vector128.Create(P2));
+        p = TMultiplyAdd.Of(p, r, Vector128.Create(P3));
+        p = TMultiplyAdd.Of(p, r, Vector128.Create(P4));
+        p = TMultiplyAdd.Of(p, r, Vector128.Create(P5));
+        p = TMultiplyAdd.Of(p, r * r, r + Vector128<float>.One);
         var powerOfTwo = ((Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23).AsSingle();
         var s = Vector128<float>.One / (Vector128<float>.One + p * powerOfTwo);
         return Vector128.AndNot(s, Vector128.LessThan(s, Vector128.Create(SmallestNormal)));
     }
 
     /// <summary>One element, by exactly the vector lanes' operations.</summary>
-    internal static float Of(float x)
+    internal static float Of(float x) => KernelWidth.FusedFamily ? Of<Fused>(x) : Of<Unfused>(x);
+
+    private static float Of<TMultiplyAdd>(float x) where TMultiplyAdd : struct, IMultiplyAdd
     {
         float t = MathF.Min(MathF.Max(-x, LowestExponent), HighestExponent);
         float n = MathF.Round(t * Log2E, MidpointRounding.ToEven);
-        float r = MathF.FusedMultiplyAdd(n, -Ln2High, t);
-        r = MathF.FusedMultiplyAdd(n, -Ln2Low, r);
-        float p = MathF.FusedMultiplyAdd(P0, r, P1);
-        p = MathF.FusedMultiplyAdd(p, r, P2);
-        p = MathF.FusedMultiplyAdd(p, r, P3);
-        p = MathF.FusedMultiplyAdd(p, r, P4);
-        p = MathF.FusedMultiplyAdd(p, r, P5);
-        p = MathF.FusedMultiplyAdd(p, r * r, r + 1f);
+        float r = TMultiplyAdd.Of(n, -Ln2High, t);
+        r = TMultiplyAdd.Of(n, -Ln2Low, r);
+        float p = TMultiplyAdd.Of(P0, r, P1);
+        p = TMultiplyAdd.Of(p, r, P2);
+        p = TMultiplyAdd.Of(p, r, P3);
+        p = TMultiplyAdd.Of(p, r, P4);
+        p = TMultiplyAdd.Of(p, r, P5);
+        p = TMultiplyAdd.Of(p, r * r, r + 1f);
         float powerOfTwo = BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
         float s = 1f / (1f + p * powerOfTwo);
         return s < SmallestNormal ? 0f : s;

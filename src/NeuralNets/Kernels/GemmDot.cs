@@ -8,8 +8,8 @@ namespace NeuralNets.Kernels;
 /// <summary>
 /// The product <c>A·Bᵀ</c> with A (m×k) and B (n×k) both row-major, a dense layer's forward pass,
 /// as dot products of rows: both operands are read in place along k (nothing to transpose or pack).
-/// Each element is one chain of vector FMAs over its k-range, then a fixed horizontal sum, then a
-/// scalar FMA tail, whatever tile it falls in; so a row of C does not depend on how many other
+/// Each element is one chain of vector multiply-adds (of the numeric family, <see cref="IMultiplyAdd"/>) over its
+/// k-range, then a fixed horizontal sum, then a scalar multiply-add tail, whatever tile it falls in; so a row of C does not depend on how many other
 /// rows the product has (a sample predicted alone equals its row of the batch), nor on threads.
 /// </summary>
 internal static unsafe partial class GemmDot
@@ -20,7 +20,14 @@ internal static unsafe partial class GemmDot
     /// <summary>Computes one chunk of the problem (a block of C, over one piece of k).</summary>
     public static void RunChunk<T>(in GemmProblem<T> p, int unit) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (p.Unfused) RunChunk<T, Unfused>(p, unit);
+        else RunChunk<T, Fused>(p, unit);
+    }
 
+    private static void RunChunk<T, TMultiplyAdd>(in GemmProblem<T> p, int unit)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
         int i0 = chunk % p.ChunksM * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
         int j0 = chunk / p.ChunksM * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
@@ -34,12 +41,12 @@ internal static unsafe partial class GemmDot
         nint k = p.K, n = p.N;
         if (p.VectorBits == KernelWidth.Scalar)
         {
-            RunChunkScalar(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
+            RunChunkScalar<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
             return;
         }
         if (p.VectorBits == 128)
         {
-            RunChunk128(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
+            RunChunk128<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
             return;
         }
         int tileRows = TileRows;
@@ -50,33 +57,34 @@ internal static unsafe partial class GemmDot
             int j = j0;
             for (; j + 4 <= j1; j += 4)
             {
-                if (tileRows == 4) Tile4x4(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+                if (tileRows == 4) Tile4x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
                 else
                 {
-                    Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
-                    Tile1x4(a + (i + 1) * k, b + j * k, k, length, c + (i + 1) * n + j, Offset(addend, (i + 1) * addendStride + j));
+                    Tile1x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
+                    Tile1x4<T, TMultiplyAdd>(a + (i + 1) * k, b + j * k, k, length, c + (i + 1) * n + j, Offset(addend, (i + 1) * addendStride + j));
                 }
             }
             for (; j < j1; j++)
             {
-                if (tileRows == 4) Tile4x1(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+                if (tileRows == 4) Tile4x1<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
                 else
-                    for (int r = i; r < i + tileRows; r++) Single(a + r * k, b + j * k, length, c + r * n + j, Offset(addend, r * addendStride + j));
+                    for (int r = i; r < i + tileRows; r++) Single<T, TMultiplyAdd>(a + r * k, b + j * k, length, c + r * n + j, Offset(addend, r * addendStride + j));
             }
         }
         for (; i < i1; i++)
         {
             int j = j0;
-            for (; j + 4 <= j1; j += 4) Tile1x4(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
-            for (; j < j1; j++) Single(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
+            for (; j + 4 <= j1; j += 4) Tile1x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
+            for (; j < j1; j++) Single<T, TMultiplyAdd>(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
         }
     }
 
-    // Every variant below does, per element: v = Σ over whole vectors (one FMA chain), s = the fixed horizontal sum of v,
+    // Every variant below does, per element: v = Σ over whole vectors (one multiply-add chain), s = the fixed horizontal sum of v,
     // then s = fma(a, b, s) over the tail, then C = s, or C = addend + s where the addend is C itself (accumulating) or the column's bias. Keep them identical.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x4<T>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile4x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k, b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -91,22 +99,23 @@ internal static unsafe partial class GemmDot
             var y2 = Vector256.Load(b2 + p);
             var y3 = Vector256.Load(b3 + p);
             var x = Vector256.Load(a + p);
-            s00 = Fma(x, y0, s00); s01 = Fma(x, y1, s01); s02 = Fma(x, y2, s02); s03 = Fma(x, y3, s03);
+            s00 = TMultiplyAdd.Of(x, y0, s00); s01 = TMultiplyAdd.Of(x, y1, s01); s02 = TMultiplyAdd.Of(x, y2, s02); s03 = TMultiplyAdd.Of(x, y3, s03);
             x = Vector256.Load(a1 + p);
-            s10 = Fma(x, y0, s10); s11 = Fma(x, y1, s11); s12 = Fma(x, y2, s12); s13 = Fma(x, y3, s13);
+            s10 = TMultiplyAdd.Of(x, y0, s10); s11 = TMultiplyAdd.Of(x, y1, s11); s12 = TMultiplyAdd.Of(x, y2, s12); s13 = TMultiplyAdd.Of(x, y3, s13);
             x = Vector256.Load(a2 + p);
-            s20 = Fma(x, y0, s20); s21 = Fma(x, y1, s21); s22 = Fma(x, y2, s22); s23 = Fma(x, y3, s23);
+            s20 = TMultiplyAdd.Of(x, y0, s20); s21 = TMultiplyAdd.Of(x, y1, s21); s22 = TMultiplyAdd.Of(x, y2, s22); s23 = TMultiplyAdd.Of(x, y3, s23);
             x = Vector256.Load(a3 + p);
-            s30 = Fma(x, y0, s30); s31 = Fma(x, y1, s31); s32 = Fma(x, y2, s32); s33 = Fma(x, y3, s33);
+            s30 = TMultiplyAdd.Of(x, y0, s30); s31 = TMultiplyAdd.Of(x, y1, s31); s32 = TMultiplyAdd.Of(x, y2, s32); s33 = TMultiplyAdd.Of(x, y3, s33);
         }
-        Finish4(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
-        Finish4(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
-        Finish4(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, Offset(add, 2 * addStride));
-        Finish4(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, Offset(add, 3 * addStride));
+        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
+        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
+        Finish4<T, TMultiplyAdd>(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, Offset(add, 2 * addStride));
+        Finish4<T, TMultiplyAdd>(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, Offset(add, 3 * addStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1x4<T>(T* a, T* b, nint k, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile1x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
         T* b1 = b + k, b2 = b1 + k, b3 = b2 + k;
@@ -114,21 +123,22 @@ internal static unsafe partial class GemmDot
         for (; p + w <= length; p += w)
         {
             var x = Vector256.Load(a + p);
-            s0 = Fma(x, Vector256.Load(b + p), s0);
-            s1 = Fma(x, Vector256.Load(b1 + p), s1);
-            s2 = Fma(x, Vector256.Load(b2 + p), s2);
-            s3 = Fma(x, Vector256.Load(b3 + p), s3);
+            s0 = TMultiplyAdd.Of(x, Vector256.Load(b + p), s0);
+            s1 = TMultiplyAdd.Of(x, Vector256.Load(b1 + p), s1);
+            s2 = TMultiplyAdd.Of(x, Vector256.Load(b2 + p), s2);
+            s3 = TMultiplyAdd.Of(x, Vector256.Load(b3 + p), s3);
         }
-        Finish4(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
+        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
     }
 
     /// <summary>
     /// One column of four rows (the columns left over after the four-wide tiles, such as the last two of a
-    /// ten-class layer): four independent FMA chains at once, each finished exactly as <see cref="Single{T}"/>
+    /// ten-class layer): four independent multiply-add chains at once, each finished exactly as <see cref="Single{T, TMultiplyAdd}"/>
     /// finishes its one, instead of four chains one after another.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4x1<T>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile4x1<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
@@ -136,27 +146,29 @@ internal static unsafe partial class GemmDot
         for (; p + w <= length; p += w)
         {
             var y = Vector256.Load(b + p);
-            s0 = Fma(Vector256.Load(a + p), y, s0);
-            s1 = Fma(Vector256.Load(a1 + p), y, s1);
-            s2 = Fma(Vector256.Load(a2 + p), y, s2);
-            s3 = Fma(Vector256.Load(a3 + p), y, s3);
+            s0 = TMultiplyAdd.Of(Vector256.Load(a + p), y, s0);
+            s1 = TMultiplyAdd.Of(Vector256.Load(a1 + p), y, s1);
+            s2 = TMultiplyAdd.Of(Vector256.Load(a2 + p), y, s2);
+            s3 = TMultiplyAdd.Of(Vector256.Load(a3 + p), y, s3);
         }
-        Finish(a, b, p, length, s0, c, add);
-        Finish(a1, b, p, length, s1, c + ldc, Offset(add, addStride));
-        Finish(a2, b, p, length, s2, c + 2 * ldc, Offset(add, 2 * addStride));
-        Finish(a3, b, p, length, s3, c + 3 * ldc, Offset(add, 3 * addStride));
+        Finish<T, TMultiplyAdd>(a, b, p, length, s0, c, add);
+        Finish<T, TMultiplyAdd>(a1, b, p, length, s1, c + ldc, Offset(add, addStride));
+        Finish<T, TMultiplyAdd>(a2, b, p, length, s2, c + 2 * ldc, Offset(add, 2 * addStride));
+        Finish<T, TMultiplyAdd>(a3, b, p, length, s3, c + 3 * ldc, Offset(add, 3 * addStride));
     }
 
-    private static void Single<T>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Single<T, TMultiplyAdd>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
         Vector256<T> s = default;
-        for (; p + w <= length; p += w) s = Fma(Vector256.Load(a + p), Vector256.Load(b + p), s);
-        Finish(a, b, p, length, s, c, add);
+        for (; p + w <= length; p += w) s = TMultiplyAdd.Of(Vector256.Load(a + p), Vector256.Load(b + p), s);
+        Finish<T, TMultiplyAdd>(a, b, p, length, s, c, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<T>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Finish<T, TMultiplyAdd>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         T sum;
         if (typeof(T) == typeof(float))
@@ -170,13 +182,14 @@ internal static unsafe partial class GemmDot
             var e = partial.AsDouble().GetLower() + partial.AsDouble().GetUpper();
             sum = (T)(object)(e.GetElement(0) + e.GetElement(1));
         }
-        FinishSum(a, b, p, length, sum, c, add);
+        FinishSum<T, TMultiplyAdd>(a, b, p, length, sum, c, add);
     }
 
     /// <summary>Four elements of one row of C at once: one shared reduction, then each element's tail and store.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish4<T>(T* a, T* b0, T* b1, T* b2, T* b3, int p, int length,
+    private static void Finish4<T, TMultiplyAdd>(T* a, T* b0, T* b1, T* b2, T* b3, int p, int length,
         Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         if (typeof(T) == typeof(float))
         {
@@ -188,21 +201,21 @@ internal static unsafe partial class GemmDot
                 r.Store((float*)c);
                 return;
             }
-            FinishSum(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
-            FinishSum(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, Offset(add, 1));
-            FinishSum(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, Offset(add, 2));
-            FinishSum(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, Offset(add, 3));
+            FinishSum<T, TMultiplyAdd>(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
+            FinishSum<T, TMultiplyAdd>(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, Offset(add, 1));
+            FinishSum<T, TMultiplyAdd>(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, Offset(add, 2));
+            FinishSum<T, TMultiplyAdd>(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, Offset(add, 3));
             return;
         }
         var (r01, r23) = Reduce4(s0.AsDouble(), s1.AsDouble(), s2.AsDouble(), s3.AsDouble());
-        FinishSum(a, b0, p, length, (T)(object)r01.GetElement(0), c, add);
-        FinishSum(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, Offset(add, 1));
-        FinishSum(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, Offset(add, 2));
-        FinishSum(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, Offset(add, 3));
+        FinishSum<T, TMultiplyAdd>(a, b0, p, length, (T)(object)r01.GetElement(0), c, add);
+        FinishSum<T, TMultiplyAdd>(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, Offset(add, 1));
+        FinishSum<T, TMultiplyAdd>(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, Offset(add, 2));
+        FinishSum<T, TMultiplyAdd>(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, Offset(add, 3));
     }
 
     /// <summary>
-    /// The horizontal sums of four accumulators, with exactly the arithmetic <see cref="Finish{T}"/> does for one:
+    /// The horizontal sums of four accumulators, with exactly the arithmetic <see cref="Finish{T, TMultiplyAdd}"/> does for one:
     /// fold the upper half onto the lower, then (e0 + e2) + (e1 + e3).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -231,9 +244,10 @@ internal static unsafe partial class GemmDot
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishSum<T>(T* a, T* b, int p, int length, T sum, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FinishSum<T, TMultiplyAdd>(T* a, T* b, int p, int length, T sum, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
-        for (; p < length; p++) sum = T.FusedMultiplyAdd(a[p], b[p], sum);
+        for (; p < length; p++) sum = TMultiplyAdd.Of(a[p], b[p], sum);
         *c = add != null ? *add + sum : sum;
     }
 
@@ -241,11 +255,4 @@ internal static unsafe partial class GemmDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T* Offset<T>(T* addend, nint offset) where T : unmanaged => addend == null ? null : addend + offset;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> accumulator)
-    {
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), accumulator.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), accumulator.AsDouble()).As<double, T>();
-    }
 }

@@ -45,8 +45,8 @@ internal static unsafe class GemmPacked
     /// <summary>Deepest k-block: keeps a packed B panel (k-block × NR) in the L1 cache.</summary>
     public const int MaxKBlock = 256;
 
-    /// <summary>The widest vectors the kernels use on this CPU, in bits (512, 256 or 128), or 0 (scalar) when none has a fused multiply-add.</summary>
-    public static int WidestBits => KernelWidth.HardwareFused;
+    /// <summary>The widest vectors the kernels use on this CPU in the numeric family now (<see cref="KernelWidth.WidestMultiplyAdd"/>), in bits (512, 256 or 128), or 0 (scalar).</summary>
+    public static int WidestBits => KernelWidth.WidestMultiplyAdd;
 
     /// <summary>Whether this kernel handles <typeparamref name="T"/>: float and double, on every CPU (scalar tiles where there are no vectors).</summary>
     public static bool Supports<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
@@ -72,6 +72,14 @@ internal static unsafe class GemmPacked
     }
 
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (p.Unfused) RunChunk<T, Unfused>(p, unit, packedB);
+        else RunChunk<T, Fused>(p, unit, packedB);
+    }
+
+    private static void RunChunk<T, TMultiplyAdd>(in GemmProblem<T> p, int unit, T* packedB)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int bits = p.VectorBits, mr = TileRows(bits), nr = TileColumns<T>(bits);
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
@@ -116,9 +124,9 @@ internal static unsafe class GemmPacked
                         continue;
                     }
                     if (bits == 512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 256) MicroKernel256.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 128) MicroKernel128.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else MicroKernelScalar.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 256) MicroKernel256.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 128) MicroKernel128.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }

@@ -99,9 +99,15 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
 
     /// <summary>
     /// The vector width the kernels use, in bits (512, 256, 128, or <see cref="KernelWidth.Scalar"/> for scalar tiles):
-    /// <see cref="KernelWidth.Fused"/> by default; tests choose narrower ones to show that every width gives the same C.
+    /// <see cref="KernelWidth.MultiplyAdd"/> by default; tests choose narrower ones to show that every width gives the same C.
     /// </summary>
     public int VectorBits { get; init; }
+
+    /// <summary>
+    /// Whether the kernels multiply and add separately (the unfused family, <see cref="Kernels.Unfused"/>) instead of
+    /// with fused multiply-adds: <see cref="KernelWidth.FusedFamily"/>'s opposite, read once per product.
+    /// </summary>
+    public bool Unfused { get; init; }
 
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;

@@ -15,9 +15,10 @@ namespace NeuralNets.Kernels;
 /// <para>
 /// float and double take row dot products for <c>A·Bᵀ</c> (<see cref="GemmDot"/>: a dense layer's
 /// forward pass, whose rows must not depend on the batch size) and the packed-panel kernel otherwise
-/// (<see cref="GemmPacked"/>), with 512-, 256- or 128-bit vectors where the CPU has them with a fused
-/// multiply-add and scalar tiles elsewhere: every width computes each element with the same FMAs in the
-/// same order, so C is the same bit for bit on every CPU. Other element types and products with fewer
+/// (<see cref="GemmPacked"/>), with 512-, 256- or 128-bit vectors where the CPU has them and scalar tiles
+/// elsewhere: every width computes each element with the same multiply-adds in the same order, fused on CPUs with
+/// a hardware FMA and a rounded product then a sum on CPUs without one (<see cref="KernelWidth"/>), so C is the
+/// same bit for bit on every CPU of a family. Other element types and products with fewer
 /// rows than <see cref="GemmPacked.MinimumRows"/> (a choice made by the shape alone) take the direct loops
 /// (<see cref="GemmDirect"/>).
 /// </para>
@@ -62,7 +63,7 @@ internal static class MatrixMultiply
     /// <param name="bias">Empty, or n values added to every row of C: C = bias + op(A)·op(B), each element
     /// rounded exactly as when C holds the bias and the product is accumulated into it. Not with
     /// <paramref name="accumulate"/>.</param>
-    /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: <see cref="KernelWidth.Fused"/>,
+    /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: <see cref="KernelWidth.MultiplyAdd"/>,
     /// the CPU's widest unless a test narrowed it, to scalar tiles too). The result does not depend on it; tests narrow
     /// it to check the paths of other CPUs on this one.</param>
     public static void Compute<T>(
@@ -90,7 +91,8 @@ internal static class MatrixMultiply
 
         if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits)
             throw new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits.");
-        if (vectorBits == 0) vectorBits = KernelWidth.Fused;
+        if (vectorBits == 0) vectorBits = KernelWidth.MultiplyAdd;
+        bool unfused = !KernelWidth.FusedFamily;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
             int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
@@ -102,7 +104,7 @@ internal static class MatrixMultiply
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 fixed (T* pbias = &MemoryMarshal.GetReference(bias))
                 {
-                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits };
+                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits, Unfused = unfused };
                     if (!bias.IsEmpty)
                     {
                         // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the
@@ -112,7 +114,7 @@ internal static class MatrixMultiply
                         {
                             CopyBiasToRows(bias, c, m);
                             accumulate = true;
-                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits };
+                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits, Unfused = unfused };
                         }
                     }
                     if (problem.KPieces == 1)

@@ -5,10 +5,11 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The 4×(2 vectors) register tile on <see cref="Vector128{T}"/> with FMA, for CPUs whose widest
-/// vectors are 128 bits (ARM64's NEON): the same steps as <see cref="MicroKernel256"/>, half as wide.
-/// Each element of C is one FMA chain over the k-block whatever the vector width, so this tile gives
-/// the wider kernels' results bit for bit.
+/// The 4×(2 vectors) register tile on <see cref="Vector128{T}"/>, for CPUs whose widest vectors are
+/// 128 bits (ARM64's NEON; WebAssembly and SSE-only x86 in the unfused family): the same steps as
+/// <see cref="MicroKernel256"/>, half as wide. Each element of C is one chain of the family's
+/// multiply-adds over the k-block whatever the vector width, so this tile gives the wider kernels'
+/// results bit for bit.
 /// </summary>
 internal static unsafe class MicroKernel128
 {
@@ -22,8 +23,9 @@ internal static unsafe class MicroKernel128
     /// results are dropped), so a partial tile needs no copy of A.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
+    public static void Run<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector128<T>.Count;
         Vector128<T> c00 = default, c01 = default;
@@ -39,17 +41,17 @@ internal static unsafe class MicroKernel128
             var b0 = Vector128.Load(b);
             var b1 = Vector128.Load(b + w);
             var x0 = Vector128.Create(a[0]);
-            c00 = Fma(x0, b0, c00);
-            c01 = Fma(x0, b1, c01);
+            c00 = TMultiplyAdd.Of(x0, b0, c00);
+            c01 = TMultiplyAdd.Of(x0, b1, c01);
             var x1 = Vector128.Create(a[o1]);
-            c10 = Fma(x1, b0, c10);
-            c11 = Fma(x1, b1, c11);
+            c10 = TMultiplyAdd.Of(x1, b0, c10);
+            c11 = TMultiplyAdd.Of(x1, b1, c11);
             var x2 = Vector128.Create(a[o2]);
-            c20 = Fma(x2, b0, c20);
-            c21 = Fma(x2, b1, c21);
+            c20 = TMultiplyAdd.Of(x2, b0, c20);
+            c21 = TMultiplyAdd.Of(x2, b1, c21);
             var x3 = Vector128.Create(a[o3]);
-            c30 = Fma(x3, b0, c30);
-            c31 = Fma(x3, b1, c31);
+            c30 = TMultiplyAdd.Of(x3, b0, c30);
+            c31 = TMultiplyAdd.Of(x3, b1, c31);
             a += columnStride;
             b += bStride;
         }
@@ -91,13 +93,5 @@ internal static unsafe class MicroKernel128
         }
         Vector128.Store(low, c);
         Vector128.Store(high, c + w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<T> Fma<T>(Vector128<T> x, Vector128<T> y, Vector128<T> accumulator)
-    {
-        if (typeof(T) == typeof(float))
-            return Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), accumulator.AsSingle()).As<float, T>();
-        return Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), accumulator.AsDouble()).As<double, T>();
     }
 }

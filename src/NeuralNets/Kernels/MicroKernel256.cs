@@ -5,9 +5,9 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The 4×(2 vectors) register tile on <see cref="Vector256{T}"/> with FMA: for each step p of the
-/// k-block it broadcasts op(A)[r, p] for every row r and multiply-adds it into two vectors of the
-/// packed B panel. The accumulators start at zero and are added to C (or overwrite it) once at
+/// The 4×(2 vectors) register tile on <see cref="Vector256{T}"/>: for each step p of the
+/// k-block it broadcasts op(A)[r, p] for every row r and multiply-adds it (fused or not, as the
+/// <see cref="IMultiplyAdd"/> family says) into two vectors of the packed B panel. The accumulators start at zero and are added to C (or overwrite it) once at
 /// the end, so each element of C is summed in the same order whoever runs the tile.
 /// </summary>
 internal static unsafe class MicroKernel256
@@ -22,8 +22,9 @@ internal static unsafe class MicroKernel256
     /// results are dropped), so a partial tile needs no copy of A.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
+    public static void Run<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default;
@@ -39,17 +40,17 @@ internal static unsafe class MicroKernel256
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + w);
             var x0 = Vector256.Create(a[0]);
-            c00 = Fma(x0, b0, c00);
-            c01 = Fma(x0, b1, c01);
+            c00 = TMultiplyAdd.Of(x0, b0, c00);
+            c01 = TMultiplyAdd.Of(x0, b1, c01);
             var x1 = Vector256.Create(a[o1]);
-            c10 = Fma(x1, b0, c10);
-            c11 = Fma(x1, b1, c11);
+            c10 = TMultiplyAdd.Of(x1, b0, c10);
+            c11 = TMultiplyAdd.Of(x1, b1, c11);
             var x2 = Vector256.Create(a[o2]);
-            c20 = Fma(x2, b0, c20);
-            c21 = Fma(x2, b1, c21);
+            c20 = TMultiplyAdd.Of(x2, b0, c20);
+            c21 = TMultiplyAdd.Of(x2, b1, c21);
             var x3 = Vector256.Create(a[o3]);
-            c30 = Fma(x3, b0, c30);
-            c31 = Fma(x3, b1, c31);
+            c30 = TMultiplyAdd.Of(x3, b0, c30);
+            c31 = TMultiplyAdd.Of(x3, b1, c31);
             a += columnStride;
             b += bStride;
         }
@@ -91,13 +92,5 @@ internal static unsafe class MicroKernel256
         }
         Vector256.Store(low, c);
         Vector256.Store(high, c + w);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> accumulator)
-    {
-        if (typeof(T) == typeof(float))
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), accumulator.AsSingle()).As<float, T>();
-        return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), accumulator.AsDouble()).As<double, T>();
     }
 }

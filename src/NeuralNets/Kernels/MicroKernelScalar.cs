@@ -4,10 +4,10 @@ using System.Runtime.CompilerServices;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The register tile without vectors (CPUs without a hardware fused multiply-add, WebAssembly, x86 with
-/// intrinsics turned off): 4×4 scalar accumulators, each one FMA chain over the k-block from zero, added to C
-/// (or overwriting it) at the end: exactly what every lane of the vector tiles computes, so C is the same
-/// bit for bit. Where the hardware has no FMA, <c>FusedMultiplyAdd</c> is computed in software: slower, never different.
+/// The register tile without vectors (x86 with intrinsics turned off, or a test's narrowed width): 4×4 scalar
+/// accumulators, each one chain of the family's multiply-adds over the k-block from zero, added to C (or
+/// overwriting it) at the end: exactly what every lane of the vector tiles of the same family computes, so C is
+/// the same bit for bit.
 /// </summary>
 internal static unsafe class MicroKernelScalar
 {
@@ -17,10 +17,11 @@ internal static unsafe class MicroKernelScalar
     /// <summary>Columns of the tile (NR).</summary>
     public const int Columns = 4;
 
-    /// <summary>Same contract as <see cref="MicroKernel128.Run{T}"/>, with B as kc rows of <see cref="Columns"/> elements.</summary>
+    /// <summary>Same contract as <see cref="MicroKernel128.Run{T, TMultiplyAdd}"/>, with B as kc rows of <see cref="Columns"/> elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
+    public static void Run<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
     {
         T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero;
         T c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
@@ -34,17 +35,17 @@ internal static unsafe class MicroKernelScalar
         {
             T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
             T x = a[0];
-            c00 = T.FusedMultiplyAdd(x, b0, c00); c01 = T.FusedMultiplyAdd(x, b1, c01);
-            c02 = T.FusedMultiplyAdd(x, b2, c02); c03 = T.FusedMultiplyAdd(x, b3, c03);
+            c00 = TMultiplyAdd.Of(x, b0, c00); c01 = TMultiplyAdd.Of(x, b1, c01);
+            c02 = TMultiplyAdd.Of(x, b2, c02); c03 = TMultiplyAdd.Of(x, b3, c03);
             x = a[o1];
-            c10 = T.FusedMultiplyAdd(x, b0, c10); c11 = T.FusedMultiplyAdd(x, b1, c11);
-            c12 = T.FusedMultiplyAdd(x, b2, c12); c13 = T.FusedMultiplyAdd(x, b3, c13);
+            c10 = TMultiplyAdd.Of(x, b0, c10); c11 = TMultiplyAdd.Of(x, b1, c11);
+            c12 = TMultiplyAdd.Of(x, b2, c12); c13 = TMultiplyAdd.Of(x, b3, c13);
             x = a[o2];
-            c20 = T.FusedMultiplyAdd(x, b0, c20); c21 = T.FusedMultiplyAdd(x, b1, c21);
-            c22 = T.FusedMultiplyAdd(x, b2, c22); c23 = T.FusedMultiplyAdd(x, b3, c23);
+            c20 = TMultiplyAdd.Of(x, b0, c20); c21 = TMultiplyAdd.Of(x, b1, c21);
+            c22 = TMultiplyAdd.Of(x, b2, c22); c23 = TMultiplyAdd.Of(x, b3, c23);
             x = a[o3];
-            c30 = T.FusedMultiplyAdd(x, b0, c30); c31 = T.FusedMultiplyAdd(x, b1, c31);
-            c32 = T.FusedMultiplyAdd(x, b2, c32); c33 = T.FusedMultiplyAdd(x, b3, c33);
+            c30 = TMultiplyAdd.Of(x, b0, c30); c31 = TMultiplyAdd.Of(x, b1, c31);
+            c32 = TMultiplyAdd.Of(x, b2, c32); c33 = TMultiplyAdd.Of(x, b3, c33);
             a += columnStride;
             b += bStride;
         }

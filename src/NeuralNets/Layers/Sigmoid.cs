@@ -9,7 +9,8 @@ namespace NeuralNets.Layers;
 /// <remarks>
 /// In float, σ is computed with the library's own vectorised exponential, within 4 ulp of the exact
 /// value (tested over the whole range); in double, as 1 / (1 + e^(−x)) with the library's own exponential.
-/// Both compute the same values on every CPU and vector width. Results below
+/// Both compute the same values on every CPU of one numeric family (with a hardware FMA: x86-64 with AVX2 or
+/// AVX-512, every ARM64; without one: older x86, WebAssembly) and every vector width. Results below
 /// the smallest normal number are flushed to zero in both, so that saturated units never feed
 /// subnormals to the backward pass.
 /// </remarks>

@@ -6,7 +6,7 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// The elementwise kernels, im2col and the float sigmoid give the same values bit for bit at every vector width
-/// (512, 256, 128 bits, scalar), so that ARM64's NEON and WebAssembly's SIMD paths are checked on x86 too.
+/// (512, 256, 128 bits, scalar; the sigmoid in both numeric families), so that ARM64's NEON and WebAssembly's SIMD paths are checked on x86 too.
 /// Lengths are chosen to leave tails after every width's vectors.
 /// </summary>
 [Collection(NarrowedWidth.Name)]
@@ -20,8 +20,9 @@ public class ElementwiseWidthTests
     [Fact]
     public void Elementwise_Double_EveryWidthBitIdentical() => CheckElementwise<double>();
 
-    [Fact]
-    public void FloatSigmoid_EveryWidthBitIdentical()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void FloatSigmoid_EveryWidthBitIdentical(bool unfused)
     {
         foreach (int length in Lengths.Append(1000))
         {
@@ -33,7 +34,7 @@ public class ElementwiseWidthTests
                 var y = new float[length];
                 FloatSigmoid.Compute(x, y);
                 return y;
-            });
+            }, unfused);
             foreach (var (bits, y) in widths) Bits(y).Should().Equal(Bits(widths[0].Result), $"{bits} bits, length {length}");
         }
     }

@@ -2,6 +2,8 @@ using NeuralNets.Kernels;
 
 namespace NeuralNets.Tests.Kernels;
 
+/// <summary>The float sigmoid: accurate in both numeric families (the family switch makes these tests run alone), and the same wherever an element falls.</summary>
+[Collection(NarrowedWidth.Name)]
 public class FloatSigmoidTests
 {
     private static float Exact(float x)
@@ -17,9 +19,11 @@ public class FloatSigmoidTests
         return Math.Abs((double)actual - expected) / step;
     }
 
-    [Fact]
-    public void Compute_DenseSweepOverTheWholeRange_Within4UlpOfExact()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Compute_DenseSweepOverTheWholeRange_Within4UlpOfExact(bool unfused)
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         const int count = 1_000_001;
         var x = new float[count];
         for (int i = 0; i < count; i++) x[i] = -110f + 220f * i / (count - 1);
@@ -35,9 +39,11 @@ public class FloatSigmoidTests
         worst.Should().BeLessThanOrEqualTo(4, $"the worst error is at x = {worstAt}");
     }
 
-    [Fact]
-    public void Compute_RandomValues_Within4UlpOfExact()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Compute_RandomValues_Within4UlpOfExact(bool unfused)
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         var random = new Random(7);
         var x = new float[100_000];
         for (int i = 0; i < x.Length; i++) x[i] = (float)((random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-8, 3)));

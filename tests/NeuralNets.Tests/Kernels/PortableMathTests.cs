@@ -2,13 +2,15 @@ using NeuralNets.Kernels;
 
 namespace NeuralNets.Tests.Kernels;
 
-/// <summary>The library's own exponential, logarithm and fixed-order sums: accurate, and the same at every width.</summary>
+/// <summary>The library's own exponential, logarithm and fixed-order sums: accurate, and the same at every width, in both numeric families.</summary>
 [Collection(NarrowedWidth.Name)]
 public class PortableMathTests
 {
-    [Fact]
-    public void Exponential_Float_Within2UlpOfExactOverTheWholeRange()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Exponential_Float_Within2UlpOfExactOverTheWholeRange(bool unfused)
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         var x = new float[200_001];
         for (int i = 0; i < x.Length; i++) x[i] = -110f + 210f * i / (x.Length - 1);
         var y = new float[x.Length];
@@ -24,9 +26,11 @@ public class PortableMathTests
         }
     }
 
-    [Fact]
-    public void Exponential_Double_Within2UlpOfExact()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Exponential_Double_Within2UlpOfExact(bool unfused)
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         var random = new Random(3);
         var x = new double[100_000];
         for (int i = 0; i < x.Length; i++) x[i] = (random.NextDouble() * 2 - 1) * 700;
@@ -39,9 +43,11 @@ public class PortableMathTests
         }
     }
 
-    [Fact]
-    public void Exponential_SpecialValues()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Exponential_SpecialValues(bool unfused)
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         double[] x = [0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 709.78, 710, -745, -746, 1];
         var y = new double[x.Length];
         Exponential.Compute<double>(x, y);
@@ -66,8 +72,9 @@ public class PortableMathTests
         yf[6].Should().Be(0f);
     }
 
-    [Fact]
-    public void Exponential_EveryWidthBitIdentical()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void Exponential_EveryWidthBitIdentical(bool unfused)
     {
         var random = new Random(4);
         foreach (int length in new[] { 1, 5, 8, 17, 33, 100 })
@@ -83,7 +90,7 @@ public class PortableMathTests
                 var sd = new double[length];
                 Exponential.Sigmoid<double>(xd.Select(v => v / 8).ToArray(), sd);
                 return yd.Concat(yf.Select(v => (double)v)).Concat(sd).ToArray();
-            });
+            }, unfused);
             foreach (var (bits, y) in widths) y.Should().Equal(widths[0].Result, $"{bits} bits, length {length}");
         }
     }
@@ -107,8 +114,9 @@ public class PortableMathTests
         Logarithm.Of(10f).Should().Be((float)Math.Log(10.0));
     }
 
-    [Fact]
-    public void FixedSum_IsTheDocumentedOrder_AtEveryWidth()
+    [Theory]
+    [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
+    public void FixedSum_IsTheDocumentedOrder_AtEveryWidth(bool unfused)
     {
         var random = new Random(6);
         foreach (int length in new[] { 0, 1, 10, 31, 32, 33, 64, 100, 1000, 50_176 })
@@ -119,34 +127,40 @@ public class PortableMathTests
             var widths = NarrowedWidth.AtEveryWidth(() => new[]
             {
                 FixedSum.Sum<float>(x), FixedSum.Dot<float>(x, y), FixedSum.Sum<double>(xd), FixedSum.Dot<double>(xd, xd),
-            });
-            var expected = new[] { Reference(x, null), Reference(x, y), Reference(xd, null), Reference(xd, xd) };
+            }, unfused);
+            bool fused = !unfused && KernelWidth.HardwareFma;
+            var expected = new[] { Reference(x, null, fused), Reference(x, y, fused), Reference(xd, null, fused), Reference(xd, xd, fused) };
             foreach (var (bits, sums) in widths) sums.Should().Equal(expected, $"{bits} bits, length {length}");
         }
     }
 
-    // The order the remarks of FixedSum document, written out plainly.
-    private static double Reference(float[] x, float[]? y)
+    // The order the remarks of FixedSum document, written out plainly: each dot-product step a fused multiply-add,
+    // or a rounded product then a sum.
+    private static double Reference(float[] x, float[]? y, bool fused)
     {
         var lanes = new float[FixedSum.Lanes];
         int blocks = x.Length / FixedSum.Lanes * FixedSum.Lanes;
-        for (int i = 0; i < blocks; i++) lanes[i % FixedSum.Lanes] = y == null ? lanes[i % FixedSum.Lanes] + x[i] : MathF.FusedMultiplyAdd(x[i], y[i], lanes[i % FixedSum.Lanes]);
+        for (int i = 0; i < blocks; i++) lanes[i % FixedSum.Lanes] = y == null ? lanes[i % FixedSum.Lanes] + x[i] : Step(x[i], y[i], lanes[i % FixedSum.Lanes], fused);
         for (int half = FixedSum.Lanes / 2; half >= 1; half /= 2)
             for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
         float sum = blocks > 0 ? lanes[0] : 0f;
-        for (int i = blocks; i < x.Length; i++) sum = y == null ? sum + x[i] : MathF.FusedMultiplyAdd(x[i], y[i], sum);
+        for (int i = blocks; i < x.Length; i++) sum = y == null ? sum + x[i] : Step(x[i], y[i], sum, fused);
         return sum;
     }
 
-    private static double Reference(double[] x, double[]? y)
+    private static double Reference(double[] x, double[]? y, bool fused)
     {
         var lanes = new double[FixedSum.Lanes];
         int blocks = x.Length / FixedSum.Lanes * FixedSum.Lanes;
-        for (int i = 0; i < blocks; i++) lanes[i % FixedSum.Lanes] = y == null ? lanes[i % FixedSum.Lanes] + x[i] : Math.FusedMultiplyAdd(x[i], y[i], lanes[i % FixedSum.Lanes]);
+        for (int i = 0; i < blocks; i++) lanes[i % FixedSum.Lanes] = y == null ? lanes[i % FixedSum.Lanes] + x[i] : Step(x[i], y[i], lanes[i % FixedSum.Lanes], fused);
         for (int half = FixedSum.Lanes / 2; half >= 1; half /= 2)
             for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
         double sum = blocks > 0 ? lanes[0] : 0;
-        for (int i = blocks; i < x.Length; i++) sum = y == null ? sum + x[i] : Math.FusedMultiplyAdd(x[i], y[i], sum);
+        for (int i = blocks; i < x.Length; i++) sum = y == null ? sum + x[i] : Step(x[i], y[i], sum, fused);
         return sum;
     }
+
+    private static float Step(float x, float y, float sum, bool fused) => fused ? MathF.FusedMultiplyAdd(x, y, sum) : x * y + sum;
+
+    private static double Step(double x, double y, double sum, bool fused) => fused ? Math.FusedMultiplyAdd(x, y, sum) : x * y + sum;
 }

@@ -5,27 +5,61 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// The matrix-multiply kernels give the same C, bit for bit, at every vector width this CPU can run
-/// (512, 256 and 128 bits) and with the scalar tiles of CPUs without vectors or FMA, so that the 128-bit paths of
-/// ARM64 and the scalar ones of WebAssembly are checked on x86 too.
+/// (512, 256 and 128 bits) and with the scalar tiles of CPUs without vectors, in each numeric family: the hardware's
+/// and the unfused one forced, so that the 128-bit paths of ARM64 and WebAssembly, the scalar ones and the
+/// unfused ones of CPUs without FMA are checked on x86 too.
 /// </summary>
 [Collection(NarrowedWidth.Name)]
 public class VectorWidthTests
 {
     private static readonly int[] Widths = [128, 256, 512];
 
-    public static TheoryData<int, int, int> Shapes() => new()
+    private static readonly (int M, int N, int K)[] ShapeList =
+    [
+        (1, 1, 1), (1, 10, 784), (3, 5, 7), (4, 17, 9), (9, 33, 65), (17, 65, 31), (33, 47, 70),
+        (64, 128, 784), (64, 10, 128), (128, 784, 64), (70, 69, 67), (6, 700, 25), (6, 25, 5000), (16, 150, 6400),
+    ];
+
+    /// <summary>Every shape in both families (false: the hardware's; true: the unfused one forced).</summary>
+    public static TheoryData<int, int, int, bool> Shapes()
     {
-        { 1, 1, 1 }, { 1, 10, 784 }, { 3, 5, 7 }, { 4, 17, 9 }, { 9, 33, 65 }, { 17, 65, 31 }, { 33, 47, 70 },
-        { 64, 128, 784 }, { 64, 10, 128 }, { 128, 784, 64 }, { 70, 69, 67 }, { 6, 700, 25 }, { 6, 25, 5000 }, { 16, 150, 6400 },
-    };
+        var data = new TheoryData<int, int, int, bool>();
+        foreach (bool unfused in new[] { false, true })
+            foreach (var (m, n, k) in ShapeList) data.Add(m, n, k, unfused);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Compute_Float_EveryWidth_BitIdentical(int m, int n, int k) => CheckEveryWidth<float>(m, n, k);
+    public void Compute_Float_EveryWidth_BitIdentical(int m, int n, int k, bool unfused) => CheckEveryWidth<float>(m, n, k, unfused);
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Compute_Double_EveryWidth_BitIdentical(int m, int n, int k) => CheckEveryWidth<double>(m, n, k);
+    public void Compute_Double_EveryWidth_BitIdentical(int m, int n, int k, bool unfused) => CheckEveryWidth<double>(m, n, k, unfused);
+
+    [Fact]
+    public void Compute_UnfusedFamily_IsProductThenSum_NotFused()
+    {
+        // One element whose families differ: the first step gives −1·1, the second multiply-adds (1 + ε)(1 − ε) =
+        // 1 − ε² onto it. Fused, −ε² is exact; unfused, 1 − ε² (ε = 2⁻¹³) first rounds to 1 in float, so 0.
+        float e = MathF.Pow(2, -13);
+        float[] a = [-1, 1 + e], b = [1, 1 - e];
+        // Four identical rows, so that the packed kernel and the row-dot kernel (B 1×2, transposed) compute it, not the direct loops.
+        var rows = a.Concat(a).Concat(a).Concat(a).ToArray();
+        float Product(bool unfused, int bits, bool transposeB) => NarrowedWidth.InFamily(unfused, () =>
+        {
+            using var width = KernelWidth.Limit(bits);
+            var c = new float[4];
+            MatrixMultiply.Compute<float>(rows, false, b, transposeB, c, 4, 1, 2, accumulate: false, parallelThreshold: 0);
+            return c[0];
+        });
+        foreach (int bits in new[] { 512, 256, 128, KernelWidth.Scalar })
+            foreach (bool transposeB in new[] { false, true })
+            {
+                Product(true, bits, transposeB).Should().Be(0f, $"unfused at {bits} bits, transposeB={transposeB}: (1 + ε)(1 − ε) rounds to 1, then − 1");
+                if (KernelWidth.HardwareFma) Product(false, bits, transposeB).Should().Be(-e * e, $"fused at {bits} bits, transposeB={transposeB}, keeps −ε²");
+            }
+    }
 
     [Fact]
     public void Compute_UnsupportedWidth_IsRefused()
@@ -34,8 +68,9 @@ public class VectorWidthTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*bits*");
     }
 
-    private static void CheckEveryWidth<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void CheckEveryWidth<T>(int m, int n, int k, bool unfused) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        using var family = KernelWidth.ForceUnfused(unfused);
         var a = Random<T>(1, m * k);
         var b = Random<T>(2, k * n);
         var start = Random<T>(3, m * n);
