@@ -35,12 +35,9 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
                 $"Parameter '{name}' of shape {TensorMemory.ShapeText(copy)} would hold {ShapeMismatchException.CountText(count)} values, more than one array can hold ({Array.MaxLength})."), nameof(shape));
         Name = name;
         Shape = copy;
-        // On the pinned-object heap, away from the arrays a program streams through (its input batches are
-        // ordinary large objects): a CPU's stride prefetcher runs tens of kilobytes past the end of an array
-        // that both cores read column by column (a batch in a weight-gradient product), pulling the start
-        // of whatever lies next in memory into the other core's cache. A weight that one core then updates
-        // pays for every such line: measured 3.5 µs of a 141 µs MLP step, 15 µs when the cores sit further
-        // apart, with the weight right after the batch; nothing with the weight elsewhere.
+        // Pinned, on a heap of its own away from the input batches a program streams through, so that the CPU's
+        // prefetcher running past a batch cannot pull a weight into the other core's cache (benchmarks/README.md,
+        // "How NeuralNets uses the two cores").
         var value = GC.AllocateArray<T>(checked((int)count), pinned: true);
         var gradient = GC.AllocateArray<T>(value.Length, pinned: true);
         _storage = new Storage(TensorMemory.Wrap(value, copy), TensorMemory.Wrap(gradient, copy));
