@@ -152,7 +152,8 @@ public static class Checkpoint
         for (int i = 0; i < records.Length; i++)
         {
             if (records[i].Layer != layers[i].Place)
-                throw new InvalidDataException($"{file}: random stream {i} is for layer '{records[i].Layer}', but the network's random layer {i} is layer '{layers[i].Place}'.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{file}: random stream {i} is for layer '{records[i].Layer}', but the network's random layer {i} is layer '{layers[i].Place}'."));
             positions.Add((layers[i].Layer, records[i].Position));
         }
         return positions;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using NeuralNets.Optimizers;
+using NeuralNets.Tensors;
 using NeuralNets.Training;
 using NeuralNets.Training.Metrics;
 using static NeuralNets.Serialization.ModelJson;
@@ -114,7 +115,7 @@ internal static class CheckpointJson
             int[] shape = Lengths(item, "Shape", parameter);
             long step = NonNegative(item, "Step", parameter);
             long count = ShapeSize.Count(shape, Array.MaxLength);
-            if (count < 0) throw new InvalidDataException($"{parameter} has the shape [{string.Join(", ", shape)}], more values than an array can hold.");
+            if (count < 0) throw new InvalidDataException($"{parameter} has the shape {TensorMemory.ShapeText(shape)}, more values than an array can hold.");
             var buffers = Entries(Field(item, "Buffers", parameter), parameter, parameter, "Buffers", "an object of base64 strings", (value, bufferName) => Buffer(value, parameter, bufferName, count));
             var scalars = Entries(Field(item, "Scalars", parameter), parameter, parameter, "Scalars", "an object of numbers", (value, scalarName) => Number(value, parameter, scalarName));
             return new ParameterStateSnapshot(name, shape, step, buffers, scalars);
@@ -122,18 +123,18 @@ internal static class CheckpointJson
         return new OptimizerSnapshot(kind, elementType, hyperparameters, parameters);
     }
 
-    /// <summary>A buffer of <paramref name="count"/> doubles, from base64 whose length is checked before anything is allocated.</summary>
+    /// <summary>A buffer of <paramref name="count"/> doubles (<paramref name="name"/> is <c>Buffers.name</c>), from base64 whose length is checked before anything is allocated.</summary>
     private static double[] Buffer(JsonElement value, string where, string name, long count)
     {
-        if (value.ValueKind != JsonValueKind.String) throw Invalid(where, $"Buffers.{name}", "a base64 string", value);
+        if (value.ValueKind != JsonValueKind.String) throw Invalid(where, name, "a base64 string", value);
         string text = value.GetString()!;
         if (!Base64.IsValid(text, out int bytes))
-            throw new InvalidDataException($"{where}: 'Buffers.{name}' is not valid base64.");
+            throw new InvalidDataException($"{where}: '{name}' is not valid base64.");
         if (bytes != count * sizeof(double))
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: 'Buffers.{name}' holds {bytes} bytes, expected {count * sizeof(double)} ({count} doubles)."));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: '{name}' holds {bytes} bytes, expected {count * sizeof(double)} ({count} doubles)."));
         var values = new double[count];
         if (!Convert.TryFromBase64String(text, MemoryMarshal.AsBytes(values.AsSpan()), out int written) || written != bytes)
-            throw new InvalidDataException($"{where}: 'Buffers.{name}' is not valid base64 of {bytes} bytes.");
+            throw new InvalidDataException($"{where}: '{name}' is not valid base64 of {bytes} bytes.");
         return values;
     }
 

@@ -147,7 +147,8 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             foreach (var batch in batches.NextEpoch())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                options.OnStepStart?.Invoke(++step);
+                step++;
+                options.OnStepStart?.Invoke(step);
                 Step(batch, epoch);
                 steps++;
                 samples += batch.Count;
