@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Data;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -12,13 +13,17 @@ namespace NeuralNets.Layers;
 /// </summary>
 /// <remarks>
 /// Training: <c>y = x ⊙ m</c> with <c>m[i] = 0</c> with probability p, else <c>1/(1 − p)</c>, a new mask
-/// drawn by every Forward from the layer's seeded random source. Backward: <c>dx = dy ⊙ m</c>, with the
-/// same mask. Inference (<c>training = false</c>): <c>y = x</c>, <c>dx = dy</c>.
+/// drawn by every Forward. Backward: <c>dx = dy ⊙ m</c>, with the same mask. Inference (<c>training = false</c>):
+/// <c>y = x</c>, <c>dx = dy</c>.
+/// Mask n (0-based) is drawn from a random stream keyed by (<see cref="Seed"/>, n), so the layer's random state is the
+/// number of masks drawn, <see cref="RandomPosition"/>: a checkpoint saves it, and a resumed run draws the masks an
+/// uninterrupted one would.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Random _random;
+    // Sets the masks' streams apart from the shuffle's and augmentation's, which share the key space.
+    private const int MaskStream = int.MinValue;
     private readonly T _keepScale;
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
@@ -26,40 +31,44 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     private T[] _mask = [];
     private int _maskLength = -1;
     private bool _masked;
+    private long _position;
 
-    /// <summary>Creates the layer; its masks are drawn from <paramref name="seed"/>.</summary>
+    /// <summary>Creates the layer; its masks are drawn from streams keyed by <paramref name="seed"/>.</summary>
     /// <param name="probability">Probability p of zeroing an element, in [0, 1).</param>
     /// <param name="seed">Seed of the masks.</param>
-    public Dropout(double probability, int seed) : this(probability, new Random(seed)) => Seed = seed;
-
-    /// <summary>Creates the layer; its masks are drawn from <paramref name="random"/>, which it keeps.</summary>
-    /// <param name="probability">Probability p of zeroing an element, in [0, 1).</param>
-    /// <param name="random">Source of the masks.</param>
-    public Dropout(double probability, Random random)
+    public Dropout(double probability, int seed)
     {
-        ArgumentNullException.ThrowIfNull(random);
         CheckProbability(probability);
         Probability = probability;
-        _random = random;
+        Seed = seed;
         _keepScale = T.CreateChecked(1.0 / (1.0 - probability));
     }
 
-    // An inference copy: inference draws no mask, so the copy has a random source of its own.
-    private Dropout(Dropout<T> source) : this(source.Probability, new Random(source.Seed ?? 0)) => Seed = source.Seed;
-
     /// <inheritdoc/>
-    public ILayer<T> CreateInferenceCopy() => new Dropout<T>(this);
+    /// <remarks>The copy starts at mask 0; inference draws no mask.</remarks>
+    public ILayer<T> CreateInferenceCopy() => new Dropout<T>(Probability, Seed);
 
     /// <summary>The probability p of zeroing an element while training.</summary>
     public double Probability { get; }
 
     /// <summary>
-    /// The seed of the masks when the layer was created with one (the builder always gives one); null when
-    /// it draws from a <see cref="Random"/> of the caller's. A saved model keeps it, so a loaded network
-    /// trained further draws the masks that a freshly built one with this seed would (the sequence starts
-    /// again; where the saved layer had got to in it is not stored).
+    /// The seed of the masks (the builder derives one from the build's seed). A saved model keeps it, so a loaded
+    /// network trained further draws the masks a freshly built one with this seed would; a checkpoint also keeps
+    /// <see cref="RandomPosition"/>, so a resumed run continues the sequence where it stopped.
     /// </summary>
-    public int? Seed { get; }
+    public int Seed { get; }
+
+    /// <summary>The number of masks drawn so far: the next training Forward draws mask number <see cref="RandomPosition"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
+    public long RandomPosition
+    {
+        get => _position;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _position = value;
+        }
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
@@ -117,7 +126,7 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public LayerDescription Describe()
     {
         var settings = new Dictionary<string, double> { ["p"] = Probability };
-        if (Seed is int seed) settings["seed"] = seed;
+        settings["seed"] = Seed;
         return new("Dropout", settings);
     }
 
@@ -134,7 +143,8 @@ public sealed class Dropout<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     private void DrawMask(int length)
     {
         if (_mask.Length < length) _mask = new T[length];
-        for (int i = 0; i < length; i++) _mask[i] = _random.NextDouble() < Probability ? T.Zero : _keepScale;
+        var random = new SampleRandom(Seed, MaskStream, _position++);
+        for (int i = 0; i < length; i++) _mask[i] = random.NextDouble() < Probability ? T.Zero : _keepScale;
         _maskLength = length;
     }
 }

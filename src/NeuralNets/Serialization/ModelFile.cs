@@ -22,7 +22,7 @@ namespace NeuralNets.Serialization;
 /// </remarks>
 public static class ModelFile
 {
-    private static readonly JsonSerializerOptions Options = new()
+    internal static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = { new LayerDescriptionJson() },
     };
@@ -38,6 +38,14 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var document = Document(network, path);
+        AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, Options));
+    }
+
+    /// <summary>The document <see cref="Save{T}"/> writes, after the checks that <see cref="Load{T}"/> could read it back.</summary>
+    /// <exception cref="ArgumentException">As <see cref="Save{T}"/>'s.</exception>
+    internal static ModelDocument Document<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (network.InputShape is null)
             throw new ArgumentException("Only a network that knows its input shape can be saved: build it with Network.Sequential<T>(inputShape) or new Sequential<T>(inputShape, layers).", nameof(network));
         var document = new ModelDocument(
@@ -56,7 +64,7 @@ public static class ModelFile
         {
             throw new ArgumentException($"The network cannot be saved because Load could not read it back: {e.Message}", nameof(network), e);
         }
-        AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, Options));
+        return document;
     }
 
     /// <summary>
@@ -99,6 +107,13 @@ public static class ModelFile
     public static Sequential<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (document, file) = Read<T>(path, "a network", "; load it with Load<{0}>");
+        return Build<T>(document, file);
+    }
+
+    /// <summary>Builds the network a document read by <see cref="ModelJson"/> describes, checking its layers and parameters.</summary>
+    /// <exception cref="InvalidDataException">As <see cref="Load{T}"/>'s, naming <paramref name="file"/>.</exception>
+    internal static Sequential<T> Build<T>(ModelDocument document, string file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers");
         var layers = new ILayer<T>[document.Layers.Length];
         IReadOnlyList<int> shape = document.InputShape;
@@ -151,7 +166,7 @@ public static class ModelFile
         layers.SelectMany((layer, i) => LayerRegistry.Parameters(Settings(layer, file, i))
             .Select(p => new ParameterSpec(Sequential<double>.ParameterName(i, p.Name), p.Shape))).ToArray();
 
-    private static ParameterSpec[] Specs<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static ParameterSpec[] Specs<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T> =>
         parameters.Select(p => new ParameterSpec(p.Name, p.Shape)).ToArray();
 
     private static LayerSettings Settings(LayerDescription layer, string file, int index) =>

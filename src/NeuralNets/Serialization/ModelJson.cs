@@ -43,7 +43,8 @@ internal static class ModelJson
         }
     }
 
-    private static ModelDocument Parse(JsonElement root, string file)
+    /// <summary>Reads a model document from <paramref name="root"/>: a whole file, or the model inside a checkpoint.</summary>
+    internal static ModelDocument Parse(JsonElement root, string file)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("Format", out var format)
             || format.ValueKind != JsonValueKind.String || !ModelDocument.ReadableFormats.Any(known => format.ValueEquals(known)))
@@ -84,7 +85,7 @@ internal static class ModelJson
     }
 
     /// <summary>An object field read entry by entry; messages name an entry <c>Field.name</c>.</summary>
-    private static Dictionary<string, TValue> Entries<TValue>(JsonElement owner, string where, string named, string field, string what, Func<JsonElement, string, TValue> read)
+    internal static Dictionary<string, TValue> Entries<TValue>(JsonElement owner, string where, string named, string field, string what, Func<JsonElement, string, TValue> read)
     {
         if (owner.ValueKind != JsonValueKind.Object) throw Invalid(where, field, what, owner);
         var entries = new Dictionary<string, TValue>(StringComparer.Ordinal);
@@ -109,7 +110,7 @@ internal static class ModelJson
     }
 
     /// <summary>An array field of objects read by <paramref name="item"/>; messages call them <paramref name="noun"/> 0, 1…</summary>
-    private static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item)
+    internal static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item)
     {
         var array = Field(owner, name, file);
         if (array.ValueKind != JsonValueKind.Array) throw Invalid(file, name, "an array", array);
@@ -125,7 +126,7 @@ internal static class ModelJson
     }
 
     /// <summary>A non-empty array of positive 32-bit integers, such as a shape.</summary>
-    private static int[] Lengths(JsonElement owner, string name, string where)
+    internal static int[] Lengths(JsonElement owner, string name, string where)
     {
         var array = Field(owner, name, where);
         if (array.ValueKind != JsonValueKind.Array || array.GetArrayLength() == 0)
@@ -141,20 +142,20 @@ internal static class ModelJson
         return lengths;
     }
 
-    private static string String(JsonElement owner, string name, string where)
+    internal static string String(JsonElement owner, string name, string where)
     {
         var element = Field(owner, name, where);
         return element.ValueKind == JsonValueKind.String ? element.GetString()! : throw Invalid(where, name, "a string", element);
     }
 
-    private static JsonElement Field(JsonElement owner, string name, string where) =>
+    internal static JsonElement Field(JsonElement owner, string name, string where) =>
         owner.TryGetProperty(name, out var value) ? value : throw new InvalidDataException($"{where} lacks the field '{name}'.");
 
-    private static InvalidDataException Invalid(string where, string name, string what, JsonElement actual) =>
+    internal static InvalidDataException Invalid(string where, string name, string what, JsonElement actual) =>
         new($"{where}: '{name}' must be {what}, was {Show(actual)}.");
 
     /// <summary>The value as the message shows it: numbers as read, long text cut short.</summary>
-    private static string Show(JsonElement element)
+    internal static string Show(JsonElement element)
     {
         string text = element.ValueKind switch
         {

@@ -11,9 +11,11 @@ namespace NeuralNets.Training;
 /// hand-written loop (a GAN, an attack on a test set) can do the same.
 /// </summary>
 /// <remarks>
-/// <para>The order is one permutation of the sample indices, shuffled in place at the start of every epoch by
-/// <c>new Random(seed)</c> (Fisher–Yates, <see cref="Random.Shuffle{T}(Span{T})"/>): the same seed gives the same
-/// batches, epoch for epoch, on every machine and whatever the thread count.</para>
+/// <para>Epoch e's order is a permutation of the sample indices drawn afresh from a random stream keyed by (seed, e):
+/// Fisher–Yates from the identity, <c>for i = n−1 … 1: swap(order[i], order[j])</c> with <c>j</c> uniform in [0, i].
+/// The same seed gives the same batches, epoch for epoch, on every machine and whatever the thread count; and since
+/// an epoch's order depends on nothing drawn before it, the iterator's whole random state is the number of epochs
+/// started (<see cref="EpochsStarted"/>), which <see cref="StartAfter"/> restores when a run resumes from a checkpoint.</para>
 /// <para>A batch's tensors are buffers the iterator reuses: they hold the batch until the next one is drawn, and an
 /// epoch allocates nothing once a full batch and the last short one have been drawn once.</para>
 /// </remarks>
@@ -27,7 +29,6 @@ namespace NeuralNets.Training;
 public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _order;
-    private readonly Random? _random;
     private readonly TensorBuffer<T> _features = new();
     private readonly TensorBuffer<T> _targets = new();
     private int _epochsStarted;
@@ -52,7 +53,6 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
         DropLast = dropLast;
         _order = new int[data.Count];
         for (int i = 0; i < _order.Length; i++) _order[i] = i;
-        _random = shuffle ? new Random(seed) : null;
         BatchesPerEpoch = dropLast ? data.Count / batchSize : (data.Count + batchSize - 1) / batchSize;
     }
 
@@ -80,10 +80,38 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Starts the next epoch: shuffles the order (when shuffling) and returns its batches, to be enumerated once.</summary>
     public EpochBatches NextEpoch()
     {
-        _random?.Shuffle(_order);
         _epochsStarted++;
+        if (Shuffle) DrawOrder(_epochsStarted);
         return new EpochBatches(this, _epochsStarted);
     }
+
+    /// <summary>
+    /// Places the iterator after <paramref name="epochs"/> epochs, as if <see cref="NextEpoch"/> had been called that many
+    /// times: the next call draws the order of epoch <paramref name="epochs"/> + 1. A resumed run uses it to continue the
+    /// shuffling of the run it continues.
+    /// </summary>
+    /// <param name="epochs">The epochs already started, at least 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is negative.</exception>
+    public void StartAfter(int epochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        _epochsStarted = epochs;
+    }
+
+    // Fisher–Yates from the identity, so that the order of an epoch depends only on (seed, epoch).
+    private void DrawOrder(int epoch)
+    {
+        for (int i = 0; i < _order.Length; i++) _order[i] = i;
+        var random = new SampleRandom(Seed, epoch, ShuffleStream);
+        for (int i = _order.Length - 1; i > 0; i--)
+        {
+            int j = random.NextInt(i + 1);
+            (_order[i], _order[j]) = (_order[j], _order[i]);
+        }
+    }
+
+    /// <summary>The stream key that sets the shuffle apart from the per-sample streams of augmentation (which are never negative).</summary>
+    internal const long ShuffleStream = -1;
 
     /// <summary>Copies batch <paramref name="index"/> of the current epoch's order into the reused buffers.</summary>
     private MiniBatch<T> Load(int index)

@@ -6,6 +6,7 @@ using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
+using NeuralNets.Serialization;
 using NeuralNets.Tensors;
 using NeuralNets.Training.Callbacks;
 using NeuralNets.Training.Metrics;
@@ -19,7 +20,7 @@ namespace NeuralNets.Training;
 /// the metrics only through their interfaces.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ILayer<T> _network;
     private readonly IParameterGradientOnly<T>? _parametersOnly;  // a network that can skip the input gradient training never uses
@@ -82,6 +83,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="callbacks">Called at the start and end of the run, of every epoch and after every batch, in order
     /// (<see cref="EarlyStopping{T}"/>, <see cref="ModelCheckpoint{T}"/>, <see cref="ReduceLearningRateOnPlateau{T}"/>, your own).</param>
     /// <param name="batchProgress">Receives a report after every batch, with the time left in the epoch.</param>
+    /// <param name="resumeFrom">
+    /// A checkpoint (<see cref="SaveCheckpoint"/>, <see cref="ModelCheckpoint{T}"/>) to continue from: its weights,
+    /// optimizer state, random streams and history are put into this trainer's network and optimizer, built afresh as the
+    /// checkpointed run built them, and the run goes on from the epoch after it. Give the options of the checkpointed run
+    /// (more <see cref="TrainingOptions.Epochs"/> to train further): the result is bit-identical to a run never interrupted.
+    /// </param>
     /// <returns>The history; a run a callback stopped ends early, with <see cref="TrainingHistory.StopReason"/> set.</returns>
     /// <exception cref="TrainingDivergedException">
     /// A step's loss, the validation loss or a weight after a step (the last included) became NaN or infinite;
@@ -89,11 +96,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </exception>
     /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within the planned epochs or steps.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <exception cref="InvalidDataException"><paramref name="resumeFrom"/> is not a well-formed checkpoint, or holds another network or optimizer state than this trainer's; nothing has changed then.</exception>
+    /// <exception cref="FileNotFoundException"><paramref name="resumeFrom"/> does not exist.</exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
         IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default,
         IEnumerable<IMetric<T>>? metrics = null, IEnumerable<ITrainingCallback<T>>? callbacks = null,
-        IProgress<BatchReport>? batchProgress = null)
+        IProgress<BatchReport>? batchProgress = null, string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
@@ -112,18 +121,22 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (options.OnStepStart?.Target is IPlannedSchedule plannedSteps) plannedSteps.CheckUpTo(checked(options.Epochs * batches.BatchesPerEpoch));
         (_maxGradientNorm, _gradientClipValue) = (options.MaxGradientNorm, options.GradientClipValue);
 
+        _checkpointable = null;
         History = new TrainingHistory();
+        int step = 0, firstEpoch = 1;
+        if (resumeFrom is not null) (firstEpoch, step) = Resume(resumeFrom, options, train.Count, batches);
+        int stepsBefore = step;
         if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
             _snapshots = new WeightSnapshots<T>(_parameters, options.KeepLastGoodWeights);
         _snapshots.Clear();
         if (_snapshots.CaptureIfFinite() is { } before)
             throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, $"parameter '{before.Name}' held a non-finite value before the first step (batch 0)");
 
-        var context = new TrainingContext<T>(_network, _loss, _optimizer, options, History, batches.BatchesPerEpoch);
+        var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, History, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
         foreach (var c in listeners) c.OnTrainBegin(context);
-        int step = 0;
-        for (int epoch = 1; epoch <= options.Epochs && !context.StopRequested; epoch++)
+        for (int epoch = firstEpoch; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
+            _checkpointable = null;
             long start = Stopwatch.GetTimestamp();
             context.Epoch = epoch;
             options.OnEpochStart?.Invoke(epoch);
@@ -134,7 +147,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             foreach (var batch in batches.NextEpoch())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                options.OnStepStart?.Invoke(++step);
+                step++;
+                options.OnStepStart?.Invoke(step);
                 Step(batch, epoch);
                 steps++;
                 samples += batch.Count;
@@ -163,10 +177,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 MaxGradientNorm = options.ClipsGradients ? normMax : null,
             };
             History.Add(report);
+            _checkpointable = new CheckpointProgress(epoch, History.Steps, batchSize, options.Shuffle, options.Seed, train.Count);
             progress?.Report(report);
             foreach (var c in listeners) c.OnEpochEnd(context, report);
         }
-        if (History.Last is { } last) CheckFinalLoss(last.Epoch, last.Steps);
+        if (History.Last is { } last && step > stepsBefore) CheckFinalLoss(last.Epoch, last.Steps);
         History.StopReason = context.StopReason;
         WithWeightsChanging(() =>
         {

@@ -96,7 +96,7 @@ public class DropoutTests
             var loaded = NeuralNets.Serialization.ModelFile.Load<float>(path);
             var original = (Dropout<float>)network.Layers[1];
             var reloaded = (Dropout<float>)loaded.Layers[1];
-            reloaded.Seed.Should().NotBeNull().And.Be(original.Seed);
+            reloaded.Seed.Should().Be(original.Seed);
             var x = TestTensors.Random<float>(4, 8, 5);
             reloaded.Forward(x, training: true).ToArray().Should().Equal(original.Forward(x, training: true).ToArray());
         }
@@ -107,7 +107,50 @@ public class DropoutTests
     }
 
     [Fact]
-    public void Seed_NullWhenTheCallerGivesARandom() => new Dropout<float>(0.5, new Random(1)).Seed.Should().BeNull();
+    public void Forward_PositionSetBack_DrawsTheSameMaskAgain()
+    {
+        var layer = new Dropout<float>(0.5, seed: 4);
+        var x = TestTensors.Create(Enumerable.Repeat(1f, 300).ToArray(), 3, 100);
+        layer.Forward(x, training: true);
+        var second = layer.Forward(x, training: true).ToArray();
+        layer.RandomPosition.Should().Be(2);
+
+        layer.RandomPosition = 1;
+
+        layer.Forward(x, training: true).ToArray().Should().Equal(second);
+        layer.RandomPosition.Should().Be(2);
+    }
+
+    [Fact]
+    public void Forward_FreshLayerAtAPosition_DrawsWhatTheRunningLayerDrewThere()
+    {
+        var running = new Dropout<double>(0.3, seed: 9);
+        var x = TestTensors.Create(Enumerable.Repeat(1.0, 50).ToArray(), 5, 10);
+        for (int i = 0; i < 3; i++) running.Forward(x, training: true);
+        var fresh = new Dropout<double>(0.3, seed: 9) { RandomPosition = 3 };
+
+        fresh.Forward(x, training: true).ToArray().Should().Equal(running.Forward(x, training: true).ToArray());
+    }
+
+    [Fact]
+    public void Forward_InferenceAndFrozenMask_DoNotAdvanceThePosition()
+    {
+        var layer = new Dropout<double>(0.5, seed: 2);
+        var x = TestTensors.Random<double>(1, 4, 6);
+        layer.Forward(x, training: false);
+        layer.RandomPosition.Should().Be(0);
+        layer.Forward(x, training: true);
+        layer.FreezeMask = true;
+        layer.Forward(x, training: true);
+        layer.RandomPosition.Should().Be(1);
+    }
+
+    [Fact]
+    public void RandomPosition_Negative_Throws()
+    {
+        var act = () => new Dropout<double>(0.5, seed: 2).RandomPosition = -1;
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
 
     [Fact]
     public void ToString_PrintsProbability() => new Dropout<float>(0.25, seed: 0).ToString().Should().Be("Dropout(p=0.25)");

@@ -1,15 +1,20 @@
 using System.Globalization;
 using System.Numerics;
 using NeuralNets.Layers;
+using NeuralNets.Optimizers;
 using NeuralNets.Serialization;
 
 namespace NeuralNets.Training.Callbacks;
 
-/// <summary>Saves the network after an epoch: every epoch, or only when a monitored figure improved (Keras's <c>ModelCheckpoint</c>).</summary>
+/// <summary>Saves a checkpoint of the run after an epoch: every epoch, or only when a monitored figure improved (Keras's <c>ModelCheckpoint</c>).</summary>
 /// <remarks>
-/// The path may hold <c>{epoch}</c>, replaced by the epoch's number (so that each save keeps a file of its own); without
-/// it every save overwrites the one before, and with <see cref="SaveBestOnly"/> the file holds the best epoch's network.
-/// The file is written by <see cref="ModelFile.Save{T}"/> (atomically: a crash never leaves half a file).
+/// <para>The path may hold <c>{epoch}</c>, replaced by the epoch's number (so that each save keeps a file of its own); without
+/// it every save overwrites the one before, and with <see cref="SaveBestOnly"/> the file holds the best epoch's state.</para>
+/// <para>By default each file is a <see cref="Checkpoint"/> (network, optimizer state, progress, history, random streams),
+/// from which <c>Fit(…, resumeFrom: path)</c> continues the run and <see cref="Checkpoint.LoadNetwork{T}"/> reads the
+/// network; with <see cref="WeightsOnly"/> it is a model file of <see cref="ModelFile.Save{T}"/>, smaller (no optimizer
+/// moments) and loadable by <see cref="ModelFile.Load{T}"/>, but a run cannot resume from it. Either is written atomically:
+/// a crash never leaves half a file.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -25,8 +30,10 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
     /// <param name="monitor">The figure that decides what is best: <c>val_loss</c> (default), <c>loss</c>, a metric's name or <c>val_</c> and a metric's name.</param>
     /// <param name="saveBestOnly">Whether to save only after an epoch that beats every epoch before it. Default true.</param>
     /// <param name="mode">Which direction is better; by default from the figure.</param>
-    public ModelCheckpoint(Sequential<T> network, string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto)
+    /// <param name="weightsOnly">Whether to write only the network (a model file) instead of a checkpoint the run can resume from. Default false.</param>
+    public ModelCheckpoint(Sequential<T> network, string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto, bool weightsOnly = false)
     {
+        WeightsOnly = weightsOnly;
         _network = network ?? throw new ArgumentNullException(nameof(network));
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = path;
@@ -43,16 +50,22 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
     /// <summary>Whether only improving epochs are saved.</summary>
     public bool SaveBestOnly { get; }
 
+    /// <summary>Whether the files are model files (the network only) rather than checkpoints.</summary>
+    public bool WeightsOnly { get; }
+
     /// <summary>The epochs saved in the latest run, in order.</summary>
     public IReadOnlyList<int> SavedEpochs => _saved;
 
     private readonly List<int> _saved = [];
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The callback was given another network than the one trained.</exception>
+    /// <exception cref="NotSupportedException">A checkpoint is asked for, but the optimizer cannot export its state (<see cref="Optimizers.Lbfgs{T}"/>): fails before the first step rather than after the first epoch.</exception>
     public void OnTrainBegin(TrainingContext<T> context)
     {
         if (!ReferenceEquals(context.Network, _network))
             throw new InvalidOperationException("ModelCheckpoint was given another network than the one being trained; it would save weights that do not change.");
+        if (!WeightsOnly) CheckOptimizerExports(context.Optimizer);
         (_hasBest, _best) = (false, double.NaN);
         _saved.Clear();
     }
@@ -64,13 +77,25 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
         bool improved = !_hasBest || _figure.Oriented(value) > _figure.Oriented(_best);
         if (improved) (_hasBest, _best) = (true, value);
         if (SaveBestOnly && !improved) return;
-        Write(Path.Replace("{epoch}", report.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        string path = Path.Replace("{epoch}", report.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        if (WeightsOnly) ModelFile.Save(_network, path);
+        else context.SaveCheckpoint(path);
         _saved.Add(report.Epoch);
     }
 
-    // The one place that writes a checkpoint: a format that also holds the optimizer's state replaces this call.
-    private void Write(string path) => ModelFile.Save(_network, path);
+    private static void CheckOptimizerExports(IOptimizer<T> optimizer)
+    {
+        try
+        {
+            optimizer.ExportState();
+        }
+        catch (NotSupportedException e)
+        {
+            throw new NotSupportedException(
+                $"ModelCheckpoint writes checkpoints that hold the optimizer's state, but {optimizer} cannot export it ({e.Message}) Pass weightsOnly: true to save the network alone.", e);
+        }
+    }
 
     /// <inheritdoc/>
-    public override string ToString() => $"ModelCheckpoint(path={Path}, monitor={Monitor}, saveBestOnly={SaveBestOnly})";
+    public override string ToString() => $"ModelCheckpoint(path={Path}, monitor={Monitor}, saveBestOnly={SaveBestOnly}, weightsOnly={WeightsOnly})";
 }

@@ -9,8 +9,11 @@ namespace NeuralNets.Training.Callbacks;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    internal TrainingContext(ILayer<T> network, ILoss<T> loss, IOptimizer<T> optimizer, TrainingOptions options, TrainingHistory history, int batchesPerEpoch)
+    private readonly Trainer<T> _trainer;
+
+    internal TrainingContext(Trainer<T> trainer, ILayer<T> network, ILoss<T> loss, IOptimizer<T> optimizer, TrainingOptions options, TrainingHistory history, int batchesPerEpoch)
     {
+        _trainer = trainer;
         Network = network;
         Loss = loss;
         Optimizer = optimizer;
@@ -45,6 +48,14 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>The reason given to <see cref="Stop"/>, or null.</summary>
     public string? StopReason { get; private set; }
+
+    /// <summary>
+    /// Writes a checkpoint of the run from <see cref="ITrainingCallback{T}.OnEpochEnd"/> (<see cref="Trainer{T}.SaveCheckpoint"/>),
+    /// from which <c>Fit(…, resumeFrom: path)</c> continues after this epoch.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="InvalidOperationException">Called within an epoch (from <see cref="ITrainingCallback{T}.OnBatchEnd"/> or <see cref="ITrainingCallback{T}.OnEpochBegin"/>): checkpoints are taken at epoch ends.</exception>
+    public void SaveCheckpoint(string path) => _trainer.SaveCheckpoint(path);
 
     /// <summary>
     /// Ends the run cleanly, no exception: after the current step when called from <see cref="ITrainingCallback{T}.OnBatchEnd"/>

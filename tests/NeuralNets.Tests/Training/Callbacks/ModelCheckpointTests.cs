@@ -1,4 +1,7 @@
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Serialization;
+using NeuralNets.Training;
 using NeuralNets.Training.Callbacks;
 
 namespace NeuralNets.Tests.Training.Callbacks;
@@ -20,7 +23,7 @@ public class ModelCheckpointTests
             File.Exists(Path.Combine(directory, "model-3.json")).Should().BeFalse();
             foreach (int epoch in new[] { 1, 2, 4 })
             {
-                var loaded = ModelFile.Load<double>(Path.Combine(directory, $"model-{epoch}.json"));
+                var loaded = Checkpoint.LoadNetwork<double>(Path.Combine(directory, $"model-{epoch}.json"));
                 loaded.Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(run.WeightsAfterEpoch[epoch - 1], o => o.WithStrictOrdering());
             }
         }
@@ -42,7 +45,7 @@ public class ModelCheckpointTests
             run.Fit(epochs: 3, script: [1, 1, 1], higherIsBetter: false, checkpoint);
 
             checkpoint.SavedEpochs.Should().Equal(1, 2, 3);
-            ModelFile.Load<double>(path).Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(run.Weights(), o => o.WithStrictOrdering());
+            Checkpoint.LoadNetwork<double>(path).Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(run.Weights(), o => o.WithStrictOrdering());
         }
         finally
         {
@@ -56,5 +59,41 @@ public class ModelCheckpointTests
         var run = new ScriptedRun();
         var act = () => run.Fit(epochs: 1, script: [1], higherIsBetter: false, new ModelCheckpoint<double>(new ScriptedRun(seed: 2).Network, "unused.json"));
         act.Should().Throw<InvalidOperationException>().WithMessage("ModelCheckpoint was given another network*");
+    }
+
+    [Fact]
+    public void Fit_WeightsOnly_WritesAModelFile()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}.json");
+        try
+        {
+            var run = new ScriptedRun();
+            var checkpoint = new ModelCheckpoint<double>(run.Network, path, monitor: "loss", saveBestOnly: false, weightsOnly: true);
+
+            run.Fit(epochs: 2, script: [1, 1], higherIsBetter: false, checkpoint);
+
+            ModelFile.Load<double>(path).Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(run.Weights(), o => o.WithStrictOrdering());
+            var act = () => Checkpoint.LoadNetwork<double>(path);
+            act.Should().Throw<InvalidDataException>().WithMessage("*is a model file*not a checkpoint*");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Fit_CheckpointWithAnOptimizerThatCannotExport_FailsBeforeTheFirstStep()
+    {
+        var run = new ScriptedRun();
+        var lbfgs = new Lbfgs<double>(run.Network.Parameters);
+        var trainer = new Trainer<double>(run.Network, new SoftmaxCrossEntropy<double>(), lbfgs);
+        var before = run.Weights();
+
+        var act = () => trainer.Fit(run.Data, new TrainingOptions { Epochs = 1 }, callbacks: [new ModelCheckpoint<double>(run.Network, "unused.json")]);
+
+        act.Should().Throw<NotSupportedException>().WithMessage("*optimizer's state*weightsOnly: true*");
+        run.Weights().Should().BeEquivalentTo(before, o => o.WithStrictOrdering());
+        File.Exists("unused.json").Should().BeFalse();
     }
 }

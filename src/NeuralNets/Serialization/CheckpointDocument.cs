@@ -1,0 +1,36 @@
+using NeuralNets.Optimizers;
+using NeuralNets.Training;
+
+namespace NeuralNets.Serialization;
+
+/// <summary>Everything a checkpoint file holds, as read from it or about to be written.</summary>
+/// <param name="ElementType">The element type's name, <c>"Single"</c> or <c>"Double"</c>.</param>
+/// <param name="Model">The network, as a model file holds it.</param>
+/// <param name="Progress">Where the run was.</param>
+/// <param name="RandomStreams">The position of every layer that draws random numbers, in the network's order.</param>
+/// <param name="Optimizer">The optimizer's state.</param>
+/// <param name="History">The reports of the finished epochs.</param>
+internal sealed record CheckpointDocument(
+    string ElementType, ModelDocument Model, CheckpointProgress Progress, RandomStreamRecord[] RandomStreams,
+    OptimizerSnapshot Optimizer, EpochReport[] History)
+{
+    /// <summary>The value of the <c>Format</c> field in every file this version writes, and the only one it reads.</summary>
+    public const string CurrentFormat = "neuralnets-checkpoint/1";
+
+    /// <summary>What every checkpoint format starts with; a later version keeps it and raises the number.</summary>
+    public const string FormatPrefix = "neuralnets-checkpoint/";
+}
+
+/// <summary>How far a run got, and the settings of <see cref="TrainingOptions"/> that decide which batches come next.</summary>
+/// <param name="Epoch">Epochs finished.</param>
+/// <param name="Step">Optimizer steps taken (<see cref="TrainingHistory.Steps"/>), which is where a per-step schedule resumes.</param>
+/// <param name="BatchSize">The batch size in effect (the option, capped at the number of samples).</param>
+/// <param name="Shuffle">Whether the run shuffled.</param>
+/// <param name="Seed">The shuffling seed.</param>
+/// <param name="SampleCount">The number of training samples.</param>
+internal sealed record CheckpointProgress(int Epoch, long Step, int BatchSize, bool Shuffle, int Seed, int SampleCount);
+
+/// <summary>The position of one layer's random streams.</summary>
+/// <param name="Layer">The layer's place in the network: its index, and for a layer inside a nested <c>Sequential</c> the indices down to it joined by dots (<c>"2.1"</c>).</param>
+/// <param name="Position">Its <see cref="Layers.IRandomStreamLayer.RandomPosition"/>.</param>
+internal sealed record RandomStreamRecord(string Layer, long Position);
