@@ -1,11 +1,13 @@
-// CnnFilters: trains a small CNN on Fashion-MNIST, then draws what it learned: the first layer's
-// filters as a grid, and the feature maps one test image produces in every convolution layer.
-// The pictures are PNG files written by this sample (PngWriter), not by the library.
+// CnnFilters: trains a small CNN on Fashion-MNIST, then draws what it learned with the library's
+// Diagnostics: the first layer's filters with a colour scale, the feature maps one test image produces
+// in every convolution layer, the saliency of that image for its predicted class, and for every class
+// the input that activation maximisation finds. Each PNG is written by the library (PngWriter).
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using CnnFiltersSample;
 using NeuralNets;
 using NeuralNets.Data;
+using NeuralNets.Diagnostics;
 using NeuralNets.Initialization;
 using NeuralNets.Layers;
 using NeuralNets.Losses;
@@ -72,25 +74,49 @@ Console.WriteLine($"trained on {train.Count} images in {clock.Elapsed.TotalSecon
 
 Directory.CreateDirectory(options.OutputDirectory);
 var written = new List<string>();
-void Save(string name, GrayImage image)
+void Save(string name, Picture picture)
 {
     string path = Path.Combine(options.OutputDirectory, name);
-    PngWriter.Write(path, image);
+    picture.SavePng(path);
     written.Add(path);
 }
 
-// The first layer's filters, one 7×7 tile each: 0 is mid-gray, positive weights light, negative dark.
-Save("filters-conv1.png", Pictures.Filters(firstConv, scale: 16));
+// The first layer's filters, one 7×7 tile each, index order row by row: blue negative, white 0, red positive; the bar on the right is the scale.
+Save("filters-conv1.png", Filters.Draw(firstConv, zoom: 16));
 
-// One test image, and what each convolution layer (after its ReLU) makes of it.
+// One test image, and what each convolution layer (after its ReLU) makes of it, channels in index order.
 var picked = test.Subset([options.Image]);
 var pixels = new float[784];
 picked.Features.FlattenTo(pixels);
 int label = (int)picked.Targets[0];
-Save("input.png", GrayImage.Grid([pixels], 28, 28, columns: 1, scale: 8, gap: 0, signed: false));
-var maps = Pictures.FeatureMaps(network, pixels);
-for (int i = 0; i < maps.Count; i++) Save($"feature-maps-conv{i + 1}.png", maps[i]);
-Console.WriteLine($"test image {options.Image}: {FashionMnist.ClassNames[label]}");
+var image = Tensor.Create(pixels, [1, 1, 28, 28]);
+Save("input.png", ImageGrid.Draw(image, new ImageGridOptions { Zoom = 8, Spacing = 0 }));
+var outputs = FeatureMaps.Of(network, image);
+int convolution = 0;
+for (int i = 0; i < outputs.Count; i++)
+{
+    bool afterConvolution = i > 0 && network.Layers[i - 1] is Conv2D<float> && network.Layers[i] is Activation<float>;
+    if (!afterConvolution) continue;
+    var maps = outputs[i].Output;
+    var channels = Tensor.Create(maps.ToArray(), [(int)maps.Lengths[1], 1, (int)maps.Lengths[2], (int)maps.Lengths[3]]);
+    Save($"feature-maps-conv{++convolution}.png", ImageGrid.Draw(channels,
+        new ImageGridOptions { Columns = 8, Zoom = Math.Max(2, 112 / (int)maps.Lengths[2]), ColorBar = true }));
+}
+
+// Saliency |∂y_c/∂x| of the predicted class c over the image.
+var scores = network.Predict(image).ToArray();
+int predicted = Array.IndexOf(scores, scores.Max());
+Save("saliency.png", ImageGrid.Draw(Saliency.ForPredictedClass(network, image), new ImageGridOptions { Zoom = 8, ColorBar = true }));
+
+// For every class, the input gradient ascent finds for its score (classes in index order, row by row).
+var maximised = new float[10 * 784];
+for (int c = 0; c < 10; c++)
+    ActivationMaximization.ForClass(network, c, new ActivationMaximizationOptions { Steps = 200, StepSize = 0.5, MaxNorm = 20, Seed = options.Seed })
+        .ToArray().CopyTo(maximised, c * 784);
+Save("class-maximisation.png", ImageGrid.Draw(Tensor.Create(maximised, [10, 1, 28, 28]),
+    new ImageGridOptions { Columns = 5, Zoom = 4, Diverging = true, ScaleEachImage = true }));
+
+Console.WriteLine($"test image {options.Image}: {FashionMnist.ClassNames[label]}, predicted {FashionMnist.ClassNames[predicted]}");
 foreach (var path in written) Console.WriteLine($"wrote {path}");
 
 var result = trainer.Evaluate(test);

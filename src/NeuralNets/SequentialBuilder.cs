@@ -90,6 +90,29 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         });
     }
 
+    /// <summary>Appends a <see cref="ConvTranspose2D{T}"/> with a square kernel; the input must be <c>[C, H, W]</c>.</summary>
+    /// <param name="outChannels">Output channels (Cout).</param>
+    /// <param name="kernel">Kernel height and width.</param>
+    /// <param name="stride">Distance between the stamps of neighbouring input pixels.</param>
+    /// <param name="padding">Cut from every side of the full output.</param>
+    /// <param name="outputPadding">Added at the bottom and right; less than the stride.</param>
+    /// <param name="init">Weight initialisation.</param>
+    public SequentialBuilder<T> ConvTranspose2D(int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
+        WeightInit init = WeightInit.HeUniform)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        // Fail here, at the call, rather than at Build.
+        _ = new ConvTranspose2D<T>(1, outChannels, (kernel, kernel), new Random(0), (stride, stride), (padding, padding), (outputPadding, outputPadding), WeightInit.Zeros);
+        return Add((shape, random) =>
+        {
+            if (shape.Count != 3)
+                throw new ShapeMismatchException($"ConvTranspose2D(? → {outChannels})", "[C, H, W]", shape,
+                    shape.Count == 1 ? "a transposed convolution needs images; reshape features to [C, H, W] first" : null);
+            return new ConvTranspose2D<T>(shape[0], outChannels, (kernel, kernel), random, (stride, stride), (padding, padding),
+                (outputPadding, outputPadding), init);
+        });
+    }
+
     /// <summary>Appends a <see cref="MaxPool2D{T}"/> with a square window; the stride defaults to the kernel.</summary>
     public SequentialBuilder<T> MaxPool2D(int kernel, int? stride = null, int padding = 0) =>
         MaxPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding));

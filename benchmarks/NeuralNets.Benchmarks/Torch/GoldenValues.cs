@@ -46,6 +46,7 @@ internal static class GoldenValues
         Pooling(sb);
         Losses(sb);
         Optimizers(sb);
+        TransposedConvolution(sb);
         sb.AppendLine("}");
         Console.Write(sb.ToString());
     }
@@ -96,6 +97,25 @@ internal static class GoldenValues
     }
 
     // b. Conv2d(2→3, kernel (3,2), stride (2,1), padding (1,0)) on [2,2,5,4]; objective sum(y ⊙ r).
+    // ConvTranspose2d(2→3, kernel (3,2), stride (2,3), padding (1,0), output padding (1,2)) on [2,2,3,2]; objective sum(y ⊙ r).
+    private static void TransposedConvolution(StringBuilder sb)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Leaf(Wave(24, 700, 1.1), 2, 2, 3, 2);
+        var w = Leaf(Wave(36, 800, 0.6), 2, 3, 3, 2);
+        var b = Leaf(Wave(3, 900, 0.3), 3);
+        var y = torch.nn.functional.conv_transpose2d(x, w, b, new long[] { 2, 3 }, new long[] { 1, 0 }, new long[] { 1, 2 });
+        // Output [2, 3, 6, 7]: (3 − 1)·2 − 2 + 3 + 1 = 6 high, (2 − 1)·3 − 0 + 2 + 2 = 7 wide.
+        var r = T(Wave((int)y.numel(), 1000, 1.0), y.shape);
+        (y * r).sum().backward();
+        sb.AppendLine("    // g. ConvTranspose2d(2→3, kernel (3,2), stride (2,3), padding (1,0), output padding (1,2)) on [2,2,3,2]; gradients of sum(y ⊙ r).");
+        Emit(sb, "ConvTransposeOutput", y);
+        Emit(sb, "ConvTransposeWeightGrad", w.grad!);
+        Emit(sb, "ConvTransposeBiasGrad", b.grad!);
+        Emit(sb, "ConvTransposeInputGrad", x.grad!);
+        sb.AppendLine();
+    }
+
     private static void Convolution(StringBuilder sb)
     {
         using var scope = torch.NewDisposeScope();

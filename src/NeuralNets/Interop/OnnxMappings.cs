@@ -26,6 +26,9 @@ public static class OnnxMappings
         ["Flatten"] = step => step.AddNode("Flatten", [step.Input], OnnxAttribute.Int("axis", 1)),
         // Inference passes values through unchanged: no node.
         ["Dropout"] = step => step.Input,
+        // ONNX's ConvTranspose takes the weight as [Cin, Cout, kH, kW], as we and PyTorch store it.
+        ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, step.Parameters[0], step.Parameters[1]],
+            [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"])]),
     };
 
     /// <summary>The attributes of a 2-D window: kernel_shape, strides and pads (top, left, bottom, right).</summary>

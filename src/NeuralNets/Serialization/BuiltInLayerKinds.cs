@@ -15,7 +15,30 @@ internal static class BuiltInLayerKinds
         new DenseKind(), new Conv2DKind(), new PoolKind("MaxPool2D"), new PoolKind("AvgPool2D"), new LeakyReLUKind(), new DropoutKind(),
         new ActivationKind("Sigmoid"), new ActivationKind("Tanh"), new ActivationKind("ReLU"), new ActivationKind("Softmax"),
         new ActivationKind("Flatten"), new SequentialKind(),
+        new ConvTranspose2DKind(),
     ];
+
+    private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            int outChannels = settings.Positive("outChannels");
+            var (kernel, _, _) = Window(settings, pooling: false);
+            OutputPadding(settings);
+            return [new("weight", [settings.Positive("inChannels"), outChannels, kernel.Height, kernel.Width]), new("bias", [outChannels])];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (kernel, stride, padding) = Window(settings, pooling: false);
+            return new ConvTranspose2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding,
+                OutputPadding(settings), WeightInit.Zeros);
+        }
+
+        // Less than the stride, as the layer requires; a file saying otherwise is refused here, naming the field.
+        private static (int Height, int Width) OutputPadding(LayerSettings settings) =>
+            (settings.Padding("outputPadH", settings.WindowLength("strideH") - 1), settings.Padding("outputPadW", settings.WindowLength("strideW") - 1));
+    }
 
     private sealed class DenseKind() : LayerKind("Dense")
     {

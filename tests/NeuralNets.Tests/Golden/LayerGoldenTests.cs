@@ -59,6 +59,24 @@ public class LayerGoldenTests
     }
 
     [Fact]
+    public void ConvTranspose2D_StridePaddingOutputPadding_MatchesTorch()
+    {
+        var layer = new ConvTranspose2D<double>(2, 3, (3, 2), new Random(1), stride: (2, 3), padding: (1, 0), outputPadding: (1, 2));
+        layer.Weight.SetValue(Wave(36, 800, 0.6));   // [Cin, Cout, kH, kW], PyTorch's layout
+        layer.Bias.SetValue(Wave(3, 900, 0.3));
+        var x = Tensor(Wave(24, 700, 1.1), 2, 2, 3, 2);
+
+        var y = layer.Forward(x, training: true);
+        y.Lengths.ToArray().Should().Equal([2, 3, 6, 7]);
+        var dx = layer.Backward(Tensor(Wave(252, 1000, 1.0), 2, 3, 6, 7));
+
+        y.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvTransposeOutput, "output");
+        layer.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvTransposeWeightGrad, "dW");
+        layer.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvTransposeBiasGrad, "db");
+        dx.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvTransposeInputGrad, "dx");
+    }
+
+    [Fact]
     public void MaxPool2D_OverlappingWindows_MatchesTorch()
     {
         var pool = new MaxPool2D<double>(2, stride: 1);
