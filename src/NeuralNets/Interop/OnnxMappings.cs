@@ -26,7 +26,74 @@ public static class OnnxMappings
         ["Flatten"] = step => step.AddNode("Flatten", [step.Input], OnnxAttribute.Int("axis", 1)),
         // Inference passes values through unchanged: no node.
         ["Dropout"] = step => step.Input,
+        // Issue 16 layers (newlayers).
+        ["GELU"] = Gelu,
+        ["ELU"] = Elu,
+        ["SiLU"] = step => step.AddNode("Mul", [step.Input, step.AddNode("Sigmoid", [step.Input])]),
+        ["Softplus"] = Softplus,
+        // Our layer's output is [C], ONNX's GlobalAveragePool's [C, 1, 1]: Flatten joins them.
+        ["GlobalAvgPool2D"] = step => step.AddNode("Flatten", [step.AddNode("GlobalAveragePool", [step.Input])], OnnxAttribute.Int("axis", 1)),
+        ["BatchNorm1D"] = BatchNormalization,
+        ["BatchNorm2D"] = BatchNormalization,
     };
+
+    /// <summary>A constant scalar of the network's element type.</summary>
+    private static string Scalar(OnnxExportStep step, string name, double value) => step.AddConstant(name, [], [value]);
+
+    /// <summary>
+    /// opset 13 has no Gelu (it came in opset 20): the exact form is ½x(1 + erf(x/√2)) from Erf; the tanh form is
+    /// ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+    /// </summary>
+    private static string Gelu(OnnxExportStep step)
+    {
+        string x = step.Input, inner;
+        if (step.Description.Settings["tanhApproximation"] == 0)
+        {
+            inner = step.AddNode("Erf", [step.AddNode("Mul", [x, Scalar(step, "inverseSqrt2", 1 / Math.Sqrt(2))])]);
+        }
+        else
+        {
+            string cube = step.AddNode("Mul", [x, step.AddNode("Mul", [x, x])]);
+            string sum = step.AddNode("Add", [x, step.AddNode("Mul", [cube, Scalar(step, "cubic", 0.044715)])]);
+            inner = step.AddNode("Tanh", [step.AddNode("Mul", [sum, Scalar(step, "sqrt2OverPi", Math.Sqrt(2 / Math.PI))])]);
+        }
+        string half = step.AddNode("Mul", [x, Scalar(step, "half", 0.5)]);
+        return step.AddNode("Mul", [half, step.AddNode("Add", [inner, Scalar(step, "one", 1)])]);
+    }
+
+    /// <summary>Elu's alpha is a 32-bit float; a double network whose alpha a float cannot hold is written out as Where(x &gt; 0, x, α·(eˣ − 1)).</summary>
+    private static string Elu(OnnxExportStep step)
+    {
+        double alpha = step.Description.Settings["alpha"];
+        if ((double)(float)alpha == alpha || step.IsFloat)
+            return step.AddNode("Elu", [step.Input], OnnxAttribute.Float("alpha", (float)alpha));
+        string x = step.Input;
+        string negative = step.AddNode("Mul", [step.AddNode("Sub", [step.AddNode("Exp", [x]), Scalar(step, "one", 1)]), Scalar(step, "alpha", alpha)]);
+        return step.AddNode("Where", [step.AddNode("Greater", [x, Scalar(step, "zero", 0)]), x, negative]);
+    }
+
+    /// <summary>ONNX's Softplus has neither β nor a threshold: Where(βx &gt; threshold, x, Softplus(βx)/β), as PyTorch computes it.</summary>
+    private static string Softplus(OnnxExportStep step)
+    {
+        double beta = step.Description.Settings["beta"], threshold = step.Description.Settings["threshold"];
+        string x = step.Input;
+        string scaled = beta == 1 ? x : step.AddNode("Mul", [x, Scalar(step, "beta", beta)]);
+        string soft = step.AddNode("Softplus", [scaled]);
+        if (beta != 1) soft = step.AddNode("Div", [soft, Scalar(step, "beta2", beta)]);
+        return step.AddNode("Where", [step.AddNode("Greater", [scaled, Scalar(step, "threshold", threshold)]), x, soft]);
+    }
+
+    /// <summary>BatchNormalization in inference form, the running statistics as constants from the layer's description.</summary>
+    private static string BatchNormalization(OnnxExportStep step)
+    {
+        int features = (int)step.Description.Settings["features"];
+        double[] Statistic(string key) => BatchNorm<double>.Decode(step.Description.TextSettings[key], features)
+            ?? throw new InvalidOperationException($"Layer {step.LayerIndex}: '{key}' does not hold {features} values.");
+        string mean = step.AddConstant("runningMean", [features], Statistic(BatchNorm<double>.RunningMeanSetting));
+        string variance = step.AddConstant("runningVar", [features], Statistic(BatchNorm<double>.RunningVarianceSetting));
+        return step.AddNode("BatchNormalization", [step.Input, step.Parameters[0], step.Parameters[1], mean, variance],
+            OnnxAttribute.Float("epsilon", (float)step.Description.Settings["epsilon"]));
+    }
 
     /// <summary>The attributes of a 2-D window: kernel_shape, strides and pads (top, left, bottom, right).</summary>
     private static OnnxAttribute[] Window(OnnxExportStep step)
