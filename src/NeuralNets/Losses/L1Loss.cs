@@ -5,11 +5,11 @@ using NeuralNets.Tensors;
 namespace NeuralNets.Losses;
 
 /// <summary>
-/// Mean absolute error over every element, as PyTorch's <c>L1Loss()</c>: <c>L = (1/n) Σ |ŷ − y|</c>,
+/// Mean absolute error over every element (L1), as PyTorch's <c>L1Loss()</c>: <c>L = (1/n) Σ |ŷ − y|</c>,
 /// <c>dL/dŷ = sign(ŷ − y)/n</c>, with sign(0) = 0 as PyTorch takes it.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class MeanAbsoluteError<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class L1Loss<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly TensorBuffer<T> _gradient = new();
     private Tensor<T>? _output;
@@ -44,5 +44,5 @@ public sealed class MeanAbsoluteError<T> : ILoss<T> where T : unmanaged, IFloati
     }
 
     /// <inheritdoc/>
-    public override string ToString() => "MeanAbsoluteError()";
+    public override string ToString() => "L1Loss()";
 }
