@@ -90,9 +90,15 @@ public static class OnnxMappings
         double[] Statistic(string key) => BatchNorm<double>.Decode(step.Description.TextSettings[key], features)
             ?? throw new InvalidOperationException($"Layer {step.LayerIndex}: '{key}' does not hold {features} values.");
         string mean = step.AddConstant("runningMean", [features], Statistic(BatchNorm<double>.RunningMeanSetting));
-        string variance = step.AddConstant("runningVar", [features], Statistic(BatchNorm<double>.RunningVarianceSetting));
+        double epsilon = step.Description.Settings["epsilon"];
+        var runningVariance = Statistic(BatchNorm<double>.RunningVarianceSetting);
+        // The epsilon attribute is a 32-bit float: 1e-5 would become 0.99999997e-5. A double network whose ε a float
+        // cannot hold adds ε to the variance constant instead and passes 0.
+        bool foldEpsilon = !step.IsFloat && (double)(float)epsilon != epsilon;
+        if (foldEpsilon) for (int c = 0; c < features; c++) runningVariance[c] += epsilon;
+        string variance = step.AddConstant("runningVar", [features], runningVariance);
         return step.AddNode("BatchNormalization", [step.Input, step.Parameters[0], step.Parameters[1], mean, variance],
-            OnnxAttribute.Float("epsilon", (float)step.Description.Settings["epsilon"]));
+            OnnxAttribute.Float("epsilon", foldEpsilon ? 0f : (float)epsilon));
     }
 
     /// <summary>The attributes of a 2-D window: kernel_shape, strides and pads (top, left, bottom, right).</summary>

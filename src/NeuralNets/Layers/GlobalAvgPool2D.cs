@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -38,8 +37,14 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
         var output = _output.Get(batch, [channels]);
         ReadOnlySpan<T> x = input.Span();
         Span<T> y = output.Span();
-        T scale = T.One / T.CreateChecked(plane);
-        for (int p = 0; p < batch * channels; p++) y[p] = FixedSum.Sum(x.Slice(p * plane, plane)) * scale;
+        // Summed in double: a plane's values cancel (a mean near zero of values near ±1), and a float sum would lose
+        // the mean's leading digits; the sum is then rounded once.
+        for (int p = 0; p < batch * channels; p++)
+        {
+            double sum = 0;
+            foreach (var v in x.Slice(p * plane, plane)) sum += double.CreateTruncating(v);
+            y[p] = T.CreateTruncating(sum / plane);
+        }
         return output;
     }
 
