@@ -9,7 +9,7 @@ internal static class Networks
     public static readonly string[] LayerCases =
         ["Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "LeakyReLU(0.3)", "Softmax", "Flatten", "Dropout",
         // Issue 16 layers (newlayers).
-        "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D"];
+        "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "Softplus(1, 40)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -34,6 +34,7 @@ internal static class Networks
         "SiLU" => Network.Sequential<T>([10]).SiLU().Build(seed: 14),
         "Softplus" => Network.Sequential<T>([10]).Softplus().Build(seed: 15),
         "Softplus(2, 3)" => Network.Sequential<T>([10]).Softplus(beta: 2, threshold: 3).Build(seed: 15),
+        "Softplus(1, 40)" => Network.Sequential<T>([10]).Softplus(beta: 1, threshold: 40).Build(seed: 15),
         "GlobalAvgPool2D" => Network.Sequential<T>([3, 5, 4]).GlobalAvgPool2D().Build(seed: 16),
         "BatchNorm1D" => Trained(Network.Sequential<T>([6]).BatchNorm1D().Build(seed: 17)),
         "BatchNorm2D" => Trained(Network.Sequential<T>([3, 4, 5]).BatchNorm2D().Build(seed: 18)),

@@ -72,11 +72,17 @@ public static class OnnxMappings
         return step.AddNode("Where", [step.AddNode("Greater", [x, Scalar(step, "zero", 0)]), x, negative]);
     }
 
-    /// <summary>ONNX's Softplus has neither β nor a threshold: Where(βx &gt; threshold, x, Softplus(βx)/β), as PyTorch computes it.</summary>
+    /// <summary>
+    /// ONNX's Softplus has neither β nor a threshold: Where(βx &gt; threshold, x, Softplus(βx)/β), as PyTorch computes it,
+    /// or Softplus alone when β = 1 and the threshold is at least 40.
+    /// </summary>
     private static string Softplus(OnnxExportStep step)
     {
         double beta = step.Description.Settings["beta"], threshold = step.Description.Settings["threshold"];
         string x = step.Input;
+        // From x = 40 on, log(1 + eˣ) is x to a double's precision: the threshold changes nothing, and plain Softplus
+        // (which the importer reads back) is exact.
+        if (beta == 1 && threshold >= 40) return step.AddNode("Softplus", [x]);
         string scaled = beta == 1 ? x : step.AddNode("Mul", [x, Scalar(step, "beta", beta)]);
         string soft = step.AddNode("Softplus", [scaled]);
         if (beta != 1) soft = step.AddNode("Div", [soft, Scalar(step, "beta2", beta)]);
