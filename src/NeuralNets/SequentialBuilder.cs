@@ -169,4 +169,59 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         }
         return new Sequential<T>(_inputShape, layers);
     }
+
+    // Issue 16 layers.
+
+    /// <summary>Appends a <see cref="GELU{T}"/>: the exact erf form, or PyTorch's tanh approximation.</summary>
+    /// <param name="tanhApproximation">True for <c>approximate='tanh'</c>.</param>
+    public SequentialBuilder<T> GELU(bool tanhApproximation = false) => Add((_, _) => new GELU<T>(tanhApproximation));
+
+    /// <summary>Appends an <see cref="ELU{T}"/>.</summary>
+    /// <param name="alpha">The scale of the negative part.</param>
+    public SequentialBuilder<T> ELU(double alpha = 1.0)
+    {
+        _ = new ELU<T>(alpha);
+        return Add((_, _) => new ELU<T>(alpha));
+    }
+
+    /// <summary>Appends a <see cref="SiLU{T}"/>.</summary>
+    public SequentialBuilder<T> SiLU() => Add(static (_, _) => new SiLU<T>());
+
+    /// <summary>Appends a <see cref="Softplus{T}"/>.</summary>
+    /// <param name="beta">The sharpness β.</param>
+    /// <param name="threshold">Above this value of βx the output is x.</param>
+    public SequentialBuilder<T> Softplus(double beta = 1.0, double threshold = 20.0)
+    {
+        _ = new Softplus<T>(beta, threshold);
+        return Add((_, _) => new Softplus<T>(beta, threshold));
+    }
+
+    /// <summary>Appends a <see cref="GlobalAvgPool2D{T}"/>: <c>[C, H, W] → [C]</c>.</summary>
+    public SequentialBuilder<T> GlobalAvgPool2D() => Add(static (_, _) => new GlobalAvgPool2D<T>());
+
+    /// <summary>Appends a <see cref="BatchNorm1D{T}"/> over the channels of a <c>[C]</c> or <c>[C, L]</c> input.</summary>
+    /// <param name="momentum">The weight of each batch in the running statistics.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public SequentialBuilder<T> BatchNorm1D(double momentum = 0.1, double epsilon = 1e-5)
+    {
+        _ = new BatchNorm1D<T>(1, momentum, epsilon);
+        return Add((shape, _) =>
+        {
+            if (shape.Count is not (1 or 2)) throw new ShapeMismatchException("BatchNorm1D", "[C] or [C, L]", shape);
+            return new BatchNorm1D<T>(shape[0], momentum, epsilon);
+        });
+    }
+
+    /// <summary>Appends a <see cref="BatchNorm2D{T}"/> over the channels of a <c>[C, H, W]</c> input.</summary>
+    /// <param name="momentum">The weight of each batch in the running statistics.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    public SequentialBuilder<T> BatchNorm2D(double momentum = 0.1, double epsilon = 1e-5)
+    {
+        _ = new BatchNorm2D<T>(1, momentum, epsilon);
+        return Add((shape, _) =>
+        {
+            if (shape.Count != 3) throw new ShapeMismatchException("BatchNorm2D", "[C, H, W]", shape);
+            return new BatchNorm2D<T>(shape[0], momentum, epsilon);
+        });
+    }
 }

@@ -7,7 +7,9 @@ namespace NeuralNets.OnnxRuntime.Tests;
 internal static class Networks
 {
     public static readonly string[] LayerCases =
-        ["Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "LeakyReLU(0.3)", "Softmax", "Flatten", "Dropout"];
+        ["Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "LeakyReLU(0.3)", "Softmax", "Flatten", "Dropout",
+        // Issue 16 layers.
+        "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "Softplus(1, 40)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -24,8 +26,34 @@ internal static class Networks
         "Softmax" => Network.Sequential<T>([10]).Softmax().Build(seed: 9),
         "Flatten" => Network.Sequential<T>([2, 3, 4]).Flatten().Build(seed: 10),
         "Dropout" => Network.Sequential<T>([10]).Dropout(0.5).Build(seed: 11),
+        "GELU" => Network.Sequential<T>([2, 3, 4]).GELU().Build(seed: 12),
+        "GELU(tanh)" => Network.Sequential<T>([10]).GELU(tanhApproximation: true).Build(seed: 12),
+        "ELU" => Network.Sequential<T>([10]).ELU().Build(seed: 13),
+        // 0.3 is not a float: a double network writes the function out instead of Elu's float alpha.
+        "ELU(0.3)" => Network.Sequential<T>([10]).ELU(0.3).Build(seed: 13),
+        "SiLU" => Network.Sequential<T>([10]).SiLU().Build(seed: 14),
+        "Softplus" => Network.Sequential<T>([10]).Softplus().Build(seed: 15),
+        "Softplus(2, 3)" => Network.Sequential<T>([10]).Softplus(beta: 2, threshold: 3).Build(seed: 15),
+        "Softplus(1, 40)" => Network.Sequential<T>([10]).Softplus(beta: 1, threshold: 40).Build(seed: 15),
+        "GlobalAvgPool2D" => Network.Sequential<T>([3, 5, 4]).GlobalAvgPool2D().Build(seed: 16),
+        "BatchNorm1D" => Trained(Network.Sequential<T>([6]).BatchNorm1D().Build(seed: 17)),
+        "BatchNorm2D" => Trained(Network.Sequential<T>([3, 4, 5]).BatchNorm2D().Build(seed: 18)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
+
+    /// <summary>A network whose batch norms have seen a few batches (shifted and scaled), so that γ, β and the running statistics are not their defaults.</summary>
+    private static Sequential<T> Trained<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int step = 0; step < 3; step++)
+        {
+            var batch = OnnxRuntimeRunner.Random<T>(100 + step, 8, network.InputShape!);
+            var shifted = batch.ToArray().Select(v => v * T.CreateChecked(3) + T.CreateChecked(1.5)).ToArray();
+            network.Forward(System.Numerics.Tensors.Tensor.Create(shifted, batch.Lengths), training: true);
+        }
+        foreach (var p in network.Parameters)
+            for (int i = 0; i < p.Length; i++) p.ValueSpan[i] = T.CreateChecked(0.5 + 0.25 * i);
+        return network;
+    }
 
     /// <summary>784-128-10 with dropout, as a Fashion-MNIST classifier is built.</summary>
     public static Sequential<T> Mlp<T>() where T : unmanaged, IFloatingPointIeee754<T> =>

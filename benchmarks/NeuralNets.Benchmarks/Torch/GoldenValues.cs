@@ -47,6 +47,7 @@ internal static class GoldenValues
         Losses(sb);
         Optimizers(sb);
         TransposedConvolution(sb);
+        NewLayers(sb);
         sb.AppendLine("}");
         Console.Write(sb.ToString());
     }
@@ -220,6 +221,105 @@ internal static class GoldenValues
             trajectory.AddRange(Values(w));
         }
         Emit(sb, name, trajectory.ToArray());
+    }
+    // f. Issue 16 layers and losses: activations, global average pooling, batch normalisation, Huber, L1,
+    //    cross-entropy with class weights and label smoothing. Objective sum(y ⊙ r) for layers.
+    private static void NewLayers(StringBuilder sb)
+    {
+        sb.AppendLine("    // f. GELU (erf, tanh), ELU(0.7), SiLU, Softplus(1.5, 2) on Wave(24, 1100, 4); objective sum(y ⊙ Wave(24, 1150, 1)).");
+        void Activation(string name, Func<TorchTensor, TorchTensor> f)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = Leaf(Wave(24, 1100, 4.0), 4, 6);
+            var y = f(x);
+            (y * T(Wave(24, 1150, 1.0), 4, 6)).sum().backward();
+            Emit(sb, name + "Output", y);
+            Emit(sb, name + "InputGrad", x.grad!);
+        }
+        Activation("GeluErf", x => torch.nn.functional.gelu(x));
+        Activation("GeluTanh", x => torch.nn.functional.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh, false));
+        Activation("Elu", x => torch.nn.functional.elu(x, 0.7));
+        Activation("Silu", x => torch.nn.functional.silu(x));
+        Activation("Softplus", x => torch.nn.functional.softplus(x, 1.5, 2.0));
+
+        sb.AppendLine("    // GlobalAvgPool: adaptive_avg_pool2d(x, 1) flattened, x = Wave(60, 1200, 2) as [2,3,2,5]; objective sum(y ⊙ Wave(6, 1270, 1)).");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var x = Leaf(Wave(60, 1200, 2.0), 2, 3, 2, 5);
+            var y = torch.nn.functional.adaptive_avg_pool2d(x, new long[] { 1, 1 }).flatten(1);
+            (y * T(Wave(6, 1270, 1.0), 2, 3)).sum().backward();
+            Emit(sb, "GlobalAvgPoolOutput", y);
+            Emit(sb, "GlobalAvgPoolInputGrad", x.grad!);
+        }
+
+        sb.AppendLine("    // BatchNorm2d(3): γ = 1 + Wave(3, 1300, 0.5), β = Wave(3, 1310, 0.3), x = Wave(60, 1320, 2) + 1 as [2,3,2,5], two training");
+        sb.AppendLine("    // steps (the second on x·0.5), then inference on x; objective sum(y ⊙ Wave(60, 1390, 1)) of the second training step.");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var bn = torch.nn.BatchNorm2d(3, dtype: torch.float64);
+            using (torch.no_grad())
+            {
+                bn.weight!.copy_(T(Wave(3, 1300, 0.5).Select(v => 1 + v).ToArray(), 3));
+                bn.bias!.copy_(T(Wave(3, 1310, 0.3), 3));
+            }
+            var x = T(Wave(60, 1320, 2.0).Select(v => v + 1).ToArray(), 2, 3, 2, 5);
+            bn.train();
+            bn.forward(x);
+            var x2 = (x * 0.5).requires_grad_(true);
+            var y = bn.forward(x2);
+            (y * T(Wave(60, 1390, 1.0), 2, 3, 2, 5)).sum().backward();
+            Emit(sb, "BatchNorm2dTrainOutput", y);
+            Emit(sb, "BatchNorm2dInputGrad", x2.grad!);
+            Emit(sb, "BatchNorm2dWeightGrad", bn.weight!.grad!);
+            Emit(sb, "BatchNorm2dBiasGrad", bn.bias!.grad!);
+            Emit(sb, "BatchNorm2dRunningMean", bn.running_mean!);
+            Emit(sb, "BatchNorm2dRunningVar", bn.running_var!);
+            bn.eval();
+            Emit(sb, "BatchNorm2dEvalOutput", bn.forward(x));
+        }
+
+        sb.AppendLine("    // BatchNorm1d(4) on [5,4] x = Wave(20, 1400, 1.5), training; objective sum(y ⊙ Wave(20, 1450, 1)).");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var bn = torch.nn.BatchNorm1d(4, dtype: torch.float64);
+            var x = Leaf(Wave(20, 1400, 1.5), 5, 4);
+            bn.train();
+            var y = bn.forward(x);
+            (y * T(Wave(20, 1450, 1.0), 5, 4)).sum().backward();
+            Emit(sb, "BatchNorm1dOutput", y);
+            Emit(sb, "BatchNorm1dInputGrad", x.grad!);
+            Emit(sb, "BatchNorm1dRunningVar", bn.running_var!);
+        }
+
+        sb.AppendLine("    // HuberLoss(delta 0.8) and L1Loss, mean, z = Wave(12, 1500, 2), y = Wave(12, 1550, 1), [3,4].");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var z = Leaf(Wave(12, 1500, 2.0), 3, 4);
+            var loss = torch.nn.functional.huber_loss(z, T(Wave(12, 1550, 1.0), 3, 4), delta: 0.8);
+            loss.backward();
+            Emit(sb, "HuberLoss", loss);
+            Emit(sb, "HuberGrad", z.grad!);
+        }
+        using (var scope = torch.NewDisposeScope())
+        {
+            var z = Leaf(Wave(12, 1500, 2.0), 3, 4);
+            var loss = torch.nn.functional.l1_loss(z, T(Wave(12, 1550, 1.0), 3, 4));
+            loss.backward();
+            Emit(sb, "L1Loss", loss);
+            Emit(sb, "L1Grad", z.grad!);
+        }
+
+        sb.AppendLine("    // CrossEntropyLoss(weight = (0.5, 2, 1, 0.25), label_smoothing = 0.15), z = Wave(20, 1600, 2.5) as [5,4], labels 1,0,3,2,1.");
+        using (var scope = torch.NewDisposeScope())
+        {
+            var z = Leaf(Wave(20, 1600, 2.5), 5, 4);
+            var labels = torch.tensor(new long[] { 1, 0, 3, 2, 1 });
+            var loss = torch.nn.functional.cross_entropy(z, labels, weight: T([0.5, 2, 1, 0.25], 4), label_smoothing: 0.15);
+            loss.backward();
+            Emit(sb, "WeightedSmoothedCrossEntropyLoss", loss);
+            Emit(sb, "WeightedSmoothedCrossEntropyGrad", z.grad!);
+        }
+        sb.AppendLine();
     }
 }
 #endif

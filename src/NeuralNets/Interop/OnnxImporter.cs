@@ -179,8 +179,20 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             }
             case "Reshape": Reshape(node); return 0;
             case "Identity" or "Dropout": return 0;
+            // Issue 16 layers.
+            case "Elu":
+            {
+                Allowed(node, "alpha");
+                float alpha = Float(node, "alpha", 1f);
+                if (!(alpha >= 0)) throw Node(node, $"has alpha {alpha.ToString(CultureInfo.InvariantCulture)}; ELU's alpha must be non-negative");
+                Add(node, () => new ELU<T>(double.Parse(alpha.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+                return 0;
+            }
+            // ONNX's Softplus is log(1 + eˣ) everywhere; above x = 40, eˣ's 1 is below a double's precision, so the
+            // threshold 40 gives exactly the same function where PyTorch's 20 would not.
+            case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape, Identity, Dropout)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape, Identity, Dropout, Elu, Softplus)");
         }
     }
 

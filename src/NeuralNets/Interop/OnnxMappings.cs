@@ -29,7 +29,86 @@ public static class OnnxMappings
         // ONNX's ConvTranspose takes the weight as [Cin, Cout, kH, kW], as we and PyTorch store it.
         ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, step.Parameters[0], step.Parameters[1]],
             [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"])]),
+        // Issue 16 layers.
+        ["GELU"] = Gelu,
+        ["ELU"] = Elu,
+        ["SiLU"] = step => step.AddNode("Mul", [step.Input, step.AddNode("Sigmoid", [step.Input])]),
+        ["Softplus"] = Softplus,
+        // Our layer's output is [C], ONNX's GlobalAveragePool's [C, 1, 1]: Flatten joins them.
+        ["GlobalAvgPool2D"] = step => step.AddNode("Flatten", [step.AddNode("GlobalAveragePool", [step.Input])], OnnxAttribute.Int("axis", 1)),
+        ["BatchNorm1D"] = BatchNormalization,
+        ["BatchNorm2D"] = BatchNormalization,
     };
+
+    /// <summary>A constant scalar of the network's element type.</summary>
+    private static string Scalar(OnnxExportStep step, string name, double value) => step.AddConstant(name, [], [value]);
+
+    /// <summary>
+    /// opset 13 has no Gelu (it came in opset 20): the exact form is ½x(1 + erf(x/√2)) from Erf; the tanh form is
+    /// ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+    /// </summary>
+    private static string Gelu(OnnxExportStep step)
+    {
+        string x = step.Input, inner;
+        if (step.Description.Settings["tanhApproximation"] == 0)
+        {
+            inner = step.AddNode("Erf", [step.AddNode("Mul", [x, Scalar(step, "inverseSqrt2", 1 / Math.Sqrt(2))])]);
+        }
+        else
+        {
+            string cube = step.AddNode("Mul", [x, step.AddNode("Mul", [x, x])]);
+            string sum = step.AddNode("Add", [x, step.AddNode("Mul", [cube, Scalar(step, "cubic", 0.044715)])]);
+            inner = step.AddNode("Tanh", [step.AddNode("Mul", [sum, Scalar(step, "sqrt2OverPi", Math.Sqrt(2 / Math.PI))])]);
+        }
+        string half = step.AddNode("Mul", [x, Scalar(step, "half", 0.5)]);
+        return step.AddNode("Mul", [half, step.AddNode("Add", [inner, Scalar(step, "one", 1)])]);
+    }
+
+    /// <summary>Elu's alpha is a 32-bit float; a double network whose alpha a float cannot hold is written out as Where(x &gt; 0, x, α·(eˣ − 1)).</summary>
+    private static string Elu(OnnxExportStep step)
+    {
+        double alpha = step.Description.Settings["alpha"];
+        if ((double)(float)alpha == alpha || step.IsFloat)
+            return step.AddNode("Elu", [step.Input], OnnxAttribute.Float("alpha", (float)alpha));
+        string x = step.Input;
+        string negative = step.AddNode("Mul", [step.AddNode("Sub", [step.AddNode("Exp", [x]), Scalar(step, "one", 1)]), Scalar(step, "alpha", alpha)]);
+        return step.AddNode("Where", [step.AddNode("Greater", [x, Scalar(step, "zero", 0)]), x, negative]);
+    }
+
+    /// <summary>
+    /// ONNX's Softplus has neither β nor a threshold: Where(βx &gt; threshold, x, Softplus(βx)/β), as PyTorch computes it,
+    /// or Softplus alone when β = 1 and the threshold is at least 40.
+    /// </summary>
+    private static string Softplus(OnnxExportStep step)
+    {
+        double beta = step.Description.Settings["beta"], threshold = step.Description.Settings["threshold"];
+        string x = step.Input;
+        // From x = 40 on, log(1 + eˣ) is x to a double's precision: the threshold changes nothing, and plain Softplus
+        // (which the importer reads back) is exact.
+        if (beta == 1 && threshold >= 40) return step.AddNode("Softplus", [x]);
+        string scaled = beta == 1 ? x : step.AddNode("Mul", [x, Scalar(step, "beta", beta)]);
+        string soft = step.AddNode("Softplus", [scaled]);
+        if (beta != 1) soft = step.AddNode("Div", [soft, Scalar(step, "beta2", beta)]);
+        return step.AddNode("Where", [step.AddNode("Greater", [scaled, Scalar(step, "threshold", threshold)]), x, soft]);
+    }
+
+    /// <summary>BatchNormalization in inference form, the running statistics as constants from the layer's description.</summary>
+    private static string BatchNormalization(OnnxExportStep step)
+    {
+        int features = (int)step.Description.Settings["features"];
+        double[] Statistic(string key) => BatchNorm<double>.Decode(step.Description.TextSettings[key], features)
+            ?? throw new InvalidOperationException($"Layer {step.LayerIndex}: '{key}' does not hold {features} values.");
+        string mean = step.AddConstant("runningMean", [features], Statistic(BatchNorm<double>.RunningMeanSetting));
+        double epsilon = step.Description.Settings["epsilon"];
+        var runningVariance = Statistic(BatchNorm<double>.RunningVarianceSetting);
+        // The epsilon attribute is a 32-bit float: 1e-5 would become 0.99999997e-5. A double network whose ε a float
+        // cannot hold adds ε to the variance constant instead and passes 0.
+        bool foldEpsilon = !step.IsFloat && (double)(float)epsilon != epsilon;
+        if (foldEpsilon) for (int c = 0; c < features; c++) runningVariance[c] += epsilon;
+        string variance = step.AddConstant("runningVar", [features], runningVariance);
+        return step.AddNode("BatchNormalization", [step.Input, step.Parameters[0], step.Parameters[1], mean, variance],
+            OnnxAttribute.Float("epsilon", foldEpsilon ? 0f : (float)epsilon));
+    }
 
     /// <summary>The attributes of a 2-D window: kernel_shape, strides and pads (top, left, bottom, right).</summary>
     private static OnnxAttribute[] Window(OnnxExportStep step)

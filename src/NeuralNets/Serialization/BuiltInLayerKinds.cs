@@ -16,6 +16,9 @@ internal static class BuiltInLayerKinds
         new ActivationKind("Sigmoid"), new ActivationKind("Tanh"), new ActivationKind("ReLU"), new ActivationKind("Softmax"),
         new ActivationKind("Flatten"), new SequentialKind(),
         new ConvTranspose2DKind(),
+        // Issue 16 layers.
+        new GeluKind(), new EluKind(), new ActivationKind("SiLU"), new SoftplusKind(), new ActivationKind("GlobalAvgPool2D"),
+        new BatchNormKind("BatchNorm1D"), new BatchNormKind("BatchNorm2D"),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -118,6 +121,8 @@ internal static class BuiltInLayerKinds
             "ReLU" => new ReLU<T>(),
             "Softmax" => new Softmax<T>(),
             "Flatten" => new Flatten<T>(),
+            "SiLU" => new SiLU<T>(),
+            "GlobalAvgPool2D" => new GlobalAvgPool2D<T>(),
             _ => throw new InvalidOperationException($"No built-in layer is called '{Name}'."),
         };
     }
@@ -142,6 +147,74 @@ internal static class BuiltInLayerKinds
             for (int i = 0; i < layers.Length; i++) layers[i] = LayerRegistry.Create<T>(settings.Layer(i));
             var inputShape = settings.Has(Sequential<T>.InputShapeSetting) ? settings.Lengths(Sequential<T>.InputShapeSetting) : null;
             return new Sequential<T>(inputShape, layers);
+        }
+    }
+
+    // Issue 16 layers: GELU, ELU, Softplus and batch normalisation.
+    private sealed class GeluKind() : LayerKind("GELU")
+    {
+        public override ILayer<T> Create<T>(LayerSettings settings) => new GELU<T>(TanhApproximation(settings));
+
+        private static bool TanhApproximation(LayerSettings settings) =>
+            settings.Int32("tanhApproximation", 0, 1) == 1;
+    }
+
+    private sealed class EluKind() : LayerKind("ELU")
+    {
+        public override ILayer<T> Create<T>(LayerSettings settings) => new ELU<T>(settings.NonNegative("alpha"));
+    }
+
+    private sealed class SoftplusKind() : LayerKind("Softplus")
+    {
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            double beta = settings.NonNegative("beta");
+            if (beta == 0) throw settings.Error("'beta' must be positive, was 0.");
+            return new Softplus<T>(beta, settings.Finite("threshold"));
+        }
+    }
+
+    /// <summary>
+    /// γ and β are parameters; the running statistics come from the text settings (see <see cref="BatchNorm{T}"/>),
+    /// checked for length and values before the layer sees them.
+    /// </summary>
+    private sealed class BatchNormKind(string name) : LayerKind(name)
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            Read(settings);
+            int features = settings.Positive("features");
+            return [new("weight", [features]), new("bias", [features])];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (features, momentum, epsilon, mean, variance) = Read(settings);
+            BatchNorm<T> layer = Name == "BatchNorm1D"
+                ? new BatchNorm1D<T>(features, momentum, epsilon)
+                : new BatchNorm2D<T>(features, momentum, epsilon);
+            layer.SetRunningStatistics(mean, variance);
+            return layer;
+        }
+
+        private static (int Features, double Momentum, double Epsilon, double[] Mean, double[] Variance) Read(LayerSettings settings)
+        {
+            int features = settings.Positive("features");
+            double momentum = settings.NonNegative("momentum");
+            if (momentum > 1) throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'momentum' must be in [0, 1], was {momentum}."));
+            double epsilon = settings.NonNegative("epsilon");
+            if (epsilon == 0) throw settings.Error("'epsilon' must be positive, was 0.");
+            double[] Statistic(string key, bool variance)
+            {
+                var values = BatchNorm<double>.Decode(settings.Text(key), features)
+                    ?? throw settings.Error($"'{key}' must be {features} float64 values in base64 (little-endian).");
+                for (int c = 0; c < values.Length; c++)
+                    if (!double.IsFinite(values[c]) || (variance && values[c] < 0))
+                        throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"'{key}'[{c}] must be a finite{(variance ? " non-negative" : "")} number, was {values[c]}."));
+                return values;
+            }
+            return (features, momentum, epsilon, Statistic(BatchNorm<double>.RunningMeanSetting, false), Statistic(BatchNorm<double>.RunningVarianceSetting, true));
         }
     }
 

@@ -1,0 +1,275 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Layers;
+
+/// <summary>
+/// Batch normalisation over the channel axis of <c>[N, C, ...]</c>, as PyTorch's <c>BatchNorm1d</c>/<c>BatchNorm2d</c>:
+/// <c>y = γ·(x − μ)/√(σ² + ε) + β</c> per channel. While training, μ and σ² are the batch's mean and biased variance
+/// over every value of the channel (N·L of them), and the running statistics move toward them by
+/// <c>r ← (1 − momentum)·r + momentum·b</c>, the variance's with the unbiased estimate; in inference the running
+/// statistics are used instead.
+/// </summary>
+/// <remarks>
+/// <para>γ (<c>weight</c>, ones) and β (<c>bias</c>, zeros) are the <see cref="Parameters"/>. The running mean (zeros) and
+/// variance (ones) are state, not parameters: optimizers never see them. They are saved in the layer's
+/// <see cref="Describe">description</see> (text settings <c>runningMean</c>, <c>runningVar</c>: the float64 values,
+/// little-endian, in base64), so that <see cref="Serialization.ModelFile"/> keeps them with the model and the ONNX
+/// export finds them, with no change to the file's parameter list.</para>
+/// <para>An inference copy (<see cref="CreateInferenceCopy"/>) reads the same running statistics and refuses to train.</para>
+/// </remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] _runningMean;
+    private readonly T[] _runningVariance;
+    private readonly bool _isInferenceCopy;
+    private readonly TensorBuffer<T> _output = new();
+    private readonly TensorBuffer<T> _inputGradient = new();
+    private readonly double[] _mean, _inverseDeviation;
+    private Tensor<T>? _input;
+
+    /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
+    /// <param name="features">The number of channels C.</param>
+    /// <param name="momentum">The weight of each batch in the running statistics, in [0, 1]; PyTorch's 0.1 by default.</param>
+    /// <param name="epsilon">Added to the variance before the square root; finite and positive.</param>
+    protected BatchNorm(int features, double momentum, double epsilon)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
+        if (!(momentum is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNorm momentum must be in [0, 1].");
+        if (!double.IsFinite(epsilon) || epsilon <= 0)
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "BatchNorm epsilon must be finite and positive.");
+        Features = features;
+        Momentum = momentum;
+        Epsilon = epsilon;
+        Weight = new Parameter<T>("weight", features);
+        Weight.ValueSpan.Fill(T.One);
+        Bias = new Parameter<T>("bias", features);
+        Parameters = [Weight, Bias];
+        _runningMean = new T[features];
+        _runningVariance = new T[features];
+        _runningVariance.AsSpan().Fill(T.One);
+        (_mean, _inverseDeviation) = (new double[features], new double[features]);
+    }
+
+    /// <summary>A copy for inference that shares the parameters and the running statistics.</summary>
+    /// <param name="source">The layer copied.</param>
+    protected BatchNorm(BatchNorm<T> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        (Features, Momentum, Epsilon, Weight, Bias, Parameters) = (source.Features, source.Momentum, source.Epsilon, source.Weight, source.Bias, source.Parameters);
+        (_runningMean, _runningVariance) = (source._runningMean, source._runningVariance);
+        (_mean, _inverseDeviation) = (new double[Features], new double[Features]);
+        _isInferenceCopy = true;
+    }
+
+    /// <summary>The number of channels C.</summary>
+    public int Features { get; }
+
+    /// <summary>The weight of each batch in the running statistics.</summary>
+    public double Momentum { get; }
+
+    /// <summary>The ε added to the variance.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>γ, the per-channel scale (PyTorch's <c>weight</c>).</summary>
+    public Parameter<T> Weight { get; }
+
+    /// <summary>β, the per-channel shift (PyTorch's <c>bias</c>).</summary>
+    public Parameter<T> Bias { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Parameter<T>> Parameters { get; }
+
+    /// <summary>The running mean per channel (PyTorch's <c>running_mean</c>); read-only here.</summary>
+    public ReadOnlySpan<T> RunningMean => _runningMean;
+
+    /// <summary>The running (unbiased) variance per channel (PyTorch's <c>running_var</c>); read-only here.</summary>
+    public ReadOnlySpan<T> RunningVariance => _runningVariance;
+
+    /// <summary>The layer's kind, e.g. <c>"BatchNorm2D"</c>.</summary>
+    protected abstract string Kind { get; }
+
+    /// <summary>The per-sample shape this layer takes, for messages, e.g. <c>"[C, H, W]"</c>.</summary>
+    protected abstract string SampleShapeText { get; }
+
+    /// <summary>Whether a per-sample shape (without the batch) is one this layer takes, given its channel count first.</summary>
+    /// <param name="sampleShape">The per-sample shape.</param>
+    protected abstract bool Accepts(IReadOnlyList<int> sampleShape);
+
+    /// <summary>Replaces the running statistics, e.g. with PyTorch's <c>running_mean</c> and <c>running_var</c>.</summary>
+    /// <param name="mean">C means.</param>
+    /// <param name="variance">C variances, each finite and non-negative.</param>
+    /// <exception cref="ArgumentException">A length is not C, or a value is not finite, or a variance is negative.</exception>
+    /// <exception cref="InvalidOperationException">This is an inference copy, whose statistics are read-only.</exception>
+    public void SetRunningStatistics(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance)
+    {
+        if (_isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy reads its source's running statistics and cannot set them.");
+        if (mean.Length != Features || variance.Length != Features)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{this}: running statistics need {Features} means and {Features} variances, got {mean.Length} and {variance.Length}."));
+        for (int c = 0; c < Features; c++)
+        {
+            if (!double.IsFinite(mean[c])) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{this}: running mean {c} is {mean[c]}, not finite."), nameof(mean));
+            if (!double.IsFinite(variance[c]) || variance[c] < 0)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{this}: running variance {c} is {variance[c]}; it must be finite and non-negative."), nameof(variance));
+        }
+        for (int c = 0; c < Features; c++) (_runningMean[c], _runningVariance[c]) = (T.CreateTruncating(mean[c]), T.CreateTruncating(variance[c]));
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Forward(Tensor<T> input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var sample = input.Lengths[1..].ToArray().Select(l => (int)l).ToArray();
+        if (input.Rank < 2 || !Accepts(sample) || sample[0] != Features)
+            throw new ShapeMismatchException(ToString(), $"[N, {SampleShapeText[1..]} with C = {Features}", input.Shape());
+        if (training && _isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy shares its source's running statistics read-only and cannot train.");
+        int batch = input.BatchSize(), spread = Spread(input), count = batch * spread;
+        if (training && count < 2)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{this}: training needs more than one value per channel (batch {batch} × {spread} positions), as PyTorch does."), nameof(input));
+        _input = input;
+        ReadOnlySpan<T> x = input.Span();
+        for (int c = 0; c < Features; c++)
+        {
+            if (training)
+            {
+                double sum = 0;
+                for (int n = 0; n < batch; n++) foreach (var v in Plane(x, n, c, spread)) sum += double.CreateTruncating(v);
+                double mean = sum / count, squares = 0;
+                for (int n = 0; n < batch; n++)
+                    foreach (var v in Plane(x, n, c, spread)) { double d = double.CreateTruncating(v) - mean; squares += d * d; }
+                double variance = squares / count;
+                _mean[c] = mean;
+                _inverseDeviation[c] = 1 / Math.Sqrt(variance + Epsilon);
+                _runningMean[c] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(_runningMean[c]) + Momentum * mean);
+                _runningVariance[c] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(_runningVariance[c]) + Momentum * squares / (count - 1));
+            }
+            else
+            {
+                _mean[c] = double.CreateTruncating(_runningMean[c]);
+                _inverseDeviation[c] = 1 / Math.Sqrt(double.CreateTruncating(_runningVariance[c]) + Epsilon);
+            }
+        }
+        var output = _output.GetLike(input);
+        Span<T> y = output.Span();
+        ReadOnlySpan<T> gamma = Weight.ValueSpan, beta = Bias.ValueSpan;
+        for (int n = 0; n < batch; n++)
+            for (int c = 0; c < Features; c++)
+            {
+                double scale = double.CreateTruncating(gamma[c]) * _inverseDeviation[c], shift = double.CreateTruncating(beta[c]), mean = _mean[c];
+                int start = (n * Features + c) * spread;
+                for (int i = start; i < start + spread; i++) y[i] = T.CreateTruncating((double.CreateTruncating(x[i]) - mean) * scale + shift);
+            }
+        _trainingPass = training;
+        return output;
+    }
+
+    private bool _trainingPass;
+
+    // With x̂ = (x − μ)/s over the m values of a channel: dγ = Σ dy·x̂, dβ = Σ dy, and
+    // dx = γ/s · (dy − Σdy/m − x̂·Σ(dy·x̂)/m) when μ and s came from the batch; dx = γ/s · dy when they were the running ones.
+    /// <inheritdoc/>
+    public Tensor<T> Backward(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        if (!outputGradient.Lengths.SequenceEqual(input.Lengths))
+            throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
+        int batch = input.BatchSize(), spread = Spread(input);
+        double count = batch * spread;
+        ReadOnlySpan<T> x = input.Span(), dy = outputGradient.Span(), gamma = Weight.ValueSpan;
+        var inputGradient = _inputGradient.GetLike(input);
+        Span<T> dx = inputGradient.Span(), dGamma = Weight.GradientSpan, dBeta = Bias.GradientSpan;
+        for (int c = 0; c < Features; c++)
+        {
+            double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = 0, sumDyXHat = 0;
+            for (int n = 0; n < batch; n++)
+            {
+                int start = (n * Features + c) * spread;
+                for (int i = start; i < start + spread; i++)
+                {
+                    double g = double.CreateTruncating(dy[i]);
+                    sumDy += g;
+                    sumDyXHat += g * (double.CreateTruncating(x[i]) - mean) * inverse;
+                }
+            }
+            dGamma[c] += T.CreateTruncating(sumDyXHat);
+            dBeta[c] += T.CreateTruncating(sumDy);
+            double scale = double.CreateTruncating(gamma[c]) * inverse;
+            double meanDy = _trainingPass ? sumDy / count : 0, meanDyXHat = _trainingPass ? sumDyXHat / count : 0;
+            for (int n = 0; n < batch; n++)
+            {
+                int start = (n * Features + c) * spread;
+                for (int i = start; i < start + spread; i++)
+                {
+                    double xHat = (double.CreateTruncating(x[i]) - mean) * inverse;
+                    dx[i] = T.CreateTruncating(scale * (double.CreateTruncating(dy[i]) - meanDy - xHat * meanDyXHat));
+                }
+            }
+        }
+        return inputGradient;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (!Accepts(inputShape) || inputShape[0] != Features)
+            throw new ShapeMismatchException(ToString(), $"{SampleShapeText} with C = {Features}", inputShape);
+        return inputShape.ToArray();
+    }
+
+    /// <summary>A copy for thread-safe inference: shares γ, β and the running statistics (read-only), buffers of its own.</summary>
+    public abstract ILayer<T>? CreateInferenceCopy();
+
+    /// <summary>The kind, the settings and the running statistics (see the remarks on <see cref="BatchNorm{T}"/>).</summary>
+    public LayerDescription Describe() => new(Kind, new Dictionary<string, double>
+    {
+        ["features"] = Features, ["momentum"] = Momentum, ["epsilon"] = Epsilon,
+    })
+    {
+        TextSettings = new Dictionary<string, string>
+        {
+            [RunningMeanSetting] = Encode(_runningMean), [RunningVarianceSetting] = Encode(_runningVariance),
+        },
+    };
+
+    /// <summary>The text setting that holds the running mean.</summary>
+    public const string RunningMeanSetting = "runningMean";
+
+    /// <summary>The text setting that holds the running variance.</summary>
+    public const string RunningVarianceSetting = "runningVar";
+
+    /// <summary>Decodes a running statistic written by <see cref="Describe"/>; null when the text is not exactly <paramref name="features"/> float64s in base64.</summary>
+    internal static double[]? Decode(string text, int features)
+    {
+        // Base64 of 8·C bytes has exactly this length; checking it first keeps a hostile file from costing more than its size.
+        if (text.Length != (8L * features + 2) / 3 * 4) return null;
+        var bytes = new byte[8 * features];
+        if (!Convert.TryFromBase64String(text, bytes, out int written) || written != bytes.Length) return null;
+        var values = new double[features];
+        for (int c = 0; c < features; c++) values[c] = BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * c));
+        return values;
+    }
+
+    private static string Encode(T[] values)
+    {
+        var bytes = new byte[8 * values.Length];
+        for (int c = 0; c < values.Length; c++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(8 * c), double.CreateTruncating(values[c]));
+        return Convert.ToBase64String(bytes);
+    }
+
+    /// <summary>Prints like <c>BatchNorm2D(features=16, momentum=0.1, epsilon=1E-05)</c>, without the statistics.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Kind}(features={Features}, momentum={Momentum}, epsilon={Epsilon})");
+
+    private int Spread(Tensor<T> input) => (int)(input.FlattenedLength / Math.Max(1, input.Lengths[0]) / Features);
+
+    private ReadOnlySpan<T> Plane(ReadOnlySpan<T> x, int n, int c, int spread) => x.Slice((n * Features + c) * spread, spread);
+}

@@ -1,0 +1,69 @@
+using System.Numerics;
+using MathNet.Numerics;
+
+namespace NeuralNets.Layers;
+
+/// <summary>
+/// GELU, <c>x·Φ(x)</c> with Φ the standard normal distribution function: PyTorch's <c>GELU()</c>, the exact erf form
+/// <c>½x(1 + erf(x/√2))</c> by default, or its <c>approximate='tanh'</c> form <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c>.
+/// </summary>
+/// <remarks>Computed in double for either element type (the erf of MathNet.Numerics), so a float network rounds once.</remarks>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private const double Cubic = 0.044715;
+    private static readonly double InverseSqrt2 = 1 / Math.Sqrt(2);
+    private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
+    private static readonly double Sqrt2OverPi = Math.Sqrt(2 / Math.PI);
+
+    /// <summary>Creates the layer.</summary>
+    /// <param name="tanhApproximation">True for PyTorch's <c>approximate='tanh'</c>; false (the default) for the exact erf form.</param>
+    public GELU(bool tanhApproximation = false) => TanhApproximation = tanhApproximation;
+
+    /// <summary>Whether the tanh approximation is used instead of the exact erf form.</summary>
+    public bool TanhApproximation { get; }
+
+    /// <inheritdoc/>
+    public override string Kind => "GELU";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = double.CreateTruncating(x[i]);
+            y[i] = T.CreateTruncating(TanhApproximation
+                ? 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v)))
+                : 0.5 * v * (1 + SpecialFunctions.Erf(v * InverseSqrt2)));
+        }
+    }
+
+    // Exact: f′(x) = Φ(x) + x·φ(x). Tanh form: with t = tanh(u), u = √(2/π)(x + 0.044715x³),
+    // f′(x) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = double.CreateTruncating(x[i]);
+            double slope;
+            if (TanhApproximation)
+            {
+                double t = Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v));
+                slope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * Sqrt2OverPi * (1 + 3 * Cubic * v * v);
+            }
+            else
+            {
+                slope = 0.5 * (1 + SpecialFunctions.Erf(v * InverseSqrt2)) + v * InverseSqrt2Pi * Math.Exp(-0.5 * v * v);
+            }
+            dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * slope);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override LayerDescription Describe() =>
+        new(Kind, new Dictionary<string, double> { ["tanhApproximation"] = TanhApproximation ? 1 : 0 });
+}

@@ -1,0 +1,63 @@
+using System.Numerics;
+
+namespace NeuralNets.Layers;
+
+/// <summary>
+/// Softplus, <c>log(1 + e^(βx))/β</c>, and <c>x</c> itself where <c>βx &gt; threshold</c>: PyTorch's
+/// <c>Softplus(beta=1, threshold=20)</c>, where the linear part stands in for a function already within 2e-9 of it.
+/// </summary>
+/// <typeparam name="T">The element type.</typeparam>
+public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="beta">The sharpness β; finite and positive.</param>
+    /// <param name="threshold">Above this value of βx the output is x; finite.</param>
+    public Softplus(double beta = 1.0, double threshold = 20.0)
+    {
+        if (!double.IsFinite(beta) || beta <= 0)
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus beta must be finite and positive.");
+        if (!double.IsFinite(threshold))
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "Softplus threshold must be finite.");
+        Beta = beta;
+        Threshold = threshold;
+    }
+
+    /// <summary>The sharpness β.</summary>
+    public double Beta { get; }
+
+    /// <summary>The value of βx above which the output is x.</summary>
+    public double Threshold { get; }
+
+    /// <inheritdoc/>
+    public override string Kind => "Softplus";
+
+    /// <inheritdoc/>
+    protected override bool SplitsAcrossThreads => true;
+
+    /// <inheritdoc/>
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double scaled = double.CreateTruncating(x[i]) * Beta;
+            y[i] = scaled > Threshold ? x[i] : T.CreateTruncating(double.LogP1(Math.Exp(scaled)) / Beta);
+        }
+    }
+
+    // f′(x) = σ(βx) below the threshold, 1 above it.
+    /// <inheritdoc/>
+    protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double scaled = double.CreateTruncating(x[i]) * Beta;
+            if (scaled > Threshold) { dx[i] = dy[i]; continue; }
+            double z = Math.Exp(scaled);
+            dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * z / (z + 1));
+        }
+    }
+
+    /// <inheritdoc/>
+    public override LayerDescription Describe() =>
+        new(Kind, new Dictionary<string, double> { ["beta"] = Beta, ["threshold"] = Threshold });
+}
