@@ -4,6 +4,9 @@ using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using NeuralNets.Data;
 using NeuralNets.Interop;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 
 namespace NeuralNets.Benchmarks;
