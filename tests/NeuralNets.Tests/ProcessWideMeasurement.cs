@@ -14,15 +14,6 @@ public sealed class ProcessWideMeasurement
     /// since the test runner's own threads (reporting the previous test) may allocate during one of them, while an
     /// allocation made by the work itself shows in every run.
     /// </summary>
-    public static long AllocatedBy(Action work, int tries = 3)
-    {
-        long least = long.MaxValue;
-        for (int i = 0; i < tries; i++)
-        {
-            long before = GC.GetTotalAllocatedBytes(precise: true);
-            work();
-            least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
-        }
-        return least;
-    }
+    public static long AllocatedBy(Action work, int tries = 3) =>
+        ThreadAllocation.LeastOf(static () => GC.GetTotalAllocatedBytes(precise: true), work, tries);
 }

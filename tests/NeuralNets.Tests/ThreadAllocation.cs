@@ -9,14 +9,17 @@ internal static class ThreadAllocation
     /// method whose call count just crossed its threshold, or when a gen-2 collection has trimmed the shared array
     /// pool); such a one-off shows in one try, while an allocation the work makes shows in every try.
     /// </summary>
-    public static long LeastOf(Action work, int tries = 3)
+    public static long LeastOf(Action work, int tries = 3) => LeastOf(GC.GetAllocatedBytesForCurrentThread, work, tries);
+
+    /// <summary>The least of <paramref name="tries"/> differences of <paramref name="allocatedBytes"/> across <paramref name="work"/>.</summary>
+    public static long LeastOf(Func<long> allocatedBytes, Action work, int tries)
     {
         long least = long.MaxValue;
         for (int i = 0; i < tries; i++)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
+            long before = allocatedBytes();
             work();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            least = Math.Min(least, allocatedBytes() - before);
         }
         return least;
     }
