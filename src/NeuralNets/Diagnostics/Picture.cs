@@ -1,7 +1,7 @@
 namespace NeuralNets.Diagnostics;
 
 /// <summary>An RGB raster to draw diagnostics into and save as PNG: row-major, three bytes a pixel, white to start with.</summary>
-public sealed class Picture
+public sealed partial class Picture
 {
     private readonly byte[] _pixels;
 
@@ -55,6 +55,17 @@ public sealed class Picture
     {
         for (int row = Math.Max(0, y); row < Math.Min(Height, y + height); row++)
             for (int column = Math.Max(0, x); column < Math.Min(Width, x + width); column++) Set(column, row, color);
+    }
+
+    /// <summary>Copies <paramref name="source"/> into this picture with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>), clipped to this picture.</summary>
+    /// <param name="source">The picture to copy; not changed.</param>
+    /// <param name="x">Column of the source's left edge.</param>
+    /// <param name="y">Row of the source's top edge.</param>
+    public void Paste(Picture source, int x, int y)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        for (int row = 0; row < source.Height; row++)
+            for (int column = 0; column < source.Width; column++) Set(x + column, y + row, source.Get(column, row));
     }
 
     /// <summary>Saves the picture as an RGB PNG.</summary>
