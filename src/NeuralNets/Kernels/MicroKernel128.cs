@@ -27,6 +27,32 @@ internal static unsafe class MicroKernel128
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
+        int tileColumns = 2 * Vector128<T>.Count;
+        if (columns == tileColumns)
+        {
+            Tile<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
+            return;
+        }
+        // A partial tile: computed into a full-width scratch tile, then only the valid columns go to C.
+        T* tile = stackalloc T[Rows * 2 * Vector128<T>.Count];
+        Tile<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, tile, tileColumns, rows, overwrite: true);
+        for (int r = 0; r < rows; r++)
+        {
+            T* source = tile + r * tileColumns, target = c + r * ldc;
+            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
+            else for (int j = 0; j < columns; j++) target[j] += source[j];
+        }
+    }
+
+    // The k-loop and the stores of a full tile, alone in a method with nothing after the loop but straight stores:
+    // the JIT then keeps every accumulator in a register, whether or not it has a profile to go by. With the partial
+    // tile's scratch path in the same method, code compiled without a profile (DOTNET_TieredCompilation=0, and every
+    // method's first optimised compile) spilled the accumulators to the stack on every step (benchmarks/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Tile<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
         int w = Vector128<T>.Count;
         Vector128<T> c00 = default, c01 = default;
         Vector128<T> c10 = default, c11 = default;
@@ -56,31 +82,10 @@ internal static unsafe class MicroKernel128
             b += bStride;
         }
 
-        if (columns == 2 * w)
-        {
-            Store(c, c00, c01, w, overwrite);
-            if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
-            if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
-            if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
-            return;
-        }
-
-        // A partial tile: spill the accumulators and write only the valid part.
-        T* tile = stackalloc T[Rows * 2 * Vector128<T>.Count];
-        Vector128.Store(c00, tile + 0 * 2 * w);
-        Vector128.Store(c01, tile + 0 * 2 * w + w);
-        Vector128.Store(c10, tile + 1 * 2 * w);
-        Vector128.Store(c11, tile + 1 * 2 * w + w);
-        Vector128.Store(c20, tile + 2 * 2 * w);
-        Vector128.Store(c21, tile + 2 * 2 * w + w);
-        Vector128.Store(c30, tile + 3 * 2 * w);
-        Vector128.Store(c31, tile + 3 * 2 * w + w);
-        for (int r = 0; r < rows; r++)
-        {
-            T* source = tile + r * 2 * w, target = c + r * ldc;
-            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
-            else for (int j = 0; j < columns; j++) target[j] += source[j];
-        }
+        Store(c, c00, c01, w, overwrite);
+        if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
+        if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
+        if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

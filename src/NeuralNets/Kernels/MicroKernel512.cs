@@ -25,6 +25,31 @@ internal static unsafe class MicroKernel512
     public static void Run<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        int tileColumns = 2 * Vector512<T>.Count;
+        if (columns == tileColumns)
+        {
+            Tile<T>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
+            return;
+        }
+        // A partial tile: computed into a full-width scratch tile, then only the valid columns go to C.
+        T* tile = stackalloc T[Rows * 2 * Vector512<T>.Count];
+        Tile<T>(kc, a, rowStride, columnStride, b, bStride, tile, tileColumns, rows, overwrite: true);
+        for (int r = 0; r < rows; r++)
+        {
+            T* source = tile + r * tileColumns, target = c + r * ldc;
+            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
+            else for (int j = 0; j < columns; j++) target[j] += source[j];
+        }
+    }
+
+    // The k-loop and the stores of a full tile, alone in a method with nothing after the loop but straight stores:
+    // the JIT then keeps every accumulator in a register, whether or not it has a profile to go by. With the partial
+    // tile's scratch path in the same method, code compiled without a profile (DOTNET_TieredCompilation=0, and every
+    // method's first optimised compile) spilled the accumulators to the stack on every step (benchmarks/README.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Tile<T>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default;
         Vector512<T> c10 = default, c11 = default;
@@ -74,43 +99,14 @@ internal static unsafe class MicroKernel512
             b += bStride;
         }
 
-        if (columns == 2 * w)
-        {
-            Store(c, c00, c01, w, overwrite);
-            if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
-            if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
-            if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
-            if (rows > 4) Store(c + 4 * ldc, c40, c41, w, overwrite);
-            if (rows > 5) Store(c + 5 * ldc, c50, c51, w, overwrite);
-            if (rows > 6) Store(c + 6 * ldc, c60, c61, w, overwrite);
-            if (rows > 7) Store(c + 7 * ldc, c70, c71, w, overwrite);
-            return;
-        }
-
-        // A partial tile: spill the accumulators and write only the valid part.
-        T* tile = stackalloc T[Rows * 2 * Vector512<T>.Count];
-        Vector512.Store(c00, tile + 0 * 2 * w);
-        Vector512.Store(c01, tile + 0 * 2 * w + w);
-        Vector512.Store(c10, tile + 1 * 2 * w);
-        Vector512.Store(c11, tile + 1 * 2 * w + w);
-        Vector512.Store(c20, tile + 2 * 2 * w);
-        Vector512.Store(c21, tile + 2 * 2 * w + w);
-        Vector512.Store(c30, tile + 3 * 2 * w);
-        Vector512.Store(c31, tile + 3 * 2 * w + w);
-        Vector512.Store(c40, tile + 4 * 2 * w);
-        Vector512.Store(c41, tile + 4 * 2 * w + w);
-        Vector512.Store(c50, tile + 5 * 2 * w);
-        Vector512.Store(c51, tile + 5 * 2 * w + w);
-        Vector512.Store(c60, tile + 6 * 2 * w);
-        Vector512.Store(c61, tile + 6 * 2 * w + w);
-        Vector512.Store(c70, tile + 7 * 2 * w);
-        Vector512.Store(c71, tile + 7 * 2 * w + w);
-        for (int r = 0; r < rows; r++)
-        {
-            T* source = tile + r * 2 * w, target = c + r * ldc;
-            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
-            else for (int j = 0; j < columns; j++) target[j] += source[j];
-        }
+        Store(c, c00, c01, w, overwrite);
+        if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
+        if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
+        if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
+        if (rows > 4) Store(c + 4 * ldc, c40, c41, w, overwrite);
+        if (rows > 5) Store(c + 5 * ldc, c50, c51, w, overwrite);
+        if (rows > 6) Store(c + 6 * ldc, c60, c61, w, overwrite);
+        if (rows > 7) Store(c + 7 * ldc, c70, c71, w, overwrite);
     }
 
     /// <summary>
