@@ -26,6 +26,7 @@ internal static class Elementwise
     }
 
     /// <summary>Effectively computes <c>v[i] = |v[i]| &lt; smallest normal ? 0 : v[i]</c>.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void FlushSubnormals<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T tiny = SmallestNormal<T>();
@@ -86,6 +87,7 @@ internal static class Elementwise
     }
 
     /// <summary>The one vectorised driver: <c>dx[i] = flush(TDerivative(y[i], dy[i]))</c>.</summary>
+    [MethodImpl(HotPath.Options)]
     private static void FlushedBackward<T, TDerivative>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TDerivative : struct, IOutputDerivative<T>
@@ -125,6 +127,7 @@ internal static class Elementwise
     /// <c>threshold_backward(grad, result, 0)</c>). A NaN condition is not ≤ 0, so the value passes: relu(NaN) = NaN,
     /// and the gradient at a NaN is dy.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void ZeroUnlessPositive<T>(ReadOnlySpan<T> condition, ReadOnlySpan<T> values, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -153,10 +156,37 @@ internal static class Elementwise
     }
 
     /// <summary>
+    /// Effectively computes <c>y[i] = x[i]·scale + addend[i]</c>, the product rounded before the sum, exactly as
+    /// <c>TensorPrimitives.MultiplyAdd</c> does (so the same bits at every width): SGD's <c>w ← g·(−η) + w</c> and the
+    /// L2 term <c>g + λ·w</c>. <paramref name="y"/> may be <paramref name="addend"/>.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T scale, ReadOnlySpan<T> addend, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x, addend, y);
+        ref T xs = ref MemoryMarshal.GetReference(x), adds = ref MemoryMarshal.GetReference(addend), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
+        {
+            var s = Vector256.Create(scale);
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) * s + Vector256.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            var s = Vector128.Create(scale);
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+                (Vector128.LoadUnsafe(ref xs, (nuint)i) * s + Vector128.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) * scale + Unsafe.Add(ref adds, i);
+    }
+
+    /// <summary>
     /// Effectively computes <c>y[i] = x[i] &gt; 0 ? passed[i] : slope · scaled[i]</c>, PyTorch's leaky ReLU kernels:
     /// with passed = scaled = x it is the forward pass, with passed = scaled = dy and x the forward input the backward
     /// pass. A NaN x is not &gt; 0, so it gives slope · NaN = NaN forward and slope · dy backward, as in PyTorch.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void SelectPositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> passed, ReadOnlySpan<T> scaled, T slope, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -193,6 +223,7 @@ internal static class Elementwise
     /// Whether every element of <paramref name="x"/> is finite; copies <paramref name="x"/> into
     /// <paramref name="copy"/> in the same pass unless <paramref name="copy"/> is empty.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static bool CopyAllFinite<T>(ReadOnlySpan<T> x, Span<T> copy) where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool copying = !copy.IsEmpty;
@@ -238,6 +269,7 @@ internal static class Elementwise
     /// Effectively computes <c>sum[j] += rows[0, j] + rows[1, j] + …</c>, adding the rows one after another as a
     /// loop of per-row additions would, but keeping each column's running sum in a register.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void AddRows<T>(ReadOnlySpan<T> rows, int width, Span<T> sum) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (sum.Length != width || rows.Length % width != 0)

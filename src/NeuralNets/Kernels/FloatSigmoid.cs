@@ -39,6 +39,7 @@ internal static class FloatSigmoid
         else Compute<Unfused>(x, y);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void Compute<TMultiplyAdd>(ReadOnlySpan<float> x, Span<float> y) where TMultiplyAdd : struct, IMultiplyAdd
     {
         ref float source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -10,6 +11,7 @@ namespace NeuralNets.Kernels;
 /// </summary>
 internal static class GemmDirect
 {
+    [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,

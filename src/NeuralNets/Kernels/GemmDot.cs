@@ -24,6 +24,7 @@ internal static unsafe partial class GemmDot
         else RunChunk<T, Fused>(p, unit);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void RunChunk<T, TMultiplyAdd>(in GemmProblem<T> p, int unit)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd

@@ -77,6 +77,7 @@ internal static unsafe class GemmPacked
         else RunChunk<T, Fused>(p, unit, packedB);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void RunChunk<T, TMultiplyAdd>(in GemmProblem<T> p, int unit, T* packedB)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -133,6 +134,7 @@ internal static unsafe class GemmPacked
     }
 
     /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>
+    [MethodImpl(HotPath.Options)]
     private static void PackB<T>(in GemmProblem<T> p, int k0, int kc, int j0, int j1, int nr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T* panel = destination;

@@ -22,6 +22,7 @@ namespace NeuralNets.Kernels;
 internal static class Im2Col
 {
     /// <summary>Writes the columns matrix of <paramref name="image"/> into <paramref name="columns"/>.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Unfold<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
     {
         int plane = outH * outW;
@@ -70,6 +71,7 @@ internal static class Im2Col
     /// <see cref="Unfold"/> for stride 1 (every LeNet-like convolution) without slicing: the spans were
     /// checked to hold the image and every row, so each line is a plain short copy between its padding.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private static void UnfoldStrideOne<T>(ref T image, int channels, int height, int width, Window2D window, int outH, int outW, ref T columns, int rowStride)
     {
         int row = 0;
@@ -103,6 +105,7 @@ internal static class Im2Col
     /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
     /// Overlapping receptive fields therefore sum their gradients.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void FoldAdd<T>(ReadOnlySpan<T> columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> image)
         where T : IAdditionOperators<T, T, T>
     {
@@ -138,6 +141,7 @@ internal static class Im2Col
     }
 
     /// <summary><see cref="FoldAdd"/> for stride 1 without slicing (the spans were checked to hold every row and the image).</summary>
+    [MethodImpl(HotPath.Options)]
     private static void FoldAddStrideOne<T>(ref T columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW, ref T image)
         where T : IAdditionOperators<T, T, T>
     {

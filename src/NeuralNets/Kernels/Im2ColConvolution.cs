@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
@@ -131,6 +132,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
     private int ProductThreads => _chunks == 1 ? 0 : 1;
 
     /// <summary>The forward pass over one chunk of samples: unfold, multiply, add the bias, back to NCHW.</summary>
+    [MethodImpl(HotPath.Options)]
     private void ForwardChunk(int chunkIndex, int part)
     {
         var scratch = _scratch[part];
@@ -148,6 +150,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
     }
 
     /// <summary>The backward pass over one chunk of samples: its own dW and db, and its samples' dx.</summary>
+    [MethodImpl(HotPath.Options)]
     private void BackwardChunk(int chunkIndex, int part)
     {
         var scratch = _scratch[part];

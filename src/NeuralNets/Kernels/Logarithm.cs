@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -22,6 +23,7 @@ internal static class Logarithm
     public static T Of<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(Of(double.CreateTruncating(x)));
 
     /// <summary>ln x in double.</summary>
+    [MethodImpl(HotPath.Options)]
     public static double Of(double x)
     {
         if (double.IsNaN(x) || x < 0) return double.NaN;

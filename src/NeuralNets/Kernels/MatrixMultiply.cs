@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NeuralNets.Kernels;
@@ -66,6 +67,7 @@ internal static class MatrixMultiply
     /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: <see cref="KernelWidth.MultiplyAdd"/>,
     /// the CPU's widest unless a test narrowed it, to scalar tiles too). The result does not depend on it; tests narrow
     /// it to check the paths of other CPUs on this one.</param>
+    [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,

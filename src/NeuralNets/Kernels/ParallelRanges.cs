@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralNets.Kernels;
 
 /// <summary>An elementwise operation on the elements <c>[start, start + length)</c> of its tensors.</summary>
@@ -28,6 +29,7 @@ internal static class ParallelRanges
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
     /// <param name="length">Elements to cover.</param>
     /// <param name="parts">Ranges to cut (0: one per thread of the team, or one when the tensor is short).</param>
+    [MethodImpl(HotPath.Options)]
     public static void Run<TOperation>(in TOperation operation, int length, int parts = 0)
         where TOperation : struct, IRangeOperation
     {
@@ -87,6 +89,7 @@ internal static class ParallelRanges
             t_cached = work;
         }
 
+        [MethodImpl(HotPath.Options)]
         public override void RunPart(int part, int parts)
         {
             int start = Start(Length, part, parts);

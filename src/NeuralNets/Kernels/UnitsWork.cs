@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NeuralNets.Kernels;
 
 /// <summary>
@@ -15,6 +16,7 @@ internal abstract class UnitsWork : TeamWork
     private int _units;
 
     /// <summary>Runs units 0 … <paramref name="units"/> − 1 in at most <paramref name="parts"/> parts.</summary>
+    [MethodImpl(HotPath.Options)]
     protected void RunUnits(int units, int parts)
     {
         parts = Math.Min(Math.Min(parts, WorkerTeam.MaxSize), units);
@@ -46,6 +48,7 @@ internal abstract class UnitsWork : TeamWork
     protected virtual void EndPart(int part) { }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public sealed override void RunPart(int part, int parts)
     {
         BeginPart(part);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace NeuralNets.Kernels;
@@ -96,6 +97,7 @@ internal static class WorkerTeam
 
     /// <summary>Runs parts 0 … <paramref name="parts"/> − 1 of <paramref name="work"/> and returns when all are done.</summary>
     /// <remarks>More parts than <see cref="Size"/> still all run; some thread then runs several.</remarks>
+    [MethodImpl(HotPath.Options)]
     public static void Run(TeamWork work, int parts)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -182,6 +184,7 @@ internal static class WorkerTeam
     }
 
     /// <summary>Claims <paramref name="part"/> if it is still free.</summary>
+    [MethodImpl(HotPath.Options)]
     private static bool TryClaim(int part)
     {
         int claims = Volatile.Read(ref s_claims);
@@ -195,6 +198,7 @@ internal static class WorkerTeam
     }
 
     /// <summary>Claims the lowest free part, or returns −1 when none is free.</summary>
+    [MethodImpl(HotPath.Options)]
     private static int ClaimAny()
     {
         int claims = Volatile.Read(ref s_claims);
@@ -210,6 +214,7 @@ internal static class WorkerTeam
 
     // The job cannot finish while a claimed part is unfinished, so s_work and s_parts read after a
     // successful claim belong to that part's job.
+    [MethodImpl(HotPath.Options)]
     private static void RunClaimed(int part)
     {
         try
@@ -245,6 +250,7 @@ internal static class WorkerTeam
             if (Volatile.Read(ref _sleeping) == 1 && Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1) _wake.Release();
         }
 
+        [MethodImpl(HotPath.Options)]
         private void Loop()
         {
             while (true)
@@ -259,6 +265,7 @@ internal static class WorkerTeam
             }
         }
 
+        [MethodImpl(HotPath.Options)]
         private void WaitForWork()
         {
             long spin = Volatile.Read(ref s_spinTicks);

@@ -76,6 +76,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>The forward pass over planes [first, first + count).</summary>
+    [MethodImpl(HotPath.Options)]
     private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
@@ -122,6 +123,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// The common 2×2, stride 2 window without the general loop's bounds arithmetic: the same
     /// winners as the general loop (first maximum in row-major order; a NaN wins over numbers).
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private void ForwardTwoByTwo(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW, k = first * outPlane;
@@ -162,6 +164,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// data the branchy form mispredicts about every other comparison). Each row's last group overlaps
     /// the one before it when the row's length is not a multiple of four; it writes the same values.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> x, Span<float> y, Span<int> winners, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
@@ -219,6 +222,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane.</summary>
+    [MethodImpl(HotPath.Options)]
     private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count, int plane)
     {
         int outPlane = _outH * _outW;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
@@ -18,11 +19,13 @@ public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.ZeroUnlessPositive(x, x, y);
 
     // relu′ = 0 where y ≤ 0, else 1 (taken from y as PyTorch does: where y is NaN, dy passes)
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         => Elementwise.ZeroUnlessPositive(y, dy, dx);
 }

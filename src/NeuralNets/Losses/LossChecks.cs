@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
@@ -37,6 +39,7 @@ public static class LossChecks
     /// <exception cref="ShapeMismatchException">The logits are not of rank 2, or there is not one label per sample.</exception>
     /// <exception cref="ArgumentException">The batch is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is not a whole number in [0, C); the message names the sample.</exception>
+    [MethodImpl(HotPath.Options)]
     public static void ClassIndices<T>(object loss, Tensor<T> output, Tensor<T> target)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -24,6 +25,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private Tensor<T>? _target;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.ClassIndices(this, output, target);
@@ -52,6 +54,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
@@ -79,6 +82,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     // ten costs more in setting up than in arithmetic, and a batch of 64 makes 200 such calls.
     private const int ShortRow = 16;
 
+    [MethodImpl(HotPath.Options)]
     private static T RowMaximum(ReadOnlySpan<T> row)
     {
         if (row.Length >= ShortRow) return TensorPrimitives.Max(row);
@@ -89,12 +93,14 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return maximum;
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void SubtractFromRow(ReadOnlySpan<T> row, T value, Span<T> destination)
     {
         if (row.Length >= ShortRow) TensorPrimitives.Subtract(row, value, destination);
         else for (int i = 0; i < row.Length; i++) destination[i] = row[i] - value;
     }
 
+    [MethodImpl(HotPath.Options)]
     private static T RowSum(ReadOnlySpan<T> row)
     {
         if (row.Length >= ShortRow) return FixedSum.Sum(row);
@@ -103,6 +109,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return sum;
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
     {
         if (row.Length >= ShortRow) TensorPrimitives.Multiply(row, factor, destination);

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -49,7 +49,7 @@ public readonly ref struct ElementRange<T> where T : unmanaged, IFloatingPointIe
     {
         if (weightDecay == T.Zero) return Gradient;
         var decayed = Scratch(scratch);
-        TensorPrimitives.MultiplyAdd(Value, weightDecay, Gradient, decayed);
+        Elementwise.MultiplyAdd(Value, weightDecay, Gradient, decayed);
         return decayed;
     }
 }

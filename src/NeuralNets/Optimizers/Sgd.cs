@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -38,6 +38,6 @@ public sealed class Sgd<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloat
     {
         // w ← w − η·(g + λw)
         var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        TensorPrimitives.MultiplyAdd(g, -T.CreateChecked(LearningRate), range.Value, range.Value);
+        Elementwise.MultiplyAdd(g, -T.CreateChecked(LearningRate), range.Value, range.Value);
     }
 }
