@@ -15,7 +15,9 @@ internal static class Plots
             line.LegendText = name;
             line.LineWidth = 2;
             line.MarkerSize = 6;
-            if (dashed) line.LinePattern = LinePattern.Dashed;
+            if (!dashed) continue;
+            line.LinePattern = LinePattern.Dashed;
+            line.MarkerShape = MarkerShape.OpenSquare;  // the legend shows the marker, so the two kinds differ there too
         }
         plot.Title(title);
         plot.XLabel("ε (largest change of a pixel in [0, 1])");
