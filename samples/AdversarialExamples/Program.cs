@@ -1,5 +1,7 @@
-// Adversarial examples, as in the lecture: small changes to an image, made by following the loss's
-// gradient with respect to the *input*, make a trained network misclassify it.
+// Adversarial examples, as in the lecture: small changes to an image, made by following the loss's gradient with respect
+// to the *input*, make a trained network misclassify it; adversarial training (FGSM examples mixed into every batch) is
+// the defence. Draws the pictures and plots into --out.
+using System.CommandLine;
 using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralNets;
@@ -10,86 +12,149 @@ using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Training;
-using NeuralNets.Training.Metrics;
+using Spectre.Console;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-string directory = args.Length > 1 && args[0] == "--data" ? args[1] : FashionMnist.DefaultDirectory;
-Dataset<float> train, test;
-try
-{
-    train = FashionMnist.Load<float>(directory, train: true, flatten: true);
-    test = FashionMnist.Load<float>(directory, train: false, flatten: true).Take(1000);
-}
-catch (IOException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
+CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
-var network = Network.Sequential<float>(784).Dense(256, WeightInit.HeUniform).ReLU().Dense(10).Build(seed: 1);
-var loss = new SoftmaxCrossEntropy<float>();
-var trainer = new Trainer<float>(network, loss, new Adam<float>(network.Parameters, learningRate: 1e-3));
-trainer.Fit(train, new TrainingOptions { Epochs = 3, BatchSize = 64, Seed = 1 },
-    progress: new SynchronousProgress<EpochReport>(Console.WriteLine));
-
-// Untargeted: the fast gradient sign method at growing budgets ε (pixels are in [0, 1]).
-Console.WriteLine();
-Console.WriteLine("FGSM: x' = clip(x + ε·sign(∇x L(x, y)), 0, 1) on 1000 test images");
-Console.WriteLine("    ε   accuracy");
-var testBatches = new MiniBatches<float>(test, batchSize: 250, shuffle: false);
-var accuracy = new Accuracy<float>().CreateAccumulator();
-foreach (double epsilon in new[] { 0.0, 0.01, 0.02, 0.05, 0.1 })
-{
-    accuracy.Reset();
-    foreach (var batch in testBatches.NextEpoch())
+var dataOption = new Option<string>("--data") { Description = "Fashion-MNIST directory (IDX files)", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+var outOption = new Option<string>("--out") { Description = "Where the PNG pictures and plots go", DefaultValueFactory = _ => "adversarial-out" };
+var epochsOption = new Option<int>("--epochs") { Description = "Training epochs of the MLP", DefaultValueFactory = _ => 3 };
+var cnnEpochsOption = new Option<int>("--cnn-epochs") { Description = "Training epochs of the CNN", DefaultValueFactory = _ => 2 };
+var testOption = new Option<int>("--test-size") { Description = "Test images attacked", DefaultValueFactory = _ => 1000 };
+var defenceOption = new Option<double>("--defence-epsilon") { Description = "ε of adversarial training", DefaultValueFactory = _ => 0.1 };
+foreach (var option in new[] { epochsOption, cnnEpochsOption, testOption })
+    option.Validators.Add(result =>
     {
-        var attacked = Adversarial.FastGradientSign(network, loss, batch.Features, batch.Targets, epsilon);
-        accuracy.Add(network.Predict(attacked).ToArray(), batch.Targets.ToArray(), batch.Count);
-    }
-    Console.WriteLine($"{epsilon,5:F2}   {accuracy.Result:F4}");
-}
-
-// Targeted: make a correctly classified sneaker read as a bag, with every pixel moved by at most 0.06.
-int sneaker = FindCorrect(network, test, label: 7);
-var image = test.Subset([sneaker]);
-var wanted = Tensor.Create(new float[] { 8 }, [1]);
-var forged = Adversarial.Targeted(network, loss, image.Features, wanted, epsilon: 0.06, stepSize: 0.005, steps: 40);
-Console.WriteLine();
-Console.WriteLine($"Targeted attack on test image {sneaker} ({FashionMnist.ClassNames[7]} → {FashionMnist.ClassNames[8]}), every pixel moved by at most 0.06:");
-PrintSideBySide(image.Features, forged);
-Console.WriteLine($"before: {Describe(network.Predict(image.Features))}");
-Console.WriteLine($"after:  {Describe(network.Predict(forged))}");
-return 0;
-
-static int FindCorrect(Sequential<float> network, Dataset<float> data, int label)
+        if (result.GetValueOrDefault<int>() <= 0) result.AddError($"{option.Name} must be positive, but was {result.GetValueOrDefault<int>()}.");
+    });
+defenceOption.Validators.Add(result =>
 {
-    var output = network.Predict(data.Features).ToArray();
-    var truth = data.Targets.ToArray();
-    for (int i = 0; i < truth.Length; i++)
-        if ((int)truth[i] == label && TensorPrimitives.IndexOfMax<float>(output.AsSpan(i * 10, 10)) == label) return i;
-    throw new InvalidOperationException($"no correctly classified {FashionMnist.ClassNames[label]} in the test subset");
-}
+    double value = result.GetValueOrDefault<double>();
+    if (!(value > 0 && value < 1)) result.AddError($"--defence-epsilon must lie in (0, 1), but was {value}.");
+});
 
-static string Describe(Tensor<float> logits)
+var root = new RootCommand("FGSM and targeted attacks on an MLP and a CNN (Fashion-MNIST), as pictures and plots; adversarial training as the defence.")
 {
-    var values = logits.ToArray();
-    var probabilities = new float[values.Length];
-    TensorPrimitives.SoftMax(values, probabilities);
-    int best = Array.IndexOf(probabilities, probabilities.Max());
-    return $"{FashionMnist.ClassNames[best]} ({probabilities[best]:P1})";
-}
+    dataOption, outOption, epochsOption, cnnEpochsOption, testOption, defenceOption,
+};
+root.SetAction(parsed => Run(
+    parsed.GetValue(dataOption)!, parsed.GetValue(outOption)!, parsed.GetValue(epochsOption), parsed.GetValue(cnnEpochsOption),
+    parsed.GetValue(testOption), parsed.GetValue(defenceOption)));
+return root.Parse(args).Invoke();
 
-static void PrintSideBySide(Tensor<float> left, Tensor<float> right)
+static int Run(string directory, string outDirectory, int epochs, int cnnEpochs, int testSize, double defenceEpsilon)
 {
-    const string shades = " .:-=+*#%@";
-    var a = left.ToArray();
-    var b = right.ToArray();
-    for (int y = 0; y < 28; y += 2)
+    Dataset<float> flatTrain, imageTrain, flatTest, imageTest;
+    try
     {
-        var line = new System.Text.StringBuilder();
-        for (int x = 0; x < 28; x++) line.Append(shades[(int)(Math.Clamp(a[y * 28 + x], 0, 0.999f) * shades.Length)]);
-        line.Append("    ");
-        for (int x = 0; x < 28; x++) line.Append(shades[(int)(Math.Clamp(b[y * 28 + x], 0, 0.999f) * shades.Length)]);
-        Console.WriteLine(line);
+        flatTrain = FashionMnist.Load<float>(directory, train: true, flatten: true);
+        imageTrain = FashionMnist.Load<float>(directory, train: true);
+        flatTest = FashionMnist.Load<float>(directory, train: false, flatten: true).Take(testSize);
+        imageTest = FashionMnist.Load<float>(directory, train: false).Take(testSize);
     }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+    Directory.CreateDirectory(outDirectory);
+    string Out(string name) => Path.Combine(outDirectory, name);
+    var names = FashionMnist.ClassNames;
+    var defence = new AdversarialTraining { Epsilon = defenceEpsilon, Fraction = 0.5 };
+
+    var mlp = Train("MLP", Mlp, flatTrain, epochs, adversarial: null);
+    var cnn = Train("CNN", Cnn, imageTrain, cnnEpochs, adversarial: null);
+
+    // Untargeted: the fast gradient sign method at growing budgets ε (pixels are in [0, 1]).
+    double[] epsilons = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2];
+    var mlpCurve = Attacks.AccuracyUnderFgsm(mlp, flatTest, epsilons);
+    var cnnCurve = Attacks.AccuracyUnderFgsm(cnn, imageTest, epsilons);
+    Plots.AccuracyAgainstEpsilon($"FGSM on {testSize} Fashion-MNIST test images", epsilons, [("MLP", mlpCurve, false), ("CNN", cnnCurve, false)], Out("accuracy-vs-epsilon.png"));
+
+    const double PanelEpsilon = 0.1;
+    var fgsmLoss = new SoftmaxCrossEntropy<float>();
+    foreach (var (name, network, test) in new[] { ("MLP", mlp, flatTest), ("CNN", cnn, imageTest) })
+    {
+        var examples = test.Subset(Attacks.CorrectlyClassified(network, test, count: 4));
+        var attacked = Adversarial.FastGradientSign(network, fgsmLoss, examples.Features, examples.Targets, PanelEpsilon);
+        AdversarialPanel.Draw(network, examples.Features, attacked, names,
+                new AdversarialPanelOptions { Title = $"FGSM on the {name}, ε = {PanelEpsilon}" })
+            .SavePng(Out($"fgsm-{name.ToLowerInvariant()}.png"));
+    }
+
+    // Targeted, as on the slide: make y₁ (the true class, a sneaker) low and y₂ (the wanted class, a bag) high.
+    const int Sneaker = 7, Bag = 8, Steps = 40;
+    const double TargetEpsilon = 0.08, StepSize = 0.005;
+    var traces = new List<(string, double[], double[])>();
+    var targetedRows = new List<(string Name, string Result)>();
+    foreach (var (name, network, test) in new[] { ("MLP", mlp, flatTest), ("CNN", cnn, imageTest) })
+    {
+        var sneakers = test.Subset(Attacks.CorrectlyClassified(network, test, count: 3, label: Sneaker));
+        var wanted = Tensor.Create(Enumerable.Repeat((float)Bag, sneakers.Count).ToArray(), [sneakers.Count]);
+        var trace = new AttackTrace<float>();
+        var forged = Adversarial.Targeted(network, fgsmLoss, sneakers.Features, wanted, TargetEpsilon, StepSize, Steps, trace);
+        AdversarialPanel.Draw(network, sneakers.Features, forged, names,
+                new AdversarialPanelOptions { Title = $"Targeted on the {name}: {names[Sneaker]} → {names[Bag]}, ε = {TargetEpsilon}" })
+            .SavePng(Out($"targeted-{name.ToLowerInvariant()}.png"));
+        traces.Add((name, trace.Series(0, Sneaker), trace.Series(0, Bag)));
+        int hijacked = Enumerable.Range(0, sneakers.Count).Count(n => IndexOfMax(trace, Steps, n) == Bag);
+        targetedRows.Add((name, $"{hijacked} of {sneakers.Count} read as {names[Bag]}"));
+    }
+    Plots.TargetedTrace($"Targeted attack ({Steps} steps of {StepSize}, ε = {TargetEpsilon}): the first sneaker's logits",
+        traces, names[Sneaker], names[Bag], Out("targeted-trace.png"));
+
+    // The defence: the same networks trained with half of every batch replaced by FGSM examples of the moment.
+    var mlpDefended = Train($"MLP, adversarial training ε = {defenceEpsilon}", Mlp, flatTrain, epochs, defence);
+    var cnnDefended = Train($"CNN, adversarial training ε = {defenceEpsilon}", Cnn, imageTrain, cnnEpochs, defence);
+    var mlpDefendedCurve = Attacks.AccuracyUnderFgsm(mlpDefended, flatTest, epsilons);
+    var cnnDefendedCurve = Attacks.AccuracyUnderFgsm(cnnDefended, imageTest, epsilons);
+    Plots.AccuracyAgainstEpsilon($"FGSM before (solid) and after (dashed) adversarial training with ε = {defenceEpsilon}", epsilons,
+        [("MLP", mlpCurve, false), ("MLP, adversarially trained", mlpDefendedCurve, true), ("CNN", cnnCurve, false), ("CNN, adversarially trained", cnnDefendedCurve, true)],
+        Out("adversarial-training.png"));
+
+    var table = new Table().Title($"Test accuracy under FGSM ({testSize} images)").AddColumns("ε", "MLP", "MLP, adv. trained", "CNN", "CNN, adv. trained");
+    for (int e = 0; e < epsilons.Length; e++)
+        table.AddRow($"{epsilons[e]:F2}", $"{mlpCurve[e]:F3}", $"{mlpDefendedCurve[e]:F3}", $"{cnnCurve[e]:F3}", $"{cnnDefendedCurve[e]:F3}");
+    AnsiConsole.Write(table);
+    var targeted = new Table().Title($"Targeted attack, {names[Sneaker]} → {names[Bag]}, {Steps} steps, ε = {TargetEpsilon}").AddColumns("network", "result");
+    foreach (var (name, result) in targetedRows) targeted.AddRow(name, result);
+    AnsiConsole.Write(targeted);
+    AnsiConsole.MarkupLine($"Pictures and plots in [bold]{Markup.Escape(Path.GetFullPath(outDirectory))}[/]: " +
+        "fgsm-mlp.png, fgsm-cnn.png, targeted-mlp.png, targeted-cnn.png, targeted-trace.png, accuracy-vs-epsilon.png, adversarial-training.png");
+    return 0;
+}
+
+static Sequential<float> Mlp() => Network.Sequential<float>(784).Dense(256, WeightInit.HeUniform).ReLU().Dense(10).Build(seed: 1);
+
+static Sequential<float> Cnn() => Network.Sequential<float>(1, 28, 28)
+    .Conv2D(8, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+    .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2)
+    .Flatten().Dense(10).Build(seed: 1);
+
+static Sequential<float> Train(string title, Func<Sequential<float>> build, Dataset<float> train, int epochs, AdversarialTraining? adversarial)
+{
+    var network = build();
+    var trainer = new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), new Adam<float>(network.Parameters, learningRate: 1e-3));
+    var options = new TrainingOptions { Epochs = epochs, BatchSize = 64, Seed = 1, Adversarial = adversarial };
+    double lastLoss = double.NaN;
+    AnsiConsole.Progress()
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+        .Start(context =>
+        {
+            var task = context.AddTask(Markup.Escape(title), maxValue: (double)epochs * ((train.Count + 63) / 64));
+            trainer.Fit(train, options,
+                progress: new SynchronousProgress<EpochReport>(report => lastLoss = report.TrainLoss),
+                batchProgress: new SynchronousProgress<BatchReport>(_ => task.Increment(1)));
+        });
+    AnsiConsole.MarkupLine($"{Markup.Escape(title)}: training loss {lastLoss:F4} after {epochs} epochs");
+    return network;
+}
+
+static int IndexOfMax(AttackTrace<float> trace, int iteration, int sample)
+{
+    int best = 0;
+    for (int k = 1; k < trace.Outputs; k++)
+        if (trace.Output(iteration, sample, k) > trace.Output(iteration, sample, best)) best = k;
+    return best;
 }

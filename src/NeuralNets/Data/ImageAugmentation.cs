@@ -56,9 +56,7 @@ public sealed record ImageAugmentation
     internal void Apply<T>(ReadOnlySpan<T> source, Span<T> destination, int channels, int height, int width, int epoch, long firstSample, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(CropPadding, nameof(CropPadding));
-        if (!(double.IsFinite(NoiseStandardDeviation) && NoiseStandardDeviation >= 0))
-            throw new ArgumentOutOfRangeException(nameof(NoiseStandardDeviation), NoiseStandardDeviation, "The noise's standard deviation must be finite and not negative.");
+        Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
         int sampleSize = channels * height * width;
         int count = source.Length / sampleSize;
@@ -66,17 +64,41 @@ public sealed record ImageAugmentation
         var output = new T[destination.Length];
         // Each sample's draws depend only on its own key, so how the samples are split among threads changes nothing.
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
-        {
-            var random = new SampleRandom(Seed, epoch, firstSample + i);
-            int dy = CropPadding == 0 ? 0 : random.NextInt(2 * CropPadding + 1) - CropPadding;
-            int dx = CropPadding == 0 ? 0 : random.NextInt(2 * CropPadding + 1) - CropPadding;
-            bool flip = HorizontalFlip && random.NextDouble() < 0.5;
-            var target = output.AsSpan(i * sampleSize, sampleSize);
-            Transform(input.AsSpan(i * sampleSize, sampleSize), target, channels, height, width, dy, dx, flip);
-            if (NoiseStandardDeviation > 0)
-                for (int k = 0; k < target.Length; k++) target[k] += T.CreateChecked(NoiseStandardDeviation * random.NextGaussian());
-        });
+            ApplyToSample<T>(input.AsSpan(i * sampleSize, sampleSize), output.AsSpan(i * sampleSize, sampleSize), channels, height, width, epoch, firstSample + i));
         output.CopyTo(destination);
+    }
+
+    /// <summary>
+    /// Augments a training batch whose sample <c>i</c> is sample <paramref name="sampleIndices"/>[i] of the data set (its key),
+    /// on the calling thread and without allocating: the training loop's path. The spans must not overlap.
+    /// </summary>
+    internal void ApplyToBatch<T>(ReadOnlySpan<T> source, Span<T> destination, int channels, int height, int width, int epoch, ReadOnlySpan<int> sampleIndices)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int sampleSize = channels * height * width;
+        for (int i = 0; i < sampleIndices.Length; i++)
+            ApplyToSample(source.Slice(i * sampleSize, sampleSize), destination.Slice(i * sampleSize, sampleSize), channels, height, width, epoch, sampleIndices[i]);
+    }
+
+    /// <summary>One sample, its draws from the stream keyed by (<see cref="Seed"/>, <paramref name="epoch"/>, <paramref name="key"/>).</summary>
+    private void ApplyToSample<T>(ReadOnlySpan<T> source, Span<T> destination, int channels, int height, int width, int epoch, long key)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new SampleRandom(Seed, epoch, key);
+        int dy = CropPadding == 0 ? 0 : random.NextInt(2 * CropPadding + 1) - CropPadding;
+        int dx = CropPadding == 0 ? 0 : random.NextInt(2 * CropPadding + 1) - CropPadding;
+        bool flip = HorizontalFlip && random.NextDouble() < 0.5;
+        Transform(source, destination, channels, height, width, dy, dx, flip);
+        if (NoiseStandardDeviation > 0)
+            for (int k = 0; k < destination.Length; k++) destination[k] += T.CreateChecked(NoiseStandardDeviation * random.NextGaussian());
+    }
+
+    /// <summary>Rejects a negative padding or a negative or non-finite noise level, naming it.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(CropPadding, nameof(CropPadding));
+        if (!(double.IsFinite(NoiseStandardDeviation) && NoiseStandardDeviation >= 0))
+            throw new ArgumentOutOfRangeException(nameof(NoiseStandardDeviation), NoiseStandardDeviation, "The noise's standard deviation must be finite and not negative.");
     }
 
     /// <summary>

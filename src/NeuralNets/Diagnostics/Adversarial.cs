@@ -69,12 +69,39 @@ public static class Adversarial
     /// <param name="max">Upper bound of a valid input element.</param>
     public static Tensor<T> Targeted<T>(ILayer<T> network, ILoss<T> loss, Tensor<T> input, Tensor<T> wantedTarget,
         double epsilon, double stepSize, int steps, double min = 0, double max = 1)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Targeted(network, loss, input, wantedTarget, epsilon, stepSize, steps, trace: null, min, max);
+
+    /// <summary>
+    /// The targeted attack of <see cref="Targeted{T}(ILayer{T}, ILoss{T}, Tensor{T}, Tensor{T}, double, double, int, double, double)"/>,
+    /// recording into <paramref name="trace"/> what the network outputs at every iterate x₀ (the clean input) … x<sub>steps</sub>:
+    /// the lecture's picture of y₁ falling while y₂ rises.
+    /// </summary>
+    /// <remarks>
+    /// The outputs at x₀ … x<sub>steps−1</sub> are those of the forward passes the gradients need; one more forward pass gives
+    /// the last. The trace's storage is sized once, before the first step; the steps allocate nothing more for it.
+    /// </remarks>
+    /// <param name="network">The attacked network.</param>
+    /// <param name="loss">The loss towards the wanted class (e.g. <see cref="SoftmaxCrossEntropy{T}"/>).</param>
+    /// <param name="input">Clean inputs.</param>
+    /// <param name="wantedTarget">The class (or target) the attack wants the network to output.</param>
+    /// <param name="epsilon">The L∞ budget, non-negative.</param>
+    /// <param name="stepSize">α, the change per step, positive.</param>
+    /// <param name="steps">Number of steps, positive.</param>
+    /// <param name="trace">Receives the outputs at every iterate (replacing what it held); null records nothing.</param>
+    /// <param name="min">Lower bound of a valid input element.</param>
+    /// <param name="max">Upper bound of a valid input element.</param>
+    public static Tensor<T> Targeted<T>(ILayer<T> network, ILoss<T> loss, Tensor<T> input, Tensor<T> wantedTarget,
+        double epsilon, double stepSize, int steps, AttackTrace<T>? trace, double min = 0, double max = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBudget(epsilon, min, max);
         if (!(stepSize > 0) || !double.IsFinite(stepSize)) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"The step size must be positive and finite, but was {stepSize}.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(wantedTarget);
         var clean = input.Span();
         var adversarial = clean.ToArray();
         var current = TensorMemory.Wrap(adversarial, input.Shape());
@@ -82,26 +109,58 @@ public static class Adversarial
         T e = T.CreateChecked(epsilon), lo = T.CreateChecked(min), hi = T.CreateChecked(max), minusAlpha = T.CreateChecked(-stepSize);
         for (int step = 0; step < steps; step++)
         {
-            InputGradientInto(network, loss, current, wantedTarget, gradient);
+            var output = InputGradientInto(network, loss, current, wantedTarget, gradient);
+            if (trace is not null)
+            {
+                if (step == 0) trace.Start(steps + 1, input.BatchSize(), output.SampleSize());
+                trace.Record(step, output.Span());
+            }
             Perturb(adversarial, gradient, minusAlpha);
             Clip(adversarial, clean, e, lo, hi);
         }
+        trace?.Record(steps, network.Forward(current, training: false).Span());
         return current;
     }
 
-    private static void InputGradientInto<T>(ILayer<T> network, ILoss<T> loss, Tensor<T> input, Tensor<T> target, Span<T> destination)
+    /// <summary>
+    /// FGSM into <paramref name="destination"/> (the same length as <paramref name="input"/>), without allocating once the
+    /// network's buffers are sized: the training loop's adversarial batches.
+    /// </summary>
+    internal static void FastGradientSignInto<T>(ILayer<T> network, ReadOnlySpan<Parameter<T>> parameters, ILoss<T> loss,
+        Tensor<T> input, Tensor<T> target, T epsilon, T min, T max, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The parameter gradients this backward writes are overwritten by the training step's own backward.
+        foreach (var p in parameters) p.ZeroGradientDeferred();
+        loss.Forward(network.Forward(input, training: false), target);
+        var gradient = network.Backward(loss.Backward()).Span();
+        var clean = input.Span();
+        clean.CopyTo(destination);
+        Perturb(destination, gradient, epsilon);
+        Clip(destination, clean, epsilon, min, max);
+    }
+
+    // Returns the network's output at the input (valid until its next forward pass).
+    private static Tensor<T> InputGradientInto<T>(ILayer<T> network, ILoss<T> loss, Tensor<T> input, Tensor<T> target, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         foreach (var p in network.Parameters) p.ZeroGradient();
-        loss.Forward(network.Forward(input, training: false), target);
+        var output = network.Forward(input, training: false);
+        loss.Forward(output, target);
         network.Backward(loss.Backward()).Span().CopyTo(destination);
         foreach (var p in network.Parameters) p.ZeroGradient();
+        return output;
     }
 
-    // x[i] += scale · sign(g[i])
+    // x[i] += scale · sign(g[i]); a NaN gradient moves nothing (T.Sign would throw), the loss reports it.
     private static void Perturb<T>(Span<T> x, ReadOnlySpan<T> gradient, T scale) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++) x[i] += scale * T.CreateTruncating(T.Sign(gradient[i]));
+        for (int i = 0; i < x.Length; i++)
+        {
+            T g = gradient[i];
+            if (g > T.Zero) x[i] += scale;
+            else if (g < T.Zero) x[i] -= scale;
+        }
     }
 
     // Keep x within ε of the clean input and inside [min, max].

@@ -30,6 +30,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     private readonly Func<T> _evaluate;
     private readonly Parameter<T>[] _parameters;
     private WeightSnapshots<T>? _snapshots;
+    private BatchTransform<T>? _transform;
 
     // State the evaluate closure reads and writes; fields, so that one delegate serves every step.
     private Tensor<T>? _x, _y;
@@ -116,6 +117,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         var validationPass = validation is null ? null
             : new EvaluationPass<T>(_network, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
         var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
+        _transform = BatchTransform<T>.For(options, _network, _parameters, _loss, train);
 
         if (options.OnEpochStart?.Target is IPlannedSchedule planned) planned.CheckUpTo(options.Epochs);
         if (options.OnStepStart?.Target is IPlannedSchedule plannedSteps) plannedSteps.CheckUpTo(checked(options.Epochs * batches.BatchesPerEpoch));
@@ -212,15 +214,18 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         }
     }
 
-    // One optimizer step on the batch; a loss or weight that turns non-finite ends the run with the last good weights.
+    // One optimizer step on the batch (augmented and attacked first, when the options ask); a loss or weight that turns
+    // non-finite ends the run with the last good weights.
     private void Step(MiniBatch<T> batch, int epoch)
     {
-        (_x, _y, _batchCount) = (batch.Features, batch.Targets, batch.Count);
+        (_y, _batchCount) = (batch.Targets, batch.Count);
         _firstEvaluation = true;
         // A Predict on another thread that overlaps the weights' change refuses to answer (see Sequential's remarks).
         _guard?.BeginWeightChange();
         try
         {
+            // Inside the guard: the attack's passes use the network's buffers as the step's do.
+            _x = _transform is null ? batch.Features : _transform.Apply(batch, epoch);
             try
             {
                 _optimizer.Step(_evaluate);

@@ -1,3 +1,5 @@
+using NeuralNets.Data;
+
 namespace NeuralNets.Training;
 
 /// <summary>How <see cref="Trainer{T}.Fit"/> runs.</summary>
@@ -44,6 +46,22 @@ public sealed record TrainingOptions
     /// </summary>
     public double? GradientClipValue { get; init; }
 
+    /// <summary>
+    /// Seeded image augmentation applied to every training batch inside <see cref="Trainer{T}.Fit"/>; null for none. Each
+    /// sample's draws are keyed by the augmentation's own <see cref="ImageAugmentation.Seed"/>, the epoch (1-based) and the
+    /// sample's index in the training set, so they do not depend on the batch size, the shuffle or the thread count, and a
+    /// resumed run draws what a straight one would. The samples must be images <c>[C, H, W]</c>. Validation and
+    /// <see cref="Trainer{T}.Evaluate"/> data are never augmented. Default null.
+    /// </summary>
+    public ImageAugmentation? Augmentation { get; init; }
+
+    /// <summary>
+    /// Adversarial training: a fraction of every training batch replaced by fast-gradient-sign examples made from the
+    /// current weights (after <see cref="Augmentation"/>, when both are set); null for none. See <see cref="AdversarialTraining"/>
+    /// for what is replaced and why. The training loss and metrics reported are those of the batches as trained on. Default null.
+    /// </summary>
+    public AdversarialTraining? Adversarial { get; init; }
+
     internal bool ClipsGradients => MaxGradientNorm is not null || GradientClipValue is not null;
 
     internal void Validate()
@@ -52,5 +70,7 @@ public sealed record TrainingOptions
         if (GradientClipValue is double value) GradientClipping.CheckLimit(value, nameof(GradientClipValue));
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, $"Epochs must be positive, but was {Epochs}.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"Batch size must be positive, but was {BatchSize}.");
+        Augmentation?.Validate();
+        Adversarial?.Validate();
     }
 }

@@ -84,4 +84,57 @@ public class AdversarialTests
         var act = () => Adversarial.FastGradientSign(network, new SoftmaxCrossEntropy<double>(), TestTensors.Random<double>(0, 1, 2), TestTensors.Create(new[] { 0.0 }, 1), epsilon: -0.1);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*-0.1*");
     }
+
+    private static Sequential<double> LinearClassifier() => Network.Sequential<double>(2).Dense(3).Build(seed: 8);
+
+    // z = Wx + b by hand, W stored [outputs, inputs].
+    private static double[] Logits(Sequential<double> network, double[] x, int sample)
+    {
+        var dense = (Dense<double>)network.Layers[0];
+        var w = dense.Weight.ValueSpan.ToArray();
+        var b = dense.Bias.ValueSpan.ToArray();
+        return Enumerable.Range(0, 3).Select(k => b[k] + w[k * 2] * x[sample * 2] + w[k * 2 + 1] * x[sample * 2 + 1]).ToArray();
+    }
+
+    [Fact]
+    public void Targeted_WithTrace_RecordsTheLogitsOfEveryIterate()
+    {
+        var network = LinearClassifier();
+        var loss = new SoftmaxCrossEntropy<double>();
+        var input = TestTensors.Create(new[] { 0.2, 0.7, 0.9, 0.1 }, 2, 2);
+        var wanted = TestTensors.Create(new[] { 2.0, 0.0 }, 2);
+        var trace = new AttackTrace<double>();
+        var attacked = Adversarial.Targeted(network, loss, input, wanted, epsilon: 0.3, stepSize: 0.05, steps: 5, trace, min: -1, max: 2);
+
+        trace.Iterations.Should().Be(6);
+        (trace.Samples, trace.Outputs).Should().Be((2, 3));
+        attacked.ToArray().Should().Equal(Adversarial.Targeted(network, loss, input, wanted, 0.3, 0.05, 5, min: -1, max: 2).ToArray(), "recording changes nothing");
+        for (int iteration = 0; iteration <= 5; iteration++)
+        {
+            // x_k is the input after k steps: the attack with k steps gives it.
+            var x = iteration == 0 ? input.ToArray() : Adversarial.Targeted(network, loss, input, wanted, 0.3, 0.05, iteration, min: -1, max: 2).ToArray();
+            for (int n = 0; n < 2; n++)
+            {
+                var expected = Logits(network, x, n);
+                for (int k = 0; k < 3; k++) trace.Output(iteration, n, k).Should().BeApproximately(expected[k], 1e-12, $"iterate {iteration}, sample {n}, logit {k}");
+            }
+        }
+        trace.Series(0, 2).Should().Equal(Enumerable.Range(0, 6).Select(i => trace.Output(i, 0, 2)));
+        trace.Series(0, 2)[^1].Should().BeGreaterThan(trace.Series(0, 2)[0], "the wanted class's logit rises");
+    }
+
+    [Fact]
+    public void Targeted_TraceReusedForASmallerAttack_HoldsOnlyTheNewAttack()
+    {
+        var network = LinearClassifier();
+        var loss = new SoftmaxCrossEntropy<double>();
+        var trace = new AttackTrace<double>();
+        Adversarial.Targeted(network, loss, TestTensors.Random<double>(1, 4, 2), TestTensors.Create(new[] { 0.0, 1, 2, 0 }, 4), 0.5, 0.1, 8, trace);
+        var one = TestTensors.Create(new[] { 0.5, 0.5 }, 1, 2);
+        Adversarial.Targeted(network, loss, one, TestTensors.Create(new[] { 1.0 }, 1), 0.5, 0.1, 2, trace);
+        (trace.Iterations, trace.Samples, trace.Outputs).Should().Be((3, 1, 3));
+        trace.At(0).ToArray().Zip(Logits(network, [0.5, 0.5], 0)).Should().OnlyContain(p => Math.Abs(p.First - p.Second) < 1e-12);
+        var act = () => trace.Output(3, 0, 0);
+        act.Should().Throw<ArgumentOutOfRangeException>();
+    }
 }

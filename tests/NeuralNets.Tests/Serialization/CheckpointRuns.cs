@@ -39,6 +39,10 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
                 .Dense(3).Build(seed: 4),
             n => new Momentum<float>(n.Parameters, 0.05),
             o => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 9, MaxGradientNorm = 1, OnStepStart = new LinearWarmup(0.05, warmupSteps: 10).ApplyTo(o) }),
+        new("adversarial training, dropout, adam",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(12).ReLU().Dropout(0.2).Dense(3).Build(seed: 5),
+            n => new Adam<float>(n.Parameters, 0.01),
+            _ => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 3, Adversarial = new AdversarialTraining { Epsilon = 0.2, Fraction = 0.5, Min = -10, Max = 10 } }),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(r => new object[] { r.Name });
