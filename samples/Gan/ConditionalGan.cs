@@ -1,6 +1,6 @@
-using NeuralNets.Layers;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
+using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Tensors;

@@ -1,5 +1,5 @@
-using NeuralNets.Layers;
 using NeuralNets.Data;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Samples.Gan;
 

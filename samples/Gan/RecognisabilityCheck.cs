@@ -1,5 +1,5 @@
-using NeuralNets.Layers;
 using NeuralNets.Data;
+using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Tensors;
