@@ -138,6 +138,15 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a <see cref="Flatten{T}"/>, turning <c>[C, H, W]</c> into <c>[C·H·W]</c>.</summary>
     public SequentialBuilder<T> Flatten() => Add(static (_, _) => new Flatten<T>());
 
+    /// <summary>Appends an <see cref="Unflatten{T}"/>: <c>Unflatten(1, [128, 7, 7])</c> turns <c>[6272]</c> into <c>[128, 7, 7]</c>.</summary>
+    /// <param name="dimension">The axis to split, counting the batch axis as 0 (PyTorch's <c>dim</c>); negative counts from the end.</param>
+    /// <param name="unflattenedSize">The lengths the axis becomes; their product must equal its length.</param>
+    public SequentialBuilder<T> Unflatten(int dimension, IReadOnlyList<int> unflattenedSize)
+    {
+        var layer = new Unflatten<T>(dimension, unflattenedSize); // fail here, at the call, rather than at Build
+        return Add((_, _) => new Unflatten<T>(layer.Dimension, layer.UnflattenedSize));
+    }
+
     /// <summary>Appends a <see cref="Dropout{T}"/> whose masks are seeded from the build's seed.</summary>
     /// <param name="probability">Probability of zeroing an element while training, in [0, 1).</param>
     public SequentialBuilder<T> Dropout(double probability)

@@ -11,7 +11,7 @@ internal static class Networks
         // Issue 16 layers.
         "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "Softplus(1, 40)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D",
         // Issue 15's layer.
-        "ConvTranspose2D"];
+        "ConvTranspose2D", "Unflatten"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -42,6 +42,8 @@ internal static class Networks
         "BatchNorm2D" => Trained(Network.Sequential<T>([3, 4, 5]).BatchNorm2D().Build(seed: 18)),
         // Stride 2 with output padding, as a generator's upsampling step uses it: 5×4 → 10×8.
         "ConvTranspose2D" => Network.Sequential<T>([3, 5, 4]).ConvTranspose2D(2, kernel: 3, stride: 2, padding: 1, outputPadding: 1).Build(seed: 19),
+        // A generator's stem: Dense, then its features as images.
+        "Unflatten" => Network.Sequential<T>([12]).Dense(24).Unflatten(1, [2, 3, 4]).Build(seed: 20),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 

@@ -15,11 +15,11 @@ namespace NeuralNets.Interop;
 /// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope); Softmax → Softmax(axis = -1) after a vector; Flatten → Flatten(axis = 1);
-/// Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
+/// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope,
-/// Softmax over a vector, Flatten(axis = 1) and Reshape to [batch, features], skipping Identity and Dropout; weights as
+/// Softmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten), skipping Identity and Dropout; weights as
 /// raw_data or typed fields, and Constant nodes. Anything else fails naming the node and its operator. An export read
 /// back is bit-identical in weights and outputs (Dropout layers, having no node, are gone).</para>
 /// <para>Files are untrusted: every length is checked against the bytes present before anything is allocated, and every

@@ -192,7 +192,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             // threshold 40 gives exactly the same function where PyTorch's 20 would not.
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape, Identity, Dropout, Elu, Softplus)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus)");
         }
     }
 
@@ -300,15 +300,29 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         Add(node, () => new Softmax<T>());
     }
 
+    /// <summary>
+    /// A Reshape that keeps the batch (first length 0, or −1 with the rest given): to <c>[batch, features]</c> it is a
+    /// Flatten; to <c>[batch, d1, d2, …]</c> an <see cref="Unflatten{T}"/> (after a Flatten when the samples are not vectors).
+    /// </summary>
     private void Reshape(NodeProto node)
     {
         Allowed(node, "allowzero");
         var target = Int64Values(node, Constant(node, 1, "shape"));
         long features = ShapeSize.Count(_shape, int.MaxValue);
-        bool keepsBatch = target.Length == 2 && (target[0] == 0 && Int(node, "allowzero", 0) == 0 || target[0] == -1 && target[1] > 0);
-        if (!keepsBatch || (target[1] != features && !(target[1] == -1 && target[0] == 0)))
-            throw Node(node, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape to [batch, {features}] (a flatten) can be imported");
+        bool copiesBatch = target.Length >= 2 && target[0] == 0 && Int(node, "allowzero", 0) == 0;
+        bool infersBatch = target.Length >= 2 && target[0] == -1 && target.Skip(1).All(length => length > 0);
+        if (target.Length == 2 && (copiesBatch || infersBatch) && (target[1] == features || (target[1] == -1 && copiesBatch)))
+        {
+            if (_shape.Count != 1) Add(node, () => new Flatten<T>());
+            return;
+        }
+        bool lengthsFit = target.Skip(1).All(length => length is > 0 and <= int.MaxValue);
+        int[] sample = lengthsFit ? [.. target.Skip(1).Select(length => (int)length)] : [];
+        if (!(copiesBatch || infersBatch) || !lengthsFit || ShapeSize.Count(sample, int.MaxValue) != features)
+            throw Node(node, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported");
+        if (_shape.SequenceEqual(sample)) return;
         if (_shape.Count != 1) Add(node, () => new Flatten<T>());
+        Add(node, () => new Unflatten<T>(1, sample));
     }
 
     /// <summary>Builds a layer (turning a constructor's complaint into one about the node), checks it fits, and adds it.</summary>

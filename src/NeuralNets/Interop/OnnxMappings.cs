@@ -29,6 +29,9 @@ public static class OnnxMappings
         // ONNX's ConvTranspose takes the weight as [Cin, Cout, kH, kW], as we and PyTorch store it.
         ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, step.Parameters[0], step.Parameters[1]],
             [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"])]),
+        // A Reshape to [0, ...output shape]: 0 copies the batch length, so the batch stays symbolic.
+        ["Unflatten"] = step => step.AddNode("Reshape",
+            [step.Input, step.AddInt64Constant("shape", [step.OutputShape.Count + 1], [0, .. step.OutputShape.Select(length => (long)length)])]),
         // Issue 16 layers.
         ["GELU"] = Gelu,
         ["ELU"] = Elu,

@@ -15,7 +15,7 @@ internal static class BuiltInLayerKinds
         new DenseKind(), new Conv2DKind(), new PoolKind("MaxPool2D"), new PoolKind("AvgPool2D"), new LeakyReLUKind(), new DropoutKind(),
         new ActivationKind("Sigmoid"), new ActivationKind("Tanh"), new ActivationKind("ReLU"), new ActivationKind("Softmax"),
         new ActivationKind("Flatten"), new SequentialKind(),
-        new ConvTranspose2DKind(),
+        new ConvTranspose2DKind(), new UnflattenKind(),
         // Issue 16 layers.
         new GeluKind(), new EluKind(), new ActivationKind("SiLU"), new SoftplusKind(), new ActivationKind("GlobalAvgPool2D"),
         new BatchNormKind("BatchNorm1D"), new BatchNormKind("BatchNorm2D"),
@@ -41,6 +41,32 @@ internal static class BuiltInLayerKinds
         // Less than the stride, as the layer requires; a file saying otherwise is refused here, naming the field.
         private static (int Height, int Width) OutputPadding(LayerSettings settings) =>
             (settings.Padding("outputPadH", settings.WindowLength("strideH") - 1), settings.Padding("outputPadW", settings.WindowLength("strideW") - 1));
+    }
+
+    private sealed class UnflattenKind() : LayerKind("Unflatten")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            Read(settings);
+            return [];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (dim, sizes) = Read(settings);
+            return new Unflatten<T>(dim, sizes);
+        }
+
+        // The batch axis (0) cannot be split; a file saying so is refused here, naming the field.
+        private static (int Dim, IReadOnlyList<int> Sizes) Read(LayerSettings settings)
+        {
+            int dim = settings.Int32("dim", -LayerSettings.MaxWindowLength, LayerSettings.MaxWindowLength);
+            if (dim == 0) throw settings.Error("'dim' must not be 0 (the batch axis).");
+            var sizes = settings.Lengths(Unflatten<double>.UnflattenedSizeSetting);
+            if (ShapeMismatchException.ValueCount([.. sizes]) > int.MaxValue)
+                throw settings.Error($"'{Unflatten<double>.UnflattenedSizeSetting}' holds more than {int.MaxValue} values.");
+            return (dim, sizes);
+        }
     }
 
     private sealed class DenseKind() : LayerKind("Dense")
