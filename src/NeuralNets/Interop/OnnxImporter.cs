@@ -134,6 +134,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             case "Gemm": Gemm(node); return 0;
             case "MatMul": return MatMul(node, next);
             case "Conv": Conv(node); return 0;
+            case "ConvTranspose": ConvTranspose(node); return 0;
             case "MaxPool":
             {
                 var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "storage_order"], kernelFromAttribute: null);
@@ -266,6 +267,28 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
         w.CopyTo(conv.Weight.ValueSpan);
         b?.CopyTo(conv.Bias.ValueSpan);
+    }
+
+    private void ConvTranspose(NodeProto node)
+    {
+        if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
+        var weight = Constant(node, 1, "W");
+        if (weight.Dims.Count != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D transposed convolution's is [Cin, Cout, kH, kW]");
+        if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped transposed convolution (group ≠ 1)");
+        if (Attribute(node, "output_shape") is not null) throw Node(node, "sets output_shape; only explicit pads and output_padding can be imported");
+        var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group", "output_padding"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
+        var outputPadding = Ints(node, "output_padding", 2, 0);
+        var extra = (Length(node, outputPadding[0], 0), Length(node, outputPadding[1], 0));
+        if (extra.Item1 >= stride.Item1 || extra.Item2 >= stride.Item2)
+            throw Node(node, $"has output_padding {Text(outputPadding)} not below its strides ({stride.Item1}, {stride.Item2})");
+        if (_shape.Count != 3 || _shape[0] != weight.Dims[0])
+            throw Node(node, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[0]}, H, W]");
+        var w = Values(node, weight, "weight");
+        T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
+        if (b is not null && b.Length != weight.Dims[1]) throw Node(node, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels");
+        var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra, WeightInit.Zeros));
+        w.CopyTo(layer.Weight.ValueSpan);
+        b?.CopyTo(layer.Bias.ValueSpan);
     }
 
     /// <summary>Kernel, strides and symmetric pads of a Conv or pooling node; <paramref name="kernelFromAttribute"/> is the weight's kernel, if any.</summary>

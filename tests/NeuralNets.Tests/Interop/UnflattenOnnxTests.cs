@@ -3,7 +3,7 @@ using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Interop;
 
-/// <summary>Unflatten goes to ONNX as a Reshape to [0, ...shape] and comes back as an Unflatten (ConvTranspose has no importer yet, so a Conv2D follows it here).</summary>
+/// <summary>Unflatten goes to ONNX as a Reshape to [0, ...shape] and comes back as an Unflatten.</summary>
 public class UnflattenOnnxTests
 {
     [Fact]
