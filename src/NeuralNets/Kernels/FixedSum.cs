@@ -83,6 +83,7 @@ internal static class FixedSum
         return sum;
     }
 
+    [MethodImpl(HotPath.Options)]
     private static T Blocks512<T, TStep>(ref T xs, ref T ys, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>
@@ -108,6 +109,7 @@ internal static class FixedSum
         return Fold(a0 + a1);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static T Blocks256<T, TStep>(ref T xs, ref T ys, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>
@@ -123,6 +125,7 @@ internal static class FixedSum
         return Fold(a[0]);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static T Blocks128<T, TStep>(ref T xs, ref T ys, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>
@@ -138,6 +141,7 @@ internal static class FixedSum
         return Fold(a[0]);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static T BlocksScalar<T, TStep>(ref T xs, ref T ys, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>

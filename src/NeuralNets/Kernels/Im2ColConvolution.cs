@@ -57,6 +57,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
     /// <param name="weight">W, <c>[Cout, Cin, kH, kW]</c>.</param>
     /// <param name="bias">b, <c>[Cout]</c>.</param>
     /// <param name="output">y.</param>
+    [MethodImpl(HotPath.Options)]
     public void Forward(Tensor<T> input, T[] weight, T[] bias, Tensor<T> output)
     {
         StartPass(input, weight, bias);
@@ -84,6 +85,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
     /// <param name="accumulate">Whether to add into dW rather than overwrite it.</param>
     /// <param name="biasGradient">db, <c>[Cout]</c>, added to.</param>
     /// <param name="inputGradient">dX, <c>[N, Cin, H, W]</c>, or null to skip it.</param>
+    [MethodImpl(HotPath.Options)]
     public void Backward(Tensor<T> input, Tensor<T> outputGradient, T[] weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
     {
         StartPass(input, weight, []);
