@@ -6,6 +6,7 @@ using NeuralNets.Benchmarks;
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
+// peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
 // onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64 (ONNX Runtime builds only: -p:WithOnnx=true).
@@ -24,6 +25,11 @@ if (args.Length > 0 && args[0] == "lenet")
 if (args.Length > 0 && args[0] == "firstsecond")
 {
     FirstSecond.Run(args.Length > 1 ? args[1] : "mlp");
+    return;
+}
+if (args.Length > 0 && args[0] == "peak")
+{
+    FmaPeak.Run();
     return;
 }
 if (args.Length > 0 && args[0] == "predict")
