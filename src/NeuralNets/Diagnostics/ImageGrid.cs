@@ -12,7 +12,7 @@ namespace NeuralNets.Diagnostics;
 public static class ImageGrid
 {
     private const int BarWidth = 12;
-    private const int TickLength = 3;
+    private const int BarTextGap = 4;
 
     /// <summary>Draws <paramref name="images"/>: <c>[N, H, W]</c> or <c>[N, 1, H, W]</c> single-channel, or <c>[N, 3, H, W]</c> RGB with values in [0, 1].</summary>
     /// <param name="images">The batch.</param>
@@ -48,7 +48,7 @@ public static class ImageGrid
         string[] barNumbers = options.ColorBar ? [ScaleText.Format(high), ScaleText.Format((low + high) / 2), ScaleText.Format(low)] : [];
         int barNumbersW = barNumbers.Length == 0 ? 0 : barNumbers.Max(n => Picture.MeasureText(n, textScale).Width);
         int barH = Math.Max(gridH - 2 * gap, 3 * (glyphHeight + 2));
-        int pictureW = gridW + (options.ColorBar ? BarWidth + TickLength + 2 + barNumbersW + Math.Max(gap, 2) : 0);
+        int pictureW = gridW + (options.ColorBar ? BarWidth + BarTextGap + barNumbersW + Math.Max(gap, 2) : 0);
         var picture = new Picture(pictureW, Math.Max(gridH, options.ColorBar ? barH + 2 * gap : 0));
 
         int imageSize = channels * height * width;
@@ -117,7 +117,8 @@ public static class ImageGrid
         picture.DrawText(left + (cellW - textW) / 2, top + (cellH - textH) / 2, text, ink);
     }
 
-    // Top row the largest value, bottom row the smallest; the values at the top, middle and bottom rows written beside ticks.
+    // Top row the largest value, bottom row the smallest; the values of the top, middle and bottom rows written beside them
+    // (no tick marks: a tick beside "0" reads as a minus sign).
     private static void DrawBar(Picture picture, int left, int top, int height, double low, double high, bool diverging, string[] numbers, int textScale)
     {
         for (int y = 0; y < height; y++)
@@ -125,14 +126,9 @@ public static class ImageGrid
             double value = height == 1 ? high : high - (high - low) * y / (height - 1);
             picture.Fill(left, top + y, BarWidth, 1, Color(value, low, high, diverging));
         }
-        int glyphHeight = Picture.MeasureText("0", textScale).Height, textLeft = left + BarWidth + TickLength + 2;
-        int[] tickRows = [top, top + (height - 1) / 2, top + height - 1];
+        int glyphHeight = Picture.MeasureText("0", textScale).Height, textLeft = left + BarWidth + BarTextGap;
         int[] textTops = [top, top + (height - 1) / 2 - glyphHeight / 2, top + height - glyphHeight];
-        for (int i = 0; i < 3; i++)
-        {
-            picture.Fill(left + BarWidth, tickRows[i], TickLength, 1, Ink);
-            picture.DrawText(textLeft, textTops[i], numbers[i], Ink, textScale);
-        }
+        for (int i = 0; i < 3; i++) picture.DrawText(textLeft, textTops[i], numbers[i], Ink, textScale);
     }
 
     private static byte Byte<T>(T value) where T : IFloatingPointIeee754<T> =>
