@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
@@ -16,9 +17,9 @@ public readonly record struct PlaneRegion(double XMin, double XMax, double YMin,
     public void Validate()
     {
         if (!(double.IsFinite(XMin) && double.IsFinite(XMax) && XMax > XMin))
-            throw new ArgumentException($"The region's x range [{XMin}, {XMax}] must be finite with XMax > XMin.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The region's x range [{XMin}, {XMax}] must be finite with XMax > XMin."));
         if (!(double.IsFinite(YMin) && double.IsFinite(YMax) && YMax > YMin))
-            throw new ArgumentException($"The region's y range [{YMin}, {YMax}] must be finite with YMax > YMin.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The region's y range [{YMin}, {YMax}] must be finite with YMax > YMin."));
     }
 
     /// <summary>The smallest rectangle holding every point of the sets, widened by <paramref name="margin"/> of its size on each side.</summary>
