@@ -109,7 +109,8 @@ static void DeadChannelReport(Sequential<float> network, Dataset<float> test, IR
     {
         var maps = outputs[layer].Output;
         int channels = (int)maps.Lengths[1], plane = (int)(maps.FlattenedLength / channels);
-        var flat = Enumerable.Range(0, channels).Where(c => TensorPrimitives.MaxMagnitude(maps.ToArray().AsSpan(c * plane, plane)) == 0);
+        var values = maps.ToArray();
+        var flat = Enumerable.Range(0, channels).Where(c => TensorPrimitives.MaxMagnitude(values.AsSpan(c * plane, plane)) == 0);
         var maxima = FeatureMaps.ChannelMaxima(network, layer, sample.Features);
         var dead = Enumerable.Range(0, channels).Where(c => maxima[c] <= 0);
         table.AddRow($"{layer} {network.Layers[layer]}", List(flat), List(dead));

@@ -189,7 +189,7 @@ public static class DecisionBoundary
 
     // "● train  × test   ■ class 0  ■ class 1 …" in one line under the plot.
     private static int LegendWidth(string[] classLabels, int s) =>
-        2 * (Markers.Radius * 2 + 6) + 6 + Picture.MeasureText("train", s).Width + Picture.MeasureText("test", s).Width + 16
+        2 * (Markers.Radius * 2 + 6) + 9 + Picture.MeasureText("train", s).Width + Picture.MeasureText("test", s).Width + 16
         + classLabels.Sum(l => 14 + Picture.MeasureText(l, s).Width + 10);
 
     private static void DrawLegend(Picture picture, int left, int top, string[] classLabels, int s)
@@ -201,7 +201,7 @@ public static class DecisionBoundary
         picture.DrawText(x, top, "train", Ink, s);
         x += Picture.MeasureText("train", s).Width + 14 + Markers.Radius;
         Markers.Cross(picture, x, middle, grey, Ink);
-        x += Markers.Radius + 6;
+        x += Markers.Radius + 9;
         picture.DrawText(x, top, "test", Ink, s);
         x += Picture.MeasureText("test", s).Width + 16;
         for (int c = 0; c < classLabels.Length; c++)
