@@ -17,7 +17,7 @@ namespace NeuralNets.Diagnostics;
 /// <para>The network runs in inference mode and every parameter gradient is zero afterwards. Do not call it while the same
 /// network trains on another thread.</para>
 /// </remarks>
-public static class ActivationMaximization
+public static partial class ActivationMaximization
 {
     /// <summary>The input that maximises class <paramref name="targetClass"/>'s score (the network's last output).</summary>
     /// <param name="network">A network built with an input shape.</param>

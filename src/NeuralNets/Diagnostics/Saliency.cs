@@ -13,7 +13,7 @@ namespace NeuralNets.Diagnostics;
 /// The network runs in inference mode; y is its output before any loss (use logits, not a Softmax, for crisp maps).
 /// Every parameter gradient is zero afterwards. Do not call it while the same network trains on another thread.
 /// </remarks>
-public static class Saliency
+public static partial class Saliency
 {
     /// <summary>The saliency of each sample for the class the network predicts for it (the largest output).</summary>
     /// <param name="network">Any network whose output is <c>[N, classes]</c>.</param>

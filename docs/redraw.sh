@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Redraws every picture under docs/images from the current code, each with the one command docs/GALLERY.md shows.
+# Usage: docs/redraw.sh            (from any directory; needs Fashion-MNIST in /usr/share/datasets/fashion-mnist)
+# The pictures are written in place; `git diff --stat docs/images` then shows what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+images=docs/images
+
+# Runs one sample with its options and says how long it took (build included).
+draw() {
+    local sample=$1; shift
+    local start=$SECONDS
+    echo "== $sample $*"
+    dotnet run -c Release --project "samples/$sample" -- "$@"
+    echo "== $sample: $((SECONDS - start)) s"
+}
+
+# What a CNN learns: filters, feature maps, saliency, class maximisation (the defaults: 20 000 images, 2 epochs).
+draw CnnFilters --out "$images/cnn-filters"
+
+# Decision regions of a 2-32-32-k ReLU MLP trained with Adam on every 2-D set.
+draw DecisionBoundaries --data all --out "$images/decision-boundaries"
+
+# Every optimizer on two spirals, and paths on a narrow ravine.
+draw OptimizerRace --out "$images/optimizer-race"
+
+# --- GAN pictures (samples/Gan): to be filled in by the lead once samples/Gan writes PNGs. ---
+# draw Gan ... --out "$images/gan"
+
+# --- Adversarial pictures (samples/AdversarialExamples): to be filled in by the lead once the sample writes PNGs. ---
+# draw AdversarialExamples ... --out "$images/adversarial"
+
+# Not redrawn here: docs/images/playground.png is a screenshot that tests/Playground.Tests takes in headless
+# chromium (run by .ci/run).
+echo "all pictures redrawn in $SECONDS s"
