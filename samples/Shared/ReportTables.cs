@@ -28,8 +28,7 @@ internal static class ReportTables
     /// <summary>The confusion matrix: rows are the true classes, columns the predicted ones, both by number.</summary>
     public static Table Confusion(ClassificationReport report)
     {
-        var table = new Table { Title = new TableTitle("confusion matrix (rows: true class, columns: predicted)") }
-            .AddColumn("#", c => c.RightAligned());
+        var table = new Table().AddColumn("#", c => c.RightAligned());
         for (int p = 0; p < report.ClassCount; p++) table.AddColumn(Cell(p), c => c.RightAligned());
         for (int a = 0; a < report.ClassCount; a++)
         {
@@ -46,6 +45,8 @@ internal static class ReportTables
     public static void Show(ClassificationReport report, string title)
     {
         SampleConsole.Show(PerClass(report, title));
+        // A title would wrap to the width of a small matrix, so the legend is a line of its own.
+        SampleConsole.Line("confusion matrix (rows: true class, columns: predicted class, numbered as above):");
         SampleConsole.Show(Confusion(report));
     }
 
