@@ -23,9 +23,9 @@ static int Score(string path, string directory)
     byte[] images, labels;
     try
     {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found; Deploy.Train writes it.");
         images = Idx(Path.Combine(directory, "t10k-images-idx3-ubyte.gz"), headerLength: 16);
         labels = Idx(Path.Combine(directory, "t10k-labels-idx1-ubyte.gz"), headerLength: 8);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found; Deploy.Train writes it.");
     }
     catch (IOException e)
     {
