@@ -43,12 +43,13 @@ internal static class SampleCommandLine
     }
 
     /// <summary>
-    /// Parses <paramref name="args"/> and runs the command's action: its exit code, 0 after <c>--help</c>, and 1 with the
-    /// errors (each naming the option and the value) on standard error when the command line is wrong.
+    /// Parses <paramref name="args"/> and runs the command's action: its exit code, 0 after <c>--help</c>, and 1 when the
+    /// command line is wrong, with the errors (each naming the option and the value) on standard error and the help on
+    /// standard output.
     /// </summary>
     public static int Run(RootCommand command, string[] args)
     {
-        // System.CommandLine reads numbers in the current culture; the samples read and print them invariantly.
+        // The options parse invariantly (above); this makes the samples print numbers the same way in every culture.
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         return command.Parse(args).Invoke();
     }
