@@ -17,10 +17,15 @@ public static class SampleProcess
         ["InClassExample"] = "InClassExample",
         ["Deploy.Train"] = "Deploy/Train",
         ["Deploy.Score"] = "Deploy/Score",
+        ["Quickstart"] = "Quickstart",
     };
 
-    /// <summary>Runs <paramref name="sample"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/> (a temporary one when null).</summary>
-    public static SampleRun Run(string sample, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <summary>
+    /// Runs <paramref name="sample"/> with <paramref name="arguments"/> in <paramref name="workingDirectory"/> (a temporary one
+    /// when null), with <paramref name="environment"/> added to this process's variables.
+    /// </summary>
+    public static SampleRun Run(string sample, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,6 +33,7 @@ public static class SampleProcess
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.ArgumentList.Add(Program(sample));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start dotnet for {sample}");
