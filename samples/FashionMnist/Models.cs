@@ -16,19 +16,8 @@ internal static class Models
         ["cnn"] = new("LeNet-like CNN: conv 5×5 ×16, ReLU, max-pool, conv 5×5 ×32, ReLU, max-pool, dense 128, dropout 0.3, dense 10", FlatInput: false, DefaultEpochs: 10, Cnn),
     };
 
-    /// <summary>The model names, for the usage text.</summary>
-    public static string Names => string.Join("|", Catalog.Keys);
-
-    /// <summary>The model called <paramref name="name"/>, or an error listing the choices.</summary>
-    public static ModelChoice Find(string name) =>
-        Catalog.TryGetValue(name, out var model) ? model : throw new ArgumentException($"unknown model '{name}'; choose one of: {string.Join(", ", Catalog.Keys)}.");
-
-    /// <summary>Returns <paramref name="name"/> when it names a model, else throws listing the choices.</summary>
-    public static string Check(string name)
-    {
-        Find(name);
-        return name;
-    }
+    /// <summary>The model called <paramref name="name"/>; the command line accepts only the names in <see cref="Catalog"/>.</summary>
+    public static ModelChoice Find(string name) => Catalog[name];
 
     private static Sequential<float> Mlp(int seed) =>
         Network.Sequential<float>(28 * 28)

@@ -1,50 +1,31 @@
-using static NeuralNets.Samples.OptionValues;
-using System.Globalization;
+using System.CommandLine;
 using NeuralNets.Data;
+using static NeuralNets.Samples.SampleCommandLine;
 
 namespace FashionMnistSample;
 
-/// <summary>The command line of the sample, parsed and checked.</summary>
-internal sealed record SampleOptions
+/// <summary>The sample's command line: each option with its help text, default and check.</summary>
+internal static class SampleOptions
 {
-    public const string Usage =
-        """
-        usage: FashionMnist [--data DIR] [--model NAME] [--epochs N] [--batch-size N] [--learning-rate X] [--seed N]
-          --data DIR           directory of the four Fashion-MNIST .gz files (default /usr/share/datasets/fashion-mnist,
-                               from `apt-get install -y dataset-fashion-mnist`)
-          --model NAME         the network to train: {models} (default mlp)
-          --epochs N           passes over the training set (default: 20 for mlp, 10 for cnn)
-          --batch-size N       samples per SGD step (default 32)
-          --learning-rate X    SGD step size (default 0.1)
-          --seed N             seed of the weights, the validation split and the shuffling (default 42)
-        """;
+    public static readonly Option<string> Data = Text("--data",
+        "Directory of the four Fashion-MNIST .gz files (from `apt-get install -y dataset-fashion-mnist`)", FashionMnist.DefaultDirectory, "DIR");
 
-    public string DataDirectory { get; init; } = FashionMnist.DefaultDirectory;
-    public string Model { get; init; } = "mlp";
-    public int? Epochs { get; init; }
-    public int BatchSize { get; init; } = 32;
-    public double LearningRate { get; init; } = 0.1;
-    public int Seed { get; init; } = 42;
+    public static readonly Option<string> Model = Choice("--model",
+        "The network to train: " + string.Join("; ", Models.Catalog.Select(m => $"{m.Key}: {m.Value.Description}")), "mlp", [.. Models.Catalog.Keys]);
 
-    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming the bad option.</summary>
-    public static SampleOptions Parse(string[] args)
-    {
-        var options = new SampleOptions();
-        for (int i = 0; i < args.Length; i++)
+    public static readonly Option<int?> Epochs = OptionalPositiveInteger("--epochs",
+        $"Passes over the training set [default: {string.Join(", ", Models.Catalog.Select(m => $"{m.Value.DefaultEpochs} for {m.Key}"))}]");
+
+    public static readonly Option<int> BatchSize = PositiveInteger("--batch-size", "Samples per SGD step", 32);
+
+    public static readonly Option<double> LearningRate = PositiveReal("--learning-rate", "SGD step size η, decaying linearly to η/10", 0.1, "η");
+
+    public static readonly Option<int> Seed = Integer("--seed", "Seed of the weights, the validation split and the shuffling", 42);
+
+    /// <summary>The root command with every option; its action is the caller's.</summary>
+    public static RootCommand Command() =>
+        new("Trains a network on Fashion-MNIST's 60 000 training images and reports its accuracy on the 10 000 test images.")
         {
-            string name = args[i];
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-            options = name switch
-            {
-                "--data" => options with { DataDirectory = Value() },
-                "--model" => options with { Model = Models.Check(Value()) },
-                "--epochs" => options with { Epochs = Positive(name, Value()) },
-                "--batch-size" => options with { BatchSize = Positive(name, Value()) },
-                "--learning-rate" => options with { LearningRate = PositiveReal(name, Value()) },
-                "--seed" => options with { Seed = Integer(name, Value()) },
-                _ => throw new ArgumentException($"unknown option '{name}'."),
-            };
-        }
-        return options;
-    }
+            Data, Model, Epochs, BatchSize, LearningRate, Seed,
+        };
 }
