@@ -24,11 +24,13 @@ draw DecisionBoundaries --data all --out "$images/decision-boundaries"
 # Every optimizer on two spirals, and paths on a narrow ravine.
 draw OptimizerRace --out "$images/optimizer-race"
 
-# --- GAN pictures (samples/Gan): to be filled in by the lead once samples/Gan writes PNGs. ---
-# draw Gan ... --out "$images/gan"
+# Class-conditional GANs: the 8x8 digits (scikit-learn's digits.csv.gz, found through NEURALNETS_SKLEARN_DATA as in
+# .ci/run, or --data DIR) and Fashion-MNIST with a convolutional generator (its short default: 10 epochs, 6000 images).
+draw Gan digits --out "$images/gan"
+draw Gan fashion --out "$images/gan"
 
-# --- Adversarial pictures (samples/AdversarialExamples): to be filled in by the lead once the sample writes PNGs. ---
-# draw AdversarialExamples ... --out "$images/adversarial"
+# FGSM and targeted attacks on an MLP and a CNN, accuracy against ε, the targeted logits, adversarial training.
+draw AdversarialExamples --out "$images/adversarial"
 
 # Not redrawn here: docs/images/playground.png is a screenshot that tests/Playground.Tests takes in headless
 # chromium (run by .ci/run).

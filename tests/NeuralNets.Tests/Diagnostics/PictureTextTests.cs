@@ -95,6 +95,7 @@ public class PictureTextTests
 
     [Theory]
     [InlineData("accuracy vs ε: 0.93 → 0.12 (σ², ×2, ≥ 80%)")]
+    [InlineData("max |x′−x| ± ∇ γ ρ Σ ∞ … y₁ y₂ ←")]
     [InlineData("0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz")]
     public void Font_HasAGlyphForEveryCharacterCaptionsUse(string caption)
     {
