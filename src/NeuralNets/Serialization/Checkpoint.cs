@@ -87,6 +87,7 @@ public static class Checkpoint
         var parameters = document.Model.Parameters;
         ParameterCheck.Match(parameters, ModelFile.Specs(sequential.Parameters), Marshal.SizeOf<T>(), file, "the network");
         var positions = Positions(sequential, document.RandomStreams, file);
+        var statistics = RunningStatistics(sequential, document.Model.Layers, file);
         try
         {
             optimizer.ImportState(document.Optimizer);
@@ -109,6 +110,7 @@ public static class Checkpoint
             sequential.EndTrainingStep();
         }
         foreach (var (layer, position) in positions) layer.RandomPosition = position;
+        foreach (var (layer, state) in statistics) layer.SetRunningStatistics(state.Mean, state.Variance, state.BatchesTracked);
         return (document.Progress, document.History);
     }
 
@@ -134,10 +136,41 @@ public static class Checkpoint
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var own = network.Layers[i].Describe();
-            if (!own.Equals(model.Layers[i]))
+            if (!Architecture(own).Equals(Architecture(model.Layers[i])))
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                     $"{file}: layer {i} is {model.Layers[i]} in the checkpoint but {own} in this network; build the network as the checkpointed run did."));
         }
+    }
+
+    // A BatchNorm's running statistics and batch count change as it trains: they are state, restored with the weights,
+    // not part of the architecture that must match.
+    private static LayerDescription Architecture(LayerDescription description)
+    {
+        var layers = description.Layers.Select(Architecture).ToArray();
+        if (description.Kind is not ("BatchNorm1D" or "BatchNorm2D")) return description with { Layers = layers };
+        return description with
+        {
+            Settings = description.Settings.Where(s => s.Key != BatchNorm<double>.BatchesTrackedSetting).ToDictionary(),
+            TextSettings = description.TextSettings
+                .Where(s => s.Key is not (BatchNorm<double>.RunningMeanSetting or BatchNorm<double>.RunningVarianceSetting)).ToDictionary(),
+            Layers = layers,
+        };
+    }
+
+    /// <summary>Every BatchNorm layer of the network (nested ones too) with the running statistics the checkpoint holds for it, checked.</summary>
+    private static List<(BatchNorm<T> Layer, BuiltInLayerKinds.BatchNormState State)> RunningStatistics<T>(
+        Sequential<T> network, IReadOnlyList<LayerDescription> saved, string file, string prefix = "")
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var found = new List<(BatchNorm<T>, BuiltInLayerKinds.BatchNormState)>();
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            string place = prefix + i.ToString(CultureInfo.InvariantCulture);
+            if (network.Layers[i] is BatchNorm<T> batchNorm)
+                found.Add((batchNorm, BuiltInLayerKinds.State(new LayerSettings(saved[i], $"{file}: Model layer {place}"), batchNorm.Features)));
+            if (network.Layers[i] is Sequential<T> inner) found.AddRange(RunningStatistics(inner, saved[i].Layers, file, place + "."));
+        }
+        return found;
     }
 
     private static List<(IRandomStreamLayer Layer, long Position)> Positions<T>(Sequential<T> network, RandomStreamRecord[] records, string file)

@@ -39,6 +39,11 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
                 .Dense(3).Build(seed: 4),
             n => new Momentum<float>(n.Parameters, 0.05),
             o => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 9, MaxGradientNorm = 1, OnStepStart = new LinearWarmup(0.05, warmupSteps: 10).ApplyTo(o) }),
+        // The running statistics (and, for the cumulative average, the batch count) decide the validation figures.
+        new("batch norms (cumulative without affine, momentum), adam",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(12).BatchNorm1D(momentum: null, affine: false).ReLU().Dense(12).BatchNorm1D().Tanh().Dense(3).Build(seed: 5),
+            n => new Adam<float>(n.Parameters, 0.01),
+            _ => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 11 }),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(r => new object[] { r.Name });
