@@ -120,7 +120,10 @@ internal static class CheckpointJson
             var scalars = Entries(Field(item, "Scalars", parameter), parameter, parameter, "Scalars", "an object of numbers", (value, scalarName) => Number(value, parameter, scalarName));
             return new ParameterStateSnapshot(name, shape, step, buffers, scalars);
         });
-        return new OptimizerSnapshot(kind, elementType, hyperparameters, parameters);
+        var scalars = element.TryGetProperty("Scalars", out var whole)
+            ? Entries(whole, named, named, "Scalars", "an object of numbers", (value, name) => Number(value, named, name))
+            : new Dictionary<string, double>();
+        return new OptimizerSnapshot(kind, elementType, hyperparameters, parameters, scalars);
     }
 
     /// <summary>A buffer of <paramref name="count"/> doubles (<paramref name="name"/> is <c>Buffers.name</c>), from base64 whose length is checked before anything is allocated.</summary>

@@ -76,6 +76,13 @@ internal static class CheckpointWriter
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        // Since format 2, and only when there is any (L-BFGS's pairs count and ρ).
+        if (snapshot.Scalars.Count > 0)
+        {
+            writer.WriteStartObject("Scalars");
+            foreach (var (name, value) in snapshot.Scalars) Number(writer, name, value);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

@@ -24,7 +24,7 @@ public sealed partial class Trainer<T>
     /// No epoch has ended since the run began (before any <see cref="Fit"/>, within an epoch, or after a run that ended
     /// within one), or the network is not a <see cref="Layers.Sequential{T}"/>.
     /// </exception>
-    /// <exception cref="NotSupportedException">The optimizer cannot export its state (<see cref="Optimizers.Lbfgs{T}"/>).</exception>
+    /// <exception cref="NotSupportedException">The optimizer cannot export its state (a user's optimizer that does not implement <see cref="Optimizers.IOptimizer{T}.ExportState"/>).</exception>
     /// <exception cref="ArgumentException">The network cannot be saved (<see cref="ModelFile.Save{T}"/>'s reasons).</exception>
     public void SaveCheckpoint(string path)
     {

@@ -60,7 +60,7 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The callback was given another network than the one trained.</exception>
-    /// <exception cref="NotSupportedException">A checkpoint is asked for, but the optimizer cannot export its state (<see cref="Optimizers.Lbfgs{T}"/>): fails before the first step rather than after the first epoch.</exception>
+    /// <exception cref="NotSupportedException">A checkpoint is asked for, but the optimizer cannot export its state (one that does not implement <see cref="Optimizers.IOptimizer{T}.ExportState"/>): fails before the first step rather than after the first epoch.</exception>
     public void OnTrainBegin(TrainingContext<T> context)
     {
         if (!ReferenceEquals(context.Network, _network))
