@@ -13,15 +13,22 @@ namespace NeuralNets.Serialization;
 /// writes one; <c>Fit(…, resumeFrom: path)</c> continues from it; <see cref="LoadNetwork{T}"/> reads only the network.
 /// </summary>
 /// <remarks>
-/// <para>One JSON file of format <c>neuralnets-checkpoint/1</c> holds: the network (architecture and weights, as
+/// <para>One JSON file of format <c>neuralnets-checkpoint/2</c> holds: the network (architecture and weights, as
 /// <see cref="ModelFile"/> saves it), the optimizer's state (<see cref="IOptimizer{T}.ExportState"/>: hyperparameters,
 /// moments, step counts), the epochs and steps finished (where per-epoch and per-step schedules resume), the training
 /// history so far, the settings that decide the batches (batch size, shuffling, seed, number of samples) and the
 /// position of every random stream: the shuffle's is the epoch itself (<see cref="MiniBatches{T}"/>), each
 /// <see cref="IRandomStreamLayer"/>'s (such as <see cref="Dropout{T}"/>'s) is stored by its place in the network.</para>
+/// <para>Since format 2 it also holds the state of every callback of the run that implements
+/// <see cref="Training.Callbacks.IStatefulCallback"/> (<see cref="Training.Callbacks.EarlyStopping{T}"/>'s best value,
+/// wait and best weights, <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value, bad epochs and
+/// cooldown, <see cref="Training.Callbacks.ModelCheckpoint{T}"/>'s best value and saved epochs, a user's own), in the
+/// order given to <c>Fit</c>, and optimizer-wide scalars (<see cref="OptimizerSnapshot.Scalars"/>, L-BFGS's). Format-1
+/// files still load: their callbacks start afresh. On resuming, each stateful callback takes the first saved state of
+/// its kind not yet taken (the same callbacks in the same order get their own back); one without a saved state starts
+/// afresh. A saved state that the callback refuses gives an <see cref="InvalidDataException"/> naming the callback and the problem.</para>
 /// <para>Checkpoints are taken at epoch ends only; a run cancelled within an epoch resumes from the last checkpoint
-/// written. The state of callbacks (<see cref="Training.Callbacks.EarlyStopping{T}"/>'s patience count,
-/// <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value) is not in the file: they start afresh.</para>
+/// written.</para>
 /// <para>Files are written atomically (a temporary file, flushed, then moved over the target), and read as untrusted:
 /// a malformed, truncated or later-version file gives an <see cref="InvalidDataException"/> naming the file and the
 /// field, and memory stays bounded by the file's size.</para>
@@ -43,7 +50,8 @@ public static class Checkpoint
     }
 
     /// <summary>Writes the state of a run; <see cref="Trainer{T}.SaveCheckpoint"/> checks that the run is at an epoch's end.</summary>
-    internal static void Save<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, TrainingHistory history, CheckpointProgress progress)
+    internal static void Save<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, TrainingHistory history, CheckpointProgress progress,
+        Training.Callbacks.CallbackState[] callbacks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -62,7 +70,7 @@ public static class Checkpoint
         var model = ModelFile.Document(sequential, path);
         var streams = new List<RandomStreamRecord>();
         Walk(sequential, "", (layer, place) => streams.Add(new RandomStreamRecord(place, layer.RandomPosition)));
-        var document = new CheckpointDocument(typeof(T).Name, model, progress, [.. streams], snapshot, [.. history.Epochs]);
+        var document = new CheckpointDocument(typeof(T).Name, model, progress, [.. streams], snapshot, [.. history.Epochs], callbacks);
         AtomicFile.Write(Path.GetFullPath(path), stream => CheckpointWriter.Write(stream, document));
     }
 
@@ -75,8 +83,9 @@ public static class Checkpoint
     /// <param name="network">The network to restore.</param>
     /// <param name="optimizer">The optimizer to restore.</param>
     /// <param name="checkRun">Checks the run's settings against the caller's, before anything changes.</param>
-    /// <returns>Where the run was and its history.</returns>
-    internal static (CheckpointProgress Progress, EpochReport[] History) Restore<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, Action<CheckpointProgress> checkRun)
+    /// <returns>Where the run was, its history and the callbacks' states (null when the file has none).</returns>
+    internal static (CheckpointProgress Progress, EpochReport[] History, Training.Callbacks.CallbackState[]? Callbacks) Restore<T>(
+        string path, ILayer<T> network, IOptimizer<T> optimizer, Action<CheckpointProgress> checkRun)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (document, file) = Read<T>(path);
@@ -111,7 +120,7 @@ public static class Checkpoint
         }
         foreach (var (layer, position) in positions) layer.RandomPosition = position;
         foreach (var (layer, state) in statistics) layer.SetRunningStatistics(state.Mean, state.Variance, state.BatchesTracked);
-        return (document.Progress, document.History);
+        return (document.Progress, document.History, document.Callbacks);
     }
 
     private static (CheckpointDocument Document, string File) Read<T>(string path)

@@ -54,7 +54,7 @@ public sealed class CheckpointFileTests : IDisposable
         string path = Saved();
         var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
 
-        root["Format"]!.GetValue<string>().Should().Be("neuralnets-checkpoint/1").And.Be(Checkpoint.Format);
+        root["Format"]!.GetValue<string>().Should().Be("neuralnets-checkpoint/2").And.Be(Checkpoint.Format);
         root["ElementType"]!.GetValue<string>().Should().Be("Single");
         root["Progress"]!["Epoch"]!.GetValue<int>().Should().Be(2);
         root["Optimizer"]!["Kind"]!.GetValue<string>().Should().Be("Adam");
@@ -86,10 +86,10 @@ public sealed class CheckpointFileTests : IDisposable
     public void Resume_ANewerFormat_NamesBothVersions()
     {
         string path = Saved();
-        Edit(path, root => root["Format"] = "neuralnets-checkpoint/2");
+        Edit(path, root => root["Format"] = "neuralnets-checkpoint/3");
 
         Resume(path).Should().BeOfType<InvalidDataException>().Which.Message.Should()
-            .Contain("'neuralnets-checkpoint/2'").And.Contain("reads 'neuralnets-checkpoint/1'").And.Contain(path);
+            .Contain("'neuralnets-checkpoint/3'").And.Contain("reads 'neuralnets-checkpoint/1' and 'neuralnets-checkpoint/2'").And.Contain(path);
     }
 
     [Fact]
