@@ -146,3 +146,85 @@ internal readonly struct GeluTanhBackward : IFloatGradientMap
         return TL.Multiply(TL.Multiply(dy, slope), scale);
     }
 }
+
+/// <summary>
+/// The normal tail Q(t) = ½erfc(t/√2) for t = |x| ≤ 14, as e^(−t²/2)·z·G(z) with z = 1/(1 + t/2) and G a Chebyshev
+/// series in z over [0.125, 1] (fitted to Mills' ratio Q(t)·e^(t²/2)/z, within 5e-10 of it), t² split exactly so that
+/// e^(−t²/2) loses nothing to rounding, and the scale e^(−16) kept apart where e^(−t²/2) would be subnormal (as in
+/// <see cref="FloatActivations.Logistic"/>).
+/// </summary>
+internal static class NormalTail
+{
+    internal const float InverseSqrt2Pi = 0.3989422804014327f;
+    private const float Limit = 14f;
+    private const float ExpMinusShift = 1.12535175e-7f; // e^(−16)
+
+    // G's Chebyshev coefficients c₀…c₁₃ in s = (2z − 1.125)/0.875.
+    private const float C0 = 3.602163494e-01f, C1 = 1.391375363e-01f, C2 = 3.162942361e-03f, C3 = -2.622063970e-03f;
+    private const float C4 = 4.129076478e-05f, C5 = 7.522373926e-05f, C6 = -1.057806367e-05f, C7 = -1.266134859e-06f;
+    private const float C8 = 6.579912224e-07f, C9 = -7.342650576e-08f, C10 = -1.498597690e-08f, C11 = 7.109557387e-09f;
+    private const float C12 = -9.937177747e-10f, C13 = -1.204224914e-10f;
+
+    /// <summary>For |x|: whether it is beyond 14 (Φ is 0 or 1 in float there), e^(−x²/2) (scaled), Mills' ratio R, and the scale to apply last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (TV Beyond, TV Gaussian, TV Ratio, TV Scale) Of<TL, TV, TM>(TV x) where TL : struct, IFloatLanes<TV> where TV : struct where TM : struct, IMultiplyAdd
+    {
+        var t = TL.Abs(x);
+        var beyond = TL.GreaterThan(t, TL.Splat(Limit));
+        t = TL.Select(beyond, TL.Splat(Limit), t);
+        var (square, error) = FloatActivations.TwoProduct<TL, TV, TM>(t, t);
+        var half = TL.Multiply(square, TL.Splat(0.5f));
+        var tail = TL.GreaterThan(half, TL.Splat(80f));
+        var e = TL.Exp<TM>(TL.Select(tail, TL.Subtract(TL.Splat(16f), half), TL.Negate(half)));
+        e = TL.MultiplyAdd<TM>(TL.Negate(e), TL.Multiply(error, TL.Splat(0.5f)), e);
+        var z = TL.Divide(TL.Splat(1f), TL.MultiplyAdd<TM>(t, TL.Splat(0.5f), TL.Splat(1f)));
+        var s = TL.Divide(TL.Subtract(TL.Add(z, z), TL.Splat(1.125f)), TL.Splat(0.875f));
+        var twoS = TL.Add(s, s);
+        // Clenshaw: b_k = 2s·b_{k+1} − b_{k+2} + c_k, G = s·b₁ − b₂ + c₀.
+        var b1 = TL.Splat(C13);
+        var b2 = TL.Splat(0f);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C12), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C11), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C10), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C9), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C8), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C7), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C6), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C5), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C4), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C3), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C2), b2)), b1);
+        (b1, b2) = (TL.MultiplyAdd<TM>(twoS, b1, TL.Subtract(TL.Splat(C1), b2)), b1);
+        var g = TL.MultiplyAdd<TM>(s, b1, TL.Subtract(TL.Splat(C0), b2));
+        return (beyond, e, TL.Multiply(z, g), TL.Select(tail, TL.Splat(ExpMinusShift), TL.Splat(1f)));
+    }
+}
+
+/// <summary>GELU, erf form: x·Φ(x), with Φ(x) = Q(|x|) for x &lt; 0 and 1 − Q(x) otherwise; beyond |x| = 14, x or −0.</summary>
+internal readonly struct GeluErfForward : IFloatMap
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Of<TL, TV, TM>(TV x) where TL : struct, IFloatLanes<TV> where TV : struct where TM : struct, IMultiplyAdd
+    {
+        var (beyond, e, ratio, scale) = NormalTail.Of<TL, TV, TM>(x);
+        var negative = TL.Multiply(TL.Multiply(TL.Multiply(x, e), ratio), scale);
+        var positive = TL.Multiply(x, TL.Subtract(TL.Splat(1f), TL.Multiply(TL.Multiply(e, ratio), scale)));
+        var inside = TL.Select(TL.LessThan(x, TL.Splat(0f)), negative, positive);
+        return TL.Select(beyond, TL.Select(TL.GreaterThan(x, TL.Splat(0f)), x, TL.Multiply(x, TL.Splat(0f))), inside);
+    }
+}
+
+/// <summary>GELU′, erf form: Φ(x) + x·φ(x) = e^(−x²/2)·(R + x/√(2π)) for x &lt; 0, 1 + e^(−x²/2)·(x/√(2π) − R) otherwise; beyond |x| = 14, 0 or 1.</summary>
+internal readonly struct GeluErfBackward : IFloatGradientMap
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public TV Of<TL, TV, TM>(TV x, TV dy) where TL : struct, IFloatLanes<TV> where TV : struct where TM : struct, IMultiplyAdd
+    {
+        var (beyond, e, ratio, scale) = NormalTail.Of<TL, TV, TM>(x);
+        var c = TL.Splat(NormalTail.InverseSqrt2Pi);
+        var negative = TL.Multiply(TL.Multiply(TL.Multiply(dy, TL.MultiplyAdd<TM>(x, c, ratio)), e), scale);
+        var slope = TL.MultiplyAdd<TM>(TL.Multiply(e, scale), TL.MultiplyAdd<TM>(x, c, TL.Negate(ratio)), TL.Splat(1f));
+        var inside = TL.Select(TL.LessThan(x, TL.Splat(0f)), negative, TL.Multiply(dy, slope));
+        return TL.Select(beyond, TL.Select(TL.GreaterThan(x, TL.Splat(0f)), dy, TL.Multiply(dy, TL.Splat(0f))), inside);
+    }
+}
