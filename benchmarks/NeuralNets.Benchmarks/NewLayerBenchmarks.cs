@@ -11,8 +11,8 @@ using TorchTensor = TorchSharp.torch.Tensor;
 namespace NeuralNets.Benchmarks;
 
 /// <summary>
-/// Forward plus backward of the issue 16 layers (GELU, SiLU, BatchNorm2D in training) on the LeNet-like network's
-/// first feature maps, 64 × 6 × 28 × 28, against libtorch's when built with TorchSharp.
+/// Forward plus backward of the issue 16 layers (GELU in both forms, SiLU, ELU, Softplus, BatchNorm2D in training) on the
+/// LeNet-like network's first feature maps, 64 × 6 × 28 × 28, against libtorch's when built with TorchSharp.
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
@@ -20,7 +20,10 @@ public class NewLayerBenchmarks
 {
     private const int Batch = 64, Channels = 6, Side = 28;
     private readonly GELU<float> _gelu = new();
+    private readonly GELU<float> _geluTanh = new(tanhApproximation: true);
     private readonly SiLU<float> _silu = new();
+    private readonly ELU<float> _elu = new();
+    private readonly Softplus<float> _softplus = new();
     private readonly BatchNorm2D<float> _batchNorm = new(Channels);
     private Tensor<float> _x = null!, _dy = null!;
 #if WITH_TORCH
@@ -48,8 +51,17 @@ public class NewLayerBenchmarks
     [Benchmark, BenchmarkCategory("GELU")]
     public Tensor<float> GeluNeuralNets() => Run(_gelu);
 
+    [Benchmark, BenchmarkCategory("GELU(tanh)")]
+    public Tensor<float> GeluTanhNeuralNets() => Run(_geluTanh);
+
     [Benchmark, BenchmarkCategory("SiLU")]
     public Tensor<float> SiluNeuralNets() => Run(_silu);
+
+    [Benchmark, BenchmarkCategory("ELU")]
+    public Tensor<float> EluNeuralNets() => Run(_elu);
+
+    [Benchmark, BenchmarkCategory("Softplus")]
+    public Tensor<float> SoftplusNeuralNets() => Run(_softplus);
 
     [Benchmark, BenchmarkCategory("BatchNorm2D")]
     public Tensor<float> BatchNormNeuralNets() => Run(_batchNorm);

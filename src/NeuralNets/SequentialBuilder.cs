@@ -209,28 +209,30 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     public SequentialBuilder<T> GlobalAvgPool2D() => Add(static (_, _) => new GlobalAvgPool2D<T>());
 
     /// <summary>Appends a <see cref="BatchNorm1D{T}"/> over the channels of a <c>[C]</c> or <c>[C, L]</c> input.</summary>
-    /// <param name="momentum">The weight of each batch in the running statistics.</param>
+    /// <param name="momentum">The weight of each batch in the running statistics; null for the cumulative average.</param>
     /// <param name="epsilon">Added to the variance.</param>
-    public SequentialBuilder<T> BatchNorm1D(double momentum = 0.1, double epsilon = 1e-5)
+    /// <param name="affine">Whether γ and β are learnt parameters.</param>
+    public SequentialBuilder<T> BatchNorm1D(double? momentum = 0.1, double epsilon = 1e-5, bool affine = true)
     {
-        _ = new BatchNorm1D<T>(1, momentum, epsilon);
+        _ = new BatchNorm1D<T>(1, momentum, epsilon, affine);
         return Add((shape, _) =>
         {
             if (shape.Count is not (1 or 2)) throw new ShapeMismatchException("BatchNorm1D", "[C] or [C, L]", shape);
-            return new BatchNorm1D<T>(shape[0], momentum, epsilon);
+            return new BatchNorm1D<T>(shape[0], momentum, epsilon, affine);
         });
     }
 
     /// <summary>Appends a <see cref="BatchNorm2D{T}"/> over the channels of a <c>[C, H, W]</c> input.</summary>
-    /// <param name="momentum">The weight of each batch in the running statistics.</param>
+    /// <param name="momentum">The weight of each batch in the running statistics; null for the cumulative average.</param>
     /// <param name="epsilon">Added to the variance.</param>
-    public SequentialBuilder<T> BatchNorm2D(double momentum = 0.1, double epsilon = 1e-5)
+    /// <param name="affine">Whether γ and β are learnt parameters.</param>
+    public SequentialBuilder<T> BatchNorm2D(double? momentum = 0.1, double epsilon = 1e-5, bool affine = true)
     {
-        _ = new BatchNorm2D<T>(1, momentum, epsilon);
+        _ = new BatchNorm2D<T>(1, momentum, epsilon, affine);
         return Add((shape, _) =>
         {
             if (shape.Count != 3) throw new ShapeMismatchException("BatchNorm2D", "[C, H, W]", shape);
-            return new BatchNorm2D<T>(shape[0], momentum, epsilon);
+            return new BatchNorm2D<T>(shape[0], momentum, epsilon, affine);
         });
     }
 }

@@ -10,6 +10,7 @@ internal static class Networks
         ["Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "LeakyReLU(0.3)", "Softmax", "Flatten", "Dropout",
         // Issue 16 layers.
         "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "Softplus(1, 40)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D",
+        "BatchNorm2D(affine off, cumulative)",
         // Issue 15's layer.
         "ConvTranspose2D", "Unflatten"];
 
@@ -40,6 +41,7 @@ internal static class Networks
         "GlobalAvgPool2D" => Network.Sequential<T>([3, 5, 4]).GlobalAvgPool2D().Build(seed: 16),
         "BatchNorm1D" => Trained(Network.Sequential<T>([6]).BatchNorm1D().Build(seed: 17)),
         "BatchNorm2D" => Trained(Network.Sequential<T>([3, 4, 5]).BatchNorm2D().Build(seed: 18)),
+        "BatchNorm2D(affine off, cumulative)" => Trained(Network.Sequential<T>([3, 4, 5]).BatchNorm2D(momentum: null, affine: false).Build(seed: 18)),
         // Stride 2 with output padding, as a generator's upsampling step uses it: 5×4 → 10×8.
         "ConvTranspose2D" => Network.Sequential<T>([3, 5, 4]).ConvTranspose2D(2, kernel: 3, stride: 2, padding: 1, outputPadding: 1).Build(seed: 19),
         // A generator's stem: Dense, then its features as images.

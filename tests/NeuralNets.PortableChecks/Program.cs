@@ -28,6 +28,7 @@ foreach (bool unfused in new[] { false, true })
         checks.Run($"matrix product {m}x{n}x{k}: every width and the scalar tiles agree{family}", In(() => KernelChecks.MatrixMultiplyEveryWidth(m, n, k)));
     checks.Run($"elementwise kernels, sigmoid, exp, fixed sums: every width agrees{family}", In(KernelChecks.ElementwiseEveryWidth));
     checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
+    checks.Run($"float GELU (both forms), ELU, SiLU, Softplus forward and backward: every width agrees{family}", In(KernelChecks.ActivationsEveryWidth));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
     checks.Run($"determinism: the reference runs' weight fingerprint is the recorded one{family}", In(() =>
@@ -142,6 +143,29 @@ internal static class KernelChecks
         for (int i = 0; i < a.Length; i++)
             if (BitConverter.SingleToInt32Bits(a[i]) != BitConverter.SingleToInt32Bits(b[i])) return false;
         return true;
+    }
+
+    public static string? ActivationsEveryWidth()
+    {
+        // 203 values over ±15 (every width has a tail), and the extremes.
+        var x = Random(5, 203, 15).Concat([0f, -0f, 1e-30f, -95f, 95f, float.NaN, float.PositiveInfinity, float.NegativeInfinity]).ToArray();
+        var dy = Random(6, x.Length, 2);
+        Func<ILayer<float>>[] layers = [() => new GELU<float>(), () => new GELU<float>(tanhApproximation: true), () => new ELU<float>(0.7), () => new SiLU<float>(), () => new Softplus<float>(2, 5)];
+        foreach (var create in layers)
+        {
+            float[]? first = null;
+            foreach (int bits in Widths)
+            {
+                using var scope = KernelWidth.Limit(bits);
+                var layer = create();
+                var y = layer.Forward(Tensor.Create(x, [1, x.Length]), training: true).ToArray();
+                var dx = layer.Backward(Tensor.Create(dy, [1, x.Length])).ToArray();
+                float[] both = [.. y, .. dx];
+                if (first is null) first = both;
+                else if (!Same(first, both)) return $"{layer} differs at {bits} bits";
+            }
+        }
+        return null;
     }
 
     private static float[] Random(int seed, int count, double scale = 1)

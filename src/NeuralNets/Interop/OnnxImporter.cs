@@ -192,9 +192,53 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             // ONNX's Softplus is log(1 + eˣ) everywhere; above x = 40, eˣ's 1 is below a double's precision, so the
             // threshold 40 gives exactly the same function where PyTorch's 20 would not.
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
+            case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization)");
         }
+    }
+
+    /// <summary>
+    /// BatchNormalization in inference form: BatchNorm1D for samples [C] or [C, L], BatchNorm2D for [C, H, W]. A scale
+    /// of ones with a bias of zeros, which is what the export of a layer without γ and β writes, gives such a layer
+    /// (<c>affine</c> false); any other scale and bias become γ and β. ONNX's momentum weighs the running value, not the
+    /// batch, so PyTorch's is 1 − momentum (0.1 when absent).
+    /// </summary>
+    private void BatchNormalization(NodeProto node)
+    {
+        Allowed(node, "epsilon", "momentum", "training_mode", "spatial");
+        if (Int(node, "training_mode", 0) != 0) throw Node(node, "is in training mode (training_mode = 1); only the inference form can be imported");
+        if (Int(node, "spatial", 1) != 1) throw Node(node, "normalises each position apart (spatial = 0); only per-channel statistics can be imported");
+        if (node.Inputs.Count != 5 || node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value (X), then scale, B, mean and var");
+        if (_shape.Count is not (1 or 2 or 3))
+            throw Node(node, $"receives samples of shape {Text(_shape)}; BatchNorm1D takes [C] or [C, L], BatchNorm2D [C, H, W]");
+        int features = _shape[0];
+        T[] Vector(int index, string what)
+        {
+            var values = Values(node, Constant(node, index, what), what);
+            return values.Length == features ? values : throw Node(node, $"has a {what} of {values.Length} values for {features} channels");
+        }
+        T[] scale = Vector(1, "scale"), bias = Vector(2, "B"), mean = Vector(3, "mean"), variance = Vector(4, "var");
+        float epsilonAttribute = Float(node, "epsilon", 1e-5f);
+        if (!(epsilonAttribute > 0) || !float.IsFinite(epsilonAttribute))
+            throw Node(node, $"has epsilon {epsilonAttribute.ToString(CultureInfo.InvariantCulture)}; BatchNorm needs a finite positive ε (a double network's export folds ε into var and writes 0, which cannot be read back apart)");
+        // The decimals that the floats stand for (1e-5, not 0.0000099999997), as for LeakyRelu's alpha.
+        double epsilon = double.Parse(epsilonAttribute.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        float runningWeight = Float(node, "momentum", 0.9f);
+        if (!(runningWeight is >= 0 and <= 1)) throw Node(node, $"has momentum {runningWeight.ToString(CultureInfo.InvariantCulture)}; it must be in [0, 1]");
+        double momentum = (double)(1m - decimal.Parse(runningWeight.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture));
+        bool affine = Array.Exists(scale, v => v != T.One) || Array.Exists(bias, v => v != T.Zero);
+        var layer = (BatchNorm<T>)Add(node, () =>
+        {
+            BatchNorm<T> built = _shape.Count == 3
+                ? new BatchNorm2D<T>(features, momentum, epsilon, affine)
+                : new BatchNorm1D<T>(features, momentum, epsilon, affine);
+            built.SetRunningStatistics(Array.ConvertAll(mean, double.CreateTruncating), Array.ConvertAll(variance, double.CreateTruncating));
+            return built;
+        });
+        if (!affine) return;
+        scale.CopyTo(layer.Weight!.ValueSpan);
+        bias.CopyTo(layer.Bias!.ValueSpan);
     }
 
     private void Gemm(NodeProto node)

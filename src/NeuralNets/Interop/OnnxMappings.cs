@@ -95,7 +95,11 @@ public static class OnnxMappings
         return step.AddNode("Where", [step.AddNode("Greater", [scaled, Scalar(step, "threshold", threshold)]), x, soft]);
     }
 
-    /// <summary>BatchNormalization in inference form, the running statistics as constants from the layer's description.</summary>
+    /// <summary>
+    /// BatchNormalization in inference form, the running statistics as constants from the layer's description; a layer
+    /// without γ and β (<c>affine</c> 0) writes a constant scale of ones and bias of zeros, which the importer reads back
+    /// as such a layer.
+    /// </summary>
     private static string BatchNormalization(OnnxExportStep step)
     {
         int features = (int)step.Description.Settings["features"];
@@ -109,7 +113,10 @@ public static class OnnxMappings
         bool foldEpsilon = !step.IsFloat && (double)(float)epsilon != epsilon;
         if (foldEpsilon) for (int c = 0; c < features; c++) runningVariance[c] += epsilon;
         string variance = step.AddConstant("runningVar", [features], runningVariance);
-        return step.AddNode("BatchNormalization", [step.Input, step.Parameters[0], step.Parameters[1], mean, variance],
+        bool affine = step.Parameters.Count == 2;
+        string scale = affine ? step.Parameters[0] : step.AddConstant("scale", [features], Enumerable.Repeat(1.0, features).ToArray());
+        string bias = affine ? step.Parameters[1] : step.AddConstant("bias", [features], new double[features]);
+        return step.AddNode("BatchNormalization", [step.Input, scale, bias, mean, variance],
             OnnxAttribute.Float("epsilon", foldEpsilon ? 0f : (float)epsilon));
     }
 

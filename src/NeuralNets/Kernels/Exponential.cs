@@ -69,7 +69,7 @@ internal static class Exponential
     /// <summary>One element, by exactly the vector lanes' operations (of the numeric family now).</summary>
     public static double Of(double x) => KernelWidth.FusedFamily ? DoubleExp<Fused>.Invoke(x) : DoubleExp<Unfused>.Invoke(x);
 
-    private interface IExp<T> where T : unmanaged
+    internal interface IExp<T> where T : unmanaged
     {
         static abstract T Invoke(T x);
         static abstract Vector512<T> Invoke(Vector512<T> x);
@@ -94,7 +94,7 @@ internal static class Exponential
         for (; i < x.Length; i++) Unsafe.Add(ref target, i) = TExp.Invoke(Unsafe.Add(ref source, i));
     }
 
-    private readonly struct SingleExp<TMultiplyAdd> : IExp<float> where TMultiplyAdd : struct, IMultiplyAdd
+    internal readonly struct SingleExp<TMultiplyAdd> : IExp<float> where TMultiplyAdd : struct, IMultiplyAdd
     {
         private const float Lowest = -103.98f;     // e^x rounds to 0 below
         private const float Highest = 88.73f;      // e^x overflows to +∞ above ln(float.MaxValue) = 88.7228
@@ -103,8 +103,9 @@ internal static class Exponential
         private const int ShifterBits = 0x4B400000;
         private const float Ln2High = 0.693359375f; // exact in 9 bits, so n·Ln2High is exact
         private const float Ln2Low = -2.12194440e-4f;
-        private const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
-        private const float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+        // e^r = 1 + r + r²·(((((P0·r + P1)·r + P2)·r + P3)·r + P4)·r + P5); FloatActivations' e^x − 1 reuses them.
+        internal const float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f;
+        internal const float P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
         public static float Invoke(float x)
         {

@@ -10,15 +10,18 @@ namespace NeuralNets.Layers;
 /// Batch normalisation over the channel axis of <c>[N, C, ...]</c>, as PyTorch's <c>BatchNorm1d</c>/<c>BatchNorm2d</c>:
 /// <c>y = γ·(x − μ)/√(σ² + ε) + β</c> per channel. While training, μ and σ² are the batch's mean and biased variance
 /// over every value of the channel (N·L of them), and the running statistics move toward them by
-/// <c>r ← (1 − momentum)·r + momentum·b</c>, the variance's with the unbiased estimate; in inference the running
-/// statistics are used instead.
+/// <c>r ← (1 − m)·r + m·b</c>, the variance's with the unbiased estimate, where m is <see cref="Momentum"/> or, when
+/// that is null, 1/n for the n-th training batch (<see cref="BatchesTracked"/>): PyTorch's cumulative moving average, the
+/// plain mean of every batch's statistics. In inference the running statistics are used instead.
 /// </summary>
 /// <remarks>
-/// <para>γ (<c>weight</c>, ones) and β (<c>bias</c>, zeros) are the <see cref="Parameters"/>. The running mean (zeros) and
-/// variance (ones) are state, not parameters: optimizers never see them. They are saved in the layer's
-/// <see cref="Describe">description</see> (text settings <c>runningMean</c>, <c>runningVar</c>: the float64 values,
-/// little-endian, in base64), so that <see cref="Serialization.ModelFile"/> keeps them with the model and the ONNX
-/// export finds them, with no change to the file's parameter list.</para>
+/// <para>With <see cref="Affine"/> (the default), γ (<c>weight</c>, ones) and β (<c>bias</c>, zeros) are the
+/// <see cref="Parameters"/>; without, there are none and γ = 1, β = 0 (PyTorch's <c>affine=False</c>). The running mean
+/// (zeros), variance (ones) and the count of training batches (PyTorch's <c>num_batches_tracked</c>) are state, not
+/// parameters: optimizers never see them. They are saved in the layer's <see cref="Describe">description</see> (text
+/// settings <c>runningMean</c>, <c>runningVar</c>: the float64 values, little-endian, in base64; the setting
+/// <c>batchesTracked</c>), so that <see cref="Serialization.ModelFile"/> and checkpoints keep them with the model and
+/// the ONNX export finds them, with no change to the file's parameter list.</para>
 /// <para>An inference copy (<see cref="CreateInferenceCopy"/>) reads the same running statistics and refuses to train.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -30,26 +33,34 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private readonly double[] _mean, _inverseDeviation;
+    private readonly long[] _batchesTracked;
     private Tensor<T>? _input;
 
     /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
     /// <param name="features">The number of channels C.</param>
-    /// <param name="momentum">The weight of each batch in the running statistics, in [0, 1]; PyTorch's 0.1 by default.</param>
+    /// <param name="momentum">The weight of each batch in the running statistics, in [0, 1] (PyTorch's 0.1 by default); null for the cumulative average.</param>
     /// <param name="epsilon">Added to the variance before the square root; finite and positive.</param>
-    protected BatchNorm(int features, double momentum, double epsilon)
+    /// <param name="affine">Whether γ and β are learnt parameters; without, the layer only normalises.</param>
+    protected BatchNorm(int features, double? momentum, double epsilon, bool affine)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        if (!(momentum is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "BatchNorm momentum must be in [0, 1].");
+        if (momentum is { } m && !(m is >= 0 and <= 1))
+            throw new ArgumentOutOfRangeException(nameof(momentum), m, "BatchNorm momentum must be in [0, 1], or null for the cumulative average.");
         if (!double.IsFinite(epsilon) || epsilon <= 0)
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "BatchNorm epsilon must be finite and positive.");
         Features = features;
         Momentum = momentum;
         Epsilon = epsilon;
-        Weight = new Parameter<T>("weight", features);
-        Weight.ValueSpan.Fill(T.One);
-        Bias = new Parameter<T>("bias", features);
-        Parameters = [Weight, Bias];
+        Affine = affine;
+        if (affine)
+        {
+            Weight = new Parameter<T>("weight", features);
+            Weight.ValueSpan.Fill(T.One);
+            Bias = new Parameter<T>("bias", features);
+            Parameters = [Weight, Bias];
+        }
+        else Parameters = [];
+        _batchesTracked = new long[1];
         _runningMean = new T[features];
         _runningVariance = new T[features];
         _runningVariance.AsSpan().Fill(T.One);
@@ -61,8 +72,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     protected BatchNorm(BatchNorm<T> source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        (Features, Momentum, Epsilon, Weight, Bias, Parameters) = (source.Features, source.Momentum, source.Epsilon, source.Weight, source.Bias, source.Parameters);
-        (_runningMean, _runningVariance) = (source._runningMean, source._runningVariance);
+        (Features, Momentum, Epsilon, Affine, Weight, Bias, Parameters) = (source.Features, source.Momentum, source.Epsilon, source.Affine, source.Weight, source.Bias, source.Parameters);
+        (_runningMean, _runningVariance, _batchesTracked) = (source._runningMean, source._runningVariance, source._batchesTracked);
         (_mean, _inverseDeviation) = (new double[Features], new double[Features]);
         _isInferenceCopy = true;
     }
@@ -70,17 +81,23 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <summary>The number of channels C.</summary>
     public int Features { get; }
 
-    /// <summary>The weight of each batch in the running statistics.</summary>
-    public double Momentum { get; }
+    /// <summary>The weight of each batch in the running statistics; null for the cumulative average (1/n for the n-th batch).</summary>
+    public double? Momentum { get; }
 
     /// <summary>The ε added to the variance.</summary>
     public double Epsilon { get; }
 
-    /// <summary>γ, the per-channel scale (PyTorch's <c>weight</c>).</summary>
-    public Parameter<T> Weight { get; }
+    /// <summary>Whether γ and β are learnt parameters (PyTorch's <c>affine</c>).</summary>
+    public bool Affine { get; }
 
-    /// <summary>β, the per-channel shift (PyTorch's <c>bias</c>).</summary>
-    public Parameter<T> Bias { get; }
+    /// <summary>γ, the per-channel scale (PyTorch's <c>weight</c>); null without <see cref="Affine"/>.</summary>
+    public Parameter<T>? Weight { get; }
+
+    /// <summary>β, the per-channel shift (PyTorch's <c>bias</c>); null without <see cref="Affine"/>.</summary>
+    public Parameter<T>? Bias { get; }
+
+    /// <summary>The number of training batches seen (PyTorch's <c>num_batches_tracked</c>); the cumulative average divides by it.</summary>
+    public long BatchesTracked => _batchesTracked[0];
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
@@ -97,18 +114,21 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <summary>The per-sample shape this layer takes, for messages, e.g. <c>"[C, H, W]"</c>.</summary>
     protected abstract string SampleShapeText { get; }
 
-    /// <summary>Whether a per-sample shape (without the batch) is one this layer takes, given its channel count first.</summary>
-    /// <param name="sampleShape">The per-sample shape.</param>
-    protected abstract bool Accepts(IReadOnlyList<int> sampleShape);
+    /// <summary>Whether a per-sample rank (the shape without the batch, the channels first) is one this layer takes.</summary>
+    /// <param name="sampleRank">The number of per-sample dimensions.</param>
+    protected abstract bool AcceptsRank(int sampleRank);
 
-    /// <summary>Replaces the running statistics, e.g. with PyTorch's <c>running_mean</c> and <c>running_var</c>.</summary>
+    /// <summary>Replaces the running statistics, e.g. with PyTorch's <c>running_mean</c>, <c>running_var</c> and <c>num_batches_tracked</c>.</summary>
     /// <param name="mean">C means.</param>
     /// <param name="variance">C variances, each finite and non-negative.</param>
+    /// <param name="batchesTracked">The number of training batches they summarise (the cumulative average's n); 0 by default.</param>
     /// <exception cref="ArgumentException">A length is not C, or a value is not finite, or a variance is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchesTracked"/> is negative.</exception>
     /// <exception cref="InvalidOperationException">This is an inference copy, whose statistics are read-only.</exception>
-    public void SetRunningStatistics(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance)
+    public void SetRunningStatistics(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, long batchesTracked = 0)
     {
         if (_isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy reads its source's running statistics and cannot set them.");
+        ArgumentOutOfRangeException.ThrowIfNegative(batchesTracked);
         if (mean.Length != Features || variance.Length != Features)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{this}: running statistics need {Features} means and {Features} variances, got {mean.Length} and {variance.Length}."));
@@ -119,14 +139,14 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{this}: running variance {c} is {variance[c]}; it must be finite and non-negative."), nameof(variance));
         }
         for (int c = 0; c < Features; c++) (_runningMean[c], _runningVariance[c]) = (T.CreateTruncating(mean[c]), T.CreateTruncating(variance[c]));
+        _batchesTracked[0] = batchesTracked;
     }
 
     /// <inheritdoc/>
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var sample = input.Lengths[1..].ToArray().Select(l => (int)l).ToArray();
-        if (input.Rank < 2 || !Accepts(sample) || sample[0] != Features)
+        if (input.Rank < 2 || !AcceptsRank(input.Rank - 1) || input.Lengths[1] != Features)
             throw new ShapeMismatchException(ToString(), $"[N, {SampleShapeText[1..]} with C = {Features}", input.Shape());
         if (training && _isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy shares its source's running statistics read-only and cannot train.");
         int batch = input.BatchSize(), spread = Spread(input), count = batch * spread;
@@ -135,6 +155,9 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 $"{this}: training needs more than one value per channel (batch {batch} × {spread} positions), as PyTorch does."), nameof(input));
         _input = input;
         ReadOnlySpan<T> x = input.Span();
+        // PyTorch counts the batch first, then weighs it by 1/n when there is no momentum.
+        if (training) _batchesTracked[0]++;
+        double weight = Momentum ?? 1.0 / _batchesTracked[0];
         for (int c = 0; c < Features; c++)
         {
             if (training)
@@ -147,8 +170,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 double variance = squares / count;
                 _mean[c] = mean;
                 _inverseDeviation[c] = 1 / Math.Sqrt(variance + Epsilon);
-                _runningMean[c] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(_runningMean[c]) + Momentum * mean);
-                _runningVariance[c] = T.CreateTruncating((1 - Momentum) * double.CreateTruncating(_runningVariance[c]) + Momentum * squares / (count - 1));
+                _runningMean[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningMean[c]) + weight * mean);
+                _runningVariance[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningVariance[c]) + weight * squares / (count - 1));
             }
             else
             {
@@ -158,11 +181,10 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         }
         var output = _output.GetLike(input);
         Span<T> y = output.Span();
-        ReadOnlySpan<T> gamma = Weight.ValueSpan, beta = Bias.ValueSpan;
         for (int n = 0; n < batch; n++)
             for (int c = 0; c < Features; c++)
             {
-                double scale = double.CreateTruncating(gamma[c]) * _inverseDeviation[c], shift = double.CreateTruncating(beta[c]), mean = _mean[c];
+                double scale = Gamma(c) * _inverseDeviation[c], shift = Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0, mean = _mean[c];
                 int start = (n * Features + c) * spread;
                 for (int i = start; i < start + spread; i++) y[i] = T.CreateTruncating((double.CreateTruncating(x[i]) - mean) * scale + shift);
             }
@@ -183,9 +205,9 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
         int batch = input.BatchSize(), spread = Spread(input);
         double count = batch * spread;
-        ReadOnlySpan<T> x = input.Span(), dy = outputGradient.Span(), gamma = Weight.ValueSpan;
+        ReadOnlySpan<T> x = input.Span(), dy = outputGradient.Span();
         var inputGradient = _inputGradient.GetLike(input);
-        Span<T> dx = inputGradient.Span(), dGamma = Weight.GradientSpan, dBeta = Bias.GradientSpan;
+        Span<T> dx = inputGradient.Span();
         for (int c = 0; c < Features; c++)
         {
             double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = 0, sumDyXHat = 0;
@@ -199,9 +221,12 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                     sumDyXHat += g * (double.CreateTruncating(x[i]) - mean) * inverse;
                 }
             }
-            dGamma[c] += T.CreateTruncating(sumDyXHat);
-            dBeta[c] += T.CreateTruncating(sumDy);
-            double scale = double.CreateTruncating(gamma[c]) * inverse;
+            if (Affine)
+            {
+                Weight!.GradientSpan[c] += T.CreateTruncating(sumDyXHat);
+                Bias!.GradientSpan[c] += T.CreateTruncating(sumDy);
+            }
+            double scale = Gamma(c) * inverse;
             double meanDy = _trainingPass ? sumDy / count : 0, meanDyXHat = _trainingPass ? sumDyXHat / count : 0;
             for (int n = 0; n < batch; n++)
             {
@@ -220,7 +245,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        if (!Accepts(inputShape) || inputShape[0] != Features)
+        if (!AcceptsRank(inputShape.Count) || inputShape[0] != Features)
             throw new ShapeMismatchException(ToString(), $"{SampleShapeText} with C = {Features}", inputShape);
         return inputShape.ToArray();
     }
@@ -228,23 +253,33 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <summary>A copy for thread-safe inference: shares γ, β and the running statistics (read-only), buffers of its own.</summary>
     public abstract ILayer<T>? CreateInferenceCopy();
 
-    /// <summary>The kind, the settings and the running statistics (see the remarks on <see cref="BatchNorm{T}"/>).</summary>
-    public LayerDescription Describe() => new(Kind, new Dictionary<string, double>
+    /// <summary>
+    /// The kind, the settings and the running statistics (see the remarks on <see cref="BatchNorm{T}"/>). A null
+    /// momentum leaves the setting <c>momentum</c> out and <see cref="Affine"/> false writes <c>affine</c> = 0, so that
+    /// files written before either existed read as they always did.
+    /// </summary>
+    public LayerDescription Describe()
     {
-        ["features"] = Features, ["momentum"] = Momentum, ["epsilon"] = Epsilon,
-    })
-    {
-        TextSettings = new Dictionary<string, string>
+        var settings = new Dictionary<string, double> { ["features"] = Features, ["epsilon"] = Epsilon, [BatchesTrackedSetting] = BatchesTracked };
+        if (Momentum is { } momentum) settings["momentum"] = momentum;
+        if (!Affine) settings["affine"] = 0;
+        return new(Kind, settings)
         {
-            [RunningMeanSetting] = Encode(_runningMean), [RunningVarianceSetting] = Encode(_runningVariance),
-        },
-    };
+            TextSettings = new Dictionary<string, string>
+            {
+                [RunningMeanSetting] = Encode(_runningMean), [RunningVarianceSetting] = Encode(_runningVariance),
+            },
+        };
+    }
 
     /// <summary>The text setting that holds the running mean.</summary>
     public const string RunningMeanSetting = "runningMean";
 
     /// <summary>The text setting that holds the running variance.</summary>
     public const string RunningVarianceSetting = "runningVar";
+
+    /// <summary>The setting that holds <see cref="BatchesTracked"/> (absent in files written before it existed: 0).</summary>
+    public const string BatchesTrackedSetting = "batchesTracked";
 
     /// <summary>Decodes a running statistic written by <see cref="Describe"/>; null when the text is not exactly <paramref name="features"/> float64s in base64.</summary>
     internal static double[]? Decode(string text, int features)
@@ -265,9 +300,11 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         return Convert.ToBase64String(bytes);
     }
 
-    /// <summary>Prints like <c>BatchNorm2D(features=16, momentum=0.1, epsilon=1E-05)</c>, without the statistics.</summary>
+    /// <summary>Prints like <c>BatchNorm2D(features=16, momentum=0.1, epsilon=1E-05)</c>, without the statistics; <c>momentum=null</c> for the cumulative average, <c>affine=false</c> when so.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Kind}(features={Features}, momentum={Momentum}, epsilon={Epsilon})");
+        $"{Kind}(features={Features}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "null")}, epsilon={Epsilon}{(Affine ? "" : ", affine=false")})");
+
+    private double Gamma(int c) => Affine ? double.CreateTruncating(Weight!.ValueSpan[c]) : 1;
 
     private int Spread(Tensor<T> input) => (int)(input.FlattenedLength / Math.Max(1, input.Lengths[0]) / Features);
 

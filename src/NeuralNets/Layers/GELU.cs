@@ -1,5 +1,7 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using MathNet.Numerics;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
 
@@ -7,7 +9,10 @@ namespace NeuralNets.Layers;
 /// GELU, <c>x·Φ(x)</c> with Φ the standard normal distribution function: PyTorch's <c>GELU()</c>, the exact erf form
 /// <c>½x(1 + erf(x/√2))</c> by default, or its <c>approximate='tanh'</c> form <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c>.
 /// </summary>
-/// <remarks>Computed in double for either element type (the erf of MathNet.Numerics), so a float network rounds once.</remarks>
+/// <remarks>Double computes either form element by element in double (the erf of MathNet.Numerics). Float runs a
+/// vectorised kernel built on the library's exponential: the erf form as x·Φ(x) with Φ from e^(−x²/2) and a Chebyshev
+/// series of Mills' ratio (within 6 ulp), the tanh form as x·σ(2u) (within 4 ulp); the same bits at every vector width,
+/// measured against the exact function (results below the smallest normal float flushed to zero).</remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -32,6 +37,12 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     /// <inheritdoc/>
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
+        if (typeof(T) == typeof(float))
+        {
+            if (TanhApproximation) FloatActivations.Forward(new GeluTanhForward(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+            else FloatActivations.Forward(new GeluErfForward(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+            return;
+        }
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
@@ -46,6 +57,14 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     /// <inheritdoc/>
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
+        if (typeof(T) == typeof(float))
+        {
+            ReadOnlySpan<float> input = MemoryMarshal.Cast<T, float>(x), gradient = MemoryMarshal.Cast<T, float>(dy);
+            Span<float> target = MemoryMarshal.Cast<T, float>(dx);
+            if (TanhApproximation) FloatActivations.Backward(new GeluTanhBackward(), input, gradient, target);
+            else FloatActivations.Backward(new GeluErfBackward(), input, gradient, target);
+            return;
+        }
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);

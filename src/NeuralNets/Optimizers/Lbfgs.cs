@@ -51,6 +51,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     private readonly double[][] _s, _y;
     private readonly double[] _rho, _alpha;
     private int _pairs, _oldest;
+    private long _steps, _iterations;
     private double _learningRate;
 
     // The current step's closure and its bookkeeping; fields so that the line search needs no delegates.
@@ -105,8 +106,17 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         set => _learningRate = OptimizerChecks.Positive(value, "learningRate");
     }
 
-    /// <summary>Forgets the curvature pairs, so the next step starts from steepest descent as the first did.</summary>
-    public void Reset() => (_pairs, _oldest) = (0, 0);
+    /// <summary>Forgets the curvature pairs and the counts, so the next step starts from steepest descent as the first did.</summary>
+    public void Reset() => (_pairs, _oldest, _steps, _iterations) = (0, 0, 0, 0);
+
+    /// <summary>The number of curvature pairs (s, y) now stored, at most <see cref="HistorySize"/>.</summary>
+    public int StoredPairs => _pairs;
+
+    /// <summary>The number of <see cref="Step"/> calls since the start or the last <see cref="Reset"/>.</summary>
+    public long Steps => _steps;
+
+    /// <summary>The number of iterations (parameter updates) over all steps, PyTorch's <c>n_iter</c>.</summary>
+    public long Iterations => _iterations;
 
     /// <summary>Iterations per <see cref="Step"/>.</summary>
     public int MaxIterations { get; }
@@ -133,6 +143,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         _bestLoss = double.PositiveInfinity;
         ReadParameters(_x);
         _x.CopyTo(_best, 0);
+        _steps++;
         try
         {
             T firstLoss = _evaluate();
@@ -160,6 +171,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
                 TensorPrimitives.Subtract<double>(newGradient, _g, _ySpare);
                 TensorPrimitives.Add<double>(_x, _sSpare, _x);
                 newGradient.CopyTo(_g, 0);
+                _iterations++;
                 double ys = TensorPrimitives.Dot<double>(_ySpare, _sSpare);
                 if (ys > CurvatureThreshold) KeepSparePair(1 / ys);
 

@@ -14,12 +14,28 @@ public sealed class OptimizerSnapshot
     /// <param name="hyperparameters">Each hyperparameter by its constructor argument name (flags as 0 or 1), e.g. <c>"beta1" → 0.9</c>.</param>
     /// <param name="parameters">The state of each parameter.</param>
     public OptimizerSnapshot(string kind, string elementType, IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<ParameterStateSnapshot> parameters)
+        : this(kind, elementType, hyperparameters, parameters, new Dictionary<string, double>())
+    {
+    }
+
+    /// <summary>Creates a snapshot with state that belongs to the optimizer as a whole; the collections are kept as given, not copied.</summary>
+    /// <param name="kind">The optimizer's kind, e.g. <c>"Lbfgs"</c>; an import refuses a snapshot of another kind.</param>
+    /// <param name="elementType">The name of the element type, <c>"Single"</c> or <c>"Double"</c>; an import refuses another.</param>
+    /// <param name="hyperparameters">Each hyperparameter by its constructor argument name (flags as 0 or 1).</param>
+    /// <param name="parameters">The state of each parameter.</param>
+    /// <param name="scalars">
+    /// Scalar state of the whole optimizer by name, such as <see cref="Lbfgs{T}"/>'s count of curvature pairs and their
+    /// ρ, which couple all parameters; empty for an optimizer whose state is per parameter.
+    /// </param>
+    public OptimizerSnapshot(string kind, string elementType, IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<ParameterStateSnapshot> parameters,
+        IReadOnlyDictionary<string, double> scalars)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         ArgumentException.ThrowIfNullOrWhiteSpace(elementType);
         ArgumentNullException.ThrowIfNull(hyperparameters);
         ArgumentNullException.ThrowIfNull(parameters);
-        (Kind, ElementType, Hyperparameters, Parameters) = (kind, elementType, hyperparameters, parameters);
+        ArgumentNullException.ThrowIfNull(scalars);
+        (Kind, ElementType, Hyperparameters, Parameters, Scalars) = (kind, elementType, hyperparameters, parameters, scalars);
     }
 
     /// <summary>The optimizer's kind, e.g. <c>"Adam"</c>.</summary>
@@ -33,4 +49,7 @@ public sealed class OptimizerSnapshot
 
     /// <summary>The state of each parameter the optimizer updates, in its order.</summary>
     public IReadOnlyList<ParameterStateSnapshot> Parameters { get; }
+
+    /// <summary>Scalar state of the optimizer as a whole, by name; empty when all state is per parameter.</summary>
+    public IReadOnlyDictionary<string, double> Scalars { get; }
 }

@@ -201,48 +201,75 @@ internal static class BuiltInLayerKinds
     }
 
     /// <summary>
-    /// γ and β are parameters; the running statistics come from the text settings (see <see cref="BatchNorm{T}"/>),
-    /// checked for length and values before the layer sees them.
+    /// γ and β are parameters unless <c>affine</c> is 0; the running statistics come from the text settings (see
+    /// <see cref="BatchNorm{T}"/>), checked for length and values before the layer sees them. Files written before
+    /// <c>affine</c>, a null momentum or <c>batchesTracked</c> existed lack those settings and read as affine, with 0 batches.
     /// </summary>
     private sealed class BatchNormKind(string name) : LayerKind(name)
     {
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
         {
-            Read(settings);
-            int features = settings.Positive("features");
-            return [new("weight", [features]), new("bias", [features])];
+            var read = Read(settings);
+            return read.Affine ? [new("weight", [read.Features]), new("bias", [read.Features])] : [];
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
-            var (features, momentum, epsilon, mean, variance) = Read(settings);
+            var (features, momentum, epsilon, affine, state) = Read(settings);
             BatchNorm<T> layer = Name == "BatchNorm1D"
-                ? new BatchNorm1D<T>(features, momentum, epsilon)
-                : new BatchNorm2D<T>(features, momentum, epsilon);
-            layer.SetRunningStatistics(mean, variance);
+                ? new BatchNorm1D<T>(features, momentum, epsilon, affine)
+                : new BatchNorm2D<T>(features, momentum, epsilon, affine);
+            layer.SetRunningStatistics(state.Mean, state.Variance, state.BatchesTracked);
             return layer;
         }
 
-        private static (int Features, double Momentum, double Epsilon, double[] Mean, double[] Variance) Read(LayerSettings settings)
+        private static (int Features, double? Momentum, double Epsilon, bool Affine, BatchNormState State) Read(LayerSettings settings)
         {
             int features = settings.Positive("features");
-            double momentum = settings.NonNegative("momentum");
-            if (momentum > 1) throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'momentum' must be in [0, 1], was {momentum}."));
+            double? momentum = null;
+            if (settings.Has("momentum"))
+            {
+                double value = settings.NonNegative("momentum");
+                if (value > 1) throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'momentum' must be in [0, 1], was {value}."));
+                momentum = value;
+            }
             double epsilon = settings.NonNegative("epsilon");
             if (epsilon == 0) throw settings.Error("'epsilon' must be positive, was 0.");
-            double[] Statistic(string key, bool variance)
-            {
-                var values = BatchNorm<double>.Decode(settings.Text(key), features)
-                    ?? throw settings.Error($"'{key}' must be {features} float64 values in base64 (little-endian).");
-                for (int c = 0; c < values.Length; c++)
-                    if (!double.IsFinite(values[c]) || (variance && values[c] < 0))
-                        throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                            $"'{key}'[{c}] must be a finite{(variance ? " non-negative" : "")} number, was {values[c]}."));
-                return values;
-            }
-            return (features, momentum, epsilon, Statistic(BatchNorm<double>.RunningMeanSetting, false), Statistic(BatchNorm<double>.RunningVarianceSetting, true));
+            bool affine = !settings.Has("affine") || settings.Int32("affine", 0, 1) == 1;
+            return (features, momentum, epsilon, affine, State(settings, features));
         }
     }
+
+    // Past 2^53 a double no longer holds every count exactly.
+    private const double MaxBatchesTracked = 9007199254740992;
+
+    /// <summary>The running statistics and batch count of a BatchNorm description, checked; a checkpoint restores them too.</summary>
+    internal static BatchNormState State(LayerSettings settings, int features)
+    {
+        double[] Statistic(string key, bool variance)
+        {
+            var values = BatchNorm<double>.Decode(settings.Text(key), features)
+                ?? throw settings.Error($"'{key}' must be {features} float64 values in base64 (little-endian).");
+            for (int c = 0; c < values.Length; c++)
+                if (!double.IsFinite(values[c]) || (variance && values[c] < 0))
+                    throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"'{key}'[{c}] must be a finite{(variance ? " non-negative" : "")} number, was {values[c]}."));
+            return values;
+        }
+        long batches = 0;
+        if (settings.Has(BatchNorm<double>.BatchesTrackedSetting))
+        {
+            double value = settings.NonNegative(BatchNorm<double>.BatchesTrackedSetting);
+            if (value != Math.Floor(value) || value > MaxBatchesTracked)
+                throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"'{BatchNorm<double>.BatchesTrackedSetting}' must be a whole number of batches up to 2^53, was {value}."));
+            batches = (long)value;
+        }
+        return new(Statistic(BatchNorm<double>.RunningMeanSetting, false), Statistic(BatchNorm<double>.RunningVarianceSetting, true), batches);
+    }
+
+    /// <summary>What a BatchNorm layer learns besides its parameters.</summary>
+    internal sealed record BatchNormState(double[] Mean, double[] Variance, long BatchesTracked);
 
     /// <summary>Kernel, stride and padding; pooling windows, like PyTorch's, pad by at most half the kernel.</summary>
     private static ((int Height, int Width) Kernel, (int Height, int Width) Stride, (int Height, int Width) Padding) Window(LayerSettings settings, bool pooling)

@@ -13,15 +13,22 @@ namespace NeuralNets.Serialization;
 /// writes one; <c>Fit(…, resumeFrom: path)</c> continues from it; <see cref="LoadNetwork{T}"/> reads only the network.
 /// </summary>
 /// <remarks>
-/// <para>One JSON file of format <c>neuralnets-checkpoint/1</c> holds: the network (architecture and weights, as
+/// <para>One JSON file of format <c>neuralnets-checkpoint/2</c> holds: the network (architecture and weights, as
 /// <see cref="ModelFile"/> saves it), the optimizer's state (<see cref="IOptimizer{T}.ExportState"/>: hyperparameters,
 /// moments, step counts), the epochs and steps finished (where per-epoch and per-step schedules resume), the training
 /// history so far, the settings that decide the batches (batch size, shuffling, seed, number of samples) and the
 /// position of every random stream: the shuffle's is the epoch itself (<see cref="MiniBatches{T}"/>), each
 /// <see cref="IRandomStreamLayer"/>'s (such as <see cref="Dropout{T}"/>'s) is stored by its place in the network.</para>
+/// <para>Since format 2 it also holds the state of every callback of the run that implements
+/// <see cref="Training.Callbacks.IStatefulCallback"/> (<see cref="Training.Callbacks.EarlyStopping{T}"/>'s best value,
+/// wait and best weights, <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value, bad epochs and
+/// cooldown, <see cref="Training.Callbacks.ModelCheckpoint{T}"/>'s best value and saved epochs, a user's own), in the
+/// order given to <c>Fit</c>, and optimizer-wide scalars (<see cref="OptimizerSnapshot.Scalars"/>, L-BFGS's). Format-1
+/// files still load: their callbacks start afresh. On resuming, each stateful callback takes the first saved state of
+/// its kind not yet taken (the same callbacks in the same order get their own back); one without a saved state starts
+/// afresh. A saved state that the callback refuses gives an <see cref="InvalidDataException"/> naming the callback and the problem.</para>
 /// <para>Checkpoints are taken at epoch ends only; a run cancelled within an epoch resumes from the last checkpoint
-/// written. The state of callbacks (<see cref="Training.Callbacks.EarlyStopping{T}"/>'s patience count,
-/// <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value) is not in the file: they start afresh.</para>
+/// written.</para>
 /// <para>Files are written atomically (a temporary file, flushed, then moved over the target), and read as untrusted:
 /// a malformed, truncated or later-version file gives an <see cref="InvalidDataException"/> naming the file and the
 /// field, and memory stays bounded by the file's size.</para>
@@ -43,7 +50,8 @@ public static class Checkpoint
     }
 
     /// <summary>Writes the state of a run; <see cref="Trainer{T}.SaveCheckpoint"/> checks that the run is at an epoch's end.</summary>
-    internal static void Save<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, TrainingHistory history, CheckpointProgress progress)
+    internal static void Save<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, TrainingHistory history, CheckpointProgress progress,
+        Training.Callbacks.CallbackState[] callbacks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -62,7 +70,7 @@ public static class Checkpoint
         var model = ModelFile.Document(sequential, path);
         var streams = new List<RandomStreamRecord>();
         Walk(sequential, "", (layer, place) => streams.Add(new RandomStreamRecord(place, layer.RandomPosition)));
-        var document = new CheckpointDocument(typeof(T).Name, model, progress, [.. streams], snapshot, [.. history.Epochs]);
+        var document = new CheckpointDocument(typeof(T).Name, model, progress, [.. streams], snapshot, [.. history.Epochs], callbacks);
         AtomicFile.Write(Path.GetFullPath(path), stream => CheckpointWriter.Write(stream, document));
     }
 
@@ -75,8 +83,9 @@ public static class Checkpoint
     /// <param name="network">The network to restore.</param>
     /// <param name="optimizer">The optimizer to restore.</param>
     /// <param name="checkRun">Checks the run's settings against the caller's, before anything changes.</param>
-    /// <returns>Where the run was and its history.</returns>
-    internal static (CheckpointProgress Progress, EpochReport[] History) Restore<T>(string path, ILayer<T> network, IOptimizer<T> optimizer, Action<CheckpointProgress> checkRun)
+    /// <returns>Where the run was, its history and the callbacks' states (null when the file has none).</returns>
+    internal static (CheckpointProgress Progress, EpochReport[] History, Training.Callbacks.CallbackState[]? Callbacks) Restore<T>(
+        string path, ILayer<T> network, IOptimizer<T> optimizer, Action<CheckpointProgress> checkRun)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (document, file) = Read<T>(path);
@@ -87,6 +96,7 @@ public static class Checkpoint
         var parameters = document.Model.Parameters;
         ParameterCheck.Match(parameters, ModelFile.Specs(sequential.Parameters), Marshal.SizeOf<T>(), file, "the network");
         var positions = Positions(sequential, document.RandomStreams, file);
+        var statistics = RunningStatistics(sequential, document.Model.Layers, file);
         try
         {
             optimizer.ImportState(document.Optimizer);
@@ -109,7 +119,8 @@ public static class Checkpoint
             sequential.EndTrainingStep();
         }
         foreach (var (layer, position) in positions) layer.RandomPosition = position;
-        return (document.Progress, document.History);
+        foreach (var (layer, state) in statistics) layer.SetRunningStatistics(state.Mean, state.Variance, state.BatchesTracked);
+        return (document.Progress, document.History, document.Callbacks);
     }
 
     private static (CheckpointDocument Document, string File) Read<T>(string path)
@@ -134,10 +145,41 @@ public static class Checkpoint
         for (int i = 0; i < model.Layers.Length; i++)
         {
             var own = network.Layers[i].Describe();
-            if (!own.Equals(model.Layers[i]))
+            if (!Architecture(own).Equals(Architecture(model.Layers[i])))
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                     $"{file}: layer {i} is {model.Layers[i]} in the checkpoint but {own} in this network; build the network as the checkpointed run did."));
         }
+    }
+
+    // A BatchNorm's running statistics and batch count change as it trains: they are state, restored with the weights,
+    // not part of the architecture that must match.
+    private static LayerDescription Architecture(LayerDescription description)
+    {
+        var layers = description.Layers.Select(Architecture).ToArray();
+        if (description.Kind is not ("BatchNorm1D" or "BatchNorm2D")) return description with { Layers = layers };
+        return description with
+        {
+            Settings = description.Settings.Where(s => s.Key != BatchNorm<double>.BatchesTrackedSetting).ToDictionary(),
+            TextSettings = description.TextSettings
+                .Where(s => s.Key is not (BatchNorm<double>.RunningMeanSetting or BatchNorm<double>.RunningVarianceSetting)).ToDictionary(),
+            Layers = layers,
+        };
+    }
+
+    /// <summary>Every BatchNorm layer of the network (nested ones too) with the running statistics the checkpoint holds for it, checked.</summary>
+    private static List<(BatchNorm<T> Layer, BuiltInLayerKinds.BatchNormState State)> RunningStatistics<T>(
+        Sequential<T> network, IReadOnlyList<LayerDescription> saved, string file, string prefix = "")
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var found = new List<(BatchNorm<T>, BuiltInLayerKinds.BatchNormState)>();
+        for (int i = 0; i < network.Layers.Count; i++)
+        {
+            string place = prefix + i.ToString(CultureInfo.InvariantCulture);
+            if (network.Layers[i] is BatchNorm<T> batchNorm)
+                found.Add((batchNorm, BuiltInLayerKinds.State(new LayerSettings(saved[i], $"{file}: Model layer {place}"), batchNorm.Features)));
+            if (network.Layers[i] is Sequential<T> inner) found.AddRange(RunningStatistics(inner, saved[i].Layers, file, place + "."));
+        }
+        return found;
     }
 
     private static List<(IRandomStreamLayer Layer, long Position)> Positions<T>(Sequential<T> network, RandomStreamRecord[] records, string file)

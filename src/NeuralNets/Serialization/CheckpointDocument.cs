@@ -1,5 +1,6 @@
 using NeuralNets.Optimizers;
 using NeuralNets.Training;
+using NeuralNets.Training.Callbacks;
 
 namespace NeuralNets.Serialization;
 
@@ -10,12 +11,19 @@ namespace NeuralNets.Serialization;
 /// <param name="RandomStreams">The position of every layer that draws random numbers, in the network's order.</param>
 /// <param name="Optimizer">The optimizer's state.</param>
 /// <param name="History">The reports of the finished epochs.</param>
+/// <param name="Callbacks">The state of each <see cref="IStatefulCallback"/> of the run, in order; null in a format-1 file, which has none.</param>
 internal sealed record CheckpointDocument(
     string ElementType, ModelDocument Model, CheckpointProgress Progress, RandomStreamRecord[] RandomStreams,
-    OptimizerSnapshot Optimizer, EpochReport[] History)
+    OptimizerSnapshot Optimizer, EpochReport[] History, CallbackState[]? Callbacks)
 {
-    /// <summary>The value of the <c>Format</c> field in every file this version writes, and the only one it reads.</summary>
-    public const string CurrentFormat = "neuralnets-checkpoint/1";
+    /// <summary>
+    /// The value of the <c>Format</c> field in every file this version writes. Version 2 added the callbacks' state
+    /// (<c>Callbacks</c>) and optimizer-wide scalars (<c>Optimizer.Scalars</c>, L-BFGS's); version 1 lacks both.
+    /// </summary>
+    public const string CurrentFormat = "neuralnets-checkpoint/2";
+
+    /// <summary>The formats this version reads.</summary>
+    public static readonly string[] ReadableFormats = ["neuralnets-checkpoint/1", CurrentFormat];
 
     /// <summary>What every checkpoint format starts with; a later version keeps it and raises the number.</summary>
     public const string FormatPrefix = "neuralnets-checkpoint/";

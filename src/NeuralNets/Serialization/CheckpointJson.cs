@@ -5,6 +5,7 @@ using System.Text.Json;
 using NeuralNets.Optimizers;
 using NeuralNets.Tensors;
 using NeuralNets.Training;
+using NeuralNets.Training.Callbacks;
 using NeuralNets.Training.Metrics;
 using static NeuralNets.Serialization.ModelJson;
 
@@ -48,7 +49,7 @@ internal static class CheckpointJson
 
     private static CheckpointDocument Parse(JsonElement root, string file)
     {
-        CheckFormat(root, file);
+        int version = CheckFormat(root, file);
         string elementType = String(root, "ElementType", file);
         if (elementType is not (nameof(Single) or nameof(Double)))
             throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
@@ -56,24 +57,45 @@ internal static class CheckpointJson
         var streams = Items(root, "RandomStreams", "random stream", file, (element, where) =>
             new RandomStreamRecord(String(element, "Layer", where), NonNegative(element, "Position", where)));
         var optimizer = Optimizer(Field(root, "Optimizer", file), $"{file}: Optimizer");
+        CallbackState[]? callbacks = version < 2 ? null : Items(root, "Callbacks", "callback", file, CallbackStateOf);
         var history = Items(root, "History", "epoch", file, Report);
         var model = ModelJson.Parse(Field(root, "Model", file), $"{file}: Model");
         if (model.ElementType != elementType)
             throw new InvalidDataException($"{file}: the model holds {model.ElementType} but the checkpoint says {elementType}.");
         CheckHistory(history, progress, file);
-        return new CheckpointDocument(elementType, model, progress, streams, optimizer, history);
+        return new CheckpointDocument(elementType, model, progress, streams, optimizer, history, callbacks);
     }
 
-    // A later version names itself so that the message can say which version the file has.
-    private static void CheckFormat(JsonElement root, string file)
+    private static CallbackState CallbackStateOf(JsonElement element, string where)
+    {
+        string kind = String(element, "Kind", where);
+        if (string.IsNullOrWhiteSpace(kind)) throw Invalid(where, "Kind", "a non-empty string", element.GetProperty("Kind"));
+        string named = $"{where} ({kind})";
+        var scalars = Entries(Field(element, "Scalars", named), named, named, "Scalars", "an object of numbers", (value, name) => Number(value, named, name));
+        var buffers = Entries(Field(element, "Buffers", named), named, named, "Buffers", "an object of base64 strings", (value, name) => AnyBuffer(value, named, name));
+        return new CallbackState(kind, scalars, buffers);
+    }
+
+    /// <summary>Doubles from base64 of any whole number of them; the length is checked before anything is allocated.</summary>
+    private static double[] AnyBuffer(JsonElement value, string where, string name)
+    {
+        if (value.ValueKind != JsonValueKind.String) throw Invalid(where, name, "a base64 string", value);
+        if (!Base64.IsValid(value.GetString()!, out int bytes) || bytes % sizeof(double) != 0)
+            throw new InvalidDataException($"{where}: '{name}' is not base64 of a whole number of doubles.");
+        return Buffer(value, where, name, bytes / sizeof(double));
+    }
+
+    // A later version names itself so that the message can say which version the file has. Returns the version read.
+    private static int CheckFormat(JsonElement root, string file)
     {
         if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("Format", out var format) && format.ValueKind == JsonValueKind.String)
         {
-            if (format.ValueEquals(CheckpointDocument.CurrentFormat)) return;
+            for (int i = 0; i < CheckpointDocument.ReadableFormats.Length; i++)
+                if (format.ValueEquals(CheckpointDocument.ReadableFormats[i])) return i + 1;
             string text = format.GetString()!;
             if (text.StartsWith(CheckpointDocument.FormatPrefix, StringComparison.Ordinal))
                 throw new InvalidDataException(
-                    $"{file} is a checkpoint of format '{Cut(text)}', which this version of NeuralNets cannot read: it reads '{CheckpointDocument.CurrentFormat}'. Load it with the version that wrote it, or a later one.");
+                    $"{file} is a checkpoint of format '{Cut(text)}', which this version of NeuralNets cannot read: it reads '{string.Join("' and '", CheckpointDocument.ReadableFormats)}'. Load it with the version that wrote it, or a later one.");
             if (ModelDocument.ReadableFormats.Contains(text))
                 throw new InvalidDataException($"{file} is a model file ('{text}'), not a checkpoint: load it with ModelFile.Load, or resume from a file written by SaveCheckpoint.");
         }
@@ -120,7 +142,10 @@ internal static class CheckpointJson
             var scalars = Entries(Field(item, "Scalars", parameter), parameter, parameter, "Scalars", "an object of numbers", (value, scalarName) => Number(value, parameter, scalarName));
             return new ParameterStateSnapshot(name, shape, step, buffers, scalars);
         });
-        return new OptimizerSnapshot(kind, elementType, hyperparameters, parameters);
+        var scalars = element.TryGetProperty("Scalars", out var whole)
+            ? Entries(whole, named, named, "Scalars", "an object of numbers", (value, name) => Number(value, named, name))
+            : new Dictionary<string, double>();
+        return new OptimizerSnapshot(kind, elementType, hyperparameters, parameters, scalars);
     }
 
     /// <summary>A buffer of <paramref name="count"/> doubles (<paramref name="name"/> is <c>Buffers.name</c>), from base64 whose length is checked before anything is allocated.</summary>

@@ -9,7 +9,7 @@ namespace NeuralNets.Serialization;
 /// <summary>
 /// Writes a <see cref="CheckpointDocument"/> as JSON: the model as <see cref="ModelFile"/> writes it, optimizer buffers
 /// as base64 of little-endian doubles (bit for bit), other numbers as JSON numbers in their shortest round-trip form
-/// (non-finite ones as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>).
+/// (non-finite ones as the strings <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>); callbacks' buffers as base64 too.
 /// </summary>
 internal static class CheckpointWriter
 {
@@ -30,6 +30,20 @@ internal static class CheckpointWriter
         }
         writer.WriteEndArray();
         WriteOptimizer(writer, document.Optimizer);
+        writer.WriteStartArray("Callbacks");
+        foreach (var state in document.Callbacks ?? [])
+        {
+            writer.WriteStartObject();
+            writer.WriteString("Kind", state.Kind);
+            writer.WriteStartObject("Scalars");
+            foreach (var (name, value) in state.Scalars) Number(writer, name, value);
+            writer.WriteEndObject();
+            writer.WriteStartObject("Buffers");
+            foreach (var (name, values) in state.Buffers) writer.WriteBase64String(name, MemoryMarshal.AsBytes(values.AsSpan()));
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
         writer.WriteStartArray("History");
         foreach (var report in document.History) WriteReport(writer, report);
         writer.WriteEndArray();
@@ -76,6 +90,13 @@ internal static class CheckpointWriter
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        // Since format 2, and only when there is any (L-BFGS's pairs count and ρ).
+        if (snapshot.Scalars.Count > 0)
+        {
+            writer.WriteStartObject("Scalars");
+            foreach (var (name, value) in snapshot.Scalars) Number(writer, name, value);
+            writer.WriteEndObject();
+        }
         writer.WriteEndObject();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using NeuralNets.Serialization;
+using NeuralNets.Training.Callbacks;
 
 namespace NeuralNets.Training;
 
@@ -10,6 +11,13 @@ public sealed partial class Trainer<T>
     // within an epoch, before any Fit, and after a run that ended within one (cancelled, diverged).
     private CheckpointProgress? _checkpointable;
 
+    // The callbacks of the latest Fit (their states go into checkpoints); the states read from resumeFrom, put back after
+    // OnTrainBegin; and checkpoints asked for during OnEpochEnd, written once every callback's OnEpochEnd has run.
+    private ITrainingCallback<T>[] _callbacks = [];
+    private CallbackState[]? _resumedCallbacks;
+    private readonly List<string> _pendingCheckpoints = [];
+    private bool _inEpochEnd;
+
     /// <summary>
     /// Writes a checkpoint of the run (<see cref="Checkpoint"/>): network, optimizer state, epochs and steps finished,
     /// history and random streams, so that <c>Fit(…, resumeFrom: path)</c> on freshly built objects continues it bit for bit.
@@ -17,14 +25,16 @@ public sealed partial class Trainer<T>
     /// </summary>
     /// <remarks>
     /// Call it after <see cref="Fit"/> returned, or from a callback's <see cref="Callbacks.ITrainingCallback{T}.OnEpochEnd"/>
-    /// (through <see cref="Callbacks.TrainingContext{T}.SaveCheckpoint"/>): checkpoints are taken at epoch ends only.
+    /// (through <see cref="Callbacks.TrainingContext{T}.SaveCheckpoint"/>): checkpoints are taken at epoch ends only. From
+    /// a callback, the file is written once every callback's <c>OnEpochEnd</c> of the epoch has run, so that it holds the
+    /// state of each <see cref="IStatefulCallback"/> of the run at the epoch's end, whatever their order.
     /// </remarks>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">
     /// No epoch has ended since the run began (before any <see cref="Fit"/>, within an epoch, or after a run that ended
     /// within one), or the network is not a <see cref="Layers.Sequential{T}"/>.
     /// </exception>
-    /// <exception cref="NotSupportedException">The optimizer cannot export its state (<see cref="Optimizers.Lbfgs{T}"/>).</exception>
+    /// <exception cref="NotSupportedException">The optimizer cannot export its state (a user's optimizer that does not implement <see cref="Optimizers.IOptimizer{T}.ExportState"/>).</exception>
     /// <exception cref="ArgumentException">The network cannot be saved (<see cref="ModelFile.Save{T}"/>'s reasons).</exception>
     public void SaveCheckpoint(string path)
     {
@@ -32,7 +42,66 @@ public sealed partial class Trainer<T>
         var progress = _checkpointable ?? throw new InvalidOperationException(
             "A checkpoint is taken at the end of an epoch: call SaveCheckpoint after Fit has finished an epoch (or from a callback's OnEpochEnd), " +
             "not before any Fit, within an epoch, or after a run that ended within one.");
-        Checkpoint.Save(path, _network, _optimizer, History, progress);
+        if (_inEpochEnd) _pendingCheckpoints.Add(path);
+        else Checkpoint.Save(path, _network, _optimizer, History, progress, CallbackStates());
+    }
+
+    private CallbackState[] CallbackStates()
+    {
+        var states = new List<CallbackState>();
+        foreach (var callback in _callbacks)
+            if (callback is IStatefulCallback stateful) states.Add(stateful.ExportState());
+        return [.. states];
+    }
+
+    /// <summary>Runs every callback's OnEpochEnd, then writes the checkpoints they asked for.</summary>
+    private void EpochEndCallbacks(ITrainingCallback<T>[] listeners, TrainingContext<T> context, EpochReport report)
+    {
+        _pendingCheckpoints.Clear();
+        _inEpochEnd = true;
+        try
+        {
+            foreach (var c in listeners) c.OnEpochEnd(context, report);
+        }
+        finally
+        {
+            _inEpochEnd = false;
+        }
+        if (_pendingCheckpoints.Count == 0) return;
+        var states = CallbackStates();
+        foreach (string path in _pendingCheckpoints) Checkpoint.Save(path, _network, _optimizer, History, _checkpointable!, states);
+        _pendingCheckpoints.Clear();
+    }
+
+    /// <summary>
+    /// After OnTrainBegin of a resumed run: gives each stateful callback the first saved state of its kind not yet taken
+    /// (so the same callbacks in the same order get their own states back). A callback without one starts afresh, and a
+    /// state without a callback is left unused: resuming without the ModelCheckpoint that wrote the file is allowed.
+    /// </summary>
+    private void ImportCallbackStates(string? resumeFrom)
+    {
+        var states = _resumedCallbacks;
+        _resumedCallbacks = null;
+        if (resumeFrom is null || states is null) return;
+        var taken = new bool[states.Length];
+        for (int i = 0; i < _callbacks.Length; i++)
+        {
+            if (_callbacks[i] is not IStatefulCallback stateful) continue;
+            string kind = stateful.ExportState().Kind;
+            int match = Array.FindIndex(states, s => s.Kind == kind);
+            while (match >= 0 && taken[match]) match = Array.FindIndex(states, match + 1, s => s.Kind == kind);
+            if (match < 0) continue;
+            taken[match] = true;
+            try
+            {
+                stateful.ImportState(states[match]);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} (The network and optimizer were restored; no epoch ran.)"), e);
+            }
+        }
     }
 
     /// <summary>Restores a checkpoint into this trainer's objects; returns the first epoch to run and the steps already taken.</summary>
@@ -40,7 +109,8 @@ public sealed partial class Trainer<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path, "resumeFrom");
         // The options are checked against the file before anything changes: read it once for that, then restore.
-        var (progress, history) = Checkpoint.Restore(path, _network, _optimizer, expected => CheckSameRun(expected, options, sampleCount, batches.BatchSize));
+        var (progress, history, callbacks) = Checkpoint.Restore(path, _network, _optimizer, expected => CheckSameRun(expected, options, sampleCount, batches.BatchSize));
+        _resumedCallbacks = callbacks;
         foreach (var report in history) History.Add(report);
         History.Steps = progress.Step;
         batches.StartAfter(progress.Epoch);

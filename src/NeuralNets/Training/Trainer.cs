@@ -112,7 +112,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         if (validation is not null) NetworkChecks.OutputShapeFor(_network, validation, nameof(validation));
         var trainMetrics = MetricSet.Resolve(metrics, train);
         _accumulators = MetricSet.Accumulators(trainMetrics);
-        var listeners = CheckCallbacks(callbacks);
+        var listeners = _callbacks = CheckCallbacks(callbacks);
         int batchSize = Math.Min(options.BatchSize, train.Count);
         var validationPass = validation is null ? null
             : new EvaluationPass<T>(_network, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
@@ -136,6 +136,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
 
         var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, History, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
         foreach (var c in listeners) c.OnTrainBegin(context);
+        ImportCallbackStates(resumeFrom);
         for (int epoch = firstEpoch; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
             _checkpointable = null;
@@ -181,7 +182,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             History.Add(report);
             _checkpointable = new CheckpointProgress(epoch, History.Steps, batchSize, options.Shuffle, options.Seed, train.Count);
             progress?.Report(report);
-            foreach (var c in listeners) c.OnEpochEnd(context, report);
+            EpochEndCallbacks(listeners, context, report);
         }
         if (History.Last is { } last && step > stepsBefore) CheckFinalLoss(last.Epoch, last.Steps);
         History.StopReason = context.StopReason;

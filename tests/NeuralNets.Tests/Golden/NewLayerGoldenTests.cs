@@ -51,19 +51,19 @@ public class NewLayerGoldenTests
     public void BatchNorm2D_TwoTrainingStepsThenInference_MatchesTorch()
     {
         var bn = new BatchNorm2D<double>(3);
-        bn.Weight.SetValue(Wave(3, 1300, 0.5).Select(v => 1 + v).ToArray());
-        bn.Bias.SetValue(Wave(3, 1310, 0.3));
+        bn.Weight!.SetValue(Wave(3, 1300, 0.5).Select(v => 1 + v).ToArray());
+        bn.Bias!.SetValue(Wave(3, 1310, 0.3));
         var x = Wave(60, 1320, 2.0).Select(v => v + 1).ToArray();
         bn.Forward(Tensor(x, 2, 3, 2, 5), training: true);
-        bn.Weight.ZeroGradient();
-        bn.Bias.ZeroGradient();
+        bn.Weight!.ZeroGradient();
+        bn.Bias!.ZeroGradient();
         var y = bn.Forward(Tensor(x.Select(v => v * 0.5).ToArray(), 2, 3, 2, 5), training: true).ToArray();
         var dx = bn.Backward(Tensor(Wave(60, 1390, 1.0), 2, 3, 2, 5)).ToArray();
 
         y.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dTrainOutput, "training output");
         dx.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dInputGrad, "dx");
-        bn.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dWeightGrad, "dγ");
-        bn.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dBiasGrad, "dβ");
+        bn.Weight!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dWeightGrad, "dγ");
+        bn.Bias!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.BatchNorm2dBiasGrad, "dβ");
         bn.RunningMean.ToArray().ShouldMatchTorch(TorchGoldenValues.BatchNorm2dRunningMean, "running mean");
         bn.RunningVariance.ToArray().ShouldMatchTorch(TorchGoldenValues.BatchNorm2dRunningVar, "running variance");
         bn.Forward(Tensor(x, 2, 3, 2, 5), training: false).ToArray().ShouldMatchTorch(TorchGoldenValues.BatchNorm2dEvalOutput, "inference output");

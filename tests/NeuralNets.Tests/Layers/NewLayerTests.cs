@@ -82,8 +82,8 @@ public class NewLayerTests
     public void BatchNorm2D_GradientCheck_TrainingAndInference(bool training)
     {
         var bn = new BatchNorm2D<double>(3);
-        bn.Weight.SetValue([1.5, 0.7, -0.4]);
-        bn.Bias.SetValue([0.1, -0.2, 0.3]);
+        bn.Weight!.SetValue([1.5, 0.7, -0.4]);
+        bn.Bias!.SetValue([0.1, -0.2, 0.3]);
         bn.SetRunningStatistics([0.2, -0.1, 0.4], [0.8, 1.3, 0.5]);
         var result = GradientCheck.Layer(bn, TestTensors.Random<double>(4, 2, 3, 2, 3), seed: 3, training: training);
         result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
@@ -93,7 +93,7 @@ public class NewLayerTests
     public void BatchNorm1D_GradientCheck_WithLengthAxis()
     {
         var bn = new BatchNorm1D<double>(2);
-        bn.Weight.SetValue([1.2, -0.8]);
+        bn.Weight!.SetValue([1.2, -0.8]);
         var result = GradientCheck.Layer(bn, TestTensors.Random<double>(5, 3, 2, 4), seed: 2, training: true);
         result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
     }

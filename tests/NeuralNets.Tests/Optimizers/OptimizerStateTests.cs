@@ -160,14 +160,28 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void ImportState_OfLbfgs_IsNotSupported_ButResetIs()
+    public void ExportState_OfAnOptimizerWithout_IsNotSupported_NamingIt()
     {
         var q = Quadratic<double>.IllConditioned();
-        IOptimizer<double> lbfgs = new Lbfgs<double>([q.W]);
-        lbfgs.Invoking(o => o.ExportState()).Should().Throw<NotSupportedException>().WithMessage("*Lbfgs*");
-        lbfgs.Step(q.Evaluate);
-        lbfgs.Reset();
-        lbfgs.Step(q.Evaluate).Should().BeLessThan(q.Loss(q.Start));
+        IOptimizer<double> plain = new StatelessSgd<double>([q.W]);
+        plain.Invoking(o => o.ExportState()).Should().Throw<NotSupportedException>().WithMessage("*StatelessSgd*");
+        plain.Invoking(o => o.ImportState(new Sgd<double>([q.W], 0.1).ExportState())).Should().Throw<NotSupportedException>();
+    }
+
+    /// <summary>An optimizer written without state methods, as a user's might be.</summary>
+    internal sealed class StatelessSgd<T>(IReadOnlyList<Parameter<T>> parameters) : IOptimizer<T> where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        public IReadOnlyList<Parameter<T>> Parameters => parameters;
+
+        public double LearningRate { get; set; } = 0.1;
+
+        public T Step(Func<T> evaluate)
+        {
+            T loss = evaluate();
+            foreach (var p in parameters)
+                for (int i = 0; i < p.Length; i++) p.ValueSpan[i] -= T.CreateChecked(LearningRate) * p.GradientSpan[i];
+            return loss;
+        }
     }
 
     private static OptimizerSnapshot With(OptimizerSnapshot s, string? kind = null, string? elementType = null,

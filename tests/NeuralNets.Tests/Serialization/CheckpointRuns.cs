@@ -43,6 +43,16 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
             () => NeuralNets.Network.Sequential<float>(2).Dense(12).ReLU().Dropout(0.2).Dense(3).Build(seed: 5),
             n => new Adam<float>(n.Parameters, 0.01),
             _ => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 3, Adversarial = new AdversarialTraining { Epsilon = 0.2, Fraction = 0.5, Min = -10, Max = 10 } }),
+        // The running statistics (and, for the cumulative average, the batch count) decide the validation figures.
+        new("batch norms (cumulative without affine, momentum), adam",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(12).BatchNorm1D(momentum: null, affine: false).ReLU().Dense(12).BatchNorm1D().Tanh().Dense(3).Build(seed: 5),
+            n => new Adam<float>(n.Parameters, 0.01),
+            _ => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 11 }),
+        // Full batch, as L-BFGS is meant to run: its curvature pairs carry from one epoch (one step) to the next.
+        new("lbfgs, full batch",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(8).Tanh().Dense(3).Build(seed: 6),
+            n => new Lbfgs<float>(n.Parameters, maxIterations: 3, maxEvaluations: 12, historySize: 4),
+            _ => new TrainingOptions { Epochs = 4, BatchSize = 90, Seed = 12 }),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(r => new object[] { r.Name });

@@ -11,9 +11,11 @@ namespace NeuralNets.Training.Callbacks;
 /// once the wait reaches <see cref="Patience"/>. With patience 0 the first epoch that does not improve stops the run.</para>
 /// <para>With <see cref="RestoreBestWeights"/> the weights of the best epoch are copied when it ends and put back, bit for
 /// bit, when the run ends, whether it stopped early or ran every epoch (Keras restores only on an early stop).</para>
+/// <para>A checkpoint keeps the best epoch and value, the wait and the best weights (<see cref="IStatefulCallback"/>), so a
+/// patience that spans the checkpoint counts on after resuming.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly MonitoredFigure _figure;
     private T[][]? _bestWeights;
@@ -94,6 +96,55 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
         if (_bestWeights is null || BestEpoch == 0) return;
         for (int i = 0; i < _bestWeights.Length; i++) context.Network.Parameters[i].SetValue(_bestWeights[i]);
     }
+
+    /// <summary>The best epoch and value, the wait, the stopped epoch and, with <see cref="RestoreBestWeights"/>, the best weights (<c>weights0</c>, <c>weights1</c>, … by parameter).</summary>
+    public CallbackState ExportState()
+    {
+        var scalars = new Dictionary<string, double> { ["bestEpoch"] = BestEpoch, ["bestValue"] = BestValue, ["wait"] = _wait, ["stoppedEpoch"] = StoppedEpoch };
+        var buffers = new Dictionary<string, double[]>();
+        if (_bestWeights is not null && BestEpoch > 0)
+            for (int i = 0; i < _bestWeights.Length; i++)
+            {
+                var copy = new double[_bestWeights[i].Length];
+                for (int j = 0; j < copy.Length; j++) copy[j] = double.CreateTruncating(_bestWeights[i][j]);
+                buffers[Weights(i)] = copy;
+            }
+        return new CallbackState(StateKind, scalars, buffers);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Called before <see cref="OnTrainBegin"/>, with <see cref="RestoreBestWeights"/> on (there is no network to size the weights by yet).</exception>
+    public void ImportState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Kind != StateKind) throw new ArgumentException($"The state is of {state.Kind}, but this callback is {StateKind}.", nameof(state));
+        int bestEpoch = state.Count("bestEpoch", 0, int.MaxValue), wait = state.Count("wait", 0, int.MaxValue), stopped = state.Count("stoppedEpoch", 0, int.MaxValue);
+        double bestValue = state.Scalar("bestValue");
+        if (bestEpoch > 0 && double.IsNaN(bestValue)) throw new ArgumentException($"The state of {StateKind} has a best epoch {bestEpoch} but no best value.", nameof(state));
+        T[][]? weights = null;
+        if (RestoreBestWeights && bestEpoch > 0)
+        {
+            if (_bestWeights is null) throw new InvalidOperationException($"{StateKind}: import the state after OnTrainBegin, which sizes the best weights by the network.");
+            weights = new T[_bestWeights.Length][];
+            for (int i = 0; i < weights.Length; i++)
+            {
+                if (!state.Buffers.TryGetValue(Weights(i), out var values) || values is null || values.Length != _bestWeights[i].Length)
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"The state of {StateKind} needs '{Weights(i)}' with {_bestWeights[i].Length} values (the best weights of parameter {i}), but has {(values is null ? "none" : values.Length.ToString(CultureInfo.InvariantCulture))}."), nameof(state));
+                weights[i] = new T[values.Length];
+                for (int j = 0; j < values.Length; j++) weights[i][j] = T.CreateTruncating(values[j]);
+            }
+        }
+        int expected = weights?.Length ?? 0;
+        if (state.Buffers.Count != expected)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The state of {StateKind} holds {state.Buffers.Count} buffers, expected {expected}."), nameof(state));
+        (BestEpoch, BestValue, _wait, StoppedEpoch) = (bestEpoch, bestValue, wait, stopped);
+        if (weights is not null) _bestWeights = weights;
+    }
+
+    private string StateKind => "EarlyStopping:" + Monitor + (RestoreBestWeights ? ":restoreBestWeights" : "");
+
+    private static string Weights(int i) => "weights" + i.ToString(CultureInfo.InvariantCulture);
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -15,9 +15,12 @@ namespace NeuralNets.Training.Callbacks;
 /// network; with <see cref="WeightsOnly"/> it is a model file of <see cref="ModelFile.Save{T}"/>, smaller (no optimizer
 /// moments) and loadable by <see cref="ModelFile.Load{T}"/>, but a run cannot resume from it. Either is written atomically:
 /// a crash never leaves half a file.</para>
+/// <para>A checkpoint keeps the best value so far and the epochs saved (<see cref="IStatefulCallback"/>): a resumed run saves
+/// only what beats the best before the interruption, too. The checkpoint is written after every callback's
+/// <see cref="ITrainingCallback{T}.OnEpochEnd"/> of the epoch, so it holds their state at the epoch's end whatever their order.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ModelCheckpoint<T> : ITrainingCallback<T>, IStatefulCallback where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Sequential<T> _network;
     private readonly MonitoredFigure _figure;
@@ -60,7 +63,7 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">The callback was given another network than the one trained.</exception>
-    /// <exception cref="NotSupportedException">A checkpoint is asked for, but the optimizer cannot export its state (<see cref="Optimizers.Lbfgs{T}"/>): fails before the first step rather than after the first epoch.</exception>
+    /// <exception cref="NotSupportedException">A checkpoint is asked for, but the optimizer cannot export its state (one that does not implement <see cref="Optimizers.IOptimizer{T}.ExportState"/>): fails before the first step rather than after the first epoch.</exception>
     public void OnTrainBegin(TrainingContext<T> context)
     {
         if (!ReferenceEquals(context.Network, _network))
@@ -95,6 +98,39 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
                 $"ModelCheckpoint writes checkpoints that hold the optimizer's state, but {optimizer} cannot export it ({e.Message}) Pass weightsOnly: true to save the network alone.", e);
         }
     }
+
+    /// <summary>Whether there is a best value, the best value, and the epochs saved (<c>savedEpochs</c>).</summary>
+    public CallbackState ExportState()
+    {
+        var saved = new double[_saved.Count];
+        for (int i = 0; i < saved.Length; i++) saved[i] = _saved[i];
+        return new(StateKind, new Dictionary<string, double> { ["hasBest"] = _hasBest ? 1 : 0, ["best"] = _best },
+            new Dictionary<string, double[]> { ["savedEpochs"] = saved });
+    }
+
+    /// <inheritdoc/>
+    public void ImportState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Kind != StateKind) throw new ArgumentException($"The state is of {state.Kind}, but this callback is {StateKind}.", nameof(state));
+        bool hasBest = state.Count("hasBest", 0, 1) == 1;
+        double best = state.Scalar("best");
+        if (hasBest && double.IsNaN(best)) throw new ArgumentException($"The state of {StateKind} says there is a best value but holds NaN.", nameof(state));
+        if (state.Buffers.Count != 1 || !state.Buffers.TryGetValue("savedEpochs", out var saved) || saved is null)
+            throw new ArgumentException($"The state of {StateKind} must hold one buffer, 'savedEpochs'.", nameof(state));
+        var epochs = new List<int>(saved.Length);
+        foreach (double epoch in saved)
+        {
+            if (!(epoch >= 1 && epoch <= int.MaxValue && epoch == Math.Floor(epoch)) || (epochs.Count > 0 && epoch <= epochs[^1]))
+                throw new ArgumentException(FormattableString.Invariant($"The state of {StateKind} has the saved epoch {epoch}; saved epochs are whole, positive and increasing."), nameof(state));
+            epochs.Add((int)epoch);
+        }
+        (_hasBest, _best) = (hasBest, best);
+        _saved.Clear();
+        _saved.AddRange(epochs);
+    }
+
+    private string StateKind => "ModelCheckpoint:" + Monitor;
 
     /// <inheritdoc/>
     public override string ToString() => $"ModelCheckpoint(path={Path}, monitor={Monitor}, saveBestOnly={SaveBestOnly}, weightsOnly={WeightsOnly})";

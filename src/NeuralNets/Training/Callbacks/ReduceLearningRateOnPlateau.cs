@@ -20,10 +20,11 @@ public enum ThresholdMode
 /// (absolute) <c>value &lt; best − threshold</c>, and mirrored when maximising. A better epoch resets the count of bad
 /// epochs, any other adds one; during a cooldown after a reduction bad epochs are not counted. When the count exceeds
 /// <see cref="Patience"/>: <c>η ← max(η·factor, η_min)</c> (kept when the change is below ε = 1e−8), the count starts
-/// again and the cooldown begins. The new rate holds from the next epoch's first step.
+/// again and the cooldown begins. The new rate holds from the next epoch's first step. A checkpoint keeps the best
+/// value, the count of bad epochs and the cooldown left (<see cref="IStatefulCallback"/>); the rate is the optimizer's.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class ReduceLearningRateOnPlateau<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class ReduceLearningRateOnPlateau<T> : ITrainingCallback<T>, IStatefulCallback where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const double Epsilon = 1e-8;
     private readonly IOptimizer<T> _optimizer;
@@ -113,6 +114,24 @@ public sealed class ReduceLearningRateOnPlateau<T> : ITrainingCallback<T> where 
             : best + Threshold;
         return current > needed;
     }
+
+    /// <summary>The best value (NaN before the first epoch), the count of bad epochs and the cooldown left.</summary>
+    public CallbackState ExportState() => new(StateKind,
+        new Dictionary<string, double> { ["best"] = _best, ["badEpochs"] = _badEpochs, ["cooldownLeft"] = _cooldownLeft },
+        new Dictionary<string, double[]>());
+
+    /// <inheritdoc/>
+    public void ImportState(CallbackState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Kind != StateKind) throw new ArgumentException($"The state is of {state.Kind}, but this callback is {StateKind}.", nameof(state));
+        if (state.Buffers.Count != 0) throw new ArgumentException($"The state of {StateKind} holds buffers; it keeps none.", nameof(state));
+        double best = state.Scalar("best");
+        int bad = state.Count("badEpochs", 0, int.MaxValue), cooldown = state.Count("cooldownLeft", 0, Cooldown);
+        (_best, _badEpochs, _cooldownLeft) = (best, bad, cooldown);
+    }
+
+    private string StateKind => "ReduceLearningRateOnPlateau:" + Monitor;
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

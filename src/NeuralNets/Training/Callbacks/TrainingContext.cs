@@ -51,7 +51,8 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
 
     /// <summary>
     /// Writes a checkpoint of the run from <see cref="ITrainingCallback{T}.OnEpochEnd"/> (<see cref="Trainer{T}.SaveCheckpoint"/>),
-    /// from which <c>Fit(…, resumeFrom: path)</c> continues after this epoch.
+    /// from which <c>Fit(…, resumeFrom: path)</c> continues after this epoch. The file is written once every callback's
+    /// <c>OnEpochEnd</c> of the epoch has run, so that it holds each <see cref="IStatefulCallback"/>'s state at the epoch's end.
     /// </summary>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">Called within an epoch (from <see cref="ITrainingCallback{T}.OnBatchEnd"/> or <see cref="ITrainingCallback{T}.OnEpochBegin"/>): checkpoints are taken at epoch ends.</exception>

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace NeuralNets.Optimizers;
+
+// L-BFGS's state as plain data. Each Step begins by evaluating J and ∇J at the current point, so no loss or gradient
+// carries from one Step to the next: the curvature pairs, their ρ and the counts are the whole state.
+public sealed partial class Lbfgs<T>
+{
+    private const string PairsScalar = "pairs", IterationsScalar = "iterations";
+
+    /// <summary>
+    /// The state as plain data: the hyperparameters, and for each parameter its slices of the stored pairs, named
+    /// <c>s0</c>, <c>y0</c>, <c>s1</c>, … from the oldest pair to the newest (the vectors sᵢ and yᵢ run over all
+    /// parameters in order, so each parameter holds its part of every pair), with <see cref="Steps"/> as each
+    /// parameter's step. The whole optimizer's <see cref="OptimizerSnapshot.Scalars"/> hold the number of pairs
+    /// (<c>pairs</c>), each pair's ρᵢ = 1/(yᵢ·sᵢ) (<c>rho0</c>, <c>rho1</c>, …) and <see cref="Iterations"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Two parameters share a name, so a snapshot by name would be ambiguous.</exception>
+    public OptimizerSnapshot ExportState()
+    {
+        CheckUniqueNames();
+        var scalars = new Dictionary<string, double> { [PairsScalar] = _pairs, [IterationsScalar] = _iterations };
+        for (int k = 0; k < _pairs; k++) scalars[Rho(k)] = _rho[Slot(k)];
+        var parameters = new ParameterStateSnapshot[_parameters.Length];
+        int offset = 0;
+        for (int i = 0; i < _parameters.Length; i++)
+        {
+            var p = _parameters[i];
+            var buffers = new Dictionary<string, double[]>();
+            for (int k = 0; k < _pairs; k++)
+            {
+                buffers[S(k)] = _s[Slot(k)].AsSpan(offset, p.Length).ToArray();
+                buffers[Y(k)] = _y[Slot(k)].AsSpan(offset, p.Length).ToArray();
+            }
+            parameters[i] = new ParameterStateSnapshot(p.Name, [.. p.Shape], _steps, buffers, new Dictionary<string, double>());
+            offset += p.Length;
+        }
+        return new OptimizerSnapshot(nameof(Lbfgs<T>), typeof(T).Name, Hyperparameters(), parameters, scalars);
+    }
+
+    /// <summary>
+    /// Restores a snapshot from <see cref="ExportState"/>: the learning rate (which may change mid-run) and the pairs;
+    /// the other hyperparameters must equal this optimizer's. All or nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The snapshot is of another kind or element type, differs in a fixed hyperparameter, names other parameters or
+    /// shapes, holds more pairs than <see cref="HistorySize"/>, lacks or adds a pair's slice or ρ, or holds a ρ that is
+    /// not positive and finite; the message names which. Nothing has changed then.
+    /// </exception>
+    public void ImportState(OptimizerSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        CheckUniqueNames();
+        if (snapshot.Kind != nameof(Lbfgs<T>))
+            throw Error($"The snapshot is of {snapshot.Kind}, but this optimizer is {nameof(Lbfgs<T>)}.");
+        if (snapshot.ElementType != typeof(T).Name)
+            throw Error($"The snapshot holds {snapshot.ElementType} state, but this optimizer's element type is {typeof(T).Name}.");
+        var own = Hyperparameters();
+        foreach (var (name, value) in snapshot.Hyperparameters)
+            if (!own.ContainsKey(name)) throw Error($"The snapshot has the hyperparameter '{name}', which Lbfgs does not have; it has [{string.Join(", ", own.Keys)}].");
+        foreach (var (name, value) in own)
+        {
+            if (!snapshot.Hyperparameters.TryGetValue(name, out double saved)) throw Error($"The snapshot lacks the hyperparameter '{name}'.");
+            if (name != "learningRate" && !saved.Equals(value))
+                throw Error(Text($"The snapshot has {name} = {saved}, but this optimizer was built with {value}; build it with the same settings."));
+        }
+        double learningRate = snapshot.Hyperparameters["learningRate"];
+        if (!double.IsFinite(learningRate) || learningRate <= 0) throw Error(Text($"The snapshot has learningRate = {learningRate}; it must be finite and positive."));
+
+        var (pairs, iterations, rho) = ReadScalars(snapshot.Scalars);
+        var byName = new Dictionary<string, ParameterStateSnapshot>();
+        foreach (var p in snapshot.Parameters)
+        {
+            if (p is null) throw Error("The snapshot's parameter list holds a null.");
+            if (!byName.TryAdd(p.Name, p)) throw Error($"The snapshot holds parameter '{p.Name}' twice.");
+        }
+        if (byName.Count != _parameters.Length)
+            throw Error(Text($"The snapshot holds the state of {byName.Count} parameters, but this optimizer has {_parameters.Length}."));
+        var s = new double[pairs][];
+        var y = new double[pairs][];
+        for (int k = 0; k < pairs; k++) (s[k], y[k]) = (new double[_length], new double[_length]);
+        long steps = -1;
+        int offset = 0;
+        foreach (var parameter in _parameters)
+        {
+            if (!byName.TryGetValue(parameter.Name, out var p))
+                throw Error($"The snapshot has no state for parameter '{parameter.Name}'; it has [{string.Join(", ", byName.Keys)}].");
+            if (!p.Shape.SequenceEqual(parameter.Shape))
+                throw Error($"The snapshot gives parameter '{parameter.Name}' the shape [{string.Join(", ", p.Shape)}], but it has [{string.Join(", ", parameter.Shape)}].");
+            if (p.Step < 0 || (steps >= 0 && p.Step != steps))
+                throw Error(Text($"The snapshot gives parameter '{parameter.Name}' the step {p.Step}; L-BFGS steps all parameters together, so every step count is the same non-negative number."));
+            steps = p.Step;
+            if (p.Scalars.Count > 0) throw Error($"The snapshot has scalars for parameter '{parameter.Name}'; L-BFGS keeps none per parameter.");
+            if (p.Buffers.Count != 2 * pairs)
+                throw Error(Text($"The snapshot holds {p.Buffers.Count} buffers for parameter '{parameter.Name}', but {pairs} pairs need {2 * pairs} (s0, y0, …)."));
+            for (int k = 0; k < pairs; k++)
+            {
+                Slice(p, S(k), parameter.Length).CopyTo(s[k], offset);
+                Slice(p, Y(k), parameter.Length).CopyTo(y[k], offset);
+            }
+            offset += parameter.Length;
+        }
+
+        // Checked: now replace. The pairs go to slots 0…pairs−1, oldest first; the ring's order, and so every sum, is the same.
+        _learningRate = learningRate;
+        for (int k = 0; k < pairs; k++) (_s[k], _y[k], _rho[k]) = (s[k], y[k], rho[k]);
+        (_pairs, _oldest, _steps, _iterations) = (pairs, 0, Math.Max(steps, 0), iterations);
+    }
+
+    private Dictionary<string, double> Hyperparameters() => new()
+    {
+        ["learningRate"] = _learningRate, ["maxIterations"] = MaxIterations, ["maxEvaluations"] = MaxEvaluations,
+        ["gradientTolerance"] = GradientTolerance, ["changeTolerance"] = ChangeTolerance, ["historySize"] = HistorySize,
+    };
+
+    private (int Pairs, long Iterations, double[] Rho) ReadScalars(IReadOnlyDictionary<string, double> scalars)
+    {
+        double Count(string name, double max)
+        {
+            if (!scalars.TryGetValue(name, out double value)) throw Error($"The snapshot lacks the optimizer scalar '{name}'.");
+            if (!(value >= 0 && value <= max) || value != Math.Floor(value))
+                throw Error(Text($"The snapshot's optimizer scalar '{name}' is {value}; it must be a whole number in [0, {max}]."));
+            return value;
+        }
+        int pairs = (int)Count(PairsScalar, HistorySize);
+        long iterations = (long)Count(IterationsScalar, 9007199254740992);
+        var rho = new double[pairs];
+        for (int k = 0; k < pairs; k++)
+        {
+            if (!scalars.TryGetValue(Rho(k), out rho[k])) throw Error(Text($"The snapshot holds {pairs} pairs but lacks '{Rho(k)}'."));
+            if (!double.IsFinite(rho[k]) || rho[k] <= 0)
+                throw Error(Text($"The snapshot's '{Rho(k)}' is {rho[k]}; a stored pair's ρ = 1/(y·s) is finite and positive."));
+        }
+        if (scalars.Count != 2 + pairs)
+        {
+            var extra = scalars.Keys.First(name => name is not (PairsScalar or IterationsScalar) && !IsRho(name, pairs));
+            throw Error($"The snapshot has the optimizer scalar '{extra}', which Lbfgs does not keep.");
+        }
+        return (pairs, iterations, rho);
+    }
+
+    private static bool IsRho(string name, int pairs)
+    {
+        for (int k = 0; k < pairs; k++)
+            if (name == Rho(k)) return true;
+        return false;
+    }
+
+    private static double[] Slice(ParameterStateSnapshot p, string name, int length)
+    {
+        if (!p.Buffers.TryGetValue(name, out var values) || values is null) throw Error($"The snapshot lacks the buffer '{name}' of parameter '{p.Name}'.");
+        if (values.Length != length)
+            throw Error(Text($"The snapshot's buffer '{name}' of parameter '{p.Name}' holds {values.Length} values, but the parameter has {length}."));
+        foreach (double v in values)
+            if (!double.IsFinite(v)) throw Error($"The snapshot's buffer '{name}' of parameter '{p.Name}' holds a value that is not finite.");
+        return values;
+    }
+
+    private int Slot(int k) => (_oldest + k) % _s.Length;
+
+    private static string S(int k) => "s" + k.ToString(CultureInfo.InvariantCulture);
+
+    private static string Y(int k) => "y" + k.ToString(CultureInfo.InvariantCulture);
+
+    private static string Rho(int k) => "rho" + k.ToString(CultureInfo.InvariantCulture);
+
+    private static ArgumentException Error(string message) => new(message, "snapshot");
+
+    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private void CheckUniqueNames()
+    {
+        var names = new HashSet<string>();
+        foreach (var p in _parameters)
+            if (!names.Add(p.Name))
+                throw new InvalidOperationException($"Two parameters of this optimizer are named '{p.Name}'; state by name needs unique names.");
+    }
+}
