@@ -155,6 +155,59 @@ internal static class Elementwise
             Unsafe.Add(ref ys, i) = Unsafe.Add(ref cs, i) <= T.Zero ? T.Zero : Unsafe.Add(ref vs, i);
     }
 
+    /// <summary>Effectively computes <c>y[i] = x[i] + addend[i]</c> (each sum rounded once, so the same bits at every width). <paramref name="y"/> may be either input.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> addend, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x, addend, y);
+        ref T xs = ref MemoryMarshal.GetReference(x), adds = ref MemoryMarshal.GetReference(addend), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 512 && Vector512<T>.IsSupported)
+        {
+            for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref xs, (nuint)i) + Vector512.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 256 && Vector256<T>.IsSupported)
+        {
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) + Vector256.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+                (Vector128.LoadUnsafe(ref xs, (nuint)i) + Vector128.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) + Unsafe.Add(ref adds, i);
+    }
+
+    /// <summary>Effectively computes <c>y[i] = x[i] + value</c> (a bias added to one output plane). <paramref name="y"/> may be <paramref name="x"/>.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Add<T>(ReadOnlySpan<T> x, T value, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"Elementwise operation on spans of {x.Length} and {y.Length} elements.");
+        ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 512 && Vector512<T>.IsSupported)
+        {
+            var v = Vector512.Create(value);
+            for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref xs, (nuint)i) + v).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 256 && Vector256<T>.IsSupported)
+        {
+            var v = Vector256.Create(value);
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) + v).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            var v = Vector128.Create(value);
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+                (Vector128.LoadUnsafe(ref xs, (nuint)i) + v).StoreUnsafe(ref ys, (nuint)i);
+        }
+        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) + value;
+    }
+
     /// <summary>
     /// Effectively computes <c>y[i] = x[i]·scale + addend[i]</c>, the product rounded before the sum, exactly as
     /// <c>TensorPrimitives.MultiplyAdd</c> does (so the same bits at every width): SGD's <c>w ← g·(−η) + w</c> and the
@@ -166,6 +219,12 @@ internal static class Elementwise
         CheckLengths(x, addend, y);
         ref T xs = ref MemoryMarshal.GetReference(x), adds = ref MemoryMarshal.GetReference(addend), ys = ref MemoryMarshal.GetReference(y);
         int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 512 && Vector512<T>.IsSupported)
+        {
+            var s = Vector512.Create(scale);
+            for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref xs, (nuint)i) * s + Vector512.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
         if (bits >= 256 && Vector256<T>.IsSupported)
         {
             var s = Vector256.Create(scale);

@@ -104,8 +104,8 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         {
             var chunkWeight = chunkGradients.Slice(c * stride, weightLength);
             if (c == 0 && !accumulate) chunkWeight.CopyTo(weightGradient);
-            else TensorPrimitives.Add(weightGradient, chunkWeight, weightGradient);
-            TensorPrimitives.Add(biasGradient, chunkGradients.Slice(c * stride + weightLength, _outChannels), biasGradient);
+            else Elementwise.Add(weightGradient, chunkWeight, weightGradient);
+            Elementwise.Add(biasGradient, chunkGradients.Slice(c * stride + weightLength, _outChannels), biasGradient);
         }
     }
 
@@ -148,7 +148,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         ReadOnlySpan<T> bias = _bias;
         for (int n = 0; n < count; n++)
             for (int o = 0; o < _outChannels; o++)
-                TensorPrimitives.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice(((first + n) * _outChannels + o) * plane, plane));
+                Elementwise.Add(product.Slice(o * span + n * plane, plane), bias[o], y.Slice(((first + n) * _outChannels + o) * plane, plane));
     }
 
     /// <summary>The backward pass over one chunk of samples: its own dW and db, and its samples' dx.</summary>

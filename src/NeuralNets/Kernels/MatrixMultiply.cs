@@ -132,9 +132,9 @@ internal static class MatrixMultiply
                         // C (+)= Σ partials, in piece order whatever thread computed each.
                         var target = c[..size];
                         if (!accumulate) new ReadOnlySpan<T>(pp, size).CopyTo(target);
-                        else TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp, size), target);
+                        else Elementwise.Add(target, new ReadOnlySpan<T>(pp, size), target);
                         for (int piece = 1; piece < problem.KPieces; piece++)
-                            TensorPrimitives.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
+                            Elementwise.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
                     }
                     ArrayPool<T>.Shared.Return(partials);
                 }
