@@ -56,6 +56,11 @@ internal static unsafe partial class GemmDot
         for (; i + tileRows <= i1; i += tileRows)
         {
             int j = j0;
+            if (tileRows == 4 && p.VectorBits == 512)
+            {
+                for (; j + 8 <= j1; j += 8)
+                    Tile4x8Wide<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+            }
             for (; j + 4 <= j1; j += 4)
             {
                 if (tileRows == 4) Tile4x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
@@ -112,6 +117,66 @@ internal static unsafe partial class GemmDot
         Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
         Finish4<T, TMultiplyAdd>(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, Offset(add, 2 * addStride));
         Finish4<T, TMultiplyAdd>(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, Offset(add, 3 * addStride));
+    }
+
+    /// <summary>
+    /// Four rows by eight columns on 512-bit vectors, with exactly the arithmetic of two <see cref="Tile4x4{T, TMultiplyAdd}"/>
+    /// tiles side by side: each 512-bit accumulator holds two of their 256-bit accumulators (columns j and j + 1 in its
+    /// halves), and the A row's 256-bit block is repeated in both halves, so every lane runs the same multiply-add chain
+    /// as on 256-bit vectors and the same 256-bit reductions finish each element. Twice the work per instruction where
+    /// the FMA units are 512 bits wide; sixteen accumulators, four B pairs and a broadcast fit the 32 registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x8Wide<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector256<T>.Count, p = 0;
+        T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
+        T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
+        Vector512<T> s001 = default, s023 = default, s045 = default, s067 = default;
+        Vector512<T> s101 = default, s123 = default, s145 = default, s167 = default;
+        Vector512<T> s201 = default, s223 = default, s245 = default, s267 = default;
+        Vector512<T> s301 = default, s323 = default, s345 = default, s367 = default;
+        for (; p + w <= length; p += w)
+        {
+            var y01 = Pair(b + p, b1 + p);
+            var y23 = Pair(b2 + p, b3 + p);
+            var y45 = Pair(b4 + p, b5 + p);
+            var y67 = Pair(b6 + p, b7 + p);
+            var x = Twice(a + p);
+            s001 = TMultiplyAdd.Of(x, y01, s001); s023 = TMultiplyAdd.Of(x, y23, s023); s045 = TMultiplyAdd.Of(x, y45, s045); s067 = TMultiplyAdd.Of(x, y67, s067);
+            x = Twice(a1 + p);
+            s101 = TMultiplyAdd.Of(x, y01, s101); s123 = TMultiplyAdd.Of(x, y23, s123); s145 = TMultiplyAdd.Of(x, y45, s145); s167 = TMultiplyAdd.Of(x, y67, s167);
+            x = Twice(a2 + p);
+            s201 = TMultiplyAdd.Of(x, y01, s201); s223 = TMultiplyAdd.Of(x, y23, s223); s245 = TMultiplyAdd.Of(x, y45, s245); s267 = TMultiplyAdd.Of(x, y67, s267);
+            x = Twice(a3 + p);
+            s301 = TMultiplyAdd.Of(x, y01, s301); s323 = TMultiplyAdd.Of(x, y23, s323); s345 = TMultiplyAdd.Of(x, y45, s345); s367 = TMultiplyAdd.Of(x, y67, s367);
+        }
+        FinishRow8<T, TMultiplyAdd>(a, b, k, p, length, s001, s023, s045, s067, c, add);
+        FinishRow8<T, TMultiplyAdd>(a1, b, k, p, length, s101, s123, s145, s167, c + ldc, Offset(add, addStride));
+        FinishRow8<T, TMultiplyAdd>(a2, b, k, p, length, s201, s223, s245, s267, c + 2 * ldc, Offset(add, 2 * addStride));
+        FinishRow8<T, TMultiplyAdd>(a3, b, k, p, length, s301, s323, s345, s367, c + 3 * ldc, Offset(add, 3 * addStride));
+    }
+
+    // The 256-bit block at `block` in both halves of a 512-bit vector: one broadcasting load (vbroadcastf64x4; the bits are
+    // moved, not interpreted, so the double form serves float too), where Vector512.Create(v, v) took two shuffles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Twice<T>(T* block) where T : unmanaged => Avx512F.BroadcastVector256ToVector512((double*)block).As<double, T>();
+
+    // The 256-bit blocks at `low` and `high` side by side: a load and one inserting load (Vector512.Create took two inserts).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Pair<T>(T* low, T* high) where T : unmanaged =>
+        Avx512F.InsertVector256(Vector256.Load((double*)low).ToVector512Unsafe(), Vector256.Load((double*)high), 1).As<double, T>();
+
+    /// <summary>Eight elements of one row of C from four paired accumulators: their halves are the 256-bit accumulators <see cref="Finish4{T, TMultiplyAdd}"/> finishes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FinishRow8<T, TMultiplyAdd>(T* a, T* b, nint k, int p, int length,
+        Vector512<T> s01, Vector512<T> s23, Vector512<T> s45, Vector512<T> s67, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
+        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s01.GetLower(), s01.GetUpper(), s23.GetLower(), s23.GetUpper(), c, add);
+        Finish4<T, TMultiplyAdd>(a, b4, b5, b6, b7, p, length, s45.GetLower(), s45.GetUpper(), s67.GetLower(), s67.GetUpper(), c + 4, Offset(add, 4));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
