@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -22,6 +23,12 @@ internal readonly record struct AdamMoments(StateBuffer ExpAvg, StateBuffer ExpA
 
         var m = range.Buffer(ExpAvg);
         var v = range.Buffer(ExpAvgSq);
+        if (!amsgrad)
+        {
+            // The same steps as below, in one pass (each operation rounded alike, so the same bits).
+            AdamStep.Apply(range.Value, g, m, v, b1, T.One - b1, b2, T.One - b2, inverseRootCorrection2, T.CreateChecked(epsilon), -stepSize);
+            return;
+        }
         var scratch = range.Scratch(0);
         TensorPrimitives.Multiply(m, b1, m);
         TensorPrimitives.MultiplyAdd(g, T.One - b1, m, m);
