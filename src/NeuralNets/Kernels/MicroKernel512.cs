@@ -34,12 +34,7 @@ internal static unsafe class MicroKernel512
         // A partial tile: computed into a full-width scratch tile, then only the valid columns go to C.
         T* tile = stackalloc T[Rows * 2 * Vector512<T>.Count];
         Tile<T>(kc, a, rowStride, columnStride, b, bStride, tile, tileColumns, rows, overwrite: true);
-        for (int r = 0; r < rows; r++)
-        {
-            T* source = tile + r * tileColumns, target = c + r * ldc;
-            if (overwrite) new ReadOnlySpan<T>(source, columns).CopyTo(new Span<T>(target, columns));
-            else for (int j = 0; j < columns; j++) target[j] += source[j];
-        }
+        PartialTile.WriteOut(tile, tileColumns, c, ldc, rows, columns, overwrite);
     }
 
     // The k-loop and the stores of a full tile, alone in a method with nothing after the loop but straight stores:
