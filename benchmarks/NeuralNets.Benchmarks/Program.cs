@@ -22,6 +22,11 @@ if (args.Length > 0 && args[0] == "lenet")
     QuickLeNetTimer.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
     return;
 }
+if (args.Length > 0 && args[0] == "convparts")
+{
+    QuickConvParts.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
+    return;
+}
 if (args.Length > 0 && args[0] == "firstsecond")
 {
     FirstSecond.Run(args.Length > 1 ? args[1] : "mlp");

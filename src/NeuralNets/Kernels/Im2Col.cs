@@ -101,6 +101,42 @@ internal static class Im2Col
     }
 
     /// <summary>
+    /// <see cref="Unfold"/> for stride 1 from a zero-padded copy of the image (<c>[C, H + 2pH, W + 2pW]</c>): every line of
+    /// every row is a plain copy, with no padding to test for. The columns are the same values.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void UnfoldPadded<T>(ReadOnlySpan<T> padded, int channels, int height, int width, Window2D window, int outH, int outW, Span<T> columns, int rowStride)
+    {
+        int paddedH = height + 2 * window.PadH, paddedW = width + 2 * window.PadW;
+        if (window.StrideH != 1 || window.StrideW != 1 || padded.Length < channels * paddedH * paddedW
+            || columns.Length < (channels * window.KernelH * window.KernelW - 1) * rowStride + outH * outW)
+            throw new ArgumentException("Unfolding a padded image given a stride other than 1 or buffers too short for its shape.");
+        ref T source = ref MemoryMarshal.GetReference(padded);
+        ref T target = ref MemoryMarshal.GetReference(columns);
+        int row = 0;
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++, row++)
+                {
+                    ref T from = ref Unsafe.Add(ref source, (c * paddedH + i) * paddedW + j);
+                    ref T to = ref Unsafe.Add(ref target, (nint)row * rowStride);
+                    for (int y = 0; y < outH; y++)
+                        CopyShort(ref Unsafe.Add(ref from, y * paddedW), ref Unsafe.Add(ref to, y * outW), outW);
+                }
+    }
+
+    /// <summary>Copies image <c>[C, H, W]</c> into the middle of <paramref name="padded"/> <c>[C, H + 2pH, W + 2pW]</c>, zero around it.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Pad<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, Span<T> padded)
+    {
+        int paddedH = height + 2 * window.PadH, paddedW = width + 2 * window.PadW;
+        padded[..(channels * paddedH * paddedW)].Clear();
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < height; y++)
+                image.Slice((c * height + y) * width, width).CopyTo(padded[((c * paddedH + y + window.PadH) * paddedW + window.PadW)..]);
+    }
+
+    /// <summary>
     /// Adds the columns matrix back into an image (the adjoint of <see cref="Unfold"/>): every
     /// entry is added to the pixel it was copied from, and entries from the padding are dropped.
     /// Overlapping receptive fields therefore sum their gradients.
@@ -190,6 +226,13 @@ internal static class Im2Col
     private static void CopyShort<T>(ref T from, ref T to, int length)
     {
         int bits = KernelWidth.Exact;
+        if (bits >= 512 && Vector512<T>.IsSupported && length >= Vector512<T>.Count)
+        {
+            int w = Vector512<T>.Count, i = 0;
+            for (; i + w <= length; i += w) Vector512.LoadUnsafe(ref from, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+            if (i < length) Vector512.LoadUnsafe(ref from, (nuint)(length - w)).StoreUnsafe(ref to, (nuint)(length - w));
+            return;
+        }
         if (bits >= 256 && Vector256<T>.IsSupported && length >= Vector256<T>.Count)
         {
             int w = Vector256<T>.Count, i = 0;

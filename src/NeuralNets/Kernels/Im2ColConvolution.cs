@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
@@ -22,7 +23,7 @@ namespace NeuralNets.Kernels;
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _inChannels, _outChannels;
     private readonly Window2D _window;
@@ -42,6 +43,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         (_inChannels, _outChannels, _window) = (inChannels, outChannels, window);
         _forwardJob = new ChunkJob(this, forward: true);
         _backwardJob = new ChunkJob(this, forward: false);
+        _directJob = new DirectJob(this);
     }
 
     /// <summary>About how many elements of X̂ one product covers; tests lower it to exercise chunking.</summary>
@@ -63,6 +65,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         StartPass(input, weight, bias);
         _output = output;
         _columnsHoldBatch = false;
+        if (TryForwardDirect()) return;
         try
         {
             _forwardJob.Run(_chunks);
@@ -92,6 +95,7 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         int weightLength = weight.Length, stride = weightLength + _outChannels;
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
+        PrepareDirectBackward();
         try
         {
             _backwardJob.Run(_chunks);
@@ -118,13 +122,17 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         _chunk = Math.Max(1, Math.Min(_batch, ChunkElements / (ColumnRows * _outH * _outW)));
         _chunks = (_batch + _chunk - 1) / _chunk;
         _parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Size : MaxParts);
-        if (_scratch.Length < _parts)
-        {
-            var grown = new Scratch[_parts];
-            _scratch.CopyTo(grown, 0);
-            for (int i = _scratch.Length; i < _parts; i++) grown[i] = new Scratch();
-            _scratch = grown;
-        }
+        EnsureScratch(_parts);
+    }
+
+    /// <summary>Makes sure every part has its buffers.</summary>
+    private void EnsureScratch(int parts)
+    {
+        if (_scratch.Length >= parts) return;
+        var grown = new Scratch[parts];
+        _scratch.CopyTo(grown, 0);
+        for (int i = _scratch.Length; i < parts; i++) grown[i] = new Scratch();
+        _scratch = grown;
     }
 
     // The input stays: a backward pass of one chunk reuses the columns unfolded from it.
@@ -158,8 +166,6 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         var scratch = _scratch[part];
         int rows = ColumnRows, plane = _outH * _outW, imageSize = _inChannels * _height * _width;
         int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), span = count * plane;
-        // X̂ is still there when the forward pass fit in one chunk; otherwise unfold it again (cheap next to the products).
-        var columns = _columnsHoldBatch ? scratch.Columns.AsSpan(0, rows * span) : Unfold(scratch, first, count);
 
         // dY as [Cout, count·outH·outW], the layout of the forward product.
         ReadOnlySpan<T> dy = _outputGradient!.Span();
@@ -168,19 +174,36 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
             for (int o = 0; o < _outChannels; o++)
                 dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
 
-        // This chunk's dW[Cout, K] = dY · X̂ᵀ and db[o] = Σ dY[o, :], added up in chunk order by Backward.
+        // This chunk's dW[Cout, K] and db[o] = Σ dY[o, :], added up in chunk order by Backward.
         int weightLength = _weight.Length, stride = weightLength + _outChannels;
         var chunkWeight = _chunkGradients.AsSpan(chunkIndex * stride, weightLength);
-        MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, _outChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
+        if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight);
+        else
+        {
+            // dY · X̂ᵀ; X̂ is still there when the forward pass fit in one chunk, otherwise unfolded again.
+            var columns = _columnsHoldBatch ? scratch.Columns.AsSpan(0, rows * span) : Unfold(scratch, first, count);
+            MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, _outChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
+        }
         var chunkBias = _chunkGradients.AsSpan(chunkIndex * stride + weightLength, _outChannels);
         for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
 
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_inputGradient is not { } dxTensor) return;
         var dx = dxTensor.Span().Slice(first * imageSize, count * imageSize);
-        dx.Clear();
-        var columnGradient = Buffer(ref scratch.ColumnGradient, rows * span);
+        // Room around dX̂ for the gathering fold's shifted loads, whose lanes outside it are dropped.
+        int slack = GatherFold.Slack;
+        var withSlack = Buffer(ref scratch.ColumnGradient, rows * span + 2 * slack);
+        var columnGradient = withSlack.Slice(slack, rows * span);
         MatrixMultiply.Compute<T>(_weight, true, dyMatrix, false, columnGradient, rows, span, _outChannels, accumulate: false, maxThreads: ProductThreads);
+        if (AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window))
+        {
+            var floats = MemoryMarshal.Cast<T, float>(withSlack);
+            var target = MemoryMarshal.Cast<T, float>(dx);
+            for (int n = 0; n < count; n++)
+                GatherFold.Fold(floats, span, n, _inChannels, _height, _width, _window, _outH, _outW, target.Slice(n * imageSize, imageSize));
+            return;
+        }
+        dx.Clear();
         for (int n = 0; n < count; n++)
             Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, _inChannels, _height, _width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
     }
@@ -191,6 +214,17 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
         int imageSize = _inChannels * _height * _width, plane = _outH * _outW, span = count * plane;
         var columns = Buffer(ref scratch.Columns, ColumnRows * span);
         ReadOnlySpan<T> x = _input!.Span();
+        if (_window.StrideH == 1 && _window.StrideW == 1)
+        {
+            // A padded copy first, then every line of X̂ is a plain copy: far fewer steps per line than clipping each to the image.
+            var padded = Buffer(ref scratch.PaddedImage, _inChannels * (_height + 2 * _window.PadH) * (_width + 2 * _window.PadW));
+            for (int n = 0; n < count; n++)
+            {
+                Im2Col.Pad(x.Slice((first + n) * imageSize, imageSize), _inChannels, _height, _width, _window, padded);
+                Im2Col.UnfoldPadded<T>(padded, _inChannels, _height, _width, _window, _outH, _outW, columns[(n * plane)..], span);
+            }
+            return columns;
+        }
         for (int n = 0; n < count; n++)
             Im2Col.Unfold(x.Slice((first + n) * imageSize, imageSize), _inChannels, _height, _width, _window, _outH, _outW, columns[(n * plane)..], span);
         return columns;
@@ -200,8 +234,11 @@ internal sealed class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIe
     private sealed class Scratch
     {
         public T[] Columns = [];         // X̂ of a chunk of samples, [K, count·outH·outW]
+        public T[] PaddedImage = [];     // one sample with its zero padding, unfolded from
         public T[] Product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
-        public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW]
+        public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
+        public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
+        public float[] GradientRows = [];  // dY rearranged for the direct backward pass (position-major, or padded rows)
     }
 
     /// <summary>A pass over the chunks of samples, split across the team: chunks are independent.</summary>

@@ -84,7 +84,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         Parameters = source.Parameters;
         _convolution = new Im2ColConvolution<T>(InChannels, OutChannels, _window)
         {
-            ChunkElements = source.ChunkElements, MaxParts = source.MaxParts,
+            ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect,
         };
     }
 
@@ -127,6 +127,13 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     {
         get => _convolution.MaxParts;
         init => _convolution.MaxParts = value;
+    }
+
+    /// <summary>Whether the forward pass may run without unfolding where that gives the same bits; tests turn it off to compare the two paths.</summary>
+    internal bool AllowDirect
+    {
+        get => _convolution.AllowDirect;
+        init => _convolution.AllowDirect = value;
     }
 
     // y[n, o] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j], as Y = W·X̂ + b over unfolded patches

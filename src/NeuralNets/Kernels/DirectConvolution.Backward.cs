@@ -1,0 +1,172 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The weight gradient of a stride-1 float convolution without unfolding: straight from the padded images and the
+/// rearranged output gradient.
+/// </summary>
+/// <remarks>
+/// <para><b>Weight gradient.</b> For a chunk of samples (the chunking is the convolution's, fixed by the shapes),
+/// <c>dW[o, c, i, j]</c> is one chain of multiply-adds over the chunk's output positions in order (sample, row, column):
+/// <c>s ← x[c, r + i − pH, q + j − pW] · dY[o, r, q] + s</c> from s = 0. Each element is its own chain and the vectors
+/// run across output channels, so every width (and the scalar loops) gives the same bits; the chunks' sums are then
+/// added in chunk order by the caller, as before.</para>
+/// </remarks>
+internal static partial class DirectConvolution
+{
+    /// <summary>Taps per weight-gradient tile.</summary>
+    private const int GradientTaps = 8;
+
+    /// <summary>Fewest output channels whose weight gradient is computed here (vectors run across the channels).</summary>
+    public const int MinimumGradientChannels = 8;
+
+    /// <summary>The vector width for vectors across <paramref name="outChannels"/> output channels: no wider than needed.</summary>
+    public static int ChannelBits(int outChannels)
+    {
+        int bits = KernelWidth.MultiplyAdd;
+        while (bits > 128 && outChannels <= bits / 64) bits /= 2;
+        return bits;
+    }
+
+    /// <summary>Output channels rounded up to whole vectors of <see cref="ChannelBits"/> (1 for the scalar loops).</summary>
+    public static int ChannelStride(int outChannels)
+    {
+        int lanes = Math.Max(1, ChannelBits(outChannels) / 32);
+        return (outChannels + lanes - 1) / lanes * lanes;
+    }
+
+    /// <summary>Writes one sample's dY <c>[Cout, outH·outW]</c> position-major, <c>[outH·outW, stride]</c>, zero in the padding channels.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void TransposeGradient(ReadOnlySpan<float> dy, int outChannels, int plane, int stride, Span<float> transposed)
+    {
+        transposed[..(plane * stride)].Clear();
+        for (int o = 0; o < outChannels; o++)
+        {
+            var row = dy.Slice(o * plane, plane);
+            for (int p = 0; p < plane; p++) transposed[p * stride + o] = row[p];
+        }
+    }
+
+    /// <summary>
+    /// One chunk's weight gradient <c>[Cout, K]</c> (written over <paramref name="weightGradient"/>), from its samples'
+    /// padded images (<paramref name="paddedLength"/> apart) and transposed output gradients (<see cref="TransposeGradient"/>).
+    /// </summary>
+    public static unsafe void WeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient)
+    {
+        int taps = tapOffsets.Length, stride = ChannelStride(outChannels), plane = outH * outW;
+        if (paddedImages.Length < count * paddedLength || transposedGradients.Length < count * plane * stride || weightGradient.Length < outChannels * taps)
+            throw new ArgumentException("Direct weight gradient given buffers too short for its shape.");
+        int bits = ChannelBits(outChannels);
+        bool fused = KernelWidth.FusedFamily;
+        fixed (float* x = paddedImages)
+        fixed (float* dy = transposedGradients)
+        fixed (int* offsets = tapOffsets)
+        fixed (float* dw = weightGradient)
+        {
+            var shape = new GradientShape(x, paddedLength, paddedWidth, dy, stride, count, outH, outW);
+            if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, dw);
+            else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, dw);
+            else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, dw);
+            else if (bits == 128 && fused) WeightGradient<Vector128<float>, Lanes128, Fused>(shape, offsets, taps, outChannels, dw);
+            else if (bits == 128) WeightGradient<Vector128<float>, Lanes128, Unfused>(shape, offsets, taps, outChannels, dw);
+            else if (fused) WeightGradientScalar<Fused>(shape, offsets, taps, outChannels, dw);
+            else WeightGradientScalar<Unfused>(shape, offsets, taps, outChannels, dw);
+        }
+    }
+
+    /// <summary>Where a chunk's inputs are: padded images, transposed gradients, and their shapes.</summary>
+    private readonly unsafe struct GradientShape(float* images, int paddedLength, int paddedWidth, float* gradients, int stride, int count, int outH, int outW)
+    {
+        public readonly float* Images = images, Gradients = gradients;
+        public readonly int PaddedLength = paddedLength, PaddedWidth = paddedWidth, Stride = stride, Count = count, OutH = outH, OutW = outW;
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, float* dw)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count;
+        int* group = stackalloc int[GradientTaps];
+        TV* sums = stackalloc TV[GradientTaps];
+        float* lanesOut = stackalloc float[GradientTaps * 16];
+        for (int o0 = 0; o0 < outChannels; o0 += lanes)
+            for (int t0 = 0; t0 < taps; t0 += GradientTaps)
+            {
+                // A last partial group repeats its last tap; those sums are dropped.
+                int groupTaps = Math.Min(GradientTaps, taps - t0);
+                for (int t = 0; t < GradientTaps; t++) group[t] = offsets[t0 + Math.Min(t, groupTaps - 1)];
+                GradientTile<TV, TLanes, TMultiplyAdd>(shape, group, o0, sums);
+                for (int t = 0; t < groupTaps; t++)
+                {
+                    TLanes.Store(sums[t], ref *lanesOut, 0);
+                    int channels = Math.Min(lanes, outChannels - o0);
+                    for (int o = 0; o < channels; o++) dw[(o0 + o) * taps + t0 + t] = lanesOut[o];
+                }
+            }
+    }
+
+    // The chain over a chunk's positions alone in its method, so that the eight accumulators stay in registers.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void GradientTile<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* group, int o0, TV* sums)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        nint t0 = group[0], t1 = group[1], t2 = group[2], t3 = group[3], t4 = group[4], t5 = group[5], t6 = group[6], t7 = group[7];
+        int outH = shape.OutH, outW = shape.OutW, stride = shape.Stride;
+        for (int n = 0; n < shape.Count; n++)
+        {
+            float* image = shape.Images + (nint)n * shape.PaddedLength;
+            float* dy = shape.Gradients + (nint)n * outH * outW * stride + o0;
+            for (int r = 0; r < outH; r++)
+            {
+                float* x = image + (nint)r * shape.PaddedWidth;
+                for (int q = 0; q < outW; q++, x++, dy += stride)
+                {
+                    TV d = TLanes.Load(ref *dy, 0);
+                    s0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t0]), d, s0);
+                    s1 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t1]), d, s1);
+                    s2 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t2]), d, s2);
+                    s3 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t3]), d, s3);
+                    s4 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t4]), d, s4);
+                    s5 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t5]), d, s5);
+                    s6 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t6]), d, s6);
+                    s7 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(x[t7]), d, s7);
+                }
+            }
+        }
+        sums[0] = s0; sums[1] = s1; sums[2] = s2; sums[3] = s3; sums[4] = s4; sums[5] = s5; sums[6] = s6; sums[7] = s7;
+    }
+
+    /// <summary>The same chains one element at a time, for CPUs (or tests) without vectors.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void WeightGradientScalar<TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, float* dw)
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int outH = shape.OutH, outW = shape.OutW, stride = shape.Stride;
+        for (int o = 0; o < outChannels; o++)
+            for (int t = 0; t < taps; t++)
+            {
+                float s = 0f;
+                nint tap = offsets[t];
+                for (int n = 0; n < shape.Count; n++)
+                {
+                    float* image = shape.Images + (nint)n * shape.PaddedLength + tap;
+                    float* dy = shape.Gradients + (nint)n * outH * outW * stride + o;
+                    for (int r = 0; r < outH; r++)
+                    {
+                        float* x = image + (nint)r * shape.PaddedWidth;
+                        for (int q = 0; q < outW; q++, dy += stride) s = TMultiplyAdd.Of(x[q], *dy, s);
+                    }
+                }
+                dw[o * taps + t] = s;
+            }
+    }
+}

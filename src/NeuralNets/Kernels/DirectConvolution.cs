@@ -1,0 +1,259 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The forward pass of a stride-1 float convolution computed straight from a zero-padded copy of each image, without
+/// unfolding it: every output vector (a run of output columns of one row) is multiply-added over the window's taps
+/// (c, i, j) in the order of the unfolded matrix's rows, for a block of output channels at a time.
+/// </summary>
+/// <remarks>
+/// <para>The arithmetic is the unfolded path's, step for step: each output starts from zero, takes one multiply-add
+/// per tap in (c, i, j) order (fused or not, as the <see cref="IMultiplyAdd"/> family says), restarts from zero at the
+/// same k-block boundaries as the packed product (<see cref="GemmProblem{T}.KBlock"/>) and adds the blocks' sums in
+/// order, then adds the bias. So the output is the same bits as im2col followed by the packed product, at every vector
+/// width; the caller only takes this path where that product would not cut k into pieces.</para>
+/// <para>Why: unfolding copies every pixel kH·kW times, and in LeNet's convolutions the copy (and the write of the
+/// product back to NCHW) cost more than the multiply-adds themselves (benchmarks/README.md).</para>
+/// <para>Output vectors are <c>V</c> columns wide; a row whose width is not a multiple of V has its last vector's extra
+/// lanes written into the start of the next row, which the next vector then overwrites with its own values. A band's
+/// last row has nothing after it to overwrite the spill, so its last vector goes through a scratch vector instead.</para>
+/// </remarks>
+internal static partial class DirectConvolution
+{
+    /// <summary>Output channels per register tile on 512-bit vectors (32 registers); 4 on narrower ones.</summary>
+    private const int WideChannels = 8;
+
+    /// <summary>Output channels per register tile on 256- and 128-bit vectors (16 registers on x86).</summary>
+    private const int NarrowChannels = 4;
+
+    /// <summary>Whether <paramref name="window"/>'s forward pass of <typeparamref name="T"/> can be computed here, bit for bit as the unfolded product would.</summary>
+    public static bool Handles<T>(Window2D window, int outChannels)
+        => typeof(T) == typeof(float) && window.StrideH == 1 && window.StrideW == 1
+           && outChannels >= GemmPacked.MinimumRows && KernelWidth.MultiplyAdd >= 128;
+
+    /// <summary>Output channels per tile at the kernels' current width.</summary>
+    public static int TileChannels => KernelWidth.MultiplyAdd == 512 ? WideChannels : NarrowChannels;
+
+    /// <summary>Output columns per vector at the kernels' current width (1 for the scalar loops).</summary>
+    public static int VectorColumns => Math.Max(1, KernelWidth.MultiplyAdd / 32);
+
+    /// <summary>
+    /// The weights <c>[Cout, K]</c> rearranged tap by tap, <c>[K, Cout rounded up to the tile]</c>, zero in the padding
+    /// channels, so that one tap's weights for a tile of channels are adjacent.
+    /// </summary>
+    public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, Span<float> arranged)
+    {
+        int stride = RoundedChannels(outChannels);
+        arranged[..(taps * stride)].Clear();
+        for (int o = 0; o < outChannels; o++)
+            for (int k = 0; k < taps; k++)
+                arranged[k * stride + o] = weight[o * taps + k];
+    }
+
+    /// <summary>Cout rounded up to whole tiles.</summary>
+    public static int RoundedChannels(int outChannels) => (outChannels + TileChannels - 1) / TileChannels * TileChannels;
+
+    /// <summary>Elements of the padded image buffer: the padded planes plus room for the last vectors' extra lanes.</summary>
+    public static int PaddedLength(int channels, int height, int width, Window2D window, int outW)
+        => channels * (height + 2 * window.PadH) * (width + 2 * window.PadW) + VectorColumns * ((outW + VectorColumns - 1) / VectorColumns) + window.KernelW;
+
+    /// <summary>Offsets, in the padded image, of every tap (c, i, j) in the unfolded matrix's row order.</summary>
+    public static void TapOffsets(int channels, int height, int width, Window2D window, Span<int> offsets)
+    {
+        int paddedH = height + 2 * window.PadH, paddedW = width + 2 * window.PadW, k = 0;
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < window.KernelH; i++)
+                for (int j = 0; j < window.KernelW; j++)
+                    offsets[k++] = (c * paddedH + i) * paddedW + j;
+    }
+
+    /// <summary>Copies one image <c>[C, H, W]</c> into the zero-padded buffer <c>[C, H + 2pH, W + 2pW]</c> (the slack after it zero too).</summary>
+    public static void Pad(ReadOnlySpan<float> image, int channels, int height, int width, Window2D window, Span<float> padded)
+    {
+        Im2Col.Pad(image, channels, height, width, window, padded);
+        padded[(channels * (height + 2 * window.PadH) * (width + 2 * window.PadW))..].Clear();
+    }
+
+    /// <summary>
+    /// Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of every channel of one image:
+    /// <c>y[o, r, q] = b[o] + Σ_blocks Σ_(c,i,j) w[o, c, i, j] · x[c, r + i − pH, q + j − pW]</c>.
+    /// </summary>
+    /// <param name="padded">The image, padded by <see cref="Pad"/>.</param>
+    /// <param name="paddedWidth">W + 2pW.</param>
+    /// <param name="tapOffsets">From <see cref="TapOffsets"/>.</param>
+    /// <param name="arrangedWeights">From <see cref="ArrangeWeights"/>.</param>
+    /// <param name="bias">b, Cout values.</param>
+    /// <param name="outChannels">Cout.</param>
+    /// <param name="kBlock">The packed product's k-block for this shape.</param>
+    /// <param name="output">y of the image, <c>[Cout, outH, outW]</c>.</param>
+    /// <param name="outH">Output height.</param>
+    /// <param name="outW">Output width.</param>
+    /// <param name="rowStart">First output row.</param>
+    /// <param name="rowEnd">End of the output rows.</param>
+    public static void ForwardRows(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets, ReadOnlySpan<float> arrangedWeights,
+        ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
+    {
+        if (output.Length < outChannels * outH * outW || bias.Length < outChannels || arrangedWeights.Length < tapOffsets.Length * RoundedChannels(outChannels))
+            throw new ArgumentException("Direct convolution given buffers too short for its shape.");
+        int bits = KernelWidth.MultiplyAdd;
+        if (bits == 512) Rows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+        else if (!KernelWidth.FusedFamily && bits == 256) Rows<Vector256<float>, Lanes256, Unfused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+        else if (bits == 256) Rows<Vector256<float>, Lanes256, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+        else if (!KernelWidth.FusedFamily) Rows<Vector128<float>, Lanes128, Unfused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+        else Rows<Vector128<float>, Lanes128, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void Rows<TV, TLanes, TMultiplyAdd>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> arrangedWeights, ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count, vectorsPerRow = (outW + lanes - 1) / lanes, taps = tapOffsets.Length;
+        int tileChannels = TileChannels, channelStride = RoundedChannels(outChannels), plane = outH * outW;
+        int units = (rowEnd - rowStart) * vectorsPerRow;
+        // The tile's sums over the k-blocks so far: [channel][unit] vectors.
+        TV* sums = stackalloc TV[WideChannels * 2];
+        float* scratch = stackalloc float[WideChannels * 2];
+        fixed (float* x = padded)
+        fixed (int* offsets = tapOffsets)
+        fixed (float* w = arrangedWeights)
+        fixed (float* y = output)
+        {
+            for (int o0 = 0; o0 < outChannels; o0 += tileChannels)
+            {
+                int channels = Math.Min(tileChannels, outChannels - o0);
+                for (int u = 0; u < units; u += 2)
+                {
+                    // Two output vectors per tile: (row, column) of each, and where its inputs start in the padded image.
+                    int u1 = Math.Min(u + 1, units - 1);
+                    int r0 = rowStart + u / vectorsPerRow, q0 = u % vectorsPerRow * lanes;
+                    int r1 = rowStart + u1 / vectorsPerRow, q1 = u1 % vectorsPerRow * lanes;
+                    float* x0 = x + r0 * paddedWidth + q0, x1 = x + r1 * paddedWidth + q1;
+                    for (int k0 = 0; k0 < taps; k0 += kBlock)
+                    {
+                        int k1 = Math.Min(taps, k0 + kBlock);
+                        if (tileChannels == WideChannels)
+                            Tile8<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                        else
+                            Tile4<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                    }
+                    for (int c = 0; c < channels; c++)
+                    {
+                        TV b = TLanes.Splat(bias[o0 + c]);
+                        float* target = y + (o0 + c) * plane;
+                        WriteOut<TV, TLanes>(TLanes.Add(sums[c * 2], b), target, r0 * outW + q0, Math.Min(outW - q0, lanes), rowEnd * outW, scratch);
+                        if (u + 1 < units) WriteOut<TV, TLanes>(TLanes.Add(sums[c * 2 + 1], b), target, r1 * outW + q1, Math.Min(outW - q1, lanes), rowEnd * outW, scratch);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores the first <paramref name="valid"/> lanes of one output vector at <paramref name="position"/> of its plane. A
+    /// whole vector is stored when its extra lanes land before <paramref name="bandEnd"/>, in outputs a later vector of
+    /// this band overwrites; otherwise through <paramref name="scratch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void WriteOut<TV, TLanes>(TV value, float* plane, int position, int valid, int bandEnd, float* scratch)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        if (position + TLanes.Count <= bandEnd)
+        {
+            TLanes.Store(value, ref plane[position], 0);
+            return;
+        }
+        TLanes.Store(value, ref *scratch, 0);
+        for (int i = 0; i < valid; i++) plane[position + i] = scratch[i];
+    }
+
+    // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
+        TV e0 = default, e1 = default, f0 = default, f1 = default, g0 = default, g1 = default, h0 = default, h1 = default;
+        float* weights = w + (nint)k0 * channelStride;
+        for (int k = k0; k < k1; k++, weights += channelStride)
+        {
+            int offset = offsets[k];
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
+            TV s = TLanes.Splat(weights[0]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+            s = TLanes.Splat(weights[1]);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+            s = TLanes.Splat(weights[2]);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+            s = TLanes.Splat(weights[3]);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+            s = TLanes.Splat(weights[4]);
+            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+            s = TLanes.Splat(weights[5]);
+            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+            s = TLanes.Splat(weights[6]);
+            g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1);
+            s = TLanes.Splat(weights[7]);
+            h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1);
+        }
+        Keep<TV, TLanes>(sums, 0, a0, a1, add);
+        Keep<TV, TLanes>(sums, 1, b0, b1, add);
+        Keep<TV, TLanes>(sums, 2, c0, c1, add);
+        Keep<TV, TLanes>(sums, 3, d0, d1, add);
+        Keep<TV, TLanes>(sums, 4, e0, e1, add);
+        Keep<TV, TLanes>(sums, 5, f0, f1, add);
+        Keep<TV, TLanes>(sums, 6, g0, g1, add);
+        Keep<TV, TLanes>(sums, 7, h0, h1, add);
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void Tile4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
+        float* weights = w + (nint)k0 * channelStride;
+        for (int k = k0; k < k1; k++, weights += channelStride)
+        {
+            int offset = offsets[k];
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
+            TV s = TLanes.Splat(weights[0]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+            s = TLanes.Splat(weights[1]);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+            s = TLanes.Splat(weights[2]);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+            s = TLanes.Splat(weights[3]);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+        }
+        Keep<TV, TLanes>(sums, 0, a0, a1, add);
+        Keep<TV, TLanes>(sums, 1, b0, b1, add);
+        Keep<TV, TLanes>(sums, 2, c0, c1, add);
+        Keep<TV, TLanes>(sums, 3, d0, d1, add);
+    }
+
+    // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Keep<TV, TLanes>(TV* sums, int channel, TV first, TV second, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        if (add)
+        {
+            first = TLanes.Add(sums[channel * 2], first);
+            second = TLanes.Add(sums[channel * 2 + 1], second);
+        }
+        sums[channel * 2] = first;
+        sums[channel * 2 + 1] = second;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The fold of a stride-1 float convolution's column gradient (<see cref="Im2Col.FoldAdd{T}"/>'s result) computed pixel vector
+/// by pixel vector: each vector of input pixels sums, tap after tap in (c, i, j) order, the shifted row of dX̂ that lands on
+/// it, in registers, and is stored once.
+/// </summary>
+/// <remarks>
+/// <para>The scatter fold adds every tap's row onto the image, one short row at a time: in LeNet's second convolution that is
+/// 1,500 read-modify-writes of ten floats per sample, and it cost more than the product before it (benchmarks/README.md).</para>
+/// <para>Same bits: a pixel receives the same values in the same order, onto a zero start. Lanes whose tap falls outside
+/// the output (padding, the row's ends) are replaced by +0 before the add, and a sum that starts at +0 is unchanged by adding
+/// +0 (round to nearest gives −0 only for −0 + −0).</para>
+/// </remarks>
+internal static class GatherFold
+{
+    /// <summary>Elements the column gradient needs before its first and after its last element: the shifted loads read there (and drop it).</summary>
+    public const int Slack = 64;
+
+    /// <summary>Widest kernel gathered: its shifted loads stay within <see cref="Slack"/>.</summary>
+    private const int MaxKernelWidth = 24;
+
+    /// <summary>Whether the fold of this window can be gathered: stride 1, on vectors, a kernel and padding the slack covers.</summary>
+    public static bool Handles(Window2D window)
+        => window.StrideH == 1 && window.StrideW == 1 && KernelWidth.Exact >= 128 && window.KernelW <= MaxKernelWidth && window.PadW <= MaxKernelWidth;
+
+    /// <summary>
+    /// Writes over <paramref name="image"/> (<c>[C, H, W]</c>) the fold of sample <paramref name="sample"/>'s columns of
+    /// the column gradient that starts <see cref="Slack"/> elements into <paramref name="columnsWithSlack"/> (<c>[C·kH·kW, rowStride]</c>, the sample's positions from <c>sample·outH·outW</c>), with
+    /// <see cref="Slack"/> readable elements after it too.
+    /// </summary>
+    public static unsafe void Fold(ReadOnlySpan<float> columnsWithSlack, int rowStride, int sample, int channels, int height, int width,
+        Window2D window, int outH, int outW, Span<float> image)
+    {
+        int rows = channels * window.KernelH * window.KernelW;
+        if (columnsWithSlack.Length < rows * rowStride + 2 * Slack || image.Length < channels * height * width || width > 1 << 20)
+            throw new ArgumentException("Gather fold given buffers too short for its shape.");
+        int bits = KernelWidth.Exact;
+        fixed (float* start = columnsWithSlack)
+        fixed (float* target = image)
+        {
+            var plan = new Plan(start + Slack + (nint)sample * outH * outW, rowStride, channels, height, width, window, outH, outW);
+            if (bits >= 512) Fold<Vector512<float>, Lanes512>(plan, target);
+            else if (bits >= 256) Fold<Vector256<float>, Lanes256>(plan, target);
+            else Fold<Vector128<float>, Lanes128>(plan, target);
+        }
+    }
+
+    private readonly unsafe struct Plan(float* columns, int rowStride, int channels, int height, int width, Window2D window, int outH, int outW)
+    {
+        public readonly float* Columns = columns;
+        public readonly int RowStride = rowStride, Channels = channels, Height = height, Width = width, OutH = outH, OutW = outW;
+        public readonly int KernelH = window.KernelH, KernelW = window.KernelW, PadH = window.PadH, PadW = window.PadW;
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void Fold<TV, TLanes>(in Plan p, float* image)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        int lanes = TLanes.Count, kernelArea = p.KernelH * p.KernelW;
+        float* scratch = stackalloc float[16];
+        for (int l = 0; l < lanes; l++) scratch[l] = l;
+        TV laneIndex = TLanes.Load(ref *scratch, 0), zero = default, outW = TLanes.Splat(p.OutW);
+        TV* inside = stackalloc TV[MaxKernelWidth];
+        for (int x0 = 0; x0 < p.Width; x0 += lanes)
+        {
+            // Pixel x takes tap column j from output column q = x − j + pW: the lanes where 0 ≤ q < outW.
+            TV column = TLanes.Add(laneIndex, TLanes.Splat(x0 + p.PadW));
+            for (int j = 0; j < p.KernelW; j++)
+            {
+                TV q = TLanes.Subtract(column, TLanes.Splat(j));
+                inside[j] = TLanes.Select(TLanes.LessThan(q, zero), zero, TLanes.LessThan(q, outW));
+            }
+            int valid = Math.Min(lanes, p.Width - x0);
+            for (int c = 0; c < p.Channels; c++)
+                for (int y = 0; y < p.Height; y++)
+                {
+                    TV sum = default;
+                    for (int i = 0; i < p.KernelH; i++)
+                    {
+                        // Output row r = y − i + pH feeds this pixel row through tap row i; a row outside the output adds nothing.
+                        int r = y - i + p.PadH;
+                        if ((uint)r >= (uint)p.OutH) continue;
+                        float* tapRow = p.Columns + (nint)(c * kernelArea + i * p.KernelW) * p.RowStride + (nint)r * p.OutW + x0 + p.PadW;
+                        for (int j = 0; j < p.KernelW; j++, tapRow += p.RowStride)
+                            sum = TLanes.Add(sum, TLanes.Select(inside[j], TLanes.Load(ref tapRow[-j], 0), zero));
+                    }
+                    float* line = image + ((nint)c * p.Height + y) * p.Width + x0;
+                    if (valid == lanes) TLanes.Store(sum, ref *line, 0);
+                    else
+                    {
+                        TLanes.Store(sum, ref *scratch, 0);
+                        for (int l = 0; l < valid; l++) line[l] = scratch[l];
+                    }
+                }
+        }
+    }
+}

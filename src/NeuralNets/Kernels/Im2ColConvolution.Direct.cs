@@ -1,0 +1,130 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>The forward pass without unfolding (<see cref="DirectConvolution"/>), where it gives the unfolded path's bits.</summary>
+internal sealed partial class Im2ColConvolution<T>
+{
+    private readonly DirectJob? _directJob;
+    private float[] _arrangedWeights = [];
+    private int[] _tapOffsets = [];
+    private int _kBlock, _bands, _paddedLength;
+    private bool _directGradients;
+
+    /// <summary>
+    /// Whether the passes may skip unfolding and scattering: the direct forward pass and the gathering fold (the same bits as
+    /// the unfolded path) and the direct weight gradient (its own arithmetic). Tests turn it off to compare.
+    /// </summary>
+    public bool AllowDirect { get; set; } = true;
+
+    /// <summary>
+    /// Runs the forward pass directly when this shape takes that path: float, stride 1, and a product the packed kernel
+    /// would run in one piece of k for every chunk of samples (so its k-blocks are all there is to reproduce).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private bool TryForwardDirect()
+    {
+        if (!AllowDirect || !DirectConvolution.Handles<T>(_window, _outChannels)) return false;
+        int rows = ColumnRows, plane = _outH * _outW;
+        int lastChunk = _batch - (_chunks - 1) * _chunk;
+        if (!OnePiece(_chunk * plane) || !OnePiece(lastChunk * plane)) return false;
+        _kBlock = KBlockOf(_chunk * plane);
+
+        var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
+        int arrangedLength = rows * DirectConvolution.RoundedChannels(_outChannels);
+        if (_arrangedWeights.Length < arrangedLength) _arrangedWeights = new float[arrangedLength];
+        DirectConvolution.ArrangeWeights(weight, _outChannels, rows, _arrangedWeights);
+        if (_tapOffsets.Length != rows) _tapOffsets = new int[rows];
+        DirectConvolution.TapOffsets(_inChannels, _height, _width, _window, _tapOffsets);
+        _paddedLength = DirectConvolution.PaddedLength(_inChannels, _height, _width, _window, _outW);
+
+        // Small passes stay on the calling thread; a batch smaller than the team is cut into bands of rows.
+        long multiplyAdds = (long)_batch * _outChannels * plane * rows;
+        int parts = multiplyAdds < MatrixMultiply.ParallelThreshold ? 1 : MaxParts == 0 ? WorkerTeam.Size : MaxParts;
+        _bands = Math.Clamp((parts + _batch - 1) / _batch, 1, _outH);
+        int units = _batch * _bands;
+        _parts = Math.Min(parts, units);
+        EnsureScratch(_parts);
+        try
+        {
+            _directJob!.Run(units);
+        }
+        finally
+        {
+            EndPass();
+        }
+        return true;
+    }
+
+    // The packed product's plan for W·X̂ over a span of columns: only its shape is read.
+    private unsafe GemmProblem<T> ProductShape(int span) => new(null, false, null, false, null, _outChannels, span, ColumnRows, false);
+
+    private bool OnePiece(int span) => ProductShape(span).KPieces == 1;
+
+    private int KBlockOf(int span) => ProductShape(span).KBlock;
+
+    /// <summary>
+    /// Decides how this backward pass's weight gradient is computed. A float stride-1 convolution with at least
+    /// <see cref="DirectConvolution.MinimumGradientChannels"/> output channels takes it from <see cref="DirectConvolution"/>:
+    /// that arithmetic defines it, at every width, the scalar loops included. Fewer channels would leave most vector
+    /// lanes empty; those keep the unfolded row-dot product.
+    /// </summary>
+    private void PrepareDirectBackward()
+    {
+        _directGradients = AllowDirect && typeof(T) == typeof(float) && _window.StrideH == 1 && _window.StrideW == 1
+            && _outChannels >= DirectConvolution.MinimumGradientChannels;
+        if (!_directGradients) return;
+        if (_tapOffsets.Length != ColumnRows) _tapOffsets = new int[ColumnRows];
+        DirectConvolution.TapOffsets(_inChannels, _height, _width, _window, _tapOffsets);
+        _paddedLength = DirectConvolution.PaddedLength(_inChannels, _height, _width, _window, _outW);
+    }
+
+    /// <summary>One chunk's weight gradient straight from its padded images and its dY (see <see cref="DirectConvolution"/>).</summary>
+    [MethodImpl(HotPath.Options)]
+    private void DirectWeightGradient(Scratch scratch, int first, int count, Span<T> chunkWeight)
+    {
+        int imageSize = _inChannels * _height * _width, plane = _outH * _outW, outputSize = _outChannels * plane;
+        int stride = DirectConvolution.ChannelStride(_outChannels);
+        if (scratch.Padded.Length < count * _paddedLength) scratch.Padded = new float[count * _paddedLength];
+        if (scratch.GradientRows.Length < count * plane * stride) scratch.GradientRows = new float[count * plane * stride];
+        var x = MemoryMarshal.Cast<T, float>(_input!.Span());
+        var dy = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
+        for (int n = 0; n < count; n++)
+        {
+            DirectConvolution.Pad(x.Slice((first + n) * imageSize, imageSize), _inChannels, _height, _width, _window,
+                scratch.Padded.AsSpan(n * _paddedLength, _paddedLength));
+            DirectConvolution.TransposeGradient(dy.Slice((first + n) * outputSize, outputSize), _outChannels, plane, stride,
+                scratch.GradientRows.AsSpan(n * plane * stride, plane * stride));
+        }
+        DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets, scratch.GradientRows,
+            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight));
+    }
+
+    /// <summary>One band of output rows of one sample.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void ForwardDirectUnit(int unit, int part)
+    {
+        var scratch = _scratch[part];
+        int sample = unit / _bands, band = unit % _bands;
+        int rowStart = (int)((long)_outH * band / _bands), rowEnd = (int)((long)_outH * (band + 1) / _bands);
+        int imageSize = _inChannels * _height * _width, outputSize = _outChannels * _outH * _outW;
+        if (scratch.Padded.Length < _paddedLength) scratch.Padded = new float[_paddedLength];
+        var padded = scratch.Padded.AsSpan(0, _paddedLength);
+        var x = MemoryMarshal.Cast<T, float>(_input!.Span()).Slice(sample * imageSize, imageSize);
+        DirectConvolution.Pad(x, _inChannels, _height, _width, _window, padded);
+        var y = MemoryMarshal.Cast<T, float>(_output!.Span()).Slice(sample * outputSize, outputSize);
+        DirectConvolution.ForwardRows(padded, _width + 2 * _window.PadW, _tapOffsets, _arrangedWeights,
+            MemoryMarshal.Cast<T, float>(_bias.AsSpan()), _outChannels, _kBlock, y, _outH, _outW, rowStart, rowEnd);
+    }
+
+    /// <summary>The direct forward pass over (sample, band) units, split across the team.</summary>
+    private sealed class DirectJob(Im2ColConvolution<T> convolution) : UnitsWork
+    {
+        public void Run(int units) => RunUnits(units, convolution._parts);
+
+        protected override void RunUnit(int unit, int part) => convolution.ForwardDirectUnit(unit, part);
+    }
+}

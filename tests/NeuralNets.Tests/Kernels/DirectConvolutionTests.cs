@@ -1,0 +1,191 @@
+using NeuralNets.Kernels;
+using NeuralNets.Layers;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Tests.Kernels;
+
+/// <summary>
+/// The forward pass computed without unfolding (<see cref="DirectConvolution"/>) gives the unfolded product's output
+/// bit for bit: at every vector width, in both numeric families, over shapes that reach every edge of the kernel
+/// (partial channel tiles, rows narrower and wider than a vector, two k-blocks, bands of rows, padding on one axis).
+/// </summary>
+[Collection(NarrowedWidth.Name)]
+public class DirectConvolutionTests
+{
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        // batch, Cin, Cout, H, W, kH, kW, pH, pW, threads
+        { 4, 1, 6, 28, 28, 5, 5, 2, 2, 0 },    // LeNet's first convolution
+        { 3, 6, 16, 14, 14, 5, 5, 0, 0, 0 },   // LeNet's second
+        { 1, 1, 6, 28, 28, 5, 5, 2, 2, 0 },    // one image: cut into bands of rows across the team
+        { 1, 3, 5, 9, 7, 3, 3, 1, 1, 3 },      // three bands, five channels (a partial tile)
+        { 2, 12, 4, 9, 9, 5, 5, 2, 2, 0 },     // k = 300: two k-blocks whose sums are added
+        { 2, 2, 19, 5, 40, 3, 5, 0, 2, 2 },    // rows wider than two vectors, padding on one axis, rectangular kernel
+        { 5, 2, 7, 6, 3, 1, 3, 0, 1, 1 },      // rows of three: each vector spills across several rows
+        { 2, 1, 4, 1, 1, 1, 1, 0, 0, 0 },      // a single pixel
+        { 3, 4, 9, 17, 16, 3, 3, 1, 1, 0 },    // rows exactly one 512-bit vector wide
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Forward_IsTheUnfoldedProductsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
+    {
+        var random = new Random(batch * 31 + cin * 7 + cout);
+        var x = new float[batch * cin * h * w];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+        x[0] = 0f;
+        if (x.Length > 3) x[3] = -0f;
+        foreach (bool unfused in new[] { false, true })
+            foreach (int bits in NarrowedWidth.Widths)
+            {
+                using var family = KernelWidth.ForceUnfused(unfused);
+                using var width = KernelWidth.Limit(bits);
+                var direct = Forward(allowDirect: true);
+                var unfolded = Forward(allowDirect: false);
+                direct.Should().Equal(unfolded, $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
+            }
+
+        float[] Forward(bool allowDirect)
+        {
+            var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, MaxParts = threads };
+            var bias = layer.Bias.ValueSpan;
+            for (int o = 0; o < cout; o++) bias[o] = 0.125f * (o - 2);
+            var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]), training: true);
+            return output.Span().ToArray();
+        }
+    }
+
+    [Fact]
+    public void Forward_NaNAndInfinityInTheImage_StayInTheirOwnOutputs()
+    {
+        // The extra lanes of a row's last vector read pixels that belong to the next row; whatever they hold must not
+        // reach another output.
+        var x = new float[1 * 1 * 6 * 5];
+        x[4] = float.NaN;                 // last pixel of row 0
+        x[5] = float.PositiveInfinity;    // first pixel of row 1
+        var layer = new Conv2D<float>(1, 4, (1, 1), new Random(2));
+        var y = layer.Forward(TensorMemory.Wrap(x, [1, 1, 6, 5]), training: true).Span().ToArray();
+        for (int o = 0; o < 4; o++)
+            for (int p = 0; p < 30; p++)
+            {
+                float value = y[o * 30 + p];
+                if (p == 4) float.IsNaN(value).Should().BeTrue();
+                else if (p == 5) float.IsInfinity(value).Should().BeTrue();
+                else value.Should().Be(0f, $"output {o}, {p} sees only zeros");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void InputGradient_GatheredFold_IsTheScatteredFoldsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
+    {
+        var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
+        foreach (bool unfused in new[] { false, true })
+            foreach (int bits in NarrowedWidth.Widths)
+            {
+                using var family = KernelWidth.ForceUnfused(unfused);
+                using var width = KernelWidth.Limit(bits);
+                var direct = Backward(true).InputGradient;
+                var folded = Backward(false).InputGradient;
+                direct.Should().Equal(folded, $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
+            }
+
+        (float[] InputGradient, float[] WeightGradient) Backward(bool allowDirect)
+            => Run(cin, cout, kh, kw, ph, pw, threads, allowDirect, chunkElements: 1 << 16, x, dy, [batch, cin, h, w]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void WeightGradient_IsOneChainPerChunk_InOrder_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
+    {
+        var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
+        int outH = h + 2 * ph - kh + 1, outW = w + 2 * pw - kw + 1, taps = cin * kh * kw;
+        // Chunks of two samples (at most), so that the chunk sums are part of what is checked.
+        int chunkElements = 2 * taps * outH * outW;
+        foreach (bool unfused in new[] { false, true })
+        {
+            // The hardware's family is the unfused one where there is no FMA (CI's AVX2-off and intrinsics-off runs). Fewer
+            // output channels than a vector's worth keep the unfolded row-dot product, the same at every width too.
+            float[] expected;
+            using (KernelWidth.ForceUnfused(unfused))
+                expected = cout >= DirectConvolution.MinimumGradientChannels ? Expected(unfused || !KernelWidth.HardwareFma)
+                    : Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]).WeightGradient;
+            foreach (int bits in NarrowedWidth.Widths)
+            {
+                using var family = KernelWidth.ForceUnfused(unfused);
+                using var width = KernelWidth.Limit(bits);
+                var actual = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: true, chunkElements, x, dy, [batch, cin, h, w]).WeightGradient;
+                actual.Should().Equal(expected, $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
+            }
+        }
+
+        // dW[o, c, i, j] per chunk of two samples: s ← x[c, r + i − pH, q + j − pW] · dY[o, r, q] + s in (sample, row, column)
+        // order from 0, one rounding (fused) or two; then the chunks' sums added in order.
+        float[] Expected(bool unfused)
+        {
+            var total = new float[cout * taps];
+            for (int first = 0; first < batch; first += 2)
+            {
+                for (int o = 0; o < cout; o++)
+                    for (int c = 0; c < cin; c++)
+                        for (int i = 0; i < kh; i++)
+                            for (int j = 0; j < kw; j++)
+                            {
+                                float s = 0f;
+                                for (int n = first; n < Math.Min(batch, first + 2); n++)
+                                    for (int r = 0; r < outH; r++)
+                                        for (int q = 0; q < outW; q++)
+                                        {
+                                            int y = r + i - ph, xx = q + j - pw;
+                                            float pixel = y < 0 || y >= h || xx < 0 || xx >= w ? 0f : x[((n * cin + c) * h + y) * w + xx];
+                                            float gradient = dy[((n * cout + o) * outH + r) * outW + q];
+                                            s = unfused ? pixel * gradient + s : MathF.FusedMultiplyAdd(pixel, gradient, s);
+                                        }
+                                int at = o * taps + (c * kh + i) * kw + j;
+                                total[at] = first == 0 ? s : total[at] + s;
+                            }
+            }
+            return total;
+        }
+    }
+
+    [Fact]
+    public void InputGradient_NaNInTheColumnGradient_StaysInItsOwnPixels()
+    {
+        // The gathering fold's shifted loads read dX̂ entries that belong to other rows and samples, and drop them; a NaN
+        // there must not reach a pixel that does not take it.
+        var x = new float[2 * 1 * 5 * 5];
+        var dy = new float[2 * 4 * 5 * 5];
+        dy[(1 * 4 + 2) * 25 + 12] = float.NaN;    // sample 1, channel 2, centre
+        var results = new[] { true, false }.Select(allowDirect =>
+        {
+            var layer = new Conv2D<float>(1, 4, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect };
+            layer.Forward(TensorMemory.Wrap(x, [2, 1, 5, 5]), training: true);
+            return layer.Backward(TensorMemory.Wrap(dy, [2, 4, 5, 5])).Span().ToArray();
+        }).ToArray();
+        results[0].Should().Equal(results[1], (a, b) => a.Equals(b));
+        results[0].Take(25).Should().OnlyContain(v => v == 0f, "sample 0 has a zero gradient");
+        results[0].Skip(25).Count(float.IsNaN).Should().Be(9, "the NaN reaches the 3×3 pixels around it");
+    }
+
+    private static (float[] X, float[] Dy) Inputs(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw)
+    {
+        var random = new Random(batch * 31 + cin * 7 + cout);
+        int outH = h + 2 * ph - kh + 1, outW = w + 2 * pw - kw + 1;
+        var x = new float[batch * cin * h * w];
+        var dy = new float[batch * cout * outH * outW];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 2 - 1);
+        for (int i = 0; i < dy.Length; i++) dy[i] = (float)(random.NextDouble() * 2 - 1);
+        dy[0] = -0f;
+        return (x, dy);
+    }
+
+    private static (float[] InputGradient, float[] WeightGradient) Run(int cin, int cout, int kh, int kw, int ph, int pw, int threads, bool allowDirect,
+        int chunkElements, float[] x, float[] dy, int[] shape)
+    {
+        var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, MaxParts = threads, ChunkElements = chunkElements };
+        var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), shape), training: true);
+        var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
+        return (dx, layer.Weight.GradientSpan.ToArray());
+    }
+}
