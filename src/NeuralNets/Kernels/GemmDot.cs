@@ -51,16 +51,18 @@ internal static unsafe partial class GemmDot
             return;
         }
         int tileRows = TileRows;
+        int fullRows = i0 + (i1 - i0) / tileRows * tileRows;
+        // The wide tiles go column band by column band: a band's eight rows of B stay in the L1 cache while every row
+        // tile of A streams past them (A's four rows are the smaller stream). Order does not change any element's sum.
+        int wideEnd = tileRows == 4 && p.VectorBits == 512 ? j0 + (j1 - j0) / 8 * 8 : j0;
+        for (int jw = j0; jw < wideEnd; jw += 8)
+            for (int iw = i0; iw < fullRows; iw += 4)
+                Tile4x8Wide<T, TMultiplyAdd>(a + iw * k, b + jw * k, k, length, c + iw * n + jw, n, Offset(addend, iw * addendStride + jw), addendStride);
 
         int i = i0;
-        for (; i + tileRows <= i1; i += tileRows)
+        for (; i < fullRows; i += tileRows)
         {
-            int j = j0;
-            if (tileRows == 4 && p.VectorBits == 512)
-            {
-                for (; j + 8 <= j1; j += 8)
-                    Tile4x8Wide<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
-            }
+            int j = wideEnd;
             for (; j + 4 <= j1; j += 4)
             {
                 if (tileRows == 4) Tile4x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
