@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -48,34 +48,11 @@ public sealed class Adadelta<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => 3; // g + λw, a work buffer, Δw
-
-    /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
-        T rho = T.CreateChecked(Rho), keep = T.One - rho, epsilon = T.CreateChecked(Epsilon);
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        var squareAverage = range.Buffer(_squareAverage);
-        var accumulatedDelta = range.Buffer(_accumulatedDelta);
-        var scratch = range.Scratch(1);
-        var delta = range.Scratch(2);
-        var w = range.Value;
-        // E[g²] ← ρ·E[g²] + (1 − ρ)·g²
-        TensorPrimitives.Multiply(squareAverage, rho, squareAverage);
-        TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, keep, squareAverage, squareAverage);
-        // Δw = √(E[Δw²] + ε) / √(E[g²] + ε) ⊙ g
-        TensorPrimitives.Add(squareAverage, epsilon, scratch);
-        TensorPrimitives.Sqrt(scratch, scratch);
-        TensorPrimitives.Add(accumulatedDelta, epsilon, delta);
-        TensorPrimitives.Sqrt(delta, delta);
-        TensorPrimitives.Divide(delta, scratch, delta);
-        TensorPrimitives.Multiply(delta, g, delta);
-        // E[Δw²] ← ρ·E[Δw²] + (1 − ρ)·Δw²
-        TensorPrimitives.Multiply(accumulatedDelta, rho, accumulatedDelta);
-        TensorPrimitives.Multiply(delta, delta, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, keep, accumulatedDelta, accumulatedDelta);
-        // w ← w − η·Δw
-        TensorPrimitives.MultiplyAdd(delta, -T.CreateChecked(LearningRate), w, w);
+        // The rule of the remarks in one pass.
+        T rho = T.CreateChecked(Rho);
+        AdadeltaStep.Apply(range.Value, range.Gradient, range.Buffer(_squareAverage), range.Buffer(_accumulatedDelta),
+            T.CreateChecked(WeightDecay), rho, T.One - rho, T.CreateChecked(Epsilon), -T.CreateChecked(LearningRate));
     }
 }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -65,29 +65,11 @@ public sealed class Adagrad<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
     }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => 2; // g + λw, the denominator
-
-    /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
         T rate = T.CreateChecked(LearningRate) / T.CreateChecked(1 + (range.Step - 1) * LearningRateDecay); // η_t
-        T epsilon = T.CreateChecked(Epsilon);
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        var sum = range.Buffer(_sum);
-        var denominator = range.Scratch(1);
-        var w = range.Value;
-        TensorPrimitives.MultiplyAdd(g, g, sum, sum);                       // G ← G + g²
-        if (EpsilonPlacement == AdagradEpsilon.InsideRoot)
-        {
-            TensorPrimitives.Add(sum, epsilon, denominator);                // √(G + ε)
-            TensorPrimitives.Sqrt(denominator, denominator);
-        }
-        else
-        {
-            TensorPrimitives.Sqrt(sum, denominator);                        // √G + ε
-            TensorPrimitives.Add(denominator, epsilon, denominator);
-        }
-        TensorPrimitives.Divide(g, denominator, denominator);
-        TensorPrimitives.MultiplyAdd(denominator, -rate, w, w);             // w ← w − η_t·g / denominator
+        // G ← G + g²; w ← w − η_t·g / √(G + ε) or / (√G + ε), with g + λw for g when λ is set, in one pass.
+        AdagradStep.Apply(range.Value, range.Gradient, range.Buffer(_sum), T.CreateChecked(WeightDecay), T.CreateChecked(Epsilon),
+            EpsilonPlacement == AdagradEpsilon.InsideRoot, -rate);
     }
 }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -68,23 +68,15 @@ public class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPoi
     public bool Amsgrad { get; set; }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => WeightDecay > 0 && !_decoupledWeightDecay ? 2 : 1;
-
-    /// <inheritdoc/>
     protected override bool UsesBuffer(StateBuffer buffer) => buffer != _moments.MaxExpAvgSq || Amsgrad;
 
     /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
         T lambda = T.CreateChecked(WeightDecay);
-        ReadOnlySpan<T> g;
-        if (_decoupledWeightDecay)
-        {
-            var w = range.Value;
-            if (lambda != T.Zero) TensorPrimitives.Multiply(w, T.One - T.CreateChecked(LearningRate) * lambda, w); // w ← w·(1 − ηλ)
-            g = range.Gradient;
-        }
-        else g = range.GradientWithL2(lambda, scratch: 1);                                                        // g + λw
-        _moments.Apply(range, g, LearningRate, Beta1, Beta2, Epsilon, Amsgrad);
+        var decay = !_decoupledWeightDecay ? StepDecay<T>.L2(lambda)                                         // g + λw
+            : lambda != T.Zero ? StepDecay<T>.Decoupled(T.One - T.CreateChecked(LearningRate) * lambda)      // w ← w·(1 − ηλ) first
+            : StepDecay<T>.None;
+        _moments.Apply(range, decay, LearningRate, Beta1, Beta2, Epsilon, Amsgrad);
     }
 }

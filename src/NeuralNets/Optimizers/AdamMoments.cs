@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
@@ -8,10 +7,10 @@ namespace NeuralNets.Optimizers;
 internal readonly record struct AdamMoments(StateBuffer ExpAvg, StateBuffer ExpAvgSq, StateBuffer MaxExpAvgSq)
 {
     /// <summary>
-    /// m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; with amsgrad v_max ← max(v_max, v) takes v's place below;
-    /// w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). Uses scratch buffer 0.
+    /// With <paramref name="decay"/> applied to w or g first: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; with amsgrad
+    /// v_max ← max(v_max, v) takes v's place below; w ← w − η/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + ε). One pass over the range.
     /// </summary>
-    public void Apply<T>(ElementRange<T> range, ReadOnlySpan<T> g, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad)
+    public void Apply<T>(ElementRange<T> range, StepDecay<T> decay, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Bias corrections in double, as PyTorch computes them from a Python float step.
@@ -23,30 +22,10 @@ internal readonly record struct AdamMoments(StateBuffer ExpAvg, StateBuffer ExpA
 
         var m = range.Buffer(ExpAvg);
         var v = range.Buffer(ExpAvgSq);
-        if (!amsgrad)
-        {
-            // The same steps as below, in one pass (each operation rounded alike, so the same bits).
-            AdamStep.Apply(range.Value, g, m, v, b1, T.One - b1, b2, T.One - b2, inverseRootCorrection2, T.CreateChecked(epsilon), -stepSize);
-            return;
-        }
-        var scratch = range.Scratch(0);
-        TensorPrimitives.Multiply(m, b1, m);
-        TensorPrimitives.MultiplyAdd(g, T.One - b1, m, m);
-        TensorPrimitives.Multiply(v, b2, v);
-        TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - b2, v, v);
-
-        if (amsgrad)
-        {
-            var vMax = range.Buffer(MaxExpAvgSq);
-            TensorPrimitives.Max(vMax, v, vMax);
-            v = vMax;
-        }
-        var w = range.Value;
-        TensorPrimitives.Sqrt(v, scratch);
-        TensorPrimitives.Multiply(scratch, inverseRootCorrection2, scratch);
-        TensorPrimitives.Add(scratch, T.CreateChecked(epsilon), scratch);
-        TensorPrimitives.Divide(m, scratch, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, -stepSize, w, w);
+        if (!amsgrad && decay.Kind == StepDecayKind.None)
+            AdamStep.Apply(range.Value, range.Gradient, m, v, b1, T.One - b1, b2, T.One - b2, inverseRootCorrection2, T.CreateChecked(epsilon), -stepSize);
+        else
+            AdamVariantStep.Apply(range.Value, range.Gradient, m, v, amsgrad ? range.Buffer(MaxExpAvgSq) : [], decay, amsgrad,
+                new AdamVariantStep.Coefficients<T>(b1, T.One - b1, b2, T.One - b2, inverseRootCorrection2, T.CreateChecked(epsilon), -stepSize));
     }
 }

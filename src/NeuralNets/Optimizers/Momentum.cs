@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -47,18 +47,12 @@ public sealed class Momentum<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     public double Dampening { get => _dampening; set => _dampening = OptimizerChecks.UnitInterval(value, "dampening"); }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => WeightDecay > 0 ? 1 : 0;
-
-    /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
         T eta = T.CreateChecked(LearningRate);
         T gradientScale = range.Step == 1 ? eta : (T.One - T.CreateChecked(Dampening)) * eta;
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        var v = range.Buffer(_velocity);
+        // v ← γ·v + (1 − τ)·η·(g + λw); w ← w − v, in one pass.
         var w = range.Value;
-        TensorPrimitives.Multiply(v, T.CreateChecked(MomentumFactor), v);   // v ← γ·v
-        TensorPrimitives.MultiplyAdd(g, gradientScale, v, v);            //     + (1 − τ)·η·g
-        TensorPrimitives.Subtract(w, v, w);                               // w ← w − v
+        MomentumStep.Apply(w, w, range.Gradient, range.Buffer(_velocity), T.CreateChecked(WeightDecay), T.CreateChecked(MomentumFactor), gradientScale);
     }
 }

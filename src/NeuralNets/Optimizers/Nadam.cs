@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -77,9 +77,6 @@ public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFlo
     public bool DecoupledWeightDecay { get; set; }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => 3; // g + λw, d, a work buffer
-
-    /// <inheritdoc/>
     protected override void BeginUpdate(ParameterState<T> state)
     {
         // The coefficients in double, as PyTorch computes them from Python floats; η as the parameters' type rounds it.
@@ -98,35 +95,12 @@ public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFlo
     /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
+        // The rule of the remarks in one pass.
         T beta1 = T.CreateChecked(Beta1), beta2 = T.CreateChecked(Beta2);
-        var w = range.Value;
-        ReadOnlySpan<T> g;
-        if (DecoupledWeightDecay)
-        {
-            if (WeightDecay > 0) TensorPrimitives.Multiply(w, _decayFactor, w);   // w ← w·(1 − ηλ)
-            g = range.Gradient;
-        }
-        else g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-
-        var m = range.Buffer(_expAvg);
-        var v = range.Buffer(_expAvgSq);
-        var d = range.Scratch(1);
-        var scratch = range.Scratch(2);
-        // m ← m + (1 − β1)·(g − m)
-        TensorPrimitives.Subtract(g, m, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - beta1, m, m);
-        // v ← β2·v + (1 − β2)·g²
-        TensorPrimitives.Multiply(v, beta2, v);
-        TensorPrimitives.Multiply(g, g, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, T.One - beta2, v, v);
-        // d = √(v / (1 − β2ᵗ)) + ε
-        TensorPrimitives.Divide(v, _secondCorrection, d);
-        TensorPrimitives.Sqrt(d, d);
-        TensorPrimitives.Add(d, T.CreateChecked(Epsilon), d);
-        // w ← w + c₁·g/d, then w ← w + c₂·m/d
-        TensorPrimitives.Divide(g, d, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, _gradientStep, w, w);
-        TensorPrimitives.Divide(m, d, scratch);
-        TensorPrimitives.MultiplyAdd(scratch, _momentumStep, w, w);
+        var decay = DecoupledWeightDecay
+            ? WeightDecay > 0 ? StepDecay<T>.Decoupled(_decayFactor) : StepDecay<T>.None
+            : StepDecay<T>.L2(T.CreateChecked(WeightDecay));
+        NadamStep.Apply(range.Value, range.Gradient, range.Buffer(_expAvg), range.Buffer(_expAvgSq), decay,
+            new NadamStep.Coefficients<T>(T.One - beta1, beta2, T.One - beta2, _secondCorrection, T.CreateChecked(Epsilon), _gradientStep, _momentumStep));
     }
 }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -51,9 +51,6 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => WeightDecay > 0 ? 1 : 0;
-
-    /// <inheritdoc/>
     public override T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
@@ -89,8 +86,7 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
         {
             case Phase.LookAhead:
                 // Keep w, then evaluate at w − γv.
-                w.CopyTo(saved);
-                TensorPrimitives.MultiplyAdd(v, -gamma, w, w);
+                MomentumStep.LookAhead(w, saved, v, -gamma);
                 break;
             case Phase.Restore:
                 // From the copy: w − γv + γv is not w in floating point.
@@ -98,11 +94,7 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
                 break;
             default:
                 // v ← γv + η∇J(w − γv) (the decay term at the look-ahead point too), then w ← w − v from the kept w.
-                var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-                TensorPrimitives.Multiply(v, gamma, v);
-                TensorPrimitives.MultiplyAdd(g, T.CreateChecked(LearningRate), v, v);
-                saved.CopyTo(w);
-                TensorPrimitives.Subtract(w, v, w);
+                MomentumStep.Apply(w, saved, range.Gradient, v, T.CreateChecked(WeightDecay), gamma, T.CreateChecked(LearningRate));
                 break;
         }
     }

@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -61,48 +61,18 @@ public sealed class RmsProp<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
     public bool Centered { get; set; }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => 2; // g + λw, d
-
-    /// <inheritdoc/>
     protected override bool UsesBuffer(StateBuffer buffer) =>
         buffer == _squareAverage || (buffer == _gradientAverage && Centered) || (buffer == _momentumBuffer && Momentum > 0);
 
     /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
-        T alpha = T.CreateChecked(Alpha), keep = T.One - alpha, eta = T.CreateChecked(LearningRate);
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        var v = range.Buffer(_squareAverage);
-        var d = range.Scratch(1);
-        var w = range.Value;
-        TensorPrimitives.Multiply(v, alpha, v);                     // v ← α·v + (1 − α)·g²
-        TensorPrimitives.Multiply(g, g, d);
-        TensorPrimitives.MultiplyAdd(d, keep, v, v);
-        if (Centered)
-        {
-            var mean = range.Buffer(_gradientAverage);              // ḡ ← α·ḡ + (1 − α)·g
-            TensorPrimitives.Multiply(mean, alpha, mean);
-            TensorPrimitives.MultiplyAdd(g, keep, mean, mean);
-            TensorPrimitives.Multiply(mean, mean, d);               // √(v − ḡ²)
-            TensorPrimitives.Subtract(v, d, d);
-            TensorPrimitives.Sqrt(d, d);
-        }
-        else
-        {
-            TensorPrimitives.Sqrt(v, d);                            // √v
-        }
-        TensorPrimitives.Add(d, T.CreateChecked(Epsilon), d);       // d = … + ε
-        TensorPrimitives.Divide(g, d, d);                           // g / d
-
-        if (Momentum > 0)
-        {
-            var b = range.Buffer(_momentumBuffer);                  // b ← μ·b + g/d; w ← w − η·b
-            TensorPrimitives.MultiplyAdd(b, T.CreateChecked(Momentum), d, b);
-            TensorPrimitives.MultiplyAdd(b, -eta, w, w);
-        }
-        else
-        {
-            TensorPrimitives.MultiplyAdd(d, -eta, w, w);            // w ← w − η·g/d
-        }
+        // The rule of the remarks in one pass; the buffers a setting leaves unused are not read.
+        T alpha = T.CreateChecked(Alpha);
+        bool withMomentum = Momentum > 0;
+        RmsPropStep.Apply(range.Value, range.Gradient, range.Buffer(_squareAverage),
+            Centered ? range.Buffer(_gradientAverage) : [], withMomentum ? range.Buffer(_momentumBuffer) : [],
+            T.CreateChecked(WeightDecay), alpha, T.One - alpha, T.CreateChecked(Epsilon), T.CreateChecked(Momentum), -T.CreateChecked(LearningRate),
+            Centered, withMomentum);
     }
 }

@@ -31,13 +31,9 @@ public sealed class Sgd<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloat
     public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
-    protected override int ScratchBuffers => WeightDecay > 0 ? 1 : 0;
-
-    /// <inheritdoc/>
     protected override void Update(ElementRange<T> range)
     {
-        // w ← w − η·(g + λw)
-        var g = range.GradientWithL2(T.CreateChecked(WeightDecay), scratch: 0);
-        Elementwise.MultiplyAdd(g, -T.CreateChecked(LearningRate), range.Value, range.Value);
+        // w ← w − η·(g + λw), in one pass.
+        SgdStep.Apply(range.Value, range.Gradient, T.CreateChecked(WeightDecay), -T.CreateChecked(LearningRate));
     }
 }
