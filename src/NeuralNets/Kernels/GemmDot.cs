@@ -123,10 +123,11 @@ internal static unsafe partial class GemmDot
 
     /// <summary>
     /// Four rows by eight columns on 512-bit vectors, with exactly the arithmetic of two <see cref="Tile4x4{T, TMultiplyAdd}"/>
-    /// tiles side by side: each 512-bit accumulator holds two of their 256-bit accumulators (columns j and j + 1 in its
-    /// halves), and the A row's 256-bit block is repeated in both halves, so every lane runs the same multiply-add chain
-    /// as on 256-bit vectors and the same 256-bit reductions finish each element. Twice the work per instruction where
-    /// the FMA units are 512 bits wide; sixteen accumulators, four B pairs and a broadcast fit the 32 registers.
+    /// tiles side by side: each 512-bit accumulator holds two of their 256-bit accumulators (rows i and i + 1 of one column
+    /// in its halves), the two A rows' 256-bit blocks are joined once per step and each B row's block is repeated in both
+    /// halves by a broadcasting load, so every lane runs the same multiply-add chain as on 256-bit vectors and the same
+    /// 256-bit reductions finish each element. Joining the A rows rather than the B rows takes two inserts per sixteen FMAs
+    /// instead of four (an insert competes with the FMAs for the vector pipes); sixteen accumulators fit the 32 registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x8Wide<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
@@ -135,29 +136,38 @@ internal static unsafe partial class GemmDot
         int w = Vector256<T>.Count, p = 0;
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
         T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
-        Vector512<T> s001 = default, s023 = default, s045 = default, s067 = default;
-        Vector512<T> s101 = default, s123 = default, s145 = default, s167 = default;
-        Vector512<T> s201 = default, s223 = default, s245 = default, s267 = default;
-        Vector512<T> s301 = default, s323 = default, s345 = default, s367 = default;
+        Vector512<T> s010 = default, s011 = default, s012 = default, s013 = default, s014 = default, s015 = default, s016 = default, s017 = default;
+        Vector512<T> s230 = default, s231 = default, s232 = default, s233 = default, s234 = default, s235 = default, s236 = default, s237 = default;
         for (; p + w <= length; p += w)
         {
-            var y01 = Pair(b + p, b1 + p);
-            var y23 = Pair(b2 + p, b3 + p);
-            var y45 = Pair(b4 + p, b5 + p);
-            var y67 = Pair(b6 + p, b7 + p);
-            var x = Twice(a + p);
-            s001 = TMultiplyAdd.Of(x, y01, s001); s023 = TMultiplyAdd.Of(x, y23, s023); s045 = TMultiplyAdd.Of(x, y45, s045); s067 = TMultiplyAdd.Of(x, y67, s067);
-            x = Twice(a1 + p);
-            s101 = TMultiplyAdd.Of(x, y01, s101); s123 = TMultiplyAdd.Of(x, y23, s123); s145 = TMultiplyAdd.Of(x, y45, s145); s167 = TMultiplyAdd.Of(x, y67, s167);
-            x = Twice(a2 + p);
-            s201 = TMultiplyAdd.Of(x, y01, s201); s223 = TMultiplyAdd.Of(x, y23, s223); s245 = TMultiplyAdd.Of(x, y45, s245); s267 = TMultiplyAdd.Of(x, y67, s267);
-            x = Twice(a3 + p);
-            s301 = TMultiplyAdd.Of(x, y01, s301); s323 = TMultiplyAdd.Of(x, y23, s323); s345 = TMultiplyAdd.Of(x, y45, s345); s367 = TMultiplyAdd.Of(x, y67, s367);
+            var x01 = Pair(a + p, a1 + p);
+            var x23 = Pair(a2 + p, a3 + p);
+            var y = Twice(b + p);
+            s010 = TMultiplyAdd.Of(x01, y, s010); s230 = TMultiplyAdd.Of(x23, y, s230);
+            y = Twice(b1 + p);
+            s011 = TMultiplyAdd.Of(x01, y, s011); s231 = TMultiplyAdd.Of(x23, y, s231);
+            y = Twice(b2 + p);
+            s012 = TMultiplyAdd.Of(x01, y, s012); s232 = TMultiplyAdd.Of(x23, y, s232);
+            y = Twice(b3 + p);
+            s013 = TMultiplyAdd.Of(x01, y, s013); s233 = TMultiplyAdd.Of(x23, y, s233);
+            y = Twice(b4 + p);
+            s014 = TMultiplyAdd.Of(x01, y, s014); s234 = TMultiplyAdd.Of(x23, y, s234);
+            y = Twice(b5 + p);
+            s015 = TMultiplyAdd.Of(x01, y, s015); s235 = TMultiplyAdd.Of(x23, y, s235);
+            y = Twice(b6 + p);
+            s016 = TMultiplyAdd.Of(x01, y, s016); s236 = TMultiplyAdd.Of(x23, y, s236);
+            y = Twice(b7 + p);
+            s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237);
         }
-        FinishRow8<T, TMultiplyAdd>(a, b, k, p, length, s001, s023, s045, s067, c, add);
-        FinishRow8<T, TMultiplyAdd>(a1, b, k, p, length, s101, s123, s145, s167, c + ldc, Offset(add, addStride));
-        FinishRow8<T, TMultiplyAdd>(a2, b, k, p, length, s201, s223, s245, s267, c + 2 * ldc, Offset(add, 2 * addStride));
-        FinishRow8<T, TMultiplyAdd>(a3, b, k, p, length, s301, s323, s345, s367, c + 3 * ldc, Offset(add, 3 * addStride));
+        // Lower halves are rows 0 and 2, upper halves rows 1 and 3.
+        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s010.GetLower(), s011.GetLower(), s012.GetLower(), s013.GetLower(), c, add);
+        Finish4<T, TMultiplyAdd>(a, b4, b5, b6, b7, p, length, s014.GetLower(), s015.GetLower(), s016.GetLower(), s017.GetLower(), c + 4, Offset(add, 4));
+        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s010.GetUpper(), s011.GetUpper(), s012.GetUpper(), s013.GetUpper(), c + ldc, Offset(add, addStride));
+        Finish4<T, TMultiplyAdd>(a1, b4, b5, b6, b7, p, length, s014.GetUpper(), s015.GetUpper(), s016.GetUpper(), s017.GetUpper(), c + ldc + 4, Offset(add, addStride + 4));
+        Finish4<T, TMultiplyAdd>(a2, b, b1, b2, b3, p, length, s230.GetLower(), s231.GetLower(), s232.GetLower(), s233.GetLower(), c + 2 * ldc, Offset(add, 2 * addStride));
+        Finish4<T, TMultiplyAdd>(a2, b4, b5, b6, b7, p, length, s234.GetLower(), s235.GetLower(), s236.GetLower(), s237.GetLower(), c + 2 * ldc + 4, Offset(add, 2 * addStride + 4));
+        Finish4<T, TMultiplyAdd>(a3, b, b1, b2, b3, p, length, s230.GetUpper(), s231.GetUpper(), s232.GetUpper(), s233.GetUpper(), c + 3 * ldc, Offset(add, 3 * addStride));
+        Finish4<T, TMultiplyAdd>(a3, b4, b5, b6, b7, p, length, s234.GetUpper(), s235.GetUpper(), s236.GetUpper(), s237.GetUpper(), c + 3 * ldc + 4, Offset(add, 3 * addStride + 4));
     }
 
     // The 256-bit block at `block` in both halves of a 512-bit vector: one broadcasting load (vbroadcastf64x4; the bits are
@@ -169,17 +179,6 @@ internal static unsafe partial class GemmDot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Pair<T>(T* low, T* high) where T : unmanaged =>
         Avx512F.InsertVector256(Vector256.Load((double*)low).ToVector512Unsafe(), Vector256.Load((double*)high), 1).As<double, T>();
-
-    /// <summary>Eight elements of one row of C from four paired accumulators: their halves are the 256-bit accumulators <see cref="Finish4{T, TMultiplyAdd}"/> finishes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishRow8<T, TMultiplyAdd>(T* a, T* b, nint k, int p, int length,
-        Vector512<T> s01, Vector512<T> s23, Vector512<T> s45, Vector512<T> s67, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
-        where TMultiplyAdd : struct, IMultiplyAdd
-    {
-        T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s01.GetLower(), s01.GetUpper(), s23.GetLower(), s23.GetUpper(), c, add);
-        Finish4<T, TMultiplyAdd>(a, b4, b5, b6, b7, p, length, s45.GetLower(), s45.GetUpper(), s67.GetLower(), s67.GetUpper(), c + 4, Offset(add, 4));
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
