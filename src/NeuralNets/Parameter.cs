@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -142,6 +143,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// The gradient for a backward pass that writes every element: <paramref name="accumulate"/> is false
     /// when the gradient is pending zero, and the caller must then overwrite every element instead of adding.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     internal Span<T> GradientForBackward(out bool accumulate)
     {
         accumulate = !_storage.GradientPendingZero;
@@ -149,6 +151,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         return _gradient;
     }
 
+    [MethodImpl(HotPath.Options)]
     private void ClearIfPending()
     {
         if (!_storage.GradientPendingZero) return;

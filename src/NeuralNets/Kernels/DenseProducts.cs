@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace NeuralNets.Kernels;
@@ -12,6 +13,7 @@ namespace NeuralNets.Kernels;
 internal static class DenseProducts
 {
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
@@ -19,12 +21,14 @@ internal static class DenseProducts
             parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: bias);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
             parallelThreshold: MatrixMultiply.ResidentParallelThreshold);
 
     /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c>.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> weightGradient, int batch, int outputs, int inputs, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, true, x, false, weightGradient, outputs, inputs, batch, accumulate,

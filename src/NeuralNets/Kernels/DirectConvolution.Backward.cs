@@ -54,6 +54,7 @@ internal static partial class DirectConvolution
     /// One chunk's weight gradient <c>[Cout, K]</c> (written over <paramref name="weightGradient"/>), from its samples'
     /// padded images (<paramref name="paddedLength"/> apart) and transposed output gradients (<see cref="TransposeGradient"/>).
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static unsafe void WeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
         ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient)
     {

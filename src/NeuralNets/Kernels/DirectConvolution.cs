@@ -45,6 +45,7 @@ internal static partial class DirectConvolution
     /// The weights <c>[Cout, K]</c> rearranged tap by tap, <c>[K, Cout rounded up to the tile]</c>, zero in the padding
     /// channels, so that one tap's weights for a tile of channels are adjacent.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, Span<float> arranged)
     {
         int stride = RoundedChannels(outChannels);
@@ -62,6 +63,7 @@ internal static partial class DirectConvolution
         => channels * (height + 2 * window.PadH) * (width + 2 * window.PadW) + VectorColumns * ((outW + VectorColumns - 1) / VectorColumns) + window.KernelW;
 
     /// <summary>Offsets, in the padded image, of every tap (c, i, j) in the unfolded matrix's row order.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void TapOffsets(int channels, int height, int width, Window2D window, Span<int> offsets)
     {
         int paddedH = height + 2 * window.PadH, paddedW = width + 2 * window.PadW, k = 0;
@@ -94,6 +96,7 @@ internal static partial class DirectConvolution
     /// <param name="outW">Output width.</param>
     /// <param name="rowStart">First output row.</param>
     /// <param name="rowEnd">End of the output rows.</param>
+    [MethodImpl(HotPath.Options)]
     public static void ForwardRows(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets, ReadOnlySpan<float> arrangedWeights,
         ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
     {

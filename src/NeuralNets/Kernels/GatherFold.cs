@@ -33,6 +33,7 @@ internal static class GatherFold
     /// the column gradient that starts <see cref="Slack"/> elements into <paramref name="columnsWithSlack"/> (<c>[C·kH·kW, rowStride]</c>, the sample's positions from <c>sample·outH·outW</c>), with
     /// <see cref="Slack"/> readable elements after it too.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static unsafe void Fold(ReadOnlySpan<float> columnsWithSlack, int rowStride, int sample, int channels, int height, int width,
         Window2D window, int outH, int outW, Span<float> image)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 
@@ -22,6 +23,7 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
 
     /// <summary>Computes <paramref name="problem"/> on up to <paramref name="threads"/> threads.</summary>
     /// <remarks>More parts than the team has threads still give the same result; tests use that.</remarks>
+    [MethodImpl(HotPath.Options)]
     public static void Run(in GemmProblem<T> problem, int threads)
     {
         // Taken out of the cache while in use, so a nested call on this thread gets its own.
@@ -40,12 +42,14 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void BeginPart(int part)
     {
         if (!_problem.Dot) _workspaces[part] = ArrayPool<T>.Shared.Rent(GemmPacked.WorkspaceLength);
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void EndPart(int part)
     {
         if (_workspaces[part] is { } workspace) ArrayPool<T>.Shared.Return(workspace);
@@ -53,5 +57,6 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void RunUnit(int unit, int part) => GemmPacked.RunUnit(_problem, unit, _workspaces[part]);
 }

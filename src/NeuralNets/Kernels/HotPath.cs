@@ -3,14 +3,18 @@ using System.Runtime.CompilerServices;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The compile option of every method that loops over a training step's elements: <c>[MethodImpl(HotPath.Options)]</c>.
+/// The compile option of every method that loops over a training step's elements, and of the per-step methods that
+/// drive them (the layers' passes, the thread team's units, the optimizer's step): <c>[MethodImpl(HotPath.Options)]</c>.
 /// </summary>
 /// <remarks>
 /// Such a method is compiled fully optimised at its first call, instead of starting as unoptimised tier-0 code that
 /// the runtime replaces only after call counting and a background recompile: without it, a fresh process's first
 /// second of training ran several times slower than its steady state. These methods are written to be fast without a
 /// run-time profile (no virtual calls or type tests inside their loops), so giving up dynamic PGO costs them nothing;
-/// <c>DOTNET_TieredCompilation=0</c> runs the same code. Figures in benchmarks/README.md ("At speed from the first step").
+/// <c>DOTNET_TieredCompilation=0</c> runs the same code. The drivers are marked too because every method left to the
+/// tiers is recompiled in the background during the first second, on a core the training wants (on two cores, a
+/// LeNet step made 296 such recompiles in its first second, 218 after the drivers were marked). Figures in
+/// benchmarks/README.md ("At speed from the first step").
 /// </remarks>
 internal static class HotPath
 {

@@ -72,6 +72,7 @@ internal sealed partial class Im2ColConvolution<T>
     /// that arithmetic defines it, at every width, the scalar loops included. Fewer channels would leave most vector
     /// lanes empty; those keep the unfolded row-dot product.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private void PrepareDirectBackward()
     {
         _directGradients = AllowDirect && typeof(T) == typeof(float) && _window.StrideH == 1 && _window.StrideW == 1
@@ -125,6 +126,7 @@ internal sealed partial class Im2ColConvolution<T>
     {
         public void Run(int units) => RunUnits(units, convolution._parts);
 
+        [MethodImpl(HotPath.Options)]
         protected override void RunUnit(int unit, int part) => convolution.ForwardDirectUnit(unit, part);
     }
 }

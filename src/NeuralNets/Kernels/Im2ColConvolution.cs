@@ -114,6 +114,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>Sets the shapes and the chunking of a pass and makes sure every part has its buffers.</summary>
+    [MethodImpl(HotPath.Options)]
     private void StartPass(Tensor<T> input, T[] weight, T[] bias)
     {
         (_input, _weight, _bias) = (input, weight, bias);
@@ -209,6 +210,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>X̂ of samples [first, first + count) into the part's columns buffer, side by side: [K, count·outH·outW].</summary>
+    [MethodImpl(HotPath.Options)]
     private Span<T> Unfold(Scratch scratch, int first, int count)
     {
         int imageSize = _inChannels * _height * _width, plane = _outH * _outW, span = count * plane;
@@ -246,6 +248,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     {
         public void Run(int chunks) => RunUnits(chunks, convolution._parts);
 
+        [MethodImpl(HotPath.Options)]
         protected override void RunUnit(int unit, int part)
         {
             if (forward) convolution.ForwardChunk(unit, part);

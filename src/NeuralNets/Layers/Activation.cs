@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
@@ -53,6 +54,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public virtual Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -65,6 +67,7 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public virtual Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

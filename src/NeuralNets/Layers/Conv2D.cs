@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Initialization;
@@ -138,6 +139,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
 
     // y[n, o] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j], as Y = W·X̂ + b over unfolded patches
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -154,11 +156,14 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
 
     // dW += dY·X̂ᵀ ; db += Σ dY over samples and positions ; dX = fold(Wᵀ·dY), overlapping patches summing their gradients
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient) => Backward(outputGradient, inputGradient: true)!;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => Backward(outputGradient, inputGradient: false);
 
+    [MethodImpl(HotPath.Options)]
     private Tensor<T>? Backward(Tensor<T> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

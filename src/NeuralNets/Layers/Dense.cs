@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Initialization;
@@ -63,6 +64,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -77,6 +79,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         var input = BackwardToParametersChecked(outputGradient);
@@ -90,6 +93,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <inheritdoc/>
     void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => BackwardToParametersChecked(outputGradient);
 
+    [MethodImpl(HotPath.Options)]
     private Tensor<T> BackwardToParametersChecked(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

@@ -1,3 +1,5 @@
+using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Text;
@@ -100,6 +102,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -113,6 +116,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         using var pass = new TrainingPass(this);
@@ -152,6 +156,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     /// but the first layer may skip dLoss/dInput, which training never uses (PyTorch likewise skips it
     /// for an input that does not require grad). Use <see cref="Backward"/> when you need the input gradient.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public void BackwardToParameters(Tensor<T> outputGradient)
     {
         using var pass = new TrainingPass(this);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Numerics;
 using NeuralNets.Kernels;
@@ -79,6 +80,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     protected virtual int ScratchBuffers => 0;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public virtual T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
@@ -104,6 +106,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     /// <see cref="Step"/> (e.g. to evaluate at a look-ahead point) calls it for each pass it makes.
     /// </summary>
     /// <param name="countStep">Whether this pass is an update that counts as a step.</param>
+    [MethodImpl(HotPath.Options)]
     protected void UpdateParameters(bool countStep = true)
     {
         EnsureScratch();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using NeuralNets.Kernels;
 
@@ -31,6 +32,7 @@ public sealed class Sgd<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloat
     public double WeightDecay { get => _weightDecay; set => _weightDecay = OptimizerChecks.NonNegative(value, "weightDecay"); }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Update(ElementRange<T> range)
     {
         // w ← w − η·(g + λw), in one pass.

@@ -1,3 +1,5 @@
+using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace NeuralNets.Tensors;
@@ -22,6 +24,7 @@ public sealed class TensorBuffer<T>
     /// <summary>A tensor of the shape <c>[batch, ...sampleShape]</c>; its contents are whatever was last written.</summary>
     /// <param name="batch">The first length, the number of samples.</param>
     /// <param name="sampleShape">The lengths of one sample.</param>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Get(int batch, ReadOnlySpan<int> sampleShape)
     {
         if (Matches(_recent, batch, sampleShape)) return _recent!;
