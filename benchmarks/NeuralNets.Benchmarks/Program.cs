@@ -5,6 +5,7 @@ using NeuralNets.Benchmarks;
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
+// convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.

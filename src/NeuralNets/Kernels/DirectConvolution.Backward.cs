@@ -9,7 +9,7 @@ namespace NeuralNets.Kernels;
 /// rearranged output gradient.
 /// </summary>
 /// <remarks>
-/// <para><b>Weight gradient.</b> For a chunk of samples (the chunking is the convolution's, fixed by the shapes),
+/// <para>For a chunk of samples (the chunking is the convolution's, fixed by the shapes),
 /// <c>dW[o, c, i, j]</c> is one chain of multiply-adds over the chunk's output positions in order (sample, row, column):
 /// <c>s ← x[c, r + i − pH, q + j − pW] · dY[o, r, q] + s</c> from s = 0. Each element is its own chain and the vectors
 /// run across output channels, so every width (and the scalar loops) gives the same bits; the chunks' sums are then

@@ -20,6 +20,9 @@ namespace NeuralNets.Kernels;
 /// L2 cache between the unfold that writes it and the product that reads it (benchmarks/README.md has the measurement).
 /// Chunking depends on the shapes only, never on the thread count. A pass of one chunk keeps X̂ for the backward pass;
 /// otherwise the backward pass unfolds each chunk again.</para>
+/// <para>Float stride-1 convolutions skip most of the unfolding (Im2ColConvolution.Direct.cs): the forward pass computes
+/// from a padded copy of each image (<see cref="DirectConvolution"/>, the same bits), the fold is gathered
+/// (<see cref="GatherFold"/>, the same bits), and a weight gradient of 8 or more output channels is summed without X̂.</para>
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -240,7 +243,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         public T[] Product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
         public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
-        public float[] GradientRows = [];  // dY rearranged for the direct backward pass (position-major, or padded rows)
+        public float[] GradientRows = [];  // a chunk's dY, position-major, for the direct weight gradient
     }
 
     /// <summary>A pass over the chunks of samples, split across the team: chunks are independent.</summary>
