@@ -210,9 +210,10 @@ internal static class Elementwise
 
     /// <summary>
     /// Effectively computes <c>y[i] = x[i]·scale + addend[i]</c>, the product rounded before the sum, exactly as
-    /// <c>TensorPrimitives.MultiplyAdd</c> does (so the same bits at every width): the L2 term <c>g + λ·w</c> of
-    /// <c>ElementRange.GradientWithL2</c>, for optimizers written outside (the built-in ones fold it into their
-    /// one-pass kernels, Kernels/*Step.cs). <paramref name="y"/> may be <paramref name="addend"/>.
+    /// <c>TensorPrimitives.MultiplyAdd</c> does (so the same bits at every width): the row updates of
+    /// <see cref="GemmDirect"/> (products of fewer than four rows, such as a dense layer's input gradient at batch 1) and
+    /// the L2 term <c>g + λ·w</c> of <c>ElementRange.GradientWithL2</c>, for optimizers written outside (the built-in ones
+    /// fold it into their one-pass kernels, Kernels/*Step.cs). <paramref name="y"/> may be <paramref name="addend"/>.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     public static void MultiplyAdd<T>(ReadOnlySpan<T> x, T scale, ReadOnlySpan<T> addend, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
