@@ -20,17 +20,41 @@ internal sealed partial class Im2ColConvolution<T>
     /// </summary>
     public bool AllowDirect { get; set; } = true;
 
+    private readonly CalibratedChoice _forwardChoice = new(), _foldChoice = new();
+    private bool _gatherFold;
+
     /// <summary>
-    /// Runs the forward pass directly when this shape takes that path: float, stride 1, and a product the packed kernel
-    /// would run in one piece of k for every chunk of samples (so its k-blocks are all there is to reproduce).
+    /// Tests: always (true) or never (false) the direct forward pass and the gathered fold where they apply; null (the
+    /// default): whichever this machine runs faster for the shape (<see cref="CalibratedChoice"/>).
     /// </summary>
-    [MethodImpl(HotPath.Options)]
-    private bool TryForwardDirect()
+    public bool? ForcedChoice
+    {
+        get => _forwardChoice.Forced;
+        set => (_forwardChoice.Forced, _foldChoice.Forced) = (value, value);
+    }
+
+    /// <summary>What the calibrated choices are kept per: the batch and the image size (the layer fixes the rest).</summary>
+    private long ShapeKey => ((long)_batch << 32) | ((long)_height << 16) | (uint)_width;
+
+    /// <summary>The choices made so far for the last pass's shape (null: still timing, or not applicable); for tests and benchmarks.</summary>
+    public (bool? DirectForward, bool? GatheredFold) Choices => (_forwardChoice.Choice(ShapeKey), _foldChoice.Choice(ShapeKey));
+
+    /// <summary>
+    /// Whether the forward pass can run directly for this shape: float, stride 1, and a product the packed kernel would
+    /// run in one piece of k for every chunk of samples (so its k-blocks are all there is to reproduce).
+    /// </summary>
+    private bool CanForwardDirect()
     {
         if (!AllowDirect || !DirectConvolution.Handles<T>(_window, _outChannels)) return false;
+        int plane = _outH * _outW, lastChunk = _batch - (_chunks - 1) * _chunk;
+        return OnePiece(_chunk * plane) && OnePiece(lastChunk * plane);
+    }
+
+    /// <summary>The forward pass computed directly (<see cref="CanForwardDirect"/> said it can be).</summary>
+    [MethodImpl(HotPath.Options)]
+    private void ForwardDirect()
+    {
         int rows = ColumnRows, plane = _outH * _outW;
-        int lastChunk = _batch - (_chunks - 1) * _chunk;
-        if (!OnePiece(_chunk * plane) || !OnePiece(lastChunk * plane)) return false;
         _kBlock = KBlockOf(_chunk * plane);
 
         var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
@@ -56,7 +80,6 @@ internal sealed partial class Im2ColConvolution<T>
         {
             EndPass();
         }
-        return true;
     }
 
     // The packed product's plan for W·X̂ over a span of columns: only its shape is read.

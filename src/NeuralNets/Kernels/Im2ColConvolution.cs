@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -68,7 +69,15 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         StartPass(input, weight, bias);
         _output = output;
         _columnsHoldBatch = false;
-        if (TryForwardDirect()) return;
+        // Where the direct pass applies, this machine's timings choose between it and the unfolded one: the same bits.
+        bool direct = CanForwardDirect(), first = direct && _forwardChoice.UseFirst(ShapeKey);
+        long start = Stopwatch.GetTimestamp();
+        if (first)
+        {
+            ForwardDirect();
+            _forwardChoice.Record(ShapeKey, first: true, Stopwatch.GetTimestamp() - start);
+            return;
+        }
         try
         {
             _forwardJob.Run(_chunks);
@@ -78,6 +87,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
             EndPass();
         }
         _columnsHoldBatch = _chunks == 1;
+        if (direct) _forwardChoice.Record(ShapeKey, first: false, Stopwatch.GetTimestamp() - start);
     }
 
     /// <summary>
@@ -99,6 +109,10 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
         PrepareDirectBackward();
+        // Where the fold can be gathered, this machine's timings choose between that and scattering: the same bits.
+        bool gatherable = inputGradient is not null && AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window);
+        _gatherFold = gatherable && _foldChoice.UseFirst(ShapeKey);
+        long start = Stopwatch.GetTimestamp();
         try
         {
             _backwardJob.Run(_chunks);
@@ -107,6 +121,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         {
             EndPass();
         }
+        if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, Stopwatch.GetTimestamp() - start);
         for (int c = 0; c < _chunks; c++)
         {
             var chunkWeight = chunkGradients.Slice(c * stride, weightLength);
@@ -199,7 +214,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         var withSlack = Buffer(ref scratch.ColumnGradient, rows * span + 2 * slack);
         var columnGradient = withSlack.Slice(slack, rows * span);
         MatrixMultiply.Compute<T>(_weight, true, dyMatrix, false, columnGradient, rows, span, _outChannels, accumulate: false, maxThreads: ProductThreads);
-        if (AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window))
+        if (_gatherFold)
         {
             var floats = MemoryMarshal.Cast<T, float>(withSlack);
             var target = MemoryMarshal.Cast<T, float>(dx);

@@ -85,7 +85,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         Parameters = source.Parameters;
         _convolution = new Im2ColConvolution<T>(InChannels, OutChannels, _window)
         {
-            ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect,
+            ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect, ForcedChoice = source.ForcedChoice,
         };
     }
 
@@ -136,6 +136,16 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         get => _convolution.AllowDirect;
         init => _convolution.AllowDirect = value;
     }
+
+    /// <summary>Tests: always (true) or never (false) the direct forward pass and gathered fold; null: this machine's faster (the same bits either way).</summary>
+    internal bool? ForcedChoice
+    {
+        get => _convolution.ForcedChoice;
+        init => _convolution.ForcedChoice = value;
+    }
+
+    /// <summary>The choices this machine's timings made for the last pass's shape (null: still timing, or not applicable).</summary>
+    internal (bool? DirectForward, bool? GatheredFold) Choices => _convolution.Choices;
 
     // y[n, o] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j], as Y = W·X̂ + b over unfolded patches
     /// <inheritdoc/>

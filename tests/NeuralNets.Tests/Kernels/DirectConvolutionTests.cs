@@ -47,7 +47,7 @@ public class DirectConvolutionTests
 
         float[] Forward(bool allowDirect)
         {
-            var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, MaxParts = threads };
+            var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, MaxParts = threads };
             var bias = layer.Bias.ValueSpan;
             for (int o = 0; o < cout; o++) bias[o] = 0.125f * (o - 2);
             var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]), training: true);
@@ -159,13 +159,61 @@ public class DirectConvolutionTests
         dy[(1 * 4 + 2) * 25 + 12] = float.NaN;    // sample 1, channel 2, centre
         var results = new[] { true, false }.Select(allowDirect =>
         {
-            var layer = new Conv2D<float>(1, 4, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect };
+            var layer = new Conv2D<float>(1, 4, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null };
             layer.Forward(TensorMemory.Wrap(x, [2, 1, 5, 5]), training: true);
             return layer.Backward(TensorMemory.Wrap(dy, [2, 4, 5, 5])).Span().ToArray();
         }).ToArray();
         results[0].Should().Equal(results[1], (a, b) => a.Equals(b));
         results[0].Take(25).Should().OnlyContain(v => v == 0f, "sample 0 has a zero gradient");
         results[0].Skip(25).Count(float.IsNaN).Should().Be(9, "the NaN reaches the 3×3 pixels around it");
+    }
+
+    [Fact]
+    public void CalibratedChoice_TimesBothPathsThenKeepsOne_AndEveryPassGivesTheSameBits()
+    {
+        // By default the machine's timings choose between the direct and the unfolded forward pass, and between the
+        // gathered and the scattered fold: the first passes of a shape alternate, so they must all agree.
+        var (x, dy) = Inputs(3, 6, 16, 14, 14, 5, 5, 0, 0);
+        var layer = new Conv2D<float>(6, 16, (5, 5), new Random(5));
+        var input = TensorMemory.Wrap(x, [3, 6, 14, 14]);
+        var gradient = TensorMemory.Wrap(dy, [3, 16, 10, 10]);
+        float[]? firstOutput = null, firstInputGradient = null;
+        for (int pass = 0; pass < 2 + 2 * CalibratedChoice.TimedCalls + 2; pass++)
+        {
+            var output = layer.Forward(input, training: true).Span().ToArray();
+            var inputGradient = layer.Backward(gradient).Span().ToArray();
+            firstOutput ??= output;
+            firstInputGradient ??= inputGradient;
+            output.Should().Equal(firstOutput, $"pass {pass}");
+            inputGradient.Should().Equal(firstInputGradient, $"pass {pass}");
+        }
+        layer.Choices.DirectForward.Should().NotBeNull("six passes of one shape decide the forward pass");
+        layer.Choices.GatheredFold.Should().NotBeNull("and the fold");
+    }
+
+    [Fact]
+    public void CalibratedChoice_KeepsTheFasterOfTheTimedCalls()
+    {
+        var choice = new CalibratedChoice();
+        const long shape = 7;
+        int calls = 0;
+        while (choice.Choice(shape) is null)
+        {
+            bool first = choice.UseFirst(shape);
+            choice.Record(shape, first, first ? 100 : 300);
+            calls++;
+        }
+        calls.Should().Be(2 + 2 * CalibratedChoice.TimedCalls);
+        choice.Choice(shape).Should().BeTrue();
+        choice.UseFirst(shape).Should().BeTrue();
+        var slowFirst = new CalibratedChoice();
+        while (slowFirst.Choice(shape) is null)
+        {
+            bool first = slowFirst.UseFirst(shape);
+            // The untimed first call of each is the slowest (compiling); only the timed ones count.
+            slowFirst.Record(shape, first, first ? 500 : 200);
+        }
+        slowFirst.Choice(shape).Should().BeFalse();
     }
 
     private static (float[] X, float[] Dy) Inputs(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw)
@@ -183,7 +231,7 @@ public class DirectConvolutionTests
     private static (float[] InputGradient, float[] WeightGradient) Run(int cin, int cout, int kh, int kw, int ph, int pw, int threads, bool allowDirect,
         int chunkElements, float[] x, float[] dy, int[] shape)
     {
-        var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, MaxParts = threads, ChunkElements = chunkElements };
+        var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, MaxParts = threads, ChunkElements = chunkElements };
         var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), shape), training: true);
         var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
         return (dx, layer.Weight.GradientSpan.ToArray());
