@@ -126,6 +126,7 @@ internal static class Exponential
             return p * BitConverter.Int32BitsToSingle((half + 127) << 23) * BitConverter.Int32BitsToSingle((whole - half + 127) << 23);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Invoke(Vector512<float> x)
         {
             var t = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest)), Vector512.Create(Lowest), x);
@@ -145,6 +146,7 @@ internal static class Exponential
             return p * ((half + Vector512.Create(127)) << 23).AsSingle() * ((whole - half + Vector512.Create(127)) << 23).AsSingle();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Invoke(Vector256<float> x)
         {
             var t = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest)), Vector256.Create(Lowest), x);
@@ -164,6 +166,7 @@ internal static class Exponential
             return p * ((half + Vector256.Create(127)) << 23).AsSingle() * ((whole - half + Vector256.Create(127)) << 23).AsSingle();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Invoke(Vector128<float> x)
         {
             var t = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Lowest)), Vector128.Create(Lowest), x);

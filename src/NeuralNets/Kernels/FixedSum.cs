@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// Sums and dot products whose order of additions is fixed, whatever the CPU's vector width: the same
+/// Sums, sums of magnitudes and dot products whose order of additions is fixed, whatever the CPU's vector width: the same
 /// value on AVX-512, AVX2, NEON and scalar CPUs (dot products: within one numeric family, <see cref="KernelWidth"/>) (unlike <c>TensorPrimitives.Sum</c>, whose order follows the width).
 /// </summary>
 /// <remarks>
@@ -24,6 +24,9 @@ internal static class FixedSum
 
     /// <summary>Σ x[i], in the fixed order.</summary>
     public static T Sum<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce<T, Plain<T>>(x, x);
+
+    /// <summary>Σ |x[i]|, in the fixed order (each magnitude exact, so the same value in both numeric families).</summary>
+    public static T SumOfMagnitudes<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T> => Reduce<T, Magnitude<T>>(x, x);
 
     /// <summary>
     /// Σ x[i]·y[i], one multiply-add per element (fused in the fused family, a product then a sum in the unfused
@@ -49,6 +52,14 @@ internal static class FixedSum
         public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => sum + x;
         public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => sum + x;
         public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => sum + x;
+    }
+
+    private readonly struct Magnitude<T> : IStep<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public static T Invoke(T sum, T x, T y) => sum + T.Abs(x);
+        public static Vector512<T> Invoke(Vector512<T> sum, Vector512<T> x, Vector512<T> y) => sum + Vector512.Abs(x);
+        public static Vector256<T> Invoke(Vector256<T> sum, Vector256<T> x, Vector256<T> y) => sum + Vector256.Abs(x);
+        public static Vector128<T> Invoke(Vector128<T> sum, Vector128<T> x, Vector128<T> y) => sum + Vector128.Abs(x);
     }
 
     /// <summary>One multiply-add per element, fused or not as <typeparamref name="TMultiplyAdd"/> says.</summary>

@@ -43,6 +43,7 @@ internal static class FloatActivations
         else Backward<TF, Unfused>(f, x, dy, dx);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void Forward<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
     {
         ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
@@ -64,6 +65,7 @@ internal static class FloatActivations
         lanes[..(n - i)].CopyTo(y[i..]);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void Backward<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
     {
         ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);

@@ -1,10 +1,15 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
 
 /// <summary>The hyperbolic tangent, elementwise.</summary>
+/// <remarks>Float runs a vectorised kernel with the library's exponential (<c>Kernels/FloatTanh.cs</c>), within 2 ulp of
+/// the exact tanh and the same bits at every vector width. Double calls <see cref="Math.Tanh"/> element by element, as the
+/// other double activations call the C library: one scalar routine whatever the vector width, so the same on every
+/// x64 CPU of a process's platform (a C library on another OS or on ARM64 may round a last bit differently).</remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -15,7 +20,21 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
-    protected override void Activate(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Tanh(x, y);
+    protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            FloatActivations.Forward(new TanhForward(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+            return;
+        }
+        Scalar(x, y);
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static void Scalar(ReadOnlySpan<T> x, Span<T> y)
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(Math.Tanh(double.CreateTruncating(x[i])));
+    }
 
     // tanh′(x) = 1 − tanh²(x) = 1 − y²
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -91,9 +92,9 @@ public sealed partial class Lbfgs<T>
     /// <summary>J and its slope along d at x + t·d; the gradient goes to <paramref name="gradient"/>.</summary>
     private double Trial(double t, double[] gradient, out double slope)
     {
-        TensorPrimitives.MultiplyAdd<double>(_d, t, _x, _xTrial);
+        Elementwise.MultiplyAdd<double>(_d, t, _x, _xTrial);
         double loss = EvaluateAt(_xTrial, gradient);
-        slope = TensorPrimitives.Dot<double>(gradient, _d);
+        slope = FixedSum.Dot<double>(gradient, _d);
         return loss;
     }
 

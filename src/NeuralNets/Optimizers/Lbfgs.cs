@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Optimizers;
 
@@ -37,6 +38,11 @@ namespace NeuralNets.Optimizers;
 /// starts a fresh memory on every call, so curvature pairs cannot carry from one step to the next; and its first
 /// trial step is 100·tolerance/‖g‖², far too short for a network. The two-loop recursion and the line search are
 /// therefore written here, from the formulas in Nocedal &amp; Wright, Numerical Optimization (2nd ed.), chapters 3 and 7.
+/// </para>
+/// <para>
+/// Same seed, same steps on every CPU of a numeric family: the dot products and ‖g‖₁ are summed in an order that
+/// does not follow the vector width (<c>Kernels/FixedSum.cs</c>), and q ← q − αᵢ·yᵢ rounds the product before the sum
+/// at every width; the rest is one IEEE operation per element.
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -162,7 +168,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
                 }
                 if (slope > -ChangeTolerance) break;
 
-                double first = _pairs == 0 ? Math.Min(1, 1 / TensorPrimitives.SumOfMagnitudes<double>(_g)) * rate : rate;
+                double first = _pairs == 0 ? Math.Min(1, 1 / FixedSum.SumOfMagnitudes<double>(_g)) * rate : rate;
                 double t = LineSearch(loss, slope, first, out double newLoss, out double[] newGradient);
                 if (t == 0) break;
 
@@ -172,7 +178,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
                 TensorPrimitives.Add<double>(_x, _sSpare, _x);
                 newGradient.CopyTo(_g, 0);
                 _iterations++;
-                double ys = TensorPrimitives.Dot<double>(_ySpare, _sSpare);
+                double ys = FixedSum.Dot<double>(_ySpare, _sSpare);
                 if (ys > CurvatureThreshold) KeepSparePair(1 / ys);
 
                 double change = Math.Abs(newLoss - loss);
@@ -205,23 +211,23 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         for (int k = _pairs - 1; k >= 0; k--)
         {
             int i = (_oldest + k) % m;
-            _alpha[i] = _rho[i] * TensorPrimitives.Dot<double>(_s[i], q);
-            TensorPrimitives.MultiplyAdd<double>(_y[i], -_alpha[i], q, q);
+            _alpha[i] = _rho[i] * FixedSum.Dot<double>(_s[i], q);
+            Elementwise.MultiplyAdd<double>(_y[i], -_alpha[i], q, q);
         }
         if (_pairs > 0)
         {
             int newest = (_oldest + _pairs - 1) % m;
-            double yy = TensorPrimitives.Dot<double>(_y[newest], _y[newest]);
+            double yy = FixedSum.Dot<double>(_y[newest], _y[newest]);
             TensorPrimitives.Multiply<double>(q, 1 / (_rho[newest] * yy), q);
         }
         for (int k = 0; k < _pairs; k++)
         {
             int i = (_oldest + k) % m;
-            double beta = _rho[i] * TensorPrimitives.Dot<double>(_y[i], q);
-            TensorPrimitives.MultiplyAdd<double>(_s[i], _alpha[i] - beta, q, q);
+            double beta = _rho[i] * FixedSum.Dot<double>(_y[i], q);
+            Elementwise.MultiplyAdd<double>(_s[i], _alpha[i] - beta, q, q);
         }
         TensorPrimitives.Negate<double>(q, q);
-        return TensorPrimitives.Dot<double>(_g, q);
+        return FixedSum.Dot<double>(_g, q);
     }
 
     /// <summary>Moves the spare pair into the history, over the oldest pair when it is full.</summary>
