@@ -25,7 +25,7 @@ internal static class QuickConvParts
 
     private static void Layer(string name, int batch, int cin, int cout, int kernel, int pad, int size, bool direct, int parts, bool inputGradient)
     {
-        var layer = new Conv2D<float>(cin, cout, kernel, seed: 1, padding: pad) { AllowDirect = direct, MaxParts = parts };
+        var layer = new Conv2D<float>(cin, cout, kernel, seed: 1, padding: pad) { AllowDirect = direct, ForcedChoice = direct, MaxParts = parts };
         var x = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * cin * size * size, 1), batch, cin, size, size);
         int outS = size + 2 * pad - kernel + 1;
         var g = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * cout * outS * outS, 2), batch, cout, outS, outS);

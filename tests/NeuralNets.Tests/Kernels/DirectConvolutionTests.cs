@@ -24,6 +24,7 @@ public class DirectConvolutionTests
         { 5, 2, 7, 6, 3, 1, 3, 0, 1, 1 },      // rows of three: each vector spills across several rows
         { 2, 1, 4, 1, 1, 1, 1, 0, 0, 0 },      // a single pixel
         { 3, 4, 9, 17, 16, 3, 3, 1, 1, 0 },    // rows exactly one 512-bit vector wide
+        { 2, 2, 8, 2, 3, 3, 3, 4, 5, 0 },      // padding wider than the kernel around a 2×3 image
     };
 
     [Theory]
