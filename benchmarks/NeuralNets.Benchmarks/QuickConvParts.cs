@@ -61,11 +61,12 @@ internal static class QuickConvParts
         var colGrad = new float[rows * span];
         var dx = new float[batch * image];
         var y = new float[batch * cout * plane];
+        var padded = new float[cin * (size + 2 * pad) * (size + 2 * pad)];
         int chunks = (batch + chunk - 1) / chunk;
         var parts = new (string Name, Action<int, int> Body)[]
         {
             ("unfold", (first, count) => { for (int n = 0; n < count; n++) Im2Col.Unfold<float>(x.AsSpan((first + n) * image, image), cin, size, size, window, outS, outS, columns.AsSpan(n * plane), span); }),
-            ("unfold padded", (first, count) => { var padded = new float[cin * (size + 2 * pad) * (size + 2 * pad)]; for (int n = 0; n < count; n++) { Im2Col.Pad<float>(x.AsSpan((first + n) * image, image), cin, size, size, window, padded); Im2Col.UnfoldPadded<float>(padded, cin, size, size, window, outS, outS, columns.AsSpan(n * plane), span); } }),
+            ("unfold padded", (first, count) => { for (int n = 0; n < count; n++) { Im2Col.Pad<float>(x.AsSpan((first + n) * image, image), cin, size, size, window, padded); Im2Col.UnfoldPadded<float>(padded, cin, size, size, window, outS, outS, columns.AsSpan(n * plane), span); } }),
             ("fwd product", (first, count) => MatrixMultiply.Compute<float>(w, false, columns, false, product, cout, count * plane, rows, false, maxThreads: 1)),
             ("bias to NCHW", (first, count) => { for (int n = 0; n < count; n++) for (int o = 0; o < cout; o++) Elementwise.Add(product.AsSpan(o * span + n * plane, plane), 0.5f, y.AsSpan(((first + n) * cout + o) * plane, plane)); }),
             ("dy rearrange", (first, count) => { for (int n = 0; n < count; n++) for (int o = 0; o < cout; o++) dy.AsSpan(((first + n) * cout + o) * plane, plane).CopyTo(product.AsSpan(o * span + n * plane, plane)); }),

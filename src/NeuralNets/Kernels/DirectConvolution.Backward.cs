@@ -40,13 +40,28 @@ internal static partial class DirectConvolution
 
     /// <summary>Writes one sample's dY <c>[Cout, outH·outW]</c> position-major, <c>[outH·outW, stride]</c>, zero in the padding channels.</summary>
     [MethodImpl(HotPath.Options)]
-    public static void TransposeGradient(ReadOnlySpan<float> dy, int outChannels, int plane, int stride, Span<float> transposed)
+    public static unsafe void TransposeGradient(ReadOnlySpan<float> dy, int outChannels, int plane, int stride, Span<float> transposed)
     {
-        transposed[..(plane * stride)].Clear();
-        for (int o = 0; o < outChannels; o++)
+        if (dy.Length < outChannels * plane || transposed.Length < plane * stride || stride < outChannels)
+            throw new ArgumentException("Transposing an output gradient given buffers too short for its shape.");
+        if (stride > outChannels) transposed[..(plane * stride)].Clear();
+        fixed (float* source = dy)
+        fixed (float* target = transposed)
         {
-            var row = dy.Slice(o * plane, plane);
-            for (int p = 0; p < plane; p++) transposed[p * stride + o] = row[p];
+            // Whole 8×8 squares in registers where there is AVX (copies: the same values either way), the rest one by one.
+            int squareChannels = 0, squarePositions = 0;
+            if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                (squareChannels, squarePositions) = (outChannels / 8 * 8, plane / 8 * 8);
+                for (int o = 0; o < squareChannels; o += 8)
+                    for (int p = 0; p < squarePositions; p += 8)
+                        Transpose.Square(source + (nint)o * plane + p, plane, target + (nint)p * stride + o, stride);
+            }
+            for (int o = 0; o < outChannels; o++)
+            {
+                int start = o < squareChannels ? squarePositions : 0;
+                for (int p = start; p < plane; p++) target[(nint)p * stride + o] = source[(nint)o * plane + p];
+            }
         }
     }
 

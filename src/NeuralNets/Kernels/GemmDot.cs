@@ -161,15 +161,8 @@ internal static unsafe partial class GemmDot
             y = Twice(b7 + p);
             s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237);
         }
-        // Lower halves are rows 0 and 2, upper halves rows 1 and 3.
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s010.GetLower(), s011.GetLower(), s012.GetLower(), s013.GetLower(), c, add);
-        Finish4<T, TMultiplyAdd>(a, b4, b5, b6, b7, p, length, s014.GetLower(), s015.GetLower(), s016.GetLower(), s017.GetLower(), c + 4, Offset(add, 4));
-        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s010.GetUpper(), s011.GetUpper(), s012.GetUpper(), s013.GetUpper(), c + ldc, Offset(add, addStride));
-        Finish4<T, TMultiplyAdd>(a1, b4, b5, b6, b7, p, length, s014.GetUpper(), s015.GetUpper(), s016.GetUpper(), s017.GetUpper(), c + ldc + 4, Offset(add, addStride + 4));
-        Finish4<T, TMultiplyAdd>(a2, b, b1, b2, b3, p, length, s230.GetLower(), s231.GetLower(), s232.GetLower(), s233.GetLower(), c + 2 * ldc, Offset(add, 2 * addStride));
-        Finish4<T, TMultiplyAdd>(a2, b4, b5, b6, b7, p, length, s234.GetLower(), s235.GetLower(), s236.GetLower(), s237.GetLower(), c + 2 * ldc + 4, Offset(add, 2 * addStride + 4));
-        Finish4<T, TMultiplyAdd>(a3, b, b1, b2, b3, p, length, s230.GetUpper(), s231.GetUpper(), s232.GetUpper(), s233.GetUpper(), c + 3 * ldc, Offset(add, 3 * addStride));
-        Finish4<T, TMultiplyAdd>(a3, b4, b5, b6, b7, p, length, s234.GetUpper(), s235.GetUpper(), s236.GetUpper(), s237.GetUpper(), c + 3 * ldc + 4, Offset(add, 3 * addStride + 4));
+        FinishPairRows<T, TMultiplyAdd>(a, a1, b, k, p, length, s010, s011, s012, s013, s014, s015, s016, s017, c, ldc, add, addStride);
+        FinishPairRows<T, TMultiplyAdd>(a2, a3, b, k, p, length, s230, s231, s232, s233, s234, s235, s236, s237, c + 2 * ldc, ldc, Offset(add, 2 * addStride), addStride);
     }
 
     /// <summary>

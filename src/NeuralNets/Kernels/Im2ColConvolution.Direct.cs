@@ -61,9 +61,7 @@ internal sealed partial class Im2ColConvolution<T>
         int arrangedLength = rows * DirectConvolution.RoundedChannels(_outChannels);
         if (_arrangedWeights.Length < arrangedLength) _arrangedWeights = new float[arrangedLength];
         DirectConvolution.ArrangeWeights(weight, _outChannels, rows, _arrangedWeights);
-        if (_tapOffsets.Length != rows) _tapOffsets = new int[rows];
-        DirectConvolution.TapOffsets(_inChannels, _height, _width, _window, _tapOffsets);
-        _paddedLength = DirectConvolution.PaddedLength(_inChannels, _height, _width, _window, _outW);
+        PreparePaddedImages();
 
         // Small passes stay on the calling thread; a batch smaller than the team is cut into bands of rows.
         long multiplyAdds = (long)_batch * _outChannels * plane * rows;
@@ -100,7 +98,12 @@ internal sealed partial class Im2ColConvolution<T>
     {
         _directGradients = AllowDirect && typeof(T) == typeof(float) && _window.StrideH == 1 && _window.StrideW == 1
             && _outChannels >= DirectConvolution.MinimumGradientChannels;
-        if (!_directGradients) return;
+        if (_directGradients) PreparePaddedImages();
+    }
+
+    /// <summary>Where every tap reads in a padded image of this pass's size, and how long that image is.</summary>
+    private void PreparePaddedImages()
+    {
         if (_tapOffsets.Length != ColumnRows) _tapOffsets = new int[ColumnRows];
         DirectConvolution.TapOffsets(_inChannels, _height, _width, _window, _tapOffsets);
         _paddedLength = DirectConvolution.PaddedLength(_inChannels, _height, _width, _window, _outW);
