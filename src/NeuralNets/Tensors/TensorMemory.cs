@@ -12,15 +12,31 @@ namespace NeuralNets.Tensors;
 public static class TensorMemory
 {
     /// <summary>The whole backing memory of a dense tensor, in row-major order.</summary>
+    /// <remarks>A view of whole leading rows (<c>tensor.Slice(rows, ..)</c>) is dense too, though <see cref="Tensor{T}.IsDense"/>
+    /// says otherwise when a dimension has length 1 (the slice gives it stride 0): what matters is that every dimension
+    /// longer than 1 has its row-major stride.</remarks>
     /// <exception cref="ArgumentException">The tensor is not dense (a strided view): the message says to call <c>ToDenseTensor()</c>.</exception>
     public static Span<T> Span<T>(this Tensor<T> tensor)
     {
-        if (!tensor.IsDense)
+        if (!tensor.IsDense && !IsRowMajor(tensor.Lengths, tensor.Strides))
             throw new ArgumentException(
                 $"Expected a dense (contiguous, row-major) tensor but got one with lengths {ShapeText(tensor.Lengths)} and strides {ShapeText(tensor.Strides)}; call ToDenseTensor() first.",
                 nameof(tensor));
         if (tensor.FlattenedLength == 0) return System.Span<T>.Empty;
-        return MemoryMarshal.CreateSpan(ref tensor.GetPinnableReference(), checked((int)tensor.FlattenedLength));
+        // Through the tensor span: a slice's own GetPinnableReference gives the start of the whole backing array, not of the slice.
+        return MemoryMarshal.CreateSpan(ref tensor.AsTensorSpan().GetPinnableReference(), checked((int)tensor.FlattenedLength));
+    }
+
+    // Every dimension longer than 1 has the stride of a row-major layout; those of length 1 may have any stride.
+    private static bool IsRowMajor(ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides)
+    {
+        nint expected = 1;
+        for (int i = lengths.Length - 1; i >= 0; i--)
+        {
+            if (lengths[i] > 1 && strides[i] != expected) return false;
+            expected *= lengths[i];
+        }
+        return true;
     }
 
     /// <summary>Wraps <paramref name="values"/> without copying, as a tensor of <paramref name="shape"/>.</summary>
