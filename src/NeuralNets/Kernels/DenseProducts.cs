@@ -13,12 +13,15 @@ namespace NeuralNets.Kernels;
 internal static class DenseProducts
 {
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
+    /// <remarks>In training (a backward pass and an optimizer step follow) the product is split by columns, each core keeping
+    /// its share of the weight; in inference by samples where the batch allows, each core reading the samples the layer
+    /// before left in its cache and the whole, unchanging weight. The same sums either way.</remarks>
     [MethodImpl(HotPath.Options)]
-    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs)
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs, bool training = true)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
         MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
-            parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: bias);
+            parallelThreshold: MatrixMultiply.ResidentParallelThreshold, bias: bias, splitRows: !training);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
     [MethodImpl(HotPath.Options)]

@@ -9,7 +9,11 @@ namespace NeuralNets.Kernels;
 /// </summary>
 internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public GemmProblem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate)
+    /// <remarks><paramref name="rowParts"/>, for A·Bᵀ only: when above 1, C is cut into that many bands of whole rows (of at
+    /// least <see cref="MinimumRowsPerPart"/> rows each) instead of column chunks; see <see cref="MatrixMultiply.Compute{T}"/>'s
+    /// <c>splitRows</c>. Which chunk holds an element never changes its sum, and the cut of k stays the one the column
+    /// chunks would have had.</remarks>
+    public GemmProblem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate, int rowParts = 0)
     {
         A = a;
         B = b;
@@ -44,17 +48,29 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // split left in its cache. A row's sum does not depend on which chunk holds it.
         if (Dot && ChunksN < 2) ChunkRows = Math.Min(ChunkRows, ((m + 1) / 2 + 3) / 4 * 4);
         ChunksM = (m + ChunkRows - 1) / ChunkRows;
+        int columnChunks = ChunksN;
+        if (Dot && rowParts > 1 && m >= rowParts * MinimumRowsPerPart)
+        {
+            // One band of rows per part, a multiple of four rows (the row-dot tiles' height), all columns each.
+            ChunkRows = ((m + rowParts - 1) / rowParts + 3) / 4 * 4;
+            ChunksM = (m + ChunkRows - 1) / ChunkRows;
+            ChunkColumns = n;
+            ChunksN = 1;
+        }
         // A small C over a deep k (a convolution's weight gradient: 6×25 over 64·28·28) has too few
         // chunks to share; cut k into fixed pieces whose partial products are summed in piece order.
         // For the dot-product path the decision must not depend on m, so that a row of C is the same
         // whatever the batch size.
         KPiece = k;
         int piece = GemmPacked.KPieceBlocks * KBlock;
-        bool fewChunks = Dot ? ChunksN < GemmPacked.MinimumChunks : ChunksM * ChunksN < GemmPacked.MinimumChunks;
+        bool fewChunks = Dot ? columnChunks < GemmPacked.MinimumChunks : ChunksM * ChunksN < GemmPacked.MinimumChunks;
         if (fewChunks && k >= 2 * piece && (Dot || (long)m * n * ((k + piece - 1) / piece) <= GemmPacked.MaxPartialLength))
             KPiece = piece;
         KPieces = (k + KPiece - 1) / KPiece;
     }
+
+    /// <summary>Fewest rows of C per part for a product cut into bands of rows: fewer, and the column chunks are kept.</summary>
+    public const int MinimumRowsPerPart = 8;
 
     public T* A { get; }
     public T* B { get; }

@@ -66,12 +66,17 @@ internal static class MatrixMultiply
     /// <param name="vectorBits">The vector width of the kernels (512, 256 or 128 bits; 0: <see cref="KernelWidth.MultiplyAdd"/>,
     /// the CPU's widest unless a test narrowed it, to scalar tiles too). The result does not depend on it; tests narrow
     /// it to check the paths of other CPUs on this one.</param>
+    /// <param name="splitRows">For A·Bᵀ (a dense layer's forward pass): give each thread a band of whole rows of C
+    /// rather than a chunk of its columns, when there are enough rows. Inference wants this: each core then reads only
+    /// the rows (samples) the layer before left in its cache, and every weight, which stays unchanged in both caches,
+    /// where training's column chunks keep each core's share of a weight that the optimizer rewrites there. The result
+    /// does not depend on it.</param>
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
-        ReadOnlySpan<T> bias = default, int vectorBits = 0)
+        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -98,6 +103,7 @@ internal static class MatrixMultiply
         {
             int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
             if ((long)m * n * k < parallelThreshold) threads = 1;
+            int rowParts = splitRows ? Math.Min(threads, WorkerTeam.Size) : 0;
             unsafe
             {
                 fixed (T* pa = &MemoryMarshal.GetReference(a))
@@ -105,7 +111,7 @@ internal static class MatrixMultiply
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 fixed (T* pbias = &MemoryMarshal.GetReference(bias))
                 {
-                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits, Unfused = unfused };
+                    var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
                     if (!bias.IsEmpty)
                     {
                         // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the
@@ -115,7 +121,7 @@ internal static class MatrixMultiply
                         {
                             CopyBiasToRows(bias, c, m);
                             accumulate = true;
-                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate) { VectorBits = vectorBits, Unfused = unfused };
+                            problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
                         }
                     }
                     if (problem.KPieces == 1)

@@ -74,7 +74,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
         // y = x·Wᵀ + b
-        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs);
+        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs, training);
         return output;
     }
 

@@ -70,6 +70,29 @@ public class MatrixMultiplyTests
     }
 
     [Theory]
+    [InlineData(64, 128, 784)]
+    [InlineData(67, 130, 300)]
+    [InlineData(40, 8, 2100)]   // few column chunks over a deep k: k is cut into pieces, the same pieces either way
+    [InlineData(16, 10, 128)]
+    [InlineData(7, 33, 50)]     // too few rows for bands: the column chunks stay
+    public void Compute_ABTransposedSplitByRows_SameBitsAsSplitByColumns(int m, int n, int k)
+    {
+        // Inference gives each core a band of rows rather than a chunk of columns; no element's sum may change.
+        var a = RandomValues<float>(41, m * k);
+        var b = RandomValues<float>(42, n * k);
+        var bias = RandomValues<float>(43, n);
+        var columns = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, true, columns, m, n, k, accumulate: false, maxThreads: 1, bias: bias);
+        foreach (int threads in new[] { 2, 3, 4 })
+        {
+            var rows = new float[m * n];
+            MatrixMultiply.Compute<float>(a, false, b, true, rows, m, n, k, accumulate: false, maxThreads: threads, parallelThreshold: 0,
+                bias: bias, splitRows: true);
+            rows.Should().Equal(columns, $"{threads} bands of rows");
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes))]
     [InlineData(64, 128, 784)]
     [InlineData(1, 10, 128)]
