@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Layers;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Tests.Threading;
+
+/// <summary>
+/// Predict on a batch cuts it into bands of samples, one per core, each run through the whole network: every sample's
+/// result must not depend on its band, so the batch's result is the same bit for bit whatever the thread count, and the
+/// same as predicting each sample alone. Networks cover every layer the library has.
+/// </summary>
+[Collection(ProcessWideMeasurement.Name)] // they change the thread count: no other test runs meanwhile
+public class BatchPredictionTests
+{
+    private static Sequential<T> Cnn<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Network.Sequential<T>(2, 12, 12)
+            .Conv2D(4, kernel: 3, padding: 1).BatchNorm2D().ReLU().MaxPool2D(2)
+            .ConvTranspose2D(3, kernel: 2, stride: 2).ELU().AvgPool2D(2)
+            .Conv2D(5, (3, 2), stride: (1, 2)).GELU().GlobalAvgPool2D()
+            .Flatten().Unflatten(1, [5, 1, 1]).Flatten()
+            .Dense(16).BatchNorm1D().SiLU().Dropout(0.4).Dense(12).LeakyReLU(0.1).Dense(9).Softplus().Dense(7).Tanh().Dense(6).Sigmoid().Dense(4).Softmax()
+            .Build(seed: 11);
+
+    private static Sequential<T> Mlp<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Network.Sequential<T>(1, 28, 28).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 3);
+
+    /// <summary>Moves the batch-norm layers' running statistics off their defaults (zeros and ones), so that inference uses real ones.</summary>
+    private static Sequential<T> WithRunningStatistics<T>(Sequential<T> network, Tensor<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        network.Forward(batch, training: true);
+        network.Forward(batch, training: true);
+        return network;
+    }
+
+    private static T[] PredictWith<T>(int maxThreads, Func<Tensor<T>> predict)
+    {
+        try
+        {
+            Parallelism.MaxThreads = maxThreads;
+            return predict().ToArray();
+        }
+        finally
+        {
+            Parallelism.MaxThreads = Parallelism.DefaultMaxThreads;
+        }
+    }
+
+    private static void SameOnEveryThreadCountAndAlone<T>(Sequential<T> network, int batch, int sampleLength) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var input = TestTensors.Random<T>(batch, [batch, .. network.InputShape!]);
+        var expected = PredictWith(1, () => network.Predict(input));
+        foreach (int threads in new[] { 2, 3, 5, 16 })
+            PredictWith(threads, () => network.Predict(input)).Should().Equal(expected, $"batch {batch} on {threads} threads");
+        var values = input.ToArray();
+        int outputLength = expected.Length / batch;
+        for (int sample = 0; sample < batch; sample++)
+            network.Predict(values.AsSpan(sample * sampleLength, sampleLength)).Should()
+                .Equal(expected.AsSpan(sample * outputLength, outputLength).ToArray(), $"sample {sample} of {batch} predicted alone");
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(17)]
+    [InlineData(40)]
+    [InlineData(67)]
+    public void Predict_CnnWithEveryLayerKind_SameBitsOnEveryThreadCountAndForEachSampleAlone(int batch)
+    {
+        var floats = WithRunningStatistics(Cnn<float>(), TestTensors.Random<float>(99, 32, 2, 12, 12));
+        floats.PredictsSampleWise.Should().BeTrue();
+        SameOnEveryThreadCountAndAlone(floats, batch, 2 * 12 * 12);
+        SameOnEveryThreadCountAndAlone(WithRunningStatistics(Cnn<double>(), TestTensors.Random<double>(99, 32, 2, 12, 12)), batch, 2 * 12 * 12);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(130)]
+    public void Predict_MlpBatch_SameBitsOnEveryThreadCountAndForEachSampleAlone(int batch)
+    {
+        SameOnEveryThreadCountAndAlone(Mlp<float>(), batch, 784);
+        SameOnEveryThreadCountAndAlone(Mlp<double>(), batch, 784);
+    }
+
+    [Fact]
+    public void Predict_OnASliceOfABatch_PredictsTheSlicesRows()
+    {
+        var network = Mlp<float>();
+        var batch = TestTensors.Random<float>(7, 48, 1, 28, 28);
+        var whole = network.Predict(batch).ToArray();
+        var rows = network.Predict(batch.Slice(new NRange(16, 48), NRange.All, NRange.All, NRange.All)).ToArray();
+        rows.Should().Equal(whole[(16 * 10)..]);
+    }
+
+    [Fact]
+    public void Predict_LayerThatMixesSamples_IsNotCutIntoBands()
+    {
+        // A layer from outside the library may let samples see each other in inference; this one subtracts the batch's
+        // mean. Cut into bands, each band would subtract its own mean.
+        var network = Network.Sequential<float>(3).Dense(5).Add((_, _) => new BatchCentering()).Dense(2).Build(seed: 4);
+        network.PredictsSampleWise.Should().BeFalse();
+        var input = TestTensors.Random<float>(5, 64, 3);
+        var whole = network.Forward(input, training: false).ToArray();
+        PredictWith(2, () => network.Predict(input)).Should().Equal(whole);
+    }
+
+    [Fact]
+    public void Span_OfWholeRowsOfATensorWithALengthOneDimension_IsTheirMemory()
+    {
+        // Slicing rows of [N, 1, H, W] gives the length-1 dimension stride 0, which IsDense rejects; the rows are still contiguous.
+        var values = Enumerable.Range(0, 4 * 1 * 2 * 3).Select(i => (float)i).ToArray();
+        var rows = Tensor.Create(values, [4, 1, 2, 3]).Slice(new NRange(1, 3), NRange.All, NRange.All, NRange.All);
+        rows.Span().ToArray().Should().Equal(values[6..18]);
+        // A slice that IsDense already accepts starts where the slice starts, not where the array does.
+        Tensor.Create(values, [4, 6]).Slice(new NRange(2, 4), NRange.All).Span().ToArray().Should().Equal(values[12..24]);
+        var strided = Tensor.Create(values, [4, 6]).Slice(NRange.All, new NRange(0, 3));
+        ((Action)(() => strided.Span())).Should().Throw<ArgumentException>().WithMessage("*dense*");
+    }
+
+    /// <summary>y = x − (the batch's mean of x), feature by feature: inference that mixes samples.</summary>
+    private sealed class BatchCentering : ILayer<float>
+    {
+        private float[] _output = [];
+
+        public IReadOnlyList<Parameter<float>> Parameters => [];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            int batch = (int)input.Lengths[0], features = (int)input.Lengths[1];
+            var x = input.ToArray();
+            if (_output.Length != x.Length) _output = new float[x.Length];
+            for (int f = 0; f < features; f++)
+            {
+                float mean = 0;
+                for (int s = 0; s < batch; s++) mean += x[s * features + f];
+                mean /= batch;
+                for (int s = 0; s < batch; s++) _output[s * features + f] = x[s * features + f] - mean;
+            }
+            return TestTensors.Create(_output, batch, features);
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient) => throw new NotSupportedException();
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
+        public LayerDescription Describe() => LayerDescription.Of("BatchCentering");
+        public ILayer<float>? CreateInferenceCopy() => new BatchCentering();
+    }
+}
