@@ -43,6 +43,10 @@ internal static class WorkerTeam
     /// <summary>Whether helper threads could not be started on this platform, so that every job runs on its caller.</summary>
     public static bool ThreadsUnavailable => Volatile.Read(ref s_noThreads);
 
+    /// <summary>Whether a job is running on the team now: a job started meanwhile (by another thread, or by a part of that
+    /// job) runs all its parts on its own caller.</summary>
+    public static bool Busy => Volatile.Read(ref s_owned) != 0;
+
     /// <summary>Makes every later job run on its caller, as on a platform without threads; for tests.</summary>
     internal static void SimulateNoThreads(bool noThreads) => Volatile.Write(ref s_noThreads, noThreads);
 

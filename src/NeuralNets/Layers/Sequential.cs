@@ -57,7 +57,6 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _parameters = parameters.ToArray();
         foreach (var layer in _layers)
             _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
-        PredictsSampleWise = !_sharesLayers && _layers.All(BatchPrediction<T>.SampleWise);
         if (inputShape is not null)
         {
             InputShape = inputShape.ToArray();
@@ -74,7 +73,6 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
         _parameters = source._parameters;
         _sharesLayers = source._sharesLayers;
-        PredictsSampleWise = source.PredictsSampleWise;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
     }
@@ -90,10 +88,6 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     /// <summary>The per-sample output shape, when the input shape was given.</summary>
     public IReadOnlyList<int>? OutputShapeOfNetwork { get; }
-
-    /// <summary>Whether every layer's inference computes a sample's output from that sample alone (and has an inference
-    /// copy), so that <see cref="Predict(Tensor{T})"/> may cut a batch into bands of samples, one per core.</summary>
-    internal bool PredictsSampleWise { get; }
 
     /// <summary>Total number of trainable scalars.</summary>
     public int ParameterCount
@@ -185,16 +179,6 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckInput(batch);
-        int parts = PredictsSampleWise && batch.Rank > 0 ? BatchPrediction<T>.PartsFor(batch.BatchSize()) : 1;
-        if (parts > 1)
-        {
-            int steps = StartInference();
-            var sampleShape = batch.Shape()[1..];
-            int[] outputShape = [batch.BatchSize(), .. (InputShape is null ? OutputShape(sampleShape) : OutputShapeOfNetwork!)];
-            var bands = BatchPrediction<T>.Run(_inferenceCopies, batch, parts, outputShape);
-            EndInference(steps);
-            return bands;
-        }
         using var call = new InferenceCall(this);
         var output = call.Copy.Forward(batch, training: false);
         var result = new T[output.FlattenedLength];

@@ -7,12 +7,12 @@ using NeuralNets.Tensors;
 namespace NeuralNets.Tests.Threading;
 
 /// <summary>
-/// Predict on a batch cuts it into bands of samples, one per core, each run through the whole network: every sample's
-/// result must not depend on its band, so the batch's result is the same bit for bit whatever the thread count, and the
-/// same as predicting each sample alone. Networks cover every layer the library has.
+/// Predict on a batch splits its products by samples across the cores (training splits the dense layers by columns):
+/// the batch's result must be the same bit for bit whatever the thread count, and the same as predicting each sample
+/// alone. Networks cover every layer the library has.
 /// </summary>
 [Collection(ProcessWideMeasurement.Name)] // they change the thread count: no other test runs meanwhile
-public class BatchPredictionTests
+public class BatchPredictTests
 {
     private static Sequential<T> Cnn<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Network.Sequential<T>(2, 12, 12)
@@ -68,7 +68,6 @@ public class BatchPredictionTests
     public void Predict_CnnWithEveryLayerKind_SameBitsOnEveryThreadCountAndForEachSampleAlone(int batch)
     {
         var floats = WithRunningStatistics(Cnn<float>(), TestTensors.Random<float>(99, 32, 2, 12, 12));
-        floats.PredictsSampleWise.Should().BeTrue();
         SameOnEveryThreadCountAndAlone(floats, batch, 2 * 12 * 12);
         SameOnEveryThreadCountAndAlone(WithRunningStatistics(Cnn<double>(), TestTensors.Random<double>(99, 32, 2, 12, 12)), batch, 2 * 12 * 12);
     }
@@ -94,18 +93,6 @@ public class BatchPredictionTests
     }
 
     [Fact]
-    public void Predict_LayerThatMixesSamples_IsNotCutIntoBands()
-    {
-        // A layer from outside the library may let samples see each other in inference; this one subtracts the batch's
-        // mean. Cut into bands, each band would subtract its own mean.
-        var network = Network.Sequential<float>(3).Dense(5).Add((_, _) => new BatchCentering()).Dense(2).Build(seed: 4);
-        network.PredictsSampleWise.Should().BeFalse();
-        var input = TestTensors.Random<float>(5, 64, 3);
-        var whole = network.Forward(input, training: false).ToArray();
-        PredictWith(2, () => network.Predict(input)).Should().Equal(whole);
-    }
-
-    [Fact]
     public void Span_OfWholeRowsOfATensorWithALengthOneDimension_IsTheirMemory()
     {
         // Slicing rows of [N, 1, H, W] gives the length-1 dimension stride 0, which IsDense rejects; the rows are still contiguous.
@@ -116,33 +103,5 @@ public class BatchPredictionTests
         Tensor.Create(values, [4, 6]).Slice(new NRange(2, 4), NRange.All).Span().ToArray().Should().Equal(values[12..24]);
         var strided = Tensor.Create(values, [4, 6]).Slice(NRange.All, new NRange(0, 3));
         ((Action)(() => strided.Span())).Should().Throw<ArgumentException>().WithMessage("*dense*");
-    }
-
-    /// <summary>y = x − (the batch's mean of x), feature by feature: inference that mixes samples.</summary>
-    private sealed class BatchCentering : ILayer<float>
-    {
-        private float[] _output = [];
-
-        public IReadOnlyList<Parameter<float>> Parameters => [];
-
-        public Tensor<float> Forward(Tensor<float> input, bool training)
-        {
-            int batch = (int)input.Lengths[0], features = (int)input.Lengths[1];
-            var x = input.ToArray();
-            if (_output.Length != x.Length) _output = new float[x.Length];
-            for (int f = 0; f < features; f++)
-            {
-                float mean = 0;
-                for (int s = 0; s < batch; s++) mean += x[s * features + f];
-                mean /= batch;
-                for (int s = 0; s < batch; s++) _output[s * features + f] = x[s * features + f] - mean;
-            }
-            return TestTensors.Create(_output, batch, features);
-        }
-
-        public Tensor<float> Backward(Tensor<float> outputGradient) => throw new NotSupportedException();
-        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
-        public LayerDescription Describe() => LayerDescription.Of("BatchCentering");
-        public ILayer<float>? CreateInferenceCopy() => new BatchCentering();
     }
 }
