@@ -49,7 +49,8 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         if (Dot && ChunksN < 2) ChunkRows = Math.Min(ChunkRows, ((m + 1) / 2 + 3) / 4 * 4);
         ChunksM = (m + ChunkRows - 1) / ChunkRows;
         int columnChunks = ChunksN;
-        if (Dot && rowParts > 1 && m >= rowParts * MinimumRowsPerPart)
+        if (Dot && rowParts > 1 && m >= rowParts * MinimumRowsPerPart && (m + rowParts - 1) / rowParts <= GemmPacked.ChunkRows
+            && (long)n * k * sizeof(T) <= MaxRowSplitBBytes)
         {
             // One band of rows per part, a multiple of four rows (the row-dot tiles' height), all columns each.
             ChunkRows = ((m + rowParts - 1) / rowParts + 3) / 4 * 4;
@@ -71,6 +72,14 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
 
     /// <summary>Fewest rows of C per part for a product cut into bands of rows: fewer, and the column chunks are kept.</summary>
     public const int MinimumRowsPerPart = 8;
+
+    /// <summary>
+    /// Largest B (the weight) that every core reads whole when C is cut into bands of rows: it must stay in each core's
+    /// L2 cache (half a megabyte fits those of current x86 and ARM cores); a larger one keeps the column chunks, which give
+    /// each core its share of B. Bands of more than <see cref="GemmPacked.ChunkRows"/> rows keep them too: a band's rows
+    /// of A would then stream from memory once per block of B.
+    /// </summary>
+    public const long MaxRowSplitBBytes = 512 * 1024;
 
     public T* A { get; }
     public T* B { get; }

@@ -75,6 +75,8 @@ public class MatrixMultiplyTests
     [InlineData(40, 8, 2100)]   // few column chunks over a deep k: k is cut into pieces, the same pieces either way
     [InlineData(16, 10, 128)]
     [InlineData(7, 33, 50)]     // too few rows for bands: the column chunks stay
+    [InlineData(300, 20, 30)]   // too many rows per band: the column chunks stay
+    [InlineData(32, 200, 700)]  // B too large to read whole on every core: the column chunks stay
     public void Compute_ABTransposedSplitByRows_SameBitsAsSplitByColumns(int m, int n, int k)
     {
         // Inference gives each core a band of rows rather than a chunk of columns; no element's sum may change.
