@@ -187,6 +187,27 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         return TensorMemory.Wrap(result, output.Shape());
     }
 
+    /// <summary>
+    /// Runs inference on a batch and writes its outputs, sample after sample, to <paramref name="output"/>, as a server does
+    /// with buffers it keeps: allocates nothing once the network has seen a batch of this size on as many threads as now
+    /// call it, when it knows its input shape. The values are those <see cref="Predict(Tensor{T})"/> returns. Safe from any
+    /// number of threads at once.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="output"/> is not exactly as long as the batch's outputs.</exception>
+    /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
+    public void Predict(Tensor<T> batch, Span<T> output)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        CheckInput(batch);
+        long outputLength = (long)batch.BatchSize() * (InputShape is null ? SizeOf(OutputShape(batch.Shape()[1..])) : SizeOf(OutputShapeOfNetwork!));
+        if (output.Length != outputLength)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The output span holds {output.Length} values; a batch of {batch.BatchSize()} has {outputLength}."), nameof(output));
+        using var call = new InferenceCall(this);
+        call.Copy.Forward(batch, training: false).Span().CopyTo(output);
+        call.CheckNoStepOverlapped();
+    }
+
     /// <summary>Runs inference on one sample (its elements in row-major order) and returns its output. Safe from any number of threads at once.</summary>
     /// <exception cref="InvalidOperationException">An optimizer step changed the weights while the call ran (another thread trains this network).</exception>
     public T[] Predict(ReadOnlySpan<T> sample)

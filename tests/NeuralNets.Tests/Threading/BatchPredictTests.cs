@@ -93,6 +93,20 @@ public class BatchPredictTests
     }
 
     [Fact]
+    public void PredictIntoSpan_WrongLength_NamesBothLengths()
+    {
+        var network = Mlp<float>();
+        var batch = TestTensors.Random<float>(8, 3, 1, 28, 28);
+        var tooShort = () => network.Predict(batch, new float[29]);
+        tooShort.Should().Throw<ArgumentException>().WithMessage("*29 values*batch of 3 has 30*");
+        var wrongShape = () => network.Predict(TestTensors.Random<float>(8, 3, 784), new float[30]);
+        wrongShape.Should().Throw<ShapeMismatchException>();
+        var output = new float[30];
+        network.Predict(batch, output);
+        output.Should().Equal(network.Predict(batch).ToArray());
+    }
+
+    [Fact]
     public void Span_OfWholeRowsOfATensorWithALengthOneDimension_IsTheirMemory()
     {
         // Slicing rows of [N, 1, H, W] gives the length-1 dimension stride 0, which IsDense rejects; the rows are still contiguous.

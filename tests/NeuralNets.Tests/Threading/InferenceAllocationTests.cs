@@ -53,4 +53,20 @@ public class InferenceAllocationTests
         // The result: 640 floats and the tensor around them.
         (allocated / 100).Should().BeLessThan(64 * 10 * sizeof(float) + 512);
     }
+
+    [Fact]
+    public void PredictBatchIntoSpan_SteadyCalls_AllocateNothing()
+    {
+        var network = Network.Sequential<float>([1, 28, 28]).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 3);
+        var batch = TestTensors.Random<float>(4, 64, 1, 28, 28);
+        var output = new float[64 * 10];
+        for (int i = 0; i < 100; i++) network.Predict(batch, output);
+        long allocated = ProcessWideMeasurement.AllocatedBy(() =>
+        {
+            for (int i = 0; i < 100; i++) network.Predict(batch, output);
+        });
+        // Any object made per call (24 bytes at least) would add up to 2.4 KB here.
+        allocated.Should().BeLessThan(1024, "100 steady batch predictions into a caller's span");
+        output.Should().Equal(network.Predict(batch).ToArray());
+    }
 }
