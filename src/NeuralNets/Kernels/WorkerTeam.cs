@@ -104,10 +104,12 @@ internal static class WorkerTeam
     [MethodImpl(HotPath.Options)]
     public static void Run(TeamWork work, int parts)
     {
+        // A job that finds the team busy (a part's own products, a second caller) looks before it tries to claim the team:
+        // a failed compare-and-swap still takes the team's cache line from the core running the job, every time.
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, 31);
         int size = Size;
-        if (parts <= 1 || size == 1 || Volatile.Read(ref s_noThreads) || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
+        if (parts <= 1 || size == 1 || Volatile.Read(ref s_noThreads) || Busy || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {
             RunAllHere(work, parts);
             return;
