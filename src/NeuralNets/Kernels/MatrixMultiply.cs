@@ -104,7 +104,7 @@ internal static class MatrixMultiply
             int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
             if ((long)m * n * k < parallelThreshold) threads = 1;
             // Bands of rows only where the team will run them side by side: a product that will run on its caller alone
-            // (inside a batch band of Predict, say) keeps its column chunks, which read each block of B once for all rows.
+            // (a second caller's Predict while the team serves the first, say) keeps its column chunks, which read each block of B once for all rows.
             int rowParts = splitRows && !WorkerTeam.Busy ? Math.Min(threads, WorkerTeam.Size) : 0;
             unsafe
             {

@@ -199,6 +199,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckInput(batch);
+        if (batch.Rank == 0) throw new ShapeMismatchException("Sequential", "[N, ...]", batch.Shape());
         long outputLength = (long)batch.BatchSize() * (InputShape is null ? SizeOf(OutputShape(batch.Shape()[1..])) : SizeOf(OutputShapeOfNetwork!));
         if (output.Length != outputLength)
             throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,

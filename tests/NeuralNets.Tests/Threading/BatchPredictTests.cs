@@ -101,6 +101,9 @@ public class BatchPredictTests
         tooShort.Should().Throw<ArgumentException>().WithMessage("*29 values*batch of 3 has 30*");
         var wrongShape = () => network.Predict(TestTensors.Random<float>(8, 3, 784), new float[30]);
         wrongShape.Should().Throw<ShapeMismatchException>();
+        var shapeless = new Sequential<float>(new Dense<float>(4, 2, seed: 1));
+        var scalar = () => shapeless.Predict(Tensor.Create(new float[] { 1 }, ReadOnlySpan<nint>.Empty), new float[2]);
+        scalar.Should().Throw<ShapeMismatchException>();
         var output = new float[30];
         network.Predict(batch, output);
         output.Should().Equal(network.Predict(batch).ToArray());
