@@ -47,7 +47,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
         {
             double v = double.CreateTruncating(x[i]);
             y[i] = T.CreateTruncating(TanhApproximation
-                ? 0.5 * v * (1 + Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v)))
+                ? 0.5 * v * (1 + DoubleTanh.Of(Sqrt2OverPi * (v + Cubic * v * v * v)))
                 : 0.5 * v * (1 + SpecialFunctions.Erf(v * InverseSqrt2)));
         }
     }
@@ -71,7 +71,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
             double slope;
             if (TanhApproximation)
             {
-                double t = Math.Tanh(Sqrt2OverPi * (v + Cubic * v * v * v));
+                double t = DoubleTanh.Of(Sqrt2OverPi * (v + Cubic * v * v * v));
                 slope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * Sqrt2OverPi * (1 + 3 * Cubic * v * v);
             }
             else

@@ -7,9 +7,10 @@ namespace NeuralNets.Layers;
 
 /// <summary>The hyperbolic tangent, elementwise.</summary>
 /// <remarks>Float runs a vectorised kernel with the library's exponential (<c>Kernels/FloatTanh.cs</c>), within 2 ulp of
-/// the exact tanh and the same bits at every vector width. Double calls <see cref="Math.Tanh"/> element by element, as the
-/// other double activations call the C library: one scalar routine whatever the vector width, so the same on every
-/// x64 CPU of a process's platform (a C library on another OS or on ARM64 may round a last bit differently).</remarks>
+/// the exact tanh and the same bits at every vector width. Double runs the library's own scalar tanh
+/// (<c>Kernels/DoubleTanh.cs</c>: a series below ½, its exponential above), within 2 ulp, one routine whatever the vector
+/// width and the same under every C runtime, where <see cref="Math.Tanh"/> may round a last bit differently on another OS
+/// or on ARM64.</remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -33,7 +34,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     [MethodImpl(HotPath.Options)]
     private static void Scalar(ReadOnlySpan<T> x, Span<T> y)
     {
-        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(Math.Tanh(double.CreateTruncating(x[i])));
+        for (int i = 0; i < x.Length; i++) y[i] = T.CreateTruncating(DoubleTanh.Of(double.CreateTruncating(x[i])));
     }
 
     // tanh′(x) = 1 − tanh²(x) = 1 − y²
