@@ -40,8 +40,8 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            // ExpM1 keeps the small negative outputs exact where eˣ − 1 would cancel.
-            y[i] = v > 0 ? x[i] : T.CreateTruncating(Alpha * double.ExpM1(v));
+            // eˣ − 1 as its own function keeps the small negative outputs exact where eˣ − 1 would cancel.
+            y[i] = v > 0 ? x[i] : T.CreateTruncating(Alpha * ExponentialMinusOne.Of(v));
         }
     }
 
@@ -57,7 +57,7 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            dx[i] = v > 0 ? dy[i] : T.CreateTruncating(double.CreateTruncating(dy[i]) * Alpha * Math.Exp(v));
+            dx[i] = v > 0 ? dy[i] : T.CreateTruncating(double.CreateTruncating(dy[i]) * Alpha * Exponential.Of(v));
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
             }
             else
             {
-                slope = 0.5 * (1 + SpecialFunctions.Erf(v * InverseSqrt2)) + v * InverseSqrt2Pi * Math.Exp(-0.5 * v * v);
+                slope = 0.5 * (1 + SpecialFunctions.Erf(v * InverseSqrt2)) + v * InverseSqrt2Pi * Exponential.Of(-0.5 * v * v);
             }
             dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * slope);
         }

@@ -28,7 +28,7 @@ public sealed class SiLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            y[i] = T.CreateTruncating(v / (1 + Math.Exp(-v)));
+            y[i] = T.CreateTruncating(v / (1 + Exponential.Of(-v)));
         }
     }
 
@@ -44,7 +44,7 @@ public sealed class SiLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            double s = 1 / (1 + Math.Exp(-v));
+            double s = 1 / (1 + Exponential.Of(-v));
             dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * s * (1 + v * (1 - s)));
         }
     }

@@ -50,7 +50,7 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
         for (int i = 0; i < x.Length; i++)
         {
             double scaled = double.CreateTruncating(x[i]) * Beta;
-            y[i] = scaled > Threshold ? x[i] : T.CreateTruncating(double.LogP1(Math.Exp(scaled)) / Beta);
+            y[i] = scaled > Threshold ? x[i] : T.CreateTruncating(LogarithmOfOnePlus.Of(Exponential.Of(scaled)) / Beta);
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
         {
             double scaled = double.CreateTruncating(x[i]) * Beta;
             if (scaled > Threshold) { dx[i] = dy[i]; continue; }
-            double z = Math.Exp(scaled);
+            double z = Exponential.Of(scaled);
             dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * z / (z + 1));
         }
     }

@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -70,8 +71,8 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
             double maximum = double.NegativeInfinity;
             foreach (var v in row) maximum = Math.Max(maximum, double.CreateTruncating(v));
             double sum = 0;
-            for (int c = 0; c < classes; c++) sum += p[c] = Math.Exp(double.CreateTruncating(row[c]) - maximum);
-            double logSum = maximum + Math.Log(sum);
+            for (int c = 0; c < classes; c++) sum += p[c] = Exponential.Of(double.CreateTruncating(row[c]) - maximum);
+            double logSum = maximum + Logarithm.Of(sum);
             for (int c = 0; c < classes; c++) p[c] /= sum;
             int label = int.CreateTruncating(labels[n]);
             double labelWeight = Weight(label);

@@ -42,6 +42,10 @@ public class NewLayerTests
         Apply(new SiLU<double>(), 2).Should().BeApproximately(2 / (1 + Math.Exp(-2)), 1e-15);
         Apply(new Softplus<double>(), 0).Should().BeApproximately(Math.Log(2), 1e-15);
         Apply(new Softplus<double>(beta: 2, threshold: 10), 6).Should().Be(6, "βx above the threshold gives x itself");
+        // Where eˣ − 1 and ln(1 + eˣ) written out lose everything (.NET's double.ExpM1 and LogP1 are written out):
+        // exact values from 60-digit arithmetic, to a relative 1e-15.
+        Apply(new ELU<double>(2), -1e-10).Should().BeApproximately(-1.9999999999000001e-10, 2e-25);
+        Apply(new Softplus<double>(), -40).Should().BeApproximately(4.248354255291589e-18, 5e-33);
     }
 
     [Theory]
