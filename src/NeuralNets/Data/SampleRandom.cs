@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 namespace NeuralNets.Data;
 
 /// <summary>
@@ -33,6 +34,7 @@ internal struct SampleRandom
     {
         double u1 = 1.0 - NextDouble();  // in (0, 1]: the logarithm stays finite
         double u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+        // The library's own logarithm and cos 2πu: the same draws under every C runtime.
+        return Math.Sqrt(-2.0 * Logarithm.Of(u1)) * CosinePi.Of(2.0 * u2);
     }
 }

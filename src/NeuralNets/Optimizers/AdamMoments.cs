@@ -13,9 +13,9 @@ internal readonly record struct AdamMoments(StateBuffer ExpAvg, StateBuffer ExpA
     public void Apply<T>(ElementRange<T> range, StepDecay<T> decay, double learningRate, double beta1, double beta2, double epsilon, bool amsgrad)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Bias corrections in double, as PyTorch computes them from a Python float step.
-        double correction1 = 1 - Math.Pow(beta1, range.Step);
-        double correction2 = 1 - Math.Pow(beta2, range.Step);
+        // Bias corrections in double, as PyTorch computes them from a Python float step (with the library's own power).
+        double correction1 = Power.OneMinus(beta1, range.Step);
+        double correction2 = Power.OneMinus(beta2, range.Step);
         T stepSize = T.CreateChecked(learningRate) / T.CreateChecked(correction1);
         T inverseRootCorrection2 = T.CreateChecked(1 / Math.Sqrt(correction2));
         T b1 = T.CreateChecked(beta1), b2 = T.CreateChecked(beta2);

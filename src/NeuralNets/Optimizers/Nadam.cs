@@ -81,14 +81,14 @@ public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFlo
     {
         // The coefficients in double, as PyTorch computes them from Python floats; η as the parameters' type rounds it.
         long t = state.Step;
-        double mu = Beta1 * (1 - 0.5 * Math.Pow(0.96, t * MomentumDecay));
-        double muNext = Beta1 * (1 - 0.5 * Math.Pow(0.96, (t + 1) * MomentumDecay));
+        double mu = Beta1 * (1 - 0.5 * Power.Of(0.96, t * MomentumDecay));
+        double muNext = Beta1 * (1 - 0.5 * Power.Of(0.96, (t + 1) * MomentumDecay));
         double product = state[_muProduct] *= mu;
         T eta = T.CreateChecked(LearningRate);
         double learningRate = double.CreateChecked(eta);
         _gradientStep = T.CreateChecked(-learningRate * (1 - mu) / (1 - product));
         _momentumStep = T.CreateChecked(-learningRate * muNext / (1 - product * muNext));
-        _secondCorrection = T.CreateChecked(1 - Math.Pow(Beta2, t));
+        _secondCorrection = T.CreateChecked(Power.OneMinus(Beta2, t));
         _decayFactor = T.One - eta * T.CreateChecked(WeightDecay);
     }
 

@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
@@ -36,7 +37,7 @@ public sealed class CosineAnnealing : ILearningRateSchedule
     public double LearningRate(int epoch)
     {
         int elapsed = Math.Min(ScheduleChecks.Epoch(epoch) - 1, Epochs);
-        return MinimumRate + 0.5 * (InitialRate - MinimumRate) * (1 + Math.Cos(Math.PI * elapsed / Epochs));
+        return MinimumRate + 0.5 * (InitialRate - MinimumRate) * (1 + CosinePi.Of((double)elapsed / Epochs));
     }
 
     /// <inheritdoc/>

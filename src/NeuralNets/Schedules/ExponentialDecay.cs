@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
@@ -30,7 +31,7 @@ public sealed class ExponentialDecay : ILearningRateSchedule
     /// the rate becomes 0 below about 1.4e−45; <see cref="LearningRateScheduleExtensions.ApplyTo{T}(ILearningRateSchedule, Optimizers.IOptimizer{T})"/> reports the epoch,
     /// and <see cref="Training.Trainer{T}.Fit"/> does so before the first step.
     /// </remarks>
-    public double LearningRate(int epoch) => Math.Max(InitialRate * Math.Pow(Gamma, ScheduleChecks.Epoch(epoch) - 1), double.Epsilon);
+    public double LearningRate(int epoch) => Math.Max(InitialRate * Power.OfInteger(Gamma, ScheduleChecks.Epoch(epoch) - 1), double.Epsilon);
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant($"ExponentialDecay(initialRate={InitialRate}, gamma={Gamma})");

@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
@@ -69,7 +70,7 @@ public sealed class OneCycle : IStepSchedule
             : Anneal(MaxRate, final, (s - _warmupEnd) / (TotalSteps - 1 - _warmupEnd));
     }
 
-    private static double Anneal(double start, double end, double fraction) => end + (start - end) / 2.0 * (Math.Cos(Math.PI * fraction) + 1);
+    private static double Anneal(double start, double end, double fraction) => end + (start - end) / 2.0 * (CosinePi.Of(fraction) + 1);
 
     /// <inheritdoc/>
     public override string ToString() =>

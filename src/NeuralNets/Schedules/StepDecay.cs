@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using NeuralNets.Optimizers;
 
 namespace NeuralNets.Schedules;
@@ -30,7 +31,7 @@ public sealed class StepDecay : ILearningRateSchedule
     public double Gamma { get; }
 
     /// <inheritdoc/>
-    public double LearningRate(int epoch) => InitialRate * Math.Pow(Gamma, (ScheduleChecks.Epoch(epoch) - 1) / StepSize);
+    public double LearningRate(int epoch) => InitialRate * Power.OfInteger(Gamma, (ScheduleChecks.Epoch(epoch) - 1) / StepSize);
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant($"StepDecay(initialRate={InitialRate}, stepSize={StepSize}, gamma={Gamma})");

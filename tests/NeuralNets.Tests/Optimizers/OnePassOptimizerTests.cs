@@ -1,3 +1,4 @@
+using NeuralNets.Kernels;
 using System.Numerics;
 using NeuralNets.Optimizers;
 using NeuralNets.Tests.Kernels;
@@ -148,13 +149,13 @@ public class OnePassOptimizerTests
                 return (new Nadam<T>(p, lr, 0.9, 0.999, 1e-8, decay, 4e-3, decoupled), (t, w, g, s) =>
                 {
                     // Nadam.BeginUpdate's coefficients.
-                    double mu = 0.9 * (1 - 0.5 * Math.Pow(0.96, t * 4e-3)), muNext = 0.9 * (1 - 0.5 * Math.Pow(0.96, (t + 1) * 4e-3));
+                    double mu = 0.9 * (1 - 0.5 * Power.Of(0.96, t * 4e-3)), muNext = 0.9 * (1 - 0.5 * Power.Of(0.96, (t + 1) * 4e-3));
                     double product = s.MuProduct *= mu;
                     double rate = double.CreateChecked(Of(lr));
                     T gradientStep = Of(-rate * (1 - mu) / (1 - product)), momentumStep = Of(-rate * muNext / (1 - product * muNext));
                     T? factor = decoupled ? T.One - Of(lr) * Of(decay) : null;
                     FormerOptimizerPasses<T>.Nadam(w, g, s["exp_avg"], s["exp_avg_sq"], decoupled ? T.Zero : Of(decay), factor,
-                        Of(0.9), Of(0.999), Of(1 - Math.Pow(0.999, t)), Of(1e-8), gradientStep, momentumStep);
+                        Of(0.9), Of(0.999), Of(Power.OneMinus(0.999, t)), Of(1e-8), gradientStep, momentumStep);
                 }, 0);
             }
             default:
@@ -165,7 +166,7 @@ public class OnePassOptimizerTests
                 return (optimizer, (t, w, g, s) =>
                 {
                     // AdamMoments' coefficients.
-                    T stepSize = Of(lr) / Of(1 - Math.Pow(0.9, t)), root = Of(1 / Math.Sqrt(1 - Math.Pow(0.999, t)));
+                    T stepSize = Of(lr) / Of(Power.OneMinus(0.9, t)), root = Of(1 / Math.Sqrt(Power.OneMinus(0.999, t)));
                     T? factor = decoupled && decay != 0 ? T.One - Of(lr) * Of(decay) : null;
                     FormerOptimizerPasses<T>.Adam(w, g, s["exp_avg"], s["exp_avg_sq"], amsgrad ? s["max_exp_avg_sq"] : null, decoupled ? T.Zero : Of(decay), factor,
                         Of(0.9), Of(0.999), root, Of(1e-8), stepSize);
