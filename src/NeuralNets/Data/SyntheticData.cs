@@ -1,5 +1,5 @@
 using System.Numerics;
-using MathNet.Numerics.Distributions;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Data;
@@ -31,13 +31,13 @@ public static class SyntheticData
         for (int i = 0; i < pointsPerClass; i++)
         {
             double t = (double)(i + 1) / pointsPerClass;         // 0 → 1 along the arm
-            double angle = t * turns * 2 * Math.PI;
+            double halfTurns = 2 * t * turns;                    // the angle in units of π
             for (int c = 0; c < 2; c++)
             {
                 int n = 2 * i + c;
-                double phase = c * Math.PI;                       // the second arm is the first rotated by π
-                features[2 * n] = T.CreateChecked(t * Math.Cos(angle + phase) + Noise(random, noise));
-                features[2 * n + 1] = T.CreateChecked(t * Math.Sin(angle + phase) + Noise(random, noise));
+                double phase = c;                                 // the second arm is the first rotated by π
+                features[2 * n] = T.CreateChecked(t * CosinePi.Of(halfTurns + phase) + Noise(random, noise));
+                features[2 * n + 1] = T.CreateChecked(t * CosinePi.SineOf(halfTurns + phase) + Noise(random, noise));
                 labels[n] = c;
             }
         }
@@ -58,9 +58,9 @@ public static class SyntheticData
             for (int c = 0; c < classes; c++)
             {
                 int n = i * classes + c;
-                double angle = 2 * Math.PI * c / classes;
-                features[2 * n] = T.CreateChecked(radius * Math.Cos(angle) + Noise(random, standardDeviation));
-                features[2 * n + 1] = T.CreateChecked(radius * Math.Sin(angle) + Noise(random, standardDeviation));
+                double angle = 2.0 * c / classes;                 // in units of π
+                features[2 * n] = T.CreateChecked(radius * CosinePi.Of(angle) + Noise(random, standardDeviation));
+                features[2 * n + 1] = T.CreateChecked(radius * CosinePi.SineOf(angle) + Noise(random, standardDeviation));
                 labels[n] = c;
             }
         return Dataset<T>.FromOwnedFeatures(features, [labels.Length, 2], labels, classes);
@@ -80,15 +80,15 @@ public static class SyntheticData
             for (int c = 0; c < 2; c++)
             {
                 int n = 2 * i + c;
-                double angle = random.NextDouble() * 2 * Math.PI;
+                double angle = random.NextDouble() * 2;            // in units of π
                 double r = c == 0 ? 1.0 : innerRadius;
-                features[2 * n] = T.CreateChecked(r * Math.Cos(angle) + Noise(random, noise));
-                features[2 * n + 1] = T.CreateChecked(r * Math.Sin(angle) + Noise(random, noise));
+                features[2 * n] = T.CreateChecked(r * CosinePi.Of(angle) + Noise(random, noise));
+                features[2 * n + 1] = T.CreateChecked(r * CosinePi.SineOf(angle) + Noise(random, noise));
                 labels[n] = c;
             }
         return Dataset<T>.FromOwnedFeatures(features, [labels.Length, 2], labels, classCount: 2);
     }
 
     private static double Noise(Random random, double standardDeviation) =>
-        standardDeviation == 0 ? 0 : Normal.Sample(random, 0, standardDeviation);
+        standardDeviation == 0 ? 0 : standardDeviation * StandardNormal.Draw(random);
 }

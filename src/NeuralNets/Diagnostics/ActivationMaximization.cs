@@ -116,9 +116,8 @@ public static partial class ActivationMaximization
             }
     }
 
-    // Box–Muller, from the seeded stream only.
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+    // Box–Muller, from the seeded stream only, with the library's own logarithm and cosine.
+    private static double Gaussian(Random random) => NeuralNets.Kernels.StandardNormal.Draw(random);
 
     private static void Check(ActivationMaximizationOptions options)
     {

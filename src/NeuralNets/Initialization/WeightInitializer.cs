@@ -1,5 +1,5 @@
 using System.Numerics;
-using MathNet.Numerics.Distributions;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Initialization;
 
@@ -40,6 +40,6 @@ public static class WeightInitializer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < weights.Length; i++)
-            weights[i] = T.CreateChecked(Normal.Sample(random, 0.0, standardDeviation));
+            weights[i] = T.CreateChecked(standardDeviation * StandardNormal.Draw(random));
     }
 }

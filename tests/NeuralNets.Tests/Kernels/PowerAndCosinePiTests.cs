@@ -34,6 +34,41 @@ public class PowerAndCosinePiTests
         CosinePi.Of(1e17).Should().Be(1, "every double beyond 2^52 is an even integer");
     }
 
+    [Fact]
+    public void SinePi_IsCosinePiHalfATurnLater_AndExactAtTheQuarters()
+    {
+        CosinePi.SineOf(0.5).Should().Be(1);
+        CosinePi.SineOf(1).Should().Be(0);
+        CosinePi.SineOf(-0.5).Should().Be(-1);
+        CosinePi.SineOf(1e17).Should().Be(0, "every double beyond 2^52 is an integer");
+        double.IsNaN(CosinePi.SineOf(double.NegativeInfinity)).Should().BeTrue();
+        var random = new Random(17);
+        for (int i = 0; i < 10_000; i++)
+        {
+            double x = (random.NextDouble() * 2 - 1) * 20;
+            Math.Abs(CosinePi.SineOf(x) - Math.Sin(Math.PI * x)).Should().BeLessThan(1e-13, $"sin(π·{x:R})");
+        }
+    }
+
+    [Fact]
+    public void StandardNormal_HasMeanZeroAndVarianceOne_AndFollowsItsSeed()
+    {
+        var random = new Random(23);
+        const int Count = 200_000;
+        double sum = 0, squares = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            double z = StandardNormal.Draw(random);
+            sum += z;
+            squares += z * z;
+        }
+        double mean = sum / Count, variance = squares / Count - mean * mean;
+        Math.Abs(mean).Should().BeLessThan(0.01, "the standard error of the mean is 0.0022");
+        Math.Abs(variance - 1).Should().BeLessThan(0.015, "the standard error of the variance is 0.0032");
+        var (a, b) = (new Random(5), new Random(5));
+        for (int i = 0; i < 100; i++) StandardNormal.Draw(a).Should().Be(StandardNormal.Draw(b));
+    }
+
     private static long Ulps(double a, double b) => Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
 
     [Theory]
