@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using MathNet.Numerics;
 using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
@@ -9,7 +8,8 @@ namespace NeuralNets.Layers;
 /// GELU, <c>x·Φ(x)</c> with Φ the standard normal distribution function: PyTorch's <c>GELU()</c>, the exact erf form
 /// <c>½x(1 + erf(x/√2))</c> by default, or its <c>approximate='tanh'</c> form <c>½x(1 + tanh(√(2/π)(x + 0.044715x³)))</c>.
 /// </summary>
-/// <remarks>Double computes either form element by element in double (the erf of MathNet.Numerics). Float runs a
+/// <remarks>Double computes either form element by element in double, with the library's own erf and tanh
+/// (<c>Kernels/ErrorFunction.cs</c>, <c>Kernels/DoubleTanh.cs</c>), the same under every C runtime. Float runs a
 /// vectorised kernel built on the library's exponential: the erf form as x·Φ(x) with Φ from e^(−x²/2) and a Chebyshev
 /// series of Mills' ratio (within 6 ulp), the tanh form as x·σ(2u) (within 4 ulp); the same bits at every vector width,
 /// measured against the exact function (results below the smallest normal float flushed to zero).</remarks>
@@ -48,7 +48,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
             double v = double.CreateTruncating(x[i]);
             y[i] = T.CreateTruncating(TanhApproximation
                 ? 0.5 * v * (1 + DoubleTanh.Of(Sqrt2OverPi * (v + Cubic * v * v * v)))
-                : 0.5 * v * (1 + SpecialFunctions.Erf(v * InverseSqrt2)));
+                : 0.5 * v * (1 + ErrorFunction.Of(v * InverseSqrt2)));
         }
     }
 
@@ -76,7 +76,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
             }
             else
             {
-                slope = 0.5 * (1 + SpecialFunctions.Erf(v * InverseSqrt2)) + v * InverseSqrt2Pi * Exponential.Of(-0.5 * v * v);
+                slope = 0.5 * (1 + ErrorFunction.Of(v * InverseSqrt2)) + v * InverseSqrt2Pi * Exponential.Of(-0.5 * v * v);
             }
             dx[i] = T.CreateTruncating(double.CreateTruncating(dy[i]) * slope);
         }
