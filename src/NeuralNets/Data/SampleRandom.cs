@@ -33,8 +33,6 @@ internal struct SampleRandom
     public double NextGaussian()
     {
         double u1 = 1.0 - NextDouble();  // in (0, 1]: the logarithm stays finite
-        double u2 = NextDouble();
-        // The library's own logarithm and cos 2πu: the same draws under every C runtime.
-        return Math.Sqrt(-2.0 * Logarithm.Of(u1)) * CosinePi.Of(2.0 * u2);
+        return StandardNormal.FromUniforms(u1, NextDouble());
     }
 }

@@ -58,7 +58,7 @@ public static partial class ActivationMaximization
         int[] batchShape = [1, .. inputShape];
         var random = new Random(options.Seed);
         var x = new T[size];
-        for (int i = 0; i < size; i++) x[i] = T.CreateChecked(options.InitialNoise * Gaussian(random));
+        for (int i = 0; i < size; i++) x[i] = T.CreateChecked(options.InitialNoise * NeuralNets.Kernels.StandardNormal.Draw(random));
         var shifted = new T[size];
         var seed = new T[outputShape.Aggregate(1, (a, b) => a * b)];
         seed.AsSpan(channel * perChannel, perChannel).Fill(T.One / T.CreateChecked(perChannel));  // ∂(mean)/∂a
@@ -115,9 +115,6 @@ public static partial class ActivationMaximization
                     destination[c * plane + ty * width + ((x + dx) % width + width) % width] = source[c * plane + y * width + x];
             }
     }
-
-    // Box–Muller, from the seeded stream only, with the library's own logarithm and cosine.
-    private static double Gaussian(Random random) => NeuralNets.Kernels.StandardNormal.Draw(random);
 
     private static void Check(ActivationMaximizationOptions options)
     {

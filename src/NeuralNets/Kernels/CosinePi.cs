@@ -54,19 +54,7 @@ internal static class CosinePi
         return Math.Abs(x) >= 4503599627370496.0 ? 0 : Of(x - 0.5);
     }
 
-    private static double Sine(double a, double z)
-    {
-        var c = SineSeries;
-        double p = c[^1];
-        for (int i = c.Length - 2; i >= 0; i--) p = p * z + c[i];
-        return a + a * (z * p);
-    }
+    private static double Sine(double a, double z) => a + a * (z * Polynomial.Evaluate(SineSeries, z));
 
-    private static double Cosine(double z)
-    {
-        var c = CosineSeries;
-        double p = c[^1];
-        for (int i = c.Length - 2; i >= 0; i--) p = p * z + c[i];
-        return 1 + z * p;
-    }
+    private static double Cosine(double z) => 1 + z * Polynomial.Evaluate(CosineSeries, z);
 }

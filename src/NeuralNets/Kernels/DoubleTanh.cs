@@ -40,10 +40,7 @@ internal static class DoubleTanh
         if (a < SeriesEnd)
         {
             double z = x * x;
-            var series = Series;
-            double p = series[^1];
-            for (int i = series.Length - 2; i >= 0; i--) p = p * z + series[i];
-            return x + x * (z * p);
+            return x + x * (z * Polynomial.Evaluate(Series, z));
         }
         if (a > Saturation) return Math.CopySign(1.0, x);
         return Math.CopySign(1 - 2 / (Exponential.Of(2 * a) + 1), x);

@@ -31,10 +31,7 @@ internal static class ExponentialMinusOne
         if (double.IsNaN(x) || x == 0) return x;   // and −0 stays −0
         if (Math.Abs(x) < SeriesEnd)
         {
-            var c = InverseFactorials;
-            double q = c[^1];
-            for (int i = c.Length - 2; i >= 0; i--) q = q * x + c[i];
-            return x + x * x * q;
+            return x + x * x * Polynomial.Evaluate(InverseFactorials, x);
         }
         return x < Floor ? -1 : Exponential.Of(x) - 1;
     }

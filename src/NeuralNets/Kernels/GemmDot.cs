@@ -137,28 +137,30 @@ internal static unsafe partial class GemmDot
     {
         int w = Vector256<T>.Count, p = 0;
         T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
-        T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
         Vector512<T> s010 = default, s011 = default, s012 = default, s013 = default, s014 = default, s015 = default, s016 = default, s017 = default;
         Vector512<T> s230 = default, s231 = default, s232 = default, s233 = default, s234 = default, s235 = default, s236 = default, s237 = default;
-        for (; p + w <= length; p += w)
+        // Addressed as in the six-row tile: moving pointers and the row stride in bytes, every address in a register.
+        nint row = k * sizeof(T), row3 = 3 * row;
+        byte* pa = (byte*)a, pb = (byte*)b, pb4 = (byte*)(b + 4 * k);
+        for (; p + w <= length; p += w, pa += 32, pb += 32, pb4 += 32)
         {
-            var x01 = Pair(a + p, a1 + p);
-            var x23 = Pair(a2 + p, a3 + p);
-            var y = Twice(b + p);
+            var x01 = Pair<T>(pa, pa + row);
+            var x23 = Pair<T>(pa + 2 * row, pa + row3);
+            var y = Twice<T>(pb);
             s010 = TMultiplyAdd.Of(x01, y, s010); s230 = TMultiplyAdd.Of(x23, y, s230);
-            y = Twice(b1 + p);
+            y = Twice<T>(pb + row);
             s011 = TMultiplyAdd.Of(x01, y, s011); s231 = TMultiplyAdd.Of(x23, y, s231);
-            y = Twice(b2 + p);
+            y = Twice<T>(pb + 2 * row);
             s012 = TMultiplyAdd.Of(x01, y, s012); s232 = TMultiplyAdd.Of(x23, y, s232);
-            y = Twice(b3 + p);
+            y = Twice<T>(pb + row3);
             s013 = TMultiplyAdd.Of(x01, y, s013); s233 = TMultiplyAdd.Of(x23, y, s233);
-            y = Twice(b4 + p);
+            y = Twice<T>(pb4);
             s014 = TMultiplyAdd.Of(x01, y, s014); s234 = TMultiplyAdd.Of(x23, y, s234);
-            y = Twice(b5 + p);
+            y = Twice<T>(pb4 + row);
             s015 = TMultiplyAdd.Of(x01, y, s015); s235 = TMultiplyAdd.Of(x23, y, s235);
-            y = Twice(b6 + p);
+            y = Twice<T>(pb4 + 2 * row);
             s016 = TMultiplyAdd.Of(x01, y, s016); s236 = TMultiplyAdd.Of(x23, y, s236);
-            y = Twice(b7 + p);
+            y = Twice<T>(pb4 + row3);
             s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237);
         }
         FinishPairRows<T, TMultiplyAdd>(a, a1, b, k, p, length, s010, s011, s012, s013, s014, s015, s016, s017, c, ldc, add, addStride);
@@ -181,6 +183,7 @@ internal static unsafe partial class GemmDot
         Vector512<T> s450 = default, s451 = default, s452 = default, s453 = default, s454 = default, s455 = default, s456 = default, s457 = default;
         // Rows addressed from two moving pointers per operand and the row stride in bytes (base + stride·{1, 2, 4} and
         // base + 3·stride fold into the loads), so the loop holds every address in registers: fourteen row pointers spilled.
+        // (Both wide tiles address this way; Twice and Pair take the byte addresses.)
         nint row = k * sizeof(T), row3 = 3 * row;
         byte* pa = (byte*)a, pa4 = (byte*)a4, pb = (byte*)b, pb4 = (byte*)(b + 4 * k);
         for (; p + w <= length; p += w, pa += 32, pa4 += 32, pb += 32, pb4 += 32)
@@ -227,16 +230,9 @@ internal static unsafe partial class GemmDot
     // The 256-bit block at `block` in both halves of a 512-bit vector: one broadcasting load (vbroadcastf64x4; the bits are
     // moved, not interpreted, so the double form serves float too), where Vector512.Create(v, v) took two shuffles.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Twice<T>(T* block) where T : unmanaged => Avx512F.BroadcastVector256ToVector512((double*)block).As<double, T>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Twice<T>(byte* block) where T : unmanaged => Avx512F.BroadcastVector256ToVector512((double*)block).As<double, T>();
 
     // The 256-bit blocks at `low` and `high` side by side: a load and one inserting load (Vector512.Create took two inserts).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Pair<T>(T* low, T* high) where T : unmanaged =>
-        Avx512F.InsertVector256(Vector256.Load((double*)low).ToVector512Unsafe(), Vector256.Load((double*)high), 1).As<double, T>();
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<T> Pair<T>(byte* low, byte* high) where T : unmanaged =>
         Avx512F.InsertVector256(Vector256.Load((double*)low).ToVector512Unsafe(), Vector256.Load((double*)high), 1).As<double, T>();

@@ -30,10 +30,7 @@ internal static class LogarithmOfOnePlus
         if (y >= -0.25 && y <= 0.5)
         {
             double s = y / (2 + y), z = s * s;
-            var c = InverseOdds;
-            double p = c[^1];
-            for (int i = c.Length - 2; i >= 0; i--) p = p * z + c[i];
-            return 2 * s + 2 * s * (z * p);
+            return 2 * s + 2 * s * (z * Polynomial.Evaluate(InverseOdds, z));
         }
         return Logarithm.Of(1 + y);
     }

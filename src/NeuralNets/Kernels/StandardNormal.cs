@@ -11,7 +11,9 @@ internal static class StandardNormal
     public static double Draw(Random random)
     {
         double u1 = 1.0 - random.NextDouble();   // in (0, 1]: the logarithm stays finite
-        double u2 = random.NextDouble();
-        return Math.Sqrt(-2.0 * Logarithm.Of(u1)) * CosinePi.Of(2.0 * u2);
+        return FromUniforms(u1, random.NextDouble());
     }
+
+    /// <summary>√(−2 ln u₁)·cos 2πu₂ for u₁ in (0, 1] and u₂ in [0, 1): the draw of any uniform source.</summary>
+    public static double FromUniforms(double u1, double u2) => Math.Sqrt(-2.0 * Logarithm.Of(u1)) * CosinePi.Of(2.0 * u2);
 }
