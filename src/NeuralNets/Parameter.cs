@@ -17,8 +17,8 @@ namespace NeuralNets;
 public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Storage _storage;
-    private readonly T[] _value;
-    private readonly T[] _gradient;
+    private readonly ArraySegment<T> _value;
+    private readonly ArraySegment<T> _gradient;
 
     /// <summary>Creates a parameter of the given shape, filled with zeros.</summary>
     /// <param name="name">A name unique within its network, e.g. <c>"dense1.weight"</c>.</param>
@@ -38,10 +38,11 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         Shape = copy;
         // Pinned, on a heap of its own away from the input batches a program streams through, so that the CPU's
         // prefetcher running past a batch cannot pull a weight into the other core's cache (benchmarks/README.md,
-        // "How NeuralNets uses the two cores").
-        var value = GC.AllocateArray<T>(checked((int)count), pinned: true);
-        var gradient = GC.AllocateArray<T>(value.Length, pinned: true);
-        _storage = new Storage(TensorMemory.Wrap(value, copy), TensorMemory.Wrap(gradient, copy));
+        // "How NeuralNets uses the two cores"); and starting on a cache line, so that no vector load of a weight
+        // straddles two.
+        var value = AlignedArrays.Allocate<T>(checked((int)count));
+        var gradient = AlignedArrays.Allocate<T>(value.Count);
+        _storage = new Storage(TensorMemory.WrapSegment(value, copy), TensorMemory.WrapSegment(gradient, copy));
         (_value, _gradient) = (value, gradient);
     }
 
@@ -77,7 +78,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     public IReadOnlyList<int> Shape { get; }
 
     /// <summary>Number of scalar elements.</summary>
-    public int Length => _value.Length;
+    public int Length => _value.Count;
 
     /// <summary>The current value (wraps the same memory as <see cref="ValueSpan"/>).</summary>
     public Tensor<T> Value => _storage.ValueTensor;
@@ -105,11 +106,11 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>The value's array, for kernels that split it across threads.</summary>
-    internal T[] ValueArray => _value;
+    /// <summary>The value's memory, for kernels that split it across threads.</summary>
+    internal ArraySegment<T> ValueSegment => _value;
 
-    /// <summary>The gradient's array (cleared first if pending zero), for kernels that split it across threads.</summary>
-    internal T[] GradientArray
+    /// <summary>The gradient's memory (cleared first if pending zero), for kernels that split it across threads.</summary>
+    internal ArraySegment<T> GradientSegment
     {
         get
         {
@@ -123,7 +124,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void ZeroGradient()
     {
         _storage.GradientPendingZero = false;
-        ParallelRanges.Run(new ClearRange(_gradient), _gradient.Length);
+        ParallelRanges.Run(new ClearRange(_gradient), _gradient.Count);
     }
 
     /// <summary>
@@ -134,7 +135,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     internal void ZeroGradientDeferred() => _storage.GradientPendingZero = true;
 
-    private readonly struct ClearRange(T[] array) : IRangeOperation
+    private readonly struct ClearRange(ArraySegment<T> array) : IRangeOperation
     {
         public void Run(int start, int length) => array.AsSpan(start, length).Clear();
     }
@@ -155,15 +156,15 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void ClearIfPending()
     {
         if (!_storage.GradientPendingZero) return;
-        Array.Clear(_gradient);
+        _gradient.AsSpan().Clear();
         _storage.GradientPendingZero = false;
     }
 
     /// <summary>Copies <paramref name="values"/> into the value, checking the length.</summary>
     public void SetValue(ReadOnlySpan<T> values)
     {
-        if (values.Length != _value.Length)
-            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(Shape)} holds {_value.Length} values, but {values.Length} were given.", nameof(values));
+        if (values.Length != _value.Count)
+            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(Shape)} holds {_value.Count} values, but {values.Length} were given.", nameof(values));
         values.CopyTo(_value);
     }
 

@@ -57,8 +57,8 @@ internal static unsafe class GemmPacked
     /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>, or the scalar tile's.</summary>
     public static int TileColumns<T>(int bits) => bits == KernelWidth.Scalar ? MicroKernelScalar.Columns : 2 * bits / 8 / Unsafe.SizeOf<T>();
 
-    /// <summary>Elements of scratch one worker needs: a packed B block.</summary>
-    public static int WorkspaceLength => PackedBLength;
+    /// <summary>Elements of scratch one worker needs: a packed B block, and room to start it on a cache line.</summary>
+    public static int WorkspaceLength => PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float);
 
     /// <summary>Computes one unit of work (a chunk of C over one piece of k); <paramref name="workspace"/> (of <see cref="WorkspaceLength"/>) is needed unless the product is A·Bᵀ.</summary>
     public static void RunUnit<T>(in GemmProblem<T> problem, int unit, T[]? workspace) where T : unmanaged, IFloatingPointIeee754<T>
@@ -68,7 +68,8 @@ internal static unsafe class GemmPacked
             GemmDot.RunChunk(problem, unit);
             return;
         }
-        fixed (T* scratch = workspace) RunChunk(problem, unit, scratch);
+        // The panels start on a cache line, so that none of the kernel's vector loads of them straddles two.
+        fixed (T* scratch = workspace) RunChunk(problem, unit, (T*)(((nint)scratch + Tensors.AlignedArrays.Alignment - 1) & ~(nint)(Tensors.AlignedArrays.Alignment - 1)));
     }
 
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>

@@ -38,7 +38,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
 
     // The pass being run, read by the chunks (set for the pass, cleared after it).
     private Tensor<T>? _input, _output, _outputGradient, _inputGradient;
-    private T[] _weight = [], _bias = [];
+    private ArraySegment<T> _weight = ArraySegment<T>.Empty, _bias = ArraySegment<T>.Empty;
     private int _batch, _height, _width, _outH, _outW, _chunk, _chunks, _parts;
 
     /// <summary>Prepares the passes of a convolution of <paramref name="inChannels"/> to <paramref name="outChannels"/> channels over <paramref name="window"/>.</summary>
@@ -64,7 +64,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <param name="bias">b, <c>[Cout]</c>.</param>
     /// <param name="output">y.</param>
     [MethodImpl(HotPath.Options)]
-    public void Forward(Tensor<T> input, T[] weight, T[] bias, Tensor<T> output)
+    public void Forward(Tensor<T> input, ArraySegment<T> weight, ArraySegment<T> bias, Tensor<T> output)
     {
         StartPass(input, weight, bias);
         _output = output;
@@ -102,10 +102,10 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <param name="biasGradient">db, <c>[Cout]</c>, added to.</param>
     /// <param name="inputGradient">dX, <c>[N, Cin, H, W]</c>, or null to skip it.</param>
     [MethodImpl(HotPath.Options)]
-    public void Backward(Tensor<T> input, Tensor<T> outputGradient, T[] weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
+    public void Backward(Tensor<T> input, Tensor<T> outputGradient, ArraySegment<T> weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
     {
-        StartPass(input, weight, []);
-        int weightLength = weight.Length, stride = weightLength + _outChannels;
+        StartPass(input, weight, ArraySegment<T>.Empty);
+        int weightLength = weight.Count, stride = weightLength + _outChannels;
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
         PrepareDirectBackward();
@@ -133,7 +133,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
 
     /// <summary>Sets the shapes and the chunking of a pass and makes sure every part has its buffers.</summary>
     [MethodImpl(HotPath.Options)]
-    private void StartPass(Tensor<T> input, T[] weight, T[] bias)
+    private void StartPass(Tensor<T> input, ArraySegment<T> weight, ArraySegment<T> bias)
     {
         (_input, _weight, _bias) = (input, weight, bias);
         (_batch, _height, _width) = (input.BatchSize(), (int)input.Lengths[2], (int)input.Lengths[3]);
@@ -155,7 +155,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     }
 
     // The input stays: a backward pass of one chunk reuses the columns unfolded from it.
-    private void EndPass() => (_output, _outputGradient, _inputGradient, _weight, _bias) = (null, null, null, [], []);
+    private void EndPass() => (_output, _outputGradient, _inputGradient, _weight, _bias) = (null, null, null, ArraySegment<T>.Empty, ArraySegment<T>.Empty);
 
     // A chunk's own product runs on its part's thread; only a pass of one chunk (one large image) splits its product.
     private int ProductThreads => _chunks == 1 ? 0 : 1;
@@ -194,7 +194,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
                 dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
 
         // This chunk's dW[Cout, K] and db[o] = Σ dY[o, :], added up in chunk order by Backward.
-        int weightLength = _weight.Length, stride = weightLength + _outChannels;
+        int weightLength = _weight.Count, stride = weightLength + _outChannels;
         var chunkWeight = _chunkGradients.AsSpan(chunkIndex * stride, weightLength);
         if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight);
         else

@@ -56,9 +56,9 @@ internal static class ParallelRanges
     /// Copies the first <paramref name="length"/> elements of <paramref name="source"/> into <paramref name="destination"/>,
     /// each core its own range: a weight split across the cores is copied without moving it between them.
     /// </summary>
-    public static void Copy<T>(T[] source, T[] destination, int length) => Run(new ArrayCopy<T>(source, destination), length);
+    public static void Copy<T>(ArraySegment<T> source, ArraySegment<T> destination, int length) => Run(new ArrayCopy<T>(source, destination), length);
 
-    private readonly struct ArrayCopy<T>(T[] source, T[] destination) : IRangeOperation
+    private readonly struct ArrayCopy<T>(ArraySegment<T> source, ArraySegment<T> destination) : IRangeOperation
     {
         public void Run(int start, int length) => source.AsSpan(start, length).CopyTo(destination.AsSpan(start, length));
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace NeuralNets.Kernels;
@@ -9,6 +10,7 @@ internal static unsafe class PartialTile
     /// Writes the first <paramref name="columns"/> of each of <paramref name="rows"/> rows of <paramref name="tile"/>
     /// (rows <paramref name="tileStride"/> apart) into C: over it, or added to it.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void WriteOut<T>(T* tile, nint tileStride, T* c, nint ldc, int rows, int columns, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

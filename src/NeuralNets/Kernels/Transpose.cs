@@ -18,6 +18,7 @@ internal static unsafe class Transpose
         else Square4((double*)source, sourceStride, (double*)target, targetStride);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void Square8(float* s, nint ss, float* t, nint ts)
     {
         var r0 = Avx.LoadVector256(s);
@@ -54,6 +55,7 @@ internal static unsafe class Transpose
         Avx.Store(t + 7 * ts, Avx.Permute2x128(u3, u7, 0x31));
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void Square4(double* s, nint ss, double* t, nint ts)
     {
         var r0 = Avx.LoadVector256(s);

@@ -35,7 +35,7 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
     private int ColumnRows => _outChannels * _window.KernelH * _window.KernelW;
 
     /// <summary>Computes y <c>[N, Cout, outH, outW]</c> from x <c>[N, Cin, H, W]</c>, both checked by the layer.</summary>
-    public void Forward(Tensor<T> input, T[] weight, T[] bias, Tensor<T> output)
+    public void Forward(Tensor<T> input, ArraySegment<T> weight, ArraySegment<T> bias, Tensor<T> output)
     {
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int outH = (int)output.Lengths[2], outW = (int)output.Lengths[3], plane = height * width, outPlane = outH * outW;
@@ -62,7 +62,7 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
     /// Adds dW and db (dW written over when <paramref name="accumulate"/> is false) and, when <paramref name="inputGradient"/>
     /// is given, writes dX.
     /// </summary>
-    public void Backward(Tensor<T> input, Tensor<T> outputGradient, T[] weight, Span<T> weightGradient, bool accumulate,
+    public void Backward(Tensor<T> input, Tensor<T> outputGradient, ArraySegment<T> weight, Span<T> weightGradient, bool accumulate,
         Span<T> biasGradient, Tensor<T>? inputGradient)
     {
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];

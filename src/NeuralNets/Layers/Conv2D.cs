@@ -160,7 +160,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueArray, Bias.ValueArray, output);
+        _convolution.Forward(input, Weight.ValueSegment, Bias.ValueSegment, output);
         return output;
     }
 
@@ -185,7 +185,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         // A weight gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueArray, dW, accumulate, Bias.GradientSpan, dx);
+        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, Bias.GradientSpan, dx);
         return dx;
     }
 

@@ -135,7 +135,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         (_outH, _outW) = CheckedOutput(height, width, input.Shape());
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueArray, Bias.ValueArray, output);
+        _convolution.Forward(input, Weight.ValueSegment, Bias.ValueSegment, output);
         return output;
     }
 
@@ -155,7 +155,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueArray, dW, accumulate, Bias.GradientSpan, dx);
+        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, Bias.GradientSpan, dx);
         return dx;
     }
 

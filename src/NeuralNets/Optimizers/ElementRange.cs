@@ -30,10 +30,10 @@ public readonly ref struct ElementRange<T> where T : unmanaged, IFloatingPointIe
     public long Step => _state.Step;
 
     /// <summary>The values w to update.</summary>
-    public Span<T> Value => _state.Parameter.ValueArray.AsSpan(Start, Length);
+    public Span<T> Value => _state.Parameter.ValueSegment.AsSpan(Start, Length);
 
     /// <summary>The gradient g, as the caller's evaluation left it.</summary>
-    public ReadOnlySpan<T> Gradient => _state.Parameter.GradientArray.AsSpan(Start, Length);
+    public ReadOnlySpan<T> Gradient => _state.Parameter.GradientSegment.AsSpan(Start, Length);
 
     /// <summary>This range of a state buffer the optimizer declared.</summary>
     public Span<T> Buffer(StateBuffer buffer) => _state.BufferArray(buffer).AsSpan(Start, Length);

@@ -117,7 +117,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
             if (countStep) state.Step++;
             BeginUpdate(state);
             // A gradient pending zero is cleared here, on the calling thread, never by two ranges at once.
-            _ = _parameters[i].GradientArray;
+            _ = _parameters[i].GradientSegment;
             ParallelRanges.Run(new RangeOperation(this, state), _parameters[i].Length);
         }
     }

@@ -38,7 +38,7 @@ public sealed class TensorBuffer<T>
         sampleShape.CopyTo(shape[1..]);
         long count = batch;
         foreach (int d in sampleShape) count *= d;
-        var created = TensorMemory.Wrap(new T[checked((int)count)], shape);
+        var created = TensorMemory.WrapSegment(AlignedArrays.Allocate<T>(checked((int)count)), shape);
         _previous = _recent;
         _recent = created;
         return created;

@@ -47,6 +47,21 @@ public static class TensorMemory
         return Tensor.Create(values, lengths);
     }
 
+    /// <summary>Wraps <paramref name="values"/> without copying, as a dense tensor of <paramref name="shape"/>.</summary>
+    internal static Tensor<T> WrapSegment<T>(ArraySegment<T> values, ReadOnlySpan<int> shape)
+    {
+        Span<nint> lengths = stackalloc nint[shape.Length];
+        Span<nint> strides = stackalloc nint[shape.Length];
+        nint stride = 1;
+        for (int i = shape.Length - 1; i >= 0; i--)
+        {
+            lengths[i] = shape[i];
+            strides[i] = shape[i] == 1 ? 0 : stride;
+            stride *= shape[i];
+        }
+        return Tensor.Create(values.Array!, values.Offset, lengths, strides);
+    }
+
     /// <summary>The tensor's lengths as <see cref="int"/>s.</summary>
     public static int[] Shape<T>(this Tensor<T> tensor)
     {

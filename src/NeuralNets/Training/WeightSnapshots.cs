@@ -43,7 +43,7 @@ internal sealed class WeightSnapshots<T> where T : unmanaged, IFloatingPointIeee
         {
             _nonFinite = false;
             var target = Keeps ? spare[i] : null;
-            ParallelRanges.Run(new CopyCheckRange(this, _parameters[i].ValueArray, target), _parameters[i].Length);
+            ParallelRanges.Run(new CopyCheckRange(this, _parameters[i].ValueSegment, target), _parameters[i].Length);
             if (_nonFinite) return _parameters[i];
         }
         if (Keeps)
@@ -64,11 +64,11 @@ internal sealed class WeightSnapshots<T> where T : unmanaged, IFloatingPointIeee
     // Split across the cores like the optimizers' updates, so that each core copies the part of a weight it holds.
     private bool Restore(T[][] copy)
     {
-        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(copy[i], _parameters[i].ValueArray, _parameters[i].Length);
+        for (int i = 0; i < _parameters.Length; i++) ParallelRanges.Copy(copy[i], _parameters[i].ValueSegment, _parameters[i].Length);
         return true;
     }
 
-    private readonly struct CopyCheckRange(WeightSnapshots<T> owner, T[] source, T[]? target) : IRangeOperation
+    private readonly struct CopyCheckRange(WeightSnapshots<T> owner, ArraySegment<T> source, T[]? target) : IRangeOperation
     {
         public void Run(int start, int length)
         {

@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace NeuralNets.Tensors;
+
+/// <summary>
+/// Arrays whose elements start on a cache line: pinned (so that the garbage collector never moves them off it), with
+/// a few spare elements in front. The kernels' vector loads then never straddle two cache lines: on Intel cores a
+/// 64-byte load that does costs two loads' worth, and the product kernels read every weight and activation that way
+/// (benchmarks/README.md, "Sapphire Rapids").
+/// </summary>
+internal static class AlignedArrays
+{
+    /// <summary>The alignment of the first element, in bytes: one cache line, one 512-bit vector.</summary>
+    public const int Alignment = 64;
+
+    /// <summary>
+    /// <paramref name="length"/> zeroed elements starting on a 64-byte boundary; an element type that holds references
+    /// or whose size does not divide 64 gets a plain array (no kernel reads those as vectors).
+    /// </summary>
+    public static unsafe ArraySegment<T> Allocate<T>(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        int size = Unsafe.SizeOf<T>();
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>() || Alignment % size != 0) return new T[length];
+        int spare = Alignment / size - 1;
+        var array = GC.AllocateArray<T>(checked(length + spare), pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+        int offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1)) / size;
+        return new ArraySegment<T>(array, offset, length);
+    }
+}
