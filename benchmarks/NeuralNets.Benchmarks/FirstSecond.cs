@@ -8,8 +8,10 @@ namespace NeuralNets.Benchmarks;
 /// <summary>
 /// A fresh process's first second of training steps against its steady state: MLP 784-128(σ)-10 and the
 /// LeNet-like CNN at batch 64 (zero gradients, forward, softmax cross-entropy, backward, SGD), each step timed.
-/// Reports the mean and median of the steps in the first second after the first call, and the median of
-/// 2 s of steps after 4 s of warm-up (by then tier-1 code with dynamic PGO has replaced the first tiers).
+/// Reports the mean and median of the steps in the first second after the first call, and the same of
+/// 2 s of steps after 4 s of warm-up (by then tier-1 code with dynamic PGO has replaced the first tiers), and the
+/// ratios of like to like: on a shared machine other tenants' bursts lengthen a few steps in every second, which
+/// raises a mean but not a median, so a first-second mean against a steady median would count them as warm-up.
 /// Run it once per process setting (e.g. DOTNET_TieredCompilation=0); the model is chosen by the argument.
 /// </summary>
 internal static class FirstSecond
@@ -38,10 +40,17 @@ internal static class FirstSecond
         sgd.Step(evaluate);
         double firstCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var first = Steps(sgd, evaluate, TimeSpan.FromSeconds(1));
+        if (Environment.GetEnvironmentVariable("FS_TRACE") == "1")
+        {
+            double t = 0; int bucket = 0; var sum = new double[10]; var n = new int[10];
+            foreach (var v in first) { t += v; bucket = Math.Min(9, (int)(t / 100_000)); sum[bucket] += v; n[bucket]++; }
+            for (int b = 0; b < 10; b++) Console.Write($"{(n[b] == 0 ? 0 : sum[b] / n[b]):F0} ");
+            Console.WriteLine();
+        }
         Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady median {Median(steady):F1} µs; first-second mean / steady {first.Average() / Median(steady):F2}"));
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}"));
     }
 
     private static List<double> Steps(Sgd<float> sgd, Func<float> evaluate, TimeSpan span)
