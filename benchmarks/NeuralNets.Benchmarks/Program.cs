@@ -13,6 +13,8 @@ using NeuralNets.Benchmarks;
 // onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64 (ONNX Runtime builds only: -p:WithOnnx=true).
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Mlp*').
+// Every mode ends with the share of CPU time the hypervisor took during the run (Linux), to read the figures by.
+using var steal = new StealReport();
 if (args.Length > 0 && args[0] == "quick")
 {
     if (args.Length > 1) QuickMlpTimer.Run(int.Parse(args[1])); else QuickTimer.Run();

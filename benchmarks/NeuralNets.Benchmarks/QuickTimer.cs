@@ -37,9 +37,10 @@ internal static class QuickTimer
         ];
         foreach (var (m, n, k, ta, tb) in shapes)
         {
-            var a = Fill(m * k, 1);
-            var b = Fill(k * n, 2);
-            var c = new float[m * n];
+            // Aligned as the library's own weights and activations are (AlignedArrays).
+            var a = Aligned(Fill(m * k, 1));
+            var b = Aligned(Fill(k * n, 2));
+            var c = NeuralNets.Tensors.AlignedArrays.Allocate<float>(m * n);
             foreach (int threads in new[] { 1, 2 })
             {
                 int reps = Environment.GetEnvironmentVariable("QUICK_REPS") is string given
@@ -57,6 +58,13 @@ internal static class QuickTimer
                 Console.WriteLine($"{m}x{n}x{k} tA={ta} tB={tb} threads={threads}: {median * 1e6,9:F2} us  {2.0 * m * n * k / median / 1e9,7:F1} GFLOP/s");
             }
         }
+    }
+
+    private static ArraySegment<float> Aligned(float[] values)
+    {
+        var aligned = NeuralNets.Tensors.AlignedArrays.Allocate<float>(values.Length);
+        values.CopyTo(aligned.AsSpan());
+        return aligned;
     }
 
     private static float[] Fill(int count, int seed)
