@@ -16,7 +16,8 @@ internal static class AlignedArrays
 
     /// <summary>
     /// <paramref name="length"/> zeroed elements starting on a 64-byte boundary; an element type that holds references
-    /// or whose size does not divide 64 gets a plain array (no kernel reads those as vectors).
+    /// or whose size does not divide 64 gets a plain array (no kernel reads those as vectors), and so does a length within
+    /// a cache line of <see cref="Array.MaxLength"/>.
     /// </summary>
     public static unsafe ArraySegment<T> Allocate<T>(int length)
     {
@@ -24,7 +25,9 @@ internal static class AlignedArrays
         int size = Unsafe.SizeOf<T>();
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>() || Alignment % size != 0) return new T[length];
         int spare = Alignment / size - 1;
-        var array = GC.AllocateArray<T>(checked(length + spare), pinned: true);
+        // An array within a few elements of the largest one .NET allows has no room for the spare ones: it starts where it may.
+        if (length > Array.MaxLength - spare) return GC.AllocateArray<T>(length, pinned: true);
+        var array = GC.AllocateArray<T>(length + spare, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
         int offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1)) / size;
         return new ArraySegment<T>(array, offset, length);
