@@ -31,8 +31,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         KBlock = (k + kBlocks - 1) / kBlocks;
         // Shallow products (a convolution's k = 25) get wider chunks, so that each chunk still has
         // enough work to pay for claiming it; its packed B block stays within the workspace.
-        ChunkColumns = Dot ? GemmPacked.ChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
+        ChunkColumns = Dot ? DotChunkColumns : Math.Max(GemmPacked.ChunkColumns, 4096 / KBlock / GemmPacked.ChunkColumns * GemmPacked.ChunkColumns);
         ChunksN = (n + ChunkColumns - 1) / ChunkColumns;
+        // The decisions below that change sums (cutting k) or read the layer's shape (a narrow layer) count chunks of
+        // GemmPacked.ChunkColumns, whatever width the row-dot product's chunks have, so that its results stay the same bits.
+        int wideChunksN = (n + GemmPacked.ChunkColumns - 1) / GemmPacked.ChunkColumns;
         // Chunks are numbered row band by row band, and the threads take contiguous ranges of them, so
         // a product split across cores is split by rows of C: the rows (samples) the next layer's split
         // reads, or the weight-gradient rows the optimizer's split updates on the same core. Hence at
@@ -46,9 +49,14 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // A row-dot product too narrow for two column chunks (a 128→10 layer's forward pass) is cut into
         // two row halves instead: each core then reads the half of the batch that the previous layer's
         // split left in its cache. A row's sum does not depend on which chunk holds it.
-        if (Dot && ChunksN < 2) ChunkRows = Math.Min(ChunkRows, ((m + 1) / 2 + 3) / 4 * 4);
+        if (Dot && wideChunksN < 2)
+        {
+            ChunkRows = Math.Min(ChunkRows, ((m + 1) / 2 + 3) / 4 * 4);
+            ChunkColumns = n;
+            ChunksN = 1;
+        }
         ChunksM = (m + ChunkRows - 1) / ChunkRows;
-        int columnChunks = ChunksN;
+        int columnChunks = Dot ? wideChunksN : ChunksN;
         if (Dot && rowParts > 1 && m >= rowParts * MinimumRowsPerPart && (m + rowParts - 1) / rowParts <= GemmPacked.ChunkRows
             && (long)n * k * sizeof(T) <= MaxRowSplitBBytes)
         {
@@ -69,6 +77,14 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
             KPiece = piece;
         KPieces = (k + KPiece - 1) / KPiece;
     }
+
+    /// <summary>
+    /// Columns of C per chunk of the row-dot product (A·Bᵀ): two of its wide tiles' bands. Each core still takes a
+    /// contiguous range of chunks, the same columns of the weight every call, so narrow chunks cost nothing while the
+    /// cores keep pace; when one falls behind (a virtual CPU whose host core is busy elsewhere, a core at a lower clock)
+    /// the other takes chunks from the end of its range instead of waiting for half the product.
+    /// </summary>
+    public const int DotChunkColumns = 16;
 
     /// <summary>Fewest rows of C per part for a product cut into bands of rows: fewer, and the column chunks are kept.</summary>
     public const int MinimumRowsPerPart = 8;
@@ -99,7 +115,8 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
 
     public int ChunksM { get; }
 
-    /// <summary>Columns of C per chunk: a multiple of <see cref="GemmPacked.ChunkColumns"/>, wider when k is small.</summary>
+    /// <summary>Columns of C per chunk: a multiple of <see cref="GemmPacked.ChunkColumns"/>, wider when k is small; for the row-dot
+    /// product <see cref="DotChunkColumns"/>, or all n when n is at most <see cref="GemmPacked.ChunkColumns"/>.</summary>
     public int ChunkColumns { get; }
 
     public int ChunksN { get; }
