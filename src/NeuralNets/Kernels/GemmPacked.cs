@@ -69,7 +69,7 @@ internal static unsafe class GemmPacked
             return;
         }
         // The panels start on a cache line, so that none of the kernel's vector loads of them straddles two.
-        fixed (T* scratch = workspace) RunChunk(problem, unit, (T*)(((nint)scratch + Tensors.AlignedArrays.Alignment - 1) & ~(nint)(Tensors.AlignedArrays.Alignment - 1)));
+        fixed (T* scratch = workspace) RunChunk(problem, unit, (T*)Tensors.AlignedArrays.Up((nint)scratch));
     }
 
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>

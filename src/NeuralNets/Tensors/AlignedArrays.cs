@@ -29,7 +29,10 @@ internal static class AlignedArrays
         if (length > Array.MaxLength - spare) return GC.AllocateArray<T>(length, pinned: true);
         var array = GC.AllocateArray<T>(length + spare, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-        int offset = (int)((Alignment - (address & (Alignment - 1))) & (Alignment - 1)) / size;
+        int offset = (int)(Up(address) - address) / size;
         return new ArraySegment<T>(array, offset, length);
     }
+
+    /// <summary>The first address at or after <paramref name="address"/> on a 64-byte boundary.</summary>
+    public static nint Up(nint address) => (address + Alignment - 1) & ~(nint)(Alignment - 1);
 }

@@ -40,26 +40,15 @@ public static class TensorMemory
     }
 
     /// <summary>Wraps <paramref name="values"/> without copying, as a tensor of <paramref name="shape"/>.</summary>
-    public static Tensor<T> Wrap<T>(T[] values, ReadOnlySpan<int> shape)
-    {
-        Span<nint> lengths = stackalloc nint[shape.Length];
-        for (int i = 0; i < shape.Length; i++) lengths[i] = shape[i];
-        return Tensor.Create(values, lengths);
-    }
+    public static Tensor<T> Wrap<T>(T[] values, ReadOnlySpan<int> shape) => WrapSegment(new ArraySegment<T>(values), shape);
 
-    /// <summary>Wraps <paramref name="values"/> without copying, as a dense tensor of <paramref name="shape"/>.</summary>
+    /// <summary>Wraps <paramref name="values"/> without copying, as a dense tensor of <paramref name="shape"/> starting at its offset.</summary>
     internal static Tensor<T> WrapSegment<T>(ArraySegment<T> values, ReadOnlySpan<int> shape)
     {
         Span<nint> lengths = stackalloc nint[shape.Length];
-        Span<nint> strides = stackalloc nint[shape.Length];
-        nint stride = 1;
-        for (int i = shape.Length - 1; i >= 0; i--)
-        {
-            lengths[i] = shape[i];
-            strides[i] = shape[i] == 1 ? 0 : stride;
-            stride *= shape[i];
-        }
-        return Tensor.Create(values.Array!, values.Offset, lengths, strides);
+        for (int i = 0; i < shape.Length; i++) lengths[i] = shape[i];
+        // No strides given: the row-major ones, as Tensor.Create(array, lengths) computes them.
+        return Tensor.Create(values.Array!, values.Offset, lengths, ReadOnlySpan<nint>.Empty);
     }
 
     /// <summary>The tensor's lengths as <see cref="int"/>s.</summary>
