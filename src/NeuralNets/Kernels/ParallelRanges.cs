@@ -16,14 +16,18 @@ internal interface IRangeOperation
 /// </summary>
 internal static class ParallelRanges
 {
-    /// <summary>Shorter operations run on the calling thread: below this, handing over costs more than it saves.</summary>
-    public const int MinimumLength = 1 << 13;
+    /// <summary>
+    /// Shorter operations run on the calling thread: below this, handing over costs more than it saves. Measured on this
+    /// machine at the first candidate pass (<see cref="SplitCalibration"/>), between <see cref="SplitCalibration.Floor"/>
+    /// and <see cref="SplitCalibration.Ceiling"/>.
+    /// </summary>
+    public static int MinimumLength => SplitCalibration.ElementwiseMinimum;
 
     /// <summary>Range boundaries fall on multiples of this many elements (64 bytes of float), so no two threads write one cache line.</summary>
     public const int Alignment = 16;
 
     /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
-    public static int PartsFor(long elements) => elements < MinimumLength ? 1 : WorkerTeam.Size;
+    public static int PartsFor(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 || elements < MinimumLength ? 1 : WorkerTeam.Size;
 
     /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>

@@ -23,8 +23,8 @@ public class ActivationSplitTests
     [MemberData(nameof(Elementwise))]
     public void ForwardAndBackward_LongBatch_EqualOneSampleAtATime(string name)
     {
-        // 3 × 16,384 + 1,000 elements: long enough to split, and not a multiple of the range alignment.
-        const int features = 1000, batch = 3 * ParallelRanges.MinimumLength / features + 2;
+        // Longer than any split threshold the calibration can choose, and not a multiple of the range alignment.
+        const int features = 1000, batch = 3 * SplitCalibration.Ceiling / features + 2;
         var x = TestTensors.Random<float>(11, batch, features);
         var dy = TestTensors.Random<float>(12, batch, features);
         var whole = Create(name);

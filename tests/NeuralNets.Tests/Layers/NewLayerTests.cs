@@ -53,7 +53,7 @@ public class NewLayerTests
     public void Activation_LongBatchSplitAcrossThreads_EqualsOneSampleAtATime(string name)
     {
         // Long enough that ParallelRanges cuts it into ranges for the helper threads, as the built-in activations are.
-        const int features = 1000, batch = 3 * NeuralNets.Kernels.ParallelRanges.MinimumLength / features + 2;
+        const int features = 1000, batch = 3 * NeuralNets.Kernels.SplitCalibration.Ceiling / features + 2;
         var x = TestTensors.Random<float>(11, batch, features);
         var dy = TestTensors.Random<float>(12, batch, features);
         var whole = Create<float>(name);

@@ -9,8 +9,8 @@ namespace NeuralNets.Tests.Optimizers;
 /// </summary>
 public class LongParameterTests
 {
-    // Longer than the split threshold, and not a multiple of the range alignment.
-    private const int Length = 3 * ParallelRanges.MinimumLength + 37;
+    // Longer than any split threshold the calibration can choose, and not a multiple of the range alignment.
+    private const int Length = 3 * SplitCalibration.Ceiling + 37;
     private const int PieceLength = 1000;
 
     public static TheoryData<string> WithWeightDecay => new(["Sgd", "Momentum", "Adagrad", "Adadelta", "Adam", "AdamW", "RmsProp"]);

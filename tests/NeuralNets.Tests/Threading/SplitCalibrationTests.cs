@@ -1,0 +1,48 @@
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tests.Threading;
+
+/// <summary>The split threshold for elementwise passes is measured on the machine, within fixed bounds, once.</summary>
+[Collection(ProcessWideMeasurement.Name)] // they measure the team and reset a process-wide setting: no other test runs meanwhile
+public class SplitCalibrationTests
+{
+    private static readonly int[] Candidates = Enumerable.Range(12, 5).Select(power => 1 << power).ToArray();
+
+    [Fact]
+    public void ElementwiseMinimum_Measured_IsACandidateLengthAndStaysTheSame()
+    {
+        SplitCalibration.Reset();
+        int first = SplitCalibration.ElementwiseMinimum;
+        int second = SplitCalibration.ElementwiseMinimum;
+
+        Candidates.Should().Contain(first).And.Contain(SplitCalibration.Default);
+        first.Should().BeInRange(SplitCalibration.Floor, SplitCalibration.Ceiling);
+        second.Should().Be(first, "the measurement is made once and kept");
+        ParallelRanges.MinimumLength.Should().Be(first);
+        if (WorkerTeam.Size == 1) first.Should().Be(SplitCalibration.Default, "a team of one thread measures nothing");
+    }
+
+    [Fact]
+    public void ElementwiseMinimum_WithoutHelperThreads_IsTheDefault()
+    {
+        SplitCalibration.Reset();
+        try
+        {
+            WorkerTeam.SimulateNoThreads(true);
+            SplitCalibration.ElementwiseMinimum.Should().Be(SplitCalibration.Default);
+            ParallelRanges.PartsFor(10 * SplitCalibration.Ceiling).Should().Be(WorkerTeam.Size, "the parts stay as many, and run on the caller");
+        }
+        finally
+        {
+            WorkerTeam.SimulateNoThreads(false);
+            SplitCalibration.Reset();
+        }
+    }
+
+    [Fact]
+    public void PartsFor_ShortOrLongPasses_FollowTheBounds()
+    {
+        ParallelRanges.PartsFor(SplitCalibration.Floor - 1).Should().Be(1, "a pass below the floor is never split");
+        ParallelRanges.PartsFor(SplitCalibration.Ceiling).Should().Be(WorkerTeam.Size, "a pass at the ceiling is always split");
+    }
+}
