@@ -8,6 +8,8 @@ using NeuralNets.Benchmarks;
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
+// scaling: one product on one thread, split across the team, and two one-thread products side by side, alternated (SHAPES as for quick).
+// handoff: an empty team job and an elementwise pass of growing length, on one thread and on the team.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
 // onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64 (ONNX Runtime builds only: -p:WithOnnx=true).
@@ -38,6 +40,16 @@ if (args.Length > 0 && args[0] == "firstsecond")
 if (args.Length > 0 && args[0] == "peak")
 {
     FmaPeak.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "scaling")
+{
+    ScalingProbe.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "handoff")
+{
+    HandOffProbe.Run();
     return;
 }
 if (args.Length > 0 && args[0] == "predict")
