@@ -9,22 +9,30 @@ namespace NeuralNets.Kernels;
 /// every call, from the low <see cref="MatrixMultiply.ResidentParallelThreshold"/>, so that each core keeps its share
 /// of them in its cache from the forward pass through the backward pass to the optimizer (a dense layer at batch 1
 /// gains most). Rows of dx fall to cores as the rows of the activation below it do. A weight small enough to stay in
-/// one core's L1 cache whole (<see cref="ResidentWeightBytes"/>) gains nothing from being halved, so its layer's
-/// products split only from the general <see cref="MatrixMultiply.ParallelThreshold"/>.
+/// one core's L1 cache whole (<see cref="ResidentWeightBytes"/>) gains nothing from being halved: its layer's products
+/// split only when the activations they read or write are as long as an elementwise pass that is worth splitting
+/// (<see cref="ParallelRanges.MinimumLength"/>, measured on the machine), since those activations lie split across the
+/// cores' caches as the passes next to the layer left them.
 /// </summary>
 internal static class DenseProducts
 {
     /// <summary>
-    /// Smallest weight, in bytes, whose layer's products split from the low threshold: a weight below it fits in the
-    /// L1 data cache of current cores (32 to 64 KB), where halving it saves no cache traffic. Measured on the MLP
-    /// 784-128-10 at batch 64: its 128→10 layer (5 KB) took 9–10 µs for its backward pass split across two cores and
-    /// 6 µs on one (benchmarks/README.md).
+    /// Smallest weight, in bytes, whose layer's products split from the low resident threshold: a weight below it fits in
+    /// the L1 data cache of current cores (32 to 64 KB), where halving it saves no cache traffic.
     /// </summary>
     public const int ResidentWeightBytes = 64 * 1024;
 
-    /// <summary>The split threshold for a layer with a weight of <paramref name="weightElements"/> elements.</summary>
-    private static long Threshold<T>(long weightElements) where T : unmanaged =>
-        weightElements * Unsafe.SizeOf<T>() >= ResidentWeightBytes ? MatrixMultiply.ResidentParallelThreshold : MatrixMultiply.ParallelThreshold;
+    /// <summary>
+    /// The split threshold (in multiply-adds) for a layer's products. Measured on the MLP 784-128-10 (Sapphire Rapids):
+    /// at batch 64 its 128→10 layer's backward pass took 9–11 µs split across two cores and 5–6 µs on one (8,192
+    /// activations per pass, half the measured elementwise threshold); at batch 256 its forward pass took 9–13 µs split and
+    /// 20–29 µs on one, which had to fetch the half of the 32,768 activations the other core had written.
+    /// </summary>
+    private static long Threshold<T>(int batch, int outputs, int inputs) where T : unmanaged
+    {
+        if ((long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes) return MatrixMultiply.ResidentParallelThreshold;
+        return (long)batch * Math.Max(outputs, inputs) >= ParallelRanges.MinimumLength ? 0 : MatrixMultiply.ParallelThreshold;
+    }
 
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
     /// <remarks>In training (a backward pass and an optimizer step follow) the product is split by columns, each core keeping
@@ -35,19 +43,19 @@ internal static class DenseProducts
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
         MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
-            parallelThreshold: Threshold<T>((long)outputs * inputs), bias: bias, splitRows: !training);
+            parallelThreshold: Threshold<T>(batch, outputs, inputs), bias: bias, splitRows: !training);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
-            parallelThreshold: Threshold<T>((long)outputs * inputs));
+            parallelThreshold: Threshold<T>(batch, outputs, inputs));
 
     /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> weightGradient, int batch, int outputs, int inputs, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, true, x, false, weightGradient, outputs, inputs, batch, accumulate,
-            parallelThreshold: Threshold<T>((long)outputs * inputs));
+            parallelThreshold: Threshold<T>(batch, outputs, inputs));
 }
