@@ -82,6 +82,68 @@ public class BatchPredictTests
         SameOnEveryThreadCountAndAlone(Mlp<double>(), batch, 784);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(64)]
+    [InlineData(75)]
+    public void Predict_LeNetBatch_SameBitsOnEveryThreadCountAndForEachSampleAlone(int batch)
+    {
+        // The LeNet of the ONNX Runtime race: both convolutions and all three dense layers split their work across the cores.
+        var network = Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
+            .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 4);
+        SameOnEveryThreadCountAndAlone(network, batch, 784);
+    }
+
+    [Fact]
+    public void Predict_NetworkWithALayerThatMixesSamples_SameOnEveryThreadCount()
+    {
+        // A layer written outside the library may mix the samples of a batch: it must see the whole batch whatever the thread count.
+        var network = new Sequential<float>([784], new Dense<float>(784, 128, seed: 2), new MinusBatchMean());
+        var batch = TestTensors.Random<float>(5, 64, 784);
+        var oneThread = PredictWith(1, () => network.Predict(batch));
+        PredictWith(2, () => network.Predict(batch)).Should().Equal(oneThread);
+        var output = new float[oneThread.Length];
+        try
+        {
+            Parallelism.MaxThreads = 2;
+            network.Predict(batch, output);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = Parallelism.DefaultMaxThreads;
+        }
+        output.Should().Equal(oneThread);
+    }
+
+    /// <summary>Subtracts the batch's mean of each feature: a sample's output depends on the rest of its batch.</summary>
+    private sealed class MinusBatchMean : ILayer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters => [];
+
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            var x = input.ToArray();
+            int batch = (int)input.Lengths[0], features = x.Length / batch;
+            var y = new float[x.Length];
+            for (int f = 0; f < features; f++)
+            {
+                float mean = 0;
+                for (int n = 0; n < batch; n++) mean += x[n * features + f];
+                mean /= batch;
+                for (int n = 0; n < batch; n++) y[n * features + f] = x[n * features + f] - mean;
+            }
+            return TestTensors.Create(y, batch, features);
+        }
+
+        public Tensor<float> Backward(Tensor<float> outputGradient) => throw new NotSupportedException();
+
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape;
+
+        public LayerDescription Describe() => new("MinusBatchMean", new Dictionary<string, double>());
+
+        public ILayer<float>? CreateInferenceCopy() => new MinusBatchMean();
+    }
+
     [Fact]
     public void Predict_OnASliceOfABatch_PredictsTheSlicesRows()
     {
