@@ -28,10 +28,12 @@ internal static class DenseProducts
     /// activations per pass, half the measured elementwise threshold); at batch 256 its forward pass took 9–13 µs split and
     /// 20–29 µs on one, which had to fetch the half of the 32,768 activations the other core had written.
     /// </summary>
-    private static long Threshold<T>(int batch, int outputs, int inputs) where T : unmanaged
+    private static long Threshold<T>(int batch, int outputs, int inputs, bool inference = false) where T : unmanaged
     {
         if ((long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes) return MatrixMultiply.ResidentParallelThreshold;
-        return (long)batch * Math.Max(outputs, inputs) >= ParallelRanges.MinimumLength ? 0 : MatrixMultiply.ParallelThreshold;
+        // In inference the activations lie split by samples already, as the elementwise passes there (ParallelRanges.PartsForRowsInPlace).
+        long activations = (long)batch * Math.Max(outputs, inputs);
+        return activations >= (inference ? SplitCalibration.Floor : ParallelRanges.MinimumLength) ? 0 : MatrixMultiply.ParallelThreshold;
     }
 
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
@@ -43,7 +45,7 @@ internal static class DenseProducts
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
         MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs), bias: bias, splitRows: !training);
+            parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
     [MethodImpl(HotPath.Options)]

@@ -29,6 +29,14 @@ internal static class ParallelRanges
     /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
     public static int PartsFor(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 || elements < MinimumLength ? 1 : WorkerTeam.Size;
 
+    /// <summary>
+    /// How many ranges a pass over activations that already lie split by samples across the cores is worth: inference,
+    /// where a dense layer hands each core a band of samples (rows) and the passes after it cut the same rows. Splitting
+    /// then moves nothing between the cores' caches, while leaving the pass to one core makes it fetch the other's half;
+    /// so every pass from <see cref="SplitCalibration.Floor"/> elements is split, below the measured threshold too.
+    /// </summary>
+    public static int PartsForRowsInPlace(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 ? 1 : WorkerTeam.Size;
+
     /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
     /// <param name="length">Elements to cover.</param>

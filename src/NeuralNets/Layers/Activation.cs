@@ -60,7 +60,9 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
         var output = _output.GetLike(input);
-        if (SplitsAcrossThreads) ParallelRanges.Run(new ActivateRange(this, input, output), (int)input.FlattenedLength);
+        // Inference: the layer before split its samples across the cores (see ParallelRanges.PartsForRowsInPlace).
+        int length = (int)input.FlattenedLength;
+        if (SplitsAcrossThreads) ParallelRanges.Run(new ActivateRange(this, input, output), length, training ? 0 : ParallelRanges.PartsForRowsInPlace(length));
         else Activate(input.Span(), output.Span());
         _lastOutput = output;
         return output;

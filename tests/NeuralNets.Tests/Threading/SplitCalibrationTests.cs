@@ -44,5 +44,7 @@ public class SplitCalibrationTests
     {
         ParallelRanges.PartsFor(SplitCalibration.Floor - 1).Should().Be(1, "a pass below the floor is never split");
         ParallelRanges.PartsFor(SplitCalibration.Ceiling).Should().Be(WorkerTeam.Size, "a pass at the ceiling is always split");
+        ParallelRanges.PartsForRowsInPlace(SplitCalibration.Floor - 1).Should().Be(1);
+        ParallelRanges.PartsForRowsInPlace(SplitCalibration.Floor).Should().Be(WorkerTeam.Size, "activations already split by samples split from the floor");
     }
 }
