@@ -10,7 +10,7 @@ namespace NeuralNets.Kernels;
 /// of them in its cache from the forward pass through the backward pass to the optimizer (a dense layer at batch 1
 /// gains most). Rows of dx fall to cores as the rows of the activation below it do. A weight small enough to stay in
 /// one core's L1 cache whole (<see cref="ResidentWeightBytes"/>) gains nothing from being halved: its layer's products
-/// split only when the activations they read or write are as long as an elementwise pass that is worth splitting
+/// split from the low threshold only when the activations they read or write are as long as an elementwise pass that is worth splitting
 /// (<see cref="ParallelRanges.MinimumLength"/>, measured on the machine), since those activations lie split across the
 /// cores' caches as the passes next to the layer left them.
 /// </summary>
@@ -32,8 +32,10 @@ internal static class DenseProducts
     {
         if ((long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes) return MatrixMultiply.ResidentParallelThreshold;
         // In inference the activations lie split by samples already, as the elementwise passes there (ParallelRanges.PartsForRowsInPlace).
+        // Long activations: split from the low threshold still, so that a product of a few thousand multiply-adds is not handed over.
         long activations = (long)batch * Math.Max(outputs, inputs);
-        return activations >= (inference ? SplitCalibration.Floor : ParallelRanges.MinimumLength) ? 0 : MatrixMultiply.ParallelThreshold;
+        bool longActivations = activations >= (inference ? SplitCalibration.Floor : ParallelRanges.MinimumLength);
+        return longActivations ? MatrixMultiply.ResidentParallelThreshold : MatrixMultiply.ParallelThreshold;
     }
 
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
