@@ -23,18 +23,15 @@ internal static class DenseProducts
     public const int ResidentWeightBytes = 64 * 1024;
 
     /// <summary>
-    /// Multiply-adds from which a small-weight layer's product splits even when its activations are short: measured on
-    /// Sapphire Rapids (`-- scaling`, split forced), the 128→10 layer's products at batch 64 (82 K multiply-adds) ran
-    /// 0.71–0.89× as fast split as on one core, at batch 256 (328 K) 0.99–1.11×, and the LeNet's 120→84 layer's at
-    /// batch 64 (645 K) 0.96–1.28×.
+    /// Multiply-adds from which a small-weight layer's product splits even when its activations are short: below it the
+    /// hand-over costs about what the second core saves (measurements in benchmarks/README.md, "Small layers stay on one core").
     /// </summary>
     public const long SmallWeightParallelThreshold = 1L << 18;
 
     /// <summary>
-    /// The split threshold (in multiply-adds) for a layer's products. Measured on the MLP 784-128-10 (Sapphire Rapids):
-    /// at batch 64 its 128→10 layer's backward pass took 9–11 µs split across two cores and 5–6 µs on one (8,192
-    /// activations per pass, half the measured elementwise threshold); at batch 256 its forward pass took 9–13 µs split and
-    /// 20–29 µs on one, which had to fetch the half of the 32,768 activations the other core had written.
+    /// The split threshold (in multiply-adds) for a layer's products: the resident threshold for a large weight, or for a
+    /// small one whose activations are long (one core alone would fetch the half the other core wrote), else
+    /// <see cref="SmallWeightParallelThreshold"/>.
     /// </summary>
     private static long Threshold<T>(int batch, int outputs, int inputs, bool inference = false) where T : unmanaged
     {

@@ -27,7 +27,8 @@ internal static class ParallelRanges
     public const int Alignment = 16;
 
     /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
-    public static int PartsFor(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 || elements < MinimumLength ? 1 : WorkerTeam.Size;
+    /// <remarks>The measured threshold is read (and measured, the first time) only for a pass that could be split at all.</remarks>
+    public static int PartsFor(long elements) => PartsForRowsInPlace(elements) == 1 || elements < MinimumLength ? 1 : WorkerTeam.Size;
 
     /// <summary>
     /// How many ranges a pass over activations that already lie split by samples across the cores is worth: inference,
