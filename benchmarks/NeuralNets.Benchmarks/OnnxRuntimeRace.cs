@@ -15,21 +15,24 @@ namespace NeuralNets.Benchmarks;
 /// Inference side by side: NeuralNets <c>Predict</c> against an ONNX Runtime <c>InferenceSession</c> on the same network
 /// exported with <see cref="OnnxFile"/>, for a Fashion-MNIST MLP (784-128-10) and LeNet, each trained for one short epoch.
 /// Batch 1 is latency (µs per call), batch 64 throughput (images per second); both libraries with their default threads,
-/// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1). Medians of <see cref="Rounds"/> rounds; the ratio is NeuralNets over ONNX Runtime
-/// (below 1 means NeuralNets is faster for latency, above 1 faster for throughput).
+/// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1). Medians of <see cref="Rounds"/> rounds, the four
+/// contestants taking turns within each round; the ratios are NeuralNets over ONNX Runtime (below 1 means NeuralNets is faster
+/// for latency, above 1 faster for throughput), of the medians and, steadier on a host whose speed changes, the median of
+/// the ratios within each round.
 /// </summary>
 internal static class OnnxRuntimeRace
 {
     private const int Rounds = 9;
     private static readonly TimeSpan RoundLength = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan IdlePause = TimeSpan.FromMilliseconds(100);
 
     public static void Run(string directory)
     {
         var train = FashionMnist.Load<float>(directory, train: true).Take(6000);
         var test = FashionMnist.Load<float>(directory, train: false).Take(64);
         Console.WriteLine($"{Environment.ProcessorCount} processors; medians of {Rounds} rounds of {RoundLength.TotalMilliseconds} ms; networks trained one epoch on 6,000 images");
-        Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads | median of the rounds' ratios |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         Race("MLP 784-128-10", Trained(Network.Sequential<float>([1, 28, 28]).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), train), test);
         Race("LeNet", Trained(Network.Sequential<float>([1, 28, 28]).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
             .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 1), train), test);
@@ -54,15 +57,14 @@ internal static class OnnxRuntimeRace
             // Both sides write into buffers kept from call to call, as ONNX Runtime's preallocated output values do.
             var output = new float[batch * 10];
             Action ours = batch == 1 ? () => network.Predict(input, output) : () => network.Predict(tensor, output);
-            double mine = Median(ours);
-            Parallelism.MaxThreads = 1;
-            double mineOne = Median(ours);
-            Parallelism.MaxThreads = Parallelism.DefaultMaxThreads;
-            double ortDefault = Median(OrtCall(model, input, batch, threads: 0));
-            double ortOne = Median(OrtCall(model, input, batch, threads: 1));
+            int defaultThreads = Parallelism.DefaultMaxThreads;
+            var times = Interleaved([(ours, defaultThreads), (ours, 1), (OrtCall(model, input, batch, threads: 0), defaultThreads), (OrtCall(model, input, batch, threads: 1), defaultThreads)]);
+            double mine = Median(times[0]), mineOne = Median(times[1]), ortDefault = Median(times[2]), ortOne = Median(times[3]);
+            // The ratio of each round's pair, then the median: a round's two calls ran in the same state of the host.
+            double ratio = Median(times[0].Zip(times[2], (ourTime, ortTime) => batch == 1 ? ourTime / ortTime : ortTime / ourTime).ToArray());
             Console.WriteLine(batch == 1
-                ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} |"
-                : $"| {name} | 64 | {64e6 / mine:N0} img/s | {64e6 / mineOne:N0} img/s | {64e6 / ortDefault:N0} img/s | {64e6 / ortOne:N0} img/s | {ortDefault / mine:F2} |");
+                ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} | {ratio:F2} |"
+                : $"| {name} | 64 | {64e6 / mine:N0} img/s | {64e6 / mineOne:N0} img/s | {64e6 / ortDefault:N0} img/s | {64e6 / ortOne:N0} img/s | {ortDefault / mine:F2} | {ratio:F2} |");
         }
     }
 
@@ -79,12 +81,37 @@ internal static class OnnxRuntimeRace
         return () => session.Run(runOptions, inputNames, inputs, outputNames, outputs);
     }
 
-    /// <summary>Median microseconds per call over the rounds, after a warm-up round.</summary>
-    private static double Median(Action call)
+    /// <summary>
+    /// Microseconds per call of each contestant in each of <see cref="Rounds"/> rounds, after a warm-up round; every round
+    /// runs them one after another (its order turned by one each round), so a change in the host's speed falls on all of them alike.
+    /// Each runs with its own <see cref="Parallelism.MaxThreads"/>.
+    /// </summary>
+    private static double[][] Interleaved((Action Call, int MaxThreads)[] contestants)
     {
-        Measure(call);
-        var rounds = Enumerable.Range(0, Rounds).Select(_ => Measure(call)).OrderBy(r => r).ToArray();
-        return rounds[Rounds / 2];
+        double Timed((Action Call, int MaxThreads) contestant)
+        {
+            // An idle pause first, long enough for the last contestant's worker threads to stop polling for work and sleep
+            // (both libraries' workers spin a while after a call): each contestant then has the machine to itself.
+            Thread.Sleep(IdlePause);
+            Parallelism.MaxThreads = contestant.MaxThreads;
+            try { return Measure(contestant.Call); }
+            finally { Parallelism.MaxThreads = Parallelism.DefaultMaxThreads; }
+        }
+        foreach (var contestant in contestants) Timed(contestant);
+        var times = contestants.Select(_ => new double[Rounds]).ToArray();
+        for (int round = 0; round < Rounds; round++)
+            for (int turn = 0; turn < contestants.Length; turn++)
+            {
+                int contestant = (round + turn) % contestants.Length;
+                times[contestant][round] = Timed(contestants[contestant]);
+            }
+        return times;
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
     }
 
     private static double Measure(Action call)

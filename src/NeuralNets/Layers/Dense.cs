@@ -63,12 +63,19 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
+    /// <summary>
+    /// Set on an inference copy that follows a <see cref="Flatten{T}"/> (<see cref="Flatten{T}.PassesInputInInference"/>):
+    /// inference then takes samples of any shape of <see cref="Inputs"/> values, read in row-major order as flattened.
+    /// </summary>
+    internal bool TakesUnflattenedInInference { get; set; }
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Rank != 2 || input.Lengths[1] != Inputs)
+        if ((input.Rank != 2 || input.Lengths[1] != Inputs)
+            && !(TakesUnflattenedInInference && !training && input.Rank > 2 && input.SampleSize() == Inputs))
             throw new ShapeMismatchException(ToString(), $"[N, {Inputs}]", input.Shape());
         _input = input;
         int batch = input.BatchSize();

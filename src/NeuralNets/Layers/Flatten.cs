@@ -24,6 +24,13 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new Flatten<T>();
 
+    /// <summary>
+    /// Set on an inference copy whose next layer is a <see cref="Dense{T}"/> that takes unflattened samples
+    /// (<see cref="Dense{T}.TakesUnflattenedInInference"/>; see <see cref="Sequential{T}"/>'s inference copies): inference then
+    /// hands on a dense input itself instead of a flattened copy of it.
+    /// </summary>
+    internal bool PassesInputInInference { get; set; }
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
@@ -31,7 +38,12 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 1) throw new ShapeMismatchException(ToString(), "[N, ...]", input.Shape());
         _input = input;
-        // A copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse.
+        // Predict's inference copy passes a dense input on as it is to a Dense, which reads each sample's values in the same
+        // row-major order: the copy it saves is a pass over the whole batch (and a hand-over between cores). The caller's own
+        // tensor could be written to by a layer of theirs, so only a Dense of ours gets it.
+        if (PassesInputInInference && !training && input.Rank >= 2 && TensorMemory.IsDenseRowMajor(input)) return input;
+        // Otherwise a copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse (a caller of
+        // Forward may write to the network's output).
         var output = _output.Get(input.BatchSize(), [input.SampleSize()]);
         ParallelRanges.Run(new CopyRange(input, output), (int)input.FlattenedLength);
         return output;

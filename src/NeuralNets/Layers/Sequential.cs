@@ -71,6 +71,10 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _layers = new ILayer<T>[source._layers.Length];
         for (int i = 0; i < _layers.Length; i++)
             _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
+        // A Flatten before a Dense hands on its input rather than a flattened copy: the Dense only reads it, in the same order.
+        for (int i = 0; i + 1 < _layers.Length; i++)
+            if (_layers[i] is Flatten<T> flatten && _layers[i + 1] is Dense<T> dense)
+                (flatten.PassesInputInInference, dense.TakesUnflattenedInInference) = (true, true);
         _parameters = source._parameters;
         _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);

@@ -18,7 +18,7 @@ public static class TensorMemory
     /// <exception cref="ArgumentException">The tensor is not dense (a strided view): the message says to call <c>ToDenseTensor()</c>.</exception>
     public static Span<T> Span<T>(this Tensor<T> tensor)
     {
-        if (!tensor.IsDense && !IsRowMajor(tensor.Lengths, tensor.Strides))
+        if (!IsDenseRowMajor(tensor))
             throw new ArgumentException(
                 $"Expected a dense (contiguous, row-major) tensor but got one with lengths {ShapeText(tensor.Lengths)} and strides {ShapeText(tensor.Strides)}; call ToDenseTensor() first.",
                 nameof(tensor));
@@ -26,6 +26,9 @@ public static class TensorMemory
         // Through the tensor span: a slice's own GetPinnableReference gives the start of the whole backing array, not of the slice.
         return MemoryMarshal.CreateSpan(ref tensor.AsTensorSpan().GetPinnableReference(), checked((int)tensor.FlattenedLength));
     }
+
+    /// <summary>Whether <see cref="Span{T}(Tensor{T})"/> gives the tensor's memory (it is dense and row-major).</summary>
+    internal static bool IsDenseRowMajor<T>(Tensor<T> tensor) => tensor.IsDense || IsRowMajor(tensor.Lengths, tensor.Strides);
 
     // Every dimension longer than 1 has the stride of a row-major layout; those of length 1 may have any stride.
     private static bool IsRowMajor(ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides)
