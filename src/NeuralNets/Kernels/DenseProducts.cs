@@ -46,13 +46,15 @@ internal static class DenseProducts
     /// <summary>Effectively computes <c>y = b + x·Wᵀ</c>, each element rounded as when y holds b and the product is added to it.</summary>
     /// <remarks>In training (a backward pass and an optimizer step follow) the product is split by columns, each core keeping
     /// its share of the weight; in inference by samples where the batch allows, each core reading the samples the layer
-    /// before left in its cache and the whole, unchanging weight. The same sums either way.</remarks>
+    /// before left in its cache and the whole, unchanging weight. The same sums either way. An <paramref name="activation"/>
+    /// (inference only) is applied to y in place, each chunk by the core that computed it.</remarks>
     [MethodImpl(HotPath.Options)]
-    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs, bool training = true)
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs, bool training = true,
+        IRowsEpilogue<T>? activation = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
         MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training);
+            parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training, epilogue: activation);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
     [MethodImpl(HotPath.Options)]

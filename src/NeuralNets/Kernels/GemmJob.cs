@@ -58,5 +58,16 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    protected override void RunUnit(int unit, int part) => GemmPacked.RunUnit(_problem, unit, _workspaces[part]);
+    protected override void RunUnit(int unit, int part)
+    {
+        GemmPacked.RunUnit(_problem, unit, _workspaces[part]);
+        if (_problem.Epilogue is { } epilogue)
+        {
+            // Set only on row-dot products over an uncut k, whose units are their chunks (MatrixMultiply.Compute).
+            var (i0, i1, j0, j1) = _problem.DotChunk(unit);
+            for (int i = i0; i < i1; i++) epilogue.Apply(RowOfC(i, j0, j1));
+        }
+    }
+
+    private unsafe Span<T> RowOfC(int row, int start, int end) => new(_problem.C + (nint)row * _problem.N + start, end - start);
 }

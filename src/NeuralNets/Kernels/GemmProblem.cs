@@ -140,6 +140,17 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public T* Bias { get; init; }
 
     /// <summary>
+    /// Applied to each finished chunk of C by the thread that computed it (row-dot products over an uncut k only), or null;
+    /// <see cref="MatrixMultiply"/> applies it to the whole of C afterwards otherwise.
+    /// </summary>
+    public IRowsEpilogue<T>? Epilogue { get; init; }
+
+    /// <summary>The rows and columns of C that a row-dot chunk covers.</summary>
+    public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) DotChunk(int chunk) =>
+        (chunk % ChunksM * ChunkRows, Math.Min(M, chunk % ChunksM * ChunkRows + ChunkRows),
+         chunk / ChunksM * ChunkColumns, Math.Min(N, chunk / ChunksM * ChunkColumns + ChunkColumns));
+
+    /// <summary>
     /// The vector width the kernels use, in bits (512, 256, 128, or <see cref="KernelWidth.Scalar"/> for scalar tiles):
     /// <see cref="KernelWidth.MultiplyAdd"/> by default; tests choose narrower ones to show that every width gives the same C.
     /// </summary>

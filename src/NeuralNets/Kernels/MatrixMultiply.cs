@@ -71,12 +71,27 @@ internal static class MatrixMultiply
     /// the rows (samples) the layer before left in its cache, and every weight, which stays unchanged in both caches,
     /// where training's column chunks keep each core's share of a weight that the optimizer rewrites there. The result
     /// does not depend on it.</param>
+    /// <param name="epilogue">Null, or work applied in place to every element of C once it is final (a dense layer's activation
+    /// in inference): by the thread that computed it where the product allows, else to the whole of C at the end.</param>
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
-        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false)
+        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false, IRowsEpilogue<T>? epilogue = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue);
+        // What the chunks did not take (k cut into pieces, other paths): applied to the whole of C now.
+        epilogue?.Apply(c[..(m * n)]);
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static void ComputeProduct<T>(
+        ReadOnlySpan<T> a, bool transposeA,
+        ReadOnlySpan<T> b, bool transposeB,
+        Span<T> c, int m, int n, int k, bool accumulate, int maxThreads, long parallelThreshold,
+        ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -128,6 +143,12 @@ internal static class MatrixMultiply
                     }
                     if (problem.KPieces == 1)
                     {
+                        // The row-dot chunks apply the epilogue as each finishes (GemmJob), the packed ones do not.
+                        if (problem.Dot && epilogue is not null)
+                        {
+                            problem = problem with { Epilogue = epilogue };
+                            epilogue = null;
+                        }
                         GemmJob<T>.Run(problem, threads);
                         return;
                     }

@@ -13,7 +13,7 @@ namespace NeuralNets.Layers;
 /// <see cref="Differentiate"/>, and say whether it <see cref="SplitsAcrossThreads"/>.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
-public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private TensorBuffer<T> _output = new();
     private TensorBuffer<T> _inputGradient = new();
@@ -53,12 +53,29 @@ public abstract class Activation<T> : ILayer<T> where T : unmanaged, IFloatingPo
             x.Span().Slice(start, length), y.Span().Slice(start, length), dy.Span().Slice(start, length), dx.Span().Slice(start, length));
     }
 
+    /// <summary>
+    /// Set on an inference copy of one of the library's elementwise activations whose dense layer before applies it
+    /// (<see cref="Dense{T}.FusedActivation"/>): inference then passes its input, already activated, on as its output.
+    /// </summary>
+    internal bool PassesInputInInference { get; set; }
+
+    /// <summary>Whether a dense layer before may apply this activation for it in inference: one of the library's own
+    /// elementwise ones, whose <see cref="Activate"/> may write over its input.</summary>
+    internal bool CanBeFusedIntoDense => SplitsAcrossThreads && GetType().Assembly == typeof(Activation<T>).Assembly;
+
+    void IRowsEpilogue<T>.Apply(Span<T> values) => Activate(values, values);
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public virtual Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
+        if (PassesInputInInference && !training)
+        {
+            _lastOutput = input;
+            return input;
+        }
         var output = _output.GetLike(input);
         // Inference: the layer before split its samples across the cores (see ParallelRanges.PartsForRowsInPlace).
         int length = (int)input.FlattenedLength;

@@ -69,6 +69,13 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// </summary>
     internal bool TakesUnflattenedInInference { get; set; }
 
+    /// <summary>
+    /// Set on an inference copy followed by one of the library's elementwise activations (see <see cref="Sequential{T}"/>'s
+    /// inference copies): inference applies it to the output in place, each chunk on the core that computed it, and the
+    /// activation's own copy passes that output on (<see cref="Activation{T}.PassesInputInInference"/>).
+    /// </summary>
+    internal IRowsEpilogue<T>? FusedActivation { get; set; }
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
@@ -81,7 +88,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
         // y = x·Wᵀ + b
-        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs, training);
+        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs, training,
+            training ? null : FusedActivation);
         return output;
     }
 

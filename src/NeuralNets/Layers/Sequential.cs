@@ -73,8 +73,14 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
         // A Flatten before a Dense hands on its input rather than a flattened copy: the Dense only reads it, in the same order.
         for (int i = 0; i + 1 < _layers.Length; i++)
+        {
             if (_layers[i] is Flatten<T> flatten && _layers[i + 1] is Dense<T> dense)
                 (flatten.PassesInputInInference, dense.TakesUnflattenedInInference) = (true, true);
+            // A Dense before one of the library's elementwise activations applies it to each chunk of its output as that
+            // chunk is finished, on the core that computed it: the activation's pass and its hand-over between cores go.
+            if (_layers[i] is Dense<T> denseBefore && _layers[i + 1] is Activation<T> { CanBeFusedIntoDense: true } activation)
+                (denseBefore.FusedActivation, activation.PassesInputInInference) = (activation, true);
+        }
         _parameters = source._parameters;
         _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);

@@ -1,0 +1,46 @@
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tests.Kernels;
+
+/// <summary>
+/// An epilogue given to the product (a dense layer's fused activation in inference) reaches every element of C exactly once,
+/// after its sum is final, on every path: row-dot chunks on the team, k cut into pieces, the packed kernel, and on every
+/// thread count.
+/// </summary>
+public class MatrixMultiplyEpilogueTests
+{
+    [Theory]
+    [InlineData(64, 128, 784, true)]  // row-dot chunks, split across the team
+    [InlineData(64, 128, 784, false)] // the packed kernel: applied to the whole of C afterwards
+    [InlineData(1, 10, 784, true)]    // one row
+    [InlineData(6, 25, 50176, true)]  // a small C over a deep k: cut into pieces, summed, then applied
+    [InlineData(70, 69, 67, true)]
+    public void Compute_WithEpilogue_AppliesItOnceToEveryFinalElement(int m, int n, int k, bool transposeB)
+    {
+        var random = new Random(m + n + k);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var bias = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var expected = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, transposeB, expected, m, n, k, accumulate: false, bias: bias);
+        for (int i = 0; i < expected.Length; i++) expected[i] = Epilogue(expected[i]);
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var c = new float[m * n];
+            MatrixMultiply.Compute<float>(a, false, b, transposeB, c, m, n, k, accumulate: false, maxThreads: threads, parallelThreshold: 0,
+                bias: bias, epilogue: new SquarePlusOne());
+            c.Should().Equal(expected, $"{threads} threads");
+        }
+    }
+
+    // Not idempotent: applied twice, or before the sum is final, it gives another number.
+    private static float Epilogue(float x) => x * x + 1;
+
+    private sealed class SquarePlusOne : IRowsEpilogue<float>
+    {
+        public void Apply(Span<float> values)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = Epilogue(values[i]);
+        }
+    }
+}
