@@ -36,10 +36,10 @@ internal static class DenseProducts
     private static long Threshold<T>(int batch, int outputs, int inputs, bool inference = false) where T : unmanaged
     {
         if ((long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes) return MatrixMultiply.ResidentParallelThreshold;
-        // In inference the activations lie split by samples already, as the elementwise passes there (ParallelRanges.PartsForRowsInPlace).
+        // In inference a batch long enough lies split by samples already, as the elementwise passes there (ParallelRanges.PartsForInference).
         // Long activations: split from the low threshold still, so that a product of a few thousand multiply-adds is not handed over.
         long activations = (long)batch * Math.Max(outputs, inputs);
-        bool longActivations = activations >= (inference ? SplitCalibration.Floor : ParallelRanges.MinimumLength);
+        bool longActivations = activations >= (inference && batch >= ParallelRanges.BandedBatch ? SplitCalibration.Floor : ParallelRanges.MinimumLength);
         return longActivations ? MatrixMultiply.ResidentParallelThreshold : SmallWeightParallelThreshold;
     }
 

@@ -38,6 +38,17 @@ internal static class ParallelRanges
     /// </summary>
     public static int PartsForRowsInPlace(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 ? 1 : WorkerTeam.Size;
 
+    /// <summary>
+    /// How many ranges an inference pass over a batch of <paramref name="samples"/> is worth: <see cref="PartsForRowsInPlace"/>
+    /// when the batch is long enough for a dense layer before to have cut it into bands of samples across the team
+    /// (<see cref="BandedBatch"/>); otherwise <see cref="PartsFor"/>. A shorter batch (one sample, in a call waiting for its
+    /// answer) lies whole in the cache of the core that computed it, and its pass splits only where the measured threshold says it pays.
+    /// </summary>
+    public static int PartsForInference(long elements, int samples) => samples >= BandedBatch ? PartsForRowsInPlace(elements) : PartsFor(elements);
+
+    /// <summary>The fewest samples an inference product cuts into bands of samples across the team, one per thread.</summary>
+    public static int BandedBatch => WorkerTeam.Size * GemmProblem<float>.MinimumRowsPerPart;
+
     /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
     /// <param name="length">Elements to cover.</param>

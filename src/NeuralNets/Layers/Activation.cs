@@ -77,9 +77,9 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
             return input;
         }
         var output = _output.GetLike(input);
-        // Inference: the layer before split its samples across the cores (see ParallelRanges.PartsForRowsInPlace).
+        // Inference: a batch long enough lies split by samples across the cores as the layer before left it (see ParallelRanges.PartsForInference).
         int length = (int)input.FlattenedLength;
-        if (SplitsAcrossThreads) ParallelRanges.Run(new ActivateRange(this, input, output), length, training ? 0 : ParallelRanges.PartsForRowsInPlace(length));
+        if (SplitsAcrossThreads) ParallelRanges.Run(new ActivateRange(this, input, output), length, training ? 0 : ParallelRanges.PartsForInference(length, input.BatchSize()));
         else Activate(input.Span(), output.Span());
         _lastOutput = output;
         return output;

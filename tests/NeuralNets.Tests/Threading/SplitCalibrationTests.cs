@@ -47,4 +47,15 @@ public class SplitCalibrationTests
         ParallelRanges.PartsForRowsInPlace(SplitCalibration.Floor - 1).Should().Be(1);
         ParallelRanges.PartsForRowsInPlace(SplitCalibration.Floor).Should().Be(WorkerTeam.Size, "activations already split by samples split from the floor");
     }
+
+    [Fact]
+    public void PartsForInference_ShortBatch_FollowsTheMeasuredThreshold_LongBatchTheFloor()
+    {
+        int banded = ParallelRanges.BandedBatch;
+        ParallelRanges.PartsForInference(SplitCalibration.Floor, banded).Should().Be(WorkerTeam.Size, "a banded batch lies split by samples already");
+        // One sample (a latency-bound Predict) lies whole on one core: its pass splits only where splitting pays.
+        ParallelRanges.PartsForInference(SplitCalibration.Floor, 1).Should().Be(ParallelRanges.PartsFor(SplitCalibration.Floor));
+        ParallelRanges.PartsForInference(SplitCalibration.Ceiling, 1).Should().Be(WorkerTeam.Size);
+        ParallelRanges.PartsForInference(SplitCalibration.Floor, banded - 1).Should().Be(ParallelRanges.PartsFor(SplitCalibration.Floor));
+    }
 }
