@@ -12,7 +12,7 @@ using NeuralNets.Benchmarks;
 // handoff: an empty team job and an elementwise pass of growing length, on one thread and on the team.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
 // fashion [directory]: Fashion-MNIST CNN to 0.90 test accuracy, wall time against TorchSharp.
-// onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64 (ONNX Runtime builds only: -p:WithOnnx=true).
+// onnx: Predict against ONNX Runtime on the exported model, MLP and LeNet, batch 1 and 64, taking turns within each round (ONNX Runtime builds only: -p:WithOnnx=true).
 // --long: BenchmarkDotNet's default job instead of its short run; --dry: one pass, to check the suites run.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*Mlp*').
 // Every mode ends with the share of CPU time the hypervisor took during the run (Linux), to read the figures by.
