@@ -163,8 +163,15 @@ internal static unsafe partial class GemmDot
             y = Twice<T>(pb4 + row3);
             s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237);
         }
-        FinishPairRows<T, TMultiplyAdd>(a, a1, b, k, p, length, s010, s011, s012, s013, s014, s015, s016, s017, c, ldc, add, addStride);
-        FinishPairRows<T, TMultiplyAdd>(a2, a3, b, k, p, length, s230, s231, s232, s233, s234, s235, s236, s237, c + 2 * ldc, ldc, Offset(add, 2 * addStride), addStride);
+        // Every sum is reduced and stored before anything is called (see StorePairRows): final into C, or, where k has a
+        // tail, into scratch for CompleteTails.
+        bool tail = p < length;
+        T* sums = stackalloc T[4 * 8];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 8 : ldc, addendStride = tail ? 0 : addStride;
+        StorePairRows(s010, s011, s012, s013, s014, s015, s016, s017, target, stride, addend, addendStride);
+        StorePairRows(s230, s231, s232, s233, s234, s235, s236, s237, target + 2 * stride, stride, Offset(addend, 2 * addendStride), addendStride);
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 8, c, ldc, add, addStride);
     }
 
     /// <summary>
@@ -208,23 +215,70 @@ internal static unsafe partial class GemmDot
             y = Twice<T>(pb4 + row3);
             s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237); s457 = TMultiplyAdd.Of(x45, y, s457);
         }
-        FinishPairRows<T, TMultiplyAdd>(a, a1, b, k, p, length, s010, s011, s012, s013, s014, s015, s016, s017, c, ldc, add, addStride);
-        FinishPairRows<T, TMultiplyAdd>(a2, a3, b, k, p, length, s230, s231, s232, s233, s234, s235, s236, s237, c + 2 * ldc, ldc, Offset(add, 2 * addStride), addStride);
-        FinishPairRows<T, TMultiplyAdd>(a4, a5, b, k, p, length, s450, s451, s452, s453, s454, s455, s456, s457, c + 4 * ldc, ldc, Offset(add, 4 * addStride), addStride);
+        bool tail = p < length;
+        T* sums = stackalloc T[6 * 8];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 8 : ldc, addendStride = tail ? 0 : addStride;
+        StorePairRows(s010, s011, s012, s013, s014, s015, s016, s017, target, stride, addend, addendStride);
+        StorePairRows(s230, s231, s232, s233, s234, s235, s236, s237, target + 2 * stride, stride, Offset(addend, 2 * addendStride), addendStride);
+        StorePairRows(s450, s451, s452, s453, s454, s455, s456, s457, target + 4 * stride, stride, Offset(addend, 4 * addendStride), addendStride);
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 6, 8, c, ldc, add, addStride);
     }
 
-    /// <summary>Two rows by eight columns of C from eight accumulators whose lower halves are the first row's and upper halves the second's.</summary>
+    /// <summary>
+    /// Two rows by eight columns of sums from eight accumulators whose lower halves are the first row's and upper halves the
+    /// second's: each reduced as <see cref="Finish4{T, TMultiplyAdd}"/> reduces, plus its addend where there is one, stored at
+    /// <paramref name="target"/> (row stride <paramref name="stride"/>).
+    /// </summary>
+    /// <remarks>
+    /// It calls nothing. The wide tiles reduce all their accumulators first and only then call <see cref="CompleteTails{T, TMultiplyAdd}"/>
+    /// for a tail of k: any call made while accumulators are still live (every vector register is the caller's to save) made
+    /// the JIT keep all of them in memory through the loop. Before, the tails' loops were inlined after each reduction
+    /// (twelve times in the six-row tile), and compiling the wide tiles was most of a process's first training step.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FinishPairRows<T, TMultiplyAdd>(T* a0, T* a1, T* b, nint k, int p, int length,
-        Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3, Vector512<T> s4, Vector512<T> s5, Vector512<T> s6, Vector512<T> s7,
+    private static void StorePairRows<T>(Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3, Vector512<T> s4, Vector512<T> s5, Vector512<T> s6, Vector512<T> s7,
+        T* target, nint stride, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Store4(s0.GetLower(), s1.GetLower(), s2.GetLower(), s3.GetLower(), target, add);
+        Store4(s4.GetLower(), s5.GetLower(), s6.GetLower(), s7.GetLower(), target + 4, Offset(add, 4));
+        Store4(s0.GetUpper(), s1.GetUpper(), s2.GetUpper(), s3.GetUpper(), target + stride, Offset(add, addStride));
+        Store4(s4.GetUpper(), s5.GetUpper(), s6.GetUpper(), s7.GetUpper(), target + stride + 4, Offset(add, addStride + 4));
+    }
+
+    /// <summary>The four sums of <see cref="Finish4{T, TMultiplyAdd}"/> without a tail: reduced, plus their addends where given, stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4<T>(Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* target, T* add) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var r = Reduce4(s0.AsSingle(), s1.AsSingle(), s2.AsSingle(), s3.AsSingle());
+            if (add != null) r += Vector128.Load((float*)add);
+            r.Store((float*)target);
+            return;
+        }
+        var (r01, r23) = Reduce4(s0.AsDouble(), s1.AsDouble(), s2.AsDouble(), s3.AsDouble());
+        if (add != null)
+        {
+            r01 += Vector128.Load((double*)add);
+            r23 += Vector128.Load((double*)add + 2);
+        }
+        r01.Store((double*)target);
+        r23.Store((double*)target + 2);
+    }
+
+    /// <summary>
+    /// Finishes a tile whose k has a tail: each element's reduced sum (in <paramref name="sums"/>, <paramref name="columns"/> per
+    /// row) continues with the scalar multiply-add chain over the tail, then gets its addend, as <see cref="FinishSum{T, TMultiplyAdd}"/> does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void CompleteTails<T, TMultiplyAdd>(T* a, T* b, nint k, int p, int length, T* sums, int rows, int columns,
         T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        T* b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k, b6 = b5 + k, b7 = b6 + k;
-        Finish4<T, TMultiplyAdd>(a0, b, b1, b2, b3, p, length, s0.GetLower(), s1.GetLower(), s2.GetLower(), s3.GetLower(), c, add);
-        Finish4<T, TMultiplyAdd>(a0, b4, b5, b6, b7, p, length, s4.GetLower(), s5.GetLower(), s6.GetLower(), s7.GetLower(), c + 4, Offset(add, 4));
-        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s0.GetUpper(), s1.GetUpper(), s2.GetUpper(), s3.GetUpper(), c + ldc, Offset(add, addStride));
-        Finish4<T, TMultiplyAdd>(a1, b4, b5, b6, b7, p, length, s4.GetUpper(), s5.GetUpper(), s6.GetUpper(), s7.GetUpper(), c + ldc + 4, Offset(add, addStride + 4));
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < columns; j++)
+                FinishSum<T, TMultiplyAdd>(a + r * k, b + j * k, p, length, sums[r * columns + j], c + r * ldc + j, Offset(add, r * addStride + j));
     }
 
     // The 256-bit block at `block` in both halves of a 512-bit vector: one broadcasting load (vbroadcastf64x4; the bits are
