@@ -63,6 +63,8 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             OutputShapeOfNetwork = OutputShape(InputShape);
         }
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
+        // The first network of its element type starts compiling the product kernels on another core (first step, first Predict).
+        KernelWarmUp.Start<T>();
     }
 
     // An inference copy: the same parameter objects, and of each layer its own inference copy.
