@@ -399,16 +399,15 @@ internal static unsafe partial class GemmDot
         Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
+        if (p == length)
+        {
+            // No tail: the four sums are final; stored (plus their addends) as vectors.
+            Store4(s0, s1, s2, s3, c, add);
+            return;
+        }
         if (typeof(T) == typeof(float))
         {
             var r = Reduce4(s0.AsSingle(), s1.AsSingle(), s2.AsSingle(), s3.AsSingle());
-            if (p == length)
-            {
-                // No tail: the four sums are final; store them (plus their addends) as one vector.
-                if (add != null) r += Vector128.Load((float*)add);
-                r.Store((float*)c);
-                return;
-            }
             FinishSum<T, TMultiplyAdd>(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
             FinishSum<T, TMultiplyAdd>(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, Offset(add, 1));
             FinishSum<T, TMultiplyAdd>(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, Offset(add, 2));
