@@ -12,6 +12,9 @@ namespace NeuralNets.Benchmarks;
 /// 2 s of steps after 4 s of warm-up (by then tier-1 code with dynamic PGO has replaced the first tiers), and the
 /// ratios of like to like: on a shared machine other tenants' bursts lengthen a few steps in every second, which
 /// raises a mean but not a median, so a first-second mean against a steady median would count them as warm-up.
+/// Also the mean step of the first second counted from the first call's start (the first call one of its steps), and
+/// with FS_GAP_MS set, that many milliseconds pass between building the network and the first step (a program loading
+/// its data), the time the warm-up has to compile on another core.
 /// Run it once per process setting (e.g. DOTNET_TieredCompilation=0); the model is chosen by the argument.
 /// </summary>
 internal static class FirstSecond
@@ -36,10 +39,17 @@ internal static class FirstSecond
         }
         Func<float> evaluate = Evaluate;
 
+        // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
+        if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
         long start = Stopwatch.GetTimestamp();
         sgd.Step(evaluate);
         double firstCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         var first = Steps(sgd, evaluate, TimeSpan.FromSeconds(1));
+        // The first second from the first call's start, the first call one of its steps: what a program that trains right
+        // after building (or loading its data for FS_GAP_MS) sees.
+        int inFirstSecond = 1;
+        for (double t = firstCall * 1000; inFirstSecond <= first.Count && t + first[inFirstSecond - 1] <= 1e6; inFirstSecond++) t += first[inFirstSecond - 1];
+        double withFirstCall = 1e6 / inFirstSecond;
         if (Environment.GetEnvironmentVariable("FS_TRACE") == "1")
         {
             double t = 0; int bucket = 0; var sum = new double[10]; var n = new int[10];
@@ -50,7 +60,7 @@ internal static class FirstSecond
         Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}"));
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady"));
     }
 
     private static List<double> Steps(Sgd<float> sgd, Func<float> evaluate, TimeSpan span)

@@ -65,7 +65,7 @@ internal sealed partial class Im2ColConvolution<T>
 
         // Small passes stay on the calling thread; a batch smaller than the team is cut into bands of rows.
         long multiplyAdds = (long)_batch * _outChannels * plane * rows;
-        int parts = multiplyAdds < MatrixMultiply.ParallelThreshold ? 1 : MaxParts == 0 ? WorkerTeam.Size : MaxParts;
+        int parts = multiplyAdds < MatrixMultiply.ParallelThreshold ? 1 : MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
         _bands = Math.Clamp((parts + _batch - 1) / _batch, 1, _outH);
         int units = _batch * _bands;
         _parts = Math.Min(parts, units);

@@ -140,7 +140,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         (_outH, _outW) = (_window.OutputHeight(_height), _window.OutputWidth(_width));
         _chunk = Math.Max(1, Math.Min(_batch, ChunkElements / (ColumnRows * _outH * _outW)));
         _chunks = (_batch + _chunk - 1) / _chunk;
-        _parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Size : MaxParts);
+        _parts = Math.Min(_chunks, MaxParts == 0 ? WorkerTeam.Threads : MaxParts);
         EnsureScratch(_parts);
     }
 

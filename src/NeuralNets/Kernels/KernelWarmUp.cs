@@ -1,67 +1,202 @@
 using System.Numerics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// Compiles the matrix-product kernels on a thread-pool thread when the first network of an element type is made, so that
-/// the first training step or prediction on the caller's thread finds them compiled, or compiles the rest while they are.
+/// Compiles, on a thread of its own, the code a first training step or prediction will run: the matrix-product kernels
+/// when the first network of an element type is made, and each library layer, loss and optimizer type's passes when the
+/// first one is made. The caller's first step then finds them compiled, or compiles the rest while they are.
 /// </summary>
 /// <remarks>
-/// The kernels are compiled fully optimised at their first call (<see cref="HotPath"/>), and compiling them was most of
-/// a process's first training step (benchmarks/README.md, "The first call"). The warm-up runs each kind of product once,
-/// on a few numbers and on its own thread only (below every split threshold, never on the team), with the kernel width
-/// and numeric family the network will use: the same methods, compiled once for both threads. A method the two threads
-/// reach at once is compiled by one while the other waits. The backward pass's kernels come first, since a first step
-/// begins with the forward ones. Nothing is done where there is no second core to do it on.
+/// <para>The passes are compiled fully optimised at their first call (<see cref="HotPath"/>), and compiling them was most
+/// of a process's first training step (benchmarks/README.md, "The first call"). Each warm-up runs the type's passes once
+/// on a few numbers, on private objects (never the caller's network, loss or optimizer) and on this thread only (below
+/// every split threshold, never on the team), with the kernel width and numeric family the caller will use: the same
+/// methods, compiled once for both threads. A method the two threads reach at once is compiled by one while the other
+/// waits.</para>
+/// <para>The warm-ups run one after another on one thread, which exists only while there are warm-ups to run, so at most
+/// one core besides the caller's is busy with them. While it runs, jobs are split across one thread fewer
+/// (<see cref="WorkerTeam.Threads"/>): a helper sharing a core with the compiler made every hand-over wait for the
+/// scheduler, and the first second of training ran at a quarter of its speed. Once a training step or a prediction has
+/// finished, the warm-ups not yet started are dropped (<see cref="PassFinished"/>): the caller has compiled what it
+/// needed by then. Nothing is done where there is no second core, or no thread can be started. A warm-up that fails
+/// costs only the time it meant to save: the code then compiles at its first real call, where any real fault shows
+/// (tests run the rehearsals themselves).</para>
 /// </remarks>
 internal static class KernelWarmUp
 {
-    private static int s_floatStarted, s_doubleStarted;
-    private static Task s_float = Task.CompletedTask, s_double = Task.CompletedTask;
+    private static readonly object Gate = new();
+    private static readonly Queue<Action> Pending = new();
+    private static readonly HashSet<object> Queued = [];
+    private static volatile bool s_running;   // written under Gate; read without it (every split reads it)
 
-    /// <summary>Starts the warm-up for <typeparamref name="T"/> once per process.</summary>
+    /// <summary>Whether warm-ups run at all: a second core, and threads to start.</summary>
+    public static bool Enabled => WorkerTeam.DefaultSize >= 2 && !WorkerTeam.ThreadsUnavailable;
+
+    /// <summary>Whether a warm-up is queued or running: jobs leave its core to it (<see cref="WorkerTeam.Threads"/>), and the split calibration waits for it.</summary>
+    public static bool Running => s_running;
+
+    [ThreadStatic]
+    private static bool t_onWarmUpThread;
+
+    /// <summary>Whether the calling thread is the warm-up's: its passes never split (<see cref="WorkerTeam.Threads"/>), so it never uses the team.</summary>
+    public static bool OnWarmUpThread => t_onWarmUpThread;
+
+    /// <summary>Queues the product kernels of <typeparamref name="T"/> once per process (the first network of the type).</summary>
     public static void Start<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (WorkerTeam.DefaultSize < 2 || WorkerTeam.ThreadsUnavailable || !GemmPacked.Supports<T>()) return;
-        if (typeof(T) == typeof(float))
+        // One product a warm-up, so that a pass finishing first (PassFinished) drops the rest sooner.
+        if (GemmPacked.Supports<T>())
+            for (int kind = 0; kind < ProductKinds; kind++)
+            {
+                int product = kind;
+                Enqueue((typeof(T), nameof(RunProduct), product), () => RunProduct<T>(product));
+            }
+        // The team's hand-over code, and the split calibration the first long elementwise pass runs.
+        Enqueue(typeof(WorkerTeam), static () =>
         {
-            if (Interlocked.Exchange(ref s_floatStarted, 1) == 0) s_float = Task.Run(Rehearse<float>);
-        }
-        else if (Interlocked.Exchange(ref s_doubleStarted, 1) == 0) s_double = Task.Run(Rehearse<double>);
+            PrepareHotPaths(typeof(WorkerTeam));
+            PrepareHotPaths(typeof(UnitsWork));
+            SplitCalibration.Rehearse();
+        });
     }
 
-    /// <summary>Waits for any warm-up started (tests that count every thread's allocations call it first).</summary>
-    public static void Wait() => Task.WaitAll(s_float, s_double);
-
-    private static void Rehearse<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Queues <paramref name="warm"/> unless a warm-up under <paramref name="key"/> was queued before.</summary>
+    public static void Enqueue(object key, Action warm)
     {
+        if (!Enabled) return;
+        lock (Gate)
+        {
+            if (!Queued.Add(key)) return;
+            Pending.Enqueue(warm);
+            if (s_running) return;
+            s_running = true;
+        }
         try
         {
-            RunProducts<T>();
+            new Thread(Drain) { IsBackground = true, Name = "NeuralNets warm-up" }.Start();
         }
         catch (Exception)
         {
-            // A warm-up that fails costs only the time it meant to save: the kernels then compile at their first real call,
-            // where any real fault shows. (Tests run RunProducts itself.)
+            // No thread to run them on (a runtime without threads): the code compiles at its first call instead.
+            lock (Gate)
+            {
+                Pending.Clear();
+                s_running = false;
+                Monitor.PulseAll(Gate);
+            }
         }
     }
+
+    /// <summary>
+    /// Drops the warm-ups not yet started. Called when a training step or a prediction has finished: by then the caller
+    /// has compiled what it needed itself, and the core goes back to the team (<see cref="WorkerTeam.Threads"/>).
+    /// </summary>
+    public static void PassFinished()
+    {
+        if (!s_running || t_onWarmUpThread) return;   // a rehearsal's own pass is not the caller's
+        lock (Gate) Pending.Clear();
+    }
+
+    /// <summary>Waits until no warm-up is queued or running (tests that count every thread's allocations call it first).</summary>
+    public static void Wait()
+    {
+        lock (Gate)
+        {
+            while (s_running) Monitor.Wait(Gate);
+        }
+    }
+
+    private static void Drain()
+    {
+        t_onWarmUpThread = true;
+        while (true)
+        {
+            Action warm;
+            lock (Gate)
+            {
+                if (Pending.Count == 0)
+                {
+                    s_running = false;
+                    Monitor.PulseAll(Gate);
+                    return;
+                }
+                warm = Pending.Dequeue();
+            }
+            try
+            {
+                warm();
+            }
+            catch (Exception)
+            {
+                // Only the time it meant to save is lost (see the remarks).
+            }
+        }
+    }
+
+    /// <summary>
+    /// Compiles every method of <paramref name="type"/> and of its library base types that is marked for full optimisation
+    /// (the per-step drivers: a layer's passes, a loss's, an optimizer's update).
+    /// </summary>
+    internal static void PrepareHotPaths(Type type)
+    {
+        const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+        for (var t = type; t is not null && t.Assembly == typeof(KernelWarmUp).Assembly; t = t.BaseType)
+        {
+            if (t.ContainsGenericParameters) return;
+            foreach (var method in t.GetMethods(declared))
+            {
+                if (method.IsAbstract || method.ContainsGenericParameters) continue;
+                if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) == 0) continue;
+                
+                RuntimeHelpers.PrepareMethod(method.MethodHandle);
+            }
+        }
+    }
+
+    /// <summary>How many kinds of product <see cref="RunProduct{T}(int)"/> runs.</summary>
+    internal const int ProductKinds = 5;
 
     /// <summary>Runs each kind of product once on small operands, on the calling thread.</summary>
     internal static void RunProducts<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Sizes that take every tile: 17 rows (six- and four-row tiles and a row left over), 9 and 33 columns (a band
-        // of eight and a column left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
+        for (int kind = 0; kind < ProductKinds; kind++) RunProduct<T>(kind);
+    }
+
+    /// <summary>Runs one kind of product on small operands, on the calling thread.</summary>
+    internal static void RunProduct<T>(int kind) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Sizes that take every tile: 17 rows (six- and four-row tiles and a row left over), 13 and 33 columns (a band
+        // of eight, four and one left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
         const int m = 17, n = 33, k = 17;
+        int edge = 3 * Vector512<T>.Count;   // a last panel one vector wide, read in place (a layer of 784 inputs' weight gradient)
         var a = new T[m * k];
-        var b = new T[k * n];
-        var c = new T[m * n];
+        var b = new T[k * Math.Max(n, edge)];
+        var c = new T[m * Math.Max(n, edge)];
         var bias = new T[n];
         for (int i = 0; i < a.Length; i++) a[i] = T.CreateTruncating(i % 7) / T.CreateTruncating(7);
         for (int i = 0; i < b.Length; i++) b[i] = T.CreateTruncating(i % 5) / T.CreateTruncating(5);
-        // The backward pass's products (dx = dy·W, dW = dyᵀ·x) on the packed kernel, then the forward pass's row dots.
-        MatrixMultiply.Compute<T>(a, false, b, false, c, m, n, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
-        MatrixMultiply.Compute<T>(a, true, b, false, c, k, n, m, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
-        MatrixMultiply.Compute<T>(a, false, b, true, c, m, 9, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 9));
-        MatrixMultiply.Compute<T>(a, false, b, true, c, m, 9, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
+        // The backward pass's products (dx = dy·W, dW = dyᵀ·x) on the packed kernel first, then the forward pass's row dots.
+        switch (kind)
+        {
+            case 0:
+                MatrixMultiply.Compute<T>(a, false, b, false, c, m, n, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                break;
+            case 1:
+                MatrixMultiply.Compute<T>(a, true, b, false, c, k, n, m, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
+                break;
+            case 2:
+                MatrixMultiply.Compute<T>(a, false, b, false, c, m, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                break;
+            case 3:
+                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
+                break;
+            default:
+                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
+                break;
+        }
     }
 }

@@ -116,11 +116,11 @@ internal static class MatrixMultiply
         bool unfused = !KernelWidth.FusedFamily;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
-            int threads = maxThreads == 0 ? WorkerTeam.Size : maxThreads;
+            int threads = maxThreads == 0 ? WorkerTeam.Threads : maxThreads;
             if ((long)m * n * k < parallelThreshold) threads = 1;
             // Bands of rows only where the team will run them side by side: a product that will run on its caller alone
             // (a second caller's Predict while the team serves the first, say) keeps its column chunks, which read each block of B once for all rows.
-            int rowParts = splitRows && !WorkerTeam.Busy ? Math.Min(threads, WorkerTeam.Size) : 0;
+            int rowParts = splitRows && !WorkerTeam.Busy ? Math.Min(threads, WorkerTeam.Threads) : 0;
             unsafe
             {
                 fixed (T* pa = &MemoryMarshal.GetReference(a))

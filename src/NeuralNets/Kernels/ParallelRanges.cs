@@ -28,7 +28,7 @@ internal static class ParallelRanges
 
     /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
     /// <remarks>The measured threshold is read (and measured, the first time) only for a pass that could be split at all.</remarks>
-    public static int PartsFor(long elements) => PartsForRowsInPlace(elements) == 1 || elements < MinimumLength ? 1 : WorkerTeam.Size;
+    public static int PartsFor(long elements) => PartsForRowsInPlace(elements) == 1 || elements < MinimumLength ? 1 : WorkerTeam.Threads;
 
     /// <summary>
     /// How many ranges a pass over activations that already lie split by samples across the cores is worth: inference,
@@ -36,7 +36,7 @@ internal static class ParallelRanges
     /// then moves nothing between the cores' caches, while leaving the pass to one core makes it fetch the other's half;
     /// so every pass from <see cref="SplitCalibration.Floor"/> elements is split, below the measured threshold too.
     /// </summary>
-    public static int PartsForRowsInPlace(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Size == 1 ? 1 : WorkerTeam.Size;
+    public static int PartsForRowsInPlace(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Threads == 1 ? 1 : WorkerTeam.Threads;
 
     /// <summary>
     /// How many ranges an inference pass over a batch of <paramref name="samples"/> is worth: <see cref="PartsForRowsInPlace"/>
@@ -47,7 +47,7 @@ internal static class ParallelRanges
     public static int PartsForInference(long elements, int samples) => samples >= BandedBatch ? PartsForRowsInPlace(elements) : PartsFor(elements);
 
     /// <summary>The fewest samples an inference product cuts into bands of samples across the team, one per thread.</summary>
-    public static int BandedBatch => WorkerTeam.Size * GemmProblem<float>.MinimumRowsPerPart;
+    public static int BandedBatch => WorkerTeam.Threads * GemmProblem<float>.MinimumRowsPerPart;
 
     /// <summary>Runs <paramref name="operation"/> over <c>[0, length)</c>.</summary>
     /// <param name="operation">The operation; copied, so it must hold references to its tensors, not spans.</param>
@@ -90,6 +90,10 @@ internal static class ParallelRanges
     /// <summary>The start of range <paramref name="part"/> of <paramref name="parts"/> over <paramref name="length"/> elements.</summary>
     public static int Start(int length, int part, int parts) =>
         part >= parts ? length : (int)((long)length * part / parts) / Alignment * Alignment;
+
+    /// <summary>Compiles the team's code for <typeparamref name="TOperation"/> (its part runner), for a warm-up (<see cref="KernelWarmUp"/>).</summary>
+    internal static void Prepare<TOperation>() where TOperation : struct, IRangeOperation =>
+        RuntimeHelpers.PrepareMethod(typeof(RangeWork<TOperation>).GetMethod(nameof(RangeWork<TOperation>.RunPart))!.MethodHandle);
 
     /// <summary>The team's job for one operation; cached per calling thread and type, so a call allocates nothing.</summary>
     private sealed class RangeWork<TOperation> : TeamWork where TOperation : struct, IRangeOperation

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -54,7 +55,8 @@ internal static class SplitCalibration
         {
             int measured = Volatile.Read(ref s_elementwiseMinimum);
             if (measured != 0) return measured;
-            if (WorkerTeam.Size == 1 || WorkerTeam.ThreadsUnavailable || WorkerTeam.Busy || !CalibrationLock.TryEnter()) return Default;
+            // Not while a warm-up compiles on a core the split would use: the timings would be the warm-up's.
+            if (WorkerTeam.Size == 1 || WorkerTeam.ThreadsUnavailable || WorkerTeam.Busy || KernelWarmUp.Running || !CalibrationLock.TryEnter()) return Default;
             try
             {
                 measured = Volatile.Read(ref s_elementwiseMinimum);
@@ -83,6 +85,19 @@ internal static class SplitCalibration
     }
 
     /// <summary>The measured threshold, or null when the team was taken by another caller meanwhile (measured again later).</summary>
+    /// <summary>
+    /// Compiles the calibration and the pass it times, for the warm-up (<see cref="KernelWarmUp"/>): the first pass long
+    /// enough to be split then spends its time measuring, not compiling.
+    /// </summary>
+    internal static void Rehearse()
+    {
+        RuntimeHelpers.PrepareMethod(typeof(SplitCalibration).GetMethod(nameof(Measure), BindingFlags.NonPublic | BindingFlags.Static)!.MethodHandle);
+        ParallelRanges.Prepare<DerivativePass>();
+        var values = new float[Floor / 64];
+        ParallelRanges.Run(new DerivativePass(values, values, new float[values.Length]), values.Length, 1);
+    }
+
+    [MethodImpl(HotPath.Options)]   // compiled whole by the warm-up, not at tier 0 with its loops replaced on the stack
     private static int? Measure()
     {
         // The longest pass timed is half the ceiling (a length of Ceiling itself is never timed: it is the answer when none pays).

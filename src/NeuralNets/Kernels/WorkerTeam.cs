@@ -87,6 +87,21 @@ internal static class WorkerTeam
         }
     }
 
+    /// <summary>
+    /// Threads a job is split across now: <see cref="Size"/>, less the core a warm-up compiles on while one runs
+    /// (<see cref="KernelWarmUp"/>) where the team would otherwise take every core. A helper sharing its core with the
+    /// warm-up would make every hand-over wait for the scheduler. One on the warm-up's own thread. Results do not depend on it.
+    /// </summary>
+    public static int Threads
+    {
+        get
+        {
+            if (KernelWarmUp.OnWarmUpThread) return 1;
+            int size = Size;
+            return size > 1 && size >= DefaultSize && KernelWarmUp.Running ? size - 1 : size;
+        }
+    }
+
     /// <summary>How long an idle worker keeps polling for the next job before it sleeps.</summary>
     public static TimeSpan IdleSpin
     {

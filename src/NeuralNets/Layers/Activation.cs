@@ -42,6 +42,16 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     /// </summary>
     protected virtual bool SplitsAcrossThreads => false;
 
+    /// <summary><see cref="SplitsAcrossThreads"/>, for the library's warm-up.</summary>
+    internal bool SplitsAcrossThreadsForRehearsal => SplitsAcrossThreads;
+
+    /// <summary>Compiles the team's part runners of the two passes, for a warm-up (<see cref="LayerRehearsal"/>).</summary>
+    internal static void PrepareSplitPasses()
+    {
+        ParallelRanges.Prepare<ActivateRange>();
+        ParallelRanges.Prepare<DifferentiateRange>();
+    }
+
     private readonly struct ActivateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y) : IRangeOperation
     {
         public void Run(int start, int length) => layer.Activate(x.Span().Slice(start, length), y.Span().Slice(start, length));

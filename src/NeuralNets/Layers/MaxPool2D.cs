@@ -232,6 +232,13 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
     }
 
+    /// <summary>Compiles the team's part runners of the two passes, for a warm-up (<see cref="LayerRehearsal"/>).</summary>
+    internal static void PrepareSplitPasses()
+    {
+        ParallelRanges.Prepare<ForwardRange>();
+        ParallelRanges.Prepare<BackwardRange>();
+    }
+
     private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
     {
         public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);

@@ -63,8 +63,10 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             OutputShapeOfNetwork = OutputShape(InputShape);
         }
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
-        // The first network of its element type starts compiling the product kernels on another core (first step, first Predict).
+        // The first network of its element type, and of each layer type, starts compiling their code on another core
+        // (first step, first Predict).
         KernelWarmUp.Start<T>();
+        LayerRehearsal.Queue(_layers, InputShape);
     }
 
     // An inference copy: the same parameter objects, and of each layer its own inference copy.
@@ -282,6 +284,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
         public void Dispose()
         {
+            KernelWarmUp.PassFinished();
             _network._inferenceCopies.Return(Copy);
             if (_network._sharesLayers) Monitor.Exit(_network._turns);
         }

@@ -15,6 +15,9 @@ public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatin
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
+    /// <summary>Creates the loss. The first one of its element type in a process starts compiling its passes on another core.</summary>
+    public MeanSquaredError() => LossRehearsal.QueueMeanSquaredError<T>();
+
     /// <inheritdoc/>
     public T Forward(Tensor<T> output, Tensor<T> target)
     {

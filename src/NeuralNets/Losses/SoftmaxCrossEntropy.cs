@@ -24,6 +24,9 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
+    /// <summary>Creates the loss. The first one of its element type in a process starts compiling its passes on another core.</summary>
+    public SoftmaxCrossEntropy() => LossRehearsal.QueueSoftmaxCrossEntropy<T>();
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)

@@ -42,6 +42,8 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
         State = new ParameterStates<T>(_states);
         LearningRate = learningRate;
         DeclareHyperparameter("learningRate", () => LearningRate, value => LearningRate = value);
+        // The first optimizer of a library type starts compiling its update on another core (the first step's).
+        if (GetType().Assembly == typeof(ElementwiseOptimizer<T>).Assembly) KernelWarmUp.Enqueue(GetType(), RehearseUpdate);
     }
 
     /// <inheritdoc/>
@@ -120,6 +122,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
             _ = _parameters[i].GradientSegment;
             ParallelRanges.Run(new RangeOperation(this, state), _parameters[i].Length);
         }
+        KernelWarmUp.PassFinished();
     }
 
     /// <summary>Runs once per parameter and update pass, on the calling thread, before its ranges: the place for per-step coefficients and scalar state.</summary>
@@ -180,6 +183,24 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     {
         for (int b = 0; b < _layout.Buffers.Count; b++)
             if (!state.HasBuffer(b) && UsesBuffer(new StateBuffer(b, _layout.Buffers[b].Name))) state.Allocate(b);
+    }
+
+    /// <summary>
+    /// Runs the rule once on a private parameter of a few elements with every buffer, on the calling thread (the
+    /// warm-up's): <see cref="Update"/> only reads this optimizer's settings (it runs on several threads at once), and
+    /// <see cref="BeginUpdate"/>, which may write them, is not called.
+    /// </summary>
+    internal void RehearseUpdate()
+    {
+        KernelWarmUp.PrepareHotPaths(GetType());
+        ParallelRanges.Prepare<RangeOperation>();
+        const int length = 23;   // every vector width's loop and the scalar tail
+        var state = new ParameterState<T>(new Parameter<T>("rehearsal", length), 0, _layout);
+        for (int b = 0; b < _layout.Buffers.Count; b++) state.Allocate(b);
+        state.Step = 1;
+        var scratch = new T[ScratchBuffers][];
+        for (int i = 0; i < scratch.Length; i++) scratch[i] = new T[length];
+        Update(new ElementRange<T>(state, scratch, 0, length));
     }
 
     private void RunRange(ParameterState<T> state, int start, int length) => Update(new ElementRange<T>(state, _scratch, start, length));

@@ -27,3 +27,82 @@ public class KernelWarmUpTests
         first.Should().BeSameAs(waited, "the warm-up is a few small products");
     }
 }
+
+/// <summary>While a warm-up compiles on a core, jobs leave that core to it; a failing warm-up does not stop the next.</summary>
+[Collection(ProcessWideMeasurement.Name)]
+public class KernelWarmUpQueueTests
+{
+    [Fact]
+    public void Threads_WhileAWarmUpRuns_LeaveItsCoreAndOneOnItsOwnThread()
+    {
+        KernelWarmUp.Wait();
+        int size = WorkerTeam.Size;
+        int onWarmUpThread = 0;
+        using var release = new ManualResetEventSlim();
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            Volatile.Write(ref onWarmUpThread, WorkerTeam.Threads);
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        if (!KernelWarmUp.Enabled)
+        {
+            // One core (or no threads): nothing is queued, and jobs keep every thread.
+            KernelWarmUp.Running.Should().BeFalse();
+            WorkerTeam.Threads.Should().Be(size);
+            return;
+        }
+        try
+        {
+            SpinWait.SpinUntil(() => Volatile.Read(ref onWarmUpThread) != 0, TimeSpan.FromSeconds(30)).Should().BeTrue("the warm-up thread starts");
+            KernelWarmUp.Running.Should().BeTrue();
+            WorkerTeam.Threads.Should().Be(size > 1 && size >= WorkerTeam.DefaultSize ? size - 1 : size);
+        }
+        finally
+        {
+            release.Set();
+        }
+        KernelWarmUp.Wait();
+        onWarmUpThread.Should().Be(1, "the warm-up's own passes never split");
+        KernelWarmUp.Running.Should().BeFalse();
+        WorkerTeam.Threads.Should().Be(size);
+    }
+
+    [Fact]
+    public void Enqueue_AFailingWarmUp_TheNextStillRunsAndAKeyRunsOnce()
+    {
+        int runs = 0;
+        var key = new object();
+        KernelWarmUp.Enqueue(new object(), () => throw new InvalidOperationException("a warm-up that fails"));
+        KernelWarmUp.Enqueue(key, () => Interlocked.Increment(ref runs));
+        KernelWarmUp.Enqueue(key, () => Interlocked.Increment(ref runs));
+        KernelWarmUp.Wait();
+        runs.Should().Be(KernelWarmUp.Enabled ? 1 : 0);
+    }
+
+    [Fact]
+    public void PassFinished_ByTheCaller_DropsTheWarmUpsNotStarted_ButNotByAWarmUpItself()
+    {
+        if (!KernelWarmUp.Enabled) return;   // nothing is queued on one core: the test below has nothing to drop
+        KernelWarmUp.Wait();
+        int dropped = 0, kept = 0;
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        KernelWarmUp.Enqueue(new object(), () => Interlocked.Increment(ref dropped));
+        started.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken).Should().BeTrue("the warm-up thread starts");
+        KernelWarmUp.PassFinished();   // a caller's step has finished while the second warm-up waits
+        release.Set();
+        KernelWarmUp.Wait();
+        dropped.Should().Be(0);
+
+        // A rehearsal's own prediction (the network rehearsal makes one) must not drop the warm-ups after it.
+        KernelWarmUp.Enqueue(new object(), KernelWarmUp.PassFinished);
+        KernelWarmUp.Enqueue(new object(), () => Interlocked.Increment(ref kept));
+        KernelWarmUp.Wait();
+        kept.Should().Be(1);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Kernels;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Layers;
+
+/// <summary>
+/// The warm-ups a network's layers queue (<see cref="KernelWarmUp"/>): for each library layer type, once per process, a
+/// private twin runs the layer's passes on one sample of the layer's input shape, so that their code is compiled before
+/// the first step needs it.
+/// </summary>
+/// <remarks>
+/// Running the passes is what compiles them: <see cref="System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(RuntimeMethodHandle)"/>
+/// compiles nothing for a virtual method (every layer's <c>Forward</c> and <c>Backward</c>), only for the helpers it
+/// calls. A twin is a layer of the same settings with parameters and buffers of its own, or, for a layer without
+/// parameters, state or random draws (activations, pooling, flattening), its inference copy. Other layers (batch
+/// normalisation shares its running statistics with its copies, dropout its random stream) only have their helpers compiled.
+/// </remarks>
+internal static class LayerRehearsal
+{
+    /// <summary>Queues the warm-ups of the layers not queued before; <paramref name="inputShape"/> is the first one's sample shape, when known.</summary>
+    public static void Queue<T>(IEnumerable<ILayer<T>> layers, IReadOnlyList<int>? inputShape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!KernelWarmUp.Enabled) return;
+        KernelWarmUp.Enqueue(typeof(Sequential<T>), RehearseNetwork<T>);
+        var shape = inputShape?.ToArray();
+        foreach (var layer in layers)
+        {
+            if (layer is Sequential<T> nested) Queue(nested.Layers, shape);
+            // A user's layer is left alone: its passes may not be safe to run on a copy, or from another thread.
+            else if (layer.GetType().Assembly == typeof(LayerRehearsal).Assembly)
+            {
+                var sampleShape = shape;
+                // A convolution's or pooling's code paths depend on its settings (channels, window), so each setting is rehearsed.
+                object key = layer is Conv2D<T> or MaxPool2D<T> or AvgPool2D<T> ? (layer.GetType(), layer.ToString()) : layer.GetType();
+                KernelWarmUp.Enqueue(key, () => Rehearse(layer, sampleShape));
+            }
+            shape = NextShape(layer, shape);
+        }
+    }
+
+    /// <summary>
+    /// Runs the passes of a twin of <paramref name="layer"/> on the calling thread, on one sample of
+    /// <paramref name="sampleShape"/> (or a small shape that fits, when unknown); <paramref name="layer"/> itself is only read.
+    /// </summary>
+    internal static void Rehearse<T>(ILayer<T> layer, int[]? sampleShape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        KernelWarmUp.PrepareHotPaths(layer.GetType());
+        switch (layer)
+        {
+            case Dense<T>:
+                // The products' tiles are the kernels' own warm-up; a small twin runs the layer's passes.
+                RunTwin(new Dense<T>(17, 9, seed: 0), [17]);
+                break;
+            case Conv2D<T> conv:
+            {
+                var twin = new Conv2D<T>(conv.InChannels, conv.OutChannels, conv.Kernel, new Random(0), conv.Stride, conv.Padding);
+                int[] shape = sampleShape is { Length: 3 } ? sampleShape : [conv.InChannels, conv.Kernel.Height + 3, conv.Kernel.Width + 3];
+                // Twice: the convolution times its two implementations on its first calls, one of each compiling it.
+                RunTwin(twin, shape);
+                RunTwin(twin, shape);
+                break;
+            }
+            case Activation<T> activation when activation.CreateInferenceCopy() is { } copy:
+                // 23 values reach every vector width's loop and the scalar tail.
+                RunTwin(copy, sampleShape is { Length: 1 } || sampleShape is null ? [23] : sampleShape);
+                if (activation.SplitsAcrossThreadsForRehearsal) Activation<T>.PrepareSplitPasses();
+                break;
+            case MaxPool2D<T> or AvgPool2D<T> or GlobalAvgPool2D<T> or Flatten<T> when sampleShape is not null && layer.CreateInferenceCopy() is { } copy:
+                RunTwin(copy, sampleShape);
+                if (layer is MaxPool2D<T>) MaxPool2D<T>.PrepareSplitPasses();
+                break;
+        }
+    }
+
+    /// <summary>A network's own passes (training forward and back, a prediction) on a private two-layer network.</summary>
+    internal static void RehearseNetwork<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        KernelWarmUp.PrepareHotPaths(typeof(Sequential<T>));
+        KernelWarmUp.PrepareHotPaths(typeof(TensorBuffer<T>));
+        KernelWarmUp.PrepareHotPaths(typeof(Parameter<T>));
+        var twin = Network.Sequential<T>(17).Dense(9).ReLU().Build(seed: 0);
+        var input = Filled<T>([1, 17]);
+        twin.Forward(input, training: true);
+        var outputGradient = Filled<T>([1, 9]);
+        twin.BackwardToParameters(outputGradient);
+        twin.Forward(input, training: true);
+        twin.Backward(outputGradient);
+        twin.Predict(input);
+    }
+
+    /// <summary>The sample shape after <paramref name="layer"/>, or null when unknown or refused.</summary>
+    private static int[]? NextShape<T>(ILayer<T> layer, int[]? shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (shape is null) return null;
+        try
+        {
+            return layer.OutputShape(shape).ToArray();
+        }
+        catch (Exception)
+        {
+            return null;   // the network's own checks report a misfit; the warm-up only loses its shapes
+        }
+    }
+
+    /// <summary>A training pass forward and back (the input's gradient and the parameters'), then an inference pass, on one sample.</summary>
+    private static void RunTwin<T>(ILayer<T> twin, int[] sampleShape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var input = Filled<T>([1, .. sampleShape]);
+        var output = twin.Forward(input, training: true);
+        var outputGradient = Filled<T>(output.Lengths.ToArray().Select(d => (int)d).ToArray());
+        twin.Backward(outputGradient);
+        if (twin is IParameterGradientOnly<T> parametersOnly) parametersOnly.BackwardToParameters(outputGradient);
+        twin.Forward(input, training: false);
+    }
+
+    private static Tensor<T> Filled<T>(int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = 1;
+        foreach (int d in shape) length *= d;
+        var values = new T[length];
+        for (int i = 0; i < length; i++) values[i] = T.CreateTruncating(i % 7 - 3) / T.CreateTruncating(4);
+        return Tensor.Create(values, shape.Select(d => (nint)d).ToArray());
+    }
+}
