@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
+using NeuralNets.Kernels;
 using NeuralNets.Losses;
 using NeuralNets.Tensors;
 
@@ -50,6 +51,9 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         _targets = targets;
         TensorMemory.ThrowIfNotFinite<T>(_features, "Features", SampleSize);
         TensorMemory.ThrowIfNotFinite<T>(_targets, "Targets", TargetSize);
+        // Data is made before the training that reads it: the first dataset of its element type starts compiling the
+        // matrix-product kernels on another core.
+        KernelWarmUp.Start<T>();
         if (classCount is int classes)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2, nameof(classCount));

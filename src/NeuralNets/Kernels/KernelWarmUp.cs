@@ -7,8 +7,8 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// Compiles, on a thread of its own, the code a first training step or prediction will run: the matrix-product kernels
-/// when the first network of an element type is made, and each library layer, loss and optimizer type's passes when the
-/// first one is made. The caller's first step then finds them compiled, or compiles the rest while they are.
+/// when the first dataset or network of an element type is made, and each library layer, loss and optimizer type's
+/// passes when the first one is made. The caller's first step then finds them compiled, or compiles the rest while they are.
 /// </summary>
 /// <remarks>
 /// <para>The passes are compiled fully optimised at their first call (<see cref="HotPath"/>), and compiling them was most
@@ -42,12 +42,18 @@ internal static class KernelWarmUp
     [ThreadStatic]
     private static bool t_onWarmUpThread;
 
+    private static class StartedFor<T>
+    {
+        public static int Flag;
+    }
+
     /// <summary>Whether the calling thread is the warm-up's: its passes never split (<see cref="WorkerTeam.Threads"/>), so it never uses the team.</summary>
     public static bool OnWarmUpThread => t_onWarmUpThread;
 
-    /// <summary>Queues the product kernels of <typeparamref name="T"/> once per process (the first network of the type).</summary>
+    /// <summary>Queues the product kernels of <typeparamref name="T"/> once per process (the first dataset or network of the type).</summary>
     public static void Start<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (Interlocked.Exchange(ref StartedFor<T>.Flag, 1) != 0) return;   // every dataset and network calls it
         // One product a warm-up, so that a pass finishing first (PassFinished) drops the rest sooner.
         if (GemmPacked.Supports<T>())
             for (int kind = 0; kind < ProductKinds; kind++)
