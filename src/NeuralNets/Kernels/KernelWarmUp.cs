@@ -157,7 +157,7 @@ internal static class KernelWarmUp
             {
                 if (method.IsAbstract || method.ContainsGenericParameters) continue;
                 if ((method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) == 0) continue;
-                
+                // A virtual method is left as it was (PrepareMethod compiles none); a rehearsal runs those.
                 RuntimeHelpers.PrepareMethod(method.MethodHandle);
             }
         }

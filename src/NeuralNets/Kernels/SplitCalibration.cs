@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Numerics;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
@@ -84,7 +84,6 @@ internal static class SplitCalibration
         }
     }
 
-    /// <summary>The measured threshold, or null when the team was taken by another caller meanwhile (measured again later).</summary>
     /// <summary>
     /// Compiles the calibration and the pass it times, for the warm-up (<see cref="KernelWarmUp"/>): the first pass long
     /// enough to be split then spends its time measuring, not compiling.
@@ -97,6 +96,7 @@ internal static class SplitCalibration
         ParallelRanges.Run(new DerivativePass(values, values, new float[values.Length]), values.Length, 1);
     }
 
+    /// <summary>The measured threshold, or null when the team was taken by another caller meanwhile (measured again later).</summary>
     [MethodImpl(HotPath.Options)]   // compiled whole by the warm-up, not at tier 0 with its loops replaced on the stack
     private static int? Measure()
     {
