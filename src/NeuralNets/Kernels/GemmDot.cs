@@ -136,7 +136,6 @@ internal static unsafe partial class GemmDot
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
-        T* a1 = a + k, a2 = a1 + k, a3 = a2 + k;
         Vector512<T> s010 = default, s011 = default, s012 = default, s013 = default, s014 = default, s015 = default, s016 = default, s017 = default;
         Vector512<T> s230 = default, s231 = default, s232 = default, s233 = default, s234 = default, s235 = default, s236 = default, s237 = default;
         // Addressed as in the six-row tile: moving pointers and the row stride in bytes, every address in a register.
@@ -184,7 +183,7 @@ internal static unsafe partial class GemmDot
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
-        T* a1 = a + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
+        T* a4 = a + 4 * k;
         Vector512<T> s010 = default, s011 = default, s012 = default, s013 = default, s014 = default, s015 = default, s016 = default, s017 = default;
         Vector512<T> s230 = default, s231 = default, s232 = default, s233 = default, s234 = default, s235 = default, s236 = default, s237 = default;
         Vector512<T> s450 = default, s451 = default, s452 = default, s453 = default, s454 = default, s455 = default, s456 = default, s457 = default;

@@ -7,8 +7,8 @@ namespace NeuralNets.Layers;
 
 /// <summary>
 /// The warm-ups a network's layers queue (<see cref="KernelWarmUp"/>): for each library layer type, once per process, a
-/// private twin runs the layer's passes on one sample of the layer's input shape, so that their code is compiled before
-/// the first step needs it.
+/// private twin runs the layer's passes on one sample of the layer's input shape (an activation on 23 values), so that
+/// their code is compiled before the first step needs it.
 /// </summary>
 /// <remarks>
 /// Running the passes is what compiles them: <see cref="System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(RuntimeMethodHandle)"/>
@@ -63,8 +63,8 @@ internal static class LayerRehearsal
                 break;
             }
             case Activation<T> activation when activation.CreateInferenceCopy() is { } copy:
-                // 23 values reach every vector width's loop and the scalar tail.
-                RunTwin(copy, sampleShape is { Length: 1 } || sampleShape is null ? [23] : sampleShape);
+                // 23 values reach every vector width's loop and the scalar tail, whatever the layer's own shape.
+                RunTwin(copy, [23]);
                 if (activation.SplitsAcrossThreadsForRehearsal) Activation<T>.PrepareSplitPasses();
                 break;
             case MaxPool2D<T> or AvgPool2D<T> or GlobalAvgPool2D<T> or Flatten<T> when sampleShape is not null && layer.CreateInferenceCopy() is { } copy:
