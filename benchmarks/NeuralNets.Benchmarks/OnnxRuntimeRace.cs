@@ -15,7 +15,8 @@ namespace NeuralNets.Benchmarks;
 /// Inference side by side: NeuralNets <c>Predict</c> against an ONNX Runtime <c>InferenceSession</c> on the same network
 /// exported with <see cref="OnnxFile"/>, for a Fashion-MNIST MLP (784-128-10) and LeNet, each trained for one short epoch.
 /// Batch 1 is latency (µs per call), batch 64 throughput (images per second); both libraries with their default threads,
-/// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1). Medians of <see cref="Rounds"/> rounds, the four
+/// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1); NeuralNets both as the
+/// trained <c>Sequential</c> and as its <see cref="Sequential{T}.Freeze"/> copy. Medians of <see cref="Rounds"/> rounds, the six
 /// contestants taking turns within each round; the ratios are NeuralNets over ONNX Runtime (below 1 means NeuralNets is faster
 /// for latency, above 1 faster for throughput), of the medians and, steadier on a host whose speed changes, the median of
 /// the ratios within each round.
@@ -31,8 +32,8 @@ internal static class OnnxRuntimeRace
         var train = FashionMnist.Load<float>(directory, train: true).Take(6000);
         var test = FashionMnist.Load<float>(directory, train: false).Take(64);
         Console.WriteLine($"{Environment.ProcessorCount} processors; medians of {Rounds} rounds of {RoundLength.TotalMilliseconds} ms; networks trained one epoch on 6,000 images");
-        Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads | median of the rounds' ratios |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | frozen, default threads | frozen, 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads | median of the rounds' ratios | frozen: median of the rounds' ratios |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Race("MLP 784-128-10", Trained(Network.Sequential<float>([1, 28, 28]).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), train), test);
         Race("LeNet", Trained(Network.Sequential<float>([1, 28, 28]).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
             .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 1), train), test);
@@ -48,6 +49,7 @@ internal static class OnnxRuntimeRace
     private static void Race(string name, Sequential<float> network, Dataset<float> images)
     {
         byte[] model = OnnxFile.ToBytes(network);
+        var frozenNetwork = network.Freeze();
         foreach (int batch in new[] { 1, 64 })
         {
             var all = new float[images.Features.FlattenedLength];
@@ -57,14 +59,20 @@ internal static class OnnxRuntimeRace
             // Both sides write into buffers kept from call to call, as ONNX Runtime's preallocated output values do.
             var output = new float[batch * 10];
             Action ours = batch == 1 ? () => network.Predict(input, output) : () => network.Predict(tensor, output);
+            // The frozen copy: ORT's session likewise holds the weights as constants, laid out once.
+            Action frozen = batch == 1 ? () => frozenNetwork.Predict(input, output) : () => frozenNetwork.Predict(tensor, output);
             int defaultThreads = Parallelism.DefaultMaxThreads;
-            var times = Interleaved([(ours, defaultThreads), (ours, 1), (OrtCall(model, input, batch, threads: 0), defaultThreads), (OrtCall(model, input, batch, threads: 1), defaultThreads)]);
-            double mine = Median(times[0]), mineOne = Median(times[1]), ortDefault = Median(times[2]), ortOne = Median(times[3]);
+            var times = Interleaved([(ours, defaultThreads), (ours, 1), (frozen, defaultThreads), (frozen, 1),
+                (OrtCall(model, input, batch, threads: 0), defaultThreads), (OrtCall(model, input, batch, threads: 1), defaultThreads)]);
+            double mine = Median(times[0]), mineOne = Median(times[1]), frozenDefault = Median(times[2]), frozenOne = Median(times[3]);
+            double ortDefault = Median(times[4]), ortOne = Median(times[5]);
             // The ratio of each round's pair, then the median: a round's two calls ran in the same state of the host.
-            double ratio = Median(times[0].Zip(times[2], (ourTime, ortTime) => batch == 1 ? ourTime / ortTime : ortTime / ourTime).ToArray());
+            double RatioToOrt(double[] ourTimes) =>
+                Median(ourTimes.Zip(times[4], (ourTime, ortTime) => batch == 1 ? ourTime / ortTime : ortTime / ourTime).ToArray());
+            double ratio = RatioToOrt(times[0]), frozenRatio = RatioToOrt(times[2]);
             Console.WriteLine(batch == 1
-                ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} | {ratio:F2} |"
-                : $"| {name} | 64 | {64e6 / mine:N0} img/s | {64e6 / mineOne:N0} img/s | {64e6 / ortDefault:N0} img/s | {64e6 / ortOne:N0} img/s | {ortDefault / mine:F2} | {ratio:F2} |");
+                ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {frozenDefault:F1} µs | {frozenOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} | {ratio:F2} | {frozenRatio:F2} |"
+                : $"| {name} | 64 | {64e6 / mine:N0} img/s | {64e6 / mineOne:N0} img/s | {64e6 / frozenDefault:N0} img/s | {64e6 / frozenOne:N0} img/s | {64e6 / ortDefault:N0} img/s | {64e6 / ortOne:N0} img/s | {ortDefault / mine:F2} | {ratio:F2} | {frozenRatio:F2} |");
         }
     }
 

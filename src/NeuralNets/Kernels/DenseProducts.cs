@@ -47,14 +47,16 @@ internal static class DenseProducts
     /// <remarks>In training (a backward pass and an optimizer step follow) the product is split by columns, each core keeping
     /// its share of the weight; in inference by samples where the batch allows, each core reading the samples the layer
     /// before left in its cache and the whole, unchanging weight. The same sums either way. An <paramref name="activation"/>
-    /// (inference only) is applied to y in place, each chunk by the core that computed it.</remarks>
+    /// (inference only) is applied to y in place, each chunk by the core that computed it. A <paramref name="packedWeight"/>
+    /// (a frozen network's, <see cref="GemmDot.Pack{T}"/> of this weight) is read instead of the weight where the kernels can.</remarks>
     [MethodImpl(HotPath.Options)]
     public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> y, int batch, int outputs, int inputs, bool training = true,
-        IRowsEpilogue<T>? activation = null)
+        IRowsEpilogue<T>? activation = null, ReadOnlySpan<T> packedWeight = default)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         // On the row-dot path the product adds the bias as it stores each element, on the core that computed it.
         MatrixMultiply.Compute<T>(x, false, weight, true, y, batch, outputs, inputs, accumulate: false,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training, epilogue: activation);
+            parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training, epilogue: activation,
+            packedB: packedWeight);
 
     /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
     [MethodImpl(HotPath.Options)]

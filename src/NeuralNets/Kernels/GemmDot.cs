@@ -55,7 +55,10 @@ internal static unsafe partial class GemmDot
         // The wide tiles go column band by column band: a band's eight rows of B stay in the L1 cache while every row
         // tile of A streams past them (A's four rows are the smaller stream). Order does not change any element's sum.
         int wideEnd = tileRows == 4 && p.VectorBits == 512 ? j0 + (j1 - j0) / 8 * 8 : j0;
-        for (int jw = j0; jw < wideEnd; jw += 8)
+        // A packed B covers the band's rows to the last (its one-row tile is as fast as the others' tails).
+        bool packed = p.PackedB != null && wideEnd > j0 && p.KPieces == 1;
+        if (packed) RunPackedBand<T, TMultiplyAdd>(p, addend, addendStride, i0, i1, j0, wideEnd);
+        for (int jw = j0; !packed && jw < wideEnd; jw += 8)
         {
             // Six-row tiles in pairs, so that the rows left (a multiple of four) fill four-row tiles exactly.
             int sixRowEnd = i0 + (fullRows - i0) / 12 * 12, iw = i0;
@@ -83,7 +86,7 @@ internal static unsafe partial class GemmDot
         }
         for (; i < i1; i++)
         {
-            int j = j0;
+            int j = packed ? wideEnd : j0;
             for (; j + 4 <= j1; j += 4) Tile1x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, Offset(addend, i * addendStride + j));
             for (; j < j1; j++) Single<T, TMultiplyAdd>(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
         }

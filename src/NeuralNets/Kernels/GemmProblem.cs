@@ -140,6 +140,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public T* Bias { get; init; }
 
     /// <summary>
+    /// B packed by <see cref="GemmDot.Pack{T}"/> (a frozen network's dense weight), or null: the row-dot path's 512-bit tiles
+    /// then read it instead of B's rows, over an uncut k. The same sums either way.
+    /// </summary>
+    public T* PackedB { get; init; }
+
+    /// <summary>
     /// Applied to each finished chunk of C by the thread that computed it (row-dot products over an uncut k only), or null;
     /// <see cref="MatrixMultiply"/> applies it to the whole of C afterwards otherwise.
     /// </summary>

@@ -73,15 +73,17 @@ internal static class MatrixMultiply
     /// does not depend on it.</param>
     /// <param name="epilogue">Null, or work applied in place to every element of C once it is final (a dense layer's activation
     /// in inference): by the thread that computed it where the product allows, else to the whole of C at the end.</param>
+    /// <param name="packedB">Empty, or B packed by <see cref="GemmDot.Pack{T}"/> from this very B (a frozen network's weight):
+    /// the row-dot path's 512-bit tiles read it instead. The result does not depend on it.</param>
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
-        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false, IRowsEpilogue<T>? epilogue = null)
+        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false, IRowsEpilogue<T>? epilogue = null, ReadOnlySpan<T> packedB = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue);
+        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue, packedB);
         // What the chunks did not take (k cut into pieces, other paths): applied to the whole of C now.
         epilogue?.Apply(c[..(m * n)]);
     }
@@ -91,7 +93,7 @@ internal static class MatrixMultiply
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads, long parallelThreshold,
-        ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue)
+        ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue, ReadOnlySpan<T> packedB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -113,6 +115,8 @@ internal static class MatrixMultiply
         if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits)
             throw new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits.");
         if (vectorBits == 0) vectorBits = KernelWidth.MultiplyAdd;
+        if (!packedB.IsEmpty && (!transposeB || transposeA || packedB.Length != GemmDot.PackedLength<T>(n, k)))
+            throw new ArgumentException($"A packed B of {packedB.Length} elements for a product [{m}×{k}]·[{k}×{n}]{(transposeB && !transposeA ? "" : " that does not take B transposed")}.", nameof(packedB));
         bool unfused = !KernelWidth.FusedFamily;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
@@ -127,8 +131,10 @@ internal static class MatrixMultiply
                 fixed (T* pb = &MemoryMarshal.GetReference(b))
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 fixed (T* pbias = &MemoryMarshal.GetReference(bias))
+                fixed (T* ppacked = &MemoryMarshal.GetReference(packedB))
                 {
                     var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
+                    if (!packedB.IsEmpty && problem.Dot && vectorBits == 512) problem = problem with { PackedB = ppacked };
                     if (!bias.IsEmpty)
                     {
                         // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using NeuralNets.Initialization;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
@@ -17,6 +18,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
+    private ArraySegment<T> _packedWeight;  // the weight laid out for the product kernels, in a frozen network's private copy only
 
     /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from a seeded source and zero bias.</summary>
     public Dense(int inputs, int outputs, int seed, WeightInit init = WeightInit.GlorotUniform)
@@ -43,7 +45,22 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         (Inputs, Outputs, Weight, Bias) = (source.Inputs, source.Outputs, source.Weight, source.Bias);
         Parameters = source.Parameters;
+        _packedWeight = source._packedWeight;
     }
+
+    /// <summary>
+    /// Lays the weight out once for the product kernels (<see cref="GemmDot.Pack{T}"/>), for inference on this layer and its
+    /// inference copies from then on. Only for a layer whose weight can never change again: a <see cref="FrozenNetwork{T}"/>'s
+    /// private copy, which nothing outside it can reach. Does nothing where the CPU's kernels do not read a packed weight.
+    /// </summary>
+    internal void PackWeightForInference()
+    {
+        if (GemmDot.PackingSupported && Outputs >= GemmDot.PackedGroupColumns && Inputs >= Vector256<T>.Count)
+            _packedWeight = GemmDot.Pack<T>(Weight.ValueSpan, Outputs, Inputs);
+    }
+
+    /// <summary>Whether <see cref="PackWeightForInference"/> packed the weight (tests).</summary>
+    internal bool HasPackedWeight => _packedWeight.Count > 0;
 
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new Dense<T>(this);
@@ -89,7 +106,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         var output = _output.Get(batch, [Outputs]);
         // y = x·Wᵀ + b
         DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs, training,
-            training ? null : FusedActivation);
+            training ? null : FusedActivation, training ? default : _packedWeight);
         return output;
     }
 

@@ -317,7 +317,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     void Training.IWeightChangeGuard.EndWeightChange() => EndTrainingStep();
 
     // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
-    private int StartInference()
+    internal int StartInference()
     {
         int steps = Volatile.Read(ref _trainingSteps);
         if ((steps & 1) != 0) throw TrainingWhilePredicting();
@@ -330,7 +330,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         return steps;
     }
 
-    private void EndInference(int steps)
+    internal void EndInference(int steps)
     {
         Interlocked.MemoryBarrier(); // the weights read by the pass come before the second look
         if (Volatile.Read(ref _trainingSteps) != steps) throw TrainingWhilePredicting();
@@ -339,6 +339,16 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private static InvalidOperationException TrainingWhilePredicting() => new(
         "Predict overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
         "Predict between training steps, or on a copy (save the network and load it).");
+
+    /// <summary>
+    /// A copy of this network for inference only, fixed as it is now and faster to serve from: its weights are copied and
+    /// laid out once for the product kernels. Its answers equal this network's <see cref="Predict(Tensor{T})"/> now, bit for
+    /// bit, and stay so while this network trains on. See <see cref="FrozenNetwork{T}"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network does not know its input shape, or has a layer that
+    /// <see cref="Serialization.ModelFile"/> could not save and load back (it is copied through that form).</exception>
+    /// <exception cref="InvalidOperationException">An optimizer step on another thread changed the weights while they were copied.</exception>
+    public FrozenNetwork<T> Freeze() => FrozenNetwork<T>.Of(this);
 
     /// <summary>An inference copy of the whole network: its layers' inference copies over the same parameters.</summary>
     public ILayer<T> CreateInferenceCopy() => new Sequential<T>(this);

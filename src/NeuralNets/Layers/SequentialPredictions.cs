@@ -7,7 +7,7 @@ namespace NeuralNets.Layers;
 /// <summary>
 /// Classes and probabilities from a classifier's outputs: softmax over the outputs of a network with several,
 /// the logistic sigmoid of the one output of a binary classifier. Safe from any number of threads at once, as
-/// <see cref="Sequential{T}.Predict(Tensor{T})"/> is, on which they run.
+/// <see cref="Sequential{T}.Predict(Tensor{T})"/> is, on which they run; for a <see cref="Sequential{T}"/> or a <see cref="FrozenNetwork{T}"/>.
 /// </summary>
 /// <remarks>A network whose last layer is already <see cref="Softmax{T}"/> or <see cref="Sigmoid{T}"/> outputs probabilities:
 /// they are returned as they are, not squashed twice.</remarks>
@@ -60,6 +60,38 @@ public static class SequentialPredictions
         CheckVector(network);
         ToProbabilities(network, output);
         return output;
+    }
+
+    /// <summary>As <see cref="PredictClass{T}(Sequential{T}, Tensor{T})"/>, on a frozen network.</summary>
+    /// <exception cref="InvalidOperationException">The network's output per sample is not a vector of scores.</exception>
+    public static int[] PredictClass<T>(this FrozenNetwork<T> network, Tensor<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Network.PredictClass(batch);
+    }
+
+    /// <summary>As <see cref="PredictClass{T}(Sequential{T}, ReadOnlySpan{T})"/>, on a frozen network.</summary>
+    /// <exception cref="InvalidOperationException">The network's output per sample is not a vector of scores.</exception>
+    public static int PredictClass<T>(this FrozenNetwork<T> network, ReadOnlySpan<T> sample) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Network.PredictClass(sample);
+    }
+
+    /// <summary>As <see cref="PredictProbabilities{T}(Sequential{T}, Tensor{T})"/>, on a frozen network.</summary>
+    /// <exception cref="InvalidOperationException">The network's output per sample is not a vector of scores.</exception>
+    public static Tensor<T> PredictProbabilities<T>(this FrozenNetwork<T> network, Tensor<T> batch) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Network.PredictProbabilities(batch);
+    }
+
+    /// <summary>As <see cref="PredictProbabilities{T}(Sequential{T}, ReadOnlySpan{T})"/>, on a frozen network.</summary>
+    /// <exception cref="InvalidOperationException">The network's output per sample is not a vector of scores.</exception>
+    public static T[] PredictProbabilities<T>(this FrozenNetwork<T> network, ReadOnlySpan<T> sample) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Network.PredictProbabilities(sample);
     }
 
     private static int ClassOf<T>(Sequential<T> network, ReadOnlySpan<T> scores) where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,0 +1,81 @@
+using System.Numerics;
+using NeuralNets.Kernels;
+
+namespace NeuralNets.Tests.Kernels;
+
+/// <summary>
+/// The row-dot product against a B packed ahead of time (<see cref="GemmDot.Pack{T}"/>, a frozen network's dense weights)
+/// gives the bits of the product against B itself: every tile of six rows and of one, the columns past the last group of
+/// eight, the tail of k, a bias, accumulation, an epilogue, any thread count, float and double.
+/// </summary>
+public class PackedDotTests
+{
+    public static TheoryData<int, int, int> Shapes => new()
+    {
+        { 1, 8, 8 }, { 1, 128, 784 }, { 5, 9, 15 }, { 6, 16, 16 }, { 7, 10, 17 }, { 12, 24, 64 }, { 13, 17, 785 },
+        { 64, 128, 784 }, { 65, 130, 100 }, { 33, 8, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_PackedB_SameBitsAsB_Float(int m, int n, int k) => SameBits<float>(m, n, k);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_PackedB_SameBitsAsB_Double(int m, int n, int k) => SameBits<double>(m, n, k);
+
+    private static void SameBits<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(m * 1000 + n * 10 + k);
+        T[] Values(int count) => Enumerable.Range(0, count).Select(_ => T.CreateChecked(random.NextDouble() - 0.5)).ToArray();
+        var a = Values(m * k);
+        var b = Values(n * k);
+        var bias = Values(n);
+        var start = Values(m * n);
+        var packed = GemmDot.Pack<T>(b, n, k);
+        foreach (bool accumulate in new[] { false, true })
+        {
+            var expected = (T[])start.Clone();
+            MatrixMultiply.Compute<T>(a, false, b, true, expected, m, n, k, accumulate, maxThreads: 1, bias: accumulate ? default : bias);
+            foreach (int threads in new[] { 1, 2, 3 })
+                foreach (bool splitRows in new[] { false, true })
+                {
+                    var c = (T[])start.Clone();
+                    MatrixMultiply.Compute<T>(a, false, b, true, c, m, n, k, accumulate, maxThreads: threads, parallelThreshold: 0,
+                        bias: accumulate ? default : bias, splitRows: splitRows, packedB: packed);
+                    c.Should().Equal(expected, $"accumulate {accumulate}, {threads} threads, rows split {splitRows}");
+                }
+        }
+    }
+
+    [Fact]
+    public void Compute_PackedB_ReadWhereTheCpuHasTheWideTiles()
+    {
+        // A packing of another B: read, it changes C; ignored (no 512-bit kernels), C stays the product with B.
+        int m = 12, n = 16, k = 64;
+        var random = new Random(5);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var b = Enumerable.Range(0, n * k).Select(_ => (float)random.NextDouble()).ToArray();
+        var other = b.Select(v => v + 1).ToArray();
+        var expected = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, true, expected, m, n, k, false);
+        var c = new float[m * n];
+
+        MatrixMultiply.Compute<float>(a, false, b, true, c, m, n, k, false, packedB: GemmDot.Pack<float>(other, n, k));
+
+        if (GemmDot.PackingSupported) c.Should().NotEqual(expected, "the packed B is what the 512-bit tiles read");
+        else c.Should().Equal(expected, "without 512-bit kernels the packing is not read");
+    }
+
+    [Fact]
+    public void Compute_PackedBOfAnotherShape_Refused()
+    {
+        var a = new float[4 * 16];
+        var b = new float[8 * 16];
+        var c = new float[4 * 8];
+
+        var act = () => MatrixMultiply.Compute<float>(a, false, b, true, c, 4, 8, 16, false, packedB: GemmDot.Pack<float>(new float[16 * 16], 16, 16));
+
+        act.Should().Throw<ArgumentException>().WithMessage("*packed B of 256 elements*[4×16]·[16×8]*");
+    }
+}
