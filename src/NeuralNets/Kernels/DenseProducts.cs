@@ -29,13 +29,17 @@ internal static class DenseProducts
     public const long SmallWeightParallelThreshold = 1L << 18;
 
     /// <summary>
-    /// The split threshold (in multiply-adds) for a layer's products: the resident threshold for a large weight, or for a
-    /// small one whose activations are long (one core alone would fetch the half the other core wrote), else
+    /// The split threshold (in multiply-adds) for a layer's products: the resident threshold for a large weight in training, or
+    /// for any layer whose activations are long (one core alone would fetch the half the other core wrote), else
     /// <see cref="SmallWeightParallelThreshold"/>.
     /// </summary>
+    /// <remarks>In inference no backward pass or optimizer step follows that would find each core's share of a large weight
+    /// in its cache, so a large weight alone does not justify a split: a 784→128 layer at batch 1 (100,352 multiply-adds)
+    /// predicted 20–25 % slower on two cores than on one (benchmarks/README.md, "Frozen networks").</remarks>
     private static long Threshold<T>(int batch, int outputs, int inputs, bool inference = false) where T : unmanaged
     {
-        if ((long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes) return MatrixMultiply.ResidentParallelThreshold;
+        bool largeWeight = (long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes;
+        if (largeWeight && !inference) return MatrixMultiply.ResidentParallelThreshold;
         // In inference a batch long enough lies split by samples already, as the elementwise passes there (ParallelRanges.PartsForInference).
         // Long activations: split from the low threshold still, so that a product of a few thousand multiply-adds is not handed over.
         long activations = (long)batch * Math.Max(outputs, inputs);
