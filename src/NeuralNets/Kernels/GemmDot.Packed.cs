@@ -51,8 +51,8 @@ internal static unsafe partial class GemmDot
     public static void PreparePacked<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PackingSupported || Interlocked.Exchange(ref PackedPrepared<T>.Done, 1) != 0) return;
-        // Seven rows: a six-row tile and a one-row tile; a tail of k after one step.
-        int m = 7, n = PackedGroupColumns, k = Vector256<T>.Count + 1;
+        // Thirteen rows, which a product this narrow cuts into chunks of eight: a six-row tile and one-row tiles; a tail of k after one step.
+        int m = 13, n = PackedGroupColumns, k = Vector256<T>.Count + 1;
         var b = new T[n * k];
         MatrixMultiply.Compute<T>(new T[m * k], false, b, true, new T[m * n], m, n, k, false, maxThreads: 1, bias: new T[n], packedB: Pack<T>(b, n, k));
     }
