@@ -76,6 +76,21 @@ public class FrozenNetworkTests
     }
 
     [Fact]
+    public void Predict_BatchNormAndDropout_SameBitsAsTheSource()
+    {
+        // Running statistics moved by training passes: state outside the parameters, which the copy must carry.
+        var network = Network.Sequential<float>(20).Dense(16).BatchNorm1D().GELU().Dropout(0.3).Dense(12).Build(seed: 8);
+        for (int pass = 0; pass < 3; pass++)
+        {
+            network.Forward(Batch(32, [20], 20 + pass), training: true);
+            network.Backward(TensorMemory.Wrap(new float[32 * 12], [32, 12]));
+        }
+        var batch = Batch(11, [20], 9);
+
+        network.Freeze().Predict(batch).Span().ToArray().Should().Equal(network.Predict(batch).Span().ToArray());
+    }
+
+    [Fact]
     public void Predict_AfterTheSourceChanges_KeepsTheFrozenAnswers()
     {
         var network = Mlp();
