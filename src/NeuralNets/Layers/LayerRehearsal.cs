@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
+using NeuralNets.Serialization;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -14,8 +15,9 @@ namespace NeuralNets.Layers;
 /// Running the passes is what compiles them: <see cref="System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(RuntimeMethodHandle)"/>
 /// compiles nothing for a virtual method (every layer's <c>Forward</c> and <c>Backward</c>), only for the helpers it
 /// calls. A twin is a layer of the same settings with parameters and buffers of its own, or, for a layer without
-/// parameters, state or random draws (activations, pooling, flattening), its inference copy. Other layers (batch
-/// normalisation shares its running statistics with its copies, dropout its random stream) only have their helpers compiled.
+/// parameters, state or random draws (activations, pooling, flattening), its inference copy. Batch normalisation, dropout
+/// and the transposed convolution are built anew from their descriptions (<see cref="LayerRegistry"/>), since their
+/// inference copies share running statistics or a random stream with them.
 /// </remarks>
 internal static class LayerRehearsal
 {
@@ -33,7 +35,7 @@ internal static class LayerRehearsal
             {
                 var sampleShape = shape;
                 // A convolution's or pooling's code paths depend on its settings (channels, window), so each setting is rehearsed.
-                object key = layer is Conv2D<T> or MaxPool2D<T> or AvgPool2D<T> ? (layer.GetType(), layer.ToString()) : layer.GetType();
+                object key = layer is Conv2D<T> or MaxPool2D<T> or AvgPool2D<T> or ConvTranspose2D<T> ? (layer.GetType(), layer.ToString()) : layer.GetType();
                 KernelWarmUp.Enqueue(key, () => Rehearse(layer, sampleShape));
             }
             shape = NextShape(layer, shape);
@@ -71,6 +73,11 @@ internal static class LayerRehearsal
                 RunTwin(copy, sampleShape);
                 if (layer is MaxPool2D<T>) MaxPool2D<T>.PrepareSplitPasses();
                 break;
+            case BatchNorm<T> or Dropout<T> or ConvTranspose2D<T> or Unflatten<T> when sampleShape is not null:
+                // A layer of the same settings built anew from its description: running statistics, a random stream and
+                // parameters of its own. Two samples: batch normalisation trains only on more than one value per channel.
+                RunTwin(LayerRegistry.Create<T>(layer.Describe()), sampleShape, samples: 2);
+                break;
         }
     }
 
@@ -105,9 +112,9 @@ internal static class LayerRehearsal
     }
 
     /// <summary>A training pass forward and back (the input's gradient and the parameters'), then an inference pass, on one sample.</summary>
-    private static void RunTwin<T>(ILayer<T> twin, int[] sampleShape) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void RunTwin<T>(ILayer<T> twin, int[] sampleShape, int samples = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var input = Filled<T>([1, .. sampleShape]);
+        var input = Filled<T>([samples, .. sampleShape]);
         var output = twin.Forward(input, training: true);
         var outputGradient = Filled<T>(output.Lengths.ToArray().Select(d => (int)d).ToArray());
         twin.Backward(outputGradient);

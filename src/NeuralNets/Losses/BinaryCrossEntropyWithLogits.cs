@@ -21,6 +21,9 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
+    /// <summary>Creates the loss. The first one of its element type in a process starts compiling its passes on another core.</summary>
+    public BinaryCrossEntropyWithLogits() => LossRehearsal.QueueBinaryCrossEntropyWithLogits<T>();
+
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)

@@ -44,6 +44,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
             _weights = [.. classWeights];
         }
         LabelSmoothing = labelSmoothing;
+        LossRehearsal.QueueCrossEntropy<T>(classWeights, labelSmoothing);
     }
 
     /// <summary>ε, the share of the target spread evenly over all classes.</summary>

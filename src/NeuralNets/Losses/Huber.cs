@@ -24,6 +24,7 @@ public sealed class Huber<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee7
             throw new ArgumentOutOfRangeException(nameof(delta), delta, "Huber delta must be finite and positive.");
         Delta = delta;
         _delta = T.CreateChecked(delta);
+        LossRehearsal.QueueHuber<T>();
     }
 
     /// <summary>Where the quadratic part meets the linear one.</summary>

@@ -15,6 +15,9 @@ public sealed class L1Loss<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee
     private Tensor<T>? _output;
     private Tensor<T>? _target;
 
+    /// <summary>Creates the loss. The first one of its element type in a process starts compiling its passes on another core.</summary>
+    public L1Loss() => LossRehearsal.QueueL1Loss<T>();
+
     /// <inheritdoc/>
     public T Forward(Tensor<T> output, Tensor<T> target)
     {

@@ -100,6 +100,31 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         _y = new double[historySize][];
         _rho = new double[historySize];
         _alpha = new double[historySize];
+        KernelWarmUp.Enqueue(typeof(Lbfgs<T>), Rehearse);
+    }
+
+    /// <summary>
+    /// The warm-up's rehearsal, once per process and element type: a private L-BFGS runs a few iterations on a private
+    /// parameter of 23 elements (the loss Σ x², its gradient 2x), so that a first step finds the rule, its line search and
+    /// its history compiled.
+    /// </summary>
+    internal static void Rehearse()
+    {
+        var parameter = new Parameter<T>("rehearsal", 23);
+        for (int i = 0; i < parameter.Length; i++) parameter.ValueSpan[i] = T.CreateTruncating(i % 7 - 3);
+        var rule = new Lbfgs<T>([parameter], maxIterations: 4, historySize: 2);
+        rule.Step(() =>
+        {
+            var x = parameter.ValueSpan;
+            var g = parameter.GradientSpan;
+            T loss = T.Zero;
+            for (int i = 0; i < x.Length; i++)
+            {
+                g[i] = x[i] + x[i];
+                loss += x[i] * x[i];
+            }
+            return loss;
+        });
     }
 
     /// <inheritdoc/>

@@ -70,7 +70,37 @@ public class WarmUpRehearsalTests
         if (rehearse) RehearseAll(network, shapeKnown: true);
         var gradient = Tensor.Create(Enumerable.Range(0, (int)output.FlattenedLength).Select(i => (i % 5 - 2) * 0.25).ToArray(), output.Lengths);
         var inputGradient = network.Backward(gradient);
-        return [.. inputGradient.ToArray(), .. network.Parameters.SelectMany(p => p.Gradient.ToArray().Concat(p.Value.ToArray()))];
+        // A second training pass draws dropout's next mask; the running statistics are state beside the parameters.
+        var next = network.Forward(x, training: true);
+        var statistics = network.Layers.OfType<BatchNorm<double>>().SelectMany(b => b.RunningMean.ToArray().Concat(b.RunningVariance.ToArray()));
+        return [.. inputGradient.ToArray(), .. network.Parameters.SelectMany(p => p.Gradient.ToArray().Concat(p.Value.ToArray())),
+            .. next.ToArray(), .. statistics];
+    }
+
+    [Fact]
+    public void LbfgsRehearsal_FloatAndDouble_RunsWithoutErrorAndLeavesTheCallersRuleAsItWas()
+    {
+        var parameter = new Parameter<double>("w", 3);
+        parameter.SetValue([1, -2, 0.5]);
+        var rule = new Lbfgs<double>([parameter], maxIterations: 3);
+        double Evaluate()
+        {
+            var x = parameter.ValueSpan;
+            var g = parameter.GradientSpan;
+            for (int i = 0; i < 3; i++) g[i] = 4 * x[i] * x[i] * x[i];
+            return x[0] * x[0] * x[0] * x[0] + x[1] * x[1] * x[1] * x[1] + x[2] * x[2] * x[2] * x[2];
+        }
+        rule.Step(Evaluate);
+        var before = (parameter.ValueSpan.ToArray(), rule.StoredPairs, rule.Steps, rule.Iterations);
+
+        var act = () =>
+        {
+            Lbfgs<float>.Rehearse();
+            Lbfgs<double>.Rehearse();
+        };
+
+        act.Should().NotThrow();
+        (parameter.ValueSpan.ToArray(), rule.StoredPairs, rule.Steps, rule.Iterations).Should().BeEquivalentTo(before);
     }
 
     [Fact]
@@ -86,6 +116,12 @@ public class WarmUpRehearsalTests
             LossRehearsal.RehearseSoftmaxCrossEntropy<double>();
             LossRehearsal.RehearseMeanSquaredError<float>();
             LossRehearsal.RehearseMeanSquaredError<double>();
+            LossRehearsal.RehearseBinaryCrossEntropyWithLogits<float>();
+            LossRehearsal.RehearseBinaryCrossEntropyWithLogits<double>();
+            LossRehearsal.RehearseL1Loss<float>();
+            LossRehearsal.RehearseHuber<double>();
+            LossRehearsal.RehearseCrossEntropy<float>(null, 0);
+            LossRehearsal.RehearseCrossEntropy<double>([1, 2, 0.5], 0.1);
         };
         act.Should().NotThrow();
         var gradient = loss.Backward().ToArray();
