@@ -41,8 +41,8 @@ public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<
         }
         catch (InvalidOperationException e)
         {
-            throw new InvalidOperationException("Freeze overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
-                "Freeze between training steps.", e);
+            // An optimizer step on another thread overlapped the copy, or a layer without inference copies is mid-pass.
+            throw new InvalidOperationException($"Freeze could not take a consistent copy of the network: {e.Message}", e);
         }
         catch (ArgumentException e)
         {

@@ -140,6 +140,19 @@ public class FrozenNetworkTests
     }
 
     [Fact]
+    public void Freeze_DuringAnOptimizerStep_RefusedRatherThanCopyingHalfUpdatedWeights()
+    {
+        var network = Mlp();
+        network.BeginTrainingStep();
+
+        var act = () => network.Freeze();
+
+        act.Should().Throw<InvalidOperationException>().WithMessage("Freeze could not take a consistent copy of the network: *optimizer step*");
+        network.EndTrainingStep();
+        network.Freeze().Predict(Batch(2, [784], 1)).Span().ToArray().Should().Equal(network.Predict(Batch(2, [784], 1)).Span().ToArray());
+    }
+
+    [Fact]
     public void Freeze_NoInputShape_RefusedNamingIt()
     {
         var network = new Sequential<float>(new Dense<float>(4, 2, seed: 1));
