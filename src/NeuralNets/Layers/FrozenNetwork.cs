@@ -31,23 +31,21 @@ public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<
             throw new ArgumentException("Only a network that knows its input shape can be frozen: build it with Network.Sequential<T>(inputShape) or new Sequential<T>(inputShape, layers).", nameof(network));
         // Copied through the saved form (the model file's checks included), so that every layer kind the files know, the
         // user's registered kinds too, is copied with all its settings and state (a batch norm's running statistics, say).
-        // Between training steps: a copy that overlapped an optimizer step would hold half-updated weights.
+        // Between training steps, as a seqlock reads: a copy that overlapped an optimizer step would hold half-updated weights.
+        int marks = network.TrainingStepMarks;
         Sequential<T> copy;
         try
         {
-            int steps = network.StartInference();
             copy = ModelFile.Build<T>(ModelFile.Document(network, "the network"), "the network being frozen");
-            network.EndInference(steps);
-        }
-        catch (InvalidOperationException e)
-        {
-            // An optimizer step on another thread overlapped the copy, or a layer without inference copies is mid-pass.
-            throw new InvalidOperationException($"Freeze could not take a consistent copy of the network: {e.Message}", e);
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException($"The network cannot be frozen, because it is copied through its saved form: {e.Message}", nameof(network), e);
         }
+        Interlocked.MemoryBarrier();   // the weights read by the copy come before the second look
+        if ((marks & 1) != 0 || network.TrainingStepMarks != marks)
+            throw new InvalidOperationException("Freeze overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
+                "Freeze between training steps.");
         PackWeights(copy);
         GemmDot.PreparePacked<T>();
         return new FrozenNetwork<T>(copy);

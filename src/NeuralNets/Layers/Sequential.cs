@@ -316,8 +316,11 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     void Training.IWeightChangeGuard.BeginWeightChange() => BeginTrainingStep();
     void Training.IWeightChangeGuard.EndWeightChange() => EndTrainingStep();
 
+    /// <summary>The count of optimizer-step marks: odd while a step changes the weights (a seqlock's sequence, for <see cref="FrozenNetwork{T}"/>'s copy).</summary>
+    internal int TrainingStepMarks => Volatile.Read(ref _trainingSteps);
+
     // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
-    internal int StartInference()
+    private int StartInference()
     {
         int steps = Volatile.Read(ref _trainingSteps);
         if ((steps & 1) != 0) throw TrainingWhilePredicting();
@@ -330,7 +333,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         return steps;
     }
 
-    internal void EndInference(int steps)
+    private void EndInference(int steps)
     {
         Interlocked.MemoryBarrier(); // the weights read by the pass come before the second look
         if (Volatile.Read(ref _trainingSteps) != steps) throw TrainingWhilePredicting();
@@ -338,7 +341,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     private static InvalidOperationException TrainingWhilePredicting() => new(
         "Predict overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
-        "Predict between training steps, or on a copy (save the network and load it).");
+        "Predict between training steps, or on a copy (Freeze() makes one).");
 
     /// <summary>
     /// A copy of this network for inference only, fixed as it is now and faster to serve from: its weights are copied and

@@ -147,7 +147,7 @@ public class FrozenNetworkTests
 
         var act = () => network.Freeze();
 
-        act.Should().Throw<InvalidOperationException>().WithMessage("Freeze could not take a consistent copy of the network: *optimizer step*");
+        act.Should().Throw<InvalidOperationException>().WithMessage("Freeze overlapped an optimizer step*Freeze between training steps.");
         network.EndTrainingStep();
         network.Freeze().Predict(Batch(2, [784], 1)).Span().ToArray().Should().Equal(network.Predict(Batch(2, [784], 1)).Span().ToArray());
     }
