@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Kernels;
@@ -12,8 +11,8 @@ namespace NeuralNets.Kernels;
 /// two to a 512-bit vector. A tile then multiplies one row of A, its 256-bit block broadcast into both halves, by a
 /// whole vector of B: each lane runs exactly the multiply-add chain of the unpacked tiles, and each element is reduced
 /// as they reduce it, so C is the same bits with or without the packing. What the packing saves is the inserting
-/// load of the unpacked wide tiles (it competes with the multiply-adds for the vector pipes) and B's loads that split
-/// cache lines: the packed B is 64-byte aligned and read in order.
+/// load with which the unpacked wide tiles join two rows of A (it competes with the multiply-adds for the vector pipes);
+/// the packed B is read in order, 64-byte aligned.
 /// </summary>
 internal static unsafe partial class GemmDot
 {
