@@ -91,6 +91,21 @@ public class FrozenNetworkTests
     }
 
     [Fact]
+    public void Predict_NestedNetworks_SameBitsAsTheSourceAndInnerDenseWeightsPacked()
+    {
+        var block = new Sequential<float>([40], new Dense<float>(40, 24, seed: 1), new ReLU<float>(), new Dense<float>(24, 16, seed: 2));
+        var deeper = new Sequential<float>(new Sequential<float>(new Tanh<float>(), new Dense<float>(16, 9, seed: 3)), new Sigmoid<float>());
+        var network = new Sequential<float>([40], block, deeper, new Dense<float>(9, 3, seed: 4));
+        var batch = Batch(13, [40], 11);
+
+        var frozen = network.Freeze();
+
+        frozen.Predict(batch).Span().ToArray().Should().Equal(network.Predict(batch).Span().ToArray());
+        var innerBlock = (Sequential<float>)frozen.Network.Layers[0];
+        innerBlock.Layers.OfType<Dense<float>>().Select(d => d.HasPackedWeight).Should().AllBeEquivalentTo(GemmDot.PackingSupported);
+    }
+
+    [Fact]
     public void Predict_AfterTheSourceChanges_KeepsTheFrozenAnswers()
     {
         var network = Mlp();
