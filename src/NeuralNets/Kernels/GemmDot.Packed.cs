@@ -62,8 +62,10 @@ internal static unsafe partial class GemmDot
     }
 
     /// <summary>Length of B packed by <see cref="Pack{T}"/> (at least one element, so that a packing is never empty).</summary>
-    public static int PackedLength<T>(int n, int k) where T : unmanaged =>
-        Math.Max(1, n / PackedGroupColumns * (k / Vector256<T>.Count) * PackedGroupColumns * Vector256<T>.Count);
+    public static int PackedLength<T>(int n, int k) where T : unmanaged => Math.Max(1, n / PackedGroupColumns * GroupLength<T>(k));
+
+    /// <summary>Elements of one packed group: its eight rows' whole 256-bit steps of k.</summary>
+    private static int GroupLength<T>(int k) where T : unmanaged => k / Vector256<T>.Count * Vector256<T>.Count * PackedGroupColumns;
 
     /// <summary>
     /// Rows <paramref name="i0"/> to <paramref name="i1"/> of the columns <paramref name="j0"/> (a multiple of eight) to
@@ -75,7 +77,7 @@ internal static unsafe partial class GemmDot
     {
         nint k = p.K, n = p.N;
         int length = p.K;
-        nint groupLength = (nint)(k / Vector256<T>.Count) * PackedGroupColumns * Vector256<T>.Count;
+        nint groupLength = GroupLength<T>(p.K);
         for (int j = j0; j < jEnd; j += PackedGroupColumns)
         {
             T* group = p.PackedB + j / PackedGroupColumns * groupLength;

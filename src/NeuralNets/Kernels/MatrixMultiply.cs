@@ -134,7 +134,6 @@ internal static class MatrixMultiply
                 fixed (T* ppacked = &MemoryMarshal.GetReference(packedB))
                 {
                     var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
-                    if (!packedB.IsEmpty && problem.Dot && vectorBits == 512) problem = problem with { PackedB = ppacked };
                     if (!bias.IsEmpty)
                     {
                         // The row-dot kernel adds the bias as it stores each sum; elsewhere C starts as the
@@ -155,6 +154,8 @@ internal static class MatrixMultiply
                             problem = problem with { Epilogue = epilogue };
                             epilogue = null;
                         }
+                        // The 512-bit row-dot tiles read a packed B over an uncut k.
+                        if (!packedB.IsEmpty && problem.Dot && vectorBits == 512) problem = problem with { PackedB = ppacked };
                         GemmJob<T>.Run(problem, threads);
                         return;
                     }

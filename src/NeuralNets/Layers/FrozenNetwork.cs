@@ -42,8 +42,7 @@ public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<
         {
             throw new ArgumentException($"The network cannot be frozen, because it is copied through its saved form: {e.Message}", nameof(network), e);
         }
-        Interlocked.MemoryBarrier();   // the weights read by the copy come before the second look
-        if ((marks & 1) != 0 || network.TrainingStepMarks != marks)
+        if (!network.NoStepSince(marks))
             throw new InvalidOperationException("Freeze overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
                 "Freeze between training steps.");
         PackWeights(copy);

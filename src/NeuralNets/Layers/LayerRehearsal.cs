@@ -116,7 +116,7 @@ internal static class LayerRehearsal
     {
         var input = Filled<T>([samples, .. sampleShape]);
         var output = twin.Forward(input, training: true);
-        var outputGradient = Filled<T>(output.Lengths.ToArray().Select(d => (int)d).ToArray());
+        var outputGradient = Filled<T>(output.Shape());
         twin.Backward(outputGradient);
         if (twin is IParameterGradientOnly<T> parametersOnly) parametersOnly.BackwardToParameters(outputGradient);
         twin.Forward(input, training: false);
@@ -128,6 +128,6 @@ internal static class LayerRehearsal
         foreach (int d in shape) length *= d;
         var values = new T[length];
         for (int i = 0; i < length; i++) values[i] = T.CreateTruncating(i % 7 - 3) / T.CreateTruncating(4);
-        return Tensor.Create(values, shape.Select(d => (nint)d).ToArray());
+        return TensorMemory.Wrap(values, shape);
     }
 }

@@ -316,13 +316,23 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     void Training.IWeightChangeGuard.BeginWeightChange() => BeginTrainingStep();
     void Training.IWeightChangeGuard.EndWeightChange() => EndTrainingStep();
 
-    /// <summary>The count of optimizer-step marks: odd while a step changes the weights (a seqlock's sequence, for <see cref="FrozenNetwork{T}"/>'s copy).</summary>
+    /// <summary>The count of optimizer-step marks: odd while a step changes the weights (a seqlock's sequence).</summary>
     internal int TrainingStepMarks => Volatile.Read(ref _trainingSteps);
+
+    /// <summary>
+    /// Whether the weights read since <see cref="TrainingStepMarks"/> gave <paramref name="marks"/> are whole: no optimizer
+    /// step was running then, and none has started since (the second look of a seqlock read).
+    /// </summary>
+    internal bool NoStepSince(int marks)
+    {
+        Interlocked.MemoryBarrier(); // the weights read before come before the second look
+        return (marks & 1) == 0 && Volatile.Read(ref _trainingSteps) == marks;
+    }
 
     // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
     private int StartInference()
     {
-        int steps = Volatile.Read(ref _trainingSteps);
+        int steps = TrainingStepMarks;
         if ((steps & 1) != 0) throw TrainingWhilePredicting();
         // A layer without an inference copy is the training path's own object: a Predict between a training Forward
         // and its Backward would overwrite the pass that Backward needs (the turns lock keeps other threads out).
@@ -335,8 +345,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     private void EndInference(int steps)
     {
-        Interlocked.MemoryBarrier(); // the weights read by the pass come before the second look
-        if (Volatile.Read(ref _trainingSteps) != steps) throw TrainingWhilePredicting();
+        if (!NoStepSince(steps)) throw TrainingWhilePredicting();
     }
 
     private static InvalidOperationException TrainingWhilePredicting() => new(

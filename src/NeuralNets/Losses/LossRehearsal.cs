@@ -49,17 +49,11 @@ internal static class LossRehearsal
     internal static void RehearseCrossEntropy<T>(double[]? classWeights, double labelSmoothing) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int classes = classWeights?.Length ?? Width;
-        var labels = new T[Batch];
-        for (int i = 0; i < Batch; i++) labels[i] = T.CreateTruncating(i * 5 % classes);
-        Rehearse(new CrossEntropy<T>(classWeights, labelSmoothing), Tensor.Create(labels, [Batch]), classes);
+        Rehearse(new CrossEntropy<T>(classWeights, labelSmoothing), Labels<T>(classes), classes);
     }
 
-    internal static void RehearseSoftmaxCrossEntropy<T>() where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var labels = new T[Batch];
-        for (int i = 0; i < Batch; i++) labels[i] = T.CreateTruncating(i * 5 % Width);
-        Rehearse(new SoftmaxCrossEntropy<T>(), Tensor.Create(labels, [Batch]));
-    }
+    internal static void RehearseSoftmaxCrossEntropy<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Rehearse(new SoftmaxCrossEntropy<T>(), Labels<T>(Width));
 
     internal static void RehearseMeanSquaredError<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Rehearse(new MeanSquaredError<T>(), Values<T>(2));
@@ -69,6 +63,14 @@ internal static class LossRehearsal
         KernelWarmUp.PrepareHotPaths(loss.GetType());
         loss.Forward(Values<T>(0, width), target);
         loss.Backward();
+    }
+
+    /// <summary>One class index per sample, spread over <paramref name="classes"/>.</summary>
+    private static Tensor<T> Labels<T>(int classes) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var labels = new T[Batch];
+        for (int i = 0; i < Batch; i++) labels[i] = T.CreateTruncating(i * 5 % classes);
+        return Tensor.Create(labels, [Batch]);
     }
 
     private static Tensor<T> Values<T>(int shift, int width = Width) where T : unmanaged, IFloatingPointIeee754<T>
