@@ -50,7 +50,8 @@ internal static unsafe partial class GemmDot
     public static void PreparePacked<T>() where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!PackingSupported || Interlocked.Exchange(ref PackedPrepared<T>.Done, 1) != 0) return;
-        // Thirteen rows, which a product this narrow cuts into chunks of eight: a six-row tile and one-row tiles; a tail of k after one step.
+        // Thirteen rows, which a product this narrow cuts into chunks of eight and five: six- and two-row tiles, then four- and
+        // one-row tiles, each with a tail of k after one step.
         int m = 13, n = PackedGroupColumns, k = Vector256<T>.Count + 1;
         var b = new T[n * k];
         MatrixMultiply.Compute<T>(new T[m * k], false, b, true, new T[m * n], m, n, k, false, maxThreads: 1, bias: new T[n], packedB: Pack<T>(b, n, k));
@@ -84,6 +85,16 @@ internal static unsafe partial class GemmDot
             int i = i0;
             for (; i + 6 <= i1; i += 6)
                 Tile6x8Packed<T, TMultiplyAdd>(p.A + i * k, group, p.B + j * k, k, length, p.C + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+            if (i + 4 <= i1)
+            {
+                Tile4x8Packed<T, TMultiplyAdd>(p.A + i * k, group, p.B + j * k, k, length, p.C + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+                i += 4;
+            }
+            if (i + 2 <= i1)
+            {
+                Tile2x8Packed<T, TMultiplyAdd>(p.A + i * k, group, p.B + j * k, k, length, p.C + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+                i += 2;
+            }
             for (; i < i1; i++)
                 Tile1x8Packed<T, TMultiplyAdd>(p.A + i * k, group, p.B + j * k, k, length, p.C + i * n + j, Offset(addend, i * addendStride + j));
         }
@@ -132,16 +143,83 @@ internal static unsafe partial class GemmDot
         T* sums = stackalloc T[6 * 8];
         T* target = tail ? sums : c, addend = tail ? null : add;
         nint stride = tail ? 8 : ldc, addendStride = tail ? 0 : addStride;
-        StoreColumnPairs(s00, s01, s02, s03, target, addend);
-        StoreColumnPairs(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
-        StoreColumnPairs(s20, s21, s22, s23, target + 2 * stride, Offset(addend, 2 * addendStride));
-        StoreColumnPairs(s30, s31, s32, s33, target + 3 * stride, Offset(addend, 3 * addendStride));
-        StoreColumnPairs(s40, s41, s42, s43, target + 4 * stride, Offset(addend, 4 * addendStride));
-        StoreColumnPairs(s50, s51, s52, s53, target + 5 * stride, Offset(addend, 5 * addendStride));
+        StoreColumnPairRows(s00, s01, s02, s03, s10, s11, s12, s13, target, stride, addend, addendStride);
+        StoreColumnPairRows(s20, s21, s22, s23, s30, s31, s32, s33, target + 2 * stride, stride, Offset(addend, 2 * addendStride), addendStride);
+        StoreColumnPairRows(s40, s41, s42, s43, s50, s51, s52, s53, target + 4 * stride, stride, Offset(addend, 4 * addendStride), addendStride);
         if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 6, 8, c, ldc, add, addStride);
     }
 
-    /// <summary>One row by eight columns from a packed group (the rows left below a multiple of six, and a single sample).</summary>
+    /// <summary>
+    /// Four rows by eight columns from a packed group (four or five rows left below a multiple of six): sixteen chains, enough
+    /// to keep both multiply-add pipes busy, where one-row tiles ran at half their speed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x8Packed<T, TMultiplyAdd>(T* a, T* packed, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector256<T>.Count, p = 0;
+        Vector512<T> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector512<T> s10 = default, s11 = default, s12 = default, s13 = default;
+        Vector512<T> s20 = default, s21 = default, s22 = default, s23 = default;
+        Vector512<T> s30 = default, s31 = default, s32 = default, s33 = default;
+        nint row = k * sizeof(T), row3 = 3 * row;
+        byte* pa = (byte*)a, pb = (byte*)packed;
+        for (; p + w <= length; p += w, pa += 32, pb += 256)
+        {
+            var y0 = Vector512.Load((T*)pb);
+            var y1 = Vector512.Load((T*)(pb + 64));
+            var y2 = Vector512.Load((T*)(pb + 128));
+            var y3 = Vector512.Load((T*)(pb + 192));
+            var x = Twice<T>(pa);
+            s00 = TMultiplyAdd.Of(x, y0, s00); s01 = TMultiplyAdd.Of(x, y1, s01); s02 = TMultiplyAdd.Of(x, y2, s02); s03 = TMultiplyAdd.Of(x, y3, s03);
+            x = Twice<T>(pa + row);
+            s10 = TMultiplyAdd.Of(x, y0, s10); s11 = TMultiplyAdd.Of(x, y1, s11); s12 = TMultiplyAdd.Of(x, y2, s12); s13 = TMultiplyAdd.Of(x, y3, s13);
+            x = Twice<T>(pa + 2 * row);
+            s20 = TMultiplyAdd.Of(x, y0, s20); s21 = TMultiplyAdd.Of(x, y1, s21); s22 = TMultiplyAdd.Of(x, y2, s22); s23 = TMultiplyAdd.Of(x, y3, s23);
+            x = Twice<T>(pa + row3);
+            s30 = TMultiplyAdd.Of(x, y0, s30); s31 = TMultiplyAdd.Of(x, y1, s31); s32 = TMultiplyAdd.Of(x, y2, s32); s33 = TMultiplyAdd.Of(x, y3, s33);
+        }
+        bool tail = p < length;
+        T* sums = stackalloc T[4 * 8];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 8 : ldc, addendStride = tail ? 0 : addStride;
+        StoreColumnPairRows(s00, s01, s02, s03, s10, s11, s12, s13, target, stride, addend, addendStride);
+        StoreColumnPairRows(s20, s21, s22, s23, s30, s31, s32, s33, target + 2 * stride, stride, Offset(addend, 2 * addendStride), addendStride);
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 8, c, ldc, add, addStride);
+    }
+
+    /// <summary>Two rows by eight columns from a packed group (two or three rows left below a multiple of six): eight chains.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2x8Packed<T, TMultiplyAdd>(T* a, T* packed, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector256<T>.Count, p = 0;
+        Vector512<T> s00 = default, s01 = default, s02 = default, s03 = default;
+        Vector512<T> s10 = default, s11 = default, s12 = default, s13 = default;
+        nint row = k * sizeof(T);
+        byte* pa = (byte*)a, pb = (byte*)packed;
+        for (; p + w <= length; p += w, pa += 32, pb += 256)
+        {
+            var y0 = Vector512.Load((T*)pb);
+            var y1 = Vector512.Load((T*)(pb + 64));
+            var y2 = Vector512.Load((T*)(pb + 128));
+            var y3 = Vector512.Load((T*)(pb + 192));
+            var x = Twice<T>(pa);
+            s00 = TMultiplyAdd.Of(x, y0, s00); s01 = TMultiplyAdd.Of(x, y1, s01); s02 = TMultiplyAdd.Of(x, y2, s02); s03 = TMultiplyAdd.Of(x, y3, s03);
+            x = Twice<T>(pa + row);
+            s10 = TMultiplyAdd.Of(x, y0, s10); s11 = TMultiplyAdd.Of(x, y1, s11); s12 = TMultiplyAdd.Of(x, y2, s12); s13 = TMultiplyAdd.Of(x, y3, s13);
+        }
+        bool tail = p < length;
+        T* sums = stackalloc T[2 * 8];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 8 : ldc, addendStride = tail ? 0 : addStride;
+        StoreColumnPairRows(s00, s01, s02, s03, s10, s11, s12, s13, target, stride, addend, addendStride);
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 2, 8, c, ldc, add, addStride);
+    }
+
+    /// <summary>One row by eight columns from a packed group (the row left below a multiple of six and the smaller tiles, and a single sample).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x8Packed<T, TMultiplyAdd>(T* a, T* packed, T* b, nint k, int length, T* c, T* add)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -162,17 +240,5 @@ internal static unsafe partial class GemmDot
         T* sums = stackalloc T[8];
         StoreColumnPairs(s0, s1, s2, s3, tail ? sums : c, tail ? null : add);
         if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 1, 8, c, 8, add, 0);
-    }
-
-    /// <summary>
-    /// One row's eight sums from four accumulators holding columns (2q, 2q + 1) in their halves: each reduced as
-    /// <see cref="Store4{T}"/> reduces, plus its addend where there is one, stored at <paramref name="target"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreColumnPairs<T>(Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3, T* target, T* add)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Store4(s0.GetLower(), s0.GetUpper(), s1.GetLower(), s1.GetUpper(), target, add);
-        Store4(s2.GetLower(), s2.GetUpper(), s3.GetLower(), s3.GetUpper(), target + 4, Offset(add, 4));
     }
 }

@@ -227,27 +227,6 @@ internal static unsafe partial class GemmDot
         if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 6, 8, c, ldc, add, addStride);
     }
 
-    /// <summary>
-    /// Two rows by eight columns of sums from eight accumulators whose lower halves are the first row's and upper halves the
-    /// second's: each reduced as <see cref="Finish4{T, TMultiplyAdd}"/> reduces, plus its addend where there is one, stored at
-    /// <paramref name="target"/> (row stride <paramref name="stride"/>).
-    /// </summary>
-    /// <remarks>
-    /// It calls nothing. The wide tiles reduce all their accumulators first and only then call <see cref="CompleteTails{T, TMultiplyAdd}"/>
-    /// for a tail of k: any call made while accumulators are still live (every vector register is the caller's to save) made
-    /// the JIT keep all of them in memory through the loop. Before, the tails' loops were inlined after each reduction
-    /// (twelve times in the six-row tile), and compiling the wide tiles was most of a process's first training step.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePairRows<T>(Vector512<T> s0, Vector512<T> s1, Vector512<T> s2, Vector512<T> s3, Vector512<T> s4, Vector512<T> s5, Vector512<T> s6, Vector512<T> s7,
-        T* target, nint stride, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Store4(s0.GetLower(), s1.GetLower(), s2.GetLower(), s3.GetLower(), target, add);
-        Store4(s4.GetLower(), s5.GetLower(), s6.GetLower(), s7.GetLower(), target + 4, Offset(add, 4));
-        Store4(s0.GetUpper(), s1.GetUpper(), s2.GetUpper(), s3.GetUpper(), target + stride, Offset(add, addStride));
-        Store4(s4.GetUpper(), s5.GetUpper(), s6.GetUpper(), s7.GetUpper(), target + stride + 4, Offset(add, addStride + 4));
-    }
-
     /// <summary>The four sums of <see cref="Finish4{T, TMultiplyAdd}"/> without a tail: reduced, plus their addends where given, stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4<T>(Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* target, T* add) where T : unmanaged, IFloatingPointIeee754<T>

@@ -14,6 +14,8 @@ public class PackedDotTests
     {
         { 1, 8, 8 }, { 1, 128, 784 }, { 5, 9, 15 }, { 6, 16, 16 }, { 7, 10, 17 }, { 12, 24, 64 }, { 13, 17, 785 },
         { 64, 128, 784 }, { 65, 130, 100 }, { 33, 8, 3 },
+        // Rows left below a multiple of six, for the four-, two- and one-row tiles: 4, 2, 2 + 1, 4 + 1.
+        { 4, 16, 40 }, { 8, 8, 256 }, { 9, 24, 17 }, { 11, 16, 33 },
     };
 
     [Theory]
