@@ -65,9 +65,11 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
         {
             // Set only on row-dot products over an uncut k, whose units are their chunks (MatrixMultiply.Compute).
             var (i0, i1, j0, j1) = _problem.DotChunk(unit);
-            for (int i = i0; i < i1; i++) epilogue.Apply(RowOfC(i, j0, j1));
+            // A chunk of whole rows (C cut into bands of rows) is one run of C.
+            if (j0 == 0 && j1 == _problem.N) epilogue.Apply(RunOfC(i0, 0, (i1 - i0) * _problem.N));
+            else for (int i = i0; i < i1; i++) epilogue.Apply(RunOfC(i, j0, j1 - j0));
         }
     }
 
-    private unsafe Span<T> RowOfC(int row, int start, int end) => new(_problem.C + (nint)row * _problem.N + start, end - start);
+    private unsafe Span<T> RunOfC(int row, int column, int length) => new(_problem.C + (nint)row * _problem.N + column, length);
 }

@@ -10,6 +10,6 @@ namespace NeuralNets.Kernels;
 /// <typeparam name="T">The element type.</typeparam>
 internal interface IRowsEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Replaces each of <paramref name="values"/> (a run of one row of C) by its result.</summary>
+    /// <summary>Replaces each of <paramref name="values"/> (a run of C: part of one row, or whole rows) by its result.</summary>
     void Apply(Span<T> values);
 }

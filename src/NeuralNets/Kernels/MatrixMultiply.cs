@@ -148,8 +148,10 @@ internal static class MatrixMultiply
                     }
                     if (problem.KPieces == 1)
                     {
-                        // The row-dot chunks apply the epilogue as each finishes (GemmJob), the packed ones do not.
-                        if (problem.Dot && epilogue is not null)
+                        // The row-dot chunks apply the epilogue as each finishes (GemmJob), the packed ones do not. On one thread
+                        // it waits for the whole of C: a column chunk's rows are runs of sixteen, and one call per run cost more
+                        // than the activation itself (a 784→128 ReLU layer at batch 64: 6 % of the product, benchmarks/README.md).
+                        if (problem.Dot && epilogue is not null && threads > 1)
                         {
                             problem = problem with { Epilogue = epilogue };
                             epilogue = null;
