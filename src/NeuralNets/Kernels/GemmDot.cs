@@ -57,7 +57,7 @@ internal static unsafe partial class GemmDot
         int wideEnd = tileRows == 4 && p.VectorBits == 512 ? j0 + (j1 - j0) / 8 * 8 : j0;
         // A packed B covers every row of the band: its one-row tile takes the rows below a multiple of six.
         bool packed = p.PackedB != null && wideEnd > j0 && p.KPieces == 1;
-        if (packed) RunPackedBand<T, TMultiplyAdd>(p, addend, addendStride, i0, i1, j0, wideEnd);
+        if (packed) RunPackedBand<T, TMultiplyAdd>(p, ReadsAlignedCopy(p, i0, i1) ? AlignedRows(p.A, i0, i1, p.K) : p.A, addend, addendStride, i0, i1, j0, wideEnd);
         for (int jw = j0; !packed && jw < wideEnd; jw += 8)
         {
             // Six-row tiles in pairs, so that the rows left (a multiple of four) fill four-row tiles exactly.

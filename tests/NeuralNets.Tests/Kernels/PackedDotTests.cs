@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNets.Kernels;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Kernels;
 
@@ -67,6 +68,34 @@ public class PackedDotTests
 
         if (GemmDot.PackingSupported) c.Should().NotEqual(expected, "the packed B is what the 512-bit tiles read");
         else c.Should().Equal(expected, "without 512-bit kernels the packing is not read");
+    }
+
+    [Theory]
+    [InlineData(64, 128, 784)]
+    [InlineData(32, 16, 100)]
+    [InlineData(13, 24, 33)]
+    public void Compute_PackedB_InputOffABlockBoundary_SameBitsAsAligned(int m, int n, int k)
+    {
+        // A caller's A one float past a cache line: the bands of rows read it from an aligned copy, which must be the same rows.
+        var random = new Random(m + n + k);
+        var storage = AlignedArrays.Allocate<float>(m * k + 1);
+        var a = storage.AsSpan(1, m * k);
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(random.NextDouble() - 0.5);
+        var alignedA = AlignedArrays.Allocate<float>(m * k);
+        a.CopyTo(alignedA.AsSpan());
+        var b = Enumerable.Range(0, n * k).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var bias = Enumerable.Range(0, n).Select(_ => (float)random.NextDouble()).ToArray();
+        var expected = new float[m * n];
+        MatrixMultiply.Compute<float>(alignedA, false, b, true, expected, m, n, k, false, maxThreads: 1, bias: bias);
+        var packed = GemmDot.Pack<float>(b, n, k);
+        foreach (int threads in new[] { 1, 2 })
+            foreach (bool splitRows in new[] { false, true })
+            {
+                var c = new float[m * n];
+                MatrixMultiply.Compute<float>(a, false, b, true, c, m, n, k, false, maxThreads: threads, parallelThreshold: 0, bias: bias,
+                    splitRows: splitRows, packedB: packed);
+                c.Should().Equal(expected, $"{threads} threads, rows split {splitRows}");
+            }
     }
 
     [Fact]
