@@ -78,12 +78,12 @@ internal static unsafe partial class GemmDot
     }
 
     /// <summary>
-    /// Whether a band of rows of A should be read from an aligned copy: A off a 32-byte boundary (a caller's own array), so that
-    /// half the tiles' 256-bit reads of it straddle two cache lines. A band of whole rows only (a prediction split by samples),
+    /// Whether a band of rows of A should be read from an aligned copy, by the packed and the unpacked 256- and 512-bit tiles: A
+    /// off a 32-byte boundary (a caller's own array), so that half the tiles' 256-bit reads of it straddle two cache lines. A band of whole rows only (a prediction split by samples),
     /// which each core copies once, while it is in its cache; column chunks would copy the same rows once per chunk.
     /// </summary>
     private static bool ReadsAlignedCopy<T>(in GemmProblem<T> p, int i0, int i1) where T : unmanaged, IFloatingPointIeee754<T> =>
-        ((nint)p.A & 31) != 0 && p.ChunksN == 1 && i1 - i0 >= 2 && (long)(i1 - i0) * p.K * sizeof(T) <= MaxAlignedRowsBytes;
+        ((nint)p.A & 31) != 0 && p.ChunksN == 1 && p.KPieces == 1 && i1 - i0 >= 2 && (long)(i1 - i0) * p.K * sizeof(T) <= MaxAlignedRowsBytes;
 
     /// <summary>
     /// Rows <paramref name="i0"/> to <paramref name="i1"/> of A (rows of <paramref name="k"/>) copied into this thread's aligned

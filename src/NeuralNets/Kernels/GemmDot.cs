@@ -50,6 +50,8 @@ internal static unsafe partial class GemmDot
             RunChunk128<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
             return;
         }
+        // A caller's A off a 32-byte boundary: a band of whole rows is read from an aligned copy (GemmDot.Packed.cs).
+        if (ReadsAlignedCopy(p, i0, i1)) a = AlignedRows(p.A, i0, i1, p.K);
         int tileRows = TileRows;
         int fullRows = i0 + (i1 - i0) / tileRows * tileRows;
         // The wide tiles go column band by column band: a band's eight rows of B stay in the L1 cache while every row
@@ -57,7 +59,7 @@ internal static unsafe partial class GemmDot
         int wideEnd = tileRows == 4 && p.VectorBits == 512 ? j0 + (j1 - j0) / 8 * 8 : j0;
         // A packed B covers every row of the band: its one-row tile takes the rows below a multiple of six.
         bool packed = p.PackedB != null && wideEnd > j0 && p.KPieces == 1;
-        if (packed) RunPackedBand<T, TMultiplyAdd>(p, ReadsAlignedCopy(p, i0, i1) ? AlignedRows(p.A, i0, i1, p.K) : p.A, addend, addendStride, i0, i1, j0, wideEnd);
+        if (packed) RunPackedBand<T, TMultiplyAdd>(p, a, addend, addendStride, i0, i1, j0, wideEnd);
         for (int jw = j0; !packed && jw < wideEnd; jw += 8)
         {
             // Six-row tiles in pairs, so that the rows left (a multiple of four) fill four-row tiles exactly.

@@ -74,9 +74,9 @@ public class PackedDotTests
     [InlineData(64, 128, 784)]
     [InlineData(32, 16, 100)]
     [InlineData(13, 24, 33)]
-    public void Compute_PackedB_InputOffABlockBoundary_SameBitsAsAligned(int m, int n, int k)
+    public void Compute_InputOffABlockBoundary_SameBitsAsAligned(int m, int n, int k)
     {
-        // A caller's A one float past a cache line: the bands of rows read it from an aligned copy, which must be the same rows.
+        // A caller's A one float past a cache line: bands of whole rows read it from an aligned copy, which must hold the same rows.
         var random = new Random(m + n + k);
         var storage = AlignedArrays.Allocate<float>(m * k + 1);
         var a = storage.AsSpan(1, m * k);
@@ -88,14 +88,17 @@ public class PackedDotTests
         var expected = new float[m * n];
         MatrixMultiply.Compute<float>(alignedA, false, b, true, expected, m, n, k, false, maxThreads: 1, bias: bias);
         var packed = GemmDot.Pack<float>(b, n, k);
-        foreach (int threads in new[] { 1, 2 })
-            foreach (bool splitRows in new[] { false, true })
-            {
-                var c = new float[m * n];
-                MatrixMultiply.Compute<float>(a, false, b, true, c, m, n, k, false, maxThreads: threads, parallelThreshold: 0, bias: bias,
-                    splitRows: splitRows, packedB: packed);
-                c.Should().Equal(expected, $"{threads} threads, rows split {splitRows}");
-            }
+        // The packed tiles, the unpacked 512-bit ones and the 256-bit ones (where the CPU has them) read the copy alike.
+        foreach (int bits in new[] { 0, 256 }.Where(bits => bits <= GemmPacked.WidestBits))
+            foreach (bool usePacked in new[] { true, false })
+                foreach (int threads in new[] { 1, 2 })
+                    foreach (bool splitRows in new[] { false, true })
+                    {
+                        var c = new float[m * n];
+                        MatrixMultiply.Compute<float>(a, false, b, true, c, m, n, k, false, maxThreads: threads, parallelThreshold: 0, bias: bias,
+                            vectorBits: bits, splitRows: splitRows, packedB: usePacked ? packed : default);
+                        c.Should().Equal(expected, $"{bits} bits, packed {usePacked}, {threads} threads, rows split {splitRows}");
+                    }
     }
 
     [Fact]
