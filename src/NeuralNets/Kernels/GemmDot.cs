@@ -57,7 +57,7 @@ internal static unsafe partial class GemmDot
         // The wide tiles go column band by column band: a band's eight rows of B stay in the L1 cache while every row
         // tile of A streams past them (A's four rows are the smaller stream). Order does not change any element's sum.
         int wideEnd = tileRows == 4 && p.VectorBits == 512 ? j0 + (j1 - j0) / 8 * 8 : j0;
-        // A packed B covers every row of the band: its one-row tile takes the rows below a multiple of six.
+        // A packed B covers every row of the band: its four-, two- and one-row tiles take the rows below a multiple of six.
         bool packed = p.PackedB != null && wideEnd > j0 && p.KPieces == 1;
         if (packed) RunPackedBand<T, TMultiplyAdd>(p, a, addend, addendStride, i0, i1, j0, wideEnd);
         for (int jw = j0; !packed && jw < wideEnd; jw += 8)
