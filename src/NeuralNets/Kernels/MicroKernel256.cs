@@ -5,15 +5,19 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// The 4×(2 vectors) register tile on <see cref="Vector256{T}"/>: for each step p of the
+/// The 6×(2 vectors) register tile on <see cref="Vector256{T}"/>: for each step p of the
 /// k-block it broadcasts op(A)[r, p] for every row r and multiply-adds it (fused or not, as the
 /// <see cref="IMultiplyAdd"/> family says) into two vectors of the packed B panel. The accumulators start at zero and are added to C (or overwrite it) once at
 /// the end, so each element of C is summed in the same order whoever runs the tile.
 /// </summary>
 internal static unsafe class MicroKernel256
 {
-    /// <summary>Rows of the tile (MR).</summary>
-    public const int Rows = 4;
+    /// <summary>
+    /// Rows of the tile (MR): twelve accumulators, two B vectors and a broadcast fill fifteen of the sixteen registers a
+    /// 256-bit-only CPU has, and twelve chains keep both multiply-add pipes busy, where four rows' eight only just covered
+    /// their latency (the 4-row tile ran 7–12 % slower on weight-gradient shapes, benchmarks/README.md).
+    /// </summary>
+    public const int Rows = 6;
 
     /// <summary>
     /// C[0..rows, 0..columns] (row stride <paramref name="ldc"/>) = (overwrite ? 0 : C) + A·B over
@@ -52,26 +56,36 @@ internal static unsafe class MicroKernel256
         Vector256<T> c10 = default, c11 = default;
         Vector256<T> c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default;
+        Vector256<T> c40 = default, c41 = default;
+        Vector256<T> c50 = default, c51 = default;
         int last = rows - 1;
         nint o1 = Math.Min(1, last) * rowStride;
         nint o2 = Math.Min(2, last) * rowStride;
         nint o3 = Math.Min(3, last) * rowStride;
+        nint o4 = Math.Min(4, last) * rowStride;
+        nint o5 = Math.Min(5, last) * rowStride;
         for (int s = 0; s < kc; s++)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + w);
-            var x0 = Vector256.Create(a[0]);
-            c00 = TMultiplyAdd.Of(x0, b0, c00);
-            c01 = TMultiplyAdd.Of(x0, b1, c01);
-            var x1 = Vector256.Create(a[o1]);
-            c10 = TMultiplyAdd.Of(x1, b0, c10);
-            c11 = TMultiplyAdd.Of(x1, b1, c11);
-            var x2 = Vector256.Create(a[o2]);
-            c20 = TMultiplyAdd.Of(x2, b0, c20);
-            c21 = TMultiplyAdd.Of(x2, b1, c21);
-            var x3 = Vector256.Create(a[o3]);
-            c30 = TMultiplyAdd.Of(x3, b0, c30);
-            c31 = TMultiplyAdd.Of(x3, b1, c31);
+            var x = Vector256.Create(a[0]);
+            c00 = TMultiplyAdd.Of(x, b0, c00);
+            c01 = TMultiplyAdd.Of(x, b1, c01);
+            x = Vector256.Create(a[o1]);
+            c10 = TMultiplyAdd.Of(x, b0, c10);
+            c11 = TMultiplyAdd.Of(x, b1, c11);
+            x = Vector256.Create(a[o2]);
+            c20 = TMultiplyAdd.Of(x, b0, c20);
+            c21 = TMultiplyAdd.Of(x, b1, c21);
+            x = Vector256.Create(a[o3]);
+            c30 = TMultiplyAdd.Of(x, b0, c30);
+            c31 = TMultiplyAdd.Of(x, b1, c31);
+            x = Vector256.Create(a[o4]);
+            c40 = TMultiplyAdd.Of(x, b0, c40);
+            c41 = TMultiplyAdd.Of(x, b1, c41);
+            x = Vector256.Create(a[o5]);
+            c50 = TMultiplyAdd.Of(x, b0, c50);
+            c51 = TMultiplyAdd.Of(x, b1, c51);
             a += columnStride;
             b += bStride;
         }
@@ -80,6 +94,8 @@ internal static unsafe class MicroKernel256
         if (rows > 1) Store(c + 1 * ldc, c10, c11, w, overwrite);
         if (rows > 2) Store(c + 2 * ldc, c20, c21, w, overwrite);
         if (rows > 3) Store(c + 3 * ldc, c30, c31, w, overwrite);
+        if (rows > 4) Store(c + 4 * ldc, c40, c41, w, overwrite);
+        if (rows > 5) Store(c + 5 * ldc, c50, c51, w, overwrite);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
