@@ -74,6 +74,10 @@ internal static unsafe partial class GemmDot
         for (; i < fullRows; i += tileRows)
         {
             int j = wideEnd;
+            // Two-row tiles (sixteen registers) go six columns at a time: twelve chains where four columns' eight only just
+            // cover the multiply-add latency.
+            for (; tileRows == 2 && j + 6 <= j1; j += 6)
+                Tile2x6<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
             for (; j + 4 <= j1; j += 4)
             {
                 if (tileRows == 4) Tile4x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
@@ -279,6 +283,43 @@ internal static unsafe partial class GemmDot
     /// each B block loaded once for both rows. Every element is the chain <see cref="Tile1x4{T, TMultiplyAdd}"/> computes;
     /// two of those one after another loaded every B block twice (five loads per four FMAs).
     /// </summary>
+    /// <summary>
+    /// Two rows by six columns: twelve accumulators, two rows of A and a block of B in fifteen of a 256-bit-only CPU's sixteen
+    /// registers. The same chains and reductions as <see cref="Tile2x4{T, TMultiplyAdd}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2x6<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector256<T>.Count, p = 0;
+        T* a1 = a + k, b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k;
+        Vector256<T> s00 = default, s01 = default, s02 = default, s03 = default, s04 = default, s05 = default;
+        Vector256<T> s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+        for (; p + w <= length; p += w)
+        {
+            var x0 = Vector256.Load(a + p);
+            var x1 = Vector256.Load(a1 + p);
+            var y = Vector256.Load(b + p);
+            s00 = TMultiplyAdd.Of(x0, y, s00); s10 = TMultiplyAdd.Of(x1, y, s10);
+            y = Vector256.Load(b1 + p);
+            s01 = TMultiplyAdd.Of(x0, y, s01); s11 = TMultiplyAdd.Of(x1, y, s11);
+            y = Vector256.Load(b2 + p);
+            s02 = TMultiplyAdd.Of(x0, y, s02); s12 = TMultiplyAdd.Of(x1, y, s12);
+            y = Vector256.Load(b3 + p);
+            s03 = TMultiplyAdd.Of(x0, y, s03); s13 = TMultiplyAdd.Of(x1, y, s13);
+            y = Vector256.Load(b4 + p);
+            s04 = TMultiplyAdd.Of(x0, y, s04); s14 = TMultiplyAdd.Of(x1, y, s14);
+            y = Vector256.Load(b5 + p);
+            s05 = TMultiplyAdd.Of(x0, y, s05); s15 = TMultiplyAdd.Of(x1, y, s15);
+        }
+        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
+        Finish<T, TMultiplyAdd>(a, b4, p, length, s04, c + 4, Offset(add, 4));
+        Finish<T, TMultiplyAdd>(a, b5, p, length, s05, c + 5, Offset(add, 5));
+        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
+        Finish<T, TMultiplyAdd>(a1, b4, p, length, s14, c + ldc + 4, Offset(add, addStride + 4));
+        Finish<T, TMultiplyAdd>(a1, b5, p, length, s15, c + ldc + 5, Offset(add, addStride + 5));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
