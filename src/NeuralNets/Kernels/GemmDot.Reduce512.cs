@@ -8,8 +8,8 @@ namespace NeuralNets.Kernels;
 /// <summary>
 /// The wide tiles' reductions, done on whole 512-bit registers. Each accumulator holds two sets of lanes (its 256-bit
 /// halves), each set one element's chain; every set is summed with exactly the additions of <see cref="Reduce4(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>,
-/// operands in the same order, so the bits are those of the 256-bit reduction. Four accumulators (eight sets) take five
-/// shuffles and three additions, and one permutation puts two rows' sums in column order; taking the halves apart first
+/// operands in the same order, so the bits are those of the 256-bit reduction. Four accumulators (eight sets) take seven
+/// shuffles and four additions, and one permutation puts two rows' sums in column order; taking the halves apart first
 /// and reducing four sets at a time took three times the shuffles, on the port the 512-bit multiply-adds also use.
 /// </summary>
 internal static unsafe partial class GemmDot

@@ -50,7 +50,7 @@ internal static unsafe partial class GemmDot
             RunChunk128<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j0, j1);
             return;
         }
-        // A caller's A off a 32-byte boundary: a band of whole rows is read from an aligned copy (GemmDot.Packed.cs).
+        // A caller's A off a 32-byte boundary: a band of whole rows is read from an aligned copy (GemmDot.AlignedRows.cs).
         if (ReadsAlignedCopy(p, i0, i1)) a = AlignedRows(p.A, i0, i1, p.K);
         int tileRows = TileRows;
         int fullRows = i0 + (i1 - i0) / tileRows * tileRows;
@@ -279,11 +279,6 @@ internal static unsafe partial class GemmDot
         Avx512F.InsertVector256(Vector256.Load((double*)low).ToVector512Unsafe(), Vector256.Load((double*)high), 1).As<double, T>();
 
     /// <summary>
-    /// Two rows by four columns on 256-bit vectors, for CPUs with sixteen vector registers (AVX2): eight accumulators,
-    /// each B block loaded once for both rows. Every element is the chain <see cref="Tile1x4{T, TMultiplyAdd}"/> computes;
-    /// two of those one after another loaded every B block twice (five loads per four FMAs).
-    /// </summary>
-    /// <summary>
     /// Two rows by six columns: twelve accumulators, two rows of A and a block of B in fifteen of a 256-bit-only CPU's sixteen
     /// registers. The same chains and reductions as <see cref="Tile2x4{T, TMultiplyAdd}"/>.
     /// </summary>
@@ -320,6 +315,11 @@ internal static unsafe partial class GemmDot
         Finish<T, TMultiplyAdd>(a1, b5, p, length, s15, c + ldc + 5, Offset(add, addStride + 5));
     }
 
+    /// <summary>
+    /// Two rows by four columns on 256-bit vectors, for CPUs with sixteen vector registers (AVX2): eight accumulators,
+    /// each B block loaded once for both rows. Every element is the chain <see cref="Tile1x4{T, TMultiplyAdd}"/> computes;
+    /// two of those one after another loaded every B block twice (five loads per four FMAs).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile2x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
