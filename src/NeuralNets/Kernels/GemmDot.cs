@@ -18,6 +18,7 @@ internal static unsafe partial class GemmDot
     private static int TileRows => Vector512.IsHardwareAccelerated ? 4 : 2;
 
     /// <summary>Computes one chunk of the problem (a block of C, over one piece of k).</summary>
+    [MethodImpl(HotPath.Options)]
     public static void RunChunk<T>(in GemmProblem<T> p, int unit) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p.Unfused) RunChunk<T, Unfused>(p, unit);
@@ -126,10 +127,17 @@ internal static unsafe partial class GemmDot
             x = Vector256.Load(a3 + p);
             s30 = TMultiplyAdd.Of(x, y0, s30); s31 = TMultiplyAdd.Of(x, y1, s31); s32 = TMultiplyAdd.Of(x, y2, s32); s33 = TMultiplyAdd.Of(x, y3, s33);
         }
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
-        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
-        Finish4<T, TMultiplyAdd>(a2, b, b1, b2, b3, p, length, s20, s21, s22, s23, c + 2 * ldc, Offset(add, 2 * addStride));
-        Finish4<T, TMultiplyAdd>(a3, b, b1, b2, b3, p, length, s30, s31, s32, s33, c + 3 * ldc, Offset(add, 3 * addStride));
+        // As in the wide tiles: every sum reduced and stored (final into C, or into scratch where k has a tail), then one
+        // shared call finishes the tails, so the tile compiles one tail loop instead of sixteen.
+        bool tail = p < length;
+        T* sums = stackalloc T[4 * 4];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 4 : ldc, addendStride = tail ? 0 : addStride;
+        Store4(s00, s01, s02, s03, target, addend);
+        Store4(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
+        Store4(s20, s21, s22, s23, target + 2 * stride, Offset(addend, 2 * addendStride));
+        Store4(s30, s31, s32, s33, target + 3 * stride, Offset(addend, 3 * addendStride));
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 4, c, ldc, add, addStride);
     }
 
     /// <summary>
@@ -233,7 +241,7 @@ internal static unsafe partial class GemmDot
         if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 6, 8, c, ldc, add, addStride);
     }
 
-    /// <summary>The four sums of <see cref="Finish4{T, TMultiplyAdd}"/> without a tail: reduced, plus their addends where given, stored.</summary>
+    /// <summary>Four accumulators' sums without a tail (one row, four columns): reduced, plus their addends where given, stored.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4<T>(Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* target, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -307,12 +315,17 @@ internal static unsafe partial class GemmDot
             y = Vector256.Load(b5 + p);
             s05 = TMultiplyAdd.Of(x0, y, s05); s15 = TMultiplyAdd.Of(x1, y, s15);
         }
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
-        Finish<T, TMultiplyAdd>(a, b4, p, length, s04, c + 4, Offset(add, 4));
-        Finish<T, TMultiplyAdd>(a, b5, p, length, s05, c + 5, Offset(add, 5));
-        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
-        Finish<T, TMultiplyAdd>(a1, b4, p, length, s14, c + ldc + 4, Offset(add, addStride + 4));
-        Finish<T, TMultiplyAdd>(a1, b5, p, length, s15, c + ldc + 5, Offset(add, addStride + 5));
+        bool tail = p < length;
+        T* sums = stackalloc T[2 * 6];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 6 : ldc, addendStride = tail ? 0 : addStride;
+        Store4(s00, s01, s02, s03, target, addend);
+        StoreOne(s04, target + 4, Offset(addend, 4));
+        StoreOne(s05, target + 5, Offset(addend, 5));
+        Store4(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
+        StoreOne(s14, target + stride + 4, Offset(addend, addendStride + 4));
+        StoreOne(s15, target + stride + 5, Offset(addend, addendStride + 5));
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 2, 6, c, ldc, add, addStride);
     }
 
     /// <summary>
@@ -341,8 +354,13 @@ internal static unsafe partial class GemmDot
             y = Vector256.Load(b3 + p);
             s03 = TMultiplyAdd.Of(x0, y, s03); s13 = TMultiplyAdd.Of(x1, y, s13);
         }
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s00, s01, s02, s03, c, add);
-        Finish4<T, TMultiplyAdd>(a1, b, b1, b2, b3, p, length, s10, s11, s12, s13, c + ldc, Offset(add, addStride));
+        bool tail = p < length;
+        T* sums = stackalloc T[2 * 4];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 4 : ldc, addendStride = tail ? 0 : addStride;
+        Store4(s00, s01, s02, s03, target, addend);
+        Store4(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 2, 4, c, ldc, add, addStride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -360,7 +378,10 @@ internal static unsafe partial class GemmDot
             s2 = TMultiplyAdd.Of(x, Vector256.Load(b2 + p), s2);
             s3 = TMultiplyAdd.Of(x, Vector256.Load(b3 + p), s3);
         }
-        Finish4<T, TMultiplyAdd>(a, b, b1, b2, b3, p, length, s0, s1, s2, s3, c, add);
+        bool tail = p < length;
+        T* sums = stackalloc T[4];
+        Store4(s0, s1, s2, s3, tail ? sums : c, tail ? null : add);
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 1, 4, c, 4, add, 0);
     }
 
     /// <summary>
@@ -383,10 +404,15 @@ internal static unsafe partial class GemmDot
             s2 = TMultiplyAdd.Of(Vector256.Load(a2 + p), y, s2);
             s3 = TMultiplyAdd.Of(Vector256.Load(a3 + p), y, s3);
         }
-        Finish<T, TMultiplyAdd>(a, b, p, length, s0, c, add);
-        Finish<T, TMultiplyAdd>(a1, b, p, length, s1, c + ldc, Offset(add, addStride));
-        Finish<T, TMultiplyAdd>(a2, b, p, length, s2, c + 2 * ldc, Offset(add, 2 * addStride));
-        Finish<T, TMultiplyAdd>(a3, b, p, length, s3, c + 3 * ldc, Offset(add, 3 * addStride));
+        bool tail = p < length;
+        T* sums = stackalloc T[4];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 1 : ldc, addendStride = tail ? 0 : addStride;
+        StoreOne(s0, target, addend);
+        StoreOne(s1, target + stride, Offset(addend, addendStride));
+        StoreOne(s2, target + 2 * stride, Offset(addend, 2 * addendStride));
+        StoreOne(s3, target + 3 * stride, Offset(addend, 3 * addendStride));
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 1, c, ldc, add, addStride);
     }
 
     private static void Single<T, TMultiplyAdd>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
@@ -400,53 +426,33 @@ internal static unsafe partial class GemmDot
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Finish<T, TMultiplyAdd>(T* a, T* b, int p, int length, Vector256<T> partial, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
-        where TMultiplyAdd : struct, IMultiplyAdd
+        where TMultiplyAdd : struct, IMultiplyAdd =>
+        FinishSum<T, TMultiplyAdd>(a, b, p, length, Reduce1(partial), c, add);
+
+    /// <summary>One accumulator's sum without a tail, plus its addend where given, stored: <see cref="Finish{T, TMultiplyAdd}"/> at the end of k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOne<T>(Vector256<T> partial, T* target, T* add) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        T sum;
-        if (typeof(T) == typeof(float))
-        {
-            // (e0 + e2) + (e1 + e3) of the folded halves: the same tree as Reduce4 computes lane by lane.
-            var e = partial.AsSingle().GetLower() + partial.AsSingle().GetUpper();
-            sum = (T)(object)((e.GetElement(0) + e.GetElement(2)) + (e.GetElement(1) + e.GetElement(3)));
-        }
-        else
-        {
-            var e = partial.AsDouble().GetLower() + partial.AsDouble().GetUpper();
-            sum = (T)(object)(e.GetElement(0) + e.GetElement(1));
-        }
-        FinishSum<T, TMultiplyAdd>(a, b, p, length, sum, c, add);
+        T sum = Reduce1(partial);
+        *target = add != null ? *add + sum : sum;
     }
 
-    /// <summary>Four elements of one row of C at once: one shared reduction, then each element's tail and store.</summary>
+    /// <summary>The horizontal sum of one accumulator: fold the upper half onto the lower, then (e0 + e2) + (e1 + e3) (double: e0 + e1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish4<T, TMultiplyAdd>(T* a, T* b0, T* b1, T* b2, T* b3, int p, int length,
-        Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
-        where TMultiplyAdd : struct, IMultiplyAdd
+    private static T Reduce1<T>(Vector256<T> partial) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (p == length)
-        {
-            // No tail: the four sums are final; stored (plus their addends) as vectors.
-            Store4(s0, s1, s2, s3, c, add);
-            return;
-        }
         if (typeof(T) == typeof(float))
         {
-            var r = Reduce4(s0.AsSingle(), s1.AsSingle(), s2.AsSingle(), s3.AsSingle());
-            FinishSum<T, TMultiplyAdd>(a, b0, p, length, (T)(object)r.GetElement(0), c, add);
-            FinishSum<T, TMultiplyAdd>(a, b1, p, length, (T)(object)r.GetElement(1), c + 1, Offset(add, 1));
-            FinishSum<T, TMultiplyAdd>(a, b2, p, length, (T)(object)r.GetElement(2), c + 2, Offset(add, 2));
-            FinishSum<T, TMultiplyAdd>(a, b3, p, length, (T)(object)r.GetElement(3), c + 3, Offset(add, 3));
-            return;
+            // The same tree as Reduce4 computes lane by lane.
+            var e = partial.AsSingle().GetLower() + partial.AsSingle().GetUpper();
+            return (T)(object)((e.GetElement(0) + e.GetElement(2)) + (e.GetElement(1) + e.GetElement(3)));
         }
-        var (r01, r23) = Reduce4(s0.AsDouble(), s1.AsDouble(), s2.AsDouble(), s3.AsDouble());
-        FinishSum<T, TMultiplyAdd>(a, b0, p, length, (T)(object)r01.GetElement(0), c, add);
-        FinishSum<T, TMultiplyAdd>(a, b1, p, length, (T)(object)r01.GetElement(1), c + 1, Offset(add, 1));
-        FinishSum<T, TMultiplyAdd>(a, b2, p, length, (T)(object)r23.GetElement(0), c + 2, Offset(add, 2));
-        FinishSum<T, TMultiplyAdd>(a, b3, p, length, (T)(object)r23.GetElement(1), c + 3, Offset(add, 3));
+        var d = partial.AsDouble().GetLower() + partial.AsDouble().GetUpper();
+        return (T)(object)(d.GetElement(0) + d.GetElement(1));
     }
 
     /// <summary>
-    /// The horizontal sums of four accumulators, with exactly the arithmetic <see cref="Finish{T, TMultiplyAdd}"/> does for one:
+    /// The horizontal sums of four accumulators, with exactly the arithmetic <see cref="Reduce1{T}"/> does for one:
     /// fold the upper half onto the lower, then (e0 + e2) + (e1 + e3).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
