@@ -1,6 +1,7 @@
 using System.Numerics;
 using NeuralNets.Initialization;
 using NeuralNets.Layers;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 
@@ -24,6 +25,10 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         if (size > int.MaxValue)
             throw new ArgumentException($"The input shape {ShapeMismatchException.Format(inputShape)} holds {ShapeMismatchException.CountText(size)} values per sample; a sample must fit one array ({int.MaxValue}).", nameof(inputShape));
         _inputShape = inputShape;
+        // The product kernels' warm-up starts here rather than when the network is built: the build itself (the builder's
+        // code compiling, the weights drawn) gives it a head start on the first training step (benchmarks/README.md,
+        // "thirteenth session").
+        KernelWarmUp.Start<T>();
     }
 
     /// <summary>Appends a layer made by <paramref name="factory"/> from the per-sample input shape and the build's random source.</summary>
