@@ -99,6 +99,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The gradient as a flat row-major span.</summary>
     public Span<T> GradientSpan
     {
+        [MethodImpl(HotPath.Options)]
         get
         {
             ClearIfPending();
@@ -133,6 +134,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <c>zero_grad(set_to_none=True)</c> lets its first backward do), saving two passes over large weights per step;
     /// any other use of the gradient (every accessor) clears it first.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     internal void ZeroGradientDeferred() => _storage.GradientPendingZero = true;
 
     private readonly struct ClearRange(ArraySegment<T> array) : IRangeOperation

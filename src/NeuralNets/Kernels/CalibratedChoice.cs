@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -20,6 +21,7 @@ internal sealed class CalibratedChoice
     public bool? Forced { get; set; }
 
     /// <summary>Whether this call of <paramref name="shape"/> should run the first implementation.</summary>
+    [MethodImpl(HotPath.Options)]
     public bool UseFirst(long shape)
     {
         if (Forced is { } forced) return forced;
@@ -28,6 +30,7 @@ internal sealed class CalibratedChoice
     }
 
     /// <summary>Records how long the call that <see cref="UseFirst"/> just chose took, in <see cref="Stopwatch"/> ticks.</summary>
+    [MethodImpl(HotPath.Options)]
     public void Record(long shape, bool first, long ticks)
     {
         if (Forced is not null || !_shapes.TryGetValue(shape, out var state) || state.Decided) return;

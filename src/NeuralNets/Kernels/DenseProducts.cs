@@ -36,6 +36,7 @@ internal static class DenseProducts
     /// <remarks>In inference no backward pass or optimizer step follows that would find each core's share of a large weight
     /// in its cache, so a large weight alone does not justify a split: a 784→128 layer at batch 1 (100,352 multiply-adds)
     /// predicted 20–25 % slower on two cores than on one (benchmarks/README.md, "Frozen networks").</remarks>
+    [MethodImpl(HotPath.Options)]
     private static long Threshold<T>(int batch, int outputs, int inputs, bool inference = false) where T : unmanaged
     {
         bool largeWeight = (long)outputs * inputs * Unsafe.SizeOf<T>() >= ResidentWeightBytes;

@@ -24,6 +24,7 @@ internal static partial class DirectConvolution
     public const int MinimumGradientChannels = 8;
 
     /// <summary>The vector width for vectors across <paramref name="outChannels"/> output channels: no wider than needed.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int ChannelBits(int outChannels)
     {
         int bits = KernelWidth.MultiplyAdd;
@@ -32,6 +33,7 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>Output channels rounded up to whole vectors of <see cref="ChannelBits"/> (1 for the scalar loops).</summary>
+    [MethodImpl(HotPath.Options)]
     public static int ChannelStride(int outChannels)
     {
         int lanes = Math.Max(1, ChannelBits(outChannels) / 32);

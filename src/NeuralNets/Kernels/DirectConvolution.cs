@@ -31,12 +31,13 @@ internal static partial class DirectConvolution
     private const int NarrowChannels = 4;
 
     /// <summary>Whether <paramref name="window"/>'s forward pass of <typeparamref name="T"/> can be computed here, bit for bit as the unfolded product would.</summary>
+    [MethodImpl(HotPath.Options)]
     public static bool Handles<T>(Window2D window, int outChannels)
         => typeof(T) == typeof(float) && window.StrideH == 1 && window.StrideW == 1
            && outChannels >= GemmPacked.MinimumRows && KernelWidth.MultiplyAdd >= 128;
 
     /// <summary>Output channels per tile at the kernels' current width.</summary>
-    public static int TileChannels => KernelWidth.MultiplyAdd == 512 ? WideChannels : NarrowChannels;
+    public static int TileChannels { [MethodImpl(HotPath.Options)] get => KernelWidth.MultiplyAdd == 512 ? WideChannels : NarrowChannels; }
 
     /// <summary>Output columns per vector at the kernels' current width (1 for the scalar loops).</summary>
     public static int VectorColumns => Math.Max(1, KernelWidth.MultiplyAdd / 32);
@@ -56,9 +57,11 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>Cout rounded up to whole tiles.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int RoundedChannels(int outChannels) => (outChannels + TileChannels - 1) / TileChannels * TileChannels;
 
     /// <summary>Elements of the padded image buffer: the padded planes plus room for the last vectors' extra lanes.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int PaddedLength(int channels, int height, int width, Window2D window, int outW)
         => channels * (height + 2 * window.PadH) * (width + 2 * window.PadW) + VectorColumns * ((outW + VectorColumns - 1) / VectorColumns) + window.KernelW;
 
@@ -74,6 +77,7 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>Copies one image <c>[C, H, W]</c> into the zero-padded buffer <c>[C, H + 2pH, W + 2pW]</c> (the slack after it zero too).</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Pad(ReadOnlySpan<float> image, int channels, int height, int width, Window2D window, Span<float> padded)
     {
         Im2Col.Pad(image, channels, height, width, window, padded);

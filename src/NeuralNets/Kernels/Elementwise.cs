@@ -364,9 +364,15 @@ internal static class Elementwise
         }
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void CheckLengths<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second, Span<T> destination)
     {
         if (first.Length != destination.Length || second.Length != destination.Length)
-            throw new ArgumentException($"Elementwise operation on spans of {first.Length}, {second.Length} and {destination.Length} elements.");
+            throw LengthsDiffer(first.Length, second.Length, destination.Length);
     }
+
+    // Built apart, so that the checks compiled into every pass do not carry the message's formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException LengthsDiffer(int first, int second, int destination) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Elementwise operation on spans of {first}, {second} and {destination} elements."));
 }

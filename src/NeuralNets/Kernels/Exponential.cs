@@ -23,6 +23,7 @@ namespace NeuralNets.Kernels;
 internal static class Exponential
 {
     /// <summary>y[i] = e^(x[i]); x and y may be the same span.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Compute<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (y.Length < x.Length) throw new ArgumentException($"Exponential of {x.Length} values into a span of {y.Length}.");

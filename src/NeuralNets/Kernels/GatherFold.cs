@@ -25,6 +25,7 @@ internal static class GatherFold
     private const int MaxKernelWidth = 24;
 
     /// <summary>Whether the fold of this window can be gathered: stride 1, on vectors, a kernel and padding the slack covers.</summary>
+    [MethodImpl(HotPath.Options)]
     public static bool Handles(Window2D window)
         => window.StrideH == 1 && window.StrideW == 1 && KernelWidth.Exact >= 128 && window.KernelW <= MaxKernelWidth && window.PadW <= MaxKernelWidth;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNets.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -25,6 +26,7 @@ internal static unsafe partial class GemmDot
     /// A band of whole rows only (a prediction split by samples), which each core copies once, while it is in its cache;
     /// column chunks would copy the same rows once per chunk.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private static bool ReadsAlignedCopy<T>(in GemmProblem<T> p, int i0, int i1) where T : unmanaged, IFloatingPointIeee754<T> =>
         ((nint)p.A & 31) != 0 && p.ChunksN == 1 && p.KPieces == 1 && i1 - i0 >= 2 && (long)(i1 - i0) * p.K * sizeof(T) <= MaxAlignedRowsBytes;
 
@@ -32,6 +34,7 @@ internal static unsafe partial class GemmDot
     /// Rows <paramref name="i0"/> to <paramref name="i1"/> of A (rows of <paramref name="k"/>) copied into this thread's aligned
     /// scratch; returns where row 0 would be, so that row i is at the result + i·k as in A.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private static T* AlignedRows<T>(T* a, int i0, int i1, int k) where T : unmanaged
     {
         int length = (i1 - i0) * k;

@@ -52,6 +52,7 @@ internal static unsafe class GemmPacked
     public static bool Supports<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
 
     /// <summary>Rows of the register tile for vectors of <paramref name="bits"/>.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int TileRows(int bits) => bits == 512 ? MicroKernel512.Rows : bits == 256 ? MicroKernel256.Rows : bits == 128 ? MicroKernel128.Rows : MicroKernelScalar.Rows;
 
     /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>, or the scalar tile's.</summary>
@@ -61,6 +62,7 @@ internal static unsafe class GemmPacked
     public static int WorkspaceLength => PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float);
 
     /// <summary>Computes one unit of work (a chunk of C over one piece of k); <paramref name="workspace"/> (of <see cref="WorkspaceLength"/>) is needed unless the product is A·Bᵀ.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void RunUnit<T>(in GemmProblem<T> problem, int unit, T[]? workspace) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (problem.Dot)
@@ -72,6 +74,7 @@ internal static unsafe class GemmPacked
         fixed (T* scratch = workspace) RunChunk(problem, unit, (T*)Tensors.AlignedArrays.Up((nint)scratch));
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void RunChunk<T>(in GemmProblem<T> p, int unit, T* packedB) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (p.Unfused) RunChunk<T, Unfused>(p, unit, packedB);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -13,6 +14,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// least <see cref="MinimumRowsPerPart"/> rows each) instead of column chunks; see <see cref="MatrixMultiply.Compute{T}"/>'s
     /// <c>splitRows</c>. Which chunk holds an element never changes its sum, and the cut of k stays the one the column
     /// chunks would have had.</remarks>
+    [MethodImpl(HotPath.Options)]
     public GemmProblem(T* a, bool transposeA, T* b, bool transposeB, T* c, int m, int n, int k, bool accumulate, int rowParts = 0)
     {
         A = a;

@@ -202,6 +202,7 @@ internal static class Im2Col
     }
 
     /// <summary>The output columns x in [start, end) whose source x·stride + offset lies in [0, size).</summary>
+    [MethodImpl(HotPath.Options)]
     private static void ValidRange(int offset, int stride, int size, int outputs, out int start, out int end)
     {
         // x·stride + offset ≥ 0  ⇔  x ≥ ⌈−offset / stride⌉ ;  x·stride + offset ≤ size − 1  ⇔  x ≤ ⌊(size − 1 − offset) / stride⌋

@@ -34,7 +34,7 @@ internal sealed partial class Im2ColConvolution<T>
     }
 
     /// <summary>What the calibrated choices are kept per: the batch and the image size (the layer fixes the rest).</summary>
-    private long ShapeKey => ((long)_batch << 32) | ((long)_height << 16) | (uint)_width;
+    private long ShapeKey { [MethodImpl(HotPath.Options)] get => ((long)_batch << 32) | ((long)_height << 16) | (uint)_width; }
 
     /// <summary>The choices made so far for the last pass's shape (null: still timing, or not applicable); for tests and benchmarks.</summary>
     public (bool? DirectForward, bool? GatheredFold) Choices => (_forwardChoice.Choice(ShapeKey), _foldChoice.Choice(ShapeKey));
@@ -43,6 +43,7 @@ internal sealed partial class Im2ColConvolution<T>
     /// Whether the forward pass can run directly for this shape: float, stride 1, and a product the packed kernel would
     /// run in one piece of k for every chunk of samples (so its k-blocks are all there is to reproduce).
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private bool CanForwardDirect()
     {
         if (!AllowDirect || !DirectConvolution.Handles<T>(_window, _outChannels)) return false;
@@ -81,8 +82,10 @@ internal sealed partial class Im2ColConvolution<T>
     }
 
     // The packed product's plan for W·X̂ over a span of columns: only its shape is read.
+    [MethodImpl(HotPath.Options)]
     private unsafe GemmProblem<T> ProductShape(int span) => new(null, false, null, false, null, _outChannels, span, ColumnRows, false);
 
+    [MethodImpl(HotPath.Options)]
     private bool OnePiece(int span) => ProductShape(span).KPieces == 1;
 
     private int KBlockOf(int span) => ProductShape(span).KBlock;
@@ -102,6 +105,7 @@ internal sealed partial class Im2ColConvolution<T>
     }
 
     /// <summary>Where every tap reads in a padded image of this pass's size, and how long that image is.</summary>
+    [MethodImpl(HotPath.Options)]
     private void PreparePaddedImages()
     {
         if (_tapOffsets.Length != ColumnRows) _tapOffsets = new int[ColumnRows];

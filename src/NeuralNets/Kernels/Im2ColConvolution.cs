@@ -56,7 +56,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <summary>Most parts the chunks are split into (0: one per thread of the team). Results do not depend on it; tests set it to show that.</summary>
     public int MaxParts { get; set; }
 
-    private int ColumnRows => _inChannels * _window.KernelH * _window.KernelW;
+    private int ColumnRows { [MethodImpl(HotPath.Options)] get => _inChannels * _window.KernelH * _window.KernelW; }
 
     /// <summary>Computes <c>y = W ⋆ x + b</c> into <paramref name="output"/> <c>[N, Cout, outH, outW]</c>.</summary>
     /// <param name="input">x, <c>[N, Cin, H, W]</c>, checked by the layer.</param>
@@ -145,6 +145,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     }
 
     /// <summary>Makes sure every part has its buffers.</summary>
+    [MethodImpl(HotPath.Options)]
     private void EnsureScratch(int parts)
     {
         if (_scratch.Length >= parts) return;
@@ -155,6 +156,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     }
 
     // The input stays: a backward pass of one chunk reuses the columns unfolded from it.
+    [MethodImpl(HotPath.Options)]
     private void EndPass() => (_output, _outputGradient, _inputGradient, _weight, _bias) = (null, null, null, ArraySegment<T>.Empty, ArraySegment<T>.Empty);
 
     // A chunk's own product runs on its part's thread; only a pass of one chunk (one large image) splits its product.

@@ -101,6 +101,7 @@ internal static class KernelWarmUp
     /// Drops the warm-ups not yet started. Called when a training step or a prediction has finished: by then the caller
     /// has compiled what it needed itself, and the core goes back to the team (<see cref="WorkerTeam.Threads"/>).
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static void PassFinished()
     {
         if (!s_running || t_onWarmUpThread) return;   // a rehearsal's own pass is not the caller's

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Kernels;
 
@@ -56,16 +57,16 @@ internal static class KernelWidth
     private static int s_unfusedForced;
 
     /// <summary>The width for exact elementwise work now: the hardware's, unless a test narrowed it.</summary>
-    public static int Exact => Math.Min(HardwareExact, Volatile.Read(ref s_limit));
+    public static int Exact { [MethodImpl(HotPath.Options)] get => Math.Min(HardwareExact, Volatile.Read(ref s_limit)); }
 
     /// <summary>Whether the multiply-add kernels use the fused family now: where the hardware has an FMA, unless a test forced the unfused family.</summary>
-    public static bool FusedFamily => HardwareFma && Volatile.Read(ref s_unfusedForced) == 0;
+    public static bool FusedFamily { [MethodImpl(HotPath.Options)] get => HardwareFma && Volatile.Read(ref s_unfusedForced) == 0; }
 
     /// <summary>The widest width the multiply-add kernels can take in the family now (<see cref="HardwareFused"/> or <see cref="HardwareUnfused"/>).</summary>
-    public static int WidestMultiplyAdd => FusedFamily ? HardwareFused : HardwareUnfused;
+    public static int WidestMultiplyAdd { [MethodImpl(HotPath.Options)] get => FusedFamily ? HardwareFused : HardwareUnfused; }
 
     /// <summary>The width for multiply-add kernels now: the family's widest, unless a test narrowed it.</summary>
-    public static int MultiplyAdd => Math.Min(WidestMultiplyAdd, Volatile.Read(ref s_limit));
+    public static int MultiplyAdd { [MethodImpl(HotPath.Options)] get => Math.Min(WidestMultiplyAdd, Volatile.Read(ref s_limit)); }
 
     /// <summary>
     /// Narrows every kernel to at most <paramref name="bits"/> (512, 256, 128 or <see cref="Scalar"/>) until

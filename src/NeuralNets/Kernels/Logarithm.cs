@@ -20,6 +20,7 @@ internal static class Logarithm
     private const double Sqrt2 = 1.4142135623730951;
 
     /// <summary>ln x.</summary>
+    [MethodImpl(HotPath.Options)]
     public static T Of<T>(T x) where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(Of(double.CreateTruncating(x)));
 
     /// <summary>ln x in double.</summary>

@@ -96,14 +96,12 @@ internal static class MatrixMultiply
         ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue, ReadOnlySpan<T> packedB)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(m);
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        ArgumentOutOfRangeException.ThrowIfNegative(maxThreads);
+        // The messages are built in methods of their own (ProductErrors), so that this one, compiled at its first call,
+        // does not compile their formatting too.
+        if ((m | n | k | maxThreads) < 0) throw ProductErrors.Negative(m, n, k, maxThreads);
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
-            throw new ArgumentException($"Matrix multiply of [{m}×{k}]·[{k}×{n}] given spans of {a.Length}, {b.Length} and {c.Length} elements.");
-        if (!bias.IsEmpty && (accumulate || bias.Length != n))
-            throw new ArgumentException($"A bias of {bias.Length} elements for a product with {n} columns{(accumulate ? ", accumulating" : "")}.");
+            throw ProductErrors.SpanLengths(m, n, k, a.Length, b.Length, c.Length);
+        if (!bias.IsEmpty && (accumulate || bias.Length != n)) throw ProductErrors.Bias(bias.Length, n, accumulate);
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
@@ -112,11 +110,10 @@ internal static class MatrixMultiply
             return;
         }
 
-        if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits)
-            throw new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits.");
+        if (vectorBits is not (0 or 128 or 256 or 512) || vectorBits > GemmPacked.WidestBits) throw ProductErrors.VectorBits(vectorBits);
         if (vectorBits == 0) vectorBits = KernelWidth.MultiplyAdd;
         if (!packedB.IsEmpty && (!transposeB || transposeA || packedB.Length != GemmDot.PackedLength<T>(n, k)))
-            throw new ArgumentException($"A packed B of {packedB.Length} elements for a product [{m}×{k}]·[{k}×{n}]{(transposeB && !transposeA ? "" : " that does not take B transposed")}.", nameof(packedB));
+            throw ProductErrors.PackedB(packedB.Length, m, n, k, transposeB && !transposeA);
         bool unfused = !KernelWidth.FusedFamily;
         if (GemmPacked.Supports<T>() && (m >= GemmPacked.MinimumRows || (transposeB && !transposeA)))
         {
@@ -161,19 +158,7 @@ internal static class MatrixMultiply
                         GemmJob<T>.Run(problem, threads);
                         return;
                     }
-                    int size = m * n;
-                    T[] partials = ArrayPool<T>.Shared.Rent(problem.KPieces * size);
-                    fixed (T* pp = partials)
-                    {
-                        GemmJob<T>.Run(problem with { Partials = pp }, threads);
-                        // C (+)= Σ partials, in piece order whatever thread computed each.
-                        var target = c[..size];
-                        if (!accumulate) new ReadOnlySpan<T>(pp, size).CopyTo(target);
-                        else Elementwise.Add(target, new ReadOnlySpan<T>(pp, size), target);
-                        for (int piece = 1; piece < problem.KPieces; piece++)
-                            Elementwise.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
-                    }
-                    ArrayPool<T>.Shared.Return(partials);
+                    RunInPieces(problem, threads, c, accumulate);
                 }
             }
             return;
@@ -181,6 +166,24 @@ internal static class MatrixMultiply
 
         if (!bias.IsEmpty) CopyBiasToRows(bias, c, m);
         GemmDirect.Compute(a, transposeA, b, transposeB, c, m, n, k, accumulate || !bias.IsEmpty);
+    }
+
+    /// <summary>A product with k cut into pieces (<see cref="GemmProblem{T}.KPieces"/>): each piece's product apart, then C (+)= Σ of them, in piece order whatever thread computed each.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void RunInPieces<T>(GemmProblem<T> problem, int threads, Span<T> c, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int size = problem.M * problem.N;
+        T[] partials = ArrayPool<T>.Shared.Rent(problem.KPieces * size);
+        fixed (T* pp = partials)
+        {
+            GemmJob<T>.Run(problem with { Partials = pp }, threads);
+            var target = c[..size];
+            if (!accumulate) new ReadOnlySpan<T>(pp, size).CopyTo(target);
+            else Elementwise.Add(target, new ReadOnlySpan<T>(pp, size), target);
+            for (int piece = 1; piece < problem.KPieces; piece++)
+                Elementwise.Add(target, new ReadOnlySpan<T>(pp + (nint)piece * size, size), target);
+        }
+        ArrayPool<T>.Shared.Return(partials);
     }
 
     private static void CopyBiasToRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)

@@ -28,6 +28,7 @@ internal static class ParallelRanges
 
     /// <summary>How many ranges an operation over <paramref name="elements"/> elements is worth: one per thread of the team, or one when it is short.</summary>
     /// <remarks>The measured threshold is read (and measured, the first time) only for a pass that could be split at all.</remarks>
+    [MethodImpl(HotPath.Options)]
     public static int PartsFor(long elements) => PartsForRowsInPlace(elements) == 1 || elements < MinimumLength ? 1 : WorkerTeam.Threads;
 
     /// <summary>
@@ -36,6 +37,7 @@ internal static class ParallelRanges
     /// then moves nothing between the cores' caches, while leaving the pass to one core makes it fetch the other's half;
     /// so every pass from <see cref="SplitCalibration.Floor"/> elements is split, below the measured threshold too.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static int PartsForRowsInPlace(long elements) => elements < SplitCalibration.Floor || WorkerTeam.Threads == 1 ? 1 : WorkerTeam.Threads;
 
     /// <summary>
@@ -104,6 +106,7 @@ internal static class ParallelRanges
         public TOperation Operation;
         public int Length;
 
+        [MethodImpl(HotPath.Options)]
         public static RangeWork<TOperation> Take()
         {
             var work = t_cached ?? new RangeWork<TOperation>();

@@ -51,6 +51,7 @@ internal static class SplitCalibration
     /// <summary>Elements from which an elementwise pass is split across the team (<see cref="ParallelRanges.MinimumLength"/>).</summary>
     public static int ElementwiseMinimum
     {
+        [MethodImpl(HotPath.Options)]
         get
         {
             int measured = Volatile.Read(ref s_elementwiseMinimum);

@@ -42,9 +42,11 @@ internal abstract class UnitsWork : TeamWork
     protected abstract void RunUnit(int unit, int part);
 
     /// <summary>Called on the part's thread before its first unit.</summary>
+    [MethodImpl(HotPath.Options)]
     protected virtual void BeginPart(int part) { }
 
     /// <summary>Called on the part's thread after its last unit.</summary>
+    [MethodImpl(HotPath.Options)]
     protected virtual void EndPart(int part) { }
 
     /// <inheritdoc/>

@@ -78,6 +78,7 @@ internal static class WorkerTeam
     /// </summary>
     public static int Size
     {
+        [MethodImpl(HotPath.Options)]
         get => Volatile.Read(ref s_size);
         set
         {
@@ -94,6 +95,7 @@ internal static class WorkerTeam
     /// </summary>
     public static int Threads
     {
+        [MethodImpl(HotPath.Options)]
         get
         {
             if (KernelWarmUp.OnWarmUpThread) return 1;

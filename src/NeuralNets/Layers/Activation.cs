@@ -54,11 +54,13 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
 
     private readonly struct ActivateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y) : IRangeOperation
     {
+        [MethodImpl(HotPath.Options)]
         public void Run(int start, int length) => layer.Activate(x.Span().Slice(start, length), y.Span().Slice(start, length));
     }
 
     private readonly struct DifferentiateRange(Activation<T> layer, Tensor<T> x, Tensor<T> y, Tensor<T> dy, Tensor<T> dx) : IRangeOperation
     {
+        [MethodImpl(HotPath.Options)]
         public void Run(int start, int length) => layer.Differentiate(
             x.Span().Slice(start, length), y.Span().Slice(start, length), dy.Span().Slice(start, length), dx.Span().Slice(start, length));
     }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
 
@@ -21,23 +23,36 @@ internal static class PoolWindow
 
     /// <summary>Checks an NCHW batch and returns (C, H, W) and the output size.</summary>
     /// <remarks><paramref name="layer"/> is printed only on failure, so that a forward pass allocates nothing.</remarks>
+    [MethodImpl(HotPath.Options)]
     public static (int Channels, int Height, int Width) CheckInput<T>(Tensor<T> input, Window2D window, object layer, out int outH, out int outW)
     {
-        if (input.Rank != 4)
-            throw new ShapeMismatchException(layer.ToString() ?? "", "[N, C, H, W]", input.Shape());
+        if (input.Rank != 4) throw NotImages(input, layer);
         int channels = (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
-        if (!window.Fits(height, width)) throw window.DoesNotFit(layer, "[N, C, H, W]", height, width, input.Shape());
+        if (!window.Fits(height, width)) throw DoesNotFit(input, window, layer, height, width);
         (outH, outW) = (window.OutputHeight(height), window.OutputWidth(width));
         return (channels, height, width);
     }
 
     /// <summary>Checks that a gradient has the shape of the most recent output.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void CheckGradient<T>(Tensor<T> outputGradient, Tensor<T> input, int outH, int outW, object layer)
     {
         var lengths = outputGradient.Lengths;
         if (lengths.Length != 4 || lengths[0] != input.Lengths[0] || lengths[1] != input.Lengths[1] || lengths[2] != outH || lengths[3] != outW)
-            throw new ShapeMismatchException(layer + " (backward)", $"[{input.Lengths[0]}, {input.Lengths[1]}, {outH}, {outW}]", outputGradient.Shape());
+            throw GradientDoesNotFit(outputGradient, input, outH, outW, layer);
     }
+
+    // The messages are built apart, so that the checks, compiled fully optimised into every pass, do not carry their formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotImages<T>(Tensor<T> input, object layer) => new(layer.ToString() ?? "", "[N, C, H, W]", input.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Exception DoesNotFit<T>(Tensor<T> input, Window2D window, object layer, int height, int width) =>
+        window.DoesNotFit(layer, "[N, C, H, W]", height, width, input.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException GradientDoesNotFit<T>(Tensor<T> outputGradient, Tensor<T> input, int outH, int outW, object layer) =>
+        new(layer + " (backward)", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{input.Lengths[0]}, {input.Lengths[1]}, {outH}, {outW}]"), outputGradient.Shape());
 
     /// <summary>The per-sample output <c>[C, outH, outW]</c> for a per-sample input <c>[C, H, W]</c>.</summary>
     public static int[] OutputShape(IReadOnlyList<int> inputShape, Window2D window, string layer)

@@ -95,7 +95,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     public IReadOnlyList<ILayer<T>> Layers => _layers;
 
     /// <inheritdoc/>
-    public IReadOnlyList<Parameter<T>> Parameters => _parameters;
+    public IReadOnlyList<Parameter<T>> Parameters { [MethodImpl(HotPath.Options)] get => _parameters; }
 
     /// <summary>The per-sample input shape, when it was given.</summary>
     public IReadOnlyList<int>? InputShape { get; }
@@ -414,13 +414,18 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         return text.Append(") ").Append(ParameterCount).Append(" parameters").ToString();
     }
 
+    [MethodImpl(HotPath.Options)]
     private void CheckInput(Tensor<T> input)
     {
         if (InputShape is null) return;
         var lengths = input.Lengths;
         bool fits = lengths.Length == InputShape.Count + 1;
         for (int i = 0; fits && i < InputShape.Count; i++) fits = lengths[i + 1] == InputShape[i];
-        if (!fits)
-            throw new ShapeMismatchException("Sequential", "[N, " + ShapeMismatchException.Format(InputShape).TrimStart('['), input.Shape());
+        if (!fits) throw InputDoesNotFit(input);
     }
+
+    // Built apart, so that the check compiled into every pass does not carry the message's formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException InputDoesNotFit(Tensor<T> input) =>
+        new("Sequential", "[N, " + ShapeMismatchException.Format(InputShape!).TrimStart('['), input.Shape());
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
 
@@ -42,6 +44,7 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     }
 
     /// <summary>Whether the kernel fits into the padded input, so that the output is at least 1×1.</summary>
+    [MethodImpl(HotPath.Options)]
     public bool Fits(int height, int width) => OutputHeight(height) > 0 && OutputWidth(width) > 0;
 
     /// <summary>

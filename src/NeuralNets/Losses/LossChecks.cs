@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -45,18 +46,33 @@ public static class LossChecks
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(target);
-        if (output.Rank != 2) throw new ShapeMismatchException(loss.ToString()!, "[N, classes]", output.Shape());
+        // Every message is built in a method of its own: this check runs compiled fully optimised from its first call, and
+        // formatting inline would compile code only a mistake runs.
+        if (output.Rank != 2) throw NotLogits(loss, output);
         int batch = output.BatchSize(), classes = output.SampleSize();
-        if (batch == 0) throw new ArgumentException($"{loss}: the batch is empty.", nameof(output));
+        if (batch == 0) throw EmptyBatch(loss);
         if (target.FlattenedLength != batch || target.Rank > 2 || (target.Rank == 2 && target.Lengths[1] != 1))
-            throw new ShapeMismatchException($"{loss} labels", $"[{batch}] (one class index per sample)", target.Shape());
+            throw NotOneLabelPerSample(loss, batch, target);
         ReadOnlySpan<T> labels = target.Span();
+        T end = T.CreateChecked(classes);
         for (int i = 0; i < labels.Length; i++)
         {
             T label = labels[i];
-            if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
-                throw new ArgumentOutOfRangeException(nameof(target), label,
-                    $"{loss}: label {label} of sample {i} is outside the class range [0, {classes}).");
+            if (!T.IsInteger(label) || label < T.Zero || label >= end) throw LabelOutOfRange(loss, label, i, classes);
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException EmptyBatch(object loss) => new($"{loss}: the batch is empty.", "output");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotOneLabelPerSample<T>(object loss, int batch, Tensor<T> target) =>
+        new($"{loss} labels", string.Create(CultureInfo.InvariantCulture, $"[{batch}] (one class index per sample)"), target.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int sample, int classes) =>
+        new("target", label, string.Create(CultureInfo.InvariantCulture, $"{loss}: label {label} of sample {sample} is outside the class range [0, {classes})."));
 }

@@ -81,7 +81,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     }
 
     /// <summary>How many scratch buffers (each as long as the longest parameter) <see cref="Update"/> uses; read before every step.</summary>
-    protected virtual int ScratchBuffers => 0;
+    protected virtual int ScratchBuffers { [MethodImpl(HotPath.Options)] get => 0; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
@@ -110,7 +110,8 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     /// <see cref="Step"/> (e.g. to evaluate at a look-ahead point) calls it for each pass it makes.
     /// </summary>
     /// <param name="countStep">Whether this pass is an update that counts as a step.</param>
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: Step, compiled fully optimised too, would otherwise compile this whole body a second time.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     protected void UpdateParameters(bool countStep = true)
     {
         EnsureScratch();
@@ -129,6 +130,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
 
     /// <summary>Runs once per parameter and update pass, on the calling thread, before its ranges: the place for per-step coefficients and scalar state.</summary>
     /// <param name="state">The parameter's state, its step already advanced.</param>
+    [MethodImpl(HotPath.Options)]
     protected virtual void BeginUpdate(ParameterState<T> state)
     {
     }
@@ -170,6 +172,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
             throw new ArgumentException($"The {what} name '{name}' is taken ('step' is the driver's).", nameof(name));
     }
 
+    [MethodImpl(HotPath.Options)]
     private void EnsureScratch()
     {
         int count = ScratchBuffers;
@@ -181,6 +184,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
         _scratch = scratch;
     }
 
+    [MethodImpl(HotPath.Options)]
     private void EnsureBuffers(ParameterState<T> state)
     {
         for (int b = 0; b < _layout.Buffers.Count; b++)

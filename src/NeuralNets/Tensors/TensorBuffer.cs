@@ -55,6 +55,7 @@ public sealed class TensorBuffer<T>
         return Get(lengths.Length == 0 ? 1 : checked((int)lengths[0]), sample);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static bool Matches(Tensor<T>? tensor, int batch, ReadOnlySpan<int> sampleShape)
     {
         if (tensor is null) return false;

@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Tensors;
 
@@ -16,18 +18,24 @@ public static class TensorMemory
     /// says otherwise when a dimension has length 1 (the slice gives it stride 0): what matters is that every dimension
     /// longer than 1 has its row-major stride.</remarks>
     /// <exception cref="ArgumentException">The tensor is not dense (a strided view): the message says to call <c>ToDenseTensor()</c>.</exception>
+    // Not inlined: a pass takes the spans of several tensors, and inlining each copy of this made the passes' code several times longer.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     public static Span<T> Span<T>(this Tensor<T> tensor)
     {
-        if (!IsDenseRowMajor(tensor))
-            throw new ArgumentException(
-                $"Expected a dense (contiguous, row-major) tensor but got one with lengths {ShapeText(tensor.Lengths)} and strides {ShapeText(tensor.Strides)}; call ToDenseTensor() first.",
-                nameof(tensor));
+        if (!IsDenseRowMajor(tensor)) throw NotDense(tensor);
         if (tensor.FlattenedLength == 0) return System.Span<T>.Empty;
         // Through the tensor span: a slice's own GetPinnableReference gives the start of the whole backing array, not of the slice.
         return MemoryMarshal.CreateSpan(ref tensor.AsTensorSpan().GetPinnableReference(), checked((int)tensor.FlattenedLength));
     }
 
+    // Built apart: Span is compiled fully optimised at its first call, and the message's formatting is for mistakes only.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException NotDense<T>(Tensor<T> tensor) => new(
+        $"Expected a dense (contiguous, row-major) tensor but got one with lengths {ShapeText(tensor.Lengths)} and strides {ShapeText(tensor.Strides)}; call ToDenseTensor() first.",
+        nameof(tensor));
+
     /// <summary>Whether <see cref="Span{T}(Tensor{T})"/> gives the tensor's memory (it is dense and row-major).</summary>
+    [MethodImpl(HotPath.Options)]
     internal static bool IsDenseRowMajor<T>(Tensor<T> tensor) => tensor.IsDense || IsRowMajor(tensor.Lengths, tensor.Strides);
 
     // Every dimension longer than 1 has the stride of a row-major layout; those of length 1 may have any stride.
@@ -64,9 +72,11 @@ public static class TensorMemory
     }
 
     /// <summary>Number of rows (the batch dimension) of a tensor of rank at least 1.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int BatchSize<T>(this Tensor<T> tensor) => tensor.Rank == 0 ? 1 : checked((int)tensor.Lengths[0]);
 
     /// <summary>Elements per sample: the product of all lengths but the first.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int SampleSize<T>(this Tensor<T> tensor)
     {
         var lengths = tensor.Lengths;
