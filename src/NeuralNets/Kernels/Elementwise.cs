@@ -55,10 +55,12 @@ internal static class Elementwise
     }
 
     /// <summary>Effectively computes <c>dx[i] = flush(dy[i] · y[i] · (1 − y[i]))</c>, the sigmoid's backward pass.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
         => FlushedBackward<T, SigmoidDerivative<T>>(y, dy, dx);
 
     /// <summary>Effectively computes <c>dx[i] = flush(dy[i] · (1 − y[i]²))</c>, the hyperbolic tangent's backward pass.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
         => FlushedBackward<T, TanhDerivative<T>>(y, dy, dx);
 

@@ -28,6 +28,7 @@ internal interface IFloatGradientMap
 internal static class FloatActivations
 {
     /// <summary>y[i] = f(x[i]); x and y may be the same span.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Forward<TF>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap
     {
         if (y.Length < x.Length) throw new ArgumentException($"An activation of {x.Length} values into a span of {y.Length}.");
@@ -36,6 +37,7 @@ internal static class FloatActivations
     }
 
     /// <summary>dx[i] = f′(x[i])·dy[i]; dx may be the same span as either input.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Backward<TF>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap
     {
         if (dy.Length < x.Length || dx.Length < x.Length) throw new ArgumentException($"A gradient of {x.Length} values with spans of {dy.Length} and {dx.Length}.");

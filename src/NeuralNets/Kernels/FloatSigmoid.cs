@@ -32,6 +32,7 @@ internal static class FloatSigmoid
     private const float SmallestNormal = 1.17549435e-38f;
 
     /// <summary>y[i] = σ(x[i]), subnormal results flushed to zero; x and y may be the same span.</summary>
+    [MethodImpl(HotPath.Options)]
     public static void Compute(ReadOnlySpan<float> x, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException($"Sigmoid of {x.Length} values into a span of {y.Length}.");

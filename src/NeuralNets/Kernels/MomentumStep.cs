@@ -22,6 +22,7 @@ internal static class MomentumStep
     /// <param name="weightDecay">λ; 0 leaves g as it is (no w·0 term, which would turn −0 into +0 and ∞·0 into NaN).</param>
     /// <param name="momentum">γ.</param>
     /// <param name="gradientScale">s, what the gradient is scaled by: η, or (1 − τ)·η as the caller rounded it.</param>
+    [MethodImpl(HotPath.Options)]
     public static void Apply<T>(Span<T> w, ReadOnlySpan<T> from, ReadOnlySpan<T> g, Span<T> v, T weightDecay, T momentum, T gradientScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -17,6 +17,7 @@ internal static class SgdStep
     /// <param name="g">The gradient.</param>
     /// <param name="weightDecay">λ; 0 leaves g as it is.</param>
     /// <param name="minusLearningRate">−η.</param>
+    [MethodImpl(HotPath.Options)]
     public static void Apply<T>(Span<T> w, ReadOnlySpan<T> g, T weightDecay, T minusLearningRate) where T : unmanaged, IFloatingPointIeee754<T>
     {
         StepLengths.Check("SGD's update", w.Length, g.Length);

@@ -123,6 +123,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => BackwardToParametersChecked(outputGradient);
 
     [MethodImpl(HotPath.Options)]

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -30,6 +31,7 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
@@ -47,6 +49,7 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
 
     // f′(x) = 1 for x > 0, α·eˣ otherwise (NaN passes the gradient times NaN, as in PyTorch).
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         if (typeof(T) == typeof(float))

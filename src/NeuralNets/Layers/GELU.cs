@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -35,6 +36,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
@@ -55,6 +57,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     // Exact: f′(x) = Φ(x) + x·φ(x). Tanh form: with t = tanh(u), u = √(2/π)(x + 0.044715x³),
     // f′(x) = ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         if (typeof(T) == typeof(float))

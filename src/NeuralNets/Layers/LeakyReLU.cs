@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -33,11 +34,13 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.SelectPositive(x, x, x, _slope, y);
 
     // f′(x) = 1 if x > 0 else slope
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         => Elementwise.SelectPositive(x, dy, dy, _slope, dx);
 

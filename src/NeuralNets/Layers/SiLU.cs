@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -18,6 +19,7 @@ public sealed class SiLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
@@ -34,6 +36,7 @@ public sealed class SiLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
 
     // f′(x) = σ(x)·(1 + x·(1 − σ(x))).
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         if (typeof(T) == typeof(float))

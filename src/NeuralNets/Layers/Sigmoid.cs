@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -24,6 +25,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         // float: our own exponential, half the cost of TensorPrimitives' (which works in double), within 4 ulp.
@@ -39,6 +41,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
 
     // σ′(x) = σ(x)(1 − σ(x)) = y(1 − y)
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         => Elementwise.SigmoidBackward(y, dy, dx);
 }

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Losses;
 using NeuralNets.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -27,6 +28,7 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         for (int start = 0; start < x.Length; start += _features)
@@ -41,6 +43,7 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
 
     // dx_i = y_i (dy_i − Σ_j dy_j y_j)
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         for (int start = 0; start < x.Length; start += _features)

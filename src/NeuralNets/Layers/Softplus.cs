@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -40,6 +41,7 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
@@ -56,6 +58,7 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
 
     // f′(x) = σ(βx) below the threshold, 1 above it.
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
     {
         if (typeof(T) == typeof(float))

@@ -21,6 +21,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads => true;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
@@ -39,6 +40,7 @@ public sealed class Tanh<T> : Activation<T> where T : unmanaged, IFloatingPointI
 
     // tanh′(x) = 1 − tanh²(x) = 1 − y²
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
         => Elementwise.TanhBackward(y, dy, dx);
 }
