@@ -52,8 +52,12 @@ internal static class LossRehearsal
         Rehearse(new CrossEntropy<T>(classWeights, labelSmoothing), Labels<T>(classes), classes);
     }
 
+    // Ten classes, the common case, take the loss's short-row loops; 23 would compile its long-row path (System.Numerics.Tensors'
+    // generic code, 20 ms and more) that such a network never runs. Three rows of ten still reach every width of the exponential.
     internal static void RehearseSoftmaxCrossEntropy<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        Rehearse(new SoftmaxCrossEntropy<T>(), Labels<T>(Width));
+        Rehearse(new SoftmaxCrossEntropy<T>(), Labels<T>(CommonClasses), CommonClasses);
+
+    private const int CommonClasses = 10;
 
     internal static void RehearseMeanSquaredError<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Rehearse(new MeanSquaredError<T>(), Values<T>(2));
