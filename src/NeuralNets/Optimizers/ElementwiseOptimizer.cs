@@ -196,11 +196,19 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     /// warm-up's): <see cref="Update"/> only reads this optimizer's settings (it runs on several threads at once), and
     /// <see cref="BeginUpdate"/>, which may write them, is not called.
     /// </summary>
-    internal void RehearseUpdate()
+    /// <remarks>An optimizer whose <see cref="Update"/> reads more than its settings (Nesterov's kept weights, by parameter
+    /// index) overrides this to rehearse on a private twin: the caller's step may be running on another thread.</remarks>
+    internal virtual void RehearseUpdate() => RehearseRule();
+
+    /// <summary>The parameter length of <see cref="RehearseUpdate"/>: every vector width's loop and the scalar tail.</summary>
+    private protected const int RehearsalLength = 23;
+
+    /// <summary><see cref="RehearseUpdate"/>'s work on this instance.</summary>
+    private protected void RehearseRule()
     {
         KernelWarmUp.PrepareHotPaths(GetType());
         ParallelRanges.Prepare<RangeOperation>();
-        const int length = 23;   // every vector width's loop and the scalar tail
+        const int length = RehearsalLength;
         var state = new ParameterState<T>(new Parameter<T>("rehearsal", length), 0, _layout);
         for (int b = 0; b < _layout.Buffers.Count; b++) state.Allocate(b);
         state.Step = 1;

@@ -69,6 +69,21 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
         return loss;
     }
 
+    /// <summary>
+    /// The warm-up's rehearsal, on a private twin with this optimizer's settings: <see cref="Update"/> reads the kept
+    /// weights by parameter index, and rehearsed on this optimizer it overwrote the first parameter's while the caller's
+    /// step was between its look-ahead and its update on another thread. Each phase once.
+    /// </summary>
+    internal override void RehearseUpdate()
+    {
+        var twin = new Nesterov<T>([new Parameter<T>("rehearsal", RehearsalLength)], LearningRate, Momentum, WeightDecay);
+        foreach (var phase in (ReadOnlySpan<Phase>)[Phase.LookAhead, Phase.Restore, Phase.Update])
+        {
+            twin._phase = phase;
+            twin.RehearseRule();
+        }
+    }
+
     private void RunPhase(Phase phase)
     {
         _phase = phase;
