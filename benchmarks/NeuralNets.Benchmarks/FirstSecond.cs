@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Numerics.Tensors;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
@@ -15,6 +16,7 @@ namespace NeuralNets.Benchmarks;
 /// Also the mean step of the first second counted from the first call's start (the first call one of its steps), and
 /// with FS_GAP_MS set, that many milliseconds pass between building the network and the first step (a program loading
 /// its data), the time the warm-up has to compile on another core.
+/// Also the compile time on every thread during the first call and in the second after it (<see cref="JitInfo"/>).
 /// Run it once per process setting (e.g. DOTNET_TieredCompilation=0); the model is chosen by the argument.
 /// </summary>
 internal static class FirstSecond
@@ -41,10 +43,16 @@ internal static class FirstSecond
 
         // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
+        double compiledBefore = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
         long start = Stopwatch.GetTimestamp();
         sgd.Step(evaluate);
         double firstCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        double compiledAtFirstCall = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
         var first = Steps(sgd, evaluate, TimeSpan.FromSeconds(1));
+        // Compile time on every thread: during the first call, and in the second after it (tier-up of whatever the library
+        // left to the tiers, the runtime's own methods, this program's): the mechanism behind a slow first second, without
+        // the host's drift between one second and the next.
+        double compiledInFirstSecond = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds - compiledAtFirstCall;
         // The first second from the first call's start, the first call one of its steps: what a program that trains right
         // after building (or loading its data for FS_GAP_MS) sees.
         int inFirstSecond = 1;
@@ -60,7 +68,7 @@ internal static class FirstSecond
         Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady"));
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms"));
     }
 
     private static List<double> Steps(Sgd<float> sgd, Func<float> evaluate, TimeSpan span)
