@@ -15,8 +15,7 @@ namespace NeuralNets.Kernels;
 /// tiers is recompiled in the background during the first second, on a core the training wants (on two cores, a
 /// LeNet step made 296 such recompiles in its first second, 218 after the drivers were marked). So are the small helpers
 /// a step calls (shape checks, span accessors, split decisions): left to the tiers, each was compiled three times (tier 0,
-/// instrumented, tier 1); marked, once, and usually inlined into a marked caller (152 tier-1 recompiles in LeNet's
-/// first seconds became 43, none of them the library's). Two rules keep the first call's compile short: a marked method's
+/// instrumented, tier 1); marked, once, and usually inlined into a marked caller. Two rules keep the first call's compile short: a marked method's
 /// error messages are built in methods of their own (formatting compiled inline was kilobytes of code only a mistake
 /// runs), and a marked method that several marked callers would each inline is marked not to be (one copy, not four).
 /// Figures in benchmarks/README.md ("At speed from the first step", "thirteenth session").

@@ -28,7 +28,7 @@ internal static class PoolWindow
     {
         if (input.Rank != 4) throw NotImages(input, layer);
         int channels = (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
-        if (!window.Fits(height, width)) throw DoesNotFit(input, window, layer, height, width);
+        if (!window.Fits(height, width)) throw window.DoesNotFit(layer, "[N, C, H, W]", height, width, input.Shape());
         (outH, outW) = (window.OutputHeight(height), window.OutputWidth(width));
         return (channels, height, width);
     }
@@ -45,10 +45,6 @@ internal static class PoolWindow
     // The messages are built apart, so that the checks, compiled fully optimised into every pass, do not carry their formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException NotImages<T>(Tensor<T> input, object layer) => new(layer.ToString() ?? "", "[N, C, H, W]", input.Shape());
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Exception DoesNotFit<T>(Tensor<T> input, Window2D window, object layer, int height, int width) =>
-        window.DoesNotFit(layer, "[N, C, H, W]", height, width, input.Shape());
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException GradientDoesNotFit<T>(Tensor<T> outputGradient, Tensor<T> input, int outH, int outW, object layer) =>

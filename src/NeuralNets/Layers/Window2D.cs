@@ -51,6 +51,8 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     /// The error for an input plane the kernel does not fit (see <see cref="Fits"/>), naming
     /// <paramref name="layer"/>, the expected and the actual shape and the sizes involved.
     /// </summary>
+    // Not inlined: the layers' passes, compiled fully optimised, call it on their error path only.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public ShapeMismatchException DoesNotFit(object layer, string expected, int height, int width, IReadOnlyList<int> actual) =>
         new(layer.ToString() ?? "", expected, actual, string.Create(CultureInfo.InvariantCulture,
             $"the {KernelH}×{KernelW} kernel is larger than the padded {height + 2 * PadH}×{width + 2 * PadW} input, so the output would be {Math.Max(OutputHeight(height), 0)}×{Math.Max(OutputWidth(width), 0)}"));

@@ -53,7 +53,7 @@ internal static class LossRehearsal
     }
 
     // Ten classes, the common case, take the loss's short-row loops; 23 would compile its long-row path (System.Numerics.Tensors'
-    // generic code, 20 ms and more) that such a network never runs. Three rows of ten still reach every width of the exponential.
+    // generic code) that such a network never runs. Three rows of ten still reach every width of the exponential.
     internal static void RehearseSoftmaxCrossEntropy<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Rehearse(new SoftmaxCrossEntropy<T>(), Labels<T>(CommonClasses), CommonClasses);
 
