@@ -63,6 +63,14 @@ internal static class QuickConvParts
         var y = new float[batch * cout * plane];
         var padded = new float[cin * (size + 2 * pad) * (size + 2 * pad)];
         int chunks = (batch + chunk - 1) / chunk;
+        // The direct weight gradient's pieces (few channels: vectors across positions).
+        int paddedWidth = size + 2 * pad, spreadLength = DirectConvolution.SpreadLength(outS, paddedWidth);
+        int imageLength = DirectConvolution.SpreadImageLength(cin, size, size, window);
+        var offsets = new int[rows];
+        DirectConvolution.TapOffsets(cin, size, size, window, offsets);
+        var paddedChunk = NeuralNets.Tensors.AlignedArrays.Allocate<float>(chunk * imageLength);
+        var spread = NeuralNets.Tensors.AlignedArrays.Allocate<float>(chunk * cout * spreadLength);
+        var laneSums = new float[DirectConvolution.LaneSumsLength(cout, rows)];
         var parts = new (string Name, Action<int, int> Body)[]
         {
             ("unfold", (first, count) => { for (int n = 0; n < count; n++) Im2Col.Unfold<float>(x.AsSpan((first + n) * image, image), cin, size, size, window, outS, outS, columns.AsSpan(n * plane), span); }),
@@ -71,6 +79,9 @@ internal static class QuickConvParts
             ("bias to NCHW", (first, count) => { for (int n = 0; n < count; n++) for (int o = 0; o < cout; o++) Elementwise.Add(product.AsSpan(o * span + n * plane, plane), 0.5f, y.AsSpan(((first + n) * cout + o) * plane, plane)); }),
             ("dy rearrange", (first, count) => { for (int n = 0; n < count; n++) for (int o = 0; o < cout; o++) dy.AsSpan(((first + n) * cout + o) * plane, plane).CopyTo(product.AsSpan(o * span + n * plane, plane)); }),
             ("dW product", (first, count) => MatrixMultiply.Compute<float>(product, false, columns, true, dw, cout, rows, count * plane, false, maxThreads: 1)),
+            ("direct pad", (first, count) => { for (int n = 0; n < count; n++) DirectConvolution.Pad(x.AsSpan((first + n) * image, image), cin, size, size, window, paddedChunk.AsSpan(n * imageLength, imageLength)); }),
+            ("spread dY", (first, count) => { for (int n = 0; n < count; n++) DirectConvolution.SpreadGradient(dy.AsSpan((first + n) * cout * plane, cout * plane), cout, outS, outS, paddedWidth, spread.AsSpan(n * cout * spreadLength, cout * spreadLength)); }),
+            ("dW positions", (first, count) => DirectConvolution.WeightGradientAcrossPositions(paddedChunk, imageLength, offsets, spread, spreadLength, cout, count, laneSums, dw)),
             ("dX product", (first, count) => MatrixMultiply.Compute<float>(w, true, product, false, colGrad, rows, count * plane, cout, false, maxThreads: 1)),
             ("fold", (first, count) => { for (int n = 0; n < count; n++) Im2Col.FoldAdd<float>(colGrad.AsSpan(n * plane), span, cin, size, size, window, outS, outS, dx.AsSpan((first + n) * image, image)); }),
         };

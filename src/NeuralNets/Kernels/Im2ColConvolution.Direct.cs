@@ -91,16 +91,15 @@ internal sealed partial class Im2ColConvolution<T>
     private int KBlockOf(int span) => ProductShape(span).KBlock;
 
     /// <summary>
-    /// Decides how this backward pass's weight gradient is computed. A float stride-1 convolution with at least
-    /// <see cref="DirectConvolution.MinimumGradientChannels"/> output channels takes it from <see cref="DirectConvolution"/>:
-    /// that arithmetic defines it, at every width, the scalar loops included. Fewer channels would leave most vector
-    /// lanes empty; those keep the unfolded row-dot product.
+    /// Decides how this backward pass's weight gradient is computed. A float stride-1 convolution takes it from
+    /// <see cref="DirectConvolution"/>, whose arithmetic defines it at every width, the scalar loops included: with vectors
+    /// across output channels from <see cref="DirectConvolution.MinimumGradientChannels"/> channels, across output
+    /// positions below that (where channels would leave most lanes empty).
     /// </summary>
     [MethodImpl(HotPath.Options)]
     private void PrepareDirectBackward()
     {
-        _directGradients = AllowDirect && typeof(T) == typeof(float) && _window.StrideH == 1 && _window.StrideW == 1
-            && _outChannels >= DirectConvolution.MinimumGradientChannels;
+        _directGradients = AllowDirect && typeof(T) == typeof(float) && _window.StrideH == 1 && _window.StrideW == 1;
         if (_directGradients) PreparePaddedImages();
     }
 
@@ -117,6 +116,11 @@ internal sealed partial class Im2ColConvolution<T>
     [MethodImpl(HotPath.Options)]
     private void DirectWeightGradient(Scratch scratch, int first, int count, Span<T> chunkWeight)
     {
+        if (_outChannels < DirectConvolution.MinimumGradientChannels)
+        {
+            WeightGradientAcrossPositions(scratch, first, count, chunkWeight);
+            return;
+        }
         int imageSize = _inChannels * _height * _width, plane = _outH * _outW, outputSize = _outChannels * plane;
         int stride = DirectConvolution.ChannelStride(_outChannels);
         if (scratch.Padded.Length < count * _paddedLength) scratch.Padded = new float[count * _paddedLength];
@@ -132,6 +136,31 @@ internal sealed partial class Im2ColConvolution<T>
         }
         DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets, scratch.GradientRows,
             _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight));
+    }
+
+    /// <summary>A few-channel chunk's weight gradient, vectors across output positions (DirectConvolution.PositionLanes.cs).</summary>
+    [MethodImpl(HotPath.Options)]
+    private void WeightGradientAcrossPositions(Scratch scratch, int first, int count, Span<T> chunkWeight)
+    {
+        int imageSize = _inChannels * _height * _width, outputSize = _outChannels * _outH * _outW, paddedWidth = _width + 2 * _window.PadW;
+        int imageLength = DirectConvolution.SpreadImageLength(_inChannels, _height, _width, _window);
+        int spreadLength = DirectConvolution.SpreadLength(_outH, paddedWidth), sampleSpread = _outChannels * spreadLength;
+        // On cache lines: the kernel's loads of the spread rows then never straddle two (benchmarks/README.md).
+        if (scratch.SpreadImages.Count < count * imageLength) scratch.SpreadImages = AlignedArrays.Allocate<float>(count * imageLength);
+        if (scratch.SpreadRows.Count < count * sampleSpread) scratch.SpreadRows = AlignedArrays.Allocate<float>(count * sampleSpread);
+        int laneSums = DirectConvolution.LaneSumsLength(_outChannels, ColumnRows);
+        if (scratch.LaneSums.Length < laneSums) scratch.LaneSums = new float[laneSums];
+        var x = MemoryMarshal.Cast<T, float>(_input!.Span());
+        var dy = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
+        for (int n = 0; n < count; n++)
+        {
+            DirectConvolution.Pad(x.Slice((first + n) * imageSize, imageSize), _inChannels, _height, _width, _window,
+                scratch.SpreadImages.AsSpan(n * imageLength, imageLength));
+            DirectConvolution.SpreadGradient(dy.Slice((first + n) * outputSize, outputSize), _outChannels, _outH, _outW, paddedWidth,
+                scratch.SpreadRows.AsSpan(n * sampleSpread, sampleSpread));
+        }
+        DirectConvolution.WeightGradientAcrossPositions(scratch.SpreadImages, imageLength, _tapOffsets, scratch.SpreadRows, spreadLength,
+            _outChannels, count, scratch.LaneSums, MemoryMarshal.Cast<T, float>(chunkWeight));
     }
 
     /// <summary>One band of output rows of one sample.</summary>

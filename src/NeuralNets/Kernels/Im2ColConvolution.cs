@@ -23,7 +23,8 @@ namespace NeuralNets.Kernels;
 /// otherwise the backward pass unfolds each chunk again.</para>
 /// <para>Float stride-1 convolutions skip most of the unfolding (Im2ColConvolution.Direct.cs): the forward pass computes
 /// from a padded copy of each image (<see cref="DirectConvolution"/>, the same bits), the fold is gathered
-/// (<see cref="GatherFold"/>, the same bits), and a weight gradient of 8 or more output channels is summed without X̂.</para>
+/// (<see cref="GatherFold"/>, the same bits), and the weight gradient is summed without X̂ (vectors across output channels from
+/// eight of them, across output positions below that).</para>
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -261,6 +262,9 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
         public float[] GradientRows = [];  // a chunk's dY, position-major, for the direct weight gradient
+        public float[] LaneSums = [];      // the few-channel direct weight gradient's lanes
+        public ArraySegment<float> SpreadImages = ArraySegment<float>.Empty;  // its padded images, each on a cache line
+        public ArraySegment<float> SpreadRows = ArraySegment<float>.Empty;    // its spread dY rows, on cache lines
     }
 
     /// <summary>A pass over the chunks of samples, split across the team: chunks are independent.</summary>

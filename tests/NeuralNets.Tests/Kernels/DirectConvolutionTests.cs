@@ -25,6 +25,7 @@ public class DirectConvolutionTests
         { 2, 1, 4, 1, 1, 1, 1, 0, 0, 0 },      // a single pixel
         { 3, 4, 9, 17, 16, 3, 3, 1, 1, 0 },    // rows exactly one 512-bit vector wide
         { 2, 2, 8, 2, 3, 3, 3, 4, 5, 0 },      // padding wider than the kernel around a 2×3 image
+        { 7, 2, 3, 11, 13, 3, 4, 1, 0, 2 },    // few channels: an odd count, four taps a row, chunks on two threads
     };
 
     [Theory]
@@ -105,12 +106,11 @@ public class DirectConvolutionTests
         int chunkElements = 2 * taps * outH * outW;
         foreach (bool unfused in new[] { false, true })
         {
-            // The hardware's family is the unfused one where there is no FMA (CI's AVX2-off and intrinsics-off runs). Fewer
-            // output channels than a vector's worth keep the unfolded row-dot product, the same at every width too.
+            // The hardware's family is the unfused one where there is no FMA (CI's AVX2-off and intrinsics-off runs).
             float[] expected;
             using (KernelWidth.ForceUnfused(unfused))
                 expected = cout >= DirectConvolution.MinimumGradientChannels ? Expected(unfused || !KernelWidth.HardwareFma)
-                    : Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]).WeightGradient;
+                    : ExpectedAcrossPositions(unfused || !KernelWidth.HardwareFma);
             foreach (int bits in NarrowedWidth.Widths)
             {
                 using var family = KernelWidth.ForceUnfused(unfused);
@@ -148,6 +148,87 @@ public class DirectConvolutionTests
             }
             return total;
         }
+
+        // Fewer channels: per chunk, 16 lanes over the spread positions v = r·(W + 2pW) + q of each sample (zero gradient
+        // past the output's columns and rows, up to a whole number of lanes), lane v mod 16; then the lanes folded in halves.
+        float[] ExpectedAcrossPositions(bool unfused)
+        {
+            int paddedH = h + 2 * ph, paddedW = w + 2 * pw, length = (outH * paddedW + 15) / 16 * 16;
+            var total = new float[cout * taps];
+            for (int first = 0; first < batch; first += 2)
+            {
+                // Each sample's zero-padded image, with zeros after it for the reads past its last row.
+                var padded = new float[Math.Min(batch, first + 2) - first][];
+                for (int s = 0; s < padded.Length; s++)
+                {
+                    padded[s] = new float[cin * paddedH * paddedW + length + kh * paddedW + kw];
+                    for (int c = 0; c < cin; c++)
+                        for (int row = 0; row < h; row++)
+                            for (int column = 0; column < w; column++)
+                                padded[s][(c * paddedH + row + ph) * paddedW + column + pw] = x[(((first + s) * cin + c) * h + row) * w + column];
+                }
+                for (int o = 0; o < cout; o++)
+                    for (int c = 0; c < cin; c++)
+                        for (int i = 0; i < kh; i++)
+                            for (int j = 0; j < kw; j++)
+                            {
+                                var lanes = new float[16];
+                                for (int s = 0; s < padded.Length; s++)
+                                    for (int v = 0; v < length; v++)
+                                    {
+                                        int r = v / paddedW, q = v % paddedW;
+                                        float pixel = padded[s][(c * paddedH + i) * paddedW + j + v];
+                                        float gradient = r < outH && q < outW ? dy[(((first + s) * cout + o) * outH + r) * outW + q] : 0f;
+                                        lanes[v % 16] = unfused ? pixel * gradient + lanes[v % 16] : MathF.FusedMultiplyAdd(pixel, gradient, lanes[v % 16]);
+                                    }
+                                for (int half = 8; half >= 1; half /= 2)
+                                    for (int l = 0; l < half; l++) lanes[l] += lanes[l + half];
+                                int at = o * taps + (c * kh + i) * kw + j;
+                                total[at] = first == 0 ? lanes[0] : total[at] + lanes[0];
+                            }
+            }
+            return total;
+        }
+    }
+
+    [Fact]
+    public void SpreadGradient_LaysEachRowAtThePaddedWidth_ZeroBetweenAndAfterTheRows()
+    {
+        // Two channels of 3×5 outputs at a padded width of 7: rows 7 apart, two zero columns after each, then zeros up to 32.
+        int outH = 3, outW = 5, paddedWidth = 7, length = DirectConvolution.SpreadLength(outH, paddedWidth);
+        length.Should().Be(32);
+        var dy = Enumerable.Range(1, 2 * outH * outW).Select(i => (float)i).ToArray();
+        var spread = Enumerable.Repeat(float.NaN, 2 * length).ToArray();
+        DirectConvolution.SpreadGradient(dy, 2, outH, outW, paddedWidth, spread);
+        for (int o = 0; o < 2; o++)
+            for (int v = 0; v < length; v++)
+            {
+                int r = v / paddedWidth, q = v % paddedWidth;
+                float expected = r < outH && q < outW ? dy[(o * outH + r) * outW + q] : 0f;
+                spread[o * length + v].Should().Be(expected, $"channel {o}, spread position {v}");
+            }
+    }
+
+    [Fact]
+    public void WeightGradientAcrossPositions_ShortBuffersOrATapPastTheImage_Throw()
+    {
+        var window = Window2D.Create("probe", (3, 3), (1, 1), (1, 1));
+        int imageLength = DirectConvolution.SpreadImageLength(1, 4, 4, window), length = DirectConvolution.SpreadLength(4, 6);
+        var offsets = new int[9];
+        DirectConvolution.TapOffsets(1, 4, 4, window, offsets);
+        var images = new float[imageLength];
+        var rows = new float[2 * length];
+        var sums = new float[DirectConvolution.LaneSumsLength(2, 9)];
+        var dw = new float[18];
+        DirectConvolution.WeightGradientAcrossPositions(images, imageLength, offsets, rows, length, 2, 1, sums, dw);
+        FluentActions.Invoking(() => DirectConvolution.WeightGradientAcrossPositions(images, imageLength, offsets, rows, length, 2, 1, sums, new float[17]))
+            .Should().Throw<ArgumentException>().WithMessage("*too short*");
+        FluentActions.Invoking(() => DirectConvolution.WeightGradientAcrossPositions(images, imageLength, offsets, rows, length, 2, 1, new float[10], dw))
+            .Should().Throw<ArgumentException>().WithMessage("*too short*");
+        var pastTheEnd = offsets.ToArray();
+        pastTheEnd[8] = imageLength - length + 1;
+        FluentActions.Invoking(() => DirectConvolution.WeightGradientAcrossPositions(images, imageLength, pastTheEnd, rows, length, 2, 1, sums, dw))
+            .Should().Throw<ArgumentException>().WithMessage("*reads past*");
     }
 
     [Fact]
