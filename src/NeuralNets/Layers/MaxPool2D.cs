@@ -218,19 +218,85 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
-        int plane = (int)(input.Lengths[2] * input.Lengths[3]), planes = (int)(input.FlattenedLength / plane);
-        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient, plane), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
     /// <summary>The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane.</summary>
     [MethodImpl(HotPath.Options)]
-    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count, int plane)
+    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count, int height, int width)
     {
-        int outPlane = _outH * _outW;
+        int plane = height * width, outPlane = _outH * _outW;
+        if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4
+            && _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
+        {
+            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(dx), first, count, height, width);
+            return;
+        }
         dx.Slice(first * plane, count * plane).Clear();
         for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
     }
+
+    /// <summary>
+    /// <see cref="BackwardPlanes"/> for float 2×2, stride-2 windows, which do not overlap: every input is written once,
+    /// with its window's gradient where it won and zero elsewhere, four windows at a time, instead of clearing the planes
+    /// and adding each gradient at its winner one by one. The same values: the gradient plus zero, as that addition gave.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, Span<float> dx, int first, int count, int height, int width)
+    {
+        int plane = height * width, outPlane = _outH * _outW;
+        if (dy.Length < (first + count) * outPlane || dx.Length < (first + count) * plane || _winners.Length < (first + count) * outPlane)
+            throw BuffersTooShort();
+        var columns = Vector128.Create(0, 1, 2, 3);
+        var firstTwo = Vector128.Create(0, 0, 1, 1);
+        var lastTwo = Vector128.Create(2, 2, 3, 3);
+        fixed (float* dys = dy, dxs = dx)
+        fixed (int* ws = _winners)
+        {
+            for (int p = first; p < first + count; p++)
+            {
+                for (int r = 0; r < _outH; r++)
+                {
+                    int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
+                    float* upper = dxs + top, lower = upper + width;
+                    for (int q = 0; q < _outW; q += 4)
+                    {
+                        // A row's last group overlaps the one before it when the row is not a multiple of four: it writes the same values.
+                        if (q + 4 > _outW) q = _outW - 4;
+                        var winners = Vector128.Load(ws + k + q);
+                        var gradients = Vector128.Load(dys + k + q) + Vector128<float>.Zero;
+                        // Each window's winner and gradient twice, against the two columns of its window.
+                        var winnersLow = Vector128.Shuffle(winners, firstTwo);
+                        var winnersHigh = Vector128.Shuffle(winners, lastTwo);
+                        var gradientsLow = Vector128.Shuffle(gradients, firstTwo);
+                        var gradientsHigh = Vector128.Shuffle(gradients, lastTwo);
+                        var at = Vector128.Create(top + 2 * q) + columns;
+                        var below = Vector128.Create(width);
+                        var four = Vector128.Create(4);
+                        Route(winnersLow, at, gradientsLow, upper + 2 * q);
+                        Route(winnersHigh, at + four, gradientsHigh, upper + 2 * q + 4);
+                        Route(winnersLow, at + below, gradientsLow, lower + 2 * q);
+                        Route(winnersHigh, at + below + four, gradientsHigh, lower + 2 * q + 4);
+                    }
+                    // An odd width's last column belongs to no window.
+                    for (int c = 2 * _outW; c < width; c++) upper[c] = lower[c] = 0f;
+                }
+                // So does an odd height's last row.
+                for (int row = 2 * _outH; row < height; row++) new Span<float>(dxs + p * plane + row * width, width).Clear();
+            }
+        }
+    }
+
+    // The message is built out of the hot method, which the fully optimised compile then keeps small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException BuffersTooShort() => new($"{this}: backward buffers shorter than the planes.");
+
+    // Stores the gradient where the winner is this input, zero elsewhere.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Route(Vector128<int> winners, Vector128<int> inputs, Vector128<float> gradients, float* target)
+        => Vector128.ConditionalSelect(Vector128.Equals(winners, inputs).AsSingle(), gradients, Vector128<float>.Zero).Store(target);
 
     /// <summary>Compiles the team's part runners of the two passes, for a warm-up (<see cref="LayerRehearsal"/>).</summary>
     internal static void PrepareSplitPasses()
@@ -244,9 +310,9 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);
     }
 
-    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int plane) : IRangeOperation
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int height, int width) : IRangeOperation
     {
-        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length, plane);
+        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length, height, width);
     }
 
     /// <inheritdoc/>

@@ -28,7 +28,12 @@ public class MaxPoolTwoByTwoTests
         var pool = new MaxPool2D<T>(2);
         var y = pool.Forward(TestTensors.Create(values, 2, 3, height, width), training: true).ToArray();
         int outH = height / 2, outW = width / 2;
+        // The input gradient's buffer is reused: fill it with NaN; the pass must then write every input, the ones outside
+        // any window (an odd last row or column) included.
+        var reused = pool.Backward(TestTensors.Create(new T[planes * outH * outW], 2, 3, outH, outW));
+        NeuralNets.Tensors.TensorMemory.Span(reused).Fill(T.NaN);
         var dy = Enumerable.Range(1, planes * outH * outW).Select(v => T.CreateChecked(v)).ToArray();
+        dy[1] = -T.Zero;   // a negative zero comes out as the sum 0 + (−0) = +0, as the gradient's accumulation gives
         var dx = pool.Backward(TestTensors.Create(dy, 2, 3, outH, outW)).ToArray();
 
         var expectedDx = new T[values.Length];
@@ -45,5 +50,6 @@ public class MaxPoolTwoByTwoTests
                     expectedDx[winner] += dy[k];
                 }
         dx.Should().Equal(expectedDx);
+        dx.Select(v => T.IsNegative(v)).Should().AllBeEquivalentTo(false, "no input gradient here is negative, −0 included");
     }
 }
