@@ -70,6 +70,7 @@ internal static class QuickConvParts
         DirectConvolution.TapOffsets(cin, size, size, window, offsets);
         var paddedChunk = NeuralNets.Tensors.AlignedArrays.Allocate<float>(chunk * imageLength);
         var spread = NeuralNets.Tensors.AlignedArrays.Allocate<float>(chunk * cout * spreadLength);
+        var gatherSource = new float[rows * span + 2 * GatherFold.Slack];
         var laneSums = new float[DirectConvolution.LaneSumsLength(cout, rows)];
         var parts = new (string Name, Action<int, int> Body)[]
         {
@@ -83,6 +84,7 @@ internal static class QuickConvParts
             ("spread dY", (first, count) => { for (int n = 0; n < count; n++) DirectConvolution.SpreadGradient(dy.AsSpan((first + n) * cout * plane, cout * plane), cout, outS, outS, paddedWidth, spread.AsSpan(n * cout * spreadLength, cout * spreadLength)); }),
             ("dW positions", (first, count) => DirectConvolution.WeightGradientAcrossPositions(paddedChunk, imageLength, offsets, spread, spreadLength, cout, count, laneSums, dw)),
             ("dX product", (first, count) => MatrixMultiply.Compute<float>(w, true, product, false, colGrad, rows, count * plane, cout, false, maxThreads: 1)),
+            ("gather fold", (first, count) => { for (int n = 0; n < count; n++) GatherFold.Fold(gatherSource, span, n, cin, size, size, window, outS, outS, dx.AsSpan((first + n) * image, image)); }),
             ("fold", (first, count) => { for (int n = 0; n < count; n++) Im2Col.FoldAdd<float>(colGrad.AsSpan(n * plane), span, cin, size, size, window, outS, outS, dx.AsSpan((first + n) * image, image)); }),
         };
         Console.WriteLine($"{name}: chunk {chunk} samples, {chunks} chunks, K={rows}, plane={plane}");
