@@ -58,6 +58,14 @@ internal static unsafe class GemmPacked
     /// <summary>Columns of the register tile: two vectors of <paramref name="bits"/>, or the scalar tile's.</summary>
     public static int TileColumns<T>(int bits) => bits == KernelWidth.Scalar ? MicroKernelScalar.Columns : 2 * bits / 8 / Unsafe.SizeOf<T>();
 
+    /// <summary>
+    /// Most bytes a k-block of a k×n B may span and still be read in place: 64 pages of 4 KB, what the first-level data
+    /// TLB of current x86 and ARM cores maps. Beyond it each step of k lands on a page the TLB no longer holds: a
+    /// 784-input layer's weight gradient at batch 256 (800 KB a block) runs faster packed, at batch 64 (200 KB) the
+    /// same either way (benchmarks/README.md, fourteenth session).
+    /// </summary>
+    public const long InPlaceBytes = 256 * 1024;
+
     /// <summary>Elements of scratch one worker needs: a packed B block, and room to start it on a cache line.</summary>
     public static int WorkspaceLength => PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float);
 
@@ -93,10 +101,10 @@ internal static unsafe class GemmPacked
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
-        // A B stored k×n already has each step's columns side by side; read it in place (measured as
-        // fast as packed panels at every shape tried, and it saves the copy), except a partial last
-        // panel whose full-width vectors would run past the row. A transposed B is packed.
-        bool inPlace = !p.TransposeB;
+        // A B stored k×n already has each step's columns side by side; read it in place (as fast as packed panels
+        // while its rows lie within the data TLB's reach, and it saves the copy), except a partial last panel whose
+        // full-width vectors would run past the row. A transposed B, or one whose k-block spans more pages, is packed.
+        bool inPlace = !p.TransposeB && (long)p.KBlock * p.N * sizeof(T) <= InPlaceBytes;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);

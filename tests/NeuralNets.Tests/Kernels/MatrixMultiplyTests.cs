@@ -10,7 +10,7 @@ public class MatrixMultiplyTests
     {
         { 1, 1, 1 }, { 1, 70, 33 }, { 3, 5, 7 }, { 4, 17, 9 }, { 7, 31, 2 }, { 8, 32, 8 }, { 9, 33, 65 },
         { 15, 16, 1 }, { 17, 65, 31 }, { 31, 63, 64 }, { 33, 47, 70 }, { 64, 64, 64 }, { 65, 70, 13 },
-        { 70, 1, 70 }, { 70, 69, 67 }, { 41, 129, 23 }, { 12, 10, 300 }, { 130, 40, 530 }, { 6, 700, 25 }, { 25, 300, 6 }, { 6, 25, 5000 }, { 9, 40, 2600 },
+        { 70, 1, 70 }, { 70, 69, 67 }, { 41, 129, 23 }, { 12, 10, 300 }, { 130, 40, 530 }, { 6, 700, 25 }, { 25, 300, 6 }, { 6, 25, 5000 }, { 9, 40, 2600 }, { 20, 900, 100 },
     };
 
     [Theory]
@@ -157,6 +157,38 @@ public class MatrixMultiplyTests
                         c.AsSpan(i * n, n).ToArray().Should().Equal(cWide.AsSpan(i * wide, n).ToArray(),
                             $"{typeof(T).Name} row {i}, transposeA={transposeA}, accumulate={accumulate}, threads={threads}");
                 }
+    }
+
+    [Theory]
+    [InlineData(37, 800, 100)]   // float: a k-block of B spans 320 KB, beyond the in-place limit: packed
+    [InlineData(128, 784, 256)]  // a weight gradient at batch 256
+    public void Compute_BPackedBeyondTheInPlaceSpan_SameBitsAsItsFirstColumnsReadInPlace(int m, int n, int k)
+    {
+        ((long)k * n * sizeof(float)).Should().BeGreaterThan(GemmPacked.InPlaceBytes, "the wide product must take the packed panels");
+        CheckNarrow<float>(m, n, k);
+        CheckNarrow<double>(m, n, k);
+    }
+
+    private static void CheckNarrow<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // The first 64 columns of B alone span a few KB per k-block and are read in place; inside the wide product they
+        // are packed. Each element's chain is the same either way.
+        const int narrow = 64;
+        foreach (bool transposeA in new[] { false, true })
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var a = RandomValues<T>(71, m * k);
+                var b = RandomValues<T>(72, k * n);
+                var bNarrow = new T[k * narrow];
+                for (int p = 0; p < k; p++) b.AsSpan(p * n, narrow).CopyTo(bNarrow.AsSpan(p * narrow, narrow));
+                var c = new T[m * n];
+                var cNarrow = new T[m * narrow];
+                MatrixMultiply.Compute<T>(a, transposeA, b, false, c, m, n, k, accumulate: false, maxThreads: threads, parallelThreshold: 0);
+                MatrixMultiply.Compute<T>(a, transposeA, bNarrow, false, cNarrow, m, narrow, k, accumulate: false, maxThreads: threads, parallelThreshold: 0);
+                for (int i = 0; i < m; i++)
+                    c.AsSpan(i * n, narrow).ToArray().Should().Equal(cNarrow.AsSpan(i * narrow, narrow).ToArray(),
+                        $"{typeof(T).Name} row {i}, transposeA={transposeA}, threads={threads}");
+            }
     }
 
     [Fact]
