@@ -224,12 +224,16 @@ internal static partial class DirectConvolution
             }
     }
 
-    /// <summary>The 16 lanes folded in halves: lane i plus lane i + 8, then i + 4, i + 2, i + 1 (the lanes are overwritten).</summary>
+    /// <summary>The 16 lanes folded in halves: lane i plus lane i + 8, then i + 4, i + 2, i + 1.</summary>
+    /// <remarks>Written out in locals: a loop over the lanes in memory made each level wait for the stores of the one
+    /// before it, and a chunk folds every weight's lanes (150 for LeNet's first convolution).</remarks>
     [MethodImpl(HotPath.Options)]
     private static unsafe float FoldLanes(float* lanes)
     {
-        for (int half = PositionLanes / 2; half >= 1; half /= 2)
-            for (int i = 0; i < half; i++) lanes[i] += lanes[i + half];
-        return lanes[0];
+        float a0 = lanes[0] + lanes[8], a1 = lanes[1] + lanes[9], a2 = lanes[2] + lanes[10], a3 = lanes[3] + lanes[11];
+        float a4 = lanes[4] + lanes[12], a5 = lanes[5] + lanes[13], a6 = lanes[6] + lanes[14], a7 = lanes[7] + lanes[15];
+        float b0 = a0 + a4, b1 = a1 + a5, b2 = a2 + a6, b3 = a3 + a7;
+        float c0 = b0 + b2, c1 = b1 + b3;
+        return c0 + c1;
     }
 }
