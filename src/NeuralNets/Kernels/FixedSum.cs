@@ -120,20 +120,37 @@ internal static class FixedSum
         return Fold(a0 + a1);
     }
 
+    // The lanes live in locals, not in a stack array: the JIT keeps locals in registers, while an array's elements make
+    // every block wait for the store of the one before.
     [MethodImpl(HotPath.Options)]
     private static T Blocks256<T, TStep>(ref T xs, ref T ys, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>
     {
-        int w = Vector256<T>.Count, count = Lanes / w;   // 4 float vectors, 8 double
-        Span<Vector256<T>> a = stackalloc Vector256<T>[8];
-        a.Clear();
+        int w = Vector256<T>.Count;
+        bool eight = Lanes / w == 8;   // 4 float vectors, 8 double
+        Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int i = 0; i < blocks; i += Lanes)
-            for (int v = 0; v < count; v++)
-                a[v] = TStep.Invoke(a[v], Vector256.LoadUnsafe(ref xs, (nuint)(i + v * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + v * w)));
-        for (int half = count / 2; half >= 1; half /= 2)
-            for (int v = 0; v < half; v++) a[v] += a[v + half];
-        return Fold(a[0]);
+        {
+            a0 = TStep.Invoke(a0, Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref ys, (nuint)i));
+            a1 = TStep.Invoke(a1, Vector256.LoadUnsafe(ref xs, (nuint)(i + w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + w)));
+            a2 = TStep.Invoke(a2, Vector256.LoadUnsafe(ref xs, (nuint)(i + 2 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 2 * w)));
+            a3 = TStep.Invoke(a3, Vector256.LoadUnsafe(ref xs, (nuint)(i + 3 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 3 * w)));
+            if (eight)
+            {
+                a4 = TStep.Invoke(a4, Vector256.LoadUnsafe(ref xs, (nuint)(i + 4 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 4 * w)));
+                a5 = TStep.Invoke(a5, Vector256.LoadUnsafe(ref xs, (nuint)(i + 5 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 5 * w)));
+                a6 = TStep.Invoke(a6, Vector256.LoadUnsafe(ref xs, (nuint)(i + 6 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 6 * w)));
+                a7 = TStep.Invoke(a7, Vector256.LoadUnsafe(ref xs, (nuint)(i + 7 * w)), Vector256.LoadUnsafe(ref ys, (nuint)(i + 7 * w)));
+            }
+        }
+        // Lane i plus lane i + 16 (vector v plus vector v + 4 for doubles, v + 2 for floats), then i + 8, …
+        if (eight)
+        {
+            a0 += a4; a1 += a5; a2 += a6; a3 += a7;
+        }
+        a0 += a2; a1 += a3;
+        return Fold(a0 + a1);
     }
 
     [MethodImpl(HotPath.Options)]
@@ -141,15 +158,43 @@ internal static class FixedSum
         where T : unmanaged, IFloatingPointIeee754<T>
         where TStep : struct, IStep<T>
     {
-        int w = Vector128<T>.Count, count = Lanes / w;   // 8 float vectors, 16 double
-        Span<Vector128<T>> a = stackalloc Vector128<T>[16];
-        a.Clear();
+        int w = Vector128<T>.Count;
+        bool sixteen = Lanes / w == 16;   // 8 float vectors, 16 double
+        Vector128<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector128<T> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
         for (int i = 0; i < blocks; i += Lanes)
-            for (int v = 0; v < count; v++)
-                a[v] = TStep.Invoke(a[v], Vector128.LoadUnsafe(ref xs, (nuint)(i + v * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + v * w)));
-        for (int half = count / 2; half >= 1; half /= 2)
-            for (int v = 0; v < half; v++) a[v] += a[v + half];
-        return Fold(a[0]);
+        {
+            a0 = TStep.Invoke(a0, Vector128.LoadUnsafe(ref xs, (nuint)i), Vector128.LoadUnsafe(ref ys, (nuint)i));
+            a1 = TStep.Invoke(a1, Vector128.LoadUnsafe(ref xs, (nuint)(i + w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + w)));
+            a2 = TStep.Invoke(a2, Vector128.LoadUnsafe(ref xs, (nuint)(i + 2 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 2 * w)));
+            a3 = TStep.Invoke(a3, Vector128.LoadUnsafe(ref xs, (nuint)(i + 3 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 3 * w)));
+            a4 = TStep.Invoke(a4, Vector128.LoadUnsafe(ref xs, (nuint)(i + 4 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 4 * w)));
+            a5 = TStep.Invoke(a5, Vector128.LoadUnsafe(ref xs, (nuint)(i + 5 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 5 * w)));
+            a6 = TStep.Invoke(a6, Vector128.LoadUnsafe(ref xs, (nuint)(i + 6 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 6 * w)));
+            a7 = TStep.Invoke(a7, Vector128.LoadUnsafe(ref xs, (nuint)(i + 7 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 7 * w)));
+            if (sixteen)
+            {
+                b0 = TStep.Invoke(b0, Vector128.LoadUnsafe(ref xs, (nuint)(i + 8 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 8 * w)));
+                b1 = TStep.Invoke(b1, Vector128.LoadUnsafe(ref xs, (nuint)(i + 9 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 9 * w)));
+                b2 = TStep.Invoke(b2, Vector128.LoadUnsafe(ref xs, (nuint)(i + 10 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 10 * w)));
+                b3 = TStep.Invoke(b3, Vector128.LoadUnsafe(ref xs, (nuint)(i + 11 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 11 * w)));
+                b4 = TStep.Invoke(b4, Vector128.LoadUnsafe(ref xs, (nuint)(i + 12 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 12 * w)));
+                b5 = TStep.Invoke(b5, Vector128.LoadUnsafe(ref xs, (nuint)(i + 13 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 13 * w)));
+                b6 = TStep.Invoke(b6, Vector128.LoadUnsafe(ref xs, (nuint)(i + 14 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 14 * w)));
+                b7 = TStep.Invoke(b7, Vector128.LoadUnsafe(ref xs, (nuint)(i + 15 * w)), Vector128.LoadUnsafe(ref ys, (nuint)(i + 15 * w)));
+            }
+        }
+        // Lane i plus lane i + 16 (vector v plus v + 8 for doubles, v + 4 for floats), then i + 8, …
+        if (sixteen)
+        {
+            a0 += b0; a1 += b1; a2 += b2; a3 += b3; a4 += b4; a5 += b5; a6 += b6; a7 += b7;
+            a0 += a4; a1 += a5; a2 += a6; a3 += a7;
+            a0 += a2; a1 += a3;
+            return Fold(a0 + a1);
+        }
+        a0 += a4; a1 += a5; a2 += a6; a3 += a7;
+        a0 += a2; a1 += a3;
+        return Fold(a0 + a1);
     }
 
     [MethodImpl(HotPath.Options)]
