@@ -16,7 +16,7 @@ namespace NeuralNets.Kernels;
 /// while op(A) is read in place, MR rows at a time, broadcasting one element per row and step (a
 /// last partial group of rows re-reads its last row instead of being copied).
 /// </summary>
-internal static unsafe class GemmPacked
+internal static unsafe partial class GemmPacked
 {
     /// <summary>Below this many rows of C the direct loops are used (except for A·Bᵀ).</summary>
     public const int MinimumRows = 4;
@@ -101,6 +101,11 @@ internal static unsafe class GemmPacked
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
+        if (p.K == 1)
+        {
+            RankOne<T, TMultiplyAdd>(p, target, i0, i1, j0, j1, overwrite: p.KPieces > 1 || !p.Accumulate);
+            return;
+        }
         // A B stored k×n already has each step's columns side by side; read it in place (as fast as packed panels
         // while its rows lie within the data TLB's reach, and it saves the copy), except a partial last panel whose
         // full-width vectors would run past the row. A transposed B, or one whose k-block spans more pages, is packed.
