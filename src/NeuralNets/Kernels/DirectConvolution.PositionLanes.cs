@@ -51,7 +51,7 @@ internal static partial class DirectConvolution
         int length = SpreadLength(outH, paddedWidth);
         if (dy.Length < outChannels * outH * outW || spread.Length < outChannels * length || paddedWidth < outW)
             throw new ArgumentException("Spreading an output gradient given buffers too short for its shape.");
-        // Rows are short (28 floats in LeNet): copied with vector moves here, since a span copy and clear per row cost more than the rows.
+        // Rows are short (28 floats in LeNet): the few zero columns after each are written one by one too.
         fixed (float* source = dy)
         fixed (float* target = spread)
             for (int o = 0; o < outChannels; o++)
@@ -59,13 +59,8 @@ internal static partial class DirectConvolution
                 float* from = source + (nint)o * outH * outW, to = target + (nint)o * length;
                 for (int r = 0; r < outH; r++, from += outW, to += paddedWidth)
                 {
-                    int q = 0;
-                    if (Vector256.IsHardwareAccelerated)
-                        for (; q <= outW - 8; q += 8) Vector256.Store(Vector256.Load(from + q), to + q);
-                    if (Vector128.IsHardwareAccelerated)
-                        for (; q <= outW - 4; q += 4) Vector128.Store(Vector128.Load(from + q), to + q);
-                    for (; q < outW; q++) to[q] = from[q];
-                    for (; q < paddedWidth; q++) to[q] = 0f;
+                    ShortRows.Copy(from, to, outW);
+                    for (int q = outW; q < paddedWidth; q++) to[q] = 0f;
                 }
                 for (int v = outH * paddedWidth; v < length; v++) target[(nint)o * length + v] = 0f;
             }
@@ -76,7 +71,7 @@ internal static partial class DirectConvolution
         => (outChannels + LaneTileChannels - 1) / LaneTileChannels * ((taps + LaneTileTaps - 1) / LaneTileTaps) * LaneTileChannels * LaneTileTaps * PositionLanes;
 
     // Where the lanes of the tile of channels from o0 and taps from t0 start among the lane sums.
-    private static int TileStart(int outChannels, int taps, int o0, int t0)
+    private static int TileStart(int taps, int o0, int t0)
     {
         int groups = (taps + LaneTileTaps - 1) / LaneTileTaps;
         return ((o0 / LaneTileChannels) * groups + t0 / LaneTileTaps) * LaneTileChannels * LaneTileTaps * PositionLanes;
@@ -147,7 +142,7 @@ internal static partial class DirectConvolution
                 float* d0 = gradients + (nint)o0 * shape.SpreadLength, d1 = gradients + (nint)Math.Min(o0 + 1, outChannels - 1) * shape.SpreadLength;
                 for (int t0 = 0; t0 < taps; t0 += LaneTileTaps)
                 {
-                    float* sums = laneSums + TileStart(outChannels, taps, o0, t0);
+                    float* sums = laneSums + TileStart(taps, o0, t0);
                     for (int first = 0; first < PositionLanes; first += TLanes.Count)
                         PositionTile<TV, TLanes, TMultiplyAdd>(image + first, d0 + first, d1 + first, shape.SpreadLength, grouped + t0, sums + first);
                 }
@@ -156,7 +151,7 @@ internal static partial class DirectConvolution
         for (int o0 = 0; o0 < outChannels; o0 += LaneTileChannels)
             for (int t0 = 0; t0 < taps; t0 += LaneTileTaps)
             {
-                float* sums = laneSums + TileStart(outChannels, taps, o0, t0);
+                float* sums = laneSums + TileStart(taps, o0, t0);
                 for (int c = 0; c < Math.Min(LaneTileChannels, outChannels - o0); c++)
                     for (int t = 0; t < Math.Min(LaneTileTaps, taps - t0); t++)
                         dw[(o0 + c) * taps + t0 + t] = FoldLanes(sums + (c * LaneTileTaps + t) * PositionLanes);

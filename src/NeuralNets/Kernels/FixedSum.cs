@@ -188,9 +188,6 @@ internal static class FixedSum
         if (sixteen)
         {
             a0 += b0; a1 += b1; a2 += b2; a3 += b3; a4 += b4; a5 += b5; a6 += b6; a7 += b7;
-            a0 += a4; a1 += a5; a2 += a6; a3 += a7;
-            a0 += a2; a1 += a3;
-            return Fold(a0 + a1);
         }
         a0 += a4; a1 += a5; a2 += a6; a3 += a7;
         a0 += a2; a1 += a3;

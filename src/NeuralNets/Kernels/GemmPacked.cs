@@ -150,18 +150,6 @@ internal static unsafe partial class GemmPacked
         }
     }
 
-    /// <summary>Copies <paramref name="count"/> elements, whole vectors where they fit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRow<T>(T* source, T* target, int count) where T : unmanaged
-    {
-        int e = 0;
-        if (Vector512.IsHardwareAccelerated)
-            for (; e + Vector512<T>.Count <= count; e += Vector512<T>.Count) Vector512.Store(Vector512.Load(source + e), target + e);
-        if (Vector128.IsHardwareAccelerated)
-            for (; e + Vector128<T>.Count <= count; e += Vector128<T>.Count) Vector128.Store(Vector128.Load(source + e), target + e);
-        for (; e < count; e++) target[e] = source[e];
-    }
-
     /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>
     [MethodImpl(HotPath.Options)]
     private static void PackB<T>(in GemmProblem<T> p, int k0, int kc, int j0, int j1, int nr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
@@ -177,9 +165,8 @@ internal static unsafe partial class GemmPacked
                 T* source = p.B + (nint)k0 * p.N + j;
                 if (columns == nr)
                 {
-                    // Vector moves: a span copy per step costs more than its 128 bytes (a batch-256 weight gradient packs
-                    // 256 steps per panel).
-                    for (int s = 0; s < kc; s++, source += p.N) CopyRow(source, panel + s * nr, nr);
+                    // A batch-256 weight gradient packs 256 steps of 32 floats per panel.
+                    for (int s = 0; s < kc; s++, source += p.N) ShortRows.Copy(source, panel + s * nr, nr);
                 }
                 else
                 {

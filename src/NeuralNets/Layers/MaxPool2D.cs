@@ -46,6 +46,9 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     private MaxPool2D(Window2D window) => _window = window;
 
+    // The common 2×2, stride-2 window without padding, which both passes take a path of their own for.
+    private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
+
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new MaxPool2D<T>(_window);
 
@@ -81,7 +84,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        if (_window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
+        if (TwoByTwo)
         {
             ForwardTwoByTwo(x, y, first, count, height, width);
             return;
@@ -229,7 +232,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     {
         int plane = height * width, outPlane = _outH * _outW;
         if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4
-            && _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 })
+            && TwoByTwo)
         {
             BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(dx), first, count, height, width);
             return;
@@ -252,6 +255,8 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var columns = Vector128.Create(0, 1, 2, 3);
         var firstTwo = Vector128.Create(0, 0, 1, 1);
         var lastTwo = Vector128.Create(2, 2, 3, 3);
+        var below = Vector128.Create(width);
+        var four = Vector128.Create(4);
         fixed (float* dys = dy, dxs = dx)
         fixed (int* ws = _winners)
         {
@@ -273,8 +278,6 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                         var gradientsLow = Vector128.Shuffle(gradients, firstTwo);
                         var gradientsHigh = Vector128.Shuffle(gradients, lastTwo);
                         var at = Vector128.Create(top + 2 * q) + columns;
-                        var below = Vector128.Create(width);
-                        var four = Vector128.Create(4);
                         Route(winnersLow, at, gradientsLow, upper + 2 * q);
                         Route(winnersHigh, at + four, gradientsHigh, upper + 2 * q + 4);
                         Route(winnersLow, at + below, gradientsLow, lower + 2 * q);
