@@ -45,7 +45,10 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
     [MethodImpl(HotPath.Options)]
     protected override void BeginPart(int part)
     {
-        if (!_problem.Dot) _workspaces[part] = ArrayPool<T>.Shared.Rent(GemmPacked.WorkspaceLength);
+        if (_problem.Dot) return;
+        var workspace = ArrayPool<T>.Shared.Rent(GemmPacked.WorkspaceLength(_problem));
+        GemmPacked.PrepareWorkspace(_problem, workspace);
+        _workspaces[part] = workspace;
     }
 
     /// <inheritdoc/>

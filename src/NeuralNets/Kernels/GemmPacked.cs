@@ -66,8 +66,39 @@ internal static unsafe partial class GemmPacked
     /// </summary>
     public const long InPlaceBytes = 256 * 1024;
 
-    /// <summary>Elements of scratch one worker needs: a packed B block, and room to start it on a cache line.</summary>
-    public static int WorkspaceLength => PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float);
+    /// <summary>
+    /// Whether Aᵀ·B (A stored k×m) is computed from a transposed copy of A: where the CPU has AVX to transpose with, A is
+    /// larger than <see cref="TransposedCopyOfABytes"/>, and more than one chunk column reads it. Read in place, each step
+    /// of k takes a few elements from a new cache line of A, which the hardware does not fetch ahead far enough; from the
+    /// copy each row group reads its rows' runs. The copy costs one pass over A; the product runs the same multiply-adds.
+    /// </summary>
+    public static bool ReadsTransposedCopyOfA<T>(int m, int n, int k) where T : unmanaged =>
+        Avx.IsSupported && n > ChunkColumns && (long)m * k * Unsafe.SizeOf<T>() > TransposedCopyOfABytes;
+
+    /// <summary>
+    /// Smallest A worth copying transposed: a third of a 48 KB first-level data cache. A convolution's 16×150 weight
+    /// gradient operand (9.6 KB) ran as fast either way; a 784-input dense layer's batch-64 one (32 KB) ran faster from
+    /// the copy (benchmarks/README.md, fifteenth session).
+    /// </summary>
+    public const long TransposedCopyOfABytes = 16 * 1024;
+
+    /// <summary>
+    /// Elements of scratch one worker needs for <paramref name="problem"/>: a packed B block, room to start it on a cache
+    /// line, and the transposed copy of A where the problem reads one.
+    /// </summary>
+    public static int WorkspaceLength<T>(in GemmProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T> =>
+        PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float) + (problem.TransposedCopyOfA ? problem.M * problem.K : 0);
+
+    /// <summary>Writes the part's transposed copy of A into <paramref name="workspace"/>, where the problem reads one; on the part's own thread, so that the copy is in that core's cache.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void PrepareWorkspace<T>(in GemmProblem<T> problem, T[] workspace) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!problem.TransposedCopyOfA) return;
+        fixed (T* scratch = workspace) Transpose.Matrix(problem.A, problem.K, problem.M, CopyOfA((T*)Tensors.AlignedArrays.Up((nint)scratch)));
+    }
+
+    // The transposed copy of A lies after the packed B block.
+    private static T* CopyOfA<T>(T* packedB) where T : unmanaged => packedB + PackedBLength;
 
     /// <summary>Computes one unit of work (a chunk of C over one piece of k); <paramref name="workspace"/> (of <see cref="WorkspaceLength"/>) is needed unless the product is A·Bᵀ.</summary>
     [MethodImpl(HotPath.Options)]
@@ -110,6 +141,8 @@ internal static unsafe partial class GemmPacked
         // while its rows lie within the data TLB's reach, and it saves the copy), except a partial last panel whose
         // full-width vectors would run past the row. A transposed B, or one whose k-block spans more pages, is packed.
         bool inPlace = !p.TransposeB && (long)p.KBlock * p.N * sizeof(T) <= InPlaceBytes;
+        T* aBase = p.TransposedCopyOfA ? CopyOfA(packedB) : p.A;
+        nint rowStrideA = p.TransposedCopyOfA ? p.K : p.RowStrideA, columnStrideA = p.TransposedCopyOfA ? 1 : p.ColumnStrideA;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);
@@ -122,7 +155,7 @@ internal static unsafe partial class GemmPacked
             for (int i = i0; i < i1; i += mr)
             {
                 int rows = Math.Min(mr, i1 - i);
-                T* a = p.A + i * p.RowStrideA + k0 * p.ColumnStrideA;
+                T* a = aBase + i * rowStrideA + k0 * columnStrideA;
                 T* panel = packedB;
                 for (int j = j0; j < j1; j += nr)
                 {
@@ -138,13 +171,13 @@ internal static unsafe partial class GemmPacked
                     T* c = target + (nint)i * p.N + j;
                     if (edgeInPlace && columns == Vector512<T>.Count)
                     {
-                        MicroKernel512.RunOneVector(kc, a, p.RowStrideA, p.ColumnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
+                        MicroKernel512.RunOneVector(kc, a, rowStrideA, columnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
                         continue;
                     }
-                    if (bits == 512) MicroKernel512.Run(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 256) MicroKernel256.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 128) MicroKernel128.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, p.RowStrideA, p.ColumnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    if (bits == 512) MicroKernel512.Run(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 256) MicroKernel256.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else if (bits == 128) MicroKernel128.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }

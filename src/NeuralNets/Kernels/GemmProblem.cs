@@ -26,6 +26,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         N = n;
         K = k;
         Accumulate = accumulate;
+        TransposedCopyOfA = transposeA && !transposeB && GemmPacked.ReadsTransposedCopyOfA<T>(m, n, k);
         // op(A)[i,p] lives at A + i·RowStrideA + p·ColumnStrideA.
         RowStrideA = transposeA ? 1 : k;
         ColumnStrideA = transposeA ? m : 1;
@@ -169,6 +170,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// with fused multiply-adds: <see cref="KernelWidth.FusedFamily"/>'s opposite, read once per product.
     /// </summary>
     public bool Unfused { get; init; }
+
+    /// <summary>
+    /// Whether each part of the team first copies A (stored k×m) transposed into its own scratch and the kernel reads the
+    /// copy (<see cref="GemmPacked.ReadsTransposedCopyOfA{T}"/>): the same multiply-adds, so the same C.
+    /// </summary>
+    public bool TransposedCopyOfA { get; }
 
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;

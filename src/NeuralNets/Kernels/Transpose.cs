@@ -4,9 +4,30 @@ using System.Runtime.Intrinsics.X86;
 
 namespace NeuralNets.Kernels;
 
-/// <summary>In-register transposes of one 256-bit square (8×8 floats or 4×4 doubles), for packing Bᵀ.</summary>
+/// <summary>In-register transposes of one 256-bit square (8×8 floats or 4×4 doubles), for packing Bᵀ, and of a whole matrix.</summary>
 internal static unsafe class Transpose
 {
+    /// <summary>
+    /// Effectively computes <c>target[q·rows + r] = source[r·columns + q]</c>: the rows×columns matrix at
+    /// <paramref name="source"/> written transposed (columns×rows) to <paramref name="target"/>, square by square where
+    /// the CPU has AVX. T is float or double.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Matrix<T>(T* source, int rows, int columns, T* target) where T : unmanaged
+    {
+        int side = 32 / sizeof(T);
+        int fullRows = Avx.IsSupported ? rows - rows % side : 0, fullColumns = columns - columns % side;
+        for (int r = 0; r < fullRows; r += side)
+        {
+            for (int q = 0; q < fullColumns; q += side)
+                Square(source + (nint)r * columns + q, columns, target + (nint)q * rows + r, rows);
+            for (int q = fullColumns; q < columns; q++)
+                for (int e = r; e < r + side; e++) target[(nint)q * rows + e] = source[(nint)e * columns + q];
+        }
+        for (int r = fullRows; r < rows; r++)
+            for (int q = 0; q < columns; q++) target[(nint)q * rows + r] = source[(nint)r * columns + q];
+    }
+
     /// <summary>
     /// Effectively computes <c>target[q·targetStride + r] = source[r·sourceStride + q]</c> for the
     /// square of side 32 / sizeof(T). Requires AVX; T is float or double.

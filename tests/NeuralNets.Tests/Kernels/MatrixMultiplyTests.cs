@@ -191,6 +191,40 @@ public class MatrixMultiplyTests
             }
     }
 
+    [Theory]
+    [InlineData(128, 784, 64)]   // a weight gradient at batch 64: A (the output gradient, 64×128) is 32 KB
+    [InlineData(37, 203, 150)]   // rows and steps that leave partial transpose squares and partial row tiles
+    [InlineData(131, 70, 45)]
+    public void Compute_AᵀFromATransposedCopy_SameBitsAsAStoredUntransposed(int m, int n, int k)
+    {
+        // Where the CPU has AVX, these shapes' Aᵀ·B reads a transposed copy of A (on every thread of the team); the kernel's
+        // multiply-adds are those of A·B with A stored m×k, so the two must agree bit for bit, at every width and thread count.
+        ((long)m * k * sizeof(float)).Should().BeGreaterThan(GemmPacked.TransposedCopyOfABytes);
+        GemmPacked.ReadsTransposedCopyOfA<float>(m, n, k).Should().Be(System.Runtime.Intrinsics.X86.Avx.IsSupported);
+        CheckTransposedCopy<float>(m, n, k);
+        CheckTransposedCopy<double>(m, n, k);
+    }
+
+    private static void CheckTransposedCopy<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var stored = RandomValues<T>(81, m * k);
+        var transposed = new T[k * m];
+        for (int i = 0; i < m; i++)
+            for (int p = 0; p < k; p++) transposed[p * m + i] = stored[i * k + p];
+        var b = RandomValues<T>(82, k * n);
+        var start = RandomValues<T>(83, m * n);
+        foreach (bool accumulate in new[] { false, true })
+            foreach (int threads in new[] { 1, 2, 3 })
+                foreach (int bits in new[] { 0, 128, 256, 512 }.Where(w => w <= GemmPacked.WidestBits))
+                {
+                    var expected = (T[])start.Clone();
+                    var actual = (T[])start.Clone();
+                    MatrixMultiply.Compute<T>(stored, false, b, false, expected, m, n, k, accumulate, maxThreads: threads, parallelThreshold: 0, vectorBits: bits);
+                    MatrixMultiply.Compute<T>(transposed, true, b, false, actual, m, n, k, accumulate, maxThreads: threads, parallelThreshold: 0, vectorBits: bits);
+                    actual.Should().Equal(expected, $"{typeof(T).Name}, accumulate={accumulate}, {threads} threads, {bits} bits");
+                }
+    }
+
     [Fact]
     public void Compute_BiasOfWrongLengthOrWithAccumulate_Throws()
     {
