@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 using NeuralNets.Benchmarks;
 
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
+// race [mlp|lenet|batch 64…]: both libraries' training steps in one process, taking turns, ratio per round (TorchSharp builds only).
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
@@ -70,6 +71,11 @@ if (args.Length > 0 && args[0] == "onnx")
 }
 #endif
 #if WITH_TORCH
+if (args.Length > 0 && args[0] == "race")
+{
+    StepRace.Run(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "torchmm")
 {
     NeuralNets.Benchmarks.Torch.TorchMatMulProbe.Run();

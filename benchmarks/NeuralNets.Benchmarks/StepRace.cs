@@ -1,0 +1,81 @@
+#if WITH_TORCH
+using System.Diagnostics;
+using System.Globalization;
+
+namespace NeuralNets.Benchmarks;
+
+/// <summary>
+/// Both libraries' training steps in one process, taking turns: after a warm-up of each, every round times about 100 ms
+/// of NeuralNets' steps and about as much of TorchSharp's (which goes first alternates), and the ratio is taken per
+/// round. On a host whose speed drifts from minute to minute (a neighbour on the other hyperthread, say), two separate
+/// processes can meet different machines; the rounds here meet the same one, so their median ratio is the steadier figure.
+/// </summary>
+internal static class StepRace
+{
+    private const int Rounds = 15;
+
+    public static void Run(string[] only)
+    {
+        Console.WriteLine(Torch.TorchRuntime.Prepare());
+        var cases = new (string Name, Func<TrainingStepBenchmark> Create)[]
+        {
+            ("MLP 784-128(σ)-10, batch 1", () => Mlp(1)),
+            ("MLP 784-128(σ)-10, batch 64", () => Mlp(64)),
+            ("MLP 784-128(σ)-10, batch 256", () => Mlp(256)),
+            ("LeNet-like CNN, batch 64", () => { var l = new LeNetTrainingStepBenchmarks { BatchSize = 64 }; l.Setup(); return l; }),
+        };
+        foreach (var (name, create) in cases)
+        {
+            if (only.Length > 0 && !only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase))) continue;
+            var bench = create();
+            Func<float>[] sides = [bench.NeuralNets, bench.TorchSharp];
+            // Warm-up: well past tiering and libtorch's first-call costs; then the steps per round, from a calibration.
+            var perRound = new int[2];
+            for (int s = 0; s < 2; s++)
+            {
+                var watch = Stopwatch.StartNew();
+                int steps = 0;
+                while (watch.Elapsed.TotalSeconds < 1.5) { sides[s](); steps++; }
+                perRound[s] = Math.Max(1, (int)(steps / 15.0));
+            }
+            var times = new double[2][];
+            times[0] = new double[Rounds];
+            times[1] = new double[Rounds];
+            var ratios = new double[Rounds];
+            for (int r = 0; r < Rounds; r++)
+            {
+                for (int turn = 0; turn < 2; turn++)
+                {
+                    int s = (r + turn) % 2;
+                    Thread.Sleep(20);
+                    var watch = Stopwatch.StartNew();
+                    for (int i = 0; i < perRound[s]; i++) sides[s]();
+                    times[s][r] = watch.Elapsed.TotalSeconds / perRound[s];
+                }
+                ratios[r] = times[1][r] / times[0][r];
+            }
+            double ours = Median(times[0]), theirs = Median(times[1]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name}: NeuralNets {Micro(ours)}, TorchSharp {Micro(theirs)}; ratio per round: median {Median(ratios):F2}×, lowest {ratios.Min():F2}×, highest {ratios.Max():F2}× ({Rounds} rounds)"));
+        }
+    }
+
+    private static MlpTrainingStepBenchmarks Mlp(int batch)
+    {
+        var mlp = new MlpTrainingStepBenchmarks { BatchSize = batch };
+        mlp.Setup();
+        return mlp;
+    }
+
+    private static string Micro(double seconds) => seconds >= 1e-3
+        ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e3:F3} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs");
+
+    private static double Median(double[] values)
+    {
+        var sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 2];
+    }
+}
+#endif
