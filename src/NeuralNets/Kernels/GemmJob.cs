@@ -61,6 +61,25 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
+    protected override int InRangeOrder(int index, int first, int count)
+    {
+        int bands = _problem.ChunksM;
+        if (!_problem.Dot || bands == 1 || _problem.KPieces > 1) return first + index;
+        // Row-dot chunks are numbered column chunk by column chunk (chunk = column · bands + band). Taken band by band
+        // instead, a band of A's rows is read for every column chunk of the range while it is still in the cache.
+        int end = first + count;
+        for (int band = 0; band < bands; band++)
+        {
+            int start = first + ((band - first % bands) % bands + bands) % bands;
+            int inBand = start < end ? (end - 1 - start) / bands + 1 : 0;
+            if (index < inBand) return start + index * bands;
+            index -= inBand;
+        }
+        throw new InvalidOperationException("unreachable");
+    }
+
+    /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override void RunUnit(int unit, int part)
     {
         GemmPacked.RunUnit(_problem, unit, _workspaces[part]);

@@ -25,7 +25,7 @@ internal abstract class UnitsWork : TeamWork
             BeginPart(0);
             try
             {
-                for (int unit = 0; unit < units; unit++) RunUnit(unit, 0);
+                for (int unit = 0; unit < units; unit++) RunUnit(InRangeOrder(unit, 0, units), 0);
             }
             finally
             {
@@ -37,6 +37,13 @@ internal abstract class UnitsWork : TeamWork
         for (int part = 0; part < parts; part++) _claimed[part * CounterStride] = 0;
         WorkerTeam.Run(this, parts);
     }
+
+    /// <summary>
+    /// The unit to run <paramref name="index"/>-th of the range of <paramref name="count"/> units from <paramref name="first"/>:
+    /// by default in number order. Every unit of the range is still run exactly once.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    protected virtual int InRangeOrder(int index, int first, int count) => first + index;
 
     /// <summary>Runs one unit, within part <paramref name="part"/> (whose scratch it may use).</summary>
     protected abstract void RunUnit(int unit, int part);
@@ -62,7 +69,7 @@ internal abstract class UnitsWork : TeamWork
                 int first = Start(range, parts), count = Start(range + 1, parts) - first;
                 int unit;
                 while ((unit = Interlocked.Increment(ref _claimed[range * CounterStride]) - 1) < count)
-                    RunUnit(first + unit, part);
+                    RunUnit(InRangeOrder(unit, first, count), part);
             }
         }
         finally
