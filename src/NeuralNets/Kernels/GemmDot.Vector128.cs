@@ -16,13 +16,63 @@ internal static unsafe partial class GemmDot
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        for (int i = i0; i < i1; i++)
+        int i = i0;
+        // Two rows by two columns where they fit: eight chains of multiply-adds in flight, where one row's four only half
+        // cover the latency of a two-pipe multiply-add unit; and each row of A and B loaded serves two elements.
+        for (; i + 2 <= i1; i += 2)
+        {
+            T* row = a + i * k, cRow = c + i * n, addRow = Offset(addend, i * addendStride);
+            int j = j0;
+            for (; j + 2 <= j1; j += 2)
+                Tile2x2Pairs<T, TMultiplyAdd>(row, b + j * k, k, length, cRow + j, n, Offset(addRow, j), addendStride);
+            for (; j < j1; j++)
+            {
+                SinglePairs<T, TMultiplyAdd>(row, b + j * k, length, cRow + j, Offset(addRow, j));
+                SinglePairs<T, TMultiplyAdd>(row + k, b + j * k, length, cRow + n + j, Offset(addRow, addendStride + j));
+            }
+        }
+        for (; i < i1; i++)
         {
             T* row = a + i * k, cRow = c + i * n, addRow = Offset(addend, i * addendStride);
             int j = j0;
             for (; j + 2 <= j1; j += 2) Tile1x2Pairs<T, TMultiplyAdd>(row, b + j * k, k, length, cRow + j, Offset(addRow, j));
             for (; j < j1; j++) SinglePairs<T, TMultiplyAdd>(row, b + j * k, length, cRow + j, Offset(addRow, j));
         }
+    }
+
+    /// <summary>Two rows by two columns of C: four pairs of accumulators, over two rows of A and two of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2x2Pairs<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector128<T>.Count, p = 0;
+        T* a1 = a + k, b1 = b + k;
+        Vector128<T> s00 = default, h00 = default, s01 = default, h01 = default;
+        Vector128<T> s10 = default, h10 = default, s11 = default, h11 = default;
+        for (; p + 2 * w <= length; p += 2 * w)
+        {
+            var y0 = Vector128.Load(b + p);
+            var z0 = Vector128.Load(b + p + w);
+            var y1 = Vector128.Load(b1 + p);
+            var z1 = Vector128.Load(b1 + p + w);
+            var x = Vector128.Load(a + p);
+            var xh = Vector128.Load(a + p + w);
+            s00 = TMultiplyAdd.Of(x, y0, s00);
+            h00 = TMultiplyAdd.Of(xh, z0, h00);
+            s01 = TMultiplyAdd.Of(x, y1, s01);
+            h01 = TMultiplyAdd.Of(xh, z1, h01);
+            x = Vector128.Load(a1 + p);
+            xh = Vector128.Load(a1 + p + w);
+            s10 = TMultiplyAdd.Of(x, y0, s10);
+            h10 = TMultiplyAdd.Of(xh, z0, h10);
+            s11 = TMultiplyAdd.Of(x, y1, s11);
+            h11 = TMultiplyAdd.Of(xh, z1, h11);
+        }
+        FinishSum<T, TMultiplyAdd>(a, b, p, length, Fold(s00, h00), c, add);
+        FinishSum<T, TMultiplyAdd>(a, b1, p, length, Fold(s01, h01), c + 1, Offset(add, 1));
+        FinishSum<T, TMultiplyAdd>(a1, b, p, length, Fold(s10, h10), c + ldc, Offset(add, addStride));
+        FinishSum<T, TMultiplyAdd>(a1, b1, p, length, Fold(s11, h11), c + ldc + 1, Offset(add, addStride + 1));
     }
 
     /// <summary>Two elements of one row of C: two pairs of accumulators over the same row of A.</summary>
