@@ -86,6 +86,7 @@ internal static unsafe partial class GemmPacked
     /// Elements of scratch one worker needs for <paramref name="problem"/>: a packed B block, room to start it on a cache
     /// line, and the transposed copy of A where the problem reads one.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     public static int WorkspaceLength<T>(in GemmProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T> =>
         PackedBLength + Tensors.AlignedArrays.Alignment / sizeof(float) + (problem.TransposedCopyOfA ? problem.M * problem.K : 0);
 

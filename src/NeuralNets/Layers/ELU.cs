@@ -28,7 +28,7 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
     public override string Kind => "ELU";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]

@@ -33,7 +33,7 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     public override string Kind => "GELU";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]

@@ -31,7 +31,7 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     public override string Kind => "LeakyReLU";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]

@@ -47,7 +47,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private MaxPool2D(Window2D window) => _window = window;
 
     // The common 2×2, stride-2 window without padding, which both passes take a path of their own for.
-    private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
+    private bool TwoByTwo { [MethodImpl(HotPath.Options)] get => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 }; }
 
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new MaxPool2D<T>(_window);

@@ -16,7 +16,7 @@ public sealed class SiLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     public override string Kind => "SiLU";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]

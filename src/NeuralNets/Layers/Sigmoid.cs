@@ -22,7 +22,7 @@ public sealed class Sigmoid<T> : Activation<T> where T : unmanaged, IFloatingPoi
     public override string Kind => "Sigmoid";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]

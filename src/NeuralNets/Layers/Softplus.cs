@@ -38,7 +38,7 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
     public override string Kind => "Softplus";
 
     /// <inheritdoc/>
-    protected override bool SplitsAcrossThreads => true;
+    protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
