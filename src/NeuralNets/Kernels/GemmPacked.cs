@@ -68,12 +68,12 @@ internal static unsafe partial class GemmPacked
 
     /// <summary>
     /// Whether Aᵀ·B (A stored k×m) is computed from a transposed copy of A: where the CPU has AVX to transpose with, A is
-    /// larger than <see cref="TransposedCopyOfABytes"/>, and more than one chunk column reads it. Read in place, each step
+    /// larger than <see cref="TransposedCopyOfABytes"/> (and at most <see cref="MaxTransposedCopyOfABytes"/>), and C is wider than <see cref="ChunkColumns"/> (so that A is read more than once). Read in place, each step
     /// of k takes a few elements from a new cache line of A, which the hardware does not fetch ahead far enough; from the
     /// copy each row group reads its rows' runs. The copy costs one pass over A; the product runs the same multiply-adds.
     /// </summary>
     public static bool ReadsTransposedCopyOfA<T>(int m, int n, int k) where T : unmanaged =>
-        Avx.IsSupported && n > ChunkColumns && (long)m * k * Unsafe.SizeOf<T>() > TransposedCopyOfABytes;
+        Avx.IsSupported && n > ChunkColumns && (long)m * k * Unsafe.SizeOf<T>() is > TransposedCopyOfABytes and <= MaxTransposedCopyOfABytes;
 
     /// <summary>
     /// Smallest A worth copying transposed: a third of a 48 KB first-level data cache. A convolution's 16×150 weight
@@ -81,6 +81,12 @@ internal static unsafe partial class GemmPacked
     /// the copy (benchmarks/README.md, fifteenth session).
     /// </summary>
     public const long TransposedCopyOfABytes = 16 * 1024;
+
+    /// <summary>
+    /// Largest A copied transposed: each thread of the team holds a copy while the product runs, so a huge operand is read in
+    /// place instead of doubling (or more) the memory it takes.
+    /// </summary>
+    public const long MaxTransposedCopyOfABytes = 8 * 1024 * 1024;
 
     /// <summary>
     /// Elements of scratch one worker needs for <paramref name="problem"/>: a packed B block, room to start it on a cache

@@ -205,6 +205,16 @@ public class MatrixMultiplyTests
         CheckTransposedCopy<double>(m, n, k);
     }
 
+    [Fact]
+    public void ReadsTransposedCopyOfA_OnlyForOperandsBetweenTheBounds()
+    {
+        bool avx = System.Runtime.Intrinsics.X86.Avx.IsSupported;
+        GemmPacked.ReadsTransposedCopyOfA<float>(16, 6400, 150).Should().BeFalse("a 9.6 KB operand stays in L1 read in place");
+        GemmPacked.ReadsTransposedCopyOfA<float>(128, 64, 256).Should().BeFalse("a C one chunk wide reads A only once");
+        GemmPacked.ReadsTransposedCopyOfA<float>(128, 784, 256).Should().Be(avx);
+        GemmPacked.ReadsTransposedCopyOfA<float>(2048, 784, 2048).Should().BeFalse("a 16 MB operand is not copied for every thread");
+    }
+
     private static void CheckTransposedCopy<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var stored = RandomValues<T>(81, m * k);
