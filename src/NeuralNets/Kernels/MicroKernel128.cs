@@ -22,8 +22,8 @@ internal static unsafe class MicroKernel128
     /// </summary>
     public static int Rows => ThirtyTwoRegisters ? 8 : 4;
 
-    // Compile-time constants to the JIT, so the choice costs nothing in the kernel's callers.
-    private static bool ThirtyTwoRegisters => AdvSimd.Arm64.IsSupported || Avx512F.IsSupported;
+    /// <summary>Whether the CPU has 32 vector registers: a compile-time constant to the JIT, so the choice costs nothing in the kernels' callers.</summary>
+    internal static bool ThirtyTwoRegisters => AdvSimd.Arm64.IsSupported || Avx512F.IsSupported;
 
     /// <summary>
     /// C[0..rows, 0..columns] (row stride <paramref name="ldc"/>) = (overwrite ? 0 : C) + A·B over
