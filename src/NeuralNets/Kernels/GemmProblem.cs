@@ -79,6 +79,18 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         if (fewChunks && k >= 2 * piece && (Dot || (long)m * n * ((k + piece - 1) / piece) <= GemmPacked.MaxPartialLength))
             KPiece = piece;
         KPieces = (k + KPiece - 1) / KPiece;
+        // A product whose B is packed (transposed, or spanning more than the data TLB maps per k-block: a weight gradient at
+        // batch 128 and more) packs each block of B once per chunk. Cut into two row bands, each block was packed twice, once
+        // per band, and the packing took a fifth of the product; one band of all the rows packs it once, and the cores share
+        // the columns instead. That costs the optimizer a cross-core read of half the gradient, and still saved 2–4 % of an
+        // MLP step at batch 128 and 256 (benchmarks/README.md, fifteenth session). Decided after k's cut, which it leaves
+        // as it was, so the sums are the same.
+        bool packsB = transposeB || (long)KBlock * n * sizeof(T) > GemmPacked.InPlaceBytes;
+        if (!Dot && packsB && KPieces == 1 && ChunksN >= GemmPacked.MinimumChunks && ChunksM > 1 && m <= GemmPacked.ChunkRows)
+        {
+            ChunkRows = GemmPacked.ChunkRows;
+            ChunksM = 1;
+        }
     }
 
     /// <summary>
