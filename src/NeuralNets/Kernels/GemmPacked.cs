@@ -147,7 +147,7 @@ internal static unsafe partial class GemmPacked
         // A B stored k×n already has each step's columns side by side; read it in place (as fast as packed panels
         // while its rows lie within the data TLB's reach, and it saves the copy), except a partial last panel whose
         // full-width vectors would run past the row. A transposed B, or one whose k-block spans more pages, is packed.
-        bool inPlace = !p.TransposeB && (long)p.KBlock * p.N * sizeof(T) <= InPlaceBytes;
+        bool inPlace = p.ReadsBInPlace;
         T* aBase = p.TransposedCopyOfA ? CopyOfA(packedB) : p.A;
         nint rowStrideA = p.TransposedCopyOfA ? p.K : p.RowStrideA, columnStrideA = p.TransposedCopyOfA ? 1 : p.ColumnStrideA;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)

@@ -85,8 +85,8 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // the columns instead. That costs the optimizer a cross-core read of half the gradient, and still saved 2–4 % of an
         // MLP step at batch 128 and 256 (benchmarks/README.md, fifteenth session). Decided after k's cut, which it leaves
         // as it was, so the sums are the same.
-        bool packsB = transposeB || (long)KBlock * n * sizeof(T) > GemmPacked.InPlaceBytes;
-        if (!Dot && packsB && KPieces == 1 && ChunksN >= GemmPacked.MinimumChunks && ChunksM > 1 && m <= GemmPacked.ChunkRows)
+        ReadsBInPlace = !transposeB && (long)KBlock * n * sizeof(T) <= GemmPacked.InPlaceBytes;
+        if (!Dot && !ReadsBInPlace && KPieces == 1 && ChunksN >= GemmPacked.MinimumChunks && ChunksM > 1 && m <= GemmPacked.ChunkRows)
         {
             ChunkRows = GemmPacked.ChunkRows;
             ChunksM = 1;
@@ -188,6 +188,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// copy (<see cref="GemmPacked.ReadsTransposedCopyOfA{T}"/>): the same multiply-adds, so the same C.
     /// </summary>
     public bool TransposedCopyOfA { get; }
+
+    /// <summary>
+    /// Whether the packed kernel reads B in place (stored k×n, a k-block within <see cref="GemmPacked.InPlaceBytes"/>) rather
+    /// than packing it into panels chunk by chunk.
+    /// </summary>
+    public bool ReadsBInPlace { get; }
 
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;
