@@ -71,7 +71,7 @@ internal static class FirstSecond
         Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Median(first) / Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms"));
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Rounds.Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Rounds.Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Rounds.Median(first) / Rounds.Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms"));
         listing?.PrintLibraryMethods();
     }
 
@@ -86,12 +86,5 @@ internal static class FirstSecond
             times.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
         }
         return times;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 }

@@ -16,14 +16,14 @@ namespace NeuralNets.Benchmarks;
 /// exported with <see cref="OnnxFile"/>, for a Fashion-MNIST MLP (784-128-10) and LeNet, each trained for one short epoch.
 /// Batch 1 is latency (µs per call), batch 64 throughput (images per second); both libraries with their default threads,
 /// and each also on one thread (<see cref="Parallelism.MaxThreads"/> = 1, ORT's IntraOpNumThreads = 1); NeuralNets both as the
-/// trained <c>Sequential</c> and as its <see cref="Sequential{T}.Freeze"/> copy. Medians of <see cref="Rounds"/> rounds, the six
+/// trained <c>Sequential</c> and as its <see cref="Sequential{T}.Freeze"/> copy. Medians of <see cref="RoundCount"/> rounds, the six
 /// contestants taking turns within each round; the ratios are NeuralNets over ONNX Runtime (below 1 means NeuralNets is faster
 /// for latency, above 1 faster for throughput), of the medians and, steadier on a host whose speed changes, the median of
 /// the ratios within each round.
 /// </summary>
 internal static class OnnxRuntimeRace
 {
-    private const int Rounds = 9;
+    private const int RoundCount = 9;
     private static readonly TimeSpan RoundLength = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan IdlePause = TimeSpan.FromMilliseconds(100);
 
@@ -31,7 +31,7 @@ internal static class OnnxRuntimeRace
     {
         var train = FashionMnist.Load<float>(directory, train: true).Take(6000);
         var test = FashionMnist.Load<float>(directory, train: false).Take(64);
-        Console.WriteLine($"{Environment.ProcessorCount} processors; medians of {Rounds} rounds of {RoundLength.TotalMilliseconds} ms; networks trained one epoch on 6,000 images");
+        Console.WriteLine($"{Environment.ProcessorCount} processors; medians of {RoundCount} rounds of {RoundLength.TotalMilliseconds} ms; networks trained one epoch on 6,000 images");
         Console.WriteLine("| network | batch | NeuralNets default threads | NeuralNets 1 thread | frozen, default threads | frozen, 1 thread | ORT default threads | ORT 1 thread | NeuralNets / ORT, default threads | median of the rounds' ratios | frozen: median of the rounds' ratios |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         Race("MLP 784-128-10", Trained(Network.Sequential<float>([1, 28, 28]).Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), train), test);
@@ -64,11 +64,11 @@ internal static class OnnxRuntimeRace
             int defaultThreads = Parallelism.DefaultMaxThreads;
             var times = Interleaved([(ours, defaultThreads), (ours, 1), (frozen, defaultThreads), (frozen, 1),
                 (OrtCall(model, input, batch, threads: 0), defaultThreads), (OrtCall(model, input, batch, threads: 1), defaultThreads)]);
-            double mine = Median(times[0]), mineOne = Median(times[1]), frozenDefault = Median(times[2]), frozenOne = Median(times[3]);
-            double ortDefault = Median(times[4]), ortOne = Median(times[5]);
+            double mine = Rounds.Median(times[0]), mineOne = Rounds.Median(times[1]), frozenDefault = Rounds.Median(times[2]), frozenOne = Rounds.Median(times[3]);
+            double ortDefault = Rounds.Median(times[4]), ortOne = Rounds.Median(times[5]);
             // The ratio of each round's pair, then the median: a round's two calls ran in the same state of the host.
             double RatioToOrt(double[] ourTimes) =>
-                Median(ourTimes.Zip(times[4], (ourTime, ortTime) => batch == 1 ? ourTime / ortTime : ortTime / ourTime).ToArray());
+                Rounds.Median(ourTimes.Zip(times[4], (ourTime, ortTime) => batch == 1 ? ourTime / ortTime : ortTime / ourTime).ToArray());
             double ratio = RatioToOrt(times[0]), frozenRatio = RatioToOrt(times[2]);
             Console.WriteLine(batch == 1
                 ? $"| {name} | 1 | {mine:F1} µs | {mineOne:F1} µs | {frozenDefault:F1} µs | {frozenOne:F1} µs | {ortDefault:F1} µs | {ortOne:F1} µs | {mine / ortDefault:F2} | {ratio:F2} | {frozenRatio:F2} |"
@@ -90,13 +90,11 @@ internal static class OnnxRuntimeRace
     }
 
     /// <summary>
-    /// Microseconds per call of each contestant in each of <see cref="Rounds"/> rounds, after a warm-up round; every round
-    /// runs them one after another (its order turned by one each round), so a change in the host's speed falls on all of them alike.
+    /// Microseconds per call of each contestant in each of <see cref="RoundCount"/> rounds, taking turns (<see cref="Rounds"/>).
     /// Each runs with its own <see cref="Parallelism.MaxThreads"/>.
     /// </summary>
-    private static double[][] Interleaved((Action Call, int MaxThreads)[] contestants)
-    {
-        double Timed((Action Call, int MaxThreads) contestant)
+    private static double[][] Interleaved((Action Call, int MaxThreads)[] contestants) =>
+        Rounds.Interleaved(contestants.Select(contestant => (Func<double>)(() =>
         {
             // An idle pause first, long enough for the last contestant's worker threads to stop polling for work and sleep
             // (both libraries' workers spin a while after a call): each contestant then has the machine to itself.
@@ -104,23 +102,7 @@ internal static class OnnxRuntimeRace
             Parallelism.MaxThreads = contestant.MaxThreads;
             try { return Measure(contestant.Call); }
             finally { Parallelism.MaxThreads = Parallelism.DefaultMaxThreads; }
-        }
-        foreach (var contestant in contestants) Timed(contestant);
-        var times = contestants.Select(_ => new double[Rounds]).ToArray();
-        for (int round = 0; round < Rounds; round++)
-            for (int turn = 0; turn < contestants.Length; turn++)
-            {
-                int contestant = (round + turn) % contestants.Length;
-                times[contestant][round] = Timed(contestants[contestant]);
-            }
-        return times;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
+        })).ToArray(), RoundCount);
 
     private static double Measure(Action call)
     {

@@ -14,7 +14,7 @@ namespace NeuralNets.Benchmarks;
 /// </summary>
 internal static class ScalingProbe
 {
-    private const int Rounds = 31;
+    private const int RoundCount = 31;
 
     public static void Run()
     {
@@ -30,10 +30,10 @@ internal static class ScalingProbe
             {
                 for (int r = 0; r < reps; r++) MatrixMultiply.Compute<float>(o.A, ta, o.B, tb, o.C, m, n, k, false, threads, parallelThreshold: 0);
             }
-            var one = new double[Rounds];
-            var team = new double[Rounds];
-            var pair = new double[Rounds];
-            for (int round = -2; round < Rounds; round++)
+            var one = new double[RoundCount];
+            var team = new double[RoundCount];
+            var pair = new double[RoundCount];
+            for (int round = -2; round < RoundCount; round++)
             {
                 double t1 = Time(() => Product(first, 1));
                 double t2 = Time(() => Product(first, WorkerTeam.DefaultSize));
@@ -44,9 +44,9 @@ internal static class ScalingProbe
                 pair[round] = tp / reps / 2; // two products' worth of work: time per product
             }
             double flops = 2.0 * m * n * k;
-            string Rate(double[] times) => string.Create(CultureInfo.InvariantCulture, $"{Median(times) * 1e6,8:F1} µs {flops / Median(times) / 1e9,6:F1} GFLOP/s");
+            string Rate(double[] times) => string.Create(CultureInfo.InvariantCulture, $"{Rounds.Median(times) * 1e6,8:F1} µs {flops / Rounds.Median(times) / 1e9,6:F1} GFLOP/s");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{m}x{n}x{k} tA={ta} tB={tb}: one thread {Rate(one)} | split across the team {Rate(team)} | two side by side, per product {Rate(pair)} | split / one {Median(one) / Median(team):F2}x, side by side / one {Median(one) / Median(pair):F2}x"));
+                $"{m}x{n}x{k} tA={ta} tB={tb}: one thread {Rate(one)} | split across the team {Rate(team)} | two side by side, per product {Rate(pair)} | split / one {Rounds.Median(one) / Rounds.Median(team):F2}x, side by side / one {Rounds.Median(one) / Rounds.Median(pair):F2}x"));
         }
     }
 
@@ -65,12 +65,5 @@ internal static class ScalingProbe
         long start = Stopwatch.GetTimestamp();
         action();
         return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
     }
 }

@@ -12,7 +12,7 @@ namespace NeuralNets.Benchmarks;
 /// </summary>
 internal static class StepRace
 {
-    private const int Rounds = 15;
+    private const int RoundCount = 15;
 
     public static void Run(string[] only)
     {
@@ -38,25 +38,18 @@ internal static class StepRace
                 while (watch.Elapsed.TotalSeconds < 1.5) { sides[s](); steps++; }
                 perRound[s] = Math.Max(1, (int)(steps / 15.0));
             }
-            var times = new double[2][];
-            times[0] = new double[Rounds];
-            times[1] = new double[Rounds];
-            var ratios = new double[Rounds];
-            for (int r = 0; r < Rounds; r++)
+            var times = Rounds.Interleaved(Enumerable.Range(0, 2).Select(side => (Func<double>)(() =>
             {
-                for (int turn = 0; turn < 2; turn++)
-                {
-                    int s = (r + turn) % 2;
-                    Thread.Sleep(20);
-                    var watch = Stopwatch.StartNew();
-                    for (int i = 0; i < perRound[s]; i++) sides[s]();
-                    times[s][r] = watch.Elapsed.TotalSeconds / perRound[s];
-                }
-                ratios[r] = times[1][r] / times[0][r];
-            }
-            double ours = Median(times[0]), theirs = Median(times[1]);
+                // A pause first, for the other side's worker threads to stop polling for work.
+                Thread.Sleep(20);
+                var watch = Stopwatch.StartNew();
+                for (int i = 0; i < perRound[side]; i++) sides[side]();
+                return watch.Elapsed.TotalSeconds / perRound[side];
+            })).ToArray(), RoundCount);
+            var ratios = times[1].Zip(times[0], (torchTime, ourTime) => torchTime / ourTime).ToArray();
+            double ours = Rounds.Median(times[0]), theirs = Rounds.Median(times[1]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: NeuralNets {Micro(ours)}, TorchSharp {Micro(theirs)}; ratio per round: median {Median(ratios):F2}×, lowest {ratios.Min():F2}×, highest {ratios.Max():F2}× ({Rounds} rounds)"));
+                $"{name}: NeuralNets {Micro(ours)}, TorchSharp {Micro(theirs)}; ratio per round: median {Rounds.Median(ratios):F2}×, lowest {ratios.Min():F2}×, highest {ratios.Max():F2}× ({RoundCount} rounds)"));
         }
     }
 
@@ -70,12 +63,5 @@ internal static class StepRace
     private static string Micro(double seconds) => seconds >= 1e-3
         ? string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e3:F3} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs");
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        return sorted[sorted.Length / 2];
-    }
 }
 #endif
