@@ -5,15 +5,15 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// The natural logarithm with the library's own operations, so that a loss's value is the same on every CPU and
-/// C runtime (the runtime's <c>Math.Log</c> comes from the platform's C library). Scalar only: losses take a
-/// logarithm per sample, not per element. Within about 2 ulp in double; float is the double result rounded.
+/// C runtime (the runtime's <c>Math.Log</c> comes from the platform's C library). Losses take a logarithm per sample,
+/// not per element; a batch's take the vector form (Logarithm.Vector.cs), which gives the same bits. Within about 2 ulp in double; float is the double result rounded.
 /// </summary>
 /// <remarks>
 /// x = 2^e · m with m in [√½, √2), then ln m = 2 atanh(f / (2 + f)) for f = m − 1, as the odd series
 /// 2s + 2s³/3 + 2s⁵/5 + … in s = f / (2 + f) (|s| ≤ 0.172, so 12 terms reach double precision), and
 /// ln x = e·ln 2 + ln m with ln 2 in two parts. Zero, negative, infinite, NaN and subnormal inputs are handled first.
 /// </remarks>
-internal static class Logarithm
+internal static partial class Logarithm
 {
     private const double Ln2High = 6.93147180369123816490e-01;
     private const double Ln2Low = 1.90821492927058770002e-10;

@@ -114,6 +114,43 @@ public class PortableMathTests
         Logarithm.Of(10f).Should().Be((float)Math.Log(10.0));
     }
 
+    [Fact]
+    public void Logarithm_OfASpan_IsTheScalarFormBitForBit_AtEveryWidth()
+    {
+        var random = new Random(11);
+        // Normal values over the whole range, softmax's row sums (1 to 10), and every kind of special lane, alone and
+        // among normal ones, at lengths around the vector widths.
+        var values = new List<double>();
+        for (int i = 0; i < 4000; i++) values.Add(Math.Exp((random.NextDouble() * 2 - 1) * 700));
+        for (int i = 0; i < 1000; i++) values.Add(1 + 9 * random.NextDouble());
+        values.AddRange([1.0, Math.Sqrt(2), Math.BitDecrement(Math.Sqrt(2)), Math.BitIncrement(Math.Sqrt(2)), 0.5, 2.0, double.MaxValue,
+            2.2250738585072014e-308, double.Epsilon, 1e-310, 0.0, -0.0, -1.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN]);
+        foreach (int length in new[] { 0, 1, 3, 4, 7, 8, 9, 16, 17, 33, values.Count })
+        {
+            var doubles = values.Take(length).ToArray();
+            var floats = doubles.Select(v => (float)v).ToArray();
+            var expectedDoubles = doubles.Select(Logarithm.Of).ToArray();
+            var expectedFloats = floats.Select(v => Logarithm.Of(v)).ToArray();
+            foreach (var (bits, (d, f)) in NarrowedWidth.AtEveryWidth(() =>
+            {
+                var d = new double[length];
+                var f = new float[length];
+                Logarithm.Compute<double>(doubles, d);
+                Logarithm.Compute<float>(floats, f);
+                return (d, f);
+            }))
+            {
+                d.Select(BitConverter.DoubleToInt64Bits).Should().Equal(expectedDoubles.Select(BitConverter.DoubleToInt64Bits), $"double, {bits} bits, length {length}");
+                f.Select(BitConverter.SingleToInt32Bits).Should().Equal(expectedFloats.Select(BitConverter.SingleToInt32Bits), $"float, {bits} bits, length {length}");
+            }
+        }
+        var inPlace = new[] { 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0 };
+        Logarithm.Compute<double>(inPlace, inPlace);
+        inPlace.Should().Equal(Enumerable.Range(1, 9).Select(v => Logarithm.Of((double)v)));
+        var tooShort = () => Logarithm.Compute<double>(new double[3], new double[2]);
+        tooShort.Should().Throw<ArgumentException>().WithMessage("*3 values*2*");
+    }
+
     [Theory]
     [MemberData(nameof(NarrowedWidth.Families), MemberType = typeof(NarrowedWidth))]
     public void FixedSum_IsTheDocumentedOrder_AtEveryWidth(bool unfused)
