@@ -43,8 +43,9 @@ internal static class FirstSecond
 
         // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
-        // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime).
-        using var listing = Environment.GetEnvironmentVariable("FS_JIT") == "1" ? new JitListing() : null;
+        // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
+        string? jit = Environment.GetEnvironmentVariable("FS_JIT");
+        using var listing = jit is "1" or "all" ? new JitListing { EveryMethod = jit == "all" } : null;
         double compiledBefore = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
         long start = Stopwatch.GetTimestamp();
         sgd.Step(evaluate);

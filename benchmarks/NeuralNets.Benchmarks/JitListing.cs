@@ -14,6 +14,9 @@ internal sealed class JitListing : EventListener
     private readonly List<(double Milliseconds, string Method, int Tier)> _compiled = [];
     private double _from = double.MaxValue;
 
+    /// <summary>Whether <see cref="PrintLibraryMethods"/> lists the runtime's and the benchmark's methods too.</summary>
+    public bool EveryMethod { get; init; }
+
     /// <summary>Counts compiles from now on.</summary>
     public void StartCounting()
     {
@@ -25,7 +28,7 @@ internal sealed class JitListing : EventListener
     {
         lock (_compiled)
         {
-            var library = _compiled.Where(c => c.Method.StartsWith("NeuralNets.", StringComparison.Ordinal) && !c.Method.StartsWith("NeuralNets.Benchmarks.", StringComparison.Ordinal)).ToList();
+            var library = _compiled.Where(c => EveryMethod || c.Method.StartsWith("NeuralNets.", StringComparison.Ordinal) && !c.Method.StartsWith("NeuralNets.Benchmarks.", StringComparison.Ordinal)).ToList();
             // A method compiled twice here was left to the tiers (an instrumented, then a tier-1 compile on a background
             // thread); one compiled once is a first compile (the library's warm-up on its own thread, fully optimised: tier 2).
             var recompiled = library.GroupBy(c => c.Method).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
