@@ -33,6 +33,11 @@ if (args.Length > 0 && args[0] == "convparts")
     QuickConvParts.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
     return;
 }
+if (args.Length > 0 && args[0] == "firstsecond" && args.Length > 2)
+{
+    FirstSecondProcesses.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
 if (args.Length > 0 && args[0] == "firstsecond")
 {
     FirstSecond.Run(args.Length > 1 ? args[1] : "mlp");
