@@ -32,6 +32,9 @@ internal static class FmaPeak
             double gflops = flopsPerCall * threads / times[times.Length / 2] / 1e9;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fp32 FMA peak, {bits}-bit vectors, {threads} thread(s): {gflops:F1} GFLOP/s"));
         }
+        // What the library's cache-size thresholds read on this machine (Kernels/CacheSizes.cs).
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"caches the library counts on per thread: L1 data {NeuralNets.Kernels.CacheSizes.L1DataBytes / 1024} KB, L2 {NeuralNets.Kernels.CacheSizes.L2Bytes / 1024} KB; data TLB reach {NeuralNets.Kernels.CacheSizes.DataTlbReachBytes / 1024} KB"));
     }
 
     private static float Loop(int bits) => bits == 512 ? Loop512() : bits == 256 ? Loop256() : Loop128();

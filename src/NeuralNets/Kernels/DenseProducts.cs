@@ -17,10 +17,10 @@ namespace NeuralNets.Kernels;
 internal static class DenseProducts
 {
     /// <summary>
-    /// Smallest weight, in bytes, whose layer's products split from the low resident threshold: a weight below it fits in
-    /// the L1 data cache of current cores (32 to 64 KB), where halving it saves no cache traffic.
+    /// Smallest weight, in bytes, whose layer's products split from the low resident threshold: the L1 data cache
+    /// (<see cref="CacheSizes.L1DataBytes"/>, 32 to 64 KB on current cores); a weight below it fits there whole, where halving it saves no cache traffic.
     /// </summary>
-    public const int ResidentWeightBytes = 64 * 1024;
+    public static int ResidentWeightBytes => CacheSizes.L1DataBytes;
 
     /// <summary>
     /// Multiply-adds from which a small-weight layer's product splits even when its activations are short: below it the

@@ -59,12 +59,12 @@ internal static unsafe partial class GemmPacked
     public static int TileColumns<T>(int bits) => bits == KernelWidth.Scalar ? MicroKernelScalar.Columns : 2 * bits / 8 / Unsafe.SizeOf<T>();
 
     /// <summary>
-    /// Most bytes a k-block of a k×n B may span and still be read in place: 64 pages of 4 KB, what the first-level data
-    /// TLB of current x86 and ARM cores maps. Beyond it each step of k lands on a page the TLB no longer holds: a
-    /// 784-input layer's weight gradient at batch 256 (800 KB a block) runs faster packed, at batch 64 (200 KB) the
-    /// same either way (benchmarks/README.md, fourteenth session).
+    /// Most bytes a k-block of a k×n B may span and still be read in place: what the first-level data TLB maps
+    /// (<see cref="CacheSizes.DataTlbReachBytes"/>: 64 pages, 256 KB with 4 KB pages). Beyond it each step of k lands on a
+    /// page the TLB no longer holds: a 784-input layer's weight gradient at batch 256 (800 KB a block) runs faster packed,
+    /// at batch 64 (200 KB) the same either way (benchmarks/README.md, fourteenth session).
     /// </summary>
-    public const long InPlaceBytes = 256 * 1024;
+    public static long InPlaceBytes => CacheSizes.DataTlbReachBytes;
 
     /// <summary>
     /// Whether Aᵀ·B (A stored k×m) is computed from a transposed copy of A: where the CPU has AVX to transpose with, A is
@@ -72,15 +72,18 @@ internal static unsafe partial class GemmPacked
     /// of k takes a few elements from a new cache line of A, which the hardware does not fetch ahead far enough; from the
     /// copy each row group reads its rows' runs. The copy costs one pass over A; the product runs the same multiply-adds.
     /// </summary>
-    public static bool ReadsTransposedCopyOfA<T>(int m, int n, int k) where T : unmanaged =>
-        Avx.IsSupported && n > ChunkColumns && (long)m * k * Unsafe.SizeOf<T>() is > TransposedCopyOfABytes and <= MaxTransposedCopyOfABytes;
+    public static bool ReadsTransposedCopyOfA<T>(int m, int n, int k) where T : unmanaged
+    {
+        long bytes = (long)m * k * Unsafe.SizeOf<T>();
+        return Avx.IsSupported && n > ChunkColumns && bytes > TransposedCopyOfABytes && bytes <= MaxTransposedCopyOfABytes;
+    }
 
     /// <summary>
-    /// Smallest A worth copying transposed: a third of a 48 KB first-level data cache. A convolution's 16×150 weight
-    /// gradient operand (9.6 KB) ran as fast either way; a 784-input dense layer's batch-64 one (32 KB) ran faster from
-    /// the copy (benchmarks/README.md, fifteenth session).
+    /// Smallest A worth copying transposed: a third of the first-level data cache (<see cref="CacheSizes.L1DataBytes"/>;
+    /// 16 KB of a 48 KB one). A convolution's 16×150 weight gradient operand (9.6 KB) ran as fast either way; a 784-input
+    /// dense layer's batch-64 one (32 KB) ran faster from the copy (benchmarks/README.md, fifteenth session).
     /// </summary>
-    public const long TransposedCopyOfABytes = 16 * 1024;
+    public static long TransposedCopyOfABytes => CacheSizes.L1DataBytes / 3;
 
     /// <summary>
     /// Largest A copied transposed: each thread of the team holds a copy while the product runs, so a huge operand is read in

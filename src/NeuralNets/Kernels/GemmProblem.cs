@@ -106,11 +106,11 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
 
     /// <summary>
     /// Largest B (the weight) that every core reads whole when C is cut into bands of rows: it must stay in each core's
-    /// L2 cache (half a megabyte fits those of current x86 and ARM cores); a larger one keeps the column chunks, which give
-    /// each core its share of B. Bands of more than <see cref="GemmPacked.ChunkRows"/> rows keep them too: a band's rows
-    /// of A would then stream from memory once per block of B.
+    /// L2 cache beside the rows it streams, so half of it (<see cref="CacheSizes.L2Bytes"/>; 512 KB of a 1 MB L2); a larger
+    /// one keeps the column chunks, which give each core its share of B. Bands of more than <see cref="GemmPacked.ChunkRows"/>
+    /// rows keep them too: a band's rows of A would then stream from memory once per block of B.
     /// </summary>
-    public const long MaxRowSplitBBytes = 512 * 1024;
+    public static long MaxRowSplitBBytes => CacheSizes.L2Bytes / 2;
 
     public T* A { get; }
     public T* B { get; }
