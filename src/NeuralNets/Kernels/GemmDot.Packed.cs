@@ -72,7 +72,18 @@ internal static unsafe partial class GemmDot
     /// Rows <paramref name="i0"/> to <paramref name="i1"/> of the columns <paramref name="j0"/> (a multiple of eight) to
     /// <paramref name="jEnd"/> (whole groups) from the packed B, over the whole of k; row i of A read at <paramref name="rowsOfA"/> + i·k.
     /// </summary>
+    [MethodImpl(HotPath.Options)]
     private static void RunPackedBand<T, TMultiplyAdd>(in GemmProblem<T> p, T* rowsOfA, T* addend, nint addendStride, int i0, int i1, int j0, int jEnd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd =>
+        RunPackedGroups<T, TMultiplyAdd>(p, p.PackedB + j0 / PackedGroupColumns * GroupLength<T>(p.K), rowsOfA, addend, addendStride, i0, i1, j0, jEnd);
+
+    /// <summary>
+    /// <see cref="RunPackedBand{T, TMultiplyAdd}"/> with the groups of columns <paramref name="j0"/> to <paramref name="jEnd"/>
+    /// packed at <paramref name="firstGroup"/> on.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private static void RunPackedGroups<T, TMultiplyAdd>(in GemmProblem<T> p, T* firstGroup, T* rowsOfA, T* addend, nint addendStride, int i0, int i1, int j0, int jEnd)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
@@ -81,7 +92,7 @@ internal static unsafe partial class GemmDot
         nint groupLength = GroupLength<T>(p.K);
         for (int j = j0; j < jEnd; j += PackedGroupColumns)
         {
-            T* group = p.PackedB + j / PackedGroupColumns * groupLength;
+            T* group = firstGroup + (j - j0) / PackedGroupColumns * groupLength;
             int i = i0;
             for (; i + 6 <= i1; i += 6)
                 Tile6x8Packed<T, TMultiplyAdd>(rowsOfA + i * k, group, p.B + j * k, k, length, p.C + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);

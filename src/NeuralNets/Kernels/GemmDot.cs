@@ -61,6 +61,12 @@ internal static unsafe partial class GemmDot
         // A packed B covers every row of the band: its four-, two- and one-row tiles take the rows below a multiple of six.
         bool packed = p.PackedB != null && wideEnd > j0 && p.KPieces == 1;
         if (packed) RunPackedBand<T, TMultiplyAdd>(p, a, addend, addendStride, i0, i1, j0, wideEnd);
+        else if (wideEnd > j0 && p.KPieces == 1 && i1 - i0 >= PackingMinimumRows && p.K >= Vector256<T>.Count)
+        {
+            // Enough rows to read a packing of B many times: B packed as it goes (GemmDot.PackingTile.cs).
+            packed = true;
+            RunPackingBand<T, TMultiplyAdd>(p, a, addend, addendStride, i0, i1, j0, wideEnd);
+        }
         for (int jw = j0; !packed && jw < wideEnd; jw += 8)
         {
             // Six-row tiles in pairs, so that the rows left (a multiple of four) fill four-row tiles exactly.

@@ -165,7 +165,7 @@ internal static class KernelWarmUp
     }
 
     /// <summary>How many kinds of product <see cref="RunProduct{T}(int)"/> runs.</summary>
-    internal const int ProductKinds = 5;
+    internal const int ProductKinds = 6;
 
     /// <summary>Runs each kind of product once on small operands, on the calling thread.</summary>
     internal static void RunProducts<T>() where T : unmanaged, IFloatingPointIeee754<T>
@@ -201,8 +201,15 @@ internal static class KernelWarmUp
             case 3:
                 MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
                 break;
-            default:
+            case 4:
                 MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
+                break;
+            default:
+                // A batch large enough for the row dots to pack B as they go (GemmDot.PackingTile.cs), six rows past it.
+                int rows = GemmDot.PackingMinimumRows + 7;
+                var tall = new T[rows * k];
+                for (int i = 0; i < tall.Length; i++) tall[i] = T.CreateTruncating(i % 7) / T.CreateTruncating(7);
+                MatrixMultiply.Compute<T>(tall, false, b, true, new T[rows * 13], rows, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
                 break;
         }
     }
