@@ -72,7 +72,7 @@ internal static unsafe partial class GemmDot
             // Six-row tiles in pairs, so that the rows left (a multiple of four) fill four-row tiles exactly.
             int sixRowEnd = i0 + (fullRows - i0) / 12 * 12, iw = i0;
             for (; iw < sixRowEnd; iw += 6)
-                Tile6x8Wide<T, TMultiplyAdd>(a + iw * k, b + jw * k, k, length, c + iw * n + jw, n, Offset(addend, iw * addendStride + jw), addendStride);
+                Tile6x8Wide<T, TMultiplyAdd, Off>(a + iw * k, b + jw * k, null, k, length, c + iw * n + jw, n, Offset(addend, iw * addendStride + jw), addendStride);
             for (; iw < fullRows; iw += 4)
                 Tile4x8Wide<T, TMultiplyAdd>(a + iw * k, b + jw * k, k, length, c + iw * n + jw, n, Offset(addend, iw * addendStride + jw), addendStride);
         }
@@ -199,11 +199,15 @@ internal static unsafe partial class GemmDot
     /// <summary>
     /// Six rows by eight columns: <see cref="Tile4x8Wide{T, TMultiplyAdd}"/> with a third pair of A rows, so each broadcast B
     /// block feeds three FMAs (fourteen loads per twenty-four FMAs instead of twelve per sixteen); 24 accumulators, three
-    /// A pairs and a B block in the 32 registers. The same lanes, chains and reductions.
+    /// A pairs and a B block in the 32 registers. The same lanes, chains and reductions. With <typeparamref name="TPacking"/>
+    /// on, it also stores each B block it loads at its place in <paramref name="packed"/>, in the order of <see cref="Pack{T}"/>
+    /// (GemmDot.PackingTile.cs); off, <paramref name="packed"/> is not read and the stores are not compiled.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x8Wide<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile6x8Wide<T, TMultiplyAdd, TPacking>(T* a, T* b, T* packed, nint k, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
+        where TPacking : struct, IStepOption
     {
         int w = Vector256<T>.Count, p = 0;
         T* a4 = a + 4 * k;
@@ -214,27 +218,35 @@ internal static unsafe partial class GemmDot
         // base + 3·stride fold into the loads), so the loop holds every address in registers: fourteen row pointers spilled.
         // (Both wide tiles address this way; Twice and Pair take the byte addresses.)
         nint row = k * sizeof(T), row3 = 3 * row;
-        byte* pa = (byte*)a, pa4 = (byte*)a4, pb = (byte*)b, pb4 = (byte*)(b + 4 * k);
-        for (; p + w <= length; p += w, pa += 32, pa4 += 32, pb += 32, pb4 += 32)
+        byte* pa = (byte*)a, pa4 = (byte*)a4, pb = (byte*)b, pb4 = (byte*)(b + 4 * k), pk = (byte*)packed;
+        for (; p + w <= length; p += w, pa += 32, pa4 += 32, pb += 32, pb4 += 32, pk += TPacking.IsOn ? 256 : 0)
         {
             var x01 = Pair<T>(pa, pa + row);
             var x23 = Pair<T>(pa + 2 * row, pa + row3);
             var x45 = Pair<T>(pa4, pa4 + row);
             var y = Twice<T>(pb);
+            if (TPacking.IsOn) y.GetLower().Store((T*)pk);
             s010 = TMultiplyAdd.Of(x01, y, s010); s230 = TMultiplyAdd.Of(x23, y, s230); s450 = TMultiplyAdd.Of(x45, y, s450);
             y = Twice<T>(pb + row);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 32));
             s011 = TMultiplyAdd.Of(x01, y, s011); s231 = TMultiplyAdd.Of(x23, y, s231); s451 = TMultiplyAdd.Of(x45, y, s451);
             y = Twice<T>(pb + 2 * row);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 64));
             s012 = TMultiplyAdd.Of(x01, y, s012); s232 = TMultiplyAdd.Of(x23, y, s232); s452 = TMultiplyAdd.Of(x45, y, s452);
             y = Twice<T>(pb + row3);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 96));
             s013 = TMultiplyAdd.Of(x01, y, s013); s233 = TMultiplyAdd.Of(x23, y, s233); s453 = TMultiplyAdd.Of(x45, y, s453);
             y = Twice<T>(pb4);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 128));
             s014 = TMultiplyAdd.Of(x01, y, s014); s234 = TMultiplyAdd.Of(x23, y, s234); s454 = TMultiplyAdd.Of(x45, y, s454);
             y = Twice<T>(pb4 + row);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 160));
             s015 = TMultiplyAdd.Of(x01, y, s015); s235 = TMultiplyAdd.Of(x23, y, s235); s455 = TMultiplyAdd.Of(x45, y, s455);
             y = Twice<T>(pb4 + 2 * row);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 192));
             s016 = TMultiplyAdd.Of(x01, y, s016); s236 = TMultiplyAdd.Of(x23, y, s236); s456 = TMultiplyAdd.Of(x45, y, s456);
             y = Twice<T>(pb4 + row3);
+            if (TPacking.IsOn) y.GetLower().Store((T*)(pk + 224));
             s017 = TMultiplyAdd.Of(x01, y, s017); s237 = TMultiplyAdd.Of(x23, y, s237); s457 = TMultiplyAdd.Of(x45, y, s457);
         }
         bool tail = p < length;
