@@ -7,7 +7,9 @@ namespace NeuralNets.Tests.Kernels;
 /// <summary>
 /// The row-dot product against a B packed ahead of time (<see cref="GemmDot.Pack{T}"/>, a frozen network's dense weights)
 /// gives the bits of the product against B itself: every tile of six rows and of one, the columns past the last group of
-/// eight, the tail of k, a bias, accumulation, an epilogue, any thread count, float and double.
+/// eight, the tail of k, a bias, accumulation, an epilogue, any thread count, float and double. So does the product that
+/// packs B as it goes (chunks of <see cref="GemmDot.PackingMinimumRows"/> rows and more), against the 256-bit tiles, which
+/// never pack.
 /// </summary>
 public class PackedDotTests
 {
@@ -19,27 +21,47 @@ public class PackedDotTests
         { 4, 16, 40 }, { 8, 8, 256 }, { 9, 24, 17 }, { 11, 16, 33 },
     };
 
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Compute_PackedB_SameBitsAsB_Float(int m, int n, int k) => SameBits<float>(m, n, k);
-
-    [Theory]
-    [MemberData(nameof(Shapes))]
-    public void Compute_PackedB_SameBitsAsB_Double(int m, int n, int k) => SameBits<double>(m, n, k);
-
-    private static void SameBits<T>(int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Shapes with enough rows for the product to pack B as it goes.</summary>
+    public static TheoryData<int, int, int> PackingShapes => new()
     {
+        { 96, 16, 784 }, { 100, 24, 17 }, { 128, 130, 100 }, { 200, 8, 9 }, { 97, 64, 64 }, { 103, 9, 33 }, { 256, 40, 8 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_PackedB_SameBitsAsB_Float(int m, int n, int k) => SameBits<float>(m, n, k, packedAhead: true);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_PackedB_SameBitsAsB_Double(int m, int n, int k) => SameBits<double>(m, n, k, packedAhead: true);
+
+    [Theory]
+    [MemberData(nameof(PackingShapes))]
+    public void Compute_PackingAsItGoes_SameBitsAsTheUnpackedTiles_Float(int m, int n, int k) => SameBits<float>(m, n, k, packedAhead: false);
+
+    [Theory]
+    [MemberData(nameof(PackingShapes))]
+    public void Compute_PackingAsItGoes_SameBitsAsTheUnpackedTiles_Double(int m, int n, int k) => SameBits<double>(m, n, k, packedAhead: false);
+
+    /// <summary>
+    /// With <paramref name="packedAhead"/>: the product against a packing of B against the one against B. Without: the product
+    /// (which packs B as it goes) against the same at 256 bits.
+    /// </summary>
+    private static void SameBits<T>(int m, int n, int k, bool packedAhead) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!packedAhead) m.Should().BeGreaterThanOrEqualTo(GemmDot.PackingMinimumRows, "the shapes must reach the packing path");
         var random = new Random(m * 1000 + n * 10 + k);
         T[] Values(int count) => Enumerable.Range(0, count).Select(_ => T.CreateChecked(random.NextDouble() - 0.5)).ToArray();
         var a = Values(m * k);
         var b = Values(n * k);
         var bias = Values(n);
         var start = Values(m * n);
-        var packed = GemmDot.Pack<T>(b, n, k);
+        var packed = packedAhead ? GemmDot.Pack<T>(b, n, k) : default;
         foreach (bool accumulate in new[] { false, true })
         {
             var expected = (T[])start.Clone();
-            MatrixMultiply.Compute<T>(a, false, b, true, expected, m, n, k, accumulate, maxThreads: 1, bias: accumulate ? default : bias);
+            MatrixMultiply.Compute<T>(a, false, b, true, expected, m, n, k, accumulate, maxThreads: 1, bias: accumulate ? default : bias,
+                vectorBits: packedAhead ? 0 : Math.Min(256, GemmPacked.WidestBits));
             foreach (int threads in new[] { 1, 2, 3 })
                 foreach (bool splitRows in new[] { false, true })
                 {
