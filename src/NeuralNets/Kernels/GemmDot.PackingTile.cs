@@ -15,9 +15,8 @@ namespace NeuralNets.Kernels;
 internal static unsafe partial class GemmDot
 {
     /// <summary>
-    /// Fewest rows in a chunk for packing as it goes. A 784→128 layer's forward product, 21 rounds in one process against
-    /// the unpacked tiles (Ice Lake, two threads): 32 rows 1.11 of the time, 64 rows 0.98–1.06, 96 rows 0.95, 128 rows
-    /// 0.88–0.94, 256 rows 0.90–0.92 (benchmarks/README.md, sixteenth session).
+    /// Fewest rows in a chunk for packing as it goes: with fewer, the packing tile's stores cost about what the packed
+    /// tiles after it save, or more (benchmarks/README.md, "Ice Lake again").
     /// </summary>
     public const int PackingMinimumRows = 96;
 
