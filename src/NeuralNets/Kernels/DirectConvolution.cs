@@ -30,14 +30,29 @@ internal static partial class DirectConvolution
     /// <summary>Output channels per register tile on 256- and 128-bit vectors (16 registers on x86).</summary>
     private const int NarrowChannels = 4;
 
+    /// <summary>
+    /// Output channels per register tile on 256- and 128-bit vectors for a layer whose channel count six divides with no
+    /// more padding than four does (LeNet's six): twelve accumulators, two input vectors and a weight in fifteen of x86's
+    /// sixteen registers, where four-channel tiles padded six channels to eight.
+    /// </summary>
+    private const int SixChannels = 6;
+
     /// <summary>Whether <paramref name="window"/>'s forward pass of <typeparamref name="T"/> can be computed here, bit for bit as the unfolded product would.</summary>
     [MethodImpl(HotPath.Options)]
     public static bool Handles<T>(Window2D window, int outChannels)
         => typeof(T) == typeof(float) && window.StrideH == 1 && window.StrideW == 1
            && outChannels >= GemmPacked.MinimumRows && KernelWidth.MultiplyAdd >= 128;
 
-    /// <summary>Output channels per tile at the kernels' current width.</summary>
-    public static int TileChannels { [MethodImpl(HotPath.Options)] get => KernelWidth.MultiplyAdd == 512 ? WideChannels : NarrowChannels; }
+    /// <summary>Output channels per tile at the kernels' current width, for a layer of <paramref name="outChannels"/>.</summary>
+    /// <remarks>Six-channel tiles only in the fused family: the unfused multiply-add needs a register for the product,
+    /// one more than the sixteen have left.</remarks>
+    [MethodImpl(HotPath.Options)]
+    public static int TileChannels(int outChannels) =>
+        KernelWidth.MultiplyAdd == 512 ? WideChannels
+        : KernelWidth.FusedFamily && RoundUp(outChannels, SixChannels) <= RoundUp(outChannels, NarrowChannels) ? SixChannels
+        : NarrowChannels;
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Output columns per vector at the kernels' current width (1 for the scalar loops).</summary>
     public static int VectorColumns => Math.Max(1, KernelWidth.MultiplyAdd / 32);
@@ -58,7 +73,7 @@ internal static partial class DirectConvolution
 
     /// <summary>Cout rounded up to whole tiles.</summary>
     [MethodImpl(HotPath.Options)]
-    public static int RoundedChannels(int outChannels) => (outChannels + TileChannels - 1) / TileChannels * TileChannels;
+    public static int RoundedChannels(int outChannels) => RoundUp(outChannels, TileChannels(outChannels));
 
     /// <summary>Elements of the padded image buffer: the padded planes plus room for the last vectors' extra lanes.</summary>
     [MethodImpl(HotPath.Options)]
@@ -122,7 +137,7 @@ internal static partial class DirectConvolution
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int lanes = TLanes.Count, vectorsPerRow = (outW + lanes - 1) / lanes, taps = tapOffsets.Length;
-        int tileChannels = TileChannels, channelStride = RoundedChannels(outChannels), plane = outH * outW;
+        int tileChannels = TileChannels(outChannels), channelStride = RoundedChannels(outChannels), plane = outH * outW;
         int units = (rowEnd - rowStart) * vectorsPerRow;
         // The tile's sums over the k-blocks so far: [channel][unit] vectors.
         TV* sums = stackalloc TV[WideChannels * 2];
@@ -147,6 +162,8 @@ internal static partial class DirectConvolution
                         int k1 = Math.Min(taps, k0 + kBlock);
                         if (tileChannels == WideChannels)
                             Tile8<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                        else if (tileChannels == SixChannels)
+                            Tile6<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else
                             Tile4<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                     }
@@ -220,6 +237,40 @@ internal static partial class DirectConvolution
         Keep<TV, TLanes>(sums, 5, f0, f1, add);
         Keep<TV, TLanes>(sums, 6, g0, g1, add);
         Keep<TV, TLanes>(sums, 7, h0, h1, add);
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void Tile6<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
+        TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
+        float* weights = w + (nint)k0 * channelStride;
+        for (int k = k0; k < k1; k++, weights += channelStride)
+        {
+            int offset = offsets[k];
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
+            TV s = TLanes.Splat(weights[0]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+            s = TLanes.Splat(weights[1]);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+            s = TLanes.Splat(weights[2]);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+            s = TLanes.Splat(weights[3]);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+            s = TLanes.Splat(weights[4]);
+            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+            s = TLanes.Splat(weights[5]);
+            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+        }
+        Keep<TV, TLanes>(sums, 0, a0, a1, add);
+        Keep<TV, TLanes>(sums, 1, b0, b1, add);
+        Keep<TV, TLanes>(sums, 2, c0, c1, add);
+        Keep<TV, TLanes>(sums, 3, d0, d1, add);
+        Keep<TV, TLanes>(sums, 4, e0, e1, add);
+        Keep<TV, TLanes>(sums, 5, f0, f1, add);
     }
 
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
