@@ -180,7 +180,9 @@ internal static class KernelWarmUp
         // of eight, four and one left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
         const int m = 17, n = 33, k = 17;
         int edge = 3 * Vector512<T>.Count;   // a last panel one vector wide, read in place (a layer of 784 inputs' weight gradient)
-        var a = new T[m * k];
+        // Enough rows for the row dots to pack B as they go (GemmDot.PackingTile.cs), six past the threshold; the other kinds read the first m.
+        int tallRows = GemmDot.PackingMinimumRows + 7;
+        var a = new T[tallRows * k];
         var b = new T[k * Math.Max(n, edge)];
         var c = new T[m * Math.Max(n, edge)];
         var bias = new T[n];
@@ -205,11 +207,7 @@ internal static class KernelWarmUp
                 MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             default:
-                // A batch large enough for the row dots to pack B as they go (GemmDot.PackingTile.cs), six rows past it.
-                int rows = GemmDot.PackingMinimumRows + 7;
-                var tall = new T[rows * k];
-                for (int i = 0; i < tall.Length; i++) tall[i] = T.CreateTruncating(i % 7) / T.CreateTruncating(7);
-                MatrixMultiply.Compute<T>(tall, false, b, true, new T[rows * 13], rows, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
+                MatrixMultiply.Compute<T>(a, false, b, true, new T[tallRows * 13], tallRows, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
                 break;
         }
     }

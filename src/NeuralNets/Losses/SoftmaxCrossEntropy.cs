@@ -40,7 +40,6 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         var exponentials = _exponentials.GetLike(output).Span();
         var sums = _rowSums.Get(batch, []).Span();
         var maxima = _rowMaxima.Get(batch, []).Span();
-        var logSums = _rowLogSums.Get(batch, []).Span();
         for (int n = 0; n < batch; n++)
         {
             var row = z.Slice(n * classes, classes);
@@ -50,14 +49,9 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
         Exponential.Compute<T>(exponentials, exponentials);
         for (int n = 0; n < batch; n++) sums[n] = RowSum(exponentials.Slice(n * classes, classes));
+        var logSums = _rowLogSums.Get(batch, []).Span();
         // All the rows' logarithms at once, a vector of them at a time: one at a time, each was a chain of dependent steps.
         Logarithm.Compute<T>(sums, logSums);
-        return MeanLoss(z, labels, maxima, logSums, batch, classes);
-    }
-
-    [MethodImpl(HotPath.Options)]
-    private static T MeanLoss(ReadOnlySpan<T> z, ReadOnlySpan<T> labels, ReadOnlySpan<T> maxima, ReadOnlySpan<T> logSums, int batch, int classes)
-    {
         T total = T.Zero;
         for (int n = 0; n < batch; n++) total += maxima[n] + logSums[n] - z[n * classes + int.CreateTruncating(labels[n])];
         return total / T.CreateChecked(batch);
