@@ -20,6 +20,12 @@ internal static partial class DirectConvolution
     /// <summary>Taps per weight-gradient tile.</summary>
     private const int GradientTaps = 8;
 
+    /// <summary>Most runs per run tile (<see cref="ITapRuns"/>).</summary>
+    private const int MaxRuns = 5;
+
+    /// <summary>Most taps per run tile: five runs of five.</summary>
+    private const int MaxRunTaps = 25;
+
     /// <summary>Fewest output channels whose weight gradient is computed here (vectors run across the channels).</summary>
     public const int MinimumGradientChannels = 8;
 
@@ -111,22 +117,42 @@ internal static partial class DirectConvolution
     {
         int lanes = TLanes.Count;
         int* group = stackalloc int[GradientTaps];
-        TV* sums = stackalloc TV[GradientTaps];
-        float* lanesOut = stackalloc float[GradientTaps * 16];
+        int* runStarts = stackalloc int[MaxRuns];
+        TV* sums = stackalloc TV[MaxRunTaps];
+        float* lanesOut = stackalloc float[16];
+        // Runs of taps where the offsets run on (a stride-1 kernel's rows): five runs with 32 vector registers, else as
+        // many as leave room in 16.
+        int runLength = RunLength(offsets, taps);
+        bool wide = MicroKernel128.ThirtyTwoRegisters;
+        int runs = wide ? 5 : runLength == 5 ? 2 : 4;
         for (int o0 = 0; o0 < outChannels; o0 += lanes)
-            for (int t0 = 0; t0 < taps; t0 += GradientTaps)
+        {
+            int channels = Math.Min(lanes, outChannels - o0);
+            for (int t0 = 0, groupTaps; t0 < taps; t0 += groupTaps)
             {
-                // A last partial group repeats its last tap; those sums are dropped.
-                int groupTaps = Math.Min(GradientTaps, taps - t0);
-                for (int t = 0; t < GradientTaps; t++) group[t] = offsets[t0 + Math.Min(t, groupTaps - 1)];
-                GradientTile<TV, TLanes, TMultiplyAdd>(shape, group, o0, sums);
+                if (runLength > 0 && HoldsRuns(offsets, taps, t0, runs, runLength))
+                {
+                    groupTaps = runs * runLength;
+                    for (int r = 0; r < runs; r++) runStarts[r] = offsets[t0 + r * runLength];
+                    if (wide && runLength == 5) RunsTile<TV, TLanes, TMultiplyAdd, FiveRunsOfFive>(shape, runStarts, o0, sums);
+                    else if (wide) RunsTile<TV, TLanes, TMultiplyAdd, FiveRunsOfThree>(shape, runStarts, o0, sums);
+                    else if (runLength == 5) RunsTile<TV, TLanes, TMultiplyAdd, TwoRunsOfFive>(shape, runStarts, o0, sums);
+                    else RunsTile<TV, TLanes, TMultiplyAdd, FourRunsOfThree>(shape, runStarts, o0, sums);
+                }
+                else
+                {
+                    // A last partial group repeats its last tap; those sums are dropped.
+                    groupTaps = Math.Min(GradientTaps, taps - t0);
+                    for (int t = 0; t < GradientTaps; t++) group[t] = offsets[t0 + Math.Min(t, groupTaps - 1)];
+                    GradientTile<TV, TLanes, TMultiplyAdd>(shape, group, o0, sums);
+                }
                 for (int t = 0; t < groupTaps; t++)
                 {
                     TLanes.Store(sums[t], ref *lanesOut, 0);
-                    int channels = Math.Min(lanes, outChannels - o0);
                     for (int o = 0; o < channels; o++) dw[(o0 + o) * taps + t0 + t] = lanesOut[o];
                 }
             }
+        }
     }
 
     // The chain over a chunk's positions alone in its method, so that the eight accumulators stay in registers.

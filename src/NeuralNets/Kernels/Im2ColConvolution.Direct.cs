@@ -124,7 +124,8 @@ internal sealed partial class Im2ColConvolution<T>
         int imageSize = _inChannels * _height * _width, plane = _outH * _outW, outputSize = _outChannels * plane;
         int stride = DirectConvolution.ChannelStride(_outChannels);
         if (scratch.Padded.Length < count * _paddedLength) scratch.Padded = new float[count * _paddedLength];
-        if (scratch.GradientRows.Length < count * plane * stride) scratch.GradientRows = new float[count * plane * stride];
+        // On cache lines: each position's channel vectors are then whole lines, and no load straddles two (benchmarks/README.md).
+        if (scratch.GradientRows.Count < count * plane * stride) scratch.GradientRows = AlignedArrays.Allocate<float>(count * plane * stride);
         var x = MemoryMarshal.Cast<T, float>(_input!.Span());
         var dy = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
         for (int n = 0; n < count; n++)

@@ -261,7 +261,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         public T[] Product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
         public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
-        public float[] GradientRows = [];  // a chunk's dY, position-major, for the direct weight gradient
+        public ArraySegment<float> GradientRows = ArraySegment<float>.Empty;  // a chunk's dY, position-major, for the direct weight gradient, on cache lines
         public float[] LaneSums = [];      // the few-channel direct weight gradient's lanes
         public ArraySegment<float> SpreadImages = ArraySegment<float>.Empty;  // its padded images, each on a cache line
         public ArraySegment<float> SpreadRows = ArraySegment<float>.Empty;    // its spread dY rows, on cache lines

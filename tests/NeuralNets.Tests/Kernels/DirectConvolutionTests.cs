@@ -26,6 +26,8 @@ public class DirectConvolutionTests
         { 3, 4, 9, 17, 16, 3, 3, 1, 1, 0 },    // rows exactly one 512-bit vector wide
         { 2, 2, 8, 2, 3, 3, 3, 4, 5, 0 },      // padding wider than the kernel around a 2×3 image
         { 7, 2, 3, 11, 13, 3, 4, 1, 0, 2 },    // few channels: an odd count, four taps a row, chunks on two threads
+        { 3, 3, 12, 9, 11, 5, 5, 1, 1, 2 },    // rows of 9 (an odd count: a last single position), 15 kernel rows for runs of five
+        { 2, 2, 10, 7, 8, 4, 4, 0, 0, 0 },     // four taps a row: runs of three that do not fit the rows, eight-tap tiles
     };
 
     [Theory]
