@@ -140,7 +140,10 @@ internal static partial class DirectConvolution
         int tileChannels = TileChannels(outChannels), channelStride = RoundedChannels(outChannels), plane = outH * outW;
         int units = (rowEnd - rowStart) * vectorsPerRow;
         // The tile's sums over the k-blocks so far: [channel][unit] vectors.
-        TV* sums = stackalloc TV[WideChannels * 2];
+        // Eight channels (32 registers) take three output vectors a tile: 24 accumulators, each tap's weights then feeding
+        // three multiply-adds; narrower tiles take two.
+        int perTile = tileChannels == WideChannels ? 3 : 2;
+        TV* sums = stackalloc TV[WideChannels * 3];
         float* scratch = stackalloc float[WideChannels * 2];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
@@ -150,18 +153,19 @@ internal static partial class DirectConvolution
             for (int o0 = 0; o0 < outChannels; o0 += tileChannels)
             {
                 int channels = Math.Min(tileChannels, outChannels - o0);
-                for (int u = 0; u < units; u += 2)
+                for (int u = 0; u < units; u += perTile)
                 {
-                    // Two output vectors per tile: (row, column) of each, and where its inputs start in the padded image.
-                    int u1 = Math.Min(u + 1, units - 1);
+                    // perTile output vectors per tile: (row, column) of each, and where its inputs start in the padded image.
+                    int u1 = Math.Min(u + 1, units - 1), u2 = Math.Min(u + 2, units - 1);
                     int r0 = rowStart + u / vectorsPerRow, q0 = u % vectorsPerRow * lanes;
                     int r1 = rowStart + u1 / vectorsPerRow, q1 = u1 % vectorsPerRow * lanes;
-                    float* x0 = x + r0 * paddedWidth + q0, x1 = x + r1 * paddedWidth + q1;
+                    int r2 = rowStart + u2 / vectorsPerRow, q2 = u2 % vectorsPerRow * lanes;
+                    float* x0 = x + r0 * paddedWidth + q0, x1 = x + r1 * paddedWidth + q1, x2 = x + r2 * paddedWidth + q2;
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
-                        if (tileChannels == WideChannels)
-                            Tile8<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                        if (perTile == 3)
+                            Tile8<TV, TLanes, TMultiplyAdd>(x0, x1, x2, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
                             Tile6<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else
@@ -171,8 +175,10 @@ internal static partial class DirectConvolution
                     {
                         TV b = TLanes.Splat(bias[o0 + c]);
                         float* target = y + (o0 + c) * plane;
-                        WriteOut<TV, TLanes>(TLanes.Add(sums[c * 2], b), target, r0 * outW + q0, Math.Min(outW - q0, lanes), rowEnd * outW, scratch);
-                        if (u + 1 < units) WriteOut<TV, TLanes>(TLanes.Add(sums[c * 2 + 1], b), target, r1 * outW + q1, Math.Min(outW - q1, lanes), rowEnd * outW, scratch);
+                        WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile], b), target, r0 * outW + q0, Math.Min(outW - q0, lanes), rowEnd * outW, scratch);
+                        if (u + 1 < units) WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + 1], b), target, r1 * outW + q1, Math.Min(outW - q1, lanes), rowEnd * outW, scratch);
+                        if (perTile == 3 && u + 2 < units)
+                            WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + 2], b), target, r2 * outW + q2, Math.Min(outW - q2, lanes), rowEnd * outW, scratch);
                     }
                 }
             }
@@ -200,43 +206,44 @@ internal static partial class DirectConvolution
 
     // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
-        TV e0 = default, e1 = default, f0 = default, f1 = default, g0 = default, g1 = default, h0 = default, h1 = default;
+        TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default, c0 = default, c1 = default, c2 = default;
+        TV d0 = default, d1 = default, d2 = default, e0 = default, e1 = default, e2 = default, f0 = default, f1 = default, f2 = default;
+        TV g0 = default, g1 = default, g2 = default, h0 = default, h1 = default, h2 = default;
         float* weights = w + (nint)k0 * channelStride;
         for (int k = k0; k < k1; k++, weights += channelStride)
         {
             int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
             TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1); a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2);
             s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2);
             s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
             s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
             s = TLanes.Splat(weights[4]);
-            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1); e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2);
             s = TLanes.Splat(weights[5]);
-            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1); f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2);
             s = TLanes.Splat(weights[6]);
-            g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1);
+            g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1); g2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, g2);
             s = TLanes.Splat(weights[7]);
-            h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1);
+            h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
         }
-        Keep<TV, TLanes>(sums, 0, a0, a1, add);
-        Keep<TV, TLanes>(sums, 1, b0, b1, add);
-        Keep<TV, TLanes>(sums, 2, c0, c1, add);
-        Keep<TV, TLanes>(sums, 3, d0, d1, add);
-        Keep<TV, TLanes>(sums, 4, e0, e1, add);
-        Keep<TV, TLanes>(sums, 5, f0, f1, add);
-        Keep<TV, TLanes>(sums, 6, g0, g1, add);
-        Keep<TV, TLanes>(sums, 7, h0, h1, add);
+        Keep3<TV, TLanes>(sums, 0, a0, a1, a2, add);
+        Keep3<TV, TLanes>(sums, 1, b0, b1, b2, add);
+        Keep3<TV, TLanes>(sums, 2, c0, c1, c2, add);
+        Keep3<TV, TLanes>(sums, 3, d0, d1, d2, add);
+        Keep3<TV, TLanes>(sums, 4, e0, e1, e2, add);
+        Keep3<TV, TLanes>(sums, 5, f0, f1, f2, add);
+        Keep3<TV, TLanes>(sums, 6, g0, g1, g2, add);
+        Keep3<TV, TLanes>(sums, 7, h0, h1, h2, add);
     }
 
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
@@ -301,6 +308,23 @@ internal static partial class DirectConvolution
     }
 
     // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Keep3<TV, TLanes>(TV* sums, int channel, TV first, TV second, TV third, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        if (add)
+        {
+            first = TLanes.Add(sums[channel * 3], first);
+            second = TLanes.Add(sums[channel * 3 + 1], second);
+            third = TLanes.Add(sums[channel * 3 + 2], third);
+        }
+        sums[channel * 3] = first;
+        sums[channel * 3 + 1] = second;
+        sums[channel * 3 + 2] = third;
+    }
+
+    // The same for two vectors a tile.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Keep<TV, TLanes>(TV* sums, int channel, TV first, TV second, bool add)
         where TV : unmanaged
