@@ -162,12 +162,27 @@ internal static unsafe partial class GemmPacked
             if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
             else if ((j1 - j0) % nr != 0 && !edgeInPlace) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
             bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
-            for (int i = i0; i < i1; i += mr)
+            // At 512 bits, pairs of full panels take the 6×(4 vectors) tile; the columns after them the 8×(2 vectors) one.
+            int pairsEnd = bits == 512 ? j0 + (j1 - j0) / (2 * nr) * 2 * nr : j0;
+            for (int i = i0; pairsEnd > j0 && i < i1; i += MicroKernel512.WideRows)
+            {
+                int rows = Math.Min(MicroKernel512.WideRows, i1 - i);
+                T* a = aBase + i * rowStrideA + k0 * columnStrideA;
+                for (int j = j0; j < pairsEnd; j += 2 * nr)
+                {
+                    T* b = inPlace ? p.B + (nint)k0 * p.N + j : packedB + (nint)(j - j0) * kc;
+                    nint bStride = inPlace ? p.N : nr;
+                    T* b2 = inPlace ? b + nr : b + (nint)kc * nr;
+                    MicroKernel512.RunFourVectors(kc, a, rowStrideA, columnStrideA, b, b2, bStride, target + (nint)i * p.N + j, p.N, rows, overwrite);
+                }
+            }
+            for (int i = i0; pairsEnd < j1 && i < i1; i += mr)
             {
                 int rows = Math.Min(mr, i1 - i);
                 T* a = aBase + i * rowStrideA + k0 * columnStrideA;
-                T* panel = packedB;
-                for (int j = j0; j < j1; j += nr)
+                // Packed panels lie in column order; in place, only a partial last panel is packed, at the start.
+                T* panel = inPlace ? packedB : packedB + (nint)(pairsEnd - j0) * kc;
+                for (int j = pairsEnd; j < j1; j += nr)
                 {
                     int columns = Math.Min(nr, j1 - j);
                     T* b = panel;

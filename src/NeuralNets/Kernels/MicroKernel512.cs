@@ -10,7 +10,7 @@ namespace NeuralNets.Kernels;
 /// packed B panel. The accumulators start at zero and are added to C (or overwrite it) once at
 /// the end, so each element of C is summed in the same order whoever runs the tile.
 /// </summary>
-internal static unsafe class MicroKernel512
+internal static unsafe partial class MicroKernel512
 {
     /// <summary>Rows of the tile (MR).</summary>
     public const int Rows = 8;
