@@ -10,11 +10,13 @@ namespace NeuralNets.Kernels;
 /// </summary>
 /// <remarks>
 /// Linux (and Android) describe each cache of CPU 0 in <c>/sys/devices/system/cpu/cpu0/cache/index*</c>: its level, type,
-/// size and the CPUs sharing it; a cache shared by several (SMT siblings, a cluster) counts as its share per CPU, since
-/// every one of them may run a thread of the team. Elsewhere (Windows, macOS, WebAssembly), or where the files are missing
-/// or odd, the defaults stand: 32 KB of L1 and 1 MB of L2, what current x86 and ARM server cores have at least.
+/// size and the CPUs sharing it; Windows lists its caches with <c>GetLogicalProcessorInformationEx</c>
+/// (CacheSizes.Windows.cs), macOS through <c>sysctl</c> (CacheSizes.MacOS.cs: the performance cores' on Apple silicon).
+/// A cache shared by several CPUs (SMT siblings, a cluster) counts as its share per CPU, since every one of them may run a
+/// thread of the team. Elsewhere (WebAssembly), or where the system says nothing usable, the defaults stand: 32 KB of L1
+/// and 1 MB of L2, what current x86 and ARM server cores have at least.
 /// </remarks>
-internal static class CacheSizes
+internal static partial class CacheSizes
 {
     /// <summary>L1 data cache assumed where the system does not say: 32 KB.</summary>
     public const int DefaultL1DataBytes = 32 * 1024;
@@ -27,7 +29,10 @@ internal static class CacheSizes
 
     private const string LinuxCacheDirectory = "/sys/devices/system/cpu/cpu0/cache";
 
-    private static readonly (int L1Data, long L2) Found = Read(LinuxCacheDirectory);
+    private static readonly (int L1Data, long L2) Found =
+        OperatingSystem.IsWindows() ? ReadWindows()
+        : OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS() ? ReadMacOS()
+        : Read(LinuxCacheDirectory);
 
     /// <summary>L1 data cache per thread of the team, in bytes (16 KB to 1 MB).</summary>
     public static int L1DataBytes => Found.L1Data;
@@ -66,8 +71,12 @@ internal static class CacheSizes
         {
             // A sandbox that hides the files: the defaults.
         }
-        return ((int)Math.Clamp(l1 ?? DefaultL1DataBytes, 16 * 1024, 1024 * 1024), Math.Clamp(l2 ?? DefaultL2Bytes, 128 * 1024, 64L * 1024 * 1024));
+        return Clamped(l1, l2);
     }
+
+    /// <summary>The sizes found, each clamped to its range (L1 16 KB to 1 MB, L2 128 KB to 64 MB), or its default where none was.</summary>
+    internal static (int L1Data, long L2) Clamped(long? l1, long? l2) =>
+        ((int)Math.Clamp(l1 ?? DefaultL1DataBytes, 16 * 1024, 1024 * 1024), Math.Clamp(l2 ?? DefaultL2Bytes, 128 * 1024, 64L * 1024 * 1024));
 
     /// <summary>Linux's cache size text ("48K", "1280K", "2M"), in bytes; null if it is not one.</summary>
     internal static long? ParseSize(string? text)
