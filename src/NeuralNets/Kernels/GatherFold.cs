@@ -64,7 +64,7 @@ internal static class GatherFold
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
     {
-        int lanes = TLanes.Count, kernelArea = p.KernelH * p.KernelW;
+        int lanes = TLanes.Count;
         float* scratch = stackalloc float[16];
         for (int l = 0; l < lanes; l++) scratch[l] = l;
         TV laneIndex = TLanes.Load(ref *scratch, 0), zero = default, outW = TLanes.Splat(p.OutW);
@@ -79,27 +79,82 @@ internal static class GatherFold
                 inside[j] = TLanes.Select(TLanes.LessThan(q, zero), zero, TLanes.LessThan(q, outW));
             }
             int valid = Math.Min(lanes, p.Width - x0);
-            for (int c = 0; c < p.Channels; c++)
-                for (int y = 0; y < p.Height; y++)
+            // Channels side by side, four or two at a time: their pixels' sums are independent chains (the same taps are
+            // inside for every channel), so the adds overlap instead of each waiting for the one before it.
+            int c = 0;
+            for (; c + 4 <= p.Channels; c += 4) Channels<TV, TLanes, Four>(p, c, x0, valid, inside, image, scratch);
+            for (; c + 2 <= p.Channels; c += 2) Channels<TV, TLanes, Two>(p, c, x0, valid, inside, image, scratch);
+            for (; c < p.Channels; c++) Channels<TV, TLanes, One>(p, c, x0, valid, inside, image, scratch);
+        }
+    }
+
+    /// <summary>How many channels' pixel rows one pass sums side by side: a constant the compiler folds.</summary>
+    private interface IChannelCount
+    {
+        static abstract int Count { get; }
+    }
+
+    private readonly struct One : IChannelCount
+    {
+        public static int Count => 1;
+    }
+
+    private readonly struct Two : IChannelCount
+    {
+        public static int Count => 2;
+    }
+
+    private readonly struct Four : IChannelCount
+    {
+        public static int Count => 4;
+    }
+
+    // Channels c .. c + count − 1, every pixel row, the vector of pixels from x0: each pixel sums its taps in (i, j) order.
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void Channels<TV, TLanes, TCount>(in Plan p, int c, int x0, int valid, TV* inside, float* image, float* scratch)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TCount : struct, IChannelCount
+    {
+        int count = TCount.Count, lanes = TLanes.Count, kernelArea = p.KernelH * p.KernelW;
+        TV zero = default;
+        // From one channel's tap rows to the next channel's.
+        nint channelStride = (nint)kernelArea * p.RowStride;
+        for (int y = 0; y < p.Height; y++)
+        {
+            TV sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+            for (int i = 0; i < p.KernelH; i++)
+            {
+                // Output row r = y − i + pH feeds this pixel row through tap row i; a row outside the output adds nothing.
+                int r = y - i + p.PadH;
+                if ((uint)r >= (uint)p.OutH) continue;
+                float* tapRow = p.Columns + (nint)(c * kernelArea + i * p.KernelW) * p.RowStride + (nint)r * p.OutW + x0 + p.PadW;
+                for (int j = 0; j < p.KernelW; j++, tapRow += p.RowStride)
                 {
-                    TV sum = default;
-                    for (int i = 0; i < p.KernelH; i++)
-                    {
-                        // Output row r = y − i + pH feeds this pixel row through tap row i; a row outside the output adds nothing.
-                        int r = y - i + p.PadH;
-                        if ((uint)r >= (uint)p.OutH) continue;
-                        float* tapRow = p.Columns + (nint)(c * kernelArea + i * p.KernelW) * p.RowStride + (nint)r * p.OutW + x0 + p.PadW;
-                        for (int j = 0; j < p.KernelW; j++, tapRow += p.RowStride)
-                            sum = TLanes.Add(sum, TLanes.Select(inside[j], TLanes.Load(ref tapRow[-j], 0), zero));
-                    }
-                    float* line = image + ((nint)c * p.Height + y) * p.Width + x0;
-                    if (valid == lanes) TLanes.Store(sum, ref *line, 0);
-                    else
-                    {
-                        TLanes.Store(sum, ref *scratch, 0);
-                        for (int l = 0; l < valid; l++) line[l] = scratch[l];
-                    }
+                    TV mask = inside[j];
+                    sum0 = TLanes.Add(sum0, TLanes.Select(mask, TLanes.Load(ref tapRow[-j], 0), zero));
+                    if (count > 1) sum1 = TLanes.Add(sum1, TLanes.Select(mask, TLanes.Load(ref tapRow[channelStride - j], 0), zero));
+                    if (count > 2) sum2 = TLanes.Add(sum2, TLanes.Select(mask, TLanes.Load(ref tapRow[2 * channelStride - j], 0), zero));
+                    if (count > 3) sum3 = TLanes.Add(sum3, TLanes.Select(mask, TLanes.Load(ref tapRow[3 * channelStride - j], 0), zero));
                 }
+            }
+            StoreRow<TV, TLanes>(sum0, image + ((nint)c * p.Height + y) * p.Width + x0, valid, scratch);
+            if (count > 1) StoreRow<TV, TLanes>(sum1, image + ((nint)(c + 1) * p.Height + y) * p.Width + x0, valid, scratch);
+            if (count > 2) StoreRow<TV, TLanes>(sum2, image + ((nint)(c + 2) * p.Height + y) * p.Width + x0, valid, scratch);
+            if (count > 3) StoreRow<TV, TLanes>(sum3, image + ((nint)(c + 3) * p.Height + y) * p.Width + x0, valid, scratch);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow<TV, TLanes>(TV sum, float* line, int valid, float* scratch)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        if (valid == TLanes.Count) TLanes.Store(sum, ref *line, 0);
+        else
+        {
+            TLanes.Store(sum, ref *scratch, 0);
+            for (int l = 0; l < valid; l++) line[l] = scratch[l];
         }
     }
 }
