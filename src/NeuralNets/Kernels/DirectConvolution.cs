@@ -24,7 +24,7 @@ namespace NeuralNets.Kernels;
 /// </remarks>
 internal static partial class DirectConvolution
 {
-    /// <summary>Output channels per register tile on 512-bit vectors (32 registers); 4 on narrower ones.</summary>
+    /// <summary>Output channels per register tile on 512-bit vectors (32 registers), unless six pad less; 4 or 6 on narrower ones.</summary>
     private const int WideChannels = 8;
 
     /// <summary>Output channels per register tile on 256- and 128-bit vectors (16 registers on x86).</summary>
@@ -44,11 +44,12 @@ internal static partial class DirectConvolution
            && outChannels >= GemmPacked.MinimumRows && KernelWidth.MultiplyAdd >= 128;
 
     /// <summary>Output channels per tile at the kernels' current width, for a layer of <paramref name="outChannels"/>.</summary>
-    /// <remarks>Six-channel tiles only in the fused family: the unfused multiply-add needs a register for the product,
-    /// one more than the sixteen have left.</remarks>
+    /// <remarks>At 512 bits six-channel tiles (of four output vectors) where they pad less than eight-channel ones (4, 5, 6,
+    /// 9–12, …: LeNet's first convolution). Below, six-channel tiles only in the fused family: the unfused multiply-add needs
+    /// a register for the product, one more than the sixteen have left.</remarks>
     [MethodImpl(HotPath.Options)]
     public static int TileChannels(int outChannels) =>
-        KernelWidth.MultiplyAdd == 512 ? WideChannels
+        KernelWidth.MultiplyAdd == 512 ? (RoundUp(outChannels, SixChannels) < RoundUp(outChannels, WideChannels) ? SixChannels : WideChannels)
         : KernelWidth.FusedFamily && RoundUp(outChannels, SixChannels) <= RoundUp(outChannels, NarrowChannels) ? SixChannels
         : NarrowChannels;
 
@@ -139,12 +140,15 @@ internal static partial class DirectConvolution
         int lanes = TLanes.Count, vectorsPerRow = (outW + lanes - 1) / lanes, taps = tapOffsets.Length;
         int tileChannels = TileChannels(outChannels), channelStride = RoundedChannels(outChannels), plane = outH * outW;
         int units = (rowEnd - rowStart) * vectorsPerRow;
-        // The tile's sums over the k-blocks so far: [channel][unit] vectors.
-        // Eight channels (32 registers) take three output vectors a tile: 24 accumulators, each tap's weights then feeding
-        // three multiply-adds; narrower tiles take two.
-        int perTile = tileChannels == WideChannels ? 3 : 2;
+        // The tile's sums over the k-blocks so far: [channel][unit] vectors. With 32 registers, eight channels take three
+        // output vectors a tile and six take four (24 accumulators, each tap's weights feeding three or four
+        // multiply-adds); with 16, a tile takes two.
+        int perTile = KernelWidth.MultiplyAdd == 512 ? (tileChannels == SixChannels ? 4 : 3) : 2;
         TV* sums = stackalloc TV[WideChannels * 3];
         float* scratch = stackalloc float[WideChannels * 2];
+        int* rows = stackalloc int[4];
+        int* columns = stackalloc int[4];
+        float** inputs = stackalloc float*[4];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
         fixed (float* w = arrangedWeights)
@@ -155,30 +159,34 @@ internal static partial class DirectConvolution
                 int channels = Math.Min(tileChannels, outChannels - o0);
                 for (int u = 0; u < units; u += perTile)
                 {
-                    // perTile output vectors per tile: (row, column) of each, and where its inputs start in the padded image.
-                    int u1 = Math.Min(u + 1, units - 1), u2 = Math.Min(u + 2, units - 1);
-                    int r0 = rowStart + u / vectorsPerRow, q0 = u % vectorsPerRow * lanes;
-                    int r1 = rowStart + u1 / vectorsPerRow, q1 = u1 % vectorsPerRow * lanes;
-                    int r2 = rowStart + u2 / vectorsPerRow, q2 = u2 % vectorsPerRow * lanes;
-                    float* x0 = x + r0 * paddedWidth + q0, x1 = x + r1 * paddedWidth + q1, x2 = x + r2 * paddedWidth + q2;
+                    // The tile's output vectors: (row, column) of each, and where its inputs start in the padded image; a
+                    // last tile short of vectors repeats its last one (whose sums are not written).
+                    for (int v = 0; v < 4; v++)
+                    {
+                        int unit = Math.Min(u + v, units - 1);
+                        rows[v] = rowStart + unit / vectorsPerRow;
+                        columns[v] = unit % vectorsPerRow * lanes;
+                        inputs[v] = x + rows[v] * paddedWidth + columns[v];
+                    }
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
-                        if (perTile == 3)
-                            Tile8<TV, TLanes, TMultiplyAdd>(x0, x1, x2, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                        if (perTile == 4)
+                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                        else if (perTile == 3)
+                            Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
-                            Tile6<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            Tile6<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else
-                            Tile4<TV, TLanes, TMultiplyAdd>(x0, x1, offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            Tile4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                     }
                     for (int c = 0; c < channels; c++)
                     {
                         TV b = TLanes.Splat(bias[o0 + c]);
                         float* target = y + (o0 + c) * plane;
-                        WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile], b), target, r0 * outW + q0, Math.Min(outW - q0, lanes), rowEnd * outW, scratch);
-                        if (u + 1 < units) WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + 1], b), target, r1 * outW + q1, Math.Min(outW - q1, lanes), rowEnd * outW, scratch);
-                        if (perTile == 3 && u + 2 < units)
-                            WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + 2], b), target, r2 * outW + q2, Math.Min(outW - q2, lanes), rowEnd * outW, scratch);
+                        for (int v = 0; v < perTile && u + v < units; v++)
+                            WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + v], b), target, rows[v] * outW + columns[v], Math.Min(outW - columns[v], lanes),
+                                rowEnd * outW, scratch);
                     }
                 }
             }
@@ -246,6 +254,52 @@ internal static partial class DirectConvolution
         Keep3<TV, TLanes>(sums, 7, h0, h1, h2, add);
     }
 
+    // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
+    // leave a quarter of their multiply-adds on padding): 24 accumulators, four inputs and a weight.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void Tile6x4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, float* x3, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV a0 = default, a1 = default, a2 = default, a3 = default;
+        TV b0 = default, b1 = default, b2 = default, b3 = default;
+        TV c0 = default, c1 = default, c2 = default, c3 = default;
+        TV d0 = default, d1 = default, d2 = default, d3 = default;
+        TV e0 = default, e1 = default, e2 = default, e3 = default;
+        TV f0 = default, f1 = default, f2 = default, f3 = default;
+        float* weights = w + (nint)k0 * channelStride;
+        for (int k = k0; k < k1; k++, weights += channelStride)
+        {
+            int offset = offsets[k];
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0), v3 = TLanes.Load(ref x3[offset], 0);
+            TV s = TLanes.Splat(weights[0]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+            a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2); a3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, a3);
+            s = TLanes.Splat(weights[1]);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+            b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, b3);
+            s = TLanes.Splat(weights[2]);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+            c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2); c3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, c3);
+            s = TLanes.Splat(weights[3]);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+            d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2); d3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, d3);
+            s = TLanes.Splat(weights[4]);
+            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+            e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2); e3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, e3);
+            s = TLanes.Splat(weights[5]);
+            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+            f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2); f3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, f3);
+        }
+        Keep4<TV, TLanes>(sums, 0, a0, a1, a2, a3, add);
+        Keep4<TV, TLanes>(sums, 1, b0, b1, b2, b3, add);
+        Keep4<TV, TLanes>(sums, 2, c0, c1, c2, c3, add);
+        Keep4<TV, TLanes>(sums, 3, d0, d1, d2, d3, add);
+        Keep4<TV, TLanes>(sums, 4, e0, e1, e2, e3, add);
+        Keep4<TV, TLanes>(sums, 5, f0, f1, f2, f3, add);
+    }
+
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private static unsafe void Tile6<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
         where TV : unmanaged
@@ -308,6 +362,26 @@ internal static partial class DirectConvolution
     }
 
     // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Keep4<TV, TLanes>(TV* sums, int channel, TV first, TV second, TV third, TV fourth, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        TV* at = sums + channel * 4;
+        if (add)
+        {
+            first = TLanes.Add(at[0], first);
+            second = TLanes.Add(at[1], second);
+            third = TLanes.Add(at[2], third);
+            fourth = TLanes.Add(at[3], fourth);
+        }
+        at[0] = first;
+        at[1] = second;
+        at[2] = third;
+        at[3] = fourth;
+    }
+
+    // The same for three vectors a tile.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Keep3<TV, TLanes>(TV* sums, int channel, TV first, TV second, TV third, bool add)
         where TV : unmanaged
