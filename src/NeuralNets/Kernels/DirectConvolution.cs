@@ -244,14 +244,14 @@ internal static partial class DirectConvolution
             s = TLanes.Splat(weights[7]);
             h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
         }
-        Keep3<TV, TLanes>(sums, 0, a0, a1, a2, add);
-        Keep3<TV, TLanes>(sums, 1, b0, b1, b2, add);
-        Keep3<TV, TLanes>(sums, 2, c0, c1, c2, add);
-        Keep3<TV, TLanes>(sums, 3, d0, d1, d2, add);
-        Keep3<TV, TLanes>(sums, 4, e0, e1, e2, add);
-        Keep3<TV, TLanes>(sums, 5, f0, f1, f2, add);
-        Keep3<TV, TLanes>(sums, 6, g0, g1, g2, add);
-        Keep3<TV, TLanes>(sums, 7, h0, h1, h2, add);
+        Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
+        Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
+        Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
+        Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
+        Keep<TV, TLanes>(sums + 4 * 3, e0, add); Keep<TV, TLanes>(sums + 4 * 3 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 3 + 2, e2, add);
+        Keep<TV, TLanes>(sums + 5 * 3, f0, add); Keep<TV, TLanes>(sums + 5 * 3 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 3 + 2, f2, add);
+        Keep<TV, TLanes>(sums + 6 * 3, g0, add); Keep<TV, TLanes>(sums + 6 * 3 + 1, g1, add); Keep<TV, TLanes>(sums + 6 * 3 + 2, g2, add);
+        Keep<TV, TLanes>(sums + 7 * 3, h0, add); Keep<TV, TLanes>(sums + 7 * 3 + 1, h1, add); Keep<TV, TLanes>(sums + 7 * 3 + 2, h2, add);
     }
 
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
@@ -292,12 +292,12 @@ internal static partial class DirectConvolution
             f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
             f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2); f3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, f3);
         }
-        Keep4<TV, TLanes>(sums, 0, a0, a1, a2, a3, add);
-        Keep4<TV, TLanes>(sums, 1, b0, b1, b2, b3, add);
-        Keep4<TV, TLanes>(sums, 2, c0, c1, c2, c3, add);
-        Keep4<TV, TLanes>(sums, 3, d0, d1, d2, d3, add);
-        Keep4<TV, TLanes>(sums, 4, e0, e1, e2, e3, add);
-        Keep4<TV, TLanes>(sums, 5, f0, f1, f2, f3, add);
+        Keep<TV, TLanes>(sums + 0 * 4, a0, add); Keep<TV, TLanes>(sums + 0 * 4 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 4 + 2, a2, add); Keep<TV, TLanes>(sums + 0 * 4 + 3, a3, add);
+        Keep<TV, TLanes>(sums + 1 * 4, b0, add); Keep<TV, TLanes>(sums + 1 * 4 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 4 + 2, b2, add); Keep<TV, TLanes>(sums + 1 * 4 + 3, b3, add);
+        Keep<TV, TLanes>(sums + 2 * 4, c0, add); Keep<TV, TLanes>(sums + 2 * 4 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 4 + 2, c2, add); Keep<TV, TLanes>(sums + 2 * 4 + 3, c3, add);
+        Keep<TV, TLanes>(sums + 3 * 4, d0, add); Keep<TV, TLanes>(sums + 3 * 4 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 4 + 2, d2, add); Keep<TV, TLanes>(sums + 3 * 4 + 3, d3, add);
+        Keep<TV, TLanes>(sums + 4 * 4, e0, add); Keep<TV, TLanes>(sums + 4 * 4 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 4 + 2, e2, add); Keep<TV, TLanes>(sums + 4 * 4 + 3, e3, add);
+        Keep<TV, TLanes>(sums + 5 * 4, f0, add); Keep<TV, TLanes>(sums + 5 * 4 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 4 + 2, f2, add); Keep<TV, TLanes>(sums + 5 * 4 + 3, f3, add);
     }
 
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
@@ -326,12 +326,12 @@ internal static partial class DirectConvolution
             s = TLanes.Splat(weights[5]);
             f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
         }
-        Keep<TV, TLanes>(sums, 0, a0, a1, add);
-        Keep<TV, TLanes>(sums, 1, b0, b1, add);
-        Keep<TV, TLanes>(sums, 2, c0, c1, add);
-        Keep<TV, TLanes>(sums, 3, d0, d1, add);
-        Keep<TV, TLanes>(sums, 4, e0, e1, add);
-        Keep<TV, TLanes>(sums, 5, f0, f1, add);
+        Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
+        Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
+        Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
+        Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
+        Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
+        Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
     }
 
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
@@ -355,61 +355,17 @@ internal static partial class DirectConvolution
             s = TLanes.Splat(weights[3]);
             d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
         }
-        Keep<TV, TLanes>(sums, 0, a0, a1, add);
-        Keep<TV, TLanes>(sums, 1, b0, b1, add);
-        Keep<TV, TLanes>(sums, 2, c0, c1, add);
-        Keep<TV, TLanes>(sums, 3, d0, d1, add);
+        Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
+        Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
+        Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
+        Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
     }
 
-    // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C.
+    // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C (the tile's
+    // sums lie at [channel][vector]).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Keep4<TV, TLanes>(TV* sums, int channel, TV first, TV second, TV third, TV fourth, bool add)
+    private static unsafe void Keep<TV, TLanes>(TV* at, TV value, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
-    {
-        TV* at = sums + channel * 4;
-        if (add)
-        {
-            first = TLanes.Add(at[0], first);
-            second = TLanes.Add(at[1], second);
-            third = TLanes.Add(at[2], third);
-            fourth = TLanes.Add(at[3], fourth);
-        }
-        at[0] = first;
-        at[1] = second;
-        at[2] = third;
-        at[3] = fourth;
-    }
-
-    // The same for three vectors a tile.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Keep3<TV, TLanes>(TV* sums, int channel, TV first, TV second, TV third, bool add)
-        where TV : unmanaged
-        where TLanes : struct, IFloatLanes<TV>
-    {
-        if (add)
-        {
-            first = TLanes.Add(sums[channel * 3], first);
-            second = TLanes.Add(sums[channel * 3 + 1], second);
-            third = TLanes.Add(sums[channel * 3 + 2], third);
-        }
-        sums[channel * 3] = first;
-        sums[channel * 3 + 1] = second;
-        sums[channel * 3 + 2] = third;
-    }
-
-    // The same for two vectors a tile.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Keep<TV, TLanes>(TV* sums, int channel, TV first, TV second, bool add)
-        where TV : unmanaged
-        where TLanes : struct, IFloatLanes<TV>
-    {
-        if (add)
-        {
-            first = TLanes.Add(sums[channel * 2], first);
-            second = TLanes.Add(sums[channel * 2 + 1], second);
-        }
-        sums[channel * 2] = first;
-        sums[channel * 2 + 1] = second;
-    }
+        => *at = add ? TLanes.Add(*at, value) : value;
 }
