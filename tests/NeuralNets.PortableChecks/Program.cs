@@ -40,6 +40,14 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"determinism: the reference CNN at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn)));
 }
 
+// The cache sizes that set the kernels' thresholds come from the system's own report (Linux's sysfs, Windows'
+// GetLogicalProcessorInformationEx, macOS's sysctl), not the defaults: the check that each platform's reader works.
+checks.Run($"caches: read from the system ({CacheSizes.Source}: L1 data {CacheSizes.L1DataBytes / 1024} KB, L2 {CacheSizes.L2Bytes / 1024} KB per thread)", () =>
+{
+    string expected = OperatingSystem.IsWindows() ? "Windows" : OperatingSystem.IsMacOS() ? "sysctl" : "sysfs";
+    return CacheSizes.Source == expected ? null : $"the sizes came from {CacheSizes.Source}, not {expected}";
+});
+
 Console.WriteLine($"checks: {checks.Passed} passed, {checks.Failed} failed");
 return checks.Failed == 0 ? 0 : 1;
 

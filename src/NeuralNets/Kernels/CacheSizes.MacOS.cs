@@ -5,15 +5,15 @@ namespace NeuralNets.Kernels;
 internal static partial class CacheSizes
 {
     /// <summary>The caches macOS reports through <c>sysctl</c>; the defaults where it does not.</summary>
-    private static (int L1Data, long L2) ReadMacOS()
+    private static (long? L1Data, long? L2) ReadMacOS()
     {
         try
         {
-            return FromSysctl(SysctlValue);
+            return SysctlSizes(SysctlValue);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or MarshalDirectiveException)
         {
-            return Clamped(null, null);
+            return (null, null);
         }
     }
 
@@ -25,13 +25,20 @@ internal static partial class CacheSizes
     /// </summary>
     internal static (int L1Data, long L2) FromSysctl(Func<string, long?> value)
     {
+        var (l1, l2) = SysctlSizes(value);
+        return Clamped(l1, l2);
+    }
+
+    // The same, each null where the system has no value.
+    private static (long? L1Data, long? L2) SysctlSizes(Func<string, long?> value)
+    {
         long? l1 = Positive(value("hw.perflevel0.l1dcachesize")) ?? Positive(value("hw.l1dcachesize"));
         long? l2;
         if (Positive(value("hw.perflevel0.l2cachesize")) is { } clusterL2)
             l2 = clusterL2 / (Positive(value("hw.perflevel0.cpusperl2")) ?? 1);
         else
             l2 = Positive(value("hw.l2cachesize")) / (Positive(value("hw.cacheconfig[2]")) ?? 1);
-        return Clamped(l1, l2);
+        return (l1, l2);
     }
 
     private static long? Positive(long? value) => value > 0 ? value : null;

@@ -17,22 +17,22 @@ internal static partial class CacheSizes
     private const int RecordHeaderBytes = 8, LevelAt = 8, CacheSizeAt = 12, TypeAt = 16, GroupCountAt = 38, GroupMasksAt = 40;
 
     /// <summary>The caches Windows lists for the processors; the defaults where the call fails.</summary>
-    private static unsafe (int L1Data, long L2) ReadWindows()
+    private static unsafe (long? L1Data, long? L2) ReadWindows()
     {
         try
         {
             uint length = 0;
             GetLogicalProcessorInformationEx(RelationCache, null, ref length);
             // A few kilobytes on any machine; a length beyond reason is not trusted.
-            if (length is 0 or > 1 << 24) return Clamped(null, null);
+            if (length is 0 or > 1 << 24) return (null, null);
             var buffer = new byte[length];
             fixed (byte* start = buffer)
-                if (!GetLogicalProcessorInformationEx(RelationCache, start, ref length)) return Clamped(null, null);
-            return ParseWindowsCaches(buffer.AsSpan(0, (int)Math.Min(length, (uint)buffer.Length)), IntPtr.Size);
+                if (!GetLogicalProcessorInformationEx(RelationCache, start, ref length)) return (null, null);
+            return WindowsCacheSizes(buffer.AsSpan(0, (int)Math.Min(length, (uint)buffer.Length)), IntPtr.Size);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or MarshalDirectiveException)
         {
-            return Clamped(null, null);
+            return (null, null);
         }
     }
 
@@ -42,6 +42,13 @@ internal static partial class CacheSizes
     /// Records that are cut short or name no processor are skipped.
     /// </summary>
     internal static (int L1Data, long L2) ParseWindowsCaches(ReadOnlySpan<byte> records, int maskBytes)
+    {
+        var (l1, l2) = WindowsCacheSizes(records, maskBytes);
+        return Clamped(l1, l2);
+    }
+
+    // The same, each null where no record gave it.
+    private static (long? L1Data, long? L2) WindowsCacheSizes(ReadOnlySpan<byte> records, int maskBytes)
     {
         long? l1 = null, l2 = null;
         int groupAffinityBytes = maskBytes + 8;
@@ -68,7 +75,7 @@ internal static partial class CacheSizes
             if (level == 1 && type == CacheData) l1 ??= bytes / sharing;
             else if (level == 2 && type is CacheUnified or CacheData) l2 ??= bytes / sharing;
         }
-        return Clamped(l1, l2);
+        return (l1, l2);
     }
 
     [LibraryImport("kernel32.dll", SetLastError = true)]

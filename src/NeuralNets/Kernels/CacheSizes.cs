@@ -29,10 +29,21 @@ internal static partial class CacheSizes
 
     private const string LinuxCacheDirectory = "/sys/devices/system/cpu/cpu0/cache";
 
-    private static readonly (int L1Data, long L2) Found =
-        OperatingSystem.IsWindows() ? ReadWindows()
-        : OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS() ? ReadMacOS()
-        : Read(LinuxCacheDirectory);
+    private static readonly (int L1Data, long L2) Found;
+
+    static CacheSizes()
+    {
+        ((long? L1, long? L2) sizes, string system) =
+            OperatingSystem.IsWindows() ? (ReadWindows(), "Windows")
+            : OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS() ? (ReadMacOS(), "sysctl")
+            : (ReadSizes(LinuxCacheDirectory), "sysfs");
+        Found = Clamped(sizes.L1, sizes.L2);
+        Source = sizes.L1 is not null && sizes.L2 is not null ? system
+            : sizes.L1 is not null || sizes.L2 is not null ? system + " (in part)" : "defaults";
+    }
+
+    /// <summary>Where the sizes came from: "sysfs", "Windows" or "sysctl" where the system gave both, "… (in part)", or "defaults".</summary>
+    public static string Source { get; }
 
     /// <summary>L1 data cache per thread of the team, in bytes (16 KB to 1 MB).</summary>
     public static int L1DataBytes => Found.L1Data;
@@ -50,6 +61,13 @@ internal static partial class CacheSizes
 
     /// <summary>The sizes described under <paramref name="directory"/> (Linux's layout), each clamped to its range, or the defaults where it does not say.</summary>
     internal static (int L1Data, long L2) Read(string directory)
+    {
+        var (l1, l2) = ReadSizes(directory);
+        return Clamped(l1, l2);
+    }
+
+    // The level-1 data and level-2 sizes per CPU under a Linux-style directory, each null where it does not say.
+    private static (long? L1Data, long? L2) ReadSizes(string directory)
     {
         long? l1 = null, l2 = null;
         try
@@ -71,7 +89,7 @@ internal static partial class CacheSizes
         {
             // A sandbox that hides the files: the defaults.
         }
-        return Clamped(l1, l2);
+        return (l1, l2);
     }
 
     /// <summary>The sizes found, each clamped to its range (L1 16 KB to 1 MB, L2 128 KB to 64 MB), or its default where none was.</summary>

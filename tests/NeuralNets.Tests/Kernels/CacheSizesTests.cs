@@ -67,7 +67,10 @@ public class CacheSizesTests
         CacheSizes.L2Bytes.Should().BeInRange(128 * 1024, 64L * 1024 * 1024);
         CacheSizes.DataTlbReachBytes.Should().Be(CacheSizes.DataTlbEntries * (long)Environment.SystemPageSize);
         if (OperatingSystem.IsLinux() && Directory.Exists("/sys/devices/system/cpu/cpu0/cache"))
+        {
             (CacheSizes.L1DataBytes, CacheSizes.L2Bytes).Should().Be(CacheSizes.Read("/sys/devices/system/cpu/cpu0/cache"));
+            CacheSizes.Source.Should().Be("sysfs");
+        }
         // The thresholds that are about what fits in a cache follow from it.
         DenseProducts.ResidentWeightBytes.Should().Be(CacheSizes.L1DataBytes);
         GemmProblem<float>.MaxRowSplitBBytes.Should().Be(CacheSizes.L2Bytes / 2);
