@@ -29,21 +29,24 @@ internal static partial class CacheSizes
 
     private const string LinuxCacheDirectory = "/sys/devices/system/cpu/cpu0/cache";
 
-    private static readonly (int L1Data, long L2) Found;
+    // A field initializer, not a static constructor, so that the class stays beforefieldinit and hot paths reading the
+    // sizes carry no initialisation check.
+    private static readonly (int L1Data, long L2, string Source) Found = ReadSystem();
 
-    static CacheSizes()
+    /// <summary>Where the sizes came from: "sysfs", "Windows" or "sysctl" where the system gave both, "… (in part)", or "defaults".</summary>
+    public static string Source => Found.Source;
+
+    private static (int L1Data, long L2, string Source) ReadSystem()
     {
         ((long? L1, long? L2) sizes, string system) =
             OperatingSystem.IsWindows() ? (ReadWindows(), "Windows")
             : OperatingSystem.IsMacOS() || OperatingSystem.IsMacCatalyst() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS() ? (ReadMacOS(), "sysctl")
             : (ReadSizes(LinuxCacheDirectory), "sysfs");
-        Found = Clamped(sizes.L1, sizes.L2);
-        Source = sizes.L1 is not null && sizes.L2 is not null ? system
+        var (l1, l2) = Clamped(sizes.L1, sizes.L2);
+        string source = sizes.L1 is not null && sizes.L2 is not null ? system
             : sizes.L1 is not null || sizes.L2 is not null ? system + " (in part)" : "defaults";
+        return (l1, l2, source);
     }
-
-    /// <summary>Where the sizes came from: "sysfs", "Windows" or "sysctl" where the system gave both, "… (in part)", or "defaults".</summary>
-    public static string Source { get; }
 
     /// <summary>L1 data cache per thread of the team, in bytes (16 KB to 1 MB).</summary>
     public static int L1DataBytes => Found.L1Data;
