@@ -176,9 +176,9 @@ internal static partial class DirectConvolution
                         else if (perTile == 3)
                             Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
-                            Tile6<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                         else
-                            Tile4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
                     }
                     for (int c = 0; c < channels; c++)
                     {
@@ -300,12 +300,17 @@ internal static partial class DirectConvolution
         Keep<TV, TLanes>(sums + 5 * 4, f0, add); Keep<TV, TLanes>(sums + 5 * 4 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 4 + 2, f2, add); Keep<TV, TLanes>(sums + 5 * 4 + 3, f3, add);
     }
 
+    // Four or six channels by two output vectors, for 16 registers: the four-channel tile, and the six-channel one where six
+    // pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs and a weight in fifteen).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile6<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+    private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int k0, int k1, float* w,
+        int channelStride, TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
+        where TChannels : struct, IConstantCount
     {
+        int channels = TChannels.Count;
         TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
         TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
         float* weights = w + (nint)k0 * channelStride;
@@ -321,44 +326,21 @@ internal static partial class DirectConvolution
             c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
             s = TLanes.Splat(weights[3]);
             d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
-            s = TLanes.Splat(weights[4]);
-            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
-            s = TLanes.Splat(weights[5]);
-            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+            if (channels > 4)
+            {
+                s = TLanes.Splat(weights[4]);
+                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+                s = TLanes.Splat(weights[5]);
+                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+            }
         }
         Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
         Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
         Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
         Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
+        if (channels <= 4) return;
         Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
         Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
-    }
-
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
-        where TV : unmanaged
-        where TLanes : struct, IFloatLanes<TV>
-        where TMultiplyAdd : struct, IMultiplyAdd
-    {
-        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default, d0 = default, d1 = default;
-        float* weights = w + (nint)k0 * channelStride;
-        for (int k = k0; k < k1; k++, weights += channelStride)
-        {
-            int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
-            TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
-            s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
-            s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
-            s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
-        }
-        Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
-        Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
-        Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
-        Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
     }
 
     // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C (the tile's

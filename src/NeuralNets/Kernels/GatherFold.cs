@@ -88,33 +88,12 @@ internal static class GatherFold
         }
     }
 
-    /// <summary>How many channels' pixel rows one pass sums side by side: a constant the compiler folds.</summary>
-    private interface IChannelCount
-    {
-        static abstract int Count { get; }
-    }
-
-    private readonly struct One : IChannelCount
-    {
-        public static int Count => 1;
-    }
-
-    private readonly struct Two : IChannelCount
-    {
-        public static int Count => 2;
-    }
-
-    private readonly struct Four : IChannelCount
-    {
-        public static int Count => 4;
-    }
-
     // Channels c .. c + count − 1, every pixel row, the vector of pixels from x0: each pixel sums its taps in (i, j) order.
     [MethodImpl(HotPath.Options)]
     private static unsafe void Channels<TV, TLanes, TCount>(in Plan p, int c, int x0, int valid, TV* inside, float* image, float* scratch)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
-        where TCount : struct, IChannelCount
+        where TCount : struct, IConstantCount
     {
         int count = TCount.Count, lanes = TLanes.Count, kernelArea = p.KernelH * p.KernelW;
         TV zero = default;
