@@ -138,7 +138,7 @@ internal static unsafe partial class GemmPacked
         int bits = p.VectorBits, mr = TileRows(bits), nr = TileColumns<T>(bits);
         int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
         int i0 = chunk / p.ChunksN * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
-        int j0 = chunk % p.ChunksN * p.ChunkColumns, j1 = Math.Min(p.N, j0 + p.ChunkColumns);
+        var (j0, j1) = p.PackedChunkColumns(chunk % p.ChunksN);
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;
@@ -153,22 +153,32 @@ internal static unsafe partial class GemmPacked
         bool inPlace = p.ReadsBInPlace;
         T* aBase = p.TransposedCopyOfA ? CopyOfA(packedB) : p.A;
         nint rowStrideA = p.TransposedCopyOfA ? p.K : p.RowStrideA, columnStrideA = p.TransposedCopyOfA ? 1 : p.ColumnStrideA;
+        // In place, the full panels start at the chunk's first column whose reads of B start on a cache line (the chunk's
+        // first column, except in the first chunk of a B that starts off a line); the columns before it are packed.
+        int jStart = inPlace ? Math.Min(j1, j0 + (nr - (j0 + p.ColumnShift) % nr) % nr) : j0;
+        int fullEnd = jStart + (j1 - jStart) / nr * nr;
         for (int k0 = kStart; k0 < kEnd; k0 += p.KBlock)
         {
             int kc = Math.Min(p.KBlock, kEnd - k0);
             // An edge exactly one vector wide is read in place too (its vectors end at the row's end) and
             // goes to the one-vector kernel; other partial edges are packed into a zero-padded panel.
-            bool edgeInPlace = inPlace && bits == 512 && (j1 - j0) % nr == Vector512<T>.Count;
+            bool edgeInPlace = inPlace && bits == 512 && j1 - fullEnd == Vector512<T>.Count;
+            // Packed panels lie in column order; in place, only the leading columns and a partial last panel are packed.
+            T* leadPanel = packedB, lastPanel = jStart > j0 ? packedB + (nint)kc * nr : packedB;
             if (!inPlace) PackB(p, k0, kc, j0, j1, nr, packedB);
-            else if ((j1 - j0) % nr != 0 && !edgeInPlace) PackB(p, k0, kc, j1 - (j1 - j0) % nr, j1, nr, packedB);
+            else
+            {
+                if (jStart > j0) PackB(p, k0, kc, j0, jStart, nr, leadPanel);
+                if (fullEnd < j1 && !edgeInPlace) PackB(p, k0, kc, fullEnd, j1, nr, lastPanel);
+            }
             bool overwrite = k0 == kStart && (p.KPieces > 1 || !p.Accumulate);
             // At 512 bits, pairs of full panels take the 6×(4 vectors) tile; the columns after them the 8×(2 vectors) one.
-            int pairsEnd = bits == 512 ? j0 + (j1 - j0) / (2 * nr) * 2 * nr : j0;
-            for (int i = i0; pairsEnd > j0 && i < i1; i += MicroKernel512.WideRows)
+            int pairsEnd = bits == 512 ? jStart + (j1 - jStart) / (2 * nr) * 2 * nr : jStart;
+            for (int i = i0; pairsEnd > jStart && i < i1; i += MicroKernel512.WideRows)
             {
                 int rows = Math.Min(MicroKernel512.WideRows, i1 - i);
                 T* a = aBase + i * rowStrideA + k0 * columnStrideA;
-                for (int j = j0; j < pairsEnd; j += 2 * nr)
+                for (int j = jStart; j < pairsEnd; j += 2 * nr)
                 {
                     T* b = inPlace ? p.B + (nint)k0 * p.N + j : packedB + (nint)(j - j0) * kc;
                     nint bStride = inPlace ? p.N : nr;
@@ -176,12 +186,13 @@ internal static unsafe partial class GemmPacked
                     MicroKernel512.RunFourVectors(kc, a, rowStrideA, columnStrideA, b, b2, bStride, target + (nint)i * p.N + j, p.N, rows, overwrite);
                 }
             }
-            for (int i = i0; pairsEnd < j1 && i < i1; i += mr)
+            for (int i = i0; (pairsEnd < j1 || jStart > j0) && i < i1; i += mr)
             {
                 int rows = Math.Min(mr, i1 - i);
                 T* a = aBase + i * rowStrideA + k0 * columnStrideA;
-                // Packed panels lie in column order; in place, only a partial last panel is packed, at the start.
-                T* panel = inPlace ? packedB : packedB + (nint)(pairsEnd - j0) * kc;
+                if (jStart > j0)
+                    RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, leadPanel, nr, target + (nint)i * p.N + j0, p.N, rows, jStart - j0, overwrite);
+                T* panel = inPlace ? lastPanel : packedB + (nint)(pairsEnd - j0) * kc;
                 for (int j = pairsEnd; j < j1; j += nr)
                 {
                     int columns = Math.Min(nr, j1 - j);
@@ -199,13 +210,22 @@ internal static unsafe partial class GemmPacked
                         MicroKernel512.RunOneVector(kc, a, rowStrideA, columnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
                         continue;
                     }
-                    if (bits == 512) MicroKernel512.Run(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 256) MicroKernel256.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else if (bits == 128) MicroKernel128.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
-                    else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
+                    RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
                 }
             }
         }
+    }
+
+    /// <summary>One register tile of the width's micro-kernel: <paramref name="rows"/> rows by <paramref name="columns"/> columns (at most a panel) over kc steps.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void RunTile<T, TMultiplyAdd>(int bits, int kc, T* a, nint rowStrideA, nint columnStrideA, T* b, nint bStride, T* c, int ldc, int rows, int columns, bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        if (bits == 512) MicroKernel512.Run(kc, a, rowStrideA, columnStrideA, b, bStride, c, ldc, rows, columns, overwrite);
+        else if (bits == 256) MicroKernel256.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, ldc, rows, columns, overwrite);
+        else if (bits == 128) MicroKernel128.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, ldc, rows, columns, overwrite);
+        else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, ldc, rows, columns, overwrite);
     }
 
     /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>

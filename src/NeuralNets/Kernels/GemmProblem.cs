@@ -91,6 +91,16 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
             ChunkRows = GemmPacked.ChunkRows;
             ChunksM = 1;
         }
+        // A B read in place that starts off a cache line (a caller's own array: .NET aligns elements to 8 bytes only), with
+        // rows a whole number of lines long so that every row is off by as much: the column chunks move left by that much, so
+        // that the tiles' vector reads of B start on cache lines instead of each straddling two. Only the first chunk's
+        // first columns are then read from a packed panel. Which chunk computes an element never changes its sum, and the
+        // decisions above that do (cutting k) counted the unshifted chunks.
+        if (!Dot && ReadsBInPlace && (long)n * sizeof(T) % CacheLineBytes == 0)
+        {
+            ColumnShift = (int)(((nint)b & (CacheLineBytes - 1)) / sizeof(T));
+            ChunksN = (n + ColumnShift + ChunkColumns - 1) / ChunkColumns;
+        }
     }
 
     /// <summary>
@@ -194,6 +204,23 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// than packing it into panels chunk by chunk.
     /// </summary>
     public bool ReadsBInPlace { get; }
+
+    /// <summary>
+    /// Elements by which B (read in place) starts past a cache line, by which the packed kernel's column chunks are moved
+    /// left; 0 when B starts on a line, or is packed, or its rows are not a whole number of lines long.
+    /// </summary>
+    public int ColumnShift { get; }
+
+    /// <summary>The columns of C that the packed kernel's chunks in chunk column <paramref name="chunkColumn"/> cover.</summary>
+    [MethodImpl(HotPath.Options)]
+    public (int Start, int End) PackedChunkColumns(int chunkColumn)
+    {
+        int start = chunkColumn * ChunkColumns - ColumnShift;
+        return (Math.Max(0, start), Math.Min(N, start + ChunkColumns));
+    }
+
+    /// <summary>Bytes in a cache line, to which <see cref="ColumnShift"/> aligns B's reads.</summary>
+    private const int CacheLineBytes = 64;
 
     /// <summary>Units of work: every chunk of C times every piece of k.</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces;
