@@ -26,6 +26,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
+    private bool _rectified;      // the last forward pass rectified its output (ForwardRectified)
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -66,20 +67,33 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Forward(Tensor<T> input, bool training)
+    public Tensor<T> Forward(Tensor<T> input, bool training) => Pool(input, rectify: false);
+
+    /// <summary>
+    /// The pool of a <see cref="ReLU{T}"/>'s output, from the ReLU's input: the maximum of each window, rectified
+    /// (<c>max(0, m)</c>; a NaN stays). Rectifying and taking maxima commute, and <see cref="Backward"/> then passes a
+    /// window's gradient only where its maximum is positive or NaN, where the ReLU would have passed it: the same output and
+    /// the same input gradient, bit for bit, as the ReLU followed by the pool, without the ReLU's two passes over the
+    /// larger tensor (<see cref="Sequential{T}"/> takes this path for every ReLU followed by a MaxPool2D).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardRectified(Tensor<T> input) => Pool(input, rectify: true);
+
+    [MethodImpl(HotPath.Options)]
+    private Tensor<T> Pool(Tensor<T> input, bool rectify)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
+        _rectified = rectify;
         int batch = input.BatchSize(), planes = batch * channels, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
         // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
-        ParallelRanges.Run(new ForwardRange(this, input, output, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new ForwardRange(this, input, output, height, width, rectify), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return output;
     }
 
-    /// <summary>The forward pass over planes [first, first + count).</summary>
     [MethodImpl(HotPath.Options)]
     private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
@@ -222,23 +236,30 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
         int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));
-        ParallelRanges.Run(new BackwardRange(this, outputGradient, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        // After ForwardRectified, each window's gradient passes where its (rectified) maximum is not zero.
+        var rectifiedOutput = _rectified ? _output.GetLike(outputGradient) : null;
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, rectifiedOutput, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
-    /// <summary>The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane.</summary>
+    /// <summary>
+    /// The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane;
+    /// with a <paramref name="rectified"/> output (empty otherwise), only where that output is not zero.
+    /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void BackwardPlanes(ReadOnlySpan<T> dy, Span<T> dx, int first, int count, int height, int width)
+    private void BackwardPlanes(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Span<T> dx, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
         if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4
             && TwoByTwo)
         {
-            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(dx), first, count, height, width);
+            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(rectified), MemoryMarshal.Cast<T, float>(dx), first, count, height, width);
             return;
         }
         dx.Slice(first * plane, count * plane).Clear();
-        for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
+        if (rectified.IsEmpty) for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
+        // ≤ is false for NaN: a NaN maximum passes its gradient, as the ReLU's derivative does.
+        else for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += rectified[k] <= T.Zero ? T.Zero : dy[k];
     }
 
     /// <summary>
@@ -247,17 +268,19 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// and adding each gradient at its winner one by one. The same values: the gradient plus zero, as that addition gave.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, Span<float> dx, int first, int count, int height, int width)
+    private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, ReadOnlySpan<float> rectified, Span<float> dx, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        if (dy.Length < (first + count) * outPlane || dx.Length < (first + count) * plane || _winners.Length < (first + count) * outPlane)
+        bool masked = !rectified.IsEmpty;
+        if (dy.Length < (first + count) * outPlane || dx.Length < (first + count) * plane || _winners.Length < (first + count) * outPlane
+            || (masked && rectified.Length < (first + count) * outPlane))
             throw BuffersTooShort();
         var columns = Vector128.Create(0, 1, 2, 3);
         var firstTwo = Vector128.Create(0, 0, 1, 1);
         var lastTwo = Vector128.Create(2, 2, 3, 3);
         var below = Vector128.Create(width);
         var four = Vector128.Create(4);
-        fixed (float* dys = dy, dxs = dx)
+        fixed (float* dys = dy, dxs = dx, ys = rectified)
         fixed (int* ws = _winners)
         {
             for (int p = first; p < first + count; p++)
@@ -272,6 +295,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                         if (q + 4 > _outW) q = _outW - 4;
                         var winners = Vector128.Load(ws + k + q);
                         var gradients = Vector128.Load(dys + k + q) + Vector128<float>.Zero;
+                        if (masked) gradients = Vector128.AndNot(gradients, Vector128.LessThanOrEqual(Vector128.Load(ys + k + q), Vector128<float>.Zero));
                         // Each window's winner and gradient twice, against the two columns of its window.
                         var winnersLow = Vector128.Shuffle(winners, firstTwo);
                         var winnersHigh = Vector128.Shuffle(winners, lastTwo);
@@ -308,14 +332,23 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ParallelRanges.Prepare<BackwardRange>();
     }
 
-    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
+    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, bool rectify) : IRangeOperation
     {
-        public void Run(int start, int length) => layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);
+        public void Run(int start, int length)
+        {
+            layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);
+            if (!rectify) return;
+            // The planes' maxima, rectified by the core that just wrote them.
+            int outPlane = layer._outH * layer._outW;
+            var planes = output.Span().Slice(start * outPlane, length * outPlane);
+            Elementwise.ZeroUnlessPositive(planes, planes, planes);
+        }
     }
 
-    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int height, int width) : IRangeOperation
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T>? rectifiedOutput, Tensor<T> inputGradient, int height, int width) : IRangeOperation
     {
-        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), inputGradient.Span(), start, length, height, width);
+        public void Run(int start, int length) =>
+            layer.BackwardPlanes(outputGradient.Span(), rectifiedOutput is null ? default : rectifiedOutput.Span(), inputGradient.Span(), start, length, height, width);
     }
 
     /// <inheritdoc/>

@@ -24,6 +24,10 @@ namespace NeuralNets.Layers;
 /// half-updated weights. Between steps (in a progress report, say) <c>Predict</c> answers from the current weights.
 /// A hand-written training loop that changes the weights itself is not seen: predict between its steps, or on a
 /// copy loaded from a saved file, which is what a server that keeps training should do anyway.</para>
+/// <para>A <see cref="ReLU{T}"/> followed by a <see cref="MaxPool2D{T}"/> (not the last layer) runs as one pass: the pool
+/// takes the maxima of the ReLU's input and rectifies them, which gives the same output and the same gradients, bit for
+/// bit, as the two layers in turn. The ReLU's own Forward and Backward are then not called, so its state is not that of
+/// this network's last pass.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Training.IWeightChangeGuard where T : unmanaged, IFloatingPointIeee754<T>
@@ -32,6 +36,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly Parameter<T>[] _parameters;
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
+    private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
     private int _passRunning;     // 1 while Forward or Backward runs: the training path is one thread at a time
     private bool _trainingPassOpen;  // a training Forward ran and its Backward has not yet
     private readonly bool _sharesLayers;  // some layer has no inference copy: inference and training take turns on it
@@ -55,6 +60,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             foreach (var p in _layers[i].Parameters) parameters.Add(p.Named(ParameterName(i, p.Name)));
         }
         _parameters = parameters.ToArray();
+        _poolRectifies = PoolsThatRectify(_layers);
         foreach (var layer in _layers)
             _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
         if (inputShape is not null)
@@ -86,6 +92,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
                 (denseBefore.FusedActivation, activation.PassesInputInInference) = (activation, true);
         }
         _parameters = source._parameters;
+        _poolRectifies = PoolsThatRectify(_layers);
         _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
@@ -123,9 +130,26 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         CheckInput(input);
         using var pass = new TrainingPass(this);
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x, training);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            // A ReLU followed by a MaxPool2D: the pool takes its maxima from the ReLU's input and rectifies them, the same
+            // values and (in Backward) the same gradients, without the ReLU's passes over the larger tensor.
+            if (i + 1 < _layers.Length && _poolRectifies[i + 1]) x = ((MaxPool2D<T>)_layers[++i]).ForwardRectified(x);
+            else x = _layers[i].Forward(x, training);
+        }
         _trainingPassOpen = training;
         return x;
+    }
+
+    /// <summary>
+    /// Which layers are a MaxPool2D that rectifies the maxima of the ReLU before it (<see cref="MaxPool2D{T}.ForwardRectified"/>):
+    /// every such pair but one at the end, whose output a caller may write to before Backward reads it.
+    /// </summary>
+    private static bool[] PoolsThatRectify(ILayer<T>[] layers)
+    {
+        var rectifies = new bool[layers.Length];
+        for (int i = 1; i + 1 < layers.Length; i++) rectifies[i] = layers[i - 1] is ReLU<T> && layers[i] is MaxPool2D<T>;
+        return rectifies;
     }
 
     /// <inheritdoc/>
@@ -135,7 +159,11 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         using var pass = new TrainingPass(this);
         var g = outputGradient;
-        for (int i = _layers.Length - 1; i >= 0; i--) g = _layers[i].Backward(g);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            g = _layers[i].Backward(g);
+            if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's
+        }
         _trainingPassOpen = false;
         return g;
     }
@@ -175,9 +203,17 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         using var pass = new TrainingPass(this);
         var g = outputGradient;
-        for (int i = _layers.Length - 1; i > 0; i--) g = _layers[i].Backward(g);
-        if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
-        else _layers[0].Backward(g);
+        int i = _layers.Length - 1;
+        for (; i > 0; i--)
+        {
+            g = _layers[i].Backward(g);
+            if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's (the first layer's, when i is 0 now)
+        }
+        if (i == 0)
+        {
+            if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+            else _layers[0].Backward(g);
+        }
         _trainingPassOpen = false;
     }
 

@@ -1,0 +1,96 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Tests.Layers;
+
+/// <summary>
+/// A Sequential runs a ReLU followed by a MaxPool2D as one pass (the pool rectifies the maxima of the ReLU's input): its
+/// output, input gradient and parameter gradients are the same bits as the two layers run one after the other, on values
+/// with ties, zeros of both signs, negative windows and NaN, for the vectorised 2×2 windows and the general ones.
+/// </summary>
+public class ReluMaxPoolFusionTests
+{
+    public static TheoryData<int, int, int, int> Windows() => new()
+    {
+        { 2, 2, 0, 8 },   // the 2×2 stride-2 path (vectorised for float)
+        { 2, 2, 0, 7 },   // an odd width: a last column in no window
+        { 3, 2, 1, 9 },   // overlapping windows with padding: gradients add up at shared winners
+        { 3, 1, 0, 6 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Float_FusedPairGivesTheLayersOwnBits(int kernel, int stride, int padding, int size) => Check<float>(kernel, stride, padding, size);
+
+    [Theory]
+    [MemberData(nameof(Windows))]
+    public void Double_FusedPairGivesTheLayersOwnBits(int kernel, int stride, int padding, int size) => Check<double>(kernel, stride, padding, size);
+
+    [Fact]
+    public void BackwardToParameters_PairAtTheStart_SameGradientsAsBackward()
+    {
+        var network = new Sequential<float>(new ReLU<float>(), new MaxPool2D<float>(2), new Flatten<float>(), new Dense<float>(3 * 4 * 4, 5, seed: 3));
+        var x = Inputs<float>(2, 3, 8, seed: 5);
+        var dy = TestTensors.Random<float>(6, 2, 5);
+        network.ZeroGradients();
+        network.Forward(x, training: true);
+        network.Backward(dy);
+        var viaBackward = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
+        network.ZeroGradients();
+        network.Forward(x, training: true);
+        network.BackwardToParameters(dy);
+        for (int i = 0; i < viaBackward.Length; i++) network.Parameters[i].GradientSpan.ToArray().Should().Equal(viaBackward[i]);
+    }
+
+    private static void Check<T>(int kernel, int stride, int padding, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int batch = 2, channels = 3;
+        int outSize = (size + 2 * padding - kernel) / stride + 1;
+        // The pair first, on crafted values; then after a convolution, on what it computes.
+        CheckNetwork(Inputs<T>(batch, channels, size, seed: 11), batch, outSize,
+            new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9));
+        CheckNetwork(TestTensors.Random<T>(12, batch, channels, size, size), batch, outSize,
+            new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(),
+            new Dense<T>(channels * outSize * outSize, 4, seed: 9));
+    }
+
+    private static void CheckNetwork<T>(Tensor<T> x, int batch, int outSize, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var network = new Sequential<T>(layers);
+        var dy = TestTensors.Random<T>(13, batch, 4);
+
+        // The layers one after the other, as a hand-written loop would run them.
+        network.ZeroGradients();
+        var h = x;
+        foreach (var layer in network.Layers) h = layer.Forward(h, training: true);
+        var expectedOutput = h.ToArray();
+        var g = dy;
+        for (int i = network.Layers.Count - 1; i >= 0; i--) g = network.Layers[i].Backward(g);
+        var expectedInputGradient = g.ToArray();
+        var expectedGradients = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
+        expectedInputGradient.Count(v => v != T.Zero).Should().BeGreaterThan(0, "some gradient passes the pair");
+
+        network.ZeroGradients();
+        network.Forward(x, training: true).ToArray().Should().Equal(expectedOutput, "the network's output");
+        var inputGradient = network.Backward(dy).ToArray();
+        inputGradient.Should().Equal(expectedInputGradient, "the input gradient");
+        inputGradient.Select(T.IsNegative).Should().Equal(expectedInputGradient.Select(T.IsNegative), "the signs of zeros too");
+        for (int i = 0; i < expectedGradients.Length; i++)
+            network.Parameters[i].GradientSpan.ToArray().Should().Equal(expectedGradients[i], $"parameter {network.Parameters[i].Name}'s gradient");
+    }
+
+    // Small whole numbers (ties everywhere, windows of negatives only, zeros), some −0, and a NaN in one window.
+    private static Tensor<T> Inputs<T>(int batch, int channels, int size, int seed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var values = new T[batch * channels * size * size];
+        for (int i = 0; i < values.Length; i++)
+        {
+            int draw = random.Next(6);
+            values[i] = draw == 5 ? -T.Zero : T.CreateChecked(draw - 3);
+        }
+        values[size + 1] = T.NaN;
+        return TestTensors.Create(values, batch, channels, size, size);
+    }
+}
