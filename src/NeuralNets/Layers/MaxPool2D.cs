@@ -190,6 +190,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var right = Vector128.Create(1);
         var below = Vector128.Create(width);
         var belowRight = Vector128.Create(width + 1);
+        bool eightWide = Avx2.IsSupported && _outW >= 8;
         fixed (float* xs = x, ys = y)
         fixed (int* ws = winners)
         {
@@ -198,6 +199,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                 {
                     int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
                     float* upper = xs + top, lower = upper + width;
+                    if (eightWide)
+                    {
+                        ForwardRowEightWide(upper, width, top, ys + k, ws + k);
+                        continue;
+                    }
                     for (int q = 0; q < _outW; q += 4)
                     {
                         if (q + 4 > _outW) q = _outW - 4;
@@ -215,6 +221,46 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                     }
                 }
         }
+    }
+
+    /// <summary>
+    /// One row of 2×2 windows, eight at a time with 256-bit vectors (a row of at least eight windows): the same comparisons in
+    /// the same order as the four-wide loop. Within each 128-bit half the shuffles hold windows 0, 1, 4, 5 and 2, 3, 6, 7 of
+    /// the eight; one permutation of the maxima and of the winners' offsets puts them in order.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private unsafe void ForwardRowEightWide(float* upper, int width, int top, float* y, int* winners)
+    {
+        var lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        var right = Vector256.Create(1);
+        var below = Vector256.Create(width);
+        var belowRight = Vector256.Create(width + 1);
+        float* lower = upper + width;
+        for (int q = 0; q < _outW; q += 8)
+        {
+            // A row's last group overlaps the one before it when the row is not a multiple of eight: it writes the same values.
+            if (q + 8 > _outW) q = _outW - 8;
+            var u0 = Avx.LoadVector256(upper + 2 * q);
+            var u1 = Avx.LoadVector256(upper + 2 * q + 8);
+            var l0 = Avx.LoadVector256(lower + 2 * q);
+            var l1 = Avx.LoadVector256(lower + 2 * q + 8);
+            var best = Avx.Shuffle(u0, u1, 0b10_00_10_00); // upper left of each window
+            var offset = Vector256<int>.Zero;
+            Take(Avx.Shuffle(u0, u1, 0b11_01_11_01), right, ref best, ref offset);
+            Take(Avx.Shuffle(l0, l1, 0b10_00_10_00), below, ref best, ref offset);
+            Take(Avx.Shuffle(l0, l1, 0b11_01_11_01), belowRight, ref best, ref offset);
+            Avx2.Permute4x64(best.AsDouble(), 0b11_01_10_00).AsSingle().Store(y + q);
+            (Vector256.Create(top + 2 * q) + lanes + Avx2.Permute4x64(offset.AsInt64(), 0b11_01_10_00).AsInt32()).Store(winners + q);
+        }
+    }
+
+    // The window's candidate wins if it is greater, or NaN where the best so far is not.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(Vector256<float> candidate, Vector256<int> candidateOffset, ref Vector256<float> best, ref Vector256<int> offset)
+    {
+        var wins = Vector256.GreaterThan(candidate, best) | Vector256.AndNot(Vector256.Equals(best, best), Vector256.Equals(candidate, candidate));
+        best = Vector256.ConditionalSelect(wins, candidate, best);
+        offset = Vector256.ConditionalSelect(wins.AsInt32(), candidateOffset, offset);
     }
 
     // The window's candidate wins if it is greater, or NaN where the best so far is not.
@@ -271,7 +317,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, ReadOnlySpan<float> rectified, Span<float> dx, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        bool masked = !rectified.IsEmpty;
+        bool masked = !rectified.IsEmpty, eightWide = Vector256.IsHardwareAccelerated && _outW >= 8;
         if (dy.Length < (first + count) * outPlane || dx.Length < (first + count) * plane || _winners.Length < (first + count) * outPlane
             || (masked && rectified.Length < (first + count) * outPlane))
             throw BuffersTooShort();
@@ -289,7 +335,13 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                 {
                     int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
                     float* upper = dxs + top, lower = upper + width;
-                    for (int q = 0; q < _outW; q += 4)
+                    int q = 0;
+                    if (eightWide)
+                    {
+                        BackwardRowEightWide(ws + k, dys + k, masked ? ys + k : null, upper, width, top);
+                        q = _outW;
+                    }
+                    for (; q < _outW; q += 4)
                     {
                         // A row's last group overlaps the one before it when the row is not a multiple of four: it writes the same values.
                         if (q + 4 > _outW) q = _outW - 4;
@@ -315,6 +367,43 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             }
         }
     }
+
+    /// <summary>
+    /// One row of <see cref="BackwardTwoByTwoSingle"/>, eight windows at a time with 256-bit vectors (a row of at least eight
+    /// windows): each window's winner and gradient twice, against the two columns of its window, as in the four-wide loop.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private unsafe void BackwardRowEightWide(int* winnersRow, float* dy, float* rectified, float* upper, int width, int top)
+    {
+        var firstFour = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        var lastFour = Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7);
+        var columns = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var below = Vector256.Create(width);
+        var eight = Vector256.Create(8);
+        float* lower = upper + width;
+        for (int q = 0; q < _outW; q += 8)
+        {
+            // A row's last group overlaps the one before it when the row is not a multiple of eight: it writes the same values.
+            if (q + 8 > _outW) q = _outW - 8;
+            var winners = Vector256.Load(winnersRow + q);
+            var gradients = Vector256.Load(dy + q) + Vector256<float>.Zero;
+            if (rectified != null) gradients = Vector256.AndNot(gradients, Vector256.LessThanOrEqual(Vector256.Load(rectified + q), Vector256<float>.Zero));
+            var winnersLow = Vector256.Shuffle(winners, firstFour);
+            var winnersHigh = Vector256.Shuffle(winners, lastFour);
+            var gradientsLow = Vector256.Shuffle(gradients, firstFour);
+            var gradientsHigh = Vector256.Shuffle(gradients, lastFour);
+            var at = Vector256.Create(top + 2 * q) + columns;
+            Route(winnersLow, at, gradientsLow, upper + 2 * q);
+            Route(winnersHigh, at + eight, gradientsHigh, upper + 2 * q + 8);
+            Route(winnersLow, at + below, gradientsLow, lower + 2 * q);
+            Route(winnersHigh, at + below + eight, gradientsHigh, lower + 2 * q + 8);
+        }
+    }
+
+    // Stores the gradient where the winner is this input, zero elsewhere.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Route(Vector256<int> winners, Vector256<int> inputs, Vector256<float> gradients, float* target)
+        => Vector256.ConditionalSelect(Vector256.Equals(winners, inputs).AsSingle(), gradients, Vector256<float>.Zero).Store(target);
 
     // The message is built out of the hot method, which the fully optimised compile then keeps small.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -12,7 +12,9 @@ public class MaxPoolTwoByTwoTests
     [Theory]
     [InlineData(4, 8)]
     [InlineData(5, 11)]
-    [InlineData(6, 28)]
+    [InlineData(6, 28)]   // fourteen windows a row: two groups of eight that overlap (where there are 256-bit vectors)
+    [InlineData(4, 16)]   // eight windows a row: one group of eight
+    [InlineData(3, 35)]   // seventeen windows, an odd last column and an odd last row
     public void Forward_FloatVectorisedRows_FirstMaximumWinsAndGradientGoesThere(int height, int width) => Check<float>(height, width);
 
     private static void Check<T>(int height, int width) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

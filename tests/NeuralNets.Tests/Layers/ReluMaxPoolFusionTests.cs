@@ -15,6 +15,7 @@ public class ReluMaxPoolFusionTests
     {
         { 2, 2, 0, 8 },   // the 2×2 stride-2 path (vectorised for float)
         { 2, 2, 0, 7 },   // an odd width: a last column in no window
+        { 2, 2, 0, 20 },  // ten windows a row: eight at a time (where there are 256-bit vectors), overlapping
         { 3, 2, 1, 9 },   // overlapping windows with padding: gradients add up at shared winners
         { 3, 1, 0, 6 },
     };
