@@ -94,6 +94,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         return output;
     }
 
+    /// <summary>The forward pass over planes [first, first + count).</summary>
     [MethodImpl(HotPath.Options)]
     private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
     {
