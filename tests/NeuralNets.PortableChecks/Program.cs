@@ -29,6 +29,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"elementwise kernels, sigmoid, exp, fixed sums: every width agrees{family}", In(KernelChecks.ElementwiseEveryWidth));
     checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
     checks.Run($"float GELU (both forms), ELU, SiLU, Softplus forward and backward: every width agrees{family}", In(KernelChecks.ActivationsEveryWidth));
+    checks.Run($"max pooling 2×2, four and eight windows at a time: the first maximum wins and takes the gradient{family}", In(KernelChecks.MaxPoolTwoByTwo));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
     checks.Run($"determinism: the reference runs' weight fingerprint is the recorded one{family}", In(() =>
@@ -116,6 +117,47 @@ internal static class KernelChecks
         }
         return null;
     }
+
+    public static string? MaxPoolTwoByTwo()
+    {
+        // Rows of four to seventeen windows (the vector paths' full groups and overlapping last groups, an odd last column);
+        // few distinct values, so that ties are common, and a NaN.
+        foreach (int width in new[] { 8, 12, 28, 35 })
+        {
+            const int planes = 3, height = 6;
+            int outW = width / 2, outH = height / 2;
+            var random = new Random(width);
+            var values = new float[planes * height * width];
+            for (int i = 0; i < values.Length; i++) values[i] = random.Next(5) - 2;
+            values[width + 1] = float.NaN;
+            var pool = new MaxPool2D<float>(2);
+            var y = Flat(pool.Forward(NeuralNets.Tensors.TensorMemory.Wrap(values, [1, planes, height, width]), training: true));
+            var dy = new float[planes * outH * outW];
+            for (int i = 0; i < dy.Length; i++) dy[i] = i + 1;
+            var dx = Flat(pool.Backward(NeuralNets.Tensors.TensorMemory.Wrap(dy, [1, planes, outH, outW])));
+            var expectedY = new float[y.Length];
+            var expectedDx = new float[values.Length];
+            for (int p = 0; p < planes; p++)
+                for (int r = 0; r < outH; r++)
+                    for (int q = 0; q < outW; q++)
+                    {
+                        int winner = -1;
+                        foreach (int o in new[] { 0, 1, width, width + 1 })
+                        {
+                            int index = p * height * width + 2 * r * width + 2 * q + o;
+                            if (winner < 0 || values[index] > values[winner] || (float.IsNaN(values[index]) && !float.IsNaN(values[winner]))) winner = index;
+                        }
+                        int k = (p * outH + r) * outW + q;
+                        expectedY[k] = values[winner];
+                        expectedDx[winner] += dy[k];
+                    }
+            if (!Same(expectedY, y)) return $"rows of {outW} windows: maxima differ from the first maximum of each window";
+            if (!Same(expectedDx, dx)) return $"rows of {outW} windows: the gradient did not go to each window's first maximum only";
+        }
+        return null;
+    }
+
+    private static float[] Flat(System.Numerics.Tensors.Tensor<float> tensor) => NeuralNets.Tensors.TensorMemory.Span(tensor).ToArray();
 
     public static string? ExponentialAccuracy()
     {
