@@ -205,9 +205,12 @@ internal static unsafe partial class GemmPacked
                     }
                     else panel += kc * nr;
                     T* c = target + (nint)i * p.N + j;
-                    if (edgeInPlace && columns == Vector512<T>.Count)
+                    if (bits == 512 && columns == Vector512<T>.Count)
                     {
-                        MicroKernel512.RunOneVector(kc, a, rowStrideA, columnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
+                        // An edge exactly one vector wide takes the one-vector kernel, in place or from its panel's first
+                        // vector: the 8×(2 vectors) tile would spend half its multiply-adds on the panel's zero padding.
+                        if (edgeInPlace) MicroKernel512.RunOneVector(kc, a, rowStrideA, columnStrideA, p.B + (nint)k0 * p.N + j, p.N, c, p.N, rows, overwrite);
+                        else MicroKernel512.RunOneVector(kc, a, rowStrideA, columnStrideA, b, nr, c, p.N, rows, overwrite);
                         continue;
                     }
                     RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, b, bStride, c, p.N, rows, columns, overwrite);
