@@ -18,6 +18,8 @@ public class BOffCacheLineTests
     [InlineData(13, 96, 9)]     // one chunk with leading columns and a partial last panel
     [InlineData(40, 16, 30)]    // one vector of floats wide
     [InlineData(70, 320, 33)]
+    [InlineData(6, 48, 3000)]   // few chunks over a deep k: k cut into pieces, each a partial product of its own
+    [InlineData(33, 64, 1)]     // k = 1: the rank-one update
     public void Compute_BAtEveryOffsetFromALine_SameBitsAsOnALine(int m, int n, int k)
     {
         CheckEveryOffset<float>(m, n, k);
