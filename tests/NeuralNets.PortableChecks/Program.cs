@@ -6,6 +6,7 @@ using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Tests.Golden;
 using NeuralNets.Tests.Kernels;
+using NeuralNets.Tests.Layers;
 using NeuralNets;
 
 // Runs the kernel, layer, golden-value and determinism checks on whatever CPU this is, printing
@@ -135,22 +136,7 @@ internal static class KernelChecks
             var dy = new float[planes * outH * outW];
             for (int i = 0; i < dy.Length; i++) dy[i] = i + 1;
             var dx = Flat(pool.Backward(NeuralNets.Tensors.TensorMemory.Wrap(dy, [1, planes, outH, outW])));
-            var expectedY = new float[y.Length];
-            var expectedDx = new float[values.Length];
-            for (int p = 0; p < planes; p++)
-                for (int r = 0; r < outH; r++)
-                    for (int q = 0; q < outW; q++)
-                    {
-                        int winner = -1;
-                        foreach (int o in new[] { 0, 1, width, width + 1 })
-                        {
-                            int index = p * height * width + 2 * r * width + 2 * q + o;
-                            if (winner < 0 || values[index] > values[winner] || (float.IsNaN(values[index]) && !float.IsNaN(values[winner]))) winner = index;
-                        }
-                        int k = (p * outH + r) * outW + q;
-                        expectedY[k] = values[winner];
-                        expectedDx[winner] += dy[k];
-                    }
+            var (expectedY, expectedDx) = MaxPoolReference.TwoByTwo(values, dy, planes, height, width);
             if (!Same(expectedY, y)) return $"rows of {outW} windows: maxima differ from the first maximum of each window";
             if (!Same(expectedDx, dx)) return $"rows of {outW} windows: the gradient did not go to each window's first maximum only";
         }

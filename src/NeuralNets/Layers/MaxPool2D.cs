@@ -27,7 +27,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
-    private bool _rectified;      // the last forward pass rectified its output (ForwardRectified)
+    private Tensor<T>? _rectifiedOutput;  // the last forward pass's output when it rectified it (ForwardRectified), else null
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -86,10 +86,10 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
-        _rectified = rectify;
         int batch = input.BatchSize(), planes = batch * channels, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
+        _rectifiedOutput = rectify ? output : null;
         // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
         ParallelRanges.Run(new ForwardRange(this, input, output, height, width, rectify), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return output;
@@ -294,8 +294,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var inputGradient = _inputGradient.GetLike(input);
         int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));
         // After ForwardRectified, each window's gradient passes where its (rectified) maximum is not zero.
-        var rectifiedOutput = _rectified ? _output.GetLike(outputGradient) : null;
-        ParallelRanges.Run(new BackwardRange(this, outputGradient, rectifiedOutput, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, _rectifiedOutput, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
