@@ -40,15 +40,21 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         var exponentials = _exponentials.GetLike(output).Span();
         var sums = _rowSums.Get(batch, []).Span();
         var maxima = _rowMaxima.Get(batch, []).Span();
-        for (int n = 0; n < batch; n++)
+        // Short rows (ten classes) a vector of rows at a time, each lane one row's chain in its order.
+        if (classes < ShortRow) ShortRowReductions.MaximaAndShifted<T>(z, classes, maxima, exponentials);
+        else
         {
-            var row = z.Slice(n * classes, classes);
-            maxima[n] = RowMaximum(row);
-            SubtractFromRow(row, maxima[n], exponentials.Slice(n * classes, classes));
+            for (int n = 0; n < batch; n++)
+            {
+                var row = z.Slice(n * classes, classes);
+                maxima[n] = TensorPrimitives.Max(row);
+                TensorPrimitives.Subtract(row, maxima[n], exponentials.Slice(n * classes, classes));
+            }
         }
         // One exponential over the whole batch: a row of ten classes alone is too short to vectorise.
         Exponential.Compute<T>(exponentials, exponentials);
-        for (int n = 0; n < batch; n++) sums[n] = RowSum(exponentials.Slice(n * classes, classes));
+        if (classes < ShortRow) ShortRowReductions.Sums<T>(exponentials, classes, sums);
+        else for (int n = 0; n < batch; n++) sums[n] = FixedSum.Sum<T>(exponentials.Slice(n * classes, classes));
         var logSums = _rowLogSums.Get(batch, []).Span();
         // All the rows' logarithms at once, a vector of them at a time: one at a time, each was a chain of dependent steps.
         Logarithm.Compute<T>(sums, logSums);
@@ -68,12 +74,13 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         ReadOnlySpan<T> exponentials = _exponentials.GetLike(output).Span();
         var g = gradient.Span();
         T inverseBatch = T.One / T.CreateChecked(batch);
-        for (int n = 0; n < batch; n++)
+        if (classes < ShortRow) ShortRowReductions.ScaledByInverseSums<T>(exponentials, classes, sums, inverseBatch, g);
+        else
         {
-            var gRow = g.Slice(n * classes, classes);
-            ScaleRow(exponentials.Slice(n * classes, classes), inverseBatch / sums[n], gRow);
-            gRow[int.CreateTruncating(labels[n])] -= inverseBatch;
+            for (int n = 0; n < batch; n++)
+                TensorPrimitives.Multiply(exponentials.Slice(n * classes, classes), inverseBatch / sums[n], g.Slice(n * classes, classes));
         }
+        for (int n = 0; n < batch; n++) g[n * classes + int.CreateTruncating(labels[n])] -= inverseBatch;
         // Classes far below the best one give subnormal probabilities; they would slow every layer below.
         Elementwise.FlushSubnormals(g);
         return gradient;
@@ -82,41 +89,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     /// <inheritdoc/>
     public override string ToString() => "SoftmaxCrossEntropy()";
 
-    // Rows shorter than this (ten classes) go through plain loops: a TensorPrimitives call per row of
+    // Rows shorter than this (ten classes) go through ShortRowReductions: a TensorPrimitives call per row of
     // ten costs more in setting up than in arithmetic, and a batch of 64 makes 200 such calls.
     private const int ShortRow = 16;
-
-    [MethodImpl(HotPath.Options)]
-    private static T RowMaximum(ReadOnlySpan<T> row)
-    {
-        if (row.Length >= ShortRow) return TensorPrimitives.Max(row);
-        // The hardware max, without branches: T.Max's NaN and signed-zero branches mispredicted on every
-        // other element. A NaN logit still makes the loss NaN, through z − max and its exponential.
-        T maximum = row[0];
-        for (int i = 1; i < row.Length; i++) maximum = T.MaxNative(maximum, row[i]);
-        return maximum;
-    }
-
-    [MethodImpl(HotPath.Options)]
-    private static void SubtractFromRow(ReadOnlySpan<T> row, T value, Span<T> destination)
-    {
-        if (row.Length >= ShortRow) TensorPrimitives.Subtract(row, value, destination);
-        else for (int i = 0; i < row.Length; i++) destination[i] = row[i] - value;
-    }
-
-    [MethodImpl(HotPath.Options)]
-    private static T RowSum(ReadOnlySpan<T> row)
-    {
-        if (row.Length >= ShortRow) return FixedSum.Sum(row);
-        T sum = T.Zero;
-        for (int i = 0; i < row.Length; i++) sum += row[i];
-        return sum;
-    }
-
-    [MethodImpl(HotPath.Options)]
-    private static void ScaleRow(ReadOnlySpan<T> row, T factor, Span<T> destination)
-    {
-        if (row.Length >= ShortRow) TensorPrimitives.Multiply(row, factor, destination);
-        else for (int i = 0; i < row.Length; i++) destination[i] = row[i] * factor;
-    }
 }
