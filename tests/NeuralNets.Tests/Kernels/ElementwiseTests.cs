@@ -32,6 +32,7 @@ public class ElementwiseTests
     [InlineData(10, 64)]
     [InlineData(128, 3)]
     [InlineData(19, 1)]
+    [InlineData(100, 37)]  // a four-vector block at 512 bits, then one at 256 bits, then 128 bits
     public void AddRows_Float_EqualsAddingRowByRowBitForBit(int width, int count)
     {
         var random = new Random(width * count);
