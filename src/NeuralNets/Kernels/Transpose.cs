@@ -17,14 +17,28 @@ internal static unsafe class Transpose
     {
         int side = 32 / sizeof(T);
         int fullRows = Avx.IsSupported ? rows - rows % side : 0, fullColumns = columns - columns % side;
-        for (int r = 0; r < fullRows; r += side)
+        int r = 0;
+        for (; r + 2 * side <= fullRows; r += 2 * side)
+        {
+            // Two squares down at a time: each 64-byte line of the target is written whole, at once. One square at a
+            // time wrote half a line and came back for the other half a whole row of squares later, by when a target
+            // whose rows lie a power of two apart had lost the line from its few cache sets.
+            for (int q = 0; q < fullColumns; q += side)
+            {
+                Square(source + (nint)r * columns + q, columns, target + (nint)q * rows + r, rows);
+                Square(source + (nint)(r + side) * columns + q, columns, target + (nint)q * rows + r + side, rows);
+            }
+            for (int q = fullColumns; q < columns; q++)
+                for (int e = r; e < r + 2 * side; e++) target[(nint)q * rows + e] = source[(nint)e * columns + q];
+        }
+        for (; r < fullRows; r += side)
         {
             for (int q = 0; q < fullColumns; q += side)
                 Square(source + (nint)r * columns + q, columns, target + (nint)q * rows + r, rows);
             for (int q = fullColumns; q < columns; q++)
                 for (int e = r; e < r + side; e++) target[(nint)q * rows + e] = source[(nint)e * columns + q];
         }
-        for (int r = fullRows; r < rows; r++)
+        for (r = fullRows; r < rows; r++)
             for (int q = 0; q < columns; q++) target[(nint)q * rows + r] = source[(nint)r * columns + q];
     }
 
