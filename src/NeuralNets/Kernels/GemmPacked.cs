@@ -231,6 +231,38 @@ internal static unsafe partial class GemmPacked
         else MicroKernelScalar.Run<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, bStride, c, ldc, rows, columns, overwrite);
     }
 
+    /// <summary>
+    /// Packs <paramref name="steps"/> rows of a 512-bit panel (two vectors, 128 bytes a row) from a B whose rows all start
+    /// at the same offset from a cache line (its row length a whole number of lines, as a 784-input layer's input is). Off a
+    /// line, every row's two 64-byte loads would each straddle two lines; instead each row is read as the three whole lines
+    /// it touches, and the panel's two vectors are picked out of them (one two-source permute each).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private static void PackPanelOfTwoLines<T>(T* source, nint rowLength, int steps, T* panel) where T : unmanaged
+    {
+        int offset = (int)((nint)source & 63);
+        if (offset == 0)
+        {
+            for (int s = 0; s < steps; s++, source += rowLength, panel += 128 / sizeof(T))
+            {
+                Avx512F.Store((float*)panel, Avx512F.LoadAlignedVector512((float*)source));
+                Avx512F.Store((float*)panel + 16, Avx512F.LoadAlignedVector512((float*)source + 16));
+            }
+            return;
+        }
+        // Lane i of each output takes element offset/4 + i of two consecutive lines; offsets are whole elements, so whole floats.
+        var pick = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) + Vector512.Create(offset / sizeof(float));
+        float* line = (float*)((nint)source - offset), target = (float*)panel;
+        for (int s = 0; s < steps; s++, line += rowLength * sizeof(T) / sizeof(float), target += 32)
+        {
+            var first = Avx512F.LoadAlignedVector512(line);
+            var second = Avx512F.LoadAlignedVector512(line + 16);
+            var third = Avx512F.LoadAlignedVector512(line + 32);
+            Avx512F.Store(target, Avx512F.PermuteVar16x32x2(first, pick, second));
+            Avx512F.Store(target + 16, Avx512F.PermuteVar16x32x2(second, pick, third));
+        }
+    }
+
     /// <summary>Copies op(B)[k0..k0+kc, j0..j1] into panels of <paramref name="nr"/> columns, step after step, zero-padded.</summary>
     [MethodImpl(HotPath.Options)]
     private static void PackB<T>(in GemmProblem<T> p, int k0, int kc, int j0, int j1, int nr, T* destination) where T : unmanaged, IFloatingPointIeee754<T>
@@ -244,7 +276,9 @@ internal static unsafe partial class GemmPacked
             {
                 // B stored k×n: each step's columns are contiguous.
                 T* source = p.B + (nint)k0 * p.N + j;
-                if (columns == nr)
+                if (columns == nr && nr * sizeof(T) == 128 && Avx512F.IsSupported && p.N * sizeof(T) % 64 == 0)
+                    PackPanelOfTwoLines(source, p.N, kc, panel);
+                else if (columns == nr)
                 {
                     // A batch-256 weight gradient packs 256 steps of 32 floats per panel.
                     for (int s = 0; s < kc; s++, source += p.N) ShortRows.Copy(source, panel + s * nr, nr);

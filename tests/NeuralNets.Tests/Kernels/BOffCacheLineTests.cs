@@ -6,8 +6,8 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// A B stored k×n that starts off a cache line (a caller's own array) is read in place by tiles whose chunks are moved
-/// left so that their reads start on lines, with the first chunk's leading columns packed: every offset gives the same C,
-/// bit for bit, as the same B on a line, at every vector width.
+/// left so that their reads start on lines, with the first chunk's leading columns packed, or packed from the whole lines
+/// its rows touch: every offset gives the same C, bit for bit, as the same B on a line, at every vector width.
 /// </summary>
 [Collection(NarrowedWidth.Name)]
 public class BOffCacheLineTests
@@ -20,6 +20,7 @@ public class BOffCacheLineTests
     [InlineData(70, 320, 33)]
     [InlineData(6, 48, 3000)]   // few chunks over a deep k: k cut into pieces, each a partial product of its own
     [InlineData(33, 64, 1)]     // k = 1: the rank-one update
+    [InlineData(13, 784, 256)]  // a k-block beyond the data TLB's reach: B packed, its rows read as whole lines
     public void Compute_BAtEveryOffsetFromALine_SameBitsAsOnALine(int m, int n, int k)
     {
         CheckEveryOffset<float>(m, n, k);
