@@ -31,6 +31,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
     checks.Run($"float GELU (both forms), ELU, SiLU, Softplus forward and backward: every width agrees{family}", In(KernelChecks.ActivationsEveryWidth));
     checks.Run($"max pooling 2×2, four and eight windows at a time: the first maximum wins and takes the gradient{family}", In(KernelChecks.MaxPoolTwoByTwo));
+    checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
     checks.Run($"determinism: the reference runs' weight fingerprint is the recorded one{family}", In(() =>
@@ -140,6 +141,49 @@ internal static class KernelChecks
             if (!Same(expectedY, y)) return $"rows of {outW} windows: maxima differ from the first maximum of each window";
             if (!Same(expectedDx, dx)) return $"rows of {outW} windows: the gradient did not go to each window's first maximum only";
         }
+        return null;
+    }
+
+    public static unsafe string? Transposes()
+    {
+        // Shapes with whole squares of every side (8 with AVX, 4 and 2 on ARM64) and rows and columns left over.
+        foreach (var (rows, columns) in new[] { (8, 8), (13, 22), (16, 5), (256, 128), (3, 3) })
+        {
+            var source = Random(rows, rows * columns);
+            var target = new float[rows * columns];
+            fixed (float* s = source) fixed (float* t = target) Transpose.Matrix(s, rows, columns, t);
+            var sourceDouble = Array.ConvertAll(source, v => (double)v);
+            var targetDouble = new double[rows * columns];
+            fixed (double* s = sourceDouble) fixed (double* t = targetDouble) Transpose.Matrix(s, rows, columns, t);
+            for (int r = 0; r < rows; r++)
+                for (int q = 0; q < columns; q++)
+                    if (target[q * rows + r] != source[r * columns + q] || targetDouble[q * rows + r] != sourceDouble[r * columns + q])
+                        return $"{rows}×{columns} matrix: element ({r}, {q}) misplaced";
+        }
+        foreach (var (channels, plane) in new[] { (6, 784), (16, 100), (5, 9) })
+        {
+            int stride = DirectConvolution.ChannelStride(channels);
+            var dy = Random(channels + plane, channels * plane);
+            var transposed = Random(1, plane * stride); // what was there before: padding channels must come out zero
+            DirectConvolution.TransposeGradient(dy, channels, plane, stride, transposed);
+            for (int p = 0; p < plane; p++)
+                for (int o = 0; o < stride; o++)
+                    if (transposed[p * stride + o] != (o < channels ? dy[o * plane + p] : 0f))
+                        return $"output gradient of {channels} channels × {plane} positions: position {p}, channel {o} wrong";
+        }
+        // Aᵀ·Bᵀ packs Bᵀ by squares; against plain sums in double (the rounding of float sums only).
+        int m = 17, n = 70, k = 45;
+        var a = Random(5, m * k);
+        var b = Random(6, k * n);
+        var c = new float[m * n];
+        MatrixMultiply.Compute<float>(a, true, b, true, c, m, n, k, accumulate: false, parallelThreshold: 0);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 0;
+                for (int s = 0; s < k; s++) sum += (double)a[s * m + i] * b[j * k + s];
+                if (Math.Abs(c[i * n + j] - sum) > 1e-4 * (1 + Math.Abs(sum))) return $"Aᵀ·Bᵀ element ({i}, {j}): {c[i * n + j]}, expected {sum}";
+            }
         return null;
     }
 

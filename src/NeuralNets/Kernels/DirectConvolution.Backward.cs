@@ -56,13 +56,14 @@ internal static partial class DirectConvolution
         fixed (float* source = dy)
         fixed (float* target = transposed)
         {
-            // Whole 8×8 squares in registers where there is AVX (copies: the same values either way), the rest one by one.
-            int squareChannels = 0, squarePositions = 0;
-            if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            // Whole squares in registers where the CPU has them (8×8 with AVX, 4×4 on ARM64; copies: the same values either
+            // way), the rest one by one.
+            int squareChannels = 0, squarePositions = 0, side = Transpose.Side<float>();
+            if (side > 0)
             {
-                (squareChannels, squarePositions) = (outChannels / 8 * 8, plane / 8 * 8);
-                for (int o = 0; o < squareChannels; o += 8)
-                    for (int p = 0; p < squarePositions; p += 8)
+                (squareChannels, squarePositions) = (outChannels / side * side, plane / side * side);
+                for (int o = 0; o < squareChannels; o += side)
+                    for (int p = 0; p < squarePositions; p += side)
                         Transpose.Square(source + (nint)o * plane + p, plane, target + (nint)p * stride + o, stride);
             }
             for (int o = 0; o < outChannels; o++)

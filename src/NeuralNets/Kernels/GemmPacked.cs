@@ -294,9 +294,9 @@ internal static unsafe partial class GemmPacked
                 // B stored n×k: each column of op(B) is a contiguous row; transpose it into the panel.
                 T* source = p.B + (nint)j * p.K + k0;
                 int column = 0;
-                if (Avx.IsSupported)
+                int square = Transpose.Side<T>();
+                if (square > 0)
                 {
-                    int square = 32 / sizeof(T);
                     int fullSteps = kc - kc % square;
                     for (; column + square <= columns; column += square)
                     {
