@@ -332,10 +332,10 @@ internal static class Elementwise
     /// Effectively computes <c>sum[j] += rows[0, j] + rows[1, j] + …</c>, adding the rows one after another as a
     /// loop of per-row additions would, but keeping each column's running sum in a register.
     /// </summary>
-    /// <remarks>Four vectors of columns go down the rows together: each column's sum is a chain of dependent additions, and
-    /// one vector at a time waited out each addition's latency on every row (a 128-output layer's bias gradient at batch
-    /// 256: sixteen chains of 256 additions one after another, about 6 µs). The order within each column is unchanged,
-    /// so the sums are the same bits at every width.</remarks>
+    /// <remarks>Eight 256-bit vectors of columns go down the rows together: each column's sum is a chain of dependent
+    /// additions, and one vector at a time waited out each addition's latency on every row (a 128-output layer's bias
+    /// gradient at batch 256: sixteen chains of 256 additions one after another, about 6 µs). The order within each column
+    /// is unchanged, so the sums are the same bits at every width.</remarks>
     [MethodImpl(HotPath.Options)]
     public static void AddRows<T>(ReadOnlySpan<T> rows, int width, Span<T> sum) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -344,36 +344,16 @@ internal static class Elementwise
         int count = rows.Length / width, j = 0;
         ref T r = ref MemoryMarshal.GetReference(rows), s = ref MemoryMarshal.GetReference(sum);
         int bits = KernelWidth.Exact;
-        if (bits >= 512 && Vector512<T>.IsSupported)
-        {
-            int n = Vector512<T>.Count;
-            for (; j + 4 * n <= width; j += 4 * n)
-            {
-                ref T top = ref Unsafe.Add(ref s, j);
-                Vector512<T> t0 = Vector512.LoadUnsafe(ref top), t1 = Vector512.LoadUnsafe(ref top, (nuint)n);
-                Vector512<T> t2 = Vector512.LoadUnsafe(ref top, (nuint)(2 * n)), t3 = Vector512.LoadUnsafe(ref top, (nuint)(3 * n));
-                ref T row = ref Unsafe.Add(ref r, j);
-                for (int i = 0; i < count; i++, row = ref Unsafe.Add(ref row, width))
-                {
-                    t0 += Vector512.LoadUnsafe(ref row);
-                    t1 += Vector512.LoadUnsafe(ref row, (nuint)n);
-                    t2 += Vector512.LoadUnsafe(ref row, (nuint)(2 * n));
-                    t3 += Vector512.LoadUnsafe(ref row, (nuint)(3 * n));
-                }
-                t0.StoreUnsafe(ref top);
-                t1.StoreUnsafe(ref top, (nuint)n);
-                t2.StoreUnsafe(ref top, (nuint)(2 * n));
-                t3.StoreUnsafe(ref top, (nuint)(3 * n));
-            }
-        }
         if (bits >= 256 && Vector256<T>.IsSupported)
         {
             int n = Vector256<T>.Count;
-            for (; j + 4 * n <= width; j += 4 * n)
+            for (; j + 8 * n <= width; j += 8 * n)
             {
                 ref T top = ref Unsafe.Add(ref s, j);
                 Vector256<T> t0 = Vector256.LoadUnsafe(ref top), t1 = Vector256.LoadUnsafe(ref top, (nuint)n);
                 Vector256<T> t2 = Vector256.LoadUnsafe(ref top, (nuint)(2 * n)), t3 = Vector256.LoadUnsafe(ref top, (nuint)(3 * n));
+                Vector256<T> t4 = Vector256.LoadUnsafe(ref top, (nuint)(4 * n)), t5 = Vector256.LoadUnsafe(ref top, (nuint)(5 * n));
+                Vector256<T> t6 = Vector256.LoadUnsafe(ref top, (nuint)(6 * n)), t7 = Vector256.LoadUnsafe(ref top, (nuint)(7 * n));
                 ref T row = ref Unsafe.Add(ref r, j);
                 for (int i = 0; i < count; i++, row = ref Unsafe.Add(ref row, width))
                 {
@@ -381,11 +361,19 @@ internal static class Elementwise
                     t1 += Vector256.LoadUnsafe(ref row, (nuint)n);
                     t2 += Vector256.LoadUnsafe(ref row, (nuint)(2 * n));
                     t3 += Vector256.LoadUnsafe(ref row, (nuint)(3 * n));
+                    t4 += Vector256.LoadUnsafe(ref row, (nuint)(4 * n));
+                    t5 += Vector256.LoadUnsafe(ref row, (nuint)(5 * n));
+                    t6 += Vector256.LoadUnsafe(ref row, (nuint)(6 * n));
+                    t7 += Vector256.LoadUnsafe(ref row, (nuint)(7 * n));
                 }
                 t0.StoreUnsafe(ref top);
                 t1.StoreUnsafe(ref top, (nuint)n);
                 t2.StoreUnsafe(ref top, (nuint)(2 * n));
                 t3.StoreUnsafe(ref top, (nuint)(3 * n));
+                t4.StoreUnsafe(ref top, (nuint)(4 * n));
+                t5.StoreUnsafe(ref top, (nuint)(5 * n));
+                t6.StoreUnsafe(ref top, (nuint)(6 * n));
+                t7.StoreUnsafe(ref top, (nuint)(7 * n));
             }
             for (; j + n <= width; j += n)
             {
