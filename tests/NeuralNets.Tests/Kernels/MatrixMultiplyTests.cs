@@ -128,6 +128,9 @@ public class MatrixMultiplyTests
     [InlineData(128, 784, 64)] // a weight gradient: 784 = 24 full tiles of 32 and an edge of 16 floats (or 8 doubles)
     [InlineData(19, 48, 7)]
     [InlineData(13, 40, 9)]    // an edge of 8 floats (packed) and of 8 doubles (one vector)
+    [InlineData(128, 784, 256)] // a weight gradient at batch 256: B packed, the edge from its zero-padded panel
+    [InlineData(100, 784, 300)] // two k-blocks, the second added to the first; a partial last row tile
+    [InlineData(96, 1048, 40)]  // doubles: B packed (335 KB a k-block), an edge of 8 doubles
     public void Compute_EdgeOneVectorWide_BitIdenticalToTheSameColumnsInsideAWiderProduct(int m, int n, int k)
     {
         CheckEdge<float>(m, n, k);
