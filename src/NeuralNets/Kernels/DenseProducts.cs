@@ -63,12 +63,13 @@ internal static class DenseProducts
             parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training, epilogue: activation,
             packedB: packedWeight);
 
-    /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
+    /// <summary>Effectively computes <c>dx = dy·W</c>, then <paramref name="epilogue"/> (if any) on each finished run of dx.</summary>
     [MethodImpl(HotPath.Options)]
-    public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs)
+    public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs,
+        IRowsEpilogue<T>? epilogue = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs));
+            parallelThreshold: Threshold<T>(batch, outputs, inputs), epilogue: epilogue);
 
     /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c>.</summary>
     [MethodImpl(HotPath.Options)]

@@ -85,11 +85,13 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
         GemmPacked.RunUnit(_problem, unit, _workspaces[part]);
         if (_problem.Epilogue is { } epilogue)
         {
-            // Set only on row-dot products over an uncut k, whose units are their chunks (MatrixMultiply.Compute).
-            var (i0, i1, j0, j1) = _problem.DotChunk(unit);
+            // Set only on products over an uncut k, whose units are their chunks (MatrixMultiply.Compute): row-dot chunks,
+            // or packed chunks of whole rows.
+            var (i0, i1, j0, j1) = _problem.Dot ? _problem.DotChunk(unit) : _problem.PackedChunkOfWholeRows(unit);
             // A chunk of whole rows (C cut into bands of rows) is one run of C.
-            if (j0 == 0 && j1 == _problem.N) epilogue.Apply(RunOfC(i0, 0, (i1 - i0) * _problem.N));
-            else for (int i = i0; i < i1; i++) epilogue.Apply(RunOfC(i, j0, j1 - j0));
+            int n = _problem.N;
+            if (j0 == 0 && j1 == n) epilogue.Apply(RunOfC(i0, 0, (i1 - i0) * n), i0 * n);
+            else for (int i = i0; i < i1; i++) epilogue.Apply(RunOfC(i, j0, j1 - j0), i * n + j0);
         }
     }
 

@@ -171,10 +171,15 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public T* PackedB { get; init; }
 
     /// <summary>
-    /// Applied to each finished chunk of C by the thread that computed it (row-dot products over an uncut k only), or null;
+    /// Applied to each finished chunk of C by the thread that computed it (products over an uncut k: row-dot chunks, or packed
+    /// chunks of whole rows), or null;
     /// <see cref="MatrixMultiply"/> applies it to the whole of C afterwards otherwise.
     /// </summary>
     public IRowsEpilogue<T>? Epilogue { get; init; }
+
+    /// <summary>The rows and columns of C that a chunk of the packed kernel covers where each chunk is whole rows (one chunk column).</summary>
+    public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) PackedChunkOfWholeRows(int chunk) =>
+        (chunk * ChunkRows, Math.Min(M, chunk * ChunkRows + ChunkRows), 0, N);
 
     /// <summary>The rows and columns of C that a row-dot chunk covers.</summary>
     public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) DotChunk(int chunk) =>

@@ -85,7 +85,7 @@ internal static class MatrixMultiply
     {
         ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue, packedB);
         // What the chunks did not take (k cut into pieces, other paths): applied to the whole of C now.
-        epilogue?.Apply(c[..(m * n)]);
+        epilogue?.Apply(c[..(m * n)], 0);
     }
 
     [MethodImpl(HotPath.Options)]
@@ -145,10 +145,11 @@ internal static class MatrixMultiply
                     }
                     if (problem.KPieces == 1)
                     {
-                        // The row-dot chunks apply the epilogue as each finishes (GemmJob), the packed ones do not. On one thread
-                        // it waits for the whole of C: a column chunk's rows are runs of sixteen, and one call per run cost more
-                        // than the activation itself (a 784→128 ReLU layer at batch 64: 6 % of the product, benchmarks/README.md).
-                        if (problem.Dot && epilogue is not null && threads > 1)
+                        // The row-dot chunks apply the epilogue as each finishes (GemmJob), and so do packed chunks of whole
+                        // rows (a dense layer's input gradient), each one run of C. On one thread a row-dot product waits for
+                        // the whole of C: a column chunk's rows are runs of sixteen, and one call per run cost more than the
+                        // activation itself (a 784→128 ReLU layer at batch 64: 6 % of the product, benchmarks/README.md).
+                        if (epilogue is not null && (problem.Dot ? threads > 1 : problem.ChunksN == 1))
                         {
                             problem = problem with { Epilogue = epilogue };
                             epilogue = null;

@@ -75,7 +75,51 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     /// elementwise ones, whose <see cref="Activate"/> may write over its input.</summary>
     internal bool CanBeFusedIntoDense => SplitsAcrossThreads && GetType().Assembly == typeof(Activation<T>).Assembly;
 
-    void IRowsEpilogue<T>.Apply(Span<T> values) => Activate(values, values);
+    void IRowsEpilogue<T>.Apply(Span<T> values, int start) => Activate(values, values);
+
+    private DerivativeEpilogue? _derivative;  // this activation's backward pass as a dense layer's epilogue, made once
+
+    /// <summary>
+    /// This activation's backward pass done by the dense layer after it (<see cref="Sequential{T}"/>, for the library's own
+    /// elementwise activations: <see cref="CanBeFusedIntoDense"/>): as that layer's input-gradient product finishes each run
+    /// of rows, the core that computed it applies <see cref="Differentiate"/> to it, into this activation's input gradient.
+    /// The same values as <see cref="Dense{T}.Backward(Tensor{T})"/> and then <see cref="Backward"/>, without a pass and a
+    /// hand-over of their own.
+    /// </summary>
+    /// <returns>This activation's input gradient.</returns>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> BackwardThroughDense(Dense<T> dense, Tensor<T> outputGradient)
+    {
+        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var inputGradient = _inputGradient.GetLike(input);
+        var derivative = _derivative ??= new DerivativeEpilogue(this);
+        derivative.Begin(input, _lastOutput!, inputGradient);
+        try
+        {
+            var denseInputGradient = dense.Backward(outputGradient, derivative);
+            if (denseInputGradient.FlattenedLength != input.FlattenedLength)
+                throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), denseInputGradient.Shape());
+        }
+        finally
+        {
+            derivative.End();
+        }
+        return inputGradient;
+    }
+
+    /// <summary>dx = dy · f′ over each run the product hands it: dy is the run, x, y and dx the tensors at the same place.</summary>
+    private sealed class DerivativeEpilogue(Activation<T> layer) : IRowsEpilogue<T>
+    {
+        private Tensor<T>? _x, _y, _dx;
+
+        public void Begin(Tensor<T> x, Tensor<T> y, Tensor<T> dx) => (_x, _y, _dx) = (x, y, dx);
+
+        public void End() => (_x, _y, _dx) = (null, null, null);
+
+        [MethodImpl(HotPath.Options)]
+        public void Apply(Span<T> values, int start) => layer.Differentiate(
+            _x!.Span().Slice(start, values.Length), _y!.Span().Slice(start, values.Length), values, _dx!.Span().Slice(start, values.Length));
+    }
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
@@ -123,6 +167,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
         copy._inputGradient = new TensorBuffer<T>();
         copy._input = null;
         copy._lastOutput = null;
+        copy._derivative = null;
         return copy;
     }
 

@@ -112,13 +112,21 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Backward(Tensor<T> outputGradient)
+    public Tensor<T> Backward(Tensor<T> outputGradient) => Backward(outputGradient, null);
+
+    /// <summary>
+    /// <see cref="Backward(Tensor{T})"/>, with <paramref name="inputGradientEpilogue"/> (if any) given each run of the input
+    /// gradient as the product finishes it, on the core that computed it: the derivative of the activation before this layer
+    /// (<see cref="Activation{T}.BackwardThroughDense"/>).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T>? inputGradientEpilogue)
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
         // dx = dy·W
         var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs);
+        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs, inputGradientEpilogue);
         return inputGradient;
     }
 

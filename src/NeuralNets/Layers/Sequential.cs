@@ -27,7 +27,9 @@ namespace NeuralNets.Layers;
 /// <para>A <see cref="ReLU{T}"/> followed by a <see cref="MaxPool2D{T}"/> (not the last layer) runs as one pass: the pool
 /// takes the maxima of the ReLU's input and rectifies them, which gives the same output and the same gradients, bit for
 /// bit, as the two layers in turn. The ReLU's own Forward and Backward are then not called, so its state is not that of
-/// this network's last pass.</para>
+/// this network's last pass. Likewise a <see cref="Dense{T}"/> after one of the library's elementwise activations applies that
+/// activation's derivative to its input gradient as its product finishes each band of rows, the same gradients bit for bit
+/// without a pass of their own; the activation's Backward is then not called.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Training.IWeightChangeGuard where T : unmanaged, IFloatingPointIeee754<T>
@@ -37,6 +39,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
+    private readonly bool[] _denseDifferentiates;  // [i]: layer i is a Dense whose backward pass also does the activation's before it
     private int _passRunning;     // 1 while Forward or Backward runs: the training path is one thread at a time
     private bool _trainingPassOpen;  // a training Forward ran and its Backward has not yet
     private readonly bool _sharesLayers;  // some layer has no inference copy: inference and training take turns on it
@@ -61,6 +64,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         }
         _parameters = parameters.ToArray();
         _poolRectifies = PoolsThatRectify(_layers);
+        _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         foreach (var layer in _layers)
             _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
         if (inputShape is not null)
@@ -93,6 +97,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         }
         _parameters = source._parameters;
         _poolRectifies = PoolsThatRectify(_layers);
+        _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
@@ -152,6 +157,34 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         return rectifies;
     }
 
+    /// <summary>
+    /// Which layers are a Dense after one of the library's elementwise activations (<see cref="Activation{T}.CanBeFusedIntoDense"/>),
+    /// whose backward pass applies that activation's derivative to each band of rows of its input gradient as the product
+    /// finishes it, on the core that computed it (<see cref="Activation{T}.BackwardThroughDense"/>): the same gradients, without
+    /// the activation's pass over them and its hand-over between cores.
+    /// </summary>
+    private static bool[] DenseLayersThatDifferentiate(ILayer<T>[] layers)
+    {
+        var differentiates = new bool[layers.Length];
+        for (int i = 1; i < layers.Length; i++)
+            differentiates[i] = layers[i] is Dense<T> && layers[i - 1] is Activation<T> { CanBeFusedIntoDense: true };
+        return differentiates;
+    }
+
+    /// <summary>Layer <paramref name="i"/>'s backward pass; where it also covered the layer before it (a fused pair), <paramref name="i"/> moves to that one.</summary>
+    [MethodImpl(HotPath.Options)]
+    private Tensor<T> BackwardThrough(ref int i, Tensor<T> g)
+    {
+        if (_denseDifferentiates[i])
+        {
+            i--;
+            return ((Activation<T>)_layers[i]).BackwardThroughDense((Dense<T>)_layers[i + 1], g);
+        }
+        g = _layers[i].Backward(g);
+        if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's
+        return g;
+    }
+
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Another thread is in <see cref="Forward"/> or <see cref="Backward"/> of this network.</exception>
     [MethodImpl(HotPath.Options)]
@@ -159,11 +192,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         using var pass = new TrainingPass(this);
         var g = outputGradient;
-        for (int i = _layers.Length - 1; i >= 0; i--)
-        {
-            g = _layers[i].Backward(g);
-            if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's
-        }
+        for (int i = _layers.Length - 1; i >= 0; i--) g = BackwardThrough(ref i, g);
         _trainingPassOpen = false;
         return g;
     }
@@ -204,11 +233,8 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         using var pass = new TrainingPass(this);
         var g = outputGradient;
         int i = _layers.Length - 1;
-        for (; i > 0; i--)
-        {
-            g = _layers[i].Backward(g);
-            if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's (the first layer's, when i is 0 now)
-        }
+        // A fused pair's backward pass covers the layer before it too (the first layer's, when i is 0 after it).
+        for (; i > 0; i--) g = BackwardThrough(ref i, g);
         if (i == 0)
         {
             if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);

@@ -3,15 +3,18 @@ using NeuralNets.Kernels;
 namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
-/// An epilogue given to the product (a dense layer's fused activation in inference) reaches every element of C exactly once,
-/// after its sum is final, on every path: row-dot chunks on the team, k cut into pieces, the packed kernel, and on every
-/// thread count.
+/// An epilogue given to the product (a dense layer's fused activation in inference, the activation's derivative on its input
+/// gradient in training) reaches every element of C exactly once, after its sum is final, told where in C each run starts,
+/// on every path: row-dot chunks on the team, packed chunks of whole rows, k cut into pieces, the packed kernel's other
+/// chunks, and on every thread count.
 /// </summary>
 public class MatrixMultiplyEpilogueTests
 {
     [Theory]
     [InlineData(64, 128, 784, true)]  // row-dot chunks, split across the team
     [InlineData(64, 128, 784, false)] // the packed kernel: applied to the whole of C afterwards
+    [InlineData(256, 128, 10, false)] // a dense layer's input gradient: packed chunks of whole rows, each applied as it finishes
+    [InlineData(64, 128, 10, false)]
     [InlineData(1, 10, 784, true)]    // one row
     [InlineData(6, 25, 50176, true)]  // a small C over a deep k: cut into pieces, summed, then applied
     [InlineData(70, 69, 67, true)]
@@ -23,7 +26,7 @@ public class MatrixMultiplyEpilogueTests
         var bias = Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         var expected = new float[m * n];
         MatrixMultiply.Compute<float>(a, false, b, transposeB, expected, m, n, k, accumulate: false, bias: bias);
-        for (int i = 0; i < expected.Length; i++) expected[i] = Epilogue(expected[i]);
+        for (int i = 0; i < expected.Length; i++) expected[i] = Epilogue(expected[i], i);
         foreach (int threads in new[] { 1, 2, 3 })
         {
             var c = new float[m * n];
@@ -33,14 +36,15 @@ public class MatrixMultiplyEpilogueTests
         }
     }
 
-    // Not idempotent: applied twice, or before the sum is final, it gives another number.
-    private static float Epilogue(float x) => x * x + 1;
+    // Not idempotent: applied twice, or before the sum is final, it gives another number; and it depends on the element's
+    // place in C, so a run given with the wrong start gives other numbers too.
+    private static float Epilogue(float x, int index) => x * x + 1 + index % 7;
 
     private sealed class SquarePlusOne : IRowsEpilogue<float>
     {
-        public void Apply(Span<float> values)
+        public void Apply(Span<float> values, int start)
         {
-            for (int i = 0; i < values.Length; i++) values[i] = Epilogue(values[i]);
+            for (int i = 0; i < values.Length; i++) values[i] = Epilogue(values[i], start + i);
         }
     }
 }
