@@ -68,6 +68,13 @@ internal static class LayerRehearsal
                 // 23 values reach every vector width's loop and the scalar tail, whatever the layer's own shape.
                 RunTwin(copy, [23]);
                 if (activation.SplitsAcrossThreadsForRehearsal) Activation<T>.PrepareSplitPasses();
+                // Before a dense layer, the dense layer's backward pass applies the derivative (Sequential): that path too.
+                if (activation.CanBeFusedIntoDense && activation.CreateInferenceCopy() is { } first)
+                {
+                    var pair = new Sequential<T>(first, new Dense<T>(23, 3, seed: 0));
+                    pair.Forward(Filled<T>([1, 23]), training: true);
+                    pair.Backward(Filled<T>([1, 3]));
+                }
                 break;
             case MaxPool2D<T> or AvgPool2D<T> or GlobalAvgPool2D<T> or Flatten<T> when sampleShape is not null && layer.CreateInferenceCopy() is { } copy:
                 RunTwin(copy, sampleShape);
