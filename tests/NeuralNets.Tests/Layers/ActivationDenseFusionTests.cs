@@ -69,27 +69,5 @@ public class ActivationDenseFusionTests
     }
 
     private static void CheckNetwork<T>(Tensor<T> x, int batch, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var network = new Sequential<T>(layers);
-        var dy = TestTensors.Random<T>(13, batch, 10);
-
-        // The layers one after the other, as a hand-written loop would run them.
-        network.ZeroGradients();
-        var h = x;
-        foreach (var layer in network.Layers) h = layer.Forward(h, training: true);
-        var expectedOutput = h.ToArray();
-        var g = dy;
-        for (int i = network.Layers.Count - 1; i >= 0; i--) g = network.Layers[i].Backward(g);
-        var expectedInputGradient = g.ToArray();
-        var expectedGradients = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
-        expectedInputGradient.Count(v => v != T.Zero).Should().BeGreaterThan(0, "some gradient reaches the input");
-
-        network.ZeroGradients();
-        network.Forward(x, training: true).ToArray().Should().Equal(expectedOutput, "the network's output");
-        var inputGradient = network.Backward(dy).ToArray();
-        inputGradient.Should().Equal(expectedInputGradient, "the input gradient");
-        inputGradient.Select(T.IsNegative).Should().Equal(expectedInputGradient.Select(T.IsNegative), "the signs of zeros too");
-        for (int i = 0; i < expectedGradients.Length; i++)
-            network.Parameters[i].GradientSpan.ToArray().Should().Equal(expectedGradients[i], network.Parameters[i].Name);
-    }
+        => FusedPairCheck.SameBitsAsTheLayersInTurn(new Sequential<T>(layers), x, TestTensors.Random<T>(13, batch, 10));
 }

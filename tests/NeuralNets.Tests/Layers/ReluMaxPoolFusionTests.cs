@@ -49,37 +49,15 @@ public class ReluMaxPoolFusionTests
         const int batch = 2, channels = 3;
         int outSize = (size + 2 * padding - kernel) / stride + 1;
         // The pair first, on crafted values; then after a convolution, on what it computes.
-        CheckNetwork(Inputs<T>(batch, channels, size, seed: 11), batch, outSize,
+        CheckNetwork(Inputs<T>(batch, channels, size, seed: 11), batch,
             new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9));
-        CheckNetwork(TestTensors.Random<T>(12, batch, channels, size, size), batch, outSize,
+        CheckNetwork(TestTensors.Random<T>(12, batch, channels, size, size), batch,
             new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(),
             new Dense<T>(channels * outSize * outSize, 4, seed: 9));
     }
 
-    private static void CheckNetwork<T>(Tensor<T> x, int batch, int outSize, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var network = new Sequential<T>(layers);
-        var dy = TestTensors.Random<T>(13, batch, 4);
-
-        // The layers one after the other, as a hand-written loop would run them.
-        network.ZeroGradients();
-        var h = x;
-        foreach (var layer in network.Layers) h = layer.Forward(h, training: true);
-        var expectedOutput = h.ToArray();
-        var g = dy;
-        for (int i = network.Layers.Count - 1; i >= 0; i--) g = network.Layers[i].Backward(g);
-        var expectedInputGradient = g.ToArray();
-        var expectedGradients = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
-        expectedInputGradient.Count(v => v != T.Zero).Should().BeGreaterThan(0, "some gradient passes the pair");
-
-        network.ZeroGradients();
-        network.Forward(x, training: true).ToArray().Should().Equal(expectedOutput, "the network's output");
-        var inputGradient = network.Backward(dy).ToArray();
-        inputGradient.Should().Equal(expectedInputGradient, "the input gradient");
-        inputGradient.Select(T.IsNegative).Should().Equal(expectedInputGradient.Select(T.IsNegative), "the signs of zeros too");
-        for (int i = 0; i < expectedGradients.Length; i++)
-            network.Parameters[i].GradientSpan.ToArray().Should().Equal(expectedGradients[i], $"parameter {network.Parameters[i].Name}'s gradient");
-    }
+    private static void CheckNetwork<T>(Tensor<T> x, int batch, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
+        => FusedPairCheck.SameBitsAsTheLayersInTurn(new Sequential<T>(layers), x, TestTensors.Random<T>(13, batch, 4));
 
     // Small whole numbers (ties everywhere, windows of negatives only, zeros), some −0, and a NaN in one window.
     private static Tensor<T> Inputs<T>(int batch, int channels, int size, int seed) where T : unmanaged, IFloatingPointIeee754<T>
