@@ -88,6 +88,24 @@ internal static class MatrixMultiply
         epilogue?.Apply(c[..(m * n)], 0);
     }
 
+    /// <summary>
+    /// C = op(A)·op(B) as <see cref="Compute{T}"/> computes it, with <paramref name="epilogue"/> given each chunk of C as it is
+    /// finished, on the thread that computed it, where the product's chunks allow (row-dot chunks on the team, packed chunks of
+    /// whole rows); otherwise not at all, and the caller applies its work in its own way (a pass of its own split across the
+    /// team, where the whole of C on the calling thread would be slower).
+    /// </summary>
+    /// <returns>Whether the chunks applied the epilogue.</returns>
+    [MethodImpl(HotPath.Options)]
+    public static bool ComputeWithChunkEpilogue<T>(
+        ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k, bool accumulate,
+        long parallelThreshold, IRowsEpilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IRowsEpilogue<T>? left = epilogue;
+        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, 0, parallelThreshold, default, 0, false, ref left, default);
+        return left is null;
+    }
+
     [MethodImpl(HotPath.Options)]
     private static void ComputeProduct<T>(
         ReadOnlySpan<T> a, bool transposeA,

@@ -84,7 +84,8 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     /// elementwise activations: <see cref="CanBeFusedIntoDense"/>): as that layer's input-gradient product finishes each run
     /// of rows, the core that computed it applies <see cref="Differentiate"/> to it, into this activation's input gradient.
     /// The same values as <see cref="Dense{T}.Backward(Tensor{T})"/> and then <see cref="Backward"/>, without a pass and a
-    /// hand-over of their own.
+    /// hand-over of their own. Where the product's chunks are not whole rows (a wide layer's input gradient is cut into
+    /// column chunks), the derivative runs as this activation's own pass after the product, split across the team as ever.
     /// </summary>
     /// <returns>This activation's input gradient.</returns>
     [MethodImpl(HotPath.Options)]
@@ -96,9 +97,11 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
         derivative.Begin(input, _lastOutput!, inputGradient);
         try
         {
-            var denseInputGradient = dense.Backward(outputGradient, derivative);
+            var denseInputGradient = dense.Backward(outputGradient, derivative, out bool applied);
             if (denseInputGradient.FlattenedLength != input.FlattenedLength)
                 throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), denseInputGradient.Shape());
+            if (!applied)
+                ParallelRanges.Run(new DifferentiateRange(this, input, _lastOutput!, denseInputGradient, inputGradient), (int)input.FlattenedLength);
         }
         finally
         {

@@ -112,21 +112,32 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Backward(Tensor<T> outputGradient) => Backward(outputGradient, null);
-
-    /// <summary>
-    /// <see cref="Backward(Tensor{T})"/>, with <paramref name="inputGradientEpilogue"/> (if any) given each run of the input
-    /// gradient as the product finishes it, on the core that computed it: the derivative of the activation before this layer
-    /// (<see cref="Activation{T}.BackwardThroughDense"/>).
-    /// </summary>
-    [MethodImpl(HotPath.Options)]
-    internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T>? inputGradientEpilogue)
+    public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
         // dx = dy·W
         var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs, inputGradientEpilogue);
+        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs);
+        return inputGradient;
+    }
+
+    /// <summary>
+    /// <see cref="Backward(Tensor{T})"/>, with <paramref name="inputGradientEpilogue"/> given each band of rows of the input
+    /// gradient as the product finishes it, on the core that computed it, where the product's chunks are whole rows: the
+    /// derivative of the activation before this layer (<see cref="Activation{T}.BackwardThroughDense"/>).
+    /// </summary>
+    /// <param name="outputGradient">The gradient of the layer's output.</param>
+    /// <param name="inputGradientEpilogue">The work to do on each finished band of the input gradient.</param>
+    /// <param name="epilogueApplied">Whether it was done; if not, the caller does it over the whole input gradient.</param>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T> inputGradientEpilogue, out bool epilogueApplied)
+    {
+        var input = BackwardToParametersChecked(outputGradient);
+        int batch = input.BatchSize();
+        var inputGradient = _inputGradient.Get(batch, [Inputs]);
+        epilogueApplied = DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs,
+            inputGradientEpilogue);
         return inputGradient;
     }
 

@@ -36,6 +36,29 @@ public class MatrixMultiplyEpilogueTests
         }
     }
 
+    [Theory]
+    [InlineData(256, 128, 10, true)]   // a dense layer's input gradient: packed chunks of whole rows
+    [InlineData(64, 300, 10, true)]
+    [InlineData(64, 256, 70, false)]   // a wide layer's: column chunks, so the caller applies its work itself
+    [InlineData(2, 128, 10, false)]    // too few rows for the packed kernel
+    [InlineData(6, 25, 50176, false)]  // k cut into pieces
+    public void ComputeWithChunkEpilogue_AppliesItToEveryElementOnceOrNotAtAll_AndSaysWhich(int m, int n, int k, bool byChunks)
+    {
+        var random = new Random(m + n + k);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var product = new float[m * n];
+        MatrixMultiply.Compute<float>(a, false, b, false, product, m, n, k, accumulate: false);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var c = new float[m * n];
+            bool applied = MatrixMultiply.ComputeWithChunkEpilogue<float>(a, false, b, false, c, m, n, k, accumulate: false,
+                parallelThreshold: threads == 1 ? long.MaxValue : 0, new SquarePlusOne());
+            applied.Should().Be(byChunks, $"{threads} threads");
+            c.Should().Equal(applied ? product.Select(Epilogue).ToArray() : product, $"{threads} threads");
+        }
+    }
+
     // Not idempotent: applied twice, or before the sum is final, it gives another number; and it depends on the element's
     // place in C, so a run given with the wrong start gives other numbers too.
     private static float Epilogue(float x, int index) => x * x + 1 + index % 7;

@@ -61,13 +61,16 @@ public class ActivationDenseFusionTests
 
     private static void Check<T>(string activation, int batch) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // After a dense layer (the MLP's shape), and first in the network (its input gradient is the network's).
-        CheckNetwork(TestTensors.Random<T>(11, batch, 30), batch,
+        // After a dense layer (the MLP's shape), first in the network (its input gradient is the network's), and before a
+        // wide layer, whose input gradient's product is cut into column chunks (the derivative then runs as its own pass).
+        CheckNetwork(TestTensors.Random<T>(11, batch, 30), batch, 10,
             new Dense<T>(30, 128, seed: 7), Activation<T>(activation), new Dense<T>(128, 10, seed: 9));
-        CheckNetwork(TestTensors.Random<T>(12, batch, 48), batch,
+        CheckNetwork(TestTensors.Random<T>(12, batch, 48), batch, 10,
             Activation<T>(activation), new Dense<T>(48, 10, seed: 9));
+        CheckNetwork(TestTensors.Random<T>(14, batch, 20), batch, 70,
+            new Dense<T>(20, 256, seed: 5), Activation<T>(activation), new Dense<T>(256, 70, seed: 6));
     }
 
-    private static void CheckNetwork<T>(Tensor<T> x, int batch, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
-        => FusedPairCheck.SameBitsAsTheLayersInTurn(new Sequential<T>(layers), x, TestTensors.Random<T>(13, batch, 10));
+    private static void CheckNetwork<T>(Tensor<T> x, int batch, int outputs, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
+        => FusedPairCheck.SameBitsAsTheLayersInTurn(new Sequential<T>(layers), x, TestTensors.Random<T>(13, batch, outputs));
 }
