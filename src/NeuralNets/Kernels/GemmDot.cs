@@ -90,6 +90,9 @@ internal static unsafe partial class GemmDot
                 if (tileRows == 4) Tile4x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
                 else Tile2x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
             }
+            // Two columns left (a ten-output layer after its eight-column groups): eight chains instead of two tiles of four.
+            for (; tileRows == 4 && j + 2 <= j1; j += 2)
+                Tile4x2<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
             for (; j < j1; j++)
             {
                 if (tileRows == 4) Tile4x1<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
@@ -431,6 +434,47 @@ internal static unsafe partial class GemmDot
         StoreOne(s2, target + 2 * stride, Offset(addend, 2 * addendStride));
         StoreOne(s3, target + 3 * stride, Offset(addend, 3 * addendStride));
         if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 1, c, ldc, add, addStride);
+    }
+
+    /// <summary>
+    /// Four rows by two columns: eight accumulator chains, enough to keep both multiply-add pipes busy, where a four-row
+    /// one-column tile's four chains waited out each multiply-add's latency (a ten-output layer's last two columns took a
+    /// third of its forward pass).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x2<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int w = Vector256<T>.Count, p = 0;
+        T* a1 = a + k, a2 = a1 + k, a3 = a2 + k, b1 = b + k;
+        Vector256<T> s00 = default, s01 = default, s10 = default, s11 = default;
+        Vector256<T> s20 = default, s21 = default, s30 = default, s31 = default;
+        for (; p + w <= length; p += w)
+        {
+            var y0 = Vector256.Load(b + p);
+            var y1 = Vector256.Load(b1 + p);
+            var x = Vector256.Load(a + p);
+            s00 = TMultiplyAdd.Of(x, y0, s00); s01 = TMultiplyAdd.Of(x, y1, s01);
+            x = Vector256.Load(a1 + p);
+            s10 = TMultiplyAdd.Of(x, y0, s10); s11 = TMultiplyAdd.Of(x, y1, s11);
+            x = Vector256.Load(a2 + p);
+            s20 = TMultiplyAdd.Of(x, y0, s20); s21 = TMultiplyAdd.Of(x, y1, s21);
+            x = Vector256.Load(a3 + p);
+            s30 = TMultiplyAdd.Of(x, y0, s30); s31 = TMultiplyAdd.Of(x, y1, s31);
+        }
+        bool tail = p < length;
+        T* sums = stackalloc T[4 * 2];
+        T* target = tail ? sums : c, addend = tail ? null : add;
+        nint stride = tail ? 2 : ldc, addendStride = tail ? 0 : addStride;
+        StoreOne(s00, target, addend);
+        StoreOne(s01, target + 1, Offset(addend, 1));
+        StoreOne(s10, target + stride, Offset(addend, addendStride));
+        StoreOne(s11, target + stride + 1, Offset(addend, addendStride + 1));
+        StoreOne(s20, target + 2 * stride, Offset(addend, 2 * addendStride));
+        StoreOne(s21, target + 2 * stride + 1, Offset(addend, 2 * addendStride + 1));
+        StoreOne(s30, target + 3 * stride, Offset(addend, 3 * addendStride));
+        StoreOne(s31, target + 3 * stride + 1, Offset(addend, 3 * addendStride + 1));
+        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 4, 2, c, ldc, add, addStride);
     }
 
     private static void Single<T, TMultiplyAdd>(T* a, T* b, int length, T* c, T* add) where T : unmanaged, IFloatingPointIeee754<T>
