@@ -176,8 +176,8 @@ internal static class KernelWarmUp
     /// <summary>Runs one kind of product on small operands, on the calling thread.</summary>
     internal static void RunProduct<T>(int kind) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Sizes that take every tile: 17 rows (six- and four-row tiles and a row left over), 13 and 33 columns (a band
-        // of eight, four and one left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
+        // Sizes that take every tile: 17 rows (six- and four-row tiles and a row left over), 15 and 33 columns (a band
+        // of eight, then four, two and one left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
         const int m = 17, n = 33, k = 17;
         int edge = 3 * Vector512<T>.Count;   // a last panel one vector wide, read in place (a layer of 784 inputs' weight gradient)
         // Enough rows for the row dots to pack B as they go (GemmDot.PackingTile.cs), six past the threshold; the other kinds read the first m.
@@ -201,13 +201,13 @@ internal static class KernelWarmUp
                 MatrixMultiply.Compute<T>(a, false, b, false, c, m, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             case 3:
-                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
+                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 15, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 15));
                 break;
             case 4:
-                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 13, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
+                MatrixMultiply.Compute<T>(a, false, b, true, c, m, 15, k, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             default:
-                MatrixMultiply.Compute<T>(a, false, b, true, new T[tallRows * 13], tallRows, 13, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 13));
+                MatrixMultiply.Compute<T>(a, false, b, true, new T[tallRows * 15], tallRows, 15, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 15));
                 break;
         }
     }
