@@ -63,21 +63,15 @@ internal static class DenseProducts
             parallelThreshold: Threshold<T>(batch, outputs, inputs, inference: !training), bias: bias, splitRows: !training, epilogue: activation,
             packedB: packedWeight);
 
-    /// <summary>Effectively computes <c>dx = dy·W</c>.</summary>
-    [MethodImpl(HotPath.Options)]
-    public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        MatrixMultiply.Compute<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs));
-
     /// <summary>
-    /// <c>dx = dy·W</c> with <paramref name="epilogue"/> given each finished band of rows of dx on the core that computed it,
-    /// where the product's chunks are whole rows (<see cref="MatrixMultiply.ComputeWithChunkEpilogue{T}"/>).
+    /// Effectively computes <c>dx = dy·W</c>, with <paramref name="epilogue"/> (if any) given each finished band of rows of dx
+    /// on the core that computed it, where the product's chunks are whole rows (<see cref="MatrixMultiply.ComputeWithChunkEpilogue{T}"/>).
     /// </summary>
-    /// <returns>Whether the epilogue was applied; if not, the caller applies its work to dx itself.</returns>
+    /// <returns>Whether nothing of the epilogue is left to do (it was applied, or there was none); if false, the caller
+    /// applies its work to dx itself.</returns>
     [MethodImpl(HotPath.Options)]
     public static bool InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> weight, Span<T> dx, int batch, int outputs, int inputs,
-        IRowsEpilogue<T> epilogue)
+        IRowsEpilogue<T>? epilogue = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.ComputeWithChunkEpilogue<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
             parallelThreshold: Threshold<T>(batch, outputs, inputs), epilogue);

@@ -94,11 +94,11 @@ internal static class MatrixMultiply
     /// whole rows); otherwise not at all, and the caller applies its work in its own way (a pass of its own split across the
     /// team, where the whole of C on the calling thread would be slower).
     /// </summary>
-    /// <returns>Whether the chunks applied the epilogue.</returns>
+    /// <returns>Whether nothing of the epilogue is left to do: the chunks applied it, or there was none.</returns>
     [MethodImpl(HotPath.Options)]
     public static bool ComputeWithChunkEpilogue<T>(
         ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB, Span<T> c, int m, int n, int k, bool accumulate,
-        long parallelThreshold, IRowsEpilogue<T> epilogue)
+        long parallelThreshold, IRowsEpilogue<T>? epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         IRowsEpilogue<T>? left = epilogue;

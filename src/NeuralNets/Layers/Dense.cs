@@ -112,29 +112,22 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Backward(Tensor<T> outputGradient)
+    public Tensor<T> Backward(Tensor<T> outputGradient) => Backward(outputGradient, null, out _);
+
+    /// <summary>
+    /// <see cref="Backward(Tensor{T})"/>, with <paramref name="inputGradientEpilogue"/> (if any) given each band of rows of the
+    /// input gradient as the product finishes it, on the core that computed it, where the product's chunks are whole rows:
+    /// the derivative of the activation before this layer (<see cref="Activation{T}.BackwardThroughDense"/>).
+    /// </summary>
+    /// <param name="outputGradient">The gradient of the layer's output.</param>
+    /// <param name="inputGradientEpilogue">The work to do on each finished band of the input gradient, or null.</param>
+    /// <param name="epilogueApplied">Whether nothing of it is left to do; if false, the caller does it over the whole input gradient.</param>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T>? inputGradientEpilogue, out bool epilogueApplied)
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
         // dx = dy·W
-        var inputGradient = _inputGradient.Get(batch, [Inputs]);
-        DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs);
-        return inputGradient;
-    }
-
-    /// <summary>
-    /// <see cref="Backward(Tensor{T})"/>, with <paramref name="inputGradientEpilogue"/> given each band of rows of the input
-    /// gradient as the product finishes it, on the core that computed it, where the product's chunks are whole rows: the
-    /// derivative of the activation before this layer (<see cref="Activation{T}.BackwardThroughDense"/>).
-    /// </summary>
-    /// <param name="outputGradient">The gradient of the layer's output.</param>
-    /// <param name="inputGradientEpilogue">The work to do on each finished band of the input gradient.</param>
-    /// <param name="epilogueApplied">Whether it was done; if not, the caller does it over the whole input gradient.</param>
-    [MethodImpl(HotPath.Options)]
-    internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T> inputGradientEpilogue, out bool epilogueApplied)
-    {
-        var input = BackwardToParametersChecked(outputGradient);
-        int batch = input.BatchSize();
         var inputGradient = _inputGradient.Get(batch, [Inputs]);
         epilogueApplied = DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs,
             inputGradientEpilogue);
