@@ -34,17 +34,4 @@ internal static class FusedPairCheck
         for (int i = 0; i < gradients.Length; i++)
             gradients[i].Should().Equal(network.Parameters[i].GradientSpan.ToArray(), $"parameter {network.Parameters[i].Name}'s gradient");
     }
-
-    /// <summary>The network's <c>BackwardToParameters</c> leaves the same parameter gradients as its <c>Backward</c>.</summary>
-    public static void BackwardToParametersGivesBackwardsGradients<T>(Sequential<T> network, Tensor<T> x, Tensor<T> dy) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        network.ZeroGradients();
-        network.Forward(x, training: true);
-        network.Backward(dy);
-        var viaBackward = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
-        network.ZeroGradients();
-        network.Forward(x, training: true);
-        network.BackwardToParameters(dy);
-        for (int i = 0; i < viaBackward.Length; i++) network.Parameters[i].GradientSpan.ToArray().Should().Equal(viaBackward[i]);
-    }
 }
