@@ -179,7 +179,9 @@ internal static class KernelWarmUp
         // Sizes that take every tile: 17 rows (six- and four-row tiles and a row left over), 15 and 33 columns (a band
         // of eight, then four, two and one left over; two vectors and a partial panel), k = 17 (whole vectors and a tail).
         const int m = 17, n = 33, k = 17;
-        int edge = 3 * Vector512<T>.Count;   // a last panel one vector wide, read in place (a layer of 784 inputs' weight gradient)
+        // Two full panels side by side (the four-vector tile), then a last panel one vector wide, read in place: a layer of 784
+        // inputs' weight gradient.
+        int edge = 5 * Vector512<T>.Count;
         // Enough rows for the row dots to pack B as they go (GemmDot.PackingTile.cs), six past the threshold; the other kinds read the first m.
         int tallRows = GemmDot.PackingMinimumRows + 7;
         var a = new T[tallRows * k];
@@ -198,7 +200,9 @@ internal static class KernelWarmUp
                 MatrixMultiply.Compute<T>(a, true, b, false, c, k, n, m, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             case 2:
-                MatrixMultiply.Compute<T>(a, false, b, false, c, m, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                // 16 rows end the four-vector tile's strips with four, 8 rows with two: each height of that tile.
+                MatrixMultiply.Compute<T>(a, false, b, false, c, 16, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                MatrixMultiply.Compute<T>(a, false, b, false, c, 8, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             case 3:
                 MatrixMultiply.Compute<T>(a, false, b, true, c, m, 15, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 15));
