@@ -76,10 +76,12 @@ internal static class DenseProducts
         MatrixMultiply.ComputeWithChunkEpilogue<T>(dy, false, weight, false, dx, batch, inputs, outputs, accumulate: false,
             parallelThreshold: Threshold<T>(batch, outputs, inputs), epilogue);
 
-    /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c>.</summary>
+    /// <summary>Effectively computes <c>dW = (accumulate ? dW : 0) + dyᵀ·x</c> and <c>db += Σ rows of dy</c>, the rows added one after
+    /// another (<see cref="Elementwise.AddRows{T}"/>), on the calling thread while the team's other threads start on dW.</summary>
     [MethodImpl(HotPath.Options)]
-    public static void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> weightGradient, int batch, int outputs, int inputs, bool accumulate)
+    public static void WeightGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> x, Span<T> weightGradient, Span<T> biasGradient, int batch, int outputs, int inputs,
+        bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         MatrixMultiply.Compute<T>(dy, true, x, false, weightGradient, outputs, inputs, batch, accumulate,
-            parallelThreshold: Threshold<T>(batch, outputs, inputs));
+            parallelThreshold: Threshold<T>(batch, outputs, inputs), rowSumsOfA: biasGradient);
 }

@@ -49,6 +49,9 @@ internal sealed class GemmJob<T> : UnitsWork where T : unmanaged, IFloatingPoint
         var workspace = ArrayPool<T>.Shared.Rent(GemmPacked.WorkspaceLength(_problem));
         GemmPacked.PrepareWorkspace(_problem, workspace);
         _workspaces[part] = workspace;
+        // Part 0 is the calling thread's: it adds up A's rows (right after its transposed copy read them) while the other parts
+        // start on their chunks; whichever part finishes its range first takes what is left of the others'.
+        if (part == 0) GemmPacked.AddRowSumsOfA(_problem);
     }
 
     /// <inheritdoc/>

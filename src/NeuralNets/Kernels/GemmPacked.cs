@@ -107,6 +107,14 @@ internal static unsafe partial class GemmPacked
         fixed (T* scratch = workspace) Transpose.Matrix(problem.A, problem.K, problem.M, CopyOfA((T*)Tensors.AlignedArrays.Up((nint)scratch)));
     }
 
+    /// <summary>Adds each row of op(A) to <see cref="GemmProblem{T}.RowSumsOfA"/>, where the problem has them (A stored k×m).</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddRowSumsOfA<T>(in GemmProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (problem.RowSumsOfA == null) return;
+        Elementwise.AddRows(new ReadOnlySpan<T>(problem.A, problem.M * problem.K), problem.M, new Span<T>(problem.RowSumsOfA, problem.M));
+    }
+
     // The transposed copy of A lies after the packed B block.
     private static T* CopyOfA<T>(T* packedB) where T : unmanaged => packedB + PackedBLength;
 

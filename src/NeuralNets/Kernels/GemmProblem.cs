@@ -177,6 +177,12 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// </summary>
     public IRowsEpilogue<T>? Epilogue { get; init; }
 
+    /// <summary>
+    /// Null, or m values to which each row of op(A) (A stored k×m) is added, in the order of k, by the team's part 0 before its
+    /// chunks (<see cref="MatrixMultiply.Compute{T}"/>'s <c>rowSumsOfA</c>).
+    /// </summary>
+    public T* RowSumsOfA { get; init; }
+
     /// <summary>The rows and columns of C that a chunk of the packed kernel covers where each chunk is whole rows (one chunk column).</summary>
     public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) PackedChunkOfWholeRows(int chunk) =>
         (chunk * ChunkRows, Math.Min(M, chunk * ChunkRows + ChunkRows), 0, N);

@@ -75,17 +75,24 @@ internal static class MatrixMultiply
     /// in inference): by the thread that computed it where the product allows, else to the whole of C at the end.</param>
     /// <param name="packedB">Empty, or B packed by <see cref="GemmDot.Pack{T}"/> from this very B (a frozen network's weight):
     /// the row-dot path's 512-bit tiles read it instead. The result does not depend on it.</param>
+    /// <param name="rowSumsOfA">Empty, or m values to which each row of op(A) is added (Aᵀ only, A stored k×m: a dense layer's
+    /// bias gradient beside its weight gradient), exactly as <see cref="Elementwise.AddRows{T}"/> adds A's rows to them. On the
+    /// team, the calling thread's part does it before its chunks, while the other parts start on theirs.</param>
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads = 0, long parallelThreshold = ParallelThreshold,
-        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false, IRowsEpilogue<T>? epilogue = null, ReadOnlySpan<T> packedB = default)
+        ReadOnlySpan<T> bias = default, int vectorBits = 0, bool splitRows = false, IRowsEpilogue<T>? epilogue = null, ReadOnlySpan<T> packedB = default,
+        Span<T> rowSumsOfA = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue, packedB);
+        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, maxThreads, parallelThreshold, bias, vectorBits, splitRows, ref epilogue, packedB,
+            ref rowSumsOfA);
         // What the chunks did not take (k cut into pieces, other paths): applied to the whole of C now.
         epilogue?.Apply(c[..(m * n)], 0);
+        // Row sums the team did not take (the direct loops, an empty product).
+        if (!rowSumsOfA.IsEmpty) Elementwise.AddRows(a[..(m * k)], m, rowSumsOfA);
     }
 
     /// <summary>
@@ -102,7 +109,8 @@ internal static class MatrixMultiply
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         IRowsEpilogue<T>? left = epilogue;
-        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, 0, parallelThreshold, default, 0, false, ref left, default);
+        Span<T> noSums = default;
+        ComputeProduct(a, transposeA, b, transposeB, c, m, n, k, accumulate, 0, parallelThreshold, default, 0, false, ref left, default, ref noSums);
         return left is null;
     }
 
@@ -111,7 +119,7 @@ internal static class MatrixMultiply
         ReadOnlySpan<T> a, bool transposeA,
         ReadOnlySpan<T> b, bool transposeB,
         Span<T> c, int m, int n, int k, bool accumulate, int maxThreads, long parallelThreshold,
-        ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue, ReadOnlySpan<T> packedB)
+        ReadOnlySpan<T> bias, int vectorBits, bool splitRows, ref IRowsEpilogue<T>? epilogue, ReadOnlySpan<T> packedB, ref Span<T> rowSumsOfA)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // The messages are built in methods of their own (ProductErrors), so that this one, compiled at its first call,
@@ -120,6 +128,7 @@ internal static class MatrixMultiply
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw ProductErrors.SpanLengths(m, n, k, a.Length, b.Length, c.Length);
         if (!bias.IsEmpty && (accumulate || bias.Length != n)) throw ProductErrors.Bias(bias.Length, n, accumulate);
+        if (!rowSumsOfA.IsEmpty && (!transposeA || rowSumsOfA.Length != m)) throw ProductErrors.RowSumsOfA(rowSumsOfA.Length, m, transposeA);
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
@@ -147,6 +156,7 @@ internal static class MatrixMultiply
                 fixed (T* pc = &MemoryMarshal.GetReference(c))
                 fixed (T* pbias = &MemoryMarshal.GetReference(bias))
                 fixed (T* ppacked = &MemoryMarshal.GetReference(packedB))
+                fixed (T* psums = &MemoryMarshal.GetReference(rowSumsOfA))
                 {
                     var problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
                     if (!bias.IsEmpty)
@@ -160,6 +170,11 @@ internal static class MatrixMultiply
                             accumulate = true;
                             problem = new GemmProblem<T>(pa, transposeA, pb, transposeB, pc, m, n, k, accumulate, rowParts) { VectorBits = vectorBits, Unfused = unfused };
                         }
+                    }
+                    if (!rowSumsOfA.IsEmpty)
+                    {
+                        problem = problem with { RowSumsOfA = psums };
+                        rowSumsOfA = default;
                     }
                     if (problem.KPieces == 1)
                     {

@@ -35,4 +35,9 @@ internal static class ProductErrors
     public static Exception PackedB(int length, int m, int n, int k, bool takesBTransposed) =>
         new ArgumentException(string.Create(CultureInfo.InvariantCulture,
             $"A packed B of {length} elements for a product [{m}×{k}]·[{k}×{n}]{(takesBTransposed ? "" : " that does not take B transposed")}."), "packedB");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Exception RowSumsOfA(int length, int m, bool transposeA) =>
+        new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+            $"Row sums of {length} elements for a product with {m} rows{(transposeA ? "" : " that does not take A transposed")}."), "rowSumsOfA");
 }

@@ -147,11 +147,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());
         ReadOnlySpan<T> dy = outputGradient.Span();
-        // dW += dyᵀ·x ; db += Σ_rows dy. A gradient pending zero is overwritten rather than cleared and added to.
+        // dW += dyᵀ·x ; db += Σ_rows dy, in one product. A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        DenseProducts.WeightGradient<T>(dy, input.Span(), dW, batch, Outputs, Inputs, accumulate);
-        var db = Bias.GradientSpan;
-        Elementwise.AddRows(dy[..(batch * Outputs)], Outputs, db);
+        DenseProducts.WeightGradient<T>(dy[..(batch * Outputs)], input.Span(), dW, Bias.GradientSpan, batch, Outputs, Inputs, accumulate);
         return input;
     }
 
