@@ -144,9 +144,7 @@ internal static unsafe partial class GemmPacked
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int bits = p.VectorBits, mr = TileRows(bits), nr = TileColumns<T>(bits);
-        int chunk = unit % (p.ChunksM * p.ChunksN), piece = unit / (p.ChunksM * p.ChunksN);
-        int i0 = chunk / p.ChunksN * p.ChunkRows, i1 = Math.Min(p.M, i0 + p.ChunkRows);
-        var (j0, j1) = p.PackedChunkColumns(chunk % p.ChunksN);
+        var (i0, i1, j0, j1, piece) = p.PackedUnit(unit);
         int kStart = piece * p.KPiece, kEnd = Math.Min(p.K, kStart + p.KPiece);
         // A piece of a split k writes its own partial product, which starts from zero.
         T* target = p.KPieces == 1 ? p.C : p.Partials + (nint)piece * p.M * p.N;

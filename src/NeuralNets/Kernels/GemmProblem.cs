@@ -101,6 +101,13 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
             ColumnShift = (int)(((nint)b & (CacheLineBytes - 1)) / sizeof(T));
             ChunksN = (n + ColumnShift + ChunkColumns - 1) / ChunkColumns;
         }
+        // One band of rows whose last column chunk is a narrow edge (the last 16 of a 784-input layer's weight gradient):
+        // the edge is cut into two halves of its rows, the first unit and the last, so that the two cores' contiguous ranges
+        // hold the same work. Whole, the edge (a quarter of a chunk's columns, half its time) fell to one core, which the
+        // other then waited for (benchmarks/README.md, "twenty-first session").
+        var (lastStart, lastEnd) = PackedChunkColumns(ChunksN - 1);
+        SplitsEdge = !Dot && KPieces == 1 && ChunksM == 1 && ChunksN >= 2 && 2 * (lastEnd - lastStart) <= ChunkColumns
+            && m >= 2 * GemmPacked.MinimumChunkRows;
     }
 
     /// <summary>
@@ -233,6 +240,32 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     /// <summary>Bytes in a cache line, to which <see cref="ColumnShift"/> aligns B's reads.</summary>
     private const int CacheLineBytes = 64;
 
-    /// <summary>Units of work: every chunk of C times every piece of k.</summary>
-    public int ChunkCount => ChunksM * ChunksN * KPieces;
+    /// <summary>Units of work: every chunk of C times every piece of k; one more where the edge is cut in two (<see cref="SplitsEdge"/>).</summary>
+    public int ChunkCount => ChunksM * ChunksN * KPieces + (SplitsEdge ? 1 : 0);
+
+    /// <summary>
+    /// Whether the packed kernel's last column chunk, a narrow edge in a product of one band of rows over an uncut k, is two
+    /// units of half its rows each: unit 0 and the last unit, with the other chunks in between (unit u is chunk u − 1).
+    /// </summary>
+    public bool SplitsEdge { get; }
+
+    /// <summary>The rows and columns of C that unit <paramref name="unit"/> of the packed kernel covers, and its piece of k.</summary>
+    [MethodImpl(HotPath.Options)]
+    public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd, int Piece) PackedUnit(int unit)
+    {
+        if (SplitsEdge)
+        {
+            // Halves of whole strips of the width's tile, so that neither adds a partial strip.
+            int strip = GemmPacked.TileRows(VectorBits), half = (M / 2 + strip - 1) / strip * strip;
+            var (edgeStart, edgeEnd) = PackedChunkColumns(ChunksN - 1);
+            if (unit == 0) return (0, half, edgeStart, edgeEnd, 0);
+            if (unit == ChunksN) return (half, M, edgeStart, edgeEnd, 0);
+            var (start, end) = PackedChunkColumns(unit - 1);
+            return (0, M, start, end, 0);
+        }
+        int chunk = unit % (ChunksM * ChunksN), piece = unit / (ChunksM * ChunksN);
+        int i0 = chunk / ChunksN * ChunkRows;
+        var (j0, j1) = PackedChunkColumns(chunk % ChunksN);
+        return (i0, Math.Min(M, i0 + ChunkRows), j0, j1, piece);
+    }
 }
