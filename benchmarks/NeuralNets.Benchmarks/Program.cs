@@ -9,6 +9,7 @@ using NeuralNets.Benchmarks;
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
+// timeline [mlp|lenet] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
 // scaling: one product on one thread, split across the team, and two one-thread products side by side, alternated (SHAPES as for quick).
 // handoff: an empty team job and an elementwise pass of growing length, on one thread and on the team.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
@@ -21,6 +22,11 @@ using var steal = new StealReport();
 if (args.Length > 0 && args[0] == "quick")
 {
     if (args.Length > 1) QuickMlpTimer.Run(int.Parse(args[1])); else QuickTimer.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "timeline")
+{
+    TeamTimelineReport.Run(args.Length > 1 ? args[1] : "mlp", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 256);
     return;
 }
 if (args.Length > 0 && args[0] == "lenet")

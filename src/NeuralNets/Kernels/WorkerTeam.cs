@@ -121,6 +121,19 @@ internal static class WorkerTeam
     [MethodImpl(HotPath.Options)]
     public static void Run(TeamWork work, int parts)
     {
+        if (!TeamTimeline.Recording)
+        {
+            RunJob(work, parts);
+            return;
+        }
+        long start = Stopwatch.GetTimestamp();
+        RunJob(work, parts);
+        TeamTimeline.Add(work, TeamTimeline.WholeJob, start);
+    }
+
+    [MethodImpl(HotPath.Options)]
+    private static void RunJob(TeamWork work, int parts)
+    {
         // A job that finds the team busy (a part's own products, a second caller) looks before it tries to claim the team:
         // a failed compare-and-swap still takes the team's cache line from the core running the job, every time.
         ArgumentNullException.ThrowIfNull(work);
@@ -171,7 +184,9 @@ internal static class WorkerTeam
         {
             try
             {
+                long start = Stopwatch.GetTimestamp();
                 work.RunPart(part, parts);
+                if (TeamTimeline.Recording) TeamTimeline.Add(work, part, start);
             }
             catch (Exception e) when (parts > 1)
             {
@@ -242,7 +257,14 @@ internal static class WorkerTeam
     {
         try
         {
-            s_work!.RunPart(part, s_parts);
+            var work = s_work!;
+            if (!TeamTimeline.Recording) work.RunPart(part, s_parts);
+            else
+            {
+                long start = Stopwatch.GetTimestamp();
+                work.RunPart(part, s_parts);
+                TeamTimeline.Add(work, part, start);
+            }
         }
         catch (Exception e)
         {

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// A record of the team's jobs while switched on (the benchmarks' <c>timeline</c> mode): each job on its caller, and each
+/// part on the thread that ran it, with stopwatch times, so that a training step can be read job by job (how long each
+/// ran, how long each core worked in it, and the time between jobs when only the calling thread works). Off, it costs one
+/// read of a flag per job and per part.
+/// </summary>
+internal static class TeamTimeline
+{
+    /// <summary>The part number recorded for a job as a whole, on its caller.</summary>
+    public const int WholeJob = -1;
+
+    private const int Capacity = 1 << 18;
+
+    private static readonly Type?[] s_kinds = new Type?[Capacity];
+    private static readonly int[] s_parts = new int[Capacity];
+    private static readonly long[] s_starts = new long[Capacity], s_ends = new long[Capacity];
+    private static int s_count;
+    private static volatile bool s_recording;
+
+    /// <summary>Whether jobs are being recorded.</summary>
+    public static bool Recording => s_recording;
+
+    /// <summary>Forgets what was recorded and starts recording.</summary>
+    public static void Start()
+    {
+        Volatile.Write(ref s_count, 0);
+        s_recording = true;
+    }
+
+    /// <summary>Stops recording and returns what was recorded, in the order the records were made.</summary>
+    public static Entry[] Stop()
+    {
+        s_recording = false;
+        int count = Math.Min(Volatile.Read(ref s_count), Capacity);
+        var entries = new Entry[count];
+        for (int i = 0; i < count; i++) entries[i] = new Entry(s_kinds[i]!, s_parts[i], s_starts[i], s_ends[i]);
+        return entries;
+    }
+
+    /// <summary>Records one job (<see cref="WholeJob"/>) or one part of it; nothing once the buffer is full.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Add(TeamWork work, int part, long start)
+    {
+        long end = Stopwatch.GetTimestamp();
+        int i = Interlocked.Increment(ref s_count) - 1;
+        if (i >= Capacity) return;
+        s_kinds[i] = work.GetType();
+        s_parts[i] = part;
+        s_starts[i] = start;
+        s_ends[i] = end;
+    }
+
+    /// <summary>One recorded job or part: the work's type, the part (or <see cref="WholeJob"/>), and its stopwatch times.</summary>
+    public readonly record struct Entry(Type Kind, int Part, long Start, long End);
+}
