@@ -184,9 +184,9 @@ internal static class WorkerTeam
         {
             try
             {
-                long start = Stopwatch.GetTimestamp();
+                long start = TeamTimeline.Recording ? Stopwatch.GetTimestamp() : 0;
                 work.RunPart(part, parts);
-                if (TeamTimeline.Recording) TeamTimeline.Add(work, part, start);
+                if (start != 0) TeamTimeline.Add(work, part, start);
             }
             catch (Exception e) when (parts > 1)
             {
