@@ -16,9 +16,11 @@ internal static class TeamTimeline
 
     private const int Capacity = 1 << 18;
 
-    private static readonly Type?[] s_kinds = new Type?[Capacity];
-    private static readonly int[] s_parts = new int[Capacity];
-    private static readonly long[] s_starts = new long[Capacity], s_ends = new long[Capacity];
+    // Made by the first Start, so that a process that never records holds none of it (7 MB) and has no type initializer
+    // to run on the team's first job.
+    private static Type?[]? s_kinds;
+    private static int[]? s_parts;
+    private static long[]? s_starts, s_ends;
     private static int s_count;
     private static volatile bool s_recording;
 
@@ -28,6 +30,13 @@ internal static class TeamTimeline
     /// <summary>Forgets what was recorded and starts recording.</summary>
     public static void Start()
     {
+        if (s_kinds is null)
+        {
+            s_kinds = new Type?[Capacity];
+            s_parts = new int[Capacity];
+            s_starts = new long[Capacity];
+            s_ends = new long[Capacity];
+        }
         Volatile.Write(ref s_count, 0);
         s_recording = true;
     }
@@ -36,9 +45,10 @@ internal static class TeamTimeline
     public static Entry[] Stop()
     {
         s_recording = false;
+        if (s_kinds is null) return [];
         int count = Math.Min(Volatile.Read(ref s_count), Capacity);
         var entries = new Entry[count];
-        for (int i = 0; i < count; i++) entries[i] = new Entry(s_kinds[i]!, s_parts[i], s_starts[i], s_ends[i]);
+        for (int i = 0; i < count; i++) entries[i] = new Entry(s_kinds[i]!, s_parts![i], s_starts![i], s_ends![i]);
         return entries;
     }
 
@@ -48,11 +58,11 @@ internal static class TeamTimeline
     {
         long end = Stopwatch.GetTimestamp();
         int i = Interlocked.Increment(ref s_count) - 1;
-        if (i >= Capacity) return;
+        if (i >= Capacity || s_kinds is null) return;
         s_kinds[i] = work.GetType();
-        s_parts[i] = part;
-        s_starts[i] = start;
-        s_ends[i] = end;
+        s_parts![i] = part;
+        s_starts![i] = start;
+        s_ends![i] = end;
     }
 
     /// <summary>One recorded job or part: the work's type, the part (or <see cref="WholeJob"/>), and its stopwatch times.</summary>
