@@ -176,6 +176,20 @@ internal static class WorkerTeam
         }
     }
 
+    /// <summary>Runs one part, recorded in the team's timeline while it records.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void RunPart(TeamWork work, int part, int parts)
+    {
+        if (!TeamTimeline.Recording)
+        {
+            work.RunPart(part, parts);
+            return;
+        }
+        long start = Stopwatch.GetTimestamp();
+        work.RunPart(part, parts);
+        TeamTimeline.Add(work, part, start);
+    }
+
     /// <summary>Runs every part on the calling thread; as with the team, a failing part does not stop the others.</summary>
     private static void RunAllHere(TeamWork work, int parts)
     {
@@ -184,9 +198,7 @@ internal static class WorkerTeam
         {
             try
             {
-                long start = TeamTimeline.Recording ? Stopwatch.GetTimestamp() : 0;
-                work.RunPart(part, parts);
-                if (start != 0) TeamTimeline.Add(work, part, start);
+                RunPart(work, part, parts);
             }
             catch (Exception e) when (parts > 1)
             {
@@ -257,14 +269,7 @@ internal static class WorkerTeam
     {
         try
         {
-            var work = s_work!;
-            if (!TeamTimeline.Recording) work.RunPart(part, s_parts);
-            else
-            {
-                long start = Stopwatch.GetTimestamp();
-                work.RunPart(part, s_parts);
-                TeamTimeline.Add(work, part, start);
-            }
+            RunPart(s_work!, part, s_parts);
         }
         catch (Exception e)
         {

@@ -149,7 +149,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         ReadOnlySpan<T> dy = outputGradient.Span();
         // dW += dyᵀ·x ; db += Σ_rows dy, in one product. A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        DenseProducts.WeightGradient<T>(dy[..(batch * Outputs)], input.Span(), dW, Bias.GradientSpan, batch, Outputs, Inputs, accumulate);
+        DenseProducts.WeightGradient<T>(dy, input.Span(), dW, Bias.GradientSpan, batch, Outputs, Inputs, accumulate);
         return input;
     }
 
