@@ -192,9 +192,9 @@ internal static unsafe partial class GemmPacked
                     MicroKernel512.RunFourVectors(kc, a, rowStrideA, columnStrideA, b, b2, bStride, target + (nint)i * p.N + j, p.N, rows, overwrite);
                 }
             }
-            for (int i = i0; (pairsEnd < j1 || jStart > j0) && i < i1; i += mr)
+            for (int i = i0, rows; (pairsEnd < j1 || jStart > j0) && i < i1; i += rows)
             {
-                int rows = Math.Min(mr, i1 - i);
+                rows = bits == 256 ? MicroKernel256.NextTileRows(i1 - i) : Math.Min(mr, i1 - i);
                 T* a = aBase + i * rowStrideA + k0 * columnStrideA;
                 if (jStart > j0)
                     RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, leadPanel, nr, target + (nint)i * p.N + j0, p.N, rows, jStart - j0, overwrite);

@@ -200,7 +200,8 @@ internal static class KernelWarmUp
                 MatrixMultiply.Compute<T>(a, true, b, false, c, k, n, m, accumulate: true, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;
             case 2:
-                // 16 rows end the four-vector tile's strips with four, 8 rows with two: each height of that tile.
+                // 16 rows end the four-vector tile's strips with four, 8 rows with two: each height of that tile (at 256 bits,
+                // 16 rows end with a four-row tile and 8 rows are two of them).
                 MatrixMultiply.Compute<T>(a, false, b, false, c, 16, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
                 MatrixMultiply.Compute<T>(a, false, b, false, c, 8, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
                 break;

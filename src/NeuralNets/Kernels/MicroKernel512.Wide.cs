@@ -90,25 +90,4 @@ internal static unsafe partial class MicroKernel512
         if (TRows.Count > 4 && rows > 4) { Store(c + 4 * ldc, c40, c41, w, overwrite); Store(c + 4 * ldc + 2 * w, c42, c43, w, overwrite); }
         if (TRows.Count > 5 && rows > 5) { Store(c + 5 * ldc, c50, c51, w, overwrite); Store(c + 5 * ldc + 2 * w, c52, c53, w, overwrite); }
     }
-
-    /// <summary>The height of a four-vector tile, a constant of the compiled code.</summary>
-    private interface ITileRows
-    {
-        static abstract int Count { get; }
-    }
-
-    private readonly struct SixRows : ITileRows
-    {
-        public static int Count => WideRows;
-    }
-
-    private readonly struct FourRows : ITileRows
-    {
-        public static int Count => 4;
-    }
-
-    private readonly struct TwoRows : ITileRows
-    {
-        public static int Count => 2;
-    }
 }
