@@ -57,8 +57,8 @@ internal static unsafe class MicroKernel256
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        if (rows > 4) Tile<T, TMultiplyAdd, SixRows>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
-        else Tile<T, TMultiplyAdd, FourRows>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
+        if (rows > 4) Tile<T, TMultiplyAdd, Six>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
+        else Tile<T, TMultiplyAdd, Four>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
     }
 
     // The k-loop and the stores of a full tile, alone in a method with nothing after the loop but straight stores:
@@ -69,7 +69,7 @@ internal static unsafe class MicroKernel256
     private static void Tile<T, TMultiplyAdd, TRows>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
-        where TRows : struct, ITileRows
+        where TRows : struct, IConstantCount
     {
         int w = Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default;

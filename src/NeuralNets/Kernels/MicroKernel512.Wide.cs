@@ -23,16 +23,16 @@ internal static unsafe partial class MicroKernel512
     {
         // A strip's last rows (a 128-row weight gradient ends with two) take a tile of that height: the six-row tile would
         // spend its multiply-adds on re-read rows. The rows it has compute exactly as in the six-row tile.
-        if (rows > 4) RunFourVectors<T, SixRows>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
-        else if (rows > 2) RunFourVectors<T, FourRows>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
-        else RunFourVectors<T, TwoRows>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
+        if (rows > 4) RunFourVectors<T, Six>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
+        else if (rows > 2) RunFourVectors<T, Four>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
+        else RunFourVectors<T, Two>(kc, a, rowStride, columnStride, b, b2, bStride, c, ldc, rows, overwrite);
     }
 
     /// <summary><see cref="RunFourVectors{T}"/> with a tile <typeparamref name="TRows"/> rows high (at least <paramref name="rows"/>): the compiler drops the rows beyond it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void RunFourVectors<T, TRows>(int kc, T* a, nint rowStride, nint columnStride, T* b, T* b2, nint bStride, T* c, nint ldc, int rows, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
-        where TRows : struct, ITileRows
+        where TRows : struct, IConstantCount
     {
         int w = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
