@@ -198,6 +198,20 @@ internal static unsafe partial class GemmPacked
                 T* a = aBase + i * rowStrideA + k0 * columnStrideA;
                 if (jStart > j0)
                     RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, leadPanel, nr, target + (nint)i * p.N + j0, p.N, rows, jStart - j0, overwrite);
+                if (bits == 256)
+                {
+                    // The strip's full panels in one call, then a partial last one from its packed panel.
+                    if (fullEnd > jStart)
+                    {
+                        T* b = inPlace ? p.B + (nint)k0 * p.N + jStart : packedB + (nint)(jStart - j0) * kc;
+                        MicroKernel256.RunStrip<T, TMultiplyAdd>(kc, a, rowStrideA, columnStrideA, b, inPlace ? p.N : nr, inPlace ? nr : (nint)kc * nr,
+                            (fullEnd - jStart) / nr, target + (nint)i * p.N + jStart, p.N, rows, overwrite);
+                    }
+                    if (fullEnd < j1)
+                        RunTile<T, TMultiplyAdd>(bits, kc, a, rowStrideA, columnStrideA, inPlace ? lastPanel : packedB + (nint)(fullEnd - j0) * kc, nr,
+                            target + (nint)i * p.N + fullEnd, p.N, rows, j1 - fullEnd, overwrite);
+                    continue;
+                }
                 T* panel = inPlace ? lastPanel : packedB + (nint)(pairsEnd - j0) * kc;
                 for (int j = pairsEnd; j < j1; j += nr)
                 {
