@@ -22,7 +22,7 @@ namespace NeuralNets.Kernels;
 /// <para>
 /// Results never depend on it: an elementwise pass computes each element by the same arithmetic whatever range it
 /// falls in. Only where the work runs changes. Until it is measured (while another thread's job holds the team, or
-/// on a platform without threads) the threshold is <see cref="Default"/>, and it stays so after <see cref="Attempts"/> spoilt tries.
+/// on a platform without threads, or while the helpers have not woken) the threshold is <see cref="Default"/>, and it stays so after <see cref="Attempts"/> spoilt tries.
 /// </para>
 /// </remarks>
 internal static class SplitCalibration
@@ -41,8 +41,9 @@ internal static class SplitCalibration
 
     private const int Rounds = 9;
 
-    /// <summary>Tries before the calibration gives up and keeps <see cref="Default"/>: each is spoilt by another caller taking the team meanwhile.</summary>
+    /// <summary>Tries before the calibration gives up and keeps <see cref="Default"/>: each is spoilt by another caller taking the team meanwhile, or by no helper thread taking part.</summary>
     private const int Attempts = 3;
+
 
     private static readonly Lock CalibrationLock = new();
     private static int s_elementwiseMinimum;   // 0 until measured
@@ -97,9 +98,9 @@ internal static class SplitCalibration
         ParallelRanges.Run(new DerivativePass(values, values, new float[values.Length]), values.Length, 1);
     }
 
-    /// <summary>The measured threshold, or null when the team was taken by another caller meanwhile (measured again later).</summary>
+    /// <summary>The measured threshold, or null when the team was taken by another caller meanwhile or no helper thread took part (measured again later).</summary>
     [MethodImpl(HotPath.Options)]   // compiled whole by the warm-up, not at tier 0 with its loops replaced on the stack
-    private static int? Measure()
+    internal static int? Measure()
     {
         // The longest pass timed is half the ceiling (a length of Ceiling itself is never timed: it is the answer when none pays).
         int longest = Ceiling / 2;
@@ -111,10 +112,17 @@ internal static class SplitCalibration
             output[i] = 0.25f + i % 7 * 0.0625f;
             gradient[i] = 1f - i % 5 * 0.125f;
         }
-        var pass = new DerivativePass(output, gradient, result);
+        var helperRanges = new int[1];
+        var pass = new DerivativePass(output, gradient, result, helperRanges, Environment.CurrentManagedThreadId);
         int parts = WorkerTeam.Size;
-        // Start the workers and bring them to polling before anything is timed: a worker's first job includes its thread's start.
+        // Start the workers and bring them to polling before anything is timed: a worker's first job includes its thread's
+        // start. A worker that has slept can also take milliseconds to run again (its virtual CPU left idle: on one 2-vCPU
+        // host, 4 ms of back-to-back split passes often ran without it, the calling thread taking every range), and the
+        // calibration then timed one core against one core and concluded that splitting never pays. So a calibration in
+        // which no helper took a range is spoilt, like one that shared the team with another caller: a later pass tries
+        // again, usually right after a product job, with the workers polling.
         for (int r = 0; r < 8; r++) ParallelRanges.Run(pass, longest, parts);
+        if (Volatile.Read(ref helperRanges[0]) == 0) return null;
         int lengths = BitOperations.Log2((uint)(Ceiling / Floor));
         var pays = new bool[lengths];
         var alone = new long[Rounds];
@@ -124,6 +132,7 @@ internal static class SplitCalibration
             int length = Floor << step;
             // Enough repetitions that a timing spans tens of microseconds, well above the clock's resolution.
             int repetitions = Math.Max(2, Ceiling / length);
+            Volatile.Write(ref helperRanges[0], 0);
             for (int round = -1; round < Rounds; round++)
             {
                 long aloneTicks = Time(pass, length, 1, repetitions);
@@ -133,6 +142,8 @@ internal static class SplitCalibration
                 alone[round] = aloneTicks;
                 split[round] = splitTicks;
             }
+            // A length whose split passes never reached a helper timed the calling thread twice: spoilt, like a busy team.
+            if (Volatile.Read(ref helperRanges[0]) == 0) return null;
             pays[step] = Median(alone) >= RequiredSpeedUp * Median(split);
         }
         // The shortest length from which every longer one pays too: one lucky timing at a short length does not lower it.
@@ -156,11 +167,13 @@ internal static class SplitCalibration
     }
 
     /// <summary>The sigmoid's backward arithmetic, g·s·(1 − s): two arrays read and one written, as most passes of a step do.</summary>
-    private readonly struct DerivativePass(float[] output, float[] gradient, float[] result) : IRangeOperation
+    private readonly struct DerivativePass(float[] output, float[] gradient, float[] result, int[]? helperRanges = null, int callerThread = 0) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int start, int length)
         {
+            // Counts the ranges a helper thread ran, so that the calibration knows the team took part.
+            if (helperRanges != null && Environment.CurrentManagedThreadId != callerThread) Interlocked.Increment(ref helperRanges[0]);
             var s = output.AsSpan(start, length);
             var g = gradient.AsSpan(start, length);
             var r = result.AsSpan(start, length);
