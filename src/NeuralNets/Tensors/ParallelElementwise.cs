@@ -16,7 +16,9 @@ public static class ParallelElementwise
     /// <summary>
     /// Elements below which the work stays on the calling thread: handing it over would cost more than it saves. Measured
     /// once per process, at the first pass that could be split, from how long a representative pass takes on one thread and
-    /// split across the cores (a few milliseconds); between 4,096 and 65,536. Results do not depend on it.
+    /// split across the cores (a few milliseconds); between 4,096 and 65,536. Until the measurement has been made (a try is
+    /// put off while another caller's work holds the threads, or when no helper thread took part, three tries at most) it
+    /// reads 8,192, so two reads around the first passes can differ. Results do not depend on it.
     /// </summary>
     public static int MinimumLength => ParallelRanges.MinimumLength;
 
