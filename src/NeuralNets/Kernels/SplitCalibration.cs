@@ -48,6 +48,7 @@ internal static class SplitCalibration
     private static readonly Lock CalibrationLock = new();
     private static int s_elementwiseMinimum;   // 0 until measured
     private static int s_attempts;
+    private static (float[] Output, float[] Gradient, float[] Result)? s_arrays;   // the passes' arrays, until measured
 
     /// <summary>Elements from which an elementwise pass is split across the team (<see cref="ParallelRanges.MinimumLength"/>).</summary>
     public static int ElementwiseMinimum
@@ -65,7 +66,11 @@ internal static class SplitCalibration
                 if (measured == 0)
                 {
                     measured = Measure() ?? (++s_attempts >= Attempts ? Default : 0);
-                    if (measured != 0) Volatile.Write(ref s_elementwiseMinimum, measured);
+                    if (measured != 0)
+                    {
+                        Volatile.Write(ref s_elementwiseMinimum, measured);
+                        s_arrays = null;
+                    }
                 }
                 return measured == 0 ? Default : measured;
             }
@@ -104,14 +109,8 @@ internal static class SplitCalibration
     {
         // The longest pass timed is half the ceiling (a length of Ceiling itself is never timed: it is the answer when none pays).
         int longest = Ceiling / 2;
-        var output = new float[longest];
-        var gradient = new float[longest];
-        var result = new float[longest];
-        for (int i = 0; i < longest; i++)
-        {
-            output[i] = 0.25f + i % 7 * 0.0625f;
-            gradient[i] = 1f - i % 5 * 0.125f;
-        }
+        // Made by the first try and kept for a spoilt one's retry, so that the calibration allocates once in a process.
+        var (output, gradient, result) = s_arrays ??= Arrays(longest);
         var helperRanges = new int[1];
         var pass = new DerivativePass(output, gradient, result, helperRanges, Environment.CurrentManagedThreadId);
         int parts = WorkerTeam.Size;
@@ -150,6 +149,18 @@ internal static class SplitCalibration
         int threshold = Ceiling;
         for (int step = lengths - 1; step >= 0 && pays[step]; step--) threshold = Floor << step;
         return threshold;
+    }
+
+    private static (float[] Output, float[] Gradient, float[] Result) Arrays(int length)
+    {
+        var output = new float[length];
+        var gradient = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            output[i] = 0.25f + i % 7 * 0.0625f;
+            gradient[i] = 1f - i % 5 * 0.125f;
+        }
+        return (output, gradient, new float[length]);
     }
 
     private static long Time(DerivativePass pass, int length, int parts, int repetitions)
