@@ -33,12 +33,12 @@ internal static unsafe class MicroKernel256
         int tileColumns = 2 * Vector256<T>.Count;
         if (columns == tileColumns)
         {
-            Tile<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, c, ldc, rows, overwrite);
+            RunStrip<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, 0, 1, c, ldc, rows, overwrite);
             return;
         }
         // A partial tile: computed into a full-width scratch tile, then only the valid columns go to C.
         T* tile = stackalloc T[Rows * 2 * Vector256<T>.Count];
-        Tile<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, tile, tileColumns, rows, overwrite: true);
+        RunStrip<T, TMultiplyAdd>(kc, a, rowStride, columnStride, b, bStride, 0, 1, tile, tileColumns, rows, overwrite: true);
         PartialTile.WriteOut(tile, tileColumns, c, ldc, rows, columns, overwrite);
     }
 
@@ -46,9 +46,10 @@ internal static unsafe class MicroKernel256
     /// <paramref name="panels"/> full tiles side by side, B's panels <paramref name="panelStep"/> apart and C's tiles
     /// <c>2 · Vector256&lt;T&gt;.Count</c> columns apart: <see cref="Run{T, TMultiplyAdd}"/> for each, in one call, so that a row
     /// strip pays one call and one setup of its row offsets instead of one per panel (a k-block of 64 steps is a few hundred
-    /// cycles a tile). The same chains, so the same sums.
+    /// cycles a tile). The same chains, so the same sums. A strip of four rows or fewer computes only four: the six-row tile
+    /// would multiply-add its last row three times more.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RunStrip<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, nint panelStep, int panels, T* c, nint ldc, int rows, bool overwrite)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -65,16 +66,6 @@ internal static unsafe class MicroKernel256
     /// tile starts changes none of its sums.
     /// </summary>
     public static int NextTileRows(int remaining) => remaining is 7 or 8 ? 4 : Math.Min(Rows, remaining);
-
-    // A tile of four rows or fewer computes only four: the six-row tile would multiply-add its last row three times more.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<T, TMultiplyAdd>(int kc, T* a, nint rowStride, nint columnStride, T* b, nint bStride, T* c, nint ldc, int rows, bool overwrite)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TMultiplyAdd : struct, IMultiplyAdd
-    {
-        if (rows > 4) Strip<T, TMultiplyAdd, Six>(kc, a, rowStride, columnStride, b, bStride, 0, 1, c, ldc, rows, overwrite);
-        else Strip<T, TMultiplyAdd, Four>(kc, a, rowStride, columnStride, b, bStride, 0, 1, c, ldc, rows, overwrite);
-    }
 
     // The k-loop and the stores of full tiles (a strip of them), alone in a method with nothing after the loop but straight stores:
     // the JIT then keeps every accumulator in a register, whether or not it has a profile to go by. With the partial

@@ -111,8 +111,8 @@ internal static class SplitCalibration
         int longest = Ceiling / 2;
         // Made by the first try and kept for a spoilt one's retry, so that the calibration allocates once in a process.
         var (output, gradient, result) = s_arrays ??= Arrays(longest);
-        var helperRanges = new int[1];
-        var pass = new DerivativePass(output, gradient, result, helperRanges, Environment.CurrentManagedThreadId);
+        var helperTookPart = new int[1];
+        var pass = new DerivativePass(output, gradient, result, helperTookPart, Environment.CurrentManagedThreadId);
         int parts = WorkerTeam.Size;
         // Start the workers and bring them to polling before anything is timed: a worker's first job includes its thread's
         // start. A worker that has slept can also take milliseconds to run again (its virtual CPU left idle: on one 2-vCPU
@@ -121,7 +121,7 @@ internal static class SplitCalibration
         // which no helper took a range is spoilt, like one that shared the team with another caller: a later pass tries
         // again, usually right after a product job, with the workers polling.
         for (int r = 0; r < 8; r++) ParallelRanges.Run(pass, longest, parts);
-        if (Volatile.Read(ref helperRanges[0]) == 0) return null;
+        if (Volatile.Read(ref helperTookPart[0]) == 0) return null;
         int lengths = BitOperations.Log2((uint)(Ceiling / Floor));
         var pays = new bool[lengths];
         var alone = new long[Rounds];
@@ -131,7 +131,7 @@ internal static class SplitCalibration
             int length = Floor << step;
             // Enough repetitions that a timing spans tens of microseconds, well above the clock's resolution.
             int repetitions = Math.Max(2, Ceiling / length);
-            Volatile.Write(ref helperRanges[0], 0);
+            Volatile.Write(ref helperTookPart[0], 0);
             for (int round = -1; round < Rounds; round++)
             {
                 long aloneTicks = Time(pass, length, 1, repetitions);
@@ -142,7 +142,7 @@ internal static class SplitCalibration
                 split[round] = splitTicks;
             }
             // A length whose split passes never reached a helper timed the calling thread twice: spoilt, like a busy team.
-            if (Volatile.Read(ref helperRanges[0]) == 0) return null;
+            if (Volatile.Read(ref helperTookPart[0]) == 0) return null;
             pays[step] = Median(alone) >= RequiredSpeedUp * Median(split);
         }
         // The shortest length from which every longer one pays too: one lucky timing at a short length does not lower it.
@@ -178,13 +178,14 @@ internal static class SplitCalibration
     }
 
     /// <summary>The sigmoid's backward arithmetic, g·s·(1 − s): two arrays read and one written, as most passes of a step do.</summary>
-    private readonly struct DerivativePass(float[] output, float[] gradient, float[] result, int[]? helperRanges = null, int callerThread = 0) : IRangeOperation
+    private readonly struct DerivativePass(float[] output, float[] gradient, float[] result, int[]? helperTookPart = null, int callerThread = 0) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int start, int length)
         {
-            // Counts the ranges a helper thread ran, so that the calibration knows the team took part.
-            if (helperRanges != null && Environment.CurrentManagedThreadId != callerThread) Interlocked.Increment(ref helperRanges[0]);
+            // Marks that a helper thread ran a range, so that the calibration knows the team took part: a plain store, not a
+            // contended increment inside the timed passes.
+            if (helperTookPart != null && Environment.CurrentManagedThreadId != callerThread) Volatile.Write(ref helperTookPart[0], 1);
             var s = output.AsSpan(start, length);
             var g = gradient.AsSpan(start, length);
             var r = result.AsSpan(start, length);
