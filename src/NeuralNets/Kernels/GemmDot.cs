@@ -351,17 +351,20 @@ internal static unsafe partial class GemmDot
             y = Vector256.Load(b5 + p);
             s05 = TMultiplyAdd.Of(x0, y, s05); s15 = TMultiplyAdd.Of(x1, y, s15);
         }
-        bool tail = p < length;
-        T* sums = stackalloc T[2 * 6];
-        T* target = tail ? sums : c, addend = tail ? null : add;
-        nint stride = tail ? 6 : ldc, addendStride = tail ? 0 : addStride;
-        Store4(s00, s01, s02, s03, target, addend);
-        StoreOne(s04, target + 4, Offset(addend, 4));
-        StoreOne(s05, target + 5, Offset(addend, 5));
-        Store4(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
-        StoreOne(s14, target + stride + 4, Offset(addend, addendStride + 4));
-        StoreOne(s15, target + stride + 5, Offset(addend, addendStride + 5));
-        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 2, 6, c, ldc, add, addStride);
+        if (p < length)
+        {
+            // A tail of k: finished in registers (GemmDot.Tails.cs).
+            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, k, p, length, c, add);
+            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, k, p, length, c + ldc, Offset(add, addStride));
+            Store2x2WithTail<T, TMultiplyAdd>(s04, s05, s14, s15, a, b4, k, p, length, c + 4, ldc, Offset(add, 4), addStride);
+            return;
+        }
+        Store4(s00, s01, s02, s03, c, add);
+        StoreOne(s04, c + 4, Offset(add, 4));
+        StoreOne(s05, c + 5, Offset(add, 5));
+        Store4(s10, s11, s12, s13, c + ldc, Offset(add, addStride));
+        StoreOne(s14, c + ldc + 4, Offset(add, addStride + 4));
+        StoreOne(s15, c + ldc + 5, Offset(add, addStride + 5));
     }
 
     /// <summary>
@@ -390,13 +393,15 @@ internal static unsafe partial class GemmDot
             y = Vector256.Load(b3 + p);
             s03 = TMultiplyAdd.Of(x0, y, s03); s13 = TMultiplyAdd.Of(x1, y, s13);
         }
-        bool tail = p < length;
-        T* sums = stackalloc T[2 * 4];
-        T* target = tail ? sums : c, addend = tail ? null : add;
-        nint stride = tail ? 4 : ldc, addendStride = tail ? 0 : addStride;
-        Store4(s00, s01, s02, s03, target, addend);
-        Store4(s10, s11, s12, s13, target + stride, Offset(addend, addendStride));
-        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 2, 4, c, ldc, add, addStride);
+        if (p < length)
+        {
+            // A tail of k: finished in registers (GemmDot.Tails.cs).
+            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, k, p, length, c, add);
+            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, k, p, length, c + ldc, Offset(add, addStride));
+            return;
+        }
+        Store4(s00, s01, s02, s03, c, add);
+        Store4(s10, s11, s12, s13, c + ldc, Offset(add, addStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -18,6 +18,8 @@ public class VectorWidthTests
     [
         (1, 1, 1), (1, 10, 784), (3, 5, 7), (4, 17, 9), (9, 33, 65), (17, 65, 31), (33, 47, 70),
         (64, 128, 784), (64, 10, 128), (128, 784, 64), (70, 69, 67), (6, 700, 25), (6, 25, 5000), (16, 150, 6400),
+        // Tails of k after whole vectors in the six- and four-column tiles: a 100-input layer, LeNet's 84-input one.
+        (64, 100, 100), (64, 10, 84),
     ];
 
     /// <summary>Every shape in both families (false: the hardware's; true: the unfused one forced).</summary>
