@@ -419,10 +419,9 @@ internal static unsafe partial class GemmDot
             s2 = TMultiplyAdd.Of(x, Vector256.Load(b2 + p), s2);
             s3 = TMultiplyAdd.Of(x, Vector256.Load(b3 + p), s3);
         }
-        bool tail = p < length;
-        T* sums = stackalloc T[4];
-        Store4(s0, s1, s2, s3, tail ? sums : c, tail ? null : add);
-        if (tail) CompleteTails<T, TMultiplyAdd>(a, b, k, p, length, sums, 1, 4, c, 4, add, 0);
+        // A tail of k is finished in registers (GemmDot.Tails.cs).
+        if (p < length) Store4WithTail<T, TMultiplyAdd>(s0, s1, s2, s3, a, b, k, p, length, c, add);
+        else Store4(s0, s1, s2, s3, c, add);
     }
 
     /// <summary>
