@@ -4,6 +4,7 @@ using NeuralNets.Benchmarks;
 
 // quick: a few-second smoke timing of the matrix multiply kernel (quick N: the parts of an MLP step at batch N).
 // race [mlp|lenet|batch 64…]: both libraries' training steps in one process, taking turns, ratio per round (TorchSharp builds only).
+// shapes [SHAPE BATCH…]: the same race over MLPs of any shape, e.g. shapes 784-300r-100r-10 64 (TorchSharp builds only; see ShapeRace).
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
@@ -85,6 +86,11 @@ if (args.Length > 0 && args[0] == "onnx")
 if (args.Length > 0 && args[0] == "race")
 {
     StepRace.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "shapes")
+{
+    ShapeRace.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "torchmm")

@@ -27,30 +27,35 @@ internal static class StepRace
         foreach (var (name, create) in cases)
         {
             if (only.Length > 0 && !only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase))) continue;
-            var bench = create();
-            Func<float>[] sides = [bench.NeuralNets, bench.TorchSharp];
-            // Warm-up: well past tiering and libtorch's first-call costs; then the steps per round, from a calibration.
-            var perRound = new int[2];
-            for (int s = 0; s < 2; s++)
-            {
-                var watch = Stopwatch.StartNew();
-                int steps = 0;
-                while (watch.Elapsed.TotalSeconds < 1.5) { sides[s](); steps++; }
-                perRound[s] = Math.Max(1, (int)(steps / 15.0));
-            }
-            var times = Rounds.Interleaved(Enumerable.Range(0, 2).Select(side => (Func<double>)(() =>
-            {
-                // A pause first, for the other side's worker threads to stop polling for work.
-                Thread.Sleep(20);
-                var watch = Stopwatch.StartNew();
-                for (int i = 0; i < perRound[side]; i++) sides[side]();
-                return watch.Elapsed.TotalSeconds / perRound[side];
-            })).ToArray(), RoundCount);
-            var ratios = times[1].Zip(times[0], (torchTime, ourTime) => torchTime / ourTime).ToArray();
-            double ours = Rounds.Median(times[0]), theirs = Rounds.Median(times[1]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name}: NeuralNets {Micro(ours)}, TorchSharp {Micro(theirs)}; ratio per round: median {Rounds.Median(ratios):F2}×, lowest {ratios.Min():F2}×, highest {ratios.Max():F2}× ({RoundCount} rounds)"));
+            Race(name, create());
         }
+    }
+
+    /// <summary>Races <paramref name="bench"/>'s two sides as described above and prints one line under <paramref name="name"/>.</summary>
+    public static void Race(string name, TrainingStepBenchmark bench)
+    {
+        Func<float>[] sides = [bench.NeuralNets, bench.TorchSharp];
+        // Warm-up: well past tiering and libtorch's first-call costs; then the steps per round, from a calibration.
+        var perRound = new int[2];
+        for (int s = 0; s < 2; s++)
+        {
+            var watch = Stopwatch.StartNew();
+            int steps = 0;
+            while (watch.Elapsed.TotalSeconds < 1.5) { sides[s](); steps++; }
+            perRound[s] = Math.Max(1, (int)(steps / 15.0));
+        }
+        var times = Rounds.Interleaved(Enumerable.Range(0, 2).Select(side => (Func<double>)(() =>
+        {
+            // A pause first, for the other side's worker threads to stop polling for work.
+            Thread.Sleep(20);
+            var watch = Stopwatch.StartNew();
+            for (int i = 0; i < perRound[side]; i++) sides[side]();
+            return watch.Elapsed.TotalSeconds / perRound[side];
+        })).ToArray(), RoundCount);
+        var ratios = times[1].Zip(times[0], (torchTime, ourTime) => torchTime / ourTime).ToArray();
+        double ours = Rounds.Median(times[0]), theirs = Rounds.Median(times[1]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: NeuralNets {Micro(ours)}, TorchSharp {Micro(theirs)}; ratio per round: median {Rounds.Median(ratios):F2}×, lowest {ratios.Min():F2}×, highest {ratios.Max():F2}× ({RoundCount} rounds)"));
     }
 
     private static MlpTrainingStepBenchmarks Mlp(int batch)

@@ -1,0 +1,80 @@
+#if WITH_TORCH
+using NeuralNets.Benchmarks.Torch;
+using TorchSharp;
+using TorchTensor = TorchSharp.torch.Tensor;
+using TorchModule = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace NeuralNets.Benchmarks;
+
+/// <summary>
+/// The step race (<see cref="StepRace"/>) over multilayer perceptrons of any shape, so that a layer size the fixed
+/// networks do not have (a 100-input layer, three hidden layers, a tabular input) is measured the same way. A network is
+/// written as its sizes joined by dashes, each hidden size followed by its activation: <c>784-300r-100r-10</c> is
+/// 784 inputs, dense 300 with ReLU, dense 100 with ReLU, dense 10 (s: sigmoid, r: ReLU, t: tanh). Softmax cross-entropy
+/// and SGD, as in the fixed races.
+/// </summary>
+internal static class ShapeRace
+{
+    /// <summary>The shapes raced when none are given: each with its batch.</summary>
+    private static readonly (string Shape, int Batch)[] Defaults =
+    [
+        ("784-128s-10", 32), ("784-128s-10", 128), ("784-30s-10", 64), ("784-100s-10", 64), ("784-300r-100r-10", 64),
+        ("784-256r-128r-10", 64), ("784-256r-128r-10", 256), ("100-1000r-100", 64), ("13-64r-64r-3", 32), ("2-16t-16t-2", 32),
+    ];
+
+    /// <summary>Races every shape of <paramref name="arguments"/> (pairs of shape and batch), or the defaults.</summary>
+    public static void Run(string[] arguments)
+    {
+        Console.WriteLine(TorchRuntime.Prepare());
+        if (arguments.Length % 2 != 0) throw new ArgumentException("Give shapes and batches in pairs, e.g. 784-300r-100r-10 64.");
+        var shapes = arguments.Length == 0
+            ? Defaults
+            : Enumerable.Range(0, arguments.Length / 2)
+                .Select(i => (arguments[2 * i], int.Parse(arguments[2 * i + 1], System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        foreach (var (shape, batch) in shapes) StepRace.Race($"MLP {shape}, batch {batch}", new ShapedMlp(shape, batch));
+    }
+
+    /// <summary>One shape's training step in both libraries.</summary>
+    private sealed class ShapedMlp : TrainingStepBenchmark
+    {
+        public ShapedMlp(string shape, int batch)
+        {
+            FairScheduling.Apply();
+            string[] parts = shape.Split('-');
+            if (parts.Length < 2) throw new ArgumentException($"'{shape}': a shape needs inputs and at least one layer, e.g. 784-128s-10.");
+            int inputs = ParseSize(parts[0], shape);
+            var ours = Network.Sequential<float>(inputs);
+            var theirs = new List<(string, TorchModule)>();
+            int width = inputs;
+            foreach (string part in parts.Skip(1))
+            {
+                char activation = char.IsLetter(part[^1]) ? part[^1] : ' ';
+                int size = ParseSize(activation == ' ' ? part : part[..^1], shape);
+                ours = ours.Dense(size);
+                theirs.Add((theirs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), torch.nn.Linear(width, size)));
+                width = size;
+                TorchModule? torchActivation = activation switch
+                {
+                    ' ' => null,
+                    's' => torch.nn.Sigmoid(),
+                    'r' => torch.nn.ReLU(),
+                    't' => torch.nn.Tanh(),
+                    _ => throw new ArgumentException($"'{shape}': '{activation}' is not an activation (s, r or t)."),
+                };
+                ours = activation switch { 's' => ours.Sigmoid(), 'r' => ours.ReLU(), 't' => ours.Tanh(), _ => ours };
+                if (torchActivation is not null) theirs.Add((theirs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), torchActivation));
+            }
+            float[] x = BenchmarkData.Uniform(batch * inputs, 1, 0, 1);
+            float[] y = BenchmarkData.Labels(batch, width, 2);
+            UseNeuralNets(ours.Build(seed: 1), BenchmarkData.Wrap(x, batch, inputs), BenchmarkData.Wrap(y, batch));
+            UseTorch(torch.nn.Sequential(theirs.ToArray()), torch.tensor(x, batch, inputs),
+                torch.tensor(y.Select(v => (long)v).ToArray(), new long[] { batch }));
+        }
+
+        private static int ParseSize(string text, string shape) =>
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) && size > 0
+                ? size
+                : throw new ArgumentException($"'{shape}': '{text}' is not a layer size.");
+    }
+}
+#endif
