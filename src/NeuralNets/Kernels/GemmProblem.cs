@@ -85,7 +85,10 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
         // the columns instead. That costs the optimizer a cross-core read of half the gradient, and still saved 2–4 % of an
         // MLP step at batch 128 and 256 (benchmarks/README.md, fifteenth session). Decided after k's cut, which it leaves
         // as it was, so the sums are the same.
-        ReadsBInPlace = !transposeB && (long)KBlock * n * sizeof(T) <= GemmPacked.InPlaceBytes;
+        // In place only where its k-block stays within the TLB's reach, and, where enough rows of A read each block, where its
+        // rows do not crowd a few of the L1 cache's sets (rows a whole kilobyte apart, a 256-, 512- or 1024-wide layer's input).
+        ReadsBInPlace = !transposeB && (long)KBlock * n * sizeof(T) <= GemmPacked.InPlaceBytes
+            && !(m >= GemmPacked.MinimumChunkRows && CacheSets.Crowded((long)n * sizeof(T), KBlock, Math.Min(n, ChunkColumns) * sizeof(T)));
         if (!Dot && !ReadsBInPlace && KPieces == 1 && ChunksN >= GemmPacked.MinimumChunks && ChunksM > 1 && m <= GemmPacked.ChunkRows)
         {
             ChunkRows = GemmPacked.ChunkRows;
@@ -218,8 +221,9 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     public bool TransposedCopyOfA { get; }
 
     /// <summary>
-    /// Whether the packed kernel reads B in place (stored k×n, a k-block within <see cref="GemmPacked.InPlaceBytes"/>) rather
-    /// than packing it into panels chunk by chunk.
+    /// Whether the packed kernel reads B in place (stored k×n, a k-block within <see cref="GemmPacked.InPlaceBytes"/>, and for
+    /// <see cref="GemmPacked.MinimumChunkRows"/> rows of A or more, rows that do not crowd the L1 cache's sets: <see cref="CacheSets"/>)
+    /// rather than packing it into panels chunk by chunk. Either way the same sums.
     /// </summary>
     public bool ReadsBInPlace { get; }
 
