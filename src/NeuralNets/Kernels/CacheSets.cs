@@ -30,25 +30,27 @@ internal static class CacheSets
 
     /// <summary>
     /// Whether reading <paramref name="rows"/> rows of <paramref name="widthBytes"/> each, <paramref name="rowBytes"/> apart,
-    /// puts more than <see cref="Ways"/> of their lines on one set.
+    /// puts more than <paramref name="ways"/> of their lines on one set (fewer than the cache has, where other streams
+    /// share the sets at the same time).
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    public static bool Crowded(long rowBytes, int rows, int widthBytes)
+    public static bool Crowded(long rowBytes, int rows, int widthBytes, int ways = Ways)
     {
-        if (rows <= Ways || widthBytes <= 0) return false;
+        if (rows <= ways || widthBytes <= 0) return false;
         long step = rowBytes % SpanBytes;
-        if (rows > 1 << 12 || widthBytes > 1 << 20) return Count(step, rows, widthBytes);
+        // A few rows cost less to count than to look up; other limits than the cache's are counted each time.
+        if (rows <= 2 * Ways || ways != Ways || rows > 1 << 12 || widthBytes > 1 << 20) return Count(step, rows, widthBytes, ways);
         long key = step | (long)rows << 12 | (long)widthBytes << 24;
         int slot = (int)((ulong)(key * unchecked((long)0x9E3779B97F4A7C15)) >> 60);
         long held = Volatile.Read(ref s_answers[slot]) - 1;
         if (held >= 0 && held >> 1 == key) return (held & 1) != 0;
-        bool crowded = Count(step, rows, widthBytes);
+        bool crowded = Count(step, rows, widthBytes, ways);
         Volatile.Write(ref s_answers[slot], (key << 1 | (crowded ? 1L : 0L)) + 1);
         return crowded;
     }
 
     [SkipLocalsInit]
-    private static bool Count(long step, int rows, int widthBytes)
+    private static bool Count(long step, int rows, int widthBytes, int ways)
     {
         Span<int> lines = stackalloc int[Sets];
         lines.Clear();
@@ -59,11 +61,11 @@ internal static class CacheSets
             long start = r * step % SpanBytes;
             if (rest == 0)
             {
-                if (whole * (r + 1) > Ways) return true;
+                if (whole * (r + 1) > ways) return true;
                 continue;
             }
             for (long line = start / LineBytes, last = (start + rest - 1) / LineBytes; line <= last; line++)
-                if (++lines[(int)(line % Sets)] + whole * (r + 1) > Ways) return true;
+                if (++lines[(int)(line % Sets)] + whole * (r + 1) > ways) return true;
         }
         return false;
     }

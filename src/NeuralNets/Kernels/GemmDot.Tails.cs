@@ -18,7 +18,7 @@ internal static unsafe partial class GemmDot
     /// <summary>
     /// One row's four columns: the sums of <paramref name="s0"/> to <paramref name="s3"/> (<see cref="Reduce4(Vector256{float}, Vector256{float}, Vector256{float}, Vector256{float})"/>),
     /// continued over steps <paramref name="p"/> to <paramref name="length"/> of the row <paramref name="a"/> and the four rows
-    /// of B from <paramref name="b"/>, plus their addends where given, stored at <paramref name="c"/>.
+    /// of B from <paramref name="b"/> (<paramref name="k"/> apart), plus their addends where given, stored at <paramref name="c"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store4WithTail<T, TMultiplyAdd>(Vector256<T> s0, Vector256<T> s1, Vector256<T> s2, Vector256<T> s3, T* a, T* b, nint k,
@@ -55,19 +55,19 @@ internal static unsafe partial class GemmDot
     /// <summary>
     /// Two rows by two columns (the last two of a six-column tile): the sums of row 0's <paramref name="s00"/>,
     /// <paramref name="s01"/> and row 1's <paramref name="s10"/>, <paramref name="s11"/>, continued over the tail as
-    /// <see cref="Store4WithTail{T, TMultiplyAdd}"/> does, plus their addends where given, stored at <paramref name="c"/>
-    /// (row 1 at <paramref name="ldc"/>, its addends at <paramref name="addStride"/>).
+    /// <see cref="Store4WithTail{T, TMultiplyAdd}"/> does (A's rows <paramref name="aStride"/> apart, B's <paramref name="bStride"/>),
+    /// plus their addends where given, stored at <paramref name="c"/> (row 1 at <paramref name="ldc"/>, its addends at <paramref name="addStride"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2x2WithTail<T, TMultiplyAdd>(Vector256<T> s00, Vector256<T> s01, Vector256<T> s10, Vector256<T> s11, T* a, T* b, nint k,
-        int p, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Store2x2WithTail<T, TMultiplyAdd>(Vector256<T> s00, Vector256<T> s01, Vector256<T> s10, Vector256<T> s11, T* a, nint aStride,
+        T* b, nint bStride, int p, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         if (typeof(T) == typeof(float))
         {
             // Lanes: row 0 column 0, row 0 column 1, row 1 column 0, row 1 column 1.
             var r = Reduce4(s00.AsSingle(), s01.AsSingle(), s10.AsSingle(), s11.AsSingle());
-            float* x0 = (float*)a, x1 = x0 + k, y0 = (float*)b, y1 = y0 + k;
+            float* x0 = (float*)a, x1 = x0 + aStride, y0 = (float*)b, y1 = y0 + bStride;
             for (; p < length; p++)
                 r = TMultiplyAdd.Of(Vector128.Create(x0[p], x0[p], x1[p], x1[p]), Vector128.Create(y0[p], y1[p], y0[p], y1[p]), r);
             float* target = (float*)c;
@@ -81,7 +81,7 @@ internal static unsafe partial class GemmDot
             return;
         }
         var (r0, r1) = Reduce4(s00.AsDouble(), s01.AsDouble(), s10.AsDouble(), s11.AsDouble());
-        double* xd0 = (double*)a, xd1 = xd0 + k, yd0 = (double*)b, yd1 = yd0 + k;
+        double* xd0 = (double*)a, xd1 = xd0 + aStride, yd0 = (double*)b, yd1 = yd0 + bStride;
         for (; p < length; p++)
         {
             var y = Vector128.Create(yd0[p], yd1[p]);

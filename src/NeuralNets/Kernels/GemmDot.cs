@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -111,13 +112,58 @@ internal static unsafe partial class GemmDot
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        int j = j0;
-        for (; j + 6 <= j1; j += 6)
-            for (int i = i0; i < i1; i += 2)
-                Tile2x6<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
-        for (; j + 4 <= j1; j += 4)
-            for (int i = i0; i < i1; i += 2)
-                Tile2x4<T, TMultiplyAdd>(a + i * k, b + j * k, k, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+        // Rows a page apart (a 1024-input layer's) put a group's six rows of B and the pair of A's on the same L1 sets at every
+        // step: there the group is copied, rows a line further apart, for the pairs to read (the same values, so the same sums).
+        T[]? copy = i1 - i0 >= MinimumRowsForGroupCopy && CacheSets.Crowded((long)k * sizeof(T), 8, Vector256<T>.Count * sizeof(T), CacheSets.Ways / 2)
+            ? ArrayPool<T>.Shared.Rent(GroupCopyLength<T>(length))
+            : null;
+        fixed (T* copyStart = copy)
+        {
+            T* group = (T*)Tensors.AlignedArrays.Up((nint)copyStart);
+            nint copyStride = GroupCopyStride<T>(length);
+            int j = j0;
+            for (; j + 6 <= j1; j += 6)
+            {
+                T* bGroup = copy is null ? b + j * k : CopyGroup(b + j * k, k, 6, length, group, copyStride);
+                nint bStride = copy is null ? k : copyStride;
+                for (int i = i0; i < i1; i += 2)
+                    Tile2x6<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+            }
+            for (; j + 4 <= j1; j += 4)
+            {
+                T* bGroup = copy is null ? b + j * k : CopyGroup(b + j * k, k, 4, length, group, copyStride);
+                nint bStride = copy is null ? k : copyStride;
+                for (int i = i0; i < i1; i += 2)
+                    Tile2x4<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+            }
+            RunSingleColumns<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j, j1);
+        }
+        if (copy is not null) ArrayPool<T>.Shared.Return(copy);
+    }
+
+    /// <summary>Rows of A from which a group of B's rows that crowd the cache's sets is copied: enough pairs to read the copy.</summary>
+    private const int MinimumRowsForGroupCopy = 8;
+
+    // A copied row: its length in whole cache lines, an odd number of them, so that consecutive rows start on different sets.
+    private static nint GroupCopyStride<T>(int length) where T : unmanaged =>
+        (((nint)length * sizeof(T) + CacheSets.LineBytes - 1) / CacheSets.LineBytes | 1) * CacheSets.LineBytes / sizeof(T);
+
+    private static int GroupCopyLength<T>(int length) where T : unmanaged =>
+        (int)(6 * GroupCopyStride<T>(length)) + Tensors.AlignedArrays.Alignment / sizeof(T);
+
+    /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> elements, <paramref name="stride"/> apart, to <paramref name="target"/>, <paramref name="targetStride"/> apart.</summary>
+    private static T* CopyGroup<T>(T* source, nint stride, int rows, int length, T* target, nint targetStride) where T : unmanaged
+    {
+        for (int r = 0; r < rows; r++)
+            new ReadOnlySpan<T>(source + r * stride, length).CopyTo(new Span<T>(target + r * targetStride, length));
+        return target;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunSingleColumns<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint n, T* addend, nint addendStride, int i0, int i1, int j, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
         for (; j < j1; j++)
             for (int i = i0; i < i1; i++)
                 Single<T, TMultiplyAdd>(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
@@ -327,11 +373,12 @@ internal static unsafe partial class GemmDot
     /// registers. The same chains and reductions as <see cref="Tile2x4{T, TMultiplyAdd}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile2x6<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile2x6<T, TMultiplyAdd>(T* a, T* b, nint k, nint bStride, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
-        T* a1 = a + k, b1 = b + k, b2 = b1 + k, b3 = b2 + k, b4 = b3 + k, b5 = b4 + k;
+        T* a1 = a + k, b1 = b + bStride, b2 = b1 + bStride, b3 = b2 + bStride, b4 = b3 + bStride, b5 = b4 + bStride;
         Vector256<T> s00 = default, s01 = default, s02 = default, s03 = default, s04 = default, s05 = default;
         Vector256<T> s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
         for (; p + w <= length; p += w)
@@ -354,9 +401,9 @@ internal static unsafe partial class GemmDot
         if (p < length)
         {
             // A tail of k: finished in registers (GemmDot.Tails.cs).
-            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, k, p, length, c, add);
-            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, k, p, length, c + ldc, Offset(add, addStride));
-            Store2x2WithTail<T, TMultiplyAdd>(s04, s05, s14, s15, a, b4, k, p, length, c + 4, ldc, Offset(add, 4), addStride);
+            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, bStride, p, length, c, add);
+            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, bStride, p, length, c + ldc, Offset(add, addStride));
+            Store2x2WithTail<T, TMultiplyAdd>(s04, s05, s14, s15, a, k, b4, bStride, p, length, c + 4, ldc, Offset(add, 4), addStride);
             return;
         }
         Store4(s00, s01, s02, s03, c, add);
@@ -373,11 +420,12 @@ internal static unsafe partial class GemmDot
     /// two of those one after another loaded every B block twice (five loads per four FMAs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile2x4<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint ldc, T* add, nint addStride) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Tile2x4<T, TMultiplyAdd>(T* a, T* b, nint k, nint bStride, int length, T* c, nint ldc, T* add, nint addStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int w = Vector256<T>.Count, p = 0;
-        T* a1 = a + k, b1 = b + k, b2 = b1 + k, b3 = b2 + k;
+        T* a1 = a + k, b1 = b + bStride, b2 = b1 + bStride, b3 = b2 + bStride;
         Vector256<T> s00 = default, s01 = default, s02 = default, s03 = default;
         Vector256<T> s10 = default, s11 = default, s12 = default, s13 = default;
         for (; p + w <= length; p += w)
@@ -396,8 +444,8 @@ internal static unsafe partial class GemmDot
         if (p < length)
         {
             // A tail of k: finished in registers (GemmDot.Tails.cs).
-            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, k, p, length, c, add);
-            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, k, p, length, c + ldc, Offset(add, addStride));
+            Store4WithTail<T, TMultiplyAdd>(s00, s01, s02, s03, a, b, bStride, p, length, c, add);
+            Store4WithTail<T, TMultiplyAdd>(s10, s11, s12, s13, a1, b, bStride, p, length, c + ldc, Offset(add, addStride));
             return;
         }
         Store4(s00, s01, s02, s03, c, add);

@@ -20,6 +20,8 @@ public class VectorWidthTests
         (64, 128, 784), (64, 10, 128), (128, 784, 64), (70, 69, 67), (6, 700, 25), (6, 25, 5000), (16, 150, 6400),
         // Tails of k after whole vectors in the six- and four-column tiles: a 100-input layer, LeNet's 84-input one.
         (64, 100, 100), (64, 10, 84),
+        // Rows of A and B a page apart (float k = 1024, double k = 512): the row-dot tiles read a copy of each group of B's rows; k cut into pieces.
+        (16, 22, 1024), (12, 10, 512), (8, 16, 4096),
     ];
 
     /// <summary>Every shape in both families (false: the hardware's; true: the unfused one forced).</summary>
