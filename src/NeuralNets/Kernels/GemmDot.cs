@@ -141,8 +141,11 @@ internal static unsafe partial class GemmDot
         if (copy is not null) ArrayPool<T>.Shared.Return(copy);
     }
 
-    /// <summary>Rows of A from which a group of B's rows that crowd the cache's sets is copied: enough pairs to read the copy.</summary>
-    private const int MinimumRowsForGroupCopy = 8;
+    /// <summary>
+    /// Rows of A from which a group of B's rows that crowd the cache's sets is copied: the copy costs about as much as a
+    /// dozen rows' tiles lose to the crowding (a quarter of their time), so from 32 rows, as the packed product packs such a B.
+    /// </summary>
+    private const int MinimumRowsForGroupCopy = 32;
 
     // A copied row: its length in whole cache lines, an odd number of them, so that consecutive rows start on different sets.
     private static nint GroupCopyStride<T>(int length) where T : unmanaged =>

@@ -21,7 +21,7 @@ public class VectorWidthTests
         // Tails of k after whole vectors in the six- and four-column tiles: a 100-input layer, LeNet's 84-input one.
         (64, 100, 100), (64, 10, 84),
         // Rows of A and B a page apart (float k = 1024, double k = 512): the row-dot tiles read a copy of each group of B's rows; k cut into pieces.
-        (16, 22, 1024), (12, 10, 512), (8, 16, 4096),
+        (32, 70, 1024), (32, 70, 512), (64, 16, 2048),
     ];
 
     /// <summary>Every shape in both families (false: the hardware's; true: the unfused one forced).</summary>
