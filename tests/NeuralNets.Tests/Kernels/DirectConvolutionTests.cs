@@ -28,6 +28,7 @@ public class DirectConvolutionTests
         { 7, 2, 3, 11, 13, 3, 4, 1, 0, 2 },    // few channels: an odd count, four taps a row, chunks on two threads
         { 3, 3, 12, 9, 11, 5, 5, 1, 1, 2 },    // rows of 9 (an odd count: a last single position), 15 kernel rows for runs of five
         { 2, 2, 10, 7, 8, 4, 4, 0, 0, 0 },     // four taps a row: runs of three that do not fit the rows, eight-tap tiles
+        { 2, 3, 64, 6, 10, 3, 3, 1, 1, 0 },    // 64 channels: six-channel tiles below 512 bits, the last padded by two
     };
 
     [Theory]
