@@ -20,10 +20,22 @@ internal static unsafe partial class GemmDot
     /// </summary>
     public const int PackingMinimumRows = 96;
 
-    /// <summary>Each thread's packed group (eight rows of B over whole 256-bit steps of k).</summary>
+    /// <summary>
+    /// Each thread's group of B's rows: packed here (eight rows over whole 256-bit steps of k), or copied a line apart by the
+    /// two-row tiles where B's rows crowd the cache's sets (<see cref="RunTwoRowTiles{T, TMultiplyAdd}"/>).
+    /// </summary>
     private static class GroupScratch<T>
     {
         [ThreadStatic] public static ArraySegment<T> Group;
+    }
+
+    /// <summary>This thread's <see cref="GroupScratch{T}"/>, at least <paramref name="length"/> long: aligned, and pinned, so its address stays valid.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static T* GroupBuffer<T>(int length) where T : unmanaged
+    {
+        ref var scratch = ref GroupScratch<T>.Group;
+        if (scratch.Count < length) scratch = AlignedArrays.Allocate<T>(Math.Max(length, 1));
+        fixed (T* group = scratch.AsSpan()) return group;
     }
 
     /// <summary>Rows <paramref name="i0"/> to <paramref name="i1"/> (at least <see cref="PackingMinimumRows"/>) of the whole groups of columns from
@@ -33,18 +45,13 @@ internal static unsafe partial class GemmDot
         where T : unmanaged, IFloatingPointIeee754<T>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        int groupLength = GroupLength<T>(p.K);
-        ref var scratch = ref GroupScratch<T>.Group;
-        if (scratch.Count < groupLength) scratch = AlignedArrays.Allocate<T>(Math.Max(groupLength, 1));
+        T* group = GroupBuffer<T>(GroupLength<T>(p.K));
         nint k = p.K, n = p.N;
-        fixed (T* group = &scratch.Array![scratch.Offset])
+        for (int j = j0; j < jEnd; j += PackedGroupColumns)
         {
-            for (int j = j0; j < jEnd; j += PackedGroupColumns)
-            {
-                Tile6x8Wide<T, TMultiplyAdd, On>(rowsOfA + i0 * k, p.B + j * k, group, k, p.K, p.C + i0 * n + j, n,
-                    Offset(addend, i0 * addendStride + j), addendStride);
-                RunPackedGroups<T, TMultiplyAdd>(p, group, rowsOfA, addend, addendStride, i0 + 6, i1, j, j + PackedGroupColumns);
-            }
+            Tile6x8Wide<T, TMultiplyAdd, On>(rowsOfA + i0 * k, p.B + j * k, group, k, p.K, p.C + i0 * n + j, n,
+                Offset(addend, i0 * addendStride + j), addendStride);
+            RunPackedGroups<T, TMultiplyAdd>(p, group, rowsOfA, addend, addendStride, i0 + 6, i1, j, j + PackedGroupColumns);
         }
     }
 }

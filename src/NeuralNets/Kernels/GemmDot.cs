@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -114,31 +113,25 @@ internal static unsafe partial class GemmDot
     {
         // Rows a page apart (a 1024-input layer's) put a group's six rows of B and the pair of A's on the same L1 sets at every
         // step: there the group is copied, rows a line further apart, for the pairs to read (the same values, so the same sums).
-        T[]? copy = i1 - i0 >= MinimumRowsForGroupCopy && CacheSets.Crowded((long)k * sizeof(T), 8, Vector256<T>.Count * sizeof(T), CacheSets.Ways / 2)
-            ? ArrayPool<T>.Shared.Rent(GroupCopyLength<T>(length))
-            : null;
-        fixed (T* copyStart = copy)
+        bool copies = i1 - i0 >= MinimumRowsForGroupCopy && CacheSets.Crowded((long)k * sizeof(T), 8, Vector256<T>.Count * sizeof(T), CacheSets.Ways / 2);
+        nint bStride = copies ? GroupCopyStride<T>(length) : k;
+        T* group = copies ? GroupBuffer<T>((int)(6 * bStride)) : null;
+        int j = j0;
+        for (; j + 6 <= j1; j += 6)
         {
-            T* group = (T*)Tensors.AlignedArrays.Up((nint)copyStart);
-            nint copyStride = GroupCopyStride<T>(length);
-            int j = j0;
-            for (; j + 6 <= j1; j += 6)
-            {
-                T* bGroup = copy is null ? b + j * k : CopyGroup(b + j * k, k, 6, length, group, copyStride);
-                nint bStride = copy is null ? k : copyStride;
-                for (int i = i0; i < i1; i += 2)
-                    Tile2x6<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
-            }
-            for (; j + 4 <= j1; j += 4)
-            {
-                T* bGroup = copy is null ? b + j * k : CopyGroup(b + j * k, k, 4, length, group, copyStride);
-                nint bStride = copy is null ? k : copyStride;
-                for (int i = i0; i < i1; i += 2)
-                    Tile2x4<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
-            }
-            RunSingleColumns<T, TMultiplyAdd>(a, b, k, length, c, n, addend, addendStride, i0, i1, j, j1);
+            T* bGroup = copies ? CopyGroup(b + j * k, k, 6, length, group, bStride) : b + j * k;
+            for (int i = i0; i < i1; i += 2)
+                Tile2x6<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
         }
-        if (copy is not null) ArrayPool<T>.Shared.Return(copy);
+        for (; j + 4 <= j1; j += 4)
+        {
+            T* bGroup = copies ? CopyGroup(b + j * k, k, 4, length, group, bStride) : b + j * k;
+            for (int i = i0; i < i1; i += 2)
+                Tile2x4<T, TMultiplyAdd>(a + i * k, bGroup, k, bStride, length, c + i * n + j, n, Offset(addend, i * addendStride + j), addendStride);
+        }
+        for (; j < j1; j++)
+            for (int i = i0; i < i1; i++)
+                Single<T, TMultiplyAdd>(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
     }
 
     /// <summary>
@@ -151,25 +144,12 @@ internal static unsafe partial class GemmDot
     private static nint GroupCopyStride<T>(int length) where T : unmanaged =>
         (((nint)length * sizeof(T) + CacheSets.LineBytes - 1) / CacheSets.LineBytes | 1) * CacheSets.LineBytes / sizeof(T);
 
-    private static int GroupCopyLength<T>(int length) where T : unmanaged =>
-        (int)(6 * GroupCopyStride<T>(length)) + Tensors.AlignedArrays.Alignment / sizeof(T);
-
     /// <summary>Copies <paramref name="rows"/> rows of <paramref name="length"/> elements, <paramref name="stride"/> apart, to <paramref name="target"/>, <paramref name="targetStride"/> apart.</summary>
     private static T* CopyGroup<T>(T* source, nint stride, int rows, int length, T* target, nint targetStride) where T : unmanaged
     {
         for (int r = 0; r < rows; r++)
             new ReadOnlySpan<T>(source + r * stride, length).CopyTo(new Span<T>(target + r * targetStride, length));
         return target;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunSingleColumns<T, TMultiplyAdd>(T* a, T* b, nint k, int length, T* c, nint n, T* addend, nint addendStride, int i0, int i1, int j, int j1)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TMultiplyAdd : struct, IMultiplyAdd
-    {
-        for (; j < j1; j++)
-            for (int i = i0; i < i1; i++)
-                Single<T, TMultiplyAdd>(a + i * k, b + j * k, length, c + i * n + j, Offset(addend, i * addendStride + j));
     }
 
     // Every variant below does, per element: v = Σ over whole vectors (one multiply-add chain), s = the fixed horizontal sum of v,
