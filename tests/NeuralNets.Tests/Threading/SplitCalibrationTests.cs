@@ -63,10 +63,14 @@ public class SplitCalibrationTests
         {
             WorkerTeam.SimulateNoThreads(true);
             SplitCalibration.Measure().Should().BeNull("no helper thread took part");
-            // The retry reuses the first try's arrays (three of 32,768 floats): a process allocates them once.
+            // The retry reuses the first try's arrays (three of 32,768 floats, 128 KB each): a process allocates them once.
+            // Only the retry is inside the window (an assertion's own allocations are not), and the bound sits far below one
+            // array, so that the runtime's small allocations on this thread (a tier's rejit, a type's first use) do not count.
             long before = GC.GetAllocatedBytesForCurrentThread();
-            SplitCalibration.Measure().Should().BeNull();
-            (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(4096);
+            int? retry = SplitCalibration.Measure();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            retry.Should().BeNull();
+            allocated.Should().BeLessThan(32 * 1024, "a new array would be 128 KB");
         }
         finally
         {
