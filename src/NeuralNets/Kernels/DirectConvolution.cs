@@ -63,17 +63,23 @@ internal static partial class DirectConvolution
     public static int VectorColumns => Math.Max(1, KernelWidth.MultiplyAdd / 32);
 
     /// <summary>
-    /// The weights <c>[Cout, K]</c> rearranged tap by tap, <c>[K, Cout rounded up to the tile]</c>, zero in the padding
-    /// channels, so that one tap's weights for a tile of channels are adjacent.
+    /// The weights <c>[Cout, K]</c> rearranged tile by tile, then tap by tap, <c>[tiles, K, tile channels]</c>, zero in the
+    /// padding channels: one tap's weights for a tile of channels are adjacent, and a tile's taps follow each other.
     /// </summary>
+    /// <remarks>A tile reads its K·tile weights once per pair of output vectors. Laid out tap-major across all channels, each
+    /// tap's few weights came from a line of their own (a 3×3 layer of 32 input channels: 288 lines, 18 KB, beside the
+    /// inputs' lines in a 32 KB L1); one block per tile takes a fraction of that (benchmarks/README.md).</remarks>
     [MethodImpl(HotPath.Options)]
     public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, Span<float> arranged)
     {
-        int stride = RoundedChannels(outChannels);
-        arranged[..(taps * stride)].Clear();
+        int tile = TileChannels(outChannels);
+        arranged[..(taps * RoundedChannels(outChannels))].Clear();
         for (int o = 0; o < outChannels; o++)
+        {
+            var block = arranged.Slice(o / tile * taps * tile + o % tile);
             for (int k = 0; k < taps; k++)
-                arranged[k * stride + o] = weight[o * taps + k];
+                block[k * tile] = weight[o * taps + k];
+        }
     }
 
     /// <summary>Cout rounded up to whole tiles.</summary>
@@ -142,7 +148,7 @@ internal static partial class DirectConvolution
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int lanes = TLanes.Count, vectorsPerRow = (outW + lanes - 1) / lanes, taps = tapOffsets.Length;
-        int tileChannels = TileChannels(outChannels), channelStride = RoundedChannels(outChannels), plane = outH * outW;
+        int tileChannels = TileChannels(outChannels), plane = outH * outW;
         int units = (rowEnd - rowStart) * vectorsPerRow;
         // The tile's sums over the k-blocks so far: [channel][unit] vectors. With 32 registers, eight channels take three
         // output vectors a tile and six take four (24 accumulators, each tap's weights feeding three or four
@@ -176,13 +182,13 @@ internal static partial class DirectConvolution
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
                         if (perTile == 4)
-                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (perTile == 3)
-                            Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + o0, channelStride, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                     }
                     for (int c = 0; c < channels; c++)
                     {
@@ -218,7 +224,7 @@ internal static partial class DirectConvolution
 
     // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -226,8 +232,8 @@ internal static partial class DirectConvolution
         TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default, c0 = default, c1 = default, c2 = default;
         TV d0 = default, d1 = default, d2 = default, e0 = default, e1 = default, e2 = default, f0 = default, f1 = default, f2 = default;
         TV g0 = default, g1 = default, g2 = default, h0 = default, h1 = default, h2 = default;
-        float* weights = w + (nint)k0 * channelStride;
-        for (int k = k0; k < k1; k++, weights += channelStride)
+        float* weights = w + (nint)k0 * WideChannels;
+        for (int k = k0; k < k1; k++, weights += WideChannels)
         {
             int offset = offsets[k];
             TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
@@ -261,7 +267,7 @@ internal static partial class DirectConvolution
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
     // leave a quarter of their multiply-adds on padding): 24 accumulators, four inputs and a weight.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile6x4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, float* x3, int* offsets, int k0, int k1, float* w, int channelStride, TV* sums, bool add)
+    private static unsafe void Tile6x4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, float* x3, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -272,8 +278,8 @@ internal static partial class DirectConvolution
         TV d0 = default, d1 = default, d2 = default, d3 = default;
         TV e0 = default, e1 = default, e2 = default, e3 = default;
         TV f0 = default, f1 = default, f2 = default, f3 = default;
-        float* weights = w + (nint)k0 * channelStride;
-        for (int k = k0; k < k1; k++, weights += channelStride)
+        float* weights = w + (nint)k0 * SixChannels;
+        for (int k = k0; k < k1; k++, weights += SixChannels)
         {
             int offset = offsets[k];
             TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0), v3 = TLanes.Load(ref x3[offset], 0);
@@ -308,7 +314,7 @@ internal static partial class DirectConvolution
     // pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs and a weight in fifteen).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int k0, int k1, float* w,
-        int channelStride, TV* sums, bool add)
+        TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -317,8 +323,8 @@ internal static partial class DirectConvolution
         int channels = TChannels.Count;
         TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
         TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
-        float* weights = w + (nint)k0 * channelStride;
-        for (int k = k0; k < k1; k++, weights += channelStride)
+        float* weights = w + (nint)k0 * channels;
+        for (int k = k0; k < k1; k++, weights += channels)
         {
             int offset = offsets[k];
             TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
