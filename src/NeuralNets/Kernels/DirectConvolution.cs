@@ -27,13 +27,17 @@ internal static partial class DirectConvolution
     /// <summary>Output channels per register tile on 512-bit vectors (32 registers), unless six pad less; 4 or 6 on narrower ones.</summary>
     private const int WideChannels = 8;
 
-    /// <summary>Output channels per register tile on 256- and 128-bit vectors (16 registers on x86).</summary>
+    /// <summary>
+    /// Output channels per register tile on 256- and 128-bit vectors (16 registers on x86): by three output vectors in the
+    /// fused family (twelve accumulators, three inputs and a weight: all sixteen), by two in the unfused one, whose
+    /// multiply-add needs one more register for the product.
+    /// </summary>
     private const int NarrowChannels = 4;
 
     /// <summary>
-    /// Output channels per register tile on 256- and 128-bit vectors for a layer whose channel count six divides with no
-    /// more padding than four does (LeNet's six): twelve accumulators, two input vectors and a weight in fifteen of x86's
-    /// sixteen registers, where four-channel tiles padded six channels to eight.
+    /// Output channels per register tile on 256- and 128-bit vectors in the fused family for a layer whose channel count six
+    /// divides with less padding than four does (LeNet's six): twelve accumulators, two input vectors and a weight in fifteen
+    /// of x86's sixteen registers, where four-channel tiles padded six channels to eight.
     /// </summary>
     private const int SixChannels = 6;
 
@@ -45,16 +49,16 @@ internal static partial class DirectConvolution
 
     /// <summary>Output channels per tile at the kernels' current width, for a layer of <paramref name="outChannels"/>.</summary>
     /// <remarks>At 512 bits six-channel tiles (of four output vectors) where they pad less than eight-channel ones (4, 5, 6,
-    /// 9–12, …: LeNet's first convolution). Below, six-channel tiles only in the fused family: the unfused multiply-add needs
-    /// a register for the product, one more than the sixteen have left. There they are taken where they pad at most a
-    /// sixteenth more channels than four-channel ones (6, 64, 128, …, not 16 or 32): twelve chains of multiply-adds cover
-    /// the latency of two pipes with room to spare where eight only just do (a 32→64-channel 3×3 convolution's forward
-    /// pass 6–10 % faster on Zen 3 with 66 channels' work for 64, benchmarks/README.md). Which tile computes a channel does
-    /// not change its sums.</remarks>
+    /// 9–12, …: LeNet's first convolution). Below, in the fused family, four-channel tiles of three vectors unless six-channel
+    /// ones of two pad less (6, 18, …): both keep twelve chains of multiply-adds, enough to cover two pipes' latency, and
+    /// four channels by three vectors take four weights per twelve multiply-adds instead of six (Zen 3, one core, against six
+    /// by two: 5 % faster for 16-, 32- and 64-channel layers, 12–18 % for 3→16 and 1→32, 15 % slower for six channels
+    /// padded to eight, benchmarks/README.md). The unfused family, a register short, takes four-channel tiles of two vectors
+    /// (eight chains). Which tile computes a channel does not change its sums.</remarks>
     [MethodImpl(HotPath.Options)]
     public static int TileChannels(int outChannels) =>
         KernelWidth.MultiplyAdd == 512 ? (RoundUp(outChannels, SixChannels) < RoundUp(outChannels, WideChannels) ? SixChannels : WideChannels)
-        : KernelWidth.FusedFamily && 16 * RoundUp(outChannels, SixChannels) <= 17 * RoundUp(outChannels, NarrowChannels) ? SixChannels
+        : KernelWidth.FusedFamily && RoundUp(outChannels, SixChannels) < RoundUp(outChannels, NarrowChannels) ? SixChannels
         : NarrowChannels;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
@@ -152,8 +156,9 @@ internal static partial class DirectConvolution
         int units = (rowEnd - rowStart) * vectorsPerRow;
         // The tile's sums over the k-blocks so far: [channel][unit] vectors. With 32 registers, eight channels take three
         // output vectors a tile and six take four (24 accumulators, each tap's weights feeding three or four
-        // multiply-adds); with 16, a tile takes two.
-        int perTile = KernelWidth.MultiplyAdd == 512 ? (tileChannels == SixChannels ? 4 : 3) : 2;
+        // multiply-adds); with 16, four channels take three in the fused family, two otherwise, and six take two.
+        int perTile = KernelWidth.MultiplyAdd == 512 ? (tileChannels == SixChannels ? 4 : 3)
+            : tileChannels == NarrowChannels && KernelWidth.FusedFamily ? 3 : 2;
         TV* sums = stackalloc TV[WideChannels * 3];
         float* scratch = stackalloc float[WideChannels * 2];
         int* rows = stackalloc int[4];
@@ -183,8 +188,10 @@ internal static partial class DirectConvolution
                         int k1 = Math.Min(taps, k0 + kBlock);
                         if (perTile == 4)
                             Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
-                        else if (perTile == 3)
+                        else if (tileChannels == WideChannels)
                             Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                        else if (perTile == 3)
+                            Tile4x3<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
                             TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else
@@ -264,6 +271,35 @@ internal static partial class DirectConvolution
         Keep<TV, TLanes>(sums + 7 * 3, h0, add); Keep<TV, TLanes>(sums + 7 * 3 + 1, h1, add); Keep<TV, TLanes>(sums + 7 * 3 + 2, h2, add);
     }
 
+    // Four channels by three output vectors for 16 registers in the fused family: twelve accumulators, three inputs and a weight.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void Tile4x3<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default;
+        TV c0 = default, c1 = default, c2 = default, d0 = default, d1 = default, d2 = default;
+        float* weights = w + (nint)k0 * NarrowChannels;
+        for (int k = k0; k < k1; k++, weights += NarrowChannels)
+        {
+            int offset = offsets[k];
+            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
+            TV s = TLanes.Splat(weights[0]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1); a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2);
+            s = TLanes.Splat(weights[1]);
+            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2);
+            s = TLanes.Splat(weights[2]);
+            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
+            s = TLanes.Splat(weights[3]);
+            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
+        }
+        Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
+        Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
+        Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
+        Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
+    }
+
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
     // leave a quarter of their multiply-adds on padding): 24 accumulators, four inputs and a weight.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
@@ -310,8 +346,9 @@ internal static partial class DirectConvolution
         Keep<TV, TLanes>(sums + 5 * 4, f0, add); Keep<TV, TLanes>(sums + 5 * 4 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 4 + 2, f2, add); Keep<TV, TLanes>(sums + 5 * 4 + 3, f3, add);
     }
 
-    // Four or six channels by two output vectors, for 16 registers: the four-channel tile, and the six-channel one where six
-    // pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs and a weight in fifteen).
+    // Four or six channels by two output vectors, for 16 registers: the four-channel tile of the unfused family, and the
+    // six-channel one where six pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs
+    // and a weight in fifteen).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int k0, int k1, float* w,
         TV* sums, bool add)
