@@ -8,6 +8,8 @@ using NeuralNets.Benchmarks;
 // golden: prints tests/NeuralNets.Tests/Golden/TorchGoldenValues.cs, float64 values from libtorch (TorchSharp builds only).
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
+// convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
+// cnns [keras|cifar]: the race over two CNNs larger than LeNet (TorchSharp builds only; see ConvNetRace).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // timeline [mlp|lenet] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
@@ -33,6 +35,11 @@ if (args.Length > 0 && args[0] == "timeline")
 if (args.Length > 0 && args[0] == "lenet")
 {
     QuickLeNetTimer.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
+    return;
+}
+if (args.Length > 0 && args[0] == "convlayer")
+{
+    ConvLayerTimer.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "convparts")
@@ -91,6 +98,11 @@ if (args.Length > 0 && args[0] == "race")
 if (args.Length > 0 && args[0] == "shapes")
 {
     ShapeRace.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "cnns")
+{
+    ConvNetRace.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "torchmm")

@@ -1,0 +1,62 @@
+#if WITH_TORCH
+using NeuralNets.Benchmarks.Torch;
+using TorchSharp;
+using TorchModule = TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>;
+
+namespace NeuralNets.Benchmarks;
+
+/// <summary>
+/// The step race (<see cref="StepRace"/>) over two convolutional networks larger than LeNet, built the same way in both
+/// libraries: the Keras MNIST example (3×3 convolutions of 32 and 64 channels with ReLU, 2×2 max pooling, dense 128 with
+/// ReLU, dense 10) and a CIFAR-sized one (3×32×32 input, two 'same' 3×3 convolutions of 16 and 32 channels each followed
+/// by ReLU and 2×2 max pooling, dense 10). Softmax cross-entropy and SGD, as in the fixed races.
+/// </summary>
+internal static class ConvNetRace
+{
+    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar), or both, at batch 32 and 64 respectively.</summary>
+    public static void Run(string[] only)
+    {
+        Console.WriteLine(TorchRuntime.Prepare());
+        if (only.Length == 0 || only.Contains("keras")) StepRace.Race("Keras MNIST CNN, batch 32", new KerasMnist(32));
+        if (only.Length == 0 || only.Contains("cifar")) StepRace.Race("CIFAR-sized CNN, batch 64", new CifarSized(64));
+    }
+
+    private static (float[] X, float[] Y) Batch(int batch, int channels, int size) =>
+        (BenchmarkData.Uniform(batch * channels * size * size, 1, 0, 1), BenchmarkData.Labels(batch, 10, 2));
+
+    private static torch.Tensor Labels(float[] y) => torch.tensor(y.Select(v => (long)v).ToArray(), new long[] { y.Length });
+
+    private static TorchModule Sequence(params TorchModule[] modules) =>
+        torch.nn.Sequential(modules.Select((module, i) => (i.ToString(System.Globalization.CultureInfo.InvariantCulture), module)).ToArray());
+
+    /// <summary>The Keras MNIST convolutional example's network.</summary>
+    private sealed class KerasMnist : TrainingStepBenchmark
+    {
+        public KerasMnist(int batch)
+        {
+            FairScheduling.Apply();
+            var (x, y) = Batch(batch, 1, 28);
+            UseNeuralNets(Network.Sequential<float>(1, 28, 28).Conv2D(32, kernel: 3).ReLU().Conv2D(64, kernel: 3).ReLU().MaxPool2D(2)
+                .Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), BenchmarkData.Wrap(x, batch, 1, 28, 28), BenchmarkData.Wrap(y, batch));
+            UseTorch(Sequence(torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                torch.nn.Flatten(), torch.nn.Linear(9216, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)), torch.tensor(x, batch, 1, 28, 28), Labels(y));
+        }
+    }
+
+    /// <summary>A small CIFAR-sized network.</summary>
+    private sealed class CifarSized : TrainingStepBenchmark
+    {
+        public CifarSized(int batch)
+        {
+            FairScheduling.Apply();
+            var (x, y) = Batch(batch, 3, 32);
+            UseNeuralNets(Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1).ReLU().MaxPool2D(2)
+                .Conv2D(32, kernel: 3, padding: 1).ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1),
+                BenchmarkData.Wrap(x, batch, 3, 32, 32), BenchmarkData.Wrap(y, batch));
+            UseTorch(Sequence(torch.nn.Conv2d(3, 16, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                torch.nn.Conv2d(16, 32, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(2048, 10)),
+                torch.tensor(x, batch, 3, 32, 32), Labels(y));
+        }
+    }
+}
+#endif
