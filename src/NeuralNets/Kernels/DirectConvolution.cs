@@ -74,10 +74,10 @@ internal static partial class DirectConvolution
     /// tap's few weights came from a line of their own (a 3×3 layer of 32 input channels: 288 lines, 18 KB, beside the
     /// inputs' lines in a 32 KB L1); one block per tile takes a fraction of that (benchmarks/README.md).</remarks>
     [MethodImpl(HotPath.Options)]
-    public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, Span<float> arranged)
+    public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, int outW, Span<float> arranged)
     {
-        int tile = TileChannels(outChannels);
-        arranged[..(taps * RoundedChannels(outChannels))].Clear();
+        int tile = ArrangedTile(outChannels, outW, taps);
+        arranged[..(taps * RoundedChannels(outChannels, outW, taps))].Clear();
         for (int o = 0; o < outChannels; o++)
         {
             var block = arranged.Slice(o / tile * taps * tile + o % tile);
@@ -86,9 +86,13 @@ internal static partial class DirectConvolution
         }
     }
 
-    /// <summary>Cout rounded up to whole tiles.</summary>
+    /// <summary>Cout rounded up to whole tiles, for output rows <paramref name="outW"/> wide over <paramref name="taps"/> taps.</summary>
     [MethodImpl(HotPath.Options)]
-    public static int RoundedChannels(int outChannels) => RoundUp(outChannels, TileChannels(outChannels));
+    public static int RoundedChannels(int outChannels, int outW, int taps) => RoundUp(outChannels, ArrangedTile(outChannels, outW, taps));
+
+    /// <summary>Output channels per tile: a channel-lane group (<see cref="AcrossChannels"/>) or a column tile's.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static int ArrangedTile(int outChannels, int outW, int taps) => AcrossChannels(outChannels, outW, taps) ? ChannelGroup : TileChannels(outChannels);
 
     /// <summary>Elements of the padded image buffer: the padded planes plus room for the last vectors' extra lanes.</summary>
     [MethodImpl(HotPath.Options)]
@@ -134,9 +138,15 @@ internal static partial class DirectConvolution
     public static void ForwardRows(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets, ReadOnlySpan<float> arrangedWeights,
         ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
     {
-        if (output.Length < outChannels * outH * outW || bias.Length < outChannels || arrangedWeights.Length < tapOffsets.Length * RoundedChannels(outChannels))
+        if (output.Length < outChannels * outH * outW || bias.Length < outChannels || arrangedWeights.Length < tapOffsets.Length * RoundedChannels(outChannels, outW, tapOffsets.Length))
             throw new ArgumentException("Direct convolution given buffers too short for its shape.");
         int bits = KernelWidth.MultiplyAdd;
+        if (AcrossChannels(outChannels, outW, tapOffsets.Length))
+        {
+            if (bits == 256) ChannelRows<Vector256<float>, Lanes256, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            else ChannelRows<Vector128<float>, Lanes128, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            return;
+        }
         if (bits == 512) Rows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
         else if (!KernelWidth.FusedFamily && bits == 256) Rows<Vector256<float>, Lanes256, Unfused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
         else if (bits == 256) Rows<Vector256<float>, Lanes256, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);

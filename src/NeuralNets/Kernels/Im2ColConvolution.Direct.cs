@@ -59,9 +59,9 @@ internal sealed partial class Im2ColConvolution<T>
         _kBlock = KBlockOf(_chunk * plane);
 
         var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
-        int arrangedLength = rows * DirectConvolution.RoundedChannels(_outChannels);
+        int arrangedLength = rows * DirectConvolution.RoundedChannels(_outChannels, _outW, rows);
         if (_arrangedWeights.Length < arrangedLength) _arrangedWeights = new float[arrangedLength];
-        DirectConvolution.ArrangeWeights(weight, _outChannels, rows, _arrangedWeights);
+        DirectConvolution.ArrangeWeights(weight, _outChannels, rows, _outW, _arrangedWeights);
         PreparePaddedImages();
 
         // Small passes stay on the calling thread; a batch smaller than the team is cut into bands of rows.

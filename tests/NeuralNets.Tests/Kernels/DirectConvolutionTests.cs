@@ -28,7 +28,9 @@ public class DirectConvolutionTests
         { 7, 2, 3, 11, 13, 3, 4, 1, 0, 2 },    // few channels: an odd count, four taps a row, chunks on two threads
         { 3, 3, 12, 9, 11, 5, 5, 1, 1, 2 },    // rows of 9 (an odd count: a last single position), 15 kernel rows for runs of five
         { 2, 2, 10, 7, 8, 4, 4, 0, 0, 0 },     // four taps a row: runs of three that do not fit the rows, eight-tap tiles
-        { 2, 3, 64, 6, 10, 3, 3, 1, 1, 0 },    // 64 channels: six-channel tiles below 512 bits, the last padded by two
+        { 2, 3, 64, 6, 10, 3, 3, 1, 1, 0 },    // 64 channels: four-channel tiles of three vectors below 512 bits
+        { 1, 4, 24, 12, 12, 3, 3, 0, 0, 2 },   // rows of 10, 24 channels: vectors across channels below 512 bits, a half group, two bands
+        { 2, 12, 16, 9, 9, 5, 5, 0, 0, 0 },    // rows of 5, 16 channels across the lanes, k = 300 in two k-blocks
     };
 
     [Theory]

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The direct forward pass with vectors across output channels instead of output columns, for layers whose rows leave
+/// much of a column vector empty (LeNet's second convolution: rows of 10 in vectors of 8, so 16 lanes for 10 outputs).
+/// </summary>
+/// <remarks>
+/// <para>A tile is two vectors of channels (a group of 16 at 256 bits, 8 at 128) by six output positions, which run on
+/// through the band's positions across row ends, each reading from its own place in the padded image. Each lane is one
+/// output's chain of multiply-adds over the taps in (c, i, j) order with the same k-block restarts, and the bias is added
+/// last, exactly as in the column tiles: the same bits, only other lanes hold them.</para>
+/// <para>Only in the fused family at 256 and 128 bits (twelve accumulators, two weight vectors and an input in fifteen of
+/// sixteen registers), and only where it fills clearly more lanes than the column tiles would.</para>
+/// </remarks>
+internal static partial class DirectConvolution
+{
+    /// <summary>Output positions per channel-lane tile.</summary>
+    private const int ChannelTilePositions = 6;
+
+    /// <summary>
+    /// Fewest taps for vectors across channels: each output leaves its tile by a store of one lane, which a short sum of taps
+    /// does not pay for (Zen 3, one core: a 1→32-channel 3×3 layer's forward pass 40 % slower across channels, 2→16 3 %
+    /// slower; 4→16 6 % faster, 8→16 15 %, LeNet's 6→16 over 150 taps 28 %).
+    /// </summary>
+    private const int MinimumChannelLaneTaps = 32;
+
+    /// <summary>Output channels per channel-lane tile: two vectors.</summary>
+    private static int ChannelGroup => 2 * VectorColumns;
+
+    /// <summary>
+    /// Whether a layer of <paramref name="outChannels"/> channels with output rows <paramref name="outW"/> wide over
+    /// <paramref name="taps"/> taps runs with vectors across channels: where they fill at least an eighth more lanes than
+    /// column vectors would (counting the column tiles' padding channels too), over <see cref="MinimumChannelLaneTaps"/> taps or more.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static bool AcrossChannels(int outChannels, int outW, int taps)
+    {
+        int bits = KernelWidth.MultiplyAdd;
+        if (bits is not (128 or 256) || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps) return false;
+        int lanes = VectorColumns;
+        long channelLanes = (long)outChannels * RoundUp(outW, lanes) * RoundUp(outChannels, TileChannels(outChannels));
+        long columnLanes = (long)outW * outChannels * RoundUp(outChannels, ChannelGroup);
+        // Filled fractions compared by cross-multiplying: outChannels / R(C, group) against outW / R(W, lanes) · outChannels / R(C, tile).
+        return 8 * channelLanes >= 9 * columnLanes;
+    }
+
+    /// <summary>Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with vectors across channels (see <see cref="ForwardRows"/>).</summary>
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void ChannelRows<TV, TLanes, TMultiplyAdd>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> arrangedWeights, ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count, group = 2 * lanes, taps = tapOffsets.Length, plane = outH * outW;
+        int first = rowStart * outW, end = rowEnd * outW;
+        TV* sums = stackalloc TV[2 * ChannelTilePositions];
+        int* positions = stackalloc int[ChannelTilePositions];
+        int* starts = stackalloc int[ChannelTilePositions];
+        float* lane = stackalloc float[TLanes.Count];
+        fixed (float* x = padded)
+        fixed (int* offsets = tapOffsets)
+        fixed (float* w = arrangedWeights)
+        fixed (float* y = output)
+        {
+            for (int o0 = 0; o0 < outChannels; o0 += group)
+            {
+                int channels = Math.Min(group, outChannels - o0);
+                float* weights = w + (nint)o0 * taps;
+                for (int p0 = first; p0 < end; p0 += ChannelTilePositions)
+                {
+                    // Each position's start in the padded image; a last tile short of positions repeats its last one (not written).
+                    for (int v = 0; v < ChannelTilePositions; v++)
+                    {
+                        int position = Math.Min(p0 + v, end - 1);
+                        positions[v] = position;
+                        starts[v] = position / outW * paddedWidth + position % outW;
+                    }
+                    for (int k0 = 0; k0 < taps; k0 += kBlock)
+                        ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, k0, Math.Min(taps, k0 + kBlock), weights, sums, add: k0 > 0);
+                    for (int v = 0; v < ChannelTilePositions && p0 + v < end; v++)
+                        for (int half = 0; half < 2; half++)
+                        {
+                            int c0 = half * lanes;
+                            if (c0 >= channels) break;
+                            // The bias last, as the column tiles add it; then each lane to its channel's plane.
+                            var biased = TLanes.Add(sums[half * ChannelTilePositions + v], LoadBias<TV, TLanes>(bias, o0 + c0, lane));
+                            TLanes.Store(biased, ref *lane, 0);
+                            float* target = y + (nint)(o0 + c0) * plane + positions[v];
+                            for (int c = 0; c < Math.Min(lanes, channels - c0); c++) target[(nint)c * plane] = lane[c];
+                        }
+                }
+            }
+        }
+    }
+
+    /// <summary>The bias of channels [<paramref name="o"/>, + lanes) as a vector, zero past the last channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe TV LoadBias<TV, TLanes>(ReadOnlySpan<float> bias, int o, float* scratch)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        int lanes = TLanes.Count;
+        if (o + lanes <= bias.Length) return TLanes.Load(ref Unsafe.AsRef(in bias[o]), 0);
+        for (int c = 0; c < lanes; c++) scratch[c] = o + c < bias.Length ? bias[o + c] : 0f;
+        return TLanes.Load(ref *scratch, 0);
+    }
+
+    // Two vectors of channels by six positions: twelve accumulators, two weight vectors and an input.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void ChannelTile<TV, TLanes, TMultiplyAdd>(float* x, int* starts, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count;
+        float* x0 = x + starts[0], x1 = x + starts[1], x2 = x + starts[2], x3 = x + starts[3], x4 = x + starts[4], x5 = x + starts[5];
+        TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        TV b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+        float* weights = w + (nint)k0 * 2 * lanes;
+        for (int k = k0; k < k1; k++, weights += 2 * lanes)
+        {
+            int offset = offsets[k];
+            TV low = TLanes.Load(ref weights[0], 0), high = TLanes.Load(ref weights[lanes], 0);
+            TV s = TLanes.Splat(x0[offset]);
+            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a0); b0 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b0);
+            s = TLanes.Splat(x1[offset]);
+            a1 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a1); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b1);
+            s = TLanes.Splat(x2[offset]);
+            a2 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a2); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b2);
+            s = TLanes.Splat(x3[offset]);
+            a3 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a3); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b3);
+            s = TLanes.Splat(x4[offset]);
+            a4 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a4); b4 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b4);
+            s = TLanes.Splat(x5[offset]);
+            a5 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a5); b5 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b5);
+        }
+        // [half][position], as ChannelRows reads them.
+        Keep<TV, TLanes>(sums + 0, a0, add); Keep<TV, TLanes>(sums + 1, a1, add); Keep<TV, TLanes>(sums + 2, a2, add);
+        Keep<TV, TLanes>(sums + 3, a3, add); Keep<TV, TLanes>(sums + 4, a4, add); Keep<TV, TLanes>(sums + 5, a5, add);
+        Keep<TV, TLanes>(sums + 6, b0, add); Keep<TV, TLanes>(sums + 7, b1, add); Keep<TV, TLanes>(sums + 8, b2, add);
+        Keep<TV, TLanes>(sums + 9, b3, add); Keep<TV, TLanes>(sums + 10, b4, add); Keep<TV, TLanes>(sums + 11, b5, add);
+    }
+}
