@@ -171,9 +171,10 @@ internal static partial class DirectConvolution
             : tileChannels == NarrowChannels && KernelWidth.FusedFamily ? 3 : 2;
         TV* sums = stackalloc TV[WideChannels * 3];
         float* scratch = stackalloc float[WideChannels * 2];
-        int* rows = stackalloc int[4];
-        int* columns = stackalloc int[4];
+        int* positions = stackalloc int[4];
+        int* valid = stackalloc int[4];
         float** inputs = stackalloc float*[4];
+        TV* biases = stackalloc TV[WideChannels];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
         fixed (float* w = arrangedWeights)
@@ -182,17 +183,23 @@ internal static partial class DirectConvolution
             for (int o0 = 0; o0 < outChannels; o0 += tileChannels)
             {
                 int channels = Math.Min(tileChannels, outChannels - o0);
+                for (int c = 0; c < channels; c++) biases[c] = TLanes.Splat(bias[o0 + c]);
+                // The first output vector of the next tile: its row, and its place in the row. Counted on, not divided out:
+                // with a few taps (LeNet's first layer: 25) the bookkeeping around a tile took as long as the tile.
+                int row = rowStart, vector = 0;
                 for (int u = 0; u < units; u += perTile)
                 {
-                    // The tile's output vectors: (row, column) of each, and where its inputs start in the padded image; a
-                    // last tile short of vectors repeats its last one (whose sums are not written).
-                    for (int v = 0; v < 4; v++)
+                    // The tile's output vectors: where each lies in its plane, how many of its lanes are outputs, and where its
+                    // inputs start in the padded image; a last tile short of vectors repeats its last one (not written).
+                    for (int v = 0, r = row, q = vector; v < 4; v++)
                     {
-                        int unit = Math.Min(u + v, units - 1);
-                        rows[v] = rowStart + unit / vectorsPerRow;
-                        columns[v] = unit % vectorsPerRow * lanes;
-                        inputs[v] = x + rows[v] * paddedWidth + columns[v];
+                        int column = q * lanes;
+                        positions[v] = r * outW + column;
+                        valid[v] = Math.Min(outW - column, lanes);
+                        inputs[v] = x + r * paddedWidth + column;
+                        if (u + v + 1 < units && ++q == vectorsPerRow) (q, r) = (0, r + 1);
                     }
+                    for (vector += perTile; vector >= vectorsPerRow; vector -= vectorsPerRow) row++;
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
@@ -207,14 +214,9 @@ internal static partial class DirectConvolution
                         else
                             TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                     }
-                    for (int c = 0; c < channels; c++)
-                    {
-                        TV b = TLanes.Splat(bias[o0 + c]);
-                        float* target = y + (o0 + c) * plane;
-                        for (int v = 0; v < perTile && u + v < units; v++)
-                            WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + v], b), target, rows[v] * outW + columns[v], Math.Min(outW - columns[v], lanes),
-                                rowEnd * outW, scratch);
-                    }
+                    for (int v = 0; v < perTile && u + v < units; v++)
+                        for (int c = 0; c < channels; c++)
+                            WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + v], biases[c]), y + (o0 + c) * plane, positions[v], valid[v], rowEnd * outW, scratch);
                 }
             }
         }
