@@ -57,8 +57,10 @@ internal static partial class DirectConvolution
         int lanes = TLanes.Count, group = 2 * lanes, taps = tapOffsets.Length, plane = outH * outW;
         int first = rowStart * outW, end = rowEnd * outW;
         TV* sums = stackalloc TV[2 * ChannelTilePositions];
-        int* positions = stackalloc int[ChannelTilePositions];
         int* starts = stackalloc int[ChannelTilePositions];
+        // The tile's biased sums, [half][position][lane], read back channel by channel: each channel's outputs in a tile are
+        // consecutive positions of its plane.
+        float* tile = stackalloc float[2 * ChannelTilePositions * TLanes.Count];
         float* lane = stackalloc float[TLanes.Count];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
@@ -69,28 +71,33 @@ internal static partial class DirectConvolution
             {
                 int channels = Math.Min(group, outChannels - o0);
                 float* weights = w + (nint)o0 * taps;
+                TV lowBias = LoadBias<TV, TLanes>(bias, o0, lane), highBias = LoadBias<TV, TLanes>(bias, o0 + lanes, lane);
+                // The row and column of the tile's first position, counted on rather than divided out.
+                int row = rowStart, column = 0;
                 for (int p0 = first; p0 < end; p0 += ChannelTilePositions)
                 {
                     // Each position's start in the padded image; a last tile short of positions repeats its last one (not written).
-                    for (int v = 0; v < ChannelTilePositions; v++)
+                    for (int v = 0, r = row, q = column; v < ChannelTilePositions; v++)
                     {
-                        int position = Math.Min(p0 + v, end - 1);
-                        positions[v] = position;
-                        starts[v] = position / outW * paddedWidth + position % outW;
+                        starts[v] = r * paddedWidth + q;
+                        if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
                     }
+                    for (column += ChannelTilePositions; column >= outW; column -= outW) row++;
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                         ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, k0, Math.Min(taps, k0 + kBlock), weights, sums, add: k0 > 0);
-                    for (int v = 0; v < ChannelTilePositions && p0 + v < end; v++)
-                        for (int half = 0; half < 2; half++)
-                        {
-                            int c0 = half * lanes;
-                            if (c0 >= channels) break;
-                            // The bias last, as the column tiles add it; then each lane to its channel's plane.
-                            var biased = TLanes.Add(sums[half * ChannelTilePositions + v], LoadBias<TV, TLanes>(bias, o0 + c0, lane));
-                            TLanes.Store(biased, ref *lane, 0);
-                            float* target = y + (nint)(o0 + c0) * plane + positions[v];
-                            for (int c = 0; c < Math.Min(lanes, channels - c0); c++) target[(nint)c * plane] = lane[c];
-                        }
+                    // The bias last, as the column tiles add it.
+                    for (int v = 0; v < ChannelTilePositions; v++)
+                    {
+                        TLanes.Store(TLanes.Add(sums[v], lowBias), ref tile[v * lanes], 0);
+                        TLanes.Store(TLanes.Add(sums[ChannelTilePositions + v], highBias), ref tile[(ChannelTilePositions + v) * lanes], 0);
+                    }
+                    int count = Math.Min(ChannelTilePositions, end - p0);
+                    for (int c = 0; c < channels; c++)
+                    {
+                        float* source = tile + (c / lanes * ChannelTilePositions) * lanes + c % lanes;
+                        float* target = y + (nint)(o0 + c) * plane + p0;
+                        for (int v = 0; v < count; v++) target[v] = source[v * lanes];
+                    }
                 }
             }
         }
