@@ -123,12 +123,41 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
             EndPass();
         }
         if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, Stopwatch.GetTimestamp() - start);
-        for (int c = 0; c < _chunks; c++)
+        // dW: each element the sum of its chunks' values in chunk order, split across the team by elements (a 32→64-channel
+        // 3×3 layer at batch 32: 32 chunks of 18,432 values, 0.14 ms on the calling thread alone).
+        unsafe
         {
-            var chunkWeight = chunkGradients.Slice(c * stride, weightLength);
-            if (c == 0 && !accumulate) chunkWeight.CopyTo(weightGradient);
-            else Elementwise.Add(weightGradient, chunkWeight, weightGradient);
+            fixed (T* target = weightGradient)
+            {
+                var sums = new ChunkSums(target, _chunkGradients, _chunks, stride, accumulate);
+                ParallelRanges.Run(sums, weightLength, ParallelRanges.PartsFor((int)Math.Min(int.MaxValue, (long)weightLength * _chunks)));
+            }
+        }
+        for (int c = 0; c < _chunks; c++)
             Elementwise.Add(biasGradient, chunkGradients.Slice(c * stride + weightLength, _outChannels), biasGradient);
+    }
+
+    /// <summary>
+    /// Adds the chunks' weight gradients over a range of elements, in chunk order (the first written over the target unless it
+    /// accumulates), a block of elements at a time, so that the block stays in the L1 cache while every chunk is added to it.
+    /// </summary>
+    private readonly unsafe struct ChunkSums(T* target, T[] chunkGradients, int chunks, int stride, bool accumulate) : IRangeOperation
+    {
+        private const int Block = 1024;
+
+        public void Run(int start, int length)
+        {
+            for (int first = start, end = start + length; first < end; first += Block)
+            {
+                int count = Math.Min(Block, end - first);
+                var sum = new Span<T>(target + first, count);
+                for (int c = 0; c < chunks; c++)
+                {
+                    var chunk = chunkGradients.AsSpan(c * stride + first, count);
+                    if (c == 0 && !accumulate) chunk.CopyTo(sum);
+                    else Elementwise.Add(sum, chunk, sum);
+                }
+            }
         }
     }
 
