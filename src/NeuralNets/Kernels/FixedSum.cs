@@ -17,7 +17,7 @@ namespace NeuralNets.Kernels;
 /// variables: each computes exactly these operations, so the result is bit-identical. A row shorter than 32 is
 /// summed element after element, as a plain loop would.
 /// </remarks>
-internal static class FixedSum
+internal static partial class FixedSum
 {
     /// <summary>The number of partial sums (lanes) kept over the whole blocks.</summary>
     public const int Lanes = 32;

@@ -218,10 +218,12 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         int rows = ColumnRows, plane = _outH * _outW, imageSize = _inChannels * _height * _width;
         int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), span = count * plane;
 
-        // dY as [Cout, count·outH·outW], the layout of the forward product.
+        // dY as [Cout, count·outH·outW], the layout of the forward product. A first layer's direct pass would read that copy
+        // only for the bias, which then sums each channel's planes where they lie instead (FixedSum.SumOfPlanes: the same bits).
         ReadOnlySpan<T> dy = _outputGradient!.Span();
-        var dyMatrix = Buffer(ref scratch.Product, _outChannels * span);
-        for (int n = 0; n < count; n++)
+        bool biasFromPlanes = _inputGradient is null && _directGradients && typeof(T) == typeof(float) && FixedSum.SumsPlanesWithVectors(plane);
+        var dyMatrix = biasFromPlanes ? Span<T>.Empty : Buffer(ref scratch.Product, _outChannels * span);
+        for (int n = 0; n < count && !biasFromPlanes; n++)
             for (int o = 0; o < _outChannels; o++)
                 dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
 
@@ -236,7 +238,19 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
             MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, _outChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
         }
         var chunkBias = _chunkGradients.AsSpan(chunkIndex * stride + weightLength, _outChannels);
-        for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
+        if (biasFromPlanes)
+        {
+            var planes = MemoryMarshal.Cast<T, float>(dy);
+            for (int o = 0; o < _outChannels; o++)
+            {
+                float sum = FixedSum.SumOfPlanes(planes[((first * _outChannels + o) * plane)..], plane, _outChannels * plane, count);
+                chunkBias[o] = Unsafe.As<float, T>(ref sum);
+            }
+        }
+        else
+        {
+            for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
+        }
 
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_inputGradient is not { } dxTensor) return;
