@@ -21,8 +21,7 @@ internal static partial class DirectConvolution
 
     /// <summary>
     /// Fewest taps for vectors across channels: each output leaves its tile by a store of one lane, which a short sum of taps
-    /// does not pay for (Zen 3, one core: a 1→32-channel 3×3 layer's forward pass 40 % slower across channels, 2→16 3 %
-    /// slower; 4→16 6 % faster, 8→16 15 %, LeNet's 6→16 over 150 taps 28 %).
+    /// does not pay for (measured from 9 to 150 taps: benchmarks/README.md, the twenty-fourth session).
     /// </summary>
     private const int MinimumChannelLaneTaps = 32;
 

@@ -51,9 +51,8 @@ internal static partial class DirectConvolution
     /// <remarks>At 512 bits six-channel tiles (of four output vectors) where they pad less than eight-channel ones (4, 5, 6,
     /// 9–12, …: LeNet's first convolution). Below, in the fused family, four-channel tiles of three vectors unless six-channel
     /// ones of two pad less (6, 18, …): both keep twelve chains of multiply-adds, enough to cover two pipes' latency, and
-    /// four channels by three vectors take four weights per twelve multiply-adds instead of six (Zen 3, one core, against six
-    /// by two: 5 % faster for 16-, 32- and 64-channel layers, 12–18 % for 3→16 and 1→32, 15 % slower for six channels
-    /// padded to eight, benchmarks/README.md). The unfused family, a register short, takes four-channel tiles of two vectors
+    /// four channels by three vectors take four weights per twelve multiply-adds instead of six (faster for 16 to 64
+    /// channels, slower where six channels would be padded to eight: benchmarks/README.md). The unfused family, a register short, takes four-channel tiles of two vectors
     /// (eight chains). Which tile computes a channel does not change its sums.</remarks>
     [MethodImpl(HotPath.Options)]
     public static int TileChannels(int outChannels) =>

@@ -89,8 +89,7 @@ internal static class GatherFold
     }
 
     // Channels c .. c + count − 1, every pixel row, the vector of pixels from x0: each pixel sums its taps in (i, j) order.
-    // Two pixel rows at a time, so that up to eight chains of adds overlap (each add waits for the one before it in its
-    // chain: with four, LeNet's second layer's fold ran at a third of the adds a core can issue).
+    // Two pixel rows at a time, so that up to eight chains of adds overlap: each add waits for the one before it in its chain.
     [MethodImpl(HotPath.Options)]
     private static unsafe void Channels<TV, TLanes, TCount>(in Plan p, int c, int x0, int valid, TV* inside, float* image, float* scratch)
         where TV : unmanaged

@@ -124,7 +124,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         }
         if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, Stopwatch.GetTimestamp() - start);
         // dW: each element the sum of its chunks' values in chunk order, split across the team by elements (a 32→64-channel
-        // 3×3 layer at batch 32: 32 chunks of 18,432 values, 0.14 ms on the calling thread alone).
+        // 3×3 layer at batch 32 has 32 chunks of 18,432 values: too much for the calling thread alone, benchmarks/README.md).
         unsafe
         {
             fixed (T* target = weightGradient)
