@@ -1,7 +1,7 @@
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// A small count fixed by a type argument (<see cref="One"/>, <see cref="Two"/>, <see cref="Four"/>, <see cref="Six"/>): a
+/// A small count fixed by a type argument (<see cref="One"/>, <see cref="Two"/>, <see cref="Four"/>, <see cref="Six"/>, <see cref="Eight"/>): a
 /// constant the compiler folds, so that a written-out register tile compiled for each count keeps only the accumulators it
 /// uses.
 /// </summary>
@@ -37,4 +37,11 @@ internal readonly struct Six : IConstantCount
 {
     /// <inheritdoc/>
     public static int Count => 6;
+}
+
+/// <summary>Eight.</summary>
+internal readonly struct Eight : IConstantCount
+{
+    /// <inheritdoc/>
+    public static int Count => 8;
 }

@@ -205,9 +205,9 @@ internal static partial class DirectConvolution
                         if (perTile == 4)
                             Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (tileChannels == WideChannels)
-                            Tile8<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (perTile == 3)
-                            Tile4x3<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (tileChannels == SixChannels)
                             TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else
@@ -241,17 +241,22 @@ internal static partial class DirectConvolution
     }
 
     // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile.
+    // Eight channels by three output vectors for 32 registers (24 accumulators); four by three for 16 registers in the fused
+    // family (twelve accumulators, three inputs and a weight).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile8<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
+    private static unsafe void TileThreeVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w,
+        TV* sums, bool add)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
+        where TChannels : struct, IConstantCount
     {
+        int channels = TChannels.Count;
         TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default, c0 = default, c1 = default, c2 = default;
         TV d0 = default, d1 = default, d2 = default, e0 = default, e1 = default, e2 = default, f0 = default, f1 = default, f2 = default;
         TV g0 = default, g1 = default, g2 = default, h0 = default, h1 = default, h2 = default;
-        float* weights = w + (nint)k0 * WideChannels;
-        for (int k = k0; k < k1; k++, weights += WideChannels)
+        float* weights = w + (nint)k0 * channels;
+        for (int k = k0; k < k1; k++, weights += channels)
         {
             int offset = offsets[k];
             TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
@@ -263,52 +268,27 @@ internal static partial class DirectConvolution
             c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
             s = TLanes.Splat(weights[3]);
             d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
-            s = TLanes.Splat(weights[4]);
-            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1); e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2);
-            s = TLanes.Splat(weights[5]);
-            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1); f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2);
-            s = TLanes.Splat(weights[6]);
-            g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1); g2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, g2);
-            s = TLanes.Splat(weights[7]);
-            h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
+            if (channels > 4)
+            {
+                s = TLanes.Splat(weights[4]);
+                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1); e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2);
+                s = TLanes.Splat(weights[5]);
+                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1); f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2);
+                s = TLanes.Splat(weights[6]);
+                g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1); g2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, g2);
+                s = TLanes.Splat(weights[7]);
+                h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
+            }
         }
         Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
         Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
         Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
         Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
+        if (channels <= 4) return;
         Keep<TV, TLanes>(sums + 4 * 3, e0, add); Keep<TV, TLanes>(sums + 4 * 3 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 3 + 2, e2, add);
         Keep<TV, TLanes>(sums + 5 * 3, f0, add); Keep<TV, TLanes>(sums + 5 * 3 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 3 + 2, f2, add);
         Keep<TV, TLanes>(sums + 6 * 3, g0, add); Keep<TV, TLanes>(sums + 6 * 3 + 1, g1, add); Keep<TV, TLanes>(sums + 6 * 3 + 2, g2, add);
         Keep<TV, TLanes>(sums + 7 * 3, h0, add); Keep<TV, TLanes>(sums + 7 * 3 + 1, h1, add); Keep<TV, TLanes>(sums + 7 * 3 + 2, h2, add);
-    }
-
-    // Four channels by three output vectors for 16 registers in the fused family: twelve accumulators, three inputs and a weight.
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile4x3<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
-        where TV : unmanaged
-        where TLanes : struct, IFloatLanes<TV>
-        where TMultiplyAdd : struct, IMultiplyAdd
-    {
-        TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default;
-        TV c0 = default, c1 = default, c2 = default, d0 = default, d1 = default, d2 = default;
-        float* weights = w + (nint)k0 * NarrowChannels;
-        for (int k = k0; k < k1; k++, weights += NarrowChannels)
-        {
-            int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
-            TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1); a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2);
-            s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2);
-            s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
-            s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
-        }
-        Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
-        Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
-        Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
-        Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
     }
 
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
