@@ -299,10 +299,12 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <summary>One part's buffers; they grow to the largest chunk seen and are then reused.</summary>
     private sealed class Scratch
     {
-        public T[] Columns = [];         // X̂ of a chunk of samples, [K, count·outH·outW]
-        public T[] PaddedImage = [];     // one sample with its zero padding, unfolded from
-        public T[] Product = [];         // W·X̂ in the forward pass, dY rearranged in the backward
-        public T[] ColumnGradient = [];  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
+        // The products' operands start on a cache line (AlignedArrays), as a tensor's do: a B read in place off a line has
+        // its chunks shifted and their first and last columns packed into partial tiles (benchmarks/README.md).
+        public ArraySegment<T> Columns = ArraySegment<T>.Empty;         // X̂ of a chunk of samples, [K, count·outH·outW]
+        public ArraySegment<T> PaddedImage = ArraySegment<T>.Empty;     // one sample with its zero padding, unfolded from
+        public ArraySegment<T> Product = ArraySegment<T>.Empty;         // W·X̂ in the forward pass, dY rearranged in the backward
+        public ArraySegment<T> ColumnGradient = ArraySegment<T>.Empty;  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
         public ArraySegment<float> GradientRows = ArraySegment<float>.Empty;  // a chunk's dY, position-major, for the direct weight gradient, on cache lines
         public float[] LaneSums = [];      // the few-channel direct weight gradient's lanes
@@ -327,6 +329,13 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     private static Span<T> Buffer(ref T[] buffer, int length)
     {
         if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    // The same for a buffer a product reads or writes: on a cache line.
+    private static Span<T> Buffer(ref ArraySegment<T> buffer, int length)
+    {
+        if (buffer.Count < length) buffer = AlignedArrays.Allocate<T>(length);
         return buffer.AsSpan(0, length);
     }
 }

@@ -23,7 +23,8 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
 {
     private readonly int _inChannels, _outChannels;
     private readonly Window2D _window;
-    private T[] _samples = [], _columns = [], _product = [];
+    // On cache lines (AlignedArrays), as a tensor's elements are: the products read and write them in place.
+    private ArraySegment<T> _samples = ArraySegment<T>.Empty, _columns = ArraySegment<T>.Empty, _product = ArraySegment<T>.Empty;
 
     /// <summary>Prepares a transposed convolution from <paramref name="inChannels"/> to <paramref name="outChannels"/> over <paramref name="window"/>.</summary>
     public TransposedConvolution(int inChannels, int outChannels, Window2D window) =>
@@ -109,9 +110,9 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
     }
 
     // Buffers grow to the largest chunk seen and are then reused.
-    private static Span<T> Buffer(ref T[] buffer, int length)
+    private static Span<T> Buffer(ref ArraySegment<T> buffer, int length)
     {
-        if (buffer.Length < length) buffer = new T[length];
+        if (buffer.Count < length) buffer = AlignedArrays.Allocate<T>(length);
         return buffer.AsSpan(0, length);
     }
 }
