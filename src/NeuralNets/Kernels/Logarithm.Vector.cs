@@ -15,9 +15,6 @@ internal static partial class Logarithm
 {
     private const double SmallestNormal = 2.2250738585072014e-308;
 
-    // 1/21, 1/19, …, 1/3: the values the scalar form divides out at each step.
-    private static readonly double[] SeriesCoefficients = [1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3];
-
     /// <summary>y[i] = ln x[i]; x and y may be the same span.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -54,12 +51,7 @@ internal static partial class Logarithm
     private static Vector<double> Of(Vector<double> x)
     {
         if (!Vector.GreaterThanOrEqualAll(x, new Vector<double>(SmallestNormal)) || !Vector.LessThanOrEqualAll(x, new Vector<double>(double.MaxValue)))
-        {
-            Span<double> lanes = stackalloc double[Vector<double>.Count];
-            x.CopyTo(lanes);
-            for (int lane = 0; lane < lanes.Length; lane++) lanes[lane] = Of(lanes[lane]);
-            return new Vector<double>(lanes);
-        }
+            return LaneByLane(x);
         var bits = Vector.AsVectorInt64(x);
         // The biased exponent placed in the low bits of 2^52: subtracting 2^52 + 1023 leaves e exactly, as a double.
         var e = Vector.AsVectorDouble(Vector.ShiftRightLogical(bits, 52) | new Vector<long>(0x4330_0000_0000_0000)) - new Vector<double>(4503599627370496.0 + 1023);
@@ -70,10 +62,31 @@ internal static partial class Logarithm
         var f = m - Vector<double>.One;
         var s = f / (new Vector<double>(2) + f);
         var z = s * s;
+        // The scalar form's loop, k = 21, 19, …, 3, written out over constants: a loop over an array of them kept the
+        // running value on the stack between steps, and the rare lanes' fallback below put a frame around every call.
         var series = new Vector<double>(1.0 / 23);
-        foreach (double coefficient in SeriesCoefficients) series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(coefficient));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 21));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 19));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 17));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 15));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 13));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 11));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 9));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 7));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 5));
+        series = Vector.FusedMultiplyAdd(series, z, new Vector<double>(1.0 / 3));
         var twoS = new Vector<double>(2) * s;
         var lnM = Vector.FusedMultiplyAdd(twoS * z, series, twoS);
         return Vector.FusedMultiplyAdd(e, new Vector<double>(Ln2High), Vector.FusedMultiplyAdd(e, new Vector<double>(Ln2Low), lnM));
+    }
+
+    /// <summary>A vector with a lane outside the positive normal doubles: every lane by the scalar form.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<double> LaneByLane(Vector<double> x)
+    {
+        Span<double> lanes = stackalloc double[Vector<double>.Count];
+        x.CopyTo(lanes);
+        for (int lane = 0; lane < lanes.Length; lane++) lanes[lane] = Of(lanes[lane]);
+        return new Vector<double>(lanes);
     }
 }
