@@ -27,6 +27,8 @@ internal interface IFloatLanes<TV> where TV : struct
     static abstract TV GreaterThan(TV x, TV y);
     static abstract TV LessThan(TV x, TV y);
     static abstract TV Select(TV mask, TV whenTrue, TV whenFalse);
+    /// <summary>x where the mask's lane is all ones, +0 where it is all zeros: one bitwise and, where a select with zero takes three.</summary>
+    static abstract TV Masked(TV mask, TV x);
 }
 
 internal readonly struct Lanes512 : IFloatLanes<Vector512<float>>
@@ -48,6 +50,7 @@ internal readonly struct Lanes512 : IFloatLanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GreaterThan(Vector512<float> x, Vector512<float> y) => Vector512.GreaterThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LessThan(Vector512<float> x, Vector512<float> y) => Vector512.LessThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Select(Vector512<float> mask, Vector512<float> whenTrue, Vector512<float> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Masked(Vector512<float> mask, Vector512<float> x) => mask & x;
 }
 
 internal readonly struct Lanes256 : IFloatLanes<Vector256<float>>
@@ -69,6 +72,7 @@ internal readonly struct Lanes256 : IFloatLanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GreaterThan(Vector256<float> x, Vector256<float> y) => Vector256.GreaterThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LessThan(Vector256<float> x, Vector256<float> y) => Vector256.LessThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Select(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Masked(Vector256<float> mask, Vector256<float> x) => mask & x;
 }
 
 internal readonly struct Lanes128 : IFloatLanes<Vector128<float>>
@@ -90,4 +94,5 @@ internal readonly struct Lanes128 : IFloatLanes<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> GreaterThan(Vector128<float> x, Vector128<float> y) => Vector128.GreaterThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LessThan(Vector128<float> x, Vector128<float> y) => Vector128.LessThan(x, y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Select(Vector128<float> mask, Vector128<float> whenTrue, Vector128<float> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Masked(Vector128<float> mask, Vector128<float> x) => mask & x;
 }

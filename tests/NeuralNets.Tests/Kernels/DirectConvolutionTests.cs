@@ -31,6 +31,8 @@ public class DirectConvolutionTests
         { 2, 3, 64, 6, 10, 3, 3, 1, 1, 0 },    // 64 channels: four-channel tiles of three vectors below 512 bits
         { 1, 4, 24, 12, 12, 3, 3, 0, 0, 2 },   // rows of 10, 24 channels: vectors across channels below 512 bits, a half group, two bands
         { 2, 12, 16, 9, 9, 5, 5, 0, 0, 0 },    // rows of 5, 16 channels across the lanes, k = 300 in two k-blocks
+        { 2, 3, 5, 4, 70, 3, 5, 1, 2, 0 },     // rows of 70: more pixel vectors than the gathered fold's band of tap masks at 128 bits
+        { 1, 2, 3, 5, 60, 3, 13, 1, 6, 0 },    // a kernel 13 wide over rows of 60: bands of four pixel vectors at 256 and 128 bits
     };
 
     [Theory]
