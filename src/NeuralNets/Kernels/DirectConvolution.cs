@@ -213,6 +213,23 @@ internal static partial class DirectConvolution
                         else
                             TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                     }
+                    if (u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW)
+                    {
+                        // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band: straight
+                        // stores, channel by channel. Vector by vector through WriteOut's checks, the write-out of a 25-tap tile
+                        // took a third as long as the tile (benchmarks/README.md).
+                        for (int c = 0; c < channels; c++)
+                        {
+                            float* target = y + (nint)(o0 + c) * plane;
+                            TV channelBias = biases[c];
+                            TV* channelSums = sums + c * perTile;
+                            TLanes.Store(TLanes.Add(channelSums[0], channelBias), ref target[positions[0]], 0);
+                            TLanes.Store(TLanes.Add(channelSums[1], channelBias), ref target[positions[1]], 0);
+                            if (perTile > 2) TLanes.Store(TLanes.Add(channelSums[2], channelBias), ref target[positions[2]], 0);
+                            if (perTile > 3) TLanes.Store(TLanes.Add(channelSums[3], channelBias), ref target[positions[3]], 0);
+                        }
+                        continue;
+                    }
                     for (int v = 0; v < perTile && u + v < units; v++)
                         for (int c = 0; c < channels; c++)
                             WriteOut<TV, TLanes>(TLanes.Add(sums[c * perTile + v], biases[c]), y + (o0 + c) * plane, positions[v], valid[v], rowEnd * outW, scratch);
