@@ -216,8 +216,8 @@ internal static partial class DirectConvolution
                     if (u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW)
                     {
                         // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band: straight
-                        // stores, channel by channel. Vector by vector through WriteOut's checks, the write-out of a 25-tap tile
-                        // took a third as long as the tile (benchmarks/README.md).
+                        // stores, channel by channel. Vector by vector through WriteOut's checks, the write-out weighed on tiles
+                        // of few taps (benchmarks/README.md, "twenty-fifth session").
                         for (int c = 0; c < channels; c++)
                         {
                             float* target = y + (nint)(o0 + c) * plane;
