@@ -199,25 +199,32 @@ internal static partial class DirectConvolution
                         if (u + v + 1 < units && ++q == vectorsPerRow) (q, r) = (0, r + 1);
                     }
                     for (vector += perTile; vector >= vectorsPerRow; vector -= vectorsPerRow) row++;
+                    // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band.
+                    bool whole = u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW;
+                    // Such a tile over one k-block, of every channel of its tile, below 512 bits: it stores its biased sums
+                    // itself, straight from its registers (a few-tap tile spent much of its time putting them aside and
+                    // reading them back, benchmarks/README.md, "twenty-fifth session").
+                    var tileTarget = new TileTarget<TV>(y + (nint)o0 * plane, plane, positions, biases);
+                    TileTarget<TV>* into = whole && taps <= kBlock && channels == tileChannels && perTile < 4 && tileChannels != WideChannels ? &tileTarget : null;
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
                         if (perTile == 4)
                             Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
                         else if (tileChannels == WideChannels)
-                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, null);
                         else if (perTile == 3)
-                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
                         else if (tileChannels == SixChannels)
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
                         else
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
+                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
                     }
-                    if (u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW)
+                    if (into != null) continue;
+                    if (whole)
                     {
-                        // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band: straight
-                        // stores, channel by channel. Vector by vector through WriteOut's checks, the write-out weighed on tiles
-                        // of few taps (benchmarks/README.md, "twenty-fifth session").
+                        // A whole tile whose sums were set aside (over several k-blocks, or by a 512-bit tile): straight stores,
+                        // channel by channel, rather than vector by vector through WriteOut's checks.
                         for (int c = 0; c < channels; c++)
                         {
                             float* target = y + (nint)(o0 + c) * plane;
@@ -262,7 +269,7 @@ internal static partial class DirectConvolution
     // family (twelve accumulators, three inputs and a weight).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private static unsafe void TileThreeVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w,
-        TV* sums, bool add)
+        TV* sums, bool add, TileTarget<TV>* into)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -296,6 +303,19 @@ internal static partial class DirectConvolution
                 s = TLanes.Splat(weights[7]);
                 h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
             }
+        }
+        if (into != null)
+        {
+            // Four channels only (the 512-bit eight-channel tile keeps its sums).
+            float* planes = into->Planes;
+            nint plane = into->Plane;
+            TV* biases = into->Biases;
+            nint p0 = into->Positions[0], p1 = into->Positions[1], p2 = into->Positions[2];
+            Put<TV, TLanes>(planes, p0, p1, p2, biases[0], a0, a1, a2); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, p2, biases[1], b0, b1, b2); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, p2, biases[2], c0, c1, c2); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, p2, biases[3], d0, d1, d2);
+            return;
         }
         Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
         Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
@@ -359,7 +379,7 @@ internal static partial class DirectConvolution
     // and a weight in fifteen).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int k0, int k1, float* w,
-        TV* sums, bool add)
+        TV* sums, bool add, TileTarget<TV>* into)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -389,6 +409,22 @@ internal static partial class DirectConvolution
                 f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
             }
         }
+        if (into != null)
+        {
+            float* planes = into->Planes;
+            nint plane = into->Plane;
+            TV* biases = into->Biases;
+            nint p0 = into->Positions[0], p1 = into->Positions[1];
+            Put<TV, TLanes>(planes, p0, p1, biases[0], a0, a1); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, biases[1], b0, b1); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, biases[2], c0, c1); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, biases[3], d0, d1);
+            if (channels <= 4) return;
+            planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, biases[4], e0, e1); planes += plane;
+            Put<TV, TLanes>(planes, p0, p1, biases[5], f0, f1);
+            return;
+        }
         Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
         Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
         Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
@@ -396,6 +432,34 @@ internal static partial class DirectConvolution
         if (channels <= 4) return;
         Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
         Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
+    }
+
+    /// <summary>Where a tile that stores its own sums puts them: channel c's output vector v at Planes + c·Plane + Positions[v], plus Biases[c].</summary>
+    private readonly unsafe struct TileTarget<TV>(float* planes, nint plane, int* positions, TV* biases) where TV : unmanaged
+    {
+        public readonly float* Planes = planes;
+        public readonly nint Plane = plane;
+        public readonly int* Positions = positions;
+        public readonly TV* Biases = biases;
+    }
+
+    // One channel's output vectors, the bias added last as the write-out after a tile adds it: the same sums.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<TV, TLanes>(float* plane, nint p0, nint p1, TV bias, TV s0, TV s1)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        TLanes.Store(TLanes.Add(s0, bias), ref plane[p0], 0);
+        TLanes.Store(TLanes.Add(s1, bias), ref plane[p1], 0);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<TV, TLanes>(float* plane, nint p0, nint p1, nint p2, TV bias, TV s0, TV s1, TV s2)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+    {
+        Put<TV, TLanes>(plane, p0, p1, bias, s0, s1);
+        TLanes.Store(TLanes.Add(s2, bias), ref plane[p2], 0);
     }
 
     // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C (the tile's
