@@ -183,6 +183,11 @@ internal static partial class DirectConvolution
             {
                 int channels = Math.Min(tileChannels, outChannels - o0);
                 for (int c = 0; c < channels; c++) biases[c] = TLanes.Splat(bias[o0 + c]);
+                // A whole tile over one k-block, of every channel of its tile, below 512 bits, stores its biased sums itself,
+                // straight from its registers (a few-tap tile spent much of its time putting them aside and reading them
+                // back, benchmarks/README.md, "twenty-fifth session").
+                bool tilesStore = taps <= kBlock && channels == tileChannels && perTile < 4 && tileChannels != WideChannels;
+                var tileTarget = new TileTarget<TV>(y + (nint)o0 * plane, plane, positions, biases);
                 // The first output vector of the next tile: its row, and its place in the row. Counted on, not divided out:
                 // with a few taps (LeNet's first layer: 25) the bookkeeping around a tile took as long as the tile.
                 int row = rowStart, vector = 0;
@@ -201,11 +206,7 @@ internal static partial class DirectConvolution
                     for (vector += perTile; vector >= vectorsPerRow; vector -= vectorsPerRow) row++;
                     // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band.
                     bool whole = u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW;
-                    // Such a tile over one k-block, of every channel of its tile, below 512 bits: it stores its biased sums
-                    // itself, straight from its registers (a few-tap tile spent much of its time putting them aside and
-                    // reading them back, benchmarks/README.md, "twenty-fifth session").
-                    var tileTarget = new TileTarget<TV>(y + (nint)o0 * plane, plane, positions, biases);
-                    TileTarget<TV>* into = whole && taps <= kBlock && channels == tileChannels && perTile < 4 && tileChannels != WideChannels ? &tileTarget : null;
+                    TileTarget<TV>* into = whole && tilesStore ? &tileTarget : null;
                     for (int k0 = 0; k0 < taps; k0 += kBlock)
                     {
                         int k1 = Math.Min(taps, k0 + kBlock);
@@ -228,12 +229,8 @@ internal static partial class DirectConvolution
                         for (int c = 0; c < channels; c++)
                         {
                             float* target = y + (nint)(o0 + c) * plane;
-                            TV channelBias = biases[c];
                             TV* channelSums = sums + c * perTile;
-                            TLanes.Store(TLanes.Add(channelSums[0], channelBias), ref target[positions[0]], 0);
-                            TLanes.Store(TLanes.Add(channelSums[1], channelBias), ref target[positions[1]], 0);
-                            if (perTile > 2) TLanes.Store(TLanes.Add(channelSums[2], channelBias), ref target[positions[2]], 0);
-                            if (perTile > 3) TLanes.Store(TLanes.Add(channelSums[3], channelBias), ref target[positions[3]], 0);
+                            for (int v = 0; v < perTile; v++) Put<TV, TLanes>(target, positions[v], biases[c], channelSums[v]);
                         }
                         continue;
                     }
@@ -443,14 +440,20 @@ internal static partial class DirectConvolution
         public readonly TV* Biases = biases;
     }
 
-    // One channel's output vectors, the bias added last as the write-out after a tile adds it: the same sums.
+    // One output vector of a channel, the bias added last as every write-out adds it: the same sums.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Put<TV, TLanes>(float* plane, nint position, TV bias, TV sum)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        => TLanes.Store(TLanes.Add(sum, bias), ref plane[position], 0);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Put<TV, TLanes>(float* plane, nint p0, nint p1, TV bias, TV s0, TV s1)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
     {
-        TLanes.Store(TLanes.Add(s0, bias), ref plane[p0], 0);
-        TLanes.Store(TLanes.Add(s1, bias), ref plane[p1], 0);
+        Put<TV, TLanes>(plane, p0, bias, s0);
+        Put<TV, TLanes>(plane, p1, bias, s1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -459,7 +462,7 @@ internal static partial class DirectConvolution
         where TLanes : struct, IFloatLanes<TV>
     {
         Put<TV, TLanes>(plane, p0, p1, bias, s0, s1);
-        TLanes.Store(TLanes.Add(s2, bias), ref plane[p2], 0);
+        Put<TV, TLanes>(plane, p2, bias, s2);
     }
 
     // A later k-block's sum is added to the earlier ones', as the packed product adds each block's tile to C (the tile's
