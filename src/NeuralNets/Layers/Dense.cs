@@ -81,12 +81,6 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
     /// <summary>
-    /// Set on an inference copy that follows a <see cref="Flatten{T}"/> (<see cref="Flatten{T}.PassesInputInInference"/>):
-    /// inference then takes samples of any shape of <see cref="Inputs"/> values, read in row-major order as flattened.
-    /// </summary>
-    internal bool TakesUnflattenedInInference { get; set; }
-
-    /// <summary>
     /// Set on an inference copy followed by one of the library's elementwise activations (see <see cref="Sequential{T}"/>'s
     /// inference copies): inference applies it to the output in place, each chunk on the core that computed it, and the
     /// activation's own copy passes that output on (<see cref="Activation{T}.PassesInputInInference"/>).
@@ -95,11 +89,21 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Forward(Tensor<T> input, bool training)
+    public Tensor<T> Forward(Tensor<T> input, bool training) => Forward(input, training, unflattened: false);
+
+    /// <summary>
+    /// <see cref="Forward(Tensor{T}, bool)"/> of samples not yet flattened: <c>[N, ...]</c>, each sample a dense row-major block
+    /// of <see cref="Inputs"/> values, which the product reads in the order a flattened copy would hold them
+    /// (<see cref="Flatten{T}.ForwardIntoDense"/>). Backward then gives the input gradient in the input's shape.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardUnflattened(Tensor<T> input, bool training) => Forward(input, training, unflattened: true);
+
+    [MethodImpl(HotPath.Options)]
+    private Tensor<T> Forward(Tensor<T> input, bool training, bool unflattened)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if ((input.Rank != 2 || input.Lengths[1] != Inputs)
-            && !(TakesUnflattenedInInference && !training && input.Rank > 2 && input.SampleSize() == Inputs))
+        if ((input.Rank != 2 || input.Lengths[1] != Inputs) && !(unflattened && input.Rank > 2 && input.SampleSize() == Inputs))
             throw new ShapeMismatchException(ToString(), $"[N, {Inputs}]", input.Shape());
         _input = input;
         int batch = input.BatchSize();
@@ -127,8 +131,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         var input = BackwardToParametersChecked(outputGradient);
         int batch = input.BatchSize();
-        // dx = dy·W
-        var inputGradient = _inputGradient.Get(batch, [Inputs]);
+        // dx = dy·W, in the input's shape (samples not yet flattened: ForwardUnflattened)
+        var inputGradient = _inputGradient.GetLike(input);
         epilogueApplied = DenseProducts.InputGradient<T>(outputGradient.Span(), Weight.ValueSpan, inputGradient.Span(), batch, Outputs, Inputs,
             inputGradientEpilogue);
         return inputGradient;

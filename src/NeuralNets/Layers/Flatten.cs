@@ -24,12 +24,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new Flatten<T>();
 
-    /// <summary>
-    /// Set on an inference copy whose next layer is a <see cref="Dense{T}"/> that takes unflattened samples
-    /// (<see cref="Dense{T}.TakesUnflattenedInInference"/>; see <see cref="Sequential{T}"/>'s inference copies): inference then
-    /// hands on a dense input itself instead of a flattened copy of it.
-    /// </summary>
-    internal bool PassesInputInInference { get; set; }
+    private bool _passedOn;  // the last forward pass handed the input on to a Dense as it is (ForwardIntoDense)
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
@@ -38,14 +33,31 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 1) throw new ShapeMismatchException(ToString(), "[N, ...]", input.Shape());
         _input = input;
-        // Predict's inference copy passes a dense input on as it is to a Dense, which reads each sample's values in the same
-        // row-major order: the copy it saves is a pass over the whole batch (and a hand-over between cores). The caller's own
-        // tensor could be written to by a layer of theirs, so only a Dense of ours gets it.
-        if (PassesInputInInference && !training && input.Rank >= 2 && TensorMemory.IsDenseRowMajor(input)) return input;
-        // Otherwise a copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse (a caller of
-        // Forward may write to the network's output).
+        _passedOn = false;
+        // A copy into a buffer we own, rather than a view: the returned tensor must stay ours to reuse (a caller of Forward may
+        // write to the network's output). Inside a network, a Dense after this layer reads the input itself (ForwardIntoDense).
         var output = _output.Get(input.BatchSize(), [input.SampleSize()]);
         ParallelRanges.Run(new CopyRange(input, output), (int)input.FlattenedLength);
+        return output;
+    }
+
+    /// <summary>
+    /// This layer and the <paramref name="dense"/> layer after it, for <see cref="Sequential{T}"/>: where the input is one dense
+    /// row-major block of the Dense's width per sample, the Dense reads it as it is (<see cref="Dense{T}.ForwardUnflattened"/>),
+    /// each sample's values in the same order as a flattened copy, and gives its input gradient back in the input's shape,
+    /// which <see cref="Backward"/> then hands on as it is: the same values without a copy each way. Otherwise the two layers'
+    /// own forward passes. The copy this saves is a pass over the whole batch and a hand-over between cores; the input may be
+    /// the caller's own tensor, so only a Dense of ours, which only reads it, gets it.
+    /// </summary>
+    /// <returns>The Dense's output.</returns>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardIntoDense(Tensor<T> input, Dense<T> dense, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Rank < 2 || !TensorMemory.IsDenseRowMajor(input) || input.SampleSize() != dense.Inputs)
+            return dense.Forward(Forward(input, training), training);
+        var output = dense.ForwardUnflattened(input, training);
+        (_input, _passedOn) = (input, true);
         return output;
     }
 
@@ -55,6 +67,8 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        // After ForwardIntoDense the Dense's input gradient comes in the input's shape already.
+        if (_passedOn && outputGradient.Lengths.SequenceEqual(input.Lengths)) return outputGradient;
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != input.BatchSize() || outputGradient.Lengths[1] != input.SampleSize())
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{input.BatchSize()}, {input.SampleSize()}]", outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);

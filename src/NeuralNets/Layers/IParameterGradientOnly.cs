@@ -10,8 +10,10 @@ namespace NeuralNets.Layers;
 /// multiply: a third of the layer's backward work.
 /// </summary>
 /// <remarks>
-/// <see cref="Sequential{T}.BackwardToParameters"/> calls it on the network's first layer when that layer implements
-/// it, and <see cref="ILayer{T}.Backward"/> otherwise; a layer of your own with weights may implement it likewise.
+/// <see cref="Sequential{T}.BackwardToParameters"/> calls it on the network's first layer with parameters when that layer
+/// implements it, and <see cref="ILayer{T}.Backward"/> otherwise; the library's layers without parameters before it (a
+/// leading <see cref="Flatten{T}"/>, say) are not run. A layer of your own with weights may implement it likewise; a layer of
+/// your own counts as the first with parameters even when it declares none, since its backward pass may do more.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public interface IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -79,6 +79,13 @@ internal static class LayerRehearsal
             case MaxPool2D<T> or AvgPool2D<T> or GlobalAvgPool2D<T> or Flatten<T> when sampleShape is not null && layer.CreateInferenceCopy() is { } copy:
                 RunTwin(copy, sampleShape);
                 if (layer is MaxPool2D<T>) MaxPool2D<T>.PrepareSplitPasses();
+                // Before a dense layer, the dense layer reads a Flatten's input itself (Sequential): that path too.
+                if (layer is Flatten<T> && sampleShape.Length > 1)
+                {
+                    var pair = new Sequential<T>(new Flatten<T>(), new Dense<T>(ShapeSize(sampleShape), 3, seed: 0));
+                    pair.Forward(Filled<T>([1, .. sampleShape]), training: true);
+                    pair.Backward(Filled<T>([1, 3]));
+                }
                 break;
             case BatchNorm<T> or Dropout<T> or ConvTranspose2D<T> or Unflatten<T> when sampleShape is not null:
                 // A layer of the same settings built anew from its description: running statistics, a random stream and
@@ -130,10 +137,16 @@ internal static class LayerRehearsal
         twin.Forward(input, training: false);
     }
 
-    private static Tensor<T> Filled<T>(int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int ShapeSize(int[] shape)
     {
         int length = 1;
         foreach (int d in shape) length *= d;
+        return length;
+    }
+
+    private static Tensor<T> Filled<T>(int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = ShapeSize(shape);
         var values = new T[length];
         for (int i = 0; i < length; i++) values[i] = T.CreateTruncating(i % 7 - 3) / T.CreateTruncating(4);
         return TensorMemory.Wrap(values, shape);

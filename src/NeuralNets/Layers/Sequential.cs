@@ -40,6 +40,10 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
     private readonly bool[] _denseDifferentiates;  // [i]: layer i is a Dense whose backward pass also does the activation's before it
+    private readonly bool[] _flattenFeedsDense;  // [i]: layer i is a Flatten and layer i + 1 a Dense, which reads its input unflattened
+
+    /// <summary>The first layer whose backward pass <see cref="BackwardToParameters"/> runs (<see cref="FindFirstLearningLayer"/>); the layer count when none.</summary>
+    internal int FirstLearningLayer { get; }
     private int _passRunning;     // 1 while Forward or Backward runs: the training path is one thread at a time
     private bool _trainingPassOpen;  // a training Forward ran and its Backward has not yet
     private readonly bool _sharesLayers;  // some layer has no inference copy: inference and training take turns on it
@@ -65,6 +69,8 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _parameters = parameters.ToArray();
         _poolRectifies = PoolsThatRectify(_layers);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
+        _flattenFeedsDense = FlattensBeforeDense(_layers);
+        FirstLearningLayer = FindFirstLearningLayer(_layers);
         foreach (var layer in _layers)
             _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
         if (inputShape is not null)
@@ -85,11 +91,8 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _layers = new ILayer<T>[source._layers.Length];
         for (int i = 0; i < _layers.Length; i++)
             _layers[i] = source._layers[i].CreateInferenceCopy() ?? new TakingTurns<T>(source._layers[i]);
-        // A Flatten before a Dense hands on its input rather than a flattened copy: the Dense only reads it, in the same order.
         for (int i = 0; i + 1 < _layers.Length; i++)
         {
-            if (_layers[i] is Flatten<T> flatten && _layers[i + 1] is Dense<T> dense)
-                (flatten.PassesInputInInference, dense.TakesUnflattenedInInference) = (true, true);
             // A Dense before one of the library's elementwise activations applies it to each chunk of its output as that
             // chunk is finished, on the core that computed it: the activation's pass and its hand-over between cores go.
             if (_layers[i] is Dense<T> denseBefore && _layers[i + 1] is Activation<T> { CanBeFusedIntoDense: true } activation)
@@ -98,6 +101,8 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _parameters = source._parameters;
         _poolRectifies = PoolsThatRectify(_layers);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
+        _flattenFeedsDense = FlattensBeforeDense(_layers);
+        FirstLearningLayer = FindFirstLearningLayer(_layers);
         _sharesLayers = source._sharesLayers;
         (InputShape, OutputShapeOfNetwork) = (source.InputShape, source.OutputShapeOfNetwork);
         _inferenceCopies = new InferenceCopies<T>(() => new Sequential<T>(this));
@@ -140,6 +145,9 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             // A ReLU followed by a MaxPool2D: the pool takes its maxima from the ReLU's input and rectifies them, the same
             // values and (in Backward) the same gradients, without the ReLU's passes over the larger tensor.
             if (i + 1 < _layers.Length && _poolRectifies[i + 1]) x = ((MaxPool2D<T>)_layers[++i]).ForwardRectified(x);
+            // A Flatten before a Dense hands its input on as it is, where it is one dense block: the Dense reads each sample's
+            // values in the same row-major order, and gives its input gradient back in the input's shape.
+            else if (_flattenFeedsDense[i]) x = ((Flatten<T>)_layers[i]).ForwardIntoDense(x, (Dense<T>)_layers[++i], training);
             else x = _layers[i].Forward(x, training);
         }
         _trainingPassOpen = training;
@@ -156,6 +164,34 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         for (int i = 1; i + 1 < layers.Length; i++) rectifies[i] = layers[i - 1] is ReLU<T> && layers[i] is MaxPool2D<T>;
         return rectifies;
     }
+
+    private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
+    {
+        var feeds = new bool[layers.Length];
+        for (int i = 0; i + 1 < layers.Length; i++) feeds[i] = layers[i] is Flatten<T> && layers[i + 1] is Dense<T>;
+        return feeds;
+    }
+
+    /// <summary>
+    /// The first layer whose backward pass adds to some parameter's gradient: before it, only the library's own layers without
+    /// parameters (Flatten, activations, pooling, dropout), whose backward passes compute nothing but input gradients that
+    /// training never reads. <see cref="BackwardToParameters"/> stops there. A layer of another assembly counts as learning
+    /// whatever it declares, since its backward pass may do more than it says.
+    /// </summary>
+    private static int FindFirstLearningLayer(ILayer<T>[] layers)
+    {
+        int first = 0;
+        while (first < layers.Length && OnlyPassesGradients(layers[first])) first++;
+        return first;
+    }
+
+    /// <summary>Whether a layer's backward pass computes its input gradient and nothing else (see <see cref="FindFirstLearningLayer"/>).</summary>
+    private static bool OnlyPassesGradients(ILayer<T> layer) => layer switch
+    {
+        Sequential<T> nested => Array.TrueForAll(nested._layers, OnlyPassesGradients),
+        TakingTurns<T> => false,
+        _ => layer.Parameters.Count == 0 && layer.GetType().Assembly == typeof(Sequential<T>).Assembly,
+    };
 
     /// <summary>
     /// Which layers are a Dense after one of the library's elementwise activations (<see cref="Activation{T}.CanBeFusedIntoDense"/>),
@@ -224,21 +260,23 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     /// <summary>
     /// Backpropagates into the parameters' gradients only: the same gradients as <see cref="Backward"/>,
-    /// but the first layer may skip dLoss/dInput, which training never uses (PyTorch likewise skips it
-    /// for an input that does not require grad). Use <see cref="Backward"/> when you need the input gradient.
+    /// but the first layer with parameters may skip dLoss/dInput, which training never uses (PyTorch likewise skips it
+    /// for an input that does not require grad), and the library's layers without parameters before it (a leading
+    /// <see cref="Flatten{T}"/>, say) are not run at all. Use <see cref="Backward"/> when you need the input gradient.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     public void BackwardToParameters(Tensor<T> outputGradient)
     {
         using var pass = new TrainingPass(this);
         var g = outputGradient;
-        int i = _layers.Length - 1;
-        // A fused pair's backward pass covers the layer before it too (the first layer's, when i is 0 after it).
-        for (; i > 0; i--) g = BackwardThrough(ref i, g);
-        if (i == 0)
+        int i = _layers.Length - 1, learning = FirstLearningLayer;
+        // A fused pair's backward pass covers the layer before it too (the first learning layer's, when i is that one's after
+        // it). The layers before the first learning one are not run at all: nothing reads their input gradients.
+        for (; i > learning; i--) g = BackwardThrough(ref i, g);
+        if (i == learning)
         {
-            if (_layers[0] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
-            else _layers[0].Backward(g);
+            if (_layers[i] is IParameterGradientOnly<T> first) first.BackwardToParameters(g);
+            else _layers[i].Backward(g);
         }
         _trainingPassOpen = false;
     }

@@ -18,7 +18,7 @@ public class FlattenInferenceViewTests
     {
         var network = Mlp();
         var batch = TestTensors.Random<float>(1, 8, 1, 28, 28);
-        // The network's own Forward copies in its Flatten.
+        // The network's own Forward, outside Predict's inference copies.
         var expected = network.Forward(batch, training: false).ToArray();
         var output = new float[8 * 10];
         for (int call = 0; call < 4; call++)
