@@ -120,7 +120,7 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
         var indices = new ReadOnlyMemory<int>(_order, start, count);
         var features = _features.Get(count, Data.SampleShapeSpan);
         var targets = _targets.Get(count, Data.TargetShapeSpan);
-        Data.CopyRows(indices.Span, features.Span(), targets.Span());
+        Data.GatherRows(_order, start, count, features, targets);
         return new MiniBatch<T>(index, features, targets, indices);
     }
 

@@ -33,6 +33,51 @@ public class MiniBatchesTests
     }
 
     [Fact]
+    public void NextEpoch_Shuffled_LargeBatchesGatheredAcrossTheTeam_HoldTheirSamplesRows()
+    {
+        // 35 features a sample: the team's ranges (cut on multiples of 16 values) start inside rows; 150 samples a batch are
+        // 5,250 values, enough to split; the last batch of 50 is not.
+        const int count = 200, size = 35;
+        var features = new float[count * size];
+        for (int i = 0; i < features.Length; i++) features[i] = i;
+        var labels = Enumerable.Range(0, count).Select(i => i % 7).ToArray();
+        var batches = new MiniBatches<float>(Dataset<float>.FromLabels(TestTensors.Create(features, count, size), labels, 7), batchSize: 150, seed: 4);
+
+        for (int epoch = 0; epoch < 2; epoch++)
+            foreach (var batch in batches.NextEpoch())
+            {
+                var indices = batch.SampleIndices.ToArray();
+                batch.Features.ToArray().Should().Equal(indices.SelectMany(i => Enumerable.Range(i * size, size).Select(v => (float)v)));
+                batch.Targets.ToArray().Should().Equal(indices.Select(i => (float)(i % 7)));
+            }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public void GatherRows_AnyCutIntoRanges_SameRowsAsCopyingThemOneByOne(int parts)
+    {
+        // 35 features a sample: ranges (cut on multiples of 16 values) start and end inside rows.
+        const int count = 40, size = 35;
+        var features = new float[count * size];
+        for (int i = 0; i < features.Length; i++) features[i] = i;
+        var data = Dataset<float>.FromLabels(TestTensors.Create(features, count, size), Enumerable.Range(0, count).Select(i => i % 7).ToArray(), 7);
+        int[] order = [.. Enumerable.Range(0, count).Select(i => i * 17 % count)];
+        var gathered = TestTensors.Create(new float[23 * size], 23, size);
+        var gatheredTargets = TestTensors.Create(new float[23], 23);
+        var expected = new float[23 * size];
+        var expectedTargets = new float[23];
+
+        data.GatherRows(order, 5, 23, gathered, gatheredTargets, parts);
+        data.CopyRows(order.AsSpan(5, 23), expected, expectedTargets);
+
+        gathered.ToArray().Should().Equal(expected);
+        gatheredTargets.ToArray().Should().Equal(expectedTargets);
+    }
+
+    [Fact]
     public void NextEpoch_DropLast_LeavesOutTheShortBatch()
     {
         var batches = new MiniBatches<double>(Numbered(10), batchSize: 4, shuffle: false, dropLast: true);
