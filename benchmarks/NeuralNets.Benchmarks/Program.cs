@@ -11,6 +11,7 @@ using NeuralNets.Benchmarks;
 // convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
 // cnns [keras|cifar]: the race over two CNNs larger than LeNet (TorchSharp builds only; see ConvNetRace).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
+// fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // timeline [mlp|lenet] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
 // scaling: one product on one thread, split across the team, and two one-thread products side by side, alternated (SHAPES as for quick).
@@ -25,6 +26,11 @@ using var steal = new StealReport();
 if (args.Length > 0 && args[0] == "quick")
 {
     if (args.Length > 1) QuickMlpTimer.Run(int.Parse(args[1])); else QuickTimer.Run();
+    return;
+}
+if (args.Length > 0 && args[0] == "fit")
+{
+    TrainerOverhead.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "timeline")

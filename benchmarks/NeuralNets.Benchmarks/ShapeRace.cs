@@ -11,14 +11,15 @@ namespace NeuralNets.Benchmarks;
 /// networks do not have (a 100-input layer, three hidden layers, a tabular input) is measured the same way. A network is
 /// written as its sizes joined by dashes, each hidden size followed by its activation: <c>784-300r-100r-10</c> is
 /// 784 inputs, dense 300 with ReLU, dense 100 with ReLU, dense 10 (s: sigmoid, r: ReLU, t: tanh). Softmax cross-entropy
-/// and SGD, as in the fixed races.
+/// and SGD, as in the fixed races. An input written as an image's dimensions, <c>1x28x28-128s-10</c>, is a batch of images
+/// flattened by the network's first layer (Keras' and PyTorch's <c>Flatten</c>), as a beginner's MLP on MNIST is written.
 /// </summary>
 internal static class ShapeRace
 {
     /// <summary>The shapes raced when none are given: each with its batch.</summary>
     private static readonly (string Shape, int Batch)[] Defaults =
     [
-        ("784-128s-10", 32), ("784-128s-10", 128), ("784-30s-10", 64), ("784-100s-10", 64), ("784-300r-100r-10", 64),
+        ("784-128s-10", 32), ("784-128s-10", 128), ("1x28x28-128s-10", 64), ("784-30s-10", 64), ("784-100s-10", 64), ("784-300r-100r-10", 64),
         ("784-256r-128r-10", 64), ("784-256r-128r-10", 256), ("100-1000r-100", 64), ("13-64r-64r-3", 32), ("2-16t-16t-2", 32),
     ];
 
@@ -42,9 +43,15 @@ internal static class ShapeRace
             FairScheduling.Apply();
             string[] parts = shape.Split('-');
             if (parts.Length < 2) throw new ArgumentException($"'{shape}': a shape needs inputs and at least one layer, e.g. 784-128s-10.");
-            int inputs = ParseSize(parts[0], shape);
-            var ours = Network.Sequential<float>(inputs);
+            int[] sample = parts[0].Split('x').Select(d => ParseSize(d, shape)).ToArray();
+            int inputs = sample.Aggregate(1, (a, b) => a * b);
+            var ours = Network.Sequential<float>(sample);
             var theirs = new List<(string, TorchModule)>();
+            if (sample.Length > 1)
+            {
+                ours = ours.Flatten();
+                theirs.Add(("flatten", torch.nn.Flatten()));
+            }
             int width = inputs;
             foreach (string part in parts.Skip(1))
             {
@@ -66,8 +73,9 @@ internal static class ShapeRace
             }
             float[] x = BenchmarkData.Uniform(batch * inputs, 1, 0, 1);
             float[] y = BenchmarkData.Labels(batch, width, 2);
-            UseNeuralNets(ours.Build(seed: 1), BenchmarkData.Wrap(x, batch, inputs), BenchmarkData.Wrap(y, batch));
-            UseTorch(torch.nn.Sequential(theirs.ToArray()), torch.tensor(x, batch, inputs),
+            long[] shapeOfBatch = [batch, .. sample.Select(d => (long)d)];
+            UseNeuralNets(ours.Build(seed: 1), BenchmarkData.Wrap(x, [batch, .. sample]), BenchmarkData.Wrap(y, batch));
+            UseTorch(torch.nn.Sequential(theirs.ToArray()), torch.tensor(x, shapeOfBatch),
                 torch.tensor(y.Select(v => (long)v).ToArray(), new long[] { batch }));
         }
 
