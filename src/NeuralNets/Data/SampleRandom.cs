@@ -21,7 +21,25 @@ internal struct SampleRandom
         return z ^ (z >> 31);
     }
 
-    public ulong NextUInt64() => Mix(_state += 0x9E3779B97F4A7C15UL);
+    public ulong NextUInt64() => Mix(_state += Golden);
+
+    // The step between states: 2⁶⁴ divided by the golden ratio, odd.
+    private const ulong Golden = 0x9E3779B97F4A7C15UL;
+
+    /// <summary>
+    /// The state the draws count from: draw n (from 0) of <see cref="NextUInt64"/> is <see cref="DrawAt"/>(Start, n), whatever
+    /// came before it, so that a long run of draws can be cut into ranges computed apart, on several threads.
+    /// </summary>
+    public readonly ulong Start => _state;
+
+    /// <summary>Draw <paramref name="index"/> (from 0) of <see cref="NextUInt64"/> from the state <paramref name="start"/>.</summary>
+    public static ulong DrawAt(ulong start, long index) => Mix(start + (ulong)(index + 1) * Golden);
+
+    /// <summary>
+    /// The integer form of <c>NextDouble() &lt; p</c> for p in [0, 1]: exactly when the draw's top 53 bits are below the
+    /// returned bound (p·2⁵³ is exact, and an integer k is below it exactly when it is below its ceiling).
+    /// </summary>
+    public static ulong Below(double p) => (ulong)Math.Ceiling(p * (1UL << 53));
 
     /// <summary>Uniform in [0, 1), 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));

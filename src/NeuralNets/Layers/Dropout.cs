@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -95,8 +96,18 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
             x.CopyTo(output.Span());
             return output;
         }
-        if (!(FreezeMask && _maskLength == x.Length)) DrawMask(x.Length);
-        TensorPrimitives.Multiply(x, _mask.AsSpan(0, x.Length), output.Span());
+        if (FreezeMask && _maskLength == x.Length)
+        {
+            TensorPrimitives.Multiply(x, _mask.AsSpan(0, x.Length), output.Span());
+            return output;
+        }
+        if (_mask.Length < x.Length) _mask = new T[x.Length];
+        _maskLength = x.Length;
+        // Each element's draw is the same whatever range it falls in, so the mask can be drawn on several cores; the draws,
+        // a few nanoseconds each, pay for the hand-over from a few thousand elements.
+        var random = new SampleRandom(Seed, MaskStream, _position++);
+        ParallelRanges.Run(new MaskRange(this, random.Start, SampleRandom.Below(Probability), input, output), x.Length,
+            ParallelRanges.PartsForRowsInPlace(x.Length));
         return output;
     }
 
@@ -140,11 +151,19 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
                 $"Dropout probability must be in [0, 1), but was {probability.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    private void DrawMask(int length)
+    /// <summary>
+    /// The mask over one range, each element dropped when its draw's uniform is below the probability (the integer form of the
+    /// comparison: <see cref="SampleRandom.Below"/>), and the output there: the input times the mask.
+    /// </summary>
+    private readonly struct MaskRange(Dropout<T> layer, ulong start, ulong below, Tensor<T> input, Tensor<T> output) : IRangeOperation
     {
-        if (_mask.Length < length) _mask = new T[length];
-        var random = new SampleRandom(Seed, MaskStream, _position++);
-        for (int i = 0; i < length; i++) _mask[i] = random.NextDouble() < Probability ? T.Zero : _keepScale;
-        _maskLength = length;
+        public void Run(int first, int length)
+        {
+            var mask = layer._mask.AsSpan(first, length);
+            // Indexed by whether the element is kept: no branch on a coin flip.
+            Span<T> values = [T.Zero, layer._keepScale];
+            for (int i = 0; i < mask.Length; i++) mask[i] = values[(SampleRandom.DrawAt(start, first + i) >> 11) >= below ? 1 : 0];
+            TensorPrimitives.Multiply(input.Span().Slice(first, length), mask, output.Span().Slice(first, length));
+        }
     }
 }

@@ -33,6 +33,29 @@ public class DropoutTests
         (dropped / (double)y.Length).Should().BeApproximately(p, 0.02);
     }
 
+    [Theory]
+    [InlineData(0.2, 1)]
+    [InlineData(0.5, 2)]
+    [InlineData(0.999, 3)]
+    [InlineData(1e-12, 4)]
+    public void Forward_Training_MaskIsTheStreamsDrawsInOrder_WhateverRangesDrawIt(double p, int seed)
+    {
+        // 20,000 values: enough to be drawn on several cores. Element i is dropped when draw i of the layer's stream, as a
+        // uniform in [0, 1), is below p.
+        var layer = new Dropout<float>(p, seed);
+        var x = TestTensors.Random<float>(5, 4, 5000);
+        for (long position = 0; position < 3; position++)
+        {
+            var y = layer.Forward(x, training: true).ToArray();
+            var random = new NeuralNets.Data.SampleRandom(seed, int.MinValue, position);
+            float keep = (float)(1.0 / (1.0 - p));
+            var expected = new float[20000];
+            for (int i = 0; i < expected.Length; i++) expected[i] = random.NextDouble() < p ? 0f : keep;
+            layer.Mask.ToArray().Should().Equal(expected, $"position {position}");
+            y.Should().Equal(x.ToArray().Zip(expected, (v, m) => v * m), $"position {position}");
+        }
+    }
+
     [Fact]
     public void Backward_Training_UsesTheForwardMask()
     {
