@@ -45,42 +45,100 @@ internal static class FloatActivations
         else Backward<TF, Unfused>(f, x, dy, dx);
     }
 
+    // Each width's loop is a method of its own: in one method, a long formula (GELU's) inlined for 512 bits left the
+    // JIT's inlining budget spent, and the 256-bit loop called every lane operation (benchmarks/README.md).
     [MethodImpl(HotPath.Options)]
     private static void Forward<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
     {
-        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
         int i = 0, n = x.Length, bits = KernelWidth.MultiplyAdd;
-        if (bits >= 512)
-            for (; i + Lanes512.Count <= n; i += Lanes512.Count)
-                Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref source, (nuint)i)), ref target, (nuint)i);
-        if (bits >= 256)
-            for (; i + Lanes256.Count <= n; i += Lanes256.Count)
-                Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref source, (nuint)i)), ref target, (nuint)i);
-        for (; i + Lanes128.Count <= n; i += Lanes128.Count)
+        if (bits >= 512) i = Forward512<TF, TM>(f, x, y);
+        if (bits >= 256) i = Forward256<TF, TM>(f, x, y, i);
+        i = Forward128<TF, TM>(f, x, y, i);
+        if (i < n) ForwardTail<TF, TM>(f, x, y, i);
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Forward512<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
+    {
+        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        for (; i + Lanes512.Count <= x.Length; i += Lanes512.Count)
+            Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref source, (nuint)i)), ref target, (nuint)i);
+        return i;
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Forward256<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y, int i) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
+    {
+        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
+        for (; i + Lanes256.Count <= x.Length; i += Lanes256.Count)
+            Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref source, (nuint)i)), ref target, (nuint)i);
+        return i;
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Forward128<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y, int i) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
+    {
+        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
+        for (; i + Lanes128.Count <= x.Length; i += Lanes128.Count)
             Lanes128.Store(f.Of<Lanes128, Vector128<float>, TM>(Lanes128.Load(ref source, (nuint)i)), ref target, (nuint)i);
-        if (i == n) return;
+        return i;
+    }
+
+    // The last one to three elements, in a 128-bit vector padded with zeros.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ForwardTail<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y, int i) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
+    {
         Span<float> lanes = stackalloc float[4];
         lanes.Clear();
         x[i..].CopyTo(lanes);
         ref float padded = ref MemoryMarshal.GetReference(lanes);
         Lanes128.Store(f.Of<Lanes128, Vector128<float>, TM>(Lanes128.Load(ref padded, 0)), ref padded, 0);
-        lanes[..(n - i)].CopyTo(y[i..]);
+        lanes[..(x.Length - i)].CopyTo(y[i..]);
     }
 
     [MethodImpl(HotPath.Options)]
     private static void Backward<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
     {
-        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
         int i = 0, n = x.Length, bits = KernelWidth.MultiplyAdd;
-        if (bits >= 512)
-            for (; i + Lanes512.Count <= n; i += Lanes512.Count)
-                Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref input, (nuint)i), Lanes512.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
-        if (bits >= 256)
-            for (; i + Lanes256.Count <= n; i += Lanes256.Count)
-                Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref input, (nuint)i), Lanes256.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
-        for (; i + Lanes128.Count <= n; i += Lanes128.Count)
+        if (bits >= 512) i = Backward512<TF, TM>(f, x, dy, dx);
+        if (bits >= 256) i = Backward256<TF, TM>(f, x, dy, dx, i);
+        i = Backward128<TF, TM>(f, x, dy, dx, i);
+        if (i < n) BackwardTail<TF, TM>(f, x, dy, dx, i);
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Backward512<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
+    {
+        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
+        int i = 0;
+        for (; i + Lanes512.Count <= x.Length; i += Lanes512.Count)
+            Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref input, (nuint)i), Lanes512.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
+        return i;
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Backward256<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
+    {
+        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
+        for (; i + Lanes256.Count <= x.Length; i += Lanes256.Count)
+            Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref input, (nuint)i), Lanes256.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
+        return i;
+    }
+
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static int Backward128<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
+    {
+        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
+        for (; i + Lanes128.Count <= x.Length; i += Lanes128.Count)
             Lanes128.Store(f.Of<Lanes128, Vector128<float>, TM>(Lanes128.Load(ref input, (nuint)i), Lanes128.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
-        if (i == n) return;
+        return i;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BackwardTail<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
+    {
+        int n = x.Length;
         Span<float> lanes = stackalloc float[8];
         lanes.Clear();
         x[i..].CopyTo(lanes);
