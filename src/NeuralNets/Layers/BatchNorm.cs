@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -253,8 +254,9 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     }
 
     // One value per channel and sample ([N, C], BatchNorm1D's usual input): the same sums, in the same order for each channel
-    // (sample after sample), as the planes' loops above, but taken row by row, every channel at once, along memory; a
-    // channel's values lie a whole row apart, and gathering them one at a time cost most of a small MLP's step.
+    // (sample after sample), as the planes' loops above, but taken row by row, every channel at once, along memory
+    // (ChannelRows, two channels a vector); a channel's values lie a whole row apart, and gathering them one at a time cost
+    // most of a small MLP's step.
 
     private void ForwardRows(ReadOnlySpan<T> x, Span<T> y, int batch, bool training, double weight)
     {
@@ -264,22 +266,10 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         {
             Span<double> sums = RowScratch(0), squares = RowScratch(1);
             sums.Clear();
-            for (int n = 0; n < batch; n++)
-            {
-                var row = x.Slice(n * features, features);
-                for (int c = 0; c < features; c++) sums[c] += double.CreateTruncating(row[c]);
-            }
+            for (int n = 0; n < batch; n++) ChannelRows.Add(x.Slice(n * features, features), sums);
             for (int c = 0; c < features; c++) mean[c] = sums[c] / batch;
             squares.Clear();
-            for (int n = 0; n < batch; n++)
-            {
-                var row = x.Slice(n * features, features);
-                for (int c = 0; c < features; c++)
-                {
-                    double d = double.CreateTruncating(row[c]) - mean[c];
-                    squares[c] += d * d;
-                }
-            }
+            for (int n = 0; n < batch; n++) ChannelRows.AddSquaredDeviations(x.Slice(n * features, features), mean, squares);
             for (int c = 0; c < features; c++)
             {
                 double variance = squares[c] / batch;
@@ -299,12 +289,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Span<double> scale = RowScratch(2), shift = RowScratch(3);
         for (int c = 0; c < features; c++)
             (scale[c], shift[c]) = (Gamma(c) * inverse[c], Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0);
-        for (int n = 0; n < batch; n++)
-        {
-            ReadOnlySpan<T> row = x.Slice(n * features, features);
-            Span<T> target = y.Slice(n * features, features);
-            for (int c = 0; c < features; c++) target[c] = T.CreateTruncating((double.CreateTruncating(row[c]) - mean[c]) * scale[c] + shift[c]);
-        }
+        for (int n = 0; n < batch; n++) ChannelRows.Normalize(x.Slice(n * features, features), mean, scale, shift, y.Slice(n * features, features));
     }
 
     private void BackwardRows(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int batch)
@@ -315,15 +300,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         sumDy.Clear();
         sumDyXHat.Clear();
         for (int n = 0; n < batch; n++)
-        {
-            ReadOnlySpan<T> row = x.Slice(n * features, features), gradient = dy.Slice(n * features, features);
-            for (int c = 0; c < features; c++)
-            {
-                double g = double.CreateTruncating(gradient[c]);
-                sumDy[c] += g;
-                sumDyXHat[c] += g * (double.CreateTruncating(row[c]) - mean[c]) * inverse[c];
-            }
-        }
+            ChannelRows.AddGradientSums(x.Slice(n * features, features), dy.Slice(n * features, features), mean, inverse, sumDy, sumDyXHat);
         for (int c = 0; c < features; c++)
         {
             if (Affine)
@@ -336,13 +313,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         }
         for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<T> row = x.Slice(n * features, features), gradient = dy.Slice(n * features, features);
-            Span<T> target = dx.Slice(n * features, features);
-            for (int c = 0; c < features; c++)
-            {
-                double xHat = (double.CreateTruncating(row[c]) - mean[c]) * inverse[c];
-                target[c] = T.CreateTruncating(scale[c] * (double.CreateTruncating(gradient[c]) - meanDy[c] - xHat * meanDyXHat[c]));
-            }
+            int at = n * features;
+            ChannelRows.InputGradient(x.Slice(at, features), dy.Slice(at, features), mean, inverse, scale, meanDy, meanDyXHat, dx.Slice(at, features));
         }
     }
 
