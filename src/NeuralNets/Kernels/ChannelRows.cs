@@ -6,11 +6,12 @@ using System.Runtime.Intrinsics;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// Batch normalisation's per-channel sums and maps over one row of <c>[N, C]</c> values (one sample, every channel), in double
-/// as the layer computes them: each channel's running sum gains the row's value by one addition, and each product and sum
-/// is rounded on its own (never fused), so two channels at a time in 128-bit vectors give the bits of one at a time.
-/// Float and double rows take the vectors where the CPU has them; other element types, and the last odd channel, one
-/// channel at a time.
+/// Batch normalisation's per-channel sums and maps, in double as the layer computes them, over one row of <c>[N, C]</c>
+/// values (one sample, every channel) or over the planes of <c>[N, C, spread]</c> ones: each channel's running sum gains
+/// its values one addition at a time, in the order of one channel alone (sample after sample, along each plane), and each
+/// product and sum is rounded on its own (never fused), so two channels a vector, several channels' chains side by side,
+/// or two values of a plane a vector all give the bits of one value at a time. Float and double take the vectors where the
+/// CPU has them; other element types, and the last odd value, one at a time.
 /// </summary>
 internal static class ChannelRows
 {
@@ -115,6 +116,149 @@ internal static class ChannelRows
         {
             double xHat = (double.CreateTruncating(x[c]) - mean[c]) * inverse[c];
             dx[c] = T.CreateTruncating(scale[c] * (double.CreateTruncating(dy[c]) - meanDy[c] - xHat * meanDyXHat[c]));
+        }
+    }
+
+    /// <summary>
+    /// <c>sums[c] += x</c> over every value of the planes of channels <c>first</c> to <c>end</c> of <c>[N, C, spread]</c> values, sample after sample and
+    /// along each plane, as one channel at a time adds them; four channels' chains side by side, so that the additions do not
+    /// wait on each other's latency.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddPlanes<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = first;
+        for (; c + 4 <= end; c += 4)
+        {
+            double s0 = sums[c], s1 = sums[c + 1], s2 = sums[c + 2], s3 = sums[c + 3];
+            for (int n = 0; n < batch; n++)
+            {
+                var planes = x.Slice((n * channels + c) * spread, 4 * spread);
+                for (int i = 0; i < spread; i++)
+                {
+                    s0 += double.CreateTruncating(planes[i]);
+                    s1 += double.CreateTruncating(planes[spread + i]);
+                    s2 += double.CreateTruncating(planes[2 * spread + i]);
+                    s3 += double.CreateTruncating(planes[3 * spread + i]);
+                }
+            }
+            (sums[c], sums[c + 1], sums[c + 2], sums[c + 3]) = (s0, s1, s2, s3);
+        }
+        for (; c < end; c++)
+            for (int n = 0; n < batch; n++)
+                foreach (var v in x.Slice((n * channels + c) * spread, spread)) sums[c] += double.CreateTruncating(v);
+    }
+
+    /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over each channel's planes in the order of <see cref="AddPlanes"/>.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddSquaredDeviationsOfPlanes<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
+        Span<double> squares) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = first;
+        for (; c + 4 <= end; c += 4)
+        {
+            double s0 = squares[c], s1 = squares[c + 1], s2 = squares[c + 2], s3 = squares[c + 3];
+            double m0 = mean[c], m1 = mean[c + 1], m2 = mean[c + 2], m3 = mean[c + 3];
+            for (int n = 0; n < batch; n++)
+            {
+                var planes = x.Slice((n * channels + c) * spread, 4 * spread);
+                for (int i = 0; i < spread; i++)
+                {
+                    double d0 = double.CreateTruncating(planes[i]) - m0, d1 = double.CreateTruncating(planes[spread + i]) - m1;
+                    double d2 = double.CreateTruncating(planes[2 * spread + i]) - m2, d3 = double.CreateTruncating(planes[3 * spread + i]) - m3;
+                    s0 += d0 * d0;
+                    s1 += d1 * d1;
+                    s2 += d2 * d2;
+                    s3 += d3 * d3;
+                }
+            }
+            (squares[c], squares[c + 1], squares[c + 2], squares[c + 3]) = (s0, s1, s2, s3);
+        }
+        for (; c < end; c++)
+            for (int n = 0; n < batch; n++)
+                foreach (var v in x.Slice((n * channels + c) * spread, spread))
+                {
+                    double d = double.CreateTruncating(v) - mean[c];
+                    squares[c] += d * d;
+                }
+    }
+
+    /// <summary>
+    /// <c>sumDy[c] += g</c> and <c>sumDyXHat[c] += g·(x − mean[c])·inverse[c]</c> over each channel's planes in the order of
+    /// <see cref="AddPlanes"/>; two channels side by side (four chains).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddGradientSumsOfPlanes<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int first, int end,
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = first;
+        for (; c + 2 <= end; c += 2)
+        {
+            double a0 = sumDy[c], a1 = sumDy[c + 1], b0 = sumDyXHat[c], b1 = sumDyXHat[c + 1];
+            double m0 = mean[c], m1 = mean[c + 1], v0 = inverse[c], v1 = inverse[c + 1];
+            for (int n = 0; n < batch; n++)
+            {
+                int at = (n * channels + c) * spread;
+                ReadOnlySpan<T> values = x.Slice(at, 2 * spread), gradients = dy.Slice(at, 2 * spread);
+                for (int i = 0; i < spread; i++)
+                {
+                    double g0 = double.CreateTruncating(gradients[i]), g1 = double.CreateTruncating(gradients[spread + i]);
+                    a0 += g0;
+                    a1 += g1;
+                    b0 += g0 * (double.CreateTruncating(values[i]) - m0) * v0;
+                    b1 += g1 * (double.CreateTruncating(values[spread + i]) - m1) * v1;
+                }
+            }
+            (sumDy[c], sumDy[c + 1], sumDyXHat[c], sumDyXHat[c + 1]) = (a0, a1, b0, b1);
+        }
+        for (; c < end; c++)
+            for (int n = 0; n < batch; n++)
+            {
+                int at = (n * channels + c) * spread;
+                for (int i = at; i < at + spread; i++)
+                {
+                    double g = double.CreateTruncating(dy[i]);
+                    sumDy[c] += g;
+                    sumDyXHat[c] += g * (double.CreateTruncating(x[i]) - mean[c]) * inverse[c];
+                }
+            }
+    }
+
+    /// <summary><c>y[i] = (x[i] − mean)·scale + shift</c> over one plane, rounded to T.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void NormalizePlane<T>(ReadOnlySpan<T> x, double mean, double scale, double shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vectors<T>())
+        {
+            ref T plane = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
+            var (m, s, b) = (Vector128.Create(mean), Vector128.Create(scale), Vector128.Create(shift));
+            for (; i + 2 <= x.Length; i += 2) Store((Load(ref plane, i) - m) * s + b, ref target, i);
+        }
+        for (; i < x.Length; i++) y[i] = T.CreateTruncating((double.CreateTruncating(x[i]) - mean) * scale + shift);
+    }
+
+    /// <summary><c>dx[i] = scale·(dy[i] − meanDy − x̂·meanDyXHat)</c>, <c>x̂ = (x[i] − mean)·inverse</c>, over one plane, rounded to T.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void InputGradientOfPlane<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, double mean, double inverse, double scale, double meanDy,
+        double meanDyXHat, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vectors<T>())
+        {
+            ref T plane = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
+            var (m, v, k, md, mp) = (Vector128.Create(mean), Vector128.Create(inverse), Vector128.Create(scale), Vector128.Create(meanDy), Vector128.Create(meanDyXHat));
+            for (; i + 2 <= x.Length; i += 2)
+            {
+                var xHat = (Load(ref plane, i) - m) * v;
+                Store(k * (Load(ref gradient, i) - md - xHat * mp), ref target, i);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            double xHat = (double.CreateTruncating(x[i]) - mean) * inverse;
+            dx[i] = T.CreateTruncating(scale * (double.CreateTruncating(dy[i]) - meanDy - xHat * meanDyXHat));
         }
     }
 

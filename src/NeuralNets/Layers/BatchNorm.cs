@@ -167,34 +167,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             _trainingPass = training;
             return output;
         }
-        for (int c = 0; c < Features; c++)
-        {
-            if (training)
-            {
-                double sum = 0;
-                for (int n = 0; n < batch; n++) foreach (var v in Plane(x, n, c, spread)) sum += double.CreateTruncating(v);
-                double mean = sum / count, squares = 0;
-                for (int n = 0; n < batch; n++)
-                    foreach (var v in Plane(x, n, c, spread)) { double d = double.CreateTruncating(v) - mean; squares += d * d; }
-                double variance = squares / count;
-                _mean[c] = mean;
-                _inverseDeviation[c] = 1 / Math.Sqrt(variance + Epsilon);
-                _runningMean[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningMean[c]) + weight * mean);
-                _runningVariance[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningVariance[c]) + weight * squares / (count - 1));
-            }
-            else
-            {
-                _mean[c] = double.CreateTruncating(_runningMean[c]);
-                _inverseDeviation[c] = 1 / Math.Sqrt(double.CreateTruncating(_runningVariance[c]) + Epsilon);
-            }
-        }
-        for (int n = 0; n < batch; n++)
-            for (int c = 0; c < Features; c++)
-            {
-                double scale = Gamma(c) * _inverseDeviation[c], shift = Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0, mean = _mean[c];
-                int start = (n * Features + c) * spread;
-                for (int i = start; i < start + spread; i++) y[i] = T.CreateTruncating((double.CreateTruncating(x[i]) - mean) * scale + shift);
-            }
+        _planes = new PlanePass(input, output, null, null, batch, spread, training, weight, default, default);
+        RunOnChannels(forward: true, (long)batch * Features * spread);
         _trainingPass = training;
         return output;
     }
@@ -220,37 +194,120 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             BackwardRows(x, dy, dx, batch);
             return inputGradient;
         }
-        for (int c = 0; c < Features; c++)
+        // γ's and β's gradients taken here, on the calling thread: a gradient pending zero is cleared by its first reader.
+        _planes = new PlanePass(input, null, outputGradient, inputGradient, batch, spread, _trainingPass, 0,
+            Affine ? Weight!.GradientSegment : default, Affine ? Bias!.GradientSegment : default);
+        RunOnChannels(forward: false, (long)batch * Features * spread);
+        return inputGradient;
+    }
+
+    // Several values per channel and sample (BatchNorm2D's planes): each core takes a range of channels, all of their planes,
+    // and computes their sums, statistics and outputs (or gradients) alone, in the order one channel at a time takes; the
+    // channels' work is independent, so any cut gives the same bits.
+
+    private PlanePass _planes;
+    private ChannelJob? _channelJob;
+
+    private readonly record struct PlanePass(Tensor<T> X, Tensor<T>? Y, Tensor<T>? Dy, Tensor<T>? Dx, int Batch, int Spread, bool Training,
+        double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient);
+
+    private void RunOnChannels(bool forward, long values)
+    {
+        var job = _channelJob ??= new ChannelJob(this);
+        job.Forward = forward;
+        int parts = Features > 1 ? Math.Min(Features, ParallelRanges.PartsForRowsInPlace(values)) : 1;
+        try
         {
-            double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = 0, sumDyXHat = 0;
-            for (int n = 0; n < batch; n++)
+            if (parts > 1) WorkerTeam.Run(job, parts);
+            else job.RunPart(0, 1);
+        }
+        finally
+        {
+            _planes = default;
+        }
+    }
+
+    private sealed class ChannelJob(BatchNorm<T> layer) : TeamWork
+    {
+        public bool Forward;
+
+        public override void RunPart(int part, int parts)
+        {
+            int first = layer.Features * part / parts, end = layer.Features * (part + 1) / parts;
+            if (Forward) layer.ForwardPlanes(first, end);
+            else layer.BackwardPlanes(first, end);
+        }
+    }
+
+    private void ForwardPlanes(int first, int end)
+    {
+        var pass = _planes;
+        ReadOnlySpan<T> x = pass.X.Span();
+        Span<T> y = pass.Y!.Span();
+        int batch = pass.Batch, spread = pass.Spread, count = batch * spread;
+        Span<double> sums = RowScratch(0), squaresOf = RowScratch(1);
+        if (pass.Training)
+        {
+            sums[first..end].Clear();
+            ChannelRows.AddPlanes(x, batch, Features, spread, first, end, sums);
+            for (int c = first; c < end; c++) _mean[c] = sums[c] / count;
+            squaresOf[first..end].Clear();
+            ChannelRows.AddSquaredDeviationsOfPlanes(x, batch, Features, spread, first, end, _mean, squaresOf);
+        }
+        double weight = pass.Weight;
+        for (int c = first; c < end; c++)
+        {
+            if (pass.Training)
             {
-                int start = (n * Features + c) * spread;
-                for (int i = start; i < start + spread; i++)
-                {
-                    double g = double.CreateTruncating(dy[i]);
-                    sumDy += g;
-                    sumDyXHat += g * (double.CreateTruncating(x[i]) - mean) * inverse;
-                }
+                double mean = _mean[c], squares = squaresOf[c];
+                double variance = squares / count;
+                _inverseDeviation[c] = 1 / Math.Sqrt(variance + Epsilon);
+                _runningMean[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningMean[c]) + weight * mean);
+                _runningVariance[c] = T.CreateTruncating((1 - weight) * double.CreateTruncating(_runningVariance[c]) + weight * squares / (count - 1));
             }
-            if (Affine)
+            else
             {
-                Weight!.GradientSpan[c] += T.CreateTruncating(sumDyXHat);
-                Bias!.GradientSpan[c] += T.CreateTruncating(sumDy);
-            }
-            double scale = Gamma(c) * inverse;
-            double meanDy = _trainingPass ? sumDy / count : 0, meanDyXHat = _trainingPass ? sumDyXHat / count : 0;
-            for (int n = 0; n < batch; n++)
-            {
-                int start = (n * Features + c) * spread;
-                for (int i = start; i < start + spread; i++)
-                {
-                    double xHat = (double.CreateTruncating(x[i]) - mean) * inverse;
-                    dx[i] = T.CreateTruncating(scale * (double.CreateTruncating(dy[i]) - meanDy - xHat * meanDyXHat));
-                }
+                _mean[c] = double.CreateTruncating(_runningMean[c]);
+                _inverseDeviation[c] = 1 / Math.Sqrt(double.CreateTruncating(_runningVariance[c]) + Epsilon);
             }
         }
-        return inputGradient;
+        for (int n = 0; n < batch; n++)
+            for (int c = first; c < end; c++)
+            {
+                double scale = Gamma(c) * _inverseDeviation[c], shift = Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0;
+                int start = (n * Features + c) * spread;
+                ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scale, shift, y.Slice(start, spread));
+            }
+    }
+
+    private void BackwardPlanes(int first, int end)
+    {
+        var pass = _planes;
+        ReadOnlySpan<T> x = pass.X.Span(), dy = pass.Dy!.Span();
+        Span<T> dx = pass.Dx!.Span();
+        int batch = pass.Batch, spread = pass.Spread;
+        double count = batch * spread;
+        Span<double> sumsOfDy = RowScratch(0), sumsOfDyXHat = RowScratch(1);
+        Span<T> weightGradient = pass.WeightGradient, biasGradient = pass.BiasGradient;
+        sumsOfDy[first..end].Clear();
+        sumsOfDyXHat[first..end].Clear();
+        ChannelRows.AddGradientSumsOfPlanes(x, dy, batch, Features, spread, first, end, _mean, _inverseDeviation, sumsOfDy, sumsOfDyXHat);
+        for (int c = first; c < end; c++)
+        {
+            double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = sumsOfDy[c], sumDyXHat = sumsOfDyXHat[c];
+            if (Affine)
+            {
+                weightGradient[c] += T.CreateTruncating(sumDyXHat);
+                biasGradient[c] += T.CreateTruncating(sumDy);
+            }
+            double scale = Gamma(c) * inverse;
+            double meanDy = pass.Training ? sumDy / count : 0, meanDyXHat = pass.Training ? sumDyXHat / count : 0;
+            for (int n = 0; n < batch; n++)
+            {
+                int start = (n * Features + c) * spread;
+                ChannelRows.InputGradientOfPlane(x.Slice(start, spread), dy.Slice(start, spread), mean, inverse, scale, meanDy, meanDyXHat, dx.Slice(start, spread));
+            }
+        }
     }
 
     // One value per channel and sample ([N, C], BatchNorm1D's usual input): the same sums, in the same order for each channel
@@ -393,5 +450,4 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
 
     private int Spread(Tensor<T> input) => (int)(input.FlattenedLength / Math.Max(1, input.Lengths[0]) / Features);
 
-    private ReadOnlySpan<T> Plane(ReadOnlySpan<T> x, int n, int c, int spread) => x.Slice((n * Features + c) * spread, spread);
 }
