@@ -9,16 +9,18 @@ namespace NeuralNets.Benchmarks;
 /// The step race (<see cref="StepRace"/>) over two convolutional networks larger than LeNet, built the same way in both
 /// libraries: the Keras MNIST example (3×3 convolutions of 32 and 64 channels with ReLU, 2×2 max pooling, dense 128 with
 /// ReLU, dense 10) and a CIFAR-sized one (3×32×32 input, two 'same' 3×3 convolutions of 16 and 32 channels each followed
-/// by ReLU and 2×2 max pooling, dense 10). Softmax cross-entropy and SGD, as in the fixed races.
+/// by ReLU and 2×2 max pooling, dense 10), and the same with batch normalisation after each convolution. Softmax
+/// cross-entropy and SGD, as in the fixed races.
 /// </summary>
 internal static class ConvNetRace
 {
-    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar), or both, at batch 32 and 64 respectively.</summary>
+    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar, cifarbn), or all, at batch 32, 64 and 64 respectively.</summary>
     public static void Run(string[] only)
     {
         Console.WriteLine(TorchRuntime.Prepare());
         if (only.Length == 0 || only.Contains("keras")) StepRace.Race("Keras MNIST CNN, batch 32", new KerasMnist(32));
         if (only.Length == 0 || only.Contains("cifar")) StepRace.Race("CIFAR-sized CNN, batch 64", new CifarSized(64));
+        if (only.Length == 0 || only.Contains("cifarbn")) StepRace.Race("CIFAR-sized CNN with BatchNorm2D, batch 64", new CifarSized(64, normalized: true));
     }
 
     private static (float[] X, float[] Y) Batch(int batch, int channels, int size) =>
@@ -46,16 +48,22 @@ internal static class ConvNetRace
     /// <summary>A small CIFAR-sized network.</summary>
     private sealed class CifarSized : TrainingStepBenchmark
     {
-        public CifarSized(int batch)
+        public CifarSized(int batch, bool normalized = false)
         {
             FairScheduling.Apply();
             var (x, y) = Batch(batch, 3, 32);
-            UseNeuralNets(Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1).ReLU().MaxPool2D(2)
-                .Conv2D(32, kernel: 3, padding: 1).ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1),
+            var ours = Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1);
+            if (normalized) ours = ours.BatchNorm2D();
+            ours = ours.ReLU().MaxPool2D(2).Conv2D(32, kernel: 3, padding: 1);
+            if (normalized) ours = ours.BatchNorm2D();
+            UseNeuralNets(ours.ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1),
                 BenchmarkData.Wrap(x, batch, 3, 32, 32), BenchmarkData.Wrap(y, batch));
-            UseTorch(Sequence(torch.nn.Conv2d(3, 16, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-                torch.nn.Conv2d(16, 32, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(2048, 10)),
-                torch.tensor(x, batch, 3, 32, 32), Labels(y));
+            TorchModule[] torchLayers = normalized
+                ? [torch.nn.Conv2d(3, 16, 3, padding: 1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                   torch.nn.Conv2d(16, 32, 3, padding: 1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(2048, 10)]
+                : [torch.nn.Conv2d(3, 16, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                   torch.nn.Conv2d(16, 32, 3, padding: 1), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(2048, 10)];
+            UseTorch(Sequence(torchLayers), torch.tensor(x, batch, 3, 32, 32), Labels(y));
         }
     }
 }

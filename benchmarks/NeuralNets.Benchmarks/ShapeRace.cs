@@ -9,8 +9,9 @@ namespace NeuralNets.Benchmarks;
 /// <summary>
 /// The step race (<see cref="StepRace"/>) over multilayer perceptrons of any shape, so that a layer size the fixed
 /// networks do not have (a 100-input layer, three hidden layers, a tabular input) is measured the same way. A network is
-/// written as its sizes joined by dashes, each hidden size followed by its activation: <c>784-300r-100r-10</c> is
-/// 784 inputs, dense 300 with ReLU, dense 100 with ReLU, dense 10 (s: sigmoid, r: ReLU, t: tanh). Softmax cross-entropy
+/// written as its sizes joined by dashes, each hidden size followed by its layers in order: <c>784-300r-100r-10</c> is
+/// 784 inputs, dense 300 with ReLU, dense 100 with ReLU, dense 10 (s: sigmoid, r: ReLU, t: tanh, g: GELU, n: batch
+/// normalisation, d: dropout of 0.2, so <c>784-256nrd-10</c> is dense, BatchNorm1D, ReLU, Dropout). Softmax cross-entropy
 /// and SGD, as in the fixed races. An input written as an image's dimensions, <c>1x28x28-128s-10</c>, is a batch of images
 /// flattened by the network's first layer (Keras' and PyTorch's <c>Flatten</c>), as a beginner's MLP on MNIST is written.
 /// </summary>
@@ -21,6 +22,7 @@ internal static class ShapeRace
     [
         ("784-128s-10", 32), ("784-128s-10", 128), ("1x28x28-128s-10", 64), ("784-30s-10", 64), ("784-100s-10", 64), ("784-300r-100r-10", 64),
         ("784-256r-128r-10", 64), ("784-256r-128r-10", 256), ("100-1000r-100", 64), ("13-64r-64r-3", 32), ("2-16t-16t-2", 32),
+        ("784-256rd-10", 64), ("784-256nr-10", 64),
     ];
 
     /// <summary>Races every shape of <paramref name="arguments"/> (pairs of shape and batch), or the defaults.</summary>
@@ -55,21 +57,25 @@ internal static class ShapeRace
             int width = inputs;
             foreach (string part in parts.Skip(1))
             {
-                char activation = char.IsLetter(part[^1]) ? part[^1] : ' ';
-                int size = ParseSize(activation == ' ' ? part : part[..^1], shape);
+                int digits = part.TakeWhile(char.IsAsciiDigit).Count();
+                int size = ParseSize(part[..digits], shape);
                 ours = ours.Dense(size);
                 theirs.Add((theirs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), torch.nn.Linear(width, size)));
                 width = size;
-                TorchModule? torchActivation = activation switch
+                foreach (char layer in part[digits..])
                 {
-                    ' ' => null,
-                    's' => torch.nn.Sigmoid(),
-                    'r' => torch.nn.ReLU(),
-                    't' => torch.nn.Tanh(),
-                    _ => throw new ArgumentException($"'{shape}': '{activation}' is not an activation (s, r or t)."),
-                };
-                ours = activation switch { 's' => ours.Sigmoid(), 'r' => ours.ReLU(), 't' => ours.Tanh(), _ => ours };
-                if (torchActivation is not null) theirs.Add((theirs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), torchActivation));
+                    ours = layer switch
+                    {
+                        's' => ours.Sigmoid(), 'r' => ours.ReLU(), 't' => ours.Tanh(), 'g' => ours.GELU(), 'n' => ours.BatchNorm1D(), 'd' => ours.Dropout(0.2),
+                        _ => throw new ArgumentException($"'{shape}': '{layer}' is not a layer (s, r, t, g, n or d)."),
+                    };
+                    TorchModule torchLayer = layer switch
+                    {
+                        's' => torch.nn.Sigmoid(), 'r' => torch.nn.ReLU(), 't' => torch.nn.Tanh(), 'g' => torch.nn.GELU(),
+                        'n' => torch.nn.BatchNorm1d(size), _ => torch.nn.Dropout(0.2),
+                    };
+                    theirs.Add((theirs.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), torchLayer));
+                }
             }
             float[] x = BenchmarkData.Uniform(batch * inputs, 1, 0, 1);
             float[] y = BenchmarkData.Labels(batch, width, 2);
