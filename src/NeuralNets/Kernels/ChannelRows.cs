@@ -129,6 +129,28 @@ internal static class ChannelRows
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = first;
+        if (FloatVectors<T>())
+        {
+            // The four channels' values at one position side by side, widened: lanes c, c + 1 and c + 2, c + 3 (a scalar
+            // conversion to double would merge into its register and chain every iteration to the one before).
+            for (; c + 4 <= end; c += 4)
+            {
+                var low = Vector128.LoadUnsafe(ref sums[c]);
+                var high = Vector128.LoadUnsafe(ref sums[c + 2]);
+                for (int n = 0; n < batch; n++)
+                {
+                    ref float p0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x.Slice((n * channels + c) * spread, 4 * spread)));
+                    for (int i = 0; i < spread; i++)
+                    {
+                        var v = Vector128.Create(Unsafe.Add(ref p0, i), Unsafe.Add(ref p0, spread + i), Unsafe.Add(ref p0, 2 * spread + i), Unsafe.Add(ref p0, 3 * spread + i));
+                        low += Vector128.WidenLower(v);
+                        high += Vector128.WidenUpper(v);
+                    }
+                }
+                low.StoreUnsafe(ref sums[c]);
+                high.StoreUnsafe(ref sums[c + 2]);
+            }
+        }
         for (; c + 4 <= end; c += 4)
         {
             double s0 = sums[c], s1 = sums[c + 1], s2 = sums[c + 2], s3 = sums[c + 3];
@@ -156,6 +178,28 @@ internal static class ChannelRows
         Span<double> squares) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = first;
+        if (FloatVectors<T>())
+        {
+            for (; c + 4 <= end; c += 4)
+            {
+                var low = Vector128.LoadUnsafe(ref squares[c]);
+                var high = Vector128.LoadUnsafe(ref squares[c + 2]);
+                var (meanLow, meanHigh) = (Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c, 2))), Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c + 2, 2))));
+                for (int n = 0; n < batch; n++)
+                {
+                    ref float p0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x.Slice((n * channels + c) * spread, 4 * spread)));
+                    for (int i = 0; i < spread; i++)
+                    {
+                        var v = Vector128.Create(Unsafe.Add(ref p0, i), Unsafe.Add(ref p0, spread + i), Unsafe.Add(ref p0, 2 * spread + i), Unsafe.Add(ref p0, 3 * spread + i));
+                        var (dLow, dHigh) = (Vector128.WidenLower(v) - meanLow, Vector128.WidenUpper(v) - meanHigh);
+                        low += dLow * dLow;
+                        high += dHigh * dHigh;
+                    }
+                }
+                low.StoreUnsafe(ref squares[c]);
+                high.StoreUnsafe(ref squares[c + 2]);
+            }
+        }
         for (; c + 4 <= end; c += 4)
         {
             double s0 = squares[c], s1 = squares[c + 1], s2 = squares[c + 2], s3 = squares[c + 3];
@@ -193,6 +237,32 @@ internal static class ChannelRows
         ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = first;
+        if (FloatVectors<T>())
+        {
+            // Lanes c and c + 1: each position's two gradients and two values in one vector, widened.
+            for (; c + 2 <= end; c += 2)
+            {
+                var a = Vector128.LoadUnsafe(ref sumDy[c]);
+                var b = Vector128.LoadUnsafe(ref sumDyXHat[c]);
+                var m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c, 2)));
+                var v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(inverse.Slice(c, 2)));
+                for (int n = 0; n < batch; n++)
+                {
+                    int at = (n * channels + c) * spread;
+                    ref float x0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x.Slice(at, 2 * spread)));
+                    ref float g0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(dy.Slice(at, 2 * spread)));
+                    for (int i = 0; i < spread; i++)
+                    {
+                        var both = Vector128.Create(Unsafe.Add(ref g0, i), Unsafe.Add(ref g0, spread + i), Unsafe.Add(ref x0, i), Unsafe.Add(ref x0, spread + i));
+                        var g = Vector128.WidenLower(both);
+                        a += g;
+                        b += g * (Vector128.WidenUpper(both) - m) * v;
+                    }
+                }
+                a.StoreUnsafe(ref sumDy[c]);
+                b.StoreUnsafe(ref sumDyXHat[c]);
+            }
+        }
         for (; c + 2 <= end; c += 2)
         {
             double a0 = sumDy[c], a1 = sumDy[c + 1], b0 = sumDyXHat[c], b1 = sumDyXHat[c + 1];
@@ -261,6 +331,8 @@ internal static class ChannelRows
             dx[i] = T.CreateTruncating(scale * (double.CreateTruncating(dy[i]) - meanDy - xHat * meanDyXHat));
         }
     }
+
+    private static bool FloatVectors<T>() => typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated;
 
     private static bool Vectors<T>() => (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Vector128.IsHardwareAccelerated;
 
