@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -19,6 +20,7 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
+    private double[] _sums = [];  // each plane's sum, in the forward pass
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; } = [];
@@ -38,13 +40,14 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
         ReadOnlySpan<T> x = input.Span();
         Span<T> y = output.Span();
         // Summed in double: a plane's values cancel (a mean near zero of values near ±1), and a float sum would lose
-        // the mean's leading digits; the sum is then rounded once.
-        for (int p = 0; p < batch * channels; p++)
-        {
-            double sum = 0;
-            foreach (var v in x.Slice(p * plane, plane)) sum += double.CreateTruncating(v);
-            y[p] = T.CreateTruncating(sum / plane);
-        }
+        // the mean's leading digits; the sum is then rounded once. Each plane's values in order, as one plane alone is
+        // summed, with several planes' sums side by side (ChannelRows.AddPlanes: one sample of batch × channels planes).
+        int planes = batch * channels;
+        if (_sums.Length < planes) _sums = new double[planes];
+        Span<double> sums = _sums.AsSpan(0, planes);
+        sums.Clear();
+        ChannelRows.AddPlanes(x, 1, planes, plane, 0, planes, sums);
+        for (int p = 0; p < planes; p++) y[p] = T.CreateTruncating(sums[p] / plane);
         return output;
     }
 

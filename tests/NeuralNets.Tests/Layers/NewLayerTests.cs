@@ -81,6 +81,24 @@ public class NewLayerTests
     }
 
     [Theory]
+    [InlineData(3, 5, 7)]   // 15 planes: groups of four side by side and a tail of three
+    [InlineData(2, 2, 1)]
+    public void GlobalAvgPool2D_Float_EachMeanIsItsPlanesSumInDoubleInOrder(int batch, int channels, int size)
+    {
+        var x = TestTensors.Random<float>(9, batch, channels, size, size + 2);
+        var values = x.ToArray();
+        int plane = size * (size + 2);
+        var expected = new float[batch * channels];
+        for (int p = 0; p < expected.Length; p++)
+        {
+            double sum = 0;
+            for (int i = 0; i < plane; i++) sum += values[p * plane + i];
+            expected[p] = (float)(sum / plane);
+        }
+        new GlobalAvgPool2D<float>().Forward(x, training: true).ToArray().Should().Equal(expected);
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void BatchNorm2D_GradientCheck_TrainingAndInference(bool training)
