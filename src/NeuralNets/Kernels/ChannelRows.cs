@@ -10,7 +10,7 @@ namespace NeuralNets.Kernels;
 /// values (one sample, every channel) or over the planes of <c>[N, C, spread]</c> ones: each channel's running sum gains
 /// its values one addition at a time, in the order of one channel alone (sample after sample, along each plane), and each
 /// product and sum is rounded on its own (never fused), so two channels a vector, several channels' chains side by side,
-/// or two values of a plane a vector all give the bits of one value at a time. Float and double take the vectors where the
+/// or two or four values of a plane a vector all give the bits of one value at a time. Float and double take the vectors where the
 /// CPU has them; other element types, and the last odd value, one at a time.
 /// </summary>
 internal static class ChannelRows
@@ -303,6 +303,11 @@ internal static class ChannelRows
         if (Vectors<T>())
         {
             ref T plane = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var (m4, s4, b4) = (Vector256.Create(mean), Vector256.Create(scale), Vector256.Create(shift));
+                for (; i + 4 <= x.Length; i += 4) Store4((Load4(ref plane, i) - m4) * s4 + b4, ref target, i);
+            }
             var (m, s, b) = (Vector128.Create(mean), Vector128.Create(scale), Vector128.Create(shift));
             for (; i + 2 <= x.Length; i += 2) Store((Load(ref plane, i) - m) * s + b, ref target, i);
         }
@@ -318,6 +323,15 @@ internal static class ChannelRows
         if (Vectors<T>())
         {
             ref T plane = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var (m4, v4, k4, md4, mp4) = (Vector256.Create(mean), Vector256.Create(inverse), Vector256.Create(scale), Vector256.Create(meanDy), Vector256.Create(meanDyXHat));
+                for (; i + 4 <= x.Length; i += 4)
+                {
+                    var xHat4 = (Load4(ref plane, i) - m4) * v4;
+                    Store4(k4 * (Load4(ref gradient, i) - md4 - xHat4 * mp4), ref target, i);
+                }
+            }
             var (m, v, k, md, mp) = (Vector128.Create(mean), Vector128.Create(inverse), Vector128.Create(scale), Vector128.Create(meanDy), Vector128.Create(meanDyXHat));
             for (; i + 2 <= x.Length; i += 2)
             {
@@ -343,6 +357,22 @@ internal static class ChannelRows
         if (typeof(T) == typeof(double)) return Vector128.LoadUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c);
         ref float value = ref Unsafe.Add(ref Unsafe.As<T, float>(ref row), c);
         return Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref value))).AsSingle());
+    }
+
+    // Elements c to c + 3 of a float or double row, as doubles (where 256-bit vectors are accelerated: a plane's maps).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Load4<T>(ref T row, int c)
+    {
+        if (typeof(T) == typeof(double)) return Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c);
+        return Vector256.WidenLower(Vector128.LoadUnsafe(ref Unsafe.As<T, float>(ref row), (nuint)c).ToVector256Unsafe());
+    }
+
+    // Four doubles into elements c to c + 3 of a float or double row (a float rounded to nearest, as a cast does).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4<T>(Vector256<double> values, ref T row, int c)
+    {
+        if (typeof(T) == typeof(double)) values.StoreUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c);
+        else Vector256.Narrow(values, values).GetLower().StoreUnsafe(ref Unsafe.As<T, float>(ref row), (nuint)c);
     }
 
     // Two doubles into elements c and c + 1 of a float or double row (a float rounded to nearest, as a cast does).
