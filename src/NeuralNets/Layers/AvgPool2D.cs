@@ -67,25 +67,8 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         _input = input;
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
         var output = _output.Get(batch, [channels, _outH, _outW]);
-        ReadOnlySpan<T> x = input.Span();
-        Span<T> y = output.Span();
-        int k = 0;
-        for (int p = 0; p < planes; p++)
-        {
-            var source = x.Slice(p * plane, plane);
-            for (int r = 0; r < _outH; r++)
-            {
-                var (rowStart, rowEnd) = _window.Rows(r, height);
-                for (int q = 0; q < _outW; q++, k++)
-                {
-                    var (columnStart, columnEnd) = _window.Columns(q, width);
-                    T sum = T.Zero;
-                    for (int i = rowStart; i < rowEnd; i++)
-                        sum += FixedSum.Sum(source.Slice(i * width + columnStart, columnEnd - columnStart));
-                    y[k] = sum * _scale;
-                }
-            }
-        }
+        // Planes are independent: each core takes a range of them.
+        ParallelRanges.Run(new ForwardPlanes(this, input, output, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
         return output;
     }
 
@@ -100,29 +83,78 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int plane = height * width;
         var inputGradient = _inputGradient.GetLike(input);
-        Span<T> dx = inputGradient.Span();
-        dx.Clear();
-        ReadOnlySpan<T> dy = outputGradient.Span();
-        int k = 0;
-        for (int p = 0; p < planes; p++)
+        ParallelRanges.Run(new BackwardPlanes(this, outputGradient, inputGradient, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
+        return inputGradient;
+    }
+
+    // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
+    // row shorter than its 32 lanes, written out here without a call per row; FixedSum itself for longer rows).
+    private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
+    {
+        [MethodImpl(HotPath.Options)]
+        public void Run(int first, int count)
         {
-            var target = dx.Slice(p * plane, plane);
-            for (int r = 0; r < _outH; r++)
+            var window = layer._window;
+            int plane = height * width, outH = layer._outH, outW = layer._outW;
+            ReadOnlySpan<T> x = input.Span();
+            Span<T> y = output.Span();
+            for (int p = first; p < first + count; p++)
             {
-                var (rowStart, rowEnd) = _window.Rows(r, height);
-                for (int q = 0; q < _outW; q++, k++)
+                var source = x.Slice(p * plane, plane);
+                int k = p * outH * outW;
+                for (int r = 0; r < outH; r++)
                 {
-                    var (columnStart, columnEnd) = _window.Columns(q, width);
-                    T share = dy[k] * _scale;
-                    for (int i = rowStart; i < rowEnd; i++)
+                    var (rowStart, rowEnd) = window.Rows(r, height);
+                    for (int q = 0; q < outW; q++, k++)
                     {
-                        var row = target.Slice(i * width + columnStart, columnEnd - columnStart);
-                        TensorPrimitives.Add(row, share, row);
+                        var (columnStart, columnEnd) = window.Columns(q, width);
+                        T sum = T.Zero;
+                        for (int i = rowStart; i < rowEnd; i++)
+                        {
+                            var row = source.Slice(i * width + columnStart, columnEnd - columnStart);
+                            if (row.Length >= FixedSum.Lanes) sum += FixedSum.Sum(row);
+                            else
+                            {
+                                T rowSum = T.Zero;
+                                foreach (var v in row) rowSum += v;
+                                sum += rowSum;
+                            }
+                        }
+                        y[k] = sum * layer._scale;
                     }
                 }
             }
         }
-        return inputGradient;
+    }
+
+    // dx[window(k)] += dy[k] / (kH·kW), output after output in order within each plane.
+    private readonly struct BackwardPlanes(AvgPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int height, int width) : IRangeOperation
+    {
+        [MethodImpl(HotPath.Options)]
+        public void Run(int first, int count)
+        {
+            var window = layer._window;
+            int plane = height * width, outH = layer._outH, outW = layer._outW;
+            ReadOnlySpan<T> dy = outputGradient.Span();
+            Span<T> dx = inputGradient.Span();
+            dx.Slice(first * plane, count * plane).Clear();
+            for (int p = first; p < first + count; p++)
+            {
+                var target = dx.Slice(p * plane, plane);
+                int k = p * outH * outW;
+                for (int r = 0; r < outH; r++)
+                {
+                    var (rowStart, rowEnd) = window.Rows(r, height);
+                    for (int q = 0; q < outW; q++, k++)
+                    {
+                        var (columnStart, columnEnd) = window.Columns(q, width);
+                        T share = dy[k] * layer._scale;
+                        for (int i = rowStart; i < rowEnd; i++)
+                            foreach (ref T v in target.Slice(i * width + columnStart, columnEnd - columnStart)) v += share;
+                    }
+                }
+            }
+        }
     }
 
     /// <inheritdoc/>

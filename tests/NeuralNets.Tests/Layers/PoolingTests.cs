@@ -120,6 +120,44 @@ public class PoolingTests
     }
 
     [Fact]
+    public void AvgPool_ManyPlanes_EachWindowsSumInOrder_AndItsShareAddedOutputAfterOutput()
+    {
+        // 64 planes of 10×9 (enough to split across the cores); windows 3×2, stride (2, 1), padding (1, 0): clipped rows.
+        const int planes = 64, h = 10, w = 9, kh = 3, kw = 2, sh = 2, sw = 1, ph = 1;
+        var layer = new AvgPool2D<float>((kh, kw), (sh, sw), (ph, 0));
+        var x = TestTensors.Random<float>(21, 8, 8, h, w);
+        var dy = TestTensors.Random<float>(22, 8, 8, 5, 8);
+        var y = layer.Forward(x, training: true).ToArray();
+        var dx = layer.Backward(dy).ToArray();
+
+        var xs = x.ToArray();
+        var gs = dy.ToArray();
+        float scale = 1f / (kh * kw);
+        var expectedY = new float[y.Length];
+        var expectedDx = new float[xs.Length];
+        int k = 0;
+        for (int p = 0; p < planes; p++)
+            for (int r = 0; r < 5; r++)
+                for (int q = 0; q < 8; q++, k++)
+                {
+                    int r0 = Math.Max(0, r * sh - ph), r1 = Math.Min(h, r * sh - ph + kh), c0 = q * sw, c1 = Math.Min(w, q * sw + kw);
+                    float sum = 0;
+                    for (int i = r0; i < r1; i++)
+                    {
+                        float row = 0;
+                        for (int j = c0; j < c1; j++) row += xs[(p * h + i) * w + j];
+                        sum += row;
+                    }
+                    expectedY[k] = sum * scale;
+                    float share = gs[k] * scale;
+                    for (int i = r0; i < r1; i++)
+                        for (int j = c0; j < c1; j++) expectedDx[(p * h + i) * w + j] += share;
+                }
+        y.Should().Equal(expectedY);
+        dx.Should().Equal(expectedDx);
+    }
+
+    [Fact]
     public void AvgPoolBackward_OverlappingWindows_GradientsAdd()
     {
         var layer = new AvgPool2D<double>(2, stride: 1);
