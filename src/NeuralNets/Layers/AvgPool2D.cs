@@ -87,6 +87,9 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         return inputGradient;
     }
 
+    // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds.
+    private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
+
     // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
     // row shorter than its 32 lanes, written out here without a call per row; FixedSum itself for longer rows).
     private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
@@ -98,6 +101,19 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             int plane = height * width, outH = layer._outH, outW = layer._outW;
             ReadOnlySpan<T> x = input.Span();
             Span<T> y = output.Span();
+            if (layer.TwoByTwo)
+            {
+                // 2×2, stride 2, no padding: every window whole, its two rows' sums written out in the same order.
+                T zero = T.Zero, scale = layer._scale;
+                for (int p = first; p < first + count; p++)
+                    for (int r = 0, k = p * outH * outW; r < outH; r++)
+                    {
+                        ReadOnlySpan<T> top = x.Slice(p * plane + 2 * r * width, width), bottom = x.Slice(p * plane + (2 * r + 1) * width, width);
+                        for (int q = 0; q < outW; q++, k++)
+                            y[k] = (zero + (zero + top[2 * q] + top[2 * q + 1]) + (zero + bottom[2 * q] + bottom[2 * q + 1])) * scale;
+                    }
+                return;
+            }
             for (int p = first; p < first + count; p++)
             {
                 var source = x.Slice(p * plane, plane);
@@ -138,6 +154,22 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             ReadOnlySpan<T> dy = outputGradient.Span();
             Span<T> dx = inputGradient.Span();
             dx.Slice(first * plane, count * plane).Clear();
+            if (layer.TwoByTwo)
+            {
+                // Each input value under one window: its share added to zero, as the general loop adds it.
+                T zero = T.Zero, scale = layer._scale;
+                for (int p = first; p < first + count; p++)
+                    for (int r = 0, k = p * outH * outW; r < outH; r++)
+                    {
+                        Span<T> top = dx.Slice(p * plane + 2 * r * width, width), bottom = dx.Slice(p * plane + (2 * r + 1) * width, width);
+                        for (int q = 0; q < outW; q++, k++)
+                        {
+                            T share = zero + dy[k] * scale;
+                            (top[2 * q], top[2 * q + 1], bottom[2 * q], bottom[2 * q + 1]) = (share, share, share, share);
+                        }
+                    }
+                return;
+            }
             for (int p = first; p < first + count; p++)
             {
                 var target = dx.Slice(p * plane, plane);

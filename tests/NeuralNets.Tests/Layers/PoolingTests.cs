@@ -119,14 +119,17 @@ public class PoolingTests
         new AvgPool2D<double>(2, stride: 1, padding: 1).Forward(x, training: false).ToArray().Should().Equal(0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25);
     }
 
-    [Fact]
-    public void AvgPool_ManyPlanes_EachWindowsSumInOrder_AndItsShareAddedOutputAfterOutput()
+    [Theory]
+    [InlineData(3, 2, 2, 1, 1)]   // clipped rows, overlapping columns
+    [InlineData(2, 2, 2, 2, 0)]   // the common 2×2 window, on an odd width (the last column unused)
+    public void AvgPool_ManyPlanes_EachWindowsSumInOrder_AndItsShareAddedOutputAfterOutput(int kh, int kw, int sh, int sw, int ph)
     {
-        // 64 planes of 10×9 (enough to split across the cores); windows 3×2, stride (2, 1), padding (1, 0): clipped rows.
-        const int planes = 64, h = 10, w = 9, kh = 3, kw = 2, sh = 2, sw = 1, ph = 1;
+        // 64 planes of 10×9 (enough to split across the cores).
+        const int planes = 64, h = 10, w = 9;
         var layer = new AvgPool2D<float>((kh, kw), (sh, sw), (ph, 0));
+        int outH = (h + 2 * ph - kh) / sh + 1, outW = (w - kw) / sw + 1;
         var x = TestTensors.Random<float>(21, 8, 8, h, w);
-        var dy = TestTensors.Random<float>(22, 8, 8, 5, 8);
+        var dy = TestTensors.Random<float>(22, 8, 8, outH, outW);
         var y = layer.Forward(x, training: true).ToArray();
         var dx = layer.Backward(dy).ToArray();
 
@@ -137,8 +140,8 @@ public class PoolingTests
         var expectedDx = new float[xs.Length];
         int k = 0;
         for (int p = 0; p < planes; p++)
-            for (int r = 0; r < 5; r++)
-                for (int q = 0; q < 8; q++, k++)
+            for (int r = 0; r < outH; r++)
+                for (int q = 0; q < outW; q++, k++)
                 {
                     int r0 = Math.Max(0, r * sh - ph), r1 = Math.Min(h, r * sh - ph + kh), c0 = q * sw, c1 = Math.Min(w, q * sw + kw);
                     float sum = 0;
