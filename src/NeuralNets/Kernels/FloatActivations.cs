@@ -45,43 +45,27 @@ internal static class FloatActivations
         else Backward<TF, Unfused>(f, x, dy, dx);
     }
 
-    // Each width's loop is a method of its own: in one method, a long formula (GELU's) inlined for 512 bits left the
-    // JIT's inlining budget spent, and the 256-bit loop called every lane operation (benchmarks/README.md).
+    // Each width's loop is a method of its own (an instantiation over the width's lanes, compiled apart): in one method, a
+    // long formula (GELU's) inlined for 512 bits left the JIT's inlining budget spent, and the 256-bit loop called every lane
+    // operation (benchmarks/README.md).
     [MethodImpl(HotPath.Options)]
     private static void Forward<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
     {
         int i = 0, n = x.Length, bits = KernelWidth.MultiplyAdd;
-        if (bits >= 512) i = Forward512<TF, TM>(f, x, y);
-        if (bits >= 256) i = Forward256<TF, TM>(f, x, y, i);
-        i = Forward128<TF, TM>(f, x, y, i);
+        if (bits >= 512) i = ForwardLanes<TF, TM, Lanes512, Vector512<float>>(f, x, y, i);
+        if (bits >= 256) i = ForwardLanes<TF, TM, Lanes256, Vector256<float>>(f, x, y, i);
+        i = ForwardLanes<TF, TM, Lanes128, Vector128<float>>(f, x, y, i);
         if (i < n) ForwardTail<TF, TM>(f, x, y, i);
     }
 
+    /// <summary>Whole vectors of <typeparamref name="TL"/>'s width from element <paramref name="i"/>; returns where they end.</summary>
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Forward512<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
+    private static int ForwardLanes<TF, TM, TL, TV>(TF f, ReadOnlySpan<float> x, Span<float> y, int i)
+        where TF : struct, IFloatMap where TM : struct, IMultiplyAdd where TL : struct, IFloatLanes<TV> where TV : struct
     {
         ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        for (; i + Lanes512.Count <= x.Length; i += Lanes512.Count)
-            Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref source, (nuint)i)), ref target, (nuint)i);
-        return i;
-    }
-
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Forward256<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y, int i) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
-    {
-        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
-        for (; i + Lanes256.Count <= x.Length; i += Lanes256.Count)
-            Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref source, (nuint)i)), ref target, (nuint)i);
-        return i;
-    }
-
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Forward128<TF, TM>(TF f, ReadOnlySpan<float> x, Span<float> y, int i) where TF : struct, IFloatMap where TM : struct, IMultiplyAdd
-    {
-        ref float source = ref MemoryMarshal.GetReference(x), target = ref MemoryMarshal.GetReference(y);
-        for (; i + Lanes128.Count <= x.Length; i += Lanes128.Count)
-            Lanes128.Store(f.Of<Lanes128, Vector128<float>, TM>(Lanes128.Load(ref source, (nuint)i)), ref target, (nuint)i);
+        for (; i + TL.Count <= x.Length; i += TL.Count)
+            TL.Store(f.Of<TL, TV, TM>(TL.Load(ref source, (nuint)i)), ref target, (nuint)i);
         return i;
     }
 
@@ -101,37 +85,20 @@ internal static class FloatActivations
     private static void Backward<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
     {
         int i = 0, n = x.Length, bits = KernelWidth.MultiplyAdd;
-        if (bits >= 512) i = Backward512<TF, TM>(f, x, dy, dx);
-        if (bits >= 256) i = Backward256<TF, TM>(f, x, dy, dx, i);
-        i = Backward128<TF, TM>(f, x, dy, dx, i);
+        if (bits >= 512) i = BackwardLanes<TF, TM, Lanes512, Vector512<float>>(f, x, dy, dx, i);
+        if (bits >= 256) i = BackwardLanes<TF, TM, Lanes256, Vector256<float>>(f, x, dy, dx, i);
+        i = BackwardLanes<TF, TM, Lanes128, Vector128<float>>(f, x, dy, dx, i);
         if (i < n) BackwardTail<TF, TM>(f, x, dy, dx, i);
     }
 
+    /// <summary>Whole vectors of <typeparamref name="TL"/>'s width from element <paramref name="i"/>; returns where they end.</summary>
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Backward512<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
+    private static int BackwardLanes<TF, TM, TL, TV>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i)
+        where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd where TL : struct, IFloatLanes<TV> where TV : struct
     {
         ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
-        int i = 0;
-        for (; i + Lanes512.Count <= x.Length; i += Lanes512.Count)
-            Lanes512.Store(f.Of<Lanes512, Vector512<float>, TM>(Lanes512.Load(ref input, (nuint)i), Lanes512.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
-        return i;
-    }
-
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Backward256<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
-    {
-        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
-        for (; i + Lanes256.Count <= x.Length; i += Lanes256.Count)
-            Lanes256.Store(f.Of<Lanes256, Vector256<float>, TM>(Lanes256.Load(ref input, (nuint)i), Lanes256.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
-        return i;
-    }
-
-    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static int Backward128<TF, TM>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int i) where TF : struct, IFloatGradientMap where TM : struct, IMultiplyAdd
-    {
-        ref float input = ref MemoryMarshal.GetReference(x), gradient = ref MemoryMarshal.GetReference(dy), target = ref MemoryMarshal.GetReference(dx);
-        for (; i + Lanes128.Count <= x.Length; i += Lanes128.Count)
-            Lanes128.Store(f.Of<Lanes128, Vector128<float>, TM>(Lanes128.Load(ref input, (nuint)i), Lanes128.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
+        for (; i + TL.Count <= x.Length; i += TL.Count)
+            TL.Store(f.Of<TL, TV, TM>(TL.Load(ref input, (nuint)i), TL.Load(ref gradient, (nuint)i)), ref target, (nuint)i);
         return i;
     }
 
