@@ -216,6 +216,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         var job = _channelJob ??= new ChannelJob(this);
         job.Forward = forward;
         int parts = Features > 1 ? Math.Min(Features, ParallelRanges.PartsForRowsInPlace(values)) : 1;
+        // The per-channel sums' scratch is grown here, on the calling thread: grown by the parts, two could each replace it.
+        RowScratch(0);
         try
         {
             if (parts > 1) WorkerTeam.Run(job, parts);
