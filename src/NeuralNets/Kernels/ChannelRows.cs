@@ -7,11 +7,12 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// Batch normalisation's per-channel sums and maps, in double as the layer computes them, over one row of <c>[N, C]</c>
-/// values (one sample, every channel) or over the planes of <c>[N, C, spread]</c> ones: each channel's running sum gains
-/// its values one addition at a time, in the order of one channel alone (sample after sample, along each plane), and each
-/// product and sum is rounded on its own (never fused), so two channels a vector, several channels' chains side by side,
-/// or two or four values of a plane a vector all give the bits of one value at a time. Float and double take the vectors where the
-/// CPU has them; other element types, and the last odd value, one at a time.
+/// values (one sample, every channel) or over the planes of <c>[N, C, spread]</c> ones (the maps; the planes' sums are
+/// <see cref="PlaneSums"/>'), and the global average pool's plane sums (<see cref="AddPlanes"/>): each channel's running
+/// sum gains its values one addition at a time, in the order of one channel alone (sample after sample, along each plane),
+/// and each product and sum is rounded on its own (never fused), so two channels a vector, several channels' chains side
+/// by side, or two or four values of a plane a vector all give the bits of one value at a time. Float and double take the
+/// vectors where the CPU has them; other element types, and the last odd value, one at a time.
 /// </summary>
 internal static class ChannelRows
 {
@@ -172,129 +173,6 @@ internal static class ChannelRows
                 foreach (var v in x.Slice((n * channels + c) * spread, spread)) sums[c] += double.CreateTruncating(v);
     }
 
-    /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over each channel's planes in the order of <see cref="AddPlanes"/>.</summary>
-    [MethodImpl(HotPath.Options)]
-    public static void AddSquaredDeviationsOfPlanes<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
-        Span<double> squares) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int c = first;
-        if (FloatVectors<T>())
-        {
-            for (; c + 4 <= end; c += 4)
-            {
-                var low = Vector128.LoadUnsafe(ref squares[c]);
-                var high = Vector128.LoadUnsafe(ref squares[c + 2]);
-                var (meanLow, meanHigh) = (Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c, 2))), Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c + 2, 2))));
-                for (int n = 0; n < batch; n++)
-                {
-                    ref float p0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x.Slice((n * channels + c) * spread, 4 * spread)));
-                    for (int i = 0; i < spread; i++)
-                    {
-                        var v = Vector128.Create(Unsafe.Add(ref p0, i), Unsafe.Add(ref p0, spread + i), Unsafe.Add(ref p0, 2 * spread + i), Unsafe.Add(ref p0, 3 * spread + i));
-                        var (dLow, dHigh) = (Vector128.WidenLower(v) - meanLow, Vector128.WidenUpper(v) - meanHigh);
-                        low += dLow * dLow;
-                        high += dHigh * dHigh;
-                    }
-                }
-                low.StoreUnsafe(ref squares[c]);
-                high.StoreUnsafe(ref squares[c + 2]);
-            }
-        }
-        for (; c + 4 <= end; c += 4)
-        {
-            double s0 = squares[c], s1 = squares[c + 1], s2 = squares[c + 2], s3 = squares[c + 3];
-            double m0 = mean[c], m1 = mean[c + 1], m2 = mean[c + 2], m3 = mean[c + 3];
-            for (int n = 0; n < batch; n++)
-            {
-                var planes = x.Slice((n * channels + c) * spread, 4 * spread);
-                for (int i = 0; i < spread; i++)
-                {
-                    double d0 = double.CreateTruncating(planes[i]) - m0, d1 = double.CreateTruncating(planes[spread + i]) - m1;
-                    double d2 = double.CreateTruncating(planes[2 * spread + i]) - m2, d3 = double.CreateTruncating(planes[3 * spread + i]) - m3;
-                    s0 += d0 * d0;
-                    s1 += d1 * d1;
-                    s2 += d2 * d2;
-                    s3 += d3 * d3;
-                }
-            }
-            (squares[c], squares[c + 1], squares[c + 2], squares[c + 3]) = (s0, s1, s2, s3);
-        }
-        for (; c < end; c++)
-            for (int n = 0; n < batch; n++)
-                foreach (var v in x.Slice((n * channels + c) * spread, spread))
-                {
-                    double d = double.CreateTruncating(v) - mean[c];
-                    squares[c] += d * d;
-                }
-    }
-
-    /// <summary>
-    /// <c>sumDy[c] += g</c> and <c>sumDyXHat[c] += g·(x − mean[c])·inverse[c]</c> over each channel's planes in the order of
-    /// <see cref="AddPlanes"/>; two channels side by side (four chains).
-    /// </summary>
-    [MethodImpl(HotPath.Options)]
-    public static void AddGradientSumsOfPlanes<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int first, int end,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int c = first;
-        if (FloatVectors<T>())
-        {
-            // Lanes c and c + 1: each position's two gradients and two values in one vector, widened.
-            for (; c + 2 <= end; c += 2)
-            {
-                var a = Vector128.LoadUnsafe(ref sumDy[c]);
-                var b = Vector128.LoadUnsafe(ref sumDyXHat[c]);
-                var m = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(mean.Slice(c, 2)));
-                var v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(inverse.Slice(c, 2)));
-                for (int n = 0; n < batch; n++)
-                {
-                    int at = (n * channels + c) * spread;
-                    ref float x0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x.Slice(at, 2 * spread)));
-                    ref float g0 = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(dy.Slice(at, 2 * spread)));
-                    for (int i = 0; i < spread; i++)
-                    {
-                        var both = Vector128.Create(Unsafe.Add(ref g0, i), Unsafe.Add(ref g0, spread + i), Unsafe.Add(ref x0, i), Unsafe.Add(ref x0, spread + i));
-                        var g = Vector128.WidenLower(both);
-                        a += g;
-                        b += g * (Vector128.WidenUpper(both) - m) * v;
-                    }
-                }
-                a.StoreUnsafe(ref sumDy[c]);
-                b.StoreUnsafe(ref sumDyXHat[c]);
-            }
-        }
-        for (; c + 2 <= end; c += 2)
-        {
-            double a0 = sumDy[c], a1 = sumDy[c + 1], b0 = sumDyXHat[c], b1 = sumDyXHat[c + 1];
-            double m0 = mean[c], m1 = mean[c + 1], v0 = inverse[c], v1 = inverse[c + 1];
-            for (int n = 0; n < batch; n++)
-            {
-                int at = (n * channels + c) * spread;
-                ReadOnlySpan<T> values = x.Slice(at, 2 * spread), gradients = dy.Slice(at, 2 * spread);
-                for (int i = 0; i < spread; i++)
-                {
-                    double g0 = double.CreateTruncating(gradients[i]), g1 = double.CreateTruncating(gradients[spread + i]);
-                    a0 += g0;
-                    a1 += g1;
-                    b0 += g0 * (double.CreateTruncating(values[i]) - m0) * v0;
-                    b1 += g1 * (double.CreateTruncating(values[spread + i]) - m1) * v1;
-                }
-            }
-            (sumDy[c], sumDy[c + 1], sumDyXHat[c], sumDyXHat[c + 1]) = (a0, a1, b0, b1);
-        }
-        for (; c < end; c++)
-            for (int n = 0; n < batch; n++)
-            {
-                int at = (n * channels + c) * spread;
-                for (int i = at; i < at + spread; i++)
-                {
-                    double g = double.CreateTruncating(dy[i]);
-                    sumDy[c] += g;
-                    sumDyXHat[c] += g * (double.CreateTruncating(x[i]) - mean[c]) * inverse[c];
-                }
-            }
-    }
-
     /// <summary><c>y[i] = (x[i] − mean)·scale + shift</c> over one plane, rounded to T.</summary>
     [MethodImpl(HotPath.Options)]
     public static void NormalizePlane<T>(ReadOnlySpan<T> x, double mean, double scale, double shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -306,6 +184,7 @@ internal static class ChannelRows
             if (Vector256.IsHardwareAccelerated)
             {
                 var (m4, s4, b4) = (Vector256.Create(mean), Vector256.Create(scale), Vector256.Create(shift));
+                for (; i + 8 <= x.Length; i += 8) Store8((Load4(ref plane, i) - m4) * s4 + b4, (Load4(ref plane, i + 4) - m4) * s4 + b4, ref target, i);
                 for (; i + 4 <= x.Length; i += 4) Store4((Load4(ref plane, i) - m4) * s4 + b4, ref target, i);
             }
             var (m, s, b) = (Vector128.Create(mean), Vector128.Create(scale), Vector128.Create(shift));
@@ -326,6 +205,11 @@ internal static class ChannelRows
             if (Vector256.IsHardwareAccelerated)
             {
                 var (m4, v4, k4, md4, mp4) = (Vector256.Create(mean), Vector256.Create(inverse), Vector256.Create(scale), Vector256.Create(meanDy), Vector256.Create(meanDyXHat));
+                for (; i + 8 <= x.Length; i += 8)
+                {
+                    var (xHatLow, xHatHigh) = ((Load4(ref plane, i) - m4) * v4, (Load4(ref plane, i + 4) - m4) * v4);
+                    Store8(k4 * (Load4(ref gradient, i) - md4 - xHatLow * mp4), k4 * (Load4(ref gradient, i + 4) - md4 - xHatHigh * mp4), ref target, i);
+                }
                 for (; i + 4 <= x.Length; i += 4)
                 {
                     var xHat4 = (Load4(ref plane, i) - m4) * v4;
@@ -373,6 +257,19 @@ internal static class ChannelRows
     {
         if (typeof(T) == typeof(double)) values.StoreUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c);
         else Vector256.Narrow(values, values).GetLower().StoreUnsafe(ref Unsafe.As<T, float>(ref row), (nuint)c);
+    }
+
+    // Eight doubles into elements c to c + 7 of a float or double row (two four-double vectors narrowed into one of eight
+    // floats: one 256-bit store, where one of four floats narrowed alone took a lane insert of its own).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8<T>(Vector256<double> low, Vector256<double> high, ref T row, int c)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            low.StoreUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c);
+            high.StoreUnsafe(ref Unsafe.As<T, double>(ref row), (nuint)c + 4);
+        }
+        else Vector256.Narrow(low, high).StoreUnsafe(ref Unsafe.As<T, float>(ref row), (nuint)c);
     }
 
     // Two doubles into elements c and c + 1 of a float or double row (a float rounded to nearest, as a cast does).

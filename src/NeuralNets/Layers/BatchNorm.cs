@@ -202,7 +202,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     }
 
     // Several values per channel and sample (BatchNorm2D's planes): each core takes a range of channels, all of their planes,
-    // and computes their sums, statistics and outputs (or gradients) alone, in the order one channel at a time takes; the
+    // and computes their sums (in PlaneSums' sixteen lanes along each plane), statistics and outputs (or gradients) alone; the
     // channels' work is independent, so any cut gives the same bits.
 
     private PlanePass _planes;
@@ -251,10 +251,10 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         if (pass.Training)
         {
             sums[first..end].Clear();
-            ChannelRows.AddPlanes(x, batch, Features, spread, first, end, sums);
+            PlaneSums.Add(x, batch, Features, spread, first, end, sums);
             for (int c = first; c < end; c++) _mean[c] = sums[c] / count;
             squaresOf[first..end].Clear();
-            ChannelRows.AddSquaredDeviationsOfPlanes(x, batch, Features, spread, first, end, _mean, squaresOf);
+            PlaneSums.AddSquaredDeviations(x, batch, Features, spread, first, end, _mean, squaresOf);
         }
         double weight = pass.Weight;
         for (int c = first; c < end; c++)
@@ -293,7 +293,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Span<T> weightGradient = pass.WeightGradient, biasGradient = pass.BiasGradient;
         sumsOfDy[first..end].Clear();
         sumsOfDyXHat[first..end].Clear();
-        ChannelRows.AddGradientSumsOfPlanes(x, dy, batch, Features, spread, first, end, _mean, _inverseDeviation, sumsOfDy, sumsOfDyXHat);
+        PlaneSums.AddGradientSums(x, dy, batch, Features, spread, first, end, _mean, _inverseDeviation, sumsOfDy, sumsOfDyXHat);
         for (int c = first; c < end; c++)
         {
             double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = sumsOfDy[c], sumDyXHat = sumsOfDyXHat[c];

@@ -3,48 +3,98 @@ using NeuralNets.Kernels;
 namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
-/// Batch normalisation's per-channel sums over planes, in double, are exactly those of one value at a time, whatever the
-/// side-by-side chains and vectors: compared in double, before any rounding to float could hide a changed order.
+/// Batch normalisation's per-channel sums over planes, in double, are exactly those of their defined order, whatever the
+/// vectors: sixteen lanes along each plane (<see cref="PlaneSums"/>), and one value at a time for the global average
+/// pool's plane sums (<see cref="ChannelRows.AddPlanes"/>). Compared in double, before any rounding to float could hide a
+/// changed order. The suite's runs with 256-bit vectors, with intrinsics or AVX2 switched off, take each path.
 /// </summary>
 public class ChannelRowsTests
 {
     [Theory]
     [InlineData(6, 7, 0, 6)]
     [InlineData(9, 5, 1, 8)]    // a range that starts off a group of four
-    [InlineData(3, 16, 0, 3)]
-    public void PlaneSums_FloatValues_SameDoublesAsOneValueAtATime(int channels, int spread, int first, int end)
+    [InlineData(3, 16, 0, 3)]   // one whole block of lanes a plane
+    [InlineData(4, 33, 1, 4)]   // two blocks and one value
+    [InlineData(2, 47, 0, 2)]   // two blocks and fifteen values
+    [InlineData(5, 1, 0, 5)]
+    public void PlaneSums_FloatValues_SameDoublesAsTheirLanes(int channels, int spread, int first, int end)
     {
-        const int batch = 3;
-        var random = new Random(channels * 7 + spread);
-        var x = new float[batch * channels * spread];
-        var dy = new float[x.Length];
-        for (int i = 0; i < x.Length; i++) (x[i], dy[i]) = ((float)(random.NextDouble() * 4 - 2), (float)(random.NextDouble() * 2 - 1));
-        var mean = Enumerable.Range(0, channels).Select(c => 0.1 * c - 0.2 + random.NextDouble() * 1e-3).ToArray();
-        var inverse = Enumerable.Range(0, channels).Select(c => 1.3 + 0.01 * c).ToArray();
-
+        var (x, dy, mean, inverse) = Data(channels, spread);
         var sums = new double[channels];
         var squares = new double[channels];
         var sumDy = new double[channels];
         var sumDyXHat = new double[channels];
-        ChannelRows.AddPlanes<float>(x, batch, channels, spread, first, end, sums);
-        ChannelRows.AddSquaredDeviationsOfPlanes<float>(x, batch, channels, spread, first, end, mean, squares);
-        ChannelRows.AddGradientSumsOfPlanes<float>(x, dy, batch, channels, spread, first, end, mean, inverse, sumDy, sumDyXHat);
+        PlaneSums.Add<float>(x, Batch, channels, spread, first, end, sums);
+        PlaneSums.AddSquaredDeviations<float>(x, Batch, channels, spread, first, end, mean, squares);
+        PlaneSums.AddGradientSums<float>(x, dy, Batch, channels, spread, first, end, mean, inverse, sumDy, sumDyXHat);
 
         for (int c = 0; c < channels; c++)
         {
-            double s = 0, q = 0, a = 0, b = 0;
+            var expected = (0.0, 0.0, 0.0, 0.0);
             if (c >= first && c < end)
-                for (int n = 0; n < batch; n++)
-                    for (int i = 0; i < spread; i++)
-                    {
-                        int at = (n * channels + c) * spread + i;
-                        double v = x[at], g = dy[at], d = v - mean[c];
-                        s += v;
-                        q += d * d;
-                        a += g;
-                        b += g * (v - mean[c]) * inverse[c];
-                    }
-            (sums[c], squares[c], sumDy[c], sumDyXHat[c]).Should().Be((s, q, a, b), $"channel {c}");
+                expected = (
+                    InLanes(channels, spread, c, at => x[at]),
+                    InLanes(channels, spread, c, at => (x[at] - mean[c]) * (x[at] - mean[c])),
+                    InLanes(channels, spread, c, at => dy[at]),
+                    InLanes(channels, spread, c, at => (double)dy[at] * (x[at] - mean[c]) * inverse[c]));
+            (sums[c], squares[c], sumDy[c], sumDyXHat[c]).Should().Be(expected, $"channel {c}");
         }
+    }
+
+    [Theory]
+    [InlineData(6, 7, 0, 6)]
+    [InlineData(9, 5, 1, 8)]
+    [InlineData(3, 16, 0, 3)]
+    public void AddPlanes_FloatValues_SameDoublesAsOneValueAtATime(int channels, int spread, int first, int end)
+    {
+        var (x, _, _, _) = Data(channels, spread);
+        var sums = new double[channels];
+        ChannelRows.AddPlanes<float>(x, Batch, channels, spread, first, end, sums);
+        for (int c = 0; c < channels; c++)
+        {
+            double s = 0;
+            if (c >= first && c < end)
+                for (int n = 0; n < Batch; n++)
+                    for (int i = 0; i < spread; i++) s += x[(n * channels + c) * spread + i];
+            sums[c].Should().Be(s, $"channel {c}");
+        }
+    }
+
+    [Fact]
+    public void PlaneSums_DoubleValues_SameDoublesAsTheirLanes()
+    {
+        const int channels = 3, spread = 21;
+        var random = new Random(5);
+        var x = Enumerable.Range(0, Batch * channels * spread).Select(_ => random.NextDouble() * 4 - 2).ToArray();
+        var sums = new double[channels];
+        PlaneSums.Add<double>(x, Batch, channels, spread, 0, channels, sums);
+        for (int c = 0; c < channels; c++) sums[c].Should().Be(InLanes(channels, spread, c, at => x[at]), $"channel {c}");
+    }
+
+    private const int Batch = 3;
+
+    private static (float[] X, float[] Dy, double[] Mean, double[] Inverse) Data(int channels, int spread)
+    {
+        var random = new Random(channels * 7 + spread);
+        var x = new float[Batch * channels * spread];
+        var dy = new float[x.Length];
+        for (int i = 0; i < x.Length; i++) (x[i], dy[i]) = ((float)(random.NextDouble() * 4 - 2), (float)(random.NextDouble() * 2 - 1));
+        var mean = Enumerable.Range(0, channels).Select(c => 0.1 * c - 0.2 + random.NextDouble() * 1e-3).ToArray();
+        var inverse = Enumerable.Range(0, channels).Select(c => 1.3 + 0.01 * c).ToArray();
+        return (x, dy, mean, inverse);
+    }
+
+    /// <summary>
+    /// A channel's terms summed in the order the class remarks of <see cref="PlaneSums"/> define, written out here: position i
+    /// of each plane into lane i mod 16, sample after sample, then the lanes in a fixed tree.
+    /// </summary>
+    internal static double InLanes(int channels, int spread, int c, Func<int, double> term, int batch = Batch)
+    {
+        var lanes = new double[16];
+        for (int n = 0; n < batch; n++)
+            for (int i = 0; i < spread; i++) lanes[i % 16] += term((n * channels + c) * spread + i);
+        double s0 = (lanes[0] + lanes[4]) + (lanes[8] + lanes[12]), s1 = (lanes[1] + lanes[5]) + (lanes[9] + lanes[13]);
+        double s2 = (lanes[2] + lanes[6]) + (lanes[10] + lanes[14]), s3 = (lanes[3] + lanes[7]) + (lanes[11] + lanes[15]);
+        return (s0 + s1) + (s2 + s3);
     }
 }

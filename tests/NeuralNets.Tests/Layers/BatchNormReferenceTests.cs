@@ -7,8 +7,9 @@ namespace NeuralNets.Tests.Layers;
 
 /// <summary>
 /// Batch normalisation gives, bit for bit, what its formulas give computed one value at a time in double, each channel's
-/// sums sample after sample and along each plane: output and running statistics, input and parameter gradients, in training
-/// and at inference; over <c>[N, C]</c> rows and over planes, with channel counts that leave the side-by-side chains a tail.
+/// sums in their defined order (over planes, sixteen lanes along each plane: <see cref="Kernels.ChannelRowsTests.InLanes"/>;
+/// over rows, sample after sample): output and running statistics, input and parameter gradients, in training and at
+/// inference; over <c>[N, C]</c> rows and over planes shorter and longer than the lanes, with and without a tail.
 /// </summary>
 public class BatchNormReferenceTests
 {
@@ -17,18 +18,32 @@ public class BatchNormReferenceTests
     [InlineData(6, 15)]   // four channels side by side and a tail of two
     [InlineData(5, 1 * 7)]
     [InlineData(3, 9)]
-    public void Float_SameBitsAsOneValueAtATime(int channels, int spread) => Check<float>(channels, spread);
+    [InlineData(4, 33)]   // two blocks of lanes a plane and one value
+    [InlineData(3, 16)]
+    [InlineData(2, 40)]
+    public void Float_SameBitsAsOneValueAtATime(int channels, int spread) => Check<float>(channels, spread, 0.1);
 
     [Theory]
     [InlineData(7, 1)]
     [InlineData(6, 15)]
     [InlineData(5, 7)]
-    public void Double_SameBitsAsOneValueAtATime(int channels, int spread) => Check<double>(channels, spread);
+    [InlineData(3, 48)]
+    [InlineData(4, 19)]
+    public void Double_SameBitsAsOneValueAtATime(int channels, int spread) => Check<double>(channels, spread, 0.1);
 
-    private static void Check<T>(int channels, int spread) where T : unmanaged, IFloatingPointIeee754<T>
+    [Theory]
+    [InlineData(13, 1)]
+    [InlineData(5, 18)]
+    public void CumulativeAverage_SameBitsAsOneValueAtATime(int channels, int spread)
+    {
+        Check<float>(channels, spread, momentum: null);
+        Check<double>(channels, spread, momentum: null);
+    }
+
+    private static void Check<T>(int channels, int spread, double? momentum) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int batch = 5;
-        BatchNorm<T> layer = spread == 1 ? new BatchNorm1D<T>(channels) : new BatchNorm2D<T>(channels);
+        BatchNorm<T> layer = spread == 1 ? new BatchNorm1D<T>(channels, momentum) : new BatchNorm2D<T>(channels, momentum);
         var random = new Random(channels * 31 + spread);
         var gamma = new double[channels];
         var beta = new double[channels];
@@ -56,26 +71,26 @@ public class BatchNormReferenceTests
             int count = batch * spread;
             for (int c = 0; c < channels; c++)
             {
+                int channel = c;
+                double Sum(Func<int, double> term) => Kernels.ChannelRowsTests.InLanes(channels, spread, channel, term, batch);
                 double mean, inverse;
                 if (training)
                 {
-                    double sum = 0, squares = 0;
-                    for (int n = 0; n < batch; n++) for (int i = 0; i < spread; i++) sum += xs[(n * channels + c) * spread + i];
+                    double sum = Sum(at => xs[at]);
                     mean = sum / count;
-                    for (int n = 0; n < batch; n++) for (int i = 0; i < spread; i++) { double d = xs[(n * channels + c) * spread + i] - mean; squares += d * d; }
+                    double squares = Sum(at => (xs[at] - mean) * (xs[at] - mean));
                     inverse = 1 / Math.Sqrt(squares / count + 1e-5);
-                    runningMean[c] = double.CreateTruncating(T.CreateTruncating(0.9 * runningMean[c] + 0.1 * mean));
-                    runningVariance[c] = double.CreateTruncating(T.CreateTruncating(0.9 * runningVariance[c] + 0.1 * squares / (count - 1)));
+                    double weight = momentum ?? 1.0 / (pass + 1);
+                    runningMean[c] = double.CreateTruncating(T.CreateTruncating((1 - weight) * runningMean[c] + weight * mean));
+                    runningVariance[c] = double.CreateTruncating(T.CreateTruncating((1 - weight) * runningVariance[c] + weight * squares / (count - 1)));
                 }
                 else (mean, inverse) = (runningMean[c], 1 / Math.Sqrt(runningVariance[c] + 1e-5));
-                double scale = gamma[c] * inverse, sumDy = 0, sumDyXHat = 0;
+                double scale = gamma[c] * inverse, sumDy = Sum(at => gs[at]), sumDyXHat = Sum(at => gs[at] * (xs[at] - mean) * inverse);
                 for (int n = 0; n < batch; n++)
                     for (int i = 0; i < spread; i++)
                     {
                         int at = (n * channels + c) * spread + i;
                         expectedY[at] = T.CreateTruncating((xs[at] - mean) * scale + beta[c]);
-                        sumDy += gs[at];
-                        sumDyXHat += gs[at] * (xs[at] - mean) * inverse;
                     }
                 double meanDy = training ? sumDy / count : 0, meanDyXHat = training ? sumDyXHat / count : 0;
                 for (int n = 0; n < batch; n++)

@@ -1,0 +1,358 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// Batch normalisation's per-channel sums over the planes of <c>[N, C, spread]</c> values, in double, in one order whatever
+/// the vector width: position <c>p</c> of each of a channel's planes goes to lane <c>p mod 16</c>, each lane gains its values
+/// one addition at a time (sample after sample), and the sixteen lanes are then added as
+/// <c>s_k = (l_k + l_{k+4}) + (l_{k+8} + l_{k+12})</c>, <c>(s_0 + s_1) + (s_2 + s_3)</c> before the sum joins <c>sums[c]</c>.
+/// Each product and sum is rounded on its own (never fused), so four-double vectors, two-double vectors and one value at a
+/// time give the same bits; sixteen chains keep the additions from waiting on each other, and each plane is read along
+/// memory. With one value a plane it is the order of one value at a time.
+/// </summary>
+/// <remarks>
+/// A lane starts at +0 and never becomes −0 (a sum is −0 only when both terms are), so the zeros that pad a plane's last
+/// block leave every lane as it was: the vectors add a whole block where one value at a time adds only the plane's values.
+/// </remarks>
+internal static class PlaneSums
+{
+    /// <summary>The lanes of a channel's sum.</summary>
+    public const int Lanes = 16;
+
+    /// <summary><c>sums[c] += x</c> over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Add<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<double> lanes = stackalloc double[Lanes], tail = stackalloc double[Lanes];
+        for (int c = first; c < end; c++)
+        {
+            SumChannel(x, batch, channels, spread, c, new Value(), lanes, tail);
+            sums[c] += Combine(lanes);
+        }
+    }
+
+    /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddSquaredDeviations<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
+        Span<double> squares) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<double> lanes = stackalloc double[Lanes], tail = stackalloc double[Lanes];
+        for (int c = first; c < end; c++)
+        {
+            SumChannel(x, batch, channels, spread, c, new SquaredDeviation(mean[c]), lanes, tail);
+            squares[c] += Combine(lanes);
+        }
+    }
+
+    /// <summary>
+    /// <c>sumDy[c] += g</c> and <c>sumDyXHat[c] += (g·(x − mean[c]))·inverse[c]</c> over every value of the planes of channels
+    /// <c>first</c> to <c>end</c>, each sum in its own sixteen lanes.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddGradientSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int first, int end,
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<double> lanes = stackalloc double[2 * Lanes], tail = stackalloc double[2 * Lanes];
+        for (int c = first; c < end; c++)
+        {
+            GradientChannel(x, dy, batch, channels, spread, c, mean[c], inverse[c], lanes, tail);
+            sumDy[c] += Combine(lanes[..Lanes]);
+            sumDyXHat[c] += Combine(lanes[Lanes..]);
+        }
+    }
+
+    /// <summary>The sixteen lanes added in the fixed order of the class remarks.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static double Combine(ReadOnlySpan<double> lanes)
+    {
+        Span<double> s = stackalloc double[4];
+        for (int k = 0; k < 4; k++) s[k] = (lanes[k] + lanes[k + 4]) + (lanes[k + 8] + lanes[k + 12]);
+        return (s[0] + s[1]) + (s[2] + s[3]);
+    }
+
+    /// <summary>What a value adds to its lane.</summary>
+    private interface ITerm
+    {
+        double Of(double value);
+
+        Vector256<double> Of(Vector256<double> values);
+
+        Vector128<double> Of(Vector128<double> values);
+    }
+
+    private readonly struct Value : ITerm
+    {
+        public double Of(double value) => value;
+
+        public Vector256<double> Of(Vector256<double> values) => values;
+
+        public Vector128<double> Of(Vector128<double> values) => values;
+    }
+
+    private readonly struct SquaredDeviation(double mean) : ITerm
+    {
+        public double Of(double value)
+        {
+            double d = value - mean;
+            return d * d;
+        }
+
+        public Vector256<double> Of(Vector256<double> values)
+        {
+            var d = values - Vector256.Create(mean);
+            return d * d;
+        }
+
+        public Vector128<double> Of(Vector128<double> values)
+        {
+            var d = values - Vector128.Create(mean);
+            return d * d;
+        }
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s terms into <paramref name="lanes"/> (from zero).</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void SumChannel<T, TTerm>(ReadOnlySpan<T> x, int batch, int channels, int spread, int c, TTerm term, Span<double> lanes, Span<double> tail)
+        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
+    {
+        int blocks = spread / Lanes * Lanes, rest = spread - blocks;
+        if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
+        {
+            var (a0, a1, a2, a3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+            ref double t = ref MemoryMarshal.GetReference(tail);
+            for (int n = 0; n < batch; n++)
+            {
+                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (n * channels + c) * spread);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    a0 += term.Of(Load4(ref plane, i));
+                    a1 += term.Of(Load4(ref plane, i + 4));
+                    a2 += term.Of(Load4(ref plane, i + 8));
+                    a3 += term.Of(Load4(ref plane, i + 12));
+                }
+                if (rest == 0) continue;
+                FillTail(ref plane, blocks, rest, term, ref t);
+                a0 += Vector256.LoadUnsafe(ref t);
+                a1 += Vector256.LoadUnsafe(ref t, 4);
+                a2 += Vector256.LoadUnsafe(ref t, 8);
+                a3 += Vector256.LoadUnsafe(ref t, 12);
+            }
+            ref double l = ref MemoryMarshal.GetReference(lanes);
+            a0.StoreUnsafe(ref l);
+            a1.StoreUnsafe(ref l, 4);
+            a2.StoreUnsafe(ref l, 8);
+            a3.StoreUnsafe(ref l, 12);
+            return;
+        }
+        if (Vector128.IsHardwareAccelerated && FloatOrDouble<T>())
+        {
+            var (b0, b1, b2, b3) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
+            var (b4, b5, b6, b7) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
+            ref double t = ref MemoryMarshal.GetReference(tail);
+            for (int n = 0; n < batch; n++)
+            {
+                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (n * channels + c) * spread);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    b0 += term.Of(Load2(ref plane, i));
+                    b1 += term.Of(Load2(ref plane, i + 2));
+                    b2 += term.Of(Load2(ref plane, i + 4));
+                    b3 += term.Of(Load2(ref plane, i + 6));
+                    b4 += term.Of(Load2(ref plane, i + 8));
+                    b5 += term.Of(Load2(ref plane, i + 10));
+                    b6 += term.Of(Load2(ref plane, i + 12));
+                    b7 += term.Of(Load2(ref plane, i + 14));
+                }
+                if (rest == 0) continue;
+                FillTail(ref plane, blocks, rest, term, ref t);
+                b0 += Vector128.LoadUnsafe(ref t);
+                b1 += Vector128.LoadUnsafe(ref t, 2);
+                b2 += Vector128.LoadUnsafe(ref t, 4);
+                b3 += Vector128.LoadUnsafe(ref t, 6);
+                b4 += Vector128.LoadUnsafe(ref t, 8);
+                b5 += Vector128.LoadUnsafe(ref t, 10);
+                b6 += Vector128.LoadUnsafe(ref t, 12);
+                b7 += Vector128.LoadUnsafe(ref t, 14);
+            }
+            ref double l = ref MemoryMarshal.GetReference(lanes);
+            b0.StoreUnsafe(ref l);
+            b1.StoreUnsafe(ref l, 2);
+            b2.StoreUnsafe(ref l, 4);
+            b3.StoreUnsafe(ref l, 6);
+            b4.StoreUnsafe(ref l, 8);
+            b5.StoreUnsafe(ref l, 10);
+            b6.StoreUnsafe(ref l, 12);
+            b7.StoreUnsafe(ref l, 14);
+            return;
+        }
+        lanes.Clear();
+        for (int n = 0; n < batch; n++)
+        {
+            var plane = x.Slice((n * channels + c) * spread, spread);
+            for (int i = 0; i < spread; i++) lanes[i % Lanes] += term.Of(double.CreateTruncating(plane[i]));
+        }
+    }
+
+    /// <summary>The terms of a plane's last <paramref name="rest"/> values, from <paramref name="start"/>, then zeros.</summary>
+    /// <remarks>Inlined, with no call inside: a call in the loop over samples made the JIT keep the accumulators in memory.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillTail<T, TTerm>(ref T plane, int start, int rest, TTerm term, ref double tail)
+        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
+    {
+        for (int j = 0; j < Lanes; j += 2) Vector128<double>.Zero.StoreUnsafe(ref tail, (nuint)j);
+        for (int j = 0; j < rest; j++) Unsafe.Add(ref tail, j) = term.Of(double.CreateTruncating(Unsafe.Add(ref plane, start + j)));
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s gradient terms into <paramref name="lanes"/>: Σg in the first sixteen, Σg·x̂ in the next.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void GradientChannel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int c, double mean, double inverse,
+        Span<double> lanes, Span<double> tail) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int blocks = spread / Lanes * Lanes, rest = spread - blocks;
+        if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
+        {
+            var (m, v) = (Vector256.Create(mean), Vector256.Create(inverse));
+            var (a0, a1, a2, a3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+            var (b0, b1, b2, b3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
+            ref double t = ref MemoryMarshal.GetReference(tail);
+            for (int n = 0; n < batch; n++)
+            {
+                int at = (n * channels + c) * spread;
+                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), at), gradient = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), at);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    var (g0, g1, g2, g3) = (Load4(ref gradient, i), Load4(ref gradient, i + 4), Load4(ref gradient, i + 8), Load4(ref gradient, i + 12));
+                    a0 += g0;
+                    a1 += g1;
+                    a2 += g2;
+                    a3 += g3;
+                    b0 += g0 * (Load4(ref plane, i) - m) * v;
+                    b1 += g1 * (Load4(ref plane, i + 4) - m) * v;
+                    b2 += g2 * (Load4(ref plane, i + 8) - m) * v;
+                    b3 += g3 * (Load4(ref plane, i + 12) - m) * v;
+                }
+                if (rest == 0) continue;
+                FillGradientTail(ref plane, ref gradient, blocks, rest, mean, inverse, ref t);
+                a0 += Vector256.LoadUnsafe(ref t);
+                a1 += Vector256.LoadUnsafe(ref t, 4);
+                a2 += Vector256.LoadUnsafe(ref t, 8);
+                a3 += Vector256.LoadUnsafe(ref t, 12);
+                b0 += Vector256.LoadUnsafe(ref t, 16);
+                b1 += Vector256.LoadUnsafe(ref t, 20);
+                b2 += Vector256.LoadUnsafe(ref t, 24);
+                b3 += Vector256.LoadUnsafe(ref t, 28);
+            }
+            ref double l = ref MemoryMarshal.GetReference(lanes);
+            a0.StoreUnsafe(ref l);
+            a1.StoreUnsafe(ref l, 4);
+            a2.StoreUnsafe(ref l, 8);
+            a3.StoreUnsafe(ref l, 12);
+            b0.StoreUnsafe(ref l, 16);
+            b1.StoreUnsafe(ref l, 20);
+            b2.StoreUnsafe(ref l, 24);
+            b3.StoreUnsafe(ref l, 28);
+            return;
+        }
+        if (Vector128.IsHardwareAccelerated && FloatOrDouble<T>())
+        {
+            // Sixteen two-double accumulators: ARM64 has thirty-two vector registers (x86 without 256-bit vectors spills some).
+            var (m, v) = (Vector128.Create(mean), Vector128.Create(inverse));
+            var (a0, a1, a2, a3, a4, a5, a6, a7) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero,
+                Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
+            var (b0, b1, b2, b3, b4, b5, b6, b7) = (a0, a1, a2, a3, a4, a5, a6, a7);
+            ref double t = ref MemoryMarshal.GetReference(tail);
+            for (int n = 0; n < batch; n++)
+            {
+                int at = (n * channels + c) * spread;
+                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), at), gradient = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), at);
+                for (int i = 0; i < blocks; i += Lanes)
+                {
+                    var (g0, g1, g2, g3) = (Load2(ref gradient, i), Load2(ref gradient, i + 2), Load2(ref gradient, i + 4), Load2(ref gradient, i + 6));
+                    var (g4, g5, g6, g7) = (Load2(ref gradient, i + 8), Load2(ref gradient, i + 10), Load2(ref gradient, i + 12), Load2(ref gradient, i + 14));
+                    (a0, a1, a2, a3, a4, a5, a6, a7) = (a0 + g0, a1 + g1, a2 + g2, a3 + g3, a4 + g4, a5 + g5, a6 + g6, a7 + g7);
+                    b0 += g0 * (Load2(ref plane, i) - m) * v;
+                    b1 += g1 * (Load2(ref plane, i + 2) - m) * v;
+                    b2 += g2 * (Load2(ref plane, i + 4) - m) * v;
+                    b3 += g3 * (Load2(ref plane, i + 6) - m) * v;
+                    b4 += g4 * (Load2(ref plane, i + 8) - m) * v;
+                    b5 += g5 * (Load2(ref plane, i + 10) - m) * v;
+                    b6 += g6 * (Load2(ref plane, i + 12) - m) * v;
+                    b7 += g7 * (Load2(ref plane, i + 14) - m) * v;
+                }
+                if (rest == 0) continue;
+                FillGradientTail(ref plane, ref gradient, blocks, rest, mean, inverse, ref t);
+                (a0, a1, a2, a3) = (a0 + Vector128.LoadUnsafe(ref t), a1 + Vector128.LoadUnsafe(ref t, 2), a2 + Vector128.LoadUnsafe(ref t, 4), a3 + Vector128.LoadUnsafe(ref t, 6));
+                (a4, a5, a6, a7) = (a4 + Vector128.LoadUnsafe(ref t, 8), a5 + Vector128.LoadUnsafe(ref t, 10), a6 + Vector128.LoadUnsafe(ref t, 12), a7 + Vector128.LoadUnsafe(ref t, 14));
+                (b0, b1, b2, b3) = (b0 + Vector128.LoadUnsafe(ref t, 16), b1 + Vector128.LoadUnsafe(ref t, 18), b2 + Vector128.LoadUnsafe(ref t, 20), b3 + Vector128.LoadUnsafe(ref t, 22));
+                (b4, b5, b6, b7) = (b4 + Vector128.LoadUnsafe(ref t, 24), b5 + Vector128.LoadUnsafe(ref t, 26), b6 + Vector128.LoadUnsafe(ref t, 28), b7 + Vector128.LoadUnsafe(ref t, 30));
+            }
+            ref double l = ref MemoryMarshal.GetReference(lanes);
+            a0.StoreUnsafe(ref l);
+            a1.StoreUnsafe(ref l, 2);
+            a2.StoreUnsafe(ref l, 4);
+            a3.StoreUnsafe(ref l, 6);
+            a4.StoreUnsafe(ref l, 8);
+            a5.StoreUnsafe(ref l, 10);
+            a6.StoreUnsafe(ref l, 12);
+            a7.StoreUnsafe(ref l, 14);
+            b0.StoreUnsafe(ref l, 16);
+            b1.StoreUnsafe(ref l, 18);
+            b2.StoreUnsafe(ref l, 20);
+            b3.StoreUnsafe(ref l, 22);
+            b4.StoreUnsafe(ref l, 24);
+            b5.StoreUnsafe(ref l, 26);
+            b6.StoreUnsafe(ref l, 28);
+            b7.StoreUnsafe(ref l, 30);
+            return;
+        }
+        lanes.Clear();
+        for (int n = 0; n < batch; n++)
+        {
+            int at = (n * channels + c) * spread;
+            for (int i = 0; i < spread; i++)
+            {
+                double g = double.CreateTruncating(dy[at + i]);
+                lanes[i % Lanes] += g;
+                lanes[Lanes + i % Lanes] += g * (double.CreateTruncating(x[at + i]) - mean) * inverse;
+            }
+        }
+    }
+
+    /// <summary>The gradient terms of a plane's last <paramref name="rest"/> values, from <paramref name="start"/>, then zeros: g in the first sixteen, g·x̂ in the next.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillGradientTail<T>(ref T plane, ref T gradient, int start, int rest, double mean, double inverse, ref double tail)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < 2 * Lanes; j += 2) Vector128<double>.Zero.StoreUnsafe(ref tail, (nuint)j);
+        for (int j = 0; j < rest; j++)
+        {
+            double g = double.CreateTruncating(Unsafe.Add(ref gradient, start + j));
+            Unsafe.Add(ref tail, j) = g;
+            Unsafe.Add(ref tail, Lanes + j) = g * (double.CreateTruncating(Unsafe.Add(ref plane, start + j)) - mean) * inverse;
+        }
+    }
+
+    private static bool FloatOrDouble<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
+
+    // Elements i to i + 3 of a float or double plane, as doubles (a float widens exactly).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Load4<T>(ref T plane, int i)
+    {
+        if (typeof(T) == typeof(double)) return Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref plane), (nuint)i);
+        return Vector256.WidenLower(Vector128.LoadUnsafe(ref Unsafe.As<T, float>(ref plane), (nuint)i).ToVector256Unsafe());
+    }
+
+    // Elements i and i + 1 of a float or double plane, as doubles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Load2<T>(ref T plane, int i)
+    {
+        if (typeof(T) == typeof(double)) return Vector128.LoadUnsafe(ref Unsafe.As<T, double>(ref plane), (nuint)i);
+        ref float value = ref Unsafe.Add(ref Unsafe.As<T, float>(ref plane), i);
+        return Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref value))).AsSingle());
+    }
+}
