@@ -77,6 +77,23 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
 
     void IRowsEpilogue<T>.Apply(Span<T> values, int start) => Activate(values, values);
 
+    /// <summary>Whether this is one of the library's own elementwise activations, which the layers around it may apply for it (a pool after it: <see cref="MaxPool2D{T}.ForwardActivated"/>).</summary>
+    internal bool IsLibraryElementwise => CanBeFusedIntoDense;
+
+    /// <summary>
+    /// Whether <see cref="Differentiate"/> reads only the input and the gradient, never the output (false unless an activation
+    /// of the library says so): a layer that applies this activation for it need not keep or recompute the output.
+    /// </summary>
+    internal virtual bool DifferentiatesFromInput => false;
+
+    /// <summary><see cref="Activate"/>, for a layer that applies this activation for it.</summary>
+    [MethodImpl(HotPath.Options)]
+    internal void ActivateElements(ReadOnlySpan<T> x, Span<T> y) => Activate(x, y);
+
+    /// <summary><see cref="Differentiate"/>, for a layer that applies this activation for it.</summary>
+    [MethodImpl(HotPath.Options)]
+    internal void DifferentiateElements(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Differentiate(x, y, dy, dx);
+
     private DerivativeEpilogue? _derivative;  // this activation's backward pass as a dense layer's epilogue, made once
 
     /// <summary>

@@ -31,6 +31,9 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
     protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
+    internal override bool DifferentiatesFromInput => true;
+
+    /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {

@@ -36,6 +36,9 @@ public sealed class GELU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
+    internal override bool DifferentiatesFromInput => true;
+
+    /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {

@@ -34,6 +34,9 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
+    internal override bool DifferentiatesFromInput => true;
+
+    /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.SelectPositive(x, x, x, _slope, y);

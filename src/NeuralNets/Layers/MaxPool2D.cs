@@ -28,6 +28,8 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
     private Tensor<T>? _rectifiedOutput;  // the last forward pass's output when it rectified it (ForwardRectified), else null
+    private Activation<T>? _activatedBy;  // the activation the last forward pass applied (ForwardActivated), else null
+    [ThreadStatic] private static T[]? t_plane;  // each core's plane of activations or gradients (ForwardActivated)
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -68,7 +70,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Forward(Tensor<T> input, bool training) => Pool(input, rectify: false);
+    public Tensor<T> Forward(Tensor<T> input, bool training) => Pool(input, rectify: false, activation: null);
 
     /// <summary>
     /// The pool of a <see cref="ReLU{T}"/>'s output, from the ReLU's input: the maximum of each window, rectified
@@ -78,10 +80,22 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// larger tensor (<see cref="Sequential{T}"/> takes this path for every ReLU followed by a MaxPool2D).
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    internal Tensor<T> ForwardRectified(Tensor<T> input) => Pool(input, rectify: true);
+    internal Tensor<T> ForwardRectified(Tensor<T> input) => Pool(input, rectify: true, activation: null);
+
+    /// <summary>
+    /// The pool of an elementwise activation's output (one of the library's own whose derivative reads only its input:
+    /// <see cref="Activation{T}.DifferentiatesFromInput"/>), from the activation's input: each core applies the activation to
+    /// one plane at a time, into a plane of its own that stays in its cache, and pools from there; <see cref="Backward"/>
+    /// routes each window's gradient into such a plane and applies the activation's derivative from there. The same values,
+    /// bit for bit, as the activation followed by the pool (each element is computed by the same functions from the same
+    /// values), without the activation's output and its gradient written out whole and read back (<see cref="Sequential{T}"/>
+    /// takes this path for every such pair).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, rectify: false, activation);
 
     [MethodImpl(HotPath.Options)]
-    private Tensor<T> Pool(Tensor<T> input, bool rectify)
+    private Tensor<T> Pool(Tensor<T> input, bool rectify, Activation<T>? activation)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
@@ -90,51 +104,74 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
         _rectifiedOutput = rectify ? output : null;
+        _activatedBy = activation;
         // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
-        ParallelRanges.Run(new ForwardRange(this, input, output, height, width, rectify), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new ForwardRange(this, input, output, height, width, rectify, activation), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return output;
     }
 
-    /// <summary>The forward pass over planes [first, first + count).</summary>
+    /// <summary>The forward pass over planes [first, first + count), each activated first into this core's scratch plane when <paramref name="activation"/> is given.</summary>
     [MethodImpl(HotPath.Options)]
-    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
+    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width, Activation<T>? activation)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        if (TwoByTwo)
-        {
-            ForwardTwoByTwo(x, y, first, count, height, width);
-            return;
-        }
+        Span<T> activated = activation is null ? default : ScratchPlane(plane);
         for (int p = first; p < first + count; p++)
         {
-            int planeStart = p * plane;
-            var source = x.Slice(planeStart, plane);
-            for (int r = 0; r < _outH; r++)
+            var source = x.Slice(p * plane, plane);
+            if (activation is not null)
             {
-                var (rowStart, rowEnd) = _window.Rows(r, height);
-                for (int q = 0; q < _outW; q++)
+                activation.ActivateElements(source, activated);
+                source = activated;
+            }
+            ForwardPlane(source, p * plane, y.Slice(p * outPlane, outPlane), _winners.AsSpan(p * outPlane, outPlane), height, width);
+        }
+    }
+
+    /// <summary>Each core's scratch plane (grown on that core: it is its own).</summary>
+    private static Span<T> ScratchPlane(int plane)
+    {
+        if (t_plane is null || t_plane.Length < plane) t_plane = new T[plane];
+        return t_plane.AsSpan(0, plane);
+    }
+
+    /// <summary>
+    /// One plane's maxima from <paramref name="source"/> (that plane's values), which begins at flat input index
+    /// <paramref name="planeStart"/>: the winners are stored as flat input indices.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private void ForwardPlane(ReadOnlySpan<T> source, int planeStart, Span<T> y, Span<int> winners, int height, int width)
+    {
+        if (TwoByTwo)
+        {
+            ForwardTwoByTwo(source, planeStart, y, winners, width);
+            return;
+        }
+        for (int r = 0; r < _outH; r++)
+        {
+            var (rowStart, rowEnd) = _window.Rows(r, height);
+            for (int q = 0; q < _outW; q++)
+            {
+                var (columnStart, columnEnd) = _window.Columns(q, width);
+                int winner = rowStart * width + columnStart;
+                T best = source[winner];
+                for (int i = rowStart; i < rowEnd; i++)
                 {
-                    var (columnStart, columnEnd) = _window.Columns(q, width);
-                    int winner = rowStart * width + columnStart;
-                    T best = source[winner];
-                    for (int i = rowStart; i < rowEnd; i++)
+                    int lineStart = i * width + columnStart;
+                    var line = source.Slice(lineStart, columnEnd - columnStart);
+                    for (int j = 0; j < line.Length; j++)
                     {
-                        int lineStart = i * width + columnStart;
-                        var line = source.Slice(lineStart, columnEnd - columnStart);
-                        for (int j = 0; j < line.Length; j++)
+                        // A NaN wins over any number (the first NaN stays), so a window with a NaN gives NaN, as in PyTorch.
+                        if (line[j] > best || (T.IsNaN(line[j]) && !T.IsNaN(best)))
                         {
-                            // A NaN wins over any number (the first NaN stays), so a window with a NaN gives NaN, as in PyTorch.
-                            if (line[j] > best || (T.IsNaN(line[j]) && !T.IsNaN(best)))
-                            {
-                                best = line[j];
-                                winner = lineStart + j;
-                            }
+                            best = line[j];
+                            winner = lineStart + j;
                         }
                     }
-                    int k = p * outPlane + r * _outW + q;
-                    y[k] = best;
-                    _winners[k] = planeStart + winner;
                 }
+                int k = r * _outW + q;
+                y[k] = best;
+                winners[k] = planeStart + winner;
             }
         }
     }
@@ -144,37 +181,32 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// winners as the general loop (first maximum in row-major order; a NaN wins over numbers).
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void ForwardTwoByTwo(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width)
+    private void ForwardTwoByTwo(ReadOnlySpan<T> source, int planeStart, Span<T> y, Span<int> winners, int width)
     {
-        int plane = height * width, outPlane = _outH * _outW, k = first * outPlane;
-        Span<int> winners = _winners.AsSpan(0, (first + count) * outPlane);
         if (typeof(T) == typeof(float) && (Sse.IsSupported || AdvSimd.Arm64.IsSupported) && _outW >= 4)
         {
-            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y), winners, first, count, height, width);
+            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(source), planeStart, MemoryMarshal.Cast<T, float>(y), winners, width);
             return;
         }
-        for (int p = first; p < first + count; p++)
+        int k = 0;
+        for (int r = 0; r < _outH; r++)
         {
-            int planeStart = p * plane;
-            for (int r = 0; r < _outH; r++)
+            int top = 2 * r * width;
+            var upper = source.Slice(top, 2 * _outW);
+            var lower = source.Slice(top + width, 2 * _outW);
+            for (int q = 0; q < _outW; q++, k++)
             {
-                int top = planeStart + 2 * r * width;
-                var upper = x.Slice(top, 2 * _outW);
-                var lower = x.Slice(top + width, 2 * _outW);
-                for (int q = 0; q < _outW; q++, k++)
-                {
-                    int column = 2 * q;
-                    T best = upper[column];
-                    int winner = top + column;
-                    T value = upper[column + 1];
-                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + column + 1);
-                    value = lower[column];
-                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column);
-                    value = lower[column + 1];
-                    if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column + 1);
-                    y[k] = best;
-                    winners[k] = winner;
-                }
+                int column = 2 * q;
+                T best = upper[column];
+                int winner = top + column;
+                T value = upper[column + 1];
+                if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + column + 1);
+                value = lower[column];
+                if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column);
+                value = lower[column + 1];
+                if (value > best || (T.IsNaN(value) && !T.IsNaN(best))) (best, winner) = (value, top + width + column + 1);
+                y[k] = best;
+                winners[k] = planeStart + winner;
             }
         }
     }
@@ -185,43 +217,42 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// the one before it when the row's length is not a multiple of four; it writes the same values.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> x, Span<float> y, Span<int> winners, int first, int count, int height, int width)
+    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> source, int planeStart, Span<float> y, Span<int> winners, int width)
     {
-        int plane = height * width, outPlane = _outH * _outW;
         var lanes = Vector128.Create(0, 2, 4, 6);
         var right = Vector128.Create(1);
         var below = Vector128.Create(width);
         var belowRight = Vector128.Create(width + 1);
         bool eightWide = Avx2.IsSupported && _outW >= 8;
-        fixed (float* xs = x, ys = y)
+        if (source.Length < 2 * _outH * width || y.Length < _outH * _outW || winners.Length < _outH * _outW) throw BuffersTooShort();
+        fixed (float* xs = source, ys = y)
         fixed (int* ws = winners)
         {
-            for (int p = first; p < first + count; p++)
-                for (int r = 0; r < _outH; r++)
+            for (int r = 0; r < _outH; r++)
+            {
+                int top = planeStart + 2 * r * width, k = r * _outW;
+                float* upper = xs + 2 * r * width, lower = upper + width;
+                if (eightWide)
                 {
-                    int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
-                    float* upper = xs + top, lower = upper + width;
-                    if (eightWide)
-                    {
-                        ForwardRowEightWide(upper, width, top, ys + k, ws + k);
-                        continue;
-                    }
-                    for (int q = 0; q < _outW; q += 4)
-                    {
-                        if (q + 4 > _outW) q = _outW - 4;
-                        var u0 = Vector128.Load(upper + 2 * q);
-                        var u1 = Vector128.Load(upper + 2 * q + 4);
-                        var l0 = Vector128.Load(lower + 2 * q);
-                        var l1 = Vector128.Load(lower + 2 * q + 4);
-                        var best = Evens(u0, u1); // upper left of each window
-                        var offset = Vector128<int>.Zero;
-                        Take(Odds(u0, u1), right, ref best, ref offset);
-                        Take(Evens(l0, l1), below, ref best, ref offset);
-                        Take(Odds(l0, l1), belowRight, ref best, ref offset);
-                        best.Store(ys + k + q);
-                        (Vector128.Create(top + 2 * q) + lanes + offset).Store(ws + k + q);
-                    }
+                    ForwardRowEightWide(upper, width, top, ys + k, ws + k);
+                    continue;
                 }
+                for (int q = 0; q < _outW; q += 4)
+                {
+                    if (q + 4 > _outW) q = _outW - 4;
+                    var u0 = Vector128.Load(upper + 2 * q);
+                    var u1 = Vector128.Load(upper + 2 * q + 4);
+                    var l0 = Vector128.Load(lower + 2 * q);
+                    var l1 = Vector128.Load(lower + 2 * q + 4);
+                    var best = Evens(u0, u1); // upper left of each window
+                    var offset = Vector128<int>.Zero;
+                    Take(Odds(u0, u1), right, ref best, ref offset);
+                    Take(Evens(l0, l1), below, ref best, ref offset);
+                    Take(Odds(l0, l1), belowRight, ref best, ref offset);
+                    best.Store(ys + k + q);
+                    (Vector128.Create(top + 2 * q) + lanes + offset).Store(ws + k + q);
+                }
+            }
         }
     }
 
@@ -293,88 +324,103 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
         int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));
-        // After ForwardRectified, each window's gradient passes where its (rectified) maximum is not zero.
-        ParallelRanges.Run(new BackwardRange(this, outputGradient, _rectifiedOutput, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        // After ForwardRectified, each window's gradient passes where its (rectified) maximum is not zero; after
+        // ForwardActivated, through the activation's derivative.
+        ParallelRanges.Run(new BackwardRange(this, input, outputGradient, _rectifiedOutput, _activatedBy, inputGradient, height, width), planes,
+            ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
     /// <summary>
     /// The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane;
-    /// with a <paramref name="rectified"/> output (empty otherwise), only where that output is not zero.
+    /// with a <paramref name="rectified"/> output (empty otherwise), only where that output is not zero; with an
+    /// <paramref name="activation"/>, into this core's scratch plane, and from there through the activation's derivative.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void BackwardPlanes(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Span<T> dx, int first, int count, int height, int width)
+    private void BackwardPlanes(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Activation<T>? activation, Span<T> dx,
+        int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4
-            && TwoByTwo)
+        Span<T> routed = activation is null ? default : ScratchPlane(plane);
+        for (int p = first; p < first + count; p++)
         {
-            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(rectified), MemoryMarshal.Cast<T, float>(dx), first, count, height, width);
+            var target = activation is null ? dx.Slice(p * plane, plane) : routed;
+            BackwardPlane(dy.Slice(p * outPlane, outPlane), rectified.IsEmpty ? default : rectified.Slice(p * outPlane, outPlane),
+                _winners.AsSpan(p * outPlane, outPlane), target, p * plane, width);
+            // The derivative reads the input and the gradient only (no output was kept).
+            if (activation is not null) activation.DifferentiateElements(x.Slice(p * plane, plane), default, routed, dx.Slice(p * plane, plane));
+        }
+    }
+
+    /// <summary>One plane's input gradient into <paramref name="target"/> (that plane), which begins at flat input index <paramref name="planeStart"/>.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void BackwardPlane(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, ReadOnlySpan<int> winners, Span<T> target, int planeStart, int width)
+    {
+        if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4 && TwoByTwo)
+        {
+            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(rectified), winners, MemoryMarshal.Cast<T, float>(target), planeStart, width);
             return;
         }
-        dx.Slice(first * plane, count * plane).Clear();
-        if (rectified.IsEmpty) for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += dy[k];
+        target.Clear();
+        if (rectified.IsEmpty) for (int k = 0; k < dy.Length; k++) target[winners[k] - planeStart] += dy[k];
         // ≤ is false for NaN: a NaN maximum passes its gradient, as the ReLU's derivative does.
-        else for (int k = first * outPlane; k < (first + count) * outPlane; k++) dx[_winners[k]] += rectified[k] <= T.Zero ? T.Zero : dy[k];
+        else for (int k = 0; k < dy.Length; k++) target[winners[k] - planeStart] += rectified[k] <= T.Zero ? T.Zero : dy[k];
     }
 
     /// <summary>
-    /// <see cref="BackwardPlanes"/> for float 2×2, stride-2 windows, which do not overlap: every input is written once,
-    /// with its window's gradient where it won and zero elsewhere, four windows at a time, instead of clearing the planes
+    /// <see cref="BackwardPlane"/> for float 2×2, stride-2 windows, which do not overlap: every input is written once,
+    /// with its window's gradient where it won and zero elsewhere, four windows at a time, instead of clearing the plane
     /// and adding each gradient at its winner one by one. The same values: the gradient plus zero, as that addition gave.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, ReadOnlySpan<float> rectified, Span<float> dx, int first, int count, int height, int width)
+    private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, ReadOnlySpan<float> rectified, ReadOnlySpan<int> winners, Span<float> target,
+        int planeStart, int width)
     {
-        int plane = height * width, outPlane = _outH * _outW;
+        int outPlane = _outH * _outW, height = target.Length / width;
         bool masked = !rectified.IsEmpty, eightWide = Vector256.IsHardwareAccelerated && _outW >= 8;
-        if (dy.Length < (first + count) * outPlane || dx.Length < (first + count) * plane || _winners.Length < (first + count) * outPlane
-            || (masked && rectified.Length < (first + count) * outPlane))
+        if (dy.Length < outPlane || winners.Length < outPlane || (masked && rectified.Length < outPlane) || target.Length < 2 * _outH * width)
             throw BuffersTooShort();
         var columns = Vector128.Create(0, 1, 2, 3);
         var firstTwo = Vector128.Create(0, 0, 1, 1);
         var lastTwo = Vector128.Create(2, 2, 3, 3);
         var below = Vector128.Create(width);
         var four = Vector128.Create(4);
-        fixed (float* dys = dy, dxs = dx, ys = rectified)
-        fixed (int* ws = _winners)
+        fixed (float* dys = dy, dxs = target, ys = rectified)
+        fixed (int* ws = winners)
         {
-            for (int p = first; p < first + count; p++)
+            for (int r = 0; r < _outH; r++)
             {
-                for (int r = 0; r < _outH; r++)
+                int top = planeStart + 2 * r * width, k = r * _outW;
+                float* upper = dxs + 2 * r * width, lower = upper + width;
+                int q = 0;
+                if (eightWide)
                 {
-                    int top = p * plane + 2 * r * width, k = (p * _outH + r) * _outW;
-                    float* upper = dxs + top, lower = upper + width;
-                    int q = 0;
-                    if (eightWide)
-                    {
-                        BackwardRowEightWide(ws + k, dys + k, masked ? ys + k : null, upper, width, top);
-                        q = _outW;
-                    }
-                    for (; q < _outW; q += 4)
-                    {
-                        // A row's last group overlaps the one before it when the row is not a multiple of four: it writes the same values.
-                        if (q + 4 > _outW) q = _outW - 4;
-                        var winners = Vector128.Load(ws + k + q);
-                        var gradients = Vector128.Load(dys + k + q) + Vector128<float>.Zero;
-                        if (masked) gradients = Vector128.AndNot(gradients, Vector128.LessThanOrEqual(Vector128.Load(ys + k + q), Vector128<float>.Zero));
-                        // Each window's winner and gradient twice, against the two columns of its window.
-                        var winnersLow = Vector128.Shuffle(winners, firstTwo);
-                        var winnersHigh = Vector128.Shuffle(winners, lastTwo);
-                        var gradientsLow = Vector128.Shuffle(gradients, firstTwo);
-                        var gradientsHigh = Vector128.Shuffle(gradients, lastTwo);
-                        var at = Vector128.Create(top + 2 * q) + columns;
-                        Route(winnersLow, at, gradientsLow, upper + 2 * q);
-                        Route(winnersHigh, at + four, gradientsHigh, upper + 2 * q + 4);
-                        Route(winnersLow, at + below, gradientsLow, lower + 2 * q);
-                        Route(winnersHigh, at + below + four, gradientsHigh, lower + 2 * q + 4);
-                    }
-                    // An odd width's last column belongs to no window.
-                    for (int c = 2 * _outW; c < width; c++) upper[c] = lower[c] = 0f;
+                    BackwardRowEightWide(ws + k, dys + k, masked ? ys + k : null, upper, width, top);
+                    q = _outW;
                 }
-                // So does an odd height's last row.
-                for (int row = 2 * _outH; row < height; row++) new Span<float>(dxs + p * plane + row * width, width).Clear();
+                for (; q < _outW; q += 4)
+                {
+                    // A row's last group overlaps the one before it when the row is not a multiple of four: it writes the same values.
+                    if (q + 4 > _outW) q = _outW - 4;
+                    var rowWinners = Vector128.Load(ws + k + q);
+                    var gradients = Vector128.Load(dys + k + q) + Vector128<float>.Zero;
+                    if (masked) gradients = Vector128.AndNot(gradients, Vector128.LessThanOrEqual(Vector128.Load(ys + k + q), Vector128<float>.Zero));
+                    // Each window's winner and gradient twice, against the two columns of its window.
+                    var winnersLow = Vector128.Shuffle(rowWinners, firstTwo);
+                    var winnersHigh = Vector128.Shuffle(rowWinners, lastTwo);
+                    var gradientsLow = Vector128.Shuffle(gradients, firstTwo);
+                    var gradientsHigh = Vector128.Shuffle(gradients, lastTwo);
+                    var at = Vector128.Create(top + 2 * q) + columns;
+                    Route(winnersLow, at, gradientsLow, upper + 2 * q);
+                    Route(winnersHigh, at + four, gradientsHigh, upper + 2 * q + 4);
+                    Route(winnersLow, at + below, gradientsLow, lower + 2 * q);
+                    Route(winnersHigh, at + below + four, gradientsHigh, lower + 2 * q + 4);
+                }
+                // An odd width's last column belongs to no window.
+                for (int c = 2 * _outW; c < width; c++) upper[c] = lower[c] = 0f;
             }
+            // So does an odd height's last row.
+            for (int row = 2 * _outH; row < height; row++) new Span<float>(dxs + row * width, width).Clear();
         }
     }
 
@@ -431,11 +477,12 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ParallelRanges.Prepare<BackwardRange>();
     }
 
-    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, bool rectify) : IRangeOperation
+    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, bool rectify, Activation<T>? activation)
+        : IRangeOperation
     {
         public void Run(int start, int length)
         {
-            layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width);
+            layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width, activation);
             if (!rectify) return;
             // The planes' maxima, rectified by the core that just wrote them.
             int outPlane = layer._outH * layer._outW;
@@ -444,10 +491,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T>? rectifiedOutput, Tensor<T> inputGradient, int height, int width) : IRangeOperation
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> outputGradient, Tensor<T>? rectifiedOutput, Activation<T>? activation,
+        Tensor<T> inputGradient, int height, int width) : IRangeOperation
     {
-        public void Run(int start, int length) =>
-            layer.BackwardPlanes(outputGradient.Span(), rectifiedOutput is null ? default : rectifiedOutput.Span(), inputGradient.Span(), start, length, height, width);
+        public void Run(int start, int length) => layer.BackwardPlanes(input.Span(), outputGradient.Span(), rectifiedOutput is null ? default : rectifiedOutput.Span(),
+            activation, inputGradient.Span(), start, length, height, width);
     }
 
     /// <inheritdoc/>

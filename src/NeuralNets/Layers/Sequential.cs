@@ -27,7 +27,11 @@ namespace NeuralNets.Layers;
 /// <para>A <see cref="ReLU{T}"/> followed by a <see cref="MaxPool2D{T}"/> (not the last layer) runs as one pass: the pool
 /// takes the maxima of the ReLU's input and rectifies them, which gives the same output and the same gradients, bit for
 /// bit, as the two layers in turn. The ReLU's own Forward and Backward are then not called, so its state is not that of
-/// this network's last pass. Likewise a <see cref="Dense{T}"/> after one of the library's elementwise activations applies that
+/// this network's last pass. So does a <see cref="LeakyReLU{T}"/>, <see cref="ELU{T}"/>, <see cref="GELU{T}"/>, <see cref="SiLU{T}"/>
+/// or <see cref="Softplus{T}"/> followed by a <see cref="MaxPool2D{T}"/>: the pool applies the activation to one plane at a time
+/// and pools from there, and in the backward pass applies its derivative to each plane's routed gradient, the same values
+/// bit for bit without the activation's output and gradient written out whole; the activation's own passes are not called.
+/// Likewise a <see cref="Dense{T}"/> after one of the library's elementwise activations applies that
 /// activation's derivative to its input gradient as its product finishes each band of rows, the same gradients bit for bit
 /// without a pass of their own; the activation's Backward is then not called.</para>
 /// </remarks>
@@ -39,6 +43,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
+    private readonly bool[] _poolActivates;  // [i]: layer i is a MaxPool2D that applies another elementwise activation before it
     private readonly bool[] _denseDifferentiates;  // [i]: layer i is a Dense whose backward pass also does the activation's before it
     private readonly bool[] _flattenFeedsDense;  // [i]: layer i is a Flatten and layer i + 1 a Dense, which reads its input unflattened
 
@@ -68,6 +73,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         }
         _parameters = parameters.ToArray();
         _poolRectifies = PoolsThatRectify(_layers);
+        _poolActivates = PoolsThatActivate(_layers);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         _flattenFeedsDense = FlattensBeforeDense(_layers);
         FirstLearningLayer = FindFirstLearningLayer(_layers);
@@ -100,6 +106,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         }
         _parameters = source._parameters;
         _poolRectifies = PoolsThatRectify(_layers);
+        _poolActivates = PoolsThatActivate(_layers);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         _flattenFeedsDense = FlattensBeforeDense(_layers);
         FirstLearningLayer = FindFirstLearningLayer(_layers);
@@ -145,6 +152,14 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             // A ReLU followed by a MaxPool2D: the pool takes its maxima from the ReLU's input and rectifies them, the same
             // values and (in Backward) the same gradients, without the ReLU's passes over the larger tensor.
             if (i + 1 < _layers.Length && _poolRectifies[i + 1]) x = ((MaxPool2D<T>)_layers[++i]).ForwardRectified(x);
+            // Another of the library's elementwise activations (one whose derivative reads only its input) followed by a MaxPool2D:
+            // the pool applies it to one plane at a time, in each core's cache, and pools from there; the same values, without
+            // the activation's output written out whole.
+            else if (i + 1 < _layers.Length && _poolActivates[i + 1])
+            {
+                var activation = (Activation<T>)_layers[i++];
+                x = ((MaxPool2D<T>)_layers[i]).ForwardActivated(x, activation);
+            }
             // A Flatten before a Dense hands its input on as it is, where it is one dense block: the Dense reads each sample's
             // values in the same row-major order, and gives its input gradient back in the input's shape.
             else if (_flattenFeedsDense[i]) x = ((Flatten<T>)_layers[i]).ForwardIntoDense(x, (Dense<T>)_layers[++i], training);
@@ -163,6 +178,20 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         var rectifies = new bool[layers.Length];
         for (int i = 1; i + 1 < layers.Length; i++) rectifies[i] = layers[i - 1] is ReLU<T> && layers[i] is MaxPool2D<T>;
         return rectifies;
+    }
+
+    /// <summary>
+    /// Which layers are a MaxPool2D that applies the activation before it (<see cref="MaxPool2D{T}.ForwardActivated"/>): one of
+    /// the library's elementwise activations whose derivative reads only its input (LeakyReLU, ELU, GELU, SiLU, Softplus).
+    /// ReLU's pair rectifies instead (<see cref="PoolsThatRectify"/>); Sigmoid's and Tanh's derivatives read their output,
+    /// which the pair would have to compute again in the backward pass, costing more than the passes it saves.
+    /// </summary>
+    private static bool[] PoolsThatActivate(ILayer<T>[] layers)
+    {
+        var activates = new bool[layers.Length];
+        for (int i = 1; i < layers.Length; i++)
+            activates[i] = layers[i] is MaxPool2D<T> && layers[i - 1] is Activation<T> { IsLibraryElementwise: true, DifferentiatesFromInput: true };
+        return activates;
     }
 
     private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
@@ -217,7 +246,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             return ((Activation<T>)_layers[i]).BackwardThroughDense((Dense<T>)_layers[i + 1], g);
         }
         g = _layers[i].Backward(g);
-        if (_poolRectifies[i]) i--;  // the pool's backward pass covered the ReLU's
+        if (_poolRectifies[i] || _poolActivates[i]) i--;  // the pool's backward pass covered the activation's
         return g;
     }
 

@@ -41,6 +41,9 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
     protected override bool SplitsAcrossThreads { [MethodImpl(HotPath.Options)] get => true; }
 
     /// <inheritdoc/>
+    internal override bool DifferentiatesFromInput => true;
+
+    /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
     {
