@@ -31,6 +31,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
     checks.Run($"float GELU (both forms), ELU, SiLU, Softplus forward and backward: every width agrees{family}", In(KernelChecks.ActivationsEveryWidth));
     checks.Run($"max pooling 2×2, four and eight windows at a time: the first maximum wins and takes the gradient{family}", In(KernelChecks.MaxPoolTwoByTwo));
+    checks.Run($"max pooling after LeakyReLU, ELU and GELU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
     checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
@@ -42,6 +43,9 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"determinism: the reference MLP at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Mlp)));
     checks.Run($"determinism: the reference CNN at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn)));
 }
+
+// No multiply-adds here, so one family: each vector path against the order written out one value at a time.
+checks.Run("batch normalisation's plane sums in sixteen lanes: the order written out one value at a time (float and double)", KernelChecks.PlaneSumsInLanes);
 
 // The cache sizes that set the kernels' thresholds come from the system's own report (Linux's sysfs, Windows'
 // GetLogicalProcessorInformationEx, macOS's sysctl), not the defaults: the check that each platform's reader works.
@@ -141,6 +145,58 @@ internal static class KernelChecks
             if (!Same(expectedY, y)) return $"rows of {outW} windows: maxima differ from the first maximum of each window";
             if (!Same(expectedDx, dx)) return $"rows of {outW} windows: the gradient did not go to each window's first maximum only";
         }
+        return null;
+    }
+
+    public static string? PlaneSumsInLanes()
+    {
+        const int batch = 3, channels = 4;
+        foreach (int spread in new[] { 1, 7, 16, 33, 47 })
+        {
+            var random = new Random(spread);
+            var x = Random(spread, batch * channels * spread, 2);
+            var dy = Random(spread + 100, x.Length, 1);
+            var mean = Enumerable.Range(0, channels).Select(c => 0.1 * c - 0.2 + random.NextDouble() * 1e-3).ToArray();
+            var inverse = Enumerable.Range(0, channels).Select(c => 1.3 + 0.01 * c).ToArray();
+            var (sums, squares, sumDy, sumDyXHat) = (new double[channels], new double[channels], new double[channels], new double[channels]);
+            PlaneSums.Add<float>(x, batch, channels, spread, 0, channels, sums);
+            PlaneSums.AddSquaredDeviations<float>(x, batch, channels, spread, 0, channels, mean, squares);
+            PlaneSums.AddGradientSums<float>(x, dy, batch, channels, spread, 0, channels, mean, inverse, sumDy, sumDyXHat);
+            var doubles = Array.ConvertAll(x, v => (double)v);
+            var doubleSums = new double[channels];
+            PlaneSums.Add<double>(doubles, batch, channels, spread, 0, channels, doubleSums);
+            for (int c = 0; c < channels; c++)
+            {
+                double Sum(Func<int, double> term) => PlaneSumsReference.InLanes(batch, channels, spread, c, term);
+                if (sums[c] != Sum(at => x[at]) || doubleSums[c] != Sum(at => doubles[at])) return $"planes of {spread}: channel {c}'s sum";
+                if (squares[c] != Sum(at => (x[at] - mean[c]) * (x[at] - mean[c]))) return $"planes of {spread}: channel {c}'s squared deviations";
+                if (sumDy[c] != Sum(at => dy[at]) || sumDyXHat[c] != Sum(at => (double)dy[at] * (x[at] - mean[c]) * inverse[c]))
+                    return $"planes of {spread}: channel {c}'s gradient sums";
+            }
+        }
+        return null;
+    }
+
+    public static string? ActivationPoolPairs()
+    {
+        foreach (int width in new[] { 20, 13, 7 })
+            foreach (var make in new Func<Activation<float>>[] { () => new LeakyReLU<float>(0.1), () => new ELU<float>(), () => new GELU<float>() })
+            {
+                const int batch = 2, channels = 3;
+                int outSide = width / 2;
+                ILayer<float>[] Layers() => [make(), new MaxPool2D<float>(2), new Flatten<float>(), new Dense<float>(channels * outSide * outSide, 4, seed: 9)];
+                var x = NeuralNets.Tensors.TensorMemory.Wrap(Random(width, batch * channels * width * width, 3), [batch, channels, width, width]);
+                var dy = NeuralNets.Tensors.TensorMemory.Wrap(Random(width + 1, batch * 4, 1), [batch, 4]);
+                var network = new Sequential<float>(Layers());
+                var y = Flat(network.Forward(x, training: true));
+                var dx = Flat(network.Backward(dy));
+                var layers = Layers();
+                var h = x;
+                foreach (var layer in layers) h = layer.Forward(h, training: true);
+                var g = dy;
+                for (int i = layers.Length - 1; i >= 0; i--) g = layers[i].Backward(g);
+                if (!Same(Flat(h), y) || !Same(Flat(g), dx)) return $"{layers[0]} before a 2×2 pool over {width}×{width} planes: the pair's bits differ from the layers in turn";
+            }
         return null;
     }
 

@@ -4,7 +4,7 @@ namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
 /// Batch normalisation's per-channel sums over planes, in double, are exactly those of their defined order, whatever the
-/// vectors: sixteen lanes along each plane (<see cref="PlaneSums"/>), and one value at a time for the global average
+/// vectors: sixteen lanes along each plane (<see cref="PlaneSums"/>, written out in <see cref="PlaneSumsReference"/>), and one value at a time for the global average
 /// pool's plane sums (<see cref="ChannelRows.AddPlanes"/>). Compared in double, before any rounding to float could hide a
 /// changed order. The suite's runs with 256-bit vectors, with intrinsics or AVX2 switched off, take each path.
 /// </summary>
@@ -84,17 +84,5 @@ public class ChannelRowsTests
         return (x, dy, mean, inverse);
     }
 
-    /// <summary>
-    /// A channel's terms summed in the order the class remarks of <see cref="PlaneSums"/> define, written out here: position i
-    /// of each plane into lane i mod 16, sample after sample, then the lanes in a fixed tree.
-    /// </summary>
-    internal static double InLanes(int channels, int spread, int c, Func<int, double> term, int batch = Batch)
-    {
-        var lanes = new double[16];
-        for (int n = 0; n < batch; n++)
-            for (int i = 0; i < spread; i++) lanes[i % 16] += term((n * channels + c) * spread + i);
-        double s0 = (lanes[0] + lanes[4]) + (lanes[8] + lanes[12]), s1 = (lanes[1] + lanes[5]) + (lanes[9] + lanes[13]);
-        double s2 = (lanes[2] + lanes[6]) + (lanes[10] + lanes[14]), s3 = (lanes[3] + lanes[7]) + (lanes[11] + lanes[15]);
-        return (s0 + s1) + (s2 + s3);
-    }
+    private static double InLanes(int channels, int spread, int c, Func<int, double> term) => PlaneSumsReference.InLanes(Batch, channels, spread, c, term);
 }

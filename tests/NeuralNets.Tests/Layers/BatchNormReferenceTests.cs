@@ -7,7 +7,7 @@ namespace NeuralNets.Tests.Layers;
 
 /// <summary>
 /// Batch normalisation gives, bit for bit, what its formulas give computed one value at a time in double, each channel's
-/// sums in their defined order (over planes, sixteen lanes along each plane: <see cref="Kernels.ChannelRowsTests.InLanes"/>;
+/// sums in their defined order (over planes, sixteen lanes along each plane: <see cref="Kernels.PlaneSumsReference"/>;
 /// over rows, sample after sample): output and running statistics, input and parameter gradients, in training and at
 /// inference; over <c>[N, C]</c> rows and over planes shorter and longer than the lanes, with and without a tail.
 /// </summary>
@@ -72,7 +72,7 @@ public class BatchNormReferenceTests
             for (int c = 0; c < channels; c++)
             {
                 int channel = c;
-                double Sum(Func<int, double> term) => Kernels.ChannelRowsTests.InLanes(channels, spread, channel, term, batch);
+                double Sum(Func<int, double> term) => Kernels.PlaneSumsReference.InLanes(batch, channels, spread, channel, term);
                 double mean, inverse;
                 if (training)
                 {
