@@ -31,7 +31,8 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"exponential within 2 ulp (float and double){family}", In(KernelChecks.ExponentialAccuracy));
     checks.Run($"float GELU (both forms), ELU, SiLU, Softplus forward and backward: every width agrees{family}", In(KernelChecks.ActivationsEveryWidth));
     checks.Run($"max pooling 2×2, four and eight windows at a time: the first maximum wins and takes the gradient{family}", In(KernelChecks.MaxPoolTwoByTwo));
-    checks.Run($"max pooling after LeakyReLU, ELU and GELU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
+    checks.Run($"max and average pooling after LeakyReLU, ELU, GELU and ReLU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
+    checks.Run($"average pooling 2×2, four and eight windows at a time: each window's sum in order, its share to each input{family}", In(KernelChecks.AvgPoolTwoByTwo));
     checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
@@ -177,14 +178,51 @@ internal static class KernelChecks
         return null;
     }
 
+    public static string? AvgPoolTwoByTwo()
+    {
+        // Rows of three to seventeen windows (one at a time, the vector paths' full groups and overlapping last groups, an odd
+        // last column); zeros of both signs, a window of −0 only, and a NaN.
+        foreach (int width in new[] { 7, 8, 13, 20, 35 })
+        {
+            const int planes = 3, height = 6;
+            int outW = width / 2, outH = height / 2;
+            var values = Random(width, planes * height * width, 3);
+            for (int i = 0; i + 1 < values.Length; i += 5) (values[i], values[i + 1]) = (-0f, i % 10 == 0 ? -0f : 0f);
+            foreach (int at in new[] { 0, 1, width, width + 1 }) values[at] = -0f;
+            values[width + 3] = float.NaN;
+            var dy = Random(width + 1, planes * outH * outW, 1);
+            dy[1] = -0f;
+            var pool = new AvgPool2D<float>(2);
+            var y = Flat(pool.Forward(NeuralNets.Tensors.TensorMemory.Wrap(values, [1, planes, height, width]), training: true));
+            var dx = Flat(pool.Backward(NeuralNets.Tensors.TensorMemory.Wrap(dy, [1, planes, outH, outW])));
+            var expectedY = new float[y.Length];
+            var expectedDx = new float[values.Length];
+            for (int p = 0, k = 0; p < planes; p++)
+                for (int r = 0; r < outH; r++)
+                    for (int q = 0; q < outW; q++, k++)
+                    {
+                        int top = (p * height + 2 * r) * width + 2 * q, bottom = top + width;
+                        float upper = 0f + values[top] + values[top + 1], lower = 0f + values[bottom] + values[bottom + 1];
+                        expectedY[k] = (0f + upper + lower) * 0.25f;
+                        float share = 0f + dy[k] * 0.25f;
+                        (expectedDx[top], expectedDx[top + 1], expectedDx[bottom], expectedDx[bottom + 1]) = (share, share, share, share);
+                    }
+            if (!Same(expectedY, y)) return $"rows of {outW} windows: averages differ from each window's sum in order";
+            if (!Same(expectedDx, dx)) return $"rows of {outW} windows: the shares differ from each window's";
+        }
+        return null;
+    }
+
     public static string? ActivationPoolPairs()
     {
         foreach (int width in new[] { 20, 13, 7 })
-            foreach (var make in new Func<Activation<float>>[] { () => new LeakyReLU<float>(0.1), () => new ELU<float>(), () => new GELU<float>() })
+            foreach (var make in new Func<Activation<float>>[] { () => new LeakyReLU<float>(0.1), () => new ELU<float>(), () => new GELU<float>(), () => new ReLU<float>() })
+            foreach (bool average in new[] { false, true })
             {
                 const int batch = 2, channels = 3;
                 int outSide = width / 2;
-                ILayer<float>[] Layers() => [make(), new MaxPool2D<float>(2), new Flatten<float>(), new Dense<float>(channels * outSide * outSide, 4, seed: 9)];
+                ILayer<float>[] Layers() => [make(), average ? new AvgPool2D<float>(2) : new MaxPool2D<float>(2), new Flatten<float>(),
+                    new Dense<float>(channels * outSide * outSide, 4, seed: 9)];
                 var x = NeuralNets.Tensors.TensorMemory.Wrap(Random(width, batch * channels * width * width, 3), [batch, channels, width, width]);
                 var dy = NeuralNets.Tensors.TensorMemory.Wrap(Random(width + 1, batch * 4, 1), [batch, 4]);
                 var network = new Sequential<float>(Layers());
@@ -195,7 +233,7 @@ internal static class KernelChecks
                 foreach (var layer in layers) h = layer.Forward(h, training: true);
                 var g = dy;
                 for (int i = layers.Length - 1; i >= 0; i--) g = layers[i].Backward(g);
-                if (!Same(Flat(h), y) || !Same(Flat(g), dx)) return $"{layers[0]} before a 2×2 pool over {width}×{width} planes: the pair's bits differ from the layers in turn";
+                if (!Same(Flat(h), y) || !Same(Flat(g), dx)) return $"{layers[0]} before {layers[1]} over {width}×{width} planes: the pair's bits differ from the layers in turn";
             }
         return null;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -22,6 +23,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
+    private Activation<T>? _activatedBy;  // the activation the last forward pass applied (ForwardActivated), else null
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -60,15 +62,30 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Forward(Tensor<T> input, bool training)
+    public Tensor<T> Forward(Tensor<T> input, bool training) => Pool(input, activation: null);
+
+    /// <summary>
+    /// The pool of an elementwise activation's output (one of the library's own whose derivative reads only its input:
+    /// <see cref="Activation{T}.DifferentiatesFromInput"/>, ReLU among them), from the activation's input: each core applies
+    /// the activation to one plane at a time, into a plane of its own that stays in its cache, and pools from there;
+    /// <see cref="Backward"/> spreads each window's gradient into such a plane and applies the activation's derivative from
+    /// there. The same values, bit for bit, as the activation followed by the pool, without the activation's output and its
+    /// gradient written out whole and read back (<see cref="Sequential{T}"/> takes this path for every such pair).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, activation);
+
+    [MethodImpl(HotPath.Options)]
+    private Tensor<T> Pool(Tensor<T> input, Activation<T>? activation)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
         var output = _output.Get(batch, [channels, _outH, _outW]);
+        _activatedBy = activation;
         // Planes are independent: each core takes a range of them.
-        ParallelRanges.Run(new ForwardPlanes(this, input, output, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
+        ParallelRanges.Run(new ForwardPlanes(this, input, output, height, width, activation), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
         return output;
     }
 
@@ -83,111 +100,154 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int plane = height * width;
         var inputGradient = _inputGradient.GetLike(input);
-        ParallelRanges.Run(new BackwardPlanes(this, outputGradient, inputGradient, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
+        ParallelRanges.Run(new BackwardPlanes(this, input, outputGradient, _activatedBy, inputGradient, height, width), planes,
+            ParallelRanges.PartsForRowsInPlace((long)planes * plane));
         return inputGradient;
     }
 
     // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds.
     private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
 
-    // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
-    // row shorter than its 32 lanes, written out here without a call per row; FixedSum itself for longer rows).
-    private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width) : IRangeOperation
+    // Planes [first, first + count) of the output, each activated first into this core's scratch plane when an activation is given.
+    private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, Activation<T>? activation)
+        : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int first, int count)
         {
-            var window = layer._window;
-            int plane = height * width, outH = layer._outH, outW = layer._outW;
+            int plane = height * width, outPlane = layer._outH * layer._outW;
             ReadOnlySpan<T> x = input.Span();
             Span<T> y = output.Span();
-            if (layer.TwoByTwo)
-            {
-                // 2×2, stride 2, no padding: every window whole, its two rows' sums written out in the same order.
-                T zero = T.Zero, scale = layer._scale;
-                for (int p = first; p < first + count; p++)
-                    for (int r = 0, k = p * outH * outW; r < outH; r++)
-                    {
-                        ReadOnlySpan<T> top = x.Slice(p * plane + 2 * r * width, width), bottom = x.Slice(p * plane + (2 * r + 1) * width, width);
-                        for (int q = 0; q < outW; q++, k++)
-                            y[k] = (zero + (zero + top[2 * q] + top[2 * q + 1]) + (zero + bottom[2 * q] + bottom[2 * q + 1])) * scale;
-                    }
-                return;
-            }
             for (int p = first; p < first + count; p++)
             {
-                var source = x.Slice(p * plane, plane);
-                int k = p * outH * outW;
-                for (int r = 0; r < outH; r++)
-                {
-                    var (rowStart, rowEnd) = window.Rows(r, height);
-                    for (int q = 0; q < outW; q++, k++)
-                    {
-                        var (columnStart, columnEnd) = window.Columns(q, width);
-                        T sum = T.Zero;
-                        for (int i = rowStart; i < rowEnd; i++)
-                        {
-                            var row = source.Slice(i * width + columnStart, columnEnd - columnStart);
-                            if (row.Length >= FixedSum.Lanes) sum += FixedSum.Sum(row);
-                            else
-                            {
-                                T rowSum = T.Zero;
-                                foreach (var v in row) rowSum += v;
-                                sum += rowSum;
-                            }
-                        }
-                        y[k] = sum * layer._scale;
-                    }
-                }
+                var source = PlaneScratch<T>.Activated(x.Slice(p * plane, plane), activation);
+                layer.ForwardPlane(source, y.Slice(p * outPlane, outPlane), height, width);
             }
         }
     }
 
-    // dx[window(k)] += dy[k] / (kH·kW), output after output in order within each plane.
-    private readonly struct BackwardPlanes(AvgPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int height, int width) : IRangeOperation
+    // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
+    // row shorter than its 32 lanes, written out here without a call per row; FixedSum itself for longer rows).
+    [MethodImpl(HotPath.Options)]
+    private unsafe void ForwardPlane(ReadOnlySpan<T> source, Span<T> y, int height, int width)
+    {
+        int outH = _outH, outW = _outW;
+        if (TwoByTwo)
+        {
+            if (typeof(T) == typeof(float) && AveragePairs.IsSupported && outW >= 4)
+            {
+                if (source.Length < 2 * outH * width || y.Length < outH * outW) throw BuffersTooShort();
+                fixed (T* xs = source, ys = y)
+                    for (int r = 0; r < outH; r++)
+                        AveragePairs.Forward((float*)xs + 2 * r * width, (float*)xs + (2 * r + 1) * width, (float*)ys + r * outW, outW, float.CreateTruncating(_scale));
+                return;
+            }
+            // 2×2, stride 2, no padding: every window whole, its two rows' sums written out in the same order.
+            T zero = T.Zero, scale = _scale;
+            for (int r = 0, k = 0; r < outH; r++)
+            {
+                ReadOnlySpan<T> top = source.Slice(2 * r * width, width), bottom = source.Slice((2 * r + 1) * width, width);
+                for (int q = 0; q < outW; q++, k++)
+                    y[k] = (zero + (zero + top[2 * q] + top[2 * q + 1]) + (zero + bottom[2 * q] + bottom[2 * q + 1])) * scale;
+            }
+            return;
+        }
+        for (int r = 0, k = 0; r < outH; r++)
+        {
+            var (rowStart, rowEnd) = _window.Rows(r, height);
+            for (int q = 0; q < outW; q++, k++)
+            {
+                var (columnStart, columnEnd) = _window.Columns(q, width);
+                T sum = T.Zero;
+                for (int i = rowStart; i < rowEnd; i++)
+                {
+                    var row = source.Slice(i * width + columnStart, columnEnd - columnStart);
+                    if (row.Length >= FixedSum.Lanes) sum += FixedSum.Sum(row);
+                    else
+                    {
+                        T rowSum = T.Zero;
+                        foreach (var v in row) rowSum += v;
+                        sum += rowSum;
+                    }
+                }
+                y[k] = sum * _scale;
+            }
+        }
+    }
+
+    // Planes [first, first + count) of the input gradient; through the activation's derivative when the forward pass applied one.
+    private readonly struct BackwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> outputGradient, Activation<T>? activation, Tensor<T> inputGradient,
+        int height, int width) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int first, int count)
         {
-            var window = layer._window;
-            int plane = height * width, outH = layer._outH, outW = layer._outW;
+            int plane = height * width, outPlane = layer._outH * layer._outW;
             ReadOnlySpan<T> dy = outputGradient.Span();
             Span<T> dx = inputGradient.Span();
-            dx.Slice(first * plane, count * plane).Clear();
-            if (layer.TwoByTwo)
-            {
-                // Each input value under one window: its share added to zero, as the general loop adds it.
-                T zero = T.Zero, scale = layer._scale;
-                for (int p = first; p < first + count; p++)
-                    for (int r = 0, k = p * outH * outW; r < outH; r++)
-                    {
-                        Span<T> top = dx.Slice(p * plane + 2 * r * width, width), bottom = dx.Slice(p * plane + (2 * r + 1) * width, width);
-                        for (int q = 0; q < outW; q++, k++)
-                        {
-                            T share = zero + dy[k] * scale;
-                            (top[2 * q], top[2 * q + 1], bottom[2 * q], bottom[2 * q + 1]) = (share, share, share, share);
-                        }
-                    }
-                return;
-            }
+            Span<T> spread = activation is null ? default : PlaneScratch<T>.Get(plane);
             for (int p = first; p < first + count; p++)
             {
-                var target = dx.Slice(p * plane, plane);
-                int k = p * outH * outW;
-                for (int r = 0; r < outH; r++)
-                {
-                    var (rowStart, rowEnd) = window.Rows(r, height);
-                    for (int q = 0; q < outW; q++, k++)
-                    {
-                        var (columnStart, columnEnd) = window.Columns(q, width);
-                        T share = dy[k] * layer._scale;
-                        for (int i = rowStart; i < rowEnd; i++)
-                            foreach (ref T v in target.Slice(i * width + columnStart, columnEnd - columnStart)) v += share;
-                    }
-                }
+                var target = activation is null ? dx.Slice(p * plane, plane) : spread;
+                layer.BackwardPlane(dy.Slice(p * outPlane, outPlane), target, height, width);
+                // The derivative reads the input and the gradient only (no output was kept).
+                if (activation is not null) activation.DifferentiateElements(input.Span().Slice(p * plane, plane), default, spread, dx.Slice(p * plane, plane));
             }
         }
     }
+
+    // dx[window(k)] += dy[k] / (kH·kW), output after output in order within the plane.
+    [MethodImpl(HotPath.Options)]
+    private unsafe void BackwardPlane(ReadOnlySpan<T> dy, Span<T> dx, int height, int width)
+    {
+        int outH = _outH, outW = _outW;
+        if (TwoByTwo && typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && outW >= 4)
+        {
+            // Every input under one window, written once (its share, as the general loop adds it to zero); an odd width's
+            // last column and an odd height's last row under none.
+            if (dy.Length < outH * outW || dx.Length < height * width) throw BuffersTooShort();
+            fixed (T* dys = dy, dxs = dx)
+                for (int r = 0; r < outH; r++)
+                {
+                    float* upper = (float*)dxs + 2 * r * width, lower = upper + width;
+                    AveragePairs.Backward((float*)dys + r * outW, upper, lower, outW, float.CreateTruncating(_scale));
+                    for (int c = 2 * outW; c < width; c++) upper[c] = lower[c] = 0f;
+                }
+            dx[(2 * outH * width)..].Clear();
+            return;
+        }
+        dx.Clear();
+        if (TwoByTwo)
+        {
+            // Each input value under one window: its share added to zero, as the general loop adds it.
+            T zero = T.Zero, scale = _scale;
+            for (int r = 0, k = 0; r < outH; r++)
+            {
+                Span<T> top = dx.Slice(2 * r * width, width), bottom = dx.Slice((2 * r + 1) * width, width);
+                for (int q = 0; q < outW; q++, k++)
+                {
+                    T share = zero + dy[k] * scale;
+                    (top[2 * q], top[2 * q + 1], bottom[2 * q], bottom[2 * q + 1]) = (share, share, share, share);
+                }
+            }
+            return;
+        }
+        for (int r = 0, k = 0; r < outH; r++)
+        {
+            var (rowStart, rowEnd) = _window.Rows(r, height);
+            for (int q = 0; q < outW; q++, k++)
+            {
+                var (columnStart, columnEnd) = _window.Columns(q, width);
+                T share = dy[k] * _scale;
+                for (int i = rowStart; i < rowEnd; i++)
+                    foreach (ref T v in dx.Slice(i * width + columnStart, columnEnd - columnStart)) v += share;
+            }
+        }
+    }
+
+    // The message is built out of the hot methods, which the fully optimised compile then keeps small.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException BuffersTooShort() => new($"{this}: buffers shorter than the planes.");
 
     /// <inheritdoc/>
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());

@@ -29,7 +29,6 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private int[] _winners = [];  // flat input index of each output's maximum
     private Tensor<T>? _rectifiedOutput;  // the last forward pass's output when it rectified it (ForwardRectified), else null
     private Activation<T>? _activatedBy;  // the activation the last forward pass applied (ForwardActivated), else null
-    [ThreadStatic] private static T[]? t_plane;  // each core's plane of activations or gradients (ForwardActivated)
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -115,24 +114,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width, Activation<T>? activation)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        Span<T> activated = activation is null ? default : ScratchPlane(plane);
         for (int p = first; p < first + count; p++)
         {
-            var source = x.Slice(p * plane, plane);
-            if (activation is not null)
-            {
-                activation.ActivateElements(source, activated);
-                source = activated;
-            }
+            var source = PlaneScratch<T>.Activated(x.Slice(p * plane, plane), activation);
             ForwardPlane(source, p * plane, y.Slice(p * outPlane, outPlane), _winners.AsSpan(p * outPlane, outPlane), height, width);
         }
-    }
-
-    /// <summary>Each core's scratch plane (grown on that core: it is its own).</summary>
-    private static Span<T> ScratchPlane(int plane)
-    {
-        if (t_plane is null || t_plane.Length < plane) t_plane = new T[plane];
-        return t_plane.AsSpan(0, plane);
     }
 
     /// <summary>
@@ -341,7 +327,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        Span<T> routed = activation is null ? default : ScratchPlane(plane);
+        Span<T> routed = activation is null ? default : PlaneScratch<T>.Get(plane);
         for (int p = first; p < first + count; p++)
         {
             var target = activation is null ? dx.Slice(p * plane, plane) : routed;

@@ -23,9 +23,13 @@ public sealed class ReLU<T> : Activation<T> where T : unmanaged, IFloatingPointI
     protected override void Activate(ReadOnlySpan<T> x, Span<T> y)
         => Elementwise.ZeroUnlessPositive(x, x, y);
 
-    // relu′ = 0 where y ≤ 0, else 1 (taken from y as PyTorch does: where y is NaN, dy passes)
+    /// <inheritdoc/>
+    internal override bool DifferentiatesFromInput => true;
+
+    // relu′ = 0 where y ≤ 0, else 1 (PyTorch's rule: where y is NaN, dy passes). y ≤ 0 exactly where x ≤ 0 (y = x where
+    // x > 0 or x is NaN, 0 elsewhere), so it is read from x: a layer that applies the ReLU for it need not keep y.
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     protected override void Differentiate(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx)
-        => Elementwise.ZeroUnlessPositive(y, dy, dx);
+        => Elementwise.ZeroUnlessPositive(x, dy, dx);
 }

@@ -1,5 +1,6 @@
 using NeuralNets.Diagnostics;
 using NeuralNets.Layers;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Layers;
 
@@ -120,16 +121,27 @@ public class PoolingTests
     }
 
     [Theory]
-    [InlineData(3, 2, 2, 1, 1)]   // clipped rows, overlapping columns
-    [InlineData(2, 2, 2, 2, 0)]   // the common 2×2 window, on an odd width (the last column unused)
-    public void AvgPool_ManyPlanes_EachWindowsSumInOrder_AndItsShareAddedOutputAfterOutput(int kh, int kw, int sh, int sw, int ph)
+    [InlineData(3, 2, 2, 1, 1, 9)]   // clipped rows, overlapping columns
+    [InlineData(2, 2, 2, 2, 0, 9)]   // the common 2×2 window, on an odd width (the last column unused): four windows a row
+    [InlineData(2, 2, 2, 2, 0, 13)]  // six windows a row: four at a time, the last group overlapping
+    [InlineData(2, 2, 2, 2, 0, 20)]  // ten: eight at a time where there are 256-bit vectors, the last group overlapping
+    [InlineData(2, 2, 2, 2, 0, 7)]   // three: one at a time
+    public void AvgPool_ManyPlanes_EachWindowsSumInOrder_AndItsShareAddedOutputAfterOutput(int kh, int kw, int sh, int sw, int ph, int w)
     {
-        // 64 planes of 10×9 (enough to split across the cores).
-        const int planes = 64, h = 10, w = 9;
+        // 64 planes of 10 rows (enough to split across the cores); zeros of both signs side by side, and a NaN and an infinity.
+        const int planes = 64, h = 10;
         var layer = new AvgPool2D<float>((kh, kw), (sh, sw), (ph, 0));
         int outH = (h + 2 * ph - kh) / sh + 1, outW = (w - kw) / sw + 1;
         var x = TestTensors.Random<float>(21, 8, 8, h, w);
         var dy = TestTensors.Random<float>(22, 8, 8, outH, outW);
+        var values = x.Span();
+        for (int i = 0; i + 1 < values.Length; i += 7) (values[i], values[i + 1]) = (-0f, i % 14 == 0 ? -0f : 0f);
+        for (int p = 0; p < planes; p++)
+            foreach (int at in new[] { 0, 1, w, w + 1 }) values[p * h * w + at] = -0f;  // each plane's first window all −0
+        values[3 * w + 2] = float.NaN;
+        values[5 * w + 4] = float.PositiveInfinity;
+        var gradients = dy.Span();
+        for (int i = 0; i < gradients.Length; i += 5) gradients[i] = -0f;
         var y = layer.Forward(x, training: true).ToArray();
         var dx = layer.Backward(dy).ToArray();
 
@@ -156,8 +168,8 @@ public class PoolingTests
                     for (int i = r0; i < r1; i++)
                         for (int j = c0; j < c1; j++) expectedDx[(p * h + i) * w + j] += share;
                 }
-        y.Should().Equal(expectedY);
-        dx.Should().Equal(expectedDx);
+        y.Select(BitConverter.SingleToInt32Bits).Should().Equal(expectedY.Select(BitConverter.SingleToInt32Bits), "the outputs' bits, zeros' signs too");
+        dx.Select(BitConverter.SingleToInt32Bits).Should().Equal(expectedDx.Select(BitConverter.SingleToInt32Bits), "the input gradient's bits");
     }
 
     [Fact]

@@ -5,47 +5,54 @@ using NeuralNets.Layers;
 namespace NeuralNets.Tests.Layers;
 
 /// <summary>
-/// A Sequential runs LeakyReLU, ELU, GELU, SiLU or Softplus followed by a MaxPool2D as one pass (the pool applies the
-/// activation to one plane at a time and pools from there; backward, the derivative from the routed plane): its output,
-/// input gradient and parameter gradients are the same bits as the two layers run one after the other, on values with ties,
-/// neighbours the activation rounds to one value, infinities and NaN, for the vectorised 2×2 windows and the general ones.
-/// Sigmoid and Tanh, whose pairs run as two layers, are checked the same way.
+/// A Sequential runs LeakyReLU, ELU, GELU, SiLU or Softplus followed by a MaxPool2D, and any of these or ReLU followed by an
+/// AvgPool2D, as one pass (the pool applies the activation to one plane at a time and pools from there; backward, the
+/// derivative from the routed or spread plane): its output, input gradient and parameter gradients are the same bits as the
+/// two layers run one after the other, on values with ties, neighbours the activation rounds to one value, infinities and
+/// NaN, for the vectorised 2×2 windows and the general ones. Sigmoid and Tanh, whose pairs run as two layers, are checked
+/// the same way.
 /// </summary>
-public class ActivationMaxPoolFusionTests
+public class ActivationPoolFusionTests
 {
-    public static TheoryData<string, int, int, int, int> Cases()
+    public static TheoryData<string, string, int, int, int, int> Cases()
     {
-        var cases = new TheoryData<string, int, int, int, int>();
-        foreach (string activation in new[] { "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Sigmoid", "Tanh" })
-        {
-            cases.Add(activation, 2, 2, 0, 20);  // the 2×2 stride-2 path, eight windows at a time where there are 256-bit vectors
-            cases.Add(activation, 2, 2, 0, 13);  // six windows a row: four at a time, the last group overlapping; an odd width's last column in no window
-            cases.Add(activation, 2, 2, 0, 7);   // three windows a row: one at a time
-            cases.Add(activation, 3, 2, 1, 9);   // overlapping windows with padding: gradients add up at shared winners
-        }
+        var cases = new TheoryData<string, string, int, int, int, int>();
+        foreach (string pool in new[] { "MaxPool2D", "AvgPool2D" })
+            foreach (string activation in new[] { "ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Softplus", "Sigmoid", "Tanh" })
+            {
+                cases.Add(pool, activation, 2, 2, 0, 20);  // the 2×2 stride-2 path, eight windows at a time where there are 256-bit vectors
+                cases.Add(pool, activation, 2, 2, 0, 13);  // six windows a row: four at a time, the last group overlapping; an odd width's last column in no window
+                cases.Add(pool, activation, 2, 2, 0, 7);   // three windows a row: one at a time
+                cases.Add(pool, activation, 3, 2, 1, 9);   // overlapping windows with padding: gradients add up
+            }
         return cases;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Float_FusedPairGivesTheLayersOwnBits(string activation, int kernel, int stride, int padding, int size) =>
-        Check<float>(activation, kernel, stride, padding, size);
+    public void Float_FusedPairGivesTheLayersOwnBits(string pool, string activation, int kernel, int stride, int padding, int size) =>
+        Check<float>(pool, activation, kernel, stride, padding, size);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Double_FusedPairGivesTheLayersOwnBits(string activation, int kernel, int stride, int padding, int size) =>
-        Check<double>(activation, kernel, stride, padding, size);
+    public void Double_FusedPairGivesTheLayersOwnBits(string pool, string activation, int kernel, int stride, int padding, int size) =>
+        Check<double>(pool, activation, kernel, stride, padding, size);
 
-    [Fact]
-    public void Forward_PoolAppliesTheActivation_ActivationsOwnPassNeverRuns()
+    [Theory]
+    [InlineData("MaxPool2D")]
+    [InlineData("AvgPool2D")]
+    public void Forward_PoolAppliesTheActivation_ActivationsOwnPassNeverRuns(string pool)
     {
-        var activation = new ELU<float>();
-        var network = new Sequential<float>(new Conv2D<float>(1, 2, 3, padding: 1, seed: 1), activation, new MaxPool2D<float>(2), new Flatten<float>(),
+        var activation = pool == "MaxPool2D" ? new ELU<float>() : (Activation<float>)new ReLU<float>();
+        var network = new Sequential<float>(new Conv2D<float>(1, 2, 3, padding: 1, seed: 1), activation, Pool<float>(pool, 2, null, 0), new Flatten<float>(),
             new Dense<float>(2 * 4 * 4, 3, seed: 2));
         network.Forward(TestTensors.Random<float>(3, 2, 1, 8, 8), training: true);
         var act = () => activation.Backward(TestTensors.Random<float>(4, 2, 2, 8, 8));
         act.Should().Throw<InvalidOperationException>("the pool applied the activation, whose own forward pass never ran");
     }
+
+    private static ILayer<T> Pool<T>(string pool, int kernel, int? stride, int padding) where T : unmanaged, IFloatingPointIeee754<T> =>
+        pool == "MaxPool2D" ? new MaxPool2D<T>(kernel, stride, padding) : new AvgPool2D<T>(kernel, stride, padding);
 
     [Fact]
     public void BackwardToParameters_PairAtTheStart_SameGradientsAsBackward()
@@ -56,6 +63,7 @@ public class ActivationMaxPoolFusionTests
 
     private static Activation<T> Create<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
+        "ReLU" => new ReLU<T>(),
         "LeakyReLU" => new LeakyReLU<T>(0.1),
         "ELU" => new ELU<T>(),
         "GELU" => new GELU<T>(),
@@ -65,15 +73,15 @@ public class ActivationMaxPoolFusionTests
         _ => new Tanh<T>(),
     };
 
-    private static void Check<T>(string activation, int kernel, int stride, int padding, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Check<T>(string pool, string activation, int kernel, int stride, int padding, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int batch = 2, channels = 3;
         int outSize = (size + 2 * padding - kernel) / stride + 1;
         // The pair first, on crafted values; then after a convolution, on what it computes; then in the middle of a network.
         CheckNetwork(Inputs<T>(batch, channels, size, seed: 11), batch,
-            Create<T>(activation), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9));
+            Create<T>(activation), Pool<T>(pool, kernel, stride, padding), new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9));
         CheckNetwork(TestTensors.Random<T>(12, batch, channels, size, size), batch,
-            new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), Create<T>(activation), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(),
+            new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), Create<T>(activation), Pool<T>(pool, kernel, stride, padding), new Flatten<T>(),
             new Dense<T>(channels * outSize * outSize, 4, seed: 9));
     }
 
