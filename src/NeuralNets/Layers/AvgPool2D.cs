@@ -23,7 +23,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
-    private Activation<T>? _activatedBy;  // the activation the last forward pass applied (ForwardActivated), else null
+    private readonly PlaneActivation<T> _activation = new();  // the activation the last forward pass applied (ForwardActivated), if any
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -65,12 +65,11 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Forward(Tensor<T> input, bool training) => Pool(input, activation: null);
 
     /// <summary>
-    /// The pool of an elementwise activation's output (one of the library's own whose derivative reads only its input:
-    /// <see cref="Activation{T}.DifferentiatesFromInput"/>, ReLU among them), from the activation's input: each core applies
-    /// the activation to one plane at a time, into a plane of its own that stays in its cache, and pools from there;
-    /// <see cref="Backward"/> spreads each window's gradient into such a plane and applies the activation's derivative from
-    /// there. The same values, bit for bit, as the activation followed by the pool, without the activation's output and its
-    /// gradient written out whole and read back (<see cref="Sequential{T}"/> takes this path for every such pair).
+    /// The pool of an elementwise activation's output (one of the library's own), from the activation's input: each core
+    /// applies the activation to one plane at a time and pools it while it is in its cache; <see cref="Backward"/> spreads each
+    /// window's gradient into a plane of its own and applies the activation's derivative from there (<see cref="PlaneActivation{T}"/>).
+    /// The same values, bit for bit, as the activation followed by the pool, without the pool reading the activation's output
+    /// back or the gradient between them written out whole (<see cref="Sequential{T}"/> takes this path for every such pair).
     /// </summary>
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, activation);
@@ -83,9 +82,9 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         _input = input;
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
         var output = _output.Get(batch, [channels, _outH, _outW]);
-        _activatedBy = activation;
+        _activation.Begin(input, activation);
         // Planes are independent: each core takes a range of them.
-        ParallelRanges.Run(new ForwardPlanes(this, input, output, height, width, activation), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
+        ParallelRanges.Run(new ForwardPlanes(this, output, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
         return output;
     }
 
@@ -100,28 +99,26 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int plane = height * width;
         var inputGradient = _inputGradient.GetLike(input);
-        ParallelRanges.Run(new BackwardPlanes(this, input, outputGradient, _activatedBy, inputGradient, height, width), planes,
-            ParallelRanges.PartsForRowsInPlace((long)planes * plane));
+        ParallelRanges.Run(new BackwardPlanes(this, outputGradient, inputGradient, height, width), planes, ParallelRanges.PartsForRowsInPlace((long)planes * plane));
         return inputGradient;
     }
 
     // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds.
     private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
 
-    // Planes [first, first + count) of the output, each activated first into this core's scratch plane when an activation is given.
-    private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, Activation<T>? activation)
-        : IRangeOperation
+    // Planes [first, first + count) of the output, each activated first when the pass applies an activation.
+    private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> output, int height, int width) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int first, int count)
         {
             int plane = height * width, outPlane = layer._outH * layer._outW;
-            ReadOnlySpan<T> x = input.Span();
             Span<T> y = output.Span();
-            for (int p = first; p < first + count; p++)
+            for (int p = first, n; p < first + count; p += n)
             {
-                var source = PlaneScratch<T>.Activated(x.Slice(p * plane, plane), activation);
-                layer.ForwardPlane(source, y.Slice(p * outPlane, outPlane), height, width);
+                n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+                var source = layer._activation.Planes(p * plane, n * plane);
+                for (int j = p; j < p + n; j++) layer.ForwardPlane(source.Slice((j - p) * plane, plane), y.Slice(j * outPlane, outPlane), height, width);
             }
         }
     }
@@ -176,8 +173,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     // Planes [first, first + count) of the input gradient; through the activation's derivative when the forward pass applied one.
-    private readonly struct BackwardPlanes(AvgPool2D<T> layer, Tensor<T> input, Tensor<T> outputGradient, Activation<T>? activation, Tensor<T> inputGradient,
-        int height, int width) : IRangeOperation
+    private readonly struct BackwardPlanes(AvgPool2D<T> layer, Tensor<T> outputGradient, Tensor<T> inputGradient, int height, int width) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int first, int count)
@@ -185,13 +181,14 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             int plane = height * width, outPlane = layer._outH * layer._outW;
             ReadOnlySpan<T> dy = outputGradient.Span();
             Span<T> dx = inputGradient.Span();
-            Span<T> spread = activation is null ? default : PlaneScratch<T>.Get(plane);
-            for (int p = first; p < first + count; p++)
+            bool activated = layer._activation.Applies;
+            Span<T> spread = activated ? PlaneActivation<T>.Scratch(PlaneActivation<T>.PlanesPerChunk(plane) * plane) : default;
+            for (int p = first, n; p < first + count; p += n)
             {
-                var target = activation is null ? dx.Slice(p * plane, plane) : spread;
-                layer.BackwardPlane(dy.Slice(p * outPlane, outPlane), target, height, width);
-                // The derivative reads the input and the gradient only (no output was kept).
-                if (activation is not null) activation.DifferentiateElements(input.Span().Slice(p * plane, plane), default, spread, dx.Slice(p * plane, plane));
+                n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+                var target = activated ? spread[..(n * plane)] : dx.Slice(p * plane, n * plane);
+                for (int j = p; j < p + n; j++) layer.BackwardPlane(dy.Slice(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), height, width);
+                if (activated) layer._activation.Differentiate(target, p * plane, dx.Slice(p * plane, n * plane));
             }
         }
     }

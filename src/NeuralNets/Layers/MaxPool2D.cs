@@ -28,7 +28,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private Tensor<T>? _input;
     private int[] _winners = [];  // flat input index of each output's maximum
     private Tensor<T>? _rectifiedOutput;  // the last forward pass's output when it rectified it (ForwardRectified), else null
-    private Activation<T>? _activatedBy;  // the activation the last forward pass applied (ForwardActivated), else null
+    private readonly PlaneActivation<T> _activation = new();  // the activation the last forward pass applied (ForwardActivated), if any
     private int _outH, _outW;
 
     /// <summary>Creates the layer with a square window.</summary>
@@ -82,13 +82,12 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     internal Tensor<T> ForwardRectified(Tensor<T> input) => Pool(input, rectify: true, activation: null);
 
     /// <summary>
-    /// The pool of an elementwise activation's output (one of the library's own whose derivative reads only its input:
-    /// <see cref="Activation{T}.DifferentiatesFromInput"/>), from the activation's input: each core applies the activation to
-    /// one plane at a time, into a plane of its own that stays in its cache, and pools from there; <see cref="Backward"/>
-    /// routes each window's gradient into such a plane and applies the activation's derivative from there. The same values,
-    /// bit for bit, as the activation followed by the pool (each element is computed by the same functions from the same
-    /// values), without the activation's output and its gradient written out whole and read back (<see cref="Sequential{T}"/>
-    /// takes this path for every such pair).
+    /// The pool of an elementwise activation's output (one of the library's own), from the activation's input: each core
+    /// applies the activation to one plane at a time and pools it while it is in its cache; <see cref="Backward"/> routes each
+    /// window's gradient into a plane of its own and applies the activation's derivative from there (<see cref="PlaneActivation{T}"/>).
+    /// The same values, bit for bit, as the activation followed by the pool (each element is computed by the same functions
+    /// from the same values), without the pool reading the activation's output back or the gradient between them written
+    /// out whole (<see cref="Sequential{T}"/> takes this path for every such pair but ReLU's, which rectifies instead).
     /// </summary>
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, rectify: false, activation);
@@ -103,21 +102,23 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
         _rectifiedOutput = rectify ? output : null;
-        _activatedBy = activation;
+        _activation.Begin(input, activation);
         // Planes are independent: the batch is split by planes (whole samples when the split falls on them), one range per core.
-        ParallelRanges.Run(new ForwardRange(this, input, output, height, width, rectify, activation), planes, ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new ForwardRange(this, output, height, width, rectify), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return output;
     }
 
-    /// <summary>The forward pass over planes [first, first + count), each activated first into this core's scratch plane when <paramref name="activation"/> is given.</summary>
+    /// <summary>The forward pass over planes [first, first + count), each activated first when the pass applies an activation.</summary>
     [MethodImpl(HotPath.Options)]
-    private void ForwardPlanes(ReadOnlySpan<T> x, Span<T> y, int first, int count, int height, int width, Activation<T>? activation)
+    private void ForwardPlanes(Span<T> y, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        for (int p = first; p < first + count; p++)
+        for (int p = first, n; p < first + count; p += n)
         {
-            var source = PlaneScratch<T>.Activated(x.Slice(p * plane, plane), activation);
-            ForwardPlane(source, p * plane, y.Slice(p * outPlane, outPlane), _winners.AsSpan(p * outPlane, outPlane), height, width);
+            n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+            var source = _activation.Planes(p * plane, n * plane);
+            for (int j = p; j < p + n; j++)
+                ForwardPlane(source.Slice((j - p) * plane, plane), j * plane, y.Slice(j * outPlane, outPlane), _winners.AsSpan(j * outPlane, outPlane), height, width);
         }
     }
 
@@ -312,29 +313,29 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));
         // After ForwardRectified, each window's gradient passes where its (rectified) maximum is not zero; after
         // ForwardActivated, through the activation's derivative.
-        ParallelRanges.Run(new BackwardRange(this, input, outputGradient, _rectifiedOutput, _activatedBy, inputGradient, height, width), planes,
-            ParallelRanges.PartsFor(input.FlattenedLength));
+        ParallelRanges.Run(new BackwardRange(this, outputGradient, _rectifiedOutput, inputGradient, height, width), planes, ParallelRanges.PartsFor(input.FlattenedLength));
         return inputGradient;
     }
 
     /// <summary>
     /// The backward pass over planes [first, first + count): each window's gradient goes to its winner, in the same plane;
-    /// with a <paramref name="rectified"/> output (empty otherwise), only where that output is not zero; with an
-    /// <paramref name="activation"/>, into this core's scratch plane, and from there through the activation's derivative.
+    /// with a <paramref name="rectified"/> output (empty otherwise), only where that output is not zero; after a pass that
+    /// applied an activation, into this core's scratch plane, and from there through the activation's derivative.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void BackwardPlanes(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Activation<T>? activation, Span<T> dx,
-        int first, int count, int height, int width)
+    private void BackwardPlanes(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Span<T> dx, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        Span<T> routed = activation is null ? default : PlaneScratch<T>.Get(plane);
-        for (int p = first; p < first + count; p++)
+        bool activated = _activation.Applies;
+        Span<T> routed = activated ? PlaneActivation<T>.Scratch(PlaneActivation<T>.PlanesPerChunk(plane) * plane) : default;
+        for (int p = first, n; p < first + count; p += n)
         {
-            var target = activation is null ? dx.Slice(p * plane, plane) : routed;
-            BackwardPlane(dy.Slice(p * outPlane, outPlane), rectified.IsEmpty ? default : rectified.Slice(p * outPlane, outPlane),
-                _winners.AsSpan(p * outPlane, outPlane), target, p * plane, width);
-            // The derivative reads the input and the gradient only (no output was kept).
-            if (activation is not null) activation.DifferentiateElements(x.Slice(p * plane, plane), default, routed, dx.Slice(p * plane, plane));
+            n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+            var target = activated ? routed[..(n * plane)] : dx.Slice(p * plane, n * plane);
+            for (int j = p; j < p + n; j++)
+                BackwardPlane(dy.Slice(j * outPlane, outPlane), rectified.IsEmpty ? default : rectified.Slice(j * outPlane, outPlane),
+                    _winners.AsSpan(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), j * plane, width);
+            if (activated) _activation.Differentiate(target, p * plane, dx.Slice(p * plane, n * plane));
         }
     }
 
@@ -463,12 +464,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ParallelRanges.Prepare<BackwardRange>();
     }
 
-    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> output, int height, int width, bool rectify, Activation<T>? activation)
-        : IRangeOperation
+    private readonly struct ForwardRange(MaxPool2D<T> layer, Tensor<T> output, int height, int width, bool rectify) : IRangeOperation
     {
         public void Run(int start, int length)
         {
-            layer.ForwardPlanes(input.Span(), output.Span(), start, length, height, width, activation);
+            layer.ForwardPlanes(output.Span(), start, length, height, width);
             if (!rectify) return;
             // The planes' maxima, rectified by the core that just wrote them.
             int outPlane = layer._outH * layer._outW;
@@ -477,11 +477,11 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> input, Tensor<T> outputGradient, Tensor<T>? rectifiedOutput, Activation<T>? activation,
-        Tensor<T> inputGradient, int height, int width) : IRangeOperation
+    private readonly struct BackwardRange(MaxPool2D<T> layer, Tensor<T> outputGradient, Tensor<T>? rectifiedOutput, Tensor<T> inputGradient, int height, int width)
+        : IRangeOperation
     {
-        public void Run(int start, int length) => layer.BackwardPlanes(input.Span(), outputGradient.Span(), rectifiedOutput is null ? default : rectifiedOutput.Span(),
-            activation, inputGradient.Span(), start, length, height, width);
+        public void Run(int start, int length) => layer.BackwardPlanes(outputGradient.Span(), rectifiedOutput is null ? default : rectifiedOutput.Span(),
+            inputGradient.Span(), start, length, height, width);
     }
 
     /// <inheritdoc/>

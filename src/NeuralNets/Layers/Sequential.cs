@@ -27,11 +27,11 @@ namespace NeuralNets.Layers;
 /// <para>A <see cref="ReLU{T}"/> followed by a <see cref="MaxPool2D{T}"/> (not the last layer) runs as one pass: the pool
 /// takes the maxima of the ReLU's input and rectifies them, which gives the same output and the same gradients, bit for
 /// bit, as the two layers in turn. The ReLU's own Forward and Backward are then not called, so its state is not that of
-/// this network's last pass. So does a <see cref="LeakyReLU{T}"/>, <see cref="ELU{T}"/>, <see cref="GELU{T}"/>, <see cref="SiLU{T}"/>
-/// or <see cref="Softplus{T}"/> followed by a <see cref="MaxPool2D{T}"/>, and any of these or a ReLU followed by an
-/// <see cref="AvgPool2D{T}"/>: the pool applies the activation to one plane at a time
-/// and pools from there, and in the backward pass applies its derivative to each plane's routed gradient, the same values
-/// bit for bit without the activation's output and gradient written out whole; the activation's own passes are not called.
+/// this network's last pass. So does any other of the library's elementwise activations followed by a <see cref="MaxPool2D{T}"/>,
+/// and any of them followed by an <see cref="AvgPool2D{T}"/>: the pool applies the activation to one plane at a time and
+/// pools the plane while it is in the core's cache, and in the backward pass applies its derivative to each plane's routed
+/// gradient, the same values bit for bit without the gradient between them written out whole; the activation's own
+/// passes are not called.
 /// Likewise a <see cref="Dense{T}"/> after one of the library's elementwise activations applies that
 /// activation's derivative to its input gradient as its product finishes each band of rows, the same gradients bit for bit
 /// without a pass of their own; the activation's Backward is then not called.</para>
@@ -153,9 +153,9 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             // A ReLU followed by a MaxPool2D: the pool takes its maxima from the ReLU's input and rectifies them, the same
             // values and (in Backward) the same gradients, without the ReLU's passes over the larger tensor.
             if (i + 1 < _layers.Length && _poolRectifies[i + 1]) x = ((MaxPool2D<T>)_layers[++i]).ForwardRectified(x);
-            // Another of the library's elementwise activations (one whose derivative reads only its input) followed by a MaxPool2D
-            // or an AvgPool2D: the pool applies it to one plane at a time, in each core's cache, and pools from there; the same
-            // values, without the activation's output written out whole.
+            // Another of the library's elementwise activations followed by a MaxPool2D or an AvgPool2D: the pool applies it to one
+            // plane at a time and pools the plane while it is in the core's cache; the same values, without the activation's
+            // output read back.
             else if (i + 1 < _layers.Length && _poolActivates[i + 1])
             {
                 var activation = (Activation<T>)_layers[i++];
@@ -183,17 +183,15 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
 
     /// <summary>
     /// Which layers are a MaxPool2D or an AvgPool2D that applies the activation before it (<see cref="MaxPool2D{T}.ForwardActivated"/>,
-    /// <see cref="AvgPool2D{T}.ForwardActivated"/>): one of the library's elementwise activations whose derivative reads only
-    /// its input (ReLU, LeakyReLU, ELU, GELU, SiLU, Softplus), unless the pair rectifies instead (<see cref="PoolsThatRectify"/>).
-    /// Sigmoid's and Tanh's derivatives read their output, which the pair would have to compute again in the backward pass,
-    /// costing more than the passes it saves.
+    /// <see cref="AvgPool2D{T}.ForwardActivated"/>): one of the library's elementwise activations, unless the pair rectifies
+    /// instead (<see cref="PoolsThatRectify"/>).
     /// </summary>
     private static bool[] PoolsThatActivate(ILayer<T>[] layers, bool[] rectifies)
     {
         var activates = new bool[layers.Length];
         for (int i = 1; i < layers.Length; i++)
             activates[i] = !rectifies[i] && layers[i] is MaxPool2D<T> or AvgPool2D<T>
-                && layers[i - 1] is Activation<T> { IsLibraryElementwise: true, DifferentiatesFromInput: true };
+                && layers[i - 1] is Activation<T> { IsLibraryElementwise: true };
         return activates;
     }
 
