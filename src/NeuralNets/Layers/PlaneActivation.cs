@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -24,6 +25,7 @@ internal sealed class PlaneActivation<T> where T : unmanaged, IFloatingPointIeee
     [ThreadStatic] private static T[]? t_plane;
 
     /// <summary>Starts a forward pass over <paramref name="input"/>: with no activation the pool reads its input as it is.</summary>
+    [MethodImpl(HotPath.Options)]
     public void Begin(Tensor<T> input, Activation<T>? activation)
     {
         (_activation, _input) = (activation, input);
@@ -34,9 +36,11 @@ internal sealed class PlaneActivation<T> where T : unmanaged, IFloatingPointIeee
     public bool Applies => _activation is not null;
 
     /// <summary>Planes in a chunk: about 8 KB of them, at least one.</summary>
+    [MethodImpl(HotPath.Options)]
     public static int PlanesPerChunk(int plane) => Math.Max(1, 8192 / Unsafe.SizeOf<T>() / plane);
 
     /// <summary>The input's planes at [<paramref name="start"/>, + <paramref name="length"/>), activated when an activation is applied.</summary>
+    [MethodImpl(HotPath.Options)]
     public ReadOnlySpan<T> Planes(int start, int length)
     {
         var plane = _input!.Span().Slice(start, length);
@@ -47,6 +51,7 @@ internal sealed class PlaneActivation<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>The activation's derivative for the planes at <paramref name="start"/>: their input gradient <paramref name="dx"/> from the pool's <paramref name="gradient"/> there.</summary>
+    [MethodImpl(HotPath.Options)]
     public void Differentiate(ReadOnlySpan<T> gradient, int start, Span<T> dx)
     {
         var input = _input!.Span().Slice(start, gradient.Length);
@@ -54,6 +59,7 @@ internal sealed class PlaneActivation<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>This thread's scratch plane of <paramref name="length"/> elements (grown on the thread that uses it, which alone touches it).</summary>
+    [MethodImpl(HotPath.Options)]
     public static Span<T> Scratch(int length)
     {
         if (t_plane is null || t_plane.Length < length) t_plane = new T[length];
