@@ -9,18 +9,20 @@ namespace NeuralNets.Benchmarks;
 /// The step race (<see cref="StepRace"/>) over two convolutional networks larger than LeNet, built the same way in both
 /// libraries: the Keras MNIST example (3×3 convolutions of 32 and 64 channels with ReLU, 2×2 max pooling, dense 128 with
 /// ReLU, dense 10) and a CIFAR-sized one (3×32×32 input, two 'same' 3×3 convolutions of 16 and 32 channels each followed
-/// by ReLU and 2×2 max pooling, dense 10), and the same with batch normalisation after each convolution. Softmax
-/// cross-entropy and SGD, as in the fixed races.
+/// by ReLU and 2×2 max pooling, dense 10), the same with batch normalisation after each convolution, and LeNet-5 as
+/// LeCun built it (tanh and 2×2 average pooling, 6 and 16 channels of 5×5, dense 120 and 84 with tanh; the form a
+/// course teaches). Softmax cross-entropy and SGD, as in the fixed races.
 /// </summary>
 internal static class ConvNetRace
 {
-    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar, cifarbn), or all, at batch 32, 64 and 64 respectively.</summary>
+    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar, cifarbn, lenet5), or all, at batch 32, 64, 64 and 64 respectively.</summary>
     public static void Run(string[] only)
     {
         Console.WriteLine(TorchRuntime.Prepare());
         if (only.Length == 0 || only.Contains("keras")) StepRace.Race("Keras MNIST CNN, batch 32", new KerasMnist(32));
         if (only.Length == 0 || only.Contains("cifar")) StepRace.Race("CIFAR-sized CNN, batch 64", new CifarSized(64));
         if (only.Length == 0 || only.Contains("cifarbn")) StepRace.Race("CIFAR-sized CNN with BatchNorm2D, batch 64", new CifarSized(64, normalized: true));
+        if (only.Length == 0 || only.Contains("lenet5")) StepRace.Race("LeNet-5 (tanh, average pooling), batch 64", new ClassicLeNet(64));
     }
 
     private static (float[] X, float[] Y) Batch(int batch, int channels, int size) =>
@@ -42,6 +44,21 @@ internal static class ConvNetRace
                 .Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), BenchmarkData.Wrap(x, batch, 1, 28, 28), BenchmarkData.Wrap(y, batch));
             UseTorch(Sequence(torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                 torch.nn.Flatten(), torch.nn.Linear(9216, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)), torch.tensor(x, batch, 1, 28, 28), Labels(y));
+        }
+    }
+
+    /// <summary>LeNet-5 with its own tanh units and average pooling, on 28×28 images padded to LeNet's 32×32 by the first convolution.</summary>
+    private sealed class ClassicLeNet : TrainingStepBenchmark
+    {
+        public ClassicLeNet(int batch)
+        {
+            FairScheduling.Apply();
+            var (x, y) = Batch(batch, 1, 28);
+            UseNeuralNets(Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).Tanh().AvgPool2D(2).Conv2D(16, kernel: 5).Tanh().AvgPool2D(2)
+                .Flatten().Dense(120).Tanh().Dense(84).Tanh().Dense(10).Build(seed: 1), BenchmarkData.Wrap(x, batch, 1, 28, 28), BenchmarkData.Wrap(y, batch));
+            UseTorch(Sequence(torch.nn.Conv2d(1, 6, 5, padding: 2), torch.nn.Tanh(), torch.nn.AvgPool2d(2), torch.nn.Conv2d(6, 16, 5), torch.nn.Tanh(),
+                torch.nn.AvgPool2d(2), torch.nn.Flatten(), torch.nn.Linear(400, 120), torch.nn.Tanh(), torch.nn.Linear(120, 84), torch.nn.Tanh(),
+                torch.nn.Linear(84, 10)), torch.tensor(x, batch, 1, 28, 28), Labels(y));
         }
     }
 
