@@ -106,21 +106,40 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds.
     private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
 
-    // Planes [first, first + count) of the output, each activated first when the pass applies an activation.
+    // Planes [first, first + count) of the output, a chunk at a time, each chunk activated first when the pass applies an
+    // activation; with the vectorised 2×2 windows, planes of even height as one tall plane (a call a plane cost more than a
+    // small plane's windows).
     private readonly struct ForwardPlanes(AvgPool2D<T> layer, Tensor<T> output, int height, int width) : IRangeOperation
     {
         [MethodImpl(HotPath.Options)]
         public void Run(int first, int count)
         {
             int plane = height * width, outPlane = layer._outH * layer._outW;
+            int chunk = layer._activation.Applies ? PlaneActivation<T>.PlanesPerChunk(plane) : count;
+            bool stacks = layer.VectorTwoByTwo && height % 2 == 0;
             Span<T> y = output.Span();
             for (int p = first, n; p < first + count; p += n)
             {
-                n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+                n = Math.Min(chunk, first + count - p);
                 var source = layer._activation.Planes(p * plane, n * plane);
-                for (int j = p; j < p + n; j++) layer.ForwardPlane(source.Slice((j - p) * plane, plane), y.Slice(j * outPlane, outPlane), height, width);
+                if (stacks) layer.ForwardTwoByTwo(source, y.Slice(p * outPlane, n * outPlane), width, n * layer._outH);
+                else for (int j = p; j < p + n; j++) layer.ForwardPlane(source.Slice((j - p) * plane, plane), y.Slice(j * outPlane, outPlane), height, width);
             }
         }
+    }
+
+    // The vectorised 2×2 windows: float, rows of at least four windows, and the CPU's pairwise adds.
+    private bool VectorTwoByTwo => TwoByTwo && typeof(T) == typeof(float) && AveragePairs.IsSupported && _outW >= 4;
+
+    // AveragePairs over rows of windows (a plane's, or a stack of planes').
+    [MethodImpl(HotPath.Options)]
+    private unsafe void ForwardTwoByTwo(ReadOnlySpan<T> source, Span<T> y, int width, int rows)
+    {
+        int outW = _outW;
+        if (source.Length < 2 * rows * width || y.Length < rows * outW) throw BuffersTooShort();
+        fixed (T* xs = source, ys = y)
+            for (int r = 0; r < rows; r++)
+                AveragePairs.Forward((float*)xs + 2 * r * width, (float*)xs + (2 * r + 1) * width, (float*)ys + r * outW, outW, float.CreateTruncating(_scale));
     }
 
     // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
@@ -131,12 +150,9 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         int outH = _outH, outW = _outW;
         if (TwoByTwo)
         {
-            if (typeof(T) == typeof(float) && AveragePairs.IsSupported && outW >= 4)
+            if (VectorTwoByTwo)
             {
-                if (source.Length < 2 * outH * width || y.Length < outH * outW) throw BuffersTooShort();
-                fixed (T* xs = source, ys = y)
-                    for (int r = 0; r < outH; r++)
-                        AveragePairs.Forward((float*)xs + 2 * r * width, (float*)xs + (2 * r + 1) * width, (float*)ys + r * outW, outW, float.CreateTruncating(_scale));
+                ForwardTwoByTwo(source, y, width, outH);
                 return;
             }
             // 2×2, stride 2, no padding: every window whole, its two rows' sums written out in the same order.
@@ -181,13 +197,15 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
             int plane = height * width, outPlane = layer._outH * layer._outW;
             ReadOnlySpan<T> dy = outputGradient.Span();
             Span<T> dx = inputGradient.Span();
-            bool activated = layer._activation.Applies;
-            Span<T> spread = activated ? PlaneActivation<T>.Scratch(PlaneActivation<T>.PlanesPerChunk(plane) * plane) : default;
+            bool activated = layer._activation.Applies, stacks = layer.VectorTwoByTwoBackward && height % 2 == 0;
+            int chunk = activated ? PlaneActivation<T>.PlanesPerChunk(plane) : count;
+            Span<T> spread = activated ? PlaneActivation<T>.Scratch(chunk * plane) : default;
             for (int p = first, n; p < first + count; p += n)
             {
-                n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+                n = Math.Min(chunk, first + count - p);
                 var target = activated ? spread[..(n * plane)] : dx.Slice(p * plane, n * plane);
-                for (int j = p; j < p + n; j++) layer.BackwardPlane(dy.Slice(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), height, width);
+                if (stacks) layer.BackwardTwoByTwo(dy.Slice(p * outPlane, n * outPlane), target, width, n * layer._outH);
+                else for (int j = p; j < p + n; j++) layer.BackwardPlane(dy.Slice(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), height, width);
                 if (activated) layer._activation.Differentiate(target, p * plane, dx.Slice(p * plane, n * plane));
             }
         }
@@ -198,19 +216,9 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private unsafe void BackwardPlane(ReadOnlySpan<T> dy, Span<T> dx, int height, int width)
     {
         int outH = _outH, outW = _outW;
-        if (TwoByTwo && typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && outW >= 4)
+        if (VectorTwoByTwoBackward)
         {
-            // Every input under one window, written once (its share, as the general loop adds it to zero); an odd width's
-            // last column and an odd height's last row under none.
-            if (dy.Length < outH * outW || dx.Length < height * width) throw BuffersTooShort();
-            fixed (T* dys = dy, dxs = dx)
-                for (int r = 0; r < outH; r++)
-                {
-                    float* upper = (float*)dxs + 2 * r * width, lower = upper + width;
-                    AveragePairs.Backward((float*)dys + r * outW, upper, lower, outW, float.CreateTruncating(_scale));
-                    for (int c = 2 * outW; c < width; c++) upper[c] = lower[c] = 0f;
-                }
-            dx[(2 * outH * width)..].Clear();
+            BackwardTwoByTwo(dy, dx, width, outH);
             return;
         }
         dx.Clear();
@@ -240,6 +248,26 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                     foreach (ref T v in dx.Slice(i * width + columnStart, columnEnd - columnStart)) v += share;
             }
         }
+    }
+
+    // The backward pass's vectorised 2×2 windows: float and rows of at least four windows.
+    private bool VectorTwoByTwoBackward => TwoByTwo && typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4;
+
+    // Over rows of windows (a plane's, or a stack of planes'): every input under one window, written once (its share, as the
+    // general loop adds it to zero); an odd width's last column and an odd height's last row (a plane's) under none.
+    [MethodImpl(HotPath.Options)]
+    private unsafe void BackwardTwoByTwo(ReadOnlySpan<T> dy, Span<T> dx, int width, int rows)
+    {
+        int outW = _outW;
+        if (dy.Length < rows * outW || dx.Length < 2 * rows * width) throw BuffersTooShort();
+        fixed (T* dys = dy, dxs = dx)
+            for (int r = 0; r < rows; r++)
+            {
+                float* upper = (float*)dxs + 2 * r * width, lower = upper + width;
+                AveragePairs.Backward((float*)dys + r * outW, upper, lower, outW, float.CreateTruncating(_scale));
+                for (int c = 2 * outW; c < width; c++) upper[c] = lower[c] = 0f;
+            }
+        dx[(2 * rows * width)..].Clear();
     }
 
     // The message is built out of the hot methods, which the fully optimised compile then keeps small.

@@ -108,17 +108,24 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         return output;
     }
 
-    /// <summary>The forward pass over planes [first, first + count), each activated first when the pass applies an activation.</summary>
+    /// <summary>
+    /// The forward pass over planes [first, first + count), a chunk of them at a time (each chunk activated first when the
+    /// pass applies an activation). 2×2 windows over planes of even height take a chunk as one tall plane: its pairs of rows
+    /// are its planes' pairs of rows, and a call a plane cost more than the windows of a small plane.
+    /// </summary>
     [MethodImpl(HotPath.Options)]
     private void ForwardPlanes(Span<T> y, int first, int count, int height, int width)
     {
-        int plane = height * width, outPlane = _outH * _outW;
+        int plane = height * width, outPlane = _outH * _outW, chunk = _activation.Applies ? PlaneActivation<T>.PlanesPerChunk(plane) : count;
+        bool stacks = TwoByTwo && height % 2 == 0;
         for (int p = first, n; p < first + count; p += n)
         {
-            n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+            n = Math.Min(chunk, first + count - p);
             var source = _activation.Planes(p * plane, n * plane);
-            for (int j = p; j < p + n; j++)
-                ForwardPlane(source.Slice((j - p) * plane, plane), j * plane, y.Slice(j * outPlane, outPlane), _winners.AsSpan(j * outPlane, outPlane), height, width);
+            if (stacks) ForwardTwoByTwo(source, p * plane, y.Slice(p * outPlane, n * outPlane), _winners.AsSpan(p * outPlane, n * outPlane), width, n * _outH);
+            else
+                for (int j = p; j < p + n; j++)
+                    ForwardPlane(source.Slice((j - p) * plane, plane), j * plane, y.Slice(j * outPlane, outPlane), _winners.AsSpan(j * outPlane, outPlane), height, width);
         }
     }
 
@@ -131,7 +138,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     {
         if (TwoByTwo)
         {
-            ForwardTwoByTwo(source, planeStart, y, winners, width);
+            ForwardTwoByTwo(source, planeStart, y, winners, width, _outH);
             return;
         }
         for (int r = 0; r < _outH; r++)
@@ -164,19 +171,20 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>
-    /// The common 2×2, stride 2 window without the general loop's bounds arithmetic: the same
-    /// winners as the general loop (first maximum in row-major order; a NaN wins over numbers).
+    /// The common 2×2, stride 2 window without the general loop's bounds arithmetic, over <paramref name="rows"/> rows of
+    /// windows (a plane's, or a stack of planes'): the same winners as the general loop (first maximum in row-major order; a
+    /// NaN wins over numbers).
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void ForwardTwoByTwo(ReadOnlySpan<T> source, int planeStart, Span<T> y, Span<int> winners, int width)
+    private void ForwardTwoByTwo(ReadOnlySpan<T> source, int planeStart, Span<T> y, Span<int> winners, int width, int rows)
     {
         if (typeof(T) == typeof(float) && (Sse.IsSupported || AdvSimd.Arm64.IsSupported) && _outW >= 4)
         {
-            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(source), planeStart, MemoryMarshal.Cast<T, float>(y), winners, width);
+            ForwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(source), planeStart, MemoryMarshal.Cast<T, float>(y), winners, width, rows);
             return;
         }
         int k = 0;
-        for (int r = 0; r < _outH; r++)
+        for (int r = 0; r < rows; r++)
         {
             int top = 2 * r * width;
             var upper = source.Slice(top, 2 * _outW);
@@ -204,18 +212,18 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// the one before it when the row's length is not a multiple of four; it writes the same values.
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> source, int planeStart, Span<float> y, Span<int> winners, int width)
+    private unsafe void ForwardTwoByTwoSingle(ReadOnlySpan<float> source, int planeStart, Span<float> y, Span<int> winners, int width, int rows)
     {
         var lanes = Vector128.Create(0, 2, 4, 6);
         var right = Vector128.Create(1);
         var below = Vector128.Create(width);
         var belowRight = Vector128.Create(width + 1);
         bool eightWide = Avx2.IsSupported && _outW >= 8;
-        if (source.Length < 2 * _outH * width || y.Length < _outH * _outW || winners.Length < _outH * _outW) throw BuffersTooShort();
+        if (source.Length < 2 * rows * width || y.Length < rows * _outW || winners.Length < rows * _outW) throw BuffersTooShort();
         fixed (float* xs = source, ys = y)
         fixed (int* ws = winners)
         {
-            for (int r = 0; r < _outH; r++)
+            for (int r = 0; r < rows; r++)
             {
                 int top = planeStart + 2 * r * width, k = r * _outW;
                 float* upper = xs + 2 * r * width, lower = upper + width;
@@ -326,26 +334,36 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private void BackwardPlanes(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, Span<T> dx, int first, int count, int height, int width)
     {
         int plane = height * width, outPlane = _outH * _outW;
-        bool activated = _activation.Applies;
-        Span<T> routed = activated ? PlaneActivation<T>.Scratch(PlaneActivation<T>.PlanesPerChunk(plane) * plane) : default;
+        bool activated = _activation.Applies, stacks = VectorTwoByTwoBackward && height % 2 == 0;
+        int chunk = activated ? PlaneActivation<T>.PlanesPerChunk(plane) : count;
+        Span<T> routed = activated ? PlaneActivation<T>.Scratch(chunk * plane) : default;
         for (int p = first, n; p < first + count; p += n)
         {
-            n = Math.Min(PlaneActivation<T>.PlanesPerChunk(plane), first + count - p);
+            n = Math.Min(chunk, first + count - p);
             var target = activated ? routed[..(n * plane)] : dx.Slice(p * plane, n * plane);
-            for (int j = p; j < p + n; j++)
-                BackwardPlane(dy.Slice(j * outPlane, outPlane), rectified.IsEmpty ? default : rectified.Slice(j * outPlane, outPlane),
-                    _winners.AsSpan(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), j * plane, width);
+            // As in the forward pass, planes of even height go as one tall plane.
+            if (stacks)
+                BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy.Slice(p * outPlane, n * outPlane)),
+                    MemoryMarshal.Cast<T, float>(rectified.IsEmpty ? default : rectified.Slice(p * outPlane, n * outPlane)), _winners.AsSpan(p * outPlane, n * outPlane),
+                    MemoryMarshal.Cast<T, float>(target), p * plane, width, n * _outH);
+            else
+                for (int j = p; j < p + n; j++)
+                    BackwardPlane(dy.Slice(j * outPlane, outPlane), rectified.IsEmpty ? default : rectified.Slice(j * outPlane, outPlane),
+                        _winners.AsSpan(j * outPlane, outPlane), target.Slice((j - p) * plane, plane), j * plane, width);
             if (activated) _activation.Differentiate(target, p * plane, dx.Slice(p * plane, n * plane));
         }
     }
+
+    // The backward pass's vectorised 2×2 path: float, and rows of at least four windows.
+    private bool VectorTwoByTwoBackward => typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4 && TwoByTwo;
 
     /// <summary>One plane's input gradient into <paramref name="target"/> (that plane), which begins at flat input index <paramref name="planeStart"/>.</summary>
     [MethodImpl(HotPath.Options)]
     private void BackwardPlane(ReadOnlySpan<T> dy, ReadOnlySpan<T> rectified, ReadOnlySpan<int> winners, Span<T> target, int planeStart, int width)
     {
-        if (typeof(T) == typeof(float) && Vector128.IsHardwareAccelerated && _outW >= 4 && TwoByTwo)
+        if (VectorTwoByTwoBackward)
         {
-            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(rectified), winners, MemoryMarshal.Cast<T, float>(target), planeStart, width);
+            BackwardTwoByTwoSingle(MemoryMarshal.Cast<T, float>(dy), MemoryMarshal.Cast<T, float>(rectified), winners, MemoryMarshal.Cast<T, float>(target), planeStart, width, _outH);
             return;
         }
         target.Clear();
@@ -355,17 +373,18 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>
-    /// <see cref="BackwardPlane"/> for float 2×2, stride-2 windows, which do not overlap: every input is written once,
-    /// with its window's gradient where it won and zero elsewhere, four windows at a time, instead of clearing the plane
-    /// and adding each gradient at its winner one by one. The same values: the gradient plus zero, as that addition gave.
+    /// <see cref="BackwardPlane"/> for float 2×2, stride-2 windows, which do not overlap, over <paramref name="rows"/> rows of
+    /// windows (a plane's, or a stack of planes'): every input is written once, with its window's gradient where it won and
+    /// zero elsewhere, four windows at a time, instead of clearing the plane and adding each gradient at its winner one by
+    /// one. The same values: the gradient plus zero, as that addition gave.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     private unsafe void BackwardTwoByTwoSingle(ReadOnlySpan<float> dy, ReadOnlySpan<float> rectified, ReadOnlySpan<int> winners, Span<float> target,
-        int planeStart, int width)
+        int planeStart, int width, int rows)
     {
-        int outPlane = _outH * _outW, height = target.Length / width;
+        int outputs = rows * _outW, height = target.Length / width;
         bool masked = !rectified.IsEmpty, eightWide = Vector256.IsHardwareAccelerated && _outW >= 8;
-        if (dy.Length < outPlane || winners.Length < outPlane || (masked && rectified.Length < outPlane) || target.Length < 2 * _outH * width)
+        if (dy.Length < outputs || winners.Length < outputs || (masked && rectified.Length < outputs) || target.Length < 2 * rows * width)
             throw BuffersTooShort();
         var columns = Vector128.Create(0, 1, 2, 3);
         var firstTwo = Vector128.Create(0, 0, 1, 1);
@@ -375,7 +394,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         fixed (float* dys = dy, dxs = target, ys = rectified)
         fixed (int* ws = winners)
         {
-            for (int r = 0; r < _outH; r++)
+            for (int r = 0; r < rows; r++)
             {
                 int top = planeStart + 2 * r * width, k = r * _outW;
                 float* upper = dxs + 2 * r * width, lower = upper + width;
@@ -406,8 +425,8 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                 // An odd width's last column belongs to no window.
                 for (int c = 2 * _outW; c < width; c++) upper[c] = lower[c] = 0f;
             }
-            // So does an odd height's last row.
-            for (int row = 2 * _outH; row < height; row++) new Span<float>(dxs + row * width, width).Clear();
+            // So does an odd height's last row (a plane's: stacks are of planes of even height).
+            for (int row = 2 * rows; row < height; row++) new Span<float>(dxs + row * width, width).Clear();
         }
     }
 
