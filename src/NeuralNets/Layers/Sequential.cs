@@ -44,7 +44,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
-    private readonly bool[] _poolActivates;  // [i]: layer i is a MaxPool2D that applies another elementwise activation before it
+    private readonly bool[] _poolActivates;  // [i]: layer i is a MaxPool2D or AvgPool2D that applies the elementwise activation before it
     private readonly bool[] _denseDifferentiates;  // [i]: layer i is a Dense whose backward pass also does the activation's before it
     private readonly bool[] _flattenFeedsDense;  // [i]: layer i is a Flatten and layer i + 1 a Dense, which reads its input unflattened
 
