@@ -68,11 +68,11 @@ internal static class PlaneSums
 
     /// <summary>The sixteen lanes added in the fixed order of the class remarks.</summary>
     [MethodImpl(HotPath.Options)]
-    public static double Combine(ReadOnlySpan<double> lanes)
+    private static double Combine(ReadOnlySpan<double> lanes)
     {
-        Span<double> s = stackalloc double[4];
-        for (int k = 0; k < 4; k++) s[k] = (lanes[k] + lanes[k + 4]) + (lanes[k + 8] + lanes[k + 12]);
-        return (s[0] + s[1]) + (s[2] + s[3]);
+        double s0 = (lanes[0] + lanes[4]) + (lanes[8] + lanes[12]), s1 = (lanes[1] + lanes[5]) + (lanes[9] + lanes[13]);
+        double s2 = (lanes[2] + lanes[6]) + (lanes[10] + lanes[14]), s3 = (lanes[3] + lanes[7]) + (lanes[11] + lanes[15]);
+        return (s0 + s1) + (s2 + s3);
     }
 
     /// <summary>What a value adds to its lane.</summary>

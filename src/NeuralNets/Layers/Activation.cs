@@ -71,14 +71,14 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     /// </summary>
     internal bool PassesInputInInference { get; set; }
 
-    /// <summary>Whether a dense layer before may apply this activation for it in inference: one of the library's own
-    /// elementwise ones, whose <see cref="Activate"/> may write over its input.</summary>
-    internal bool CanBeFusedIntoDense => SplitsAcrossThreads && GetType().Assembly == typeof(Activation<T>).Assembly;
+    /// <summary>
+    /// Whether this is one of the library's own elementwise activations, which the layers around it may apply for it: a
+    /// dense layer before it in inference (its <see cref="Activate"/> may write over its input) or after it in training, a
+    /// pool after it (<see cref="MaxPool2D{T}.ForwardActivated"/>).
+    /// </summary>
+    internal bool IsLibraryElementwise => SplitsAcrossThreads && GetType().Assembly == typeof(Activation<T>).Assembly;
 
     void IRowsEpilogue<T>.Apply(Span<T> values, int start) => Activate(values, values);
-
-    /// <summary>Whether this is one of the library's own elementwise activations, which the layers around it may apply for it (a pool after it: <see cref="MaxPool2D{T}.ForwardActivated"/>).</summary>
-    internal bool IsLibraryElementwise => CanBeFusedIntoDense;
 
     /// <summary>
     /// Whether <see cref="Differentiate"/> reads only the input and the gradient, never the output (false unless an activation
@@ -98,7 +98,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
 
     /// <summary>
     /// This activation's backward pass done by the dense layer after it (<see cref="Sequential{T}"/>, for the library's own
-    /// elementwise activations: <see cref="CanBeFusedIntoDense"/>): as that layer's input-gradient product finishes each run
+    /// elementwise activations: <see cref="IsLibraryElementwise"/>): as that layer's input-gradient product finishes each run
     /// of rows, the core that computed it applies <see cref="Differentiate"/> to it, into this activation's input gradient.
     /// The same values as <see cref="Dense{T}.Backward(Tensor{T})"/> and then <see cref="Backward"/>, without a pass and a
     /// hand-over of their own. Where the product's chunks are not whole rows (a wide layer's input gradient is cut into

@@ -145,7 +145,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     // Each window's sum: its rows' sums in order, each row's as FixedSum.Sum takes it (element after element from zero for a
     // row shorter than its 32 lanes, written out here without a call per row; FixedSum itself for longer rows).
     [MethodImpl(HotPath.Options)]
-    private unsafe void ForwardPlane(ReadOnlySpan<T> source, Span<T> y, int height, int width)
+    private void ForwardPlane(ReadOnlySpan<T> source, Span<T> y, int height, int width)
     {
         int outH = _outH, outW = _outW;
         if (TwoByTwo)
@@ -213,7 +213,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     // dx[window(k)] += dy[k] / (kH·kW), output after output in order within the plane.
     [MethodImpl(HotPath.Options)]
-    private unsafe void BackwardPlane(ReadOnlySpan<T> dy, Span<T> dx, int height, int width)
+    private void BackwardPlane(ReadOnlySpan<T> dy, Span<T> dx, int height, int width)
     {
         int outH = _outH, outW = _outW;
         if (VectorTwoByTwoBackward)

@@ -69,7 +69,7 @@ internal static class LayerRehearsal
                 RunTwin(copy, [23]);
                 if (activation.SplitsAcrossThreadsForRehearsal) Activation<T>.PrepareSplitPasses();
                 // Before a dense layer, the dense layer's backward pass applies the derivative (Sequential): that path too.
-                if (activation.CanBeFusedIntoDense && activation.CreateInferenceCopy() is { } first)
+                if (activation.IsLibraryElementwise && activation.CreateInferenceCopy() is { } first)
                 {
                     var pair = new Sequential<T>(first, new Dense<T>(23, 3, seed: 0));
                     pair.Forward(Filled<T>([1, 23]), training: true);

@@ -102,7 +102,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         {
             // A Dense before one of the library's elementwise activations applies it to each chunk of its output as that
             // chunk is finished, on the core that computed it: the activation's pass and its hand-over between cores go.
-            if (_layers[i] is Dense<T> denseBefore && _layers[i + 1] is Activation<T> { CanBeFusedIntoDense: true } activation)
+            if (_layers[i] is Dense<T> denseBefore && _layers[i + 1] is Activation<T> { IsLibraryElementwise: true } activation)
                 (denseBefore.FusedActivation, activation.PassesInputInInference) = (activation, true);
         }
         _parameters = source._parameters;
@@ -224,7 +224,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     };
 
     /// <summary>
-    /// Which layers are a Dense after one of the library's elementwise activations (<see cref="Activation{T}.CanBeFusedIntoDense"/>),
+    /// Which layers are a Dense after one of the library's elementwise activations (<see cref="Activation{T}.IsLibraryElementwise"/>),
     /// whose backward pass applies that activation's derivative to each band of rows of its input gradient as the product
     /// finishes it, on the core that computed it (<see cref="Activation{T}.BackwardThroughDense"/>): the same gradients, without
     /// the activation's pass over them and its hand-over between cores.
@@ -233,7 +233,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     {
         var differentiates = new bool[layers.Length];
         for (int i = 1; i < layers.Length; i++)
-            differentiates[i] = layers[i] is Dense<T> && layers[i - 1] is Activation<T> { CanBeFusedIntoDense: true };
+            differentiates[i] = layers[i] is Dense<T> && layers[i - 1] is Activation<T> { IsLibraryElementwise: true };
         return differentiates;
     }
 

@@ -34,4 +34,18 @@ internal static class FusedPairCheck
         for (int i = 0; i < gradients.Length; i++)
             gradients[i].Should().Equal(network.Parameters[i].GradientSpan.ToArray(), $"parameter {network.Parameters[i].Name}'s gradient");
     }
+
+    /// <summary>
+    /// A pair of image layers (an activation and a pool, each call of <paramref name="pair"/> a new one) checked twice, with a
+    /// Flatten and a Dense of four after it: first on <paramref name="crafted"/> values, then after a convolution, on what it
+    /// computes. <paramref name="outSize"/> is the pair's output side.
+    /// </summary>
+    public static void PairFirstAndAfterConvolution<T>(Func<ILayer<T>[]> pair, Tensor<T> crafted, int outSize) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = (int)crafted.Lengths[0], channels = (int)crafted.Lengths[1], size = (int)crafted.Lengths[2];
+        ILayer<T>[] Head() => [new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9)];
+        SameBitsAsTheLayersInTurn(new Sequential<T>([.. pair(), .. Head()]), crafted, TestTensors.Random<T>(13, batch, 4));
+        SameBitsAsTheLayersInTurn(new Sequential<T>([new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), .. pair(), .. Head()]),
+            TestTensors.Random<T>(12, batch, channels, size, size), TestTensors.Random<T>(13, batch, 4));
+    }
 }

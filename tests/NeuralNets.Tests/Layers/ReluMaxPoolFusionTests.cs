@@ -38,18 +38,10 @@ public class ReluMaxPoolFusionTests
 
     private static void Check<T>(int kernel, int stride, int padding, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int batch = 2, channels = 3;
         int outSize = (size + 2 * padding - kernel) / stride + 1;
-        // The pair first, on crafted values; then after a convolution, on what it computes.
-        CheckNetwork(Inputs<T>(batch, channels, size, seed: 11), batch,
-            new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(), new Dense<T>(channels * outSize * outSize, 4, seed: 9));
-        CheckNetwork(TestTensors.Random<T>(12, batch, channels, size, size), batch,
-            new Conv2D<T>(channels, channels, 3, padding: 1, seed: 7), new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding), new Flatten<T>(),
-            new Dense<T>(channels * outSize * outSize, 4, seed: 9));
+        FusedPairCheck.PairFirstAndAfterConvolution(() => [new ReLU<T>(), new MaxPool2D<T>(kernel, stride, padding)],
+            Inputs<T>(batch: 2, channels: 3, size, seed: 11), outSize);
     }
-
-    private static void CheckNetwork<T>(Tensor<T> x, int batch, params ILayer<T>[] layers) where T : unmanaged, IFloatingPointIeee754<T>
-        => FusedPairCheck.SameBitsAsTheLayersInTurn(new Sequential<T>(layers), x, TestTensors.Random<T>(13, batch, 4));
 
     // Small whole numbers (ties everywhere, windows of negatives only, zeros), some −0, and a NaN in one window.
     private static Tensor<T> Inputs<T>(int batch, int channels, int size, int seed) where T : unmanaged, IFloatingPointIeee754<T>
