@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Numerics;
+using System.Numerics.Tensors;
+using NeuralNets.Layers;
+
+namespace NeuralNets.Tests.Integration;
+
+/// <summary>
+/// Networks drawn from a seed, each build of a seed the same layers with the same weights: dense stacks (with BatchNorm1D,
+/// Dropout, every elementwise activation, Softmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
+/// BatchNorm2D, every elementwise activation, MaxPool2D and AvgPool2D of any window, GlobalAvgPool2D or Flatten before a
+/// Dense). Large ones have layers and batches long enough for their passes to split across the team.
+/// </summary>
+internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly int _seed;
+    private readonly bool _large;
+
+    public RandomNetwork(int seed, bool large)
+    {
+        (_seed, _large) = (seed, large);
+        var (_, shape, description) = Draw();
+        (SampleShape, Description) = (shape, description);
+        Batch = new Random(seed * 7 + 1).Next(2, large ? 70 : 9);
+    }
+
+    public int[] SampleShape { get; }
+
+    public int Batch { get; }
+
+    public string Description { get; }
+
+    /// <summary>A new network of this seed: the same layers, weights and fusions every call.</summary>
+    public Sequential<T> Build() => new(SampleShape, Draw().Layers.ToArray());
+
+    /// <summary>A batch for it, with zeros of both signs, ones and repeated values among the random ones (ties for the pools).</summary>
+    public Tensor<T> Input(int seed) => Values(new Random(seed), [Batch, .. SampleShape]);
+
+    /// <summary>An output gradient for it.</summary>
+    public Tensor<T> OutputGradient(int seed) => Values(new Random(seed), Batch, Outputs);
+
+    public const int Outputs = 3;
+
+    private (List<ILayer<T>> Layers, int[] Shape, string Description) Draw()
+    {
+        var random = new Random(_seed);
+        return random.Next(2) == 0 ? DenseStack(random) : ImageStack(random);
+    }
+
+    private (List<ILayer<T>>, int[], string) DenseStack(Random random)
+    {
+        var layers = new List<ILayer<T>>();
+        int features = random.Next(1, _large ? 1200 : 300);
+        var shape = new[] { features };
+        var text = $"dense stack from {features}:";
+        for (int depth = random.Next(1, 4), i = 0; i < depth; i++)
+        {
+            int outputs = random.Next(1, _large ? 600 : 200);
+            layers.Add(new Dense<T>(features, outputs, _seed + i));
+            features = outputs;
+            text += $" Dense({outputs})";
+            if (random.Next(4) == 0) Add(layers, new BatchNorm1D<T>(features), ref text);
+            if (random.Next(5) > 0) Add(layers, Activation(random), ref text);
+            if (random.Next(5) == 0) Add(layers, new Dropout<T>(0.3, _seed), ref text);
+        }
+        layers.Add(new Dense<T>(features, Outputs, _seed + 99));
+        text += $" Dense({Outputs})";
+        if (random.Next(3) == 0) Add(layers, new Softmax<T>(), ref text);
+        return (layers, shape, text);
+    }
+
+    private (List<ILayer<T>>, int[], string) ImageStack(Random random)
+    {
+        var layers = new List<ILayer<T>>();
+        int channels = random.Next(1, 6), height = random.Next(3, _large ? 34 : 14), width = random.Next(3, _large ? 34 : 14);
+        var shape = new[] { channels, height, width };
+        var text = string.Create(CultureInfo.InvariantCulture, $"image stack from [{channels}, {height}, {width}]:");
+        for (int blocks = random.Next(1, 3), b = 0; b < blocks; b++)
+        {
+            if (random.Next(3) < 2 || height < 2 || width < 2)
+            {
+                int outputs = random.Next(1, 9), kernel = random.Next(1, Math.Min(4, Math.Min(height, width) + 1));
+                int padding = random.Next(0, kernel), stride = random.Next(1, 3);
+                layers.Add(new Conv2D<T>(channels, outputs, kernel, _seed + b, stride, padding));
+                (channels, height, width) = (outputs, (height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1);
+                text += $" Conv2D({outputs}, {kernel}, stride {stride}, padding {padding})";
+            }
+            else
+            {
+                int outputs = random.Next(1, 6), kernel = random.Next(1, 4), stride = random.Next(1, 3), padding = random.Next(0, kernel);
+                int outputPadding = random.Next(0, stride);
+                int nextHeight = (height - 1) * stride - 2 * padding + kernel + outputPadding, nextWidth = (width - 1) * stride - 2 * padding + kernel + outputPadding;
+                if (nextHeight < 1 || nextWidth < 1) (padding, outputPadding, nextHeight, nextWidth) = (0, 0, (height - 1) * stride + kernel, (width - 1) * stride + kernel);
+                layers.Add(new ConvTranspose2D<T>(channels, outputs, kernel, _seed + b, stride, padding, outputPadding));
+                (channels, height, width) = (outputs, nextHeight, nextWidth);
+                text += $" ConvTranspose2D({outputs}, {kernel}, stride {stride}, padding {padding}, output padding {outputPadding})";
+            }
+            if (random.Next(3) == 0) Add(layers, new BatchNorm2D<T>(channels), ref text);
+            Add(layers, Activation(random), ref text);
+            if (random.Next(2) == 0 && height >= 2 && width >= 2)
+            {
+                int kernel = random.Next(1, Math.Min(4, Math.Min(height, width) + 1)), stride = random.Next(1, 3);
+                Add(layers, random.Next(2) == 0 ? new MaxPool2D<T>(kernel, stride) : new AvgPool2D<T>(kernel, stride), ref text);
+                (height, width) = ((height - kernel) / stride + 1, (width - kernel) / stride + 1);
+            }
+        }
+        if (random.Next(3) == 0)
+        {
+            Add(layers, new GlobalAvgPool2D<T>(), ref text);
+            layers.Add(new Dense<T>(channels, Outputs, _seed + 77));
+        }
+        else
+        {
+            Add(layers, new Flatten<T>(), ref text);
+            layers.Add(new Dense<T>(channels * height * width, Outputs, _seed + 77));
+        }
+        text += $" Dense({Outputs})";
+        return (layers, shape, text);
+    }
+
+    private static void Add(List<ILayer<T>> layers, ILayer<T> layer, ref string text)
+    {
+        layers.Add(layer);
+        text += " " + layer;
+    }
+
+    private static ILayer<T> Activation(Random random) => random.Next(9) switch
+    {
+        0 => new ReLU<T>(),
+        1 => new LeakyReLU<T>(0.1),
+        2 => new ELU<T>(0.7),
+        3 => new Sigmoid<T>(),
+        4 => new Tanh<T>(),
+        5 => new GELU<T>(),
+        6 => new GELU<T>(tanhApproximation: true),
+        7 => new SiLU<T>(),
+        _ => new Softplus<T>(1.5, 5),
+    };
+
+    private static Tensor<T> Values(Random random, params int[] shape)
+    {
+        var values = new T[shape.Aggregate(1, (a, b) => a * b)];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = random.Next(20) switch
+            {
+                0 => T.Zero,
+                1 => -T.Zero,
+                2 => T.One,
+                3 when i > 0 => values[i - 1],
+                _ => T.CreateChecked(random.NextDouble() * 6 - 3),
+            };
+        return TestTensors.Create(values, shape);
+    }
+}
