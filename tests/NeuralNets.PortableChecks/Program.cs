@@ -8,6 +8,7 @@ using NeuralNets.Tests.Golden;
 using NeuralNets.Tests.Kernels;
 using NeuralNets.Tests.Layers;
 using NeuralNets;
+using NeuralNets.PortableChecks;
 
 // Runs the kernel, layer, golden-value and determinism checks on whatever CPU this is, printing
 // "pass NAME" or "FAIL NAME: why" per check and "checks: N passed, M failed"; exits 1 on any failure.
@@ -43,6 +44,10 @@ foreach (bool unfused in new[] { false, true })
     }));
     checks.Run($"determinism: the reference MLP at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Mlp)));
     checks.Run($"determinism: the reference CNN at every width gives the same weights{family}", In(() => KernelChecks.SameAtEveryWidth(ReferenceTraining.Cnn)));
+    checks.Run($"random networks (float): a training pass gives its layers' bits in turn, on one thread and at every width{family}",
+        In(() => RandomNetworkChecks.TrainingPasses<float>(RandomNetworkChecks.FloatSeeds.First, RandomNetworkChecks.FloatSeeds.Count)));
+    checks.Run($"random networks (double): a training pass gives its layers' bits in turn, on one thread and at every width{family}",
+        In(() => RandomNetworkChecks.TrainingPasses<double>(RandomNetworkChecks.DoubleSeeds.First, RandomNetworkChecks.DoubleSeeds.Count)));
 }
 
 // No multiply-adds here, so one family: each vector path against the order written out one value at a time.
@@ -55,6 +60,10 @@ checks.Run($"caches: read from the system ({CacheSizes.Source}: L1 data {CacheSi
     string expected = OperatingSystem.IsWindows() ? "Windows" : OperatingSystem.IsMacOS() ? "sysctl" : "sysfs";
     return CacheSizes.Source == expected ? null : $"the sizes came from {CacheSizes.Source}, not {expected}";
 });
+
+// Printed for CI to compare across x64, ARM64 and Windows: within a numeric family the bits must not depend on the CPU.
+Console.WriteLine($"fingerprint of the random networks' training passes, {(KernelWidth.FusedFamily ? "fused" : "unfused")} family: {RandomNetworkChecks.Fingerprint(unfused: false)}");
+Console.WriteLine($"fingerprint of the random networks' training passes, unfused family: {RandomNetworkChecks.Fingerprint(unfused: true)}");
 
 Console.WriteLine($"checks: {checks.Passed} passed, {checks.Failed} failed");
 return checks.Failed == 0 ? 0 : 1;
