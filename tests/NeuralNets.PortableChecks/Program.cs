@@ -78,7 +78,7 @@ internal sealed class Checks
     {
         string? problem;
         try { problem = check(); }
-        catch (Exception e) { problem = e.GetType().Name + ": " + e.Message; }
+        catch (Exception e) { problem = e.ToString(); } // with its stack: a failure on another CPU is read from CI's log alone
         if (problem == null) Passed++;
         else Failed++;
         Console.WriteLine(problem == null ? $"pass {name}" : $"FAIL {name}: {problem}");
