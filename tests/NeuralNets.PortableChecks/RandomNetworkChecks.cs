@@ -1,8 +1,5 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using NeuralNets.Kernels;
-using NeuralNets.Layers;
-using NeuralNets.Tests;
 using NeuralNets.Tests.Integration;
 using NeuralNets.Tests.Kernels;
 
@@ -24,15 +21,14 @@ internal static class RandomNetworkChecks
             var drawn = new RandomNetwork<T>(seed, large: false);
             var x = drawn.Input(seed + 100);
             var dy = drawn.OutputGradient(seed + 200);
-            var expected = Pass(drawn.Build(), x, dy, inTurn: false);
-            string? problem = null;
-            // Dropout draws its mask anew each pass: its networks are compared on nothing but their first pass's shape.
-            if (drawn.Build().Layers.Any(layer => layer is Dropout<T>)) continue;
-            problem ??= Differs(expected, Pass(drawn.Build(), x, dy, inTurn: true), "its layers in turn");
+            // Dropout draws its mask anew each pass: such a network's passes differ from each other (its fingerprint still counts).
+            if (drawn.HasDropout) continue;
+            var expected = RandomNetwork<T>.TrainingPass(drawn.Build(), x, dy, inTurn: false);
+            string? problem = Differs(expected, RandomNetwork<T>.TrainingPass(drawn.Build(), x, dy, inTurn: true), "its layers in turn");
             Parallelism.MaxThreads = 1;
             try
             {
-                problem ??= Differs(expected, Pass(drawn.Build(), x, dy, inTurn: false), "one thread");
+                problem ??= Differs(expected, RandomNetwork<T>.TrainingPass(drawn.Build(), x, dy, inTurn: false), "one thread");
             }
             finally
             {
@@ -40,7 +36,7 @@ internal static class RandomNetworkChecks
             }
             foreach (int bits in Widths)
                 using (KernelWidth.Limit(bits))
-                    problem ??= Differs(expected, Pass(drawn.Build(), x, dy, inTurn: false), $"{bits} bits");
+                    problem ??= Differs(expected, RandomNetwork<T>.TrainingPass(drawn.Build(), x, dy, inTurn: false), $"{bits} bits");
             if (problem != null) return $"seed {seed}, {drawn.Description}: {problem}";
         }
         return null;
@@ -65,30 +61,11 @@ internal static class RandomNetworkChecks
     /// <summary>The seeds checked in float and in double.</summary>
     public static readonly (int First, int Count) FloatSeeds = (1, 24), DoubleSeeds = (101, 8);
 
+    // The seed's network's training pass; Dropout's masks come from its seeded stream, the same on every CPU too.
     private static List<T[]> Drawn<T>(int seed) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var drawn = new RandomNetwork<T>(seed, large: false);
-        var pass = Pass(drawn.Build(), drawn.Input(seed + 100), drawn.OutputGradient(seed + 200), inTurn: false);
-        // Dropout's masks come from the seeded stream: the same on every CPU too.
-        return pass;
-    }
-
-    // The output, the input gradient and every parameter's gradient of one training pass.
-    private static List<T[]> Pass<T>(Sequential<T> network, Tensor<T> x, Tensor<T> dy, bool inTurn) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        network.ZeroGradients();
-        Tensor<T> output = x, inputGradient = dy;
-        if (inTurn)
-        {
-            foreach (var layer in network.Layers) output = layer.Forward(output, training: true);
-            for (int i = network.Layers.Count - 1; i >= 0; i--) inputGradient = network.Layers[i].Backward(inputGradient);
-        }
-        else
-        {
-            output = network.Forward(x, training: true);
-            inputGradient = network.Backward(dy);
-        }
-        return [output.ToArray(), inputGradient.ToArray(), .. network.Parameters.Select(p => p.GradientSpan.ToArray())];
+        return RandomNetwork<T>.TrainingPass(drawn.Build(), drawn.Input(seed + 100), drawn.OutputGradient(seed + 200), inTurn: false);
     }
 
     private static string? Differs<T>(List<T[]> expected, List<T[]> actual, string against) where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,7 +73,7 @@ internal static class RandomNetworkChecks
         for (int part = 0; part < expected.Count; part++)
             for (int i = 0; i < expected[part].Length; i++)
                 if (!SameBits(expected[part][i], actual[part][i]))
-                    return $"{against}: {(part == 0 ? "output" : part == 1 ? "input gradient" : $"parameter {part - 2}'s gradient")} element {i}: {actual[part][i]} against {expected[part][i]}";
+                    return $"{against}: {RandomNetwork<T>.PartName(part)}, element {i}: {actual[part][i]} against {expected[part][i]}";
         return null;
     }
 

@@ -19,10 +19,13 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
     public RandomNetwork(int seed, bool large)
     {
         (_seed, _large) = (seed, large);
-        var (_, shape, description) = Draw();
-        (SampleShape, Description) = (shape, description);
+        var (layers, shape, description) = Draw();
+        (SampleShape, Description, HasDropout) = (shape, description, layers.Any(layer => layer is Dropout<T>));
         Batch = new Random(seed * 7 + 1).Next(2, large ? 70 : 9);
     }
+
+    /// <summary>Whether the network has a Dropout, which draws its masks afresh each pass: its passes equal only a fresh build's.</summary>
+    public bool HasDropout { get; }
 
     public int[] SampleShape { get; }
 
@@ -40,6 +43,30 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
     public Tensor<T> OutputGradient(int seed) => Values(new Random(seed), Batch, Outputs);
 
     public const int Outputs = 3;
+
+    /// <summary>
+    /// One training pass of <paramref name="network"/> from zeroed gradients, through the network (its fusions) or its layers
+    /// one by one: the output, the input gradient, then each parameter's gradient.
+    /// </summary>
+    public static List<T[]> TrainingPass(Sequential<T> network, Tensor<T> x, Tensor<T> dy, bool inTurn)
+    {
+        network.ZeroGradients();
+        Tensor<T> output = x, inputGradient = dy;
+        if (inTurn)
+        {
+            foreach (var layer in network.Layers) output = layer.Forward(output, training: true);
+            for (int i = network.Layers.Count - 1; i >= 0; i--) inputGradient = network.Layers[i].Backward(inputGradient);
+        }
+        else
+        {
+            output = network.Forward(x, training: true);
+            inputGradient = network.Backward(dy);
+        }
+        return [output.ToArray(), inputGradient.ToArray(), .. network.Parameters.Select(p => p.GradientSpan.ToArray())];
+    }
+
+    /// <summary>What part <paramref name="index"/> of a <see cref="TrainingPass"/> is, for messages.</summary>
+    public static string PartName(int index) => index switch { 0 => "the output", 1 => "the input gradient", _ => $"parameter {index - 2}'s gradient" };
 
     private (List<ILayer<T>> Layers, int[] Shape, string Description) Draw()
     {

@@ -58,10 +58,9 @@ public class RandomNetworkPromisesTests
             {
                 Parallelism.MaxThreads = threads;
                 string where = $"{drawn.Description}, batch {drawn.Batch}, {threads} thread(s)";
-                var network = drawn.Build();
-                var fused = Pass<T>.Of(network, x, dy, inTurn: false);
+                var fused = Pass<T>.Of(drawn.Build(), x, dy, inTurn: false);
                 // Dropout draws its mask anew each pass; elsewhere the layers one by one, on a second build, give the same bits.
-                if (!network.Layers.Any(layer => layer is Dropout<T>))
+                if (!drawn.HasDropout)
                     fused.ShouldEqual(Pass<T>.Of(drawn.Build(), x, dy, inTurn: true), where + ": the network against its layers in turn");
                 if (first is null) first = fused;
                 else fused.ShouldEqual(first, where + ": against two threads");
@@ -73,7 +72,7 @@ public class RandomNetworkPromisesTests
         }
         // Every vector width and the scalar loops: the hardware's numeric family gives the bits above, the unfused family
         // (CPUs without an FMA) the same bits at every width as each other. Dropout's masks are drawn afresh each pass.
-        if (drawn.Build().Layers.Any(layer => layer is Dropout<T>)) return;
+        if (drawn.HasDropout) return;
         foreach (bool unfused in new[] { false, true })
         {
             var passes = NarrowedWidth.AtEveryWidth(() => Pass<T>.Of(drawn.Build(), x, dy, inTurn: false), unfused);
@@ -122,35 +121,17 @@ public class RandomNetworkPromisesTests
         }
     }
 
-    /// <summary>What a training pass gives: the output, the input gradient and every parameter's gradient.</summary>
-    private sealed record Pass<T>(T[] Output, T[] InputGradient, T[][] Gradients) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>What a training pass gives (<see cref="RandomNetwork{T}.TrainingPass"/>): the output, the input gradient and every parameter's gradient.</summary>
+    private sealed record Pass<T>(List<T[]> Parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public static Pass<T> Of(Sequential<T> network, Tensor<T> x, Tensor<T> dy, bool inTurn)
-        {
-            network.ZeroGradients();
-            Tensor<T> output, inputGradient;
-            if (inTurn)
-            {
-                output = x;
-                foreach (var layer in network.Layers) output = layer.Forward(output, training: true);
-                inputGradient = dy;
-                for (int i = network.Layers.Count - 1; i >= 0; i--) inputGradient = network.Layers[i].Backward(inputGradient);
-            }
-            else
-            {
-                output = network.Forward(x, training: true);
-                inputGradient = network.Backward(dy);
-            }
-            return new(output.ToArray(), inputGradient.ToArray(), network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray());
-        }
+        public static Pass<T> Of(Sequential<T> network, Tensor<T> x, Tensor<T> dy, bool inTurn) =>
+            new(RandomNetwork<T>.TrainingPass(network, x, dy, inTurn));
 
         public void ShouldEqual(Pass<T> expected, string because)
         {
-            Bits.Of(Output).Should().Equal(Bits.Of(expected.Output), because + ", the output");
-            Bits.Of(InputGradient).Should().Equal(Bits.Of(expected.InputGradient), because + ", the input gradient");
-            Gradients.Length.Should().Be(expected.Gradients.Length);
-            for (int i = 0; i < Gradients.Length; i++)
-                Bits.Of(Gradients[i]).Should().Equal(Bits.Of(expected.Gradients[i]), $"{because}, parameter {i}'s gradient");
+            Parts.Count.Should().Be(expected.Parts.Count);
+            for (int i = 0; i < Parts.Count; i++)
+                Bits.Of(Parts[i]).Should().Equal(Bits.Of(expected.Parts[i]), $"{because}, {RandomNetwork<T>.PartName(i)}");
         }
     }
 
