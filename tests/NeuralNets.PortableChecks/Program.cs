@@ -34,6 +34,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"max pooling 2×2, four and eight windows at a time: the first maximum wins and takes the gradient{family}", In(KernelChecks.MaxPoolTwoByTwo));
     checks.Run($"max and average pooling after LeakyReLU, ELU, GELU and ReLU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
     checks.Run($"average pooling 2×2, four and eight windows at a time: each window's sum in order, its share to each input{family}", In(KernelChecks.AvgPoolTwoByTwo));
+    checks.Run($"convolutions: the direct forward pass and input gradient (without unfolding, without the column gradient) give the unfolded path's bits at every width{family}", In(KernelChecks.DirectConvolutionPasses));
     checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
@@ -346,6 +347,40 @@ internal static class KernelChecks
                 float[] both = [.. y, .. dx];
                 if (first is null) first = both;
                 else if (!Same(first, both)) return $"{layer} differs at {bits} bits";
+            }
+        }
+        return null;
+    }
+
+    public static string? DirectConvolutionPasses()
+    {
+        // LeNet's second convolution, a VGG-style padded 3×3, a partial channel tile with a rectangular kernel and padding on
+        // one axis, vectors across channels over 4×4, padding of kernel − 1 (dY not padded at all).
+        var shapes = new (int Batch, int In, int Out, int H, int W, (int, int) Kernel, (int, int) Padding)[]
+        {
+            (2, 6, 16, 14, 14, (5, 5), (0, 0)), (2, 32, 32, 10, 10, (3, 3), (1, 1)), (2, 5, 7, 6, 19, (3, 5), (0, 2)),
+            (1, 64, 16, 4, 4, (3, 3), (1, 1)), (2, 4, 9, 17, 16, (3, 3), (2, 2)),
+        };
+        foreach (var (batch, cin, cout, h, w, kernel, padding) in shapes)
+        {
+            var x = Random(7, batch * cin * h * w);
+            int outH = h + 2 * padding.Item1 - kernel.Item1 + 1, outW = w + 2 * padding.Item2 - kernel.Item2 + 1;
+            var dy = Random(8, batch * cout * outH * outW);
+            foreach (int bits in Widths)
+            {
+                using var scope = KernelWidth.Limit(bits);
+                float[] Passes(bool direct)
+                {
+                    var layer = new Conv2D<float>(cin, cout, kernel, new Random(5), padding: padding)
+                    {
+                        AllowDirect = direct, ForcedChoice = direct ? true : null, ForcedInputGradientChoice = direct ? true : null,
+                    };
+                    var y = layer.Forward(Tensor.Create((float[])x.Clone(), [batch, cin, h, w]), training: true).ToArray();
+                    var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [batch, cout, outH, outW])).ToArray();
+                    return [.. y, .. dx];
+                }
+                if (!Same(Passes(direct: true), Passes(direct: false)))
+                    return $"{cin}→{cout} {kernel} over {h}×{w}, padding {padding}: the direct passes differ from the unfolded ones at {bits} bits";
             }
         }
         return null;

@@ -37,7 +37,7 @@ internal sealed partial class Im2ColConvolution<T>
     private long ShapeKey { [MethodImpl(HotPath.Options)] get => ((long)_batch << 32) | ((long)_height << 16) | (uint)_width; }
 
     /// <summary>The choices made so far for the last pass's shape (null: still timing, or not applicable); for tests and benchmarks.</summary>
-    public (bool? DirectForward, bool? GatheredFold) Choices => (_forwardChoice.Choice(ShapeKey), _foldChoice.Choice(ShapeKey));
+    public (bool? DirectForward, bool? GatheredFold, bool? DirectInputGradient) Choices => (_forwardChoice.Choice(ShapeKey), _foldChoice.Choice(ShapeKey), _inputGradientChoice.Choice(ShapeKey));
 
     /// <summary>
     /// Whether the forward pass can run directly for this shape: float, stride 1, and a product the packed kernel would

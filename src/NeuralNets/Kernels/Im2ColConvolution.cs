@@ -22,8 +22,9 @@ namespace NeuralNets.Kernels;
 /// Chunking depends on the shapes only, never on the thread count. A pass of one chunk keeps X̂ for the backward pass;
 /// otherwise the backward pass unfolds each chunk again.</para>
 /// <para>Float stride-1 convolutions skip most of the unfolding (Im2ColConvolution.Direct.cs): the forward pass computes
-/// from a padded copy of each image (<see cref="DirectConvolution"/>, the same bits), the fold is gathered
-/// (<see cref="GatherFold"/>, the same bits), and the weight gradient is summed without X̂ (vectors across output channels from
+/// from a padded copy of each image (<see cref="DirectConvolution"/>, the same bits), the input gradient from a padded copy
+/// of dY without the column gradient (Im2ColConvolution.DirectInputGradient.cs, the same bits) or else with its fold gathered
+/// (<see cref="GatherFold"/>, the same bits), this machine's timings choosing, and the weight gradient is summed without X̂ (vectors across output channels from
 /// eight of them, across output positions below that).</para>
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
@@ -110,8 +111,11 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
         PrepareDirectBackward();
-        // Where the fold can be gathered, this machine's timings choose between that and scattering: the same bits.
-        bool gatherable = inputGradient is not null && AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window);
+        // Where dX can be computed without the column gradient, or its fold gathered, this machine's timings choose: the same bits.
+        bool directable = inputGradient is not null && CanInputGradientDirect();
+        _directInputGradient = directable && _inputGradientChoice.UseFirst(ShapeKey);
+        if (_directInputGradient) PrepareDirectInputGradient();
+        bool gatherable = inputGradient is not null && !_directInputGradient && AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window);
         _gatherFold = gatherable && _foldChoice.UseFirst(ShapeKey);
         long start = Stopwatch.GetTimestamp();
         try
@@ -122,7 +126,9 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         {
             EndPass();
         }
-        if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, Stopwatch.GetTimestamp() - start);
+        long ticks = Stopwatch.GetTimestamp() - start;
+        if (directable) _inputGradientChoice.Record(ShapeKey, _directInputGradient, ticks);
+        if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, ticks);
         // dW: each element the sum of its chunks' values in chunk order, split across the team by elements (a 32→64-channel
         // 3×3 layer at batch 32 has 32 chunks of 18,432 values: too much for the calling thread alone, benchmarks/README.md).
         unsafe
@@ -218,10 +224,11 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         int rows = ColumnRows, plane = _outH * _outW, imageSize = _inChannels * _height * _width;
         int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), span = count * plane;
 
-        // dY as [Cout, count·outH·outW], the layout of the forward product. A first layer's direct pass would read that copy
-        // only for the bias, which then sums each channel's planes where they lie instead (FixedSum.SumOfPlanes: the same bits).
+        // dY as [Cout, count·outH·outW], the layout of the forward product. A direct pass without the column gradient (a first
+        // layer's, or one whose dX is direct) would read that copy only for the bias, which then sums each channel's planes
+        // where they lie instead (FixedSum.SumOfPlanes: the same bits).
         ReadOnlySpan<T> dy = _outputGradient!.Span();
-        bool biasFromPlanes = _inputGradient is null && _directGradients && typeof(T) == typeof(float) && FixedSum.SumsPlanesWithVectors(plane);
+        bool biasFromPlanes = (_inputGradient is null || _directInputGradient) && _directGradients && typeof(T) == typeof(float) && FixedSum.SumsPlanesWithVectors(plane);
         var dyMatrix = biasFromPlanes ? Span<T>.Empty : Buffer(ref scratch.Product, _outChannels * span);
         for (int n = 0; n < count && !biasFromPlanes; n++)
             for (int o = 0; o < _outChannels; o++)
@@ -255,6 +262,11 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_inputGradient is not { } dxTensor) return;
         var dx = dxTensor.Span().Slice(first * imageSize, count * imageSize);
+        if (_directInputGradient)
+        {
+            DirectInputGradient(scratch, first, count, dx);
+            return;
+        }
         // Room around dX̂ for the gathering fold's shifted loads, whose lanes outside it are dropped.
         int slack = GatherFold.Slack;
         var withSlack = Buffer(ref scratch.ColumnGradient, rows * span + 2 * slack);
@@ -305,6 +317,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         public ArraySegment<T> PaddedImage = ArraySegment<T>.Empty;     // one sample with its zero padding, unfolded from
         public ArraySegment<T> Product = ArraySegment<T>.Empty;         // W·X̂ in the forward pass, dY rearranged in the backward
         public ArraySegment<T> ColumnGradient = ArraySegment<T>.Empty;  // Wᵀ·dY, [K, count·outH·outW], with room for the gathering fold's loads on both sides
+        public float[] PaddedGradient = [];  // one sample's dY with the direct input gradient's zero padding
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
         public ArraySegment<float> GradientRows = ArraySegment<float>.Empty;  // a chunk's dY, position-major, for the direct weight gradient, on cache lines
         public float[] LaneSums = [];      // the few-channel direct weight gradient's lanes

@@ -86,6 +86,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         _convolution = new Im2ColConvolution<T>(InChannels, OutChannels, _window)
         {
             ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect, ForcedChoice = source.ForcedChoice,
+            ForcedInputGradientChoice = source.ForcedInputGradientChoice,
         };
     }
 
@@ -144,8 +145,15 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         init => _convolution.ForcedChoice = value;
     }
 
+    /// <summary>Tests: always (true) or never (false) the direct input gradient where it applies; null: this machine's faster (the same bits either way).</summary>
+    internal bool? ForcedInputGradientChoice
+    {
+        get => _convolution.ForcedInputGradientChoice;
+        init => _convolution.ForcedInputGradientChoice = value;
+    }
+
     /// <summary>The choices this machine's timings made for the last pass's shape (null: still timing, or not applicable).</summary>
-    internal (bool? DirectForward, bool? GatheredFold) Choices => _convolution.Choices;
+    internal (bool? DirectForward, bool? GatheredFold, bool? DirectInputGradient) Choices => _convolution.Choices;
 
     // y[n, o] = b[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · x[n, c, r·sH − pH + i, q·sW − pW + j], as Y = W·X̂ + b over unfolded patches
     /// <inheritdoc/>

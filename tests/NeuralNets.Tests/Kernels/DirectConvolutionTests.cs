@@ -100,7 +100,66 @@ public class DirectConvolutionTests
             }
 
         (float[] InputGradient, float[] WeightGradient) Backward(bool allowDirect)
-            => Run(cin, cout, kh, kw, ph, pw, threads, allowDirect, chunkElements: 1 << 16, x, dy, [batch, cin, h, w]);
+            => Run(cin, cout, kh, kw, ph, pw, threads, allowDirect, chunkElements: 1 << 16, x, dy, [batch, cin, h, w], directInputGradient: false);
+    }
+
+    /// <summary>
+    /// Shapes whose input gradient the direct pass takes (four input channels or more, padding below the kernel), reaching
+    /// the edges of that pass: dY padded by kernel − 1 − padding, one k-block per tap, the input channels as its tiles.
+    /// </summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> InputGradientShapes => new()
+    {
+        // batch, Cin, Cout, H, W, kH, kW, pH, pW, threads
+        { 3, 6, 16, 14, 14, 5, 5, 0, 0, 0 },   // LeNet's second convolution
+        { 2, 32, 32, 10, 10, 3, 3, 1, 1, 2 },  // a VGG-style 3×3 layer, padded to keep its size
+        { 2, 5, 7, 6, 19, 3, 5, 0, 2, 0 },     // five input channels (a partial tile), rows of 19, padding on one axis
+        { 3, 4, 9, 17, 16, 3, 3, 2, 2, 0 },    // padding of kernel − 1: dY is not padded at all
+        { 2, 8, 3, 7, 3, 1, 3, 0, 1, 1 },      // rows of three, a 1×3 kernel
+        { 1, 4, 24, 12, 12, 3, 3, 0, 0, 2 },   // rows of 12, 24 output channels (k-blocks of 24 taps)
+        { 2, 12, 300, 5, 5, 3, 3, 1, 1, 0 },   // 300 output channels: more than one k-block, left to the column gradient
+        { 2, 16, 8, 9, 9, 1, 1, 0, 0, 0 },     // a 1×1 convolution
+        { 1, 6, 4, 5, 60, 3, 13, 1, 6, 0 },    // a kernel 13 wide over rows of 60
+        { 2, 64, 16, 4, 4, 3, 3, 1, 1, 0 },    // 64 input channels over 4×4: vectors across channels below 512 bits
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [MemberData(nameof(InputGradientShapes))]
+    public void InputGradient_WithoutTheColumnGradient_IsTheScatteredFoldsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
+    {
+        var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
+        int taps = cin * kh * kw;
+        // Chunks of one sample and of the whole batch: the direct pass runs per chunk.
+        foreach (int chunkElements in new[] { taps * (h + 2 * ph - kh + 1) * (w + 2 * pw - kw + 1), 1 << 16 })
+            foreach (bool unfused in new[] { false, true })
+                foreach (int bits in NarrowedWidth.Widths)
+                {
+                    using var family = KernelWidth.ForceUnfused(unfused);
+                    using var width = KernelWidth.Limit(bits);
+                    var direct = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: true, chunkElements, x, dy, [batch, cin, h, w], directInputGradient: true).InputGradient;
+                    var folded = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]).InputGradient;
+                    direct.Should().Equal(folded, (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+                        $"{(unfused ? "unfused" : "fused")} family, {bits} bits, chunks of {chunkElements} elements");
+                }
+    }
+
+    [Theory]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NaN)]
+    public void InputGradient_ANonFiniteWeight_GivesTheScatteredFoldsBits(float value)
+    {
+        // Times the padding's zeros a non-finite weight would be NaN where the fold adds nothing: such weights are left to
+        // the unfolded path, whatever the choice says.
+        var (x, dy) = Inputs(2, 3, 8, 6, 6, 3, 3, 1, 1);
+        var results = new[] { true, false }.Select(allowDirect =>
+        {
+            var layer = new Conv2D<float>(3, 8, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? true : null };
+            layer.Weight.ValueSpan[5] = value;
+            layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [2, 3, 6, 6]), training: true);
+            return layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), [2, 8, 6, 6])).Span().ToArray();
+        }).ToArray();
+        results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b));
+        results[0].Count(v => !float.IsFinite(v)).Should().BeLessThan(results[0].Length, "only the pixels the weight reaches from inside dY");
     }
 
     [Theory]
@@ -238,36 +297,45 @@ public class DirectConvolutionTests
             .Should().Throw<ArgumentException>().WithMessage("*reads past*");
     }
 
-    [Fact]
-    public void InputGradient_NaNInTheColumnGradient_StaysInItsOwnPixels()
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(4, false)]
+    [InlineData(4, true)]
+    public void InputGradient_ANaNInTheOutputGradient_StaysInItsOwnPixels(int inChannels, bool withoutColumnGradient)
     {
-        // The gathering fold's shifted loads read dX̂ entries that belong to other rows and samples, and drop them; a NaN
-        // there must not reach a pixel that does not take it.
-        var x = new float[2 * 1 * 5 * 5];
+        // The gathering fold's shifted loads read dX̂ entries that belong to other rows and samples, and drop them; the direct
+        // input gradient's vectors read padded dY across row ends and write extra lanes that later vectors overwrite. A NaN
+        // there must reach only the pixels whose windows hold it.
+        var x = new float[2 * inChannels * 5 * 5];
         var dy = new float[2 * 4 * 5 * 5];
         dy[(1 * 4 + 2) * 25 + 12] = float.NaN;    // sample 1, channel 2, centre
         var results = new[] { true, false }.Select(allowDirect =>
         {
-            var layer = new Conv2D<float>(1, 4, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null };
-            layer.Forward(TensorMemory.Wrap(x, [2, 1, 5, 5]), training: true);
+            var layer = new Conv2D<float>(inChannels, 4, (3, 3), new Random(5), padding: (1, 1))
+            {
+                AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? withoutColumnGradient : null,
+            };
+            layer.Forward(TensorMemory.Wrap(x, [2, inChannels, 5, 5]), training: true);
             return layer.Backward(TensorMemory.Wrap(dy, [2, 4, 5, 5])).Span().ToArray();
         }).ToArray();
-        results[0].Should().Equal(results[1], (a, b) => a.Equals(b));
-        results[0].Take(25).Should().OnlyContain(v => v == 0f, "sample 0 has a zero gradient");
-        results[0].Skip(25).Count(float.IsNaN).Should().Be(9, "the NaN reaches the 3×3 pixels around it");
+        results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b));
+        results[0].Take(inChannels * 25).Should().OnlyContain(v => v == 0f, "sample 0 has a zero gradient");
+        results[0].Skip(inChannels * 25).Count(float.IsNaN).Should().Be(inChannels * 9, "the NaN reaches the 3×3 pixels around it in each input channel");
     }
 
     [Fact]
     public void CalibratedChoice_TimesBothPathsThenKeepsOne_AndEveryPassGivesTheSameBits()
     {
-        // By default the machine's timings choose between the direct and the unfolded forward pass, and between the
-        // gathered and the scattered fold: the first passes of a shape alternate, so they must all agree.
+        // By default the machine's timings choose between the direct and the unfolded forward pass, between the direct
+        // input gradient and the column gradient, and for the latter between the gathered and the scattered fold: the first
+        // passes of a shape alternate, so they must all agree.
         var (x, dy) = Inputs(3, 6, 16, 14, 14, 5, 5, 0, 0);
         var layer = new Conv2D<float>(6, 16, (5, 5), new Random(5));
         var input = TensorMemory.Wrap(x, [3, 6, 14, 14]);
         var gradient = TensorMemory.Wrap(dy, [3, 16, 10, 10]);
         float[]? firstOutput = null, firstInputGradient = null;
-        for (int pass = 0; pass < 2 + 2 * CalibratedChoice.TimedCalls + 2; pass++)
+        // The fold is timed only in the passes that compute the column gradient: half of them until dX's choice is made.
+        for (int pass = 0; pass < 4 * (2 + 2 * CalibratedChoice.TimedCalls); pass++)
         {
             var output = layer.Forward(input, training: true).Span().ToArray();
             var inputGradient = layer.Backward(gradient).Span().ToArray();
@@ -279,13 +347,15 @@ public class DirectConvolutionTests
         if (KernelWidth.MultiplyAdd >= 128)
         {
             layer.Choices.DirectForward.Should().NotBeNull("six passes of one shape decide the forward pass");
-            layer.Choices.GatheredFold.Should().NotBeNull("and the fold");
+            layer.Choices.DirectInputGradient.Should().NotBeNull("and how dX is computed");
+            if (layer.Choices.DirectInputGradient == false) layer.Choices.GatheredFold.Should().NotBeNull("and the fold where dX is folded");
         }
         else
         {
             // Without vectors (intrinsics off) neither alternative applies: nothing is timed.
             layer.Choices.DirectForward.Should().BeNull();
             layer.Choices.GatheredFold.Should().BeNull();
+            layer.Choices.DirectInputGradient.Should().BeNull();
         }
     }
 
@@ -327,9 +397,15 @@ public class DirectConvolutionTests
     }
 
     private static (float[] InputGradient, float[] WeightGradient) Run(int cin, int cout, int kh, int kw, int ph, int pw, int threads, bool allowDirect,
-        int chunkElements, float[] x, float[] dy, int[] shape)
+        int chunkElements, float[] x, float[] dy, int[] shape, bool? directInputGradient = null)
     {
-        var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, MaxParts = threads, ChunkElements = chunkElements };
+        var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw))
+        {
+            AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? directInputGradient : null,
+            MaxParts = threads, ChunkElements = chunkElements,
+        };
+        // A zero weight among them: its padding taps' products are +0 or −0 by the sign of dY.
+        layer.Weight.ValueSpan[1] = 0f;
         var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), shape), training: true);
         var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
         return (dx, layer.Weight.GradientSpan.ToArray());

@@ -1,0 +1,107 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using NeuralNets.Layers;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The input gradient of a stride-1 float convolution without the column gradient: straight from a zero-padded copy of dY,
+/// as a convolution whose taps are (i, j, o) and whose k-blocks are one tap (i, j) each.
+/// </summary>
+/// <remarks>
+/// <para>The unfolded path computes dX̂ = Wᵀ·dY, each element one chain of multiply-adds over the output channels o from
+/// zero (the packed product's k is Cout, one k-block up to <see cref="GemmPacked.MaxKBlock"/>), then the fold adds, onto a
+/// zero start, the taps (i, j) that land on a pixel in (i, j) order. Pixel (y, x) of channel c takes tap (i, j) from output
+/// position (y + pH − i, x + pW − j): in dY padded by kH − 1 − pH rows and kW − 1 − pW columns on each side, offset
+/// (kH − 1 − i, kW − 1 − j) from the pixel. <see cref="DirectConvolution.ForwardRows"/> over that padded dY, with weights
+/// <c>W'[c, (i, j, o)] = W[o, c, i, j]</c> and k-blocks of Cout taps, computes each tap's chain over o from zero and adds
+/// the blocks' sums in (i, j) order: the same multiply-adds in the same order.</para>
+/// <para>Taps that fall outside dY read the padding: their chain is +0 where the fold adds nothing, and a sum that starts at
+/// +0 is unchanged by adding +0 (round to nearest gives −0 only for −0 + −0; no chain from +0 ends at −0). That holds for
+/// finite weights; an infinite or NaN weight times a padding zero would be NaN where the fold has no term, so such weights
+/// take the unfolded path. The zero bias added last changes nothing for the same reason. So dX is the unfolded path's bits,
+/// at every width, and the choice between the two is left to this machine's timings.</para>
+/// <para>Why: the column gradient of a 32-channel 3×3 layer over 32×32 images is 1.2 MB a sample, written by the product
+/// and read back by the fold; here neither happens (benchmarks/README.md).</para>
+/// </remarks>
+internal sealed partial class Im2ColConvolution<T>
+{
+    private readonly CalibratedChoice _inputGradientChoice = new();
+    private bool _directInputGradient;
+    private float[] _gradientWeights = [], _arrangedGradientWeights = [], _zeroBias = [];
+    private int[] _gradientTapOffsets = [], _paddedTapOffsets = [];
+    private int _paddedGradientLength;
+
+    /// <summary>Tests: always (true) or never (false) the direct input gradient where it applies; null: this machine's faster (the same bits).</summary>
+    public bool? ForcedInputGradientChoice
+    {
+        get => _inputGradientChoice.Forced;
+        set => _inputGradientChoice.Forced = value;
+    }
+
+    /// <summary>The window over dY that the direct input gradient slides: the kernel's, padded by kernel − 1 − padding.</summary>
+    private Window2D GradientWindow => new(_window.KernelH, _window.KernelW, 1, 1, _window.KernelH - 1 - _window.PadH, _window.KernelW - 1 - _window.PadW);
+
+    /// <summary>
+    /// Whether this backward pass's input gradient can be computed directly: float, stride 1, padding less than the kernel,
+    /// a layer the direct kernel takes, Cout in one k-block of the product it replaces, and finite weights.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    private bool CanInputGradientDirect()
+    {
+        if (!AllowDirect || typeof(T) != typeof(float) || _window.StrideH != 1 || _window.StrideW != 1) return false;
+        if (_window.PadH >= _window.KernelH || _window.PadW >= _window.KernelW || _outChannels > GemmPacked.MaxKBlock) return false;
+        if (!DirectConvolution.Handles<T>(GradientWindow, _inChannels)) return false;
+        var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
+        // Inf − Inf and NaN are NaN, finite values subtract to zero: one pass tells whether every weight is finite.
+        float spread = TensorPrimitives.Sum<float>(weight) * 0f;
+        return spread == 0f;
+    }
+
+    /// <summary>Rearranges this pass's weights as the direct input gradient reads them, and where its taps lie in padded dY.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void PrepareDirectInputGradient()
+    {
+        int kh = _window.KernelH, kw = _window.KernelW, taps = kh * kw * _outChannels, window = kh * kw;
+        var gradientWindow = GradientWindow;
+        var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
+        if (_gradientWeights.Length < _inChannels * taps) _gradientWeights = new float[_inChannels * taps];
+        for (int c = 0; c < _inChannels; c++)
+            for (int t = 0; t < window; t++)
+                for (int o = 0; o < _outChannels; o++)
+                    _gradientWeights[c * taps + t * _outChannels + o] = weight[(o * _inChannels + c) * window + t];
+        int arranged = taps * DirectConvolution.RoundedChannels(_inChannels, _width, taps);
+        if (_arrangedGradientWeights.Length < arranged) _arrangedGradientWeights = new float[arranged];
+        DirectConvolution.ArrangeWeights(_gradientWeights.AsSpan(0, _inChannels * taps), _inChannels, taps, _width, _arrangedGradientWeights);
+        if (_zeroBias.Length < _inChannels) _zeroBias = new float[_inChannels];
+
+        // The padded dY's offsets in (o, i', j') order, then taken in (i, j, o) order with i' = kH − 1 − i, j' = kW − 1 − j.
+        if (_paddedTapOffsets.Length != taps) (_paddedTapOffsets, _gradientTapOffsets) = (new int[taps], new int[taps]);
+        DirectConvolution.TapOffsets(_outChannels, _outH, _outW, gradientWindow, _paddedTapOffsets);
+        for (int i = 0; i < kh; i++)
+            for (int j = 0; j < kw; j++)
+                for (int o = 0; o < _outChannels; o++)
+                    _gradientTapOffsets[(i * kw + j) * _outChannels + o] = _paddedTapOffsets[(o * kh + kh - 1 - i) * kw + kw - 1 - j];
+        _paddedGradientLength = DirectConvolution.PaddedLength(_outChannels, _outH, _outW, gradientWindow, _width);
+    }
+
+    /// <summary>dX of a chunk's samples, written over <paramref name="dx"/> (see the type's remarks).</summary>
+    [MethodImpl(HotPath.Options)]
+    private void DirectInputGradient(Scratch scratch, int first, int count, Span<T> dx)
+    {
+        int imageSize = _inChannels * _height * _width, outputSize = _outChannels * _outH * _outW;
+        var gradientWindow = GradientWindow;
+        if (scratch.PaddedGradient.Length < _paddedGradientLength) scratch.PaddedGradient = new float[_paddedGradientLength];
+        var padded = scratch.PaddedGradient.AsSpan(0, _paddedGradientLength);
+        var dy = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
+        var target = MemoryMarshal.Cast<T, float>(dx);
+        for (int n = 0; n < count; n++)
+        {
+            DirectConvolution.Pad(dy.Slice((first + n) * outputSize, outputSize), _outChannels, _outH, _outW, gradientWindow, padded);
+            DirectConvolution.ForwardRows(padded, _outW + 2 * gradientWindow.PadW, _gradientTapOffsets, _arrangedGradientWeights, _zeroBias,
+                _inChannels, _outChannels, target.Slice(n * imageSize, imageSize), _height, _width, 0, _height);
+        }
+    }
+}
