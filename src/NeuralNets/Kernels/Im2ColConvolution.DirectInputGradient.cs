@@ -45,19 +45,24 @@ internal sealed partial class Im2ColConvolution<T>
     private Window2D GradientWindow => new(_window.KernelH, _window.KernelW, 1, 1, _window.KernelH - 1 - _window.PadH, _window.KernelW - 1 - _window.PadW);
 
     /// <summary>
-    /// Whether this backward pass's input gradient can be computed directly: float, stride 1, padding less than the kernel,
-    /// a layer the direct kernel takes, Cout in one k-block of the product it replaces, and finite weights.
+    /// Whether this layer's input gradient can be computed directly for this pass's shape: float, stride 1, padding less than
+    /// the kernel, a layer the direct kernel takes, and Cout in one k-block of the product it replaces.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     private bool CanInputGradientDirect()
     {
         if (!AllowDirect || typeof(T) != typeof(float) || _window.StrideH != 1 || _window.StrideW != 1) return false;
         if (_window.PadH >= _window.KernelH || _window.PadW >= _window.KernelW || _outChannels > GemmPacked.MaxKBlock) return false;
-        if (!DirectConvolution.Handles<T>(GradientWindow, _inChannels)) return false;
-        var weight = MemoryMarshal.Cast<T, float>(_weight.AsSpan());
-        // Inf − Inf and NaN are NaN, finite values subtract to zero: one pass tells whether every weight is finite.
-        float spread = TensorPrimitives.Sum<float>(weight) * 0f;
-        return spread == 0f;
+        return DirectConvolution.Handles<T>(GradientWindow, _inChannels);
+    }
+
+    /// <summary>Whether every weight is finite, as the direct input gradient needs (see the type's remarks).</summary>
+    [MethodImpl(HotPath.Options)]
+    private bool WeightsAreFinite()
+    {
+        // A finite sum times zero is zero; an infinity or a NaN among the weights (or a sum that overflows, which only sends
+        // the pass down the other path) makes it NaN.
+        return TensorPrimitives.Sum<float>(MemoryMarshal.Cast<T, float>(_weight.AsSpan())) * 0f == 0f;
     }
 
     /// <summary>Rearranges this pass's weights as the direct input gradient reads them, and where its taps lie in padded dY.</summary>

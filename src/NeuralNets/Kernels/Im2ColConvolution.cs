@@ -113,7 +113,9 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         PrepareDirectBackward();
         // Where dX can be computed without the column gradient, or its fold gathered, this machine's timings choose: the same bits.
         bool directable = inputGradient is not null && CanInputGradientDirect();
-        _directInputGradient = directable && _inputGradientChoice.UseFirst(ShapeKey);
+        bool direct = directable && _inputGradientChoice.UseFirst(ShapeKey);
+        // Weights that are not all finite take the column gradient whatever the choice; that pass is not timed for it.
+        _directInputGradient = direct && WeightsAreFinite();
         if (_directInputGradient) PrepareDirectInputGradient();
         bool gatherable = inputGradient is not null && !_directInputGradient && AllowDirect && typeof(T) == typeof(float) && GatherFold.Handles(_window);
         _gatherFold = gatherable && _foldChoice.UseFirst(ShapeKey);
@@ -127,7 +129,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
             EndPass();
         }
         long ticks = Stopwatch.GetTimestamp() - start;
-        if (directable) _inputGradientChoice.Record(ShapeKey, _directInputGradient, ticks);
+        if (directable && direct == _directInputGradient) _inputGradientChoice.Record(ShapeKey, direct, ticks);
         if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, ticks);
         // dW: each element the sum of its chunks' values in chunk order, split across the team by elements (a 32→64-channel
         // 3×3 layer at batch 32 has 32 chunks of 18,432 values: too much for the calling thread alone, benchmarks/README.md).
