@@ -11,11 +11,12 @@ namespace NeuralNets.Benchmarks;
 /// ReLU, dense 10) and a CIFAR-sized one (3×32×32 input, two 'same' 3×3 convolutions of 16 and 32 channels each followed
 /// by ReLU and 2×2 max pooling, dense 10), the same with batch normalisation after each convolution, and LeNet-5 as
 /// LeCun built it (tanh and 2×2 average pooling, 6 and 16 channels of 5×5, dense 120 and 84 with tanh; the form a
-/// course teaches). Softmax cross-entropy and SGD, as in the fixed races.
+/// course teaches), and a VGG-style CIFAR network (four 3×3 convolutions of 32 and 64 channels with batch normalisation).
+/// Softmax cross-entropy and SGD, as in the fixed races.
 /// </summary>
 internal static class ConvNetRace
 {
-    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar, cifarbn, lenet5), or all, at batch 32, 64, 64 and 64 respectively.</summary>
+    /// <summary>Races the networks named in <paramref name="only"/> (keras, cifar, cifarbn, lenet5, vgg), or all, at batch 32, 64, 64, 64 and 64 respectively.</summary>
     public static void Run(string[] only)
     {
         Console.WriteLine(TorchRuntime.Prepare());
@@ -23,6 +24,7 @@ internal static class ConvNetRace
         if (only.Length == 0 || only.Contains("cifar")) StepRace.Race("CIFAR-sized CNN, batch 64", new CifarSized(64));
         if (only.Length == 0 || only.Contains("cifarbn")) StepRace.Race("CIFAR-sized CNN with BatchNorm2D, batch 64", new CifarSized(64, normalized: true));
         if (only.Length == 0 || only.Contains("lenet5")) StepRace.Race("LeNet-5 (tanh, average pooling), batch 64", new ClassicLeNet(64));
+        if (only.Length == 0 || only.Contains("vgg")) StepRace.Race("VGG-style CIFAR CNN (four 3×3 convolutions with BatchNorm2D), batch 64", new VggStyle(64));
     }
 
     private static (float[] X, float[] Y) Batch(int batch, int channels, int size) =>
@@ -59,6 +61,30 @@ internal static class ConvNetRace
             UseTorch(Sequence(torch.nn.Conv2d(1, 6, 5, padding: 2), torch.nn.Tanh(), torch.nn.AvgPool2d(2), torch.nn.Conv2d(6, 16, 5), torch.nn.Tanh(),
                 torch.nn.AvgPool2d(2), torch.nn.Flatten(), torch.nn.Linear(400, 120), torch.nn.Tanh(), torch.nn.Linear(120, 84), torch.nn.Tanh(),
                 torch.nn.Linear(84, 10)), torch.tensor(x, batch, 1, 28, 28), Labels(y));
+        }
+    }
+
+    /// <summary>
+    /// A VGG-style CIFAR network as courses build it: two 'same' 3×3 convolutions of 32 channels, then two of 64, each followed
+    /// by batch normalisation and ReLU, each pair by 2×2 max pooling, then dense 10. Most of its time is in 3×3 convolutions
+    /// over 32×32 and 16×16 images with 32 and 64 channels in and out.
+    /// </summary>
+    private sealed class VggStyle : TrainingStepBenchmark
+    {
+        public VggStyle(int batch)
+        {
+            FairScheduling.Apply();
+            var (x, y) = Batch(batch, 3, 32);
+            UseNeuralNets(Network.Sequential<float>(3, 32, 32)
+                .Conv2D(32, kernel: 3, padding: 1).BatchNorm2D().ReLU().Conv2D(32, kernel: 3, padding: 1).BatchNorm2D().ReLU().MaxPool2D(2)
+                .Conv2D(64, kernel: 3, padding: 1).BatchNorm2D().ReLU().Conv2D(64, kernel: 3, padding: 1).BatchNorm2D().ReLU().MaxPool2D(2)
+                .Flatten().Dense(10).Build(seed: 1), BenchmarkData.Wrap(x, batch, 3, 32, 32), BenchmarkData.Wrap(y, batch));
+            UseTorch(Sequence(
+                torch.nn.Conv2d(3, 32, 3, padding: 1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(),
+                torch.nn.Conv2d(32, 32, 3, padding: 1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                torch.nn.Conv2d(32, 64, 3, padding: 1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(),
+                torch.nn.Conv2d(64, 64, 3, padding: 1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+                torch.nn.Flatten(), torch.nn.Linear(4096, 10)), torch.tensor(x, batch, 3, 32, 32), Labels(y));
         }
     }
 

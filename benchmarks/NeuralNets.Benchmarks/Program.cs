@@ -9,7 +9,7 @@ using NeuralNets.Benchmarks;
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
-// cnns [keras|cifar|cifarbn|lenet5]: the race over CNNs larger than LeNet, and LeNet-5 as LeCun built it (TorchSharp builds only; see ConvNetRace).
+// cnns [keras|cifar|cifarbn|lenet5|vgg]: the race over CNNs larger than LeNet, LeNet-5 as LeCun built it and a VGG-style CIFAR network (TorchSharp builds only; see ConvNetRace).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
