@@ -355,17 +355,18 @@ internal static class KernelChecks
     public static string? DirectConvolutionPasses()
     {
         // LeNet's second convolution, a VGG-style padded 3×3, a partial channel tile with a rectangular kernel and padding on
-        // one axis, vectors across channels over 4×4, padding of kernel − 1 (dY not padded at all).
-        var shapes = new (int Batch, int In, int Out, int H, int W, (int, int) Kernel, (int, int) Padding)[]
+        // one axis, vectors across channels over 4×4, padding of kernel − 1 (dY not padded at all); and products that all
+        // underflow (tiny negative weights and gradient), whose fused chains end at −0 where the fold's sums are +0.
+        var shapes = new (int Batch, int In, int Out, int H, int W, (int, int) Kernel, (int, int) Padding, bool Tiny)[]
         {
-            (2, 6, 16, 14, 14, (5, 5), (0, 0)), (2, 32, 32, 10, 10, (3, 3), (1, 1)), (2, 5, 7, 6, 19, (3, 5), (0, 2)),
-            (1, 64, 16, 4, 4, (3, 3), (1, 1)), (2, 4, 9, 17, 16, (3, 3), (2, 2)),
+            (2, 6, 16, 14, 14, (5, 5), (0, 0), false), (2, 32, 32, 10, 10, (3, 3), (1, 1), false), (2, 5, 7, 6, 19, (3, 5), (0, 2), false),
+            (1, 64, 16, 4, 4, (3, 3), (1, 1), false), (2, 4, 9, 17, 16, (3, 3), (2, 2), false), (2, 4, 3, 6, 6, (3, 3), (1, 1), true),
         };
-        foreach (var (batch, cin, cout, h, w, kernel, padding) in shapes)
+        foreach (var (batch, cin, cout, h, w, kernel, padding, tiny) in shapes)
         {
             var x = Random(7, batch * cin * h * w);
             int outH = h + 2 * padding.Item1 - kernel.Item1 + 1, outW = w + 2 * padding.Item2 - kernel.Item2 + 1;
-            var dy = Random(8, batch * cout * outH * outW);
+            var dy = tiny ? Enumerable.Repeat(1e-30f, batch * cout * outH * outW).ToArray() : Random(8, batch * cout * outH * outW);
             foreach (int bits in Widths)
             {
                 using var scope = KernelWidth.Limit(bits);
@@ -375,6 +376,7 @@ internal static class KernelChecks
                     {
                         AllowDirect = direct, ForcedChoice = direct ? true : null, ForcedInputGradientChoice = direct ? true : null,
                     };
+                    if (tiny) layer.Weight.ValueSpan.Fill(-1e-30f);
                     var y = layer.Forward(Tensor.Create((float[])x.Clone(), [batch, cin, h, w]), training: true).ToArray();
                     var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [batch, cout, outH, outW])).ToArray();
                     return [.. y, .. dx];

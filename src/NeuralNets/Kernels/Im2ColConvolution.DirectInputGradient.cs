@@ -18,11 +18,14 @@ namespace NeuralNets.Kernels;
 /// (kH − 1 − i, kW − 1 − j) from the pixel. <see cref="DirectConvolution.ForwardRows"/> over that padded dY, with weights
 /// <c>W'[c, (i, j, o)] = W[o, c, i, j]</c> and k-blocks of Cout taps, computes each tap's chain over o from zero and adds
 /// the blocks' sums in (i, j) order: the same multiply-adds in the same order.</para>
-/// <para>Taps that fall outside dY read the padding: their chain is +0 where the fold adds nothing, and a sum that starts at
-/// +0 is unchanged by adding +0 (round to nearest gives −0 only for −0 + −0; no chain from +0 ends at −0). That holds for
-/// finite weights; an infinite or NaN weight times a padding zero would be NaN where the fold has no term, so such weights
-/// take the unfolded path. The zero bias added last changes nothing for the same reason. So dX is the unfolded path's bits,
-/// at every width, and the choice between the two is left to this machine's timings.</para>
+/// <para>Where the two differ is only in zeros' signs, and the +0 bias added last settles those. A tap that falls outside
+/// dY reads the padding: its chain is ±0 (finite weights) where the fold adds nothing. A fused chain whose products all
+/// underflow ends at −0 where the fold, starting from +0, holds +0. Adding a signed zero to a sum leaves the sum unchanged
+/// unless both are zeros, so the two running sums are equal in value, and differ at most in the sign of a zero, at every
+/// tap; the bias's +0 then turns a final −0 into +0 (round to nearest gives −0 only for −0 + −0), as the fold's sum is. An
+/// infinite or NaN weight times a padding zero would be NaN where the fold has no term, so such weights take the unfolded
+/// path. So dX is the unfolded path's bits at every width (NaNs' signs and payloads aside, which no path promises), and
+/// the choice between the two is left to this machine's timings.</para>
 /// <para>Why: the column gradient of a 32-channel 3×3 layer over 32×32 images is 1.2 MB a sample, written by the product
 /// and read back by the fold; here neither happens (benchmarks/README.md).</para>
 /// </remarks>
@@ -33,6 +36,9 @@ internal sealed partial class Im2ColConvolution<T>
     private float[] _gradientWeights = [], _arrangedGradientWeights = [], _zeroBias = [];
     private int[] _gradientTapOffsets = [], _paddedTapOffsets = [];
     private int _paddedGradientLength;
+
+    /// <summary>Whether the last backward pass computed dX directly (for tests).</summary>
+    public bool LastInputGradientWasDirect => _directInputGradient;
 
     /// <summary>Tests: always (true) or never (false) the direct input gradient where it applies; null: this machine's faster (the same bits).</summary>
     public bool? ForcedInputGradientChoice

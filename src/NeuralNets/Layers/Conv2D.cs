@@ -152,6 +152,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         init => _convolution.ForcedInputGradientChoice = value;
     }
 
+    /// <summary>Whether the last backward pass computed the input gradient without the column gradient (for tests).</summary>
+    internal bool LastInputGradientWasDirect => _convolution.LastInputGradientWasDirect;
+
     /// <summary>The choices this machine's timings made for the last pass's shape (null: still timing, or not applicable).</summary>
     internal (bool? DirectForward, bool? GatheredFold, bool? DirectInputGradient) Choices => _convolution.Choices;
 

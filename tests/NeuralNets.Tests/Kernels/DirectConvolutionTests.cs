@@ -99,7 +99,7 @@ public class DirectConvolutionTests
                 direct.Should().Equal(folded, $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
             }
 
-        (float[] InputGradient, float[] WeightGradient) Backward(bool allowDirect)
+        (float[] InputGradient, float[] WeightGradient, bool InputGradientWasDirect) Backward(bool allowDirect)
             => Run(cin, cout, kh, kw, ph, pw, threads, allowDirect, chunkElements: 1 << 16, x, dy, [batch, cin, h, w], directInputGradient: false);
     }
 
@@ -111,6 +111,9 @@ public class DirectConvolutionTests
     {
         // batch, Cin, Cout, H, W, kH, kW, pH, pW, threads
         { 3, 6, 16, 14, 14, 5, 5, 0, 0, 0 },   // LeNet's second convolution
+        { 2, 12, 4, 9, 9, 5, 5, 2, 2, 0 },     // four output channels, 5×5 padded by 2
+        { 3, 4, 9, 17, 16, 3, 3, 1, 1, 0 },    // rows exactly one 512-bit vector wide
+        { 2, 12, 16, 9, 9, 5, 5, 0, 0, 0 },    // rows of 9 after padding dY by 4
         { 2, 32, 32, 10, 10, 3, 3, 1, 1, 2 },  // a VGG-style 3×3 layer, padded to keep its size
         { 2, 5, 7, 6, 19, 3, 5, 0, 2, 0 },     // five input channels (a partial tile), rows of 19, padding on one axis
         { 3, 4, 9, 17, 16, 3, 3, 2, 2, 0 },    // padding of kernel − 1: dY is not padded at all
@@ -123,7 +126,6 @@ public class DirectConvolutionTests
     };
 
     [Theory]
-    [MemberData(nameof(Shapes))]
     [MemberData(nameof(InputGradientShapes))]
     public void InputGradient_WithoutTheColumnGradient_IsTheScatteredFoldsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
     {
@@ -136,11 +138,43 @@ public class DirectConvolutionTests
                 {
                     using var family = KernelWidth.ForceUnfused(unfused);
                     using var width = KernelWidth.Limit(bits);
-                    var direct = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: true, chunkElements, x, dy, [batch, cin, h, w], directInputGradient: true).InputGradient;
-                    var folded = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]).InputGradient;
-                    direct.Should().Equal(folded, (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+                    var direct = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: true, chunkElements, x, dy, [batch, cin, h, w], directInputGradient: true);
+                    var folded = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]);
+                    // Every shape here but the one over Cout's limit, wherever the CPU (or the narrowed width) has vectors.
+                    direct.InputGradientWasDirect.Should().Be(cout <= GemmPacked.MaxKBlock && KernelWidth.MultiplyAdd >= 128, $"{bits} bits");
+                    direct.InputGradient.Should().Equal(folded.InputGradient, (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
                         $"{(unfused ? "unfused" : "fused")} family, {bits} bits, chunks of {chunkElements} elements");
                 }
+    }
+
+    [Fact]
+    public void InputGradient_WithoutTheColumnGradient_ProductsThatUnderflow_GiveTheFoldsPositiveZeros()
+    {
+        // Tiny negative weights times a tiny gradient: every product underflows, and a fused chain from +0 ends at −0. Inside
+        // the image every tap's chain is −0, so the direct sum is −0 where the fold's, from +0, is +0: the +0 bias added
+        // last must settle the sign.
+        var x = new float[2 * 4 * 6 * 6];
+        var dy = Enumerable.Repeat(1e-30f, 2 * 3 * 6 * 6).ToArray();
+        foreach (bool unfused in new[] { false, true })
+            foreach (int bits in NarrowedWidth.Widths)
+            {
+                using var family = KernelWidth.ForceUnfused(unfused);
+                using var width = KernelWidth.Limit(bits);
+                var results = new[] { true, false }.Select(allowDirect =>
+                {
+                    var layer = new Conv2D<float>(4, 3, (3, 3), new Random(5), padding: (1, 1))
+                    {
+                        AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? true : null,
+                    };
+                    var weight = layer.Weight.ValueSpan;
+                    weight.Fill(-1e-30f);
+                    layer.Forward(TensorMemory.Wrap(x, [2, 4, 6, 6]), training: true);
+                    return layer.Backward(TensorMemory.Wrap(dy, [2, 3, 6, 6])).Span().ToArray();
+                }).ToArray();
+                results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+                    $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
+                results[1].Should().OnlyContain(v => BitConverter.SingleToInt32Bits(v) == 0, "every sum of underflowed products is +0");
+            }
     }
 
     [Theory]
@@ -150,13 +184,15 @@ public class DirectConvolutionTests
     {
         // Times the padding's zeros a non-finite weight would be NaN where the fold adds nothing: such weights are left to
         // the unfolded path, whatever the choice says.
-        var (x, dy) = Inputs(2, 3, 8, 6, 6, 3, 3, 1, 1);
+        var (x, dy) = Inputs(2, 4, 8, 6, 6, 3, 3, 1, 1);
         var results = new[] { true, false }.Select(allowDirect =>
         {
-            var layer = new Conv2D<float>(3, 8, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? true : null };
+            var layer = new Conv2D<float>(4, 8, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? true : null };
             layer.Weight.ValueSpan[5] = value;
-            layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [2, 3, 6, 6]), training: true);
-            return layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), [2, 8, 6, 6])).Span().ToArray();
+            layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [2, 4, 6, 6]), training: true);
+            var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), [2, 8, 6, 6])).Span().ToArray();
+            layer.LastInputGradientWasDirect.Should().BeFalse("a weight that is not finite keeps the column gradient");
+            return dx;
         }).ToArray();
         results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b));
         results[0].Count(v => !float.IsFinite(v)).Should().BeLessThan(results[0].Length, "only the pixels the weight reaches from inside dY");
@@ -334,7 +370,7 @@ public class DirectConvolutionTests
         var input = TensorMemory.Wrap(x, [3, 6, 14, 14]);
         var gradient = TensorMemory.Wrap(dy, [3, 16, 10, 10]);
         float[]? firstOutput = null, firstInputGradient = null;
-        // The fold is timed only in the passes that compute the column gradient: half of them until dX's choice is made.
+        // The fold is chosen in the first passes, then dX's way against the column gradient with that fold.
         for (int pass = 0; pass < 4 * (2 + 2 * CalibratedChoice.TimedCalls); pass++)
         {
             var output = layer.Forward(input, training: true).Span().ToArray();
@@ -347,8 +383,8 @@ public class DirectConvolutionTests
         if (KernelWidth.MultiplyAdd >= 128)
         {
             layer.Choices.DirectForward.Should().NotBeNull("six passes of one shape decide the forward pass");
-            layer.Choices.DirectInputGradient.Should().NotBeNull("and how dX is computed");
-            if (layer.Choices.DirectInputGradient == false) layer.Choices.GatheredFold.Should().NotBeNull("and the fold where dX is folded");
+            layer.Choices.GatheredFold.Should().NotBeNull("and the fold, first");
+            layer.Choices.DirectInputGradient.Should().NotBeNull("then how dX is computed");
         }
         else
         {
@@ -396,7 +432,7 @@ public class DirectConvolutionTests
         return (x, dy);
     }
 
-    private static (float[] InputGradient, float[] WeightGradient) Run(int cin, int cout, int kh, int kw, int ph, int pw, int threads, bool allowDirect,
+    private static (float[] InputGradient, float[] WeightGradient, bool InputGradientWasDirect) Run(int cin, int cout, int kh, int kw, int ph, int pw, int threads, bool allowDirect,
         int chunkElements, float[] x, float[] dy, int[] shape, bool? directInputGradient = null)
     {
         var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw))
@@ -408,6 +444,6 @@ public class DirectConvolutionTests
         layer.Weight.ValueSpan[1] = 0f;
         var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), shape), training: true);
         var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
-        return (dx, layer.Weight.GradientSpan.ToArray());
+        return (dx, layer.Weight.GradientSpan.ToArray(), layer.LastInputGradientWasDirect);
     }
 }
