@@ -207,20 +207,19 @@ internal static partial class DirectConvolution
                     // Every vector of the tile whole, its extra lanes (if any) overwritten later in the band.
                     bool whole = u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW;
                     TileTarget<TV>* into = whole && tilesStore ? &tileTarget : null;
-                    for (int k0 = 0; k0 < taps; k0 += kBlock)
+                    if (perTile == 4)
                     {
-                        int k1 = Math.Min(taps, k0 + kBlock);
-                        if (perTile == 4)
-                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0);
-                        else if (tileChannels == WideChannels)
-                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, null);
-                        else if (perTile == 3)
-                            TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
-                        else if (tileChannels == SixChannels)
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
-                        else
-                            TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, k0, k1, w + (nint)o0 * taps, sums, add: k0 > 0, into);
+                        for (int k0 = 0; k0 < taps; k0 += kBlock)
+                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, Math.Min(taps, k0 + kBlock), w + (nint)o0 * taps, sums, add: k0 > 0);
                     }
+                    else if (tileChannels == WideChannels)
+                        TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, taps, kBlock, w + (nint)o0 * taps, sums, null);
+                    else if (perTile == 3)
+                        TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
+                    else if (tileChannels == SixChannels)
+                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
+                    else
+                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
                     if (into != null) continue;
                     if (whole)
                     {
@@ -261,68 +260,75 @@ internal static partial class DirectConvolution
         for (int i = 0; i < valid; i++) plane[position + i] = scratch[i];
     }
 
-    // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile.
+    // The k-loop of a tile alone in its method, so that the accumulators stay in registers with or without a profile; its
+    // k-blocks too, each summed from zero and added to the blocks before it (a convolution's input gradient has one a tap,
+    // Cout long, and a call a block cost LeNet's layer a fifth of its backward pass: benchmarks/README.md).
     // Eight channels by three output vectors for 32 registers (24 accumulators); four by three for 16 registers in the fused
     // family (twelve accumulators, three inputs and a weight).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void TileThreeVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, float* x2, int* offsets, int k0, int k1, float* w,
-        TV* sums, bool add, TileTarget<TV>* into)
+    private static unsafe void TileThreeVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, float* x2, int* offsets, int taps, int kBlock, float* w,
+        TV* sums, TileTarget<TV>* into)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
         where TChannels : struct, IConstantCount
     {
         int channels = TChannels.Count;
-        TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default, c0 = default, c1 = default, c2 = default;
-        TV d0 = default, d1 = default, d2 = default, e0 = default, e1 = default, e2 = default, f0 = default, f1 = default, f2 = default;
-        TV g0 = default, g1 = default, g2 = default, h0 = default, h1 = default, h2 = default;
-        float* weights = w + (nint)k0 * channels;
-        for (int k = k0; k < k1; k++, weights += channels)
+        for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
-            int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
-            TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1); a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2);
-            s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2);
-            s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
-            s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
-            if (channels > 4)
+            TV a0 = default, a1 = default, a2 = default, b0 = default, b1 = default, b2 = default, c0 = default, c1 = default, c2 = default;
+            TV d0 = default, d1 = default, d2 = default, e0 = default, e1 = default, e2 = default, f0 = default, f1 = default, f2 = default;
+            TV g0 = default, g1 = default, g2 = default, h0 = default, h1 = default, h2 = default;
+            int k1 = Math.Min(taps, k0 + kBlock);
+            bool add = k0 > 0;
+            float* weights = w + (nint)k0 * channels;
+            for (int k = k0; k < k1; k++, weights += channels)
             {
-                s = TLanes.Splat(weights[4]);
-                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1); e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2);
-                s = TLanes.Splat(weights[5]);
-                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1); f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2);
-                s = TLanes.Splat(weights[6]);
-                g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1); g2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, g2);
-                s = TLanes.Splat(weights[7]);
-                h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
+                int offset = offsets[k];
+                TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0);
+                TV s = TLanes.Splat(weights[0]);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1); a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2);
+                s = TLanes.Splat(weights[1]);
+                b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2);
+                s = TLanes.Splat(weights[2]);
+                c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1); c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2);
+                s = TLanes.Splat(weights[3]);
+                d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1); d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2);
+                if (channels > 4)
+                {
+                    s = TLanes.Splat(weights[4]);
+                    e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1); e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2);
+                    s = TLanes.Splat(weights[5]);
+                    f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1); f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2);
+                    s = TLanes.Splat(weights[6]);
+                    g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1); g2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, g2);
+                    s = TLanes.Splat(weights[7]);
+                    h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1); h2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, h2);
+                }
             }
+            if (into != null)
+            {
+                // Four channels only (the 512-bit eight-channel tile keeps its sums).
+                float* planes = into->Planes;
+                nint plane = into->Plane;
+                TV* biases = into->Biases;
+                nint p0 = into->Positions[0], p1 = into->Positions[1], p2 = into->Positions[2];
+                Put<TV, TLanes>(planes, p0, p1, p2, biases[0], a0, a1, a2); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, p2, biases[1], b0, b1, b2); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, p2, biases[2], c0, c1, c2); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, p2, biases[3], d0, d1, d2);
+                return;
+            }
+            Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
+            Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
+            Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
+            Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
+            if (channels <= 4) continue;
+            Keep<TV, TLanes>(sums + 4 * 3, e0, add); Keep<TV, TLanes>(sums + 4 * 3 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 3 + 2, e2, add);
+            Keep<TV, TLanes>(sums + 5 * 3, f0, add); Keep<TV, TLanes>(sums + 5 * 3 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 3 + 2, f2, add);
+            Keep<TV, TLanes>(sums + 6 * 3, g0, add); Keep<TV, TLanes>(sums + 6 * 3 + 1, g1, add); Keep<TV, TLanes>(sums + 6 * 3 + 2, g2, add);
+            Keep<TV, TLanes>(sums + 7 * 3, h0, add); Keep<TV, TLanes>(sums + 7 * 3 + 1, h1, add); Keep<TV, TLanes>(sums + 7 * 3 + 2, h2, add);
         }
-        if (into != null)
-        {
-            // Four channels only (the 512-bit eight-channel tile keeps its sums).
-            float* planes = into->Planes;
-            nint plane = into->Plane;
-            TV* biases = into->Biases;
-            nint p0 = into->Positions[0], p1 = into->Positions[1], p2 = into->Positions[2];
-            Put<TV, TLanes>(planes, p0, p1, p2, biases[0], a0, a1, a2); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, p2, biases[1], b0, b1, b2); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, p2, biases[2], c0, c1, c2); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, p2, biases[3], d0, d1, d2);
-            return;
-        }
-        Keep<TV, TLanes>(sums + 0 * 3, a0, add); Keep<TV, TLanes>(sums + 0 * 3 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 3 + 2, a2, add);
-        Keep<TV, TLanes>(sums + 1 * 3, b0, add); Keep<TV, TLanes>(sums + 1 * 3 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 3 + 2, b2, add);
-        Keep<TV, TLanes>(sums + 2 * 3, c0, add); Keep<TV, TLanes>(sums + 2 * 3 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 3 + 2, c2, add);
-        Keep<TV, TLanes>(sums + 3 * 3, d0, add); Keep<TV, TLanes>(sums + 3 * 3 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 3 + 2, d2, add);
-        if (channels <= 4) return;
-        Keep<TV, TLanes>(sums + 4 * 3, e0, add); Keep<TV, TLanes>(sums + 4 * 3 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 3 + 2, e2, add);
-        Keep<TV, TLanes>(sums + 5 * 3, f0, add); Keep<TV, TLanes>(sums + 5 * 3 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 3 + 2, f2, add);
-        Keep<TV, TLanes>(sums + 6 * 3, g0, add); Keep<TV, TLanes>(sums + 6 * 3 + 1, g1, add); Keep<TV, TLanes>(sums + 6 * 3 + 2, g2, add);
-        Keep<TV, TLanes>(sums + 7 * 3, h0, add); Keep<TV, TLanes>(sums + 7 * 3 + 1, h1, add); Keep<TV, TLanes>(sums + 7 * 3 + 2, h2, add);
     }
 
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
@@ -373,62 +379,67 @@ internal static partial class DirectConvolution
 
     // Four or six channels by two output vectors, for 16 registers: the four-channel tile of the unfused family, and the
     // six-channel one where six pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs
-    // and a weight in fifteen).
+    // and a weight in fifteen). Its k-blocks in the one call, as above.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int k0, int k1, float* w,
-        TV* sums, bool add, TileTarget<TV>* into)
+    private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int taps, int kBlock, float* w,
+        TV* sums, TileTarget<TV>* into)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
         where TChannels : struct, IConstantCount
     {
         int channels = TChannels.Count;
-        TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
-        TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
-        float* weights = w + (nint)k0 * channels;
-        for (int k = k0; k < k1; k++, weights += channels)
+        for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
-            int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
-            TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
-            s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
-            s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
-            s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
-            if (channels > 4)
+            TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
+            TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
+            int k1 = Math.Min(taps, k0 + kBlock);
+            bool add = k0 > 0;
+            float* weights = w + (nint)k0 * channels;
+            for (int k = k0; k < k1; k++, weights += channels)
             {
-                s = TLanes.Splat(weights[4]);
-                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
-                s = TLanes.Splat(weights[5]);
-                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+                int offset = offsets[k];
+                TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
+                TV s = TLanes.Splat(weights[0]);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+                s = TLanes.Splat(weights[1]);
+                b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+                s = TLanes.Splat(weights[2]);
+                c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+                s = TLanes.Splat(weights[3]);
+                d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+                if (channels > 4)
+                {
+                    s = TLanes.Splat(weights[4]);
+                    e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+                    s = TLanes.Splat(weights[5]);
+                    f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+                }
             }
+            if (into != null)
+            {
+                float* planes = into->Planes;
+                nint plane = into->Plane;
+                TV* biases = into->Biases;
+                nint p0 = into->Positions[0], p1 = into->Positions[1];
+                Put<TV, TLanes>(planes, p0, p1, biases[0], a0, a1); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, biases[1], b0, b1); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, biases[2], c0, c1); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, biases[3], d0, d1);
+                if (channels <= 4) return;
+                planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, biases[4], e0, e1); planes += plane;
+                Put<TV, TLanes>(planes, p0, p1, biases[5], f0, f1);
+                return;
+            }
+            Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
+            Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
+            Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
+            Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
+            if (channels <= 4) continue;
+            Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
+            Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
         }
-        if (into != null)
-        {
-            float* planes = into->Planes;
-            nint plane = into->Plane;
-            TV* biases = into->Biases;
-            nint p0 = into->Positions[0], p1 = into->Positions[1];
-            Put<TV, TLanes>(planes, p0, p1, biases[0], a0, a1); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, biases[1], b0, b1); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, biases[2], c0, c1); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, biases[3], d0, d1);
-            if (channels <= 4) return;
-            planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, biases[4], e0, e1); planes += plane;
-            Put<TV, TLanes>(planes, p0, p1, biases[5], f0, f1);
-            return;
-        }
-        Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
-        Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
-        Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
-        Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
-        if (channels <= 4) return;
-        Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
-        Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
     }
 
     /// <summary>Where a tile that stores its own sums puts them: channel c's output vector v at Planes + c·Plane + Positions[v], plus Biases[c].</summary>
