@@ -208,10 +208,7 @@ internal static partial class DirectConvolution
                     bool whole = u + perTile <= units && positions[perTile - 1] + lanes <= rowEnd * outW;
                     TileTarget<TV>* into = whole && tilesStore ? &tileTarget : null;
                     if (perTile == 4)
-                    {
-                        for (int k0 = 0; k0 < taps; k0 += kBlock)
-                            Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, k0, Math.Min(taps, k0 + kBlock), w + (nint)o0 * taps, sums, add: k0 > 0);
-                    }
+                        Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, taps, kBlock, w + (nint)o0 * taps, sums);
                     else if (tileChannels == WideChannels)
                         TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, taps, kBlock, w + (nint)o0 * taps, sums, null);
                     else if (perTile == 3)
@@ -332,49 +329,55 @@ internal static partial class DirectConvolution
     }
 
     // Six channels by four output vectors for 32 registers (a six-channel layer at 512 bits, where eight-channel tiles would
-    // leave a quarter of their multiply-adds on padding): 24 accumulators, four inputs and a weight.
+    // leave a quarter of their multiply-adds on padding): 24 accumulators, four inputs and a weight. Its k-blocks in the one
+    // call, as above.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void Tile6x4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, float* x3, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
+    private static unsafe void Tile6x4<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, float* x2, float* x3, int* offsets, int taps, int kBlock, float* w, TV* sums)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        TV a0 = default, a1 = default, a2 = default, a3 = default;
-        TV b0 = default, b1 = default, b2 = default, b3 = default;
-        TV c0 = default, c1 = default, c2 = default, c3 = default;
-        TV d0 = default, d1 = default, d2 = default, d3 = default;
-        TV e0 = default, e1 = default, e2 = default, e3 = default;
-        TV f0 = default, f1 = default, f2 = default, f3 = default;
-        float* weights = w + (nint)k0 * SixChannels;
-        for (int k = k0; k < k1; k++, weights += SixChannels)
+        for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
-            int offset = offsets[k];
-            TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0), v3 = TLanes.Load(ref x3[offset], 0);
-            TV s = TLanes.Splat(weights[0]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
-            a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2); a3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, a3);
-            s = TLanes.Splat(weights[1]);
-            b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
-            b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, b3);
-            s = TLanes.Splat(weights[2]);
-            c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
-            c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2); c3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, c3);
-            s = TLanes.Splat(weights[3]);
-            d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
-            d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2); d3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, d3);
-            s = TLanes.Splat(weights[4]);
-            e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
-            e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2); e3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, e3);
-            s = TLanes.Splat(weights[5]);
-            f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
-            f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2); f3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, f3);
+            TV a0 = default, a1 = default, a2 = default, a3 = default;
+            TV b0 = default, b1 = default, b2 = default, b3 = default;
+            TV c0 = default, c1 = default, c2 = default, c3 = default;
+            TV d0 = default, d1 = default, d2 = default, d3 = default;
+            TV e0 = default, e1 = default, e2 = default, e3 = default;
+            TV f0 = default, f1 = default, f2 = default, f3 = default;
+            int k1 = Math.Min(taps, k0 + kBlock);
+            bool add = k0 > 0;
+            float* weights = w + (nint)k0 * SixChannels;
+            for (int k = k0; k < k1; k++, weights += SixChannels)
+            {
+                int offset = offsets[k];
+                TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0), v2 = TLanes.Load(ref x2[offset], 0), v3 = TLanes.Load(ref x3[offset], 0);
+                TV s = TLanes.Splat(weights[0]);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
+                a2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, a2); a3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, a3);
+                s = TLanes.Splat(weights[1]);
+                b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
+                b2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, b2); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, b3);
+                s = TLanes.Splat(weights[2]);
+                c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
+                c2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, c2); c3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, c3);
+                s = TLanes.Splat(weights[3]);
+                d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
+                d2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, d2); d3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, d3);
+                s = TLanes.Splat(weights[4]);
+                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
+                e2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, e2); e3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, e3);
+                s = TLanes.Splat(weights[5]);
+                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
+                f2 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v2, f2); f3 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v3, f3);
+            }
+            Keep<TV, TLanes>(sums + 0 * 4, a0, add); Keep<TV, TLanes>(sums + 0 * 4 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 4 + 2, a2, add); Keep<TV, TLanes>(sums + 0 * 4 + 3, a3, add);
+            Keep<TV, TLanes>(sums + 1 * 4, b0, add); Keep<TV, TLanes>(sums + 1 * 4 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 4 + 2, b2, add); Keep<TV, TLanes>(sums + 1 * 4 + 3, b3, add);
+            Keep<TV, TLanes>(sums + 2 * 4, c0, add); Keep<TV, TLanes>(sums + 2 * 4 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 4 + 2, c2, add); Keep<TV, TLanes>(sums + 2 * 4 + 3, c3, add);
+            Keep<TV, TLanes>(sums + 3 * 4, d0, add); Keep<TV, TLanes>(sums + 3 * 4 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 4 + 2, d2, add); Keep<TV, TLanes>(sums + 3 * 4 + 3, d3, add);
+            Keep<TV, TLanes>(sums + 4 * 4, e0, add); Keep<TV, TLanes>(sums + 4 * 4 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 4 + 2, e2, add); Keep<TV, TLanes>(sums + 4 * 4 + 3, e3, add);
+            Keep<TV, TLanes>(sums + 5 * 4, f0, add); Keep<TV, TLanes>(sums + 5 * 4 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 4 + 2, f2, add); Keep<TV, TLanes>(sums + 5 * 4 + 3, f3, add);
         }
-        Keep<TV, TLanes>(sums + 0 * 4, a0, add); Keep<TV, TLanes>(sums + 0 * 4 + 1, a1, add); Keep<TV, TLanes>(sums + 0 * 4 + 2, a2, add); Keep<TV, TLanes>(sums + 0 * 4 + 3, a3, add);
-        Keep<TV, TLanes>(sums + 1 * 4, b0, add); Keep<TV, TLanes>(sums + 1 * 4 + 1, b1, add); Keep<TV, TLanes>(sums + 1 * 4 + 2, b2, add); Keep<TV, TLanes>(sums + 1 * 4 + 3, b3, add);
-        Keep<TV, TLanes>(sums + 2 * 4, c0, add); Keep<TV, TLanes>(sums + 2 * 4 + 1, c1, add); Keep<TV, TLanes>(sums + 2 * 4 + 2, c2, add); Keep<TV, TLanes>(sums + 2 * 4 + 3, c3, add);
-        Keep<TV, TLanes>(sums + 3 * 4, d0, add); Keep<TV, TLanes>(sums + 3 * 4 + 1, d1, add); Keep<TV, TLanes>(sums + 3 * 4 + 2, d2, add); Keep<TV, TLanes>(sums + 3 * 4 + 3, d3, add);
-        Keep<TV, TLanes>(sums + 4 * 4, e0, add); Keep<TV, TLanes>(sums + 4 * 4 + 1, e1, add); Keep<TV, TLanes>(sums + 4 * 4 + 2, e2, add); Keep<TV, TLanes>(sums + 4 * 4 + 3, e3, add);
-        Keep<TV, TLanes>(sums + 5 * 4, f0, add); Keep<TV, TLanes>(sums + 5 * 4 + 1, f1, add); Keep<TV, TLanes>(sums + 5 * 4 + 2, f2, add); Keep<TV, TLanes>(sums + 5 * 4 + 3, f3, add);
     }
 
     // Four or six channels by two output vectors, for 16 registers: the four-channel tile of the unfused family, and the

@@ -34,7 +34,7 @@ internal sealed partial class Im2ColConvolution<T>
     private readonly CalibratedChoice _inputGradientChoice = new();
     private bool _directInputGradient;
     private float[] _gradientWeights = [], _arrangedGradientWeights = [], _zeroBias = [];
-    private int[] _gradientTapOffsets = [], _paddedTapOffsets = [];
+    private int[] _gradientTapOffsets = [];
     private int _paddedGradientLength;
 
     /// <summary>Whether the last backward pass computed dX directly (for tests).</summary>
@@ -51,13 +51,13 @@ internal sealed partial class Im2ColConvolution<T>
     private Window2D GradientWindow => new(_window.KernelH, _window.KernelW, 1, 1, _window.KernelH - 1 - _window.PadH, _window.KernelW - 1 - _window.PadW);
 
     /// <summary>
-    /// Whether this layer's input gradient can be computed directly for this pass's shape: float, stride 1, padding less than
-    /// the kernel, a layer the direct kernel takes, and Cout in one k-block of the product it replaces.
+    /// Whether this layer's input gradient can be computed directly for this pass's shape: stride 1, padding less than the
+    /// kernel, a layer the direct kernel takes (float, vectors), and Cout in one k-block of the product it replaces.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     private bool CanInputGradientDirect()
     {
-        if (!AllowDirect || typeof(T) != typeof(float) || _window.StrideH != 1 || _window.StrideW != 1) return false;
+        if (!AllowDirect || _window.StrideH != 1 || _window.StrideW != 1) return false;
         if (_window.PadH >= _window.KernelH || _window.PadW >= _window.KernelW || _outChannels > GemmPacked.MaxKBlock) return false;
         return DirectConvolution.Handles<T>(GradientWindow, _inChannels);
     }
@@ -88,13 +88,13 @@ internal sealed partial class Im2ColConvolution<T>
         DirectConvolution.ArrangeWeights(_gradientWeights.AsSpan(0, _inChannels * taps), _inChannels, taps, _width, _arrangedGradientWeights);
         if (_zeroBias.Length < _inChannels) _zeroBias = new float[_inChannels];
 
-        // The padded dY's offsets in (o, i', j') order, then taken in (i, j, o) order with i' = kH − 1 − i, j' = kW − 1 − j.
-        if (_paddedTapOffsets.Length != taps) (_paddedTapOffsets, _gradientTapOffsets) = (new int[taps], new int[taps]);
-        DirectConvolution.TapOffsets(_outChannels, _outH, _outW, gradientWindow, _paddedTapOffsets);
+        // Tap (i, j, o) reads plane o of the padded dY at row kH − 1 − i and column kW − 1 − j of the window.
+        if (_gradientTapOffsets.Length != taps) _gradientTapOffsets = new int[taps];
+        int paddedH = _outH + 2 * gradientWindow.PadH, paddedW = _outW + 2 * gradientWindow.PadW;
         for (int i = 0; i < kh; i++)
             for (int j = 0; j < kw; j++)
                 for (int o = 0; o < _outChannels; o++)
-                    _gradientTapOffsets[(i * kw + j) * _outChannels + o] = _paddedTapOffsets[(o * kh + kh - 1 - i) * kw + kw - 1 - j];
+                    _gradientTapOffsets[(i * kw + j) * _outChannels + o] = (o * paddedH + kh - 1 - i) * paddedW + kw - 1 - j;
         _paddedGradientLength = DirectConvolution.PaddedLength(_outChannels, _outH, _outW, gradientWindow, _width);
     }
 
