@@ -41,5 +41,10 @@ internal static class ConvLayerTimer
         double f = forward[runs / 2], b = backward[runs / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"conv {cin}→{cout}, {kernel}×{kernel}, padding {padding}, {size}×{size}, batch {batch}, {(threads == 0 ? "the team" : $"{threads} thread(s)")}: forward {f:F1} µs ({flops / f / 1e3:F1} GFLOP/s), backward {b:F1} µs ({2 * flops / b / 1e3:F1} GFLOP/s); medians of {runs}"));
+        var choices = layer.Choices;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  chosen: direct forward {Said(choices.DirectForward)}, gathered fold {Said(choices.GatheredFold)}, direct input gradient {Said(choices.DirectInputGradient)}; backward pieces a chunk {layer.LastBackwardPieces}"));
+
+        static string Said(bool? choice) => choice switch { true => "yes", false => "no", null => "not applicable" };
     }
 }

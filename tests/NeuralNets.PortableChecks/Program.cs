@@ -35,6 +35,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"max and average pooling after LeakyReLU, ELU, GELU and ReLU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
     checks.Run($"average pooling 2×2, four and eight windows at a time: each window's sum in order, its share to each input{family}", In(KernelChecks.AvgPoolTwoByTwo));
     checks.Run($"convolutions: the direct forward pass and input gradient (without unfolding, without the column gradient) give the unfolded path's bits at every width{family}", In(KernelChecks.DirectConvolutionPasses));
+    checks.Run($"convolutions: a backward pass split inside its chunks (ranges of input channels, bands of rows) gives one part's bits at every width{family}", In(KernelChecks.SplitBackwardPasses));
     checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
@@ -383,6 +384,41 @@ internal static class KernelChecks
                 }
                 if (!Same(Passes(direct: true), Passes(direct: false)))
                     return $"{cin}→{cout} {kernel} over {h}×{w}, padding {padding}: the direct passes differ from the unfolded ones at {bits} bits";
+            }
+        }
+        return null;
+    }
+
+    public static string? SplitBackwardPasses()
+    {
+        // One image of a 16-channel 3×3 layer, and nine input channels (ranges of unequal length) with a rectangular kernel.
+        var shapes = new (int In, int Out, int H, int W, (int, int) Kernel, (int, int) Padding)[]
+        {
+            (16, 16, 32, 32, (3, 3), (1, 1)), (9, 8, 17, 40, (3, 5), (0, 2)),
+        };
+        foreach (var (cin, cout, h, w, kernel, padding) in shapes)
+        {
+            var x = Random(7, cin * h * w);
+            int outH = h + 2 * padding.Item1 - kernel.Item1 + 1, outW = w + 2 * padding.Item2 - kernel.Item2 + 1;
+            var dy = Random(8, cout * outH * outW);
+            foreach (int bits in Widths)
+            {
+                using var scope = KernelWidth.Limit(bits);
+                (float[] Gradients, int Pieces) Backward(int parts)
+                {
+                    var layer = new Conv2D<float>(cin, cout, kernel, new Random(5), padding: padding)
+                    {
+                        ForcedChoice = true, ForcedInputGradientChoice = true, MaxParts = parts,
+                    };
+                    layer.Forward(Tensor.Create((float[])x.Clone(), [1, cin, h, w]), training: true);
+                    var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [1, cout, outH, outW])).ToArray();
+                    return ([.. dx, .. layer.Weight.GradientSpan, .. layer.Bias.GradientSpan], layer.LastBackwardPieces);
+                }
+                var (whole, split) = (Backward(parts: 1), Backward(parts: 3));
+                if (bits != KernelWidth.Scalar && KernelWidth.MultiplyAdd >= 128 && split.Pieces < 2)
+                    return $"{cin}→{cout} {kernel} over {h}×{w} at {bits} bits: the backward pass was not split";
+                if (!Same(whole.Gradients, split.Gradients))
+                    return $"{cin}→{cout} {kernel} over {h}×{w}, padding {padding}: the split backward pass differs from one part's at {bits} bits";
             }
         }
         return null;

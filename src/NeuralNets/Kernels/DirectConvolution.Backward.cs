@@ -76,14 +76,18 @@ internal static partial class DirectConvolution
 
     /// <summary>
     /// One chunk's weight gradient <c>[Cout, K]</c> (written over <paramref name="weightGradient"/>), from its samples'
-    /// padded images (<paramref name="paddedLength"/> apart) and transposed output gradients (<see cref="TransposeGradient"/>).
+    /// padded images (<paramref name="paddedLength"/> apart) and transposed output gradients (<see cref="TransposeGradient"/>);
+    /// or the columns of it that <paramref name="tapOffsets"/> name, when they are a range of its taps: row o of the
+    /// result then starts <paramref name="rowLength"/> floats after row o − 1 (K for the whole gradient). Every element is
+    /// its own chain, so a range's elements are the whole gradient's bits.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     public static unsafe void WeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
-        ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient)
+        ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient, int rowLength)
     {
         int taps = tapOffsets.Length, stride = ChannelStride(outChannels), plane = outH * outW;
-        if (paddedImages.Length < count * paddedLength || transposedGradients.Length < count * plane * stride || weightGradient.Length < outChannels * taps)
+        if (paddedImages.Length < count * paddedLength || transposedGradients.Length < count * plane * stride || rowLength < taps
+            || weightGradient.Length < (outChannels - 1) * rowLength + taps)
             throw new ArgumentException("Direct weight gradient given buffers too short for its shape.");
         int bits = ChannelBits(outChannels);
         bool fused = KernelWidth.FusedFamily;
@@ -93,13 +97,14 @@ internal static partial class DirectConvolution
         fixed (float* dw = weightGradient)
         {
             var shape = new GradientShape(x, paddedLength, paddedWidth, dy, stride, count, outH, outW);
-            if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, dw);
-            else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, dw);
-            else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, dw);
-            else if (bits == 128 && fused) WeightGradient<Vector128<float>, Lanes128, Fused>(shape, offsets, taps, outChannels, dw);
-            else if (bits == 128) WeightGradient<Vector128<float>, Lanes128, Unfused>(shape, offsets, taps, outChannels, dw);
-            else if (fused) WeightGradientScalar<Fused>(shape, offsets, taps, outChannels, dw);
-            else WeightGradientScalar<Unfused>(shape, offsets, taps, outChannels, dw);
+            var target = new GradientRows(dw, rowLength);
+            if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, target);
+            else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, target);
+            else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, target);
+            else if (bits == 128 && fused) WeightGradient<Vector128<float>, Lanes128, Fused>(shape, offsets, taps, outChannels, target);
+            else if (bits == 128) WeightGradient<Vector128<float>, Lanes128, Unfused>(shape, offsets, taps, outChannels, target);
+            else if (fused) WeightGradientScalar<Fused>(shape, offsets, taps, outChannels, target);
+            else WeightGradientScalar<Unfused>(shape, offsets, taps, outChannels, target);
         }
     }
 
@@ -110,8 +115,15 @@ internal static partial class DirectConvolution
         public readonly int PaddedLength = paddedLength, PaddedWidth = paddedWidth, Stride = stride, Count = count, OutH = outH, OutW = outW;
     }
 
+    /// <summary>Where the weight gradient's rows go: row o of the computed taps at <c>Start + o · RowLength</c>.</summary>
+    private readonly unsafe struct GradientRows(float* start, int rowLength)
+    {
+        public readonly float* Start = start;
+        public readonly int RowLength = rowLength;
+    }
+
     [MethodImpl(HotPath.Options)]
-    private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, float* dw)
+    private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientRows dw)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -150,7 +162,7 @@ internal static partial class DirectConvolution
                 for (int t = 0; t < groupTaps; t++)
                 {
                     TLanes.Store(sums[t], ref *lanesOut, 0);
-                    for (int o = 0; o < channels; o++) dw[(o0 + o) * taps + t0 + t] = lanesOut[o];
+                    for (int o = 0; o < channels; o++) dw.Start[(nint)(o0 + o) * dw.RowLength + t0 + t] = lanesOut[o];
                 }
             }
         }
@@ -192,7 +204,7 @@ internal static partial class DirectConvolution
 
     /// <summary>The same chains one element at a time, for CPUs (or tests) without vectors.</summary>
     [MethodImpl(HotPath.Options)]
-    private static unsafe void WeightGradientScalar<TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, float* dw)
+    private static unsafe void WeightGradientScalar<TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientRows dw)
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int outH = shape.OutH, outW = shape.OutW, stride = shape.Stride;
@@ -211,7 +223,7 @@ internal static partial class DirectConvolution
                         for (int q = 0; q < outW; q++, dy += stride) s = TMultiplyAdd.Of(x[q], *dy, s);
                     }
                 }
-                dw[o * taps + t] = s;
+                dw.Start[(nint)o * dw.RowLength + t] = s;
             }
     }
 }

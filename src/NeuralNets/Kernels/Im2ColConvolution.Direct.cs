@@ -112,9 +112,13 @@ internal sealed partial class Im2ColConvolution<T>
         _paddedLength = DirectConvolution.PaddedLength(_inChannels, _height, _width, _window, _outW);
     }
 
-    /// <summary>One chunk's weight gradient straight from its padded images and its dY (see <see cref="DirectConvolution"/>).</summary>
+    /// <summary>
+    /// One chunk's weight gradient straight from its padded images and its dY (see <see cref="DirectConvolution"/>), or
+    /// (vectors across output channels only) its columns for input channels [<paramref name="firstChannel"/>,
+    /// <paramref name="endChannel"/>).
+    /// </summary>
     [MethodImpl(HotPath.Options)]
-    private void DirectWeightGradient(Scratch scratch, int first, int count, Span<T> chunkWeight)
+    private void DirectWeightGradient(Scratch scratch, int first, int count, Span<T> chunkWeight, int firstChannel, int endChannel)
     {
         if (_outChannels < DirectConvolution.MinimumGradientChannels)
         {
@@ -135,8 +139,9 @@ internal sealed partial class Im2ColConvolution<T>
             DirectConvolution.TransposeGradient(dy.Slice((first + n) * outputSize, outputSize), _outChannels, plane, stride,
                 scratch.GradientRows.AsSpan(n * plane * stride, plane * stride));
         }
-        DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets, scratch.GradientRows,
-            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight));
+        int window = _window.KernelH * _window.KernelW, firstTap = firstChannel * window, taps = (endChannel - firstChannel) * window;
+        DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets.AsSpan(firstTap, taps), scratch.GradientRows,
+            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows);
     }
 
     /// <summary>A few-channel chunk's weight gradient, vectors across output positions (DirectConvolution.PositionLanes.cs).</summary>

@@ -98,9 +98,9 @@ internal sealed partial class Im2ColConvolution<T>
         _paddedGradientLength = DirectConvolution.PaddedLength(_outChannels, _outH, _outW, gradientWindow, _width);
     }
 
-    /// <summary>dX of a chunk's samples, written over <paramref name="dx"/> (see the type's remarks).</summary>
+    /// <summary>Rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of dX of a chunk's samples, written over <paramref name="dx"/> (see the type's remarks).</summary>
     [MethodImpl(HotPath.Options)]
-    private void DirectInputGradient(Scratch scratch, int first, int count, Span<T> dx)
+    private void DirectInputGradient(Scratch scratch, int first, int count, Span<T> dx, int rowStart, int rowEnd)
     {
         int imageSize = _inChannels * _height * _width, outputSize = _outChannels * _outH * _outW;
         var gradientWindow = GradientWindow;
@@ -112,7 +112,7 @@ internal sealed partial class Im2ColConvolution<T>
         {
             DirectConvolution.Pad(dy.Slice((first + n) * outputSize, outputSize), _outChannels, _outH, _outW, gradientWindow, padded);
             DirectConvolution.ForwardRows(padded, _outW + 2 * gradientWindow.PadW, _gradientTapOffsets, _arrangedGradientWeights, _zeroBias,
-                _inChannels, _outChannels, target.Slice(n * imageSize, imageSize), _height, _width, 0, _height);
+                _inChannels, _outChannels, target.Slice(n * imageSize, imageSize), _height, _width, rowStart, rowEnd);
         }
     }
 }

@@ -25,7 +25,8 @@ namespace NeuralNets.Kernels;
 /// from a padded copy of each image (<see cref="DirectConvolution"/>, the same bits), the input gradient from a padded copy
 /// of dY without the column gradient (Im2ColConvolution.DirectInputGradient.cs, the same bits) or else with its fold gathered
 /// (<see cref="GatherFold"/>, the same bits), this machine's timings choosing, and the weight gradient is summed without X̂ (vectors across output channels from
-/// eight of them, across output positions below that).</para>
+/// eight of them, across output positions below that). A direct backward pass with fewer chunks than threads splits each
+/// chunk into ranges of input channels and bands of rows (Im2ColConvolution.SplitBackward.cs, the same bits).</para>
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -123,10 +124,11 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         if (_directInputGradient) PrepareDirectInputGradient();
         bool gatherable = foldable && !_directInputGradient;
         _gatherFold = gatherable && _foldChoice.UseFirst(ShapeKey);
+        PlanPieces();
         long start = Stopwatch.GetTimestamp();
         try
         {
-            _backwardJob.Run(_chunks);
+            _backwardJob.Run(_chunks * Pieces);
         }
         finally
         {
@@ -230,47 +232,25 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         int rows = ColumnRows, plane = _outH * _outW, imageSize = _inChannels * _height * _width;
         int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first), span = count * plane;
 
-        // dY as [Cout, count·outH·outW], the layout of the forward product. A direct pass without the column gradient (a first
-        // layer's, or one whose dX is direct) would read that copy only for the bias, which then sums each channel's planes
-        // where they lie instead (FixedSum.SumOfPlanes: the same bits).
-        ReadOnlySpan<T> dy = _outputGradient!.Span();
-        bool biasFromPlanes = (_inputGradient is null || _directInputGradient) && _directGradients && typeof(T) == typeof(float) && FixedSum.SumsPlanesWithVectors(plane);
-        var dyMatrix = biasFromPlanes ? Span<T>.Empty : Buffer(ref scratch.Product, _outChannels * span);
-        for (int n = 0; n < count && !biasFromPlanes; n++)
-            for (int o = 0; o < _outChannels; o++)
-                dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+        var dyMatrix = ArrangeOutputGradient(scratch, first, count);
 
         // This chunk's dW[Cout, K] and db[o] = Σ dY[o, :], added up in chunk order by Backward.
-        int weightLength = _weight.Count, stride = weightLength + _outChannels;
-        var chunkWeight = _chunkGradients.AsSpan(chunkIndex * stride, weightLength);
-        if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight);
+        var chunkWeight = ChunkWeightGradient(chunkIndex);
+        if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight, 0, _inChannels);
         else
         {
             // dY · X̂ᵀ; X̂ is still there when the forward pass fit in one chunk, otherwise unfolded again.
             var columns = _columnsHoldBatch ? scratch.Columns.AsSpan(0, rows * span) : Unfold(scratch, first, count);
             MatrixMultiply.Compute<T>(dyMatrix, false, columns, true, chunkWeight, _outChannels, rows, span, accumulate: false, maxThreads: ProductThreads);
         }
-        var chunkBias = _chunkGradients.AsSpan(chunkIndex * stride + weightLength, _outChannels);
-        if (biasFromPlanes)
-        {
-            var planes = MemoryMarshal.Cast<T, float>(dy);
-            for (int o = 0; o < _outChannels; o++)
-            {
-                float sum = FixedSum.SumOfPlanes(planes[((first * _outChannels + o) * plane)..], plane, _outChannels * plane, count);
-                chunkBias[o] = Unsafe.As<float, T>(ref sum);
-            }
-        }
-        else
-        {
-            for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
-        }
+        SumChunkBias(chunkIndex, first, count, dyMatrix);
 
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_inputGradient is not { } dxTensor) return;
         var dx = dxTensor.Span().Slice(first * imageSize, count * imageSize);
         if (_directInputGradient)
         {
-            DirectInputGradient(scratch, first, count, dx);
+            DirectInputGradient(scratch, first, count, dx, 0, _height);
             return;
         }
         // Room around dX̂ for the gathering fold's shifted loads, whose lanes outside it are dropped.
@@ -289,6 +269,54 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         dx.Clear();
         for (int n = 0; n < count; n++)
             Im2Col.FoldAdd<T>(columnGradient[(n * plane)..], span, _inChannels, _height, _width, _window, _outH, _outW, dx.Slice(n * imageSize, imageSize));
+    }
+
+    /// <summary>
+    /// Whether the bias gradient sums dY's planes where they lie (<see cref="FixedSum.SumOfPlanes"/>: the same bits) instead
+    /// of reading the [Cout, count·outH·outW] copy: where nothing else reads that copy, a direct pass without the column
+    /// gradient (a first layer's, or one whose dX is direct).
+    /// </summary>
+    private bool BiasFromPlanes
+    {
+        [MethodImpl(HotPath.Options)]
+        get => (_inputGradient is null || _directInputGradient) && _directGradients && typeof(T) == typeof(float) && FixedSum.SumsPlanesWithVectors(_outH * _outW);
+    }
+
+    /// <summary>A chunk's dY as [Cout, count·outH·outW], the layout of the forward product, in the part's scratch; empty where <see cref="BiasFromPlanes"/>.</summary>
+    [MethodImpl(HotPath.Options)]
+    private Span<T> ArrangeOutputGradient(Scratch scratch, int first, int count)
+    {
+        if (BiasFromPlanes) return Span<T>.Empty;
+        int plane = _outH * _outW, span = count * plane;
+        ReadOnlySpan<T> dy = _outputGradient!.Span();
+        var dyMatrix = Buffer(ref scratch.Product, _outChannels * span);
+        for (int n = 0; n < count; n++)
+            for (int o = 0; o < _outChannels; o++)
+                dy.Slice(((first + n) * _outChannels + o) * plane, plane).CopyTo(dyMatrix.Slice(o * span + n * plane, plane));
+        return dyMatrix;
+    }
+
+    /// <summary>Where a chunk's own dW goes before the chunks are added up.</summary>
+    [MethodImpl(HotPath.Options)]
+    private Span<T> ChunkWeightGradient(int chunkIndex) => _chunkGradients.AsSpan(chunkIndex * (_weight.Count + _outChannels), _weight.Count);
+
+    /// <summary>A chunk's db[o] = Σ dY[o, :], from dY's planes or from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>).</summary>
+    [MethodImpl(HotPath.Options)]
+    private void SumChunkBias(int chunkIndex, int first, int count, ReadOnlySpan<T> dyMatrix)
+    {
+        int plane = _outH * _outW, span = count * plane;
+        var chunkBias = _chunkGradients.AsSpan(chunkIndex * (_weight.Count + _outChannels) + _weight.Count, _outChannels);
+        if (BiasFromPlanes)
+        {
+            var planes = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
+            for (int o = 0; o < _outChannels; o++)
+            {
+                float sum = FixedSum.SumOfPlanes(planes[((first * _outChannels + o) * plane)..], plane, _outChannels * plane, count);
+                chunkBias[o] = Unsafe.As<float, T>(ref sum);
+            }
+            return;
+        }
+        for (int o = 0; o < _outChannels; o++) chunkBias[o] = FixedSum.Sum<T>(dyMatrix.Slice(o * span, span));
     }
 
     /// <summary>X̂ of samples [first, first + count) into the part's columns buffer, side by side: [K, count·outH·outW].</summary>
@@ -340,7 +368,8 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         protected override void RunUnit(int unit, int part)
         {
             if (forward) convolution.ForwardChunk(unit, part);
-            else convolution.BackwardChunk(unit, part);
+            else if (convolution.Pieces == 1) convolution.BackwardChunk(unit, part);
+            else convolution.BackwardPiece(unit / convolution.Pieces, unit % convolution.Pieces, part);
         }
     }
 

@@ -147,6 +147,62 @@ public class DirectConvolutionTests
                 }
     }
 
+    /// <summary>Passes with fewer chunks of samples than parts, over a million multiply-adds a gradient: split inside their chunks.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int> SplitShapes => new()
+    {
+        // batch, Cin, Cout, H, W, kH, kW, pH, pW
+        { 1, 16, 16, 32, 32, 3, 3, 1, 1 },    // one image, one chunk
+        { 2, 8, 12, 20, 24, 5, 5, 2, 2 },     // two chunks of one image: fewer than five parts, not than two
+        { 1, 9, 8, 15, 40, 3, 5, 0, 2 },      // nine input channels (ranges of unequal length), eight output channels, a rectangular kernel; not split without dX (too small)
+        { 1, 64, 32, 24, 24, 1, 1, 0, 0 },    // a 1×1 convolution
+        { 3, 12, 16, 15, 14, 3, 3, 1, 1 },    // chunks of two images and one: split at three and five parts
+    };
+
+    [Theory]
+    [MemberData(nameof(SplitShapes))]
+    public void Backward_SplitInsideItsChunks_GivesOnePartsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw)
+    {
+        var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
+        foreach (bool inputGradient in new[] { true, false })
+            foreach (bool unfused in new[] { false, true })
+                foreach (int bits in NarrowedWidth.Widths)
+                {
+                    using var family = KernelWidth.ForceUnfused(unfused);
+                    using var width = KernelWidth.Limit(bits);
+                    var whole = Pass(parts: 1, inputGradient);
+                    whole.Pieces.Should().Be(1);
+                    foreach (int parts in new[] { 2, 3, 5 })
+                    {
+                        var split = Pass(parts, inputGradient);
+                        string because = $"{parts} parts, {(inputGradient ? "dX wanted" : "no dX")}, {(unfused ? "unfused" : "fused")} family, {bits} bits";
+                        // dX direct needs vectors; without dX every width's weight gradient is direct, but half the work.
+                        long multiplyAdds = (long)batch * cout * (h + 2 * ph - kh + 1) * (w + 2 * pw - kw + 1) * cin * kh * kw * (inputGradient ? 2 : 1);
+                        bool splits = parts > whole.Chunks && multiplyAdds >= MatrixMultiply.ParallelThreshold && (!inputGradient || KernelWidth.MultiplyAdd >= 128);
+                        (split.Pieces > 1).Should().Be(splits, because);
+                        split.Dx.Should().Equal(whole.Dx, Bitwise, because);
+                        split.Dw.Should().Equal(whole.Dw, Bitwise, because);
+                        split.Db.Should().Equal(whole.Db, Bitwise, because);
+                    }
+                }
+
+        (float[] Dx, float[] Dw, float[] Db, int Pieces, int Chunks) Pass(int parts, bool inputGradient)
+        {
+            var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw))
+            {
+                ForcedChoice = true, ForcedInputGradientChoice = true, MaxParts = parts,
+            };
+            var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]), training: true);
+            var gradient = TensorMemory.Wrap((float[])dy.Clone(), output.Shape());
+            float[] dx = [];
+            if (inputGradient) dx = layer.Backward(gradient).Span().ToArray();
+            else ((IParameterGradientOnly<float>)layer).BackwardToParameters(gradient);
+            int chunk = Math.Max(1, Math.Min(batch, (1 << 16) / (cin * kh * kw * (int)output.Lengths[2] * (int)output.Lengths[3])));
+            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray(), layer.LastBackwardPieces, (batch + chunk - 1) / chunk);
+        }
+    }
+
+    private static bool Bitwise(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
+
     [Fact]
     public void InputGradient_WithoutTheColumnGradient_ProductsThatUnderflow_GiveTheFoldsPositiveZeros()
     {

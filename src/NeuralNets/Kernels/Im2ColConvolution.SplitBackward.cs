@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using NeuralNets.Tensors;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// A backward pass with fewer chunks than threads (one large image, a small batch on many cores) split inside its chunks,
+/// where every part of it is direct: each chunk's weight gradient by ranges of input channels, its input gradient by bands
+/// of rows.
+/// </summary>
+/// <remarks>
+/// Each element of dW is its own chain over the chunk's positions and each row of dX its own sums
+/// (<see cref="DirectConvolution"/>), so a piece computes exactly the elements the whole chunk would: the same bits
+/// whatever the pieces. A chunk whose dX takes the column gradient is not split here; its products split across the team
+/// on their own when the pass has one chunk.
+/// </remarks>
+internal sealed partial class Im2ColConvolution<T>
+{
+    private int _weightPieces, _inputPieces;
+
+    /// <summary>Units each chunk of this backward pass is run as: 1 (the chunk whole), or its weight pieces then its input pieces.</summary>
+    private int Pieces { [MethodImpl(HotPath.Options)] get => _weightPieces + _inputPieces; }
+
+    /// <summary>How many pieces each chunk of the last backward pass was split into (1: not split); for tests.</summary>
+    public int LastBackwardPieces => Pieces;
+
+    /// <summary>Decides this backward pass's pieces per chunk and how many parts run them.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void PlanPieces()
+    {
+        (_weightPieces, _inputPieces) = (1, 0);
+        int threads = MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
+        bool allDirect = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels && (_inputGradient is null || _directInputGradient);
+        if (!allDirect || _chunks >= threads) return;
+        long multiplyAdds = (long)_batch * _outChannels * _outH * _outW * ColumnRows * (_inputGradient is null ? 1 : 2);
+        if (multiplyAdds < MatrixMultiply.ParallelThreshold) return;
+
+        // The two gradients cost the same multiply-adds: half the pieces each where both are wanted.
+        int pieces = (threads + _chunks - 1) / _chunks;
+        if (_inputGradient is null) _weightPieces = Math.Min(pieces, _inChannels);
+        else (_weightPieces, _inputPieces) = (Math.Clamp(pieces / 2, 1, _inChannels), Math.Clamp(pieces - pieces / 2, 1, _height));
+        _parts = Math.Min(threads, _chunks * Pieces);
+        EnsureScratch(_parts);
+    }
+
+    /// <summary>One piece of a chunk's backward pass: a range of input channels' dW (the first piece also db), or a band of dX's rows.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void BackwardPiece(int chunkIndex, int piece, int part)
+    {
+        var scratch = _scratch[part];
+        int first = chunkIndex * _chunk, count = Math.Min(_chunk, _batch - first);
+        if (piece < _weightPieces)
+        {
+            int firstChannel = (int)((long)_inChannels * piece / _weightPieces), endChannel = (int)((long)_inChannels * (piece + 1) / _weightPieces);
+            DirectWeightGradient(scratch, first, count, ChunkWeightGradient(chunkIndex), firstChannel, endChannel);
+            if (piece == 0) SumChunkBias(chunkIndex, first, count, ArrangeOutputGradient(scratch, first, count));
+            return;
+        }
+        int band = piece - _weightPieces, imageSize = _inChannels * _height * _width;
+        int rowStart = (int)((long)_height * band / _inputPieces), rowEnd = (int)((long)_height * (band + 1) / _inputPieces);
+        var dx = _inputGradient!.Span().Slice(first * imageSize, count * imageSize);
+        DirectInputGradient(scratch, first, count, dx, rowStart, rowEnd);
+    }
+}
