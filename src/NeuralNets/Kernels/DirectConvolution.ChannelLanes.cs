@@ -82,8 +82,7 @@ internal static partial class DirectConvolution
                         if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
                     }
                     for (column += ChannelTilePositions; column >= outW; column -= outW) row++;
-                    for (int k0 = 0; k0 < taps; k0 += kBlock)
-                        ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, k0, Math.Min(taps, k0 + kBlock), weights, sums, add: k0 > 0);
+                    ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
                     // The bias last, as the column tiles add it.
                     for (int v = 0; v < ChannelTilePositions; v++)
                     {
@@ -114,39 +113,45 @@ internal static partial class DirectConvolution
         return TLanes.Load(ref *scratch, 0);
     }
 
-    // Two vectors of channels by six positions: twelve accumulators, two weight vectors and an input.
+    // Two vectors of channels by six positions: twelve accumulators, two weight vectors and an input. Each k-block's sums
+    // start from zero and are added to the blocks' before them, in one call (a call a block costs short blocks their speed).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void ChannelTile<TV, TLanes, TMultiplyAdd>(float* x, int* starts, int* offsets, int k0, int k1, float* w, TV* sums, bool add)
+    private static unsafe void ChannelTile<TV, TLanes, TMultiplyAdd>(float* x, int* starts, int* offsets, int taps, int kBlock, float* w, TV* sums)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int lanes = TLanes.Count;
         float* x0 = x + starts[0], x1 = x + starts[1], x2 = x + starts[2], x3 = x + starts[3], x4 = x + starts[4], x5 = x + starts[5];
-        TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
-        TV b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
-        float* weights = w + (nint)k0 * 2 * lanes;
-        for (int k = k0; k < k1; k++, weights += 2 * lanes)
+        for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
-            int offset = offsets[k];
-            TV low = TLanes.Load(ref weights[0], 0), high = TLanes.Load(ref weights[lanes], 0);
-            TV s = TLanes.Splat(x0[offset]);
-            a0 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a0); b0 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b0);
-            s = TLanes.Splat(x1[offset]);
-            a1 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a1); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b1);
-            s = TLanes.Splat(x2[offset]);
-            a2 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a2); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b2);
-            s = TLanes.Splat(x3[offset]);
-            a3 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a3); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b3);
-            s = TLanes.Splat(x4[offset]);
-            a4 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a4); b4 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b4);
-            s = TLanes.Splat(x5[offset]);
-            a5 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a5); b5 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b5);
+            TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+            TV b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default;
+            int k1 = Math.Min(taps, k0 + kBlock);
+            bool add = k0 > 0;
+            float* weights = w + (nint)k0 * 2 * lanes;
+            for (int k = k0; k < k1; k++, weights += 2 * lanes)
+            {
+                int offset = offsets[k];
+                TV low = TLanes.Load(ref weights[0], 0), high = TLanes.Load(ref weights[lanes], 0);
+                TV s = TLanes.Splat(x0[offset]);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a0); b0 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b0);
+                s = TLanes.Splat(x1[offset]);
+                a1 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a1); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b1);
+                s = TLanes.Splat(x2[offset]);
+                a2 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a2); b2 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b2);
+                s = TLanes.Splat(x3[offset]);
+                a3 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a3); b3 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b3);
+                s = TLanes.Splat(x4[offset]);
+                a4 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a4); b4 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b4);
+                s = TLanes.Splat(x5[offset]);
+                a5 = TLanes.MultiplyAdd<TMultiplyAdd>(low, s, a5); b5 = TLanes.MultiplyAdd<TMultiplyAdd>(high, s, b5);
+            }
+            // [half][position], as ChannelRows reads them.
+            Keep<TV, TLanes>(sums + 0, a0, add); Keep<TV, TLanes>(sums + 1, a1, add); Keep<TV, TLanes>(sums + 2, a2, add);
+            Keep<TV, TLanes>(sums + 3, a3, add); Keep<TV, TLanes>(sums + 4, a4, add); Keep<TV, TLanes>(sums + 5, a5, add);
+            Keep<TV, TLanes>(sums + 6, b0, add); Keep<TV, TLanes>(sums + 7, b1, add); Keep<TV, TLanes>(sums + 8, b2, add);
+            Keep<TV, TLanes>(sums + 9, b3, add); Keep<TV, TLanes>(sums + 10, b4, add); Keep<TV, TLanes>(sums + 11, b5, add);
         }
-        // [half][position], as ChannelRows reads them.
-        Keep<TV, TLanes>(sums + 0, a0, add); Keep<TV, TLanes>(sums + 1, a1, add); Keep<TV, TLanes>(sums + 2, a2, add);
-        Keep<TV, TLanes>(sums + 3, a3, add); Keep<TV, TLanes>(sums + 4, a4, add); Keep<TV, TLanes>(sums + 5, a5, add);
-        Keep<TV, TLanes>(sums + 6, b0, add); Keep<TV, TLanes>(sums + 7, b1, add); Keep<TV, TLanes>(sums + 8, b2, add);
-        Keep<TV, TLanes>(sums + 9, b3, add); Keep<TV, TLanes>(sums + 10, b4, add); Keep<TV, TLanes>(sums + 11, b5, add);
     }
 }
