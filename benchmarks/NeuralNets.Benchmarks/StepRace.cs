@@ -14,9 +14,17 @@ internal static class StepRace
 {
     private const int RoundCount = 15;
 
+    /// <summary>
+    /// Runs the cases whose names contain one of <paramref name="only"/> (all without); "busy" among them also keeps one
+    /// more thread of this process busy throughout, as a program's own work would: a core's worth of computing that both
+    /// libraries' threads then share the cores with.
+    /// </summary>
     public static void Run(string[] only)
     {
         Console.WriteLine(Torch.TorchRuntime.Prepare());
+        using var busy = only.Contains("busy", StringComparer.OrdinalIgnoreCase) ? new BusyThread() : null;
+        only = [.. only.Where(o => !o.Equals("busy", StringComparison.OrdinalIgnoreCase))];
+        if (busy is not null) Console.WriteLine("one more thread of this process computing throughout the race");
         var cases = new (string Name, Func<TrainingStepBenchmark> Create)[]
         {
             ("MLP 784-128(σ)-10, batch 1", () => Mlp(1)),
