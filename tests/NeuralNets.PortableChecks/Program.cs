@@ -35,7 +35,7 @@ foreach (bool unfused in new[] { false, true })
     checks.Run($"max and average pooling after LeakyReLU, ELU, GELU and ReLU as one pass: the two layers' bits{family}", In(KernelChecks.ActivationPoolPairs));
     checks.Run($"average pooling 2×2, four and eight windows at a time: each window's sum in order, its share to each input{family}", In(KernelChecks.AvgPoolTwoByTwo));
     checks.Run($"convolutions: the direct forward pass and input gradient (without unfolding, without the column gradient) give the unfolded path's bits at every width{family}", In(KernelChecks.DirectConvolutionPasses));
-    checks.Run($"convolutions: a backward pass split inside its chunks (ranges of input channels, bands of rows) gives one part's bits at every width{family}", In(KernelChecks.SplitBackwardPasses));
+    checks.Run($"convolutions: a backward pass split inside its chunks (ranges of input channels, bands of rows, the column gradient) gives one part's bits at every width{family}", In(KernelChecks.SplitBackwardPasses));
     checks.Run($"transposes (whole matrices, a convolution's output gradient, packing Bᵀ) against the definition{family}", In(KernelChecks.Transposes));
     checks.Run($"golden: MLP with sigmoid and cross-entropy matches libtorch to 1e-10{family}", In(GoldenChecks.Mlp));
     checks.Run($"golden: Conv2D matches libtorch to 1e-10{family}", In(GoldenChecks.Conv));
@@ -404,21 +404,26 @@ internal static class KernelChecks
             foreach (int bits in Widths)
             {
                 using var scope = KernelWidth.Limit(bits);
-                (float[] Gradients, int Pieces) Backward(int parts)
+                // dX direct, and through the column gradient.
+                foreach (bool direct in new[] { true, false })
                 {
-                    var layer = new Conv2D<float>(cin, cout, kernel, new Random(5), padding: padding)
+                    (float[] Gradients, int Pieces) Backward(int parts)
                     {
-                        ForcedChoice = true, ForcedInputGradientChoice = true, MaxParts = parts,
-                    };
-                    layer.Forward(Tensor.Create((float[])x.Clone(), [1, cin, h, w]), training: true);
-                    var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [1, cout, outH, outW])).ToArray();
-                    return ([.. dx, .. layer.Weight.GradientSpan, .. layer.Bias.GradientSpan], layer.LastBackwardPieces);
+                        var layer = new Conv2D<float>(cin, cout, kernel, new Random(5), padding: padding)
+                        {
+                            ForcedChoice = true, ForcedInputGradientChoice = direct, MaxParts = parts,
+                        };
+                        layer.Forward(Tensor.Create((float[])x.Clone(), [1, cin, h, w]), training: true);
+                        var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [1, cout, outH, outW])).ToArray();
+                        return ([.. dx, .. layer.Weight.GradientSpan, .. layer.Bias.GradientSpan], layer.LastBackwardPieces);
+                    }
+                    var (whole, split) = (Backward(parts: 1), Backward(parts: 3));
+                    string path = direct ? "direct dX" : "dX from the column gradient";
+                    if (split.Pieces < 2)
+                        return $"{cin}→{cout} {kernel} over {h}×{w}, {path}, at {bits} bits: the backward pass was not split";
+                    if (!Same(whole.Gradients, split.Gradients))
+                        return $"{cin}→{cout} {kernel} over {h}×{w}, padding {padding}, {path}: the split backward pass differs from one part's at {bits} bits";
                 }
-                var (whole, split) = (Backward(parts: 1), Backward(parts: 3));
-                if (bits != KernelWidth.Scalar && KernelWidth.MultiplyAdd >= 128 && split.Pieces < 2)
-                    return $"{cin}→{cout} {kernel} over {h}×{w} at {bits} bits: the backward pass was not split";
-                if (!Same(whole.Gradients, split.Gradients))
-                    return $"{cin}→{cout} {kernel} over {h}×{w}, padding {padding}: the split backward pass differs from one part's at {bits} bits";
             }
         }
         return null;

@@ -5,14 +5,13 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// A backward pass with fewer chunks than threads (one large image, a small batch on many cores) split inside its chunks,
-/// where every part of it is direct: each chunk's weight gradient by ranges of input channels, its input gradient by bands
-/// of rows.
+/// where its weight gradient is direct with vectors across output channels: each chunk's weight gradient by ranges of
+/// input channels, its direct input gradient by bands of rows, or its column gradient's product and fold as one piece.
 /// </summary>
 /// <remarks>
 /// Each element of dW is its own chain over the chunk's positions and each row of dX its own sums
-/// (<see cref="DirectConvolution"/>), so a piece computes exactly the elements the whole chunk would: the same bits
-/// whatever the pieces. A chunk whose dX takes the column gradient is not split here; its products split across the team
-/// on their own when the pass has one chunk.
+/// (<see cref="DirectConvolution"/>), and the column gradient's product gives the same bits on any number of threads, so
+/// a piece computes exactly the elements the whole chunk would: the same bits whatever the pieces.
 /// </remarks>
 internal sealed partial class Im2ColConvolution<T>
 {
@@ -30,20 +29,21 @@ internal sealed partial class Im2ColConvolution<T>
     {
         (_weightPieces, _inputPieces) = (1, 0);
         int threads = MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
-        bool allDirect = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels && (_inputGradient is null || _directInputGradient);
-        if (!allDirect || _chunks >= threads) return;
+        bool directWeights = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels;
+        if (!directWeights || _chunks >= threads) return;
         long multiplyAdds = (long)_batch * _outChannels * _outH * _outW * ColumnRows * (_inputGradient is null ? 1 : 2);
         if (multiplyAdds < MatrixMultiply.ParallelThreshold) return;
 
-        // The two gradients cost the same multiply-adds: half the pieces each where both are wanted.
-        int pieces = (threads + _chunks - 1) / _chunks;
+        // The two gradients cost the same multiply-adds: half the pieces each where both are wanted (the column gradient
+        // one piece, whatever is left).
+        int pieces = Math.Min((threads + _chunks - 1) / _chunks, WorkerTeam.MaxSize);
         if (_inputGradient is null) _weightPieces = Math.Min(pieces, _inChannels);
-        else (_weightPieces, _inputPieces) = (Math.Clamp(pieces / 2, 1, _inChannels), Math.Clamp(pieces - pieces / 2, 1, _height));
+        else (_weightPieces, _inputPieces) = (Math.Clamp(pieces / 2, 1, _inChannels), _directInputGradient ? Math.Clamp(pieces - pieces / 2, 1, _height) : 1);
         _parts = Math.Min(threads, _chunks * Pieces);
         EnsureScratch(_parts);
     }
 
-    /// <summary>One piece of a chunk's backward pass: a range of input channels' dW (the first piece also db), or a band of dX's rows.</summary>
+    /// <summary>One piece of a chunk's backward pass: a range of input channels' dW (the first piece also db), or a band of dX's rows, or all of dX through the column gradient.</summary>
     [MethodImpl(HotPath.Options)]
     private void BackwardPiece(int chunkIndex, int piece, int part)
     {
@@ -57,8 +57,14 @@ internal sealed partial class Im2ColConvolution<T>
             return;
         }
         int band = piece - _weightPieces, imageSize = _inChannels * _height * _width;
-        int rowStart = (int)((long)_height * band / _inputPieces), rowEnd = (int)((long)_height * (band + 1) / _inputPieces);
         var dx = _inputGradient!.Span().Slice(first * imageSize, count * imageSize);
+        if (!_directInputGradient)
+        {
+            // Its product on this piece's thread alone: the team is running the pieces.
+            ColumnInputGradient(scratch, count, ArrangeOutputGradient(scratch, first, count), dx, productThreads: 1);
+            return;
+        }
+        int rowStart = (int)((long)_height * band / _inputPieces), rowEnd = (int)((long)_height * (band + 1) / _inputPieces);
         DirectInputGradient(scratch, first, count, dx, rowStart, rowEnd);
     }
 }

@@ -248,16 +248,20 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         // dX̂ = Wᵀ · dY, each sample's block folded back onto the pixels it came from.
         if (_inputGradient is not { } dxTensor) return;
         var dx = dxTensor.Span().Slice(first * imageSize, count * imageSize);
-        if (_directInputGradient)
-        {
-            DirectInputGradient(scratch, first, count, dx, 0, _height);
-            return;
-        }
+        if (_directInputGradient) DirectInputGradient(scratch, first, count, dx, 0, _height);
+        else ColumnInputGradient(scratch, count, dyMatrix, dx, ProductThreads);
+    }
+
+    /// <summary>dX of a chunk's samples through the column gradient Wᵀ·dY (<paramref name="dyMatrix"/>: <see cref="ArrangeOutputGradient"/>), folded back onto the pixels.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void ColumnInputGradient(Scratch scratch, int count, ReadOnlySpan<T> dyMatrix, Span<T> dx, int productThreads)
+    {
+        int rows = ColumnRows, plane = _outH * _outW, span = count * plane, imageSize = _inChannels * _height * _width;
         // Room around dX̂ for the gathering fold's shifted loads, whose lanes outside it are dropped.
         int slack = GatherFold.Slack;
         var withSlack = Buffer(ref scratch.ColumnGradient, rows * span + 2 * slack);
         var columnGradient = withSlack.Slice(slack, rows * span);
-        MatrixMultiply.Compute<T>(_weight, true, dyMatrix, false, columnGradient, rows, span, _outChannels, accumulate: false, maxThreads: ProductThreads);
+        MatrixMultiply.Compute<T>(_weight, true, dyMatrix, false, columnGradient, rows, span, _outChannels, accumulate: false, maxThreads: productThreads);
         if (_gatherFold)
         {
             var floats = MemoryMarshal.Cast<T, float>(withSlack);

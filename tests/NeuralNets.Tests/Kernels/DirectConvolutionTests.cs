@@ -147,7 +147,7 @@ public class DirectConvolutionTests
                 }
     }
 
-    /// <summary>Passes with fewer chunks of samples than parts, over a million multiply-adds a gradient: split inside their chunks.</summary>
+    /// <summary>Passes with fewer chunks of samples than parts, over a million multiply-adds in all: split inside their chunks.</summary>
     public static TheoryData<int, int, int, int, int, int, int, int, int> SplitShapes => new()
     {
         // batch, Cin, Cout, H, W, kH, kW, pH, pW
@@ -156,6 +156,7 @@ public class DirectConvolutionTests
         { 1, 9, 8, 15, 40, 3, 5, 0, 2 },      // nine input channels (ranges of unequal length), eight output channels, a rectangular kernel; not split without dX (too small)
         { 1, 64, 32, 24, 24, 1, 1, 0, 0 },    // a 1×1 convolution
         { 3, 12, 16, 15, 14, 3, 3, 1, 1 },    // chunks of two images and one: split at three and five parts
+        { 1, 4, 320, 10, 10, 3, 3, 1, 1 },    // 320 output channels: dX through the column gradient whatever the choice
     };
 
     [Theory]
@@ -163,21 +164,22 @@ public class DirectConvolutionTests
     public void Backward_SplitInsideItsChunks_GivesOnePartsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw)
     {
         var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
-        foreach (bool inputGradient in new[] { true, false })
+        // dX direct (in bands of rows where it applies), through the column gradient (one piece), or not wanted (a first layer).
+        foreach (bool? directInputGradient in new bool?[] { true, false, null })
             foreach (bool unfused in new[] { false, true })
                 foreach (int bits in NarrowedWidth.Widths)
                 {
                     using var family = KernelWidth.ForceUnfused(unfused);
                     using var width = KernelWidth.Limit(bits);
-                    var whole = Pass(parts: 1, inputGradient);
+                    var whole = Pass(parts: 1, directInputGradient);
                     whole.Pieces.Should().Be(1);
                     foreach (int parts in new[] { 2, 3, 5 })
                     {
-                        var split = Pass(parts, inputGradient);
-                        string because = $"{parts} parts, {(inputGradient ? "dX wanted" : "no dX")}, {(unfused ? "unfused" : "fused")} family, {bits} bits";
-                        // dX direct needs vectors; without dX every width's weight gradient is direct, but half the work.
-                        long multiplyAdds = (long)batch * cout * (h + 2 * ph - kh + 1) * (w + 2 * pw - kw + 1) * cin * kh * kw * (inputGradient ? 2 : 1);
-                        bool splits = parts > whole.Chunks && multiplyAdds >= MatrixMultiply.ParallelThreshold && (!inputGradient || KernelWidth.MultiplyAdd >= 128);
+                        var split = Pass(parts, directInputGradient);
+                        string because = $"{parts} parts, dX {directInputGradient switch { true => "direct", false => "from the column gradient", null => "not wanted" }}, "
+                            + $"{(unfused ? "unfused" : "fused")} family, {bits} bits";
+                        long multiplyAdds = (long)batch * cout * (h + 2 * ph - kh + 1) * (w + 2 * pw - kw + 1) * cin * kh * kw * (directInputGradient is null ? 1 : 2);
+                        bool splits = parts > whole.Chunks && multiplyAdds >= MatrixMultiply.ParallelThreshold;
                         (split.Pieces > 1).Should().Be(splits, because);
                         split.Dx.Should().Equal(whole.Dx, Bitwise, because);
                         split.Dw.Should().Equal(whole.Dw, Bitwise, because);
@@ -185,16 +187,16 @@ public class DirectConvolutionTests
                     }
                 }
 
-        (float[] Dx, float[] Dw, float[] Db, int Pieces, int Chunks) Pass(int parts, bool inputGradient)
+        (float[] Dx, float[] Dw, float[] Db, int Pieces, int Chunks) Pass(int parts, bool? directInputGradient)
         {
             var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw))
             {
-                ForcedChoice = true, ForcedInputGradientChoice = true, MaxParts = parts,
+                ForcedChoice = true, ForcedInputGradientChoice = directInputGradient ?? true, MaxParts = parts,
             };
             var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]), training: true);
             var gradient = TensorMemory.Wrap((float[])dy.Clone(), output.Shape());
             float[] dx = [];
-            if (inputGradient) dx = layer.Backward(gradient).Span().ToArray();
+            if (directInputGradient is not null) dx = layer.Backward(gradient).Span().ToArray();
             else ((IParameterGradientOnly<float>)layer).BackwardToParameters(gradient);
             int chunk = Math.Max(1, Math.Min(batch, (1 << 16) / (cin * kh * kw * (int)output.Lengths[2] * (int)output.Lengths[3])));
             return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray(), layer.LastBackwardPieces, (batch + chunk - 1) / chunk);
