@@ -9,6 +9,7 @@ using NeuralNets.Benchmarks;
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
+// convsplit CIN COUT KERNEL PADDING SIZE BATCH: a backward pass split inside its chunks against whole chunks, taking turns (ConvSplitRace).
 // cnns [keras|cifar|cifarbn|lenet5|vgg]: the race over CNNs larger than LeNet, LeNet-5 as LeCun built it and a VGG-style CIFAR network (TorchSharp builds only; see ConvNetRace).
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
@@ -46,6 +47,11 @@ if (args.Length > 0 && args[0] == "lenet")
 if (args.Length > 0 && args[0] == "convlayer")
 {
     ConvLayerTimer.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "convsplit")
+{
+    ConvSplitRace.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "convparts")

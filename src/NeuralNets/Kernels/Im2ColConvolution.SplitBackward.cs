@@ -20,6 +20,9 @@ internal sealed partial class Im2ColConvolution<T>
     /// <summary>Units each chunk of this backward pass is run as: 1 (the chunk whole), or its weight pieces then its input pieces.</summary>
     private int Pieces { [MethodImpl(HotPath.Options)] get => _weightPieces + _inputPieces; }
 
+    /// <summary>Whether a backward pass may be split inside its chunks (the same bits either way); benchmarks turn it off to compare.</summary>
+    public bool AllowSplitBackward { get; set; } = true;
+
     /// <summary>How many pieces each chunk of the last backward pass was split into (1: not split); for tests.</summary>
     public int LastBackwardPieces => Pieces;
 
@@ -30,7 +33,7 @@ internal sealed partial class Im2ColConvolution<T>
         (_weightPieces, _inputPieces) = (1, 0);
         int threads = MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
         bool directWeights = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels;
-        if (!directWeights || _chunks >= threads) return;
+        if (!AllowSplitBackward || !directWeights || _chunks >= threads) return;
         long multiplyAdds = (long)_batch * _outChannels * _outH * _outW * ColumnRows * (_inputGradient is null ? 1 : 2);
         if (multiplyAdds < MatrixMultiply.ParallelThreshold) return;
 

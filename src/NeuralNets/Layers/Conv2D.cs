@@ -86,7 +86,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         _convolution = new Im2ColConvolution<T>(InChannels, OutChannels, _window)
         {
             ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect, ForcedChoice = source.ForcedChoice,
-            ForcedInputGradientChoice = source.ForcedInputGradientChoice,
+            ForcedInputGradientChoice = source.ForcedInputGradientChoice, AllowSplitBackward = source.AllowSplitBackward,
         };
     }
 
@@ -129,6 +129,13 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     {
         get => _convolution.MaxParts;
         init => _convolution.MaxParts = value;
+    }
+
+    /// <summary>Whether a backward pass with fewer chunks of samples than threads may split its chunks (the same bits either way); benchmarks turn it off to compare.</summary>
+    internal bool AllowSplitBackward
+    {
+        get => _convolution.AllowSplitBackward;
+        init => _convolution.AllowSplitBackward = value;
     }
 
     /// <summary>Whether the forward pass may run without unfolding where that gives the same bits; tests turn it off to compare the two paths.</summary>
