@@ -97,7 +97,7 @@ internal static partial class DirectConvolution
         fixed (float* dw = weightGradient)
         {
             var shape = new GradientShape(x, paddedLength, paddedWidth, dy, stride, count, outH, outW);
-            var target = new GradientRows(dw, rowLength);
+            var target = new GradientTarget(dw, rowLength);
             if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, target);
             else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, target);
             else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, target);
@@ -116,14 +116,14 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>Where the weight gradient's rows go: row o of the computed taps at <c>Start + o · RowLength</c>.</summary>
-    private readonly unsafe struct GradientRows(float* start, int rowLength)
+    private readonly unsafe struct GradientTarget(float* start, int rowLength)
     {
         public readonly float* Start = start;
         public readonly int RowLength = rowLength;
     }
 
     [MethodImpl(HotPath.Options)]
-    private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientRows dw)
+    private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientTarget dw)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -204,7 +204,7 @@ internal static partial class DirectConvolution
 
     /// <summary>The same chains one element at a time, for CPUs (or tests) without vectors.</summary>
     [MethodImpl(HotPath.Options)]
-    private static unsafe void WeightGradientScalar<TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientRows dw)
+    private static unsafe void WeightGradientScalar<TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientTarget dw)
         where TMultiplyAdd : struct, IMultiplyAdd
     {
         int outH = shape.OutH, outW = shape.OutW, stride = shape.Stride;

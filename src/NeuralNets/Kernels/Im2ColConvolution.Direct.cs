@@ -122,6 +122,9 @@ internal sealed partial class Im2ColConvolution<T>
     {
         if (_outChannels < DirectConvolution.MinimumGradientChannels)
         {
+            // All of it, whatever the range: pieces of a chunk that overlapped here would write the same elements at once.
+            if (firstChannel != 0 || endChannel != _inChannels)
+                throw new InvalidOperationException("The few-channel weight gradient cannot be computed for a range of input channels.");
             WeightGradientAcrossPositions(scratch, first, count, chunkWeight);
             return;
         }

@@ -23,7 +23,7 @@ internal sealed partial class Im2ColConvolution<T>
     /// <summary>Whether a backward pass may be split inside its chunks (the same bits either way); benchmarks turn it off to compare.</summary>
     public bool AllowSplitBackward { get; set; } = true;
 
-    /// <summary>How many pieces each chunk of the last backward pass was split into (1: not split); for tests.</summary>
+    /// <summary>How many pieces each chunk of the last backward pass was split into (1: not split); for tests and benchmarks.</summary>
     public int LastBackwardPieces => Pieces;
 
     /// <summary>Decides this backward pass's pieces per chunk and how many parts run them.</summary>
@@ -33,16 +33,18 @@ internal sealed partial class Im2ColConvolution<T>
         (_weightPieces, _inputPieces) = (1, 0);
         int threads = MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
         bool directWeights = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels;
-        if (!AllowSplitBackward || !directWeights || _chunks >= threads) return;
+        // Pieces a chunk so that every thread has one and none two: with more, the pass would still take a whole piece more
+        // than the rest on some thread, while every piece pads and rearranges its chunk's inputs again.
+        int pieces = Math.Min(threads, WorkerTeam.MaxSize) / _chunks;
+        if (!AllowSplitBackward || !directWeights || pieces < 2) return;
         long multiplyAdds = (long)_batch * _outChannels * _outH * _outW * ColumnRows * (_inputGradient is null ? 1 : 2);
         if (multiplyAdds < MatrixMultiply.ParallelThreshold) return;
 
         // The two gradients cost the same multiply-adds: half the pieces each where both are wanted (the column gradient
         // one piece, whatever is left).
-        int pieces = Math.Min((threads + _chunks - 1) / _chunks, WorkerTeam.MaxSize);
         if (_inputGradient is null) _weightPieces = Math.Min(pieces, _inChannels);
         else (_weightPieces, _inputPieces) = (Math.Clamp(pieces / 2, 1, _inChannels), _directInputGradient ? Math.Clamp(pieces - pieces / 2, 1, _height) : 1);
-        _parts = Math.Min(threads, _chunks * Pieces);
+        _parts = _chunks * Pieces;
         EnsureScratch(_parts);
     }
 

@@ -108,7 +108,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     public void Backward(Tensor<T> input, Tensor<T> outputGradient, ArraySegment<T> weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
     {
         StartPass(input, weight, ArraySegment<T>.Empty);
-        int weightLength = weight.Count, stride = weightLength + _outChannels;
+        int weightLength = weight.Count, stride = ChunkStride;
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
         PrepareDirectBackward();
@@ -302,14 +302,17 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
 
     /// <summary>Where a chunk's own dW goes before the chunks are added up.</summary>
     [MethodImpl(HotPath.Options)]
-    private Span<T> ChunkWeightGradient(int chunkIndex) => _chunkGradients.AsSpan(chunkIndex * (_weight.Count + _outChannels), _weight.Count);
+    private Span<T> ChunkWeightGradient(int chunkIndex) => _chunkGradients.AsSpan(chunkIndex * ChunkStride, _weight.Count);
+
+    /// <summary>How far apart the chunks' gradients lie in <see cref="_chunkGradients"/>: a chunk's dW, then its db.</summary>
+    private int ChunkStride { [MethodImpl(HotPath.Options)] get => _weight.Count + _outChannels; }
 
     /// <summary>A chunk's db[o] = Σ dY[o, :], from dY's planes or from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>).</summary>
     [MethodImpl(HotPath.Options)]
     private void SumChunkBias(int chunkIndex, int first, int count, ReadOnlySpan<T> dyMatrix)
     {
         int plane = _outH * _outW, span = count * plane;
-        var chunkBias = _chunkGradients.AsSpan(chunkIndex * (_weight.Count + _outChannels) + _weight.Count, _outChannels);
+        var chunkBias = _chunkGradients.AsSpan(chunkIndex * ChunkStride + _weight.Count, _outChannels);
         if (BiasFromPlanes)
         {
             var planes = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());

@@ -162,7 +162,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <summary>Whether the last backward pass computed the input gradient without the column gradient (for tests).</summary>
     internal bool LastInputGradientWasDirect => _convolution.LastInputGradientWasDirect;
 
-    /// <summary>How many pieces each chunk of samples of the last backward pass was split into across the team (1: none; for tests).</summary>
+    /// <summary>How many pieces each chunk of samples of the last backward pass was split into across the team (1: none; for tests and benchmarks).</summary>
     internal int LastBackwardPieces => _convolution.LastBackwardPieces;
 
     /// <summary>The choices this machine's timings made for the last pass's shape (null: still timing, or not applicable).</summary>

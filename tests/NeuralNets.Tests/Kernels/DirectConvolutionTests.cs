@@ -152,10 +152,10 @@ public class DirectConvolutionTests
     {
         // batch, Cin, Cout, H, W, kH, kW, pH, pW
         { 1, 16, 16, 32, 32, 3, 3, 1, 1 },    // one image, one chunk
-        { 2, 8, 12, 20, 24, 5, 5, 2, 2 },     // two chunks of one image: fewer than five parts, not than two
+        { 2, 8, 12, 20, 24, 5, 5, 2, 2 },     // two chunks of one image: two pieces each at five parts, none at three
         { 1, 9, 8, 15, 40, 3, 5, 0, 2 },      // nine input channels (ranges of unequal length), eight output channels, a rectangular kernel; not split without dX (too small)
         { 1, 64, 32, 24, 24, 1, 1, 0, 0 },    // a 1×1 convolution
-        { 3, 12, 16, 15, 14, 3, 3, 1, 1 },    // chunks of two images and one: split at three and five parts
+        { 3, 12, 16, 15, 14, 3, 3, 1, 1 },    // chunks of two images and one: split at five parts
         { 1, 4, 320, 10, 10, 3, 3, 1, 1 },    // 320 output channels: dX through the column gradient whatever the choice
     };
 
@@ -179,7 +179,10 @@ public class DirectConvolutionTests
                         string because = $"{parts} parts, dX {directInputGradient switch { true => "direct", false => "from the column gradient", null => "not wanted" }}, "
                             + $"{(unfused ? "unfused" : "fused")} family, {bits} bits";
                         long multiplyAdds = (long)batch * cout * (h + 2 * ph - kh + 1) * (w + 2 * pw - kw + 1) * cin * kh * kw * (directInputGradient is null ? 1 : 2);
-                        bool splits = parts > whole.Chunks && multiplyAdds >= MatrixMultiply.ParallelThreshold;
+                        // Split where every part can take a piece of its own (at least two a chunk), a weight gradient across
+                        // output channels cuts into ranges of input channels, and the pass is worth the team.
+                        bool splits = parts / whole.Chunks >= 2 && cout >= DirectConvolution.MinimumGradientChannels && (directInputGradient is not null || cin >= 2)
+                            && multiplyAdds >= MatrixMultiply.ParallelThreshold;
                         (split.Pieces > 1).Should().Be(splits, because);
                         split.Dx.Should().Equal(whole.Dx, Bitwise, because);
                         split.Dw.Should().Equal(whole.Dw, Bitwise, because);
