@@ -33,7 +33,7 @@ internal sealed partial class Im2ColConvolution<T>
         (_weightPieces, _inputPieces) = (1, 0);
         int threads = MaxParts == 0 ? WorkerTeam.Threads : MaxParts;
         bool directWeights = _directGradients && _outChannels >= DirectConvolution.MinimumGradientChannels;
-        // Pieces a chunk so that every thread has one and none two: with more, the pass would still take a whole piece more
+        // As many pieces a chunk as give every thread one and none two: with more, the pass would still take a whole piece more
         // than the rest on some thread, while every piece pads and rearranges its chunk's inputs again.
         int pieces = Math.Min(threads, WorkerTeam.MaxSize) / _chunks;
         if (!AllowSplitBackward || !directWeights || pieces < 2) return;
