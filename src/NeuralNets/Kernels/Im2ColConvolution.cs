@@ -307,13 +307,16 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <summary>How far apart the chunks' gradients lie in <see cref="_chunkGradients"/>: a chunk's dW, then its db.</summary>
     private int ChunkStride { [MethodImpl(HotPath.Options)] get => _weight.Count + _outChannels; }
 
-    /// <summary>A chunk's db[o] = Σ dY[o, :], from dY's planes or from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>).</summary>
+    /// <summary>
+    /// A chunk's db[o] = Σ dY[o, :], from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>) or, where that
+    /// is empty (float only), from dY's planes where they lie: the same bits.
+    /// </summary>
     [MethodImpl(HotPath.Options)]
     private void SumChunkBias(int chunkIndex, int first, int count, ReadOnlySpan<T> dyMatrix)
     {
         int plane = _outH * _outW, span = count * plane;
         var chunkBias = _chunkGradients.AsSpan(chunkIndex * ChunkStride + _weight.Count, _outChannels);
-        if (BiasFromPlanes)
+        if (dyMatrix.IsEmpty && typeof(T) == typeof(float))
         {
             var planes = MemoryMarshal.Cast<T, float>(_outputGradient!.Span());
             for (int o = 0; o < _outChannels; o++)

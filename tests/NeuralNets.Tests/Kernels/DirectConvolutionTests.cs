@@ -142,7 +142,7 @@ public class DirectConvolutionTests
                     var folded = Run(cin, cout, kh, kw, ph, pw, threads, allowDirect: false, chunkElements, x, dy, [batch, cin, h, w]);
                     // Every shape here but the one over Cout's limit, wherever the CPU (or the narrowed width) has vectors.
                     direct.InputGradientWasDirect.Should().Be(cout <= GemmPacked.MaxKBlock && KernelWidth.MultiplyAdd >= 128, $"{bits} bits");
-                    direct.InputGradient.Should().Equal(folded.InputGradient, (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+                    direct.InputGradient.Should().Equal(folded.InputGradient, Bitwise,
                         $"{(unfused ? "unfused" : "fused")} family, {bits} bits, chunks of {chunkElements} elements");
                 }
     }
@@ -232,7 +232,7 @@ public class DirectConvolutionTests
                     layer.Forward(TensorMemory.Wrap(x, [2, 4, 6, 6]), training: true);
                     return layer.Backward(TensorMemory.Wrap(dy, [2, 3, 6, 6])).Span().ToArray();
                 }).ToArray();
-                results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
+                results[0].Should().Equal(results[1], Bitwise,
                     $"{(unfused ? "unfused" : "fused")} family, {bits} bits");
                 results[1].Should().OnlyContain(v => BitConverter.SingleToInt32Bits(v) == 0, "every sum of underflowed products is +0");
             }
@@ -255,7 +255,7 @@ public class DirectConvolutionTests
             layer.LastInputGradientWasDirect.Should().BeFalse("a weight that is not finite keeps the column gradient");
             return dx;
         }).ToArray();
-        results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b));
+        results[0].Should().Equal(results[1], Bitwise);
         results[0].Count(v => !float.IsFinite(v)).Should().BeLessThan(results[0].Length, "only the pixels the weight reaches from inside dY");
     }
 
@@ -415,7 +415,7 @@ public class DirectConvolutionTests
             layer.Forward(TensorMemory.Wrap(x, [2, inChannels, 5, 5]), training: true);
             return layer.Backward(TensorMemory.Wrap(dy, [2, 4, 5, 5])).Span().ToArray();
         }).ToArray();
-        results[0].Should().Equal(results[1], (a, b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b));
+        results[0].Should().Equal(results[1], Bitwise);
         results[0].Take(inChannels * 25).Should().OnlyContain(v => v == 0f, "sample 0 has a zero gradient");
         results[0].Skip(inChannels * 25).Count(float.IsNaN).Should().Be(inChannels * 9, "the NaN reaches the 3×3 pixels around it in each input channel");
     }
