@@ -143,8 +143,10 @@ internal sealed partial class Im2ColConvolution<T>
                 scratch.GradientRows.AsSpan(n * plane * stride, plane * stride));
         }
         int window = _window.KernelH * _window.KernelW, firstTap = firstChannel * window, taps = (endChannel - firstChannel) * window;
+        int tileSums = DirectConvolution.TileSumsLength(taps, _outChannels);
+        if (scratch.TileSums.Length < tileSums) scratch.TileSums = new float[tileSums];
         DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets.AsSpan(firstTap, taps), scratch.GradientRows,
-            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows);
+            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows, scratch.TileSums);
     }
 
     /// <summary>A few-channel chunk's weight gradient, vectors across output positions (DirectConvolution.PositionLanes.cs).</summary>

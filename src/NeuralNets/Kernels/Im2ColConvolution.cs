@@ -364,6 +364,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         public float[] PaddedGradient = [];  // one sample's dY with the direct input gradient's zero padding
         public float[] Padded = [];      // zero-padded images: one for the direct forward pass, a chunk's for its weight gradient
         public ArraySegment<float> GradientRows = ArraySegment<float>.Empty;  // a chunk's dY, position-major, for the direct weight gradient, on cache lines
+        public float[] TileSums = [];      // the direct weight gradient's tile sums, tap-major
         public float[] LaneSums = [];      // the few-channel direct weight gradient's lanes
         public ArraySegment<float> SpreadImages = ArraySegment<float>.Empty;  // its padded images, each on a cache line
         public ArraySegment<float> SpreadRows = ArraySegment<float>.Empty;    // its spread dY rows, on cache lines
