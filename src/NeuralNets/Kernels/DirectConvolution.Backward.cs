@@ -83,9 +83,33 @@ internal static partial class DirectConvolution
     /// tiles' sums (<see cref="TileSumsLength"/> floats).
     /// </summary>
     [MethodImpl(HotPath.Options)]
-    public static unsafe void WeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+    public static void WeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
         ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient, int rowLength,
         Span<float> tileSums)
+        => AnyWeightGradient(paddedImages, paddedLength, paddedWidth, tapOffsets, transposedGradients, outChannels, count, outH, outW, weightGradient,
+            rowLength, tileSums, tapMajor: false);
+
+    /// <summary>
+    /// The same weight gradient left tap-major in <paramref name="tileSums"/> (<c>[taps, Cout]</c>), for vectors across
+    /// output channels that fill whole vectors (<see cref="ChannelStride"/> equal to <paramref name="outChannels"/>) only.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void TapMajorWeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> tileSums)
+    {
+        if (!LeavesTapMajor(outChannels)) throw new ArgumentException("A tap-major weight gradient needs whole vectors of output channels.", nameof(outChannels));
+        AnyWeightGradient(paddedImages, paddedLength, paddedWidth, tapOffsets, transposedGradients, outChannels, count, outH, outW, tileSums,
+            tapOffsets.Length, tileSums, tapMajor: true);
+    }
+
+    /// <summary>Whether <see cref="TapMajorWeightGradient"/> takes <paramref name="outChannels"/> channels on this CPU: vectors, and whole ones.</summary>
+    public static bool LeavesTapMajor(int outChannels)
+        => outChannels >= MinimumGradientChannels && ChannelBits(outChannels) >= 128 && ChannelStride(outChannels) == outChannels;
+
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void AnyWeightGradient(ReadOnlySpan<float> paddedImages, int paddedLength, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> transposedGradients, int outChannels, int count, int outH, int outW, Span<float> weightGradient, int rowLength,
+        Span<float> tileSums, bool tapMajor)
     {
         int taps = tapOffsets.Length, stride = ChannelStride(outChannels), plane = outH * outW;
         if (paddedImages.Length < count * paddedLength || transposedGradients.Length < count * plane * stride || rowLength < taps
@@ -101,11 +125,11 @@ internal static partial class DirectConvolution
         {
             var shape = new GradientShape(x, paddedLength, paddedWidth, dy, stride, count, outH, outW);
             var target = new GradientTarget(dw, rowLength);
-            if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, target, staging);
-            else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, target, staging);
-            else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, target, staging);
-            else if (bits == 128 && fused) WeightGradient<Vector128<float>, Lanes128, Fused>(shape, offsets, taps, outChannels, target, staging);
-            else if (bits == 128) WeightGradient<Vector128<float>, Lanes128, Unfused>(shape, offsets, taps, outChannels, target, staging);
+            if (bits == 512) WeightGradient<Vector512<float>, Lanes512, Fused>(shape, offsets, taps, outChannels, target, staging, tapMajor);
+            else if (bits == 256 && fused) WeightGradient<Vector256<float>, Lanes256, Fused>(shape, offsets, taps, outChannels, target, staging, tapMajor);
+            else if (bits == 256) WeightGradient<Vector256<float>, Lanes256, Unfused>(shape, offsets, taps, outChannels, target, staging, tapMajor);
+            else if (bits == 128 && fused) WeightGradient<Vector128<float>, Lanes128, Fused>(shape, offsets, taps, outChannels, target, staging, tapMajor);
+            else if (bits == 128) WeightGradient<Vector128<float>, Lanes128, Unfused>(shape, offsets, taps, outChannels, target, staging, tapMajor);
             else if (fused) WeightGradientScalar<Fused>(shape, offsets, taps, outChannels, target);
             else WeightGradientScalar<Unfused>(shape, offsets, taps, outChannels, target);
         }
@@ -132,7 +156,7 @@ internal static partial class DirectConvolution
     // transposition at the end: lane by lane after every tile, the stores cost a small image's tile a fifth of its time.
     [MethodImpl(HotPath.Options)]
     private static unsafe void WeightGradient<TV, TLanes, TMultiplyAdd>(in GradientShape shape, int* offsets, int taps, int outChannels, GradientTarget dw,
-        float* staging)
+        float* staging, bool tapMajor)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -169,7 +193,7 @@ internal static partial class DirectConvolution
                 for (int t = 0; t < groupTaps; t++) TLanes.Store(sums[t], ref staging[(nint)(t0 + t) * stride + o0], 0);
             }
         }
-        StoreTransposed(staging, taps, stride, outChannels, dw);
+        if (!tapMajor) StoreTransposed(staging, taps, stride, outChannels, dw);
     }
 
     /// <summary><c>dw[o, t] = sums[t, o]</c> for the computed taps and the real channels (copies: the same values).</summary>

@@ -128,6 +128,18 @@ internal sealed partial class Im2ColConvolution<T>
             WeightGradientAcrossPositions(scratch, first, count, chunkWeight);
             return;
         }
+        PrepareDirectWeightGradient(scratch, first, count);
+        int window = _window.KernelH * _window.KernelW, firstTap = firstChannel * window, taps = (endChannel - firstChannel) * window;
+        int tileSums = DirectConvolution.TileSumsLength(taps, _outChannels);
+        if (scratch.TileSums.Length < tileSums) scratch.TileSums = new float[tileSums];
+        DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets.AsSpan(firstTap, taps), scratch.GradientRows,
+            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows, scratch.TileSums);
+    }
+
+    /// <summary>A chunk's padded images and its dY position-major, as the direct weight gradient across output channels reads them.</summary>
+    [MethodImpl(HotPath.Options)]
+    private void PrepareDirectWeightGradient(Scratch scratch, int first, int count)
+    {
         int imageSize = _inChannels * _height * _width, plane = _outH * _outW, outputSize = _outChannels * plane;
         int stride = DirectConvolution.ChannelStride(_outChannels);
         if (scratch.Padded.Length < count * _paddedLength) scratch.Padded = new float[count * _paddedLength];
@@ -142,11 +154,6 @@ internal sealed partial class Im2ColConvolution<T>
             DirectConvolution.TransposeGradient(dy.Slice((first + n) * outputSize, outputSize), _outChannels, plane, stride,
                 scratch.GradientRows.AsSpan(n * plane * stride, plane * stride));
         }
-        int window = _window.KernelH * _window.KernelW, firstTap = firstChannel * window, taps = (endChannel - firstChannel) * window;
-        int tileSums = DirectConvolution.TileSumsLength(taps, _outChannels);
-        if (scratch.TileSums.Length < tileSums) scratch.TileSums = new float[tileSums];
-        DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets.AsSpan(firstTap, taps), scratch.GradientRows,
-            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows, scratch.TileSums);
     }
 
     /// <summary>A few-channel chunk's weight gradient, vectors across output positions (DirectConvolution.PositionLanes.cs).</summary>

@@ -16,7 +16,8 @@ namespace NeuralNets.Kernels;
 /// <remarks>
 /// <para>Forward, per chunk of samples: X̂ <c>[Cin·kH·kW, count·outH·outW]</c> = unfold(x), P = W·X̂, y = P + b back in NCHW.
 /// Backward, per chunk: its own dW = dY·X̂ᵀ and db = Σ dY, then dX̂ = Wᵀ·dY folded back onto the pixels. The chunks'
-/// dW and db are added in chunk order on the calling thread, so the sums do not depend on which thread ran a chunk.</para>
+/// dW and db are added in chunk order, so the sums do not depend on which thread ran a chunk: at the end of the pass, or, for a
+/// direct weight gradient in whole vectors of channels, as the chunks finish (Im2ColConvolution.OrderedSums.cs).</para>
 /// <para>A chunk holds about <see cref="ChunkElements"/> elements of X̂ (2¹⁶ by default), so that X̂ stays in the core's
 /// L2 cache between the unfold that writes it and the product that reads it (benchmarks/README.md has the measurement).
 /// Chunking depends on the shapes only, never on the thread count. A pass of one chunk keeps X̂ for the backward pass;
@@ -125,6 +126,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         bool gatherable = foldable && !_directInputGradient;
         _gatherFold = gatherable && _foldChoice.UseFirst(ShapeKey);
         PlanPieces();
+        PlanOrderedSums(weightGradient, accumulate);
         long start = Stopwatch.GetTimestamp();
         try
         {
@@ -139,12 +141,16 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
         if (gatherable) _foldChoice.Record(ShapeKey, _gatherFold, ticks);
         // dW: each element the sum of its chunks' values in chunk order, split across the team by elements (a 32→64-channel
         // 3×3 layer at batch 32 has 32 chunks of 18,432 values: too much for the calling thread alone, benchmarks/README.md).
-        unsafe
+        if (_orderedSums) FinishOrderedSums(weightGradient);
+        else
         {
-            fixed (T* target = weightGradient)
+            unsafe
             {
-                var sums = new ChunkSums(target, _chunkGradients, _chunks, stride, accumulate);
-                ParallelRanges.Run(sums, weightLength, ParallelRanges.PartsFor((int)Math.Min(int.MaxValue, (long)weightLength * _chunks)));
+                fixed (T* target = weightGradient)
+                {
+                    var sums = new ChunkSums(target, _chunkGradients, _chunks, stride, accumulate);
+                    ParallelRanges.Run(sums, weightLength, ParallelRanges.PartsFor((int)Math.Min(int.MaxValue, (long)weightLength * _chunks)));
+                }
             }
         }
         for (int c = 0; c < _chunks; c++)
@@ -236,7 +242,8 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
 
         // This chunk's dW[Cout, K] and db[o] = Σ dY[o, :], added up in chunk order by Backward.
         var chunkWeight = ChunkWeightGradient(chunkIndex);
-        if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight, 0, _inChannels);
+        if (_orderedSums) OrderedWeightGradient(scratch, chunkIndex, first, count);
+        else if (_directGradients) DirectWeightGradient(scratch, first, count, chunkWeight, 0, _inChannels);
         else
         {
             // dY · X̂ᵀ; X̂ is still there when the forward pass fit in one chunk, otherwise unfolded again.

@@ -87,6 +87,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         {
             ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect, ForcedChoice = source.ForcedChoice,
             ForcedInputGradientChoice = source.ForcedInputGradientChoice, AllowSplitBackward = source.AllowSplitBackward,
+            AllowOrderedSums = source.AllowOrderedSums,
         };
     }
 
@@ -158,6 +159,23 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         get => _convolution.ForcedInputGradientChoice;
         init => _convolution.ForcedInputGradientChoice = value;
     }
+
+    /// <summary>Whether a direct weight gradient's chunks may be added up as they finish (the same bits either way); tests and benchmarks turn it off to compare.</summary>
+    internal bool AllowOrderedSums
+    {
+        get => _convolution.AllowOrderedSums;
+        init => _convolution.AllowOrderedSums = value;
+    }
+
+    /// <summary>Tests: every chunk's weight gradient copied aside before it is added up, as when chunks finish out of turn.</summary>
+    internal bool SetsEveryChunkAside
+    {
+        get => _convolution.SetsEveryChunkAside;
+        init => _convolution.SetsEveryChunkAside = value;
+    }
+
+    /// <summary>Whether the last backward pass added its chunks' weight gradients up as they finished (for tests).</summary>
+    internal bool LastBackwardSummedInOrder => _convolution.LastBackwardSummedInOrder;
 
     /// <summary>Whether the last backward pass computed the input gradient without the column gradient (for tests).</summary>
     internal bool LastInputGradientWasDirect => _convolution.LastInputGradientWasDirect;

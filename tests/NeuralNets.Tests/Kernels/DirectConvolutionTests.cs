@@ -208,6 +208,65 @@ public class DirectConvolutionTests
 
     private static bool Bitwise(float a, float b) => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b);
 
+    /// <summary>Backward passes of several chunks whose weight gradient is direct across output channels.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int> OrderedSumShapes => new()
+    {
+        // batch, cin, cout, h, w, kh, kw, ph, pw
+        { 6, 32, 16, 16, 16, 3, 3, 1, 1 },    // six chunks of one sample
+        { 5, 16, 32, 12, 12, 3, 3, 1, 1 },    // chunks of three samples and of two
+        { 9, 64, 64, 8, 8, 3, 3, 1, 1 },      // nine chunks, four vectors of channels at 512 bits
+        { 4, 8, 24, 20, 20, 5, 5, 2, 2 },     // 24 channels: whole vectors at 256 and 128 bits only
+        { 7, 24, 8, 14, 14, 3, 3, 0, 0 },     // eight channels, no padding
+    };
+
+    [Theory]
+    [MemberData(nameof(OrderedSumShapes))]
+    public void Backward_ChunksAddedUpAsTheyFinish_GiveTheEndSumsBits_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw)
+    {
+        var (x, dy) = Inputs(batch, cin, cout, h, w, kh, kw, ph, pw);
+        var dy2 = dy.Select(v => v * 0.75f - 0.125f).ToArray();
+        int inOrder = 0;
+        foreach (bool unfused in new[] { false, true })
+            foreach (int bits in NarrowedWidth.Widths)
+            {
+                using var family = KernelWidth.ForceUnfused(unfused);
+                using var width = KernelWidth.Limit(bits);
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    var atTheEnd = Pass(parts: 1, ordered: false, aside: false, accumulate);
+                    foreach (int parts in new[] { 1, 2, 3, 5 })
+                        foreach (bool aside in new[] { false, true })
+                        {
+                            var ordered = Pass(parts, ordered: true, aside, accumulate);
+                            string because = $"{parts} parts, {(aside ? "every chunk aside" : "in turn where it can")}, {(accumulate ? "accumulating" : "written over")}, "
+                                + $"{(unfused ? "unfused" : "fused")} family, {bits} bits";
+                            ordered.InOrder.Should().Be(DirectConvolution.LeavesTapMajor(cout) && ordered.Pieces == 1, because);
+                            if (ordered.InOrder) inOrder++;
+                            ordered.Dw.Should().Equal(atTheEnd.Dw, Bitwise, because);
+                            ordered.Db.Should().Equal(atTheEnd.Db, Bitwise, because);
+                            ordered.Dx.Should().Equal(atTheEnd.Dx, Bitwise, because);
+                        }
+                }
+            }
+        // Without vectors (intrinsics off) no width takes the channels in vectors, and every pass sums at the end.
+        if (KernelWidth.MultiplyAdd >= 128) inOrder.Should().BePositive("some width takes these channels in whole vectors");
+
+        // Two backward passes: the first written over dW (its zeroing deferred) or added to dW's zeros, the second added to it.
+        (float[] Dx, float[] Dw, float[] Db, bool InOrder, int Pieces) Pass(int parts, bool ordered, bool aside, bool accumulate)
+        {
+            var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw))
+            {
+                ForcedChoice = true, ForcedInputGradientChoice = true, MaxParts = parts, AllowOrderedSums = ordered, SetsEveryChunkAside = aside,
+            };
+            var input = TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]);
+            var output = layer.Forward(input, training: true);
+            if (!accumulate) layer.Weight.ZeroGradientDeferred();
+            layer.Backward(TensorMemory.Wrap((float[])dy2.Clone(), output.Shape()));
+            var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
+            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray(), layer.LastBackwardSummedInOrder, layer.LastBackwardPieces);
+        }
+    }
+
     [Fact]
     public void InputGradient_WithoutTheColumnGradient_ProductsThatUnderflow_GiveTheFoldsPositiveZeros()
     {
