@@ -11,9 +11,11 @@ namespace NeuralNets.Kernels;
 /// <para>dW is the sum of the chunks' gradients in chunk order (the first written over dW, or added to it when the pass
 /// accumulates), each element apart. Here a running sum, tap-major (<c>[K, Cout]</c>, where the direct tiles leave each
 /// chunk's gradient), takes chunk c as soon as chunks 0 … c − 1 are in it: the thread that finishes chunk c adds it from
-/// its own cache when its turn has come, and otherwise copies it aside for whichever thread reaches it, and after the
-/// pass the calling thread adds whatever is left and transposes the sum into dW. Every element gets the same additions
-/// in the same order as before, whatever thread adds them: the same bits.</para>
+/// its own cache when its turn has come, and otherwise copies it aside and then adds every chunk aside whose turn has
+/// come, so that none is left when the pass ends; the sum is then transposed into dW. Every element gets the same
+/// additions in the same order as before, whatever thread adds them: the same bits.</para>
+/// <para>Each part of the team runs its own contiguous range of chunks first (<see cref="UnitsWork"/>), so on two threads
+/// about half of the chunks still go aside: those of the second range, until the first is added.</para>
 /// <para>Why: a 64→64-channel layer over 8×8 images has 64 chunks of 37 thousand weights at batch 64. Written out, each
 /// chunk's gradient went to memory no cache held (9.4 MB in all) and was read back at the end: about a third of the
 /// weight gradient's time (benchmarks/README.md).</para>
