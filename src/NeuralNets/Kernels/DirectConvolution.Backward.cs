@@ -193,23 +193,8 @@ internal static partial class DirectConvolution
                 for (int t = 0; t < groupTaps; t++) TLanes.Store(sums[t], ref staging[(nint)(t0 + t) * stride + o0], 0);
             }
         }
-        if (!tapMajor) StoreTransposed(staging, taps, stride, outChannels, dw);
-    }
-
-    /// <summary><c>dw[o, t] = sums[t, o]</c> for the computed taps and the real channels (copies: the same values).</summary>
-    [MethodImpl(HotPath.Options)]
-    private static unsafe void StoreTransposed(float* sums, int taps, int stride, int outChannels, GradientTarget dw)
-    {
-        int side = Transpose.Side<float>();
-        int squareTaps = side > 0 ? taps / side * side : 0, squareChannels = side > 0 ? outChannels / side * side : 0;
-        for (int t = 0; t < squareTaps; t += side)
-            for (int o = 0; o < squareChannels; o += side)
-                Transpose.Square(sums + (nint)t * stride + o, stride, dw.Start + (nint)o * dw.RowLength + t, dw.RowLength);
-        for (int t = 0; t < taps; t++)
-        {
-            int start = t < squareTaps ? squareChannels : 0;
-            for (int o = start; o < outChannels; o++) dw.Start[(nint)o * dw.RowLength + t] = sums[(nint)t * stride + o];
-        }
+        // dw[o, t] = sums[t, o] for the computed taps and the real channels (copies: the same values).
+        if (!tapMajor) Transpose.Matrix(staging, taps, outChannels, stride, dw.Start, dw.RowLength);
     }
 
     // The chain over a chunk's positions alone in its method, so that the eight accumulators stay in registers.

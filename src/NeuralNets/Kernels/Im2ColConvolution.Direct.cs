@@ -130,10 +130,17 @@ internal sealed partial class Im2ColConvolution<T>
         }
         PrepareDirectWeightGradient(scratch, first, count);
         int window = _window.KernelH * _window.KernelW, firstTap = firstChannel * window, taps = (endChannel - firstChannel) * window;
-        int tileSums = DirectConvolution.TileSumsLength(taps, _outChannels);
-        if (scratch.TileSums.Length < tileSums) scratch.TileSums = new float[tileSums];
         DirectConvolution.WeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets.AsSpan(firstTap, taps), scratch.GradientRows,
-            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows, scratch.TileSums);
+            _outChannels, count, _outH, _outW, MemoryMarshal.Cast<T, float>(chunkWeight)[firstTap..], ColumnRows, TileSums(scratch, taps));
+    }
+
+    /// <summary>The part's scratch for the direct weight gradient's tile sums over <paramref name="taps"/> taps, tap-major.</summary>
+    [MethodImpl(HotPath.Options)]
+    private Span<float> TileSums(Scratch scratch, int taps)
+    {
+        int length = DirectConvolution.TileSumsLength(taps, _outChannels);
+        if (scratch.TileSums.Length < length) scratch.TileSums = new float[length];
+        return scratch.TileSums.AsSpan(0, length);
     }
 
     /// <summary>A chunk's padded images and its dY position-major, as the direct weight gradient across output channels reads them.</summary>

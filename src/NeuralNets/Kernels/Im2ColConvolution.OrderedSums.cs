@@ -64,9 +64,7 @@ internal sealed partial class Im2ColConvolution<T>
     private void OrderedWeightGradient(Scratch scratch, int chunkIndex, int first, int count)
     {
         PrepareDirectWeightGradient(scratch, first, count);
-        int length = ColumnRows * _outChannels;
-        if (scratch.TileSums.Length < length) scratch.TileSums = new float[length];
-        var sums = scratch.TileSums.AsSpan(0, length);
+        var sums = TileSums(scratch, ColumnRows);
         DirectConvolution.TapMajorWeightGradient(scratch.Padded, _paddedLength, _width + 2 * _window.PadW, _tapOffsets, scratch.GradientRows,
             _outChannels, count, _outH, _outW, sums);
         lock (_sumLock)

@@ -19,6 +19,15 @@ internal static unsafe class Transpose
     /// </summary>
     [MethodImpl(HotPath.Options)]
     public static void Matrix<T>(T* source, int rows, int columns, T* target) where T : unmanaged
+        => Matrix(source, rows, columns, columns, target, rows);
+
+    /// <summary>
+    /// The same within larger matrices: <c>target[q·targetStride + r] = source[r·sourceStride + q]</c> for the first
+    /// <paramref name="rows"/> rows and <paramref name="columns"/> columns of a source whose rows lie
+    /// <paramref name="sourceStride"/> apart, into a target whose rows lie <paramref name="targetStride"/> apart.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Matrix<T>(T* source, int rows, int columns, nint sourceStride, T* target, nint targetStride) where T : unmanaged
     {
         int side = Side<T>();
         int fullRows = side > 0 ? rows - rows % side : 0, fullColumns = side > 0 ? columns - columns % side : 0;
@@ -30,21 +39,21 @@ internal static unsafe class Transpose
             // whose rows lie a power of two apart had lost the line from its few cache sets.
             for (int q = 0; q < fullColumns; q += side)
             {
-                Square(source + (nint)r * columns + q, columns, target + (nint)q * rows + r, rows);
-                Square(source + (nint)(r + side) * columns + q, columns, target + (nint)q * rows + r + side, rows);
+                Square(source + r * sourceStride + q, sourceStride, target + q * targetStride + r, targetStride);
+                Square(source + (r + side) * sourceStride + q, sourceStride, target + q * targetStride + r + side, targetStride);
             }
             for (int q = fullColumns; q < columns; q++)
-                for (int e = r; e < r + 2 * side; e++) target[(nint)q * rows + e] = source[(nint)e * columns + q];
+                for (int e = r; e < r + 2 * side; e++) target[q * targetStride + e] = source[e * sourceStride + q];
         }
         for (; r < fullRows; r += side)
         {
             for (int q = 0; q < fullColumns; q += side)
-                Square(source + (nint)r * columns + q, columns, target + (nint)q * rows + r, rows);
+                Square(source + r * sourceStride + q, sourceStride, target + q * targetStride + r, targetStride);
             for (int q = fullColumns; q < columns; q++)
-                for (int e = r; e < r + side; e++) target[(nint)q * rows + e] = source[(nint)e * columns + q];
+                for (int e = r; e < r + side; e++) target[q * targetStride + e] = source[e * sourceStride + q];
         }
         for (r = fullRows; r < rows; r++)
-            for (int q = 0; q < columns; q++) target[(nint)q * rows + r] = source[(nint)r * columns + q];
+            for (int q = 0; q < columns; q++) target[q * targetStride + r] = source[r * sourceStride + q];
     }
 
     /// <summary>The side of the square <see cref="Square{T}"/> transposes on this CPU (T float or double), or 0 where it has no vectors for it.</summary>
