@@ -14,7 +14,7 @@ using NeuralNets.Benchmarks;
 // firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
-// timeline [mlp|lenet] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
+// timeline [mlp|lenet|vgg] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
 // scaling: one product on one thread, split across the team, and two one-thread products side by side, alternated (SHAPES as for quick).
 // handoff: an empty team job and an elementwise pass of growing length, on one thread and on the team.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.

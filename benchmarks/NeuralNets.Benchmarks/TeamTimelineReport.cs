@@ -7,7 +7,7 @@ using NeuralNets.Optimizers;
 namespace NeuralNets.Benchmarks;
 
 /// <summary>
-/// The team's jobs in an MLP or LeNet training step, one line per job in step order (medians over the recorded steps): the
+/// The team's jobs in an MLP, LeNet or VGG-style CNN training step, one line per job in step order (medians over the recorded steps): the
 /// time before it when only the calling thread works (the loss, the serial passes), the job's length, and how long each part
 /// ran and how late it started. A part that ends well before the job does shows where a core waited.
 /// </summary>
@@ -16,8 +16,8 @@ internal static class TeamTimelineReport
     public static void Run(string network, int batch)
     {
         var step = TrainingStep(network, batch);
-        for (int i = 0; i < (batch >= 256 ? 3000 : 6000); i++) step();
-        const int steps = 600;
+        for (int i = 0; i < (network == "vgg" ? 20 : batch >= 256 ? 3000 : 6000); i++) step();
+        int steps = network == "vgg" ? 40 : 600;
         var bounds = new (long Start, long End)[steps];
         TeamTimeline.Start();
         for (int i = 0; i < steps; i++)
@@ -38,6 +38,11 @@ internal static class TeamTimelineReport
         {
             model = LeNet.Build(seed: 1);
             sample = [1, 28, 28];
+        }
+        else if (network == "vgg")
+        {
+            model = VggStyle.Build(seed: 1);
+            sample = [3, 32, 32];
         }
         else
         {
