@@ -55,23 +55,7 @@ internal static partial class DirectConvolution
         if (stride > outChannels) transposed[..(plane * stride)].Clear();
         fixed (float* source = dy)
         fixed (float* target = transposed)
-        {
-            // Whole squares in registers where the CPU has them (8×8 with AVX, 4×4 on ARM64; copies: the same values either
-            // way), the rest one by one.
-            int squareChannels = 0, squarePositions = 0, side = Transpose.Side<float>();
-            if (side > 0)
-            {
-                (squareChannels, squarePositions) = (outChannels / side * side, plane / side * side);
-                for (int o = 0; o < squareChannels; o += side)
-                    for (int p = 0; p < squarePositions; p += side)
-                        Transpose.Square(source + (nint)o * plane + p, plane, target + (nint)p * stride + o, stride);
-            }
-            for (int o = 0; o < outChannels; o++)
-            {
-                int start = o < squareChannels ? squarePositions : 0;
-                for (int p = start; p < plane; p++) target[(nint)p * stride + o] = source[(nint)o * plane + p];
-            }
-        }
+            Transpose.Matrix(source, outChannels, plane, plane, target, stride);
     }
 
     /// <summary>
