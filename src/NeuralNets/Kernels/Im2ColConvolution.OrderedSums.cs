@@ -14,9 +14,8 @@ namespace NeuralNets.Kernels;
 /// its own cache when its turn has come, and otherwise copies it aside and then adds every chunk aside whose turn has
 /// come, so that none is left when the pass ends; the sum is then transposed into dW. Every element gets the same
 /// additions in the same order as before, whatever thread adds them: the same bits.</para>
-/// <para>The team's parts take the chunks in turns (<see cref="UnitsWork.Interleaved"/>: on two threads one the even chunks, the
-/// other the odd ones) rather than each its own contiguous range, so that most chunks find their turn come when they
-/// finish; with ranges, about half went aside, those of the second range until the first was added (benchmarks/README.md).</para>
+/// <para>Each part of the team runs its own contiguous range of chunks first (<see cref="UnitsWork"/>), so on two threads
+/// about half of the chunks still go aside: those of the second range, until the first is added.</para>
 /// <para>Why: a 64→64-channel layer over 8×8 images has 64 chunks of 37 thousand weights at batch 64. Written out, each
 /// chunk's gradient went to memory no cache held (9.4 MB in all) and was read back at the end: about a third of the
 /// weight gradient's time (benchmarks/README.md).</para>

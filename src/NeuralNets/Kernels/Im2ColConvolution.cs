@@ -382,9 +382,6 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     {
         public void Run(int chunks) => RunUnits(chunks, convolution._parts);
 
-        // The ordered sums take chunks in chunk order: each part works on low chunks first, so few wait aside.
-        protected override bool Interleaved { [MethodImpl(HotPath.Options)] get => !forward && convolution._orderedSums; }
-
         [MethodImpl(HotPath.Options)]
         protected override void RunUnit(int unit, int part)
         {

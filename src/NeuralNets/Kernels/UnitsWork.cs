@@ -5,9 +5,7 @@ namespace NeuralNets.Kernels;
 /// Work made of numbered units that are independent of each other (chunks of a product, chunks of
 /// samples), run on the <see cref="WorkerTeam"/>. Part p owns the p-th contiguous range of units
 /// and runs those first, so the same units stay on the same core from call to call; then it helps
-/// with the other ranges. Every unit runs exactly once, on whichever thread claims it. Work that
-/// finishes its units off in number order may instead have the ranges' units dealt out in turns
-/// (<see cref="Interleaved"/>).
+/// with the other ranges. Every unit runs exactly once, on whichever thread claims it.
 /// </summary>
 internal abstract class UnitsWork : TeamWork
 {
@@ -47,13 +45,6 @@ internal abstract class UnitsWork : TeamWork
     [MethodImpl(HotPath.Options)]
     protected virtual int InRangeOrder(int index, int first, int count) => first + index;
 
-    /// <summary>
-    /// Whether the ranges are dealt out in turns rather than in blocks: the i-th unit a part runs from range r is then unit
-    /// number i·parts + r (or thereabouts where the ranges differ in length by one), so that every part works on the low
-    /// numbers first. For work whose units are finished off in number order as they come in (a running sum).
-    /// </summary>
-    protected virtual bool Interleaved { [MethodImpl(HotPath.Options)] get => false; }
-
     /// <summary>Runs one unit, within part <paramref name="part"/> (whose scratch it may use).</summary>
     protected abstract void RunUnit(int unit, int part);
 
@@ -78,7 +69,7 @@ internal abstract class UnitsWork : TeamWork
                 int first = Start(range, parts), count = Start(range + 1, parts) - first;
                 int unit;
                 while ((unit = Interlocked.Increment(ref _claimed[range * CounterStride]) - 1) < count)
-                    RunUnit(Interleaved ? InTurns(_units, parts, range, unit) : InRangeOrder(unit, first, count), part);
+                    RunUnit(InRangeOrder(unit, first, count), part);
             }
         }
         finally
@@ -87,25 +78,5 @@ internal abstract class UnitsWork : TeamWork
         }
     }
 
-    /// <summary>
-    /// The unit run <paramref name="index"/>-th in <paramref name="range"/> of <paramref name="parts"/> when the ranges take
-    /// turns: the rank of (index, range) among every range's (index, range) pairs, ordered by index and then by range. A
-    /// one-to-one map onto 0 … <paramref name="units"/> − 1, so every unit still runs once.
-    /// </summary>
-    [MethodImpl(HotPath.Options)]
-    internal static int InTurns(int units, int parts, int range, int index)
-    {
-        int before = 0;
-        for (int r = 0; r < parts; r++)
-        {
-            int count = Start(units, r + 1, parts) - Start(units, r, parts);
-            before += Math.Min(index, count) + (r < range && count > index ? 1 : 0);
-        }
-        return before;
-    }
-
-    private int Start(int range, int parts) => Start(_units, range, parts);
-
-    /// <summary>The first unit of <paramref name="range"/> when <paramref name="units"/> are cut into <paramref name="parts"/> contiguous ranges.</summary>
-    internal static int Start(int units, int range, int parts) => (int)((long)units * range / parts);
+    private int Start(int range, int parts) => (int)((long)_units * range / parts);
 }
