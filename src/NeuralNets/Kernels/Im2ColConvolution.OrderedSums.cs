@@ -17,7 +17,8 @@ namespace NeuralNets.Kernels;
 /// <para>Each part of the team runs its own contiguous range of chunks first (<see cref="UnitsWork"/>), so on two threads
 /// about half of the chunks still go aside: those of the second range, until the first is added. Dealing the chunks out in
 /// turns instead puts few aside, but leaves each sample's lines in both cores' caches, and the passes that next write them
-/// (the pooling before the layer, forward and backward) then ran 5–7 times slower (benchmarks/README.md).</para>
+/// slow down: in LeNet's step its second convolution's backward pass gained nothing and the first pooling pass took 1.36
+/// times as long, in a process in the host's slow state 5.5 times (benchmarks/README.md).</para>
 /// <para>Why: a 64→64-channel layer over 8×8 images has 64 chunks of 37 thousand weights at batch 64. Written out, each
 /// chunk's gradient went to memory no cache held (9.4 MB in all) and was read back at the end: about a third of the
 /// weight gradient's time (benchmarks/README.md).</para>
