@@ -73,15 +73,22 @@ internal static partial class DirectConvolution
     /// tap's few weights came from a line of their own (a 3×3 layer of 32 input channels: 288 lines, 18 KB, beside the
     /// inputs' lines in a 32 KB L1); one block per tile takes a fraction of that (benchmarks/README.md).</remarks>
     [MethodImpl(HotPath.Options)]
-    public static void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, int outW, Span<float> arranged)
+    public static unsafe void ArrangeWeights(ReadOnlySpan<float> weight, int outChannels, int taps, int outW, Span<float> arranged)
     {
         int tile = ArrangedTile(outChannels, outW, taps);
-        arranged[..(taps * RoundedChannels(outChannels, outW, taps))].Clear();
-        for (int o = 0; o < outChannels; o++)
+        if (weight.Length < outChannels * taps || arranged.Length < taps * RoundedChannels(outChannels, outW, taps))
+            throw new ArgumentException("Arranging weights given buffers too short for their shape.");
+        fixed (float* source = weight)
+        fixed (float* target = arranged)
         {
-            var block = arranged.Slice(o / tile * taps * tile + o % tile);
-            for (int k = 0; k < taps; k++)
-                block[k * tile] = weight[o * taps + k];
+            // Each block is its tile of channels' rows of W transposed: [taps, tile]. The last block's lanes past Cout are zero.
+            for (int first = 0; first < outChannels; first += tile)
+            {
+                int rows = Math.Min(tile, outChannels - first);
+                float* block = target + (nint)first * taps;
+                if (rows < tile) new Span<float>(block, taps * tile).Clear();
+                Transpose.Matrix(source + (nint)first * taps, rows, taps, taps, block, tile);
+            }
         }
     }
 
