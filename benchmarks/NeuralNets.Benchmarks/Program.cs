@@ -11,7 +11,7 @@ using NeuralNets.Benchmarks;
 // convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
 // convsplit CIN COUT KERNEL PADDING SIZE BATCH: a backward pass split inside its chunks against whole chunks, taking turns (ConvSplitRace).
 // cnns [keras|cifar|cifarbn|lenet5|vgg]: the race over CNNs larger than LeNet, LeNet-5 as LeCun built it and a VGG-style CIFAR network (TorchSharp builds only; see ConvNetRace).
-// firstsecond [mlp|lenet]: a fresh process's first second of batch-64 training steps against its steady state.
+// firstsecond [mlp|lenet|dropout|mse]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // timeline [mlp|lenet|vgg] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
