@@ -23,7 +23,8 @@ namespace NeuralNets.Kernels;
 /// unless both are zeros, so the two running sums are equal in value, and differ at most in the sign of a zero, at every
 /// tap; the bias's +0 then turns a final −0 into +0 (round to nearest gives −0 only for −0 + −0), as the fold's sum is. An
 /// infinite or NaN weight times a padding zero would be NaN where the fold has no term, so such weights take the unfolded
-/// path. So dX is the unfolded path's bits at every width (NaNs' signs and payloads aside, which no path promises), and
+/// path. Finite weights take the direct one however large (their sum may overflow, their products with dY too): a finite
+/// weight times zero is ±0, which leaves an infinite or NaN running sum as it is. So dX is the unfolded path's bits at every width (NaNs' signs and payloads aside, which no path promises), and
 /// the choice between the two is left to this machine's timings.</para>
 /// <para>Why: the column gradient of a 32-channel 3×3 layer over 32×32 images is 1.2 MB a sample, written by the product
 /// and read back by the fold; here neither happens (benchmarks/README.md).</para>

@@ -318,6 +318,27 @@ public class DirectConvolutionTests
         results[0].Count(v => !float.IsFinite(v)).Should().BeLessThan(results[0].Length, "only the pixels the weight reaches from inside dY");
     }
 
+    [Fact]
+    public void InputGradient_HugeFiniteWeights_TakeTheDirectPath_WithTheScatteredFoldsBits()
+    {
+        // Finite weights whose sum overflows (and whose products with dY overflow too) are still finite: times the padding's
+        // zeros they give ±0, so the direct path applies and gives the fold's bits, infinities and NaNs of Inf − Inf included.
+        var (x, dy) = Inputs(2, 4, 8, 6, 6, 3, 3, 1, 1);
+        for (int i = 0; i < dy.Length; i++) dy[i] *= 1e10f;
+        var results = new[] { true, false }.Select(allowDirect =>
+        {
+            var layer = new Conv2D<float>(4, 8, (3, 3), new Random(5), padding: (1, 1)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, ForcedInputGradientChoice = allowDirect ? true : null };
+            var weights = layer.Weight.ValueSpan;
+            for (int i = 0; i < weights.Length; i++) weights[i] = i % 3 == 0 ? -3e38f : 3e38f;
+            layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [2, 4, 6, 6]), training: true);
+            var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), [2, 8, 6, 6])).Span().ToArray();
+            layer.LastInputGradientWasDirect.Should().Be(allowDirect && KernelWidth.MultiplyAdd >= 128, "finite weights take the direct path where it is forced and the CPU has vectors");
+            return dx;
+        }).ToArray();
+        results[0].Should().Equal(results[1], Bitwise);
+        results[0].Should().Contain(v => !float.IsFinite(v), "the products overflow");
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void WeightGradient_IsOneChainPerChunk_InOrder_AtEveryWidthInBothFamilies(int batch, int cin, int cout, int h, int w, int kh, int kw, int ph, int pw, int threads)
