@@ -7,12 +7,14 @@ namespace NeuralNets.Kernels;
 /// much of a column vector empty (LeNet's second convolution: rows of 10 in vectors of 8, so 16 lanes for 10 outputs).
 /// </summary>
 /// <remarks>
-/// <para>A tile is two vectors of channels (a group of 16 at 256 bits, 8 at 128) by six output positions, which run on
+/// <para>A tile is two vectors of channels (a group of 32 at 512 bits, 16 at 256, 8 at 128) by six output positions, which run on
 /// through the band's positions across row ends, each reading from its own place in the padded image. Each lane is one
 /// output's chain of multiply-adds over the taps in (c, i, j) order with the same k-block restarts, and the bias is added
 /// last, exactly as in the column tiles: the same bits, only other lanes hold them.</para>
-/// <para>Only in the fused family at 256 and 128 bits (twelve accumulators, two weight vectors and an input in fifteen of
-/// sixteen registers), and only where it fills clearly more lanes than the column tiles would.</para>
+/// <para>Only in the fused family (twelve accumulators, two weight vectors and an input: fifteen of sixteen registers at
+/// 256 and 128 bits, fewer than half of AVX-512's thirty-two), and only where it fills clearly more lanes than the column
+/// tiles would: at 512 bits rows of 8 fill half a column vector and rows of 24 three quarters, so layers with rows of 8, or
+/// of about 17 to 28, take it there where their channels fill its groups (benchmarks/README.md, the thirty-second session).</para>
 /// </remarks>
 internal static partial class DirectConvolution
 {
@@ -37,7 +39,7 @@ internal static partial class DirectConvolution
     public static bool AcrossChannels(int outChannels, int outW, int taps)
     {
         int bits = KernelWidth.MultiplyAdd;
-        if (bits is not (128 or 256) || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps) return false;
+        if (bits is not (128 or 256 or 512) || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps) return false;
         int lanes = VectorColumns;
         long channelLanes = (long)outChannels * RoundUp(outW, lanes) * RoundUp(outChannels, TileChannels(outChannels));
         long columnLanes = (long)outW * outChannels * RoundUp(outChannels, ChannelGroup);
