@@ -96,9 +96,10 @@ internal static partial class DirectConvolution
     [MethodImpl(HotPath.Options)]
     public static int RoundedChannels(int outChannels, int outW, int taps) => RoundUp(outChannels, ArrangedTile(outChannels, outW, taps));
 
-    /// <summary>Output channels per tile: a channel-lane group (<see cref="AcrossChannels"/>) or a column tile's.</summary>
+    /// <summary>Output channels per tile: a channel-lane group (<see cref="AcrossChannels"/>), one channel vector (<see cref="AcrossOneChannelVector"/>) or a column tile's.</summary>
     [MethodImpl(HotPath.Options)]
-    private static int ArrangedTile(int outChannels, int outW, int taps) => AcrossChannels(outChannels, outW, taps) ? ChannelGroup : TileChannels(outChannels);
+    private static int ArrangedTile(int outChannels, int outW, int taps) =>
+        AcrossChannels(outChannels, outW, taps) ? ChannelGroup : AcrossOneChannelVector(outChannels, outW, taps) ? VectorColumns : TileChannels(outChannels);
 
     /// <summary>Elements of the padded image buffer: the padded planes plus room for the last vectors' extra lanes.</summary>
     [MethodImpl(HotPath.Options)]
@@ -152,6 +153,11 @@ internal static partial class DirectConvolution
             if (bits == 512) ChannelRows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
             else if (bits == 256) ChannelRows<Vector256<float>, Lanes256, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
             else ChannelRows<Vector128<float>, Lanes128, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            return;
+        }
+        if (AcrossOneChannelVector(outChannels, outW, tapOffsets.Length))
+        {
+            OneChannelVectorRows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
             return;
         }
         if (bits == 512) Rows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);

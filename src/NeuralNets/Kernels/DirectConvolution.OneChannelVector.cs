@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+
+namespace NeuralNets.Kernels;
+
+/// <summary>
+/// The direct forward pass with one vector across output channels, for layers at 512 bits whose channels fill one vector
+/// but not two (LeNet's second convolution: sixteen channels over rows of 10, which column vectors fill to 10 lanes of
+/// sixteen, and a pair of channel vectors to sixteen of thirty-two).
+/// </summary>
+/// <remarks>A tile is one vector of channels by eight output positions, which run on through the band's positions across
+/// row ends as in <see cref="AcrossChannels"/>'s tiles. Each lane is one output's chain of multiply-adds over the taps in
+/// (c, i, j) order with the same k-block restarts, and the bias is added last, exactly as in the column tiles: the same
+/// bits, only other lanes hold them. Eight positions, not more: each reads from its own place in the padded image, and
+/// eight such addresses with the loop's own leave no general register spilled.</remarks>
+internal static partial class DirectConvolution
+{
+    /// <summary>Output positions per one-vector channel tile.</summary>
+    private const int OneVectorTilePositions = 8;
+
+    /// <summary>
+    /// Whether a layer runs with one vector across channels: in the fused family at 512 bits, where vectors across pairs
+    /// of channel vectors (<see cref="AcrossChannels"/>) do not apply and one vector fills at least an eighth more lanes
+    /// than the column tiles would, over <see cref="MinimumChannelLaneTaps"/> taps or more.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static bool AcrossOneChannelVector(int outChannels, int outW, int taps)
+    {
+        if (KernelWidth.MultiplyAdd != 512 || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps || AcrossChannels(outChannels, outW, taps)) return false;
+        int lanes = VectorColumns;
+        long channelLanes = (long)outChannels * RoundUp(outW, lanes) * RoundUp(outChannels, TileChannels(outChannels));
+        long columnLanes = (long)outW * outChannels * RoundUp(outChannels, lanes);
+        return 8 * channelLanes >= 9 * columnLanes;
+    }
+
+    /// <summary>Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with one vector across channels (see <see cref="ForwardRows"/>).</summary>
+    [MethodImpl(HotPath.Options)]
+    private static unsafe void OneChannelVectorRows<TV, TLanes, TMultiplyAdd>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+        ReadOnlySpan<float> arrangedWeights, ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count, taps = tapOffsets.Length, plane = outH * outW;
+        int first = rowStart * outW, end = rowEnd * outW;
+        TV* sums = stackalloc TV[OneVectorTilePositions];
+        int* starts = stackalloc int[OneVectorTilePositions];
+        // The tile's biased sums, [position][lane], read back channel by channel.
+        float* tile = stackalloc float[OneVectorTilePositions * TLanes.Count];
+        float* lane = stackalloc float[TLanes.Count];
+        fixed (float* x = padded)
+        fixed (int* offsets = tapOffsets)
+        fixed (float* w = arrangedWeights)
+        fixed (float* y = output)
+        {
+            for (int o0 = 0; o0 < outChannels; o0 += lanes)
+            {
+                int channels = Math.Min(lanes, outChannels - o0);
+                float* weights = w + (nint)o0 * taps;
+                TV channelBias = LoadBias<TV, TLanes>(bias, o0, lane);
+                int row = rowStart, column = 0;
+                for (int p0 = first; p0 < end; p0 += OneVectorTilePositions)
+                {
+                    // Each position's start in the padded image; a last tile short of positions repeats its last one (not written).
+                    for (int v = 0, r = row, q = column; v < OneVectorTilePositions; v++)
+                    {
+                        starts[v] = r * paddedWidth + q;
+                        if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
+                    }
+                    for (column += OneVectorTilePositions; column >= outW; column -= outW) row++;
+                    OneChannelVectorTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
+                    // The bias last, as the column tiles add it.
+                    for (int v = 0; v < OneVectorTilePositions; v++) TLanes.Store(TLanes.Add(sums[v], channelBias), ref tile[v * lanes], 0);
+                    int count = Math.Min(OneVectorTilePositions, end - p0);
+                    for (int c = 0; c < channels; c++)
+                    {
+                        float* source = tile + c;
+                        float* target = y + (nint)(o0 + c) * plane + p0;
+                        for (int v = 0; v < count; v++) target[v] = source[v * lanes];
+                    }
+                }
+            }
+        }
+    }
+
+    // One vector of channels by eight positions: eight accumulators, a weight vector and an input. Each k-block's sums start
+    // from zero and are added to the blocks' before them, in one call.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
+    private static unsafe void OneChannelVectorTile<TV, TLanes, TMultiplyAdd>(float* x, int* starts, int* offsets, int taps, int kBlock, float* w, TV* sums)
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        int lanes = TLanes.Count;
+        float* x0 = x + starts[0], x1 = x + starts[1], x2 = x + starts[2], x3 = x + starts[3];
+        float* x4 = x + starts[4], x5 = x + starts[5], x6 = x + starts[6], x7 = x + starts[7];
+        for (int k0 = 0; k0 < taps; k0 += kBlock)
+        {
+            TV a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            int k1 = Math.Min(taps, k0 + kBlock);
+            bool add = k0 > 0;
+            float* weights = w + (nint)k0 * lanes;
+            for (int k = k0; k < k1; k++, weights += lanes)
+            {
+                int offset = offsets[k];
+                TV weight = TLanes.Load(ref weights[0], 0);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x0[offset]), a0);
+                a1 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x1[offset]), a1);
+                a2 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x2[offset]), a2);
+                a3 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x3[offset]), a3);
+                a4 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x4[offset]), a4);
+                a5 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x5[offset]), a5);
+                a6 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x6[offset]), a6);
+                a7 = TLanes.MultiplyAdd<TMultiplyAdd>(weight, TLanes.Splat(x7[offset]), a7);
+            }
+            Keep<TV, TLanes>(sums + 0, a0, add); Keep<TV, TLanes>(sums + 1, a1, add); Keep<TV, TLanes>(sums + 2, a2, add);
+            Keep<TV, TLanes>(sums + 3, a3, add); Keep<TV, TLanes>(sums + 4, a4, add); Keep<TV, TLanes>(sums + 5, a5, add);
+            Keep<TV, TLanes>(sums + 6, a6, add); Keep<TV, TLanes>(sums + 7, a7, add);
+        }
+    }
+}
