@@ -40,9 +40,15 @@ internal static partial class DirectConvolution
     {
         int bits = KernelWidth.MultiplyAdd;
         if (bits is not (128 or 256 or 512) || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps) return false;
-        int lanes = VectorColumns;
-        long channelLanes = (long)outChannels * RoundUp(outW, lanes) * RoundUp(outChannels, TileChannels(outChannels));
-        long columnLanes = (long)outW * outChannels * RoundUp(outChannels, ChannelGroup);
+        return ChannelVectorsFillMore(outChannels, outW, ChannelGroup);
+    }
+
+    /// <summary>Whether vectors across channels in groups of <paramref name="group"/> fill at least an eighth more lanes than column vectors would (counting the column tiles' padding channels too).</summary>
+    [MethodImpl(HotPath.Options)]
+    private static bool ChannelVectorsFillMore(int outChannels, int outW, int group)
+    {
+        long channelLanes = (long)outChannels * RoundUp(outW, VectorColumns) * RoundUp(outChannels, TileChannels(outChannels));
+        long columnLanes = (long)outW * outChannels * RoundUp(outChannels, group);
         // Filled fractions compared by cross-multiplying: outChannels / R(C, group) against outW / R(W, lanes) · outChannels / R(C, tile).
         return 8 * channelLanes >= 9 * columnLanes;
     }
@@ -77,13 +83,7 @@ internal static partial class DirectConvolution
                 int row = rowStart, column = 0;
                 for (int p0 = first; p0 < end; p0 += ChannelTilePositions)
                 {
-                    // Each position's start in the padded image; a last tile short of positions repeats its last one (not written).
-                    for (int v = 0, r = row, q = column; v < ChannelTilePositions; v++)
-                    {
-                        starts[v] = r * paddedWidth + q;
-                        if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
-                    }
-                    for (column += ChannelTilePositions; column >= outW; column -= outW) row++;
+                    TileStarts(starts, ChannelTilePositions, p0, end, ref row, ref column, outW, paddedWidth);
                     ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
                     // The bias last, as the column tiles add it.
                     for (int v = 0; v < ChannelTilePositions; v++)
@@ -113,6 +113,22 @@ internal static partial class DirectConvolution
         if (o + lanes <= bias.Length) return TLanes.Load(ref Unsafe.AsRef(in bias[o]), 0);
         for (int c = 0; c < lanes; c++) scratch[c] = o + c < bias.Length ? bias[o + c] : 0f;
         return TLanes.Load(ref *scratch, 0);
+    }
+
+    /// <summary>
+    /// Where each of a tile's <paramref name="positions"/> output positions, from position <paramref name="p0"/> (at
+    /// <paramref name="row"/>, <paramref name="column"/>) on across row ends, starts in the padded image; a last tile short
+    /// of positions repeats its last one (not written). Moves <paramref name="row"/> and <paramref name="column"/> on to the next tile's first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void TileStarts(int* starts, int positions, int p0, int end, ref int row, ref int column, int outW, int paddedWidth)
+    {
+        for (int v = 0, r = row, q = column; v < positions; v++)
+        {
+            starts[v] = r * paddedWidth + q;
+            if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
+        }
+        for (column += positions; column >= outW; column -= outW) row++;
     }
 
     // Two vectors of channels by six positions: twelve accumulators, two weight vectors and an input. Each k-block's sums

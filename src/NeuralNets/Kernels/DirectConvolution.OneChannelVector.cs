@@ -26,10 +26,7 @@ internal static partial class DirectConvolution
     public static bool AcrossOneChannelVector(int outChannels, int outW, int taps)
     {
         if (KernelWidth.MultiplyAdd != 512 || !KernelWidth.FusedFamily || taps < MinimumChannelLaneTaps || AcrossChannels(outChannels, outW, taps)) return false;
-        int lanes = VectorColumns;
-        long channelLanes = (long)outChannels * RoundUp(outW, lanes) * RoundUp(outChannels, TileChannels(outChannels));
-        long columnLanes = (long)outW * outChannels * RoundUp(outChannels, lanes);
-        return 8 * channelLanes >= 9 * columnLanes;
+        return ChannelVectorsFillMore(outChannels, outW, VectorColumns);
     }
 
     /// <summary>Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with one vector across channels (see <see cref="ForwardRows"/>).</summary>
@@ -60,13 +57,7 @@ internal static partial class DirectConvolution
                 int row = rowStart, column = 0;
                 for (int p0 = first; p0 < end; p0 += OneVectorTilePositions)
                 {
-                    // Each position's start in the padded image; a last tile short of positions repeats its last one (not written).
-                    for (int v = 0, r = row, q = column; v < OneVectorTilePositions; v++)
-                    {
-                        starts[v] = r * paddedWidth + q;
-                        if (p0 + v + 1 < end && ++q == outW) (q, r) = (0, r + 1);
-                    }
-                    for (column += OneVectorTilePositions; column >= outW; column -= outW) row++;
+                    TileStarts(starts, OneVectorTilePositions, p0, end, ref row, ref column, outW, paddedWidth);
                     OneChannelVectorTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
                     // The bias last, as the column tiles add it.
                     for (int v = 0; v < OneVectorTilePositions; v++) TLanes.Store(TLanes.Add(sums[v], channelBias), ref tile[v * lanes], 0);
