@@ -53,22 +53,26 @@ internal static partial class DirectConvolution
         return 8 * channelLanes >= 9 * columnLanes;
     }
 
-    /// <summary>Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with vectors across channels (see <see cref="ForwardRows"/>).</summary>
+    /// <summary>
+    /// Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with vectors across channels (see
+    /// <see cref="ForwardRows"/>), in tiles of <typeparamref name="TTile"/>: a pair of channel vectors (<see cref="AcrossChannels"/>)
+    /// or one (<see cref="AcrossOneChannelVector"/>).
+    /// </summary>
     [MethodImpl(HotPath.Options)]
-    private static unsafe void ChannelRows<TV, TLanes, TMultiplyAdd>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
+    private static unsafe void ChannelRows<TV, TLanes, TTile>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
         ReadOnlySpan<float> arrangedWeights, ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
-        where TMultiplyAdd : struct, IMultiplyAdd
+        where TTile : struct, IChannelTile<TV>
     {
-        int lanes = TLanes.Count, group = 2 * lanes, taps = tapOffsets.Length, plane = outH * outW;
-        int first = rowStart * outW, end = rowEnd * outW;
-        TV* sums = stackalloc TV[2 * ChannelTilePositions];
-        int* starts = stackalloc int[ChannelTilePositions];
-        // The tile's biased sums, [half][position][lane], read back channel by channel: each channel's outputs in a tile are
+        int lanes = TLanes.Count, vectors = TTile.Vectors, positions = TTile.Positions, group = vectors * lanes;
+        int taps = tapOffsets.Length, plane = outH * outW, first = rowStart * outW, end = rowEnd * outW;
+        TV* sums = stackalloc TV[vectors * positions];
+        int* starts = stackalloc int[positions];
+        // The tile's biased sums, [vector][position][lane], read back channel by channel: each channel's outputs in a tile are
         // consecutive positions of its plane.
-        float* tile = stackalloc float[2 * ChannelTilePositions * TLanes.Count];
-        float* lane = stackalloc float[TLanes.Count];
+        float* tile = stackalloc float[vectors * positions * lanes];
+        float* lane = stackalloc float[lanes];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
         fixed (float* w = arrangedWeights)
@@ -78,29 +82,55 @@ internal static partial class DirectConvolution
             {
                 int channels = Math.Min(group, outChannels - o0);
                 float* weights = w + (nint)o0 * taps;
-                TV lowBias = LoadBias<TV, TLanes>(bias, o0, lane), highBias = LoadBias<TV, TLanes>(bias, o0 + lanes, lane);
+                // One or two vectors of bias, in registers.
+                TV lowBias = LoadBias<TV, TLanes>(bias, o0, lane), highBias = vectors > 1 ? LoadBias<TV, TLanes>(bias, o0 + lanes, lane) : lowBias;
                 // The row and column of the tile's first position, counted on rather than divided out.
                 int row = rowStart, column = 0;
-                for (int p0 = first; p0 < end; p0 += ChannelTilePositions)
+                for (int p0 = first; p0 < end; p0 += positions)
                 {
-                    TileStarts(starts, ChannelTilePositions, p0, end, ref row, ref column, outW, paddedWidth);
-                    ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
+                    TileStarts(starts, positions, p0, end, ref row, ref column, outW, paddedWidth);
+                    TTile.Run(x, starts, offsets, taps, kBlock, weights, sums);
                     // The bias last, as the column tiles add it.
-                    for (int v = 0; v < ChannelTilePositions; v++)
+                    for (int v = 0; v < positions; v++)
                     {
                         TLanes.Store(TLanes.Add(sums[v], lowBias), ref tile[v * lanes], 0);
-                        TLanes.Store(TLanes.Add(sums[ChannelTilePositions + v], highBias), ref tile[(ChannelTilePositions + v) * lanes], 0);
+                        if (vectors > 1) TLanes.Store(TLanes.Add(sums[positions + v], highBias), ref tile[(positions + v) * lanes], 0);
                     }
-                    int count = Math.Min(ChannelTilePositions, end - p0);
+                    int count = Math.Min(positions, end - p0);
                     for (int c = 0; c < channels; c++)
                     {
-                        float* source = tile + (c / lanes * ChannelTilePositions) * lanes + c % lanes;
+                        float* source = tile + (c / lanes * positions) * lanes + c % lanes;
                         float* target = y + (nint)(o0 + c) * plane + p0;
                         for (int v = 0; v < count; v++) target[v] = source[v * lanes];
                     }
                 }
             }
         }
+    }
+
+    /// <summary>A channel-lane tile: how many vectors of channels by how many output positions, and its multiply-adds into <c>sums</c> ([vector][position]).</summary>
+    private interface IChannelTile<TV> where TV : unmanaged
+    {
+        static abstract int Vectors { get; }
+
+        static abstract int Positions { get; }
+
+        static abstract unsafe void Run(float* x, int* starts, int* offsets, int taps, int kBlock, float* w, TV* sums);
+    }
+
+    /// <summary>Two vectors of channels by <see cref="ChannelTilePositions"/> positions (<see cref="ChannelTile"/>).</summary>
+    private readonly struct ChannelPairTile<TV, TLanes, TMultiplyAdd> : IChannelTile<TV>
+        where TV : unmanaged
+        where TLanes : struct, IFloatLanes<TV>
+        where TMultiplyAdd : struct, IMultiplyAdd
+    {
+        public static int Vectors => 2;
+
+        public static int Positions => ChannelTilePositions;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Run(float* x, int* starts, int* offsets, int taps, int kBlock, float* w, TV* sums)
+            => ChannelTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, w, sums);
     }
 
     /// <summary>The bias of channels [<paramref name="o"/>, + lanes) as a vector, zero past the last channel.</summary>

@@ -29,48 +29,19 @@ internal static partial class DirectConvolution
         return ChannelVectorsFillMore(outChannels, outW, VectorColumns);
     }
 
-    /// <summary>Output rows [<paramref name="rowStart"/>, <paramref name="rowEnd"/>) of one image with one vector across channels (see <see cref="ForwardRows"/>).</summary>
-    [MethodImpl(HotPath.Options)]
-    private static unsafe void OneChannelVectorRows<TV, TLanes, TMultiplyAdd>(ReadOnlySpan<float> padded, int paddedWidth, ReadOnlySpan<int> tapOffsets,
-        ReadOnlySpan<float> arrangedWeights, ReadOnlySpan<float> bias, int outChannels, int kBlock, Span<float> output, int outH, int outW, int rowStart, int rowEnd)
+    /// <summary>One vector of channels by <see cref="OneVectorTilePositions"/> positions (<see cref="OneChannelVectorTile"/>).</summary>
+    private readonly struct OneChannelVectorTileShape<TV, TLanes, TMultiplyAdd> : IChannelTile<TV>
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
     {
-        int lanes = TLanes.Count, taps = tapOffsets.Length, plane = outH * outW;
-        int first = rowStart * outW, end = rowEnd * outW;
-        TV* sums = stackalloc TV[OneVectorTilePositions];
-        int* starts = stackalloc int[OneVectorTilePositions];
-        // The tile's biased sums, [position][lane], read back channel by channel.
-        float* tile = stackalloc float[OneVectorTilePositions * TLanes.Count];
-        float* lane = stackalloc float[TLanes.Count];
-        fixed (float* x = padded)
-        fixed (int* offsets = tapOffsets)
-        fixed (float* w = arrangedWeights)
-        fixed (float* y = output)
-        {
-            for (int o0 = 0; o0 < outChannels; o0 += lanes)
-            {
-                int channels = Math.Min(lanes, outChannels - o0);
-                float* weights = w + (nint)o0 * taps;
-                TV channelBias = LoadBias<TV, TLanes>(bias, o0, lane);
-                int row = rowStart, column = 0;
-                for (int p0 = first; p0 < end; p0 += OneVectorTilePositions)
-                {
-                    TileStarts(starts, OneVectorTilePositions, p0, end, ref row, ref column, outW, paddedWidth);
-                    OneChannelVectorTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, weights, sums);
-                    // The bias last, as the column tiles add it.
-                    for (int v = 0; v < OneVectorTilePositions; v++) TLanes.Store(TLanes.Add(sums[v], channelBias), ref tile[v * lanes], 0);
-                    int count = Math.Min(OneVectorTilePositions, end - p0);
-                    for (int c = 0; c < channels; c++)
-                    {
-                        float* source = tile + c;
-                        float* target = y + (nint)(o0 + c) * plane + p0;
-                        for (int v = 0; v < count; v++) target[v] = source[v * lanes];
-                    }
-                }
-            }
-        }
+        public static int Vectors => 1;
+
+        public static int Positions => OneVectorTilePositions;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe void Run(float* x, int* starts, int* offsets, int taps, int kBlock, float* w, TV* sums)
+            => OneChannelVectorTile<TV, TLanes, TMultiplyAdd>(x, starts, offsets, taps, kBlock, w, sums);
     }
 
     // One vector of channels by eight positions: eight accumulators, a weight vector and an input. Each k-block's sums start

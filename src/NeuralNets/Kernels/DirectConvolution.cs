@@ -150,14 +150,14 @@ internal static partial class DirectConvolution
         int bits = KernelWidth.MultiplyAdd;
         if (AcrossChannels(outChannels, outW, tapOffsets.Length))
         {
-            if (bits == 512) ChannelRows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
-            else if (bits == 256) ChannelRows<Vector256<float>, Lanes256, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
-            else ChannelRows<Vector128<float>, Lanes128, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            if (bits == 512) ChannelRows<Vector512<float>, Lanes512, ChannelPairTile<Vector512<float>, Lanes512, Fused>>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            else if (bits == 256) ChannelRows<Vector256<float>, Lanes256, ChannelPairTile<Vector256<float>, Lanes256, Fused>>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            else ChannelRows<Vector128<float>, Lanes128, ChannelPairTile<Vector128<float>, Lanes128, Fused>>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
             return;
         }
         if (AcrossOneChannelVector(outChannels, outW, tapOffsets.Length))
         {
-            OneChannelVectorRows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
+            ChannelRows<Vector512<float>, Lanes512, OneChannelVectorTileShape<Vector512<float>, Lanes512, Fused>>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
             return;
         }
         if (bits == 512) Rows<Vector512<float>, Lanes512, Fused>(padded, paddedWidth, tapOffsets, arrangedWeights, bias, outChannels, kBlock, output, outH, outW, rowStart, rowEnd);
