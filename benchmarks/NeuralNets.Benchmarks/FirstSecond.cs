@@ -50,13 +50,16 @@ internal static class FirstSecond
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
         // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
         string? jit = Environment.GetEnvironmentVariable("FS_JIT");
-        using var listing = jit is "1" or "all" ? new JitListing { EveryMethod = jit == "all" } : null;
+        // FS_JIT=first: every method compiled during the first call, by compile time.
+        using var listing = jit is "1" or "all" or "first" ? new JitListing { EveryMethod = jit == "all" } : null;
+        if (jit == "first") listing!.StartCounting();
         double compiledBefore = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
         long start = Stopwatch.GetTimestamp();
         sgd.Step(evaluate);
         double firstCall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         double compiledAtFirstCall = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
-        listing?.StartCounting();
+        if (jit == "first") listing!.PrintCompileCosts(top: int.TryParse(Environment.GetEnvironmentVariable("FS_TOP"), out int top) ? top : 60);
+        else listing?.StartCounting();
         var first = Steps(sgd, evaluate, TimeSpan.FromSeconds(1));
         // Compile time on every thread: during the first call, and in the second after it (tier-up of whatever the library
         // left to the tiers, the runtime's own methods, this program's): the mechanism behind a slow first second, without
@@ -78,7 +81,7 @@ internal static class FirstSecond
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Rounds.Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Rounds.Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Rounds.Median(first) / Rounds.Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms"));
-        listing?.PrintLibraryMethods();
+        if (jit != "first") listing?.PrintLibraryMethods();
     }
 
     private static List<double> Steps(Sgd<float> sgd, Func<float> evaluate, TimeSpan span)

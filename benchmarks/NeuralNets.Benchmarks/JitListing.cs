@@ -12,6 +12,9 @@ internal sealed class JitListing : EventListener
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<(double Milliseconds, string Method, int Tier)> _compiled = [];
+    // When each method's compile began, by method id, on the events' own clock (they reach a listener in batches).
+    private readonly Dictionary<long, double> _started = [];
+    private readonly List<(string Method, double CompileMilliseconds, long CodeBytes, int Tier)> _costs = [];
     private double _from = double.MaxValue;
 
     /// <summary>Whether <see cref="PrintLibraryMethods"/> lists the runtime's and the benchmark's methods too.</summary>
@@ -44,8 +47,33 @@ internal sealed class JitListing : EventListener
         if (source.Name == "Microsoft-Windows-DotNETRuntime") EnableEvents(source, EventLevel.Verbose, (EventKeywords)0x10);
     }
 
+    /// <summary>
+    /// Prints every method compiled since <see cref="StartCounting"/> by its compile time (from the runtime's
+    /// jitting-started event to its load event), longest first, with its machine code's size: where a first call's
+    /// compiling goes.
+    /// </summary>
+    public void PrintCompileCosts(int top)
+    {
+        lock (_compiled)
+        {
+            double total = _costs.Sum(c => c.CompileMilliseconds);
+            long bytes = _costs.Sum(c => c.CodeBytes);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compiled since counting: {_costs.Count} methods, {total:F1} ms, {bytes / 1024.0:F1} KB of code"));
+            foreach (var group in _costs.GroupBy(c => c.Method.StartsWith("NeuralNets.", StringComparison.Ordinal) && !c.Method.StartsWith("NeuralNets.Benchmarks.", StringComparison.Ordinal) ? "library" : "other"))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {group.Key}: {group.Count()} methods, {group.Sum(c => c.CompileMilliseconds):F1} ms, {group.Sum(c => c.CodeBytes) / 1024.0:F1} KB"));
+            foreach (var (method, milliseconds, codeBytes, tier) in _costs.OrderByDescending(c => c.CompileMilliseconds).Take(top))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {milliseconds,7:F2} ms {codeBytes,7} B  tier {tier}  {method}"));
+        }
+    }
+
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
+        if (e.EventName is not null && e.EventName.StartsWith("MethodJittingStarted", StringComparison.Ordinal) && e.PayloadNames is not null && e.Payload is not null)
+        {
+            int id = e.PayloadNames.IndexOf("MethodID");
+            if (id >= 0) lock (_compiled) _started[Convert.ToInt64(e.Payload[id], CultureInfo.InvariantCulture)] = e.TimeStamp.Ticks / (double)TimeSpan.TicksPerMillisecond;
+            return;
+        }
         if (e.EventName is null || !e.EventName.StartsWith("MethodLoadVerbose", StringComparison.Ordinal) || e.PayloadNames is null || e.Payload is null) return;
         int space = e.PayloadNames.IndexOf("MethodNamespace"), name = e.PayloadNames.IndexOf("MethodName"), flags = e.PayloadNames.IndexOf("MethodFlags");
         if (space < 0 || name < 0 || flags < 0) return;
@@ -54,7 +82,12 @@ internal sealed class JitListing : EventListener
         {
             if (now < _from) return;
             // The method's optimisation tier sits in bits 7 to 9 of its flags.
-            _compiled.Add((now - _from, $"{e.Payload[space]}::{e.Payload[name]}", (int)((Convert.ToInt64(e.Payload[flags], CultureInfo.InvariantCulture) >> 7) & 7)));
+            string method = $"{e.Payload[space]}::{e.Payload[name]}";
+            int tier = (int)((Convert.ToInt64(e.Payload[flags], CultureInfo.InvariantCulture) >> 7) & 7);
+            _compiled.Add((now - _from, method, tier));
+            int id = e.PayloadNames.IndexOf("MethodID"), size = e.PayloadNames.IndexOf("MethodSize");
+            if (id >= 0 && size >= 0 && _started.Remove(Convert.ToInt64(e.Payload[id], CultureInfo.InvariantCulture), out double began))
+                _costs.Add((method, e.TimeStamp.Ticks / (double)TimeSpan.TicksPerMillisecond - began, Convert.ToInt64(e.Payload[size], CultureInfo.InvariantCulture), tier));
         }
     }
 }
