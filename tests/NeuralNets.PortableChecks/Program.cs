@@ -171,12 +171,13 @@ internal static class KernelChecks
             var mean = Enumerable.Range(0, channels).Select(c => 0.1 * c - 0.2 + random.NextDouble() * 1e-3).ToArray();
             var inverse = Enumerable.Range(0, channels).Select(c => 1.3 + 0.01 * c).ToArray();
             var (sums, squares, sumDy, sumDyXHat) = (new double[channels], new double[channels], new double[channels], new double[channels]);
-            PlaneSums.Add<float>(x, batch, channels, spread, 0, channels, sums);
-            PlaneSums.AddSquaredDeviations<float>(x, batch, channels, spread, 0, channels, mean, squares);
-            PlaneSums.AddGradientSums<float>(x, dy, batch, channels, spread, 0, channels, mean, inverse, sumDy, sumDyXHat);
+            var lanes = Enumerable.Repeat(double.NaN, PlaneSums.LaneStorage(channels)).ToArray();
+            PlaneSums.Add<float>(x, batch, channels, spread, 0, channels, sums, lanes);
+            PlaneSums.AddSquaredDeviations<float>(x, batch, channels, spread, 0, channels, mean, squares, lanes);
+            PlaneSums.AddGradientSums<float>(x, dy, batch, channels, spread, 0, channels, mean, inverse, sumDy, sumDyXHat, lanes);
             var doubles = Array.ConvertAll(x, v => (double)v);
             var doubleSums = new double[channels];
-            PlaneSums.Add<double>(doubles, batch, channels, spread, 0, channels, doubleSums);
+            PlaneSums.Add<double>(doubles, batch, channels, spread, 0, channels, doubleSums, lanes);
             for (int c = 0; c < channels; c++)
             {
                 double Sum(Func<int, double> term) => PlaneSumsReference.InLanes(batch, channels, spread, c, term);

@@ -23,30 +23,38 @@ internal static class PlaneSums
     /// <summary>The lanes of a channel's sum.</summary>
     public const int Lanes = 16;
 
+    /// <summary>
+    /// The doubles of lane storage a call over <paramref name="channels"/> channels needs: each call below takes its channels'
+    /// lanes in its last argument (<c>lanes</c>, at least this long for <c>end − first</c> channels), and overwrites them.
+    /// </summary>
+    public static int LaneStorage(int channels) => 2 * Lanes * channels;
+
     /// <summary><c>sums[c] += x</c> over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
     [MethodImpl(HotPath.Options)]
-    public static void Add<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums)
+    public static void Add<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums, Span<double> lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<double> lanes = stackalloc double[Lanes], tail = stackalloc double[Lanes];
-        for (int c = first; c < end; c++)
-        {
-            SumChannel(x, batch, channels, spread, c, new Value(), lanes, tail);
-            sums[c] += Combine(lanes);
-        }
+        Span<double> tail = stackalloc double[Lanes];
+        lanes = lanes[..((end - first) * Lanes)];
+        lanes.Clear();
+        for (int n = 0; n < batch; n++)
+            for (int c = first; c < end; c++)
+                AddPlane(ref Plane(x, n, channels, spread, c), spread, new Value(), ref LanesOf(lanes, c - first, Lanes), tail);
+        for (int c = first; c < end; c++) sums[c] += Combine(lanes.Slice((c - first) * Lanes, Lanes));
     }
 
     /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void AddSquaredDeviations<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
-        Span<double> squares) where T : unmanaged, IFloatingPointIeee754<T>
+        Span<double> squares, Span<double> lanes) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<double> lanes = stackalloc double[Lanes], tail = stackalloc double[Lanes];
-        for (int c = first; c < end; c++)
-        {
-            SumChannel(x, batch, channels, spread, c, new SquaredDeviation(mean[c]), lanes, tail);
-            squares[c] += Combine(lanes);
-        }
+        Span<double> tail = stackalloc double[Lanes];
+        lanes = lanes[..((end - first) * Lanes)];
+        lanes.Clear();
+        for (int n = 0; n < batch; n++)
+            for (int c = first; c < end; c++)
+                AddPlane(ref Plane(x, n, channels, spread, c), spread, new SquaredDeviation(mean[c]), ref LanesOf(lanes, c - first, Lanes), tail);
+        for (int c = first; c < end; c++) squares[c] += Combine(lanes.Slice((c - first) * Lanes, Lanes));
     }
 
     /// <summary>
@@ -55,16 +63,42 @@ internal static class PlaneSums
     /// </summary>
     [MethodImpl(HotPath.Options)]
     public static void AddGradientSums<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int first, int end,
-        ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat) where T : unmanaged, IFloatingPointIeee754<T>
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat, Span<double> lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Span<double> lanes = stackalloc double[2 * Lanes], tail = stackalloc double[2 * Lanes];
+        Span<double> tail = stackalloc double[2 * Lanes];
+        lanes = lanes[..LaneStorage(end - first)];
+        lanes.Clear();
+        // A plane shorter than a block (2×2 and 3×3 maps) adds its few values here, without a call: the vectors would add zeros
+        // to the other lanes, which leave them as they are (see the remarks).
+        bool small = spread < Lanes;
+        for (int n = 0; n < batch; n++)
+            for (int c = first; c < end; c++)
+            {
+                if (small)
+                    AddGradientValues(ref Plane(x, n, channels, spread, c), ref Plane(dy, n, channels, spread, c), spread, mean[c], inverse[c],
+                        ref LanesOf(lanes, c - first, 2 * Lanes));
+                else
+                    AddGradientPlane(ref Plane(x, n, channels, spread, c), ref Plane(dy, n, channels, spread, c), spread, mean[c], inverse[c],
+                        ref LanesOf(lanes, c - first, 2 * Lanes), tail);
+            }
         for (int c = first; c < end; c++)
         {
-            GradientChannel(x, dy, batch, channels, spread, c, mean[c], inverse[c], lanes, tail);
-            sumDy[c] += Combine(lanes[..Lanes]);
-            sumDyXHat[c] += Combine(lanes[Lanes..]);
+            var channel = lanes.Slice((c - first) * 2 * Lanes, 2 * Lanes);
+            sumDy[c] += Combine(channel[..Lanes]);
+            sumDyXHat[c] += Combine(channel[Lanes..]);
         }
     }
+
+    // The first value of sample n's plane of channel c.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref T Plane<T>(ReadOnlySpan<T> values, int n, int channels, int spread, int c) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetReference(values), (n * channels + c) * spread);
+
+    // The lanes of the channel at this index of a call's channels, each channel's a run of this many doubles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref double LanesOf(Span<double> lanes, int index, int perChannel) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetReference(lanes), index * perChannel);
 
     /// <summary>The sixteen lanes added in the fixed order of the class remarks.</summary>
     [MethodImpl(HotPath.Options)]
@@ -115,60 +149,67 @@ internal static class PlaneSums
         }
     }
 
-    /// <summary>Channel <paramref name="c"/>'s terms into <paramref name="lanes"/> (from zero).</summary>
-    [MethodImpl(HotPath.Options)]
-    private static void SumChannel<T, TTerm>(ReadOnlySpan<T> x, int batch, int channels, int spread, int c, TTerm term, Span<double> lanes, Span<double> tail)
+    /// <summary>
+    /// One plane's terms added to its channel's sixteen lanes. The samples' planes are taken one after another for every
+    /// channel of a call, each channel's lanes kept in memory between them: a core then reads its channels' values of a
+    /// sample along memory, where a channel's planes alone lie a sample apart (each plane a few kilobytes, a page apart),
+    /// which the prefetchers followed poorly. Each lane gains its values in the same order as one channel at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPlane<T, TTerm>(ref T plane, int spread, TTerm term, ref double lanes, Span<double> tail)
         where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
     {
         int blocks = spread / Lanes * Lanes, rest = spread - blocks;
-        if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
+        // A plane shorter than a block (2×2 and 3×3 maps) adds its few values to their lanes one at a time: the vectors would
+        // add zeros to the rest, which leave them as they are (see the remarks).
+        if (blocks == 0 || !FloatOrDouble<T>())
         {
-            var (a0, a1, a2, a3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
-            ref double t = ref MemoryMarshal.GetReference(tail);
-            for (int n = 0; n < batch; n++)
+            for (int i = 0; i < spread; i++) Unsafe.Add(ref lanes, i % Lanes) += term.Of(double.CreateTruncating(Unsafe.Add(ref plane, i)));
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref lanes), Vector256.LoadUnsafe(ref lanes, 4), Vector256.LoadUnsafe(ref lanes, 8), Vector256.LoadUnsafe(ref lanes, 12));
+            for (int i = 0; i < blocks; i += Lanes)
             {
-                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (n * channels + c) * spread);
-                for (int i = 0; i < blocks; i += Lanes)
-                {
-                    a0 += term.Of(Load4(ref plane, i));
-                    a1 += term.Of(Load4(ref plane, i + 4));
-                    a2 += term.Of(Load4(ref plane, i + 8));
-                    a3 += term.Of(Load4(ref plane, i + 12));
-                }
-                if (rest == 0) continue;
+                a0 += term.Of(Load4(ref plane, i));
+                a1 += term.Of(Load4(ref plane, i + 4));
+                a2 += term.Of(Load4(ref plane, i + 8));
+                a3 += term.Of(Load4(ref plane, i + 12));
+            }
+            if (rest != 0)
+            {
+                ref double t = ref MemoryMarshal.GetReference(tail);
                 FillTail(ref plane, blocks, rest, term, ref t);
                 a0 += Vector256.LoadUnsafe(ref t);
                 a1 += Vector256.LoadUnsafe(ref t, 4);
                 a2 += Vector256.LoadUnsafe(ref t, 8);
                 a3 += Vector256.LoadUnsafe(ref t, 12);
             }
-            ref double l = ref MemoryMarshal.GetReference(lanes);
-            a0.StoreUnsafe(ref l);
-            a1.StoreUnsafe(ref l, 4);
-            a2.StoreUnsafe(ref l, 8);
-            a3.StoreUnsafe(ref l, 12);
+            a0.StoreUnsafe(ref lanes);
+            a1.StoreUnsafe(ref lanes, 4);
+            a2.StoreUnsafe(ref lanes, 8);
+            a3.StoreUnsafe(ref lanes, 12);
             return;
         }
-        if (Vector128.IsHardwareAccelerated && FloatOrDouble<T>())
+        if (Vector128.IsHardwareAccelerated)
         {
-            var (b0, b1, b2, b3) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
-            var (b4, b5, b6, b7) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
-            ref double t = ref MemoryMarshal.GetReference(tail);
-            for (int n = 0; n < batch; n++)
+            var (b0, b1, b2, b3) = (Vector128.LoadUnsafe(ref lanes), Vector128.LoadUnsafe(ref lanes, 2), Vector128.LoadUnsafe(ref lanes, 4), Vector128.LoadUnsafe(ref lanes, 6));
+            var (b4, b5, b6, b7) = (Vector128.LoadUnsafe(ref lanes, 8), Vector128.LoadUnsafe(ref lanes, 10), Vector128.LoadUnsafe(ref lanes, 12), Vector128.LoadUnsafe(ref lanes, 14));
+            for (int i = 0; i < blocks; i += Lanes)
             {
-                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), (n * channels + c) * spread);
-                for (int i = 0; i < blocks; i += Lanes)
-                {
-                    b0 += term.Of(Load2(ref plane, i));
-                    b1 += term.Of(Load2(ref plane, i + 2));
-                    b2 += term.Of(Load2(ref plane, i + 4));
-                    b3 += term.Of(Load2(ref plane, i + 6));
-                    b4 += term.Of(Load2(ref plane, i + 8));
-                    b5 += term.Of(Load2(ref plane, i + 10));
-                    b6 += term.Of(Load2(ref plane, i + 12));
-                    b7 += term.Of(Load2(ref plane, i + 14));
-                }
-                if (rest == 0) continue;
+                b0 += term.Of(Load2(ref plane, i));
+                b1 += term.Of(Load2(ref plane, i + 2));
+                b2 += term.Of(Load2(ref plane, i + 4));
+                b3 += term.Of(Load2(ref plane, i + 6));
+                b4 += term.Of(Load2(ref plane, i + 8));
+                b5 += term.Of(Load2(ref plane, i + 10));
+                b6 += term.Of(Load2(ref plane, i + 12));
+                b7 += term.Of(Load2(ref plane, i + 14));
+            }
+            if (rest != 0)
+            {
+                ref double t = ref MemoryMarshal.GetReference(tail);
                 FillTail(ref plane, blocks, rest, term, ref t);
                 b0 += Vector128.LoadUnsafe(ref t);
                 b1 += Vector128.LoadUnsafe(ref t, 2);
@@ -179,23 +220,17 @@ internal static class PlaneSums
                 b6 += Vector128.LoadUnsafe(ref t, 12);
                 b7 += Vector128.LoadUnsafe(ref t, 14);
             }
-            ref double l = ref MemoryMarshal.GetReference(lanes);
-            b0.StoreUnsafe(ref l);
-            b1.StoreUnsafe(ref l, 2);
-            b2.StoreUnsafe(ref l, 4);
-            b3.StoreUnsafe(ref l, 6);
-            b4.StoreUnsafe(ref l, 8);
-            b5.StoreUnsafe(ref l, 10);
-            b6.StoreUnsafe(ref l, 12);
-            b7.StoreUnsafe(ref l, 14);
+            b0.StoreUnsafe(ref lanes);
+            b1.StoreUnsafe(ref lanes, 2);
+            b2.StoreUnsafe(ref lanes, 4);
+            b3.StoreUnsafe(ref lanes, 6);
+            b4.StoreUnsafe(ref lanes, 8);
+            b5.StoreUnsafe(ref lanes, 10);
+            b6.StoreUnsafe(ref lanes, 12);
+            b7.StoreUnsafe(ref lanes, 14);
             return;
         }
-        lanes.Clear();
-        for (int n = 0; n < batch; n++)
-        {
-            var plane = x.Slice((n * channels + c) * spread, spread);
-            for (int i = 0; i < spread; i++) lanes[i % Lanes] += term.Of(double.CreateTruncating(plane[i]));
-        }
+        for (int i = 0; i < spread; i++) Unsafe.Add(ref lanes, i % Lanes) += term.Of(double.CreateTruncating(Unsafe.Add(ref plane, i)));
     }
 
     /// <summary>The terms of a plane's last <paramref name="rest"/> values, from <paramref name="start"/>, then zeros.</summary>
@@ -208,35 +243,34 @@ internal static class PlaneSums
         for (int j = 0; j < rest; j++) Unsafe.Add(ref tail, j) = term.Of(double.CreateTruncating(Unsafe.Add(ref plane, start + j)));
     }
 
-    /// <summary>Channel <paramref name="c"/>'s gradient terms into <paramref name="lanes"/>: Σg in the first sixteen, Σg·x̂ in the next.</summary>
+    /// <summary>One plane's gradient terms added to its channel's lanes (<see cref="AddPlane"/>): Σg in the first sixteen, Σg·x̂ in the next.</summary>
+    /// <remarks>Called once a plane, not inlined: the JIT declines to inline a body this large, and left to the tiers its first
+    /// code was the unoptimised one (a backward pass three times as long).</remarks>
     [MethodImpl(HotPath.Options)]
-    private static void GradientChannel<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, int batch, int channels, int spread, int c, double mean, double inverse,
-        Span<double> lanes, Span<double> tail) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void AddGradientPlane<T>(ref T plane, ref T gradient, int spread, double mean, double inverse, ref double lanes, Span<double> tail)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int blocks = spread / Lanes * Lanes, rest = spread - blocks;
         if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
         {
             var (m, v) = (Vector256.Create(mean), Vector256.Create(inverse));
-            var (a0, a1, a2, a3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
-            var (b0, b1, b2, b3) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
-            ref double t = ref MemoryMarshal.GetReference(tail);
-            for (int n = 0; n < batch; n++)
+            var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref lanes), Vector256.LoadUnsafe(ref lanes, 4), Vector256.LoadUnsafe(ref lanes, 8), Vector256.LoadUnsafe(ref lanes, 12));
+            var (b0, b1, b2, b3) = (Vector256.LoadUnsafe(ref lanes, 16), Vector256.LoadUnsafe(ref lanes, 20), Vector256.LoadUnsafe(ref lanes, 24), Vector256.LoadUnsafe(ref lanes, 28));
+            for (int i = 0; i < blocks; i += Lanes)
             {
-                int at = (n * channels + c) * spread;
-                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), at), gradient = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), at);
-                for (int i = 0; i < blocks; i += Lanes)
-                {
-                    var (g0, g1, g2, g3) = (Load4(ref gradient, i), Load4(ref gradient, i + 4), Load4(ref gradient, i + 8), Load4(ref gradient, i + 12));
-                    a0 += g0;
-                    a1 += g1;
-                    a2 += g2;
-                    a3 += g3;
-                    b0 += g0 * (Load4(ref plane, i) - m) * v;
-                    b1 += g1 * (Load4(ref plane, i + 4) - m) * v;
-                    b2 += g2 * (Load4(ref plane, i + 8) - m) * v;
-                    b3 += g3 * (Load4(ref plane, i + 12) - m) * v;
-                }
-                if (rest == 0) continue;
+                var (g0, g1, g2, g3) = (Load4(ref gradient, i), Load4(ref gradient, i + 4), Load4(ref gradient, i + 8), Load4(ref gradient, i + 12));
+                a0 += g0;
+                a1 += g1;
+                a2 += g2;
+                a3 += g3;
+                b0 += g0 * (Load4(ref plane, i) - m) * v;
+                b1 += g1 * (Load4(ref plane, i + 4) - m) * v;
+                b2 += g2 * (Load4(ref plane, i + 8) - m) * v;
+                b3 += g3 * (Load4(ref plane, i + 12) - m) * v;
+            }
+            if (rest != 0)
+            {
+                ref double t = ref MemoryMarshal.GetReference(tail);
                 FillGradientTail(ref plane, ref gradient, blocks, rest, mean, inverse, ref t);
                 a0 += Vector256.LoadUnsafe(ref t);
                 a1 += Vector256.LoadUnsafe(ref t, 4);
@@ -247,79 +281,78 @@ internal static class PlaneSums
                 b2 += Vector256.LoadUnsafe(ref t, 24);
                 b3 += Vector256.LoadUnsafe(ref t, 28);
             }
-            ref double l = ref MemoryMarshal.GetReference(lanes);
-            a0.StoreUnsafe(ref l);
-            a1.StoreUnsafe(ref l, 4);
-            a2.StoreUnsafe(ref l, 8);
-            a3.StoreUnsafe(ref l, 12);
-            b0.StoreUnsafe(ref l, 16);
-            b1.StoreUnsafe(ref l, 20);
-            b2.StoreUnsafe(ref l, 24);
-            b3.StoreUnsafe(ref l, 28);
+            a0.StoreUnsafe(ref lanes);
+            a1.StoreUnsafe(ref lanes, 4);
+            a2.StoreUnsafe(ref lanes, 8);
+            a3.StoreUnsafe(ref lanes, 12);
+            b0.StoreUnsafe(ref lanes, 16);
+            b1.StoreUnsafe(ref lanes, 20);
+            b2.StoreUnsafe(ref lanes, 24);
+            b3.StoreUnsafe(ref lanes, 28);
             return;
         }
         if (Vector128.IsHardwareAccelerated && FloatOrDouble<T>())
         {
             // Sixteen two-double accumulators: ARM64 has thirty-two vector registers (x86 without 256-bit vectors spills some).
             var (m, v) = (Vector128.Create(mean), Vector128.Create(inverse));
-            var (a0, a1, a2, a3, a4, a5, a6, a7) = (Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero,
-                Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero, Vector128<double>.Zero);
-            var (b0, b1, b2, b3, b4, b5, b6, b7) = (a0, a1, a2, a3, a4, a5, a6, a7);
-            ref double t = ref MemoryMarshal.GetReference(tail);
-            for (int n = 0; n < batch; n++)
+            var (a0, a1, a2, a3) = (Vector128.LoadUnsafe(ref lanes), Vector128.LoadUnsafe(ref lanes, 2), Vector128.LoadUnsafe(ref lanes, 4), Vector128.LoadUnsafe(ref lanes, 6));
+            var (a4, a5, a6, a7) = (Vector128.LoadUnsafe(ref lanes, 8), Vector128.LoadUnsafe(ref lanes, 10), Vector128.LoadUnsafe(ref lanes, 12), Vector128.LoadUnsafe(ref lanes, 14));
+            var (b0, b1, b2, b3) = (Vector128.LoadUnsafe(ref lanes, 16), Vector128.LoadUnsafe(ref lanes, 18), Vector128.LoadUnsafe(ref lanes, 20), Vector128.LoadUnsafe(ref lanes, 22));
+            var (b4, b5, b6, b7) = (Vector128.LoadUnsafe(ref lanes, 24), Vector128.LoadUnsafe(ref lanes, 26), Vector128.LoadUnsafe(ref lanes, 28), Vector128.LoadUnsafe(ref lanes, 30));
+            for (int i = 0; i < blocks; i += Lanes)
             {
-                int at = (n * channels + c) * spread;
-                ref T plane = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), at), gradient = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), at);
-                for (int i = 0; i < blocks; i += Lanes)
-                {
-                    var (g0, g1, g2, g3) = (Load2(ref gradient, i), Load2(ref gradient, i + 2), Load2(ref gradient, i + 4), Load2(ref gradient, i + 6));
-                    var (g4, g5, g6, g7) = (Load2(ref gradient, i + 8), Load2(ref gradient, i + 10), Load2(ref gradient, i + 12), Load2(ref gradient, i + 14));
-                    (a0, a1, a2, a3, a4, a5, a6, a7) = (a0 + g0, a1 + g1, a2 + g2, a3 + g3, a4 + g4, a5 + g5, a6 + g6, a7 + g7);
-                    b0 += g0 * (Load2(ref plane, i) - m) * v;
-                    b1 += g1 * (Load2(ref plane, i + 2) - m) * v;
-                    b2 += g2 * (Load2(ref plane, i + 4) - m) * v;
-                    b3 += g3 * (Load2(ref plane, i + 6) - m) * v;
-                    b4 += g4 * (Load2(ref plane, i + 8) - m) * v;
-                    b5 += g5 * (Load2(ref plane, i + 10) - m) * v;
-                    b6 += g6 * (Load2(ref plane, i + 12) - m) * v;
-                    b7 += g7 * (Load2(ref plane, i + 14) - m) * v;
-                }
-                if (rest == 0) continue;
+                var (g0, g1, g2, g3) = (Load2(ref gradient, i), Load2(ref gradient, i + 2), Load2(ref gradient, i + 4), Load2(ref gradient, i + 6));
+                var (g4, g5, g6, g7) = (Load2(ref gradient, i + 8), Load2(ref gradient, i + 10), Load2(ref gradient, i + 12), Load2(ref gradient, i + 14));
+                (a0, a1, a2, a3, a4, a5, a6, a7) = (a0 + g0, a1 + g1, a2 + g2, a3 + g3, a4 + g4, a5 + g5, a6 + g6, a7 + g7);
+                b0 += g0 * (Load2(ref plane, i) - m) * v;
+                b1 += g1 * (Load2(ref plane, i + 2) - m) * v;
+                b2 += g2 * (Load2(ref plane, i + 4) - m) * v;
+                b3 += g3 * (Load2(ref plane, i + 6) - m) * v;
+                b4 += g4 * (Load2(ref plane, i + 8) - m) * v;
+                b5 += g5 * (Load2(ref plane, i + 10) - m) * v;
+                b6 += g6 * (Load2(ref plane, i + 12) - m) * v;
+                b7 += g7 * (Load2(ref plane, i + 14) - m) * v;
+            }
+            if (rest != 0)
+            {
+                ref double t = ref MemoryMarshal.GetReference(tail);
                 FillGradientTail(ref plane, ref gradient, blocks, rest, mean, inverse, ref t);
                 (a0, a1, a2, a3) = (a0 + Vector128.LoadUnsafe(ref t), a1 + Vector128.LoadUnsafe(ref t, 2), a2 + Vector128.LoadUnsafe(ref t, 4), a3 + Vector128.LoadUnsafe(ref t, 6));
                 (a4, a5, a6, a7) = (a4 + Vector128.LoadUnsafe(ref t, 8), a5 + Vector128.LoadUnsafe(ref t, 10), a6 + Vector128.LoadUnsafe(ref t, 12), a7 + Vector128.LoadUnsafe(ref t, 14));
                 (b0, b1, b2, b3) = (b0 + Vector128.LoadUnsafe(ref t, 16), b1 + Vector128.LoadUnsafe(ref t, 18), b2 + Vector128.LoadUnsafe(ref t, 20), b3 + Vector128.LoadUnsafe(ref t, 22));
                 (b4, b5, b6, b7) = (b4 + Vector128.LoadUnsafe(ref t, 24), b5 + Vector128.LoadUnsafe(ref t, 26), b6 + Vector128.LoadUnsafe(ref t, 28), b7 + Vector128.LoadUnsafe(ref t, 30));
             }
-            ref double l = ref MemoryMarshal.GetReference(lanes);
-            a0.StoreUnsafe(ref l);
-            a1.StoreUnsafe(ref l, 2);
-            a2.StoreUnsafe(ref l, 4);
-            a3.StoreUnsafe(ref l, 6);
-            a4.StoreUnsafe(ref l, 8);
-            a5.StoreUnsafe(ref l, 10);
-            a6.StoreUnsafe(ref l, 12);
-            a7.StoreUnsafe(ref l, 14);
-            b0.StoreUnsafe(ref l, 16);
-            b1.StoreUnsafe(ref l, 18);
-            b2.StoreUnsafe(ref l, 20);
-            b3.StoreUnsafe(ref l, 22);
-            b4.StoreUnsafe(ref l, 24);
-            b5.StoreUnsafe(ref l, 26);
-            b6.StoreUnsafe(ref l, 28);
-            b7.StoreUnsafe(ref l, 30);
+            a0.StoreUnsafe(ref lanes);
+            a1.StoreUnsafe(ref lanes, 2);
+            a2.StoreUnsafe(ref lanes, 4);
+            a3.StoreUnsafe(ref lanes, 6);
+            a4.StoreUnsafe(ref lanes, 8);
+            a5.StoreUnsafe(ref lanes, 10);
+            a6.StoreUnsafe(ref lanes, 12);
+            a7.StoreUnsafe(ref lanes, 14);
+            b0.StoreUnsafe(ref lanes, 16);
+            b1.StoreUnsafe(ref lanes, 18);
+            b2.StoreUnsafe(ref lanes, 20);
+            b3.StoreUnsafe(ref lanes, 22);
+            b4.StoreUnsafe(ref lanes, 24);
+            b5.StoreUnsafe(ref lanes, 26);
+            b6.StoreUnsafe(ref lanes, 28);
+            b7.StoreUnsafe(ref lanes, 30);
             return;
         }
-        lanes.Clear();
-        for (int n = 0; n < batch; n++)
+        AddGradientValues(ref plane, ref gradient, spread, mean, inverse, ref lanes);
+    }
+
+    /// <summary>A plane's gradient terms added to their lanes one value at a time (<see cref="AddGradientPlane"/>'s order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddGradientValues<T>(ref T plane, ref T gradient, int spread, double mean, double inverse, ref double lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < spread; i++)
         {
-            int at = (n * channels + c) * spread;
-            for (int i = 0; i < spread; i++)
-            {
-                double g = double.CreateTruncating(dy[at + i]);
-                lanes[i % Lanes] += g;
-                lanes[Lanes + i % Lanes] += g * (double.CreateTruncating(x[at + i]) - mean) * inverse;
-            }
+            double g = double.CreateTruncating(Unsafe.Add(ref gradient, i));
+            Unsafe.Add(ref lanes, i % Lanes) += g;
+            Unsafe.Add(ref lanes, Lanes + i % Lanes) += g * (double.CreateTruncating(Unsafe.Add(ref plane, i)) - mean) * inverse;
         }
     }
 

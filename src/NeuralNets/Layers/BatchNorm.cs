@@ -203,7 +203,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
 
     // Several values per channel and sample (BatchNorm2D's planes): each core takes a range of channels, all of their planes,
     // and computes their sums (in PlaneSums' sixteen lanes along each plane), statistics and outputs (or gradients) alone; the
-    // channels' work is independent, so any cut gives the same bits.
+    // channels' work is independent, so any cut gives the same bits. Every pass goes sample after sample, through the core's
+    // channels of each sample, which lie side by side in memory: a channel's planes alone lie a sample apart.
 
     private PlanePass _planes;
     private ChannelJob? _channelJob;
@@ -218,6 +219,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         int parts = Features > 1 ? Math.Min(Features, ParallelRanges.PartsForRowsInPlace(values)) : 1;
         // The per-channel sums' scratch is grown here, on the calling thread: grown by the parts, two could each replace it.
         RowScratch(0);
+        if (_laneScratch.Length < PlaneSums.LaneStorage(Features)) _laneScratch = new double[PlaneSums.LaneStorage(Features)];
         try
         {
             if (parts > 1) WorkerTeam.Run(job, parts);
@@ -251,10 +253,10 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         if (pass.Training)
         {
             sums[first..end].Clear();
-            PlaneSums.Add(x, batch, Features, spread, first, end, sums);
+            PlaneSums.Add(x, batch, Features, spread, first, end, sums, LanesOf(first, end));
             for (int c = first; c < end; c++) _mean[c] = sums[c] / count;
             squaresOf[first..end].Clear();
-            PlaneSums.AddSquaredDeviations(x, batch, Features, spread, first, end, _mean, squaresOf);
+            PlaneSums.AddSquaredDeviations(x, batch, Features, spread, first, end, _mean, squaresOf, LanesOf(first, end));
         }
         double weight = pass.Weight;
         for (int c = first; c < end; c++)
@@ -289,28 +291,35 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Span<T> dx = pass.Dx!.Span();
         int batch = pass.Batch, spread = pass.Spread;
         double count = batch * spread;
-        Span<double> sumsOfDy = RowScratch(0), sumsOfDyXHat = RowScratch(1);
+        Span<double> sumsOfDy = RowScratch(0), sumsOfDyXHat = RowScratch(1), scale = RowScratch(2), meanDy = RowScratch(3), meanDyXHat = RowScratch(4);
         Span<T> weightGradient = pass.WeightGradient, biasGradient = pass.BiasGradient;
         sumsOfDy[first..end].Clear();
         sumsOfDyXHat[first..end].Clear();
-        PlaneSums.AddGradientSums(x, dy, batch, Features, spread, first, end, _mean, _inverseDeviation, sumsOfDy, sumsOfDyXHat);
+        PlaneSums.AddGradientSums(x, dy, batch, Features, spread, first, end, _mean, _inverseDeviation, sumsOfDy, sumsOfDyXHat, LanesOf(first, end));
         for (int c = first; c < end; c++)
         {
-            double mean = _mean[c], inverse = _inverseDeviation[c], sumDy = sumsOfDy[c], sumDyXHat = sumsOfDyXHat[c];
             if (Affine)
             {
-                weightGradient[c] += T.CreateTruncating(sumDyXHat);
-                biasGradient[c] += T.CreateTruncating(sumDy);
+                weightGradient[c] += T.CreateTruncating(sumsOfDyXHat[c]);
+                biasGradient[c] += T.CreateTruncating(sumsOfDy[c]);
             }
-            double scale = Gamma(c) * inverse;
-            double meanDy = pass.Training ? sumDy / count : 0, meanDyXHat = pass.Training ? sumDyXHat / count : 0;
-            for (int n = 0; n < batch; n++)
+            scale[c] = Gamma(c) * _inverseDeviation[c];
+            (meanDy[c], meanDyXHat[c]) = pass.Training ? (sumsOfDy[c] / count, sumsOfDyXHat[c] / count) : (0, 0);
+        }
+        // Sample after sample, the core's channels of each along memory, as the sums above read them.
+        for (int n = 0; n < batch; n++)
+            for (int c = first; c < end; c++)
             {
                 int start = (n * Features + c) * spread;
-                ChannelRows.InputGradientOfPlane(x.Slice(start, spread), dy.Slice(start, spread), mean, inverse, scale, meanDy, meanDyXHat, dx.Slice(start, spread));
+                ChannelRows.InputGradientOfPlane(x.Slice(start, spread), dy.Slice(start, spread), _mean[c], _inverseDeviation[c], scale[c], meanDy[c],
+                    meanDyXHat[c], dx.Slice(start, spread));
             }
-        }
     }
+
+    private double[] _laneScratch = [];  // the planes' sums' lanes (PlaneSums), each core's channels' share of them
+
+    private Span<double> LanesOf(int first, int end) =>
+        _laneScratch.AsSpan(PlaneSums.LaneStorage(first), PlaneSums.LaneStorage(end - first));
 
     // One value per channel and sample ([N, C], BatchNorm1D's usual input): the same sums, in the same order for each channel
     // (sample after sample), as the planes' loops above, but taken row by row, every channel at once, along memory

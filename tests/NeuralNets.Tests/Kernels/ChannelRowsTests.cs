@@ -24,9 +24,11 @@ public class ChannelRowsTests
         var squares = new double[channels];
         var sumDy = new double[channels];
         var sumDyXHat = new double[channels];
-        PlaneSums.Add<float>(x, Batch, channels, spread, first, end, sums);
-        PlaneSums.AddSquaredDeviations<float>(x, Batch, channels, spread, first, end, mean, squares);
-        PlaneSums.AddGradientSums<float>(x, dy, Batch, channels, spread, first, end, mean, inverse, sumDy, sumDyXHat);
+        // The lanes' storage as a caller leaves it between calls: whatever was there before (each call starts them at zero).
+        var lanes = Enumerable.Repeat(double.NaN, PlaneSums.LaneStorage(end - first)).ToArray();
+        PlaneSums.Add<float>(x, Batch, channels, spread, first, end, sums, lanes);
+        PlaneSums.AddSquaredDeviations<float>(x, Batch, channels, spread, first, end, mean, squares, lanes);
+        PlaneSums.AddGradientSums<float>(x, dy, Batch, channels, spread, first, end, mean, inverse, sumDy, sumDyXHat, lanes);
 
         for (int c = 0; c < channels; c++)
         {
@@ -67,7 +69,7 @@ public class ChannelRowsTests
         var random = new Random(5);
         var x = Enumerable.Range(0, Batch * channels * spread).Select(_ => random.NextDouble() * 4 - 2).ToArray();
         var sums = new double[channels];
-        PlaneSums.Add<double>(x, Batch, channels, spread, 0, channels, sums);
+        PlaneSums.Add<double>(x, Batch, channels, spread, 0, channels, sums, new double[PlaneSums.LaneStorage(channels)]);
         for (int c = 0; c < channels; c++) sums[c].Should().Be(InLanes(channels, spread, c, at => x[at]), $"channel {c}");
     }
 
