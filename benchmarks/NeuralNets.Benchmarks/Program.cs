@@ -9,12 +9,13 @@ using NeuralNets.Benchmarks;
 // torchmm: plain timing of torch.mm at the matrix multiply shapes (TorchSharp builds only).
 // convparts [batch]: each convolution pass of LeNet's two layers with and without unfolding, one thread (PARTS=1 adds the pieces of the unfolded path).
 // convlayer CIN COUT KERNEL PADDING SIZE BATCH [THREADS]: one convolution layer's forward and backward medians and GFLOP/s (ConvLayerTimer).
+// batchnorm CHANNELS SIZE BATCH: one BatchNorm2D layer's training forward and backward medians (EVICT=1: its tensors from memory, as in a step).
 // convsplit CIN COUT KERNEL PADDING SIZE BATCH: a backward pass split inside its chunks against whole chunks, taking turns (ConvSplitRace).
 // cnns [keras|cifar|cifarbn|lenet5|vgg]: the race over CNNs larger than LeNet, LeNet-5 as LeCun built it and a VGG-style CIFAR network (TorchSharp builds only; see ConvNetRace).
 // firstsecond [mlp|lenet|dropout|mse]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
-// timeline [mlp|lenet|vgg] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
+// timeline [mlp|lenet|keras|cifar|cifarbn|vgg] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
 // scaling: one product on one thread, split across the team, and two one-thread products side by side, alternated (SHAPES as for quick).
 // handoff: an empty team job and an elementwise pass of growing length, on one thread and on the team.
 // predict: batch-1 Predict throughput of one shared network from one thread and from two.
@@ -42,6 +43,11 @@ if (args.Length > 0 && args[0] == "timeline")
 if (args.Length > 0 && args[0] == "lenet")
 {
     QuickLeNetTimer.Run(args.Length > 1 ? int.Parse(args[1]) : 64);
+    return;
+}
+if (args.Length > 0 && args[0] == "batchnorm")
+{
+    BatchNormTimer.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "convlayer")

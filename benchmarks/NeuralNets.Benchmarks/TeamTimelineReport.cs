@@ -7,7 +7,7 @@ using NeuralNets.Optimizers;
 namespace NeuralNets.Benchmarks;
 
 /// <summary>
-/// The team's jobs in an MLP, LeNet or VGG-style CNN training step, one line per job in step order (medians over the recorded steps): the
+/// The team's jobs in an MLP, LeNet, Keras-example, CIFAR-sized (with or without batch normalisation) or VGG-style CNN training step, one line per job in step order (medians over the recorded steps): the
 /// time before it when only the calling thread works (the loss, the serial passes), the job's length, and how long each part
 /// ran and how late it started. A part that ends well before the job does shows where a core waited.
 /// </summary>
@@ -38,6 +38,23 @@ internal static class TeamTimelineReport
         {
             model = LeNet.Build(seed: 1);
             sample = [1, 28, 28];
+        }
+        else if (network == "keras")
+        {
+            // The Keras MNIST example, as the convolutional race builds it.
+            model = Network.Sequential<float>(1, 28, 28).Conv2D(32, kernel: 3).ReLU().Conv2D(64, kernel: 3).ReLU().MaxPool2D(2)
+                .Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1);
+            sample = [1, 28, 28];
+        }
+        else if (network is "cifar" or "cifarbn")
+        {
+            // The CIFAR-sized race's network, with or without batch normalisation after each convolution.
+            var builder = Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1);
+            if (network == "cifarbn") builder = builder.BatchNorm2D();
+            builder = builder.ReLU().MaxPool2D(2).Conv2D(32, kernel: 3, padding: 1);
+            if (network == "cifarbn") builder = builder.BatchNorm2D();
+            model = builder.ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1);
+            sample = [3, 32, 32];
         }
         else if (network == "vgg")
         {
