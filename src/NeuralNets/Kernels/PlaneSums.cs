@@ -27,13 +27,20 @@ internal static class PlaneSums
     /// The doubles of lane storage a call over <paramref name="channels"/> channels needs: each call below takes its channels'
     /// lanes in its last argument (<c>lanes</c>, at least this long for <c>end − first</c> channels), and overwrites them.
     /// </summary>
-    public static int LaneStorage(int channels) => 2 * Lanes * channels;
+    public static int LaneStorage(int channels) => 4 * Lanes * channels;
 
     /// <summary><c>sums[c] += x</c> over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Add<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums, Span<double> lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (IsShort(spread))
+        {
+            var chains = ShortPlaneChains(lanes, first, end, spread, 0);
+            for (int n = 0; n < batch; n++) ChannelRows.Add(ShortPlanes(x, n, channels, spread, first, end), chains);
+            AddCombined(chains, first, end, spread, sums);
+            return;
+        }
         Span<double> tail = stackalloc double[Lanes];
         lanes = lanes[..((end - first) * Lanes)];
         lanes.Clear();
@@ -48,6 +55,14 @@ internal static class PlaneSums
     public static void AddSquaredDeviations<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
         Span<double> squares, Span<double> lanes) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (IsShort(spread))
+        {
+            var chains = ShortPlaneChains(lanes, first, end, spread, 0);
+            var means = Spread(mean, lanes, first, end, spread, 1);
+            for (int n = 0; n < batch; n++) ChannelRows.AddSquaredDeviations(ShortPlanes(x, n, channels, spread, first, end), means, chains);
+            AddCombined(chains, first, end, spread, squares);
+            return;
+        }
         Span<double> tail = stackalloc double[Lanes];
         lanes = lanes[..((end - first) * Lanes)];
         lanes.Clear();
@@ -66,27 +81,71 @@ internal static class PlaneSums
         ReadOnlySpan<double> mean, ReadOnlySpan<double> inverse, Span<double> sumDy, Span<double> sumDyXHat, Span<double> lanes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (IsShort(spread))
+        {
+            Span<double> gradients = ShortPlaneChains(lanes, first, end, spread, 0), products = ShortPlaneChains(lanes, first, end, spread, 1);
+            ReadOnlySpan<double> means = Spread(mean, lanes, first, end, spread, 2), inverses = Spread(inverse, lanes, first, end, spread, 3);
+            for (int n = 0; n < batch; n++)
+                ChannelRows.AddGradientSums(ShortPlanes(x, n, channels, spread, first, end), ShortPlanes(dy, n, channels, spread, first, end), means, inverses,
+                    gradients, products);
+            AddCombined(gradients, first, end, spread, sumDy);
+            AddCombined(products, first, end, spread, sumDyXHat);
+            return;
+        }
         Span<double> tail = stackalloc double[2 * Lanes];
-        lanes = lanes[..LaneStorage(end - first)];
+        lanes = lanes[..((end - first) * 2 * Lanes)];
         lanes.Clear();
-        // A plane shorter than a block (2×2 and 3×3 maps) adds its few values here, without a call: the vectors would add zeros
-        // to the other lanes, which leave them as they are (see the remarks).
-        bool small = spread < Lanes;
         for (int n = 0; n < batch; n++)
             for (int c = first; c < end; c++)
-            {
-                if (small)
-                    AddGradientValues(ref Plane(x, n, channels, spread, c), ref Plane(dy, n, channels, spread, c), spread, mean[c], inverse[c],
-                        ref LanesOf(lanes, c - first, 2 * Lanes));
-                else
-                    AddGradientPlane(ref Plane(x, n, channels, spread, c), ref Plane(dy, n, channels, spread, c), spread, mean[c], inverse[c],
-                        ref LanesOf(lanes, c - first, 2 * Lanes), tail);
-            }
+                AddGradientPlane(ref Plane(x, n, channels, spread, c), ref Plane(dy, n, channels, spread, c), spread, mean[c], inverse[c],
+                    ref LanesOf(lanes, c - first, 2 * Lanes), tail);
         for (int c = first; c < end; c++)
         {
             var channel = lanes.Slice((c - first) * 2 * Lanes, 2 * Lanes);
             sumDy[c] += Combine(channel[..Lanes]);
             sumDyXHat[c] += Combine(channel[Lanes..]);
+        }
+    }
+
+    /// <summary>
+    /// Whether planes of <paramref name="spread"/> values are shorter than a block of lanes (2×2 and 3×3 maps): each lane then
+    /// gains one value a plane, position p's of each sample in turn, so each position's values of a channel form one chain,
+    /// and a sample's planes of a range of channels are one run of memory. Such planes go through ChannelRows' chains, a
+    /// sample's run at a time, as BatchNorm1D's rows do; each channel's chains are then its lanes (the rest +0, which a
+    /// plane's padding leaves as they are). The same bits, without a block's padding and a call for every plane of a few
+    /// values, which cost more than the values.
+    /// </summary>
+    public static bool IsShort(int spread) => spread < Lanes;
+
+    // Sample n's values of channels first to end: one run of memory.
+    private static ReadOnlySpan<T> ShortPlanes<T>(ReadOnlySpan<T> values, int n, int channels, int spread, int first, int end) =>
+        values.Slice((n * channels + first) * spread, (end - first) * spread);
+
+    // The index-th run of (end − first)·spread doubles of lane storage, cleared: one chain for each position of each channel.
+    private static Span<double> ShortPlaneChains(Span<double> lanes, int first, int end, int spread, int index)
+    {
+        var chains = lanes.Slice(index * (end - first) * spread, (end - first) * spread);
+        chains.Clear();
+        return chains;
+    }
+
+    // Each channel's value repeated for each position of its plane, in the index-th run of lane storage.
+    private static ReadOnlySpan<double> Spread(ReadOnlySpan<double> perChannel, Span<double> lanes, int first, int end, int spread, int index)
+    {
+        var spreadOut = lanes.Slice(index * (end - first) * spread, (end - first) * spread);
+        for (int c = first; c < end; c++) spreadOut.Slice((c - first) * spread, spread).Fill(perChannel[c]);
+        return spreadOut;
+    }
+
+    // sums[c] += each channel's chains as its sixteen lanes, the lanes past its plane +0.
+    private static void AddCombined(ReadOnlySpan<double> chains, int first, int end, int spread, Span<double> sums)
+    {
+        Span<double> lanes = stackalloc double[Lanes];
+        for (int c = first; c < end; c++)
+        {
+            lanes.Clear();
+            chains.Slice((c - first) * spread, spread).CopyTo(lanes);
+            sums[c] += Combine(lanes);
         }
     }
 
@@ -160,14 +219,7 @@ internal static class PlaneSums
         where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
     {
         int blocks = spread / Lanes * Lanes, rest = spread - blocks;
-        // A plane shorter than a block (2×2 and 3×3 maps) adds its few values to their lanes one at a time: the vectors would
-        // add zeros to the rest, which leave them as they are (see the remarks).
-        if (blocks == 0 || !FloatOrDouble<T>())
-        {
-            for (int i = 0; i < spread; i++) Unsafe.Add(ref lanes, i % Lanes) += term.Of(double.CreateTruncating(Unsafe.Add(ref plane, i)));
-            return;
-        }
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
         {
             var (a0, a1, a2, a3) = (Vector256.LoadUnsafe(ref lanes), Vector256.LoadUnsafe(ref lanes, 4), Vector256.LoadUnsafe(ref lanes, 8), Vector256.LoadUnsafe(ref lanes, 12));
             for (int i = 0; i < blocks; i += Lanes)
@@ -192,7 +244,7 @@ internal static class PlaneSums
             a3.StoreUnsafe(ref lanes, 12);
             return;
         }
-        if (Vector128.IsHardwareAccelerated)
+        if (Vector128.IsHardwareAccelerated && FloatOrDouble<T>())
         {
             var (b0, b1, b2, b3) = (Vector128.LoadUnsafe(ref lanes), Vector128.LoadUnsafe(ref lanes, 2), Vector128.LoadUnsafe(ref lanes, 4), Vector128.LoadUnsafe(ref lanes, 6));
             var (b4, b5, b6, b7) = (Vector128.LoadUnsafe(ref lanes, 8), Vector128.LoadUnsafe(ref lanes, 10), Vector128.LoadUnsafe(ref lanes, 12), Vector128.LoadUnsafe(ref lanes, 14));
@@ -340,14 +392,6 @@ internal static class PlaneSums
             b7.StoreUnsafe(ref lanes, 30);
             return;
         }
-        AddGradientValues(ref plane, ref gradient, spread, mean, inverse, ref lanes);
-    }
-
-    /// <summary>A plane's gradient terms added to their lanes one value at a time (<see cref="AddGradientPlane"/>'s order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddGradientValues<T>(ref T plane, ref T gradient, int spread, double mean, double inverse, ref double lanes)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
         for (int i = 0; i < spread; i++)
         {
             double g = double.CreateTruncating(Unsafe.Add(ref gradient, i));

@@ -220,6 +220,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         // The per-channel sums' scratch is grown here, on the calling thread: grown by the parts, two could each replace it.
         RowScratch(0);
         if (_laneScratch.Length < PlaneSums.LaneStorage(Features)) _laneScratch = new double[PlaneSums.LaneStorage(Features)];
+        if (_spreadScratch.Length < 5 * Features * PlaneSums.Lanes) _spreadScratch = new double[5 * Features * PlaneSums.Lanes];
         try
         {
             if (parts > 1) WorkerTeam.Run(job, parts);
@@ -275,6 +276,24 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 _inverseDeviation[c] = 1 / Math.Sqrt(double.CreateTruncating(_runningVariance[c]) + Epsilon);
             }
         }
+        if (PlaneSums.IsShort(spread))
+        {
+            // Short planes (PlaneSums.IsShort: 2×2 and 3×3 maps): a sample's planes of these channels as one row, each
+            // channel's factors spread over its positions; the same arithmetic on each value as the planes' loop below,
+            // without a call for each plane.
+            int width = (end - first) * spread;
+            Span<double> scaleOf = RowScratch(2), shiftOf = RowScratch(3);
+            for (int c = first; c < end; c++)
+                (scaleOf[c], shiftOf[c]) = (Gamma(c) * _inverseDeviation[c], Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0);
+            ReadOnlySpan<double> means = SpreadOver(0, first, end, spread, _mean), scales = SpreadOver(1, first, end, spread, scaleOf);
+            ReadOnlySpan<double> shifts = SpreadOver(2, first, end, spread, shiftOf);
+            for (int n = 0; n < batch; n++)
+            {
+                int start = (n * Features + first) * spread;
+                ChannelRows.Normalize(x.Slice(start, width), means, scales, shifts, y.Slice(start, width));
+            }
+            return;
+        }
         for (int n = 0; n < batch; n++)
             for (int c = first; c < end; c++)
             {
@@ -282,6 +301,16 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 int start = (n * Features + c) * spread;
                 ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scale, shift, y.Slice(start, spread));
             }
+    }
+
+    private double[] _spreadScratch = [];  // short planes' per-channel factors spread over their positions, five rows of C·spread
+
+    // Row index of the spread scratch, channels first to end: each one's factor repeated over its plane's positions.
+    private Span<double> SpreadOver(int index, int first, int end, int spread, ReadOnlySpan<double> factors)
+    {
+        var row = _spreadScratch.AsSpan(index * Features * spread + first * spread, (end - first) * spread);
+        for (int c = first; c < end; c++) row.Slice((c - first) * spread, spread).Fill(factors[c]);
+        return row;
     }
 
     private void BackwardPlanes(int first, int end)
@@ -305,6 +334,20 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             }
             scale[c] = Gamma(c) * _inverseDeviation[c];
             (meanDy[c], meanDyXHat[c]) = pass.Training ? (sumsOfDy[c] / count, sumsOfDyXHat[c] / count) : (0, 0);
+        }
+        if (PlaneSums.IsShort(spread))
+        {
+            // Short planes: rows, as in ForwardPlanes.
+            int width = (end - first) * spread;
+            ReadOnlySpan<double> means = SpreadOver(0, first, end, spread, _mean), inverses = SpreadOver(1, first, end, spread, _inverseDeviation);
+            ReadOnlySpan<double> scales = SpreadOver(2, first, end, spread, scale);
+            ReadOnlySpan<double> meansOfDy = SpreadOver(3, first, end, spread, meanDy), meansOfDyXHat = SpreadOver(4, first, end, spread, meanDyXHat);
+            for (int n = 0; n < batch; n++)
+            {
+                int start = (n * Features + first) * spread;
+                ChannelRows.InputGradient(x.Slice(start, width), dy.Slice(start, width), means, inverses, scales, meansOfDy, meansOfDyXHat, dx.Slice(start, width));
+            }
+            return;
         }
         // Sample after sample, the core's channels of each along memory, as the sums above read them.
         for (int n = 0; n < batch; n++)
