@@ -220,7 +220,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         // The per-channel sums' scratch is grown here, on the calling thread: grown by the parts, two could each replace it.
         RowScratch(0);
         if (_laneScratch.Length < PlaneSums.LaneStorage(Features)) _laneScratch = new double[PlaneSums.LaneStorage(Features)];
-        if (_spreadScratch.Length < 5 * Features * PlaneSums.Lanes) _spreadScratch = new double[5 * Features * PlaneSums.Lanes];
+        int spread = _planes.Spread;
+        if (PlaneSums.IsShort(spread) && _spreadScratch.Length < 5 * Features * spread) _spreadScratch = new double[5 * Features * spread];
         try
         {
             if (parts > 1) WorkerTeam.Run(job, parts);
