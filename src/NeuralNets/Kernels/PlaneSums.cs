@@ -32,12 +32,25 @@ internal static class PlaneSums
     /// <summary><c>sums[c] += x</c> over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Add<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, Span<double> sums, Span<double> lanes)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        AddTerms<T, Value>(x, batch, channels, spread, first, end, [], sums, lanes);
+
+    /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void AddSquaredDeviations<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
+        Span<double> squares, Span<double> lanes) where T : unmanaged, IFloatingPointIeee754<T> =>
+        AddTerms<T, SquaredDeviation>(x, batch, channels, spread, first, end, mean, squares, lanes);
+
+    /// <summary><c>sums[c] +=</c> the terms of every value of the planes of channels <c>first</c> to <c>end</c>, about <c>mean[c]</c> where the term has one.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void AddTerms<T, TTerm>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
+        Span<double> sums, Span<double> lanes) where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm<TTerm>
     {
         if (IsShort(spread))
         {
             var chains = ShortPlaneChains(lanes, first, end, spread, 0);
-            for (int n = 0; n < batch; n++) ChannelRows.Add(ShortPlanes(x, n, channels, spread, first, end), chains);
+            ReadOnlySpan<double> means = mean.IsEmpty ? [] : Spread(mean, lanes, first, end, spread, 1);
+            for (int n = 0; n < batch; n++) TTerm.AddRow(ShortPlanes(x, n, channels, spread, first, end), means, chains);
             AddCombined(chains, first, end, spread, sums);
             return;
         }
@@ -46,30 +59,8 @@ internal static class PlaneSums
         lanes.Clear();
         for (int n = 0; n < batch; n++)
             for (int c = first; c < end; c++)
-                AddPlane(ref Plane(x, n, channels, spread, c), spread, new Value(), ref LanesOf(lanes, c - first, Lanes), tail);
+                AddPlane(ref Plane(x, n, channels, spread, c), spread, TTerm.For(mean, c), ref LanesOf(lanes, c - first, Lanes), tail);
         for (int c = first; c < end; c++) sums[c] += Combine(lanes.Slice((c - first) * Lanes, Lanes));
-    }
-
-    /// <summary><c>squares[c] += d·d</c>, <c>d = x − mean[c]</c>, over every value of the planes of channels <c>first</c> to <c>end</c>.</summary>
-    [MethodImpl(HotPath.Options)]
-    public static void AddSquaredDeviations<T>(ReadOnlySpan<T> x, int batch, int channels, int spread, int first, int end, ReadOnlySpan<double> mean,
-        Span<double> squares, Span<double> lanes) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (IsShort(spread))
-        {
-            var chains = ShortPlaneChains(lanes, first, end, spread, 0);
-            var means = Spread(mean, lanes, first, end, spread, 1);
-            for (int n = 0; n < batch; n++) ChannelRows.AddSquaredDeviations(ShortPlanes(x, n, channels, spread, first, end), means, chains);
-            AddCombined(chains, first, end, spread, squares);
-            return;
-        }
-        Span<double> tail = stackalloc double[Lanes];
-        lanes = lanes[..((end - first) * Lanes)];
-        lanes.Clear();
-        for (int n = 0; n < batch; n++)
-            for (int c = first; c < end; c++)
-                AddPlane(ref Plane(x, n, channels, spread, c), spread, new SquaredDeviation(mean[c]), ref LanesOf(lanes, c - first, Lanes), tail);
-        for (int c = first; c < end; c++) squares[c] += Combine(lanes.Slice((c - first) * Lanes, Lanes));
     }
 
     /// <summary>
@@ -169,8 +160,14 @@ internal static class PlaneSums
     }
 
     /// <summary>What a value adds to its lane.</summary>
-    private interface ITerm
+    private interface ITerm<TSelf> where TSelf : struct, ITerm<TSelf>
     {
+        /// <summary>The term for channel c, about <c>mean[c]</c> where it has one.</summary>
+        static abstract TSelf For(ReadOnlySpan<double> mean, int c);
+
+        /// <summary>A row of short planes' terms added to their chains (ChannelRows' loop for this term), about <paramref name="means"/> spread over the positions.</summary>
+        static abstract void AddRow<T>(ReadOnlySpan<T> row, ReadOnlySpan<double> means, Span<double> chains) where T : unmanaged, IFloatingPointIeee754<T>;
+
         double Of(double value);
 
         Vector256<double> Of(Vector256<double> values);
@@ -178,8 +175,13 @@ internal static class PlaneSums
         Vector128<double> Of(Vector128<double> values);
     }
 
-    private readonly struct Value : ITerm
+    private readonly struct Value : ITerm<Value>
     {
+        public static Value For(ReadOnlySpan<double> mean, int c) => default;
+
+        public static void AddRow<T>(ReadOnlySpan<T> row, ReadOnlySpan<double> means, Span<double> chains) where T : unmanaged, IFloatingPointIeee754<T> =>
+            ChannelRows.Add(row, chains);
+
         public double Of(double value) => value;
 
         public Vector256<double> Of(Vector256<double> values) => values;
@@ -187,8 +189,13 @@ internal static class PlaneSums
         public Vector128<double> Of(Vector128<double> values) => values;
     }
 
-    private readonly struct SquaredDeviation(double mean) : ITerm
+    private readonly struct SquaredDeviation(double mean) : ITerm<SquaredDeviation>
     {
+        public static SquaredDeviation For(ReadOnlySpan<double> mean, int c) => new(mean[c]);
+
+        public static void AddRow<T>(ReadOnlySpan<T> row, ReadOnlySpan<double> means, Span<double> chains) where T : unmanaged, IFloatingPointIeee754<T> =>
+            ChannelRows.AddSquaredDeviations(row, means, chains);
+
         public double Of(double value)
         {
             double d = value - mean;
@@ -216,7 +223,7 @@ internal static class PlaneSums
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddPlane<T, TTerm>(ref T plane, int spread, TTerm term, ref double lanes, Span<double> tail)
-        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
+        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm<TTerm>
     {
         int blocks = spread / Lanes * Lanes, rest = spread - blocks;
         if (Vector256.IsHardwareAccelerated && FloatOrDouble<T>())
@@ -289,7 +296,7 @@ internal static class PlaneSums
     /// <remarks>Inlined, with no call inside: a call in the loop over samples made the JIT keep the accumulators in memory.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FillTail<T, TTerm>(ref T plane, int start, int rest, TTerm term, ref double tail)
-        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm
+        where T : unmanaged, IFloatingPointIeee754<T> where TTerm : struct, ITerm<TTerm>
     {
         for (int j = 0; j < Lanes; j += 2) Vector128<double>.Zero.StoreUnsafe(ref tail, (nuint)j);
         for (int j = 0; j < rest; j++) Unsafe.Add(ref tail, j) = term.Of(double.CreateTruncating(Unsafe.Add(ref plane, start + j)));
@@ -414,6 +421,8 @@ internal static class PlaneSums
         }
     }
 
+    // Inlined, so that the type test folds away: left a call, it was made for every plane.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FloatOrDouble<T>() => typeof(T) == typeof(float) || typeof(T) == typeof(double);
 
     // Elements i to i + 3 of a float or double plane, as doubles (a float widens exactly).

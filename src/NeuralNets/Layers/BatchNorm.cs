@@ -277,15 +277,15 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
                 _inverseDeviation[c] = 1 / Math.Sqrt(double.CreateTruncating(_runningVariance[c]) + Epsilon);
             }
         }
+        Span<double> scaleOf = RowScratch(2), shiftOf = RowScratch(3);
+        for (int c = first; c < end; c++)
+            (scaleOf[c], shiftOf[c]) = (Gamma(c) * _inverseDeviation[c], Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0);
         if (PlaneSums.IsShort(spread))
         {
             // Short planes (PlaneSums.IsShort: 2×2 and 3×3 maps): a sample's planes of these channels as one row, each
             // channel's factors spread over its positions; the same arithmetic on each value as the planes' loop below,
             // without a call for each plane.
             int width = (end - first) * spread;
-            Span<double> scaleOf = RowScratch(2), shiftOf = RowScratch(3);
-            for (int c = first; c < end; c++)
-                (scaleOf[c], shiftOf[c]) = (Gamma(c) * _inverseDeviation[c], Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0);
             ReadOnlySpan<double> means = SpreadOver(0, first, end, spread, _mean), scales = SpreadOver(1, first, end, spread, scaleOf);
             ReadOnlySpan<double> shifts = SpreadOver(2, first, end, spread, shiftOf);
             for (int n = 0; n < batch; n++)
@@ -298,9 +298,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         for (int n = 0; n < batch; n++)
             for (int c = first; c < end; c++)
             {
-                double scale = Gamma(c) * _inverseDeviation[c], shift = Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0;
                 int start = (n * Features + c) * spread;
-                ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scale, shift, y.Slice(start, spread));
+                ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scaleOf[c], shiftOf[c], y.Slice(start, spread));
             }
     }
 
