@@ -42,8 +42,7 @@ internal static class ConvNetRace
         {
             FairScheduling.Apply();
             var (x, y) = Batch(batch, 1, 28);
-            UseNeuralNets(Network.Sequential<float>(1, 28, 28).Conv2D(32, kernel: 3).ReLU().Conv2D(64, kernel: 3).ReLU().MaxPool2D(2)
-                .Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1), BenchmarkData.Wrap(x, batch, 1, 28, 28), BenchmarkData.Wrap(y, batch));
+            UseNeuralNets(RaceNetworks.KerasMnist(seed: 1), BenchmarkData.Wrap(x, batch, 1, 28, 28), BenchmarkData.Wrap(y, batch));
             UseTorch(Sequence(torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                 torch.nn.Flatten(), torch.nn.Linear(9216, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)), torch.tensor(x, batch, 1, 28, 28), Labels(y));
         }
@@ -91,12 +90,7 @@ internal static class ConvNetRace
         {
             FairScheduling.Apply();
             var (x, y) = Batch(batch, 3, 32);
-            var ours = Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1);
-            if (normalized) ours = ours.BatchNorm2D();
-            ours = ours.ReLU().MaxPool2D(2).Conv2D(32, kernel: 3, padding: 1);
-            if (normalized) ours = ours.BatchNorm2D();
-            UseNeuralNets(ours.ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1),
-                BenchmarkData.Wrap(x, batch, 3, 32, 32), BenchmarkData.Wrap(y, batch));
+            UseNeuralNets(RaceNetworks.CifarSized(normalized, seed: 1), BenchmarkData.Wrap(x, batch, 3, 32, 32), BenchmarkData.Wrap(y, batch));
             TorchModule[] torchLayers = normalized
                 ? [torch.nn.Conv2d(3, 16, 3, padding: 1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                    torch.nn.Conv2d(16, 32, 3, padding: 1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(2048, 10)]

@@ -41,19 +41,12 @@ internal static class TeamTimelineReport
         }
         else if (network == "keras")
         {
-            // The Keras MNIST example, as the convolutional race builds it.
-            model = Network.Sequential<float>(1, 28, 28).Conv2D(32, kernel: 3).ReLU().Conv2D(64, kernel: 3).ReLU().MaxPool2D(2)
-                .Flatten().Dense(128).ReLU().Dense(10).Build(seed: 1);
+            model = RaceNetworks.KerasMnist(seed: 1);
             sample = [1, 28, 28];
         }
         else if (network is "cifar" or "cifarbn")
         {
-            // The CIFAR-sized race's network, with or without batch normalisation after each convolution.
-            var builder = Network.Sequential<float>(3, 32, 32).Conv2D(16, kernel: 3, padding: 1);
-            if (network == "cifarbn") builder = builder.BatchNorm2D();
-            builder = builder.ReLU().MaxPool2D(2).Conv2D(32, kernel: 3, padding: 1);
-            if (network == "cifarbn") builder = builder.BatchNorm2D();
-            model = builder.ReLU().MaxPool2D(2).Flatten().Dense(10).Build(seed: 1);
+            model = RaceNetworks.CifarSized(normalized: network == "cifarbn", seed: 1);
             sample = [3, 32, 32];
         }
         else if (network == "vgg")

@@ -134,11 +134,4 @@ public class RandomNetworkPromisesTests
                 Bits.Of(Parts[i]).Should().Equal(Bits.Of(expected.Parts[i]), $"{because}, {RandomNetwork<T>.PartName(i)}");
         }
     }
-
-    /// <summary>Values as the bits of their doubles: −0 apart from +0, every NaN alike.</summary>
-    private static class Bits
-    {
-        public static long[] Of<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> =>
-            values.Select(v => T.IsNaN(v) ? long.MinValue + 1 : BitConverter.DoubleToInt64Bits(double.CreateTruncating(v))).ToArray();
-    }
 }

@@ -27,27 +27,12 @@ public class ConcurrentInferenceTests
         return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
     }
 
-    /// <summary>Runs <paramref name="work"/> for every index on <see cref="Threads"/> threads that all start at once.</summary>
-    private static void OnManyThreads(int count, Action<int> work)
-    {
-        using var start = new Barrier(Threads);
-        int next = -1;
-        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
-        {
-            start.SignalAndWait();
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count) work(i);
-        })).ToArray();
-        foreach (var thread in threads) thread.Start();
-        foreach (var thread in threads) thread.Join();
-    }
-
     /// <summary>Predicts every input serially, then again from <see cref="Threads"/> threads at once, and compares bit for bit.</summary>
     private static void ConcurrentEqualsSerial<TInput, TOutput>(TInput[] inputs, Func<TInput, TOutput[]> predict)
     {
         var expected = inputs.Select(predict).ToArray();
         var actual = new TOutput[inputs.Length][];
-        OnManyThreads(inputs.Length, i => actual[i] = predict(inputs[i]));
+        ManyThreads.Run(Threads, inputs.Length, i => actual[i] = predict(inputs[i]));
         for (int i = 0; i < inputs.Length; i++) actual[i].Should().Equal(expected[i], $"input {i}");
     }
 

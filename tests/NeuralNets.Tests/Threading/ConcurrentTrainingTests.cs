@@ -16,33 +16,6 @@ public class ConcurrentTrainingTests
 {
     private const int Threads = 4;
 
-    /// <summary>Runs <paramref name="work"/> for every index on <see cref="Threads"/> threads that all start at once.</summary>
-    private static void OnManyThreads(int count, Action<int> work)
-    {
-        using var start = new Barrier(Threads);
-        int next = -1;
-        Exception? failure = null;
-        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
-        {
-            start.SignalAndWait();
-            try
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < count) work(i);
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref failure, e, null);
-            }
-        })).ToArray();
-        foreach (var thread in threads) thread.Start();
-        foreach (var thread in threads) thread.Join();
-        if (failure is not null) throw new InvalidOperationException("a thread failed", failure);
-    }
-
-    private static long[] Bits<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> =>
-        values.Select(v => T.IsNaN(v) ? long.MinValue + 1 : BitConverter.DoubleToInt64Bits(double.CreateTruncating(v))).ToArray();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -56,7 +29,7 @@ public class ConcurrentTrainingTests
 
         const int Rounds = 3;
         var concurrent = new List<float[]>[drawn.Length * Rounds];
-        OnManyThreads(concurrent.Length, job =>
+        ManyThreads.Run(Threads, concurrent.Length, job =>
         {
             int i = job % drawn.Length;
             concurrent[job] = RandomNetwork<float>.TrainingPass(drawn[i].Network.Build(), inputs[i].X, inputs[i].Dy, inTurn: false);
@@ -67,7 +40,7 @@ public class ConcurrentTrainingTests
             int i = job % drawn.Length;
             concurrent[job].Count.Should().Be(serial[i].Count);
             for (int part = 0; part < serial[i].Count; part++)
-                Bits(concurrent[job][part]).Should().Equal(Bits(serial[i][part]),
+                Bits.Of(concurrent[job][part]).Should().Equal(Bits.Of(serial[i][part]),
                     $"{drawn[i].Network.Description}, round {job / drawn.Length}: {RandomNetwork<float>.PartName(part)}");
         }
     }
@@ -110,8 +83,8 @@ public class ConcurrentTrainingTests
         var jobs = Enumerable.Range(0, 12).Select(i => (Build: i % 3 == 0 ? (Func<int, Sequential<float>>)Cnn : Mlp, Seed: 10 + i, Adam: i % 2 == 0, Name: $"job {i}")).ToArray();
         var serial = jobs.Select(j => Trained(j.Build, j.Seed, j.Adam)).ToArray();
         var concurrent = new float[jobs.Length][];
-        OnManyThreads(jobs.Length, i => concurrent[i] = Trained(jobs[i].Build, jobs[i].Seed, jobs[i].Adam));
+        ManyThreads.Run(Threads, jobs.Length, i => concurrent[i] = Trained(jobs[i].Build, jobs[i].Seed, jobs[i].Adam));
         for (int i = 0; i < jobs.Length; i++)
-            Bits(concurrent[i]).Should().Equal(Bits(serial[i]), $"{jobs[i].Name} ({(jobs[i].Adam ? "Adam" : "SGD with momentum")})");
+            Bits.Of(concurrent[i]).Should().Equal(Bits.Of(serial[i]), $"{jobs[i].Name} ({(jobs[i].Adam ? "Adam" : "SGD with momentum")})");
     }
 }
