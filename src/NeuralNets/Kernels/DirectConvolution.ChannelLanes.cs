@@ -22,6 +22,13 @@ internal static partial class DirectConvolution
     private const int ChannelTilePositions = 6;
 
     /// <summary>
+    /// Tiles per band of positions written out together: a tile's outputs, one lane per channel, left one value at a time
+    /// and took a sixth of the layer's time (benchmarks/README.md, the thirty-fourth session); a band of eight tiles leaves
+    /// by whole-vector transposes, each channel's run of positions whole lines of its plane.
+    /// </summary>
+    private const int BandTiles = 8;
+
+    /// <summary>
     /// Fewest taps for vectors across channels: each output leaves its tile by a store of one lane, which a short sum of taps
     /// does not pay for (measured from 9 to 150 taps: benchmarks/README.md, the twenty-fourth session).
     /// </summary>
@@ -67,11 +74,12 @@ internal static partial class DirectConvolution
     {
         int lanes = TLanes.Count, vectors = TTile.Vectors, positions = TTile.Positions, group = vectors * lanes;
         int taps = tapOffsets.Length, plane = outH * outW, first = rowStart * outW, end = rowEnd * outW;
+        int band = positions * BandTiles;
         TV* sums = stackalloc TV[vectors * positions];
         int* starts = stackalloc int[positions];
-        // The tile's biased sums, [vector][position][lane], read back channel by channel: each channel's outputs in a tile are
-        // consecutive positions of its plane.
-        float* tile = stackalloc float[vectors * positions * lanes];
+        // A band's biased sums, [position][channel]: the band's tiles store them as they come, and the band leaves
+        // transposed, each channel's positions a run of its plane.
+        float* bandSums = stackalloc float[band * group];
         float* lane = stackalloc float[lanes];
         fixed (float* x = padded)
         fixed (int* offsets = tapOffsets)
@@ -86,23 +94,22 @@ internal static partial class DirectConvolution
                 TV lowBias = LoadBias<TV, TLanes>(bias, o0, lane), highBias = vectors > 1 ? LoadBias<TV, TLanes>(bias, o0 + lanes, lane) : lowBias;
                 // The row and column of the tile's first position, counted on rather than divided out.
                 int row = rowStart, column = 0;
-                for (int p0 = first; p0 < end; p0 += positions)
+                for (int b0 = first; b0 < end; b0 += band)
                 {
-                    TileStarts(starts, positions, p0, end, ref row, ref column, outW, paddedWidth);
-                    TTile.Run(x, starts, offsets, taps, kBlock, weights, sums);
-                    // The bias last, as the column tiles add it.
-                    for (int v = 0; v < positions; v++)
+                    int bandEnd = Math.Min(end, b0 + band);
+                    for (int p0 = b0; p0 < bandEnd; p0 += positions)
                     {
-                        TLanes.Store(TLanes.Add(sums[v], lowBias), ref tile[v * lanes], 0);
-                        if (vectors > 1) TLanes.Store(TLanes.Add(sums[positions + v], highBias), ref tile[(positions + v) * lanes], 0);
+                        TileStarts(starts, positions, p0, end, ref row, ref column, outW, paddedWidth);
+                        TTile.Run(x, starts, offsets, taps, kBlock, weights, sums);
+                        // The bias last, as the column tiles add it.
+                        float* at = bandSums + (nint)(p0 - b0) * group;
+                        for (int v = 0; v < positions; v++)
+                        {
+                            TLanes.Store(TLanes.Add(sums[v], lowBias), ref at[v * group], 0);
+                            if (vectors > 1) TLanes.Store(TLanes.Add(sums[positions + v], highBias), ref at[v * group + lanes], 0);
+                        }
                     }
-                    int count = Math.Min(positions, end - p0);
-                    for (int c = 0; c < channels; c++)
-                    {
-                        float* source = tile + (c / lanes * positions) * lanes + c % lanes;
-                        float* target = y + (nint)(o0 + c) * plane + p0;
-                        for (int v = 0; v < count; v++) target[v] = source[v * lanes];
-                    }
+                    Transpose.Matrix(bandSums, bandEnd - b0, channels, group, y + (nint)o0 * plane + b0, plane);
                 }
             }
         }
