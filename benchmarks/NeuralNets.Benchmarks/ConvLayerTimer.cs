@@ -19,15 +19,22 @@ internal static class ConvLayerTimer
         int[] values = arguments.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
         var (cin, cout, kernel, padding, size, batch) = (values[0], values[1], values[2], values[3], values[4], values[5]);
         int threads = values.Length > 6 ? values[6] : 0;
-        var layer = new Conv2D<float>(cin, cout, kernel, seed: 1, padding: padding) { MaxParts = threads };
+        // CONV_DX=direct|column: the input gradient's path forced (the same bits either way); unset, the layer's calibrated choice.
+        bool? inputGradient = Environment.GetEnvironmentVariable("CONV_DX") switch { "direct" => true, "column" => false, _ => null };
+        var layer = new Conv2D<float>(cin, cout, kernel, seed: 1, padding: padding) { MaxParts = threads, ForcedInputGradientChoice = inputGradient };
         int outSize = size + 2 * padding - kernel + 1;
         var x = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * cin * size * size, 1), batch, cin, size, size);
         var g = BenchmarkData.Wrap(BenchmarkData.Uniform(batch * cout * outSize * outSize, 2), batch, cout, outSize, outSize);
         const int runs = 61;
         var forward = new double[runs];
         var backward = new double[runs];
+        var weightsOnly = new double[runs];
         for (int r = -20; r < runs; r++)
         {
+            layer.Forward(x, training: true);
+            long weightsStart = Stopwatch.GetTimestamp();
+            ((IParameterGradientOnly<float>)layer).BackwardToParameters(g);
+            if (r >= 0) weightsOnly[r] = Stopwatch.GetElapsedTime(weightsStart).TotalMicroseconds;
             long start = Stopwatch.GetTimestamp();
             layer.Forward(x, training: true);
             if (r >= 0) forward[r] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
@@ -37,10 +44,11 @@ internal static class ConvLayerTimer
         }
         Array.Sort(forward);
         Array.Sort(backward);
+        Array.Sort(weightsOnly);
         double flops = 2.0 * batch * cout * outSize * outSize * cin * kernel * kernel;
-        double f = forward[runs / 2], b = backward[runs / 2];
+        double f = forward[runs / 2], b = backward[runs / 2], wg = weightsOnly[runs / 2];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"conv {cin}→{cout}, {kernel}×{kernel}, padding {padding}, {size}×{size}, batch {batch}, {(threads == 0 ? "the team" : $"{threads} thread(s)")}: forward {f:F1} µs ({flops / f / 1e3:F1} GFLOP/s), backward {b:F1} µs ({2 * flops / b / 1e3:F1} GFLOP/s); medians of {runs}"));
+            $"conv {cin}→{cout}, {kernel}×{kernel}, padding {padding}, {size}×{size}, batch {batch}, {(threads == 0 ? "the team" : $"{threads} thread(s)")}: forward {f:F1} µs ({flops / f / 1e3:F1} GFLOP/s), backward {b:F1} µs ({2 * flops / b / 1e3:F1} GFLOP/s), the weight gradient alone {wg:F1} µs ({flops / wg / 1e3:F1} GFLOP/s); medians of {runs}"));
         var choices = layer.Choices;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  chosen: direct forward {Said(choices.DirectForward)}, gathered fold {Said(choices.GatheredFold)}, direct input gradient {Said(choices.DirectInputGradient)}; backward pieces a chunk {layer.LastBackwardPieces}"));
