@@ -127,8 +127,8 @@ internal static class Im2Col
 
     /// <summary>Copies image <c>[C, H, W]</c> into the middle of <paramref name="padded"/> <c>[C, H + 2pH, W + 2pW]</c>, zero around it.</summary>
     /// <remarks>Each element of the padded image is written once, row by row: the zeros between one row's last value and
-    /// the next row's first, and the rows copied in vectors here rather than by a call for each (a call and a clear of the
-    /// whole buffer first cost a convolution over 32×32 maps about 3 % of its step: benchmarks/README.md).</remarks>
+    /// the next row's first, and the rows copied in vectors here rather than by a call for each (a clear of the whole
+    /// buffer and a call a row took 1.6 % more of the VGG-style step: benchmarks/README.md).</remarks>
     [MethodImpl(HotPath.Options)]
     public static void Pad<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, Span<T> padded)
     {
