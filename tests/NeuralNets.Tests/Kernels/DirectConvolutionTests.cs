@@ -33,6 +33,8 @@ public class DirectConvolutionTests
         { 2, 12, 16, 9, 9, 5, 5, 0, 0, 0 },    // rows of 5, 16 channels across the lanes, k = 300 in two k-blocks
         { 2, 3, 5, 4, 70, 3, 5, 1, 2, 0 },     // rows of 70: more pixel vectors than the gathered fold's band of tap masks at 128 bits
         { 1, 2, 3, 5, 60, 3, 13, 1, 6, 0 },    // a kernel 13 wide over rows of 60: bands of four pixel vectors at 256 and 128 bits
+        { 2, 3, 16, 14, 16, 3, 3, 1, 1, 1 },   // rows of 16 over 14 rows: eight-channel tiles at 512 bits end two vectors short
+        { 2, 5, 8, 16, 16, 3, 3, 1, 1, 1 },    // rows of 16 over 16 rows: one vector short
     };
 
     [Theory]
