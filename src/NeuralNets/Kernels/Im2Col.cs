@@ -166,7 +166,7 @@ internal static class Im2Col
     }
 
     /// <summary>Copies <paramref name="count"/> elements, in whole vectors (the last one overlapping the one before it) where there are enough.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(HotPath.Options | MethodImplOptions.AggressiveInlining)]
     private static void CopyRun<T>(ref T source, ref T target, int count)
     {
         nint bytes = (nint)count * Unsafe.SizeOf<T>();
@@ -193,7 +193,7 @@ internal static class Im2Col
     }
 
     /// <summary>Writes <paramref name="count"/> zeros: a few one by one, a run of rows in one clear.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(HotPath.Options | MethodImplOptions.AggressiveInlining)]
     private static void ZeroRun<T>(ref T target, int count)
     {
         if (count <= 8)
