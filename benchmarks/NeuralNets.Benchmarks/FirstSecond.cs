@@ -10,7 +10,7 @@ namespace NeuralNets.Benchmarks;
 /// A fresh process's first second of training steps against its steady state: MLP 784-128(σ)-10 and the
 /// LeNet-like CNN at batch 64 (zero gradients, forward, softmax cross-entropy, backward, SGD), each step timed; also
 /// "dropout" (784-256(ReLU)-dropout 0.5-10) and "mse" (a 13-feature regression, 13-64-64-1 with ReLUs and the mean
-/// squared error), for the passes those layers and losses add.
+/// squared error), and "cifarbn" (the race's CIFAR-sized CNN with BatchNorm2D), for the passes those layers and losses add.
 /// Reports the mean and median of the steps in the first second after the first call, and the same of
 /// 2 s of steps after 4 s of warm-up (by then tier-1 code with dynamic PGO has replaced the first tiers), and the
 /// ratios of like to like: on a shared machine other tenants' bursts lengthen a few steps in every second, which
@@ -27,11 +27,13 @@ internal static class FirstSecond
     {
         var network = model == "lenet"
             ? LeNet.Build(seed: 1)
+            : model == "cifarbn" ? RaceNetworks.CifarSized(normalized: true, seed: 1)
             : model == "dropout" ? Network.Sequential<float>(784).Dense(256).ReLU().Dropout(0.5).Dense(10).Build(seed: 1)
             : model == "mse" ? Network.Sequential<float>(13).Dense(64).ReLU().Dense(64).ReLU().Dense(1).Build(seed: 1)
             : Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1);
         Tensor<float> x = model == "lenet"
             ? BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 784, 1, 0, 1), 64, 1, 28, 28)
+            : model == "cifarbn" ? BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 3 * 32 * 32, 1, 0, 1), 64, 3, 32, 32)
             : model == "mse" ? BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 13, 1, 0, 1), 64, 13)
             : BenchmarkData.Wrap(BenchmarkData.Uniform(64 * 784, 1, 0, 1), 64, 784);
         var y = model == "mse" ? BenchmarkData.Wrap(BenchmarkData.Uniform(64, 2, 0, 1), 64, 1) : BenchmarkData.Wrap(BenchmarkData.Labels(64, 10, 2), 64);

@@ -12,7 +12,7 @@ using NeuralNets.Benchmarks;
 // batchnorm CHANNELS SIZE BATCH: one BatchNorm2D layer's training forward and backward medians (EVICT=1: its tensors from memory, as in a step).
 // convsplit CIN COUT KERNEL PADDING SIZE BATCH: a backward pass split inside its chunks against whole chunks, taking turns (ConvSplitRace).
 // cnns [keras|cifar|cifarbn|lenet5|vgg]: the race over CNNs larger than LeNet, LeNet-5 as LeCun built it and a VGG-style CIFAR network (TorchSharp builds only; see ConvNetRace).
-// firstsecond [mlp|lenet|dropout|mse]: a fresh process's first second of batch-64 training steps against its steady state.
+// firstsecond [mlp|lenet|dropout|mse|cifarbn]: a fresh process's first second of batch-64 training steps against its steady state.
 // fit [batch] [images]: Trainer.Fit's epoch against bare optimizer steps and the batches gathered alone, per step (TrainerOverhead).
 // peak: the fp32 FMA peak of this machine (register-only loop), one thread and all cores.
 // timeline [mlp|lenet|keras|cifar|cifarbn|vgg] [batch]: the team's jobs in a training step, job by job: how long each ran, each core's part, the calling thread's time between them.
