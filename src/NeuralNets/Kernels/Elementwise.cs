@@ -182,6 +182,31 @@ internal static class Elementwise
         for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) + Unsafe.Add(ref adds, i);
     }
 
+    /// <summary>Effectively computes <c>y[i] = x[i] · factor[i]</c> (each product rounded once, so the same bits at every width). <paramref name="y"/> may be either input.</summary>
+    [MethodImpl(HotPath.Options)]
+    public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> factor, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x, factor, y);
+        ref T xs = ref MemoryMarshal.GetReference(x), fs = ref MemoryMarshal.GetReference(factor), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 512 && Vector512<T>.IsSupported)
+        {
+            for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
+                (Vector512.LoadUnsafe(ref xs, (nuint)i) * Vector512.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 256 && Vector256<T>.IsSupported)
+        {
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+                (Vector256.LoadUnsafe(ref xs, (nuint)i) * Vector256.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+                (Vector128.LoadUnsafe(ref xs, (nuint)i) * Vector128.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+        }
+        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) * Unsafe.Add(ref fs, i);
+    }
+
     /// <summary>Effectively computes <c>y[i] = x[i] + value</c> (a bias added to one output plane). <paramref name="y"/> may be <paramref name="x"/>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Add<T>(ReadOnlySpan<T> x, T value, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -144,6 +145,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -178,6 +180,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     // With x̂ = (x − μ)/s over the m values of a channel: dγ = Σ dy·x̂, dβ = Σ dy, and
     // dx = γ/s · (dy − Σdy/m − x̂·Σ(dy·x̂)/m) when μ and s came from the batch; dx = γ/s · dy when they were the running ones.
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -212,6 +215,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     private readonly record struct PlanePass(Tensor<T> X, Tensor<T>? Y, Tensor<T>? Dy, Tensor<T>? Dx, int Batch, int Spread, bool Training,
         double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient);
 
+    [MethodImpl(HotPath.Options)]
     private void RunOnChannels(bool forward, long values)
     {
         var job = _channelJob ??= new ChannelJob(this);
@@ -237,6 +241,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     {
         public bool Forward;
 
+        [MethodImpl(HotPath.Options)]
         public override void RunPart(int part, int parts)
         {
             int first = layer.Features * part / parts, end = layer.Features * (part + 1) / parts;
@@ -245,6 +250,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         }
     }
 
+    [MethodImpl(HotPath.Options)]
     private void ForwardPlanes(int first, int end)
     {
         var pass = _planes;
@@ -306,6 +312,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     private double[] _spreadScratch = [];  // short planes' per-channel factors spread over their positions, five rows of C·spread
 
     // Row index of the spread scratch, channels first to end: each one's factor repeated over its plane's positions.
+    [MethodImpl(HotPath.Options)]
     private Span<double> SpreadOver(int index, int first, int end, int spread, ReadOnlySpan<double> factors)
     {
         var row = _spreadScratch.AsSpan(index * Features * spread + first * spread, (end - first) * spread);
@@ -313,6 +320,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         return row;
     }
 
+    [MethodImpl(HotPath.Options)]
     private void BackwardPlanes(int first, int end)
     {
         var pass = _planes;
@@ -361,6 +369,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
 
     private double[] _laneScratch = [];  // the planes' sums' lanes (PlaneSums), each core's channels' share of them
 
+    [MethodImpl(HotPath.Options)]
     private Span<double> LanesOf(int first, int end) =>
         _laneScratch.AsSpan(PlaneSums.LaneStorage(first), PlaneSums.LaneStorage(end - first));
 
@@ -369,6 +378,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     // (ChannelRows, two channels a vector); a channel's values lie a whole row apart, and gathering them one at a time cost
     // most of a small MLP's step.
 
+    [MethodImpl(HotPath.Options)]
     private void ForwardRows(ReadOnlySpan<T> x, Span<T> y, int batch, bool training, double weight)
     {
         int features = Features;
@@ -403,6 +413,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         for (int n = 0; n < batch; n++) ChannelRows.Normalize(x.Slice(n * features, features), mean, scale, shift, y.Slice(n * features, features));
     }
 
+    [MethodImpl(HotPath.Options)]
     private void BackwardRows(ReadOnlySpan<T> x, ReadOnlySpan<T> dy, Span<T> dx, int batch)
     {
         int features = Features;
@@ -431,6 +442,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
 
     private double[] _rowScratch = [];  // ForwardRows' and BackwardRows' per-channel sums and factors, five rows of C
 
+    [MethodImpl(HotPath.Options)]
     private Span<double> RowScratch(int index)
     {
         if (_rowScratch.Length < 5 * Features) _rowScratch = new double[5 * Features];
@@ -500,8 +512,10 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Kind}(features={Features}, momentum={(Momentum is { } m ? m.ToString(CultureInfo.InvariantCulture) : "null")}, epsilon={Epsilon}{(Affine ? "" : ", affine=false")})");
 
+    [MethodImpl(HotPath.Options)]
     private double Gamma(int c) => Affine ? double.CreateTruncating(Weight!.ValueSpan[c]) : 1;
 
+    [MethodImpl(HotPath.Options)]
     private int Spread(Tensor<T> input) => (int)(input.FlattenedLength / Math.Max(1, input.Lengths[0]) / Features);
 
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Data;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
@@ -84,6 +85,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
     internal ReadOnlySpan<T> Mask => _mask.AsSpan(0, Math.Max(_maskLength, 0));
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -98,7 +100,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
         }
         if (FreezeMask && _maskLength == x.Length)
         {
-            TensorPrimitives.Multiply(x, _mask.AsSpan(0, x.Length), output.Span());
+            Elementwise.Multiply<T>(x, _mask.AsSpan(0, x.Length), output.Span());
             return output;
         }
         if (_mask.Length < x.Length) _mask = new T[x.Length];
@@ -113,6 +115,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
 
     // dx = dy ⊙ m while training, dy at inference
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
@@ -121,7 +124,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
             throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);
         ReadOnlySpan<T> dy = outputGradient.Span();
-        if (_masked) TensorPrimitives.Multiply(dy, _mask.AsSpan(0, dy.Length), inputGradient.Span());
+        if (_masked) Elementwise.Multiply<T>(dy, _mask.AsSpan(0, dy.Length), inputGradient.Span());
         else dy.CopyTo(inputGradient.Span());
         return inputGradient;
     }
@@ -157,13 +160,14 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
     /// </summary>
     private readonly struct MaskRange(Dropout<T> layer, ulong start, ulong below, Tensor<T> input, Tensor<T> output) : IRangeOperation
     {
+        [MethodImpl(HotPath.Options)]
         public void Run(int first, int length)
         {
             var mask = layer._mask.AsSpan(first, length);
             // Indexed by whether the element is kept: no branch on a coin flip.
             Span<T> values = [T.Zero, layer._keepScale];
             for (int i = 0; i < mask.Length; i++) mask[i] = values[(SampleRandom.DrawAt(start, first + i) >> 11) >= below ? 1 : 0];
-            TensorPrimitives.Multiply(input.Span().Slice(first, length), mask, output.Span().Slice(first, length));
+            Elementwise.Multiply<T>(input.Span().Slice(first, length), mask, output.Span().Slice(first, length));
         }
     }
 }

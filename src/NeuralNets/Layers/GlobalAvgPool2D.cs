@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -29,6 +30,7 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
     public ILayer<T> CreateInferenceCopy() => new GlobalAvgPool2D<T>();
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -53,6 +55,7 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
 
     // dx[n, c, i, j] = dy[n, c] / (H·W)
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

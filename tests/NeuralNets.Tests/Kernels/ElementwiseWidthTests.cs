@@ -84,6 +84,8 @@ public class ElementwiseWidthTests
                 results.AddRange(dx);
                 Elementwise.ZeroUnlessPositive<T>(x, dy, dx);
                 results.AddRange(dx);
+                Elementwise.Multiply<T>(x, dy, dx);
+                results.AddRange(dx);
                 Elementwise.SelectPositive<T>(x, dy, y, T.CreateChecked(0.01), dx);
                 results.AddRange(dx);
                 var flushed = (T[])dy.Clone();
