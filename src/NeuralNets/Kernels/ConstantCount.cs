@@ -25,6 +25,13 @@ internal readonly struct Two : IConstantCount
     public static int Count => 2;
 }
 
+/// <summary>Three.</summary>
+internal readonly struct Three : IConstantCount
+{
+    /// <inheritdoc/>
+    public static int Count => 3;
+}
+
 /// <summary>Four.</summary>
 internal readonly struct Four : IConstantCount
 {

@@ -225,14 +225,16 @@ internal static partial class DirectConvolution
                         Tile6x4<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], inputs[2], inputs[3], offsets, taps, kBlock, w + (nint)o0 * taps, sums);
                     else if (tileChannels == WideChannels && u + perTile <= units)
                         TileThreeVectors<TV, TLanes, TMultiplyAdd, Eight>(inputs[0], inputs[1], inputs[2], offsets, taps, kBlock, w + (nint)o0 * taps, sums, null);
+                    else if (tileChannels == WideChannels && units - u == 2)
+                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Eight, Three>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, null);
                     else if (tileChannels == WideChannels)
-                        TileEightShort<TV, TLanes, TMultiplyAdd>(inputs[0], inputs[1], units - u, offsets, taps, kBlock, w + (nint)o0 * taps, sums);
+                        TileEightOneVector<TV, TLanes, TMultiplyAdd>(inputs[0], offsets, taps, kBlock, w + (nint)o0 * taps, sums);
                     else if (perTile == 3)
                         TileThreeVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], inputs[2], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
                     else if (tileChannels == SixChannels)
-                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Six>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
+                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Six, Two>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
                     else
-                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Four>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
+                        TileTwoVectors<TV, TLanes, TMultiplyAdd, Four, Two>(inputs[0], inputs[1], offsets, taps, kBlock, w + (nint)o0 * taps, sums, into);
                     if (into != null) continue;
                     if (whole)
                     {
@@ -398,20 +400,24 @@ internal static partial class DirectConvolution
 
     // Four or six channels by two output vectors, for 16 registers: the four-channel tile of the unfused family, and the
     // six-channel one where six pads less (LeNet's first convolution at 256 and 128 bits; twelve accumulators, two inputs
-    // and a weight in fifteen). Its k-blocks in the one call, as above.
+    // and a weight in fifteen). Its k-blocks in the one call, as above. Also eight channels at 512 bits, for a band's last two
+    // output vectors where the three-vector tile would compute a third nobody reads; its sums then set aside three vectors
+    // apart, as that tile's (TStride: the vectors between one channel's sums and the next's).
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels>(float* x0, float* x1, int* offsets, int taps, int kBlock, float* w,
+    private static unsafe void TileTwoVectors<TV, TLanes, TMultiplyAdd, TChannels, TStride>(float* x0, float* x1, int* offsets, int taps, int kBlock, float* w,
         TV* sums, TileTarget<TV>* into)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
         where TChannels : struct, IConstantCount
+        where TStride : struct, IConstantCount
     {
-        int channels = TChannels.Count;
+        int channels = TChannels.Count, stride = TStride.Count;
         for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
             TV a0 = default, a1 = default, b0 = default, b1 = default, c0 = default, c1 = default;
             TV d0 = default, d1 = default, e0 = default, e1 = default, f0 = default, f1 = default;
+            TV g0 = default, g1 = default, h0 = default, h1 = default;
             int k1 = Math.Min(taps, k0 + kBlock);
             bool add = k0 > 0;
             float* weights = w + (nint)k0 * channels;
@@ -434,9 +440,17 @@ internal static partial class DirectConvolution
                     s = TLanes.Splat(weights[5]);
                     f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
                 }
+                if (channels > 6)
+                {
+                    s = TLanes.Splat(weights[6]);
+                    g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1);
+                    s = TLanes.Splat(weights[7]);
+                    h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1);
+                }
             }
             if (into != null)
             {
+                // Four or six channels (eight keep their sums).
                 float* planes = into->Planes;
                 nint plane = into->Plane;
                 TV* biases = into->Biases;
@@ -451,21 +465,23 @@ internal static partial class DirectConvolution
                 Put<TV, TLanes>(planes, p0, p1, biases[5], f0, f1);
                 return;
             }
-            Keep<TV, TLanes>(sums + 0 * 2, a0, add); Keep<TV, TLanes>(sums + 0 * 2 + 1, a1, add);
-            Keep<TV, TLanes>(sums + 1 * 2, b0, add); Keep<TV, TLanes>(sums + 1 * 2 + 1, b1, add);
-            Keep<TV, TLanes>(sums + 2 * 2, c0, add); Keep<TV, TLanes>(sums + 2 * 2 + 1, c1, add);
-            Keep<TV, TLanes>(sums + 3 * 2, d0, add); Keep<TV, TLanes>(sums + 3 * 2 + 1, d1, add);
+            Keep<TV, TLanes>(sums + 0 * stride, a0, add); Keep<TV, TLanes>(sums + 0 * stride + 1, a1, add);
+            Keep<TV, TLanes>(sums + 1 * stride, b0, add); Keep<TV, TLanes>(sums + 1 * stride + 1, b1, add);
+            Keep<TV, TLanes>(sums + 2 * stride, c0, add); Keep<TV, TLanes>(sums + 2 * stride + 1, c1, add);
+            Keep<TV, TLanes>(sums + 3 * stride, d0, add); Keep<TV, TLanes>(sums + 3 * stride + 1, d1, add);
             if (channels <= 4) continue;
-            Keep<TV, TLanes>(sums + 4 * 2, e0, add); Keep<TV, TLanes>(sums + 4 * 2 + 1, e1, add);
-            Keep<TV, TLanes>(sums + 5 * 2, f0, add); Keep<TV, TLanes>(sums + 5 * 2 + 1, f1, add);
+            Keep<TV, TLanes>(sums + 4 * stride, e0, add); Keep<TV, TLanes>(sums + 4 * stride + 1, e1, add);
+            Keep<TV, TLanes>(sums + 5 * stride, f0, add); Keep<TV, TLanes>(sums + 5 * stride + 1, f1, add);
+            if (channels <= 6) continue;
+            Keep<TV, TLanes>(sums + 6 * stride, g0, add); Keep<TV, TLanes>(sums + 6 * stride + 1, g1, add);
+            Keep<TV, TLanes>(sums + 7 * stride, h0, add); Keep<TV, TLanes>(sums + 7 * stride + 1, h1, add);
         }
     }
 
-    // The last one or two output vectors of a band for eight channels at 512 bits, where a three-vector tile would compute
-    // one or two vectors nobody reads (rows of 16 over 16 rows: 16 vectors a sample, a ninth of the work). Sums set aside as
-    // the three-vector tile sets them, [channel][vector] three vectors apart.
+    // A band's last output vector for eight channels at 512 bits, where the three-vector tile would compute two nobody reads
+    // (rows of 16 over 16 rows: 16 vectors a sample, a ninth of the work). Sums set aside as that tile's, three vectors apart.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
-    private static unsafe void TileEightShort<TV, TLanes, TMultiplyAdd>(float* x0, float* x1, int vectors, int* offsets, int taps, int kBlock, float* w, TV* sums)
+    private static unsafe void TileEightOneVector<TV, TLanes, TMultiplyAdd>(float* x0, int* offsets, int taps, int kBlock, float* w, TV* sums)
         where TV : unmanaged
         where TLanes : struct, IFloatLanes<TV>
         where TMultiplyAdd : struct, IMultiplyAdd
@@ -474,58 +490,25 @@ internal static partial class DirectConvolution
         for (int k0 = 0; k0 < taps; k0 += kBlock)
         {
             TV a0 = default, b0 = default, c0 = default, d0 = default, e0 = default, f0 = default, g0 = default, h0 = default;
-            TV a1 = default, b1 = default, c1 = default, d1 = default, e1 = default, f1 = default, g1 = default, h1 = default;
             int k1 = Math.Min(taps, k0 + kBlock);
             bool add = k0 > 0;
             float* weights = w + (nint)k0 * Channels;
-            if (vectors == 1)
+            for (int k = k0; k < k1; k++, weights += Channels)
             {
-                for (int k = k0; k < k1; k++, weights += Channels)
-                {
-                    TV v0 = TLanes.Load(ref x0[offsets[k]], 0);
-                    a0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[0]), v0, a0);
-                    b0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[1]), v0, b0);
-                    c0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[2]), v0, c0);
-                    d0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[3]), v0, d0);
-                    e0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[4]), v0, e0);
-                    f0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[5]), v0, f0);
-                    g0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[6]), v0, g0);
-                    h0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[7]), v0, h0);
-                }
-            }
-            else
-            {
-                for (int k = k0; k < k1; k++, weights += Channels)
-                {
-                    int offset = offsets[k];
-                    TV v0 = TLanes.Load(ref x0[offset], 0), v1 = TLanes.Load(ref x1[offset], 0);
-                    TV s = TLanes.Splat(weights[0]);
-                    a0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, a0); a1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, a1);
-                    s = TLanes.Splat(weights[1]);
-                    b0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, b0); b1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, b1);
-                    s = TLanes.Splat(weights[2]);
-                    c0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, c0); c1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, c1);
-                    s = TLanes.Splat(weights[3]);
-                    d0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, d0); d1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, d1);
-                    s = TLanes.Splat(weights[4]);
-                    e0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, e0); e1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, e1);
-                    s = TLanes.Splat(weights[5]);
-                    f0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, f0); f1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, f1);
-                    s = TLanes.Splat(weights[6]);
-                    g0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, g0); g1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, g1);
-                    s = TLanes.Splat(weights[7]);
-                    h0 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v0, h0); h1 = TLanes.MultiplyAdd<TMultiplyAdd>(s, v1, h1);
-                }
+                TV v0 = TLanes.Load(ref x0[offsets[k]], 0);
+                a0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[0]), v0, a0);
+                b0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[1]), v0, b0);
+                c0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[2]), v0, c0);
+                d0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[3]), v0, d0);
+                e0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[4]), v0, e0);
+                f0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[5]), v0, f0);
+                g0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[6]), v0, g0);
+                h0 = TLanes.MultiplyAdd<TMultiplyAdd>(TLanes.Splat(weights[7]), v0, h0);
             }
             Keep<TV, TLanes>(sums + 0 * Stride, a0, add); Keep<TV, TLanes>(sums + 1 * Stride, b0, add);
             Keep<TV, TLanes>(sums + 2 * Stride, c0, add); Keep<TV, TLanes>(sums + 3 * Stride, d0, add);
             Keep<TV, TLanes>(sums + 4 * Stride, e0, add); Keep<TV, TLanes>(sums + 5 * Stride, f0, add);
             Keep<TV, TLanes>(sums + 6 * Stride, g0, add); Keep<TV, TLanes>(sums + 7 * Stride, h0, add);
-            if (vectors == 1) continue;
-            Keep<TV, TLanes>(sums + 0 * Stride + 1, a1, add); Keep<TV, TLanes>(sums + 1 * Stride + 1, b1, add);
-            Keep<TV, TLanes>(sums + 2 * Stride + 1, c1, add); Keep<TV, TLanes>(sums + 3 * Stride + 1, d1, add);
-            Keep<TV, TLanes>(sums + 4 * Stride + 1, e1, add); Keep<TV, TLanes>(sums + 5 * Stride + 1, f1, add);
-            Keep<TV, TLanes>(sums + 6 * Stride + 1, g1, add); Keep<TV, TLanes>(sums + 7 * Stride + 1, h1, add);
         }
     }
 

@@ -130,7 +130,7 @@ internal static class Im2Col
     /// the next row's first, and the rows copied in vectors here rather than by a call for each (a clear of the whole
     /// buffer and a call a row took 1.6 % more of the VGG-style step: benchmarks/README.md).</remarks>
     [MethodImpl(HotPath.Options)]
-    public static void Pad<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, Span<T> padded)
+    public static void Pad<T>(ReadOnlySpan<T> image, int channels, int height, int width, Window2D window, Span<T> padded) where T : unmanaged
     {
         int pH = window.PadH, pW = window.PadW, paddedH = height + 2 * pH, paddedW = width + 2 * pW;
         int imageLength = channels * height * width, paddedLength = channels * paddedH * paddedW;
@@ -167,7 +167,7 @@ internal static class Im2Col
 
     /// <summary>Copies <paramref name="count"/> elements, in whole vectors (the last one overlapping the one before it) where there are enough.</summary>
     [MethodImpl(HotPath.Options | MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun<T>(ref T source, ref T target, int count)
+    private static void CopyRun<T>(ref T source, ref T target, int count) where T : unmanaged
     {
         nint bytes = (nint)count * Unsafe.SizeOf<T>();
         ref byte from = ref Unsafe.As<T, byte>(ref source);
@@ -194,7 +194,7 @@ internal static class Im2Col
 
     /// <summary>Writes <paramref name="count"/> zeros: a few one by one, a run of rows in one clear.</summary>
     [MethodImpl(HotPath.Options | MethodImplOptions.AggressiveInlining)]
-    private static void ZeroRun<T>(ref T target, int count)
+    private static void ZeroRun<T>(ref T target, int count) where T : unmanaged
     {
         if (count <= 8)
         {
