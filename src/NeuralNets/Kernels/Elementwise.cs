@@ -160,58 +160,79 @@ internal static class Elementwise
     /// <summary>Effectively computes <c>y[i] = x[i] + addend[i]</c> (each sum rounded once, so the same bits at every width). <paramref name="y"/> may be either input.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> addend, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        CheckLengths(x, addend, y);
-        ref T xs = ref MemoryMarshal.GetReference(x), adds = ref MemoryMarshal.GetReference(addend), ys = ref MemoryMarshal.GetReference(y);
-        int i = 0, bits = KernelWidth.Exact;
-        if (bits >= 512 && Vector512<T>.IsSupported)
-        {
-            for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref xs, (nuint)i) + Vector512.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
-        }
-        if (bits >= 256 && Vector256<T>.IsSupported)
-        {
-            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref xs, (nuint)i) + Vector256.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
-        }
-        if (bits >= 128 && Vector128<T>.IsSupported)
-        {
-            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
-                (Vector128.LoadUnsafe(ref xs, (nuint)i) + Vector128.LoadUnsafe(ref adds, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
-        }
-        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) + Unsafe.Add(ref adds, i);
-    }
+        => Pairwise<T, Sum>(x, addend, y);
 
     /// <summary>Effectively computes <c>y[i] = x[i] · factor[i]</c> (each product rounded once, so the same bits at every width). <paramref name="y"/> may be either input.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Multiply<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> factor, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+        => Pairwise<T, Product>(x, factor, y);
+
+    /// <summary>One exactly rounded operation on two values, at every vector width and on scalars.</summary>
+    private interface IPairOperation
     {
-        CheckLengths(x, factor, y);
-        ref T xs = ref MemoryMarshal.GetReference(x), fs = ref MemoryMarshal.GetReference(factor), ys = ref MemoryMarshal.GetReference(y);
+        static abstract Vector512<T> Of<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+        static abstract Vector256<T> Of<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+        static abstract Vector128<T> Of<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T>;
+
+        static abstract T Of<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T>;
+    }
+
+    private readonly struct Sum : IPairOperation
+    {
+        public static Vector512<T> Of<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
+
+        public static Vector256<T> Of<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
+
+        public static Vector128<T> Of<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
+
+        public static T Of<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a + b;
+    }
+
+    private readonly struct Product : IPairOperation
+    {
+        public static Vector512<T> Of<T>(Vector512<T> a, Vector512<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
+
+        public static Vector256<T> Of<T>(Vector256<T> a, Vector256<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
+
+        public static Vector128<T> Of<T>(Vector128<T> a, Vector128<T> b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
+
+        public static T Of<T>(T a, T b) where T : unmanaged, IFloatingPointIeee754<T> => a * b;
+    }
+
+    /// <summary>Effectively computes <c>y[i] = TOperation.Of(x[i], other[i])</c>, the widest vectors first, then the narrower ones, then scalars.</summary>
+    [MethodImpl(HotPath.Options)]
+    private static void Pairwise<T, TOperation>(ReadOnlySpan<T> x, ReadOnlySpan<T> other, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOperation : struct, IPairOperation
+    {
+        CheckLengths(x, other, y);
+        ref T xs = ref MemoryMarshal.GetReference(x), os = ref MemoryMarshal.GetReference(other), ys = ref MemoryMarshal.GetReference(y);
         int i = 0, bits = KernelWidth.Exact;
         if (bits >= 512 && Vector512<T>.IsSupported)
         {
             for (; i + Vector512<T>.Count <= y.Length; i += Vector512<T>.Count)
-                (Vector512.LoadUnsafe(ref xs, (nuint)i) * Vector512.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+                TOperation.Of(Vector512.LoadUnsafe(ref xs, (nuint)i), Vector512.LoadUnsafe(ref os, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
         }
         if (bits >= 256 && Vector256<T>.IsSupported)
         {
             for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
-                (Vector256.LoadUnsafe(ref xs, (nuint)i) * Vector256.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+                TOperation.Of(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256.LoadUnsafe(ref os, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
         }
         if (bits >= 128 && Vector128<T>.IsSupported)
         {
             for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
-                (Vector128.LoadUnsafe(ref xs, (nuint)i) * Vector128.LoadUnsafe(ref fs, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
+                TOperation.Of(Vector128.LoadUnsafe(ref xs, (nuint)i), Vector128.LoadUnsafe(ref os, (nuint)i)).StoreUnsafe(ref ys, (nuint)i);
         }
-        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) * Unsafe.Add(ref fs, i);
+        for (; i < y.Length; i++) Unsafe.Add(ref ys, i) = TOperation.Of(Unsafe.Add(ref xs, i), Unsafe.Add(ref os, i));
     }
 
     /// <summary>Effectively computes <c>y[i] = x[i] + value</c> (a bias added to one output plane). <paramref name="y"/> may be <paramref name="x"/>.</summary>
     [MethodImpl(HotPath.Options)]
     public static void Add<T>(ReadOnlySpan<T> x, T value, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length != y.Length) throw new ArgumentException($"Elementwise operation on spans of {x.Length} and {y.Length} elements.");
+        if (x.Length != y.Length) throw LengthsDiffer(x.Length, y.Length);
         ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y);
         int i = 0, bits = KernelWidth.Exact;
         if (bits >= 512 && Vector512<T>.IsSupported)
@@ -435,4 +456,8 @@ internal static class Elementwise
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentException LengthsDiffer(int first, int second, int destination) =>
         new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Elementwise operation on spans of {first}, {second} and {destination} elements."));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException LengthsDiffer(int source, int destination) =>
+        new(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Elementwise operation on spans of {source} and {destination} elements."));
 }
