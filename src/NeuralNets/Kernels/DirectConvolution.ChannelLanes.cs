@@ -23,14 +23,15 @@ internal static partial class DirectConvolution
 
     /// <summary>
     /// Tiles per band of positions written out together: a tile's outputs, one lane per channel, left one value at a time
-    /// and took a sixth of the layer's time (benchmarks/README.md, the thirty-fourth session); a band of eight tiles leaves
-    /// by whole-vector transposes, each channel's run of positions whole lines of its plane.
+    /// and took a seventh of the Keras layer's forward pass (benchmarks/README.md, the thirty-fourth session); a band of
+    /// eight tiles leaves by whole-vector transposes, each channel's run of positions whole lines of its plane.
     /// </summary>
     private const int BandTiles = 8;
 
     /// <summary>
-    /// Fewest taps for vectors across channels: each output leaves its tile by a store of one lane, which a short sum of taps
-    /// does not pay for (measured from 9 to 150 taps: benchmarks/README.md, the twenty-fourth session).
+    /// Fewest taps for vectors across channels: each output leaves its tile through the band's transpose (one lane of a
+    /// vector), which a short sum of taps does not pay for (measured from 9 to 150 taps when outputs left one value at a
+    /// time: benchmarks/README.md, the twenty-fourth session; not measured again since the band write-out).
     /// </summary>
     private const int MinimumChannelLaneTaps = 32;
 
