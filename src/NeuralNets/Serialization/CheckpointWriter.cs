@@ -48,7 +48,7 @@ internal static class CheckpointWriter
         foreach (var report in document.History) WriteReport(writer, report);
         writer.WriteEndArray();
         writer.WritePropertyName("Model");
-        JsonSerializer.Serialize(writer, document.Model, ModelFile.Options);
+        JsonSerializer.Serialize(writer, document.Model, ModelJsonContext.Default.ModelDocument);
         writer.WriteEndObject();
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
@@ -22,11 +21,6 @@ namespace NeuralNets.Serialization;
 /// </remarks>
 public static class ModelFile
 {
-    internal static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = { new LayerDescriptionJson() },
-    };
-
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
     /// <remarks>Also removes temporary files that earlier saves to the same path left behind when they were killed.</remarks>
     /// <exception cref="ArgumentException">
@@ -39,7 +33,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var document = Document(network, path);
-        AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, Options));
+        AtomicFile.Write(Path.GetFullPath(path), stream => JsonSerializer.Serialize(stream, document, ModelJsonContext.Default.ModelDocument));
     }
 
     /// <summary>The document <see cref="Save{T}"/> writes, after the checks that <see cref="Load{T}"/> could read it back.</summary>

@@ -57,6 +57,30 @@ public sealed class ModelFileFormatTests : IDisposable
     }
 
     [Fact]
+    public void Save_WritesWhatTheReflectionSerializerWrote()
+    {
+        // The writer is generated at build time (so that a Native AOT application saves alike); the file must stay the
+        // one the reflection-based serializer wrote with the same options: nested layers, text and list settings included.
+        var network = Network.Sequential<float>(1, 4, 4).Conv2D(2, 3, padding: 1).BatchNorm2D(momentum: null).ReLU()
+            .Add((_, random) => new Sequential<float>(new Dropout<float>(0.25, random.Next()), new Flatten<float>()))
+            .Dense(6).Unflatten(1, [2, 3]).Flatten().Dense(2).Build(seed: 3);
+        string path = Path.Combine(_temp.Path, "generated.json");
+        var reflection = new System.Text.Json.JsonSerializerOptions
+        {
+            WriteIndented = true,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            Converters = { new LayerDescriptionJson() },
+        };
+
+        ModelFile.Save(network, path);
+
+        string expected = System.Text.Json.JsonSerializer.Serialize(ModelFile.Document(network, path), reflection);
+        string text = File.ReadAllText(path);
+        text.Should().Contain("TextSettings").And.Contain("ListSettings").And.Contain("\"Layers\": [");
+        text.Should().Be(expected);
+    }
+
+    [Fact]
     public void Load_NewerFormat_ThrowsInvalidDataNamingTheFormats()
     {
         string path = Path.Combine(_temp.Path, "future.json");
