@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -22,7 +23,8 @@ namespace NeuralNets.Kernels;
 /// (<see cref="WorkerTeam.Threads"/>): a helper sharing a core with the compiler made every hand-over wait for the
 /// scheduler, and the first second of training ran at a quarter of its speed. Once a training step or a prediction has
 /// finished, the warm-ups not yet started are dropped (<see cref="PassFinished"/>): the caller has compiled what it
-/// needed by then. Nothing is done where there is no second core, or no thread can be started. A warm-up that fails
+/// needed by then. Nothing is done where there is no second core, no thread can be started, or no code is compiled at
+/// run time (a Native AOT application is compiled whole before it starts). A warm-up that fails
 /// costs only the time it meant to save: the code then compiles at its first real call, where any real fault shows
 /// (tests run the rehearsals themselves).</para>
 /// </remarks>
@@ -33,8 +35,8 @@ internal static class KernelWarmUp
     private static readonly HashSet<object> Queued = [];
     private static volatile bool s_running;   // written under Gate; read without it (every split reads it)
 
-    /// <summary>Whether warm-ups run at all: a second core, and threads to start.</summary>
-    public static bool Enabled => WorkerTeam.DefaultSize >= 2 && !WorkerTeam.ThreadsUnavailable;
+    /// <summary>Whether warm-ups run at all: code compiled at run time, a second core, and threads to start.</summary>
+    public static bool Enabled => RuntimeFeature.IsDynamicCodeCompiled && WorkerTeam.DefaultSize >= 2 && !WorkerTeam.ThreadsUnavailable;
 
     /// <summary>Whether a warm-up is queued or running: jobs leave its core to it (<see cref="WorkerTeam.Threads"/>), and the split calibration waits for it.</summary>
     public static bool Running => s_running;
@@ -148,6 +150,12 @@ internal static class KernelWarmUp
     /// Compiles every method of <paramref name="type"/> and of its library base types that is marked for full optimisation
     /// (the per-step drivers: a layer's passes, a loss's, an optimizer's update).
     /// </summary>
+    /// <remarks>
+    /// A trimmed application may have removed some of these methods; those are never called, so there is nothing of
+    /// theirs to compile, and enumerating the rest is all this needs.
+    /// </remarks>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Only methods that remain can be called, and only those need compiling.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Only methods that remain can be called, and only those need compiling.")]
     internal static void PrepareHotPaths(Type type)
     {
         const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
