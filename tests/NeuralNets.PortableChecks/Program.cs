@@ -55,6 +55,10 @@ foreach (bool unfused in new[] { false, true })
 // No multiply-adds here, so one family: each vector path against the order written out one value at a time.
 checks.Run("batch normalisation's plane sums in sixteen lanes: the order written out one value at a time (float and double)", KernelChecks.PlaneSumsInLanes);
 
+// Files are written through code generated at build time and read field by field: the same in a Native AOT build.
+checks.Run("files: a model saved and loaded back gives the same bits and predictions; one cut in half is refused", FileChecks.ModelRoundTrip);
+checks.Run("files: training resumed from a checkpoint ends with the weights of a straight run; a damaged checkpoint is refused", FileChecks.CheckpointResumes);
+
 // The cache sizes that set the kernels' thresholds come from the system's own report (Linux's sysfs, Windows'
 // GetLogicalProcessorInformationEx, macOS's sysctl), not the defaults: the check that each platform's reader works.
 checks.Run($"caches: read from the system ({CacheSizes.Source}: L1 data {CacheSizes.L1DataBytes / 1024} KB, L2 {CacheSizes.L2Bytes / 1024} KB per thread)", () =>
