@@ -2,8 +2,8 @@
 # Tests the NeuralNets package as a user gets it: packs it (with its symbols) into a local feed under a version no
 # cache can hold, checks that neither the assembly nor its PDB names the builder's folder, that the symbols carry
 # SourceLink and the package its own README, then builds tests/PackageConsumer against the feed alone (its
-# dependencies from the user's package cache, which the repository's own restore has filled) and runs it: it trains
-# XOR and exits non-zero unless it learns it.
+# dependencies from the user's package cache, which the repository's own restore has filled) and runs it, then
+# publishes it with Native AOT and runs that: it trains XOR, saves and loads it, and exits non-zero unless all holds.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -48,3 +48,7 @@ cat > "$consumer/NuGet.config" <<CONFIG
 </configuration>
 CONFIG
 dotnet run --project "$consumer" -c Release -p:NeuralNetsVersion="$version" --nologo
+# The same app published with Native AOT, as a user who wants no JIT does: the package must add no trimming or AOT
+# warning (the consumer's warnings are errors), and the native program must learn XOR and save and load alike.
+dotnet publish "$consumer" -c Release -r linux-x64 -p:PublishAot=true -p:NeuralNetsVersion="$version" --nologo -o "$work/aot" -v quiet
+"$work/aot/PackageConsumer"

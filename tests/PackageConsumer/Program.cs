@@ -24,8 +24,15 @@ bool frozenAgrees = frozen.Predict(data.Features).Span().SequenceEqual(before) &
 trainer.Fit(data, new TrainingOptions { Epochs = 5, BatchSize = 4, Seed = 2 });
 bool frozenKept = frozen.Predict(data.Features).Span().SequenceEqual(before) && !network.Predict(data.Features).Span().SequenceEqual(before);
 
+// Saved and loaded back (the file written by code generated at build time, so a Native AOT publish saves alike).
+string file = Path.Combine(Path.GetTempPath(), $"xor-{Environment.ProcessId}.json");
+NeuralNets.Serialization.ModelFile.Save(network, file);
+var loaded = NeuralNets.Serialization.ModelFile.Load<float>(file);
+File.Delete(file);
+bool loadedAgrees = loaded.Predict(data.Features).Span().SequenceEqual(network.Predict(data.Features).Span());
+
 Console.WriteLine(network.Summary());
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"XOR from the NeuralNets package: loss {loss:F5}, predicted {string.Join(" ", classes)}; frozen copy agrees {frozenAgrees}, kept its answers {frozenKept}"));
-bool learned = loss < 0.01 && classes.SequenceEqual([0, 1, 1, 0]) && frozenAgrees && frozenKept;
-Console.WriteLine(learned ? "package consumer: passed" : "package consumer: FAILED (expected loss < 0.01, classes 0 1 1 0, and a frozen copy that agrees and keeps its answers)");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"XOR from the NeuralNets package: loss {loss:F5}, predicted {string.Join(" ", classes)}; frozen copy agrees {frozenAgrees}, kept its answers {frozenKept}; loaded copy agrees {loadedAgrees}"));
+bool learned = loss < 0.01 && classes.SequenceEqual([0, 1, 1, 0]) && frozenAgrees && frozenKept && loadedAgrees;
+Console.WriteLine(learned ? "package consumer: passed" : "package consumer: FAILED (expected loss < 0.01, classes 0 1 1 0, a frozen copy that agrees and keeps its answers, and a saved copy that loads and agrees)");
 return learned ? 0 : 1;
