@@ -24,7 +24,8 @@ public static class ModelFile
     /// <summary>Writes <paramref name="network"/> to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
     /// <remarks>Also removes temporary files that earlier saves to the same path left behind when they were killed.</remarks>
     /// <exception cref="ArgumentException">
-    /// The network was built without an input shape, or <see cref="Load{T}"/> could not rebuild it: a layer of a kind
+    /// The network was built without an input shape or holds neither float nor double (files hold only those), or
+    /// <see cref="Load{T}"/> could not rebuild it: a layer of a kind
     /// no <see cref="LayerKind"/> is registered for (the message says how to register one), or whose registered kind
     /// rebuilds another class or another description; nothing is written then.
     /// </exception>
@@ -40,6 +41,8 @@ public static class ModelFile
     /// <exception cref="ArgumentException">As <see cref="Save{T}"/>'s.</exception>
     internal static ModelDocument Document<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+            throw new ArgumentException($"Only float and double networks can be saved (Load reads no other element type); this one holds {typeof(T).Name}.", nameof(network));
         if (network.InputShape is null)
             throw new ArgumentException("Only a network that knows its input shape can be saved: build it with Network.Sequential<T>(inputShape) or new Sequential<T>(inputShape, layers).", nameof(network));
         var document = new ModelDocument(

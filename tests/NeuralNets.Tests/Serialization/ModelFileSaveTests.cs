@@ -30,6 +30,20 @@ public sealed class ModelFileSaveTests : IDisposable
     }
 
     [Fact]
+    public void Save_HalfNetwork_RefusesNamingTheElementTypeAndKeepsTheOldFile()
+    {
+        // Files hold float or double only (Load refuses any other), so a Half network is refused before anything is written.
+        string path = Path.Combine(Folder, "model.json");
+        ModelFile.Save(Network.Sequential<double>(3).Dense(2).Build(seed: 0), path);
+        var before = File.ReadAllBytes(path);
+
+        var act = () => ModelFile.Save(Network.Sequential<Half>(2).Dense(3).Build(seed: 1), path);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Only float and double networks can be saved*holds Half*");
+        File.ReadAllBytes(path).Should().Equal(before);
+    }
+
+    [Fact]
     public void Save_LayerThatBorrowsABuiltInKind_RefusesNamingBothClasses()
     {
         string path = Path.Combine(Folder, "model.json");
