@@ -94,6 +94,19 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     [MethodImpl(HotPath.Options)]
     internal void DifferentiateElements(ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) => Differentiate(x, y, dy, dx);
 
+    /// <summary>
+    /// This pass's input and output when the layer before has applied this activation for it (only a <see cref="ReLU{T}"/>,
+    /// after <see cref="BatchNorm{T}.ForwardRectified"/>): the rectified output stands for the input too, since the ReLU's
+    /// derivative is zero exactly where its output is not positive, as where its input is not (a NaN passes both).
+    /// </summary>
+    /// <returns><paramref name="rectified"/>, as this layer's output.</returns>
+    internal Tensor<T> AdoptRectified(Tensor<T> rectified)
+    {
+        _input = rectified;
+        _lastOutput = rectified;
+        return rectified;
+    }
+
     private DerivativeEpilogue? _derivative;  // this activation's backward pass as a dense layer's epilogue, made once
 
     /// <summary>

@@ -146,7 +146,20 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
-    public Tensor<T> Forward(Tensor<T> input, bool training)
+    public Tensor<T> Forward(Tensor<T> input, bool training) => Normalize(input, training, rectify: false);
+
+    /// <summary>
+    /// The forward pass with the <see cref="ReLU{T}"/> after this layer applied too: each core rectifies the planes it has
+    /// just normalised while they are in its cache (<see cref="Sequential{T}"/> takes this path for a ReLU after a batch
+    /// normalisation, unless a pool after the ReLU applies it instead). The same values, bit for bit, as this layer's output
+    /// and then the ReLU's (the same function on the same values), without the ReLU's pass over the tensor; this layer's
+    /// backward pass reads its input, never its output.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    internal Tensor<T> ForwardRectified(Tensor<T> input, bool training) => Normalize(input, training, rectify: true);
+
+    [MethodImpl(HotPath.Options)]
+    private Tensor<T> Normalize(Tensor<T> input, bool training, bool rectify)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 2 || !AcceptsRank(input.Rank - 1) || input.Lengths[1] != Features)
@@ -166,10 +179,11 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         if (spread == 1)
         {
             ForwardRows(x, y, batch, training, weight);
+            if (rectify) Elementwise.ZeroUnlessPositive<T>(y, y, y);
             _trainingPass = training;
             return output;
         }
-        _planes = new PlanePass(input, output, null, null, batch, spread, training, weight, default, default);
+        _planes = new PlanePass(input, output, null, null, batch, spread, training, weight, default, default, rectify);
         RunOnChannels(forward: true, (long)batch * Features * spread);
         _trainingPass = training;
         return output;
@@ -199,7 +213,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         }
         // γ's and β's gradients taken here, on the calling thread: a gradient pending zero is cleared by its first reader.
         _planes = new PlanePass(input, null, outputGradient, inputGradient, batch, spread, _trainingPass, 0,
-            Affine ? Weight!.GradientSegment : default, Affine ? Bias!.GradientSegment : default);
+            Affine ? Weight!.GradientSegment : default, Affine ? Bias!.GradientSegment : default, Rectify: false);
         RunOnChannels(forward: false, (long)batch * Features * spread);
         return inputGradient;
     }
@@ -213,7 +227,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     private ChannelJob? _channelJob;
 
     private readonly record struct PlanePass(Tensor<T> X, Tensor<T>? Y, Tensor<T>? Dy, Tensor<T>? Dx, int Batch, int Spread, bool Training,
-        double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient);
+        double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient, bool Rectify);
 
     [MethodImpl(HotPath.Options)]
     private void RunOnChannels(bool forward, long values)
@@ -297,7 +311,9 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             for (int n = 0; n < batch; n++)
             {
                 int start = (n * Features + first) * spread;
-                ChannelRows.Normalize(x.Slice(start, width), means, scales, shifts, y.Slice(start, width));
+                var row = y.Slice(start, width);
+                ChannelRows.Normalize(x.Slice(start, width), means, scales, shifts, row);
+                if (pass.Rectify) Elementwise.ZeroUnlessPositive<T>(row, row, row);
             }
             return;
         }
@@ -305,7 +321,9 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
             for (int c = first; c < end; c++)
             {
                 int start = (n * Features + c) * spread;
-                ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scaleOf[c], shiftOf[c], y.Slice(start, spread));
+                var plane = y.Slice(start, spread);
+                ChannelRows.NormalizePlane(x.Slice(start, spread), _mean[c], scaleOf[c], shiftOf[c], plane);
+                if (pass.Rectify) Elementwise.ZeroUnlessPositive<T>(plane, plane, plane);
             }
     }
 

@@ -44,6 +44,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     private readonly InferenceCopies<T> _inferenceCopies;
     private readonly TensorBuffer<T> _sampleInput = new();  // Predict(sample)'s one-sample batch, in an inference copy
     private readonly bool[] _poolRectifies;  // [i]: layer i is a MaxPool2D that applies the ReLU before it (see Forward)
+    private readonly bool[] _normsRectify;  // [i]: layer i is a BatchNorm that applies the ReLU after it (see Forward)
     private readonly bool[] _poolActivates;  // [i]: layer i is a MaxPool2D or AvgPool2D that applies the elementwise activation before it
     private readonly bool[] _denseDifferentiates;  // [i]: layer i is a Dense whose backward pass also does the activation's before it
     private readonly bool[] _flattenFeedsDense;  // [i]: layer i is a Flatten and layer i + 1 a Dense, which reads its input unflattened
@@ -75,6 +76,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _parameters = parameters.ToArray();
         _poolRectifies = PoolsThatRectify(_layers);
         _poolActivates = PoolsThatActivate(_layers, _poolRectifies);
+        _normsRectify = NormsThatRectify(_layers, _poolRectifies, _poolActivates);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         _flattenFeedsDense = FlattensBeforeDense(_layers);
         FirstLearningLayer = FindFirstLearningLayer(_layers);
@@ -108,6 +110,7 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
         _parameters = source._parameters;
         _poolRectifies = PoolsThatRectify(_layers);
         _poolActivates = PoolsThatActivate(_layers, _poolRectifies);
+        _normsRectify = NormsThatRectify(_layers, _poolRectifies, _poolActivates);
         _denseDifferentiates = DenseLayersThatDifferentiate(_layers);
         _flattenFeedsDense = FlattensBeforeDense(_layers);
         FirstLearningLayer = FindFirstLearningLayer(_layers);
@@ -161,6 +164,13 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
                 var activation = (Activation<T>)_layers[i++];
                 x = _layers[i] is MaxPool2D<T> maxPool ? maxPool.ForwardActivated(x, activation) : ((AvgPool2D<T>)_layers[i]).ForwardActivated(x, activation);
             }
+            // A batch normalisation followed by a ReLU: each core rectifies the planes it has just normalised, in its cache;
+            // the ReLU keeps the rectified output as its input, which gives its backward pass the same derivative.
+            else if (_normsRectify[i])
+            {
+                var rectified = ((BatchNorm<T>)_layers[i]).ForwardRectified(x, training);
+                x = ((ReLU<T>)_layers[++i]).AdoptRectified(rectified);
+            }
             // A Flatten before a Dense hands its input on as it is, where it is one dense block: the Dense reads each sample's
             // values in the same row-major order, and gives its input gradient back in the input's shape.
             else if (_flattenFeedsDense[i]) x = ((Flatten<T>)_layers[i]).ForwardIntoDense(x, (Dense<T>)_layers[++i], training);
@@ -193,6 +203,20 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
             activates[i] = !rectifies[i] && layers[i] is MaxPool2D<T> or AvgPool2D<T>
                 && layers[i - 1] is Activation<T> { IsLibraryElementwise: true };
         return activates;
+    }
+
+    /// <summary>
+    /// Which layers are a batch normalisation that applies the ReLU after it (<see cref="BatchNorm{T}.ForwardRectified"/>):
+    /// every such pair but one whose ReLU ends the network (a caller may write to its output before Backward reads it) or
+    /// is applied by the pool after it instead (<see cref="PoolsThatRectify"/>, <see cref="PoolsThatActivate"/>), which
+    /// also saves the ReLU's backward pass.
+    /// </summary>
+    private static bool[] NormsThatRectify(ILayer<T>[] layers, bool[] poolRectifies, bool[] poolActivates)
+    {
+        var rectify = new bool[layers.Length];
+        for (int i = 0; i + 2 < layers.Length; i++)
+            rectify[i] = layers[i] is BatchNorm<T> && layers[i + 1] is ReLU<T> && !poolRectifies[i + 2] && !poolActivates[i + 2];
+        return rectify;
     }
 
     private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
