@@ -4,6 +4,7 @@ using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Serialization;
+using NeuralNets.Tests;
 using NeuralNets.Training;
 
 namespace NeuralNets.PortableChecks;
@@ -16,7 +17,7 @@ internal static class FileChecks
 {
     public static string? ModelRoundTrip()
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TempDirectory();
         var network = Network.Sequential<float>(1, 8, 8).Conv2D(3, 3, padding: 1).BatchNorm2D().ReLU().MaxPool2D(2)
             .Flatten().Dropout(0.25).Dense(6).BatchNorm1D(momentum: null, affine: false).Tanh().Unflatten(1, [2, 3]).Flatten().Dense(4).Build(seed: 5);
         string path = folder.File("model.json");
@@ -31,7 +32,7 @@ internal static class FileChecks
 
     public static string? CheckpointResumes()
     {
-        using var folder = new ScratchFolder();
+        using var folder = new TempDirectory();
         var train = SyntheticData.GaussianBlobs<float>(pointsPerClass: 20, seed: 4);
         Trainer<float> Trainer(out Sequential<float> network)
         {
@@ -69,13 +70,4 @@ internal static class FileChecks
 
     private static string Bits(Sequential<float> network) =>
         string.Join(";", network.Parameters.Select(p => Convert.ToBase64String(MemoryMarshal.AsBytes(p.ValueSpan))));
-
-    private sealed class ScratchFolder : IDisposable
-    {
-        private readonly string _path = Directory.CreateTempSubdirectory("neuralnets-checks-").FullName;
-
-        public string File(string name) => Path.Combine(_path, name);
-
-        public void Dispose() => Directory.Delete(_path, recursive: true);
-    }
 }

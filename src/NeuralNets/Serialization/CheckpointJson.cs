@@ -51,7 +51,7 @@ internal static class CheckpointJson
     {
         int version = CheckFormat(root, file);
         string elementType = String(root, "ElementType", file);
-        if (elementType is not (nameof(Single) or nameof(Double)))
+        if (!ModelDocument.HoldsElementType(elementType))
             throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
         var progress = Progress(Field(root, "Progress", file), $"{file}: Progress");
         var streams = Items(root, "RandomStreams", "random stream", file, (element, where) =>

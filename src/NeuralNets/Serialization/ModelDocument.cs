@@ -11,6 +11,9 @@ internal sealed record ModelDocument(string Format, string ElementType, int[] In
 
     /// <summary>The formats this version reads: version 1 (numbers only, no nested layers) and <see cref="CurrentFormat"/>.</summary>
     public static readonly string[] ReadableFormats = ["neuralnets-model/1", CurrentFormat];
+
+    /// <summary>Whether files hold values of the element type named <paramref name="name"/> (as <c>typeof(T).Name</c> gives it): float and double only.</summary>
+    public static bool HoldsElementType(string name) => name is nameof(Single) or nameof(Double);
 }
 
 /// <summary>One parameter in a model file: its name, shape and values as base64 of little-endian bytes.</summary>

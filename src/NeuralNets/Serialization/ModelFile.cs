@@ -41,7 +41,7 @@ public static class ModelFile
     /// <exception cref="ArgumentException">As <see cref="Save{T}"/>'s.</exception>
     internal static ModelDocument Document<T>(Sequential<T> network, string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        if (!ModelDocument.HoldsElementType(typeof(T).Name))
             throw new ArgumentException($"Only float and double networks can be saved (Load reads no other element type); this one holds {typeof(T).Name}.", nameof(network));
         if (network.InputShape is null)
             throw new ArgumentException("Only a network that knows its input shape can be saved: build it with Network.Sequential<T>(inputShape) or new Sequential<T>(inputShape, layers).", nameof(network));

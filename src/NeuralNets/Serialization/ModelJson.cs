@@ -51,7 +51,7 @@ internal static class ModelJson
             throw new InvalidDataException($"{file} is not a NeuralNets model file (expected format '{ModelDocument.CurrentFormat}', or an earlier one: {string.Join(", ", ModelDocument.ReadableFormats)}).");
 
         string elementType = String(root, "ElementType", file);
-        if (elementType is not (nameof(Single) or nameof(Double)))
+        if (!ModelDocument.HoldsElementType(elementType))
             throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
         int[] inputShape = Lengths(root, "InputShape", file);
         if (ShapeSize.Count(inputShape, int.MaxValue) < 0)
