@@ -11,7 +11,9 @@ namespace NeuralNets.Layers;
 /// receives dLoss/dOutput for the most recent forward pass, <em>adds</em> dLoss/dParameter into each
 /// parameter's <see cref="Parameter{T}.Gradient"/>, and returns dLoss/dInput.</para>
 /// <para>Tensors are batch first and row-major (images NCHW). The tensors a layer returns are
-/// buffers it owns and reuses: they stay valid until that layer's next call of the same method.</para>
+/// buffers it owns and reuses: they stay valid until that layer's next call of the same method. A layer reads its
+/// input without writing to it and never returns it as its output: the layer before may read that tensor again in its
+/// own backward pass (a sigmoid reads its output), and a caller may write to the network's output.</para>
 /// <para>Threads: a layer object runs one pass at a time (its buffers and the cached forward pass are
 /// its own). Inference from many threads at once goes through <see cref="Sequential{T}.Predict(Tensor{T})"/>,
 /// which runs each call on a copy made by <see cref="CreateInferenceCopy"/>.</para>

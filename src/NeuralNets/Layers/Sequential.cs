@@ -209,15 +209,23 @@ public sealed class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>, Traini
     /// Which layers are a batch normalisation that applies the ReLU after it (<see cref="BatchNorm{T}.ForwardRectified"/>):
     /// every such pair but one whose ReLU ends the network (a caller may write to its output before Backward reads it) or
     /// is applied by the pool after it instead (<see cref="PoolsThatRectify"/>, <see cref="PoolsThatActivate"/>), which
-    /// also saves the ReLU's backward pass.
+    /// also saves the ReLU's backward pass. The layer after the ReLU must be one of the library's, which copies its input
+    /// and never writes to it: the rectified tensor is the ReLU's input as well as its output, and a layer of a user's that
+    /// handed it on as its own output (or changed it in place) would let the caller's writes reach the ReLU's derivative.
     /// </summary>
     private static bool[] NormsThatRectify(ILayer<T>[] layers, bool[] poolRectifies, bool[] poolActivates)
     {
         var rectify = new bool[layers.Length];
         for (int i = 0; i + 2 < layers.Length; i++)
-            rectify[i] = layers[i] is BatchNorm<T> && layers[i + 1] is ReLU<T> && !poolRectifies[i + 2] && !poolActivates[i + 2];
+            rectify[i] = layers[i] is BatchNorm<T> && layers[i + 1] is ReLU<T> && !poolRectifies[i + 2] && !poolActivates[i + 2]
+                && LeavesItsInputAlone(layers[i + 2]);
         return rectify;
     }
+
+    /// <summary>Whether a layer is the library's own, which reads its input without writing to it or returning it (a network's first layer decides for the network).</summary>
+    private static bool LeavesItsInputAlone(ILayer<T> layer) => layer is Sequential<T> nested
+        ? nested._layers.Length > 0 && LeavesItsInputAlone(nested._layers[0])
+        : layer.GetType().Assembly == typeof(Sequential<T>).Assembly;
 
     private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
     {

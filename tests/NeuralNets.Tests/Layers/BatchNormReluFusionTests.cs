@@ -58,6 +58,65 @@ public class BatchNormReluFusionTests
         FusedPairCheck.SameBitsAsTheLayersInTurn(network, x, TestTensors.Random<float>(10, 2, 3));
     }
 
+    [Fact]
+    public void AUsersLayerHandingItsInputOn_NotFused_TheCallersWritesStayOutOfTheGradient() =>
+        SameBitsAsTheLayersInTurnAfterTheCallerWrites(() => [new BatchNorm2D<float>(3), new ReLU<float>(), new PassThrough()],
+            TestTensors.Random<float>(1, 4, 3, 5, 5), TestTensors.Random<float>(2, 4, 3, 5, 5));
+
+    [Fact]
+    public void AUsersLayerChangingItsInputInPlace_NotFused_TheReluKeepsItsDerivative() =>
+        SameBitsAsTheLayersInTurnAfterTheCallerWrites(
+            () => [new BatchNorm2D<float>(3), new ReLU<float>(), new Sequential<float>(new ShiftInPlace(), new Conv2D<float>(3, 2, 3, seed: 4))],
+            TestTensors.Random<float>(3, 4, 3, 5, 5), TestTensors.Random<float>(5, 4, 2, 3, 3));
+
+    /// <summary>
+    /// The network and its layers run in turn (fresh objects from <paramref name="layers"/> each), the caller filling the
+    /// output with −1 between the forward and backward passes in both: the input gradient and γ's gradient agree bit for bit.
+    /// </summary>
+    private static void SameBitsAsTheLayersInTurnAfterTheCallerWrites(Func<ILayer<float>[]> layers, Tensor<float> x, Tensor<float> dy)
+    {
+        var network = new Sequential<float>(layers());
+        network.Forward(x, training: true).Span().Fill(-1f);
+        var inputGradient = network.Backward(dy).ToArray();
+        var normGradient = network.Parameters[0].GradientSpan.ToArray();
+
+        var inTurn = layers();
+        var h = x;
+        foreach (var layer in inTurn) h = layer.Forward(h, training: true);
+        h.Span().Fill(-1f);
+        var g = dy;
+        for (int i = inTurn.Length - 1; i >= 0; i--) g = inTurn[i].Backward(g);
+        g.ToArray().Count(v => v != 0).Should().BeGreaterThan(0, "some gradient passes the pair");
+
+        inputGradient.Should().Equal(g.ToArray(), "the input gradient");
+        normGradient.Should().Equal(inTurn[0].Parameters[0].GradientSpan.ToArray(), "γ's gradient");
+    }
+
+    /// <summary>A user's layer that breaks the layer contract by returning its input as its output.</summary>
+    private sealed class PassThrough : ILayer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters { get; } = [];
+        public Tensor<float> Forward(Tensor<float> input, bool training) => input;
+        public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape;
+        public LayerDescription Describe() => LayerDescription.Of("PassThrough");
+    }
+
+    /// <summary>A user's layer that breaks the layer contract by shifting its input in place.</summary>
+    private sealed class ShiftInPlace : ILayer<float>
+    {
+        public IReadOnlyList<Parameter<float>> Parameters { get; } = [];
+        public Tensor<float> Forward(Tensor<float> input, bool training)
+        {
+            var values = input.Span();
+            for (int i = 0; i < values.Length; i++) values[i] -= 0.25f;
+            return input;
+        }
+        public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
+        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape;
+        public LayerDescription Describe() => LayerDescription.Of("ShiftInPlace");
+    }
+
     private static void Planes<T>(int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Enough channels and values for the planes to split across the team, as few as a 3×3 map's short planes.
