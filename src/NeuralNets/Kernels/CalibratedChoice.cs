@@ -47,6 +47,7 @@ internal sealed class CalibratedChoice
     }
 
     /// <summary>The choice made for <paramref name="shape"/>, or null while it is still being timed.</summary>
+    [MethodImpl(HotPath.Options)]
     public bool? Choice(long shape) => _shapes.TryGetValue(shape, out var state) && state.Decided ? state.First : null;
 
     private sealed class State

@@ -87,6 +87,7 @@ internal static partial class DirectConvolution
     }
 
     /// <summary>Whether <see cref="TapMajorWeightGradient"/> takes <paramref name="outChannels"/> channels on this CPU: vectors, and whole ones.</summary>
+    [MethodImpl(HotPath.Options)]
     public static bool LeavesTapMajor(int outChannels)
         => outChannels >= MinimumGradientChannels && ChannelBits(outChannels) >= 128 && ChannelStride(outChannels) == outChannels;
 

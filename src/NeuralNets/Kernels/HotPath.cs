@@ -4,7 +4,7 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// The compile option of every method that loops over a training step's elements, and of the per-step methods that
-/// drive them (the layers' passes, the thread team's units, the optimizer's step): <c>[MethodImpl(HotPath.Options)]</c>.
+/// drive them (the layers' and losses' passes, the thread team's units, the optimizer's step): <c>[MethodImpl(HotPath.Options)]</c>.
 /// </summary>
 /// <remarks>
 /// Such a method is compiled fully optimised at its first call, instead of starting as unoptimised tier-0 code that

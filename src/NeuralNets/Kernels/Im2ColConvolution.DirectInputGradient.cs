@@ -48,7 +48,11 @@ internal sealed partial class Im2ColConvolution<T>
     }
 
     /// <summary>The window over dY that the direct input gradient slides: the kernel's, padded by kernel − 1 − padding.</summary>
-    private Window2D GradientWindow => new(_window.KernelH, _window.KernelW, 1, 1, _window.KernelH - 1 - _window.PadH, _window.KernelW - 1 - _window.PadW);
+    private Window2D GradientWindow
+    {
+        [MethodImpl(HotPath.Options)]
+        get => new(_window.KernelH, _window.KernelW, 1, 1, _window.KernelH - 1 - _window.PadH, _window.KernelW - 1 - _window.PadW);
+    }
 
     /// <summary>
     /// Whether this layer's input gradient can be computed directly for this pass's shape: stride 1, padding less than the

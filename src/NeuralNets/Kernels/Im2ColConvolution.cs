@@ -167,6 +167,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     {
         private const int Block = 1024;
 
+        [MethodImpl(HotPath.Options)]
         public void Run(int start, int length)
         {
             for (int first = start, end = start + length; first < end; first += Block)

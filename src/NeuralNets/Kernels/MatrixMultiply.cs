@@ -220,6 +220,7 @@ internal static class MatrixMultiply
         ArrayPool<T>.Shared.Return(partials);
     }
 
+    [MethodImpl(HotPath.Options)]
     private static void CopyBiasToRows<T>(ReadOnlySpan<T> bias, Span<T> c, int m)
     {
         for (int row = 0; row < m; row++) bias.CopyTo(c.Slice(row * bias.Length, bias.Length));

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
 
@@ -25,6 +27,7 @@ public sealed class BatchNorm2D<T> : BatchNorm<T> where T : unmanaged, IFloating
     protected override string SampleShapeText => "[C, H, W]";
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     protected override bool AcceptsRank(int sampleRank) => sampleRank == 3;
 
     /// <inheritdoc/>

@@ -1,9 +1,9 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Losses;
 using NeuralNets.Tensors;
-using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
 
@@ -20,6 +20,7 @@ public sealed class Softmax<T> : Activation<T> where T : unmanaged, IFloatingPoi
     public override string Kind => "Softmax";
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public override Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -15,6 +17,7 @@ internal sealed class TakingTurns<T>(ILayer<T> layer) : ILayer<T> where T : unma
 
     public IReadOnlyList<Parameter<T>> Parameters => layer.Parameters;
 
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         if (training) throw new InvalidOperationException($"{layer} is shared by inference copies; it cannot train through one.");

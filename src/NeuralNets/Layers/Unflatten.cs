@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -65,6 +66,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public ILayer<T> CreateInferenceCopy() => new Unflatten<T>(Dimension, _sizes);
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -83,6 +85,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

@@ -57,6 +57,7 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");

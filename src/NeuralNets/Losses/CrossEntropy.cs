@@ -2,6 +2,7 @@ using NeuralNets.Kernels;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -54,6 +55,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     public IReadOnlyList<double>? ClassWeights => _weights;
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.ClassIndices(this, output, target);
@@ -88,6 +90,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");

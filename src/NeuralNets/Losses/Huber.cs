@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -31,6 +33,7 @@ public sealed class Huber<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee7
     public double Delta { get; }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.SameShape(this, output, target);
@@ -46,6 +49,7 @@ public sealed class Huber<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");

@@ -22,14 +22,19 @@ public static class LossChecks
     /// <exception cref="ArgumentNullException">A tensor is null.</exception>
     /// <exception cref="ShapeMismatchException">The shapes differ; the message names the loss and both shapes.</exception>
     /// <exception cref="ArgumentException">The batch is empty.</exception>
+    [MethodImpl(HotPath.Options)]
     public static void SameShape<T>(object loss, Tensor<T> output, Tensor<T> target)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(target);
-        if (!output.Lengths.SequenceEqual(target.Lengths))
-            throw new ShapeMismatchException($"{loss} target", TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
-        if (output.FlattenedLength == 0) throw new ArgumentException($"{loss}: the batch is empty.", nameof(output));
+        // Messages built apart, as in ClassIndices below.
+        if (!output.Lengths.SequenceEqual(target.Lengths)) throw NotTheOutputsShape(loss, output, target);
+        if (output.FlattenedLength == 0) throw EmptyBatch(loss);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotTheOutputsShape<T>(object loss, Tensor<T> output, Tensor<T> target) =>
+        new($"{loss} target", TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
 
     /// <summary>Checks <c>[N, C]</c> logits against <c>[N]</c> (or <c>[N, 1]</c>) class indices that are whole numbers in [0, C).</summary>
     /// <typeparam name="T">The element type.</typeparam>

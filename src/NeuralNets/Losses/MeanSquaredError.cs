@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -19,6 +21,7 @@ public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatin
     public MeanSquaredError() => LossRehearsal.QueueMeanSquaredError<T>();
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public T Forward(Tensor<T> output, Tensor<T> target)
     {
         LossChecks.SameShape(this, output, target);
@@ -35,6 +38,7 @@ public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatin
     }
 
     /// <inheritdoc/>
+    [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
         var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
