@@ -8,8 +8,9 @@ namespace NeuralNets.Tests.Layers;
 /// <summary>
 /// A Sequential runs a batch normalisation followed by a ReLU as one pass (each core rectifies the planes it has just
 /// normalised): the output, input gradient and parameter gradients are the same bits as the layers run one after the
-/// other, in training and in inference, for planes, short planes (3×3 maps) and rows (BatchNorm1D), and where the pair
-/// is not fused (a pool after the ReLU applies it, or the ReLU ends the network).
+/// other, in training and in inference, for planes, short planes (3×3 maps) and rows (BatchNorm1D), with the pair first
+/// (BackwardToParameters), and where the pair is not fused (a pool after the ReLU applies it, the ReLU ends the network,
+/// or a layer of the user's follows it).
 /// </summary>
 public class BatchNormReluFusionTests
 {
@@ -30,6 +31,41 @@ public class BatchNormReluFusionTests
         var x = TestTensors.Random<float>(3, 9, 6);
         FusedPairCheck.SameBitsAsTheLayersInTurn(network, x, TestTensors.Random<float>(4, 9, 3));
         SameInferenceAsTheLayersInTurn(network, x);
+    }
+
+    [Fact]
+    public void Rows_BatchNorm1DBeforeAnotherNormalisation_SameBitsAsTheLayersInTurn()
+    {
+        // Not a Dense after the ReLU (whose backward pass would apply the ReLU's derivative itself): the batch
+        // normalisation's backward pass applies it, on rows.
+        var network = new Sequential<float>(new Dense<float>(6, 20, seed: 1), new BatchNorm1D<float>(20), new ReLU<float>(),
+            new BatchNorm1D<float>(20), new Dense<float>(20, 3, seed: 2));
+        var x = TestTensors.Random<float>(3, 9, 6);
+        FusedPairCheck.SameBitsAsTheLayersInTurn(network, x, TestTensors.Random<float>(4, 9, 3));
+        SameInferenceAsTheLayersInTurn(network, x);
+    }
+
+    [Fact]
+    public void TheNormalisationFirst_BackwardToParameters_TheLayersGradients()
+    {
+        // The pair's backward pass covers the first learning layer, which BackwardToParameters would otherwise call itself.
+        ILayer<float>[] Layers() => [new BatchNorm2D<float>(3), new ReLU<float>(), new Conv2D<float>(3, 2, 3, seed: 4)];
+        var x = TestTensors.Random<float>(8, 4, 3, 6, 6);
+        var dy = TestTensors.Random<float>(9, 4, 2, 4, 4);
+        var network = new Sequential<float>(Layers());
+        network.Forward(x, training: true);
+        network.BackwardToParameters(dy);
+
+        var inTurn = Layers();
+        var h = x;
+        foreach (var layer in inTurn) h = layer.Forward(h, training: true);
+        var g = dy;
+        for (int i = inTurn.Length - 1; i >= 0; i--) g = inTurn[i].Backward(g);
+        var expected = inTurn.SelectMany(layer => layer.Parameters).ToArray();
+        network.Parameters.Should().HaveCount(expected.Length);
+        for (int i = 0; i < expected.Length; i++)
+            network.Parameters[i].GradientSpan.ToArray().Should().Equal(expected[i].GradientSpan.ToArray(), $"parameter {network.Parameters[i].Name}'s gradient");
+        expected[0].GradientSpan.ToArray().Count(v => v != 0).Should().BeGreaterThan(0, "γ's gradient is not all zeros");
     }
 
     [Fact]
