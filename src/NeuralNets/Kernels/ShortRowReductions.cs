@@ -1,4 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -138,10 +138,10 @@ internal static class ShortRowReductions
     [MethodImpl(HotPath.Options)]
     private static void Check(int length, int classes, int rows, int targetLength)
     {
-        if (classes <= 0 || length < (long)rows * classes || targetLength < (long)rows * classes) ThrowDoNotFit(length, classes, rows, targetLength);
+        if (classes <= 0 || length < (long)rows * classes || targetLength < (long)rows * classes) throw DoNotFit(length, classes, rows, targetLength);
     }
 
-    [DoesNotReturn]
-    private static void ThrowDoNotFit(int length, int classes, int rows, int targetLength) =>
-        throw new ArgumentException($"{rows} rows of {classes} do not fit spans of {length} and {targetLength} elements.");
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentException DoNotFit(int length, int classes, int rows, int targetLength) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{rows} rows of {classes} do not fit spans of {length} and {targetLength} elements."));
 }

@@ -50,7 +50,12 @@ public sealed partial class Sequential<T>
         return rectify;
     }
 
-    /// <summary>Whether a layer is the library's own, which reads its input without writing to it or returning it (a network's first layer decides for the network).</summary>
+    /// <summary>
+    /// Whether a layer is the library's own, which reads its input without writing to it or returning it (a network's first
+    /// layer decides for the network). In an inference copy a layer of the user's stands behind the library's
+    /// <see cref="TakingTurns{T}"/>, and inference activations may hand their input on; neither matters there, since an
+    /// inference copy never runs a backward pass and Predict copies its answers out.
+    /// </summary>
     private static bool LeavesItsInputAlone(ILayer<T> layer) => layer is Sequential<T> nested
         ? nested._layers.Length > 0 && LeavesItsInputAlone(nested._layers[0])
         : layer.GetType().Assembly == typeof(Sequential<T>).Assembly;

@@ -18,8 +18,9 @@ public class HotPathMarkTests
     {
         var passes = typeof(ILayer<>).Assembly.GetTypes()
             .Where(type => !type.IsInterface && type.GetInterfaces().Any(IsLayerOrLoss))
-            .SelectMany(type => type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly))
-            .Where(method => !method.IsAbstract && Passes.Contains(method.Name))
+            .SelectMany(type => type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            // Public passes, and those implemented explicitly (IParameterGradientOnly<T>.BackwardToParameters).
+            .Where(method => !method.IsAbstract && (method.IsPublic ? Passes.Contains(method.Name) : method.Name.EndsWith(".BackwardToParameters", StringComparison.Ordinal)))
             // An inference copy's stand-in for a layer that cannot make one only refuses to train.
             .Where(method => !(method.DeclaringType!.IsGenericType && method.DeclaringType.GetGenericTypeDefinition() == typeof(TakingTurns<>) && method.Name == "Backward"))
             .ToArray();

@@ -36,8 +36,8 @@ public class BatchNormReluFusionTests
     [Fact]
     public void Rows_BatchNorm1DBeforeAnotherNormalisation_SameBitsAsTheLayersInTurn()
     {
-        // Not a Dense after the ReLU (whose backward pass would apply the ReLU's derivative itself): the batch
-        // normalisation's backward pass applies it, on rows.
+        // Not a Dense after the ReLU (whose backward pass would apply the ReLU's derivative itself): the ReLU's own
+        // backward pass reads the rectified rows it adopted.
         var network = new Sequential<float>(new Dense<float>(6, 20, seed: 1), new BatchNorm1D<float>(20), new ReLU<float>(),
             new BatchNorm1D<float>(20), new Dense<float>(20, 3, seed: 2));
         var x = TestTensors.Random<float>(3, 9, 6);
@@ -48,7 +48,8 @@ public class BatchNormReluFusionTests
     [Fact]
     public void TheNormalisationFirst_BackwardToParameters_TheLayersGradients()
     {
-        // The pair's backward pass covers the first learning layer, which BackwardToParameters would otherwise call itself.
+        // The normalisation is the first learning layer: BackwardToParameters reaches it through the ReLU's backward pass,
+        // which reads the rectified tensor it adopted.
         ILayer<float>[] Layers() => [new BatchNorm2D<float>(3), new ReLU<float>(), new Conv2D<float>(3, 2, 3, seed: 4)];
         var x = TestTensors.Random<float>(8, 4, 3, 6, 6);
         var dy = TestTensors.Random<float>(9, 4, 2, 4, 4);
