@@ -121,7 +121,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> BackwardThroughDense(Dense<T> dense, Tensor<T> outputGradient)
     {
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         var inputGradient = _inputGradient.GetLike(input);
         var derivative = _derivative ??= new DerivativeEpilogue(this);
         derivative.Begin(input, _lastOutput!, inputGradient);
@@ -179,7 +179,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     public virtual Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (outputGradient.FlattenedLength != input.FlattenedLength)
             throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);

@@ -94,7 +94,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         int planes = input.BatchSize() * (int)input.Lengths[1], height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         int plane = height * width;

@@ -146,7 +146,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     private Tensor<T> BackwardToParametersChecked(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = input.BatchSize();
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());

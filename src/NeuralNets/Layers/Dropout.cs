@@ -119,7 +119,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (!outputGradient.Lengths.SequenceEqual(input.Lengths))
             throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
         var inputGradient = _inputGradient.GetLike(input);

@@ -66,7 +66,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         // After ForwardIntoDense the Dense's input gradient comes in the input's shape already.
         if (_passedOn && outputGradient.Lengths.SequenceEqual(input.Lengths)) return outputGradient;
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != input.BatchSize() || outputGradient.Lengths[1] != input.SampleSize())

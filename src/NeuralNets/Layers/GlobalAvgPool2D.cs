@@ -59,7 +59,7 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = input.BatchSize(), channels = (int)input.Lengths[1], plane = (int)(input.Lengths[2] * input.Lengths[3]);
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != channels)
             throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {channels}]", outputGradient.Shape());

@@ -315,7 +315,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         PoolWindow.CheckGradient(outputGradient, input, _outH, _outW, this);
         var inputGradient = _inputGradient.GetLike(input);
         int height = (int)input.Lengths[2], width = (int)input.Lengths[3], planes = (int)(input.FlattenedLength / (height * width));

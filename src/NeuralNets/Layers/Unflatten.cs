@@ -89,7 +89,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (outputGradient.Rank != _lastOutputShape.Length + 1 || outputGradient.Lengths[0] != input.Lengths[0]
             || !SameSampleShape(outputGradient.Lengths, _lastOutputShape))
             throw new ShapeMismatchException(ToString() + " (backward)",

@@ -1,7 +1,8 @@
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -60,7 +61,7 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
-        var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var output = _output ?? throw PassOrder.BackwardBeforeForward(this);
         var gradient = _gradient.GetLike(output);
         var g = gradient.Span();
         Exponential.Sigmoid(output.Span(), g);

@@ -1,8 +1,9 @@
-using NeuralNets.Kernels;
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -93,7 +94,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
-        var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var output = _output ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = output.BatchSize(), classes = output.SampleSize();
         double smoothing = LabelSmoothing / classes, allWeights = 0;
         for (int c = 0; c < classes; c++) allWeights += Weight(c);

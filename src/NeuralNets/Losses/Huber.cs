@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -52,7 +53,7 @@ public sealed class Huber<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee7
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
-        var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var output = _output ?? throw PassOrder.BackwardBeforeForward(this);
         var gradient = _gradient.GetLike(output);
         Span<T> g = gradient.Span();
         ReadOnlySpan<T> y = output.Span(), t = _target!.Span();

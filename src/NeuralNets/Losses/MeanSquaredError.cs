@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -41,7 +42,7 @@ public sealed class MeanSquaredError<T> : ILoss<T> where T : unmanaged, IFloatin
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
-        var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var output = _output ?? throw PassOrder.BackwardBeforeForward(this);
         var gradient = _gradient.GetLike(output);
         var g = gradient.Span();
         TensorPrimitives.Subtract(output.Span(), _target!.Span(), g);

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
+using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Losses;
@@ -67,7 +68,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward()
     {
-        var output = _output ?? throw new InvalidOperationException($"{this}: Backward called before Forward.");
+        var output = _output ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = output.BatchSize(), classes = output.SampleSize();
         var gradient = _gradient.GetLike(output);
         ReadOnlySpan<T> labels = _target!.Span(), sums = _rowSums.Get(batch, []).Span();
