@@ -159,7 +159,7 @@ internal static class KernelWarmUp
     internal static void PrepareHotPaths(Type type)
     {
         const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
-        for (var t = type; t is not null && t.Assembly == typeof(KernelWarmUp).Assembly; t = t.BaseType)
+        for (var t = type; t is not null && LibraryCode.Declares(t); t = t.BaseType)
         {
             if (t.ContainsGenericParameters) return;
             foreach (var method in t.GetMethods(declared))

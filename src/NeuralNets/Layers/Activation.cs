@@ -76,7 +76,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
     /// dense layer before it in inference (its <see cref="Activate"/> may write over its input) or after it in training, a
     /// pool after it (<see cref="MaxPool2D{T}.ForwardActivated"/>).
     /// </summary>
-    internal bool IsLibraryElementwise => SplitsAcrossThreads && GetType().Assembly == typeof(Activation<T>).Assembly;
+    internal bool IsLibraryElementwise => SplitsAcrossThreads && LibraryCode.Declares(GetType());
 
     void IRowsEpilogue<T>.Apply(Span<T> values, int start) => Activate(values, values);
 

@@ -178,8 +178,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Span<T> y = output.Span();
         if (spread == 1)
         {
-            ForwardRows(x, y, batch, training, weight);
-            if (rectify) Elementwise.ZeroUnlessPositive<T>(y, y, y);
+            ForwardRows(x, y, batch, training, weight, rectify);
             _trainingPass = training;
             return output;
         }
@@ -397,7 +396,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     // most of a small MLP's step.
 
     [MethodImpl(HotPath.Options)]
-    private void ForwardRows(ReadOnlySpan<T> x, Span<T> y, int batch, bool training, double weight)
+    private void ForwardRows(ReadOnlySpan<T> x, Span<T> y, int batch, bool training, double weight, bool rectify)
     {
         int features = Features;
         Span<double> mean = _mean, inverse = _inverseDeviation;
@@ -428,7 +427,12 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Span<double> scale = RowScratch(2), shift = RowScratch(3);
         for (int c = 0; c < features; c++)
             (scale[c], shift[c]) = (Gamma(c) * inverse[c], Affine ? double.CreateTruncating(Bias!.ValueSpan[c]) : 0);
-        for (int n = 0; n < batch; n++) ChannelRows.Normalize(x.Slice(n * features, features), mean, scale, shift, y.Slice(n * features, features));
+        for (int n = 0; n < batch; n++)
+        {
+            var row = y.Slice(n * features, features);
+            ChannelRows.Normalize(x.Slice(n * features, features), mean, scale, shift, row);
+            if (rectify) Elementwise.ZeroUnlessPositive<T>(row, row, row);   // the ReLU after this layer, as the planes' pass applies it
+        }
     }
 
     [MethodImpl(HotPath.Options)]

@@ -31,7 +31,7 @@ internal static class LayerRehearsal
         {
             if (layer is Sequential<T> nested) Queue(nested.Layers, shape);
             // A user's layer is left alone: its passes may not be safe to run on a copy, or from another thread.
-            else if (layer.GetType().Assembly == typeof(LayerRehearsal).Assembly)
+            else if (LibraryCode.Declares(layer.GetType()))
             {
                 var sampleShape = shape;
                 // A convolution's or pooling's code paths depend on its settings (channels, window), so each setting is rehearsed.

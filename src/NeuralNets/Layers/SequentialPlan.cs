@@ -58,7 +58,7 @@ public sealed partial class Sequential<T>
     /// </summary>
     private static bool LeavesItsInputAlone(ILayer<T> layer) => layer is Sequential<T> nested
         ? nested._layers.Length > 0 && LeavesItsInputAlone(nested._layers[0])
-        : layer.GetType().Assembly == typeof(Sequential<T>).Assembly;
+        : LibraryCode.Declares(layer.GetType());
 
     private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
     {
@@ -85,7 +85,7 @@ public sealed partial class Sequential<T>
     {
         Sequential<T> nested => Array.TrueForAll(nested._layers, OnlyPassesGradients),
         TakingTurns<T> => false,
-        _ => layer.Parameters.Count == 0 && layer.GetType().Assembly == typeof(Sequential<T>).Assembly,
+        _ => layer.Parameters.Count == 0 && LibraryCode.Declares(layer.GetType()),
     };
 
     /// <summary>

@@ -45,7 +45,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
         // The first optimizer of a library type starts compiling its update on another core (the first step's). The
         // rehearsal runs later, on the warm-up's thread, normally after the subclass has declared its buffers; it only
         // reads them, so at worst it fails and saves nothing.
-        if (GetType().Assembly == typeof(ElementwiseOptimizer<T>).Assembly) KernelWarmUp.Enqueue(GetType(), RehearseUpdate);
+        if (LibraryCode.Declares(GetType())) KernelWarmUp.Enqueue(GetType(), RehearseUpdate);
     }
 
     /// <inheritdoc/>

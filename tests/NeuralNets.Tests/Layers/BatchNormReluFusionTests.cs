@@ -58,10 +58,7 @@ public class BatchNormReluFusionTests
         network.BackwardToParameters(dy);
 
         var inTurn = Layers();
-        var h = x;
-        foreach (var layer in inTurn) h = layer.Forward(h, training: true);
-        var g = dy;
-        for (int i = inTurn.Length - 1; i >= 0; i--) g = inTurn[i].Backward(g);
+        FusedPairCheck.InTurn(inTurn, x, dy);
         var expected = inTurn.SelectMany(layer => layer.Parameters).ToArray();
         network.Parameters.Should().HaveCount(expected.Length);
         for (int i = 0; i < expected.Length; i++)
@@ -118,40 +115,38 @@ public class BatchNormReluFusionTests
         var normGradient = network.Parameters[0].GradientSpan.ToArray();
 
         var inTurn = layers();
-        var h = x;
-        foreach (var layer in inTurn) h = layer.Forward(h, training: true);
-        h.Span().Fill(-1f);
-        var g = dy;
-        for (int i = inTurn.Length - 1; i >= 0; i--) g = inTurn[i].Backward(g);
+        var (_, g) = FusedPairCheck.InTurn(inTurn, x, dy, output => output.Span().Fill(-1f));
         g.ToArray().Count(v => v != 0).Should().BeGreaterThan(0, "some gradient passes the pair");
 
         inputGradient.Should().Equal(g.ToArray(), "the input gradient");
         normGradient.Should().Equal(inTurn[0].Parameters[0].GradientSpan.ToArray(), "γ's gradient");
     }
 
-    /// <summary>A user's layer that breaks the layer contract by returning its input as its output.</summary>
-    private sealed class PassThrough : ILayer<float>
+    /// <summary>A user's layer without parameters that hands its input on as its output, breaking the layer contract.</summary>
+    private abstract class HandsItsInputOn : ILayer<float>
     {
         public IReadOnlyList<Parameter<float>> Parameters { get; } = [];
-        public Tensor<float> Forward(Tensor<float> input, bool training) => input;
+        public abstract Tensor<float> Forward(Tensor<float> input, bool training);
         public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
         public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape;
-        public LayerDescription Describe() => LayerDescription.Of("PassThrough");
+        public LayerDescription Describe() => LayerDescription.Of(GetType().Name);
     }
 
-    /// <summary>A user's layer that breaks the layer contract by shifting its input in place.</summary>
-    private sealed class ShiftInPlace : ILayer<float>
+    /// <summary>Returns its input as it is.</summary>
+    private sealed class PassThrough : HandsItsInputOn
     {
-        public IReadOnlyList<Parameter<float>> Parameters { get; } = [];
-        public Tensor<float> Forward(Tensor<float> input, bool training)
+        public override Tensor<float> Forward(Tensor<float> input, bool training) => input;
+    }
+
+    /// <summary>Shifts its input in place and returns it.</summary>
+    private sealed class ShiftInPlace : HandsItsInputOn
+    {
+        public override Tensor<float> Forward(Tensor<float> input, bool training)
         {
             var values = input.Span();
             for (int i = 0; i < values.Length; i++) values[i] -= 0.25f;
             return input;
         }
-        public Tensor<float> Backward(Tensor<float> outputGradient) => outputGradient;
-        public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape;
-        public LayerDescription Describe() => LayerDescription.Of("ShiftInPlace");
     }
 
     private static void Planes<T>(int size) where T : unmanaged, IFloatingPointIeee754<T>

@@ -20,12 +20,8 @@ internal static class FusedPairCheck
         var gradients = network.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
 
         network.ZeroGradients();
-        var h = x;
-        foreach (var layer in network.Layers) h = layer.Forward(h, training: true);
-        var expectedOutput = h.ToArray();
-        var g = dy;
-        for (int i = network.Layers.Count - 1; i >= 0; i--) g = network.Layers[i].Backward(g);
-        var expectedInputGradient = g.ToArray();
+        var (expectedOutput, expected) = InTurn(network.Layers, x, dy);
+        var expectedInputGradient = expected.ToArray();
         expectedInputGradient.Count(v => v != T.Zero).Should().BeGreaterThan(0, "some gradient passes the pair");
 
         output.Should().Equal(expectedOutput, "the network's output");
@@ -33,6 +29,22 @@ internal static class FusedPairCheck
         inputGradient.Select(T.IsNegative).Should().Equal(expectedInputGradient.Select(T.IsNegative), "the signs of zeros too");
         for (int i = 0; i < gradients.Length; i++)
             gradients[i].Should().Equal(network.Parameters[i].GradientSpan.ToArray(), $"parameter {network.Parameters[i].Name}'s gradient");
+    }
+
+    /// <summary>
+    /// <paramref name="layers"/> trained one after the other, as a hand-written loop runs them: the output (copied before
+    /// <paramref name="beforeBackward"/> may write to it, as a caller may) and the input gradient.
+    /// </summary>
+    public static (T[] Output, Tensor<T> InputGradient) InTurn<T>(IReadOnlyList<ILayer<T>> layers, Tensor<T> x, Tensor<T> dy,
+        Action<Tensor<T>>? beforeBackward = null) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var h = x;
+        foreach (var layer in layers) h = layer.Forward(h, training: true);
+        var output = h.ToArray();
+        beforeBackward?.Invoke(h);
+        var g = dy;
+        for (int i = layers.Count - 1; i >= 0; i--) g = layers[i].Backward(g);
+        return (output, g);
     }
 
     /// <summary>
