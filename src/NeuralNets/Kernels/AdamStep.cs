@@ -31,7 +31,7 @@ internal static class AdamStep
     {
         int n = w.Length;
         if (g.Length != n || m.Length != n || v.Length != n)
-            throw new ArgumentException($"Adam's update over spans of {w.Length}, {g.Length}, {m.Length} and {v.Length} elements.");
+            throw KernelErrors.Lengths("Adam's update over spans of {0}, {1}, {2} and {3} elements.", w.Length, g.Length, m.Length, v.Length);
         ref T ws = ref MemoryMarshal.GetReference(w), gs = ref MemoryMarshal.GetReference(g);
         ref T ms = ref MemoryMarshal.GetReference(m), vs = ref MemoryMarshal.GetReference(v);
         int i = 0, bits = KernelWidth.Exact;

@@ -337,7 +337,7 @@ internal static class Elementwise
     {
         bool copying = !copy.IsEmpty;
         if (copying && copy.Length != x.Length)
-            throw new ArgumentException($"Copying {x.Length} elements into {copy.Length}.", nameof(copy));
+            throw KernelErrors.LengthOf(nameof(copy), "Copying {0} elements into {1}.", x.Length, copy.Length);
         ref T xs = ref MemoryMarshal.GetReference(x), cs = ref MemoryMarshal.GetReference(copy);
         int i = 0, width = KernelWidth.Exact;
         bool finite = true;
@@ -386,7 +386,7 @@ internal static class Elementwise
     public static void AddRows<T>(ReadOnlySpan<T> rows, int width, Span<T> sum) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (sum.Length != width || rows.Length % width != 0)
-            throw new ArgumentException($"Adding rows of {width} from {rows.Length} elements into {sum.Length}.");
+            throw KernelErrors.Lengths("Adding rows of {0} from {1} elements into {2}.", width, rows.Length, sum.Length);
         int count = rows.Length / width, j = 0;
         ref T r = ref MemoryMarshal.GetReference(rows), s = ref MemoryMarshal.GetReference(sum);
         int bits = KernelWidth.Exact;

@@ -26,7 +26,7 @@ internal static class Exponential
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (y.Length < x.Length) throw new ArgumentException($"Exponential of {x.Length} values into a span of {y.Length}.");
+        if (y.Length < x.Length) throw KernelErrors.OutputTooShort("Exponential", x.Length, y.Length);
         bool fused = KernelWidth.FusedFamily;
         if (typeof(T) == typeof(float))
         {

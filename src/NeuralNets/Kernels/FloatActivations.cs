@@ -31,7 +31,7 @@ internal static class FloatActivations
     [MethodImpl(HotPath.Options)]
     public static void Forward<TF>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IFloatMap
     {
-        if (y.Length < x.Length) throw new ArgumentException($"An activation of {x.Length} values into a span of {y.Length}.");
+        if (y.Length < x.Length) throw KernelErrors.OutputTooShort("An activation", x.Length, y.Length);
         if (KernelWidth.FusedFamily) Forward<TF, Fused>(f, x, y);
         else Forward<TF, Unfused>(f, x, y);
     }
@@ -40,7 +40,7 @@ internal static class FloatActivations
     [MethodImpl(HotPath.Options)]
     public static void Backward<TF>(TF f, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) where TF : struct, IFloatGradientMap
     {
-        if (dy.Length < x.Length || dx.Length < x.Length) throw new ArgumentException($"A gradient of {x.Length} values with spans of {dy.Length} and {dx.Length}.");
+        if (dy.Length < x.Length || dx.Length < x.Length) throw KernelErrors.Lengths("A gradient of {0} values with spans of {1} and {2}.", x.Length, dy.Length, dx.Length);
         if (KernelWidth.FusedFamily) Backward<TF, Fused>(f, x, dy, dx);
         else Backward<TF, Unfused>(f, x, dy, dx);
     }

@@ -35,7 +35,7 @@ internal static class FloatSigmoid
     [MethodImpl(HotPath.Options)]
     public static void Compute(ReadOnlySpan<float> x, Span<float> y)
     {
-        if (y.Length < x.Length) throw new ArgumentException($"Sigmoid of {x.Length} values into a span of {y.Length}.");
+        if (y.Length < x.Length) throw KernelErrors.OutputTooShort("Sigmoid", x.Length, y.Length);
         if (KernelWidth.FusedFamily) Compute<Fused>(x, y);
         else Compute<Unfused>(x, y);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -91,7 +92,7 @@ internal sealed partial class Im2ColConvolution<T>
     private void FinishOrderedSums(Span<T> weightGradient)
     {
         // Every chunk set aside was followed by a turn at adding those whose turn had come, so none is left.
-        if (_chunksAdded != _chunks) throw new InvalidOperationException($"{_chunks - _chunksAdded} of {_chunks} chunks' weight gradients were not added up.");
+        if (_chunksAdded != _chunks) throw ChunksLeftOut();
         unsafe
         {
             fixed (float* source = _tapMajorSum)
@@ -119,4 +120,9 @@ internal sealed partial class Im2ColConvolution<T>
         if (chunkIndex == 0 && !_sumAccumulates) chunk.CopyTo(sum);
         else Elementwise.Add<float>(sum, chunk, sum);
     }
+
+    // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException ChunksLeftOut() =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{_chunks - _chunksAdded} of {_chunks} chunks' weight gradients were not added up."));
 }

@@ -19,7 +19,7 @@ internal static partial class Logarithm
     [MethodImpl(HotPath.Options)]
     public static void Compute<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (y.Length < x.Length) throw new ArgumentException($"Logarithm of {x.Length} values into a span of {y.Length}.");
+        if (y.Length < x.Length) throw KernelErrors.OutputTooShort("Logarithm", x.Length, y.Length);
         int i = 0;
         // Vectors only where the hardware fuses the multiply-adds (a software FMA per lane would be slower than the
         // scalar form) and where no test narrowed the kernels below Vector<T>'s width.

@@ -129,7 +129,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
         {
             var denseInputGradient = dense.Backward(outputGradient, derivative, out bool applied);
             if (denseInputGradient.FlattenedLength != input.FlattenedLength)
-                throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), denseInputGradient.Shape());
+                throw PassShapes.GradientNotLikeInput(this, input, denseInputGradient);
             if (!applied)
                 ParallelRanges.Run(new DifferentiateRange(this, input, _lastOutput!, denseInputGradient, inputGradient), (int)input.FlattenedLength);
         }
@@ -181,7 +181,7 @@ public abstract class Activation<T> : ILayer<T>, IRowsEpilogue<T> where T : unma
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (outputGradient.FlattenedLength != input.FlattenedLength)
-            throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
+            throw PassShapes.GradientNotLikeInput(this, input, outputGradient);
         var inputGradient = _inputGradient.GetLike(input);
         if (SplitsAcrossThreads) ParallelRanges.Run(new DifferentiateRange(this, input, _lastOutput!, outputGradient, inputGradient), (int)input.FlattenedLength);
         else Differentiate(input.Span(), _lastOutput!.Span(), outputGradient.Span(), inputGradient.Span());

@@ -116,6 +116,20 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <summary>The per-sample shape this layer takes, for messages, e.g. <c>"[C, H, W]"</c>.</summary>
     protected abstract string SampleShapeText { get; }
 
+    // Built apart, so that the forward pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException InputDoesNotFit(Tensor<T> input) =>
+        new(ToString(), string.Create(CultureInfo.InvariantCulture, $"[N, {SampleShapeText[1..]} with C = {Features}"), input.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException InferenceCopyCannotTrain() =>
+        new($"{this}: an inference copy shares its source's running statistics read-only and cannot train.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentException TooFewValuesToTrain(int batch, int spread) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"{this}: training needs more than one value per channel (batch {batch} × {spread} positions), as PyTorch does."), "input");
+
     /// <summary>Whether a per-sample rank (the shape without the batch, the channels first) is one this layer takes.</summary>
     /// <param name="sampleRank">The number of per-sample dimensions.</param>
     protected abstract bool AcceptsRank(int sampleRank);
@@ -163,12 +177,11 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank < 2 || !AcceptsRank(input.Rank - 1) || input.Lengths[1] != Features)
-            throw new ShapeMismatchException(ToString(), $"[N, {SampleShapeText[1..]} with C = {Features}", input.Shape());
-        if (training && _isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy shares its source's running statistics read-only and cannot train.");
+            throw InputDoesNotFit(input);
+        if (training && _isInferenceCopy) throw InferenceCopyCannotTrain();
         int batch = input.BatchSize(), spread = Spread(input), count = batch * spread;
         if (training && count < 2)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{this}: training needs more than one value per channel (batch {batch} × {spread} positions), as PyTorch does."), nameof(input));
+            throw TooFewValuesToTrain(batch, spread);
         _input = input;
         ReadOnlySpan<T> x = input.Span();
         // PyTorch counts the batch first, then weighs it by 1/n when there is no momentum.
@@ -199,7 +212,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (!outputGradient.Lengths.SequenceEqual(input.Lengths))
-            throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
+            throw PassShapes.GradientNotLikeInput(this, input, outputGradient);
         int batch = input.BatchSize(), spread = Spread(input);
         double count = batch * spread;
         ReadOnlySpan<T> x = input.Span(), dy = outputGradient.Span();

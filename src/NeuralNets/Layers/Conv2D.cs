@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -193,9 +194,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 4 || input.Lengths[1] != InChannels)
-            throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", input.Shape());
+            throw PassShapes.NotImages(this, InChannels, input);
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
-        if (!_window.Fits(height, width)) throw _window.DoesNotFit(this, $"[N, {InChannels}, H, W]", height, width, input.Shape());
+        if (!_window.Fits(height, width)) throw WindowDoesNotFit(input, height, width);
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
@@ -220,7 +221,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         int batch = input.BatchSize();
         if (outputGradient.Rank != 4 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != OutChannels
             || outputGradient.Lengths[2] != _outH || outputGradient.Lengths[3] != _outW)
-            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
+            throw PassShapes.GradientNot(this, outputGradient, batch, OutChannels, _outH, _outW);
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         // A weight gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
@@ -250,4 +251,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
 
     /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>.</summary>
     public override string ToString() => $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)})";
+
+    // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException WindowDoesNotFit(Tensor<T> input, int height, int width) =>
+        _window.DoesNotFit(this, string.Create(CultureInfo.InvariantCulture, $"[N, {InChannels}, H, W]"), height, width, input.Shape());
 }

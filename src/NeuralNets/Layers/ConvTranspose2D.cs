@@ -132,7 +132,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Rank != 4 || input.Lengths[1] != InChannels)
-            throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", input.Shape());
+            throw PassShapes.NotImages(this, InChannels, input);
         int batch = input.BatchSize(), height = (int)input.Lengths[2], width = (int)input.Lengths[3];
         (_outH, _outW) = CheckedOutput(height, width, input.Shape());
         _input = input;
@@ -157,7 +157,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         int batch = input.BatchSize();
         if (outputGradient.Rank != 4 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != OutChannels
             || outputGradient.Lengths[2] != _outH || outputGradient.Lengths[3] != _outW)
-            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {OutChannels}, {_outH}, {_outW}]", outputGradient.Shape());
+            throw PassShapes.GradientNot(this, outputGradient, batch, OutChannels, _outH, _outW);
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         var dW = Weight.GradientForBackward(out bool accumulate);
         _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, Bias.GradientSpan, dx);

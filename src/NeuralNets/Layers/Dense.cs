@@ -104,7 +104,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     {
         ArgumentNullException.ThrowIfNull(input);
         if ((input.Rank != 2 || input.Lengths[1] != Inputs) && !(unflattened && input.Rank > 2 && input.SampleSize() == Inputs))
-            throw new ShapeMismatchException(ToString(), $"[N, {Inputs}]", input.Shape());
+            throw PassShapes.NotRows(this, Inputs, input);
         _input = input;
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
@@ -149,7 +149,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = input.BatchSize();
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
-            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {Outputs}]", outputGradient.Shape());
+            throw PassShapes.GradientNot(this, outputGradient, batch, Outputs);
         ReadOnlySpan<T> dy = outputGradient.Span();
         // dW += dyᵀ·x ; db += Σ_rows dy, in one product. A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);

@@ -121,7 +121,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (!outputGradient.Lengths.SequenceEqual(input.Lengths))
-            throw new ShapeMismatchException(ToString() + " (backward)", TensorMemory.ShapeText(input.Lengths), outputGradient.Shape());
+            throw PassShapes.GradientNotLikeInput(this, input, outputGradient);
         var inputGradient = _inputGradient.GetLike(input);
         ReadOnlySpan<T> dy = outputGradient.Span();
         if (_masked) Elementwise.Multiply<T>(dy, _mask.AsSpan(0, dy.Length), inputGradient.Span());

@@ -70,7 +70,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         // After ForwardIntoDense the Dense's input gradient comes in the input's shape already.
         if (_passedOn && outputGradient.Lengths.SequenceEqual(input.Lengths)) return outputGradient;
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != input.BatchSize() || outputGradient.Lengths[1] != input.SampleSize())
-            throw new ShapeMismatchException(ToString() + " (backward)", $"[{input.BatchSize()}, {input.SampleSize()}]", outputGradient.Shape());
+            throw PassShapes.GradientNot(this, outputGradient, input.BatchSize(), input.SampleSize());
         var inputGradient = _inputGradient.GetLike(input);
         ParallelRanges.Run(new CopyRange(outputGradient, inputGradient), (int)outputGradient.FlattenedLength);
         return inputGradient;

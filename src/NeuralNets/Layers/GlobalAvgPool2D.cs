@@ -62,7 +62,7 @@ public sealed class GlobalAvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatin
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         int batch = input.BatchSize(), channels = (int)input.Lengths[1], plane = (int)(input.Lengths[2] * input.Lengths[3]);
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != channels)
-            throw new ShapeMismatchException(ToString() + " (backward)", $"[{batch}, {channels}]", outputGradient.Shape());
+            throw PassShapes.GradientNot(this, outputGradient, batch, channels);
         var inputGradient = _inputGradient.GetLike(input);
         Span<T> dx = inputGradient.Span();
         ReadOnlySpan<T> dy = outputGradient.Span();

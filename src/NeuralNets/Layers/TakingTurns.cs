@@ -20,7 +20,7 @@ internal sealed class TakingTurns<T>(ILayer<T> layer) : ILayer<T> where T : unma
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Forward(Tensor<T> input, bool training)
     {
-        if (training) throw new InvalidOperationException($"{layer} is shared by inference copies; it cannot train through one.");
+        if (training) throw CannotTrain();
         lock (layer)
         {
             var output = layer.Forward(input, training: false);
@@ -40,4 +40,8 @@ internal sealed class TakingTurns<T>(ILayer<T> layer) : ILayer<T> where T : unma
     public ILayer<T> CreateInferenceCopy() => new TakingTurns<T>(layer);
 
     public override string ToString() => layer.ToString() ?? "";
+
+    // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private InvalidOperationException CannotTrain() => new($"{layer} is shared by inference copies; it cannot train through one.");
 }

@@ -92,12 +92,16 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
         if (outputGradient.Rank != _lastOutputShape.Length + 1 || outputGradient.Lengths[0] != input.Lengths[0]
             || !SameSampleShape(outputGradient.Lengths, _lastOutputShape))
-            throw new ShapeMismatchException(ToString() + " (backward)",
-                ShapeMismatchException.Format([input.BatchSize(), .. _lastOutputShape]), outputGradient.Shape());
+            throw GradientDoesNotFit(input, outputGradient);
         var inputGradient = _inputGradient.GetLike(input);
         ParallelRanges.Run(new CopyRange(outputGradient, inputGradient), (int)outputGradient.FlattenedLength);
         return inputGradient;
     }
+
+    // Built apart, so that the backward pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ShapeMismatchException GradientDoesNotFit(Tensor<T> input, Tensor<T> outputGradient) =>
+        new(ToString() + " (backward)", ShapeMismatchException.Format([input.BatchSize(), .. _lastOutputShape]), outputGradient.Shape());
 
     private static bool SameSampleShape(ReadOnlySpan<nint> lengths, int[] sampleShape)
     {

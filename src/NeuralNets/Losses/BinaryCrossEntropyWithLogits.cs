@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -35,7 +36,7 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
         for (int i = 0; i < z.Length; i++)
         {
             if (!(y[i] >= T.Zero && y[i] <= T.One))
-                throw new ArgumentOutOfRangeException(nameof(target), y[i], $"{this}: target {y[i]} at element {i} is outside [0, 1].");
+                throw TargetOutsideUnitInterval(y[i], i);
             double zi = double.CreateTruncating(z[i]);
             terms[i] = T.CreateTruncating(Math.Max(zi, 0) - zi * double.CreateTruncating(y[i]) + LogOnePlusExpMinus(Math.Abs(zi)));
         }
@@ -72,4 +73,9 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
 
     /// <inheritdoc/>
     public override string ToString() => "BinaryCrossEntropyWithLogits()";
+
+    // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentOutOfRangeException TargetOutsideUnitInterval(T target, int index) =>
+        new("target", target, string.Create(CultureInfo.InvariantCulture, $"{this}: target {target} at element {index} is outside [0, 1]."));
 }

@@ -62,8 +62,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         LossChecks.ClassIndices(this, output, target);
         int batch = output.BatchSize(), classes = output.SampleSize();
         if (_weights is not null && _weights.Length != classes)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"{this}: {_weights.Length} class weights for {classes} classes."), nameof(output));
+            throw WeightsDoNotFit(classes);
         (_output, _target) = (output, target);
         if (_probabilities.Length < batch * classes) _probabilities = new double[batch * classes];
         ReadOnlySpan<T> z = output.Span(), labels = target.Span();
@@ -121,4 +120,9 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"CrossEntropy(labelSmoothing={LabelSmoothing}{(_weights is null ? "" : ", classWeights=[" + string.Join(", ", _weights.Select(w => w.ToString(CultureInfo.InvariantCulture))) + "]")})");
+
+    // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ArgumentException WeightsDoNotFit(int classes) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{this}: {_weights!.Length} class weights for {classes} classes."), "output");
 }
