@@ -74,7 +74,8 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, activation);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the forward pass and its activating twin, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T> Pool(Tensor<T> input, Activation<T>? activation)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -172,7 +172,8 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardRectified(Tensor<T> input, bool training) => Normalize(input, training, rectify: true);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the forward pass and its rectifying twin, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T> Normalize(Tensor<T> input, bool training, bool rectify)
     {
         ArgumentNullException.ThrowIfNull(input);

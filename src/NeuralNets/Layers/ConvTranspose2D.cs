@@ -149,7 +149,8 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     [MethodImpl(HotPath.Options)]
     void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => Backward(outputGradient, inputGradient: false);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the backward pass and BackwardToParameters, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T>? Backward(Tensor<T> outputGradient, bool inputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

@@ -99,7 +99,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardUnflattened(Tensor<T> input, bool training) => Forward(input, training, unflattened: true);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the forward pass and ForwardUnflattened, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T> Forward(Tensor<T> input, bool training, bool unflattened)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -126,7 +127,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <param name="outputGradient">The gradient of the layer's output.</param>
     /// <param name="inputGradientEpilogue">The work to do on each finished band of the input gradient, or null.</param>
     /// <param name="epilogueApplied">Whether nothing of it is left to do; if false, the caller does it over the whole input gradient.</param>
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the backward pass and Sequential's call with an epilogue, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T>? inputGradientEpilogue, out bool epilogueApplied)
     {
         var input = BackwardToParametersChecked(outputGradient);
@@ -142,7 +144,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     [MethodImpl(HotPath.Options)]
     void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient) => BackwardToParametersChecked(outputGradient);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the backward pass and BackwardToParameters, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T> BackwardToParametersChecked(Tensor<T> outputGradient)
     {
         ArgumentNullException.ThrowIfNull(outputGradient);

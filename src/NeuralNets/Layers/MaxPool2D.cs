@@ -92,7 +92,8 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     [MethodImpl(HotPath.Options)]
     internal Tensor<T> ForwardActivated(Tensor<T> input, Activation<T> activation) => Pool(input, rectify: false, activation);
 
-    [MethodImpl(HotPath.Options)]
+    // Not inlined: the forward pass and its rectifying and activating twins, each compiled fully optimised, would otherwise each compile this whole body.
+    [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     private Tensor<T> Pool(Tensor<T> input, bool rectify, Activation<T>? activation)
     {
         ArgumentNullException.ThrowIfNull(input);
