@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeuralNets.Diagnostics;
+using NeuralNets.Losses;
 using NeuralNets.Optimizers;
 using NeuralNets.Schedules;
 using NeuralNets.Tests.Optimizers;
@@ -45,6 +46,32 @@ public class CultureInvariantTextTests
                 string text = item.ToString()!;
                 Regex.IsMatch(text, @"\d,\d").Should().BeFalse($"{item.GetType().Name} printed \"{text}\"");
             }
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
+    public void AttackCheckMessages_UnderGermanCulture_HaveNoDecimalComma()
+    {
+        var network = Network.Sequential<double>(2).Dense(2).Build(seed: 1);
+        var loss = new MeanSquaredError<double>();
+        var input = TestTensors.Create([0.25, 0.75], 1, 2);
+        var saved = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        try
+        {
+            var budget = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: -0.5);
+            budget.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("ε must be non-negative and finite, but was -0.5.");
+            var range = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: 0.1, min: 1.5, max: 0.5);
+            range.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The valid input range [1.5, 0.5] is empty.");
+            var step = () => Adversarial.Targeted(network, loss, input, input, epsilon: 0.1, stepSize: -0.25, steps: 3);
+            step.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("The step size must be positive and finite, but was -0.25.");
+            var images = TestTensors.Create([0.25, 0.5, 0.75, 1.0], 1, 1, 2, 2);
+            var panel = () => AdversarialPanel.Draw(network, images, images, ["a", "b"], new AdversarialPanelOptions { PixelRange = (1.5, 0.5) });
+            panel.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The pixel range [1.5, 0.5] is empty.");
         }
         finally
         {

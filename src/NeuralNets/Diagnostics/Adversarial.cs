@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Layers;
@@ -96,7 +97,7 @@ public static class Adversarial
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBudget(epsilon, min, max);
-        if (!(stepSize > 0) || !double.IsFinite(stepSize)) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, $"The step size must be positive and finite, but was {stepSize}.");
+        if (!(stepSize > 0) || !double.IsFinite(stepSize)) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, string.Create(CultureInfo.InvariantCulture, $"The step size must be positive and finite, but was {stepSize}."));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
@@ -172,7 +173,7 @@ public static class Adversarial
 
     private static void CheckBudget(double epsilon, double min, double max)
     {
-        if (!(epsilon >= 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"ε must be non-negative and finite, but was {epsilon}.");
-        if (!(min < max)) throw new ArgumentException($"The valid input range [{min}, {max}] is empty.", nameof(min));
+        if (!(epsilon >= 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, string.Create(CultureInfo.InvariantCulture, $"ε must be non-negative and finite, but was {epsilon}."));
+        if (!(min < max)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The valid input range [{min}, {max}] is empty."), nameof(min));
     }
 }

@@ -38,7 +38,7 @@ public static class AdversarialPanel
             throw new ArgumentException($"The adversarial images {TensorMemory.ShapeText(adversarial.Lengths)} must have the clean images' shape {TensorMemory.ShapeText(clean.Lengths)}.", nameof(adversarial));
         var (count, height, width) = Geometry(clean, options.ImageSize);
         var (low, high) = options.PixelRange;
-        if (!(low < high)) throw new ArgumentException($"The pixel range [{low}, {high}] is empty.", nameof(options));
+        if (!(low < high)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The pixel range [{low}, {high}] is empty."), nameof(options));
 
         var before = Predictions(network, clean, classNames);
         var after = Predictions(network, adversarial, classNames);

@@ -49,7 +49,7 @@ internal static partial class CacheSizes
         int element = 0;
         if (name.EndsWith(']'))
         {
-            int open = name.IndexOf('[');
+            int open = name.IndexOf('[', StringComparison.Ordinal);
             element = int.Parse(name.AsSpan(open + 1, name.Length - open - 2), System.Globalization.CultureInfo.InvariantCulture);
             name = name[..open];
         }

@@ -51,9 +51,9 @@ public static class SequentialSummary
         text.AppendLine(new string('-', ruleLength));
         foreach (var row in rows) text.AppendLine(Line(row));
         text.AppendLine(new string('=', ruleLength));
-        text.AppendLine($"Total parameters: {Count(total)} ({Bytes(total * elementBytes)})");
-        text.AppendLine($"Trainable parameters: {Count(total)} ({Bytes(total * elementBytes)})");
-        text.AppendLine($"Non-trainable parameters: 0 ({Bytes(0)})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Total parameters: {Count(total)} ({Bytes(total * elementBytes)})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Trainable parameters: {Count(total)} ({Bytes(total * elementBytes)})");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Non-trainable parameters: 0 ({Bytes(0)})");
         text.Append("Activations per sample: ")
             .Append(shape is null ? "? (built without an input shape)" : $"{Count(activations)} values ({Bytes(activations * elementBytes)})");
         return text.ToString();

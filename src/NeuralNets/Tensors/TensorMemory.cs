@@ -108,8 +108,8 @@ public static class TensorMemory
         for (int i = 0; i < values.Length; i++)
         {
             if (!T.IsFinite(values[i]))
-                throw new ArgumentException(
-                    $"{what} contains a non-finite value ({values[i]}) at sample {i / Math.Max(1, sampleSize)}, element {i % Math.Max(1, sampleSize)}.");
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{what} contains a non-finite value ({values[i]}) at sample {i / Math.Max(1, sampleSize)}, element {i % Math.Max(1, sampleSize)}."));
         }
     }
 }
