@@ -127,7 +127,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <param name="outputGradient">The gradient of the layer's output.</param>
     /// <param name="inputGradientEpilogue">The work to do on each finished band of the input gradient, or null.</param>
     /// <param name="epilogueApplied">Whether nothing of it is left to do; if false, the caller does it over the whole input gradient.</param>
-    // Not inlined: the backward pass and Sequential's call with an epilogue, each compiled fully optimised, would otherwise each compile this whole body.
+    // Not inlined: the backward pass and an activation's BackwardThroughDense, each compiled fully optimised, would otherwise each compile this whole body.
     [MethodImpl(HotPath.Options | MethodImplOptions.NoInlining)]
     internal Tensor<T> Backward(Tensor<T> outputGradient, IRowsEpilogue<T>? inputGradientEpilogue, out bool epilogueApplied)
     {
