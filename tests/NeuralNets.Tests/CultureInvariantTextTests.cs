@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NeuralNets.Data;
 using NeuralNets.Diagnostics;
 using NeuralNets.Losses;
 using NeuralNets.Optimizers;
@@ -72,6 +73,30 @@ public class CultureInvariantTextTests
             var images = TestTensors.Create([0.25, 0.5, 0.75, 1.0], 1, 1, 2, 2);
             var panel = () => AdversarialPanel.Draw(network, images, images, ["a", "b"], new AdversarialPanelOptions { PixelRange = (1.5, 0.5) });
             panel.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The pixel range [1.5, 0.5] is empty.");
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
+    public void NegativeCountsAndInfinity_ReadTheSameUnderSwedishAndGermanCultures()
+    {
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            // sv-SE writes a negative number with U+2212 (−), and de-DE and sv-SE write infinity as ∞.
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("sv-SE");
+            string.Format(CultureInfo.CurrentCulture, "{0}", -1).Should().Be("\u22121", "the culture really is Swedish");
+            var epoch = () => new ExponentialDecay(0.05, 0.95).LearningRate(-1);
+            epoch.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("epoch is 1-based, but was -1.");
+            var batches = () => new MiniBatches<double>(new Dataset<double>(TestTensors.Create([1.0, 2.0], 2, 1), TestTensors.Create([0.0, 1.0], 2, 1)), batchSize: -2);
+            batches.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("Batch size must be positive, but was -2.");
+
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            var infinite = () => new Dataset<double>(TestTensors.Create([1.0, double.PositiveInfinity], 2, 1), TestTensors.Create([0.0, 1.0], 2, 1));
+            infinite.Should().Throw<ArgumentException>().WithMessage("Features contains a non-finite value (Infinity) at sample 1, element 0.");
         }
         finally
         {

@@ -30,7 +30,7 @@ public sealed class OneCycle : IStepSchedule
     public OneCycle(double maxRate, int totalSteps, double warmupFraction = 0.3, double divFactor = 25, double finalDivFactor = 1e4)
     {
         MaxRate = OptimizerChecks.Positive(maxRate, nameof(maxRate));
-        if (totalSteps < 2) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, $"totalSteps must be at least 2, but was {totalSteps}.");
+        if (totalSteps < 2) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, FormattableString.Invariant($"totalSteps must be at least 2, but was {totalSteps}."));
         TotalSteps = totalSteps;
         if (!(warmupFraction > 0 && warmupFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(warmupFraction), warmupFraction, FormattableString.Invariant($"warmupFraction must lie in (0, 1), but was {warmupFraction}."));
@@ -62,7 +62,7 @@ public sealed class OneCycle : IStepSchedule
     public double LearningRate(int step)
     {
         if (ScheduleChecks.Step(step) > TotalSteps)
-            throw new ArgumentOutOfRangeException(nameof(step), step, $"{this} was planned for {TotalSteps} steps, but step {step} was asked for; give totalSteps as epochs × batches per epoch.");
+            throw new ArgumentOutOfRangeException(nameof(step), step, FormattableString.Invariant($"{this} was planned for {TotalSteps} steps, but step {step} was asked for; give totalSteps as epochs × batches per epoch."));
         double initial = MaxRate / DivFactor, final = initial / FinalDivFactor;
         double s = step - 1;
         return s <= _warmupEnd

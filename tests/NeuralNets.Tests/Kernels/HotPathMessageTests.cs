@@ -6,9 +6,10 @@ using NeuralNets.Layers;
 namespace NeuralNets.Tests.Kernels;
 
 /// <summary>
-/// A method compiled fully optimised at its first call (<c>HotPath</c>) builds no message inline: its error messages are
-/// formatted in methods of their own (PassShapes, KernelErrors, PassOrder and the types' throw helpers), so that the first
-/// training step does not compile formatting only a caller's mistake runs (benchmarks/README.md, "the thirty-seventh session").
+/// A method compiled fully optimised at its first call (<c>HotPath</c>) calls nothing that formats text (interpolation,
+/// string formatting and joining, a number written as text): its error messages are formatted in methods of their own
+/// (PassShapes, KernelErrors, PassOrder and the types' throw helpers), so that the first training step does not compile
+/// formatting only a caller's mistake runs (benchmarks/README.md, "the thirty-seventh session").
 /// </summary>
 public class HotPathMessageTests
 {
@@ -38,15 +39,32 @@ public class HotPathMessageTests
         // The scan itself, on a method of this class that formats inline: an empty list above means something.
         var method = typeof(HotPathMessageTests).GetMethod(nameof(FormatsInline), BindingFlags.NonPublic | BindingFlags.Static)!;
         Callees(method).Where(Formats).Should().NotBeEmpty();
+        var numbers = typeof(HotPathMessageTests).GetMethod(nameof(WritesNumbersInline), BindingFlags.NonPublic | BindingFlags.Static)!;
+        Callees(numbers).Where(Formats).Select(callee => callee.DeclaringType!.Name).Should()
+            .Contain(["FormattableStringFactory", "Double", "StringBuilder"], "each way of writing a number is found");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string FormatsInline(int count) => $"{count} values";
 
-    /// <summary>Whether <paramref name="callee"/> formats or joins text.</summary>
-    private static bool Formats(MethodBase callee) =>
-        callee.DeclaringType == typeof(DefaultInterpolatedStringHandler)
-        || callee.DeclaringType == typeof(string) && callee.Name is "Format" or "Concat" or "Join" or "Create";
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string WritesNumbersInline(double value, System.Text.StringBuilder text) =>
+        FormattableString.Invariant($"{value}") + value.ToString(System.Globalization.CultureInfo.InvariantCulture) + text.Append(value);
+
+    /// <summary>
+    /// Whether <paramref name="callee"/> formats or joins text: any interpolated-string handler, string's own formatting and
+    /// joining, <see cref="FormattableString"/>, <see cref="System.Text.StringBuilder"/>, <see cref="Convert"/>'s text, or a
+    /// number written as text. A layer's own <c>ToString()</c> (its name, passed to a helper) is not formatting here.
+    /// </summary>
+    private static bool Formats(MethodBase callee)
+    {
+        var type = callee.DeclaringType!;
+        if (type.Name.EndsWith("InterpolatedStringHandler", StringComparison.Ordinal)) return true;
+        if (type == typeof(string)) return callee.Name is "Format" or "Concat" or "Join" or "Create";
+        if (type == typeof(FormattableString) || type == typeof(FormattableStringFactory) || type == typeof(System.Text.StringBuilder)) return true;
+        if (type == typeof(Convert)) return callee.Name == "ToString";
+        return (type.IsPrimitive || type == typeof(decimal) || type == typeof(Half)) && callee.Name is "ToString" or "TryFormat";
+    }
 
     /// <summary>The methods and constructors <paramref name="method"/>'s IL calls (call, callvirt, newobj).</summary>
     private static IEnumerable<MethodBase> Callees(MethodBase method)
