@@ -172,6 +172,15 @@ internal static class KernelWarmUp
         }
     }
 
+    /// <summary>A pinned array holding at least <paramref name="length"/> elements from <paramref name="start"/>, where a cache line begins.</summary>
+    internal static unsafe T[] LinedUp<T>(int length, out int start) where T : unmanaged
+    {
+        const int line = 64;
+        var array = GC.AllocateArray<T>(length + line / sizeof(T), pinned: true);
+        fixed (T* first = array) start = (int)((line - ((nint)first & (line - 1))) & (line - 1)) / sizeof(T);
+        return array;
+    }
+
     /// <summary>How many kinds of product <see cref="RunProduct{T}(int)"/> runs.</summary>
     internal const int ProductKinds = 6;
 
@@ -209,9 +218,18 @@ internal static class KernelWarmUp
                 break;
             case 2:
                 // 16 rows end the four-vector tile's strips with four, 8 rows with two: each height of that tile (at 256 bits,
-                // 16 rows end with a four-row tile and 8 rows are two of them).
-                MatrixMultiply.Compute<T>(a, false, b, false, c, 16, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
-                MatrixMultiply.Compute<T>(a, false, b, false, c, 8, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                // 16 rows end with a four-row tile and 8 rows are two of them). B read in place moves the column chunks by
+                // its distance from a cache line (GemmProblem.ColumnShift), so B starts on a line here, where its 80 columns
+                // hold two full panels side by side, and then one element past it, where the first columns come from a packed
+                // panel: a caller's arrays lie either way, and the array above lies wherever the allocator put it.
+                var lined = LinedUp<T>(k * edge + 1, out int start);
+                for (int i = 0; i < lined.Length; i++) lined[i] = T.CreateTruncating(i % 5) / T.CreateTruncating(5);
+                for (int shift = 0; shift <= 1; shift++)
+                {
+                    ReadOnlySpan<T> inPlace = lined.AsSpan(start + shift, k * edge);
+                    MatrixMultiply.Compute<T>(a, false, inPlace, false, c, 16, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                    MatrixMultiply.Compute<T>(a, false, inPlace, false, c, 8, edge, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue);
+                }
                 break;
             case 3:
                 MatrixMultiply.Compute<T>(a, false, b, true, c, m, 15, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 15));

@@ -18,6 +18,22 @@ public class KernelWarmUpTests
     }
 
     [Fact]
+    public unsafe void LinedUp_StartsWhereACacheLineBegins()
+    {
+        // The four-vector tile's warm-up needs B on a cache line (GemmProblem.ColumnShift moves the panels by B's offset).
+        for (int attempt = 0; attempt < 8; attempt++)
+        {
+            _ = new byte[8 * attempt + 8];   // a different offset for the next allocation
+            var floats = KernelWarmUp.LinedUp<float>(81, out int floatStart);
+            var doubles = KernelWarmUp.LinedUp<double>(41, out int doubleStart);
+            (floats.Length - floatStart).Should().BeGreaterThanOrEqualTo(81);
+            (doubles.Length - doubleStart).Should().BeGreaterThanOrEqualTo(41);
+            fixed (float* f = &floats[floatStart]) ((nint)f % 64).Should().Be(0);
+            fixed (double* d = &doubles[doubleStart]) ((nint)d % 64).Should().Be(0);
+        }
+    }
+
+    [Fact]
     public async Task Start_ThenWait_Completes()
     {
         _ = Network.Sequential<double>(3).Dense(2).Build(seed: 1);
