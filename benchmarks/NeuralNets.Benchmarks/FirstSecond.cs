@@ -50,6 +50,13 @@ internal static class FirstSecond
 
         // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
+        // FS_WAIT=1: Parallelism.WaitForWarmUp() before the first step, as a program that wants its first step at speed calls it.
+        if (Environment.GetEnvironmentVariable("FS_WAIT") == "1")
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            Parallelism.WaitForWarmUp();
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"waited for the warm-up {Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds:F1} ms"));
+        }
         // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
         string? jit = Environment.GetEnvironmentVariable("FS_JIT");
         // FS_JIT=first: every method compiled during the first call, by compile time.

@@ -51,4 +51,33 @@ public static class Parallelism
 
     /// <summary>The default of <see cref="IdleSpin"/>.</summary>
     public static TimeSpan DefaultIdleSpin { get; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Waits until the library has compiled the code the networks, losses and optimizers made so far will run: call it
+    /// after building them (while nothing else needs the time, or once data has loaded) so that the first training step
+    /// or prediction runs at speed instead of compiling.
+    /// </summary>
+    /// <remarks>
+    /// <para>The first network, dataset, loss or optimizer of each kind starts compiling its passes on a thread of its own
+    /// ("NeuralNets warm-up"), and a first step that comes before it has finished compiles the rest itself, at the cost of
+    /// most of that step's time (benchmarks/README.md, "the first call"). Calling this first moves that cost to where the
+    /// caller chooses; waiting without a timeout, the calling thread compiles beside the warm-up thread, so the wait takes
+    /// about half as long as the warm-up alone would. A finished training step or prediction stops the warm-ups not yet started (the step compiled what
+    /// it needed), so after one this returns once the running warm-up is done.</para>
+    /// <para>It returns at once where there is no warm-up: one core, no threads (single-threaded WebAssembly), or code
+    /// compiled ahead of time (Native AOT). Called from the warm-up thread itself (never the case for a caller's code), it
+    /// returns false at once.</para>
+    /// </remarks>
+    public static void WaitForWarmUp() => KernelWarmUp.Wait(Timeout.InfiniteTimeSpan);
+
+    /// <summary>As <see cref="WaitForWarmUp()"/>, for at most <paramref name="timeout"/> (only waiting: the calling thread compiles nothing, so that the wait ends in time).</summary>
+    /// <param name="timeout">The longest wait; <see cref="Timeout.InfiniteTimeSpan"/> waits as long as it takes.</param>
+    /// <returns>Whether the warm-up had finished (or there was none) when it returned.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The timeout is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>).</exception>
+    public static bool WaitForWarmUp(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative (Timeout.InfiniteTimeSpan waits as long as it takes).");
+        return KernelWarmUp.Wait(timeout);
+    }
 }

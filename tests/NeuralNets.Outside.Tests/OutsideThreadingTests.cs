@@ -55,6 +55,22 @@ public sealed class OutsideThreadingTests
     }
 
     [Fact]
+    public void WaitForWarmUp_BeforeTheFirstStep_ReturnsAndChangesNoWeight()
+    {
+        var (network, evaluate, optimizer) = Training(seed: 21);
+        var (twin, twinEvaluate, twinOptimizer) = Training(seed: 21);
+        Parallelism.WaitForWarmUp();
+        Parallelism.WaitForWarmUp(TimeSpan.Zero).Should().BeTrue("nothing was queued since");
+        for (int i = 0; i < 3; i++)
+        {
+            optimizer.Step(evaluate);
+            twinOptimizer.Step(twinEvaluate);
+        }
+        for (int p = 0; p < network.Parameters.Count; p++)
+            network.Parameters[p].ValueSpan.ToArray().Should().Equal(twin.Parameters[p].ValueSpan.ToArray(), $"parameter {p}");
+    }
+
+    [Fact]
     public void Training_OneThreadAndTwo_GiveBitIdenticalWeights()
     {
         var one = TrainedBits(1);

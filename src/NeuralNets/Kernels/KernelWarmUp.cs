@@ -19,7 +19,8 @@ namespace NeuralNets.Kernels;
 /// methods, compiled once for both threads. A method the two threads reach at once is compiled by one while the other
 /// waits.</para>
 /// <para>The warm-ups run one after another on one thread, which exists only while there are warm-ups to run, so at most
-/// one core besides the caller's is busy with them. While it runs, jobs are split across one thread fewer
+/// one core besides the caller's is busy with them (a caller blocked in <see cref="Wait(TimeSpan)"/> runs some on its own
+/// thread meanwhile). While it runs, jobs are split across one thread fewer
 /// (<see cref="WorkerTeam.Threads"/>): a helper sharing a core with the compiler made every hand-over wait for the
 /// scheduler, and the first second of training ran at a quarter of its speed. Once a training step or a prediction has
 /// finished, the warm-ups not yet started are dropped (<see cref="PassFinished"/>): the caller has compiled what it
@@ -34,12 +35,13 @@ internal static class KernelWarmUp
     private static readonly Queue<Action> Pending = new();
     private static readonly HashSet<object> Queued = [];
     private static volatile bool s_running;   // written under Gate; read without it (every split reads it)
+    private static int s_helpers;              // callers of Wait running a queued warm-up themselves; under Gate
 
     /// <summary>Whether warm-ups run at all: code compiled at run time, a second core, and threads to start.</summary>
     public static bool Enabled => RuntimeFeature.IsDynamicCodeCompiled && WorkerTeam.DefaultSize >= 2 && !WorkerTeam.ThreadsUnavailable;
 
     /// <summary>Whether a warm-up is queued or running: jobs leave its core to it (<see cref="WorkerTeam.Threads"/>), and the split calibration waits for it.</summary>
-    public static bool Running => s_running;
+    public static bool Running => s_running || Volatile.Read(ref s_helpers) > 0;
 
     [ThreadStatic]
     private static bool t_onWarmUpThread;
@@ -111,11 +113,67 @@ internal static class KernelWarmUp
     }
 
     /// <summary>Waits until no warm-up is queued or running (tests that count every thread's allocations call it first).</summary>
-    public static void Wait()
+    public static void Wait() => Wait(Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (or without end: <see cref="Timeout.InfiniteTimeSpan"/>) until no warm-up is
+    /// queued or running. Waiting without end, the caller runs queued warm-ups itself meanwhile, as a second warm-up thread:
+    /// its core would idle otherwise, and the warm-ups are one private rehearsal each (different networks may train on
+    /// different threads at once). A timed wait only waits, so that it ends when it says.
+    /// </summary>
+    /// <returns>Whether none is.</returns>
+    public static bool Wait(TimeSpan timeout)
     {
-        lock (Gate)
+        if (t_onWarmUpThread) return false;   // a warm-up waiting for itself would wait for ever
+        bool help = timeout == Timeout.InfiniteTimeSpan;
+        long deadline = help ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
+        while (true)
         {
-            while (s_running) Monitor.Wait(Gate);
+            Action warm;
+            lock (Gate)
+            {
+                if (!s_running && s_helpers == 0) return true;
+                if (!help || Pending.Count == 0)
+                {
+                    long left = deadline - Environment.TickCount64;
+                    if (left <= 0) return false;
+                    Monitor.Wait(Gate, help ? Timeout.Infinite : (int)Math.Min(left, int.MaxValue));
+                    continue;
+                }
+                warm = Pending.Dequeue();
+                s_helpers++;
+            }
+            try
+            {
+                RunAsWarmUp(warm);
+            }
+            finally
+            {
+                lock (Gate)
+                {
+                    s_helpers--;
+                    Monitor.PulseAll(Gate);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="warm"/> on the calling thread as the warm-up thread runs it (its passes never split, and never drop the queue).</summary>
+    private static void RunAsWarmUp(Action warm)
+    {
+        bool was = t_onWarmUpThread;
+        t_onWarmUpThread = true;
+        try
+        {
+            warm();
+        }
+        catch (Exception)
+        {
+            // Only the time it meant to save is lost (see the remarks).
+        }
+        finally
+        {
+            t_onWarmUpThread = was;
         }
     }
 

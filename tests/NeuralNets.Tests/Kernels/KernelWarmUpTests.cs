@@ -18,6 +18,13 @@ public class KernelWarmUpTests
     }
 
     [Fact]
+    public void WaitForWarmUp_NegativeTimeout_Throws()
+    {
+        var act = () => Parallelism.WaitForWarmUp(TimeSpan.FromMilliseconds(-2));
+        act.Should().Throw<ArgumentOutOfRangeException>().Where(e => e.ParamName == "timeout");
+    }
+
+    [Fact]
     public unsafe void LinedUp_StartsWhereACacheLineBegins()
     {
         // The four-vector tile's warm-up needs B on a cache line (GemmProblem.ColumnShift moves the panels by B's offset).
@@ -81,6 +88,73 @@ public class KernelWarmUpQueueTests
         onWarmUpThread.Should().Be(1, "the warm-up's own passes never split");
         KernelWarmUp.Running.Should().BeFalse();
         WorkerTeam.Threads.Should().Be(size);
+    }
+
+    [Fact]
+    public void WaitForWarmUp_WhileAWarmUpRuns_TimesOut_ThenReturnsOnceItHasEnded()
+    {
+        Parallelism.WaitForWarmUp();
+        using var release = new ManualResetEventSlim();
+        bool ran = false;
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            release.Wait(TimeSpan.FromSeconds(30));
+            Volatile.Write(ref ran, true);
+        });
+        if (!KernelWarmUp.Enabled)
+        {
+            // No warm-up here (one core, or no threads): nothing to wait for.
+            Parallelism.WaitForWarmUp(TimeSpan.Zero).Should().BeTrue();
+            return;
+        }
+        try
+        {
+            Parallelism.WaitForWarmUp(TimeSpan.Zero).Should().BeFalse("the warm-up waits for the release");
+            Parallelism.WaitForWarmUp(TimeSpan.FromMilliseconds(20)).Should().BeFalse("the warm-up still waits for the release");
+        }
+        finally
+        {
+            release.Set();
+        }
+        Parallelism.WaitForWarmUp(Timeout.InfiniteTimeSpan).Should().BeTrue();
+        Volatile.Read(ref ran).Should().BeTrue("it returned after the warm-up ended, not before");
+        KernelWarmUp.Running.Should().BeFalse();
+    }
+
+    [Fact]
+    public void WaitForWarmUp_RunsQueuedWarmUpsOnTheCallingThread_AsTheWarmUpThreadWould()
+    {
+        Parallelism.WaitForWarmUp();
+        if (!KernelWarmUp.Enabled) return;   // nothing is queued on one core
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        int caller = Environment.CurrentManagedThreadId, ranOn = 0, threads = 0;
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            ranOn = Environment.CurrentManagedThreadId;
+            threads = WorkerTeam.Threads;
+            release.Set();
+        });
+        started.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken).Should().BeTrue("the warm-up thread starts");
+        Parallelism.WaitForWarmUp();
+        ranOn.Should().Be(caller, "the warm-up thread was held by the first warm-up, so the waiting caller ran the second");
+        threads.Should().Be(1, "a warm-up's passes never split, on whichever thread it runs");
+        KernelWarmUp.Running.Should().BeFalse();
+        WorkerTeam.Threads.Should().Be(WorkerTeam.Size);
+    }
+
+    [Fact]
+    public void WaitForWarmUp_OnTheWarmUpThread_ReturnsFalseAtOnce()
+    {
+        bool? waited = null;
+        KernelWarmUp.Enqueue(new object(), () => waited = Parallelism.WaitForWarmUp(TimeSpan.FromSeconds(30)));
+        Parallelism.WaitForWarmUp();
+        waited.Should().Be(KernelWarmUp.Enabled ? false : null, "a warm-up cannot wait for itself");
     }
 
     [Fact]
