@@ -19,8 +19,8 @@ namespace NeuralNets.Kernels;
 /// methods, compiled once for both threads. A method the two threads reach at once is compiled by one while the other
 /// waits.</para>
 /// <para>The warm-ups run one after another on one thread, which exists only while there are warm-ups to run, so at most
-/// one core besides the caller's is busy with them (a caller blocked in <see cref="Wait(TimeSpan)"/> runs some on its own
-/// thread meanwhile). While it runs, jobs are split across one thread fewer
+/// one core besides the caller's is busy with them (a caller blocked in <see cref="Wait(TimeSpan)"/> without a timeout runs
+/// some on its own thread meanwhile). While it runs, jobs are split across one thread fewer
 /// (<see cref="WorkerTeam.Threads"/>): a helper sharing a core with the compiler made every hand-over wait for the
 /// scheduler, and the first second of training ran at a quarter of its speed. Once a training step or a prediction has
 /// finished, the warm-ups not yet started are dropped (<see cref="PassFinished"/>): the caller has compiled what it
@@ -82,6 +82,8 @@ internal static class KernelWarmUp
         {
             if (!Queued.Add(key)) return;
             Pending.Enqueue(warm);
+            // A caller waiting without end takes queued warm-ups too (Wait): wake it for this one.
+            Monitor.PulseAll(Gate);
             if (s_running) return;
             s_running = true;
         }

@@ -36,7 +36,8 @@ public class KernelWarmUpTests
             (floats.Length - floatStart).Should().BeGreaterThanOrEqualTo(81);
             (doubles.Length - doubleStart).Should().BeGreaterThanOrEqualTo(41);
             fixed (float* f = &floats[floatStart]) ((nint)f % 64).Should().Be(0);
-            fixed (double* d = &doubles[doubleStart]) ((nint)d % 64).Should().Be(0);
+            // A 32-bit process may start a double[] off an 8-byte boundary, where no element lies on a line.
+            if (IntPtr.Size == 8) fixed (double* d = &doubles[doubleStart]) ((nint)d % 64).Should().Be(0);
         }
     }
 
