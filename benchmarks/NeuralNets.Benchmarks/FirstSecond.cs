@@ -51,11 +51,12 @@ internal static class FirstSecond
         // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
         // FS_WAIT=1: Parallelism.WaitForWarmUp() before the first step, as a program that wants its first step at speed calls it.
+        string waited = "";
         if (Environment.GetEnvironmentVariable("FS_WAIT") == "1")
         {
             long waitStart = Stopwatch.GetTimestamp();
             Parallelism.WaitForWarmUp();
-            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"waited for the warm-up {Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds:F1} ms"));
+            waited = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; waited for the warm-up {Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds:F1} ms before it");
         }
         // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
         string? jit = Environment.GetEnvironmentVariable("FS_JIT");
@@ -89,7 +90,7 @@ internal static class FirstSecond
         Steps(sgd, evaluate, TimeSpan.FromSeconds(3));
         var steady = Steps(sgd, evaluate, TimeSpan.FromSeconds(2));
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Rounds.Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Rounds.Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Rounds.Median(first) / Rounds.Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms"));
+            $"{model}: first call {firstCall:F1} ms; first second {first.Count} steps, mean {first.Average():F1} µs, median {Rounds.Median(first):F1} µs; steady {steady.Count} steps, mean {steady.Average():F1} µs, median {Rounds.Median(steady):F1} µs; first second / steady: means {first.Average() / steady.Average():F2}, medians {Rounds.Median(first) / Rounds.Median(steady):F2}; the first second with the first call {withFirstCall:F1} µs a step, {withFirstCall / steady.Average():F2} × steady; compiling (all threads) during the first call {compiledAtFirstCall - compiledBefore:F1} ms, in the second after it {compiledInFirstSecond:F1} ms{waited}"));
         if (jit != "first") listing?.PrintLibraryMethods();
     }
 
