@@ -36,21 +36,13 @@ public class CultureInvariantTextTests
     [Fact]
     public void ToString_UnderGermanCulture_HasNoDecimalComma()
     {
-        var saved = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
+        using var german = CultureScope.Of("de-DE");
+        // Seeded data is not needed: no randomness beyond Build's seed.
+        string.Format(CultureInfo.CurrentCulture, "{0}", 0.5).Should().Be("0,5", "the culture really is German");
+        foreach (var item in Printables())
         {
-            // Seeded data is not needed: no randomness beyond Build's seed.
-            string.Format(CultureInfo.CurrentCulture, "{0}", 0.5).Should().Be("0,5", "the culture really is German");
-            foreach (var item in Printables())
-            {
-                string text = item.ToString()!;
-                Regex.IsMatch(text, @"\d,\d").Should().BeFalse($"{item.GetType().Name} printed \"{text}\"");
-            }
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
+            string text = item.ToString()!;
+            Regex.IsMatch(text, @"\d,\d").Should().BeFalse($"{item.GetType().Name} printed \"{text}\"");
         }
     }
 
@@ -60,63 +52,42 @@ public class CultureInvariantTextTests
         var network = Network.Sequential<double>(2).Dense(2).Build(seed: 1);
         var loss = new MeanSquaredError<double>();
         var input = TestTensors.Create([0.25, 0.75], 1, 2);
-        var saved = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
-        {
-            var budget = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: -0.5);
-            budget.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("ε must be non-negative and finite, but was -0.5.");
-            var range = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: 0.1, min: 1.5, max: 0.5);
-            range.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The valid input range [1.5, 0.5] is empty.");
-            var step = () => Adversarial.Targeted(network, loss, input, input, epsilon: 0.1, stepSize: -0.25, steps: 3);
-            step.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("The step size must be positive and finite, but was -0.25.");
-            var images = TestTensors.Create([0.25, 0.5, 0.75, 1.0], 1, 1, 2, 2);
-            var panel = () => AdversarialPanel.Draw(network, images, images, ["a", "b"], new AdversarialPanelOptions { PixelRange = (1.5, 0.5) });
-            panel.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The pixel range [1.5, 0.5] is empty.");
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
-        }
+        using var german = CultureScope.Of("de-DE");
+        var budget = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: -0.5);
+        budget.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("ε must be non-negative and finite, but was -0.5.");
+        var range = () => Adversarial.FastGradientSign(network, loss, input, input, epsilon: 0.1, min: 1.5, max: 0.5);
+        range.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The valid input range [1.5, 0.5] is empty.");
+        var step = () => Adversarial.Targeted(network, loss, input, input, epsilon: 0.1, stepSize: -0.25, steps: 3);
+        step.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("The step size must be positive and finite, but was -0.25.");
+        var images = TestTensors.Create([0.25, 0.5, 0.75, 1.0], 1, 1, 2, 2);
+        var panel = () => AdversarialPanel.Draw(network, images, images, ["a", "b"], new AdversarialPanelOptions { PixelRange = (1.5, 0.5) });
+        panel.Should().Throw<ArgumentException>().Which.Message.Should().StartWith("The pixel range [1.5, 0.5] is empty.");
     }
 
     [Fact]
     public void NegativeCountsAndInfinity_ReadTheSameUnderSwedishAndGermanCultures()
     {
-        var saved = CultureInfo.CurrentCulture;
-        try
+        // sv-SE writes a negative number with U+2212 (−), and de-DE and sv-SE write infinity as ∞.
+        using (CultureScope.Of("sv-SE"))
         {
-            // sv-SE writes a negative number with U+2212 (−), and de-DE and sv-SE write infinity as ∞.
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("sv-SE");
             string.Format(CultureInfo.CurrentCulture, "{0}", -1).Should().Be("\u22121", "the culture really is Swedish");
             var epoch = () => new ExponentialDecay(0.05, 0.95).LearningRate(-1);
             epoch.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("epoch is 1-based, but was -1.");
             var batches = () => new MiniBatches<double>(new Dataset<double>(TestTensors.Create([1.0, 2.0], 2, 1), TestTensors.Create([0.0, 1.0], 2, 1)), batchSize: -2);
             batches.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("Batch size must be positive, but was -2.");
-
-            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+        }
+        using (CultureScope.Of("de-DE"))
+        {
             var infinite = () => new Dataset<double>(TestTensors.Create([1.0, double.PositiveInfinity], 2, 1), TestTensors.Create([0.0, 1.0], 2, 1));
             infinite.Should().Throw<ArgumentException>().WithMessage("Features contains a non-finite value (Infinity) at sample 1, element 0.");
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
         }
     }
 
     [Fact]
     public void OptimizerCheckMessage_UnderGermanCulture_HasNoDecimalComma()
     {
-        var saved = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
-        {
-            var act = () => new Adam<double>([new Parameter<double>("w", 2)], learningRate: 0.01, beta1: 1.5);
-            act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("beta1 must lie in [0, 1), but was 1.5.");
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
-        }
+        using var german = CultureScope.Of("de-DE");
+        var act = () => new Adam<double>([new Parameter<double>("w", 2)], learningRate: 0.01, beta1: 1.5);
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("beta1 must lie in [0, 1), but was 1.5.");
     }
 }

@@ -242,7 +242,7 @@ internal readonly unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>Bytes in a cache line, to which <see cref="ColumnShift"/> aligns B's reads.</summary>
-    private const int CacheLineBytes = 64;
+    internal const int CacheLineBytes = 64;
 
     /// <summary>Units of work: every chunk of C times every piece of k; one more where the edge is cut in two (<see cref="SplitsEdge"/>).</summary>
     public int ChunkCount => ChunksM * ChunksN * KPieces + (SplitsEdge ? 1 : 0);

@@ -160,7 +160,7 @@ internal static class KernelWarmUp
         }
     }
 
-    /// <summary>Runs <paramref name="warm"/> on the calling thread as the warm-up thread runs it (its passes never split, and never drop the queue).</summary>
+    /// <summary>Runs <paramref name="warm"/> on this thread (the warm-up thread's, or a waiting caller's) as a warm-up: its passes never split and never drop the queue, and a failure is swallowed.</summary>
     private static void RunAsWarmUp(Action warm)
     {
         bool was = t_onWarmUpThread;
@@ -181,7 +181,6 @@ internal static class KernelWarmUp
 
     private static void Drain()
     {
-        t_onWarmUpThread = true;
         while (true)
         {
             Action warm;
@@ -195,14 +194,7 @@ internal static class KernelWarmUp
                 }
                 warm = Pending.Dequeue();
             }
-            try
-            {
-                warm();
-            }
-            catch (Exception)
-            {
-                // Only the time it meant to save is lost (see the remarks).
-            }
+            RunAsWarmUp(warm);
         }
     }
 
@@ -233,9 +225,9 @@ internal static class KernelWarmUp
     }
 
     /// <summary>A pinned array holding at least <paramref name="length"/> elements from <paramref name="start"/>, where a cache line begins.</summary>
-    internal static unsafe T[] LinedUp<T>(int length, out int start) where T : unmanaged
+    internal static unsafe T[] LinedUp<T>(int length, out int start) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int line = 64;
+        const int line = GemmProblem<T>.CacheLineBytes;
         var array = GC.AllocateArray<T>(length + line / sizeof(T), pinned: true);
         fixed (T* first = array) start = (int)((line - ((nint)first & (line - 1))) & (line - 1)) / sizeof(T);
         return array;
@@ -265,8 +257,8 @@ internal static class KernelWarmUp
         var b = new T[k * Math.Max(n, edge)];
         var c = new T[m * Math.Max(n, edge)];
         var bias = new T[n];
-        for (int i = 0; i < a.Length; i++) a[i] = T.CreateTruncating(i % 7) / T.CreateTruncating(7);
-        for (int i = 0; i < b.Length; i++) b[i] = T.CreateTruncating(i % 5) / T.CreateTruncating(5);
+        Fill<T>(a, 7);
+        Fill<T>(b, 5);
         // The backward pass's products (dx = dy·W, dW = dyᵀ·x) on the packed kernel first, then the forward pass's row dots.
         switch (kind)
         {
@@ -283,7 +275,7 @@ internal static class KernelWarmUp
                 // hold two full panels side by side, and then one element past it, where the first columns come from a packed
                 // panel: a caller's arrays lie either way, and the array above lies wherever the allocator put it.
                 var lined = LinedUp<T>(k * edge + 1, out int start);
-                for (int i = 0; i < lined.Length; i++) lined[i] = T.CreateTruncating(i % 5) / T.CreateTruncating(5);
+                Fill<T>(lined, 5);
                 for (int shift = 0; shift <= 1; shift++)
                 {
                     ReadOnlySpan<T> inPlace = lined.AsSpan(start + shift, k * edge);
@@ -301,5 +293,11 @@ internal static class KernelWarmUp
                 MatrixMultiply.Compute<T>(a, false, b, true, new T[tallRows * 15], tallRows, 15, k, accumulate: false, maxThreads: 1, parallelThreshold: long.MaxValue, bias: bias.AsSpan(0, 15));
                 break;
         }
+    }
+
+    /// <summary>Fills <paramref name="values"/> with (i mod <paramref name="period"/>) / <paramref name="period"/>: small, varied, exact numbers.</summary>
+    private static void Fill<T>(Span<T> values, int period) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = T.CreateTruncating(i % period) / T.CreateTruncating(period);
     }
 }

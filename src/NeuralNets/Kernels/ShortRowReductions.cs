@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -138,10 +137,6 @@ internal static class ShortRowReductions
     [MethodImpl(HotPath.Options)]
     private static void Check(int length, int classes, int rows, int targetLength)
     {
-        if (classes <= 0 || length < (long)rows * classes || targetLength < (long)rows * classes) throw DoNotFit(length, classes, rows, targetLength);
+        if (classes <= 0 || length < (long)rows * classes || targetLength < (long)rows * classes) throw KernelErrors.Lengths("{0} rows of {1} do not fit spans of {2} and {3} elements.", rows, classes, length, targetLength);
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ArgumentException DoNotFit(int length, int classes, int rows, int targetLength) => new(string.Create(CultureInfo.InvariantCulture,
-        $"{rows} rows of {classes} do not fit spans of {length} and {targetLength} elements."));
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Layers;
@@ -17,16 +16,8 @@ public class PassErrorMessageTests
 
     private static void UnderGermanCulture(Action check)
     {
-        var saved = CultureInfo.CurrentCulture;
-        CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
-        try
-        {
-            check();
-        }
-        finally
-        {
-            CultureInfo.CurrentCulture = saved;
-        }
+        using var german = CultureScope.Of("de-DE");
+        check();
     }
 
     private static void ShapeError(Action act, string layer, string expected, string actual) =>
