@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Kernels;
@@ -166,7 +166,7 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void SetValue(ReadOnlySpan<T> values)
     {
         if (values.Length != _value.Count)
-            throw new ArgumentException($"Parameter '{Name}' of shape {TensorMemory.ShapeText(Shape)} holds {_value.Count} values, but {values.Length} were given.", nameof(values));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Parameter '{Name}' of shape {TensorMemory.ShapeText(Shape)} holds {_value.Count} values, but {values.Length} were given."), nameof(values));
         values.CopyTo(_value);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Initialization;
 using NeuralNets.Layers;
@@ -23,7 +24,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
             throw new ArgumentException($"The input shape must have at least one length and all lengths positive, but was {ShapeMismatchException.Format(inputShape)}.", nameof(inputShape));
         long size = ShapeMismatchException.ValueCount(inputShape);
         if (size > int.MaxValue)
-            throw new ArgumentException($"The input shape {ShapeMismatchException.Format(inputShape)} holds {ShapeMismatchException.CountText(size)} values per sample; a sample must fit one array ({int.MaxValue}).", nameof(inputShape));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The input shape {ShapeMismatchException.Format(inputShape)} holds {ShapeMismatchException.CountText(size)} values per sample; a sample must fit one array ({int.MaxValue})."), nameof(inputShape));
         _inputShape = inputShape;
         // The product kernels' warm-up starts here rather than when the network is built: the build itself (the builder's
         // code compiling, the weights drawn) gives it a head start on the first training step (benchmarks/README.md,
@@ -46,7 +47,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         return Add((shape, random) =>
         {
             if (shape.Count != 1)
-                throw new ShapeMismatchException($"Dense(? → {outputs})", "[features]", shape, "add Flatten() before Dense");
+                throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"Dense(? → {outputs})"), "[features]", shape, "add Flatten() before Dense");
             return new Dense<T>(shape[0], outputs, random, init);
         });
     }
@@ -85,11 +86,11 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
-        Window2D.Create($"Conv2D(? → {outChannels})", kernel, stride ?? (1, 1), padding ?? (0, 0));
+        Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         return Add((shape, random) =>
         {
             if (shape.Count != 3)
-                throw new ShapeMismatchException($"Conv2D(? → {outChannels})", "[C, H, W]", shape,
+                throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a convolution needs images; start with an input shape like [1, 28, 28]" : null);
             return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init);
         });
@@ -111,7 +112,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         return Add((shape, random) =>
         {
             if (shape.Count != 3)
-                throw new ShapeMismatchException($"ConvTranspose2D(? → {outChannels})", "[C, H, W]", shape,
+                throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a transposed convolution needs images; reshape features to [C, H, W] first" : null);
             return new ConvTranspose2D<T>(shape[0], outChannels, (kernel, kernel), random, (stride, stride), (padding, padding),
                 (outputPadding, outputPadding), init);
@@ -178,7 +179,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
             {
                 // A layer that does not check its own sizes: say which one, and at which input shape, instead of a bare overflow.
                 throw new ArgumentException(
-                    $"Layer {i} ({(object?)layers[i] ?? "while being created"}) overflows an int with input shape {ShapeMismatchException.Format(shape)} per sample: {e.Message}", e);
+                    string.Create(CultureInfo.InvariantCulture, $"Layer {i} ({(object?)layers[i] ?? "while being created"}) overflows an int with input shape {ShapeMismatchException.Format(shape)} per sample: {e.Message}"), e);
             }
         }
         return new Sequential<T>(_inputShape, layers);

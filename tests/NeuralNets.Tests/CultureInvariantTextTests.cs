@@ -84,6 +84,47 @@ public class CultureInvariantTextTests
     }
 
     [Fact]
+    public void Records_PrintNumbersTheSameUnderGermanAndSwedishCultures()
+    {
+        // A record's generated ToString appends each member boxed, in the current culture; these write their own list.
+        using (CultureScope.Of("de-DE"))
+        {
+            new PlaneRegion(-1.5, 1.5, -0.25, 2).ToString().Should().Be("PlaneRegion { XMin = -1.5, XMax = 1.5, YMin = -0.25, YMax = 2 }");
+            new AdversarialTraining { Epsilon = 0.05, Fraction = 0.25 }.ToString().Should().Be("AdversarialTraining { Epsilon = 0.05, Fraction = 0.25, Min = 0, Max = 1 }");
+            new ImageAugmentation { NoiseStandardDeviation = 0.125 }.ToString().Should().Contain("NoiseStandardDeviation = 0.125");
+        }
+        using (CultureScope.Of("sv-SE"))
+        {
+            string text = new TrainingOptions { Seed = -7, MaxGradientNorm = 0.5 }.ToString();
+            text.Should().StartWith("TrainingOptions { Epochs = 10, BatchSize = 32, Shuffle = True, Seed = -7, ").And.Contain("MaxGradientNorm = 0.5, ");
+        }
+    }
+
+    [Fact]
+    public void RecordText_ListsMembersAsTheGeneratedToStringDoes()
+    {
+        // Under the invariant culture the two agree: names, order, nulls, nested records, delegates, booleans.
+        var record = new GeneratedText(-3, 0.5, null, true, static () => { }, new GeneratedText(2, null, "inner", false, null, null));
+        using var invariant = CultureScope.Of("");
+        var builder = new System.Text.StringBuilder("GeneratedText { ");
+        RecordText.PrintMembers(record, builder).Should().BeTrue();
+        builder.Append(" }").ToString().Should().Be(record.ToString());
+    }
+
+    private sealed record GeneratedText(int Count, double? Rate, string? Name, bool On, Action? Hook, GeneratedText? Inner)
+    {
+        public int Twice => 2 * Count;
+    }
+
+    [Fact]
+    public void NegativeClassInMessage_ReadsTheSameUnderSwedishCulture()
+    {
+        using var swedish = CultureScope.Of("sv-SE");
+        var act = () => OneHot.Encode<double>([1, -1], 3);
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("Sample 1 has class -1, outside [0, 3).");
+    }
+
+    [Fact]
     public void OptimizerCheckMessage_UnderGermanCulture_HasNoDecimalComma()
     {
         using var german = CultureScope.Of("de-DE");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Layers;
 
 namespace NeuralNets.Testing.Contract;
@@ -42,7 +43,7 @@ internal static class ForwardRules
             string? differs = ContractTensors.FirstDifference("output", outputShape, row, whole.AsSpan(b * outputRow, outputRow), RowTolerance, "alone", "in the batch");
             if (differs is not null)
                 return new RuleResult(SampleAlone, RuleStatus.Failed,
-                    $"sample {b} of a batch of {batch} gives another output alone (the place is its row's, sample index 0): {differs}; does Forward mix samples, e.g. normalise over the whole batch?");
+                    string.Create(CultureInfo.InvariantCulture, $"sample {b} of a batch of {batch} gives another output alone (the place is its row's, sample index 0): {differs}; does Forward mix samples, e.g. normalise over the whole batch?"));
         }
         return new RuleResult(SampleAlone, RuleStatus.Passed, "");
     }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace NeuralNets.Testing.Contract;
 
 /// <summary>What the <see cref="LayerContract"/> needs to know about a layer beyond its interface.</summary>
@@ -14,4 +17,11 @@ public sealed record LayerContractOptions
 
     /// <summary>Batch sizes of the gradient check besides the batch of one. Default 3 and 5.</summary>
     public IReadOnlyList<int> Batches { get; init; } = [3, 5];
+
+    // The generated member list, with the numbers written in the invariant culture.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture, $"Seed = {Seed}, GradientTolerance = {GradientTolerance}, TrainingDiffers = {TrainingDiffers}, Batches = {Batches}");
+        return true;
+    }
 }

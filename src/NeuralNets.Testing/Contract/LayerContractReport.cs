@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace NeuralNets.Testing.Contract;
@@ -36,7 +37,7 @@ public sealed class LayerContractReport
     {
         int failed = Failures.Count();
         var text = new StringBuilder($"{Layer} with samples of shape {Gradients.GradientPattern.ShapeText(SampleShape)}: ")
-            .Append(failed == 0 ? "keeps the layer contract" : $"breaks {failed} of {Rules.Count} rules of the layer contract");
+            .Append(failed == 0 ? "keeps the layer contract" : string.Create(CultureInfo.InvariantCulture, $"breaks {failed} of {Rules.Count} rules of the layer contract"));
         foreach (var rule in Rules.OrderBy(r => r.Status == RuleStatus.Failed ? 0 : 1))
             text.AppendLine().Append("  ").Append(rule.ToString().Replace("\n", "\n          ", StringComparison.Ordinal));
         return text.ToString();

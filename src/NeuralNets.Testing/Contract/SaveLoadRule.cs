@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Layers;
 using NeuralNets.Serialization;
 
@@ -19,7 +20,7 @@ internal static class SaveLoadRule
         var network = layer is Sequential<double> { InputShape: not null } whole ? whole : new Sequential<double>(sample, layer);
         var input = ContractTensors.Random(options.Seed + 900, ContractTensors.Batched(3, sample));
         var before = ContractTensors.Values(network.Forward(input, training: false));
-        string path = Path.Combine(Path.GetTempPath(), $"neuralnets-contract-{Guid.NewGuid():N}.json");
+        string path = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"neuralnets-contract-{Guid.NewGuid():N}.json"));
         try
         {
             try

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Layers;
 
 namespace NeuralNets.Testing.Contract;
@@ -23,7 +24,7 @@ internal static class ShapeRules
 
     // A clear message says what came: the offending length appears in it as a number of its own.
     private static bool NamesLength(string message, int length) =>
-        System.Text.RegularExpressions.Regex.IsMatch(message, $@"(?<![0-9.]){length}(?![0-9.])");
+        System.Text.RegularExpressions.Regex.IsMatch(message, string.Create(CultureInfo.InvariantCulture, $@"(?<![0-9.]){length}(?![0-9.])"));
 
     public static RuleResult OutputShapeAgrees(ILayer<double> layer, int[] sample, LayerContractOptions options)
     {

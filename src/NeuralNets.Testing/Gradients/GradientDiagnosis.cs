@@ -17,7 +17,7 @@ public static class GradientDiagnosis
     {
         ArgumentNullException.ThrowIfNull(result);
         var text = new StringBuilder(result.Passed(tolerance) ? "gradient check passed" : "gradient check failed")
-            .Append(" at tolerance ").Append(Tolerance(tolerance)).Append(": ").Append(result);
+            .Append(" at tolerance ").Append(Tolerance(tolerance)).Append(": ").Append(result.ToString());
         var input = result.Tensors.FirstOrDefault(t => t.Name == "input");
         int batch = input is { Shape.Count: > 0 } ? input.Shape[0] : 0;
         var right = new List<string>();

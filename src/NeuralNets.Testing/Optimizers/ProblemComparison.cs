@@ -26,4 +26,12 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
                 $"{Problem}: parts from the reference at step {PartedAt}, w[{Element}] = {last.Actual[Element]:G12} where the rule gives {last.Rule.Next[Element]:G12}"))
             .AppendLine().Append(TraceTable.Format(rule, Rows, Element)).ToString().TrimEnd();
     }
+
+    // The generated member list, with the counts written in the invariant culture.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"Problem = {Problem}, Steps = {Steps}, PartedAt = {PartedAt}, Element = {Element}, Failure = {Failure}, Rows = {Rows}, Agrees = {Agrees}");
+        return true;
+    }
 }

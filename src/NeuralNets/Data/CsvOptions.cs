@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace NeuralNets.Data;
 
 /// <summary>How <see cref="CsvTable.Read"/> reads a CSV file: its layout, which columns to take, and what to do with missing cells.</summary>
@@ -50,7 +53,7 @@ public sealed record CsvOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SkipRows, nameof(SkipRows));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxInflatedBytes, nameof(MaxInflatedBytes));
         if (Separator is '"' or '\r' or '\n')
-            throw new ArgumentException($"The separator cannot be a quote or a line break (was U+{(int)Separator:X4}).", nameof(Separator));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The separator cannot be a quote or a line break (was U+{(int)Separator:X4})."), nameof(Separator));
         ArgumentNullException.ThrowIfNull(Categorical, nameof(Categorical));
         ArgumentNullException.ThrowIfNull(MissingMarkers, nameof(MissingMarkers));
         if (!Enum.IsDefined(MissingValues)) throw new ArgumentOutOfRangeException(nameof(MissingValues), MissingValues, "Not a MissingValuePolicy.");
@@ -62,4 +65,7 @@ public sealed record CsvOptions
                     throw new ArgumentException($"Column {column} is selected by name, but the options say the file has no header: select it by position.", nameof(HasHeader));
         }
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

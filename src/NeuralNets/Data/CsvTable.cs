@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace NeuralNets.Data;
@@ -159,5 +160,5 @@ public sealed class CsvTable
 
     /// <summary>Names the source in messages.</summary>
     public override string ToString() =>
-        $"CsvTable('{Source}': {RowCount} rows, {FeatureCount} features{(LabelName is null ? "" : $", label '{LabelName}'")})";
+        string.Create(CultureInfo.InvariantCulture, $"CsvTable('{Source}': {RowCount} rows, {FeatureCount} features{(LabelName is null ? "" : $", label '{LabelName}'")})");
 }

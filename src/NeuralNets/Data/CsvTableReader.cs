@@ -86,7 +86,7 @@ internal sealed class CsvTableReader
         }
         if (selection is null || lines.Count == 0)
             throw new InvalidDataException(skipped.Count > 0
-                ? $"{_file}: every one of its {skipped.Count} data rows has a missing value, so none is left."
+                ? string.Create(CultureInfo.InvariantCulture, $"{_file}: every one of its {skipped.Count} data rows has a missing value, so none is left.")
                 : $"{_file} holds no data rows.");
         var features = selection.Features.Select(c => c.Build()).ToArray();
         return new CsvTable(source, headerLine, features, selection.Label?.Build(), lines.ToArray(), skipped.ToArray(), preamble.ToArray());
@@ -110,7 +110,7 @@ internal sealed class CsvTableReader
             {
                 if (_options.MissingValues == MissingValuePolicy.SkipRow) return false;
                 throw new InvalidDataException(
-                    $"{_file}, line {line}, column {Describe(names, column.FileIndex)}: the value is missing ({Show(cell)}). " +
+                    string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}, column {Describe(names, column.FileIndex)}: the value is missing ({Show(cell)}). ") +
                     "Fill it in, or read with MissingValues = MissingValuePolicy.SkipRow to leave such rows out (the table lists them).");
             }
             Stage(column, col, cell, line);
@@ -138,26 +138,26 @@ internal sealed class CsvTableReader
         // Sep's fast parser first (csFastFloat, several times the BCL's speed); what it refuses, the BCL decides
         // (it also takes the spaces around a number that NumberStyles.Float allows).
         if (!col.TryParse(out double value) && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
-            throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a number. " +
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a number. ") +
                 "List the column in CsvOptions.Categorical if it holds categories.");
         if (!double.IsFinite(value))
-            throw new InvalidDataException($"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a finite number.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}, column '{column.Name}' (index {column.FileIndex}): {Show(cell)} is not a finite number."));
         column.StageNumber(value);
     }
 
     private InvalidDataException Ragged(int line, int count, int width, int widthLine, string[] names)
     {
-        string whose = _options.HasHeader ? $"the header (line {widthLine})" : $"the first data row (line {widthLine})";
+        string whose = _options.HasHeader ? string.Create(CultureInfo.InvariantCulture, $"the header (line {widthLine})") : string.Create(CultureInfo.InvariantCulture, $"the first data row (line {widthLine})");
         string which = count < width
             ? $"column {Describe(names, count)} is missing"
-            : $"column index {width} and after are extra";
-        return new InvalidDataException($"{_file}, line {line}: the row has {count} cells but {whose} has {width}; {which}.");
+            : string.Create(CultureInfo.InvariantCulture, $"column index {width} and after are extra");
+        return new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}: the row has {count} cells but {whose} has {width}; {which}."));
     }
 
-    private static string Describe(string[] names, int index) => $"'{names[index]}' (index {index})";
+    private static string Describe(string[] names, int index) => string.Create(CultureInfo.InvariantCulture, $"'{names[index]}' (index {index})");
 
     private static string Show(ReadOnlySpan<char> cell) =>
-        cell.Length <= MaxShownLength ? $"'{cell}'" : $"'{cell[..MaxShownLength]}…' ({cell.Length} characters)";
+        cell.Length <= MaxShownLength ? $"'{cell}'" : string.Create(CultureInfo.InvariantCulture, $"'{cell[..MaxShownLength]}…' ({cell.Length} characters)");
 
     /// <summary>Resolves the options' columns against the header (or the first row's width); a column the file lacks is a data error.</summary>
     private Selection Select(string[] names, int line)
@@ -166,11 +166,11 @@ internal sealed class CsvTableReader
         {
             int index = column.Resolve(names);
             if (index == -2)
-                throw new InvalidDataException($"{_file}, line {line} (header): more than one column is named {column}.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line} (header): more than one column is named {column}."));
             if (index >= 0) return index;
             throw new InvalidDataException(column.Name is not null
-                ? $"{_file}, line {line} (header): no column is named {column}; the header has {ShowNames(names)}."
-                : $"{_file}, line {line}: no column {column}: rows have {names.Length} columns.");
+                ? string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line} (header): no column is named {column}; the header has {ShowNames(names)}.")
+                : string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}: no column {column}: rows have {names.Length} columns."));
         }
 
         int label = _options.Label is { } l ? Resolve(l) : -1;
@@ -201,7 +201,7 @@ internal sealed class CsvTableReader
     {
         const int shown = 12;
         string list = string.Join(", ", names.Take(shown).Select(n => $"'{n}'"));
-        return names.Length <= shown ? list : $"{list} and {names.Length - shown} more";
+        return names.Length <= shown ? list : string.Create(CultureInfo.InvariantCulture, $"{list} and {names.Length - shown} more");
     }
 
     private sealed class Selection(CsvTableColumn.Builder[] features, CsvTableColumn.Builder? label)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
@@ -38,7 +39,7 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         int count = featureShape[0];
         if (count == 0) throw new ArgumentException("The dataset is empty: features have 0 samples.", nameof(features));
         if (targetShape.Length < 1 || targetShape[0] != count)
-            throw new ArgumentException($"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targetShape)}; the first length of both must be the sample count.", nameof(targets));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Features hold {count} samples but targets have shape {TensorMemory.ShapeText(targetShape)}; the first length of both must be the sample count."), nameof(targets));
         // Private copies behind read-only views: a caller who changes the arrays it passed, or casts the
         // views back, cannot change what the dataset says its shapes are.
         _sampleShape = featureShape[1..];
@@ -237,8 +238,8 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         var data = new T[rows.Length * width];
         for (int i = 0; i < rows.Length; i++)
         {
-            var row = rows[i] ?? throw new ArgumentNullException(name, $"Row {i} is null.");
-            if (row.Length != width) throw new ArgumentException($"Row {i} has {row.Length} values but row 0 has {width}: all rows must have the same length.", name);
+            var row = rows[i] ?? throw new ArgumentNullException(name, string.Create(CultureInfo.InvariantCulture, $"Row {i} is null."));
+            if (row.Length != width) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Row {i} has {row.Length} values but row 0 has {width}: all rows must have the same length."), name);
             row.CopyTo(data, i * width);
         }
         return (data, [rows.Length, width]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace NeuralNets.Data;
@@ -48,7 +49,7 @@ public static class FashionMnist
         var data = MnistFormat.Load<T>(images, labels, ClassCount, flatten);
         int[] expected = flatten ? [ImageSize * ImageSize] : [1, ImageSize, ImageSize];
         if (!data.SampleShape.SequenceEqual(expected))
-            throw new InvalidDataException($"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape [{string.Join(", ", data.SampleShape)}].");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape [{string.Join(", ", data.SampleShape)}]."));
         return data;
     }
 

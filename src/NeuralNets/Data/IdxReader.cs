@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 
 namespace NeuralNets.Data;
@@ -76,26 +77,26 @@ public static class IdxReader
         Span<byte> magic = stackalloc byte[4];
         ReadExactly(stream, magic, name, "the 4-byte magic number");
         if (magic[0] != 0 || magic[1] != 0)
-            throw new InvalidDataException($"{name}: not an IDX file: the magic number must start with 00 00 but starts with {magic[0]:x2} {magic[1]:x2}.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: not an IDX file: the magic number must start with 00 00 but starts with {magic[0]:x2} {magic[1]:x2}."));
         if (magic[2] != UnsignedByteType)
-            throw new InvalidDataException($"{name}: element type code 0x{magic[2]:x2} ({TypeName(magic[2])}) is not supported; MNIST-format files hold unsigned bytes (0x08).");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: element type code 0x{magic[2]:x2} ({TypeName(magic[2])}) is not supported; MNIST-format files hold unsigned bytes (0x08)."));
         int rank = magic[3];
         if (rank == 0) throw new InvalidDataException($"{name}: the header declares 0 dimensions; an IDX array needs at least one.");
 
         var header = new byte[4 * rank];
-        ReadExactly(stream, header, name, $"the {rank} dimension lengths the header declares");
+        ReadExactly(stream, header, name, string.Create(CultureInfo.InvariantCulture, $"the {rank} dimension lengths the header declares"));
         var shape = new int[rank];
         long count = 1;
         for (int i = 0; i < rank; i++)
         {
             uint dimension = BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4 * i));
             if (dimension == 0 || dimension > int.MaxValue)
-                throw new InvalidDataException($"{name}: dimension {i} has length {dimension}; every length must lie in [1, {int.MaxValue}].");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: dimension {i} has length {dimension}; every length must lie in [1, {int.MaxValue}]."));
             shape[i] = (int)dimension;
             // Both factors are at most 2³¹, so the product cannot overflow before this check stops it.
             count *= dimension;
             if (count > Array.MaxLength)
-                throw new InvalidDataException($"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)])}...] describe more than {Array.MaxLength} values.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)])}...] describe more than {Array.MaxLength} values."));
         }
 
         // A raw file's length is known: compare before allocating anything.
@@ -130,7 +131,7 @@ public static class IdxReader
     {
         int read = Fill(stream, destination, name);
         if (read < destination.Length)
-            throw new InvalidDataException($"{name}: truncated: the file ends after {read} of the {destination.Length} bytes of {what}.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated: the file ends after {read} of the {destination.Length} bytes of {what}."));
     }
 
     /// <summary>Reads until <paramref name="destination"/> is full or the data ends; returns the bytes read.</summary>
@@ -148,10 +149,10 @@ public static class IdxReader
     }
 
     private static InvalidDataException Truncated(string name, int[] shape, long count, long held) =>
-        new($"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {held}.");
+        new(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {held}."));
 
     private static InvalidDataException TooLong(string name, int[] shape, long count) =>
-        new($"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them.");
+        new(string.Create(CultureInfo.InvariantCulture, $"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them."));
 
     private static string TypeName(byte code) => code switch
     {

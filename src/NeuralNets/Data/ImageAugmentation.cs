@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Text;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Data;
@@ -128,4 +129,7 @@ public sealed record ImageAugmentation
             }
         }
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

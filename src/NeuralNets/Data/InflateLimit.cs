@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 
 namespace NeuralNets.Data;
@@ -25,7 +26,7 @@ internal sealed class InflateLimit : Stream
         try
         {
             // A gzip member is at least a 10-byte header and an 8-byte trailer (CRC-32, then the size modulo 2^32, little-endian).
-            if (file.Length < 18) throw new InvalidDataException($"{_file} is {file.Length} bytes: too short to be a gzip file.");
+            if (file.Length < 18) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file} is {file.Length} bytes: too short to be a gzip file."));
             Span<byte> size = stackalloc byte[4];
             file.Seek(-4, SeekOrigin.End);
             file.ReadExactly(size);
@@ -47,10 +48,10 @@ internal sealed class InflateLimit : Stream
         int n = _inner.Read(buffer);
         _read += n;
         if (_read > _limit)
-            throw new InvalidDataException($"{_file} inflates to more than {_limit} bytes (CsvOptions.MaxInflatedBytes); raise the limit if the file is trusted.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file} inflates to more than {_limit} bytes (CsvOptions.MaxInflatedBytes); raise the limit if the file is trusted."));
         if (n == 0 && buffer.Length > 0 && (uint)_read != _trailerSize)
             throw new InvalidDataException(
-                $"{_file} ends after {_read} inflated bytes, but its gzip trailer says {_trailerSize} (modulo 2^32): the file is truncated or corrupt " +
+                string.Create(CultureInfo.InvariantCulture, $"{_file} ends after {_read} inflated bytes, but its gzip trailer says {_trailerSize} (modulo 2^32): the file is truncated or corrupt ") +
                 "(or holds several gzip members, which is not supported: inflate it first).");
         return n;
     }

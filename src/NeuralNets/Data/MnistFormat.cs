@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Tensors;
 
@@ -28,14 +29,14 @@ public static class MnistFormat
             throw new InvalidDataException($"{labelsPath}: labels must have shape [N] but the file has shape {TensorMemory.ShapeText(labels.Shape)}.");
         int count = images.Shape[0], height = images.Shape[1], width = images.Shape[2];
         if (labels.Shape[0] != count)
-            throw new InvalidDataException($"{labelsPath} holds {labels.Shape[0]} labels but {imagesPath} holds {count} images; they must be the same count.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{labelsPath} holds {labels.Shape[0]} labels but {imagesPath} holds {count} images; they must be the same count."));
 
         var classes = new int[count];
         for (int i = 0; i < count; i++)
         {
             int label = labels.Data[i];
             if (label >= classCount)
-                throw new InvalidDataException($"{labelsPath}: label {label} of sample {i} is outside the class range [0, {classCount}).");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{labelsPath}: label {label} of sample {i} is outside the class range [0, {classCount})."));
             classes[i] = label;
         }
 

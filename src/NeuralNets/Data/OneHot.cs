@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Tensors;
@@ -16,7 +17,7 @@ public static class OneHot
         for (int i = 0; i < classes.Length; i++)
         {
             if ((uint)classes[i] >= (uint)classCount)
-                throw new ArgumentOutOfRangeException(nameof(classes), classes[i], $"Sample {i} has class {classes[i]}, outside [0, {classCount}).");
+                throw new ArgumentOutOfRangeException(nameof(classes), classes[i], string.Create(CultureInfo.InvariantCulture, $"Sample {i} has class {classes[i]}, outside [0, {classCount})."));
             result[i * classCount + classes[i]] = T.One;
         }
         return TensorMemory.Wrap(result, [classes.Length, classCount]);

@@ -24,7 +24,7 @@ public sealed class Standardizer
         ArgumentNullException.ThrowIfNull(means);
         ArgumentNullException.ThrowIfNull(scales);
         if (means.Count == 0 || means.Count != scales.Count)
-            throw new ArgumentException($"A standardiser needs one mean and one scale per feature; got {means.Count} means and {scales.Count} scales.", nameof(scales));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A standardiser needs one mean and one scale per feature; got {means.Count} means and {scales.Count} scales."), nameof(scales));
         for (int i = 0; i < means.Count; i++)
         {
             if (!double.IsFinite(means[i]))
@@ -83,7 +83,7 @@ public sealed class Standardizer
     {
         ArgumentNullException.ThrowIfNull(features);
         if (features.Rank != 2 || features.Lengths[1] != FeatureCount)
-            throw new ArgumentException($"The standardiser was fitted on {FeatureCount} features; the data has shape {TensorMemory.ShapeText(features.Lengths)}.", nameof(features));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The standardiser was fitted on {FeatureCount} features; the data has shape {TensorMemory.ShapeText(features.Lengths)}."), nameof(features));
         var result = features.Span().ToArray();
         TransformInPlace<T>(result);
         return TensorMemory.Wrap(result, features.Shape());
@@ -93,7 +93,7 @@ public sealed class Standardizer
     public void TransformInPlace<T>(Span<T> rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (rows.Length % FeatureCount != 0)
-            throw new ArgumentException($"{rows.Length} values are not whole rows of {FeatureCount} features.", nameof(rows));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{rows.Length} values are not whole rows of {FeatureCount} features."), nameof(rows));
         for (int start = 0; start < rows.Length; start += FeatureCount)
             for (int c = 0; c < FeatureCount; c++)
                 rows[start + c] = T.CreateChecked((double.CreateChecked(rows[start + c]) - _means[c]) / _scales[c]);

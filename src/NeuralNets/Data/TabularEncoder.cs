@@ -150,8 +150,8 @@ public sealed class TabularEncoder
                     if (hot >= 0) result[r * width + offset + hot] = T.One;
                     else if (UnknownCategories == UnknownCategoryPolicy.Throw)
                         throw new InvalidDataException(
-                            $"'{table.Source}', line {table.LineOf(r)}, column '{column.Name}' (index {column.FileIndex}): the category '{column.Categories![column.Codes[r]]}' " +
-                            $"was not in the training data ({fitted.Categories!.Length} categories). Fit with UnknownCategoryPolicy.AllZeros to encode such rows as all zeros.");
+                            string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{column.Name}' (index {column.FileIndex}): the category '{column.Categories![column.Codes[r]]}' ") +
+                            string.Create(CultureInfo.InvariantCulture, $"was not in the training data ({fitted.Categories!.Length} categories). Fit with UnknownCategoryPolicy.AllZeros to encode such rows as all zeros."));
                 }
             }
             offset += fitted.Width;
@@ -174,7 +174,7 @@ public sealed class TabularEncoder
             result[r] = position[label.Codes![r]];
             if (result[r] < 0)
                 throw new InvalidDataException(
-                    $"'{table.Source}', line {table.LineOf(r)}, column '{label.Name}' (index {label.FileIndex}): the class '{label.Categories![label.Codes[r]]}' " +
+                    string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{label.Name}' (index {label.FileIndex}): the class '{label.Categories![label.Codes[r]]}' ") +
                     $"was not in the training data, whose classes are {string.Join(", ", classes.Select(c => $"'{c}'"))}.");
         }
         return result;
@@ -227,16 +227,16 @@ public sealed class TabularEncoder
     private void CheckColumns(CsvTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        string where = table.HeaderLine > 0 ? $"'{table.Source}', line {table.HeaderLine} (header)" : $"'{table.Source}'";
+        string where = table.HeaderLine > 0 ? string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.HeaderLine} (header)") : $"'{table.Source}'";
         if (table.FeatureCount != _columns.Length)
-            throw new InvalidDataException($"{where}: the table has {table.FeatureCount} feature columns but the encoder was fitted on {_columns.Length} ({ShowNames(FeatureNames)}).");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: the table has {table.FeatureCount} feature columns but the encoder was fitted on {_columns.Length} ({ShowNames(FeatureNames)})."));
         for (int f = 0; f < _columns.Length; f++)
         {
             var column = table.Feature(f);
             if (column.Name != _columns[f].Name)
-                throw new InvalidDataException($"{where}: feature {f} is column '{column.Name}' (index {column.FileIndex}) but the encoder was fitted on '{_columns[f].Name}' there.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: feature {f} is column '{column.Name}' (index {column.FileIndex}) but the encoder was fitted on '{_columns[f].Name}' there."));
             if (column.IsCategory != _columns[f].IsCategory)
-                throw new InvalidDataException($"{where}: column '{column.Name}' (index {column.FileIndex}) is read as {Kind(column.IsCategory)} but the encoder was fitted on it as {Kind(_columns[f].IsCategory)}.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: column '{column.Name}' (index {column.FileIndex}) is read as {Kind(column.IsCategory)} but the encoder was fitted on it as {Kind(_columns[f].IsCategory)}."));
         }
     }
 
@@ -244,7 +244,7 @@ public sealed class TabularEncoder
     {
         var label = table.Label ?? throw new InvalidDataException($"'{table.Source}' was read without a label column; the encoder was fitted with '{LabelName}'.");
         if (label.Name != LabelName)
-            throw new InvalidDataException($"'{table.Source}', line {table.HeaderLine} (header): the label is column '{label.Name}' (index {label.FileIndex}) but the encoder was fitted with '{LabelName}'.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.HeaderLine} (header): the label is column '{label.Name}' (index {label.FileIndex}) but the encoder was fitted with '{LabelName}'."));
         if (table.LabelKind != LabelKind)
             throw new InvalidDataException($"'{table.Source}': the label '{label.Name}' was read as {table.LabelKind} but the encoder was fitted on {LabelKind}.");
         return label;
@@ -253,5 +253,5 @@ public sealed class TabularEncoder
     private static string Kind(bool isCategory) => isCategory ? "categories" : "numbers";
 
     private static string ShowNames(IReadOnlyList<string> names) =>
-        string.Join(", ", names.Take(12).Select(n => $"'{n}'")) + (names.Count > 12 ? $" and {names.Count - 12} more" : "");
+        string.Join(", ", names.Take(12).Select(n => $"'{n}'")) + (names.Count > 12 ? string.Create(CultureInfo.InvariantCulture, $" and {names.Count - 12} more") : "");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using NeuralNets.Serialization;
 
@@ -71,7 +72,7 @@ internal static class TabularEncoderFile
         string file = $"'{path}'";
         using var stream = File.OpenRead(path);
         if (stream.Length > MaxBytes)
-            throw new InvalidDataException($"{file} is {stream.Length} bytes; an encoder file is at most {MaxBytes} bytes.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file} is {stream.Length} bytes; an encoder file is at most {MaxBytes} bytes."));
         JsonDocument document;
         try
         {
@@ -107,8 +108,8 @@ internal static class TabularEncoderFile
         int f = 0;
         foreach (var feature in features.EnumerateArray())
         {
-            string where = $"{file}: Features[{f}]";
-            if (feature.ValueKind != JsonValueKind.Object) throw Invalid(file, $"Features[{f}]", "an object", feature);
+            string where = string.Create(CultureInfo.InvariantCulture, $"{file}: Features[{f}]");
+            if (feature.ValueKind != JsonValueKind.Object) throw Invalid(file, string.Create(CultureInfo.InvariantCulture, $"Features[{f}]"), "an object", feature);
             string name = String(feature, "Name", where);
             string kind = String(feature, "Kind", where);
             columns[f++] = kind switch
@@ -159,15 +160,15 @@ internal static class TabularEncoderFile
     {
         var value = Field(owner, name, where);
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() < minimum)
-            throw Invalid(where, name, $"an array of at least {minimum} strings", value);
+            throw Invalid(where, name, string.Create(CultureInfo.InvariantCulture, $"an array of at least {minimum} strings"), value);
         var result = new string[value.GetArrayLength()];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         int i = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String) throw Invalid(where, $"{name}[{i}]", "a string", item);
+            if (item.ValueKind != JsonValueKind.String) throw Invalid(where, string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"), "a string", item);
             result[i] = item.GetString()!;
-            if (!seen.Add(result[i])) throw new InvalidDataException($"{where}: {name}[{i}] repeats '{Shorten(result[i])}'.");
+            if (!seen.Add(result[i])) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: {name}[{i}] repeats '{Shorten(result[i])}'."));
             i++;
         }
         return result;
@@ -179,7 +180,7 @@ internal static class TabularEncoderFile
     private static string Show(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => $"\"{Shorten(value.GetString()!)}\"",
-        JsonValueKind.Array => $"an array of {value.GetArrayLength()}",
+        JsonValueKind.Array => string.Create(CultureInfo.InvariantCulture, $"an array of {value.GetArrayLength()}"),
         JsonValueKind.Object => "an object",
         _ => Shorten(value.GetRawText()),
     };

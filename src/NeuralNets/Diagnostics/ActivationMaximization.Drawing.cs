@@ -31,7 +31,7 @@ public static partial class ActivationMaximization
             throw new ArgumentException($"Class panels are drawn for single-channel images [1, H, W], but the network's input is {TensorMemory.ShapeText(inputShape)}.", nameof(network));
         var outputShape = network.OutputShape(inputShape);
         if (outputShape.Count != 1 || outputShape[0] != classNames.Count)
-            throw new ArgumentException($"The network has outputs {TensorMemory.ShapeText(outputShape)} but {classNames.Count} class names were given.", nameof(classNames));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has outputs {TensorMemory.ShapeText(outputShape)} but {classNames.Count} class names were given."), nameof(classNames));
         int classes = classNames.Count, size = inputShape[1] * inputShape[2];
         var images = new T[classes * size];
         for (int c = 0; c < classes; c++) ForClass(network, c, options).Span().CopyTo(images.AsSpan(c * size, size));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Layers;
@@ -50,7 +51,7 @@ public static partial class ActivationMaximization
             ?? throw new ArgumentException("Activation maximisation needs a network that knows its input shape (build it with one).", nameof(network));
         var outputShape = network.Layers.Take(layer + 1).Aggregate(inputShape, (shape, l) => l.OutputShape(shape));
         if ((uint)channel >= (uint)outputShape[0])
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"Layer {layer} ({network.Layers[layer]}) has channels 0 to {outputShape[0] - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, string.Create(CultureInfo.InvariantCulture, $"Layer {layer} ({network.Layers[layer]}) has channels 0 to {outputShape[0] - 1}."));
         if (options.Jitter > 0 && inputShape.Count != 3)
             throw new ArgumentException($"Jitter shifts images [C, H, W], but the input is {TensorMemory.ShapeText(inputShape)}: set Jitter to 0.", nameof(options));
 
@@ -94,7 +95,7 @@ public static partial class ActivationMaximization
         var output = PartialPass.Forward(network, layer, input);
         int perChannel = (int)(output.FlattenedLength / output.Lengths[0] / output.Lengths[1]);
         if ((uint)channel >= (uint)output.Lengths[1])
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, $"Layer {layer} has channels 0 to {output.Lengths[1] - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(channel), channel, string.Create(CultureInfo.InvariantCulture, $"Layer {layer} has channels 0 to {output.Lengths[1] - 1}."));
         return double.CreateChecked(TensorPrimitives.Sum<T>(output.Span().Slice(channel * perChannel, perChannel))) / perChannel;
     }
 

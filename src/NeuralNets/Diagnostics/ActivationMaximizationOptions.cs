@@ -1,3 +1,4 @@
+using System.Text;
 namespace NeuralNets.Diagnostics;
 
 /// <summary>The settings of <see cref="ActivationMaximization"/>: gradient ascent with jitter and an L2 penalty and bound.</summary>
@@ -24,4 +25,7 @@ public sealed record ActivationMaximizationOptions
 
     /// <summary>Standard deviation of the Gaussian noise the ascent starts from.</summary>
     public double InitialNoise { get; init; } = 0.01;
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

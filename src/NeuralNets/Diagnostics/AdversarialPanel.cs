@@ -115,7 +115,7 @@ public static class AdversarialPanel
         int count = input.BatchSize();
         if (output.FlattenedLength != (long)count * classNames.Count)
             throw new ArgumentException(
-                $"The network gives {TensorMemory.ShapeText(output.Lengths)} for {count} samples, but {classNames.Count} class names were given: one output per class is needed.", nameof(classNames));
+                string.Create(CultureInfo.InvariantCulture, $"The network gives {TensorMemory.ShapeText(output.Lengths)} for {count} samples, but {classNames.Count} class names were given: one output per class is needed."), nameof(classNames));
         var logits = new double[classNames.Count];
         var probabilities = new double[classNames.Count];
         var result = new (int, double)[count];
@@ -145,7 +145,7 @@ public static class AdversarialPanel
         };
         return geometry ?? throw new ArgumentException(
             $"An adversarial panel takes single-channel images [N, H, W], [N, 1, H, W] or flattened [N, H·W] (square, or with options.ImageSize), N ≥ 1, but got {TensorMemory.ShapeText(shape)}" +
-            (size is { } given ? $" with ImageSize {given.Height}×{given.Width}." : "."), nameof(images));
+            (size is { } given ? string.Create(CultureInfo.InvariantCulture, $" with ImageSize {given.Height}×{given.Width}.") : "."), nameof(images));
     }
 
     private static bool IsSquare(int n) => n > 0 && (int)Math.Sqrt(n) is var r && r * r == n;

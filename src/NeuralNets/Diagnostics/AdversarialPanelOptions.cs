@@ -1,3 +1,4 @@
+using System.Text;
 namespace NeuralNets.Diagnostics;
 
 /// <summary>How <see cref="AdversarialPanel"/> draws its rows.</summary>
@@ -17,4 +18,7 @@ public sealed record AdversarialPanelOptions
 
     /// <summary>The valid range of a pixel, drawn black (low) to white (high). Default [0, 1].</summary>
     public (double Low, double High) PixelRange { get; init; } = (0, 1);
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

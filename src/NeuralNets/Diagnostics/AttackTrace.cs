@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace NeuralNets.Diagnostics;
@@ -56,7 +57,7 @@ public sealed class AttackTrace<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         long length = (long)iterations * samples * outputs;
         if (length > Array.MaxLength)
-            throw new ArgumentException($"A trace of {iterations} iterates × {samples} samples × {outputs} outputs is larger than one array can hold.", "steps");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A trace of {iterations} iterates × {samples} samples × {outputs} outputs is larger than one array can hold."), "steps");
         if (_outputs.Length < length) _outputs = new T[length];
         (Iterations, Samples, Outputs) = (iterations, samples, outputs);
     }
@@ -65,7 +66,7 @@ public sealed class AttackTrace<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal void Record(int iteration, ReadOnlySpan<T> outputs)
     {
         if (outputs.Length != Samples * Outputs)
-            throw new InvalidOperationException($"The trace holds {Samples} × {Outputs} outputs per iterate, but the network gave {outputs.Length}.");
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"The trace holds {Samples} × {Outputs} outputs per iterate, but the network gave {outputs.Length}."));
         outputs.CopyTo(_outputs.AsSpan(iteration * Samples * Outputs));
     }
 }

@@ -125,7 +125,7 @@ public static class DecisionBoundary
             : PlaneRegion.Around(0.1, train, test));
         var map = Evaluate(network, region, options.Width, options.Height);
         if (options.ClassNames is { } names && names.Count != map.Classes)
-            throw new ArgumentException($"The network has {map.Classes} classes but {names.Count} class names were given.", nameof(options));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has {map.Classes} classes but {names.Count} class names were given."), nameof(options));
 
         int s = options.TextScale, glyphH = Picture.MeasureText("0", s).Height;
         var xTicks = AxisTicks.For(region.XMin, region.XMax);

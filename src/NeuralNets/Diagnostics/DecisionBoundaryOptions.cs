@@ -1,3 +1,4 @@
+using System.Text;
 namespace NeuralNets.Diagnostics;
 
 /// <summary>How <see cref="DecisionBoundary.Draw{T}"/> draws a classifier's regions over the plane.</summary>
@@ -20,4 +21,7 @@ public sealed record DecisionBoundaryOptions
 
     /// <summary>Pixels per font pixel of the title, ticks and legend (the font is 5×7).</summary>
     public int TextScale { get; init; } = 1;
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

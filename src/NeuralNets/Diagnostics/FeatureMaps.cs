@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Text;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
 
@@ -11,7 +12,11 @@ namespace NeuralNets.Diagnostics;
 /// <param name="Layer">The layer's text, e.g. <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>.</param>
 /// <param name="Output">A copy of its output, <c>[1, ...]</c>.</param>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed record LayerOutput<T>(int Index, string Layer, Tensor<T> Output);
+public sealed record LayerOutput<T>(int Index, string Layer, Tensor<T> Output)
+{
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+}
 
 /// <summary>What every layer of a network makes of one input: the feature maps the lecture shows layer by layer.</summary>
 public static class FeatureMaps
@@ -54,7 +59,7 @@ public static class FeatureMaps
         ArgumentNullException.ThrowIfNull(output);
         var shape = output.Output.Shape();
         if (shape.Length is not (2 or 4) || shape[0] != 1)
-            throw new ArgumentException($"Feature maps are drawn from a [1, C, H, W] or [1, F] output, but layer {output.Index} gave {TensorMemory.ShapeText(shape)}.", nameof(output));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Feature maps are drawn from a [1, C, H, W] or [1, F] output, but layer {output.Index} gave {TensorMemory.ShapeText(shape)}."), nameof(output));
         string name = output.Layer.Split('(')[0];
         string size = string.Join("×", shape.Skip(1).Select(s => s.ToString(CultureInfo.InvariantCulture)));
         string title = $"layer {output.Index.ToString(CultureInfo.InvariantCulture)} · {name} · {size}";
@@ -97,7 +102,7 @@ public static class FeatureMaps
         PartialPass.CheckLayer(network, layer, nameof(layer));
         var output = PartialPass.Forward(network, layer, inputs);
         if (output.Rank < 2)
-            throw new ArgumentException($"Layer {layer} gives {TensorMemory.ShapeText(output.Shape())}, which has no channel dimension.", nameof(layer));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Layer {layer} gives {TensorMemory.ShapeText(output.Shape())}, which has no channel dimension."), nameof(layer));
         int batch = output.BatchSize(), channels = (int)output.Lengths[1], perChannel = (int)(output.FlattenedLength / batch / channels);
         ReadOnlySpan<T> values = output.Span();
         var maxima = new double[channels];

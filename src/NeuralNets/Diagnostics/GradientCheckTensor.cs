@@ -26,7 +26,7 @@ public sealed class GradientCheckTensor
         ArgumentNullException.ThrowIfNull(analytic);
         ArgumentNullException.ThrowIfNull(numeric);
         if (analytic.Length != numeric.Length)
-            throw new ArgumentException($"'{name}' has {analytic.Length} analytic and {numeric.Length} numeric derivatives.", nameof(numeric));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"'{name}' has {analytic.Length} analytic and {numeric.Length} numeric derivatives."), nameof(numeric));
         Name = name;
         _shape = shape.ToArray();
         _analytic = analytic;

@@ -99,7 +99,7 @@ public static class ImageGrid
         if (options.Labels is { } labels)
         {
             if (labels.Count != count)
-                throw new ArgumentException($"The grid has {count} images but {labels.Count} labels: give one label per image.", nameof(options));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The grid has {count} images but {labels.Count} labels: give one label per image."), nameof(options));
             return [.. labels];
         }
         return options.IndexLabels ? [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))] : null;

@@ -1,3 +1,4 @@
+using System.Text;
 namespace NeuralNets.Diagnostics;
 
 /// <summary>Where <see cref="ImageGrid"/> writes each cell's label.</summary>
@@ -55,4 +56,7 @@ public sealed record ImageGridOptions
     /// does not pass for a dark or pale image on the scale.
     /// </summary>
     public bool MarkConstantImages { get; init; } = true;
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NeuralNets.Diagnostics;
 
 /// <summary>An RGB raster to draw diagnostics into and save as PNG: row-major, three bytes a pixel, white to start with.</summary>
@@ -13,7 +15,7 @@ public sealed partial class Picture
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         if ((long)width * height * 3 > Array.MaxLength)
-            throw new ArgumentException($"A {width}×{height} picture is larger than one array can hold.", nameof(width));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A {width}×{height} picture is larger than one array can hold."), nameof(width));
         (Width, Height) = (width, height);
         _pixels = new byte[width * height * 3];
         Array.Fill(_pixels, (byte)255);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NeuralNets.Diagnostics;
 
 /// <summary>Puts finished pictures (panels) side by side or one above another on a white background.</summary>
@@ -44,6 +46,6 @@ public static class PictureLayout
         ArgumentOutOfRangeException.ThrowIfNegative(spacing);
         if (panels.Count == 0) throw new ArgumentException("A layout needs at least one panel, but got none.", nameof(panels));
         for (int i = 0; i < panels.Count; i++)
-            if (panels[i] is null) throw new ArgumentNullException(nameof(panels), $"Panel {i} is null.");
+            if (panels[i] is null) throw new ArgumentNullException(nameof(panels), string.Create(CultureInfo.InvariantCulture, $"Panel {i} is null."));
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Text;
 using NeuralNets.Data;
 using NeuralNets.Tensors;
 
@@ -48,4 +49,7 @@ public readonly record struct PlaneRegion(double XMin, double XMax, double YMin,
         double dx = Math.Max(xMax - xMin, 1e-9), dy = Math.Max(yMax - yMin, 1e-9);
         return new PlaneRegion(xMin - margin * dx, xMax + margin * dx, yMin - margin * dy, yMax + margin * dy);
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

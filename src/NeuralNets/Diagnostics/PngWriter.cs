@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using NeuralNets.Serialization;
@@ -27,7 +28,7 @@ public static class PngWriter
         int channels = rgb ? 3 : 1;
         long expected = (long)width * height * channels;
         if (pixels.Length != expected)
-            throw new ArgumentException($"A {width}×{height} {(rgb ? "RGB" : "greyscale")} image needs {expected} bytes, but {pixels.Length} were given.", nameof(pixels));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A {width}×{height} {(rgb ? "RGB" : "greyscale")} image needs {expected} bytes, but {pixels.Length} were given."), nameof(pixels));
         stream.Write(Signature);
 
         Span<byte> header = stackalloc byte[13];

@@ -30,12 +30,12 @@ public static partial class Saliency
             throw new ArgumentException($"A saliency picture is drawn for one single-channel image [1, 1, H, W], but got {TensorMemory.ShapeText(shape)}.", nameof(image));
         ReadOnlySpan<T> probabilities = network.PredictProbabilities(image).Span();
         if (probabilities.Length < 2)
-            throw new ArgumentException($"A saliency picture needs a classifier with at least 2 outputs, but {network} has {probabilities.Length}.", nameof(network));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A saliency picture needs a classifier with at least 2 outputs, but {network} has {probabilities.Length}."), nameof(network));
         int predicted = TensorPrimitives.IndexOfMax(probabilities);
         if (classNames is not null && classNames.Count != probabilities.Length)
-            throw new ArgumentException($"The network has {probabilities.Length} classes but {classNames.Count} class names were given.", nameof(classNames));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has {probabilities.Length} classes but {classNames.Count} class names were given."), nameof(classNames));
         if (trueClass is int label && (uint)label >= (uint)probabilities.Length)
-            throw new ArgumentOutOfRangeException(nameof(trueClass), label, $"The network has classes 0 to {probabilities.Length - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(trueClass), label, string.Create(CultureInfo.InvariantCulture, $"The network has classes 0 to {probabilities.Length - 1}."));
         string Name(int c) => classNames?[c] ?? c.ToString(CultureInfo.InvariantCulture);
 
         var map = ForPredictedClass(network, image);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Layers;
@@ -45,7 +46,7 @@ public static partial class Saliency
             throw new ArgumentException($"Saliency needs a network whose output is [N, classes], but {network} gives {TensorMemory.ShapeText(output.Shape())}.", nameof(network));
         int batch = output.BatchSize(), classes = (int)output.Lengths[1];
         if (targetClass >= classes)
-            throw new ArgumentOutOfRangeException(nameof(targetClass), targetClass, $"The network has {classes} classes, 0 to {classes - 1}.");
+            throw new ArgumentOutOfRangeException(nameof(targetClass), targetClass, string.Create(CultureInfo.InvariantCulture, $"The network has {classes} classes, 0 to {classes - 1}."));
         ReadOnlySpan<T> scores = output.Span();
         var seed = new T[batch * classes];
         for (int n = 0; n < batch; n++)

@@ -22,7 +22,7 @@ internal static class OnnxDecoder
                 case 2: model.ProducerName = reader.String("producer_name"); break;
                 case 3: model.ProducerVersion = reader.String("producer_version"); break;
                 case 7: model.Graph = Graph(reader.Message("graph", "graph")); break;
-                case 8: model.OperatorSets.Add(OperatorSet(reader.Message("opset_import", $"opset_import {model.OperatorSets.Count}"))); break;
+                case 8: model.OperatorSets.Add(OperatorSet(reader.Message("opset_import", string.Create(CultureInfo.InvariantCulture, $"opset_import {model.OperatorSets.Count}")))); break;
                 default: reader.Skip(field); break;
             }
         }

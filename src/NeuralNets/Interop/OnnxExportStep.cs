@@ -61,7 +61,9 @@ public sealed class OnnxExportStep
         ArgumentException.ThrowIfNullOrWhiteSpace(opType);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(attributes);
-        string name = string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}{(_nodes == 0 ? "" : "_" + _nodes)}");
+        string name = _nodes == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}")
+            : string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}_{_nodes}");
         _nodes++;
         var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"] };
         foreach (var attribute in attributes) node.Attributes.Add(attribute.Proto);
@@ -84,7 +86,7 @@ public sealed class OnnxExportStep
         long expected = 1;
         foreach (long length in shape) expected *= length;
         if (expected != count)
-            throw new ArgumentException($"The shape [{string.Join(", ", shape)}] holds {expected} values, but {count} were given.", nameof(shape));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The shape [{string.Join(", ", shape)}] holds {expected} values, but {count} were given."), nameof(shape));
         string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
         _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
         return fullName;

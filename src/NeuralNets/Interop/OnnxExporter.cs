@@ -43,7 +43,7 @@ internal static class OnnxExporter
             }
             if (!options.Mappings.TryGetValue(description.Kind, out var mapping) && !OnnxMappings.BuiltIn.TryGetValue(description.Kind, out mapping))
                 throw new ArgumentException(
-                    $"Layer {i} ({layer}) has no ONNX mapping for its kind '{description.Kind}'. Give one in OnnxExportOptions.Mappings.", nameof(network));
+                    string.Create(CultureInfo.InvariantCulture, $"Layer {i} ({layer}) has no ONNX mapping for its kind '{description.Kind}'. Give one in OnnxExportOptions.Mappings."), nameof(network));
             var outputShape = layer.OutputShape(shape);
             var step = new OnnxExportStep(graph, elementType, values => ElementBytes<T>(values), layer, i, description, current, shape, outputShape, names);
             try
@@ -52,7 +52,7 @@ internal static class OnnxExporter
             }
             catch (NotSupportedException e)
             {
-                throw new NotSupportedException($"Layer {i} ({layer}) cannot be exported to ONNX: {e.Message}", e);
+                throw new NotSupportedException(string.Create(CultureInfo.InvariantCulture, $"Layer {i} ({layer}) cannot be exported to ONNX: {e.Message}"), e);
             }
             shape = outputShape;
         }

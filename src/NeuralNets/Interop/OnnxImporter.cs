@@ -34,7 +34,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         importer.CollectConstants(graph);
         string input = importer.ReadInput(graph);
         if (graph.Outputs.Count != 1)
-            throw new InvalidDataException($"{file}: the graph has {graph.Outputs.Count} outputs; a Sequential network has one.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: the graph has {graph.Outputs.Count} outputs; a Sequential network has one."));
         var chain = importer.Chain(graph, input, graph.Outputs[0].Name);
         var inputShape = importer._shape;
         for (int i = 0; i < chain.Count; i++) i += importer.Translate(chain[i], i + 1 < chain.Count ? chain[i + 1] : null);
@@ -62,7 +62,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         var inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
         if (inputs.Count != 1)
-            throw new InvalidDataException($"{_file}: the graph has {inputs.Count} inputs besides its initializers; a Sequential network has one.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the graph has {inputs.Count} inputs besides its initializers; a Sequential network has one."));
         var input = inputs[0];
         if (input.ElementType != OnnxDataType.Of<T>())
             throw new InvalidDataException($"{_file}: the input '{input.Name}' is {OnnxDataType.Name(input.ElementType)}; load the model as Sequential of that type, not {typeof(T).Name}.");
@@ -77,7 +77,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             sample[d] = (int)dimension.Value;
         }
         if (ShapeSize.Count(sample, int.MaxValue) < 0)
-            throw new InvalidDataException($"{_file}: the input '{input.Name}' has more than {int.MaxValue} values per sample.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the input '{input.Name}' has more than {int.MaxValue} values per sample."));
         _shape = sample;
         return input.Name;
     }
@@ -93,7 +93,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             if (node.Domain is not ("" or "ai.onnx")) throw Node(node, $"belongs to the operator domain '{node.Domain}', which cannot be imported");
             var data = node.Inputs.Where(name => name.Length > 0 && !_constants.ContainsKey(name)).ToList();
             if (data.Count != 1)
-                throw Node(node, $"takes {data.Count} computed inputs ({string.Join(", ", data.Select(d => $"'{d}'"))}); only a chain of operators with one computed input each can be imported");
+                throw Node(node, string.Create(CultureInfo.InvariantCulture, $"takes {data.Count} computed inputs ({string.Join(", ", data.Select(d => $"'{d}'"))}); only a chain of operators with one computed input each can be imported"));
             if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
             foreach (string name in node.Inputs.Where(n => n.Length > 0))
             {
@@ -110,7 +110,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             if (!consumers.TryGetValue(current, out var next) || next.Count == 0)
                 throw new InvalidDataException($"{_file}: the value '{current}' feeds no node, but the graph's output is '{output}'.");
             if (next.Count > 1)
-                throw new InvalidDataException($"{_file}: the value '{current}' feeds {next.Count} nodes ({string.Join(", ", next.Select(Describe))}); only a chain can be imported.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the value '{current}' feeds {next.Count} nodes ({string.Join(", ", next.Select(Describe))}); only a chain can be imported."));
             var node = next[0];
             if (!visited.Add(node)) throw Node(node, "is part of a cycle");
             foreach (string extra in node.Outputs.Skip(1).Where(n => n.Length > 0))
@@ -164,7 +164,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             {
                 NoAttributes(node);
                 var slope = Values(node, Constant(node, 1, "slope"), "slope");
-                if (slope.Length != 1) throw Node(node, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported");
+                if (slope.Length != 1) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported"));
                 Add(node, () => new LeakyReLU<T>(double.CreateChecked(slope[0])));
                 return 0;
             }
@@ -174,7 +174,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
                 Allowed(node, "axis");
                 long axis = Int(node, "axis", 1);
                 if (axis != 1 && axis != 1 - (_shape.Count + 1))
-                    throw Node(node, $"flattens from axis {axis}; only Flatten(axis = 1), which keeps the batch, can be imported");
+                    throw Node(node, string.Create(CultureInfo.InvariantCulture, $"flattens from axis {axis}; only Flatten(axis = 1), which keeps the batch, can be imported"));
                 Add(node, () => new Flatten<T>());
                 return 0;
             }
@@ -216,7 +216,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         T[] Vector(int index, string what)
         {
             var values = Values(node, Constant(node, index, what), what);
-            return values.Length == features ? values : throw Node(node, $"has a {what} of {values.Length} values for {features} channels");
+            return values.Length == features ? values : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a {what} of {values.Length} values for {features} channels"));
         }
         T[] scale = Vector(1, "scale"), bias = Vector(2, "B"), mean = Vector(3, "mean"), variance = Vector(4, "var");
         float epsilonAttribute = Float(node, "epsilon", 1e-5f);
@@ -248,7 +248,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (Float(node, "alpha", 1f) != 1f || Float(node, "beta", 1f) != 1f)
             throw Node(node, "scales by alpha or beta other than 1, which Dense does not");
         if (Int(node, "transA", 0) != 0) throw Node(node, "transposes its input (transA = 1)");
-        bool transB = Int(node, "transB", 0) switch { 0 => false, 1 => true, var other => throw Node(node, $"has transB = {other}") };
+        bool transB = Int(node, "transB", 0) switch { 0 => false, 1 => true, var other => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has transB = {other}")) };
         var b = Constant(node, 1, "B");
         string? bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
         AddDense(node, b, transB, bias is null ? null : Constant(node, 2, "C"));
@@ -278,14 +278,14 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (_shape.Count != 1)
             throw Node(node, $"receives samples of shape {Text(_shape)}; a matrix product needs vectors (a Flatten before it)");
-        if (weight.Dims.Count != 2) throw Node(node, $"has a weight of rank {weight.Dims.Count}; it must be a matrix");
+        if (weight.Dims.Count != 2) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight of rank {weight.Dims.Count}; it must be a matrix"));
         long inputs = weight.Dims[transposed ? 1 : 0], outputs = weight.Dims[transposed ? 0 : 1];
         if (inputs != _shape[0])
-            throw Node(node, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample"));
         var w = Values(node, weight, "weight");
         T[]? b = bias is null ? null : Values(node, bias, "bias");
         if (b is not null && b.Length != outputs && b.Length != 1)
-            throw Node(node, $"has a bias of {b.Length} values for {outputs} outputs");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {outputs} outputs"));
         var dense = (Dense<T>)Add(node, () => new Dense<T>((int)inputs, (int)outputs, new Random(0), WeightInit.Zeros));
         var target = dense.Weight.ValueSpan;
         if (transposed) w.CopyTo(target);
@@ -304,10 +304,10 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped convolution (group ≠ 1)");
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
         if (_shape.Count != 3 || _shape[0] != weight.Dims[1])
-            throw Node(node, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[1]}, H, W]");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[1]}, H, W]"));
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
-        if (b is not null && b.Length != weight.Dims[0]) throw Node(node, $"has a bias of {b.Length} values for {weight.Dims[0]} filters");
+        if (b is not null && b.Length != weight.Dims[0]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[0]} filters"));
         var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
         w.CopyTo(conv.Weight.ValueSpan);
         b?.CopyTo(conv.Bias.ValueSpan);
@@ -324,12 +324,12 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         var outputPadding = Ints(node, "output_padding", 2, 0);
         var extra = (Length(node, outputPadding[0], 0), Length(node, outputPadding[1], 0));
         if (extra.Item1 >= stride.Item1 || extra.Item2 >= stride.Item2)
-            throw Node(node, $"has output_padding {Text(outputPadding)} not below its strides ({stride.Item1}, {stride.Item2})");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has output_padding {Text(outputPadding)} not below its strides ({stride.Item1}, {stride.Item2})"));
         if (_shape.Count != 3 || _shape[0] != weight.Dims[0])
-            throw Node(node, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[0]}, H, W]");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[0]}, H, W]"));
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
-        if (b is not null && b.Length != weight.Dims[1]) throw Node(node, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels");
+        if (b is not null && b.Length != weight.Dims[1]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels"));
         var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra, WeightInit.Zeros));
         w.CopyTo(layer.Weight.ValueSpan);
         b?.CopyTo(layer.Bias.ValueSpan);
@@ -345,7 +345,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (Ints(node, "dilations", 2, 1).Any(d => d != 1)) throw Node(node, "is dilated; only dilations of 1 can be imported");
         var kernelShape = Attribute(node, "kernel_shape") is null && kernelFromAttribute is { } k ? [k.Item1, k.Item2] : Ints(node, "kernel_shape", 2, null);
         if (kernelFromAttribute is { } fromWeight && (kernelShape[0], kernelShape[1]) != fromWeight)
-            throw Node(node, $"has kernel_shape {Text(kernelShape)} but a weight with a {fromWeight.Item1}×{fromWeight.Item2} kernel");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has kernel_shape {Text(kernelShape)} but a weight with a {fromWeight.Item1}×{fromWeight.Item2} kernel"));
         var strides = Ints(node, "strides", 2, 1);
         var pads = Ints(node, "pads", 4, 0);
         if (pads[0] != pads[2] || pads[1] != pads[3])
@@ -363,7 +363,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         bool lastOfVector = rank == 2 && (axis == 1 || axis == -1);
         bool wholeSample = _opset < 13 && (axis == 1 || axis == 1 - rank);
         if (!lastOfVector && !wholeSample)
-            throw Node(node, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' Softmax normalises over a whole sample");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' Softmax normalises over a whole sample"));
         Add(node, () => new Softmax<T>());
     }
 
@@ -386,7 +386,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         bool lengthsFit = target.Skip(1).All(length => length is > 0 and <= int.MaxValue);
         int[] sample = lengthsFit ? [.. target.Skip(1).Select(length => (int)length)] : [];
         if (!(copiesBatch || infersBatch) || !lengthsFit || ShapeSize.Count(sample, int.MaxValue) != features)
-            throw Node(node, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported"));
         if (_shape.SequenceEqual(sample)) return;
         if (_shape.Count != 1) Add(node, () => new Flatten<T>());
         Add(node, () => new Unflatten<T>(1, sample));
@@ -414,7 +414,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
 
     private TensorProto Constant(NodeProto node, int index, string what) =>
         index < node.Inputs.Count && _constants.TryGetValue(node.Inputs[index], out var tensor) ? tensor
-            : throw Node(node, $"needs its input {index} ({what}) as an initializer or a Constant");
+            : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"needs its input {index} ({what}) as an initializer or a Constant"));
 
     /// <summary>A tensor's values as T; its element type must be T's and its data exactly as long as its shape says.</summary>
     private T[] Values(NodeProto node, TensorProto tensor, string what)
@@ -426,13 +426,13 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (tensor.HasRawData)
         {
             if (tensor.RawData.Length != count * size)
-                throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {tensor.RawData.Length} bytes of raw_data, expected {count * size}");
+                throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {tensor.RawData.Length} bytes of raw_data, expected {count * size}"));
             // ONNX stores raw_data little-endian, as the platforms .NET runs on are.
             return MemoryMarshal.Cast<byte, T>(tensor.RawData.Span).ToArray();
         }
         int typed = typeof(T) == typeof(float) ? tensor.FloatData.Count : tensor.DoubleData.Count;
         if (typed != count)
-            throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {typed} values, expected {count}");
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {typed} values, expected {count}"));
         return typeof(T) == typeof(float) ? (T[])(object)tensor.FloatData.ToArray() : (T[])(object)tensor.DoubleData.ToArray();
     }
 
@@ -442,10 +442,10 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         long count = Count(node, tensor, "shape", 64);
         if (tensor.HasRawData)
         {
-            if (tensor.RawData.Length != count * 8) throw Node(node, $"has a shape '{tensor.Name}' with {tensor.RawData.Length} bytes of raw_data, expected {count * 8}");
+            if (tensor.RawData.Length != count * 8) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.RawData.Length} bytes of raw_data, expected {count * 8}"));
             return MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray();
         }
-        if (tensor.Int64Data.Count != count) throw Node(node, $"has a shape '{tensor.Name}' with {tensor.Int64Data.Count} values, expected {count}");
+        if (tensor.Int64Data.Count != count) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.Int64Data.Count} values, expected {count}"));
         return [.. tensor.Int64Data];
     }
 
@@ -455,7 +455,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         long count = 1;
         foreach (long length in tensor.Dims)
         {
-            if (length < 0) throw Node(node, $"has a {what} '{tensor.Name}' with the negative dimension {length}");
+            if (length < 0) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a {what} '{tensor.Name}' with the negative dimension {length}"));
             count = length == 0 ? 0 : count > limit / length ? limit + 1 : count * length;
         }
         if (count > limit) throw Node(node, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)}, more values than can be held");
@@ -464,7 +464,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
 
     private int Length(NodeProto node, long value, int min) =>
         value >= min && value <= LayerSettings.MaxWindowLength ? (int)value
-            : throw Node(node, $"has a window length {value} outside [{min}, {LayerSettings.MaxWindowLength}]");
+            : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a window length {value} outside [{min}, {LayerSettings.MaxWindowLength}]"));
 
     private void NoAttributes(NodeProto node) => Allowed(node);
 
@@ -497,7 +497,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         null when fill is { } value => Enumerable.Repeat(value, count).ToArray(),
         null => throw Node(node, $"lacks the attribute '{name}'"),
         { Type: OnnxAttributeType.Ints } a when a.Ints.Count == count => [.. a.Ints],
-        var a => throw Node(node, $"has the attribute '{name}' = {Text(a.Ints)}; expected {count} integers (a 2-D window)"),
+        var a => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has the attribute '{name}' = {Text(a.Ints)}; expected {count} integers (a 2-D window)")),
     };
 
     private static string Encoding(AttributeProto attribute) => System.Text.Encoding.UTF8.GetString(attribute.S.Span);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Layers;
 
 namespace NeuralNets.Interop;
@@ -104,7 +105,7 @@ public static class OnnxMappings
     {
         int features = (int)step.Description.Settings["features"];
         double[] Statistic(string key) => BatchNorm<double>.Decode(step.Description.TextSettings[key], features)
-            ?? throw new InvalidOperationException($"Layer {step.LayerIndex}: '{key}' does not hold {features} values.");
+            ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Layer {step.LayerIndex}: '{key}' does not hold {features} values."));
         string mean = step.AddConstant("runningMean", [features], Statistic(BatchNorm<double>.RunningMeanSetting));
         double epsilon = step.Description.Settings["epsilon"];
         var runningVariance = Statistic(BatchNorm<double>.RunningVarianceSetting);

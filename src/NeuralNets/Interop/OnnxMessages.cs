@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace NeuralNets.Interop;
 
 // The parts of ONNX's protobuf schema (onnx/onnx.proto3) that export and import use, as plain classes.
@@ -18,7 +21,7 @@ internal static class OnnxDataType
     public static string Name(long dataType) => dataType switch
     {
         Float => "float", Int64 => "int64", Double => "double", 10 => "float16", 16 => "bfloat16", 6 => "int32",
-        _ => $"data type {dataType}",
+        _ => string.Create(CultureInfo.InvariantCulture, $"data type {dataType}"),
     };
 }
 
@@ -74,7 +77,11 @@ internal sealed class NodeProto
 }
 
 /// <summary>One dimension of a shape: a number, or a symbol such as <c>batch</c>.</summary>
-internal readonly record struct Dimension(long Value, string? Symbol);
+internal readonly record struct Dimension(long Value, string? Symbol)
+{
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+}
 
 /// <summary>A named graph input or output with its element type and shape.</summary>
 internal sealed class ValueInfoProto

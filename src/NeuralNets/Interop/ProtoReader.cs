@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text;
 
 namespace NeuralNets.Interop;
@@ -29,7 +30,7 @@ internal struct ProtoReader
         _data = data;
         Where = where;
         _depth = depth;
-        if (depth > MaxDepth) throw Invalid($"nests messages more than {MaxDepth} deep");
+        if (depth > MaxDepth) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"nests messages more than {MaxDepth} deep"));
     }
 
     /// <summary>Names this message in errors.</summary>
@@ -47,11 +48,11 @@ internal struct ProtoReader
             return false;
         }
         ulong tag = Varint("a field tag");
-        if (tag >> 3 is 0 or > int.MaxValue >> 3) throw Invalid($"holds the invalid field number {tag >> 3}");
+        if (tag >> 3 is 0 or > int.MaxValue >> 3) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"holds the invalid field number {tag >> 3}"));
         field = (int)(tag >> 3);
         WireType = (ProtoWireType)(tag & 7);
         if (WireType is ProtoWireType.StartGroup or ProtoWireType.EndGroup or > ProtoWireType.Fixed32)
-            throw Invalid($"field {field} has the wire type {(int)WireType}, which ONNX never uses");
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"field {field} has the wire type {(int)WireType}, which ONNX never uses"));
         return true;
     }
 
@@ -76,7 +77,7 @@ internal struct ProtoReader
         ulong length = Varint(name);
         int remaining = _data.Length - _position;
         if (length > (ulong)remaining)
-            throw Invalid($"field '{name}' claims {length} bytes but only {remaining} remain");
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"field '{name}' claims {length} bytes but only {remaining} remain"));
         return Take((int)length, name);
     }
 
@@ -120,7 +121,7 @@ internal struct ProtoReader
             return;
         }
         var bytes = Bytes(name).Span;
-        if (bytes.Length % 4 != 0) throw Invalid($"packed field '{name}' holds {bytes.Length} bytes, not a whole number of floats");
+        if (bytes.Length % 4 != 0) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"packed field '{name}' holds {bytes.Length} bytes, not a whole number of floats"));
         for (int i = 0; i < bytes.Length; i += 4) values.Add(BinaryPrimitives.ReadSingleLittleEndian(bytes[i..]));
     }
 
@@ -133,14 +134,14 @@ internal struct ProtoReader
             return;
         }
         var bytes = Bytes(name).Span;
-        if (bytes.Length % 8 != 0) throw Invalid($"packed field '{name}' holds {bytes.Length} bytes, not a whole number of doubles");
+        if (bytes.Length % 8 != 0) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"packed field '{name}' holds {bytes.Length} bytes, not a whole number of doubles"));
         for (int i = 0; i < bytes.Length; i += 8) values.Add(BinaryPrimitives.ReadDoubleLittleEndian(bytes[i..]));
     }
 
     /// <summary>Skips a field this reader does not use.</summary>
     public void Skip(int field)
     {
-        string name = $"field {field}";
+        string name = string.Create(CultureInfo.InvariantCulture, $"field {field}");
         switch (WireType)
         {
             case ProtoWireType.Varint: Varint(name); break;
@@ -155,13 +156,13 @@ internal struct ProtoReader
 
     private readonly void Expect(ProtoWireType wireType, string name)
     {
-        if (WireType != wireType) throw Invalid($"field '{name}' has the wire type {(int)WireType}, expected {(int)wireType}");
+        if (WireType != wireType) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"field '{name}' has the wire type {(int)WireType}, expected {(int)wireType}"));
     }
 
     private ReadOnlyMemory<byte> Take(int count, string name)
     {
         if (count > _data.Length - _position)
-            throw Invalid($"field '{name}' needs {count} bytes but only {_data.Length - _position} remain");
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"field '{name}' needs {count} bytes but only {_data.Length - _position} remain"));
         var slice = _data.Slice(_position, count);
         _position += count;
         return slice;

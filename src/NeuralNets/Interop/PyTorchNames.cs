@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Layers;
 
@@ -20,11 +21,11 @@ public static class PyTorchNames
         ArgumentNullException.ThrowIfNull(modules);
         var layers = Enumerable.Range(0, network.Layers.Count).Where(i => network.Layers[i].Parameters.Count > 0).ToArray();
         if (layers.Length != modules.Length)
-            throw new ArgumentException($"The network has {layers.Length} layers with parameters, but {modules.Length} module names were given.", nameof(modules));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has {layers.Length} layers with parameters, but {modules.Length} module names were given."), nameof(modules));
         var names = new Dictionary<string, string>();
         for (int m = 0; m < modules.Length; m++)
             foreach (var parameter in network.Layers[layers[m]].Parameters)
-                names.Add($"{modules[m]}.{parameter.Name}", $"{layers[m]}.{parameter.Name}");
+                names.Add($"{modules[m]}.{parameter.Name}", string.Create(CultureInfo.InvariantCulture, $"{layers[m]}.{parameter.Name}"));
         return names;
     }
 }

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
+using System.Text;
 
 namespace NeuralNets.Interop;
 
@@ -28,6 +30,9 @@ internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape,
         }
         return values;
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }
 
 /// <summary>Reads and checks a safetensors header against the bytes of its file.</summary>
@@ -42,10 +47,10 @@ internal static class SafetensorsHeader
     /// </summary>
     public static List<SafetensorsEntry> Read(ReadOnlySpan<byte> file, string source)
     {
-        if (file.Length < 8) throw new InvalidDataException($"{source} is {file.Length} bytes long; a safetensors file starts with an 8-byte header length.");
+        if (file.Length < 8) throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source} is {file.Length} bytes long; a safetensors file starts with an 8-byte header length."));
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
         if (headerLength > (ulong)(file.Length - 8) || headerLength > SafetensorsFile.MaxHeaderLength)
-            throw new InvalidDataException($"{source}: the header length is {headerLength} bytes, but the file holds {file.Length - 8} after it (and at most {SafetensorsFile.MaxHeaderLength} are accepted).");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source}: the header length is {headerLength} bytes, but the file holds {file.Length - 8} after it (and at most {SafetensorsFile.MaxHeaderLength} are accepted)."));
         var header = file.Slice(8, (int)headerLength);
         long dataLength = file.Length - 8 - (long)headerLength;
         JsonDocument json;
@@ -96,16 +101,16 @@ internal static class SafetensorsHeader
         foreach (long length in shape)
             values = length == 0 || values <= dataLength / length ? values * length : dataLength + 1;
         if (offsets[0] > offsets[1] || offsets[1] > dataLength)
-            throw new InvalidDataException($"{where} has data_offsets [{offsets[0]}, {offsets[1]}] outside the {dataLength} bytes of data.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where} has data_offsets [{offsets[0]}, {offsets[1]}] outside the {dataLength} bytes of data."));
         if (values > dataLength || offsets[1] - offsets[0] != values * size)
-            throw new InvalidDataException($"{where} is {SafetensorsFile.ShapeText(shape)} {dtype} but its data_offsets span {offsets[1] - offsets[0]} bytes.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where} is {SafetensorsFile.ShapeText(shape)} {dtype} but its data_offsets span {offsets[1] - offsets[0]} bytes."));
         return new SafetensorsEntry(property.Name, dtype, shape, offsets[0], offsets[1]);
     }
 
     private static long[] Integers(JsonElement owner, string name, string where, int? count)
     {
         if (!owner.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array || (count is { } n && array.GetArrayLength() != n))
-            throw new InvalidDataException($"{where} lacks '{name}' as an array{(count is { } c ? $" of {c}" : "")} of non-negative integers.");
+            throw new InvalidDataException($"{where} lacks '{name}' as an array{(count is { } c ? string.Create(CultureInfo.InvariantCulture, $" of {c}") : "")} of non-negative integers.");
         var result = new long[array.GetArrayLength()];
         int i = 0;
         foreach (var element in array.EnumerateArray())

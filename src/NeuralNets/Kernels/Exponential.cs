@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -56,7 +57,7 @@ internal static class Exponential
             FloatSigmoid.Compute(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
             return;
         }
-        if (y.Length < x.Length) throw new ArgumentException($"Sigmoid of {x.Length} values into a span of {y.Length}.");
+        if (y.Length < x.Length) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Sigmoid of {x.Length} values into a span of {y.Length}."));
         var target = y[..x.Length];
         System.Numerics.Tensors.TensorPrimitives.Negate(x, target);
         Compute<T>(target, target);

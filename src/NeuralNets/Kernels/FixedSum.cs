@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -34,7 +35,7 @@ internal static partial class FixedSum
     /// </summary>
     public static T Dot<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length != y.Length) throw new ArgumentException($"Dot product of spans of {x.Length} and {y.Length} elements.");
+        if (x.Length != y.Length) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Dot product of spans of {x.Length} and {y.Length} elements."));
         return KernelWidth.FusedFamily ? Reduce<T, MultiplyAddStep<T, Fused>>(x, y) : Reduce<T, MultiplyAddStep<T, Unfused>>(x, y);
     }
 

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 
 namespace NeuralNets.Kernels;
 
@@ -32,4 +33,7 @@ internal readonly record struct StepDecay<T>(StepDecayKind Kind, T Coefficient) 
 
     /// <summary>Decoupled decay: the weights multiplied by <paramref name="factor"/> (1 − ηλ as the optimizer rounded it) first.</summary>
     public static StepDecay<T> Decoupled(T factor) => new(StepDecayKind.Decoupled, factor);
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace NeuralNets.Kernels;
 
@@ -66,5 +67,9 @@ internal static class TeamTimeline
     }
 
     /// <summary>One recorded job or part: the work's type, the part (or <see cref="WholeJob"/>), and its stopwatch times.</summary>
-    public readonly record struct Entry(Type Kind, int Part, long Start, long End);
+    public readonly record struct Entry(Type Kind, int Part, long Start, long End)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 }

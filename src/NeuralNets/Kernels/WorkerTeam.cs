@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
@@ -291,7 +292,7 @@ internal static class WorkerTeam
         public Worker(int index)
         {
             _index = index;
-            new Thread(Loop) { IsBackground = true, Name = $"NeuralNets worker {index}" }.Start();
+            new Thread(Loop) { IsBackground = true, Name = string.Create(CultureInfo.InvariantCulture, $"NeuralNets worker {index}") }.Start();
         }
 
         /// <summary>Called by the caller after publishing a job.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Text;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -240,7 +241,11 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     private ChannelJob? _channelJob;
 
     private readonly record struct PlanePass(Tensor<T> X, Tensor<T>? Y, Tensor<T>? Dy, Tensor<T>? Dx, int Batch, int Spread, bool Training,
-        double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient, bool Rectify);
+        double Weight, ArraySegment<T> WeightGradient, ArraySegment<T> BiasGradient, bool Rectify)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     [MethodImpl(HotPath.Options)]
     private void RunOnChannels(bool forward, long values)
@@ -490,7 +495,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (!AcceptsRank(inputShape.Count) || inputShape[0] != Features)
-            throw new ShapeMismatchException(ToString(), $"{SampleShapeText} with C = {Features}", inputShape);
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"{SampleShapeText} with C = {Features}"), inputShape);
         return inputShape.ToArray();
     }
 

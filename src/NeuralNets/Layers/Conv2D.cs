@@ -68,7 +68,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
-        _window = Window2D.Create($"Conv2D({inChannels} → {outChannels})", kernel, stride ?? (1, 1), padding ?? (0, 0));
+        _window = Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D({inChannels} → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         InChannels = inChannels;
         OutChannels = outChannels;
         Weight = new Parameter<T>("weight", outChannels, inChannels, kernel.Height, kernel.Width);
@@ -234,10 +234,10 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         ArgumentNullException.ThrowIfNull(inputShape);
-        string expected = $"[{InChannels}, H, W]";
+        string expected = string.Create(CultureInfo.InvariantCulture, $"[{InChannels}, H, W]");
         if (inputShape.Count != 3 || inputShape[0] != InChannels)
             throw new ShapeMismatchException(ToString(), expected, inputShape,
-                inputShape.Count == 2 ? $"give images a channel dimension, e.g. [1, {inputShape[0]}, {inputShape[1]}]" : null);
+                inputShape.Count == 2 ? string.Create(CultureInfo.InvariantCulture, $"give images a channel dimension, e.g. [1, {inputShape[0]}, {inputShape[1]}]") : null);
         if (!_window.Fits(inputShape[1], inputShape[2])) throw _window.DoesNotFit(this, expected, inputShape[1], inputShape[2], inputShape);
         return [OutChannels, _window.OutputHeight(inputShape[1]), _window.OutputWidth(inputShape[2])];
     }
@@ -251,7 +251,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     }
 
     /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>.</summary>
-    public override string ToString() => $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)})");
 
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -61,7 +61,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
-        string name = $"ConvTranspose2D({inChannels} → {outChannels})";
+        string name = string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D({inChannels} → {outChannels})");
         _window = Window2D.Create(name, kernel, stride ?? (1, 1), padding ?? (0, 0));
         OutputPadding = CheckOutputPadding(name, outputPadding ?? (0, 0), _window);
         InChannels = inChannels;
@@ -170,7 +170,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         if (inputShape.Count != 3 || inputShape[0] != InChannels)
-            throw new ShapeMismatchException(ToString(), $"[{InChannels}, H, W]", inputShape);
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"[{InChannels}, H, W]"), inputShape);
         var (height, width) = CheckedOutput(inputShape[1], inputShape[2], inputShape);
         return [OutChannels, height, width];
     }
@@ -193,7 +193,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     {
         int outH = OutputHeight(height), outW = OutputWidth(width);
         if (height <= 0 || width <= 0 || outH <= 0 || outW <= 0)
-            throw new ShapeMismatchException(ToString(), $"[N, {InChannels}, H, W]", shape, string.Create(CultureInfo.InvariantCulture,
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"[N, {InChannels}, H, W]"), shape, string.Create(CultureInfo.InvariantCulture,
                 $"a {height}×{width} input gives a {outH}×{outW} output: the padding cuts away everything"));
         return (outH, outW);
     }
@@ -202,7 +202,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     {
         if (outputPadding.Height < 0 || outputPadding.Width < 0 || outputPadding.Height >= window.StrideH || outputPadding.Width >= window.StrideW)
             throw new ArgumentOutOfRangeException(nameof(outputPadding), outputPadding,
-                $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW}).");
+                string.Create(CultureInfo.InvariantCulture, $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW})."));
         return outputPadding;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -164,7 +165,7 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
         if (inputShape.Count != 1 || inputShape[0] != Inputs)
-            throw new ShapeMismatchException(ToString(), $"[{Inputs}]", inputShape,
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"[{Inputs}]"), inputShape,
                 inputShape.Count > 1 ? "add Flatten before Dense" : null);
         return [Outputs];
     }
@@ -174,5 +175,5 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         new("Dense", new Dictionary<string, double> { ["inputs"] = Inputs, ["outputs"] = Outputs });
 
     /// <summary>Prints like <c>Dense(784 → 128)</c>.</summary>
-    public override string ToString() => $"Dense({Inputs} → {Outputs})";
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dense({Inputs} → {Outputs})");
 }

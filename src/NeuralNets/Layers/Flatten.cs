@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -88,7 +89,7 @@ public sealed class Flatten<T> : ILayer<T> where T : unmanaged, IFloatingPointIe
         ArgumentNullException.ThrowIfNull(inputShape);
         long size = ShapeMismatchException.ValueCount(inputShape.ToArray());
         if (size > int.MaxValue)
-            throw new ShapeMismatchException(ToString(), $"at most {int.MaxValue} values per sample", inputShape,
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"at most {int.MaxValue} values per sample"), inputShape,
                 $"{ShapeMismatchException.CountText(size)} values; a flattened sample must fit one row");
         return [(int)size];
     }

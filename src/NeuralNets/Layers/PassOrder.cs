@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 
 namespace NeuralNets.Layers;
@@ -11,5 +12,5 @@ internal static class PassOrder
 {
     /// <summary>The exception for <paramref name="component"/> (a layer or a loss, named by its <c>ToString()</c>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static InvalidOperationException BackwardBeforeForward(object component) => new($"{component}: Backward called before Forward.");
+    public static InvalidOperationException BackwardBeforeForward(object component) => new(string.Create(CultureInfo.InvariantCulture, $"{component}: Backward called before Forward."));
 }

@@ -1,4 +1,5 @@
 using NeuralNets.Kernels;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -71,7 +72,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         var parameters = new List<Parameter<T>>();
         for (int i = 0; i < _layers.Length; i++)
         {
-            if (_layers[i] is null) throw new ArgumentNullException(nameof(layers), $"Layer {i} is null.");
+            if (_layers[i] is null) throw new ArgumentNullException(nameof(layers), string.Create(CultureInfo.InvariantCulture, $"Layer {i} is null."));
             // Views named for this network; the layer's own parameters keep their names (it may belong to another network too).
             foreach (var p in _layers[i].Parameters) parameters.Add(p.Named(ParameterName(i, p.Name)));
         }
@@ -318,7 +319,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
     {
         int outputLength = OutputLength(sample.Length);
         if (output.Length != outputLength)
-            throw new ArgumentException($"The output span holds {output.Length} values; one sample's output has {outputLength}.", nameof(output));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The output span holds {output.Length} values; one sample's output has {outputLength}."), nameof(output));
         using var call = new InferenceCall(this);
         var copy = call.Copy;
         var input = InputShape is null ? copy._sampleInput.Get(1, [sample.Length]) : copy._sampleInput.Get(1, (int[])InputShape);
@@ -371,7 +372,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         if (InputShape is null) return SizeOf(OutputShape([sampleLength]));
         int expected = SizeOf(InputShape);
         if (sampleLength != expected)
-            throw new ShapeMismatchException(ToString(), $"a sample of {expected} values {ShapeMismatchException.Format(InputShape)}", [sampleLength]);
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"a sample of {expected} values {ShapeMismatchException.Format(InputShape)}"), [sampleLength]);
         return SizeOf(OutputShapeOfNetwork!);
     }
 
@@ -478,7 +479,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         text.AppendLine();
         for (int i = 0; i < _layers.Length; i++)
         {
-            text.Append("  (").Append(i).Append(") ").Append(_layers[i]);
+            text.Append(CultureInfo.InvariantCulture, $"  ({i}) ").Append(_layers[i].ToString());
             if (shape is not null)
             {
                 shape = _layers[i].OutputShape(shape);
@@ -486,7 +487,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
             }
             text.AppendLine();
         }
-        return text.Append(") ").Append(ParameterCount).Append(" parameters").ToString();
+        return text.Append(CultureInfo.InvariantCulture, $") {ParameterCount} parameters").ToString();
     }
 
     [MethodImpl(HotPath.Options)]

@@ -61,7 +61,7 @@ public static class SequentialSummary
 
     // A nested network prints several lines of its own; its row names it and its size.
     private static string Name<T>(ILayer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> =>
-        layer is Sequential<T> nested ? $"Sequential({nested.Layers.Count} layers)" : (layer.ToString() ?? layer.GetType().Name).Split('\n')[0].TrimEnd();
+        layer is Sequential<T> nested ? string.Create(CultureInfo.InvariantCulture, $"Sequential({nested.Layers.Count} layers)") : (layer.ToString() ?? layer.GetType().Name).Split('\n')[0].TrimEnd();
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

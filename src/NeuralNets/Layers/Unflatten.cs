@@ -47,7 +47,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                     string.Create(CultureInfo.InvariantCulture, $"Unflatten's lengths must be positive, but unflattenedSize[{i}] was {unflattenedSize[i]}."));
         long product = ShapeMismatchException.ValueCount([.. unflattenedSize]);
         if (product > int.MaxValue)
-            throw new ArgumentException($"Unflatten's lengths {ShapeMismatchException.Format(unflattenedSize)} hold {ShapeMismatchException.CountText(product)} values; at most {int.MaxValue} fit a sample.", nameof(unflattenedSize));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unflatten's lengths {ShapeMismatchException.Format(unflattenedSize)} hold {ShapeMismatchException.CountText(product)} values; at most {int.MaxValue} fit a sample."), nameof(unflattenedSize));
         Dimension = dimension;
         _sizes = [.. unflattenedSize];
         _product = (int)product;
@@ -121,7 +121,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(inputShape);
         int axis = SampleAxis(inputShape.Count);
         if (axis < 0 || axis >= inputShape.Count)
-            throw new ShapeMismatchException(ToString(), $"samples with an axis {Dimension} (counting the batch as 0)", inputShape,
+            throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"samples with an axis {Dimension} (counting the batch as 0)"), inputShape,
                 string.Create(CultureInfo.InvariantCulture, $"a sample of rank {inputShape.Count} has axes 1 to {inputShape.Count}"));
         if (inputShape[axis] != _product)
             throw new ShapeMismatchException(ToString(), string.Create(CultureInfo.InvariantCulture, $"{_product} values along axis {Dimension}"), inputShape,

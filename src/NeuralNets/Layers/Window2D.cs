@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using NeuralNets.Kernels;
 
 namespace NeuralNets.Layers;
@@ -59,7 +60,7 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
 
     /// <summary>Text for <c>ToString()</c>: <c>5×5, stride 1, padding 2</c>, pairs written <c>1×2</c> when they differ.</summary>
     public string Text(bool showPadding) =>
-        $"{KernelH}×{KernelW}, stride {Pair(StrideH, StrideW)}" + (showPadding ? $", padding {Pair(PadH, PadW)}" : "");
+        string.Create(CultureInfo.InvariantCulture, $"{KernelH}×{KernelW}, stride {Pair(StrideH, StrideW)}") + (showPadding ? $", padding {Pair(PadH, PadW)}" : "");
 
     /// <summary>Adds the six lengths to a layer's description.</summary>
     public void Describe(Dictionary<string, double> settings)
@@ -77,4 +78,7 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
 
     // Floor division also for a negative numerator, so that a kernel larger than the input gives size ≤ 0.
     private static int FloorDivide(int a, int b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -34,7 +34,7 @@ public static class LossChecks
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException NotTheOutputsShape<T>(object loss, Tensor<T> output, Tensor<T> target) =>
-        new($"{loss} target", TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
+        new(string.Create(CultureInfo.InvariantCulture, $"{loss} target"), TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
 
     /// <summary>Checks <c>[N, C]</c> logits against <c>[N]</c> (or <c>[N, 1]</c>) class indices that are whole numbers in [0, C).</summary>
     /// <typeparam name="T">The element type.</typeparam>
@@ -71,11 +71,11 @@ public static class LossChecks
     private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape());
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ArgumentException EmptyBatch(object loss) => new($"{loss}: the batch is empty.", "output");
+    private static ArgumentException EmptyBatch(object loss) => new(string.Create(CultureInfo.InvariantCulture, $"{loss}: the batch is empty."), "output");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException NotOneLabelPerSample<T>(object loss, int batch, Tensor<T> target) =>
-        new($"{loss} labels", string.Create(CultureInfo.InvariantCulture, $"[{batch}] (one class index per sample)"), target.Shape());
+        new(string.Create(CultureInfo.InvariantCulture, $"{loss} labels"), string.Create(CultureInfo.InvariantCulture, $"[{batch}] (one class index per sample)"), target.Shape());
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int sample, int classes) =>

@@ -47,7 +47,7 @@ public abstract partial class ElementwiseOptimizer<T>
         if (snapshot.ElementType != typeof(T).Name)
             throw new ArgumentException($"The snapshot holds {snapshot.ElementType} state, but this optimizer's element type is {typeof(T).Name}.", nameof(snapshot));
         if (snapshot.Parameters.Count != _states.Length)
-            throw new ArgumentException($"The snapshot holds the state of {snapshot.Parameters.Count} parameters, but this optimizer has {_states.Length}.", nameof(snapshot));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The snapshot holds the state of {snapshot.Parameters.Count} parameters, but this optimizer has {_states.Length}."), nameof(snapshot));
 
         var byName = new Dictionary<string, ParameterStateSnapshot>();
         foreach (var p in snapshot.Parameters)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace NeuralNets.Optimizers;
@@ -13,7 +14,7 @@ internal static class ParameterList
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < list.Length; i++)
         {
-            if (list[i] is null) throw new ArgumentException($"Parameter {i} of the list is null.", nameof(parameters));
+            if (list[i] is null) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Parameter {i} of the list is null."), nameof(parameters));
             if (!seen.Add(list[i].Identity)) throw new ArgumentException($"Parameter '{list[i].Name}' is listed twice; each parameter may be given once.", nameof(parameters));
         }
         return list;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Numerics;
+using System.Text;
 using NeuralNets.Initialization;
 using NeuralNets.Layers;
 
@@ -64,7 +66,7 @@ internal static class BuiltInLayerKinds
             if (dim == 0) throw settings.Error("'dim' must not be 0 (the batch axis).");
             var sizes = settings.Lengths(Unflatten<double>.UnflattenedSizeSetting);
             if (ShapeMismatchException.ValueCount([.. sizes]) > int.MaxValue)
-                throw settings.Error($"'{Unflatten<double>.UnflattenedSizeSetting}' holds more than {int.MaxValue} values.");
+                throw settings.Error(string.Create(CultureInfo.InvariantCulture, $"'{Unflatten<double>.UnflattenedSizeSetting}' holds more than {int.MaxValue} values."));
             return (dim, sizes);
         }
     }
@@ -249,7 +251,7 @@ internal static class BuiltInLayerKinds
         double[] Statistic(string key, bool variance)
         {
             var values = BatchNorm<double>.Decode(settings.Text(key), features)
-                ?? throw settings.Error($"'{key}' must be {features} float64 values in base64 (little-endian).");
+                ?? throw settings.Error(string.Create(CultureInfo.InvariantCulture, $"'{key}' must be {features} float64 values in base64 (little-endian)."));
             for (int c = 0; c < values.Length; c++)
                 if (!double.IsFinite(values[c]) || (variance && values[c] < 0))
                     throw settings.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -269,7 +271,11 @@ internal static class BuiltInLayerKinds
     }
 
     /// <summary>What a BatchNorm layer learns besides its parameters.</summary>
-    internal sealed record BatchNormState(double[] Mean, double[] Variance, long BatchesTracked);
+    internal sealed record BatchNormState(double[] Mean, double[] Variance, long BatchesTracked)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     /// <summary>Kernel, stride and padding; pooling windows, like PyTorch's, pad by at most half the kernel.</summary>
     private static ((int Height, int Width) Kernel, (int Height, int Width) Stride, (int Height, int Width) Padding) Window(LayerSettings settings, bool pooling)

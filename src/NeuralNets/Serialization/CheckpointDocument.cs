@@ -1,3 +1,4 @@
+using System.Text;
 using NeuralNets.Optimizers;
 using NeuralNets.Training;
 using NeuralNets.Training.Callbacks;
@@ -36,9 +37,17 @@ internal sealed record CheckpointDocument(
 /// <param name="Shuffle">Whether the run shuffled.</param>
 /// <param name="Seed">The shuffling seed.</param>
 /// <param name="SampleCount">The number of training samples.</param>
-internal sealed record CheckpointProgress(int Epoch, long Step, int BatchSize, bool Shuffle, int Seed, int SampleCount);
+internal sealed record CheckpointProgress(int Epoch, long Step, int BatchSize, bool Shuffle, int Seed, int SampleCount)
+{
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+}
 
 /// <summary>The position of one layer's random streams.</summary>
 /// <param name="Layer">The layer's place in the network: its index, and for a layer inside a nested <c>Sequential</c> the indices down to it joined by dots (<c>"2.1"</c>).</param>
 /// <param name="Position">Its <see cref="Layers.IRandomStreamLayer.RandomPosition"/>.</param>
-internal sealed record RandomStreamRecord(string Layer, long Position);
+internal sealed record RandomStreamRecord(string Layer, long Position)
+{
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+}

@@ -159,7 +159,7 @@ internal static class CheckpointJson
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: '{name}' holds {bytes} bytes, expected {count * sizeof(double)} ({count} doubles)."));
         var values = new double[count];
         if (!Convert.TryFromBase64String(text, MemoryMarshal.AsBytes(values.AsSpan()), out int written) || written != bytes)
-            throw new InvalidDataException($"{where}: '{name}' is not valid base64 of {bytes} bytes.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: '{name}' is not valid base64 of {bytes} bytes."));
         return values;
     }
 

@@ -49,12 +49,12 @@ public readonly struct LayerSettings
 
     /// <summary>A kernel or stride length: an integer in [1, <see cref="MaxWindowLength"/>].</summary>
     /// <param name="key">The setting's name.</param>
-    public int WindowLength(string key) => Integer(key, 1, MaxWindowLength, $"an integer in [1, {MaxWindowLength}]");
+    public int WindowLength(string key) => Integer(key, 1, MaxWindowLength, string.Create(CultureInfo.InvariantCulture, $"an integer in [1, {MaxWindowLength}]"));
 
     /// <summary>A padding: an integer in [0, <paramref name="max"/>].</summary>
     /// <param name="key">The setting's name.</param>
     /// <param name="max">The largest padding accepted.</param>
-    public int Padding(string key, int max) => Integer(key, 0, max, $"an integer in [0, {max}]");
+    public int Padding(string key, int max) => Integer(key, 0, max, string.Create(CultureInfo.InvariantCulture, $"an integer in [0, {max}]"));
 
     /// <summary>Any 32-bit integer, or <paramref name="absent"/> when the setting is missing.</summary>
     /// <param name="key">The setting's name.</param>

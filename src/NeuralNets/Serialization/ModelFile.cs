@@ -55,7 +55,7 @@ public static class ModelFile
             // The loader's own checks, so that whatever is saved can be loaded back.
             ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers' descriptions");
             for (int i = 0; i < document.Layers.Length; i++)
-                RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), $"{file}: layer {i}");
+                RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
         }
         catch (InvalidDataException e)
         {
@@ -81,7 +81,7 @@ public static class ModelFile
                 $"{place} describes itself as {description} but its kind rebuilds it as {again}: the LayerKind must read every setting Describe() writes.");
         if (layer is Sequential<T> inner && rebuilt is Sequential<T> innerRebuilt)
             for (int i = 0; i < inner.Layers.Count; i++)
-                RebuildsAlike(inner.Layers[i], innerRebuilt.Layers[i], $"{place}.{i}");
+                RebuildsAlike(inner.Layers[i], innerRebuilt.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
     }
 
     /// <summary>
@@ -180,10 +180,10 @@ public static class ModelFile
         }
         catch (Exception e) when (e is ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"{file}: layer {index} ({kind}) does not fit the output of the layers before it: {e.Message}", e);
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: layer {index} ({kind}) does not fit the output of the layers before it: {e.Message}"), e);
         }
         if (output.Any(length => length <= 0) || ShapeSize.Count(output, int.MaxValue) < 0)
-            throw new InvalidDataException($"{file}: layer {index} ({kind}) would output the shape {TensorMemory.ShapeText(output)} per sample.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: layer {index} ({kind}) would output the shape {TensorMemory.ShapeText(output)} per sample."));
         return output;
     }
 }

@@ -55,7 +55,7 @@ internal static class ModelJson
             throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
         int[] inputShape = Lengths(root, "InputShape", file);
         if (ShapeSize.Count(inputShape, int.MaxValue) < 0)
-            throw new InvalidDataException($"{file}: 'InputShape' describes more than {int.MaxValue} values per sample.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: 'InputShape' describes more than {int.MaxValue} values per sample."));
         var layers = Items(root, "Layers", "layer", file, (element, where) => Layer(element, where));
         if (layers.Length == 0) throw new InvalidDataException($"{file}: 'Layers' is empty; a network needs at least one layer.");
         var parameters = Items(root, "Parameters", "parameter", file, (element, where) =>
@@ -103,7 +103,7 @@ internal static class ModelJson
         foreach (var element in array.EnumerateArray())
         {
             if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out values[i]))
-                throw Invalid(where, $"{name}[{i}]", "a 32-bit integer", element);
+                throw Invalid(where, string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"), "a 32-bit integer", element);
             i++;
         }
         return values;
@@ -118,7 +118,7 @@ internal static class ModelJson
         int i = 0;
         foreach (var element in array.EnumerateArray())
         {
-            string where = $"{file}: {noun} {i}";
+            string where = string.Create(CultureInfo.InvariantCulture, $"{file}: {noun} {i}");
             if (element.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object, was {Show(element)}.");
             items[i++] = item(element, where);
         }
@@ -136,7 +136,7 @@ internal static class ModelJson
         foreach (var element in array.EnumerateArray())
         {
             if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt32(out lengths[i]) || lengths[i] <= 0)
-                throw Invalid(where, $"{name}[{i}]", "a positive integer", element);
+                throw Invalid(where, string.Create(CultureInfo.InvariantCulture, $"{name}[{i}]"), "a positive integer", element);
             i++;
         }
         return lengths;

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Tensors;
@@ -25,19 +26,19 @@ internal static class ParameterCheck
     public static void Match(IReadOnlyList<ParameterRecord> records, IReadOnlyList<ParameterSpec> expected, int elementSize, string file, string owner)
     {
         if (records.Count != expected.Count)
-            throw new InvalidDataException($"{file}: the file holds {records.Count} parameters but {owner} has {expected.Count}.");
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: the file holds {records.Count} parameters but {owner} has {expected.Count}."));
         for (int i = 0; i < records.Count; i++)
         {
             var (record, want) = (records[i], expected[i]);
             if (record.Name != want.Name || !record.Shape.SequenceEqual(want.Shape))
-                throw new InvalidDataException($"{file}: parameter {i} is '{record.Name}' {TensorMemory.ShapeText(record.Shape)} in the file but '{want.Name}' {TensorMemory.ShapeText(want.Shape)} in {owner}.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: parameter {i} is '{record.Name}' {TensorMemory.ShapeText(record.Shape)} in the file but '{want.Name}' {TensorMemory.ShapeText(want.Shape)} in {owner}."));
             long count = ShapeSize.Count(record.Shape, Array.MaxLength / elementSize);
             if (count < 0)
                 throw new InvalidDataException($"{file}: parameter '{record.Name}' has the shape {TensorMemory.ShapeText(record.Shape)}, more values than an array can hold.");
             if (!Base64.IsValid(record.Data, out int bytes))
                 throw new InvalidDataException($"{file}: parameter '{record.Name}': 'Data' is not valid base64.");
             if (bytes != count * elementSize)
-                throw new InvalidDataException($"{file}: parameter '{record.Name}' holds {bytes} bytes, expected {count * elementSize}.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: parameter '{record.Name}' holds {bytes} bytes, expected {count * elementSize}."));
         }
     }
 
@@ -51,7 +52,7 @@ internal static class ParameterCheck
         {
             values[i] = new byte[parameters[i].Length * Marshal.SizeOf<T>()];
             if (!Convert.TryFromBase64String(records[i].Data, values[i], out int written) || written != values[i].Length)
-                throw new InvalidDataException($"{file}: parameter '{records[i].Name}': 'Data' is not valid base64 of {values[i].Length} bytes.");
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: parameter '{records[i].Name}': 'Data' is not valid base64 of {values[i].Length} bytes."));
         }
         for (int i = 0; i < records.Count; i++)
             MemoryMarshal.Cast<byte, T>(values[i]).CopyTo(parameters[i].ValueSpan);

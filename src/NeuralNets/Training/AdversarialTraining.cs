@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace NeuralNets.Training;
 
@@ -45,4 +46,7 @@ public sealed record AdversarialTraining
         if (!(Min < Max) || !double.IsFinite(Min) || !double.IsFinite(Max))
             throw new ArgumentException(Text($"Adversarial training's valid input range [{Min}, {Max}] must be finite and not empty."), nameof(Min));
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Text;
 using NeuralNets.Data;
 using NeuralNets.Tensors;
 
@@ -45,7 +47,7 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
         ArgumentNullException.ThrowIfNull(data);
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, FormattableString.Invariant($"Batch size must be positive, but was {batchSize}."));
         if (dropLast && batchSize > data.Count)
-            throw new ArgumentException($"A batch size of {batchSize} with dropLast leaves no batch of the {data.Count} samples; use a smaller batch size or keep the last batch.", nameof(batchSize));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A batch size of {batchSize} with dropLast leaves no batch of the {data.Count} samples; use a smaller batch size or keep the last batch."), nameof(batchSize));
         Data = data;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -160,7 +162,7 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
         public bool MoveNext()
         {
             if (_owner._epochsStarted != _epoch)
-                throw new InvalidOperationException($"Epoch {_epoch}'s batches were enumerated after epoch {_owner._epochsStarted} started; the order they came from has been reshuffled.");
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Epoch {_epoch}'s batches were enumerated after epoch {_owner._epochsStarted} started; the order they came from has been reshuffled."));
             if (++_index >= _owner.BatchesPerEpoch) return false;
             Current = _owner.Load(_index);
             return true;
@@ -187,4 +189,7 @@ public readonly record struct MiniBatch<T>(int Index, Tensor<T> Features, Tensor
 {
     /// <summary>The number of samples in the batch.</summary>
     public int Count => SampleIndices.Length;
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using NeuralNets.Data;
@@ -197,7 +198,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     {
         var list = callbacks?.ToArray() ?? [];
         for (int i = 0; i < list.Length; i++)
-            if (list[i] is null) throw new ArgumentNullException(nameof(callbacks), $"Callback {i} is null.");
+            if (list[i] is null) throw new ArgumentNullException(nameof(callbacks), string.Create(CultureInfo.InvariantCulture, $"Callback {i} is null."));
         return list;
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using NeuralNets.Data;
 
 namespace NeuralNets.Training;
@@ -73,4 +74,7 @@ public sealed record TrainingOptions
         Augmentation?.Validate();
         Adversarial?.Validate();
     }
+
+    // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+    private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using NeuralNets.Layers;
 
@@ -13,21 +12,16 @@ namespace NeuralNets.Tests.Kernels;
 /// </summary>
 public class HotPathMessageTests
 {
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(field => (OpCode)field.GetValue(null)!).ToDictionary(code => code.Value);
-
     [Fact]
     public void MarkedMethods_FormatNoMessageInline()
     {
-        const BindingFlags declared = BindingFlags.DeclaredOnly | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
-        var marked = typeof(ILayer<>).Assembly.GetTypes()
-            .SelectMany(type => type.GetMethods(declared).Cast<MethodBase>().Concat(type.GetConstructors(declared)))
-            .Where(method => (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0 && method.GetMethodBody() is not null)
+        var marked = IlCalls.MethodsOf(typeof(ILayer<>).Assembly)
+            .Where(method => (method.MethodImplementationFlags & MethodImplAttributes.AggressiveOptimization) != 0)
             .ToArray();
 
         marked.Should().HaveCountGreaterThan(300, "the kernels, the passes and their helpers are marked");
         var formatting = marked
-            .SelectMany(method => Callees(method).Where(Formats).Select(callee => $"{method.DeclaringType!.Name}.{method.Name} calls {callee.DeclaringType!.Name}.{callee.Name}"))
+            .SelectMany(method => IlCalls.Callees(method).Where(Formats).Select(callee => $"{method.DeclaringType!.Name}.{method.Name} calls {callee.DeclaringType!.Name}.{callee.Name}"))
             .Distinct()
             .ToArray();
         formatting.Should().BeEmpty("a marked method's messages are built in a method of its own");
@@ -38,9 +32,9 @@ public class HotPathMessageTests
     {
         // The scan itself, on a method of this class that formats inline: an empty list above means something.
         var method = typeof(HotPathMessageTests).GetMethod(nameof(FormatsInline), BindingFlags.NonPublic | BindingFlags.Static)!;
-        Callees(method).Where(Formats).Should().NotBeEmpty();
+        IlCalls.Callees(method).Where(Formats).Should().NotBeEmpty();
         var numbers = typeof(HotPathMessageTests).GetMethod(nameof(WritesNumbersInline), BindingFlags.NonPublic | BindingFlags.Static)!;
-        Callees(numbers).Where(Formats).Select(callee => callee.DeclaringType!.Name).Should()
+        IlCalls.Callees(numbers).Where(Formats).Select(callee => callee.DeclaringType!.Name).Should()
             .Contain(["FormattableStringFactory", "Double", "StringBuilder"], "each way of writing a number is found");
     }
 
@@ -65,31 +59,4 @@ public class HotPathMessageTests
         if (type == typeof(Convert)) return callee.Name == "ToString";
         return (type.IsPrimitive || type == typeof(decimal) || type == typeof(Half)) && callee.Name is "ToString" or "TryFormat";
     }
-
-    /// <summary>The methods and constructors <paramref name="method"/>'s IL calls (call, callvirt, newobj).</summary>
-    private static IEnumerable<MethodBase> Callees(MethodBase method)
-    {
-        byte[] il = method.GetMethodBody()!.GetILAsByteArray()!;
-        var typeArguments = method.DeclaringType!.IsGenericType ? method.DeclaringType.GetGenericArguments() : null;
-        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int i = 0; i < il.Length;)
-        {
-            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
-            var code = OpCodesByValue[value];
-            i += code.Size;
-            if (code == OpCodes.Call || code == OpCodes.Callvirt || code == OpCodes.Newobj)
-                yield return method.Module.ResolveMethod(BitConverter.ToInt32(il, i), typeArguments, methodArguments)!;
-            i += OperandSize(code, il, i);
-        }
-    }
-
-    private static int OperandSize(OpCode code, byte[] il, int at) => code.OperandType switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-        _ => 4,
-    };
 }

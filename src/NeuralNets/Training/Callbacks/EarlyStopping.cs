@@ -120,7 +120,7 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
         if (state.Kind != StateKind) throw new ArgumentException($"The state is of {state.Kind}, but this callback is {StateKind}.", nameof(state));
         int bestEpoch = state.Count("bestEpoch", 0, int.MaxValue), wait = state.Count("wait", 0, int.MaxValue), stopped = state.Count("stoppedEpoch", 0, int.MaxValue);
         double bestValue = state.Scalar("bestValue");
-        if (bestEpoch > 0 && double.IsNaN(bestValue)) throw new ArgumentException($"The state of {StateKind} has a best epoch {bestEpoch} but no best value.", nameof(state));
+        if (bestEpoch > 0 && double.IsNaN(bestValue)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The state of {StateKind} has a best epoch {bestEpoch} but no best value."), nameof(state));
         T[][]? weights = null;
         if (RestoreBestWeights && bestEpoch > 0)
         {

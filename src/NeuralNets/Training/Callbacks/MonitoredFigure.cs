@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NeuralNets.Training.Callbacks;
 
 /// <summary>A figure a callback watches in each epoch report, with the direction that counts as better.</summary>
@@ -20,7 +22,7 @@ internal sealed class MonitoredFigure(string owner, string name, MonitorMode mod
     public double Read(EpochReport report)
     {
         if (!report.TryGetValue(Name, out double value, out bool higherIsBetter))
-            throw new InvalidOperationException($"{owner} monitors '{Name}', but epoch {report.Epoch}'s report has only: {string.Join(", ", report.Names())}. " +
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"{owner} monitors '{Name}', but epoch {report.Epoch}'s report has only: {string.Join(", ", report.Names())}. ") +
                 "Monitor one of those, or pass a validation set (for val_ figures) or the metric.");
         _higherIsBetter ??= higherIsBetter;
         return value;

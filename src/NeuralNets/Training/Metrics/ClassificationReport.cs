@@ -25,7 +25,7 @@ public sealed class ClassificationReport
         _misclassified = misclassified;
         ClassCount = confusion.GetLength(0);
         if (classNames is not null && classNames.Count != ClassCount)
-            throw new ArgumentException($"{classNames.Count} class names were given for {ClassCount} classes.", nameof(classNames));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{classNames.Count} class names were given for {ClassCount} classes."), nameof(classNames));
         ClassNames = classNames?.ToArray() ?? Enumerable.Range(0, ClassCount).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
         TopK = topK;
         TopKAccuracy = topKAccuracy;

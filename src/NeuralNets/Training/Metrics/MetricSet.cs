@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Data;
 
@@ -16,13 +17,13 @@ internal static class MetricSet
         var list = metrics.ToArray();
         for (int i = 0; i < list.Length; i++)
         {
-            if (list[i] is null) throw new ArgumentNullException(nameof(metrics), $"Metric {i} is null.");
+            if (list[i] is null) throw new ArgumentNullException(nameof(metrics), string.Create(CultureInfo.InvariantCulture, $"Metric {i} is null."));
             string name = list[i].Name;
             if (string.IsNullOrWhiteSpace(name) || name.StartsWith("val_", StringComparison.Ordinal) || name is "loss")
-                throw new ArgumentException($"Metric {i} ({list[i]}) is named '{name}'; a metric needs a name that is not empty, not 'loss' and does not start with 'val_' (the prefix of validation figures).", nameof(metrics));
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Metric {i} ({list[i]}) is named '{name}'; a metric needs a name that is not empty, not 'loss' and does not start with 'val_' (the prefix of validation figures)."), nameof(metrics));
             for (int j = 0; j < i; j++)
                 if (list[j].Name == name)
-                    throw new ArgumentException($"Metrics {j} and {i} are both named '{name}'; each figure needs a name of its own.", nameof(metrics));
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Metrics {j} and {i} are both named '{name}'; each figure needs a name of its own."), nameof(metrics));
         }
         return list;
     }
