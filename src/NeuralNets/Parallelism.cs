@@ -1,4 +1,5 @@
 using NeuralNets.Kernels;
+using System.Globalization;
 
 namespace NeuralNets;
 
@@ -81,7 +82,7 @@ public static class Parallelism
     public static bool WaitForWarmUp(TimeSpan timeout)
     {
         if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must not be negative (Timeout.InfiniteTimeSpan waits as long as it takes).");
+            throw new ArgumentOutOfRangeException(nameof(timeout), string.Create(CultureInfo.InvariantCulture, $"The timeout must not be negative (Timeout.InfiniteTimeSpan waits as long as it takes), but was {timeout}."));
         return KernelWarmUp.Wait(timeout);
     }
 }

@@ -43,7 +43,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a fully connected layer with <paramref name="outputs"/> outputs; the input must be flat.</summary>
     public SequentialBuilder<T> Dense(int outputs, WeightInit init = WeightInit.GlorotUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        ArgumentRange.ThrowIfNegativeOrZero(outputs);
         return Add((shape, random) =>
         {
             if (shape.Count != 1)
@@ -85,7 +85,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     public SequentialBuilder<T> Conv2D(int outChannels, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
         (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         return Add((shape, random) =>
         {
@@ -106,7 +106,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     public SequentialBuilder<T> ConvTranspose2D(int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
         WeightInit init = WeightInit.HeUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         // Fail here, at the call, rather than at Build.
         _ = new ConvTranspose2D<T>(1, outChannels, (kernel, kernel), new Random(0), (stride, stride), (padding, padding), (outputPadding, outputPadding), WeightInit.Zeros);
         return Add((shape, random) =>

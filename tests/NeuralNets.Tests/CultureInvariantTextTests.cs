@@ -125,6 +125,54 @@ public class CultureInvariantTextTests
     }
 
     [Fact]
+    public void RangeChecks_WriteTheValueTheSameUnderSwedishAndGermanCultures()
+    {
+        // .NET's ArgumentOutOfRangeException.ThrowIf… helpers wrote "−3" (sv-SE) and "0,5" (de-DE), twice; the library's own
+        // checks give the value once, in the message, in the invariant culture.
+        using (CultureScope.Of("sv-SE"))
+        {
+            var dense = () => new NeuralNets.Layers.Dense<double>(-3, 2, seed: 1);
+            dense.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("inputs").Which.Message.Should().Be("inputs must be positive, but was -3. (Parameter 'inputs')");
+            var index = () => new Picture(4, 3).Get(-1, 0);
+            index.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("x must lie in [0, 4), but was -1.");
+        }
+        using (CultureScope.Of("de-DE"))
+        {
+            double epsilon = -0.5;
+            var positive = () => ArgumentRange.ThrowIfNegativeOrZero(epsilon);
+            positive.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("epsilon").Which.Message.Should().StartWith("epsilon must be positive, but was -0.5.");
+            var atMost = () => ArgumentRange.ThrowIfGreaterThan(1.5, 1.25, "rate");
+            atMost.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("rate must be at most 1.25, but was 1.5.");
+            var atLeast = () => ArgumentRange.ThrowIfLessThan(TimeSpan.FromMilliseconds(-1.5), TimeSpan.Zero, "timeout");
+            atLeast.Should().Throw<ArgumentOutOfRangeException>().Which.Message.Should().StartWith("timeout must be at least 00:00:00, but was -00:00:00.0015000.");
+        }
+        // The same conditions as .NET's helpers, signed zeros and NaNs (of either sign bit) included.
+        foreach (double value in new[] { -1.0, -0.0, 0.0, 1e-300, 2.0, double.NaN, -double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            Throws(() => ArgumentRange.ThrowIfNegative(value)).Should().Be(Throws(() => ArgumentOutOfRangeException.ThrowIfNegative(value)), $"ThrowIfNegative({value})");
+            Throws(() => ArgumentRange.ThrowIfNegativeOrZero(value)).Should().Be(Throws(() => ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value)), $"ThrowIfNegativeOrZero({value})");
+            Throws(() => ArgumentRange.ThrowIfLessThan(value, 0.0)).Should().Be(Throws(() => ArgumentOutOfRangeException.ThrowIfLessThan(value, 0.0)), $"ThrowIfLessThan({value})");
+            Throws(() => ArgumentRange.ThrowIfGreaterThan(value, 0.0)).Should().Be(Throws(() => ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 0.0)), $"ThrowIfGreaterThan({value})");
+            Throws(() => ArgumentRange.ThrowIfGreaterThanOrEqual(value, 0.0)).Should().Be(Throws(() => ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(value, 0.0)), $"ThrowIfGreaterThanOrEqual({value})");
+        }
+        foreach (int value in new[] { int.MinValue, -1, 0, 3, 4, int.MaxValue })
+            Throws(() => ArgumentRange.ThrowIfNotIndex(value, 4)).Should().Be(value is < 0 or >= 4, $"ThrowIfNotIndex({value}, 4)");
+    }
+
+    private static bool Throws(Action check)
+    {
+        try
+        {
+            check();
+            return false;
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
     public void OptimizerCheckMessage_UnderGermanCulture_HasNoDecimalComma()
     {
         using var german = CultureScope.Of("de-DE");

@@ -71,6 +71,12 @@ public class CurrentCultureScanTests
                 yield return $"{type.Name}.{callee.Name} without a culture";
             else if (type == typeof(StringBuilder) && callee.Name is "Append" or "Insert" && parameters.Length > 0 && FormatsByCulture(parameters[^1].ParameterType))
                 yield return $"StringBuilder.{callee.Name}({parameters[^1].ParameterType.Name})";
+            // The exception's Message adds "Actual value was …" in the culture of whoever reads it; .NET's ThrowIf helpers
+            // also write the value into their message in the current culture.
+            else if (type == typeof(ArgumentOutOfRangeException) && callee.IsConstructor && parameters.Any(p => p.Name == "actualValue"))
+                yield return "ArgumentOutOfRangeException with an actual value";
+            else if (type == typeof(ArgumentOutOfRangeException) && callee.Name.StartsWith("ThrowIf", StringComparison.Ordinal))
+                yield return $"ArgumentOutOfRangeException.{callee.Name}";
         }
     }
 

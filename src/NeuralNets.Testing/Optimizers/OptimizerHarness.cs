@@ -21,7 +21,8 @@ public static class OptimizerHarness
     {
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(create);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        // The value in the message in the invariant culture (.NET's ThrowIf helpers write it in the current one).
+        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), string.Create(CultureInfo.InvariantCulture, $"steps must be positive, but was {steps}."));
         var outcomes = new List<ProblemComparison>();
         var referenceProblems = OptimizerProblem.All();
         var problems = OptimizerProblem.All();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Optimizers;
 
 namespace NeuralNets.Testing.Optimizers;
@@ -21,10 +22,12 @@ public static class OptimizerTraceExtensions
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(rule);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        // The value in the message in the invariant culture (.NET's ThrowIf helpers write it in the current one).
+        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), string.Create(CultureInfo.InvariantCulture, $"steps must be positive, but was {steps}."));
         if (optimizer.Parameters.Count != 1 || !ReferenceEquals(optimizer.Parameters[0], problem.Parameter))
             throw new ArgumentException($"The optimizer must be created over the problem's parameters (problem.Parameters) to be traced on {problem.Name}.", nameof(optimizer));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(element, problem.Parameter.Length);
+        if (element >= problem.Parameter.Length)
+            throw new ArgumentOutOfRangeException(nameof(element), string.Create(CultureInfo.InvariantCulture, $"element must be less than {problem.Parameter.Length}, but was {element}."));
         var run = rule.Start(problem.Parameter.Length);
         var rows = new List<TraceRow>();
         for (int t = 1; t <= steps; t++)

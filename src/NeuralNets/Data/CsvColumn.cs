@@ -33,7 +33,7 @@ public readonly record struct CsvColumn
     /// <summary>The column at <paramref name="position"/>, counted from 0.</summary>
     public static implicit operator CsvColumn(int position)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        ArgumentRange.ThrowIfNegative(position);
         return At(position);
     }
 

@@ -50,14 +50,14 @@ public sealed record CsvOptions
 
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(SkipRows, nameof(SkipRows));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxInflatedBytes, nameof(MaxInflatedBytes));
+        ArgumentRange.ThrowIfNegative(SkipRows, nameof(SkipRows));
+        ArgumentRange.ThrowIfNegativeOrZero(MaxInflatedBytes, nameof(MaxInflatedBytes));
         if (Separator is '"' or '\r' or '\n')
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The separator cannot be a quote or a line break (was U+{(int)Separator:X4})."), nameof(Separator));
         ArgumentNullException.ThrowIfNull(Categorical, nameof(Categorical));
         ArgumentNullException.ThrowIfNull(MissingMarkers, nameof(MissingMarkers));
-        if (!Enum.IsDefined(MissingValues)) throw new ArgumentOutOfRangeException(nameof(MissingValues), MissingValues, "Not a MissingValuePolicy.");
-        if (!Enum.IsDefined(LabelKind)) throw new ArgumentOutOfRangeException(nameof(LabelKind), LabelKind, "Not a CsvLabelKind.");
+        if (!Enum.IsDefined(MissingValues)) throw new ArgumentOutOfRangeException(nameof(MissingValues), string.Create(CultureInfo.InvariantCulture, $"{(int)MissingValues} is not a MissingValuePolicy."));
+        if (!Enum.IsDefined(LabelKind)) throw new ArgumentOutOfRangeException(nameof(LabelKind), string.Create(CultureInfo.InvariantCulture, $"{(int)LabelKind} is not a CsvLabelKind."));
         if (!HasHeader)
         {
             foreach (var column in (Features ?? []).Concat(Categorical).Concat(Label is { } l ? [l] : []))

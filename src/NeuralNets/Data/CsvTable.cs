@@ -137,7 +137,7 @@ public sealed class CsvTable
     public CsvTable Subset(ReadOnlySpan<int> rows)
     {
         if (rows.Length == 0) throw new ArgumentException("A subset needs at least one row.", nameof(rows));
-        foreach (int row in rows) ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)RowCount, nameof(rows));
+        foreach (int row in rows) ArgumentRange.ThrowIfNotIndex(row, RowCount, nameof(rows));
         var lines = new int[rows.Length];
         for (int i = 0; i < rows.Length; i++) lines[i] = _lines[rows[i]];
         var features = new CsvTableColumn[_features.Length];

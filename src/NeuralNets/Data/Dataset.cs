@@ -57,13 +57,13 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         KernelWarmUp.Start<T>();
         if (classCount is int classes)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2, nameof(classCount));
+            ArgumentRange.ThrowIfLessThan(classes, 2, nameof(classCount));
             if (TargetSize != 1) throw new ArgumentException($"Class labels must be one per sample, but targets have shape {TensorMemory.ShapeText(targetShape)}.", nameof(targets));
             for (int i = 0; i < _targets.Length; i++)
             {
                 T label = _targets[i];
                 if (!T.IsInteger(label) || label < T.Zero || label >= T.CreateChecked(classes))
-                    throw new ArgumentOutOfRangeException(nameof(targets), label, FormattableString.Invariant($"Label {label} of sample {i} is outside the class range [0, {classes})."));
+                    throw new ArgumentOutOfRangeException(nameof(targets), FormattableString.Invariant($"Label {label} of sample {i} is outside the class range [0, {classes})."));
             }
             ClassCount = classes;
         }
@@ -156,8 +156,8 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The first <paramref name="count"/> samples, copied.</summary>
     public Dataset<T> Take(int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Count);
+        ArgumentRange.ThrowIfNegativeOrZero(count);
+        ArgumentRange.ThrowIfGreaterThan(count, Count);
         var indices = new int[count];
         for (int i = 0; i < count; i++) indices[i] = i;
         return Subset(indices);

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Text;
 using NeuralNets.Tensors;
+using System.Globalization;
 
 namespace NeuralNets.Data;
 
@@ -58,7 +59,7 @@ public sealed record ImageAugmentation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Validate();
-        ArgumentOutOfRangeException.ThrowIfNegative(firstSample);
+        ArgumentRange.ThrowIfNegative(firstSample);
         int sampleSize = channels * height * width;
         int count = source.Length / sampleSize;
         var input = source.ToArray();
@@ -97,9 +98,9 @@ public sealed record ImageAugmentation
     /// <summary>Rejects a negative padding or a negative or non-finite noise level, naming it.</summary>
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(CropPadding, nameof(CropPadding));
+        ArgumentRange.ThrowIfNegative(CropPadding, nameof(CropPadding));
         if (!(double.IsFinite(NoiseStandardDeviation) && NoiseStandardDeviation >= 0))
-            throw new ArgumentOutOfRangeException(nameof(NoiseStandardDeviation), NoiseStandardDeviation, "The noise's standard deviation must be finite and not negative.");
+            throw new ArgumentOutOfRangeException(nameof(NoiseStandardDeviation), string.Create(CultureInfo.InvariantCulture, $"The noise's standard deviation must be finite and not negative, but was {NoiseStandardDeviation}."));
     }
 
     /// <summary>

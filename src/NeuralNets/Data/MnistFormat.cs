@@ -20,7 +20,7 @@ public static class MnistFormat
     public static Dataset<T> Load<T>(string imagesPath, string labelsPath, int classCount, bool flatten)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        ArgumentRange.ThrowIfLessThan(classCount, 2);
         var images = IdxReader.Read(imagesPath);
         var labels = IdxReader.Read(labelsPath);
         if (images.Shape.Length != 3)

@@ -12,12 +12,12 @@ public static class OneHot
     /// <exception cref="ArgumentOutOfRangeException">A class index lies outside the range (the message names the sample).</exception>
     public static Tensor<T> Encode<T>(ReadOnlySpan<int> classes, int classCount) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
+        ArgumentRange.ThrowIfLessThan(classCount, 1);
         var result = new T[checked(classes.Length * classCount)];
         for (int i = 0; i < classes.Length; i++)
         {
             if ((uint)classes[i] >= (uint)classCount)
-                throw new ArgumentOutOfRangeException(nameof(classes), classes[i], string.Create(CultureInfo.InvariantCulture, $"Sample {i} has class {classes[i]}, outside [0, {classCount})."));
+                throw new ArgumentOutOfRangeException(nameof(classes), string.Create(CultureInfo.InvariantCulture, $"Sample {i} has class {classes[i]}, outside [0, {classCount})."));
             result[i * classCount + classes[i]] = T.One;
         }
         return TensorMemory.Wrap(result, [classes.Length, classCount]);

@@ -9,10 +9,10 @@ internal static class ShuffledSplit
     public static (int[] Order, int HeldOut) Order(int count, double fraction, int seed, string part, string parameter, string items)
     {
         if (!(fraction > 0 && fraction < 1))
-            throw new ArgumentOutOfRangeException(parameter, fraction, $"The {part} fraction must lie strictly between 0 and 1.");
+            throw new ArgumentOutOfRangeException(parameter, string.Create(CultureInfo.InvariantCulture, $"The {part} fraction must lie strictly between 0 and 1, but was {fraction}."));
         int heldOut = (int)Math.Round(count * fraction);
         if (heldOut == 0 || heldOut == count)
-            throw new ArgumentOutOfRangeException(parameter, fraction, string.Create(CultureInfo.InvariantCulture, $"Splitting {count} {items} by {fraction} leaves one part empty."));
+            throw new ArgumentOutOfRangeException(parameter, string.Create(CultureInfo.InvariantCulture, $"Splitting {count} {items} by {fraction} leaves one part empty."));
         var order = new int[count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         new Random(seed).Shuffle(order);

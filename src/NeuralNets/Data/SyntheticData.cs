@@ -1,6 +1,7 @@
 using System.Numerics;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
+using System.Globalization;
 
 namespace NeuralNets.Data;
 
@@ -22,9 +23,9 @@ public static class SyntheticData
     public static Dataset<T> TwoSpirals<T>(int pointsPerClass, double noise = 0.05, double turns = 1.5, int seed = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pointsPerClass);
-        ArgumentOutOfRangeException.ThrowIfNegative(noise);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(turns);
+        ArgumentRange.ThrowIfNegativeOrZero(pointsPerClass);
+        ArgumentRange.ThrowIfNegative(noise);
+        ArgumentRange.ThrowIfNegativeOrZero(turns);
         var random = new Random(seed);
         var features = new T[pointsPerClass * 2 * 2];
         var labels = new int[pointsPerClass * 2];
@@ -48,9 +49,9 @@ public static class SyntheticData
     public static Dataset<T> GaussianBlobs<T>(int pointsPerClass, int classes = 3, double standardDeviation = 0.3, double radius = 2.0, int seed = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pointsPerClass);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
-        ArgumentOutOfRangeException.ThrowIfNegative(standardDeviation);
+        ArgumentRange.ThrowIfNegativeOrZero(pointsPerClass);
+        ArgumentRange.ThrowIfLessThan(classes, 2);
+        ArgumentRange.ThrowIfNegative(standardDeviation);
         var random = new Random(seed);
         var features = new T[pointsPerClass * classes * 2];
         var labels = new int[pointsPerClass * classes];
@@ -70,9 +71,9 @@ public static class SyntheticData
     public static Dataset<T> ConcentricCircles<T>(int pointsPerClass, double noise = 0.05, double innerRadius = 0.5, int seed = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pointsPerClass);
-        ArgumentOutOfRangeException.ThrowIfNegative(noise);
-        if (!(innerRadius > 0 && innerRadius < 1)) throw new ArgumentOutOfRangeException(nameof(innerRadius), innerRadius, "The inner radius must lie strictly between 0 and 1.");
+        ArgumentRange.ThrowIfNegativeOrZero(pointsPerClass);
+        ArgumentRange.ThrowIfNegative(noise);
+        if (!(innerRadius > 0 && innerRadius < 1)) throw new ArgumentOutOfRangeException(nameof(innerRadius), string.Create(CultureInfo.InvariantCulture, $"The inner radius must lie strictly between 0 and 1, but was {innerRadius}."));
         var random = new Random(seed);
         var features = new T[pointsPerClass * 2 * 2];
         var labels = new int[pointsPerClass * 2];

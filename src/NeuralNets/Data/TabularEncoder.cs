@@ -46,7 +46,7 @@ public sealed class TabularEncoder
     public static TabularEncoder Fit(CsvTable training, bool standardize = true, UnknownCategoryPolicy unknownCategories = UnknownCategoryPolicy.Throw)
     {
         ArgumentNullException.ThrowIfNull(training);
-        if (!Enum.IsDefined(unknownCategories)) throw new ArgumentOutOfRangeException(nameof(unknownCategories), unknownCategories, "Not an UnknownCategoryPolicy.");
+        if (!Enum.IsDefined(unknownCategories)) throw new ArgumentOutOfRangeException(nameof(unknownCategories), string.Create(CultureInfo.InvariantCulture, $"{(int)unknownCategories} is not an UnknownCategoryPolicy."));
         var columns = new EncodedColumn[training.FeatureCount];
         for (int f = 0; f < columns.Length; f++)
         {

@@ -51,7 +51,7 @@ public static partial class ActivationMaximization
             ?? throw new ArgumentException("Activation maximisation needs a network that knows its input shape (build it with one).", nameof(network));
         var outputShape = network.Layers.Take(layer + 1).Aggregate(inputShape, (shape, l) => l.OutputShape(shape));
         if ((uint)channel >= (uint)outputShape[0])
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, string.Create(CultureInfo.InvariantCulture, $"Layer {layer} ({network.Layers[layer]}) has channels 0 to {outputShape[0] - 1}."));
+            throw new ArgumentOutOfRangeException(nameof(channel), string.Create(CultureInfo.InvariantCulture, $"Layer {layer} ({network.Layers[layer]}) has channels 0 to {outputShape[0] - 1}, so there is no channel {channel}."));
         if (options.Jitter > 0 && inputShape.Count != 3)
             throw new ArgumentException($"Jitter shifts images [C, H, W], but the input is {TensorMemory.ShapeText(inputShape)}: set Jitter to 0.", nameof(options));
 
@@ -95,7 +95,7 @@ public static partial class ActivationMaximization
         var output = PartialPass.Forward(network, layer, input);
         int perChannel = (int)(output.FlattenedLength / output.Lengths[0] / output.Lengths[1]);
         if ((uint)channel >= (uint)output.Lengths[1])
-            throw new ArgumentOutOfRangeException(nameof(channel), channel, string.Create(CultureInfo.InvariantCulture, $"Layer {layer} has channels 0 to {output.Lengths[1] - 1}."));
+            throw new ArgumentOutOfRangeException(nameof(channel), string.Create(CultureInfo.InvariantCulture, $"Layer {layer} has channels 0 to {output.Lengths[1] - 1}, so there is no channel {channel}."));
         return double.CreateChecked(TensorPrimitives.Sum<T>(output.Span().Slice(channel * perChannel, perChannel))) / perChannel;
     }
 
@@ -119,15 +119,15 @@ public static partial class ActivationMaximization
 
     private static void Check(ActivationMaximizationOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Steps, "options.Steps");
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Jitter, "options.Jitter");
+        ArgumentRange.ThrowIfNegativeOrZero(options.Steps, "options.Steps");
+        ArgumentRange.ThrowIfNegative(options.Jitter, "options.Jitter");
         if (!(options.StepSize > 0) || !double.IsFinite(options.StepSize))
-            throw new ArgumentOutOfRangeException("options.StepSize", options.StepSize, "The step size must be positive and finite.");
+            throw new ArgumentOutOfRangeException("options.StepSize", string.Create(CultureInfo.InvariantCulture, $"The step size must be positive and finite, but was {options.StepSize}."));
         if (!(options.L2Penalty >= 0) || !double.IsFinite(options.L2Penalty))
-            throw new ArgumentOutOfRangeException("options.L2Penalty", options.L2Penalty, "The L2 penalty must be non-negative and finite.");
+            throw new ArgumentOutOfRangeException("options.L2Penalty", string.Create(CultureInfo.InvariantCulture, $"The L2 penalty must be non-negative and finite, but was {options.L2Penalty}."));
         if (!(options.MaxNorm > 0))
-            throw new ArgumentOutOfRangeException("options.MaxNorm", options.MaxNorm, "The largest norm must be positive.");
+            throw new ArgumentOutOfRangeException("options.MaxNorm", string.Create(CultureInfo.InvariantCulture, $"The largest norm must be positive, but was {options.MaxNorm}."));
         if (!(options.InitialNoise >= 0) || !double.IsFinite(options.InitialNoise))
-            throw new ArgumentOutOfRangeException("options.InitialNoise", options.InitialNoise, "The starting noise must be non-negative and finite.");
+            throw new ArgumentOutOfRangeException("options.InitialNoise", string.Create(CultureInfo.InvariantCulture, $"The starting noise must be non-negative and finite, but was {options.InitialNoise}."));
     }
 }

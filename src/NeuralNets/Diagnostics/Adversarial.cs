@@ -97,8 +97,8 @@ public static class Adversarial
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBudget(epsilon, min, max);
-        if (!(stepSize > 0) || !double.IsFinite(stepSize)) throw new ArgumentOutOfRangeException(nameof(stepSize), stepSize, string.Create(CultureInfo.InvariantCulture, $"The step size must be positive and finite, but was {stepSize}."));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (!(stepSize > 0) || !double.IsFinite(stepSize)) throw new ArgumentOutOfRangeException(nameof(stepSize), string.Create(CultureInfo.InvariantCulture, $"The step size must be positive and finite, but was {stepSize}."));
+        ArgumentRange.ThrowIfNegativeOrZero(steps);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(input);
@@ -173,7 +173,7 @@ public static class Adversarial
 
     private static void CheckBudget(double epsilon, double min, double max)
     {
-        if (!(epsilon >= 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, string.Create(CultureInfo.InvariantCulture, $"ε must be non-negative and finite, but was {epsilon}."));
+        if (!(epsilon >= 0) || !double.IsFinite(epsilon)) throw new ArgumentOutOfRangeException(nameof(epsilon), string.Create(CultureInfo.InvariantCulture, $"ε must be non-negative and finite, but was {epsilon}."));
         if (!(min < max)) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The valid input range [{min}, {max}] is empty."), nameof(min));
     }
 }

@@ -33,7 +33,7 @@ public static class AdversarialPanel
         ArgumentNullException.ThrowIfNull(adversarial);
         ArgumentNullException.ThrowIfNull(classNames);
         options ??= new AdversarialPanelOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Zoom, "options.Zoom");
+        ArgumentRange.ThrowIfNegativeOrZero(options.Zoom, "options.Zoom");
         if (!clean.Lengths.SequenceEqual(adversarial.Lengths))
             throw new ArgumentException($"The adversarial images {TensorMemory.ShapeText(adversarial.Lengths)} must have the clean images' shape {TensorMemory.ShapeText(clean.Lengths)}.", nameof(adversarial));
         var (count, height, width) = Geometry(clean, options.ImageSize);

@@ -28,9 +28,9 @@ public sealed class AttackTrace<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="output">The output (class).</param>
     public T Output(int iteration, int sample, int output)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)iteration, (uint)Iterations, nameof(iteration));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)sample, (uint)Samples, nameof(sample));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)output, (uint)Outputs, nameof(output));
+        ArgumentRange.ThrowIfNotIndex(iteration, Iterations, nameof(iteration));
+        ArgumentRange.ThrowIfNotIndex(sample, Samples, nameof(sample));
+        ArgumentRange.ThrowIfNotIndex(output, Outputs, nameof(output));
         return _outputs[(iteration * Samples + sample) * Outputs + output];
     }
 
@@ -38,7 +38,7 @@ public sealed class AttackTrace<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="iteration">0 for the clean input, k after k steps.</param>
     public ReadOnlySpan<T> At(int iteration)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)iteration, (uint)Iterations, nameof(iteration));
+        ArgumentRange.ThrowIfNotIndex(iteration, Iterations, nameof(iteration));
         return _outputs.AsSpan(iteration * Samples * Outputs, Samples * Outputs);
     }
 

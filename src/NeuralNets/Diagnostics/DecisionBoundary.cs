@@ -34,7 +34,7 @@ public static class DecisionBoundary
     /// <param name="c">The class, 0 or more.</param>
     public static Rgb ClassColor(int c)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(c);
+        ArgumentRange.ThrowIfNegative(c);
         return ClassColors[c % ClassColors.Count];
     }
 
@@ -47,7 +47,7 @@ public static class DecisionBoundary
     /// <param name="classes">How many classes compete (2 for a sigmoid output).</param>
     public static Rgb RegionColor(int c, double probability, int classes)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        ArgumentRange.ThrowIfLessThan(classes, 2);
         double confidence = Math.Clamp((probability - 1.0 / classes) / (1 - 1.0 / classes), 0, 1);
         double strength = 0.12 + 0.43 * confidence;
         var color = ClassColor(c);
@@ -64,8 +64,8 @@ public static class DecisionBoundary
     public static DecisionMap Evaluate<T>(Sequential<T> network, PlaneRegion region, int columns, int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentRange.ThrowIfNegativeOrZero(columns);
+        ArgumentRange.ThrowIfNegativeOrZero(rows);
         region.Validate();
         CheckTwoInputs(network);
         int cells = columns * rows, classes = 0;
@@ -115,9 +115,9 @@ public static class DecisionBoundary
     {
         ArgumentNullException.ThrowIfNull(network);
         options ??= new DecisionBoundaryOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Width, "options.Width");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Height, "options.Height");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.TextScale, "options.TextScale");
+        ArgumentRange.ThrowIfNegativeOrZero(options.Width, "options.Width");
+        ArgumentRange.ThrowIfNegativeOrZero(options.Height, "options.Height");
+        ArgumentRange.ThrowIfNegativeOrZero(options.TextScale, "options.TextScale");
         CheckPoints(train, nameof(train));
         CheckPoints(test, nameof(test));
         var region = options.Region ?? (train is null && test is null

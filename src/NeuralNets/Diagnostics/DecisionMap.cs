@@ -42,7 +42,7 @@ public sealed class DecisionMap
     public double Probability(int column, int row, int c)
     {
         Check(column, row);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)c, (uint)Classes, nameof(c));
+        ArgumentRange.ThrowIfNotIndex(c, Classes, nameof(c));
         return _probabilities[(row * Columns + column) * Classes + c];
     }
 
@@ -61,7 +61,7 @@ public sealed class DecisionMap
 
     private void Check(int column, int row)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)column, (uint)Columns, nameof(column));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)row, (uint)Rows, nameof(row));
+        ArgumentRange.ThrowIfNotIndex(column, Columns, nameof(column));
+        ArgumentRange.ThrowIfNotIndex(row, Rows, nameof(row));
     }
 }

@@ -74,7 +74,7 @@ public static class GradientCheck
         IReadOnlyList<Parameter<double>> parameters, Span<double> input, int[] inputShape, double[] inputGradient,
         Func<double> objective, double epsilon, double floor)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        ArgumentRange.ThrowIfNegativeOrZero(epsilon);
         // Analytic gradients are copied first: perturbing re-runs Forward, which may reuse buffers.
         var analyticByParameter = new double[parameters.Count][];
         for (int i = 0; i < parameters.Count; i++) analyticByParameter[i] = parameters[i].GradientSpan.ToArray();

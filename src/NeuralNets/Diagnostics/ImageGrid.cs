@@ -23,10 +23,10 @@ public static class ImageGrid
     {
         ArgumentNullException.ThrowIfNull(images);
         options ??= new ImageGridOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Columns, "options.Columns");
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Spacing, "options.Spacing");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Zoom, "options.Zoom");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.TextScale, "options.TextScale");
+        ArgumentRange.ThrowIfNegative(options.Columns, "options.Columns");
+        ArgumentRange.ThrowIfNegative(options.Spacing, "options.Spacing");
+        ArgumentRange.ThrowIfNegativeOrZero(options.Zoom, "options.Zoom");
+        ArgumentRange.ThrowIfNegativeOrZero(options.TextScale, "options.TextScale");
         var (count, channels, height, width) = Geometry(images);
         if (channels == 3 && options.Diverging)
             throw new ArgumentException("A diverging colour map needs single-channel images, but these have 3 channels.", nameof(options));

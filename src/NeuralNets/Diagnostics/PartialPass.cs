@@ -29,6 +29,6 @@ internal static class PartialPass
     public static void CheckLayer<T>(Sequential<T> network, int layer, string parameterName) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if ((uint)layer >= (uint)network.Layers.Count)
-            throw new ArgumentOutOfRangeException(parameterName, layer, string.Create(CultureInfo.InvariantCulture, $"The network has layers 0 to {network.Layers.Count - 1}, so there is no layer {layer}."));
+            throw new ArgumentOutOfRangeException(parameterName, string.Create(CultureInfo.InvariantCulture, $"The network has layers 0 to {network.Layers.Count - 1}, so there is no layer {layer}."));
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class Picture
     public void DrawText(int x, int y, string text, Rgb color, int scale = 1)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentRange.ThrowIfNegativeOrZero(scale);
         int left = x;
         foreach (char character in text)
         {
@@ -37,7 +37,7 @@ public sealed partial class Picture
     public static (int Width, int Height) MeasureText(string text, int scale = 1)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
+        ArgumentRange.ThrowIfNegativeOrZero(scale);
         if (text.Length == 0) return (0, 0);
         string[] lines = text.Split('\n');
         int longest = lines.Max(line => line.Length);

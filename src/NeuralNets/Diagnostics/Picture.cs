@@ -12,8 +12,8 @@ public sealed partial class Picture
     /// <param name="height">Height in pixels, at least 1.</param>
     public Picture(int width, int height)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentRange.ThrowIfNegativeOrZero(width);
+        ArgumentRange.ThrowIfNegativeOrZero(height);
         if ((long)width * height * 3 > Array.MaxLength)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A {width}×{height} picture is larger than one array can hold."), nameof(width));
         (Width, Height) = (width, height);
@@ -46,8 +46,8 @@ public sealed partial class Picture
     /// <param name="y">Row.</param>
     public Rgb Get(int x, int y)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)x, (uint)Width, nameof(x));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)y, (uint)Height, nameof(y));
+        ArgumentRange.ThrowIfNotIndex(x, Width, nameof(x));
+        ArgumentRange.ThrowIfNotIndex(y, Height, nameof(y));
         int i = (y * Width + x) * 3;
         return new Rgb(_pixels[i], _pixels[i + 1], _pixels[i + 2]);
     }

@@ -43,7 +43,7 @@ public static class PictureLayout
     private static void Check(IReadOnlyList<Picture> panels, int spacing)
     {
         ArgumentNullException.ThrowIfNull(panels);
-        ArgumentOutOfRangeException.ThrowIfNegative(spacing);
+        ArgumentRange.ThrowIfNegative(spacing);
         if (panels.Count == 0) throw new ArgumentException("A layout needs at least one panel, but got none.", nameof(panels));
         for (int i = 0; i < panels.Count; i++)
             if (panels[i] is null) throw new ArgumentNullException(nameof(panels), string.Create(CultureInfo.InvariantCulture, $"Panel {i} is null."));

@@ -30,7 +30,7 @@ public readonly record struct PlaneRegion(double XMin, double XMax, double YMin,
     public static PlaneRegion Around<T>(double margin, params Dataset<T>?[] sets) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(sets);
-        if (!(margin >= 0) || !double.IsFinite(margin)) throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin must be non-negative and finite.");
+        if (!(margin >= 0) || !double.IsFinite(margin)) throw new ArgumentOutOfRangeException(nameof(margin), string.Create(CultureInfo.InvariantCulture, $"The margin must be non-negative and finite, but was {margin}."));
         double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
         foreach (var set in sets)
         {

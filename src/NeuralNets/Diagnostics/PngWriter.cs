@@ -23,8 +23,8 @@ public static class PngWriter
     public static void Write(Stream stream, int width, int height, bool rgb, ReadOnlySpan<byte> pixels)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentRange.ThrowIfNegativeOrZero(width);
+        ArgumentRange.ThrowIfNegativeOrZero(height);
         int channels = rgb ? 3 : 1;
         long expected = (long)width * height * channels;
         if (pixels.Length != expected)

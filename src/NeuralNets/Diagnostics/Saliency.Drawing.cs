@@ -35,7 +35,7 @@ public static partial class Saliency
         if (classNames is not null && classNames.Count != probabilities.Length)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has {probabilities.Length} classes but {classNames.Count} class names were given."), nameof(classNames));
         if (trueClass is int label && (uint)label >= (uint)probabilities.Length)
-            throw new ArgumentOutOfRangeException(nameof(trueClass), label, string.Create(CultureInfo.InvariantCulture, $"The network has classes 0 to {probabilities.Length - 1}."));
+            throw new ArgumentOutOfRangeException(nameof(trueClass), string.Create(CultureInfo.InvariantCulture, $"The network has classes 0 to {probabilities.Length - 1}, so there is no class {label}."));
         string Name(int c) => classNames?[c] ?? c.ToString(CultureInfo.InvariantCulture);
 
         var map = ForPredictedClass(network, image);

@@ -32,7 +32,7 @@ public static partial class Saliency
     /// <returns><c>|∂y_c/∂x|</c>, shaped like <paramref name="input"/>.</returns>
     public static Tensor<T> ForClass<T>(Sequential<T> network, Tensor<T> input, int targetClass) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(targetClass);
+        ArgumentRange.ThrowIfNegative(targetClass);
         return Compute(network, input, targetClass);
     }
 
@@ -46,7 +46,7 @@ public static partial class Saliency
             throw new ArgumentException($"Saliency needs a network whose output is [N, classes], but {network} gives {TensorMemory.ShapeText(output.Shape())}.", nameof(network));
         int batch = output.BatchSize(), classes = (int)output.Lengths[1];
         if (targetClass >= classes)
-            throw new ArgumentOutOfRangeException(nameof(targetClass), targetClass, string.Create(CultureInfo.InvariantCulture, $"The network has {classes} classes, 0 to {classes - 1}."));
+            throw new ArgumentOutOfRangeException(nameof(targetClass), string.Create(CultureInfo.InvariantCulture, $"The network has {classes} classes, 0 to {classes - 1}, so there is no class {targetClass}."));
         ReadOnlySpan<T> scores = output.Span();
         var seed = new T[batch * classes];
         for (int n = 0; n < batch; n++)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using NeuralNets.Kernels;
+using System.Globalization;
 
 namespace NeuralNets.Initialization;
 
@@ -15,8 +16,8 @@ public static class WeightInitializer
     public static void Fill<T>(Span<T> weights, WeightInit scheme, int fanIn, int fanOut, Random random)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanIn);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fanOut);
+        ArgumentRange.ThrowIfNegativeOrZero(fanIn);
+        ArgumentRange.ThrowIfNegativeOrZero(fanOut);
         ArgumentNullException.ThrowIfNull(random);
         switch (scheme)
         {
@@ -25,7 +26,7 @@ public static class WeightInitializer
             case WeightInit.HeUniform: FillUniform(weights, Math.Sqrt(6.0 / fanIn), random); break;
             case WeightInit.HeNormal: FillNormal(weights, Math.Sqrt(2.0 / fanIn), random); break;
             case WeightInit.Zeros: weights.Clear(); break;
-            default: throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown weight initialisation scheme.");
+            default: throw new ArgumentOutOfRangeException(nameof(scheme), string.Create(CultureInfo.InvariantCulture, $"{(int)scheme} is not a weight initialisation scheme."));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
+using System.Globalization;
 
 namespace NeuralNets.Kernels;
 
@@ -75,7 +76,7 @@ internal static class KernelWidth
     internal static Scope Limit(int bits)
     {
         if (bits is not (512 or 256 or 128 or Scalar))
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, "Kernel widths are 512, 256, 128 or 0 (scalar) bits.");
+            throw new ArgumentOutOfRangeException(nameof(bits), string.Create(CultureInfo.InvariantCulture, $"Kernel widths are 512, 256, 128 or 0 (scalar) bits, not {bits}."));
         return new Scope(Interlocked.Exchange(ref s_limit, bits), Volatile.Read(ref s_unfusedForced));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace NeuralNets.Kernels;
 
 /// <summary>
@@ -12,7 +13,7 @@ internal static class Power
     /// </summary>
     public static double Of(double b, double y)
     {
-        if (!(b > 0)) throw new ArgumentOutOfRangeException(nameof(b), b, "The base must be positive.");
+        if (!(b > 0)) throw new ArgumentOutOfRangeException(nameof(b), string.Create(CultureInfo.InvariantCulture, $"The base must be positive, but was {b}."));
         return y == 0 ? 1 : Exponential.Of(y * Logarithm.Of(b));
     }
 
@@ -23,7 +24,7 @@ internal static class Power
     /// </summary>
     public static double OfInteger(double b, long n)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentRange.ThrowIfNegative(n);
         double result = 1, square = b;
         while (n != 0)
         {
@@ -41,8 +42,8 @@ internal static class Power
     /// </summary>
     public static double OneMinus(double b, long n)
     {
-        if (!(b >= 0 && b <= 1)) throw new ArgumentOutOfRangeException(nameof(b), b, "The base must lie in [0, 1].");
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        if (!(b >= 0 && b <= 1)) throw new ArgumentOutOfRangeException(nameof(b), string.Create(CultureInfo.InvariantCulture, $"The base must lie in [0, 1], but was {b}."));
+        ArgumentRange.ThrowIfLessThan(n, 1);
         return 0.0 - ExponentialMinusOne.Of(n * LogarithmOfOnePlus.Of(b - 1));   // 0 − x: +0 rather than −0 at b = 1
     }
 }

@@ -13,8 +13,8 @@ internal static class ProductErrors
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception Negative(int m, int n, int k, int maxThreads) =>
         maxThreads < 0
-            ? new ArgumentOutOfRangeException(nameof(maxThreads), maxThreads, "The thread count must not be negative.")
-            : new ArgumentOutOfRangeException(m < 0 ? nameof(m) : n < 0 ? nameof(n) : nameof(k), m < 0 ? m : n < 0 ? n : k, "A matrix dimension must not be negative.");
+            ? new ArgumentOutOfRangeException(nameof(maxThreads), string.Create(CultureInfo.InvariantCulture, $"The thread count must not be negative, but was {maxThreads}."))
+            : new ArgumentOutOfRangeException(m < 0 ? nameof(m) : n < 0 ? nameof(n) : nameof(k), string.Create(CultureInfo.InvariantCulture, $"A matrix dimension must not be negative, but was {(m < 0 ? m : n < 0 ? n : k)}."));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception SpanLengths(int m, int n, int k, int a, int b, int c) =>
@@ -28,8 +28,8 @@ internal static class ProductErrors
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception VectorBits(int vectorBits) =>
-        new ArgumentOutOfRangeException(nameof(vectorBits), vectorBits, string.Create(CultureInfo.InvariantCulture,
-            $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits."));
+        new ArgumentOutOfRangeException(nameof(vectorBits), string.Create(CultureInfo.InvariantCulture,
+            $"This CPU's kernels take 128 to {GemmPacked.WidestBits} bits, not {vectorBits}."));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Exception PackedB(int length, int m, int n, int k, bool takesBTransposed) =>

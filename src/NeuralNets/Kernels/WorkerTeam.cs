@@ -83,8 +83,8 @@ internal static class WorkerTeam
         get => Volatile.Read(ref s_size);
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxSize);
+            ArgumentRange.ThrowIfLessThan(value, 1);
+            ArgumentRange.ThrowIfGreaterThan(value, MaxSize);
             Volatile.Write(ref s_size, value);
         }
     }
@@ -111,8 +111,8 @@ internal static class WorkerTeam
         get => TimeSpan.FromSeconds((double)Volatile.Read(ref s_spinTicks) / Stopwatch.Frequency);
         set
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
+            ArgumentRange.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentRange.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
             Volatile.Write(ref s_spinTicks, (long)(value.TotalSeconds * Stopwatch.Frequency));
         }
     }
@@ -138,7 +138,7 @@ internal static class WorkerTeam
         // A job that finds the team busy (a part's own products, a second caller) looks before it tries to claim the team:
         // a failed compare-and-swap still takes the team's cache line from the core running the job, every time.
         ArgumentNullException.ThrowIfNull(work);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(parts, 31);
+        ArgumentRange.ThrowIfGreaterThan(parts, 31);
         int size = Size;
         if (parts <= 1 || size == 1 || Volatile.Read(ref s_noThreads) || Busy || Interlocked.CompareExchange(ref s_owned, 1, 0) != 0)
         {

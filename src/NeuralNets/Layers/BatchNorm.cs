@@ -46,11 +46,11 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <param name="affine">Whether γ and β are learnt parameters; without, the layer only normalises.</param>
     protected BatchNorm(int features, double? momentum, double epsilon, bool affine)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
+        ArgumentRange.ThrowIfNegativeOrZero(features);
         if (momentum is { } m && !(m is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(momentum), m, "BatchNorm momentum must be in [0, 1], or null for the cumulative average.");
+            throw new ArgumentOutOfRangeException(nameof(momentum), string.Create(CultureInfo.InvariantCulture, $"BatchNorm momentum must be in [0, 1], or null for the cumulative average, but was {m}."));
         if (!double.IsFinite(epsilon) || epsilon <= 0)
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "BatchNorm epsilon must be finite and positive.");
+            throw new ArgumentOutOfRangeException(nameof(epsilon), string.Create(CultureInfo.InvariantCulture, $"BatchNorm epsilon must be finite and positive, but was {epsilon}."));
         Features = features;
         Momentum = momentum;
         Epsilon = epsilon;
@@ -145,7 +145,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     public void SetRunningStatistics(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, long batchesTracked = 0)
     {
         if (_isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy reads its source's running statistics and cannot set them.");
-        ArgumentOutOfRangeException.ThrowIfNegative(batchesTracked);
+        ArgumentRange.ThrowIfNegative(batchesTracked);
         if (mean.Length != Features || variance.Length != Features)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{this}: running statistics need {Features} means and {Features} variances, got {mean.Length} and {variance.Length}."));

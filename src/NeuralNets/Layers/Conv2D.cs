@@ -65,8 +65,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     public Conv2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
         (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(inChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
         _window = Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D({inChannels} → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         InChannels = inChannels;

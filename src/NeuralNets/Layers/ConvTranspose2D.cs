@@ -58,8 +58,8 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, (int Height, int Width)? outputPadding = null,
         WeightInit init = WeightInit.HeUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(inChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
         string name = string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D({inChannels} → {outChannels})");
         _window = Window2D.Create(name, kernel, stride ?? (1, 1), padding ?? (0, 0));
@@ -201,8 +201,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     private static (int Height, int Width) CheckOutputPadding(string layer, (int Height, int Width) outputPadding, Window2D window)
     {
         if (outputPadding.Height < 0 || outputPadding.Width < 0 || outputPadding.Height >= window.StrideH || outputPadding.Width >= window.StrideW)
-            throw new ArgumentOutOfRangeException(nameof(outputPadding), outputPadding,
-                string.Create(CultureInfo.InvariantCulture, $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW})."));
+            throw new ArgumentOutOfRangeException(nameof(outputPadding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW}), but was ({outputPadding.Height}, {outputPadding.Width})."));
         return outputPadding;
     }
 }

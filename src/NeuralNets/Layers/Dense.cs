@@ -28,8 +28,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
     public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.GlorotUniform)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        ArgumentRange.ThrowIfNegativeOrZero(inputs);
+        ArgumentRange.ThrowIfNegativeOrZero(outputs);
         if ((long)inputs * outputs > Array.MaxLength)
             throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Dense({inputs} → {outputs}): its weight would hold {(long)inputs * outputs} values, more than one array can hold ({Array.MaxLength})."), nameof(outputs));

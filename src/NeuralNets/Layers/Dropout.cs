@@ -67,7 +67,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
         get => _position;
         set
         {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            ArgumentRange.ThrowIfNegative(value);
             _position = value;
         }
     }
@@ -150,8 +150,7 @@ public sealed class Dropout<T> : ILayer<T>, IRandomStreamLayer where T : unmanag
     internal static void CheckProbability(double probability)
     {
         if (!(probability >= 0 && probability < 1))
-            throw new ArgumentOutOfRangeException(nameof(probability), probability,
-                $"Dropout probability must be in [0, 1), but was {probability.ToString(CultureInfo.InvariantCulture)}.");
+            throw new ArgumentOutOfRangeException(nameof(probability), $"Dropout probability must be in [0, 1), but was {probability.ToString(CultureInfo.InvariantCulture)}.");
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
 using System.Runtime.CompilerServices;
+using System.Globalization;
 
 namespace NeuralNets.Layers;
 
@@ -17,7 +18,7 @@ public sealed class ELU<T> : Activation<T> where T : unmanaged, IFloatingPointIe
     public ELU(double alpha = 1.0)
     {
         if (!double.IsFinite(alpha) || alpha < 0)
-            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "ELU alpha must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(alpha), string.Create(CultureInfo.InvariantCulture, $"ELU alpha must be finite and non-negative, but was {alpha}."));
         Alpha = alpha;
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using NeuralNets.Kernels;
 using System.Runtime.CompilerServices;
+using System.Globalization;
 
 namespace NeuralNets.Layers;
 
@@ -17,7 +18,7 @@ public sealed class LeakyReLU<T> : Activation<T> where T : unmanaged, IFloatingP
     public LeakyReLU(double slope = 0.01)
     {
         if (!double.IsFinite(slope) || slope < 0)
-            throw new ArgumentOutOfRangeException(nameof(slope), slope, "LeakyReLU slope must be finite and non-negative.");
+            throw new ArgumentOutOfRangeException(nameof(slope), string.Create(CultureInfo.InvariantCulture, $"LeakyReLU slope must be finite and non-negative, but was {slope}."));
         Slope = slope;
         _slope = T.CreateChecked(slope);
     }

@@ -16,8 +16,8 @@ internal static class PoolWindow
     {
         var window = Window2D.Create(kind, kernel, stride ?? kernel, padding ?? (0, 0));
         if (window.PadH > window.KernelH / 2 || window.PadW > window.KernelW / 2)
-            throw new ArgumentOutOfRangeException(nameof(padding), padding, string.Create(CultureInfo.InvariantCulture,
-                $"{kind}: the padding must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input."));
+            throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture,
+                $"{kind}: the padding must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input, but was ({window.PadH}, {window.PadW})."));
         return window;
     }
 

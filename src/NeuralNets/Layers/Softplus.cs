@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
 using System.Runtime.CompilerServices;
+using System.Globalization;
 
 namespace NeuralNets.Layers;
 
@@ -21,9 +22,9 @@ public sealed class Softplus<T> : Activation<T> where T : unmanaged, IFloatingPo
     public Softplus(double beta = 1.0, double threshold = 20.0)
     {
         if (!double.IsFinite(beta) || beta <= 0)
-            throw new ArgumentOutOfRangeException(nameof(beta), beta, "Softplus beta must be finite and positive.");
+            throw new ArgumentOutOfRangeException(nameof(beta), string.Create(CultureInfo.InvariantCulture, $"Softplus beta must be finite and positive, but was {beta}."));
         if (!double.IsFinite(threshold))
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "Softplus threshold must be finite.");
+            throw new ArgumentOutOfRangeException(nameof(threshold), string.Create(CultureInfo.InvariantCulture, $"Softplus threshold must be finite, but was {threshold}."));
         Beta = beta;
         Threshold = threshold;
     }

@@ -16,11 +16,11 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     public static Window2D Create(string layer, (int Height, int Width) kernel, (int Height, int Width) stride, (int Height, int Width) padding)
     {
         if (kernel.Height <= 0 || kernel.Width <= 0)
-            throw new ArgumentOutOfRangeException(nameof(kernel), kernel, $"{layer}: the kernel must be at least 1×1.");
+            throw new ArgumentOutOfRangeException(nameof(kernel), string.Create(CultureInfo.InvariantCulture, $"{layer}: the kernel must be at least 1×1, but was {kernel.Height}×{kernel.Width}."));
         if (stride.Height <= 0 || stride.Width <= 0)
-            throw new ArgumentOutOfRangeException(nameof(stride), stride, $"{layer}: the stride must be at least 1 in both directions.");
+            throw new ArgumentOutOfRangeException(nameof(stride), string.Create(CultureInfo.InvariantCulture, $"{layer}: the stride must be at least 1 in both directions, but was ({stride.Height}, {stride.Width})."));
         if (padding.Height < 0 || padding.Width < 0)
-            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"{layer}: the padding must not be negative.");
+            throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the padding must not be negative, but was ({padding.Height}, {padding.Width})."));
         return new Window2D(kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width);
     }
 

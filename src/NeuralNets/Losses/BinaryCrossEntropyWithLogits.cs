@@ -77,5 +77,5 @@ public sealed class BinaryCrossEntropyWithLogits<T> : ILoss<T> where T : unmanag
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private ArgumentOutOfRangeException TargetOutsideUnitInterval(T target, int index) =>
-        new("target", target, string.Create(CultureInfo.InvariantCulture, $"{this}: target {target} at element {index} is outside [0, 1]."));
+        new("target", string.Create(CultureInfo.InvariantCulture, $"{this}: target {target} at element {index} is outside [0, 1]."));
 }

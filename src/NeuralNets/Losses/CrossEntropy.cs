@@ -35,7 +35,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     public CrossEntropy(IReadOnlyList<double>? classWeights = null, double labelSmoothing = 0)
     {
         if (!(labelSmoothing is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Label smoothing must be in [0, 1].");
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), string.Create(CultureInfo.InvariantCulture, $"Label smoothing must be in [0, 1], but was {labelSmoothing}."));
         if (classWeights is not null)
         {
             if (classWeights.Count == 0) throw new ArgumentException("Class weights must not be empty.", nameof(classWeights));

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
+using System.Globalization;
 
 namespace NeuralNets.Losses;
 
@@ -24,7 +25,7 @@ public sealed class Huber<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee7
     public Huber(double delta = 1.0)
     {
         if (!double.IsFinite(delta) || delta <= 0)
-            throw new ArgumentOutOfRangeException(nameof(delta), delta, "Huber delta must be finite and positive.");
+            throw new ArgumentOutOfRangeException(nameof(delta), string.Create(CultureInfo.InvariantCulture, $"Huber delta must be finite and positive, but was {delta}."));
         Delta = delta;
         _delta = T.CreateChecked(delta);
         LossRehearsal.QueueHuber<T>();

@@ -79,5 +79,5 @@ public static class LossChecks
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int sample, int classes) =>
-        new("target", label, string.Create(CultureInfo.InvariantCulture, $"{loss}: label {label} of sample {sample} is outside the class range [0, {classes})."));
+        new("target", string.Create(CultureInfo.InvariantCulture, $"{loss}: label {label} of sample {sample} is outside the class range [0, {classes})."));
 }

@@ -61,7 +61,7 @@ public sealed class Adagrad<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
     {
         get => _epsilonPlacement;
         set => _epsilonPlacement = Enum.IsDefined(value) ? value
-            : throw new ArgumentOutOfRangeException("epsilonPlacement", value, FormattableString.Invariant($"epsilonPlacement must be InsideRoot or OutsideRoot, but was {(int)value}."));
+            : throw new ArgumentOutOfRangeException("epsilonPlacement", FormattableString.Invariant($"epsilonPlacement must be InsideRoot or OutsideRoot, but was {(int)value}."));
     }
 
     /// <inheritdoc/>

@@ -60,7 +60,7 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
         {
             OptimizerChecks.Positive(value, "learningRate");
             if (T.CreateChecked(value) == T.Zero)
-                throw new ArgumentOutOfRangeException("learningRate", value, string.Create(CultureInfo.InvariantCulture,
+                throw new ArgumentOutOfRangeException("learningRate", string.Create(CultureInfo.InvariantCulture,
                     $"learningRate {value} is 0 as {typeof(T).Name}; it must stay positive in the parameters' element type."));
             _learningRate = value;
         }

@@ -50,10 +50,10 @@ public static class OptimizerChecks
     public static int AtLeastOne(int value, string name)
     {
         if (value < 1)
-            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} must be at least 1, but was {value}."));
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be at least 1, but was {value}."));
         return value;
     }
 
     private static ArgumentOutOfRangeException Invalid(double value, string name, string rule) =>
-        new(name, value, string.Create(CultureInfo.InvariantCulture, $"{name} {rule}, but was {value}."));
+        new(name, string.Create(CultureInfo.InvariantCulture, $"{name} {rule}, but was {value}."));
 }

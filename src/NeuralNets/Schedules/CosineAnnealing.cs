@@ -21,7 +21,7 @@ public sealed class CosineAnnealing : ILearningRateSchedule
         Epochs = ScheduleChecks.AtLeastOne(epochs, nameof(epochs));
         MinimumRate = OptimizerChecks.Positive(minimumRate, nameof(minimumRate));
         if (minimumRate > initialRate)
-            throw new ArgumentOutOfRangeException(nameof(minimumRate), minimumRate, FormattableString.Invariant($"minimumRate must be at most initialRate ({initialRate}), but was {minimumRate}."));
+            throw new ArgumentOutOfRangeException(nameof(minimumRate), FormattableString.Invariant($"minimumRate must be at most initialRate ({initialRate}), but was {minimumRate}."));
     }
 
     /// <summary>η₀, the rate of the first epoch.</summary>

@@ -15,7 +15,7 @@ public sealed class ExponentialDecay : ILearningRateSchedule
     public ExponentialDecay(double initialRate, double gamma)
     {
         InitialRate = OptimizerChecks.Positive(initialRate, nameof(initialRate));
-        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, FormattableString.Invariant($"gamma must lie in (0, 1], but was {gamma}."));
+        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), FormattableString.Invariant($"gamma must lie in (0, 1], but was {gamma}."));
         Gamma = gamma;
     }
 

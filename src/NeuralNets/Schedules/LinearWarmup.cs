@@ -21,7 +21,7 @@ public sealed class LinearWarmup : IStepSchedule
         TargetRate = OptimizerChecks.Positive(targetRate, nameof(targetRate));
         WarmupSteps = ScheduleChecks.AtLeastOne(warmupSteps, nameof(warmupSteps));
         if (!(startFactor > 0 && startFactor <= 1))
-            throw new ArgumentOutOfRangeException(nameof(startFactor), startFactor, FormattableString.Invariant($"startFactor must lie in (0, 1], but was {startFactor}."));
+            throw new ArgumentOutOfRangeException(nameof(startFactor), FormattableString.Invariant($"startFactor must lie in (0, 1], but was {startFactor}."));
         StartFactor = startFactor;
     }
 

@@ -30,13 +30,13 @@ public sealed class OneCycle : IStepSchedule
     public OneCycle(double maxRate, int totalSteps, double warmupFraction = 0.3, double divFactor = 25, double finalDivFactor = 1e4)
     {
         MaxRate = OptimizerChecks.Positive(maxRate, nameof(maxRate));
-        if (totalSteps < 2) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, FormattableString.Invariant($"totalSteps must be at least 2, but was {totalSteps}."));
+        if (totalSteps < 2) throw new ArgumentOutOfRangeException(nameof(totalSteps), FormattableString.Invariant($"totalSteps must be at least 2, but was {totalSteps}."));
         TotalSteps = totalSteps;
         if (!(warmupFraction > 0 && warmupFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(warmupFraction), warmupFraction, FormattableString.Invariant($"warmupFraction must lie in (0, 1), but was {warmupFraction}."));
+            throw new ArgumentOutOfRangeException(nameof(warmupFraction), FormattableString.Invariant($"warmupFraction must lie in (0, 1), but was {warmupFraction}."));
         _warmupEnd = warmupFraction * totalSteps - 1;
         if (!(_warmupEnd > 0 && _warmupEnd < totalSteps - 1))
-            throw new ArgumentOutOfRangeException(nameof(warmupFraction), warmupFraction, FormattableString.Invariant(
+            throw new ArgumentOutOfRangeException(nameof(warmupFraction), FormattableString.Invariant(
                 $"warmupFraction {warmupFraction} of {totalSteps} steps leaves one phase without steps; plan more steps or another fraction."));
         WarmupFraction = warmupFraction;
         DivFactor = OptimizerChecks.Positive(divFactor, nameof(divFactor));
@@ -62,7 +62,7 @@ public sealed class OneCycle : IStepSchedule
     public double LearningRate(int step)
     {
         if (ScheduleChecks.Step(step) > TotalSteps)
-            throw new ArgumentOutOfRangeException(nameof(step), step, FormattableString.Invariant($"{this} was planned for {TotalSteps} steps, but step {step} was asked for; give totalSteps as epochs × batches per epoch."));
+            throw new ArgumentOutOfRangeException(nameof(step), FormattableString.Invariant($"{this} was planned for {TotalSteps} steps, but step {step} was asked for; give totalSteps as epochs × batches per epoch."));
         double initial = MaxRate / DivFactor, final = initial / FinalDivFactor;
         double s = step - 1;
         return s <= _warmupEnd

@@ -7,13 +7,13 @@ internal static class ScheduleChecks
 {
     public static int Epoch(int epoch)
     {
-        if (epoch < 1) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, FormattableString.Invariant($"epoch is 1-based, but was {epoch}."));
+        if (epoch < 1) throw new ArgumentOutOfRangeException(nameof(epoch), FormattableString.Invariant($"epoch is 1-based, but was {epoch}."));
         return epoch;
     }
 
     public static int Step(int step)
     {
-        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), step, FormattableString.Invariant($"step is 1-based, but was {step}."));
+        if (step < 1) throw new ArgumentOutOfRangeException(nameof(step), FormattableString.Invariant($"step is 1-based, but was {step}."));
         return step;
     }
 

@@ -17,7 +17,7 @@ public sealed class StepDecay : ILearningRateSchedule
     {
         InitialRate = OptimizerChecks.Positive(initialRate, nameof(initialRate));
         StepSize = ScheduleChecks.AtLeastOne(stepSize, nameof(stepSize));
-        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), gamma, FormattableString.Invariant($"gamma must lie in (0, 1], but was {gamma}."));
+        if (!(gamma > 0 && gamma <= 1)) throw new ArgumentOutOfRangeException(nameof(gamma), FormattableString.Invariant($"gamma must lie in (0, 1], but was {gamma}."));
         Gamma = gamma;
     }
 

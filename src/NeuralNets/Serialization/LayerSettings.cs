@@ -129,8 +129,8 @@ public readonly struct LayerSettings
     /// <param name="index">The inner layer's position.</param>
     public LayerSettings Layer(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, LayerCount);
+        ArgumentRange.ThrowIfNegative(index);
+        ArgumentRange.ThrowIfGreaterThanOrEqual(index, LayerCount);
         return new LayerSettings(Description.Layers[index], string.Create(CultureInfo.InvariantCulture, $"{Place}.{index}"));
     }
 

@@ -21,7 +21,7 @@ internal static class AlignedArrays
     /// </summary>
     public static unsafe ArraySegment<T> Allocate<T>(int length)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentRange.ThrowIfNegative(length);
         int size = Unsafe.SizeOf<T>();
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>() || Alignment % size != 0) return new T[length];
         int spare = Alignment / size - 1;

@@ -29,7 +29,7 @@ public static class ParallelElementwise
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
     public static void Run<TOperation>(in TOperation operation, int length) where TOperation : struct, IElementwiseOperation
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentRange.ThrowIfNegative(length);
         ParallelRanges.Run(new Adapter<TOperation>(operation), length);
     }
 

@@ -40,9 +40,9 @@ public sealed record AdversarialTraining
     {
         static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
         if (!(Epsilon > 0) || !double.IsFinite(Epsilon))
-            throw new ArgumentOutOfRangeException(nameof(Epsilon), Epsilon, Text($"Adversarial training's ε must be positive and finite, but was {Epsilon}."));
+            throw new ArgumentOutOfRangeException(nameof(Epsilon), Text($"Adversarial training's ε must be positive and finite, but was {Epsilon}."));
         if (!(Fraction > 0 && Fraction <= 1))
-            throw new ArgumentOutOfRangeException(nameof(Fraction), Fraction, Text($"Adversarial training's Fraction of each batch must lie in (0, 1], but was {Fraction}."));
+            throw new ArgumentOutOfRangeException(nameof(Fraction), Text($"Adversarial training's Fraction of each batch must lie in (0, 1], but was {Fraction}."));
         if (!(Min < Max) || !double.IsFinite(Min) || !double.IsFinite(Max))
             throw new ArgumentException(Text($"Adversarial training's valid input range [{Min}, {Max}] must be finite and not empty."), nameof(Min));
     }

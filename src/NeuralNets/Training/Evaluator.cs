@@ -28,7 +28,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentRange.ThrowIfNegativeOrZero(batchSize);
         NetworkChecks.OutputShapeFor(network, data, nameof(data));
         return new EvaluationPass<T>(network, loss, MetricSet.Resolve(metrics, data), data, Math.Min(batchSize, data.Count)).Run();
     }
@@ -50,8 +50,8 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfLessThan(topK, 1);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentRange.ThrowIfLessThan(topK, 1);
+        ArgumentRange.ThrowIfNegativeOrZero(batchSize);
         var outputShape = NetworkChecks.OutputShapeFor(network, data, nameof(data));
         int width = 1;
         for (int i = 0; i < outputShape.Count; i++) width *= outputShape[i];
@@ -88,7 +88,7 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        ArgumentRange.ThrowIfNegativeOrZero(batchSize);
         NetworkChecks.OutputShapeFor(network, data, nameof(data));
         var tally = new RegressionTally<T>(t => 0);
         foreach (var batch in new MiniBatches<T>(data, Math.Min(batchSize, data.Count), shuffle: false).NextEpoch())

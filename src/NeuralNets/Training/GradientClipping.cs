@@ -72,6 +72,6 @@ public static class GradientClipping
     internal static void CheckLimit(double limit, string name)
     {
         if (!(limit > 0 && double.IsFinite(limit)))
-            throw new ArgumentOutOfRangeException(name, limit, FormattableString.Invariant($"{name} must be positive and finite, but was {limit}."));
+            throw new ArgumentOutOfRangeException(name, FormattableString.Invariant($"{name} must be positive and finite, but was {limit}."));
     }
 }

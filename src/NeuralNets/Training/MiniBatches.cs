@@ -45,7 +45,7 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
     public MiniBatches(Dataset<T> data, int batchSize, bool shuffle = true, int seed = 0, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, FormattableString.Invariant($"Batch size must be positive, but was {batchSize}."));
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), FormattableString.Invariant($"Batch size must be positive, but was {batchSize}."));
         if (dropLast && batchSize > data.Count)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"A batch size of {batchSize} with dropLast leaves no batch of the {data.Count} samples; use a smaller batch size or keep the last batch."), nameof(batchSize));
         Data = data;
@@ -96,7 +96,7 @@ public sealed class MiniBatches<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is negative.</exception>
     public void StartAfter(int epochs)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        ArgumentRange.ThrowIfNegative(epochs);
         _epochsStarted = epochs;
     }
 

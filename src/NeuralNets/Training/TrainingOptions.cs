@@ -69,8 +69,8 @@ public sealed record TrainingOptions
     {
         if (MaxGradientNorm is double norm) GradientClipping.CheckLimit(norm, nameof(MaxGradientNorm));
         if (GradientClipValue is double value) GradientClipping.CheckLimit(value, nameof(GradientClipValue));
-        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, FormattableString.Invariant($"Epochs must be positive, but was {Epochs}."));
-        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, FormattableString.Invariant($"Batch size must be positive, but was {BatchSize}."));
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), FormattableString.Invariant($"Epochs must be positive, but was {Epochs}."));
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), FormattableString.Invariant($"Batch size must be positive, but was {BatchSize}."));
         Augmentation?.Validate();
         Adversarial?.Validate();
     }

@@ -29,9 +29,9 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
     /// <param name="mode">Which direction is better; by default from the figure.</param>
     public EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, bool restoreBestWeights = false, MonitorMode mode = MonitorMode.Auto)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(patience);
+        ArgumentRange.ThrowIfNegative(patience);
         if (!(minDelta >= 0 && double.IsFinite(minDelta)))
-            throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, FormattableString.Invariant($"minDelta must be finite and at least 0, but was {minDelta}."));
+            throw new ArgumentOutOfRangeException(nameof(minDelta), FormattableString.Invariant($"minDelta must be finite and at least 0, but was {minDelta}."));
         _figure = new MonitoredFigure("EarlyStopping", monitor, mode);
         Patience = patience;
         MinDelta = minDelta;

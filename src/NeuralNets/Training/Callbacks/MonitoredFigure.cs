@@ -10,7 +10,7 @@ internal sealed class MonitoredFigure(string owner, string name, MonitorMode mod
         MonitorMode.Min => false,
         MonitorMode.Max => true,
         MonitorMode.Auto => null,
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, $"Unknown monitor mode {mode}."),
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), string.Create(CultureInfo.InvariantCulture, $"{(int)mode} is not a monitor mode.")),
     };
 
     public string Name { get; } = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("The monitored figure needs a name, e.g. 'val_loss'.", nameof(name)) : name;

@@ -46,11 +46,11 @@ public sealed class ReduceLearningRateOnPlateau<T> : ITrainingCallback<T>, IStat
         double threshold = 1e-4, ThresholdMode thresholdMode = ThresholdMode.Relative, int cooldown = 0, double minimumRate = 0, MonitorMode mode = MonitorMode.Auto)
     {
         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
-        if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, FormattableString.Invariant($"factor must lie in (0, 1), but was {factor}."));
-        ArgumentOutOfRangeException.ThrowIfNegative(patience);
-        ArgumentOutOfRangeException.ThrowIfNegative(cooldown);
-        if (!(threshold >= 0 && double.IsFinite(threshold))) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, FormattableString.Invariant($"threshold must be finite and at least 0, but was {threshold}."));
-        if (!(minimumRate >= 0 && double.IsFinite(minimumRate))) throw new ArgumentOutOfRangeException(nameof(minimumRate), minimumRate, FormattableString.Invariant($"minimumRate must be finite and at least 0, but was {minimumRate}."));
+        if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), FormattableString.Invariant($"factor must lie in (0, 1), but was {factor}."));
+        ArgumentRange.ThrowIfNegative(patience);
+        ArgumentRange.ThrowIfNegative(cooldown);
+        if (!(threshold >= 0 && double.IsFinite(threshold))) throw new ArgumentOutOfRangeException(nameof(threshold), FormattableString.Invariant($"threshold must be finite and at least 0, but was {threshold}."));
+        if (!(minimumRate >= 0 && double.IsFinite(minimumRate))) throw new ArgumentOutOfRangeException(nameof(minimumRate), FormattableString.Invariant($"minimumRate must be finite and at least 0, but was {minimumRate}."));
         _figure = new MonitoredFigure("ReduceLearningRateOnPlateau", monitor, mode);
         (Factor, Patience, Threshold, ThresholdMode, Cooldown, MinimumRate) = (factor, patience, threshold, thresholdMode, cooldown, minimumRate);
     }

@@ -18,7 +18,7 @@ public sealed class Accuracy<T> : IMetric<T> where T : unmanaged, IFloatingPoint
     /// <param name="threshold">For a single output: the value it must exceed to predict class 1. Default 0, for logits.</param>
     public Accuracy(double threshold = 0)
     {
-        if (!double.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be finite.");
+        if (!double.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), string.Create(CultureInfo.InvariantCulture, $"threshold must be finite, but was {threshold}."));
         Threshold = threshold;
     }
 

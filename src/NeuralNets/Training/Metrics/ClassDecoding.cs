@@ -13,7 +13,7 @@ internal static class ClassDecoding
     /// <summary>The output and target widths of a batch; throws when the spans do not hold whole rows.</summary>
     public static (int OutputWidth, int TargetWidth) Widths<T>(string metric, ReadOnlySpan<T> output, ReadOnlySpan<T> target, int batchSize)
     {
-        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, FormattableString.Invariant($"{metric}: the batch size must be positive, but was {batchSize}."));
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), FormattableString.Invariant($"{metric}: the batch size must be positive, but was {batchSize}."));
         if (output.Length == 0 || output.Length % batchSize != 0 || target.Length == 0 || target.Length % batchSize != 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{metric}: a batch of {batchSize} samples needs whole rows, but the output holds {output.Length} values and the target {target.Length}."));

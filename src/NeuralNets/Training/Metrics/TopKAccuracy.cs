@@ -16,7 +16,7 @@ public sealed class TopKAccuracy<T> : IMetric<T> where T : unmanaged, IFloatingP
     /// <param name="k">How many of the highest outputs count, at least 1.</param>
     public TopKAccuracy(int k)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentRange.ThrowIfLessThan(k, 1);
         K = k;
     }
 
