@@ -1,5 +1,5 @@
-using NeuralNets.Kernels;
 using System.Globalization;
+using NeuralNets.Kernels;
 
 namespace NeuralNets;
 

@@ -28,6 +28,9 @@ public class CurrentCultureScanTests
         CurrentCultureFormatting(method).Should().BeEquivalentTo(
             ["interpolates a Double without a culture", "interpolates a Int32 without a culture", "Int32.ToString without a culture", "StringBuilder.Append(Double)", "interpolates a Int32 without a culture"],
             "the interpolation's two holes, the number's ToString, the builder's Append and the builder's own interpolation");
+        var checks = typeof(CurrentCultureScanTests).GetMethod(nameof(ChecksWithTheCurrentCulture), BindingFlags.NonPublic | BindingFlags.Static)!;
+        CurrentCultureFormatting(checks).Should().BeEquivalentTo(
+            ["ArgumentOutOfRangeException.ThrowIfNegative", "ArgumentOutOfRangeException with an actual value", "String.Join of Int32", "interpolates a (Double, Int32) without a culture", "interpolates a T without a culture"]);
         var clean = typeof(CurrentCultureScanTests).GetMethod(nameof(WritesInvariantly), BindingFlags.NonPublic | BindingFlags.Static)!;
         CurrentCultureFormatting(clean).Should().BeEmpty();
     }
@@ -36,6 +39,13 @@ public class CurrentCultureScanTests
     private static string WritesWithTheCurrentCulture(double value, int count, StringBuilder text) =>
         $"{value} and {count}" + count.ToString() + text.Append(value) + text.Append($"{count}");
 #pragma warning restore CA1305
+
+    private static string ChecksWithTheCurrentCulture<T>(int count, int[] shape, (double, int) pair, T value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count > 9) throw new ArgumentOutOfRangeException(nameof(count), count, "at most 9");
+        return string.Join(", ", shape) + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{pair}") + $"{value}";
+    }
 
     private static string WritesInvariantly(double value, string name, StringBuilder text) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value}") + $"{name} and {nameof(value)}" + text.Append(name);
@@ -62,8 +72,8 @@ public class CurrentCultureScanTests
             {
                 if (callee.IsConstructor) open.Push(parameters.Any(p => p.ParameterType == typeof(IFormatProvider)));
                 else if (callee.Name == "ToStringAndClear") open.TryPop(out _);
-                else if (callee.Name == "AppendFormatted" && open.TryPeek(out bool hasCulture) && !hasCulture && FormatsByCulture(parameters[0].ParameterType))
-                    yield return $"interpolates a {parameters[0].ParameterType.Name} without a culture";
+                else if (callee.Name == "AppendFormatted" && open.TryPeek(out bool hasCulture) && FormatsByCulture(parameters[0].ParameterType) && (!hasCulture || IsTuple(parameters[0].ParameterType)))
+                    yield return $"interpolates a {Readable(parameters[0].ParameterType)} without a culture";   // a tuple never passes the culture on to its items
             }
             else if (parameters.Any(p => p.ParameterType.IsByRef && IsHandler(p.ParameterType.GetElementType()!)))
                 open.TryPop(out _);   // string.Create(provider, ref handler), StringBuilder.Append(ref handler): the handler is used up
@@ -71,6 +81,9 @@ public class CurrentCultureScanTests
                 yield return $"{type.Name}.{callee.Name} without a culture";
             else if (type == typeof(StringBuilder) && callee.Name is "Append" or "Insert" && parameters.Length > 0 && FormatsByCulture(parameters[^1].ParameterType))
                 yield return $"StringBuilder.{callee.Name}({parameters[^1].ParameterType.Name})";
+            // Joining writes each item with its own ToString(): in the current culture.
+            else if ((type == typeof(string) && callee.Name == "Join" || type == typeof(StringBuilder) && callee.Name == "AppendJoin") && JoinedItems(callee) is { } items && FormatsByCulture(items))
+                yield return $"{type.Name}.{callee.Name} of {items.Name}";
             // The exception's Message adds "Actual value was …" in the culture of whoever reads it; .NET's ThrowIf helpers
             // also write the value into their message in the current culture.
             else if (type == typeof(ArgumentOutOfRangeException) && callee.IsConstructor && parameters.Any(p => p.Name == "actualValue"))
@@ -91,6 +104,20 @@ public class CurrentCultureScanTests
                 .Select(property => (property.Name, property.PropertyType)));
     }
 
+    /// <summary>The type of the items a Join or AppendJoin writes, or null when they are text.</summary>
+    private static Type? JoinedItems(MethodBase join)
+    {
+        if (join.IsGenericMethod) return join.GetGenericArguments()[0];
+        var items = join.GetParameters()[^1].ParameterType;
+        var element = items.IsArray ? items.GetElementType()! : items.IsGenericType ? items.GetGenericArguments()[0] : null;
+        return element == typeof(string) || element == typeof(char) ? null : element;
+    }
+
+    private static bool IsTuple(Type type) =>
+        type.IsGenericType && (type.FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true || type.FullName?.StartsWith("System.Tuple`", StringComparison.Ordinal) == true);
+
+    private static string Readable(Type type) => IsTuple(type) ? $"({string.Join(", ", type.GetGenericArguments().Select(Readable))})" : type.Name;
+
     private static bool IsHandler(Type type) => type == typeof(DefaultInterpolatedStringHandler) || type == typeof(StringBuilder.AppendInterpolatedStringHandler);
 
     /// <summary>Whether writing a <paramref name="type"/> as text depends on a culture: numbers and other IFormattable values, and generic numbers.</summary>
@@ -98,7 +125,10 @@ public class CurrentCultureScanTests
     {
         if (type.IsByRef) type = type.GetElementType()!;
         if (Nullable.GetUnderlyingType(type) is { } underlying) type = underlying;
-        if (type.IsGenericParameter) return type.GetGenericParameterConstraints().Any(c => c.IsAssignableTo(typeof(IFormattable)) || c.IsGenericType && c.GetGenericTypeDefinition().GetInterfaces().Any(i => i == typeof(IFormattable)) || c.Name.StartsWith("I", StringComparison.Ordinal) && c.GetInterfaces().Any(i => i == typeof(IFormattable)));
+        // A type parameter may be a number whatever its constraints say (an unconstrained T in a record is one).
+        if (type.IsGenericParameter) return true;
+        // A tuple writes its items with their own ToString().
+        if (IsTuple(type)) return type.GetGenericArguments().Any(FormatsByCulture);
         if (type == typeof(object)) return true;   // a boxed number formats by culture too
         if (type.IsEnum || type == typeof(string) || type == typeof(char) || type == typeof(bool) || type == typeof(Guid)) return false;
         return type.IsAssignableTo(typeof(IFormattable));

@@ -73,8 +73,10 @@ public static class OptimizerHarness
     {
         if (WorstElement(written, library, 1e-12) >= 0)
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"{rule}: the kit's recomputation of the formula parts from the library's optimizer at step {t} ({string.Join(", ", written)} vs {string.Join(", ", library)}); the kit or the library's <remarks> is out of date."));
+                $"{rule}: the kit's recomputation of the formula parts from the library's optimizer at step {t} ({Values(written)} vs {Values(library)}); the kit or the library's <remarks> is out of date."));
     }
+
+    private static string Values(double[] values) => string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 
     /// <summary>The element where <paramref name="actual"/> is furthest beyond tolerance from <paramref name="expected"/>, or −1 when none is.</summary>
     private static int WorstElement(double[] actual, double[] expected, double tolerance)

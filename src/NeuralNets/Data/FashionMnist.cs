@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Data;
 
@@ -49,7 +50,7 @@ public static class FashionMnist
         var data = MnistFormat.Load<T>(images, labels, ClassCount, flatten);
         int[] expected = flatten ? [ImageSize * ImageSize] : [1, ImageSize, ImageSize];
         if (!data.SampleShape.SequenceEqual(expected))
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape [{string.Join(", ", data.SampleShape)}]."));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape {TensorMemory.ShapeText(data.SampleShape)}."));
         return data;
     }
 

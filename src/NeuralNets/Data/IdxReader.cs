@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Data;
 
@@ -96,7 +97,7 @@ public static class IdxReader
             // Both factors are at most 2³¹, so the product cannot overflow before this check stops it.
             count *= dimension;
             if (count > Array.MaxLength)
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)])}...] describe more than {Array.MaxLength} values."));
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{name}: the dimensions [{string.Join(", ", shape[..(i + 1)].Select(length => length.ToString(CultureInfo.InvariantCulture)))}...] describe more than {Array.MaxLength} values."));
         }
 
         // A raw file's length is known: compare before allocating anything.
@@ -149,10 +150,10 @@ public static class IdxReader
     }
 
     private static InvalidDataException Truncated(string name, int[] shape, long count, long held) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds only {held}."));
+        new(string.Create(CultureInfo.InvariantCulture, $"{name}: truncated: the header declares shape {TensorMemory.ShapeText(shape)} = {count} values but the file holds only {held}."));
 
     private static InvalidDataException TooLong(string name, int[] shape, long count) =>
-        new(string.Create(CultureInfo.InvariantCulture, $"{name}: the header declares shape [{string.Join(", ", shape)}] = {count} values but the file holds more data after them."));
+        new(string.Create(CultureInfo.InvariantCulture, $"{name}: the header declares shape {TensorMemory.ShapeText(shape)} = {count} values but the file holds more data after them."));
 
     private static string TypeName(byte code) => code switch
     {

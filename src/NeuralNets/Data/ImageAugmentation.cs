@@ -1,8 +1,8 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Text;
 using NeuralNets.Tensors;
-using System.Globalization;
+using System.Text;
 
 namespace NeuralNets.Data;
 
@@ -50,7 +50,7 @@ public sealed record ImageAugmentation
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.SampleShape.Count != 3)
-            throw new ArgumentException($"Image augmentation takes samples of shape [C, H, W], not [{string.Join(", ", data.SampleShape)}].", nameof(data));
+            throw new ArgumentException($"Image augmentation takes samples of shape [C, H, W], not {TensorMemory.ShapeText(data.SampleShape)}.", nameof(data));
         return new Dataset<T>(Apply(data.Features, epoch), data.Targets, data.ClassCount);
     }
 

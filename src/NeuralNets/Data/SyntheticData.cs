@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
-using System.Globalization;
 
 namespace NeuralNets.Data;
 

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Kernels;
-using System.Globalization;
 
 namespace NeuralNets.Initialization;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using NeuralNets.Layers;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Interop;
 
@@ -86,7 +87,7 @@ public sealed class OnnxExportStep
         long expected = 1;
         foreach (long length in shape) expected *= length;
         if (expected != count)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The shape [{string.Join(", ", shape)}] holds {expected} values, but {count} were given."), nameof(shape));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The shape {TensorMemory.ShapeText(shape)} holds {expected} values, but {count} were given."), nameof(shape));
         string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
         _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
         return fullName;

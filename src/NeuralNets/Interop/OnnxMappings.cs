@@ -1,5 +1,6 @@
 using System.Globalization;
 using NeuralNets.Layers;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Interop;
 
@@ -155,7 +156,7 @@ public static class OnnxMappings
     {
         if (step.InputShape.Count != 1)
             throw new NotSupportedException(
-                $"Softmax over a sample of shape [{string.Join(", ", step.InputShape)}] has no single ONNX operator (ONNX's Softmax normalises over one axis); put a Flatten before it.");
+                $"Softmax over a sample of shape {TensorMemory.ShapeText(step.InputShape)} has no single ONNX operator (ONNX's Softmax normalises over one axis); put a Flatten before it.");
         return step.AddNode("Softmax", [step.Input], OnnxAttribute.Int("axis", -1));
     }
 }

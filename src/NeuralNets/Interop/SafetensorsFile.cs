@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using NeuralNets.Layers;
 using NeuralNets.Serialization;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Interop;
 
@@ -157,5 +158,5 @@ public static class SafetensorsFile
         }
     }
 
-    internal static string ShapeText<TValue>(IEnumerable<TValue> shape) => "[" + string.Join(", ", shape) + "]";
+    internal static string ShapeText<TValue>(IEnumerable<TValue> shape) where TValue : IFormattable => TensorMemory.ShapeText(shape.ToArray());
 }

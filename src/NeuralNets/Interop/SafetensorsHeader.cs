@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
-using System.Text.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace NeuralNets.Interop;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace NeuralNets.Kernels;
 
@@ -38,7 +39,11 @@ internal static class AdamVariantStep
     /// <param name="InverseRootCorrection2">1/√(1 − β2ᵗ).</param>
     /// <param name="Epsilon">ε.</param>
     /// <param name="MinusStepSize">−η/(1 − β1ᵗ).</param>
-    internal readonly record struct Coefficients<T>(T Beta1, T OneMinusBeta1, T Beta2, T OneMinusBeta2, T InverseRootCorrection2, T Epsilon, T MinusStepSize);
+    internal readonly record struct Coefficients<T>(T Beta1, T OneMinusBeta1, T Beta2, T OneMinusBeta2, T InverseRootCorrection2, T Epsilon, T MinusStepSize)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     private static void WithDecay<T, TAmsgrad>(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, Span<T> vMax, StepDecay<T> decay, in Coefficients<T> c)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,9 +1,9 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using System.Runtime.CompilerServices;
-using System.Globalization;
 
 namespace NeuralNets.Kernels;
 

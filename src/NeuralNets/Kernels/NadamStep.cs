@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace NeuralNets.Kernels;
 
@@ -40,7 +41,11 @@ internal static class NadamStep
     /// <param name="Epsilon">ε.</param>
     /// <param name="GradientStep">c₁ = −η·(1 − μₜ)/(1 − Πₜ).</param>
     /// <param name="MomentumStep">c₂ = −η·μₜ₊₁/(1 − Πₜ·μₜ₊₁).</param>
-    internal readonly record struct Coefficients<T>(T OneMinusBeta1, T Beta2, T OneMinusBeta2, T SecondCorrection, T Epsilon, T GradientStep, T MomentumStep);
+    internal readonly record struct Coefficients<T>(T OneMinusBeta1, T Beta2, T OneMinusBeta2, T SecondCorrection, T Epsilon, T GradientStep, T MomentumStep)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     [MethodImpl(HotPath.Options)]
     private static void Apply<T, TL2, TDecoupled>(Span<T> w, ReadOnlySpan<T> g, Span<T> m, Span<T> v, T decay, in Coefficients<T> c)

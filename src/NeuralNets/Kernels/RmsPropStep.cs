@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace NeuralNets.Kernels;
 
@@ -39,7 +40,11 @@ internal static class RmsPropStep
         else Centered<T, On>(w, g, squareAverage, gradientAverage, momentumBuffer, c, centered, withMomentum);
     }
 
-    private readonly record struct Coefficients<T>(T WeightDecay, T Alpha, T OneMinusAlpha, T Epsilon, T Momentum, T MinusLearningRate);
+    private readonly record struct Coefficients<T>(T WeightDecay, T Alpha, T OneMinusAlpha, T Epsilon, T Momentum, T MinusLearningRate)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     private static void Centered<T, TL2>(Span<T> w, ReadOnlySpan<T> g, Span<T> v, Span<T> mean, Span<T> b, in Coefficients<T> c, bool centered, bool withMomentum)
         where T : unmanaged, IFloatingPointIeee754<T>

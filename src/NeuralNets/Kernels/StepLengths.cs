@@ -1,3 +1,5 @@
+using NeuralNets.Tensors;
+
 namespace NeuralNets.Kernels;
 
 /// <summary>The length check every optimizer kernel makes before its loops, which read all spans at the same indices.</summary>
@@ -11,6 +13,6 @@ internal static class StepLengths
     {
         foreach (int length in lengths)
             if (length != lengths[0])
-                throw new ArgumentException($"{update} over spans of {string.Join(", ", lengths.ToArray())} elements; they must be equally long.");
+                throw new ArgumentException($"{update} over spans of {TensorMemory.ShapeText(lengths.ToArray())} elements; they must be equally long.");
     }
 }

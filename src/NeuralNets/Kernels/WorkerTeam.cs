@@ -83,8 +83,9 @@ internal static class WorkerTeam
         get => Volatile.Read(ref s_size);
         set
         {
-            ArgumentRange.ThrowIfLessThan(value, 1);
-            ArgumentRange.ThrowIfGreaterThan(value, MaxSize);
+            // Named as the public setting (Parallelism.MaxThreads) that sets it.
+            ArgumentRange.ThrowIfLessThan(value, 1, "MaxThreads");
+            ArgumentRange.ThrowIfGreaterThan(value, MaxSize, "MaxThreads");
             Volatile.Write(ref s_size, value);
         }
     }

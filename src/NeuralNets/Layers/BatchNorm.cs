@@ -48,7 +48,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     {
         ArgumentRange.ThrowIfNegativeOrZero(features);
         if (momentum is { } m && !(m is >= 0 and <= 1))
-            throw new ArgumentOutOfRangeException(nameof(momentum), string.Create(CultureInfo.InvariantCulture, $"BatchNorm momentum must be in [0, 1], or null for the cumulative average, but was {m}."));
+            throw new ArgumentOutOfRangeException(nameof(momentum), string.Create(CultureInfo.InvariantCulture, $"BatchNorm momentum must be in [0, 1] (or null for the cumulative average), but was {m}."));
         if (!double.IsFinite(epsilon) || epsilon <= 0)
             throw new ArgumentOutOfRangeException(nameof(epsilon), string.Create(CultureInfo.InvariantCulture, $"BatchNorm epsilon must be finite and positive, but was {epsilon}."));
         Features = features;

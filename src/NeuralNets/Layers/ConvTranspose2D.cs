@@ -201,7 +201,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     private static (int Height, int Width) CheckOutputPadding(string layer, (int Height, int Width) outputPadding, Window2D window)
     {
         if (outputPadding.Height < 0 || outputPadding.Width < 0 || outputPadding.Height >= window.StrideH || outputPadding.Width >= window.StrideW)
-            throw new ArgumentOutOfRangeException(nameof(outputPadding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW}), but was ({outputPadding.Height}, {outputPadding.Width})."));
+            throw new ArgumentOutOfRangeException(nameof(outputPadding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the output padding must be at least 0 and smaller than the stride ({window.StrideH}×{window.StrideW}), but was {outputPadding.Height}×{outputPadding.Width}."));
         return outputPadding;
     }
 }

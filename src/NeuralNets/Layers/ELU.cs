@@ -1,8 +1,8 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Kernels;
 using System.Runtime.CompilerServices;
-using System.Globalization;
 
 namespace NeuralNets.Layers;
 

@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Kernels;
 using System.Runtime.CompilerServices;
-using System.Globalization;
 
 namespace NeuralNets.Layers;
 

@@ -17,7 +17,7 @@ internal static class PoolWindow
         var window = Window2D.Create(kind, kernel, stride ?? kernel, padding ?? (0, 0));
         if (window.PadH > window.KernelH / 2 || window.PadW > window.KernelW / 2)
             throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture,
-                $"{kind}: the padding must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input, but was ({window.PadH}, {window.PadW})."));
+                $"{kind}: the padding {window.PadH}×{window.PadW} must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input."));
         return window;
     }
 

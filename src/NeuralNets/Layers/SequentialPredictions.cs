@@ -127,6 +127,6 @@ public static class SequentialPredictions
     private static void CheckVector<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (network.OutputShapeOfNetwork is { Count: not 1 } shape)
-            throw new InvalidOperationException($"Classes and probabilities need a network that outputs one vector of scores per sample; this one outputs [{string.Join(", ", shape)}] per sample.");
+            throw new InvalidOperationException($"Classes and probabilities need a network that outputs one vector of scores per sample; this one outputs {TensorMemory.ShapeText(shape)} per sample.");
     }
 }

@@ -38,7 +38,7 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     {
         ArgumentNullException.ThrowIfNull(unflattenedSize);
         if (dimension == 0)
-            throw new ArgumentOutOfRangeException(nameof(dimension), string.Create(CultureInfo.InvariantCulture, $"Unflatten cannot split the batch axis (dim {dimension}); use 1 for a sample's first axis."));
+            throw new ArgumentOutOfRangeException(nameof(dimension), "Unflatten cannot split the batch axis (dim 0); use 1 for a sample's first axis.");
         if (unflattenedSize.Count == 0)
             throw new ArgumentException("Unflatten needs at least one length in unflattenedSize.", nameof(unflattenedSize));
         for (int i = 0; i < unflattenedSize.Count; i++)

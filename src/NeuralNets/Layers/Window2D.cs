@@ -18,9 +18,9 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
         if (kernel.Height <= 0 || kernel.Width <= 0)
             throw new ArgumentOutOfRangeException(nameof(kernel), string.Create(CultureInfo.InvariantCulture, $"{layer}: the kernel must be at least 1×1, but was {kernel.Height}×{kernel.Width}."));
         if (stride.Height <= 0 || stride.Width <= 0)
-            throw new ArgumentOutOfRangeException(nameof(stride), string.Create(CultureInfo.InvariantCulture, $"{layer}: the stride must be at least 1 in both directions, but was ({stride.Height}, {stride.Width})."));
+            throw new ArgumentOutOfRangeException(nameof(stride), string.Create(CultureInfo.InvariantCulture, $"{layer}: the stride must be at least 1 in both directions, but was {stride.Height}×{stride.Width}."));
         if (padding.Height < 0 || padding.Width < 0)
-            throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the padding must not be negative, but was ({padding.Height}, {padding.Width})."));
+            throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture, $"{layer}: the padding must not be negative, but was {padding.Height}×{padding.Width}."));
         return new Window2D(kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width);
     }
 

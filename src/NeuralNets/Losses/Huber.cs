@@ -1,10 +1,10 @@
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using NeuralNets.Kernels;
 using NeuralNets.Layers;
 using NeuralNets.Tensors;
-using System.Globalization;
 
 namespace NeuralNets.Losses;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Optimizers;
 
@@ -72,7 +73,7 @@ public abstract partial class ElementwiseOptimizer<T>
     {
         string name = parameter.Name;
         if (!p.Shape.SequenceEqual(parameter.Shape))
-            throw new ArgumentException($"The snapshot gives parameter '{name}' the shape [{string.Join(", ", p.Shape)}], but it has [{string.Join(", ", parameter.Shape)}].", "snapshot");
+            throw new ArgumentException($"The snapshot gives parameter '{name}' the shape {TensorMemory.ShapeText(p.Shape)}, but it has {TensorMemory.ShapeText(parameter.Shape)}.", "snapshot");
         if (p.Step < 0)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The snapshot gives parameter '{name}' the step {p.Step}; a step count is not negative."), "snapshot");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Optimizers;
 
@@ -87,7 +88,7 @@ public sealed partial class Lbfgs<T>
             if (!byName.TryGetValue(parameter.Name, out var p))
                 throw Error($"The snapshot has no state for parameter '{parameter.Name}'; it has [{string.Join(", ", byName.Keys)}].");
             if (!p.Shape.SequenceEqual(parameter.Shape))
-                throw Error($"The snapshot gives parameter '{parameter.Name}' the shape [{string.Join(", ", p.Shape)}], but it has [{string.Join(", ", parameter.Shape)}].");
+                throw Error($"The snapshot gives parameter '{parameter.Name}' the shape {TensorMemory.ShapeText(p.Shape)}, but it has {TensorMemory.ShapeText(parameter.Shape)}.");
             if (p.Step < 0 || (steps >= 0 && p.Step != steps))
                 throw Error(Text($"The snapshot gives parameter '{parameter.Name}' the step {p.Step}; L-BFGS steps all parameters together, so every step count is the same non-negative number."));
             steps = p.Step;

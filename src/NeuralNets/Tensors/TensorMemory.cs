@@ -93,11 +93,11 @@ public static class TensorMemory
         return "[" + string.Join(", ", parts) + "]";
     }
 
-    /// <summary>Formats a shape as <c>[2, 3, 4]</c> for error messages.</summary>
-    public static string ShapeText(IReadOnlyList<int> lengths)
+    /// <summary>Formats a shape as <c>[2, 3, 4]</c> for error messages, in the invariant culture (a negative length as <c>-1</c> everywhere).</summary>
+    public static string ShapeText<TLength>(IReadOnlyList<TLength> lengths) where TLength : IFormattable
     {
         var parts = new string[lengths.Count];
-        for (int i = 0; i < parts.Length; i++) parts[i] = lengths[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        for (int i = 0; i < parts.Length; i++) parts[i] = lengths[i].ToString(null, System.Globalization.CultureInfo.InvariantCulture);
         return "[" + string.Join(", ", parts) + "]";
     }
 

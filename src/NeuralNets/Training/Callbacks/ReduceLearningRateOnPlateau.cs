@@ -51,6 +51,7 @@ public sealed class ReduceLearningRateOnPlateau<T> : ITrainingCallback<T>, IStat
         ArgumentRange.ThrowIfNegative(cooldown);
         if (!(threshold >= 0 && double.IsFinite(threshold))) throw new ArgumentOutOfRangeException(nameof(threshold), FormattableString.Invariant($"threshold must be finite and at least 0, but was {threshold}."));
         if (!(minimumRate >= 0 && double.IsFinite(minimumRate))) throw new ArgumentOutOfRangeException(nameof(minimumRate), FormattableString.Invariant($"minimumRate must be finite and at least 0, but was {minimumRate}."));
+        if (!Enum.IsDefined(thresholdMode)) throw new ArgumentOutOfRangeException(nameof(thresholdMode), FormattableString.Invariant($"{(int)thresholdMode} is not a ThresholdMode."));
         _figure = new MonitoredFigure("ReduceLearningRateOnPlateau", monitor, mode);
         (Factor, Patience, Threshold, ThresholdMode, Cooldown, MinimumRate) = (factor, patience, threshold, thresholdMode, cooldown, minimumRate);
     }
