@@ -50,18 +50,22 @@ internal static class FirstSecond
 
         // FS_GAP_MS: time between building the network and the first step, as a program that loads its data in between has.
         if (int.TryParse(Environment.GetEnvironmentVariable("FS_GAP_MS"), out int gap) && gap > 0) Thread.Sleep(gap);
+        // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
+        string? jit = Environment.GetEnvironmentVariable("FS_JIT");
+        // FS_JIT=first: every method compiled during the first call, by compile time; FS_JIT=wait (with FS_WAIT=1): during the wait.
+        using var listing = jit is "1" or "all" or "first" or "wait" ? new JitListing { EveryMethod = jit == "all" } : null;
         // FS_WAIT=1: Parallelism.WaitForWarmUp() before the first step, as a program that wants its first step at speed calls it.
         string waited = "";
         if (Environment.GetEnvironmentVariable("FS_WAIT") == "1")
         {
+            if (jit == "wait") listing!.StartCounting();
+            double compiledBeforeWait = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
             long waitStart = Stopwatch.GetTimestamp();
             Parallelism.WaitForWarmUp();
-            waited = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; waited for the warm-up {Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds:F1} ms before it");
+            waited = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"; waited for the warm-up {Stopwatch.GetElapsedTime(waitStart).TotalMilliseconds:F1} ms before it, compiling {JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds - compiledBeforeWait:F1} ms (all threads)");
+            if (jit == "wait") listing!.PrintCompileCosts(top: int.TryParse(Environment.GetEnvironmentVariable("FS_TOP"), out int waitTop) ? waitTop : 60);
         }
-        // FS_JIT=1: also list the library's methods compiled after the first call (tier-ups left to the runtime); FS_JIT=all: every method.
-        string? jit = Environment.GetEnvironmentVariable("FS_JIT");
-        // FS_JIT=first: every method compiled during the first call, by compile time.
-        using var listing = jit is "1" or "all" or "first" ? new JitListing { EveryMethod = jit == "all" } : null;
         if (jit == "first") listing!.StartCounting();
         double compiledBefore = JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
         long start = Stopwatch.GetTimestamp();

@@ -32,7 +32,7 @@ namespace NeuralNets.Kernels;
 internal static class KernelWarmUp
 {
     private static readonly object Gate = new();
-    private static readonly Queue<Action> Pending = new();
+    private static readonly LinkedList<Action> Pending = new();
     private static readonly HashSet<object> Queued = [];
     private static volatile bool s_running;   // written under Gate; read without it (every split reads it)
     private static int s_helpers;              // callers of Wait running a queued warm-up themselves; under Gate
@@ -81,7 +81,7 @@ internal static class KernelWarmUp
         lock (Gate)
         {
             if (!Queued.Add(key)) return;
-            Pending.Enqueue(warm);
+            Pending.AddLast(warm);
             // A caller waiting without end takes queued warm-ups too (Wait): wake it for this one.
             Monitor.PulseAll(Gate);
             if (s_running) return;
@@ -119,7 +119,7 @@ internal static class KernelWarmUp
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> (or without end: <see cref="Timeout.InfiniteTimeSpan"/>) until no warm-up is
-    /// queued or running. Waiting without end, the caller runs queued warm-ups itself meanwhile, as a second warm-up thread:
+    /// queued or running. Waiting without end, the caller runs queued warm-ups itself meanwhile (the last queued first), as a second warm-up thread:
     /// its core would idle otherwise, and the warm-ups are one private rehearsal each (different networks may train on
     /// different threads at once). A timed wait only waits, so that it ends when it says.
     /// </summary>
@@ -142,7 +142,10 @@ internal static class KernelWarmUp
                     Monitor.Wait(Gate, help ? Timeout.Infinite : (int)Math.Min(left, int.MaxValue));
                     continue;
                 }
-                warm = Pending.Dequeue();
+                // From the back: the warm-up thread works from the front (the product kernels, queued first), and warm-ups
+                // at the other end share less of its code, so neither waits for a method the other is compiling.
+                warm = Pending.Last!.Value;
+                Pending.RemoveLast();
                 s_helpers++;
             }
             try
@@ -192,7 +195,8 @@ internal static class KernelWarmUp
                     Monitor.PulseAll(Gate);
                     return;
                 }
-                warm = Pending.Dequeue();
+                warm = Pending.First!.Value;
+                Pending.RemoveFirst();
             }
             RunAsWarmUp(warm);
         }

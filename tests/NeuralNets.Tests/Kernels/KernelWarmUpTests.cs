@@ -150,6 +150,33 @@ public class KernelWarmUpQueueTests
     }
 
     [Fact]
+    public void WaitForWarmUp_TheCallerTakesTheLastQueuedFirst()
+    {
+        // The warm-up thread works from the front (the product kernels, queued first); a caller that helps takes from the
+        // back, where the warm-ups share less of the code being compiled.
+        Parallelism.WaitForWarmUp();
+        if (!KernelWarmUp.Enabled) return;
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        KernelWarmUp.Enqueue(new object(), () =>
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        var order = new List<string>();
+        int caller = Environment.CurrentManagedThreadId;
+        foreach (string name in new[] { "first", "second", "third" })
+            KernelWarmUp.Enqueue(new object(), () =>
+            {
+                lock (order) order.Add(Environment.CurrentManagedThreadId == caller ? name : "elsewhere: " + name);
+                if (name == "first") release.Set();
+            });
+        started.Wait(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken).Should().BeTrue("the warm-up thread starts");
+        Parallelism.WaitForWarmUp();
+        order.Should().Equal(["third", "second", "first"], "the warm-up thread was held until the caller reached the first");
+    }
+
+    [Fact]
     public void WaitForWarmUp_OnTheWarmUpThread_ReturnsFalseAtOnce()
     {
         bool? waited = null;
