@@ -135,11 +135,11 @@ public static class SafetensorsFile
         {
             var parameter = network.Parameters[i];
             if (!byName.Remove(parameter.Name, out var entry))
-                throw new InvalidDataException($"{source} holds no tensor for the parameter '{parameter.Name}' {ShapeText(parameter.Shape)}" +
+                throw new InvalidDataException($"{source} holds no tensor for the parameter '{parameter.Name}' {TensorMemory.ShapeText(parameter.Shape)}" +
                     (rename is null ? " (give a renaming when the file's names are a PyTorch model's module names; see PyTorchNames)." : "."));
             chosen[i] = entry;
             if (!chosen[i].Shape.AsSpan().SequenceEqual(parameter.Shape.Select(d => (long)d).ToArray()))
-                throw new InvalidDataException($"{source}: the tensor '{chosen[i].Name}' is {ShapeText(chosen[i].Shape)}, but the parameter '{parameter.Name}' is {ShapeText(parameter.Shape)}.");
+                throw new InvalidDataException($"{source}: the tensor '{chosen[i].Name}' is {TensorMemory.ShapeText(chosen[i].Shape)}, but the parameter '{parameter.Name}' is {TensorMemory.ShapeText(parameter.Shape)}.");
         }
         if (strict && byName.Count > 0)
             throw new InvalidDataException($"{source} holds tensors the network has no parameter for: {string.Join(", ", byName.Values.Select(e => $"'{e.Name}'"))} (load with strict: false to ignore them).");
@@ -157,6 +157,4 @@ public static class SafetensorsFile
             network.EndTrainingStep();
         }
     }
-
-    internal static string ShapeText<TValue>(IEnumerable<TValue> shape) where TValue : IFormattable => TensorMemory.ShapeText(shape.ToArray());
 }

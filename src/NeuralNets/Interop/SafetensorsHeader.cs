@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using System.Text.Json;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Interop;
 
@@ -103,7 +104,7 @@ internal static class SafetensorsHeader
         if (offsets[0] > offsets[1] || offsets[1] > dataLength)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where} has data_offsets [{offsets[0]}, {offsets[1]}] outside the {dataLength} bytes of data."));
         if (values > dataLength || offsets[1] - offsets[0] != values * size)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where} is {SafetensorsFile.ShapeText(shape)} {dtype} but its data_offsets span {offsets[1] - offsets[0]} bytes."));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where} is {TensorMemory.ShapeText(shape)} {dtype} but its data_offsets span {offsets[1] - offsets[0]} bytes."));
         return new SafetensorsEntry(property.Name, dtype, shape, offsets[0], offsets[1]);
     }
 

@@ -49,8 +49,7 @@ public static class OptimizerChecks
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public static int AtLeastOne(int value, string name)
     {
-        if (value < 1)
-            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be at least 1, but was {value}."));
+        ArgumentRange.ThrowIfLessThan(value, 1, name);
         return value;
     }
 

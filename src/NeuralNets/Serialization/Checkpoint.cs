@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using NeuralNets.Layers;
 using NeuralNets.Optimizers;
+using NeuralNets.Tensors;
 using NeuralNets.Training;
 
 namespace NeuralNets.Serialization;
@@ -137,9 +138,8 @@ public static class Checkpoint
     // would not fail anywhere later, it would only draw other masks).
     private static void CheckArchitecture<T>(ModelDocument model, Sequential<T> network, string file) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        static string Shape(IEnumerable<int> shape) => "[" + string.Join(", ", shape.Select(l => l.ToString(CultureInfo.InvariantCulture))) + "]";
         if (network.InputShape is not { } input || !input.SequenceEqual(model.InputShape))
-            throw new InvalidDataException($"{file} holds a network of input shape {Shape(model.InputShape)}, but this network's is {(network.InputShape is null ? "unknown" : Shape(network.InputShape))}.");
+            throw new InvalidDataException($"{file} holds a network of input shape {TensorMemory.ShapeText(model.InputShape)}, but this network's is {(network.InputShape is null ? "unknown" : TensorMemory.ShapeText(network.InputShape))}.");
         if (network.Layers.Count != model.Layers.Length)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file} holds a network of {model.Layers.Length} layers, but this network has {network.Layers.Count}."));
         for (int i = 0; i < model.Layers.Length; i++)
