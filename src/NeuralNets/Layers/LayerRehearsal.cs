@@ -33,7 +33,7 @@ internal static class LayerRehearsal
             // A user's layer is left alone: its passes may not be safe to run on a copy, or from another thread.
             else if (LibraryCode.Declares(layer.GetType()))
             {
-                var sampleShape = shape;
+                var sampleShape = Bounded(layer, shape);
                 // A convolution's or pooling's code paths depend on its settings (channels, window), so each setting is rehearsed.
                 object key = layer is Conv2D<T> or MaxPool2D<T> or AvgPool2D<T> or ConvTranspose2D<T> ? (layer.GetType(), layer.ToString()) : layer.GetType();
                 KernelWarmUp.Enqueue(key, () => Rehearse(layer, sampleShape));
@@ -57,8 +57,9 @@ internal static class LayerRehearsal
                 break;
             case Conv2D<T> conv:
             {
-                var twin = new Conv2D<T>(conv.InChannels, conv.OutChannels, conv.Kernel, new Random(0), conv.Stride, conv.Padding);
                 int[] shape = sampleShape is { Length: 3 } ? sampleShape : [conv.InChannels, conv.Kernel.Height + 3, conv.Kernel.Width + 3];
+                if (Bounded(conv, shape) is null) break;   // a few channels of a huge padding still make a huge output
+                var twin = new Conv2D<T>(conv.InChannels, conv.OutChannels, conv.Kernel, new Random(0), conv.Stride, conv.Padding);
                 // Twice: the convolution times its two implementations on its first calls, one of each compiling it.
                 RunTwin(twin, shape);
                 RunTwin(twin, shape);
@@ -110,6 +111,33 @@ internal static class LayerRehearsal
         twin.Forward(input, training: true);
         twin.Backward(outputGradient);
         twin.Predict(input);
+    }
+
+    /// <summary>
+    /// The most values a rehearsal's sample may hold, in the layer's input or its output: 2¹⁷, a CIFAR-sized network's
+    /// widest layer twice over. The network's shapes come from its caller, or from a file: a model file of a few hundred
+    /// bytes may declare a 16384 × 16384 input, and the warm-up, which runs unasked, must not spend gigabytes on it.
+    /// </summary>
+    internal const long MaxSampleValues = 1 << 17;
+
+    /// <summary>
+    /// <paramref name="shape"/> when a sample of it, and the layer's output for it, hold at most <see cref="MaxSampleValues"/>
+    /// values each; otherwise null, as for a shape not known (a convolution then rehearses on a small image of its own,
+    /// the other shaped layers not at all: their code compiles at the first real call instead).
+    /// </summary>
+    internal static int[]? Bounded<T>(ILayer<T> layer, int[]? shape) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (shape is null || ValueCount(shape) > MaxSampleValues) return null;
+        var output = NextShape(layer, shape);
+        return output is not null && ValueCount(output) <= MaxSampleValues ? shape : null;
+    }
+
+    // Saturates instead of overflowing: a declared shape may be anything.
+    private static long ValueCount(int[] shape)
+    {
+        long count = 1;
+        foreach (int d in shape) count = Math.Min(count * Math.Max(d, 0), long.MaxValue / int.MaxValue);
+        return count;
     }
 
     /// <summary>The sample shape after <paramref name="layer"/>, or null when unknown or refused.</summary>
