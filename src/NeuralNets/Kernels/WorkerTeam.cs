@@ -112,8 +112,9 @@ internal static class WorkerTeam
         get => TimeSpan.FromSeconds((double)Volatile.Read(ref s_spinTicks) / Stopwatch.Frequency);
         set
         {
-            ArgumentRange.ThrowIfLessThan(value, TimeSpan.Zero);
-            ArgumentRange.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1));
+            // Named as the public setting (Parallelism.IdleSpin) that sets it.
+            ArgumentRange.ThrowIfLessThan(value, TimeSpan.Zero, "IdleSpin");
+            ArgumentRange.ThrowIfGreaterThan(value, TimeSpan.FromSeconds(1), "IdleSpin");
             Volatile.Write(ref s_spinTicks, (long)(value.TotalSeconds * Stopwatch.Frequency));
         }
     }

@@ -80,10 +80,11 @@ public class ParallelismSettingsTests
     public void Settings_OutOfRange_AreRefusedAndLeaveTheSettingAlone()
     {
         int threads = Parallelism.MaxThreads;
-        ((Action)(() => Parallelism.MaxThreads = 0)).Should().Throw<ArgumentOutOfRangeException>();
-        ((Action)(() => Parallelism.MaxThreads = Parallelism.MaxThreadsLimit + 1)).Should().Throw<ArgumentOutOfRangeException>();
-        ((Action)(() => Parallelism.IdleSpin = TimeSpan.FromMilliseconds(-1))).Should().Throw<ArgumentOutOfRangeException>();
-        ((Action)(() => Parallelism.IdleSpin = TimeSpan.FromSeconds(2))).Should().Throw<ArgumentOutOfRangeException>();
+        // Each error names the setting the caller wrote, not the setter's "value".
+        ((Action)(() => Parallelism.MaxThreads = 0)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxThreads");
+        ((Action)(() => Parallelism.MaxThreads = Parallelism.MaxThreadsLimit + 1)).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxThreads");
+        ((Action)(() => Parallelism.IdleSpin = TimeSpan.FromMilliseconds(-1))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("IdleSpin");
+        ((Action)(() => Parallelism.IdleSpin = TimeSpan.FromSeconds(2))).Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("IdleSpin");
         Parallelism.MaxThreads.Should().Be(threads);
         Parallelism.IdleSpin.Should().Be(Parallelism.DefaultIdleSpin);
     }
