@@ -64,12 +64,24 @@ public sealed class Parameter<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>What every view of this parameter shares: compare it to tell whether two parameters are the same one.</summary>
     internal object Identity => _storage;
 
-    // The values' and the gradient's tensors and the gradient's pending zero, shared by a parameter and every view of it.
+    // The values' and the gradient's tensors, the gradient's pending zero and the change marks, shared by a parameter and
+    // every view of it.
     private sealed class Storage(Tensor<T> valueTensor, Tensor<T> gradientTensor)
     {
         public readonly Tensor<T> ValueTensor = valueTensor, GradientTensor = gradientTensor;
         public bool GradientPendingZero;
+        public long ChangeMarks;  // odd while a training step or a load changes the values (a seqlock's sequence)
     }
+
+    /// <summary>
+    /// The count of change marks on the values: odd while a change runs, and grown by two by each one. Kept with the
+    /// values, not with a network, so that a network's Predict sees a change made through any network that holds the
+    /// parameter (an outer network it is nested in, another network that shares the layer).
+    /// </summary>
+    internal long ChangeMarks => Volatile.Read(ref _storage.ChangeMarks);
+
+    /// <summary>Marks the start or the end of a change of the values (<see cref="ChangeMarks"/>).</summary>
+    internal void MarkChange() => Interlocked.Increment(ref _storage.ChangeMarks);
 
     /// <summary>The parameter's name, e.g. <c>"dense1.weight"</c>.</summary>
     public string Name { get; }

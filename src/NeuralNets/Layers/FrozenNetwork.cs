@@ -32,7 +32,7 @@ public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<
         // Copied through the saved form (the model file's checks included), so that every layer kind the files know, the
         // user's registered kinds too, is copied with all its settings and state (a batch norm's running statistics, say).
         // Between training steps, as a seqlock reads: a copy that overlapped an optimizer step would hold half-updated weights.
-        int marks = network.TrainingStepMarks;
+        long marks = network.TrainingStepMarks;
         Sequential<T> copy;
         try
         {

@@ -58,7 +58,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
     private bool _trainingPassOpen;  // a training Forward ran and its Backward has not yet
     private readonly bool _sharesLayers;  // some layer has no inference copy: inference and training take turns on it
     private readonly object _turns = new();
-    private int _trainingSteps;   // odd while an optimizer step changes the weights
+    private readonly Parameter<T>[] _distinctParameters;  // each parameter once, however many layers or views share it
 
     /// <summary>Chains <paramref name="layers"/>; the input shape is not known, so no shapes are checked up front.</summary>
     public Sequential(params ILayer<T>[] layers) : this(null, layers) { }
@@ -77,6 +77,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
             foreach (var p in _layers[i].Parameters) parameters.Add(p.Named(ParameterName(i, p.Name)));
         }
         _parameters = parameters.ToArray();
+        _distinctParameters = DistinctParameters(_parameters);
         _poolRectifies = PoolsThatRectify(_layers);
         _poolActivates = PoolsThatActivate(_layers, _poolRectifies);
         _normsRectify = NormsThatRectify(_layers, _poolRectifies, _poolActivates);
@@ -111,6 +112,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
                 (denseBefore.FusedActivation, activation.PassesInputInInference) = (activation, true);
         }
         _parameters = source._parameters;
+        _distinctParameters = source._distinctParameters;
         _poolRectifies = PoolsThatRectify(_layers);
         _poolActivates = PoolsThatActivate(_layers, _poolRectifies);
         _normsRectify = NormsThatRectify(_layers, _poolRectifies, _poolActivates);
@@ -335,7 +337,7 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
     private readonly ref struct InferenceCall
     {
         private readonly Sequential<T> _network;
-        private readonly int _steps;
+        private readonly long _steps;
 
         public InferenceCall(Sequential<T> network)
         {
@@ -383,32 +385,67 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         return size;
     }
 
-    /// <summary>Marks the start of an optimizer step on this network's weights; <see cref="Predict(Tensor{T})"/> refuses to overlap one.</summary>
-    internal void BeginTrainingStep() => Interlocked.Increment(ref _trainingSteps);
+    /// <summary>
+    /// Marks the start of an optimizer step on this network's weights (or of a load into them): <see cref="Predict(Tensor{T})"/>
+    /// of this network, and of every network that holds one of its parameters (a network nested in it, or one it is nested
+    /// in, or one that shares a layer), refuses to overlap it.
+    /// </summary>
+    internal void BeginTrainingStep()
+    {
+        foreach (var p in _distinctParameters) p.MarkChange();
+    }
 
     /// <summary>Marks the end of the step <see cref="BeginTrainingStep"/> began.</summary>
-    internal void EndTrainingStep() => Interlocked.Increment(ref _trainingSteps);
+    internal void EndTrainingStep()
+    {
+        foreach (var p in _distinctParameters) p.MarkChange();
+    }
 
     void Training.IWeightChangeGuard.BeginWeightChange() => BeginTrainingStep();
     void Training.IWeightChangeGuard.EndWeightChange() => EndTrainingStep();
 
-    /// <summary>The count of optimizer-step marks: odd while a step changes the weights (a seqlock's sequence).</summary>
-    internal int TrainingStepMarks => Volatile.Read(ref _trainingSteps);
+    /// <summary>
+    /// The step marks of this network's parameters, summed: odd while a step changes any of them (a seqlock's sequence).
+    /// Marks only grow, so an unchanged sum means no step began since.
+    /// </summary>
+    internal long TrainingStepMarks
+    {
+        get
+        {
+            long sum = 0;
+            bool changing = false;
+            foreach (var p in _distinctParameters)
+            {
+                long marks = p.ChangeMarks;
+                sum += marks;
+                changing |= (marks & 1) != 0;
+            }
+            return 2 * sum + (changing ? 1 : 0);
+        }
+    }
 
     /// <summary>
     /// Whether the weights read since <see cref="TrainingStepMarks"/> gave <paramref name="marks"/> are whole: no optimizer
     /// step was running then, and none has started since (the second look of a seqlock read).
     /// </summary>
-    internal bool NoStepSince(int marks)
+    internal bool NoStepSince(long marks)
     {
         Interlocked.MemoryBarrier(); // the weights read before come before the second look
-        return (marks & 1) == 0 && Volatile.Read(ref _trainingSteps) == marks;
+        return (marks & 1) == 0 && TrainingStepMarks == marks;
+    }
+
+    // A network may hold one parameter under several views (a layer put in twice, a nested network's names): a change
+    // must mark each once, or its two marks would leave the count even while the values change.
+    private static Parameter<T>[] DistinctParameters(Parameter<T>[] parameters)
+    {
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        return parameters.Where(p => seen.Add(p.Identity)).ToArray();
     }
 
     // A seqlock read: the count of step marks before inference, which must be even (no step running) and unchanged after it.
-    private int StartInference()
+    private long StartInference()
     {
-        int steps = TrainingStepMarks;
+        long steps = TrainingStepMarks;
         if ((steps & 1) != 0) throw TrainingWhilePredicting();
         // A layer without an inference copy is the training path's own object: a Predict between a training Forward
         // and its Backward would overwrite the pass that Backward needs (the turns lock keeps other threads out).
@@ -419,13 +456,13 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         return steps;
     }
 
-    private void EndInference(int steps)
+    private void EndInference(long steps)
     {
         if (!NoStepSince(steps)) throw TrainingWhilePredicting();
     }
 
     private static InvalidOperationException TrainingWhilePredicting() => new(
-        "Predict overlapped an optimizer step: another thread is training this network, so its weights were changing. " +
+        "Predict overlapped an optimizer step: another thread is training this network (or a network that holds its layers), so its weights were changing. " +
         "Predict between training steps, or on a copy (Freeze() makes one).");
 
     /// <summary>

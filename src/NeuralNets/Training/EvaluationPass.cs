@@ -8,20 +8,21 @@ using NeuralNets.Training.Metrics;
 namespace NeuralNets.Training;
 
 /// <summary>
-/// One pass of a network over a dataset in inference mode, in the dataset's order: the mean loss and each metric.
+/// One pass of a network over a dataset in inference mode (<see cref="InferenceBatches{T}"/>), in the dataset's order: the mean loss and each metric.
 /// The trainer keeps one for its validation set, so that validating every epoch reuses the same buffers.
 /// </summary>
 internal sealed class EvaluationPass<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ILayer<T> _network;
+    private readonly InferenceBatches<T> _inference;
     private readonly ILoss<T> _loss;
     private readonly IMetric<T>[] _metrics;
     private readonly IMetricAccumulator<T>[] _accumulators;
     private readonly MiniBatches<T> _batches;
 
-    public EvaluationPass(ILayer<T> network, ILoss<T> loss, IMetric<T>[] metrics, Dataset<T> data, int batchSize)
+    /// <summary>A pass of <paramref name="network"/>, whose per-sample output shape on <paramref name="data"/> is <paramref name="outputShape"/>.</summary>
+    public EvaluationPass(ILayer<T> network, IReadOnlyList<int> outputShape, ILoss<T> loss, IMetric<T>[] metrics, Dataset<T> data, int batchSize)
     {
-        _network = network;
+        _inference = new InferenceBatches<T>(network, outputShape);
         _loss = loss;
         _metrics = metrics;
         _accumulators = MetricSet.Accumulators(metrics);
@@ -36,7 +37,7 @@ internal sealed class EvaluationPass<T> where T : unmanaged, IFloatingPointIeee7
         double lossSum = 0;
         foreach (var batch in _batches.NextEpoch())
         {
-            var output = _network.Forward(batch.Features, training: false);
+            var output = _inference.Run(batch.Features);
             lossSum += double.CreateChecked(_loss.Forward(output, batch.Targets)) * batch.Count;
             foreach (var a in _accumulators) a.Add(output.Span(), batch.Targets.Span(), batch.Count);
         }

@@ -29,8 +29,8 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentRange.ThrowIfNegativeOrZero(batchSize);
-        NetworkChecks.OutputShapeFor(network, data, nameof(data));
-        return new EvaluationPass<T>(network, loss, MetricSet.Resolve(metrics, data), data, Math.Min(batchSize, data.Count)).Run();
+        var outputShape = NetworkChecks.OutputShapeFor(network, data, nameof(data));
+        return new EvaluationPass<T>(network, outputShape, loss, MetricSet.Resolve(metrics, data), data, Math.Min(batchSize, data.Count)).Run();
     }
 
     /// <summary>
@@ -61,9 +61,10 @@ public static class Evaluator
         long inTopK = 0;
         T cut = T.CreateChecked(threshold);
         const string name = "ReportClassification";
+        var inference = new InferenceBatches<T>(network, outputShape);
         foreach (var batch in new MiniBatches<T>(data, Math.Min(batchSize, data.Count), shuffle: false).NextEpoch())
         {
-            ReadOnlySpan<T> output = network.Forward(batch.Features, training: false).Span(), target = batch.Targets.Span();
+            ReadOnlySpan<T> output = inference.Run(batch.Features).Span(), target = batch.Targets.Span();
             var (outputWidth, targetWidth) = ClassDecoding.Widths(name, output, target, batch.Count);
             var indices = batch.SampleIndices.Span;
             for (int n = 0; n < batch.Count; n++)
@@ -89,10 +90,10 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentRange.ThrowIfNegativeOrZero(batchSize);
-        NetworkChecks.OutputShapeFor(network, data, nameof(data));
+        var inference = new InferenceBatches<T>(network, NetworkChecks.OutputShapeFor(network, data, nameof(data)));
         var tally = new RegressionTally<T>(t => 0);
         foreach (var batch in new MiniBatches<T>(data, Math.Min(batchSize, data.Count), shuffle: false).NextEpoch())
-            tally.Add(network.Forward(batch.Features, training: false).Span(), batch.Targets.Span(), batch.Count);
+            tally.Add(inference.Run(batch.Features).Span(), batch.Targets.Span(), batch.Count);
         return new RegressionReport(tally.Samples, tally.MeanAbsoluteError, tally.RootMeanSquaredError, tally.RSquared);
     }
 }

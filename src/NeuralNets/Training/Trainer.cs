@@ -110,13 +110,13 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         options ??= new TrainingOptions();
         options.Validate();
         NetworkChecks.OutputShapeFor(_network, train, nameof(train));
-        if (validation is not null) NetworkChecks.OutputShapeFor(_network, validation, nameof(validation));
+        var validationOutputShape = validation is null ? null : NetworkChecks.OutputShapeFor(_network, validation, nameof(validation));
         var trainMetrics = MetricSet.Resolve(metrics, train);
         _accumulators = MetricSet.Accumulators(trainMetrics);
         var listeners = _callbacks = CheckCallbacks(callbacks);
         int batchSize = Math.Min(options.BatchSize, train.Count);
         var validationPass = validation is null ? null
-            : new EvaluationPass<T>(_network, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
+            : new EvaluationPass<T>(_network, validationOutputShape!, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
         var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
         _transform = BatchTransform<T>.For(options, _network, _parameters, _loss, train);
 
