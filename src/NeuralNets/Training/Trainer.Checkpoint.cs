@@ -11,6 +11,9 @@ public sealed partial class Trainer<T>
     // within an epoch, before any Fit, and after a run that ended within one (cancelled, diverged).
     private CheckpointProgress? _checkpointable;
 
+    // The latest epoch, when a callback stopped the run within it: the steps it took of its batches, for SaveCheckpoint's message.
+    private (int Epoch, int Steps, int Batches)? _truncatedEpoch;
+
     // The callbacks of the latest Fit (their states go into checkpoints); the states read from resumeFrom, put back after
     // OnTrainBegin; and checkpoints asked for during OnEpochEnd, written once every callback's OnEpochEnd has run.
     private ITrainingCallback<T>[] _callbacks = [];
@@ -32,13 +35,20 @@ public sealed partial class Trainer<T>
     /// <param name="path">The file to write.</param>
     /// <exception cref="InvalidOperationException">
     /// No epoch has ended since the run began (before any <see cref="Fit"/>, within an epoch, or after a run that ended
-    /// within one), or the network is not a <see cref="Layers.Sequential{T}"/>.
+    /// within one: cancelled, diverged, or stopped by a callback from <see cref="Callbacks.ITrainingCallback{T}.OnBatchEnd"/>
+    /// before the epoch's last batch, whose <c>OnEpochEnd</c> cannot checkpoint it either), or the network is not a
+    /// <see cref="Layers.Sequential{T}"/>.
     /// </exception>
     /// <exception cref="NotSupportedException">The optimizer cannot export its state (a user's optimizer that does not implement <see cref="Optimizers.IOptimizer{T}.ExportState"/>).</exception>
     /// <exception cref="ArgumentException">The network cannot be saved (<see cref="ModelFile.Save{T}"/>'s reasons).</exception>
     public void SaveCheckpoint(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (_checkpointable is null && _truncatedEpoch is { } truncated)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"Epoch {truncated.Epoch} ended after {truncated.Steps} of its {truncated.Batches} batches: a callback stopped the run within an epoch, and a checkpoint of it would ") +
+                "resume with the next epoch, skipping the batches this one never took. Checkpoints are taken at the ends of whole epochs; " +
+                "ModelFile.Save writes the weights alone.");
         var progress = _checkpointable ?? throw new InvalidOperationException(
             "A checkpoint is taken at the end of an epoch: call SaveCheckpoint after Fit has finished an epoch (or from a callback's OnEpochEnd), " +
             "not before any Fit, within an epoch, or after a run that ended within one.");

@@ -124,7 +124,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         if (options.OnStepStart?.Target is IPlannedSchedule plannedSteps) plannedSteps.CheckUpTo(checked(options.Epochs * batches.BatchesPerEpoch));
         (_maxGradientNorm, _gradientClipValue) = (options.MaxGradientNorm, options.GradientClipValue);
 
-        _checkpointable = null;
+        (_checkpointable, _truncatedEpoch) = (null, null);
         History = new TrainingHistory();
         int step = 0, firstEpoch = 1;
         if (resumeFrom is not null) (firstEpoch, step) = Resume(resumeFrom, options, train.Count, batches);
@@ -140,9 +140,9 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         ImportCallbackStates(resumeFrom);
         for (int epoch = firstEpoch; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
-            _checkpointable = null;
+            (_checkpointable, _truncatedEpoch) = (null, null);
             long start = Stopwatch.GetTimestamp();
-            context.Epoch = epoch;
+            (context.Epoch, context.EpochFinished) = (epoch, false);
             options.OnEpochStart?.Invoke(epoch);
             foreach (var c in listeners) c.OnEpochBegin(context);
             foreach (var a in _accumulators) a.Reset();
@@ -181,7 +181,11 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
                 MaxGradientNorm = options.ClipsGradients ? normMax : null,
             };
             History.Add(report);
-            _checkpointable = new CheckpointProgress(epoch, History.Steps, batchSize, options.Shuffle, options.Seed, train.Count);
+            // A stop from OnBatchEnd before the epoch's last batch leaves it unfinished: its report says so (Steps), but
+            // no checkpoint may claim it, since a run resumed from one would go on with the next epoch.
+            context.EpochFinished = steps == batches.BatchesPerEpoch;
+            if (context.EpochFinished) _checkpointable = new CheckpointProgress(epoch, History.Steps, batchSize, options.Shuffle, options.Seed, train.Count);
+            else _truncatedEpoch = (epoch, steps, batches.BatchesPerEpoch);
             progress?.Report(report);
             EpochEndCallbacks(listeners, context, report);
         }

@@ -18,6 +18,9 @@ namespace NeuralNets.Training.Callbacks;
 /// <para>A checkpoint keeps the best value so far and the epochs saved (<see cref="IStatefulCallback"/>): a resumed run saves
 /// only what beats the best before the interruption, too. The checkpoint is written after every callback's
 /// <see cref="ITrainingCallback{T}.OnEpochEnd"/> of the epoch, so it holds their state at the epoch's end whatever their order.</para>
+/// <para>An epoch that a callback stopped before its last batch (<see cref="TrainingContext{T}.EpochFinished"/> false) gets
+/// no checkpoint, and does not count for the best value: a run resumed from it would skip the batches it never took. With
+/// <see cref="WeightsOnly"/> its weights are saved as any epoch's (Keras likewise saves at the end of a stopped epoch).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class ModelCheckpoint<T> : ITrainingCallback<T>, IStatefulCallback where T : unmanaged, IFloatingPointIeee754<T>
@@ -76,6 +79,7 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T>, IStatefulCallback
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext<T> context, EpochReport report)
     {
+        if (!WeightsOnly && !context.EpochFinished) return;
         double value = _figure.Read(report);
         bool improved = !_hasBest || _figure.Oriented(value) > _figure.Oriented(_best);
         if (improved) (_hasBest, _best) = (true, value);

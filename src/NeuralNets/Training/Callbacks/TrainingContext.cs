@@ -43,6 +43,15 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>The current epoch, 1-based (0 before the first).</summary>
     public int Epoch { get; internal set; }
 
+    /// <summary>
+    /// Whether the current epoch has run all its batches: false while it runs, true in its
+    /// <see cref="ITrainingCallback{T}.OnEpochEnd"/>, except after a <see cref="Stop"/> from
+    /// <see cref="ITrainingCallback{T}.OnBatchEnd"/> before its last batch. Such an epoch is reported (with the steps it
+    /// took) but cannot be checkpointed: a run resumed from it would go on with the next epoch, skipping the batches it
+    /// never took.
+    /// </summary>
+    public bool EpochFinished { get; internal set; }
+
     /// <summary>Whether a callback asked the run to stop.</summary>
     public bool StopRequested => StopReason is not null;
 
@@ -55,7 +64,11 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
     /// <c>OnEpochEnd</c> of the epoch has run, so that it holds each <see cref="IStatefulCallback"/>'s state at the epoch's end.
     /// </summary>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="InvalidOperationException">Called within an epoch (from <see cref="ITrainingCallback{T}.OnBatchEnd"/> or <see cref="ITrainingCallback{T}.OnEpochBegin"/>): checkpoints are taken at epoch ends.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Called within an epoch (from <see cref="ITrainingCallback{T}.OnBatchEnd"/> or <see cref="ITrainingCallback{T}.OnEpochBegin"/>),
+    /// or at the end of an epoch that a callback stopped before its last batch (<see cref="EpochFinished"/> false):
+    /// checkpoints are taken at the ends of whole epochs.
+    /// </exception>
     public void SaveCheckpoint(string path) => _trainer.SaveCheckpoint(path);
 
     /// <summary>
