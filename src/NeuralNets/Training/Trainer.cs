@@ -130,10 +130,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         if (resumeFrom is not null) (firstEpoch, step) = Resume(resumeFrom, options, train.Count, batches);
         int stepsBefore = step;
         if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
-            _snapshots = new WeightSnapshots<T>(_parameters, options.KeepLastGoodWeights);
+            _snapshots = new WeightSnapshots<T>(_parameters, BatchNormLayers.Of(_network), options.KeepLastGoodWeights);
         _snapshots.Clear();
         if (_snapshots.CaptureIfFinite() is { } before)
-            throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, $"parameter '{before.Name}' held a non-finite value before the first step (batch 0)");
+            throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, before.Describe() + " held a non-finite value before the first step (batch 0)");
 
         var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, History, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
         foreach (var c in listeners) c.OnTrainBegin(context);
@@ -243,7 +243,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             }
             // Every step, the last included: a weight can turn non-finite while the loss stays finite (−∞ behind a ReLU).
             if (_snapshots!.CaptureIfFinite() is { } failed)
-                throw new TrainingDivergedException(epoch, batch.Index + 1, failed.Name, _snapshots.RestoreNewest());
+                throw new TrainingDivergedException(epoch, batch.Index + 1, double.NaN, failed.Name, _snapshots.RestoreNewest(), failed.Describe() + " held a non-finite value after the step");
         }
         finally
         {

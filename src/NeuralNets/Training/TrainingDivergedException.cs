@@ -3,9 +3,10 @@ using System.Globalization;
 namespace NeuralNets.Training;
 
 /// <summary>
-/// Thrown when training diverges: the loss of a step (or on the validation set) is NaN or infinite, or a weight
-/// is after a step. The network keeps the weights of the last step at which both the weights and their loss were
-/// finite (when <see cref="TrainingOptions.KeepLastGoodWeights"/> is on).
+/// Thrown when training diverges: the loss of a step (or on the validation set) is NaN or infinite, or a weight or a
+/// BatchNorm layer's running statistic is after a step. The network keeps the weights, and the running statistics, of
+/// the last step at which the weights, the statistics and the loss were all finite (when
+/// <see cref="TrainingOptions.KeepLastGoodWeights"/> is on).
 /// </summary>
 public sealed class TrainingDivergedException : Exception
 {
@@ -28,7 +29,7 @@ public sealed class TrainingDivergedException : Exception
 
     internal TrainingDivergedException(int epoch, int batch, double loss, string? parameter, bool weightsRestored, string what)
         : base(string.Create(CultureInfo.InvariantCulture, $"Training diverged: {what} at epoch {epoch}, batch {batch}. ") +
-            (weightsRestored ? "The weights were restored to those of the last step whose weights and loss were finite; try a smaller learning rate."
+            (weightsRestored ? "The weights were restored to those of the last step whose weights, running statistics and loss were finite; try a smaller learning rate."
                              : "The weights are those of the failing step; try a smaller learning rate."))
     {
         Epoch = epoch;
@@ -47,9 +48,12 @@ public sealed class TrainingDivergedException : Exception
     /// <summary>The non-finite loss; NaN when it was a weight that was not finite (see <see cref="Parameter"/>).</summary>
     public double Loss { get; } = double.NaN;
 
-    /// <summary>The name of the first parameter that held a non-finite value, or null when the loss was what diverged.</summary>
+    /// <summary>
+    /// The name of the first parameter that held a non-finite value, or of the BatchNorm running statistic as PyTorch's
+    /// <c>state_dict</c> names it (<c>"1.running_var"</c>); null when the loss was what diverged.
+    /// </summary>
     public string? Parameter { get; }
 
-    /// <summary>Whether the last good weights were put back.</summary>
+    /// <summary>Whether the last good weights (and running statistics) were put back.</summary>
     public bool WeightsRestored { get; }
 }

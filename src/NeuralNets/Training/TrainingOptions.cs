@@ -20,8 +20,9 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Keep a copy of the weights of the last step whose weights and loss were finite, so that a run that
-    /// diverges leaves them in place. Holds two copies of the parameters and copies them once per step, in the
-    /// pass that checks them for non-finite values (which runs either way). Default true.
+    /// diverges leaves them in place, with the running statistics of the network's BatchNorm layers taken with them.
+    /// Holds two copies of the parameters (and statistics) and copies them once per step, in the pass that checks them
+    /// for non-finite values (which runs either way). Default true.
     /// </summary>
     public bool KeepLastGoodWeights { get; init; } = true;
 
