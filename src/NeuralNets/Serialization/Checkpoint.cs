@@ -22,7 +22,7 @@ namespace NeuralNets.Serialization;
 /// <see cref="IRandomStreamLayer"/>'s (such as <see cref="Dropout{T}"/>'s) is stored by its place in the network.</para>
 /// <para>Since format 2 it also holds the state of every callback of the run that implements
 /// <see cref="Training.Callbacks.IStatefulCallback"/> (<see cref="Training.Callbacks.EarlyStopping{T}"/>'s best value,
-/// wait and best weights, <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value, bad epochs and
+/// wait, best weights and running statistics, <see cref="Training.Callbacks.ReduceLearningRateOnPlateau{T}"/>'s best value, bad epochs and
 /// cooldown, <see cref="Training.Callbacks.ModelCheckpoint{T}"/>'s best value and saved epochs, a user's own), in the
 /// order given to <c>Fit</c>, and optimizer-wide scalars (<see cref="OptimizerSnapshot.Scalars"/>, L-BFGS's). Format-1
 /// files still load: their callbacks start afresh. On resuming, each stateful callback takes the first saved state of

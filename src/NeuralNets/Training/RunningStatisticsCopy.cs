@@ -43,6 +43,14 @@ internal sealed class RunningStatisticsCopy<T> where T : unmanaged, IFloatingPoi
         return null;
     }
 
+    /// <summary>Copies <paramref name="layer"/>'s statistics, whatever their values.</summary>
+    public void CopyFrom(BatchNorm<T> layer)
+    {
+        layer.RunningMean.CopyTo(Mean);
+        layer.RunningVariance.CopyTo(Variance);
+        BatchesTracked = layer.BatchesTracked;
+    }
+
     /// <summary>Puts the copy back into <paramref name="layer"/> (exact: float and double both widen to double and back).</summary>
     public void RestoreTo(BatchNorm<T> layer)
     {

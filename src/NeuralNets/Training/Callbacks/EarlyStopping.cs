@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralNets.Layers;
 
 namespace NeuralNets.Training.Callbacks;
 
@@ -9,16 +10,20 @@ namespace NeuralNets.Training.Callbacks;
 /// <see cref="MinDelta"/> (for a loss: <c>value &lt; best − minDelta</c>). An improving epoch becomes the best and
 /// resets the wait; any other adds one to it, and the run stops (cleanly, through <see cref="TrainingContext{T}.Stop"/>)
 /// once the wait reaches <see cref="Patience"/>. With patience 0 the first epoch that does not improve stops the run.</para>
-/// <para>With <see cref="RestoreBestWeights"/> the weights of the best epoch are copied when it ends and put back, bit for
-/// bit, when the run ends, whether it stopped early or ran every epoch (Keras restores only on an early stop).</para>
-/// <para>A checkpoint keeps the best epoch and value, the wait and the best weights (<see cref="IStatefulCallback"/>), so a
-/// patience that spans the checkpoint counts on after resuming.</para>
+/// <para>With <see cref="RestoreBestWeights"/> the weights of the best epoch, and the running statistics of the network's
+/// BatchNorm layers (nested ones too), are copied when it ends and put back, bit for bit, when the run ends, whether it
+/// stopped early or ran every epoch (Keras restores only on an early stop): the network then answers as it did at the
+/// best epoch's end.</para>
+/// <para>A checkpoint keeps the best epoch and value, the wait, the best weights and running statistics
+/// (<see cref="IStatefulCallback"/>), so a patience that spans the checkpoint counts on after resuming.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly MonitoredFigure _figure;
     private T[][]? _bestWeights;
+    private BatchNorm<T>[] _norms = [];
+    private RunningStatisticsCopy<T>[]? _bestStatistics;  // null when unknown: a state written before they were kept
     private int _wait;
 
     /// <summary>Creates the callback.</summary>
@@ -68,6 +73,8 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
             var parameters = context.Network.Parameters;
             _bestWeights = new T[parameters.Count][];
             for (int i = 0; i < parameters.Count; i++) _bestWeights[i] = new T[parameters[i].Length];
+            _norms = [.. BatchNormLayers.Of(context.Network).Select(n => n.Layer)];
+            _bestStatistics = [.. _norms.Select(n => new RunningStatisticsCopy<T>(n.Features))];
         }
     }
 
@@ -79,7 +86,11 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
         {
             (BestEpoch, BestValue, _wait) = (report.Epoch, value, 0);
             if (_bestWeights is not null)
+            {
                 for (int i = 0; i < _bestWeights.Length; i++) context.Network.Parameters[i].ValueSpan.CopyTo(_bestWeights[i]);
+                _bestStatistics ??= [.. _norms.Select(n => new RunningStatisticsCopy<T>(n.Features))];
+                for (int k = 0; k < _norms.Length; k++) _bestStatistics[k].CopyFrom(_norms[k]);
+            }
             return;
         }
         if (++_wait >= Patience)
@@ -95,9 +106,15 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
     {
         if (_bestWeights is null || BestEpoch == 0) return;
         for (int i = 0; i < _bestWeights.Length; i++) context.Network.Parameters[i].SetValue(_bestWeights[i]);
+        if (_bestStatistics is null) return;
+        for (int k = 0; k < _norms.Length; k++) _bestStatistics[k].RestoreTo(_norms[k]);
     }
 
-    /// <summary>The best epoch and value, the wait, the stopped epoch and, with <see cref="RestoreBestWeights"/>, the best weights (<c>weights0</c>, <c>weights1</c>, … by parameter).</summary>
+    /// <summary>
+    /// The best epoch and value, the wait, the stopped epoch and, with <see cref="RestoreBestWeights"/>, the best weights
+    /// (<c>weights0</c>, <c>weights1</c>, … by parameter) and the running statistics of the BatchNorm layers
+    /// (<c>runningMean0</c>, <c>runningVariance0</c>, <c>batchesTracked0</c>, … by layer, depth first).
+    /// </summary>
     public CallbackState ExportState()
     {
         var scalars = new Dictionary<string, double> { ["bestEpoch"] = BestEpoch, ["bestValue"] = BestValue, ["wait"] = _wait, ["stoppedEpoch"] = StoppedEpoch };
@@ -109,10 +126,13 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
                 for (int j = 0; j < copy.Length; j++) copy[j] = double.CreateTruncating(_bestWeights[i][j]);
                 buffers[Weights(i)] = copy;
             }
+        if (_bestWeights is not null && BestEpoch > 0 && _bestStatistics is not null) RunningStatisticsState.Export(_bestStatistics, buffers, scalars);
         return new CallbackState(StateKind, scalars, buffers);
     }
 
     /// <inheritdoc/>
+    /// <remarks>A state written before the running statistics were kept (best weights alone) still imports: the run then
+    /// puts back the best weights alone, as the version that wrote it did.</remarks>
     /// <exception cref="InvalidOperationException">Called before <see cref="OnTrainBegin"/>, with <see cref="RestoreBestWeights"/> on (there is no network to size the weights by yet).</exception>
     public void ImportState(CallbackState state)
     {
@@ -135,11 +155,12 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T>, IStatefulCallback w
                 for (int j = 0; j < values.Length; j++) weights[i][j] = T.CreateTruncating(values[j]);
             }
         }
-        int expected = weights?.Length ?? 0;
+        var statistics = weights is not null && RunningStatisticsState.IsIn(state) ? RunningStatisticsState.Import(state, _norms) : null;
+        int expected = (weights?.Length ?? 0) + (statistics is null ? 0 : RunningStatisticsState.BufferCount(statistics.Length));
         if (state.Buffers.Count != expected)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The state of {StateKind} holds {state.Buffers.Count} buffers, expected {expected}."), nameof(state));
         (BestEpoch, BestValue, _wait, StoppedEpoch) = (bestEpoch, bestValue, wait, stopped);
-        if (weights is not null) _bestWeights = weights;
+        if (weights is not null) (_bestWeights, _bestStatistics) = (weights, statistics);
     }
 
     private string StateKind => "EarlyStopping:" + Monitor + (RestoreBestWeights ? ":restoreBestWeights" : "");
