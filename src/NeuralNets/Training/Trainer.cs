@@ -245,6 +245,13 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             if (_snapshots!.CaptureIfFinite() is { } failed)
                 throw new TrainingDivergedException(epoch, batch.Index + 1, double.NaN, failed.Name, _snapshots.RestoreNewest(), failed.Describe() + " held a non-finite value after the step");
         }
+        catch
+        {
+            // Whatever threw (a user's loss, metric or layer, or a diverged loss before Backward) may have left a training
+            // Forward without its Backward; no Backward will come, so inference must not wait for one.
+            _guard?.StepFailed();
+            throw;
+        }
         finally
         {
             _guard?.EndWeightChange();
