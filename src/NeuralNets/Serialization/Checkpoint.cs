@@ -27,7 +27,8 @@ namespace NeuralNets.Serialization;
 /// order given to <c>Fit</c>, and optimizer-wide scalars (<see cref="OptimizerSnapshot.Scalars"/>, L-BFGS's). Format-1
 /// files still load: their callbacks start afresh. On resuming, each stateful callback takes the first saved state of
 /// its kind not yet taken (the same callbacks in the same order get their own back); one without a saved state starts
-/// afresh. A saved state that the callback refuses gives an <see cref="InvalidDataException"/> naming the callback and the problem.</para>
+/// afresh. A saved state that the callback refuses gives an <see cref="InvalidDataException"/> naming the callback and the
+/// problem, and leaves the network and optimizer as they were before the resume.</para>
 /// <para>Checkpoints are taken at epoch ends only; a run cancelled within an epoch resumes from the last checkpoint
 /// written.</para>
 /// <para>Files are written atomically (a temporary file, flushed, then moved over the target), and read as untrusted:
@@ -84,8 +85,11 @@ public static class Checkpoint
     /// <param name="network">The network to restore.</param>
     /// <param name="optimizer">The optimizer to restore.</param>
     /// <param name="checkRun">Checks the run's settings against the caller's, before anything changes.</param>
-    /// <returns>Where the run was, its history and the callbacks' states (null when the file has none).</returns>
-    internal static (CheckpointProgress Progress, EpochReport[] History, Training.Callbacks.CallbackState[]? Callbacks) Restore<T>(
+    /// <returns>
+    /// Where the run was, its history, the callbacks' states (null when the file has none), and what the restore replaced,
+    /// to put back if the resume is refused later (a callback refuses its state).
+    /// </returns>
+    internal static (CheckpointProgress Progress, EpochReport[] History, Training.Callbacks.CallbackState[]? Callbacks, RestoreUndo<T> Undo) Restore<T>(
         string path, ILayer<T> network, IOptimizer<T> optimizer, Action<CheckpointProgress> checkRun)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -98,6 +102,7 @@ public static class Checkpoint
         ParameterCheck.Match(parameters, ModelFile.Specs(sequential.Parameters), Marshal.SizeOf<T>(), file, "the network");
         var positions = Positions(sequential, document.RandomStreams, file);
         var statistics = RunningStatistics(sequential, document.Model.Layers, file);
+        var undo = RestoreUndo<T>.Capture(sequential, optimizer, positions.Select(p => p.Layer));
         try
         {
             optimizer.ImportState(document.Optimizer);
@@ -121,7 +126,7 @@ public static class Checkpoint
         }
         foreach (var (layer, position) in positions) layer.RandomPosition = position;
         foreach (var (layer, state) in statistics) layer.SetRunningStatistics(state.Mean, state.Variance, state.BatchesTracked);
-        return (document.Progress, document.History, document.Callbacks);
+        return (document.Progress, document.History, document.Callbacks, undo);
     }
 
     private static (CheckpointDocument Document, string File) Read<T>(string path)

@@ -18,6 +18,7 @@ public sealed partial class Trainer<T>
     // OnTrainBegin; and checkpoints asked for during OnEpochEnd, written once every callback's OnEpochEnd has run.
     private ITrainingCallback<T>[] _callbacks = [];
     private CallbackState[]? _resumedCallbacks;
+    private RestoreUndo<T>? _resumeUndo;  // what the resume replaced, put back if a callback refuses its saved state
     private readonly List<string> _pendingCheckpoints = [];
     private bool _inEpochEnd;
 
@@ -87,11 +88,13 @@ public sealed partial class Trainer<T>
     /// After OnTrainBegin of a resumed run: gives each stateful callback the first saved state of its kind not yet taken
     /// (so the same callbacks in the same order get their own states back). A callback without one starts afresh, and a
     /// state without a callback is left unused: resuming without the ModelCheckpoint that wrote the file is allowed.
+    /// A state a callback refuses refuses the whole resume: the network and optimizer are put back as they were before
+    /// it (a callback can only take its state once OnTrainBegin has run, and OnTrainBegin sees the restored network).
     /// </summary>
     private void ImportCallbackStates(string? resumeFrom)
     {
-        var states = _resumedCallbacks;
-        _resumedCallbacks = null;
+        var (states, undo) = (_resumedCallbacks, _resumeUndo);
+        (_resumedCallbacks, _resumeUndo) = (null, null);
         if (resumeFrom is null || states is null) return;
         var taken = new bool[states.Length];
         for (int i = 0; i < _callbacks.Length; i++)
@@ -108,21 +111,39 @@ public sealed partial class Trainer<T>
             }
             catch (ArgumentException e)
             {
+                string after = PutBack(undo)
+                    ? "Nothing was resumed: the network and optimizer are as they were, and no epoch ran."
+                    : $"The network is as it was and no epoch ran, but {_optimizer} cannot export its state, so it holds the checkpoint's.";
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} (The network and optimizer were restored; no epoch ran.)"), e);
+                    $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} {after}"), e);
+            }
+            catch
+            {
+                PutBack(undo);
+                throw;
             }
         }
     }
 
-    /// <summary>Restores a checkpoint into this trainer's objects; returns the first epoch to run and the steps already taken.</summary>
-    private (int FirstEpoch, int Step) Resume(string path, TrainingOptions options, int sampleCount, MiniBatches<T> batches)
+    // A refused resume leaves no epoch end behind to checkpoint: the restored progress went with the restore.
+    private bool PutBack(RestoreUndo<T>? undo)
+    {
+        _checkpointable = null;
+        return undo?.Undo() ?? true;
+    }
+
+    /// <summary>
+    /// Restores a checkpoint into this trainer's objects and <paramref name="history"/> (which becomes <see cref="History"/>
+    /// once the resume is accepted); returns the first epoch to run and the steps already taken.
+    /// </summary>
+    private (int FirstEpoch, int Step) Resume(string path, TrainingOptions options, int sampleCount, MiniBatches<T> batches, TrainingHistory history)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path, "resumeFrom");
         // The options are checked against the file before anything changes: read it once for that, then restore.
-        var (progress, history, callbacks) = Checkpoint.Restore(path, _network, _optimizer, expected => CheckSameRun(expected, options, sampleCount, batches.BatchSize));
-        _resumedCallbacks = callbacks;
-        foreach (var report in history) History.Add(report);
-        History.Steps = progress.Step;
+        var (progress, saved, callbacks, undo) = Checkpoint.Restore(path, _network, _optimizer, expected => CheckSameRun(expected, options, sampleCount, batches.BatchSize));
+        (_resumedCallbacks, _resumeUndo) = (callbacks, undo);
+        foreach (var report in saved) history.Add(report);
+        history.Steps = progress.Step;
         batches.StartAfter(progress.Epoch);
         _checkpointable = progress;
         return (progress.Epoch + 1, checked((int)progress.Step));

@@ -98,7 +98,11 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// </exception>
     /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within the planned epochs or steps.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    /// <exception cref="InvalidDataException"><paramref name="resumeFrom"/> is not a well-formed checkpoint, or holds another network or optimizer state than this trainer's; nothing has changed then.</exception>
+    /// <exception cref="InvalidDataException">
+    /// <paramref name="resumeFrom"/> is not a well-formed checkpoint, holds another network or optimizer state than this
+    /// trainer's, or a callback's saved state that the callback refuses; nothing has changed then (the network, the
+    /// optimizer and <see cref="History"/> are as they were).
+    /// </exception>
     /// <exception cref="FileNotFoundException"><paramref name="resumeFrom"/> does not exist.</exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
@@ -125,9 +129,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         (_maxGradientNorm, _gradientClipValue) = (options.MaxGradientNorm, options.GradientClipValue);
 
         (_checkpointable, _truncatedEpoch) = (null, null);
-        History = new TrainingHistory();
+        // The trainer's History becomes the new one once a resume is accepted: a refused one leaves the last run's.
+        var history = new TrainingHistory();
         int step = 0, firstEpoch = 1;
-        if (resumeFrom is not null) (firstEpoch, step) = Resume(resumeFrom, options, train.Count, batches);
+        if (resumeFrom is not null) (firstEpoch, step) = Resume(resumeFrom, options, train.Count, batches, history);
         int stepsBefore = step;
         if (_snapshots is null || _snapshots.Keeps != options.KeepLastGoodWeights)
             _snapshots = new WeightSnapshots<T>(_parameters, BatchNormLayers.Of(_network), options.KeepLastGoodWeights);
@@ -135,9 +140,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         if (_snapshots.CaptureIfFinite() is { } before)
             throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, before.Describe() + " held a non-finite value before the first step (batch 0)");
 
-        var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, History, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
+        var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, history, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
         foreach (var c in listeners) c.OnTrainBegin(context);
         ImportCallbackStates(resumeFrom);
+        History = history;
         for (int epoch = firstEpoch; epoch <= options.Epochs && !context.StopRequested; epoch++)
         {
             (_checkpointable, _truncatedEpoch) = (null, null);
