@@ -34,7 +34,11 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T>, IStatefulCallback
     /// <param name="network">The network to save (the one being trained).</param>
     /// <param name="path">The file to write; <c>{epoch}</c> in it is replaced by the epoch.</param>
     /// <param name="monitor">The figure that decides what is best: <c>val_loss</c> (default), <c>loss</c>, a metric's name or <c>val_</c> and a metric's name.</param>
-    /// <param name="saveBestOnly">Whether to save only after an epoch that beats every epoch before it. Default true.</param>
+    /// <param name="saveBestOnly">
+    /// Whether to save only after an epoch that beats every epoch before it. Default true. Without it every epoch is
+    /// saved, and the monitored figure need not be reported (no validation set for <c>val_loss</c>, say): the best value
+    /// is then kept only from the epochs that report it.
+    /// </param>
     /// <param name="mode">Which direction is better; by default from the figure.</param>
     /// <param name="weightsOnly">Whether to write only the network (a model file) instead of a checkpoint the run can resume from. Default false.</param>
     public ModelCheckpoint(Sequential<T> network, string path, string monitor = "val_loss", bool saveBestOnly = true, MonitorMode mode = MonitorMode.Auto, bool weightsOnly = false)
@@ -80,10 +84,15 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T>, IStatefulCallback
     public void OnEpochEnd(TrainingContext<T> context, EpochReport report)
     {
         if (!WeightsOnly && !context.EpochFinished) return;
-        double value = _figure.Read(report);
-        bool improved = !_hasBest || _figure.Oriented(value) > _figure.Oriented(_best);
-        if (improved) (_hasBest, _best) = (true, value);
-        if (SaveBestOnly && !improved) return;
+        // Saving every epoch needs no figure: it is only kept as the best so far when the report has it, so that a run
+        // resumed with saveBestOnly on saves only what beats it. Saving the best needs it, and says so when it is missing.
+        if (_figure.TryRead(report, out double value))
+        {
+            bool improved = !_hasBest || _figure.Oriented(value) > _figure.Oriented(_best);
+            if (improved) (_hasBest, _best) = (true, value);
+            if (SaveBestOnly && !improved) return;
+        }
+        else if (SaveBestOnly) _figure.Read(report);  // throws, listing the figures the report has
         string path = Path.Replace("{epoch}", report.Epoch.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         if (WeightsOnly) ModelFile.Save(_network, path);
         else context.SaveCheckpoint(path);

@@ -28,6 +28,14 @@ internal sealed class MonitoredFigure(string owner, string name, MonitorMode mod
         return value;
     }
 
+    /// <summary>The figure's value in <paramref name="report"/>, or false when the report lacks it (for a caller that can do without).</summary>
+    public bool TryRead(EpochReport report, out double value)
+    {
+        if (!report.TryGetValue(Name, out value, out bool higherIsBetter)) return false;
+        _higherIsBetter ??= higherIsBetter;
+        return true;
+    }
+
     /// <summary>The worst possible value, to start from.</summary>
     public double Worst => HigherIsBetter ? double.NegativeInfinity : double.PositiveInfinity;
 
