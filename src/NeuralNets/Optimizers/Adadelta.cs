@@ -34,8 +34,8 @@ public sealed class Adadelta<T> : ElementwiseOptimizer<T> where T : unmanaged, I
         DeclareHyperparameter("rho", () => Rho, value => Rho = value);
         DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
-        _squareAverage = DeclareBuffer("square_avg");
-        _accumulatedDelta = DeclareBuffer("acc_delta");
+        _squareAverage = DeclareNonNegativeBuffer("square_avg");
+        _accumulatedDelta = DeclareNonNegativeBuffer("acc_delta");
     }
 
     /// <summary>ρ, the decay of the running averages.</summary>

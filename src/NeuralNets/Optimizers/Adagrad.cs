@@ -41,7 +41,7 @@ public sealed class Adagrad<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
         DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
         DeclareHyperparameter("epsilonPlacement", () => (double)EpsilonPlacement, value => EpsilonPlacement = (AdagradEpsilon)(value % 1 == 0 ? (int)value : -1), () => EpsilonPlacement.ToString());
-        _sum = DeclareBuffer("sum", initialAccumulatorValue);
+        _sum = DeclareNonNegativeBuffer("sum", initialAccumulatorValue);
     }
 
     /// <summary>lr_decay: the step size at step t is η / (1 + (t − 1)·lr_decay).</summary>

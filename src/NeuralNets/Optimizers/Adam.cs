@@ -49,7 +49,7 @@ public class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPoi
         DeclareHyperparameter("epsilon", () => Epsilon, value => Epsilon = value);
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
         DeclareFlag("amsgrad", () => Amsgrad, value => Amsgrad = value);
-        _moments = new AdamMoments(DeclareBuffer("exp_avg"), DeclareBuffer("exp_avg_sq"), DeclareBuffer("max_exp_avg_sq"));
+        _moments = new AdamMoments(DeclareBuffer("exp_avg"), DeclareNonNegativeBuffer("exp_avg_sq"), DeclareNonNegativeBuffer("max_exp_avg_sq"));
     }
 
     /// <summary>β1, the decay of the first moment.</summary>

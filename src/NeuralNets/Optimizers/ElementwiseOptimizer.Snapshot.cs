@@ -37,7 +37,9 @@ public abstract partial class ElementwiseOptimizer<T>
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">
     /// The snapshot is of another kind or element type, lacks or adds a hyperparameter, parameter, buffer or scalar, has
-    /// a shape or length that differs, or a hyperparameter out of range; the message names which. Nothing has changed then.
+    /// a shape or length that differs, a hyperparameter out of range, a buffer value or scalar that is not finite in
+    /// <typeparamref name="T"/> (NaN, infinite, or beyond its range), or a negative value in a buffer of squares
+    /// (<see cref="DeclareNonNegativeBuffer"/>); the message names which. Nothing has changed then.
     /// </exception>
     public void ImportState(OptimizerSnapshot snapshot)
     {
@@ -88,6 +90,7 @@ public abstract partial class ElementwiseOptimizer<T>
                     $"The snapshot's buffer '{bufferName}' of parameter '{name}' holds {values?.Length ?? 0} values, but the parameter has {parameter.Length}."), "snapshot");
             var array = new T[values.Length];
             TensorPrimitives.ConvertTruncating<double, T>(values, array);
+            CheckValues(array, values, _layout.Buffers[index].NonNegative, bufferName, name);
             buffers[index] = array;
         }
 
@@ -96,9 +99,29 @@ public abstract partial class ElementwiseOptimizer<T>
             if (_layout.ScalarIndex(scalarName) < 0)
                 throw new ArgumentException($"The snapshot has the scalar '{scalarName}' for parameter '{name}', which {Kind} does not keep.", "snapshot");
         for (int s = 0; s < scalars.Length; s++)
+        {
             if (!p.Scalars.TryGetValue(_layout.Scalars[s].Name, out scalars[s]))
                 throw new ArgumentException($"The snapshot lacks the scalar '{_layout.Scalars[s].Name}' of parameter '{name}'.", "snapshot");
+            if (!double.IsFinite(scalars[s]))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"The snapshot's scalar '{_layout.Scalars[s].Name}' of parameter '{name}' is {scalars[s]}; a step leaves it finite."), "snapshot");
+        }
         return (p.Step, buffers, scalars);
+    }
+
+    // A value no run could have left: one that is not finite once in T (NaN, ±∞, or a double beyond T's range), or a
+    // negative one in a buffer of squares. Either would turn the next step's update, and the weights, non-finite.
+    private void CheckValues(T[] values, double[] saved, bool nonNegative, string buffer, string parameter)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (T.IsFinite(values[i]) && !(nonNegative && saved[i] < 0)) continue;
+            string rule = nonNegative
+                ? $"{Kind}'s '{buffer}' is a sum or an average of squares, finite and never negative"
+                : $"a step leaves '{buffer}' finite in {typeof(T).Name}";
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The snapshot's buffer '{buffer}' of parameter '{parameter}' holds {saved[i]} at index {i}; {rule}."), "snapshot");
+        }
     }
 
     private void CheckUniqueNames()

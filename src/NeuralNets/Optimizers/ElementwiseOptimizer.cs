@@ -14,7 +14,7 @@ namespace NeuralNets.Optimizers;
 /// </summary>
 /// <remarks>
 /// <para>To write an optimizer: derive from this class, declare the state it keeps per parameter with
-/// <see cref="DeclareBuffer"/>/<see cref="DeclareScalar"/> and its hyperparameters with <see cref="DeclareHyperparameter"/>
+/// <see cref="DeclareBuffer"/> (or <see cref="DeclareNonNegativeBuffer"/>)/<see cref="DeclareScalar"/> and its hyperparameters with <see cref="DeclareHyperparameter"/>
 /// (all in the constructor), and override <see cref="Update"/> with the rule written on spans, e.g. with
 /// <c>TensorPrimitives</c>. Per-step coefficients that depend on scalar state go in <see cref="BeginUpdate"/>, which runs
 /// once per parameter on the calling thread before its ranges. The built-in optimizers are written this way.</para>
@@ -147,10 +147,24 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     /// <param name="name">Its name, PyTorch's where PyTorch has one (<c>"exp_avg"</c>, <c>"momentum_buffer"</c>, <c>"sum"</c>).</param>
     /// <param name="initialValue">What each element starts at. Default 0.</param>
     /// <returns>The handle <see cref="Update"/> reads it through.</returns>
-    protected StateBuffer DeclareBuffer(string name, double initialValue = 0)
+    protected StateBuffer DeclareBuffer(string name, double initialValue = 0) => AddBuffer(name, initialValue, nonNegative: false);
+
+    /// <summary>
+    /// Declares a per-parameter state buffer that is never negative, a sum of squares or an average of them (Adam's
+    /// <c>"exp_avg_sq"</c>, Adagrad's <c>"sum"</c>): <see cref="ImportState"/> refuses a negative value in it, which no
+    /// run could have produced and which would turn a square root into NaN. Call it in the constructor.
+    /// </summary>
+    /// <param name="name">Its name, PyTorch's where PyTorch has one.</param>
+    /// <param name="initialValue">What each element starts at, at least 0. Default 0.</param>
+    /// <returns>The handle <see cref="Update"/> reads it through.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="initialValue"/> is negative or not finite.</exception>
+    protected StateBuffer DeclareNonNegativeBuffer(string name, double initialValue = 0) =>
+        AddBuffer(name, OptimizerChecks.NonNegative(initialValue, nameof(initialValue)), nonNegative: true);
+
+    private StateBuffer AddBuffer(string name, double initialValue, bool nonNegative)
     {
         CheckNewName(name, "state");
-        _layout.Buffers.Add((name, initialValue));
+        _layout.Buffers.Add((name, initialValue, nonNegative));
         return new StateBuffer(_layout.Buffers.Count - 1, name);
     }
 

@@ -54,7 +54,7 @@ public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFlo
         DeclareHyperparameter("momentumDecay", () => MomentumDecay, value => MomentumDecay = value);
         DeclareFlag("decoupledWeightDecay", () => DecoupledWeightDecay, value => DecoupledWeightDecay = value);
         _expAvg = DeclareBuffer("exp_avg");
-        _expAvgSq = DeclareBuffer("exp_avg_sq");
+        _expAvgSq = DeclareNonNegativeBuffer("exp_avg_sq");
         _muProduct = DeclareScalar("mu_product", 1);
     }
 

@@ -40,7 +40,7 @@ public sealed class RmsProp<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
         DeclareHyperparameter("momentum", () => Momentum, value => Momentum = value);
         DeclareFlag("centered", () => Centered, value => Centered = value);
-        _squareAverage = DeclareBuffer("square_avg");
+        _squareAverage = DeclareNonNegativeBuffer("square_avg");
         _gradientAverage = DeclareBuffer("grad_avg");
         _momentumBuffer = DeclareBuffer("momentum_buffer");
     }

@@ -31,7 +31,7 @@ public readonly record struct StateScalar
 /// <summary>The state an optimizer declared: names and initial values of its buffers and scalars, in declaration order.</summary>
 internal sealed class StateLayout
 {
-    public readonly List<(string Name, double Initial)> Buffers = [];
+    public readonly List<(string Name, double Initial, bool NonNegative)> Buffers = [];
     public readonly List<(string Name, double Initial)> Scalars = [];
 
     public int BufferIndex(string name) => Buffers.FindIndex(b => b.Name == name);

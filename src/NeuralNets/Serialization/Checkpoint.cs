@@ -79,7 +79,8 @@ public static class Checkpoint
     /// <summary>
     /// Puts the state of a checkpoint into a freshly built network and optimizer. Everything is checked before anything
     /// changes: the architecture against the network's (every layer's description, seeds included), the parameters'
-    /// names, shapes and data, the random streams, and the optimizer's state (by its own all-or-nothing import).
+    /// names, shapes and data (finite: a checkpoint is taken of a run that has not diverged), the random streams, and the
+    /// optimizer's state (by its own all-or-nothing import).
     /// </summary>
     /// <param name="path">The checkpoint.</param>
     /// <param name="network">The network to restore.</param>
@@ -100,6 +101,9 @@ public static class Checkpoint
         CheckArchitecture(document.Model, sequential, file);
         var parameters = document.Model.Parameters;
         ParameterCheck.Match(parameters, ModelFile.Specs(sequential.Parameters), Marshal.SizeOf<T>(), file, "the network");
+        var weights = ParameterCheck.Decode(parameters, sequential.Parameters, file);
+        ParameterCheck.RequireFinite<T>(weights, parameters, file,
+            "a checkpoint holds the weights of a run that had not diverged, so the file is damaged.");
         var positions = Positions(sequential, document.RandomStreams, file);
         var statistics = RunningStatistics(sequential, document.Model.Layers, file);
         var undo = RestoreUndo<T>.Capture(sequential, optimizer, positions.Select(p => p.Layer));
@@ -118,7 +122,7 @@ public static class Checkpoint
         sequential.BeginTrainingStep();
         try
         {
-            ParameterCheck.Copy(parameters, sequential.Parameters, file);
+            ParameterCheck.Write(weights, sequential.Parameters);
         }
         finally
         {

@@ -47,6 +47,13 @@ internal static class ParameterCheck
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Decode all before writing any, so that even a record Match let through by mistake cannot leave the network half loaded.
+        Write(Decode(records, parameters, file), parameters);
+    }
+
+    /// <summary>The values of records already accepted by <see cref="Match"/>, decoded (as bytes of <typeparamref name="T"/>), one array a parameter.</summary>
+    public static byte[][] Decode<T>(IReadOnlyList<ParameterRecord> records, IReadOnlyList<Parameter<T>> parameters, string file)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var values = new byte[records.Count][];
         for (int i = 0; i < records.Count; i++)
         {
@@ -54,7 +61,28 @@ internal static class ParameterCheck
             if (!Convert.TryFromBase64String(records[i].Data, values[i], out int written) || written != values[i].Length)
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: parameter '{records[i].Name}': 'Data' is not valid base64 of {values[i].Length} bytes."));
         }
-        for (int i = 0; i < records.Count; i++)
+        return values;
+    }
+
+    /// <summary>Checks that decoded values are all finite; <paramref name="why"/> ends the message, saying why they must be.</summary>
+    /// <exception cref="InvalidDataException">A value is NaN or infinite; the message names the file, the parameter and the index.</exception>
+    public static void RequireFinite<T>(byte[][] values, IReadOnlyList<ParameterRecord> records, string file, string why)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            var span = MemoryMarshal.Cast<byte, T>(values[i]);
+            for (int j = 0; j < span.Length; j++)
+                if (!T.IsFinite(span[j]))
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{file}: parameter '{records[i].Name}' holds {double.CreateTruncating(span[j])} at index {j}; {why}"));
+        }
+    }
+
+    /// <summary>Writes values from <see cref="Decode"/> into <paramref name="parameters"/>.</summary>
+    public static void Write<T>(byte[][] values, IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
             MemoryMarshal.Cast<byte, T>(values[i]).CopyTo(parameters[i].ValueSpan);
     }
 }

@@ -138,7 +138,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             _snapshots = new WeightSnapshots<T>(_parameters, BatchNormLayers.Of(_network), options.KeepLastGoodWeights);
         _snapshots.Clear();
         if (_snapshots.CaptureIfFinite() is { } before)
-            throw new TrainingDivergedException(1, 0, double.NaN, before.Name, false, before.Describe() + " held a non-finite value before the first step (batch 0)");
+            throw new TrainingDivergedException(firstEpoch, 0, double.NaN, before.Name, false, before.Describe() + " held a non-finite value before the first step (batch 0)");
 
         var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, history, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
         foreach (var c in listeners) c.OnTrainBegin(context);
