@@ -22,7 +22,7 @@ public sealed class Adadelta<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     private double _rho, _epsilon, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite. Default 1.0 (PyTorch's).</param>
     /// <param name="rho">ρ, the decay of both running averages, in [0, 1). Default 0.9.</param>
     /// <param name="epsilon">ε, positive. Default 1e-6.</param>

@@ -23,7 +23,7 @@ public sealed class Adagrad<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
     private AdagradEpsilon _epsilonPlacement;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite. Default 0.01 (PyTorch's).</param>
     /// <param name="learningRateDecay">lr_decay, non-negative. Default 0.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>

@@ -26,7 +26,7 @@ public class Adam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPoi
     private double _beta1, _beta2, _epsilon, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite. Default 1e-3.</param>
     /// <param name="beta1">β1, the decay of the first moment, in [0, 1). Default 0.9.</param>
     /// <param name="beta2">β2, the decay of the second moment, in [0, 1). Default 0.999.</param>

@@ -31,8 +31,9 @@ public abstract partial class ElementwiseOptimizer<T> : IOptimizer<T> where T : 
     private T[][] _scratch = [];
     private double _learningRate;
 
-    /// <summary>Takes the parameters (refusing nulls and a parameter listed twice) and the learning rate.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <summary>Takes the parameters (refusing an empty list, nulls and a parameter listed twice) and the learning rate.</summary>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one.</param>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> is empty, holds a null, or lists a parameter twice.</exception>
     /// <param name="learningRate">η, positive and finite, and positive once rounded to <typeparamref name="T"/>.</param>
     protected ElementwiseOptimizer(IEnumerable<Parameter<T>> parameters, double learningRate)
     {

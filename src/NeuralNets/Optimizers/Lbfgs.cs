@@ -66,7 +66,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     private double _bestLoss;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, the first step length tried along d, positive. Default 1 (the Newton step).</param>
     /// <param name="maxIterations">Iterations per <see cref="Step"/>, at least 1. Default 20.</param>
     /// <param name="maxEvaluations">Calls of <c>evaluate</c> per <see cref="Step"/>, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋.</param>

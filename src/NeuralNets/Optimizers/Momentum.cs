@@ -22,7 +22,7 @@ public sealed class Momentum<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     private double _momentum, _dampening, _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite.</param>
     /// <param name="momentum">γ, the fraction of the last update kept, in [0, 1). Default 0.9.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>

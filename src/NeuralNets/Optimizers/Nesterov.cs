@@ -30,7 +30,7 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     private enum Phase { LookAhead, Restore, Update }
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite.</param>
     /// <param name="momentum">γ, the fraction of the last update kept, in [0, 1). Default 0.9.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>

@@ -6,11 +6,18 @@ namespace NeuralNets.Optimizers;
 /// <summary>The parameter list an optimizer takes once.</summary>
 internal static class ParameterList
 {
-    /// <summary>Materialises the list, refusing nulls and a parameter listed twice (it would be updated twice per step).</summary>
+    /// <summary>
+    /// Materialises the list, refusing an empty one (the optimizer would train nothing without a word, which PyTorch
+    /// refuses too), nulls, and a parameter listed twice (it would be updated twice per step).
+    /// </summary>
     public static Parameter<T>[] Collect<T>(IEnumerable<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var list = parameters.ToArray();
+        if (list.Length == 0)
+            throw new ArgumentException(
+                "The optimizer was given no parameters, so it would train nothing. Pass the parameters to train, e.g. network.Parameters " +
+                "(a network of layers without parameters, activations alone, has none).", nameof(parameters));
         var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < list.Length; i++)
         {

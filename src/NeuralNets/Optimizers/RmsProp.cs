@@ -22,7 +22,7 @@ public sealed class RmsProp<T> : ElementwiseOptimizer<T> where T : unmanaged, IF
     private double _alpha, _epsilon, _weightDecay, _momentum;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite. Default 0.01 (PyTorch's).</param>
     /// <param name="alpha">α, the decay of the averages, in [0, 1). Default 0.99.</param>
     /// <param name="epsilon">ε, positive. Default 1e-8.</param>

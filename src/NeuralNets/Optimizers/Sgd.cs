@@ -18,7 +18,7 @@ public sealed class Sgd<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloat
     private double _weightDecay;
 
     /// <summary>Creates the rule over <paramref name="parameters"/>.</summary>
-    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>.</param>
+    /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, positive and finite.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
     public Sgd(IEnumerable<Parameter<T>> parameters, double learningRate, double weightDecay = 0)
