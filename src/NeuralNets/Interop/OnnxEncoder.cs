@@ -45,7 +45,7 @@ internal static class OnnxEncoder
             case OnnxAttributeType.Int: writer.Int64(3, attribute.I); break;
             case OnnxAttributeType.String: writer.Bytes(4, attribute.S.Span); break;
             case OnnxAttributeType.Tensor: writer.Message(5, Tensor(attribute.T!)); break;
-            case OnnxAttributeType.Ints: writer.PackedInt64(8, CollectionsMarshal.AsSpan(attribute.Ints)); break;
+            case OnnxAttributeType.Ints: writer.PackedInt64(8, attribute.Ints); break;
             default: throw new InvalidOperationException($"The ONNX writer does not write attributes of type {attribute.Type}.");
         }
         return writer.Int64(20, (long)attribute.Type);
@@ -53,13 +53,13 @@ internal static class OnnxEncoder
 
     private static ProtoWriter Tensor(TensorProto tensor)
     {
-        var writer = new ProtoWriter().PackedInt64(1, CollectionsMarshal.AsSpan(tensor.Dims)).Int64(2, tensor.DataType).String(8, tensor.Name);
+        var writer = new ProtoWriter().PackedInt64(1, tensor.Dims).Int64(2, tensor.DataType).String(8, tensor.Name);
         // The exporter puts values in raw_data (little-endian), the form every runtime reads fastest; the typed fields are
         // written for tensors that hold them (the tests build graphs as other exporters write them).
         if (tensor.HasRawData) return writer.Bytes(9, tensor.RawData.Span);
-        if (tensor.FloatData.Count > 0) writer.Bytes(4, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tensor.FloatData)));
-        if (tensor.DoubleData.Count > 0) writer.Bytes(10, MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(tensor.DoubleData)));
-        if (tensor.Int64Data.Count > 0) writer.PackedInt64(7, CollectionsMarshal.AsSpan(tensor.Int64Data));
+        if (tensor.FloatData.Length > 0) writer.Bytes(4, MemoryMarshal.AsBytes(tensor.FloatData.AsSpan()));
+        if (tensor.DoubleData.Length > 0) writer.Bytes(10, MemoryMarshal.AsBytes(tensor.DoubleData.AsSpan()));
+        if (tensor.Int64Data.Length > 0) writer.PackedInt64(7, tensor.Int64Data);
         return writer;
     }
 

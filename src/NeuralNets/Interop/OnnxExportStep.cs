@@ -66,8 +66,7 @@ public sealed class OnnxExportStep
             ? string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}")
             : string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}_{_nodes}");
         _nodes++;
-        var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"] };
-        foreach (var attribute in attributes) node.Attributes.Add(attribute.Proto);
+        var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"], Attributes = [.. attributes.Select(a => a.Proto)] };
         _graph.Nodes.Add(node);
         return node.Outputs[0];
     }

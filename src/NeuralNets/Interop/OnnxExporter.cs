@@ -73,7 +73,7 @@ internal static class OnnxExporter
         {
             last.Outputs[0] = options.OutputName;
             foreach (var node in graph.Nodes)
-                for (int k = 0; k < node.Inputs.Count; k++)
+                for (int k = 0; k < node.Inputs.Length; k++)
                     if (node.Inputs[k] == current) node.Inputs[k] = options.OutputName;
         }
         else

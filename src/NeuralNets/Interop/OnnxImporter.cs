@@ -50,9 +50,9 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         foreach (var node in graph.Nodes)
         {
             if (node.OpType != "Constant" || node.Domain is not ("" or "ai.onnx")) continue;
-            var value = node.Attributes.Count == 1 && node.Attributes[0] is { Name: "value", T: { } tensor } ? tensor
+            var value = node.Attributes.Length == 1 && node.Attributes[0] is { Name: "value", T: { } tensor } ? tensor
                 : throw Node(node, "only a Constant with one 'value' tensor attribute can be imported");
-            if (node.Outputs.Count != 1 || !_constants.TryAdd(node.Outputs[0], value))
+            if (node.Outputs.Length != 1 || !_constants.TryAdd(node.Outputs[0], value))
                 throw Node(node, "must have one output, named unlike every initializer");
         }
     }
@@ -94,7 +94,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             var data = node.Inputs.Where(name => name.Length > 0 && !_constants.ContainsKey(name)).ToList();
             if (data.Count != 1)
                 throw Node(node, string.Create(CultureInfo.InvariantCulture, $"takes {data.Count} computed inputs ({string.Join(", ", data.Select(d => $"'{d}'"))}); only a chain of operators with one computed input each can be imported"));
-            if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
+            if (node.Outputs.Length == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
             foreach (string name in node.Inputs.Where(n => n.Length > 0))
             {
                 if (!consumers.TryGetValue(name, out var list)) consumers[name] = list = [];
@@ -209,7 +209,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         Allowed(node, "epsilon", "momentum", "training_mode", "spatial");
         if (Int(node, "training_mode", 0) != 0) throw Node(node, "is in training mode (training_mode = 1); only the inference form can be imported");
         if (Int(node, "spatial", 1) != 1) throw Node(node, "normalises each position apart (spatial = 0); only per-channel statistics can be imported");
-        if (node.Inputs.Count != 5 || node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value (X), then scale, B, mean and var");
+        if (node.Inputs.Length != 5 || node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value (X), then scale, B, mean and var");
         if (_shape.Count is not (1 or 2 or 3))
             throw Node(node, $"receives samples of shape {Text(_shape)}; BatchNorm1D takes [C] or [C, L], BatchNorm2D [C, H, W]");
         int features = _shape[0];
@@ -250,17 +250,17 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (Int(node, "transA", 0) != 0) throw Node(node, "transposes its input (transA = 1)");
         bool transB = Int(node, "transB", 0) switch { 0 => false, 1 => true, var other => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has transB = {other}")) };
         var b = Constant(node, 1, "B");
-        string? bias = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
+        string? bias = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? node.Inputs[2] : null;
         AddDense(node, b, transB, bias is null ? null : Constant(node, 2, "C"));
     }
 
     private int MatMul(NodeProto node, NodeProto? next)
     {
         NoAttributes(node);
-        if (node.Inputs.Count != 2 || node.Inputs[0] != DataInput(node)) throw Node(node, "must multiply the computed value (first) by a weight (second)");
+        if (node.Inputs.Length != 2 || node.Inputs[0] != DataInput(node)) throw Node(node, "must multiply the computed value (first) by a weight (second)");
         var b = Constant(node, 1, "B");
         // x·W + b, as PyTorch's older exporters and Keras converters write Linear.
-        if (next is { OpType: "Add", Attributes.Count: 0, Inputs.Count: 2 })
+        if (next is { OpType: "Add", Attributes.Length: 0, Inputs.Length: 2 })
         {
             string other = next.Inputs[0] == node.Outputs[0] ? next.Inputs[1] : next.Inputs[0];
             if (_constants.TryGetValue(other, out var bias))
@@ -278,7 +278,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (_shape.Count != 1)
             throw Node(node, $"receives samples of shape {Text(_shape)}; a matrix product needs vectors (a Flatten before it)");
-        if (weight.Dims.Count != 2) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight of rank {weight.Dims.Count}; it must be a matrix"));
+        if (weight.Dims.Length != 2) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight of rank {weight.Dims.Length}; it must be a matrix"));
         long inputs = weight.Dims[transposed ? 1 : 0], outputs = weight.Dims[transposed ? 0 : 1];
         if (inputs != _shape[0])
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample"));
@@ -300,13 +300,13 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
         var weight = Constant(node, 1, "W");
-        if (weight.Dims.Count != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D convolution's is [Cout, Cin, kH, kW]");
+        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D convolution's is [Cout, Cin, kH, kW]");
         if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped convolution (group ≠ 1)");
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
         if (_shape.Count != 3 || _shape[0] != weight.Dims[1])
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[1]}, H, W]"));
         var w = Values(node, weight, "weight");
-        T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
+        T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
         if (b is not null && b.Length != weight.Dims[0]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[0]} filters"));
         var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
         w.CopyTo(conv.Weight.ValueSpan);
@@ -317,7 +317,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
         var weight = Constant(node, 1, "W");
-        if (weight.Dims.Count != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D transposed convolution's is [Cin, Cout, kH, kW]");
+        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D transposed convolution's is [Cin, Cout, kH, kW]");
         if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped transposed convolution (group ≠ 1)");
         if (Attribute(node, "output_shape") is not null) throw Node(node, "sets output_shape; only explicit pads and output_padding can be imported");
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group", "output_padding"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
@@ -328,7 +328,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (_shape.Count != 3 || _shape[0] != weight.Dims[0])
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[0]}, H, W]"));
         var w = Values(node, weight, "weight");
-        T[]? b = node.Inputs.Count > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
+        T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
         if (b is not null && b.Length != weight.Dims[1]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels"));
         var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra, WeightInit.Zeros));
         w.CopyTo(layer.Weight.ValueSpan);
@@ -413,7 +413,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     private string DataInput(NodeProto node) => node.Inputs.First(name => name.Length > 0 && !_constants.ContainsKey(name));
 
     private TensorProto Constant(NodeProto node, int index, string what) =>
-        index < node.Inputs.Count && _constants.TryGetValue(node.Inputs[index], out var tensor) ? tensor
+        index < node.Inputs.Length && _constants.TryGetValue(node.Inputs[index], out var tensor) ? tensor
             : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"needs its input {index} ({what}) as an initializer or a Constant"));
 
     /// <summary>A tensor's values as T; its element type must be T's and its data exactly as long as its shape says.</summary>
@@ -430,7 +430,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             // ONNX stores raw_data little-endian, as the platforms .NET runs on are.
             return MemoryMarshal.Cast<byte, T>(tensor.RawData.Span).ToArray();
         }
-        int typed = typeof(T) == typeof(float) ? tensor.FloatData.Count : tensor.DoubleData.Count;
+        int typed = typeof(T) == typeof(float) ? tensor.FloatData.Length : tensor.DoubleData.Length;
         if (typed != count)
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a {what} '{tensor.Name}' {Text(tensor.Dims)} with {typed} values, expected {count}"));
         return typeof(T) == typeof(float) ? (T[])(object)tensor.FloatData.ToArray() : (T[])(object)tensor.DoubleData.ToArray();
@@ -445,7 +445,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             if (tensor.RawData.Length != count * 8) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.RawData.Length} bytes of raw_data, expected {count * 8}"));
             return MemoryMarshal.Cast<byte, long>(tensor.RawData.Span).ToArray();
         }
-        if (tensor.Int64Data.Count != count) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.Int64Data.Count} values, expected {count}"));
+        if (tensor.Int64Data.Length != count) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.Int64Data.Length} values, expected {count}"));
         return [.. tensor.Int64Data];
     }
 
@@ -496,7 +496,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     {
         null when fill is { } value => Enumerable.Repeat(value, count).ToArray(),
         null => throw Node(node, $"lacks the attribute '{name}'"),
-        { Type: OnnxAttributeType.Ints } a when a.Ints.Count == count => [.. a.Ints],
+        { Type: OnnxAttributeType.Ints } a when a.Ints.Length == count => [.. a.Ints],
         var a => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has the attribute '{name}' = {Text(a.Ints)}; expected {count} integers (a 2-D window)")),
     };
 

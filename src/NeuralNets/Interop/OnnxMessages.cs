@@ -5,6 +5,8 @@ namespace NeuralNets.Interop;
 
 // The parts of ONNX's protobuf schema (onnx/onnx.proto3) that export and import use, as plain classes.
 // Field numbers live in OnnxEncoder and OnnxDecoder; fields not listed here are skipped when read.
+// Repeated fields of the messages a graph holds many of (tensors, nodes, attributes) are arrays, empty ones shared
+// (Array.Empty): a file of many small messages must not cost several lists for each.
 
 /// <summary>ONNX's <c>TensorProto.DataType</c> values that NeuralNets reads or writes.</summary>
 internal static class OnnxDataType
@@ -43,12 +45,12 @@ internal sealed class TensorProto
 {
     public string Name = "";
     public long DataType;
-    public List<long> Dims = [];
+    public long[] Dims = [];
     public ReadOnlyMemory<byte> RawData;
     public bool HasRawData;
-    public List<float> FloatData = [];
-    public List<double> DoubleData = [];
-    public List<long> Int64Data = [];
+    public float[] FloatData = [];
+    public double[] DoubleData = [];
+    public long[] Int64Data = [];
     public long DataLocation;
 }
 
@@ -61,8 +63,8 @@ internal sealed class AttributeProto
     public long I;
     public ReadOnlyMemory<byte> S;
     public TensorProto? T;
-    public List<float> Floats = [];
-    public List<long> Ints = [];
+    public float[] Floats = [];
+    public long[] Ints = [];
 }
 
 /// <summary>One operator application.</summary>
@@ -71,9 +73,9 @@ internal sealed class NodeProto
     public string Name = "";
     public string OpType = "";
     public string Domain = "";
-    public List<string> Inputs = [];
-    public List<string> Outputs = [];
-    public List<AttributeProto> Attributes = [];
+    public string[] Inputs = [];
+    public string[] Outputs = [];
+    public AttributeProto[] Attributes = [];
 }
 
 /// <summary>One dimension of a shape: a number, or a symbol such as <c>batch</c>.</summary>

@@ -20,21 +20,32 @@ internal struct ProtoReader
     private readonly int _depth;
     private int _position;
 
+    // Where the message is, kept in parts and joined only when needed (an error, or a message nested in this one):
+    // a file of a million tiny messages would otherwise pay for a million strings that are never read.
+    private readonly string _outer;
+    private readonly string? _field;
+    private readonly int _index;
+    private string? _where;
+
     /// <summary>A reader over one message.</summary>
     /// <param name="data">The message's bytes.</param>
     /// <param name="where">Names the message in errors, e.g. <c>'model.onnx': ModelProto</c>.</param>
-    public ProtoReader(ReadOnlyMemory<byte> data, string where) : this(data, where, 0) { }
+    public ProtoReader(ReadOnlyMemory<byte> data, string where) : this(data, where, null, -1, 0) { }
 
-    private ProtoReader(ReadOnlyMemory<byte> data, string where, int depth)
+    private ProtoReader(ReadOnlyMemory<byte> data, string outer, string? field, int index, int depth)
     {
         _data = data;
-        Where = where;
+        _outer = outer;
+        _field = field;
+        _index = index;
         _depth = depth;
         if (depth > MaxDepth) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"nests messages more than {MaxDepth} deep"));
     }
 
-    /// <summary>Names this message in errors.</summary>
-    public string Where { get; }
+    /// <summary>Names this message in errors, e.g. <c>'model.onnx': ModelProto > graph > node 3</c>.</summary>
+    public string Where => _where ??= _field is null ? _outer
+        : _index < 0 ? $"{_outer} > {_field}"
+        : string.Create(CultureInfo.InvariantCulture, $"{_outer} > {_field} {_index}");
 
     /// <summary>The wire type of the field just read by <see cref="NextField"/>.</summary>
     public ProtoWireType WireType { get; private set; }
@@ -97,8 +108,13 @@ internal struct ProtoReader
 
     /// <summary>A nested message field, read by a reader of its own.</summary>
     /// <param name="name">The field's name.</param>
-    /// <param name="label">Names the nested message in errors, e.g. <c>node 3</c>.</param>
-    public ProtoReader Message(string name, string label) => new(Bytes(name), $"{Where} > {label}", _depth + 1);
+    /// <param name="label">Names the nested message in errors, e.g. <c>graph</c>.</param>
+    public ProtoReader Message(string name, string label) => new(Bytes(name), Where, label, -1, _depth + 1);
+
+    /// <summary>One of a repeated message field's messages, read by a reader of its own; errors name it by field and position, e.g. <c>node 3</c>.</summary>
+    /// <param name="name">The field's name.</param>
+    /// <param name="index">The message's position among the field's messages so far.</param>
+    public ProtoReader Message(string name, int index) => new(Bytes(name), Where, name, index, _depth + 1);
 
     /// <summary>Adds a repeated integer field's values, packed or not, to <paramref name="values"/>.</summary>
     public void Int64s(string name, List<long> values)
@@ -108,8 +124,11 @@ internal struct ProtoReader
             values.Add((long)Varint(name));
             return;
         }
-        var packed = new ProtoReader(Bytes(name), $"{Where} > {name}", _depth + 1);
-        while (packed._position < packed._data.Length) values.Add((long)packed.Varint(name));
+        // Read in place, within the field's bytes (Bytes has checked their length and moved past them): a reader of its
+        // own would need this message's place as a string.
+        int length = Bytes(name).Length;
+        int end = _position;
+        for (int position = end - length; position < end;) values.Add((long)Varint(name, ref position, end));
     }
 
     /// <summary>Adds a repeated float field's values, packed or not, to <paramref name="values"/>.</summary>
@@ -152,9 +171,9 @@ internal struct ProtoReader
     }
 
     /// <summary>An error naming this message: <c>{Where}: {problem}.</c></summary>
-    public readonly InvalidDataException Invalid(string problem) => new($"{Where}: {problem}.");
+    public InvalidDataException Invalid(string problem) => new($"{Where}: {problem}.");
 
-    private readonly void Expect(ProtoWireType wireType, string name)
+    private void Expect(ProtoWireType wireType, string name)
     {
         if (WireType != wireType) throw Invalid(string.Create(CultureInfo.InvariantCulture, $"field '{name}' has the wire type {(int)WireType}, expected {(int)wireType}"));
     }
@@ -168,14 +187,17 @@ internal struct ProtoReader
         return slice;
     }
 
-    private ulong Varint(string name)
+    private ulong Varint(string name) => Varint(name, ref _position, _data.Length);
+
+    /// <summary>The varint at <paramref name="position"/>, which must end before <paramref name="end"/>.</summary>
+    private ulong Varint(string name, ref int position, int end)
     {
         var span = _data.Span;
         ulong value = 0;
         for (int shift = 0; shift < 64; shift += 7)
         {
-            if (_position >= span.Length) throw Invalid($"field '{name}' ends inside a varint");
-            byte b = span[_position++];
+            if (position >= end) throw Invalid($"field '{name}' ends inside a varint");
+            byte b = span[position++];
             value |= (ulong)(b & 0x7F) << shift;
             if (b < 0x80) return value;
         }
