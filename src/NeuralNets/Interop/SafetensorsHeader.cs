@@ -65,26 +65,41 @@ internal static class SafetensorsHeader
         }
         using (json)
         {
-            if (json.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: the header must be a JSON object.");
-            var entries = new List<SafetensorsEntry>();
-            var names = new HashSet<string>();
-            foreach (var property in json.RootElement.EnumerateObject())
+            try
             {
-                if (!names.Add(property.Name)) throw new InvalidDataException($"{source}: the header names '{property.Name}' twice.");
-                if (property.Name == "__metadata__")
-                {
-                    if (property.Value.ValueKind != JsonValueKind.Object || property.Value.EnumerateObject().Any(m => m.Value.ValueKind != JsonValueKind.String))
-                        throw new InvalidDataException($"{source}: '__metadata__' must be an object of strings.");
-                    continue;
-                }
-                entries.Add(Entry(property, dataLength, source));
+                return Entries(json.RootElement, dataLength, source);
             }
-            var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
-            for (int i = 1; i < sorted.Count; i++)
-                if (sorted[i].Begin < sorted[i - 1].End)
-                    throw new InvalidDataException($"{source}: the tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' overlap in the data.");
-            return entries;
+            catch (InvalidOperationException e)
+            {
+                // Raised when a name or a string holds bytes that are not UTF-8 (or an escaped lone surrogate): the parser
+                // lets them through until the text is read.
+                throw new InvalidDataException($"{source}: the header holds text that is not valid UTF-8.", e);
+            }
         }
+    }
+
+    /// <summary>The tensors the header lists, each checked (see <see cref="Read"/>).</summary>
+    private static List<SafetensorsEntry> Entries(JsonElement root, long dataLength, string source)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: the header must be a JSON object.");
+        var entries = new List<SafetensorsEntry>();
+        var names = new HashSet<string>();
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!names.Add(property.Name)) throw new InvalidDataException($"{source}: the header names '{property.Name}' twice.");
+            if (property.Name == "__metadata__")
+            {
+                if (property.Value.ValueKind != JsonValueKind.Object || property.Value.EnumerateObject().Any(m => m.Value.ValueKind != JsonValueKind.String))
+                    throw new InvalidDataException($"{source}: '__metadata__' must be an object of strings.");
+                continue;
+            }
+            entries.Add(Entry(property, dataLength, source));
+        }
+        var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        for (int i = 1; i < sorted.Count; i++)
+            if (sorted[i].Begin < sorted[i - 1].End)
+                throw new InvalidDataException($"{source}: the tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' overlap in the data.");
+        return entries;
     }
 
     private static SafetensorsEntry Entry(JsonProperty property, long dataLength, string source)
