@@ -146,7 +146,7 @@ public static class SafetensorsFile
         // Decode every tensor before writing any, so that a failure cannot leave the network half loaded.
         var values = new T[chosen.Length][];
         var data = file.Span[SafetensorsHeader.DataStart(file.Span)..];
-        for (int i = 0; i < chosen.Length; i++) values[i] = chosen[i].Decode<T>(data);
+        for (int i = 0; i < chosen.Length; i++) values[i] = chosen[i].Decode<T>(data, source);
         network.BeginTrainingStep();
         try
         {

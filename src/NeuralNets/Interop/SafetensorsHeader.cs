@@ -14,7 +14,10 @@ internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape,
     public static int Size(string dtype) => dtype switch { "F64" => 8, "F32" => 4, "F16" or "BF16" => 2, _ => 0 };
 
     /// <summary>The values as <typeparamref name="T"/>; the header check has matched the byte range to the shape.</summary>
-    public T[] Decode<T>(ReadOnlySpan<byte> data) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <param name="data">The file's data, after the header.</param>
+    /// <param name="source">Names the file in messages.</param>
+    /// <exception cref="InvalidDataException">A finite F64 value lies beyond <typeparamref name="T"/>'s range.</exception>
+    public T[] Decode<T>(ReadOnlySpan<byte> data, string source) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var bytes = data[(int)Begin..(int)End];
         var values = new T[bytes.Length / Size(DType)];
@@ -22,7 +25,7 @@ internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape,
         {
             values[i] = DType switch
             {
-                "F64" => T.CreateChecked(BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..])),
+                "F64" => Narrowed<T>(BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 * i)..]), i, source),
                 "F32" => T.CreateChecked(BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..])),
                 "F16" => T.CreateChecked((float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..])),
                 // bfloat16 is the top half of a float.
@@ -30,6 +33,19 @@ internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape,
             };
         }
         return values;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as <typeparamref name="T"/>. A conversion to float rounds a value beyond its range to
+    /// infinity without an error; that would be a different weight, so it is refused (the file's own infinities and NaNs
+    /// pass as they are, and a value too small for float rounds to zero as any narrowing rounds).
+    /// </summary>
+    private T Narrowed<T>(double value, int index, string source) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var narrowed = T.CreateChecked(value);
+        return T.IsFinite(narrowed) || !double.IsFinite(value) ? narrowed
+            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{source}: tensor '{Name}' holds {value} at index {index}, beyond the range of {typeof(T).Name}; load it into a network of double."));
     }
 
     // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
