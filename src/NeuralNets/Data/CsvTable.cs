@@ -9,9 +9,10 @@ namespace NeuralNets.Data;
 /// (<see cref="TabularEncoder"/> meeting a category it was not fitted on) can say where the row came from.
 /// </summary>
 /// <remarks>
-/// <para>The file is parsed by Sep (MIT-licensed, pure managed). Quoted cells (RFC 4180) are unescaped; a file
-/// ending in <c>.gz</c> is inflated as a stream, up to <see cref="CsvOptions.MaxInflatedBytes"/>.</para>
-/// <para>Nothing is silently dropped or read as zero: a row whose width differs from the header's, a cell of a
+/// <para>The file is parsed by Sep (MIT-licensed, pure managed). Quoted cells (RFC 4180) are unescaped and may hold
+/// line breaks; a file ending in <c>.gz</c> is inflated as a stream, up to <see cref="CsvOptions.MaxInflatedBytes"/>.</para>
+/// <para>Nothing is silently dropped or read as zero: a quote that is never closed or a stray quote that would make a
+/// cell run on over the rows below it, a row whose width differs from the header's, a cell of a
 /// numeric column that is not a finite number, a missing cell (unless <see cref="MissingValuePolicy.SkipRow"/> was
 /// chosen, which lists the rows it left out) and a selected column that the header lacks each raise an
 /// <see cref="InvalidDataException"/> naming the file, the line and the column.</para>

@@ -55,6 +55,8 @@ internal sealed class CsvTableReader
             // Counted from where the last row ended: Sep's LineNumberFrom of a header-less file's first row is 2.
             int line = nextLine;
             nextLine = row.LineNumberToExcl;
+            // Before any cell is read: Sep unescapes a cell in place when it is read, and the check needs the raw text.
+            if (row.Span.Contains('"')) CheckQuotes(row.Span, line, nextLine - 1, names);
             if (preamble.Count < _options.SkipRows)
             {
                 preamble.Add(Cells(row));
@@ -116,6 +118,18 @@ internal sealed class CsvTableReader
             Stage(column, col, cell, line);
         }
         return true;
+    }
+
+    /// <summary>Refuses a row that a stray or unclosed quote has made swallow the lines after it (see <see cref="CsvQuotes"/>).</summary>
+    private void CheckQuotes(ReadOnlySpan<char> row, int line, int lastLine, string[]? names)
+    {
+        if (CsvQuotes.FindRunaway(row, _options.Separator, out bool neverClosed) is not { } index) return;
+        string column = names is not null && index < names.Length ? Describe(names, index) : string.Create(CultureInfo.InvariantCulture, $"index {index}");
+        string problem = neverClosed
+            ? "a quote in the cell is never closed, so the rest of the file would be read into it"
+            : string.Create(CultureInfo.InvariantCulture, $"a stray quote makes the cell run on to line {lastLine}, taking in the rows between");
+        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}, line {line}, column {column}: {problem}. ") +
+            "A quote inside a cell must be doubled (\"\") and the whole cell quoted.");
     }
 
     private bool IsMissing(ReadOnlySpan<char> cell)
