@@ -5,7 +5,8 @@ using System.IO.Compression;
 namespace NeuralNets.Data;
 
 /// <summary>
-/// Inflates a gzip file up to a number of bytes, then stops with an <see cref="InvalidDataException"/> naming the file.
+/// Inflates a gzip file up to a number of bytes, then stops with an <see cref="InvalidDataException"/> naming the file;
+/// damaged gzip data is reported naming the file too, with the inflater's own error inside.
 /// At the end it checks the inflated length against the size in the gzip trailer: .NET's <see cref="GZipStream"/>
 /// ends a truncated file without an error, and a CSV cut short would otherwise lose its last rows silently.
 /// </summary>
@@ -45,7 +46,16 @@ internal sealed class InflateLimit : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int n = _inner.Read(buffer);
+        int n;
+        try
+        {
+            n = _inner.Read(buffer);
+        }
+        catch (InvalidDataException e)
+        {
+            // The inflater's message ("an unsupported compression method", say) names neither the file nor the damage.
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the gzip data is damaged after {_read} inflated bytes: {e.Message}"), e);
+        }
         _read += n;
         if (_read > _limit)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file} inflates to more than {_limit} bytes (CsvOptions.MaxInflatedBytes); raise the limit if the file is trusted."));
