@@ -47,11 +47,13 @@ public static class FashionMnist
         string prefix = train ? "train" : "t10k";
         string images = Locate(directory, $"{prefix}-images-idx3-ubyte");
         string labels = Locate(directory, $"{prefix}-labels-idx1-ubyte");
-        var data = MnistFormat.Load<T>(images, labels, ClassCount, flatten);
-        int[] expected = flatten ? [ImageSize * ImageSize] : [1, ImageSize, ImageSize];
-        if (!data.SampleShape.SequenceEqual(expected))
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's samples have shape {TensorMemory.ShapeText(data.SampleShape)}."));
-        return data;
+        // The images' own height and width, not the samples' shape: flattened, 14×56 images would pass as 784 values.
+        return MnistFormat.Load<T>(images, labels, ClassCount, flatten, (height, width) =>
+        {
+            if (height != ImageSize || width != ImageSize)
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{images}: Fashion-MNIST images are {ImageSize}×{ImageSize} but this file's are {height}×{width} (samples of shape {TensorMemory.ShapeText(new[] { 1, height, width })})."));
+        });
     }
 
     private static string Locate(string directory, string name)

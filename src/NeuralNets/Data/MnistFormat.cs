@@ -18,6 +18,16 @@ public static class MnistFormat
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file is malformed, the two do not match, or a label is out of range.</exception>
     public static Dataset<T> Load<T>(string imagesPath, string labelsPath, int classCount, bool flatten)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Load<T>(imagesPath, labelsPath, classCount, flatten, checkImageSize: null);
+
+    /// <summary>As <see cref="Load{T}(string, string, int, bool)"/>, letting a data set of a known image size refuse others.</summary>
+    /// <param name="imagesPath">An IDX file of shape <c>[N, H, W]</c>, raw or gzipped.</param>
+    /// <param name="labelsPath">An IDX file of shape <c>[N]</c>, raw or gzipped.</param>
+    /// <param name="classCount">Labels must lie in [0, classCount).</param>
+    /// <param name="flatten">True for features <c>[N, H·W]</c>; false for <c>[N, 1, H, W]</c>.</param>
+    /// <param name="checkImageSize">Called with the images' height and width before anything is converted (flattening would hide them); throws to refuse them.</param>
+    internal static Dataset<T> Load<T>(string imagesPath, string labelsPath, int classCount, bool flatten, Action<int, int>? checkImageSize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentRange.ThrowIfLessThan(classCount, 2);
@@ -28,6 +38,7 @@ public static class MnistFormat
         if (labels.Shape.Length != 1)
             throw new InvalidDataException($"{labelsPath}: labels must have shape [N] but the file has shape {TensorMemory.ShapeText(labels.Shape)}.");
         int count = images.Shape[0], height = images.Shape[1], width = images.Shape[2];
+        checkImageSize?.Invoke(height, width);
         if (labels.Shape[0] != count)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{labelsPath} holds {labels.Shape[0]} labels but {imagesPath} holds {count} images; they must be the same count."));
 
