@@ -15,6 +15,9 @@ namespace NeuralNets.Serialization;
 /// as long as <see cref="Parameters"/> allocates nothing in proportion to the settings. Saving calls
 /// <see cref="Create{T}"/> once per layer to check that the kind rebuilds a layer of the same class with the same
 /// parameters. Implementations must be thread-safe (they keep no state of their own).
+/// <para>Read settings through <see cref="LayerSettings"/>: a setting in a file that the kind neither reads nor asks about
+/// (<see cref="LayerSettings.Has"/>), and that the layer it builds does not describe again, makes the load fail, since it
+/// would otherwise be dropped unnoticed (a damaged key, or a file written for another version of the layer).</para>
 /// </remarks>
 public abstract class LayerKind
 {

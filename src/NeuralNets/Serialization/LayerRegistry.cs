@@ -64,25 +64,28 @@ public static class LayerRegistry
     /// <summary>Builds the layer <paramref name="settings"/> describes (with weights to be filled in), after checking its settings.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="settings">The description being read.</param>
-    /// <exception cref="InvalidDataException">As for <see cref="Parameters"/>, or the layer's constructor refused a setting.</exception>
+    /// <exception cref="InvalidDataException">As for <see cref="Parameters"/>, or the layer's constructor refused a setting, or the description holds a setting the kind does not read (nor the layer describe again).</exception>
     public static ILayer<T> Create<T>(LayerSettings settings) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Parameters(settings);
         var kind = Find(settings);
+        ILayer<T> layer;
         try
         {
-            return kind.Create<T>(settings) ?? throw settings.Error($"{kind}.Create returned null.");
+            layer = kind.Create<T>(settings) ?? throw settings.Error($"{kind}.Create returned null.");
         }
         catch (Exception e) when (e is ArgumentException or OverflowException)
         {
             throw settings.Error(e.Message);
         }
+        UnknownSettings.Check(settings, layer);
+        return layer;
     }
 
     /// <summary>Builds the layer <paramref name="description"/> describes (with weights to be filled in).</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="description">The layer's kind and settings.</param>
-    /// <exception cref="InvalidDataException">The kind is not registered, or a setting is missing or out of range.</exception>
+    /// <exception cref="InvalidDataException">The kind is not registered, or a setting is missing, out of range or unknown to the kind.</exception>
     public static ILayer<T> Create<T>(LayerDescription description) where T : unmanaged, IFloatingPointIeee754<T> =>
         Create<T>(new LayerSettings(description));
 

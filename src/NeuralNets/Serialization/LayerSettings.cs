@@ -8,7 +8,11 @@ namespace NeuralNets.Serialization;
 /// so that a malformed file is reported by layer and field instead of by whatever a constructor or a cast would throw.
 /// A <see cref="LayerKind"/> reads its layer's hyperparameters through it.
 /// </summary>
-/// <remarks>Every reader throws <see cref="InvalidDataException"/> naming the file, the layer and the setting.</remarks>
+/// <remarks>
+/// Every reader throws <see cref="InvalidDataException"/> naming the file, the layer and the setting. The settings read (or
+/// asked about with <see cref="Has"/>) are the ones the kind knows: loading refuses a description that holds any other,
+/// unless the layer built from it describes that setting again.
+/// </remarks>
 public readonly struct LayerSettings
 {
     /// <summary>
@@ -18,6 +22,7 @@ public readonly struct LayerSettings
     public const int MaxWindowLength = 1 << 20;
 
     private readonly string _place;
+    private readonly List<(string Group, string Key)>? _consulted;  // shared by the copies of this reader: what Parameters and Create read adds up
 
     /// <summary>Reads <paramref name="description"/>; messages name it as "layer".</summary>
     /// <param name="description">The description to read.</param>
@@ -29,6 +34,7 @@ public readonly struct LayerSettings
         ArgumentNullException.ThrowIfNull(description);
         Description = description;
         _place = place;
+        _consulted = [];
     }
 
     /// <summary>The description being read.</summary>
@@ -59,8 +65,11 @@ public readonly struct LayerSettings
     /// <summary>Any 32-bit integer, or <paramref name="absent"/> when the setting is missing.</summary>
     /// <param name="key">The setting's name.</param>
     /// <param name="absent">The value when the description lacks the setting (a file written before it existed).</param>
-    public int OptionalInt32(string key, int absent) =>
-        Description.Settings.ContainsKey(key) ? Integer(key, int.MinValue, int.MaxValue, "a 32-bit integer") : absent;
+    public int OptionalInt32(string key, int absent)
+    {
+        Consult(nameof(LayerDescription.Settings), key);
+        return Description.Settings.ContainsKey(key) ? Integer(key, int.MinValue, int.MaxValue, "a 32-bit integer") : absent;
+    }
 
     /// <summary>An integer in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     /// <param name="key">The setting's name.</param>
@@ -95,9 +104,11 @@ public readonly struct LayerSettings
 
     /// <summary>A word from <see cref="LayerDescription.TextSettings"/>.</summary>
     /// <param name="key">The setting's name.</param>
-    public string Text(string key) => Description.TextSettings.TryGetValue(key, out string? value)
-        ? value
-        : throw new InvalidDataException($"{Where} lacks the text setting '{key}'.");
+    public string Text(string key)
+    {
+        Consult(nameof(LayerDescription.TextSettings), key);
+        return Description.TextSettings.TryGetValue(key, out string? value) ? value : throw new InvalidDataException($"{Where} lacks the text setting '{key}'.");
+    }
 
     /// <summary>A non-empty list of positive integers (a shape) from <see cref="LayerDescription.ListSettings"/>.</summary>
     /// <param name="key">The setting's name.</param>
@@ -113,14 +124,21 @@ public readonly struct LayerSettings
 
     /// <summary>A list of integers from <see cref="LayerDescription.ListSettings"/>.</summary>
     /// <param name="key">The setting's name.</param>
-    public IReadOnlyList<int> List(string key) => Description.ListSettings.TryGetValue(key, out var value)
-        ? value
-        : throw new InvalidDataException($"{Where} lacks the list setting '{key}'.");
+    public IReadOnlyList<int> List(string key)
+    {
+        Consult(nameof(LayerDescription.ListSettings), key);
+        return Description.ListSettings.TryGetValue(key, out var value) ? value : throw new InvalidDataException($"{Where} lacks the list setting '{key}'.");
+    }
 
     /// <summary>Whether the description has a setting of any of the three sorts named <paramref name="key"/>.</summary>
     /// <param name="key">The setting's name.</param>
-    public bool Has(string key) =>
-        Description.Settings.ContainsKey(key) || Description.TextSettings.ContainsKey(key) || Description.ListSettings.ContainsKey(key);
+    public bool Has(string key)
+    {
+        Consult(nameof(LayerDescription.Settings), key);
+        Consult(nameof(LayerDescription.TextSettings), key);
+        Consult(nameof(LayerDescription.ListSettings), key);
+        return Description.Settings.ContainsKey(key) || Description.TextSettings.ContainsKey(key) || Description.ListSettings.ContainsKey(key);
+    }
 
     /// <summary>The number of inner layers (<see cref="LayerDescription.Layers"/>), for a container.</summary>
     public int LayerCount => Description.Layers.Count;
@@ -145,9 +163,24 @@ public readonly struct LayerSettings
         return value >= min && value <= max && value == Math.Floor(value) ? (int)value : throw Invalid(key, what, value);
     }
 
-    private double Value(string key) => Description.Settings.TryGetValue(key, out double value)
-        ? value
-        : throw new InvalidDataException($"{Where} lacks the setting '{key}'.");
+    private double Value(string key)
+    {
+        Consult(nameof(LayerDescription.Settings), key);
+        return Description.Settings.TryGetValue(key, out double value) ? value : throw new InvalidDataException($"{Where} lacks the setting '{key}'.");
+    }
+
+    /// <summary>
+    /// The settings the kind has read or asked about so far, in that order, each with the description's field that holds it
+    /// (<c>Settings</c>, <c>TextSettings</c> or <c>ListSettings</c>): the ones it knows (see <see cref="UnknownSettings"/>).
+    /// </summary>
+    internal IReadOnlyList<(string Group, string Key)> Consulted => _consulted ?? [];
+
+    /// <summary>Notes that the kind asked for <paramref name="key"/> in <paramref name="group"/>, present or not: a setting it knows.</summary>
+    private void Consult(string group, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_consulted is not null && !_consulted.Contains((group, key))) _consulted.Add((group, key));
+    }
 
     private InvalidDataException Invalid(string key, string what, double value) =>
         new($"{Where}: '{key}' must be {what}, was {value.ToString(CultureInfo.InvariantCulture)}.");
