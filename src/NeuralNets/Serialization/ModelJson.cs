@@ -50,6 +50,7 @@ internal static class ModelJson
             || format.ValueKind != JsonValueKind.String || !ModelDocument.ReadableFormats.Any(known => format.ValueEquals(known)))
             throw new InvalidDataException($"{file} is not a NeuralNets model file (expected format '{ModelDocument.CurrentFormat}', or an earlier one: {string.Join(", ", ModelDocument.ReadableFormats)}).");
 
+        OnlyFields(root, file, "the model", RootFields);
         string elementType = String(root, "ElementType", file);
         if (!ModelDocument.HoldsElementType(elementType))
             throw new InvalidDataException($"{file}: 'ElementType' must be \"Single\" or \"Double\", was {Show(root.GetProperty("ElementType"))}.");
@@ -59,7 +60,10 @@ internal static class ModelJson
         var layers = Items(root, "Layers", "layer", file, (element, where) => Layer(element, where));
         if (layers.Length == 0) throw new InvalidDataException($"{file}: 'Layers' is empty; a network needs at least one layer.");
         var parameters = Items(root, "Parameters", "parameter", file, (element, where) =>
-            new ParameterRecord(String(element, "Name", where), Lengths(element, "Shape", where), String(element, "Data", where)));
+        {
+            OnlyFields(element, where, "a parameter", ParameterFields);
+            return new ParameterRecord(String(element, "Name", where), Lengths(element, "Shape", where), String(element, "Data", where));
+        });
         return new ModelDocument(ModelDocument.CurrentFormat, elementType, inputShape, layers, parameters);
     }
 
@@ -67,6 +71,7 @@ internal static class ModelJson
     {
         string kind = String(element, "Kind", where);
         string named = $"{where} ({kind})";
+        OnlyFields(element, named, "a layer", LayerFields);
         var numbers = Entries(Field(element, "Settings", where), where, named, "Settings", "an object of numbers",
             (value, name) => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number)
                 ? number
@@ -83,6 +88,23 @@ internal static class ModelJson
             : [];
         return new LayerDescription(kind, numbers) { TextSettings = text, ListSettings = lists, Layers = inner };
     }
+
+    private static readonly string[] RootFields = ["Format", "ElementType", "InputShape", "Layers", "Parameters"];
+    private static readonly string[] LayerFields = ["Kind", "Settings", "TextSettings", "ListSettings", "Layers"];
+    private static readonly string[] ParameterFields = ["Name", "Shape", "Data"];
+
+    /// <summary>
+    /// Refuses a field <paramref name="owner"/> (<paramref name="what"/>) does not have: a misspelt or damaged name would
+    /// otherwise be dropped, and with it what it held (a nested network's list settings, say), as if never written.
+    /// </summary>
+    private static void OnlyFields(JsonElement owner, string where, string what, string[] known)
+    {
+        foreach (var field in owner.EnumerateObject())
+            if (Array.IndexOf(known, field.Name) < 0)
+                throw new InvalidDataException($"{where}: '{Cut(field.Name)}' is not a field of {what} (its fields are {string.Join(", ", known)}).");
+    }
+
+    private static string Cut(string text) => text.Length <= MaxShownLength ? text : text[..MaxShownLength] + "…";
 
     /// <summary>An object field read entry by entry; messages name an entry <c>Field.name</c>.</summary>
     internal static Dictionary<string, TValue> Entries<TValue>(JsonElement owner, string where, string named, string field, string what, Func<JsonElement, string, TValue> read)
