@@ -96,7 +96,11 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// A step's loss, the validation loss or a weight after a step (the last included) became NaN or infinite;
     /// the exception names the epoch and batch (and the parameter).
     /// </exception>
-    /// <exception cref="ArgumentException">A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within the planned epochs or steps.</exception>
+    /// <exception cref="ArgumentException">
+    /// A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within
+    /// the planned epochs or steps; or <paramref name="resumeFrom"/> was taken with other options or data (batch size,
+    /// shuffling, seed, sample count, or more epochs than <see cref="TrainingOptions.Epochs"/>): nothing has changed then.
+    /// </exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <exception cref="InvalidDataException">
     /// <paramref name="resumeFrom"/> is not a well-formed checkpoint, holds another network or optimizer state than this
