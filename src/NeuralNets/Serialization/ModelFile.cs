@@ -53,6 +53,8 @@ public static class ModelFile
         try
         {
             // The loader's own checks, so that whatever is saved can be loaded back.
+            for (int i = 0; i < document.Layers.Length; i++)
+                FiniteSettings(document.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
             ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers' descriptions");
             for (int i = 0; i < document.Layers.Length; i++)
                 RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
@@ -62,6 +64,20 @@ public static class ModelFile
             throw new ArgumentException($"The network cannot be saved because Load could not read it back: {e.Message}", nameof(network), e);
         }
         return document;
+    }
+
+    /// <summary>
+    /// Checks that every number a layer describes itself with (inner layers' too) is finite: JSON has no NaN or infinity,
+    /// and the loader reads only finite settings.
+    /// </summary>
+    private static void FiniteSettings(LayerDescription description, string place)
+    {
+        foreach (var (key, value) in description.Settings)
+            if (!double.IsFinite(value))
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{place} ({description.Kind}) has the setting '{key}' = {value}; a model file holds finite numbers only."));
+        for (int i = 0; i < description.Layers.Count; i++)
+            FiniteSettings(description.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
     }
 
     /// <summary>
