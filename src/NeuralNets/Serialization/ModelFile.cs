@@ -54,7 +54,7 @@ public static class ModelFile
         {
             // The loader's own checks, so that whatever is saved can be loaded back.
             for (int i = 0; i < document.Layers.Length; i++)
-                FiniteSettings(document.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
+                WritableSettings(document.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
             ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers' descriptions");
             for (int i = 0; i < document.Layers.Length; i++)
                 RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
@@ -67,17 +67,49 @@ public static class ModelFile
     }
 
     /// <summary>
-    /// Checks that every number a layer describes itself with (inner layers' too) is finite: JSON has no NaN or infinity,
-    /// and the loader reads only finite settings.
+    /// Checks that a layer's description (inner layers' too) can be written and read back: every number finite (JSON has
+    /// no NaN or infinity, and the loader reads finite settings only), every name and text whole UTF-16 (half a surrogate
+    /// pair is written as an escape the loader refuses).
     /// </summary>
-    private static void FiniteSettings(LayerDescription description, string place)
+    private static void WritableSettings(LayerDescription description, string place)
     {
+        string named = $"{place} ({Text(description.Kind)})";
+        if (!IsWholeUtf16(description.Kind)) throw new InvalidDataException($"{place}'s kind name holds half a surrogate pair; a model file holds whole text only.");
         foreach (var (key, value) in description.Settings)
+        {
+            CheckName(key, named);
             if (!double.IsFinite(value))
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"{place} ({description.Kind}) has the setting '{key}' = {value}; a model file holds finite numbers only."));
+                    $"{named} has the setting '{key}' = {value}; a model file holds finite numbers only."));
+        }
+        foreach (var (key, text) in description.TextSettings)
+        {
+            CheckName(key, named);
+            if (!IsWholeUtf16(text)) throw new InvalidDataException($"{named} has the text setting '{Text(key)}' holding half a surrogate pair; a model file holds whole text only.");
+        }
+        foreach (var key in description.ListSettings.Keys) CheckName(key, named);
         for (int i = 0; i < description.Layers.Count; i++)
-            FiniteSettings(description.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
+            WritableSettings(description.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
+
+        static void CheckName(string key, string named)
+        {
+            if (!IsWholeUtf16(key)) throw new InvalidDataException($"{named} has a setting whose name holds half a surrogate pair; a model file holds whole text only.");
+        }
+
+        // A name as the message shows it: half a surrogate pair would make the message itself unwritable.
+        static string Text(string text) => IsWholeUtf16(text) ? text : "(not whole text)";
+    }
+
+    /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>
+    private static bool IsWholeUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+            i++;
+        }
+        return true;
     }
 
     /// <summary>

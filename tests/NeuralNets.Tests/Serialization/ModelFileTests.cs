@@ -57,7 +57,7 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void Save_FailsWhileWriting_LeavesTheOldFileAndNoTemporaryFile()
+    public void Save_Refused_LeavesTheOldFileAndNoTemporaryFile()
     {
         var path = Path.Combine(_directory, "model.json");
         ModelFile.Save(SmallNetwork(seed: 0), path);
@@ -66,16 +66,16 @@ public sealed class ModelFileTests : IDisposable
         LayerRegistry.Register(new UnwritableKind());
         var broken = new Sequential<double>([3], new Dense<double>(3, 2, seed: 0), new Unwritable());
         var act = () => ModelFile.Save(broken, path);
-        // The checks pass (the kind rebuilds it alike); the JSON writer refuses the text half-way through the file.
-        act.Should().Throw<ArgumentException>().Which.Message.Should().NotContain("cannot be saved");
+        act.Should().Throw<ArgumentException>().WithMessage("*cannot be saved*half a surrogate pair*");
 
         File.ReadAllBytes(path).Should().Equal(before);
         Directory.GetFiles(_directory).Should().ContainSingle();
     }
 
     /// <summary>
-    /// A registered layer whose setting is NaN: every check before writing passes (the kind reads the setting as it is),
-    /// and the JSON writer, which writes finite numbers only, throws half-way through the file, as a full disk would.
+    /// A registered layer whose text setting is half a surrogate pair: the kind rebuilds the same description, but the
+    /// JSON writer would write it as an escape the loader refuses, so Save refuses it before writing. (What a writer that
+    /// fails half-way through leaves is AtomicFileTests'.)
     /// </summary>
     private sealed class Unwritable : ILayer<double>
     {
@@ -83,7 +83,10 @@ public sealed class ModelFileTests : IDisposable
         public Tensor<double> Forward(Tensor<double> input, bool training = false) => input;
         public Tensor<double> Backward(Tensor<double> outputGradient) => outputGradient;
         public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => inputShape.ToArray();
-        public LayerDescription Describe() => new("Unwritable", new Dictionary<string, double> { ["factor"] = double.NaN });
+        public LayerDescription Describe() => new("Unwritable", new Dictionary<string, double>())
+        {
+            TextSettings = new Dictionary<string, string> { ["note"] = "\ud800" },
+        };
     }
 
     private sealed class UnwritableKind() : LayerKind("Unwritable")
