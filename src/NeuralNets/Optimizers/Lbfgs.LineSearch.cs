@@ -17,7 +17,9 @@ public sealed partial class Lbfgs<T>
     /// </summary>
     private double LineSearch(double loss0, double slope0, double t, out double loss, out double[] gradient)
     {
-        int budget = Math.Min(MaxLineSearchEvaluations, MaxEvaluations - _evaluations);
+        // Each search has its own budget, as PyTorch's has (max_ls): MaxEvaluations is checked between iterations, so a
+        // step allowed a single evaluation (maxIterations 1 gives that by default) still searches once instead of never moving.
+        int budget = MaxLineSearchEvaluations;
         _g.CopyTo(_gPrevious, 0);
         double tPrevious = 0, lossPrevious = loss0, slopePrevious = slope0;
 
@@ -39,10 +41,11 @@ public sealed partial class Lbfgs<T>
                 return Zoom(loss0, slope0, t, lossT, slopeT, ref _gPrevious, tPrevious, lossPrevious, slopePrevious, budget, out loss, out gradient);
             }
 
-            // Still going down steeply: extrapolate, at least 1% further and at most ten times as far.
+            // Still going down steeply: extrapolate, at least 1% further and at most ten times as far; where the cubic has
+            // no minimiser, halfway between those bounds (as PyTorch's search does, rather than the far bound).
             double next = Cubic(tPrevious, lossPrevious, slopePrevious, t, lossT, slopeT);
             double low = t + 0.01 * (t - tPrevious), high = 10 * t;
-            next = double.IsFinite(next) ? Math.Clamp(next, low, high) : high;
+            next = double.IsFinite(next) ? Math.Clamp(next, low, high) : 0.5 * (low + high);
             (tPrevious, lossPrevious, slopePrevious) = (t, lossT, slopeT);
             (_gPrevious, _gTrial) = (_gTrial, _gPrevious);
             t = next;

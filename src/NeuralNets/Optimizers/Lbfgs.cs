@@ -10,8 +10,9 @@ namespace NeuralNets.Optimizers;
 /// full-batch training (one batch holding the whole training set, or a closure that evaluates all of it).
 /// </summary>
 /// <remarks>
-/// Each <see cref="Step"/> runs up to <see cref="MaxIterations"/> iterations and <see cref="MaxEvaluations"/> calls of
-/// <c>evaluate</c>, as PyTorch's <c>LBFGS(line_search_fn="strong_wolfe")</c> does. With g = ∇J(w), the stored pairs
+/// Each <see cref="Step"/> runs up to <see cref="MaxIterations"/> iterations and starts no iteration once it has made
+/// <see cref="MaxEvaluations"/> calls of <c>evaluate</c>, as PyTorch's <c>LBFGS(line_search_fn="strong_wolfe")</c> does:
+/// an iteration's line search may take up to 25 calls of its own, so a step makes at most <see cref="MaxEvaluations"/> + 24. With g = ∇J(w), the stored pairs
 /// sᵢ = w_{i+1} − wᵢ, yᵢ = g_{i+1} − gᵢ, ρᵢ = 1/(yᵢ·sᵢ) (the newest m of them, kept only when yᵢ·sᵢ &gt; 1e-10):
 /// <code>
 /// d = −H·g                         (two-loop recursion, H₀ = (s·y)/(y·y)·I from the newest pair)
@@ -69,7 +70,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, the first step length tried along d, positive. Default 1 (the Newton step).</param>
     /// <param name="maxIterations">Iterations per <see cref="Step"/>, at least 1. Default 20.</param>
-    /// <param name="maxEvaluations">Calls of <c>evaluate</c> per <see cref="Step"/>, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋.</param>
+    /// <param name="maxEvaluations">Calls of <c>evaluate</c> after which a <see cref="Step"/> starts no further iteration, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋ (PyTorch's max_eval).</param>
     /// <param name="gradientTolerance">Stop when ‖g‖∞ is at most this, non-negative. Default 1e-7.</param>
     /// <param name="changeTolerance">Stop when a step or a change of the loss is under this, non-negative. Default 1e-9.</param>
     /// <param name="historySize">m, the number of (s, y) pairs kept, at least 1. Default 100.</param>
@@ -152,7 +153,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     /// <summary>Iterations per <see cref="Step"/>.</summary>
     public int MaxIterations { get; }
 
-    /// <summary>Calls of <c>evaluate</c> per <see cref="Step"/>.</summary>
+    /// <summary>Calls of <c>evaluate</c> after which a <see cref="Step"/> starts no further iteration (its last line search may add up to 24).</summary>
     public int MaxEvaluations { get; }
 
     /// <summary>A step stops when ‖g‖∞ is at most this.</summary>
@@ -165,7 +166,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     public int HistorySize { get; }
 
     /// <inheritdoc/>
-    /// <remarks>Calls <paramref name="evaluate"/> up to <see cref="MaxEvaluations"/> times; returns the loss at the starting point.</remarks>
+    /// <remarks>Calls <paramref name="evaluate"/> at most <see cref="MaxEvaluations"/> + 24 times (see the class remarks); returns the loss at the starting point.</remarks>
     public T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);

@@ -1,0 +1,33 @@
+using NeuralNets.Optimizers;
+
+namespace NeuralNets.Tests.Optimizers;
+
+/// <summary>
+/// MaxEvaluations is checked between iterations, as PyTorch checks max_eval, and each line search has up to 25 calls of
+/// its own: with one iteration a step (whose default budget is then one call) once spent that call at the start and
+/// never moved.
+/// </summary>
+public class LbfgsEvaluationBudgetTests
+{
+    [Fact]
+    public void OneIterationAStep_WithTheDefaultBudget_Moves()
+    {
+        var f = new Rosenbrock<double>();
+        var optimizer = new Lbfgs<double>([f.P], maxIterations: 1);
+        optimizer.MaxEvaluations.Should().Be(1, "⌊1.25 · 1⌋, PyTorch's default too");
+        double start = f.Loss;
+        for (int step = 0; step < 6; step++) optimizer.Step(f.Evaluate);
+        f.Loss.Should().BeLessThan(start / 4, "six steps of one iteration each descend (24.2 to 4.0)");
+        optimizer.Iterations.Should().Be(6);
+    }
+
+    [Fact]
+    public void AStep_StartsNoIterationPastTheBudget_AndItsLastSearchTakesAtMost25Calls()
+    {
+        var f = new Rosenbrock<double>();
+        var optimizer = new Lbfgs<double>([f.P], maxIterations: 100, maxEvaluations: 3);
+        optimizer.Step(f.Evaluate);
+        f.Evaluations.Should().BeGreaterThanOrEqualTo(3).And.BeLessThanOrEqualTo(3 + 24);
+        optimizer.Iterations.Should().BeLessThan(3, "every iteration makes at least one call after the first");
+    }
+}
