@@ -479,8 +479,12 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
     public ILayer<T> CreateInferenceCopy() => new Sequential<T>(this);
 
     /// <inheritdoc/>
+    /// <exception cref="ShapeMismatchException">The network knows its input shape (<see cref="InputShape"/>) and <paramref name="inputShape"/> is another, which <see cref="Forward"/> would refuse too.</exception>
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape)
     {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (InputShape is not null && !inputShape.SequenceEqual(InputShape))
+            throw new ShapeMismatchException(ToString(), ShapeMismatchException.Format(InputShape), inputShape);
         IReadOnlyList<int> shape = inputShape;
         for (int i = 0; i < _layers.Length; i++) shape = _layers[i].OutputShape(shape);
         return shape.ToArray();
