@@ -12,12 +12,18 @@ public static class GradientPattern
     // Closer than this to an exact pattern (relative residual) counts as the pattern; real slips land far from it.
     private const double PatternTolerance = 1e-4;
 
+    // Factors closer to 1 than this would read "about 1 times too large" at three digits.
+    private const double NearOne = 5e-3;
+
     /// <summary>Describes how <paramref name="tensor"/>'s analytic gradient departs from its central differences, in a phrase; null when no simple pattern fits.</summary>
     /// <param name="tensor">One tensor of a gradient check.</param>
     /// <param name="batch">The batch size of the check, used to recognise a sum where a mean belongs (and the reverse); 0 when unknown.</param>
     public static string? Describe(GradientCheckTensor tensor, int batch)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        // NaN and infinity defeat every fit below (a NaN residual compares false, so a pattern would be claimed): name them first.
+        string? notFinite = NotFinite(tensor, tensor.Analytic, "Backward gave") ?? NotFinite(tensor, tensor.Numeric, "the layer's output is not finite near it: the central difference is");
+        if (notFinite is not null) return notFinite;
         double numericNorm = Norm(tensor.Numeric), analyticNorm = Norm(tensor.Analytic);
         if (analyticNorm == 0 && numericNorm > 0) return "zero everywhere: Backward leaves this gradient untouched or writes zeros";
         if (numericNorm == 0) return analyticNorm > 0 ? "should be zero everywhere (the output does not depend on it), but is not" : null;
@@ -25,10 +31,25 @@ public static class GradientPattern
 
         double k = Dot(tensor.Analytic, tensor.Numeric) / (numericNorm * numericNorm);
         if (Residual(tensor, k) > PatternTolerance * Math.Max(1, Math.Abs(k))) return null;
+        // A factor that rounds to 1 is no pattern to report: the gradient is right overall and wrong only in detail.
+        if (Math.Abs(k - 1) < NearOne) return Invariant($"close to the right one overall (within {Math.Abs(k - 1):G2} as a whole), but not within the tolerance element by element");
         if (Math.Abs(k + 1) < 1e-3) return "the opposite sign of the right one";
         if (k < 0) return Invariant($"the opposite sign and about {-k:G3} times as large");
         if (k >= 1) return Invariant($"about {k:G3} times too large") + BatchHint(k, batch, "summed over the batch, not averaged");
         return Invariant($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size, but only the loss averages over the batch");
+    }
+
+    private static string? NotFinite(GradientCheckTensor tensor, IReadOnlyList<double> values, string who)
+    {
+        int count = 0, first = -1;
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (double.IsFinite(values[i])) continue;
+            if (first < 0) first = i;
+            count++;
+        }
+        return first < 0 ? null
+            : Invariant($"{who} {values[first]} at {tensor.Location(first)} ({count} of {values.Count} elements are NaN or infinite)");
     }
 
     private static string BatchHint(double factor, int batch, string hint) =>
