@@ -15,9 +15,10 @@ public static class OptimizerTraceExtensions
     /// <param name="steps">How many steps to take.</param>
     /// <param name="problem">The problem it runs on, e.g. <see cref="OptimizerProblem.Quadratic"/>.</param>
     /// <param name="rule">The rule it implements, whose symbols head the columns.</param>
-    /// <param name="element">Which element of w to show. Default 0.</param>
+    /// <param name="element">Which element of w to show; null for the one with the steepest gradient at the start (an element
+    /// that starts at its minimum, as the quadratic's first does, would show a column of zeros).</param>
     /// <returns>The table; inside an xunit test it is also written to the test's output.</returns>
-    public static string Trace(this IOptimizer<double> optimizer, int steps, OptimizerProblem problem, ReferenceRule rule, int element = 0)
+    public static string Trace(this IOptimizer<double> optimizer, int steps, OptimizerProblem problem, ReferenceRule rule, int? element = null)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(problem);
@@ -26,8 +27,9 @@ public static class OptimizerTraceExtensions
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), string.Create(CultureInfo.InvariantCulture, $"steps must be positive, but was {steps}."));
         if (optimizer.Parameters.Count != 1 || !ReferenceEquals(optimizer.Parameters[0], problem.Parameter))
             throw new ArgumentException($"The optimizer must be created over the problem's parameters (problem.Parameters) to be traced on {problem.Name}.", nameof(optimizer));
-        if (element >= problem.Parameter.Length)
-            throw new ArgumentOutOfRangeException(nameof(element), string.Create(CultureInfo.InvariantCulture, $"element must be less than {problem.Parameter.Length}, but was {element}."));
+        int shown = element ?? Steepest(problem.Gradient(problem.Values));
+        if (shown < 0 || shown >= problem.Parameter.Length)
+            throw new ArgumentOutOfRangeException(nameof(element), string.Create(CultureInfo.InvariantCulture, $"element must be less than {problem.Parameter.Length}, but was {shown}."));
         var run = rule.Start(problem.Parameter.Length);
         var rows = new List<TraceRow>();
         for (int t = 1; t <= steps; t++)
@@ -36,8 +38,16 @@ public static class OptimizerTraceExtensions
             optimizer.Step(problem.Evaluate);
             rows.Add(new TraceRow(t, step, problem.Values));
         }
-        string table = $"{rule}: {rule.Formula}, on {problem.Name}{Environment.NewLine}{TraceTable.Format(rule, rows, element, "this: w")}";
+        string table = $"{rule}: {rule.Formula}, on {problem.Name}{Environment.NewLine}{TraceTable.Format(rule, rows, shown, "this: w")}";
         Assertions.KitAssertion.Write(table);
         return table;
+    }
+
+    private static int Steepest(IReadOnlyList<double> gradient)
+    {
+        int steepest = 0;
+        for (int i = 1; i < gradient.Count; i++)
+            if (Math.Abs(gradient[i]) > Math.Abs(gradient[steepest])) steepest = i;
+        return steepest;
     }
 }

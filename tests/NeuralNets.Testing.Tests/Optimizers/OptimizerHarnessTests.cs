@@ -86,6 +86,18 @@ public class OptimizerHarnessTests
         lines.Should().HaveCount(6);
     }
 
+    [Fact]
+    public void Trace_WithoutElement_ShowsTheSteepestNotTheOneAtItsMinimum()
+    {
+        var problem = OptimizerProblem.Quadratic();
+        var optimizer = new MomentumOptimizer(problem.Parameters, 0.01, 0.9);
+
+        var table = optimizer.Trace(2, problem, ReferenceRule.Momentum(0.01, 0.9));
+
+        // The quadratic's w[0] = 1 starts at its minimum (gradient 1·1 − 1 = 0); w[2] has gradient 52.
+        table.Split(Environment.NewLine)[1].Should().Contain("w[2]");
+    }
+
     private sealed class NotWrittenOptimizer(IReadOnlyList<Parameter<double>> parameters) : IOptimizer<double>
     {
         public IReadOnlyList<Parameter<double>> Parameters => parameters;
