@@ -98,7 +98,8 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// </exception>
     /// <exception cref="ArgumentException">
     /// A schedule applied through <c>OnEpochStart</c> or <c>OnStepStart</c> would give a rate the optimizer rejects within
-    /// the planned epochs or steps; or <paramref name="resumeFrom"/> was taken with other options or data (batch size,
+    /// the planned epochs or steps; or the batch size would give a batch normalisation that sees one position per channel
+    /// a training batch of one sample (before the first step); or <paramref name="resumeFrom"/> was taken with other options or data (batch size,
     /// shuffling, seed, sample count, or more epochs than <see cref="TrainingOptions.Epochs"/>): nothing has changed then.
     /// </exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
@@ -123,6 +124,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         _accumulators = MetricSet.Accumulators(trainMetrics);
         var listeners = _callbacks = CheckCallbacks(callbacks);
         int batchSize = Math.Min(options.BatchSize, train.Count);
+        NetworkChecks.BatchNormBatches(_network, train, batchSize);
         var validationPass = validation is null ? null
             : new EvaluationPass<T>(_network, validationOutputShape!, _loss, MetricSet.Resolve(metrics, validation), validation, Math.Min(batchSize, validation.Count));
         var batches = new MiniBatches<T>(train, batchSize, options.Shuffle, options.Seed);
