@@ -20,11 +20,13 @@ internal sealed class AdagradRule(double learningRate, double epsilon) : Referen
 
     private sealed class Run(double eta, double epsilon, double[] sum) : IRuleRun
     {
+        public double LearningRate { get; set; } = eta;
+
         public RuleStep Step(double[] w, Func<double[], double[]> gradient)
         {
             var g = gradient(w);
             for (int i = 0; i < sum.Length; i++) sum[i] += g[i] * g[i];
-            return new RuleStep(w, g, [[.. sum]], w.Select((x, i) => x - eta / Math.Sqrt(sum[i] + epsilon) * g[i]).ToArray());
+            return new RuleStep(w, g, [[.. sum]], w.Select((x, i) => x - LearningRate / Math.Sqrt(sum[i] + epsilon) * g[i]).ToArray());
         }
     }
 }

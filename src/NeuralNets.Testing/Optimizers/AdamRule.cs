@@ -20,6 +20,8 @@ internal sealed class AdamRule(double learningRate, double beta1, double beta2, 
 
     private sealed class Run(double eta, double beta1, double beta2, double epsilon, double[] m, double[] v) : IRuleRun
     {
+        public double LearningRate { get; set; } = eta;
+
         private int _t;
 
         public RuleStep Step(double[] w, Func<double[], double[]> gradient)
@@ -35,7 +37,7 @@ internal sealed class AdamRule(double learningRate, double beta1, double beta2, 
                 v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
                 mHat[i] = m[i] / (1 - Math.Pow(beta1, _t));
                 vHat[i] = v[i] / (1 - Math.Pow(beta2, _t));
-                next[i] = w[i] - eta * mHat[i] / (Math.Sqrt(vHat[i]) + epsilon);
+                next[i] = w[i] - LearningRate * mHat[i] / (Math.Sqrt(vHat[i]) + epsilon);
             }
             return new RuleStep(w, g, [mHat, vHat], next);
         }

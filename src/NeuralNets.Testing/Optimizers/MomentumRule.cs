@@ -23,10 +23,12 @@ internal sealed class MomentumRule(double learningRate, double gamma, bool neste
 
     private sealed class Run(double eta, double gamma, bool nesterov, double[] v) : IRuleRun
     {
+        public double LearningRate { get; set; } = eta;
+
         public RuleStep Step(double[] w, Func<double[], double[]> gradient)
         {
             var g = gradient(nesterov ? w.Select((x, i) => x - gamma * v[i]).ToArray() : w);
-            for (int i = 0; i < v.Length; i++) v[i] = gamma * v[i] + eta * g[i];
+            for (int i = 0; i < v.Length; i++) v[i] = gamma * v[i] + LearningRate * g[i];
             return new RuleStep(w, g, [[.. v]], w.Select((x, i) => x - v[i]).ToArray());
         }
     }

@@ -5,7 +5,9 @@ namespace NeuralNets.Testing.Optimizers;
 
 /// <summary>
 /// Runs an optimizer (a student's <see cref="IOptimizer{T}"/>) beside the library's implementation of the same rule on
-/// the quadratic and on Rosenbrock's function, and finds the first step where they part.
+/// the quadratic, on Rosenbrock's function and on a problem of three parameters of different shapes, and finds the first
+/// step where they part: in w, or in the loss that <see cref="IOptimizer{T}.Step"/> returns. Halfway through each run the
+/// learning rate is halved on both, as a schedule would.
 /// </summary>
 public static class OptimizerHarness
 {
@@ -35,7 +37,7 @@ public static class OptimizerHarness
         Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>> create, int steps, double tolerance)
     {
         var reference = rule.CreateReference(referenceProblem.Parameters);
-        var written = rule.Start(referenceProblem.Parameter.Length);
+        var written = rule.Start(referenceProblem.Values.Length);
         IOptimizer<double> optimizer;
         try
         {
@@ -45,15 +47,31 @@ public static class OptimizerHarness
         {
             return new ProblemComparison(problem.Name, 0, null, 0, $"creating the optimizer threw {e.GetType().Name}: {e.Message}", []);
         }
+        // Halfway, η is halved as a schedule would: an optimizer that copied η once in its constructor keeps the old one.
+        int change = steps / 2 + 1;
+        double before = reference.LearningRate, after = before / 2;
         var rows = new List<TraceRow>();
         for (int t = 1; t <= steps; t++)
         {
+            if (t == change && steps > 1)
+            {
+                reference.LearningRate = written.LearningRate = after;
+                try
+                {
+                    optimizer.LearningRate = after;
+                }
+                catch (Exception e)
+                {
+                    return new ProblemComparison(problem.Name, t, null, 0, string.Create(CultureInfo.InvariantCulture, $"setting LearningRate to {after:R} before step {t} threw {e.GetType().Name}: {e.Message}"), []);
+                }
+            }
             var step = written.Step(referenceProblem.Values, referenceProblem.Gradient);
-            reference.Step(referenceProblem.Evaluate);
+            double expectedLoss = reference.Step(referenceProblem.Evaluate);
             CheckRecomputation(rule, t, step.Next, referenceProblem.Values);
+            double loss;
             try
             {
-                optimizer.Step(problem.Evaluate);
+                loss = optimizer.Step(problem.Evaluate);
             }
             catch (Exception e)
             {
@@ -63,7 +81,18 @@ public static class OptimizerHarness
             rows.Add(new TraceRow(t, step with { Next = referenceProblem.Values }, actual));
             int worst = WorstElement(actual, referenceProblem.Values, tolerance);
             if (worst >= 0)
-                return new ProblemComparison(problem.Name, t, t, worst, null, rows.TakeLast(RowsShown).ToArray());
+            {
+                return new ProblemComparison(problem.Name, t, t, worst, null, rows.TakeLast(RowsShown).ToArray())
+                {
+                    ElementName = problem.ElementName(worst),
+                    Note = t >= change && steps > 1
+                        ? string.Create(CultureInfo.InvariantCulture, $"LearningRate was set from {before:R} to {after:R} before step {change}; does Step read it each time?")
+                        : null,
+                };
+            }
+            if (WorstElement([loss], [expectedLoss], tolerance) >= 0)
+                return new ProblemComparison(problem.Name, t, null, 0, string.Create(CultureInfo.InvariantCulture,
+                    $"step {t} returned {loss:R} where the reference returns {expectedLoss:R}: Step must return what its first call of evaluate returned (the loss before the step)"), []);
         }
         return new ProblemComparison(problem.Name, steps, null, 0, null, []);
     }

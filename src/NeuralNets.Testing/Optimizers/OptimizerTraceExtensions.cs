@@ -25,12 +25,13 @@ public static class OptimizerTraceExtensions
         ArgumentNullException.ThrowIfNull(rule);
         // The value in the message in the invariant culture (.NET's ThrowIf helpers write it in the current one).
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), string.Create(CultureInfo.InvariantCulture, $"steps must be positive, but was {steps}."));
-        if (optimizer.Parameters.Count != 1 || !ReferenceEquals(optimizer.Parameters[0], problem.Parameter))
+        if (!optimizer.Parameters.SequenceEqual(problem.Parameters, ReferenceEqualityComparer.Instance))
             throw new ArgumentException($"The optimizer must be created over the problem's parameters (problem.Parameters) to be traced on {problem.Name}.", nameof(optimizer));
         int shown = element ?? Steepest(problem.Gradient(problem.Values));
-        if (shown < 0 || shown >= problem.Parameter.Length)
-            throw new ArgumentOutOfRangeException(nameof(element), string.Create(CultureInfo.InvariantCulture, $"element must be less than {problem.Parameter.Length}, but was {shown}."));
-        var run = rule.Start(problem.Parameter.Length);
+        int length = problem.Values.Length;
+        if (shown < 0 || shown >= length)
+            throw new ArgumentOutOfRangeException(nameof(element), string.Create(CultureInfo.InvariantCulture, $"element must be less than {length}, but was {shown}."));
+        var run = rule.Start(length);
         var rows = new List<TraceRow>();
         for (int t = 1; t <= steps; t++)
         {

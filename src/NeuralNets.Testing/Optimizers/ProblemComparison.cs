@@ -12,6 +12,12 @@ namespace NeuralNets.Testing.Optimizers;
 /// <param name="Rows">The last steps before and at the parting, for the table.</param>
 public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt, int Element, string? Failure, IReadOnlyList<TraceRow> Rows)
 {
+    /// <summary>The element where they differ most in its parameter's name and coordinates (e.g. <c>bias[2]</c>); null reads as <c>w[Element]</c>.</summary>
+    public string? ElementName { get; init; }
+
+    /// <summary>What the harness changed before the parting that may explain it (the learning rate), or null.</summary>
+    public string? Note { get; init; }
+
     /// <summary>True when the optimizer agreed with the reference at every step.</summary>
     public bool Agrees => PartedAt is null && Failure is null;
 
@@ -22,16 +28,20 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
         if (Failure is not null) return $"{Problem}: {Failure}";
         if (Agrees) return string.Create(CultureInfo.InvariantCulture, $"{Problem}: agrees with the reference for {Steps} steps");
         var last = Rows[^1];
-        return new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-                $"{Problem}: parts from the reference at step {PartedAt}, w[{Element}] = {last.Actual[Element]:G12} where the rule gives {last.Rule.Next[Element]:G12}"))
-            .AppendLine().Append(TraceTable.Format(rule, Rows, Element)).ToString().TrimEnd();
+        string flat = string.Create(CultureInfo.InvariantCulture, $"w[{Element}]");
+        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+            $"{Problem}: parts from the reference at step {PartedAt}, {ElementName ?? flat} = {last.Actual[Element]:G12} where the rule gives {last.Rule.Next[Element]:G12}"));
+        // The table numbers w's elements across all parameters; say which column holds the named element.
+        if (ElementName is not null && ElementName != flat) text.Append(" (").Append(flat).Append(" in the table: w is every parameter's elements in order)");
+        if (Note is not null) text.Append("; ").Append(Note);
+        return text.AppendLine().Append(TraceTable.Format(rule, Rows, Element)).ToString().TrimEnd();
     }
 
     // The generated member list, with the counts written in the invariant culture.
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"Problem = {Problem}, Steps = {Steps}, PartedAt = {PartedAt}, Element = {Element}, Failure = {Failure}, Rows = {Rows}, Agrees = {Agrees}");
+            $"Problem = {Problem}, Steps = {Steps}, PartedAt = {PartedAt}, Element = {Element}, Failure = {Failure}, Rows = {Rows}, ElementName = {ElementName}, Note = {Note}, Agrees = {Agrees}");
         return true;
     }
 }

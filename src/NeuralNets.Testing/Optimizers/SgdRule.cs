@@ -19,10 +19,12 @@ internal sealed class SgdRule(double learningRate) : ReferenceRule
 
     private sealed class Run(double eta) : IRuleRun
     {
+        public double LearningRate { get; set; } = eta;
+
         public RuleStep Step(double[] w, Func<double[], double[]> gradient)
         {
             var g = gradient(w);
-            return new RuleStep(w, g, [], w.Select((x, i) => x - eta * g[i]).ToArray());
+            return new RuleStep(w, g, [], w.Select((x, i) => x - LearningRate * g[i]).ToArray());
         }
     }
 }
