@@ -57,14 +57,14 @@ internal static class LayerGradientCheck
 
         var tensors = new List<GradientCheckTensor>
         {
-            new("input", input.Lengths.ToArray().Select(d => (int)d).ToArray(), inputGradient, CentralDifferences(Flat(input), Objective), floor),
+            new("input", input.Lengths.ToArray().Select(d => (int)d).ToArray(), inputGradient, GradientCheck.CentralDifferences(Flat(input), Objective, Epsilon), floor),
         };
         for (int i = 0; i < layer.Parameters.Count; i++)
         {
             var p = layer.Parameters[i];
-            tensors.Add(new GradientCheckTensor(p.Name, p.Shape, analytic[i], CentralDifferences(p.ValueSpan, Objective), floor));
+            tensors.Add(new GradientCheckTensor(p.Name, p.Shape, analytic[i], GradientCheck.CentralDifferences(p.ValueSpan, Objective, Epsilon), floor));
         }
-        return Summary(tensors);
+        return GradientCheckResult.Of(tensors);
     }
 
     private static Tensor<double> Forward(ILayer<double> layer, Tensor<double> input, bool training, RandomStreams streams)
@@ -104,37 +104,5 @@ internal static class LayerGradientCheck
         double sum = 0;
         for (int i = 0; i < output.Length; i++) sum += Math.Abs(output[i] * projection[i]);
         return double.IsFinite(sum) ? Math.Max(sum, 1) : 1;
-    }
-
-    private static double[] CentralDifferences(Span<double> values, Func<double> objective)
-    {
-        var numeric = new double[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            double original = values[i];
-            values[i] = original + Epsilon;
-            double plus = objective();
-            values[i] = original - Epsilon;
-            double minus = objective();
-            values[i] = original;
-            numeric[i] = (plus - minus) / (2 * Epsilon);
-        }
-        return numeric;
-    }
-
-    private static GradientCheckResult Summary(List<GradientCheckTensor> tensors)
-    {
-        var worst = new GradientCheckResult(0, "input", 0, 0, 0, 0);
-        int count = 0;
-        foreach (var tensor in tensors)
-        {
-            if (tensor.Analytic.Count == 0) continue;
-            int index = tensor.WorstIndex;
-            double error = tensor.RelativeError(index);
-            if (error > worst.MaxRelativeError || count == 0)
-                worst = new GradientCheckResult(error, tensor.Name, index, tensor.Analytic[index], tensor.Numeric[index], 0);
-            count += tensor.Analytic.Count;
-        }
-        return worst with { ElementsChecked = count, Tensors = tensors };
     }
 }

@@ -88,23 +88,21 @@ public static class GradientCheck
             tensors[i + 1] = new GradientCheckTensor(parameters[i].Name, parameters[i].Shape, analyticByParameter[i],
                 CentralDifferences(parameters[i].ValueSpan, objective, epsilon), floor);
 
-        var worst = new GradientCheckResult(0, "input", 0, 0, 0, 0);
-        int checkedCount = 0;
-        foreach (var tensor in tensors)
-        {
-            if (tensor.Analytic.Count == 0) continue;
-            int index = tensor.WorstIndex;
-            double error = tensor.RelativeError(index);
-            // The first element checked always lands, so an all-zero error still names a real place.
-            if (error > worst.MaxRelativeError || checkedCount == 0)
-                worst = new GradientCheckResult(error, tensor.Name, index, tensor.Analytic[index], tensor.Numeric[index], 0);
-            checkedCount += tensor.Analytic.Count;
-        }
-        return worst with { ElementsChecked = checkedCount, Tensors = tensors };
+        return GradientCheckResult.Of(tensors);
     }
 
-    private static double[] CentralDifferences(Span<double> values, Func<double> objective, double epsilon)
+    /// <summary>
+    /// The central differences (f(x + ε) − f(x − ε)) / 2ε of <paramref name="objective"/> with respect to each element of
+    /// <paramref name="values"/>, which it moves in place and puts back: the numeric side of every check here, for a
+    /// check of one's own objective (see <see cref="GradientCheckResult.Of"/>).
+    /// </summary>
+    /// <param name="values">The elements to move; each is restored exactly after its two evaluations.</param>
+    /// <param name="objective">The objective, evaluated twice per element.</param>
+    /// <param name="epsilon">The step ε, positive.</param>
+    public static double[] CentralDifferences(Span<double> values, Func<double> objective, double epsilon = 1e-5)
     {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentRange.ThrowIfNegativeOrZero(epsilon);
         var numeric = new double[values.Length];
         for (int i = 0; i < values.Length; i++)
         {

@@ -26,6 +26,30 @@ public sealed record GradientCheckResult(double MaxRelativeError, string Where, 
         }
     }
 
+    /// <summary>
+    /// The result of comparing <paramref name="tensors"/>: the worst element over all of them (the first tensor's first
+    /// element when none errs, so that the result still names a real place), and how many were compared. A check of
+    /// one's own (another objective, another floor) builds its tensors and summarises them with this, as
+    /// <see cref="GradientCheck"/> does.
+    /// </summary>
+    /// <param name="tensors">The tensors compared, the input first by convention; empty ones are skipped.</param>
+    public static GradientCheckResult Of(IReadOnlyList<GradientCheckTensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        var worst = new GradientCheckResult(0, "input", 0, 0, 0, 0);
+        int checkedCount = 0;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.Analytic.Count == 0) continue;
+            int index = tensor.WorstIndex;
+            double error = tensor.RelativeError(index);
+            if (error > worst.MaxRelativeError || checkedCount == 0)
+                worst = new GradientCheckResult(error, tensor.Name, index, tensor.Analytic[index], tensor.Numeric[index], 0);
+            checkedCount += tensor.Analytic.Count;
+        }
+        return worst with { ElementsChecked = checkedCount, Tensors = tensors };
+    }
+
     /// <summary>Whether the worst relative error is at most <paramref name="tolerance"/>.</summary>
     public bool Passed(double tolerance = 1e-6) => MaxRelativeError <= tolerance;
 

@@ -24,7 +24,7 @@ internal sealed class RestoreUndo<T> where T : unmanaged, IFloatingPointIeee754<
     {
         (_network, _optimizer) = (network, optimizer);
         _weights = [.. network.Parameters.Select(p => p.ValueSpan.ToArray())];
-        _statistics = [.. BatchNormLayers.Of(network).Select(n => (n.Layer, Copy(n.Layer)))];
+        _statistics = [.. BatchNormLayers.Of(network).Select(n => (n.Layer, RunningStatisticsCopy<T>.Of(n.Layer)))];
         _positions = [.. randomLayers.Select(layer => (layer, layer.RandomPosition))];
         try
         {
@@ -57,12 +57,5 @@ internal sealed class RestoreUndo<T> where T : unmanaged, IFloatingPointIeee754<
         if (_optimizerState is null) return false;
         _optimizer.ImportState(_optimizerState);  // its own export of a moment ago: it fits
         return true;
-    }
-
-    private static RunningStatisticsCopy<T> Copy(BatchNorm<T> layer)
-    {
-        var copy = new RunningStatisticsCopy<T>(layer.Features);
-        copy.CopyFrom(layer);
-        return copy;
     }
 }

@@ -21,6 +21,14 @@ internal sealed class RunningStatisticsCopy<T> where T : unmanaged, IFloatingPoi
     /// <summary>An empty copy for a layer of <paramref name="features"/> channels.</summary>
     public RunningStatisticsCopy(int features) => (Mean, Variance) = (new T[features], new T[features]);
 
+    /// <summary>A copy of <paramref name="layer"/>'s statistics as they are now.</summary>
+    public static RunningStatisticsCopy<T> Of(BatchNorm<T> layer)
+    {
+        var copy = new RunningStatisticsCopy<T>(layer.Features);
+        copy.CopyFrom(layer);
+        return copy;
+    }
+
     /// <summary>The running mean copied.</summary>
     public T[] Mean { get; }
 
