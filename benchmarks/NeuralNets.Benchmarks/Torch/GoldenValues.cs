@@ -202,6 +202,33 @@ internal static class GoldenValues
         // β2 = 0.5 and a large step, so that v falls below its maximum within the five steps.
         Trajectory(sb, "AdamAmsgrad", p => torch.optim.Adam(p, 0.1, beta1: 0.9, beta2: 0.5, amsgrad: true));
         Trajectory(sb, "AdamWAmsgrad", p => torch.optim.AdamW(p, 0.1, beta1: 0.9, beta2: 0.5, weight_decay: 0.1, amsgrad: true));
+        // TorchSharp's LBFGS is libtorch's without a line search (line_search_fn=None): a fixed step, the pairs carried
+        // from step to step. Three iterations a step, three pairs; then the quartic ¼ Σ wᵢ⁴ added, so curvature changes.
+        LbfgsTrajectory(sb, "LbfgsFixedStep", quartic: false);
+        LbfgsTrajectory(sb, "LbfgsFixedStepQuartic", quartic: true);
+    }
+
+    private static void LbfgsTrajectory(StringBuilder sb, string name, bool quartic)
+    {
+        using var scope = torch.NewDisposeScope();
+        var w = new TorchSharp.Modules.Parameter(T(Wave(4, 1000, 1.0), 4));
+        var a = T(A, 4);
+        var c = T(C, 4);
+        var optimizer = torch.optim.LBFGS([w], lr: 0.5, max_iter: 3, max_eval: null, tolerange_grad: 1e-7, tolerance_change: 1e-9, history_size: 3);
+        var trajectory = new List<double>();
+        for (int step = 0; step < 5; step++)
+        {
+            optimizer.step(() =>
+            {
+                optimizer.zero_grad();
+                var f = 0.5 * (a * w * w).sum() + (c * w).sum();
+                if (quartic) f = f + 0.25 * (w * w * w * w).sum();
+                f.backward();
+                return f;
+            });
+            trajectory.AddRange(Values(w));
+        }
+        Emit(sb, name, trajectory.ToArray());
     }
 
     private static void Trajectory(StringBuilder sb, string name, Func<IList<TorchSharp.Modules.Parameter>, torch.optim.Optimizer> create)

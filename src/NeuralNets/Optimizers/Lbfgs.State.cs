@@ -1,27 +1,33 @@
 using System.Globalization;
 using System.Numerics;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Optimizers;
 
-// L-BFGS's state as plain data. Each Step begins by evaluating J and ∇J at the current point, so no loss or gradient
-// carries from one Step to the next: the curvature pairs, their ρ and the counts are the whole state.
+// L-BFGS's state as plain data: the curvature pairs, their ρ, H₀'s scale, the counts, and the last iteration's s and
+// starting gradient (the pair the next step stores). Each Step begins by evaluating J and ∇J at the current point, so no
+// loss carries from one Step to the next.
 public sealed partial class Lbfgs<T>
 {
-    private const string PairsScalar = "pairs", IterationsScalar = "iterations";
+    private const string PairsScalar = "pairs", IterationsScalar = "iterations", ScaleScalar = "hessianScale";
+    private const string LastStepBuffer = "lastStep", LastGradientBuffer = "lastGradient", LineSearchSetting = "lineSearch";
 
     /// <summary>
     /// The state as plain data: the hyperparameters, and for each parameter its slices of the stored pairs, named
     /// <c>s0</c>, <c>y0</c>, <c>s1</c>, … from the oldest pair to the newest (the vectors sᵢ and yᵢ run over all
-    /// parameters in order, so each parameter holds its part of every pair), with <see cref="Steps"/> as each
-    /// parameter's step. The whole optimizer's <see cref="OptimizerSnapshot.Scalars"/> hold the number of pairs
-    /// (<c>pairs</c>), each pair's ρᵢ = 1/(yᵢ·sᵢ) (<c>rho0</c>, <c>rho1</c>, …) and <see cref="Iterations"/>.
+    /// parameters in order, so each parameter holds its part of every pair), and, once an iteration has moved, the last
+    /// iteration's step s (<c>lastStep</c>) and the gradient it started from (<c>lastGradient</c>), with
+    /// <see cref="Steps"/> as each parameter's step. The whole optimizer's <see cref="OptimizerSnapshot.Scalars"/> hold
+    /// the number of pairs (<c>pairs</c>), each pair's ρᵢ = 1/(yᵢ·sᵢ) (<c>rho0</c>, <c>rho1</c>, …), H₀'s scale
+    /// (<c>hessianScale</c>) and <see cref="Iterations"/>. The hyperparameter <c>lineSearch</c> is 0 for
+    /// <see cref="LbfgsLineSearch.StrongWolfe"/> and 1 for <see cref="LbfgsLineSearch.FixedStep"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">Two parameters share a name, so a snapshot by name would be ambiguous.</exception>
     public OptimizerSnapshot ExportState()
     {
         CheckUniqueNames();
-        var scalars = new Dictionary<string, double> { [PairsScalar] = _pairs, [IterationsScalar] = _iterations };
+        var scalars = new Dictionary<string, double> { [PairsScalar] = _pairs, [IterationsScalar] = _iterations, [ScaleScalar] = _hessianScale };
         for (int k = 0; k < _pairs; k++) scalars[Rho(k)] = _rho[Slot(k)];
         var parameters = new ParameterStateSnapshot[_parameters.Length];
         int offset = 0;
@@ -34,6 +40,11 @@ public sealed partial class Lbfgs<T>
                 buffers[S(k)] = _s[Slot(k)].AsSpan(offset, p.Length).ToArray();
                 buffers[Y(k)] = _y[Slot(k)].AsSpan(offset, p.Length).ToArray();
             }
+            if (_hasLastStep)
+            {
+                buffers[LastStepBuffer] = _sSpare.AsSpan(offset, p.Length).ToArray();
+                buffers[LastGradientBuffer] = _gIterationStart.AsSpan(offset, p.Length).ToArray();
+            }
             parameters[i] = new ParameterStateSnapshot(p.Name, [.. p.Shape], _steps, buffers, new Dictionary<string, double>());
             offset += p.Length;
         }
@@ -42,12 +53,16 @@ public sealed partial class Lbfgs<T>
 
     /// <summary>
     /// Restores a snapshot from <see cref="ExportState"/>: the learning rate (which may change mid-run) and the pairs;
-    /// the other hyperparameters must equal this optimizer's. All or nothing.
+    /// the other hyperparameters must equal this optimizer's. All or nothing. A snapshot written before the line search
+    /// could be chosen, H₀'s scale was kept and the last step was stored (a strong-Wolfe run without <c>lineSearch</c>,
+    /// <c>hessianScale</c>, <c>lastStep</c> and <c>lastGradient</c>) is read as such a run: H₀ from the newest pair, and
+    /// no pending pair.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// The snapshot is of another kind or element type, differs in a fixed hyperparameter, names other parameters or
-    /// shapes, holds more pairs than <see cref="HistorySize"/>, lacks or adds a pair's slice or ρ, or holds a ρ that is
-    /// not positive and finite; the message names which. Nothing has changed then.
+    /// shapes, holds more pairs than <see cref="HistorySize"/>, lacks or adds a pair's slice or ρ, holds a ρ or scale
+    /// that is not positive and finite, or holds the last step for some parameters only; the message names which.
+    /// Nothing has changed then.
     /// </exception>
     public void ImportState(OptimizerSnapshot snapshot)
     {
@@ -62,14 +77,19 @@ public sealed partial class Lbfgs<T>
             if (!own.ContainsKey(name)) throw Error($"The snapshot has the hyperparameter '{name}', which Lbfgs does not have; it has [{string.Join(", ", own.Keys)}].");
         foreach (var (name, value) in own)
         {
-            if (!snapshot.Hyperparameters.TryGetValue(name, out double saved)) throw Error($"The snapshot lacks the hyperparameter '{name}'.");
+            if (!snapshot.Hyperparameters.TryGetValue(name, out double saved))
+            {
+                // Snapshots from before the choice of line search are of strong-Wolfe runs.
+                if (name == LineSearchSetting) saved = (double)LbfgsLineSearch.StrongWolfe;
+                else throw Error($"The snapshot lacks the hyperparameter '{name}'.");
+            }
             if (name != "learningRate" && !saved.Equals(value))
                 throw Error(Text($"The snapshot has {name} = {saved}, but this optimizer was built with {value}; build it with the same settings."));
         }
         double learningRate = snapshot.Hyperparameters["learningRate"];
         if (!double.IsFinite(learningRate) || learningRate <= 0) throw Error(Text($"The snapshot has learningRate = {learningRate}; it must be finite and positive."));
 
-        var (pairs, iterations, rho) = ReadScalars(snapshot.Scalars);
+        var (pairs, iterations, rho, scale) = ReadScalars(snapshot.Scalars);
         var byName = new Dictionary<string, ParameterStateSnapshot>();
         foreach (var p in snapshot.Parameters)
         {
@@ -81,6 +101,7 @@ public sealed partial class Lbfgs<T>
         var s = new double[pairs][];
         var y = new double[pairs][];
         for (int k = 0; k < pairs; k++) (s[k], y[k]) = (new double[_length], new double[_length]);
+        double[]? lastStep = null, lastGradient = null;
         long steps = -1;
         int offset = 0;
         foreach (var parameter in _parameters)
@@ -93,12 +114,24 @@ public sealed partial class Lbfgs<T>
                 throw Error(Text($"The snapshot gives parameter '{parameter.Name}' the step {p.Step}; L-BFGS steps all parameters together, so every step count is the same non-negative number."));
             steps = p.Step;
             if (p.Scalars.Count > 0) throw Error($"The snapshot has scalars for parameter '{parameter.Name}'; L-BFGS keeps none per parameter.");
-            if (p.Buffers.Count != 2 * pairs)
-                throw Error(Text($"The snapshot holds {p.Buffers.Count} buffers for parameter '{parameter.Name}', but {pairs} pairs need {2 * pairs} (s0, y0, …)."));
+            bool hasLast = p.Buffers.ContainsKey(LastStepBuffer) || p.Buffers.ContainsKey(LastGradientBuffer);
+            if (offset == 0 && hasLast) (lastStep, lastGradient) = (new double[_length], new double[_length]);
+            if (hasLast != lastStep is not null)
+                throw Error($"The snapshot holds the last step (lastStep, lastGradient) for some parameters only: parameter '{parameter.Name}' differs from the first; it is all parameters' or none.");
+            if (hasLast && !(p.Buffers.ContainsKey(LastStepBuffer) && p.Buffers.ContainsKey(LastGradientBuffer)))
+                throw Error($"The snapshot holds one of 'lastStep' and 'lastGradient' for parameter '{parameter.Name}' without the other.");
+            int expected = 2 * pairs + (hasLast ? 2 : 0);
+            if (p.Buffers.Count != expected)
+                throw Error(Text($"The snapshot holds {p.Buffers.Count} buffers for parameter '{parameter.Name}', but {pairs} pairs{(hasLast ? " and the last step" : "")} need {expected} (s0, y0, …{(hasLast ? ", lastStep, lastGradient" : "")})."));
             for (int k = 0; k < pairs; k++)
             {
                 Slice(p, S(k), parameter.Length).CopyTo(s[k], offset);
                 Slice(p, Y(k), parameter.Length).CopyTo(y[k], offset);
+            }
+            if (hasLast)
+            {
+                Slice(p, LastStepBuffer, parameter.Length).CopyTo(lastStep!, offset);
+                Slice(p, LastGradientBuffer, parameter.Length).CopyTo(lastGradient!, offset);
             }
             offset += parameter.Length;
         }
@@ -107,15 +140,23 @@ public sealed partial class Lbfgs<T>
         _learningRate = learningRate;
         for (int k = 0; k < pairs; k++) (_s[k], _y[k], _rho[k]) = (s[k], y[k], rho[k]);
         (_pairs, _oldest, _steps, _iterations) = (pairs, 0, Math.Max(steps, 0), iterations);
+        _hessianScale = scale ?? (pairs == 0 ? 1 : 1 / (rho[pairs - 1] * FixedSum.Dot<double>(y[pairs - 1], y[pairs - 1])));
+        _hasLastStep = lastStep is not null;
+        if (_hasLastStep)
+        {
+            lastStep!.CopyTo(_sSpare, 0);
+            lastGradient!.CopyTo(_gIterationStart, 0);
+        }
     }
 
     private Dictionary<string, double> Hyperparameters() => new()
     {
         ["learningRate"] = _learningRate, ["maxIterations"] = MaxIterations, ["maxEvaluations"] = MaxEvaluations,
         ["gradientTolerance"] = GradientTolerance, ["changeTolerance"] = ChangeTolerance, ["historySize"] = HistorySize,
+        [LineSearchSetting] = (double)LineSearch,
     };
 
-    private (int Pairs, long Iterations, double[] Rho) ReadScalars(IReadOnlyDictionary<string, double> scalars)
+    private (int Pairs, long Iterations, double[] Rho, double? Scale) ReadScalars(IReadOnlyDictionary<string, double> scalars)
     {
         double Count(string name, double max)
         {
@@ -133,12 +174,19 @@ public sealed partial class Lbfgs<T>
             if (!double.IsFinite(rho[k]) || rho[k] <= 0)
                 throw Error(Text($"The snapshot's '{Rho(k)}' is {rho[k]}; a stored pair's ρ = 1/(y·s) is finite and positive."));
         }
-        if (scalars.Count != 2 + pairs)
+        double? scale = null;
+        if (scalars.TryGetValue(ScaleScalar, out double saved))
         {
-            var extra = scalars.Keys.First(name => name is not (PairsScalar or IterationsScalar) && !IsRho(name, pairs));
+            if (!double.IsFinite(saved) || saved <= 0)
+                throw Error(Text($"The snapshot's '{ScaleScalar}' is {saved}; H₀'s scale (y·s)/(y·y) is finite and positive."));
+            scale = saved;
+        }
+        if (scalars.Count != 2 + pairs + (scale is null ? 0 : 1))
+        {
+            var extra = scalars.Keys.First(name => name is not (PairsScalar or IterationsScalar or ScaleScalar) && !IsRho(name, pairs));
             throw Error($"The snapshot has the optimizer scalar '{extra}', which Lbfgs does not keep.");
         }
-        return (pairs, iterations, rho);
+        return (pairs, iterations, rho, scale);
     }
 
     private static bool IsRho(string name, int pairs)

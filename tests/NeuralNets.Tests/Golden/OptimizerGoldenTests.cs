@@ -127,4 +127,40 @@ public class OptimizerGoldenTests
         Trajectory(problem, new RmsProp<double>([problem.W], learningRate: 0.01, momentum: 0.5, centered: true))
             .ShouldMatchTorch(TorchGoldenValues.RmsPropCenteredMomentum, "w");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LbfgsFixedStep_FiveStepsOfThreeIterations_MatchesTorchLbfgs(bool quartic)
+    {
+        // libtorch's LBFGS without a line search: η = 0.5, three iterations a step, three pairs, the pairs carried from
+        // step to step and the last iteration's point left for the next step to evaluate. The quartic ¼ Σ wᵢ⁴ makes the
+        // curvature change along the way.
+        var problem = Problem();
+        Func<double> evaluate = problem.Evaluate;
+        if (quartic)
+        {
+            evaluate = () =>
+            {
+                double loss = problem.Evaluate();
+                var w = problem.W.ValueSpan;
+                var g = problem.W.GradientSpan;
+                for (int i = 0; i < w.Length; i++)
+                {
+                    loss += 0.25 * (w[i] * w[i] * w[i] * w[i]);
+                    g[i] += w[i] * w[i] * w[i];
+                }
+                return loss;
+            };
+        }
+        var optimizer = new Lbfgs<double>([problem.W], learningRate: 0.5, maxIterations: 3, historySize: 3, lineSearch: LbfgsLineSearch.FixedStep);
+        var points = new List<double>();
+        for (int step = 0; step < 5; step++)
+        {
+            optimizer.Step(evaluate);
+            points.AddRange(problem.Values);
+        }
+        optimizer.StoredPairs.Should().Be(3, "the history filled, so the oldest pairs were dropped");
+        points.ToArray().ShouldMatchTorch(quartic ? TorchGoldenValues.LbfgsFixedStepQuartic : TorchGoldenValues.LbfgsFixedStep, "w");
+    }
 }

@@ -3,8 +3,8 @@ using NeuralNets.Optimizers;
 namespace NeuralNets.Tests.Optimizers;
 
 /// <summary>
-/// MaxEvaluations is checked between iterations, as PyTorch checks max_eval, and each line search has up to 25 calls of
-/// its own: with one iteration a step (whose default budget is then one call) once spent that call at the start and
+/// MaxEvaluations is checked between iterations, as PyTorch checks max_eval, and each line search has up to 26 calls of
+/// its own (a first trial and PyTorch's max_ls = 25 more): with one iteration a step (whose default budget is then one call) once spent that call at the start and
 /// never moved.
 /// </summary>
 public class LbfgsEvaluationBudgetTests
@@ -22,12 +22,12 @@ public class LbfgsEvaluationBudgetTests
     }
 
     [Fact]
-    public void AStep_StartsNoIterationPastTheBudget_AndItsLastSearchTakesAtMost25Calls()
+    public void AStep_StartsNoIterationPastTheBudget_AndItsLastSearchTakesAtMost26Calls()
     {
         var f = new Rosenbrock<double>();
         var optimizer = new Lbfgs<double>([f.P], maxIterations: 100, maxEvaluations: 3);
         optimizer.Step(f.Evaluate);
-        f.Evaluations.Should().BeGreaterThanOrEqualTo(3).And.BeLessThanOrEqualTo(3 + 24);
+        f.Evaluations.Should().BeGreaterThanOrEqualTo(3).And.BeLessThanOrEqualTo(3 + 25);
         optimizer.Iterations.Should().BeLessThan(3, "every iteration makes at least one call after the first");
     }
 }

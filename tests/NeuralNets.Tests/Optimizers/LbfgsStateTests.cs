@@ -49,7 +49,8 @@ public class LbfgsStateTests
         snapshot.Scalars["iterations"].Should().Be(optimizer.Iterations);
         var p = snapshot.Parameters.Single();
         (p.Name, p.Step).Should().Be(("xy", 1L));
-        p.Buffers.Keys.Should().BeEquivalentTo(Enumerable.Range(0, pairs).SelectMany(k => new[] { $"s{k}", $"y{k}" }));
+        p.Buffers.Keys.Should().BeEquivalentTo(Enumerable.Range(0, pairs).SelectMany(k => new[] { $"s{k}", $"y{k}" }).Append("lastStep").Append("lastGradient"));
+        snapshot.Scalars["hessianScale"].Should().BeGreaterThan(0);
         for (int k = 0; k < pairs; k++)
         {
             double ys = p.Buffers[$"s{k}"][0] * p.Buffers[$"y{k}"][0] + p.Buffers[$"s{k}"][1] * p.Buffers[$"y{k}"][1];
@@ -78,6 +79,9 @@ public class LbfgsStateTests
         { "missing s", "*lacks the buffer 's1'*" },
         { "short y", "*'y0'*holds 1 values*parameter has 2*" },
         { "extra scalar", "*'momentum', which Lbfgs does not keep*" },
+        { "scale", "*'hessianScale' is NaN*finite and positive*" },
+        { "half a last step", "*'lastGradient'*" },
+        { "line search", "*lineSearch = 1*built with 0*" },
     };
 
     [Theory]
@@ -102,6 +106,9 @@ public class LbfgsStateTests
             case "missing s": buffers.Remove("s1"); buffers["z"] = [0, 0]; break;
             case "short y": buffers["y0"] = [1]; break;
             case "extra scalar": scalars["momentum"] = 0.9; break;
+            case "scale": scalars["hessianScale"] = double.NaN; break;
+            case "half a last step": buffers.Remove("lastGradient"); break;
+            case "line search": hyper["lineSearch"] = 1; break;
         }
         var damaged = new OptimizerSnapshot(kind, good.ElementType, hyper, [new ParameterStateSnapshot(p.Name, p.Shape, p.Step, buffers, p.Scalars)], scalars);
 
@@ -125,5 +132,53 @@ public class LbfgsStateTests
         var target = Create(new Rosenbrock<double>());
         target.ImportState(new OptimizerSnapshot(snapshot.Kind, snapshot.ElementType, hyper, snapshot.Parameters, snapshot.Scalars));
         target.LearningRate.Should().Be(0.5);
+    }
+
+    [Fact]
+    public void ExportThenImport_FixedStepMidRun_ContinuesBitForBit()
+    {
+        // With a fixed step the last iteration's point is evaluated by the next step, so the pair it makes is pending
+        // in the snapshot (lastStep, lastGradient) and must travel for the run to continue as it would have.
+        Lbfgs<double> Fixed(Rosenbrock<double> f) => new([f.P], learningRate: 0.1, maxIterations: 2, historySize: 3, lineSearch: LbfgsLineSearch.FixedStep);
+        var straight = new Rosenbrock<double>();
+        var optimizer = Fixed(straight);
+        for (int step = 0; step < 3; step++) optimizer.Step(straight.Evaluate);
+        var snapshot = optimizer.ExportState();
+        snapshot.Parameters.Single().Buffers.Keys.Should().Contain(["lastStep", "lastGradient"]);
+        snapshot.Hyperparameters["lineSearch"].Should().Be(1);
+
+        var resumed = new Rosenbrock<double>();
+        resumed.P.SetValue(straight.P.ValueSpan.ToArray());
+        var fresh = Fixed(resumed);
+        fresh.ImportState(snapshot);
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.Step(straight.Evaluate);
+            fresh.Step(resumed.Evaluate);
+        }
+        resumed.P.ValueSpan.ToArray().Should().Equal(straight.P.ValueSpan.ToArray());
+    }
+
+    [Fact]
+    public void ImportState_ASnapshotFromBeforeTheLastStepWasKept_ReadsAsAStrongWolfeRunWithoutIt()
+    {
+        // Checkpoints written before the line search could be chosen hold no lineSearch, hessianScale, lastStep or
+        // lastGradient: they still load, H₀'s scale then taken from the newest pair.
+        var f = new Rosenbrock<double>();
+        var source = Create(f);
+        for (int step = 0; step < 3; step++) source.Step(f.Evaluate);
+        var now = source.ExportState();
+        var p = now.Parameters.Single();
+        var buffers = p.Buffers.Where(b => b.Key is not ("lastStep" or "lastGradient")).ToDictionary(b => b.Key, b => b.Value);
+        var scalars = now.Scalars.Where(b => b.Key != "hessianScale").ToDictionary(b => b.Key, b => b.Value);
+        var hyper = now.Hyperparameters.Where(b => b.Key != "lineSearch").ToDictionary(b => b.Key, b => b.Value);
+        var old = new OptimizerSnapshot(now.Kind, now.ElementType, hyper, [new ParameterStateSnapshot(p.Name, p.Shape, p.Step, buffers, p.Scalars)], scalars);
+
+        var target = Create(new Rosenbrock<double>());
+        target.ImportState(old);
+        target.StoredPairs.Should().Be(source.StoredPairs);
+        var again = target.ExportState();
+        again.Scalars["hessianScale"].Should().BeApproximately(now.Scalars["hessianScale"], 1e-12 * now.Scalars["hessianScale"]);
+        again.Parameters.Single().Buffers.Keys.Should().NotContain("lastStep");
     }
 }
