@@ -202,6 +202,8 @@ internal static class GoldenValues
         // β2 = 0.5 and a large step, so that v falls below its maximum within the five steps.
         Trajectory(sb, "AdamAmsgrad", p => torch.optim.Adam(p, 0.1, beta1: 0.9, beta2: 0.5, amsgrad: true));
         Trajectory(sb, "AdamWAmsgrad", p => torch.optim.AdamW(p, 0.1, beta1: 0.9, beta2: 0.5, weight_decay: 0.1, amsgrad: true));
+        Trajectory(sb, "Nadam", p => torch.optim.NAdam(p, 0.05));
+        Trajectory(sb, "NadamWeightDecay", p => torch.optim.NAdam(p, 0.1, beta1: 0.8, beta2: 0.9, weight_decay: 0.1, momentum_decay: 0.01));
         // TorchSharp's LBFGS is libtorch's without a line search (line_search_fn=None): a fixed step, the pairs carried
         // from step to step. Three iterations a step, three pairs; then the quartic ¼ Σ wᵢ⁴ added, so curvature changes.
         LbfgsTrajectory(sb, "LbfgsFixedStep", quartic: false);

@@ -19,8 +19,8 @@ namespace NeuralNets.Optimizers;
 /// interpolation, m + (1 − β1)·(g − m), and the two corrections are added to w one after the other.
 /// With <c>decoupledWeightDecay</c>, w ← w·(1 − η·λ) comes first and g has no λw term (PyTorch's
 /// <c>decoupled_weight_decay=True</c>, "NAdamW"). Πₜ and the step coefficients are computed in double.
-/// TorchSharp 0.107's own <c>NAdam</c> is not PyTorch's: its Π starts at 0 instead of 1, and its Πₜ₊₁
-/// multiplies μₜ in twice; results from it will differ from these.
+/// Golden-tested against libtorch's <c>NAdam</c> (TorchSharp 0.107, which has no decoupled option), plain and
+/// with weight decay.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Nadam<T> : ElementwiseOptimizer<T> where T : unmanaged, IFloatingPointIeee754<T>

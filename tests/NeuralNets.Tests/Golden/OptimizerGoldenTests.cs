@@ -113,6 +113,22 @@ public class OptimizerGoldenTests
     }
 
     [Fact]
+    public void Nadam_FiveSteps_MatchesTorchNAdam()
+    {
+        var problem = Problem();
+        Trajectory(problem, new Nadam<double>([problem.W], learningRate: 0.05))
+            .ShouldMatchTorch(TorchGoldenValues.Nadam, "w");
+    }
+
+    [Fact]
+    public void Nadam_WeightDecayAndFasterMomentumDecay_MatchesTorchNAdam()
+    {
+        var problem = Problem();
+        Trajectory(problem, new Nadam<double>([problem.W], learningRate: 0.1, beta1: 0.8, beta2: 0.9, weightDecay: 0.1, momentumDecay: 0.01))
+            .ShouldMatchTorch(TorchGoldenValues.NadamWeightDecay, "w");
+    }
+
+    [Fact]
     public void RmsProp_FiveSteps_MatchesTorchRmsProp()
     {
         var problem = Problem();
