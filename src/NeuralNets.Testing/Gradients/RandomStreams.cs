@@ -1,33 +1,20 @@
+using NeuralNets.Diagnostics;
 using NeuralNets.Layers;
 
 namespace NeuralNets.Testing.Gradients;
 
 /// <summary>
-/// The seeded random streams of a layer and of every layer inside it (Dropout's masks): rewinding them before each
-/// training pass makes every pass draw the same numbers, so a training-mode Forward is a fixed function to differentiate.
+/// The seeded random streams of a layer and of every layer inside it (Dropout's masks), the library's
+/// <see cref="RandomStreamPositions"/> under the name the contract's rules use: rewinding them before each training pass
+/// makes every pass draw the same numbers.
 /// </summary>
 internal sealed class RandomStreams
 {
-    private readonly (IRandomStreamLayer Layer, long Position)[] _streams;
+    private readonly RandomStreamPositions _positions;
 
-    private RandomStreams((IRandomStreamLayer, long)[] streams) => _streams = streams;
+    private RandomStreams(RandomStreamPositions positions) => _positions = positions;
 
-    public static RandomStreams Of(ILayer<double> layer)
-    {
-        var found = new List<(IRandomStreamLayer, long)>();
-        Walk(layer, found);
-        return new RandomStreams([.. found]);
-    }
+    public static RandomStreams Of(ILayer<double> layer) => new(RandomStreamPositions.Capture(layer));
 
-    public void Rewind()
-    {
-        foreach (var (layer, position) in _streams) layer.RandomPosition = position;
-    }
-
-    private static void Walk(ILayer<double> layer, List<(IRandomStreamLayer, long)> found)
-    {
-        if (layer is IRandomStreamLayer random) found.Add((random, random.RandomPosition));
-        if (layer is Sequential<double> network)
-            foreach (var inner in network.Layers) Walk(inner, found);
-    }
+    public void Rewind() => _positions.Restore();
 }
