@@ -7,7 +7,7 @@ namespace NeuralNets.Testing.Optimizers;
 /// An update rule of the lecture with its hyperparameters: it builds the library's implementation (the reference a
 /// student's optimizer is compared with) and recomputes each step in the lecture's symbols, state included, for the tables.
 /// </summary>
-/// <remarks>The library's optimizers keep their state private, so the rule's state (v, G, m̂, v̂) is recomputed here from the documented formulas and checked against the library's weights at every step.</remarks>
+/// <remarks>The library's optimizers keep their state private, so the rule's state (v, G, m̂, v̂, u) is recomputed here from the documented formulas and checked against the library's weights at every step.</remarks>
 public abstract class ReferenceRule
 {
     private protected ReferenceRule() { }
@@ -47,6 +47,17 @@ public abstract class ReferenceRule
 
     /// <summary>Adam, PyTorch's form: m̂ and v̂ bias-corrected; w ← w − η·m̂/(√v̂ + ε).</summary>
     public static ReferenceRule Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8) => new AdamRule(learningRate, beta1, beta2, epsilon);
+
+    /// <summary>
+    /// Adadelta, PyTorch's form (η = 1 is Zeiler's rule): v ← ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g;
+    /// u ← ρ·u + (1 − ρ)·Δ²; w ← w − η·Δ, with g ← g + λ·w first when <paramref name="weightDecay"/> λ is set.
+    /// </summary>
+    /// <param name="learningRate">η. Default 1, PyTorch's.</param>
+    /// <param name="rho">ρ, the decay of both running averages v (of g²) and u (of Δ²). Default 0.9.</param>
+    /// <param name="epsilon">ε, inside both square roots. Default 1e-6.</param>
+    /// <param name="weightDecay">λ of the L2 penalty added to the gradient. Default 0.</param>
+    public static ReferenceRule Adadelta(double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0) =>
+        new AdadeltaRule(learningRate, rho, epsilon, weightDecay);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Hyperparameters})";

@@ -6,7 +6,7 @@ namespace NeuralNets.Testing.Tests.Optimizers;
 
 public class OptimizerHarnessTests
 {
-    public static TheoryData<string> Rules => ["Sgd", "Momentum", "Nesterov", "Adagrad", "Adam"];
+    public static TheoryData<string> Rules => ["Sgd", "Momentum", "Nesterov", "Adagrad", "Adam", "Adadelta", "Adadelta with weight decay"];
 
     private static ReferenceRule Rule(string name) => name switch
     {
@@ -14,6 +14,8 @@ public class OptimizerHarnessTests
         "Momentum" => ReferenceRule.Momentum(1e-3, 0.9),
         "Nesterov" => ReferenceRule.Nesterov(1e-3, 0.9),
         "Adagrad" => ReferenceRule.Adagrad(0.1, 1e-10),
+        "Adadelta" => ReferenceRule.Adadelta(1.0, 0.9, 1e-6),
+        "Adadelta with weight decay" => ReferenceRule.Adadelta(1.0, 0.9, 1e-6, weightDecay: 0.01),
         _ => ReferenceRule.Adam(0.01, 0.9, 0.999, 1e-8),
     };
 
