@@ -18,6 +18,9 @@ public sealed class OptimizerComparison
     /// <summary>The outcome on each problem.</summary>
     public IReadOnlyList<ProblemComparison> Problems { get; }
 
+    /// <summary>How the optimizer was judged when not in double, e.g. in float step by step from where it stands; null for double.</summary>
+    public string? Precision { get; init; }
+
     /// <summary>True when the optimizer agreed with the reference on every problem.</summary>
     public bool Passed => Problems.All(p => p.Agrees);
 
@@ -25,6 +28,7 @@ public sealed class OptimizerComparison
     public override string ToString()
     {
         var text = new StringBuilder($"{Rule}: {Rule.Formula}");
+        if (Precision is not null) text.AppendLine().Append(Precision);
         foreach (var problem in Problems) text.AppendLine().Append(problem.Describe(Rule));
         return text.ToString();
     }

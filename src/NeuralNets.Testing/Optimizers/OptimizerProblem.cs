@@ -6,7 +6,7 @@ namespace NeuralNets.Testing.Optimizers;
 /// A small function to minimise, with its exact gradient: what an optimizer is run on beside its reference. Each call of a
 /// factory gives fresh parameters at the problem's starting point. w is every parameter's elements in order.
 /// </summary>
-public sealed class OptimizerProblem
+public sealed class OptimizerProblem : ISubjectProblem<double>
 {
     private readonly Func<double[], double> _loss;
     private readonly Func<double[], double[]> _gradient;
@@ -82,6 +82,9 @@ public sealed class OptimizerProblem
 
     /// <summary>∇f at <paramref name="w"/>.</summary>
     public double[] Gradient(double[] w) => _gradient(w);
+
+    /// <summary>f at <paramref name="w"/>.</summary>
+    public double Loss(double[] w) => _loss(w);
 
     /// <summary>Element <paramref name="index"/> of w in its own parameter's name and coordinates, e.g. <c>weight[1, 2]</c>.</summary>
     public string ElementName(int index)
