@@ -56,10 +56,27 @@ public sealed record LayerContractOptions
         }
     } = [3, 5];
 
-    // The generated member list, with the numbers written in the invariant culture.
+    /// <summary>Whether <paramref name="other"/> holds the same values, the batch sizes compared one by one.</summary>
+    /// <param name="other">The options to compare with.</param>
+    public bool Equals(LayerContractOptions? other) =>
+        other is not null && Seed == other.Seed && GradientTolerance.Equals(other.GradientTolerance)
+        && TrainingDiffers == other.TrainingDiffers && Batches.SequenceEqual(other.Batches);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Seed);
+        hash.Add(GradientTolerance);
+        hash.Add(TrainingDiffers);
+        foreach (int batch in Batches) hash.Add(batch);
+        return hash.ToHashCode();
+    }
+
+    // The generated member list, with the numbers written in the invariant culture and the batch sizes themselves.
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append(CultureInfo.InvariantCulture, $"Seed = {Seed}, GradientTolerance = {GradientTolerance}, TrainingDiffers = {TrainingDiffers}, Batches = {Batches}");
+        builder.Append(CultureInfo.InvariantCulture, $"Seed = {Seed}, GradientTolerance = {GradientTolerance}, TrainingDiffers = {TrainingDiffers}, Batches = {ContractTensors.ShapeText(Batches)}");
         return true;
     }
 }

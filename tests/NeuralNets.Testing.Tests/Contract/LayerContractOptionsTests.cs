@@ -87,4 +87,21 @@ public class LayerContractOptionsTests
 
         options.Should().Match<LayerContractOptions>(o => o.Seed == -7 && o.GradientTolerance == 1e-4 && o.Batches.SequenceEqual(new[] { 2 }) && o.TrainingDiffers == true);
     }
+
+    [Fact]
+    public void ToString_DefaultOptions_ShowsTheBatchSizes()
+    {
+        new LayerContractOptions().ToString().Should().Be("LayerContractOptions { Seed = 1, GradientTolerance = 1E-06, TrainingDiffers = , Batches = [3, 5] }");
+    }
+
+    [Fact]
+    public void Equals_SameBatchSizesInAnotherList_IsEqual()
+    {
+        var options = new LayerContractOptions { Batches = new List<int> { 2, 4 } };
+        var same = new LayerContractOptions { Batches = [2, 4] };
+
+        options.Should().Be(same);
+        options.GetHashCode().Should().Be(same.GetHashCode());
+        new LayerContractOptions().Should().Be(new LayerContractOptions()).And.NotBe(same);
+    }
 }
