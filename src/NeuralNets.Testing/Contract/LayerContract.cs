@@ -36,7 +36,7 @@ public static class LayerContract
     /// <param name="layer">The layer, in double (as gradient checks need).</param>
     /// <param name="sampleShape">The shape of one sample, without the batch: <c>[inputs]</c> for a dense layer, <c>[C, H, W]</c> for a convolution.</param>
     /// <param name="options">Seed, tolerance and what the layer says of its training mode; null for the defaults.</param>
-    /// <returns>Each rule's outcome; a rule that throws is reported as failed with the exception.</returns>
+    /// <returns>Each rule's outcome; a rule that throws is reported as failed with the exception's type, message and the line of the layer's code it came from.</returns>
     public static LayerContractReport Check(ILayer<double> layer, IReadOnlyList<int> sampleShape, LayerContractOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -91,7 +91,8 @@ public static class LayerContract
         }
     }
 
-    private static RuleResult Threw(string rule, Exception e) => new(rule, RuleStatus.Failed, $"threw {e.GetType().Name}: {e.Message}");
+    // The student's own line that threw, not only the rule's name: where to look first.
+    private static RuleResult Threw(string rule, Exception e) => new(rule, RuleStatus.Failed, "threw " + ThrownException.Describe(e));
 
     private static string Printed(ILayer<double> layer)
     {

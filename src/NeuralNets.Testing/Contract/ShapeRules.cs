@@ -64,12 +64,12 @@ internal static class ShapeRules
         catch (ArgumentException e)
         {
             return new RuleResult(RejectsBadShapes, RuleStatus.Failed,
-                $"Forward on a batch of shape {ContractTensors.ShapeText(ContractTensors.Batched(2, bad))} threw {e.GetType().Name} (\"{e.Message}\"), which does not say what shape came; check the shape first and name the expected and the actual shape");
+                $"Forward on a batch of shape {ContractTensors.ShapeText(ContractTensors.Batched(2, bad))} threw {ThrownException.TypeAndPlace(e)} (\"{e.Message}\"), which does not say what shape came; check the shape first and name the expected and the actual shape");
         }
         catch (Exception e)
         {
             return new RuleResult(RejectsBadShapes, RuleStatus.Failed,
-                $"Forward on a batch of shape {ContractTensors.ShapeText(ContractTensors.Batched(2, bad))} (OutputShape refuses it) threw {e.GetType().Name} (\"{e.Message}\"); throw an ArgumentException (or NeuralNets' ShapeMismatchException) that names the expected and the actual shape");
+                $"Forward on a batch of shape {ContractTensors.ShapeText(ContractTensors.Batched(2, bad))} (OutputShape refuses it) threw {ThrownException.TypeAndPlace(e)} (\"{e.Message}\"); throw an ArgumentException (or NeuralNets' ShapeMismatchException) that names the expected and the actual shape");
         }
         return new RuleResult(RejectsBadShapes, RuleStatus.Failed,
             $"Forward accepted a batch of shape {ContractTensors.ShapeText(ContractTensors.Batched(2, bad))} although OutputShape refuses samples of shape {ContractTensors.ShapeText(bad)}; check the input's shape first and throw an ArgumentException that names both shapes");

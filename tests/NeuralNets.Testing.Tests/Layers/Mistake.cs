@@ -15,4 +15,5 @@ public enum Mistake
     MixesSamples,
     IgnoresShape,
     TrainingScales,
+    IndexesPastTheEnd,
 }

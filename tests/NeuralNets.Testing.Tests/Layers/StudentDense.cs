@@ -65,8 +65,10 @@ public sealed class StudentDense : ILayer<double>
                 int at = Mistake == Mistake.WeightGradientTransposed ? i * _outputs + o : o * _inputs + i;
                 _weight.GradientSpan[at] += weightScale * sum;
             }
+        // IndexesPastTheEnd: the bias loop written o <= _outputs, which throws IndexOutOfRangeException.
+        int biasEnd = Mistake == Mistake.IndexesPastTheEnd ? _outputs + 1 : _outputs;
         if (Mistake != Mistake.BiasGradientMissing)
-            for (int o = 0; o < _outputs; o++)
+            for (int o = 0; o < biasEnd; o++)
                 for (int n = 0; n < _batch; n++) _bias.GradientSpan[o] += dy[n * _outputs + o];
         var dx = new double[_batch * _inputs];
         double inputScale = Mistake == Mistake.InputGradientScaled ? 1.5 : 1;
