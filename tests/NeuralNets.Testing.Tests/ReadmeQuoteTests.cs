@@ -42,6 +42,14 @@ public class ReadmeQuoteTests
     }
 
     [Fact]
+    public void SatisfyLayerContract_ForwardWritingIntoItsInput_IsTheMessageReadmeQuotes()
+    {
+        string message = MessageOf(() => new StudentDense(3, 2, seed: 7, Mistake.WritesIntoInput).Should().SatisfyLayerContract([3]));
+
+        message.Should().Be(Quoted("blame"));
+    }
+
+    [Fact]
     public void Pass_LossSummedOverTheBatch_IsTheMessageReadmeQuotes()
     {
         var logits = ContractTensors.Random(3, [4, 3]);

@@ -11,6 +11,8 @@ internal static class BackwardRules
     // Two passes of the same sums in the same order: only rounding of the doubling itself may differ.
     private const double Tolerance = 1e-12;
 
+    /// <summary>One Forward, then Backward twice with one gradient: <see cref="Adds"/>'s outcome, then <see cref="LeavesArgument"/>'s.</summary>
+    /// <remarks>An exception from Forward or the first Backward stands for both rules (the caller reports it); one from the second is <see cref="Adds"/>' alone.</remarks>
     public static IEnumerable<RuleResult> Check(ILayer<double> layer, int[] sample, LayerContractOptions options)
     {
         var input = ContractTensors.Random(options.Seed + 200, ContractTensors.Batched(3, sample));
@@ -23,14 +25,26 @@ internal static class BackwardRules
         layer.Backward(gradient);
         var once = layer.Parameters.Select(p => p.GradientSpan.ToArray()).ToArray();
         string? changed = ContractTensors.FirstDifference("outputGradient", outputShape, ContractTensors.Values(gradient), gradientBefore, 0, "after Backward", "before");
-        layer.Backward(gradient);
+        try
+        {
+            layer.Backward(gradient);
+        }
+        catch (Exception e)
+        {
+            return
+            [
+                new RuleResult(Adds, RuleStatus.Failed,
+                    $"Backward must work again after one Forward (the contract calls it twice to see it add), so keep what it reads, such as the cached input, until the next Forward; the second Backward threw {ThrownException.Describe(e)}"),
+                changed is null
+                    ? new RuleResult(LeavesArgument, RuleStatus.Blocked, $"not judged until \"{Adds}\" passes: the first Backward left its argument alone, the second threw") { BlockedBy = Adds }
+                    : Wrote(changed),
+            ];
+        }
         changed ??= ContractTensors.FirstDifference("outputGradient", outputShape, ContractTensors.Values(gradient), gradientBefore, 0, "after the second Backward", "before");
-
-        yield return changed is null
-            ? new RuleResult(LeavesArgument, RuleStatus.Passed, "")
-            : new RuleResult(LeavesArgument, RuleStatus.Failed, $"Backward wrote into the gradient it was given: {changed}");
-        yield return Doubling(layer, once);
+        return [Doubling(layer, once), changed is null ? new RuleResult(LeavesArgument, RuleStatus.Passed, "") : Wrote(changed)];
     }
+
+    private static RuleResult Wrote(string changed) => new(LeavesArgument, RuleStatus.Failed, $"Backward wrote into the gradient it was given: {changed}");
 
     private static RuleResult Doubling(ILayer<double> layer, double[][] once)
     {

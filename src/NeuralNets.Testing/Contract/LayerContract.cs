@@ -12,31 +12,37 @@ namespace NeuralNets.Testing.Contract;
 /// </remarks>
 public static class LayerContract
 {
-    private delegate RuleResult Rule(ILayer<double> layer, int[] sample, LayerContractOptions options);
+    private delegate IEnumerable<RuleResult> RuleCheck(ILayer<double> layer, int[] sample, LayerContractOptions options);
 
-    // The rules after the gradient check and Backward's pair, which share one forward pass.
-    private static readonly (string Name, Rule Run)[] Single =
+    private static RuleCheck One(Func<ILayer<double>, int[], LayerContractOptions, RuleResult> rule) => (layer, sample, options) => [rule(layer, sample, options)];
+
+    // Every check in the order run, with the rules it judges (Backward's pair shares one pass) and the earlier rules its
+    // check relies on: what Forward does to its input and to a repeated input comes first, so the first failure in a
+    // report is the one to fix, and a later rule that fails because of it is marked blocked (see Blame).
+    private static readonly (string[] Names, RuleCheck Run, string[] Needs)[] Steps =
     [
-        (ForwardRules.LeavesInput, ForwardRules.LeavesItsInput),
-        (ForwardRules.SampleAlone, ForwardRules.SampleAloneEqualsRow),
-        (ShapeRules.Agrees, ShapeRules.OutputShapeAgrees),
-        (ShapeRules.RejectsBadShapes, ShapeRules.BadShapesRejected),
-        (ForwardRules.Deterministic, ForwardRules.InferenceIsDeterministic),
-        (ModeRule.Name, ModeRule.Check),
+        ([ForwardRules.LeavesInput], One(ForwardRules.LeavesItsInput), []),
+        ([ForwardRules.Deterministic], One(ForwardRules.InferenceIsDeterministic), [ForwardRules.LeavesInput]),
+        ([ShapeRules.Agrees], One(ShapeRules.OutputShapeAgrees), []),
+        ([ShapeRules.RejectsBadShapes], One(ShapeRules.BadShapesRejected), []),
+        ([ForwardRules.SampleAlone], One(ForwardRules.SampleAloneEqualsRow), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
+        ([ModeRule.Name], One(ModeRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
+        ([GradientRule.Name], One(GradientRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
+        ([BackwardRules.Adds, BackwardRules.LeavesArgument], BackwardRules.Check, []),
+        ([SaveLoadRule.Name], One(SaveLoadRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
     ];
 
-    /// <summary>The name of every rule, in the order <see cref="Check"/> runs them.</summary>
-    public static IReadOnlyList<string> Rules { get; } =
-    [
-        GradientRule.Name, BackwardRules.LeavesArgument, BackwardRules.Adds, ForwardRules.LeavesInput, ForwardRules.SampleAlone,
-        ShapeRules.Agrees, ShapeRules.RejectsBadShapes, ForwardRules.Deterministic, ModeRule.Name, SaveLoadRule.Name,
-    ];
+    /// <summary>The name of every rule, in the order <see cref="Check"/> runs and reports them.</summary>
+    public static IReadOnlyList<string> Rules { get; } = [.. Steps.SelectMany(step => step.Names)];
 
     /// <summary>Checks every rule on <paramref name="layer"/> with samples of <paramref name="sampleShape"/>.</summary>
     /// <param name="layer">The layer, in double (as gradient checks need).</param>
     /// <param name="sampleShape">The shape of one sample, without the batch: <c>[inputs]</c> for a dense layer, <c>[C, H, W]</c> for a convolution.</param>
     /// <param name="options">Seed, tolerance and what the layer says of its training mode; null for the defaults.</param>
-    /// <returns>Each rule's outcome; a rule that throws is reported as failed with the exception's type, message and the line of the layer's code it came from.</returns>
+    /// <returns>
+    /// Each rule's outcome; a rule that throws is reported as failed with the exception's type, message and the line of
+    /// the layer's code it came from, and a rule that fails because an earlier one failed is reported as blocked by it.
+    /// </returns>
     public static LayerContractReport Check(ILayer<double> layer, IReadOnlyList<int> sampleShape, LayerContractOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
@@ -47,19 +53,9 @@ public static class LayerContract
         int[] sample = [.. sampleShape];
         string name = Printed(layer);
 
-        var results = new List<RuleResult> { Run(GradientRule.Name, () => GradientRule.Check(layer, sample, options)) };
-        try
-        {
-            results.AddRange(BackwardRules.Check(layer, sample, options).ToList());
-        }
-        catch (Exception e)
-        {
-            results.Add(Threw(BackwardRules.LeavesArgument, e));
-            results.Add(Threw(BackwardRules.Adds, e));
-        }
-        foreach (var (rule, run) in Single) results.Add(Run(rule, () => run(layer, sample, options)));
-        results.Add(Run(SaveLoadRule.Name, () => SaveLoadRule.Check(layer, sample, options)));
-        return new LayerContractReport(name, sample, results);
+        var blame = new Blame();
+        foreach (var (names, run, needs) in Steps) blame.Judge(names, needs, () => run(layer, sample, options));
+        return new LayerContractReport(name, sample, blame.Results);
     }
 
     /// <summary>
@@ -78,21 +74,6 @@ public static class LayerContract
             throw new ArgumentException($"{Printed(layer)} does not take samples of shape {ContractTensors.ShapeText(shape)}, the shape its description suggests; pass the sample shape, e.g. SatisfyLayerContract([3, 8, 8]).", nameof(layer));
         return shape;
     }
-
-    private static RuleResult Run(string rule, Func<RuleResult> check)
-    {
-        try
-        {
-            return check();
-        }
-        catch (Exception e)
-        {
-            return Threw(rule, e);
-        }
-    }
-
-    // The student's own line that threw, not only the rule's name: where to look first.
-    private static RuleResult Threw(string rule, Exception e) => new(rule, RuleStatus.Failed, "threw " + ThrownException.Describe(e));
 
     private static string Printed(ILayer<double> layer)
     {

@@ -40,6 +40,9 @@ internal static class ShapeRules
 
     public static RuleResult BadShapesRejected(ILayer<double> layer, int[] sample, LayerContractOptions options)
     {
+        // Judged only where Forward takes the right shape: an exception there (not written yet, a slip) is no refusal of a
+        // wrong one, and leaves this rule to whichever rule met it first.
+        layer.Forward(ContractTensors.Random(options.Seed + 700, ContractTensors.Batched(2, sample)), training: false);
         // The last axis one longer: the mistake a caller most often makes (a feature too many, an image a pixel wider).
         int[] bad = [.. sample];
         bad[^1] += 1;

@@ -38,6 +38,13 @@ internal static class ThrownException
         return place is null ? e.GetType().Name : $"{e.GetType().Name} in {place}";
     }
 
+    /// <summary>Whether two exceptions are one throw met twice: the same type and message from the same place.</summary>
+    public static bool SameThrow(Exception a, Exception b)
+    {
+        (a, b) = (Unwrapped(a), Unwrapped(b));
+        return a.GetType() == b.GetType() && a.Message == b.Message && Place(a) == Place(b);
+    }
+
     /// <summary>The student's method and, where the symbols give them, its file and line; null when no frame is outside ours and .NET's.</summary>
     /// <remarks>In optimised (Release) code the line may be an earlier one of the same method; a Debug build gives the very line.</remarks>
     public static string? Place(Exception e)

@@ -16,4 +16,6 @@ public enum Mistake
     IgnoresShape,
     TrainingScales,
     IndexesPastTheEnd,
+    ForgetsInputAfterBackward,
+    DriftsInInference,
 }

@@ -46,6 +46,8 @@ public sealed class StudentDense : ILayer<double>
             }
         if (Mistake == Mistake.MixesSamples && _batch > 1) y[0] += _x[^1];
         if (Mistake == Mistake.TrainingScales && training) for (int k = 0; k < y.Length; k++) y[k] *= 2;
+        // DriftsInInference: state updated on every pass, as running statistics updated at inference would be.
+        if (Mistake == Mistake.DriftsInInference && !training) _bias.ValueSpan[0] += 1e-3;
         return Tensor.Create(y, [_batch, _outputs]);
     }
 
@@ -75,6 +77,8 @@ public sealed class StudentDense : ILayer<double>
         for (int n = 0; n < _batch; n++)
             for (int i = 0; i < _inputs; i++)
                 for (int o = 0; o < _outputs; o++) dx[n * _inputs + i] += inputScale * dy[n * _outputs + o] * _weight.ValueSpan[o * _inputs + i];
+        // ForgetsInputAfterBackward: the cached input freed as if Backward were the pass's last use of it.
+        if (Mistake == Mistake.ForgetsInputAfterBackward) _x = [];
         return Tensor.Create(dx, [_batch, _inputs]);
     }
 
