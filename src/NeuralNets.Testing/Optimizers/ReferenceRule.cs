@@ -7,7 +7,7 @@ namespace NeuralNets.Testing.Optimizers;
 /// An update rule of the lecture with its hyperparameters: it builds the library's implementation (the reference a
 /// student's optimizer is compared with) and recomputes each step in the lecture's symbols, state included, for the tables.
 /// </summary>
-/// <remarks>The library's optimizers keep their state private, so the rule's state (v, G, m̂, v̂, u) is recomputed here from the documented formulas and checked against the library's weights at every step.</remarks>
+/// <remarks>The rule's state (v, G, m̂, v̂, u) is recomputed here from the documented formulas, independently of the library's own (which <c>ExportState</c> exposes), and checked against the library's weights at every step: a reference that read the library's state would share its mistakes.</remarks>
 public abstract class ReferenceRule
 {
     private protected ReferenceRule() { }
