@@ -44,12 +44,12 @@ public sealed record LayerContractOptions
             int[] batches = [.. value];
             string text = ContractTensors.ShapeText(batches);
             if (batches.Length == 0)
-                throw new ArgumentOutOfRangeException(nameof(Batches), text,
+                throw new ArgumentOutOfRangeException(nameof(Batches),
                     "LayerContractOptions.Batches is empty; give at least one batch size of 2 or more, e.g. [3, 5] (the batch of one is always checked).");
             // A batch of one is checked anyway, and training mode (batch statistics) is only checked from two samples on.
             foreach (int batch in batches)
                 if (batch < 2)
-                    throw new ArgumentOutOfRangeException(nameof(Batches), text, string.Create(CultureInfo.InvariantCulture,
+                    throw new ArgumentOutOfRangeException(nameof(Batches), string.Create(CultureInfo.InvariantCulture,
                         $"LayerContractOptions.Batches {text} holds {batch}; every batch size must be 2 or more (the batch of one is always checked)."));
             // A copy: a list the caller changes later cannot bypass the checks above.
             field = batches;

@@ -81,7 +81,7 @@ public sealed record GradientCheckOptions
     // The generated member list, with numbers in the invariant culture and the prior input by its shape, not its values.
     private bool PrintMembers(StringBuilder builder)
     {
-        string prior = PriorInput is null ? "null" : "[" + string.Join(", ", PriorInput.Lengths.ToArray()) + "]";
+        string prior = PriorInput is null ? "null" : Tensors.TensorMemory.ShapeText(PriorInput.Lengths);
         builder.Append(CultureInfo.InvariantCulture,
             $"Judgement = {Judgement}, Epsilon = {Epsilon}, Floor = {Floor}, Tolerance = {Tolerance}, Seed = {Seed}, Training = {Training}, PriorInput = {prior}");
         return true;
