@@ -40,13 +40,17 @@ public readonly record struct CsvColumn
     /// <summary>The column at <paramref name="position"/> (<c>^1</c> is the last).</summary>
     public static implicit operator CsvColumn(Index position) => At(position);
 
-    /// <summary>The index of this column in <paramref name="header"/>: -1 when there is none, -2 when two columns have its name.</summary>
-    internal int Resolve(IReadOnlyList<string> header)
+    /// <summary>
+    /// The index of this column among <paramref name="width"/> columns named <paramref name="header"/> (null for a file
+    /// without a header, where only positions select): -1 when there is none, -2 when two columns have its name.
+    /// </summary>
+    internal int Resolve(string[]? header, int width)
     {
         if (Name is not null)
         {
+            if (header is null) return -1;
             int found = -1;
-            for (int i = 0; i < header.Count; i++)
+            for (int i = 0; i < header.Length; i++)
             {
                 if (!string.Equals(header[i], Name, StringComparison.Ordinal)) continue;
                 if (found >= 0) return -2;
@@ -54,8 +58,8 @@ public readonly record struct CsvColumn
             }
             return found;
         }
-        int index = Position.IsFromEnd ? header.Count - Position.Value : Position.Value;
-        return index >= 0 && index < header.Count ? index : -1;
+        int index = Position.IsFromEnd ? width - Position.Value : Position.Value;
+        return index >= 0 && index < width ? index : -1;
     }
 
     /// <summary>"'name'" or "at index 3" / "at index ^1".</summary>

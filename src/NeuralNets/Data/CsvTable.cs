@@ -19,21 +19,26 @@ namespace NeuralNets.Data;
 /// </remarks>
 public sealed class CsvTable
 {
-    private readonly CsvTableColumn[] _features;
-    private readonly CsvTableColumn? _label;
+    private readonly CsvColumnStore _columns;  // the features, then the label when there is one
+    private readonly bool _hasLabel;
     private readonly int[] _lines;
     private readonly int[] _skipped;
+    private IReadOnlyList<string>? _featureNames;
 
-    internal CsvTable(string source, int headerLine, CsvTableColumn[] features, CsvTableColumn? label, int[] lines, int[] skipped, string[][] preamble)
+    internal CsvTable(string source, int headerLine, CsvColumnStore columns, bool hasLabel, int[] lines, int[] skipped, string[][] preamble)
+        : this(source, headerLine, columns, hasLabel, lines, skipped, Array.AsReadOnly(preamble.Select(r => (IReadOnlyList<string>)Array.AsReadOnly(r)).ToArray()))
+    {
+    }
+
+    private CsvTable(string source, int headerLine, CsvColumnStore columns, bool hasLabel, int[] lines, int[] skipped, IReadOnlyList<IReadOnlyList<string>> preamble)
     {
         Source = source;
         HeaderLine = headerLine;
-        _features = features;
-        _label = label;
+        _columns = columns;
+        _hasLabel = hasLabel;
         _lines = lines;
         _skipped = skipped;
-        Preamble = Array.AsReadOnly(preamble.Select(r => (IReadOnlyList<string>)Array.AsReadOnly(r)).ToArray());
-        FeatureNames = Array.AsReadOnly(features.Select(f => f.Name).ToArray());
+        Preamble = preamble;
     }
 
     /// <summary>Reads the CSV file at <paramref name="path"/> (UTF-8, with or without a byte-order mark; <c>.gz</c> files are inflated).</summary>
@@ -83,16 +88,17 @@ public sealed class CsvTable
     public int RowCount => _lines.Length;
 
     /// <summary>The feature columns' names (header names, or <c>column N</c> without a header), in feature order.</summary>
-    public IReadOnlyList<string> FeatureNames { get; }
+    // Made when first asked for: a file without a header has no names to keep, only positions.
+    public IReadOnlyList<string> FeatureNames => _featureNames ??= Array.AsReadOnly(Enumerable.Range(0, FeatureCount).Select(_columns.Name).ToArray());
 
     /// <summary>Number of feature columns.</summary>
-    public int FeatureCount => _features.Length;
+    public int FeatureCount => _hasLabel ? _columns.Count - 1 : _columns.Count;
 
     /// <summary>The label column's name, or null when no label was read.</summary>
-    public string? LabelName => _label?.Name;
+    public string? LabelName => Label?.Name;
 
     /// <summary>What the label holds, or null when no label was read.</summary>
-    public CsvLabelKind? LabelKind => _label is null ? null : _label.IsCategory ? CsvLabelKind.Category : CsvLabelKind.Value;
+    public CsvLabelKind? LabelKind => Label is not { } label ? null : label.IsCategory ? CsvLabelKind.Category : CsvLabelKind.Value;
 
     /// <summary>The lines (counted from 1) of rows that <see cref="MissingValuePolicy.SkipRow"/> left out; empty otherwise.</summary>
     public IReadOnlyList<int> SkippedLines => _skipped;
@@ -101,37 +107,42 @@ public sealed class CsvTable
     public int LineOf(int row) => _lines[row];
 
     /// <summary>Whether feature <paramref name="feature"/> holds categories rather than numbers.</summary>
-    public bool IsCategorical(int feature) => _features[feature].IsCategory;
+    public bool IsCategorical(int feature) => Feature(feature).IsCategory;
 
     /// <summary>The number in a numeric feature column.</summary>
     /// <exception cref="InvalidOperationException">The feature is categorical.</exception>
-    public double Number(int row, int feature) =>
-        (_features[feature].Numbers ?? throw new InvalidOperationException($"Feature '{_features[feature].Name}' is categorical: read it with Category."))[row];
+    public double Number(int row, int feature)
+    {
+        var column = Feature(feature);
+        if (column.IsCategory) throw new InvalidOperationException($"Feature '{column.Name}' is categorical: read it with Category.");
+        return column.Numbers[row];
+    }
 
     /// <summary>The text in a categorical feature column.</summary>
     /// <exception cref="InvalidOperationException">The feature is numeric.</exception>
     public string Category(int row, int feature)
     {
-        var column = _features[feature];
-        if (column.Codes is null) throw new InvalidOperationException($"Feature '{column.Name}' is numeric: read it with Number.");
-        return column.Categories![column.Codes[row]];
+        var column = Feature(feature);
+        if (!column.IsCategory) throw new InvalidOperationException($"Feature '{column.Name}' is numeric: read it with Number.");
+        return column.Categories[column.Codes[row]];
     }
 
     /// <summary>The label of row <paramref name="row"/> as text (a class name or number as the file writes it, trimmed).</summary>
     /// <exception cref="InvalidOperationException">No label column was read, or it holds numbers (<see cref="CsvLabelKind.Value"/>).</exception>
     public string LabelText(int row)
     {
-        var label = _label ?? throw new InvalidOperationException($"{Source} was read without a label column.");
-        if (label.Codes is null) throw new InvalidOperationException($"The label '{label.Name}' holds numbers: read it with LabelValue.");
-        return label.Categories![label.Codes[row]];
+        var label = Label ?? throw new InvalidOperationException($"{Source} was read without a label column.");
+        if (!label.IsCategory) throw new InvalidOperationException($"The label '{label.Name}' holds numbers: read it with LabelValue.");
+        return label.Categories[label.Codes[row]];
     }
 
     /// <summary>The label of row <paramref name="row"/> as a number (<see cref="CsvLabelKind.Value"/>).</summary>
     /// <exception cref="InvalidOperationException">No label column was read, or it holds classes.</exception>
     public double LabelValue(int row)
     {
-        var label = _label ?? throw new InvalidOperationException($"{Source} was read without a label column.");
-        return (label.Numbers ?? throw new InvalidOperationException($"The label '{label.Name}' holds classes: read it with LabelText."))[row];
+        var label = Label ?? throw new InvalidOperationException($"{Source} was read without a label column.");
+        if (label.IsCategory) throw new InvalidOperationException($"The label '{label.Name}' holds classes: read it with LabelText.");
+        return label.Numbers[row];
     }
 
     /// <summary>The rows at <paramref name="rows"/>, copied, in that order.</summary>
@@ -141,9 +152,7 @@ public sealed class CsvTable
         foreach (int row in rows) ArgumentRange.ThrowIfNotIndex(row, RowCount, nameof(rows));
         var lines = new int[rows.Length];
         for (int i = 0; i < rows.Length; i++) lines[i] = _lines[rows[i]];
-        var features = new CsvTableColumn[_features.Length];
-        for (int f = 0; f < features.Length; f++) features[f] = _features[f].Subset(rows);
-        return new CsvTable(Source, HeaderLine, features, _label?.Subset(rows), lines, _skipped, Preamble.Select(r => r.ToArray()).ToArray());
+        return new CsvTable(Source, HeaderLine, _columns.Subset(rows), _hasLabel, lines, _skipped, Preamble);
     }
 
     /// <summary>Shuffles the rows with <paramref name="seed"/> and splits off a test part (for a standardiser fitted on the training part only), as <see cref="Dataset{T}.Split"/> splits samples.</summary>
@@ -155,9 +164,13 @@ public sealed class CsvTable
         return (Subset(order.AsSpan(testCount)), Subset(order.AsSpan(0, testCount)));
     }
 
-    internal CsvTableColumn Feature(int index) => _features[index];
+    internal CsvTableColumn Feature(int feature)
+    {
+        ArgumentRange.ThrowIfNotIndex(feature, FeatureCount);
+        return new CsvTableColumn(_columns, feature);
+    }
 
-    internal CsvTableColumn? Label => _label;
+    internal CsvTableColumn? Label => _hasLabel ? new CsvTableColumn(_columns, _columns.Count - 1) : null;
 
     /// <summary>Names the source in messages.</summary>
     public override string ToString() =>

@@ -70,8 +70,13 @@ public sealed class TabularEncoder
     }
 
     // A subset keeps its parent's category list; only the categories its rows use count.
-    private static IEnumerable<string> UsedCategories(CsvTableColumn column) =>
-        column.Codes!.Distinct().Select(code => column.Categories![code]);
+    private static IEnumerable<string> UsedCategories(CsvTableColumn column)
+    {
+        var categories = column.Categories;
+        var used = new bool[categories.Length];
+        foreach (int code in column.Codes) used[code] = true;
+        return categories.Where((_, code) => used[code]);
+    }
 
     private static string[] SortClasses(IEnumerable<string> classes)
     {
@@ -139,18 +144,18 @@ public sealed class TabularEncoder
             var column = table.Feature(f);
             if (!fitted.IsCategory)
             {
-                for (int r = 0; r < rows; r++) result[r * width + offset] = T.CreateChecked((column.Numbers![r] - fitted.Mean) / fitted.Scale);
+                for (int r = 0; r < rows; r++) result[r * width + offset] = T.CreateChecked((column.Numbers[r] - fitted.Mean) / fitted.Scale);
             }
             else
             {
-                int[] position = Positions(column.Categories!, fitted.Categories!);
+                int[] position = Positions(column.Categories, fitted.Categories!);
                 for (int r = 0; r < rows; r++)
                 {
-                    int hot = position[column.Codes![r]];
+                    int hot = position[column.Codes[r]];
                     if (hot >= 0) result[r * width + offset + hot] = T.One;
                     else if (UnknownCategories == UnknownCategoryPolicy.Throw)
                         throw new InvalidDataException(
-                            string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{column.Name}' (index {column.FileIndex}): the category '{column.Categories![column.Codes[r]]}' ") +
+                            string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{column.Name}' (index {column.FileIndex}): the category '{column.Categories[column.Codes[r]]}' ") +
                             string.Create(CultureInfo.InvariantCulture, $"was not in the training data ({fitted.Categories!.Length} categories). Fit with UnknownCategoryPolicy.AllZeros to encode such rows as all zeros."));
                 }
             }
@@ -167,14 +172,14 @@ public sealed class TabularEncoder
         ArgumentNullException.ThrowIfNull(table);
         var classes = _classes ?? throw new InvalidOperationException("The encoder was fitted without class labels.");
         var label = CheckLabel(table);
-        int[] position = Positions(label.Categories!, classes);
+        int[] position = Positions(label.Categories, classes);
         var result = new int[table.RowCount];
         for (int r = 0; r < result.Length; r++)
         {
-            result[r] = position[label.Codes![r]];
+            result[r] = position[label.Codes[r]];
             if (result[r] < 0)
                 throw new InvalidDataException(
-                    string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{label.Name}' (index {label.FileIndex}): the class '{label.Categories![label.Codes[r]]}' ") +
+                    string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.LineOf(r)}, column '{label.Name}' (index {label.FileIndex}): the class '{label.Categories[label.Codes[r]]}' ") +
                     $"was not in the training data, whose classes are {string.Join(", ", classes.Select(c => $"'{c}'"))}.");
         }
         return result;
@@ -195,7 +200,7 @@ public sealed class TabularEncoder
         {
             var label = CheckLabel(table);
             var values = new T[table.RowCount];
-            for (int r = 0; r < values.Length; r++) values[r] = T.CreateChecked(label.Numbers![r]);
+            for (int r = 0; r < values.Length; r++) values[r] = T.CreateChecked(label.Numbers[r]);
             return new Dataset<T>(features, TensorMemory.Wrap(values, [values.Length, 1]));
         }
         int[] classes = EncodeClasses(table);
@@ -233,7 +238,7 @@ public sealed class TabularEncoder
         for (int f = 0; f < _columns.Length; f++)
         {
             var column = table.Feature(f);
-            if (column.Name != _columns[f].Name)
+            if (!column.HasName(_columns[f].Name))
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: feature {f} is column '{column.Name}' (index {column.FileIndex}) but the encoder was fitted on '{_columns[f].Name}' there."));
             if (column.IsCategory != _columns[f].IsCategory)
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{where}: column '{column.Name}' (index {column.FileIndex}) is read as {Kind(column.IsCategory)} but the encoder was fitted on it as {Kind(_columns[f].IsCategory)}."));
@@ -243,7 +248,7 @@ public sealed class TabularEncoder
     private CsvTableColumn CheckLabel(CsvTable table)
     {
         var label = table.Label ?? throw new InvalidDataException($"'{table.Source}' was read without a label column; the encoder was fitted with '{LabelName}'.");
-        if (label.Name != LabelName)
+        if (!label.HasName(LabelName!))
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"'{table.Source}', line {table.HeaderLine} (header): the label is column '{label.Name}' (index {label.FileIndex}) but the encoder was fitted with '{LabelName}'."));
         if (table.LabelKind != LabelKind)
             throw new InvalidDataException($"'{table.Source}': the label '{label.Name}' was read as {table.LabelKind} but the encoder was fitted on {LabelKind}.");
