@@ -47,7 +47,7 @@ internal sealed class CsvColumnStore(string[]? names, int[] fileIndex, int[] slo
     }
 
     /// <summary>The name of the column at <paramref name="fileIndex"/> in a file without a header.</summary>
-    public static string PositionName(int fileIndex) => PositionPrefix + fileIndex.ToString(CultureInfo.InvariantCulture);
+    public static string PositionName(int fileIndex) => string.Create(CultureInfo.InvariantCulture, $"{PositionPrefix}{fileIndex}");
 
     private const string PositionPrefix = "column ";
 

@@ -2,7 +2,8 @@ using System.Text;
 namespace NeuralNets.Data;
 
 /// <summary>What a <see cref="TabularEncoder"/> learned of one feature column: a numeric column's mean and scale, or a categorical column's categories.</summary>
-internal sealed record EncodedColumn(string Name, double Mean, double Scale, string[]? Categories)
+/// <remarks>A struct, held in the encoder's array: an encoder of a table of many columns costs no object per column.</remarks>
+internal readonly record struct EncodedColumn(string Name, double Mean, double Scale, string[]? Categories)
 {
     public bool IsCategory => Categories is not null;
 

@@ -23,6 +23,8 @@ public sealed class TabularEncoder
 {
     private readonly EncodedColumn[] _columns;
     private readonly string[]? _classes;
+    private IReadOnlyList<string>? _featureNames;
+    private IReadOnlyList<string>? _encodedFeatureNames;
 
     internal TabularEncoder(EncodedColumn[] columns, string? labelName, CsvLabelKind? labelKind, string[]? classes, UnknownCategoryPolicy unknownCategories)
     {
@@ -31,8 +33,7 @@ public sealed class TabularEncoder
         LabelKind = labelKind;
         _classes = classes;
         UnknownCategories = unknownCategories;
-        FeatureNames = Array.AsReadOnly(columns.Select(c => c.Name).ToArray());
-        EncodedFeatureNames = Array.AsReadOnly(columns.SelectMany(c => c.Categories is null ? [c.Name] : c.Categories.Select(k => $"{c.Name}={k}")).ToArray());
+        foreach (var column in columns) EncodedFeatureCount += column.Width;
     }
 
     /// <summary>
@@ -90,14 +91,17 @@ public sealed class TabularEncoder
         return list;
     }
 
+    // The name lists are made when first asked for: encoding needs neither, and a table of many columns would pay for both.
+
     /// <summary>The feature columns it was fitted on, in order.</summary>
-    public IReadOnlyList<string> FeatureNames { get; }
+    public IReadOnlyList<string> FeatureNames => _featureNames ??= Array.AsReadOnly(_columns.Select(c => c.Name).ToArray());
 
     /// <summary>The names of the encoded values: a numeric column's name, or <c>column=category</c> for each category.</summary>
-    public IReadOnlyList<string> EncodedFeatureNames { get; }
+    public IReadOnlyList<string> EncodedFeatureNames => _encodedFeatureNames ??=
+        Array.AsReadOnly(_columns.SelectMany(c => c.Categories is null ? [c.Name] : c.Categories.Select(k => $"{c.Name}={k}")).ToArray());
 
     /// <summary>The number of values per encoded row: the network's input width.</summary>
-    public int EncodedFeatureCount => EncodedFeatureNames.Count;
+    public int EncodedFeatureCount { get; }
 
     /// <summary>Whether feature <paramref name="feature"/> is categorical.</summary>
     public bool IsCategorical(int feature) => _columns[feature].IsCategory;

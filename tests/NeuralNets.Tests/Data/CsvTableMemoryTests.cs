@@ -51,6 +51,23 @@ public class CsvTableMemoryTests : IDisposable
         allocated.Should().BeLessThan(8 * fileBytes, $"{allocated} bytes were allocated for a file of {fileBytes} bytes");
     }
 
+    [Theory]
+    [InlineData(true, 12)]
+    // Without a header each column gets a name made from its position ("column 123456", 48 bytes) for a cell of two bytes.
+    [InlineData(false, 24)]
+    public void FitAndEncodeFeatures_WideTable_AllocateASmallMultipleOfTheFile(bool header, int ratio)
+    {
+        // What the encoder learns is a mean and a scale a column: about 32 bytes, for a column of 6 bytes in this file.
+        string path = Write(200_000, 2, header);
+        var table = CsvTable.Read(path, new CsvOptions { HasHeader = header });
+        TabularEncoder.Fit(table).EncodeFeatures<float>(table);  // warm-up
+        long fileBytes = new FileInfo(path).Length;
+
+        long allocated = ThreadAllocation.LeastOf(() => TabularEncoder.Fit(table).EncodeFeatures<float>(table));
+
+        allocated.Should().BeLessThan(ratio * fileBytes, $"{allocated} bytes were allocated for a file of {fileBytes} bytes ({(double)allocated / fileBytes:F1} times)");
+    }
+
     /// <summary>A file of one-character numbers, with a header of one-character names when <paramref name="header"/>.</summary>
     private string Write(int columns, int rows, bool header)
     {
