@@ -22,6 +22,8 @@ public readonly struct LayerSettings
     public const int MaxWindowLength = 1 << 20;
 
     private readonly string _place;
+    private readonly string? _separator;  // when set, the place is _place, _separator, _index: made only when a message needs it
+    private readonly int _index;
     private readonly List<(string Group, string Key)>? _consulted;  // shared by the copies of this reader: what Parameters and Create read adds up
 
     /// <summary>Reads <paramref name="description"/>; messages name it as "layer".</summary>
@@ -37,6 +39,16 @@ public readonly struct LayerSettings
         _consulted = [];
     }
 
+    /// <summary>
+    /// Reads <paramref name="description"/>, the layer at <paramref name="index"/> of <paramref name="parent"/> (<c>'model.json': layer 1</c>
+    /// from <c>'model.json'</c>, <c>": layer "</c> and 1): the text is made only for a message, not for each of a file's many layers.
+    /// </summary>
+    internal LayerSettings(LayerDescription description, string parent, string separator, int index) : this(description, parent)
+    {
+        _separator = separator;
+        _index = index;
+    }
+
     /// <summary>The description being read.</summary>
     public LayerDescription Description { get; }
 
@@ -44,7 +56,7 @@ public readonly struct LayerSettings
     public string Kind => Description.Kind;
 
     /// <summary>Where the layer is, for messages: the file and its position, e.g. <c>'model.json': layer 1</c>.</summary>
-    public string Place => _place ?? "layer";
+    public string Place => _separator is null ? _place ?? "layer" : string.Create(CultureInfo.InvariantCulture, $"{_place}{_separator}{_index}");
 
     /// <summary>The place and the kind, e.g. <c>'model.json': layer 1 (Dense)</c>, as messages about its settings begin.</summary>
     private string Where => $"{Place} ({Kind})";
@@ -149,7 +161,7 @@ public readonly struct LayerSettings
     {
         ArgumentRange.ThrowIfNegative(index);
         ArgumentRange.ThrowIfGreaterThanOrEqual(index, LayerCount);
-        return new LayerSettings(Description.Layers[index], string.Create(CultureInfo.InvariantCulture, $"{Place}.{index}"));
+        return new LayerSettings(Description.Layers[index], Place, ".", index);
     }
 
     /// <summary>An error about this layer, beginning with its place and kind.</summary>

@@ -55,9 +55,10 @@ public static class ModelFile
             // The loader's own checks, so that whatever is saved can be loaded back.
             for (int i = 0; i < document.Layers.Length; i++)
                 WritableSettings(document.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
-            ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers' descriptions");
-            for (int i = 0; i < document.Layers.Length; i++)
-                RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(Settings(document.Layers[i], file, i)), string.Create(CultureInfo.InvariantCulture, $"{file}: layer {i}"));
+            var readers = Readers(document.Layers, file);
+            ParameterCheck.Match(document.Parameters, Expected(readers), Marshal.SizeOf<T>(), file, "the layers' descriptions");
+            for (int i = 0; i < readers.Length; i++)
+                RebuildsAlike(network.Layers[i], LayerRegistry.Create<T>(readers[i]), readers[i].Place);
         }
         catch (InvalidDataException e)
         {
@@ -159,12 +160,13 @@ public static class ModelFile
     /// <exception cref="InvalidDataException">As <see cref="Load{T}"/>'s, naming <paramref name="file"/>.</exception>
     internal static Sequential<T> Build<T>(ModelDocument document, string file) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ParameterCheck.Match(document.Parameters, Expected(document.Layers, file), Marshal.SizeOf<T>(), file, "the layers");
+        var settings = Readers(document.Layers, file);
+        ParameterCheck.Match(document.Parameters, Expected(settings), Marshal.SizeOf<T>(), file, "the layers");
         var layers = new ILayer<T>[document.Layers.Length];
         IReadOnlyList<int> shape = document.InputShape;
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = LayerRegistry.Create<T>(Settings(document.Layers[i], file, i));
+            layers[i] = LayerRegistry.Create<T>(settings[i]);
             shape = OutputShape(layers[i], shape, document.Layers[i].Kind, file, i);
         }
         var network = new Sequential<T>(document.InputShape, layers);
@@ -207,15 +209,20 @@ public static class ModelFile
     }
 
     /// <summary>The parameters the layer descriptions imply, named as <see cref="Sequential{T}"/> names them.</summary>
-    private static ParameterSpec[] Expected(IReadOnlyList<LayerDescription> layers, string file) =>
-        layers.SelectMany((layer, i) => LayerRegistry.Parameters(Settings(layer, file, i))
+    private static ParameterSpec[] Expected(LayerSettings[] layers) =>
+        layers.SelectMany((layer, i) => LayerRegistry.Parameters(layer)
             .Select(p => new ParameterSpec(Sequential<double>.ParameterName(i, p.Name), p.Shape))).ToArray();
 
     internal static ParameterSpec[] Specs<T>(IReadOnlyList<Parameter<T>> parameters) where T : unmanaged, IFloatingPointIeee754<T> =>
         parameters.Select(p => new ParameterSpec(p.Name, p.Shape)).ToArray();
 
-    private static LayerSettings Settings(LayerDescription layer, string file, int index) =>
-        new(layer, string.Create(CultureInfo.InvariantCulture, $"{file}: layer {index}"));
+    /// <summary>One reader per layer, for the parameter check and the build both: a file of many small layers pays for each once.</summary>
+    private static LayerSettings[] Readers(IReadOnlyList<LayerDescription> layers, string file)
+    {
+        var readers = new LayerSettings[layers.Count];
+        for (int i = 0; i < readers.Length; i++) readers[i] = new(layers[i], file, ": layer ", i);
+        return readers;
+    }
 
     /// <summary>The layer's output shape, or an error naming the layer when it does not fit its input or its output is too large to hold.</summary>
     private static IReadOnlyList<int> OutputShape<T>(ILayer<T> layer, IReadOnlyList<int> input, string kind, string file, int index)

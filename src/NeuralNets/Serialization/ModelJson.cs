@@ -57,7 +57,7 @@ internal static class ModelJson
         int[] inputShape = Lengths(root, "InputShape", file);
         if (ShapeSize.Count(inputShape, int.MaxValue) < 0)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: 'InputShape' describes more than {int.MaxValue} values per sample."));
-        var layers = Items(root, "Layers", "layer", file, (element, where) => Layer(element, where));
+        var layers = IndexedItems(root, "Layers", "layer", file, (element, index) => Layer(element, file, index));
         if (layers.Length == 0) throw new InvalidDataException($"{file}: 'Layers' is empty; a network needs at least one layer.");
         var parameters = Items(root, "Parameters", "parameter", file, (element, where) =>
         {
@@ -67,26 +67,59 @@ internal static class ModelJson
         return new ModelDocument(ModelDocument.CurrentFormat, elementType, inputShape, layers, parameters);
     }
 
+    /// <summary>
+    /// Layer <paramref name="index"/> of <paramref name="parent"/>. A layer of a kind and numeric settings, the most common, is read
+    /// without making the text of its place, which only a message needs: a file of many small layers paid for its path in each.
+    /// </summary>
+    private static LayerDescription Layer(JsonElement element, string parent, int index) =>
+        Plain(element) ?? Layer(element, Place(parent, "layer", index));
+
+    /// <summary>The layer when it holds a string kind and an object of numeric settings and nothing else; otherwise null, for <see cref="Layer(JsonElement, string)"/> to read and name what is wrong.</summary>
+    private static LayerDescription? Plain(JsonElement element)
+    {
+        if (!element.TryGetProperty("Kind", out var kind) || kind.ValueKind != JsonValueKind.String
+            || !element.TryGetProperty("Settings", out var settings) || settings.ValueKind != JsonValueKind.Object)
+            return null;
+        foreach (var field in element.EnumerateObject())
+            if (field.Name is not ("Kind" or "Settings")) return null;
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var entry in settings.EnumerateObject())
+        {
+            if (!IsNumber(entry.Value, out double number)) return null;
+            numbers[entry.Name] = number;
+        }
+        return new LayerDescription(kind.GetString()!, numbers);
+    }
+
+    private static bool IsNumber(JsonElement value, out double number)
+    {
+        number = 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out number);
+    }
+
     private static LayerDescription Layer(JsonElement element, string where)
     {
         string kind = String(element, "Kind", where);
         string named = $"{where} ({kind})";
         OnlyFields(element, named, "a layer", LayerFields);
         var numbers = Entries(Field(element, "Settings", where), where, named, "Settings", "an object of numbers",
-            (value, name) => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double number)
-                ? number
-                : throw Invalid(named, name, "a finite number", value));
-        var text = element.TryGetProperty("TextSettings", out var textElement)
-            ? Entries(textElement, named, named, "TextSettings", "an object of strings",
-                (value, name) => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(named, name, "a string", value))
-            : new Dictionary<string, string>();
-        var lists = element.TryGetProperty("ListSettings", out var listElement)
-            ? Entries(listElement, named, named, "ListSettings", "an object of integer arrays", (value, name) => (IReadOnlyList<int>)Integers(value, named, name))
-            : new Dictionary<string, IReadOnlyList<int>>();
-        var inner = element.TryGetProperty("Layers", out _)
-            ? Items(element, "Layers", "layer", named, (item, itemWhere) => Layer(item, itemWhere))
-            : [];
-        return new LayerDescription(kind, numbers) { TextSettings = text, ListSettings = lists, Layers = inner };
+            (value, name) => IsNumber(value, out double number) ? number : throw Invalid(named, name, "a finite number", value));
+        // A field the file leaves out keeps the description's shared empty default: no dictionaries of nothing for each of many layers.
+        var description = new LayerDescription(kind, numbers);
+        if (element.TryGetProperty("TextSettings", out var textElement))
+            description = description with
+            {
+                TextSettings = Entries(textElement, named, named, "TextSettings", "an object of strings",
+                    (value, name) => value.ValueKind == JsonValueKind.String ? value.GetString()! : throw Invalid(named, name, "a string", value)),
+            };
+        if (element.TryGetProperty("ListSettings", out var listElement))
+            description = description with
+            {
+                ListSettings = Entries(listElement, named, named, "ListSettings", "an object of integer arrays", (value, name) => (IReadOnlyList<int>)Integers(value, named, name)),
+            };
+        if (element.TryGetProperty("Layers", out _))
+            description = description with { Layers = IndexedItems(element, "Layers", "layer", named, (item, index) => Layer(item, named, index)) };
+        return description;
     }
 
     private static readonly string[] RootFields = ["Format", "ElementType", "InputShape", "Layers", "Parameters"];
@@ -132,7 +165,11 @@ internal static class ModelJson
     }
 
     /// <summary>An array field of objects read by <paramref name="item"/>; messages call them <paramref name="noun"/> 0, 1…</summary>
-    internal static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item)
+    internal static TItem[] Items<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, string, TItem> item) =>
+        IndexedItems(owner, name, noun, file, (element, index) => item(element, Place(file, noun, index)));
+
+    /// <summary>As <see cref="Items"/>, but <paramref name="item"/> gets the object's index, to make its place's text (<see cref="Place"/>) only if it needs it.</summary>
+    private static TItem[] IndexedItems<TItem>(JsonElement owner, string name, string noun, string file, Func<JsonElement, int, TItem> item)
     {
         var array = Field(owner, name, file);
         if (array.ValueKind != JsonValueKind.Array) throw Invalid(file, name, "an array", array);
@@ -140,12 +177,15 @@ internal static class ModelJson
         int i = 0;
         foreach (var element in array.EnumerateArray())
         {
-            string where = string.Create(CultureInfo.InvariantCulture, $"{file}: {noun} {i}");
-            if (element.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where} must be an object, was {Show(element)}.");
-            items[i++] = item(element, where);
+            if (element.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{Place(file, noun, i)} must be an object, was {Show(element)}.");
+            items[i] = item(element, i);
+            i++;
         }
         return items;
     }
+
+    /// <summary>Item <paramref name="index"/> of <paramref name="parent"/> in messages, e.g. <c>'model.json': layer 3</c>.</summary>
+    private static string Place(string parent, string noun, int index) => string.Create(CultureInfo.InvariantCulture, $"{parent}: {noun} {index}");
 
     /// <summary>A non-empty array of positive 32-bit integers, such as a shape.</summary>
     internal static int[] Lengths(JsonElement owner, string name, string where)

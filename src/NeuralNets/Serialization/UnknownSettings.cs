@@ -25,8 +25,9 @@ internal static class UnknownSettings
     public static void Check<T>(LayerSettings settings, ILayer<T> layer) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var read = settings.Consulted;
+        // Most layers hold only settings their kind read: counted first, without the lists a file of many layers would pay for each.
+        if (!AnyUnread(settings.Description, read)) return;
         var unknown = Entries(settings.Description).Where(setting => !read.Contains(setting)).ToList();
-        if (unknown.Count == 0) return;
         var described = Entries(layer.Describe()).ToHashSet();
         unknown.RemoveAll(described.Contains);
         if (unknown.Count == 0) return;
@@ -40,6 +41,19 @@ internal static class UnknownSettings
         throw settings.Error(
             $"{(one ? "the setting" : "the settings")} {which} {(one ? "is" : "are")} not one its kind reads, so loading would drop " +
             $"{(one ? "it" : "them")}: the file is damaged, or was written for another version of the layer. {knownText}");
+    }
+
+    private static bool AnyUnread(LayerDescription description, IReadOnlyList<(string Group, string Key)> read) =>
+        AnyUnread(description.Settings, nameof(LayerDescription.Settings), read)
+        || AnyUnread(description.TextSettings, nameof(LayerDescription.TextSettings), read)
+        || AnyUnread(description.ListSettings, nameof(LayerDescription.ListSettings), read);
+
+    private static bool AnyUnread<TValue>(IReadOnlyDictionary<string, TValue> group, string name, IReadOnlyList<(string Group, string Key)> read)
+    {
+        if (group.Count == 0) return false;
+        foreach (string key in group.Keys)
+            if (!read.Contains((name, key))) return true;
+        return false;
     }
 
     /// <summary>Every setting of <paramref name="description"/>, with the field that holds it.</summary>
