@@ -18,7 +18,7 @@ public sealed partial class Trainer<T>
     // OnTrainBegin; and checkpoints asked for during OnEpochEnd, written once every callback's OnEpochEnd has run.
     private ITrainingCallback<T>[] _callbacks = [];
     private CallbackState[]? _resumedCallbacks;
-    private RestoreUndo<T>? _resumeUndo;  // what the resume replaced, put back if a callback refuses its saved state
+    private ResumeUndo<T>? _resumeUndo;  // what the resume replaced, put back if Fit throws before its first step
     private readonly List<string> _pendingCheckpoints = [];
     private bool _inEpochEnd;
 
@@ -88,13 +88,13 @@ public sealed partial class Trainer<T>
     /// After OnTrainBegin of a resumed run: gives each stateful callback the first saved state of its kind not yet taken
     /// (so the same callbacks in the same order get their own states back). A callback without one starts afresh, and a
     /// state without a callback is left unused: resuming without the ModelCheckpoint that wrote the file is allowed.
-    /// A state a callback refuses refuses the whole resume: the network and optimizer are put back as they were before
-    /// it (a callback can only take its state once OnTrainBegin has run, and OnTrainBegin sees the restored network).
+    /// A state a callback refuses refuses the whole resume: the network, the optimizer and the callbacks are put back as
+    /// they were before it (a callback can only take its state once OnTrainBegin has run, and OnTrainBegin sees the restored network).
     /// </summary>
     private void ImportCallbackStates(string? resumeFrom)
     {
-        var (states, undo) = (_resumedCallbacks, _resumeUndo);
-        (_resumedCallbacks, _resumeUndo) = (null, null);
+        var states = _resumedCallbacks;
+        _resumedCallbacks = null;
         if (resumeFrom is null || states is null) return;
         var taken = new bool[states.Length];
         for (int i = 0; i < _callbacks.Length; i++)
@@ -111,25 +111,27 @@ public sealed partial class Trainer<T>
             }
             catch (ArgumentException e)
             {
-                string after = PutBack(undo)
+                string after = TakeBackResume()
                     ? "Nothing was resumed: the network and optimizer are as they were, and no epoch ran."
                     : $"The network is as it was and no epoch ran, but {_optimizer} cannot export its state, so it holds the checkpoint's.";
                 throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                     $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} {after}"), e);
             }
-            catch
-            {
-                PutBack(undo);
-                throw;
-            }
         }
     }
 
-    // A refused resume leaves no epoch end behind to checkpoint: the restored progress went with the restore.
-    private bool PutBack(RestoreUndo<T>? undo)
+    /// <summary>
+    /// Puts back what a resume changed, when Fit throws before its first step (nothing when it was no resume, or the run
+    /// is under way); false when the optimizer could not be (it cannot export its state, so it holds the checkpoint's).
+    /// A refused resume leaves no epoch end behind to checkpoint: the restored progress goes with the restore.
+    /// </summary>
+    private bool TakeBackResume()
     {
+        if (_resumeUndo is not { } undo) return true;
+        _resumeUndo = null;
         _checkpointable = null;
-        return undo?.Undo() ?? true;
+        History = undo.History;
+        return undo.Undo();
     }
 
     /// <summary>
@@ -141,7 +143,7 @@ public sealed partial class Trainer<T>
         ArgumentException.ThrowIfNullOrWhiteSpace(path, "resumeFrom");
         // The options are checked against the file before anything changes: read it once for that, then restore.
         var (progress, saved, callbacks, undo) = Checkpoint.Restore(path, _network, _optimizer, expected => CheckSameRun(expected, options, sampleCount, batches.BatchSize));
-        (_resumedCallbacks, _resumeUndo) = (callbacks, undo);
+        (_resumedCallbacks, _resumeUndo) = (callbacks, new ResumeUndo<T>(undo, History));
         foreach (var report in saved) history.Add(report);
         history.Steps = progress.Step;
         batches.StartAfter(progress.Epoch);

@@ -90,6 +90,12 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// optimizer state, random streams and history are put into this trainer's network and optimizer, built afresh as the
     /// checkpointed run built them, and the run goes on from the epoch after it. Give the options of the checkpointed run
     /// (more <see cref="TrainingOptions.Epochs"/> to train further): the result is bit-identical to a run never interrupted.
+    /// All or nothing until the first step: if Fit throws before it (a callback's <c>OnTrainBegin</c> or first
+    /// <c>OnEpochBegin</c>, a schedule, cancellation), the resume is taken back: the network's weights, running statistics
+    /// and random streams, the optimizer's state (unless it cannot export it), <see cref="History"/> and the state of every
+    /// <see cref="IStatefulCallback"/> whose <c>OnTrainBegin</c> returned are as they were before Fit. A callback that keeps
+    /// no state has seen <c>OnTrainBegin</c>; the callback that threw is as it left itself. After the first step the
+    /// resumed run stands, as any run's steps do.
     /// </param>
     /// <returns>The history; a run a callback stopped ends early, with <see cref="TrainingHistory.StopReason"/> set.</returns>
     /// <exception cref="TrainingDivergedException">
@@ -114,6 +120,22 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default,
         IEnumerable<IMetric<T>>? metrics = null, IEnumerable<ITrainingCallback<T>>? callbacks = null,
         IProgress<BatchReport>? batchProgress = null, string? resumeFrom = null)
+    {
+        try
+        {
+            return Run(train, options, validation, progress, cancellationToken, metrics, callbacks, batchProgress, resumeFrom);
+        }
+        catch
+        {
+            // Before the first step of a resumed run: the resume is taken back, and the caller's objects are as they were.
+            TakeBackResume();
+            throw;
+        }
+    }
+
+    private TrainingHistory Run(
+        Dataset<T> train, TrainingOptions? options, Dataset<T>? validation, IProgress<EpochReport>? progress, CancellationToken cancellationToken,
+        IEnumerable<IMetric<T>>? metrics, IEnumerable<ITrainingCallback<T>>? callbacks, IProgress<BatchReport>? batchProgress, string? resumeFrom)
     {
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
@@ -147,7 +169,12 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             throw new TrainingDivergedException(firstEpoch, 0, double.NaN, before.Name, false, before.Describe() + " held a non-finite value before the first step (batch 0)");
 
         var context = new TrainingContext<T>(this, _network, _loss, _optimizer, options, history, batches.BatchesPerEpoch) { Epoch = firstEpoch - 1 };
-        foreach (var c in listeners) c.OnTrainBegin(context);
+        _resumeUndo?.Capture(listeners);
+        for (int i = 0; i < listeners.Length; i++)
+        {
+            listeners[i].OnTrainBegin(context);
+            _resumeUndo?.Begun = i + 1;
+        }
         ImportCallbackStates(resumeFrom);
         History = history;
         for (int epoch = firstEpoch; epoch <= options.Epochs && !context.StopRequested; epoch++)
@@ -165,6 +192,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
                 cancellationToken.ThrowIfCancellationRequested();
                 step++;
                 options.OnStepStart?.Invoke(step);
+                _resumeUndo = null;  // the resumed run is under way: its steps stand, as any run's do
                 Step(batch, epoch);
                 steps++;
                 samples += batch.Count;
@@ -201,6 +229,7 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
             progress?.Report(report);
             EpochEndCallbacks(listeners, context, report);
         }
+        _resumeUndo = null;  // a resume with no epoch left to run is done
         if (History.Last is { } last && step > stepsBefore) CheckFinalLoss(last.Epoch, last.Steps);
         History.StopReason = context.StopReason;
         WithWeightsChanging(() =>

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using NeuralNets.Layers;
+using NeuralNets.Optimizers;
 using NeuralNets.Training;
 using NeuralNets.Training.Callbacks;
 using static NeuralNets.Tests.Serialization.CheckpointRuns;
@@ -8,7 +10,9 @@ namespace NeuralNets.Tests.Serialization;
 
 /// <summary>
 /// A checkpoint whose saved callback state a callback refuses is refused whole: Fit throws InvalidDataException and
-/// the network (weights, running statistics, random streams), the optimizer and the history are as they were.
+/// the network (weights, running statistics, random streams), the optimizer and the history are as they were. So is a
+/// resume whose Fit throws for another reason before its first step (a callback's OnTrainBegin, the first OnEpochBegin),
+/// the stateful callbacks' states included; after the first step the resumed run stands, as any run's steps do.
 /// </summary>
 public sealed class CheckpointCallbackRefusalTests : IDisposable
 {
@@ -16,19 +20,6 @@ public sealed class CheckpointCallbackRefusalTests : IDisposable
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
-
-    private static string Everything(Sequential<float> network, NeuralNets.Optimizers.IOptimizer<float> optimizer, Trainer<float> trainer)
-    {
-        var norms = network.Layers.OfType<BatchNorm<float>>()
-            .Select(n => string.Join(",", n.RunningMean.ToArray().Concat(n.RunningVariance.ToArray()).Select(Bits)) + ";" + n.BatchesTracked.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var state = optimizer.ExportState().Parameters
-            .Select(p => p.Name + ":" + p.Step.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" +
-                string.Join(",", p.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Key + "=" + string.Join(",", b.Value.Select(v => Bits((float)v))))));
-        return string.Join(" | ", Weights(network).Select(w => string.Join(",", w.Select(Bits)))) + " || " + string.Join(" | ", norms) + " || " +
-            string.Join(" | ", state) + " || " + string.Join(" | ", Figures(trainer.History));
-    }
-
-    private static string Bits(float value) => BitConverter.SingleToInt32Bits(value).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void Fit_ResumedFromARefusedCallbackState_ThrowsInvalidDataAndChangesNothing()
@@ -69,5 +60,64 @@ public sealed class CheckpointCallbackRefusalTests : IDisposable
 
         Figures(history).Should().Equal(Figures(expected));
         Weights(fresh.Network).Should().BeEquivalentTo(Weights(control.Network), o => o.WithStrictOrdering());
+    }
+
+    [Theory]
+    [InlineData(nameof(ITrainingCallback<float>.OnTrainBegin))]
+    [InlineData(nameof(ITrainingCallback<float>.OnEpochBegin))]
+    public void Fit_ResumedAndACallbackThrowsBeforeTheFirstStep_ChangesNothing(string where)
+    {
+        var (fresh, stopping, path) = Interrupted();
+        string before = Everything(fresh.Network, fresh.Optimizer, fresh.Trainer) + " || " + State(stopping);
+        var act = () => Fit(fresh.Trainer, Named(Run).Options(fresh.Optimizer), resumeFrom: path, callbacks: [stopping, new Throwing(where)]);
+
+        act.Should().Throw<InvalidOperationException>().WithMessage($"thrown from {where}");
+        (Everything(fresh.Network, fresh.Optimizer, fresh.Trainer) + " || " + State(stopping)).Should().Be(before);
+    }
+
+    [Fact]
+    public void Fit_ResumedAndACallbackThrowsAfterTheFirstStep_KeepsTheResumedRun()
+    {
+        var (fresh, stopping, path) = Interrupted();
+        var before = Weights(fresh.Network);
+        var act = () => Fit(fresh.Trainer, Named(Run).Options(fresh.Optimizer), resumeFrom: path, callbacks: [stopping, new Throwing(nameof(ITrainingCallback<float>.OnBatchEnd))]);
+
+        act.Should().Throw<InvalidOperationException>();
+        Weights(fresh.Network).Should().NotBeEquivalentTo(before, o => o.WithStrictOrdering(), "the run had taken a step from the checkpoint's weights");
+    }
+
+    /// <summary>A checkpoint after epoch 2 of a run, and a fresh set-up that has trained an epoch of its own (weights, moments, statistics, history, a callback's state).</summary>
+    private ((Sequential<float> Network, IOptimizer<float> Optimizer, Trainer<float> Trainer) Fresh, EarlyStopping<float> Stopping, string Path) Interrupted()
+    {
+        var run = Named(Run);
+        string path = _temp.File("run.ckpt.json");
+        var first = run.Build();
+        Fit(first.Trainer, run.Options(first.Optimizer), callbacks: [new CheckpointAndStop(2, path), new EarlyStopping<float>("loss", patience: 9, restoreBestWeights: true)]);
+        var fresh = run.Build();
+        var stopping = new EarlyStopping<float>("loss", patience: 9, restoreBestWeights: true);
+        Fit(fresh.Trainer, run.Options(fresh.Optimizer) with { Epochs = 1 }, callbacks: stopping);
+        return (fresh, stopping, path);
+    }
+
+    private static string State(IStatefulCallback callback)
+    {
+        var state = callback.ExportState();
+        return string.Join(" ", state.Scalars.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "=" + s.Value.ToString("R", CultureInfo.InvariantCulture)))
+            + " " + string.Join(" ", state.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Key + "=" + string.Join(",", b.Value.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+    }
+
+    /// <summary>Throws from the named callback method, as a callback given the wrong network or a full disk would.</summary>
+    private sealed class Throwing(string where) : ITrainingCallback<float>
+    {
+        public void OnTrainBegin(TrainingContext<float> context) => ThrowIf(nameof(OnTrainBegin));
+
+        public void OnEpochBegin(TrainingContext<float> context) => ThrowIf(nameof(OnEpochBegin));
+
+        public void OnBatchEnd(TrainingContext<float> context, in BatchReport report) => ThrowIf(nameof(OnBatchEnd));
+
+        private void ThrowIf(string method)
+        {
+            if (method == where) throw new InvalidOperationException($"thrown from {method}");
+        }
     }
 }

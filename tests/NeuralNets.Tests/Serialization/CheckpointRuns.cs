@@ -71,6 +71,23 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
         trainer.Fit(Train, options, Validation, metrics: [new Accuracy<float>()], callbacks: callbacks, resumeFrom: resumeFrom,
             cancellationToken: TestContext.Current.CancellationToken);
 
+    /// <summary>
+    /// All that a resume replaces, as text equal only when the bits are: the weights, the batch norms' running statistics,
+    /// the optimizer's state and the trainer's history.
+    /// </summary>
+    public static string Everything(Sequential<float> network, IOptimizer<float> optimizer, Trainer<float> trainer)
+    {
+        var norms = network.Layers.OfType<BatchNorm<float>>()
+            .Select(n => string.Join(",", n.RunningMean.ToArray().Concat(n.RunningVariance.ToArray()).Select(Bits)) + ";" + n.BatchesTracked.ToString(CultureInfo.InvariantCulture));
+        var state = optimizer.ExportState().Parameters
+            .Select(p => p.Name + ":" + p.Step.ToString(CultureInfo.InvariantCulture) + ":" +
+                string.Join(",", p.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Key + "=" + string.Join(",", b.Value.Select(v => Bits((float)v))))));
+        return string.Join(" | ", Weights(network).Select(w => string.Join(",", w.Select(Bits)))) + " || " + string.Join(" | ", norms) + " || " +
+            string.Join(" | ", state) + " || " + string.Join(" | ", Figures(trainer.History));
+    }
+
+    private static string Bits(float value) => BitConverter.SingleToInt32Bits(value).ToString("X8", CultureInfo.InvariantCulture);
+
     public static float[][] Weights(Sequential<float> network) => network.Parameters.Select(p => p.ValueSpan.ToArray()).ToArray();
 
     /// <summary>Every figure of every epoch but its wall time, doubles written so that two lines are equal only when the bits are.</summary>
