@@ -12,6 +12,10 @@ public sealed partial class Lbfgs<T>
     private const double Curvature = 0.9;             // c₂
     private const int MaxSearchTrials = 25;           // after the first trial (PyTorch's max_ls)
 
+    // The zoom stops once |bracket|·‖d‖∞ is under this: _strong_wolfe's own tolerance_change, which PyTorch's step()
+    // leaves at its default whatever the optimizer's tolerance_change (ChangeTolerance) is.
+    private const double BracketTolerance = 1e-9;
+
     // The bracket's two ends by position (PyTorch's bracket[0] and bracket[1]; a tie in loss makes position 0 the low end).
     private readonly double[] _endT = new double[2], _endLoss = new double[2], _endSlope = new double[2];
     private readonly double[][] _endGradient = new double[2][];
@@ -71,7 +75,7 @@ public sealed partial class Lbfgs<T>
         bool tooLittleProgress = false;
         for (; trials < MaxSearchTrials; trials++)
         {
-            if (Math.Abs(_endT[1] - _endT[0]) * dMax < ChangeTolerance) break;
+            if (Math.Abs(_endT[1] - _endT[0]) * dMax < BracketTolerance) break;
             double lo = Math.Min(_endT[0], _endT[1]), hi = Math.Max(_endT[0], _endT[1]), margin = 0.1 * (hi - lo);
             double t = Cubic(_endT[0], _endLoss[0], _endSlope[0], _endT[1], _endLoss[1], _endSlope[1], lo, hi);
             if (Math.Min(hi - t, t - lo) < margin)

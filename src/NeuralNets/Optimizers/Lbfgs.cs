@@ -25,7 +25,8 @@ namespace NeuralNets.Optimizers;
 /// t = min(1, 1/‖g‖₁)·η at k = 1, else η;  stop when g·d &gt; −<see cref="ChangeTolerance"/>
 /// StrongWolfe: t from a search with J(w + t·d) ≤ J(w) + c₁·t·g·d and |∇J(w + t·d)·d| ≤ c₂·|g·d| (c₁ = 1e-4, c₂ = 0.9):
 ///              cubic extrapolation to at most 10·t, then cubic zoom kept 10 % inside a bracket that makes too little
-///              progress (Nocedal &amp; Wright, Algorithms 3.5 and 3.6, with PyTorch's rules for counting and bracketing)
+///              progress, until |bracket|·‖d‖∞ &lt; 1e-9 (Nocedal &amp; Wright, Algorithms 3.5 and 3.6, with PyTorch's rules
+///              for counting and bracketing; PyTorch's search keeps its own 1e-9 whatever <see cref="ChangeTolerance"/> is)
 /// FixedStep:   J and g evaluated at the new point, except in a step's last iteration (the next step evaluates it)
 /// w ← w + t·d
 /// </code>
@@ -83,7 +84,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     /// <param name="maxIterations">Iterations per <see cref="Step"/>, at least 1. Default 20.</param>
     /// <param name="maxEvaluations">Calls of <c>evaluate</c> after which a <see cref="Step"/> starts no further iteration, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋ (PyTorch's max_eval).</param>
     /// <param name="gradientTolerance">Stop when ‖g‖∞ is at most this, non-negative. Default 1e-7.</param>
-    /// <param name="changeTolerance">Stop when a step or a change of the loss is under this, non-negative. Default 1e-9.</param>
+    /// <param name="changeTolerance">Stop when a step or a change of the loss is under this, non-negative. Default 1e-9. The strong-Wolfe search's bracket keeps PyTorch's fixed 1e-9.</param>
     /// <param name="historySize">m, the number of (s, y) pairs kept, at least 1. Default 100.</param>
     /// <param name="lineSearch">How t is chosen. Default <see cref="LbfgsLineSearch.StrongWolfe"/> (PyTorch's default is no line search, <see cref="LbfgsLineSearch.FixedStep"/>).</param>
     public Lbfgs(

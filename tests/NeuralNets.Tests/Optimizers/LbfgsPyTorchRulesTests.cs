@@ -55,6 +55,30 @@ public class LbfgsPyTorchRulesTests
     }
 
     [Fact]
+    public void StrongWolfe_ZoomsUntilPyTorchsBracketTolerance_WhateverTheChangeTolerance()
+    {
+        // PyTorch's step() calls _strong_wolfe without tolerance_change, so the zoom stops on a bracket under its
+        // default 1e-9, not under the optimizer's. On J = ½·10⁴·w² from w = 1e-4 (g = 1) with η = 5e-4 the first trial
+        // overshoots to −4e-4 and the bracket [0, 5e-4] is under changeTolerance = 1e-3; PyTorch still zooms, to the
+        // minimiser t = 1e-4 (w = 0), and only then stops because the step 1e-4 is under changeTolerance.
+        var w = new Parameter<double>("w", 1);
+        w.SetValue([1e-4]);
+        int evaluations = 0;
+        double Evaluate()
+        {
+            evaluations++;
+            double x = w.ValueSpan[0];
+            w.GradientSpan[0] = 1e4 * x;
+            return 0.5e4 * x * x;
+        }
+        var optimizer = new Lbfgs<double>([w], learningRate: 5e-4, changeTolerance: 1e-3);
+        optimizer.Step(Evaluate);
+
+        evaluations.Should().Be(3, "the start, the overshooting trial and the zoom's trial at the minimiser");
+        w.ValueSpan[0].Should().BeApproximately(0, 1e-15);
+    }
+
+    [Fact]
     public void FixedStep_EvaluatesOnceAnIteration_AndLeavesTheLastPointForTheNextStep()
     {
         // t = min(1, 1/‖g₀‖₁)·η at the first iteration, η after; three iterations make two evaluations after the start
