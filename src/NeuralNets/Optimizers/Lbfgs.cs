@@ -34,7 +34,8 @@ namespace NeuralNets.Optimizers;
 /// the last iteration's s and g_prev carry over from one <see cref="Step"/> to the next, as in PyTorch.
 /// <para>
 /// When a step ends normally the parameters hold its last iterate, as PyTorch's do. When <c>evaluate</c> throws, they
-/// hold the point with the lowest loss evaluated during that step. The work is done in double whatever
+/// hold the point with the lowest loss evaluated during that step, and a move that did not end there is forgotten (the
+/// next step stores no pair for it). The work is done in double whatever
 /// <typeparamref name="T"/> is; for float the loss is evaluated at the float-rounded point. A non-finite loss counts as
 /// +∞, so the search backs off from it (where PyTorch's would carry a NaN step length).
 /// </para>
@@ -218,6 +219,8 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         }
         finally
         {
+            // Back at the best point, the last move (if it did not end there) was abandoned: no pair is made of it.
+            if (!finished && !_best.AsSpan().SequenceEqual(_x)) _hasLastStep = false;
             WriteParameters(finished ? _x : _best);
             _evaluate = null;
         }

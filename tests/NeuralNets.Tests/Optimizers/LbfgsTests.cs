@@ -104,6 +104,38 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void Step_EvaluateThrowsAfterAFixedStepMove_TheNextStepStoresNoPairForTheAbandonedMove()
+    {
+        // J = 50·w² from w₀ = 0.1, fixed step: the first iteration overshoots to w₁ = −0.9 (J = 40.5), the second
+        // stores the true pair (s = −1, y = −100) and moves to w₂ ≈ 0, whose evaluation throws; the parameter goes back
+        // to the best point, w₀. The move to w₂ was abandoned, so the next step must not pair it with the gradient at w₀
+        // (s = 0.9, y = 100, which would make H = 0.009): with the true pair alone, H = 0.01 is exact and the next
+        // step's first iteration lands on the minimiser.
+        var w = new Parameter<double>("w", 1);
+        w.SetValue([0.1]);
+        var points = new List<double>();
+        bool fail = true;
+        double Evaluate()
+        {
+            double x = w.ValueSpan[0];
+            if (fail && points.Count == 2) throw new InvalidOperationException("evaluation failed");
+            points.Add(x);
+            w.GradientSpan[0] = 100 * x;
+            return 50 * x * x;
+        }
+        var optimizer = new Lbfgs<double>([w], maxIterations: 3, lineSearch: LbfgsLineSearch.FixedStep);
+        var act = () => optimizer.Step(Evaluate);
+        act.Should().Throw<InvalidOperationException>();
+        w.ValueSpan[0].Should().Be(0.1, "the best point evaluated in the step");
+
+        (fail, points) = (false, []);
+        optimizer.Step(Evaluate);
+        points[0].Should().Be(0.1);
+        points[1].Should().BeApproximately(0, 1e-12);
+        optimizer.StoredPairs.Should().Be(1);
+    }
+
+    [Fact]
     public void Step_NonFiniteLossOnTrial_BacksOffAndStillDescends()
     {
         // A loss that is NaN beyond |w| > 2 (as a diverging network's is): the search must shrink the step.
