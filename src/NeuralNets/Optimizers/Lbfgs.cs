@@ -37,7 +37,8 @@ namespace NeuralNets.Optimizers;
 /// hold the point with the lowest loss evaluated during that step, and a move that did not end there is forgotten (the
 /// next step stores no pair for it). The work is done in double whatever
 /// <typeparamref name="T"/> is; for float the loss is evaluated at the float-rounded point. A non-finite loss counts as
-/// +∞, so the search backs off from it (where PyTorch's would carry a NaN step length).
+/// +∞, so the search backs off from it (where PyTorch's would carry a NaN step length); a step that starts at one still
+/// iterates on its gradient, as PyTorch's does.
 /// </para>
 /// <para>
 /// Why not MathNet.Numerics' <c>LimitedMemoryBfgsMinimizer</c> (5.0): it searches with a weak-Wolfe bisection that it
@@ -213,7 +214,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         {
             T firstLoss = _evaluate();
             double loss = Record(firstLoss, _x, _g);
-            if (!double.IsInfinity(loss) && MaxAbs(_g) > GradientTolerance) Iterate(loss);
+            if (MaxAbs(_g) > GradientTolerance) Iterate(loss);
             finished = true;
             return firstLoss;
         }

@@ -135,6 +135,28 @@ public class LbfgsTests
         optimizer.StoredPairs.Should().Be(1);
     }
 
+    [Theory]
+    [InlineData(LbfgsLineSearch.FixedStep)]
+    [InlineData(LbfgsLineSearch.StrongWolfe)]
+    public void Step_FromAnInfiniteLossWithAFiniteGradient_MovesAsPyTorch(LbfgsLineSearch lineSearch)
+    {
+        // J = w² where w ≤ 5 and +∞ beyond, ∇J = 2w everywhere, from w = 6: PyTorch stops only on the gradient, so its
+        // first iteration goes to 6 − min(1, 1/12)·12 = 5 (the search's first trial there meets both conditions:
+        // anything is below +∞, and |10·(−12)| ≤ 0.9·144). A step that did nothing would leave every later step at 6.
+        var w = new Parameter<double>("w", 1);
+        w.SetValue([6]);
+        double Evaluate()
+        {
+            double x = w.ValueSpan[0];
+            w.GradientSpan[0] = 2 * x;
+            return x > 5 ? double.PositiveInfinity : x * x;
+        }
+        var optimizer = new Lbfgs<double>([w], maxIterations: 1, lineSearch: lineSearch);
+        optimizer.Step(Evaluate).Should().Be(double.PositiveInfinity);
+        w.ValueSpan[0].Should().BeApproximately(5, 1e-14);
+        optimizer.Iterations.Should().Be(1);
+    }
+
     [Fact]
     public void Step_NonFiniteLossOnTrial_BacksOffAndStillDescends()
     {
