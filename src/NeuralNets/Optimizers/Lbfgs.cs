@@ -84,7 +84,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
     /// <param name="parameters">The parameters to update, e.g. <c>network.Parameters</c>; at least one (an empty list throws <see cref="ArgumentException"/>).</param>
     /// <param name="learningRate">η, the first step length tried along d (the step itself with <see cref="LbfgsLineSearch.FixedStep"/>), positive. Default 1 (the Newton step).</param>
     /// <param name="maxIterations">Iterations per <see cref="Step"/>, at least 1. Default 20.</param>
-    /// <param name="maxEvaluations">Calls of <c>evaluate</c> after which a <see cref="Step"/> starts no further iteration, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋ (PyTorch's max_eval).</param>
+    /// <param name="maxEvaluations">Calls of <c>evaluate</c> after which a <see cref="Step"/> starts no further iteration, at least 1. Default ⌊1.25·<paramref name="maxIterations"/>⌋ (PyTorch's max_eval), at most <see cref="int.MaxValue"/>.</param>
     /// <param name="gradientTolerance">Stop when ‖g‖∞ is at most this, non-negative. Default 1e-7.</param>
     /// <param name="changeTolerance">Stop when a step or a change of the loss is under this, non-negative. Default 1e-9. The strong-Wolfe search's bracket keeps PyTorch's fixed 1e-9.</param>
     /// <param name="historySize">m, the number of (s, y) pairs kept, at least 1. Default 100.</param>
@@ -97,7 +97,7 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         _parameters = ParameterList.Collect(parameters);
         LearningRate = learningRate;
         MaxIterations = OptimizerChecks.AtLeastOne(maxIterations, nameof(maxIterations));
-        MaxEvaluations = OptimizerChecks.AtLeastOne(maxEvaluations ?? maxIterations * 5 / 4, nameof(maxEvaluations));
+        MaxEvaluations = OptimizerChecks.AtLeastOne(maxEvaluations ?? (int)Math.Min(int.MaxValue, maxIterations * 5L / 4), nameof(maxEvaluations));
         GradientTolerance = OptimizerChecks.NonNegative(gradientTolerance, nameof(gradientTolerance));
         ChangeTolerance = OptimizerChecks.NonNegative(changeTolerance, nameof(changeTolerance));
         HistorySize = OptimizerChecks.AtLeastOne(historySize, nameof(historySize));

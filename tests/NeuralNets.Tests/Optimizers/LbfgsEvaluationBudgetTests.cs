@@ -21,6 +21,17 @@ public class LbfgsEvaluationBudgetTests
         optimizer.Iterations.Should().Be(6);
     }
 
+    [Theory]
+    [InlineData(500_000_000, 625_000_000)]
+    [InlineData(int.MaxValue, int.MaxValue)]
+    public void TheDefaultBudget_OfALargeMaxIterations_IsItsQuarterMore_NotAnOverflow(int maxIterations, int expected)
+    {
+        // ⌊1.25·maxIterations⌋ in int arithmetic overflowed past 429 496 729: 5e8 was refused as a negative maxEvaluations
+        // the caller never gave, and int.MaxValue got 536 870 910. The budget is clamped to int.MaxValue where it does not fit.
+        var optimizer = new Lbfgs<double>([new Parameter<double>("w", 1)], maxIterations: maxIterations);
+        optimizer.MaxEvaluations.Should().Be(expected);
+    }
+
     [Fact]
     public void AStep_StartsNoIterationPastTheBudget_AndItsLastSearchTakesAtMost26Calls()
     {
