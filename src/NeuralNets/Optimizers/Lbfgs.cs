@@ -238,6 +238,8 @@ public sealed partial class Lbfgs<T> : IOptimizer<T> where T : unmanaged, IFloat
         for (int iteration = 1; iteration <= MaxIterations; iteration++)
         {
             _iterations++;
+            // The very first iteration (PyTorch's n_iter == 1) starts from an empty history; every later one first stores
+            // the pair the iteration before it made, now that its end point's gradient is known.
             if (_iterations == 1) (_pairs, _oldest, _hessianScale, _hasLastStep) = (0, 0, 1, false);
             else StoreLastStep();
             double slope = Direction();
