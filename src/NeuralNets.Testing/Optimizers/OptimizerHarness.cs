@@ -27,7 +27,7 @@ public static class OptimizerHarness
         var referenceProblems = OptimizerProblem.All();
         var problems = OptimizerProblem.All();
         for (int k = 0; k < problems.Count; k++)
-            outcomes.Add(Run(new ReferencePath(rule, referenceProblems[k]), problems[k], create, steps, tolerance));
+            outcomes.Add(Run(new ReferencePath(rule, referenceProblems[k]), problems[k], create, steps, tolerance, double.MaxValue));
         return new OptimizerComparison(rule, outcomes);
     }
 
@@ -50,7 +50,7 @@ public static class OptimizerHarness
         Validate(rule, create, steps);
         var outcomes = new List<ProblemComparison>();
         foreach (var problem in OptimizerProblem.All())
-            outcomes.Add(Run(new FollowingPath(rule, problem), new SingleProblem(problem), create, steps, tolerance));
+            outcomes.Add(Run(new FollowingPath(rule, problem), new SingleProblem(problem), create, steps, tolerance, float.MaxValue));
         return new OptimizerComparison(rule, outcomes)
         {
             Precision = string.Create(CultureInfo.InvariantCulture, $"in float: each step taken by the rule in double from where the optimizer stands, to {tolerance:G3} relative to max(1, |w|)"),
@@ -65,8 +65,9 @@ public static class OptimizerHarness
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), string.Create(CultureInfo.InvariantCulture, $"steps must be positive, but was {steps}."));
     }
 
+    // range: the largest finite magnitude of T; a rule whose w or loss goes beyond it has diverged for an optimizer in T.
     private static ProblemComparison Run<T>(IExpectedPath expected, ISubjectProblem<T> problem,
-        Func<IReadOnlyList<Parameter<T>>, IOptimizer<T>> create, int steps, double tolerance) where T : unmanaged, IFloatingPointIeee754<T>
+        Func<IReadOnlyList<Parameter<T>>, IOptimizer<T>> create, int steps, double tolerance, double range) where T : unmanaged, IFloatingPointIeee754<T>
     {
         IOptimizer<T> optimizer;
         try
@@ -97,6 +98,17 @@ public static class OptimizerHarness
                 }
             }
             var (step, expectedLoss) = expected.Next(problem.Values);
+            // The rule itself diverges here (Rosenbrock at a large η): a correct optimizer diverges with it, and what either
+            // gives from here on (∞, NaN, or ∞ where the rule still has a number beyond T's range) says nothing about the optimizer.
+            if (Diverges(expectedLoss, step.Next, range))
+            {
+                return new ProblemComparison(problem.Name, t - 1, null, 0, null, rows.TakeLast(RowsShown).ToArray())
+                {
+                    DivergedAt = t,
+                    Divergence = string.Create(CultureInfo.InvariantCulture,
+                        $"the rule diverges on {problem.Name} at step {t} with η = {expected.LearningRate:R} (its {(Outside(expectedLoss, range) ? "loss" : "w")} leaves {(range == double.MaxValue ? "double" : "float")}'s range); this step and those after it are not compared"),
+                };
+            }
             double loss;
             try
             {
@@ -126,13 +138,21 @@ public static class OptimizerHarness
         return new ProblemComparison(problem.Name, steps, null, 0, null, []);
     }
 
-    /// <summary>The element where <paramref name="actual"/> is furthest beyond tolerance from <paramref name="expected"/>, or −1 when none is.</summary>
+    private static bool Diverges(double loss, double[] next, double range) => Outside(loss, range) || next.Any(x => Outside(x, range));
+
+    private static bool Outside(double value, double range) => !(Math.Abs(value) <= range);
+
+    /// <summary>
+    /// The element where <paramref name="actual"/> is furthest beyond tolerance from <paramref name="expected"/>, or −1 when none is.
+    /// Equal values agree, the same infinity and NaN with NaN included.
+    /// </summary>
     internal static int WorstElement(double[] actual, double[] expected, double tolerance)
     {
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < expected.Length; i++)
         {
+            if (actual[i].Equals(expected[i])) continue;
             double excess = Math.Abs(actual[i] - expected[i]) / Math.Max(1, Math.Abs(expected[i]));
             if (double.IsNaN(excess)) excess = double.PositiveInfinity;
             if (excess > tolerance && excess > worstExcess) (worst, worstExcess) = (i, excess);

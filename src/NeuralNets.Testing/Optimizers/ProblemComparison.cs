@@ -18,6 +18,15 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
     /// <summary>What the harness changed before the parting that may explain it (the learning rate), or null.</summary>
     public string? Note { get; init; }
 
+    /// <summary>
+    /// The step at which the rule itself diverged (its w or loss left the range of the optimizer's element type) and the
+    /// comparison stopped, that step and those after it not compared; null when it did not.
+    /// </summary>
+    public int? DivergedAt { get; init; }
+
+    /// <summary>Where and with which η the rule diverged, for the report; null when it did not.</summary>
+    public string? Divergence { get; init; }
+
     /// <summary>True when the optimizer agreed with the reference at every step.</summary>
     public bool Agrees => PartedAt is null && Failure is null;
 
@@ -26,7 +35,11 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
     {
         ArgumentNullException.ThrowIfNull(rule);
         if (Failure is not null) return $"{Problem}: {Failure}";
-        if (Agrees) return string.Create(CultureInfo.InvariantCulture, $"{Problem}: agrees with the reference for {Steps} steps");
+        if (Agrees)
+        {
+            string agrees = string.Create(CultureInfo.InvariantCulture, $"{Problem}: agrees with the reference for {Steps} steps");
+            return Divergence is null ? agrees : $"{agrees}; {Divergence}";
+        }
         var last = Rows[^1];
         string flat = string.Create(CultureInfo.InvariantCulture, $"w[{Element}]");
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
@@ -41,7 +54,7 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"Problem = {Problem}, Steps = {Steps}, PartedAt = {PartedAt}, Element = {Element}, Failure = {Failure}, Rows = {Rows}, ElementName = {ElementName}, Note = {Note}, Agrees = {Agrees}");
+            $"Problem = {Problem}, Steps = {Steps}, PartedAt = {PartedAt}, Element = {Element}, Failure = {Failure}, Rows = {Rows}, ElementName = {ElementName}, Note = {Note}, DivergedAt = {DivergedAt}, Divergence = {Divergence}, Agrees = {Agrees}");
         return true;
     }
 }
