@@ -10,7 +10,13 @@ namespace NeuralNets.Testing.Optimizers;
 /// <remarks>The rule's state (v, G, m̂, v̂, u) is recomputed here from the documented formulas, independently of the library's own (which <c>ExportState</c> exposes), and checked against the library's weights at every step: a reference that read the library's state would share its mistakes.</remarks>
 public abstract class ReferenceRule
 {
-    private protected ReferenceRule() { }
+    /// <summary>
+    /// For a rule of the teacher's own: override <see cref="Name"/>, <see cref="Formula"/>, <see cref="Hyperparameters"/>,
+    /// <see cref="StateSymbols"/>, <see cref="CreateReference"/> (the implementation the optimizer under test must follow) and
+    /// <see cref="Start"/> (the same rule written out, returning an <see cref="IRuleRun"/> whose <see cref="RuleStep"/>s fill
+    /// the tables; its w after each step is checked against <see cref="CreateReference"/>'s to 1e-12).
+    /// </summary>
+    protected ReferenceRule() { }
 
     /// <summary>The rule's name, e.g. <c>Momentum</c>.</summary>
     public abstract string Name { get; }

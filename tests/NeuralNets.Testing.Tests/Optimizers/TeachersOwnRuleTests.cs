@@ -5,7 +5,8 @@ namespace NeuralNets.Testing.Tests.Optimizers;
 
 /// <summary>
 /// A teacher's own reference rule written before IRuleRun had LearningRate keeps compiling and working: its run does not
-/// take a new η, so the harness leaves η as it is for it (and still checks the several-parameter problem).
+/// take a new η, so the harness leaves η as it is for it (and still checks the several-parameter problem). The rule uses only
+/// public and protected members, as one in the teacher's own assembly must (ReferenceRuleSurfaceTests).
 /// </summary>
 public class TeachersOwnRuleTests
 {
