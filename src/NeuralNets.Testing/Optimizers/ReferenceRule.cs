@@ -65,6 +65,20 @@ public abstract class ReferenceRule
     public static ReferenceRule Adadelta(double learningRate = 1.0, double rho = 0.9, double epsilon = 1e-6, double weightDecay = 0) =>
         new AdadeltaRule(learningRate, rho, epsilon, weightDecay);
 
+    /// <summary>
+    /// RMSprop, PyTorch's form (the library's <see cref="RmsProp{T}"/>): v ← α·v + (1 − α)·g²; w ← w − η·g/(√v + ε), ε after the
+    /// root; with g ← g + λ·w first when <paramref name="weightDecay"/> λ is set, √(v − ḡ²) for √v when
+    /// <paramref name="centered"/> (ḡ ← α·ḡ + (1 − α)·g), and b ← μ·b + g/(√v + ε); w ← w − η·b with <paramref name="momentum"/> μ.
+    /// </summary>
+    /// <param name="learningRate">η. Default 0.01, PyTorch's.</param>
+    /// <param name="alpha">α, the decay of the running averages. Default 0.99.</param>
+    /// <param name="epsilon">ε, added after the square root. Default 1e-8.</param>
+    /// <param name="weightDecay">λ of the L2 penalty added to the gradient. Default 0.</param>
+    /// <param name="momentum">μ of the scaled step. Default 0 (none).</param>
+    /// <param name="centered">Whether the denominator uses v − ḡ², an estimate of the gradient's variance. Default false.</param>
+    public static ReferenceRule RmsProp(double learningRate = 1e-2, double alpha = 0.99, double epsilon = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false) =>
+        new RmsPropRule(learningRate, alpha, epsilon, weightDecay, momentum, centered);
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Hyperparameters})";
 
