@@ -38,8 +38,14 @@ public static class GradientDiagnosis
             text.AppendLine().Append("  The gradient is right for the input but wrong for ").Append(string.Join(", ", wrong))
                 .Append(": the chain rule reaches the input correctly, so look at how Backward forms the parameter gradients.");
         else if (wrong.Contains("input") && right.Count > 0)
-            text.AppendLine().Append("  The gradient is right for ").Append(string.Join(", ", right))
-                .Append(" but wrong for the input: look at the gradient Backward returns.");
+        {
+            // Every wrong tensor is named: a slip shared by the input's and a parameter's gradient (a loop bound) shows in both.
+            var parameters = wrong.Where(name => name != "input").ToList();
+            text.AppendLine().Append("  The gradient is right for ").Append(string.Join(", ", right)).Append(" but wrong for the input");
+            if (parameters.Count == 0) text.Append(": look at the gradient Backward returns.");
+            else text.Append(" and for ").Append(string.Join(", ", parameters))
+                .Append(": look at the gradient Backward returns and at how it forms the gradient of ").Append(string.Join(", ", parameters)).Append('.');
+        }
         return text.ToString();
     }
 

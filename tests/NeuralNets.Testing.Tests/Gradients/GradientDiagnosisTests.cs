@@ -58,6 +58,14 @@ public class GradientDiagnosisTests
     }
 
     [Fact]
+    public void Explain_InputAndWeightGradientWrong_NamesBothWrongTensors()
+    {
+        var text = Check(Mistake.InputAndWeightGradientScaled).Explain();
+
+        text.Should().Contain("The gradient is right for bias but wrong for the input and for weight: look at the gradient Backward returns and at how it forms the gradient of weight.");
+    }
+
+    [Fact]
     public void Explain_LossSummedOverTheBatch_SaysSummedNotAveraged()
     {
         var output = ContractTensors.Random(3, [5, 2]);

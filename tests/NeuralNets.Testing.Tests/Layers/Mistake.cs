@@ -18,4 +18,5 @@ public enum Mistake
     IndexesPastTheEnd,
     ForgetsInputAfterBackward,
     DriftsInInference,
+    InputAndWeightGradientScaled,
 }

@@ -58,7 +58,7 @@ public sealed class StudentDense : ILayer<double>
         outputGradient.FlattenTo(dy);
         if (Mistake == Mistake.WritesIntoOutputGradient) outputGradient[[0, 0]] = 0;
         if (Mistake == Mistake.Overwrites) { _weight.GradientSpan.Clear(); _bias.GradientSpan.Clear(); }
-        double weightScale = Mistake switch { Mistake.WeightGradientAveraged => 1.0 / _batch, Mistake.WeightGradientNegated => -1, _ => 1 };
+        double weightScale = Mistake switch { Mistake.WeightGradientAveraged => 1.0 / _batch, Mistake.WeightGradientNegated => -1, Mistake.InputAndWeightGradientScaled => 1.5, _ => 1 };
         for (int o = 0; o < _outputs; o++)
             for (int i = 0; i < _inputs; i++)
             {
@@ -73,7 +73,7 @@ public sealed class StudentDense : ILayer<double>
             for (int o = 0; o < biasEnd; o++)
                 for (int n = 0; n < _batch; n++) _bias.GradientSpan[o] += dy[n * _outputs + o];
         var dx = new double[_batch * _inputs];
-        double inputScale = Mistake == Mistake.InputGradientScaled ? 1.5 : 1;
+        double inputScale = Mistake is Mistake.InputGradientScaled or Mistake.InputAndWeightGradientScaled ? 1.5 : 1;
         for (int n = 0; n < _batch; n++)
             for (int i = 0; i < _inputs; i++)
                 for (int o = 0; o < _outputs; o++) dx[n * _inputs + i] += inputScale * dy[n * _outputs + o] * _weight.ValueSpan[o * _inputs + i];
