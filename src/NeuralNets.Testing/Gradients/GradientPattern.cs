@@ -27,7 +27,7 @@ public static class GradientPattern
         double numericNorm = Norm(tensor.Numeric), analyticNorm = Norm(tensor.Analytic);
         if (analyticNorm == 0 && numericNorm > 0) return "zero everywhere: Backward leaves this gradient untouched or writes zeros";
         if (numericNorm == 0) return analyticNorm > 0 ? "should be zero everywhere (the output does not depend on it), but is not" : null;
-        if (IsTranspose(tensor)) return $"the transpose of the right one: the gradient of a {ShapeText(tensor.Shape)} tensor was formed as {ShapeText([tensor.Shape[1], tensor.Shape[0]])}";
+        if (IsTranspose(tensor)) return Transposed(tensor.Shape);
 
         double k = Dot(tensor.Analytic, tensor.Numeric) / (numericNorm * numericNorm);
         if (Residual(tensor, k) > PatternTolerance * Math.Max(1, Math.Abs(k))) return null;
@@ -56,6 +56,11 @@ public static class GradientPattern
         batch > 1 && Math.Abs(factor - batch) < 1e-3 * batch ? Invariant($" (the batch holds {batch} samples: {hint})") : "";
 
     // A flat [r, c] buffer that holds Gᵀ (shape [c, r]) has a[p·r + q] = G[q, p] = n[q·c + p].
+    // A square gradient keeps its shape when transposed, so only the swapped indices can say what went wrong.
+    private static string Transposed(IReadOnlyList<int> shape) => shape[0] == shape[1]
+        ? $"the transpose of the right one: the gradient of the {ShapeText(shape)} tensor has its rows and columns swapped (element [i, j] holds what belongs at [j, i])"
+        : $"the transpose of the right one: the gradient of a {ShapeText(shape)} tensor was formed as {ShapeText([shape[1], shape[0]])}";
+
     private static bool IsTranspose(GradientCheckTensor tensor)
     {
         if (tensor.Shape.Count != 2 || tensor.Shape[0] < 2 || tensor.Shape[1] < 2) return false;

@@ -36,10 +36,11 @@ public class GradientDiagnosisTests
     }
 
     [Fact]
-    public void Explain_WeightGradientTransposed_SaysTranspose()
+    public void Explain_SquareWeightGradientTransposed_SaysRowsAndColumnsSwapped()
     {
         Check(Mistake.WeightGradientTransposed, inputs: 3, outputs: 3).Explain()
-            .Should().Contain("the transpose of the right one: the gradient of a [3, 3] tensor was formed as [3, 3]");
+            .Should().Contain("the transpose of the right one: the gradient of the [3, 3] tensor has its rows and columns swapped (element [i, j] holds what belongs at [j, i])")
+            .And.NotContain("formed as");
     }
 
     [Fact]
