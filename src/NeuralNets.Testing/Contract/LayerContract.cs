@@ -16,7 +16,7 @@ public static class LayerContract
 
     private static RuleCheck One(Func<ILayer<double>, int[], LayerContractOptions, RuleResult> rule) => (layer, sample, options) => [rule(layer, sample, options)];
 
-    // Every check in the order run, with the rules it judges (Backward's pair shares one pass) and the earlier rules its
+    // Every check in the order run, with the rules it judges (Backward's three share one pass) and the earlier rules its
     // check relies on: what Forward does to its input and to a repeated input comes first, so the first failure in a
     // report is the one to fix, and a later rule that fails because of it is marked blocked (see Blame).
     private static readonly (string[] Names, RuleCheck Run, string[] Needs)[] Steps =
@@ -28,7 +28,7 @@ public static class LayerContract
         ([ForwardRules.SampleAlone], One(ForwardRules.SampleAloneEqualsRow), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
         ([ModeRule.Name], One(ModeRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
         ([GradientRule.Name], One(GradientRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
-        ([BackwardRules.Adds, BackwardRules.LeavesArgument], BackwardRules.Check, []),
+        ([BackwardRules.Adds, BackwardRules.LeavesArgument, BackwardRules.ReturnsInputShape], BackwardRules.Check, []),
         ([SaveLoadRule.Name], One(SaveLoadRule.Check), [ForwardRules.LeavesInput, ForwardRules.Deterministic]),
     ];
 

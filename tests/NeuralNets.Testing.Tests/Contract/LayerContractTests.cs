@@ -39,6 +39,19 @@ public class LayerContractTests
     }
 
     [Theory]
+    [InlineData(Mistake.BackwardReturnsTransposedShape, 4, "[4, 3]", "[3, 4]")]
+    [InlineData(Mistake.BackwardReturnsFlat, 3, "[9]", "[3, 3]")]
+    public void Check_BackwardReturnsRightValuesInAnotherShape_FailsOnlyTheShapeRuleNamingBothShapes(Mistake mistake, int inputs, string returned, string input)
+    {
+        var report = LayerContract.Check(new StudentDense(inputs, 2, seed: 7, mistake), [inputs]);
+
+        report.Passed.Should().BeFalse(report.ToString());
+        report.Failures.Should().ContainSingle(report.ToString()).Which.Should().Match<RuleResult>(r => r.Rule == "Backward returns a gradient of the input's shape"
+            && r.Detail.StartsWith($"Backward returned a tensor of shape {returned} for an input of shape {input}; it must return the input's shape exactly", StringComparison.Ordinal));
+        report.Blocked.Should().BeEmpty(report.ToString());
+    }
+
+    [Theory]
     [InlineData("dense")]
     [InlineData("conv")]
     [InlineData("sigmoid")]

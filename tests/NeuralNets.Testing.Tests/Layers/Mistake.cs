@@ -19,4 +19,6 @@ public enum Mistake
     ForgetsInputAfterBackward,
     DriftsInInference,
     InputAndWeightGradientScaled,
+    BackwardReturnsTransposedShape,
+    BackwardReturnsFlat,
 }

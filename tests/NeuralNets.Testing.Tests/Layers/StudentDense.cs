@@ -79,7 +79,13 @@ public sealed class StudentDense : ILayer<double>
                 for (int o = 0; o < _outputs; o++) dx[n * _inputs + i] += inputScale * dy[n * _outputs + o] * _weight.ValueSpan[o * _inputs + i];
         // ForgetsInputAfterBackward: the cached input freed as if Backward were the pass's last use of it.
         if (Mistake == Mistake.ForgetsInputAfterBackward) _x = [];
-        return Tensor.Create(dx, [_batch, _inputs]);
+        // BackwardReturnsTransposedShape / BackwardReturnsFlat: the right values in the wrong shape.
+        return Mistake switch
+        {
+            Mistake.BackwardReturnsTransposedShape => Tensor.Create(dx, [_inputs, _batch]),
+            Mistake.BackwardReturnsFlat => Tensor.Create(dx, [_batch * _inputs]),
+            _ => Tensor.Create(dx, [_batch, _inputs]),
+        };
     }
 
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) =>
