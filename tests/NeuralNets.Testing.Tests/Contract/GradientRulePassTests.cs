@@ -55,4 +55,24 @@ public class GradientRulePassTests
         Rule(report, "training differs from inference only where the layer says").Status.Should().Be(RuleStatus.Passed, report.ToString());
         Rule(report, Gradients).Status.Should().Be(RuleStatus.Passed, report.ToString());
     }
+
+    [Fact]
+    public void Check_DropoutDrawingFromItsOwnRandom_FailsSayingTrainingModeCouldNotBeCheckedAndHowToMakeItCheckable()
+    {
+        var report = LayerContract.Check(new StudentDropout(0.5, seed: 3), [6], new LayerContractOptions { TrainingDiffers = true });
+
+        report.Passed.Should().BeFalse(report.ToString());
+        report.ToString().Should().NotContain("keeps the layer contract").And.NotContain("ok      " + Gradients);
+        Rule(report, Gradients).Status.Should().Be(RuleStatus.Failed, report.ToString());
+        Rule(report, Gradients).Detail.Should().StartWith("training mode could not be checked: two Forward(input, training: true) passes on the same input of shape [3, 6] differ")
+            .And.Contain("(inference mode matches: ").And.Contain("implement IRandomStreamLayer and draw each training pass from a generator made from the layer's seed and RandomPosition");
+    }
+
+    [Fact]
+    public void Check_DropoutDrawingFromARewindableStream_ChecksTrainingModeAndKeepsTheContract()
+    {
+        var report = LayerContract.Check(new RewindableStudentDropout(0.5, seed: 3), [6], new LayerContractOptions { TrainingDiffers = true });
+
+        Rule(report, Gradients).Should().Match<RuleResult>(r => r.Status == RuleStatus.Passed && r.Detail.Contains("in inference and training mode", StringComparison.Ordinal), report.ToString());
+    }
 }
