@@ -62,8 +62,26 @@ public sealed class OptimizerProblem : ISubjectProblem<double>
             });
     }
 
-    /// <summary>Fresh instances of every problem the harness runs: the quadratic, Rosenbrock's function and <see cref="SeveralParameters"/>.</summary>
-    public static IReadOnlyList<OptimizerProblem> All() => [Quadratic(), Rosenbrock(), SeveralParameters()];
+    /// <summary>
+    /// The quadratic with its loss scaled by 1e-8, f(w) = 1e-8·(½ Σ aᵢwᵢ² + Σ cᵢwᵢ), from the same start: gradients near
+    /// 1e-8, the size of the ε that Adam, RMSprop and their kin add, so where ε sits (inside or outside a square root) moves
+    /// the step by a large part of itself. On the other problems, at the default ε, the two places differ by less than any
+    /// tolerance could tell from rounding.
+    /// </summary>
+    public static OptimizerProblem TinyGradients()
+    {
+        const double scale = 1e-8;
+        double[] a = [1, 10, 100], c = [-1, 0.5, 2];
+        return new OptimizerProblem("tiny gradients", [new Parameter<double>("w", 3)], [1, -1, 0.5],
+            w => scale * w.Select((x, i) => 0.5 * a[i] * x * x + c[i] * x).Sum(),
+            w => w.Select((x, i) => scale * (a[i] * x + c[i])).ToArray());
+    }
+
+    /// <summary>
+    /// Fresh instances of every problem the harness runs: the quadratic, Rosenbrock's function, <see cref="SeveralParameters"/>
+    /// and <see cref="TinyGradients"/>.
+    /// </summary>
+    public static IReadOnlyList<OptimizerProblem> All() => [Quadratic(), Rosenbrock(), SeveralParameters(), TinyGradients()];
 
     /// <summary>The problem's name.</summary>
     public string Name { get; }

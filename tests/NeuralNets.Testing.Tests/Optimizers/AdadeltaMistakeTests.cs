@@ -25,7 +25,8 @@ public class AdadeltaMistakeTests
     {
         var comparison = OptimizerHarness.Compare(Adadelta, ps => new AdadeltaSwappingAverages(ps, 1.0));
 
-        comparison.Problems.Should().OnlyContain(p => p.PartedAt == 1);
+        // With gradients near 1e-8 both averages are far below ε = 1e-6, so swapping them changes a step by rounding only.
+        comparison.Problems.Where(p => p.Problem != "tiny gradients").Should().OnlyContain(p => p.PartedAt == 1);
         var message = MatchReferenceMessage(comparison);
         message.Should().MatchRegex(@"quadratic: parts from the reference at step 1, w\[\d\] = -?[\d.E+-]+ where the rule gives -?[\d.E+-]+");
         message.Should().MatchRegex(@"several parameters: parts from the reference at step 1, (weight\[\d, \d\]|bias\[\d\]|scale\[0\]) = ");

@@ -29,7 +29,7 @@ public class SinglePrecisionHarnessTests
         var comparison = OptimizerHarness.Compare(rule, create, steps: 200);
 
         comparison.Should().MatchReference();
-        comparison.Problems.Select(p => p.Steps).Should().Equal(200, 200, 200);
+        comparison.Problems.Select(p => p.Steps).Should().Equal(200, 200, 200, 200);
     }
 
     [Fact]
