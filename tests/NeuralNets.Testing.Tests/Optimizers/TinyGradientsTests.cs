@@ -47,35 +47,4 @@ public class TinyGradientsTests
         tiny.Loss(w).Should().BeApproximately(1e-8 * plain.Loss(w), 1e-22);
         tiny.Gradient(w).Should().Equal(plain.Gradient(w).Select(g => 1e-8 * g), (x, y) => Math.Abs(x - y) <= 1e-22);
     }
-
-    /// <summary>Adam written with √(v̂ + ε) instead of √v̂ + ε.</summary>
-    private sealed class AdamEpsilonInsideRoot(IReadOnlyList<Parameter<double>> parameters, double learningRate) : IOptimizer<double>
-    {
-        private readonly double[][] _m = [.. parameters.Select(p => new double[p.Length])];
-        private readonly double[][] _v = [.. parameters.Select(p => new double[p.Length])];
-        private int _t;
-
-        public IReadOnlyList<Parameter<double>> Parameters => parameters;
-
-        public double LearningRate { get; set; } = learningRate;
-
-        public double Step(Func<double> evaluate)
-        {
-            double loss = evaluate();
-            _t++;
-            for (int k = 0; k < parameters.Count; k++)
-            {
-                Span<double> w = parameters[k].ValueSpan, g = parameters[k].GradientSpan;
-                double[] m = _m[k], v = _v[k];
-                for (int i = 0; i < w.Length; i++)
-                {
-                    m[i] = 0.9 * m[i] + 0.1 * g[i];
-                    v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
-                    double mHat = m[i] / (1 - Math.Pow(0.9, _t)), vHat = v[i] / (1 - Math.Pow(0.999, _t));
-                    w[i] -= LearningRate * mHat / Math.Sqrt(vHat + 1e-8);
-                }
-            }
-            return loss;
-        }
-    }
 }

@@ -16,6 +16,7 @@ internal abstract class StudentElementwise<T>(IReadOnlyList<Parameter<T>> parame
     public T Step(Func<T> evaluate)
     {
         T loss = evaluate();
+        BeginStep();
         for (int k = 0; k < parameters.Count; k++)
         {
             Span<T> w = parameters[k].ValueSpan, g = parameters[k].GradientSpan;
@@ -23,6 +24,9 @@ internal abstract class StudentElementwise<T>(IReadOnlyList<Parameter<T>> parame
         }
         return loss;
     }
+
+    /// <summary>Called once a step, before its elements: where a rule counts its steps (Adam's t).</summary>
+    protected virtual void BeginStep() { }
 
     /// <summary>One element's step: its weight, gradient and two state values (m and v for Adam, v and u for Adadelta).</summary>
     protected abstract void Update(ref T w, T g, ref T first, ref T second);
