@@ -1,29 +1,12 @@
-using System.Buffers.Binary;
 using System.Text;
 using NeuralNets.Interop;
-using NeuralNets.Layers;
+using static NeuralNets.Tests.Interop.OneDenseSafetensors;
 
 namespace NeuralNets.Tests.Interop;
 
 /// <summary>Damage the header's JSON parser lets through: text that is not UTF-8 is reported as a damaged file, naming it.</summary>
 public class SafetensorsUtf8Tests
 {
-    private const string Header = """{"0.weight":{"dtype":"F64","shape":[1,1],"data_offsets":[0,8]},"0.bias":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}""";
-
-    private static Sequential<T> Net<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        Network.Sequential<T>([1]).Dense(1).Build(seed: 5);
-
-    /// <summary>A file of <paramref name="header"/>'s bytes and two F64 values.</summary>
-    private static byte[] File(byte[] header, double weight, double bias)
-    {
-        var bytes = new byte[8 + header.Length + 16];
-        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
-        header.CopyTo(bytes, 8);
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(8 + header.Length), weight);
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(16 + header.Length), bias);
-        return bytes;
-    }
-
     public static TheoryData<int> HeaderStringBytes()
     {
         // Every byte inside a string of the header: names, keys and the dtype's value.
