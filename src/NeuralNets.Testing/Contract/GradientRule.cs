@@ -59,13 +59,13 @@ internal static class GradientRule
         return new RuleResult(Name, RuleStatus.Passed, detail);
     }
 
-    // Two training passes with the kit's random streams rewound give the same output.
+    // Two training passes with the layer's random streams rewound give the same output.
     private static bool Repeatable(ILayer<double> layer, Tensor<double> input)
     {
-        var streams = RandomStreams.Of(layer);
-        streams.Rewind();
+        var streams = RandomStreamPositions.Capture(layer);
+        streams.Restore();
         var first = ContractTensors.Values(layer.Forward(input, true));
-        streams.Rewind();
+        streams.Restore();
         var second = ContractTensors.Values(layer.Forward(input, true));
         return ContractTensors.FirstDifference("output", [first.Length], second, first, 0, "", "") is null;
     }
