@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using NeuralNets.Kernels;
 using NeuralNets.Layers;
 
@@ -62,9 +63,14 @@ internal sealed class RunningStatisticsCopy<T> where T : unmanaged, IFloatingPoi
     /// <summary>Puts the copy back into <paramref name="layer"/> (exact: float and double both widen to double and back).</summary>
     public void RestoreTo(BatchNorm<T> layer)
     {
-        var mean = new double[Mean.Length];
-        var variance = new double[Variance.Length];
-        for (int c = 0; c < mean.Length; c++) (mean[c], variance[c]) = (double.CreateTruncating(Mean[c]), double.CreateTruncating(Variance[c]));
-        layer.SetRunningStatistics(mean, variance, BatchesTracked);
+        layer.SetRunningStatistics(Widened(Mean), Widened(Variance), BatchesTracked);
+    }
+
+    /// <summary>A double copy of <paramref name="values"/> (exact: float and double both widen to double).</summary>
+    public static double[] Widened(T[] values)
+    {
+        var copy = new double[values.Length];
+        TensorPrimitives.ConvertTruncating<T, double>(values, copy);
+        return copy;
     }
 }

@@ -20,8 +20,8 @@ internal static class RunningStatisticsState
     {
         for (int k = 0; k < copies.Length; k++)
         {
-            buffers[Mean(k)] = Widened(copies[k].Mean);
-            buffers[Variance(k)] = Widened(copies[k].Variance);
+            buffers[Mean(k)] = RunningStatisticsCopy<T>.Widened(copies[k].Mean);
+            buffers[Variance(k)] = RunningStatisticsCopy<T>.Widened(copies[k].Variance);
             scalars[Batches(k)] = copies[k].BatchesTracked;
         }
     }
@@ -63,13 +63,6 @@ internal static class RunningStatisticsState
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"The state of {state.Kind} has '{name}'[{c}] = {values[c]}; a running {(variance ? "variance is finite and non-negative" : "mean is finite")}."), nameof(state));
         }
-    }
-
-    private static double[] Widened<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var copy = new double[values.Length];
-        for (int i = 0; i < copy.Length; i++) copy[i] = double.CreateTruncating(values[i]); // exact: float and double both widen to double
-        return copy;
     }
 
     private static string Mean(int k) => "runningMean" + k.ToString(CultureInfo.InvariantCulture);
