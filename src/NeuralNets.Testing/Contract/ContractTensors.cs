@@ -50,7 +50,7 @@ internal static class ContractTensors
             double a = actual[i], e = expected[i];
             if (double.IsNaN(a) && double.IsNaN(e)) continue;
             if (!(Math.Abs(a - e) <= tolerance * Math.Max(1, Math.Abs(e))))
-                return string.Create(CultureInfo.InvariantCulture, $"{GradientCheckTensor.FormatLocation(name, shape, i)}: {actualLabel} {a:G10}, {expectedLabel} {e:G10}");
+                return string.Create(KitText.Numbers, $"{GradientCheckTensor.FormatLocation(name, shape, i)}: {actualLabel} {a:G10}, {expectedLabel} {e:G10}");
         }
         return null;
     }

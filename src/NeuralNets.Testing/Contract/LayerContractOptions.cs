@@ -23,7 +23,7 @@ public sealed record LayerContractOptions
             // Written so that NaN fails it too; at 1 a gradient of the wrong sign or half its size would count as right.
             if (!(value > 0 && value < 1))
                 // The value in the message only: the exception's own "Actual value" line would write it in the current culture.
-                throw new ArgumentOutOfRangeException(nameof(GradientTolerance), string.Create(CultureInfo.InvariantCulture,
+                throw new ArgumentOutOfRangeException(nameof(GradientTolerance), string.Create(KitText.Numbers,
                     $"LayerContractOptions.GradientTolerance is {value}; it must lie above 0 and below 1 (a relative error, e.g. 1e-6)."));
             field = value;
         }
@@ -76,7 +76,7 @@ public sealed record LayerContractOptions
     // The generated member list, with the numbers written in the invariant culture and the batch sizes themselves.
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append(CultureInfo.InvariantCulture, $"Seed = {Seed}, GradientTolerance = {GradientTolerance}, TrainingDiffers = {TrainingDiffers}, Batches = {ContractTensors.ShapeText(Batches)}");
+        builder.Append(KitText.Numbers, $"Seed = {Seed}, GradientTolerance = {GradientTolerance}, TrainingDiffers = {TrainingDiffers}, Batches = {ContractTensors.ShapeText(Batches)}");
         return true;
     }
 }

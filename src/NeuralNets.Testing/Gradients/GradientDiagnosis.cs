@@ -62,7 +62,7 @@ public static class GradientDiagnosis
     }
 
     /// <summary>A tolerance as people write it: <c>1e-6</c>, <c>2.5e-7</c>.</summary>
-    internal static string Tolerance(double tolerance) => tolerance.ToString("0.###e0", CultureInfo.InvariantCulture);
+    internal static string Tolerance(double tolerance) => KitText.Setting(tolerance);
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string Invariant(FormattableString text) => KitText.Format(text);
 }

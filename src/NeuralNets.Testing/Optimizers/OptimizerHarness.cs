@@ -53,7 +53,7 @@ public static class OptimizerHarness
             outcomes.Add(Run(new FollowingPath(rule, problem), new SingleProblem(problem), create, steps, tolerance, float.MaxValue));
         return new OptimizerComparison(rule, outcomes)
         {
-            Precision = string.Create(CultureInfo.InvariantCulture, $"in float: each step taken by the rule in double from where the optimizer stands, to {tolerance:G3} relative to max(1, |w|)"),
+            Precision = string.Create(KitText.Numbers, $"in float: each step taken by the rule in double from where the optimizer stands, to {tolerance} relative to max(1, |w|)"),
         };
     }
 

@@ -42,7 +42,7 @@ public sealed record ProblemComparison(string Problem, int Steps, int? PartedAt,
         }
         var last = Rows[^1];
         string flat = string.Create(CultureInfo.InvariantCulture, $"w[{Element}]");
-        var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
+        var text = new StringBuilder(string.Create(KitText.Numbers,
             $"{Problem}: parts from the reference at step {PartedAt}, {ElementName ?? flat} = {last.Actual[Element]:G12} where the rule gives {last.Rule.Next[Element]:G12}"));
         // The table numbers w's elements across all parameters; say which column holds the named element.
         if (ElementName is not null && ElementName != flat) text.Append(" (").Append(flat).Append(" in the table: w is every parameter's elements in order)");

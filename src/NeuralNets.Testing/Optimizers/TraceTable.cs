@@ -43,5 +43,5 @@ public static class TraceTable
     }
 
     // Twelve significant digits: enough to see a slip of one part in 1e9, short enough to read.
-    private static string Number(double value) => value.ToString("G12", CultureInfo.InvariantCulture);
+    private static string Number(double value) => KitText.Format($"{value:G12}");
 }

@@ -9,7 +9,7 @@ public class LayerContractOptionsTests
     [Theory]
     [InlineData(double.NaN, "NaN")]
     [InlineData(0.0, "is 0;")]
-    [InlineData(-1e-6, "-1E-06")]
+    [InlineData(-1e-6, "-1e-6")]
     [InlineData(1.0, "is 1;")]
     [InlineData(double.PositiveInfinity, "Infinity")]
     public void GradientTolerance_OutsideZeroToOne_ThrowsNamingTheOptionAndValue(double tolerance, string shown)
@@ -91,7 +91,7 @@ public class LayerContractOptionsTests
     [Fact]
     public void ToString_DefaultOptions_ShowsTheBatchSizes()
     {
-        new LayerContractOptions().ToString().Should().Be("LayerContractOptions { Seed = 1, GradientTolerance = 1E-06, TrainingDiffers = , Batches = [3, 5] }");
+        new LayerContractOptions().ToString().Should().Be("LayerContractOptions { Seed = 1, GradientTolerance = 1e-6, TrainingDiffers = , Batches = [3, 5] }");
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class AdadeltaMistakeTests
         var message = MatchReferenceMessage(comparison);
         message.Should().MatchRegex(@"quadratic: parts from the reference at step 1, w\[\d\] = -?[\d.E+-]+ where the rule gives -?[\d.E+-]+");
         message.Should().MatchRegex(@"several parameters: parts from the reference at step 1, (weight\[\d, \d\]|bias\[\d\]|scale\[0\]) = ");
-        message.Should().Contain("Adadelta (η = 1, ρ = 0.9, ε = 1E-06): v ← ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u ← ρ·u + (1 − ρ)·Δ²; w ← w − η·Δ");
+        message.Should().Contain("Adadelta (η = 1, ρ = 0.9, ε = 1e-6): v ← ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u ← ρ·u + (1 − ρ)·Δ²; w ← w − η·Δ");
         message.Should().MatchRegex(@"\| +v\[\d\] \| +Δ\[\d\] \| +u\[\d\] \|");
     }
 
@@ -52,7 +52,7 @@ public class AdadeltaMistakeTests
     {
         var rule = ReferenceRule.Adadelta(0.5, 0.95, 1e-7, weightDecay: 0.01);
 
-        rule.ToString().Should().Be("Adadelta (η = 0.5, ρ = 0.95, ε = 1E-07, λ = 0.01)");
+        rule.ToString().Should().Be("Adadelta (η = 0.5, ρ = 0.95, ε = 1e-7, λ = 0.01)");
         rule.Formula.Should().StartWith("g ← g + λ·w; v ← ρ·v");
     }
 }

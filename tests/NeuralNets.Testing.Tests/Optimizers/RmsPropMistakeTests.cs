@@ -57,7 +57,7 @@ public class RmsPropMistakeTests
     {
         var rule = ReferenceRule.RmsProp(0.01, 0.9, 1e-6, weightDecay: 0.1, momentum: 0.5, centered: true);
 
-        rule.ToString().Should().Be("RMSprop (η = 0.01, α = 0.9, ε = 1E-06, λ = 0.1, μ = 0.5, centered)");
+        rule.ToString().Should().Be("RMSprop (η = 0.01, α = 0.9, ε = 1e-6, λ = 0.1, μ = 0.5, centered)");
         rule.Formula.Should().Be("g ← g + λ·w; v ← α·v + (1 − α)·g²; ḡ ← α·ḡ + (1 − α)·g; d = √(v − ḡ²) + ε; b ← μ·b + g/d; w ← w − η·b");
         rule.StateSymbols.Should().Equal("v", "ḡ", "b");
     }

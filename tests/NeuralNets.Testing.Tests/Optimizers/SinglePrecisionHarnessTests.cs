@@ -52,7 +52,7 @@ public class SinglePrecisionHarnessTests
         comparison.Problems.Should().OnlyContain(p => p.PartedAt == 1);
         var act = () => comparison.Should().MatchReference();
         var message = act.Should().Throw<Exception>().Which.Message;
-        message.Should().Contain("in float: each step taken by the rule in double from where the optimizer stands, to 1E-05 relative to max(1, |w|)");
+        message.Should().Contain("in float: each step taken by the rule in double from where the optimizer stands, to 1e-5 relative to max(1, |w|)");
         message.Should().MatchRegex(@"quadratic: parts from the reference at step 1, w\[\d\] = -?[\d.E+-]+ where the rule gives -?[\d.E+-]+");
         message.Should().MatchRegex(@"several parameters: parts from the reference at step 1, (weight\[\d, \d\]|bias\[\d\]|scale\[0\]) = ");
         message.Should().MatchRegex(@"\| +m̂\[\d\] \| +v̂\[\d\] \|");
