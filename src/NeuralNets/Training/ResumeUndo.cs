@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using NeuralNets.Serialization;
 using NeuralNets.Training.Callbacks;
@@ -32,12 +33,27 @@ internal sealed class ResumeUndo<T>(RestoreUndo<T> restore, TrainingHistory hist
             if (callbacks[i] is IStatefulCallback stateful) _callbacks[i] = (stateful, stateful.ExportState());
     }
 
-    /// <summary>Puts the network, the optimizer and the begun callbacks back; false when the optimizer could not be (it cannot export its state).</summary>
-    public bool Undo()
+    /// <summary>
+    /// Puts the network, the optimizer and the begun callbacks back; false when the optimizer could not be (it cannot export
+    /// its state). A callback that refuses its own state of before Fit does not stop the others from being put back: its
+    /// refusal is added to <paramref name="refusals"/>, to be thrown beside the exception that ended Fit.
+    /// </summary>
+    public bool Undo(List<Exception> refusals)
     {
         bool optimizer = restore.Undo();
         for (int i = 0; i < Begun; i++)
-            if (_callbacks[i] is { } kept) kept.Callback.ImportState(kept.State);  // its own export of before Fit: it fits
+        {
+            if (_callbacks[i] is not { } kept) continue;
+            try
+            {
+                kept.Callback.ImportState(kept.State);  // its own export of before Fit: it fits, unless the callback is at fault
+            }
+            catch (Exception e)
+            {
+                refusals.Add(new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"Callback {i} ({kept.Callback}) refused its own state of before Fit while the resume was taken back, so it may hold the checkpoint's: {e.Message}"), e));
+            }
+        }
         return optimizer;
     }
 }

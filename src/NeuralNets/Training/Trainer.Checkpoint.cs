@@ -111,11 +111,12 @@ public sealed partial class Trainer<T>
             }
             catch (ArgumentException e)
             {
-                string after = TakeBackResume()
+                var refusals = new List<Exception>();
+                string after = TakeBackResume(refusals)
                     ? "Nothing was resumed: the network and optimizer are as they were, and no epoch ran."
                     : $"The network is as it was and no epoch ran, but {_optimizer} cannot export its state, so it holds the checkpoint's.";
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                    $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} {after}"), e);
+                throw WithRefusals(new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"'{resumeFrom}': the saved state of callback {i} ({_callbacks[i]}) is damaged: {e.Message} {after}"), e), refusals);
             }
         }
     }
@@ -125,14 +126,22 @@ public sealed partial class Trainer<T>
     /// is under way); false when the optimizer could not be (it cannot export its state, so it holds the checkpoint's).
     /// A refused resume leaves no epoch end behind to checkpoint: the restored progress goes with the restore.
     /// </summary>
-    private bool TakeBackResume()
+    private bool TakeBackResume(List<Exception> refusals)
     {
         if (_resumeUndo is not { } undo) return true;
         _resumeUndo = null;
         _checkpointable = null;
         History = undo.History;
-        return undo.Undo();
+        return undo.Undo(refusals);
     }
+
+    /// <summary>
+    /// <paramref name="failure"/> itself, or, when callbacks refused their states while the resume was taken back, an
+    /// <see cref="AggregateException"/> of it first and the refusals after: neither is lost.
+    /// </summary>
+    private static Exception WithRefusals(Exception failure, List<Exception> refusals) =>
+        refusals.Count == 0 ? failure : new AggregateException(
+            "Fit failed before its first step (the first inner exception), and taking the resume back failed too (the others).", [failure, .. refusals]);
 
     /// <summary>
     /// Restores a checkpoint into this trainer's objects and <paramref name="history"/> (which becomes <see cref="History"/>

@@ -115,6 +115,10 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
     /// optimizer and <see cref="History"/> are as they were).
     /// </exception>
     /// <exception cref="FileNotFoundException"><paramref name="resumeFrom"/> does not exist.</exception>
+    /// <exception cref="AggregateException">
+    /// A resumed Fit failed before its first step and a stateful callback then refused its own state of before Fit while
+    /// the resume was taken back: the failure is the first inner exception, each refusal one more.
+    /// </exception>
     public TrainingHistory Fit(
         Dataset<T> train, TrainingOptions? options = null, Dataset<T>? validation = null,
         IProgress<EpochReport>? progress = null, CancellationToken cancellationToken = default,
@@ -125,11 +129,13 @@ public sealed partial class Trainer<T> where T : unmanaged, IFloatingPointIeee75
         {
             return Run(train, options, validation, progress, cancellationToken, metrics, callbacks, batchProgress, resumeFrom);
         }
-        catch
+        catch (Exception failure)
         {
             // Before the first step of a resumed run: the resume is taken back, and the caller's objects are as they were.
-            TakeBackResume();
-            throw;
+            var refusals = new List<Exception>();
+            TakeBackResume(refusals);
+            if (refusals.Count == 0) throw;
+            throw WithRefusals(failure, refusals);
         }
     }
 

@@ -76,6 +76,21 @@ public sealed class CheckpointCallbackRefusalTests : IDisposable
     }
 
     [Fact]
+    public void Fit_ResumedAndACallbackRefusesItsOwnStateWhileTakenBack_ThrowsBothAndPutsTheRestBack()
+    {
+        var (fresh, stopping, path) = Interrupted();
+        string before = Everything(fresh.Network, fresh.Optimizer, fresh.Trainer) + " || " + State(stopping);
+        var act = () => Fit(fresh.Trainer, Named(Run).Options(fresh.Optimizer), resumeFrom: path,
+            callbacks: [new RefusingAfterBegin(), stopping, new Throwing(nameof(ITrainingCallback<float>.OnEpochBegin))]);
+
+        var thrown = act.Should().Throw<AggregateException>().Which;
+        thrown.InnerExceptions.Should().HaveCount(2);
+        thrown.InnerExceptions[0].Should().BeOfType<InvalidOperationException>().Which.Message.Should().Be("thrown from OnEpochBegin");
+        thrown.InnerExceptions[1].Message.Should().Contain("Callback 0 (refusing)").And.Contain("refused its own state");
+        (Everything(fresh.Network, fresh.Optimizer, fresh.Trainer) + " || " + State(stopping)).Should().Be(before, "the other callback and the network are put back all the same");
+    }
+
+    [Fact]
     public void Fit_ResumedAndACallbackThrowsAfterTheFirstStep_KeepsTheResumedRun()
     {
         var (fresh, stopping, path) = Interrupted();
@@ -104,6 +119,23 @@ public sealed class CheckpointCallbackRefusalTests : IDisposable
         var state = callback.ExportState();
         return string.Join(" ", state.Scalars.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "=" + s.Value.ToString("R", CultureInfo.InvariantCulture)))
             + " " + string.Join(" ", state.Buffers.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => b.Key + "=" + string.Join(",", b.Value.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+    }
+
+    /// <summary>A stateful callback with a bug: once its run has begun it refuses every state, its own of before Fit too.</summary>
+    private sealed class RefusingAfterBegin : ITrainingCallback<float>, IStatefulCallback
+    {
+        private bool _begun;
+
+        public void OnTrainBegin(TrainingContext<float> context) => _begun = true;
+
+        public CallbackState ExportState() => new("refusing", new Dictionary<string, double>(), new Dictionary<string, double[]>());
+
+        public void ImportState(CallbackState state)
+        {
+            if (_begun) throw new ArgumentException("no state accepted once begun");
+        }
+
+        public override string ToString() => "refusing";
     }
 
     /// <summary>Throws from the named callback method, as a callback given the wrong network or a full disk would.</summary>
