@@ -18,13 +18,20 @@ internal static class GoldenInputs
     /// <summary>Relative tolerance of every golden comparison: |a − b| ≤ 1e-10·max(1, |b|).</summary>
     public const double Tolerance = 1e-10;
 
-    /// <summary>Asserts |actual − expected| ≤ 1e-10·max(1, |expected|) element by element.</summary>
-    public static void ShouldMatchTorch(this ReadOnlySpan<double> actual, double[] expected, string what)
+    /// <summary>Asserts |actual − expected| ≤ 1e-10·max(1, |expected|) element by element, against libtorch's values.</summary>
+    public static void ShouldMatchTorch(this ReadOnlySpan<double> actual, double[] expected, string what) =>
+        actual.ShouldMatch(expected, what, "libtorch");
+
+    /// <summary>Asserts |actual − expected| ≤ 1e-10·max(1, |expected|) element by element, against Python PyTorch's values (tests/PyTorchReference).</summary>
+    public static void ShouldMatchPyTorch(this double[] actual, double[] expected, string what) =>
+        ((ReadOnlySpan<double>)actual).ShouldMatch(expected, what, "PyTorch");
+
+    private static void ShouldMatch(this ReadOnlySpan<double> actual, double[] expected, string what, string reference)
     {
-        actual.Length.Should().Be(expected.Length, $"{what} has libtorch's element count");
+        actual.Length.Should().Be(expected.Length, $"{what} has {reference}'s element count");
         for (int i = 0; i < actual.Length; i++)
             Math.Abs(actual[i] - expected[i]).Should().BeLessThanOrEqualTo(Tolerance * Math.Max(1, Math.Abs(expected[i])),
-                $"{what}[{i}]: NeuralNets {actual[i]:R}, libtorch {expected[i]:R}");
+                $"{what}[{i}]: NeuralNets {actual[i]:R}, {reference} {expected[i]:R}");
     }
 
     public static void ShouldMatchTorch(this double[] actual, double[] expected, string what) =>

@@ -13,8 +13,8 @@ public class LayerGoldenTests
 {
     private static Tensor<double> Tensor(double[] values, params int[] shape) => TestTensors.Create(values, shape);
 
-    [Fact]
-    public void Mlp_CrossEntropy_MatchesTorch()
+    /// <summary>The golden 3-4-2 network: Dense, <paramref name="activation"/>, Dense, with Wave weights (PyTorchOptimizerTests trains it too).</summary>
+    internal static (Dense<double> First, Dense<double> Second, Sequential<double> Network) GoldenMlp(ILayer<double> activation)
     {
         var dense1 = new Dense<double>(3, 4, seed: 1);
         var dense2 = new Dense<double>(4, 2, seed: 2);
@@ -22,7 +22,13 @@ public class LayerGoldenTests
         dense1.Bias.SetValue(Wave(4, 40, 0.3));
         dense2.Weight.SetValue(Wave(8, 50, 0.9));
         dense2.Bias.SetValue(Wave(2, 70, 0.2));
-        var net = new Sequential<double>(dense1, new Sigmoid<double>(), dense2);
+        return (dense1, dense2, new Sequential<double>(dense1, activation, dense2));
+    }
+
+    [Fact]
+    public void Mlp_CrossEntropy_MatchesTorch()
+    {
+        var (dense1, dense2, net) = GoldenMlp(new Sigmoid<double>());
         var loss = new SoftmaxCrossEntropy<double>();
         var x = Tensor(Wave(15, 0, 1.5), 5, 3);
         var labels = Tensor([0.0, 1, 0, 1, 0], 5);

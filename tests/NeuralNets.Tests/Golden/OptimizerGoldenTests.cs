@@ -10,10 +10,11 @@ namespace NeuralNets.Tests.Golden;
 /// </summary>
 public class OptimizerGoldenTests
 {
-    private static Quadratic<double> Problem() => new([1, 10, 100, 3], [1, -2, 0.5, 0], Wave(4, 1000, 1.0));
+    /// <summary>The quadratic every elementwise golden test runs on (PyTorchOptimizerTests too).</summary>
+    internal static Quadratic<double> Problem() => new([1, 10, 100, 3], [1, -2, 0.5, 0], Wave(4, 1000, 1.0));
 
     /// <summary>w after each of <paramref name="steps"/> steps, concatenated.</summary>
-    private static double[] Trajectory(Quadratic<double> problem, IOptimizer<double> optimizer, int steps = 5)
+    internal static double[] Trajectory(Quadratic<double> problem, IOptimizer<double> optimizer, int steps = 5)
     {
         var points = new List<double>();
         for (int i = 0; i < steps; i++)
@@ -41,17 +42,28 @@ public class OptimizerGoldenTests
         const double gamma = 0.9;
         var problem = Problem();
         double[] w = Trajectory(problem, new Nesterov<double>([problem.W], learningRate: 0.01, momentum: gamma));
+        var theta = LookAheadPoints(problem.Start, w, gamma);
+        theta.ShouldMatchTorch(TorchGoldenValues.SgdNesterov, "θ = w − γv");
+    }
+
+    /// <summary>
+    /// PyTorch's θₖ = wₖ − γ·vₖ for each w after a step in <paramref name="w"/> (concatenated, each as long as
+    /// <paramref name="start"/>), with vₖ = wₖ₋₁ − wₖ the update just applied.
+    /// </summary>
+    internal static double[] LookAheadPoints(double[] start, double[] w, double gamma)
+    {
+        int n = start.Length;
         var theta = new double[w.Length];
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < w.Length / n; k++)
         {
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < n; i++)
             {
-                double previous = k == 0 ? problem.Start[i] : w[4 * (k - 1) + i];
-                double v = previous - w[4 * k + i];
-                theta[4 * k + i] = w[4 * k + i] - gamma * v;
+                double previous = k == 0 ? start[i] : w[n * (k - 1) + i];
+                double v = previous - w[n * k + i];
+                theta[n * k + i] = w[n * k + i] - gamma * v;
             }
         }
-        theta.ShouldMatchTorch(TorchGoldenValues.SgdNesterov, "θ = w − γv");
+        return theta;
     }
 
     [Fact]
@@ -153,22 +165,7 @@ public class OptimizerGoldenTests
         // step to step and the last iteration's point left for the next step to evaluate. The quartic ¼ Σ wᵢ⁴ makes the
         // curvature change along the way.
         var problem = Problem();
-        Func<double> evaluate = problem.Evaluate;
-        if (quartic)
-        {
-            evaluate = () =>
-            {
-                double loss = problem.Evaluate();
-                var w = problem.W.ValueSpan;
-                var g = problem.W.GradientSpan;
-                for (int i = 0; i < w.Length; i++)
-                {
-                    loss += 0.25 * (w[i] * w[i] * w[i] * w[i]);
-                    g[i] += w[i] * w[i] * w[i];
-                }
-                return loss;
-            };
-        }
+        Func<double> evaluate = quartic ? WithQuartic(problem) : problem.Evaluate;
         var optimizer = new Lbfgs<double>([problem.W], learningRate: 0.5, maxIterations: 3, historySize: 3, lineSearch: LbfgsLineSearch.FixedStep);
         var points = new List<double>();
         for (int step = 0; step < 5; step++)
@@ -179,4 +176,18 @@ public class OptimizerGoldenTests
         optimizer.StoredPairs.Should().Be(3, "the history filled, so the oldest pairs were dropped");
         points.ToArray().ShouldMatchTorch(quartic ? TorchGoldenValues.LbfgsFixedStepQuartic : TorchGoldenValues.LbfgsFixedStep, "w");
     }
+
+    /// <summary>The closure of f(w) + ¼ Σ wᵢ⁴ for the quadratic f of <paramref name="problem"/>.</summary>
+    internal static Func<double> WithQuartic(Quadratic<double> problem) => () =>
+    {
+        double loss = problem.Evaluate();
+        var w = problem.W.ValueSpan;
+        var g = problem.W.GradientSpan;
+        for (int i = 0; i < w.Length; i++)
+        {
+            loss += 0.25 * (w[i] * w[i] * w[i] * w[i]);
+            g[i] += w[i] * w[i] * w[i];
+        }
+        return loss;
+    };
 }
