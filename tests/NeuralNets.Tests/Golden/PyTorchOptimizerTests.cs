@@ -12,8 +12,10 @@ namespace NeuralNets.Tests.Golden;
 /// Every optimizer in double against the trajectories Python PyTorch's torch.optim recorded in float64
 /// (tests/PyTorchReference/optimizers.py, PyTorchOptimizerValues.cs), to 1e-10 relative: the elementwise rules for 15
 /// steps on the golden quadratic, L-BFGS with and without its strong-Wolfe line search over several steps on quadratics,
-/// a quartic, Rosenbrock and two small networks, with the loss each step returns, the closure calls it makes and the
-/// iterations it counts.
+/// a quartic, Rosenbrock, two one-dimensional functions that take the line search to its limits and two small networks,
+/// with the loss each step returns, the closure calls it makes and the iterations it counts. NAdam was recorded with
+/// torch 1.13's multi-tensor path: its single-tensor one still had the second correction's mu_product bug that
+/// PyTorch 2.0 fixed (pytorch/pytorch#92699); ours is today's rule.
 /// </summary>
 public class PyTorchOptimizerTests
 {
