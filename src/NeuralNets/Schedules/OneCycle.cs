@@ -9,7 +9,7 @@ namespace NeuralNets.Schedules;
 /// </summary>
 /// <remarks>
 /// <code>
-/// s = step − 1;  e₁ = ⌊p·S⌋ − 1 (float p·S, as PyTorch);  e₂ = S − 1
+/// s = step − 1;  e₁ = p·S − 1 (not rounded to a whole step, as PyTorch);  e₂ = S − 1
 /// η(step) = cos(η_max/d, η_max, s/e₁)                         for s ≤ e₁
 ///         = cos(η_max, η_max/(d·d_final), (s − e₁)/(e₂ − e₁))  after
 /// cos(a, b, t) = b + (a − b)/2 · (1 + cos(π·t))
