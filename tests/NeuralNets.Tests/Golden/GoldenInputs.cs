@@ -34,6 +34,18 @@ internal static class GoldenInputs
                 $"{what}[{i}]: NeuralNets {actual[i]:R}, {reference} {expected[i]:R}");
     }
 
+    /// <summary>
+    /// Asserts |actual − expected| ≤ 1e-10·|expected| element by element, with no floor: for values far below 1 whose
+    /// own size is the scale (learning rates, gradients of a mean over many elements).
+    /// </summary>
+    public static void ShouldMatchTorchRelatively(this double[] actual, double[] expected, string what)
+    {
+        actual.Length.Should().Be(expected.Length, $"{what} has PyTorch's element count");
+        for (int i = 0; i < actual.Length; i++)
+            Math.Abs(actual[i] - expected[i]).Should().BeLessThanOrEqualTo(Tolerance * Math.Abs(expected[i]),
+                $"{what}[{i}]: NeuralNets {actual[i]:R}, PyTorch {expected[i]:R}");
+    }
+
     public static void ShouldMatchTorch(this double[] actual, double[] expected, string what) =>
         ((ReadOnlySpan<double>)actual).ShouldMatchTorch(expected, what);
 

@@ -1,4 +1,5 @@
 using NeuralNets.Schedules;
+using NeuralNets.Tests.Golden;
 
 namespace NeuralNets.Tests.Schedules;
 
@@ -30,12 +31,7 @@ public class PyTorchScheduleTests
     public void LearningRate_RecordedConfiguration_MatchesPyTorchWithin1e10Relative(string schedule)
     {
         var (rate, rates, followed) = Recorded[schedule];
-        for (int index = 1; index <= followed; index++)
-        {
-            double ours = rate(index), torch = rates[index - 1];
-            Math.Abs(ours - torch).Should().BeLessThanOrEqualTo(1e-10 * Math.Abs(torch),
-                $"{schedule} at epoch or step {index}: NeuralNets {ours:R}, PyTorch {torch:R}");
-        }
+        Enumerable.Range(1, followed).Select(rate).ToArray().ShouldMatchTorchRelatively(rates[..followed], $"{schedule}'s rate by epoch or step (index + 1)");
     }
 
     [Theory]
