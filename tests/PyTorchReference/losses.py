@@ -1,0 +1,201 @@
+"""Loss values and input gradients of torch.nn.functional's losses, for tests/NeuralNets.Tests/Losses.
+
+Records, in float64 with reduction 'mean' (the mean over every element, or over the batch weighted by the labels'
+class weights: what NeuralNets' losses document), each loss's value and its gradient with respect to the input through
+autograd, for:
+  l1_loss                                     - L1Loss
+  huber_loss(delta)                           - Huber(delta)
+  binary_cross_entropy_with_logits            - BinaryCrossEntropyWithLogits (no weight or pos_weight: ours has neither)
+  cross_entropy(weight, label_smoothing)      - CrossEntropy(classWeights, labelSmoothing), and SoftmaxCrossEntropy
+                                                where there are neither
+Inputs follow GoldenInputs.Wave (scale·sin(0.7·(i + offset) + 0.3)), some edited to reach edges (equal output and
+target, |d| exactly δ, logits of ±40, ±745 and ±800); the file holds the inputs as recorded, so the tests need not
+evaluate the sine again.
+
+The value of binary_cross_entropy_with_logits is recorded as PyTorch defines it today, (1 − y)·z − log_sigmoid(z),
+composed from torch 1.13's ops (1.13's fused kernel took (1 − y)·z + m + log(e^(−m) + e^(−z−m)), m = max(−z, 0)); the
+two give the same bits on the main cases. Where the loss is far below its terms' parts (logits ±30…±40 on their target's
+side, BCE_TINY) both lose digits, 3.1030e-14 today's and 3.1234e-14 1.13's for the exact 3.1271e-14: that case is
+recorded apart, and the test checks ours against the exact loss there. The gradient, (σ(z) − y)/n, is the same in both
+and is taken through autograd of the fused loss.
+
+Recorded from PyTorch 1.13 (Debian's python3-torch). Rerun from the repository root with Debian's Python:
+  /usr/bin/python3 tests/PyTorchReference/losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs
+The output is the same bytes on every run.
+"""
+import math
+import sys
+
+import torch
+import torch.nn.functional as F
+
+
+def wave(count, offset, scale):
+    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
+
+
+def record(loss_of, output, target, shape):
+    """The loss and its gradient with respect to `output`, both through torch."""
+    z = torch.tensor(output).reshape(shape).requires_grad_(True)
+    value = loss_of(z, torch.tensor(target).reshape(shape if len(target) == len(output) else [shape[0]]))
+    value.backward()
+    return value.item(), z.grad.reshape(-1).tolist()
+
+
+def bce_with_logits_today(z, y):
+    """PyTorch's current definition of the mean loss, (1 − y)·z − log_sigmoid(z), from 1.13's ops."""
+    return ((1 - y) * z - F.logsigmoid(z)).mean()
+
+
+def bce_with_logits(z, y):
+    """The value as today's PyTorch defines it, the gradient from the fused loss's backward."""
+    return F.binary_cross_entropy_with_logits(z, y) - F.binary_cross_entropy_with_logits(z, y).detach() \
+        + bce_with_logits_today(z, y).detach()
+
+
+def with_equal_pairs(output, target, every):
+    """`target` with every `every`-th element set to the output's, so that the difference there is exactly 0."""
+    return [o if i % every == 0 else t for i, (o, t) in enumerate(zip(output, target))]
+
+
+L1 = [
+    ("Wave(12, 1900, 2) against Wave(12, 1950, 1), every third pair equal, [3, 4]",
+     wave(12, 1900, 2.0), with_equal_pairs(wave(12, 1900, 2.0), wave(12, 1950, 1.0), 3), [3, 4]),
+    ("Wave(10, 1960, 1000) against Wave(10, 1970, 0.001), [2, 5]", wave(10, 1960, 1000.0), wave(10, 1970, 0.001), [2, 5]),
+]
+
+# (delta, description, output, target, shape)
+HUBER = [
+    (1.0, "Wave(12, 1980, 2) against Wave(12, 1990, 1), [3, 4]", wave(12, 1980, 2.0), wave(12, 1990, 1.0), [3, 4]),
+    (0.3, "Wave(12, 1982, 2) against Wave(12, 1993, 1), [3, 4]", wave(12, 1982, 2.0), wave(12, 1993, 1.0), [3, 4]),
+    (2.5, "Wave(12, 1984, 3) against Wave(12, 1996, 1), [3, 4]", wave(12, 1984, 3.0), wave(12, 1996, 1.0), [3, 4]),
+    (0.5, "differences ±δ exactly, 0 and 4.5, [2, 3]",
+     [0.75, 1.25, -0.5, 2.0, 0.125, 3.0], [0.25, 1.75, 0.0, 2.0, 0.625, -1.5], [2, 3]),
+    (1.0, "Wave(8, 2000, 800) against Wave(8, 2010, 1), [2, 4]", wave(8, 2000, 800.0), wave(8, 2010, 1.0), [2, 4]),
+]
+
+BCE = [
+    ("logits Wave(12, 2020, 6), targets 0.5 + Wave(12, 2030, 0.5), [3, 4]",
+     wave(12, 2020, 6.0), [0.5 + v for v in wave(12, 2030, 0.5)], [3, 4]),
+    ("logits Wave(8, 2040, 20), targets 0 and 1, [2, 4]", wave(8, 2040, 20.0), [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0], [2, 4]),
+    ("logits ±40, ±800, ±745, ±720, −710, 0 and 36.7, hard and soft targets, [3, 5]",
+     [40.0, -40.0, 800.0, -800.0, 40.0, -40.0, 800.0, -800.0, 0.0, 745.0, -745.0, 36.7, -720.0, 720.0, -710.0],
+     [1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.5, 0.3, 0.7, 1.0, 0.0, 1.0, 0.0], [3, 5]),
+]
+
+# Where the loss is far below its terms' parts, PyTorch's value loses digits (see the docstring): recorded apart.
+BCE_TINY = [
+    ("logits ±30, ±36, ±40 on their own side: a loss of 3e-14, [2, 3]",
+     [40.0, -40.0, 36.0, -36.0, 30.0, -30.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [2, 3]),
+]
+
+# (weights or None, label_smoothing, description, logits, labels, shape)
+CROSS_ENTROPY = [
+    (None, 0.0, "Wave(60, 2100, 4) as [6, 10], labels 0, 3, 9, 5, 5, 1", wave(60, 2100, 4.0), [0, 3, 9, 5, 5, 1], [6, 10]),
+    (None, 0.0, "Wave(60, 2110, 4) as [3, 20], labels 19, 0, 7", wave(60, 2110, 4.0), [19, 0, 7], [3, 20]),
+    (None, 0.0, "logits ±800, ±40 and rows of one value, [3, 4], labels 1, 2, 3",
+     [800.0, -800.0, 0.0, 40.0, -800.0, -800.0, -800.0, -800.0, 40.0, -40.0, 800.0, 799.0], [1, 2, 3], [3, 4]),
+    ([0.2, 1.5, 1.0, 3.0], 0.0, "Wave(24, 2050, 3) as [6, 4], labels 0, 1, 2, 3, 1, 3",
+     wave(24, 2050, 3.0), [0, 1, 2, 3, 1, 3], [6, 4]),
+    (None, 0.1, "Wave(24, 2052, 3) as [6, 4], labels 0, 1, 2, 3, 1, 3", wave(24, 2052, 3.0), [0, 1, 2, 3, 1, 3], [6, 4]),
+    (None, 1.0, "Wave(24, 2054, 3) as [6, 4], labels 3, 1, 2, 0, 1, 3", wave(24, 2054, 3.0), [3, 1, 2, 0, 1, 3], [6, 4]),
+    ([0.0, 1.0, 2.0, 0.5], 0.2, "Wave(24, 2060, 3) as [6, 4], labels 0, 1, 2, 3, 0, 2",
+     wave(24, 2060, 3.0), [0, 1, 2, 3, 0, 2], [6, 4]),
+    ([1.0, 2.0, 0.5], 0.05, "logits ±800 and ±40, [3, 3], labels 1, 0, 2",
+     [800.0, -800.0, 0.0, -800.0, 800.0, 40.0, 40.0, -40.0, 800.0], [1, 0, 2], [3, 3]),
+    ([0.3, 1.0, 2.0, 0.7, 1.1], 0.3, "Wave(5, 2070, 2) as [1, 5], label 4", wave(5, 2070, 2.0), [4], [1, 5]),
+]
+
+# Probabilities below the smallest normal double, which SoftmaxCrossEntropy's gradient flushes to 0: recorded apart.
+CROSS_ENTROPY_SUBNORMAL = [
+    (None, 0.0, "logits 0, −720, 5, −730 and −715, 2, −740, 0: probabilities below the smallest normal double, [2, 4], labels 2, 1",
+     [0.0, -720.0, 5.0, -730.0, -715.0, 2.0, -740.0, 0.0], [2, 1], [2, 4]),
+]
+
+
+def literal(value):
+    """A C# double literal that parses to exactly `value` (Python's repr round-trips)."""
+    text = repr(float(value))
+    if text == "inf" or text == "-inf" or text == "nan":
+        raise ValueError(f"{text} has no C# literal here")
+    return text if ("." in text or "e" in text) else text + ".0"
+
+
+def array(values, indent):
+    lines = [indent + ", ".join(literal(v) for v in values[start:start + 4]) + ","
+             for start in range(0, len(values), 4)]
+    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"
+
+
+def elementwise(description, output, target, shape, loss_of, indent="            "):
+    value, gradient = record(loss_of, output, target, shape)
+    return (f"new(\"{description}\", [{', '.join(str(d) for d in shape)}],\n{indent[:-4]}"
+            + f",\n{indent[:-4]}".join(array(values, indent) for values in (output, target, [value], gradient)) + ")")
+
+
+def section(record_type, name, comment, entries):
+    body = "\n".join("        " + entry + "," for entry in entries)
+    return f"    /// <summary>{comment}</summary>\n    public static readonly {record_type}[] {name} =\n    [\n{body}\n    ];\n"
+
+
+def weights_literal(weights):
+    return "null" if weights is None else "[" + ", ".join(literal(w) for w in weights) + "]"
+
+
+def class_case(weights, smoothing, description, logits, labels, shape, indent="            "):
+    weight = None if weights is None else torch.tensor(weights)
+    value, gradient = record(lambda z, y: F.cross_entropy(z, y.long(), weight=weight, label_smoothing=smoothing),
+                             logits, [float(label) for label in labels], shape)
+    return (f"new(\"{description}\", {weights_literal(weights)}, {literal(smoothing)}, [{', '.join(str(n) for n in shape)}],\n{indent[:-4]}"
+            + f",\n{indent[:-4]}".join(array(values, indent) for values in (logits, labels, [value], gradient)) + ")")
+
+
+def main(path):
+    torch.set_default_dtype(torch.float64)
+    torch.set_num_threads(1)
+    l1 = [elementwise(d, o, t, s, F.l1_loss) for d, o, t, s in L1]
+    huber = ["new(" + literal(delta) + ", " + elementwise(d, o, t, s, lambda z, y, delta=delta: F.huber_loss(z, y, delta=delta),
+                                                         indent="                ") + ")"
+             for delta, d, o, t, s in HUBER]
+    bce = [elementwise(d, o, t, s, bce_with_logits) for d, o, t, s in BCE]
+    bce_tiny = [elementwise(d, o, t, s, bce_with_logits) for d, o, t, s in BCE_TINY]
+    cross = [class_case(*entry) for entry in CROSS_ENTROPY]
+    cross_subnormal = [class_case(*entry) for entry in CROSS_ENTROPY_SUBNORMAL]
+    header = (
+        "// <auto-generated>\n"
+        "// Loss values and input gradients recorded from torch.nn.functional (PyTorch 1.13, float64, reduction 'mean') by\n"
+        "//   /usr/bin/python3 tests/PyTorchReference/losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs\n"
+        "// binary_cross_entropy_with_logits's value is today's PyTorch definition, (1 − y)·z − log_sigmoid(z): see the script.\n"
+        "// Do not edit by hand: regenerate.\n"
+        "// </auto-generated>\n"
+        "#nullable enable\n"
+        "namespace NeuralNets.Tests.Losses;\n\n"
+        "/// <summary>An elementwise loss's inputs (flattened, with their shape), and PyTorch's loss (one value) and gradient with respect to the output.</summary>\n"
+        "internal sealed record ElementwiseLossCase(string Inputs, int[] Shape, double[] Output, double[] Target, double[] Loss, double[] Gradient);\n\n"
+        "/// <summary>Huber's δ and the case recorded with it.</summary>\n"
+        "internal sealed record HuberLossCase(double Delta, ElementwiseLossCase Recorded);\n\n"
+        "/// <summary>cross_entropy's class weights (null for none) and label smoothing, its logits and labels, and PyTorch's loss and gradient.</summary>\n"
+        "internal sealed record ClassLossCase(string Inputs, double[]? Weights, double LabelSmoothing, int[] Shape, double[] Output, double[] Labels, double[] Loss, double[] Gradient);\n\n"
+        "/// <summary>The recorded cases, one array per loss.</summary>\n"
+        "internal static class PyTorchLossValues\n{\n"
+    )
+    sections = [
+        section("ElementwiseLossCase", "L1Loss", "l1_loss.", l1),
+        section("HuberLossCase", "HuberLoss", "huber_loss(delta).", huber),
+        section("ElementwiseLossCase", "BceWithLogitsLoss",
+                "binary_cross_entropy_with_logits: the value as (1 − y)·z − log_sigmoid(z), the gradient from its backward.", bce),
+        section("ElementwiseLossCase", "BceWithLogitsTinyLoss",
+                "binary_cross_entropy_with_logits where the loss is far below its terms' parts and PyTorch's value loses digits.",
+                bce_tiny),
+        section("ClassLossCase", "CrossEntropyLoss", "cross_entropy(weight, label_smoothing) against class indices.", cross),
+        section("ClassLossCase", "CrossEntropySubnormalProbabilities",
+                "cross_entropy where some probabilities, and so gradients, are below the smallest normal double.", cross_subnormal),
+    ]
+    with open(path, "w", encoding="utf-8", newline="\n") as output:
+        output.write(header + "\n".join(sections) + "}\n")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: losses.py OUTPUT.cs")
+    main(sys.argv[1])
