@@ -1,0 +1,144 @@
+using System.Numerics;
+using NeuralNets.Interop;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
+using System.Numerics.Tensors;
+using NeuralNets.Tests.Golden;
+
+namespace NeuralNets.Tests.Interop;
+
+/// <summary>A model of PyTorchFiles/ as PyTorch computed it (generated into <see cref="PyTorchOnnxValues"/>).</summary>
+internal sealed record PyTorchOnnxModel(
+    string Name, int[] SampleShape, double[] Input, double[] FloatOutput, double[] DoubleOutput, double[] Target, double[]? DoubleOutputAfterStep);
+
+/// <summary>
+/// ONNX files that PyTorch 1.13's <c>torch.onnx.export</c> wrote (tests/PyTorchReference/onnx_models.py) in the ways
+/// users call it, imported and compared with PyTorch's own predictions, trained and exported again.
+/// </summary>
+public class PyTorchExportedOnnxTests
+{
+    /// <summary>
+    /// Float32 against PyTorch's float32: both round every product and sum to float (unit roundoff u = 6e-8), in
+    /// different orders and with different kernels. The longest sums here have 32 terms and the deepest models six
+    /// rounding layers, so the outputs (of order one) may differ by about 32 · 6 · u ≈ 1e-5 in the worst case and
+    /// typically by far less; the bar is 1e-5 · max(1, |PyTorch's value|), the ONNX Runtime tests' float bar.
+    /// </summary>
+    private const double FloatTolerance = 1e-5;
+
+    public static TheoryData<string> FloatFiles => Files(isDouble: false);
+
+    public static TheoryData<string> DoubleFiles => Files(isDouble: true);
+
+    public static TheoryData<string> AllFiles => [.. PyTorchOnnxValues.Files.Select(f => f.File)];
+
+    /// <summary>Double files of models whose imported network has PyTorch's layers and parameters (no BatchNorm, no PReLU).</summary>
+    public static TheoryData<string> DoubleFilesOfTrainableModels =>
+        [.. PyTorchOnnxValues.Files.Where(f => f.IsDouble && Model(f.File).DoubleOutputAfterStep is not null).Select(f => f.File)];
+
+    [Theory, MemberData(nameof(FloatFiles))]
+    public void Load_FloatFile_PredictsAsPyTorchWithinFloatRounding(string file)
+    {
+        var model = Model(file);
+
+        var output = Load<float>(file).Predict(Input<float>(model)).ToArray();
+
+        output.Should().HaveCount(model.FloatOutput.Length);
+        for (int i = 0; i < output.Length; i++)
+            Math.Abs(output[i] - model.FloatOutput[i]).Should().BeLessThanOrEqualTo(FloatTolerance * Math.Max(1, Math.Abs(model.FloatOutput[i])),
+                $"{file} output[{i}]: NeuralNets {output[i]:R}, PyTorch {model.FloatOutput[i]:R}");
+    }
+
+    [Theory, MemberData(nameof(DoubleFiles))]
+    public void Load_DoubleFile_PredictsAsPyTorchWithin1e10(string file)
+    {
+        var model = Model(file);
+
+        var output = Load<double>(file).Predict(Input<double>(model)).ToArray();
+
+        output.ShouldMatchTorch(model.DoubleOutput, file);
+    }
+
+    [Theory, MemberData(nameof(DoubleFilesOfTrainableModels))]
+    public void Load_DoubleFile_OneSgdStepMovesTheOutputAsPyTorchsStep(string file)
+    {
+        var model = Model(file);
+        var network = Load<double>(file);
+
+        Step(network, model, PyTorchOnnxValues.LearningRate);
+
+        network.Predict(Input<double>(model)).ToArray().ShouldMatchTorch(model.DoubleOutputAfterStep!, $"{file} after one step");
+    }
+
+    [Theory, MemberData(nameof(AllFiles))]
+    public void Load_AnyFile_TrainsAndTheLossFalls(string file)
+    {
+        if (IsDouble(file)) TrainsAndTheLossFalls<double>(file);
+        else TrainsAndTheLossFalls<float>(file);
+    }
+
+    [Theory, MemberData(nameof(AllFiles))]
+    public void Load_AnyFile_ExportsAndReadsBackPredictingTheSame(string file)
+    {
+        if (IsDouble(file)) ExportsAndReadsBack<double>(file);
+        else ExportsAndReadsBack<float>(file);
+    }
+
+    private static void TrainsAndTheLossFalls<T>(string file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model(file);
+        var network = Load<T>(file);
+
+        double first = double.CreateChecked(Step(network, model, learningRate: 0.05));
+        double second = double.CreateChecked(Step(network, model, learningRate: 0.05));
+
+        double.IsFinite(first).Should().BeTrue();
+        second.Should().BeLessThan(first, $"one SGD step on {file} lowers its mean squared error");
+    }
+
+    private static void ExportsAndReadsBack<T>(string file) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var model = Model(file);
+        var network = Load<T>(file);
+
+        var again = OnnxFile.FromBytes<T>(OnnxFile.ToBytes(network));
+
+        again.DescribeLayers().Should().Equal(network.DescribeLayers());
+        again.Predict(Input<T>(model)).ToArray().Should().Equal(network.Predict(Input<T>(model)).ToArray());
+    }
+
+    /// <summary>One SGD step on the mean squared error to the model's target; returns the loss before it.</summary>
+    private static T Step<T>(Sequential<T> network, PyTorchOnnxModel model, double learningRate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var loss = new MeanSquaredError<T>();
+        var input = Input<T>(model);
+        var target = TestTensors.Create(Array.ConvertAll(model.Target, T.CreateChecked), [(int)input.Lengths[0], model.Target.Length / (int)input.Lengths[0]]);
+        var optimizer = new Sgd<T>(network.Parameters, learningRate);
+        return optimizer.Step(() =>
+        {
+            network.ZeroGradients();
+            T value = loss.Forward(network.Forward(input, training: true), target);
+            network.BackwardToParameters(loss.Backward());
+            return value;
+        });
+    }
+
+    private static Sequential<T> Load<T>(string file) where T : unmanaged, IFloatingPointIeee754<T> =>
+        OnnxFile.Load<T>(Path.Combine(AppContext.BaseDirectory, "Interop", "PyTorchFiles", file + ".onnx"));
+
+    private static Tensor<T> Input<T>(PyTorchOnnxModel model) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int batch = model.Input.Length / model.SampleShape.Aggregate(1, (a, b) => a * b);
+        return TestTensors.Create(Array.ConvertAll(model.Input, T.CreateChecked), [batch, .. model.SampleShape]);
+    }
+
+    private static PyTorchOnnxModel Model(string file)
+    {
+        string name = PyTorchOnnxValues.Files.Single(f => f.File == file).Model;
+        return PyTorchOnnxValues.Models.Single(m => m.Name == name);
+    }
+
+    private static bool IsDouble(string file) => PyTorchOnnxValues.Files.Single(f => f.File == file).IsDouble;
+
+    private static TheoryData<string> Files(bool isDouble) => [.. PyTorchOnnxValues.Files.Where(f => f.IsDouble == isDouble).Select(f => f.File)];
+}

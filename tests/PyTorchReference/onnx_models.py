@@ -1,0 +1,247 @@
+"""Small PyTorch models exported with torch.onnx.export, with PyTorch's own predictions, for NeuralNets' ONNX importer.
+
+Records, from PyTorch 1.13 (CPU, Debian's python3-torch; its torch.onnx needs no onnx package):
+- for each model below, the .onnx files that torch.onnx.export writes in the ways users call it: the plain call
+  (default opset 14, fixed shapes, inputs named "input.1"), a named input with a dynamic batch, opsets 9 (with the
+  initializers also listed as graph inputs, as old exporters did), 11, 13 (without constant folding) and 17, and a
+  float64 copy in the plain and the dynamic, unfolded form;
+- the input batch, PyTorch's eager output in float32 and float64, and for the models whose imported network has the
+  same layers as the PyTorch one, the float64 output after one SGD step on the mean squared error;
+- files that the importer must refuse (a residual branch, no weights in the file, training mode, ...), named
+  rejected_*.onnx.
+
+Every weight comes from the Wave formula of tests/NeuralNets.Tests/Golden/GoldenInputs.cs (no random generator), so the
+script writes the same bytes on every run; torch.onnx.export itself is deterministic (node names such as
+"onnx::Gemm_12" come from the traced graph's numbering, and the file holds no date or path).
+
+Rerun from the repository root:
+    /usr/bin/python3 tests/PyTorchReference/onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles \
+        tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs
+"""
+
+import math
+import os
+import sys
+import warnings
+
+import torch
+import torch.nn as nn
+
+BATCH = 3
+LEARNING_RATE = 0.1
+
+
+def wave(count, offset, scale):
+    """v_i = scale * sin(0.7 * (i + offset) + 0.3), GoldenInputs.Wave."""
+    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
+
+
+class FlattenByView(nn.Module):
+    """x.view(x.size(0), -1), the flatten most PyTorch tutorials write."""
+
+    def forward(self, x):
+        return x.view(x.size(0), -1)
+
+
+class UnflattenByView(nn.Module):
+    """x.view(x.size(0), *shape): nn.Unflatten has no ONNX export in PyTorch 1.13, so this is how a model unflattens."""
+
+    def __init__(self, *shape):
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x):
+        return x.view(x.size(0), *self.shape)
+
+
+class Residual(nn.Module):
+    """x + f(x): a branch that joins again, which a Sequential cannot hold."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return x + self.inner(x)
+
+
+# name -> (sample shape, builder, whether the imported network has the PyTorch model's layers and parameters, so
+# that one training step can be compared: no BatchNorm (fused into the Conv, or in training mode a different
+# computation), no PReLU (imported as a fixed LeakyReLU)).
+MODELS = {
+    "mlp_classic": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 5), nn.Tanh(), nn.Dropout(0.3), nn.Linear(5, 3),
+        nn.Softmax(dim=1)), True),
+    "mlp_rectifiers": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 6), nn.ReLU(), nn.Linear(6, 6), nn.LeakyReLU(0.1), nn.Linear(6, 5), nn.ELU(alpha=0.5),
+        nn.Linear(5, 3)), True),
+    "mlp_smooth": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 5), nn.GELU(), nn.Linear(5, 5), nn.GELU(approximate="tanh"), nn.Linear(5, 5), nn.SiLU(),
+        nn.Linear(5, 4), nn.Softplus(), nn.Linear(4, 3), nn.Softplus(beta=2)), True),
+    "mlp_norm": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 6), nn.BatchNorm1d(6), nn.PReLU(), nn.Linear(6, 5, bias=False), nn.ReLU(), nn.Dropout(),
+        nn.Linear(5, 3)), False),
+    "cnn_pool": ([1, 8, 8], lambda: nn.Sequential(
+        nn.Conv2d(1, 3, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(3, 4, 3, stride=2, padding=1), nn.Tanh(),
+        nn.AvgPool2d(3, stride=1, padding=1), nn.Flatten(), nn.Linear(16, 3), nn.Softmax(dim=1)), True),
+    "cnn_norm": ([2, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.BatchNorm2d(3), nn.MaxPool2d(3, stride=2, padding=1),
+        nn.Conv2d(3, 4, 1, bias=False), nn.PReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2)), False),
+    "cnn_view": ([1, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(1, 2, 3), nn.ReLU(), FlattenByView(), nn.Linear(32, 3)), True),
+    "decoder": ([3], lambda: nn.Sequential(
+        nn.Linear(3, 18), UnflattenByView(2, 3, 3), nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1),
+        nn.Sigmoid(), nn.Conv2d(3, 1, 3, padding=1), nn.Flatten()), True),
+    "gap_view": ([2, 5, 5], lambda: nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.ELU(), nn.AdaptiveAvgPool2d(1), FlattenByView(), nn.Linear(3, 2)), True),
+}
+
+DYNAMIC = dict(input_names=["input"], output_names=["output"],
+               dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+
+# variant -> (dtype, export keyword arguments). "plain" is the call as a user first writes it.
+VARIANTS = {
+    "plain": (torch.float32, {}),
+    "dynamic": (torch.float32, DYNAMIC),
+    "opset9": (torch.float32, dict(opset_version=9, keep_initializers_as_inputs=True)),
+    "opset11": (torch.float32, dict(opset_version=11, **DYNAMIC)),
+    "opset13_unfolded": (torch.float32, dict(opset_version=13, do_constant_folding=False, **DYNAMIC)),
+    "opset17": (torch.float32, dict(opset_version=17, **DYNAMIC)),
+    "f64_plain": (torch.float64, {}),
+    "f64_dynamic_unfolded": (torch.float64, dict(do_constant_folding=False, **DYNAMIC)),
+}
+
+
+def set_weights(model, seed):
+    """Every parameter and running statistic from the Wave formula, each tensor at its own offset."""
+    modules = dict(model.named_modules())
+    with torch.no_grad():
+        for index, (name, tensor) in enumerate(model.state_dict().items()):
+            if name.endswith("num_batches_tracked"):
+                continue
+            module, kind = modules[name.rpartition(".")[0]], name.rpartition(".")[2]
+            offset, count = 100 * seed + 17 * index, tensor.numel()
+            if kind == "running_var":
+                values = [0.5 + abs(v) for v in wave(count, offset, 0.8)]
+            elif kind == "running_mean":
+                values = wave(count, offset, 0.3)
+            elif isinstance(module, nn.PReLU):
+                values = [0.2] * count
+            elif isinstance(module, nn.modules.batchnorm._BatchNorm) and kind == "weight":
+                values = [1 + v for v in wave(count, offset, 0.2)]
+            elif tensor.dim() == 1:
+                values = wave(count, offset, 0.2)
+            else:
+                fan_in = count // tensor.shape[0]
+                values = wave(count, offset, 1.5 / math.sqrt(fan_in))
+            tensor.copy_(torch.tensor(values, dtype=torch.float64).reshape(tensor.shape))
+
+
+def build(name, dtype):
+    shape, builder, _ = MODELS[name]
+    model = builder().to(dtype)
+    set_weights(model, list(MODELS).index(name) + 1)
+    return model.eval()
+
+
+def sample_input(name, batch, dtype):
+    """Wave values rounded to float32, so that the float and the double model see the same numbers."""
+    shape = MODELS[name][0]
+    count = batch * math.prod(shape)
+    values = torch.tensor(wave(count, 1000 + 50 * list(MODELS).index(name), 1.5), dtype=torch.float32)
+    return values.to(dtype).reshape(batch, *shape)
+
+
+def export(model, example, path, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, example, path, **options)
+
+
+def after_one_step(name, x, target):
+    """PyTorch's float64 output after one SGD step on the mean squared error (eval mode: no dropout)."""
+    model = build(name, torch.float64)
+    loss = nn.functional.mse_loss(model(x), target)
+    loss.backward()
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= LEARNING_RATE * p.grad
+        return model(x)
+
+
+def rejected_files(directory):
+    """Models the importer must refuse, each for a reason its test names."""
+    def write(file, model, shape, **options):
+        model = model.float()
+        set_weights(model, 50)
+        # Batch 2: training mode needs more than one value per channel.
+        example = torch.tensor(wave(2 * math.prod(shape), 3000, 1.0), dtype=torch.float32).reshape(2, *shape)
+        export(model.eval(), example, os.path.join(directory, file), **options)
+
+    write("rejected_residual.onnx", Residual(), [4])
+    write("rejected_no_weights.onnx", nn.Sequential(nn.Linear(4, 3)), [4], export_params=False)
+    write("rejected_training.onnx", nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3)), [4],
+          training=torch.onnx.TrainingMode.TRAINING, opset_version=17)
+    write("rejected_ceil_mode.onnx", nn.Sequential(nn.MaxPool2d(2, ceil_mode=True)), [1, 5, 5])
+    write("rejected_groups.onnx", nn.Sequential(nn.Conv2d(2, 2, 3, groups=2)), [2, 5, 5])
+    write("rejected_log_softmax.onnx", nn.Sequential(nn.Linear(4, 3), nn.LogSoftmax(dim=1)), [4])
+    write("rejected_channel_softmax.onnx", nn.Sequential(nn.Conv2d(1, 2, 3), nn.Softmax(dim=1)), [1, 5, 5])
+    write("rejected_asymmetric_pad.onnx", nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 1, 2)), [1, 4, 4])
+    write("rejected_pad_excluded.onnx", nn.Sequential(nn.AvgPool2d(2, padding=1, count_include_pad=False)), [1, 4, 4])
+
+
+def values(tensor):
+    return "[" + ", ".join(repr(float(v)) for v in tensor.detach().reshape(-1).tolist()) + "]"
+
+
+def main(directory, csharp):
+    torch.set_num_threads(1)
+    os.makedirs(directory, exist_ok=True)
+    lines = [
+        "// <auto-generated>",
+        "// Generated by tests/PyTorchReference/onnx_models.py from PyTorch " + torch.__version__.split("a")[0].split("+")[0]
+        + "; do not edit by hand, rerun the script.",
+        "// </auto-generated>",
+        "namespace NeuralNets.Tests.Interop;",
+        "",
+        "/// <summary>The models of PyTorchFiles/: PyTorch's input, outputs and output after one SGD step (lr "
+        + repr(LEARNING_RATE) + ", mean squared error).</summary>",
+        "internal static class PyTorchOnnxValues",
+        "{",
+        "    public const double LearningRate = " + repr(LEARNING_RATE) + ";",
+        "",
+        "    /// <summary>Each file's name (without .onnx), its model's name and whether it holds float64.</summary>",
+        "    public static readonly (string File, string Model, bool IsDouble)[] Files =",
+        "    [",
+    ]
+    for name in MODELS:
+        for variant, (dtype, options) in VARIANTS.items():
+            file = name + "_" + variant
+            model = build(name, dtype)
+            export(model, sample_input(name, 1, dtype), os.path.join(directory, file + ".onnx"), **options)
+            lines.append('        ("' + file + '", "' + name + '", ' + ("true" if dtype == torch.float64 else "false") + "),")
+    lines += ["    ];", "", "    public static readonly PyTorchOnnxModel[] Models =", "    ["]
+    for name, (shape, _, comparable) in MODELS.items():
+        x64 = sample_input(name, BATCH, torch.float64)
+        with torch.no_grad():
+            out32 = build(name, torch.float32)(sample_input(name, BATCH, torch.float32))
+            out64 = build(name, torch.float64)(x64)
+        target = torch.tensor(wave(out64.numel(), 2000, 0.5), dtype=torch.float64).reshape(out64.shape)
+        stepped = after_one_step(name, x64, target) if comparable else None
+        lines.append('        new("' + name + '", [' + ", ".join(str(d) for d in shape) + "],")
+        lines.append("            Input: " + values(x64) + ",")
+        lines.append("            FloatOutput: " + values(out32) + ",")
+        lines.append("            DoubleOutput: " + values(out64) + ",")
+        lines.append("            Target: " + values(target) + ",")
+        lines.append("            DoubleOutputAfterStep: " + (values(stepped) if stepped is not None else "null") + "),")
+    lines += ["    ];", "}", ""]
+    rejected_files(directory)
+    with open(csharp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    torch.set_default_dtype(torch.float64)
+    main(sys.argv[1], sys.argv[2])
