@@ -12,14 +12,16 @@ namespace NeuralNets.Interop;
 /// <see cref="OnnxFile"/> for what is accepted. Each node is checked (operator, attributes, weights' types and
 /// sizes) before its layer is built, and each failure names the node and its operator.
 /// </summary>
-internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static readonly string[] WindowAttributes = ["auto_pad", "kernel_shape", "strides", "pads", "dilations"];
     private readonly string _file;
     private readonly long _opset;
-    private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly List<ILayer<T>> _layers = [];
     private IReadOnlyList<int> _shape = [];
+
+    /// <summary>The input's batch length where the file fixes it (an export without a dynamic batch), else null.</summary>
+    private long? _declaredBatch;
 
     private OnnxImporter(string file, long opset) => (_file, _opset) = (file, opset);
 
@@ -31,36 +33,21 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             if (domain is "" or "ai.onnx") opset = version;
         if (opset < 1) throw new InvalidDataException($"{file} does not say which version of the default ONNX operator set it uses (opset_import).");
         var importer = new OnnxImporter<T>(file, opset);
-        importer.CollectConstants(graph);
+        importer.CollectStaticValues(graph);
         string input = importer.ReadInput(graph);
         if (graph.Outputs.Count != 1)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{file}: the graph has {graph.Outputs.Count} outputs; a Sequential network has one."));
         var chain = importer.Chain(graph, input, graph.Outputs[0].Name);
         var inputShape = importer._shape;
-        for (int i = 0; i < chain.Count; i++) i += importer.Translate(chain[i], i + 1 < chain.Count ? chain[i + 1] : null);
+        for (int i = 0; i < chain.Count; i++) i += importer.Translate(chain, i);
         if (importer._layers.Count == 0) throw new InvalidDataException($"{file}: the graph computes nothing (only Identity or Dropout nodes).");
         return new Sequential<T>(inputShape, [.. importer._layers]);
-    }
-
-    private void CollectConstants(GraphProto graph)
-    {
-        foreach (var initializer in graph.Initializers)
-            if (!_constants.TryAdd(initializer.Name, initializer))
-                throw new InvalidDataException($"{_file}: two initializers are named '{initializer.Name}'.");
-        foreach (var node in graph.Nodes)
-        {
-            if (node.OpType != "Constant" || node.Domain is not ("" or "ai.onnx")) continue;
-            var value = node.Attributes.Length == 1 && node.Attributes[0] is { Name: "value", T: { } tensor } ? tensor
-                : throw Node(node, "only a Constant with one 'value' tensor attribute can be imported");
-            if (node.Outputs.Length != 1 || !_constants.TryAdd(node.Outputs[0], value))
-                throw Node(node, "must have one output, named unlike every initializer");
-        }
     }
 
     /// <summary>The one graph input that is not an initializer: its element type must be T and its shape [batch, ...sample].</summary>
     private string ReadInput(GraphProto graph)
     {
-        var inputs = graph.Inputs.Where(i => !_constants.ContainsKey(i.Name)).ToList();
+        var inputs = graph.Inputs.Where(i => !IsStatic(i.Name)).ToList();
         if (inputs.Count != 1)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the graph has {inputs.Count} inputs besides its initializers; a Sequential network has one."));
         var input = inputs[0];
@@ -79,56 +66,16 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (ShapeSize.Count(sample, int.MaxValue) < 0)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the input '{input.Name}' has more than {int.MaxValue} values per sample."));
         _shape = sample;
+        _declaredBatch = input.Shape[0] is { Symbol: null, Value: > 0 } batch ? batch.Value : null;
         return input.Name;
     }
 
-    /// <summary>The nodes from the input to the output, each consuming the one before; anything else is refused.</summary>
-    private List<NodeProto> Chain(GraphProto graph, string input, string output)
+    /// <summary>Adds the layers of link <paramref name="index"/> of the chain; returns how many links after it it also took in (an Add after MatMul).</summary>
+    private int Translate(List<Link> chain, int index)
     {
-        var consumers = new Dictionary<string, List<NodeProto>>();
-        var computed = new List<NodeProto>();
-        foreach (var node in graph.Nodes)
-        {
-            if (node.OpType == "Constant" && node.Domain is "" or "ai.onnx") continue;
-            if (node.Domain is not ("" or "ai.onnx")) throw Node(node, $"belongs to the operator domain '{node.Domain}', which cannot be imported");
-            var data = node.Inputs.Where(name => name.Length > 0 && !_constants.ContainsKey(name)).ToList();
-            if (data.Count != 1)
-                throw Node(node, string.Create(CultureInfo.InvariantCulture, $"takes {data.Count} computed inputs ({string.Join(", ", data.Select(d => $"'{d}'"))}); only a chain of operators with one computed input each can be imported"));
-            if (node.Outputs.Length == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
-            foreach (string name in node.Inputs.Where(n => n.Length > 0))
-            {
-                if (!consumers.TryGetValue(name, out var list)) consumers[name] = list = [];
-                list.Add(node);
-            }
-            computed.Add(node);
-        }
-        var chain = new List<NodeProto>();
-        var visited = new HashSet<NodeProto>();
-        string current = input;
-        while (current != output)
-        {
-            if (!consumers.TryGetValue(current, out var next) || next.Count == 0)
-                throw new InvalidDataException($"{_file}: the value '{current}' feeds no node, but the graph's output is '{output}'.");
-            if (next.Count > 1)
-                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the value '{current}' feeds {next.Count} nodes ({string.Join(", ", next.Select(Describe))}); only a chain can be imported."));
-            var node = next[0];
-            if (!visited.Add(node)) throw Node(node, "is part of a cycle");
-            foreach (string extra in node.Outputs.Skip(1).Where(n => n.Length > 0))
-                if (consumers.ContainsKey(extra) || extra == output)
-                    throw Node(node, $"has its second output '{extra}' used; only the first output of a node can be imported");
-            chain.Add(node);
-            current = node.Outputs[0];
-        }
-        if (consumers.TryGetValue(output, out var after) && after.Count > 0)
-            throw Node(after[0], $"consumes the graph's output '{output}'; only a chain ending in the output can be imported");
-        var stray = computed.FirstOrDefault(node => !visited.Contains(node));
-        if (stray is not null) throw Node(stray, "is not on the chain from the graph's input to its output");
-        return chain;
-    }
-
-    /// <summary>Adds the layer of <paramref name="node"/>; returns 1 when it also took in <paramref name="next"/> (an Add after MatMul).</summary>
-    private int Translate(NodeProto node, NodeProto? next)
-    {
+        var node = chain[index].Nodes[0];
+        var next = index + 1 < chain.Count && !chain[index + 1].Branches ? chain[index + 1].Nodes[0] : null;
+        if (chain[index].Branches) throw Branch(chain[index]);
         switch (node.OpType)
         {
             case "Gemm": Gemm(node); return 0;
@@ -156,8 +103,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
             {
                 Allowed(node, "alpha");
                 float alpha = Float(node, "alpha", 0.01f);
-                // The decimal that the float stands for (0.01, not 0.009999999776), which rounds back to the same float.
-                Add(node, () => new LeakyReLU<T>(double.Parse(alpha.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+                Add(node, () => new LeakyReLU<T>(Decimal(alpha)));
                 return 0;
             }
             case "PRelu":
@@ -165,7 +111,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
                 NoAttributes(node);
                 var slope = Values(node, Constant(node, 1, "slope"), "slope");
                 if (slope.Length != 1) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported"));
-                Add(node, () => new LeakyReLU<T>(double.CreateChecked(slope[0])));
+                Add(node, () => new LeakyReLU<T>(Decimal(slope[0])));
                 return 0;
             }
             case "Softmax": Softmax(node); return 0;
@@ -186,7 +132,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
                 Allowed(node, "alpha");
                 float alpha = Float(node, "alpha", 1f);
                 if (!(alpha >= 0)) throw Node(node, $"has alpha {alpha.ToString(CultureInfo.InvariantCulture)}; ELU's alpha must be non-negative");
-                Add(node, () => new ELU<T>(double.Parse(alpha.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)));
+                Add(node, () => new ELU<T>(Decimal(alpha)));
                 return 0;
             }
             // ONNX's Softplus is log(1 + eˣ) everywhere; above x = 40, eˣ's 1 is below a double's precision, so the
@@ -222,8 +168,7 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         float epsilonAttribute = Float(node, "epsilon", 1e-5f);
         if (!(epsilonAttribute > 0) || !float.IsFinite(epsilonAttribute))
             throw Node(node, $"has epsilon {epsilonAttribute.ToString(CultureInfo.InvariantCulture)}; BatchNorm needs a finite positive ε (a double network's export folds ε into var and writes 0, which cannot be read back apart)");
-        // The decimals that the floats stand for (1e-5, not 0.0000099999997), as for LeakyRelu's alpha.
-        double epsilon = double.Parse(epsilonAttribute.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        double epsilon = Decimal(epsilonAttribute);
         float runningWeight = Float(node, "momentum", 0.9f);
         if (!(runningWeight is >= 0 and <= 1)) throw Node(node, $"has momentum {runningWeight.ToString(CultureInfo.InvariantCulture)}; it must be in [0, 1]");
         double momentum = (double)(1m - decimal.Parse(runningWeight.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture));
@@ -263,9 +208,9 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         if (next is { OpType: "Add", Attributes.Length: 0, Inputs.Length: 2 })
         {
             string other = next.Inputs[0] == node.Outputs[0] ? next.Inputs[1] : next.Inputs[0];
-            if (_constants.TryGetValue(other, out var bias))
+            if (IsStatic(other))
             {
-                AddDense(node, b, transposed: false, bias);
+                AddDense(node, b, transposed: false, Constant(next, Array.IndexOf(next.Inputs, other), "bias"));
                 return 1;
             }
         }
@@ -368,28 +313,54 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>
-    /// A Reshape that keeps the batch (first length 0, or −1 with the rest given): to <c>[batch, features]</c> it is a
-    /// Flatten; to <c>[batch, d1, d2, …]</c> an <see cref="Unflatten{T}"/> (after a Flatten when the samples are not vectors).
+    /// A Reshape that keeps the batch: to <c>[batch, features]</c> it is a Flatten; to <c>[batch, d1, d2, …]</c> an
+    /// <see cref="Unflatten{T}"/> (after a Flatten when the samples are not vectors).
     /// </summary>
     private void Reshape(NodeProto node)
     {
-        Allowed(node, "allowzero");
-        var target = Int64Values(node, Constant(node, 1, "shape"));
-        long features = ShapeSize.Count(_shape, int.MaxValue);
-        bool copiesBatch = target.Length >= 2 && target[0] == 0 && Int(node, "allowzero", 0) == 0;
-        bool infersBatch = target.Length >= 2 && target[0] == -1 && target.Skip(1).All(length => length > 0);
-        if (target.Length == 2 && (copiesBatch || infersBatch) && (target[1] == features || (target[1] == -1 && copiesBatch)))
+        var sample = ReshapedSample(node, _shape, out var target);
+        if (sample is null)
         {
-            if (_shape.Count != 1) Add(node, () => new Flatten<T>());
-            return;
+            long features = ShapeSize.Count(_shape, int.MaxValue);
+            string lengths = "[" + string.Join(", ", target.Select(length => length is { } known ? known.ToString(CultureInfo.InvariantCulture) : "batch")) + "]";
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"reshapes samples of shape {Text(_shape)} to {lengths}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported"));
         }
-        bool lengthsFit = target.Skip(1).All(length => length is > 0 and <= int.MaxValue);
-        int[] sample = lengthsFit ? [.. target.Skip(1).Select(length => (int)length)] : [];
-        if (!(copiesBatch || infersBatch) || !lengthsFit || ShapeSize.Count(sample, int.MaxValue) != features)
-            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"reshapes samples of shape {Text(_shape)} to {Text(target)}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported"));
         if (_shape.SequenceEqual(sample)) return;
         if (_shape.Count != 1) Add(node, () => new Flatten<T>());
-        Add(node, () => new Unflatten<T>(1, sample));
+        if (sample.Length > 1) Add(node, () => new Unflatten<T>(1, sample));
+    }
+
+    /// <summary>
+    /// The sample shape that a Reshape gives samples of shape <paramref name="sample"/>, or null when it does not keep
+    /// the batch. The first length keeps it when it is the batch's (read from the data's shape, or 0, which copies it),
+    /// the batch length a fixed-batch export declares, or −1 with every other length given; later lengths may be 0 (copy
+    /// the input's) and one of them −1 (the rest).
+    /// </summary>
+    private int[]? ReshapedSample(NodeProto node, IReadOnlyList<int> sample, out long?[] target)
+    {
+        Allowed(node, "allowzero");
+        bool copies = Int(node, "allowzero", 0) == 0;
+        target = ShapeValues(node, node.Inputs.Length > 1 ? node.Inputs[1] : "", DataInput(node), sample);
+        if (target.Length < 2) return null;
+        var lengths = new long[target.Length - 1];
+        int rest = -1;
+        long features = ShapeSize.Count(sample, int.MaxValue), given = 1;
+        for (int d = 0; d < lengths.Length; d++)
+        {
+            long? length = target[d + 1] == 0 && copies && d < sample.Count ? sample[d] : target[d + 1];
+            if (length == -1 && rest < 0) rest = d;
+            else if (length is > 0 and <= int.MaxValue && (given *= length.Value) <= features) lengths[d] = length.Value;
+            else return null;
+        }
+        bool keepsBatch = target[0] is null || (target[0] == 0 && copies) || target[0] == _declaredBatch || (target[0] == -1 && rest < 0);
+        if (!keepsBatch) return null;
+        if (rest >= 0)
+        {
+            if (features % given != 0) return null;
+            lengths[rest] = features / given;
+        }
+        else if (given != features) return null;
+        return [.. lengths.Select(length => (int)length)];
     }
 
     /// <summary>Builds a layer (turning a constructor's complaint into one about the node), checks it fits, and adds it.</summary>
@@ -410,11 +381,10 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         return layer;
     }
 
-    private string DataInput(NodeProto node) => node.Inputs.First(name => name.Length > 0 && !_constants.ContainsKey(name));
+    private string DataInput(NodeProto node) => DataInputs(node).First();
 
-    private TensorProto Constant(NodeProto node, int index, string what) =>
-        index < node.Inputs.Length && _constants.TryGetValue(node.Inputs[index], out var tensor) ? tensor
-            : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"needs its input {index} ({what}) as an initializer or a Constant"));
+    /// <summary>The inputs of <paramref name="node"/> that data flows through (not weights, constants or shapes), each as often as it appears.</summary>
+    private IEnumerable<string> DataInputs(NodeProto node) => node.Inputs.Where(name => name.Length > 0 && !IsStatic(name));
 
     /// <summary>A tensor's values as T; its element type must be T's and its data exactly as long as its shape says.</summary>
     private T[] Values(NodeProto node, TensorProto tensor, string what)
@@ -499,6 +469,13 @@ internal sealed class OnnxImporter<T> where T : unmanaged, IFloatingPointIeee754
         { Type: OnnxAttributeType.Ints } a when a.Ints.Length == count => [.. a.Ints],
         var a => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has the attribute '{name}' = {Text(a.Ints)}; expected {count} integers (a 2-D window)")),
     };
+
+    /// <summary>
+    /// The shortest decimal that rounds to <paramref name="value"/>: a float attribute or weight 0.01f stands for 0.01,
+    /// not 0.009999999776, and rounds back to the same float; a double is itself.
+    /// </summary>
+    private static double Decimal<TValue>(TValue value) where TValue : IFloatingPointIeee754<TValue> =>
+        double.Parse(value.ToString(null, CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     private static string Encoding(AttributeProto attribute) => System.Text.Encoding.UTF8.GetString(attribute.S.Span);
 

@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace NeuralNets.Interop;
+
+/// <summary>
+/// Values known before any data flows: initializers, Constant nodes, the weights that an exporter without constant
+/// folding writes as a Transpose, Unsqueeze or Squeeze of an initializer (PyTorch's Linear without bias, its PReLU
+/// on images), and the shape vectors computed from the data's shape (Shape → Gather → Unsqueeze → Concat, PyTorch's
+/// <c>x.view(x.size(0), -1)</c> with a dynamic batch), in which the batch's length stays a symbol.
+/// </summary>
+internal sealed partial class OnnxImporter<T>
+{
+    /// <summary>Operators that compute from constants and shapes alone when all their inputs are such.</summary>
+    private static readonly HashSet<string> FoldedOperators = ["Identity", "Transpose", "Unsqueeze", "Squeeze", "Gather", "Concat", "Cast"];
+
+    private readonly Dictionary<string, TensorProto> _constants = [];
+    private readonly Dictionary<string, NodeProto> _staticNodes = [];
+
+    private void CollectStaticValues(GraphProto graph)
+    {
+        foreach (var initializer in graph.Initializers)
+            if (!_constants.TryAdd(initializer.Name, initializer))
+                throw new InvalidDataException($"{_file}: two initializers are named '{initializer.Name}'.");
+        foreach (var node in graph.Nodes)
+        {
+            if (node.Domain is not ("" or "ai.onnx")) continue;
+            if (node.OpType == "Constant")
+            {
+                var value = node.Attributes.Length == 1 && node.Attributes[0] is { Name: "value", T: { } tensor } ? tensor
+                    : throw Node(node, "only a Constant with one 'value' tensor attribute can be imported");
+                if (node.Outputs.Length != 1 || !_constants.TryAdd(node.Outputs[0], value))
+                    throw Node(node, "must have one output, named unlike every initializer");
+            }
+            else if (node.OpType == "Shape" || (FoldedOperators.Contains(node.OpType) && node.Inputs.All(name => name.Length == 0 || IsStatic(name))))
+            {
+                if (node.Outputs.Length != 1 || IsStatic(node.Outputs[0]) || !_staticNodes.TryAdd(node.Outputs[0], node))
+                    throw Node(node, "must have one output, named unlike every initializer and constant");
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is known without data: a constant, or computed from constants and shapes.</summary>
+    private bool IsStatic(string name) => _constants.ContainsKey(name) || _staticNodes.ContainsKey(name);
+
+    private bool IsStatic(NodeProto node) =>
+        node.Domain is "" or "ai.onnx" && (node.OpType == "Constant" || (node.Outputs.Length == 1 && _staticNodes.TryGetValue(node.Outputs[0], out var known) && known == node));
+
+    /// <summary>Input <paramref name="index"/> of <paramref name="node"/> as a tensor: an initializer, a Constant, or a weight folded from one.</summary>
+    private TensorProto Constant(NodeProto node, int index, string what)
+    {
+        string name = index < node.Inputs.Length ? node.Inputs[index] : "";
+        if (_constants.TryGetValue(name, out var tensor)) return tensor;
+        if (!_staticNodes.TryGetValue(name, out var producer))
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"needs its input {index} ({what}) as an initializer or a Constant"));
+        var folded = Fold(producer);
+        _constants[name] = folded;
+        return folded;
+    }
+
+    /// <summary>The weight a node computes from a constant by moving its values (Transpose) or adding or removing axes of length 1.</summary>
+    private TensorProto Fold(NodeProto node)
+    {
+        var source = Constant(node, 0, "data");
+        var dims = source.Dims;
+        switch (node.OpType)
+        {
+            case "Identity":
+                return source;
+            case "Transpose":
+            {
+                Allowed(node, "perm");
+                var perm = Attribute(node, "perm") is null ? [.. Enumerable.Range(0, dims.Length).Reverse().Select(d => (long)d)] : Ints(node, "perm", dims.Length, null);
+                if (!perm.Order().SequenceEqual(Enumerable.Range(0, dims.Length).Select(d => (long)d)))
+                    throw Node(node, $"has perm {Text(perm)}, not a permutation of the {dims.Length} axes of '{source.Name}'");
+                return Moved(node, source, [.. perm.Select(p => dims[p])], Permutation(dims, perm));
+            }
+            case "Unsqueeze":
+            {
+                var axes = Axes(node);
+                var unsqueezed = new List<long>(dims);
+                foreach (long axis in Normalised(node, axes, dims.Length + axes.Length).Order()) unsqueezed.Insert((int)axis, 1);
+                return Moved(node, source, [.. unsqueezed], sourceOf: null);
+            }
+            case "Squeeze":
+            {
+                var axes = Axes(node);
+                var squeezed = axes.Length == 0 ? [.. Enumerable.Range(0, dims.Length).Where(d => dims[d] == 1).Select(d => (long)d)] : Normalised(node, axes, dims.Length);
+                if (squeezed.Any(axis => dims[axis] != 1)) throw Node(node, $"squeezes an axis of '{source.Name}' {Text(dims)} whose length is not 1");
+                return Moved(node, source, [.. dims.Where((_, d) => !squeezed.Contains(d))], sourceOf: null);
+            }
+            default:
+                throw Node(node, $"computes '{node.Outputs[0]}' from constants with an operator that cannot be folded into a weight (Identity, Transpose, Unsqueeze and Squeeze can)");
+        }
+    }
+
+    /// <summary>The 'axes' of an Unsqueeze or Squeeze: an attribute before opset 13, the second input from then on.</summary>
+    private long[] Axes(NodeProto node)
+    {
+        Allowed(node, "axes");
+        if (node.Inputs.Length > 1 && node.Inputs[1].Length > 0) return Int64Values(node, Constant(node, 1, "axes"));
+        return Attribute(node, "axes") is { } axes ? Ints(node, "axes", axes.Ints.Length, null) : [];
+    }
+
+    /// <summary>Axes in [0, rank), negative ones counted from the end; each at most once.</summary>
+    private long[] Normalised(NodeProto node, long[] axes, int rank)
+    {
+        var normalised = axes.Select(axis => axis < 0 ? axis + rank : axis).ToArray();
+        if (normalised.Any(axis => axis < 0 || axis >= rank) || normalised.Distinct().Count() != normalised.Length)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has axes {Text(axes)} outside a rank of {rank}, or repeated"));
+        return normalised;
+    }
+
+    /// <summary>For each element of the transposed tensor, the index of its element in the source.</summary>
+    private static long[] Permutation(long[] dims, long[] perm)
+    {
+        long count = dims.Aggregate(1L, (a, b) => a * b);
+        var strides = new long[dims.Length];
+        long stride = 1;
+        for (int d = dims.Length - 1; d >= 0; d--) (strides[d], stride) = (stride, stride * dims[d]);
+        var sources = new long[count];
+        var index = new long[dims.Length];
+        for (long i = 0; i < count; i++)
+        {
+            long source = 0;
+            for (int d = 0; d < dims.Length; d++) source += index[d] * strides[perm[d]];
+            sources[i] = source;
+            for (int d = dims.Length - 1; d >= 0 && ++index[d] == dims[perm[d]]; d--) index[d] = 0;
+        }
+        return sources;
+    }
+
+    /// <summary>A copy of <paramref name="source"/> with new dimensions, its elements taken in the order <paramref name="sourceOf"/> gives (or kept).</summary>
+    private TensorProto Moved(NodeProto node, TensorProto source, long[] dims, long[]? sourceOf)
+    {
+        int size = source.DataType switch
+        {
+            OnnxDataType.Float => 4,
+            OnnxDataType.Double or OnnxDataType.Int64 => 8,
+            var other => throw Node(node, $"folds '{source.Name}' of {OnnxDataType.Name(other)}, which cannot be imported"),
+        };
+        long count = Count(node, source, "constant", int.MaxValue / size);
+        ReadOnlySpan<byte> bytes = source.HasRawData ? source.RawData.Span : source.DataType switch
+        {
+            OnnxDataType.Float => MemoryMarshal.AsBytes(source.FloatData.AsSpan()),
+            OnnxDataType.Double => MemoryMarshal.AsBytes(source.DoubleData.AsSpan()),
+            _ => MemoryMarshal.AsBytes(source.Int64Data.AsSpan()),
+        };
+        if (bytes.Length != count * size)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"folds '{source.Name}' {Text(source.Dims)}, which holds {bytes.Length / size} values, not {count}"));
+        var moved = new byte[bytes.Length];
+        if (sourceOf is null) bytes.CopyTo(moved);
+        else
+            for (int i = 0; i < sourceOf.Length; i++) bytes.Slice((int)sourceOf[i] * size, size).CopyTo(moved.AsSpan(i * size, size));
+        return new TensorProto { Name = node.Outputs[0], DataType = source.DataType, Dims = dims, RawData = moved, HasRawData = true };
+    }
+
+    /// <summary>
+    /// The lengths a shape input holds, null for the batch's: a constant, or computed from the shape of
+    /// <paramref name="data"/> (whose samples are <paramref name="sample"/>) through Shape, Gather, Unsqueeze, Squeeze,
+    /// Cast and Concat.
+    /// </summary>
+    private long?[] ShapeValues(NodeProto consumer, string name, string data, IReadOnlyList<int> sample)
+    {
+        if (_constants.TryGetValue(name, out var tensor)) return [.. Int64Values(consumer, tensor).Select(length => (long?)length)];
+        if (!_staticNodes.TryGetValue(name, out var node))
+            throw Node(consumer, $"needs its shape '{name}' as a constant or computed from the data's shape");
+        switch (node.OpType)
+        {
+            case "Shape":
+                NoAttributes(node);
+                if (node.Inputs[0] != data) throw Node(node, $"reads the shape of '{node.Inputs[0]}', not of '{data}', which {Describe(consumer)} reshapes");
+                return [null, .. sample.Select(length => (long?)length)];
+            case "Gather":
+            {
+                Allowed(node, "axis");
+                if (Int(node, "axis", 0) != 0) throw Node(node, "gathers along an axis other than 0 of a shape");
+                var from = ShapeValues(consumer, node.Inputs[0], data, sample);
+                var indices = Int64Values(node, Constant(node, 1, "indices"));
+                if (indices.Any(i => i < -from.Length || i >= from.Length))
+                    throw Node(node, string.Create(CultureInfo.InvariantCulture, $"gathers {Text(indices)} from a shape of {from.Length} lengths"));
+                return [.. indices.Select(i => from[i < 0 ? i + from.Length : i])];
+            }
+            // Between a scalar and a vector of one length, or to int64: the lengths stay what they are.
+            case "Unsqueeze" or "Squeeze" or "Identity" or "Cast":
+                return ShapeValues(consumer, node.Inputs[0], data, sample);
+            case "Concat":
+                Allowed(node, "axis");
+                return [.. node.Inputs.SelectMany(input => ShapeValues(consumer, input, data, sample))];
+            default:
+                throw Node(node, "computes a shape with an operator that cannot be followed (Shape, Gather, Unsqueeze, Squeeze, Cast and Concat can)");
+        }
+    }
+}
