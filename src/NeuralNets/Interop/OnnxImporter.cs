@@ -82,20 +82,10 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "MatMul": return MatMul(node, next);
             case "Conv": Conv(node); return 0;
             case "ConvTranspose": ConvTranspose(node); return 0;
-            case "MaxPool":
-            {
-                var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "storage_order"], kernelFromAttribute: null);
-                Add(node, () => new MaxPool2D<T>(kernel, stride, padding));
-                return 0;
-            }
-            case "AveragePool":
-            {
-                var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "count_include_pad"], kernelFromAttribute: null);
-                if (padding != (0, 0) && Int(node, "count_include_pad", 0) != 1)
-                    throw Node(node, "leaves the padding out of the average (count_include_pad = 0); NeuralNets counts it, as PyTorch does by default");
-                Add(node, () => new AvgPool2D<T>(kernel, stride, padding));
-                return 0;
-            }
+            case "MaxPool": MaxPool(node); return 0;
+            case "AveragePool": AveragePool(node, padding: null); return 0;
+            case "Pad": return PadThenAveragePool(node, next);
+            case "GlobalAveragePool": return GlobalAveragePool(node, next);
             case "Relu": NoAttributes(node); Add(node, () => new ReLU<T>()); return 0;
             case "Sigmoid": NoAttributes(node); Add(node, () => new Sigmoid<T>()); return 0;
             case "Tanh": NoAttributes(node); Add(node, () => new Tanh<T>()); return 0;
@@ -117,10 +107,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softmax": Softmax(node); return 0;
             case "Flatten":
             {
-                Allowed(node, "axis");
-                long axis = Int(node, "axis", 1);
-                if (axis != 1 && axis != 1 - (_shape.Count + 1))
-                    throw Node(node, string.Create(CultureInfo.InvariantCulture, $"flattens from axis {axis}; only Flatten(axis = 1), which keeps the batch, can be imported"));
+                if (!FlattensAfterBatch(node, _shape.Count))
+                    throw Node(node, string.Create(CultureInfo.InvariantCulture, $"flattens from axis {Int(node, "axis", 1)}; only Flatten(axis = 1), which keeps the batch, can be imported"));
                 Add(node, () => new Flatten<T>());
                 return 0;
             }
@@ -140,7 +128,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization)");
         }
     }
 

@@ -1,0 +1,75 @@
+using NeuralNets.Interop;
+using NeuralNets.Layers;
+using static NeuralNets.Tests.Interop.OnnxGraphs;
+
+namespace NeuralNets.Tests.Interop;
+
+/// <summary>Pooling in the forms PyTorch writes it: a Pad of zeros before AveragePool, GlobalAveragePool with or without a flatten.</summary>
+public class OnnxPoolingImportTests
+{
+    [Fact]
+    public void Import_ExportedGlobalAvgPool2D_ReadsBackAsOneLayer()
+    {
+        var network = Network.Sequential<float>([3, 5, 4]).GlobalAvgPool2D().Dense(2).Build(seed: 2);
+
+        var imported = OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network));
+
+        imported.DescribeLayers().Should().Equal(network.DescribeLayers());
+    }
+
+    [Fact]
+    public void Import_GlobalAveragePoolWithoutFlatten_KeepsTheUnitAxes()
+    {
+        var graph = Graph([2, 3, 3], [2, 1, 1]);
+        graph.Nodes.Add(Node("GlobalAveragePool", ["x"], "y"));
+
+        var network = Import<float>(Model(graph));
+
+        network.Layers.Select(layer => layer.Describe().Kind).Should().Equal("GlobalAvgPool2D", "Unflatten");
+        network.Predict([.. Enumerable.Range(0, 18).Select(i => (float)i)]).Should().Equal(4f, 13f);
+    }
+
+    [Fact]
+    public void Import_ZeroPadThenAveragePool_IsAnAvgPool2DWhosePaddingCounts()
+    {
+        // PyTorch's AvgPool2d(2, padding=1) in opset 11 and later: the pads as a constant input.
+        var graph = Graph([1, 2, 2], [1, 2, 2]);
+        graph.Initializers.Add(Int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1));
+        graph.Nodes.Add(Node("Pad", ["x", "pads"], "p"));
+        graph.Nodes.Add(Node("AveragePool", ["p"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 2, 2), Int("ceil_mode", 0)));
+
+        var network = Import<float>(Model(graph));
+
+        network.Layers.Should().ContainSingle().Which.Should().BeOfType<AvgPool2D<float>>().Which.Padding.Should().Be((1, 1));
+        network.Predict([4f, 8f, 12f, 16f]).Should().Equal(1f, 2f, 3f, 4f);
+    }
+
+    [Theory]
+    [InlineData(new long[] { 0, 0, 0, 0, 0, 0, 1, 1 }, "*'pad_p' (Pad) pads [0, 0, 0, 0, 0, 0, 1, 1] unequally*")]
+    [InlineData(new long[] { 0, 1, 0, 0, 0, 1, 0, 0 }, "*'pad_p' (Pad) has pads [0, 1, 0, 0, 0, 1, 0, 0]; only padding of the height and width*")]
+    public void Import_PadOtherThanAroundTheImage_FailsNamingIt(long[] pads, string message)
+    {
+        var graph = Graph([1, 4, 4], [1, 2, 2]);
+        graph.Initializers.Add(Int64s("pads", pads));
+        graph.Nodes.Add(Node("Pad", ["x", "pads"], "p"));
+        graph.Nodes.Add(Node("AveragePool", ["p"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 2, 2)));
+
+        var act = () => Import<float>(Model(graph));
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
+    }
+
+    [Fact]
+    public void Import_PadBeforeAConv_FailsNamingIt()
+    {
+        var graph = Graph([1, 2, 2], [1, 3, 3]);
+        graph.Initializers.Add(Int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1));
+        graph.Initializers.Add(Typed("w", [1, 1, 2, 2], [1, 1, 1, 1]));
+        graph.Nodes.Add(Node("Pad", ["x", "pads"], "p"));
+        graph.Nodes.Add(Node("Conv", ["p", "w"], "y"));
+
+        var act = () => Import<float>(Model(graph));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*'pad_p' (Pad) pads an image without an AveragePool after it*");
+    }
+}
