@@ -49,7 +49,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     {
         var inputs = graph.Inputs.Where(i => !IsStatic(i.Name)).ToList();
         if (inputs.Count != 1)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{_file}: the graph has {inputs.Count} inputs besides its initializers; a Sequential network has one."));
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{_file}: the graph has {inputs.Count} inputs besides its initializers ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); a Sequential network has one, and weights must be in the file (PyTorch writes them as inputs when exporting with export_params=False)."));
         var input = inputs[0];
         if (input.ElementType != OnnxDataType.Of<T>())
             throw new InvalidDataException($"{_file}: the input '{input.Name}' is {OnnxDataType.Name(input.ElementType)}; load the model as Sequential of that type, not {typeof(T).Name}.");
@@ -75,9 +76,10 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     {
         var node = chain[index].Nodes[0];
         var next = index + 1 < chain.Count && !chain[index + 1].Branches ? chain[index + 1].Nodes[0] : null;
-        if (chain[index].Branches) throw Branch(chain[index]);
+        if (chain[index].Branches) return Activation(chain, index);
         switch (node.OpType)
         {
+            case "Mul" or "Div" or "Add" or "Sub" or "Erf" or "Exp": return Activation(chain, index);
             case "Gemm": Gemm(node); return 0;
             case "MatMul": return MatMul(node, next);
             case "Conv": Conv(node); return 0;
@@ -128,7 +130,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
         }
     }
 

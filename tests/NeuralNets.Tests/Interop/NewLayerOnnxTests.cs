@@ -3,7 +3,7 @@ using NeuralNets.Layers;
 
 namespace NeuralNets.Tests.Interop;
 
-/// <summary>ONNX round trips of the issue 16 layers written as one opset-13 operator (Elu; Softplus with β = 1 and threshold ≥ 40); GELU, written out, is refused on import with a message.</summary>
+/// <summary>ONNX round trips of the issue 16 layers, written as one opset-13 operator (Elu; Softplus with β = 1 and threshold ≥ 40) or as a subgraph of elementwise nodes.</summary>
 public class NewLayerOnnxTests
 {
     [Fact]
@@ -17,10 +17,30 @@ public class NewLayerOnnxTests
     }
 
     [Fact]
-    public void GeluExport_ImportNamesTheOperatorItCannotTake()
+    public void SubgraphActivations_ExportThenImport_SameLayersAndPredictions()
     {
-        var network = Network.Sequential<float>(4).GELU().Build(seed: 1);
-        var act = () => OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network));
-        act.Should().Throw<InvalidDataException>().WithMessage("*only a chain of operators*can be imported*");
+        // GELU (both forms), SiLU, Softplus with β ≠ 1 or a threshold below 40, and ELU with an α a float cannot hold
+        // export as small subgraphs of elementwise nodes, which the importer recognises.
+        var network = Network.Sequential<double>(6).Dense(6).GELU().Dense(6).GELU(tanhApproximation: true).Dense(6).SiLU()
+            .Dense(6).Softplus(beta: 2, threshold: 3).Dense(6).ELU(0.3).Build(seed: 4);
+
+        var imported = OnnxFile.FromBytes<double>(OnnxFile.ToBytes(network));
+
+        imported.DescribeLayers().Should().Equal(network.DescribeLayers());
+        var x = TestTensors.Random<double>(2, 5, 6);
+        imported.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
+    }
+
+    [Fact]
+    public void Import_BranchesJoiningInAFunctionWithoutALayer_FailsNamingTheJoin()
+    {
+        // x · tanh(x): elementwise, but no layer of NeuralNets computes it.
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Nodes.Add(OnnxGraphs.Node("Tanh", ["x"], "t"));
+        graph.Nodes.Add(OnnxGraphs.Node("Mul", ["x", "t"], "y"));
+
+        var act = () => OnnxGraphs.Import<float>(OnnxGraphs.Model(graph));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*node 'mul_y' (Mul) takes 2 computed inputs ('x', 't'), joining the branches from 'x' through 'tanh_t' (Tanh)*GELU, SiLU*");
     }
 }

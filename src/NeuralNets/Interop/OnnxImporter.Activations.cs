@@ -1,0 +1,94 @@
+using NeuralNets.Layers;
+using static NeuralNets.Interop.OnnxExpression;
+
+namespace NeuralNets.Interop;
+
+/// <summary>
+/// Activation functions that exporters write as several elementwise nodes, since the operator set they target has no
+/// single operator for them: PyTorch's GELU (erf, or tanh, form), SiLU (x · σ(x)) and Softplus with β ≠ 1
+/// (softplus(βx) / β), and our own export's Softplus with a threshold and ELU with a double α (Where forms).
+/// </summary>
+internal sealed partial class OnnxImporter<T>
+{
+    /// <summary>The most links one function may span: PyTorch's GELU is a branch and a Mul after it, its Softplus(β) three nodes.</summary>
+    private const int MaxActivationLinks = 4;
+
+    private static readonly OnnxExpression GeluForm =
+        Product(Scalar(0.5), X, Sum(Scalar(1), Call("Erf", Product(Scalar(1 / Math.Sqrt(2)), X))));
+
+    private static readonly OnnxExpression GeluTanhForm =
+        Product(Scalar(0.5), X, Sum(Scalar(1), Call("Tanh", Product(Scalar(Math.Sqrt(2 / Math.PI)), Sum(X, Product(Scalar(0.044715), X, X, X))))));
+
+    private static readonly OnnxExpression SiluForm = Product(X, Call("Sigmoid", X));
+
+    /// <summary>
+    /// The layer of the longest run of links from <paramref name="index"/> (the first may branch, the rest are single
+    /// elementwise nodes) whose function of its input NeuralNets has a layer for; returns how many links after the first it took.
+    /// </summary>
+    private int Activation(List<Link> chain, int index)
+    {
+        var expression = X;
+        Func<ILayer<T>>? found = null;
+        int extra = 0;
+        for (int j = index; j < chain.Count && j < index + MaxActivationLinks && (j == index || !chain[j].Branches); j++)
+        {
+            if (Expression(chain[j], expression) is not { } next) break;
+            expression = next;
+            if (Recognise(expression) is { } layer) (found, extra) = (layer, j - index);
+        }
+        if (found is null)
+            throw chain[index].Branches ? Branch(chain[index])
+                : Node(chain[index].Nodes[0], "is an operator that cannot be imported here: with the nodes after it, it computes none of the activation functions read from elementwise nodes (GELU, SiLU, Softplus, ELU)");
+        Add(chain[index].Nodes[0], found);
+        return extra;
+    }
+
+    /// <summary>The function a link computes of its input's <paramref name="input"/>; null when a node is not elementwise arithmetic on its values and scalar constants.</summary>
+    private OnnxExpression? Expression(Link link, OnnxExpression input)
+    {
+        var values = new Dictionary<string, OnnxExpression> { [link.Input] = input };
+        foreach (var node in link.Nodes)
+        {
+            if (node.Attributes.Length > 0) return null;
+            var arguments = new List<OnnxExpression>();
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                if (values.TryGetValue(node.Inputs[i], out var value)) arguments.Add(value);
+                else if (IsStatic(node.Inputs[i]) && Constant(node, i, "constant") is { DataType: var type, Dims: var dims } constant
+                    && type == OnnxDataType.Of<T>() && dims.All(length => length == 1))
+                    arguments.Add(Scalar(Decimal(Values(node, constant, "constant")[0])));
+                else return null;
+            }
+            if (Apply(node.OpType, arguments) is not { } result) return null;
+            values[node.Outputs[0]] = result;
+        }
+        return values[link.Nodes[^1].Outputs[0]];
+    }
+
+    /// <summary>The layer that computes <paramref name="f"/>, or null.</summary>
+    private static Func<ILayer<T>>? Recognise(OnnxExpression f)
+    {
+        if (f.Matches(GeluForm)) return () => new GELU<T>();
+        if (f.Matches(GeluTanhForm)) return () => new GELU<T>(tanhApproximation: true);
+        if (f.Matches(SiluForm)) return () => new SiLU<T>();
+        // softplus(βx)/β everywhere (PyTorch's export of Softplus(beta) drops its threshold): the threshold 40 is exact,
+        // softplus(βx) being βx to a double's precision from there on.
+        if (SoftplusBeta(f) is { } beta) return () => new Softplus<T>(beta, 40);
+        // Where(βx > t, x, softplus(βx)/β): Softplus with its threshold, as our export writes it.
+        if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [var scaled, Number threshold] }, Variable, var soft] }
+            && scaled.ScaleOfX() is { } b && SoftplusBeta(soft) is { } b2 && Close(b, b2))
+            return () => new Softplus<T>(b, threshold.Value);
+        // Where(x > 0, x, α(eˣ − 1)): ELU, as our export writes a double α that a float cannot hold.
+        if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [Variable, Number { Value: 0 }] }, Variable, Terms { IsProduct: true } negative] }
+            && negative.Items is [Terms { IsProduct: false, Constant: -1, Items: [Function { Op: "Exp", Arguments: [Variable] }] }])
+            return () => new ELU<T>(negative.Constant);
+        return null;
+    }
+
+    /// <summary>β when <paramref name="f"/> is softplus(βx)/β (softplus(x) for β = 1); otherwise null.</summary>
+    private static double? SoftplusBeta(OnnxExpression f)
+    {
+        var (scale, inner) = f is Terms { IsProduct: true, Items: [Function { Op: "Softplus" } softplus] } product ? (product.Constant, softplus) : (1, f as Function);
+        return inner is { Op: "Softplus", Arguments: [var scaled] } && scaled.ScaleOfX() is { } beta && Close(scale, 1 / beta) ? beta : null;
+    }
+}
