@@ -26,8 +26,8 @@ internal sealed partial class OnnxImporter<T>
     }
 
     /// <summary>
-    /// A Pad of zeros around the image, which PyTorch writes before every AveragePool (its zeros count in the average, as
-    /// AvgPool2D's padding does); a Pad of nothing is skipped. Returns 1 when it took in the AveragePool.
+    /// A Pad of zeros around the image, which PyTorch writes before every AveragePool, of nothing when the pool has no
+    /// padding (its zeros count in the average, as AvgPool2D's padding does). Returns 1, having taken in the AveragePool.
     /// </summary>
     private int PadThenAveragePool(NodeProto node, NodeProto? next)
     {
@@ -35,6 +35,8 @@ internal sealed partial class OnnxImporter<T>
         if (Attribute(node, "mode") is { } mode && Encoding(mode) != "constant")
             throw Node(node, $"pads in mode '{Encoding(mode)}'; only padding with zeros can be imported");
         if (_shape.Count != 3) throw Node(node, $"pads samples of shape {Text(_shape)}; only images [C, H, W] can be imported");
+        if (next is not { OpType: "AveragePool" })
+            throw Node(node, "pads an image without an AveragePool after it; only the zero padding of an average pool can be imported");
         // Before opset 11 the pads and the value are attributes; from then on, inputs (a fourth, 'axes', came in opset 18).
         long[] pads = _opset < 11 ? Ints(node, "pads", 8, null) : Int64Values(node, Constant(node, 1, "pads"));
         bool zeros = _opset < 11 ? Float(node, "value", 0f) == 0f
@@ -43,10 +45,7 @@ internal sealed partial class OnnxImporter<T>
         if (node.Inputs.Length > 3) throw Node(node, "pads only some axes (its 'axes' input); only padding given for every axis can be imported");
         if (pads.Length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
             throw Node(node, $"has pads {Text(pads)}; only padding of the height and width of [batch, C, H, W] can be imported");
-        if (pads.All(length => length == 0)) return 0;
         if (pads[2] != pads[6] || pads[3] != pads[7]) throw Node(node, $"pads {Text(pads)} unequally; NeuralNets pads top and bottom, left and right alike");
-        if (next is not { OpType: "AveragePool" })
-            throw Node(node, "pads an image without an AveragePool after it; only the zero padding of an average pool can be imported");
         AveragePool(next, (Length(node, pads[2], 0), Length(node, pads[3], 0)));
         return 1;
     }

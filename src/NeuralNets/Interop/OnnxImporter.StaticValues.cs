@@ -11,8 +11,8 @@ namespace NeuralNets.Interop;
 /// </summary>
 internal sealed partial class OnnxImporter<T>
 {
-    /// <summary>Operators that compute from constants and shapes alone when all their inputs are such.</summary>
-    private static readonly HashSet<string> FoldedOperators = ["Identity", "Transpose", "Unsqueeze", "Squeeze", "Gather", "Concat", "Cast"];
+    /// <summary>The operators whose result on a constant <see cref="Fold"/> computes.</summary>
+    private static readonly string[] FoldedOperators = ["Identity", "Transpose", "Unsqueeze", "Squeeze"];
 
     private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly Dictionary<string, NodeProto> _staticNodes = [];
@@ -32,7 +32,8 @@ internal sealed partial class OnnxImporter<T>
                 if (node.Outputs.Length != 1 || !_constants.TryAdd(node.Outputs[0], value))
                     throw Node(node, "must have one output, named unlike every initializer");
             }
-            else if (node.OpType == "Shape" || (FoldedOperators.Contains(node.OpType) && node.Inputs.All(name => name.Length == 0 || IsStatic(name))))
+            // A Shape, and any node whose inputs are all known without data: computed (where it can be) when a node reads it.
+            else if (node.OpType == "Shape" || node.Inputs.All(name => name.Length == 0 || IsStatic(name)))
             {
                 if (node.Outputs.Length != 1 || IsStatic(node.Outputs[0]) || !_staticNodes.TryAdd(node.Outputs[0], node))
                     throw Node(node, "must have one output, named unlike every initializer and constant");
@@ -53,6 +54,9 @@ internal sealed partial class OnnxImporter<T>
         if (_constants.TryGetValue(name, out var tensor)) return tensor;
         if (!_staticNodes.TryGetValue(name, out var producer))
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"needs its input {index} ({what}) as an initializer or a Constant"));
+        if (!FoldedOperators.Contains(producer.OpType))
+            throw Node(node, string.Create(CultureInfo.InvariantCulture,
+                $"needs its input {index} ({what}) as a constant, but {Describe(producer)} computes it with an operator that cannot be folded into one ({string.Join(", ", FoldedOperators)} can)"));
         var folded = Fold(producer);
         _constants[name] = folded;
         return folded;
@@ -90,7 +94,7 @@ internal sealed partial class OnnxImporter<T>
                 return Moved(node, source, [.. dims.Where((_, d) => !squeezed.Contains(d))], sourceOf: null);
             }
             default:
-                throw Node(node, $"computes '{node.Outputs[0]}' from constants with an operator that cannot be folded into a weight (Identity, Transpose, Unsqueeze and Squeeze can)");
+                throw new InvalidOperationException($"{node.OpType} is not among the folded operators.");
         }
     }
 

@@ -21,8 +21,10 @@ public class PyTorchExportedOnnxTests
     /// <summary>
     /// Float32 against PyTorch's float32: both round every product and sum to float (unit roundoff u = 6e-8), in
     /// different orders and with different kernels. The longest sums here have 32 terms and the deepest models six
-    /// rounding layers, so the outputs (of order one) may differ by about 32 · 6 · u ≈ 1e-5 in the worst case and
-    /// typically by far less; the bar is 1e-5 · max(1, |PyTorch's value|), the ONNX Runtime tests' float bar.
+    /// rounding layers, so outputs of order one may differ by up to about 32 · 6 · u ≈ 1e-5; the largest difference
+    /// measured is 2.4e-7 (decoder, four units of float rounding). The bar is 1e-5 · max(1, |PyTorch's value|), the
+    /// ONNX Runtime tests' float bar: a wrong function (GELU's tanh form for its erf form moves outputs by up to 5e-4)
+    /// or a misplaced weight misses it by far, and the float64 files hold the same models to 1e-10.
     /// </summary>
     private const double FloatTolerance = 1e-5;
 
@@ -35,6 +37,24 @@ public class PyTorchExportedOnnxTests
     /// <summary>Double files of models whose imported network has PyTorch's layers and parameters (no BatchNorm, no PReLU).</summary>
     public static TheoryData<string> DoubleFilesOfTrainableModels =>
         [.. PyTorchOnnxValues.Files.Where(f => f.IsDouble && Model(f.File).DoubleOutputAfterStep is not null).Select(f => f.File)];
+
+    /// <summary>What PyTorch writes for models no Sequential of NeuralNets' layers holds: each refused naming the node and operator (or the inputs) and why.</summary>
+    [Theory]
+    [InlineData("rejected_residual", "*node '/Add' (Add) takes 2 computed inputs*joining the branches from*'/inner/Gemm' (Gemm)*only a chain*")]
+    [InlineData("rejected_no_weights", "*3 inputs besides its initializers*'0.weight', '0.bias'*export_params=False*")]
+    [InlineData("rejected_training", "*node '/1/BatchNormalization' (BatchNormalization) is in training mode*")]
+    [InlineData("rejected_ceil_mode", "*node '/0/MaxPool' (MaxPool) rounds its output size up (ceil_mode = 1)*")]
+    [InlineData("rejected_groups", "*node '/0/Conv' (Conv) is a grouped convolution*")]
+    [InlineData("rejected_log_softmax", "*node '/1/LogSoftmax' (LogSoftmax) is an operator that cannot be imported*")]
+    [InlineData("rejected_channel_softmax", "*node '/1/Softmax' (Softmax) normalises over axis 1 of samples of shape [2, 3, 3]*")]
+    [InlineData("rejected_asymmetric_pad", "*node '/0/Pad' (Pad) pads an image without an AveragePool after it*")]
+    [InlineData("rejected_pad_excluded", "*node '/0/AveragePool' (AveragePool) leaves the padding out of the average (count_include_pad = 0)*")]
+    public void Load_FileOfWhatNoSequentialHolds_FailsSayingWhy(string file, string message)
+    {
+        var act = () => Load<float>(file);
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
+    }
 
     [Theory, MemberData(nameof(FloatFiles))]
     public void Load_FloatFile_PredictsAsPyTorchWithinFloatRounding(string file)
@@ -101,7 +121,16 @@ public class PyTorchExportedOnnxTests
         var model = Model(file);
         var network = Load<T>(file);
 
-        var again = OnnxFile.FromBytes<T>(OnnxFile.ToBytes(network));
+        var bytes = OnnxFile.ToBytes(network);
+        if (network.Layers.Any(layer => layer is BatchNorm<double>))
+        {
+            // ONNX's ε attribute is a float, which cannot hold 1e-5: a double BatchNorm's export adds ε to the variance
+            // constant and writes 0, which the importer refuses to take apart (a design the exporter states).
+            var refused = () => OnnxFile.FromBytes<T>(bytes);
+            refused.Should().Throw<InvalidDataException>().WithMessage("*(BatchNormalization) has epsilon 0*folds ε into var*");
+            return;
+        }
+        var again = OnnxFile.FromBytes<T>(bytes);
 
         again.DescribeLayers().Should().Equal(network.DescribeLayers());
         again.Predict(Input<T>(model)).ToArray().Should().Equal(network.Predict(Input<T>(model)).ToArray());
