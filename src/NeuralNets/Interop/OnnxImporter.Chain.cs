@@ -11,6 +11,9 @@ internal sealed partial class OnnxImporter<T>
     /// <summary>A link of the chain: the value it reads, and one node, or (<see cref="Branches"/>) the nodes of branches that join again, in graph order.</summary>
     private sealed record Link(string Input, NodeProto[] Nodes, bool Branches);
 
+    /// <summary>The most nodes between a value that feeds several and the join of its branches (PyTorch's tanh GELU has 8).</summary>
+    private const int MaxBranchNodes = 32;
+
     /// <summary>The links from the input to the output; anything off that path, or branches that never join, is refused.</summary>
     private List<Link> Chain(GraphProto graph, string input, string output)
     {
@@ -30,12 +33,18 @@ internal sealed partial class OnnxImporter<T>
         }
         var chain = new List<Link>();
         var visited = new HashSet<NodeProto>();
+        var position = new Dictionary<NodeProto, int>();
+        for (int i = 0; i < computed.Count; i++) position[computed[i]] = i;
+        // Where the nodes of the links so far end in graph order: branches are looked for after it, so that each node is
+        // scanned once (ONNX lists nodes in topological order).
+        int end = -1;
         string current = input;
         while (current != output)
         {
             if (!consumers.TryGetValue(current, out var next) || next.Count == 0)
                 throw new InvalidDataException($"{_file}: the value '{current}' feeds no node, but the graph's output is '{output}'.");
-            var link = next.Count == 1 ? new Link(current, [next[0]], Branches: false) : Joined(current, next, computed, consumers, output);
+            var link = next.Count == 1 ? new Link(current, [next[0]], Branches: false) : Joined(current, next, computed.Skip(end + 1), consumers, output);
+            end = Math.Max(end, position[link.Nodes[^1]]);
             foreach (var node in link.Nodes)
             {
                 if (!visited.Add(node)) throw Node(node, "is part of a cycle");
@@ -58,9 +67,10 @@ internal sealed partial class OnnxImporter<T>
 
     /// <summary>
     /// The nodes, in graph order, from <paramref name="entry"/> (which feeds several) to the first node after which
-    /// one value is left that the rest of the graph reads: the node where the branches join.
+    /// one value is left that the rest of the graph reads: the node where the branches join. At most
+    /// <see cref="MaxBranchNodes"/>: the functions read from branches take a dozen.
     /// </summary>
-    private Link Joined(string entry, List<NodeProto> first, List<NodeProto> computed, Dictionary<string, List<NodeProto>> consumers, string output)
+    private Link Joined(string entry, List<NodeProto> first, IEnumerable<NodeProto> computed, Dictionary<string, List<NodeProto>> consumers, string output)
     {
         // Each value still to be read inside the branches, with how many reads are left.
         var unread = new Dictionary<string, int> { [entry] = first.Count };
@@ -77,6 +87,7 @@ internal sealed partial class OnnxImporter<T>
                 else unread[name] = left - 1;
             }
             nodes.Add(node);
+            if (nodes.Count > MaxBranchNodes) break;
             string produced = node.Outputs[0];
             int reads = consumers.TryGetValue(produced, out var readers) ? readers.Count : 0;
             if (reads == 0 && produced != output) break;
@@ -85,7 +96,7 @@ internal sealed partial class OnnxImporter<T>
             if (produced == output) break;
         }
         throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-            $"{_file}: the value '{entry}' feeds {first.Count} nodes ({string.Join(", ", first.Distinct().Select(Describe))}), whose branches do not join again; only a chain, or branches that join again in an activation function, can be imported."));
+            $"{_file}: the value '{entry}' feeds {first.Count} nodes ({string.Join(", ", first.Distinct().Select(Describe))}), whose branches do not join again within {MaxBranchNodes} nodes; only a chain, or branches that join again in an activation function, can be imported."));
     }
 
     /// <summary>The refusal of branches that join again in something other than a function NeuralNets has a layer for.</summary>

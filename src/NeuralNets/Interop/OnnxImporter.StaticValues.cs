@@ -17,6 +17,15 @@ internal sealed partial class OnnxImporter<T>
     private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly Dictionary<string, NodeProto> _staticNodes = [];
 
+    /// <summary>How many nodes deep a constant or a shape may be computed: PyTorch's take four, a hostile file's could take the stack.</summary>
+    private const int MaxStaticDepth = 64;
+
+    /// <summary>The most lengths a shape may have, constant or computed.</summary>
+    private const int MaxShapeLength = 64;
+
+    /// <summary>How many folds are under way, one inside the other.</summary>
+    private int _folds;
+
     private void CollectStaticValues(GraphProto graph)
     {
         foreach (var initializer in graph.Initializers)
@@ -57,9 +66,18 @@ internal sealed partial class OnnxImporter<T>
         if (!FoldedOperators.Contains(producer.OpType))
             throw Node(node, string.Create(CultureInfo.InvariantCulture,
                 $"needs its input {index} ({what}) as a constant, but {Describe(producer)} computes it with an operator that cannot be folded into one ({string.Join(", ", FoldedOperators)} can)"));
-        var folded = Fold(producer);
-        _constants[name] = folded;
-        return folded;
+        // A file may chain folds; each level is a call.
+        if (++_folds > MaxStaticDepth) throw Node(producer, string.Create(CultureInfo.InvariantCulture, $"ends a chain of more than {MaxStaticDepth} folded constants"));
+        try
+        {
+            var folded = Fold(producer);
+            _constants[name] = folded;
+            return folded;
+        }
+        finally
+        {
+            _folds--;
+        }
     }
 
     /// <summary>The weight a node computes from a constant by moving its values (Transpose) or adding or removing axes of length 1.</summary>
@@ -77,21 +95,21 @@ internal sealed partial class OnnxImporter<T>
                 var perm = Attribute(node, "perm") is null ? [.. Enumerable.Range(0, dims.Length).Reverse().Select(d => (long)d)] : Ints(node, "perm", dims.Length, null);
                 if (!perm.Order().SequenceEqual(Enumerable.Range(0, dims.Length).Select(d => (long)d)))
                     throw Node(node, $"has perm {Text(perm)}, not a permutation of the {dims.Length} axes of '{source.Name}'");
-                return Moved(node, source, [.. perm.Select(p => dims[p])], Permutation(dims, perm));
+                return Transposed(node, source, perm);
             }
             case "Unsqueeze":
             {
                 var axes = Axes(node);
                 var unsqueezed = new List<long>(dims);
                 foreach (long axis in Normalised(node, axes, dims.Length + axes.Length).Order()) unsqueezed.Insert((int)axis, 1);
-                return Moved(node, source, [.. unsqueezed], sourceOf: null);
+                return Renamed(node, source, [.. unsqueezed]);
             }
             case "Squeeze":
             {
                 var axes = Axes(node);
                 var squeezed = axes.Length == 0 ? [.. Enumerable.Range(0, dims.Length).Where(d => dims[d] == 1).Select(d => (long)d)] : Normalised(node, axes, dims.Length);
                 if (squeezed.Any(axis => dims[axis] != 1)) throw Node(node, $"squeezes an axis of '{source.Name}' {Text(dims)} whose length is not 1");
-                return Moved(node, source, [.. dims.Where((_, d) => !squeezed.Contains(d))], sourceOf: null);
+                return Renamed(node, source, [.. dims.Where((_, d) => !squeezed.Contains(d))]);
             }
             default:
                 throw new InvalidOperationException($"{node.OpType} is not among the folded operators.");
@@ -115,35 +133,23 @@ internal sealed partial class OnnxImporter<T>
         return normalised;
     }
 
-    /// <summary>For each element of the transposed tensor, the index of its element in the source.</summary>
-    private static long[] Permutation(long[] dims, long[] perm)
+    /// <summary>The same values under new dimensions (as many in all); their count is checked when a layer reads them.</summary>
+    private static TensorProto Renamed(NodeProto node, TensorProto source, long[] dims) => new()
     {
-        long count = dims.Aggregate(1L, (a, b) => a * b);
-        var strides = new long[dims.Length];
-        long stride = 1;
-        for (int d = dims.Length - 1; d >= 0; d--) (strides[d], stride) = (stride, stride * dims[d]);
-        var sources = new long[count];
-        var index = new long[dims.Length];
-        for (long i = 0; i < count; i++)
-        {
-            long source = 0;
-            for (int d = 0; d < dims.Length; d++) source += index[d] * strides[perm[d]];
-            sources[i] = source;
-            for (int d = dims.Length - 1; d >= 0 && ++index[d] == dims[perm[d]]; d--) index[d] = 0;
-        }
-        return sources;
-    }
+        Name = node.Outputs[0], DataType = source.DataType, Dims = dims, RawData = source.RawData, HasRawData = source.HasRawData,
+        FloatData = source.FloatData, DoubleData = source.DoubleData, Int64Data = source.Int64Data, DataLocation = source.DataLocation,
+    };
 
-    /// <summary>A copy of <paramref name="source"/> with new dimensions, its elements taken in the order <paramref name="sourceOf"/> gives (or kept).</summary>
-    private TensorProto Moved(NodeProto node, TensorProto source, long[] dims, long[]? sourceOf)
+    /// <summary><paramref name="source"/> with its axes in the order <paramref name="perm"/> gives, its values checked against its dimensions first.</summary>
+    private TensorProto Transposed(NodeProto node, TensorProto source, long[] perm)
     {
         int size = source.DataType switch
         {
             OnnxDataType.Float => 4,
             OnnxDataType.Double or OnnxDataType.Int64 => 8,
-            var other => throw Node(node, $"folds '{source.Name}' of {OnnxDataType.Name(other)}, which cannot be imported"),
+            var other => throw Node(node, $"transposes '{source.Name}' of {OnnxDataType.Name(other)}, which cannot be imported"),
         };
-        long count = Count(node, source, "constant", int.MaxValue / size);
+        long count = Count(node, source, "constant", Array.MaxLength / size);
         ReadOnlySpan<byte> bytes = source.HasRawData ? source.RawData.Span : source.DataType switch
         {
             OnnxDataType.Float => MemoryMarshal.AsBytes(source.FloatData.AsSpan()),
@@ -151,12 +157,21 @@ internal sealed partial class OnnxImporter<T>
             _ => MemoryMarshal.AsBytes(source.Int64Data.AsSpan()),
         };
         if (bytes.Length != count * size)
-            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"folds '{source.Name}' {Text(source.Dims)}, which holds {bytes.Length / size} values, not {count}"));
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"transposes '{source.Name}' {Text(source.Dims)}, which holds {bytes.Length / size} values, not {count}"));
+        var dims = source.Dims;
+        // Walks the transposed tensor in order, keeping the source offset of the current element.
+        var strides = new long[dims.Length];
+        for (long d = dims.Length - 1, stride = 1; d >= 0; stride *= dims[d], d--) strides[d] = stride;
         var moved = new byte[bytes.Length];
-        if (sourceOf is null) bytes.CopyTo(moved);
-        else
-            for (int i = 0; i < sourceOf.Length; i++) bytes.Slice((int)sourceOf[i] * size, size).CopyTo(moved.AsSpan(i * size, size));
-        return new TensorProto { Name = node.Outputs[0], DataType = source.DataType, Dims = dims, RawData = moved, HasRawData = true };
+        var index = new long[dims.Length];
+        for (long i = 0; i < count; i++)
+        {
+            long offset = 0;
+            for (int d = 0; d < dims.Length; d++) offset += index[d] * strides[perm[d]];
+            bytes.Slice((int)(offset * size), size).CopyTo(moved.AsSpan((int)(i * size), size));
+            for (int d = dims.Length - 1; d >= 0 && ++index[d] == dims[perm[d]]; d--) index[d] = 0;
+        }
+        return new TensorProto { Name = node.Outputs[0], DataType = source.DataType, Dims = [.. perm.Select(p => dims[p])], RawData = moved, HasRawData = true };
     }
 
     /// <summary>
@@ -164,8 +179,9 @@ internal sealed partial class OnnxImporter<T>
     /// <paramref name="data"/> (whose samples are <paramref name="sample"/>) through Shape, Gather, Unsqueeze, Squeeze,
     /// Cast and Concat.
     /// </summary>
-    private long?[] ShapeValues(NodeProto consumer, string name, string data, IReadOnlyList<int> sample)
+    private long?[] ShapeValues(NodeProto consumer, string name, string data, IReadOnlyList<int> sample, int depth = 0)
     {
+        if (depth > MaxStaticDepth) throw Node(consumer, string.Create(CultureInfo.InvariantCulture, $"reads a shape computed through more than {MaxStaticDepth} nodes"));
         if (_constants.TryGetValue(name, out var tensor)) return [.. Int64Values(consumer, tensor).Select(length => (long?)length)];
         if (!_staticNodes.TryGetValue(name, out var node))
             throw Node(consumer, $"needs its shape '{name}' as a constant or computed from the data's shape");
@@ -179,7 +195,7 @@ internal sealed partial class OnnxImporter<T>
             {
                 Allowed(node, "axis");
                 if (Int(node, "axis", 0) != 0) throw Node(node, "gathers along an axis other than 0 of a shape");
-                var from = ShapeValues(consumer, node.Inputs[0], data, sample);
+                var from = ShapeValues(consumer, node.Inputs[0], data, sample, depth + 1);
                 var indices = Int64Values(node, Constant(node, 1, "indices"));
                 if (indices.Any(i => i < -from.Length || i >= from.Length))
                     throw Node(node, string.Create(CultureInfo.InvariantCulture, $"gathers {Text(indices)} from a shape of {from.Length} lengths"));
@@ -187,10 +203,19 @@ internal sealed partial class OnnxImporter<T>
             }
             // Between a scalar and a vector of one length, or to int64: the lengths stay what they are.
             case "Unsqueeze" or "Squeeze" or "Identity" or "Cast":
-                return ShapeValues(consumer, node.Inputs[0], data, sample);
+                return ShapeValues(consumer, node.Inputs[0], data, sample, depth + 1);
             case "Concat":
+            {
                 Allowed(node, "axis");
-                return [.. node.Inputs.SelectMany(input => ShapeValues(consumer, input, data, sample))];
+                var lengths = new List<long?>();
+                foreach (string input in node.Inputs)
+                {
+                    // The limit Int64Values sets on a constant shape: a file could otherwise concatenate its way to any size.
+                    lengths.AddRange(ShapeValues(consumer, input, data, sample, depth + 1));
+                    if (lengths.Count > MaxShapeLength) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"computes a shape of more than {MaxShapeLength} lengths"));
+                }
+                return [.. lengths];
+            }
             default:
                 throw Node(node, "computes a shape with an operator that cannot be followed (Shape, Gather, Unsqueeze, Squeeze, Cast and Concat can)");
         }

@@ -399,7 +399,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     private long[] Int64Values(NodeProto node, TensorProto tensor)
     {
         if (tensor.DataType != OnnxDataType.Int64) throw Node(node, $"has a shape '{tensor.Name}' of {OnnxDataType.Name(tensor.DataType)}, not int64");
-        long count = Count(node, tensor, "shape", 64);
+        long count = Count(node, tensor, "shape", MaxShapeLength);
         if (tensor.HasRawData)
         {
             if (tensor.RawData.Length != count * 8) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a shape '{tensor.Name}' with {tensor.RawData.Length} bytes of raw_data, expected {count * 8}"));

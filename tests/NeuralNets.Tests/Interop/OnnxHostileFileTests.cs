@@ -19,14 +19,72 @@ public class OnnxHostileFileTests
     }
 
     [Fact]
-    public void Load_RandomByteChanges_LoadOrFailWithInvalidDataExceptionOnly()
+    public void Load_RandomByteChanges_LoadOrFailWithInvalidDataExceptionOnly() => ChangeBytesAndLoad<float>(Valid, trials: 3000, seed: 12);
+
+    /// <summary>PyTorch's files exercise what the importer folds and recognises: shapes computed from the data's, weights under a Transpose or Unsqueeze, branches joining in GELU and SiLU, a Pad before AveragePool.</summary>
+    [Theory]
+    [InlineData("cnn_norm_opset13_unfolded")]
+    [InlineData("mlp_smooth_f64_dynamic_unfolded")]
+    [InlineData("cnn_pool_opset9")]
+    public void Load_RandomByteChangesOfAPyTorchFile_LoadOrFailWithInvalidDataExceptionOnly(string file)
     {
-        var random = new Random(12);
-        for (int trial = 0; trial < 3000; trial++)
+        var bytes = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Interop", "PyTorchFiles", file + ".onnx"));
+        if (file.Contains("f64", StringComparison.Ordinal)) ChangeBytesAndLoad<double>(bytes, trials: 1000, seed: 13);
+        else ChangeBytesAndLoad<float>(bytes, trials: 1000, seed: 13);
+    }
+
+    [Fact]
+    public void Load_WeightFoldedThroughMoreIdentitiesThanTheLimit_FailsNamingTheNode()
+    {
+        var graph = OnnxGraphs.Graph([2], [2]);
+        graph.Initializers.Add(OnnxGraphs.Typed("w0", [2, 2], [1, 0, 0, 1]));
+        for (int i = 0; i < 100; i++) graph.Nodes.Add(OnnxGraphs.Node("Identity", [$"w{i}"], $"w{i + 1}"));
+        graph.Nodes.Add(OnnxGraphs.Node("Gemm", ["x", "w100"], "y"));
+
+        var act = () => OnnxGraphs.Import<float>(OnnxGraphs.Model(graph));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*(Identity) ends a chain of more than 64 folded constants*");
+    }
+
+    [Fact]
+    public void Load_ShapeConcatenatedPastTheLimit_FailsBeforeGrowing()
+    {
+        // Each Concat doubles the shape before it: 2^40 lengths after 40 of them, unless the limit stops it.
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Initializers.Add(OnnxGraphs.Int64s("s0", 0, 4));
+        for (int i = 0; i < 40; i++) graph.Nodes.Add(OnnxGraphs.Node("Concat", [$"s{i}", $"s{i}"], $"s{i + 1}", OnnxGraphs.Int("axis", 0)));
+        graph.Nodes.Add(OnnxGraphs.Node("Reshape", ["x", "s40"], "y"));
+        byte[] bytes = OnnxEncoder.Encode(OnnxGraphs.Model(graph));
+
+        var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes, "'evil.onnx'"));
+
+        error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("(Concat) computes a shape of more than 64 lengths");
+        allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
+    }
+
+    [Fact]
+    public void Load_TransposeOfHugeDimensionsOverSmallData_FailsWithoutAllocatingThem()
+    {
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Initializers.Add(OnnxGraphs.Raw("W", [1L << 26, 4], [1, 2, 3, 4]));
+        graph.Nodes.Add(OnnxGraphs.Node("Transpose", ["W"], "Wt", OnnxGraphs.Ints("perm", 1, 0)));
+        graph.Nodes.Add(OnnxGraphs.Node("MatMul", ["x", "Wt"], "y"));
+        byte[] bytes = OnnxEncoder.Encode(OnnxGraphs.Model(graph));
+
+        var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes, "'evil.onnx'"));
+
+        error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("(Transpose) transposes 'W' [67108864, 4], which holds 4 values");
+        allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
+    }
+
+    private static void ChangeBytesAndLoad<T>(byte[] valid, int trials, int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        for (int trial = 0; trial < trials; trial++)
         {
-            var bytes = (byte[])Valid.Clone();
+            var bytes = (byte[])valid.Clone();
             for (int k = random.Next(1, 4); k > 0; k--) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes));
+            var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<T>(bytes));
             if (error is not null) error.Should().BeOfType<InvalidDataException>($"trial {trial}: {error}");
             allocated.Should().BeLessThan(Allocation.Bound(bytes.Length), $"trial {trial}");
         }
