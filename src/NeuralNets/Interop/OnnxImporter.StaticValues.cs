@@ -66,10 +66,10 @@ internal sealed partial class OnnxImporter<T>
         if (!FoldedOperators.Contains(producer.OpType))
             throw Node(node, string.Create(CultureInfo.InvariantCulture,
                 $"needs its input {index} ({what}) as a constant, but {Describe(producer)} computes it with an operator that cannot be folded into one ({string.Join(", ", FoldedOperators)} can)"));
-        // A file may chain folds; each level is a call.
-        if (++_folds > MaxStaticDepth) throw Node(producer, string.Create(CultureInfo.InvariantCulture, $"ends a chain of more than {MaxStaticDepth} folded constants"));
         try
         {
+            // A file may chain folds; each level is a call.
+            if (++_folds > MaxStaticDepth) throw Node(producer, string.Create(CultureInfo.InvariantCulture, $"ends a chain of more than {MaxStaticDepth} folded constants"));
             var folded = Fold(producer);
             _constants[name] = folded;
             return folded;
@@ -85,6 +85,7 @@ internal sealed partial class OnnxImporter<T>
     {
         var source = Constant(node, 0, "data");
         var dims = source.Dims;
+        if (dims.Length > MaxShapeLength) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"folds '{source.Name}' of rank {dims.Length}, more than {MaxShapeLength}"));
         switch (node.OpType)
         {
             case "Identity":
@@ -121,7 +122,8 @@ internal sealed partial class OnnxImporter<T>
     {
         Allowed(node, "axes");
         if (node.Inputs.Length > 1 && node.Inputs[1].Length > 0) return Int64Values(node, Constant(node, 1, "axes"));
-        return Attribute(node, "axes") is { } axes ? Ints(node, "axes", axes.Ints.Length, null) : [];
+        var axes = Attribute(node, "axes") is { } attribute ? Ints(node, "axes", attribute.Ints.Length, null) : [];
+        return axes.Length <= MaxShapeLength ? axes : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {axes.Length} axes, more than {MaxShapeLength}"));
     }
 
     /// <summary>Axes in [0, rank), negative ones counted from the end; each at most once.</summary>
