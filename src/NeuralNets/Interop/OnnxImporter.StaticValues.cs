@@ -95,7 +95,7 @@ internal sealed partial class OnnxImporter<T>
                 Allowed(node, "perm");
                 var perm = Attribute(node, "perm") is null ? [.. Enumerable.Range(0, dims.Length).Reverse().Select(d => (long)d)] : Ints(node, "perm", dims.Length, null);
                 if (!perm.Order().SequenceEqual(Enumerable.Range(0, dims.Length).Select(d => (long)d)))
-                    throw Node(node, $"has perm {Text(perm)}, not a permutation of the {dims.Length} axes of '{source.Name}'");
+                    throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has perm {Text(perm)}, not a permutation of the {dims.Length} axes of '{source.Name}'"));
                 return Transposed(node, source, perm);
             }
             case "Unsqueeze":
