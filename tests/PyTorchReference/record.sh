@@ -14,6 +14,7 @@ recorders=(
   "optimizers.py tests/NeuralNets.Tests/Golden/PyTorchOptimizerValues.cs"
   "schedules.py tests/NeuralNets.Tests/Schedules/PyTorchScheduleValues.cs"
   "losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs"
+  "onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs"
 )
 
 status=0
