@@ -15,6 +15,7 @@ recorders=(
   "schedules.py tests/NeuralNets.Tests/Schedules/PyTorchScheduleValues.cs"
   "losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs"
   "onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs"
+  "training_runs.py tests/NeuralNets.Tests/Integration/PyTorchTrainingValues.cs"
 )
 
 status=0
