@@ -1,0 +1,156 @@
+using System.Numerics.Tensors;
+using NeuralNets.Data;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Optimizers;
+using NeuralNets.Schedules;
+using static NeuralNets.Tests.Golden.GoldenInputs;
+
+namespace NeuralNets.Tests.Integration;
+
+/// <summary>What a run's targets are: class indices, 0/1 labels per output, or values.</summary>
+internal enum TrainingTargets { Classes, Binary, Values }
+
+/// <summary>
+/// One of tests/PyTorchReference/training_runs.py's networks built in NeuralNets: the same layers, the same weights and
+/// the same data, each by the rule the script's docstring gives (repeated here), so that the runs can be compared step by step.
+/// </summary>
+/// <param name="Name">The run's name in <see cref="PyTorchTrainingValues"/>.</param>
+/// <param name="Offset">O, the run's Wave offset.</param>
+/// <param name="SampleShape">One sample's shape.</param>
+/// <param name="Layers">The layers, in PyTorch's nn.Sequential order.</param>
+/// <param name="Loss">A new loss of the run's kind.</param>
+/// <param name="Optimizer">The run's optimizer over the given parameters.</param>
+/// <param name="Epochs">Passes over the 22 training samples.</param>
+/// <param name="Targets">The kind of targets.</param>
+/// <param name="TargetShape">The class count (Classes, Binary: outputs per sample) or one target's shape (Values).</param>
+/// <param name="Schedule">The learning rate per epoch, when the run has one.</param>
+/// <param name="NesterovMomentum">γ of a <see cref="Nesterov{T}"/> run, whose parameters are w where PyTorch's are θ = w − γv.</param>
+internal sealed record PyTorchTrainingCase(
+    string Name, int Offset, int[] SampleShape, Func<ILayer<double>[]> Layers, Func<ILoss<double>> Loss,
+    Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>> Optimizer, int Epochs, TrainingTargets Targets, int[] TargetShape,
+    ILearningRateSchedule? Schedule = null, double? NesterovMomentum = null)
+{
+    /// <summary>Training samples, taken in batches of <see cref="BatchSize"/>: 6, 6, 6 and a last one of 4.</summary>
+    public const int Samples = 22;
+
+    /// <summary>Samples per batch.</summary>
+    public const int BatchSize = 6;
+
+    /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
+    public const int HeldOut = 5;
+
+    /// <summary>The six runs, by name.</summary>
+    public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
+    {
+        new PyTorchTrainingCase("LectureMlp", 0, [4],
+            () => [new Dense<double>(4, 6, seed: 0), new Sigmoid<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Sgd<double>(p, 0.5), 4, TrainingTargets.Classes, [3]),
+        new PyTorchTrainingCase("ReluTanhMlpAdam", 10000, [6],
+            () => [new Dense<double>(6, 10, seed: 0), new ReLU<double>(), new Dense<double>(10, 8, seed: 0), new Tanh<double>(), new Dense<double>(8, 4, seed: 0)],
+            () => new CrossEntropy<double>(), p => new Adam<double>(p, 0.02, weightDecay: 0.01), 4, TrainingTargets.Classes, [4],
+            Schedule: new StepDecay(0.02, stepSize: 1, gamma: 0.7)),
+        new PyTorchTrainingCase("LeNetNesterov", 20000, [1, 8, 8],
+            () => [new Conv2D<double>(1, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new MaxPool2D<double>(2),
+                new Conv2D<double>(4, 6, 3, seed: 0, padding: 1), new Tanh<double>(), new AvgPool2D<double>(2, padding: 1), new Flatten<double>(),
+                new Dense<double>(54, 10, seed: 0), new ReLU<double>(), new Dense<double>(10, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Nesterov<double>(p, 0.05, momentum: 0.9, weightDecay: 0.001), 3, TrainingTargets.Classes, [3],
+            NesterovMomentum: 0.9),
+        new PyTorchTrainingCase("BatchNormCnnAdamW", 30000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new Tanh<double>(), new BatchNorm2D<double>(4), new ReLU<double>(),
+                new Conv2D<double>(4, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new MaxPool2D<double>(2), new Flatten<double>(),
+                new Dense<double>(36, 8, seed: 0), new Tanh<double>(), new BatchNorm1D<double>(8), new ReLU<double>(), new Dense<double>(8, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new AdamW<double>(p, 0.01, weightDecay: 0.05), 3, TrainingTargets.Classes, [3]),
+        new PyTorchTrainingCase("DecoderMomentum", 40000, [4],
+            () => [new Dense<double>(4, 18, seed: 0), new SiLU<double>(), new Unflatten<double>(1, [2, 3, 3]),
+                new ConvTranspose2D<double>(2, 3, 3, seed: 0, stride: 2, padding: 1, outputPadding: 1), new GELU<double>(),
+                new ConvTranspose2D<double>(3, 1, 3, seed: 0, padding: 1)],
+            () => new MeanSquaredError<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9), 3, TrainingTargets.Values, [1, 6, 6],
+            Schedule: new StepDecay(0.05, stepSize: 1, gamma: 0.5)),
+        new PyTorchTrainingCase("BceMlpRmsProp", 50000, [5],
+            () => [new Dense<double>(5, 8, seed: 0), new ELU<double>(), new Dense<double>(8, 8, seed: 0), new LeakyReLU<double>(0.1),
+                new Dense<double>(8, 6, seed: 0), new Softplus<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new BinaryCrossEntropyWithLogits<double>(), p => new RmsProp<double>(p, 0.01, momentum: 0.5), 3, TrainingTargets.Binary, [3]),
+    }.ToDictionary(c => c.Name);
+
+    /// <summary>
+    /// What sets the optimizer's rate at the start of each epoch, as PyTorch's scheduler stepped after each epoch leaves it
+    /// (the library's <see cref="LearningRateScheduleExtensions.ApplyTo{T}(ILearningRateSchedule, IOptimizer{T})"/>); null
+    /// without a schedule. A <see cref="Momentum{T}"/> keeps v = η·b where PyTorch keeps b (Momentum's remarks), so at a
+    /// change of rate its v holds the old η: with <paramref name="keepPyTorchsMomentumBuffer"/> the velocity is scaled by
+    /// η_new/η_old there, which carries b over unchanged, as PyTorch does.
+    /// </summary>
+    public Action<int>? EpochStart(IOptimizer<double> optimizer, bool keepPyTorchsMomentumBuffer = true)
+    {
+        var apply = Schedule?.ApplyTo(optimizer);
+        if (apply is null || !keepPyTorchsMomentumBuffer || optimizer is not Momentum<double> momentum) return apply;
+        return epoch =>
+        {
+            double before = momentum.LearningRate;
+            apply(epoch);
+            if (momentum.LearningRate != before) ScaleVelocity(momentum, momentum.LearningRate / before);
+        };
+    }
+
+    private static void ScaleVelocity(Momentum<double> optimizer, double factor)
+    {
+        var state = optimizer.ExportState();
+        var scaled = state.Parameters.Select(p => new ParameterStateSnapshot(p.Name, p.Shape, p.Step,
+            p.Buffers.ToDictionary(b => b.Key, b => b.Value.Select(v => v * factor).ToArray()), p.Scalars)).ToArray();
+        optimizer.ImportState(new OptimizerSnapshot(state.Kind, state.ElementType, state.Hyperparameters, scaled));
+    }
+
+    /// <summary>
+    /// The network with the script's weights. <paramref name="fused"/> false puts every layer in a Sequential of its own, so
+    /// that no pair of layers runs as one pass (Sequential fuses neighbours only within one network).
+    /// </summary>
+    public Sequential<double> Network(bool fused = true)
+    {
+        var layers = Layers();
+        var network = new Sequential<double>(SampleShape, fused ? layers : layers.Select(l => (ILayer<double>)new Sequential<double>(l)).ToArray());
+        for (int k = 0; k < network.Parameters.Count; k++)
+        {
+            var p = network.Parameters[k];
+            int n = p.Length, offset = Offset + 50 * k;
+            // Rank ≥ 2: scale 1/√(n / shape[0]); a rank-1 weight (a normalisation's γ): 1 + Wave(…, 0.2); other rank-1 tensors: Wave(…, 0.1).
+            double[] values = p.Shape.Count >= 2 ? Wave(n, offset, 1 / Math.Sqrt((double)n / p.Shape[0]))
+                : p.Name.EndsWith(".weight", StringComparison.Ordinal) ? Wave(n, offset, 0.2).Select(v => 1 + v).ToArray()
+                : Wave(n, offset, 0.1);
+            p.SetValue(values);
+        }
+        return network;
+    }
+
+    /// <summary>Samples 0…21 of the run's data: the training set.</summary>
+    public Dataset<double> Train => Data().Take(Samples);
+
+    /// <summary>Samples 22…26 of the run's data: the held-out batch.</summary>
+    public Dataset<double> HeldOutBatch => Data().Subset(Enumerable.Range(Samples, HeldOut).ToArray());
+
+    // 27 samples: features Wave(27·size, O + 700, 1); class labels (7i + ⌊i/3⌋) mod C; 0/1 labels (7i + 3j + ⌊i/3⌋) mod 2;
+    // values Wave(27·size, O + 1500, 0.5).
+    private Dataset<double> Data()
+    {
+        const int count = Samples + HeldOut;
+        int size = SampleShape.Aggregate(1, (a, b) => a * b);
+        var features = TestTensors.Create(Wave(count * size, Offset + 700, 1.0), [count, .. SampleShape]);
+        switch (Targets)
+        {
+            case TrainingTargets.Classes:
+                int classes = TargetShape[0];
+                int[] labels = Enumerable.Range(0, count).Select(i => (7 * i + i / 3) % classes).ToArray();
+                return Dataset<double>.FromLabels(features, labels, classes);
+            case TrainingTargets.Binary:
+                int outputs = TargetShape[0];
+                double[] bits = Enumerable.Range(0, count)
+                    .SelectMany(i => Enumerable.Range(0, outputs).Select(j => (double)((7 * i + 3 * j + i / 3) % 2))).ToArray();
+                return new Dataset<double>(features, TestTensors.Create(bits, count, outputs));
+            default:
+                int targetSize = TargetShape.Aggregate(1, (a, b) => a * b);
+                return new Dataset<double>(features, TestTensors.Create(Wave(count * targetSize, Offset + 1500, 0.5), [count, .. TargetShape]));
+        }
+    }
+
+    /// <summary>The recorded run.</summary>
+    public PyTorchTrainingRun Expected => PyTorchTrainingValues.Runs[Name];
+}
