@@ -16,6 +16,7 @@ recorders=(
   "losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs"
   "onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs"
   "training_runs.py tests/NeuralNets.Tests/Integration/PyTorchTrainingValues.cs"
+  "state_dicts.py tests/NeuralNets.Tests/Interop/PyTorchWeights tests/NeuralNets.Tests/Interop/PyTorchWeightValues.cs"
 )
 
 status=0
