@@ -8,24 +8,35 @@ namespace NeuralNets.Interop;
 public static class PyTorchNames
 {
     /// <summary>
-    /// Maps <c>"{module}.weight"</c> and <c>"{module}.bias"</c> of each named module, in order, to the parameters of the
-    /// network's layers that have parameters, in order. For <c>self.fc1 = nn.Linear(784, 128); self.fc2 = nn.Linear(128, 10)</c>
+    /// Maps the <c>state_dict</c> names of each named module, in order, to the network's names of the layers that hold
+    /// tensors (parameters, or a BatchNorm's running statistics), in order: <c>"{module}.weight"</c> and
+    /// <c>"{module}.bias"</c>, and a BatchNorm's <c>"{module}.running_mean"</c>, <c>"{module}.running_var"</c> and
+    /// <c>"{module}.num_batches_tracked"</c>. For <c>self.fc1 = nn.Linear(784, 128); self.fc2 = nn.Linear(128, 10)</c>
     /// used as <c>fc2(relu(fc1(x)))</c>, <c>ForModules(network, "fc1", "fc2")</c> maps <c>fc1.weight</c> to <c>0.weight</c>
-    /// and <c>fc2.bias</c> to <c>2.bias</c> for a network built as Dense(128), ReLU, Dense(10).
+    /// and <c>fc2.bias</c> to <c>2.bias</c> for a network built as Dense(128), ReLU, Dense(10). A module name may hold
+    /// dots (<c>"features.0"</c>, for an <c>nn.Sequential</c> attribute's layer), and a module that is an
+    /// <c>nn.Sequential</c> maps to a nested <see cref="Sequential{T}"/> (<c>"features"</c>: <c>features.0.weight</c> to
+    /// <c>0.0.weight</c>).
     /// </summary>
-    /// <exception cref="ArgumentException">The number of modules differs from the number of layers with parameters.</exception>
+    /// <exception cref="ArgumentException">The number of modules differs from the number of layers that hold tensors.</exception>
     public static IReadOnlyDictionary<string, string> ForModules<T>(Sequential<T> network, params string[] modules)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(modules);
-        var layers = Enumerable.Range(0, network.Layers.Count).Where(i => network.Layers[i].Parameters.Count > 0).ToArray();
+        var layers = Enumerable.Range(0, network.Layers.Count).Where(i => TensorNames(network.Layers[i]).Any()).ToArray();
         if (layers.Length != modules.Length)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The network has {layers.Length} layers with parameters, but {modules.Length} module names were given."), nameof(modules));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The network has {layers.Length} layers with parameters or running statistics, but {modules.Length} module names were given."), nameof(modules));
         var names = new Dictionary<string, string>();
         for (int m = 0; m < modules.Length; m++)
-            foreach (var parameter in network.Layers[layers[m]].Parameters)
-                names.Add($"{modules[m]}.{parameter.Name}", string.Create(CultureInfo.InvariantCulture, $"{layers[m]}.{parameter.Name}"));
+            foreach (string name in TensorNames(network.Layers[layers[m]]))
+                names.Add($"{modules[m]}.{name}", string.Create(CultureInfo.InvariantCulture, $"{layers[m]}.{name}"));
         return names;
     }
+
+    /// <summary>The names of a layer's tensors within it: <c>"weight"</c>, <c>"running_var"</c>, <c>"0.bias"</c> in a nested network.</summary>
+    private static IEnumerable<string> TensorNames<T>(ILayer<T> layer) where T : unmanaged, IFloatingPointIeee754<T> =>
+        layer.Parameters.Select(p => p.Name).Concat(BatchNormLayers.Of(layer).SelectMany(n =>
+            NetworkTensor<T>.BatchNormBuffers.Select(buffer => BatchNormLayers.StatisticName(n.Place, buffer.Name))));
 }

@@ -10,10 +10,27 @@ namespace NeuralNets.Interop;
 /// <summary>One tensor of a safetensors file as its header describes it; offsets are relative to the start of the data.</summary>
 internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape, long Begin, long End)
 {
-    /// <summary>Bytes per value of a dtype this reader converts, or 0.</summary>
-    public static int Size(string dtype) => dtype switch { "F64" => 8, "F32" => 4, "F16" or "BF16" => 2, _ => 0 };
+    /// <summary>
+    /// Bytes per value of each dtype of the format whose values fill whole bytes (the format's sub-byte types, F4 and the
+    /// F6s, are not read), or 0. Every one is read, so that a tensor the network does not take (an int64 buffer, a mask
+    /// of bools) can be left aside with strict: false; only the floats load into parameters.
+    /// </summary>
+    public static int Size(string dtype) => dtype switch
+    {
+        "F64" or "I64" or "U64" or "C64" => 8,
+        "F32" or "I32" or "U32" => 4,
+        "F16" or "BF16" or "I16" or "U16" => 2,
+        "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" or "F8_E8M0" or "F8_E4M3FNUZ" or "F8_E5M2FNUZ" => 1,
+        _ => 0,
+    };
 
-    /// <summary>The values as <typeparamref name="T"/>; the header check has matched the byte range to the shape.</summary>
+    /// <summary>Whether values of <paramref name="dtype"/> load into parameters and running statistics (converted to the network's type).</summary>
+    public static bool IsFloat(string dtype) => dtype is "F64" or "F32" or "F16" or "BF16";
+
+    /// <summary>The dtypes that load into parameters, for messages.</summary>
+    public const string FloatDTypes = "F64, F32, F16 or BF16";
+
+    /// <summary>The values as <typeparamref name="T"/>, of a float dtype (<see cref="IsFloat"/>); the header check has matched the byte range to the shape.</summary>
     /// <param name="data">The file's data, after the header.</param>
     /// <param name="source">Names the file in messages.</param>
     /// <exception cref="InvalidDataException">A finite F64 value lies beyond <typeparamref name="T"/>'s range.</exception>
@@ -34,6 +51,10 @@ internal sealed record SafetensorsEntry(string Name, string DType, long[] Shape,
         }
         return values;
     }
+
+    /// <summary>The value of an I64 scalar, such as BatchNorm's <c>num_batches_tracked</c> (the header check has matched its 8 bytes).</summary>
+    /// <param name="data">The file's data, after the header.</param>
+    public long DecodeInt64(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadInt64LittleEndian(data[(int)Begin..(int)End]);
 
     /// <summary>
     /// <paramref name="value"/> as <typeparamref name="T"/>. A conversion to float rounds a value beyond its range to
@@ -126,7 +147,7 @@ internal static class SafetensorsHeader
         string dtype = value.TryGetProperty("dtype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()!
             : throw new InvalidDataException($"{where} lacks a string 'dtype'.");
         int size = SafetensorsEntry.Size(dtype);
-        if (size == 0) throw new InvalidDataException($"{where} has the dtype '{dtype}'; only F64, F32, F16 and BF16 load into a network.");
+        if (size == 0) throw new InvalidDataException($"{where} has the dtype '{dtype}', which this reader does not know (it reads the format's types of one or more bytes per value).");
         long[] shape = Integers(value, "shape", where, count: null);
         long[] offsets = Integers(value, "data_offsets", where, count: 2);
         long values = 1;
