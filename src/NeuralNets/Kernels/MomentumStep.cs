@@ -7,8 +7,9 @@ namespace NeuralNets.Kernels;
 
 /// <summary>
 /// The heavy-ball updates of Momentum and Nesterov in one pass each, instead of one pass per elementwise operation:
-/// v ← ĝ·s + v·γ; w ← from − v, where ĝ = w·λ + g when the L2 weight decay λ is set, and from is w itself (Momentum)
-/// or the weights kept before the look-ahead (Nesterov); and Nesterov's look-ahead, kept ← w; w ← v·(−γ) + w.
+/// v ← ĝ·s + v·γ; w ← from − v·r, where ĝ = w·λ + g when the L2 weight decay λ is set, from is w itself (Momentum)
+/// or the weights kept before the look-ahead (Nesterov), and r is 1 (the lecture's velocity) or η (PyTorch's buffer of
+/// gradients); and Nesterov's look-ahead, kept ← w; w ← v·(−γ) + w.
 /// Every product, sum and difference is rounded once, in the order of the passes it replaced (never fused), so the
 /// results are the same bits at every vector width, and the same as before.
 /// </summary>
@@ -21,18 +22,19 @@ internal static class MomentumStep
     /// <param name="v">The velocity.</param>
     /// <param name="weightDecay">λ; 0 leaves g as it is (no w·0 term, which would turn −0 into +0 and ∞·0 into NaN).</param>
     /// <param name="momentum">γ.</param>
-    /// <param name="gradientScale">s, what the gradient is scaled by: η, or (1 − τ)·η as the caller rounded it.</param>
+    /// <param name="gradientScale">s, what the gradient is scaled by: η, or (1 − τ)·η as the caller rounded it (1 or 1 − τ for PyTorch's buffer).</param>
+    /// <param name="stepScale">r, what the new v is scaled by before it is subtracted: 1 (v·1 is v, so the lecture's bits are unchanged) or η.</param>
     [MethodImpl(HotPath.Options)]
-    public static void Apply<T>(Span<T> w, ReadOnlySpan<T> from, ReadOnlySpan<T> g, Span<T> v, T weightDecay, T momentum, T gradientScale)
+    public static void Apply<T>(Span<T> w, ReadOnlySpan<T> from, ReadOnlySpan<T> g, Span<T> v, T weightDecay, T momentum, T gradientScale, T stepScale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         StepLengths.Check("The momentum update", w.Length, from.Length, g.Length, v.Length);
-        if (weightDecay == T.Zero) Apply<T, Off>(w, from, g, v, weightDecay, momentum, gradientScale);
-        else Apply<T, On>(w, from, g, v, weightDecay, momentum, gradientScale);
+        if (weightDecay == T.Zero) Apply<T, Off>(w, from, g, v, weightDecay, momentum, gradientScale, stepScale);
+        else Apply<T, On>(w, from, g, v, weightDecay, momentum, gradientScale, stepScale);
     }
 
     [MethodImpl(HotPath.Options)]
-    private static void Apply<T, TL2>(Span<T> w, ReadOnlySpan<T> from, ReadOnlySpan<T> g, Span<T> v, T weightDecay, T momentum, T gradientScale)
+    private static void Apply<T, TL2>(Span<T> w, ReadOnlySpan<T> from, ReadOnlySpan<T> g, Span<T> v, T weightDecay, T momentum, T gradientScale, T stepScale)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TL2 : struct, IStepOption
     {
@@ -42,38 +44,38 @@ internal static class MomentumStep
         int i = 0, bits = KernelWidth.Exact;
         if (bits >= 512 && Vector512<T>.IsSupported)
         {
-            Vector512<T> lambda = Vector512.Create(weightDecay), gamma = Vector512.Create(momentum), scale = Vector512.Create(gradientScale);
+            Vector512<T> lambda = Vector512.Create(weightDecay), gamma = Vector512.Create(momentum), scale = Vector512.Create(gradientScale), step = Vector512.Create(stepScale);
             for (; i + Vector512<T>.Count <= n; i += Vector512<T>.Count)
             {
                 var gi = Vector512.LoadUnsafe(ref gs, (nuint)i);
                 if (TL2.IsOn) gi = Vector512.LoadUnsafe(ref ws, (nuint)i) * lambda + gi;
                 var vi = gi * scale + Vector512.LoadUnsafe(ref vs, (nuint)i) * gamma;
                 vi.StoreUnsafe(ref vs, (nuint)i);
-                (Vector512.LoadUnsafe(ref fs, (nuint)i) - vi).StoreUnsafe(ref ws, (nuint)i);
+                (Vector512.LoadUnsafe(ref fs, (nuint)i) - vi * step).StoreUnsafe(ref ws, (nuint)i);
             }
         }
         if (bits >= 256 && Vector256<T>.IsSupported)
         {
-            Vector256<T> lambda = Vector256.Create(weightDecay), gamma = Vector256.Create(momentum), scale = Vector256.Create(gradientScale);
+            Vector256<T> lambda = Vector256.Create(weightDecay), gamma = Vector256.Create(momentum), scale = Vector256.Create(gradientScale), step = Vector256.Create(stepScale);
             for (; i + Vector256<T>.Count <= n; i += Vector256<T>.Count)
             {
                 var gi = Vector256.LoadUnsafe(ref gs, (nuint)i);
                 if (TL2.IsOn) gi = Vector256.LoadUnsafe(ref ws, (nuint)i) * lambda + gi;
                 var vi = gi * scale + Vector256.LoadUnsafe(ref vs, (nuint)i) * gamma;
                 vi.StoreUnsafe(ref vs, (nuint)i);
-                (Vector256.LoadUnsafe(ref fs, (nuint)i) - vi).StoreUnsafe(ref ws, (nuint)i);
+                (Vector256.LoadUnsafe(ref fs, (nuint)i) - vi * step).StoreUnsafe(ref ws, (nuint)i);
             }
         }
         if (bits >= 128 && Vector128<T>.IsSupported)
         {
-            Vector128<T> lambda = Vector128.Create(weightDecay), gamma = Vector128.Create(momentum), scale = Vector128.Create(gradientScale);
+            Vector128<T> lambda = Vector128.Create(weightDecay), gamma = Vector128.Create(momentum), scale = Vector128.Create(gradientScale), step = Vector128.Create(stepScale);
             for (; i + Vector128<T>.Count <= n; i += Vector128<T>.Count)
             {
                 var gi = Vector128.LoadUnsafe(ref gs, (nuint)i);
                 if (TL2.IsOn) gi = Vector128.LoadUnsafe(ref ws, (nuint)i) * lambda + gi;
                 var vi = gi * scale + Vector128.LoadUnsafe(ref vs, (nuint)i) * gamma;
                 vi.StoreUnsafe(ref vs, (nuint)i);
-                (Vector128.LoadUnsafe(ref fs, (nuint)i) - vi).StoreUnsafe(ref ws, (nuint)i);
+                (Vector128.LoadUnsafe(ref fs, (nuint)i) - vi * step).StoreUnsafe(ref ws, (nuint)i);
             }
         }
         for (; i < n; i++)
@@ -82,7 +84,7 @@ internal static class MomentumStep
             if (TL2.IsOn) gi = Unsafe.Add(ref ws, i) * weightDecay + gi;
             T vi = gi * gradientScale + Unsafe.Add(ref vs, i) * momentum;
             Unsafe.Add(ref vs, i) = vi;
-            Unsafe.Add(ref ws, i) = Unsafe.Add(ref fs, i) - vi;
+            Unsafe.Add(ref ws, i) = Unsafe.Add(ref fs, i) - vi * stepScale;
         }
     }
 

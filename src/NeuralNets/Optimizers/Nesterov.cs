@@ -109,7 +109,7 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
                 break;
             default:
                 // v ← γv + η∇J(w − γv) (the decay term at the look-ahead point too), then w ← w − v from the kept w.
-                MomentumStep.Apply(w, saved, range.Gradient, v, T.CreateChecked(WeightDecay), gamma, T.CreateChecked(LearningRate));
+                MomentumStep.Apply(w, saved, range.Gradient, v, T.CreateChecked(WeightDecay), gamma, T.CreateChecked(LearningRate), T.One);
                 break;
         }
     }

@@ -25,6 +25,7 @@ public class PyTorchOptimizerTests
     [InlineData(nameof(SgdWeightDecay))]
     [InlineData(nameof(SgdMomentum))]
     [InlineData(nameof(SgdMomentumDampeningWeightDecay))]
+    [InlineData(nameof(SgdMomentumDampeningWeightDecayLearningRateChange))]
     [InlineData(nameof(Adagrad))]
     [InlineData(nameof(AdagradDecays))]
     [InlineData(nameof(Adadelta))]
@@ -44,12 +45,15 @@ public class PyTorchOptimizerTests
     {
         var problem = Problem();
         var w = problem.W;
-        // Momentum's v is PyTorch's η·b, so w is θ while η stays constant. Adagrad puts ε where PyTorch does only when asked.
+        // Momentum's v is PyTorch's η·b, so w is θ while η stays constant; across a change of η only PyTorch's convention
+        // (b itself) follows PyTorch. Adagrad puts ε where PyTorch does only when asked.
         (IOptimizer<double> Optimizer, double[] Expected, double? LaterRate) run = name switch
         {
             nameof(SgdWeightDecay) => (new Sgd<double>([w], 0.01, weightDecay: 0.1), SgdWeightDecay, null),
             nameof(SgdMomentum) => (new Momentum<double>([w], 0.01, momentum: 0.9), SgdMomentum, null),
             nameof(SgdMomentumDampeningWeightDecay) => (new Momentum<double>([w], 0.02, momentum: 0.8, weightDecay: 0.05, dampening: 0.3), SgdMomentumDampeningWeightDecay, null),
+            nameof(SgdMomentumDampeningWeightDecayLearningRateChange) => (new Momentum<double>([w], 0.03, momentum: 0.7, weightDecay: 0.02, dampening: 0.2,
+                convention: MomentumConvention.PyTorch), SgdMomentumDampeningWeightDecayLearningRateChange, 0.01),
             nameof(Adagrad) => (new Adagrad<double>([w], 0.1, epsilonPlacement: AdagradEpsilon.OutsideRoot), Adagrad, null),
             nameof(AdagradDecays) => (new Adagrad<double>([w], 0.2, learningRateDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.5, epsilon: 1e-6,
                 epsilonPlacement: AdagradEpsilon.OutsideRoot), AdagradDecays, null),

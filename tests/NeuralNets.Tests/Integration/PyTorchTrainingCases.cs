@@ -65,7 +65,7 @@ internal sealed record PyTorchTrainingCase(
             () => [new Dense<double>(4, 18, seed: 0), new SiLU<double>(), new Unflatten<double>(1, [2, 3, 3]),
                 new ConvTranspose2D<double>(2, 3, 3, seed: 0, stride: 2, padding: 1, outputPadding: 1), new GELU<double>(),
                 new ConvTranspose2D<double>(3, 1, 3, seed: 0, padding: 1)],
-            () => new MeanSquaredError<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9), 3, TrainingTargets.Values, [1, 6, 6],
+            () => new MeanSquaredError<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3, TrainingTargets.Values, [1, 6, 6],
             Schedule: new StepDecay(0.05, stepSize: 1, gamma: 0.5)),
         new PyTorchTrainingCase("BceMlpRmsProp", 50000, [5],
             () => [new Dense<double>(5, 8, seed: 0), new ELU<double>(), new Dense<double>(8, 8, seed: 0), new LeakyReLU<double>(0.1),
@@ -76,29 +76,9 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>
     /// What sets the optimizer's rate at the start of each epoch, as PyTorch's scheduler stepped after each epoch leaves it
     /// (the library's <see cref="LearningRateScheduleExtensions.ApplyTo{T}(ILearningRateSchedule, IOptimizer{T})"/>); null
-    /// without a schedule. A <see cref="Momentum{T}"/> keeps v = η·b where PyTorch keeps b (Momentum's remarks), so at a
-    /// change of rate its v holds the old η: with <paramref name="keepPyTorchsMomentumBuffer"/> the velocity is scaled by
-    /// η_new/η_old there, which carries b over unchanged, as PyTorch does.
+    /// without a schedule.
     /// </summary>
-    public Action<int>? EpochStart(IOptimizer<double> optimizer, bool keepPyTorchsMomentumBuffer = true)
-    {
-        var apply = Schedule?.ApplyTo(optimizer);
-        if (apply is null || !keepPyTorchsMomentumBuffer || optimizer is not Momentum<double> momentum) return apply;
-        return epoch =>
-        {
-            double before = momentum.LearningRate;
-            apply(epoch);
-            if (momentum.LearningRate != before) ScaleVelocity(momentum, momentum.LearningRate / before);
-        };
-    }
-
-    private static void ScaleVelocity(Momentum<double> optimizer, double factor)
-    {
-        var state = optimizer.ExportState();
-        var scaled = state.Parameters.Select(p => new ParameterStateSnapshot(p.Name, p.Shape, p.Step,
-            p.Buffers.ToDictionary(b => b.Key, b => b.Value.Select(v => v * factor).ToArray()), p.Scalars)).ToArray();
-        optimizer.ImportState(new OptimizerSnapshot(state.Kind, state.ElementType, state.Hyperparameters, scaled));
-    }
+    public Action<int>? EpochStart(IOptimizer<double> optimizer) => Schedule?.ApplyTo(optimizer);
 
     /// <summary>
     /// The network with the script's weights. <paramref name="fused"/> false puts every layer in a Sequential of its own, so

@@ -1,4 +1,5 @@
 using NeuralNets.Data;
+using NeuralNets.Optimizers;
 using NeuralNets.Tests.Golden;
 using NeuralNets.Training;
 using NeuralNets.Training.Callbacks;
@@ -16,11 +17,10 @@ namespace NeuralNets.Tests.Integration;
 /// the others within 2e-15), so the rounding of 12 to 16 steps needs no wider tolerance.
 /// </summary>
 /// <remarks>
-/// Two forms differ from PyTorch's by design and are mapped onto it: <see cref="Optimizers.Nesterov{T}"/> holds w where
-/// PyTorch holds θ = w − γv (<see cref="TrainingObservation"/> compares θ), and <see cref="Optimizers.Momentum{T}"/> holds
-/// v = η·b where PyTorch holds b, which parts the two at a change of rate unless v is rescaled there
-/// (<see cref="PyTorchTrainingCase.EpochStart"/>; <see cref="HandLoop_MomentumAcrossARateChange_KeepsLecturesVelocityNotPyTorchsBuffer"/>
-/// pins the difference).
+/// <see cref="Optimizers.Nesterov{T}"/> holds w where PyTorch holds θ = w − γv (<see cref="TrainingObservation"/> compares
+/// θ). The momentum run under a schedule takes <see cref="Optimizers.MomentumConvention.PyTorch"/>; the lecture's
+/// convention, v = η·b, parts from PyTorch at a change of rate
+/// (<see cref="HandLoop_LectureMomentumAcrossARateChange_KeepsTheVelocityNotPyTorchsBuffer"/> pins the difference).
 /// </remarks>
 public class PyTorchTrainingTests
 {
@@ -74,14 +74,14 @@ public class PyTorchTrainingTests
     }
 
     [Fact]
-    public void HandLoop_MomentumAcrossARateChange_KeepsLecturesVelocityNotPyTorchsBuffer()
+    public void HandLoop_LectureMomentumAcrossARateChange_KeepsTheVelocityNotPyTorchsBuffer()
     {
-        // A deliberate difference (Momentum's remarks): v = η·b carries the old rate into the steps after a change, where
+        // The lecture's convention (Momentum's remarks): v = η·b carries the old rate into the steps after a change, where
         // PyTorch's b does not. The first epoch is PyTorch's; the first step at the new rate already parts from it, by
-        // γ·(η_old − η_new)·b, far beyond rounding.
+        // γ·(η_old − η_new)·b, far beyond rounding. MomentumConvention.PyTorch (the recorded run's) does not part.
         var run = PyTorchTrainingCase.All["DecoderMomentum"];
         var expected = run.Expected;
-        var lecture = HandLoop(run, fused: true, keepPyTorchsMomentumBuffer: false);
+        var lecture = HandLoop(run, fused: true, p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.Lecture));
         int perStep = expected.Digests.Length / expected.Losses.Length, epochSteps = expected.Losses.Length / run.Epochs;
 
         lecture.Digests.Take(epochSteps * perStep).ToArray().ShouldMatchPyTorch(expected.Digests[..(epochSteps * perStep)], "the first epoch's digests");
@@ -94,12 +94,12 @@ public class PyTorchTrainingTests
 
     // Each epoch: the schedule's rate, then the batches in order, one step each (zero, forward in training mode, loss,
     // backward, step), then the held-out batch in eval mode; as the script's loop.
-    private static TrainingObservation HandLoop(PyTorchTrainingCase run, bool fused, bool keepPyTorchsMomentumBuffer = true)
+    private static TrainingObservation HandLoop(PyTorchTrainingCase run, bool fused, Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>>? optimizerOverride = null)
     {
         var network = run.Network(fused);
         var loss = run.Loss();
-        var optimizer = run.Optimizer(network.Parameters);
-        var epochStart = run.EpochStart(optimizer, keepPyTorchsMomentumBuffer);
+        var optimizer = (optimizerOverride ?? run.Optimizer)(network.Parameters);
+        var epochStart = run.EpochStart(optimizer);
         var observation = new TrainingObservation(run, network);
         var train = run.Train;
         var batches = new List<Dataset<double>>();

@@ -17,6 +17,12 @@ public class MomentumStepTests
     public void Momentum_Double_EveryWidth_SameBitsAsThePasses(int length, bool l2) => CheckMomentum<double>(length, l2);
 
     [Theory, MemberData(nameof(Cases))]
+    public void MomentumPyTorchConvention_Float_EveryWidth_SameBitsAsElementByElement(int length, bool l2) => CheckPyTorchMomentum<float>(length, l2);
+
+    [Theory, MemberData(nameof(Cases))]
+    public void MomentumPyTorchConvention_Double_EveryWidth_SameBitsAsElementByElement(int length, bool l2) => CheckPyTorchMomentum<double>(length, l2);
+
+    [Theory, MemberData(nameof(Cases))]
     public void Nesterov_Float_EveryWidth_SameBitsAsThePasses(int length, bool l2) => CheckNesterov<float>(length, l2);
 
     [Theory, MemberData(nameof(Cases))]
@@ -34,12 +40,40 @@ public class MomentumStepTests
         foreach (var (bits, result) in NarrowedWidth.AtEveryWidth(() =>
         {
             var run = Copies(w, v);
-            MomentumStep.Apply<T>(run[0], run[0], g, run[1], lambda, gamma, scale);
+            MomentumStep.Apply<T>(run[0], run[0], g, run[1], lambda, gamma, scale, T.One);
             return run;
         }))
         {
             result[0].ShouldHaveBitsOf(expected[0], $"w at {bits} bits");
             result[1].ShouldHaveBitsOf(expected[1], $"v at {bits} bits");
+        }
+    }
+
+    // PyTorch's buffer of gradients: b ← ĝ·(1 − τ) + b·γ; w ← w − b·η, each operation rounded once, in that order.
+    private static void CheckPyTorchMomentum<T>(int length, bool l2) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(200 + length * 2 + (l2 ? 1 : 0));
+        T[] w = Values<T>(random, length), g = Values<T>(random, length), b = Values<T>(random, length);
+        T lambda = l2 ? T.CreateTruncating(0.01) : T.Zero, gamma = T.CreateTruncating(0.9);
+        T scale = T.One - T.CreateTruncating(0.1), eta = T.CreateTruncating(0.05);
+
+        var expected = Copies(w, b);
+        for (int i = 0; i < length; i++)
+        {
+            T gi = l2 ? expected[0][i] * lambda + g[i] : g[i];
+            T bi = gi * scale + expected[1][i] * gamma;
+            expected[1][i] = bi;
+            expected[0][i] -= bi * eta;
+        }
+        foreach (var (bits, result) in NarrowedWidth.AtEveryWidth(() =>
+        {
+            var run = Copies(w, b);
+            MomentumStep.Apply<T>(run[0], run[0], g, run[1], lambda, gamma, scale, eta);
+            return run;
+        }))
+        {
+            result[0].ShouldHaveBitsOf(expected[0], $"w at {bits} bits");
+            result[1].ShouldHaveBitsOf(expected[1], $"b at {bits} bits");
         }
     }
 
@@ -59,7 +93,7 @@ public class MomentumStepTests
             var run = Copies(w, v, new T[length]);
             MomentumStep.LookAhead<T>(run[0], run[2], run[1], -gamma);
             var lookAhead = (T[])run[0].Clone();
-            MomentumStep.Apply<T>(run[0], run[2], g, run[1], lambda, gamma, eta);
+            MomentumStep.Apply<T>(run[0], run[2], g, run[1], lambda, gamma, eta, T.One);
             return (run, lookAhead);
         }))
         {

@@ -74,6 +74,29 @@ public class OptimizerStateTests
         momentum.State["other"].Step.Should().Be(1);
     }
 
+    [Fact]
+    public void ImportState_MomentumOfTheOtherConvention_FailsNamingTheBuffer()
+    {
+        // v = η·b and b are different numbers: a state saved in one convention must not resume in the other.
+        var q = Quadratic<double>.IllConditioned();
+        var pyTorch = new Momentum<double>([q.W], learningRate: 0.01, convention: MomentumConvention.PyTorch);
+        pyTorch.Step(q.Evaluate);
+        var lecture = new Momentum<double>([Quadratic<double>.IllConditioned().W], learningRate: 0.01);
+
+        var act = () => lecture.ImportState(pyTorch.ExportState());
+
+        pyTorch.State["w"].HasBuffer("momentumBuffer").Should().BeTrue();
+        act.Should().Throw<ArgumentException>().WithMessage("*'momentumBuffer'*");
+    }
+
+    [Fact]
+    public void Momentum_UndefinedConvention_FailsNamingIt()
+    {
+        var act = () => new Momentum<double>([Quadratic<double>.IllConditioned().W], learningRate: 0.01, convention: (MomentumConvention)7);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*convention is 7*Lecture or PyTorch*");
+    }
+
     [Theory]
     [MemberData(nameof(OptimizerCatalog.AllElementwise), MemberType = typeof(OptimizerCatalog))]
     public void ExportImport_IntoFreshObjects_ResumesBitForBit(string name)
