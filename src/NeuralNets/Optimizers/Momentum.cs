@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics;
 using NeuralNets.Kernels;
 
@@ -35,9 +34,7 @@ public sealed class Momentum<T> : ElementwiseOptimizer<T> where T : unmanaged, I
         MomentumConvention convention = MomentumConvention.Lecture)
         : base(parameters, learningRate)
     {
-        if (!Enum.IsDefined(convention))
-            throw new ArgumentOutOfRangeException(nameof(convention), string.Create(CultureInfo.InvariantCulture,
-                $"convention is {(int)convention}, which is not a MomentumConvention (Lecture or PyTorch)."));
+        MomentumConventionCheck.Defined(convention);
         (MomentumFactor, WeightDecay, Dampening, Convention) = (momentum, weightDecay, dampening, convention);
         DeclareHyperparameter("momentum", () => MomentumFactor, value => MomentumFactor = value);
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);

@@ -1,9 +1,11 @@
 namespace NeuralNets.Optimizers;
 
 /// <summary>
-/// Where <see cref="Momentum{T}"/> applies the learning rate: into the velocity it keeps (the lecture's form, and
-/// Keras's SGD) or to the step taken from a buffer of gradients (PyTorch's <c>SGD(momentum=…)</c>). The two give the
-/// same weights while η stays constant; they part when a schedule changes η.
+/// Where <see cref="Momentum{T}"/> and <see cref="Nesterov{T}"/> apply the learning rate: into the velocity they keep
+/// (the lecture's form, and Keras's SGD) or to the step taken from a buffer of gradients (PyTorch's
+/// <c>SGD(momentum=…)</c>, with <c>nesterov=True</c> for Nesterov, whose parameters are then PyTorch's θ rather than
+/// the lecture's w). The two give the same weights (Nesterov: θ = w − γv) while η stays constant; they part when a
+/// schedule changes η.
 /// </summary>
 public enum MomentumConvention
 {
@@ -19,4 +21,16 @@ public enum MomentumConvention
     /// <c>momentum_buffer</c>).
     /// </summary>
     PyTorch,
+}
+
+/// <summary>The check both momentum optimizers make of their <see cref="MomentumConvention"/> argument.</summary>
+internal static class MomentumConventionCheck
+{
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the value when it is not a defined convention.</summary>
+    public static void Defined(MomentumConvention convention)
+    {
+        if (!Enum.IsDefined(convention))
+            throw new ArgumentOutOfRangeException(nameof(convention), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"convention is {(int)convention}, which is not a MomentumConvention (Lecture or PyTorch)."));
+    }
 }

@@ -17,6 +17,8 @@ namespace NeuralNets.Optimizers;
 /// Relation to PyTorch's <c>SGD(momentum=γ, nesterov=True)</c>, which stores θ and b with b ← γ·b + ∇J(θ),
 /// θ ← θ − η·(∇J(θ) + γ·b): its parameters equal the lecture's look-ahead point, θ = w − γ·v, after every step,
 /// and b = v/η. This holds exactly while η is constant; a schedule that changes η breaks the equality.
+/// <see cref="MomentumConvention.PyTorch"/> takes PyTorch's form itself: the parameters are θ, <c>evaluate</c> is called
+/// there (no look-ahead), and the state buffer is <c>momentumBuffer</c> (b).
 /// </para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
@@ -34,15 +36,22 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     /// <param name="learningRate">η, positive and finite.</param>
     /// <param name="momentum">γ, the fraction of the last update kept, in [0, 1). Default 0.9.</param>
     /// <param name="weightDecay">λ of the L2 penalty added to the gradient, non-negative. Default 0.</param>
-    public Nesterov(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0)
+    /// <param name="convention">The lecture's look-ahead form (the default) or PyTorch's buffer of gradients at θ.</param>
+    public Nesterov(IEnumerable<Parameter<T>> parameters, double learningRate, double momentum = 0.9, double weightDecay = 0,
+        MomentumConvention convention = MomentumConvention.Lecture)
         : base(parameters, learningRate)
     {
-        (Momentum, WeightDecay) = (momentum, weightDecay);
+        MomentumConventionCheck.Defined(convention);
+        (Momentum, WeightDecay, Convention) = (momentum, weightDecay, convention);
         DeclareHyperparameter("momentum", () => Momentum, value => Momentum = value);
         DeclareHyperparameter("weightDecay", () => WeightDecay, value => WeightDecay = value);
-        _velocity = DeclareBuffer("velocity");
-        _saved = Parameters.Select(p => new T[p.Length]).ToArray();
+        // The buffer's name says what it holds, so a state saved in one convention cannot load into the other.
+        _velocity = DeclareBuffer(convention == MomentumConvention.Lecture ? "velocity" : "momentumBuffer");
+        _saved = convention == MomentumConvention.Lecture ? Parameters.Select(p => new T[p.Length]).ToArray() : [];
     }
+
+    /// <summary>The lecture's look-ahead form or PyTorch's buffer of gradients at θ. Fixed at construction.</summary>
+    public MomentumConvention Convention { get; }
 
     /// <summary>γ, the momentum factor (PyTorch's <c>momentum</c>).</summary>
     public double Momentum { get => _momentum; set => _momentum = OptimizerChecks.UnitInterval(value, "momentum"); }
@@ -54,6 +63,13 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     public override T Step(Func<T> evaluate)
     {
         ArgumentNullException.ThrowIfNull(evaluate);
+        if (Convention == MomentumConvention.PyTorch)
+        {
+            // The gradient at the parameters themselves, then the update.
+            T atTheta = evaluate();
+            RunPhase(Phase.Update);
+            return atTheta;
+        }
         RunPhase(Phase.LookAhead);
         T loss;
         try
@@ -76,8 +92,9 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     /// </summary>
     internal override void RehearseUpdate()
     {
-        var twin = new Nesterov<T>([new Parameter<T>("rehearsal", RehearsalLength)], LearningRate, Momentum, WeightDecay);
-        foreach (var phase in (ReadOnlySpan<Phase>)[Phase.LookAhead, Phase.Restore, Phase.Update])
+        var twin = new Nesterov<T>([new Parameter<T>("rehearsal", RehearsalLength)], LearningRate, Momentum, WeightDecay, Convention);
+        ReadOnlySpan<Phase> phases = Convention == MomentumConvention.Lecture ? [Phase.LookAhead, Phase.Restore, Phase.Update] : [Phase.Update];
+        foreach (var phase in phases)
         {
             twin._phase = phase;
             twin.RehearseRule();
@@ -94,9 +111,15 @@ public sealed class Nesterov<T> : ElementwiseOptimizer<T> where T : unmanaged, I
     protected override void Update(ElementRange<T> range)
     {
         var w = range.Value;
-        var saved = _saved[range.State.Index].AsSpan(range.Start, range.Length);
         var v = range.Buffer(_velocity);
         T gamma = T.CreateChecked(Momentum);
+        if (Convention == MomentumConvention.PyTorch)
+        {
+            // b ← γb + (g + λθ); θ ← θ − η·((g + λθ) + γb).
+            NesterovBufferStep.Apply(w, range.Gradient, v, T.CreateChecked(WeightDecay), gamma, T.CreateChecked(LearningRate));
+            return;
+        }
+        var saved = _saved[range.State.Index].AsSpan(range.Start, range.Length);
         switch (_phase)
         {
             case Phase.LookAhead:

@@ -26,6 +26,7 @@ public class PyTorchOptimizerTests
     [InlineData(nameof(SgdMomentum))]
     [InlineData(nameof(SgdMomentumDampeningWeightDecay))]
     [InlineData(nameof(SgdMomentumDampeningWeightDecayLearningRateChange))]
+    [InlineData(nameof(SgdNesterovWeightDecayLearningRateChange))]
     [InlineData(nameof(Adagrad))]
     [InlineData(nameof(AdagradDecays))]
     [InlineData(nameof(Adadelta))]
@@ -46,7 +47,7 @@ public class PyTorchOptimizerTests
         var problem = Problem();
         var w = problem.W;
         // Momentum's v is PyTorch's η·b, so w is θ while η stays constant; across a change of η only PyTorch's convention
-        // (b itself) follows PyTorch. Adagrad puts ε where PyTorch does only when asked.
+        // (b itself) follows PyTorch, for Nesterov too, whose parameters are then θ itself. Adagrad puts ε where PyTorch does only when asked.
         (IOptimizer<double> Optimizer, double[] Expected, double? LaterRate) run = name switch
         {
             nameof(SgdWeightDecay) => (new Sgd<double>([w], 0.01, weightDecay: 0.1), SgdWeightDecay, null),
@@ -54,6 +55,8 @@ public class PyTorchOptimizerTests
             nameof(SgdMomentumDampeningWeightDecay) => (new Momentum<double>([w], 0.02, momentum: 0.8, weightDecay: 0.05, dampening: 0.3), SgdMomentumDampeningWeightDecay, null),
             nameof(SgdMomentumDampeningWeightDecayLearningRateChange) => (new Momentum<double>([w], 0.03, momentum: 0.7, weightDecay: 0.02, dampening: 0.2,
                 convention: MomentumConvention.PyTorch), SgdMomentumDampeningWeightDecayLearningRateChange, 0.01),
+            nameof(SgdNesterovWeightDecayLearningRateChange) => (new Nesterov<double>([w], 0.02, momentum: 0.8, weightDecay: 0.03,
+                convention: MomentumConvention.PyTorch), SgdNesterovWeightDecayLearningRateChange, 0.006),
             nameof(Adagrad) => (new Adagrad<double>([w], 0.1, epsilonPlacement: AdagradEpsilon.OutsideRoot), Adagrad, null),
             nameof(AdagradDecays) => (new Adagrad<double>([w], 0.2, learningRateDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.5, epsilon: 1e-6,
                 epsilonPlacement: AdagradEpsilon.OutsideRoot), AdagradDecays, null),

@@ -4,7 +4,7 @@ using static NeuralNets.Tests.Kernels.StepInputs;
 
 namespace NeuralNets.Tests.Kernels;
 
-/// <summary>Momentum's and Nesterov's one-pass updates give the bits of the passes they replaced, at every vector width.</summary>
+/// <summary>Momentum's and Nesterov's one-pass updates give the bits of the passes they replaced, or in PyTorch's convention of each operation in turn, at every vector width.</summary>
 [Collection(NarrowedWidth.Name)]
 public class MomentumStepTests
 {
@@ -21,6 +21,12 @@ public class MomentumStepTests
 
     [Theory, MemberData(nameof(Cases))]
     public void MomentumPyTorchConvention_Double_EveryWidth_SameBitsAsElementByElement(int length, bool l2) => CheckPyTorchMomentum<double>(length, l2);
+
+    [Theory, MemberData(nameof(Cases))]
+    public void NesterovPyTorchConvention_Float_EveryWidth_SameBitsAsElementByElement(int length, bool l2) => CheckPyTorchNesterov<float>(length, l2);
+
+    [Theory, MemberData(nameof(Cases))]
+    public void NesterovPyTorchConvention_Double_EveryWidth_SameBitsAsElementByElement(int length, bool l2) => CheckPyTorchNesterov<double>(length, l2);
 
     [Theory, MemberData(nameof(Cases))]
     public void Nesterov_Float_EveryWidth_SameBitsAsThePasses(int length, bool l2) => CheckNesterov<float>(length, l2);
@@ -73,6 +79,33 @@ public class MomentumStepTests
         }))
         {
             result[0].ShouldHaveBitsOf(expected[0], $"w at {bits} bits");
+            result[1].ShouldHaveBitsOf(expected[1], $"b at {bits} bits");
+        }
+    }
+
+    // PyTorch's Nesterov: b ← ĝ + b·γ; θ ← θ − (ĝ + b·γ)·η, each operation rounded once, in that order.
+    private static void CheckPyTorchNesterov<T>(int length, bool l2) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(300 + length * 2 + (l2 ? 1 : 0));
+        T[] theta = Values<T>(random, length), g = Values<T>(random, length), b = Values<T>(random, length);
+        T lambda = l2 ? T.CreateTruncating(5e-4) : T.Zero, gamma = T.CreateTruncating(0.9), eta = T.CreateTruncating(0.03);
+
+        var expected = Copies(theta, b);
+        for (int i = 0; i < length; i++)
+        {
+            T gi = l2 ? expected[0][i] * lambda + g[i] : g[i];
+            T bi = gi + expected[1][i] * gamma;
+            expected[1][i] = bi;
+            expected[0][i] -= (gi + bi * gamma) * eta;
+        }
+        foreach (var (bits, result) in NarrowedWidth.AtEveryWidth(() =>
+        {
+            var run = Copies(theta, b);
+            NesterovBufferStep.Apply<T>(run[0], g, run[1], lambda, gamma, eta);
+            return run;
+        }))
+        {
+            result[0].ShouldHaveBitsOf(expected[0], $"θ at {bits} bits");
             result[1].ShouldHaveBitsOf(expected[1], $"b at {bits} bits");
         }
     }

@@ -7,7 +7,7 @@ namespace NeuralNets.Tests.Optimizers;
 internal static class OptimizerCatalog
 {
     public static readonly string[] Names =
-        ["Sgd", "Momentum", "MomentumPyTorch", "Nesterov", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamAmsgrad", "AdamW", "AdamWAmsgrad", "Nadam", "NadamDecoupled", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
+        ["Sgd", "Momentum", "MomentumPyTorch", "Nesterov", "NesterovPyTorch", "Adagrad", "AdagradPyTorch", "Adadelta", "Adam", "AdamAmsgrad", "AdamW", "AdamWAmsgrad", "Nadam", "NadamDecoupled", "RmsProp", "RmsPropCenteredMomentum", "Lbfgs"];
 
     /// <summary>The rules whose state is elementwise; L-BFGS couples all parameters through its line search by design.</summary>
     public static readonly string[] Elementwise = Names.Where(n => n != "Lbfgs").ToArray();
@@ -22,6 +22,7 @@ internal static class OptimizerCatalog
         "Momentum" => new Momentum<T>(p, 0.005),
         "MomentumPyTorch" => new Momentum<T>(p, 0.005, convention: MomentumConvention.PyTorch),
         "Nesterov" => new Nesterov<T>(p, 0.005),
+        "NesterovPyTorch" => new Nesterov<T>(p, 0.005, convention: MomentumConvention.PyTorch),
         "Adagrad" => new Adagrad<T>(p, 0.5),
         "AdagradPyTorch" => new Adagrad<T>(p, 0.5, epsilonPlacement: AdagradEpsilon.OutsideRoot),
         "Adadelta" => new Adadelta<T>(p),
