@@ -228,7 +228,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             for (int o = 0; o < outputs; o++)
                 for (int i = 0; i < inputs; i++) target[o * (int)inputs + i] = w[i * outputs + o];
         if (b is not null)
-            for (int o = 0; o < outputs; o++) dense.Bias.ValueSpan[o] = b[b.Length == 1 ? 0 : o];
+            for (int o = 0; o < outputs; o++) dense.Bias!.ValueSpan[o] = b[b.Length == 1 ? 0 : o];
     }
 
     private void Conv(NodeProto node)
@@ -245,7 +245,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         if (b is not null && b.Length != weight.Dims[0]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[0]} filters"));
         var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
         w.CopyTo(conv.Weight.ValueSpan);
-        b?.CopyTo(conv.Bias.ValueSpan);
+        b?.CopyTo(conv.Bias!.ValueSpan);
     }
 
     private void ConvTranspose(NodeProto node)
@@ -267,7 +267,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         if (b is not null && b.Length != weight.Dims[1]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels"));
         var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra, WeightInit.Zeros));
         w.CopyTo(layer.Weight.ValueSpan);
-        b?.CopyTo(layer.Bias.ValueSpan);
+        b?.CopyTo(layer.Bias!.ValueSpan);
     }
 
     /// <summary>Kernel, strides and symmetric pads of a Conv or pooling node; <paramref name="kernelFromAttribute"/> is the weight's kernel, if any.</summary>
