@@ -34,11 +34,11 @@ static int Explain(double learningRate, int steps)
     // Dense stores weight [outputs, inputs] and bias [outputs] separately, as PyTorch's nn.Linear does.
     var hidden = new Dense<double>(inputs: 2, outputs: 2, seed: 0);
     hidden.Weight.SetValue([w1[1], w1[2], w2[1], w2[2]]);
-    hidden.Bias.SetValue([w1[0], w2[0]]);
+    hidden.Bias!.SetValue([w1[0], w2[0]]);
     var sigmoid = new Sigmoid<double>();
     var output = new Dense<double>(inputs: 2, outputs: 1, seed: 0);
     output.Weight.SetValue([w3[1], w3[2]]);
-    output.Bias.SetValue([w3[0]]);
+    output.Bias!.SetValue([w3[0]]);
     var network = new Sequential<double>([2], hidden, sigmoid, output);
     var loss = new MeanSquaredError<double>();
     var input = Tensor(x, 1, 2);
@@ -76,11 +76,11 @@ static int Explain(double learningRate, int steps)
     var dSTensor = sigmoid.Backward(dHTensor);
     hidden.Backward(dSTensor);
     double[] dYHat = Values(dYHatTensor), dH = Values(dHTensor), dS = Values(dSTensor);
-    double[] dW3 = [output.Bias.GradientSpan[0], output.Weight.GradientSpan[0], output.Weight.GradientSpan[1]];
+    double[] dW3 = [output.Bias!.GradientSpan[0], output.Weight.GradientSpan[0], output.Weight.GradientSpan[1]];
     double[][] dW12 =
     [
-        [hidden.Bias.GradientSpan[0], hidden.Weight.GradientSpan[0], hidden.Weight.GradientSpan[1]],
-        [hidden.Bias.GradientSpan[1], hidden.Weight.GradientSpan[2], hidden.Weight.GradientSpan[3]],
+        [hidden.Bias!.GradientSpan[0], hidden.Weight.GradientSpan[0], hidden.Weight.GradientSpan[1]],
+        [hidden.Bias!.GradientSpan[1], hidden.Weight.GradientSpan[2], hidden.Weight.GradientSpan[3]],
     ];
 
     Console.WriteLine();

@@ -41,14 +41,17 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <summary>Appends a fully connected layer with <paramref name="outputs"/> outputs; the input must be flat.</summary>
-    public SequentialBuilder<T> Dense(int outputs, WeightInit init = WeightInit.GlorotUniform)
+    /// <param name="outputs">Number of output features.</param>
+    /// <param name="init">Weight initialisation.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public SequentialBuilder<T> Dense(int outputs, WeightInit init = WeightInit.GlorotUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(outputs);
         return Add((shape, random) =>
         {
             if (shape.Count != 1)
                 throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"Dense(? → {outputs})"), "[features]", shape, "add Flatten() before Dense");
-            return new Dense<T>(shape[0], outputs, random, init);
+            return new Dense<T>(shape[0], outputs, random, init, bias);
         });
     }
 
@@ -73,8 +76,10 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="stride">Step between patches.</param>
     /// <param name="padding">Zeros added on every side.</param>
     /// <param name="init">Weight initialisation.</param>
-    public SequentialBuilder<T> Conv2D(int outChannels, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform) =>
-        Conv2D(outChannels, (kernel, kernel), (stride, stride), (padding, padding), init);
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public SequentialBuilder<T> Conv2D(int outChannels, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
+        bool bias = true) =>
+        Conv2D(outChannels, (kernel, kernel), (stride, stride), (padding, padding), init, bias);
 
     /// <summary>Appends a <see cref="Conv2D{T}"/> with kernel, stride and padding given as (height, width).</summary>
     /// <param name="outChannels">Output channels (Cout).</param>
@@ -82,8 +87,9 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="stride">Step between patches; (1, 1) when null.</param>
     /// <param name="padding">Zero padding; (0, 0) when null.</param>
     /// <param name="init">Weight initialisation.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
     public SequentialBuilder<T> Conv2D(int outChannels, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
-        (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
+        (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
@@ -92,7 +98,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
             if (shape.Count != 3)
                 throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a convolution needs images; start with an input shape like [1, 28, 28]" : null);
-            return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init);
+            return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init, bias);
         });
     }
 
@@ -103,8 +109,9 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="padding">Cut from every side of the full output.</param>
     /// <param name="outputPadding">Added at the bottom and right; less than the stride.</param>
     /// <param name="init">Weight initialisation.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
     public SequentialBuilder<T> ConvTranspose2D(int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
-        WeightInit init = WeightInit.HeUniform)
+        WeightInit init = WeightInit.HeUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         // Fail here, at the call, rather than at Build.
@@ -115,7 +122,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
                 throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a transposed convolution needs images; reshape features to [C, H, W] first" : null);
             return new ConvTranspose2D<T>(shape[0], outChannels, (kernel, kernel), random, (stride, stride), (padding, padding),
-                (outputPadding, outputPadding), init);
+                (outputPadding, outputPadding), init, bias);
         });
     }
 

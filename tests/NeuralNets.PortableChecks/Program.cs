@@ -420,7 +420,7 @@ internal static class KernelChecks
                         };
                         layer.Forward(Tensor.Create((float[])x.Clone(), [1, cin, h, w]), training: true);
                         var dx = layer.Backward(Tensor.Create((float[])dy.Clone(), [1, cout, outH, outW])).ToArray();
-                        return ([.. dx, .. layer.Weight.GradientSpan, .. layer.Bias.GradientSpan], layer.LastBackwardPieces);
+                        return ([.. dx, .. layer.Weight.GradientSpan, .. layer.Bias!.GradientSpan], layer.LastBackwardPieces);
                     }
                     var (whole, split) = (Backward(parts: 1), Backward(parts: 3));
                     string path = direct ? "direct dX" : "dX from the column gradient";
@@ -451,9 +451,9 @@ internal static class GoldenChecks
         var dense1 = new Dense<double>(3, 4, seed: 1);
         var dense2 = new Dense<double>(4, 2, seed: 2);
         dense1.Weight.SetValue(Wave(12, 20, 0.8));
-        dense1.Bias.SetValue(Wave(4, 40, 0.3));
+        dense1.Bias!.SetValue(Wave(4, 40, 0.3));
         dense2.Weight.SetValue(Wave(8, 50, 0.9));
-        dense2.Bias.SetValue(Wave(2, 70, 0.2));
+        dense2.Bias!.SetValue(Wave(2, 70, 0.2));
         var net = new Sequential<double>(dense1, new Sigmoid<double>(), dense2);
         var loss = new SoftmaxCrossEntropy<double>();
         var x = Tensor.Create(Wave(15, 0, 1.5), [5, 3]);
@@ -464,9 +464,9 @@ internal static class GoldenChecks
         return Compare([value], TorchGoldenValues.MlpLoss, "loss")
             ?? Compare(Flat(z), TorchGoldenValues.MlpOutput, "output")
             ?? Compare(dense1.Weight.GradientSpan.ToArray(), TorchGoldenValues.MlpW1Grad, "dL/dW1")
-            ?? Compare(dense1.Bias.GradientSpan.ToArray(), TorchGoldenValues.MlpB1Grad, "dL/db1")
+            ?? Compare(dense1.Bias!.GradientSpan.ToArray(), TorchGoldenValues.MlpB1Grad, "dL/db1")
             ?? Compare(dense2.Weight.GradientSpan.ToArray(), TorchGoldenValues.MlpW2Grad, "dL/dW2")
-            ?? Compare(dense2.Bias.GradientSpan.ToArray(), TorchGoldenValues.MlpB2Grad, "dL/db2")
+            ?? Compare(dense2.Bias!.GradientSpan.ToArray(), TorchGoldenValues.MlpB2Grad, "dL/db2")
             ?? Compare(Flat(dx), TorchGoldenValues.MlpInputGrad, "dL/dx");
     }
 
@@ -474,12 +474,12 @@ internal static class GoldenChecks
     {
         var conv = new Conv2D<double>(2, 3, (3, 2), new Random(1), stride: (2, 1), padding: (1, 0));
         conv.Weight.SetValue(Wave(36, 200, 0.5));
-        conv.Bias.SetValue(Wave(3, 300, 0.4));
+        conv.Bias!.SetValue(Wave(3, 300, 0.4));
         var y = conv.Forward(Tensor.Create(Wave(80, 100, 1.2), [2, 2, 5, 4]), training: true);
         var dx = conv.Backward(Tensor.Create(Wave(54, 400, 1.0), [2, 3, 3, 3]));
         return Compare(Flat(y), TorchGoldenValues.ConvOutput, "output")
             ?? Compare(conv.Weight.GradientSpan.ToArray(), TorchGoldenValues.ConvWeightGrad, "dW")
-            ?? Compare(conv.Bias.GradientSpan.ToArray(), TorchGoldenValues.ConvBiasGrad, "db")
+            ?? Compare(conv.Bias!.GradientSpan.ToArray(), TorchGoldenValues.ConvBiasGrad, "db")
             ?? Compare(Flat(dx), TorchGoldenValues.ConvInputGrad, "dx");
     }
 

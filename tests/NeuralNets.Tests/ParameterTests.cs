@@ -90,8 +90,8 @@ public class ParameterTests
 
         deferred.Weight.ZeroGradientDeferred();          // deferred: the next backward overwrites
         cleared.Weight.ZeroGradient();                   // cleared now: the next backward adds to zeros
-        deferred.Bias.ZeroGradientDeferred();
-        cleared.Bias.ZeroGradient();
+        deferred.Bias!.ZeroGradientDeferred();
+        cleared.Bias!.ZeroGradient();
         foreach (var layer in new[] { deferred, cleared })
         {
             layer.Forward(x, training: false);
@@ -99,7 +99,7 @@ public class ParameterTests
         }
 
         deferred.Weight.Gradient.ToArray().Should().Equal(cleared.Weight.Gradient.ToArray());
-        deferred.Bias.Gradient.ToArray().Should().Equal(cleared.Bias.Gradient.ToArray());
+        deferred.Bias!.Gradient.ToArray().Should().Equal(cleared.Bias!.Gradient.ToArray());
     }
 
     [Fact]

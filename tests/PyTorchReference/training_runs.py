@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for six networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for eight networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -19,7 +19,13 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
                       SGD with momentum and a StepLR schedule stepped once per epoch (PyTorch's momentum_buffer b
                       carries over a change of rate as it is; NeuralNets' Momentum keeps v = lr * b, see the tests);
   * BceMlpRmsProp     Linear-ELU-Linear-LeakyReLU-Linear-Softplus-Linear, BCEWithLogitsLoss on 0/1 labels, RMSprop with
-                      momentum.
+                      momentum;
+  * BiasFreeCnnAdam   Conv2d(bias=False)-BatchNorm2d-ReLU-Conv2d(bias=False)-BatchNorm2d-ReLU-MaxPool2d-Flatten-
+                      Linear(bias=False)-BatchNorm1d-ReLU-Linear(bias=False)-Tanh-Linear, CrossEntropyLoss, Adam with L2
+                      weight decay: the ResNet way, each layer straight before a BatchNorm without a bias (so no gradient
+                      of rounding noise for Adam to magnify, as the BatchNorm run above must avoid);
+  * BiasFreeDecoder   Linear(bias=False)-BatchNorm1d-SiLU-Unflatten-ConvTranspose2d(bias=False)-BatchNorm2d-GELU-
+                      ConvTranspose2d, MSELoss, SGD with momentum.
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -196,6 +202,24 @@ def runs():
             nn.Sequential(nn.Linear(5, 8), nn.ELU(), nn.Linear(8, 8), nn.LeakyReLU(0.1), nn.Linear(8, 6), nn.Softplus(),
                           nn.Linear(6, 3)),
             nn.BCEWithLogitsLoss(), lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.5), 3, ("binary", 3)),
+        Run("BiasFreeCnnAdam", "[2, 6, 6] images: Conv2d(2, 4, 3, padding=1, bias=False), BatchNorm2d(4), ReLU, "
+            "Conv2d(4, 4, 3, padding=1, bias=False), BatchNorm2d(4), ReLU, MaxPool2d(2), Flatten, Linear(36, 8, bias=False), "
+            "BatchNorm1d(8), ReLU, Linear(8, 6, bias=False), Tanh, Linear(6, 3); "
+            "CrossEntropyLoss; Adam(lr=0.01, weight_decay=0.01); 3 epochs",
+            60000, [2, 6, 6],
+            nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(),
+                          nn.Conv2d(4, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(36, 8, bias=False), nn.BatchNorm1d(8), nn.ReLU(),
+                          nn.Linear(8, 6, bias=False), nn.Tanh(), nn.Linear(6, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.01), 3, ("classes", 3)),
+        Run("BiasFreeDecoder", "Linear(4, 18, bias=False), BatchNorm1d(18), SiLU, Unflatten(1, (2, 3, 3)), "
+            "ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1, bias=False), BatchNorm2d(3), GELU, "
+            "ConvTranspose2d(3, 1, 3, padding=1); MSELoss against [1, 6, 6] targets; SGD(lr=0.05, momentum=0.9); 3 epochs",
+            70000, [4],
+            nn.Sequential(nn.Linear(4, 18, bias=False), nn.BatchNorm1d(18), nn.SiLU(), nn.Unflatten(1, (2, 3, 3)),
+                          nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1, bias=False),
+                          nn.BatchNorm2d(3), nn.GELU(), nn.ConvTranspose2d(3, 1, 3, padding=1)),
+            nn.MSELoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("values", [1, 6, 6])),
     ]
 
 

@@ -49,7 +49,7 @@ public sealed class GridEvaluator
     // y = x·Wᵀ + b with W [out, in] (PyTorch's layout, as the library stores it).
     private static void Affine(Dense<float> dense, ReadOnlySpan<float> x, Span<float> y, int count)
     {
-        ReadOnlySpan<float> w = dense.Weight.ValueSpan, b = dense.Bias.ValueSpan;
+        ReadOnlySpan<float> w = dense.Weight.ValueSpan, b = dense.Bias!.ValueSpan;
         int inputs = dense.Inputs, outputs = dense.Outputs;
         for (int p = 0; p < count; p++)
         {

@@ -10,7 +10,7 @@ public static class PyTorchNames
     /// <summary>
     /// Maps the <c>state_dict</c> names of each named module, in order, to the network's names of the layers that hold
     /// tensors (parameters, or a BatchNorm's running statistics), in order: <c>"{module}.weight"</c> and
-    /// <c>"{module}.bias"</c>, and a BatchNorm's <c>"{module}.running_mean"</c>, <c>"{module}.running_var"</c> and
+    /// <c>"{module}.bias"</c> (none for a layer built with <c>bias: false</c>, as for PyTorch's <c>bias=False</c>), and a BatchNorm's <c>"{module}.running_mean"</c>, <c>"{module}.running_var"</c> and
     /// <c>"{module}.num_batches_tracked"</c>. For <c>self.fc1 = nn.Linear(784, 128); self.fc2 = nn.Linear(128, 10)</c>
     /// used as <c>fc2(relu(fc1(x)))</c>, <c>ForModules(network, "fc1", "fc2")</c> maps <c>fc1.weight</c> to <c>0.weight</c>
     /// and <c>fc2.bias</c> to <c>2.bias</c> for a network built as Dense(128), ReLU, Dense(10). A module name may hold

@@ -23,7 +23,9 @@ namespace NeuralNets.Interop;
 /// which for PyTorch's names (letters, digits, '_' and '.') is not at all, as there.</para>
 /// <para><b>Loading</b> converts F32, F64, F16 and BF16 to the network's type, as PyTorch's <c>load_state_dict</c> does.
 /// A file without <c>num_batches_tracked</c> (older PyTorch) leaves the layers' counts as they are, as PyTorch does; a
-/// file without a layer's bias (<c>bias=False</c>) loads only when asked to set it to zero. A file's other tensors, of
+/// PyTorch layer built with <c>bias=False</c> has no bias tensor, and loads into a layer built with <c>bias: false</c>
+/// (Dense, Conv2D, ConvTranspose2D), which saves none either: the same <c>state_dict</c> both ways. Into a layer with a
+/// bias it loads only when asked to set that bias to zero (zeroAbsentBiases). A file's other tensors, of
 /// any of the format's types of whole bytes (int64 buffers, masks), may be left aside with strict: false.</para>
 /// <para><b>Hostile files.</b> The header length, every offset and every shape are checked against the bytes actually
 /// present, and every tensor's name, type and shape against the network, before any value is copied: a load that
@@ -62,8 +64,9 @@ public static class SafetensorsFile
     /// <param name="path">The file.</param>
     /// <param name="rename">Maps the file's tensor names to the network's names; names it lacks stay as they are.</param>
     /// <param name="strict">When true (the default), a tensor of the file that the network has no place for is an error, as in PyTorch.</param>
-    /// <param name="zeroAbsentBiases">When true, a layer whose weight the file holds but not its bias (a PyTorch layer
-    /// built with <c>bias=False</c>) gets a bias of zeros, and predicts as the PyTorch layer; when false (the default), that is an error.</param>
+    /// <param name="zeroAbsentBiases">When true, a layer with a bias whose weight the file holds but not its bias (a PyTorch
+    /// layer built with <c>bias=False</c>) gets a bias of zeros, and predicts as the PyTorch layer; when false (the default),
+    /// that is an error. A layer built with <c>bias: false</c> loads such a file either way.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is malformed, or lacks a parameter or a running statistic, or holds
     /// one of another shape or type, or (strict) holds a tensor the network has no place for; nothing is changed.</exception>

@@ -31,7 +31,8 @@ internal static class SafetensorsLoader
         for (int i = 0; i < targets.Count; i++)
             if (chosen[i] is null) CheckAbsence(targets, chosen, i, source, rename is not null, zeroAbsentBiases);
         if (strict && byName.Count > 0)
-            throw new InvalidDataException($"{source} holds tensors the network has no parameter for: {string.Join(", ", byName.Values.Select(e => $"'{e.Name}'"))} (load with strict: false to ignore them).");
+            throw new InvalidDataException($"{source} holds tensors the network has no parameter for: {string.Join(", ", byName.Values.Select(e => $"'{e.Name}'"))}" +
+                (byName.Keys.Any(name => IsBiasBesideWeight(targets, name)) ? " (a layer built with bias: false, whose PyTorch layer has a bias? Build it with one, or load with strict: false to ignore them)." : " (load with strict: false to ignore them)."));
         var data = file[SafetensorsHeader.DataStart(file)..];
         var values = new T[]?[targets.Count];
         var counts = new long?[targets.Count];
@@ -103,11 +104,15 @@ internal static class SafetensorsLoader
         if (target.Name.EndsWith(".bias", StringComparison.Ordinal) && WeightOf(targets, chosen, target.Name) is { } weight)
         {
             if (zeroAbsentBiases) return;
-            throw new InvalidDataException($"{missing}, though it holds the weight '{weight.Name}': the PyTorch layer was built with bias=False, " +
-                "and NeuralNets' layers always have a bias. Load with zeroAbsentBiases: true to set it to zero, which predicts as the layer without one (until training moves it).");
+            throw new InvalidDataException($"{missing}, though it holds the weight '{weight.Name}': the PyTorch layer was built with bias=False. " +
+                "Build the layer with bias: false to match it, or load with zeroAbsentBiases: true to set this bias to zero, which predicts as the layer without one (until training moves it).");
         }
         throw new InvalidDataException(missing + (renamed ? "." : " (give a renaming when the file's names are a PyTorch model's module names; see PyTorchNames)."));
     }
+
+    /// <summary>Whether <paramref name="name"/> is a bias whose weight the network has, in a layer without a bias.</summary>
+    private static bool IsBiasBesideWeight<T>(List<NetworkTensor<T>> targets, string name) where T : unmanaged, IFloatingPointIeee754<T> =>
+        name.EndsWith(".bias", StringComparison.Ordinal) && targets.Exists(t => t.Kind == NetworkTensorKind.Parameter && t.Name == name[..^"bias".Length] + "weight");
 
     /// <summary>The file's tensor loaded into the weight beside the bias <paramref name="biasName"/>, or null.</summary>
     private static SafetensorsEntry? WeightOf<T>(List<NetworkTensor<T>> targets, SafetensorsEntry?[] chosen, string biasName)

@@ -59,7 +59,7 @@ internal sealed partial class Im2ColConvolution<T>
             int firstChannel = (int)((long)_inChannels * piece / _weightPieces), endChannel = (int)((long)_inChannels * (piece + 1) / _weightPieces);
             DirectWeightGradient(scratch, first, count, ChunkWeightGradient(chunkIndex), firstChannel, endChannel);
             // The bias from dY's planes where they sum with vectors: this piece reads no rearranged copy of dY otherwise.
-            if (piece == 0)
+            if (piece == 0 && _sumsBias)
                 SumChunkBias(chunkIndex, first, count, FixedSum.SumsPlanesWithVectors(_outH * _outW) ? Span<T>.Empty : ArrangeOutputGradient(scratch, first, count));
             return;
         }

@@ -43,6 +43,8 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     // The pass being run, read by the chunks (set for the pass, cleared after it).
     private Tensor<T>? _input, _output, _outputGradient, _inputGradient;
     private ArraySegment<T> _weight = ArraySegment<T>.Empty, _bias = ArraySegment<T>.Empty;
+    private T[] _absentBias = [];          // the bias of a layer without one: +0, so that every path rounds −0 sums alike
+    private bool _sumsBias;                // whether the backward pass being run sums db (a layer with a bias)
     private int _batch, _height, _width, _outH, _outW, _chunk, _chunks, _parts;
 
     /// <summary>Prepares the passes of a convolution of <paramref name="inChannels"/> to <paramref name="outChannels"/> channels over <paramref name="window"/>.</summary>
@@ -65,11 +67,17 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <summary>Computes <c>y = W ⋆ x + b</c> into <paramref name="output"/> <c>[N, Cout, outH, outW]</c>.</summary>
     /// <param name="input">x, <c>[N, Cin, H, W]</c>, checked by the layer.</param>
     /// <param name="weight">W, <c>[Cout, Cin, kH, kW]</c>.</param>
-    /// <param name="bias">b, <c>[Cout]</c>.</param>
+    /// <param name="bias">b, <c>[Cout]</c>, or empty for a layer without one: its sums then get +0 added, as a bias of zeros
+    /// would, on every path alike (the direct pass adds its bias in its tiles; −0 sums become +0 either way).</param>
     /// <param name="output">y.</param>
     [MethodImpl(HotPath.Options)]
     public void Forward(Tensor<T> input, ArraySegment<T> weight, ArraySegment<T> bias, Tensor<T> output)
     {
+        if (bias.Count == 0)
+        {
+            if (_absentBias.Length != _outChannels) _absentBias = new T[_outChannels];
+            bias = _absentBias;
+        }
         StartPass(input, weight, bias);
         _output = output;
         _columnsHoldBatch = false;
@@ -103,12 +111,13 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     /// <param name="weight">W.</param>
     /// <param name="weightGradient">dW, <c>[Cout, Cin, kH, kW]</c>.</param>
     /// <param name="accumulate">Whether to add into dW rather than overwrite it.</param>
-    /// <param name="biasGradient">db, <c>[Cout]</c>, added to.</param>
+    /// <param name="biasGradient">db, <c>[Cout]</c>, added to; empty for a layer without a bias, whose db is not summed.</param>
     /// <param name="inputGradient">dX, <c>[N, Cin, H, W]</c>, or null to skip it.</param>
     [MethodImpl(HotPath.Options)]
     public void Backward(Tensor<T> input, Tensor<T> outputGradient, ArraySegment<T> weight, Span<T> weightGradient, bool accumulate, Span<T> biasGradient, Tensor<T>? inputGradient)
     {
         StartPass(input, weight, ArraySegment<T>.Empty);
+        _sumsBias = !biasGradient.IsEmpty;
         int weightLength = weight.Count, stride = ChunkStride;
         var chunkGradients = Buffer(ref _chunkGradients, _chunks * stride);
         (_outputGradient, _inputGradient) = (outputGradient, inputGradient);
@@ -155,7 +164,7 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
                 }
             }
         }
-        for (int c = 0; c < _chunks; c++)
+        for (int c = 0; c < _chunks && _sumsBias; c++)
             Elementwise.Add(biasGradient, chunkGradients.Slice(c * stride + weightLength, _outChannels), biasGradient);
     }
 
@@ -318,12 +327,13 @@ internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatin
     private int ChunkStride { [MethodImpl(HotPath.Options)] get => _weight.Count + _outChannels; }
 
     /// <summary>
-    /// A chunk's db[o] = Σ dY[o, :], from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>) or, where that
+    /// A chunk's db[o] = Σ dY[o, :] (nothing for a layer without a bias), from <paramref name="dyMatrix"/> (<see cref="ArrangeOutputGradient"/>) or, where that
     /// is empty (float only), from dY's planes where they lie: the same bits.
     /// </summary>
     [MethodImpl(HotPath.Options)]
     private void SumChunkBias(int chunkIndex, int first, int count, ReadOnlySpan<T> dyMatrix)
     {
+        if (!_sumsBias) return;
         int plane = _outH * _outW, span = count * plane;
         var chunkBias = _chunkGradients.AsSpan(chunkIndex * ChunkStride + _weight.Count, _outChannels);
         if (dyMatrix.IsEmpty && typeof(T) == typeof(float))

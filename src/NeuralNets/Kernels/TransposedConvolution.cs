@@ -58,7 +58,8 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
             for (int n = 0; n < count; n++)
             {
                 var image = y.Slice((first + n) * _outChannels * outPlane, _outChannels * outPlane);
-                for (int o = 0; o < _outChannels; o++) image.Slice(o * outPlane, outPlane).Fill(bias[o]);
+                // Each output starts at its bias, or at +0 without one, and the stamps are added to it.
+                for (int o = 0; o < _outChannels; o++) image.Slice(o * outPlane, outPlane).Fill(bias.Count == 0 ? T.Zero : bias[o]);
                 Im2Col.FoldAdd<T>(columns[(n * plane)..], span, _outChannels, outH, outW, _window, height, width, image);
             }
         }
@@ -87,7 +88,8 @@ internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPoi
             // dW[Cin, K] (+)= X · D̂ᵀ, chunk after chunk
             MatrixMultiply.Compute<T>(samples, false, columns, true, weightGradient, _inChannels, ColumnRows, span,
                 accumulate: accumulate || first > 0);
-            for (int n = 0; n < count; n++)
+            // db += Σ dY, only for a layer with a bias (an empty biasGradient without).
+            for (int n = 0; n < count && !biasGradient.IsEmpty; n++)
                 for (int o = 0; o < _outChannels; o++)
                     biasGradient[o] += FixedSum.Sum<T>(dy.Slice(((first + n) * _outChannels + o) * outPlane, outPlane));
             if (inputGradient is null) continue;

@@ -10,7 +10,8 @@ namespace NeuralNets.Layers;
 
 /// <summary>
 /// A 2-D convolution over NCHW images: the same <c>Cout</c> filters slide over every patch of the
-/// image. Weight <c>[Cout, Cin, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's <c>nn.Conv2d</c>.
+/// image. Weight <c>[Cout, Cin, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's <c>nn.Conv2d</c>; without a bias
+/// (<c>bias: false</c>, PyTorch's <c>bias=False</c>, as before a batch normalisation) the weight is the only parameter.
 /// </summary>
 /// <remarks>
 /// <para>It computes the cross-correlation PyTorch calls convolution, with zero padding p and stride s:
@@ -40,8 +41,10 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="stride">Step between patches, in both directions.</param>
     /// <param name="padding">Zeros added on every side.</param>
     /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
-    public Conv2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform)
-        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), init) { }
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public Conv2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
+        bool bias = true)
+        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), init, bias) { }
 
     /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
     /// <param name="inChannels">Channels of the input image (Cin).</param>
@@ -51,8 +54,10 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="stride">Step between patches, in both directions.</param>
     /// <param name="padding">Zeros added on every side.</param>
     /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
-    public Conv2D(int inChannels, int outChannels, int kernel, Random random, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform)
-        : this(inChannels, outChannels, (kernel, kernel), random, (stride, stride), (padding, padding), init) { }
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public Conv2D(int inChannels, int outChannels, int kernel, Random random, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
+        bool bias = true)
+        : this(inChannels, outChannels, (kernel, kernel), random, (stride, stride), (padding, padding), init, bias) { }
 
     /// <summary>Creates a convolution with a rectangular kernel, stride and padding given as (height, width).</summary>
     /// <param name="inChannels">Channels of the input image (Cin).</param>
@@ -62,8 +67,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="stride">Step between patches (height, width); (1, 1) when null.</param>
     /// <param name="padding">Zeros added above and below, left and right; (0, 0) when null.</param>
     /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
     public Conv2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
-        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform)
+        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(inChannels);
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
@@ -72,10 +78,10 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         InChannels = inChannels;
         OutChannels = outChannels;
         Weight = new Parameter<T>("weight", outChannels, inChannels, kernel.Height, kernel.Width);
-        Bias = new Parameter<T>("bias", outChannels);
+        Bias = bias ? new Parameter<T>("bias", outChannels) : null;
         int area = kernel.Height * kernel.Width;
         WeightInitializer.Fill(Weight.ValueSpan, init, inChannels * area, outChannels * area, random);
-        Parameters = [Weight, Bias];
+        Parameters = Bias is null ? [Weight] : [Weight, Bias];
         _convolution = new Im2ColConvolution<T>(inChannels, outChannels, _window);
     }
 
@@ -113,8 +119,11 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <summary>The filters, shape <c>[Cout, Cin, kH, kW]</c>.</summary>
     public Parameter<T> Weight { get; }
 
-    /// <summary>The bias, one per filter, shape <c>[Cout]</c>.</summary>
-    public Parameter<T> Bias { get; }
+    /// <summary>The bias, one per filter, shape <c>[Cout]</c>, or null for a layer without one (<see cref="HasBias"/>).</summary>
+    public Parameter<T>? Bias { get; }
+
+    /// <summary>Whether the layer has a bias (PyTorch's <c>bias</c>).</summary>
+    public bool HasBias => Bias is not null;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
@@ -200,7 +209,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueSegment, Bias.ValueSegment, output);
+        _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         return output;
     }
 
@@ -226,7 +235,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         // A weight gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, Bias.GradientSpan, dx);
+        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         return dx;
     }
 
@@ -247,11 +256,13 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     {
         var settings = new Dictionary<string, double> { ["inChannels"] = InChannels, ["outChannels"] = OutChannels };
         _window.Describe(settings);
+        LayerBias.Describe(settings, HasBias);
         return new LayerDescription("Conv2D", settings);
     }
 
-    /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)})");
+    /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>, or <c>Conv2D(1 → 6, 5×5, stride 1, padding 2, no bias)</c>.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{LayerBias.Text(HasBias)})");
 
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]

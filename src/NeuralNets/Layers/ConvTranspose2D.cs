@@ -11,7 +11,7 @@ namespace NeuralNets.Layers;
 /// <summary>
 /// A 2-D transposed convolution over NCHW images (an "up-convolution"): every input pixel stamps its weighted kernel onto
 /// the output, <c>stride</c> pixels apart. Weight <c>[Cin, Cout, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's
-/// <c>nn.ConvTranspose2d</c>.
+/// <c>nn.ConvTranspose2d</c>; without a bias (<c>bias: false</c>, PyTorch's <c>bias=False</c>) the weight is the only parameter.
 /// </summary>
 /// <remarks>
 /// <para><c>y[n, o, r·sH − pH + i, q·sW − pW + j] += w[c, o, i, j] · x[n, c, r, q]</c> summed over c, r, q, i, j, plus
@@ -41,9 +41,10 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <param name="padding">Rows and columns cut from every side of the full output.</param>
     /// <param name="outputPadding">Rows and columns added at the bottom and right; less than the stride.</param>
     /// <param name="init">Weight initialisation; fan-in is Cout·kH·kW, as PyTorch counts it.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
     public ConvTranspose2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, int outputPadding = 0,
-        WeightInit init = WeightInit.HeUniform)
-        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), (outputPadding, outputPadding), init) { }
+        WeightInit init = WeightInit.HeUniform, bool bias = true)
+        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), (outputPadding, outputPadding), init, bias) { }
 
     /// <summary>Creates a transposed convolution with kernel, stride, padding and output padding given as (height, width).</summary>
     /// <param name="inChannels">Channels of the input (Cin).</param>
@@ -54,9 +55,10 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <param name="padding">Cut from every side (height, width); (0, 0) when null.</param>
     /// <param name="outputPadding">Added at the bottom and right (height, width); (0, 0) when null; less than the stride.</param>
     /// <param name="init">Weight initialisation; fan-in is Cout·kH·kW, as PyTorch counts it.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
     public ConvTranspose2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
         (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, (int Height, int Width)? outputPadding = null,
-        WeightInit init = WeightInit.HeUniform)
+        WeightInit init = WeightInit.HeUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(inChannels);
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
@@ -67,10 +69,10 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         InChannels = inChannels;
         OutChannels = outChannels;
         Weight = new Parameter<T>("weight", inChannels, outChannels, kernel.Height, kernel.Width);
-        Bias = new Parameter<T>("bias", outChannels);
+        Bias = bias ? new Parameter<T>("bias", outChannels) : null;
         int area = kernel.Height * kernel.Width;
         WeightInitializer.Fill(Weight.ValueSpan, init, outChannels * area, inChannels * area, random);
-        Parameters = [Weight, Bias];
+        Parameters = Bias is null ? [Weight] : [Weight, Bias];
         _convolution = new TransposedConvolution<T>(inChannels, outChannels, _window);
     }
 
@@ -107,8 +109,11 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <summary>The kernels, shape <c>[Cin, Cout, kH, kW]</c>.</summary>
     public Parameter<T> Weight { get; }
 
-    /// <summary>The bias, one per output channel, shape <c>[Cout]</c>.</summary>
-    public Parameter<T> Bias { get; }
+    /// <summary>The bias, one per output channel, shape <c>[Cout]</c>, or null for a layer without one (<see cref="HasBias"/>).</summary>
+    public Parameter<T>? Bias { get; }
+
+    /// <summary>Whether the layer has a bias (PyTorch's <c>bias</c>).</summary>
+    public bool HasBias => Bias is not null;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
@@ -137,7 +142,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         (_outH, _outW) = CheckedOutput(height, width, input.Shape());
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueSegment, Bias.ValueSegment, output);
+        _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         return output;
     }
 
@@ -161,7 +166,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
             throw PassShapes.GradientNot(this, outputGradient, batch, OutChannels, _outH, _outW);
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, Bias.GradientSpan, dx);
+        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         return dx;
     }
 
@@ -182,12 +187,13 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         _window.Describe(settings);
         settings["outputPadH"] = OutputPadding.Height;
         settings["outputPadW"] = OutputPadding.Width;
+        LayerBias.Describe(settings, HasBias);
         return new LayerDescription("ConvTranspose2D", settings);
     }
 
-    /// <summary>Prints like <c>ConvTranspose2D(16 → 8, 4×4, stride 2, padding 1, output padding 0)</c>.</summary>
+    /// <summary>Prints like <c>ConvTranspose2D(16 → 8, 4×4, stride 2, padding 1, output padding 0×0)</c>, with <c>, no bias</c> at the end for a layer without one.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ConvTranspose2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}, output padding {OutputPadding.Height}×{OutputPadding.Width})");
+        $"ConvTranspose2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}, output padding {OutputPadding.Height}×{OutputPadding.Width}{LayerBias.Text(HasBias)})");
 
     private (int Height, int Width) CheckedOutput(int height, int width, IReadOnlyList<int> shape)
     {

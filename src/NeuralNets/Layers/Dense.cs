@@ -11,7 +11,8 @@ namespace NeuralNets.Layers;
 
 /// <summary>
 /// A fully connected layer: <c>y = x·Wᵀ + b</c>, weight <c>[outputs, inputs]</c> and bias
-/// <c>[outputs]</c> as in PyTorch's <c>nn.Linear</c>.
+/// <c>[outputs]</c> as in PyTorch's <c>nn.Linear</c>; without a bias (<c>bias: false</c>, PyTorch's <c>bias=False</c>),
+/// <c>y = x·Wᵀ</c> and the weight is the only parameter.
 /// </summary>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -22,11 +23,21 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     private ArraySegment<T> _packedWeight;  // the weight laid out for the product kernels, in a frozen network's private copy only
 
     /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from a seeded source and zero bias.</summary>
-    public Dense(int inputs, int outputs, int seed, WeightInit init = WeightInit.GlorotUniform)
-        : this(inputs, outputs, new Random(seed), init) { }
+    /// <param name="inputs">Number of input features.</param>
+    /// <param name="outputs">Number of output features.</param>
+    /// <param name="seed">Seed of the weights.</param>
+    /// <param name="init">Weight initialisation.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public Dense(int inputs, int outputs, int seed, WeightInit init = WeightInit.GlorotUniform, bool bias = true)
+        : this(inputs, outputs, new Random(seed), init, bias) { }
 
     /// <summary>Creates the layer with weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
-    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.GlorotUniform)
+    /// <param name="inputs">Number of input features.</param>
+    /// <param name="outputs">Number of output features.</param>
+    /// <param name="random">Source of the weights.</param>
+    /// <param name="init">Weight initialisation.</param>
+    /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    public Dense(int inputs, int outputs, Random random, WeightInit init = WeightInit.GlorotUniform, bool bias = true)
     {
         ArgumentRange.ThrowIfNegativeOrZero(inputs);
         ArgumentRange.ThrowIfNegativeOrZero(outputs);
@@ -36,9 +47,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         Inputs = inputs;
         Outputs = outputs;
         Weight = new Parameter<T>("weight", outputs, inputs);
-        Bias = new Parameter<T>("bias", outputs);
+        Bias = bias ? new Parameter<T>("bias", outputs) : null;
         WeightInitializer.Fill(Weight.ValueSpan, init, inputs, outputs, random);
-        Parameters = [Weight, Bias];
+        Parameters = Bias is null ? [Weight] : [Weight, Bias];
     }
 
     // An inference copy: the same parameter objects, buffers of its own.
@@ -75,8 +86,11 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     /// <summary>The weight, shape <c>[outputs, inputs]</c>.</summary>
     public Parameter<T> Weight { get; }
 
-    /// <summary>The bias, shape <c>[outputs]</c>.</summary>
-    public Parameter<T> Bias { get; }
+    /// <summary>The bias, shape <c>[outputs]</c>, or null for a layer without one (<see cref="HasBias"/>).</summary>
+    public Parameter<T>? Bias { get; }
+
+    /// <summary>Whether the layer has a bias (PyTorch's <c>bias</c>).</summary>
+    public bool HasBias => Bias is not null;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
@@ -110,8 +124,8 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         _input = input;
         int batch = input.BatchSize();
         var output = _output.Get(batch, [Outputs]);
-        // y = x·Wᵀ + b
-        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, Bias.ValueSpan, output.Span(), batch, Outputs, Inputs, training,
+        // y = x·Wᵀ + b, or x·Wᵀ without a bias (an empty one)
+        DenseProducts.Forward<T>(input.Span(), Weight.ValueSpan, LayerBias.Values(Bias), output.Span(), batch, Outputs, Inputs, training,
             training ? null : FusedActivation, training ? default : _packedWeight);
         return output;
     }
@@ -155,9 +169,9 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         if (outputGradient.Rank != 2 || outputGradient.Lengths[0] != batch || outputGradient.Lengths[1] != Outputs)
             throw PassShapes.GradientNot(this, outputGradient, batch, Outputs);
         ReadOnlySpan<T> dy = outputGradient.Span();
-        // dW += dyᵀ·x ; db += Σ_rows dy, in one product. A gradient pending zero is overwritten rather than cleared and added to.
+        // dW += dyᵀ·x ; db += Σ_rows dy, in one product (no row sums without a bias). A gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        DenseProducts.WeightGradient<T>(dy, input.Span(), dW, Bias.GradientSpan, batch, Outputs, Inputs, accumulate);
+        DenseProducts.WeightGradient<T>(dy, input.Span(), dW, LayerBias.Gradient(Bias), batch, Outputs, Inputs, accumulate);
         return input;
     }
 
@@ -171,9 +185,15 @@ public sealed class Dense<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     }
 
     /// <inheritdoc/>
-    public LayerDescription Describe() =>
-        new("Dense", new Dictionary<string, double> { ["inputs"] = Inputs, ["outputs"] = Outputs });
+    /// <remarks>A layer without a bias writes <c>bias</c> = 0; a description without the setting (every file written before
+    /// it existed) has a bias.</remarks>
+    public LayerDescription Describe()
+    {
+        var settings = new Dictionary<string, double> { ["inputs"] = Inputs, ["outputs"] = Outputs };
+        LayerBias.Describe(settings, HasBias);
+        return new("Dense", settings);
+    }
 
-    /// <summary>Prints like <c>Dense(784 → 128)</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dense({Inputs} → {Outputs})");
+    /// <summary>Prints like <c>Dense(784 → 128)</c>, or <c>Dense(784 → 128, no bias)</c>.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"Dense({Inputs} → {Outputs}{LayerBias.Text(HasBias)})");
 }

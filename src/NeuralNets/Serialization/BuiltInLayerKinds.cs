@@ -30,14 +30,14 @@ internal static class BuiltInLayerKinds
             int outChannels = settings.Positive("outChannels");
             var (kernel, _, _) = Window(settings, pooling: false);
             OutputPadding(settings);
-            return [new("weight", [settings.Positive("inChannels"), outChannels, kernel.Height, kernel.Width]), new("bias", [outChannels])];
+            return WeightAndBias(settings, [settings.Positive("inChannels"), outChannels, kernel.Height, kernel.Width], outChannels);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
             var (kernel, stride, padding) = Window(settings, pooling: false);
             return new ConvTranspose2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding,
-                OutputPadding(settings), WeightInit.Zeros);
+                OutputPadding(settings), WeightInit.Zeros, HasBias(settings));
         }
 
         // Less than the stride, as the layer requires; a file saying otherwise is refused here, naming the field.
@@ -76,11 +76,11 @@ internal static class BuiltInLayerKinds
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
         {
             int outputs = settings.Positive("outputs");
-            return [new("weight", [outputs, settings.Positive("inputs")]), new("bias", [outputs])];
+            return WeightAndBias(settings, [outputs, settings.Positive("inputs")], outputs);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings) =>
-            new Dense<T>(settings.Positive("inputs"), settings.Positive("outputs"), new Random(0), WeightInit.Zeros);
+            new Dense<T>(settings.Positive("inputs"), settings.Positive("outputs"), new Random(0), WeightInit.Zeros, HasBias(settings));
     }
 
     private sealed class Conv2DKind() : LayerKind("Conv2D")
@@ -89,13 +89,14 @@ internal static class BuiltInLayerKinds
         {
             int filters = settings.Positive("outChannels");
             var (kernel, _, _) = Window(settings, pooling: false);
-            return [new("weight", [filters, settings.Positive("inChannels"), kernel.Height, kernel.Width]), new("bias", [filters])];
+            return WeightAndBias(settings, [filters, settings.Positive("inChannels"), kernel.Height, kernel.Width], filters);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
             var (kernel, stride, padding) = Window(settings, pooling: false);
-            return new Conv2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding, WeightInit.Zeros);
+            return new Conv2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding, WeightInit.Zeros,
+                HasBias(settings));
         }
     }
 
@@ -276,6 +277,16 @@ internal static class BuiltInLayerKinds
         // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
         private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
     }
+
+    /// <summary>
+    /// Whether a Dense, Conv2D or ConvTranspose2D description has a bias: unless <c>bias</c> is 0; files written before
+    /// the setting existed lack it and have one.
+    /// </summary>
+    private static bool HasBias(LayerSettings settings) => !settings.Has(LayerBias.Setting) || settings.Int32(LayerBias.Setting, 0, 1) == 1;
+
+    /// <summary>A layer's weight of <paramref name="weightShape"/>, and its bias of <paramref name="outputs"/> values when it has one.</summary>
+    private static IReadOnlyList<ParameterShape> WeightAndBias(LayerSettings settings, int[] weightShape, int outputs) =>
+        HasBias(settings) ? [new("weight", weightShape), new("bias", [outputs])] : [new("weight", weightShape)];
 
     /// <summary>Kernel, stride and padding; pooling windows, like PyTorch's, pad by at most half the kernel.</summary>
     private static ((int Height, int Width) Kernel, (int Height, int Width) Stride, (int Height, int Width) Padding) Window(LayerSettings settings, bool pooling)

@@ -17,7 +17,7 @@ public class AdversarialPanelTests
         var network = Network.Sequential<double>(4).Dense(3).Build(seed: 1);
         var dense = (Dense<double>)network.Layers[0];
         dense.Weight.SetValue(new double[] { 0, 0, 0, 0, 2 * Math.Log(7.5), 0, 0, 0, 0, 0, 0, 0 });
-        dense.Bias.SetValue(new[] { 0, Math.Log(2), Math.Log(5) });
+        dense.Bias!.SetValue(new[] { 0, Math.Log(2), Math.Log(5) });
         return network;
     }
 

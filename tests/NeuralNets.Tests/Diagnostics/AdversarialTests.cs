@@ -92,7 +92,7 @@ public class AdversarialTests
     {
         var dense = (Dense<double>)network.Layers[0];
         var w = dense.Weight.ValueSpan.ToArray();
-        var b = dense.Bias.ValueSpan.ToArray();
+        var b = dense.Bias!.ValueSpan.ToArray();
         return Enumerable.Range(0, 3).Select(k => b[k] + w[k * 2] * x[sample * 2] + w[k * 2 + 1] * x[sample * 2 + 1]).ToArray();
     }
 

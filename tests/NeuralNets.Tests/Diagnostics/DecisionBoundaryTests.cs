@@ -12,7 +12,7 @@ public class DecisionBoundaryTests
     {
         var dense = new Dense<double>(2, 1, seed: 1);
         dense.Weight.SetValue([1.0, -1.0]);
-        dense.Bias.SetValue([0.0]);
+        dense.Bias!.SetValue([0.0]);
         return new Sequential<double>([2], dense);
     }
 
@@ -40,7 +40,7 @@ public class DecisionBoundaryTests
         // Scores (x, y): class 1 wins where y > x, with probability σ(y − x).
         var dense = new Dense<double>(2, 2, seed: 1);
         dense.Weight.SetValue([1.0, 0.0, 0.0, 1.0]);
-        dense.Bias.SetValue([0.0, 0.0]);
+        dense.Bias!.SetValue([0.0, 0.0]);
         var map = DecisionBoundary.Evaluate(new Sequential<double>([2], dense), Shifted, 40, 40);
         map.Classes.Should().Be(2);
         var (x, y) = map.PointAt(5, 5);

@@ -34,7 +34,7 @@ public class InsightPictureTests
         // Channel 1's filter is all −1 with bias −1: after the ReLU it is 0 for any non-negative input.
         var conv = new Conv2D<double>(1, 2, kernel: 1, seed: 1);
         conv.Weight.SetValue([1.0, -1.0]);
-        conv.Bias.SetValue([0.0, -1.0]);
+        conv.Bias!.SetValue([0.0, -1.0]);
         var network = new Sequential<double>([1, 2, 2], conv, new ReLU<double>());
         var inputs = TestTensors.Create([0.0, 1, 2, 3, 4, 0, 0, 5], 2, 1, 2, 2);
         FeatureMaps.ChannelMaxima(network, 1, inputs).Should().Equal(5.0, 0.0);
@@ -64,7 +64,7 @@ public class InsightPictureTests
     {
         var dense = new Dense<double>(4, 2, seed: 3);
         dense.Weight.SetValue([1.0, 1, 1, 1, -1, -1, -1, -1]);
-        dense.Bias.SetValue([0.0, 0]);
+        dense.Bias!.SetValue([0.0, 0]);
         var network = new Sequential<double>([1, 2, 2], new Flatten<double>(), dense);
         var image = TestTensors.Create([0.25, 0.25, 0.25, 0.25], 1, 1, 2, 2);
         // Scores (1, −1): class "up" with probability 1/(1 + e^−2) = 0.881.

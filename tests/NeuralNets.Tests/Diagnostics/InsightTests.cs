@@ -9,7 +9,7 @@ public class InsightTests
     private static Sequential<double> Linear(out Dense<double> dense)
     {
         dense = new Dense<double>(4, 3, seed: 7);
-        dense.Bias.SetValue([0.5, -0.25, 1.0]);
+        dense.Bias!.SetValue([0.5, -0.25, 1.0]);
         return new Sequential<double>([4], dense);
     }
 

@@ -19,9 +19,9 @@ public class LayerGoldenTests
         var dense1 = new Dense<double>(3, 4, seed: 1);
         var dense2 = new Dense<double>(4, 2, seed: 2);
         dense1.Weight.SetValue(Wave(12, 20, 0.8));   // [out, in], PyTorch's layout
-        dense1.Bias.SetValue(Wave(4, 40, 0.3));
+        dense1.Bias!.SetValue(Wave(4, 40, 0.3));
         dense2.Weight.SetValue(Wave(8, 50, 0.9));
-        dense2.Bias.SetValue(Wave(2, 70, 0.2));
+        dense2.Bias!.SetValue(Wave(2, 70, 0.2));
         return (dense1, dense2, new Sequential<double>(dense1, activation, dense2));
     }
 
@@ -40,9 +40,9 @@ public class LayerGoldenTests
         value.ShouldMatchTorch(TorchGoldenValues.MlpLoss, "loss");
         z.ToArray().ShouldMatchTorch(TorchGoldenValues.MlpOutput, "output");
         dense1.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpW1Grad, "dL/dW1");
-        dense1.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpB1Grad, "dL/db1");
+        dense1.Bias!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpB1Grad, "dL/db1");
         dense2.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpW2Grad, "dL/dW2");
-        dense2.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpB2Grad, "dL/db2");
+        dense2.Bias!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.MlpB2Grad, "dL/db2");
         dx.ToArray().ShouldMatchTorch(TorchGoldenValues.MlpInputGrad, "dL/dx");
     }
 
@@ -51,7 +51,7 @@ public class LayerGoldenTests
     {
         var conv = new Conv2D<double>(2, 3, (3, 2), new Random(1), stride: (2, 1), padding: (1, 0));
         conv.Weight.SetValue(Wave(36, 200, 0.5));
-        conv.Bias.SetValue(Wave(3, 300, 0.4));
+        conv.Bias!.SetValue(Wave(3, 300, 0.4));
         var x = Tensor(Wave(80, 100, 1.2), 2, 2, 5, 4);
 
         var y = conv.Forward(x, training: true);
@@ -60,7 +60,7 @@ public class LayerGoldenTests
 
         y.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvOutput, "output");
         conv.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvWeightGrad, "dW");
-        conv.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvBiasGrad, "db");
+        conv.Bias!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvBiasGrad, "db");
         dx.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvInputGrad, "dx");
     }
 
@@ -69,7 +69,7 @@ public class LayerGoldenTests
     {
         var layer = new ConvTranspose2D<double>(2, 3, (3, 2), new Random(1), stride: (2, 3), padding: (1, 0), outputPadding: (1, 2));
         layer.Weight.SetValue(Wave(36, 800, 0.6));   // [Cin, Cout, kH, kW], PyTorch's layout
-        layer.Bias.SetValue(Wave(3, 900, 0.3));
+        layer.Bias!.SetValue(Wave(3, 900, 0.3));
         var x = Tensor(Wave(24, 700, 1.1), 2, 2, 3, 2);
 
         var y = layer.Forward(x, training: true);
@@ -78,7 +78,7 @@ public class LayerGoldenTests
 
         y.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvTransposeOutput, "output");
         layer.Weight.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvTransposeWeightGrad, "dW");
-        layer.Bias.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvTransposeBiasGrad, "db");
+        layer.Bias!.GradientSpan.ShouldMatchTorch(TorchGoldenValues.ConvTransposeBiasGrad, "db");
         dx.ToArray().ShouldMatchTorch(TorchGoldenValues.ConvTransposeInputGrad, "dx");
     }
 

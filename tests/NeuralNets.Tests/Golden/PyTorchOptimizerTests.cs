@@ -198,7 +198,7 @@ public class PyTorchOptimizerTests
             network.Backward(loss.Backward());
             return value;
         }
-        return ([dense1.Weight, dense1.Bias, dense2.Weight, dense2.Bias], Evaluate);
+        return ([dense1.Weight, dense1.Bias!, dense2.Weight, dense2.Bias!], Evaluate);
     }
 }
 

@@ -29,10 +29,10 @@ public class InClassExampleTests
     {
         var hidden = new Dense<double>(2, 2, seed: 0);
         hidden.Weight.SetValue([W[0][1], W[0][2], W[1][1], W[1][2]]);
-        hidden.Bias.SetValue([W[0][0], W[1][0]]);
+        hidden.Bias!.SetValue([W[0][0], W[1][0]]);
         var output = new Dense<double>(2, 1, seed: 0);
         output.Weight.SetValue([W[2][1], W[2][2]]);
-        output.Bias.SetValue([W[2][0]]);
+        output.Bias!.SetValue([W[2][0]]);
         return (new Sequential<double>([2], hidden, new Sigmoid<double>(), output), hidden, output);
     }
 
@@ -79,9 +79,9 @@ public class InClassExampleTests
         double[][] dW = [[dS[0] * X[0], dS[0] * X[1], dS[0] * X[2]], [dS[1] * X[0], dS[1] * X[1], dS[1] * X[2]]];
         double[] dX = [dS[0] * W[0][1] + dS[1] * W[1][1], dS[0] * W[0][2] + dS[1] * W[1][2]];
 
-        ShouldMatch(output.Bias.GradientSpan, [dW3[0]]);
+        ShouldMatch(output.Bias!.GradientSpan, [dW3[0]]);
         ShouldMatch(output.Weight.GradientSpan, [dW3[1], dW3[2]]);
-        ShouldMatch(hidden.Bias.GradientSpan, [dW[0][0], dW[1][0]]);
+        ShouldMatch(hidden.Bias!.GradientSpan, [dW[0][0], dW[1][0]]);
         ShouldMatch(hidden.Weight.GradientSpan, [dW[0][1], dW[0][2], dW[1][1], dW[1][2]]);
         ShouldMatch(inputGradient, dX);
         // Independent figures (Python): dL/dw_{3,1} and dL/dw_{1,2}.

@@ -40,7 +40,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The six runs, by name.</summary>
+    /// <summary>The eight runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -71,6 +71,19 @@ internal sealed record PyTorchTrainingCase(
             () => [new Dense<double>(5, 8, seed: 0), new ELU<double>(), new Dense<double>(8, 8, seed: 0), new LeakyReLU<double>(0.1),
                 new Dense<double>(8, 6, seed: 0), new Softplus<double>(), new Dense<double>(6, 3, seed: 0)],
             () => new BinaryCrossEntropyWithLogits<double>(), p => new RmsProp<double>(p, 0.01, momentum: 0.5), 3, TrainingTargets.Binary, [3]),
+        // Without a bias before each BatchNorm (PyTorch's bias=False), as ResNet-style blocks are written.
+        new PyTorchTrainingCase("BiasFreeCnnAdam", 60000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1, bias: false), new BatchNorm2D<double>(4), new ReLU<double>(),
+                new Conv2D<double>(4, 4, 3, seed: 0, padding: 1, bias: false), new BatchNorm2D<double>(4), new ReLU<double>(), new MaxPool2D<double>(2),
+                new Flatten<double>(), new Dense<double>(36, 8, seed: 0, bias: false), new BatchNorm1D<double>(8), new ReLU<double>(),
+                new Dense<double>(8, 6, seed: 0, bias: false), new Tanh<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Adam<double>(p, 0.01, weightDecay: 0.01), 3, TrainingTargets.Classes, [3]),
+        new PyTorchTrainingCase("BiasFreeDecoder", 70000, [4],
+            () => [new Dense<double>(4, 18, seed: 0, bias: false), new BatchNorm1D<double>(18), new SiLU<double>(), new Unflatten<double>(1, [2, 3, 3]),
+                new ConvTranspose2D<double>(2, 3, 3, seed: 0, stride: 2, padding: 1, outputPadding: 1, bias: false), new BatchNorm2D<double>(3),
+                new GELU<double>(), new ConvTranspose2D<double>(3, 1, 3, seed: 0, padding: 1)],
+            () => new MeanSquaredError<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
+            TrainingTargets.Values, [1, 6, 6]),
     }.ToDictionary(c => c.Name);
 
     /// <summary>

@@ -40,9 +40,9 @@ public class OnnxImportTests
             for (int i = 0; i < dense.Inputs; i++) transposed[i * dense.Outputs + o] = dense.Weight.ValueSpan[o * dense.Inputs + i];
         var graph = Graph([2, 5, 5], [4]);
         graph.Initializers.Add(Raw("conv.w", [3, 2, 3, 3], conv.Weight.ValueSpan.ToArray()));
-        graph.Initializers.Add(Raw("conv.b", [3], conv.Bias.ValueSpan.ToArray()));
+        graph.Initializers.Add(Raw("conv.b", [3], conv.Bias!.ValueSpan.ToArray()));
         graph.Initializers.Add(Raw("fc.w", [75, 4], transposed));
-        graph.Initializers.Add(Raw("fc.b", [4], dense.Bias.ValueSpan.ToArray()));
+        graph.Initializers.Add(Raw("fc.b", [4], dense.Bias!.ValueSpan.ToArray()));
         graph.Nodes.Add(new NodeProto
         {
             Name = "shape", OpType = "Constant", Outputs = ["shape"],

@@ -35,6 +35,8 @@ public class PyTorchWeightsTests
                 ["features.0", "features.1", "classifier.2"]),
             "sequential_nested" => (new Sequential<T>([3], Network.Sequential<T>([3]).Dense(4).ReLU().Build(seed: 1),
                 Network.Sequential<T>([4]).Dense(5).BatchNorm1D(affine: false).Build(seed: 2), new Dense<T>(5, 2, seed: 3)), null),
+            // nn.Sequential(Conv2d(1, 4, 3, bias=False), BatchNorm2d(4), ReLU(), Flatten(), Linear(64, 3, bias=False)).
+            "no_bias" => (Network.Sequential<T>([1, 6, 6]).Conv2D(4, 3, bias: false).BatchNorm2D().ReLU().Flatten().Dense(3, bias: false).Build(seed: 1), null),
             _ => throw new ArgumentException($"No twin for {name}.", nameof(name)),
         };
 
@@ -54,16 +56,16 @@ public class PyTorchWeightsTests
     /// <summary>The metadata the recorder wrote, as Hugging Face's <c>save_pretrained</c> does.</summary>
     private static readonly Dictionary<string, string> PyTorchFormat = new() { ["format"] = "pt" };
 
-    /// <summary>Every model but the one without biases, which loads only when asked to (below).</summary>
-    public static TheoryData<string> ModelsWithBiases() => [.. PyTorchWeightValues.Cases.Select(c => c.Name).Where(n => n != "no_bias_f64")];
+    /// <summary>Every model; the one without biases into layers built with bias: false.</summary>
+    public static TheoryData<string> Models() => [.. PyTorchWeightValues.Cases.Select(c => c.Name)];
 
     public static TheoryData<string> Float32Models() => [.. PyTorchWeightValues.Cases.Where(c => c.DType == "F32").Select(c => c.Name)];
 
-    /// <summary>The models NeuralNets holds in the file's own type (not F16 or BF16), with biases: saving them must give the file back.</summary>
-    public static TheoryData<string> SavableModels() => [.. PyTorchWeightValues.Cases.Where(c => c.DType is "F32" or "F64" && c.Name != "no_bias_f64").Select(c => c.Name)];
+    /// <summary>The models NeuralNets holds in the file's own type (not F16 or BF16): saving them must give the file back.</summary>
+    public static TheoryData<string> SavableModels() => [.. PyTorchWeightValues.Cases.Where(c => c.DType is "F32" or "F64").Select(c => c.Name)];
 
     [Theory]
-    [MemberData(nameof(ModelsWithBiases))]
+    [MemberData(nameof(Models))]
     public void LoadParameters_PyTorchStateDictIntoADoubleNetwork_PredictsAsPyTorchInFloat64(string name)
     {
         var network = Loaded<double>(name);
@@ -139,7 +141,7 @@ public class PyTorchWeightsTests
     }
 
     [Fact]
-    public void LoadParameters_LayersBuiltWithoutBias_RefusedSayingWhyUnlessAskedToZeroThem()
+    public void LoadParameters_BiasFreeStateDictIntoLayersWithBiases_RefusedSayingWhyUnlessAskedToZeroThem()
     {
         // nn.Sequential(Conv2d(1, 4, 3, bias=False), BatchNorm2d(4), ReLU(), Flatten(), Linear(64, 3, bias=False)).
         var network = Network.Sequential<double>([1, 6, 6]).Conv2D(4, 3).BatchNorm2D().ReLU().Flatten().Dense(3).Build(seed: 1);
@@ -147,7 +149,7 @@ public class PyTorchWeightsTests
 
         var act = () => SafetensorsFile.LoadParameters(network, FileOf("no_bias_f64"));
 
-        act.Should().Throw<InvalidDataException>().WithMessage("*holds no tensor for the parameter '0.bias' [4], though it holds the weight '0.weight': the PyTorch layer was built with bias=False*zeroAbsentBiases: true*");
+        act.Should().Throw<InvalidDataException>().WithMessage("*holds no tensor for the parameter '0.bias' [4], though it holds the weight '0.weight': the PyTorch layer was built with bias=False*bias: false*zeroAbsentBiases: true*");
         network.Parameters[0].ValueSpan.ToArray().Should().Equal(before);
 
         network.Parameters[1].ValueSpan.Fill(0.5);
@@ -155,5 +157,30 @@ public class PyTorchWeightsTests
 
         network.Parameters[1].ValueSpan.ToArray().Should().OnlyContain(b => b == 0);
         Predict(network, Case("no_bias_f64")).ShouldMatchPyTorch(Case("no_bias_f64").Float64Output, "no_bias_f64");
+    }
+
+    [Fact]
+    public void LoadParameters_StateDictWithBiasesIntoBiasFreeLayers_RefusedNamingTheBiases()
+    {
+        var network = Network.Sequential<double>([5]).Dense(8, bias: false).Tanh().Dense(6).ReLU().Dense(3).Build(seed: 1);
+
+        var act = () => SafetensorsFile.LoadParameters(network, FileOf("mlp_sequential_f64"));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*holds tensors the network has no parameter for: '0.bias'*bias: false*");
+        SafetensorsFile.LoadParameters(network, FileOf("mlp_sequential_f64"), strict: false);
+    }
+
+    [Fact]
+    public void Save_BiasFreeLayers_WritesNoBiasTensorAndLoadsBackWithoutZeroAbsentBiases()
+    {
+        var network = Network.Sequential<double>([2, 5, 5]).Conv2D(3, 3, bias: false).BatchNorm2D().ReLU().ConvTranspose2D(2, 3, stride: 2, bias: false)
+            .Flatten().Dense(4, bias: false).Build(seed: 3);
+        var copy = Network.Sequential<double>([2, 5, 5]).Conv2D(3, 3, bias: false).BatchNorm2D().ReLU().ConvTranspose2D(2, 3, stride: 2, bias: false)
+            .Flatten().Dense(4, bias: false).Build(seed: 4);
+
+        SafetensorsFile.LoadParameters(copy, SafetensorsFile.ToBytes(network), "saved");
+
+        network.Parameters.Select(p => p.Name).Should().Equal("0.weight", "1.weight", "1.bias", "3.weight", "5.weight");
+        copy.Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(network.Parameters.Select(p => p.ValueSpan.ToArray()), o => o.WithStrictOrdering());
     }
 }

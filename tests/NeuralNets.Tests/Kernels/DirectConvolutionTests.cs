@@ -59,7 +59,7 @@ public class DirectConvolutionTests
         float[] Forward(bool allowDirect)
         {
             var layer = new Conv2D<float>(cin, cout, (kh, kw), new Random(5), padding: (ph, pw)) { AllowDirect = allowDirect, ForcedChoice = allowDirect ? true : null, MaxParts = threads };
-            var bias = layer.Bias.ValueSpan;
+            var bias = layer.Bias!.ValueSpan;
             for (int o = 0; o < cout; o++) bias[o] = 0.125f * (o - 2);
             var output = layer.Forward(TensorMemory.Wrap((float[])x.Clone(), [batch, cin, h, w]), training: true);
             return output.Span().ToArray();
@@ -204,7 +204,7 @@ public class DirectConvolutionTests
             if (directInputGradient is not null) dx = layer.Backward(gradient).Span().ToArray();
             else ((IParameterGradientOnly<float>)layer).BackwardToParameters(gradient);
             int chunk = Math.Max(1, Math.Min(batch, (1 << 16) / (cin * kh * kw * (int)output.Lengths[2] * (int)output.Lengths[3])));
-            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray(), layer.LastBackwardPieces, (batch + chunk - 1) / chunk);
+            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias!.GradientSpan.ToArray(), layer.LastBackwardPieces, (batch + chunk - 1) / chunk);
         }
     }
 
@@ -265,7 +265,7 @@ public class DirectConvolutionTests
             if (!accumulate) layer.Weight.ZeroGradientDeferred();
             layer.Backward(TensorMemory.Wrap((float[])dy2.Clone(), output.Shape()));
             var dx = layer.Backward(TensorMemory.Wrap((float[])dy.Clone(), output.Shape())).Span().ToArray();
-            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray(), layer.LastBackwardSummedInOrder, layer.LastBackwardPieces);
+            return (dx, layer.Weight.GradientSpan.ToArray(), layer.Bias!.GradientSpan.ToArray(), layer.LastBackwardSummedInOrder, layer.LastBackwardPieces);
         }
     }
 

@@ -145,7 +145,7 @@ public class BatchNormOptionsTests
         var imported = (BatchNorm1D<float>)OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network)).Layers[1];
         imported.Affine.Should().BeTrue();
         imported.Weight!.ValueSpan.ToArray().Should().Equal(bn.Weight.ValueSpan.ToArray());
-        imported.Bias!.ValueSpan.ToArray().Should().Equal(bn.Bias.ValueSpan.ToArray());
+        imported.Bias!.ValueSpan.ToArray().Should().Equal(bn.Bias!.ValueSpan.ToArray());
         imported.Momentum.Should().Be(0.1, "the export writes no momentum (ONNX's default 0.9 is PyTorch's 0.1)");
     }
 }

@@ -50,7 +50,7 @@ public class BatchNormReferenceTests
         for (int c = 0; c < channels; c++)
         {
             (layer.Weight!.ValueSpan[c], layer.Bias!.ValueSpan[c]) = (T.CreateTruncating(0.5 + random.NextDouble()), T.CreateTruncating(random.NextDouble() - 0.5));
-            (gamma[c], beta[c]) = (double.CreateTruncating(layer.Weight.ValueSpan[c]), double.CreateTruncating(layer.Bias.ValueSpan[c]));
+            (gamma[c], beta[c]) = (double.CreateTruncating(layer.Weight.ValueSpan[c]), double.CreateTruncating(layer.Bias!.ValueSpan[c]));
         }
         int[] shape = spread == 1 ? [batch, channels] : spread % 3 == 0 ? [batch, channels, 3, spread / 3] : [batch, channels, 1, spread];
         var runningMean = new double[channels];

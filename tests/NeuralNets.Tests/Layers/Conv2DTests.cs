@@ -24,7 +24,7 @@ public class Conv2DTests
     public void Backward_AnyGeometry_MatchesFiniteDifferences(int batch, int cin, int cout, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         var layer = new Conv2D<double>(cin, cout, (kh, kw), new Random(1), (sh, sw), (ph, pw));
-        layer.Bias.SetValue(TestTensors.Random<double>(2, cout).ToArray());
+        layer.Bias!.SetValue(TestTensors.Random<double>(2, cout).ToArray());
         // The output is bilinear in (x, w), so central differences are exact but for rounding: a large ε keeps that small.
         var result = GradientCheck.Layer(layer, TestTensors.Random<double>(3, batch, cin, h, w), seed: 4, epsilon: 1e-3);
         // 1e-8: the rounding left depends on the summation order, which depends on the CPU's vector width
@@ -37,9 +37,9 @@ public class Conv2DTests
     public void Forward_AnyGeometry_MatchesDirectSum(int batch, int cin, int cout, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         var layer = new Conv2D<double>(cin, cout, (kh, kw), new Random(5), (sh, sw), (ph, pw));
-        layer.Bias.SetValue(TestTensors.Random<double>(6, cout).ToArray());
+        layer.Bias!.SetValue(TestTensors.Random<double>(6, cout).ToArray());
         var x = TestTensors.Random<double>(7, batch, cin, h, w);
-        var expected = DirectConvolution(x.ToArray(), batch, cin, h, w, layer.Weight.ValueSpan.ToArray(), layer.Bias.ValueSpan.ToArray(),
+        var expected = DirectConvolution(x.ToArray(), batch, cin, h, w, layer.Weight.ValueSpan.ToArray(), layer.Bias!.ValueSpan.ToArray(),
             cout, kh, kw, sh, sw, ph, pw, out int outH, out int outW);
         var y = layer.Forward(x, training: false);
         y.Lengths.ToArray().Should().Equal(batch, cout, outH, outW);
@@ -57,7 +57,7 @@ public class Conv2DTests
         chunked.Forward(x, training: false).ToArray().Should().Equal(whole.Forward(x, training: false).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Backward(g).ToArray().Should().Equal(whole.Backward(g).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Weight.GradientSpan.ToArray().Should().Equal(whole.Weight.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
-        chunked.Bias.GradientSpan.ToArray().Should().Equal(whole.Bias.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
+        chunked.Bias!.GradientSpan.ToArray().Should().Equal(whole.Bias!.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
         var result = GradientCheck.Layer(chunked, x, epsilon: 1e-3);
         result.MaxRelativeError.Should().BeLessThan(1e-9, result.ToString());
     }
@@ -74,7 +74,7 @@ public class Conv2DTests
             var y = layer.Forward(x, training: true).ToArray();
             var dx = layer.Backward(g).ToArray();
             layer.Backward(g); // a second backward adds to the gradients, again in chunk order
-            return (y, dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray());
+            return (y, dx, layer.Weight.GradientSpan.ToArray(), layer.Bias!.GradientSpan.ToArray());
         }
         var one = Run(1);
         foreach (int parts in new[] { 2, 3 })
@@ -94,7 +94,7 @@ public class Conv2DTests
         // A flipped (mathematical) convolution would give +4 + 0.5 instead.
         var layer = new Conv2D<double>(1, 1, kernel: 2, seed: 0, init: WeightInit.Zeros);
         layer.Weight.SetValue([1, 0, 0, -1]);
-        layer.Bias.SetValue([0.5]);
+        layer.Bias!.SetValue([0.5]);
         var y = layer.Forward(TestTensors.Create(new double[] { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 1, 1, 3, 3), training: false);
         y.ToArray().Should().Equal(-3.5, -3.5, -3.5, -3.5);
     }
@@ -130,11 +130,11 @@ public class Conv2DTests
         layer.Forward(x, training: false);
         layer.Backward(g);
         var weightOnce = layer.Weight.GradientSpan.ToArray();
-        var biasOnce = layer.Bias.GradientSpan.ToArray();
+        var biasOnce = layer.Bias!.GradientSpan.ToArray();
         layer.Forward(x, training: false);
         layer.Backward(g);
         layer.Weight.GradientSpan.ToArray().Should().Equal(weightOnce.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1, Math.Abs(b)));
-        layer.Bias.GradientSpan.ToArray().Should().Equal(biasOnce.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1, Math.Abs(b)));
+        layer.Bias!.GradientSpan.ToArray().Should().Equal(biasOnce.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-13 * Math.Max(1, Math.Abs(b)));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public class Conv2DTests
         var layer = new Conv2D<float>(3, 16, (5, 3), new Random(0));
         layer.Parameters.Select(p => p.Name).Should().Equal("weight", "bias");
         layer.Weight.Shape.Should().Equal(16, 3, 5, 3);
-        layer.Bias.Shape.Should().Equal(16);
+        layer.Bias!.Shape.Should().Equal(16);
     }
 
     [Fact]

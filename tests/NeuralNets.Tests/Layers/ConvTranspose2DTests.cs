@@ -22,7 +22,7 @@ public class ConvTranspose2DTests
     public void Backward_AnyGeometry_MatchesFiniteDifferences(int batch, int cin, int cout, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oph, int opw)
     {
         var layer = new ConvTranspose2D<double>(cin, cout, (kh, kw), new Random(1), (sh, sw), (ph, pw), (oph, opw));
-        layer.Bias.SetValue(TestTensors.Random<double>(2, cout).ToArray());
+        layer.Bias!.SetValue(TestTensors.Random<double>(2, cout).ToArray());
         var result = GradientCheck.Layer(layer, TestTensors.Random<double>(3, batch, cin, h, w), seed: 4, epsilon: 1e-3);
         result.MaxRelativeError.Should().BeLessThan(1e-8, result.ToString());
     }
@@ -32,11 +32,11 @@ public class ConvTranspose2DTests
     public void Forward_AnyGeometry_MatchesDirectScatter(int batch, int cin, int cout, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oph, int opw)
     {
         var layer = new ConvTranspose2D<double>(cin, cout, (kh, kw), new Random(5), (sh, sw), (ph, pw), (oph, opw));
-        layer.Bias.SetValue(TestTensors.Random<double>(6, cout).ToArray());
+        layer.Bias!.SetValue(TestTensors.Random<double>(6, cout).ToArray());
         var x = TestTensors.Random<double>(7, batch, cin, h, w);
         int outH = (h - 1) * sh - 2 * ph + kh + oph, outW = (w - 1) * sw - 2 * pw + kw + opw;
         var wt = layer.Weight.ValueSpan.ToArray();
-        var b = layer.Bias.ValueSpan.ToArray();
+        var b = layer.Bias!.ValueSpan.ToArray();
         var xs = x.ToArray();
         var expected = new double[batch * cout * outH * outW];
         for (int n = 0; n < batch; n++)
@@ -73,7 +73,7 @@ public class ConvTranspose2DTests
         chunked.Forward(x, training: true).ToArray().Should().Equal(whole.Forward(x, training: true).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Backward(g).ToArray().Should().Equal(whole.Backward(g).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-14);
         chunked.Weight.GradientSpan.ToArray().Should().Equal(whole.Weight.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
-        chunked.Bias.GradientSpan.ToArray().Should().Equal(whole.Bias.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
+        chunked.Bias!.GradientSpan.ToArray().Should().Equal(whole.Bias!.GradientSpan.ToArray(), (a, b) => Math.Abs(a - b) <= 1e-13);
     }
 
     [Fact]
@@ -85,10 +85,10 @@ public class ConvTranspose2DTests
         layer.Forward(x, training: true);
         layer.Backward(g);
         var once = layer.Weight.GradientSpan.ToArray();
-        var bias = layer.Bias.GradientSpan.ToArray();
+        var bias = layer.Bias!.GradientSpan.ToArray();
         layer.Backward(g);
         layer.Weight.GradientSpan.ToArray().Should().Equal(once.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-12);
-        layer.Bias.GradientSpan.ToArray().Should().Equal(bias.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-12);
+        layer.Bias!.GradientSpan.ToArray().Should().Equal(bias.Select(v => 2 * v), (a, b) => Math.Abs(a - b) <= 1e-12);
     }
 
     [Fact]
@@ -165,6 +165,6 @@ public class ConvTranspose2DTests
     {
         var layer = new ConvTranspose2D<double>(5, 3, (4, 2), new Random(0));
         layer.Weight.Shape.Should().Equal(5, 3, 4, 2);
-        layer.Bias.Shape.Should().Equal(3);
+        layer.Bias!.Shape.Should().Equal(3);
     }
 }

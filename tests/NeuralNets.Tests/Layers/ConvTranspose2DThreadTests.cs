@@ -16,7 +16,7 @@ public class ConvTranspose2DThreadTests
             var x = TestTensors.Random<double>(2, 3, 32, 7, 7);
             var y = layer.Forward(x, training: true).ToArray();
             var dx = layer.Backward(TestTensors.Random<double>(3, 3, 16, 14, 14)).ToArray();
-            return [y, dx, layer.Weight.GradientSpan.ToArray(), layer.Bias.GradientSpan.ToArray()];
+            return [y, dx, layer.Weight.GradientSpan.ToArray(), layer.Bias!.GradientSpan.ToArray()];
         }
         finally
         {

@@ -13,7 +13,7 @@ public class DenseTests
     public void Backward_AnyShape_MatchesFiniteDifferences(int batch, int inputs, int outputs)
     {
         var layer = new Dense<double>(inputs, outputs, seed: 1);
-        layer.Bias.SetValue(TestTensors.Random<double>(2, outputs).ToArray());
+        layer.Bias!.SetValue(TestTensors.Random<double>(2, outputs).ToArray());
         var result = GradientCheck.Layer(layer, TestTensors.Random<double>(3, batch, inputs));
         result.MaxRelativeError.Should().BeLessThan(1e-7, result.ToString());
     }
@@ -23,7 +23,7 @@ public class DenseTests
     {
         var layer = new Dense<double>(2, 2, seed: 0, WeightInit.Zeros);
         layer.Weight.SetValue([1, 2, 3, 4]); // [out, in]
-        layer.Bias.SetValue([0.5, -1]);
+        layer.Bias!.SetValue([0.5, -1]);
         var y = layer.Forward(TestTensors.Create(new double[] { 1, 1, 2, -1 }, 2, 2), training: false).ToArray();
         y.Should().Equal(1 + 2 + 0.5, 3 + 4 - 1, 2 - 2 + 0.5, 6 - 4 - 1);
     }

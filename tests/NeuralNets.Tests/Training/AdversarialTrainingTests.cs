@@ -30,7 +30,7 @@ public class AdversarialTrainingTests
     private static double[] HandMadeBatch(Sequential<double> network, Dataset<double> data, double epsilon, int replaced)
     {
         var w = ((Dense<double>)network.Layers[0]).Weight.ValueSpan.ToArray();
-        var b = ((Dense<double>)network.Layers[0]).Bias.ValueSpan.ToArray();
+        var b = ((Dense<double>)network.Layers[0]).Bias!.ValueSpan.ToArray();
         var x = data.Features.ToArray();
         var y = data.Targets.ToArray();
         int n = data.Count;

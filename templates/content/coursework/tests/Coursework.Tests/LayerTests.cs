@@ -34,7 +34,7 @@ public class LayerTests
         var layer = new DenseLayer(4, 3, seed: 2);
         var reference = new Dense<double>(4, 3, seed: 0);
         reference.Weight.SetValue(layer.Weight.ValueSpan);
-        reference.Bias.SetValue([0.1, -0.2, 0.3]);
+        reference.Bias!.SetValue([0.1, -0.2, 0.3]);
         layer.Bias.SetValue([0.1, -0.2, 0.3]);
         var x = Batch(3, rows: 5, columns: 4);
 
