@@ -12,7 +12,9 @@ internal static class Networks
         "GELU", "GELU(tanh)", "ELU", "ELU(0.3)", "SiLU", "Softplus", "Softplus(2, 3)", "Softplus(1, 40)", "GlobalAvgPool2D", "BatchNorm1D", "BatchNorm2D",
         "BatchNorm2D(affine off, cumulative)",
         // Issue 15's layer.
-        "ConvTranspose2D", "Unflatten"];
+        "ConvTranspose2D", "Unflatten",
+        // Without a bias (PyTorch's bias=False): Gemm without C, Conv and ConvTranspose without B.
+        "Dense(no bias)", "Conv2D(no bias)", "ConvTranspose2D(no bias)"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -46,6 +48,9 @@ internal static class Networks
         "ConvTranspose2D" => Network.Sequential<T>([3, 5, 4]).ConvTranspose2D(2, kernel: 3, stride: 2, padding: 1, outputPadding: 1).Build(seed: 19),
         // A generator's stem: Dense, then its features as images.
         "Unflatten" => Network.Sequential<T>([12]).Dense(24).Unflatten(1, [2, 3, 4]).Build(seed: 20),
+        "Dense(no bias)" => Network.Sequential<T>([20]).Dense(7, bias: false).Build(seed: 21),
+        "Conv2D(no bias)" => Network.Sequential<T>([3, 9, 8]).Conv2D(4, kernel: (3, 2), stride: (2, 1), padding: (1, 0), bias: false).Build(seed: 22),
+        "ConvTranspose2D(no bias)" => Network.Sequential<T>([3, 5, 4]).ConvTranspose2D(2, kernel: 3, stride: 2, padding: 1, outputPadding: 1, bias: false).Build(seed: 23),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 

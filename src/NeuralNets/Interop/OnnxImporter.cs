@@ -221,7 +221,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         T[]? b = bias is null ? null : Values(node, bias, "bias");
         if (b is not null && b.Length != outputs && b.Length != 1)
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {outputs} outputs"));
-        var dense = (Dense<T>)Add(node, () => new Dense<T>((int)inputs, (int)outputs, new Random(0), WeightInit.Zeros));
+        // No bias (Gemm without C, MatMul without an Add: PyTorch's bias=False) makes a layer without one.
+        var dense = (Dense<T>)Add(node, () => new Dense<T>((int)inputs, (int)outputs, new Random(0), WeightInit.Zeros, bias: b is not null));
         var target = dense.Weight.ValueSpan;
         if (transposed) w.CopyTo(target);
         else
@@ -243,7 +244,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
         if (b is not null && b.Length != weight.Dims[0]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[0]} filters"));
-        var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros));
+        var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros, bias: b is not null));
         w.CopyTo(conv.Weight.ValueSpan);
         b?.CopyTo(conv.Bias!.ValueSpan);
     }
@@ -265,7 +266,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
         if (b is not null && b.Length != weight.Dims[1]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels"));
-        var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra, WeightInit.Zeros));
+        var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra,
+            WeightInit.Zeros, bias: b is not null));
         w.CopyTo(layer.Weight.ValueSpan);
         b?.CopyTo(layer.Bias!.ValueSpan);
     }

@@ -14,9 +14,10 @@ public static class OnnxMappings
     /// <summary>The mappings of the library's layers.</summary>
     public static IReadOnlyDictionary<string, OnnxLayerMapping> BuiltIn { get; } = new Dictionary<string, OnnxLayerMapping>
     {
-        // y = x·Wᵀ + b: Gemm with transB = 1 takes the [out, in] weight as it is.
-        ["Dense"] = step => step.AddNode("Gemm", [step.Input, step.Parameters[0], step.Parameters[1]], OnnxAttribute.Int("transB", 1)),
-        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, step.Parameters[0], step.Parameters[1]], Window(step)),
+        // y = x·Wᵀ + b: Gemm with transB = 1 takes the [out, in] weight as it is. A layer without a bias has one parameter,
+        // and its node no bias input (Gemm without C, Conv and ConvTranspose without B), as PyTorch's bias=False exports.
+        ["Dense"] = step => step.AddNode("Gemm", [step.Input, .. step.Parameters], OnnxAttribute.Int("transB", 1)),
+        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters], Window(step)),
         ["MaxPool2D"] = step => step.AddNode("MaxPool", [step.Input], Window(step)),
         // Zero padding counts in the average, as in PyTorch's AvgPool2d and our AvgPool2D.
         ["AvgPool2D"] = step => step.AddNode("AveragePool", [step.Input], [.. Window(step), OnnxAttribute.Int("count_include_pad", 1)]),
@@ -29,7 +30,7 @@ public static class OnnxMappings
         // Inference passes values through unchanged: no node.
         ["Dropout"] = step => step.Input,
         // ONNX's ConvTranspose takes the weight as [Cin, Cout, kH, kW], as we and PyTorch store it.
-        ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, step.Parameters[0], step.Parameters[1]],
+        ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, .. step.Parameters],
             [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"])]),
         // A Reshape to [0, ...output shape]: 0 copies the batch length, so the batch stays symbolic.
         ["Unflatten"] = step => step.AddNode("Reshape",

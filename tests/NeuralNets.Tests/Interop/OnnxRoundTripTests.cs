@@ -36,6 +36,20 @@ public class OnnxRoundTripTests
         }
     }
 
+    /// <summary>Layers built with bias: false export their nodes without a bias input and import as such layers again.</summary>
+    [Fact]
+    public void SaveLoad_BiasFreeLayers_NodesWithoutBiasInputs_ComeBackWithoutBiases()
+    {
+        var network = Network.Sequential<float>([2, 6, 6]).Conv2D(4, 3, padding: 1, bias: false).ReLU()
+            .ConvTranspose2D(3, 3, stride: 2, padding: 1, bias: false).ReLU().Flatten().Dense(8, bias: false).ReLU().Dense(3).Build(seed: 5);
+
+        var graph = OnnxDecoder.Decode(OnnxFile.ToBytes(network), "exported").Graph!;
+
+        graph.Nodes.Where(n => n.OpType is "Conv" or "ConvTranspose" or "Gemm").Select(n => n.Inputs.Length).Should().Equal(2, 2, 2, 3);
+        RoundTrip(network);
+        OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network)).Parameters.Select(p => p.Name).Should().Equal("0.weight", "2.weight", "5.weight", "7.weight", "7.bias");
+    }
+
     private static void RoundTrip<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var loaded = OnnxFile.FromBytes<T>(OnnxFile.ToBytes(network));
