@@ -15,14 +15,29 @@ internal abstract class OnnxExpression
     /// </summary>
     private const double ConstantTolerance = 1e-6;
 
+    /// <summary>
+    /// The most operators, variables and constants one expression may hold, written out as a tree: the functions recognised
+    /// hold a dozen (GELU's tanh form 11), while a file that adds a sum to itself at each node would double it each time.
+    /// </summary>
+    private const int MaxSize = 64;
+
+    /// <summary>How many nodes this expression has written out as a tree: each operator (a sum or product with its constant), variable and constant.</summary>
+    public abstract int Size { get; }
+
     /// <summary>The function's argument.</summary>
     public static OnnxExpression X { get; } = new Variable();
 
     /// <summary>A constant.</summary>
     public static OnnxExpression Scalar(double value) => new Number(value);
 
-    /// <summary>An operator's result on <paramref name="arguments"/>; null for an operator outside this form or a division by something not constant.</summary>
-    public static OnnxExpression? Apply(string op, IReadOnlyList<OnnxExpression> arguments) => (op, arguments.Count) switch
+    /// <summary>
+    /// An operator's result on <paramref name="arguments"/> (each of at most <see cref="MaxSize"/>); null for an operator
+    /// outside this form, a division by something not constant, or a result larger than <see cref="MaxSize"/>.
+    /// </summary>
+    public static OnnxExpression? Apply(string op, IReadOnlyList<OnnxExpression> arguments) =>
+        Applied(op, arguments) is { Size: <= MaxSize } result ? result : null;
+
+    private static OnnxExpression? Applied(string op, IReadOnlyList<OnnxExpression> arguments) => (op, arguments.Count) switch
     {
         ("Add", 2) => Sum(arguments[0], arguments[1]),
         ("Sub", 2) => Sum(arguments[0], Product(Scalar(-1), arguments[1])),
@@ -60,6 +75,9 @@ internal abstract class OnnxExpression
     public sealed class Variable : OnnxExpression
     {
         /// <inheritdoc/>
+        public override int Size => 1;
+
+        /// <inheritdoc/>
         public override bool Matches(OnnxExpression other) => other is Variable;
     }
 
@@ -68,6 +86,9 @@ internal abstract class OnnxExpression
     {
         /// <summary>Its value.</summary>
         public double Value { get; } = value;
+
+        /// <inheritdoc/>
+        public override int Size => 1;
 
         /// <inheritdoc/>
         public override bool Matches(OnnxExpression other) => other is Number number && Close(Value, number.Value);
@@ -81,6 +102,9 @@ internal abstract class OnnxExpression
 
         /// <summary>Its arguments.</summary>
         public OnnxExpression[] Arguments { get; } = arguments;
+
+        /// <inheritdoc/>
+        public override int Size { get; } = 1 + arguments.Sum(argument => argument.Size);
 
         /// <inheritdoc/>
         public override bool Matches(OnnxExpression other) =>
@@ -99,6 +123,9 @@ internal abstract class OnnxExpression
 
         /// <summary>The other terms or factors, in the order written.</summary>
         public OnnxExpression[] Items { get; } = items;
+
+        /// <inheritdoc/>
+        public override int Size { get; } = 1 + items.Sum(item => item.Size);
 
         /// <summary>Flattens nested sums (or products) and gathers their constants; one item alone is itself.</summary>
         public static OnnxExpression Gather(bool isProduct, OnnxExpression[] parts)

@@ -77,6 +77,22 @@ public class OnnxHostileFileTests
         allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
     }
 
+    [Fact]
+    public void Load_BranchesDoublingTheirFunctionAtEachNode_FailWithoutGrowingIt()
+    {
+        // s0 = x·x, s(i+1) = s(i) + s(i), y = s24·x: 26 nodes whose function written out as a flat sum has 2^24 terms.
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Nodes.Add(OnnxGraphs.Node("Mul", ["x", "x"], "s0"));
+        for (int i = 0; i < 24; i++) graph.Nodes.Add(OnnxGraphs.Node("Add", [$"s{i}", $"s{i}"], $"s{i + 1}"));
+        graph.Nodes.Add(OnnxGraphs.Node("Mul", ["s24", "x"], "y"));
+        byte[] bytes = OnnxEncoder.Encode(OnnxGraphs.Model(graph));
+
+        var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes, "'evil.onnx'"));
+
+        error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("'mul_y' (Mul)");
+        allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
+    }
+
     private static void ChangeBytesAndLoad<T>(byte[] valid, int trials, int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var random = new Random(seed);
