@@ -179,9 +179,17 @@ internal sealed partial class OnnxImporter<T>
     /// <summary>
     /// The lengths a shape input holds, null for the batch's: a constant, or computed from the shape of
     /// <paramref name="data"/> (whose samples are <paramref name="sample"/>) through Shape, Gather, Unsqueeze, Squeeze,
-    /// Cast and Concat.
+    /// Cast and Concat. Each value is computed once (<paramref name="known"/>): a Concat may read one value twice, and
+    /// followed as a tree a file's shapes would double at each node.
     /// </summary>
-    private long?[] ShapeValues(NodeProto consumer, string name, string data, IReadOnlyList<int> sample, int depth = 0)
+    private long?[] ShapeValues(NodeProto consumer, string name, string data, IReadOnlyList<int> sample, Dictionary<string, long?[]>? known = null, int depth = 0)
+    {
+        known ??= [];
+        if (!known.TryGetValue(name, out var lengths)) known[name] = lengths = ComputedShape(consumer, name, data, sample, known, depth);
+        return lengths;
+    }
+
+    private long?[] ComputedShape(NodeProto consumer, string name, string data, IReadOnlyList<int> sample, Dictionary<string, long?[]> known, int depth)
     {
         if (depth > MaxStaticDepth) throw Node(consumer, string.Create(CultureInfo.InvariantCulture, $"reads a shape computed through more than {MaxStaticDepth} nodes"));
         if (_constants.TryGetValue(name, out var tensor)) return [.. Int64Values(consumer, tensor).Select(length => (long?)length)];
@@ -197,7 +205,7 @@ internal sealed partial class OnnxImporter<T>
             {
                 Allowed(node, "axis");
                 if (Int(node, "axis", 0) != 0) throw Node(node, "gathers along an axis other than 0 of a shape");
-                var from = ShapeValues(consumer, node.Inputs[0], data, sample, depth + 1);
+                var from = ShapeValues(consumer, node.Inputs[0], data, sample, known, depth + 1);
                 var indices = Int64Values(node, Constant(node, 1, "indices"));
                 if (indices.Any(i => i < -from.Length || i >= from.Length))
                     throw Node(node, string.Create(CultureInfo.InvariantCulture, $"gathers {Text(indices)} from a shape of {from.Length} lengths"));
@@ -205,7 +213,7 @@ internal sealed partial class OnnxImporter<T>
             }
             // Between a scalar and a vector of one length, or to int64: the lengths stay what they are.
             case "Unsqueeze" or "Squeeze" or "Identity" or "Cast":
-                return ShapeValues(consumer, node.Inputs[0], data, sample, depth + 1);
+                return ShapeValues(consumer, node.Inputs[0], data, sample, known, depth + 1);
             case "Concat":
             {
                 Allowed(node, "axis");
@@ -213,7 +221,7 @@ internal sealed partial class OnnxImporter<T>
                 foreach (string input in node.Inputs)
                 {
                     // The limit Int64Values sets on a constant shape: a file could otherwise concatenate its way to any size.
-                    lengths.AddRange(ShapeValues(consumer, input, data, sample, depth + 1));
+                    lengths.AddRange(ShapeValues(consumer, input, data, sample, known, depth + 1));
                     if (lengths.Count > MaxShapeLength) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"computes a shape of more than {MaxShapeLength} lengths"));
                 }
                 return [.. lengths];

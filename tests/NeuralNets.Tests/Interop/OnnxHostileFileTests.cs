@@ -63,6 +63,26 @@ public class OnnxHostileFileTests
     }
 
     [Fact]
+    public void Load_EmptyShapeConcatenatedWithItselfDeeply_IsFollowedOncePerNode()
+    {
+        // Each Concat reads the one before it twice: followed as a tree, 2^20 visits (2^64 at the depth limit), though the
+        // shape stays empty and never reaches the length limit.
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Initializers.Add(new TensorProto { Name = "s0", DataType = OnnxDataType.Int64, Dims = [0] });
+        graph.Initializers.Add(OnnxGraphs.Int64s("keep", 0, -1));
+        for (int i = 0; i < 20; i++) graph.Nodes.Add(OnnxGraphs.Node("Concat", [$"s{i}", $"s{i}"], $"s{i + 1}", OnnxGraphs.Int("axis", 0)));
+        graph.Nodes.Add(OnnxGraphs.Node("Concat", ["s20", "keep"], "target", OnnxGraphs.Int("axis", 0)));
+        graph.Nodes.Add(OnnxGraphs.Node("Reshape", ["x", "target"], "r"));
+        graph.Nodes.Add(OnnxGraphs.Node("Relu", ["r"], "y"));
+        byte[] bytes = OnnxEncoder.Encode(OnnxGraphs.Model(graph));
+
+        var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes, "'evil.onnx'"));
+
+        error.Should().BeNull();
+        allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
+    }
+
+    [Fact]
     public void Load_TransposeOfHugeDimensionsOverSmallData_FailsWithoutAllocatingThem()
     {
         var graph = OnnxGraphs.Graph([4], [4]);
