@@ -211,8 +211,15 @@ internal sealed partial class OnnxImporter<T>
                     throw Node(node, string.Create(CultureInfo.InvariantCulture, $"gathers {Text(indices)} from a shape of {from.Length} lengths"));
                 return [.. indices.Select(i => from[i < 0 ? i + from.Length : i])];
             }
-            // Between a scalar and a vector of one length, or to int64: the lengths stay what they are.
-            case "Unsqueeze" or "Squeeze" or "Identity" or "Cast":
+            // To int32 or int64 the lengths stay what they are; to a bool, a float or a narrower integer they may not.
+            case "Cast":
+                Allowed(node, "to");
+                long type = Int(node, "to", 0);
+                if (type is not (OnnxDataType.Int64 or OnnxDataType.Int32))
+                    throw Node(node, $"casts a shape to {OnnxDataType.Name(type)}, which can change its lengths; only casts to int32 or int64 can be followed");
+                return ShapeValues(consumer, node.Inputs[0], data, sample, known, depth + 1);
+            // Between a scalar and a vector of one length: the lengths stay what they are.
+            case "Unsqueeze" or "Squeeze" or "Identity":
                 return ShapeValues(consumer, node.Inputs[0], data, sample, known, depth + 1);
             case "Concat":
             {

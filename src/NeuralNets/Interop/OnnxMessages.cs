@@ -12,6 +12,7 @@ namespace NeuralNets.Interop;
 internal static class OnnxDataType
 {
     public const int Float = 1;
+    public const int Int32 = 6;
     public const int Int64 = 7;
     public const int Double = 11;
 
@@ -22,7 +23,7 @@ internal static class OnnxDataType
     /// <summary>The type's name in messages.</summary>
     public static string Name(long dataType) => dataType switch
     {
-        Float => "float", Int64 => "int64", Double => "double", 10 => "float16", 16 => "bfloat16", 6 => "int32",
+        Float => "float", Int64 => "int64", Double => "double", 10 => "float16", 16 => "bfloat16", Int32 => "int32",
         _ => string.Create(CultureInfo.InvariantCulture, $"data type {dataType}"),
     };
 }
