@@ -54,8 +54,10 @@ internal sealed partial class OnnxImporter<T>
             for (int i = 0; i < node.Inputs.Length; i++)
             {
                 if (values.TryGetValue(node.Inputs[i], out var value)) arguments.Add(value);
+                // A single value of no higher rank than the data: one of higher rank broadcasts the data to it ([N, 4]
+                // times a [1, 1, 1] is [1, N, 4]), and a Softmax over axis 1 after it would take in the whole batch.
                 else if (IsStatic(node.Inputs[i]) && Constant(node, i, "constant") is { DataType: var type, Dims: var dims } constant
-                    && type == OnnxDataType.Of<T>() && dims.All(length => length == 1))
+                    && type == OnnxDataType.Of<T>() && dims.Length <= _shape.Count + 1 && dims.All(length => length == 1))
                     arguments.Add(Scalar(Decimal(Values(node, constant, "constant")[0])));
                 else return null;
             }

@@ -47,4 +47,21 @@ public class OnnxNearMissImportTests
         var network = act();
         network.Predict([.. Enumerable.Range(0, 12).Select(i => (float)i)]).Should().Equal(Enumerable.Range(0, 12).Select(i => (float)i));
     }
+
+    [Fact]
+    public void Import_ActivationScaledByAOneOfHigherRankThanTheData_FailsNamingTheProduct()
+    {
+        // x·σ(x) times a 1 of shape [1, 1, 1]: the product is [1, N, 4], and Softmax (opset 11, axis 1) normalises it over
+        // the whole batch, not over each sample.
+        var graph = Graph([4], [4]);
+        graph.Initializers.Add(Raw("c", [1, 1, 1], [1f]));
+        graph.Nodes.Add(Node("Sigmoid", ["x"], "s"));
+        graph.Nodes.Add(Node("Mul", ["x", "s"], "m"));
+        graph.Nodes.Add(Node("Mul", ["m", "c"], "b"));
+        graph.Nodes.Add(Node("Softmax", ["b"], "y", Int("axis", 1)));
+
+        var act = () => Import<float>(Model(graph, opset: 11));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*'mul_b' (Mul)*");
+    }
 }
