@@ -217,6 +217,10 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         long inputs = weight.Dims[transposed ? 1 : 0], outputs = weight.Dims[transposed ? 0 : 1];
         if (inputs != _shape[0])
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a weight '{weight.Name}' {Text(weight.Dims)} for {inputs} inputs, but receives {_shape[0]} values per sample"));
+        // Broadcast to [batch, outputs], a bias of [outputs], [1, outputs] or one value adds the same to every sample;
+        // [outputs, 1] would add one value to each sample of a batch of that length, and a higher rank would add axes.
+        if (bias is not null && (bias.Dims.Length > 2 || bias.Dims.SkipLast(1).Any(length => length != 1)))
+            throw Node(node, $"has a bias '{bias.Name}' {Text(bias.Dims)}; only a bias of [outputs], [1, outputs] or one value, added to every sample alike, can be imported");
         var w = Values(node, weight, "weight");
         T[]? b = bias is null ? null : Values(node, bias, "bias");
         if (b is not null && b.Length != outputs && b.Length != 1)

@@ -64,4 +64,40 @@ public class OnnxNearMissImportTests
 
         act.Should().Throw<InvalidDataException>().WithMessage("*'mul_b' (Mul)*");
     }
+
+    /// <summary>
+    /// A bias is added to [batch, outputs] by broadcasting: [3], [1, 3] or a single value add the same to every sample,
+    /// while [3, 1] adds one value to each sample of a batch of 3 (and [1, 1, 3] makes the result [1, N, 3]).
+    /// </summary>
+    [Theory]
+    [InlineData("Gemm", new long[] { 3 }, true)]
+    [InlineData("Gemm", new long[] { 1, 3 }, true)]
+    [InlineData("MatMul", new long[] { 1, 3 }, true)]
+    [InlineData("MatMul", new long[] { 1 }, true)]
+    [InlineData("Gemm", new long[] { 3, 1 }, false)]
+    [InlineData("MatMul", new long[] { 3, 1 }, false)]
+    [InlineData("MatMul", new long[] { 1, 1, 3 }, false)]
+    public void Import_DenseBias_AddedAlikeToEverySampleOrRefused(string op, long[] dims, bool alike)
+    {
+        var graph = Graph([2], [3]);
+        graph.Initializers.Add(Raw("w", [2, 3], [1, 2, 3, 4, 5, 6]));
+        float[] bias = dims.Aggregate(1L, (a, b) => a * b) == 1 ? [10] : [10, 20, 30];
+        graph.Initializers.Add(Raw("b", dims, bias));
+        if (op == "Gemm") graph.Nodes.Add(Node("Gemm", ["x", "w", "b"], "y"));
+        else
+        {
+            graph.Nodes.Add(Node("MatMul", ["x", "w"], "m"));
+            graph.Nodes.Add(Node("Add", ["m", "b"], "y"));
+        }
+
+        var act = () => Import<float>(Model(graph));
+
+        if (!alike)
+        {
+            act.Should().Throw<InvalidDataException>().WithMessage($"*({op}) has a bias 'b' [{string.Join(", ", dims)}]*");
+            return;
+        }
+        // [1, 1]·w = [5, 7, 9], plus the bias of each output.
+        act().Predict([1f, 1f]).Should().Equal(5 + bias[0], 7 + bias[bias.Length / 2], 9 + bias[^1]);
+    }
 }
