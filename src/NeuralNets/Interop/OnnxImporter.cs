@@ -101,7 +101,11 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "PRelu":
             {
                 NoAttributes(node);
-                var slope = Values(node, Constant(node, 1, "slope"), "slope");
+                var slopeTensor = Constant(node, 1, "slope");
+                // One of higher rank would broadcast the result to it ([N, 4] by a [1, 1, 1] slope is [1, N, 4]).
+                if (slopeTensor.Dims.Length > _shape.Count + 1)
+                    throw Node(node, $"has a slope '{slopeTensor.Name}' {Text(slopeTensor.Dims)} of higher rank than its input, samples {Text(_shape)} and the batch");
+                var slope = Values(node, slopeTensor, "slope");
                 if (slope.Length != 1) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported"));
                 Add(node, () => new LeakyReLU<T>(Decimal(slope[0])));
                 return 0;

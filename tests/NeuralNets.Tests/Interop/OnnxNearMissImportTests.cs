@@ -100,4 +100,21 @@ public class OnnxNearMissImportTests
         // [1, 1]·w = [5, 7, 9], plus the bias of each output.
         act().Predict([1f, 1f]).Should().Equal(5 + bias[0], 7 + bias[bias.Length / 2], 9 + bias[^1]);
     }
+
+    [Theory]
+    [InlineData(new long[] { 1, 1 }, true)]
+    [InlineData(new long[] { 1, 1, 1 }, false)]
+    public void Import_PReluSlopeOfOneValue_ReadOnlyUpToTheDataRank(long[] dims, bool read)
+    {
+        // PRelu of [N, 4] by a slope of shape [1, 1, 1] is [1, N, 4]: Softmax (opset 11, axis 1) then normalises the batch.
+        var graph = Graph([4], [4]);
+        graph.Initializers.Add(Raw("slope", dims, [0.25f]));
+        graph.Nodes.Add(Node("PRelu", ["x", "slope"], "a"));
+        graph.Nodes.Add(Node("Softmax", ["a"], "y", Int("axis", 1)));
+
+        var act = () => Import<float>(Model(graph, opset: 11));
+
+        if (read) act().Layers[0].Should().BeOfType<NeuralNets.Layers.LeakyReLU<float>>();
+        else act.Should().Throw<InvalidDataException>().WithMessage("*'prelu_a' (PRelu) has a slope 'slope' [1, 1, 1] of higher rank than its input*");
+    }
 }
