@@ -10,12 +10,6 @@ namespace NeuralNets.Interop;
 internal abstract class OnnxExpression
 {
     /// <summary>
-    /// How far two constants may differ and still be the same: a float rounds a constant such as √2 by up to 6e-8 of it,
-    /// while the constants of different functions differ by far more.
-    /// </summary>
-    private const double ConstantTolerance = 1e-6;
-
-    /// <summary>
     /// The most operators, variables and constants one expression may hold, written out as a tree: the functions recognised
     /// hold a dozen (GELU's tanh form 11), while a file that adds a sum to itself at each node would double it each time.
     /// </summary>
@@ -57,8 +51,8 @@ internal abstract class OnnxExpression
     /// <summary>An operator that the form keeps as it is (Erf, Tanh, Sigmoid, Softplus, Exp, Greater, Where).</summary>
     public static OnnxExpression Call(string op, params OnnxExpression[] arguments) => new Function(op, arguments);
 
-    /// <summary>Whether this is the same function as <paramref name="other"/>, constants within <see cref="ConstantTolerance"/>.</summary>
-    public abstract bool Matches(OnnxExpression other);
+    /// <summary>Whether this is the same function as <paramref name="other"/>, constants within <paramref name="tolerance"/> (relative).</summary>
+    public abstract bool Matches(OnnxExpression other, double tolerance);
 
     /// <summary>β when this is β · x (1 for x itself); otherwise null.</summary>
     public double? ScaleOfX() => this switch
@@ -68,8 +62,8 @@ internal abstract class OnnxExpression
         _ => null,
     };
 
-    /// <summary>Whether two constants are the same within <see cref="ConstantTolerance"/> of the larger.</summary>
-    public static bool Close(double a, double b) => a == b || Math.Abs(a - b) <= ConstantTolerance * Math.Max(Math.Abs(a), Math.Abs(b));
+    /// <summary>Whether two constants are the same within <paramref name="tolerance"/> of the larger.</summary>
+    public static bool Close(double a, double b, double tolerance) => a == b || Math.Abs(a - b) <= tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 
     /// <summary>x.</summary>
     public sealed class Variable : OnnxExpression
@@ -78,7 +72,7 @@ internal abstract class OnnxExpression
         public override int Size => 1;
 
         /// <inheritdoc/>
-        public override bool Matches(OnnxExpression other) => other is Variable;
+        public override bool Matches(OnnxExpression other, double tolerance) => other is Variable;
     }
 
     /// <summary>A constant.</summary>
@@ -91,7 +85,7 @@ internal abstract class OnnxExpression
         public override int Size => 1;
 
         /// <inheritdoc/>
-        public override bool Matches(OnnxExpression other) => other is Number number && Close(Value, number.Value);
+        public override bool Matches(OnnxExpression other, double tolerance) => other is Number number && Close(Value, number.Value, tolerance);
     }
 
     /// <summary>An operator kept as it is, with its arguments in order.</summary>
@@ -107,9 +101,9 @@ internal abstract class OnnxExpression
         public override int Size { get; } = 1 + arguments.Sum(argument => argument.Size);
 
         /// <inheritdoc/>
-        public override bool Matches(OnnxExpression other) =>
+        public override bool Matches(OnnxExpression other, double tolerance) =>
             other is Function function && function.Op == Op && function.Arguments.Length == Arguments.Length
-            && Arguments.Zip(function.Arguments).All(pair => pair.First.Matches(pair.Second));
+            && Arguments.Zip(function.Arguments).All(pair => pair.First.Matches(pair.Second, tolerance));
     }
 
     /// <summary>A sum (constant + Σ items) or a product (constant · Π items) of at least one item that is not a constant.</summary>
@@ -147,19 +141,19 @@ internal abstract class OnnxExpression
         }
 
         /// <inheritdoc/>
-        public override bool Matches(OnnxExpression other) =>
-            other is Terms terms && terms.IsProduct == IsProduct && Close(Constant, terms.Constant) && terms.Items.Length == Items.Length
-            && Pair(0, new bool[Items.Length], terms.Items);
+        public override bool Matches(OnnxExpression other, double tolerance) =>
+            other is Terms terms && terms.IsProduct == IsProduct && Close(Constant, terms.Constant, tolerance) && terms.Items.Length == Items.Length
+            && Pair(0, new bool[Items.Length], terms.Items, tolerance);
 
         /// <summary>Whether items from <paramref name="index"/> on match distinct items of <paramref name="others"/> not yet taken, in any order.</summary>
-        private bool Pair(int index, bool[] taken, OnnxExpression[] others)
+        private bool Pair(int index, bool[] taken, OnnxExpression[] others, double tolerance)
         {
             if (index == Items.Length) return true;
             for (int j = 0; j < others.Length; j++)
             {
-                if (taken[j] || !Items[index].Matches(others[j])) continue;
+                if (taken[j] || !Items[index].Matches(others[j], tolerance)) continue;
                 taken[j] = true;
-                if (Pair(index + 1, taken, others)) return true;
+                if (Pair(index + 1, taken, others, tolerance)) return true;
                 taken[j] = false;
             }
             return false;

@@ -13,6 +13,14 @@ internal sealed partial class OnnxImporter<T>
     /// <summary>The most links one function may span: PyTorch's GELU is a branch and a Mul after it, its Softplus(β) three nodes.</summary>
     private const int MaxActivationLinks = 4;
 
+    /// <summary>
+    /// How far a constant of the file may stand from the function's own and still be it, relatively: 8 units in the last
+    /// place of T. The file's constants are of T; rounding one such as √2 to T, then gathering several into one, moves it
+    /// by a few units (in PyTorch's float exports up to 6e-8), while the constants of different functions differ by far
+    /// more. In double that is 2e-15: a function 1e-7 away from GELU is not GELU at the precision a double network keeps.
+    /// </summary>
+    private static readonly double ConstantTolerance = 8 * double.CreateTruncating(T.BitIncrement(T.One) - T.One);
+
     private static readonly OnnxExpression GeluForm =
         Product(Scalar(0.5), X, Sum(Scalar(1), Call("Erf", Product(Scalar(1 / Math.Sqrt(2)), X))));
 
@@ -70,15 +78,15 @@ internal sealed partial class OnnxImporter<T>
     /// <summary>The layer that computes <paramref name="f"/>, or null.</summary>
     private static Func<ILayer<T>>? Recognise(OnnxExpression f)
     {
-        if (f.Matches(GeluForm)) return () => new GELU<T>();
-        if (f.Matches(GeluTanhForm)) return () => new GELU<T>(tanhApproximation: true);
-        if (f.Matches(SiluForm)) return () => new SiLU<T>();
+        if (f.Matches(GeluForm, ConstantTolerance)) return () => new GELU<T>();
+        if (f.Matches(GeluTanhForm, ConstantTolerance)) return () => new GELU<T>(tanhApproximation: true);
+        if (f.Matches(SiluForm, ConstantTolerance)) return () => new SiLU<T>();
         // softplus(βx)/β everywhere (PyTorch's export of Softplus(beta) drops its threshold): the threshold 40 is exact,
         // softplus(βx) being βx to a double's precision from there on.
         if (SoftplusBeta(f) is { } beta) return () => new Softplus<T>(beta, 40);
         // Where(βx > t, x, softplus(βx)/β): Softplus with its threshold, as our export writes it.
         if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [var scaled, Number threshold] }, Variable, var soft] }
-            && scaled.ScaleOfX() is { } b && SoftplusBeta(soft) is { } b2 && Close(b, b2))
+            && scaled.ScaleOfX() is { } b && SoftplusBeta(soft) is { } b2 && Close(b, b2, ConstantTolerance))
             return () => new Softplus<T>(b, threshold.Value);
         // Where(x > 0, x, α(eˣ − 1)): ELU, as our export writes a double α that a float cannot hold.
         if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [Variable, Number { Value: 0 }] }, Variable, Terms { IsProduct: true } negative] }
@@ -91,6 +99,6 @@ internal sealed partial class OnnxImporter<T>
     private static double? SoftplusBeta(OnnxExpression f)
     {
         var (scale, inner) = f is Terms { IsProduct: true, Items: [Function { Op: "Softplus" } softplus] } product ? (product.Constant, softplus) : (1, f as Function);
-        return inner is { Op: "Softplus", Arguments: [var scaled] } && scaled.ScaleOfX() is { } beta && Close(scale, 1 / beta) ? beta : null;
+        return inner is { Op: "Softplus", Arguments: [var scaled] } && scaled.ScaleOfX() is { } beta && Close(scale, 1 / beta, ConstantTolerance) ? beta : null;
     }
 }

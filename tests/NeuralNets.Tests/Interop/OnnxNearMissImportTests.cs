@@ -117,4 +117,58 @@ public class OnnxNearMissImportTests
         if (read) act().Layers[0].Should().BeOfType<NeuralNets.Layers.LeakyReLU<float>>();
         else act.Should().Throw<InvalidDataException>().WithMessage("*'prelu_a' (PRelu) has a slope 'slope' [1, 1, 1] of higher rank than its input*");
     }
+
+    /// <summary>
+    /// GELU's ½ written 0.5000001 is 2 units in the last place of a float, as close as a float network computes GELU
+    /// anyway, and is read as GELU; in a double network it is a function 2e-7 away from GELU, which the library's
+    /// 1e-10 would notice, and is refused. The same holds for Softplus(β) divided by β(1 + 2e-7).
+    /// </summary>
+    [Theory]
+    [InlineData(false, 0.5, true)]
+    [InlineData(false, 0.5000001, true)]
+    [InlineData(true, 0.5, true)]
+    [InlineData(true, 0.5000001, false)]
+    public void Import_GeluConstantOffByFloatRounding_ReadAsGeluOnlyInFloat(bool inDouble, double half, bool read)
+    {
+        var graph = Graph([3], [3], inDouble ? OnnxDataType.Double : OnnxDataType.Float);
+        graph.Initializers.Add(Scalar("root2", Math.Sqrt(2), inDouble));
+        graph.Initializers.Add(Scalar("one", 1, inDouble));
+        graph.Initializers.Add(Scalar("half", half, inDouble));
+        graph.Nodes.Add(Node("Div", ["x", "root2"], "s"));
+        graph.Nodes.Add(Node("Erf", ["s"], "e"));
+        graph.Nodes.Add(Node("Add", ["e", "one"], "e1"));
+        graph.Nodes.Add(Node("Mul", ["x", "e1"], "m"));
+        graph.Nodes.Add(Node("Mul", ["m", "half"], "y"));
+
+        var act = () => FirstLayer(Model(graph), inDouble);
+
+        if (read) act().Should().Be("GELU");
+        else act.Should().Throw<InvalidDataException>().WithMessage("*'mul_m' (Mul)*GELU, SiLU, Softplus, ELU*");
+    }
+
+    [Theory]
+    [InlineData(false, 2 * (1 + 2e-7), true)]
+    [InlineData(true, 2.0, true)]
+    [InlineData(true, 2 * (1 + 2e-7), false)]
+    public void Import_SoftplusDividedByNearlyItsBeta_ReadAsSoftplusOnlyInFloat(bool inDouble, double divisor, bool read)
+    {
+        var graph = Graph([3], [3], inDouble ? OnnxDataType.Double : OnnxDataType.Float);
+        graph.Initializers.Add(Scalar("beta", 2, inDouble));
+        graph.Initializers.Add(Scalar("divisor", divisor, inDouble));
+        graph.Nodes.Add(Node("Mul", ["x", "beta"], "bx"));
+        graph.Nodes.Add(Node("Softplus", ["bx"], "s"));
+        graph.Nodes.Add(Node("Div", ["s", "divisor"], "y"));
+
+        var act = () => FirstLayer(Model(graph), inDouble);
+
+        if (read) act().Should().Be("Softplus");
+        else act.Should().Throw<InvalidDataException>().WithMessage("*'mul_bx' (Mul)*");
+    }
+
+    private static string FirstLayer(ModelProto model, bool inDouble) =>
+        (inDouble ? Import<double>(model).Layers[0].Describe() : Import<float>(model).Layers[0].Describe()).Kind;
+
+    private static TensorProto Scalar(string name, double value, bool inDouble) => inDouble
+        ? new TensorProto { Name = name, DataType = OnnxDataType.Double, Dims = [], DoubleData = [value] }
+        : Raw(name, [], [(float)value]);
 }
