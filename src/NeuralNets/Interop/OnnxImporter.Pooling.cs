@@ -31,13 +31,14 @@ internal sealed partial class OnnxImporter<T>
     /// </summary>
     private int PadThenAveragePool(NodeProto node, NodeProto? next)
     {
-        Allowed(node, "mode", "pads", "value");
+        // Before opset 11 the pads and the value are attributes; from then on, inputs (a fourth, 'axes', came in opset 18).
+        if (_opset < 11) Allowed(node, "mode", "pads", "value");
+        else Allowed(node, "mode");
         if (Attribute(node, "mode") is { } mode && Encoding(mode) != "constant")
             throw Node(node, $"pads in mode '{Encoding(mode)}'; only padding with zeros can be imported");
         if (_shape.Count != 3) throw Node(node, $"pads samples of shape {Text(_shape)}; only images [C, H, W] can be imported");
         if (next is not { OpType: "AveragePool" })
             throw Node(node, "pads an image without an AveragePool after it; only the zero padding of an average pool can be imported");
-        // Before opset 11 the pads and the value are attributes; from then on, inputs (a fourth, 'axes', came in opset 18).
         long[] pads = _opset < 11 ? Ints(node, "pads", 8, null) : Int64Values(node, Constant(node, 1, "pads"));
         bool zeros = _opset < 11 ? Float(node, "value", 0f) == 0f
             : node.Inputs.Length < 3 || node.Inputs[2].Length == 0 || Values(node, Constant(node, 2, "constant_value"), "constant_value") is [var value] && value == T.Zero;

@@ -59,6 +59,23 @@ public class OnnxPoolingImportTests
         act.Should().Throw<InvalidDataException>().WithMessage(message);
     }
 
+    /// <summary>From opset 11 Pad reads its pads and value from inputs; an attribute 'value' = 2 there is no part of it (ONNX Runtime refuses the model), and is not taken for zeros.</summary>
+    [Theory]
+    [InlineData("value")]
+    [InlineData("pads")]
+    public void Import_PadWithAttributesOfTheOldOperatorSet_FailsNamingIt(string attribute)
+    {
+        var graph = Graph([1, 2, 2], [1, 2, 2]);
+        graph.Initializers.Add(Int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1));
+        var old = attribute == "value" ? Float("value", 2f) : Ints("pads", 0, 0, 0, 0, 0, 0, 0, 0);
+        graph.Nodes.Add(Node("Pad", ["x", "pads"], "p", old));
+        graph.Nodes.Add(Node("AveragePool", ["p"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 2, 2)));
+
+        var act = () => Import<float>(Model(graph, opset: 11));
+
+        act.Should().Throw<InvalidDataException>().WithMessage($"*'pad_p' (Pad) has the attribute '{attribute}', which cannot be imported*");
+    }
+
     [Fact]
     public void Import_PadBeforeAConv_FailsNamingIt()
     {
