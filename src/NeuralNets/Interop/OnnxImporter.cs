@@ -119,7 +119,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
                 return 0;
             }
             case "Reshape": Reshape(node); return 0;
-            case "Identity" or "Dropout": return 0;
+            case "Identity": return 0;
+            case "Dropout": Dropout(node); return 0;
             // Issue 16 layers.
             case "Elu":
             {
@@ -178,6 +179,14 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         if (!affine) return;
         scale.CopyTo(layer.Weight!.ValueSpan);
         bias.CopyTo(layer.Bias!.ValueSpan);
+    }
+
+    /// <summary>Dropout at inference passes values on; from opset 12 a third input, training_mode, may say that it drops them instead.</summary>
+    private void Dropout(NodeProto node)
+    {
+        if (node.Inputs.Length < 3 || node.Inputs[2].Length == 0) return;
+        if (Constant(node, 2, "training_mode") is not { DataType: OnnxDataType.Bool, HasRawData: true, RawData: { Length: 1 } mode } || mode.Span[0] != 0)
+            throw Node(node, "drops values in training mode (its input training_mode is not a constant false); only Dropout at inference, which passes values on, can be imported");
     }
 
     private void Gemm(NodeProto node)

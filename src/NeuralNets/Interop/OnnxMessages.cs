@@ -14,6 +14,7 @@ internal static class OnnxDataType
     public const int Float = 1;
     public const int Int32 = 6;
     public const int Int64 = 7;
+    public const int Bool = 9;
     public const int Double = 11;
 
     /// <summary>The data type of <typeparamref name="T"/>'s tensors.</summary>
@@ -23,7 +24,7 @@ internal static class OnnxDataType
     /// <summary>The type's name in messages.</summary>
     public static string Name(long dataType) => dataType switch
     {
-        Float => "float", Int64 => "int64", Double => "double", 10 => "float16", 16 => "bfloat16", Int32 => "int32",
+        Float => "float", Int64 => "int64", Double => "double", 10 => "float16", 16 => "bfloat16", Int32 => "int32", Bool => "bool",
         _ => string.Create(CultureInfo.InvariantCulture, $"data type {dataType}"),
     };
 }

@@ -165,6 +165,24 @@ public class OnnxNearMissImportTests
         else act.Should().Throw<InvalidDataException>().WithMessage("*'mul_bx' (Mul)*");
     }
 
+    /// <summary>From opset 12 Dropout's third input says whether it drops values (ONNX Runtime does, at random, when it is true).</summary>
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1, false)]
+    public void Import_DropoutByItsTrainingModeInput_PassesValuesOnOnlyWhenFalse(byte training, bool read)
+    {
+        var graph = Graph([4], [4]);
+        graph.Initializers.Add(Raw("ratio", [], [0.5f]));
+        graph.Initializers.Add(new TensorProto { Name = "training", DataType = 9, Dims = [], RawData = new[] { training }, HasRawData = true });
+        graph.Nodes.Add(Node("Dropout", ["x", "ratio", "training"], "d"));
+        graph.Nodes.Add(Node("Relu", ["d"], "y"));
+
+        var act = () => Import<float>(Model(graph));
+
+        if (read) act().Predict([-1f, 2f, -3f, 4f]).Should().Equal(0f, 2f, 0f, 4f);
+        else act.Should().Throw<InvalidDataException>().WithMessage("*'dropout_d' (Dropout) drops values in training mode*");
+    }
+
     private static string FirstLayer(ModelProto model, bool inDouble) =>
         (inDouble ? Import<double>(model).Layers[0].Describe() : Import<float>(model).Layers[0].Describe()).Kind;
 
