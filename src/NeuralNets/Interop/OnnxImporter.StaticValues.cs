@@ -117,11 +117,15 @@ internal sealed partial class OnnxImporter<T>
         }
     }
 
-    /// <summary>The 'axes' of an Unsqueeze or Squeeze: an attribute before opset 13, the second input from then on.</summary>
+    /// <summary>The 'axes' of an Unsqueeze or Squeeze: an attribute before opset 13, the second input from then on (the other form, or both, is refused).</summary>
     private long[] Axes(NodeProto node)
     {
         Allowed(node, "axes");
-        if (node.Inputs.Length > 1 && node.Inputs[1].Length > 0) return Int64Values(node, Constant(node, 1, "axes"));
+        bool asInput = node.Inputs.Length > 1 && node.Inputs[1].Length > 0;
+        if (_opset >= 13 ? Attribute(node, "axes") is not null : asInput)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture,
+                $"gives its axes as {(_opset >= 13 ? "an attribute" : "an input")} under opset {_opset}, whose {node.OpType} takes them as {(_opset >= 13 ? "an input" : "an attribute")}"));
+        if (asInput) return Int64Values(node, Constant(node, 1, "axes"));
         var axes = Attribute(node, "axes") is { } attribute ? Ints(node, "axes", attribute.Ints.Length, null) : [];
         return axes.Length <= MaxShapeLength ? axes : throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {axes.Length} axes, more than {MaxShapeLength}"));
     }

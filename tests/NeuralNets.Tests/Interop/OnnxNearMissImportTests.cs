@@ -183,6 +183,32 @@ public class OnnxNearMissImportTests
         else act.Should().Throw<InvalidDataException>().WithMessage("*'dropout_d' (Dropout) drops values in training mode*");
     }
 
+    /// <summary>
+    /// Unsqueeze and Squeeze take their axes as an attribute before opset 13 and as an input from then on; a file with the
+    /// other form (which ONNX Runtime refuses), or both, says two things, and is refused rather than read one way.
+    /// </summary>
+    [Theory]
+    [InlineData(11, true, false, true)]
+    [InlineData(13, false, true, true)]
+    [InlineData(13, true, false, false)]
+    [InlineData(11, false, true, false)]
+    [InlineData(11, true, true, false)]
+    public void Import_FoldedUnsqueeze_ReadsItsAxesInItsOperatorSetsFormOnly(long opset, bool attribute, bool input, bool read)
+    {
+        // [4] unsqueezed at axis 1 is the [4, 1] weight of one output; at axis 0 (the input) it would be [1, 4].
+        var graph = Graph([4], [1]);
+        graph.Initializers.Add(Raw("w", [4], [1, 2, 3, 4]));
+        // Given as an input beside the attribute, the axes say 0.
+        graph.Initializers.Add(Int64s("axes", attribute ? 0 : 1));
+        graph.Nodes.Add(Node("Unsqueeze", input ? ["w", "axes"] : ["w"], "w1", attribute ? [Ints("axes", 1)] : []));
+        graph.Nodes.Add(Node("MatMul", ["x", "w1"], "y"));
+
+        var act = () => Import<float>(Model(graph, opset));
+
+        if (read) act().Predict([1f, 1f, 1f, 1f]).Should().Equal(10f);
+        else act.Should().Throw<InvalidDataException>().WithMessage("*'unsqueeze_w1' (Unsqueeze) *axes*opset*");
+    }
+
     private static string FirstLayer(ModelProto model, bool inDouble) =>
         (inDouble ? Import<double>(model).Layers[0].Describe() : Import<float>(model).Layers[0].Describe()).Kind;
 
