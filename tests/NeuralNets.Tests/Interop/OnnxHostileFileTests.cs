@@ -83,6 +83,22 @@ public class OnnxHostileFileTests
     }
 
     [Fact]
+    public void Load_SqueezeOfHugeDimensionsOverSmallData_FailsWithoutAllocatingThem()
+    {
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Initializers.Add(OnnxGraphs.Raw("W", [1, 4, 1L << 40], [1, 2, 3, 4]));
+        graph.Initializers.Add(OnnxGraphs.Int64s("axes", 0));
+        graph.Nodes.Add(OnnxGraphs.Node("Squeeze", ["W", "axes"], "Ws"));
+        graph.Nodes.Add(OnnxGraphs.Node("MatMul", ["x", "Ws"], "y"));
+        byte[] bytes = OnnxEncoder.Encode(OnnxGraphs.Model(graph));
+
+        var (allocated, error) = Allocation.Measure(() => OnnxFile.FromBytes<float>(bytes, "'evil.onnx'"));
+
+        error.Should().BeOfType<InvalidDataException>().Which.Message.Should().Contain("'matmul_y' (MatMul) has a weight 'Ws' [4, 1099511627776], more values than can be held");
+        allocated.Should().BeLessThan(Allocation.Bound(bytes.Length));
+    }
+
+    [Fact]
     public void Load_TransposeOfHugeDimensionsOverSmallData_FailsWithoutAllocatingThem()
     {
         var graph = OnnxGraphs.Graph([4], [4]);
