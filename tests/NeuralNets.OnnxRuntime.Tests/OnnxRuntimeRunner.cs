@@ -10,14 +10,17 @@ namespace NeuralNets.OnnxRuntime.Tests;
 internal static class OnnxRuntimeRunner
 {
     /// <summary>ONNX Runtime's output for <paramref name="input"/> ([batch, ...sample], row-major) on the exported model.</summary>
-    public static T[] Run<T>(byte[] model, T[] input, int[] shape) where T : unmanaged
+    public static T[] Run<T>(byte[] model, T[] input, int[] shape) where T : unmanaged => RunWithShape(model, input, shape).Values;
+
+    /// <summary>ONNX Runtime's output for <paramref name="input"/>, with the output's shape.</summary>
+    public static (T[] Values, long[] Shape) RunWithShape<T>(byte[] model, T[] input, int[] shape) where T : unmanaged
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
         using var session = new InferenceSession(model, options);
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape.Select(d => (long)d).ToArray());
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, ["input"], [value], ["output"]);
-        return outputs[0].GetTensorDataAsSpan<T>().ToArray();
+        return (outputs[0].GetTensorDataAsSpan<T>().ToArray(), outputs[0].GetTensorTypeAndShape().Shape);
     }
 
     /// <summary>
