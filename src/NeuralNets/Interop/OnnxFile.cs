@@ -19,7 +19,7 @@ namespace NeuralNets.Interop;
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope,
-/// Softmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten), skipping Identity and Dropout; weights as
+/// Softmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten), skipping Identity and Dropout at inference; weights as
 /// raw_data or typed fields, and Constant nodes. It also reads what PyTorch's <c>torch.onnx.export</c> writes: a Pad of
 /// zeros then AveragePool (AvgPool2d), GlobalAveragePool (with a flatten after it, GlobalAvgPool2D), a Reshape whose
 /// shape is computed from the data's (Shape → Gather → Unsqueeze → Concat) or starts with a fixed-batch input's batch
