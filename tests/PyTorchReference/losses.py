@@ -23,15 +23,11 @@ Recorded from PyTorch 1.13 (Debian's python3-torch). Rerun from the repository r
   /usr/bin/python3 tests/PyTorchReference/losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs
 The output is the same bytes on every run.
 """
-import math
 import sys
 
 import torch
 import torch.nn.functional as F
-
-
-def wave(count, offset, scale):
-    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
+from golden import wave, literal
 
 
 def record(loss_of, output, target, shape):
@@ -111,14 +107,6 @@ CROSS_ENTROPY_SUBNORMAL = [
     (None, 0.0, "logits 0, −720, 5, −730 and −715, 2, −740, 0: probabilities below the smallest normal double, [2, 4], labels 2, 1",
      [0.0, -720.0, 5.0, -730.0, -715.0, 2.0, -740.0, 0.0], [2, 1], [2, 4]),
 ]
-
-
-def literal(value):
-    """A C# double literal that parses to exactly `value` (Python's repr round-trips)."""
-    text = repr(float(value))
-    if text == "inf" or text == "-inf" or text == "nan":
-        raise ValueError(f"{text} has no C# literal here")
-    return text if ("." in text or "e" in text) else text + ".0"
 
 
 def array(values, indent):

@@ -26,14 +26,10 @@ import warnings
 
 import torch
 import torch.nn as nn
+from golden import wave
 
 BATCH = 3
 LEARNING_RATE = 0.1
-
-
-def wave(count, offset, scale):
-    """v_i = scale * sin(0.7 * (i + offset) + 0.3), GoldenInputs.Wave."""
-    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
 
 
 class FlattenByView(nn.Module):

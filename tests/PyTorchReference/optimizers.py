@@ -35,16 +35,12 @@ import sys
 
 import torch
 import torch.optim.lbfgs as lbfgs_module
+from golden import wave
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
 
 STEPS = 15  # steps of each elementwise optimizer
-
-
-def wave(count, offset, scale):
-    """scale * sin(0.7 * (i + offset) + 0.3), GoldenInputs.Wave."""
-    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
 
 
 # ---------------------------------------------------------------------------------------------------------------------

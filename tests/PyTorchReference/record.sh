@@ -6,6 +6,7 @@
 # Needs /usr/bin/python3 with torch: apt-get install -y --no-install-recommends python3-torch (PyTorch 1.13, CPU).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ beside the recorders
 check=false
 [ "${1:-}" = --check ] && check=true
 

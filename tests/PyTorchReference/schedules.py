@@ -20,6 +20,7 @@ import math
 import sys
 
 import torch
+from golden import literal
 
 
 def rates(make_scheduler, lr, count):
@@ -123,12 +124,6 @@ REDUCE_LR_ON_PLATEAU = [
     (0.05, "max", 0.5, 3, 1e-3, "rel", 1, 0.001, [2 - f for f in figures(50, 1840, 0.2, 0.01, 4)]),
     (0.2, "min", 0.25, 1, 0.005, "abs", 0, 0.0, figures(30, 1850, 0.1, 0.02, 3)),
 ]
-
-
-def literal(value):
-    """A C# double literal that parses to exactly `value` (Python's repr round-trips)."""
-    text = repr(float(value))
-    return text if ("." in text or "e" in text or "n" in text) else text + ".0"
 
 
 def rows(values, per_line=4, indent="            "):

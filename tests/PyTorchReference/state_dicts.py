@@ -37,6 +37,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from golden import wave, literal
 
 # The format's element types this script writes and reads: torch's dtype and, for the bytes, a torch integer type of
 # the same width (tensor.view(int type) gives the raw bits, which numpy can then write little-endian).
@@ -52,10 +53,6 @@ NAME_OF_DTYPE = {torch_type: name for name, (torch_type, _, _) in DTYPES.items()
 # Hugging Face's writer orders the tensors by element type, in the reverse of the order its Dtype enum declares them
 # (that enum runs ... F16, BF16, I32, U32, F32, C64, F64, I64, U64: "increasing alignment"), then by name, byte by byte.
 WRITE_ORDER = ["I64", "F64", "F32", "BF16", "F16"]
-
-
-def wave(count, offset, scale):
-    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
 
 
 def tensor_bytes(tensor):
@@ -250,14 +247,6 @@ def outputs(model, dtype, input_shape, offset):
 
 def fresh_copy_in_float64(model):
     return copy.deepcopy(model).double().eval()
-
-
-def literal(value):
-    """A C# double literal that parses to exactly `value` (Python's repr round-trips)."""
-    text = repr(float(value))
-    if text in ("inf", "-inf", "nan"):
-        raise ValueError(f"{text} has no C# literal here")
-    return text if ("." in text or "e" in text) else text + ".0"
 
 
 def array(values, indent):

@@ -53,6 +53,7 @@ import sys
 
 import torch
 from torch import nn
+from golden import wave, literal
 
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
@@ -61,11 +62,6 @@ SAMPLES = 22       # training samples
 BATCH = 6          # batch size: batches of 6, 6, 6 and 4
 HELD_OUT = 5       # held-out samples, one eval-mode batch
 DIGEST_ALL = 8     # tensors of at most this many values are recorded whole
-
-
-def wave(count, offset, scale):
-    """scale * sin(0.7 * (i + offset) + 0.3), GoldenInputs.Wave."""
-    return [scale * math.sin(0.7 * (i + offset) + 0.3) for i in range(count)]
 
 
 def class_labels(first, count, classes):
@@ -221,14 +217,6 @@ def runs():
                           nn.BatchNorm2d(3), nn.GELU(), nn.ConvTranspose2d(3, 1, 3, padding=1)),
             nn.MSELoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("values", [1, 6, 6])),
     ]
-
-
-def literal(value):
-    """A C# double literal that parses to exactly `value` (Python's repr round-trips)."""
-    text = repr(float(value))
-    if text in ("inf", "-inf", "nan"):
-        raise ValueError(f"{text} has no C# literal here")
-    return text if ("." in text or "e" in text) else text + ".0"
 
 
 def array(values, per_line=6, indent=" " * 12):
