@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using NeuralNets.Layers;
+using NeuralNets.Serialization;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Interop;
@@ -123,12 +124,16 @@ internal static class SafetensorsLoader
         return weight < 0 ? null : chosen[weight];
     }
 
-    /// <summary>The batch count, which must not be negative.</summary>
+    /// <summary>
+    /// The batch count, which must not be negative, nor beyond 2^53: the model files and checkpoints that keep the layer
+    /// hold the count as a double, which past 2^53 would round it (2^53 + 1 saved as 2^53) or refuse it on reading.
+    /// </summary>
     private static long Count(SafetensorsEntry entry, ReadOnlySpan<byte> data, string source)
     {
         long count = entry.DecodeInt64(data);
-        return count >= 0 ? count
-            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{source}: tensor '{entry.Name}' counts {count} training batches; a count cannot be negative."));
+        return count is >= 0 and <= BuiltInLayerKinds.MaxBatchesTracked ? count
+            : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{source}: tensor '{entry.Name}' counts {count} training batches; a count must lie in [0, 2^53], as model files keep it."));
     }
 
     /// <summary><paramref name="values"/>; a running statistic checked as BatchNorm checks it: finite, and a variance not negative.</summary>

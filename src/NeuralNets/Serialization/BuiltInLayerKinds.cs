@@ -243,8 +243,8 @@ internal static class BuiltInLayerKinds
         }
     }
 
-    // Past 2^53 a double no longer holds every count exactly.
-    private const double MaxBatchesTracked = 9007199254740992;
+    /// <summary>The largest BatchNorm batch count a description keeps: past 2^53 a double no longer holds every count exactly.</summary>
+    internal const long MaxBatchesTracked = 1L << 53;
 
     /// <summary>The running statistics and batch count of a BatchNorm description, checked; a checkpoint restores them too.</summary>
     internal static BatchNormState State(LayerSettings settings, int features)

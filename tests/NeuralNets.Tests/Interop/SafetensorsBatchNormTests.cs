@@ -15,14 +15,14 @@ public class SafetensorsBatchNormTests
 {
     private static Sequential<double> Net() => Network.Sequential<double>([2]).BatchNorm1D().Build(seed: 1);
 
-    private static byte[] F64(params double[] values)
+    internal static byte[] F64(params double[] values)
     {
         var bytes = new byte[8 * values.Length];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(8 * i), values[i]);
         return bytes;
     }
 
-    private static byte[] I64(long value)
+    internal static byte[] I64(long value)
     {
         var bytes = new byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
@@ -30,7 +30,7 @@ public class SafetensorsBatchNormTests
     }
 
     /// <summary>A file of the tensors in the order given, each a name, a dtype, a shape and its bytes.</summary>
-    private static byte[] File(params (string Name, string DType, int[] Shape, byte[] Data)[] tensors)
+    internal static byte[] File(params (string Name, string DType, int[] Shape, byte[] Data)[] tensors)
     {
         var header = new StringBuilder("{");
         long offset = 0;
