@@ -81,7 +81,7 @@ internal static class SafetensorsHeader
 
     /// <summary>
     /// The tensors the header lists, each checked: a known dtype, non-negative dimensions, offsets inside the data whose
-    /// length is exactly what the shape needs, and no two ranges overlapping.
+    /// length is exactly what the shape needs, and the ranges covering the data without overlap or gap.
     /// </summary>
     public static List<SafetensorsEntry> Read(ReadOnlySpan<byte> file, string source)
     {
@@ -132,12 +132,22 @@ internal static class SafetensorsHeader
             }
             entries.Add(Entry(property, dataLength, source));
         }
-        var sorted = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
-        for (int i = 1; i < sorted.Count; i++)
-            if (sorted[i].Begin < sorted[i - 1].End)
-                throw new InvalidDataException($"{source}: the tensors '{sorted[i - 1].Name}' and '{sorted[i].Name}' overlap in the data.");
-        return entries;
+        // The format wants the data covered exactly, as the reference reader checks: no overlap, and no byte that no
+        // tensor holds (which would let a file be another file too, a polyglot).
+        long end = 0;
+        SafetensorsEntry? previous = null;
+        foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End))
+        {
+            if (entry.Begin < end)
+                throw new InvalidDataException($"{source}: the tensors '{previous!.Name}' and '{entry.Name}' overlap in the data.");
+            if (entry.Begin > end) throw Uncovered(end, entry.Begin, source);
+            (end, previous) = (entry.End, entry);
+        }
+        return end == dataLength ? entries : throw Uncovered(end, dataLength, source);
     }
+
+    private static InvalidDataException Uncovered(long begin, long end, string source) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{source}: the header leaves the {end - begin} bytes of data between {begin} and {end} that no tensor holds; the format wants every byte of the data in a tensor."));
 
     private static SafetensorsEntry Entry(JsonProperty property, long dataLength, string source)
     {

@@ -147,4 +147,34 @@ public class SafetensorsReviewProbeTests
         SafetensorsFile.ToBytes(target).Should().Equal(file);
     }
 
+    /// <summary>The bytes of a file of <paramref name="header"/> and <paramref name="dataLength"/> bytes of data (zeros but for 1.0 at each 8-byte step).</summary>
+    private static byte[] Raw(string header, int dataLength)
+    {
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + json.Length + dataLength];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+        for (int i = 0; i + 8 <= dataLength; i += 8) System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(file.AsSpan(8 + json.Length + i), 1);
+        return file;
+    }
+
+    [Theory]
+    // Eight bytes between the weight and the bias, which no tensor covers.
+    [InlineData("""{"0.weight":{"dtype":"F64","shape":[2,1],"data_offsets":[0,16]},"0.bias":{"dtype":"F64","shape":[2],"data_offsets":[24,40]}}""", 40, "*the 8 bytes of data between 16 and 24 that no tensor holds*")]
+    // Eight bytes after the last tensor.
+    [InlineData("""{"0.weight":{"dtype":"F64","shape":[2,1],"data_offsets":[0,16]},"0.bias":{"dtype":"F64","shape":[2],"data_offsets":[16,32]}}""", 40, "*the 8 bytes of data between 32 and 40 that no tensor holds*")]
+    // Eight bytes before the first.
+    [InlineData("""{"0.weight":{"dtype":"F64","shape":[2,1],"data_offsets":[8,24]},"0.bias":{"dtype":"F64","shape":[2],"data_offsets":[24,40]}}""", 40, "*the 8 bytes of data between 0 and 8 that no tensor holds*")]
+    public void LoadParameters_DataNoTensorHolds_FailsAsTheFormatForbidsIt(string header, int dataLength, string message)
+    {
+        // The format requires the data to be covered entirely, so that a file cannot be two files at once (a polyglot);
+        // the reference reader refuses such files, and so PyTorch's safetensors.torch.load_file.
+        var network = Network.Sequential<double>([1]).Dense(2).Build(seed: 1);
+        var before = network.Parameters[0].ValueSpan.ToArray();
+
+        var act = () => SafetensorsFile.LoadParameters(network, Raw(header, dataLength), "'f'", strict: false);
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
+        network.Parameters[0].ValueSpan.ToArray().Should().Equal(before);
+    }
 }

@@ -104,7 +104,7 @@ public class SafetensorsTests
         { """{"0.weight":{"dtype":"F32","shape":[3,2],"data_offsets":[0,2400]}}""", "*'0.weight' has data_offsets [0, 2400] outside the 52 bytes of data*" },
         { """{"0.weight":{"dtype":"F32","shape":[3,3],"data_offsets":[0,24]}}""", "*'0.weight' is [3, 3] F32 but its data_offsets span 24 bytes*" },
         { """{"0.weight":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,24]}}""", "*'0.weight' is [4294967296, 4294967296] F32*" },
-        { """{"0.weight":{"dtype":"I8","shape":[24],"data_offsets":[0,24]}}""", "*'0.weight' has the dtype 'I8', but the parameter '0.weight' takes F64, F32, F16 or BF16." },
+        { """{"0.weight":{"dtype":"I8","shape":[52],"data_offsets":[0,52]}}""", "*'0.weight' has the dtype 'I8', but the parameter '0.weight' takes F64, F32, F16 or BF16." },
         { """{"0.weight":{"dtype":"F4","shape":[3,2],"data_offsets":[0,3]}}""", "*'0.weight' has the dtype 'F4', which this reader does not know*" },
         { """{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]}}""", "*'a' and 'b' overlap*" },
         { """{"0.weight":{"dtype":"F32","shape":[-3],"data_offsets":[0,12]}}""", "*'shape' must hold non-negative integers*" },
