@@ -140,12 +140,16 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
     /// <param name="variance">C variances, each finite and non-negative.</param>
     /// <param name="batchesTracked">The number of training batches they summarise (the cumulative average's n); 0 by default.</param>
     /// <exception cref="ArgumentException">A length is not C, or a value is not finite, or a variance is negative.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchesTracked"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchesTracked"/> is negative or above 2^53 (a model
+    /// file keeps the count as a double, which holds every count exactly only up to there).</exception>
     /// <exception cref="InvalidOperationException">This is an inference copy, whose statistics are read-only.</exception>
     public void SetRunningStatistics(ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, long batchesTracked = 0)
     {
         if (_isInferenceCopy) throw new InvalidOperationException($"{this}: an inference copy reads its source's running statistics and cannot set them.");
         ArgumentRange.ThrowIfNegative(batchesTracked);
+        if (batchesTracked > Serialization.BuiltInLayerKinds.MaxBatchesTracked)
+            throw new ArgumentOutOfRangeException(nameof(batchesTracked), string.Create(CultureInfo.InvariantCulture,
+                $"{this}: batchesTracked is {batchesTracked}; above 2^53 a model file, which keeps the count as a double, could not save it exactly."));
         if (mean.Length != Features || variance.Length != Features)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"{this}: running statistics need {Features} means and {Features} variances, got {mean.Length} and {variance.Length}."));

@@ -68,6 +68,22 @@ public class BatchNormOptionsTests
         result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
     }
 
+    [Theory]
+    [InlineData((1L << 53) + 1)]
+    [InlineData(long.MaxValue)]
+    public void SetRunningStatistics_CountAboveTwoToThe53_FailsAndKeepsTheStatistics(long count)
+    {
+        // A model file keeps the count as a double: 2^53 + 1 would save as 2^53, 2^63 − 1 would not load again.
+        var bn = new BatchNorm1D<double>(2, momentum: null);
+        bn.SetRunningStatistics([0.5, -0.5], [2.0, 3.0], batchesTracked: 1L << 53);
+
+        var act = () => bn.SetRunningStatistics([9.0, 9.0], [9.0, 9.0], count);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("batchesTracked").WithMessage("*above 2^53*");
+        bn.RunningMean.ToArray().Should().Equal([0.5, -0.5]);
+        bn.BatchesTracked.Should().Be(1L << 53);
+    }
+
     [Fact]
     public void Network_WithBothOptions_SavesAndLoads_BatchCountIncluded()
     {

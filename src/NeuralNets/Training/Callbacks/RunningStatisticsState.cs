@@ -11,8 +11,6 @@ namespace NeuralNets.Training.Callbacks;
 /// </summary>
 internal static class RunningStatisticsState
 {
-    // Past 2^53 a double no longer holds every count exactly.
-    private const double MaxBatchesTracked = 9007199254740992;
 
     /// <summary>Adds the copies to a state's buffers and scalars.</summary>
     public static void Export<T>(RunningStatisticsCopy<T>[] copies, Dictionary<string, double[]> buffers, Dictionary<string, double> scalars)
@@ -40,7 +38,7 @@ internal static class RunningStatisticsState
             Read(state, Mean(k), copies[k].Mean, variance: false);
             Read(state, Variance(k), copies[k].Variance, variance: true);
             double batches = state.Scalar(Batches(k));
-            if (!(batches >= 0 && batches <= MaxBatchesTracked && batches == Math.Floor(batches)))
+            if (!(batches >= 0 && batches <= Serialization.BuiltInLayerKinds.MaxBatchesTracked && batches == Math.Floor(batches)))
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"The state of {state.Kind} has '{Batches(k)}' = {batches}; a batch count is a whole number in [0, 2^53]."), nameof(state));
             copies[k].BatchesTracked = (long)batches;
