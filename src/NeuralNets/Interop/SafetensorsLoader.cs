@@ -3,6 +3,7 @@ using System.Numerics;
 using NeuralNets.Layers;
 using NeuralNets.Serialization;
 using NeuralNets.Tensors;
+using NeuralNets.Training;
 
 namespace NeuralNets.Interop;
 
@@ -58,7 +59,8 @@ internal static class SafetensorsLoader
                 {
                     // The mean, the variance and the count lie in that order (NetworkTensor.Of). An absent count leaves the
                     // layer's own, as today's PyTorch does for a state_dict without one.
-                    target.Layer!.SetRunningStatistics(InDouble(values[i]!), InDouble(values[i + 1]!), counts[i + 2] ?? target.Layer.BatchesTracked);
+                    target.Layer!.SetRunningStatistics(RunningStatisticsCopy<T>.Widened(values[i]!), RunningStatisticsCopy<T>.Widened(values[i + 1]!),
+                        counts[i + 2] ?? target.Layer.BatchesTracked);
                 }
             }
         }
@@ -102,7 +104,7 @@ internal static class SafetensorsLoader
                 throw new InvalidDataException($"{missing}: PyTorch writes a BatchNorm's running_mean and running_var with its weights, " +
                     "unless it was built with track_running_stats=False and so normalises with each batch's statistics in eval mode too, which NeuralNets' BatchNorm does not.");
         }
-        if (target.Name.EndsWith(".bias", StringComparison.Ordinal) && WeightOf(targets, chosen, target.Name) is { } weight)
+        if (WeightIndex(targets, target.Name) is >= 0 and var weightIndex && chosen[weightIndex] is { } weight)
         {
             if (zeroAbsentBiases) return;
             throw new InvalidDataException($"{missing}, though it holds the weight '{weight.Name}': the PyTorch layer was built with bias=False. " +
@@ -113,15 +115,14 @@ internal static class SafetensorsLoader
 
     /// <summary>Whether <paramref name="name"/> is a bias whose weight the network has, in a layer without a bias.</summary>
     private static bool IsBiasBesideWeight<T>(List<NetworkTensor<T>> targets, string name) where T : unmanaged, IFloatingPointIeee754<T> =>
-        name.EndsWith(".bias", StringComparison.Ordinal) && targets.Exists(t => t.Kind == NetworkTensorKind.Parameter && t.Name == name[..^"bias".Length] + "weight");
+        WeightIndex(targets, name) >= 0;
 
-    /// <summary>The file's tensor loaded into the weight beside the bias <paramref name="biasName"/>, or null.</summary>
-    private static SafetensorsEntry? WeightOf<T>(List<NetworkTensor<T>> targets, SafetensorsEntry?[] chosen, string biasName)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Where among <paramref name="targets"/> the weight beside the bias <paramref name="biasName"/> stands; −1 for none, or a name that is no bias.</summary>
+    private static int WeightIndex<T>(List<NetworkTensor<T>> targets, string biasName) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!biasName.EndsWith(".bias", StringComparison.Ordinal)) return -1;
         string weightName = biasName[..^"bias".Length] + "weight";
-        int weight = targets.FindIndex(t => t.Kind == NetworkTensorKind.Parameter && t.Name == weightName);
-        return weight < 0 ? null : chosen[weight];
+        return targets.FindIndex(t => t.Kind == NetworkTensorKind.Parameter && t.Name == weightName);
     }
 
     /// <summary>
@@ -147,5 +148,4 @@ internal static class SafetensorsLoader
         return values;
     }
 
-    private static double[] InDouble<T>(T[] values) where T : unmanaged, IFloatingPointIeee754<T> => [.. values.Select(double.CreateChecked)];
 }
