@@ -25,8 +25,11 @@ namespace NeuralNets.Interop;
 /// A file without <c>num_batches_tracked</c> (older PyTorch) leaves the layers' counts as they are, as PyTorch does; a
 /// PyTorch layer built with <c>bias=False</c> has no bias tensor, and loads into a layer built with <c>bias: false</c>
 /// (Dense, Conv2D, ConvTranspose2D), which saves none either: the same <c>state_dict</c> both ways. Into a layer with a
-/// bias it loads only when asked to set that bias to zero (zeroAbsentBiases). A file's other tensors, of
-/// any of the format's types of whole bytes (int64 buffers, masks), may be left aside with strict: false.</para>
+/// bias it loads only when asked to set that bias to zero (zeroAbsentBiases). With strict: false, as PyTorch's
+/// <c>strict=False</c>, a file's other tensors, of any of the format's types of whole bytes (int64 buffers, masks), are
+/// left aside, and the network's tensors the file lacks keep their values (a BatchNorm's running mean without its
+/// variance too); the returned <see cref="SafetensorsLoadReport"/> names both, and a tensor of the wrong shape or type
+/// is still an error.</para>
 /// <para><b>Hostile files.</b> The header length, every offset and every shape are checked against the bytes actually
 /// present, and every tensor's name, type and shape against the network, before any value is copied: a load that
 /// fails leaves the network unchanged and reports an <see cref="InvalidDataException"/> naming the file and the tensor.</para>
@@ -63,18 +66,23 @@ public static class SafetensorsFile
     /// <param name="network">The network, built with the file's architecture.</param>
     /// <param name="path">The file.</param>
     /// <param name="rename">Maps the file's tensor names to the network's names; names it lacks stay as they are.</param>
-    /// <param name="strict">When true (the default), a tensor of the file that the network has no place for is an error, as in PyTorch.</param>
+    /// <param name="strict">When true (the default), the file and the network must hold the same tensors, as in PyTorch. When
+    /// false, as PyTorch's <c>strict=False</c>, a tensor of the file that the network has no place for is left aside, and a
+    /// tensor of the network that the file lacks keeps its value; the report names both.</param>
     /// <param name="zeroAbsentBiases">When true, a layer with a bias whose weight the file holds but not its bias (a PyTorch
     /// layer built with <c>bias=False</c>) gets a bias of zeros, and predicts as the PyTorch layer; when false (the default),
-    /// that is an error. A layer built with <c>bias: false</c> loads such a file either way.</param>
+    /// that is an error, or with strict: false a missing bias that keeps its value. A layer built with <c>bias: false</c> loads such a file either way.</param>
+    /// <returns>The names the file lacked and those it held in vain (PyTorch's <c>missing_keys</c> and <c>unexpected_keys</c>);
+    /// both empty for a strict load.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed, or lacks a parameter or a running statistic, or holds
-    /// one of another shape or type, or (strict) holds a tensor the network has no place for; nothing is changed.</exception>
-    public static void LoadParameters<T>(Sequential<T> network, string path, IReadOnlyDictionary<string, string>? rename = null, bool strict = true, bool zeroAbsentBiases = false)
+    /// <exception cref="InvalidDataException">The file is malformed, or holds a tensor of another shape or type than the
+    /// network's of its name (strict or not; PyTorch too refuses another shape either way), or (strict) lacks a parameter or a running statistic, or
+    /// holds a tensor the network has no place for; nothing is changed.</exception>
+    public static SafetensorsLoadReport LoadParameters<T>(Sequential<T> network, string path, IReadOnlyDictionary<string, string>? rename = null, bool strict = true, bool zeroAbsentBiases = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        LoadParameters(network, File.ReadAllBytes(path), $"'{path}'", rename, strict, zeroAbsentBiases);
+        return LoadParameters(network, File.ReadAllBytes(path), $"'{path}'", rename, strict, zeroAbsentBiases);
     }
 
     /// <summary>Loads a safetensors file from its bytes into the network's parameters and BatchNorm buffers.</summary>
@@ -82,15 +90,16 @@ public static class SafetensorsFile
     /// <param name="file">The bytes of the file.</param>
     /// <param name="source">Names the file in error messages.</param>
     /// <param name="rename">Maps the file's tensor names to the network's names; names it lacks stay as they are.</param>
-    /// <param name="strict">When true (the default), a tensor of the file that the network has no place for is an error, as in PyTorch.</param>
-    /// <param name="zeroAbsentBiases">When true, a layer whose weight the file holds but not its bias gets a bias of zeros; when false (the default), that is an error.</param>
+    /// <param name="strict">When true (the default), the file and the network must hold the same tensors; when false, what either lacks is reported instead.</param>
+    /// <param name="zeroAbsentBiases">When true, a layer whose weight the file holds but not its bias gets a bias of zeros; when false (the default), that bias is missing.</param>
+    /// <inheritdoc cref="LoadParameters{T}(Sequential{T}, string, IReadOnlyDictionary{string, string}?, bool, bool)" path="/returns"/>
     /// <inheritdoc cref="LoadParameters{T}(Sequential{T}, string, IReadOnlyDictionary{string, string}?, bool, bool)" path="/exception"/>
-    public static void LoadParameters<T>(Sequential<T> network, ReadOnlyMemory<byte> file, string source,
+    public static SafetensorsLoadReport LoadParameters<T>(Sequential<T> network, ReadOnlyMemory<byte> file, string source,
         IReadOnlyDictionary<string, string>? rename = null, bool strict = true, bool zeroAbsentBiases = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(source);
-        SafetensorsLoader.Load(network, file.Span, source, rename, strict, zeroAbsentBiases);
+        return SafetensorsLoader.Load(network, file.Span, source, rename, strict, zeroAbsentBiases);
     }
 }

@@ -14,6 +14,13 @@ namespace NeuralNets.Tests.Interop;
 /// </summary>
 internal sealed record PyTorchWeightsCase(string Name, string DType, int[] InputShape, double[] Input, double[]? Output, double[] Float64Output);
 
+/// <summary>
+/// A file (PyTorchWeights/{Name}.safetensors) that is the recorded model {Source}'s state_dict with the tensors Removed
+/// taken out and others put in, and what torch's load_state_dict(strict=False) reported loading it: missing_keys and
+/// unexpected_keys, in torch's order.
+/// </summary>
+internal sealed record PyTorchPartialCase(string Name, string Source, string[] Removed, string[] Missing, string[] Unexpected);
+
 /// <summary>The recorded models, by name.</summary>
 internal static class PyTorchWeightValues
 {
@@ -494,5 +501,12 @@ internal static class PyTorchWeightValues
             -0.368173693942793, 0.5449348727514953, -0.3666376402697405, -0.3643026110206063,
             0.5356736243505993, -0.36275038142000043,
         ]),
+    ];
+
+    /// <summary>Every recorded partial file.</summary>
+    public static readonly PyTorchPartialCase[] PartialCases =
+    [
+        new("cnn_sequential_f64_partial", "cnn_sequential_f64", ["1.running_var", "1.num_batches_tracked", "4.bias", "8.weight"], ["1.running_var", "4.bias", "8.weight"], ["9.weight", "2.weight", "5.position_ids"]),
+        new("module_mlp_f32_partial", "module_mlp_f32", ["fc1.weight", "bn1.running_mean", "fc2.bias"], ["fc1.weight", "bn1.running_mean", "fc2.bias"], ["fc3.weight", "fc3.bias", "bn1.mask"]),
     ];
 }

@@ -18,10 +18,10 @@ public class PyTorchWeightsTests
 
     private static PyTorchWeightsCase Case(string name) => PyTorchWeightValues.Cases.Single(c => c.Name == name);
 
-    private static string FileOf(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", "PyTorchWeights", name + ".safetensors");
+    internal static string FileOf(string name) => Path.Combine(AppContext.BaseDirectory, "Interop", "PyTorchWeights", name + ".safetensors");
 
     /// <summary>The recorded model's architecture in NeuralNets, and the PyTorch module names of its layers (null for an nn.Sequential's own names).</summary>
-    private static (Sequential<T> Network, string[]? Modules) Twin<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static (Sequential<T> Network, string[]? Modules) Twin<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> =>
         name[..name.LastIndexOf('_')] switch
         {
             "mlp_sequential" => (Network.Sequential<T>([5]).Dense(8).Tanh().Dense(6).ReLU().Dense(3).Build(seed: 1), null),
@@ -47,7 +47,7 @@ public class PyTorchWeightsTests
         return network;
     }
 
-    private static IReadOnlyDictionary<string, string>? Renaming<T>(Sequential<T> network, string[]? modules) where T : unmanaged, IFloatingPointIeee754<T> =>
+    internal static IReadOnlyDictionary<string, string>? Renaming<T>(Sequential<T> network, string[]? modules) where T : unmanaged, IFloatingPointIeee754<T> =>
         modules is null ? null : PyTorchNames.ForModules(network, modules);
 
     private static T[] Predict<T>(Sequential<T> network, PyTorchWeightsCase recorded) where T : unmanaged, IFloatingPointIeee754<T> =>
