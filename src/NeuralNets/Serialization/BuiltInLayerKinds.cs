@@ -284,6 +284,26 @@ internal static class BuiltInLayerKinds
     /// </summary>
     private static bool HasBias(LayerSettings settings) => !settings.Has(LayerBias.Setting) || settings.Int32(LayerBias.Setting, 0, 1) == 1;
 
+    /// <summary>
+    /// The settings that built-in layers' descriptions leave out at their default, by kind, with the default's value: a
+    /// file may still spell one out (another writer, a hand), and it loads as the file without it.
+    /// </summary>
+    private static readonly Dictionary<string, (string Setting, double Default)> LeftOutDefaults = new()
+    {
+        ["Dense"] = (LayerBias.Setting, 1), ["Conv2D"] = (LayerBias.Setting, 1), ["ConvTranspose2D"] = (LayerBias.Setting, 1),
+        ["BatchNorm1D"] = ("affine", 1), ["BatchNorm2D"] = ("affine", 1),
+    };
+
+    /// <summary>
+    /// <paramref name="description"/> without a setting spelled out at the default that the layer's own description leaves
+    /// out (<c>"bias": 1</c>, <c>"affine": 1</c>), so that the file's description of a layer and the layer's compare equal
+    /// however the file spells it; inner layers are left as they are.
+    /// </summary>
+    internal static LayerDescription WithoutSpelledDefaults(LayerDescription description) =>
+        LeftOutDefaults.TryGetValue(description.Kind, out var left) && description.Settings.TryGetValue(left.Setting, out double value) && value == left.Default
+            ? description with { Settings = description.Settings.Where(s => s.Key != left.Setting).ToDictionary() }
+            : description;
+
     /// <summary>A layer's weight of <paramref name="weightShape"/>, and its bias of <paramref name="outputs"/> values when it has one.</summary>
     private static IReadOnlyList<ParameterShape> WeightAndBias(LayerSettings settings, int[] weightShape, int outputs) =>
         HasBias(settings) ? [new("weight", weightShape), new("bias", [outputs])] : [new("weight", weightShape)];

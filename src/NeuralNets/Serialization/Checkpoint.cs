@@ -161,10 +161,11 @@ public static class Checkpoint
     }
 
     // A BatchNorm's running statistics and batch count change as it trains: they are state, restored with the weights,
-    // not part of the architecture that must match.
+    // not part of the architecture that must match. Nor is whether a default the layer leaves out is spelled out.
     private static LayerDescription Architecture(LayerDescription description)
     {
         var layers = description.Layers.Select(Architecture).ToArray();
+        description = BuiltInLayerKinds.WithoutSpelledDefaults(description);
         if (description.Kind is not ("BatchNorm1D" or "BatchNorm2D")) return description with { Layers = layers };
         return description with
         {
