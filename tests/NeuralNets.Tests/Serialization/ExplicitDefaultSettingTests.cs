@@ -99,4 +99,17 @@ public sealed class ExplicitDefaultSettingTests : IDisposable
         loaded.Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(network.Parameters.Select(p => p.ValueSpan.ToArray()), o => o.WithStrictOrdering());
         into.Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(network.Parameters.Select(p => p.ValueSpan.ToArray()), o => o.WithStrictOrdering());
     }
+
+    [Fact]
+    public void Load_ModelFileWithABiasOfTrue_RefusedNamingTheSettingAsNotANumber()
+    {
+        // Settings are numbers (the writer spells a flag 0 or 1); a JSON true is another file's spelling, refused by name.
+        string path = _temp.File("true.json");
+        ModelFile.Save(Network.Sequential<double>([2]).Dense(3).Build(seed: 1), path);
+        Edit(path, root => Settings(root, 0)["bias"] = true);
+
+        var act = () => ModelFile.Load<double>(path);
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*: layer 0 (Dense): 'Settings.bias' must be a finite number, was true.");
+    }
 }
