@@ -6,7 +6,8 @@ namespace NeuralNets.Interop;
 /// <summary>
 /// Activation functions that exporters write as several elementwise nodes, since the operator set they target has no
 /// single operator for them: PyTorch's GELU (erf, or tanh, form), SiLU (x · σ(x)) and Softplus with β ≠ 1
-/// (softplus(βx) / β), and our own export's Softplus with a threshold and ELU with a double α (Where forms).
+/// (softplus(βx) / β), and our own export's Softplus with a threshold and ELU with a double α (Where forms), ELU with
+/// α = 1 also as torch exports <c>torch.where(x &gt; 0, x, torch.exp(x) - 1)</c>.
 /// </summary>
 internal sealed partial class OnnxImporter<T>
 {
@@ -88,12 +89,21 @@ internal sealed partial class OnnxImporter<T>
         if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [var scaled, Number threshold] }, Variable, var soft] }
             && scaled.ScaleOfX() is { } b && SoftplusBeta(soft) is { } b2 && Close(b, b2, ConstantTolerance))
             return () => new Softplus<T>(b, threshold.Value);
-        // Where(x > 0, x, α(eˣ − 1)): ELU, as our export writes a double α that a float cannot hold.
-        if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [Variable, Number { Value: 0 }] }, Variable, Terms { IsProduct: true } negative] }
-            && negative.Items is [Terms { IsProduct: false, Constant: -1, Items: [Function { Op: "Exp", Arguments: [Variable] }] }])
-            return () => new ELU<T>(negative.Constant);
+        // Where(x > 0, x, α(eˣ − 1)): ELU, as our export writes a double α that a float cannot hold, and with α = 1 as
+        // torch 1.13 exports torch.where(x > 0, x, torch.exp(x) - 1) (no product left once its 1 is gathered).
+        if (f is Function { Op: "Where", Arguments: [Function { Op: "Greater", Arguments: [Variable, Number { Value: 0 }] }, Variable, var negative] }
+            && ExpMinusOneScale(negative) is { } alpha)
+            return () => new ELU<T>(alpha);
         return null;
     }
+
+    /// <summary>α when <paramref name="f"/> is α(eˣ − 1) (eˣ − 1 itself for α = 1); otherwise null.</summary>
+    private static double? ExpMinusOneScale(OnnxExpression f) => f switch
+    {
+        Terms { IsProduct: false, Constant: -1, Items: [Function { Op: "Exp", Arguments: [Variable] }] } => 1,
+        Terms { IsProduct: true, Items: [Terms { IsProduct: false, Constant: -1, Items: [Function { Op: "Exp", Arguments: [Variable] }] }] } scaled => scaled.Constant,
+        _ => null,
+    };
 
     /// <summary>β when <paramref name="f"/> is softplus(βx)/β (softplus(x) for β = 1); otherwise null.</summary>
     private static double? SoftplusBeta(OnnxExpression f)

@@ -1,4 +1,5 @@
 using NeuralNets.Interop;
+using NeuralNets.Layers;
 using static NeuralNets.Tests.Interop.OnnxGraphs;
 
 namespace NeuralNets.Tests.Interop;
@@ -207,6 +208,27 @@ public class OnnxNearMissImportTests
 
         if (read) act().Predict([1f, 1f, 1f, 1f]).Should().Equal(10f);
         else act.Should().Throw<InvalidDataException>().WithMessage("*'unsqueeze_w1' (Unsqueeze) *axes*opset*");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Import_TorchWhereOfExpMinusOne_IsAnELUOfAlphaOne(bool inDouble)
+    {
+        // torch 1.13 exports torch.where(x > 0, x, torch.exp(x) - 1) as Greater(x, 0), Exp, Sub(·, 1), Where: ELU with
+        // α = 1, whose product by α the normal form no longer holds.
+        var graph = Graph([3], [3], inDouble ? OnnxDataType.Double : OnnxDataType.Float);
+        graph.Initializers.Add(Scalar("zero", 0, inDouble));
+        graph.Initializers.Add(Scalar("one", 1, inDouble));
+        graph.Nodes.Add(Node("Greater", ["x", "zero"], "positive"));
+        graph.Nodes.Add(Node("Exp", ["x"], "e"));
+        graph.Nodes.Add(Node("Sub", ["e", "one"], "negative"));
+        graph.Nodes.Add(Node("Where", ["positive", "x", "negative"], "y"));
+
+        var layer = inDouble ? Import<double>(Model(graph)).Layers.Single().Describe() : Import<float>(Model(graph)).Layers.Single().Describe();
+
+        layer.Should().Be(new ELU<double>(1).Describe());
+        if (inDouble) Import<double>(Model(graph)).Predict([-2.0, 0.0, 1.5]).Should().Equal(Math.Exp(-2) - 1, 0.0, 1.5);
     }
 
     private static string FirstLayer(ModelProto model, bool inDouble) =>
