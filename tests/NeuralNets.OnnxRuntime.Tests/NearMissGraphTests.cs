@@ -9,8 +9,8 @@ namespace NeuralNets.OnnxRuntime.Tests;
 /// shape computed from the data's, a weight under a Transpose, Unsqueeze or Squeeze, an activation written as
 /// elementwise nodes) but compute something else, or the same thing written otherwise: each is either refused, naming a
 /// node, or imported as a network that predicts what ONNX Runtime computes, in values and in shape. Some refused graphs
-/// are valid and computable (a Pad wider than half the pool's kernel, ELU with α = 1 as a Where): the importer reads a
-/// narrow set of forms, and says which node departs from them.
+/// are valid and computable (a Pad wider than half the pool's kernel, an Unsqueeze before the batch undone by a Squeeze):
+/// the importer reads a narrow set of forms, and says which node departs from them.
 /// </summary>
 public class NearMissGraphTests
 {
@@ -123,7 +123,13 @@ public class NearMissGraphTests
         }, refused: true),
         ["GELU tanh with 0.0447"] = Unary([4], g => GeluTanh(g, 0.0447f), refused: true),
         ["GELU tanh form"] = Unary([4], g => GeluTanh(g, 0.044715f)),
-        ["ELU as Where(x > 0, x, 1(eˣ − 1))"] = Unary([4], g => EluWhere(g, "Greater", 0f, 1f), refused: true),
+        ["ELU as Where(x > 0, x, 1(eˣ − 1))"] = Unary([4], g => EluWhere(g, "Greater", 0f, 1f)),
+        // torch 1.13's export of torch.where(x > 0, x, torch.exp(x) - 1): Greater, Exp, Sub, Where, no product.
+        ["ELU as Where(x > 0, x, eˣ − 1)"] = Unary([4], g => EluWhere(g, "Greater", 0f, alpha: null)),
+        ["ELU as Where(x > 0, x, eˣ − 2)"] = Unary([4], g => EluWhere(g, "Greater", 0f, alpha: null, subtracted: 2f), refused: true),
+        ["ELU as Where(x > 0.5, x, eˣ − 1)"] = Unary([4], g => EluWhere(g, "Greater", 0.5f, alpha: null), refused: true),
+        ["ELU as Where(x > 0, eˣ − 1, x) (branches swapped)"] = Unary([4], g => EluWhere(g, "Greater", 0f, alpha: null, branchesSwapped: true), refused: true),
+        ["ELU as Where(x > 0, x, 1 − eˣ)"] = Unary([4], g => EluWhere(g, "Greater", 0f, alpha: null, swapped: true), refused: true),
         ["Reshape to [N, -1] gathered at index -3"] = Computed(refused: false, g => Concat(g, Gathered(g, "n", -3), Constant(g, "rest", -1))),
         ["SiLU as σ(x) · x"] = Unary([4], g =>
         {
@@ -183,6 +189,28 @@ public class NearMissGraphTests
         ["ELU as Where(x > 1, x, 0.3(eˣ − 1))"] = Unary([4], g => EluWhere(g, "Greater", 1f, 0.3f), refused: true),
         ["ELU as Where(x < 0, x, 0.3(eˣ − 1))"] = Unary([4], g => EluWhere(g, "Less", 0f, 0.3f), refused: true),
         ["ELU with 1 − eˣ (Sub swapped)"] = Unary([4], g => EluWhere(g, "Greater", 0f, 0.3f, swapped: true), refused: true),
+
+        // Squeeze and Unsqueeze of the samples' unit axes in the data path.
+        ["Unsqueeze(1) then Squeeze(1), then Gemm"] = Squeezes(refused: false, 13, [4], [("Unsqueeze", [1]), ("Squeeze", [1])], gemmOf: 4),
+        ["Unsqueeze(-1) then Squeeze(2) (attributes, opset 11), then Gemm"] = Squeezes(refused: false, 11, [4], [("Unsqueeze", [-1]), ("Squeeze", [2])], gemmOf: 4),
+        ["Unsqueeze(1, 3) then Squeeze(3, 1)"] = Squeezes(refused: false, 13, [2, 3], [("Unsqueeze", [1, 3]), ("Squeeze", [3, 1])]),
+        ["Squeeze of [N, 3, 1] at axis 2, then Gemm"] = Squeezes(refused: false, 13, [3, 1], [("Squeeze", [2])], gemmOf: 3),
+        ["Unsqueeze(1) alone"] = Squeezes(refused: false, 13, [4], [("Unsqueeze", [1])]),
+        ["Squeeze of [N, 1] to [N], then Unsqueeze(1)"] = Squeezes(refused: false, 13, [1], [("Squeeze", [1]), ("Unsqueeze", [1])]),
+        ["GlobalAveragePool then Squeeze [2, 3]"] = Gap(refused: false, g => Axes(g, 13, "Squeeze", "g", "output", [2, 3])),
+        ["GlobalAveragePool then Squeeze [-1, -2]"] = Gap(refused: false, g => Axes(g, 13, "Squeeze", "g", "output", [-1, -2])),
+        ["Squeeze without axes (the batch's too, for a batch of one)"] = Squeezes(refused: true, 13, [3, 1], [("Squeeze", null)]),
+        ["Squeeze of the batch axis"] = Squeezes(refused: true, 13, [4], [("Squeeze", [0])]),
+        ["Squeeze of an axis not of length 1"] = Squeezes(refused: true, 13, [3, 1], [("Squeeze", [1])]),
+        ["Squeeze of [N, 1] to [N] (samples of no axis)"] = Squeezes(refused: true, 13, [1], [("Squeeze", [1])]),
+        ["Unsqueeze(0) then Squeeze(0) (an axis before the batch)"] = Squeezes(refused: true, 13, [4], [("Unsqueeze", [0]), ("Squeeze", [0])], gemmOf: 4),
+        ["Unsqueeze(1) then Gemm (a matrix of rank 3)"] = Squeezes(refused: true, 13, [4], [("Unsqueeze", [1])], gemmOf: 4),
+        ["Unsqueeze(1, 1) (an axis twice)"] = Squeezes(refused: true, 13, [4], [("Unsqueeze", [1, 1])]),
+        ["Unsqueeze with axes as an attribute under opset 13"] = new([4], 13, true, g =>
+        {
+            g.Nodes.Add(Node("Unsqueeze", ["input"], "u", Ints("axes", 1)));
+            g.Nodes.Add(Node("Relu", ["u"], "output"));
+        }),
 
         ["MatMul + Add of a bias [1, 1, 3], then Softmax (opset 11)"] = new([4], 11, true, g =>
         {
@@ -392,12 +420,48 @@ public class NearMissGraphTests
         g.Nodes.Add(Node("Where", ["above", "input", "soft"], "output"));
     }
 
-    private static void EluWhere(GraphProto g, string comparison, float bound, float alpha, bool swapped = false)
+    /// <summary>Where(x <paramref name="comparison"/> bound, x, α(eˣ − <paramref name="subtracted"/>)), without the product when α is null.</summary>
+    private static void EluWhere(GraphProto g, string comparison, float bound, float? alpha, bool swapped = false, float subtracted = 1f, bool branchesSwapped = false)
     {
         g.Nodes.Add(Node(comparison, ["input", Constant(g, "bound", bound)], "positive"));
         g.Nodes.Add(Node("Exp", ["input"], "e"));
-        g.Nodes.Add(Node("Sub", swapped ? [Constant(g, "one", 1f), "e"] : ["e", Constant(g, "one", 1f)], "em1"));
-        g.Nodes.Add(Node("Mul", ["em1", Constant(g, "alpha", alpha)], "negative"));
-        g.Nodes.Add(Node("Where", ["positive", "input", "negative"], "output"));
+        g.Nodes.Add(Node("Sub", swapped ? [Constant(g, "one", subtracted), "e"] : ["e", Constant(g, "one", subtracted)], alpha is null ? "negative" : "em1"));
+        if (alpha is { } a) g.Nodes.Add(Node("Mul", ["em1", Constant(g, "alpha", a)], "negative"));
+        g.Nodes.Add(Node("Where", branchesSwapped ? ["positive", "negative", "input"] : ["positive", "input", "negative"], "output"));
     }
+
+    /// <summary>A Squeeze or Unsqueeze of <paramref name="data"/> into <paramref name="output"/>: its axes an input from opset 13, an attribute before; none when null.</summary>
+    private static void Axes(GraphProto g, long opset, string op, string data, string output, long[]? axes)
+    {
+        if (axes is null) g.Nodes.Add(Node(op, [data], output));
+        else if (opset >= 13)
+        {
+            g.Initializers.Add(Int64s(output + ".axes", axes));
+            g.Nodes.Add(Node(op, [data, output + ".axes"], output));
+        }
+        else g.Nodes.Add(Node(op, [data], output, Ints("axes", axes)));
+    }
+
+    /// <summary>
+    /// Samples of <paramref name="sample"/> through Unsqueeze and Squeeze nodes in turn (each op and its axes), then a
+    /// Relu, or a Gemm into 3 outputs when <paramref name="gemmOf"/> gives the features it receives.
+    /// </summary>
+    private static Probe Squeezes(bool refused, long opset, int[] sample, (string Op, long[]? Axes)[] steps, int? gemmOf = null) =>
+        new(sample, opset, refused, g =>
+        {
+            string value = "input";
+            for (int i = 0; i < steps.Length; i++)
+            {
+                Axes(g, opset, steps[i].Op, value, "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), steps[i].Axes);
+                value = "s" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (gemmOf is not { } features)
+            {
+                g.Nodes.Add(Node("Relu", [value], "output"));
+                return;
+            }
+            g.Initializers.Add(Raw("w", [features, 3], [.. Enumerable.Range(0, 3 * features).Select(i => MathF.Sin(0.7f * i + 0.3f))]));
+            g.Initializers.Add(Raw("c", [3], [0.5f, -0.25f, 1f]));
+            g.Nodes.Add(Node("Gemm", [value, "w", "c"], "output"));
+        });
 }

@@ -19,12 +19,14 @@ namespace NeuralNets.Interop;
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope,
-/// Softmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten), skipping Identity and Dropout at inference; weights as
+/// Softmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten),
+/// Squeeze (with axes) and Unsqueeze of the samples' axes of length 1, never the batch's (nothing when a run of them gives
+/// the samples their shape back, else a Flatten or an Unflatten), skipping Identity and Dropout at inference; weights as
 /// raw_data or typed fields, and Constant nodes. It also reads what PyTorch's <c>torch.onnx.export</c> writes: a Pad of
 /// zeros then AveragePool (AvgPool2d), GlobalAveragePool (with a flatten after it, GlobalAvgPool2D), a Reshape whose
 /// shape is computed from the data's (Shape → Gather → Unsqueeze → Concat) or starts with a fixed-batch input's batch
 /// length, weights as a Transpose, Unsqueeze or Squeeze of an initializer, and GELU, SiLU, Softplus with β or a
-/// threshold, and ELU written as elementwise nodes. Anything else fails naming the node and its operator. An export
+/// threshold, and ELU (α = 1 too, as <c>torch.where(x &gt; 0, x, torch.exp(x) - 1)</c> exports) written as elementwise nodes. Anything else fails naming the node and its operator. An export
 /// read back is bit-identical in weights and outputs (Dropout layers, having no node, are gone), except for a double
 /// BatchNorm whose ε a float cannot hold, exported with ε folded into the variance and refused on import.</para>
 /// <para>Files are untrusted: every length is checked against the bytes present before anything is allocated, and every

@@ -65,6 +65,7 @@ internal sealed partial class OnnxImporter<T>
         {
             "Flatten" => FlattensAfterBatch(next, pooled.Length),
             "Reshape" => ReshapedSample(next, pooled, out _) is [_],
+            "Squeeze" => Squeezed(next, pooled) is [_],
             _ => false,
         };
         Add(node, () => new GlobalAvgPool2D<T>());

@@ -119,6 +119,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
                 return 0;
             }
             case "Reshape": Reshape(node); return 0;
+            case "Squeeze" or "Unsqueeze": return UnitAxes(chain, index);
             case "Identity": return 0;
             case "Dropout": Dropout(node); return 0;
             // Issue 16 layers.
@@ -135,7 +136,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
         }
     }
 
@@ -334,6 +335,12 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             string lengths = "[" + string.Join(", ", target.Select(length => length is { } known ? known.ToString(CultureInfo.InvariantCulture) : "batch")) + "]";
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"reshapes samples of shape {Text(_shape)} to {lengths}; only a reshape that keeps the batch, to [batch, {features}] (a flatten) or to [batch, d1, d2, …] with d1·d2·… = {features} (an unflatten), can be imported"));
         }
+        Reshaped(node, sample);
+    }
+
+    /// <summary>The layers that give each sample the shape <paramref name="sample"/> (as many values): none when it has it, a Flatten to a vector, an Unflatten (after a Flatten when the samples are not vectors) otherwise.</summary>
+    private void Reshaped(NodeProto node, int[] sample)
+    {
         if (_shape.SequenceEqual(sample)) return;
         if (_shape.Count != 1) Add(node, () => new Flatten<T>());
         if (sample.Length > 1) Add(node, () => new Unflatten<T>(1, sample));
