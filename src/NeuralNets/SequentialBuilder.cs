@@ -126,26 +126,31 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         });
     }
 
-    /// <summary>Appends a <see cref="MaxPool2D{T}"/> with a square window; the stride defaults to the kernel.</summary>
-    public SequentialBuilder<T> MaxPool2D(int kernel, int? stride = null, int padding = 0) =>
-        MaxPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding));
+    /// <summary>Appends a <see cref="MaxPool2D{T}"/> with a square window; the stride defaults to the kernel; <paramref name="ceilMode"/> rounds the output size up.</summary>
+    public SequentialBuilder<T> MaxPool2D(int kernel, int? stride = null, int padding = 0, bool ceilMode = false) =>
+        MaxPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding), ceilMode);
 
     /// <summary>Appends a <see cref="MaxPool2D{T}"/> with window, stride and padding given as (height, width).</summary>
-    public SequentialBuilder<T> MaxPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    public SequentialBuilder<T> MaxPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
+        bool ceilMode = false)
     {
-        PoolWindow.Create("MaxPool2D", kernel, stride, padding); // fail here, at the call, rather than at Build
-        return Add((_, _) => new MaxPool2D<T>(kernel, stride, padding));
+        PoolWindow.Create("MaxPool2D", kernel, stride, padding, ceilMode); // fail here, at the call, rather than at Build
+        return Add((_, _) => new MaxPool2D<T>(kernel, stride, padding, ceilMode));
     }
 
-    /// <summary>Appends an <see cref="AvgPool2D{T}"/> with a square window; the stride defaults to the kernel.</summary>
-    public SequentialBuilder<T> AvgPool2D(int kernel, int? stride = null, int padding = 0) =>
-        AvgPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding));
+    /// <summary>
+    /// Appends an <see cref="AvgPool2D{T}"/> with a square window; the stride defaults to the kernel; <paramref name="ceilMode"/>
+    /// rounds the output size up; <paramref name="countIncludePad"/> false leaves the padding out of the divisor.
+    /// </summary>
+    public SequentialBuilder<T> AvgPool2D(int kernel, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true) =>
+        AvgPool2D((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding), ceilMode, countIncludePad);
 
     /// <summary>Appends an <see cref="AvgPool2D{T}"/> with window, stride and padding given as (height, width).</summary>
-    public SequentialBuilder<T> AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    public SequentialBuilder<T> AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
+        bool ceilMode = false, bool countIncludePad = true)
     {
-        PoolWindow.Create("AvgPool2D", kernel, stride, padding);
-        return Add((_, _) => new AvgPool2D<T>(kernel, stride, padding));
+        PoolWindow.Create("AvgPool2D", kernel, stride, padding, ceilMode);
+        return Add((_, _) => new AvgPool2D<T>(kernel, stride, padding, ceilMode, countIncludePad));
     }
 
     /// <summary>Appends a <see cref="Flatten{T}"/>, turning <c>[C, H, W]</c> into <c>[C·H·W]</c>.</summary>

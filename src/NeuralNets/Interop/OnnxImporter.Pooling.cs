@@ -12,17 +12,52 @@ internal sealed partial class OnnxImporter<T>
     private void MaxPool(NodeProto node)
     {
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "ceil_mode", "storage_order"], kernelFromAttribute: null);
-        Add(node, () => new MaxPool2D<T>(kernel, stride, padding));
+        bool ceilMode = CeilMode(node);
+        Add(node, () => new MaxPool2D<T>(kernel, stride, padding, ceilMode));
     }
 
-    /// <summary>An AveragePool; <paramref name="padding"/> is the zero padding of a Pad before it, which counts in the average.</summary>
+    /// <summary>
+    /// An AveragePool; <paramref name="padding"/> is the zero padding of a Pad before it, which counts in the average
+    /// whatever count_include_pad says (the pool sees it as input).
+    /// </summary>
     private void AveragePool(NodeProto node, (int Height, int Width)? padding)
     {
         var (kernel, stride, pads) = Window(node, [.. WindowAttributes, "ceil_mode", "count_include_pad"], kernelFromAttribute: null);
         if (padding is not null && pads != (0, 0)) throw Node(node, "pads what a Pad before it padded already");
-        if (pads != (0, 0) && Int(node, "count_include_pad", 0) != 1)
-            throw Node(node, "leaves the padding out of the average (count_include_pad = 0); NeuralNets counts it, as PyTorch does by default");
-        Add(node, () => new AvgPool2D<T>(kernel, stride, padding ?? pads));
+        bool ceilMode = CeilMode(node), countIncludePad = padding is not null || Flag(node, "count_include_pad");
+        if (padding is { } padded && ceilMode) RefuseWindowInPadding(node, kernel, stride, padded);
+        Add(node, () => new AvgPool2D<T>(kernel, stride, padding ?? pads, ceilMode, countIncludePad));
+    }
+
+    /// <summary>ceil_mode, an attribute since opset 10: 0 or 1.</summary>
+    private bool CeilMode(NodeProto node)
+    {
+        if (Attribute(node, "ceil_mode") is not null && _opset < 10) throw Node(node, $"has ceil_mode, which came in opset 10, in opset {_opset}");
+        return Flag(node, "ceil_mode");
+    }
+
+    /// <summary>An attribute of 0 (the default) or 1.</summary>
+    private bool Flag(NodeProto node, string name) => Int(node, name, 0) switch
+    {
+        0 => false,
+        1 => true,
+        var value => throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {name} = {value}; only 0 and 1 are defined")),
+    };
+
+    /// <summary>
+    /// An AveragePool in ceil mode after a Pad sees the padding as input, so it keeps a last window that starts in the right
+    /// padding, which PyTorch's AvgPool2d (and AvgPool2D) leaves out: such a file, which then computes one more row or column
+    /// than its network did, is refused.
+    /// </summary>
+    private void RefuseWindowInPadding(NodeProto node, (int Height, int Width) kernel, (int Height, int Width) stride, (int Height, int Width) padding)
+    {
+        if (_shape.Count != 3) return;
+        var ours = Window2D.Create("AvgPool2D", kernel, stride, padding) with { CeilMode = true };
+        var padded = Window2D.Create("AvgPool2D", kernel, stride, (0, 0)) with { CeilMode = true };
+        int height = _shape[1], width = _shape[2];
+        if (ours.OutputHeight(height) != padded.OutputHeight(height + 2 * padding.Height) || ours.OutputWidth(width) != padded.OutputWidth(width + 2 * padding.Width))
+            throw Node(node, string.Create(CultureInfo.InvariantCulture,
+                $"rounds up (ceil_mode = 1) over an image its Pad padded, keeping a last window that starts in the padding of the {height}×{width} input, which AvgPool2D (as PyTorch's AvgPool2d) leaves out"));
     }
 
     /// <summary>

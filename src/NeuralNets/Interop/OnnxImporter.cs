@@ -296,7 +296,6 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         Allowed(node, allowed);
         if (Attribute(node, "auto_pad") is { } autoPad && Encoding(autoPad) is not ("NOTSET" or "VALID"))
             throw Node(node, $"pads automatically (auto_pad = {Encoding(autoPad)}); only explicit pads can be imported");
-        if (Int(node, "ceil_mode", 0) != 0) throw Node(node, "rounds its output size up (ceil_mode = 1); NeuralNets rounds down");
         if (Ints(node, "dilations", 2, 1).Any(d => d != 1)) throw Node(node, "is dilated; only dilations of 1 can be imported");
         var kernelShape = Attribute(node, "kernel_shape") is null && kernelFromAttribute is { } k ? [k.Item1, k.Item2] : Ints(node, "kernel_shape", 2, null);
         if (kernelFromAttribute is { } fromWeight && (kernelShape[0], kernelShape[1]) != fromWeight)

@@ -18,9 +18,11 @@ public static class OnnxMappings
         // and its node no bias input (Gemm without C, Conv and ConvTranspose without B), as PyTorch's bias=False exports.
         ["Dense"] = step => step.AddNode("Gemm", [step.Input, .. step.Parameters], OnnxAttribute.Int("transB", 1)),
         ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters], Window(step)),
-        ["MaxPool2D"] = step => step.AddNode("MaxPool", [step.Input], Window(step)),
-        // Zero padding counts in the average, as in PyTorch's AvgPool2d and our AvgPool2D.
-        ["AvgPool2D"] = step => step.AddNode("AveragePool", [step.Input], [.. Window(step), OnnxAttribute.Int("count_include_pad", 1)]),
+        ["MaxPool2D"] = step => step.AddNode("MaxPool", [step.Input], [.. Window(step), .. CeilMode(step)]),
+        // Zero padding counts in the average, as in PyTorch's AvgPool2d and our AvgPool2D by default.
+        ["AvgPool2D"] = step => step.AddNode("AveragePool", [step.Input],
+            [.. Window(step), OnnxAttribute.Int("count_include_pad", step.Description.Settings.GetValueOrDefault(PoolWindow.CountIncludePadSetting, 1) == 0 ? 0 : 1),
+                .. CeilMode(step)]),
         ["ReLU"] = step => step.AddNode("Relu", [step.Input]),
         ["Sigmoid"] = step => step.AddNode("Sigmoid", [step.Input]),
         ["Tanh"] = step => step.AddNode("Tanh", [step.Input]),
@@ -135,6 +137,10 @@ public static class OnnxMappings
             OnnxAttribute.Ints("pads", padH, padW, padH, padW),
         ];
     }
+
+    /// <summary>ceil_mode = 1 for a pool in ceil mode (an attribute since opset 10); nothing otherwise, as files written before it hold.</summary>
+    private static OnnxAttribute[] CeilMode(OnnxExportStep step) =>
+        step.Description.Settings.GetValueOrDefault(Window2D.CeilModeSetting) == 1 ? [OnnxAttribute.Int("ceil_mode", 1)] : [];
 
     /// <summary>
     /// LeakyRelu's alpha is a 32-bit float, exact for a float network. In a double network a slope such as 0.01 would

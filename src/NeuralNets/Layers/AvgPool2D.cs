@@ -8,42 +8,54 @@ using NeuralNets.Tensors;
 namespace NeuralNets.Layers;
 
 /// <summary>
-/// Average pooling over NCHW images, channel by channel, as PyTorch's <c>nn.AvgPool2d</c> with its
-/// defaults: zero padding is counted in the average (<c>count_include_pad=True</c>), the stride defaults to the kernel.
+/// Average pooling over NCHW images, channel by channel, as PyTorch's <c>nn.AvgPool2d</c>: by default zero padding is
+/// counted in the average (<c>count_include_pad=True</c>), the output size rounds down and the stride defaults to the kernel.
 /// </summary>
 /// <remarks>
-/// <c>y[n, c, r, q] = (1 / (kH·kW)) Σ_{i, j} x[n, c, r·sH − pH + i, q·sW − pW + j]</c>, x = 0 in the padding.
-/// Each input in a window receives <c>dy / (kH·kW)</c>; overlapping windows add.
+/// <c>y[n, c, r, q] = (1 / d) Σ_{i, j} x[n, c, r·sH − pH + i, q·sW − pW + j]</c>, x = 0 in the padding, where the divisor
+/// d is kH·kW, except where a window overhangs the padded input in ceil mode: it counts the window's cells in the padded
+/// input then (padding in, overhang out); with <c>countIncludePad: false</c> it counts only the window's input cells.
+/// Each input in a window receives <c>dy / d</c>; overlapping windows add.
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Window2D _window;
-    private readonly T _scale;
+    private readonly T _scale;  // 1/(kH·kW), the divisor's reciprocal for a whole window
+    private readonly bool _countIncludePad;
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
     private readonly PlaneActivation<T> _activation = new();  // the activation the last forward pass applied (ForwardActivated), if any
     private int _outH, _outW;
+    private bool _uniform;  // whether every window of the last forward pass had the divisor kH·kW
 
     /// <summary>Creates the layer with a square window.</summary>
     /// <param name="kernel">Window height and width.</param>
     /// <param name="stride">Step between windows; the kernel size when null (non-overlapping windows).</param>
     /// <param name="padding">Zero padding on every side; at most half the kernel.</param>
-    public AvgPool2D(int kernel, int? stride = null, int padding = 0)
-        : this((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding)) { }
+    /// <param name="ceilMode">PyTorch's <c>ceil_mode</c>: round the output size up, so that a last window may overhang the
+    /// padded input (its divisor leaves the overhang out); a window that would start in the right padding is left out.</param>
+    /// <param name="countIncludePad">PyTorch's <c>count_include_pad</c>: whether the padding counts in the divisor (true, the
+    /// default) or only the input cells under the window do.</param>
+    public AvgPool2D(int kernel, int? stride = null, int padding = 0, bool ceilMode = false, bool countIncludePad = true)
+        : this((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding), ceilMode, countIncludePad) { }
 
     /// <summary>Creates the layer with a rectangular window, stride and padding given as (height, width).</summary>
     /// <param name="kernel">Window (height, width).</param>
     /// <param name="stride">Step between windows; the kernel size when null.</param>
     /// <param name="padding">Zero padding; (0, 0) when null; at most half the kernel.</param>
-    public AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    /// <param name="ceilMode">PyTorch's <c>ceil_mode</c>: round the output size up (see the other constructor).</param>
+    /// <param name="countIncludePad">PyTorch's <c>count_include_pad</c>: whether the padding counts in the divisor.</param>
+    public AvgPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null,
+        bool ceilMode = false, bool countIncludePad = true)
     {
-        _window = PoolWindow.Create("AvgPool2D", kernel, stride, padding);
+        _window = PoolWindow.Create("AvgPool2D", kernel, stride, padding, ceilMode);
         _scale = T.One / T.CreateChecked(_window.KernelH * _window.KernelW);
+        _countIncludePad = countIncludePad;
     }
 
-    private AvgPool2D(AvgPool2D<T> source) => (_window, _scale) = (source._window, source._scale);
+    private AvgPool2D(AvgPool2D<T> source) => (_window, _scale, _countIncludePad) = (source._window, source._scale, source._countIncludePad);
 
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new AvgPool2D<T>(this);
@@ -59,6 +71,12 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>Padding (height, width).</summary>
     public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
+
+    /// <summary>Whether the output size rounds up (PyTorch's <c>ceil_mode</c>).</summary>
+    public bool CeilMode => _window.CeilMode;
+
+    /// <summary>Whether the padding counts in the divisor (PyTorch's <c>count_include_pad</c>).</summary>
+    public bool CountIncludePad => _countIncludePad;
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
@@ -81,6 +99,8 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
+        // Padding left out of the divisor changes the windows that cover it; ceil mode's overhang, the windows that reach past the padded input.
+        _uniform = !_window.Overhangs(height, width) && (_countIncludePad || (_window.PadH == 0 && _window.PadW == 0));
         int batch = input.BatchSize(), planes = batch * channels, plane = height * width;
         var output = _output.Get(batch, [channels, _outH, _outW]);
         _activation.Begin(input, activation);
@@ -89,7 +109,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         return output;
     }
 
-    // dx[window(k)] += dy[k] / (kH·kW)
+    // dx[window(k)] += dy[k] / d(k)
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
@@ -104,8 +124,18 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         return inputGradient;
     }
 
-    // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds.
-    private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 };
+    // The common 2×2 window with stride 2 and no padding, which the loops below take without asking each window's bounds:
+    // only where every window is whole (in ceil mode an odd height or width adds a last window of one row or column).
+    private bool TwoByTwo => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && _uniform;
+
+    /// <summary>The reciprocal of output (<paramref name="row"/>, <paramref name="column"/>)'s divisor: 1/(kH·kW) unless its window is cut short.</summary>
+    [MethodImpl(HotPath.Options)]
+    private T Scale(int row, int column, int height, int width, (int Start, int End) rows, (int Start, int End) columns)
+    {
+        if (_uniform) return _scale;
+        int divisor = _countIncludePad ? _window.PaddedArea(row, column, height, width) : (rows.End - rows.Start) * (columns.End - columns.Start);
+        return divisor == _window.KernelH * _window.KernelW ? _scale : T.One / T.CreateTruncating(divisor);
+    }
 
     // Planes [first, first + count) of the output, a chunk at a time, each chunk activated first when the pass applies an
     // activation; with the vectorised 2×2 windows, planes of even height as one tall plane (a call a plane cost more than a
@@ -168,10 +198,12 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         }
         for (int r = 0, k = 0; r < outH; r++)
         {
-            var (rowStart, rowEnd) = _window.Rows(r, height);
+            var rows = _window.Rows(r, height);
+            var (rowStart, rowEnd) = rows;
             for (int q = 0; q < outW; q++, k++)
             {
-                var (columnStart, columnEnd) = _window.Columns(q, width);
+                var columns = _window.Columns(q, width);
+                var (columnStart, columnEnd) = columns;
                 T sum = T.Zero;
                 for (int i = rowStart; i < rowEnd; i++)
                 {
@@ -184,7 +216,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
                         sum += rowSum;
                     }
                 }
-                y[k] = sum * _scale;
+                y[k] = sum * Scale(r, q, height, width, rows, columns);
             }
         }
     }
@@ -212,7 +244,7 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    // dx[window(k)] += dy[k] / (kH·kW), output after output in order within the plane.
+    // dx[window(k)] += dy[k] / d(k), output after output in order within the plane.
     [MethodImpl(HotPath.Options)]
     private void BackwardPlane(ReadOnlySpan<T> dy, Span<T> dx, int height, int width)
     {
@@ -240,11 +272,13 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         }
         for (int r = 0, k = 0; r < outH; r++)
         {
-            var (rowStart, rowEnd) = _window.Rows(r, height);
+            var rows = _window.Rows(r, height);
+            var (rowStart, rowEnd) = rows;
             for (int q = 0; q < outW; q++, k++)
             {
-                var (columnStart, columnEnd) = _window.Columns(q, width);
-                T share = dy[k] * _scale;
+                var columns = _window.Columns(q, width);
+                var (columnStart, columnEnd) = columns;
+                T share = dy[k] * Scale(r, q, height, width, rows, columns);
                 for (int i = rowStart; i < rowEnd; i++)
                     foreach (ref T v in dx.Slice(i * width + columnStart, columnEnd - columnStart)) v += share;
             }
@@ -279,8 +313,8 @@ public sealed class AvgPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     public IReadOnlyList<int> OutputShape(IReadOnlyList<int> inputShape) => PoolWindow.OutputShape(inputShape, _window, ToString());
 
     /// <inheritdoc/>
-    public LayerDescription Describe() => PoolWindow.Describe("AvgPool2D", _window);
+    public LayerDescription Describe() => PoolWindow.Describe("AvgPool2D", _window, _countIncludePad);
 
-    /// <summary>Prints like <c>AvgPool2D(2×2, stride 2)</c>.</summary>
-    public override string ToString() => PoolWindow.Text("AvgPool2D", _window);
+    /// <summary>Prints like <c>AvgPool2D(2×2, stride 2)</c>, or <c>AvgPool2D(3×3, stride 2, padding 1, ceil mode, padding not counted)</c>.</summary>
+    public override string ToString() => PoolWindow.Text("AvgPool2D", _window, _countIncludePad);
 }

@@ -12,7 +12,8 @@ namespace NeuralNets.Layers;
 
 /// <summary>
 /// Max pooling over NCHW images: each output is the largest input in its window, channel by
-/// channel, as PyTorch's <c>nn.MaxPool2d</c> (padding counts as −∞; the stride defaults to the kernel).
+/// channel, as PyTorch's <c>nn.MaxPool2d</c> (padding counts as −∞; the stride defaults to the kernel; in ceil mode a last
+/// window that overhangs the padded input takes the maximum of the inputs it covers).
 /// </summary>
 /// <remarks>
 /// <c>y[n, c, r, q] = max_{i, j} x[n, c, r·sH − pH + i, q·sW − pW + j]</c>. The derivative is 1 at the
@@ -30,27 +31,32 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     private Tensor<T>? _rectifiedOutput;  // the last forward pass's output when it rectified it (ForwardRectified), else null
     private readonly PlaneActivation<T> _activation = new();  // the activation the last forward pass applied (ForwardActivated), if any
     private int _outH, _outW;
+    private bool _overhangs;  // whether the last forward pass had windows overhanging the padded input (ceil mode)
 
     /// <summary>Creates the layer with a square window.</summary>
     /// <param name="kernel">Window height and width.</param>
     /// <param name="stride">Step between windows; the kernel size when null (non-overlapping windows).</param>
     /// <param name="padding">Implicit −∞ padding on every side; at most half the kernel.</param>
-    public MaxPool2D(int kernel, int? stride = null, int padding = 0)
-        : this((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding)) { }
+    /// <param name="ceilMode">PyTorch's <c>ceil_mode</c>: round the output size up, so that a last window may overhang the
+    /// padded input (it takes the maximum of the inputs it covers); a window that would start in the right padding is left out.</param>
+    public MaxPool2D(int kernel, int? stride = null, int padding = 0, bool ceilMode = false)
+        : this((kernel, kernel), stride is { } s ? (s, s) : null, (padding, padding), ceilMode) { }
 
     /// <summary>Creates the layer with a rectangular window, stride and padding given as (height, width).</summary>
     /// <param name="kernel">Window (height, width).</param>
     /// <param name="stride">Step between windows; the kernel size when null.</param>
     /// <param name="padding">Implicit −∞ padding; (0, 0) when null; at most half the kernel.</param>
-    public MaxPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null)
+    /// <param name="ceilMode">PyTorch's <c>ceil_mode</c>: round the output size up (see the other constructor).</param>
+    public MaxPool2D((int Height, int Width) kernel, (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, bool ceilMode = false)
     {
-        _window = PoolWindow.Create("MaxPool2D", kernel, stride, padding);
+        _window = PoolWindow.Create("MaxPool2D", kernel, stride, padding, ceilMode);
     }
 
     private MaxPool2D(Window2D window) => _window = window;
 
-    // The common 2×2, stride-2 window without padding, which both passes take a path of their own for.
-    private bool TwoByTwo { [MethodImpl(HotPath.Options)] get => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 }; }
+    // The common 2×2, stride-2 window without padding, which both passes take a path of their own for: only where every
+    // window is whole (in ceil mode an odd height or width adds a last window of one row or column).
+    private bool TwoByTwo { [MethodImpl(HotPath.Options)] get => _window is { KernelH: 2, KernelW: 2, StrideH: 2, StrideW: 2, PadH: 0, PadW: 0 } && !_overhangs; }
 
     /// <inheritdoc/>
     public ILayer<T> CreateInferenceCopy() => new MaxPool2D<T>(_window);
@@ -66,6 +72,9 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>Padding (height, width).</summary>
     public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
+
+    /// <summary>Whether the output size rounds up (PyTorch's <c>ceil_mode</c>).</summary>
+    public bool CeilMode => _window.CeilMode;
 
     /// <inheritdoc/>
     [MethodImpl(HotPath.Options)]
@@ -99,6 +108,7 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         ArgumentNullException.ThrowIfNull(input);
         var (channels, height, width) = PoolWindow.CheckInput(input, _window, this, out _outH, out _outW);
         _input = input;
+        _overhangs = _window.Overhangs(height, width);
         int batch = input.BatchSize(), planes = batch * channels, outPlane = _outH * _outW;
         if (_winners.Length < planes * outPlane) _winners = new int[planes * outPlane];
         var output = _output.Get(batch, [channels, _outH, _outW]);
@@ -510,6 +520,6 @@ public sealed class MaxPool2D<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// <inheritdoc/>
     public LayerDescription Describe() => PoolWindow.Describe("MaxPool2D", _window);
 
-    /// <summary>Prints like <c>MaxPool2D(2×2, stride 2)</c>.</summary>
+    /// <summary>Prints like <c>MaxPool2D(2×2, stride 2)</c>, or <c>MaxPool2D(3×3, stride 2, padding 1, ceil mode)</c>.</summary>
     public override string ToString() => PoolWindow.Text("MaxPool2D", _window);
 }

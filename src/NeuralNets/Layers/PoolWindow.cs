@@ -11,10 +11,13 @@ internal static class PoolWindow
 {
     private const string Expected = "[C, H, W]";
 
-    /// <summary>Validates the window as PyTorch does: positive kernel and stride (the kernel by default), padding at most half the kernel.</summary>
-    public static Window2D Create(string kind, (int Height, int Width) kernel, (int Height, int Width)? stride, (int Height, int Width)? padding)
+    /// <summary>
+    /// Validates the window as PyTorch does: positive kernel and stride (the kernel by default), padding at most half the
+    /// kernel; <paramref name="ceilMode"/> rounds the output size up (PyTorch's <c>ceil_mode</c>).
+    /// </summary>
+    public static Window2D Create(string kind, (int Height, int Width) kernel, (int Height, int Width)? stride, (int Height, int Width)? padding, bool ceilMode)
     {
-        var window = Window2D.Create(kind, kernel, stride ?? kernel, padding ?? (0, 0));
+        var window = Window2D.Create(kind, kernel, stride ?? kernel, padding ?? (0, 0)) with { CeilMode = ceilMode };
         if (window.PadH > window.KernelH / 2 || window.PadW > window.KernelW / 2)
             throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture,
                 $"{kind}: the padding {window.PadH}×{window.PadW} must be at most half the {window.KernelH}×{window.KernelW} kernel, so that every window holds an input."));
@@ -60,13 +63,19 @@ internal static class PoolWindow
         return [inputShape[0], window.OutputHeight(inputShape[1]), window.OutputWidth(inputShape[2])];
     }
 
-    public static LayerDescription Describe(string kind, Window2D window)
+    /// <summary>The description's setting of an average pool that leaves the padding out of its divisor: 0 then, absent otherwise.</summary>
+    public const string CountIncludePadSetting = "countIncludePad";
+
+    /// <summary>The window's settings; <c>countIncludePad</c> = 0 only for an average pool that leaves padding out (absent by default, as in older files).</summary>
+    public static LayerDescription Describe(string kind, Window2D window, bool countIncludePad = true)
     {
         var settings = new Dictionary<string, double>();
         window.Describe(settings);
+        if (!countIncludePad) settings[CountIncludePadSetting] = 0;
         return new LayerDescription(kind, settings);
     }
 
-    public static string Text(string kind, Window2D window) =>
-        $"{kind}({window.Text(showPadding: window.PadH != 0 || window.PadW != 0)})";
+    /// <summary><c>MaxPool2D(3×3, stride 2, padding 1, ceil mode)</c>; an average pool that leaves padding out adds <c>padding not counted</c>.</summary>
+    public static string Text(string kind, Window2D window, bool countIncludePad = true) =>
+        $"{kind}({window.Text(showPadding: window.PadH != 0 || window.PadW != 0)}{(window.CeilMode ? ", ceil mode" : "")}{(countIncludePad ? "" : ", padding not counted")})";
 }

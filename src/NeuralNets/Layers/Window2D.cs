@@ -8,9 +8,10 @@ namespace NeuralNets.Layers;
 /// <summary>
 /// The geometry a convolution or pooling window slides with: kernel, stride and zero padding,
 /// each as (height, width). Shared by <see cref="Conv2D{T}"/>, <see cref="MaxPool2D{T}"/> and
-/// <see cref="AvgPool2D{T}"/> so that they size their outputs and reject inputs alike.
+/// <see cref="AvgPool2D{T}"/> so that they size their outputs and reject inputs alike. With <paramref name="CeilMode"/>
+/// (pooling's <c>ceil_mode</c>) the output size rounds up, so that a last window may overhang the padded input.
 /// </summary>
-internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW)
+internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, int StrideW, int PadH, int PadW, bool CeilMode = false)
 {
     /// <summary>Validates every length; <paramref name="layer"/> names the layer being created.</summary>
     public static Window2D Create(string layer, (int Height, int Width) kernel, (int Height, int Width) stride, (int Height, int Width) padding)
@@ -24,11 +25,36 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
         return new Window2D(kernel.Height, kernel.Width, stride.Height, stride.Width, padding.Height, padding.Width);
     }
 
-    /// <summary>Output height ⌊(H + 2p − k)/s⌋ + 1 for input height <paramref name="height"/> (may be ≤ 0 when the kernel does not fit).</summary>
-    public int OutputHeight(int height) => FloorDivide(height + 2 * PadH - KernelH, StrideH) + 1;
+    /// <summary>Output height ⌊(H + 2p − k)/s⌋ + 1 for input height <paramref name="height"/> (may be ≤ 0 when the kernel does not fit); see <see cref="OutputLength"/>.</summary>
+    public int OutputHeight(int height) => OutputLength(height, KernelH, StrideH, PadH);
 
-    /// <summary>Output width ⌊(W + 2p − k)/s⌋ + 1 for input width <paramref name="width"/> (may be ≤ 0 when the kernel does not fit).</summary>
-    public int OutputWidth(int width) => FloorDivide(width + 2 * PadW - KernelW, StrideW) + 1;
+    /// <summary>Output width ⌊(W + 2p − k)/s⌋ + 1 for input width <paramref name="width"/> (may be ≤ 0 when the kernel does not fit); see <see cref="OutputLength"/>.</summary>
+    public int OutputWidth(int width) => OutputLength(width, KernelW, StrideW, PadW);
+
+    /// <summary>
+    /// ⌊(n + 2p − k)/s⌋ + 1 windows along an axis of <paramref name="length"/> n; in ceil mode ⌈(n + 2p − k)/s⌉ + 1, one
+    /// fewer where the last window would start at or beyond n + p (in the right padding only), as PyTorch sizes it.
+    /// </summary>
+    private int OutputLength(int length, int kernel, int stride, int pad)
+    {
+        if (!CeilMode) return FloorDivide(length + 2 * pad - kernel, stride) + 1;
+        int windows = FloorDivide(length + 2 * pad - kernel + stride - 1, stride) + 1;
+        return (windows - 1) * stride >= length + pad ? windows - 1 : windows;
+    }
+
+    /// <summary>Whether some window reaches beyond the padded input (only in ceil mode), so that not every window is whole.</summary>
+    public bool Overhangs(int height, int width) =>
+        CeilMode && ((OutputHeight(height) - 1) * StrideH + KernelH > height + 2 * PadH || (OutputWidth(width) - 1) * StrideW + KernelW > width + 2 * PadW);
+
+    /// <summary>
+    /// How many cells of the padded input output (<paramref name="row"/>, <paramref name="column"/>)'s window covers, padding
+    /// counted and the overhang of ceil mode not: PyTorch's divisor for <c>count_include_pad=True</c>.
+    /// </summary>
+    public int PaddedArea(int row, int column, int height, int width)
+    {
+        int top = row * StrideH - PadH, left = column * StrideW - PadW;
+        return (Math.Min(top + KernelH, height + PadH) - top) * (Math.Min(left + KernelW, width + PadW) - left);
+    }
 
     /// <summary>The input rows [Start, End) under output row <paramref name="row"/>'s window, clipped to the image (padding left out).</summary>
     public (int Start, int End) Rows(int row, int height)
@@ -62,7 +88,7 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
     public string Text(bool showPadding) =>
         string.Create(CultureInfo.InvariantCulture, $"{KernelH}×{KernelW}, stride {Pair(StrideH, StrideW)}") + (showPadding ? $", padding {Pair(PadH, PadW)}" : "");
 
-    /// <summary>Adds the six lengths to a layer's description.</summary>
+    /// <summary>Adds the six lengths to a layer's description (and <c>ceilMode</c> = 1 in ceil mode, nothing otherwise, as files before it hold).</summary>
     public void Describe(Dictionary<string, double> settings)
     {
         settings["kernelH"] = KernelH;
@@ -71,7 +97,11 @@ internal readonly record struct Window2D(int KernelH, int KernelW, int StrideH, 
         settings["strideW"] = StrideW;
         settings["padH"] = PadH;
         settings["padW"] = PadW;
+        if (CeilMode) settings[CeilModeSetting] = 1;
     }
+
+    /// <summary>The description's setting for ceil mode: 1 when on, absent when off.</summary>
+    public const string CeilModeSetting = "ceilMode";
 
     private static string Pair(int h, int w) =>
         h == w ? h.ToString(CultureInfo.InvariantCulture) : string.Create(CultureInfo.InvariantCulture, $"{h}×{w}");

@@ -104,14 +104,18 @@ internal static class BuiltInLayerKinds
     {
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
         {
-            Window(settings, pooling: true);
+            Create<double>(settings);
             return [];
         }
 
+        // ceilMode (1, or absent for off) for both; countIncludePad (0, or absent for on) for the average only, so that a max
+        // pool's file holding it is refused as an unknown setting.
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
             var (kernel, stride, padding) = Window(settings, pooling: true);
-            return Name == "MaxPool2D" ? new MaxPool2D<T>(kernel, stride, padding) : new AvgPool2D<T>(kernel, stride, padding);
+            bool ceilMode = Flag(settings, Window2D.CeilModeSetting, absent: false);
+            return Name == "MaxPool2D" ? new MaxPool2D<T>(kernel, stride, padding, ceilMode)
+                : new AvgPool2D<T>(kernel, stride, padding, ceilMode, Flag(settings, PoolWindow.CountIncludePadSetting, absent: true));
         }
     }
 
@@ -282,7 +286,10 @@ internal static class BuiltInLayerKinds
     /// Whether a Dense, Conv2D or ConvTranspose2D description has a bias: unless <c>bias</c> is 0; files written before
     /// the setting existed lack it and have one.
     /// </summary>
-    private static bool HasBias(LayerSettings settings) => !settings.Has(LayerBias.Setting) || settings.Int32(LayerBias.Setting, 0, 1) == 1;
+    private static bool HasBias(LayerSettings settings) => Flag(settings, LayerBias.Setting, absent: true);
+
+    /// <summary>A setting of 0 or 1 that files written before it existed lack: <paramref name="absent"/> then.</summary>
+    private static bool Flag(LayerSettings settings, string key, bool absent) => settings.Has(key) ? settings.Int32(key, 0, 1) == 1 : absent;
 
     /// <summary>
     /// The settings that built-in layers' descriptions leave out at their default, by kind, with the default's value: a

@@ -8,12 +8,15 @@ namespace NeuralNets.Tests.Layers;
 /// </summary>
 public class PoolingSplitTests
 {
-    public static TheoryData<string> Layers => new(["MaxPool2x2", "MaxPool3x3Stride2Padded", "Flatten"]);
+    public static TheoryData<string> Layers => new(["MaxPool2x2", "MaxPool3x3Stride2Padded", "Flatten", "MaxPool3x3Stride2PaddedCeil", "AvgPool3x3Stride2PaddedCeilNotCounted"]);
 
+    // In ceil mode, 3×3 windows with stride 2 and padding 1 over 12 rows give 7, the last overhanging the padding.
     private static ILayer<float> Create(string name) => name switch
     {
         "MaxPool2x2" => new MaxPool2D<float>(2),
         "MaxPool3x3Stride2Padded" => new MaxPool2D<float>(3, stride: 2, padding: 1),
+        "MaxPool3x3Stride2PaddedCeil" => new MaxPool2D<float>(3, stride: 2, padding: 1, ceilMode: true),
+        "AvgPool3x3Stride2PaddedCeilNotCounted" => new AvgPool2D<float>(3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false),
         _ => new Flatten<float>(),
     };
 
