@@ -36,7 +36,21 @@ public class NearMissGraphTests
         ["Pad beyond half the kernel"] = PadPool(refused: true, opset: 13, pads: [0, 0, 2, 2, 0, 0, 2, 2]),
         ["Pad then AveragePool count_include_pad=0"] = PadPool(refused: false, opset: 13, pads: [0, 0, 1, 1, 0, 0, 1, 1], pool: [Int("count_include_pad", 0)]),
         ["Pad then AveragePool with its own pads"] = PadPool(refused: true, opset: 13, pads: [0, 0, 1, 1, 0, 0, 1, 1], pool: [Ints("pads", 1, 1, 1, 1), Int("count_include_pad", 1)]),
-        ["Pad then AveragePool ceil_mode"] = PadPool(refused: true, opset: 13, pads: [0, 0, 1, 1, 0, 0, 1, 1], pool: [Int("ceil_mode", 1)]),
+        ["Pad then AveragePool ceil_mode"] = PadPool(refused: false, opset: 13, pads: [0, 0, 1, 1, 0, 0, 1, 1], pool: [Int("ceil_mode", 1)]),
+        // Over the padded 4 × 7, ceil mode keeps a last window starting in the Pad's padding, which AvgPool2d leaves out.
+        ["Pad then AveragePool ceil_mode, a window starting in the padding"] = PadPool(refused: true, opset: 13, pads: [0, 0, 1, 1, 0, 0, 1, 1],
+            pool: [Int("ceil_mode", 1)], sample: [2, 4, 5]),
+        // Pools with their own pads in ceil mode: ONNX Runtime leaves out a last window that would start in the right padding, as PyTorch does.
+        ["MaxPool ceil_mode, a window in the padding left out"] = Pool("MaxPool", [2, 5, 7], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2),
+            Ints("pads", 1, 1, 1, 1), Int("ceil_mode", 1)),
+        ["MaxPool ceil_mode, overhanging"] = Pool("MaxPool", [2, 6, 5], Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1), Int("ceil_mode", 1)),
+        ["AveragePool ceil_mode count_include_pad=1"] = Pool("AveragePool", [2, 6, 7], Ints("kernel_shape", 3, 2), Ints("strides", 2, 2),
+            Ints("pads", 1, 1, 1, 1), Int("ceil_mode", 1), Int("count_include_pad", 1)),
+        ["AveragePool ceil_mode count_include_pad=0"] = Pool("AveragePool", [2, 6, 7], Ints("kernel_shape", 3, 2), Ints("strides", 2, 2),
+            Ints("pads", 1, 1, 1, 1), Int("ceil_mode", 1), Int("count_include_pad", 0)),
+        ["AveragePool ceil_mode without pads"] = Pool("AveragePool", [2, 5, 7], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2), Int("ceil_mode", 1)),
+        ["AveragePool count_include_pad=0"] = Pool("AveragePool", [2, 8, 9], Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1)),
+        ["MaxPool ceil_mode = 2"] = new([2, 5, 5], 13, true, g => g.Nodes.Add(Node("MaxPool", ["input"], "output", Ints("kernel_shape", 2, 2), Int("ceil_mode", 2)))),
         ["Pad feeding two nodes"] = new([1, 4, 4], 13, true, g =>
         {
             g.Initializers.Add(Int64s("pads", 0, 0, 1, 1, 0, 0, 1, 1));
@@ -300,8 +314,13 @@ public class NearMissGraphTests
             Math.Abs(ours[i] - theirs[i]).Should().BeLessThanOrEqualTo(Tolerance * Math.Max(1, Math.Abs(theirs[i])), $"output {i}");
     }
 
-    private static Probe PadPool(bool refused, long opset, long[] pads, float value = 0f, string? mode = null, AttributeProto[]? pool = null, AttributeProto[]? pad = null) =>
-        new([2, 4, 4], opset, refused, g =>
+    /// <summary>A MaxPool or AveragePool alone, which the importer must read.</summary>
+    private static Probe Pool(string op, int[] sample, params AttributeProto[] attributes) =>
+        new(sample, 13, false, g => g.Nodes.Add(Node(op, ["input"], "output", attributes)));
+
+    private static Probe PadPool(bool refused, long opset, long[] pads, float value = 0f, string? mode = null, AttributeProto[]? pool = null, AttributeProto[]? pad = null,
+        int[]? sample = null) =>
+        new(sample ?? [2, 4, 4], opset, refused, g =>
         {
             var attributes = new List<AttributeProto>();
             if (mode is not null) attributes.Add(new AttributeProto { Name = "mode", Type = OnnxAttributeType.String, S = System.Text.Encoding.UTF8.GetBytes(mode) });

@@ -14,7 +14,10 @@ internal static class Networks
         // Issue 15's layer.
         "ConvTranspose2D", "Unflatten",
         // Without a bias (PyTorch's bias=False): Gemm without C, Conv and ConvTranspose without B.
-        "Dense(no bias)", "Conv2D(no bias)", "ConvTranspose2D(no bias)"];
+        "Dense(no bias)", "Conv2D(no bias)", "ConvTranspose2D(no bias)",
+        // PyTorch's ceil_mode and count_include_pad.
+        "MaxPool2D(ceil)", "MaxPool2D(ceil, window in padding)", "AvgPool2D(ceil)", "AvgPool2D(ceil, padding not counted)",
+        "AvgPool2D(padding not counted)", "AvgPool2D(ceil, no padding)"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -51,6 +54,15 @@ internal static class Networks
         "Dense(no bias)" => Network.Sequential<T>([20]).Dense(7, bias: false).Build(seed: 21),
         "Conv2D(no bias)" => Network.Sequential<T>([3, 9, 8]).Conv2D(4, kernel: (3, 2), stride: (2, 1), padding: (1, 0), bias: false).Build(seed: 22),
         "ConvTranspose2D(no bias)" => Network.Sequential<T>([3, 5, 4]).ConvTranspose2D(2, kernel: 3, stride: 2, padding: 1, outputPadding: 1, bias: false).Build(seed: 23),
+        // 6 rows: a fourth row of windows overhangs the padding (three when rounding down).
+        "MaxPool2D(ceil)" => Network.Sequential<T>([2, 6, 5]).MaxPool2D(3, stride: 2, padding: 1, ceilMode: true).Build(seed: 24),
+        // 5 × 7 with 2×2 windows, stride 2 and padding 1: a last window of each axis would start in the padding and is left out.
+        "MaxPool2D(ceil, window in padding)" => Network.Sequential<T>([2, 5, 7]).MaxPool2D(2, stride: 2, padding: 1, ceilMode: true).Build(seed: 25),
+        "AvgPool2D(ceil)" => Network.Sequential<T>([2, 6, 7]).AvgPool2D((3, 2), stride: (2, 2), padding: (1, 1), ceilMode: true).Build(seed: 26),
+        "AvgPool2D(ceil, padding not counted)" => Network.Sequential<T>([2, 6, 7]).AvgPool2D((3, 2), stride: (2, 2), padding: (1, 1), ceilMode: true,
+            countIncludePad: false).Build(seed: 27),
+        "AvgPool2D(padding not counted)" => Network.Sequential<T>([2, 8, 9]).AvgPool2D(3, stride: 2, padding: 1, countIncludePad: false).Build(seed: 28),
+        "AvgPool2D(ceil, no padding)" => Network.Sequential<T>([2, 5, 7]).AvgPool2D(2, ceilMode: true).Build(seed: 29),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 

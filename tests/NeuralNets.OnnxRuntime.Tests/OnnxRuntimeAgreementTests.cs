@@ -23,7 +23,7 @@ public class OnnxRuntimeAgreementTests
     /// and ConvTranspose2D).
     /// </summary>
     public static TheoryData<string, int> DoubleLayerCases() =>
-        Cases(Networks.LayerCases.Where(name => name is not ("Conv2D" or "AvgPool2D" or "LeakyReLU" or "LeakyReLU(0.3)"
+        Cases(Networks.LayerCases.Where(name => !name.StartsWith("AvgPool2D", StringComparison.Ordinal) && name is not ("Conv2D" or "LeakyReLU" or "LeakyReLU(0.3)"
             or "GELU" or "ELU" or "Softplus" or "Softplus(2, 3)" or "Softplus(1, 40)" or "GlobalAvgPool2D" or "ConvTranspose2D"
             or "Conv2D(no bias)" or "ConvTranspose2D(no bias)")));
 

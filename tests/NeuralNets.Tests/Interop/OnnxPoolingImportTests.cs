@@ -89,4 +89,53 @@ public class OnnxPoolingImportTests
 
         act.Should().Throw<InvalidDataException>().WithMessage("*'pad_p' (Pad) pads an image without an AveragePool after it*");
     }
+
+    [Fact]
+    public void Export_CeilModeAndPaddingNotCounted_ReadBackAsTheSameLayers()
+    {
+        var network = Network.Sequential<float>([2, 7, 9]).MaxPool2D(2, ceilMode: true).AvgPool2D(3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)
+            .AvgPool2D((2, 1), padding: (1, 0), countIncludePad: false).MaxPool2D(2, stride: 2, padding: 1, ceilMode: true).Build(seed: 3);
+
+        var imported = OnnxFile.FromBytes<float>(OnnxFile.ToBytes(network));
+
+        imported.DescribeLayers().Should().Equal(network.DescribeLayers());
+        var x = TestTensors.Random<float>(4, 3, 2, 7, 9);
+        imported.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
+    }
+
+    [Fact]
+    public void Export_DefaultPools_WriteNoCeilMode_AndCountThePadding()
+    {
+        var network = Network.Sequential<float>([2, 7, 9]).MaxPool2D(2).AvgPool2D(3, stride: 1, padding: 1).Build(seed: 3);
+
+        string text = System.Text.Encoding.Latin1.GetString(OnnxFile.ToBytes(network));
+
+        text.Should().NotContain("ceil_mode").And.Contain("count_include_pad");
+    }
+
+    [Fact]
+    public void Import_AveragePoolLeavingPaddingOut_IsAnAvgPool2DThatDoesToo()
+    {
+        var graph = Graph([1, 2, 2], [1, 3, 3]);
+        graph.Nodes.Add(Node("AveragePool", ["x"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 1, 1), Ints("pads", 1, 1, 1, 1), Int("count_include_pad", 0)));
+
+        var network = Import<float>(Model(graph));
+
+        network.Layers.Should().ContainSingle().Which.Should().BeOfType<AvgPool2D<float>>().Which.CountIncludePad.Should().BeFalse();
+        // Each corner window holds one input, each edge window two, the centre all four.
+        network.Predict([4f, 8f, 12f, 16f]).Should().Equal(4f, 6f, 8f, 8f, 10f, 12f, 12f, 14f, 16f);
+    }
+
+    [Theory]
+    [InlineData("MaxPool", 13, 2, "*(MaxPool) has ceil_mode = 2; only 0 and 1 are defined*")]
+    [InlineData("AveragePool", 9, 1, "*(AveragePool) has ceil_mode, which came in opset 10, in opset 9*")]
+    public void Import_CeilModeNotDefined_FailsNamingIt(string op, long opset, long ceilMode, string message)
+    {
+        var graph = Graph([1, 4, 4], [1, 2, 2]);
+        graph.Nodes.Add(Node(op, ["x"], "y", Ints("kernel_shape", 2, 2), Ints("strides", 2, 2), Int("ceil_mode", ceilMode)));
+
+        var act = () => Import<float>(Model(graph, opset));
+
+        act.Should().Throw<InvalidDataException>().WithMessage(message);
+    }
 }
