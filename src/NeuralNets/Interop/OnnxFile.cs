@@ -12,7 +12,8 @@ namespace NeuralNets.Interop;
 /// <para><b>Export</b> writes operator set <see cref="OperatorSetVersion"/> (13) of the default domain, IR version 7; the
 /// input and output have a symbolic batch dimension and the network's per-sample shapes; parameters are initializers
 /// named as the network names them (<c>"0.weight"</c>), so PyTorch-style names survive. Layers map as
-/// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1);
+/// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1, or 0 for a
+/// layer that leaves padding out; either pool with ceil_mode = 1 in ceil mode);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope); Softmax → Softmax(axis = -1) after a vector; Flatten → Flatten(axis = 1);
 /// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
@@ -23,7 +24,8 @@ namespace NeuralNets.Interop;
 /// Squeeze (with axes) and Unsqueeze of the samples' axes of length 1, never the batch's (nothing when a run of them gives
 /// the samples their shape back, else a Flatten or an Unflatten), skipping Identity and Dropout at inference; weights as
 /// raw_data or typed fields, and Constant nodes. It also reads what PyTorch's <c>torch.onnx.export</c> writes: a Pad of
-/// zeros then AveragePool (AvgPool2d), GlobalAveragePool (with a flatten after it, GlobalAvgPool2D), a Reshape whose
+/// zeros then AveragePool (AvgPool2d; in ceil mode refused where the padded image keeps a last window that AvgPool2d leaves
+/// out), MaxPool and AveragePool with ceil_mode and count_include_pad, GlobalAveragePool (with a flatten after it, GlobalAvgPool2D), a Reshape whose
 /// shape is computed from the data's (Shape → Gather → Unsqueeze → Concat) or starts with a fixed-batch input's batch
 /// length, weights as a Transpose, Unsqueeze or Squeeze of an initializer, and GELU, SiLU, Softplus with β or a
 /// threshold, and ELU (α = 1 too, as <c>torch.where(x &gt; 0, x, torch.exp(x) - 1)</c> exports) written as elementwise nodes. Anything else fails naming the node and its operator. An export
