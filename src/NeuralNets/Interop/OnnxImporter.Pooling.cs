@@ -32,7 +32,7 @@ internal sealed partial class OnnxImporter<T>
     /// <summary>ceil_mode, an attribute since opset 10: 0 or 1.</summary>
     private bool CeilMode(NodeProto node)
     {
-        if (Attribute(node, "ceil_mode") is not null && _opset < 10) throw Node(node, $"has ceil_mode, which came in opset 10, in opset {_opset}");
+        if (Attribute(node, "ceil_mode") is not null && _opset < 10) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has ceil_mode, which came in opset 10, in opset {_opset}"));
         return Flag(node, "ceil_mode");
     }
 
