@@ -69,6 +69,22 @@ public class ConcurrentInferenceTests
         ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void PredictBatch_CeilModePoolsFromEightThreads_EqualsSerialBitForBit(int batch)
+    {
+        // 27 × 27 images: every pool in ceil mode has partial last windows (the 2×2 one too, on odd sides), and the
+        // averages leave padding out of their divisors.
+        var network = Network.Sequential<float>(1, 27, 27)
+            .Conv2D(6, kernel: 3, padding: 1).ReLU().MaxPool2D(2, ceilMode: true)
+            .Conv2D(8, kernel: 3).Sigmoid().AvgPool2D(3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)
+            .AvgPool2D(2, ceilMode: true).MaxPool2D(3, stride: 2, padding: 1, ceilMode: true)
+            .Flatten().Dense(10).Build(seed: 8);
+        var batches = Enumerable.Range(0, 48).Select(i => TestTensors.Random<float>(300 + i, batch, 1, 27, 27)).ToArray();
+        ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
+    }
+
     [Fact]
     public void PredictBatch_LargeMlpBatchesThatSplitAcrossHelpers_EqualsSerialBitForBit()
     {
