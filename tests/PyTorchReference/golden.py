@@ -14,3 +14,10 @@ def literal(value):
     if text in ("inf", "-inf", "nan"):
         raise ValueError(f"{text} has no C# literal here")
     return text if ("." in text or "e" in text) else text + ".0"
+
+
+def array(values, indent):
+    """A C# collection expression of `values`, four to a line at `indent`, its closing bracket one level out."""
+    lines = [indent + ", ".join(literal(v) for v in values[start:start + 4]) + ","
+             for start in range(0, len(values), 4)]
+    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"

@@ -27,7 +27,7 @@ import sys
 
 import torch
 import torch.nn.functional as F
-from golden import wave, literal
+from golden import array, wave, literal
 
 
 def record(loss_of, output, target, shape):
@@ -107,12 +107,6 @@ CROSS_ENTROPY_SUBNORMAL = [
     (None, 0.0, "logits 0, −720, 5, −730 and −715, 2, −740, 0: probabilities below the smallest normal double, [2, 4], labels 2, 1",
      [0.0, -720.0, 5.0, -730.0, -715.0, 2.0, -740.0, 0.0], [2, 1], [2, 4]),
 ]
-
-
-def array(values, indent):
-    lines = [indent + ", ".join(literal(v) for v in values[start:start + 4]) + ","
-             for start in range(0, len(values), 4)]
-    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"
 
 
 def elementwise(description, output, target, shape, loss_of, indent="            "):

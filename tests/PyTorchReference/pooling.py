@@ -14,7 +14,7 @@ The output is the same bytes on every run.
 import sys
 
 import torch
-from golden import wave, literal
+from golden import array, wave
 
 # (description, max or avg, kernel, stride, padding, ceil_mode, count_include_pad, input shape)
 CASES = [
@@ -53,12 +53,6 @@ def record(kind, kernel, stride, padding, ceil_mode, count_include_pad, shape, v
     dy = gradient_of(y.numel())
     y.backward(torch.tensor(dy).reshape(y.shape))
     return list(y.shape), y.reshape(-1).tolist(), dy, x.grad.reshape(-1).tolist()
-
-
-def array(values, indent):
-    lines = [indent + ", ".join(literal(v) for v in values[start:start + 4]) + ","
-             for start in range(0, len(values), 4)]
-    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"
 
 
 def ints(values):

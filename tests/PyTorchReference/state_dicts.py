@@ -40,7 +40,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from golden import wave, literal
+from golden import array, wave, literal
 
 # The format's element types this script writes and reads: torch's dtype and, for the bytes, a torch integer type of
 # the same width (tensor.view(int type) gives the raw bits, which numpy can then write little-endian).
@@ -265,11 +265,6 @@ def outputs(model, dtype, input_shape, offset):
 
 def fresh_copy_in_float64(model):
     return copy.deepcopy(model).double().eval()
-
-
-def array(values, indent):
-    lines = [indent + ", ".join(literal(v) for v in values[start:start + 4]) + "," for start in range(0, len(values), 4)]
-    return "[\n" + "\n".join(lines) + "\n" + indent[:-4] + "]"
 
 
 def case(name, dtype, input_shape, x, own, exact):
