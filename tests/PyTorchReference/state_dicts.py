@@ -40,7 +40,7 @@ import sys
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from golden import array, wave, literal
+from golden import array, wave
 
 # The format's element types this script writes and reads: torch's dtype and, for the bytes, a torch integer type of
 # the same width (tensor.view(int type) gives the raw bits, which numpy can then write little-endian).
