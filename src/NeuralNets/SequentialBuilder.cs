@@ -70,6 +70,9 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a <see cref="Softmax{T}"/>.</summary>
     public SequentialBuilder<T> Softmax() => Add(static (_, _) => new Softmax<T>());
 
+    /// <summary>Appends a <see cref="LogSoftmax{T}"/>, the log-probabilities that <see cref="Losses.NegativeLogLikelihood{T}"/> takes.</summary>
+    public SequentialBuilder<T> LogSoftmax() => Add(static (_, _) => new LogSoftmax<T>());
+
     /// <summary>Appends a <see cref="Conv2D{T}"/> with a square kernel; the input must be <c>[C, H, W]</c>.</summary>
     /// <param name="outChannels">Output channels (Cout).</param>
     /// <param name="kernel">Kernel height and width.</param>

@@ -110,7 +110,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
                 Add(node, () => new LeakyReLU<T>(Decimal(slope[0])));
                 return 0;
             }
-            case "Softmax": Softmax(node); return 0;
+            case "Softmax": OverASample(node, () => new Softmax<T>()); return 0;
+            case "LogSoftmax": OverASample(node, () => new LogSoftmax<T>()); return 0;
             case "Flatten":
             {
                 if (!FlattensAfterBatch(node, _shape.Count))
@@ -136,7 +137,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, LogSoftmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
         }
     }
 
@@ -308,7 +309,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             (Length(node, pads[0], 0), Length(node, pads[1], 0)));
     }
 
-    private void Softmax(NodeProto node)
+    /// <summary>Softmax or LogSoftmax, which NeuralNets' layers compute over a whole sample: over the last axis of a vector, or from axis 1 on before opset 13.</summary>
+    private void OverASample(NodeProto node, Func<ILayer<T>> layer)
     {
         Allowed(node, "axis");
         // Opset 13 normalises over one axis (default the last); earlier sets over everything from the axis on (default 1).
@@ -317,8 +319,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         bool lastOfVector = rank == 2 && (axis == 1 || axis == -1);
         bool wholeSample = _opset < 13 && (axis == 1 || axis == 1 - rank);
         if (!lastOfVector && !wholeSample)
-            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' Softmax normalises over a whole sample"));
-        Add(node, () => new Softmax<T>());
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' {node.OpType} normalises over a whole sample"));
+        Add(node, layer);
     }
 
     /// <summary>

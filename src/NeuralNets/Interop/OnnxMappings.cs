@@ -27,7 +27,8 @@ public static class OnnxMappings
         ["Sigmoid"] = step => step.AddNode("Sigmoid", [step.Input]),
         ["Tanh"] = step => step.AddNode("Tanh", [step.Input]),
         ["LeakyReLU"] = LeakyReLU,
-        ["Softmax"] = Softmax,
+        ["Softmax"] = step => OverTheLastAxis(step, "Softmax"),
+        ["LogSoftmax"] = step => OverTheLastAxis(step, "LogSoftmax"),
         ["Flatten"] = step => step.AddNode("Flatten", [step.Input], OnnxAttribute.Int("axis", 1)),
         // Inference passes values through unchanged: no node.
         ["Dropout"] = step => step.Input,
@@ -156,14 +157,14 @@ public static class OnnxMappings
     }
 
     /// <summary>
-    /// Our Softmax normalises over all of a sample's values; ONNX's (opset 13) over one axis. They agree when a sample
-    /// is a vector, which is the only place a classifier puts it.
+    /// Our Softmax and LogSoftmax normalise over all of a sample's values; ONNX's (opset 13) over one axis. They agree when a
+    /// sample is a vector, which is the only place a classifier puts them.
     /// </summary>
-    private static string Softmax(OnnxExportStep step)
+    private static string OverTheLastAxis(OnnxExportStep step, string operatorName)
     {
         if (step.InputShape.Count != 1)
             throw new NotSupportedException(
-                $"Softmax over a sample of shape {TensorMemory.ShapeText(step.InputShape)} has no single ONNX operator (ONNX's Softmax normalises over one axis); put a Flatten before it.");
-        return step.AddNode("Softmax", [step.Input], OnnxAttribute.Int("axis", -1));
+                $"{step.Description.Kind} over a sample of shape {TensorMemory.ShapeText(step.InputShape)} has no single ONNX operator (ONNX's {operatorName} normalises over one axis); put a Flatten before it.");
+        return step.AddNode(operatorName, [step.Input], OnnxAttribute.Int("axis", -1));
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
 namespace NeuralNets.Layers;
@@ -10,7 +11,8 @@ namespace NeuralNets.Layers;
 /// <see cref="Sequential{T}.Predict(Tensor{T})"/> is, on which they run; for a <see cref="Sequential{T}"/> or a <see cref="FrozenNetwork{T}"/>.
 /// </summary>
 /// <remarks>A network whose last layer is already <see cref="Softmax{T}"/> or <see cref="Sigmoid{T}"/> outputs probabilities:
-/// they are returned as they are, not squashed twice.</remarks>
+/// they are returned as they are, not squashed twice. One whose last layer is <see cref="LogSoftmax{T}"/> outputs their
+/// logarithms: the probabilities are their exponentials.</remarks>
 public static class SequentialPredictions
 {
     /// <summary>The most probable class of each sample of <paramref name="batch"/>: the index of the largest output, or for a single output 1 when its probability is at least ½.</summary>
@@ -105,6 +107,11 @@ public static class SequentialPredictions
     private static void ToProbabilities<T>(Sequential<T> network, Span<T> scores) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (network.Layers[^1] is Softmax<T> or Sigmoid<T>) return;
+        if (network.Layers[^1] is LogSoftmax<T>)
+        {
+            Exponential.Compute<T>(scores, scores);
+            return;
+        }
         if (scores.Length == 1)
         {
             scores[0] = T.One / (T.One + T.Exp(-scores[0]));

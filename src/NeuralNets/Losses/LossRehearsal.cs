@@ -16,6 +16,9 @@ internal static class LossRehearsal
     public static void QueueSoftmaxCrossEntropy<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         KernelWarmUp.Enqueue(typeof(SoftmaxCrossEntropy<T>), RehearseSoftmaxCrossEntropy<T>);
 
+    public static void QueueNegativeLogLikelihood<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        KernelWarmUp.Enqueue(typeof(NegativeLogLikelihood<T>), RehearseNegativeLogLikelihood<T>);
+
     public static void QueueMeanSquaredError<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         KernelWarmUp.Enqueue(typeof(MeanSquaredError<T>), RehearseMeanSquaredError<T>);
 
@@ -58,6 +61,9 @@ internal static class LossRehearsal
         Rehearse(new SoftmaxCrossEntropy<T>(), Labels<T>(CommonClasses), CommonClasses);
 
     private const int CommonClasses = 10;
+
+    internal static void RehearseNegativeLogLikelihood<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Rehearse(new NegativeLogLikelihood<T>(), Labels<T>(CommonClasses), CommonClasses);
 
     internal static void RehearseMeanSquaredError<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Rehearse(new MeanSquaredError<T>(), Values<T>(2));

@@ -21,6 +21,7 @@ internal static class BuiltInLayerKinds
         // Issue 16 layers.
         new GeluKind(), new EluKind(), new ActivationKind("SiLU"), new SoftplusKind(), new ActivationKind("GlobalAvgPool2D"),
         new BatchNormKind("BatchNorm1D"), new BatchNormKind("BatchNorm2D"),
+        new ActivationKind("LogSoftmax"),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -153,6 +154,7 @@ internal static class BuiltInLayerKinds
             "Tanh" => new Tanh<T>(),
             "ReLU" => new ReLU<T>(),
             "Softmax" => new Softmax<T>(),
+            "LogSoftmax" => new LogSoftmax<T>(),
             "Flatten" => new Flatten<T>(),
             "SiLU" => new SiLU<T>(),
             "GlobalAvgPool2D" => new GlobalAvgPool2D<T>(),

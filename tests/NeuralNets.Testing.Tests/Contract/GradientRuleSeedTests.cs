@@ -27,6 +27,7 @@ public class GradientRuleSeedTests
         ["Softplus"] = (new Softplus<double>(), [2, 3, 3]),
         ["ELU"] = (new ELU<double>(), [17]),
         ["Softmax"] = (new Softmax<double>(), [17]),
+        ["LogSoftmax"] = (new LogSoftmax<double>(), [17]),
         ["BatchNorm1D"] = (new BatchNorm1D<double>(4), [4]),
         ["BatchNorm2D"] = (new BatchNorm2D<double>(3), [3, 4, 4]),
         ["Dropout"] = (new Dropout<double>(0.5, seed), [2, 3, 3]),

@@ -7,7 +7,7 @@ namespace NeuralNets.Tests.Integration;
 
 /// <summary>
 /// Networks drawn from a seed, each build of a seed the same layers with the same weights: dense stacks (with BatchNorm1D,
-/// Dropout, every elementwise activation, Softmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
+/// Dropout, every elementwise activation, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
 /// BatchNorm2D, every elementwise activation, MaxPool2D and AvgPool2D of any window, GlobalAvgPool2D or Flatten before a
 /// Dense). Large ones have layers and batches long enough for their passes to split across the team.
 /// </summary>
@@ -92,7 +92,11 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
         }
         layers.Add(new Dense<T>(features, Outputs, _seed + 99));
         text += $" Dense({Outputs})";
-        if (random.Next(3) == 0) Add(layers, new Softmax<T>(), ref text);
+        switch (random.Next(6))
+        {
+            case 0 or 1: Add(layers, new Softmax<T>(), ref text); break;
+            case 2: Add(layers, new LogSoftmax<T>(), ref text); break;
+        }
         return (layers, shape, text);
     }
 

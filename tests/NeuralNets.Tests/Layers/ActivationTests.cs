@@ -5,7 +5,7 @@ namespace NeuralNets.Tests.Layers;
 
 public class ActivationTests
 {
-    public static TheoryData<string> Activations => ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax"];
+    public static TheoryData<string> Activations => ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax", "LogSoftmax"];
 
     private static ILayer<T> Create<T>(string name) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => name switch
     {
@@ -14,6 +14,7 @@ public class ActivationTests
         "ReLU" => new ReLU<T>(),
         "LeakyReLU" => new LeakyReLU<T>(0.1),
         "Softmax" => new Softmax<T>(),
+        "LogSoftmax" => new LogSoftmax<T>(),
         _ => throw new ArgumentException(name),
     };
 

@@ -14,7 +14,9 @@ namespace NeuralNets.Tests.Serialization;
 /// Training set-ups built afresh on every call, as a user who resumes builds them: the same network from the same seed,
 /// a new optimizer over it, and options whose schedules are bound to that optimizer.
 /// </summary>
-internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Network, Func<Sequential<float>, IOptimizer<float>> Optimizer, Func<IOptimizer<float>, TrainingOptions> Options)
+internal sealed record CheckpointRuns(
+    string Name, Func<Sequential<float>> Network, Func<Sequential<float>, IOptimizer<float>> Optimizer, Func<IOptimizer<float>, TrainingOptions> Options,
+    Func<ILoss<float>>? Loss = null)
 {
     public static readonly Dataset<float> Train = SyntheticData.GaussianBlobs<float>(pointsPerClass: 30, seed: 4);
     public static readonly Dataset<float> Validation = SyntheticData.GaussianBlobs<float>(pointsPerClass: 10, seed: 5);
@@ -53,6 +55,12 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
             () => NeuralNets.Network.Sequential<float>(2).Dense(8).Tanh().Dense(3).Build(seed: 6),
             n => new Lbfgs<float>(n.Parameters, maxIterations: 3, maxEvaluations: 12, historySize: 4),
             _ => new TrainingOptions { Epochs = 4, BatchSize = 90, Seed = 12 }),
+        // PyTorch's MNIST example's way: dropout, log-softmax, the negative log-likelihood, Adadelta and a per-epoch StepLR.
+        new("log-softmax, nll, adadelta, per-epoch schedule",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(12).ReLU().Dropout(0.25).Dense(3).LogSoftmax().Build(seed: 7),
+            n => new Adadelta<float>(n.Parameters, 1.0),
+            o => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 13, OnEpochStart = new StepDecay(1.0, stepSize: 1, gamma: 0.7).ApplyTo(o) },
+            () => new NegativeLogLikelihood<float>()),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(r => new object[] { r.Name });
@@ -64,7 +72,7 @@ internal sealed record CheckpointRuns(string Name, Func<Sequential<float>> Netwo
     {
         var network = Network();
         var optimizer = Optimizer(network);
-        return (network, optimizer, new Trainer<float>(network, new SoftmaxCrossEntropy<float>(), optimizer));
+        return (network, optimizer, new Trainer<float>(network, Loss?.Invoke() ?? new SoftmaxCrossEntropy<float>(), optimizer));
     }
 
     public static TrainingHistory Fit(Trainer<float> trainer, TrainingOptions options, string? resumeFrom = null, params ITrainingCallback<float>[] callbacks) =>

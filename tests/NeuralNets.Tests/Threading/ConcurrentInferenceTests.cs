@@ -85,6 +85,18 @@ public class ConcurrentInferenceTests
         ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    public void PredictBatch_MnistExampleEndingInLogSoftmaxFromEightThreads_EqualsSerialBitForBit(int batch)
+    {
+        // PyTorch's MNIST example, scaled down: its log-softmax normalises each sample's row in its own inference copy.
+        var network = Network.Sequential<float>(1, 12, 12).Conv2D(4, kernel: 3).ReLU().Conv2D(8, kernel: 3).ReLU().MaxPool2D(2).Dropout(0.25)
+            .Flatten().Dense(16).ReLU().Dropout(0.5).Dense(10).LogSoftmax().Build(seed: 5);
+        var batches = Enumerable.Range(0, 48).Select(i => TestTensors.Random<float>(300 + i, batch, 1, 12, 12)).ToArray();
+        ConcurrentEqualsSerial(batches, b => network.Predict(b).ToArray());
+    }
+
     [Fact]
     public void PredictBatch_LargeMlpBatchesThatSplitAcrossHelpers_EqualsSerialBitForBit()
     {

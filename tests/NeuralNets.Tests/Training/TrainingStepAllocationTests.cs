@@ -18,6 +18,8 @@ public class TrainingStepAllocationTests
         { "MLP", "Sgd" }, { "MLP", "Adam" }, { "MLP", "Nesterov" }, { "LeNet", "Sgd" }, { "LeNet", "AdamW" },
         // Batch 256: the forward product's chunks have enough rows to pack the weight as they go.
         { "MLP batch 256", "Sgd" },
+        // PyTorch's MNIST example, scaled down: log-softmax, the negative log-likelihood, Adadelta.
+        { "MNIST example", "Adadelta" },
     };
 
     [Theory]
@@ -27,6 +29,9 @@ public class TrainingStepAllocationTests
         int batch = networkKind == "MLP batch 256" ? 256 : 64;
         var (network, x) = networkKind.StartsWith("MLP", StringComparison.Ordinal)
             ? (Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1), TestTensors.Random<float>(1, batch, 784))
+            : networkKind == "MNIST example"
+            ? (Network.Sequential<float>(1, 12, 12).Conv2D(4, kernel: 3).ReLU().Conv2D(8, kernel: 3).ReLU().MaxPool2D(2).Dropout(0.25)
+                .Flatten().Dense(16).ReLU().Dropout(0.5).Dense(10).LogSoftmax().Build(seed: 1), TestTensors.Random<float>(1, batch, 1, 12, 12))
             : (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).ReLU().MaxPool2D(2)
                 .Conv2D(16, kernel: 5).ReLU().MaxPool2D(2).Flatten().Dense(120).ReLU().Dense(84).ReLU().Dense(10).Build(seed: 1),
                TestTensors.Random<float>(1, 64, 1, 28, 28));
@@ -35,10 +40,11 @@ public class TrainingStepAllocationTests
             "Sgd" => new Sgd<float>(network.Parameters, 0.01),
             "Adam" => new Adam<float>(network.Parameters, 1e-3),
             "Nesterov" => new Nesterov<float>(network.Parameters, 0.01, 0.9),
+            "Adadelta" => new Adadelta<float>(network.Parameters),
             _ => new AdamW<float>(network.Parameters, 1e-3),
         };
         var labels = Tensor.Create(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray(), [batch]);
-        var loss = new SoftmaxCrossEntropy<float>();
+        ILoss<float> loss = networkKind == "MNIST example" ? new NegativeLogLikelihood<float>() : new SoftmaxCrossEntropy<float>();
         float Evaluate()
         {
             network.ZeroGradients();
