@@ -267,6 +267,14 @@ public class NearMissGraphTests
             g.Nodes.Add(Node("Softmax", ["a"], "output", Int("axis", 1)));
         }),
 
+        // LogSoftmax: before opset 13 it normalises everything from its axis on, from opset 13 over that axis alone.
+        ["LogSoftmax over a vector (opset 13, default axis)"] = Unary([5], g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output"))),
+        ["LogSoftmax over a vector (opset 9, default axis)"] = new([5], 9, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output"))),
+        ["LogSoftmax over an image from axis 1 (opset 11)"] = new([2, 3, 3], 11, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 1)))),
+        ["LogSoftmax over an image from axis -3 (opset 11)"] = new([2, 3, 3], 11, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", -3)))),
+        ["LogSoftmax over an image's rows (opset 11)"] = new([2, 3, 3], 11, true, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 3)))),
+        ["LogSoftmax over an image's channels (opset 13)"] = new([2, 3, 3], 13, true, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 1)))),
+
         // Graphs that are not a chain.
         ["A node reading its own output"] = new([4], 13, true, g => g.Nodes.Add(Node("Add", ["input", "output"], "output"))),
         ["Two nodes in a cycle"] = new([4], 13, true, g =>

@@ -17,7 +17,9 @@ internal static class Networks
         "Dense(no bias)", "Conv2D(no bias)", "ConvTranspose2D(no bias)",
         // PyTorch's ceil_mode and count_include_pad.
         "MaxPool2D(ceil)", "MaxPool2D(ceil, window in padding)", "AvgPool2D(ceil)", "AvgPool2D(ceil, padding not counted)",
-        "AvgPool2D(padding not counted)", "AvgPool2D(ceil, no padding)"];
+        "AvgPool2D(padding not counted)", "AvgPool2D(ceil, no padding)",
+        // The MNIST example's output layer.
+        "LogSoftmax"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -63,6 +65,7 @@ internal static class Networks
             countIncludePad: false).Build(seed: 27),
         "AvgPool2D(padding not counted)" => Network.Sequential<T>([2, 8, 9]).AvgPool2D(3, stride: 2, padding: 1, countIncludePad: false).Build(seed: 28),
         "AvgPool2D(ceil, no padding)" => Network.Sequential<T>([2, 5, 7]).AvgPool2D(2, ceilMode: true).Build(seed: 29),
+        "LogSoftmax" => Network.Sequential<T>([10]).LogSoftmax().Build(seed: 30),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 
@@ -83,6 +86,16 @@ internal static class Networks
     /// <summary>784-128-10 with dropout, as a Fashion-MNIST classifier is built.</summary>
     public static Sequential<T> Mlp<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Network.Sequential<T>([1, 28, 28]).Flatten().Dense(128).ReLU().Dropout(0.2).Dense(64).Tanh().Dense(10).Softmax().Build(seed: 42);
+
+    /// <summary>
+    /// PyTorch's MNIST example (pytorch/examples mnist/main.py), scaled down: two 3×3 convolutions, a 2×2 max pool, dropout,
+    /// two dense layers and log-softmax.
+    /// </summary>
+    public static Sequential<T> MnistExample<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
+        Network.Sequential<T>([1, 12, 12])
+            .Conv2D(4, kernel: 3).ReLU().Conv2D(8, kernel: 3).ReLU().MaxPool2D(2).Dropout(0.25)
+            .Flatten().Dense(16).ReLU().Dropout(0.5).Dense(10).LogSoftmax()
+            .Build(seed: 1);
 
     /// <summary>LeNet-5's shape, with every window layer and activation the exporter knows.</summary>
     public static Sequential<T> LeNet<T>() where T : unmanaged, IFloatingPointIeee754<T> =>

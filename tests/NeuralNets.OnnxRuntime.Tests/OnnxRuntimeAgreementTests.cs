@@ -8,7 +8,7 @@ namespace NeuralNets.OnnxRuntime.Tests;
 
 /// <summary>
 /// The exported model, run by ONNX Runtime, computes what <c>Predict</c> computes: within 1e-5 relative in float and
-/// 1e-12 in double, for every layer alone and for an MLP and a LeNet-like CNN, at batch 1 and 64.
+/// 1e-12 in double, for every layer alone and for an MLP, a LeNet-like CNN and PyTorch's MNIST example, at batch 1 and 64.
 /// </summary>
 public class OnnxRuntimeAgreementTests
 {
@@ -52,6 +52,7 @@ public class OnnxRuntimeAgreementTests
     {
         Check(Networks.Mlp<float>(), batch, FloatTolerance);
         Check(Networks.LeNet<float>(), batch, FloatTolerance);
+        Check(Networks.MnistExample<float>(), batch, FloatTolerance);
     }
 
     [Theory]

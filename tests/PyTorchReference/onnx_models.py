@@ -4,7 +4,8 @@ Records, from PyTorch 1.13 (CPU, Debian's python3-torch; its torch.onnx needs no
 - for each model below, the .onnx files that torch.onnx.export writes in the ways users call it: the plain call
   (default opset 14, fixed shapes, inputs named "input.1"), a named input with a dynamic batch, opsets 9 (with the
   initializers also listed as graph inputs, as old exporters did), 11, 13 (without constant folding) and 17, and a
-  float64 copy in the plain and the dynamic, unfolded form (fewer for a model in ONLY_VARIANTS);
+  float64 copy in the plain and the dynamic, unfolded form (fewer for a model in ONLY_VARIANTS); among the models,
+  PyTorch's MNIST example scaled down (log_softmax at its end, which opsets before 13 write with their own axis semantics);
 - the input batch, PyTorch's eager output in float32 and float64, and for the models whose imported network has the
   same layers as the PyTorch one, the float64 output after one SGD step on the mean squared error;
 - files that the importer must refuse (a residual branch, no weights in the file, training mode, ...), named
@@ -48,6 +49,30 @@ class UnflattenByView(nn.Module):
 
     def forward(self, x):
         return x.view(x.size(0), *self.shape)
+
+
+class MnistExample(nn.Module):
+    """pytorch/examples mnist/main.py's Net, scaled down (channels 32, 64 to 4, 8; 28x28 images to 12x12; Linear(9216, 128)
+    to Linear(128, 16)) so that its files stay small, with every layer kind and the forward pass written as there."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, 1)
+        self.conv2 = nn.Conv2d(4, 8, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(8 * 4 * 4, 16)
+        self.fc2 = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = nn.functional.relu(self.conv1(x))
+        x = nn.functional.relu(self.conv2(x))
+        x = nn.functional.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = torch.flatten(x, 1)
+        x = nn.functional.relu(self.fc1(x))
+        x = self.dropout2(x)
+        return nn.functional.log_softmax(self.fc2(x), dim=1)
 
 
 class Residual(nn.Module):
@@ -97,6 +122,7 @@ MODELS = {
         nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
         nn.MaxPool2d(2, stride=2, padding=1, ceil_mode=True), nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True),
         nn.Flatten(), nn.Linear(16, 3)), True),
+    "mnist_example": ([1, 12, 12], MnistExample, True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
@@ -192,7 +218,7 @@ def rejected_files(directory):
     # A Pad then an AveragePool in ceil mode, which keeps a last window starting in the padding that AvgPool2d leaves out.
     write("rejected_ceil_mode_in_padding.onnx", nn.Sequential(nn.AvgPool2d(2, padding=1, ceil_mode=True)), [1, 5, 5])
     write("rejected_groups.onnx", nn.Sequential(nn.Conv2d(2, 2, 3, groups=2)), [2, 5, 5])
-    write("rejected_log_softmax.onnx", nn.Sequential(nn.Linear(4, 3), nn.LogSoftmax(dim=1)), [4])
+    write("rejected_channel_log_softmax.onnx", nn.Sequential(nn.Conv2d(1, 2, 3), nn.LogSoftmax(dim=1)), [1, 5, 5])
     write("rejected_channel_softmax.onnx", nn.Sequential(nn.Conv2d(1, 2, 3), nn.Softmax(dim=1)), [1, 5, 5])
     write("rejected_asymmetric_pad.onnx", nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 1, 2)), [1, 4, 4])
 
