@@ -1,3 +1,4 @@
+using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Tests.Golden;
 
@@ -13,6 +14,8 @@ public class PyTorchLossTests
     public static TheoryData<int> HuberCases => Indices(PyTorchLossValues.HuberLoss.Length);
     public static TheoryData<int> BceCases => Indices(PyTorchLossValues.BceWithLogitsLoss.Length);
     public static TheoryData<int> CrossEntropyCases => Indices(PyTorchLossValues.CrossEntropyLoss.Length);
+    public static TheoryData<int> NllCases => Indices(PyTorchLossValues.NllLoss.Length);
+    public static TheoryData<int> LogSoftmaxCases => Indices(PyTorchLossValues.LogSoftmax.Length);
 
     [Theory]
     [MemberData(nameof(L1Cases))]
@@ -52,6 +55,23 @@ public class PyTorchLossTests
         var recorded = PyTorchLossValues.CrossEntropyLoss[index];
         ShouldMatch(new CrossEntropy<double>(recorded.Weights, recorded.LabelSmoothing), recorded);
         if (recorded.Weights is null && recorded.LabelSmoothing == 0) ShouldMatch(new SoftmaxCrossEntropy<double>(), recorded);
+    }
+
+    [Theory]
+    [MemberData(nameof(NllCases))]
+    public void NegativeLogLikelihood_RecordedCase_MatchesTorch(int index) => ShouldMatch(new NegativeLogLikelihood<double>(), PyTorchLossValues.NllLoss[index]);
+
+    /// <summary>The layer before nll_loss: its output and input gradient within 1e-10 of PyTorch's, relative to max(1, |value|).</summary>
+    [Theory]
+    [MemberData(nameof(LogSoftmaxCases))]
+    public void LogSoftmax_RecordedCase_MatchesTorch(int index)
+    {
+        var recorded = PyTorchLossValues.LogSoftmax[index];
+        var layer = new LogSoftmax<double>();
+
+        layer.Forward(TestTensors.Create(recorded.Input, recorded.Shape), training: true).ToArray().ShouldMatchTorch(recorded.Output, $"LogSoftmax on {recorded.Inputs}: output");
+        layer.Backward(TestTensors.Create(recorded.OutputGradient, recorded.Shape)).ToArray()
+            .ShouldMatchTorch(recorded.InputGradient, $"LogSoftmax on {recorded.Inputs}: input gradient");
     }
 
     [Fact]
