@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for eight networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for nine networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -25,7 +25,12 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
                       weight decay: the ResNet way, each layer straight before a BatchNorm without a bias (so no gradient
                       of rounding noise for Adam to magnify, as the BatchNorm run above must avoid);
   * BiasFreeDecoder   Linear(bias=False)-BatchNorm1d-SiLU-Unflatten-ConvTranspose2d(bias=False)-BatchNorm2d-GELU-
-                      ConvTranspose2d, MSELoss, SGD with momentum.
+                      ConvTranspose2d, MSELoss, SGD with momentum;
+  * MnistExampleAdadelta pytorch/examples' mnist/main.py scaled down (4 and 8 channels for 32 and 64, 12x12 images for
+                      28x28, Linear(128, 16) for Linear(9216, 128)): Conv2d-ReLU-Conv2d-ReLU-MaxPool2d-Dropout-Flatten-
+                      Linear-ReLU-Dropout-Linear-LogSoftmax, NLLLoss (the example's log_softmax then nll_loss), Adadelta(lr=1)
+                      and StepLR(step_size=1, gamma=0.7) stepped once per epoch, as the example trains; its dropouts have
+                      p = 0, since no two libraries draw the same masks.
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -216,6 +221,15 @@ def runs():
                           nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1, output_padding=1, bias=False),
                           nn.BatchNorm2d(3), nn.GELU(), nn.ConvTranspose2d(3, 1, 3, padding=1)),
             nn.MSELoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("values", [1, 6, 6])),
+        Run("MnistExampleAdadelta", "[1, 12, 12] images: Conv2d(1, 4, 3, 1), ReLU, Conv2d(4, 8, 3, 1), ReLU, MaxPool2d(2), "
+            "Dropout(0), Flatten, Linear(128, 16), ReLU, Dropout(0), Linear(16, 10), LogSoftmax(dim=1); NLLLoss; "
+            "Adadelta(lr=1.0) with StepLR(step_size=1, gamma=0.7) stepped after each epoch; 3 epochs",
+            80000, [1, 12, 12],
+            nn.Sequential(nn.Conv2d(1, 4, 3, 1), nn.ReLU(), nn.Conv2d(4, 8, 3, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.0),
+                          nn.Flatten(), nn.Linear(128, 16), nn.ReLU(), nn.Dropout(0.0), nn.Linear(16, 10),
+                          nn.LogSoftmax(dim=1)),
+            nn.NLLLoss(), lambda p: torch.optim.Adadelta(p, lr=1.0), 3, ("classes", 10),
+            lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.7)),
     ]
 
 

@@ -40,7 +40,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The eight runs, by name.</summary>
+    /// <summary>The nine runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -84,6 +84,13 @@ internal sealed record PyTorchTrainingCase(
                 new GELU<double>(), new ConvTranspose2D<double>(3, 1, 3, seed: 0, padding: 1)],
             () => new MeanSquaredError<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
             TrainingTargets.Values, [1, 6, 6]),
+        // PyTorch's MNIST example, scaled down, trained as it trains (dropouts of p = 0: no two libraries draw the same masks).
+        new PyTorchTrainingCase("MnistExampleAdadelta", 80000, [1, 12, 12],
+            () => [new Conv2D<double>(1, 4, 3, seed: 0), new ReLU<double>(), new Conv2D<double>(4, 8, 3, seed: 0), new ReLU<double>(), new MaxPool2D<double>(2),
+                new Dropout<double>(0, seed: 0), new Flatten<double>(), new Dense<double>(128, 16, seed: 0), new ReLU<double>(), new Dropout<double>(0, seed: 0),
+                new Dense<double>(16, 10, seed: 0), new LogSoftmax<double>()],
+            () => new NegativeLogLikelihood<double>(), p => new Adadelta<double>(p, 1.0), 3, TrainingTargets.Classes, [10],
+            Schedule: new StepDecay(1.0, stepSize: 1, gamma: 0.7)),
     }.ToDictionary(c => c.Name);
 
     /// <summary>
