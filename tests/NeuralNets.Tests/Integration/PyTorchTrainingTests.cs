@@ -15,8 +15,7 @@ namespace NeuralNets.Tests.Integration;
 /// run both by a hand-written loop and by <see cref="Trainer{T}.Fit"/> with shuffling off, whose batches are then the
 /// dataset's in order (6, 6, 6 and the last 4), as the script takes them. Every loss, parameter digest, held-out loss,
 /// held-out output and running statistic must be PyTorch's to 1e-10 relative; they are within 5e-14 (the BatchNorm run;
-/// the others within 2e-15, the MNIST example's digests within 2e-13 of their own size), so the rounding of 12 to 16 steps
-/// needs no wider tolerance.
+/// the others within 2e-15), so the rounding of 12 to 16 steps needs no wider tolerance.
 /// </summary>
 /// <remarks>
 /// <see cref="Optimizers.Nesterov{T}"/> holds w where PyTorch holds θ = w − γv (<see cref="TrainingObservation"/> compares

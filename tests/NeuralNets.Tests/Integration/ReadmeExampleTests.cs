@@ -16,4 +16,16 @@ public class ReadmeExampleTests
         cnn.Layers[7].ToString().Should().Be("Dense(400 → 120)");
         cnn.Predict(TestTensors.Random<float>(1, 2, 1, 28, 28)).Lengths.ToArray().Should().Equal(2, 10);
     }
+
+    [Fact]
+    public void Build_ReadmeMnistExample_IsPyTorchsNetLayerForLayer()
+    {
+        // pytorch/examples mnist/main.py: conv1, conv2, max_pool2d, dropout1, flatten, fc1, dropout2, fc2, log_softmax.
+        var net = Network.Sequential<float>(1, 28, 28).Conv2D(32, kernel: 3).ReLU().Conv2D(64, kernel: 3).ReLU().MaxPool2D(2).Dropout(0.25).Flatten().Dense(128).ReLU().Dropout(0.5).Dense(10).LogSoftmax()
+            .Build(seed: 1);
+        net.Layers[7].ToString().Should().Be("Dense(9216 → 128)");
+        net.Parameters.Sum(p => p.Length).Should().Be(1_199_882, "the example's parameter count");
+        var probabilities = net.Predict(TestTensors.Random<float>(1, 2, 1, 28, 28)).ToArray().Select(v => Math.Exp(v));
+        probabilities.Sum().Should().BeApproximately(2, 1e-5, "two samples' log-probabilities");
+    }
 }
