@@ -57,6 +57,7 @@ public class LayerContractTests
     [InlineData("sigmoid")]
     [InlineData("maxpool")]
     [InlineData("softmax")]
+    [InlineData("logsoftmax")]
     [InlineData("flatten")]
     [InlineData("dropout")]
     public void Check_BuiltInLayer_KeepsEveryRuleIncludingSaveAndLoad(string kind)
@@ -68,6 +69,7 @@ public class LayerContractTests
             "sigmoid" => (new Sigmoid<double>(), [5]),
             "maxpool" => (new MaxPool2D<double>((2, 2), (2, 2), (0, 0)), [2, 4, 4]),
             "softmax" => (new Softmax<double>(), [4]),
+            "logsoftmax" => (new LogSoftmax<double>(), [10]),
             "flatten" => (new Flatten<double>(), [2, 3]),
             _ => (new Dropout<double>(0.5, seed: 3), [6]),
         };
