@@ -67,6 +67,19 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a <see cref="LeakyReLU{T}"/>.</summary>
     public SequentialBuilder<T> LeakyReLU(double slope = 0.01) => Add((_, _) => new LeakyReLU<T>(slope));
 
+    /// <summary>Appends a <see cref="PReLU{T}"/>: one learnt slope for all values, or one per channel (the first axis of the sample shape).</summary>
+    /// <param name="perChannel">Whether each channel has a slope of its own (PyTorch's <c>num_parameters=C</c>); one for all values otherwise.</param>
+    /// <param name="init">The slopes' initial value.</param>
+    public SequentialBuilder<T> PReLU(bool perChannel = false, double init = 0.25)
+    {
+        _ = new PReLU<T>(1, init);
+        return Add((shape, _) =>
+        {
+            if (perChannel && shape.Count == 0) throw new ShapeMismatchException("PReLU", "[C, ...]", shape);
+            return new PReLU<T>(perChannel ? shape[0] : 1, init);
+        });
+    }
+
     /// <summary>Appends a <see cref="Softmax{T}"/>.</summary>
     public SequentialBuilder<T> Softmax() => Add(static (_, _) => new Softmax<T>());
 

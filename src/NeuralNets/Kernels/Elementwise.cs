@@ -329,6 +329,41 @@ internal static class Elementwise
     }
 
     /// <summary>
+    /// Effectively computes <c>y[i] = x[i] &gt; 0 ? passed[i] : slopes[i] · scaled[i]</c>: <see cref="SelectPositive{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, T, Span{T})"/>
+    /// with a slope for each element, a PReLU's on a row of channels (one value per channel: <c>[N, C]</c>).
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    public static void SelectPositive<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> passed, ReadOnlySpan<T> scaled, ReadOnlySpan<T> slopes, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckLengths(x, passed, y);
+        CheckLengths(scaled, slopes, y);
+        ref T xs = ref MemoryMarshal.GetReference(x), ps = ref MemoryMarshal.GetReference(passed), ss = ref MemoryMarshal.GetReference(scaled);
+        ref T slope = ref MemoryMarshal.GetReference(slopes), ys = ref MemoryMarshal.GetReference(y);
+        int i = 0, bits = KernelWidth.Exact;
+        if (bits >= 256 && Vector256<T>.IsSupported)
+        {
+            for (; i + Vector256<T>.Count <= y.Length; i += Vector256<T>.Count)
+            {
+                var positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xs, (nuint)i), Vector256<T>.Zero);
+                var other = Vector256.LoadUnsafe(ref slope, (nuint)i) * Vector256.LoadUnsafe(ref ss, (nuint)i);
+                Vector256.ConditionalSelect(positive, Vector256.LoadUnsafe(ref ps, (nuint)i), other).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+        if (bits >= 128 && Vector128<T>.IsSupported)
+        {
+            for (; i + Vector128<T>.Count <= y.Length; i += Vector128<T>.Count)
+            {
+                var positive = Vector128.GreaterThan(Vector128.LoadUnsafe(ref xs, (nuint)i), Vector128<T>.Zero);
+                var other = Vector128.LoadUnsafe(ref slope, (nuint)i) * Vector128.LoadUnsafe(ref ss, (nuint)i);
+                Vector128.ConditionalSelect(positive, Vector128.LoadUnsafe(ref ps, (nuint)i), other).StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
+        for (; i < y.Length; i++)
+            Unsafe.Add(ref ys, i) = Unsafe.Add(ref xs, i) > T.Zero ? Unsafe.Add(ref ps, i) : Unsafe.Add(ref slope, i) * Unsafe.Add(ref ss, i);
+    }
+
+    /// <summary>
     /// Whether every element of <paramref name="x"/> is finite; copies <paramref name="x"/> into
     /// <paramref name="copy"/> in the same pass unless <paramref name="copy"/> is empty.
     /// </summary>

@@ -22,6 +22,7 @@ internal static class BuiltInLayerKinds
         new GeluKind(), new EluKind(), new ActivationKind("SiLU"), new SoftplusKind(), new ActivationKind("GlobalAvgPool2D"),
         new BatchNormKind("BatchNorm1D"), new BatchNormKind("BatchNorm2D"),
         new ActivationKind("LogSoftmax"),
+        new PReLUKind(),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -129,6 +130,14 @@ internal static class BuiltInLayerKinds
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings) => new LeakyReLU<T>(settings.NonNegative("slope"));
+    }
+
+    /// <summary>The slopes are the parameter; the description holds only how many (a file's are loaded over the initial 0.25).</summary>
+    private sealed class PReLUKind() : LayerKind("PReLU")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings) => [new("weight", [settings.Positive(PReLU<double>.SlopesSetting)])];
+
+        public override ILayer<T> Create<T>(LayerSettings settings) => new PReLU<T>(settings.Positive(PReLU<double>.SlopesSetting));
     }
 
     private sealed class DropoutKind() : LayerKind("Dropout")

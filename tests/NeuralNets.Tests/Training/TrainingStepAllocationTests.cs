@@ -20,6 +20,8 @@ public class TrainingStepAllocationTests
         { "MLP batch 256", "Sgd" },
         // PyTorch's MNIST example, scaled down: log-softmax, the negative log-likelihood, Adadelta.
         { "MNIST example", "Adadelta" },
+        // PReLU, one slope per channel of the images and one for the dense layer's outputs: the slopes' block sums reused.
+        { "PReLU CNN", "Adam" },
     };
 
     [Theory]
@@ -27,7 +29,10 @@ public class TrainingStepAllocationTests
     public void Step_AfterWarmUp_AllocatesNothingOnAnyThread(string networkKind, string optimizerKind)
     {
         int batch = networkKind == "MLP batch 256" ? 256 : 64;
-        var (network, x) = networkKind.StartsWith("MLP", StringComparison.Ordinal)
+        var (network, x) = networkKind == "PReLU CNN"
+            ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(64).PReLU()
+                .Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 1, 28, 28))
+            : networkKind.StartsWith("MLP", StringComparison.Ordinal)
             ? (Network.Sequential<float>(784).Dense(128).Sigmoid().Dense(10).Build(seed: 1), TestTensors.Random<float>(1, batch, 784))
             : networkKind == "MNIST example"
             ? (Network.Sequential<float>(1, 12, 12).Conv2D(4, kernel: 3).ReLU().Conv2D(8, kernel: 3).ReLU().MaxPool2D(2).Dropout(0.25)
