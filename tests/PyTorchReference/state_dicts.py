@@ -4,10 +4,11 @@ Records the models PyTorch users build, the ways they build them: nn.Sequential 
 ReLU, MaxPool2d, Flatten, Linear), nn.Modules with named attributes (fc1/bn1/fc2; conv1/bn1/conv2/bn2/fc1/fc2 used
 through torch.nn.functional), a module holding nn.Sequentials (features.0.weight, classifier.2.weight), nn.Sequentials
 inside an nn.Sequential (0.0.weight, 1.1.running_mean), Conv2d and Linear without bias, BatchNorm with and without
-affine, in float32 and float64, and one model converted to float16 and to bfloat16. Weights are PyTorch's own
-initialisation under torch.manual_seed; BatchNorm's weight and bias are drawn apart (they start as ones and zeros), and
-its running_mean, running_var and num_batches_tracked (int64) come from three training-mode forward passes. Each model
-then predicts an input batch (GoldenInputs.Wave, scale·sin(0.7·(i + offset) + 0.3)) in eval mode.
+affine, PReLU with one slope and one per channel (act1.weight, 1.weight), in float32 and float64, and one model
+converted to float16 and to bfloat16. Weights are PyTorch's own initialisation under torch.manual_seed; BatchNorm's
+weight and bias and PReLU's slopes are drawn apart (they start as ones, zeros and 0.25), and its running_mean,
+running_var and num_batches_tracked (int64) come from three training-mode forward passes. Each model then predicts an
+input batch (GoldenInputs.Wave, scale·sin(0.7·(i + offset) + 0.3)) in eval mode.
 
 Writes, into the folder given:
   NAME.safetensors   the model's state_dict(), as Hugging Face's safetensors writer lays it out (see write_safetensors);
@@ -169,6 +170,21 @@ class ModuleNested(nn.Module):
         return self.classifier(self.features(x))
 
 
+class ModulePrelu(nn.Module):
+    """PReLU as named attributes: one slope per feature (act1.weight of 8) and one for all (act2.weight of 1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(5, 8)
+        self.act1 = nn.PReLU(8)
+        self.fc2 = nn.Linear(8, 6)
+        self.act2 = nn.PReLU()
+        self.fc3 = nn.Linear(6, 3)
+
+    def forward(self, x):
+        return self.fc3(self.act2(self.fc2(self.act1(self.fc1(x)))))
+
+
 def mlp_sequential():
     return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 3))
 
@@ -187,6 +203,10 @@ def no_bias():
     return nn.Sequential(nn.Conv2d(1, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3, bias=False))
 
 
+def prelu_cnn():
+    return nn.Sequential(nn.Conv2d(1, 3, 3), nn.PReLU(3), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3 * 3 * 3, 4), nn.PReLU())
+
+
 # (name, builder, seed, dtype, input shape, input offset); the training passes take offset + 100, + 200, + 300. The
 # float16 and bfloat16 files hold ModuleMlp converted after recording (model.half(), model.bfloat16()), as a user
 # shrinks a trained model.
@@ -202,6 +222,8 @@ MODELS = [
     ("module_nested_f32", ModuleNested, 15, torch.float32, [2, 1, 8, 8], 4100),
     ("sequential_nested_f64", sequential_nested, 16, torch.float64, [4, 3], 4300),
     ("no_bias_f64", no_bias, 17, torch.float64, [2, 1, 6, 6], 4400),
+    ("module_prelu_f64", ModulePrelu, 18, torch.float64, [4, 5], 4500),
+    ("prelu_cnn_f32", prelu_cnn, 19, torch.float32, [2, 1, 8, 8], 4600),
 ]
 
 # The models that PyTorchWeightsTests loads and saves again with SafetensorsFile.Save, for --check-ours: every model it
@@ -239,6 +261,9 @@ def build(builder, seed, dtype, input_shape, offset):
             if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.affine:
                 nn.init.uniform_(module.weight, 0.5, 1.5)
                 nn.init.uniform_(module.bias, -0.5, 0.5)
+            # PReLU's slopes start all at 0.25: drawn apart, each its own, some negative.
+            if isinstance(module, nn.PReLU):
+                nn.init.uniform_(module.weight, -0.3, 0.6)
         model.train()
         for step in range(3):
             model(wave_tensor(input_shape, offset + 100 * (step + 1), working_type) * (1.5 + step))

@@ -37,6 +37,11 @@ public class PyTorchWeightsTests
                 Network.Sequential<T>([4]).Dense(5).BatchNorm1D(affine: false).Build(seed: 2), new Dense<T>(5, 2, seed: 3)), null),
             // nn.Sequential(Conv2d(1, 4, 3, bias=False), BatchNorm2d(4), ReLU(), Flatten(), Linear(64, 3, bias=False)).
             "no_bias" => (Network.Sequential<T>([1, 6, 6]).Conv2D(4, 3, bias: false).BatchNorm2D().ReLU().Flatten().Dense(3, bias: false).Build(seed: 1), null),
+            // fc1, act1 = PReLU(8), fc2, act2 = PReLU(), fc3.
+            "module_prelu" => (Network.Sequential<T>([5]).Dense(8).PReLU(perChannel: true).Dense(6).PReLU().Dense(3).Build(seed: 1),
+                ["fc1", "act1", "fc2", "act2", "fc3"]),
+            // nn.Sequential(Conv2d(1, 3, 3), PReLU(3), MaxPool2d(2), Flatten(), Linear(27, 4), PReLU()).
+            "prelu_cnn" => (Network.Sequential<T>([1, 8, 8]).Conv2D(3, 3).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(4).PReLU().Build(seed: 1), null),
             _ => throw new ArgumentException($"No twin for {name}.", nameof(name)),
         };
 
