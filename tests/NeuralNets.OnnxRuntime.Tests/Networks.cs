@@ -19,7 +19,9 @@ internal static class Networks
         "MaxPool2D(ceil)", "MaxPool2D(ceil, window in padding)", "AvgPool2D(ceil)", "AvgPool2D(ceil, padding not counted)",
         "AvgPool2D(padding not counted)", "AvgPool2D(ceil, no padding)",
         // The MNIST example's output layer.
-        "LogSoftmax"];
+        "LogSoftmax",
+        // PReLU: one slope, one per feature of a vector, one per channel of images (through an Unsqueeze to [C, 1, 1]).
+        "PReLU", "PReLU(per feature)", "PReLU(per channel)"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -66,8 +68,19 @@ internal static class Networks
         "AvgPool2D(padding not counted)" => Network.Sequential<T>([2, 8, 9]).AvgPool2D(3, stride: 2, padding: 1, countIncludePad: false).Build(seed: 28),
         "AvgPool2D(ceil, no padding)" => Network.Sequential<T>([2, 5, 7]).AvgPool2D(2, ceilMode: true).Build(seed: 29),
         "LogSoftmax" => Network.Sequential<T>([10]).LogSoftmax().Build(seed: 30),
+        "PReLU" => Sloped(Network.Sequential<T>([2, 3, 4]).PReLU().Build(seed: 31)),
+        "PReLU(per feature)" => Sloped(Network.Sequential<T>([12]).Dense(6).PReLU(perChannel: true).Build(seed: 32)),
+        "PReLU(per channel)" => Sloped(Network.Sequential<T>([3, 5, 4]).PReLU(perChannel: true).Build(seed: 33)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
+
+    /// <summary>A network whose PReLU slopes differ from each other and from the initial 0.25, one of them negative.</summary>
+    private static Sequential<T> Sloped<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var layer in network.Layers.OfType<PReLU<T>>())
+            for (int c = 0; c < layer.SlopeCount; c++) layer.Weight.ValueSpan[c] = T.CreateChecked(0.4 * c - 0.3 + 0.07 * layer.SlopeCount);
+        return network;
+    }
 
     /// <summary>A network whose batch norms have seen a few batches (shifted and scaled), so that γ, β and the running statistics are not their defaults.</summary>
     private static Sequential<T> Trained<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>

@@ -62,11 +62,31 @@ public sealed class OnnxExportStep
         ArgumentException.ThrowIfNullOrWhiteSpace(opType);
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(attributes);
+        return AddNode(opType, inputs, [.. attributes.Select(a => a.Proto)]);
+    }
+
+    /// <summary>
+    /// Adds a Constant node that holds a tensor in the network's element type and returns its output's name: a value fixed in
+    /// the graph, where <see cref="AddConstant"/> writes an initializer, which a reader may take for a weight to train (the
+    /// importer reads a PRelu's slope from an initializer as a learnt PReLU, from a Constant node as a fixed LeakyReLU).
+    /// </summary>
+    public string AddConstantNode(IReadOnlyList<long> shape, ReadOnlySpan<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        CheckCount(shape, values.Length);
+        var tensor = new TensorProto { DataType = _elementType, Dims = [.. shape], RawData = _elementBytes(values.ToArray()), HasRawData = true };
+        string output = AddNode("Constant", [], [new AttributeProto { Name = "value", Type = OnnxAttributeType.Tensor, T = tensor }]);
+        tensor.Name = output;
+        return output;
+    }
+
+    private string AddNode(string opType, IReadOnlyList<string> inputs, AttributeProto[] attributes)
+    {
         string name = _nodes == 0
             ? string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}")
             : string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}_{_nodes}");
         _nodes++;
-        var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"], Attributes = [.. attributes.Select(a => a.Proto)] };
+        var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"], Attributes = attributes };
         _graph.Nodes.Add(node);
         return node.Outputs[0];
     }
@@ -83,12 +103,17 @@ public sealed class OnnxExportStep
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(shape);
+        CheckCount(shape, count);
+        string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
+        _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
+        return fullName;
+    }
+
+    private static void CheckCount(IReadOnlyList<long> shape, int count)
+    {
         long expected = 1;
         foreach (long length in shape) expected *= length;
         if (expected != count)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The shape {TensorMemory.ShapeText(shape)} holds {expected} values, but {count} were given."), nameof(shape));
-        string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
-        _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
-        return fullName;
     }
 }

@@ -15,11 +15,14 @@ namespace NeuralNets.Interop;
 /// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1, or 0 for a
 /// layer that leaves padding out; either pool with ceil_mode = 1 in ceil mode);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
-/// cannot hold, PRelu with a double slope); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
+/// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
+/// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
 /// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
-/// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu with one slope,
+/// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
+/// when its slope is an initializer, as PyTorch's nn.PReLU writes it, with one slope or one per channel of axis 1; a
+/// LeakyReLU when it is one non-negative value of a Constant node, as our double LeakyReLU writes it),
 /// Softmax and LogSoftmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten),
 /// Squeeze (with axes) and Unsqueeze of the samples' axes of length 1, never the batch's (nothing when a run of them gives
 /// the samples their shape back, else a Flatten or an Unflatten), skipping Identity and Dropout at inference; weights as

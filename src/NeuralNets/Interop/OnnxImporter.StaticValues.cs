@@ -16,6 +16,7 @@ internal sealed partial class OnnxImporter<T>
 
     private readonly Dictionary<string, TensorProto> _constants = [];
     private readonly Dictionary<string, NodeProto> _staticNodes = [];
+    private readonly HashSet<string> _constantNodeOutputs = [];
 
     /// <summary>How many nodes deep a constant or a shape may be computed: PyTorch's take four, a hostile file's could take the stack.</summary>
     private const int MaxStaticDepth = 64;
@@ -40,6 +41,7 @@ internal sealed partial class OnnxImporter<T>
                     : throw Node(node, "only a Constant with one 'value' tensor attribute can be imported");
                 if (node.Outputs.Length != 1 || !_constants.TryAdd(node.Outputs[0], value))
                     throw Node(node, "must have one output, named unlike every initializer");
+                _constantNodeOutputs.Add(node.Outputs[0]);
             }
             // A Shape, and any node whose inputs are all known without data: computed (where it can be) when a node reads it.
             else if (node.OpType == "Shape" || node.Inputs.All(name => name.Length == 0 || IsStatic(name)))
@@ -48,6 +50,18 @@ internal sealed partial class OnnxImporter<T>
                     throw Node(node, "must have one output, named unlike every initializer and constant");
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the constant <paramref name="name"/> is a Constant node's value, or folded from one (an Unsqueeze of it, say),
+    /// rather than an initializer's: a value fixed in the graph, not a weight.
+    /// </summary>
+    private bool IsConstantNodeValue(string name)
+    {
+        // Each static node's inputs were static before it, so this walk back through the folds ends, after at most one step per node.
+        while (_staticNodes.TryGetValue(name, out var producer) && FoldedOperators.Contains(producer.OpType) && producer.Inputs.Length > 0)
+            name = producer.Inputs[0];
+        return _constantNodeOutputs.Contains(name);
     }
 
     /// <summary>Whether <paramref name="name"/> is known without data: a constant, or computed from constants and shapes.</summary>

@@ -98,18 +98,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
                 Add(node, () => new LeakyReLU<T>(Decimal(alpha)));
                 return 0;
             }
-            case "PRelu":
-            {
-                NoAttributes(node);
-                var slopeTensor = Constant(node, 1, "slope");
-                // One of higher rank would broadcast the result to it ([N, 4] by a [1, 1, 1] slope is [1, N, 4]).
-                if (slopeTensor.Dims.Length > _shape.Count + 1)
-                    throw Node(node, $"has a slope '{slopeTensor.Name}' {Text(slopeTensor.Dims)} of higher rank than its input, samples {Text(_shape)} and the batch");
-                var slope = Values(node, slopeTensor, "slope");
-                if (slope.Length != 1) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {slope.Length} slopes; only PRelu with one slope for all values can be imported"));
-                Add(node, () => new LeakyReLU<T>(Decimal(slope[0])));
-                return 0;
-            }
+            case "PRelu": PRelu(node); return 0;
             case "Softmax": OverASample(node, () => new Softmax<T>()); return 0;
             case "LogSoftmax": OverASample(node, () => new LogSoftmax<T>()); return 0;
             case "Flatten":
@@ -181,6 +170,38 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         if (!affine) return;
         scale.CopyTo(layer.Weight!.ValueSpan);
         bias.CopyTo(layer.Bias!.ValueSpan);
+    }
+
+    /// <summary>
+    /// PRelu: a learnt <see cref="PReLU{T}"/> when its slope is a weight (an initializer, or one folded from an initializer,
+    /// as <c>torch.onnx.export</c> writes <c>nn.PReLU</c>), with one slope or one per channel of axis 1; a fixed
+    /// <see cref="LeakyReLU{T}"/> when it is one non-negative value of a Constant node (our export of a double LeakyReLU).
+    /// The slope broadcasts from the right: one per channel is <c>[C]</c> before a vector sample <c>[C]</c>, <c>[C, 1, 1]</c>
+    /// before <c>[C, H, W]</c>; any other shape would give positions slopes of their own, which PReLU does not hold.
+    /// </summary>
+    private void PRelu(NodeProto node)
+    {
+        NoAttributes(node);
+        if (node.Inputs.Length != 2 || node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value (X), then the slope");
+        var slopeTensor = Constant(node, 1, "slope");
+        long[] dims = slopeTensor.Dims;
+        // One of higher rank would broadcast the result to it ([N, 4] by a [1, 1, 1] slope is [1, N, 4]).
+        if (dims.Length > _shape.Count + 1)
+            throw Node(node, $"has a slope '{slopeTensor.Name}' {Text(dims)} of higher rank than its input, samples {Text(_shape)} and the batch");
+        var slope = Values(node, slopeTensor, "slope");
+        if (IsConstantNodeValue(node.Inputs[1]) && slope.Length == 1 && slope[0] >= T.Zero && T.IsFinite(slope[0]))
+        {
+            Add(node, () => new LeakyReLU<T>(Decimal(slope[0])));
+            return;
+        }
+        // Right-aligned with [N, ...sample], the slope's axis under the channels (axis 1) is at dims.Length − sample rank.
+        int channelAxis = dims.Length - _shape.Count;
+        bool perChannel = slope.Length > 1 && channelAxis >= 0 && dims[channelAxis] == _shape[0]
+            && dims.Select((length, axis) => axis == channelAxis || length == 1).All(fits => fits);
+        if (slope.Length > 1 && !perChannel)
+            throw Node(node, $"has a slope '{slopeTensor.Name}' {Text(dims)} for samples {Text(_shape)}; only one slope, or one per channel of axis 1 ([C] before samples [C], [C, 1, 1] before [C, H, W]), can be imported");
+        var layer = (PReLU<T>)Add(node, () => new PReLU<T>(slope.Length));
+        slope.CopyTo(layer.Weight.ValueSpan);
     }
 
     /// <summary>Dropout at inference passes values on; from opset 12 a third input, training_mode, may say that it drops them instead.</summary>

@@ -47,6 +47,7 @@ public static class OnnxMappings
         ["GlobalAvgPool2D"] = step => step.AddNode("Flatten", [step.AddNode("GlobalAveragePool", [step.Input])], OnnxAttribute.Int("axis", 1)),
         ["BatchNorm1D"] = BatchNormalization,
         ["BatchNorm2D"] = BatchNormalization,
+        ["PReLU"] = step => step.AddNode("PRelu", [step.Input, PReluSlopes(step)]),
     };
 
     /// <summary>A constant scalar of the network's element type.</summary>
@@ -146,14 +147,29 @@ public static class OnnxMappings
     /// <summary>
     /// LeakyRelu's alpha is a 32-bit float, exact for a float network. In a double network a slope such as 0.01 would
     /// become 0.009999999776 and every negative output would move by 2e-8 relative, so it is written as PRelu with the
-    /// slope as a double constant, the same function with the slope kept whole.
+    /// slope as a double Constant node, the same function with the slope kept whole; a Constant node, not an initializer,
+    /// so that the importer reads it back as the fixed slope of a LeakyReLU, not as a PReLU's learnt one.
     /// </summary>
     private static string LeakyReLU(OnnxExportStep step)
     {
         double slope = step.Description.Settings["slope"];
         if ((double)(float)slope == slope || step.IsFloat)
             return step.AddNode("LeakyRelu", [step.Input], OnnxAttribute.Float("alpha", (float)slope));
-        return step.AddNode("PRelu", [step.Input, step.AddConstant("slope", [1], [slope])]);
+        return step.AddNode("PRelu", [step.Input, step.AddConstantNode([1], [slope])]);
+    }
+
+    /// <summary>
+    /// PRelu broadcasts its slope against the input from the right, NumPy's way; PyTorch's per-channel slopes lie along
+    /// axis 1, so C slopes before a sample <c>[C, H, W]</c> become <c>[C, 1, 1]</c>: the initializer <c>"{i}.weight"</c>
+    /// of shape <c>[C]</c> through an Unsqueeze, as <c>torch.onnx.export</c> writes it without constant folding. One slope,
+    /// or slopes of a vector sample <c>[C]</c>, broadcast as they are.
+    /// </summary>
+    private static string PReluSlopes(OnnxExportStep step)
+    {
+        int trailing = step.InputShape.Count - 1;
+        if (step.Description.Settings[PReLU<double>.SlopesSetting] == 1 || trailing == 0) return step.Parameters[0];
+        long[] axes = [.. Enumerable.Range(1, trailing).Select(axis => (long)axis)];
+        return step.AddNode("Unsqueeze", [step.Parameters[0], step.AddInt64Constant("axes", [trailing], axes)]);
     }
 
     /// <summary>

@@ -115,7 +115,7 @@ public class OnnxNearMissImportTests
 
         var act = () => Import<float>(Model(graph, opset: 11));
 
-        if (read) act().Layers[0].Should().BeOfType<NeuralNets.Layers.LeakyReLU<float>>();
+        if (read) act().Layers[0].Should().BeOfType<NeuralNets.Layers.PReLU<float>>();
         else act.Should().Throw<InvalidDataException>().WithMessage("*'prelu_a' (PRelu) has a slope 'slope' [1, 1, 1] of higher rank than its input*");
     }
 
