@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for nine networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for eleven networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -31,6 +31,10 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
                       Linear-ReLU-Dropout-Linear-LogSoftmax, NLLLoss (the example's log_softmax then nll_loss), Adadelta(lr=1)
                       and StepLR(step_size=1, gamma=0.7) stepped once per epoch, as the example trains; its dropouts have
                       p = 0, since no two libraries draw the same masks.
+  * PReluMlpAdam      Linear-PReLU(8)-Linear-PReLU()-Linear, CrossEntropyLoss, Adam: learnt slopes, one per feature and
+                      one for all;
+  * PReluCnnMomentum  Conv2d-PReLU(4)-MaxPool2d-Conv2d-PReLU()-Flatten-Linear-PReLU(6)-Linear, CrossEntropyLoss, SGD with
+                      momentum: one slope per channel of images, one for all, one per feature.
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -41,8 +45,9 @@ each BatchNorm's running mean, running variance and num_batches_tracked.
 
 Weights and data come from Wave(count, offset, scale) = scale * sin(0.7 * (i + offset) + 0.3) (GoldenInputs.Wave), so no
 random generator has to agree. With O the run's offset and k the index of a parameter in model.parameters():
-  parameter k   rank >= 2: Wave(n, O + 50k, 1/sqrt(n / shape[0])); a rank-1 weight (a BatchNorm's gamma):
-                1 + Wave(n, O + 50k, 0.2); any other rank-1 tensor (biases, beta): Wave(n, O + 50k, 0.1)
+  parameter k   rank >= 2: Wave(n, O + 50k, 1/sqrt(n / shape[0])); a PReLU's slopes: 0.25 + Wave(n, O + 50k, 0.2);
+                another rank-1 weight (a BatchNorm's gamma): 1 + Wave(n, O + 50k, 0.2); any other rank-1 tensor
+                (biases, beta): Wave(n, O + 50k, 0.1)
   features      Wave(27 * size, O + 700, 1), sample after sample: samples 0...21 train, 22...26 are held out
   class labels  (7i + i // 3) mod C for sample i
   MSE targets   Wave(27 * size, O + 1500, 0.5), split as the features
@@ -79,11 +84,14 @@ def binary_labels(first, count, outputs):
 
 def initialise(model, offset):
     """Every parameter from Wave, by the rule in the docstring."""
+    slopes = {name + ".weight" for name, module in model.named_modules() if isinstance(module, nn.PReLU)}
     with torch.no_grad():
         for k, (name, p) in enumerate(model.named_parameters()):
             n = p.numel()
             if p.dim() >= 2:
                 values = wave(n, offset + 50 * k, 1 / math.sqrt(n / p.shape[0]))
+            elif name in slopes:
+                values = [0.25 + v for v in wave(n, offset + 50 * k, 0.2)]
             elif name.endswith("weight"):
                 values = [1 + v for v in wave(n, offset + 50 * k, 0.2)]
             else:
@@ -230,6 +238,17 @@ def runs():
                           nn.LogSoftmax(dim=1)),
             nn.NLLLoss(), lambda p: torch.optim.Adadelta(p, lr=1.0), 3, ("classes", 10),
             lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.7)),
+        Run("PReluMlpAdam", "Linear(5, 8), PReLU(8), Linear(8, 6), PReLU(), Linear(6, 3); CrossEntropyLoss; Adam(lr=0.02); "
+            "4 epochs",
+            80000, [5], nn.Sequential(nn.Linear(5, 8), nn.PReLU(8), nn.Linear(8, 6), nn.PReLU(), nn.Linear(6, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.Adam(p, lr=0.02), 4, ("classes", 3)),
+        Run("PReluCnnMomentum", "[2, 6, 6] images: Conv2d(2, 4, 3, padding=1), PReLU(4), MaxPool2d(2), "
+            "Conv2d(4, 4, 3, padding=1), PReLU(), Flatten, Linear(36, 6), PReLU(6), Linear(6, 3); CrossEntropyLoss; "
+            "SGD(lr=0.05, momentum=0.9); 3 epochs",
+            90000, [2, 6, 6],
+            nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.PReLU(4), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, padding=1),
+                          nn.PReLU(), nn.Flatten(), nn.Linear(36, 6), nn.PReLU(6), nn.Linear(6, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
     ]
 
 

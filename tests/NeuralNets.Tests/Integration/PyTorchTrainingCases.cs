@@ -40,7 +40,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The nine runs, by name.</summary>
+    /// <summary>The eleven runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -91,6 +91,15 @@ internal sealed record PyTorchTrainingCase(
                 new Dense<double>(16, 10, seed: 0), new LogSoftmax<double>()],
             () => new NegativeLogLikelihood<double>(), p => new Adadelta<double>(p, 1.0), 3, TrainingTargets.Classes, [10],
             Schedule: new StepDecay(1.0, stepSize: 1, gamma: 0.7)),
+        new PyTorchTrainingCase("PReluMlpAdam", 80000, [5],
+            () => [new Dense<double>(5, 8, seed: 0), new PReLU<double>(8), new Dense<double>(8, 6, seed: 0), new PReLU<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Adam<double>(p, 0.02), 4, TrainingTargets.Classes, [3]),
+        new PyTorchTrainingCase("PReluCnnMomentum", 90000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new PReLU<double>(4), new MaxPool2D<double>(2),
+                new Conv2D<double>(4, 4, 3, seed: 0, padding: 1), new PReLU<double>(), new Flatten<double>(),
+                new Dense<double>(36, 6, seed: 0), new PReLU<double>(6), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
+            TrainingTargets.Classes, [3]),
     }.ToDictionary(c => c.Name);
 
     /// <summary>
@@ -108,12 +117,16 @@ internal sealed record PyTorchTrainingCase(
     {
         var layers = Layers();
         var network = new Sequential<double>(SampleShape, fused ? layers : layers.Select(l => (ILayer<double>)new Sequential<double>(l)).ToArray());
+        // The network's parameters are its layers', in order: those of a PReLU are its slopes.
+        bool[] slopes = [.. layers.SelectMany(l => l.Parameters.Select(_ => l is PReLU<double>))];
         for (int k = 0; k < network.Parameters.Count; k++)
         {
             var p = network.Parameters[k];
             int n = p.Length, offset = Offset + 50 * k;
-            // Rank ≥ 2: scale 1/√(n / shape[0]); a rank-1 weight (a normalisation's γ): 1 + Wave(…, 0.2); other rank-1 tensors: Wave(…, 0.1).
+            // Rank ≥ 2: scale 1/√(n / shape[0]); a PReLU's slopes: 0.25 + Wave(…, 0.2); another rank-1 weight (a normalisation's γ):
+            // 1 + Wave(…, 0.2); other rank-1 tensors: Wave(…, 0.1).
             double[] values = p.Shape.Count >= 2 ? Wave(n, offset, 1 / Math.Sqrt((double)n / p.Shape[0]))
+                : slopes[k] ? Wave(n, offset, 0.2).Select(v => 0.25 + v).ToArray()
                 : p.Name.EndsWith(".weight", StringComparison.Ordinal) ? Wave(n, offset, 0.2).Select(v => 1 + v).ToArray()
                 : Wave(n, offset, 0.1);
             p.SetValue(values);
