@@ -88,7 +88,7 @@ class Residual(nn.Module):
 
 # name -> (sample shape, builder, whether the imported network has the PyTorch model's layers and parameters, so
 # that one training step can be compared: no BatchNorm (fused into the Conv, or in training mode a different
-# computation), no PReLU (imported as a fixed LeakyReLU)).
+# computation); PReLU imports as a learnt PReLU, with PyTorch's slopes).
 MODELS = {
     "mlp_classic": ([4], lambda: nn.Sequential(
         nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 5), nn.Tanh(), nn.Dropout(0.3), nn.Linear(5, 3),
@@ -123,6 +123,11 @@ MODELS = {
         nn.MaxPool2d(2, stride=2, padding=1, ceil_mode=True), nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True),
         nn.Flatten(), nn.Linear(16, 3)), True),
     "mnist_example": ([1, 12, 12], MnistExample, True),
+    "mlp_prelu": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 6), nn.PReLU(6), nn.Linear(6, 5), nn.PReLU(), nn.Linear(5, 3)), True),
+    "cnn_prelu": ([2, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.PReLU(3), nn.MaxPool2d(2), nn.Conv2d(3, 4, 3), nn.PReLU(), nn.Flatten(),
+        nn.Linear(4, 3)), True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
@@ -159,7 +164,8 @@ def set_weights(model, seed):
             elif kind == "running_mean":
                 values = wave(count, offset, 0.3)
             elif isinstance(module, nn.PReLU):
-                values = [0.2] * count
+                # One slope 0.2; slopes per channel each their own, one of them negative.
+                values = [0.2] if count == 1 else [0.1 + v for v in wave(count, offset, 0.3)]
             elif isinstance(module, nn.modules.batchnorm._BatchNorm) and kind == "weight":
                 values = [1 + v for v in wave(count, offset, 0.2)]
             elif tensor.dim() == 1:

@@ -34,7 +34,7 @@ public class PyTorchExportedOnnxTests
 
     public static TheoryData<string> AllFiles => [.. PyTorchOnnxValues.Files.Select(f => f.File)];
 
-    /// <summary>Double files of models whose imported network has PyTorch's layers and parameters (no BatchNorm, no PReLU).</summary>
+    /// <summary>Double files of models whose imported network has PyTorch's layers and parameters (no BatchNorm; PReLU imports learnt).</summary>
     public static TheoryData<string> DoubleFilesOfTrainableModels =>
         [.. PyTorchOnnxValues.Files.Where(f => f.IsDouble && Model(f.File).DoubleOutputAfterStep is not null).Select(f => f.File)];
 
