@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Text;
 using NeuralNets.Kernels;
 using NeuralNets.Tensors;
 
@@ -139,7 +140,11 @@ public sealed class PReLU<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
         }
     }
 
-    private readonly record struct GradientPass(Tensor<T> X, Tensor<T> Dy, Tensor<T>? Dx, int Spread, int SamplesPerBlock, int Blocks);
+    private readonly record struct GradientPass(Tensor<T> X, Tensor<T> Dy, Tensor<T>? Dx, int Spread, int SamplesPerBlock, int Blocks)
+    {
+        // Numbers written in the invariant culture (RecordText), not the current one as the generated member list would.
+        private bool PrintMembers(StringBuilder builder) => RecordText.PrintMembers(this, builder);
+    }
 
     private sealed class GradientJob(PReLU<T> layer) : TeamWork
     {
