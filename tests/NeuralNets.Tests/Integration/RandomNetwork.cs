@@ -7,8 +7,8 @@ namespace NeuralNets.Tests.Integration;
 
 /// <summary>
 /// Networks drawn from a seed, each build of a seed the same layers with the same weights: dense stacks (with BatchNorm1D,
-/// Dropout, every elementwise activation, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
-/// BatchNorm2D, every elementwise activation, MaxPool2D and AvgPool2D of any window, GlobalAvgPool2D or Flatten before a
+/// Dropout, every elementwise activation, PReLU, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
+/// BatchNorm2D, every elementwise activation, PReLU, MaxPool2D and AvgPool2D of any window, GlobalAvgPool2D or Flatten before a
 /// Dense). Large ones have layers and batches long enough for their passes to split across the team.
 /// </summary>
 internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -87,7 +87,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
             features = outputs;
             text += $" Dense({outputs})";
             if (random.Next(4) == 0) Add(layers, new BatchNorm1D<T>(features), ref text);
-            if (random.Next(5) > 0) Add(layers, Activation(random), ref text);
+            if (random.Next(5) > 0) Add(layers, Activation(random, features), ref text);
             if (random.Next(5) == 0) Add(layers, new Dropout<T>(0.3, _seed), ref text);
         }
         layers.Add(new Dense<T>(features, Outputs, _seed + 99));
@@ -127,7 +127,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
                 text += $" ConvTranspose2D({outputs}, {kernel}, stride {stride}, padding {padding}, output padding {outputPadding})";
             }
             if (random.Next(3) == 0) Add(layers, new BatchNorm2D<T>(channels), ref text);
-            Add(layers, Activation(random), ref text);
+            Add(layers, Activation(random, channels), ref text);
             if (random.Next(2) == 0 && height >= 2 && width >= 2)
             {
                 int kernel = random.Next(1, Math.Min(4, Math.Min(height, width) + 1)), stride = random.Next(1, 3);
@@ -155,8 +155,10 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
         text += " " + layer;
     }
 
-    private static ILayer<T> Activation(Random random) => random.Next(9) switch
+    // channels: the values' axis 1 (a dense layer's outputs, a convolution's channels), for a PReLU's slopes.
+    private static ILayer<T> Activation(Random random, int channels) => random.Next(10) switch
     {
+        8 => new PReLU<T>(random.Next(2) == 0 ? 1 : channels, init: random.NextDouble() - 0.3),
         0 => new ReLU<T>(),
         1 => new LeakyReLU<T>(0.1),
         2 => new ELU<T>(0.7),

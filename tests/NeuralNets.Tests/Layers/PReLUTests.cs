@@ -151,7 +151,7 @@ public class PReLUTests
     }
 
     [Fact]
-    public void Predict_FromManyThreads_SameBitsAsSerial()
+    public void Predict_FromManyThreadsAndFrozen_SameBitsAsSerial()
     {
         var network = Network.Sequential<float>(3, 6, 6).Conv2D(5, kernel: 3, padding: 1).PReLU(perChannel: true).Flatten().Dense(20).PReLU().Dense(4)
             .Build(seed: 4);
@@ -160,5 +160,7 @@ public class PReLUTests
         var parallel = new float[inputs.Length][];
         Parallel.For(0, inputs.Length * 4, i => parallel[i % inputs.Length] = network.Predict(inputs[i % inputs.Length]).ToArray());
         for (int i = 0; i < inputs.Length; i++) parallel[i].Should().Equal(serial[i]);
+        var frozen = network.Freeze();
+        for (int i = 0; i < inputs.Length; i++) frozen.Predict(inputs[i]).ToArray().Should().Equal(serial[i], "a frozen copy predicts the same bits");
     }
 }
