@@ -15,12 +15,15 @@ public class NaNPropagationTests
     {
         { "Sigmoid", 37 }, { "Sigmoid", 2765 }, { "Tanh", 37 }, { "Tanh", 2765 }, { "ReLU", 37 }, { "ReLU", 2765 },
         { "LeakyReLU", 37 }, { "LeakyReLU", 2765 }, { "Flatten", 37 }, { "Flatten", 2765 },
+        { "PReLU", 37 }, { "PReLU", 2765 }, { "PReLU per feature", 37 }, { "PReLU per feature", 2765 },
     };
 
     private const double Slope = 0.25;
 
-    private static ILayer<T> Create<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
+    private static ILayer<T> Create<T>(string name, int features) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
+        "PReLU" => new PReLU<T>(1, Slope),
+        "PReLU per feature" => new PReLU<T>(features, Slope),
         "Sigmoid" => new Sigmoid<T>(),
         "Tanh" => new Tanh<T>(),
         "ReLU" => new ReLU<T>(),
@@ -50,7 +53,7 @@ public class NaNPropagationTests
         int batch = features < 100 ? 1 : 3;
         var x = WithNaNs<T>(features, batch * features);
         var dy = TestTensors.Random<T>(features + 1, batch * features).ToArray();
-        var layer = Create<T>(name);
+        var layer = Create<T>(name, features);
         var y = layer.Forward(TestTensors.Create(x, batch, features), training: true).ToArray();
         var dx = layer.Backward(TestTensors.Create(dy, batch, features)).ToArray();
         T slope = T.CreateChecked(Slope);
@@ -58,17 +61,24 @@ public class NaNPropagationTests
         {
             T.IsNaN(y[i]).Should().Be(T.IsNaN(x[i]), $"{name} forward at {i} of {x.Length} (x = {x[i]})");
             // PyTorch: relu backward is threshold_backward(dy, y, 0) = y ≤ 0 ? 0 : dy, so dy passes at a NaN;
-            // leaky_relu backward is x > 0 ? dy : slope·dy; sigmoid and tanh backward use y, so give NaN.
+            // leaky_relu and prelu backward are x > 0 ? dy : slope·dy; sigmoid and tanh backward use y, so give NaN.
             T expected = name switch
             {
                 "ReLU" => y[i] <= T.Zero ? T.Zero : dy[i],
-                "LeakyReLU" => x[i] > T.Zero ? dy[i] : slope * dy[i],
+                "LeakyReLU" or "PReLU" or "PReLU per feature" => x[i] > T.Zero ? dy[i] : slope * dy[i],
                 "Flatten" => dy[i],
                 _ => T.IsNaN(x[i]) ? T.NaN : dx[i],
             };
             if (T.IsNaN(expected)) T.IsNaN(dx[i]).Should().BeTrue($"{name} backward at {i}");
             else dx[i].Should().Be(expected, $"{name} backward at {i} (x = {x[i]})");
         }
+        // PyTorch's slope gradient sums x·dy where x is not positive, a NaN x among them: every slope that sees one is NaN.
+        if (layer is PReLU<T> prelu)
+            for (int c = 0; c < prelu.SlopeCount; c++)
+            {
+                bool seesNaN = Enumerable.Range(0, x.Length).Any(i => (prelu.SlopeCount == 1 || i % features == c) && T.IsNaN(x[i]));
+                T.IsNaN(prelu.Weight.GradientSpan[c]).Should().Be(seesNaN, $"{name}'s slope {c} gradient");
+            }
     }
 
     [Theory]
