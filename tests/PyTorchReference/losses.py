@@ -8,7 +8,7 @@ autograd, for:
   binary_cross_entropy_with_logits            - BinaryCrossEntropyWithLogits (no weight or pos_weight: ours has neither)
   cross_entropy(weight, label_smoothing)      - CrossEntropy(classWeights, labelSmoothing), and SoftmaxCrossEntropy
                                                 where there are neither
-  nll_loss                                    - NegativeLogLikelihood (no weight or ignore_index: ours has neither)
+  nll_loss(weight)                            - NegativeLogLikelihood(classWeights) (no ignore_index: ours has none)
 and, for the layer that comes before nll_loss, log_softmax(dim=1) - LogSoftmax: its output and, through autograd, its
 input gradient for a given output gradient.
 Inputs follow GoldenInputs.Wave (scale·sin(0.7·(i + offset) + 0.3)), some edited to reach edges (equal output and
@@ -112,13 +112,17 @@ CROSS_ENTROPY_SUBNORMAL = [
 ]
 
 
-# (description, log-probabilities or None to take log_softmax of the logits, logits, labels, shape)
+# (weights or None, description, log-probabilities or None to take log_softmax of the logits, logits, labels, shape)
 NLL = [
-    ("log_softmax of Wave(60, 2300, 4) as [6, 10], labels 0, 3, 9, 5, 5, 1", None, wave(60, 2300, 4.0), [0, 3, 9, 5, 5, 1], [6, 10]),
-    ("Wave(24, 2310, 3) as [6, 4] taken as they are, labels 3, 1, 2, 0, 1, 3", wave(24, 2310, 3.0), None, [3, 1, 2, 0, 1, 3], [6, 4]),
-    ("log_softmax of Wave(5, 2320, 2) as [1, 5], label 4", None, wave(5, 2320, 2.0), [4], [1, 5]),
-    ("log_softmax of Wave(120, 2330, 5) as [40, 3], labels (7i + i // 3) mod 3", None, wave(120, 2330, 5.0),
+    (None, "log_softmax of Wave(60, 2300, 4) as [6, 10], labels 0, 3, 9, 5, 5, 1", None, wave(60, 2300, 4.0), [0, 3, 9, 5, 5, 1], [6, 10]),
+    (None, "Wave(24, 2310, 3) as [6, 4] taken as they are, labels 3, 1, 2, 0, 1, 3", wave(24, 2310, 3.0), None, [3, 1, 2, 0, 1, 3], [6, 4]),
+    (None, "log_softmax of Wave(5, 2320, 2) as [1, 5], label 4", None, wave(5, 2320, 2.0), [4], [1, 5]),
+    (None, "log_softmax of Wave(120, 2330, 5) as [40, 3], labels (7i + i // 3) mod 3", None, wave(120, 2330, 5.0),
      [(7 * i + i // 3) % 3 for i in range(40)], [40, 3]),
+    ([0.5, 2.0, 1.0, 0.25], "log_softmax of Wave(24, 2340, 4) as [6, 4], weights 0.5, 2, 1, 0.25, labels 3, 1, 2, 0, 1, 3", None,
+     wave(24, 2340, 4.0), [3, 1, 2, 0, 1, 3], [6, 4]),
+    ([0.0, 1.5, 0.0], "Wave(15, 2350, 3) as [5, 3] taken as they are, weights 0, 1.5, 0 (two labels weigh nothing), labels 0, 1, 2, 1, 0",
+     wave(15, 2350, 3.0), None, [0, 1, 2, 1, 0], [5, 3]),
 ]
 
 # (description, logits, output gradient, shape)
@@ -155,11 +159,13 @@ def class_case(weights, smoothing, description, logits, labels, shape, indent=" 
             + f",\n{indent[:-4]}".join(array(values, indent) for values in (logits, labels, [value], gradient)) + ")")
 
 
-def nll_case(description, log_probabilities, logits, labels, shape, indent="            "):
+def nll_case(weights, description, log_probabilities, logits, labels, shape, indent="            "):
     if log_probabilities is None:
         log_probabilities = F.log_softmax(torch.tensor(logits).reshape(shape), dim=1).reshape(-1).tolist()
-    value, gradient = record(lambda z, y: F.nll_loss(z, y.long()), log_probabilities, [float(label) for label in labels], shape)
-    return (f"new(\"{description}\", null, 0.0, [{', '.join(str(n) for n in shape)}],\n{indent[:-4]}"
+    weight = None if weights is None else torch.tensor(weights)
+    value, gradient = record(lambda z, y: F.nll_loss(z, y.long(), weight=weight), log_probabilities,
+                             [float(label) for label in labels], shape)
+    return (f"new(\"{description}\", {weights_literal(weights)}, 0.0, [{', '.join(str(n) for n in shape)}],\n{indent[:-4]}"
             + f",\n{indent[:-4]}".join(array(values, indent) for values in (log_probabilities, labels, [value], gradient)) + ")")
 
 
@@ -216,7 +222,7 @@ def main(path):
         section("ClassLossCase", "CrossEntropyLoss", "cross_entropy(weight, label_smoothing) against class indices.", cross),
         section("ClassLossCase", "CrossEntropySubnormalProbabilities",
                 "cross_entropy where some probabilities, and so gradients, are below the smallest normal double.", cross_subnormal),
-        section("ClassLossCase", "NllLoss", "nll_loss against class indices, of log-probabilities (log_softmax's, or any values).", nll),
+        section("ClassLossCase", "NllLoss", "nll_loss(weight) against class indices, of log-probabilities (log_softmax's, or any values).", nll),
         section("LogSoftmaxCase", "LogSoftmax", "log_softmax(dim=1) and its backward.", log_softmax),
     ]
     with open(path, "w", encoding="utf-8", newline="\n") as output:

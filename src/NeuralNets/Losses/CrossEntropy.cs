@@ -36,15 +36,7 @@ public sealed class CrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     {
         if (!(labelSmoothing is >= 0 and <= 1))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), string.Create(CultureInfo.InvariantCulture, $"Label smoothing must be in [0, 1], but was {labelSmoothing}."));
-        if (classWeights is not null)
-        {
-            if (classWeights.Count == 0) throw new ArgumentException("Class weights must not be empty.", nameof(classWeights));
-            for (int c = 0; c < classWeights.Count; c++)
-                if (!double.IsFinite(classWeights[c]) || classWeights[c] < 0)
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                        $"Class weight {c} is {classWeights[c]}; weights must be finite and non-negative."), nameof(classWeights));
-            _weights = [.. classWeights];
-        }
+        _weights = LossChecks.ClassWeights(classWeights);
         LabelSmoothing = labelSmoothing;
         LossRehearsal.QueueCrossEntropy<T>(classWeights, labelSmoothing);
     }

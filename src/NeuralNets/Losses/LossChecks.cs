@@ -36,6 +36,24 @@ public static class LossChecks
     private static ShapeMismatchException NotTheOutputsShape<T>(object loss, Tensor<T> output, Tensor<T> target) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{loss} target"), TensorMemory.ShapeText(output.Lengths), target.Shape(), "targets must have the output's shape");
 
+    /// <summary>
+    /// A copy of <paramref name="classWeights"/> (one per class, finite and non-negative, as PyTorch's <c>weight</c>), or null
+    /// for none.
+    /// </summary>
+    /// <param name="classWeights">The weights a loss was given, or null.</param>
+    /// <returns>The copy, or null.</returns>
+    /// <exception cref="ArgumentException">The list is empty, or a weight is negative, infinite or NaN; the message names it.</exception>
+    public static double[]? ClassWeights(IReadOnlyList<double>? classWeights)
+    {
+        if (classWeights is null) return null;
+        if (classWeights.Count == 0) throw new ArgumentException("Class weights must not be empty.", nameof(classWeights));
+        for (int c = 0; c < classWeights.Count; c++)
+            if (!double.IsFinite(classWeights[c]) || classWeights[c] < 0)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"Class weight {c} is {classWeights[c]}; weights must be finite and non-negative."), nameof(classWeights));
+        return [.. classWeights];
+    }
+
     /// <summary>Checks <c>[N, C]</c> logits against <c>[N]</c> (or <c>[N, 1]</c>) class indices that are whole numbers in [0, C).</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="loss">The loss, named in messages by its <c>ToString()</c>.</param>

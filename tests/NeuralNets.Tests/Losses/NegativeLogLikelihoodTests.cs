@@ -75,6 +75,75 @@ public class NegativeLogLikelihoodTests
         gradient.Should().Equal(expectedGradient, (a, b) => Math.Abs(a - b) <= tolerance / batch);
     }
 
+    [Fact]
+    public void Weighted_HandComputed_IsTheLabelsWeightedMeanAndItsGradient()
+    {
+        // Labels 1, 0, 1 with weights 0.5 and 2 for classes 0 and 1: W = 2 + 0.5 + 2 = 4.5.
+        var loss = new NegativeLogLikelihood<double>([0.5, 2.0]);
+        var output = TestTensors.Create(new[] { -0.5, -1.25, -3.0, -0.75, -2.0, -0.125 }, 3, 2);
+
+        double value = loss.Forward(output, TestTensors.Create(new[] { 1.0, 0.0, 1.0 }, 3));
+
+        value.Should().BeApproximately((2 * 1.25 + 0.5 * 3.0 + 2 * 0.125) / 4.5, 1e-15);
+        loss.Backward().ToArray().Should().Equal(0, -2 / 4.5, -0.5 / 4.5, 0, 0, -2 / 4.5);
+    }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(6, 10)]
+    public void Weighted_MatchesFiniteDifferences(int batch, int classes)
+    {
+        var weights = Enumerable.Range(0, classes).Select(c => 0.25 + c % 3).ToArray();
+        var labels = Enumerable.Range(0, batch).Select(i => (double)(i * 7 % classes)).ToArray();
+        var result = GradientCheck.Loss(new NegativeLogLikelihood<double>(weights), TestTensors.Random<double>(4, batch, classes), TestTensors.Create(labels, batch));
+        result.MaxRelativeError.Should().BeLessThan(1e-7, result.ToString());
+    }
+
+    [Fact]
+    public void Weighted_AfterLogSoftmax_EqualsCrossEntropyWithTheSameWeights()
+    {
+        double[] weights = [1.5, 0.25, 0, 2, 1];
+        var logits = TestTensors.Random<double>(5, 7, 5);
+        var labels = TestTensors.Create(new[] { 0.0, 1, 2, 3, 4, 3, 0 }, 7);
+        var crossEntropy = new CrossEntropy<double>(weights);
+        double expected = crossEntropy.Forward(logits, labels);
+        var expectedGradient = crossEntropy.Backward().ToArray();
+
+        var layer = new LogSoftmax<double>();
+        var loss = new NegativeLogLikelihood<double>(weights);
+        double value = loss.Forward(layer.Forward(logits, training: true), labels);
+
+        value.Should().BeApproximately(expected, 1e-14);
+        layer.Backward(loss.Backward()).ToArray().Should().Equal(expectedGradient, (a, b) => Math.Abs(a - b) <= 1e-15);
+    }
+
+    [Fact]
+    public void Weighted_NoWeightOnTheBatchsLabels_IsNaNAsInPyTorch()
+    {
+        var loss = new NegativeLogLikelihood<float>([0.0, 1.0]);
+        float value = loss.Forward(TestTensors.Random<float>(0, 2, 2), TestTensors.Create(new[] { 0f, 0f }, 2));
+        float.IsNaN(value).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(new double[0], "*must not be empty*")]
+    [InlineData(new[] { 1.0, -0.5 }, "*Class weight 1 is -0.5*")]
+    [InlineData(new[] { double.NaN }, "*Class weight 0 is NaN*")]
+    [InlineData(new[] { double.PositiveInfinity }, "*Class weight 0 is Infinity*")]
+    public void Create_BadWeights_SaysWhich(double[] weights, string message)
+    {
+        var act = () => new NegativeLogLikelihood<double>(weights);
+        act.Should().Throw<ArgumentException>().WithMessage(message).Which.ParamName.Should().Be("classWeights");
+    }
+
+    [Fact]
+    public void Forward_WeightsForAnotherNumberOfClasses_SaysBoth()
+    {
+        var loss = new NegativeLogLikelihood<double>([1.0, 2.0]);
+        var act = () => loss.Forward(TestTensors.Random<double>(0, 2, 3), TestTensors.Create(new[] { 0.0, 1.0 }, 2));
+        act.Should().Throw<ArgumentException>().WithMessage("NegativeLogLikelihood(classWeights=[1, 2]): 2 class weights for 3 classes.*");
+    }
+
     [Theory]
     [InlineData(3.0)]
     [InlineData(-1.0)]

@@ -59,7 +59,8 @@ public class PyTorchLossTests
 
     [Theory]
     [MemberData(nameof(NllCases))]
-    public void NegativeLogLikelihood_RecordedCase_MatchesTorch(int index) => ShouldMatch(new NegativeLogLikelihood<double>(), PyTorchLossValues.NllLoss[index]);
+    public void NegativeLogLikelihood_RecordedCase_MatchesTorch(int index) =>
+        ShouldMatch(new NegativeLogLikelihood<double>(PyTorchLossValues.NllLoss[index].Weights), PyTorchLossValues.NllLoss[index]);
 
     /// <summary>The layer before nll_loss: its output and input gradient within 1e-10 of PyTorch's, relative to max(1, |value|).</summary>
     [Theory]
