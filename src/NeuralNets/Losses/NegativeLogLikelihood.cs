@@ -81,6 +81,7 @@ public sealed class NegativeLogLikelihood<T> : ILoss<T> where T : unmanaged, IFl
     }
 
     // −Σ w[y_n]·ℓ[n, y_n] / Σ w[y_n], in double; the labels' total weight is kept for the backward pass.
+    [MethodImpl(HotPath.Options)]
     private T WeightedForward(ReadOnlySpan<T> logProbabilities, ReadOnlySpan<T> labels, int batch, int classes)
     {
         if (_weights!.Length != classes) throw WeightsDoNotFit(classes);
