@@ -189,11 +189,33 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
         return Add((_, random) => new Dropout<T>(probability, random.Next()));
     }
 
+    /// <summary>
+    /// Appends a <see cref="Residual{T}"/>, <c>y = body(x) + shortcut(x)</c>: <paramref name="body"/> adds the residual branch's
+    /// layers to a builder that starts from this block's input shape, and <paramref name="shortcut"/>, when given, the projection's
+    /// (else the shortcut is the identity). PyTorch's <c>BasicBlock</c> with a <c>downsample</c> is
+    /// <c>.Residual(b => b.Conv2D(16, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(16, 3, padding: 1, bias: false).BatchNorm2D(),
+    /// shortcut: s => s.Conv2D(16, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()</c>; the ReLU after the add is a layer of its own.
+    /// Both branches draw their weights from the build's random source, the body's first.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">(At <see cref="Build"/>) the body's output shape differs from the shortcut's, or from the block's input for the identity.</exception>
+    public SequentialBuilder<T> Residual(Func<SequentialBuilder<T>, SequentialBuilder<T>> body, Func<SequentialBuilder<T>, SequentialBuilder<T>>? shortcut = null)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Add((shape, random) =>
+        {
+            var bodyNetwork = body(new SequentialBuilder<T>(shape)).BuildFrom(random);
+            var shortcutNetwork = shortcut?.Invoke(new SequentialBuilder<T>(shape)).BuildFrom(random);
+            return new Residual<T>(bodyNetwork, shortcutNetwork);
+        });
+    }
+
     /// <summary>Creates the layers with weights drawn from <paramref name="seed"/> and checks every shape.</summary>
-    public Sequential<T> Build(int seed)
+    public Sequential<T> Build(int seed) => BuildFrom(new Random(seed));
+
+    // The layers drawn in order from random, which a nested network's builder shares with the network around it.
+    private Sequential<T> BuildFrom(Random random)
     {
         if (_factories.Count == 0) throw new InvalidOperationException("The network has no layers: add at least one before Build.");
-        var random = new Random(seed);
         var layers = new ILayer<T>[_factories.Count];
         IReadOnlyList<int> shape = _inputShape;
         for (int i = 0; i < layers.Length; i++)

@@ -12,5 +12,6 @@ internal static class TrainingMode
     /// <summary>Whether the layer's kind, or for a <see cref="Sequential{T}"/> any inner layer's, is one whose training pass differs.</summary>
     public static bool ByKind(ILayer<double> layer) =>
         KindsThatDiffer.Contains(layer.Describe().Kind, StringComparer.Ordinal)
-        || (layer is Sequential<double> network && network.Layers.Any(ByKind));
+        || (layer is Sequential<double> network && network.Layers.Any(ByKind))
+        || (layer is Residual<double> block && block.Branches.Any(ByKind));
 }

@@ -37,7 +37,6 @@ public sealed class RandomStreamPositions
     private static void Walk<T>(ILayer<T> layer, List<(IRandomStreamLayer, long)> found) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (layer is IRandomStreamLayer random) found.Add((random, random.RandomPosition));
-        if (layer is Sequential<T> network)
-            foreach (var inner in network.Layers) Walk(inner, found);
+        foreach (var inner in NestedLayers.Of(layer)) Walk(inner, found);
     }
 }

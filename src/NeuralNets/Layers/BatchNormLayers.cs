@@ -7,7 +7,7 @@ namespace NeuralNets.Layers;
 internal static class BatchNormLayers
 {
     /// <summary>
-    /// Every BatchNorm layer of <paramref name="network"/>, inside nested <see cref="Sequential{T}"/>s too, depth first in
+    /// Every BatchNorm layer of <paramref name="network"/>, inside nested <see cref="Sequential{T}"/>s and <see cref="Residual{T}"/>s too, depth first in
     /// layer order (the order a checkpoint restores them in), each with its place: <c>"1"</c>, <c>"2.0"</c>, or <c>""</c>
     /// when the network is itself the layer.
     /// </summary>
@@ -15,17 +15,19 @@ internal static class BatchNormLayers
     {
         var found = new List<(BatchNorm<T>, string)>();
         if (network is BatchNorm<T> alone) found.Add((alone, ""));
-        else if (network is Sequential<T> sequential) Add(sequential, "", found);
+        else Add(network, "", found);
         return [.. found];
     }
 
-    private static void Add<T>(Sequential<T> network, string prefix, List<(BatchNorm<T>, string)> found) where T : unmanaged, IFloatingPointIeee754<T>
+    // The layers nested in a Sequential or a Residual (NestedLayers).
+    private static void Add<T>(ILayer<T> network, string prefix, List<(BatchNorm<T>, string)> found) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < network.Layers.Count; i++)
+        var layers = NestedLayers.Of(network);
+        for (int i = 0; i < layers.Count; i++)
         {
             string place = prefix + i.ToString(CultureInfo.InvariantCulture);
-            if (network.Layers[i] is BatchNorm<T> batchNorm) found.Add((batchNorm, place));
-            else if (network.Layers[i] is Sequential<T> inner) Add(inner, place + ".", found);
+            if (layers[i] is BatchNorm<T> batchNorm) found.Add((batchNorm, place));
+            else Add(layers[i], place + ".", found);
         }
     }
 

@@ -56,6 +56,8 @@ public sealed class FrozenNetwork<T> where T : unmanaged, IFloatingPointIeee754<
         {
             if (layer is Dense<T> dense) dense.PackWeightForInference();
             else if (layer is Sequential<T> inner) PackWeights(inner);
+            else if (layer is Residual<T> block)
+                foreach (var branch in block.Branches) PackWeights(branch);
         }
     }
 

@@ -30,6 +30,9 @@ internal static class LayerRehearsal
         foreach (var layer in layers)
         {
             if (layer is Sequential<T> nested) Queue(nested.Layers, shape);
+            // A residual block's branches each start from the block's input.
+            else if (layer is Residual<T> block)
+                foreach (var branch in block.Branches) Queue(branch.Layers, shape);
             // A user's layer is left alone: its passes may not be safe to run on a copy, or from another thread.
             else if (LibraryCode.Declares(layer.GetType()))
             {

@@ -13,7 +13,11 @@ public sealed partial class Sequential<T>
     {
         _trainingPassOpen = false;
         foreach (var layer in _layers)
+        {
             if (layer is Sequential<T> nested) nested.CloseAbandonedTrainingPass();
+            else if (layer is Residual<T> block)
+                foreach (var branch in block.Branches) branch.CloseAbandonedTrainingPass();
+        }
     }
 
     void Training.IWeightChangeGuard.StepFailed() => CloseAbandonedTrainingPass();

@@ -85,7 +85,12 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
         _flattenFeedsDense = FlattensBeforeDense(_layers);
         FirstLearningLayer = FindFirstLearningLayer(_layers);
         foreach (var layer in _layers)
-            _sharesLayers |= layer is Sequential<T> nested ? nested._sharesLayers : layer.CreateInferenceCopy() is null;
+            _sharesLayers |= layer switch
+            {
+                Sequential<T> nested => nested._sharesLayers,
+                Residual<T> block => block.SharesLayers,
+                _ => layer.CreateInferenceCopy() is null,
+            };
         if (inputShape is not null)
         {
             InputShape = inputShape.ToArray();
@@ -126,6 +131,9 @@ public sealed partial class Sequential<T> : ILayer<T>, IParameterGradientOnly<T>
 
     /// <summary>The layers, in order.</summary>
     public IReadOnlyList<ILayer<T>> Layers => _layers;
+
+    /// <summary>Whether some layer, nested ones too, has no inference copy, so that inference and training take turns on it.</summary>
+    internal bool SharesLayers => _sharesLayers;
 
     /// <inheritdoc/>
     public IReadOnlyList<Parameter<T>> Parameters { [MethodImpl(HotPath.Options)] get => _parameters; }

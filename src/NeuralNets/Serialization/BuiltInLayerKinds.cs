@@ -23,6 +23,7 @@ internal static class BuiltInLayerKinds
         new BatchNormKind("BatchNorm1D"), new BatchNormKind("BatchNorm2D"),
         new ActivationKind("LogSoftmax"),
         new PReLUKind(),
+        new ResidualKind(),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -191,6 +192,38 @@ internal static class BuiltInLayerKinds
             for (int i = 0; i < layers.Length; i++) layers[i] = LayerRegistry.Create<T>(settings.Layer(i));
             var inputShape = settings.Has(Sequential<T>.InputShapeSetting) ? settings.Lengths(Sequential<T>.InputShapeSetting) : null;
             return new Sequential<T>(inputShape, layers);
+        }
+    }
+
+    /// <summary>A residual block: its body's description, then its shortcut's when it is not the identity, each a <c>Sequential</c>.</summary>
+    private sealed class ResidualKind() : LayerKind("Residual")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            var shapes = new List<ParameterShape>();
+            for (int b = 0; b < Branches(settings); b++)
+                foreach (var shape in LayerRegistry.Parameters(settings.Layer(b)))
+                    shapes.Add(shape with { Name = Sequential<double>.ParameterName(b, shape.Name) });
+            return shapes;
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            int branches = Branches(settings);
+            var body = (Sequential<T>)LayerRegistry.Create<T>(settings.Layer(0));
+            return new Residual<T>(body, branches == 2 ? (Sequential<T>)LayerRegistry.Create<T>(settings.Layer(1)) : null);
+        }
+
+        // The body, and the shortcut network unless it is the identity; each must be a Sequential.
+        private static int Branches(LayerSettings settings)
+        {
+            if (settings.LayerCount is not (1 or 2))
+                throw settings.Error(string.Create(CultureInfo.InvariantCulture,
+                    $"'Layers' holds {settings.LayerCount} networks; a residual block has its body and, unless the shortcut is the identity, its shortcut."));
+            for (int b = 0; b < settings.LayerCount; b++)
+                if (settings.Layer(b).Kind != "Sequential")
+                    throw settings.Error(string.Create(CultureInfo.InvariantCulture, $"inner layer {b} is a '{settings.Layer(b).Kind}'; a residual block's body and shortcut are 'Sequential' networks."));
+            return settings.LayerCount;
         }
     }
 

@@ -178,16 +178,17 @@ public static class Checkpoint
 
     /// <summary>Every BatchNorm layer of the network (nested ones too) with the running statistics the checkpoint holds for it, checked.</summary>
     private static List<(BatchNorm<T> Layer, BuiltInLayerKinds.BatchNormState State)> RunningStatistics<T>(
-        Sequential<T> network, IReadOnlyList<LayerDescription> saved, string file, string prefix = "")
+        ILayer<T> network, IReadOnlyList<LayerDescription> saved, string file, string prefix = "")
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var found = new List<(BatchNorm<T>, BuiltInLayerKinds.BatchNormState)>();
-        for (int i = 0; i < network.Layers.Count; i++)
+        var layers = NestedLayers.Of(network);
+        for (int i = 0; i < layers.Count; i++)
         {
             string place = prefix + i.ToString(CultureInfo.InvariantCulture);
-            if (network.Layers[i] is BatchNorm<T> batchNorm)
+            if (layers[i] is BatchNorm<T> batchNorm)
                 found.Add((batchNorm, BuiltInLayerKinds.State(new LayerSettings(saved[i], $"{file}: Model layer {place}"), batchNorm.Features)));
-            if (network.Layers[i] is Sequential<T> inner) found.AddRange(RunningStatistics(inner, saved[i].Layers, file, place + "."));
+            else found.AddRange(RunningStatistics(layers[i], saved[i].Layers, file, place + "."));
         }
         return found;
     }
@@ -217,13 +218,14 @@ public static class Checkpoint
     }
 
     /// <summary>Visits every <see cref="IRandomStreamLayer"/> of the network, inside nested <see cref="Sequential{T}"/>s too, with its place (<c>"2"</c>, <c>"2.1"</c>).</summary>
-    private static void Walk<T>(Sequential<T> network, string prefix, Action<IRandomStreamLayer, string> visit) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Walk<T>(ILayer<T> network, string prefix, Action<IRandomStreamLayer, string> visit) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < network.Layers.Count; i++)
+        var layers = NestedLayers.Of(network);
+        for (int i = 0; i < layers.Count; i++)
         {
             string place = prefix + i.ToString(CultureInfo.InvariantCulture);
-            if (network.Layers[i] is IRandomStreamLayer random) visit(random, place);
-            if (network.Layers[i] is Sequential<T> inner) Walk(inner, place + ".", visit);
+            if (layers[i] is IRandomStreamLayer random) visit(random, place);
+            Walk(layers[i], place + ".", visit);
         }
     }
 }

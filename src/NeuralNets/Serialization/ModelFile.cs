@@ -128,9 +128,9 @@ public static class ModelFile
         if (!Covers(again, description))
             throw new InvalidDataException(
                 $"{place} describes itself as {description} but its kind rebuilds it as {again}: the LayerKind must read every setting Describe() writes.");
-        if (layer is Sequential<T> inner && rebuilt is Sequential<T> innerRebuilt)
-            for (int i = 0; i < inner.Layers.Count; i++)
-                RebuildsAlike(inner.Layers[i], innerRebuilt.Layers[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
+        var (inner, innerRebuilt) = (NestedLayers.Of(layer), NestedLayers.Of(rebuilt));
+        for (int i = 0; i < inner.Count; i++)
+            RebuildsAlike(inner[i], innerRebuilt[i], string.Create(CultureInfo.InvariantCulture, $"{place}.{i}"));
     }
 
     /// <summary>
