@@ -22,6 +22,8 @@ public class TrainingStepAllocationTests
         { "MNIST example", "Adadelta" },
         // PReLU, one slope per channel of the images and one for the dense layer's outputs: the slopes' block sums reused.
         { "PReLU CNN", "Adam" },
+        // Residual blocks, one with a projection shortcut: the sums of the branches and of their gradients reused.
+        { "ResNet", "Momentum" },
     };
 
     [Theory]
@@ -29,7 +31,13 @@ public class TrainingStepAllocationTests
     public void Step_AfterWarmUp_AllocatesNothingOnAnyThread(string networkKind, string optimizerKind)
     {
         int batch = networkKind == "MLP batch 256" ? 256 : 64;
-        var (network, x) = networkKind == "PReLU CNN"
+        var (network, x) = networkKind == "ResNet"
+            ? (Network.Sequential<float>(3, 16, 16).Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
+                .Residual(b => b.Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
+                .Residual(b => b.Conv2D(16, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(16, 3, padding: 1, bias: false).BatchNorm2D(),
+                    shortcut: s => s.Conv2D(16, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
+                .GlobalAvgPool2D().Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 3, 16, 16))
+            : networkKind == "PReLU CNN"
             ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(64).PReLU()
                 .Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 1, 28, 28))
             : networkKind.StartsWith("MLP", StringComparison.Ordinal)
@@ -46,6 +54,7 @@ public class TrainingStepAllocationTests
             "Adam" => new Adam<float>(network.Parameters, 1e-3),
             "Nesterov" => new Nesterov<float>(network.Parameters, 0.01, 0.9),
             "Adadelta" => new Adadelta<float>(network.Parameters),
+            "Momentum" => new Momentum<float>(network.Parameters, 0.01, 0.9),
             _ => new AdamW<float>(network.Parameters, 1e-3),
         };
         var labels = Tensor.Create(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray(), [batch]);

@@ -1,0 +1,139 @@
+using System.Numerics.Tensors;
+using NeuralNets.Diagnostics;
+using NeuralNets.Layers;
+using NeuralNets.Losses;
+using NeuralNets.Serialization;
+
+namespace NeuralNets.Tests.Layers;
+
+/// <summary>Residual blocks: the sum by hand, gradient checks with identity and projection shortcuts, shape errors, saving, threads.</summary>
+public class ResidualTests
+{
+    // conv-bn-relu stem, an identity block, a block with a strided projection, global average pool, linear.
+    private static Sequential<T> TinyResNet<T>(int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Network.Sequential<T>(2, 6, 6).Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
+            .Residual(b => b.Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
+            .Residual(b => b.Conv2D(4, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D(),
+                shortcut: s => s.Conv2D(4, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
+            .GlobalAvgPool2D().Dense(3).Build(seed);
+
+    [Fact]
+    public void Forward_IdentityShortcut_AddsTheInputToTheBody()
+    {
+        var dense = new Dense<double>(2, 2, new Random(0));
+        new[] { 1.0, 2, 3, 4 }.CopyTo(dense.Weight.ValueSpan);
+        new[] { 0.5, -0.5 }.CopyTo(dense.Bias!.ValueSpan);
+        var block = new Residual<double>(new Sequential<double>(dense));
+        var x = TestTensors.Create(new[] { 1.0, -1, 2, 3 }, 2, 2);
+        // body: [1·1 + 2·(−1) + 0.5, 3·1 + 4·(−1) − 0.5] = [−0.5, −1.5]; [2 + 6 + 0.5, 6 + 12 − 0.5] = [8.5, 17.5]
+        block.Forward(x, training: true).ToArray().Should().Equal(0.5, -2.5, 10.5, 20.5);
+        // dx = Wᵀ·dy + dy
+        block.Backward(TestTensors.Create(new[] { 1.0, 0, 0, 1 }, 2, 2)).ToArray().Should().Equal(2, 2, 3, 5);
+        block.Parameters.Select(p => p.Name).Should().Equal("0.0.weight", "0.0.bias");
+    }
+
+    [Fact]
+    public void Backward_IdentityShortcutWithBatchNorm_MatchesFiniteDifferences()
+    {
+        var block = new Residual<double>(new Sequential<double>([3, 4, 4],
+            new Conv2D<double>(3, 3, 3, new Random(1), padding: 1, bias: false), new BatchNorm2D<double>(3), new Tanh<double>(),
+            new Conv2D<double>(3, 3, 3, new Random(2), padding: 1, bias: false), new BatchNorm2D<double>(3)));
+        var result = GradientCheck.Layer(block, TestTensors.Random<double>(3, 2, 3, 4, 4), seed: 4, training: true);
+        result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
+    }
+
+    [Fact]
+    public void Backward_ProjectionShortcutWithBatchNorm_MatchesFiniteDifferences()
+    {
+        var block = new Residual<double>(
+            new Sequential<double>([2, 5, 5], new Conv2D<double>(2, 4, 3, new Random(1), stride: 2, padding: 1, bias: false), new BatchNorm2D<double>(4),
+                new Tanh<double>(), new Conv2D<double>(4, 4, 3, new Random(2), padding: 1, bias: false), new BatchNorm2D<double>(4)),
+            new Sequential<double>([2, 5, 5], new Conv2D<double>(2, 4, 1, new Random(3), stride: 2, bias: false), new BatchNorm2D<double>(4)));
+        var result = GradientCheck.Layer(block, TestTensors.Random<double>(5, 3, 2, 5, 5), seed: 6, training: true);
+        result.MaxRelativeError.Should().BeLessThan(1e-6, result.ToString());
+        block.Parameters.Select(p => p.Name).Should().Equal("0.0.weight", "0.1.weight", "0.1.bias", "0.3.weight", "0.4.weight", "0.4.bias",
+            "1.0.weight", "1.1.weight", "1.1.bias");
+    }
+
+    [Fact]
+    public void Network_TinyResNet_MatchesFiniteDifferencesInTrainingAndInference()
+    {
+        // Tanh for ReLU: batch statistics put many of a ReLU's inputs near its kink, where a finite difference straddles it
+        // (the ReLU network's gradients are checked against PyTorch's in the training run instead).
+        var network = Network.Sequential<double>(2, 6, 6).Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().Tanh()
+            .Residual(b => b.Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().Tanh().Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D()).Tanh()
+            .Residual(b => b.Conv2D(4, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().Tanh().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D(),
+                shortcut: s => s.Conv2D(4, 1, stride: 2, bias: false).BatchNorm2D()).Tanh()
+            .GlobalAvgPool2D().Dense(3).Build(seed: 3);
+        var x = TestTensors.Random<double>(7, 4, 2, 6, 6);
+        var labels = TestTensors.Create(new[] { 0.0, 2, 1, 2 }, 4);
+        var training = GradientCheck.Network(network, new SoftmaxCrossEntropy<double>(), x, labels, training: true);
+        training.MaxRelativeError.Should().BeLessThan(1e-5, training.ToString());
+        var inference = GradientCheck.Network(network, new SoftmaxCrossEntropy<double>(), x, labels);
+        inference.MaxRelativeError.Should().BeLessThan(1e-5, inference.ToString());
+    }
+
+    [Fact]
+    public void Build_IdentityShortcutChangesShape_NamesBothShapes()
+    {
+        var build = () => Network.Sequential<double>(2, 6, 6).Residual(b => b.Conv2D(4, 3, padding: 1)).Build(seed: 0);
+        build.Should().Throw<ShapeMismatchException>().WithMessage("*[2, 6, 6]*[4, 6, 6]*identity*");
+        var projected = () => Network.Sequential<double>(2, 6, 6)
+            .Residual(b => b.Conv2D(4, 3, stride: 2, padding: 1), shortcut: s => s.Conv2D(4, 1)).Build(seed: 0);
+        projected.Should().Throw<ShapeMismatchException>().WithMessage("*[4, 3, 3]*shortcut makes [4, 6, 6]*");
+    }
+
+    [Fact]
+    public void Forward_UnknownShapesThatDiffer_NamesBothShapes()
+    {
+        var block = new Residual<double>(new Sequential<double>(new Dense<double>(3, 2, new Random(0))));
+        var forward = () => block.Forward(TestTensors.Random<double>(1, 2, 3), training: false);
+        forward.Should().Throw<ShapeMismatchException>().WithMessage("*[2, 3]*[2, 2]*identity*");
+    }
+
+    [Fact]
+    public void ModelFile_TinyResNet_RoundTripsDescriptionAndPredictions()
+    {
+        var network = TinyResNet<double>(seed: 5);
+        var x = TestTensors.Random<double>(2, 3, 2, 6, 6);
+        for (int i = 0; i < 3; i++) network.Forward(x, training: true);  // running statistics that are not the initial ones
+        string path = Path.Combine(Path.GetTempPath(), $"residual-{Guid.NewGuid():N}.json");
+        try
+        {
+            ModelFile.Save(network, path);
+            var loaded = ModelFile.Load<double>(path);
+            loaded.DescribeLayers().Should().Equal(network.DescribeLayers());
+            loaded.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
+            loaded.Parameters.Select(p => p.Name).Should().Equal(network.Parameters.Select(p => p.Name));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Predict_ManyThreads_BitIdenticalToSerial()
+    {
+        var network = TinyResNet<double>(seed: 6);
+        var x = TestTensors.Random<double>(3, 5, 2, 6, 6);
+        network.Forward(x, training: true);
+        var serial = network.Predict(x).ToArray();
+        var results = new double[8][];
+        Parallel.For(0, results.Length, i =>
+        {
+            for (int r = 0; r < 20; r++) results[i] = network.Predict(x).ToArray();
+        });
+        foreach (var result in results) result.Should().Equal(serial);
+    }
+
+    [Fact]
+    public void ToStringAndSummary_NameTheBranches()
+    {
+        var network = TinyResNet<float>(seed: 0);
+        network.Layers[3].ToString().Should().Be("Residual(body 5 layers, identity)");
+        network.Layers[5].ToString().Should().Be("Residual(body 5 layers, shortcut 2 layers)");
+        network.Summary().Should().Contain("Residual(body 5 layers, shortcut 2 layers)");
+        network.ToString().Should().Contain("Residual(body 5 layers, identity)  → [3, 6, 6]");
+    }
+}
