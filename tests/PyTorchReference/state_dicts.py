@@ -185,6 +185,45 @@ class ModulePrelu(nn.Module):
         return self.fc3(self.act2(self.fc2(self.act1(self.fc1(x)))))
 
 
+class BasicBlock(nn.Module):
+    """torchvision's BasicBlock: conv1, bn1, relu, conv2, bn2, plus the input (or downsample(input)), then relu."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return self.relu(out + identity)
+
+
+class TinyResNet(nn.Module):
+    """A CIFAR-style ResNet in miniature, named as torchvision's: conv1, bn1, layer1.0 (identity), layer2.0 (downsample), fc."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(2, 4, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.relu = nn.ReLU(inplace=True)
+        self.layer1 = nn.Sequential(BasicBlock(4, 4))
+        self.layer2 = nn.Sequential(BasicBlock(4, 6, stride=2))
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = self.layer2(self.layer1(self.relu(self.bn1(self.conv1(x)))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
 def mlp_sequential():
     return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 3))
 
@@ -224,6 +263,8 @@ MODELS = [
     ("no_bias_f64", no_bias, 17, torch.float64, [2, 1, 6, 6], 4400),
     ("module_prelu_f64", ModulePrelu, 18, torch.float64, [4, 5], 4500),
     ("prelu_cnn_f32", prelu_cnn, 19, torch.float32, [2, 1, 8, 8], 4600),
+    ("tiny_resnet_f64", TinyResNet, 20, torch.float64, [3, 2, 8, 8], 4700),
+    ("tiny_resnet_f32", TinyResNet, 20, torch.float32, [3, 2, 8, 8], 4750),
 ]
 
 # The models that PyTorchWeightsTests loads and saves again with SafetensorsFile.Save, for --check-ours: every model it

@@ -42,6 +42,12 @@ public class PyTorchWeightsTests
                 ["fc1", "act1", "fc2", "act2", "fc3"]),
             // nn.Sequential(Conv2d(1, 3, 3), PReLU(3), MaxPool2d(2), Flatten(), Linear(27, 4), PReLU()).
             "prelu_cnn" => (Network.Sequential<T>([1, 8, 8]).Conv2D(3, 3).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(4).PReLU().Build(seed: 1), null),
+            // conv1, bn1, relu, layer1 = [BasicBlock(4, 4)], layer2 = [BasicBlock(4, 6, stride=2) with downsample], avgpool, fc.
+            "tiny_resnet" => (Network.Sequential<T>([2, 8, 8]).Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
+                .Residual(b => b.Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
+                .Residual(b => b.Conv2D(6, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(6, 3, padding: 1, bias: false).BatchNorm2D(),
+                    shortcut: s => s.Conv2D(6, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
+                .GlobalAvgPool2D().Dense(3).Build(seed: 1), ["conv1", "bn1", "layer1.0", "layer2.0", "fc"]),
             _ => throw new ArgumentException($"No twin for {name}.", nameof(name)),
         };
 
@@ -81,7 +87,8 @@ public class PyTorchWeightsTests
     }
 
     private static IEnumerable<BatchNorm<T>> NormsOf<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T> =>
-        network.Layers.SelectMany(l => l is Sequential<T> inner ? NormsOf(inner) : l is BatchNorm<T> norm ? [norm] : []);
+        network.Layers.SelectMany(l => l is Sequential<T> inner ? NormsOf(inner)
+            : l is Residual<T> block ? block.Branches.SelectMany(NormsOf) : l is BatchNorm<T> norm ? [norm] : []);
 
     /// <summary>
     /// Float32 weights in a float network, against torch's float32 output. The two compute the same sums (at most 36
