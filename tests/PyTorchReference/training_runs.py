@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for eleven networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for twelve networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -35,13 +35,16 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
                       one for all;
   * PReluCnnMomentum  Conv2d-PReLU(4)-MaxPool2d-Conv2d-PReLU()-Flatten-Linear-PReLU(6)-Linear, CrossEntropyLoss, SGD with
                       momentum: one slope per channel of images, one for all, one per feature.
+  * TinyResNetMomentum Conv2d(bias=False)-BatchNorm2d-ReLU stem, a BasicBlock with the identity shortcut and one with a
+                      strided 1x1 projection (torchvision's downsample), each followed by ReLU, AdaptiveAvgPool2d(1)-
+                      Flatten-Linear, CrossEntropyLoss, SGD with momentum: residual blocks (body(x) + shortcut(x)).
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
 parameter (model.parameters() order): all values of a tensor of at most 8, otherwise the elements at 0, n//2 and n-1, the
 sum and the sum of squares (both math.fsum, so correctly rounded). After every epoch it records the loss of a
 held-out batch of 5 in eval mode (and goes back to training mode); at the end, the held-out batch's eval-mode output and
-each BatchNorm's running mean, running variance and num_batches_tracked.
+each BatchNorm's running mean, running variance and num_batches_tracked (depth first, as model.modules() lists them).
 
 Weights and data come from Wave(count, offset, scale) = scale * sin(0.7 * (i + offset) + 0.3) (GoldenInputs.Wave), so no
 random generator has to agree. With O the run's offset and k the index of a parameter in model.parameters():
@@ -160,11 +163,31 @@ class Run:
         with torch.no_grad():
             self.held_out_output = self.model(self.x_held_out).reshape(-1).tolist()
         self.running, self.tracked = [], []
-        for layer in self.model:
+        for layer in self.model.modules():  # depth first: a residual block's body, then its shortcut
             if isinstance(layer, nn.modules.batchnorm._BatchNorm):
                 self.running += layer.running_mean.tolist() + layer.running_var.tolist()
                 self.tracked.append(int(layer.num_batches_tracked))
         return self
+
+
+class Residual(nn.Module):
+    """body(x) + x, or body(x) + shortcut(x): a BasicBlock without its final ReLU, which the network applies after it."""
+
+    def __init__(self, body, shortcut=None):
+        super().__init__()
+        self.body, self.shortcut = body, shortcut
+
+    def forward(self, x):
+        return self.body(x) + (x if self.shortcut is None else self.shortcut(x))
+
+
+def basic_block(inplanes, planes, stride=1):
+    """torchvision's BasicBlock: conv-bn-relu-conv-bn, with a 1x1 strided conv and a BatchNorm as the shortcut where the shape changes."""
+    body = nn.Sequential(nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False), nn.BatchNorm2d(planes), nn.ReLU(),
+                         nn.Conv2d(planes, planes, 3, padding=1, bias=False), nn.BatchNorm2d(planes))
+    if stride == 1 and inplanes == planes:
+        return Residual(body)
+    return Residual(body, nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes)))
 
 
 def runs():
@@ -248,6 +271,14 @@ def runs():
             90000, [2, 6, 6],
             nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.PReLU(4), nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, padding=1),
                           nn.PReLU(), nn.Flatten(), nn.Linear(36, 6), nn.PReLU(6), nn.Linear(6, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
+        Run("TinyResNetMomentum", "[2, 6, 6] images: Conv2d(2, 4, 3, padding=1, bias=False), BatchNorm2d(4), ReLU, "
+            "BasicBlock(4, 4) (identity shortcut), ReLU, BasicBlock(4, 6, stride=2) (shortcut Conv2d(4, 6, 1, stride=2, "
+            "bias=False), BatchNorm2d(6)), ReLU, AdaptiveAvgPool2d(1), Flatten, Linear(6, 3); CrossEntropyLoss; "
+            "SGD(lr=0.05, momentum=0.9); 3 epochs",
+            100000, [2, 6, 6],
+            nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), basic_block(4, 4), nn.ReLU(),
+                          basic_block(4, 6, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3)),
             nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
     ]
 

@@ -40,7 +40,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The eleven runs, by name.</summary>
+    /// <summary>The twelve runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -100,7 +100,21 @@ internal sealed record PyTorchTrainingCase(
                 new Dense<double>(36, 6, seed: 0), new PReLU<double>(6), new Dense<double>(6, 3, seed: 0)],
             () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
             TrainingTargets.Classes, [3]),
+        // Residual blocks as torchvision's BasicBlock: the ReLU after each block's sum is a layer of the network.
+        new PyTorchTrainingCase("TinyResNetMomentum", 100000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1, bias: false), new BatchNorm2D<double>(4), new ReLU<double>(),
+                BasicBlock(4, 4, stride: 1), new ReLU<double>(), BasicBlock(4, 6, stride: 2), new ReLU<double>(),
+                new GlobalAvgPool2D<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
+            TrainingTargets.Classes, [3]),
     }.ToDictionary(c => c.Name);
+
+    // conv-bn-relu-conv-bn, plus the input, or a strided 1×1 conv and a BatchNorm of it where the shape changes.
+    private static Residual<double> BasicBlock(int inChannels, int channels, int stride) => new(
+        new Sequential<double>(new Conv2D<double>(inChannels, channels, 3, seed: 0, stride: stride, padding: 1, bias: false), new BatchNorm2D<double>(channels),
+            new ReLU<double>(), new Conv2D<double>(channels, channels, 3, seed: 0, padding: 1, bias: false), new BatchNorm2D<double>(channels)),
+        stride == 1 && inChannels == channels ? null
+            : new Sequential<double>(new Conv2D<double>(inChannels, channels, 1, seed: 0, stride: stride, bias: false), new BatchNorm2D<double>(channels)));
 
     /// <summary>
     /// What sets the optimizer's rate at the start of each epoch, as PyTorch's scheduler stepped after each epoch leaves it
