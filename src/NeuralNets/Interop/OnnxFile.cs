@@ -17,7 +17,8 @@ namespace NeuralNets.Interop;
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
 /// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
-/// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it; <see cref="OnnxMappings"/> and
+/// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it (a nested Sequential, and a Residual block, whose
+/// branches and Add the chain importer could not read back, among them); <see cref="OnnxMappings"/> and
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU

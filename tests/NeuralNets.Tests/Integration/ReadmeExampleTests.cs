@@ -18,6 +18,19 @@ public class ReadmeExampleTests
     }
 
     [Fact]
+    public void Build_ReadmeBasicBlock_ProjectsTheShortcut()
+    {
+        var resnet = Network.Sequential<float>(3, 32, 32).Conv2D(16, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
+            .Residual(b => b.Conv2D(32, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(32, 3, padding: 1, bias: false).BatchNorm2D(),
+                shortcut: s => s.Conv2D(32, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
+            .GlobalAvgPool2D().Dense(10).Build(seed: 1);
+        resnet.Layers[3].OutputShape([16, 32, 32]).Should().Equal(32, 16, 16);
+        resnet.Predict(TestTensors.Random<float>(1, 2, 3, 32, 32)).Lengths.ToArray().Should().Equal(2, 10);
+        NeuralNets.Interop.PyTorchNames.ForModules(resnet, "conv1", "bn1", "layer1.0", "fc").Should().ContainKeys(
+            "layer1.0.conv1.weight", "layer1.0.bn2.running_var", "layer1.0.downsample.0.weight", "layer1.0.downsample.1.running_mean");
+    }
+
+    [Fact]
     public void Build_ReadmeMnistExample_IsPyTorchsNetLayerForLayer()
     {
         // pytorch/examples mnist/main.py: conv1, conv2, max_pool2d, dropout1, flatten, fc1, dropout2, fc2, log_softmax.

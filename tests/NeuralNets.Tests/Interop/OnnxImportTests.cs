@@ -178,6 +178,16 @@ public class OnnxImportTests
     }
 
     [Fact]
+    public void Export_ResidualBlock_FailsNamingIt()
+    {
+        var network = Network.Sequential<float>(2, 4, 4).Conv2D(2, 3, padding: 1).Residual(b => b.Conv2D(2, 3, padding: 1).ReLU()).Build(seed: 1);
+
+        var act = () => OnnxFile.ToBytes(network);
+
+        act.Should().Throw<ArgumentException>().WithMessage("Layer 1 (Residual(body 2 layers, identity)) has no ONNX mapping for its kind 'Residual'*");
+    }
+
+    [Fact]
     public void Export_MappingGivenInOptions_IsUsedForItsKind()
     {
         var network = new Sequential<float>([3], new Dense<float>(3, 3, seed: 1), new Sequential<float>(new ReLU<float>()));
