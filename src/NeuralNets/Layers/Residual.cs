@@ -131,6 +131,7 @@ public sealed class Residual<T> : ILayer<T> where T : unmanaged, IFloatingPointI
         new Residual<T>((Sequential<T>)Body.CreateInferenceCopy(), (Sequential<T>?)Shortcut?.CreateInferenceCopy());
 
     /// <summary>Prints <c>Residual(body 5 layers, identity)</c> or <c>Residual(body 5 layers, shortcut 2 layers)</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"Residual(body {Body.Layers.Count} layers, {(Shortcut is null ? "identity" : $"shortcut {Shortcut.Layers.Count} layers")})");
+    public override string ToString() => Shortcut is null
+        ? string.Create(CultureInfo.InvariantCulture, $"Residual(body {Body.Layers.Count} layers, identity)")
+        : string.Create(CultureInfo.InvariantCulture, $"Residual(body {Body.Layers.Count} layers, shortcut {Shortcut.Layers.Count} layers)");
 }

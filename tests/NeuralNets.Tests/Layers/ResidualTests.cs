@@ -113,6 +113,20 @@ public class ResidualTests
     }
 
     [Fact]
+    public void Create_DescriptionWithoutSequentialBranches_FailsNamingWhatItHeld()
+    {
+        var relu = LayerDescription.Of("ReLU");
+        var body = new Sequential<double>(new ReLU<double>()).Describe();
+        var notNetwork = () => LayerRegistry.Create<double>(LayerDescription.Of("Residual") with { Layers = [relu] });
+        notNetwork.Should().Throw<InvalidDataException>().WithMessage("*inner layer 0 is a 'ReLU'*'Sequential'*");
+        var three = () => LayerRegistry.Create<double>(LayerDescription.Of("Residual") with { Layers = [body, body, body] });
+        three.Should().Throw<InvalidDataException>().WithMessage("*holds 3 networks*");
+        var none = () => LayerRegistry.Create<double>(LayerDescription.Of("Residual"));
+        none.Should().Throw<InvalidDataException>().WithMessage("*holds 0 networks*");
+        LayerRegistry.Create<double>(LayerDescription.Of("Residual") with { Layers = [body, body] }).Should().BeOfType<Residual<double>>();
+    }
+
+    [Fact]
     public void Predict_ManyThreads_BitIdenticalToSerial()
     {
         var network = TinyResNet<double>(seed: 6);

@@ -61,6 +61,14 @@ internal sealed record CheckpointRuns(
             n => new Adadelta<float>(n.Parameters, 1.0),
             o => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 13, OnEpochStart = new StepDecay(1.0, stepSize: 1, gamma: 0.7).ApplyTo(o) },
             () => new NegativeLogLikelihood<float>()),
+        // Residual blocks: running statistics and a dropout's random stream inside the branches, restored by their places.
+        new("residual blocks with batch norms and dropout, momentum",
+            () => NeuralNets.Network.Sequential<float>(2).Dense(12).ReLU()
+                .Residual(b => b.Dense(12).BatchNorm1D().ReLU().Dropout(0.2).Dense(12)).ReLU()
+                .Residual(b => b.Dense(8).BatchNorm1D(), shortcut: s => s.Dense(8, bias: false).BatchNorm1D()).Tanh()
+                .Dense(3).Build(seed: 8),
+            n => new Momentum<float>(n.Parameters, 0.05),
+            _ => new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 14 }),
     ];
 
     public static IEnumerable<object[]> Names => All.Select(r => new object[] { r.Name });
