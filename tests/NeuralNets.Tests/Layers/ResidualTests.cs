@@ -127,6 +127,18 @@ public class ResidualTests
     }
 
     [Fact]
+    public void LayerContract_IdentityAndProjectionBlocks_KeepEveryRule()
+    {
+        var identity = new Residual<double>(new Sequential<double>([3, 4, 4],
+            new Conv2D<double>(3, 3, 3, new Random(1), padding: 1, bias: false), new BatchNorm2D<double>(3), new Tanh<double>(),
+            new Conv2D<double>(3, 3, 3, new Random(2), padding: 1)));
+        NeuralNets.Testing.NeuralNetsAssertionExtensions.Should(identity).SatisfyLayerContract([3, 4, 4]);
+        var projection = new Residual<double>(new Sequential<double>(new Dense<double>(4, 3, new Random(3)), new Tanh<double>()),
+            new Sequential<double>(new Dense<double>(4, 3, new Random(4), bias: false)));
+        NeuralNets.Testing.NeuralNetsAssertionExtensions.Should(projection).SatisfyLayerContract([4]);
+    }
+
+    [Fact]
     public void Predict_ManyThreads_BitIdenticalToSerial()
     {
         var network = TinyResNet<double>(seed: 6);
@@ -139,6 +151,7 @@ public class ResidualTests
             for (int r = 0; r < 20; r++) results[i] = network.Predict(x).ToArray();
         });
         foreach (var result in results) result.Should().Equal(serial);
+        network.Freeze().Predict(x).ToArray().Should().Equal(serial, "a frozen copy goes through the model file's form");
     }
 
     [Fact]
