@@ -9,13 +9,8 @@ namespace NeuralNets.Tests.Layers;
 /// <summary>Residual blocks: the sum by hand, gradient checks with identity and projection shortcuts, shape errors, saving, threads.</summary>
 public class ResidualTests
 {
-    // conv-bn-relu stem, an identity block, a block with a strided projection, global average pool, linear.
     private static Sequential<T> TinyResNet<T>(int seed) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
-        Network.Sequential<T>(2, 6, 6).Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
-            .Residual(b => b.Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
-            .Residual(b => b.Conv2D(4, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D(),
-                shortcut: s => s.Conv2D(4, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
-            .GlobalAvgPool2D().Dense(3).Build(seed);
+        TinyResNets.Build<T>([2, 6, 6], width: 3, wider: 4, classes: 3, seed);
 
     [Fact]
     public void Forward_IdentityShortcut_AddsTheInputToTheBody()
@@ -60,11 +55,7 @@ public class ResidualTests
     {
         // Tanh for ReLU: batch statistics put many of a ReLU's inputs near its kink, where a finite difference straddles it
         // (the ReLU network's gradients are checked against PyTorch's in the training run instead).
-        var network = Network.Sequential<double>(2, 6, 6).Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().Tanh()
-            .Residual(b => b.Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D().Tanh().Conv2D(3, 3, padding: 1, bias: false).BatchNorm2D()).Tanh()
-            .Residual(b => b.Conv2D(4, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().Tanh().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D(),
-                shortcut: s => s.Conv2D(4, 1, stride: 2, bias: false).BatchNorm2D()).Tanh()
-            .GlobalAvgPool2D().Dense(3).Build(seed: 3);
+        var network = TinyResNets.Build<double>([2, 6, 6], width: 3, wider: 4, classes: 3, seed: 3, tanh: true);
         var x = TestTensors.Random<double>(7, 4, 2, 6, 6);
         var labels = TestTensors.Create(new[] { 0.0, 2, 1, 2 }, 4);
         var training = GradientCheck.Network(network, new SoftmaxCrossEntropy<double>(), x, labels, training: true);

@@ -13,11 +13,7 @@ public class ResidualThreadTests
         try
         {
             Parallelism.MaxThreads = maxThreads;
-            var network = Network.Sequential<float>(3, 16, 16).Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
-                .Residual(b => b.Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
-                .Residual(b => b.Conv2D(16, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(16, 3, padding: 1, bias: false).BatchNorm2D(),
-                    shortcut: s => s.Conv2D(16, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
-                .GlobalAvgPool2D().Dense(10).Build(seed: 2);
+            var network = TinyResNets.Build<float>([3, 16, 16], width: 8, wider: 16, classes: 10, seed: 2);
             var x = TestTensors.Random<float>(5, 32, 3, 16, 16);
             var labels = TestTensors.Create(Enumerable.Range(0, 32).Select(i => (float)(i % 10)).ToArray(), 32);
             var loss = new SoftmaxCrossEntropy<float>();

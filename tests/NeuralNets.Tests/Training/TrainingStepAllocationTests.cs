@@ -32,11 +32,7 @@ public class TrainingStepAllocationTests
     {
         int batch = networkKind == "MLP batch 256" ? 256 : 64;
         var (network, x) = networkKind == "ResNet"
-            ? (Network.Sequential<float>(3, 16, 16).Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
-                .Residual(b => b.Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(8, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
-                .Residual(b => b.Conv2D(16, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(16, 3, padding: 1, bias: false).BatchNorm2D(),
-                    shortcut: s => s.Conv2D(16, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
-                .GlobalAvgPool2D().Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 3, 16, 16))
+            ? (Layers.TinyResNets.Build<float>([3, 16, 16], width: 8, wider: 16, classes: 10, seed: 1), TestTensors.Random<float>(1, 64, 3, 16, 16))
             : networkKind == "PReLU CNN"
             ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(64).PReLU()
                 .Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 1, 28, 28))
