@@ -52,13 +52,17 @@ public sealed partial class Sequential<T>
 
     /// <summary>
     /// Whether a layer is the library's own, which reads its input without writing to it or returning it (a network's first
-    /// layer decides for the network). In an inference copy a layer of the user's stands behind the library's
+    /// layer decides for the network; a residual block's branches, for the block). In an inference copy a layer of the user's stands behind the library's
     /// <see cref="TakingTurns{T}"/>, and inference activations may hand their input on; neither matters there, since an
     /// inference copy never runs a backward pass and Predict copies its answers out.
     /// </summary>
-    private static bool LeavesItsInputAlone(ILayer<T> layer) => layer is Sequential<T> nested
-        ? nested._layers.Length > 0 && LeavesItsInputAlone(nested._layers[0])
-        : LibraryCode.Declares(layer.GetType());
+    private static bool LeavesItsInputAlone(ILayer<T> layer) => layer switch
+    {
+        Sequential<T> nested => nested._layers.Length > 0 && LeavesItsInputAlone(nested._layers[0]),
+        // The block adds its input (the identity) into a buffer of its own; each branch's first layer reads it too.
+        Residual<T> block => block.Branches.All(LeavesItsInputAlone),
+        _ => LibraryCode.Declares(layer.GetType()),
+    };
 
     private static bool[] FlattensBeforeDense(ILayer<T>[] layers)
     {
@@ -84,6 +88,7 @@ public sealed partial class Sequential<T>
     private static bool OnlyPassesGradients(ILayer<T> layer) => layer switch
     {
         Sequential<T> nested => Array.TrueForAll(nested._layers, OnlyPassesGradients),
+        Residual<T> block => block.Branches.All(OnlyPassesGradients),
         TakingTurns<T> => false,
         _ => layer.Parameters.Count == 0 && LibraryCode.Declares(layer.GetType()),
     };
