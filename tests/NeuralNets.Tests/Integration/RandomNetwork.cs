@@ -8,8 +8,8 @@ namespace NeuralNets.Tests.Integration;
 /// <summary>
 /// Networks drawn from a seed, each build of a seed the same layers with the same weights: dense stacks (with BatchNorm1D,
 /// Dropout, every elementwise activation, PReLU, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
-/// BatchNorm2D, every elementwise activation, PReLU, MaxPool2D and AvgPool2D of any window, GlobalAvgPool2D or Flatten before a
-/// Dense). Large ones have layers and batches long enough for their passes to split across the team.
+/// BatchNorm2D, every elementwise activation, PReLU, MaxPool2D and AvgPool2D of any window, residual blocks with either shortcut,
+/// GlobalAvgPool2D or Flatten before a Dense). Large ones have layers and batches long enough for their passes to split across the team.
 /// </summary>
 internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -106,6 +106,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
         int channels = random.Next(1, 6), height = random.Next(3, _large ? 34 : 14), width = random.Next(3, _large ? 34 : 14);
         var shape = new[] { channels, height, width };
         var text = string.Create(CultureInfo.InvariantCulture, $"image stack from [{channels}, {height}, {width}]:");
+        var residuals = new Random(_seed * 13 + 3);  // a stream of its own, so that the other layers' draws stay as they were
         for (int blocks = random.Next(1, 3), b = 0; b < blocks; b++)
         {
             if (random.Next(3) < 2 || height < 2 || width < 2)
@@ -133,6 +134,14 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
                 int kernel = random.Next(1, Math.Min(4, Math.Min(height, width) + 1)), stride = random.Next(1, 3);
                 Add(layers, random.Next(2) == 0 ? new MaxPool2D<T>(kernel, stride) : new AvgPool2D<T>(kernel, stride), ref text);
                 (height, width) = ((height - kernel) / stride + 1, (width - kernel) / stride + 1);
+            }
+            // A residual block that keeps the shape: a 3×3 convolution, a BatchNorm2D and an activation in the body; the identity
+            // or a 1×1 convolution as the shortcut.
+            if (residuals.Next(3) == 0)
+            {
+                var body = new Sequential<T>(new Conv2D<T>(channels, channels, 3, _seed + 40 + b, padding: 1), new BatchNorm2D<T>(channels), Activation(residuals, channels));
+                var shortcut = residuals.Next(2) == 0 ? null : new Sequential<T>(new Conv2D<T>(channels, channels, 1, _seed + 60 + b, bias: false));
+                Add(layers, new Residual<T>(body, shortcut), ref text);
             }
         }
         if (random.Next(3) == 0)
