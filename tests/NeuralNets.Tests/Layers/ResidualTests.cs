@@ -27,6 +27,27 @@ public class ResidualTests
         block.Parameters.Select(p => p.Name).Should().Equal("0.0.weight", "0.0.bias");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void PreActivationBody_IdentityShortcutSeesTheInputUnrectified(bool predict)
+    {
+        // A body that starts with an activation (pre-activation ResNets): the shortcut must add x, not ReLU(x), in training,
+        // in inference and through Predict's inference copies.
+        var network = Network.Sequential<double>(5).Dense(6).Residual(b => b.ReLU().Dense(6)).Build(seed: 3);
+        var x = TestTensors.Random<double>(7, 4, 5);
+        var first = (Dense<double>)network.Layers[0];
+        var body = (Dense<double>)((Residual<double>)network.Layers[1]).Body.Layers[1];
+        var h = first.Forward(x, training: false).ToArray();
+        var expected = body.Forward(TestTensors.Create(h.Select(v => Math.Max(v, 0)).ToArray(), 4, 6), training: false).ToArray()
+            .Zip(h, (fromBody, identity) => fromBody + identity).ToArray();
+        h.Should().Contain(v => v < 0, "some inputs of the block are negative, so ReLU(x) and x differ");
+
+        var output = predict ? network.Predict(x).ToArray() : network.Forward(x, training: true).ToArray();
+
+        output.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
+    }
+
     [Fact]
     public void Backward_IdentityShortcutWithBatchNorm_MatchesFiniteDifferences()
     {
