@@ -13,7 +13,9 @@ namespace NeuralNets.Layers;
 /// <para>Tensors are batch first and row-major (images NCHW). The tensors a layer returns are
 /// buffers it owns and reuses: they stay valid until that layer's next call of the same method. A layer reads its
 /// input without writing to it and never returns it as its output: the layer before may read that tensor again in its
-/// own backward pass (a sigmoid reads its output), and a caller may write to the network's output.</para>
+/// own backward pass (a sigmoid reads its output), and a caller may write to the network's output. Likewise
+/// <see cref="Backward"/> reads dLoss/dOutput without writing to it: a <see cref="Residual{T}"/> block hands the same
+/// gradient to both its branches.</para>
 /// <para>Threads: a layer object runs one pass at a time (its buffers and the cached forward pass are
 /// its own). Inference from many threads at once goes through <see cref="Sequential{T}.Predict(Tensor{T})"/>,
 /// which runs each call on a copy made by <see cref="CreateInferenceCopy"/>.</para>
