@@ -20,7 +20,7 @@ namespace NeuralNets.Layers;
 /// maps torchvision's names (<c>conv1</c>, <c>bn1</c>, <c>downsample.0</c>) to these.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-public sealed class Residual<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Residual<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Parameter<T>[] _parameters;
     private readonly TensorBuffer<T> _output = new();
@@ -82,14 +82,32 @@ public sealed class Residual<T> : ILayer<T> where T : unmanaged, IFloatingPointI
     [MethodImpl(HotPath.Options)]
     public Tensor<T> Backward(Tensor<T> outputGradient)
     {
-        ArgumentNullException.ThrowIfNull(outputGradient);
-        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
-        if (!SameShape(outputGradient, _lastOutput!)) throw PassShapes.GradientNotLikeInput(this, _lastOutput!, outputGradient);
+        var input = CheckGradient(outputGradient);
         var throughBody = Body.Backward(outputGradient);
         var throughShortcut = Shortcut is null ? outputGradient : Shortcut.Backward(outputGradient);
         var inputGradient = _inputGradient.GetLike(input);
         TensorPrimitives.Add(throughBody.Span(), throughShortcut.Span(), inputGradient.Span());
         return inputGradient;
+    }
+
+    /// <summary>
+    /// Adds each branch's parameter gradients without the block's input gradient (the block first in a network that
+    /// learns): each branch runs its own <see cref="Sequential{T}.BackwardToParameters"/>.
+    /// </summary>
+    [MethodImpl(HotPath.Options)]
+    void IParameterGradientOnly<T>.BackwardToParameters(Tensor<T> outputGradient)
+    {
+        CheckGradient(outputGradient);
+        Body.BackwardToParameters(outputGradient);
+        Shortcut?.BackwardToParameters(outputGradient);
+    }
+
+    private Tensor<T> CheckGradient(Tensor<T> outputGradient)
+    {
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
+        if (!SameShape(outputGradient, _lastOutput!)) throw PassShapes.GradientNotLikeInput(this, _lastOutput!, outputGradient);
+        return input;
     }
 
     [MethodImpl(HotPath.Options)]

@@ -3,6 +3,7 @@ using NeuralNets.Diagnostics;
 using NeuralNets.Layers;
 using NeuralNets.Losses;
 using NeuralNets.Serialization;
+using NeuralNets.Tensors;
 
 namespace NeuralNets.Tests.Layers;
 
@@ -46,6 +47,28 @@ public class ResidualTests
         var output = predict ? network.Predict(x).ToArray() : network.Forward(x, training: true).ToArray();
 
         output.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BackwardToParameters_BlockFirst_SameGradientsAsBackwardAndNoInputGradient(bool projection)
+    {
+        // A block first in the network: its branches add their parameter gradients and the block's input gradient is never
+        // computed (its buffer from a full Backward keeps what was written into it).
+        var network = Network.Sequential<float>(2, 6, 6)
+            .Residual(b => b.Conv2D(2, 3, padding: 1).BatchNorm2D().ReLU().Conv2D(2, 3, padding: 1), shortcut: projection ? s => s.Conv2D(2, 1) : null)
+            .ReLU().Flatten().Dense(3).Build(seed: 4);
+        var x = TestTensors.Random<float>(21, 5, 2, 6, 6);
+        var dy = TestTensors.Random<float>(22, 5, 3);
+        SequentialBackwardToParametersTests.SameGradientsAsBackward(network, x, dy);
+
+        network.Forward(x, training: true);
+        var inputGradient = network.Backward(dy);
+        inputGradient.Span().Fill(42f);
+        network.Forward(x, training: true);
+        network.BackwardToParameters(dy);
+        inputGradient.ToArray().Should().OnlyContain(v => v == 42f);
     }
 
     [Fact]
