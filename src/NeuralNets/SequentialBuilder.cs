@@ -72,7 +72,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="init">The slopes' initial value.</param>
     public SequentialBuilder<T> PReLU(bool perChannel = false, double init = 0.25)
     {
-        _ = new PReLU<T>(1, init);
+        Layers.PReLU<T>.CheckInit(init);
         return Add((shape, _) =>
         {
             if (perChannel && shape.Count == 0) throw new ShapeMismatchException("PReLU", "[C, ...]", shape);

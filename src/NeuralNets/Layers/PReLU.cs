@@ -40,11 +40,17 @@ public sealed class PReLU<T> : ILayer<T>, IParameterGradientOnly<T> where T : un
     public PReLU(int slopes = 1, double init = 0.25)
     {
         ArgumentRange.ThrowIfNegativeOrZero(slopes);
-        if (!double.IsFinite(init))
-            throw new ArgumentOutOfRangeException(nameof(init), string.Create(CultureInfo.InvariantCulture, $"PReLU init must be finite, but was {init}."));
+        CheckInit(init);
         Weight = new Parameter<T>("weight", slopes);
         Weight.ValueSpan.Fill(T.CreateChecked(init));
         Parameters = [Weight];
+    }
+
+    /// <summary>Refuses an initial slope that is not finite (the builder calls it, to fail at its call rather than at Build).</summary>
+    internal static void CheckInit(double init)
+    {
+        if (!double.IsFinite(init))
+            throw new ArgumentOutOfRangeException(nameof(init), string.Create(CultureInfo.InvariantCulture, $"PReLU init must be finite, but was {init}."));
     }
 
     // An inference copy: the same parameter, buffers of its own.

@@ -70,7 +70,7 @@ public sealed class Residual<T> : ILayer<T>, IParameterGradientOnly<T> where T :
         ArgumentNullException.ThrowIfNull(input);
         var fromBody = Body.Forward(input, training);
         var fromShortcut = Shortcut is null ? input : Shortcut.Forward(input, training);
-        if (!SameShape(fromBody, fromShortcut)) throw BranchesDiffer(input.Shape(), fromBody.Shape(), fromShortcut.Shape());
+        if (!fromBody.Lengths.SequenceEqual(fromShortcut.Lengths)) throw BranchesDiffer(input.Shape(), fromBody.Shape(), fromShortcut.Shape());
         _input = input;
         var output = _lastOutput = _output.GetLike(fromBody);
         TensorPrimitives.Add(fromBody.Span(), fromShortcut.Span(), output.Span());
@@ -106,18 +106,8 @@ public sealed class Residual<T> : ILayer<T>, IParameterGradientOnly<T> where T :
     {
         ArgumentNullException.ThrowIfNull(outputGradient);
         var input = _input ?? throw PassOrder.BackwardBeforeForward(this);
-        if (!SameShape(outputGradient, _lastOutput!)) throw PassShapes.GradientNotLikeInput(this, _lastOutput!, outputGradient);
+        if (!outputGradient.Lengths.SequenceEqual(_lastOutput!.Lengths)) throw PassShapes.GradientNotLikeInput(this, _lastOutput!, outputGradient);
         return input;
-    }
-
-    [MethodImpl(HotPath.Options)]
-    private static bool SameShape(Tensor<T> a, Tensor<T> b)
-    {
-        ReadOnlySpan<nint> x = a.Lengths, y = b.Lengths;
-        if (x.Length != y.Length) return false;
-        for (int i = 0; i < x.Length; i++)
-            if (x[i] != y[i]) return false;
-        return true;
     }
 
     /// <inheritdoc/>

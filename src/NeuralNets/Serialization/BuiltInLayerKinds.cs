@@ -179,11 +179,7 @@ internal static class BuiltInLayerKinds
         {
             if (settings.LayerCount == 0) throw settings.Error("'Layers' is empty; a network needs at least one layer.");
             if (settings.Has(Sequential<double>.InputShapeSetting)) settings.Lengths(Sequential<double>.InputShapeSetting);
-            var shapes = new List<ParameterShape>();
-            for (int i = 0; i < settings.LayerCount; i++)
-                foreach (var shape in LayerRegistry.Parameters(settings.Layer(i)))
-                    shapes.Add(shape with { Name = Sequential<double>.ParameterName(i, shape.Name) });
-            return shapes;
+            return InnerParameters(settings, settings.LayerCount);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
@@ -198,14 +194,7 @@ internal static class BuiltInLayerKinds
     /// <summary>A residual block: its body's description, then its shortcut's when it is not the identity, each a <c>Sequential</c>.</summary>
     private sealed class ResidualKind() : LayerKind("Residual")
     {
-        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
-        {
-            var shapes = new List<ParameterShape>();
-            for (int b = 0; b < Branches(settings); b++)
-                foreach (var shape in LayerRegistry.Parameters(settings.Layer(b)))
-                    shapes.Add(shape with { Name = Sequential<double>.ParameterName(b, shape.Name) });
-            return shapes;
-        }
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings) => InnerParameters(settings, Branches(settings));
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
@@ -354,6 +343,16 @@ internal static class BuiltInLayerKinds
         LeftOutDefaults.TryGetValue(description.Kind, out var left) && description.Settings.TryGetValue(left.Setting, out double value) && value == left.Default
             ? description with { Settings = description.Settings.Where(s => s.Key != left.Setting).ToDictionary() }
             : description;
+
+    /// <summary>The parameters of the first <paramref name="count"/> inner layers, each named by its place (<c>"2.weight"</c>), as a network or block names them.</summary>
+    private static List<ParameterShape> InnerParameters(LayerSettings settings, int count)
+    {
+        var shapes = new List<ParameterShape>();
+        for (int i = 0; i < count; i++)
+            foreach (var shape in LayerRegistry.Parameters(settings.Layer(i)))
+                shapes.Add(shape with { Name = Sequential<double>.ParameterName(i, shape.Name) });
+        return shapes;
+    }
 
     /// <summary>A layer's weight of <paramref name="weightShape"/>, and its bias of <paramref name="outputs"/> values when it has one.</summary>
     private static IReadOnlyList<ParameterShape> WeightAndBias(LayerSettings settings, int[] weightShape, int outputs) =>
