@@ -252,6 +252,23 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>Appends a <see cref="SiLU{T}"/>.</summary>
     public SequentialBuilder<T> SiLU() => Add(static (_, _) => new SiLU<T>());
 
+    /// <summary>Appends a <see cref="Hardtanh{T}"/>: x clamped to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is not finite, or <paramref name="min"/> is not below <paramref name="max"/>.</exception>
+    public SequentialBuilder<T> Hardtanh(double min = -1, double max = 1)
+    {
+        Layers.Hardtanh<T>.CheckBounds(min, max);
+        return Add((_, _) => new Hardtanh<T>(min, max));
+    }
+
+    /// <summary>Appends PyTorch's ReLU6: a <see cref="Hardtanh{T}"/> with bounds [0, 6] (MobileNetV2's activation).</summary>
+    public SequentialBuilder<T> ReLU6() => Add(static (_, _) => new Hardtanh<T>(0, 6));
+
+    /// <summary>Appends a <see cref="Hardsigmoid{T}"/>.</summary>
+    public SequentialBuilder<T> Hardsigmoid() => Add(static (_, _) => new Hardsigmoid<T>());
+
+    /// <summary>Appends a <see cref="Hardswish{T}"/>.</summary>
+    public SequentialBuilder<T> Hardswish() => Add(static (_, _) => new Hardswish<T>());
+
     /// <summary>Appends a <see cref="Softplus{T}"/>.</summary>
     /// <param name="beta">The sharpness β.</param>
     /// <param name="threshold">Above this value of βx the output is x.</param>

@@ -21,7 +21,9 @@ internal static class Networks
         // The MNIST example's output layer.
         "LogSoftmax",
         // PReLU: one slope, one per feature of a vector, one per channel of images (through an Unsqueeze to [C, 1, 1]).
-        "PReLU", "PReLU(per feature)", "PReLU(per channel)"];
+        "PReLU", "PReLU(per feature)", "PReLU(per channel)",
+        // MobileNet's activations, written with Clip in PyTorch's order of operations.
+        "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -71,8 +73,21 @@ internal static class Networks
         "PReLU" => Sloped(Network.Sequential<T>([2, 3, 4]).PReLU().Build(seed: 31)),
         "PReLU(per feature)" => Sloped(Network.Sequential<T>([12]).Dense(6).PReLU(perChannel: true).Build(seed: 32)),
         "PReLU(per channel)" => Sloped(Network.Sequential<T>([3, 5, 4]).PReLU(perChannel: true).Build(seed: 33)),
+        // A Dense with its weights scaled spreads the inputs' [−2, 2] over both sides of every kink (0 and 6, ±3).
+        "ReLU6" => Spread(Network.Sequential<T>([10]).Dense(12).ReLU6().Build(seed: 34)),
+        "Hardtanh" => Network.Sequential<T>([2, 3, 4]).Hardtanh(-0.3, 0.45).Build(seed: 35),
+        "Hardsigmoid" => Spread(Network.Sequential<T>([10]).Dense(12).Hardsigmoid().Build(seed: 36)),
+        "Hardswish" => Spread(Network.Sequential<T>([10]).Dense(12).Hardswish().Build(seed: 37)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
+
+    /// <summary>A network whose dense weights are multiplied by 6, so that its outputs range over several units.</summary>
+    private static Sequential<T> Spread<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var layer in network.Layers.OfType<Dense<T>>())
+            foreach (ref T weight in layer.Weight.ValueSpan) weight *= T.CreateChecked(6);
+        return network;
+    }
 
     /// <summary>A network whose PReLU slopes differ from each other and from the initial 0.25, one of them negative.</summary>
     private static Sequential<T> Sloped<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>

@@ -16,6 +16,7 @@ recorders=(
   "schedules.py tests/NeuralNets.Tests/Schedules/PyTorchScheduleValues.cs"
   "losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs"
   "pooling.py tests/NeuralNets.Tests/Layers/PyTorchPoolingValues.cs"
+  "activations.py tests/NeuralNets.Tests/Layers/PyTorchActivationValues.cs"
   "onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs"
   "training_runs.py tests/NeuralNets.Tests/Integration/PyTorchTrainingValues.cs"
   "state_dicts.py tests/NeuralNets.Tests/Interop/PyTorchWeights tests/NeuralNets.Tests/Interop/PyTorchWeightValues.cs"

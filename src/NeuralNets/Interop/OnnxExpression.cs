@@ -2,7 +2,7 @@ namespace NeuralNets.Interop;
 
 /// <summary>
 /// A function of one value x that elementwise ONNX nodes compute (Add, Sub, Mul, Div by a constant, Erf, Tanh, Sigmoid,
-/// Softplus, Exp, Greater, Where), in a normal form where the ways exporters write one function compare equal: sums and
+/// Softplus, Exp, Greater, Where, Clip between constants), in a normal form where the ways exporters write one function compare equal: sums and
 /// products are flattened, their constants gathered into one number, and their terms compared in any order. PyTorch's
 /// GELU, (x · (erf(x / √2) + 1)) · 0.5, and our export's, (x · 0.5) · (erf(x · 0.7071…) + 1), both become
 /// 0.5 · x · (1 + erf(0.7071… · x)).
@@ -39,6 +39,7 @@ internal abstract class OnnxExpression
         ("Div", 2) when arguments[1] is Number { Value: not 0 } divisor => Product(arguments[0], Scalar(1 / divisor.Value)),
         ("Identity", 1) => arguments[0],
         ("Erf" or "Tanh" or "Sigmoid" or "Softplus" or "Exp", 1) or ("Greater", 2) or ("Where", 3) => Call(op, [.. arguments]),
+        ("Clip", 3) when arguments[1] is Number && arguments[2] is Number => Call(op, [.. arguments]),
         _ => null,
     };
 
@@ -48,7 +49,7 @@ internal abstract class OnnxExpression
     /// <summary>The product of <paramref name="factors"/>: nested products flattened, constants multiplied into one.</summary>
     public static OnnxExpression Product(params OnnxExpression[] factors) => Terms.Gather(isProduct: true, factors);
 
-    /// <summary>An operator that the form keeps as it is (Erf, Tanh, Sigmoid, Softplus, Exp, Greater, Where).</summary>
+    /// <summary>An operator that the form keeps as it is (Erf, Tanh, Sigmoid, Softplus, Exp, Greater, Where, Clip).</summary>
     public static OnnxExpression Call(string op, params OnnxExpression[] arguments) => new Function(op, arguments);
 
     /// <summary>Whether this is the same function as <paramref name="other"/>, constants within <paramref name="tolerance"/> (relative).</summary>

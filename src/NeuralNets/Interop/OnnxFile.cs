@@ -17,14 +17,16 @@ namespace NeuralNets.Interop;
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
 /// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
-/// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Dropout → nothing. A layer without a mapping fails the export, naming it (a nested Sequential, and a Residual block, whose
+/// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Hardtanh (ReLU6) → Clip; Hardsigmoid, Hardswish →
+/// Div(Clip(x + 3, 0, 6), 6) and x times the clip then Div, PyTorch's own order of operations; Dropout → nothing. A layer without a mapping fails the export, naming it (a nested Sequential, and a Residual block, whose
 /// branches and Add the chain importer could not read back, among them); <see cref="OnnxMappings"/> and
 /// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
 /// when its slope is an initializer, as PyTorch's nn.PReLU writes it, with one slope or one per channel of axis 1; a
 /// LeakyReLU when it is one non-negative value of a Constant node, as our double LeakyReLU writes it),
-/// Softmax and LogSoftmax over a vector, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten),
+/// Softmax and LogSoftmax over a vector, Clip between two constants (a Hardtanh), HardSigmoid with α = 1/6 and β = 1/2
+/// (a Hardsigmoid; PyTorch's export, and x times it a Hardswish), HardSwish, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten),
 /// Squeeze (with axes) and Unsqueeze of the samples' axes of length 1, never the batch's (nothing when a run of them gives
 /// the samples their shape back, else a Flatten or an Unflatten), skipping Identity and Dropout at inference; weights as
 /// raw_data or typed fields, and Constant nodes. It also reads what PyTorch's <c>torch.onnx.export</c> writes: a Pad of

@@ -30,6 +30,15 @@ internal sealed partial class OnnxImporter<T>
 
     private static readonly OnnxExpression SiluForm = Product(X, Call("Sigmoid", X));
 
+    /// <summary>min(max(x + 3, 0), 6) / 6, as our export writes PyTorch's Hardsigmoid.</summary>
+    private static readonly OnnxExpression HardsigmoidForm = Product(Scalar(1.0 / 6), Call("Clip", Sum(X, Scalar(3)), Scalar(0), Scalar(6)));
+
+    /// <summary>x · min(max(x + 3, 0), 6) / 6, as our export writes PyTorch's Hardswish.</summary>
+    private static readonly OnnxExpression HardswishForm = Product(Scalar(1.0 / 6), X, Call("Clip", Sum(X, Scalar(3)), Scalar(0), Scalar(6)));
+
+    /// <summary>ONNX's HardSigmoid with PyTorch's α = 1/6 and β = 1/2: clip(x/6 + 1/2, 0, 1).</summary>
+    private static readonly OnnxExpression HardSigmoidOperator = Call("Clip", Sum(Product(Scalar(1.0 / 6), X), Scalar(0.5)), Scalar(0), Scalar(1));
+
     /// <summary>
     /// The layer of the longest run of links from <paramref name="index"/> (the first may branch, the rest are single
     /// elementwise nodes) whose function of its input NeuralNets has a layer for; returns how many links after the first it took.
@@ -47,7 +56,7 @@ internal sealed partial class OnnxImporter<T>
         }
         if (found is null)
             throw chain[index].Branches ? Branch(chain[index])
-                : Node(chain[index].Nodes[0], "is an operator that cannot be imported here: with the nodes after it, it computes none of the activation functions read from elementwise nodes (GELU, SiLU, Softplus, ELU)");
+                : Node(chain[index].Nodes[0], "is an operator that cannot be imported here: with the nodes after it, it computes none of the activation functions read from elementwise nodes (GELU, SiLU, Softplus, ELU, Hardtanh, Hardsigmoid, Hardswish)");
         Add(chain[index].Nodes[0], found);
         return extra;
     }
@@ -58,7 +67,12 @@ internal sealed partial class OnnxImporter<T>
         var values = new Dictionary<string, OnnxExpression> { [link.Input] = input };
         foreach (var node in link.Nodes)
         {
-            if (node.Attributes.Length > 0) return null;
+            if (node.Attributes.Length > 0)
+            {
+                if (node.Inputs.Length < 1 || !values.TryGetValue(node.Inputs[0], out var argument) || WithAttributes(node, argument) is not { } computed) return null;
+                values[node.Outputs[0]] = computed;
+                continue;
+            }
             var arguments = new List<OnnxExpression>();
             for (int i = 0; i < node.Inputs.Length; i++)
             {
@@ -76,12 +90,37 @@ internal sealed partial class OnnxImporter<T>
         return values[link.Nodes[^1].Outputs[0]];
     }
 
+    /// <summary>
+    /// The function of the two elementwise operators with constant attributes that the hard activations are written with:
+    /// HardSigmoid(α, β), clip(αx + β, 0, 1) (PyTorch's Hardsigmoid exports α = 1/6 as a float, which is read as 1/6), and
+    /// Clip with its bounds as attributes (before opset 11); null for any other node with attributes.
+    /// </summary>
+    private OnnxExpression? WithAttributes(NodeProto node, OnnxExpression argument)
+    {
+        if (node.OpType == "HardSigmoid" && node.Inputs.Length == 1 && node.Attributes.All(a => a.Name is "alpha" or "beta"))
+        {
+            float alpha = Float(node, "alpha", 0.2f), beta = Float(node, "beta", 0.5f);
+            double slope = alpha == (float)(1.0 / 6) ? 1.0 / 6 : Decimal(alpha);
+            return Apply("Clip", [Sum(Product(Scalar(slope), argument), Scalar(Decimal(beta))), Scalar(0), Scalar(1)]);
+        }
+        if (node.OpType == "Clip" && _opset < 11 && node.Inputs.Length == 1 && node.Attributes.All(a => a.Name is "min" or "max")
+            && Attribute(node, "min") is not null && Attribute(node, "max") is not null)
+            return Apply("Clip", [argument, Scalar(Decimal(Float(node, "min", 0f))), Scalar(Decimal(Float(node, "max", 0f)))]);
+        return null;
+    }
+
     /// <summary>The layer that computes <paramref name="f"/>, or null.</summary>
     private static Func<ILayer<T>>? Recognise(OnnxExpression f)
     {
         if (f.Matches(GeluForm, ConstantTolerance)) return () => new GELU<T>();
         if (f.Matches(GeluTanhForm, ConstantTolerance)) return () => new GELU<T>(tanhApproximation: true);
         if (f.Matches(SiluForm, ConstantTolerance)) return () => new SiLU<T>();
+        // Clip(x, min, max): Hardtanh (ReLU6 for [0, 6]); the hard sigmoid and swish as our export writes them (PyTorch's
+        // order of operations) and as PyTorch exports them (HardSigmoid(1/6, 1/2), and x times it).
+        if (f is Function { Op: "Clip", Arguments: [Variable, Number lower, Number upper] } && double.IsFinite(lower.Value) && double.IsFinite(upper.Value) && lower.Value < upper.Value)
+            return () => new Hardtanh<T>(lower.Value, upper.Value);
+        if (f.Matches(HardsigmoidForm, ConstantTolerance) || f.Matches(HardSigmoidOperator, ConstantTolerance)) return () => new Hardsigmoid<T>();
+        if (f.Matches(HardswishForm, ConstantTolerance) || f.Matches(Product(X, HardSigmoidOperator), ConstantTolerance)) return () => new Hardswish<T>();
         // softplus(βx)/β everywhere (PyTorch's export of Softplus(beta) drops its threshold): the threshold 40 is exact,
         // softplus(βx) being βx to a double's precision from there on.
         if (SoftplusBeta(f) is { } beta) return () => new Softplus<T>(beta, 40);

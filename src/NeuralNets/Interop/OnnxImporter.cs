@@ -79,7 +79,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
         if (chain[index].Branches) return Activation(chain, index);
         switch (node.OpType)
         {
-            case "Mul" or "Div" or "Add" or "Sub" or "Erf" or "Exp": return Activation(chain, index);
+            case "Mul" or "Div" or "Add" or "Sub" or "Erf" or "Exp" or "Clip" or "HardSigmoid": return Activation(chain, index);
+            case "HardSwish": NoAttributes(node); Add(node, () => new Hardswish<T>()); return 0;
             case "Gemm": Gemm(node); return 0;
             case "MatMul": return MatMul(node, next);
             case "Conv": Conv(node); return 0;
@@ -126,7 +127,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, LogSoftmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, and GELU, SiLU, Softplus or ELU written as elementwise nodes)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, LogSoftmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, Clip, HardSigmoid, HardSwish, and GELU, SiLU, Softplus, ELU, Hardsigmoid or Hardswish written as elementwise nodes)");
         }
     }
 

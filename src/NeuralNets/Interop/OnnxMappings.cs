@@ -48,7 +48,17 @@ public static class OnnxMappings
         ["BatchNorm1D"] = BatchNormalization,
         ["BatchNorm2D"] = BatchNormalization,
         ["PReLU"] = step => step.AddNode("PRelu", [step.Input, PReluSlopes(step)]),
+        ["Hardtanh"] = step => step.AddNode("Clip", [step.Input, Scalar(step, "min", step.Description.Settings["min"]), Scalar(step, "max", step.Description.Settings["max"])]),
+        ["Hardsigmoid"] = step => step.AddNode("Div", [HardClip(step), Scalar(step, "six", 6)]),
+        ["Hardswish"] = step => step.AddNode("Div", [step.AddNode("Mul", [step.Input, HardClip(step)]), Scalar(step, "six", 6)]),
     };
+
+    /// <summary>
+    /// min(max(x + 3, 0), 6), the hard activations' clamp, in PyTorch's order of operations: ONNX's HardSigmoid computes
+    /// αx + β instead (another rounding), and HardSwish came only in opset 14.
+    /// </summary>
+    private static string HardClip(OnnxExportStep step) =>
+        step.AddNode("Clip", [step.AddNode("Add", [step.Input, Scalar(step, "three", 3)]), Scalar(step, "zero", 0), Scalar(step, "six_bound", 6)]);
 
     /// <summary>A constant scalar of the network's element type.</summary>
     private static string Scalar(OnnxExportStep step, string name, double value) => step.AddConstant(name, [], [value]);

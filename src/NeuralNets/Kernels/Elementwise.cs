@@ -481,7 +481,7 @@ internal static class Elementwise
     }
 
     [MethodImpl(HotPath.Options)]
-    private static void CheckLengths<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second, Span<T> destination)
+    internal static void CheckLengths<T>(ReadOnlySpan<T> first, ReadOnlySpan<T> second, Span<T> destination)
     {
         if (first.Length != destination.Length || second.Length != destination.Length)
             throw LengthsDiffer(first.Length, second.Length, destination.Length);

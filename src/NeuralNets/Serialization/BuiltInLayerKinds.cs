@@ -24,6 +24,7 @@ internal static class BuiltInLayerKinds
         new ActivationKind("LogSoftmax"),
         new PReLUKind(),
         new ResidualKind(),
+        new HardtanhKind(), new ActivationKind("Hardsigmoid"), new ActivationKind("Hardswish"),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -168,6 +169,8 @@ internal static class BuiltInLayerKinds
             "Flatten" => new Flatten<T>(),
             "SiLU" => new SiLU<T>(),
             "GlobalAvgPool2D" => new GlobalAvgPool2D<T>(),
+            "Hardsigmoid" => new Hardsigmoid<T>(),
+            "Hardswish" => new Hardswish<T>(),
             _ => throw new InvalidOperationException($"No built-in layer is called '{Name}'."),
         };
     }
@@ -228,6 +231,28 @@ internal static class BuiltInLayerKinds
     private sealed class EluKind() : LayerKind("ELU")
     {
         public override ILayer<T> Create<T>(LayerSettings settings) => new ELU<T>(settings.NonNegative("alpha"));
+    }
+
+    /// <summary>Bounds finite with min below max; a file saying otherwise is refused here, naming both.</summary>
+    private sealed class HardtanhKind() : LayerKind("Hardtanh")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            Bounds(settings);
+            return [];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (min, max) = Bounds(settings);
+            return new Hardtanh<T>(min, max);
+        }
+
+        private static (double Min, double Max) Bounds(LayerSettings settings)
+        {
+            double min = settings.Finite("min"), max = settings.Finite("max");
+            return min < max ? (min, max) : throw settings.Error(string.Create(CultureInfo.InvariantCulture, $"'min' ({min}) must be below 'max' ({max})."));
+        }
     }
 
     private sealed class SoftplusKind() : LayerKind("Softplus")

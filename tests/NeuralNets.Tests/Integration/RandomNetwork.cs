@@ -165,8 +165,11 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
     }
 
     // channels: the values' axis 1 (a dense layer's outputs, a convolution's channels), for a PReLU's slopes.
-    private static ILayer<T> Activation(Random random, int channels) => random.Next(10) switch
+    private static ILayer<T> Activation(Random random, int channels) => random.Next(13) switch
     {
+        10 => new Hardtanh<T>(0, 6),
+        11 => new Hardsigmoid<T>(),
+        12 => new Hardswish<T>(),
         8 => new PReLU<T>(random.Next(2) == 0 ? 1 : channels, init: random.NextDouble() - 0.3),
         0 => new ReLU<T>(),
         1 => new LeakyReLU<T>(0.1),

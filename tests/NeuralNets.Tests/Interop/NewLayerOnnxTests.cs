@@ -44,3 +44,62 @@ public class NewLayerOnnxTests
         act.Should().Throw<InvalidDataException>().WithMessage("*node 'mul_y' (Mul) takes 2 computed inputs ('x', 't'), joining the branches from 'x' through 'tanh_t' (Tanh)*GELU, SiLU*");
     }
 }
+
+/// <summary>ONNX both ways for the hard activations: our Clip forms read back, and the forms PyTorch's exporter writes (HardSigmoid, x times it, HardSwish, Clip with attributes).</summary>
+public class HardActivationOnnxTests
+{
+    [Fact]
+    public void HardActivations_ExportThenImport_SameLayersAndBits()
+    {
+        var network = Network.Sequential<double>(6).Dense(6).ReLU6().Dense(6).Hardsigmoid().Dense(6).Hardswish().Dense(6).Hardtanh(-0.3, 0.45).Build(seed: 5);
+        foreach (ref double weight in network.Layers.OfType<Dense<double>>().First().Weight.ValueSpan) weight *= 8;
+
+        var imported = OnnxFile.FromBytes<double>(OnnxFile.ToBytes(network));
+
+        imported.DescribeLayers().Should().Equal(network.DescribeLayers());
+        var x = TestTensors.Random<double>(2, 9, 6);
+        imported.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(14)]
+    public void TorchForms_Import_AsTheLayers(int opset)
+    {
+        // HardSigmoid(α = 1/6 as a float, β = ½), x · HardSigmoid(x) (Hardswish before opset 14), HardSwish, Clip(0, 6).
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Nodes.Add(OnnxGraphs.Node("HardSigmoid", ["x"], "s", OnnxGraphs.Float("alpha", 1f / 6), OnnxGraphs.Float("beta", 0.5f)));
+        graph.Nodes.Add(OnnxGraphs.Node("HardSigmoid", ["s"], "g", OnnxGraphs.Float("alpha", 1f / 6), OnnxGraphs.Float("beta", 0.5f)));
+        graph.Nodes.Add(OnnxGraphs.Node("Mul", ["s", "g"], "w"));
+        graph.Nodes.Add(OnnxGraphs.Node(opset >= 14 ? "HardSwish" : "Relu", ["w"], "h"));
+        graph.Initializers.Add(OnnxGraphs.Raw("lo", [], [0f]));
+        graph.Initializers.Add(OnnxGraphs.Raw("hi", [], [6f]));
+        graph.Nodes.Add(OnnxGraphs.Node("Clip", ["h", "lo", "hi"], "y"));
+
+        var imported = OnnxGraphs.Import<float>(OnnxGraphs.Model(graph, opset));
+
+        imported.DescribeLayers().Select(d => d.ToString()).Should().Equal(
+            ["Hardsigmoid()", "Hardswish()", opset >= 14 ? "Hardswish()" : "ReLU()", "Hardtanh(min=0, max=6)"]);
+    }
+
+    [Fact]
+    public void ClipWithAttributes_BeforeOpset11_ImportsAsHardtanh()
+    {
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Nodes.Add(OnnxGraphs.Node("Clip", ["x"], "y", OnnxGraphs.Float("min", -1), OnnxGraphs.Float("max", 2.5f)));
+
+        OnnxGraphs.Import<float>(OnnxGraphs.Model(graph, 10)).DescribeLayers().Single().ToString().Should().Be("Hardtanh(min=-1, max=2.5)");
+    }
+
+    [Fact]
+    public void HardSigmoid_WithKerasSlope_IsRefusedNamingIt()
+    {
+        // ONNX's default α = 0.2 (Keras's hard sigmoid) is not PyTorch's Hardsigmoid.
+        var graph = OnnxGraphs.Graph([4], [4]);
+        graph.Nodes.Add(OnnxGraphs.Node("HardSigmoid", ["x"], "y"));
+
+        var act = () => OnnxGraphs.Import<float>(OnnxGraphs.Model(graph));
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*'hardsigmoid_y' (HardSigmoid)*Hardsigmoid*");
+    }
+}

@@ -5,7 +5,7 @@ namespace NeuralNets.Tests.Layers;
 
 public class ActivationTests
 {
-    public static TheoryData<string> Activations => ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax", "LogSoftmax"];
+    public static TheoryData<string> Activations => ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax", "LogSoftmax", "Hardtanh", "Hardsigmoid", "Hardswish"];
 
     private static ILayer<T> Create<T>(string name) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => name switch
     {
@@ -15,6 +15,9 @@ public class ActivationTests
         "LeakyReLU" => new LeakyReLU<T>(0.1),
         "Softmax" => new Softmax<T>(),
         "LogSoftmax" => new LogSoftmax<T>(),
+        "Hardtanh" => new Hardtanh<T>(0, 6),
+        "Hardsigmoid" => new Hardsigmoid<T>(),
+        "Hardswish" => new Hardswish<T>(),
         _ => throw new ArgumentException(name),
     };
 

@@ -16,7 +16,7 @@ public sealed class LayerRegistryTests : IDisposable
     [Fact]
     public void Names_FromTheStart_HoldEveryBuiltInKind()
     {
-        LayerRegistry.Names.Should().Contain(["AvgPool2D", "Conv2D", "Dense", "Dropout", "Flatten", "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Residual", "Sequential", "Sigmoid", "Softmax", "Tanh"]);
+        LayerRegistry.Names.Should().Contain(["AvgPool2D", "Conv2D", "Dense", "Dropout", "Flatten", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSoftmax", "MaxPool2D", "ReLU", "Residual", "Sequential", "Sigmoid", "Softmax", "Tanh"]);
     }
 
     [Fact]

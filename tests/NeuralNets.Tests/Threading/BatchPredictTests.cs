@@ -20,7 +20,7 @@ public class BatchPredictTests
             .ConvTranspose2D(3, kernel: 2, stride: 2).ELU().AvgPool2D(2)
             .Conv2D(5, (3, 2), stride: (1, 2)).GELU().GlobalAvgPool2D()
             .Flatten().Unflatten(1, [5, 1, 1]).Flatten()
-            .Dense(16).BatchNorm1D().SiLU().Dropout(0.4).Dense(12).LeakyReLU(0.1).Dense(9).Softplus().Dense(7).Tanh().Dense(6).Sigmoid().Dense(5).LogSoftmax().Dense(4).Softmax()
+            .Dense(16).BatchNorm1D().SiLU().Dropout(0.4).Dense(12).LeakyReLU(0.1).Dense(9).Softplus().Dense(7).Tanh().Dense(6).Sigmoid().Dense(5).LogSoftmax().Dense(6).ReLU6().Dense(6).Hardswish().Dense(5).Hardsigmoid().Dense(4).Softmax()
             .Build(seed: 11);
 
     private static Sequential<T> Mlp<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
