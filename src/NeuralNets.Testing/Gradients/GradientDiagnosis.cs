@@ -28,7 +28,7 @@ public static class GradientDiagnosis
             if (tensor.MaxRelativeError <= tolerance)
             {
                 right.Add(tensor.Name);
-                text.Append(Invariant($"right (max relative error {tensor.MaxRelativeError:E2})"));
+                text.Append(KitText.Format($"right (max relative error {tensor.MaxRelativeError:E2})"));
                 continue;
             }
             wrong.Add(tensor.Name);
@@ -54,15 +54,14 @@ public static class GradientDiagnosis
         int bad = 0;
         for (int i = 0; i < tensor.Analytic.Count; i++)
             if (tensor.RelativeError(i) > tolerance) bad++;
-        text.Append(Invariant($"wrong at {bad} of {tensor.Analytic.Count} elements"));
+        text.Append(KitText.Format($"wrong at {bad} of {tensor.Analytic.Count} elements"));
         string? pattern = GradientPattern.Describe(tensor, batch);
         text.Append(pattern is null ? "; no simple pattern (not a constant factor, sign or transpose)" : ": " + pattern);
         int worst = tensor.WorstIndex;
-        text.Append(Invariant($"; worst at {tensor.Location(worst)}: analytic {tensor.Analytic[worst]:G6}, numeric {tensor.Numeric[worst]:G6}"));
+        text.Append(KitText.Format($"; worst at {tensor.Location(worst)}: analytic {tensor.Analytic[worst]:G6}, numeric {tensor.Numeric[worst]:G6}"));
     }
 
     /// <summary>A tolerance as people write it: <c>1e-6</c>, <c>2.5e-7</c>.</summary>
     internal static string Tolerance(double tolerance) => KitText.Setting(tolerance);
 
-    private static string Invariant(FormattableString text) => KitText.Format(text);
 }

@@ -32,11 +32,11 @@ public static class GradientPattern
         double k = Dot(tensor.Analytic, tensor.Numeric) / (numericNorm * numericNorm);
         if (Residual(tensor, k) > PatternTolerance * Math.Max(1, Math.Abs(k))) return null;
         // A factor that rounds to 1 is no pattern to report: the gradient is right overall and wrong only in detail.
-        if (Math.Abs(k - 1) < NearOne) return Invariant($"close to the right one overall (within {Math.Abs(k - 1):G2} as a whole), but not within the tolerance element by element");
+        if (Math.Abs(k - 1) < NearOne) return KitText.Format($"close to the right one overall (within {Math.Abs(k - 1):G2} as a whole), but not within the tolerance element by element");
         if (Math.Abs(k + 1) < 1e-3) return "the opposite sign of the right one";
-        if (k < 0) return Invariant($"the opposite sign and about {-k:G3} times as large");
-        if (k >= 1) return Invariant($"about {k:G3} times too large") + BatchHint(k, batch, "summed over the batch, not averaged");
-        return Invariant($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size, but only the loss averages over the batch");
+        if (k < 0) return KitText.Format($"the opposite sign and about {-k:G3} times as large");
+        if (k >= 1) return KitText.Format($"about {k:G3} times too large") + BatchHint(k, batch, "summed over the batch, not averaged");
+        return KitText.Format($"about {1 / k:G3} times too small") + BatchHint(1 / k, batch, "divided by the batch size, but only the loss averages over the batch");
     }
 
     private static string? NotFinite(GradientCheckTensor tensor, IReadOnlyList<double> values, string who)
@@ -49,11 +49,11 @@ public static class GradientPattern
             count++;
         }
         return first < 0 ? null
-            : Invariant($"{who} {values[first]} at {tensor.Location(first)} ({count} of {values.Count} elements are NaN or infinite)");
+            : KitText.Format($"{who} {values[first]} at {tensor.Location(first)} ({count} of {values.Count} elements are NaN or infinite)");
     }
 
     private static string BatchHint(double factor, int batch, string hint) =>
-        batch > 1 && Math.Abs(factor - batch) < 1e-3 * batch ? Invariant($" (the batch holds {batch} samples: {hint})") : "";
+        batch > 1 && Math.Abs(factor - batch) < 1e-3 * batch ? KitText.Format($" (the batch holds {batch} samples: {hint})") : "";
 
     // A flat [r, c] buffer that holds Gᵀ (shape [c, r]) has a[p·r + q] = G[q, p] = n[q·c + p].
     // A square gradient keeps its shape when transposed, so only the swapped indices can say what went wrong.
@@ -101,5 +101,4 @@ public static class GradientPattern
 
     internal static string ShapeText(IReadOnlyList<int> shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
-    private static string Invariant(FormattableString text) => KitText.Format(text);
 }

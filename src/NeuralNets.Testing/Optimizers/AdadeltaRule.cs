@@ -12,7 +12,7 @@ internal sealed class AdadeltaRule(double learningRate, double rho, double epsil
 
     public override string Formula => (weightDecay > 0 ? "g ← g + λ·w; " : "") + "v ← ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u ← ρ·u + (1 − ρ)·Δ²; w ← w − η·Δ";
 
-    public override string Hyperparameters => Invariant($"η = {learningRate}, ρ = {rho}, ε = {epsilon}") + (weightDecay > 0 ? Invariant($", λ = {weightDecay}") : "");
+    public override string Hyperparameters => KitText.Format($"η = {learningRate}, ρ = {rho}, ε = {epsilon}") + (weightDecay > 0 ? KitText.Format($", λ = {weightDecay}") : "");
 
     public override IReadOnlyList<string> StateSymbols => ["v", "Δ", "u"];
 

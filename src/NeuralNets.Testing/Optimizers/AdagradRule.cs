@@ -9,7 +9,7 @@ internal sealed class AdagradRule(double learningRate, double epsilon) : Referen
 
     public override string Formula => "G ← G + g⊙g; w ← w − η/√(G + ε) ⊙ g";
 
-    public override string Hyperparameters => Invariant($"η = {learningRate}, ε = {epsilon}");
+    public override string Hyperparameters => KitText.Format($"η = {learningRate}, ε = {epsilon}");
 
     public override IReadOnlyList<string> StateSymbols => ["G"];
 

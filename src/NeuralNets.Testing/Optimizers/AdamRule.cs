@@ -9,7 +9,7 @@ internal sealed class AdamRule(double learningRate, double beta1, double beta2, 
 
     public override string Formula => "m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²; m̂ = m/(1 − β1ᵗ); v̂ = v/(1 − β2ᵗ); w ← w − η·m̂/(√v̂ + ε)";
 
-    public override string Hyperparameters => Invariant($"η = {learningRate}, β1 = {beta1}, β2 = {beta2}, ε = {epsilon}");
+    public override string Hyperparameters => KitText.Format($"η = {learningRate}, β1 = {beta1}, β2 = {beta2}, ε = {epsilon}");
 
     public override IReadOnlyList<string> StateSymbols => ["m̂", "v̂"];
 

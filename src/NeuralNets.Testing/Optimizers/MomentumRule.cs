@@ -9,7 +9,7 @@ internal sealed class MomentumRule(double learningRate, double gamma, bool neste
 
     public override string Formula => nesterov ? "v ← γ·v + η·∇J(w − γ·v); w ← w − v" : "v ← γ·v + η·g; w ← w − v";
 
-    public override string Hyperparameters => Invariant($"η = {learningRate}, γ = {gamma}");
+    public override string Hyperparameters => KitText.Format($"η = {learningRate}, γ = {gamma}");
 
     public override IReadOnlyList<string> StateSymbols => ["v"];
 

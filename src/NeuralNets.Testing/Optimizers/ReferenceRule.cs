@@ -82,5 +82,4 @@ public abstract class ReferenceRule
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Hyperparameters})";
 
-    private protected static string Invariant(FormattableString text) => KitText.Format(text);
 }

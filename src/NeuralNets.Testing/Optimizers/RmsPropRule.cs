@@ -16,9 +16,9 @@ internal sealed class RmsPropRule(double learningRate, double alpha, double epsi
         + (momentum > 0 ? "b ← μ·b + g/d; w ← w − η·b" : "w ← w − η·g/d");
 
     public override string Hyperparameters =>
-        Invariant($"η = {learningRate}, α = {alpha}, ε = {epsilon}")
-        + (weightDecay > 0 ? Invariant($", λ = {weightDecay}") : "")
-        + (momentum > 0 ? Invariant($", μ = {momentum}") : "")
+        KitText.Format($"η = {learningRate}, α = {alpha}, ε = {epsilon}")
+        + (weightDecay > 0 ? KitText.Format($", λ = {weightDecay}") : "")
+        + (momentum > 0 ? KitText.Format($", μ = {momentum}") : "")
         + (centered ? ", centered" : "");
 
     public override IReadOnlyList<string> StateSymbols => [.. new[] { "v", centered ? "ḡ" : null, momentum > 0 ? "b" : null }.OfType<string>()];

@@ -9,7 +9,7 @@ internal sealed class SgdRule(double learningRate) : ReferenceRule
 
     public override string Formula => "w ← w − η·g";
 
-    public override string Hyperparameters => Invariant($"η = {learningRate}");
+    public override string Hyperparameters => KitText.Format($"η = {learningRate}");
 
     public override IReadOnlyList<string> StateSymbols => [];
 
