@@ -14,12 +14,13 @@ public sealed class OnnxExportStep
     private readonly GraphProto _graph;
     private readonly Func<ReadOnlyMemory<double>, byte[]> _elementBytes;
     private readonly int _elementType;
+    private readonly string _place;
     private int _nodes;
 
     internal OnnxExportStep(GraphProto graph, int elementType, Func<ReadOnlyMemory<double>, byte[]> elementBytes, object layer, int layerIndex,
-        LayerDescription description, string input, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape, IReadOnlyList<string> parameters)
+        string place, LayerDescription description, string input, IReadOnlyList<int> inputShape, IReadOnlyList<int> outputShape, IReadOnlyList<string> parameters)
     {
-        (_graph, _elementType, _elementBytes, Layer) = (graph, elementType, elementBytes, layer);
+        (_graph, _elementType, _elementBytes, Layer, _place) = (graph, elementType, elementBytes, layer, place);
         (LayerIndex, Description, Input, InputShape, OutputShape, Parameters) = (layerIndex, description, input, inputShape, outputShape, parameters);
     }
 
@@ -32,7 +33,10 @@ public sealed class OnnxExportStep
     /// </summary>
     public object Layer { get; }
 
-    /// <summary>The layer's position in the network.</summary>
+    /// <summary>
+    /// The layer's position in the network that holds it: the exported network, or the body or shortcut of a residual
+    /// block (or a nested network), whose place then prefixes the names of the layer's nodes and constants (<c>"2.0.1"</c>).
+    /// </summary>
     public int LayerIndex { get; }
 
     /// <summary>The layer's kind and hyperparameters (<see cref="ILayer{T}.Describe"/>).</summary>
@@ -49,7 +53,7 @@ public sealed class OnnxExportStep
 
     /// <summary>
     /// The names of the initializers that hold the layer's parameters, in the order of <see cref="ILayer{T}.Parameters"/>;
-    /// they are the network's parameter names (<c>"0.weight"</c>, <c>"0.bias"</c>), as in PyTorch's <c>state_dict</c>.
+    /// they are the network's parameter names (<c>"0.weight"</c>, <c>"0.bias"</c>; <c>"2.0.1.weight"</c> in a residual block's body), as in PyTorch's <c>state_dict</c>.
     /// </summary>
     public IReadOnlyList<string> Parameters { get; }
 
@@ -82,20 +86,21 @@ public sealed class OnnxExportStep
 
     private string AddNode(string opType, IReadOnlyList<string> inputs, AttributeProto[] attributes)
     {
-        string name = _nodes == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}")
-            : string.Create(CultureInfo.InvariantCulture, $"/{LayerIndex}/{opType}_{_nodes}");
+        string name = _nodes == 0 ? OnnxExporter.NodeName(_place, opType) : OnnxExporter.NodeName(_place, string.Create(CultureInfo.InvariantCulture, $"{opType}_{_nodes}"));
         _nodes++;
         var node = new NodeProto { Name = name, OpType = opType, Inputs = [.. inputs], Outputs = [name + "_output"], Attributes = attributes };
         _graph.Nodes.Add(node);
         return node.Outputs[0];
     }
 
-    /// <summary>Adds a constant tensor in the network's element type and returns its name, <c>"{LayerIndex}.{name}"</c>.</summary>
+    /// <summary>
+    /// Adds a constant tensor in the network's element type and returns its name, <c>"{LayerIndex}.{name}"</c>, prefixed
+    /// as the layer's parameters are inside a residual block (<c>"2.0.1.{name}"</c>).
+    /// </summary>
     public string AddConstant(string name, IReadOnlyList<long> shape, ReadOnlySpan<double> values) =>
         AddTensor(name, shape, values.Length, _elementType, _elementBytes(values.ToArray()));
 
-    /// <summary>Adds a constant int64 tensor (a shape for <c>Reshape</c>, say) and returns its name, <c>"{LayerIndex}.{name}"</c>.</summary>
+    /// <summary>Adds a constant int64 tensor (a shape for <c>Reshape</c>, say) and returns its name as <see cref="AddConstant"/> does.</summary>
     public string AddInt64Constant(string name, IReadOnlyList<long> shape, ReadOnlySpan<long> values) =>
         AddTensor(name, shape, values.Length, OnnxDataType.Int64, MemoryMarshal.AsBytes(values).ToArray());
 
@@ -104,7 +109,7 @@ public sealed class OnnxExportStep
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(shape);
         CheckCount(shape, count);
-        string fullName = string.Create(CultureInfo.InvariantCulture, $"{LayerIndex}.{name}");
+        string fullName = string.Concat(_place, ".", name);
         _graph.Initializers.Add(new TensorProto { Name = fullName, DataType = dataType, Dims = [.. shape], RawData = bytes, HasRawData = true });
         return fullName;
     }

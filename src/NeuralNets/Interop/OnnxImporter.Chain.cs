@@ -4,33 +4,41 @@ namespace NeuralNets.Interop;
 
 /// <summary>
 /// The path from the graph's input to its output: each link one node, or the nodes between a value that feeds several
-/// nodes and the node where their branches join again (PyTorch writes GELU as x · (erf(x/√2) + 1), SiLU as x · σ(x)).
+/// nodes and the node where their branches join again (PyTorch writes GELU as x · (erf(x/√2) + 1), SiLU as x · σ(x), a
+/// residual block as body(x) + shortcut(x)).
 /// </summary>
 internal sealed partial class OnnxImporter<T>
 {
     /// <summary>A link of the chain: the value it reads, and one node, or (<see cref="Branches"/>) the nodes of branches that join again, in graph order.</summary>
     private sealed record Link(string Input, NodeProto[] Nodes, bool Branches);
 
-    /// <summary>The most nodes between a value that feeds several and the join of its branches (PyTorch's tanh GELU has 8).</summary>
-    private const int MaxBranchNodes = 32;
-
     /// <summary>The links from the input to the output; anything off that path, or branches that never join, is refused.</summary>
     private List<Link> Chain(GraphProto graph, string input, string output)
     {
-        var consumers = new Dictionary<string, List<NodeProto>>();
         var computed = new List<NodeProto>();
         foreach (var node in graph.Nodes)
         {
             if (IsStatic(node)) continue;
             if (node.Domain is not ("" or "ai.onnx")) throw Node(node, $"belongs to the operator domain '{node.Domain}', which cannot be imported");
             if (node.Outputs.Length == 0 || node.Outputs[0].Length == 0) throw Node(node, "has no output");
+            computed.Add(node);
+        }
+        return Chain(computed, input, output);
+    }
+
+    /// <summary>
+    /// The links from <paramref name="input"/> to <paramref name="output"/> through <paramref name="computed"/> (nodes in
+    /// graph order: the whole graph's, or those of a residual block's branch); every node must be on that path.
+    /// </summary>
+    private List<Link> Chain(List<NodeProto> computed, string input, string output)
+    {
+        var consumers = new Dictionary<string, List<NodeProto>>();
+        foreach (var node in computed)
             foreach (string name in DataInputs(node))
             {
                 if (!consumers.TryGetValue(name, out var list)) consumers[name] = list = [];
                 list.Add(node);
             }
-            computed.Add(node);
-        }
         var chain = new List<Link>();
         var visited = new HashSet<NodeProto>();
         var position = new Dictionary<NodeProto, int>();
@@ -67,8 +75,7 @@ internal sealed partial class OnnxImporter<T>
 
     /// <summary>
     /// The nodes, in graph order, from <paramref name="entry"/> (which feeds several) to the first node after which
-    /// one value is left that the rest of the graph reads: the node where the branches join. At most
-    /// <see cref="MaxBranchNodes"/>: the functions read from branches take a dozen.
+    /// one value is left that the rest of the graph reads: the node where the branches join.
     /// </summary>
     private Link Joined(string entry, List<NodeProto> first, IEnumerable<NodeProto> computed, Dictionary<string, List<NodeProto>> consumers, string output)
     {
@@ -82,12 +89,11 @@ internal sealed partial class OnnxImporter<T>
             foreach (string name in inputs)
             {
                 if (!unread.TryGetValue(name, out int left))
-                    throw Node(node, $"takes '{name}', which is computed outside the branches from '{entry}'; only a chain, or branches that join again in an activation function, can be imported");
+                    throw Node(node, $"takes '{name}', which is computed outside the branches from '{entry}'; only a chain, or branches that join again in an activation function or a residual block's Add, can be imported");
                 if (left == 1) unread.Remove(name);
                 else unread[name] = left - 1;
             }
             nodes.Add(node);
-            if (nodes.Count > MaxBranchNodes) break;
             string produced = node.Outputs[0];
             int reads = consumers.TryGetValue(produced, out var readers) ? readers.Count : 0;
             if (reads == 0 && produced != output) break;
@@ -96,7 +102,7 @@ internal sealed partial class OnnxImporter<T>
             if (produced == output) break;
         }
         throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-            $"{_file}: the value '{entry}' feeds {first.Count} nodes ({string.Join(", ", first.Distinct().Select(Describe))}), whose branches do not join again within {MaxBranchNodes} nodes; only a chain, or branches that join again in an activation function, can be imported."));
+            $"{_file}: the value '{entry}' feeds {first.Count} nodes ({string.Join(", ", first.Distinct().Select(Describe))}), whose branches do not join again; only a chain, or branches that join again in an activation function or a residual block's Add, can be imported."));
     }
 
     /// <summary>The refusal of branches that join again in something other than a function NeuralNets has a layer for.</summary>
@@ -105,6 +111,6 @@ internal sealed partial class OnnxImporter<T>
         var join = link.Nodes[^1];
         var inputs = DataInputs(join).ToList();
         return Node(join, string.Create(CultureInfo.InvariantCulture,
-            $"takes {inputs.Count} computed inputs ({string.Join(", ", inputs.Select(d => $"'{d}'"))}), joining the branches from '{link.Input}' through {string.Join(", ", link.Nodes.SkipLast(1).Select(Describe))}; they compute none of the activation functions read from such subgraphs (GELU, SiLU, Softplus, ELU), and only a chain of operators can be imported"));
+            $"takes {inputs.Count} computed inputs ({string.Join(", ", inputs.Select(d => $"'{d}'"))}), joining the branches from '{link.Input}' through {string.Join(", ", link.Nodes.SkipLast(1).Select(Describe))}; they compute none of the activation functions read from such subgraphs (GELU, SiLU, Softplus, ELU), are no residual block (two branches joined by an Add), and only a chain of operators can be imported"));
     }
 }

@@ -17,7 +17,8 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     private static readonly string[] WindowAttributes = ["auto_pad", "kernel_shape", "strides", "pads", "dilations"];
     private readonly string _file;
     private readonly long _opset;
-    private readonly List<ILayer<T>> _layers = [];
+    /// <summary>The layers read so far: the network's, or while a residual block is read, its branch's.</summary>
+    private List<ILayer<T>> _layers = [];
     private IReadOnlyList<int> _shape = [];
 
     /// <summary>The input's batch length where the file fixes it (an export without a dynamic batch), else null.</summary>
@@ -76,6 +77,11 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     {
         var node = chain[index].Nodes[0];
         var next = index + 1 < chain.Count && !chain[index + 1].Branches ? chain[index + 1].Nodes[0] : null;
+        if (chain[index].Branches && JoinsByAdding(chain[index]))
+        {
+            ResidualBlock(chain[index]);
+            return 0;
+        }
         if (chain[index].Branches) return Activation(chain, index);
         switch (node.OpType)
         {
