@@ -8,7 +8,11 @@ Records, from PyTorch 1.13 (CPU, Debian's python3-torch; its torch.onnx needs no
   PyTorch's MNIST example scaled down (log_softmax at its end, which opsets before 13 write with their own axis semantics);
 - the input batch, PyTorch's eager output in float32 and float64, and for the models whose imported network has the
   same layers as the PyTorch one, the float64 output after one SGD step on the mean squared error;
-- files that the importer must refuse (a residual branch, no weights in the file, training mode, ...), named
+- for the small ResNet (state_dicts.py's TinyResNet: a conv-bn-relu stem, two BasicBlocks, the second with a strided
+  1x1 conv + bn downsample, global average pool, linear; torch folds each eval-mode BatchNorm into its Conv when
+  exporting), its float64 state_dict as a safetensors file, resnet_f64.safetensors, so that the test can load the same
+  weights into NeuralNets' twin of the model, BatchNorms and all, and compare it with the ONNX import;
+- files that the importer must refuse (branches joined by a product, no weights in the file, training mode, ...), named
   rejected_*.onnx.
 
 Every weight comes from the Wave formula of tests/NeuralNets.Tests/Golden/GoldenInputs.cs (no random generator), so the
@@ -28,6 +32,7 @@ import warnings
 import torch
 import torch.nn as nn
 from golden import wave
+from state_dicts import TinyResNet, write_safetensors
 
 BATCH = 3
 LEARNING_RATE = 0.1
@@ -76,7 +81,7 @@ class MnistExample(nn.Module):
 
 
 class Residual(nn.Module):
-    """x + f(x): a branch that joins again, which a Sequential cannot hold."""
+    """x + f(x), the input first: a residual block whose Add lists the identity before the body."""
 
     def __init__(self):
         super().__init__()
@@ -84,6 +89,17 @@ class Residual(nn.Module):
 
     def forward(self, x):
         return x + self.inner(x)
+
+
+class Gated(nn.Module):
+    """x * f(x): branches that join again in a product, which neither a Sequential nor a residual block holds."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return x * self.inner(x)
 
 
 # name -> (sample shape, builder, whether the imported network has the PyTorch model's layers and parameters, so
@@ -128,6 +144,8 @@ MODELS = {
     "cnn_prelu": ([2, 6, 6], lambda: nn.Sequential(
         nn.Conv2d(2, 3, 3, padding=1), nn.PReLU(3), nn.MaxPool2d(2), nn.Conv2d(3, 4, 3), nn.PReLU(), nn.Flatten(),
         nn.Linear(4, 3)), True),
+    "mlp_residual": ([4], lambda: nn.Sequential(nn.Linear(4, 4), nn.Tanh(), Residual(), nn.Linear(4, 3)), True),
+    "resnet": ([2, 8, 8], TinyResNet, False),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
@@ -217,7 +235,7 @@ def rejected_files(directory):
         example = torch.tensor(wave(2 * math.prod(shape), 3000, 1.0), dtype=torch.float32).reshape(2, *shape)
         export(model.eval(), example, os.path.join(directory, file), **options)
 
-    write("rejected_residual.onnx", Residual(), [4])
+    write("rejected_product.onnx", Gated(), [4])
     write("rejected_no_weights.onnx", nn.Sequential(nn.Linear(4, 3)), [4], export_params=False)
     write("rejected_training.onnx", nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3)), [4],
           training=torch.onnx.TrainingMode.TRAINING, opset_version=17)
@@ -277,6 +295,8 @@ def main(directory, csharp):
         lines.append("            DoubleOutputAfterStep: " + (values(stepped) if stepped is not None else "null") + "),")
     lines += ["    ];", "}", ""]
     rejected_files(directory)
+    with open(os.path.join(directory, "resnet_f64.safetensors"), "wb") as output:
+        output.write(write_safetensors(build("resnet", torch.float64).state_dict(), {"format": "pt"}))
     with open(csharp, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines))
 
