@@ -23,7 +23,9 @@ internal static class Networks
         // PReLU: one slope, one per feature of a vector, one per channel of images (through an Unsqueeze to [C, 1, 1]).
         "PReLU", "PReLU(per feature)", "PReLU(per channel)",
         // MobileNet's activations, written with Clip in PyTorch's order of operations.
-        "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish"];
+        "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish",
+        // Residual blocks: an Add of the body and the shortcut, both reading the block's input.
+        "Residual(identity)", "Residual(projection)", "Residual(post-activation, nested)", "Residual(in a nested network)", "BasicBlocks"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -74,10 +76,26 @@ internal static class Networks
         "PReLU(per feature)" => Sloped(Network.Sequential<T>([12]).Dense(6).PReLU(perChannel: true).Build(seed: 32)),
         "PReLU(per channel)" => Sloped(Network.Sequential<T>([3, 5, 4]).PReLU(perChannel: true).Build(seed: 33)),
         // A Dense with its weights scaled spreads the inputs' [−2, 2] over both sides of every kink (0 and 6, ±3).
-        "ReLU6" => Spread(Network.Sequential<T>([10]).Dense(12).ReLU6().Build(seed: 34)),
-        "Hardtanh" => Network.Sequential<T>([2, 3, 4]).Hardtanh(-0.3, 0.45).Build(seed: 35),
-        "Hardsigmoid" => Spread(Network.Sequential<T>([10]).Dense(12).Hardsigmoid().Build(seed: 36)),
-        "Hardswish" => Spread(Network.Sequential<T>([10]).Dense(12).Hardswish().Build(seed: 37)),
+        "ReLU6" => Spread(Network.Sequential<T>([10]).Dense(12).ReLU6().Build(seed: 40)),
+        "Hardtanh" => Network.Sequential<T>([2, 3, 4]).Hardtanh(-0.3, 0.45).Build(seed: 41),
+        "Hardsigmoid" => Spread(Network.Sequential<T>([10]).Dense(12).Hardsigmoid().Build(seed: 42)),
+        "Hardswish" => Spread(Network.Sequential<T>([10]).Dense(12).Hardswish().Build(seed: 43)),
+        "Residual(identity)" => Network.Sequential<T>([6]).Residual(b => b.Dense(8).Tanh().Dense(6)).Build(seed: 34),
+        // A shortcut that changes the width, with a BatchNorm as torchvision's downsample has.
+        "Residual(projection)" => Trained(Network.Sequential<T>([6]).Residual(b => b.Dense(4).Tanh().Dense(5), shortcut: s => s.Dense(5, bias: false).BatchNorm1D()).Build(seed: 35)),
+        // As BasicBlock: ReLU after each Add; a block inside the second block's body.
+        "Residual(post-activation, nested)" => Network.Sequential<T>([6]).Dense(5)
+            .Residual(b => b.Dense(5).ReLU().Dense(5)).ReLU()
+            .Residual(b => b.Dense(4).ReLU().Residual(inner => inner.Dense(4).Sigmoid().Dense(4)).Dense(3), shortcut: s => s.Dense(3)).ReLU()
+            .Dense(2).Build(seed: 36),
+        "Residual(in a nested network)" => new Sequential<T>([6], Network.Sequential<T>([6]).Dense(6).Residual(b => b.Dense(6).Tanh()).Build(seed: 37),
+            new Dense<T>(6, 3, seed: 38)),
+        // Convolutional: a stem and two BasicBlocks, the second with a strided 1×1 convolution and a BatchNorm as its shortcut.
+        "BasicBlocks" => Trained(Network.Sequential<T>([2, 6, 6]).Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D().ReLU()
+            .Residual(b => b.Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(4, 3, padding: 1, bias: false).BatchNorm2D()).ReLU()
+            .Residual(b => b.Conv2D(6, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(6, 3, padding: 1, bias: false).BatchNorm2D(),
+                shortcut: s => s.Conv2D(6, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
+            .GlobalAvgPool2D().Dense(3).Build(seed: 39)),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 
