@@ -1,3 +1,4 @@
+using System.Globalization;
 using NeuralNets.Layers;
 
 namespace NeuralNets.Interop;
@@ -8,6 +9,12 @@ namespace NeuralNets.Interop;
 /// </summary>
 internal sealed partial class OnnxImporter<T>
 {
+    /// <summary>How many residual blocks may be nested in one another: a file that nests more is refused before it can exhaust the stack.</summary>
+    private const int MaxBlockDepth = 64;
+
+    /// <summary>How many blocks the one being read is nested in.</summary>
+    private int _blockDepth;
+
     /// <summary>Whether a link's branches join in an Add of two computed values, the join of a residual block.</summary>
     private bool JoinsByAdding(Link link) =>
         link.Nodes[^1] is { OpType: "Add", Attributes.Length: 0, Inputs.Length: 2 } join && DataInputs(join).Count() == 2;
@@ -20,6 +27,8 @@ internal sealed partial class OnnxImporter<T>
     private void ResidualBlock(Link link)
     {
         var join = link.Nodes[^1];
+        if (_blockDepth == MaxBlockDepth)
+            throw Node(join, string.Create(CultureInfo.InvariantCulture, $"ends a residual block nested in {MaxBlockDepth} others; at most {MaxBlockDepth} can be nested"));
         var (first, second) = (BranchNodes(link, join.Inputs[0]), BranchNodes(link, join.Inputs[1]));
         if (first.Overlaps(second))
             throw Node(join, $"adds two branches from '{link.Input}' that share the node {Describe(first.Intersect(second).First())}; only a residual block, whose body and shortcut are each a chain from the block's input, can be imported");
@@ -32,7 +41,9 @@ internal sealed partial class OnnxImporter<T>
             // A branch of only Identity or Dropout nodes passes its input on: the identity.
             return _layers.Count == 0 ? null : new Sequential<T>(inputShape, [.. _layers]);
         }
+        _blockDepth++;
         var (fromFirst, fromSecond) = (Read(first, join.Inputs[0]), Read(second, join.Inputs[1]));
+        _blockDepth--;
         (_layers, _shape) = (saved, inputShape);
         var body = fromFirst ?? fromSecond
             ?? throw Node(join, $"adds '{link.Input}' to itself; only a residual block, body(x) + shortcut(x) with a body of layers, can be imported");

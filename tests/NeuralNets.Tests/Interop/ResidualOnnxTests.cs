@@ -188,6 +188,23 @@ public class ResidualOnnxTests
         act.Should().Throw<InvalidDataException>().WithMessage("*node 'mul_y' (Mul) takes 2 computed inputs*no residual block*only a chain*");
     }
 
+    /// <summary>Sixty-four blocks nested in one another import; a sixty-fifth is refused rather than allowed to exhaust the stack.</summary>
+    [Theory]
+    [InlineData(64, true)]
+    [InlineData(65, false)]
+    public void Import_NestedBlocks_UpTo64Deep(int depth, bool accepted)
+    {
+        var graph = Graph([4], [4]);
+        // Block k (outermost k = 0) reads v{k}: its body is a Relu and then block k + 1; the innermost body a Relu alone.
+        for (int k = 0; k < depth; k++) graph.Nodes.Add(Node("Relu", [k == 0 ? "x" : $"v{k}"], $"v{k + 1}"));
+        for (int k = depth - 1; k >= 0; k--) graph.Nodes.Add(Node("Add", [k == depth - 1 ? $"v{depth}" : $"s{k + 1}", k == 0 ? "x" : $"v{k}"], k == 0 ? "y" : $"s{k}"));
+
+        var act = () => Import<float>(Model(graph));
+
+        if (accepted) act.Should().NotThrow();
+        else act.Should().Throw<InvalidDataException>().WithMessage("*node 'add_s64' (Add) ends a residual block nested in 64 others*");
+    }
+
     private static void RoundTrip<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var loaded = OnnxFile.FromBytes<T>(OnnxFile.ToBytes(network));
