@@ -6,7 +6,8 @@ namespace NeuralNets.Interop;
 
 /// <summary>
 /// Exports a <see cref="Sequential{T}"/> to ONNX, so that ONNX Runtime, ML.NET, a browser or another framework runs it,
-/// and imports a chain of ONNX operators (from PyTorch, say) as a <see cref="Sequential{T}"/> that predicts and trains.
+/// and imports a chain of ONNX operators, residual blocks among them (from PyTorch, say), as a <see cref="Sequential{T}"/>
+/// that predicts and trains.
 /// </summary>
 /// <remarks>
 /// <para><b>Export</b> writes operator set <see cref="OperatorSetVersion"/> (13) of the default domain, IR version 7; the
@@ -18,9 +19,12 @@ namespace NeuralNets.Interop;
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
 /// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
 /// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Hardtanh (ReLU6) → Clip; Hardsigmoid, Hardswish →
-/// Div(Clip(x + 3, 0, 6), 6) and x times the clip then Div, PyTorch's own order of operations; Dropout → nothing. A layer without a mapping fails the export, naming it (a nested Sequential, and a Residual block, whose
-/// branches and Add the chain importer could not read back, among them); <see cref="OnnxMappings"/> and
-/// <see cref="OnnxExportOptions.Mappings"/> add more.</para>
+/// Div(Clip(x + 3, 0, 6), 6) and x times the clip then Div, PyTorch's own order of operations; Dropout → nothing; Residual → its body's nodes and its
+/// shortcut's (none for the identity), both reading the block's input, then an Add of the two; a nested Sequential → its
+/// layers in its place. Inside a block or a nested network, nodes and parameters are named by place (<c>/3/0/1/Conv</c>,
+/// <c>"3.1.0.weight"</c>, as the network names its parameters). A layer without a mapping fails the export, naming it and
+/// its place; <see cref="OnnxMappings"/> and <see cref="OnnxExportOptions.Mappings"/> add more (a mapping given for
+/// Sequential or Residual replaces writing it out).</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
 /// when its slope is an initializer, as PyTorch's nn.PReLU writes it, with one slope or one per channel of axis 1; a
@@ -34,9 +38,14 @@ namespace NeuralNets.Interop;
 /// out), MaxPool and AveragePool with ceil_mode and count_include_pad, GlobalAveragePool (with a flatten after it, GlobalAvgPool2D), a Reshape whose
 /// shape is computed from the data's (Shape → Gather → Unsqueeze → Concat) or starts with a fixed-batch input's batch
 /// length, weights as a Transpose, Unsqueeze or Squeeze of an initializer, and GELU, SiLU, Softplus with β or a
-/// threshold, and ELU (α = 1 too, as <c>torch.where(x &gt; 0, x, torch.exp(x) - 1)</c> exports) written as elementwise nodes. Anything else fails naming the node and its operator. An export
-/// read back is bit-identical in weights and outputs (Dropout layers, having no node, are gone), except for a double
-/// BatchNorm whose ε a float cannot hold, exported with ε folded into the variance and refused on import.</para>
+/// threshold, and ELU (α = 1 too, as <c>torch.where(x &gt; 0, x, torch.exp(x) - 1)</c> exports) written as elementwise nodes.
+/// A value that feeds two branches that meet again in an Add of the two is a <see cref="Residual{T}"/> block (PyTorch's
+/// BasicBlock, whose BatchNorms its exporter folds into the convolutions in eval mode): each branch a chain as above,
+/// blocks nested (at most 64 deep) or one after another included; the Add's first input is the body, unless it is the
+/// block's input itself, when the other is the body and the shortcut the identity. Anything else fails naming the node
+/// and its operator. An export read back is bit-identical in weights and outputs (Dropout layers, having no node, are
+/// gone; a nested Sequential comes back as its layers), except for a double BatchNorm whose ε a float cannot hold,
+/// exported with ε folded into the variance and refused on import.</para>
 /// <para>Files are untrusted: every length is checked against the bytes present before anything is allocated, and every
 /// malformed file is an <see cref="InvalidDataException"/> that names the file, the node or message, and the field.</para>
 /// </remarks>
@@ -62,7 +71,7 @@ public static class OnnxFile
 
     /// <summary>Reads the ONNX model at <paramref name="path"/> as a network of <typeparamref name="T"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed, is not a chain, computes in another element type, or uses an operator or attribute that cannot be imported; the message names the node and operator.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, is not a chain (of layers and residual blocks), computes in another element type, or uses an operator or attribute that cannot be imported; the message names the node and operator.</exception>
     public static Sequential<T> Load<T>(string path) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

@@ -8,7 +8,7 @@ using NeuralNets.Serialization;
 namespace NeuralNets.Interop;
 
 /// <summary>
-/// Turns a decoded ONNX model that is a chain of supported operators into a <see cref="Sequential{T}"/>; see
+/// Turns a decoded ONNX model that is a chain of supported operators (and of residual blocks, whose branches are such chains) into a <see cref="Sequential{T}"/>; see
 /// <see cref="OnnxFile"/> for what is accepted. Each node is checked (operator, attributes, weights' types and
 /// sizes) before its layer is built, and each failure names the node and its operator.
 /// </summary>
