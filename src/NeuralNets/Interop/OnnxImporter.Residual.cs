@@ -30,8 +30,8 @@ internal sealed partial class OnnxImporter<T>
         if (_blockDepth == MaxBlockDepth)
             throw Node(join, string.Create(CultureInfo.InvariantCulture, $"ends a residual block nested in {MaxBlockDepth} others; at most {MaxBlockDepth} can be nested"));
         var (first, second) = (BranchNodes(link, join.Inputs[0]), BranchNodes(link, join.Inputs[1]));
-        if (first.Overlaps(second))
-            throw Node(join, $"adds two branches from '{link.Input}' that share the node {Describe(first.Intersect(second).First())}; only a residual block, whose body and shortcut are each a chain from the block's input, can be imported");
+        if (link.Nodes.FirstOrDefault(node => first.Contains(node) && second.Contains(node)) is { } shared)
+            throw Node(join, $"adds two branches from '{link.Input}' that share the node {Describe(shared)}; only a residual block, whose body and shortcut are each a chain from the block's input, can be imported");
         var (saved, inputShape) = (_layers, _shape);
         Sequential<T>? Read(HashSet<NodeProto> branch, string end)
         {
