@@ -107,7 +107,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             }
             case "PRelu": PRelu(node); return 0;
             case "Softmax": OverASample(node, () => new Softmax<T>()); return 0;
-            case "LogSoftmax": OverASample(node, () => new LogSoftmax<T>()); return 0;
+            case "LogSoftmax": LogSoftmaxOverAnAxis(node); return 0;
             case "Flatten":
             {
                 if (!FlattensAfterBatch(node, _shape.Count))
@@ -337,18 +337,45 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             (Length(node, pads[0], 0), Length(node, pads[1], 0)));
     }
 
-    /// <summary>Softmax or LogSoftmax, which NeuralNets' layers compute over a whole sample: over the last axis of a vector, or from axis 1 on before opset 13.</summary>
+    /// <summary>Softmax, which NeuralNets' layer computes over a whole sample: over the last axis of a vector, or from axis 1 on before opset 13.</summary>
     private void OverASample(NodeProto node, Func<ILayer<T>> layer)
+    {
+        var (lastOfVector, wholeSample, axis) = NormalisedAxes(node);
+        if (!lastOfVector && !wholeSample)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' {node.OpType} normalises over a whole sample"));
+        Add(node, layer);
+    }
+
+    /// <summary>
+    /// LogSoftmax, which NeuralNets' layer computes over axis 1 as <c>nn.LogSoftmax(dim=1)</c>: over the last axis of a
+    /// vector, over the channels at opset 13 with axis 1 (as PyTorch exports it after a convolution), and, before opset 13,
+    /// from axis 1 on as a Flatten, LogSoftmax and Unflatten back to the sample's shape.
+    /// </summary>
+    private void LogSoftmaxOverAnAxis(NodeProto node)
+    {
+        var (lastOfVector, wholeSample, axis) = NormalisedAxes(node);
+        int rank = _shape.Count + 1;
+        if (lastOfVector || (_opset >= 13 && (axis == 1 || axis == 1 - rank)))
+        {
+            Add(node, () => new LogSoftmax<T>());
+            return;
+        }
+        if (!wholeSample)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' LogSoftmax normalises over axis 1 (or, before opset 13, from axis 1 on)"));
+        int[] sample = [.. _shape];
+        Add(node, () => new Flatten<T>());
+        Add(node, () => new LogSoftmax<T>());
+        Add(node, () => new Unflatten<T>(1, sample));
+    }
+
+    /// <summary>The node's axis, and whether it is the last of a vector or (before opset 13) the whole sample.</summary>
+    private (bool LastOfVector, bool WholeSample, long Axis) NormalisedAxes(NodeProto node)
     {
         Allowed(node, "axis");
         // Opset 13 normalises over one axis (default the last); earlier sets over everything from the axis on (default 1).
         long axis = Int(node, "axis", _opset >= 13 ? -1 : 1);
         int rank = _shape.Count + 1;
-        bool lastOfVector = rank == 2 && (axis == 1 || axis == -1);
-        bool wholeSample = _opset < 13 && (axis == 1 || axis == 1 - rank);
-        if (!lastOfVector && !wholeSample)
-            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"normalises over axis {axis} of samples of shape {Text(_shape)}; NeuralNets' {node.OpType} normalises over a whole sample"));
-        Add(node, layer);
+        return (rank == 2 && (axis == 1 || axis == -1), _opset < 13 && (axis == 1 || axis == 1 - rank), axis);
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class OnnxMappings
         ["Tanh"] = step => step.AddNode("Tanh", [step.Input]),
         ["LeakyReLU"] = LeakyReLU,
         ["Softmax"] = step => OverTheLastAxis(step, "Softmax"),
-        ["LogSoftmax"] = step => OverTheLastAxis(step, "LogSoftmax"),
+        ["LogSoftmax"] = step => step.AddNode("LogSoftmax", [step.Input], OnnxAttribute.Int("axis", step.InputShape.Count == 1 ? -1 : 1)),
         ["Flatten"] = step => step.AddNode("Flatten", [step.Input], OnnxAttribute.Int("axis", 1)),
         // Inference passes values through unchanged: no node.
         ["Dropout"] = step => step.Input,
@@ -183,8 +183,8 @@ public static class OnnxMappings
     }
 
     /// <summary>
-    /// Our Softmax and LogSoftmax normalise over all of a sample's values; ONNX's (opset 13) over one axis. They agree when a
-    /// sample is a vector, which is the only place a classifier puts them.
+    /// Our Softmax normalises over all of a sample's values; ONNX's (opset 13) over one axis. They agree when a sample is a
+    /// vector, which is the only place a classifier puts it. (LogSoftmax, over axis 1 as ONNX's, maps to it directly.)
     /// </summary>
     private static string OverTheLastAxis(OnnxExportStep step, string operatorName)
     {

@@ -85,6 +85,73 @@ public static class LossChecks
         }
     }
 
+    /// <summary>
+    /// Checks class scores <c>[N, C, d1, …]</c> against class indices <c>[N, d1, …]</c> as PyTorch's K-dimensional
+    /// classification losses take them (for <c>[N, C]</c> the indices are <c>[N]</c> or <c>[N, 1]</c>): each label a whole number
+    /// in [0, C), or <paramref name="ignoreIndex"/>.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="loss">The loss, named in messages by its <c>ToString()</c>.</param>
+    /// <param name="output">The scores, <c>[N, C]</c> or <c>[N, C, d1, …]</c> (an image's <c>[N, C, H, W]</c>).</param>
+    /// <param name="target">The class indices.</param>
+    /// <param name="ignoreIndex">A label that marks a position to leave out (PyTorch's <c>ignore_index</c>), or null for none.</param>
+    /// <returns>The positions in a sample, d1·d2·… (1 for <c>[N, C]</c>).</returns>
+    /// <exception cref="ArgumentNullException">A tensor is null.</exception>
+    /// <exception cref="ShapeMismatchException">The scores have rank below 2, or the indices are not the scores' shape without its class axis.</exception>
+    /// <exception cref="ArgumentException">The batch is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is neither a whole number in [0, C) nor the ignored index; the message names where.</exception>
+    [MethodImpl(HotPath.Options)]
+    public static int ClassIndices<T>(object loss, Tensor<T> output, Tensor<T> target, int? ignoreIndex)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(target);
+        if (output.Rank < 2) throw NotClassScores(loss, output);
+        if (output.FlattenedLength == 0) throw EmptyBatch(loss);
+        int batch = output.BatchSize(), classes = checked((int)output.Lengths[1]), positions = 1;
+        for (int axis = 2; axis < output.Rank; axis++) positions = checked(positions * (int)output.Lengths[axis]);
+        if (!OnePerPosition(output, target)) throw NotOneLabelPerPosition(loss, output, target);
+        ReadOnlySpan<T> labels = target.Span();
+        T end = T.CreateChecked(classes), ignored = ignoreIndex is { } index ? T.CreateChecked(index) : T.NaN;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            T label = labels[i];
+            // NaN, the ignored label when there is none, equals nothing.
+            if (label == ignored) continue;
+            if (!T.IsInteger(label) || label < T.Zero || label >= end) throw LabelOutOfRange(loss, label, i, positions, classes, ignoreIndex);
+        }
+        return positions;
+    }
+
+    // [N, C] takes [N] or [N, 1]; [N, C, d1, …] takes [N, d1, …] exactly.
+    private static bool OnePerPosition<T>(Tensor<T> output, Tensor<T> target)
+    {
+        if (output.Rank == 2)
+            return target.FlattenedLength == output.Lengths[0] && (target.Rank == 1 || (target.Rank == 2 && target.Lengths[1] == 1));
+        if (target.Rank != output.Rank - 1 || target.Lengths[0] != output.Lengths[0]) return false;
+        for (int axis = 1; axis < target.Rank; axis++)
+            if (target.Lengths[axis] != output.Lengths[axis + 1]) return false;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotClassScores<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes] or [N, classes, d1, …]", output.Shape());
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ShapeMismatchException NotOneLabelPerPosition<T>(object loss, Tensor<T> output, Tensor<T> target)
+    {
+        var lengths = output.Lengths;
+        string expected = output.Rank == 2
+            ? string.Create(CultureInfo.InvariantCulture, $"[{lengths[0]}] (one class index per sample)")
+            : string.Create(CultureInfo.InvariantCulture, $"{TensorMemory.ShapeText([lengths[0], .. lengths[2..]])} (one class index per position: the output {TensorMemory.ShapeText(lengths)} without its class axis)");
+        return new(string.Create(CultureInfo.InvariantCulture, $"{loss} labels"), expected, target.Shape());
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int index, int positions, int classes, int? ignoreIndex) =>
+        new("target", string.Create(CultureInfo.InvariantCulture,
+            $"{loss}: label {label} {(positions == 1 ? $"of sample {index}" : $"at target index {index} (sample {index / positions})")} is outside the class range [0, {classes}){(ignoreIndex is { } ignored ? $" and is not the ignored index {ignored}" : "")}."));
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape());
 
