@@ -8,9 +8,11 @@ autograd, for:
   binary_cross_entropy_with_logits            - BinaryCrossEntropyWithLogits (no weight or pos_weight: ours has neither)
   cross_entropy(weight, label_smoothing)      - CrossEntropy(classWeights, labelSmoothing), and SoftmaxCrossEntropy
                                                 where there are neither
-  nll_loss(weight)                            - NegativeLogLikelihood(classWeights) (no ignore_index: ours has none)
-and, for the layer that comes before nll_loss, log_softmax(dim=1) - LogSoftmax: its output and, through autograd, its
-input gradient for a given output gradient.
+  nll_loss(weight)                            - NegativeLogLikelihood(classWeights)
+  cross_entropy and nll_loss with ignore_index, and on K-dimensional inputs [N, C, d1, ...] against targets [N, d1, ...]
+                                              - CrossEntropy and NegativeLogLikelihood with ignoreIndex, on such shapes
+and, for the layer that comes before nll_loss, log_softmax(dim=1) - LogSoftmax (on [N, C] and over the channels of
+[N, C, d1, ...]): its output and, through autograd, its input gradient for a given output gradient.
 Inputs follow GoldenInputs.Wave (scale·sin(0.7·(i + offset) + 0.3)), some edited to reach edges (equal output and
 target, |d| exactly δ, logits of ±40, ±745 and ±800); the file holds the inputs as recorded, so the tests need not
 evaluate the sine again.
@@ -125,6 +127,30 @@ NLL = [
      wave(15, 2350, 3.0), None, [0, 1, 2, 1, 0], [5, 3]),
 ]
 
+# (loss, weights or None, label_smoothing, ignore_index or None, description, logits, labels, shape): cross_entropy ("ce") of
+# the logits, or nll_loss ("nll") of their log_softmax over dim 1; labels shaped as the logits without dim 1.
+DENSE = [
+    ("ce", None, 0.0, -100, "Wave(24, 2500, 3) as [6, 4], labels 0, −100, 3, 1, −100, 2", wave(24, 2500, 3.0), [0, -100, 3, 1, -100, 2], [6, 4]),
+    ("ce", [0.5, 2.0, 1.0, 0.25], 0.2, -100, "Wave(24, 2510, 3) as [6, 4], weights 0.5, 2, 1, 0.25, labels −100, 1, 2, 3, 0, −100",
+     wave(24, 2510, 3.0), [-100, 1, 2, 3, 0, -100], [6, 4]),
+    ("ce", None, 0.1, 1, "Wave(24, 2520, 3) as [6, 4], ignoring class 1, labels 0, 1, 2, 3, 1, 2", wave(24, 2520, 3.0), [0, 1, 2, 3, 1, 2], [6, 4]),
+    ("ce", None, 0.0, None, "Wave(36, 2530, 3) as [2, 3, 2, 3], labels (i mod 3)", wave(36, 2530, 3.0), [i % 3 for i in range(12)], [2, 3, 2, 3]),
+    ("ce", [0.5, 2.0, 1.0], 0.1, -100, "Wave(36, 2540, 3) as [2, 3, 2, 3], weights 0.5, 2, 1, every fifth label −100",
+     wave(36, 2540, 3.0), [-100 if i % 5 == 0 else (7 * i) % 3 for i in range(12)], [2, 3, 2, 3]),
+    ("ce", None, 0.0, 255, "Wave(40, 2550, 4) as [2, 4, 5], labels (3i mod 4), 255 at 2 and 7", wave(40, 2550, 4.0),
+     [255 if i in (2, 7) else (3 * i) % 4 for i in range(10)], [2, 4, 5]),
+    ("ce", [1.0, 0.5, 2.0], 0.3, None, "Wave(48, 2560, 2) as [1, 3, 4, 2, 2], weights 1, 0.5, 2", wave(48, 2560, 2.0),
+     [(5 * i + 1) % 3 for i in range(16)], [1, 3, 4, 2, 2]),
+    ("nll", None, 0.0, -100, "log_softmax of Wave(24, 2600, 3) as [6, 4], labels 3, −100, 0, 1, 2, −100", wave(24, 2600, 3.0),
+     [3, -100, 0, 1, 2, -100], [6, 4]),
+    ("nll", [0.5, 2.0, 1.0, 0.25], 0.0, 2, "log_softmax of Wave(24, 2610, 3) as [6, 4], weights 0.5, 2, 1, 0.25, ignoring class 2",
+     wave(24, 2610, 3.0), [2, 1, 2, 3, 0, 1], [6, 4]),
+    ("nll", None, 0.0, None, "log_softmax of Wave(36, 2620, 3) as [2, 3, 2, 3], labels (i mod 3)", wave(36, 2620, 3.0),
+     [i % 3 for i in range(12)], [2, 3, 2, 3]),
+    ("nll", [0.5, 2.0, 1.0], 0.0, -100, "log_softmax of Wave(24, 2630, 3) as [2, 3, 4], weights 0.5, 2, 1, labels −100 at 1 and 6",
+     wave(24, 2630, 3.0), [-100 if i in (1, 6) else (2 * i) % 3 for i in range(8)], [2, 3, 4]),
+]
+
 # (description, logits, output gradient, shape)
 LOG_SOFTMAX = [
     ("Wave(60, 2400, 4) as [6, 10], output gradient Wave(60, 2410, 1)", wave(60, 2400, 4.0), wave(60, 2410, 1.0), [6, 10]),
@@ -133,6 +159,10 @@ LOG_SOFTMAX = [
     ("Wave(5, 2460, 1) as [1, 5], output gradient nll_loss's for label 2", wave(5, 2460, 1.0), [0.0, 0.0, -1.0, 0.0, 0.0], [1, 5]),
     ("logits ±800, ±40 and rows of one value, [3, 4], output gradient Wave(12, 2470, 1)",
      [800.0, -800.0, 0.0, 40.0, -800.0, -800.0, -800.0, -800.0, 40.0, -40.0, 800.0, 799.0], wave(12, 2470, 1.0), [3, 4]),
+    ("Wave(36, 2480, 4) as [2, 3, 2, 3] (over the channels), output gradient Wave(36, 2490, 1)", wave(36, 2480, 4.0),
+     wave(36, 2490, 1.0), [2, 3, 2, 3]),
+    ("Wave(40, 2700, 3) as [2, 4, 5] (over the channels), output gradient Wave(40, 2710, 1)", wave(40, 2700, 3.0),
+     wave(40, 2710, 1.0), [2, 4, 5]),
 ]
 
 
@@ -169,6 +199,26 @@ def nll_case(weights, description, log_probabilities, logits, labels, shape, ind
             + f",\n{indent[:-4]}".join(array(values, indent) for values in (log_probabilities, labels, [value], gradient)) + ")")
 
 
+def dense_case(loss, weights, smoothing, ignore_index, description, logits, labels, shape, indent="            "):
+    weight = None if weights is None else torch.tensor(weights)
+    ignore = -100 if ignore_index is None else ignore_index  # torch's default, which none of the labels here is
+    if loss == "ce":
+        output = logits
+        loss_of = lambda z, y: F.cross_entropy(z, y, weight=weight, label_smoothing=smoothing, ignore_index=ignore)
+    else:
+        output = F.log_softmax(torch.tensor(logits).reshape(shape), dim=1).reshape(-1).tolist()
+        loss_of = lambda z, y: F.nll_loss(z, y, weight=weight, ignore_index=ignore)
+    label_shape = [shape[0]] + shape[2:]
+    z = torch.tensor(output).reshape(shape).requires_grad_(True)
+    value = loss_of(z, torch.tensor(labels, dtype=torch.long).reshape(label_shape))
+    value.backward()
+    values = (output, [float(label) for label in labels], [value.item()], z.grad.reshape(-1).tolist())
+    ignored = "null" if ignore_index is None else str(ignore_index)
+    return (f"new(\"{loss}\", \"{description}\", {weights_literal(weights)}, {literal(smoothing)}, {ignored}, "
+            f"[{', '.join(str(n) for n in shape)}], [{', '.join(str(n) for n in label_shape)}],\n{indent[:-4]}"
+            + f",\n{indent[:-4]}".join(array(v, indent) for v in values) + ")")
+
+
 def log_softmax_case(description, logits, output_gradient, shape, indent="            "):
     z = torch.tensor(logits).reshape(shape).requires_grad_(True)
     y = F.log_softmax(z, dim=1)
@@ -191,6 +241,7 @@ def main(path):
     cross_subnormal = [class_case(*entry) for entry in CROSS_ENTROPY_SUBNORMAL]
     nll = [nll_case(*entry) for entry in NLL]
     log_softmax = [log_softmax_case(*entry) for entry in LOG_SOFTMAX]
+    dense = [dense_case(*entry) for entry in DENSE]
     header = (
         "// <auto-generated>\n"
         "// Loss values and input gradients recorded from torch.nn.functional (PyTorch 1.13, float64, reduction 'mean') by\n"
@@ -206,6 +257,8 @@ def main(path):
         "internal sealed record HuberLossCase(double Delta, ElementwiseLossCase Recorded);\n\n"
         "/// <summary>cross_entropy's class weights (null for none) and label smoothing, its logits and labels, and PyTorch's loss and gradient.</summary>\n"
         "internal sealed record ClassLossCase(string Inputs, double[]? Weights, double LabelSmoothing, int[] Shape, double[] Output, double[] Labels, double[] Loss, double[] Gradient);\n\n"
+        "/// <summary>cross_entropy (\"ce\") or nll_loss (\"nll\") with weights (null for none), label smoothing and ignore_index (null for none), on logits or log-probabilities [N, C, d1, …] against labels [N, d1, …], and PyTorch's loss and gradient.</summary>\n"
+        "internal sealed record DenseClassLossCase(string Loss, string Inputs, double[]? Weights, double LabelSmoothing, int? IgnoreIndex, int[] Shape, int[] LabelShape, double[] Output, double[] Labels, double[] Value, double[] Gradient);\n\n"
         "/// <summary>log_softmax(dim=1)'s input (flattened, with its shape) and output gradient, and PyTorch's output and input gradient.</summary>\n"
         "internal sealed record LogSoftmaxCase(string Inputs, int[] Shape, double[] Input, double[] OutputGradient, double[] Output, double[] InputGradient);\n\n"
         "/// <summary>The recorded cases, one array per loss.</summary>\n"
@@ -224,6 +277,8 @@ def main(path):
                 "cross_entropy where some probabilities, and so gradients, are below the smallest normal double.", cross_subnormal),
         section("ClassLossCase", "NllLoss", "nll_loss(weight) against class indices, of log-probabilities (log_softmax's, or any values).", nll),
         section("LogSoftmaxCase", "LogSoftmax", "log_softmax(dim=1) and its backward.", log_softmax),
+        section("DenseClassLossCase", "IgnoredAndKDimensional",
+                "cross_entropy and nll_loss with ignore_index, and on K-dimensional inputs.", dense),
     ]
     with open(path, "w", encoding="utf-8", newline="\n") as output:
         output.write(header + "\n".join(sections) + "}\n")

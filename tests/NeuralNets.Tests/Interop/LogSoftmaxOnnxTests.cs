@@ -5,8 +5,9 @@ using static NeuralNets.Tests.Interop.OnnxGraphs;
 namespace NeuralNets.Tests.Interop;
 
 /// <summary>
-/// LogSoftmax to and from ONNX: exported as LogSoftmax(axis = −1) after a vector, as Softmax is; imported where ONNX's axis
-/// means a whole sample (the last axis of a vector, or from axis 1 on before opset 13), refused elsewhere naming the node.
+/// LogSoftmax to and from ONNX: exported as LogSoftmax(axis = −1) after a vector, as Softmax is, and LogSoftmax(axis = 1)
+/// over an image's channels; imported where ONNX's axis is the layer's (the last of a vector, axis 1 from opset 13) or a
+/// whole sample (from axis 1 on before opset 13, through a Flatten and an Unflatten), refused elsewhere naming the node.
 /// </summary>
 public class LogSoftmaxOnnxTests
 {
@@ -28,13 +29,19 @@ public class LogSoftmaxOnnxTests
     }
 
     [Fact]
-    public void Export_LogSoftmaxOverAnImage_FailsSayingWhy()
+    public void Export_LogSoftmaxOverAnImage_WritesAxisOneAndReadsBackTheSameBits()
     {
-        var network = Network.Sequential<float>([1, 3, 3]).LogSoftmax().Build(seed: 1);
+        var network = Network.Sequential<float>([2, 3, 3]).Conv2D(3, kernel: 1).LogSoftmax().Build(seed: 1);
+        var x = TestTensors.Random<float>(2, 2, 2, 3, 3);
 
-        var act = () => OnnxFile.ToBytes(network);
+        var bytes = OnnxFile.ToBytes(network);
+        var node = OnnxDecoder.Decode(bytes, "export").Graph!.Nodes[^1];
+        var imported = OnnxFile.FromBytes<float>(bytes);
 
-        act.Should().Throw<NotSupportedException>().WithMessage("Layer 0 (LogSoftmax()) cannot be exported*ONNX's LogSoftmax normalises over one axis*put a Flatten before it*");
+        node.OpType.Should().Be("LogSoftmax");
+        node.Attributes.Should().ContainSingle().Which.I.Should().Be(1);
+        imported.Layers[^1].Should().BeOfType<LogSoftmax<float>>();
+        imported.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
     }
 
     /// <summary>Opset 13 normalises over one axis (default −1); earlier sets flatten from the axis on (default 1).</summary>
@@ -59,23 +66,59 @@ public class LogSoftmaxOnnxTests
         network.Predict([1.0, 2.0, 3.0, 4.0]).Should().Equal(new[] { 1 - logSum, 2 - logSum, 3 - logSum, 4 - logSum }, (p, q) => Math.Abs(p - q) < 1e-15);
     }
 
+    /// <summary>
+    /// Over an image: opset 13's axis 1 is the layer's own axis (the channels); before opset 13 axis 1 is the whole sample,
+    /// read as a Flatten, the layer and an Unflatten back; any other axis is refused.
+    /// </summary>
     [Theory]
-    [InlineData(11, 1L, true)]     // from axis 1 on: the whole sample
-    [InlineData(11, -3L, true)]    // the same axis counted from the end
-    [InlineData(11, 2L, false)]    // each channel's rows apart
-    [InlineData(11, -1L, false)]
-    [InlineData(13, 1L, false)]    // opset 13: over the channels alone
-    [InlineData(13, -1L, false)]
-    public void Import_LogSoftmaxOverAnImage_ReadOnlyWhereItIsTheWholeSample(long opset, long axis, bool read)
+    [InlineData(13, 1L, "channels")]
+    [InlineData(13, -3L, "channels")]     // axis 1 counted from the end
+    [InlineData(17, 1L, "channels")]
+    [InlineData(11, 1L, "whole sample")]  // from axis 1 on
+    [InlineData(11, -3L, "whole sample")]
+    [InlineData(11, 2L, null)]            // each channel's rows apart
+    [InlineData(11, -1L, null)]
+    [InlineData(13, -1L, null)]           // opset 13: over each row alone
+    [InlineData(13, 2L, null)]
+    public void Import_LogSoftmaxOverAnImage_ReadWhereItIsAxisOneOrTheWholeSample(long opset, long axis, string? over)
     {
         var graph = Graph([2, 3, 3], [2, 3, 3]);
         graph.Nodes.Add(Node("LogSoftmax", ["x"], "y", Int("axis", axis)));
+        var x = TestTensors.Random<float>(3, 2, 2, 3, 3);
 
         var act = () => Import<float>(Model(graph, opset));
 
-        if (read) act().Layers.Should().ContainSingle().Which.Should().BeOfType<LogSoftmax<float>>();
-        else act.Should().Throw<InvalidDataException>()
-            .WithMessage($"*node 'logsoftmax_y' (LogSoftmax) normalises over axis {axis} of samples of shape [2, 3, 3]; NeuralNets' LogSoftmax normalises over a whole sample*");
+        if (over is null)
+        {
+            act.Should().Throw<InvalidDataException>()
+                .WithMessage($"*node 'logsoftmax_y' (LogSoftmax) normalises over axis {axis} of samples of shape [2, 3, 3]; NeuralNets' LogSoftmax normalises over axis 1 (or, before opset 13, from axis 1 on)*");
+            return;
+        }
+        var network = act();
+        var values = x.ToArray();
+        var expected = new float[values.Length];
+        if (over == "channels")
+        {
+            network.DescribeLayers().Select(d => d.Kind).Should().Equal("LogSoftmax");
+            for (int n = 0; n < 2; n++)
+                for (int p = 0; p < 9; p++)
+                    LogSoftmaxOf(values, expected, n * 18 + p, 9, 2);
+        }
+        else
+        {
+            network.DescribeLayers().Select(d => d.Kind).Should().Equal("Flatten", "LogSoftmax", "Unflatten");
+            for (int n = 0; n < 2; n++) LogSoftmaxOf(values, expected, n * 18, 1, 18);
+        }
+        network.Predict(x).ToArray().Should().Equal(expected, (a, b) => Math.Abs(a - b) < 1e-5f);
+    }
+
+    // The log-softmax of `count` values of x from `start`, `stride` apart, into y at the same places (in double).
+    private static void LogSoftmaxOf(float[] x, float[] y, int start, int stride, int count)
+    {
+        double max = double.NegativeInfinity, sum = 0;
+        for (int i = 0; i < count; i++) max = Math.Max(max, x[start + i * stride]);
+        for (int i = 0; i < count; i++) sum += Math.Exp(x[start + i * stride] - max);
+        for (int i = 0; i < count; i++) y[start + i * stride] = (float)(x[start + i * stride] - max - Math.Log(sum));
     }
 
     [Fact]

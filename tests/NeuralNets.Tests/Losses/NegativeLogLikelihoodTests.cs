@@ -151,19 +151,19 @@ public class NegativeLogLikelihoodTests
     [InlineData(0.5)]
     public void Forward_LabelOutsideRange_SaysWhichLabelAndRange(double label)
     {
-        // PyTorch's ignore_index (−100) has no meaning here: it is out of range like any other.
+        // Without an ignored index, PyTorch's default ignore_index (−100) is out of range like any other.
         var act = () => new NegativeLogLikelihood<double>().Forward(TestTensors.Random<double>(0, 2, 3), TestTensors.Create(new[] { 0.0, label }, 2));
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"NegativeLogLikelihood(): label {label}*sample 1*[0, 3)*");
     }
 
     [Fact]
-    public void Forward_NotOneLabelPerSampleOrNotAMatrix_NamesTheShapes()
+    public void Forward_NotOneLabelPerSampleOrPosition_NamesTheShapes()
     {
         var loss = new NegativeLogLikelihood<double>();
         var labels = () => loss.Forward(TestTensors.Random<double>(0, 2, 3), TestTensors.Create(new[] { 0.0, 1.0, 2.0 }, 3));
         labels.Should().Throw<ShapeMismatchException>().WithMessage("*NegativeLogLikelihood() labels*[2]*[3]*");
         var images = () => loss.Forward(TestTensors.Random<double>(0, 2, 3, 4), TestTensors.Create(new[] { 0.0, 1.0 }, 2));
-        images.Should().Throw<ShapeMismatchException>().WithMessage("*NegativeLogLikelihood()*[N, classes]*[2, 3, 4]*");
+        images.Should().Throw<ShapeMismatchException>().WithMessage("*NegativeLogLikelihood() labels*[2, 4] (one class index per position: the output [2, 3, 4] without its class axis)*[2]*");
     }
 
     [Fact]

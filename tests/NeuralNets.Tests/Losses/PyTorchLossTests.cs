@@ -16,6 +16,7 @@ public class PyTorchLossTests
     public static TheoryData<int> CrossEntropyCases => Indices(PyTorchLossValues.CrossEntropyLoss.Length);
     public static TheoryData<int> NllCases => Indices(PyTorchLossValues.NllLoss.Length);
     public static TheoryData<int> LogSoftmaxCases => Indices(PyTorchLossValues.LogSoftmax.Length);
+    public static TheoryData<int> DenseCases => Indices(PyTorchLossValues.IgnoredAndKDimensional.Length);
 
     [Theory]
     [MemberData(nameof(L1Cases))]
@@ -61,6 +62,22 @@ public class PyTorchLossTests
     [MemberData(nameof(NllCases))]
     public void NegativeLogLikelihood_RecordedCase_MatchesTorch(int index) =>
         ShouldMatch(new NegativeLogLikelihood<double>(PyTorchLossValues.NllLoss[index].Weights), PyTorchLossValues.NllLoss[index]);
+
+    /// <summary>cross_entropy and nll_loss with ignore_index, and on [N, C, d1, …] against [N, d1, …], as PyTorch's K-dimensional losses.</summary>
+    [Theory]
+    [MemberData(nameof(DenseCases))]
+    public void IgnoredOrKDimensional_RecordedCase_MatchesTorch(int index)
+    {
+        var recorded = PyTorchLossValues.IgnoredAndKDimensional[index];
+        ILoss<double> loss = recorded.Loss == "ce"
+            ? new CrossEntropy<double>(recorded.Weights, recorded.LabelSmoothing, recorded.IgnoreIndex)
+            : new NegativeLogLikelihood<double>(recorded.Weights, recorded.IgnoreIndex);
+
+        double ours = loss.Forward(TestTensors.Create(recorded.Output, recorded.Shape), TestTensors.Create(recorded.Labels, recorded.LabelShape));
+
+        new[] { ours }.ShouldMatchTorchRelatively(recorded.Value, $"{loss} on {recorded.Inputs}: loss");
+        loss.Backward().ToArray().ShouldMatchTorchRelatively(recorded.Gradient, $"{loss} on {recorded.Inputs}: gradient");
+    }
 
     /// <summary>The layer before nll_loss: its output and input gradient within 1e-10 of PyTorch's, relative to max(1, |value|).</summary>
     [Theory]
