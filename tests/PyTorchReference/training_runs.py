@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for twelve networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for fifteen networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -38,6 +38,11 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
   * TinyResNetMomentum Conv2d(bias=False)-BatchNorm2d-ReLU stem, a BasicBlock with the identity shortcut and one with a
                       strided 1x1 projection (torchvision's downsample), each followed by ReLU, AdaptiveAvgPool2d(1)-
                       Flatten-Linear, CrossEntropyLoss, SGD with momentum: residual blocks (body(x) + shortcut(x)).
+  * FcnPixelsMomentum  a tiny fully-convolutional per-pixel classifier, Conv2d(padding 1)-ReLU-Conv2d 1x1 to 3 classes,
+                      CrossEntropyLoss on [N, 3, 6, 6] logits against [N, 6, 6] labels, SGD with momentum;
+  * FcnIgnoredPixelsAdam the same network, CrossEntropyLoss(weight, label_smoothing, ignore_index=-100) with some
+                      pixels' labels -100, Adam;
+  * FcnLogSoftmaxNllAdam the same network then LogSoftmax(dim=1), NLLLoss(weight, ignore_index=255) with some pixels 255, Adam.
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -55,6 +60,7 @@ random generator has to agree. With O the run's offset and k the index of a para
   class labels  (7i + i // 3) mod C for sample i
   MSE targets   Wave(27 * size, O + 1500, 0.5), split as the features
   BCE labels    (7i + 3j + i // 3) mod 2 for output j of sample i
+  pixel labels  (7i + 3j + i // 3) mod C for pixel j of sample i (row-major), or the ignored label where (i + 2j) mod 7 = 0
 The same rules are written out in tests/NeuralNets.Tests/Integration/PyTorchTrainingCases.cs.
 
 Rerun (from the repository root; the output is the same bytes on every run):
@@ -83,6 +89,11 @@ def class_labels(first, count, classes):
 
 def binary_labels(first, count, outputs):
     return [float((7 * i + 3 * j + i // 3) % 2) for i in range(first, first + count) for j in range(outputs)]
+
+
+def pixel_labels(first, count, classes, pixels, ignored):
+    return [ignored if ignored is not None and (i + 2 * j) % 7 == 0 else (7 * i + 3 * j + i // 3) % classes
+            for i in range(first, first + count) for j in range(pixels)]
 
 
 def initialise(model, offset):
@@ -132,6 +143,11 @@ class Run:
         if kind == "classes":
             self.y = torch.tensor(class_labels(0, SAMPLES, count))
             self.y_held_out = torch.tensor(class_labels(SAMPLES, HELD_OUT, count))
+        elif kind == "pixels":
+            classes, shape, ignored = count
+            pixels = math.prod(shape)
+            self.y = torch.tensor(pixel_labels(0, SAMPLES, classes, pixels, ignored)).reshape(SAMPLES, *shape)
+            self.y_held_out = torch.tensor(pixel_labels(SAMPLES, HELD_OUT, classes, pixels, ignored)).reshape(HELD_OUT, *shape)
         elif kind == "binary":
             self.y = torch.tensor(binary_labels(0, SAMPLES, count)).reshape(SAMPLES, count)
             self.y_held_out = torch.tensor(binary_labels(SAMPLES, HELD_OUT, count)).reshape(HELD_OUT, count)
@@ -280,6 +296,21 @@ def runs():
             nn.Sequential(nn.Conv2d(2, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), basic_block(4, 4), nn.ReLU(),
                           basic_block(4, 6, stride=2), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3)),
             nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
+        Run("FcnPixelsMomentum", "[2, 6, 6] images, a class per pixel: Conv2d(2, 4, 3, padding=1), ReLU, Conv2d(4, 3, 1); "
+            "CrossEntropyLoss on [N, 3, 6, 6] against [N, 6, 6]; SGD(lr=0.1, momentum=0.9); 3 epochs",
+            110000, [2, 6, 6], nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 3, 1)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), 3, ("pixels", (3, [6, 6], None))),
+        Run("FcnIgnoredPixelsAdam", "[2, 6, 6] images, a class per pixel, some -100: Conv2d(2, 4, 3, padding=1), ReLU, "
+            "Conv2d(4, 3, 1); CrossEntropyLoss(weight=[1, 2, 0.5], label_smoothing=0.1, ignore_index=-100); Adam(lr=0.02); "
+            "3 epochs",
+            120000, [2, 6, 6], nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 3, 1)),
+            nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 0.5]), label_smoothing=0.1, ignore_index=-100),
+            lambda p: torch.optim.Adam(p, lr=0.02), 3, ("pixels", (3, [6, 6], -100))),
+        Run("FcnLogSoftmaxNllAdam", "[2, 6, 6] images, a class per pixel, some 255: Conv2d(2, 4, 3, padding=1), ReLU, "
+            "Conv2d(4, 3, 1), LogSoftmax(dim=1); NLLLoss(weight=[0.5, 1, 2], ignore_index=255); Adam(lr=0.02); 3 epochs",
+            130000, [2, 6, 6], nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 3, 1), nn.LogSoftmax(dim=1)),
+            nn.NLLLoss(weight=torch.tensor([0.5, 1.0, 2.0]), ignore_index=255),
+            lambda p: torch.optim.Adam(p, lr=0.02), 3, ("pixels", (3, [6, 6], 255))),
     ]
 
 

@@ -8,8 +8,8 @@ using static NeuralNets.Tests.Golden.GoldenInputs;
 
 namespace NeuralNets.Tests.Integration;
 
-/// <summary>What a run's targets are: class indices, 0/1 labels per output, or values.</summary>
-internal enum TrainingTargets { Classes, Binary, Values }
+/// <summary>What a run's targets are: class indices, 0/1 labels per output, values, or a class index per pixel.</summary>
+internal enum TrainingTargets { Classes, Binary, Values, Pixels }
 
 /// <summary>
 /// One of tests/PyTorchReference/training_runs.py's networks built in NeuralNets: the same layers, the same weights and
@@ -23,13 +23,15 @@ internal enum TrainingTargets { Classes, Binary, Values }
 /// <param name="Optimizer">The run's optimizer over the given parameters.</param>
 /// <param name="Epochs">Passes over the 22 training samples.</param>
 /// <param name="Targets">The kind of targets.</param>
-/// <param name="TargetShape">The class count (Classes, Binary: outputs per sample) or one target's shape (Values).</param>
+/// <param name="TargetShape">The class count (Classes, Binary: outputs per sample), one target's shape (Values), or the class
+/// count then the image's height and width (Pixels).</param>
 /// <param name="Schedule">The learning rate per epoch, when the run has one.</param>
 /// <param name="NesterovMomentum">γ of a <see cref="Nesterov{T}"/> run, whose parameters are w where PyTorch's are θ = w − γv.</param>
+/// <param name="IgnoredLabel">The label of the pixels a Pixels run leaves out, or null.</param>
 internal sealed record PyTorchTrainingCase(
     string Name, int Offset, int[] SampleShape, Func<ILayer<double>[]> Layers, Func<ILoss<double>> Loss,
     Func<IReadOnlyList<Parameter<double>>, IOptimizer<double>> Optimizer, int Epochs, TrainingTargets Targets, int[] TargetShape,
-    ILearningRateSchedule? Schedule = null, double? NesterovMomentum = null)
+    ILearningRateSchedule? Schedule = null, double? NesterovMomentum = null, int? IgnoredLabel = null)
 {
     /// <summary>Training samples, taken in batches of <see cref="BatchSize"/>: 6, 6, 6 and a last one of 4.</summary>
     public const int Samples = 22;
@@ -40,7 +42,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The twelve runs, by name.</summary>
+    /// <summary>The fifteen runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -107,6 +109,20 @@ internal sealed record PyTorchTrainingCase(
                 new GlobalAvgPool2D<double>(), new Dense<double>(6, 3, seed: 0)],
             () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
             TrainingTargets.Classes, [3]),
+        // A per-pixel classifier: logits [N, 3, 6, 6] against labels [N, 6, 6]; then with ignored pixels, weights and smoothing;
+        // then as log-probabilities over the channels and the negative log-likelihood.
+        new PyTorchTrainingCase("FcnPixelsMomentum", 110000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new Conv2D<double>(4, 3, 1, seed: 0)],
+            () => new CrossEntropy<double>(), p => new Momentum<double>(p, 0.1, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
+            TrainingTargets.Pixels, [3, 6, 6]),
+        new PyTorchTrainingCase("FcnIgnoredPixelsAdam", 120000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new Conv2D<double>(4, 3, 1, seed: 0)],
+            () => new CrossEntropy<double>([1.0, 2.0, 0.5], labelSmoothing: 0.1, ignoreIndex: -100), p => new Adam<double>(p, 0.02), 3,
+            TrainingTargets.Pixels, [3, 6, 6], IgnoredLabel: -100),
+        new PyTorchTrainingCase("FcnLogSoftmaxNllAdam", 130000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new Conv2D<double>(4, 3, 1, seed: 0), new LogSoftmax<double>()],
+            () => new NegativeLogLikelihood<double>([0.5, 1.0, 2.0], ignoreIndex: 255), p => new Adam<double>(p, 0.02), 3,
+            TrainingTargets.Pixels, [3, 6, 6], IgnoredLabel: 255),
     }.ToDictionary(c => c.Name);
 
     // conv-bn-relu-conv-bn, plus the input, or a strided 1×1 conv and a BatchNorm of it where the shape changes.
@@ -155,7 +171,7 @@ internal sealed record PyTorchTrainingCase(
     public Dataset<double> HeldOutBatch => Data().Subset(Enumerable.Range(Samples, HeldOut).ToArray());
 
     // 27 samples: features Wave(27·size, O + 700, 1); class labels (7i + ⌊i/3⌋) mod C; 0/1 labels (7i + 3j + ⌊i/3⌋) mod 2;
-    // values Wave(27·size, O + 1500, 0.5).
+    // values Wave(27·size, O + 1500, 0.5); pixel labels (7i + 3j + ⌊i/3⌋) mod C, or the ignored label where (i + 2j) mod 7 = 0.
     private Dataset<double> Data()
     {
         const int count = Samples + HeldOut;
@@ -172,6 +188,11 @@ internal sealed record PyTorchTrainingCase(
                 double[] bits = Enumerable.Range(0, count)
                     .SelectMany(i => Enumerable.Range(0, outputs).Select(j => (double)((7 * i + 3 * j + i / 3) % 2))).ToArray();
                 return new Dataset<double>(features, TestTensors.Create(bits, count, outputs));
+            case TrainingTargets.Pixels:
+                int pixelClasses = TargetShape[0], pixels = TargetShape[1] * TargetShape[2];
+                double[] pixelLabels = Enumerable.Range(0, count).SelectMany(i => Enumerable.Range(0, pixels).Select(j =>
+                    IgnoredLabel is { } ignored && (i + 2 * j) % 7 == 0 ? ignored : (double)((7 * i + 3 * j + i / 3) % pixelClasses))).ToArray();
+                return new Dataset<double>(features, TestTensors.Create(pixelLabels, count, TargetShape[1], TargetShape[2]));
             default:
                 int targetSize = TargetShape.Aggregate(1, (a, b) => a * b);
                 return new Dataset<double>(features, TestTensors.Create(Wave(count * targetSize, Offset + 1500, 0.5), [count, .. TargetShape]));
