@@ -24,6 +24,8 @@ public class TrainingStepAllocationTests
         { "PReLU CNN", "Adam" },
         // Residual blocks, one with a projection shortcut: the sums of the branches and of their gradients reused.
         { "ResNet", "Momentum" },
+        // A label per pixel: CrossEntropy with ignored pixels, weights and smoothing; LogSoftmax over the channels and NLL.
+        { "Segmentation CE", "Adam" }, { "Segmentation NLL", "Sgd" },
     };
 
     [Theory]
@@ -31,7 +33,12 @@ public class TrainingStepAllocationTests
     public void Step_AfterWarmUp_AllocatesNothingOnAnyThread(string networkKind, string optimizerKind)
     {
         int batch = networkKind == "MLP batch 256" ? 256 : 64;
-        var (network, x) = networkKind == "ResNet"
+        var (network, x) = networkKind.StartsWith("Segmentation", StringComparison.Ordinal)
+            ? (networkKind.EndsWith("NLL", StringComparison.Ordinal)
+                ? Network.Sequential<float>(3, 16, 16).Conv2D(8, kernel: 3, padding: 1).ReLU().Conv2D(4, kernel: 1).LogSoftmax().Build(seed: 1)
+                : Network.Sequential<float>(3, 16, 16).Conv2D(8, kernel: 3, padding: 1).ReLU().Conv2D(4, kernel: 1).Build(seed: 1),
+               TestTensors.Random<float>(1, 64, 3, 16, 16))
+            : networkKind == "ResNet"
             ? (Layers.TinyResNets.Build<float>([3, 16, 16], width: 8, wider: 16, classes: 10, seed: 1), TestTensors.Random<float>(1, 64, 3, 16, 16))
             : networkKind == "PReLU CNN"
             ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(64).PReLU()
@@ -55,6 +62,13 @@ public class TrainingStepAllocationTests
         };
         var labels = Tensor.Create(Enumerable.Range(0, batch).Select(i => (float)(i % 10)).ToArray(), [batch]);
         ILoss<float> loss = networkKind == "MNIST example" ? new NegativeLogLikelihood<float>() : new SoftmaxCrossEntropy<float>();
+        if (networkKind.StartsWith("Segmentation", StringComparison.Ordinal))
+        {
+            labels = Tensor.Create(Enumerable.Range(0, batch * 256).Select(i => i % 9 == 0 ? -100f : i % 4).ToArray(), [batch, 16, 16]);
+            loss = networkKind.EndsWith("NLL", StringComparison.Ordinal)
+                ? new NegativeLogLikelihood<float>([1.0, 0.5, 2.0, 1.0], ignoreIndex: -100)
+                : new CrossEntropy<float>([1.0, 0.5, 2.0, 1.0], labelSmoothing: 0.1, ignoreIndex: -100);
+        }
         float Evaluate()
         {
             network.ZeroGradients();
