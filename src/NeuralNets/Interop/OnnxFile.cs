@@ -17,7 +17,7 @@ namespace NeuralNets.Interop;
 /// layer that leaves padding out; either pool with ceil_mode = 1 in ceil mode);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
-/// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector; Flatten → Flatten(axis = 1);
+/// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector, LogSoftmax (axis = 1) over an image's channels; Flatten → Flatten(axis = 1);
 /// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Hardtanh (ReLU6) → Clip; Hardsigmoid, Hardswish →
 /// Div(Clip(x + 3, 0, 6), 6) and x times the clip then Div, PyTorch's own order of operations; Dropout → nothing; Residual → its body's nodes and its
 /// shortcut's (none for the identity), both reading the block's input, then an Add of the two; a nested Sequential → its

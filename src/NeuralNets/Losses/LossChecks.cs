@@ -148,9 +148,14 @@ public static class LossChecks
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int index, int positions, int classes, int? ignoreIndex) =>
-        new("target", string.Create(CultureInfo.InvariantCulture,
-            $"{loss}: label {label} {(positions == 1 ? $"of sample {index}" : $"at target index {index} (sample {index / positions})")} is outside the class range [0, {classes}){(ignoreIndex is { } ignored ? $" and is not the ignored index {ignored}" : "")}."));
+    private static ArgumentOutOfRangeException LabelOutOfRange<T>(object loss, T label, int index, int positions, int classes, int? ignoreIndex)
+    {
+        string where = positions == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"of sample {index}")
+            : string.Create(CultureInfo.InvariantCulture, $"at target index {index} (sample {index / positions})");
+        string notIgnored = ignoreIndex is { } ignored ? string.Create(CultureInfo.InvariantCulture, $" and is not the ignored index {ignored}") : "";
+        return new("target", string.Create(CultureInfo.InvariantCulture, $"{loss}: label {label} {where} is outside the class range [0, {classes}){notIgnored}."));
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape());
