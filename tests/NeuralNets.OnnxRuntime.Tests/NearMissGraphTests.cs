@@ -273,7 +273,9 @@ public class NearMissGraphTests
         ["LogSoftmax over an image from axis 1 (opset 11)"] = new([2, 3, 3], 11, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 1)))),
         ["LogSoftmax over an image from axis -3 (opset 11)"] = new([2, 3, 3], 11, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", -3)))),
         ["LogSoftmax over an image's rows (opset 11)"] = new([2, 3, 3], 11, true, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 3)))),
-        ["LogSoftmax over an image's channels (opset 13)"] = new([2, 3, 3], 13, true, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 1)))),
+        ["LogSoftmax over an image's channels (opset 13)"] = new([2, 3, 3], 13, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 1)))),
+        ["LogSoftmax over an image's channels from the end (opset 13)"] = new([2, 3, 3], 13, false, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", -3)))),
+        ["LogSoftmax over an image's rows (opset 13)"] = new([2, 3, 3], 13, true, g => g.Nodes.Add(Node("LogSoftmax", ["input"], "output", Int("axis", 2)))),
 
         // Graphs that are not a chain.
         ["A node reading its own output"] = new([4], 13, true, g => g.Nodes.Add(Node("Add", ["input", "output"], "output"))),

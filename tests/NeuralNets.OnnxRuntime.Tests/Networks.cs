@@ -18,8 +18,8 @@ internal static class Networks
         // PyTorch's ceil_mode and count_include_pad.
         "MaxPool2D(ceil)", "MaxPool2D(ceil, window in padding)", "AvgPool2D(ceil)", "AvgPool2D(ceil, padding not counted)",
         "AvgPool2D(padding not counted)", "AvgPool2D(ceil, no padding)",
-        // The MNIST example's output layer.
-        "LogSoftmax",
+        // The MNIST example's output layer; a per-pixel classifier's, over the channels of each pixel.
+        "LogSoftmax", "LogSoftmax(channels)",
         // PReLU: one slope, one per feature of a vector, one per channel of images (through an Unsqueeze to [C, 1, 1]).
         "PReLU", "PReLU(per feature)", "PReLU(per channel)",
         // MobileNet's activations, written with Clip in PyTorch's order of operations.
@@ -72,6 +72,7 @@ internal static class Networks
         "AvgPool2D(padding not counted)" => Network.Sequential<T>([2, 8, 9]).AvgPool2D(3, stride: 2, padding: 1, countIncludePad: false).Build(seed: 28),
         "AvgPool2D(ceil, no padding)" => Network.Sequential<T>([2, 5, 7]).AvgPool2D(2, ceilMode: true).Build(seed: 29),
         "LogSoftmax" => Network.Sequential<T>([10]).LogSoftmax().Build(seed: 30),
+        "LogSoftmax(channels)" => Network.Sequential<T>([3, 5, 4]).LogSoftmax().Build(seed: 34),
         "PReLU" => Sloped(Network.Sequential<T>([2, 3, 4]).PReLU().Build(seed: 31)),
         "PReLU(per feature)" => Sloped(Network.Sequential<T>([12]).Dense(6).PReLU(perChannel: true).Build(seed: 32)),
         "PReLU(per channel)" => Sloped(Network.Sequential<T>([3, 5, 4]).PReLU(perChannel: true).Build(seed: 33)),
