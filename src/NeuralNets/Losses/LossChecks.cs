@@ -158,7 +158,8 @@ public static class LossChecks
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape());
+    private static ShapeMismatchException NotLogits<T>(object loss, Tensor<T> output) => new(loss.ToString()!, "[N, classes]", output.Shape(),
+        output.Rank > 2 ? "a label per position of [N, classes, d1, …] takes CrossEntropy or NegativeLogLikelihood" : null);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ArgumentException EmptyBatch(object loss) => new(string.Create(CultureInfo.InvariantCulture, $"{loss}: the batch is empty."), "output");

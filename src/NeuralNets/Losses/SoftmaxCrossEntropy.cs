@@ -12,7 +12,8 @@ namespace NeuralNets.Losses;
 /// as PyTorch's <c>CrossEntropyLoss()</c> on logits:
 /// <c>L = (1/N) Σ_n (log Σ_j e^(z_nj) − z_n,y_n)</c>, <c>dL/dz = (softmax(z) − onehot(y)) / N</c>.
 /// </summary>
-/// <remarks>Targets are a tensor <c>[N]</c> of class indices stored as whole numbers of <typeparamref name="T"/>.
+/// <remarks>Targets are a tensor <c>[N]</c> of class indices stored as whole numbers of <typeparamref name="T"/>; logits
+/// <c>[N, C, H, W]</c> with a label per pixel, and an ignored label, take <see cref="CrossEntropy{T}"/>.
 /// The log-sum-exp is shifted by each row's maximum, so logits of magnitude 1000 neither overflow nor lose the loss.
 /// Gradient entries below the smallest normal number (classes some 708 below the row's best in double, 87 in float)
 /// are flushed to zero, as <see cref="Layers.Sigmoid{T}"/>'s outputs are, so that no subnormals slow the layers below;

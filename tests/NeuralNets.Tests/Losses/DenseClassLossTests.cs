@@ -191,6 +191,15 @@ public class DenseClassLossTests
     }
 
     [Fact]
+    public void SoftmaxCrossEntropy_Image_FailsNamingTheLossesThatTakeIt()
+    {
+        var act = () => new SoftmaxCrossEntropy<double>().Forward(TestTensors.Random<double>(1, 2, 3, 2, 2), TestTensors.Create(new double[8], 2, 2, 2));
+
+        act.Should().Throw<ShapeMismatchException>().WithMessage(
+            "SoftmaxCrossEntropy(): expected input of shape [N, classes] but got [2, 3, 2, 2] (a label per position of [N, classes, d1, …] takes CrossEntropy or NegativeLogLikelihood).");
+    }
+
+    [Fact]
     public void ToString_NamesTheIgnoredIndex()
     {
         new CrossEntropy<float>([1.0, 2.0], 0.1, -100).ToString().Should().Be("CrossEntropy(labelSmoothing=0.1, classWeights=[1, 2], ignoreIndex=-100)");
