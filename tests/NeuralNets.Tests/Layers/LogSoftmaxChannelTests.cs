@@ -60,6 +60,23 @@ public class LogSoftmaxChannelTests
                     y[(n * 5 + c) * 16 + p].Should().BeApproximately(yRows[(n * 16 + p) * 5 + c], 1e-14);
     }
 
+    [Fact]
+    public void ForwardBackward_FloatImage_AgreesWithDouble()
+    {
+        var xd = TestTensors.Random<double>(15, 2, 5, 3, 7);
+        var dyd = TestTensors.Random<double>(16, 2, 5, 3, 7);
+        var layerD = new LogSoftmax<double>();
+        var layerF = new LogSoftmax<float>();
+
+        var yd = layerD.Forward(xd, training: true).ToArray();
+        var yf = layerF.Forward(TestTensors.Create(xd.ToArray().Select(v => (float)v).ToArray(), 2, 5, 3, 7), training: true).ToArray();
+        var dxd = layerD.Backward(dyd).ToArray();
+        var dxf = layerF.Backward(TestTensors.Create(dyd.ToArray().Select(v => (float)v).ToArray(), 2, 5, 3, 7)).ToArray();
+
+        yf.Should().Equal(yd, (a, b) => Math.Abs(a - b) <= 1e-6 * Math.Max(1, Math.Abs(b)));
+        dxf.Should().Equal(dxd, (a, b) => Math.Abs(a - b) <= 1e-6 * Math.Max(1, Math.Abs(b)));
+    }
+
     /// <summary>NLL after LogSoftmax over the channels is CrossEntropy on the logits, per pixel, ignored pixels and weights included.</summary>
     [Fact]
     public void NegativeLogLikelihoodAfterLogSoftmax_Image_EqualsCrossEntropyInLossAndInputGradient()

@@ -134,6 +134,10 @@ public class DenseClassLossTests
 
         valueF.Should().BeApproximately((float)valueD, 1e-6f);
         lossF.Backward().ToArray().Should().Equal(lossD.Backward().ToArray().Select(g => (float)g), (a, b) => Math.Abs(a - b) < 1e-6f);
+        var nllD = new NegativeLogLikelihood<double>([1.0, 0.5, 2.0, 1.5], ignoreIndex: -1);
+        var nllF = new NegativeLogLikelihood<float>([1.0, 0.5, 2.0, 1.5], ignoreIndex: -1);
+        nllF.Forward(ToFloat(output), ToFloat(labels)).Should().BeApproximately((float)nllD.Forward(output, labels), 1e-6f);
+        nllF.Backward().ToArray().Should().Equal(nllD.Backward().ToArray().Select(g => (float)g), (a, b) => Math.Abs(a - b) < 1e-6f);
     }
 
     [Fact]
