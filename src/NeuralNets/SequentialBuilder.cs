@@ -308,4 +308,24 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
             return new BatchNorm2D<T>(shape[0], momentum, epsilon, affine);
         });
     }
+
+    /// <summary>
+    /// Appends a <see cref="LayerNorm{T}"/> that normalises each sample over its last <paramref name="axes"/> axes (all of
+    /// them by default: <c>[features]</c> after a dense layer, <c>[C, H, W]</c> after a convolution).
+    /// </summary>
+    /// <param name="axes">How many trailing axes of the sample shape form the normalised shape; null for all of them.</param>
+    /// <param name="epsilon">Added to the variance.</param>
+    /// <param name="elementwiseAffine">Whether γ and β are learnt parameters.</param>
+    public SequentialBuilder<T> LayerNorm(int? axes = null, double epsilon = 1e-5, bool elementwiseAffine = true)
+    {
+        if (axes is { } count) ArgumentRange.ThrowIfNegativeOrZero(count, nameof(axes));
+        Layers.LayerNorm<T>.CheckEpsilon(epsilon);
+        return Add((shape, _) =>
+        {
+            int take = axes ?? shape.Count;
+            if (take == 0 || take > shape.Count)
+                throw new ShapeMismatchException("LayerNorm", string.Create(CultureInfo.InvariantCulture, $"a sample of at least {Math.Max(1, take)} axes"), shape);
+            return new LayerNorm<T>(shape.Skip(shape.Count - take).ToArray(), epsilon, elementwiseAffine);
+        });
+    }
 }

@@ -16,7 +16,7 @@ namespace NeuralNets.Layers;
 /// compiles nothing for a virtual method (every layer's <c>Forward</c> and <c>Backward</c>), only for the helpers it
 /// calls. A twin is a layer of the same settings with parameters and buffers of its own, or, for a layer without
 /// parameters, state or random draws (activations, pooling, flattening), its inference copy. Batch normalisation, dropout,
-/// the transposed convolution and PReLU are built anew from their descriptions (<see cref="LayerRegistry"/>), since their
+/// the transposed convolution, PReLU and layer normalisation are built anew from their descriptions (<see cref="LayerRegistry"/>), since their
 /// inference copies share running statistics or a random stream with them.
 /// </remarks>
 internal static class LayerRehearsal
@@ -91,7 +91,7 @@ internal static class LayerRehearsal
                     pair.Backward(Filled<T>([1, 3]));
                 }
                 break;
-            case BatchNorm<T> or Dropout<T> or ConvTranspose2D<T> or Unflatten<T> or PReLU<T> when sampleShape is not null:
+            case BatchNorm<T> or Dropout<T> or ConvTranspose2D<T> or Unflatten<T> or PReLU<T> or LayerNorm<T> when sampleShape is not null:
                 // A layer of the same settings built anew from its description: running statistics, a random stream and
                 // parameters of its own. Two samples: batch normalisation trains only on more than one value per channel.
                 RunTwin(LayerRegistry.Create<T>(layer.Describe()), sampleShape, samples: 2);

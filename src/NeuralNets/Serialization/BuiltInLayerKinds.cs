@@ -25,6 +25,7 @@ internal static class BuiltInLayerKinds
         new PReLUKind(),
         new ResidualKind(),
         new HardtanhKind(), new ActivationKind("Hardsigmoid"), new ActivationKind("Hardswish"),
+        new LayerNormKind(),
     ];
 
     private sealed class ConvTranspose2DKind() : LayerKind("ConvTranspose2D")
@@ -140,6 +141,32 @@ internal static class BuiltInLayerKinds
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings) => [new("weight", [settings.Positive(PReLU<double>.SlopesSetting)])];
 
         public override ILayer<T> Create<T>(LayerSettings settings) => new PReLU<T>(settings.Positive(PReLU<double>.SlopesSetting));
+    }
+
+    /// <summary>γ and β, each of the normalised shape, are parameters unless <c>affine</c> is 0.</summary>
+    private sealed class LayerNormKind() : LayerKind("LayerNorm")
+    {
+        public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
+        {
+            var (shape, _, affine) = Read(settings);
+            return affine ? [new("weight", [.. shape]), new("bias", [.. shape])] : [];
+        }
+
+        public override ILayer<T> Create<T>(LayerSettings settings)
+        {
+            var (shape, epsilon, affine) = Read(settings);
+            return new LayerNorm<T>(shape, epsilon, affine);
+        }
+
+        private static (IReadOnlyList<int> Shape, double Epsilon, bool Affine) Read(LayerSettings settings)
+        {
+            var shape = settings.Lengths(LayerNorm<double>.NormalizedShapeSetting);
+            if (ShapeMismatchException.ValueCount([.. shape]) > int.MaxValue)
+                throw settings.Error(string.Create(CultureInfo.InvariantCulture, $"'{LayerNorm<double>.NormalizedShapeSetting}' holds more than {int.MaxValue} values."));
+            double epsilon = settings.NonNegative("epsilon");
+            if (epsilon == 0) throw settings.Error("'epsilon' must be positive, was 0.");
+            return (shape, epsilon, Flag(settings, "affine", absent: true));
+        }
     }
 
     private sealed class DropoutKind() : LayerKind("Dropout")
@@ -356,7 +383,7 @@ internal static class BuiltInLayerKinds
     private static readonly Dictionary<string, (string Setting, double Default)> LeftOutDefaults = new()
     {
         ["Dense"] = (LayerBias.Setting, 1), ["Conv2D"] = (LayerBias.Setting, 1), ["ConvTranspose2D"] = (LayerBias.Setting, 1),
-        ["BatchNorm1D"] = ("affine", 1), ["BatchNorm2D"] = ("affine", 1),
+        ["BatchNorm1D"] = ("affine", 1), ["BatchNorm2D"] = ("affine", 1), ["LayerNorm"] = ("affine", 1),
     };
 
     /// <summary>

@@ -22,6 +22,8 @@ public class TrainingStepAllocationTests
         { "MNIST example", "Adadelta" },
         // PReLU, one slope per channel of the images and one for the dense layer's outputs: the slopes' block sums reused.
         { "PReLU CNN", "Adam" },
+        // LayerNorm over each image's [C, H, W] and over the dense layer's features: the per-sample statistics reused.
+        { "LayerNorm CNN", "Adam" },
         // Residual blocks, one with a projection shortcut: the sums of the branches and of their gradients reused.
         { "ResNet", "Momentum" },
         // A label per pixel: CrossEntropy with ignored pixels, weights and smoothing; LogSoftmax over the channels and NLL.
@@ -40,6 +42,9 @@ public class TrainingStepAllocationTests
                TestTensors.Random<float>(1, 64, 3, 16, 16))
             : networkKind == "ResNet"
             ? (Layers.TinyResNets.Build<float>([3, 16, 16], width: 8, wider: 16, classes: 10, seed: 1), TestTensors.Random<float>(1, 64, 3, 16, 16))
+            : networkKind == "LayerNorm CNN"
+            ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).LayerNorm().ReLU().MaxPool2D(2).Flatten().Dense(64).LayerNorm().ReLU()
+                .Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 1, 28, 28))
             : networkKind == "PReLU CNN"
             ? (Network.Sequential<float>(1, 28, 28).Conv2D(6, kernel: 5, padding: 2).PReLU(perChannel: true).MaxPool2D(2).Flatten().Dense(64).PReLU()
                 .Dense(10).Build(seed: 1), TestTensors.Random<float>(1, 64, 1, 28, 28))
