@@ -17,6 +17,7 @@ recorders=(
   "losses.py tests/NeuralNets.Tests/Losses/PyTorchLossValues.cs"
   "pooling.py tests/NeuralNets.Tests/Layers/PyTorchPoolingValues.cs"
   "activations.py tests/NeuralNets.Tests/Layers/PyTorchActivationValues.cs"
+  "layer_norm.py tests/NeuralNets.Tests/Layers/PyTorchLayerNormValues.cs"
   "onnx_models.py tests/NeuralNets.Tests/Interop/PyTorchFiles tests/NeuralNets.Tests/Interop/PyTorchOnnxValues.cs"
   "training_runs.py tests/NeuralNets.Tests/Integration/PyTorchTrainingValues.cs"
   "state_dicts.py tests/NeuralNets.Tests/Interop/PyTorchWeights tests/NeuralNets.Tests/Interop/PyTorchWeightValues.cs"
