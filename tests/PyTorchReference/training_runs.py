@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for fifteen networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for seventeen networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -43,6 +43,10 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
   * FcnIgnoredPixelsAdam the same network, CrossEntropyLoss(weight, label_smoothing, ignore_index=-100) with some
                       pixels' labels -100, Adam;
   * FcnLogSoftmaxNllAdam the same network then LogSoftmax(dim=1), NLLLoss(weight, ignore_index=255) with some pixels 255, Adam.
+  * LayerNormMlpAdam  Linear-LayerNorm(8)-Tanh-Linear-LayerNorm(6, elementwise_affine=False)-ReLU-Linear,
+                      CrossEntropyLoss, Adam: each sample normalised over its features, with and without gamma and beta;
+  * LayerNormCnnMomentum Conv2d-LayerNorm([4, 6, 6])-ReLU-MaxPool2d-Conv2d-LayerNorm([4, 3, 3])-Tanh-Flatten-Linear,
+                      CrossEntropyLoss, SGD with momentum: each image normalised over [C, H, W].
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -53,7 +57,8 @@ each BatchNorm's running mean, running variance and num_batches_tracked (depth f
 
 Weights and data come from Wave(count, offset, scale) = scale * sin(0.7 * (i + offset) + 0.3) (GoldenInputs.Wave), so no
 random generator has to agree. With O the run's offset and k the index of a parameter in model.parameters():
-  parameter k   rank >= 2: Wave(n, O + 50k, 1/sqrt(n / shape[0])); a PReLU's slopes: 0.25 + Wave(n, O + 50k, 0.2);
+  parameter k   a LayerNorm's weight and bias, whatever their rank: as a BatchNorm's gamma and beta below;
+                rank >= 2: Wave(n, O + 50k, 1/sqrt(n / shape[0])); a PReLU's slopes: 0.25 + Wave(n, O + 50k, 0.2);
                 another rank-1 weight (a BatchNorm's gamma): 1 + Wave(n, O + 50k, 0.2); any other rank-1 tensor
                 (biases, beta): Wave(n, O + 50k, 0.1)
   features      Wave(27 * size, O + 700, 1), sample after sample: samples 0...21 train, 22...26 are held out
@@ -99,10 +104,11 @@ def pixel_labels(first, count, classes, pixels, ignored):
 def initialise(model, offset):
     """Every parameter from Wave, by the rule in the docstring."""
     slopes = {name + ".weight" for name, module in model.named_modules() if isinstance(module, nn.PReLU)}
+    layer_norms = {name + "." + p for name, module in model.named_modules() if isinstance(module, nn.LayerNorm) for p in ("weight", "bias")}
     with torch.no_grad():
         for k, (name, p) in enumerate(model.named_parameters()):
             n = p.numel()
-            if p.dim() >= 2:
+            if p.dim() >= 2 and name not in layer_norms:
                 values = wave(n, offset + 50 * k, 1 / math.sqrt(n / p.shape[0]))
             elif name in slopes:
                 values = [0.25 + v for v in wave(n, offset + 50 * k, 0.2)]
@@ -311,6 +317,19 @@ def runs():
             130000, [2, 6, 6], nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 3, 1), nn.LogSoftmax(dim=1)),
             nn.NLLLoss(weight=torch.tensor([0.5, 1.0, 2.0]), ignore_index=255),
             lambda p: torch.optim.Adam(p, lr=0.02), 3, ("pixels", (3, [6, 6], 255))),
+        Run("LayerNormMlpAdam", "Linear(5, 8), LayerNorm(8), Tanh, Linear(8, 6), LayerNorm(6, elementwise_affine=False), ReLU, "
+            "Linear(6, 3); CrossEntropyLoss; Adam(lr=0.02); 4 epochs",
+            140000, [5],
+            nn.Sequential(nn.Linear(5, 8), nn.LayerNorm(8), nn.Tanh(), nn.Linear(8, 6), nn.LayerNorm(6, elementwise_affine=False),
+                          nn.ReLU(), nn.Linear(6, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.Adam(p, lr=0.02), 4, ("classes", 3)),
+        Run("LayerNormCnnMomentum", "[2, 6, 6] images: Conv2d(2, 4, 3, padding=1), LayerNorm([4, 6, 6]), ReLU, MaxPool2d(2), "
+            "Conv2d(4, 4, 3, padding=1), LayerNorm([4, 3, 3]), Tanh, Flatten, Linear(36, 3); CrossEntropyLoss; "
+            "SGD(lr=0.05, momentum=0.9); 3 epochs",
+            150000, [2, 6, 6],
+            nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.LayerNorm([4, 6, 6]), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(4, 4, 3, padding=1), nn.LayerNorm([4, 3, 3]), nn.Tanh(), nn.Flatten(), nn.Linear(36, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
     ]
 
 

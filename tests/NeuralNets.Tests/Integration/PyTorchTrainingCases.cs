@@ -123,6 +123,16 @@ internal sealed record PyTorchTrainingCase(
             () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new ReLU<double>(), new Conv2D<double>(4, 3, 1, seed: 0), new LogSoftmax<double>()],
             () => new NegativeLogLikelihood<double>([0.5, 1.0, 2.0], ignoreIndex: 255), p => new Adam<double>(p, 0.02), 3,
             TrainingTargets.Pixels, [3, 6, 6], IgnoredLabel: 255),
+        new PyTorchTrainingCase("LayerNormMlpAdam", 140000, [5],
+            () => [new Dense<double>(5, 8, seed: 0), new LayerNorm<double>(8), new Tanh<double>(), new Dense<double>(8, 6, seed: 0),
+                new LayerNorm<double>(6, elementwiseAffine: false), new ReLU<double>(), new Dense<double>(6, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Adam<double>(p, 0.02), 4, TrainingTargets.Classes, [3]),
+        new PyTorchTrainingCase("LayerNormCnnMomentum", 150000, [2, 6, 6],
+            () => [new Conv2D<double>(2, 4, 3, seed: 0, padding: 1), new LayerNorm<double>([4, 6, 6]), new ReLU<double>(), new MaxPool2D<double>(2),
+                new Conv2D<double>(4, 4, 3, seed: 0, padding: 1), new LayerNorm<double>([4, 3, 3]), new Tanh<double>(), new Flatten<double>(),
+                new Dense<double>(36, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
+            TrainingTargets.Classes, [3]),
     }.ToDictionary(c => c.Name);
 
     // conv-bn-relu-conv-bn, plus the input, or a strided 1×1 conv and a BatchNorm of it where the shape changes.
@@ -149,13 +159,14 @@ internal sealed record PyTorchTrainingCase(
         var network = new Sequential<double>(SampleShape, fused ? layers : layers.Select(l => (ILayer<double>)new Sequential<double>(l)).ToArray());
         // The network's parameters are its layers', in order: those of a PReLU are its slopes.
         bool[] slopes = [.. layers.SelectMany(l => l.Parameters.Select(_ => l is PReLU<double>))];
+        bool[] layerNorms = [.. layers.SelectMany(l => l.Parameters.Select(_ => l is LayerNorm<double>))];
         for (int k = 0; k < network.Parameters.Count; k++)
         {
             var p = network.Parameters[k];
             int n = p.Length, offset = Offset + 50 * k;
-            // Rank ≥ 2: scale 1/√(n / shape[0]); a PReLU's slopes: 0.25 + Wave(…, 0.2); another rank-1 weight (a normalisation's γ):
-            // 1 + Wave(…, 0.2); other rank-1 tensors: Wave(…, 0.1).
-            double[] values = p.Shape.Count >= 2 ? Wave(n, offset, 1 / Math.Sqrt((double)n / p.Shape[0]))
+            // Rank ≥ 2 (but a LayerNorm's γ and β, which go as rank 1's): scale 1/√(n / shape[0]); a PReLU's slopes: 0.25 + Wave(…, 0.2);
+            // another rank-1 weight (a normalisation's γ): 1 + Wave(…, 0.2); other rank-1 tensors: Wave(…, 0.1).
+            double[] values = p.Shape.Count >= 2 && !layerNorms[k] ? Wave(n, offset, 1 / Math.Sqrt((double)n / p.Shape[0]))
                 : slopes[k] ? Wave(n, offset, 0.2).Select(v => 0.25 + v).ToArray()
                 : p.Name.EndsWith(".weight", StringComparison.Ordinal) ? Wave(n, offset, 0.2).Select(v => 1 + v).ToArray()
                 : Wave(n, offset, 0.1);
