@@ -4,9 +4,10 @@ Records the models PyTorch users build, the ways they build them: nn.Sequential 
 ReLU, MaxPool2d, Flatten, Linear), nn.Modules with named attributes (fc1/bn1/fc2; conv1/bn1/conv2/bn2/fc1/fc2 used
 through torch.nn.functional), a module holding nn.Sequentials (features.0.weight, classifier.2.weight), nn.Sequentials
 inside an nn.Sequential (0.0.weight, 1.1.running_mean), Conv2d and Linear without bias, BatchNorm with and without
-affine, PReLU with one slope and one per channel (act1.weight, 1.weight), in float32 and float64, and one model
-converted to float16 and to bfloat16. Weights are PyTorch's own initialisation under torch.manual_seed; BatchNorm's
-weight and bias and PReLU's slopes are drawn apart (they start as ones, zeros and 0.25), and its running_mean,
+affine, PReLU with one slope and one per channel (act1.weight, 1.weight), LayerNorm over features and over [C, H, W]
+(ln1.weight, 1.bias; one without elementwise_affine, which holds no tensor), in float32 and float64, and one model
+converted to float16 and to bfloat16. Weights are PyTorch's own initialisation under torch.manual_seed; BatchNorm's and
+LayerNorm's weight and bias and PReLU's slopes are drawn apart (they start as ones, zeros and 0.25), and its running_mean,
 running_var and num_batches_tracked (int64) come from three training-mode forward passes. Each model then predicts an
 input batch (GoldenInputs.Wave, scale·sin(0.7·(i + offset) + 0.3)) in eval mode.
 
@@ -224,6 +225,19 @@ class TinyResNet(nn.Module):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
+class ModuleLayerNorm(nn.Module):
+    """LayerNorm as a named attribute (ln1.weight and ln1.bias of 8) between two Linear layers."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(5, 8)
+        self.ln1 = nn.LayerNorm(8)
+        self.fc2 = nn.Linear(8, 3)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.ln1(self.fc1(x))))
+
+
 def mlp_sequential():
     return nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 6), nn.ReLU(), nn.Linear(6, 3))
 
@@ -240,6 +254,11 @@ def sequential_nested():
 
 def no_bias():
     return nn.Sequential(nn.Conv2d(1, 4, 3, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 4 * 4, 3, bias=False))
+
+
+def layer_norm_cnn():
+    return nn.Sequential(nn.Conv2d(1, 3, 3), nn.LayerNorm([3, 6, 6]), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3 * 3 * 3, 4),
+                         nn.LayerNorm(4, elementwise_affine=False))
 
 
 def prelu_cnn():
@@ -265,6 +284,8 @@ MODELS = [
     ("prelu_cnn_f32", prelu_cnn, 19, torch.float32, [2, 1, 8, 8], 4600),
     ("tiny_resnet_f64", TinyResNet, 20, torch.float64, [3, 2, 8, 8], 4700),
     ("tiny_resnet_f32", TinyResNet, 20, torch.float32, [3, 2, 8, 8], 4750),
+    ("module_layer_norm_f64", ModuleLayerNorm, 21, torch.float64, [4, 5], 4800),
+    ("layer_norm_cnn_f32", layer_norm_cnn, 22, torch.float32, [2, 1, 8, 8], 4900),
 ]
 
 # The models that PyTorchWeightsTests loads and saves again with SafetensorsFile.Save, for --check-ours: every model it
@@ -305,6 +326,9 @@ def build(builder, seed, dtype, input_shape, offset):
             # PReLU's slopes start all at 0.25: drawn apart, each its own, some negative.
             if isinstance(module, nn.PReLU):
                 nn.init.uniform_(module.weight, -0.3, 0.6)
+            if isinstance(module, nn.LayerNorm) and module.elementwise_affine:
+                nn.init.uniform_(module.weight, 0.5, 1.5)
+                nn.init.uniform_(module.bias, -0.5, 0.5)
         model.train()
         for step in range(3):
             model(wave_tensor(input_shape, offset + 100 * (step + 1), working_type) * (1.5 + step))

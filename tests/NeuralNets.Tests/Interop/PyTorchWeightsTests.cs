@@ -48,6 +48,11 @@ public class PyTorchWeightsTests
                 .Residual(b => b.Conv2D(6, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(6, 3, padding: 1, bias: false).BatchNorm2D(),
                     shortcut: s => s.Conv2D(6, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
                 .GlobalAvgPool2D().Dense(3).Build(seed: 1), ["conv1", "bn1", "layer1.0", "layer2.0", "fc"]),
+            // fc1, ln1 = LayerNorm(8), fc2 (tanh between, through torch.tanh).
+            "module_layer_norm" => (Network.Sequential<T>([5]).Dense(8).LayerNorm().Tanh().Dense(3).Build(seed: 1), ["fc1", "ln1", "fc2"]),
+            // nn.Sequential(Conv2d(1, 3, 3), LayerNorm([3, 6, 6]), ReLU(), MaxPool2d(2), Flatten(), Linear(27, 4), LayerNorm(4, elementwise_affine=False)).
+            "layer_norm_cnn" => (Network.Sequential<T>([1, 8, 8]).Conv2D(3, 3).LayerNorm().ReLU().MaxPool2D(2).Flatten().Dense(4)
+                .LayerNorm(elementwiseAffine: false).Build(seed: 1), null),
             _ => throw new ArgumentException($"No twin for {name}.", nameof(name)),
         };
 
