@@ -149,13 +149,23 @@ MODELS = {
     # A per-pixel classifier: log-probabilities over the channels of each pixel (LogSoftmax over axis 1).
     "segmentation": ([2, 5, 5], lambda: nn.Sequential(
         nn.Conv2d(2, 3, 3, padding=1), nn.ReLU(), nn.Conv2d(3, 3, 1), nn.LogSoftmax(dim=1)), True),
+    # LayerNorm: LayerNormalization at opset 17, ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div (then Mul, Add) below.
+    "mlp_layernorm": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 6), nn.LayerNorm(6), nn.Tanh(), nn.Linear(6, 3)), True),
+    "cnn_layernorm": ([2, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.LayerNorm([3, 6, 6]), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(3, 4, 2),
+        nn.LayerNorm([2, 2]), nn.Flatten(), nn.Linear(16, 3)), True),
+    "mlp_layernorm_plain": ([4], lambda: nn.Sequential(
+        nn.Linear(4, 5), nn.LayerNorm(5, elementwise_affine=False), nn.Linear(5, 3)), True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
 # the right, which the importer refuses (it pads both sides alike).
 ONLY_VARIANTS = {"cnn_ceil": ["plain", "dynamic", "opset11", "opset13_unfolded", "opset17", "f64_plain"],
                  # Before opset 13 PyTorch writes a log-softmax over the channels between two Transposes, which the importer refuses.
-                 "segmentation": ["plain", "dynamic", "opset13_unfolded", "opset17", "f64_plain", "f64_dynamic_unfolded"]}
+                 "segmentation": ["plain", "dynamic", "opset13_unfolded", "opset17", "f64_plain", "f64_dynamic_unfolded"],
+                 # torch 1.13 writes LayerNormalization without elementwise_affine with an empty Scale, which its own checker refuses.
+                 "mlp_layernorm_plain": ["plain", "dynamic", "opset9", "opset11", "opset13_unfolded", "f64_plain", "f64_dynamic_unfolded"]}
 
 DYNAMIC = dict(input_names=["input"], output_names=["output"],
                dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
@@ -189,9 +199,9 @@ def set_weights(model, seed):
             elif isinstance(module, nn.PReLU):
                 # One slope 0.2; slopes per channel each their own, one of them negative.
                 values = [0.2] if count == 1 else [0.1 + v for v in wave(count, offset, 0.3)]
-            elif isinstance(module, nn.modules.batchnorm._BatchNorm) and kind == "weight":
+            elif isinstance(module, (nn.modules.batchnorm._BatchNorm, nn.LayerNorm)) and kind == "weight":
                 values = [1 + v for v in wave(count, offset, 0.2)]
-            elif tensor.dim() == 1:
+            elif tensor.dim() == 1 or isinstance(module, nn.LayerNorm):
                 values = wave(count, offset, 0.2)
             else:
                 fan_in = count // tensor.shape[0]

@@ -14,6 +14,9 @@ internal static class OnnxExporter
     /// <summary>IR version 7 is the one that introduced operator set 13.</summary>
     private const long IrVersion = 7;
 
+    /// <summary>IR version 8 is the one of operator set 17, which brought LayerNormalization.</summary>
+    private const long LayerNormalizationIrVersion = 8;
+
     public static ModelProto Build<T>(Sequential<T> network, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -30,9 +33,12 @@ internal static class OnnxExporter
         var shape = network.OutputShape(network.InputShape);
         NameOutput(graph, current, options);
         graph.Outputs.Add(Value(options.OutputName, elementType, options.BatchDimension, shape));
+        // LayerNormalization came in opset 17 (IR version 8); a network without one keeps the files it always had.
+        bool layerNormalization = graph.Nodes.Any(node => node.OpType == "LayerNormalization");
         return new ModelProto
         {
-            IrVersion = IrVersion, OperatorSets = [("", OnnxFile.OperatorSetVersion)], ProducerName = "NeuralNets",
+            IrVersion = layerNormalization ? LayerNormalizationIrVersion : IrVersion,
+            OperatorSets = [("", layerNormalization ? OnnxFile.LayerNormalizationOperatorSetVersion : OnnxFile.OperatorSetVersion)], ProducerName = "NeuralNets",
             ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "", Graph = graph,
         };
     }

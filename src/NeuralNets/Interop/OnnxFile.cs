@@ -51,8 +51,11 @@ namespace NeuralNets.Interop;
 /// </remarks>
 public static class OnnxFile
 {
-    /// <summary>The version of the default ONNX operator set that exported files use.</summary>
+    /// <summary>The version of the default ONNX operator set that exported files use (but see <see cref="LayerNormalizationOperatorSetVersion"/>).</summary>
     public const int OperatorSetVersion = 13;
+
+    /// <summary>The operator set, 17 (with IR version 8), of an exported file that holds a LayerNormalization node, the operator's first.</summary>
+    public const int LayerNormalizationOperatorSetVersion = 17;
 
     /// <summary>Writes <paramref name="network"/> as an ONNX model to <paramref name="path"/>, replacing it only once the new file is complete.</summary>
     /// <exception cref="ArgumentException">The network has no input shape, or a layer has no ONNX mapping (the message names it).</exception>

@@ -82,7 +82,7 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             ResidualBlock(chain[index]);
             return 0;
         }
-        if (chain[index].Branches) return Activation(chain, index);
+        if (chain[index].Branches) return node.OpType == "ReduceMean" ? DecomposedLayerNorm(chain, index) : Activation(chain, index);
         switch (node.OpType)
         {
             case "Mul" or "Div" or "Add" or "Sub" or "Erf" or "Exp" or "Clip" or "HardSigmoid": return Activation(chain, index);
@@ -132,8 +132,9 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             // threshold 40 gives exactly the same function where PyTorch's 20 would not.
             case "Softplus": NoAttributes(node); Add(node, () => new Softplus<T>(1, 40)); return 0;
             case "BatchNormalization": BatchNormalization(node); return 0;
+            case "LayerNormalization": LayerNormalization(node); return 0;
             default:
-                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, LogSoftmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, Clip, HardSigmoid, HardSwish, and GELU, SiLU, Softplus, ELU, Hardsigmoid or Hardswish written as elementwise nodes)");
+                throw Node(node, "is an operator that cannot be imported (supported: Gemm, MatMul + Add, Conv, ConvTranspose, MaxPool, AveragePool, Pad of zeros before AveragePool, GlobalAveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu, Softmax, LogSoftmax, Flatten, Reshape that keeps the batch, Squeeze and Unsqueeze of the samples' axes, Identity, Dropout, Elu, Softplus, BatchNormalization, LayerNormalization (or torch's ReduceMean form of it), Clip, HardSigmoid, HardSwish, and GELU, SiLU, Softplus, ELU, Hardsigmoid or Hardswish written as elementwise nodes)");
         }
     }
 

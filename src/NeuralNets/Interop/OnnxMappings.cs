@@ -8,7 +8,8 @@ namespace NeuralNets.Interop;
 /// The ONNX form of each built-in layer, by <see cref="LayerDescription.Kind"/>. A new layer kind plugs in with one
 /// entry here (or, for a layer outside the library, through <see cref="OnnxExportOptions.Mappings"/>).
 /// </summary>
-/// <remarks>Every mapping is valid in the operator set <see cref="OnnxFile.OperatorSetVersion"/>.</remarks>
+/// <remarks>Every mapping is valid in the operator set <see cref="OnnxFile.OperatorSetVersion"/>, but LayerNorm's
+/// LayerNormalization, which came in <see cref="OnnxFile.LayerNormalizationOperatorSetVersion"/>.</remarks>
 public static class OnnxMappings
 {
     /// <summary>The mappings of the library's layers.</summary>
@@ -51,6 +52,7 @@ public static class OnnxMappings
         ["Hardtanh"] = step => step.AddNode("Clip", [step.Input, Scalar(step, "min", step.Description.Settings["min"]), Scalar(step, "max", step.Description.Settings["max"])]),
         ["Hardsigmoid"] = step => step.AddNode("Div", [HardClip(step), Scalar(step, "six", 6)]),
         ["Hardswish"] = step => step.AddNode("Div", [step.AddNode("Mul", [step.Input, HardClip(step)]), Scalar(step, "six", 6)]),
+        ["LayerNorm"] = LayerNormalization,
     };
 
     /// <summary>
@@ -59,6 +61,22 @@ public static class OnnxMappings
     /// </summary>
     private static string HardClip(OnnxExportStep step) =>
         step.AddNode("Clip", [step.AddNode("Add", [step.Input, Scalar(step, "three", 3)]), Scalar(step, "zero", 0), Scalar(step, "six_bound", 6)]);
+
+    /// <summary>
+    /// LayerNormalization (opset 17, which <see cref="OnnxFile"/> then writes) over the last len(normalized shape) axes,
+    /// γ and β the initializers <c>"{i}.weight"</c> and <c>"{i}.bias"</c>; a layer without them writes a scale of ones in a
+    /// Constant node and no bias, which the importer reads back as such a layer. ε is a float attribute, as in PyTorch's export.
+    /// </summary>
+    private static string LayerNormalization(OnnxExportStep step)
+    {
+        var shape = step.Description.ListSettings[LayerNorm<double>.NormalizedShapeSetting];
+        var attributes = new[] { OnnxAttribute.Int("axis", -shape.Count), OnnxAttribute.Float("epsilon", (float)step.Description.Settings["epsilon"]) };
+        if (step.Parameters.Count == 2) return step.AddNode("LayerNormalization", [step.Input, .. step.Parameters], attributes);
+        long[] dims = [.. shape.Select(length => (long)length)];
+        var ones = new double[shape.Aggregate(1, (product, length) => product * length)];
+        ones.AsSpan().Fill(1);
+        return step.AddNode("LayerNormalization", [step.Input, step.AddConstantNode(dims, ones)], attributes);
+    }
 
     /// <summary>A constant scalar of the network's element type.</summary>
     private static string Scalar(OnnxExportStep step, string name, double value) => step.AddConstant(name, [], [value]);
