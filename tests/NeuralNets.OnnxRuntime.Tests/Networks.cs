@@ -25,7 +25,9 @@ internal static class Networks
         // MobileNet's activations, written with Clip in PyTorch's order of operations.
         "ReLU6", "Hardtanh", "Hardsigmoid", "Hardswish",
         // Residual blocks: an Add of the body and the shortcut, both reading the block's input.
-        "Residual(identity)", "Residual(projection)", "Residual(post-activation, nested)", "Residual(in a nested network)", "BasicBlocks"];
+        "Residual(identity)", "Residual(projection)", "Residual(post-activation, nested)", "Residual(in a nested network)", "BasicBlocks",
+        // LayerNormalization (opset 17): over a vector's features, over [C, H, W], and over [H, W] without γ and β.
+        "LayerNorm", "LayerNorm([C, H, W])", "LayerNorm([H, W], no affine)"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -97,6 +99,10 @@ internal static class Networks
             .Residual(b => b.Conv2D(6, 3, stride: 2, padding: 1, bias: false).BatchNorm2D().ReLU().Conv2D(6, 3, padding: 1, bias: false).BatchNorm2D(),
                 shortcut: s => s.Conv2D(6, 1, stride: 2, bias: false).BatchNorm2D()).ReLU()
             .GlobalAvgPool2D().Dense(3).Build(seed: 39)),
+        // ε = 2⁻¹⁷, which a float holds (ONNX's epsilon is a float).
+        "LayerNorm" => Affine(Network.Sequential<T>([12]).LayerNorm(epsilon: Math.ScaleB(1, -17)).Build(seed: 44)),
+        "LayerNorm([C, H, W])" => Affine(Network.Sequential<T>([3, 5, 4]).LayerNorm(epsilon: Math.ScaleB(1, -17)).Build(seed: 45)),
+        "LayerNorm([H, W], no affine)" => Network.Sequential<T>([3, 5, 4]).LayerNorm(axes: 2, epsilon: Math.ScaleB(1, -17), elementwiseAffine: false).Build(seed: 46),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "no such case"),
     };
 
@@ -116,7 +122,16 @@ internal static class Networks
         return network;
     }
 
-    /// <summary>A network whose batch norms have seen a few batches (shifted and scaled), so that γ, β and the running statistics are not their defaults.</summary>
+    /// <summary>A network whose LayerNorms' γ and β differ from their initial ones and from position to position.</summary>
+    private static Sequential<T> Affine<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var layer in network.Layers.OfType<LayerNorm<T>>())
+            for (int i = 0; i < layer.Weight!.Length; i++)
+                (layer.Weight.ValueSpan[i], layer.Bias!.ValueSpan[i]) = (T.CreateChecked(0.5 + 0.1 * (i % 7)), T.CreateChecked(0.2 * (i % 5) - 0.4));
+        return network;
+    }
+
+    /// <summary>A network whose batch norms have seen a few batches (shifted and scaled), so that γ, β and the running statistics are not their defaults .</summary>
     private static Sequential<T> Trained<T>(Sequential<T> network) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int step = 0; step < 3; step++)
