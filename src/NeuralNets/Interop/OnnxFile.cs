@@ -10,14 +10,16 @@ namespace NeuralNets.Interop;
 /// that predicts and trains.
 /// </summary>
 /// <remarks>
-/// <para><b>Export</b> writes operator set <see cref="OperatorSetVersion"/> (13) of the default domain, IR version 7; the
+/// <para><b>Export</b> writes operator set <see cref="OperatorSetVersion"/> (13) of the default domain, IR version 7 (a network
+/// with a LayerNorm: <see cref="LayerNormalizationOperatorSetVersion"/> (17), IR version 8); the
 /// input and output have a symbolic batch dimension and the network's per-sample shapes; parameters are initializers
 /// named as the network names them (<c>"0.weight"</c>), so PyTorch-style names survive. Layers map as
 /// Dense → Gemm (transB = 1); Conv2D → Conv; MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1, or 0 for a
 /// layer that leaves padding out; either pool with ceil_mode = 1 in ceil mode);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
-/// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector, LogSoftmax (axis = 1) over an image's channels; Flatten → Flatten(axis = 1);
+/// <c>"{i}.weight"</c> (per channel before images, through an Unsqueeze to [C, 1, 1]); LayerNorm → LayerNormalization
+/// (axis = −len(normalized shape), γ and β the initializers, or a Constant scale of ones without them; ε a float); Softmax, LogSoftmax → Softmax, LogSoftmax (axis = -1) after a vector, LogSoftmax (axis = 1) over an image's channels; Flatten → Flatten(axis = 1);
 /// Unflatten → Reshape to [0, ...shape] (0 keeps the batch); Hardtanh (ReLU6) → Clip; Hardsigmoid, Hardswish →
 /// Div(Clip(x + 3, 0, 6), 6) and x times the clip then Div, PyTorch's own order of operations; Dropout → nothing; Residual → its body's nodes and its
 /// shortcut's (none for the identity), both reading the block's input, then an Add of the two; a nested Sequential → its
@@ -28,7 +30,9 @@ namespace NeuralNets.Interop;
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
 /// optional following Add of a bias, Conv, MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
 /// when its slope is an initializer, as PyTorch's nn.PReLU writes it, with one slope or one per channel of axis 1; a
-/// LeakyReLU when it is one non-negative value of a Constant node, as our double LeakyReLU writes it),
+/// LeakyReLU when it is one non-negative value of a Constant node, as our double LeakyReLU writes it), LayerNormalization
+/// (opset 17) over axes after the batch, and the ReduceMean, Sub, Pow 2, ReduceMean, Add ε, Sqrt, Div form (then Mul and
+/// Add of the weight and bias) that <c>torch.onnx.export</c> writes for <c>nn.LayerNorm</c> below opset 17,
 /// Softmax and LogSoftmax over a vector, Clip between two constants (a Hardtanh), HardSigmoid with α = 1/6 and β = 1/2
 /// (a Hardsigmoid; PyTorch's export, and x times it a Hardswish), HardSwish, Flatten(axis = 1), Reshape to [batch, features] (a Flatten) or to [batch, d1, d2, …] (an Unflatten),
 /// Squeeze (with axes) and Unsqueeze of the samples' axes of length 1, never the batch's (nothing when a run of them gives
@@ -45,7 +49,8 @@ namespace NeuralNets.Interop;
 /// block's input itself, when the other is the body and the shortcut the identity. Anything else fails naming the node
 /// and its operator. An export read back is bit-identical in weights and outputs (Dropout layers, having no node, are
 /// gone; a nested Sequential comes back as its layers), except for a double BatchNorm whose ε a float cannot hold,
-/// exported with ε folded into the variance and refused on import.</para>
+/// exported with ε folded into the variance and refused on import, and for a LayerNorm whose ε is not the shortest
+/// decimal of a float (1e-5 is), read back with that float's.</para>
 /// <para>Files are untrusted: every length is checked against the bytes present before anything is allocated, and every
 /// malformed file is an <see cref="InvalidDataException"/> that names the file, the node or message, and the field.</para>
 /// </remarks>
