@@ -47,20 +47,10 @@ public sealed class LayerNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// <param name="elementwiseAffine">Whether γ and β are learnt parameters (PyTorch's <c>elementwise_affine</c>).</param>
     public LayerNorm(IReadOnlyList<int> normalizedShape, double epsilon = 1e-5, bool elementwiseAffine = true)
     {
-        ArgumentNullException.ThrowIfNull(normalizedShape);
-        if (normalizedShape.Count == 0)
-            throw new ArgumentException("LayerNorm needs at least one axis in normalizedShape.", nameof(normalizedShape));
-        for (int i = 0; i < normalizedShape.Count; i++)
-            if (normalizedShape[i] <= 0)
-                throw new ArgumentOutOfRangeException(nameof(normalizedShape),
-                    string.Create(CultureInfo.InvariantCulture, $"LayerNorm's lengths must be positive, but normalizedShape[{i}] was {normalizedShape[i]}."));
-        long size = ShapeMismatchException.ValueCount([.. normalizedShape]);
-        if (size > int.MaxValue)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"LayerNorm's normalizedShape {ShapeMismatchException.Format(normalizedShape)} holds {ShapeMismatchException.CountText(size)} values; at most {int.MaxValue} fit a sample."), nameof(normalizedShape));
+        int size = SampleLengths.Count("LayerNorm", normalizedShape, nameof(normalizedShape));
         CheckEpsilon(epsilon);
         _shape = [.. normalizedShape];
-        _size = (int)size;
+        _size = size;
         Epsilon = epsilon;
         ElementwiseAffine = elementwiseAffine;
         if (elementwiseAffine)

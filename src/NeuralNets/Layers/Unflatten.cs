@@ -36,21 +36,12 @@ public sealed class Unflatten<T> : ILayer<T> where T : unmanaged, IFloatingPoint
     /// <param name="unflattenedSize">The lengths the axis becomes; their product must equal the axis's length.</param>
     public Unflatten(int dimension, IReadOnlyList<int> unflattenedSize)
     {
-        ArgumentNullException.ThrowIfNull(unflattenedSize);
         if (dimension == 0)
             throw new ArgumentOutOfRangeException(nameof(dimension), "Unflatten cannot split the batch axis (dim 0); use 1 for a sample's first axis.");
-        if (unflattenedSize.Count == 0)
-            throw new ArgumentException("Unflatten needs at least one length in unflattenedSize.", nameof(unflattenedSize));
-        for (int i = 0; i < unflattenedSize.Count; i++)
-            if (unflattenedSize[i] <= 0)
-                throw new ArgumentOutOfRangeException(nameof(unflattenedSize),
-                    string.Create(CultureInfo.InvariantCulture, $"Unflatten's lengths must be positive, but unflattenedSize[{i}] was {unflattenedSize[i]}."));
-        long product = ShapeMismatchException.ValueCount([.. unflattenedSize]);
-        if (product > int.MaxValue)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Unflatten's lengths {ShapeMismatchException.Format(unflattenedSize)} hold {ShapeMismatchException.CountText(product)} values; at most {int.MaxValue} fit a sample."), nameof(unflattenedSize));
+        int product = SampleLengths.Count("Unflatten", unflattenedSize, nameof(unflattenedSize));
         Dimension = dimension;
         _sizes = [.. unflattenedSize];
-        _product = (int)product;
+        _product = product;
     }
 
     /// <summary>The axis that is split, counting the batch axis as 0; negative counts from the end.</summary>

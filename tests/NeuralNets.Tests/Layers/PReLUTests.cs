@@ -131,16 +131,7 @@ public class PReLUTests
     public void ModelFileAndCheckpoint_RoundTrip_SameSlopesAndOutputs()
     {
         var network = Trained(out var x, out var trainer);
-        using var temp = new TempDirectory();
-        ModelFile.Save(network, temp.File("model.json"));
-        var loaded = ModelFile.Load<double>(temp.File("model.json"));
-        loaded.ToString().Should().Be(network.ToString());
-        loaded.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
-
-        trainer.SaveCheckpoint(temp.File("checkpoint.json"));
-        var restored = Checkpoint.LoadNetwork<double>(temp.File("checkpoint.json"));
-        restored.Parameters.Select(p => p.ValueSpan.ToArray()).Should().BeEquivalentTo(network.Parameters.Select(p => p.ValueSpan.ToArray()), o => o.WithStrictOrdering());
-        restored.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
+        LayerRoundTrips.SavesAndLoads(network, x, trainer);
     }
 
     [Fact]
@@ -155,12 +146,6 @@ public class PReLUTests
     {
         var network = Network.Sequential<float>(3, 6, 6).Conv2D(5, kernel: 3, padding: 1).PReLU(perChannel: true).Flatten().Dense(20).PReLU().Dense(4)
             .Build(seed: 4);
-        var inputs = Enumerable.Range(0, 16).Select(i => TestTensors.Random<float>(100 + i, 1 + i % 5, 3, 6, 6)).ToArray();
-        var serial = inputs.Select(x => network.Predict(x).ToArray()).ToArray();
-        var parallel = new float[inputs.Length][];
-        Parallel.For(0, inputs.Length * 4, i => parallel[i % inputs.Length] = network.Predict(inputs[i % inputs.Length]).ToArray());
-        for (int i = 0; i < inputs.Length; i++) parallel[i].Should().Equal(serial[i]);
-        var frozen = network.Freeze();
-        for (int i = 0; i < inputs.Length; i++) frozen.Predict(inputs[i]).ToArray().Should().Equal(serial[i], "a frozen copy predicts the same bits");
+        LayerRoundTrips.PredictsFromManyThreadsAndFrozenAsSerial(network, [3, 6, 6]);
     }
 }
