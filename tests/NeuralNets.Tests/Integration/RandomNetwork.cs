@@ -7,8 +7,8 @@ namespace NeuralNets.Tests.Integration;
 
 /// <summary>
 /// Networks drawn from a seed, each build of a seed the same layers with the same weights: dense stacks (with BatchNorm1D,
-/// Dropout, every elementwise activation, PReLU, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
-/// BatchNorm2D, every elementwise activation, PReLU, MaxPool2D and AvgPool2D of any window, residual blocks with either shortcut,
+/// LayerNorm, Dropout, every elementwise activation, PReLU, Softmax or LogSoftmax) and image stacks (Conv2D with strides and padding, ConvTranspose2D,
+/// BatchNorm2D, LayerNorm over [C, H, W], every elementwise activation, PReLU, MaxPool2D and AvgPool2D of any window, residual blocks with either shortcut,
 /// GlobalAvgPool2D or Flatten before a Dense). Large ones have layers and batches long enough for their passes to split across the team.
 /// </summary>
 internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -80,6 +80,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
         int features = random.Next(1, _large ? 1200 : 300);
         var shape = new[] { features };
         var text = $"dense stack from {features}:";
+        var norms = new Random(_seed * 17 + 5);  // a stream of its own, so that the other layers' draws stay as they were
         for (int depth = random.Next(1, 4), i = 0; i < depth; i++)
         {
             int outputs = random.Next(1, _large ? 600 : 200);
@@ -87,6 +88,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
             features = outputs;
             text += $" Dense({outputs})";
             if (random.Next(4) == 0) Add(layers, new BatchNorm1D<T>(features), ref text);
+            if (norms.Next(4) == 0) Add(layers, new LayerNorm<T>(features, elementwiseAffine: norms.Next(3) > 0), ref text);
             if (random.Next(5) > 0) Add(layers, Activation(random, features), ref text);
             if (random.Next(5) == 0) Add(layers, new Dropout<T>(0.3, _seed), ref text);
         }
@@ -107,6 +109,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
         var shape = new[] { channels, height, width };
         var text = string.Create(CultureInfo.InvariantCulture, $"image stack from [{channels}, {height}, {width}]:");
         var residuals = new Random(_seed * 13 + 3);  // a stream of its own, so that the other layers' draws stay as they were
+        var norms = new Random(_seed * 17 + 5);      // the same
         for (int blocks = random.Next(1, 3), b = 0; b < blocks; b++)
         {
             if (random.Next(3) < 2 || height < 2 || width < 2)
@@ -128,6 +131,7 @@ internal sealed class RandomNetwork<T> where T : unmanaged, IFloatingPointIeee75
                 text += $" ConvTranspose2D({outputs}, {kernel}, stride {stride}, padding {padding}, output padding {outputPadding})";
             }
             if (random.Next(3) == 0) Add(layers, new BatchNorm2D<T>(channels), ref text);
+            if (norms.Next(4) == 0) Add(layers, new LayerNorm<T>([channels, height, width], elementwiseAffine: norms.Next(3) > 0), ref text);
             Add(layers, Activation(random, channels), ref text);
             if (random.Next(2) == 0 && height >= 2 && width >= 2)
             {
