@@ -137,6 +137,14 @@ public class LayerNormTests
     }
 
     [Fact]
+    public void LayerContract_FeaturesAndImages_KeepEveryRule()
+    {
+        NeuralNets.Testing.NeuralNetsAssertionExtensions.Should(new LayerNorm<double>(5)).SatisfyLayerContract([5]);
+        NeuralNets.Testing.NeuralNetsAssertionExtensions.Should(new LayerNorm<double>([3, 4, 4], elementwiseAffine: false)).SatisfyLayerContract([3, 4, 4]);
+        NeuralNets.Testing.NeuralNetsAssertionExtensions.Should(new LayerNorm<double>([4, 4])).SatisfyLayerContract([3, 4, 4]);
+    }
+
+    [Fact]
     public void Training_SameAsInference()
     {
         var layer = new LayerNorm<float>([3, 5, 5]);
