@@ -124,7 +124,9 @@ public class PyTorchExportedOnnxTests
 
         // The MNIST example's 128 features (up to 8 in size, from Wave weights that add up in phase) give its first dense
         // layer a gradient whose squared norm is 5080: a rate of 0.05 overshoots by far (in PyTorch too); 1e-4 descends.
-        double rate = model.Name == "mnist_example" ? 1e-4 : 0.05;
+        // cnn_layernorm, with the Wave weights its place in onnx_models.py's list gives it, also overshoots at 0.05 (its
+        // error doubles); 0.01 descends.
+        double rate = model.Name switch { "mnist_example" => 1e-4, "cnn_layernorm" => 0.01, _ => 0.05 };
         double first = double.CreateChecked(Step(network, model, rate));
         double second = double.CreateChecked(Step(network, model, rate));
 
