@@ -12,6 +12,8 @@ namespace NeuralNets.Layers;
 /// A 2-D convolution over NCHW images: the same <c>Cout</c> filters slide over every patch of the
 /// image. Weight <c>[Cout, Cin, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's <c>nn.Conv2d</c>; without a bias
 /// (<c>bias: false</c>, PyTorch's <c>bias=False</c>, as before a batch normalisation) the weight is the only parameter.
+/// With <c>groups</c> G (PyTorch's <c>groups</c>) the channels split into G groups convolved apart, the weight
+/// <c>[Cout, Cin/G, kH, kW]</c>; G = Cin is a depthwise convolution (MobileNet's, before a 1×1 one).
 /// </summary>
 /// <remarks>
 /// <para>It computes the cross-correlation PyTorch calls convolution, with zero padding p and stride s:
@@ -22,12 +24,17 @@ namespace NeuralNets.Layers;
 /// Backward: <c>dW += dY·X̂ᵀ</c>, <c>db += Σ dY</c> over samples and positions, and
 /// <c>dX = fold(Wᵀ·dY)</c>, where fold adds every column entry back onto the pixel it came from,
 /// so overlapping patches sum their gradients.</para>
+/// <para>Grouped: output channel o of group g = o / (Cout/G) sums over that group's input channels only,
+/// <c>y[n, o, r, q] = b[o] + Σ_{c &lt; Cin/G} Σ_i Σ_j w[o, c, i, j] · x[n, g·Cin/G + c, …]</c>; each group runs the same passes
+/// on its slice of the channels, weight rows and bias.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Window2D _window;
-    private readonly Im2ColConvolution<T> _convolution;
+    private readonly Im2ColConvolution<T> _convolution;         // groups = 1: the whole convolution; else group 0's
+    private readonly Im2ColConvolution<T>[] _convolutions;      // one per group
+    private readonly GroupedConvolution<T>? _grouped;           // null for groups = 1
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
@@ -40,11 +47,12 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="seed">Seed of the weights.</param>
     /// <param name="stride">Step between patches, in both directions.</param>
     /// <param name="padding">Zeros added on every side.</param>
-    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin/G·kH·kW.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, convolved apart (PyTorch's <c>groups</c>); Cin and Cout must be multiples of it.</param>
     public Conv2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
-        bool bias = true)
-        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), init, bias) { }
+        bool bias = true, int groups = 1)
+        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), init, bias, groups) { }
 
     /// <summary>Creates a convolution with a square kernel, weights drawn by <paramref name="init"/> from <paramref name="random"/> and zero bias.</summary>
     /// <param name="inChannels">Channels of the input image (Cin).</param>
@@ -53,11 +61,12 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="random">Source of the weights.</param>
     /// <param name="stride">Step between patches, in both directions.</param>
     /// <param name="padding">Zeros added on every side.</param>
-    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin/G·kH·kW.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, convolved apart (PyTorch's <c>groups</c>); Cin and Cout must be multiples of it.</param>
     public Conv2D(int inChannels, int outChannels, int kernel, Random random, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
-        bool bias = true)
-        : this(inChannels, outChannels, (kernel, kernel), random, (stride, stride), (padding, padding), init, bias) { }
+        bool bias = true, int groups = 1)
+        : this(inChannels, outChannels, (kernel, kernel), random, (stride, stride), (padding, padding), init, bias, groups) { }
 
     /// <summary>Creates a convolution with a rectangular kernel, stride and padding given as (height, width).</summary>
     /// <param name="inChannels">Channels of the input image (Cin).</param>
@@ -66,36 +75,64 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <param name="random">Source of the weights.</param>
     /// <param name="stride">Step between patches (height, width); (1, 1) when null.</param>
     /// <param name="padding">Zeros added above and below, left and right; (0, 0) when null.</param>
-    /// <param name="init">Weight initialisation; fan-in is Cin·kH·kW.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cin/G·kH·kW.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, convolved apart (PyTorch's <c>groups</c>); Cin and Cout must be multiples of it.</param>
     public Conv2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
-        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true)
+        (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true,
+        int groups = 1)
     {
         ArgumentRange.ThrowIfNegativeOrZero(inChannels);
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
+        CheckGroups(inChannels, outChannels, groups);
         _window = Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D({inChannels} → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         InChannels = inChannels;
         OutChannels = outChannels;
-        Weight = new Parameter<T>("weight", outChannels, inChannels, kernel.Height, kernel.Width);
+        Groups = groups;
+        Weight = new Parameter<T>("weight", outChannels, inChannels / groups, kernel.Height, kernel.Width);
         Bias = bias ? new Parameter<T>("bias", outChannels) : null;
         int area = kernel.Height * kernel.Width;
-        WeightInitializer.Fill(Weight.ValueSpan, init, inChannels * area, outChannels * area, random);
+        // PyTorch's fan-in and fan-out of a grouped weight: its dimension 1 (Cin/G) and dimension 0 over the groups, times the kernel's area.
+        WeightInitializer.Fill(Weight.ValueSpan, init, inChannels / groups * area, outChannels / groups * area, random);
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
-        _convolution = new Im2ColConvolution<T>(inChannels, outChannels, _window);
+        (_convolutions, _grouped) = CreateConvolutions();
+        _convolution = _convolutions[0];
+    }
+
+    /// <summary>Throws unless <paramref name="groups"/> is positive and divides both channel counts (PyTorch's rule).</summary>
+    internal static void CheckGroups(int inChannels, int outChannels, int groups)
+    {
+        ArgumentRange.ThrowIfNegativeOrZero(groups);
+        if (inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Conv2D({inChannels} → {outChannels}): groups {groups} must divide both the input channels {inChannels} and the output channels {outChannels}."),
+                nameof(groups));
+    }
+
+    // One convolution for groups = 1 (today's path); else one per group on its slice of the channels.
+    private (Im2ColConvolution<T>[], GroupedConvolution<T>?) CreateConvolutions()
+    {
+        if (Groups == 1) return ([new Im2ColConvolution<T>(InChannels, OutChannels, _window)], null);
+        var convolutions = new Im2ColConvolution<T>[Groups];
+        for (int g = 0; g < Groups; g++) convolutions[g] = new Im2ColConvolution<T>(InChannels / Groups, OutChannels / Groups, _window);
+        return (convolutions, new GroupedConvolution<T>(convolutions, InChannels / Groups, OutChannels / Groups));
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
     private Conv2D(Conv2D<T> source)
     {
-        (_window, InChannels, OutChannels, Weight, Bias) = (source._window, source.InChannels, source.OutChannels, source.Weight, source.Bias);
+        (_window, InChannels, OutChannels, Groups, Weight, Bias) = (source._window, source.InChannels, source.OutChannels, source.Groups, source.Weight, source.Bias);
         Parameters = source.Parameters;
-        _convolution = new Im2ColConvolution<T>(InChannels, OutChannels, _window)
+        (_convolutions, _grouped) = CreateConvolutions();
+        _convolution = _convolutions[0];
+        foreach (var convolution in _convolutions)
         {
-            ChunkElements = source.ChunkElements, MaxParts = source.MaxParts, AllowDirect = source.AllowDirect, ForcedChoice = source.ForcedChoice,
-            ForcedInputGradientChoice = source.ForcedInputGradientChoice, AllowSplitBackward = source.AllowSplitBackward,
-            AllowOrderedSums = source.AllowOrderedSums,
-        };
+            (convolution.ChunkElements, convolution.MaxParts, convolution.AllowDirect, convolution.ForcedChoice) =
+                (source.ChunkElements, source.MaxParts, source.AllowDirect, source.ForcedChoice);
+            (convolution.ForcedInputGradientChoice, convolution.AllowSplitBackward, convolution.AllowOrderedSums) =
+                (source.ForcedInputGradientChoice, source.AllowSplitBackward, source.AllowOrderedSums);
+        }
     }
 
     /// <inheritdoc/>
@@ -107,6 +144,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <summary>Output channels, the number of filters (Cout).</summary>
     public int OutChannels { get; }
 
+    /// <summary>Groups the channels split into, convolved apart (PyTorch's <c>groups</c>; 1: an ordinary convolution, Cin: a depthwise one).</summary>
+    public int Groups { get; }
+
     /// <summary>Kernel (height, width).</summary>
     public (int Height, int Width) Kernel => (_window.KernelH, _window.KernelW);
 
@@ -116,7 +156,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// <summary>Zero padding (height, width), added on both sides.</summary>
     public (int Height, int Width) Padding => (_window.PadH, _window.PadW);
 
-    /// <summary>The filters, shape <c>[Cout, Cin, kH, kW]</c>.</summary>
+    /// <summary>The filters, shape <c>[Cout, Cin/G, kH, kW]</c> (<c>[Cout, Cin, kH, kW]</c> ungrouped).</summary>
     public Parameter<T> Weight { get; }
 
     /// <summary>The bias, one per filter, shape <c>[Cout]</c>, or null for a layer without one (<see cref="HasBias"/>).</summary>
@@ -132,56 +172,56 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     internal int ChunkElements
     {
         get => _convolution.ChunkElements;
-        init => _convolution.ChunkElements = value;
+        init { foreach (var convolution in _convolutions) convolution.ChunkElements = value; }
     }
 
     /// <summary>Most parts the work is split into (0: one per helper thread); results do not depend on it, tests set it to show that.</summary>
     internal int MaxParts
     {
         get => _convolution.MaxParts;
-        init => _convolution.MaxParts = value;
+        init { foreach (var convolution in _convolutions) convolution.MaxParts = value; }
     }
 
     /// <summary>Whether a backward pass with fewer chunks of samples than threads may split its chunks (the same bits either way); benchmarks turn it off to compare.</summary>
     internal bool AllowSplitBackward
     {
         get => _convolution.AllowSplitBackward;
-        init => _convolution.AllowSplitBackward = value;
+        init { foreach (var convolution in _convolutions) convolution.AllowSplitBackward = value; }
     }
 
     /// <summary>Whether the forward pass may run without unfolding where that gives the same bits; tests turn it off to compare the two paths.</summary>
     internal bool AllowDirect
     {
         get => _convolution.AllowDirect;
-        init => _convolution.AllowDirect = value;
+        init { foreach (var convolution in _convolutions) convolution.AllowDirect = value; }
     }
 
     /// <summary>Tests: always (true) or never (false) the direct forward pass and gathered fold; null: this machine's faster (the same bits either way).</summary>
     internal bool? ForcedChoice
     {
         get => _convolution.ForcedChoice;
-        init => _convolution.ForcedChoice = value;
+        init { foreach (var convolution in _convolutions) convolution.ForcedChoice = value; }
     }
 
     /// <summary>Tests: always (true) or never (false) the direct input gradient where it applies; null: this machine's faster (the same bits either way).</summary>
     internal bool? ForcedInputGradientChoice
     {
         get => _convolution.ForcedInputGradientChoice;
-        init => _convolution.ForcedInputGradientChoice = value;
+        init { foreach (var convolution in _convolutions) convolution.ForcedInputGradientChoice = value; }
     }
 
     /// <summary>Whether a direct weight gradient's chunks may be added up as they finish (the same bits either way); tests and benchmarks turn it off to compare.</summary>
     internal bool AllowOrderedSums
     {
         get => _convolution.AllowOrderedSums;
-        init => _convolution.AllowOrderedSums = value;
+        init { foreach (var convolution in _convolutions) convolution.AllowOrderedSums = value; }
     }
 
     /// <summary>Tests: every chunk's weight gradient copied aside before it is added up, as when chunks finish out of turn.</summary>
     internal bool SetsEveryChunkAside
     {
         get => _convolution.SetsEveryChunkAside;
-        init => _convolution.SetsEveryChunkAside = value;
+        init { foreach (var convolution in _convolutions) convolution.SetsEveryChunkAside = value; }
     }
 
     /// <summary>Whether the last backward pass added its chunks' weight gradients up as they finished (for tests).</summary>
@@ -209,7 +249,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        if (_grouped is null) _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        else _grouped.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         return output;
     }
 
@@ -235,7 +276,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         // A weight gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        if (_grouped is null) _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        else _grouped.Backward(outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         return dx;
     }
 
@@ -257,12 +299,20 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var settings = new Dictionary<string, double> { ["inChannels"] = InChannels, ["outChannels"] = OutChannels };
         _window.Describe(settings);
         LayerBias.Describe(settings, HasBias);
+        if (Groups != 1) settings[GroupsSetting] = Groups;
         return new LayerDescription("Conv2D", settings);
     }
 
-    /// <summary>Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>, or <c>Conv2D(1 → 6, 5×5, stride 1, padding 2, no bias)</c>.</summary>
+    /// <summary>The description's setting of the groups: absent (as in every file written before it existed) for 1.</summary>
+    internal const string GroupsSetting = "groups";
+
+    /// <summary>
+    /// Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>, <c>Conv2D(1 → 6, 5×5, stride 1, padding 2, no bias)</c>
+    /// or <c>Conv2D(8 → 8, 3×3, stride 1, padding 1, groups 8)</c>.
+    /// </summary>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{LayerBias.Text(HasBias)})");
+        string.Create(CultureInfo.InvariantCulture,
+            $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{(Groups == 1 ? "" : $", groups {Groups}")}{LayerBias.Text(HasBias)})");
 
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]
