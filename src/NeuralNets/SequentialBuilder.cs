@@ -93,9 +93,10 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="padding">Zeros added on every side.</param>
     /// <param name="init">Weight initialisation.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, convolved apart (PyTorch's <c>groups</c>; the input's channels for a depthwise convolution).</param>
     public SequentialBuilder<T> Conv2D(int outChannels, int kernel, int stride = 1, int padding = 0, WeightInit init = WeightInit.HeUniform,
-        bool bias = true) =>
-        Conv2D(outChannels, (kernel, kernel), (stride, stride), (padding, padding), init, bias);
+        bool bias = true, int groups = 1) =>
+        Conv2D(outChannels, (kernel, kernel), (stride, stride), (padding, padding), init, bias, groups);
 
     /// <summary>Appends a <see cref="Conv2D{T}"/> with kernel, stride and padding given as (height, width).</summary>
     /// <param name="outChannels">Output channels (Cout).</param>
@@ -104,17 +105,19 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="padding">Zero padding; (0, 0) when null.</param>
     /// <param name="init">Weight initialisation.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, convolved apart (PyTorch's <c>groups</c>; the input's channels for a depthwise convolution).</param>
     public SequentialBuilder<T> Conv2D(int outChannels, (int Height, int Width) kernel, (int Height, int Width)? stride = null,
-        (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true)
+        (int Height, int Width)? padding = null, WeightInit init = WeightInit.HeUniform, bool bias = true, int groups = 1)
     {
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(groups);
         Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
         return Add((shape, random) =>
         {
             if (shape.Count != 3)
                 throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"Conv2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a convolution needs images; start with an input shape like [1, 28, 28]" : null);
-            return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init, bias);
+            return new Conv2D<T>(shape[0], outChannels, kernel, random, stride, padding, init, bias, groups);
         });
     }
 

@@ -92,17 +92,21 @@ internal static class BuiltInLayerKinds
     {
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
         {
-            int filters = settings.Positive("outChannels");
+            int filters = settings.Positive("outChannels"), channels = settings.Positive("inChannels"), groups = Groups(settings);
             var (kernel, _, _) = Window(settings, pooling: false);
-            return WeightAndBias(settings, [filters, settings.Positive("inChannels"), kernel.Height, kernel.Width], filters);
+            Conv2D<double>.CheckGroups(channels, filters, groups);
+            return WeightAndBias(settings, [filters, channels / groups, kernel.Height, kernel.Width], filters);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
             var (kernel, stride, padding) = Window(settings, pooling: false);
             return new Conv2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding, WeightInit.Zeros,
-                HasBias(settings));
+                HasBias(settings), Groups(settings));
         }
+
+        // Files written before groups existed lack the setting: one group.
+        private static int Groups(LayerSettings settings) => settings.Has(Conv2D<double>.GroupsSetting) ? settings.Positive(Conv2D<double>.GroupsSetting) : 1;
     }
 
     private sealed class PoolKind(string name) : LayerKind(name)
@@ -380,20 +384,25 @@ internal static class BuiltInLayerKinds
     /// The settings that built-in layers' descriptions leave out at their default, by kind, with the default's value: a
     /// file may still spell one out (another writer, a hand), and it loads as the file without it.
     /// </summary>
-    private static readonly Dictionary<string, (string Setting, double Default)> LeftOutDefaults = new()
+    private static readonly Dictionary<string, (string Setting, double Default)[]> LeftOutDefaults = new()
     {
-        ["Dense"] = (LayerBias.Setting, 1), ["Conv2D"] = (LayerBias.Setting, 1), ["ConvTranspose2D"] = (LayerBias.Setting, 1),
-        ["BatchNorm1D"] = ("affine", 1), ["BatchNorm2D"] = ("affine", 1), ["LayerNorm"] = ("affine", 1),
+        ["Dense"] = [(LayerBias.Setting, 1)], ["Conv2D"] = [(LayerBias.Setting, 1), (Conv2D<double>.GroupsSetting, 1)],
+        ["ConvTranspose2D"] = [(LayerBias.Setting, 1)], ["BatchNorm1D"] = [("affine", 1)], ["BatchNorm2D"] = [("affine", 1)],
+        ["LayerNorm"] = [("affine", 1)],
     };
 
     /// <summary>
     /// <paramref name="description"/> without a setting spelled out at the default that the layer's own description leaves
-    /// out (<c>"bias": 1</c>, <c>"affine": 1</c>), so that the file's description of a layer and the layer's compare equal
-    /// however the file spells it; inner layers are left as they are.
+    /// out (<c>"bias": 1</c>, <c>"groups": 1</c>, <c>"affine": 1</c>), so that the file's description of a layer and the layer's
+    /// compare equal however the file spells it; inner layers are left as they are.
     /// </summary>
     internal static LayerDescription WithoutSpelledDefaults(LayerDescription description) =>
-        LeftOutDefaults.TryGetValue(description.Kind, out var left) && description.Settings.TryGetValue(left.Setting, out double value) && value == left.Default
-            ? description with { Settings = description.Settings.Where(s => s.Key != left.Setting).ToDictionary() }
+        LeftOutDefaults.TryGetValue(description.Kind, out var left)
+        && left.Any(d => description.Settings.TryGetValue(d.Setting, out double value) && value == d.Default)
+            ? description with
+            {
+                Settings = description.Settings.Where(s => !left.Any(d => d.Setting == s.Key && d.Default == s.Value)).ToDictionary(),
+            }
             : description;
 
     /// <summary>The parameters of the first <paramref name="count"/> inner layers, each named by its place (<c>"2.weight"</c>), as a network or block names them.</summary>
