@@ -157,6 +157,12 @@ MODELS = {
         nn.LayerNorm([2, 2]), nn.Flatten(), nn.Linear(16, 3)), True),
     "mlp_layernorm_plain": ([4], lambda: nn.Sequential(
         nn.Linear(4, 5), nn.LayerNorm(5, elementwise_affine=False), nn.Linear(5, 3)), True),
+    # MobileNet's depthwise-separable block (depthwise 3×3 with groups = channels, then pointwise 1×1), a convolution in
+    # two groups without a bias, and a depthwise one with two filters per channel.
+    "cnn_depthwise": ([4, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(4, 4, 3, padding=1, groups=4), nn.ReLU(), nn.Conv2d(4, 6, 1), nn.ReLU(),
+        nn.Conv2d(6, 8, 3, stride=2, padding=1, groups=2, bias=False), nn.Tanh(), nn.Conv2d(8, 16, 3, groups=8), nn.Flatten(),
+        nn.Linear(16, 3)), True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
@@ -256,7 +262,6 @@ def rejected_files(directory):
           training=torch.onnx.TrainingMode.TRAINING, opset_version=17)
     # A Pad then an AveragePool in ceil mode, which keeps a last window starting in the padding that AvgPool2d leaves out.
     write("rejected_ceil_mode_in_padding.onnx", nn.Sequential(nn.AvgPool2d(2, padding=1, ceil_mode=True)), [1, 5, 5])
-    write("rejected_groups.onnx", nn.Sequential(nn.Conv2d(2, 2, 3, groups=2)), [2, 5, 5])
     write("rejected_channel_softmax.onnx", nn.Sequential(nn.Conv2d(1, 2, 3), nn.Softmax(dim=1)), [1, 5, 5])
     write("rejected_asymmetric_pad.onnx", nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 1, 2)), [1, 4, 4])
 

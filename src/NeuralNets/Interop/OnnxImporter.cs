@@ -284,15 +284,19 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     {
         if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
         var weight = Constant(node, 1, "W");
-        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D convolution's is [Cout, Cin, kH, kW]");
-        if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped convolution (group ≠ 1)");
+        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D convolution's is [Cout, Cin/group, kH, kW]");
+        long groups = Int(node, "group", 1);
+        if (groups < 1 || groups > int.MaxValue || weight.Dims[0] % groups != 0)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has group {groups}, which does not divide its {weight.Dims[0]} filters"));
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
-        if (_shape.Count != 3 || _shape[0] != weight.Dims[1])
-            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[1]}, H, W]"));
+        if (_shape.Count != 3 || _shape[0] != weight.Dims[1] * groups)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture,
+                $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} in {groups} group(s) needs [{weight.Dims[1] * groups}, H, W]"));
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
         if (b is not null && b.Length != weight.Dims[0]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[0]} filters"));
-        var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros, bias: b is not null));
+        var conv = (Conv2D<T>)Add(node, () => new Conv2D<T>(_shape[0], (int)weight.Dims[0], kernel, new Random(0), stride, padding, WeightInit.Zeros,
+            bias: b is not null, groups: (int)groups));
         w.CopyTo(conv.Weight.ValueSpan);
         b?.CopyTo(conv.Bias!.ValueSpan);
     }

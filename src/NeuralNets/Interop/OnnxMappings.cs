@@ -18,7 +18,11 @@ public static class OnnxMappings
         // y = x·Wᵀ + b: Gemm with transB = 1 takes the [out, in] weight as it is. A layer without a bias has one parameter,
         // and its node no bias input (Gemm without C, Conv and ConvTranspose without B), as PyTorch's bias=False exports.
         ["Dense"] = step => step.AddNode("Gemm", [step.Input, .. step.Parameters], OnnxAttribute.Int("transB", 1)),
-        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters], Window(step)),
+        // A grouped convolution's weight [Cout, Cin/G, kH, kW] is ONNX's as it is; group only above 1, as PyTorch exports.
+        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters],
+            step.Description.Settings.GetValueOrDefault(Conv2D<double>.GroupsSetting, 1) is var groups && groups > 1
+                ? [.. Window(step), OnnxAttribute.Int("group", (long)groups)]
+                : Window(step)),
         ["MaxPool2D"] = step => step.AddNode("MaxPool", [step.Input], [.. Window(step), .. CeilMode(step)]),
         // Zero padding counts in the average, as in PyTorch's AvgPool2d and our AvgPool2D by default.
         ["AvgPool2D"] = step => step.AddNode("AveragePool", [step.Input],

@@ -44,7 +44,6 @@ public class PyTorchExportedOnnxTests
     [InlineData("rejected_no_weights", "*3 inputs besides its initializers*'0.weight', '0.bias'*export_params=False*")]
     [InlineData("rejected_training", "*node '/1/BatchNormalization' (BatchNormalization) is in training mode*")]
     [InlineData("rejected_ceil_mode_in_padding", "*node '/0/AveragePool' (AveragePool) rounds up (ceil_mode = 1) over an image its Pad padded, keeping a last window that starts in the padding of the 5×5 input*")]
-    [InlineData("rejected_groups", "*node '/0/Conv' (Conv) is a grouped convolution*")]
     [InlineData("rejected_channel_softmax", "*node '/1/Softmax' (Softmax) normalises over axis 1 of samples of shape [2, 3, 3]*")]
     [InlineData("rejected_asymmetric_pad", "*node '/0/Pad' (Pad) pads an image without an AveragePool after it*")]
     public void Load_FileOfWhatNoSequentialHolds_FailsSayingWhy(string file, string message)
@@ -124,9 +123,9 @@ public class PyTorchExportedOnnxTests
 
         // The MNIST example's 128 features (up to 8 in size, from Wave weights that add up in phase) give its first dense
         // layer a gradient whose squared norm is 5080: a rate of 0.05 overshoots by far (in PyTorch too); 1e-4 descends.
-        // cnn_layernorm, with the Wave weights its place in onnx_models.py's list gives it, also overshoots at 0.05 (its
-        // error doubles); 0.01 descends.
-        double rate = model.Name switch { "mnist_example" => 1e-4, "cnn_layernorm" => 0.01, _ => 0.05 };
+        // cnn_layernorm, with the Wave weights its place in onnx_models.py's list gives it, and the depthwise model's chain of
+        // four convolutions overshoot at 0.05 too (their errors rise); 0.01 descends.
+        double rate = model.Name switch { "mnist_example" => 1e-4, "cnn_layernorm" or "cnn_depthwise" => 0.01, _ => 0.05 };
         double first = double.CreateChecked(Step(network, model, rate));
         double second = double.CreateChecked(Step(network, model, rate));
 
