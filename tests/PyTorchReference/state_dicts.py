@@ -3,7 +3,7 @@
 Records the models PyTorch users build, the ways they build them: nn.Sequential (an MLP; a CNN of Conv2d, BatchNorm2d,
 ReLU, MaxPool2d, Flatten, Linear), nn.Modules with named attributes (fc1/bn1/fc2; conv1/bn1/conv2/bn2/fc1/fc2 used
 through torch.nn.functional), a module holding nn.Sequentials (features.0.weight, classifier.2.weight), nn.Sequentials
-inside an nn.Sequential (0.0.weight, 1.1.running_mean), Conv2d and Linear without bias, BatchNorm with and without
+inside an nn.Sequential (0.0.weight, 1.1.running_mean), Conv2d and Linear without bias, grouped and depthwise Conv2d, BatchNorm with and without
 affine, PReLU with one slope and one per channel (act1.weight, 1.weight), LayerNorm over features and over [C, H, W]
 (ln1.weight, 1.bias; one without elementwise_affine, which holds no tensor), in float32 and float64, and one model
 converted to float16 and to bfloat16. Weights are PyTorch's own initialisation under torch.manual_seed; BatchNorm's and
@@ -261,6 +261,15 @@ def layer_norm_cnn():
                          nn.LayerNorm(4, elementwise_affine=False))
 
 
+def depthwise_separable():
+    """MobileNet's block: a depthwise 3×3 (groups = channels) and a pointwise 1×1, each before a BatchNorm; then a
+    convolution in two groups."""
+    return nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+                         nn.Conv2d(4, 4, 3, padding=1, groups=4, bias=False), nn.BatchNorm2d(4), nn.ReLU(),
+                         nn.Conv2d(4, 8, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU(),
+                         nn.Conv2d(8, 8, 3, stride=2, groups=2), nn.ReLU(), nn.Flatten(), nn.Linear(8 * 3 * 3, 3))
+
+
 def prelu_cnn():
     return nn.Sequential(nn.Conv2d(1, 3, 3), nn.PReLU(3), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(3 * 3 * 3, 4), nn.PReLU())
 
@@ -286,6 +295,8 @@ MODELS = [
     ("tiny_resnet_f32", TinyResNet, 20, torch.float32, [3, 2, 8, 8], 4750),
     ("module_layer_norm_f64", ModuleLayerNorm, 21, torch.float64, [4, 5], 4800),
     ("layer_norm_cnn_f32", layer_norm_cnn, 22, torch.float32, [2, 1, 8, 8], 4900),
+    ("depthwise_separable_f64", depthwise_separable, 23, torch.float64, [3, 2, 8, 8], 5000),
+    ("depthwise_separable_f32", depthwise_separable, 23, torch.float32, [3, 2, 8, 8], 5050),
 ]
 
 # The models that PyTorchWeightsTests loads and saves again with SafetensorsFile.Save, for --check-ours: every model it

@@ -53,6 +53,10 @@ public class PyTorchWeightsTests
             // nn.Sequential(Conv2d(1, 3, 3), LayerNorm([3, 6, 6]), ReLU(), MaxPool2d(2), Flatten(), Linear(27, 4), LayerNorm(4, elementwise_affine=False)).
             "layer_norm_cnn" => (Network.Sequential<T>([1, 8, 8]).Conv2D(3, 3).LayerNorm().ReLU().MaxPool2D(2).Flatten().Dense(4)
                 .LayerNorm(elementwiseAffine: false).Build(seed: 1), null),
+            // Depthwise 3×3 (groups = 4) and pointwise 1×1 convolutions before BatchNorms, then a convolution in two groups.
+            "depthwise_separable" => (Network.Sequential<T>([2, 8, 8]).Conv2D(4, 3, padding: 1).BatchNorm2D().ReLU()
+                .Conv2D(4, 3, padding: 1, bias: false, groups: 4).BatchNorm2D().ReLU().Conv2D(8, 1, bias: false).BatchNorm2D().ReLU()
+                .Conv2D(8, 3, stride: 2, groups: 2).ReLU().Flatten().Dense(3).Build(seed: 1), null),
             _ => throw new ArgumentException($"No twin for {name}.", nameof(name)),
         };
 
