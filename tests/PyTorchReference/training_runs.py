@@ -1,6 +1,6 @@
 """Whole training runs of torch.nn networks with torch.optim, step by step, for NeuralNets' training tests.
 
-What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for seventeen networks written the
+What it records, from Python PyTorch (1.13, the Debian package python3-torch) in float64, for eighteen networks written the
 way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop over mini-batches):
   * LectureMlp        Linear-Sigmoid-Linear, CrossEntropyLoss, SGD (the lecture's network);
   * ReluTanhMlpAdam   Linear-ReLU-Linear-Tanh-Linear, CrossEntropyLoss, Adam with L2 weight decay and a StepLR schedule
@@ -46,7 +46,10 @@ way PyTorch users write them (nn.Sequential, a loss module, an optimizer, a loop
   * LayerNormMlpAdam  Linear-LayerNorm(8)-Tanh-Linear-LayerNorm(6, elementwise_affine=False)-ReLU-Linear,
                       CrossEntropyLoss, Adam: each sample normalised over its features, with and without gamma and beta;
   * LayerNormCnnMomentum Conv2d-LayerNorm([4, 6, 6])-ReLU-MaxPool2d-Conv2d-LayerNorm([4, 3, 3])-Tanh-Flatten-Linear,
-                      CrossEntropyLoss, SGD with momentum: each image normalised over [C, H, W].
+                      CrossEntropyLoss, SGD with momentum: each image normalised over [C, H, W];
+  * DepthwiseSeparableAdam MobileNet's block, a depthwise Conv2d (groups = channels)-ReLU then a pointwise 1x1 Conv2d-ReLU,
+                      a Conv2d in two groups (stride 2)-Tanh, a depthwise Conv2d with two filters per channel and no bias,
+                      Flatten-Linear, CrossEntropyLoss, Adam.
 Each trains on 22 samples in their order, in batches of 6 (6, 6, 6 and a last one of 4), for several epochs: each step
 zeroes the gradients, runs the batch forward in training mode, takes the loss (the mean over the batch), runs backward
 and steps the optimizer. After every step it records the loss the step's forward pass gave and a digest of every
@@ -330,6 +333,14 @@ def runs():
             nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.LayerNorm([4, 6, 6]), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Conv2d(4, 4, 3, padding=1), nn.LayerNorm([4, 3, 3]), nn.Tanh(), nn.Flatten(), nn.Linear(36, 3)),
             nn.CrossEntropyLoss(), lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), 3, ("classes", 3)),
+        Run("DepthwiseSeparableAdam", "[4, 6, 6] images: Conv2d(4, 4, 3, padding=1, groups=4), ReLU, Conv2d(4, 8, 1), ReLU, "
+            "Conv2d(8, 8, 3, stride=2, padding=1, groups=2), Tanh, Conv2d(8, 16, 3, groups=8, bias=False), Flatten, "
+            "Linear(16, 3); CrossEntropyLoss; Adam(lr=0.01); 3 epochs",
+            160000, [4, 6, 6],
+            nn.Sequential(nn.Conv2d(4, 4, 3, padding=1, groups=4), nn.ReLU(), nn.Conv2d(4, 8, 1), nn.ReLU(),
+                          nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=2), nn.Tanh(),
+                          nn.Conv2d(8, 16, 3, groups=8, bias=False), nn.Flatten(), nn.Linear(16, 3)),
+            nn.CrossEntropyLoss(), lambda p: torch.optim.Adam(p, lr=0.01), 3, ("classes", 3)),
     ]
 
 

@@ -42,7 +42,7 @@ internal sealed record PyTorchTrainingCase(
     /// <summary>Held-out samples, evaluated as one batch in eval mode.</summary>
     public const int HeldOut = 5;
 
-    /// <summary>The fifteen runs, by name.</summary>
+    /// <summary>The eighteen runs, by name.</summary>
     public static readonly IReadOnlyDictionary<string, PyTorchTrainingCase> All = new[]
     {
         new PyTorchTrainingCase("LectureMlp", 0, [4],
@@ -133,6 +133,12 @@ internal sealed record PyTorchTrainingCase(
                 new Dense<double>(36, 3, seed: 0)],
             () => new SoftmaxCrossEntropy<double>(), p => new Momentum<double>(p, 0.05, momentum: 0.9, convention: MomentumConvention.PyTorch), 3,
             TrainingTargets.Classes, [3]),
+        // MobileNet's depthwise-separable block (depthwise 3×3, pointwise 1×1), two groups, depthwise with two filters per channel.
+        new PyTorchTrainingCase("DepthwiseSeparableAdam", 160000, [4, 6, 6],
+            () => [new Conv2D<double>(4, 4, 3, seed: 0, padding: 1, groups: 4), new ReLU<double>(), new Conv2D<double>(4, 8, 1, seed: 0), new ReLU<double>(),
+                new Conv2D<double>(8, 8, 3, seed: 0, stride: 2, padding: 1, groups: 2), new Tanh<double>(),
+                new Conv2D<double>(8, 16, 3, seed: 0, bias: false, groups: 8), new Flatten<double>(), new Dense<double>(16, 3, seed: 0)],
+            () => new SoftmaxCrossEntropy<double>(), p => new Adam<double>(p, 0.01), 3, TrainingTargets.Classes, [3]),
     }.ToDictionary(c => c.Name);
 
     // conv-bn-relu-conv-bn, plus the input, or a strided 1×1 conv and a BatchNorm of it where the shape changes.

@@ -8,7 +8,7 @@ namespace NeuralNets.Tests.Integration;
 
 /// <summary>
 /// Whole training runs against Python PyTorch's, step by step, in double (tests/PyTorchReference/training_runs.py,
-/// PyTorchTrainingValues.cs): seventeen networks (an MLP with SGD; one with Adam, L2 decay and a per-epoch StepLR; a LeNet-like
+/// PyTorchTrainingValues.cs): eighteen networks (an MLP with SGD; one with Adam, L2 decay and a per-epoch StepLR; a LeNet-like
 /// CNN with Nesterov SGD; a CNN with BatchNorm2d and BatchNorm1d under AdamW; a transposed-convolution decoder with
 /// momentum SGD, a per-epoch StepLR and MSE; an MLP with BCE-with-logits and RMSprop; the bias-free CNN and decoder; PReLU
 /// in an MLP with Adam and a CNN with momentum SGD; PyTorch's MNIST example scaled down, with log-softmax, the negative
@@ -16,7 +16,7 @@ namespace NeuralNets.Tests.Integration;
 /// with momentum SGD; a tiny fully-convolutional per-pixel classifier, its labels [N, H, W] batched by Fit as any targets, with
 /// CrossEntropy, with ignored pixels, class weights and label smoothing, and as LogSoftmax over the channels and the
 /// negative log-likelihood; LayerNorm over features in an MLP with Adam and over [C, H, W] in a CNN with momentum
-/// SGD) trained over the same batches, each
+/// SGD; a depthwise-separable CNN with grouped convolutions and Adam) trained over the same batches, each
 /// run both by a hand-written loop and by <see cref="Trainer{T}.Fit"/> with shuffling off, whose batches are then the
 /// dataset's in order (6, 6, 6 and the last 4), as the script takes them. Every loss, parameter digest, held-out loss,
 /// held-out output and running statistic must be PyTorch's to 1e-10 relative; they are within 5e-14 (the BatchNorm run;
