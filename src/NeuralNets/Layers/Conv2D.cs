@@ -312,7 +312,10 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// </summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{(Groups == 1 ? "" : $", groups {Groups}")}{LayerBias.Text(HasBias)})");
+            $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{GroupsText}{LayerBias.Text(HasBias)})");
+
+    // What the text adds for more than one group: ", groups 8".
+    private string GroupsText => Groups == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $", groups {Groups}");
 
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]

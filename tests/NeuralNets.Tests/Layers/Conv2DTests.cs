@@ -231,12 +231,16 @@ public class Conv2DTests
         });
     }
 
-    /// <summary>The definition, summed term by term (PyTorch's cross-correlation with zero padding).</summary>
-    private static double[] DirectConvolution(double[] x, int batch, int cin, int h, int w, double[] weight, double[] bias,
-        int cout, int kh, int kw, int sh, int sw, int ph, int pw, out int outH, out int outW)
+    /// <summary>
+    /// The definition, summed term by term (PyTorch's cross-correlation with zero padding); in <paramref name="groups"/>
+    /// groups, output channel o sums over the Cin/groups input channels of its group, from channel (o / (Cout/groups))·Cin/groups.
+    /// </summary>
+    internal static double[] DirectConvolution(double[] x, int batch, int cin, int h, int w, double[] weight, double[] bias,
+        int cout, int kh, int kw, int sh, int sw, int ph, int pw, out int outH, out int outW, int groups = 1)
     {
         outH = (h + 2 * ph - kh) / sh + 1;
         outW = (w + 2 * pw - kw) / sw + 1;
+        int inPer = cin / groups, outPer = cout / groups;
         var y = new double[batch * cout * outH * outW];
         for (int n = 0; n < batch; n++)
             for (int o = 0; o < cout; o++)
@@ -244,13 +248,13 @@ public class Conv2DTests
                     for (int q = 0; q < outW; q++)
                     {
                         double sum = bias[o];
-                        for (int c = 0; c < cin; c++)
+                        for (int c = 0; c < inPer; c++)
                             for (int i = 0; i < kh; i++)
                                 for (int j = 0; j < kw; j++)
                                 {
                                     int row = r * sh - ph + i, column = q * sw - pw + j;
                                     if (row < 0 || row >= h || column < 0 || column >= w) continue;
-                                    sum += weight[((o * cin + c) * kh + i) * kw + j] * x[((n * cin + c) * h + row) * w + column];
+                                    sum += weight[((o * inPer + c) * kh + i) * kw + j] * x[((n * cin + o / outPer * inPer + c) * h + row) * w + column];
                                 }
                         y[((n * cout + o) * outH + r) * outW + q] = sum;
                     }

@@ -25,8 +25,8 @@ public class GroupedConv2DTests
         var layer = new Conv2D<double>(cin, cout, k, seed: 1, stride: stride, padding: padding, groups: groups);
         layer.Bias!.SetValue(TestTensors.Random<double>(2, cout).ToArray());
         var x = TestTensors.Random<double>(3, batch, cin, h, w);
-        var expected = GroupedSum(x.ToArray(), batch, cin, h, w, layer.Weight.ValueSpan.ToArray(), layer.Bias.ValueSpan.ToArray(), cout, groups, k, stride,
-            padding, out int outH, out int outW);
+        var expected = Conv2DTests.DirectConvolution(x.ToArray(), batch, cin, h, w, layer.Weight.ValueSpan.ToArray(), layer.Bias.ValueSpan.ToArray(), cout,
+            k, k, stride, stride, padding, padding, out int outH, out int outW, groups);
         var y = layer.Forward(x, training: false);
         y.Lengths.ToArray().Should().Equal(batch, cout, outH, outW);
         y.ToArray().Should().Equal(expected, (a, b) => Math.Abs(a - b) <= 1e-12 * Math.Max(1, Math.Abs(b)));
@@ -147,31 +147,5 @@ public class GroupedConv2DTests
         for (int n = 0; n < batch; n++)
             Array.Copy(values, (n * channels + first) * plane, result, n * count * plane, count * plane);
         return result;
-    }
-
-    // y[n, o, r, q] = b[o] + Σ_{c < Cin/G} Σ_i Σ_j w[o, c, i, j] · x[n, (o / (Cout/G))·Cin/G + c, r·s − p + i, q·s − p + j]
-    private static double[] GroupedSum(double[] x, int batch, int cin, int h, int w, double[] weight, double[] bias, int cout, int groups, int k, int s, int p,
-        out int outH, out int outW)
-    {
-        (outH, outW) = ((h + 2 * p - k) / s + 1, (w + 2 * p - k) / s + 1);
-        int inPer = cin / groups, outPer = cout / groups;
-        var y = new double[batch * cout * outH * outW];
-        for (int n = 0; n < batch; n++)
-            for (int o = 0; o < cout; o++)
-                for (int r = 0; r < outH; r++)
-                    for (int q = 0; q < outW; q++)
-                    {
-                        double sum = bias[o];
-                        for (int c = 0; c < inPer; c++)
-                            for (int i = 0; i < k; i++)
-                                for (int j = 0; j < k; j++)
-                                {
-                                    int row = r * s - p + i, column = q * s - p + j;
-                                    if (row < 0 || row >= h || column < 0 || column >= w) continue;
-                                    sum += weight[((o * inPer + c) * k + i) * k + j] * x[((n * cin + o / outPer * inPer + c) * h + row) * w + column];
-                                }
-                        y[((n * cout + o) * outH + r) * outW + q] = sum;
-                    }
-        return y;
     }
 }
