@@ -62,7 +62,8 @@ internal static class LayerRehearsal
             {
                 int[] shape = sampleShape is { Length: 3 } ? sampleShape : [conv.InChannels, conv.Kernel.Height + 3, conv.Kernel.Width + 3];
                 if (Bounded(conv, shape) is null) break;   // a few channels of a huge padding still make a huge output
-                var twin = new Conv2D<T>(conv.InChannels, conv.OutChannels, conv.Kernel, new Random(0), conv.Stride, conv.Padding, bias: conv.HasBias);
+                var twin = new Conv2D<T>(conv.InChannels, conv.OutChannels, conv.Kernel, new Random(0), conv.Stride, conv.Padding, bias: conv.HasBias,
+                    groups: conv.Groups);
                 // Twice: the convolution times its two implementations on its first calls, one of each compiling it.
                 RunTwin(twin, shape);
                 RunTwin(twin, shape);

@@ -16,7 +16,7 @@ public class WarmUpRehearsalTests
 {
     private static Sequential<T> EveryLayerKind<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
         Network.Sequential<T>([2, 9, 9])
-            .Conv2D(3, kernel: 3, padding: 1).BatchNorm2D().ReLU().MaxPool2D(2).Conv2D(4, kernel: 2).PReLU(perChannel: true).LayerNorm().AvgPool2D(1)
+            .Conv2D(3, kernel: 3, padding: 1).BatchNorm2D().ReLU().Conv2D(3, kernel: 3, padding: 1, groups: 3).MaxPool2D(2).Conv2D(4, kernel: 2).PReLU(perChannel: true).LayerNorm().AvgPool2D(1)
             .ConvTranspose2D(2, kernel: 2).GELU().GlobalAvgPool2D().Flatten().Dense(6).Tanh().Dropout(0.25).LeakyReLU()
             .Dense(8).ELU().SiLU().Softplus().Sigmoid().Unflatten(1, [2, 4]).Flatten().BatchNorm1D().PReLU().LayerNorm(elementwiseAffine: false).Dense(5).LogSoftmax().Dense(4).Hardswish().Hardsigmoid().ReLU6().Dense(3).Softmax()
             .Build(seed: 3);
