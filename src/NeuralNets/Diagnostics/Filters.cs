@@ -11,7 +11,8 @@ public static class Filters
 {
     /// <summary>
     /// The weights of <paramref name="convolution"/> as <c>[Cout·Cin, kH, kW]</c> images, filter o's input channel c at index
-    /// <c>o·Cin + c</c>: a grid with Cin columns shows one filter per row.
+    /// <c>o·Cin + c</c>: a grid with Cin columns shows one filter per row. A grouped convolution's filter sees Cin/groups
+    /// channels (its group's), so Cin/groups stands for Cin.
     /// </summary>
     /// <param name="convolution">The layer.</param>
     /// <typeparam name="T">The element type.</typeparam>
@@ -19,7 +20,7 @@ public static class Filters
     {
         ArgumentNullException.ThrowIfNull(convolution);
         var (kh, kw) = convolution.Kernel;
-        return TensorMemory.Wrap(convolution.Weight.ValueSpan.ToArray(), [convolution.OutChannels * convolution.InChannels, kh, kw]);
+        return TensorMemory.Wrap(convolution.Weight.ValueSpan.ToArray(), [convolution.OutChannels * FilterChannels(convolution), kh, kw]);
     }
 
     /// <summary>
@@ -35,7 +36,7 @@ public static class Filters
     public static Picture Draw<T>(Conv2D<T> convolution, int zoom = 8, string? title = null, int textScale = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(convolution);
-        int inputs = convolution.InChannels;
+        int inputs = FilterChannels(convolution);
         var labels = Enumerable.Range(0, convolution.OutChannels * inputs)
             .Select(i => inputs == 1 ? Text(i) : $"{Text(i / inputs)}.{Text(i % inputs)}").ToArray();
         return ImageGrid.Draw(Of(convolution), new ImageGridOptions
@@ -44,6 +45,10 @@ public static class Filters
             Labels = labels, Title = title ?? $"filters of {convolution}", TextScale = textScale,
         });
     }
+
+    // The channels each filter sees: all of them, or its group's.
+    private static int FilterChannels<T>(Conv2D<T> convolution) where T : unmanaged, IFloatingPointIeee754<T> =>
+        convolution.InChannels / convolution.Groups;
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

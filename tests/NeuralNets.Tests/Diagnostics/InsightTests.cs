@@ -112,4 +112,14 @@ public class InsightTests
         filters.Lengths.ToArray().Should().Equal(6, 3, 3);
         filters.ToArray().Should().Equal(conv.Weight.ValueSpan.ToArray());
     }
+
+    [Fact]
+    public void Filters_GroupedConvolution_AreItsWeightsOfCinOverGroupsChannels()
+    {
+        var conv = new Conv2D<double>(4, 6, kernel: 3, seed: 1, groups: 2);
+        var filters = Filters.Of(conv);
+        filters.Lengths.ToArray().Should().Equal(12, 3, 3);
+        filters.ToArray().Should().Equal(conv.Weight.ValueSpan.ToArray());
+        Filters.Draw(new Conv2D<float>(3, 3, kernel: 3, seed: 1, groups: 3)).Width.Should().BeGreaterThan(0);
+    }
 }
