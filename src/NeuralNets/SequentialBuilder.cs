@@ -129,10 +129,12 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
     /// <param name="outputPadding">Added at the bottom and right; less than the stride.</param>
     /// <param name="init">Weight initialisation.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, stamped apart (PyTorch's <c>groups</c>).</param>
     public SequentialBuilder<T> ConvTranspose2D(int outChannels, int kernel, int stride = 1, int padding = 0, int outputPadding = 0,
-        WeightInit init = WeightInit.HeUniform, bool bias = true)
+        WeightInit init = WeightInit.HeUniform, bool bias = true, int groups = 1)
     {
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
+        ArgumentRange.ThrowIfNegativeOrZero(groups);
         // Fail here, at the call, rather than at Build.
         _ = new ConvTranspose2D<T>(1, outChannels, (kernel, kernel), new Random(0), (stride, stride), (padding, padding), (outputPadding, outputPadding), WeightInit.Zeros);
         return Add((shape, random) =>
@@ -141,7 +143,7 @@ public sealed class SequentialBuilder<T> where T : unmanaged, IFloatingPointIeee
                 throw new ShapeMismatchException(string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D(? → {outChannels})"), "[C, H, W]", shape,
                     shape.Count == 1 ? "a transposed convolution needs images; reshape features to [C, H, W] first" : null);
             return new ConvTranspose2D<T>(shape[0], outChannels, (kernel, kernel), random, (stride, stride), (padding, padding),
-                (outputPadding, outputPadding), init, bias);
+                (outputPadding, outputPadding), init, bias, groups);
         });
     }
 

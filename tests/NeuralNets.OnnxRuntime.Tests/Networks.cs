@@ -29,7 +29,7 @@ internal static class Networks
         // LayerNormalization (opset 17): over a vector's features, over [C, H, W], and over [H, W] without γ and β.
         "LayerNorm", "LayerNorm([C, H, W])", "LayerNorm([H, W], no affine)",
         // Grouped convolutions (Conv's group): in two groups, depthwise, depthwise with two filters per channel.
-        "Conv2D(2 groups)", "Conv2D(depthwise)", "Conv2D(depthwise, multiplier 2, no bias)"];
+        "Conv2D(2 groups)", "Conv2D(depthwise)", "Conv2D(depthwise, multiplier 2, no bias)", "ConvTranspose2D(2 groups)"];
 
     public static Sequential<T> Layer<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
@@ -64,6 +64,7 @@ internal static class Networks
         // A generator's stem: Dense, then its features as images.
         "Unflatten" => Network.Sequential<T>([12]).Dense(24).Unflatten(1, [2, 3, 4]).Build(seed: 20),
         "Dense(no bias)" => Network.Sequential<T>([20]).Dense(7, bias: false).Build(seed: 21),
+        "ConvTranspose2D(2 groups)" => Network.Sequential<T>([4, 5, 4]).ConvTranspose2D(6, kernel: 3, stride: 2, padding: 1, outputPadding: 1, groups: 2).Build(seed: 44),
         "Conv2D(2 groups)" => Network.Sequential<T>([4, 9, 8]).Conv2D(6, kernel: (3, 2), stride: (2, 1), padding: (1, 0), groups: 2).Build(seed: 41),
         "Conv2D(depthwise)" => Network.Sequential<T>([3, 7, 7]).Conv2D(3, kernel: 3, padding: 1, groups: 3).Build(seed: 42),
         "Conv2D(depthwise, multiplier 2, no bias)" => Network.Sequential<T>([3, 7, 7]).Conv2D(6, kernel: 3, stride: 2, padding: 1, bias: false, groups: 3).Build(seed: 43),

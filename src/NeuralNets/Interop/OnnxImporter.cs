@@ -305,8 +305,10 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
     {
         if (node.Inputs[0] != DataInput(node)) throw Node(node, "must take the computed value as its first input (X)");
         var weight = Constant(node, 1, "W");
-        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D transposed convolution's is [Cin, Cout, kH, kW]");
-        if (Int(node, "group", 1) != 1) throw Node(node, "is a grouped transposed convolution (group ≠ 1)");
+        if (weight.Dims.Length != 4) throw Node(node, $"has a weight {Text(weight.Dims)}; a 2-D transposed convolution's is [Cin, Cout/group, kH, kW]");
+        long groups = Int(node, "group", 1);
+        if (groups < 1 || groups > int.MaxValue || weight.Dims[0] % groups != 0)
+            throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has group {groups}, which does not divide its {weight.Dims[0]} input channels"));
         if (Attribute(node, "output_shape") is not null) throw Node(node, "sets output_shape; only explicit pads and output_padding can be imported");
         var (kernel, stride, padding) = Window(node, [.. WindowAttributes, "group", "output_padding"], kernelFromAttribute: (weight.Dims[2], weight.Dims[3]));
         var outputPadding = Ints(node, "output_padding", 2, 0);
@@ -317,9 +319,11 @@ internal sealed partial class OnnxImporter<T> where T : unmanaged, IFloatingPoin
             throw Node(node, string.Create(CultureInfo.InvariantCulture, $"receives samples of shape {Text(_shape)}, but its weight {Text(weight.Dims)} needs [{weight.Dims[0]}, H, W]"));
         var w = Values(node, weight, "weight");
         T[]? b = node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Values(node, Constant(node, 2, "B"), "bias") : null;
-        if (b is not null && b.Length != weight.Dims[1]) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {weight.Dims[1]} output channels"));
-        var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)weight.Dims[1], kernel, new Random(0), stride, padding, extra,
-            WeightInit.Zeros, bias: b is not null));
+        long outChannels = weight.Dims[1] * groups;
+        if (b is not null && b.Length != outChannels) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has a bias of {b.Length} values for {outChannels} output channels"));
+        if (outChannels > int.MaxValue) throw Node(node, string.Create(CultureInfo.InvariantCulture, $"has {outChannels} output channels"));
+        var layer = (ConvTranspose2D<T>)Add(node, () => new ConvTranspose2D<T>(_shape[0], (int)outChannels, kernel, new Random(0), stride, padding, extra,
+            WeightInit.Zeros, bias: b is not null, groups: (int)groups));
         w.CopyTo(layer.Weight.ValueSpan);
         b?.CopyTo(layer.Bias!.ValueSpan);
     }

@@ -18,11 +18,7 @@ public static class OnnxMappings
         // y = x·Wᵀ + b: Gemm with transB = 1 takes the [out, in] weight as it is. A layer without a bias has one parameter,
         // and its node no bias input (Gemm without C, Conv and ConvTranspose without B), as PyTorch's bias=False exports.
         ["Dense"] = step => step.AddNode("Gemm", [step.Input, .. step.Parameters], OnnxAttribute.Int("transB", 1)),
-        // A grouped convolution's weight [Cout, Cin/G, kH, kW] is ONNX's as it is; group only above 1, as PyTorch exports.
-        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters],
-            step.Description.Settings.GetValueOrDefault(Conv2D<double>.GroupsSetting, 1) is var groups && groups > 1
-                ? [.. Window(step), OnnxAttribute.Int("group", (long)groups)]
-                : Window(step)),
+        ["Conv2D"] = step => step.AddNode("Conv", [step.Input, .. step.Parameters], [.. Window(step), .. Group(step)]),
         ["MaxPool2D"] = step => step.AddNode("MaxPool", [step.Input], [.. Window(step), .. CeilMode(step)]),
         // Zero padding counts in the average, as in PyTorch's AvgPool2d and our AvgPool2D by default.
         ["AvgPool2D"] = step => step.AddNode("AveragePool", [step.Input],
@@ -39,7 +35,8 @@ public static class OnnxMappings
         ["Dropout"] = step => step.Input,
         // ONNX's ConvTranspose takes the weight as [Cin, Cout, kH, kW], as we and PyTorch store it.
         ["ConvTranspose2D"] = step => step.AddNode("ConvTranspose", [step.Input, .. step.Parameters],
-            [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"])]),
+            [.. Window(step), OnnxAttribute.Ints("output_padding", (long)step.Description.Settings["outputPadH"], (long)step.Description.Settings["outputPadW"]),
+                .. Group(step)]),
         // A Reshape to [0, ...output shape]: 0 copies the batch length, so the batch stays symbolic.
         ["Unflatten"] = step => step.AddNode("Reshape",
             [step.Input, step.AddInt64Constant("shape", [step.OutputShape.Count + 1], [0, .. step.OutputShape.Select(length => (long)length)])]),
@@ -171,6 +168,10 @@ public static class OnnxMappings
             OnnxAttribute.Ints("pads", padH, padW, padH, padW),
         ];
     }
+
+    /// <summary>group for a convolution of more than one group (its weight is ONNX's as it is); nothing otherwise, as PyTorch exports.</summary>
+    private static OnnxAttribute[] Group(OnnxExportStep step) =>
+        step.Description.Settings.GetValueOrDefault(ChannelGroups.Setting, 1) is var groups && groups > 1 ? [OnnxAttribute.Int("group", (long)groups)] : [];
 
     /// <summary>ceil_mode = 1 for a pool in ceil mode (an attribute since opset 10); nothing otherwise, as files written before it hold.</summary>
     private static OnnxAttribute[] CeilMode(OnnxExportStep step) =>

@@ -6,10 +6,10 @@ using NeuralNets.Tensors;
 namespace NeuralNets.Kernels;
 
 /// <summary>
-/// Runs a grouped convolution (PyTorch's <c>groups</c>) as one <see cref="Im2ColConvolution{T}"/> per group on its slice of
-/// the channels, for <see cref="Layers.Conv2D{T}"/>: group g maps input channels <c>[g·Cin/G, (g+1)·Cin/G)</c> to output
-/// channels <c>[g·Cout/G, (g+1)·Cout/G)</c> with the weight rows of those outputs, a contiguous piece of
-/// <c>[Cout, Cin/G, kH, kW]</c>, and the bias of those outputs.
+/// Runs a grouped convolution (PyTorch's <c>groups</c>) as one convolution per group on its slice of the channels, for
+/// <see cref="Layers.Conv2D{T}"/> and <see cref="Layers.ConvTranspose2D{T}"/>: group g maps input channels
+/// <c>[g·Cin/G, (g+1)·Cin/G)</c> to output channels <c>[g·Cout/G, (g+1)·Cout/G)</c> with the g-th of G contiguous pieces
+/// of the weight (<see cref="IConvolutionPasses{T}"/>) and the bias of those outputs.
 /// </summary>
 /// <remarks>
 /// Each group's channels are copied into a dense <c>[N, Cin/G, H, W]</c> tensor of its own, kept for the backward pass;
@@ -20,14 +20,14 @@ namespace NeuralNets.Kernels;
 /// <typeparam name="T">The element type.</typeparam>
 internal sealed class GroupedConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly Im2ColConvolution<T>[] _groups;
+    private readonly IConvolutionPasses<T>[] _groups;
     private readonly int _inChannels, _outChannels;         // per group
     private readonly TensorBuffer<T>[] _groupInputs;         // each group's input channels, kept for the backward pass
     private readonly Tensor<T>?[] _lastInputs;
     private readonly TensorBuffer<T> _groupOutput = new(), _groupOutputGradient = new(), _groupInputGradient = new();
 
     /// <summary>Prepares the passes of <paramref name="groups"/>, each a convolution of <paramref name="inChannels"/> to <paramref name="outChannels"/> channels.</summary>
-    public GroupedConvolution(Im2ColConvolution<T>[] groups, int inChannels, int outChannels)
+    public GroupedConvolution(IConvolutionPasses<T>[] groups, int inChannels, int outChannels)
     {
         (_groups, _inChannels, _outChannels) = (groups, inChannels, outChannels);
         _groupInputs = new TensorBuffer<T>[groups.Length];
@@ -37,7 +37,7 @@ internal sealed class GroupedConvolution<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>Computes <c>y = W ⋆ x + b</c> group by group into <paramref name="output"/> <c>[N, Cout, outH, outW]</c>.</summary>
     /// <param name="input">x, <c>[N, Cin, H, W]</c>, checked by the layer.</param>
-    /// <param name="weight">W, <c>[Cout, Cin/G, kH, kW]</c>.</param>
+    /// <param name="weight">W, <c>[Cout, Cin/G, kH, kW]</c> (transposed: <c>[Cin, Cout/G, kH, kW]</c>).</param>
     /// <param name="bias">b, <c>[Cout]</c>, or empty for a layer without one.</param>
     /// <param name="output">y.</param>
     [MethodImpl(HotPath.Options)]
@@ -63,7 +63,7 @@ internal sealed class GroupedConvolution<T> where T : unmanaged, IFloatingPointI
     /// </summary>
     /// <param name="outputGradient">dY, <c>[N, Cout, outH, outW]</c>, checked by the layer.</param>
     /// <param name="weight">W.</param>
-    /// <param name="weightGradient">dW, <c>[Cout, Cin/G, kH, kW]</c>.</param>
+    /// <param name="weightGradient">dW, shaped as W.</param>
     /// <param name="accumulate">Whether to add into dW rather than overwrite it.</param>
     /// <param name="biasGradient">db, <c>[Cout]</c>, added to; empty for a layer without a bias.</param>
     /// <param name="inputGradient">dX, <c>[N, Cin, H, W]</c>, or null to skip it.</param>

@@ -31,7 +31,7 @@ namespace NeuralNets.Kernels;
 /// <para>Not thread-safe: one per layer object (an inference copy makes its own).</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-internal sealed partial class Im2ColConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class Im2ColConvolution<T> : IConvolutionPasses<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _inChannels, _outChannels;
     private readonly Window2D _window;

@@ -19,7 +19,7 @@ namespace NeuralNets.Kernels;
 /// on the shapes only. Not thread-safe: one per layer object.</para>
 /// </remarks>
 /// <typeparam name="T">The element type.</typeparam>
-internal sealed class TransposedConvolution<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class TransposedConvolution<T> : IConvolutionPasses<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int _inChannels, _outChannels;
     private readonly Window2D _window;

@@ -85,29 +85,20 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         ArgumentRange.ThrowIfNegativeOrZero(inChannels);
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
-        CheckGroups(inChannels, outChannels, groups);
-        _window = Window2D.Create(string.Create(CultureInfo.InvariantCulture, $"Conv2D({inChannels} → {outChannels})"), kernel, stride ?? (1, 1), padding ?? (0, 0));
+        string name = string.Create(CultureInfo.InvariantCulture, $"Conv2D({inChannels} → {outChannels})");
+        ChannelGroups.Check(name, inChannels, outChannels, groups);
+        _window = Window2D.Create(name, kernel, stride ?? (1, 1), padding ?? (0, 0));
         InChannels = inChannels;
         OutChannels = outChannels;
         Groups = groups;
         Weight = new Parameter<T>("weight", outChannels, inChannels / groups, kernel.Height, kernel.Width);
         Bias = bias ? new Parameter<T>("bias", outChannels) : null;
         int area = kernel.Height * kernel.Width;
-        // PyTorch's fan-in and fan-out of a grouped weight: its dimension 1 (Cin/G) and dimension 0 over the groups, times the kernel's area.
-        WeightInitializer.Fill(Weight.ValueSpan, init, inChannels / groups * area, outChannels / groups * area, random);
+        // PyTorch's fan-in and fan-out of the weight [Cout, Cin/G, kH, kW]: its dimensions 1 and 0 times the kernel's area.
+        WeightInitializer.Fill(Weight.ValueSpan, init, inChannels / groups * area, outChannels * area, random);
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
         (_convolutions, _grouped) = CreateConvolutions();
         _convolution = _convolutions[0];
-    }
-
-    /// <summary>Throws unless <paramref name="groups"/> is positive and divides both channel counts (PyTorch's rule).</summary>
-    internal static void CheckGroups(int inChannels, int outChannels, int groups)
-    {
-        ArgumentRange.ThrowIfNegativeOrZero(groups);
-        if (inChannels % groups != 0 || outChannels % groups != 0)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"Conv2D({inChannels} → {outChannels}): groups {groups} must divide both the input channels {inChannels} and the output channels {outChannels}."),
-                nameof(groups));
     }
 
     // One convolution for groups = 1 (today's path); else one per group on its slice of the channels.
@@ -116,7 +107,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         if (Groups == 1) return ([new Im2ColConvolution<T>(InChannels, OutChannels, _window)], null);
         var convolutions = new Im2ColConvolution<T>[Groups];
         for (int g = 0; g < Groups; g++) convolutions[g] = new Im2ColConvolution<T>(InChannels / Groups, OutChannels / Groups, _window);
-        return (convolutions, new GroupedConvolution<T>(convolutions, InChannels / Groups, OutChannels / Groups));
+        return (convolutions, new GroupedConvolution<T>([.. convolutions], InChannels / Groups, OutChannels / Groups));
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
@@ -299,12 +290,9 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var settings = new Dictionary<string, double> { ["inChannels"] = InChannels, ["outChannels"] = OutChannels };
         _window.Describe(settings);
         LayerBias.Describe(settings, HasBias);
-        if (Groups != 1) settings[GroupsSetting] = Groups;
+        ChannelGroups.Describe(settings, Groups);
         return new LayerDescription("Conv2D", settings);
     }
-
-    /// <summary>The description's setting of the groups: absent (as in every file written before it existed) for 1.</summary>
-    internal const string GroupsSetting = "groups";
 
     /// <summary>
     /// Prints like <c>Conv2D(1 → 6, 5×5, stride 1, padding 2)</c>, <c>Conv2D(1 → 6, 5×5, stride 1, padding 2, no bias)</c>
@@ -312,10 +300,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     /// </summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{GroupsText}{LayerBias.Text(HasBias)})");
-
-    // What the text adds for more than one group: ", groups 8".
-    private string GroupsText => Groups == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $", groups {Groups}");
+            $"Conv2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}{ChannelGroups.Text(Groups)}{LayerBias.Text(HasBias)})");
 
     // Built apart, so that the pass, compiled fully optimised (HotPath), does not carry its formatting.
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -12,6 +12,7 @@ namespace NeuralNets.Layers;
 /// A 2-D transposed convolution over NCHW images (an "up-convolution"): every input pixel stamps its weighted kernel onto
 /// the output, <c>stride</c> pixels apart. Weight <c>[Cin, Cout, kH, kW]</c> and bias <c>[Cout]</c>, as PyTorch's
 /// <c>nn.ConvTranspose2d</c>; without a bias (<c>bias: false</c>, PyTorch's <c>bias=False</c>) the weight is the only parameter.
+/// With <c>groups</c> G (PyTorch's <c>groups</c>) the channels split into G groups stamped apart, the weight <c>[Cin, Cout/G, kH, kW]</c>.
 /// </summary>
 /// <remarks>
 /// <para><c>y[n, o, r·sH − pH + i, q·sW − pW + j] += w[c, o, i, j] · x[n, c, r, q]</c> summed over c, r, q, i, j, plus
@@ -26,7 +27,9 @@ namespace NeuralNets.Layers;
 public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Window2D _window;
-    private readonly TransposedConvolution<T> _convolution;
+    private readonly TransposedConvolution<T> _convolution;     // groups = 1: the whole layer; else group 0's
+    private readonly TransposedConvolution<T>[] _convolutions;  // one per group
+    private readonly GroupedConvolution<T>? _grouped;            // null for groups = 1
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
@@ -40,11 +43,13 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <param name="stride">Distance between the stamps of neighbouring input pixels.</param>
     /// <param name="padding">Rows and columns cut from every side of the full output.</param>
     /// <param name="outputPadding">Rows and columns added at the bottom and right; less than the stride.</param>
-    /// <param name="init">Weight initialisation; fan-in is Cout·kH·kW, as PyTorch counts it.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cout/G·kH·kW, as PyTorch counts it.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, stamped apart (PyTorch's <c>groups</c>); Cin and Cout must be multiples of it.</param>
     public ConvTranspose2D(int inChannels, int outChannels, int kernel, int seed, int stride = 1, int padding = 0, int outputPadding = 0,
-        WeightInit init = WeightInit.HeUniform, bool bias = true)
-        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), (outputPadding, outputPadding), init, bias) { }
+        WeightInit init = WeightInit.HeUniform, bool bias = true, int groups = 1)
+        : this(inChannels, outChannels, (kernel, kernel), new Random(seed), (stride, stride), (padding, padding), (outputPadding, outputPadding), init, bias,
+            groups) { }
 
     /// <summary>Creates a transposed convolution with kernel, stride, padding and output padding given as (height, width).</summary>
     /// <param name="inChannels">Channels of the input (Cin).</param>
@@ -54,35 +59,51 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <param name="stride">Distance between stamps (height, width); (1, 1) when null.</param>
     /// <param name="padding">Cut from every side (height, width); (0, 0) when null.</param>
     /// <param name="outputPadding">Added at the bottom and right (height, width); (0, 0) when null; less than the stride.</param>
-    /// <param name="init">Weight initialisation; fan-in is Cout·kH·kW, as PyTorch counts it.</param>
+    /// <param name="init">Weight initialisation; fan-in is Cout/G·kH·kW, as PyTorch counts it.</param>
     /// <param name="bias">Whether the layer has a bias; false for PyTorch's <c>bias=False</c> (a layer before a batch normalisation).</param>
+    /// <param name="groups">Groups the channels split into, stamped apart (PyTorch's <c>groups</c>); Cin and Cout must be multiples of it.</param>
     public ConvTranspose2D(int inChannels, int outChannels, (int Height, int Width) kernel, Random random,
         (int Height, int Width)? stride = null, (int Height, int Width)? padding = null, (int Height, int Width)? outputPadding = null,
-        WeightInit init = WeightInit.HeUniform, bool bias = true)
+        WeightInit init = WeightInit.HeUniform, bool bias = true, int groups = 1)
     {
         ArgumentRange.ThrowIfNegativeOrZero(inChannels);
         ArgumentRange.ThrowIfNegativeOrZero(outChannels);
         ArgumentNullException.ThrowIfNull(random);
         string name = string.Create(CultureInfo.InvariantCulture, $"ConvTranspose2D({inChannels} → {outChannels})");
+        ChannelGroups.Check(name, inChannels, outChannels, groups);
         _window = Window2D.Create(name, kernel, stride ?? (1, 1), padding ?? (0, 0));
         OutputPadding = CheckOutputPadding(name, outputPadding ?? (0, 0), _window);
         InChannels = inChannels;
         OutChannels = outChannels;
-        Weight = new Parameter<T>("weight", inChannels, outChannels, kernel.Height, kernel.Width);
+        Groups = groups;
+        Weight = new Parameter<T>("weight", inChannels, outChannels / groups, kernel.Height, kernel.Width);
         Bias = bias ? new Parameter<T>("bias", outChannels) : null;
         int area = kernel.Height * kernel.Width;
-        WeightInitializer.Fill(Weight.ValueSpan, init, outChannels * area, inChannels * area, random);
+        // PyTorch's fan-in and fan-out of the weight [Cin, Cout/G, kH, kW]: its dimensions 1 and 0 times the kernel's area.
+        WeightInitializer.Fill(Weight.ValueSpan, init, outChannels / groups * area, inChannels * area, random);
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
-        _convolution = new TransposedConvolution<T>(inChannels, outChannels, _window);
+        (_convolutions, _grouped) = CreateConvolutions();
+        _convolution = _convolutions[0];
+    }
+
+    // One transposed convolution for groups = 1 (the ungrouped path); else one per group on its slice of the channels.
+    private (TransposedConvolution<T>[], GroupedConvolution<T>?) CreateConvolutions()
+    {
+        if (Groups == 1) return ([new TransposedConvolution<T>(InChannels, OutChannels, _window)], null);
+        var convolutions = new TransposedConvolution<T>[Groups];
+        for (int g = 0; g < Groups; g++) convolutions[g] = new TransposedConvolution<T>(InChannels / Groups, OutChannels / Groups, _window);
+        return (convolutions, new GroupedConvolution<T>([.. convolutions], InChannels / Groups, OutChannels / Groups));
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
     private ConvTranspose2D(ConvTranspose2D<T> source)
     {
-        (_window, InChannels, OutChannels, OutputPadding, Weight, Bias) =
-            (source._window, source.InChannels, source.OutChannels, source.OutputPadding, source.Weight, source.Bias);
+        (_window, InChannels, OutChannels, Groups, OutputPadding, Weight, Bias) =
+            (source._window, source.InChannels, source.OutChannels, source.Groups, source.OutputPadding, source.Weight, source.Bias);
         Parameters = source.Parameters;
-        _convolution = new TransposedConvolution<T>(InChannels, OutChannels, _window) { ChunkElements = source.ChunkElements };
+        (_convolutions, _grouped) = CreateConvolutions();
+        _convolution = _convolutions[0];
+        foreach (var convolution in _convolutions) convolution.ChunkElements = source.ChunkElements;
     }
 
     /// <inheritdoc/>
@@ -93,6 +114,9 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
 
     /// <summary>Output channels (Cout).</summary>
     public int OutChannels { get; }
+
+    /// <summary>Groups the channels split into, stamped apart (PyTorch's <c>groups</c>; 1: an ordinary transposed convolution).</summary>
+    public int Groups { get; }
 
     /// <summary>Kernel (height, width).</summary>
     public (int Height, int Width) Kernel => (_window.KernelH, _window.KernelW);
@@ -106,7 +130,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     /// <summary>Output padding (height, width), added at the bottom and the right.</summary>
     public (int Height, int Width) OutputPadding { get; }
 
-    /// <summary>The kernels, shape <c>[Cin, Cout, kH, kW]</c>.</summary>
+    /// <summary>The kernels, shape <c>[Cin, Cout/G, kH, kW]</c> (<c>[Cin, Cout, kH, kW]</c> ungrouped).</summary>
     public Parameter<T> Weight { get; }
 
     /// <summary>The bias, one per output channel, shape <c>[Cout]</c>, or null for a layer without one (<see cref="HasBias"/>).</summary>
@@ -122,7 +146,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
     internal int ChunkElements
     {
         get => _convolution.ChunkElements;
-        init => _convolution.ChunkElements = value;
+        init { foreach (var convolution in _convolutions) convolution.ChunkElements = value; }
     }
 
     /// <summary>Output height <c>(H − 1)·sH − 2·pH + kH + opH</c> for input height <paramref name="height"/>.</summary>
@@ -142,7 +166,8 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         (_outH, _outW) = CheckedOutput(height, width, input.Shape());
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        if (_grouped is null) _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        else _grouped.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         return output;
     }
 
@@ -166,7 +191,8 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
             throw PassShapes.GradientNot(this, outputGradient, batch, OutChannels, _outH, _outW);
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         var dW = Weight.GradientForBackward(out bool accumulate);
-        _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        if (_grouped is null) _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        else _grouped.Backward(outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         return dx;
     }
 
@@ -188,12 +214,13 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         settings["outputPadH"] = OutputPadding.Height;
         settings["outputPadW"] = OutputPadding.Width;
         LayerBias.Describe(settings, HasBias);
+        ChannelGroups.Describe(settings, Groups);
         return new LayerDescription("ConvTranspose2D", settings);
     }
 
-    /// <summary>Prints like <c>ConvTranspose2D(16 → 8, 4×4, stride 2, padding 1, output padding 0×0)</c>, with <c>, no bias</c> at the end for a layer without one.</summary>
+    /// <summary>Prints like <c>ConvTranspose2D(16 → 8, 4×4, stride 2, padding 1, output padding 0×0)</c>, with <c>, groups 2</c> for a grouped layer and <c>, no bias</c> at the end for a layer without one.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"ConvTranspose2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}, output padding {OutputPadding.Height}×{OutputPadding.Width}{LayerBias.Text(HasBias)})");
+        $"ConvTranspose2D({InChannels} → {OutChannels}, {_window.Text(showPadding: true)}, output padding {OutputPadding.Height}×{OutputPadding.Width}{ChannelGroups.Text(Groups)}{LayerBias.Text(HasBias)})");
 
     private (int Height, int Width) CheckedOutput(int height, int width, IReadOnlyList<int> shape)
     {

@@ -32,17 +32,18 @@ internal static class BuiltInLayerKinds
     {
         public override IReadOnlyList<ParameterShape> Parameters(LayerSettings settings)
         {
-            int outChannels = settings.Positive("outChannels");
+            int outChannels = settings.Positive("outChannels"), channels = settings.Positive("inChannels"), groups = Groups(settings);
             var (kernel, _, _) = Window(settings, pooling: false);
             OutputPadding(settings);
-            return WeightAndBias(settings, [settings.Positive("inChannels"), outChannels, kernel.Height, kernel.Width], outChannels);
+            ChannelGroups.Check("ConvTranspose2D", channels, outChannels, groups);
+            return WeightAndBias(settings, [channels, outChannels / groups, kernel.Height, kernel.Width], outChannels);
         }
 
         public override ILayer<T> Create<T>(LayerSettings settings)
         {
             var (kernel, stride, padding) = Window(settings, pooling: false);
             return new ConvTranspose2D<T>(settings.Positive("inChannels"), settings.Positive("outChannels"), kernel, new Random(0), stride, padding,
-                OutputPadding(settings), WeightInit.Zeros, HasBias(settings));
+                OutputPadding(settings), WeightInit.Zeros, HasBias(settings), Groups(settings));
         }
 
         // Less than the stride, as the layer requires; a file saying otherwise is refused here, naming the field.
@@ -94,7 +95,7 @@ internal static class BuiltInLayerKinds
         {
             int filters = settings.Positive("outChannels"), channels = settings.Positive("inChannels"), groups = Groups(settings);
             var (kernel, _, _) = Window(settings, pooling: false);
-            Conv2D<double>.CheckGroups(channels, filters, groups);
+            ChannelGroups.Check("Conv2D", channels, filters, groups);
             return WeightAndBias(settings, [filters, channels / groups, kernel.Height, kernel.Width], filters);
         }
 
@@ -105,8 +106,6 @@ internal static class BuiltInLayerKinds
                 HasBias(settings), Groups(settings));
         }
 
-        // Files written before groups existed lack the setting: one group.
-        private static int Groups(LayerSettings settings) => settings.Has(Conv2D<double>.GroupsSetting) ? settings.Positive(Conv2D<double>.GroupsSetting) : 1;
     }
 
     private sealed class PoolKind(string name) : LayerKind(name)
@@ -377,6 +376,9 @@ internal static class BuiltInLayerKinds
     /// </summary>
     private static bool HasBias(LayerSettings settings) => Flag(settings, LayerBias.Setting, absent: true);
 
+    /// <summary>A Conv2D's or ConvTranspose2D's groups: files written before the setting existed lack it and have one.</summary>
+    private static int Groups(LayerSettings settings) => settings.Has(ChannelGroups.Setting) ? settings.Positive(ChannelGroups.Setting) : 1;
+
     /// <summary>A setting of 0 or 1 that files written before it existed lack: <paramref name="absent"/> then.</summary>
     private static bool Flag(LayerSettings settings, string key, bool absent) => settings.Has(key) ? settings.Int32(key, 0, 1) == 1 : absent;
 
@@ -386,8 +388,8 @@ internal static class BuiltInLayerKinds
     /// </summary>
     private static readonly Dictionary<string, (string Setting, double Default)[]> LeftOutDefaults = new()
     {
-        ["Dense"] = [(LayerBias.Setting, 1)], ["Conv2D"] = [(LayerBias.Setting, 1), (Conv2D<double>.GroupsSetting, 1)],
-        ["ConvTranspose2D"] = [(LayerBias.Setting, 1)], ["BatchNorm1D"] = [("affine", 1)], ["BatchNorm2D"] = [("affine", 1)],
+        ["Dense"] = [(LayerBias.Setting, 1)], ["Conv2D"] = [(LayerBias.Setting, 1), (ChannelGroups.Setting, 1)],
+        ["ConvTranspose2D"] = [(LayerBias.Setting, 1), (ChannelGroups.Setting, 1)], ["BatchNorm1D"] = [("affine", 1)], ["BatchNorm2D"] = [("affine", 1)],
         ["LayerNorm"] = [("affine", 1)],
     };
 

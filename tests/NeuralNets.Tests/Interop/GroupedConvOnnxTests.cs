@@ -4,12 +4,12 @@ using static NeuralNets.Tests.Interop.OnnxGraphs;
 
 namespace NeuralNets.Tests.Interop;
 
-/// <summary>Grouped and depthwise Conv2D layers as ONNX Conv nodes with a <c>group</c> attribute, both ways.</summary>
+/// <summary>Grouped and depthwise Conv2D (and grouped ConvTranspose2D) layers as ONNX Conv (ConvTranspose) nodes with a <c>group</c> attribute, both ways.</summary>
 public class GroupedConvOnnxTests
 {
     private static Sequential<T> DepthwiseSeparable<T>() where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
         Network.Sequential<T>([4, 7, 7]).Conv2D(4, 3, padding: 1, groups: 4).ReLU().Conv2D(6, 1).ReLU()
-            .Conv2D(8, (3, 2), stride: (2, 1), bias: false, groups: 2).Flatten().Dense(3).Build(seed: 4);
+            .Conv2D(8, (3, 2), stride: (2, 1), bias: false, groups: 2).ConvTranspose2D(4, 2, stride: 2, groups: 2).Flatten().Dense(3).Build(seed: 4);
 
     [Fact]
     public void Export_GroupedLayers_WriteGroupOnlyAboveOne()
@@ -18,6 +18,8 @@ public class GroupedConvOnnxTests
 
         var convs = graph.Nodes.Where(n => n.OpType == "Conv").ToList();
         convs.Select(n => n.Attributes.SingleOrDefault(a => a.Name == "group")?.I).Should().Equal(4L, null, 2L);
+        graph.Nodes.Single(n => n.OpType == "ConvTranspose").Attributes.Single(a => a.Name == "group").I.Should().Be(2);
+        graph.Initializers.Single(t => t.Name == "5.weight").Dims.Should().Equal(8, 2, 2, 2);
         graph.Initializers.Single(t => t.Name == "0.weight").Dims.Should().Equal(4, 1, 3, 3);
         graph.Initializers.Single(t => t.Name == "4.weight").Dims.Should().Equal(8, 3, 3, 2);
     }

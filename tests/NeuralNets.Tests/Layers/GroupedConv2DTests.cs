@@ -141,7 +141,7 @@ public class GroupedConv2DTests
     }
 
     // Channels [first, first + count) of each of `batch` samples of `channels` planes of `plane` values.
-    private static float[] Channels(float[] values, int batch, int channels, int plane, int first, int count)
+    internal static float[] Channels(float[] values, int batch, int channels, int plane, int first, int count)
     {
         var result = new float[batch * count * plane];
         for (int n = 0; n < batch; n++)

@@ -36,7 +36,7 @@ public sealed class ExplicitDefaultSettingTests : IDisposable
     private static void SpellOutDefaults(JsonObject model)
     {
         var layers = model["Layers"]!.AsArray();
-        (SpellOut(layers, "bias", "Dense", "Conv2D", "ConvTranspose2D") + SpellOut(layers, "groups", "Conv2D")
+        (SpellOut(layers, "bias", "Dense", "Conv2D", "ConvTranspose2D") + SpellOut(layers, "groups", "Conv2D", "ConvTranspose2D")
             + SpellOut(layers, "affine", "BatchNorm1D", "BatchNorm2D"))
             .Should().BeGreaterThan(0, "the file has layers to spell a default out in");
     }

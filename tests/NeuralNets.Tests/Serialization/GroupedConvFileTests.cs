@@ -8,7 +8,7 @@ using static NeuralNets.Tests.Serialization.ModelFileEdits;
 
 namespace NeuralNets.Tests.Serialization;
 
-/// <summary>Grouped and depthwise Conv2D layers in model files and checkpoints; files without <c>groups</c> load as one group.</summary>
+/// <summary>Grouped and depthwise Conv2D and ConvTranspose2D layers in model files and checkpoints; files without <c>groups</c> load as one group.</summary>
 public sealed class GroupedConvFileTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -18,7 +18,8 @@ public sealed class GroupedConvFileTests : IDisposable
     // A depthwise-separable block (depthwise 3×3, pointwise 1×1) and a two-group convolution.
     private static Sequential<double> Network(int seed) =>
         NeuralNets.Network.Sequential<double>([4, 6, 6]).Conv2D(4, 3, padding: 1, groups: 4).ReLU().Conv2D(6, 1)
-            .Conv2D(8, 3, stride: 2, padding: 1, bias: false, groups: 2).ReLU().Flatten().Dense(3).Build(seed);
+            .Conv2D(8, 3, stride: 2, padding: 1, bias: false, groups: 2).ReLU().ConvTranspose2D(4, 3, stride: 2, padding: 1, outputPadding: 1, groups: 4)
+            .Flatten().Dense(3).Build(seed);
 
     [Fact]
     public void ModelFile_GroupedLayers_RoundTripWithTheSameSettingsAndPredictions()
@@ -35,6 +36,7 @@ public sealed class GroupedConvFileTests : IDisposable
         loaded.DescribeLayers().Should().Equal(network.DescribeLayers());
         loaded.ToString().Should().Be(network.ToString()).And.Contain("groups 4").And.Contain("groups 2");
         ((Conv2D<double>)loaded.Layers[0]).Weight.Value.Lengths.ToArray().Should().Equal(4, 1, 3, 3);
+        ((ConvTranspose2D<double>)loaded.Layers[5]).Weight.Value.Lengths.ToArray().Should().Equal(8, 1, 3, 3);
         loaded.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
         into.Predict(x).ToArray().Should().Equal(network.Predict(x).ToArray());
     }
