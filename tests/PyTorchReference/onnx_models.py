@@ -163,6 +163,11 @@ MODELS = {
         nn.Conv2d(4, 4, 3, padding=1, groups=4), nn.ReLU(), nn.Conv2d(4, 6, 1), nn.ReLU(),
         nn.Conv2d(6, 8, 3, stride=2, padding=1, groups=2, bias=False), nn.Tanh(), nn.Conv2d(8, 16, 3, groups=8), nn.Flatten(),
         nn.Linear(16, 3)), True),
+    # Transposed convolutions in groups: two groups stride 2 with output padding, then two groups without a bias.
+    "decoder_grouped": ([3], lambda: nn.Sequential(
+        nn.Linear(3, 16), UnflattenByView(4, 2, 2),
+        nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1, groups=2), nn.Sigmoid(),
+        nn.ConvTranspose2d(4, 2, 3, padding=1, groups=2, bias=False), nn.Flatten()), True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on

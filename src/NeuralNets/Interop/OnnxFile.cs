@@ -14,7 +14,7 @@ namespace NeuralNets.Interop;
 /// with a LayerNorm: <see cref="LayerNormalizationOperatorSetVersion"/> (17), IR version 8); the
 /// input and output have a symbolic batch dimension and the network's per-sample shapes; parameters are initializers
 /// named as the network names them (<c>"0.weight"</c>), so PyTorch-style names survive. Layers map as
-/// Dense → Gemm (transB = 1); Conv2D → Conv (group when above 1); MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1, or 0 for a
+/// Dense → Gemm (transB = 1); Conv2D → Conv (group when above 1, as for ConvTranspose2D → ConvTranspose); MaxPool2D → MaxPool; AvgPool2D → AveragePool (count_include_pad = 1, or 0 for a
 /// layer that leaves padding out; either pool with ceil_mode = 1 in ceil mode);
 /// ReLU, Sigmoid, Tanh → Relu, Sigmoid, Tanh; LeakyReLU → LeakyRelu (in a double network with a slope that a float
 /// cannot hold, PRelu with a double slope from a Constant node); PReLU → PRelu with its slopes the initializer
@@ -28,7 +28,7 @@ namespace NeuralNets.Interop;
 /// its place; <see cref="OnnxMappings"/> and <see cref="OnnxExportOptions.Mappings"/> add more (a mapping given for
 /// Sequential or Residual replaces writing it out).</para>
 /// <para><b>Import</b> accepts a chain (each node feeds the next) of Gemm (any transB, alpha = beta = 1), MatMul with an
-/// optional following Add of a bias, Conv (any group), MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
+/// optional following Add of a bias, Conv and ConvTranspose (any group), MaxPool, AveragePool, Relu, Sigmoid, Tanh, LeakyRelu, PRelu (a learnt PReLU
 /// when its slope is an initializer, as PyTorch's nn.PReLU writes it, with one slope or one per channel of axis 1; a
 /// LeakyReLU when it is one non-negative value of a Constant node, as our double LeakyReLU writes it), LayerNormalization
 /// (opset 17) over axes after the batch, and the ReduceMean, Sub, Pow 2, ReduceMean, Add ε, Sqrt, Div form (then Mul and
