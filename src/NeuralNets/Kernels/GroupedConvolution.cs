@@ -35,6 +35,21 @@ internal sealed class GroupedConvolution<T> where T : unmanaged, IFloatingPointI
         _lastInputs = new Tensor<T>?[groups.Length];
     }
 
+    /// <summary>
+    /// One convolution of <paramref name="inChannels"/> to <paramref name="outChannels"/> channels for one group (the ungrouped
+    /// path, without a grouped one); else one of Cin/G to Cout/G channels per group and the grouped convolution that runs them.
+    /// </summary>
+    /// <typeparam name="TPasses">The convolution's kind.</typeparam>
+    public static (TPasses[] Convolutions, GroupedConvolution<T>? Grouped) Create<TPasses>(int inChannels, int outChannels, int groups,
+        Func<int, int, TPasses> create) where TPasses : IConvolutionPasses<T>
+    {
+        if (groups == 1) return ([create(inChannels, outChannels)], null);
+        var convolutions = new TPasses[groups];
+        var passes = new IConvolutionPasses<T>[groups];
+        for (int g = 0; g < groups; g++) passes[g] = convolutions[g] = create(inChannels / groups, outChannels / groups);
+        return (convolutions, new GroupedConvolution<T>(passes, inChannels / groups, outChannels / groups));
+    }
+
     /// <summary>Computes <c>y = W ⋆ x + b</c> group by group into <paramref name="output"/> <c>[N, Cout, outH, outW]</c>.</summary>
     /// <param name="input">x, <c>[N, Cin, H, W]</c>, checked by the layer.</param>
     /// <param name="weight">W, <c>[Cout, Cin/G, kH, kW]</c> (transposed: <c>[Cin, Cout/G, kH, kW]</c>).</param>

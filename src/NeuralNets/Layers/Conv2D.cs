@@ -97,17 +97,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         // PyTorch's fan-in and fan-out of the weight [Cout, Cin/G, kH, kW]: its dimensions 1 and 0 times the kernel's area.
         WeightInitializer.Fill(Weight.ValueSpan, init, inChannels / groups * area, outChannels * area, random);
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
-        (_convolutions, _grouped) = CreateConvolutions();
+        (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new Im2ColConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
-    }
-
-    // One convolution for groups = 1 (today's path); else one per group on its slice of the channels.
-    private (Im2ColConvolution<T>[], GroupedConvolution<T>?) CreateConvolutions()
-    {
-        if (Groups == 1) return ([new Im2ColConvolution<T>(InChannels, OutChannels, _window)], null);
-        var convolutions = new Im2ColConvolution<T>[Groups];
-        for (int g = 0; g < Groups; g++) convolutions[g] = new Im2ColConvolution<T>(InChannels / Groups, OutChannels / Groups, _window);
-        return (convolutions, new GroupedConvolution<T>([.. convolutions], InChannels / Groups, OutChannels / Groups));
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
@@ -115,7 +106,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     {
         (_window, InChannels, OutChannels, Groups, Weight, Bias) = (source._window, source.InChannels, source.OutChannels, source.Groups, source.Weight, source.Bias);
         Parameters = source.Parameters;
-        (_convolutions, _grouped) = CreateConvolutions();
+        (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new Im2ColConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
         foreach (var convolution in _convolutions)
         {

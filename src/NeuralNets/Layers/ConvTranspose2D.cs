@@ -82,17 +82,8 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         // PyTorch's fan-in and fan-out of the weight [Cin, Cout/G, kH, kW]: its dimensions 1 and 0 times the kernel's area.
         WeightInitializer.Fill(Weight.ValueSpan, init, outChannels / groups * area, inChannels * area, random);
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
-        (_convolutions, _grouped) = CreateConvolutions();
+        (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new TransposedConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
-    }
-
-    // One transposed convolution for groups = 1 (the ungrouped path); else one per group on its slice of the channels.
-    private (TransposedConvolution<T>[], GroupedConvolution<T>?) CreateConvolutions()
-    {
-        if (Groups == 1) return ([new TransposedConvolution<T>(InChannels, OutChannels, _window)], null);
-        var convolutions = new TransposedConvolution<T>[Groups];
-        for (int g = 0; g < Groups; g++) convolutions[g] = new TransposedConvolution<T>(InChannels / Groups, OutChannels / Groups, _window);
-        return (convolutions, new GroupedConvolution<T>([.. convolutions], InChannels / Groups, OutChannels / Groups));
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
@@ -101,7 +92,7 @@ public sealed class ConvTranspose2D<T> : ILayer<T>, IParameterGradientOnly<T> wh
         (_window, InChannels, OutChannels, Groups, OutputPadding, Weight, Bias) =
             (source._window, source.InChannels, source.OutChannels, source.Groups, source.OutputPadding, source.Weight, source.Bias);
         Parameters = source.Parameters;
-        (_convolutions, _grouped) = CreateConvolutions();
+        (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new TransposedConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
         foreach (var convolution in _convolutions) convolution.ChunkElements = source.ChunkElements;
     }
