@@ -7,7 +7,8 @@ namespace NeuralNets.Tests.Layers;
 [Collection(ProcessWideMeasurement.Name)] // changes the process-wide thread count: no other test runs meanwhile
 public class BiasFreeThreadTests
 {
-    private static float[][] Run(int maxThreads, Func<ILayer<float>> create, int[] inputShape)
+    /// <summary>A fresh layer's output, input gradient and first parameter's gradient with at most <paramref name="maxThreads"/> threads.</summary>
+    internal static float[][] Run(int maxThreads, Func<ILayer<float>> create, int[] inputShape)
     {
         try
         {

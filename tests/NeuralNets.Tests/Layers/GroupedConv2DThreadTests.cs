@@ -15,21 +15,7 @@ public class GroupedConv2DThreadTests
         new ConvTranspose2D<float>(16, 8, kernel: 4, seed: 1, stride: 2, padding: 1, groups: 4),
     ];
 
-    private static float[][] Run(int maxThreads, int index)
-    {
-        try
-        {
-            Parallelism.MaxThreads = maxThreads;
-            var layer = Layers()[index];
-            var y = layer.Forward(TestTensors.Random<float>(2, 8, 16, 16, 16), training: true);
-            var dx = layer.Backward(TestTensors.Random<float>(3, y.Shape())).ToArray();
-            return [y.ToArray(), dx, layer.Parameters[0].GradientSpan.ToArray()];
-        }
-        finally
-        {
-            Parallelism.MaxThreads = Parallelism.DefaultMaxThreads;
-        }
-    }
+    private static float[][] Run(int maxThreads, int index) => BiasFreeThreadTests.Run(maxThreads, () => Layers()[index], [8, 16, 16, 16]);
 
     [Fact]
     public void ForwardBackward_OneThreadOrAll_BitIdentical()
