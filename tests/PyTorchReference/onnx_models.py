@@ -168,6 +168,11 @@ MODELS = {
         nn.Linear(3, 16), UnflattenByView(4, 2, 2),
         nn.ConvTranspose2d(4, 4, 3, stride=2, padding=1, output_padding=1, groups=2), nn.Sigmoid(),
         nn.ConvTranspose2d(4, 2, 3, padding=1, groups=2, bias=False), nn.Flatten()), True),
+    # MobileNet's activations around a depthwise convolution: ReLU6 (Clip), Hardswish (HardSwish from opset 14, x times
+    # HardSigmoid before), Hardsigmoid (HardSigmoid) and a Hardtanh with bounds of its own.
+    "mobilenet_acts": ([3, 6, 6], lambda: nn.Sequential(
+        nn.Conv2d(3, 6, 1), nn.ReLU6(), nn.Conv2d(6, 6, 3, padding=1, groups=6), nn.Hardswish(), nn.Conv2d(6, 4, 1),
+        nn.Hardsigmoid(), nn.Flatten(), nn.Linear(144, 3), nn.Hardtanh(-0.5, 0.7)), True),
 }
 
 # The variants of a model that not every variant can express: before opset 10, ceil_mode is written as extra padding on
