@@ -55,14 +55,7 @@ public abstract class BatchNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoi
         Momentum = momentum;
         Epsilon = epsilon;
         Affine = affine;
-        if (affine)
-        {
-            Weight = new Parameter<T>("weight", features);
-            Weight.ValueSpan.Fill(T.One);
-            Bias = new Parameter<T>("bias", features);
-            Parameters = [Weight, Bias];
-        }
-        else Parameters = [];
+        (Weight, Bias, Parameters) = NormalizationAffine.Create<T>(affine, [features]);
         _batchesTracked = new long[1];
         _runningMean = new T[features];
         _runningVariance = new T[features];

@@ -53,14 +53,7 @@ public sealed class LayerNorm<T> : ILayer<T> where T : unmanaged, IFloatingPoint
         _size = size;
         Epsilon = epsilon;
         ElementwiseAffine = elementwiseAffine;
-        if (elementwiseAffine)
-        {
-            Weight = new Parameter<T>("weight", _shape);
-            Weight.ValueSpan.Fill(T.One);
-            Bias = new Parameter<T>("bias", _shape);
-            Parameters = [Weight, Bias];
-        }
-        else Parameters = [];
+        (Weight, Bias, Parameters) = NormalizationAffine.Create<T>(elementwiseAffine, _shape);
     }
 
     /// <summary>Creates the layer over the last axis only, of <paramref name="features"/> values (PyTorch's <c>LayerNorm(features)</c>).</summary>
