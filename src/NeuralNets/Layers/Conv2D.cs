@@ -35,6 +35,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
     private readonly Im2ColConvolution<T> _convolution;         // groups = 1: the whole convolution; else group 0's
     private readonly Im2ColConvolution<T>[] _convolutions;      // one per group
     private readonly GroupedConvolution<T>? _grouped;           // null for groups = 1
+    private readonly DepthwiseConvolution<T>? _depthwise;       // groups = Cin > 1: the direct path, in place of _grouped
     private readonly TensorBuffer<T> _output = new();
     private readonly TensorBuffer<T> _inputGradient = new();
     private Tensor<T>? _input;
@@ -99,6 +100,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         Parameters = Bias is null ? [Weight] : [Weight, Bias];
         (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new Im2ColConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
+        _depthwise = Groups > 1 && Groups == InChannels ? new DepthwiseConvolution<T>(InChannels, OutChannels, _window) : null;
     }
 
     // An inference copy: the same parameter objects and settings, buffers of its own.
@@ -108,6 +110,7 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         Parameters = source.Parameters;
         (_convolutions, _grouped) = GroupedConvolution<T>.Create(InChannels, OutChannels, Groups, (cin, cout) => new Im2ColConvolution<T>(cin, cout, _window));
         _convolution = _convolutions[0];
+        _depthwise = Groups > 1 && Groups == InChannels ? new DepthwiseConvolution<T>(InChannels, OutChannels, _window) : null;
         foreach (var convolution in _convolutions)
         {
             (convolution.ChunkElements, convolution.MaxParts, convolution.AllowDirect, convolution.ForcedChoice) =
@@ -231,7 +234,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         (_outH, _outW) = (_window.OutputHeight(height), _window.OutputWidth(width));
         _input = input;
         var output = _output.Get(batch, [OutChannels, _outH, _outW]);
-        if (_grouped is null) _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        if (_depthwise is not null) _depthwise.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
+        else if (_grouped is null) _convolution.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         else _grouped.Forward(input, Weight.ValueSegment, LayerBias.Values(Bias), output);
         return output;
     }
@@ -258,7 +262,8 @@ public sealed class Conv2D<T> : ILayer<T>, IParameterGradientOnly<T> where T : u
         var dx = inputGradient ? _inputGradient.GetLike(input) : null;
         // A weight gradient pending zero is overwritten rather than cleared and added to.
         var dW = Weight.GradientForBackward(out bool accumulate);
-        if (_grouped is null) _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        if (_depthwise is not null) _depthwise.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
+        else if (_grouped is null) _convolution.Backward(input, outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         else _grouped.Backward(outputGradient, Weight.ValueSegment, dW, accumulate, LayerBias.Gradient(Bias), dx);
         return dx;
     }
