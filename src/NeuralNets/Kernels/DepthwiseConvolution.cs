@@ -72,8 +72,15 @@ internal sealed partial class DepthwiseConvolution<T>(int inChannels, int outCha
         return sum;
     }
 
-    private readonly record struct Shape(int Batch, int Height, int Width, int OutH, int OutW)
+    // A plain struct, not a record: a record's generated ToString would print its numbers in the current culture.
+    private readonly struct Shape(int batch, int height, int width, int outH, int outW)
     {
+        public int Batch { get; } = batch;
+        public int Height { get; } = height;
+        public int Width { get; } = width;
+        public int OutH { get; } = outH;
+        public int OutW { get; } = outW;
+
         public static Shape Of(Tensor<T> input, Tensor<T> output) =>
             new(input.BatchSize(), (int)input.Lengths[2], (int)input.Lengths[3], (int)output.Lengths[2], (int)output.Lengths[3]);
     }
