@@ -21,8 +21,16 @@ internal sealed partial class DepthwiseConvolution<T>
         int size = rows * columns;
         if (t_padded is null || t_padded.Length < size) t_padded = new T[Math.Max(size, 1024)];
         var padded = t_padded.AsSpan(0, size);
-        padded.Clear();
-        for (int r = 0; r < height; r++) plane.Slice(r * width, width).CopyTo(padded.Slice((r + top) * columns + left, width));
+        // Zeros only where the plane does not go: the rows above and below it, and each of its rows' margins.
+        padded.Slice(0, top * columns).Clear();
+        padded.Slice((top + height) * columns).Clear();
+        for (int r = 0; r < height; r++)
+        {
+            var row = padded.Slice((r + top) * columns, columns);
+            row.Slice(0, left).Clear();
+            plane.Slice(r * width, width).CopyTo(row.Slice(left, width));
+            row.Slice(left + width).Clear();
+        }
         return padded;
     }
 
